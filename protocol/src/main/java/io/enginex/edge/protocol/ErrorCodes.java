@@ -1,0 +1,53 @@
+package io.enginex.edge.protocol;
+
+/**
+ * Typed error codes carried in {@link ErrorInfo#code()} and {@link ErrorFrame#code()}.
+ *
+ * <p>Codes are lower-case strings on the wire so a newer peer can add codes without breaking an
+ * older one; an unknown code is shown as it is.
+ */
+public final class ErrorCodes {
+    /** A frame that is not valid JSON, lacks required fields, or has fields out of range. */
+    public static final String BAD_FRAME = "bad_frame";
+
+    /** A frame larger than {@link FrameLimits#maxFrameBytes()}. */
+    public static final String FRAME_TOO_LARGE = "frame_too_large";
+
+    /** A frame whose {@code type} this peer does not know. */
+    public static final String UNKNOWN_TYPE = "unknown_type";
+
+    /** A peer of a different protocol major version. */
+    public static final String UNSUPPORTED_VERSION = "unsupported_version";
+
+    /** A dispatch naming a tool the agent does not offer. */
+    public static final String UNKNOWN_TOOL = "unknown_tool";
+
+    /** Arguments that do not match the tool's input schema. */
+    public static final String INVALID_ARGUMENTS = "invalid_arguments";
+
+    /** A path that resolves outside the tool's allowed root. */
+    public static final String PATH_OUTSIDE_ROOT = "path_outside_root";
+
+    /** A file or directory that does not exist. */
+    public static final String NOT_FOUND = "not_found";
+
+    /** A tool that ran and failed (I/O error, limit exceeded). */
+    public static final String TOOL_FAILED = "tool_failed";
+
+    /** The job passed its deadline before a result arrived. */
+    public static final String DEADLINE_EXCEEDED = "deadline_exceeded";
+
+    /** The job was cancelled by the hub. */
+    public static final String CANCELLED = "cancelled";
+
+    /**
+     * The agent had started this job before it restarted; it is not run again (at most once), so its
+     * outcome is unknown.
+     */
+    public static final String INTERRUPTED = "interrupted";
+
+    /** A bug or unexpected state; the message says what. */
+    public static final String INTERNAL = "internal";
+
+    private ErrorCodes() {}
+}

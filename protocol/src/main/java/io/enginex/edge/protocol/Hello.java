@@ -1,0 +1,36 @@
+package io.enginex.edge.protocol;
+
+import java.util.List;
+
+/**
+ * Agent → hub, first frame after the upgrade: who the agent is and what it offers.
+ *
+ * <pre>{@code
+ * {"type":"hello","id":"a-1","protocol":"1.0","agentVersion":"0.1.0","os":"Linux","arch":"amd64",
+ *  "hostname":"lt-4711","tools":[{"name":"fs.read",…}],"policyHash":"sha256:…"}
+ * }</pre>
+ */
+public record Hello(
+        String id,
+        String protocol,
+        String agentVersion,
+        String os,
+        String arch,
+        String hostname,
+        List<ToolDescriptor> tools,
+        String policyHash)
+        implements Message {
+    public static final String TYPE = "hello";
+
+    public Hello {
+        Messages.requireText(id, "id");
+        Messages.requireText(protocol, "protocol");
+        Protocol.parseMajor(protocol);
+        Messages.requireText(agentVersion, "agentVersion");
+        Messages.requireText(os, "os");
+        Messages.requireText(arch, "arch");
+        Messages.requireText(hostname, "hostname");
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        policyHash = policyHash == null ? "" : policyHash;
+    }
+}

@@ -1,0 +1,27 @@
+package io.enginex.edge.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * A frame on the hub–agent WebSocket. Handle with an exhaustive {@code switch}; decode and encode
+ * with {@link MessageCodec}. See {@link Protocol} for the frame layout and version rule.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Hello.class, name = Hello.TYPE),
+    @JsonSubTypes.Type(value = Welcome.class, name = Welcome.TYPE),
+    @JsonSubTypes.Type(value = Dispatch.class, name = Dispatch.TYPE),
+    @JsonSubTypes.Type(value = Ack.class, name = Ack.TYPE),
+    @JsonSubTypes.Type(value = Progress.class, name = Progress.TYPE),
+    @JsonSubTypes.Type(value = Result.class, name = Result.TYPE),
+    @JsonSubTypes.Type(value = Cancel.class, name = Cancel.TYPE),
+    @JsonSubTypes.Type(value = Ping.class, name = Ping.TYPE),
+    @JsonSubTypes.Type(value = Pong.class, name = Pong.TYPE),
+    @JsonSubTypes.Type(value = ErrorFrame.class, name = ErrorFrame.TYPE)
+})
+public sealed interface Message
+        permits Hello, Welcome, Dispatch, Ack, Progress, Result, Cancel, Ping, Pong, ErrorFrame {
+    /** Frame id, unique per sender and connection. */
+    String id();
+}

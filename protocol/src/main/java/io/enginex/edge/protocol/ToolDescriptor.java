@@ -1,0 +1,28 @@
+package io.enginex.edge.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * What a tool is, in the shape of an MCP tool so AI agents can call it unchanged.
+ *
+ * @param name dotted identifier, e.g. {@code fs.read}
+ * @param title short human-readable name
+ * @param description what the tool does, for a person or a model choosing it
+ * @param inputSchema JSON Schema (draft 2020-12) of the arguments object
+ * @param risk {@code low} (reads), {@code medium} (writes within policy), {@code high} (runs
+ *     commands or reaches the network)
+ */
+public record ToolDescriptor(String name, String title, String description, JsonNode inputSchema, String risk) {
+    public ToolDescriptor {
+        Messages.requireText(name, "tool name");
+        if (!name.matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
+            throw new IllegalArgumentException(
+                    "tool name must be dotted lower-case words like fs.read, got " + Protocol.quote(name));
+        }
+        Objects.requireNonNull(inputSchema, "inputSchema");
+        title = title == null ? name : title;
+        description = description == null ? "" : description;
+        risk = risk == null ? "low" : risk;
+    }
+}

@@ -1,0 +1,29 @@
+package io.enginex.edge.protocol;
+
+/**
+ * Hub → agent, answer to {@link Hello}: the version both speak and the heartbeat the hub chose.
+ *
+ * <p>Either side treats a peer it has heard nothing from for {@code 2 × heartbeatMillis} as dead.
+ *
+ * <pre>{@code
+ * {"type":"welcome","id":"h-1","protocol":"1.0","agentId":"agt_…","tenant":"acme",
+ *  "heartbeatMillis":15000,"hubNode":"hub-1"}
+ * }</pre>
+ */
+public record Welcome(String id, String protocol, String agentId, String tenant, long heartbeatMillis, String hubNode)
+        implements Message {
+    public static final String TYPE = "welcome";
+
+    public Welcome {
+        Messages.requireText(id, "id");
+        Messages.requireText(protocol, "protocol");
+        Protocol.parseMajor(protocol);
+        Messages.requireText(agentId, "agentId");
+        Messages.requireText(tenant, "tenant");
+        if (heartbeatMillis < 100 || heartbeatMillis > 600_000) {
+            throw new IllegalArgumentException(
+                    "heartbeatMillis must be between 100 and 600000, got " + heartbeatMillis);
+        }
+        hubNode = hubNode == null ? "" : hubNode;
+    }
+}

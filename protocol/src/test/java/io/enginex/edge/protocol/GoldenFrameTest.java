@@ -1,0 +1,109 @@
+package io.enginex.edge.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The wire format is pinned by fixture files: each decodes to the expected message, and each
+ * message encodes to the same JSON. A change that alters the wire shape breaks this test.
+ */
+class GoldenFrameTest {
+    private static final MessageCodec CODEC = new MessageCodec();
+    private static final ObjectMapper JSON = CODEC.mapper();
+
+    static Stream<Arguments> frames() throws IOException {
+        JsonNode schema = JSON.readTree(
+                "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}},\"required\":[\"path\"]}");
+        return Stream.of(
+                Arguments.of(
+                        "hello.json",
+                        new Hello(
+                                "a-1",
+                                "1.0",
+                                "0.1.0",
+                                "Linux",
+                                "amd64",
+                                "lt-4711",
+                                List.of(new ToolDescriptor(
+                                        "fs.read",
+                                        "Read a file",
+                                        "Reads a file under the allowed root.",
+                                        schema,
+                                        "low")),
+                                "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")),
+                Arguments.of("welcome.json", new Welcome("h-1", "1.0", "agt_3kq9x2m4b7", "acme", 15000, "hub-1")),
+                Arguments.of(
+                        "dispatch.json",
+                        new Dispatch(
+                                "h-7",
+                                "job_8c1d2e",
+                                "fs.list",
+                                JSON.readTree("{\"path\":\"reports\"}"),
+                                Instant.parse("2026-11-26T10:15:30Z"),
+                                1)),
+                Arguments.of("ack.json", new Ack("a-9", "job_8c1d2e")),
+                Arguments.of("progress.json", new Progress("a-10", "job_8c1d2e", "read 3 of 9 MiB", 0.33)),
+                Arguments.of(
+                        "result-ok.json",
+                        new Result(
+                                "a-11",
+                                "job_8c1d2e",
+                                JSON.readTree("{\"entries\":[{\"name\":\"q3.csv\",\"type\":\"file\",\"size\":1024}]}"),
+                                null,
+                                Instant.parse("2026-11-26T10:15:01Z"),
+                                Instant.parse("2026-11-26T10:15:01.020Z"),
+                                false)),
+                Arguments.of(
+                        "result-error.json",
+                        new Result(
+                                "a-12",
+                                "job_8c1d2f",
+                                null,
+                                new ErrorInfo(
+                                        ErrorCodes.PATH_OUTSIDE_ROOT,
+                                        "../etc/passwd resolves outside the allowed root"),
+                                Instant.parse("2026-11-26T10:15:02Z"),
+                                Instant.parse("2026-11-26T10:15:02.001Z"),
+                                true)),
+                Arguments.of("cancel.json", new Cancel("h-8", "job_8c1d2e", "deadline passed")),
+                Arguments.of("ping.json", new Ping("a-20")),
+                Arguments.of("pong.json", new Pong("h-21", "a-20")),
+                Arguments.of(
+                        "error.json",
+                        new ErrorFrame(
+                                "h-22",
+                                ErrorCodes.UNKNOWN_TYPE,
+                                "unknown frame type \"telemetry\"; this peer speaks protocol 1.0",
+                                "a-19")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("frames")
+    void fixtureDecodesToMessage(String file, Message expected) throws IOException {
+        assertThat(CODEC.decode(read(file))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("frames")
+    void messageEncodesToFixture(String file, Message message) throws IOException {
+        assertThat(JSON.readTree(CODEC.encode(message))).isEqualTo(JSON.readTree(read(file)));
+    }
+
+    static String read(String file) throws IOException {
+        try (InputStream in = GoldenFrameTest.class.getResourceAsStream("/golden/" + file)) {
+            assertThat(in).as("fixture %s", file).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+    }
+}
