@@ -1,0 +1,24 @@
+package io.enginex.edge.server.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public interface AgentStore {
+    Agent create(Agent agent);
+
+    Optional<Agent> find(String tenantId, String id);
+
+    /** Not tenant-scoped: used only to authenticate an agent by the id in its signed assertion. */
+    Optional<Agent> findForAuthentication(String id);
+
+    List<Agent> list(String tenantId);
+
+    /** Records what the agent said in its hello. */
+    void updateHello(String tenantId, String id, String hostname, String os, String arch, String agentVersion, String toolsJson, Instant now);
+
+    void touch(String tenantId, String id, Instant now);
+
+    /** @return false if no such agent in this tenant, or it was already revoked */
+    boolean revoke(String tenantId, String id, Instant now);
+}

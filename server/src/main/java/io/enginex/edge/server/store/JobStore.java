@@ -1,0 +1,59 @@
+package io.enginex.edge.server.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public interface JobStore {
+    /** Writes a new job (state QUEUED or AWAITING_APPROVAL, attempt 0). */
+    Job create(Job job);
+
+    Optional<Job> find(String tenantId, String id);
+
+    /** Oldest first. */
+    List<Job> listBySession(String tenantId, String sessionId);
+
+    /** Jobs of this agent not yet finished (queued, dispatched, running), oldest first. */
+    List<Job> listUnfinished(String tenantId, String agentId);
+
+    /**
+     * Marks a delivery: state DISPATCHED (unless already RUNNING), attempt + 1, dispatched_at = now.
+     *
+     * @return the job after the update, or empty if it is finished or gone (nothing to send)
+     */
+    Optional<Job> markDispatched(String tenantId, String id, Instant now);
+
+    /** The agent acknowledged: DISPATCHED → RUNNING, started_at = now (first time only). */
+    void markRunning(String tenantId, String id, String agentId, Instant now);
+
+    /** A progress frame: renews the job's lease. */
+    void markProgress(String tenantId, String id, String agentId, Instant now);
+
+    /**
+     * Records how a job ended, if it has not ended yet. The first outcome wins; later ones (a
+     * redelivered job's answer, a result after the deadline) change nothing.
+     *
+     * @param agentId the reporting agent; a result from another agent changes nothing
+     * @return true if this call finished the job
+     */
+    boolean complete(String tenantId, String id, String agentId, Outcome outcome);
+
+    /** Marks every unfinished job whose deadline passed as TIMED_OUT; returns those jobs. */
+    List<Job> expire(Instant now);
+
+    /** Final state and payload of a job. Exactly one of outputJson / errorCode is set. */
+    record Outcome(
+            JobState state,
+            String outputJson,
+            String errorCode,
+            String errorMessage,
+            Instant startedAt,
+            Instant finishedAt,
+            boolean replayed) {
+        public Outcome {
+            if (!state.terminal()) {
+                throw new IllegalArgumentException("an outcome's state must be terminal, got " + state);
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.enginex.edge.server.store;
+
+/** All stores of one database, opened together and closed together. */
+public interface Stores extends AutoCloseable {
+    TenantStore tenants();
+
+    ApiKeyStore apiKeys();
+
+    RegistrationTokenStore registrationTokens();
+
+    AgentStore agents();
+
+    SessionStore sessions();
+
+    JobStore jobs();
+
+    CredentialStore credentials();
+
+    /** {@code h2} or {@code postgresql}. */
+    String dialect();
+
+    @Override
+    void close();
+}

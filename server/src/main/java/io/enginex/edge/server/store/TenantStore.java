@@ -1,0 +1,13 @@
+package io.enginex.edge.server.store;
+
+import java.util.List;
+import java.util.Optional;
+
+public interface TenantStore {
+    /** @throws DuplicateException if a tenant with this id exists */
+    Tenant create(String id, String name);
+
+    Optional<Tenant> find(String id);
+
+    List<Tenant> list();
+}
