@@ -15,7 +15,15 @@ public interface AgentStore {
     List<Agent> list(String tenantId);
 
     /** Records what the agent said in its hello. */
-    void updateHello(String tenantId, String id, String hostname, String os, String arch, String agentVersion, String toolsJson, Instant now);
+    void updateHello(
+            String tenantId,
+            String id,
+            String hostname,
+            String os,
+            String arch,
+            String agentVersion,
+            String toolsJson,
+            Instant now);
 
     void touch(String tenantId, String id, Instant now);
 
