@@ -1,0 +1,152 @@
+package io.enginex.edge.server.store.jdbc;
+
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+final class JdbcAgentStore implements AgentStore {
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    JdbcAgentStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** Writes the agent as given; a null {@code createdAt} means now. Returns it as stored. */
+    @Override
+    public Agent create(Agent agent) {
+        Instant createdAt = agent.createdAt() == null ? clock.instant() : agent.createdAt();
+        SqlErrors.insert(
+                "agent " + agent.id() + " already exists",
+                () -> jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO agents (id, tenant_id, public_key, hostname, os, arch, agent_version, labels,
+                            tools_json, registration_token_id, created_at, last_seen_at, revoked_at)
+                        VALUES (:id, :tenantId, :publicKey, :hostname, :os, :arch, :agentVersion, :labels,
+                            :toolsJson, :registrationTokenId, :createdAt, :lastSeenAt, :revokedAt)""")
+                        .bind("id", agent.id())
+                        .bind("tenantId", agent.tenantId())
+                        .bind("publicKey", agent.publicKey())
+                        .bind("hostname", agent.hostname())
+                        .bind("os", agent.os())
+                        .bind("arch", agent.arch())
+                        .bind("agentVersion", agent.agentVersion())
+                        .bind("labels", LabelsJson.write(agent.labels()))
+                        .bind("toolsJson", agent.toolsJson())
+                        .bind("registrationTokenId", agent.registrationTokenId())
+                        .bind("createdAt", Timestamps.arg(createdAt))
+                        .bind("lastSeenAt", Timestamps.arg(agent.lastSeenAt()))
+                        .bind("revokedAt", Timestamps.arg(agent.revokedAt()))
+                        .execute()));
+        return new Agent(
+                agent.id(),
+                agent.tenantId(),
+                agent.publicKey(),
+                agent.hostname(),
+                agent.os(),
+                agent.arch(),
+                agent.agentVersion(),
+                agent.labels(),
+                agent.toolsJson(),
+                agent.registrationTokenId(),
+                Timestamps.truncate(createdAt),
+                Timestamps.truncate(agent.lastSeenAt()),
+                Timestamps.truncate(agent.revokedAt()));
+    }
+
+    @Override
+    public Optional<Agent> find(String tenantId, String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM agents WHERE tenant_id = :tenantId AND id = :id")
+                .bind("tenantId", tenantId)
+                .bind("id", id)
+                .map(JdbcAgentStore::map)
+                .findOne());
+    }
+
+    @Override
+    public Optional<Agent> findForAuthentication(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM agents WHERE id = :id")
+                .bind("id", id)
+                .map(JdbcAgentStore::map)
+                .findOne());
+    }
+
+    @Override
+    public List<Agent> list(String tenantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM agents WHERE tenant_id = :tenantId ORDER BY id")
+                .bind("tenantId", tenantId)
+                .map(JdbcAgentStore::map)
+                .list());
+    }
+
+    @Override
+    public void updateHello(
+            String tenantId,
+            String id,
+            String hostname,
+            String os,
+            String arch,
+            String agentVersion,
+            String toolsJson,
+            Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE agents SET hostname = :hostname, os = :os, arch = :arch, agent_version = :agentVersion,
+                            tools_json = :toolsJson, last_seen_at = :now
+                        WHERE tenant_id = :tenantId AND id = :id""")
+                .bind("tenantId", tenantId)
+                .bind("id", id)
+                .bind("hostname", hostname)
+                .bind("os", os)
+                .bind("arch", arch)
+                .bind("agentVersion", agentVersion)
+                .bind("toolsJson", toolsJson == null ? "[]" : toolsJson)
+                .bind("now", Timestamps.arg(now))
+                .execute());
+    }
+
+    @Override
+    public void touch(String tenantId, String id, Instant now) {
+        jdbi.useHandle(
+                h -> h.createUpdate("UPDATE agents SET last_seen_at = :now WHERE tenant_id = :tenantId AND id = :id")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("now", Timestamps.arg(now))
+                        .execute());
+    }
+
+    @Override
+    public boolean revoke(String tenantId, String id, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                                UPDATE agents SET revoked_at = :now
+                                WHERE tenant_id = :tenantId AND id = :id AND revoked_at IS NULL""")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("now", Timestamps.arg(now))
+                        .execute())
+                == 1;
+    }
+
+    private static Agent map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Agent(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("public_key"),
+                rs.getString("hostname"),
+                rs.getString("os"),
+                rs.getString("arch"),
+                rs.getString("agent_version"),
+                LabelsJson.read(rs.getString("labels")),
+                rs.getString("tools_json"),
+                rs.getString("registration_token_id"),
+                Timestamps.read(rs, "created_at"),
+                Timestamps.read(rs, "last_seen_at"),
+                Timestamps.read(rs, "revoked_at"));
+    }
+}

@@ -1,0 +1,234 @@
+package io.enginex.edge.server.store.jdbc;
+
+import io.enginex.edge.server.store.Job;
+import io.enginex.edge.server.store.JobState;
+import io.enginex.edge.server.store.JobStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * Jobs. Every state change is one conditional UPDATE whose WHERE clause names the states it may
+ * leave, so concurrent writers (two results for one job, a result racing the deadline sweep, two
+ * hub nodes) cannot both win: the database serialises them and the loser updates no row.
+ */
+final class JdbcJobStore implements JobStore {
+    /** States a job can still leave; {@code awaiting_approval} is unfinished but never dispatched. */
+    private static final String NOT_TERMINAL = "('awaiting_approval', 'queued', 'dispatched', 'running')";
+
+    private static final String DELIVERABLE = "('queued', 'dispatched', 'running')";
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    JdbcJobStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    @Override
+    public Job create(Job job) {
+        if (job.state() != JobState.QUEUED && job.state() != JobState.AWAITING_APPROVAL) {
+            throw new IllegalArgumentException("a new job must be queued or awaiting_approval; job " + job.id() + " is "
+                    + job.state().wire());
+        }
+        Instant createdAt = job.createdAt() == null ? clock.instant() : job.createdAt();
+        SqlErrors.insert(
+                "job " + job.id() + " already exists",
+                () -> jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO jobs (id, tenant_id, session_id, agent_id, tool, args_json, state, attempt,
+                            created_at, deadline, dispatched_at, started_at, finished_at, last_progress_at,
+                            output_json, error_code, error_message, replayed)
+                        VALUES (:id, :tenantId, :sessionId, :agentId, :tool, :argsJson, :state, :attempt,
+                            :createdAt, :deadline, :dispatchedAt, :startedAt, :finishedAt, :lastProgressAt,
+                            :outputJson, :errorCode, :errorMessage, :replayed)""")
+                        .bind("id", job.id())
+                        .bind("tenantId", job.tenantId())
+                        .bind("sessionId", job.sessionId())
+                        .bind("agentId", job.agentId())
+                        .bind("tool", job.tool())
+                        .bind("argsJson", job.argsJson() == null ? "{}" : job.argsJson())
+                        .bind("state", job.state().wire())
+                        .bind("attempt", job.attempt())
+                        .bind("createdAt", Timestamps.arg(createdAt))
+                        .bind("deadline", Timestamps.arg(job.deadline()))
+                        .bind("dispatchedAt", Timestamps.arg(job.dispatchedAt()))
+                        .bind("startedAt", Timestamps.arg(job.startedAt()))
+                        .bind("finishedAt", Timestamps.arg(job.finishedAt()))
+                        .bind("lastProgressAt", Timestamps.arg(job.lastProgressAt()))
+                        .bind("outputJson", job.outputJson())
+                        .bind("errorCode", job.errorCode())
+                        .bind("errorMessage", job.errorMessage())
+                        .bind("replayed", job.replayed())
+                        .execute()));
+        return find(job.tenantId(), job.id())
+                .orElseThrow(() -> new IllegalStateException("job " + job.id() + " vanished right after insert"));
+    }
+
+    @Override
+    public Optional<Job> find(String tenantId, String id) {
+        return jdbi.withHandle(h -> find(h, tenantId, id));
+    }
+
+    @Override
+    public List<Job> listBySession(String tenantId, String sessionId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM jobs WHERE tenant_id = :tenantId AND session_id = :sessionId
+                        ORDER BY created_at, id""")
+                .bind("tenantId", tenantId)
+                .bind("sessionId", sessionId)
+                .map(JdbcJobStore::map)
+                .list());
+    }
+
+    @Override
+    public List<Job> listUnfinished(String tenantId, String agentId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM jobs WHERE tenant_id = :tenantId AND agent_id = :agentId
+                          AND state IN %s
+                        ORDER BY created_at, id""".formatted(DELIVERABLE))
+                .bind("tenantId", tenantId)
+                .bind("agentId", agentId)
+                .map(JdbcJobStore::map)
+                .list());
+    }
+
+    @Override
+    public Optional<Job> markDispatched(String tenantId, String id, Instant now) {
+        return jdbi.inTransaction(h -> {
+            int updated = h.createUpdate("""
+                            UPDATE jobs SET
+                                state = CASE WHEN state = 'running' THEN 'running' ELSE 'dispatched' END,
+                                attempt = attempt + 1, dispatched_at = :now
+                            WHERE tenant_id = :tenantId AND id = :id AND state IN %s""".formatted(DELIVERABLE))
+                    .bind("tenantId", tenantId)
+                    .bind("id", id)
+                    .bind("now", Timestamps.arg(now))
+                    .execute();
+            return updated == 1 ? find(h, tenantId, id) : Optional.<Job>empty();
+        });
+    }
+
+    @Override
+    public void markRunning(String tenantId, String id, String agentId, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, :now),
+                            last_progress_at = :now
+                        WHERE tenant_id = :tenantId AND id = :id AND agent_id = :agentId
+                          AND state IN ('queued', 'dispatched')""")
+                .bind("tenantId", tenantId)
+                .bind("id", id)
+                .bind("agentId", agentId)
+                .bind("now", Timestamps.arg(now))
+                .execute());
+    }
+
+    @Override
+    public void markProgress(String tenantId, String id, String agentId, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE jobs SET last_progress_at = :now
+                        WHERE tenant_id = :tenantId AND id = :id AND agent_id = :agentId AND state IN %s""".formatted(DELIVERABLE))
+                .bind("tenantId", tenantId)
+                .bind("id", id)
+                .bind("agentId", agentId)
+                .bind("now", Timestamps.arg(now))
+                .execute());
+    }
+
+    /**
+     * {@code started_at} keeps the hub's own value when it has one (set on ack); the outcome's is used
+     * otherwise. A null {@code finishedAt} means now.
+     */
+    @Override
+    public boolean complete(String tenantId, String id, String agentId, Outcome outcome) {
+        Instant finishedAt = outcome.finishedAt() == null ? clock.instant() : outcome.finishedAt();
+        return jdbi.withHandle(h -> h.createUpdate("""
+                                UPDATE jobs SET state = :state, output_json = :outputJson, error_code = :errorCode,
+                                    error_message = :errorMessage, started_at = COALESCE(started_at, :startedAt),
+                                    finished_at = :finishedAt, replayed = :replayed
+                                WHERE tenant_id = :tenantId AND id = :id AND agent_id = :agentId
+                                  AND state IN %s""".formatted(NOT_TERMINAL))
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("agentId", agentId)
+                        .bind("state", outcome.state().wire())
+                        .bind("outputJson", outcome.outputJson())
+                        .bind("errorCode", outcome.errorCode())
+                        .bind("errorMessage", outcome.errorMessage())
+                        .bind("startedAt", Timestamps.arg(outcome.startedAt()))
+                        .bind("finishedAt", Timestamps.arg(finishedAt))
+                        .bind("replayed", outcome.replayed())
+                        .execute())
+                == 1;
+    }
+
+    /**
+     * Not tenant-scoped: a sweep over all tenants. A job whose deadline is at or before {@code now}
+     * is timed out. Each candidate is claimed by its own conditional UPDATE, so a result arriving
+     * meanwhile, or another hub node sweeping at the same time, is never overwritten or reported twice.
+     */
+    @Override
+    public List<Job> expire(Instant now) {
+        return jdbi.inTransaction(h -> {
+            List<Job> candidates = h.createQuery("""
+                            SELECT * FROM jobs WHERE state IN %s AND deadline <= :now
+                            ORDER BY deadline, id""".formatted(NOT_TERMINAL))
+                    .bind("now", Timestamps.arg(now))
+                    .map(JdbcJobStore::map)
+                    .list();
+            List<Job> expired = new ArrayList<>();
+            for (Job job : candidates) {
+                int updated = h.createUpdate("""
+                                UPDATE jobs SET state = 'timed_out', error_code = 'deadline_exceeded',
+                                    error_message = :message, finished_at = :now
+                                WHERE tenant_id = :tenantId AND id = :id AND state IN %s AND deadline <= :now""".formatted(NOT_TERMINAL))
+                        .bind("tenantId", job.tenantId())
+                        .bind("id", job.id())
+                        .bind("message", "the job did not finish before its deadline " + job.deadline())
+                        .bind("now", Timestamps.arg(now))
+                        .execute();
+                if (updated == 1) {
+                    find(h, job.tenantId(), job.id()).ifPresent(expired::add);
+                }
+            }
+            return List.copyOf(expired);
+        });
+    }
+
+    private static Optional<Job> find(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM jobs WHERE tenant_id = :tenantId AND id = :id")
+                .bind("tenantId", tenantId)
+                .bind("id", id)
+                .map(JdbcJobStore::map)
+                .findOne();
+    }
+
+    private static Job map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Job(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("session_id"),
+                rs.getString("agent_id"),
+                rs.getString("tool"),
+                rs.getString("args_json"),
+                JobState.fromWire(rs.getString("state")),
+                rs.getInt("attempt"),
+                Timestamps.read(rs, "created_at"),
+                Timestamps.read(rs, "deadline"),
+                Timestamps.read(rs, "dispatched_at"),
+                Timestamps.read(rs, "started_at"),
+                Timestamps.read(rs, "finished_at"),
+                Timestamps.read(rs, "last_progress_at"),
+                rs.getString("output_json"),
+                rs.getString("error_code"),
+                rs.getString("error_message"),
+                rs.getBoolean("replayed"));
+    }
+}

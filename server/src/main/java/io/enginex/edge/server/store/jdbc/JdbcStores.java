@@ -1,0 +1,160 @@
+package io.enginex.edge.server.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.ApiKeyStore;
+import io.enginex.edge.server.store.CredentialStore;
+import io.enginex.edge.server.store.DatabaseConfig;
+import io.enginex.edge.server.store.DatabaseUnavailableException;
+import io.enginex.edge.server.store.JobStore;
+import io.enginex.edge.server.store.RegistrationTokenStore;
+import io.enginex.edge.server.store.SessionStore;
+import io.enginex.edge.server.store.Stores;
+import io.enginex.edge.server.store.TenantStore;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's stores over one JDBC database (embedded H2 or PostgreSQL): a HikariCP pool, the schema
+ * migrated by Flyway from {@code db/migration}, and JDBI over the pool.
+ *
+ * <p>Thread-safe. {@link #open} blocks until the database is reachable and migrated; {@link #close}
+ * closes the pool, which for embedded H2 also closes the database file and releases its lock.
+ */
+public final class JdbcStores implements Stores {
+    private static final Logger log = LoggerFactory.getLogger(JdbcStores.class);
+
+    private final DatabaseConfig config;
+    private final HikariDataSource dataSource;
+    private final TenantStore tenants;
+    private final ApiKeyStore apiKeys;
+    private final RegistrationTokenStore registrationTokens;
+    private final AgentStore agents;
+    private final SessionStore sessions;
+    private final JobStore jobs;
+    private final CredentialStore credentials;
+
+    private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
+        this.config = config;
+        this.dataSource = dataSource;
+        Jdbi jdbi = Jdbi.create(dataSource);
+        this.tenants = new JdbcTenantStore(jdbi, clock);
+        this.apiKeys = new JdbcApiKeyStore(jdbi, clock);
+        this.registrationTokens = new JdbcRegistrationTokenStore(jdbi, clock);
+        this.agents = new JdbcAgentStore(jdbi, clock);
+        this.sessions = new JdbcSessionStore(jdbi, clock);
+        this.jobs = new JdbcJobStore(jdbi, clock);
+        this.credentials = new JdbcCredentialStore(jdbi);
+    }
+
+    /**
+     * Connects, migrates the schema and returns the stores.
+     *
+     * @param clock the time written as {@code created_at} where callers do not pass a time
+     * @throws DatabaseUnavailableException if the database cannot be opened (embedded file locked by
+     *     another hub, PostgreSQL unreachable, login refused) or migrated; the message says what to do
+     */
+    public static JdbcStores open(DatabaseConfig config, Clock clock) {
+        HikariDataSource dataSource = connect(config);
+        try {
+            MigrateResult result = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            log.atInfo()
+                    .addKeyValue("dialect", config.dialect())
+                    .addKeyValue("url", config.redactedUrl())
+                    .addKeyValue("schemaVersion", result.targetSchemaVersion)
+                    .addKeyValue("migrationsApplied", result.migrationsExecuted)
+                    .log("database ready");
+            return new JdbcStores(config, dataSource, clock);
+        } catch (FlywayException e) {
+            dataSource.close();
+            throw new DatabaseUnavailableException(
+                    "Cannot bring the database schema at " + config.redactedUrl() + " up to date: " + e.getMessage()
+                            + ". If a newer hub version already used this database, run that version.",
+                    e);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static HikariDataSource connect(DatabaseConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("enginex-db");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.maxPoolSize());
+        hikari.setConnectionTimeout(TimeUnit.SECONDS.toMillis(10));
+        // Fail at once, with our message, when the first connection cannot be made.
+        hikari.setInitializationFailTimeout(1);
+        try {
+            return new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw OpenFailures.explain(config, e);
+        }
+    }
+
+    /** The pooled data source, for health checks and database features beyond the stores. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public TenantStore tenants() {
+        return tenants;
+    }
+
+    @Override
+    public ApiKeyStore apiKeys() {
+        return apiKeys;
+    }
+
+    @Override
+    public RegistrationTokenStore registrationTokens() {
+        return registrationTokens;
+    }
+
+    @Override
+    public AgentStore agents() {
+        return agents;
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    @Override
+    public JobStore jobs() {
+        return jobs;
+    }
+
+    @Override
+    public CredentialStore credentials() {
+        return credentials;
+    }
+
+    @Override
+    public String dialect() {
+        return config.dialect();
+    }
+
+    /** Closes the pool; idempotent. Stores must not be used afterwards. */
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}
