@@ -49,8 +49,8 @@ final class OpenFailures {
                 || find(error, ConnectException.class) != null
                 || find(error, UnknownHostException.class) != null) {
             return new DatabaseUnavailableException(
-                    "Cannot reach PostgreSQL at " + at + " (" + reason
-                            + "). Check that PostgreSQL is running there and that --db-url is right.",
+                    "Cannot reach PostgreSQL at " + at + ": " + networkReason(error)
+                            + ". Check that PostgreSQL is running there and that --db-url is right.",
                     error);
         }
         return new DatabaseUnavailableException(
@@ -95,6 +95,20 @@ final class OpenFailures {
         }
         boolean hasPort = hosts.startsWith("[") ? hosts.contains("]:") : hosts.contains(":");
         return hasPort ? hosts : hosts + ":5432";
+    }
+
+    /** The innermost cause says it best ("connection refused"); the driver's wrapper adds advice of its own. */
+    private static String networkReason(Throwable error) {
+        UnknownHostException unknown = find(error, UnknownHostException.class);
+        if (unknown != null) {
+            return "unknown host " + unknown.getMessage();
+        }
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
 
     private static <T extends Throwable> T find(Throwable error, Class<T> type) {
