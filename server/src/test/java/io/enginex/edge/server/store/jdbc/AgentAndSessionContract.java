@@ -1,0 +1,149 @@
+package io.enginex.edge.server.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.DuplicateException;
+import io.enginex.edge.server.store.RegistrationToken;
+import io.enginex.edge.server.store.Session;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+interface AgentAndSessionContract extends StoreFixture {
+    @Test
+    default void createdAgentIsFoundListedAndAuthenticatedById() {
+        String tenant = newTenant();
+        Agent agent = newAgent(tenant);
+
+        assertThat(agent.labels()).containsExactly("office", "finance");
+        assertThat(stores().agents().find(tenant, agent.id())).contains(agent);
+        assertThat(stores().agents().list(tenant)).containsExactly(agent);
+        assertThat(stores().agents().findForAuthentication(agent.id())).contains(agent);
+        assertThat(stores().agents().findForAuthentication("agt_unknown")).isEmpty();
+    }
+
+    @Test
+    default void agentRemembersTheTokenItRegisteredWith() {
+        String tenant = newTenant();
+        RegistrationToken token = stores().registrationTokens()
+                .create(
+                        StoreFixture.id("rt"),
+                        tenant,
+                        StoreFixture.id("h"),
+                        null,
+                        List.of(),
+                        1,
+                        now().plus(Duration.ofHours(1)),
+                        null);
+        Agent agent = stores().agents()
+                .create(new Agent(
+                        StoreFixture.id("agt"),
+                        tenant,
+                        "key",
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        token.id(),
+                        null,
+                        null,
+                        null));
+
+        Agent stored = stores().agents().find(tenant, agent.id()).orElseThrow();
+        assertThat(stored.registrationTokenId()).isEqualTo(token.id());
+        assertThat(stored.toolsJson()).isEqualTo("[]");
+        assertThat(stored.createdAt()).isNotNull();
+        assertThat(stored).isEqualTo(agent);
+    }
+
+    @Test
+    default void creatingAnAgentTwiceIsADuplicate() {
+        String tenant = newTenant();
+        Agent agent = newAgent(tenant);
+
+        assertThatThrownBy(() -> stores().agents().create(agent)).isInstanceOf(DuplicateException.class);
+    }
+
+    @Test
+    default void helloAndTouchUpdateTheAgent() {
+        String tenant = newTenant();
+        Agent agent = newAgent(tenant);
+        Instant hello = now();
+        String tools = "[{\"name\":\"file.read\"}]";
+
+        stores().agents().updateHello(tenant, agent.id(), "host-2", "windows", "arm64", "1.1.0", tools, hello);
+        Agent updated = stores().agents().find(tenant, agent.id()).orElseThrow();
+        assertThat(updated.hostname()).isEqualTo("host-2");
+        assertThat(updated.os()).isEqualTo("windows");
+        assertThat(updated.arch()).isEqualTo("arm64");
+        assertThat(updated.agentVersion()).isEqualTo("1.1.0");
+        assertThat(updated.toolsJson()).isEqualTo(tools);
+        assertThat(updated.lastSeenAt()).isEqualTo(hello);
+
+        Instant later = hello.plusSeconds(30);
+        stores().agents().touch(tenant, agent.id(), later);
+        assertThat(stores().agents().find(tenant, agent.id()).orElseThrow().lastSeenAt())
+                .isEqualTo(later);
+    }
+
+    @Test
+    default void revokingAnAgentRecordsWhenAndHappensOnce() {
+        String tenant = newTenant();
+        Agent agent = newAgent(tenant);
+        Instant now = now();
+
+        assertThat(stores().agents().revoke(tenant, agent.id(), now)).isTrue();
+        assertThat(stores().agents().revoke(tenant, agent.id(), now.plusSeconds(1)))
+                .isFalse();
+
+        Agent revoked = stores().agents().findForAuthentication(agent.id()).orElseThrow();
+        assertThat(revoked.revoked()).isTrue();
+        assertThat(revoked.revokedAt()).isEqualTo(now);
+    }
+
+    @Test
+    default void anotherTenantCannotSeeOrChangeAnAgent() {
+        String tenant = newTenant();
+        String other = newTenant();
+        Agent agent = newAgent(tenant);
+
+        assertThat(stores().agents().find(other, agent.id())).isEmpty();
+        assertThat(stores().agents().list(other)).isEmpty();
+        assertThat(stores().agents().revoke(other, agent.id(), now())).isFalse();
+        stores().agents().updateHello(other, agent.id(), "evil", "evil", "evil", "6.6.6", "[]", now());
+        stores().agents().touch(other, agent.id(), now());
+
+        assertThat(stores().agents().find(tenant, agent.id())).contains(agent);
+    }
+
+    @Test
+    default void sessionsAreListedNewestFirstUpToTheLimit() {
+        String tenant = newTenant();
+        Instant base = now();
+        Session oldest = stores().sessions().create(new Session(StoreFixture.id("ses"), tenant, "a", "bob", base));
+        Session middle = stores().sessions()
+                .create(new Session(StoreFixture.id("ses"), tenant, "b", "bob", base.plusSeconds(1)));
+        Session newest = stores().sessions()
+                .create(new Session(StoreFixture.id("ses"), tenant, "c", "bob", base.plusSeconds(2)));
+
+        assertThat(stores().sessions().list(tenant, 10)).containsExactly(newest, middle, oldest);
+        assertThat(stores().sessions().list(tenant, 2)).containsExactly(newest, middle);
+        assertThat(stores().sessions().find(tenant, oldest.id())).contains(oldest);
+    }
+
+    @Test
+    default void anotherTenantCannotSeeASession() {
+        String tenant = newTenant();
+        String other = newTenant();
+        Session session = newSession(tenant);
+
+        assertThat(stores().sessions().find(other, session.id())).isEmpty();
+        assertThat(stores().sessions().list(other, 10)).isEmpty();
+        assertThatThrownBy(() -> stores().sessions().create(session)).isInstanceOf(DuplicateException.class);
+    }
+}
