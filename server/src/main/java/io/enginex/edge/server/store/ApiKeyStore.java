@@ -8,6 +8,6 @@ public interface ApiKeyStore {
     /** Finds a key that is not revoked by the hash of its secret. Not tenant-scoped: this is how a caller's tenant is learnt. */
     Optional<ApiKey> findActiveByHash(String secretHash);
 
-    /** Whether any platform key exists (first start creates one). */
+    /** Whether a platform key that is not revoked exists (first start creates one when none does). */
     boolean anyPlatformKey();
 }

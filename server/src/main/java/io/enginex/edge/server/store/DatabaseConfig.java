@@ -35,7 +35,9 @@ public record DatabaseConfig(String jdbcUrl, String user, String password, int m
      *
      * <p>{@code WRITE_DELAY=0} makes every commit reach the file before the commit returns, so a
      * job the hub has written survives the hub being killed (the default delays writes by up to
-     * 500 ms). {@code DB_CLOSE_ON_EXIT=FALSE} leaves closing to {@link Stores#close()}, so a
+     * 500 ms). The write reaches the operating system, not necessarily the disk: a killed hub loses
+     * nothing, a power cut may lose the last commits (use PostgreSQL where that matters).
+     * {@code DB_CLOSE_ON_EXIT=FALSE} leaves closing to {@link Stores#close()}, so a
      * shutdown hook of the hub can still write while the JVM exits.
      */
     public static DatabaseConfig embedded(Path dataDir) {

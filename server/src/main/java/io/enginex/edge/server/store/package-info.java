@@ -5,5 +5,9 @@
  *
  * <p>Implementations live in {@code store.jdbc}, run the same Flyway migrations on H2 and
  * PostgreSQL, and are thread-safe. Methods block (JDBC); call them from virtual threads.
+ *
+ * <p>Instants are stored in UTC at microsecond precision (PostgreSQL's); finer digits are truncated
+ * on write, so a value reads back identical on both databases, and rows returned by {@code create}
+ * methods carry the truncated values.
  */
 package io.enginex.edge.server.store;
