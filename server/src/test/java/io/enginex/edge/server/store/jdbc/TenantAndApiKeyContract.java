@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.enginex.edge.server.store.ApiKey;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.Tenant;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import org.junit.jupiter.api.Test;
 
 interface TenantAndApiKeyContract extends StoreFixture {
@@ -47,6 +49,21 @@ interface TenantAndApiKeyContract extends StoreFixture {
 
         assertThatThrownBy(() -> stores().apiKeys().create(StoreFixture.id("key"), tenant, "viewer", "two", hash))
                 .isInstanceOf(DuplicateException.class);
+    }
+
+    @Test
+    default void aRevokedApiKeyIsNotFound() throws Exception {
+        String tenant = newTenant();
+        String hash = StoreFixture.id("hash");
+        ApiKey key = stores().apiKeys().create(StoreFixture.id("key"), tenant, "viewer", "old", hash);
+        // The store has no revoke for API keys yet; revoke the way an operator would, in SQL.
+        try (Connection c = ((JdbcStores) stores()).dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE api_keys SET revoked_at = created_at WHERE id = ?")) {
+            s.setString(1, key.id());
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThat(stores().apiKeys().findActiveByHash(hash)).isEmpty();
     }
 
     /** The only test that makes a platform key, so the database has none before it runs. */
