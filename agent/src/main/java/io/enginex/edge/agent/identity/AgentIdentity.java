@@ -1,0 +1,69 @@
+package io.enginex.edge.agent.identity;
+
+import io.enginex.edge.agent.transport.HubEndpoint;
+import io.enginex.edge.agent.transport.TrustSettings;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * This agent's identity: the id and tenant the hub assigned, the hub it belongs to and how to trust
+ * it, and the device key pair. {@link #toString()} shows the key's fingerprint, never the key.
+ *
+ * @param labels labels the registration token granted, as the hub reported them
+ * @param registeredAt when registration succeeded
+ */
+public record AgentIdentity(
+        String agentId,
+        String tenant,
+        List<String> labels,
+        HubEndpoint hub,
+        TrustSettings trust,
+        PublicKey publicKey,
+        PrivateKey privateKey,
+        Instant registeredAt) {
+    public AgentIdentity {
+        Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(tenant, "tenant");
+        labels = labels == null ? List.of() : List.copyOf(labels);
+        Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(trust, "trust");
+        Objects.requireNonNull(publicKey, "publicKey");
+        Objects.requireNonNull(privateKey, "privateKey");
+        Objects.requireNonNull(registeredAt, "registeredAt");
+    }
+
+    /** The public key as sent to the hub: base64 of the X.509 SubjectPublicKeyInfo DER. */
+    public String publicKeyBase64() {
+        return encodePublicKey(publicKey);
+    }
+
+    /** {@code SHA256:<base64>} of the public key's DER, for a person to compare with the dashboard. */
+    public String fingerprint() {
+        return fingerprint(publicKey);
+    }
+
+    public static String encodePublicKey(PublicKey key) {
+        return Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    public static String fingerprint(PublicKey key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java runtime lacks SHA-256", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AgentIdentity[agentId=" + agentId + ", tenant=" + tenant + ", hub=" + hub + ", key=" + fingerprint()
+                + "]";
+    }
+}
