@@ -1,0 +1,49 @@
+package io.enginex.edge.agent.tools;
+
+import io.enginex.edge.protocol.ErrorCodes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a running tool may know about its job: the deadline, a way to report progress, and whether it
+ * should stop.
+ *
+ * @param jobId the job this call serves, for logs
+ * @param deadline when the hub stops waiting; the runner interrupts the call at that moment
+ * @param progress receives progress reports; each becomes a {@code progress} frame (and renews the
+ *     job's lease at the hub)
+ * @param stopRequested true once the job was cancelled or passed its deadline
+ */
+public record ToolContext(
+        String jobId, Instant deadline, Clock clock, ProgressListener progress, BooleanSupplier stopRequested) {
+
+    /** Receives a tool's progress reports. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        /**
+         * @param fraction share done in [0, 1], or null when unknown
+         */
+        void report(String message, Double fraction);
+    }
+
+    /** A context with no deadline pressure and nowhere to report to, for tests and local calls. */
+    public static ToolContext detached(String jobId, Instant deadline, Clock clock) {
+        return new ToolContext(jobId, deadline, clock, (message, fraction) -> {}, () -> false);
+    }
+
+    /** Reports progress; cheap enough to call every few hundred milliseconds. */
+    public void progress(String message, Double fraction) {
+        progress.report(message, fraction);
+    }
+
+    /**
+     * Ends the call with {@link ToolException} once the job should stop (cancelled, past deadline,
+     * or the thread was interrupted). The runner turns it into the right error code.
+     */
+    public void checkCancelled() {
+        if (stopRequested.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+            throw new ToolException(ErrorCodes.CANCELLED, "job " + jobId + " was stopped");
+        }
+    }
+}

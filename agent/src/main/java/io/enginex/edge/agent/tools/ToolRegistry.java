@@ -1,0 +1,116 @@
+package io.enginex.edge.agent.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ToolDescriptor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The tools this agent offers, by name, each with its compiled input schema. {@link #call} checks the
+ * arguments against the schema before the tool sees them.
+ *
+ * <p>Immutable and thread-safe once built.
+ */
+public final class ToolRegistry {
+    /** At most this many validation messages are sent back; the rest are counted. */
+    static final int MAX_MESSAGES = 10;
+
+    private final Map<String, Entry> tools;
+
+    /**
+     * @throws IllegalArgumentException for two tools with the same name or a schema the validator
+     *     cannot compile
+     */
+    public ToolRegistry(List<? extends Tool> tools) {
+        SchemaRegistry schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        tools.stream().sorted(Comparator.comparing(t -> t.descriptor().name())).forEach(tool -> {
+            ToolDescriptor descriptor = tool.descriptor();
+            Schema schema;
+            try {
+                // The validator is built on Jackson 3, the protocol on Jackson 2: JSON text bridges them.
+                schema = schemas.getSchema(descriptor.inputSchema().toString(), InputFormat.JSON);
+                schema.initializeValidators();
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "tool " + descriptor.name() + " has an invalid input schema: " + e.getMessage(), e);
+            }
+            if (byName.putIfAbsent(descriptor.name(), new Entry(tool, schema)) != null) {
+                throw new IllegalArgumentException("two tools are named " + descriptor.name());
+            }
+        });
+        this.tools = Map.copyOf(byName);
+    }
+
+    /** The offered tools' descriptors, sorted by name (as sent in {@code hello}). */
+    public List<ToolDescriptor> descriptors() {
+        return tools.values().stream()
+                .map(e -> e.tool().descriptor())
+                .sorted(Comparator.comparing(ToolDescriptor::name))
+                .toList();
+    }
+
+    /** The offered tools' names, sorted. */
+    public List<String> names() {
+        return tools.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * Validates {@code args} and calls the tool.
+     *
+     * @throws ToolException {@code unknown_tool} (naming the offered tools), {@code invalid_arguments}
+     *     (with the validator's messages), or whatever the tool throws
+     */
+    public JsonNode call(String name, JsonNode args, ToolContext context) {
+        Entry entry = entry(name);
+        validate(entry, args);
+        return entry.tool().call(args, context);
+    }
+
+    /** Checks {@code args} against the named tool's schema without calling it. */
+    public void validate(String name, JsonNode args) {
+        validate(entry(name), args);
+    }
+
+    private Entry entry(String name) {
+        Entry entry = tools.get(name);
+        if (entry == null) {
+            throw new ToolException(
+                    ErrorCodes.UNKNOWN_TOOL,
+                    "this agent does not offer the tool \"" + name + "\"; it offers: "
+                            + (tools.isEmpty() ? "none" : String.join(", ", names())));
+        }
+        return entry;
+    }
+
+    private static void validate(Entry entry, JsonNode args) {
+        List<Error> errors = entry.schema().validate(args.toString(), InputFormat.JSON);
+        if (errors.isEmpty()) {
+            return;
+        }
+        List<String> messages = new ArrayList<>();
+        for (Error error : errors.subList(0, Math.min(MAX_MESSAGES, errors.size()))) {
+            String location = error.getInstanceLocation() == null
+                    ? ""
+                    : error.getInstanceLocation().toString();
+            messages.add(location.isEmpty() ? error.getMessage() : location + ": " + error.getMessage());
+        }
+        String more = errors.size() > MAX_MESSAGES ? "; and " + (errors.size() - MAX_MESSAGES) + " more" : "";
+        throw new ToolException(
+                ErrorCodes.INVALID_ARGUMENTS,
+                "arguments for " + entry.tool().descriptor().name() + " do not match its input schema: "
+                        + messages.stream().collect(Collectors.joining("; ")) + more);
+    }
+
+    private record Entry(Tool tool, Schema schema) {}
+}
