@@ -1,0 +1,312 @@
+package io.enginex.edge.agent.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.agent.journal.JobJournal;
+import io.enginex.edge.agent.journal.JobOutcome;
+import io.enginex.edge.agent.journal.JobStatus;
+import io.enginex.edge.agent.tools.ToolContext;
+import io.enginex.edge.agent.tools.ToolException;
+import io.enginex.edge.agent.tools.ToolRegistry;
+import io.enginex.edge.protocol.Cancel;
+import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.FrameLimits;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs dispatched jobs at most once per job id.
+ *
+ * <p>On {@link #dispatch}: ack, then by journal status: finished → resend the stored outcome with
+ * {@code replayed=true}; running in this process → nothing (its result follows); begun by an earlier
+ * process → error {@code interrupted}, never run again; new → {@code begin} (forced to disk), run the
+ * tool on a virtual thread, {@code finish}, send the result. A result the outbox cannot deliver stays
+ * in the journal and is replayed when the hub redelivers the job.
+ *
+ * <p>Threads: {@link #dispatch} and {@link #cancel} are called on the connection's receive thread and
+ * return without waiting for tools. Each job has a supervising virtual thread that waits for the
+ * deadline, and the tool runs on another, which holds one of {@code maxConcurrent} permits.
+ */
+public final class JobRunner implements AutoCloseable {
+    /** Outputs larger than this cannot travel in one frame; such a result becomes an error. */
+    static final int MAX_OUTPUT_CHARS = FrameLimits.DEFAULT.maxFrameBytes() - 64 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final ToolRegistry tools;
+    private final JobJournal journal;
+    private final Outbox outbox;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final Semaphore permits;
+    private final ReentrantLock admission = new ReentrantLock();
+    private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+
+    /**
+     * @param executor runs supervisors and tools; a virtual-thread-per-task executor
+     * @param maxConcurrent tools running at once; further jobs wait (their deadline still counts)
+     */
+    public JobRunner(
+            ToolRegistry tools,
+            JobJournal journal,
+            Outbox outbox,
+            ExecutorService executor,
+            Clock clock,
+            int maxConcurrent) {
+        this.tools = tools;
+        this.journal = journal;
+        this.outbox = outbox;
+        this.executor = executor;
+        this.clock = clock;
+        this.permits = new Semaphore(maxConcurrent, true);
+    }
+
+    /** Handles one dispatch (first delivery or a redelivery). */
+    public void dispatch(Dispatch dispatch) {
+        String jobId = dispatch.jobId();
+        outbox.ack(jobId);
+        admission.lock();
+        try {
+            switch (journal.lookup(jobId)) {
+                case JobStatus.Finished finished -> {
+                    log.atInfo()
+                            .addKeyValue("jobId", jobId)
+                            .addKeyValue("tool", dispatch.tool())
+                            .addKeyValue("attempt", dispatch.attempt())
+                            .addKeyValue("outcome", finished.outcome().summary())
+                            .log("job redelivered; answered from the journal");
+                    outbox.result(jobId, finished.outcome(), true);
+                }
+                case JobStatus.Running r ->
+                    log.atInfo()
+                            .addKeyValue("jobId", jobId)
+                            .addKeyValue("attempt", dispatch.attempt())
+                            .log("job redelivered while running; its result will follow");
+                case JobStatus.Interrupted i -> interrupted(dispatch);
+                case JobStatus.New n -> start(dispatch);
+            }
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    /** Stops a running job; its result will be error {@code cancelled}. Unknown or finished jobs are ignored. */
+    public void cancel(Cancel cancel) {
+        RunningJob job = running.get(cancel.jobId());
+        if (job == null) {
+            log.atDebug().addKeyValue("jobId", cancel.jobId()).log("cancel for a job that is not running; ignored");
+            return;
+        }
+        log.atInfo()
+                .addKeyValue("jobId", cancel.jobId())
+                .addKeyValue("reason", cancel.reason())
+                .log("cancelling job");
+        job.cancel(cancel.reason());
+    }
+
+    /** Jobs currently between begin and finish. */
+    public int runningJobs() {
+        return running.size();
+    }
+
+    /**
+     * Stops running tools without recording an outcome: to the next process these jobs are
+     * interrupted, which is the truth.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        running.values().forEach(job -> job.cancel("agent shutting down"));
+    }
+
+    private void interrupted(Dispatch dispatch) {
+        Instant now = clock.instant();
+        JobOutcome outcome = JobOutcome.failure(
+                ErrorCodes.INTERRUPTED,
+                "the agent restarted while this job was running; it was not run again",
+                now,
+                now);
+        record(dispatch.jobId(), outcome);
+        log.atWarn()
+                .addKeyValue("jobId", dispatch.jobId())
+                .addKeyValue("tool", dispatch.tool())
+                .addKeyValue("outcome", outcome.summary())
+                .log("job was interrupted by an agent restart; not run again");
+        outbox.result(dispatch.jobId(), outcome, false);
+    }
+
+    private void start(Dispatch dispatch) {
+        Instant startedAt = clock.instant();
+        try {
+            journal.begin(dispatch.jobId());
+        } catch (UncheckedIOException e) {
+            // Without a durable begin, running could break at-most-once after a crash: refuse instead.
+            log.atError().addKeyValue("jobId", dispatch.jobId()).setCause(e).log("cannot journal job; not running it");
+            outbox.result(
+                    dispatch.jobId(),
+                    JobOutcome.failure(
+                            ErrorCodes.INTERNAL,
+                            "the agent cannot write its job" + " journal (" + e.getMessage() + "); the job was not run",
+                            startedAt,
+                            clock.instant()),
+                    false);
+            return;
+        }
+        RunningJob job = new RunningJob(dispatch, startedAt);
+        running.put(dispatch.jobId(), job);
+        log.atDebug()
+                .addKeyValue("jobId", dispatch.jobId())
+                .addKeyValue("tool", dispatch.tool())
+                .addKeyValue("path", dispatch.args().path("path").asText(""))
+                .log("job starting");
+        executor.execute(() -> supervise(job));
+    }
+
+    private void supervise(RunningJob job) {
+        Dispatch dispatch = job.dispatch();
+        Duration remaining = Duration.between(clock.instant(), dispatch.deadline());
+        JobOutcome outcome;
+        if (remaining.isNegative() || remaining.isZero()) {
+            outcome = failure(
+                    ErrorCodes.DEADLINE_EXCEEDED,
+                    "the job's deadline " + dispatch.deadline() + " had passed when it arrived; it was not run",
+                    job);
+        } else {
+            Future<JsonNode> future = executor.submit(() -> callTool(job));
+            job.attach(future);
+            try {
+                outcome = success(future.get(remaining.toMillis(), TimeUnit.MILLISECONDS), job);
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                outcome = deadlineExceeded(job);
+            } catch (CancellationException e) {
+                outcome = stopped(job);
+            } catch (ExecutionException e) {
+                outcome = failed(job, e.getCause());
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                running.remove(dispatch.jobId());
+                return; // the runner is closing; the next process reports this job as interrupted
+            }
+        }
+        running.remove(dispatch.jobId());
+        if (closing
+                && !outcome.ok()
+                && ErrorCodes.CANCELLED.equals(outcome.error().code())) {
+            return; // stopped by shutdown, not by the hub: leave it begun, so it reads as interrupted
+        }
+        record(dispatch.jobId(), outcome);
+        log.atInfo()
+                .addKeyValue("jobId", dispatch.jobId())
+                .addKeyValue("tool", dispatch.tool())
+                .addKeyValue("attempt", dispatch.attempt())
+                .addKeyValue("outcome", outcome.summary())
+                .addKeyValue(
+                        "durationMs",
+                        Duration.between(job.startedAt(), outcome.finishedAt()).toMillis())
+                .log("job finished");
+        outbox.result(dispatch.jobId(), outcome, false);
+    }
+
+    private JsonNode callTool(RunningJob job) throws InterruptedException {
+        permits.acquire();
+        try {
+            Dispatch dispatch = job.dispatch();
+            ToolContext context = new ToolContext(
+                    dispatch.jobId(),
+                    dispatch.deadline(),
+                    clock,
+                    (message, fraction) -> {
+                        if (!job.cancelled()) {
+                            outbox.progress(dispatch.jobId(), message, fraction);
+                        }
+                    },
+                    job::cancelled);
+            context.checkCancelled();
+            return tools.call(dispatch.tool(), dispatch.args(), context);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private JobOutcome success(JsonNode output, RunningJob job) {
+        if (output == null || output.isNull()) {
+            return failure(ErrorCodes.INTERNAL, "tool " + job.dispatch().tool() + " returned no output", job);
+        }
+        int size = output.toString().length();
+        if (size > MAX_OUTPUT_CHARS) {
+            return failure(
+                    ErrorCodes.TOOL_FAILED,
+                    "the output of " + job.dispatch().tool() + " is " + size
+                            + " characters, more than fits in one frame (" + MAX_OUTPUT_CHARS + "); ask for less",
+                    job);
+        }
+        return JobOutcome.success(output, job.startedAt(), clock.instant());
+    }
+
+    private JobOutcome failed(RunningJob job, Throwable cause) {
+        if (job.cancelled()) {
+            return stopped(job);
+        }
+        if (!clock.instant().isBefore(job.dispatch().deadline())) {
+            return deadlineExceeded(job);
+        }
+        if (cause instanceof ToolException e) {
+            return failure(e.code(), e.getMessage(), job);
+        }
+        log.atError()
+                .addKeyValue("jobId", job.dispatch().jobId())
+                .addKeyValue("tool", job.dispatch().tool())
+                .setCause(cause)
+                .log("tool failed unexpectedly");
+        return failure(
+                ErrorCodes.INTERNAL,
+                "tool " + job.dispatch().tool() + " failed unexpectedly ("
+                        + cause.getClass().getSimpleName() + "); the agent's log has details",
+                job);
+    }
+
+    private JobOutcome stopped(RunningJob job) {
+        return job.cancelled()
+                ? failure(ErrorCodes.CANCELLED, "cancelled: " + job.cancelReason(), job)
+                : deadlineExceeded(job);
+    }
+
+    private JobOutcome deadlineExceeded(RunningJob job) {
+        return failure(
+                ErrorCodes.DEADLINE_EXCEEDED,
+                "the job did not finish before its deadline " + job.dispatch().deadline() + "; it was stopped",
+                job);
+    }
+
+    private JobOutcome failure(String code, String message, RunningJob job) {
+        return JobOutcome.failure(code, message, job.startedAt(), clock.instant());
+    }
+
+    private void record(String jobId, JobOutcome outcome) {
+        try {
+            journal.finish(jobId, outcome);
+        } catch (UncheckedIOException e) {
+            log.atError()
+                    .addKeyValue("jobId", jobId)
+                    .setCause(e)
+                    .log("cannot journal the job's outcome; sending it anyway");
+        }
+    }
+}
