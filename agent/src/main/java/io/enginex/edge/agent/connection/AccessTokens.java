@@ -1,0 +1,42 @@
+package io.enginex.edge.agent.connection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.ClientAssertion;
+import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.transport.HubRefusedException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Trades a freshly signed client assertion for a one-time access token: {@code POST
+ * /api/v1/agent/token}. The access token is used for exactly one WebSocket upgrade and never logged.
+ */
+final class AccessTokens {
+    static final String PATH = "/api/v1/agent/token";
+
+    private final HubClient hub;
+    private final AgentIdentity identity;
+    private final ClientAssertion assertions;
+
+    AccessTokens(HubClient hub, AgentIdentity identity, ClientAssertion assertions) {
+        this.hub = hub;
+        this.identity = identity;
+        this.assertions = assertions;
+    }
+
+    /**
+     * @throws HubRefusedException with the hub's code ({@code agent_revoked}, {@code clock_skew}, …)
+     * @throws io.enginex.edge.agent.transport.HubUnreachableException when the hub does not answer
+     */
+    String fetch() {
+        String assertion = assertions.create(identity.agentId(), identity.privateKey());
+        JsonNode answer = hub.postJson(PATH, Map.of("assertion", assertion));
+        String token = answer.path("accessToken").asText("");
+        if (token.isBlank()) {
+            throw new HubRefusedException(
+                    "POST " + PATH, 200, "bad_response", "the answer has no accessToken", Duration.ZERO);
+        }
+        return token;
+    }
+}

@@ -1,0 +1,321 @@
+package io.enginex.edge.agent.connection;
+
+import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.ClientAssertion;
+import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.transport.HubRefusedException;
+import io.enginex.edge.agent.transport.HubUnreachableException;
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.protocol.Welcome;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's one outbound connection, kept up until {@link #stop()} or revocation: fetch an access
+ * token, open the WebSocket, send {@code hello}, wait for {@code welcome}, then exchange frames until
+ * the socket ends; then wait a backoff delay and start over.
+ *
+ * <p>Close codes: {@value Protocol#CLOSE_REVOKED} (revoked) and {@code agent_revoked}/{@code
+ * agent_unknown} from the token endpoint end {@link #run()} with {@link ConnectionOutcome.Kind#REVOKED};
+ * everything else (replaced, hub shutdown, heartbeat timeout, network failure, {@code clock_skew})
+ * reconnects with backoff. The backoff starts over after every connection that reached {@code
+ * welcome}.
+ *
+ * <p>Threads: {@link #run()} blocks its caller (the loop thread) for the agent's lifetime. {@link
+ * #stop()} may be called from any thread. Heartbeats run on the injected scheduler.
+ */
+public final class HubConnection {
+    private static final Logger log = LoggerFactory.getLogger(HubConnection.class);
+
+    private final HubClient hub;
+    private final AgentIdentity identity;
+    private final AgentProfile profile;
+    private final MessageCodec codec;
+    private final Inbound inbound;
+    private final SessionOutbox outbox;
+    private final ScheduledExecutorService scheduler;
+    private final ConnectionSettings settings;
+    private final Backoff backoff;
+    private final AccessTokens tokens;
+    private final Consumer<Welcome> onConnected;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<HubSession> current = new AtomicReference<>();
+
+    /**
+     * @param inbound receives dispatch and cancel frames (the job runner)
+     * @param outbox the outbox the job runner sends to; this connection attaches each session to it
+     * @param onConnected called on the loop thread after each {@code welcome}
+     */
+    public HubConnection(
+            HubClient hub,
+            AgentIdentity identity,
+            AgentProfile profile,
+            MessageCodec codec,
+            ClientAssertion assertions,
+            Inbound inbound,
+            SessionOutbox outbox,
+            ScheduledExecutorService scheduler,
+            ConnectionSettings settings,
+            RandomGenerator random,
+            Consumer<Welcome> onConnected) {
+        this.hub = hub;
+        this.identity = identity;
+        this.profile = profile;
+        this.codec = codec;
+        this.inbound = inbound;
+        this.outbox = outbox;
+        this.scheduler = scheduler;
+        this.settings = settings;
+        this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap(), random);
+        this.tokens = new AccessTokens(hub, identity, assertions);
+        this.onConnected = onConnected;
+    }
+
+    /** Connects and reconnects until stopped or revoked; returns why it ended. */
+    public ConnectionOutcome run() {
+        while (stopped.getCount() > 0) {
+            Attempt attempt = attempt();
+            if (attempt.revoked() != null) {
+                log.atError()
+                        .addKeyValue("agentId", identity.agentId())
+                        .log(attempt.revoked().message());
+                return attempt.revoked();
+            }
+            if (stopped.getCount() == 0) {
+                break;
+            }
+            if (attempt.welcomed()) {
+                backoff.reset();
+            }
+            Duration delay = backoff.next();
+            if (delay.compareTo(attempt.retryAfter()) < 0) {
+                delay = attempt.retryAfter();
+            }
+            log.atInfo()
+                    .addKeyValue("delayMs", delay.toMillis())
+                    .addKeyValue("failures", backoff.failures())
+                    .log("reconnecting after a delay");
+            if (sleep(delay)) {
+                break;
+            }
+        }
+        log.atInfo().log("connection loop stopped");
+        return ConnectionOutcome.stopped();
+    }
+
+    /**
+     * Ends {@link #run()}: closes the current connection (code 1000) and wakes a pending backoff
+     * sleep. Idempotent, callable from any thread.
+     */
+    public void stop() {
+        stopped.countDown();
+        HubSession session = current.get();
+        if (session != null) {
+            session.close(1000, "agent stopping");
+            scheduler.schedule(
+                    () -> session.abort(1000, "agent stopping"),
+                    settings.closeTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Attempt attempt() {
+        log.atInfo().addKeyValue("hub", hub.endpoint()).log("connecting");
+        String token;
+        try {
+            token = tokens.fetch();
+        } catch (HubRefusedException e) {
+            return refused(e);
+        } catch (HubUnreachableException e) {
+            logUnreachable(e);
+            return Attempt.failed();
+        }
+        HubSession session = new HubSession(codec, inbound);
+        try {
+            hub.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token)
+                    .buildAsync(hub.endpoint().webSocket(Protocol.WEBSOCKET_PATH), session)
+                    .get();
+        } catch (ExecutionException e) {
+            RuntimeException failure = hub.webSocketFailure(Protocol.WEBSOCKET_PATH, e.getCause());
+            if (failure instanceof HubRefusedException refused) {
+                return refused(refused);
+            }
+            logUnreachable((HubUnreachableException) failure);
+            return Attempt.failed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped.countDown();
+            return Attempt.failed();
+        }
+        current.set(session);
+        outbox.attach(session);
+        try {
+            return converse(session);
+        } finally {
+            outbox.detach(session);
+            current.compareAndSet(session, null);
+        }
+    }
+
+    private Attempt converse(HubSession session) {
+        if (stopped.getCount() == 0) {
+            session.close(1000, "agent stopping");
+        }
+        session.send(profile.hello(session.nextId()));
+        Welcome welcome;
+        try {
+            welcome = session.welcome().get(settings.welcomeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.atWarn()
+                    .addKeyValue("timeoutMs", settings.welcomeTimeout().toMillis())
+                    .log("hub sent no welcome");
+            session.abort(CloseInfo.ABNORMAL, "no welcome");
+            return Attempt.failed();
+        } catch (ExecutionException e) {
+            return closed(session.closed().getNow(new CloseInfo(CloseInfo.ABNORMAL, "closed before welcome")), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.abort(1000, "agent stopping");
+            return Attempt.failed();
+        }
+        if (!Protocol.isCompatible(welcome.protocol())) {
+            log.atError()
+                    .addKeyValue("hubProtocol", welcome.protocol())
+                    .addKeyValue("agentProtocol", Protocol.VERSION)
+                    .log("the hub speaks another protocol major version; update the agent or the hub");
+            session.close(Protocol.CLOSE_UNSUPPORTED, "unsupported protocol");
+            awaitClosed(session);
+            return Attempt.failed();
+        }
+        if (!welcome.agentId().equals(identity.agentId())) {
+            log.atWarn()
+                    .addKeyValue("expected", identity.agentId())
+                    .addKeyValue("hubSays", welcome.agentId())
+                    .log("the hub welcomed this agent under another id");
+        }
+        log.atInfo()
+                .addKeyValue("hub", hub.endpoint())
+                .addKeyValue("agentId", welcome.agentId())
+                .addKeyValue("tenant", welcome.tenant())
+                .addKeyValue("heartbeatMillis", welcome.heartbeatMillis())
+                .addKeyValue("hubNode", welcome.hubNode())
+                .log("connected");
+        onConnected.accept(welcome);
+        Heartbeat heartbeat = Heartbeat.start(session, Duration.ofMillis(welcome.heartbeatMillis()), scheduler);
+        try {
+            return closed(awaitClosed(session), true);
+        } finally {
+            heartbeat.cancel();
+        }
+    }
+
+    private static CloseInfo awaitClosed(HubSession session) {
+        CompletableFuture<CloseInfo> closed = session.closed();
+        try {
+            return closed.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.abort(1000, "agent stopping");
+            return closed.getNow(new CloseInfo(1000, "agent stopping"));
+        } catch (ExecutionException e) {
+            return new CloseInfo(CloseInfo.ABNORMAL, String.valueOf(e.getCause()));
+        }
+    }
+
+    private Attempt closed(CloseInfo close, boolean welcomed) {
+        var event = log.atInfo().addKeyValue("code", close.code()).addKeyValue("reason", close.reason());
+        switch (close.code()) {
+            case Protocol.CLOSE_REVOKED -> {
+                return Attempt.revoked(ConnectionOutcome.revoked(hub.endpoint().toString(), close.reason()));
+            }
+            case Protocol.CLOSE_REPLACED ->
+                log.atWarn()
+                        .addKeyValue("code", close.code())
+                        .log("another connection of this agent replaced this one (is the agent running twice with the"
+                                + " same identity?)");
+            case Protocol.CLOSE_HEARTBEAT_TIMEOUT ->
+                log.atWarn()
+                        .addKeyValue("code", close.code())
+                        .addKeyValue("reason", close.reason())
+                        .log("connection declared dead: no heartbeat");
+            case Protocol.CLOSE_GOING_AWAY -> event.log("the hub is going away (restart or shutdown)");
+            default -> event.log("disconnected");
+        }
+        return welcomed ? Attempt.afterWelcome() : Attempt.failed();
+    }
+
+    private Attempt refused(HubRefusedException e) {
+        switch (e.code()) {
+            case "agent_revoked", "agent_unknown" -> {
+                return Attempt.revoked(ConnectionOutcome.revoked(hub.endpoint().toString(), e.hubMessage()));
+            }
+            case "clock_skew" ->
+                log.atWarn()
+                        .addKeyValue("code", e.code())
+                        .log("the hub refused this agent's clock: " + e.hubMessage()
+                                + " — fix the system clock (enable NTP); retrying");
+            case "assertion_invalid" ->
+                log.atError()
+                        .addKeyValue("code", e.code())
+                        .log("the hub rejected this agent's signed assertion (" + e.hubMessage() + "); if the agent"
+                                + " was re-registered elsewhere, run enginex-agent register --force; retrying");
+            default ->
+                log.atWarn()
+                        .addKeyValue("status", e.status())
+                        .addKeyValue("code", e.code())
+                        .log("the hub refused the connection: " + e.getMessage());
+        }
+        return new Attempt(false, null, e.retryAfter());
+    }
+
+    private void logUnreachable(HubUnreachableException e) {
+        var event = log.atWarn().addKeyValue("hub", e.url());
+        if (e.tls()) {
+            event.log(e.getMessage() + " — pin the hub's certificate (register --pin sha256:…) or pass --ca-file");
+        } else {
+            event.log(e.getMessage());
+        }
+    }
+
+    /** Sleeps {@code delay} unless stopped first; returns whether it was stopped. */
+    private boolean sleep(Duration delay) {
+        try {
+            return stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped.countDown();
+            return true;
+        }
+    }
+
+    /**
+     * @param welcomed the connection reached welcome (resets the backoff)
+     * @param revoked non-null when retrying cannot help
+     * @param retryAfter the least delay the hub asked for
+     */
+    private record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter) {
+        static Attempt failed() {
+            return new Attempt(false, null, Duration.ZERO);
+        }
+
+        static Attempt afterWelcome() {
+            return new Attempt(true, null, Duration.ZERO);
+        }
+
+        static Attempt revoked(ConnectionOutcome outcome) {
+            return new Attempt(false, outcome, Duration.ZERO);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.enginex.edge.agent.connection;
+
+import io.enginex.edge.protocol.Cancel;
+import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ErrorFrame;
+import io.enginex.edge.protocol.Message;
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Ping;
+import io.enginex.edge.protocol.Pong;
+import io.enginex.edge.protocol.ProtocolException;
+import io.enginex.edge.protocol.Welcome;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket to the hub, from upgrade to close: assembles and decodes incoming frames, answers
+ * pings, hands dispatch and cancel to the {@link Inbound}, and serialises outgoing frames.
+ *
+ * <p>The JDK's WebSocket allows one outstanding send at a time, so sends are chained: each starts
+ * when the previous completed. The lock only guards appending to the chain, never the I/O itself.
+ * Receive callbacks run one at a time on the HTTP client's threads; each requests the next frame when
+ * done.
+ */
+final class HubSession implements WebSocket.Listener {
+    /** Sends queued behind a stuck socket beyond this count abort the session. */
+    static final int MAX_PENDING_SENDS = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(HubSession.class);
+
+    private final MessageCodec codec;
+    private final Inbound inbound;
+    private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
+    private final CompletableFuture<CloseInfo> closed = new CompletableFuture<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final StringBuilder partial = new StringBuilder();
+    private volatile WebSocket socket;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+    private boolean oversized;
+
+    HubSession(MessageCodec codec, Inbound inbound) {
+        this.codec = codec;
+        this.inbound = inbound;
+    }
+
+    /** Completes with the hub's welcome. */
+    CompletableFuture<Welcome> welcome() {
+        return welcome;
+    }
+
+    /** Completes once the socket is closed or failed, whichever side ended it. */
+    CompletableFuture<CloseInfo> closed() {
+        return closed;
+    }
+
+    /** {@link System#nanoTime()} when the last frame of any kind arrived. */
+    long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    /** A fresh frame id for this connection: {@code a-1}, {@code a-2}, … */
+    String nextId() {
+        return "a-" + ids.incrementAndGet();
+    }
+
+    /**
+     * Queues {@code message}; the future completes when it was written. Never throws: a failed send
+     * fails the future (the socket's failure also completes {@link #closed()}).
+     */
+    CompletableFuture<?> send(Message message) {
+        String text = codec.encode(message);
+        WebSocket ws = socket;
+        if (ws == null || closed.isDone()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the connection to the hub is closed"));
+        }
+        if (pending.incrementAndGet() > MAX_PENDING_SENDS) {
+            pending.decrementAndGet();
+            abort(CloseInfo.ABNORMAL, "more than " + MAX_PENDING_SENDS + " frames waiting to be sent");
+            return CompletableFuture.failedFuture(new IllegalStateException("the connection to the hub is stuck"));
+        }
+        sendLock.lock();
+        try {
+            CompletableFuture<?> next = sendChain
+                    .handle((ignored, error) -> null)
+                    .thenCompose(ignored -> ws.sendText(text, true))
+                    .whenComplete((ignored, error) -> pending.decrementAndGet());
+            sendChain = next;
+            return next;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Starts the closing handshake after queued frames; {@link #closed()} completes when it ends. */
+    void close(int code, String reason) {
+        WebSocket ws = socket;
+        if (ws == null || closed.isDone()) {
+            return;
+        }
+        sendLock.lock();
+        try {
+            sendChain = sendChain.handle((ignored, error) -> null).thenCompose(ignored -> ws.sendClose(code, reason));
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Drops the socket at once (no handshake) and completes {@link #closed()} with {@code code}. */
+    void abort(int code, String reason) {
+        closed.complete(new CloseInfo(code, reason));
+        welcome.completeExceptionally(new IllegalStateException("connection closed: " + reason));
+        WebSocket ws = socket;
+        if (ws != null) {
+            ws.abort();
+        }
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        socket = webSocket;
+        lastReceivedNanos = System.nanoTime();
+        webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        lastReceivedNanos = System.nanoTime();
+        if (!oversized && partial.length() + data.length() <= codec.limits().maxFrameBytes()) {
+            partial.append(data);
+        } else {
+            oversized = true; // keep reading to the frame's end, but not into memory
+            partial.setLength(0);
+        }
+        if (last) {
+            if (oversized) {
+                oversized = false;
+                send(new ErrorFrame(
+                        nextId(),
+                        ErrorCodes.FRAME_TOO_LARGE,
+                        "frame exceeds the limit of " + codec.limits().maxFrameBytes() + " bytes",
+                        ""));
+            } else {
+                String frame = partial.toString();
+                partial.setLength(0);
+                receive(frame);
+            }
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        lastReceivedNanos = System.nanoTime();
+        if (last) {
+            send(new ErrorFrame(nextId(), ErrorCodes.BAD_FRAME, "binary frames are not part of the protocol", ""));
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        lastReceivedNanos = System.nanoTime(); // the JDK answers the pong itself
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        lastReceivedNanos = System.nanoTime();
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(new CloseInfo(statusCode, reason == null ? "" : reason));
+        welcome.completeExceptionally(new IllegalStateException("closed by the hub: " + statusCode + " " + reason));
+        return null; // the JDK then completes the closing handshake
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(new CloseInfo(CloseInfo.ABNORMAL, String.valueOf(error)));
+        welcome.completeExceptionally(error);
+    }
+
+    private void handOn(Message message, Runnable handler) {
+        try {
+            handler.run();
+        } catch (RuntimeException e) {
+            // A bug must not kill the receive loop: say so to the hub and keep the connection.
+            log.atError().addKeyValue("frame", message.id()).setCause(e).log("handling a frame from the hub failed");
+            send(new ErrorFrame(
+                    nextId(),
+                    ErrorCodes.INTERNAL,
+                    "the agent failed to handle this frame: " + e.getClass().getSimpleName(),
+                    message.id()));
+        }
+    }
+
+    private void receive(String frame) {
+        Message message;
+        try {
+            message = codec.decode(frame);
+        } catch (ProtocolException e) {
+            log.atWarn()
+                    .addKeyValue("code", e.code())
+                    .log("hub sent a frame this agent cannot read: " + e.getMessage());
+            send(new ErrorFrame(nextId(), e.code(), e.getMessage(), codec.idOf(frame)));
+            return;
+        }
+        switch (message) {
+            case Welcome w -> welcome.complete(w);
+            case Ping p -> send(new Pong(nextId(), p.id()));
+            case Pong p -> {
+                // Receiving it already counted as a sign of life.
+            }
+            case Dispatch d -> handOn(d, () -> inbound.dispatch(d));
+            case Cancel c -> handOn(c, () -> inbound.cancel(c));
+            case ErrorFrame e ->
+                log.atWarn()
+                        .addKeyValue("code", e.code())
+                        .addKeyValue("replyTo", e.replyTo())
+                        .log("hub refused a frame: " + e.message());
+            default ->
+                send(new ErrorFrame(
+                        nextId(),
+                        ErrorCodes.BAD_FRAME,
+                        "a hub does not send "
+                                + message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " frames",
+                        message.id()));
+        }
+    }
+}
