@@ -1,0 +1,64 @@
+package io.enginex.edge.agent.cli;
+
+import io.enginex.edge.agent.identity.IdentityException;
+import io.enginex.edge.agent.registration.RegistrationException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code enginex-agent}: the root command. */
+@Command(
+        name = "enginex-agent",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "The EngineX Edge agent: connects this machine to an EngineX hub over one outbound, encrypted"
+                    + " connection and runs the local tools the hub asks for, within the folder you share.",
+            ""
+        },
+        subcommands = {RegisterCommand.class, RunCommand.class, IdentityCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  enginex-agent register --server https://hub.example.com --token exr_…",
+            "  enginex-agent run --root ~/Documents/shared",
+            "  enginex-agent identity show",
+            "",
+            "Exit codes: 0 ok, 1 failure, 2 usage or not registered, 3 credential revoked (re-register)."
+        })
+public final class AgentCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for {@link #main} and for tests that run commands in-process. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new AgentCommand());
+        commandLine.setExecutionExceptionHandler(AgentCommand::handle);
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Prints an error a person can act on; a stack trace only for what is a bug. */
+    private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        var err = commandLine.getErr();
+        if (e instanceof RegistrationException
+                || e instanceof IdentityException
+                || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException
+                || e instanceof UncheckedIOException) {
+            err.println("error: " + e.getMessage());
+        } else {
+            err.println("error: unexpected failure, please report it: " + e);
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.FAILURE;
+    }
+}

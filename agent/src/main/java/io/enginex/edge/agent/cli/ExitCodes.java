@@ -1,0 +1,17 @@
+package io.enginex.edge.agent.cli;
+
+/** Process exit codes of {@code enginex-agent}, stable for scripts and service managers. */
+public final class ExitCodes {
+    public static final int OK = 0;
+
+    /** Something failed; the message on stderr says what. */
+    public static final int FAILURE = 1;
+
+    /** Wrong usage, or {@code run} before {@code register}. */
+    public static final int USAGE = 2;
+
+    /** The hub revoked this agent's credential: re-register; restarting will not help. */
+    public static final int REVOKED = 3;
+
+    private ExitCodes() {}
+}

@@ -1,0 +1,69 @@
+package io.enginex.edge.agent.cli;
+
+import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.protocol.MessageCodec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code enginex-agent identity}: look at this agent's identity. */
+@Command(
+        name = "identity",
+        mixinStandardHelpOptions = true,
+        description = "Shows this agent's identity.",
+        subcommands = {IdentityCommand.Show.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  enginex-agent identity show", "  enginex-agent identity show --state-dir /var/lib/enginex-agent"})
+final class IdentityCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code enginex-agent identity show}. */
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Prints the agent id, tenant, hub URL, trust settings and the device key's fingerprint"
+                    + " (never the private key).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  enginex-agent identity show"})
+    static final class Show implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the identity is kept.")
+        Path stateDir;
+
+        @Override
+        public Integer call() {
+            IdentityFile file = new IdentityFile(StateDirectory.resolve(stateDir), new MessageCodec().mapper());
+            if (!file.exists()) {
+                spec.commandLine()
+                        .getErr()
+                        .println("this agent is not registered yet (no " + file.path()
+                                + "): run enginex-agent register --server URL --token TOKEN");
+                return ExitCodes.USAGE;
+            }
+            AgentIdentity identity = file.load();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("Agent id:    " + identity.agentId());
+            out.println("Tenant:      " + identity.tenant());
+            out.println("Labels:      " + (identity.labels().isEmpty() ? "-" : String.join(", ", identity.labels())));
+            out.println("Hub:         " + identity.hub());
+            out.println("Trust:       " + identity.trust().describe());
+            out.println("Key:         Ed25519 " + identity.fingerprint());
+            out.println("Registered:  " + identity.registeredAt());
+            out.println("File:        " + file.path());
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.enginex.edge.agent.cli;
+
+import io.enginex.edge.agent.HostInfo;
+import io.enginex.edge.agent.connection.AgentProfile;
+import io.enginex.edge.agent.connection.ConnectionOutcome;
+import io.enginex.edge.agent.connection.ConnectionSettings;
+import io.enginex.edge.agent.connection.HubConnection;
+import io.enginex.edge.agent.connection.Inbound;
+import io.enginex.edge.agent.connection.SessionOutbox;
+import io.enginex.edge.agent.dispatch.JobRunner;
+import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.ClientAssertion;
+import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.journal.JobJournal;
+import io.enginex.edge.agent.journal.JournalLimits;
+import io.enginex.edge.agent.sandbox.FileRoot;
+import io.enginex.edge.agent.tools.BuiltinTools;
+import io.enginex.edge.agent.tools.ToolRegistry;
+import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.protocol.MessageCodec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code enginex-agent run}: connect to the hub and serve jobs until stopped. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Connects to the hub this agent is registered with and runs the tools it asks for, until stopped"
+                    + " (Ctrl+C or the service manager). Reconnects by itself after network trouble or a hub restart.",
+            "File tools (fs.list, fs.read) are offered only with --root, and see only that folder."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  enginex-agent run --root ~/Documents/shared",
+            "  enginex-agent run                          (no file tools: sys.info only)",
+            "  enginex-agent run --root /srv/share --log-format json --state-dir /var/lib/enginex-agent"
+        })
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description = "Where the identity and job journal are kept (default: $ENGINEX_AGENT_STATE_DIR, else the"
+                    + " per-user state folder of this OS).")
+    Path stateDir;
+
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            description = "The folder file tools may read. Without it, file tools are off.")
+    Path root;
+
+    @Option(
+            names = "--log-format",
+            paramLabel = "text|json",
+            defaultValue = "text",
+            description = "Log format on stderr: text (default) or json (one object per line).")
+    LogSetup.Format logFormat;
+
+    @Option(
+            names = "--log-level",
+            paramLabel = "LEVEL",
+            defaultValue = "info",
+            description = "error, warn, info (default), debug or trace.")
+    String logLevel;
+
+    @Option(
+            names = "--max-concurrent-jobs",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Tools running at once; more jobs wait their turn (default 8).")
+    int maxConcurrentJobs;
+
+    @Option(names = "--backoff-base", hidden = true, defaultValue = "1s", converter = DurationConverter.class)
+    Duration backoffBase;
+
+    @Option(names = "--backoff-cap", hidden = true, defaultValue = "5m", converter = DurationConverter.class)
+    Duration backoffCap;
+
+    @Override
+    public Integer call() {
+        LogSetup.apply(logFormat, logLevel);
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = StateDirectory.resolve(stateDir);
+        MessageCodec codec = new MessageCodec();
+        IdentityFile identityFile = new IdentityFile(dir, codec.mapper());
+        if (!identityFile.exists()) {
+            spec.commandLine()
+                    .getErr()
+                    .println("this agent is not registered yet (no " + identityFile.path()
+                            + "): run enginex-agent register --server URL --token TOKEN");
+            return ExitCodes.USAGE;
+        }
+        if (maxConcurrentJobs < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-concurrent-jobs must be at least 1");
+        }
+        AgentIdentity identity = identityFile.load();
+        Clock clock = Clock.systemUTC();
+        HostInfo host = HostInfo.current();
+        Optional<FileRoot> fileRoot = Optional.ofNullable(root).map(FileRoot::new);
+        if (fileRoot.isEmpty()) {
+            log.atInfo().log("no --root set: file tools are off");
+        }
+        ToolRegistry tools = new ToolRegistry(BuiltinTools.create(fileRoot, host, clock, clock.instant()));
+        AgentProfile profile = AgentProfile.of(
+                host, tools.descriptors(), fileRoot.map(FileRoot::path).orElse(null), codec.mapper());
+        ConnectionSettings settings = ConnectionSettings.DEFAULT.withBackoff(backoffBase, backoffCap);
+
+        try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
+                ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+                ScheduledExecutorService scheduler = newScheduler();
+                HubClient hub = new HubClient(
+                        identity.hub(), identity.trust(), System.getenv(), Duration.ofSeconds(20), codec.mapper())) {
+            SessionOutbox outbox = new SessionOutbox();
+            JobRunner runner = new JobRunner(tools, journal, outbox, jobs, clock, maxConcurrentJobs);
+            HubConnection connection = new HubConnection(
+                    hub,
+                    identity,
+                    profile,
+                    codec,
+                    new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
+                    Inbound.of(runner::dispatch, runner::cancel),
+                    outbox,
+                    scheduler,
+                    settings,
+                    new SplittableRandom(),
+                    welcome -> {
+                        out.println("Connected to " + identity.hub() + " as " + welcome.agentId() + " (tenant "
+                                + welcome.tenant() + "); tools: " + String.join(", ", tools.names()));
+                        out.flush();
+                    });
+            log.atInfo()
+                    .addKeyValue("agentId", identity.agentId())
+                    .addKeyValue("hub", identity.hub())
+                    .addKeyValue("trust", identity.trust().describe())
+                    .addKeyValue("stateDir", dir)
+                    .addKeyValue("tools", String.join(",", tools.names()))
+                    .log("agent starting");
+            ConnectionOutcome outcome = runUntilStopped(connection, runner);
+            if (outcome.kind() == ConnectionOutcome.Kind.REVOKED) {
+                spec.commandLine().getErr().println("error: " + outcome.message());
+                spec.commandLine().getErr().flush();
+                return ExitCodes.REVOKED;
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private static ScheduledExecutorService newScheduler() {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().daemon().name("enginex-heartbeat").factory());
+        // At exit, pending delayed work (a close timeout) must not hold the process up.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
+    }
+
+    /** Runs the loop on this thread; a shutdown signal stops it and waits briefly for it to end. */
+    private static ConnectionOutcome runUntilStopped(HubConnection connection, JobRunner runner) {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    connection.stop();
+                    try {
+                        done.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "enginex-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return connection.run();
+        } finally {
+            runner.close();
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook is running and about to see done.
+            }
+        }
+    }
+}
