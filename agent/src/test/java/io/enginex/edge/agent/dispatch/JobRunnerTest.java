@@ -1,0 +1,203 @@
+package io.enginex.edge.agent.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.agent.journal.JobJournal;
+import io.enginex.edge.agent.journal.JobOutcome;
+import io.enginex.edge.agent.journal.JobStatus;
+import io.enginex.edge.agent.journal.JournalLimits;
+import io.enginex.edge.agent.testing.RecordingOutbox;
+import io.enginex.edge.agent.testing.RecordingTool;
+import io.enginex.edge.agent.tools.ToolRegistry;
+import io.enginex.edge.protocol.Cancel;
+import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.MessageCodec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobRunnerTest {
+    @TempDir
+    Path stateDir;
+
+    private final ObjectMapper mapper = new MessageCodec().mapper();
+    private final RecordingTool tool = new RecordingTool();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private JobJournal journal;
+    private RecordingOutbox outbox;
+    private JobRunner runner;
+
+    @AfterEach
+    void tearDown() {
+        tool.release();
+        if (runner != null) {
+            runner.close();
+        }
+        executor.close();
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    @Test
+    void newJobIsAckedRunOnceAndAnswered() {
+        start();
+        runner.dispatch(dispatch("job_1", "{}", Duration.ofSeconds(10)));
+        JobOutcome outcome = awaitResult("job_1");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.output().path("call").asInt()).isEqualTo(1);
+        assertThat(outbox.sent().getFirst().kind()).isEqualTo("ack");
+        assertThat(journal.lookup("job_1")).isInstanceOf(JobStatus.Finished.class);
+        assertThat(tool.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void finishedJobRedeliveredIsAnsweredFromTheJournalAndNeverRunTwice() {
+        start();
+        runner.dispatch(dispatch("job_1", "{}", Duration.ofSeconds(10)));
+        JobOutcome first = awaitResult("job_1");
+
+        restart(); // a redelivery may also come after an agent restart
+        runner.dispatch(dispatch("job_1", "{}", Duration.ofSeconds(10)));
+        runner.dispatch(dispatch("job_1", "{}", Duration.ofSeconds(10)));
+
+        List<RecordingOutbox.Sent> results = outbox.results("job_1");
+        assertThat(results).hasSize(2).allSatisfy(r -> {
+            assertThat(r.replayed()).isTrue();
+            assertThat(r.outcome()).isEqualTo(first);
+        });
+        assertThat(outbox.of("ack", "job_1")).hasSize(2);
+        assertThat(tool.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void jobBegunBeforeARestartIsReportedInterruptedAndNeverRun() {
+        start();
+        journal.begin("job_crashed"); // the earlier process died while this job ran
+        restart();
+
+        runner.dispatch(dispatch("job_crashed", "{}", Duration.ofSeconds(10)));
+        JobOutcome outcome = awaitResult("job_crashed");
+        assertThat(outcome.error().code()).isEqualTo(ErrorCodes.INTERRUPTED);
+        assertThat(outcome.error().message()).contains("not run again");
+        assertThat(outbox.results("job_crashed").getFirst().replayed()).isFalse();
+        assertThat(tool.calls()).isZero();
+
+        // Asked again, the same answer comes from the journal.
+        runner.dispatch(dispatch("job_crashed", "{}", Duration.ofSeconds(10)));
+        await().until(() -> outbox.results("job_crashed").size() == 2);
+        assertThat(outbox.results("job_crashed").get(1).outcome().error().code())
+                .isEqualTo(ErrorCodes.INTERRUPTED);
+        assertThat(tool.calls()).isZero();
+    }
+
+    @Test
+    void redeliveryWhileRunningDoesNotStartASecondRun() {
+        start();
+        runner.dispatch(dispatch("job_1", "{\"block\":true}", Duration.ofSeconds(20)));
+        await().until(() -> tool.calls() == 1);
+        runner.dispatch(dispatch("job_1", "{\"block\":true}", Duration.ofSeconds(20)));
+        assertThat(outbox.of("ack", "job_1")).hasSize(2);
+        assertThat(outbox.results("job_1")).isEmpty();
+
+        tool.release();
+        JobOutcome outcome = awaitResult("job_1");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(tool.calls()).isEqualTo(1);
+        assertThat(outbox.results("job_1")).hasSize(1);
+    }
+
+    @Test
+    void pastItsDeadlineTheToolIsInterruptedAndTheJobFails() {
+        start();
+        runner.dispatch(dispatch("job_slow", "{\"block\":true}", Duration.ofMillis(300)));
+        JobOutcome outcome = awaitResult("job_slow");
+        assertThat(outcome.error().code()).isEqualTo(ErrorCodes.DEADLINE_EXCEEDED);
+        await().until(() -> tool.interruptions() == 1);
+        assertThat(journal.lookup("job_slow")).isEqualTo(new JobStatus.Finished(outcome));
+    }
+
+    @Test
+    void cancelInterruptsTheToolAndReportsCancelled() {
+        start();
+        runner.dispatch(dispatch("job_c", "{\"block\":true}", Duration.ofSeconds(20)));
+        await().until(() -> !outbox.of("progress", "job_c").isEmpty());
+        runner.cancel(new Cancel("h-9", "job_c", "cancelled by operator"));
+        JobOutcome outcome = awaitResult("job_c");
+        assertThat(outcome.error().code()).isEqualTo(ErrorCodes.CANCELLED);
+        assertThat(outcome.error().message()).contains("cancelled by operator");
+        assertThat(outbox.of("progress", "job_c").getFirst().message()).isEqualTo("blocking");
+    }
+
+    @Test
+    void invalidArgumentsAndUnknownToolsAreJournaledFailures() {
+        start();
+        runner.dispatch(dispatch("job_bad", "{\"block\":3}", Duration.ofSeconds(10)));
+        runner.dispatch(new Dispatch(
+                "h-2",
+                "job_unknown",
+                "fs.nope",
+                mapper.createObjectNode(),
+                Instant.now().plusSeconds(10),
+                1));
+        assertThat(awaitResult("job_bad").error().code()).isEqualTo(ErrorCodes.INVALID_ARGUMENTS);
+        assertThat(awaitResult("job_unknown").error().code()).isEqualTo(ErrorCodes.UNKNOWN_TOOL);
+        assertThat(journal.lookup("job_bad")).isInstanceOf(JobStatus.Finished.class);
+        assertThat(tool.calls()).isZero();
+    }
+
+    @Test
+    void aJobArrivingAfterItsDeadlineIsNotRun() {
+        start();
+        runner.dispatch(new Dispatch(
+                "h-1",
+                "job_late",
+                RecordingTool.NAME,
+                mapper.createObjectNode(),
+                Instant.now().minusSeconds(1),
+                1));
+        assertThat(awaitResult("job_late").error().code()).isEqualTo(ErrorCodes.DEADLINE_EXCEEDED);
+        assertThat(tool.calls()).isZero();
+    }
+
+    private void start() {
+        journal = JobJournal.open(stateDir, mapper, JournalLimits.DEFAULT, Clock.systemUTC());
+        outbox = new RecordingOutbox();
+        runner = new JobRunner(new ToolRegistry(List.of(tool)), journal, outbox, executor, Clock.systemUTC(), 4);
+    }
+
+    /** Throws the runner and journal away, as a process restart would, and opens them again. */
+    private void restart() {
+        runner.close();
+        journal.close();
+        start();
+    }
+
+    private JobOutcome awaitResult(String jobId) {
+        return await().atMost(Duration.ofSeconds(10))
+                .until(() -> outbox.results(jobId), list -> !list.isEmpty())
+                .getFirst()
+                .outcome();
+    }
+
+    private Dispatch dispatch(String jobId, String args, Duration timeout) {
+        try {
+            JsonNode json = mapper.readTree(args);
+            return new Dispatch(
+                    "h-1", jobId, RecordingTool.NAME, json, Instant.now().plus(timeout), 1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
