@@ -1,0 +1,359 @@
+package io.enginex.edge.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.server.auth.ApiKeys;
+import io.enginex.edge.server.auth.HubSecret;
+import io.enginex.edge.server.auth.OwnerOnlyFiles;
+import io.enginex.edge.server.auth.Secrets;
+import io.enginex.edge.server.config.HubConfig;
+import io.enginex.edge.server.config.HubFile;
+import io.enginex.edge.server.connection.AgentEndpoint;
+import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.connection.FrameRouter;
+import io.enginex.edge.server.connection.Heartbeat;
+import io.enginex.edge.server.dashboard.PageCapability;
+import io.enginex.edge.server.dashboard.SessionPage;
+import io.enginex.edge.server.dispatch.DeadlineSweeper;
+import io.enginex.edge.server.dispatch.DispatchMetrics;
+import io.enginex.edge.server.dispatch.Dispatcher;
+import io.enginex.edge.server.dispatch.JobWaiters;
+import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.registration.AccessTokens;
+import io.enginex.edge.server.registration.AgentRegistration;
+import io.enginex.edge.server.registration.AssertionVerifier;
+import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.store.Stores;
+import io.enginex.edge.server.store.jdbc.JdbcStores;
+import io.enginex.edge.server.tls.TlsMaterial;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running hub node: opens the database, serves HTTP(S) and the agent WebSocket, runs the
+ * heartbeat and deadline timers, and writes {@code hub.json} once it listens. {@link #start} returns
+ * when the hub is ready; {@link #close} (idempotent, also from a shutdown hook) closes agent sockets
+ * with 1001, stops the server and timers, closes the database and deletes {@code hub.json}.
+ */
+public final class Hub implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+    /** The platform key file under the data directory. */
+    public static final String ADMIN_KEY_FILE = "admin.key";
+
+    private final HubConfig config;
+    private final Stores stores;
+    private final ConnectionRegistry registry;
+    private final WebServer server;
+    private final ScheduledExecutorService timers;
+    private final ExecutorService senders;
+    private final TlsMaterial tls;
+    private final String url;
+    private final Path adminKeyCreated;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Hub(Parts parts) {
+        this.config = parts.config;
+        this.stores = parts.stores;
+        this.registry = parts.registry;
+        this.server = parts.server;
+        this.timers = parts.timers;
+        this.senders = parts.senders;
+        this.tls = parts.tls;
+        this.url = parts.url;
+        this.adminKeyCreated = parts.adminKeyCreated;
+    }
+
+    /** Collected while starting, so a failure can close what was opened so far. */
+    private static final class Parts {
+        HubConfig config;
+        Stores stores;
+        ConnectionRegistry registry;
+        WebServer server;
+        ScheduledExecutorService timers;
+        ExecutorService senders;
+        TlsMaterial tls;
+        String url;
+        Path adminKeyCreated;
+        volatile int port;
+    }
+
+    /** Starts a hub on the system clock. */
+    public static Hub start(HubConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * Starts a hub and returns once it listens and {@code hub.json} is written.
+     *
+     * @throws io.enginex.edge.server.http.PortInUseException if the port is taken
+     * @throws io.enginex.edge.server.store.DatabaseUnavailableException if the database cannot be opened
+     */
+    public static Hub start(HubConfig config, Clock clock) {
+        Parts p = new Parts();
+        p.config = config;
+        try {
+            OwnerOnlyFiles.directory(config.dataDir());
+            SecureRandom random = new SecureRandom();
+            ObjectMapper mapper = MessageCodec.newMapper(new MessageCodec().limits());
+            MessageCodec codec = new MessageCodec();
+            IdGenerator ids = new IdGenerator(clock, random);
+            Secrets secrets = new Secrets(random);
+            p.stores = JdbcStores.open(config.database(), clock);
+            Stores stores = p.stores;
+            HubSecret hubSecret = HubSecret.loadOrCreate(config.dataDir().resolve("hub.secret"), random);
+            if (config.tls().enabled()) {
+                p.tls = TlsMaterial.load(config.tls(), config.dataDir(), certificateNames(config), clock, random);
+            }
+            p.senders = Executors.newVirtualThreadPerTaskExecutor();
+            p.timers = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("hub-timers").daemon(true).factory());
+            p.registry = new ConnectionRegistry();
+
+            var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Gauge.builder("enginex.agents.connected", p.registry, ConnectionRegistry::activeCount)
+                    .description("Agents with an active connection to this node")
+                    .register(metrics);
+            var dispatchMetrics = new DispatchMetrics(metrics);
+            var waiters = new JobWaiters(stores.jobs());
+            var dispatcher = new Dispatcher(
+                    stores.jobs(),
+                    stores.agents(),
+                    stores.sessions(),
+                    p.registry,
+                    waiters,
+                    dispatchMetrics,
+                    ids,
+                    clock,
+                    mapper);
+            var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), secrets, clock);
+            var router = new FrameRouter(
+                    codec, stores.agents(), p.registry, dispatcher, clock, config.heartbeat(), config.nodeName());
+            var capability = new PageCapability(hubSecret, clock);
+            var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids);
+            var services = new WebServer.Services(
+                    stores,
+                    apiKeys,
+                    new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),
+                    new AgentRegistration(stores.registrationTokens(), stores.agents(), ids, clock),
+                    new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),
+                    accessTokens,
+                    dispatcher,
+                    waiters,
+                    p.registry,
+                    new AgentEndpoint(accessTokens, stores.agents(), p.registry, router, codec, clock),
+                    new SessionPage(stores.sessions(), stores.jobs(), stores.agents(), capability, mapper),
+                    capability,
+                    metrics,
+                    ids,
+                    clock,
+                    mapper,
+                    version(),
+                    () -> p.url);
+            p.adminKeyCreated = apiKeys.issuePlatformKeyIfNone()
+                    .map(issued -> writeAdminKey(config.dataDir(), issued.secret()))
+                    .orElse(null);
+
+            p.server = new WebServer(config, p.tls, services);
+            p.server.start();
+            p.port = p.server.port();
+            p.url = config.publicUrl() != null
+                    ? stripSlash(config.publicUrl().toString())
+                    : (p.tls != null ? "https" : "http") + "://" + localHost(config.bindAddress()) + ":" + p.port;
+
+            p.timers.scheduleAtFixedRate(
+                    new DeadlineSweeper(stores.jobs(), p.registry, waiters, dispatchMetrics, clock, p.senders),
+                    DeadlineSweeper.INTERVAL.toMillis(),
+                    DeadlineSweeper.INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            long beat = config.heartbeat().toMillis();
+            p.timers.scheduleAtFixedRate(
+                    new Heartbeat(p.registry, clock, config.heartbeat(), p.senders), beat, beat, TimeUnit.MILLISECONDS);
+            p.timers.scheduleAtFixedRate(() -> purgeCredentials(stores, clock), 1, 1, TimeUnit.MINUTES);
+
+            Hub hub = new Hub(p);
+            new HubFile(
+                            hub.url(),
+                            p.port,
+                            ProcessHandle.current().pid(),
+                            p.tls != null,
+                            hub.fingerprint(),
+                            config.nodeName(),
+                            version())
+                    .write(HubFile.in(config.dataDir()), mapper);
+            log.atInfo()
+                    .addKeyValue("url", hub.url())
+                    .addKeyValue("node", config.nodeName())
+                    .addKeyValue("database", stores.dialect())
+                    .addKeyValue("protocol", Protocol.VERSION)
+                    .log("hub started");
+            return hub;
+        } catch (IOException e) {
+            closeParts(p);
+            throw new UncheckedIOException(
+                    "cannot write to the data directory " + config.dataDir() + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            closeParts(p);
+            throw e;
+        }
+    }
+
+    /** The URL this hub is reached by (public URL if configured, else the bound address). */
+    public String url() {
+        return url;
+    }
+
+    /** The port bound. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The served certificate's fingerprint {@code sha256:AB:…}, or null for plain HTTP. */
+    public String fingerprint() {
+        return tls == null ? null : tls.fingerprint();
+    }
+
+    /** Whether the certificate is the hub's own self-signed one. */
+    public boolean selfSignedCertificate() {
+        return tls != null && tls.selfSigned();
+    }
+
+    /** The platform key file this start created, or null if a platform key existed already. */
+    public Path adminKeyCreated() {
+        return adminKeyCreated;
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    /** The live agent sockets on this node (tests, diagnostics). */
+    public ConnectionRegistry connections() {
+        return registry;
+    }
+
+    public Stores stores() {
+        return stores;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.atInfo().log("hub stopping");
+        try {
+            Files.deleteIfExists(HubFile.in(config.dataDir()));
+        } catch (IOException e) {
+            log.atWarn().addKeyValue("reason", e.getMessage()).log("cannot delete hub.json");
+        }
+        Parts p = new Parts();
+        p.config = config;
+        p.stores = stores;
+        p.registry = registry;
+        p.server = server;
+        p.timers = timers;
+        p.senders = senders;
+        closeParts(p);
+        log.atInfo().log("hub stopped");
+    }
+
+    private static void closeParts(Parts p) {
+        List<Runnable> steps = new ArrayList<>();
+        if (p.timers != null) {
+            steps.add(p.timers::shutdownNow);
+        }
+        if (p.registry != null) {
+            steps.add(() -> p.registry.closeAll(Protocol.CLOSE_GOING_AWAY, "hub shutting down"));
+        }
+        if (p.server != null) {
+            steps.add(p.server::stop);
+        }
+        if (p.senders != null) {
+            steps.add(p.senders::shutdownNow);
+        }
+        if (p.stores != null) {
+            steps.add(p.stores::close);
+        }
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                log.atWarn().setCause(e).log("error while stopping the hub");
+            }
+        }
+    }
+
+    private static Path writeAdminKey(Path dataDir, String secret) {
+        Path file = dataDir.resolve(ADMIN_KEY_FILE);
+        try {
+            OwnerOnlyFiles.replace(file, (secret + "\n").getBytes(StandardCharsets.US_ASCII));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the platform key to " + file, e);
+        }
+    }
+
+    private static void purgeCredentials(Stores stores, Clock clock) {
+        try {
+            stores.credentials().purgeExpired(clock.instant());
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("purging expired credentials failed; retrying in a minute");
+        }
+    }
+
+    private static java.util.Set<String> certificateNames(HubConfig config) {
+        var names = new java.util.LinkedHashSet<String>();
+        try {
+            names.add(java.net.InetAddress.getLocalHost().getHostName());
+        } catch (java.net.UnknownHostException e) {
+            // no resolvable host name: localhost and loopback addresses still go in
+        }
+        if (!isWildcard(config.bindAddress())) {
+            names.add(config.bindAddress());
+        }
+        if (config.publicUrl() != null) {
+            names.add(config.publicUrl().getHost());
+        }
+        return names;
+    }
+
+    private static String localHost(String bind) {
+        if (isWildcard(bind)) {
+            return "127.0.0.1";
+        }
+        return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+    }
+
+    private static boolean isWildcard(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") || bind.isBlank();
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** This build's version from the jar manifest, or {@code dev} when run from classes. */
+    public static String version() {
+        String v = Hub.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,89 @@
+package io.enginex.edge.server;
+
+/**
+ * A request the hub refuses, with a typed {@link #code()} (snake_case, part of the API) and a
+ * message that says what happened and what to do. The HTTP layer maps each subtype to a status code
+ * in one place ({@code http.ErrorMapping}); nothing else decides status codes.
+ *
+ * <p>Messages never contain secrets: callers name ids, never tokens or keys.
+ */
+public abstract sealed class HubException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String code;
+
+    HubException(String code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    /** The typed error code, e.g. {@code agent_not_found}. */
+    public String code() {
+        return code;
+    }
+
+    /** The request is malformed or a field is out of range (400). */
+    public static final class BadRequest extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        public BadRequest(String message) {
+            super("bad_request", message);
+        }
+
+        public BadRequest(String code, String message) {
+            super(code, message);
+        }
+    }
+
+    /** No valid credential, or a credential that cannot be used (401). */
+    public static final class Unauthenticated extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        public Unauthenticated(String code, String message) {
+            super(code, message);
+        }
+    }
+
+    /** The caller is known but may not do this (403). */
+    public static final class Forbidden extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        public Forbidden(String code, String message) {
+            super(code, message);
+        }
+    }
+
+    /** No such thing visible to the caller (404). Also used for other tenants' things, so as not to reveal them. */
+    public static final class NotFound extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        public NotFound(String code, String message) {
+            super(code, message);
+        }
+    }
+
+    /** The thing exists but its state forbids this (409). */
+    public static final class Conflict extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        public Conflict(String code, String message) {
+            super(code, message);
+        }
+    }
+
+    /** Too many attempts from one source; retry after {@link #retryAfterSeconds()} (429). */
+    public static final class RateLimited extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        private final long retryAfterSeconds;
+
+        public RateLimited(long retryAfterSeconds) {
+            super("rate_limited", "too many attempts from this address; retry in " + retryAfterSeconds + " s");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.enginex.edge.server.auth;
+
+import io.enginex.edge.server.HubException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What an API key may do. Stored and shown in lower case with dashes ({@code platform-admin}). */
+public enum Role {
+    /** Any tenant, everything; tenant null. Made on first start. */
+    PLATFORM_ADMIN,
+    /** One tenant, everything. */
+    ADMIN,
+    /** One tenant: dispatch jobs, manage tokens and agents. */
+    OPERATOR,
+    /** One tenant, read only. */
+    VIEWER;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * Parses a role a tenant key may have ({@code admin}, {@code operator}, {@code viewer}).
+     *
+     * @throws HubException.BadRequest for anything else, naming the allowed values
+     */
+    public static Role parseTenantRole(String value) {
+        for (Role role : values()) {
+            if (role != PLATFORM_ADMIN && role.wire().equals(value)) {
+                return role;
+            }
+        }
+        String allowed = Arrays.stream(values())
+                .filter(r -> r != PLATFORM_ADMIN)
+                .map(Role::wire)
+                .collect(Collectors.joining(", "));
+        throw new HubException.BadRequest("role must be one of " + allowed + "; got " + quote(value));
+    }
+
+    /** Parses a stored role; unknown values are treated as viewer, the least privilege. */
+    public static Role fromWire(String value) {
+        for (Role role : values()) {
+            if (role.wire().equals(value)) {
+                return role;
+            }
+        }
+        return VIEWER;
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : '"' + s + '"';
+    }
+}

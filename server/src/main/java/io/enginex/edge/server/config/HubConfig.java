@@ -1,0 +1,177 @@
+package io.enginex.edge.server.config;
+
+import io.enginex.edge.server.store.DatabaseConfig;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@code engine serve} is started with. Immutable and validated on construction; build
+ * one with {@link #builder(Path)}.
+ *
+ * @param dataDir where the hub keeps its embedded database, TLS material, secrets and {@code hub.json}
+ * @param bindAddress address to listen on, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
+ * @param port TCP port; 0 picks a free one (the bound port is in {@code hub.json})
+ * @param database the database; the embedded H2 file under {@code dataDir} unless set
+ * @param tls how HTTPS is served; plain HTTP only on a loopback {@code bindAddress}
+ * @param publicUrl the URL people and agents reach this hub by (used in links), or null to derive
+ *     it from the bound address and port
+ * @param heartbeat how often the hub pings each agent; an agent silent for twice this is dropped
+ * @param nodeName this hub node's name, shown in {@code welcome} and {@code /healthz}
+ * @param registerPerMinute agent registrations allowed per source address and minute
+ * @param tokenPerMinute access-token requests allowed per source address and minute
+ * @param maxBodyBytes largest REST request body accepted
+ */
+public record HubConfig(
+        Path dataDir,
+        String bindAddress,
+        int port,
+        DatabaseConfig database,
+        TlsConfig tls,
+        URI publicUrl,
+        Duration heartbeat,
+        String nodeName,
+        int registerPerMinute,
+        int tokenPerMinute,
+        long maxBodyBytes) {
+    public static final int DEFAULT_PORT = 8443;
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+    public HubConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        dataDir = dataDir.toAbsolutePath().normalize();
+        database = database == null ? DatabaseConfig.embedded(dataDir) : database;
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535; got " + port);
+        }
+        if (heartbeat.toMillis() < 100 || heartbeat.toMillis() > 600_000) {
+            throw new IllegalArgumentException(
+                    "--heartbeat must be between 100ms and 10m; got " + HumanDuration.format(heartbeat));
+        }
+        if (!tls.enabled() && !isLoopback(bindAddress)) {
+            throw new IllegalArgumentException("--insecure-http is allowed only when --bind is a loopback address "
+                    + "(127.0.0.1, ::1, localhost), because agents and browsers would otherwise send API keys "
+                    + "and tokens in clear text over the network; got --bind " + bindAddress
+                    + ". Drop --insecure-http to serve HTTPS (a self-signed certificate is made for you), "
+                    + "or bind to 127.0.0.1 behind a TLS-terminating proxy.");
+        }
+        if (publicUrl != null
+                && !(publicUrl.getScheme() != null
+                        && (publicUrl.getScheme().equals("https")
+                                || publicUrl.getScheme().equals("http"))
+                        && publicUrl.getHost() != null)) {
+            throw new IllegalArgumentException(
+                    "--public-url must be an absolute http(s) URL like " + "https://hub.example.com; got " + publicUrl);
+        }
+        nodeName = nodeName == null || nodeName.isBlank() ? defaultNodeName() : nodeName;
+        if (registerPerMinute < 1 || tokenPerMinute < 1) {
+            throw new IllegalArgumentException("rate limits must allow at least one attempt per minute");
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("maxBodyBytes must be at least 1024; got " + maxBodyBytes);
+        }
+    }
+
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** Whether {@code address} is a loopback address (resolving names like {@code localhost}). */
+    public static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String defaultNodeName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "hub";
+        }
+    }
+
+    /** Collects options; {@link #build()} validates them. Not thread-safe. */
+    public static final class Builder {
+        private final Path dataDir;
+        private String bindAddress = "0.0.0.0";
+        private int port = DEFAULT_PORT;
+        private DatabaseConfig database;
+        private TlsConfig tls = TlsConfig.selfSigned();
+        private URI publicUrl;
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
+        private String nodeName;
+        private int registerPerMinute = 10;
+        private int tokenPerMinute = 600;
+        private long maxBodyBytes = 1 << 20;
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder bind(String address, int port) {
+            this.bindAddress = address;
+            this.port = port;
+            return this;
+        }
+
+        public Builder database(DatabaseConfig database) {
+            this.database = database;
+            return this;
+        }
+
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder publicUrl(URI publicUrl) {
+            this.publicUrl = publicUrl;
+            return this;
+        }
+
+        public Builder heartbeat(Duration heartbeat) {
+            this.heartbeat = heartbeat;
+            return this;
+        }
+
+        public Builder nodeName(String nodeName) {
+            this.nodeName = nodeName;
+            return this;
+        }
+
+        public Builder rateLimits(int registerPerMinute, int tokenPerMinute) {
+            this.registerPerMinute = registerPerMinute;
+            this.tokenPerMinute = tokenPerMinute;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        public HubConfig build() {
+            return new HubConfig(
+                    dataDir,
+                    bindAddress,
+                    port,
+                    database,
+                    tls,
+                    publicUrl,
+                    heartbeat,
+                    nodeName,
+                    registerPerMinute,
+                    tokenPerMinute,
+                    maxBodyBytes);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.enginex.edge.server.connection;
+
+import io.enginex.edge.protocol.Hello;
+import io.enginex.edge.protocol.Message;
+import io.enginex.edge.protocol.MessageCodec;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's live WebSocket on this hub node. Thread-safe: frames are sent one at a time under a
+ * lock that belongs to this socket alone, so a slow agent delays only itself. A send that cannot
+ * finish within {@link #SEND_TIMEOUT} drops the socket; the agent reconnects and the hub redelivers.
+ *
+ * <p>Lifecycle: made on upgrade (not yet {@link #ready()}), ready after its {@code hello} was
+ * answered with {@code welcome}, then closed by either side.
+ */
+public final class AgentConnection {
+    private static final Logger log = LoggerFactory.getLogger(AgentConnection.class);
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String socketId;
+    private final String tenantId;
+    private final String agentId;
+    private final Channel channel;
+    private final MessageCodec codec;
+    private final Clock clock;
+    private final Instant connectedAt;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final AtomicLong frameIds = new AtomicLong();
+    private volatile Instant lastFrameAt;
+    private volatile Instant lastProgressAt;
+    private volatile Hello hello;
+
+    public AgentConnection(
+            String socketId, String tenantId, String agentId, Channel channel, MessageCodec codec, Clock clock) {
+        this.socketId = socketId;
+        this.tenantId = tenantId;
+        this.agentId = agentId;
+        this.channel = channel;
+        this.codec = codec;
+        this.clock = clock;
+        this.connectedAt = clock.instant();
+        this.lastFrameAt = connectedAt;
+    }
+
+    /**
+     * Sends {@code message}, waiting until it is written. Safe to call from any thread.
+     *
+     * @return false if the socket is gone or too slow (it is then dropped); the caller need not
+     *     retry, as unfinished jobs are redelivered on the next hello
+     */
+    public boolean send(Message message) {
+        String text = codec.encode(message);
+        sendLock.lock();
+        try {
+            if (!channel.isOpen()) {
+                return false;
+            }
+            channel.sendText(text, SEND_TIMEOUT);
+            return true;
+        } catch (IOException e) {
+            log.atWarn()
+                    .addKeyValue("agentId", agentId)
+                    .addKeyValue("frameType", message.getClass().getSimpleName())
+                    .addKeyValue("reason", e.getMessage())
+                    .log("send to agent failed; dropping the connection");
+            channel.abort();
+            return false;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Starts closing with {@code code}; returns at once. */
+    public void close(int code, String reason) {
+        channel.close(code, reason);
+    }
+
+    /** Drops the socket without a close handshake. */
+    void abort() {
+        channel.abort();
+    }
+
+    /** A fresh frame id for a frame the hub sends on this connection ({@code h-1}, {@code h-2}, …). */
+    public String nextFrameId() {
+        return "h-" + frameIds.incrementAndGet();
+    }
+
+    void markFrameReceived() {
+        lastFrameAt = clock.instant();
+    }
+
+    void markProgress() {
+        lastProgressAt = clock.instant();
+    }
+
+    void markReady(Hello hello) {
+        this.hello = hello;
+    }
+
+    /** Whether the agent's hello was answered; only ready connections receive jobs. */
+    public boolean ready() {
+        return hello != null;
+    }
+
+    /** The agent's hello, or null before it arrived. */
+    public Hello hello() {
+        return hello;
+    }
+
+    public String socketId() {
+        return socketId;
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    /** When the agent last sent any frame. */
+    public Instant lastFrameAt() {
+        return lastFrameAt;
+    }
+
+    /**
+     * When the agent last reported progress on a job over this connection, or null. A socket that is
+     * up while a running job's progress stalls is an unresponsive agent, not a healthy one.
+     */
+    public Instant lastProgressAt() {
+        return lastProgressAt;
+    }
+
+    public String remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConnection[agentId=" + agentId + ", tenant=" + tenantId + ", socket=" + socketId + ", ready="
+                + ready() + "]";
+    }
+}

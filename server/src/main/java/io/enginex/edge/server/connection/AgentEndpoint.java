@@ -1,0 +1,115 @@
+package io.enginex.edge.server.connection;
+
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.server.auth.ApiKeys;
+import io.enginex.edge.server.registration.AccessTokens;
+import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.CredentialStore.AccessGrant;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsCloseContext;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsErrorContext;
+import io.javalin.websocket.WsMessageContext;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent WebSocket at {@link Protocol#WEBSOCKET_PATH}: authenticates the upgrade with a one-time
+ * access token (refusing with HTTP 401 before upgrading), then hands frames to the {@link
+ * FrameRouter} and keeps the {@link ConnectionRegistry} in step with open sockets.
+ */
+public final class AgentEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(AgentEndpoint.class);
+    private static final String GRANT = "enginex.accessGrant";
+
+    private final AccessTokens accessTokens;
+    private final AgentStore agents;
+    private final ConnectionRegistry registry;
+    private final FrameRouter router;
+    private final MessageCodec codec;
+    private final Clock clock;
+
+    public AgentEndpoint(
+            AccessTokens accessTokens,
+            AgentStore agents,
+            ConnectionRegistry registry,
+            FrameRouter router,
+            MessageCodec codec,
+            Clock clock) {
+        this.accessTokens = accessTokens;
+        this.agents = agents;
+        this.registry = registry;
+        this.router = router;
+        this.codec = codec;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs before the upgrade: spends the access token. Throws (mapped to 401 by the HTTP layer) when
+     * the token is missing, unknown, used or expired, so no socket is opened for it.
+     */
+    public void beforeUpgrade(Context ctx) {
+        AccessGrant grant = accessTokens.consume(ApiKeys.bearer(ctx.header("Authorization")));
+        ctx.attribute(GRANT, grant);
+    }
+
+    /** Wires the socket callbacks. */
+    public void configure(WsConfig ws) {
+        ws.onConnect(this::onConnect);
+        ws.onMessage(this::onMessage);
+        ws.onClose(this::onClose);
+        ws.onError(this::onError);
+    }
+
+    private void onConnect(WsConnectContext ctx) {
+        AccessGrant grant = ctx.attribute(GRANT);
+        if (grant == null) {
+            ctx.closeSession(Protocol.CLOSE_REVOKED, "not authenticated");
+            return;
+        }
+        AgentConnection connection = new AgentConnection(
+                ctx.sessionId(), grant.tenantId(), grant.agentId(), new JettyChannel(ctx.session), codec, clock);
+        registry.opened(connection);
+        log.atInfo()
+                .addKeyValue("agentId", grant.agentId())
+                .addKeyValue("tenant", grant.tenantId())
+                .addKeyValue("remote", connection.remoteAddress())
+                .log("agent socket opened");
+    }
+
+    private void onMessage(WsMessageContext ctx) {
+        AgentConnection connection = registry.socket(ctx.sessionId());
+        if (connection == null) {
+            // Dropped by heartbeat, revocation or replacement while a frame was in flight.
+            return;
+        }
+        router.onFrame(connection, ctx.message());
+    }
+
+    private void onClose(WsCloseContext ctx) {
+        AgentConnection connection = registry.socket(ctx.sessionId());
+        if (connection == null) {
+            return;
+        }
+        registry.closed(connection);
+        if (connection.ready()) {
+            agents.touch(connection.tenantId(), connection.agentId(), clock.instant());
+        }
+        log.atInfo()
+                .addKeyValue("agentId", connection.agentId())
+                .addKeyValue("status", ctx.status())
+                .addKeyValue("reason", ctx.reason())
+                .log("agent socket closed");
+    }
+
+    private void onError(WsErrorContext ctx) {
+        AgentConnection connection = registry.socket(ctx.sessionId());
+        log.atDebug()
+                .addKeyValue("agentId", connection == null ? "" : connection.agentId())
+                .setCause(ctx.error())
+                .log("agent socket error");
+    }
+}

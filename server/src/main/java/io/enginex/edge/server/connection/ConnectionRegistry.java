@@ -1,0 +1,95 @@
+package io.enginex.edge.server.connection;
+
+import io.enginex.edge.protocol.Protocol;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent sockets open on this hub node. Thread-safe. Every socket is listed from upgrade to
+ * close; an agent's socket becomes its <em>active</em> connection once its hello is answered, and a
+ * newer active connection of the same agent replaces (and closes) the older one.
+ */
+public final class ConnectionRegistry {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
+
+    private final ConcurrentHashMap<String, AgentConnection> sockets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AgentConnection> active = new ConcurrentHashMap<>();
+
+    /** Lists a socket that was just upgraded. */
+    public void opened(AgentConnection connection) {
+        sockets.put(connection.socketId(), connection);
+    }
+
+    /**
+     * Makes {@code connection} its agent's active connection, closing an older one with {@link
+     * Protocol#CLOSE_REPLACED}.
+     */
+    public void activate(AgentConnection connection) {
+        AgentConnection previous = active.put(connection.agentId(), connection);
+        if (previous != null && previous != connection) {
+            log.atInfo()
+                    .addKeyValue("agentId", connection.agentId())
+                    .addKeyValue("oldSocket", previous.socketId())
+                    .addKeyValue("newSocket", connection.socketId())
+                    .log("agent connected again; closing its older connection");
+            sockets.remove(previous.socketId(), previous);
+            previous.close(Protocol.CLOSE_REPLACED, "replaced by a newer connection of the same agent");
+        }
+    }
+
+    /** Forgets a socket that closed (or is being dropped). Idempotent. */
+    public void closed(AgentConnection connection) {
+        sockets.remove(connection.socketId(), connection);
+        active.remove(connection.agentId(), connection);
+    }
+
+    /** The socket with this id, or null. */
+    public AgentConnection socket(String socketId) {
+        return sockets.get(socketId);
+    }
+
+    /** The agent's active (ready) connection on this node, if it is connected here. */
+    public Optional<AgentConnection> find(String tenantId, String agentId) {
+        AgentConnection c = active.get(agentId);
+        return c != null && c.tenantId().equals(tenantId) ? Optional.of(c) : Optional.empty();
+    }
+
+    public boolean isConnected(String tenantId, String agentId) {
+        return find(tenantId, agentId).isPresent();
+    }
+
+    /** Number of agents with an active connection here. */
+    public int activeCount() {
+        return active.size();
+    }
+
+    /** A snapshot of all open sockets, ready or not. */
+    public Collection<AgentConnection> sockets() {
+        return List.copyOf(sockets.values());
+    }
+
+    /** Closes every socket of this agent (ready or not) with {@code code}, and forgets them. */
+    public int closeAgent(String tenantId, String agentId, int code, String reason) {
+        int n = 0;
+        for (AgentConnection c : sockets()) {
+            if (c.agentId().equals(agentId) && c.tenantId().equals(tenantId)) {
+                closed(c);
+                c.close(code, reason);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Closes every socket, e.g. with {@link Protocol#CLOSE_GOING_AWAY} on shutdown. */
+    public void closeAll(int code, String reason) {
+        for (AgentConnection c : sockets()) {
+            closed(c);
+            c.close(code, reason);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.enginex.edge.server.connection;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.enginex.edge.protocol.Ack;
+import io.enginex.edge.protocol.Cancel;
+import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ErrorFrame;
+import io.enginex.edge.protocol.Hello;
+import io.enginex.edge.protocol.Message;
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Ping;
+import io.enginex.edge.protocol.Pong;
+import io.enginex.edge.protocol.Progress;
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.protocol.ProtocolException;
+import io.enginex.edge.protocol.Result;
+import io.enginex.edge.protocol.Welcome;
+import io.enginex.edge.server.store.AgentStore;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the frames of agent connections: the hello handshake, heartbeats and bad frames here; job
+ * frames go to the {@link AgentListener}. A frame that cannot be read is answered with an {@code
+ * error} frame and the connection stays up. Thread-safe; called on the socket's reading thread.
+ */
+public final class FrameRouter {
+    private static final Logger log = LoggerFactory.getLogger(FrameRouter.class);
+
+    /** Close code for a first frame that is not hello (policy violation). */
+    static final int CLOSE_NO_HELLO = 1008;
+
+    private final MessageCodec codec;
+    private final AgentStore agents;
+    private final ConnectionRegistry registry;
+    private final AgentListener listener;
+    private final Clock clock;
+    private final Duration heartbeat;
+    private final String nodeName;
+
+    public FrameRouter(
+            MessageCodec codec,
+            AgentStore agents,
+            ConnectionRegistry registry,
+            AgentListener listener,
+            Clock clock,
+            Duration heartbeat,
+            String nodeName) {
+        this.codec = codec;
+        this.agents = agents;
+        this.registry = registry;
+        this.listener = listener;
+        this.clock = clock;
+        this.heartbeat = heartbeat;
+        this.nodeName = nodeName;
+    }
+
+    /** Handles one text frame received on {@code connection}. */
+    public void onFrame(AgentConnection connection, String frame) {
+        connection.markFrameReceived();
+        Message message;
+        try {
+            message = codec.decode(frame);
+        } catch (ProtocolException e) {
+            log.atDebug()
+                    .addKeyValue("agentId", connection.agentId())
+                    .addKeyValue("code", e.code())
+                    .log("refused a frame: " + e.getMessage());
+            sendError(connection, e.code(), e.getMessage(), codec.idOf(frame));
+            return;
+        }
+        if (!connection.ready()) {
+            if (message instanceof Hello hello) {
+                onHello(connection, hello);
+            } else {
+                sendError(
+                        connection,
+                        ErrorCodes.BAD_FRAME,
+                        "the first frame must be hello, got " + typeOf(message),
+                        message.id());
+                connection.close(CLOSE_NO_HELLO, "the first frame must be hello");
+            }
+            return;
+        }
+        switch (message) {
+            case Hello hello ->
+                sendError(
+                        connection, ErrorCodes.BAD_FRAME, "hello was already received on this connection", hello.id());
+            case Ping ping -> connection.send(new Pong(connection.nextFrameId(), ping.id()));
+            case Pong ignored -> {}
+            case Ack ack -> listener.onAck(connection, ack);
+            case Progress progress -> {
+                connection.markProgress();
+                listener.onProgress(connection, progress);
+            }
+            case Result result -> listener.onResult(connection, result);
+            case ErrorFrame error ->
+                log.atWarn()
+                        .addKeyValue("agentId", connection.agentId())
+                        .addKeyValue("code", error.code())
+                        .addKeyValue("replyTo", error.replyTo())
+                        .log("agent refused a frame: " + error.message());
+            case Welcome w -> refuseDirection(connection, w);
+            case Dispatch d -> refuseDirection(connection, d);
+            case Cancel c -> refuseDirection(connection, c);
+        }
+    }
+
+    private void onHello(AgentConnection connection, Hello hello) {
+        if (!Protocol.isCompatible(hello.protocol())) {
+            sendError(
+                    connection,
+                    ErrorCodes.UNSUPPORTED_VERSION,
+                    "this hub speaks protocol " + Protocol.VERSION
+                            + " and the agent speaks " + hello.protocol() + "; install an agent of major version "
+                            + Protocol.MAJOR,
+                    hello.id());
+            connection.close(Protocol.CLOSE_UNSUPPORTED, "unsupported protocol version " + hello.protocol());
+            return;
+        }
+        String tools;
+        try {
+            tools = codec.mapper().writeValueAsString(hello.tools());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the tools of agent " + connection.agentId(), e);
+        }
+        agents.updateHello(
+                connection.tenantId(),
+                connection.agentId(),
+                hello.hostname(),
+                hello.os(),
+                hello.arch(),
+                hello.agentVersion(),
+                tools,
+                clock.instant());
+        connection.markReady(hello);
+        boolean welcomed = connection.send(new Welcome(
+                connection.nextFrameId(),
+                Protocol.VERSION,
+                connection.agentId(),
+                connection.tenantId(),
+                heartbeat.toMillis(),
+                nodeName));
+        if (!welcomed) {
+            return;
+        }
+        registry.activate(connection);
+        // A revocation that raced with this hello would otherwise leave a revoked agent active.
+        if (agents.find(connection.tenantId(), connection.agentId())
+                .map(a -> a.revoked())
+                .orElse(true)) {
+            registry.closed(connection);
+            connection.close(Protocol.CLOSE_REVOKED, "agent revoked");
+            return;
+        }
+        log.atInfo()
+                .addKeyValue("agentId", connection.agentId())
+                .addKeyValue("tenant", connection.tenantId())
+                .addKeyValue("hostname", hello.hostname())
+                .addKeyValue("agentVersion", hello.agentVersion())
+                .addKeyValue("tools", hello.tools().size())
+                .log("agent ready");
+        listener.onReady(connection);
+    }
+
+    private void refuseDirection(AgentConnection connection, Message message) {
+        sendError(
+                connection,
+                ErrorCodes.UNKNOWN_TYPE,
+                "the hub does not accept " + typeOf(message) + " frames from an agent",
+                message.id());
+    }
+
+    private void sendError(AgentConnection connection, String code, String message, String replyTo) {
+        connection.send(new ErrorFrame(connection.nextFrameId(), code, message, replyTo));
+    }
+
+    private static String typeOf(Message message) {
+        return message.getClass()
+                .getSimpleName()
+                .toLowerCase(java.util.Locale.ROOT)
+                .replace("errorframe", "error");
+    }
+}

@@ -1,0 +1,268 @@
+package io.enginex.edge.server.dispatch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.Ack;
+import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.Progress;
+import io.enginex.edge.protocol.Result;
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.connection.AgentConnection;
+import io.enginex.edge.server.connection.AgentListener;
+import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.Job;
+import io.enginex.edge.server.store.JobState;
+import io.enginex.edge.server.store.JobStore;
+import io.enginex.edge.server.store.JobStore.Outcome;
+import io.enginex.edge.server.store.SessionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable dispatch: a job is written before it is sent, sent at once if its agent is connected here,
+ * and re-sent (attempt + 1) after every hello until it finishes. The first outcome wins. Thread-safe.
+ */
+public final class Dispatcher implements AgentListener {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final JobStore jobs;
+    private final AgentStore agents;
+    private final SessionStore sessions;
+    private final ConnectionRegistry registry;
+    private final JobWaiters waiters;
+    private final DispatchMetrics metrics;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+
+    public Dispatcher(
+            JobStore jobs,
+            AgentStore agents,
+            SessionStore sessions,
+            ConnectionRegistry registry,
+            JobWaiters waiters,
+            DispatchMetrics metrics,
+            IdGenerator ids,
+            Clock clock,
+            ObjectMapper mapper) {
+        this.jobs = jobs;
+        this.agents = agents;
+        this.sessions = sessions;
+        this.registry = registry;
+        this.waiters = waiters;
+        this.metrics = metrics;
+        this.ids = ids;
+        this.clock = clock;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Writes a job and sends it if its agent is connected to this node.
+     *
+     * @throws HubException.NotFound {@code session_not_found}, {@code agent_not_found}
+     * @throws HubException.Conflict {@code agent_revoked}
+     * @throws HubException.BadRequest {@code unknown_tool}, {@code bad_request}
+     */
+    public Job create(String tenantId, String sessionId, JobRequest request) {
+        if (sessions.find(tenantId, sessionId).isEmpty()) {
+            throw new HubException.NotFound("session_not_found", "tenant " + tenantId + " has no session " + sessionId);
+        }
+        if (request.agentId() == null || request.agentId().isBlank()) {
+            throw new HubException.BadRequest("agentId is required");
+        }
+        Agent agent = agents.find(tenantId, request.agentId())
+                .orElseThrow(() -> new HubException.NotFound(
+                        "agent_not_found",
+                        "tenant " + tenantId
+                                + " has no agent " + request.agentId() + "; list agents with GET /api/v1/tenants/"
+                                + tenantId + "/agents"));
+        if (agent.revoked()) {
+            throw new HubException.Conflict(
+                    "agent_revoked",
+                    "agent " + agent.id() + " was revoked at " + agent.revokedAt() + " and takes no jobs");
+        }
+        if (request.tool() == null || request.tool().isBlank()) {
+            throw new HubException.BadRequest("tool is required, e.g. \"fs.list\"");
+        }
+        List<String> offered = toolNames(agent);
+        if (!offered.isEmpty() && !offered.contains(request.tool())) {
+            throw new HubException.BadRequest(
+                    ErrorCodes.UNKNOWN_TOOL,
+                    "agent " + agent.id() + " ("
+                            + agent.hostname() + ") does not offer tool " + request.tool() + "; it offers: "
+                            + String.join(", ", offered));
+        }
+        JsonNode args = request.args() == null || request.args().isNull() ? mapper.createObjectNode() : request.args();
+        if (!args.isObject()) {
+            throw new HubException.BadRequest("args must be a JSON object; got " + args.getNodeType());
+        }
+        Duration timeout = request.timeout() == null ? JobRequest.DEFAULT_TIMEOUT : request.timeout();
+        if (timeout.toSeconds() < 1 || timeout.compareTo(JobRequest.MAX_TIMEOUT) > 0) {
+            throw new HubException.BadRequest("timeoutSeconds must be between 1 and "
+                    + JobRequest.MAX_TIMEOUT.toSeconds() + "; got " + timeout.toSeconds());
+        }
+        Instant now = clock.instant();
+        Job job = jobs.create(new Job(
+                ids.next("job"),
+                tenantId,
+                sessionId,
+                agent.id(),
+                request.tool(),
+                write(args),
+                JobState.QUEUED,
+                0,
+                now,
+                now.plus(timeout),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false));
+        metrics.created();
+        log.atInfo()
+                .addKeyValue("jobId", job.id())
+                .addKeyValue("agentId", agent.id())
+                .addKeyValue("tool", job.tool())
+                .log("job created");
+        registry.find(tenantId, agent.id()).ifPresent(c -> deliver(c, job));
+        return jobs.find(tenantId, job.id()).orElse(job);
+    }
+
+    @Override
+    public void onReady(AgentConnection connection) {
+        List<Job> unfinished = jobs.listUnfinished(connection.tenantId(), connection.agentId());
+        if (!unfinished.isEmpty()) {
+            log.atInfo()
+                    .addKeyValue("agentId", connection.agentId())
+                    .addKeyValue("jobs", unfinished.size())
+                    .log("sending unfinished jobs after hello");
+        }
+        for (Job job : unfinished) {
+            deliver(connection, job);
+        }
+    }
+
+    @Override
+    public void onAck(AgentConnection connection, Ack ack) {
+        jobs.markRunning(connection.tenantId(), ack.jobId(), connection.agentId(), clock.instant());
+    }
+
+    @Override
+    public void onProgress(AgentConnection connection, Progress progress) {
+        jobs.markProgress(connection.tenantId(), progress.jobId(), connection.agentId(), clock.instant());
+    }
+
+    @Override
+    public void onResult(AgentConnection connection, Result result) {
+        Instant now = clock.instant();
+        Outcome outcome = result.ok()
+                ? new Outcome(
+                        JobState.SUCCEEDED,
+                        write(result.output()),
+                        null,
+                        null,
+                        result.startedAt(),
+                        orNow(result.finishedAt(), now),
+                        result.replayed())
+                : new Outcome(
+                        stateOf(result.error().code()),
+                        null,
+                        result.error().code(),
+                        result.error().message(),
+                        result.startedAt(),
+                        orNow(result.finishedAt(), now),
+                        result.replayed());
+        boolean first = jobs.complete(connection.tenantId(), result.jobId(), connection.agentId(), outcome);
+        if (!first) {
+            log.atDebug()
+                    .addKeyValue("jobId", result.jobId())
+                    .addKeyValue("agentId", connection.agentId())
+                    .log("result ignored: the job is finished already, or not this agent's");
+            return;
+        }
+        Duration latency = jobs.find(connection.tenantId(), result.jobId())
+                .filter(j -> j.dispatchedAt() != null)
+                .map(j -> Duration.between(j.dispatchedAt(), now))
+                .orElse(null);
+        metrics.completed(outcome.state(), latency);
+        waiters.finished(result.jobId());
+        log.atInfo()
+                .addKeyValue("jobId", result.jobId())
+                .addKeyValue("agentId", connection.agentId())
+                .addKeyValue("state", outcome.state().wire())
+                .addKeyValue("replayed", result.replayed())
+                .log("job finished");
+    }
+
+    private void deliver(AgentConnection connection, Job job) {
+        if (!job.deadline().isAfter(clock.instant())) {
+            return; // the deadline sweeper times it out
+        }
+        Job marked = jobs.markDispatched(connection.tenantId(), job.id(), clock.instant())
+                .orElse(null);
+        if (marked == null) {
+            return;
+        }
+        JsonNode args;
+        try {
+            args = mapper.readTree(marked.argsJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("job " + marked.id() + " has unreadable args in the database", e);
+        }
+        if (connection.send(new Dispatch(
+                connection.nextFrameId(), marked.id(), marked.tool(), args, marked.deadline(), marked.attempt()))) {
+            metrics.dispatched();
+            log.atDebug()
+                    .addKeyValue("jobId", marked.id())
+                    .addKeyValue("attempt", marked.attempt())
+                    .log("job sent");
+        }
+    }
+
+    private List<String> toolNames(Agent agent) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (JsonNode tool : mapper.readTree(agent.toolsJson())) {
+                if (tool.hasNonNull("name")) {
+                    names.add(tool.get("name").asText());
+                }
+            }
+        } catch (JsonProcessingException e) {
+            log.atWarn().addKeyValue("agentId", agent.id()).log("agent has unreadable tools; not checking the tool");
+        }
+        return names;
+    }
+
+    static JobState stateOf(String errorCode) {
+        return switch (errorCode) {
+            case ErrorCodes.CANCELLED -> JobState.CANCELLED;
+            case ErrorCodes.DEADLINE_EXCEEDED -> JobState.TIMED_OUT;
+            default -> JobState.FAILED;
+        };
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    private static Instant orNow(Instant value, Instant now) {
+        return value == null ? now : value;
+    }
+}

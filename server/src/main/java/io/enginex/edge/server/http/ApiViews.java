@@ -1,0 +1,154 @@
+package io.enginex.edge.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.Job;
+import io.enginex.edge.server.store.RegistrationToken;
+import io.enginex.edge.server.store.Session;
+import io.enginex.edge.server.store.Tenant;
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON shapes of the REST API: explicit records, so the wire format is visible in one file. */
+final class ApiViews {
+    private ApiViews() {}
+
+    record TenantView(String id, String name, Instant createdAt) {
+        static TenantView of(Tenant t) {
+            return new TenantView(t.id(), t.name(), t.createdAt());
+        }
+    }
+
+    record TokenView(
+            String id,
+            String tenant,
+            String description,
+            List<String> labels,
+            int maxUses,
+            int uses,
+            Instant createdAt,
+            Instant expiresAt,
+            Instant lastUsedAt,
+            Instant revokedAt,
+            String createdBy) {
+        static TokenView of(RegistrationToken t) {
+            return new TokenView(
+                    t.id(),
+                    t.tenantId(),
+                    t.description(),
+                    t.labels(),
+                    t.maxUses(),
+                    t.uses(),
+                    t.createdAt(),
+                    t.expiresAt(),
+                    t.lastUsedAt(),
+                    t.revokedAt(),
+                    t.createdBy());
+        }
+    }
+
+    /** Shown once, when the token is made: the only place the secret appears. */
+    record IssuedTokenView(
+            String id, String token, String tenant, Instant expiresAt, int maxUses, List<String> labels) {}
+
+    record IssuedKeyView(String id, String key, String tenant, String role, String label, Instant createdAt) {}
+
+    record AgentView(
+            String id,
+            String tenant,
+            String hostname,
+            String os,
+            String arch,
+            String agentVersion,
+            List<String> labels,
+            JsonNode tools,
+            boolean connected,
+            Instant lastSeenAt,
+            Instant lastProgressAt,
+            Instant createdAt,
+            Instant revokedAt) {
+        static AgentView of(Agent a, boolean connected, Instant lastProgressAt, ObjectMapper mapper) {
+            return new AgentView(
+                    a.id(),
+                    a.tenantId(),
+                    a.hostname(),
+                    a.os(),
+                    a.arch(),
+                    a.agentVersion(),
+                    a.labels(),
+                    json(a.toolsJson(), mapper),
+                    connected,
+                    a.lastSeenAt(),
+                    lastProgressAt,
+                    a.createdAt(),
+                    a.revokedAt());
+        }
+    }
+
+    record ErrorView(String code, String message) {}
+
+    record JobView(
+            String id,
+            String tenant,
+            String sessionId,
+            String agentId,
+            String tool,
+            JsonNode args,
+            String state,
+            int attempt,
+            Instant createdAt,
+            Instant deadline,
+            Instant dispatchedAt,
+            Instant startedAt,
+            Instant lastProgressAt,
+            Instant finishedAt,
+            JsonNode output,
+            ErrorView error,
+            boolean replayed) {
+        static JobView of(Job j, ObjectMapper mapper) {
+            return new JobView(
+                    j.id(),
+                    j.tenantId(),
+                    j.sessionId(),
+                    j.agentId(),
+                    j.tool(),
+                    json(j.argsJson(), mapper),
+                    j.state().wire(),
+                    j.attempt(),
+                    j.createdAt(),
+                    j.deadline(),
+                    j.dispatchedAt(),
+                    j.startedAt(),
+                    j.lastProgressAt(),
+                    j.finishedAt(),
+                    j.outputJson() == null ? null : json(j.outputJson(), mapper),
+                    j.errorCode() == null ? null : new ErrorView(j.errorCode(), j.errorMessage()),
+                    j.replayed());
+        }
+    }
+
+    record SessionView(
+            String id,
+            String tenant,
+            String name,
+            String createdBy,
+            Instant createdAt,
+            String pageUrl,
+            List<JobView> jobs) {
+        static SessionView of(Session s, String pageUrl, List<JobView> jobs) {
+            return new SessionView(s.id(), s.tenantId(), s.name(), s.createdBy(), s.createdAt(), pageUrl, jobs);
+        }
+    }
+
+    record Health(String status, String node, String version, String database, int connectedAgents) {}
+
+    private static JsonNode json(String text, ObjectMapper mapper) {
+        try {
+            return text == null ? null : mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            return mapper.getNodeFactory().textNode(text);
+        }
+    }
+}

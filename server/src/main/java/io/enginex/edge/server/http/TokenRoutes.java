@@ -1,0 +1,58 @@
+package io.enginex.edge.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.http.ApiViews.IssuedTokenView;
+import io.enginex.edge.server.http.ApiViews.TokenView;
+import io.enginex.edge.server.registration.RegistrationTokens;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+
+/** Registration tokens: {@code /api/v1/tenants/{t}/registration-tokens}. */
+final class TokenRoutes {
+    private final RegistrationTokens tokens;
+    private final ApiAccess access;
+    private final ObjectMapper mapper;
+
+    TokenRoutes(RegistrationTokens tokens, ApiAccess access, ObjectMapper mapper) {
+        this.tokens = tokens;
+        this.access = access;
+        this.mapper = mapper;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post("/api/v1/tenants/{t}/registration-tokens", this::create);
+        routes.get("/api/v1/tenants/{t}/registration-tokens", this::list);
+        routes.delete("/api/v1/tenants/{t}/registration-tokens/{id}", this::revoke);
+    }
+
+    private void create(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        JsonBody body = JsonBody.read(ctx, mapper);
+        long ttl = body.integer("ttlSeconds", RegistrationTokens.DEFAULT_TTL.toSeconds());
+        long maxUses = body.integer("maxUses", 1);
+        var issued = tokens.issue(
+                ctx.pathParam("t"),
+                Duration.ofSeconds(ttl),
+                (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, maxUses)),
+                body.textList("labels"),
+                body.text("description", ""),
+                caller.keyId());
+        var t = issued.token();
+        ctx.status(201)
+                .json(new IssuedTokenView(
+                        t.id(), issued.secret(), t.tenantId(), t.expiresAt(), t.maxUses(), t.labels()));
+    }
+
+    private void list(Context ctx) {
+        access.forTenant(ctx);
+        ctx.json(tokens.list(ctx.pathParam("t")).stream().map(TokenView::of).toList());
+    }
+
+    private void revoke(Context ctx) {
+        access.forTenant(ctx);
+        tokens.revoke(ctx.pathParam("t"), ctx.pathParam("id"));
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,178 @@
+package io.enginex.edge.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.FrameLimits;
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.auth.ApiKeys;
+import io.enginex.edge.server.config.HubConfig;
+import io.enginex.edge.server.connection.AgentEndpoint;
+import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.dashboard.PageCapability;
+import io.enginex.edge.server.dashboard.SessionPage;
+import io.enginex.edge.server.dispatch.Dispatcher;
+import io.enginex.edge.server.dispatch.JobWaiters;
+import io.enginex.edge.server.registration.AccessTokens;
+import io.enginex.edge.server.registration.AgentRegistration;
+import io.enginex.edge.server.registration.AssertionVerifier;
+import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.store.Stores;
+import io.enginex.edge.server.tls.TlsMaterial;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.BindException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The hub's HTTP(S) server: REST API, agent WebSocket, session pages, health and metrics, on one
+ * Javalin (Jetty 12) instance with virtual threads. Start once, stop once.
+ */
+public final class WebServer {
+    private final Javalin javalin;
+    private final HubConfig config;
+
+    /** What the routes work with. */
+    public record Services(
+            Stores stores,
+            ApiKeys apiKeys,
+            RegistrationTokens registrationTokens,
+            AgentRegistration agentRegistration,
+            AssertionVerifier assertionVerifier,
+            AccessTokens accessTokens,
+            Dispatcher dispatcher,
+            JobWaiters waiters,
+            ConnectionRegistry registry,
+            AgentEndpoint agentEndpoint,
+            SessionPage sessionPage,
+            PageCapability capability,
+            PrometheusMeterRegistry metrics,
+            IdGenerator ids,
+            Clock clock,
+            ObjectMapper mapper,
+            String version,
+            Supplier<String> baseUrl) {}
+
+    /** @param tls the certificate to serve, or null for plain HTTP (loopback only, checked by HubConfig) */
+    public WebServer(HubConfig config, TlsMaterial tls, Services services) {
+        this.config = config;
+        this.javalin = Javalin.create(c -> configure(c, config, tls, services));
+    }
+
+    private static void configure(JavalinConfig c, HubConfig config, TlsMaterial tls, Services s) {
+        c.startup.showJavalinBanner = false;
+        c.startup.showOldJavalinVersionWarning = false;
+        c.concurrency.useVirtualThreads = true;
+        c.http.maxRequestSize = config.maxBodyBytes();
+        c.router.ignoreTrailingSlashes = true;
+        c.jsonMapper(new JavalinJackson(s.mapper(), true));
+        c.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
+        c.jetty.modifyWebSocketServletFactory(factory -> {
+            // Above the protocol's limit, so a frame a little too large reaches the codec and is
+            // answered with frame_too_large instead of Jetty closing the socket.
+            factory.setMaxTextMessageSize(2L * FrameLimits.DEFAULT.maxFrameBytes());
+            factory.setMaxBinaryMessageSize(64 * 1024);
+            // The hub's heartbeat decides liveness; Jetty's idle timeout is only a backstop.
+            factory.setIdleTimeout(config.heartbeat().multipliedBy(4).plus(Duration.ofSeconds(10)));
+        });
+
+        var routes = c.routes;
+        ErrorMapping.register(routes);
+        var access = new ApiAccess(s.apiKeys(), s.stores().tenants());
+        new OpsRoutes(
+                        s.registry(),
+                        s.metrics(),
+                        config.nodeName(),
+                        s.version(),
+                        s.stores().dialect())
+                .register(routes);
+        new TenantRoutes(s.stores().tenants(), s.apiKeys(), access, s.mapper()).register(routes);
+        new TokenRoutes(s.registrationTokens(), access, s.mapper()).register(routes);
+        new AgentRoutes(s.stores().agents(), s.registry(), access, s.clock(), s.mapper()).register(routes);
+        new SessionRoutes(
+                        s.stores().sessions(),
+                        s.stores().jobs(),
+                        s.dispatcher(),
+                        s.waiters(),
+                        s.capability(),
+                        s.baseUrl(),
+                        access,
+                        s.ids(),
+                        s.clock(),
+                        s.mapper())
+                .register(routes);
+        new AgentAuthRoutes(
+                        s.agentRegistration(),
+                        s.assertionVerifier(),
+                        s.accessTokens(),
+                        new RateLimiter(config.registerPerMinute(), s.clock()),
+                        new RateLimiter(config.tokenPerMinute(), s.clock()),
+                        s.mapper())
+                .register(routes);
+        routes.get("/ui/sessions/{sid}", s.sessionPage()::handle);
+        routes.wsBeforeUpgrade(Protocol.WEBSOCKET_PATH, s.agentEndpoint()::beforeUpgrade);
+        routes.ws(Protocol.WEBSOCKET_PATH, s.agentEndpoint()::configure);
+    }
+
+    private static ServerConnector connector(
+            Server server, HttpConfiguration httpConfig, HubConfig config, TlsMaterial tls) {
+        ServerConnector connector;
+        if (tls == null) {
+            connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+        } else {
+            var ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(tls.keyStore());
+            ssl.setKeyStorePassword(tls.password());
+            ssl.setKeyManagerPassword(tls.password());
+            var https = new HttpConfiguration(httpConfig);
+            // Agents pin the certificate, and reach the hub by whatever name or address they were
+            // given, so the SNI name need not match the certificate.
+            https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+            connector = new ServerConnector(
+                    server,
+                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(https));
+        }
+        connector.setHost(config.bindAddress());
+        connector.setPort(config.port());
+        return connector;
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @throws PortInUseException if the address and port are taken
+     */
+    public void start() {
+        try {
+            javalin.start();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BindException) {
+                    throw new PortInUseException(config.bindAddress(), config.port(), e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The port bound (the real one when configured with 0). */
+    public int port() {
+        return javalin.port();
+    }
+
+    public void stop() {
+        javalin.stop();
+    }
+}

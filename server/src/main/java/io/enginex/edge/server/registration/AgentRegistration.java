@@ -1,0 +1,126 @@
+package io.enginex.edge.server.registration;
+
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.auth.Secrets;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.RegistrationTokenStore;
+import io.enginex.edge.server.store.RegistrationTokenStore.Redemption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trades a registration token and a public key for an agent id. Thread-safe; two agents racing for
+ * the last use of a token get one agent between them (the store redeems atomically).
+ */
+public final class AgentRegistration {
+    private static final Logger log = LoggerFactory.getLogger(AgentRegistration.class);
+    private static final int MAX_FIELD = 255;
+
+    private final RegistrationTokenStore tokens;
+    private final AgentStore agents;
+    private final IdGenerator ids;
+    private final Clock clock;
+
+    public AgentRegistration(RegistrationTokenStore tokens, AgentStore agents, IdGenerator ids, Clock clock) {
+        this.tokens = tokens;
+        this.agents = agents;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** What an agent sends to register. {@code toString} hides the token. */
+    public record Request(
+            String token, String publicKey, String hostname, String os, String arch, String agentVersion) {
+        @Override
+        public String toString() {
+            return "Request[hostname=" + hostname + ", os=" + os + ", arch=" + arch + ", agentVersion=" + agentVersion
+                    + ", token=****]";
+        }
+    }
+
+    /**
+     * Registers an agent.
+     *
+     * @throws HubException.BadRequest if a field is missing or the key is not Ed25519 (the token is
+     *     not spent then)
+     * @throws HubException.Unauthenticated {@code token_unknown}, {@code token_expired}, {@code
+     *     token_revoked} or {@code token_used}
+     */
+    public Agent register(Request request) {
+        var key = Ed25519Keys.parse(request.publicKey());
+        String hostname = field(request.hostname(), "hostname", true);
+        String os = field(request.os(), "os", false);
+        String arch = field(request.arch(), "arch", false);
+        String version = field(request.agentVersion(), "agentVersion", false);
+        if (request.token() == null || !request.token().startsWith(Secrets.REGISTRATION_TOKEN_PREFIX)) {
+            throw new HubException.Unauthenticated(
+                    "token_unknown",
+                    "registration tokens start with " + Secrets.REGISTRATION_TOKEN_PREFIX
+                            + "; ask an admin for one (engine tokens create)");
+        }
+        Instant now = clock.instant();
+        Redemption redemption = tokens.redeem(Secrets.hash(request.token()), now);
+        switch (redemption.outcome()) {
+            case REDEEMED -> {}
+            case UNKNOWN ->
+                throw new HubException.Unauthenticated(
+                        "token_unknown",
+                        "the hub does not know this registration token; check it was copied whole, "
+                                + "or ask an admin for a new one (engine tokens create)");
+            case EXPIRED ->
+                throw new HubException.Unauthenticated(
+                        "token_expired",
+                        "registration token " + redemption.token().id() + " expired at "
+                                + redemption.token().expiresAt() + "; ask an admin for a new one");
+            case REVOKED ->
+                throw new HubException.Unauthenticated(
+                        "token_revoked",
+                        "registration token " + redemption.token().id() + " was revoked; ask an admin for a new one");
+            case USED_UP ->
+                throw new HubException.Unauthenticated(
+                        "token_used",
+                        "registration token " + redemption.token().id() + " has been used its "
+                                + redemption.token().maxUses() + " time(s); ask an admin for a new one");
+        }
+        var token = redemption.token();
+        Agent agent = agents.create(new Agent(
+                ids.next("agt"),
+                token.tenantId(),
+                Base64.getEncoder().encodeToString(key.getEncoded()),
+                hostname,
+                os,
+                arch,
+                version,
+                token.labels(),
+                "[]",
+                token.id(),
+                now,
+                null,
+                null));
+        log.atInfo()
+                .addKeyValue("agentId", agent.id())
+                .addKeyValue("tenant", agent.tenantId())
+                .addKeyValue("hostname", hostname)
+                .addKeyValue("tokenId", token.id())
+                .log("agent registered");
+        return agent;
+    }
+
+    private static String field(String value, String name, boolean required) {
+        if (value == null || value.isBlank()) {
+            if (required) {
+                throw new HubException.BadRequest(name + " is required");
+            }
+            return "";
+        }
+        if (value.length() > MAX_FIELD) {
+            throw new HubException.BadRequest(name + " is longer than " + MAX_FIELD + " characters");
+        }
+        return value.strip();
+    }
+}
