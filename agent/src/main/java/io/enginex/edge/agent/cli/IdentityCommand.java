@@ -48,7 +48,7 @@ final class IdentityCommand implements Runnable {
             if (!file.exists()) {
                 spec.commandLine()
                         .getErr()
-                        .println("this agent is not registered yet (no " + file.path()
+                        .println("error: this agent is not registered yet (no " + file.path()
                                 + "): run enginex-agent register --server URL --token TOKEN");
                 return ExitCodes.USAGE;
             }

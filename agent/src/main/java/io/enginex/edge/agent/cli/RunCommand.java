@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
         footer = {
             "  enginex-agent run --root ~/Documents/shared",
             "  enginex-agent run                          (no file tools: sys.info only)",
-            "  enginex-agent run --root /srv/share --log-format json --state-dir /var/lib/enginex-agent"
+            "  enginex-agent run --root /srv/share --log-format json"
         })
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -108,7 +108,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if (!identityFile.exists()) {
             spec.commandLine()
                     .getErr()
-                    .println("this agent is not registered yet (no " + identityFile.path()
+                    .println("error: this agent is not registered yet (no " + identityFile.path()
                             + "): run enginex-agent register --server URL --token TOKEN");
             return ExitCodes.USAGE;
         }

@@ -76,7 +76,8 @@ public final class Registrar {
         } catch (HubRefusedException e) {
             throw new RegistrationException(RegistrationErrors.refused(e), e);
         } catch (HubUnreachableException e) {
-            throw new RegistrationException(RegistrationErrors.unreachable(e), e);
+            throw new RegistrationException(
+                    RegistrationErrors.unreachable(e, hub.trust().pinned()), e);
         }
         String agentId = answer.path("agentId").asText("");
         String tenant = answer.path("tenant").asText("");

@@ -37,9 +37,13 @@ final class RegistrationErrors {
         };
     }
 
-    static String unreachable(HubUnreachableException e) {
+    static String unreachable(HubUnreachableException e, boolean pinned) {
+        if (e.tls() && pinned) {
+            return "the hub's certificate does not match --pin (" + e.reason() + "). Copy the fingerprint again from"
+                    + " what engine serve prints; if the hub's certificate was replaced, use the new fingerprint";
+        }
         if (e.tls()) {
-            return "the hub's certificate is not trusted (" + e.getMessage() + "). If the hub uses its own"
+            return "the hub's certificate is not trusted (" + e.reason() + "). If the hub uses its own"
                     + " self-signed certificate, pin the hub's fingerprint with --pin sha256:… (printed by engine"
                     + " serve) or pass --ca-file with the CA that signed it";
         }

@@ -28,20 +28,31 @@ public final class HubUnreachableException extends RuntimeException {
         return tls;
     }
 
-    /** The innermost cause's message, which is the one that says what went wrong. */
+    /** Why the hub could not be reached, in words: the innermost cause says what went wrong. */
+    public String reason() {
+        return describe(getCause());
+    }
+
     static String describe(Throwable cause) {
-        Throwable t = cause;
+        Throwable innermost = cause;
         String message = null;
-        while (t != null) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            innermost = t;
+            if (t instanceof java.net.http.HttpConnectTimeoutException) {
+                return "the connection timed out";
+            }
+            if (t instanceof java.net.ConnectException
+                    && (t.getMessage() == null || t.getMessage().isBlank())) {
+                message = "connection refused: nothing answers at that address";
+            } else if (t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof java.net.UnknownHostException) {
+                return "the host name cannot be resolved";
+            } else if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 message = t.getMessage();
             }
-            if (t.getCause() == t) {
-                break;
-            }
-            t = t.getCause();
         }
-        String kind = cause == null ? "unknown" : cause.getClass().getSimpleName();
-        return message == null ? kind : kind + " (" + message + ")";
+        String kind =
+                innermost == null ? "unknown failure" : innermost.getClass().getSimpleName();
+        return message == null ? kind : message;
     }
 }

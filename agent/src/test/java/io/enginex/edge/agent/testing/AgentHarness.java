@@ -1,0 +1,123 @@
+package io.enginex.edge.agent.testing;
+
+import io.enginex.edge.agent.HostInfo;
+import io.enginex.edge.agent.connection.AgentProfile;
+import io.enginex.edge.agent.connection.ConnectionOutcome;
+import io.enginex.edge.agent.connection.ConnectionSettings;
+import io.enginex.edge.agent.connection.HubConnection;
+import io.enginex.edge.agent.connection.Inbound;
+import io.enginex.edge.agent.connection.SessionOutbox;
+import io.enginex.edge.agent.dispatch.JobRunner;
+import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.ClientAssertion;
+import io.enginex.edge.agent.journal.JobJournal;
+import io.enginex.edge.agent.journal.JournalLimits;
+import io.enginex.edge.agent.tools.BuiltinTools;
+import io.enginex.edge.agent.tools.Tool;
+import io.enginex.edge.agent.tools.ToolRegistry;
+import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Welcome;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * The agent's runtime wired as {@code enginex-agent run} wires it (journal, job runner, connection),
+ * running its connection loop on a thread of its own, for integration tests against a {@link FakeHub}.
+ */
+public final class AgentHarness implements AutoCloseable {
+    public final AgentIdentity identity;
+    public final AgentProfile profile;
+    public final ToolRegistry tools;
+    public final List<Welcome> welcomes = new CopyOnWriteArrayList<>();
+    private final MessageCodec codec = new MessageCodec();
+    private final JobJournal journal;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final HubClient hub;
+    private final JobRunner runner;
+    private final HubConnection connection;
+    private final CompletableFuture<ConnectionOutcome> outcome = new CompletableFuture<>();
+
+    public AgentHarness(
+            AgentIdentity identity,
+            Path stateDir,
+            ConnectionSettings settings,
+            RandomGenerator random,
+            Tool... extraTools) {
+        this.identity = identity;
+        Clock clock = Clock.systemUTC();
+        HostInfo host = HostInfo.current();
+        List<Tool> all = new ArrayList<>(BuiltinTools.create(Optional.empty(), host, clock, Instant.now()));
+        all.addAll(List.of(extraTools));
+        this.tools = new ToolRegistry(all);
+        this.profile = AgentProfile.of(host, tools.descriptors(), null, codec.mapper());
+        this.journal = JobJournal.open(stateDir, codec.mapper(), JournalLimits.DEFAULT, clock);
+        this.hub = new HubClient(identity.hub(), identity.trust(), Map.of(), Duration.ofSeconds(5), codec.mapper());
+        SessionOutbox outbox = new SessionOutbox();
+        this.runner = new JobRunner(tools, journal, outbox, executor, clock, 8);
+        this.connection = new HubConnection(
+                hub,
+                identity,
+                profile,
+                codec,
+                new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
+                Inbound.of(runner::dispatch, runner::cancel),
+                outbox,
+                scheduler,
+                settings,
+                random,
+                welcomes::add);
+    }
+
+    /** Fast backoff (base 50 ms, cap 200 ms) and a 1 s welcome timeout, for tests. */
+    public static ConnectionSettings fastSettings() {
+        return new ConnectionSettings(
+                Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    }
+
+    public AgentHarness start() {
+        Thread.ofPlatform().name("agent-loop").daemon().start(() -> {
+            try {
+                outcome.complete(connection.run());
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+            }
+        });
+        return this;
+    }
+
+    /** Completes when the connection loop returns. */
+    public CompletableFuture<ConnectionOutcome> outcome() {
+        return outcome;
+    }
+
+    @Override
+    public void close() throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        connection.stop();
+        try {
+            outcome.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runner.close();
+        executor.shutdownNow();
+        scheduler.shutdownNow();
+        hub.close();
+        journal.close();
+    }
+}
