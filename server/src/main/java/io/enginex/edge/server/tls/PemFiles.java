@@ -19,6 +19,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /** Reads and writes PEM certificates and private keys (PKCS#8 or traditional OpenSSL form). */
@@ -62,7 +63,8 @@ public final class PemFiles {
                 PEMParser parser = new PEMParser(reader)) {
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // Traditional "EC PRIVATE KEY" files may omit the public key; the private part is enough.
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (o instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
@@ -77,12 +79,16 @@ public final class PemFiles {
                 file + " holds no PEM private key (-----BEGIN PRIVATE KEY-----); pass the key to --tls-key");
     }
 
-    /** PEM text of certificates or keys. */
+    /** PEM text of certificates, and of private keys in PKCS#8 form ({@code BEGIN PRIVATE KEY}). */
     public static String toPem(Object... objects) throws IOException {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             for (Object o : objects) {
-                writer.writeObject(o);
+                if (o instanceof PrivateKey key) {
+                    writer.writeObject(new JcaPKCS8Generator(key, null));
+                } else {
+                    writer.writeObject(o);
+                }
             }
         }
         return out.toString();

@@ -1,0 +1,200 @@
+package io.enginex.edge.server.cli;
+
+import io.enginex.edge.server.Hub;
+import io.enginex.edge.server.config.HubConfig;
+import io.enginex.edge.server.config.HumanDuration;
+import io.enginex.edge.server.config.TlsConfig;
+import io.enginex.edge.server.http.PortInUseException;
+import io.enginex.edge.server.store.DatabaseConfig;
+import io.enginex.edge.server.store.DatabaseUnavailableException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "serve",
+        description = {
+            "Run the hub: REST API, agent WebSocket, session pages.",
+            "On first start it makes a platform admin key (<data-dir>/admin.key) and, unless --tls-cert is given, "
+                    + "a self-signed certificate whose fingerprint agents pin."
+        },
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine serve                                   # HTTPS on 0.0.0.0:8443, embedded database",
+            "  engine serve --bind 127.0.0.1 --port 0 --insecure-http --data-dir /tmp/hub",
+            "  engine serve --tls-cert hub.pem --tls-key hub-key.pem --public-url https://hub.example.com \\",
+            "      --db-url jdbc:postgresql://db:5432/enginex --db-user enginex --db-password-file /run/secrets/db"
+        })
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            defaultValue = "${env:ENGINEX_HOME:-enginex-data}",
+            description = "Where the hub keeps its database, certificate, keys and hub.json. Default: $ENGINEX_HOME, "
+                    + "else ./enginex-data.")
+    Path dataDir;
+
+    @Option(
+            names = "--bind",
+            paramLabel = "ADDR",
+            defaultValue = "0.0.0.0",
+            description = "Address to listen on. " + "Default: ${DEFAULT-VALUE}.")
+    String bind;
+
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "8443",
+            description = "Port; 0 picks a free one " + "(see hub.json). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(
+            names = "--db-url",
+            paramLabel = "URL",
+            description = "JDBC URL (jdbc:postgresql://… for production). "
+                    + "Default: an embedded H2 database under the data directory.")
+    String dbUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "Database user.")
+    String dbUser;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE", description = "File holding the database password.")
+    Path dbPasswordFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain to serve (PEM).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PEM, unencrypted).")
+    Path tlsKey;
+
+    @Option(
+            names = "--insecure-http",
+            description = "Serve plain HTTP; refused unless --bind is a loopback " + "address.")
+    boolean insecureHttp;
+
+    @Option(
+            names = "--public-url",
+            paramLabel = "URL",
+            description =
+                    "URL people and agents reach this hub by, " + "used in links. Default: from --bind and the port.")
+    URI publicUrl;
+
+    @Option(
+            names = "--heartbeat",
+            paramLabel = "DURATION",
+            defaultValue = "15s",
+            description = "How often the hub "
+                    + "pings agents (e.g. 500ms, 15s, 2m); an agent silent for twice this is dropped. Default: "
+                    + "${DEFAULT-VALUE}.")
+    String heartbeat;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name. Default: the host name.")
+    String nodeName;
+
+    @Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            defaultValue = "text",
+            description = "text or json. " + "Default: ${DEFAULT-VALUE}.")
+    String logFormat;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new CliException("--log-format must be text or json; got " + logFormat, CliException.USAGE);
+        }
+        LogFormat.apply(logFormat);
+        HubConfig config = config();
+        Hub hub;
+        try {
+            hub = Hub.start(config);
+        } catch (PortInUseException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE);
+        } catch (DatabaseUnavailableException e) {
+            throw new CliException(e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            hub.close();
+                            stopped.countDown();
+                        },
+                        "hub-shutdown"));
+        banner(hub, config, spec.commandLine().getOut());
+        stopped.await();
+        return 0;
+    }
+
+    HubConfig config() {
+        try {
+            TlsConfig tls = insecureHttp
+                    ? TlsConfig.insecureHttp()
+                    : tlsCert != null || tlsKey != null ? TlsConfig.pem(tlsCert, tlsKey) : TlsConfig.selfSigned();
+            return HubConfig.builder(dataDir)
+                    .bind(bind, port)
+                    .database(database())
+                    .tls(tls)
+                    .publicUrl(publicUrl)
+                    .heartbeat(HumanDuration.parse(heartbeat))
+                    .nodeName(nodeName)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE);
+        }
+    }
+
+    private DatabaseConfig database() {
+        if (dbUrl == null) {
+            if (dbUser != null || dbPasswordFile != null) {
+                throw new IllegalArgumentException("--db-user and --db-password-file need --db-url");
+            }
+            return null;
+        }
+        String password = "";
+        if (dbPasswordFile != null) {
+            try {
+                password =
+                        Files.readString(dbPasswordFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --db-password-file " + dbPasswordFile + ": " + e);
+            }
+        }
+        return DatabaseConfig.of(dbUrl, dbUser, password);
+    }
+
+    private static void banner(Hub hub, HubConfig config, PrintWriter out) {
+        out.println("EngineX Edge hub " + Hub.version() + " — node " + config.nodeName());
+        out.println("  listening   " + hub.url() + "  (bound to " + config.bindAddress() + ":" + hub.port() + ")");
+        out.println("  database    " + config.database().dialect() + " "
+                + config.database().redactedUrl());
+        out.println("  data dir    " + config.dataDir());
+        String pin = hub.fingerprint() == null ? "" : " --pin " + hub.fingerprint();
+        if (hub.fingerprint() != null) {
+            out.println("  TLS         " + (hub.selfSignedCertificate() ? "self-signed certificate" : "certificate")
+                    + " " + hub.fingerprint());
+        } else {
+            out.println("  TLS         off (plain HTTP on loopback only)");
+        }
+        out.println("  agents      enginex-agent register --server " + hub.url() + " --token <exr_…>" + pin);
+        if (hub.adminKeyCreated() != null) {
+            out.println();
+            out.println("Platform admin key written to " + hub.adminKeyCreated() + " (owner-only). Use it with engine "
+                    + "tokens/tenants commands or as Bearer token.");
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,69 @@
+package io.enginex.edge.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "tenants",
+        description = "Create and list tenants (needs the platform key).",
+        mixinStandardHelpOptions = true,
+        subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class})
+final class TenantsCommand {
+    @Command(
+            name = "create",
+            description = "Create a tenant.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine tenants create acme --name \"Acme Corp\"", "  engine tenants create acme-eu --json"})
+    static final class Create extends ClientCommand {
+        @Parameters(
+                index = "0",
+                paramLabel = "ID",
+                description = "Tenant id: lower-case letters, digits and '-', "
+                        + "2-31 characters, starting with a letter (used in URLs and --tenant).")
+        String id;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "Display name. Default: the id.")
+        String name;
+
+        @Override
+        void run(HubClient hub) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", id);
+            if (name != null) {
+                body.put("name", name);
+            }
+            JsonNode tenant = hub.post("/api/v1/tenants", body);
+            if (!printedJson(tenant)) {
+                out().println("Created tenant " + text(tenant, "id") + " (" + text(tenant, "name") + ").");
+                out().println("Next: engine tokens create --tenant " + text(tenant, "id"));
+                out().flush();
+            }
+        }
+    }
+
+    @Command(
+            name = "list",
+            description = "List the tenants this API key may see.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine tenants list", "  engine tenants list --json"})
+    static final class List extends ClientCommand {
+        @Override
+        void run(HubClient hub) {
+            JsonNode tenants = hub.get("/api/v1/tenants");
+            if (printedJson(tenants)) {
+                return;
+            }
+            TextTable table = new TextTable("ID", "NAME", "CREATED");
+            for (JsonNode t : tenants) {
+                table.row(text(t, "id"), text(t, "name"), text(t, "createdAt"));
+            }
+            table.print(out());
+        }
+    }
+}

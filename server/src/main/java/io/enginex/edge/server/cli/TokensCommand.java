@@ -1,0 +1,142 @@
+package io.enginex.edge.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.server.config.HumanDuration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "tokens",
+        description = "Registration tokens: what a new agent presents once to enrol in a tenant.",
+        mixinStandardHelpOptions = true,
+        subcommands = {TokensCommand.Create.class, TokensCommand.List.class, TokensCommand.Revoke.class})
+final class TokensCommand {
+    @Command(
+            name = "create",
+            description = "Create a registration token and print the command that enrols an agent with it.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine tokens create --tenant acme",
+                "  engine tokens create --tenant acme --ttl 7d --uses 50 --label finance --label emea \\",
+                "      --description \"finance laptops, rollout week 12\""
+            })
+    static final class Create extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Option(
+                names = "--ttl",
+                paramLabel = "DURATION",
+                defaultValue = "1h",
+                description = "How long the token is valid: 60s to 30d (e.g. 15m, 1h, 7d). Default: ${DEFAULT-VALUE}.")
+        String ttl;
+
+        @Option(
+                names = "--uses",
+                paramLabel = "N",
+                defaultValue = "1",
+                description = "How many agents may enrol with it (1-10000). Default: ${DEFAULT-VALUE}.")
+        int uses;
+
+        @Option(
+                names = "--label",
+                paramLabel = "LABEL",
+                description = "A label every agent enrolled with this token gets; repeat for several.")
+        java.util.List<String> labels = new ArrayList<>();
+
+        @Option(names = "--description", paramLabel = "TEXT", description = "What the token is for.")
+        String description;
+
+        @Override
+        void run(HubClient hub) {
+            Duration duration;
+            try {
+                duration = HumanDuration.parse(ttl);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--ttl: " + e.getMessage(), CliException.USAGE);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("ttlSeconds", duration.toSeconds());
+            body.put("maxUses", uses);
+            body.put("labels", labels);
+            if (description != null) {
+                body.put("description", description);
+            }
+            JsonNode token = hub.post("/api/v1/tenants/" + tenant + "/registration-tokens", body);
+            if (printedJson(token)) {
+                return;
+            }
+            var out = out();
+            out.println("Registration token " + text(token, "id") + " for tenant " + tenant + " ("
+                    + text(token, "maxUses") + " use(s), expires " + text(token, "expiresAt")
+                    + (labels.isEmpty() ? "" : ", labels " + String.join(",", labels)) + "):");
+            out.println();
+            out.println("  " + text(token, "token"));
+            out.println();
+            out.println("It is shown only now. To enrol an agent, run on its machine:");
+            out.println();
+            out.println("  enginex-agent register --server " + hub.base() + " --token " + text(token, "token")
+                    + (hub.pin() == null ? "" : " --pin " + hub.pin()));
+            out.flush();
+        }
+    }
+
+    @Command(
+            name = "list",
+            description = "List a tenant's registration tokens (never their secrets).",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine tokens list --tenant acme"})
+    static final class List extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Override
+        void run(HubClient hub) {
+            JsonNode tokens = hub.get("/api/v1/tenants/" + tenant + "/registration-tokens");
+            if (printedJson(tokens)) {
+                return;
+            }
+            TextTable table = new TextTable("ID", "USES", "EXPIRES", "REVOKED", "LABELS", "DESCRIPTION");
+            for (JsonNode t : tokens) {
+                table.row(
+                        text(t, "id"),
+                        text(t, "uses") + "/" + text(t, "maxUses"),
+                        text(t, "expiresAt"),
+                        text(t, "revokedAt"),
+                        labels(t),
+                        text(t, "description"));
+            }
+            table.print(out());
+        }
+    }
+
+    @Command(
+            name = "revoke",
+            description = "Revoke a registration token so it enrols nothing more. Agents enrolled with it stay.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine tokens revoke --tenant acme rt_01jd3k8v6q2x9m4t7c5b0n1r8w"})
+    static final class Revoke extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Token id (rt_…), as listed by `engine tokens list`.")
+        String id;
+
+        @Override
+        void run(HubClient hub) {
+            hub.delete("/api/v1/tenants/" + tenant + "/registration-tokens/" + id);
+            if (!printedJson(mapper.createObjectNode().put("revoked", id))) {
+                out().println("Revoked registration token " + id + ".");
+                out().flush();
+            }
+        }
+    }
+}
