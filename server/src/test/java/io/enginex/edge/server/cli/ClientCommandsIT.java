@@ -1,0 +1,185 @@
+package io.enginex.edge.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.server.testing.AgentSocket;
+import io.enginex.edge.server.testing.TestAgent;
+import io.enginex.edge.server.testing.TestHub;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine client commands against a running hub, found through its data directory. */
+class ClientCommandsIT {
+    @TempDir
+    static Path dir;
+
+    static TestHub hub;
+
+    @BeforeAll
+    static void start() {
+        hub = TestHub.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    static CommandRun engine(String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--data-dir";
+        all[args.length + 1] = dir.toString();
+        return CommandRun.run(all);
+    }
+
+    @Test
+    void tenantsAreCreatedAndListed() {
+        String id = TestHub.randomId("cli");
+        var created = engine("tenants", "create", id, "--name", "CLI Corp");
+        var list = engine("tenants", "list");
+        var again = engine("tenants", "create", id);
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("Created tenant " + id + " (CLI Corp)");
+        assertThat(list.out()).contains(id).contains("CLI Corp").startsWith("ID");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("409 tenant_exists");
+    }
+
+    @Test
+    void tokenIsPrintedWithTheAgentCommandAndWorks() throws Exception {
+        String tenant = hub.newTenant();
+        var created = engine(
+                "tokens",
+                "create",
+                "--tenant",
+                tenant,
+                "--ttl",
+                "2h",
+                "--uses",
+                "3",
+                "--label",
+                "finance",
+                "--description",
+                "laptops");
+        String token = created.out()
+                .lines()
+                .map(String::strip)
+                .filter(l -> l.startsWith("exr_"))
+                .findFirst()
+                .orElseThrow();
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("enginex-agent register --server " + hub.url() + " --token " + token);
+        var registered = hub.registerWith(token, TestAgent.newKeyPair());
+        assertThat(registered.status()).isEqualTo(201);
+        assertThat(registered.body().get("labels").get(0).asText()).isEqualTo("finance");
+
+        var list = engine("tokens", "list", "--tenant", tenant);
+        assertThat(list.out())
+                .contains("1/3")
+                .contains("finance")
+                .contains("laptops")
+                .doesNotContain("exr_");
+        JsonNode json = TestHub.MAPPER.readTree(
+                engine("tokens", "list", "--tenant", tenant, "--json").out());
+        String id = json.get(0).get("id").asText();
+        var revoked = engine("tokens", "revoke", "--tenant", tenant, id);
+        assertThat(revoked.out()).contains("Revoked registration token " + id);
+        assertThat(hub.registerWith(token, TestAgent.newKeyPair()).code()).isEqualTo("token_revoked");
+    }
+
+    @Test
+    void badDurationIsAUsageError() {
+        var r = engine("tokens", "create", "--tenant", "x", "--ttl", "soon");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--ttl").contains("15s");
+    }
+
+    @Test
+    void apiKeyIsCreatedAndUsable() throws Exception {
+        String tenant = hub.newTenant();
+        var r = engine("api-keys", "create", "--tenant", tenant, "--role", "viewer", "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String key = TestHub.MAPPER.readTree(r.out()).get("key").asText();
+        var list = CommandRun.run("agents", "list", "--tenant", tenant, "--server", hub.url(), "--api-key", key);
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        var refused = CommandRun.run("tokens", "create", "--tenant", tenant, "--server", hub.url(), "--api-key", key);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("403");
+    }
+
+    @Test
+    void agentsAreListedAndRevoked() {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            var list = engine("agents", "list", "--tenant", tenant);
+            assertThat(list.out())
+                    .contains(agent.agentId())
+                    .contains("test-host")
+                    .contains("yes");
+
+            var revoke = engine("agents", "revoke", "--tenant", tenant, agent.agentId());
+
+            assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+            assertThat(revoke.out()).contains("Revoked agent " + agent.agentId());
+            assertThat(socket.awaitClose(Duration.ofSeconds(2))).isEqualTo(4001);
+            assertThat(engine("agents", "list", "--tenant", tenant).out()).contains("revoked");
+        }
+    }
+
+    @Test
+    void wrongKeySaysWhichKeyWasUsedAndWhereToGetOne() {
+        var r = CommandRun.run("tenants", "list", "--server", hub.url(), "--api-key", "exk_wrong");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("--api-key").contains("admin.key").contains("unauthenticated");
+    }
+
+    @Test
+    void unreachableHubSaysWhatToDo() throws Exception {
+        int free;
+        try (ServerSocket s = new ServerSocket(0)) {
+            free = s.getLocalPort();
+        }
+        var r = CommandRun.run("tenants", "list", "--server", "http://127.0.0.1:" + free, "--api-key", "exk_x");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err())
+                .contains("cannot reach the hub at http://127.0.0.1:" + free)
+                .contains("connection refused")
+                .contains("engine serve");
+    }
+
+    @Test
+    void everyCommandHasHelpWithExamples() {
+        for (String[] command : new String[][] {
+            {"--help"},
+            {"serve", "--help"},
+            {"tenants", "create", "--help"},
+            {"tenants", "list", "--help"},
+            {"tokens", "create", "--help"},
+            {"tokens", "list", "--help"},
+            {"tokens", "revoke", "--help"},
+            {"api-keys", "create", "--help"},
+            {"agents", "list", "--help"},
+            {"agents", "revoke", "--help"}
+        }) {
+            var r = CommandRun.run(command);
+            assertThat(r.exitCode()).as(String.join(" ", command)).isZero();
+            assertThat(r.out()).as(String.join(" ", command)).contains("Usage:").contains("Examples:");
+        }
+        assertThat(CommandRun.run("--version").out()).startsWith("engine ");
+        assertThat(CommandRun.run("tenants", "create").exitCode()).isEqualTo(2);
+    }
+}

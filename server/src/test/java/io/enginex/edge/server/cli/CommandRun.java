@@ -1,0 +1,17 @@
+package io.enginex.edge.server.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs {@code engine} in-process and keeps what it printed. */
+record CommandRun(int exitCode, String out, String err) {
+    static CommandRun run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = EngineCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new CommandRun(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,73 @@
+package io.enginex.edge.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class HubConfigTest {
+    private final Path dir = Path.of("hub-data");
+
+    @Test
+    void insecureHttpIsRefusedUnlessBoundToLoopback() {
+        assertThatThrownBy(() -> HubConfig.builder(dir)
+                        .bind("0.0.0.0", 8443)
+                        .tls(TlsConfig.insecureHttp())
+                        .build())
+                .hasMessageContaining("--insecure-http is allowed only when --bind is a loopback address")
+                .hasMessageContaining("in clear text");
+        assertThatThrownBy(() -> HubConfig.builder(dir)
+                        .bind("192.0.2.1", 8443)
+                        .tls(TlsConfig.insecureHttp())
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(HubConfig.builder(dir)
+                        .bind("127.0.0.1", 0)
+                        .tls(TlsConfig.insecureHttp())
+                        .build()
+                        .tls()
+                        .enabled())
+                .isFalse();
+        assertThat(HubConfig.builder(dir)
+                        .bind("::1", 0)
+                        .tls(TlsConfig.insecureHttp())
+                        .build())
+                .isNotNull();
+        assertThat(HubConfig.builder(dir)
+                        .bind("localhost", 0)
+                        .tls(TlsConfig.insecureHttp())
+                        .build())
+                .isNotNull();
+    }
+
+    @Test
+    void defaultsAreHttpsOn8443WithEmbeddedDatabaseUnderTheDataDir() {
+        HubConfig config = HubConfig.builder(dir).build();
+
+        assertThat(config.port()).isEqualTo(8443);
+        assertThat(config.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(config.tls().selfSignedCertificate()).isTrue();
+        assertThat(config.heartbeat()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.database().dialect()).isEqualTo("h2");
+        assertThat(config.database().jdbcUrl())
+                .contains(dir.toAbsolutePath().resolve("db").toString());
+        assertThat(config.nodeName()).isNotBlank();
+    }
+
+    @Test
+    void outOfRangeValuesAreRefused() {
+        assertThatThrownBy(() -> HubConfig.builder(dir).bind("0.0.0.0", 70_000).build())
+                .hasMessageContaining("--port");
+        assertThatThrownBy(() ->
+                        HubConfig.builder(dir).heartbeat(Duration.ofMillis(10)).build())
+                .hasMessageContaining("--heartbeat");
+        assertThatThrownBy(() ->
+                        HubConfig.builder(dir).publicUrl(URI.create("ftp://x")).build())
+                .hasMessageContaining("--public-url");
+        assertThatThrownBy(() -> TlsConfig.pem(Path.of("cert.pem"), null)).hasMessageContaining("--tls-key");
+    }
+}

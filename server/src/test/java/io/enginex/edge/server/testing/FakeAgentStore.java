@@ -1,0 +1,78 @@
+package io.enginex.edge.server.testing;
+
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Agents in a map, for unit tests of one class that needs an {@link AgentStore}. */
+public final class FakeAgentStore implements AgentStore {
+    private final Map<String, Agent> agents = new ConcurrentHashMap<>();
+
+    @Override
+    public Agent create(Agent agent) {
+        agents.put(agent.id(), agent);
+        return agent;
+    }
+
+    @Override
+    public Optional<Agent> find(String tenantId, String id) {
+        return Optional.ofNullable(agents.get(id)).filter(a -> a.tenantId().equals(tenantId));
+    }
+
+    @Override
+    public Optional<Agent> findForAuthentication(String id) {
+        return Optional.ofNullable(agents.get(id));
+    }
+
+    @Override
+    public List<Agent> list(String tenantId) {
+        return agents.values().stream()
+                .filter(a -> a.tenantId().equals(tenantId))
+                .toList();
+    }
+
+    @Override
+    public void updateHello(
+            String tenantId,
+            String id,
+            String hostname,
+            String os,
+            String arch,
+            String agentVersion,
+            String toolsJson,
+            Instant now) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void touch(String tenantId, String id, Instant now) {}
+
+    @Override
+    public boolean revoke(String tenantId, String id, Instant now) {
+        Agent a = agents.get(id);
+        if (a == null || !a.tenantId().equals(tenantId) || a.revoked()) {
+            return false;
+        }
+        agents.put(
+                id,
+                new Agent(
+                        a.id(),
+                        a.tenantId(),
+                        a.publicKey(),
+                        a.hostname(),
+                        a.os(),
+                        a.arch(),
+                        a.agentVersion(),
+                        a.labels(),
+                        a.toolsJson(),
+                        a.registrationTokenId(),
+                        a.createdAt(),
+                        a.lastSeenAt(),
+                        now));
+        return true;
+    }
+}
