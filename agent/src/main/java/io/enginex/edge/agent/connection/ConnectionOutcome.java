@@ -17,11 +17,14 @@ public record ConnectionOutcome(Kind kind, String message) {
         return new ConnectionOutcome(Kind.STOPPED, "");
     }
 
-    static ConnectionOutcome revoked(String hubUrl, String detail) {
+    /**
+     * @param trustOption {@code --pin …} or {@code --ca-file …} to repeat in the suggested command, or empty
+     */
+    static ConnectionOutcome revoked(String hubUrl, String trustOption, String detail) {
         return new ConnectionOutcome(
                 Kind.REVOKED,
                 "this agent's credential was revoked by the hub" + (detail.isBlank() ? "" : " (" + detail + ")")
                         + "; re-register with a new token: enginex-agent register --force --server " + hubUrl
-                        + " --token <new token>");
+                        + trustOption + " --token <new token>");
     }
 }

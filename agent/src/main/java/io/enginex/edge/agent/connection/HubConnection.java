@@ -143,10 +143,11 @@ public final class HubConnection {
         }
         HubSession session = new HubSession(codec, inbound);
         try {
-            hub.newWebSocketBuilder()
+            java.net.http.WebSocket socket = hub.newWebSocketBuilder()
                     .header("Authorization", "Bearer " + token)
                     .buildAsync(hub.endpoint().webSocket(Protocol.WEBSOCKET_PATH), session)
                     .get();
+            session.opened(socket);
         } catch (ExecutionException e) {
             RuntimeException failure = hub.webSocketFailure(Protocol.WEBSOCKET_PATH, e.getCause());
             if (failure instanceof HubRefusedException refused) {
@@ -238,7 +239,8 @@ public final class HubConnection {
         var event = log.atInfo().addKeyValue("code", close.code()).addKeyValue("reason", close.reason());
         switch (close.code()) {
             case Protocol.CLOSE_REVOKED -> {
-                return Attempt.revoked(ConnectionOutcome.revoked(hub.endpoint().toString(), close.reason()));
+                return Attempt.revoked(
+                        ConnectionOutcome.revoked(hub.endpoint().toString(), trustOption(), close.reason()));
             }
             case Protocol.CLOSE_REPLACED ->
                 log.atWarn()
@@ -259,7 +261,8 @@ public final class HubConnection {
     private Attempt refused(HubRefusedException e) {
         switch (e.code()) {
             case "agent_revoked", "agent_unknown" -> {
-                return Attempt.revoked(ConnectionOutcome.revoked(hub.endpoint().toString(), e.hubMessage()));
+                return Attempt.revoked(
+                        ConnectionOutcome.revoked(hub.endpoint().toString(), trustOption(), e.hubMessage()));
             }
             case "clock_skew" ->
                 log.atWarn()
@@ -287,6 +290,15 @@ public final class HubConnection {
         } else {
             event.log(e.getMessage());
         }
+    }
+
+    private String trustOption() {
+        if (identity.trust().pin() != null) {
+            return " --pin " + identity.trust().pin();
+        }
+        return identity.trust().caFile() == null
+                ? ""
+                : " --ca-file " + identity.trust().caFile();
     }
 
     /** Sleeps {@code delay} unless stopped first; returns whether it was stopped. */

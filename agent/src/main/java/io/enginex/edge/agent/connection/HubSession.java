@@ -125,6 +125,16 @@ final class HubSession implements WebSocket.Listener {
         }
     }
 
+    /**
+     * Records the socket {@code buildAsync} returned, in case that future completes before {@link
+     * #onOpen} ran; sends made right after the upgrade then find their socket.
+     */
+    void opened(WebSocket webSocket) {
+        if (socket == null) {
+            socket = webSocket;
+        }
+    }
+
     @Override
     public void onOpen(WebSocket webSocket) {
         socket = webSocket;

@@ -102,8 +102,9 @@ public final class IdentityFile {
         try {
             return fromJson(json);
         } catch (RuntimeException | GeneralSecurityException e) {
+            // These messages name fields, URLs and encodings, never key material.
             throw new IdentityException(
-                    "identity file " + file + " is damaged (" + e.getClass().getSimpleName()
+                    "identity file " + file + " is damaged or unusable (" + e.getMessage()
                             + "); re-register: enginex-agent register --force --server URL --token TOKEN",
                     e);
         }
