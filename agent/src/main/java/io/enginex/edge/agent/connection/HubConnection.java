@@ -136,10 +136,9 @@ public final class HubConnection {
         try {
             token = tokens.fetch();
         } catch (HubRefusedException e) {
-            return refused(e);
+            return Attempt.afterRefusal(e, this::revoked);
         } catch (HubUnreachableException e) {
-            logUnreachable(e);
-            return Attempt.failed();
+            return Attempt.afterUnreachable(e);
         }
         HubSession session = new HubSession(codec, inbound);
         try {
@@ -151,10 +150,9 @@ public final class HubConnection {
         } catch (ExecutionException e) {
             RuntimeException failure = hub.webSocketFailure(Protocol.WEBSOCKET_PATH, e.getCause());
             if (failure instanceof HubRefusedException refused) {
-                return refused(refused);
+                return Attempt.afterRefusal(refused, this::revoked);
             }
-            logUnreachable((HubUnreachableException) failure);
-            return Attempt.failed();
+            return Attempt.afterUnreachable((HubUnreachableException) failure);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopped.countDown();
@@ -185,7 +183,10 @@ public final class HubConnection {
             session.abort(CloseInfo.ABNORMAL, "no welcome");
             return Attempt.failed();
         } catch (ExecutionException e) {
-            return closed(session.closed().getNow(new CloseInfo(CloseInfo.ABNORMAL, "closed before welcome")), false);
+            return Attempt.afterClose(
+                    session.closed().getNow(new CloseInfo(CloseInfo.ABNORMAL, "closed before welcome")),
+                    false,
+                    this::revoked);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             session.abort(1000, "agent stopping");
@@ -216,7 +217,7 @@ public final class HubConnection {
         onConnected.accept(welcome);
         Heartbeat heartbeat = Heartbeat.start(session, Duration.ofMillis(welcome.heartbeatMillis()), scheduler);
         try {
-            return closed(awaitClosed(session), true);
+            return Attempt.afterClose(awaitClosed(session), true, this::revoked);
         } finally {
             heartbeat.cancel();
         }
@@ -235,61 +236,8 @@ public final class HubConnection {
         }
     }
 
-    private Attempt closed(CloseInfo close, boolean welcomed) {
-        var event = log.atInfo().addKeyValue("code", close.code()).addKeyValue("reason", close.reason());
-        switch (close.code()) {
-            case Protocol.CLOSE_REVOKED -> {
-                return Attempt.revoked(
-                        ConnectionOutcome.revoked(hub.endpoint().toString(), trustOption(), close.reason()));
-            }
-            case Protocol.CLOSE_REPLACED ->
-                log.atWarn()
-                        .addKeyValue("code", close.code())
-                        .log("another connection of this agent replaced this one (is the agent running twice with the"
-                                + " same identity?)");
-            case Protocol.CLOSE_HEARTBEAT_TIMEOUT ->
-                log.atWarn()
-                        .addKeyValue("code", close.code())
-                        .addKeyValue("reason", close.reason())
-                        .log("connection declared dead: no heartbeat");
-            case Protocol.CLOSE_GOING_AWAY -> event.log("the hub is going away (restart or shutdown)");
-            default -> event.log("disconnected");
-        }
-        return welcomed ? Attempt.afterWelcome() : Attempt.failed();
-    }
-
-    private Attempt refused(HubRefusedException e) {
-        switch (e.code()) {
-            case "agent_revoked", "agent_unknown" -> {
-                return Attempt.revoked(
-                        ConnectionOutcome.revoked(hub.endpoint().toString(), trustOption(), e.hubMessage()));
-            }
-            case "clock_skew" ->
-                log.atWarn()
-                        .addKeyValue("code", e.code())
-                        .log("the hub refused this agent's clock: " + e.hubMessage()
-                                + " — fix the system clock (enable NTP); retrying");
-            case "assertion_invalid" ->
-                log.atError()
-                        .addKeyValue("code", e.code())
-                        .log("the hub rejected this agent's signed assertion (" + e.hubMessage() + "); if the agent"
-                                + " was re-registered elsewhere, run enginex-agent register --force; retrying");
-            default ->
-                log.atWarn()
-                        .addKeyValue("status", e.status())
-                        .addKeyValue("code", e.code())
-                        .log("the hub refused the connection: " + e.getMessage());
-        }
-        return new Attempt(false, null, e.retryAfter());
-    }
-
-    private void logUnreachable(HubUnreachableException e) {
-        var event = log.atWarn().addKeyValue("hub", e.url());
-        if (e.tls()) {
-            event.log(e.getMessage() + " — pin the hub's certificate (register --pin sha256:…) or pass --ca-file");
-        } else {
-            event.log(e.getMessage());
-        }
+    private ConnectionOutcome revoked(String detail) {
+        return ConnectionOutcome.revoked(hub.endpoint().toString(), trustOption(), detail);
     }
 
     private String trustOption() {
@@ -309,25 +257,6 @@ public final class HubConnection {
             Thread.currentThread().interrupt();
             stopped.countDown();
             return true;
-        }
-    }
-
-    /**
-     * @param welcomed the connection reached welcome (resets the backoff)
-     * @param revoked non-null when retrying cannot help
-     * @param retryAfter the least delay the hub asked for
-     */
-    private record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter) {
-        static Attempt failed() {
-            return new Attempt(false, null, Duration.ZERO);
-        }
-
-        static Attempt afterWelcome() {
-            return new Attempt(true, null, Duration.ZERO);
-        }
-
-        static Attempt revoked(ConnectionOutcome outcome) {
-            return new Attempt(false, outcome, Duration.ZERO);
         }
     }
 }

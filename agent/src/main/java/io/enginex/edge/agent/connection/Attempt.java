@@ -1,0 +1,87 @@
+package io.enginex.edge.agent.connection;
+
+import io.enginex.edge.agent.transport.HubRefusedException;
+import io.enginex.edge.agent.transport.HubUnreachableException;
+import io.enginex.edge.protocol.Protocol;
+import java.time.Duration;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How one connection attempt ended, and what the loop does next: stop for good ({@code revoked}),
+ * or wait and retry (after at least {@code retryAfter}; with the backoff reset when it got as far as
+ * {@code welcome}). The factories log the event once, in words a person can act on.
+ *
+ * @param welcomed the connection reached welcome (resets the backoff)
+ * @param revoked non-null when retrying cannot help
+ * @param retryAfter the least delay the hub asked for
+ */
+record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter) {
+    private static final Logger log = LoggerFactory.getLogger(HubConnection.class);
+
+    static Attempt failed() {
+        return new Attempt(false, null, Duration.ZERO);
+    }
+
+    /**
+     * @param revoke turns the hub's reason into the outcome that stops the agent
+     */
+    static Attempt afterClose(CloseInfo close, boolean welcomed, Function<String, ConnectionOutcome> revoke) {
+        var event = log.atInfo().addKeyValue("code", close.code()).addKeyValue("reason", close.reason());
+        switch (close.code()) {
+            case Protocol.CLOSE_REVOKED -> {
+                return new Attempt(false, revoke.apply(close.reason()), Duration.ZERO);
+            }
+            case Protocol.CLOSE_REPLACED ->
+                log.atWarn()
+                        .addKeyValue("code", close.code())
+                        .log("another connection of this agent replaced this one (is the agent running twice with the"
+                                + " same identity?)");
+            case Protocol.CLOSE_HEARTBEAT_TIMEOUT ->
+                log.atWarn()
+                        .addKeyValue("code", close.code())
+                        .addKeyValue("reason", close.reason())
+                        .log("connection declared dead: no heartbeat");
+            case Protocol.CLOSE_GOING_AWAY -> event.log("the hub is going away (restart or shutdown)");
+            default -> event.log("disconnected");
+        }
+        return new Attempt(welcomed, null, Duration.ZERO);
+    }
+
+    /** The token endpoint or the upgrade answered with an error. */
+    static Attempt afterRefusal(HubRefusedException e, Function<String, ConnectionOutcome> revoke) {
+        switch (e.code()) {
+            case "agent_revoked", "agent_unknown" -> {
+                return new Attempt(false, revoke.apply(e.hubMessage()), Duration.ZERO);
+            }
+            case "clock_skew" ->
+                log.atWarn()
+                        .addKeyValue("code", e.code())
+                        .log("the hub refused this agent's clock: " + e.hubMessage()
+                                + " — fix the system clock (enable NTP); retrying");
+            case "assertion_invalid" ->
+                log.atError()
+                        .addKeyValue("code", e.code())
+                        .log("the hub rejected this agent's signed assertion (" + e.hubMessage() + "); if the agent"
+                                + " was re-registered elsewhere, run enginex-agent register --force; retrying");
+            default ->
+                log.atWarn()
+                        .addKeyValue("status", e.status())
+                        .addKeyValue("code", e.code())
+                        .log("the hub refused the connection: " + e.getMessage());
+        }
+        return new Attempt(false, null, e.retryAfter());
+    }
+
+    /** No answer: network down, hub stopped, or TLS refused its certificate. */
+    static Attempt afterUnreachable(HubUnreachableException e) {
+        var event = log.atWarn().addKeyValue("hub", e.url());
+        if (e.tls()) {
+            event.log(e.getMessage() + " — pin the hub's certificate (register --pin sha256:…) or pass --ca-file");
+        } else {
+            event.log(e.getMessage());
+        }
+        return failed();
+    }
+}
