@@ -1,6 +1,7 @@
 package io.enginex.edge.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.auth.ApiKeys;
@@ -59,31 +60,18 @@ public final class Hub implements AutoCloseable {
     /** The platform key file under the data directory. */
     public static final String ADMIN_KEY_FILE = "admin.key";
 
-    private final HubConfig config;
-    private final Stores stores;
-    private final ConnectionRegistry registry;
-    private final WebServer server;
-    private final ScheduledExecutorService timers;
-    private final ExecutorService senders;
-    private final TlsMaterial tls;
-    private final String url;
-    private final Path adminKeyCreated;
+    private final Resources r;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Hub(Parts parts) {
-        this.config = parts.config;
-        this.stores = parts.stores;
-        this.registry = parts.registry;
-        this.server = parts.server;
-        this.timers = parts.timers;
-        this.senders = parts.senders;
-        this.tls = parts.tls;
-        this.url = parts.url;
-        this.adminKeyCreated = parts.adminKeyCreated;
+    private Hub(Resources resources) {
+        this.r = resources;
     }
 
-    /** Collected while starting, so a failure can close what was opened so far. */
-    private static final class Parts {
+    /**
+     * What a hub holds, filled in while starting so that a failure half-way closes exactly what was
+     * opened; after start, written no more.
+     */
+    private static final class Resources {
         HubConfig config;
         Stores stores;
         ConnectionRegistry registry;
@@ -91,9 +79,8 @@ public final class Hub implements AutoCloseable {
         ScheduledExecutorService timers;
         ExecutorService senders;
         TlsMaterial tls;
-        String url;
+        volatile String url;
         Path adminKeyCreated;
-        volatile int port;
     }
 
     /** Starts a hub on the system clock. */
@@ -108,24 +95,25 @@ public final class Hub implements AutoCloseable {
      * @throws io.enginex.edge.server.store.DatabaseUnavailableException if the database cannot be opened
      */
     public static Hub start(HubConfig config, Clock clock) {
-        Parts p = new Parts();
+        Resources p = new Resources();
         p.config = config;
         try {
             OwnerOnlyFiles.directory(config.dataDir());
             SecureRandom random = new SecureRandom();
-            ObjectMapper mapper = MessageCodec.newMapper(new MessageCodec().limits());
-            MessageCodec codec = new MessageCodec();
+            MessageCodec codec = new MessageCodec(FrameLimits.DEFAULT);
+            ObjectMapper mapper = MessageCodec.newMapper(FrameLimits.DEFAULT);
             IdGenerator ids = new IdGenerator(clock, random);
             Secrets secrets = new Secrets(random);
             p.stores = JdbcStores.open(config.database(), clock);
             Stores stores = p.stores;
             HubSecret hubSecret = HubSecret.loadOrCreate(config.dataDir().resolve("hub.secret"), random);
             if (config.tls().enabled()) {
-                p.tls = TlsMaterial.load(config.tls(), config.dataDir(), certificateNames(config), clock, random);
+                p.tls = TlsMaterial.load(config.tls(), config.dataDir(), config.certificateHostNames(), clock, random);
             }
             p.senders = Executors.newVirtualThreadPerTaskExecutor();
-            p.timers = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().name("hub-timers").daemon(true).factory());
+            // Two threads, so a slow database sweep cannot hold up the heartbeat.
+            p.timers = Executors.newScheduledThreadPool(
+                    2, Thread.ofPlatform().name("hub-timers-", 1).daemon(true).factory());
             p.registry = new ConnectionRegistry();
 
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -174,10 +162,7 @@ public final class Hub implements AutoCloseable {
 
             p.server = new WebServer(config, p.tls, services);
             p.server.start();
-            p.port = p.server.port();
-            p.url = config.publicUrl() != null
-                    ? stripSlash(config.publicUrl().toString())
-                    : (p.tls != null ? "https" : "http") + "://" + localHost(config.bindAddress()) + ":" + p.port;
+            p.url = config.baseUrl(p.tls != null, p.server.port());
 
             p.timers.scheduleAtFixedRate(
                     new DeadlineSweeper(stores.jobs(), p.registry, waiters, dispatchMetrics, clock, p.senders),
@@ -192,7 +177,7 @@ public final class Hub implements AutoCloseable {
             Hub hub = new Hub(p);
             new HubFile(
                             hub.url(),
-                            p.port,
+                            p.server.port(),
                             ProcessHandle.current().pid(),
                             p.tls != null,
                             hub.fingerprint(),
@@ -207,51 +192,51 @@ public final class Hub implements AutoCloseable {
                     .log("hub started");
             return hub;
         } catch (IOException e) {
-            closeParts(p);
+            closeResources(p);
             throw new UncheckedIOException(
                     "cannot write to the data directory " + config.dataDir() + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            closeParts(p);
+            closeResources(p);
             throw e;
         }
     }
 
     /** The URL this hub is reached by (public URL if configured, else the bound address). */
     public String url() {
-        return url;
+        return r.url;
     }
 
     /** The port bound. */
     public int port() {
-        return server.port();
+        return r.server.port();
     }
 
     /** The served certificate's fingerprint {@code sha256:AB:…}, or null for plain HTTP. */
     public String fingerprint() {
-        return tls == null ? null : tls.fingerprint();
+        return r.tls == null ? null : r.tls.fingerprint();
     }
 
     /** Whether the certificate is the hub's own self-signed one. */
     public boolean selfSignedCertificate() {
-        return tls != null && tls.selfSigned();
+        return r.tls != null && r.tls.selfSigned();
     }
 
     /** The platform key file this start created, or null if a platform key existed already. */
     public Path adminKeyCreated() {
-        return adminKeyCreated;
+        return r.adminKeyCreated;
     }
 
     public HubConfig config() {
-        return config;
+        return r.config;
     }
 
     /** The live agent sockets on this node (tests, diagnostics). */
     public ConnectionRegistry connections() {
-        return registry;
+        return r.registry;
     }
 
     public Stores stores() {
-        return stores;
+        return r.stores;
     }
 
     @Override
@@ -261,22 +246,15 @@ public final class Hub implements AutoCloseable {
         }
         log.atInfo().log("hub stopping");
         try {
-            Files.deleteIfExists(HubFile.in(config.dataDir()));
+            Files.deleteIfExists(HubFile.in(r.config.dataDir()));
         } catch (IOException e) {
             log.atWarn().addKeyValue("reason", e.getMessage()).log("cannot delete hub.json");
         }
-        Parts p = new Parts();
-        p.config = config;
-        p.stores = stores;
-        p.registry = registry;
-        p.server = server;
-        p.timers = timers;
-        p.senders = senders;
-        closeParts(p);
+        closeResources(r);
         log.atInfo().log("hub stopped");
     }
 
-    private static void closeParts(Parts p) {
+    private static void closeResources(Resources p) {
         List<Runnable> steps = new ArrayList<>();
         if (p.timers != null) {
             steps.add(p.timers::shutdownNow);
@@ -318,37 +296,6 @@ public final class Hub implements AutoCloseable {
         } catch (RuntimeException e) {
             log.atWarn().setCause(e).log("purging expired credentials failed; retrying in a minute");
         }
-    }
-
-    private static java.util.Set<String> certificateNames(HubConfig config) {
-        var names = new java.util.LinkedHashSet<String>();
-        try {
-            names.add(java.net.InetAddress.getLocalHost().getHostName());
-        } catch (java.net.UnknownHostException e) {
-            // no resolvable host name: localhost and loopback addresses still go in
-        }
-        if (!isWildcard(config.bindAddress())) {
-            names.add(config.bindAddress());
-        }
-        if (config.publicUrl() != null) {
-            names.add(config.publicUrl().getHost());
-        }
-        return names;
-    }
-
-    private static String localHost(String bind) {
-        if (isWildcard(bind)) {
-            return "127.0.0.1";
-        }
-        return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
-    }
-
-    private static boolean isWildcard(String bind) {
-        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") || bind.isBlank();
-    }
-
-    private static String stripSlash(String s) {
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
     /** This build's version from the jar manifest, or {@code dev} when run from classes. */

@@ -140,6 +140,12 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     HubConfig config() {
+        if (insecureHttp && (tlsCert != null || tlsKey != null)) {
+            throw new CliException(
+                    "--insecure-http serves plain HTTP and cannot be combined with --tls-cert/--tls-key;"
+                            + " drop one of them",
+                    CliException.USAGE);
+        }
         try {
             TlsConfig tls = insecureHttp
                     ? TlsConfig.insecureHttp()

@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything {@code engine serve} is started with. Immutable and validated on construction; build
@@ -76,6 +78,43 @@ public record HubConfig(
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1024; got " + maxBodyBytes);
         }
+    }
+
+    /**
+     * The URL this hub is reached by: {@link #publicUrl()} if set, else the bound address and {@code
+     * boundPort} ({@code 127.0.0.1} for a wildcard bind, so local scripts and tests can use it).
+     */
+    public String baseUrl(boolean https, int boundPort) {
+        if (publicUrl != null) {
+            String s = publicUrl.toString();
+            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        }
+        String host = isWildcard(bindAddress) ? "127.0.0.1" : bindAddress;
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return (https ? "https" : "http") + "://" + host + ":" + boundPort;
+    }
+
+    /** Names for a self-signed certificate besides the loopback ones: host name, bind address, public host. */
+    public Set<String> certificateHostNames() {
+        Set<String> names = new LinkedHashSet<>();
+        try {
+            names.add(InetAddress.getLocalHost().getHostName());
+        } catch (UnknownHostException e) {
+            // no resolvable host name: localhost and the loopback addresses still go in
+        }
+        if (!isWildcard(bindAddress)) {
+            names.add(bindAddress.replace("[", "").replace("]", ""));
+        }
+        if (publicUrl != null) {
+            names.add(publicUrl.getHost().replace("[", "").replace("]", ""));
+        }
+        return names;
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.isBlank() || address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
     }
 
     public static Builder builder(Path dataDir) {

@@ -13,6 +13,7 @@ import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsErrorContext;
 import io.javalin.websocket.WsMessageContext;
 import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,9 @@ public final class AgentEndpoint {
     private final FrameRouter router;
     private final MessageCodec codec;
     private final Clock clock;
+    // Every socket until Jetty reports it closed, even one the registry already dropped (heartbeat,
+    // revocation, replacement), so its close is still logged and the agent's last-seen time kept.
+    private final ConcurrentHashMap<String, AgentConnection> open = new ConcurrentHashMap<>();
 
     public AgentEndpoint(
             AccessTokens accessTokens,
@@ -72,6 +76,7 @@ public final class AgentEndpoint {
         }
         AgentConnection connection = new AgentConnection(
                 ctx.sessionId(), grant.tenantId(), grant.agentId(), new JettyChannel(ctx.session), codec, clock);
+        open.put(ctx.sessionId(), connection);
         registry.opened(connection);
         log.atInfo()
                 .addKeyValue("agentId", grant.agentId())
@@ -90,7 +95,7 @@ public final class AgentEndpoint {
     }
 
     private void onClose(WsCloseContext ctx) {
-        AgentConnection connection = registry.socket(ctx.sessionId());
+        AgentConnection connection = open.remove(ctx.sessionId());
         if (connection == null) {
             return;
         }
@@ -106,7 +111,7 @@ public final class AgentEndpoint {
     }
 
     private void onError(WsErrorContext ctx) {
-        AgentConnection connection = registry.socket(ctx.sessionId());
+        AgentConnection connection = open.get(ctx.sessionId());
         log.atDebug()
                 .addKeyValue("agentId", connection == null ? "" : connection.agentId())
                 .setCause(ctx.error())

@@ -146,6 +146,8 @@ public final class WebServer {
         }
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
+        // Above the longest long-poll (60 s), so a waiting request is never cut off as idle.
+        connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
         return connector;
     }
 
