@@ -9,7 +9,9 @@ import picocli.CommandLine.Parameters;
         name = "agents",
         description = "List and revoke a tenant's agents.",
         mixinStandardHelpOptions = true,
-        subcommands = {AgentsCommand.List.class, AgentsCommand.Revoke.class})
+        subcommands = {AgentsCommand.List.class, AgentsCommand.Revoke.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  engine agents list --tenant acme", "  engine agents revoke --tenant acme agt_…"})
 final class AgentsCommand {
     @Command(
             name = "list",

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
         name = "api-keys",
         description = "API keys for a tenant (for the EngineX runtime, scripts, read-only viewers).",
         mixinStandardHelpOptions = true,
-        subcommands = {ApiKeysCommand.Create.class})
+        subcommands = {ApiKeysCommand.Create.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  engine api-keys create --tenant acme --role operator --label runtime"})
 final class ApiKeysCommand {
     @Command(
             name = "create",

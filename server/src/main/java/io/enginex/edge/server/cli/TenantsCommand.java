@@ -11,7 +11,9 @@ import picocli.CommandLine.Parameters;
         name = "tenants",
         description = "Create and list tenants (needs the platform key).",
         mixinStandardHelpOptions = true,
-        subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class})
+        subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  engine tenants create acme --name \"Acme Corp\"", "  engine tenants list"})
 final class TenantsCommand {
     @Command(
             name = "create",

@@ -14,7 +14,13 @@ import picocli.CommandLine.Parameters;
         name = "tokens",
         description = "Registration tokens: what a new agent presents once to enrol in a tenant.",
         mixinStandardHelpOptions = true,
-        subcommands = {TokensCommand.Create.class, TokensCommand.List.class, TokensCommand.Revoke.class})
+        subcommands = {TokensCommand.Create.class, TokensCommand.List.class, TokensCommand.Revoke.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine tokens create --tenant acme --label finance",
+            "  engine tokens list --tenant acme",
+            "  engine tokens revoke --tenant acme rt_…"
+        })
 final class TokensCommand {
     @Command(
             name = "create",

@@ -8,7 +8,11 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Counters and timers of dispatch, exported at {@code /metrics}. */
+/**
+ * Counters and timers of dispatch, exported at {@code /metrics} as {@code enginex_jobs_submitted_total},
+ * {@code enginex_jobs_dispatched_total}, {@code enginex_jobs_completed_total{outcome}} and {@code
+ * enginex_jobs_latency_seconds}. ("created" is avoided: Prometheus reserves {@code _created}.)
+ */
 public final class DispatchMetrics {
     private final Counter created;
     private final Counter dispatched;
@@ -16,7 +20,7 @@ public final class DispatchMetrics {
     private final Timer latency;
 
     public DispatchMetrics(MeterRegistry registry) {
-        this.created = Counter.builder("enginex.jobs.created")
+        this.created = Counter.builder("enginex.jobs.submitted")
                 .description("Jobs written to the database")
                 .register(registry);
         this.dispatched = Counter.builder("enginex.jobs.dispatched")

@@ -181,5 +181,7 @@ class ClientCommandsIT {
         }
         assertThat(CommandRun.run("--version").out()).startsWith("engine ");
         assertThat(CommandRun.run("tenants", "create").exitCode()).isEqualTo(2);
+        assertThat(CommandRun.run("tenants").exitCode()).isEqualTo(2);
+        assertThat(CommandRun.run().exitCode()).isEqualTo(2);
     }
 }

@@ -164,6 +164,7 @@ class RestApiIT {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.text())
                 .contains("enginex_agents_connected")
+                .contains("enginex_jobs_submitted_total")
                 .contains("enginex_jobs_dispatched_total")
                 .contains("enginex_jobs_completed_total{outcome=\"succeeded\"}")
                 .contains("enginex_jobs_latency_seconds");
