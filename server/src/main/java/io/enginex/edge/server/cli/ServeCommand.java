@@ -9,6 +9,7 @@ import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,6 +126,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), CliException.USAGE);
         } catch (DatabaseUnavailableException e) {
             throw new CliException(e.getMessage());
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            // Unreadable TLS files, a data directory that cannot be written: the message names the path.
+            throw new CliException("cannot start the hub: " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

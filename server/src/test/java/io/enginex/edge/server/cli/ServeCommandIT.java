@@ -52,4 +52,43 @@ class ServeCommandIT {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("500ms");
     }
+
+    @Test
+    void missingCertificateFileIsNamed() {
+        Path missing = dir.resolve("no-such-cert.pem");
+        var r = CommandRun.run(
+                "serve",
+                "--data-dir",
+                dir.resolve("hub").toString(),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--tls-cert",
+                missing.toString(),
+                "--tls-key",
+                dir.resolve("no-such-key.pem").toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot start the hub").contains(missing.toString());
+        assertThat(dir.resolve("hub").resolve("hub.json")).doesNotExist();
+    }
+
+    @Test
+    void insecureHttpWithACertificateIsAUsageError() {
+        var r = CommandRun.run(
+                "serve",
+                "--data-dir",
+                dir.toString(),
+                "--bind",
+                "127.0.0.1",
+                "--insecure-http",
+                "--tls-cert",
+                "c.pem",
+                "--tls-key",
+                "k.pem");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot be combined");
+    }
 }
