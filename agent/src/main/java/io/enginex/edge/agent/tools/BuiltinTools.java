@@ -29,6 +29,7 @@ public final class BuiltinTools {
             tools.add(new FileReadTool(r));
         });
         tools.add(new SystemInfoTool(host, clock, agentStarted));
+        tools.add(new PingTool(clock));
         return List.copyOf(tools);
     }
 }

@@ -84,7 +84,8 @@ class AgentCliIT {
                         "200ms"));
         await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("Connected to"));
         assertThat(out.toString())
-                .contains("Connected to " + hub.url() + " as agt_1 (tenant acme); tools: fs.list, fs.read, sys.info");
+                .contains("Connected to " + hub.url()
+                        + " as agt_1 (tenant acme); tools: fs.list, fs.read, sys.info, sys.ping");
 
         hub.send(hub.dispatch(
                 "job_cli",

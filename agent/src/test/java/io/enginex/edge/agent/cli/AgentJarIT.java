@@ -61,7 +61,7 @@ class AgentJarIT {
         Path stderr = temp.resolve("run.err");
         Process run = start(stdout, stderr, "run", "--state-dir", state.toString(), "--log-format", "json");
         await().atMost(Duration.ofSeconds(30)).until(() -> read(stdout).contains("Connected to"));
-        assertThat(read(stdout)).contains("as agt_1 (tenant acme); tools: sys.info");
+        assertThat(read(stdout)).contains("as agt_1 (tenant acme); tools: sys.info, sys.ping");
         assertThat(read(stderr)).contains("\"message\":\"no --root set: file tools are off\"");
 
         hub.revoke("agt_1");

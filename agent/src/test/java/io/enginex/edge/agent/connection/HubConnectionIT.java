@@ -66,7 +66,9 @@ class HubConnectionIT {
         assertThat(hello.arch()).isEqualTo(System.getProperty("os.arch"));
         assertThat(hello.hostname()).isNotBlank();
         assertThat(hello.agentVersion()).isNotBlank();
-        assertThat(hello.tools()).extracting(ToolDescriptor::name).containsExactly("sys.info", "test.record");
+        assertThat(hello.tools())
+                .extracting(ToolDescriptor::name)
+                .containsExactly("sys.info", "sys.ping", "test.record");
         assertThat(hello.tools().getFirst().inputSchema().path("type").asText()).isEqualTo("object");
         assertThat(hello.policyHash()).startsWith("sha256:").isEqualTo(agent.profile.policyHash());
         await().atMost(WAIT).until(() -> agent.welcomes.size() == 1);

@@ -71,8 +71,20 @@ class ToolRegistryTest {
 
     @Test
     void withoutARootFileToolsAreNotOffered() throws Exception {
-        assertThat(registry(Optional.empty()).names()).containsExactly("sys.info");
-        assertThat(registry(Optional.of(new FileRoot(temp))).names()).containsExactly("fs.list", "fs.read", "sys.info");
+        assertThat(registry(Optional.empty()).names()).containsExactly("sys.info", "sys.ping");
+        assertThat(registry(Optional.of(new FileRoot(temp))).names())
+                .containsExactly("fs.list", "fs.read", "sys.info", "sys.ping");
+    }
+
+    @Test
+    void sysPingAnswersAndEchoesButRefusesUnknownArguments() throws Exception {
+        ToolRegistry registry = registry(Optional.empty());
+        JsonNode out = registry.call("sys.ping", json("{\"message\":\"hi\"}"), context());
+        assertThat(out.path("pong").asBoolean()).isTrue();
+        assertThat(out.path("message").asText()).isEqualTo("hi");
+        assertThatThrownBy(() -> registry.call("sys.ping", json("{\"rm\":\"-rf\"}"), context()))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.INVALID_ARGUMENTS));
     }
 
     @Test
