@@ -1,0 +1,74 @@
+package io.enginex.edge.e2e.support;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The desktop agent as a separate OS process: registered with a token, then running. */
+public final class AgentProcess implements AutoCloseable {
+    private final Path stateDir;
+    private final Path root;
+    private final Path logDir;
+    private int starts;
+    private OsProcess process;
+
+    private AgentProcess(Path stateDir, Path root, Path logDir) {
+        this.stateDir = stateDir;
+        this.root = root;
+        this.logDir = logDir;
+    }
+
+    public static AgentProcess of(Path stateDir, Path root, Path logDir) {
+        return new AgentProcess(stateDir, root, logDir);
+    }
+
+    /** {@code enginex-agent register --server URL --token T --pin FP}: exit code and output. */
+    public OsProcess.Completed register(HubProcess hub, String token) {
+        List<String> args = new ArrayList<>(
+                List.of("register", "--server", hub.url(), "--token", token, "--state-dir", stateDir.toString()));
+        if (hub.url().startsWith("https:")) {
+            args.add("--pin");
+            args.add(hub.fingerprint());
+        }
+        return OsProcess.run(Jvm.agentJar(), logDir.resolve("agent-register.log"), Map.of(), args);
+    }
+
+    /** {@code enginex-agent run}; returns once the agent says it is connected. */
+    public AgentProcess run() {
+        starts++;
+        process = OsProcess.startJar(
+                "agent#" + starts,
+                Jvm.agentJar(),
+                logDir.resolve("agent-" + starts + ".log"),
+                Map.of(),
+                List.of(
+                        "run",
+                        "--state-dir",
+                        stateDir.toString(),
+                        "--root",
+                        root.toString(),
+                        "--backoff-base",
+                        "100ms",
+                        "--backoff-cap",
+                        "1s"));
+        process.awaitOutput("Connected to", Duration.ofSeconds(60));
+        return this;
+    }
+
+    public OsProcess process() {
+        return process;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.stop();
+        }
+    }
+}

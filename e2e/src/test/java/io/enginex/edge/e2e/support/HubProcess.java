@@ -1,0 +1,131 @@
+package io.enginex.edge.e2e.support;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hub ({@code engine serve}) as a separate OS process on the embedded database (or the database
+ * given), bound to loopback. It can be killed with SIGKILL and started again on the same data
+ * directory and port, as after a crash.
+ */
+public final class HubProcess implements AutoCloseable {
+    private final Path dataDir;
+    private final Path logDir;
+    private final List<String> extraArgs;
+    private int port;
+    private int starts;
+    private OsProcess process;
+    private JsonNode runtime;
+
+    private HubProcess(Path dataDir, Path logDir, List<String> extraArgs) {
+        this.dataDir = dataDir;
+        this.logDir = logDir;
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** Starts a hub on any free port with a self-signed certificate and a 500 ms heartbeat. */
+    public static HubProcess start(Path dataDir, Path logDir, String... extraArgs) {
+        HubProcess hub = new HubProcess(dataDir, logDir, List.of(extraArgs));
+        hub.launch(0);
+        return hub;
+    }
+
+    private void launch(int requestedPort) {
+        List<String> args = new ArrayList<>(List.of(
+                "serve",
+                "--data-dir",
+                dataDir.toString(),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(requestedPort),
+                "--heartbeat",
+                "500ms"));
+        args.addAll(extraArgs);
+        Path runtimeFile = dataDir.resolve("hub.json");
+        try {
+            Files.deleteIfExists(runtimeFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        starts++;
+        process = OsProcess.startJar(
+                "hub#" + starts, Jvm.serverJar(), logDir.resolve("hub-" + starts + ".log"), Map.of(), args);
+        await("hub writes " + runtimeFile + " (log: " + process.log() + ")")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("hub exited early:\n" + process.tail());
+                    }
+                    return Files.exists(runtimeFile);
+                });
+        runtime = Json.read(runtimeFile);
+        port = runtime.path("port").asInt();
+    }
+
+    /** SIGKILL, as in a crash: no shutdown hook runs. */
+    public void kill() {
+        process.kill();
+    }
+
+    /** Starts the hub again on the same data directory and the same port. */
+    public void restart() {
+        if (process.isAlive()) {
+            process.stop();
+        }
+        launch(port);
+    }
+
+    public String url() {
+        return runtime.path("url").asText();
+    }
+
+    public String fingerprint() {
+        return runtime.path("fingerprint").asText();
+    }
+
+    public String adminKey() {
+        try {
+            return Files.readString(dataDir.resolve("admin.key"), StandardCharsets.UTF_8)
+                    .strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public OsProcess process() {
+        return process;
+    }
+
+    /** An API client authenticated with the platform admin key. */
+    public HubApi api() {
+        return new HubApi(url(), fingerprint(), adminKey());
+    }
+
+    /** Runs an {@code engine …} CLI command against this hub and returns its result. */
+    public OsProcess.Completed cli(String... args) {
+        return OsProcess.run(Jvm.serverJar(), logDir.resolve("engine-cli.log"), Map.of(), List.of(args));
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.stop();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.enginex.edge.e2e.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+
+/** POSIX job-control signals for freezing a process in place (SIGSTOP) and letting it go on (SIGCONT). */
+public final class Signals {
+    private Signals() {}
+
+    public static void stop(long pid) {
+        send("-STOP", pid);
+    }
+
+    public static void resume(long pid) {
+        send("-CONT", pid);
+    }
+
+    private static void send(String signal, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(pid))
+                    .inheritIO()
+                    .start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
