@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             TokensCommand.class,
             ApiKeysCommand.class,
             AgentsCommand.class,
+            SessionsCommand.class,
+            JobsCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
@@ -24,7 +26,8 @@ import picocli.CommandLine.Command;
             "  engine serve --data-dir /var/lib/enginex",
             "  engine tenants create acme --name \"Acme Corp\"",
             "  engine tokens create --tenant acme --label finance",
-            "  engine agents list --tenant acme"
+            "  engine agents list --tenant acme",
+            "  engine jobs run --tenant acme --agent agt_… --tool fs.list"
         })
 public final class EngineCommand implements Runnable {
     @CommandLine.Spec

@@ -3,12 +3,20 @@ package io.enginex.edge.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.protocol.Ack;
+import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ErrorInfo;
+import io.enginex.edge.protocol.Result;
 import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,6 +147,93 @@ class ClientCommandsIT {
     }
 
     @Test
+    void jobsRunDispatchesWaitsAndPrintsTheResult() throws Exception {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> engine(
+                    "jobs",
+                    "run",
+                    "--tenant",
+                    tenant,
+                    "--agent",
+                    agent.agentId(),
+                    "--tool",
+                    "fs.list",
+                    "--args",
+                    "{\"path\":\"reports\"}"));
+
+            Dispatch dispatch = socket.expect(Dispatch.class);
+            assertThat(dispatch.args().path("path").asText()).isEqualTo("reports");
+            socket.send(new Ack(socket.nextId(), dispatch.jobId()));
+            socket.send(new Result(
+                    socket.nextId(),
+                    dispatch.jobId(),
+                    TestHub.MAPPER.readTree("{\"entries\":[{\"name\":\"q3.csv\"}]}"),
+                    null,
+                    Instant.now(),
+                    Instant.now(),
+                    false));
+            CommandRun done = run.get(30, TimeUnit.SECONDS);
+
+            assertThat(done.exitCode()).as(done.err()).isZero();
+            assertThat(done.out())
+                    .contains("Job " + dispatch.jobId())
+                    .contains("succeeded")
+                    .contains("q3.csv");
+            var shown = engine("sessions", "list", "--tenant", tenant);
+            assertThat(shown.out()).contains("fs.list");
+        }
+    }
+
+    @Test
+    void jobsRunFailsWithTheAgentsErrorAndRefusesBadArguments() throws Exception {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        try (AgentSocket socket = hub.connectReady(agent, "fs.read")) {
+            var badJson = engine(
+                    "jobs",
+                    "run",
+                    "--tenant",
+                    tenant,
+                    "--agent",
+                    agent.agentId(),
+                    "--tool",
+                    "fs.read",
+                    "--args",
+                    "{path");
+            assertThat(badJson.exitCode()).isEqualTo(2);
+            assertThat(badJson.err()).contains("--args is not valid JSON");
+
+            CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> engine(
+                    "jobs",
+                    "run",
+                    "--tenant",
+                    tenant,
+                    "--agent",
+                    agent.agentId(),
+                    "--tool",
+                    "fs.read",
+                    "--args",
+                    "{\"path\":\"../x\"}"));
+            Dispatch dispatch = socket.expect(Dispatch.class);
+            socket.send(new Result(
+                    socket.nextId(),
+                    dispatch.jobId(),
+                    null,
+                    new ErrorInfo(ErrorCodes.PATH_OUTSIDE_ROOT, "../x resolves outside the allowed root"),
+                    Instant.now(),
+                    Instant.now(),
+                    false));
+            CommandRun failed = run.get(30, TimeUnit.SECONDS);
+
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(failed.out()).contains("error path_outside_root");
+            assertThat(failed.err()).contains("ended failed").contains("outside the allowed root");
+        }
+    }
+
+    @Test
     void wrongKeySaysWhichKeyWasUsedAndWhereToGetOne() {
         var r = CommandRun.run("tenants", "list", "--server", hub.url(), "--api-key", "exk_wrong");
 
@@ -173,7 +268,12 @@ class ClientCommandsIT {
             {"tokens", "revoke", "--help"},
             {"api-keys", "create", "--help"},
             {"agents", "list", "--help"},
-            {"agents", "revoke", "--help"}
+            {"agents", "revoke", "--help"},
+            {"sessions", "create", "--help"},
+            {"sessions", "list", "--help"},
+            {"sessions", "show", "--help"},
+            {"jobs", "run", "--help"},
+            {"jobs", "show", "--help"}
         }) {
             var r = CommandRun.run(command);
             assertThat(r.exitCode()).as(String.join(" ", command)).isZero();

@@ -1,0 +1,182 @@
+package io.enginex.edge.server.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.server.config.HumanDuration;
+import io.enginex.edge.server.store.JobState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "jobs",
+        description = "Dispatch a tool call to an agent and wait for its result, or show a job.",
+        mixinStandardHelpOptions = true,
+        subcommands = {JobsCommand.Run.class, JobsCommand.Show.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine jobs run --tenant acme --agent agt_… --tool fs.list --args '{\"path\":\".\"}'",
+            "  engine jobs show --tenant acme job_…"
+        })
+final class JobsCommand {
+    /** One long-poll stays below the client's 30 s request timeout. */
+    private static final int POLL_SECONDS = 20;
+
+    @Command(
+            name = "run",
+            description = {
+                "Dispatch a tool call to an agent and wait for the result.",
+                "The job is written to the hub's database before it is sent, so it survives a hub restart;"
+                        + " the agent runs it at most once. Exit code 0 when it succeeded, 1 otherwise."
+            },
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine jobs run --tenant acme --agent agt_… --tool sys.info",
+                "  engine jobs run --tenant acme --agent agt_… --tool fs.read --args '{\"path\":\"q3.csv\"}' --json",
+                "  engine jobs run --tenant acme --agent agt_… --tool fs.list --session ses_… --no-wait"
+            })
+    static final class Run extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Option(names = "--agent", required = true, paramLabel = "AGENT", description = "Agent id (agt_…).")
+        String agent;
+
+        @Option(names = "--tool", required = true, paramLabel = "TOOL", description = "Tool name, e.g. fs.list.")
+        String tool;
+
+        @Option(
+                names = "--args",
+                paramLabel = "JSON",
+                defaultValue = "{}",
+                description = "Arguments as a JSON object (default: ${DEFAULT-VALUE}).")
+        String args;
+
+        @Option(
+                names = "--session",
+                paramLabel = "SESSION",
+                description = "Session to add the job to (default: a new session named after the tool).")
+        String session;
+
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                defaultValue = "60s",
+                description = "Deadline for the job, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Option(names = "--no-wait", description = "Print the job as created and return without waiting.")
+        boolean noWait;
+
+        @Override
+        void run(HubClient hub) {
+            JsonNode arguments = parseArgs();
+            Duration deadline = parseTimeout();
+            String sessionId = session != null
+                    ? session
+                    : text(hub.post("/api/v1/tenants/" + tenant + "/sessions", Map.of("name", tool)), "id");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("agentId", agent);
+            body.put("tool", tool);
+            body.put("args", arguments);
+            body.put("timeoutSeconds", deadline.toSeconds());
+            JsonNode job = hub.post("/api/v1/tenants/" + tenant + "/sessions/" + sessionId + "/jobs", body);
+            if (!noWait) {
+                job = awaitFinished(
+                        hub, text(job, "id"), Instant.now().plus(deadline).plusSeconds(5));
+            }
+            if (!printedJson(job)) {
+                printHuman(job, sessionId);
+            }
+            String state = text(job, "state");
+            if (!noWait && !"succeeded".equals(state)) {
+                throw new CliException("job " + text(job, "id") + " ended " + state
+                        + (job.path("error").isObject() ? ": " + text(job.path("error"), "message") : ""));
+            }
+        }
+
+        private JsonNode awaitFinished(HubClient hub, String jobId, Instant giveUp) {
+            String path = "/api/v1/tenants/" + tenant + "/jobs/" + jobId + "?wait=" + POLL_SECONDS;
+            JsonNode job = hub.get(path);
+            while (!finished(job) && Instant.now().isBefore(giveUp)) {
+                spec.commandLine().getErr().println("waiting for " + jobId + " (" + text(job, "state") + ")…");
+                spec.commandLine().getErr().flush();
+                job = hub.get(path);
+            }
+            return job;
+        }
+
+        private void printHuman(JsonNode job, String sessionId) {
+            out().println("Job " + text(job, "id") + " in session " + sessionId + ": " + tool + " on " + agent + " → "
+                    + text(job, "state") + " (attempt " + text(job, "attempt") + ")");
+            try {
+                if (job.path("output").isObject()) {
+                    out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(job.path("output")));
+                } else if (job.path("error").isObject()) {
+                    out().println("error " + text(job.path("error"), "code") + ": "
+                            + text(job.path("error"), "message"));
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            out().flush();
+        }
+
+        private JsonNode parseArgs() {
+            try {
+                JsonNode node = mapper.readTree(args);
+                if (node == null || !node.isObject()) {
+                    throw new CliException("--args must be a JSON object, e.g. '{\"path\":\".\"}'", CliException.USAGE);
+                }
+                return node;
+            } catch (JsonProcessingException e) {
+                throw new CliException(
+                        "--args is not valid JSON (" + e.getOriginalMessage() + "); quote it for the shell, e.g. "
+                                + "--args '{\"path\":\".\"}'",
+                        CliException.USAGE);
+            }
+        }
+
+        private Duration parseTimeout() {
+            try {
+                return HumanDuration.parse(timeout);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--timeout: " + e.getMessage(), CliException.USAGE);
+            }
+        }
+    }
+
+    @Command(
+            name = "show",
+            description = "Show one job with its arguments and its result or error.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine jobs show --tenant acme job_…"})
+    static final class Show extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Job id (job_…).")
+        String id;
+
+        @Override
+        void run(HubClient hub) {
+            JsonNode job = hub.get("/api/v1/tenants/" + tenant + "/jobs/" + id);
+            try {
+                out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(job));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            out().flush();
+        }
+    }
+
+    static boolean finished(JsonNode job) {
+        return JobState.fromWire(job.path("state").asText()).terminal();
+    }
+}
