@@ -33,7 +33,10 @@ public final class HubProcess implements AutoCloseable {
         this.extraArgs = List.copyOf(extraArgs);
     }
 
-    /** Starts a hub on any free port with a self-signed certificate and a 500 ms heartbeat. */
+    /**
+     * Starts a hub on any free port with a self-signed certificate and, unless {@code extraArgs} name
+     * another, a 500 ms heartbeat.
+     */
     public static HubProcess start(Path dataDir, Path logDir, String... extraArgs) {
         HubProcess hub = new HubProcess(dataDir, logDir, List.of(extraArgs));
         hub.launch(0);
@@ -48,9 +51,11 @@ public final class HubProcess implements AutoCloseable {
                 "--bind",
                 "127.0.0.1",
                 "--port",
-                Integer.toString(requestedPort),
-                "--heartbeat",
-                "500ms"));
+                Integer.toString(requestedPort)));
+        if (!extraArgs.contains("--heartbeat")) {
+            // Short, so the tests see dead peers and reconnects within about a second.
+            args.addAll(List.of("--heartbeat", "500ms"));
+        }
         args.addAll(extraArgs);
         Path runtimeFile = dataDir.resolve("hub.json");
         try {
