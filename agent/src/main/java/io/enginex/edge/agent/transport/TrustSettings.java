@@ -1,5 +1,7 @@
 package io.enginex.edge.agent.transport;
 
+import io.enginex.edge.protocol.CertificateFingerprint;
+import io.enginex.edge.protocol.PinnedTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,7 +28,7 @@ public record TrustSettings(String pin, Path caFile) {
         if (pin != null && caFile != null) {
             throw new IllegalArgumentException("pass either --pin or --ca-file, not both");
         }
-        pin = pin == null ? null : Fingerprints.normalizePin(pin);
+        pin = pin == null ? null : CertificateFingerprint.normalize(pin);
         caFile = caFile == null ? null : caFile.toAbsolutePath().normalize();
     }
 
@@ -47,7 +49,7 @@ public record TrustSettings(String pin, Path caFile) {
     public SSLContext sslContext() {
         try {
             if (pin != null) {
-                return context(new TrustManager[] {new PinnedTrustManager(Fingerprints.parsePin(pin))});
+                return context(new TrustManager[] {new PinnedTrustManager(pin)});
             }
             if (caFile != null) {
                 return context(caTrustManagers(caFile));

@@ -2,7 +2,7 @@ package io.enginex.edge.agent.testing;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.enginex.edge.agent.transport.Fingerprints;
+import io.enginex.edge.protocol.CertificateFingerprint;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -93,7 +93,7 @@ public final class TlsHub implements AutoCloseable {
 
     /** {@code sha256:AB:CD:…} as engine serve prints it. */
     public String fingerprint() throws Exception {
-        return Fingerprints.sha256(certificate.getEncoded());
+        return CertificateFingerprint.of(certificate.getEncoded());
     }
 
     /** Writes the certificate as PEM (it is its own CA). */

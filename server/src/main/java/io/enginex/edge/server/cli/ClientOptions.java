@@ -1,9 +1,9 @@
 package io.enginex.edge.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.CertificateFingerprint;
 import io.enginex.edge.server.Hub;
 import io.enginex.edge.server.config.HubFile;
-import io.enginex.edge.server.tls.CertificateFingerprint;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package io.enginex.edge.server.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.PinnedTrustManager;
 import io.enginex.edge.server.tls.PemFiles;
-import io.enginex.edge.server.tls.PinningTrustManager;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -152,7 +152,7 @@ final class HubClient {
         try {
             TrustManager[] managers;
             if (pin != null) {
-                managers = new TrustManager[] {new PinningTrustManager(pin)};
+                managers = new TrustManager[] {new PinnedTrustManager(pin)};
             } else {
                 List<X509Certificate> cas = PemFiles.readCertificates(caFile);
                 KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

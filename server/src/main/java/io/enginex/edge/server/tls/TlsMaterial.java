@@ -1,5 +1,6 @@
 package io.enginex.edge.server.tls;
 
+import io.enginex.edge.protocol.CertificateFingerprint;
 import io.enginex.edge.server.auth.OwnerOnlyFiles;
 import io.enginex.edge.server.config.TlsConfig;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.protocol.Ack;
 import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.PinnedTrustManager;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.Result;
 import io.enginex.edge.server.config.HubFile;
@@ -13,7 +14,6 @@ import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.ApiClient;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
-import io.enginex.edge.server.tls.PinningTrustManager;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ class ServeProcessIT {
 
     private static HttpClient pinned(String fingerprint) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new PinningTrustManager(fingerprint)}, null);
+        context.init(null, new TrustManager[] {new PinnedTrustManager(fingerprint)}, null);
         return HttpClient.newBuilder().sslContext(context).build();
     }
 

@@ -3,6 +3,8 @@ package io.enginex.edge.server.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.enginex.edge.protocol.CertificateFingerprint;
+import io.enginex.edge.protocol.PinnedTrustManager;
 import io.enginex.edge.server.config.HubFile;
 import io.enginex.edge.server.config.TlsConfig;
 import io.enginex.edge.server.testing.RecordingTrustManager;
@@ -46,7 +48,7 @@ class TlsIT {
             var recording = new RecordingTrustManager();
 
             var served = health(trusting(recording), hub.url());
-            var pinned = health(trusting(new PinningTrustManager(fingerprint)), hub.url());
+            var pinned = health(trusting(new PinnedTrustManager(fingerprint)), hub.url());
 
             X509Certificate certificate = recording.served();
             assertThat(hub.url()).startsWith("https://127.0.0.1:");
@@ -68,7 +70,7 @@ class TlsIT {
             assertThat(Files.getPosixFilePermissions(dir.resolve("admin.key")))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
-            HttpClient wrongPin = trusting(new PinningTrustManager("sha256:" + "00:".repeat(31) + "00"));
+            HttpClient wrongPin = trusting(new PinnedTrustManager("sha256:" + "00:".repeat(31) + "00"));
             assertThatThrownBy(() -> health(wrongPin, hub.url())).isInstanceOf(SSLHandshakeException.class);
             assertThatThrownBy(() -> health(HttpClient.newHttpClient(), hub.url()))
                     .isInstanceOf(SSLHandshakeException.class);
@@ -76,7 +78,7 @@ class TlsIT {
         assertThat(dir.resolve("hub.json")).doesNotExist();
         try (TestHub again = TestHub.start(config, HttpClient.newHttpClient())) {
             assertThat(again.hub().fingerprint()).isEqualTo(fingerprint);
-            assertThat(health(trusting(new PinningTrustManager(fingerprint)), again.url())
+            assertThat(health(trusting(new PinnedTrustManager(fingerprint)), again.url())
                             .statusCode())
                     .isEqualTo(200);
         }

@@ -1,12 +1,9 @@
-package io.enginex.edge.server.tls;
+package io.enginex.edge.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CertificateFingerprintTest {
@@ -16,14 +13,6 @@ class CertificateFingerprintTest {
         assertThat(CertificateFingerprint.of("abc".getBytes(StandardCharsets.US_ASCII)))
                 .isEqualTo("sha256:BA:78:16:BF:8F:01:CF:EA:41:41:40:DE:5D:AE:22:23:B0:03:61:A3:96:17:7A:9C:B4:10:FF:61:"
                         + "F2:00:15:AD");
-    }
-
-    @Test
-    void fingerprintOfACertificateMatchesItsEncoding() throws Exception {
-        var generated = SelfSignedCertificate.generate(Set.of("hub.test"), Clock.systemUTC(), new SecureRandom());
-
-        assertThat(CertificateFingerprint.of(generated.certificate()))
-                .isEqualTo(CertificateFingerprint.of(generated.certificate().getEncoded()));
     }
 
     @Test

@@ -1,36 +1,36 @@
-package io.enginex.edge.agent.transport;
+package io.enginex.edge.protocol;
 
 import java.net.Socket;
-import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Trusts exactly one server certificate: the leaf whose SHA-256 fingerprint was pinned.
- *
- * <p>Neither the chain, the validity dates nor the host name are checked: the person pinned this
- * very certificate (typically the hub's self-signed one), which is a stronger statement than any of
- * those. Being an {@link X509ExtendedTrustManager} is what keeps the JDK from adding its own host
- * name check on top.
+ * Trusts exactly one server certificate, named by its fingerprint, whatever its issuer, names or
+ * dates: the client has learnt the fingerprint out of band (from {@code engine serve}'s output or
+ * {@code hub.json}). Neither the chain, the dates nor the host name are checked: the pin names this
+ * very certificate, which says more than any of those. Being an {@link X509ExtendedTrustManager} is
+ * what keeps the JDK from adding its own host name check on top. Used by the agent, the {@code
+ * engine} client commands and the tests.
  */
-final class PinnedTrustManager extends X509ExtendedTrustManager {
-    private final byte[] pin;
+public final class PinnedTrustManager extends X509ExtendedTrustManager {
+    private final String fingerprint;
 
-    PinnedTrustManager(byte[] pin) {
-        this.pin = pin.clone();
+    /** @param fingerprint {@code sha256:AB:…}, in any form {@link CertificateFingerprint#normalize} accepts */
+    public PinnedTrustManager(String fingerprint) {
+        this.fingerprint = CertificateFingerprint.normalize(fingerprint);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         if (chain == null || chain.length == 0) {
-            throw new CertificateException("the hub presented no certificate");
+            throw new CertificateException("the server sent no certificate");
         }
-        byte[] actual = Fingerprints.digest(chain[0].getEncoded());
-        if (!MessageDigest.isEqual(actual, pin)) {
-            throw new CertificateException("the hub's certificate " + Fingerprints.sha256(chain[0].getEncoded())
-                    + " does not match the pinned fingerprint; check the fingerprint engine serve prints");
+        String actual = CertificateFingerprint.of(chain[0]);
+        if (!actual.equals(fingerprint)) {
+            throw new CertificateException("the server's certificate has fingerprint " + actual + ", not the pinned "
+                    + fingerprint + "; check the fingerprint `engine serve` printed");
         }
     }
 
@@ -48,7 +48,7 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("the agent does not accept client connections");
+        throw new CertificateException("this trust manager checks servers only");
     }
 
     @Override

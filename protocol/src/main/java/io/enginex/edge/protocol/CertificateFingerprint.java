@@ -1,4 +1,4 @@
-package io.enginex.edge.server.tls;
+package io.enginex.edge.protocol;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * The SHA-256 fingerprint of a certificate's DER encoding, written as agents pin it: {@code
- * sha256:AB:CD:…} (upper-case hex, colon-separated, 32 pairs).
+ * sha256:AB:CD:…} (upper-case hex, colon-separated, 32 pairs). The hub prints it for its
+ * self-signed certificate; agents and the {@code engine} client pin it ({@code --pin}).
  */
 public final class CertificateFingerprint {
     private static final String PREFIX = "sha256:";
