@@ -28,6 +28,13 @@ public final class ErrorCodes {
     /** A path that resolves outside the tool's allowed root. */
     public static final String PATH_OUTSIDE_ROOT = "path_outside_root";
 
+    /**
+     * A call the agent's effective policy refuses (a tool, root mode, deny glob, size cap, command
+     * template or network rule); the message names the rule and where it came from, e.g. machine
+     * policy. Not a failure of the tool: retrying will not help until the policy changes.
+     */
+    public static final String BLOCKED_BY_POLICY = "blocked_by_policy";
+
     /** A file or directory that does not exist. */
     public static final String NOT_FOUND = "not_found";
 

@@ -12,8 +12,19 @@ import java.util.Objects;
  * @param inputSchema JSON Schema (draft 2020-12) of the arguments object
  * @param risk {@code low} (reads), {@code medium} (writes within policy), {@code high} (runs
  *     commands or reaches the network)
+ * @param outputSchema JSON Schema of the output object, or null when not declared (optional; added
+ *     in protocol 1.0 without a version change, older peers ignore it)
+ * @param annotations MCP behaviour hints, or null when not declared (optional, as {@code
+ *     outputSchema})
  */
-public record ToolDescriptor(String name, String title, String description, JsonNode inputSchema, String risk) {
+public record ToolDescriptor(
+        String name,
+        String title,
+        String description,
+        JsonNode inputSchema,
+        String risk,
+        JsonNode outputSchema,
+        ToolAnnotations annotations) {
     public ToolDescriptor {
         Messages.requireText(name, "tool name");
         if (!name.matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
@@ -24,5 +35,10 @@ public record ToolDescriptor(String name, String title, String description, Json
         title = title == null ? name : title;
         description = description == null ? "" : description;
         risk = risk == null ? "low" : risk;
+    }
+
+    /** A descriptor without output schema or annotations. */
+    public ToolDescriptor(String name, String title, String description, JsonNode inputSchema, String risk) {
+        this(name, title, description, inputSchema, risk, null, null);
     }
 }
