@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.ApiKeys;
 import io.enginex.edge.server.auth.HubSecret;
 import io.enginex.edge.server.auth.OwnerOnlyFiles;
+import io.enginex.edge.server.auth.Passwords;
 import io.enginex.edge.server.auth.Secrets;
+import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.config.HubFile;
 import io.enginex.edge.server.connection.AgentEndpoint;
@@ -136,10 +139,13 @@ public final class Hub implements AutoCloseable {
             var router = new FrameRouter(
                     codec, stores.agents(), p.registry, dispatcher, clock, config.heartbeat(), config.nodeName());
             var capability = new PageCapability(hubSecret, clock);
-            var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids);
+            var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids, clock);
+            var users = new Users(stores.users(), new Passwords(random, Passwords.DEFAULT), secrets, ids, clock);
             var services = new WebServer.Services(
                     stores,
                     apiKeys,
+                    users,
+                    new Audit(stores.audit(), ids, clock, mapper),
                     new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),
                     new AgentRegistration(stores.registrationTokens(), stores.agents(), ids, clock),
                     new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),
@@ -173,6 +179,7 @@ public final class Hub implements AutoCloseable {
             p.timers.scheduleAtFixedRate(
                     new Heartbeat(p.registry, clock, config.heartbeat(), p.senders), beat, beat, TimeUnit.MILLISECONDS);
             p.timers.scheduleAtFixedRate(() -> purgeCredentials(stores, clock), 1, 1, TimeUnit.MINUTES);
+            p.timers.scheduleAtFixedRate(() -> purgeSessions(users), 1, 1, TimeUnit.MINUTES);
 
             Hub hub = new Hub(p);
             new HubFile(
@@ -296,6 +303,19 @@ public final class Hub implements AutoCloseable {
         } catch (RuntimeException e) {
             log.atWarn().setCause(e).log("purging expired credentials failed; retrying in a minute");
         }
+    }
+
+    private static void purgeSessions(Users users) {
+        try {
+            users.purgeExpiredSessions();
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("purging expired login sessions failed; retrying in a minute");
+        }
+    }
+
+    /** Every HTTP and WebSocket route this hub serves (for the tenant-isolation test matrix). */
+    public List<String> routes() {
+        return r.server.routes();
     }
 
     /** This build's version from the jar manifest, or {@code dev} when run from classes. */

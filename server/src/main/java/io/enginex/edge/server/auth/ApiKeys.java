@@ -4,6 +4,9 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.store.ApiKey;
 import io.enginex.edge.server.store.ApiKeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /** Issues API keys and authenticates callers by them. Thread-safe. */
@@ -11,11 +14,16 @@ public final class ApiKeys {
     private final ApiKeyStore store;
     private final Secrets secrets;
     private final IdGenerator ids;
+    private final Clock clock;
 
-    public ApiKeys(ApiKeyStore store, Secrets secrets, IdGenerator ids) {
+    /** How stale {@code last_used_at} may get before a request writes it again. */
+    static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    public ApiKeys(ApiKeyStore store, Secrets secrets, IdGenerator ids, Clock clock) {
         this.store = store;
         this.secrets = secrets;
         this.ids = ids;
+        this.clock = clock;
     }
 
     /** A new key and its secret; the secret exists only in the returned value. */
@@ -28,9 +36,14 @@ public final class ApiKeys {
 
     /** Issues a key of {@code role} for {@code tenantId} ({@code null} only for platform-admin). */
     public Issued issue(String tenantId, Role role, String label) {
+        return issue(tenantId, role, label, null);
+    }
+
+    /** Issues a key, recording who made it ({@code createdBy}, a user or key id). */
+    public Issued issue(String tenantId, Role role, String label, String createdBy) {
         String secret = secrets.newSecret(Secrets.API_KEY_PREFIX);
-        ApiKey key =
-                store.create(ids.next("key"), tenantId, role.wire(), label == null ? "" : label, Secrets.hash(secret));
+        ApiKey key = store.create(
+                ids.next("key"), tenantId, role.wire(), label == null ? "" : label, Secrets.hash(secret), createdBy);
         return new Issued(key, secret);
     }
 
@@ -62,6 +75,10 @@ public final class ApiKeys {
         Role role = Role.fromWire(key.role());
         if (role != Role.PLATFORM_ADMIN && key.tenantId() == null) {
             throw new HubException.Unauthenticated("unauthenticated", "API key " + key.id() + " has no tenant");
+        }
+        Instant now = clock.instant();
+        if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(TOUCH_EVERY))) {
+            store.touch(key.id(), now);
         }
         return new Caller(key.id(), key.tenantId(), role);
     }

@@ -3,12 +3,41 @@ package io.enginex.edge.server.auth;
 import io.enginex.edge.server.HubException;
 
 /**
- * Who is calling the REST API: the API key's id, its tenant ({@code null} for a platform key) and
- * its role.
+ * Who is calling the REST API: an API key or a logged-in user, its tenant ({@code null} for a
+ * platform key) and its role.
+ *
+ * @param keyId the API key's id, or the user's id for a {@link Kind#USER}
+ * @param session true when authenticated by a session cookie (then state-changing requests need the
+ *     CSRF token)
  */
-public record Caller(String keyId, String tenantId, Role role) {
+public record Caller(String keyId, String tenantId, Role role, Kind kind, boolean session) {
+    /** What authenticated the caller; {@link #wire()} is the audit trail's {@code actor_type}. */
+    public enum Kind {
+        API_KEY,
+        USER;
+
+        public String wire() {
+            return this == API_KEY ? "api_key" : "user";
+        }
+    }
+
+    /** A caller authenticated by an API key. */
+    public Caller(String keyId, String tenantId, Role role) {
+        this(keyId, tenantId, role, Kind.API_KEY, false);
+    }
+
     public boolean platform() {
         return role == Role.PLATFORM_ADMIN;
+    }
+
+    /** The actor's id for the audit trail and {@code created_by} columns. */
+    public String actorId() {
+        return keyId;
+    }
+
+    /** How the caller is named in error messages, e.g. {@code API key key_…} or {@code user usr_…}. */
+    public String describe() {
+        return (kind == Kind.API_KEY ? "API key " : "user ") + keyId;
     }
 
     /**
@@ -27,7 +56,17 @@ public record Caller(String keyId, String tenantId, Role role) {
     public void requireWrite() {
         if (role == Role.VIEWER) {
             throw new HubException.Forbidden(
-                    "forbidden", "API key " + keyId + " has role viewer, which may only read; use an operator key");
+                    "forbidden", describe() + " has role viewer, which may only read; use an operator key");
+        }
+    }
+
+    /** @throws HubException.Forbidden unless this caller's role is at least {@code minimum} */
+    public void requireRole(Role minimum) {
+        if (!role.atLeast(minimum)) {
+            throw new HubException.Forbidden(
+                    "forbidden",
+                    "this needs role " + minimum.wire() + " or higher; " + describe() + " has role " + role.wire()
+                            + "; ask an " + minimum.wire() + " of the tenant");
         }
     }
 
@@ -36,7 +75,7 @@ public record Caller(String keyId, String tenantId, Role role) {
         if (!platform()) {
             throw new HubException.Forbidden(
                     "forbidden",
-                    "only a platform admin key may do this; API key " + keyId + " belongs to tenant " + tenantId);
+                    "only a platform admin key may do this; " + describe() + " belongs to tenant " + tenantId);
         }
     }
 

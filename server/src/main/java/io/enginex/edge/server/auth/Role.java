@@ -5,23 +5,33 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What an API key may do. Stored and shown in lower case with dashes ({@code platform-admin}). */
+/**
+ * What a user or API key may do. Stored and shown in lower case with dashes ({@code
+ * platform-admin}). Declared from most to least privileged, so {@link #atLeast} compares ordinals.
+ */
 public enum Role {
     /** Any tenant, everything; tenant null. Made on first start. */
     PLATFORM_ADMIN,
-    /** One tenant, everything. */
+    /** One tenant, everything, including making other owners. */
+    OWNER,
+    /** One tenant, everything but making or changing owners. */
     ADMIN,
     /** One tenant: dispatch jobs, manage tokens and agents. */
     OPERATOR,
     /** One tenant, read only. */
     VIEWER;
 
+    /** Whether this role may do what {@code other} may. */
+    public boolean atLeast(Role other) {
+        return ordinal() <= other.ordinal();
+    }
+
     public String wire() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**
-     * Parses a role a tenant key may have ({@code admin}, {@code operator}, {@code viewer}).
+     * Parses a role a tenant key or user may have ({@code owner}, {@code admin}, {@code operator}, {@code viewer}).
      *
      * @throws HubException.BadRequest for anything else, naming the allowed values
      */

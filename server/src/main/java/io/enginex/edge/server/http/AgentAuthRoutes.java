@@ -1,6 +1,10 @@
 package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
@@ -8,6 +12,7 @@ import io.enginex.edge.server.store.Agent;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The agent's side of the API: {@code POST /api/v1/agent/register} and {@code POST
@@ -19,6 +24,7 @@ final class AgentAuthRoutes {
     private final AccessTokens accessTokens;
     private final RateLimiter registerLimit;
     private final RateLimiter tokenLimit;
+    private final Audit audit;
     private final ObjectMapper mapper;
 
     AgentAuthRoutes(
@@ -27,12 +33,14 @@ final class AgentAuthRoutes {
             AccessTokens accessTokens,
             RateLimiter registerLimit,
             RateLimiter tokenLimit,
+            Audit audit,
             ObjectMapper mapper) {
         this.registration = registration;
         this.verifier = verifier;
         this.accessTokens = accessTokens;
         this.registerLimit = registerLimit;
         this.tokenLimit = tokenLimit;
+        this.audit = audit;
         this.mapper = mapper;
     }
 
@@ -48,13 +56,44 @@ final class AgentAuthRoutes {
     private void registerAgent(Context ctx) {
         registerLimit.acquire(ctx.ip());
         JsonBody body = JsonBody.read(ctx, mapper);
-        Agent agent = registration.register(new AgentRegistration.Request(
-                body.text("token", null),
-                body.text("publicKey", null),
-                body.text("hostname", null),
-                body.text("os", null),
-                body.text("arch", null),
-                body.text("agentVersion", null)));
+        Agent agent;
+        try {
+            agent = registration.register(new AgentRegistration.Request(
+                    body.text("token", null),
+                    body.text("publicKey", null),
+                    body.text("hostname", null),
+                    body.text("os", null),
+                    body.text("arch", null),
+                    body.text("agentVersion", null)));
+        } catch (HubException.Unauthenticated refused) {
+            // The token named no tenant the caller may be told about, so the event is hub-wide.
+            audit.record(
+                    null,
+                    AuditType.TOKEN_USED,
+                    Actor.anonymous(null),
+                    ctx.ip(),
+                    Audit.Target.NONE,
+                    Audit.Outcome.FAILURE,
+                    Map.of("reason", refused.code()));
+            throw refused;
+        }
+        Actor token = Actor.registrationToken(agent.registrationTokenId());
+        audit.record(
+                agent.tenantId(),
+                AuditType.TOKEN_USED,
+                token,
+                ctx.ip(),
+                new Audit.Target("registration_token", agent.registrationTokenId()),
+                Audit.Outcome.SUCCESS,
+                Map.of("agentId", agent.id()));
+        audit.record(
+                agent.tenantId(),
+                AuditType.AGENT_ENROLLED,
+                token,
+                ctx.ip(),
+                new Audit.Target("agent", agent.id()),
+                Audit.Outcome.SUCCESS,
+                Map.of("hostname", agent.hostname(), "labels", agent.labels()));
         ctx.status(201).json(new Registered(agent.id(), agent.tenantId(), agent.labels()));
     }
 

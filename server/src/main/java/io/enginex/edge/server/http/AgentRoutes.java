@@ -3,6 +3,10 @@ package io.enginex.edge.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.http.ApiViews.AgentView;
@@ -11,6 +15,7 @@ import io.enginex.edge.server.store.AgentStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +27,21 @@ final class AgentRoutes {
     private final AgentStore agents;
     private final ConnectionRegistry registry;
     private final ApiAccess access;
+    private final Audit audit;
     private final Clock clock;
     private final ObjectMapper mapper;
 
-    AgentRoutes(AgentStore agents, ConnectionRegistry registry, ApiAccess access, Clock clock, ObjectMapper mapper) {
+    AgentRoutes(
+            AgentStore agents,
+            ConnectionRegistry registry,
+            ApiAccess access,
+            Audit audit,
+            Clock clock,
+            ObjectMapper mapper) {
         this.agents = agents;
         this.registry = registry;
         this.access = access;
+        this.audit = audit;
         this.clock = clock;
         this.mapper = mapper;
     }
@@ -50,7 +63,7 @@ final class AgentRoutes {
     }
 
     private void revoke(Context ctx) {
-        access.forTenant(ctx);
+        Caller caller = access.forTenant(ctx);
         String tenant = ctx.pathParam("t");
         String id = ctx.pathParam("id");
         find(tenant, id);
@@ -58,6 +71,14 @@ final class AgentRoutes {
         // Close even if it was revoked before: a socket must never outlive its revocation.
         int closed = registry.closeAgent(tenant, id, Protocol.CLOSE_REVOKED, "agent revoked");
         if (now) {
+            audit.record(
+                    tenant,
+                    AuditType.AGENT_REVOKED,
+                    Actor.of(caller),
+                    ctx.ip(),
+                    new Audit.Target("agent", id),
+                    Audit.Outcome.SUCCESS,
+                    Map.of("socketsClosed", closed));
             log.atInfo()
                     .addKeyValue("agentId", id)
                     .addKeyValue("tenant", tenant)

@@ -1,6 +1,9 @@
 package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.http.ApiViews.IssuedTokenView;
 import io.enginex.edge.server.http.ApiViews.TokenView;
@@ -8,16 +11,19 @@ import io.enginex.edge.server.registration.RegistrationTokens;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.Map;
 
 /** Registration tokens: {@code /api/v1/tenants/{t}/registration-tokens}. */
 final class TokenRoutes {
     private final RegistrationTokens tokens;
     private final ApiAccess access;
+    private final Audit audit;
     private final ObjectMapper mapper;
 
-    TokenRoutes(RegistrationTokens tokens, ApiAccess access, ObjectMapper mapper) {
+    TokenRoutes(RegistrationTokens tokens, ApiAccess access, Audit audit, ObjectMapper mapper) {
         this.tokens = tokens;
         this.access = access;
+        this.audit = audit;
         this.mapper = mapper;
     }
 
@@ -40,6 +46,15 @@ final class TokenRoutes {
                 body.text("description", ""),
                 caller.keyId());
         var t = issued.token();
+        audit.record(
+                t.tenantId(),
+                AuditType.TOKEN_CREATED,
+                Actor.of(caller),
+                ctx.ip(),
+                new Audit.Target("registration_token", t.id()),
+                Audit.Outcome.SUCCESS,
+                Map.of("maxUses", t.maxUses(), "expiresAt", t.expiresAt().toString(), "labels", t.labels()));
+        ctx.header("Cache-Control", "no-store");
         ctx.status(201)
                 .json(new IssuedTokenView(
                         t.id(), issued.secret(), t.tenantId(), t.expiresAt(), t.maxUses(), t.labels()));
@@ -51,8 +66,16 @@ final class TokenRoutes {
     }
 
     private void revoke(Context ctx) {
-        access.forTenant(ctx);
+        Caller caller = access.forTenant(ctx);
         tokens.revoke(ctx.pathParam("t"), ctx.pathParam("id"));
+        audit.record(
+                ctx.pathParam("t"),
+                AuditType.TOKEN_REVOKED,
+                Actor.of(caller),
+                ctx.ip(),
+                new Audit.Target("registration_token", ctx.pathParam("id")),
+                Audit.Outcome.SUCCESS,
+                Map.of());
         ctx.status(204);
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.ApiKeys;
+import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.connection.AgentEndpoint;
 import io.enginex.edge.server.connection.ConnectionRegistry;
@@ -25,6 +27,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -40,6 +44,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * Javalin (Jetty 12) instance with virtual threads. Start once, stop once.
  */
 public final class WebServer {
+    /** Failed or not, a login attempt for one email spends one of these per minute. */
+    static final int LOGINS_PER_EMAIL_PER_MINUTE = 10;
+
     private final Javalin javalin;
     private final HubConfig config;
 
@@ -47,6 +54,8 @@ public final class WebServer {
     public record Services(
             Stores stores,
             ApiKeys apiKeys,
+            Users users,
+            Audit audit,
             RegistrationTokens registrationTokens,
             AgentRegistration agentRegistration,
             AssertionVerifier assertionVerifier,
@@ -89,7 +98,7 @@ public final class WebServer {
 
         var routes = c.routes;
         ErrorMapping.register(routes);
-        var access = new ApiAccess(s.apiKeys(), s.stores().tenants());
+        var access = new ApiAccess(s.apiKeys(), s.users(), s.stores().tenants());
         new OpsRoutes(
                         s.registry(),
                         s.metrics(),
@@ -97,9 +106,27 @@ public final class WebServer {
                         s.version(),
                         s.stores().dialect())
                 .register(routes);
-        new TenantRoutes(s.stores().tenants(), s.apiKeys(), access, s.mapper()).register(routes);
-        new TokenRoutes(s.registrationTokens(), access, s.mapper()).register(routes);
-        new AgentRoutes(s.stores().agents(), s.registry(), access, s.clock(), s.mapper()).register(routes);
+        new TenantRoutes(
+                        s.stores().tenants(),
+                        s.apiKeys(),
+                        s.stores().apiKeys(),
+                        access,
+                        s.audit(),
+                        s.clock(),
+                        s.mapper())
+                .register(routes);
+        new TokenRoutes(s.registrationTokens(), access, s.audit(), s.mapper()).register(routes);
+        new AgentRoutes(s.stores().agents(), s.registry(), access, s.audit(), s.clock(), s.mapper()).register(routes);
+        new LoginRoutes(
+                        s.users(),
+                        access,
+                        s.audit(),
+                        new RateLimiter(config.registerPerMinute(), s.clock()), // the same budget as registration
+                        new RateLimiter(LOGINS_PER_EMAIL_PER_MINUTE, s.clock()),
+                        s.mapper())
+                .register(routes);
+        new UserRoutes(s.users(), access, s.audit(), s.mapper()).register(routes);
+        new AuditRoutes(s.stores().audit(), access, s.mapper()).register(routes);
         new SessionRoutes(
                         s.stores().sessions(),
                         s.stores().jobs(),
@@ -118,6 +145,7 @@ public final class WebServer {
                         s.accessTokens(),
                         new RateLimiter(config.registerPerMinute(), s.clock()),
                         new RateLimiter(config.tokenPerMinute(), s.clock()),
+                        s.audit(),
                         s.mapper())
                 .register(routes);
         routes.get("/ui/sessions/{sid}", s.sessionPage()::handle);
@@ -167,6 +195,18 @@ public final class WebServer {
             }
             throw e;
         }
+    }
+
+    /**
+     * Every route the server answers, as {@code "GET /api/v1/tenants/{t}"}, WebSocket routes as
+     * {@code "WS /path"}; read from Javalin's router, so a test can check that each has an owner.
+     */
+    public List<String> routes() {
+        var router = javalin.unsafe.internalRouter;
+        var all = new ArrayList<String>();
+        router.allHttpHandlers().forEach(e -> all.add(e.endpoint.method.name() + " " + e.endpoint.path));
+        router.allWsHandlers().forEach(e -> all.add("WS " + e.getPath()));
+        return List.copyOf(all);
     }
 
     /** The port bound (the real one when configured with 0). */

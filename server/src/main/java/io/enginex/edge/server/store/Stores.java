@@ -16,6 +16,10 @@ public interface Stores extends AutoCloseable {
 
     CredentialStore credentials();
 
+    UserStore users();
+
+    AuditStore audit();
+
     /** {@code h2} or {@code postgresql}. */
     String dialect();
 

@@ -63,6 +63,27 @@ public final class ApiClient {
         return send(request(path, key).DELETE());
     }
 
+    /**
+     * Any request: {@code method}, extra {@code headers} (e.g. {@code Cookie}, {@code X-CSRF-Token}),
+     * an optional API key, and a JSON body (null for none).
+     */
+    public Response exchange(
+            String method, String path, String key, java.util.Map<String, String> headers, Object body) {
+        HttpRequest.Builder b = request(path, key);
+        headers.forEach(b::header);
+        try {
+            if (body == null) {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)));
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return send(b);
+    }
+
     private HttpRequest.Builder request(String path, String key) {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(90));

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.ApiKeyStore;
+import io.enginex.edge.server.store.AuditStore;
 import io.enginex.edge.server.store.CredentialStore;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
@@ -12,6 +13,7 @@ import io.enginex.edge.server.store.RegistrationTokenStore;
 import io.enginex.edge.server.store.SessionStore;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.TenantStore;
+import io.enginex.edge.server.store.UserStore;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -41,6 +43,8 @@ public final class JdbcStores implements Stores {
     private final SessionStore sessions;
     private final JobStore jobs;
     private final CredentialStore credentials;
+    private final UserStore users;
+    private final AuditStore audit;
 
     private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
         this.config = config;
@@ -53,6 +57,8 @@ public final class JdbcStores implements Stores {
         this.sessions = new JdbcSessionStore(jdbi, clock);
         this.jobs = new JdbcJobStore(jdbi, clock);
         this.credentials = new JdbcCredentialStore(jdbi);
+        this.users = new JdbcUserStore(jdbi, clock);
+        this.audit = new JdbcAuditStore(jdbi);
     }
 
     /**
@@ -145,6 +151,16 @@ public final class JdbcStores implements Stores {
     @Override
     public CredentialStore credentials() {
         return credentials;
+    }
+
+    @Override
+    public UserStore users() {
+        return users;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
     }
 
     @Override

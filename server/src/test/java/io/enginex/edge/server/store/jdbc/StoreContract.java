@@ -18,7 +18,8 @@ abstract class StoreContract
                 AgentAndSessionContract,
                 JobContract,
                 CredentialContract,
-                InstantContract {
+                InstantContract,
+                IdentityContract {
     private JdbcStores stores;
 
     /** Makes an empty database for this class and says how to reach it. */

@@ -1,0 +1,89 @@
+package io.enginex.edge.server.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.store.AuditEvent;
+import io.enginex.edge.server.store.AuditStore;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records security-relevant events. Callers pass ids and facts, never secrets. Writing is
+ * synchronous: when it returns, the event is durable; when the database fails, the exception
+ * propagates so the request fails rather than going unrecorded. Thread-safe.
+ */
+public final class Audit {
+    private static final Logger log = LoggerFactory.getLogger(Audit.class);
+
+    /** The outcome column: it happened, it was attempted and failed, or it was refused. */
+    public enum Outcome {
+        SUCCESS,
+        FAILURE,
+        DENIED;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What a thing was done to: type ({@code agent}, {@code api_key}, …) and id. */
+    public record Target(String type, String id) {
+        public static final Target NONE = new Target(null, null);
+    }
+
+    private final AuditStore store;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+
+    public Audit(AuditStore store, IdGenerator ids, Clock clock, ObjectMapper mapper) {
+        this.store = store;
+        this.ids = ids;
+        this.clock = clock;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Appends one event.
+     *
+     * @param tenantId the tenant it concerns, or null for a hub-wide event
+     * @param sourceIp the caller's address, or null when there is no request
+     * @param details facts without secrets (labels, roles, reasons); may be empty
+     */
+    public void record(
+            String tenantId,
+            AuditType type,
+            Actor actor,
+            String sourceIp,
+            Target target,
+            Outcome outcome,
+            Map<String, ?> details) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("audit details are not serialisable: " + e.getMessage(), e);
+        }
+        store.append(new AuditEvent(
+                ids.next("aud"),
+                tenantId,
+                clock.instant(),
+                type.wire(),
+                actor.type(),
+                actor.id(),
+                sourceIp,
+                target.type(),
+                target.id(),
+                outcome.wire(),
+                json));
+        log.atDebug()
+                .addKeyValue("type", type.wire())
+                .addKeyValue("tenant", tenantId)
+                .addKeyValue("actor", actor.id())
+                .addKeyValue("outcome", outcome.wire())
+                .log("audit event");
+    }
+}

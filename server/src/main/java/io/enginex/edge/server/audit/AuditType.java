@@ -1,0 +1,44 @@
+package io.enginex.edge.server.audit;
+
+import java.util.Locale;
+
+/** The kinds of security-relevant event the hub records; {@link #wire()} is the API's {@code type}. */
+public enum AuditType {
+    LOGIN_SUCCEEDED,
+    LOGIN_FAILED,
+    /** A user ended a login session. */
+    SESSION_ENDED,
+    USER_CREATED,
+    PASSWORD_RESET,
+    TENANT_CREATED,
+    API_KEY_CREATED,
+    API_KEY_REVOKED,
+    TOKEN_CREATED,
+    TOKEN_REVOKED,
+    /** A registration token was redeemed (outcome success) or refused (failure). */
+    TOKEN_USED,
+    AGENT_ENROLLED,
+    AGENT_REVOKED,
+    AGENT_KEY_ROTATED,
+    DEVICE_APPROVED,
+    DEVICE_DENIED,
+    /** Reserved for the policy engine: a tool policy or approval rule changed. */
+    POLICY_CHANGED;
+
+    /** {@code login.succeeded}-style name. */
+    public String wire() {
+        String lower = name().toLowerCase(Locale.ROOT);
+        int split = lower.lastIndexOf('_'); // every name has one: OBJECT_VERB
+        return lower.substring(0, split).replace('_', '-') + "." + lower.substring(split + 1);
+    }
+
+    /** The type named {@code wire}, or null. */
+    public static AuditType fromWire(String wire) {
+        for (AuditType t : values()) {
+            if (t.wire().equals(wire)) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,89 @@
+package io.enginex.edge.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.http.IdentityViews.AuditEventView;
+import io.enginex.edge.server.http.IdentityViews.AuditPage;
+import io.enginex.edge.server.store.AuditEvent;
+import io.enginex.edge.server.store.AuditStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The audit trail: {@code GET /api/v1/tenants/{t}/audit} (admins and owners of the tenant) and
+ * {@code GET /api/v1/audit} (hub-wide events; platform keys). Filters {@code type}, {@code actor},
+ * {@code since} (ISO-8601); newest first, {@code limit} (1-500, default 100) per page, {@code before}
+ * = the previous page's {@code next}.
+ */
+final class AuditRoutes {
+    private static final int MAX_LIMIT = 500;
+
+    private final AuditStore store;
+    private final ApiAccess access;
+    private final ObjectMapper mapper;
+
+    AuditRoutes(AuditStore store, ApiAccess access, ObjectMapper mapper) {
+        this.store = store;
+        this.access = access;
+        this.mapper = mapper;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/v1/tenants/{t}/audit", this::tenant);
+        routes.get("/api/v1/audit", this::hubWide);
+    }
+
+    private void tenant(Context ctx) {
+        access.forTenant(ctx).requireRole(Role.ADMIN);
+        page(ctx, ctx.pathParam("t"));
+    }
+
+    private void hubWide(Context ctx) {
+        access.caller(ctx).requirePlatform();
+        page(ctx, null);
+    }
+
+    private void page(Context ctx, String tenant) {
+        String type = ctx.queryParam("type");
+        if (type != null && AuditType.fromWire(type) == null) {
+            throw new HubException.BadRequest("type must be one of "
+                    + Arrays.stream(AuditType.values()).map(AuditType::wire).collect(Collectors.joining(", "))
+                    + "; got \"" + type + "\"");
+        }
+        Instant since = null;
+        String sinceText = ctx.queryParam("since");
+        if (sinceText != null) {
+            try {
+                since = Instant.parse(sinceText);
+            } catch (DateTimeParseException e) {
+                throw new HubException.BadRequest("since must be an ISO-8601 instant like 2026-01-31T12:00:00Z");
+            }
+        }
+        int limit = 100;
+        String limitText = ctx.queryParam("limit");
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new HubException.BadRequest("limit must be 1-" + MAX_LIMIT + "; got " + limitText);
+            }
+        }
+        List<AuditEvent> events =
+                store.list(tenant, type, ctx.queryParam("actor"), since, ctx.queryParam("before"), limit + 1);
+        boolean more = events.size() > limit;
+        List<AuditEvent> page = more ? events.subList(0, limit) : events;
+        ctx.json(new AuditPage(
+                page.stream().map(e -> AuditEventView.of(e, mapper)).toList(),
+                more ? page.get(page.size() - 1).id() : null));
+    }
+}

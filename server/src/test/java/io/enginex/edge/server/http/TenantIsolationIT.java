@@ -1,0 +1,471 @@
+package io.enginex.edge.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.Result;
+import io.enginex.edge.server.testing.AgentSocket;
+import io.enginex.edge.server.testing.ApiClient.Response;
+import io.enginex.edge.server.testing.TestAgent;
+import io.enginex.edge.server.testing.TestHub;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tenant-isolation proof: every route the hub serves (read from Javalin's router at runtime)
+ * has a row in {@link #MATRIX}, and every tenant route is called by every principal of tenant A —
+ * API keys of each role, a logged-in owner, the platform key and no key — against tenant B's
+ * objects (B in the path, and B's ids under A's path) and against A's own, asserting no
+ * cross-tenant read or write and the role limits. A route added without a row fails {@link
+ * #everyRouteHasARowInTheMatrix}.
+ */
+class TenantIsolationIT {
+    @TempDir
+    static Path dir;
+
+    static TestHub hub;
+    static Fixture a;
+    static Fixture b;
+
+    /** Who may call a route. */
+    enum Access {
+        /** No credential; says in {@link Row#note} what protects it and which test proves that. */
+        PUBLIC,
+        /** Any authenticated caller; answers only about the caller. */
+        ANY,
+        /** Platform key only. */
+        PLATFORM,
+        /** Callers of the tenant in the path with at least {@link Row#minimum}, and the platform key. */
+        TENANT
+    }
+
+    /**
+     * One route: {@code "METHOD /path"} as Javalin registered it, who may call it, and how to fill it
+     * in for a tenant's objects.
+     */
+    record Row(String route, Access access, String minimum, Function<Fixture, String> path, Object body, String note) {
+        String method() {
+            return route.substring(0, route.indexOf(' '));
+        }
+    }
+
+    static Row tenant(String route, String minimum, Function<Fixture, String> path, Object body) {
+        return new Row(route, Access.TENANT, minimum, path, body, null);
+    }
+
+    static Row other(String route, Access access, Function<Fixture, String> path, Object body, String note) {
+        return new Row(route, access, null, path, body, note);
+    }
+
+    /** The matrix. Destructive rows come last, so earlier rows still find A's objects live. */
+    static final List<Row> MATRIX = List.of(
+            other("GET /healthz", Access.PUBLIC, f -> "/healthz", null, "liveness; no tenant data (counts only)"),
+            other("GET /metrics", Access.PUBLIC, f -> "/metrics", null, "process metrics; no tenant ids"),
+            other(
+                    "POST /api/v1/login",
+                    Access.PUBLIC,
+                    f -> "/api/v1/login",
+                    null,
+                    "IdentityIT.wrongPasswordAndUnknownEmailFailAlikeAndAreAudited"),
+            other(
+                    "POST /api/v1/logout",
+                    Access.PUBLIC,
+                    f -> "/api/v1/logout",
+                    null,
+                    "IdentityIT.logoutEndsTheSessionAndAPasswordResetEndsEveryOther"),
+            other(
+                    "POST /api/v1/agent/register",
+                    Access.PUBLIC,
+                    f -> "/api/v1/agent/register",
+                    null,
+                    "registration token; RegistrationIT"),
+            other(
+                    "POST /api/v1/agent/token",
+                    Access.PUBLIC,
+                    f -> "/api/v1/agent/token",
+                    null,
+                    "signed agent assertion; RegistrationIT"),
+            other(
+                    "GET /ui/sessions/{sid}",
+                    Access.PUBLIC,
+                    f -> "/ui/sessions/" + f.session,
+                    null,
+                    "HMAC capability per session; SessionPageIT"),
+            other("GET /api/v1/me", Access.ANY, f -> "/api/v1/me", null, null),
+            other("GET /api/v1/tenants", Access.ANY, f -> "/api/v1/tenants", null, null),
+            other("POST /api/v1/tenants", Access.PLATFORM, f -> "/api/v1/tenants", "newTenant", null),
+            other("GET /api/v1/audit", Access.PLATFORM, f -> "/api/v1/audit", null, null),
+            tenant("GET /api/v1/tenants/{t}", "viewer", f -> t(f), null),
+            tenant("GET /api/v1/tenants/{t}/agents", "viewer", f -> t(f) + "/agents", null),
+            tenant("GET /api/v1/tenants/{t}/agents/{id}", "viewer", f -> t(f) + "/agents/" + f.agent.agentId(), null),
+            tenant("GET /api/v1/tenants/{t}/registration-tokens", "viewer", f -> t(f) + "/registration-tokens", null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/registration-tokens",
+                    "operator",
+                    f -> t(f) + "/registration-tokens",
+                    Map.of()),
+            tenant("GET /api/v1/tenants/{t}/sessions", "viewer", f -> t(f) + "/sessions", null),
+            tenant("POST /api/v1/tenants/{t}/sessions", "operator", f -> t(f) + "/sessions", Map.of("name", "matrix")),
+            tenant("GET /api/v1/tenants/{t}/sessions/{sid}", "viewer", f -> t(f) + "/sessions/" + f.session, null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/sessions/{sid}/jobs",
+                    "operator",
+                    f -> t(f) + "/sessions/" + f.session + "/jobs",
+                    "job"),
+            tenant("GET /api/v1/tenants/{t}/jobs/{id}", "viewer", f -> t(f) + "/jobs/" + f.job, null),
+            tenant("GET /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", null),
+            tenant("POST /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", Map.of("role", "viewer")),
+            tenant("GET /api/v1/tenants/{t}/users", "admin", f -> t(f) + "/users", null),
+            tenant("POST /api/v1/tenants/{t}/users", "admin", f -> t(f) + "/users", "user"),
+            tenant("GET /api/v1/tenants/{t}/audit", "admin", f -> t(f) + "/audit", null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/users/{id}/password",
+                    "admin",
+                    f -> t(f) + "/users/" + f.user + "/password",
+                    Map.of()),
+            tenant(
+                    "DELETE /api/v1/tenants/{t}/registration-tokens/{id}",
+                    "operator",
+                    f -> t(f) + "/registration-tokens/" + f.token,
+                    null),
+            tenant("DELETE /api/v1/tenants/{t}/api-keys/{id}", "admin", f -> t(f) + "/api-keys/" + f.spareKey, null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/agents/{id}/revoke",
+                    "operator",
+                    f -> t(f) + "/agents/" + f.agent.agentId() + "/revoke",
+                    Map.of()));
+
+    /** WebSocket routes, proven by {@link #agentOfOneTenantCannotSeeOrCompleteAnotherTenantsJobs}. */
+    static final Set<String> WEBSOCKET_ROUTES = Set.of("WS /api/v1/agent/connect");
+
+    static String t(Fixture f) {
+        return "/api/v1/tenants/" + f.tenant;
+    }
+
+    /** A tenant and one of each thing in it, plus a credential per role. */
+    static final class Fixture {
+        String tenant;
+        Map<String, String> keys = new LinkedHashMap<>(); // role -> secret, least privileged first
+        Map<String, String> ownerBrowser; // Cookie + CSRF headers of a logged-in owner
+        TestAgent agent;
+        String session;
+        String job;
+        String token;
+        String spareKey;
+        String user;
+        String userEmail;
+        String userPassword;
+        String spareKeySecret;
+
+        /** This tenant in the path, with {@code other}'s object ids. */
+        Fixture withIdsOf(Fixture other) {
+            Fixture f = new Fixture();
+            f.tenant = tenant;
+            f.agent = other.agent;
+            f.session = other.session;
+            f.job = other.job;
+            f.token = other.token;
+            f.spareKey = other.spareKey;
+            f.user = other.user;
+            return f;
+        }
+
+        static Fixture create() {
+            Fixture f = new Fixture();
+            f.tenant = hub.newTenant();
+            for (String role : List.of("viewer", "operator", "admin", "owner")) {
+                f.keys.put(role, hub.tenantKey(f.tenant, role));
+            }
+            String ownerEmail = TestHub.randomId("owner") + "@example.com";
+            var owner =
+                    hub.api().post(t(f) + "/users", hub.platformKey(), Map.of("email", ownerEmail, "role", "owner"));
+            var login = hub.api()
+                    .post(
+                            "/api/v1/login",
+                            null,
+                            Map.of(
+                                    "email",
+                                    ownerEmail,
+                                    "password",
+                                    owner.body().path("password").asText()));
+            String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+            f.ownerBrowser = Map.of(
+                    "Cookie", setCookie.substring(0, setCookie.indexOf(';')), "X-CSRF-Token", login.get("csrfToken"));
+            f.userEmail = TestHub.randomId("viewer") + "@example.com";
+            var user =
+                    hub.api().post(t(f) + "/users", hub.platformKey(), Map.of("email", f.userEmail, "role", "viewer"));
+            f.user = user.body().path("user").path("id").asText();
+            f.userPassword = user.body().path("password").asText();
+            f.agent = hub.register(f.tenant);
+            // hello records the tools the agent offers, so jobs may be created while it is away
+            hub.connectReady(f.agent, "fs.list").close();
+            f.session = hub.newSession(f.tenant);
+            f.job = hub.dispatch(f.tenant, f.session, f.agent.agentId(), "fs.list", Map.of(), 600)
+                    .get("id")
+                    .asText();
+            var token = hub.api().post(t(f) + "/registration-tokens", hub.platformKey(), Map.of());
+            f.token = token.get("id");
+            var spare = hub.api().post(t(f) + "/api-keys", hub.platformKey(), Map.of("role", "viewer"));
+            f.spareKey = spare.get("id");
+            f.spareKeySecret = spare.get("key");
+            return f;
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        hub = TestHub.start(dir);
+        a = Fixture.create();
+        b = Fixture.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    @Test
+    void everyRouteHasARowInTheMatrix() {
+        Set<String> served = new TreeSet<>(hub.hub().routes());
+        Set<String> covered = new TreeSet<>(WEBSOCKET_ROUTES);
+        MATRIX.forEach(r -> covered.add(r.route()));
+        served.removeIf(r -> r.startsWith("WEBSOCKET_BEFORE_UPGRADE "));
+
+        Set<String> missing = new TreeSet<>(served);
+        missing.removeAll(covered);
+        Set<String> stale = new TreeSet<>(covered);
+        stale.removeAll(served);
+
+        assertThat(missing)
+                .as("routes without a row in TenantIsolationIT.MATRIX; add a row saying who may call each")
+                .isEmpty();
+        assertThat(stale)
+                .as("rows in TenantIsolationIT.MATRIX for routes the hub no longer serves")
+                .isEmpty();
+    }
+
+    @Test
+    void noPrincipalOfTenantAReachesTenantBAndRoleLimitsHold() {
+        List<String> failures = new ArrayList<>();
+        for (Row row : MATRIX) {
+            check(row, failures);
+        }
+        assertThat(failures).as("matrix violations").isEmpty();
+        assertTenantBUntouched();
+    }
+
+    private static void check(Row row, List<String> failures) {
+        switch (row.access()) {
+            case PUBLIC -> {
+                if (row.method().equals("GET")) {
+                    Response r = call(row, row.path().apply(b), null, Map.of());
+                    expect(
+                            failures,
+                            row,
+                            "no key reads B",
+                            r,
+                            r.status() != 200 || !r.text().contains(b.tenant));
+                    for (String key : a.keys.values()) {
+                        Response withA = call(row, row.path().apply(b), key, Map.of());
+                        expect(
+                                failures,
+                                row,
+                                "A key reads B",
+                                withA,
+                                withA.status() != 200 || !withA.text().contains(b.tenant));
+                    }
+                }
+            }
+            case ANY -> {
+                expect(failures, row, "no key", call(row, row.path().apply(a), null, Map.of()), 401);
+                for (var e : principals(a).entrySet()) {
+                    Response r = call(row, row.path().apply(a), e.getValue().key, e.getValue().headers);
+                    expect(
+                            failures,
+                            row,
+                            e.getKey(),
+                            r,
+                            r.status() == 200
+                                    && !r.text().contains(b.tenant)
+                                    && r.text().contains(a.tenant));
+                }
+            }
+            case PLATFORM -> {
+                expect(failures, row, "no key", call(row, row.path().apply(a), null, Map.of()), 401);
+                for (var e : principals(a).entrySet()) {
+                    expect(
+                            failures,
+                            row,
+                            e.getKey(),
+                            call(row, row.path().apply(a), e.getValue().key, e.getValue().headers),
+                            403);
+                }
+                Response p = call(row, row.path().apply(a), hub.platformKey(), Map.of());
+                expect(failures, row, "platform", p, p.status() / 100 == 2);
+            }
+            case TENANT -> checkTenant(row, failures);
+        }
+    }
+
+    private static void checkTenant(Row row, List<String> failures) {
+        boolean write = !row.method().equals("GET");
+        String crossPath = row.path().apply(b);
+        Fixture mixed = a.withIdsOf(b);
+        String mixedPath = row.path().apply(mixed);
+        expect(failures, row, "no key", call(row, row.path().apply(a), null, Map.of()), 401);
+        for (var e : principals(a).entrySet()) {
+            Principal p = e.getValue();
+            Response cross = call(row, crossPath, p.key, p.headers);
+            expect(
+                    failures,
+                    row,
+                    e.getKey() + " on B's path",
+                    cross,
+                    cross.status() == 404 || (write && cross.status() == 403));
+            if (!mixedPath.equals(row.path().apply(a))) {
+                Response mix = call(row, mixedPath, p.key, p.headers);
+                expect(
+                        failures,
+                        row,
+                        e.getKey() + " with B's ids under A",
+                        mix,
+                        mix.status() == 404 || mix.status() == 403);
+            }
+            Response own = call(row, row.path().apply(a), p.key, p.headers);
+            boolean allowed = rank(p.role) >= rank(row.minimum());
+            if (allowed) {
+                expect(
+                        failures,
+                        row,
+                        e.getKey() + " on A (allowed)",
+                        own,
+                        own.status() != 401 && own.status() != 403 && own.status() != 404);
+            } else {
+                expect(failures, row, e.getKey() + " on A (below " + row.minimum() + ")", own, 403);
+            }
+        }
+        Response platform = call(row, row.path().apply(a), hub.platformKey(), Map.of());
+        expect(
+                failures,
+                row,
+                "platform on A",
+                platform,
+                platform.status() != 401 && platform.status() != 403 && platform.status() != 404);
+    }
+
+    /** After every attempt, B's agent, token, key and user are as they were. */
+    private static void assertTenantBUntouched() {
+        var agent = hub.api().get(t(b) + "/agents/" + b.agent.agentId(), hub.platformKey());
+        var tokens = hub.api().get(t(b) + "/registration-tokens", hub.platformKey());
+        var login = hub.api().post("/api/v1/login", null, Map.of("email", b.userEmail, "password", b.userPassword));
+        var jobs = hub.api().get(t(b) + "/sessions/" + b.session, hub.platformKey());
+
+        assertThat(agent.body().path("revokedAt").isTextual()).as(agent.text()).isFalse();
+        assertThat(tokens.text()).contains(b.token);
+        assertThat(tokens.body().findValuesAsText("revokedAt")).isEmpty();
+        assertThat(hub.api().get(t(b), b.spareKeySecret).status()).isEqualTo(200);
+        assertThat(login.status()).as(login.text()).isEqualTo(200);
+        assertThat(jobs.body().path("jobs")).hasSize(1);
+        assertThat(hub.api().get(t(b) + "/users", hub.platformKey()).body()).hasSize(2);
+    }
+
+    @Test
+    void agentOfOneTenantCannotSeeOrCompleteAnotherTenantsJobs() {
+        TestAgent agentA = hub.register(a.tenant);
+        TestAgent agentB = hub.register(b.tenant);
+        try (AgentSocket socketA = hub.connectReady(agentA, "fs.list");
+                AgentSocket socketB = hub.connectReady(agentB, "fs.list")) {
+            String session = hub.newSession(b.tenant);
+            String jobB = hub.dispatch(b.tenant, session, agentB.agentId(), "fs.list", Map.of(), 60)
+                    .get("id")
+                    .asText();
+            socketB.expect(Dispatch.class);
+
+            socketA.send(new Result(
+                    socketA.nextId(),
+                    jobB,
+                    TestHub.MAPPER.createObjectNode().put("value", "forged"),
+                    null,
+                    Instant.now(),
+                    Instant.now(),
+                    false));
+            socketB.send(new Result(
+                    socketB.nextId(),
+                    jobB,
+                    TestHub.MAPPER.createObjectNode().put("value", "genuine"),
+                    null,
+                    Instant.now(),
+                    Instant.now(),
+                    false));
+
+            await().until(() -> hub.job(b.tenant, jobB).get("state").asText().equals("succeeded"));
+            assertThat(hub.job(b.tenant, jobB).get("output").get("value").asText())
+                    .isEqualTo("genuine");
+            assertThat(hub.api().get(t(a) + "/jobs/" + jobB, hub.platformKey()).status())
+                    .isEqualTo(404);
+        }
+    }
+
+    // --- helpers
+
+    record Principal(String role, String key, Map<String, String> headers) {}
+
+    static Map<String, Principal> principals(Fixture f) {
+        Map<String, Principal> all = new LinkedHashMap<>();
+        f.keys.forEach((role, key) -> all.put(role + " key", new Principal(role, key, Map.of())));
+        all.put("owner login", new Principal("owner", null, f.ownerBrowser));
+        return all;
+    }
+
+    static int rank(String role) {
+        return List.of("viewer", "operator", "admin", "owner").indexOf(role);
+    }
+
+    static Response call(Row row, String path, String key, Map<String, String> headers) {
+        Object body = row.body();
+        if ("newTenant".equals(body)) {
+            body = Map.of("id", TestHub.randomId("m"));
+        } else if ("user".equals(body)) {
+            body = Map.of("email", TestHub.randomId("u") + "@example.com", "role", "viewer");
+        } else if ("job".equals(body)) {
+            body = Map.of(
+                    "agentId",
+                    path.contains(b.tenant) || path.contains(b.session) ? b.agent.agentId() : a.agent.agentId(),
+                    "tool",
+                    "fs.list",
+                    "args",
+                    Map.of(),
+                    "timeoutSeconds",
+                    600);
+        } else if (body == null && !row.method().equals("GET") && !row.method().equals("DELETE")) {
+            body = Map.of();
+        }
+        return hub.api().exchange(row.method(), path, key, headers, body);
+    }
+
+    static void expect(List<String> failures, Row row, String who, Response r, int status) {
+        expect(failures, row, who, r, r.status() == status);
+    }
+
+    static void expect(List<String> failures, Row row, String who, Response r, boolean ok) {
+        if (!ok) {
+            failures.add(row.route() + " by " + who + " -> " + r.status() + " " + abbreviate(r.text()));
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 160 ? s.substring(0, 160) + "…" : s;
+    }
+}
