@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.cli;
 
+import io.enginex.edge.agent.enrolment.ConfigException;
 import io.enginex.edge.agent.identity.IdentityException;
 import io.enginex.edge.agent.registration.RegistrationException;
 import java.io.UncheckedIOException;
@@ -16,12 +17,19 @@ import picocli.CommandLine.Command;
                     + " connection and runs the local tools the hub asks for, within the folder you share.",
             ""
         },
-        subcommands = {RegisterCommand.class, RunCommand.class, IdentityCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            RegisterCommand.class,
+            RunCommand.class,
+            IdentityCommand.class,
+            StatusCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  enginex-agent register --server https://hub.example.com --token exr_…",
             "  enginex-agent run --root ~/Documents/shared",
             "  enginex-agent identity show",
+            "  enginex-agent status",
             "",
             "Exit codes: 0 ok, 1 failure, 2 usage or not registered, 3 credential revoked (re-register)."
         })
@@ -49,6 +57,7 @@ public final class AgentCommand implements Runnable {
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         var err = commandLine.getErr();
         if (e instanceof RegistrationException
+                || e instanceof ConfigException
                 || e instanceof IdentityException
                 || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException

@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.cli;
 
+import io.enginex.edge.agent.AgentVersion;
 import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.connection.AgentProfile;
 import io.enginex.edge.agent.connection.ConnectionOutcome;
@@ -8,12 +9,15 @@ import io.enginex.edge.agent.connection.HubConnection;
 import io.enginex.edge.agent.connection.Inbound;
 import io.enginex.edge.agent.connection.SessionOutbox;
 import io.enginex.edge.agent.dispatch.JobRunner;
+import io.enginex.edge.agent.enrolment.AgentConfigFile;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JournalLimits;
 import io.enginex.edge.agent.sandbox.FileRoot;
+import io.enginex.edge.agent.service.StatusBoard;
+import io.enginex.edge.agent.service.StatusFile;
 import io.enginex.edge.agent.tools.BuiltinTools;
 import io.enginex.edge.agent.tools.ToolRegistry;
 import io.enginex.edge.agent.transport.HubClient;
@@ -72,6 +76,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     Path root;
 
     @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Admin-owned configuration (server, token, pin, ca-file, root; see docs/INSTALL.md). Without"
+                    + " an identity the agent enrols with it, retrying until it works, then deletes the token"
+                    + " from it. The service installs use /etc/enginex-agent/agent.conf.")
+    Path config;
+
+    @Option(
             names = "--log-format",
             paramLabel = "text|json",
             defaultValue = "text",
@@ -105,6 +117,22 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Path dir = StateDirectory.resolve(stateDir);
         MessageCodec codec = new MessageCodec();
         IdentityFile identityFile = new IdentityFile(dir, codec.mapper());
+        StatusBoard status = new StatusBoard(
+                new StatusFile(dir, codec.mapper()),
+                Clock.systemUTC(),
+                ProcessHandle.current().pid(),
+                AgentVersion.current());
+        AgentConfigFile configFile = config == null ? null : new AgentConfigFile(config);
+        if (configFile != null && !identityFile.exists()) {
+            if (EnrolmentSetup.await(configFile, identityFile, codec, status, Clock.systemUTC(), backoffCap)
+                    .isEmpty()) {
+                status.state("stopped");
+                return ExitCodes.OK;
+            }
+        }
+        if (root == null && configFile != null) {
+            root = configFile.load().rootFolder().orElse(null);
+        }
         if (!identityFile.exists()) {
             spec.commandLine()
                     .getErr()
@@ -146,6 +174,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     settings,
                     new SplittableRandom(),
                     welcome -> {
+                        status.connected();
                         out.println("Connected to " + identity.hub() + " as " + welcome.agentId() + " (tenant "
                                 + welcome.tenant() + "); tools: " + String.join(", ", tools.names()));
                         out.flush();
@@ -157,7 +186,21 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     .addKeyValue("stateDir", dir)
                     .addKeyValue("tools", String.join(",", tools.names()))
                     .log("agent starting");
+            status.agent(identity.hub().toString(), identity.agentId(), identity.tenant());
+            status.state("connecting");
+            scheduler.scheduleWithFixedDelay(
+                    () -> {
+                        if (connection.connected()) {
+                            status.connected();
+                        } else {
+                            status.state("connecting");
+                        }
+                    },
+                    30,
+                    30,
+                    TimeUnit.SECONDS);
             ConnectionOutcome outcome = runUntilStopped(connection, runner);
+            status.state(outcome.kind() == ConnectionOutcome.Kind.REVOKED ? "revoked" : "stopped");
             if (outcome.kind() == ConnectionOutcome.Kind.REVOKED) {
                 spec.commandLine().getErr().println("error: " + outcome.message());
                 spec.commandLine().getErr().flush();

@@ -130,6 +130,11 @@ public final class HubConnection {
         }
     }
 
+    /** True while a connection to the hub is open (for status reports; may be stale the moment it returns). */
+    public boolean connected() {
+        return current.get() != null;
+    }
+
     private Attempt attempt() {
         log.atInfo().addKeyValue("hub", hub.endpoint()).log("connecting");
         String token;

@@ -1,0 +1,29 @@
+package io.enginex.edge.agent.enrolment;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What an admin configures in {@code agent.conf}: the hub, the one-time registration token (absent
+ * once used), how to trust the hub, and the folder file tools may read. Every field may be null.
+ *
+ * <p>{@link #toString()} never shows the token.
+ */
+public record AgentConfig(String server, String token, String pin, Path caFile, Path root) {
+    public static final AgentConfig EMPTY = new AgentConfig(null, null, null, null, null);
+
+    /** True when there is what a first start needs to enrol. */
+    public boolean canEnrol() {
+        return server != null && token != null;
+    }
+
+    public Optional<Path> rootFolder() {
+        return Optional.ofNullable(root);
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig[server=" + server + ", token=" + (token == null ? "none" : "***") + ", pin=" + pin
+                + ", caFile=" + caFile + ", root=" + root + "]";
+    }
+}

@@ -1,0 +1,58 @@
+package io.enginex.edge.agent.service;
+
+import java.time.Instant;
+
+/**
+ * What the running agent reports about itself in {@code status.json}. Holds no secrets.
+ *
+ * @param state one of {@code starting}, {@code enrolling}, {@code connecting}, {@code connected},
+ *     {@code stopped}, {@code revoked}
+ * @param hub the hub URL, or null before enrolment
+ * @param agentId null before enrolment
+ * @param tenant null before enrolment
+ * @param since when {@code state} began
+ * @param lastConnectedAt the last time the agent was seen connected (updated while connected), or null
+ * @param lastError the last failure a person should see (enrolment refused, hub unreachable), or null
+ * @param pid the agent's process id
+ * @param version the agent's version
+ * @param updatedAt when this was written
+ */
+public record AgentStatus(
+        String state,
+        String hub,
+        String agentId,
+        String tenant,
+        Instant since,
+        Instant lastConnectedAt,
+        String lastError,
+        long pid,
+        String version,
+        Instant updatedAt) {
+
+    public AgentStatus withState(String newState, Instant at) {
+        return new AgentStatus(
+                newState,
+                hub,
+                agentId,
+                tenant,
+                newState.equals(state) ? since : at,
+                lastConnectedAt,
+                lastError,
+                pid,
+                version,
+                at);
+    }
+
+    public AgentStatus withAgent(String newHub, String newAgentId, String newTenant) {
+        return new AgentStatus(
+                state, newHub, newAgentId, newTenant, since, lastConnectedAt, lastError, pid, version, updatedAt);
+    }
+
+    public AgentStatus withError(String error) {
+        return new AgentStatus(state, hub, agentId, tenant, since, lastConnectedAt, error, pid, version, updatedAt);
+    }
+
+    public AgentStatus withConnectedAt(Instant at) {
+        return new AgentStatus(state, hub, agentId, tenant, since, at, lastError, pid, version, at);
+    }
+}
