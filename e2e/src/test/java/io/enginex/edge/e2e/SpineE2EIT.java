@@ -90,13 +90,46 @@ class SpineE2EIT {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void ownerLogsInMakesAnApiKeyAndTheAuditTrailShowsItWithoutSecrets() {
+        JsonNode owner = expect(
+                        201,
+                        api.post("/api/v1/tenants/acme/users", Map.of("email", "owner@acme.example", "role", "owner")))
+                .body();
+        String password = owner.path("password").asText();
+        secrets.add(password);
+        HubApi.Response wrong = api.withKey(null)
+                .post("/api/v1/login", Map.of("email", "owner@acme.example", "password", "a wrong password attempt"));
+        secrets.add("a wrong password attempt");
+        secrets.add(api.withKey(null).loginCookie("owner@acme.example", password));
+        String key = expect(201, api.post("/api/v1/tenants/acme/api-keys", Map.of("role", "viewer")))
+                .body()
+                .path("key")
+                .asText();
+        secrets.add(key);
+        secrets.add(expect(201, api.post("/api/v1/tenants/acme/registration-tokens", Map.of()))
+                .body()
+                .path("token")
+                .asText());
+
+        JsonNode audit = expect(200, api.get("/api/v1/tenants/acme/audit")).body();
+
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(expect(200, api.withKey(key).get("/api/v1/tenants/acme")).status())
+                .isEqualTo(200);
+        assertThat(audit.path("events").findValuesAsText("type"))
+                .contains("login.failed", "login.succeeded", "api-key.created", "agent.enrolled", "token.used");
+        assertThat(audit.toString()).doesNotContain(password).doesNotContain(key);
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void noLogOfTheRunContainsASecretItCreated() throws IOException {
         secrets.add(Json.read(tmp.resolve("agent-state").resolve("identity.json"))
                 .path("privateKey")
                 .asText());
         assertThat(secrets)
-                .hasSizeGreaterThanOrEqualTo(4)
+                .hasSizeGreaterThanOrEqualTo(8)
                 .allSatisfy(s -> assertThat(s).hasSizeGreaterThan(20));
 
         List<Path> logs;

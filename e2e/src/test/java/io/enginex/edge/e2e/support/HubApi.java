@@ -49,6 +49,32 @@ public final class HubApi {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
     }
 
+    /**
+     * Logs in as a browser would and returns the session cookie's value ({@code exs_…}); fails the
+     * test unless the hub answers 200 with the cookie.
+     */
+    public String loginCookie(String email, String password) {
+        try {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(uri("/api/v1/login"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    Json.write(Map.of("email", email, "password", password))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("login answered " + r.statusCode() + ": " + r.body());
+            }
+            String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+            return cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Creates a tenant and returns its id. */
     public String createTenant(String id) {
         return expect(201, post("/api/v1/tenants", Map.of("id", id, "name", id)))

@@ -71,9 +71,9 @@ public final class Passwords {
         return MessageDigest.isEqual(expected, actual) && phc != null;
     }
 
-    /** A random password for a person to change: 20 characters of base64url (120 bits). */
+    /** A random password for a person to change: 24 characters of base64url (144 bits). */
     public String generate() {
-        byte[] bytes = new byte[15];
+        byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }

@@ -204,6 +204,8 @@ final class ServeCommand implements Callable<Integer> {
             out.println();
             out.println("Platform admin key written to " + hub.adminKeyCreated() + " (owner-only). Use it with engine "
                     + "tokens/tenants commands or as Bearer token.");
+            out.println("First tenant and owner: engine admin create-owner --data-dir " + config.dataDir()
+                    + " --tenant <id> --email <you@example.com> --create-tenant (prints a one-time password).");
         }
         out.flush();
     }

@@ -68,7 +68,7 @@ class IdentityIT {
         Browser b = browser(email, password);
         Response me = hub.api().exchange("GET", "/api/v1/me", null, b.read(), null);
 
-        assertThat(password).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(password).hasSize(24);
         String setCookie = b.login().headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(setCookie)
                 .startsWith("enginex_session=exs_")
