@@ -2,6 +2,7 @@ package io.enginex.edge.agent.cli;
 
 import io.enginex.edge.agent.enrolment.ConfigException;
 import io.enginex.edge.agent.identity.IdentityException;
+import io.enginex.edge.agent.policy.PolicyException;
 import io.enginex.edge.agent.registration.RegistrationException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             IdentityCommand.class,
             StatusCommand.class,
+            PolicyCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
@@ -30,6 +32,7 @@ import picocli.CommandLine.Command;
             "  enginex-agent run --root ~/Documents/shared",
             "  enginex-agent identity show",
             "  enginex-agent status",
+            "  enginex-agent policy show --root ~/Documents/shared",
             "",
             "Exit codes: 0 ok, 1 failure, 2 usage or not registered, 3 credential revoked (re-register)."
         })
@@ -59,6 +62,7 @@ public final class AgentCommand implements Runnable {
         if (e instanceof RegistrationException
                 || e instanceof ConfigException
                 || e instanceof IdentityException
+                || e instanceof PolicyException
                 || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException
                 || e instanceof UncheckedIOException) {

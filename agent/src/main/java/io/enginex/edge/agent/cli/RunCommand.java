@@ -15,7 +15,8 @@ import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JournalLimits;
-import io.enginex.edge.agent.sandbox.FileRoot;
+import io.enginex.edge.agent.policy.EffectivePolicy;
+import io.enginex.edge.agent.sandbox.FileSandbox;
 import io.enginex.edge.agent.service.StatusBoard;
 import io.enginex.edge.agent.service.StatusFile;
 import io.enginex.edge.agent.tools.BuiltinTools;
@@ -48,7 +49,8 @@ import picocli.CommandLine.Option;
         description = {
             "Connects to the hub this agent is registered with and runs the tools it asks for, until stopped"
                     + " (Ctrl+C or the service manager). Reconnects by itself after network trouble or a hub restart.",
-            "File tools (fs.list, fs.read) are offered only with --root, and see only that folder."
+            "File tools are offered only with --root (or roots in the machine policy), and see only those"
+                    + " folders; without a machine policy file they are read-only. See enginex-agent policy show."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -72,8 +74,18 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(
             names = "--root",
             paramLabel = "DIR",
-            description = "The folder file tools may read. Without it, file tools are off.")
+            description = "The folder file tools may use (narrowed by the machine policy). Without it, file tools"
+                    + " use the machine policy's roots, or are off when there is no machine policy file.")
     Path root;
+
+    @Option(
+            names = "--machine-policy",
+            paramLabel = "FILE",
+            description = "Use this machine policy file instead of the administrator's (default: Linux"
+                    + " /etc/enginex-agent/policy.json, macOS /Library/Application Support/EngineX Agent/policy.json,"
+                    + " Windows %%ProgramData%%\\EngineX\\Agent\\policy.json). It must not be writable by group or"
+                    + " others. See enginex-agent policy show.")
+    Path machinePolicy;
 
     @Option(
             names = "--config",
@@ -146,13 +158,24 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         AgentIdentity identity = identityFile.load();
         Clock clock = Clock.systemUTC();
         HostInfo host = HostInfo.current();
-        Optional<FileRoot> fileRoot = Optional.ofNullable(root).map(FileRoot::new);
-        if (fileRoot.isEmpty()) {
-            log.atInfo().log("no --root set: file tools are off");
+        EffectivePolicy policy = PolicySetup.effective(machinePolicy, root, dir, codec.mapper());
+        Optional<FileSandbox> sandbox = PolicySetup.sandbox(policy);
+        if (sandbox.isEmpty()) {
+            log.atInfo()
+                    .addKeyValue("machinePolicy", policy.machineSource())
+                    .log(
+                            root == null
+                                    ? "no --root set: file tools are off"
+                                    : "--root lies under no root of the machine policy: file tools are off");
         }
-        ToolRegistry tools = new ToolRegistry(BuiltinTools.create(fileRoot, host, clock, clock.instant()));
+        ToolRegistry tools = new ToolRegistry(
+                BuiltinTools.create(sandbox, policy.policy(), host, clock, clock.instant()),
+                BuiltinTools.blocked(sandbox, policy.policy(), policy.machineSource()));
         AgentProfile profile = AgentProfile.of(
-                host, tools.descriptors(), fileRoot.map(FileRoot::path).orElse(null), codec.mapper());
+                host,
+                tools.descriptors(),
+                sandbox.map(s -> s.roots().get(0).path()).orElse(null),
+                codec.mapper());
         ConnectionSettings settings = ConnectionSettings.DEFAULT.withBackoff(backoffBase, backoffCap);
 
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
@@ -185,6 +208,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     .addKeyValue("trust", identity.trust().describe())
                     .addKeyValue("stateDir", dir)
                     .addKeyValue("tools", String.join(",", tools.names()))
+                    .addKeyValue("machinePolicy", policy.machineSource())
                     .log("agent starting");
             status.agent(identity.hub().toString(), identity.agentId(), identity.tenant());
             status.state("connecting");

@@ -1,32 +1,95 @@
 package io.enginex.edge.agent.tools;
 
 import io.enginex.edge.agent.HostInfo;
+import io.enginex.edge.agent.policy.DefaultPolicy;
+import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.sandbox.FileRoot;
+import io.enginex.edge.agent.sandbox.FileSandbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Assembles the tools this agent offers. File tools exist only when a root is configured (default
- * deny).
+ * Assembles the tools this agent offers under its effective policy. File tools exist only when the
+ * policy leaves at least one root; tools that change files only when a root is writable; and only
+ * tools the policy allows (default deny). {@link #blocked} names what the policy removed, so a call
+ * of it is answered {@code blocked_by_policy} rather than {@code unknown_tool}.
  *
- * <p>This is the seam for what comes later: plug-in tools found with a {@code ServiceLoader<Tool>}
- * are added here, and the effective policy (tenant policy ∩ machine policy) removes tools and
- * narrows roots here, before the {@link ToolRegistry} is built and its descriptors are announced.
+ * <p>Plug-in tools found with a {@code ServiceLoader<Tool>} are to be added here too.
  */
 public final class BuiltinTools {
+    private static final Set<String> WRITE_TOOLS =
+            Set.of(FileWriteTool.NAME, FileMkdirTool.NAME, FileMoveTool.NAME, FileDeleteTool.NAME);
+
     private BuiltinTools() {}
 
     /**
+     * The read-only built-ins over a single root (or none), as without any policy file.
+     *
      * @param root the shared folder, or empty for no file tools
      */
     public static List<Tool> create(Optional<FileRoot> root, HostInfo host, Clock clock, Instant agentStarted) {
+        return all(root.map(FileSandbox::of), host, clock, agentStarted).stream()
+                .filter(t ->
+                        DefaultPolicy.READ_ONLY_TOOLS.contains(t.descriptor().name()))
+                .toList();
+    }
+
+    /** The built-ins the policy allows over {@code sandbox} (empty when the policy leaves no root). */
+    public static List<Tool> create(
+            Optional<FileSandbox> sandbox, Policy policy, HostInfo host, Clock clock, Instant agentStarted) {
+        return all(sandbox, host, clock, agentStarted).stream()
+                .filter(t -> policy.allowsTool(t.descriptor().name()))
+                .filter(t -> !WRITE_TOOLS.contains(t.descriptor().name())
+                        || sandbox.map(FileSandbox::writable).orElse(false))
+                .toList();
+    }
+
+    /**
+     * Why each built-in that {@link #create(Optional, Policy, HostInfo, Clock, Instant)} left out is
+     * missing, by tool name.
+     */
+    public static Map<String, String> blocked(Optional<FileSandbox> sandbox, Policy policy, String policySource) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (String name : List.of(
+                FileListTool.NAME,
+                FileReadTool.NAME,
+                FileStatTool.NAME,
+                FileSearchTool.NAME,
+                FileWriteTool.NAME,
+                FileMkdirTool.NAME,
+                FileMoveTool.NAME,
+                FileDeleteTool.NAME,
+                SystemInfoTool.NAME,
+                PingTool.NAME)) {
+            if (!policy.allowsTool(name)) {
+                reasons.put(name, "the tool " + name + " is not in the allowed tools of " + policySource);
+            } else if (name.startsWith("fs.") && sandbox.isEmpty()) {
+                reasons.put(name, "no shared folder: start the agent with --root inside a root of " + policySource);
+            } else if (WRITE_TOOLS.contains(name)
+                    && !sandbox.map(FileSandbox::writable).orElse(false)) {
+                reasons.put(name, "every shared folder is read-only under " + policySource);
+            }
+        }
+        return reasons;
+    }
+
+    private static List<Tool> all(Optional<FileSandbox> sandbox, HostInfo host, Clock clock, Instant agentStarted) {
         List<Tool> tools = new ArrayList<>();
-        root.ifPresent(r -> {
-            tools.add(new FileListTool(r));
-            tools.add(new FileReadTool(r));
+        sandbox.ifPresent(s -> {
+            tools.add(new FileListTool(s));
+            tools.add(new FileReadTool(s));
+            tools.add(new FileStatTool(s));
+            tools.add(new FileSearchTool(s));
+            tools.add(new FileWriteTool(s));
+            tools.add(new FileMkdirTool(s));
+            tools.add(new FileMoveTool(s));
+            tools.add(new FileDeleteTool(s));
         });
         tools.add(new SystemInfoTool(host, clock, agentStarted));
         tools.add(new PingTool(clock));

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.sandbox.FileRoot;
+import io.enginex.edge.agent.sandbox.FileSandbox;
 import io.enginex.edge.agent.sandbox.SandboxException;
+import io.enginex.edge.protocol.ToolAnnotations;
 import io.enginex.edge.protocol.ToolDescriptor;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
@@ -18,7 +20,7 @@ import java.util.List;
 /**
  * {@code fs.list}: the entries of a folder inside the root, sorted by name, at most {@link
  * #MAX_ENTRIES} of them ({@code truncated:true} says there were more). Symbolic links are shown as
- * {@code symlink} and not followed.
+ * {@code symlink} and not followed; entries a deny rule matches are left out.
  */
 public final class FileListTool implements Tool {
     public static final String NAME = "fs.list";
@@ -36,12 +38,14 @@ public final class FileListTool implements Tool {
                        "description":"folder relative to the shared root; default the root itself"}},
                      "additionalProperties":false}
                     """),
-            "low");
+            "low",
+            null,
+            ToolAnnotations.READ_ONLY);
 
-    private final FileRoot root;
+    private final FileSandbox sandbox;
 
-    public FileListTool(FileRoot root) {
-        this.root = root;
+    public FileListTool(FileSandbox sandbox) {
+        this.sandbox = sandbox;
     }
 
     @Override
@@ -53,10 +57,14 @@ public final class FileListTool implements Tool {
     public JsonNode call(JsonNode args, ToolContext context) {
         String given = args.path("path").asText(".");
         try {
+            FileRoot root = sandbox.rootFor(given);
             Path folder = root.resolve(given);
             List<Path> children = new ArrayList<>();
             try (DirectoryStream<Path> stream = root.openDirectory(folder, given)) {
                 for (Path child : stream) {
+                    if (root.isDenied(child)) {
+                        continue; // secrets are not even named
+                    }
                     children.add(child);
                     if (children.size() % 256 == 0) {
                         context.checkCancelled();
@@ -73,17 +81,17 @@ public final class FileListTool implements Tool {
             ArrayNode entries = out.putArray("entries");
             for (Path child : children.subList(0, Math.min(MAX_ENTRIES, children.size()))) {
                 context.checkCancelled();
-                entries.add(entry(child));
+                entries.add(entry(root, child));
             }
             out.put("total", children.size());
             out.put("truncated", children.size() > MAX_ENTRIES);
             return out;
         } catch (SandboxException e) {
-            throw new ToolException(e.code(), e.getMessage());
+            throw ToolException.from(e);
         }
     }
 
-    private ObjectNode entry(Path child) {
+    private static ObjectNode entry(FileRoot root, Path child) {
         ObjectNode entry = JsonNodeFactory.instance.objectNode();
         entry.put("name", child.getFileName().toString());
         BasicFileAttributes attributes;

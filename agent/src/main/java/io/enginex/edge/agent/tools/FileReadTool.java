@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.sandbox.FileRoot;
+import io.enginex.edge.agent.sandbox.FileSandbox;
 import io.enginex.edge.agent.sandbox.SandboxException;
 import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ToolAnnotations;
 import io.enginex.edge.protocol.ToolDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,12 +42,14 @@ public final class FileReadTool implements Tool {
                      "required":["path"],
                      "additionalProperties":false}
                     """.formatted(MAX_LENGTH, MAX_LENGTH)),
-            "low");
+            "low",
+            null,
+            ToolAnnotations.READ_ONLY);
 
-    private final FileRoot root;
+    private final FileSandbox sandbox;
 
-    public FileReadTool(FileRoot root) {
-        this.root = root;
+    public FileReadTool(FileSandbox sandbox) {
+        this.sandbox = sandbox;
     }
 
     @Override
@@ -59,7 +63,7 @@ public final class FileReadTool implements Tool {
         long offset = args.path("offset").asLong(0);
         int length = args.path("length").asInt(MAX_LENGTH);
         boolean base64 = "base64".equals(args.path("encoding").asText("utf-8"));
-        try (FileRoot.OpenFile file = root.openForRead(given)) {
+        try (FileRoot.OpenFile file = sandbox.rootFor(given).openForRead(given)) {
             ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, Math.min(length, file.size() - offset)));
             if (offset < file.size()) {
                 file.channel().position(offset);
@@ -83,7 +87,7 @@ public final class FileReadTool implements Tool {
             out.put("eof", offset + used >= file.size());
             return out;
         } catch (SandboxException e) {
-            throw new ToolException(e.code(), e.getMessage());
+            throw ToolException.from(e);
         } catch (IOException e) {
             throw new ToolException(
                     ErrorCodes.TOOL_FAILED,

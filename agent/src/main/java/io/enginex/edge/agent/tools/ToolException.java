@@ -17,6 +17,11 @@ public final class ToolException extends RuntimeException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
+    /** The same refusal, as a tool failure. */
+    public static ToolException from(io.enginex.edge.agent.sandbox.SandboxException e) {
+        return new ToolException(e.code(), e.getMessage());
+    }
+
     public String code() {
         return code;
     }

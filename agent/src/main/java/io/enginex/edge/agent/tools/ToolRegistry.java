@@ -26,12 +26,20 @@ public final class ToolRegistry {
     static final int MAX_MESSAGES = 10;
 
     private final Map<String, Entry> tools;
+    private final Map<String, String> blocked;
+
+    /** A registry where nothing is blocked by policy. */
+    public ToolRegistry(List<? extends Tool> tools) {
+        this(tools, Map.of());
+    }
 
     /**
+     * @param blocked tools the policy removed, by name, each with the reason a call is refused
      * @throws IllegalArgumentException for two tools with the same name or a schema the validator
      *     cannot compile
      */
-    public ToolRegistry(List<? extends Tool> tools) {
+    public ToolRegistry(List<? extends Tool> tools, Map<String, String> blocked) {
+        this.blocked = Map.copyOf(blocked);
         SchemaRegistry schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         Map<String, Entry> byName = new LinkedHashMap<>();
         tools.stream().sorted(Comparator.comparing(t -> t.descriptor().name())).forEach(tool -> {
@@ -68,7 +76,8 @@ public final class ToolRegistry {
     /**
      * Validates {@code args} and calls the tool.
      *
-     * @throws ToolException {@code unknown_tool} (naming the offered tools), {@code invalid_arguments}
+     * @throws ToolException {@code blocked_by_policy} for a tool the policy removed, {@code
+     *     unknown_tool} (naming the offered tools), {@code invalid_arguments}
      *     (with the validator's messages), or whatever the tool throws
      */
     public JsonNode call(String name, JsonNode args, ToolContext context) {
@@ -84,6 +93,9 @@ public final class ToolRegistry {
 
     private Entry entry(String name) {
         Entry entry = tools.get(name);
+        if (entry == null && blocked.containsKey(name)) {
+            throw new ToolException(ErrorCodes.BLOCKED_BY_POLICY, blocked.get(name));
+        }
         if (entry == null) {
             throw new ToolException(
                     ErrorCodes.UNKNOWN_TOOL,

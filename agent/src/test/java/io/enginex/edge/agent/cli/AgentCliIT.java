@@ -85,7 +85,7 @@ class AgentCliIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("Connected to"));
         assertThat(out.toString())
                 .contains("Connected to " + hub.url()
-                        + " as agt_1 (tenant acme); tools: fs.list, fs.read, sys.info, sys.ping");
+                        + " as agt_1 (tenant acme); tools: fs.list, fs.read, fs.search, fs.stat, sys.info, sys.ping");
 
         hub.send(hub.dispatch(
                 "job_cli",

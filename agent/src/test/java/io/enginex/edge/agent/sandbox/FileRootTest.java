@@ -112,7 +112,8 @@ class FileRootTest {
     @Test
     void listingShowsSymlinksWithoutFollowingThem() throws Exception {
         Files.createSymbolicLink(rootDir.resolve("link-out"), outsideFile);
-        JsonNode listing = new FileListTool(root).call(JsonNodeFactory.instance.objectNode(), context());
+        JsonNode listing = new FileListTool(io.enginex.edge.agent.sandbox.FileSandbox.of(root))
+                .call(JsonNodeFactory.instance.objectNode(), context());
         assertThat(listing.path("entries").findValuesAsText("name")).containsExactly("docs", "hello.txt", "link-out");
         assertThat(listing.path("entries").findValuesAsText("type")).containsExactly("dir", "file", "symlink");
         assertThat(listing.toString()).doesNotContain(SECRET, outsideFile.toString());
@@ -137,7 +138,8 @@ class FileRootTest {
     }
 
     private JsonNode read(String path) {
-        return new FileReadTool(root).call(JsonNodeFactory.instance.objectNode().put("path", path), context());
+        return new FileReadTool(io.enginex.edge.agent.sandbox.FileSandbox.of(root))
+                .call(JsonNodeFactory.instance.objectNode().put("path", path), context());
     }
 
     private static ToolContext context() {

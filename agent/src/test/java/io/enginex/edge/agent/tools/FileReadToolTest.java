@@ -24,7 +24,7 @@ class FileReadToolTest {
     void readsLargeFilesInChunksThatNeverSplitACharacter() throws Exception {
         String text = "ä€𝄞x".repeat(100_000); // 2-, 3- and 4-byte characters
         Files.writeString(temp.resolve("big.txt"), text);
-        FileReadTool tool = new FileReadTool(new FileRoot(temp));
+        FileReadTool tool = new FileReadTool(io.enginex.edge.agent.sandbox.FileSandbox.of(new FileRoot(temp)));
         StringBuilder read = new StringBuilder();
         long offset = 0;
         JsonNode chunk;
@@ -43,7 +43,7 @@ class FileReadToolTest {
     void binaryFilesComeAsBase64AndUtf8IsRefusedForThem() throws Exception {
         byte[] bytes = {0, (byte) 0xFF, (byte) 0xFE, 1, 2};
         Files.write(temp.resolve("bin"), bytes);
-        FileReadTool tool = new FileReadTool(new FileRoot(temp));
+        FileReadTool tool = new FileReadTool(io.enginex.edge.agent.sandbox.FileSandbox.of(new FileRoot(temp)));
         JsonNode out = tool.call(
                 JsonNodeFactory.instance.objectNode().put("path", "bin").put("encoding", "base64"), context());
         assertThat(Base64.getDecoder().decode(out.path("content").asText())).isEqualTo(bytes);
@@ -58,7 +58,7 @@ class FileReadToolTest {
     @Test
     void foldersAreRefusedWithAHint() throws Exception {
         Files.createDirectories(temp.resolve("dir"));
-        FileReadTool tool = new FileReadTool(new FileRoot(temp));
+        FileReadTool tool = new FileReadTool(io.enginex.edge.agent.sandbox.FileSandbox.of(new FileRoot(temp)));
         assertThatThrownBy(() -> tool.call(JsonNodeFactory.instance.objectNode().put("path", "dir"), context()))
                 .hasMessageContaining("fs.list");
     }

@@ -73,7 +73,7 @@ class ToolRegistryTest {
     void withoutARootFileToolsAreNotOffered() throws Exception {
         assertThat(registry(Optional.empty()).names()).containsExactly("sys.info", "sys.ping");
         assertThat(registry(Optional.of(new FileRoot(temp))).names())
-                .containsExactly("fs.list", "fs.read", "sys.info", "sys.ping");
+                .containsExactly("fs.list", "fs.read", "fs.search", "fs.stat", "sys.info", "sys.ping");
     }
 
     @Test

@@ -1,0 +1,127 @@
+package io.enginex.edge.agent.policy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The policy this agent enforces: machine policy ∩ tenant policy (when the hub sent one) ∩ the
+ * {@code --root} the person chose, plus a deny rule for the agent's own state folder (its private
+ * key). Without {@code --root} the machine policy file's roots apply as they are; the built-in
+ * default has no roots of its own, so then no file tools are offered.
+ *
+ * @param policy the rules
+ * @param machineSource where the machine policy came from
+ * @param tenantSource where the tenant policy came from, or empty when the hub sent none
+ */
+public record EffectivePolicy(Policy policy, String machineSource, Optional<String> tenantSource) {
+
+    /**
+     * @param machine the machine policy
+     * @param machineIsBuiltIn true when no machine policy file exists
+     * @param tenant the tenant policy from the hub, if any
+     * @param root the real path of {@code --root}, if given
+     * @param stateDir the agent's state folder, always denied
+     */
+    public static EffectivePolicy of(
+            Policy machine,
+            String machineSource,
+            boolean machineIsBuiltIn,
+            Optional<Policy> tenant,
+            Optional<Path> root,
+            Path stateDir) {
+        Policy p = tenant.map(machine::intersect).orElse(machine);
+        if (root.isPresent()) {
+            p = p.withinRoot(new RootRule(root.get(), AccessMode.WRITE, "--root"));
+        } else if (machineIsBuiltIn) {
+            p = new Policy(List.of(), p.deny(), p.limits(), p.tools(), p.commands(), p.network(), p.approvalRequired());
+        }
+        p = p.withDeny(List.of(DenyRule.of(
+                globLiteral(stateDir.toAbsolutePath().normalize().toString()),
+                "the agent's own state folder (identity key, journal)",
+                stateDir.getFileSystem())));
+        return new EffectivePolicy(p, machineSource, tenant.isPresent() ? Optional.of("hub") : Optional.empty());
+    }
+
+    /** For {@code policy show --json}. */
+    public ObjectNode toJson() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode out = f.objectNode();
+        out.put("machinePolicy", machineSource);
+        out.put("tenantPolicy", tenantSource.orElse("none (the hub sent no tenant policy)"));
+        ArrayNode roots = out.putArray("roots");
+        policy.roots()
+                .forEach(r -> roots.addObject()
+                        .put("path", r.path().toString())
+                        .put("mode", r.mode().label())
+                        .put("source", r.source()));
+        ArrayNode deny = out.putArray("denyGlobs");
+        policy.deny().forEach(d -> deny.addObject().put("glob", d.glob()).put("source", d.source()));
+        Limits l = policy.limits();
+        out.putObject("limits")
+                .put("maxReadBytes", l.maxReadBytes())
+                .put("maxWriteBytes", l.maxWriteBytes())
+                .put("maxSearchFiles", l.maxSearchFiles())
+                .put("source", l.source());
+        ArrayNode tools = out.putArray("tools");
+        policy.tools()
+                .forEach((name, source) -> tools.addObject().put("name", name).put("source", source));
+        ArrayNode commands = out.putArray("commands");
+        policy.commands().values().forEach(c -> {
+            ObjectNode cmd = commands.addObject().put("name", c.name());
+            c.argv().forEach(cmd.putArray("argv")::add);
+            cmd.put("approvalRequired", c.approvalRequired()).put("source", c.source());
+        });
+        ArrayNode network = out.putArray("network");
+        policy.network()
+                .forEach(n -> network.addObject().put("target", n.label()).put("source", n.source()));
+        ArrayNode approvals = out.putArray("approvalRequired");
+        policy.approvalRequired()
+                .forEach((name, source) ->
+                        approvals.addObject().put("name", name).put("source", source));
+        return out;
+    }
+
+    /** For {@code policy show}: one rule per line, each with its source. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        lines.add("Machine policy: " + machineSource);
+        lines.add("Tenant policy:  " + tenantSource.orElse("none (the hub sent no tenant policy)"));
+        lines.add("");
+        lines.add("Roots" + (policy.roots().isEmpty() ? ": none (file tools are off)" : ":"));
+        policy.roots().forEach(r -> lines.add("  " + r.mode().label() + "  " + r.path() + "    [" + r.source() + "]"));
+        lines.add("Tools:");
+        policy.tools().forEach((name, source) -> lines.add("  " + name + "    [" + source + "]"));
+        lines.add("Commands" + (policy.commands().isEmpty() ? ": none (exec is off)" : ":"));
+        policy.commands()
+                .values()
+                .forEach(c -> lines.add("  " + c.name() + ": " + String.join(" ", c.argv())
+                        + (c.approvalRequired() ? "  (approval required)" : "") + "    [" + c.source() + "]"));
+        lines.add("Network" + (policy.network().isEmpty() ? ": none (http.request is off)" : ":"));
+        policy.network().forEach(n -> lines.add("  " + n.label() + "    [" + n.source() + "]"));
+        lines.add("Approval required" + (policy.approvalRequired().isEmpty() ? ": none" : ":"));
+        policy.approvalRequired().forEach((name, source) -> lines.add("  " + name + "    [" + source + "]"));
+        Limits l = policy.limits();
+        lines.add("Limits: read " + l.maxReadBytes() + " bytes, write " + l.maxWriteBytes() + " bytes, search "
+                + l.maxSearchFiles() + " files    [" + l.source() + "]");
+        lines.add("Denied (" + policy.deny().size() + " globs, case-insensitive):");
+        policy.deny().forEach(d -> lines.add("  " + d.glob() + "    [" + d.source() + "]"));
+        return lines;
+    }
+
+    /** {@code text} as a glob that matches only itself. */
+    static String globLiteral(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if ("*?[]{}\\".indexOf(c) >= 0) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,120 @@
+package io.enginex.edge.agent.policy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A set of rules: what the file tools may see, which tools, commands and hosts are allowed, and what
+ * needs a person's approval. The same type describes a machine policy, a tenant policy and their
+ * intersection (the effective policy). Every rule carries its source, for {@code policy show} and for
+ * the {@code blocked_by_policy} message.
+ *
+ * <p>Default deny: a tool not in {@code tools}, a folder under no root, a host under no network rule
+ * or a command without a template is refused.
+ *
+ * @param roots folders the file tools may use
+ * @param deny globs no file tool may touch, whatever the roots say
+ * @param limits size caps
+ * @param tools the tool names allowed, each with its source
+ * @param commands the command templates {@code exec} may run, by name
+ * @param network the host:port pairs {@code http.request} may reach
+ * @param approvalRequired tool names and {@code exec:TEMPLATE} names that need approval, with sources
+ */
+public record Policy(
+        List<RootRule> roots,
+        List<DenyRule> deny,
+        Limits limits,
+        Map<String, String> tools,
+        Map<String, CommandTemplate> commands,
+        List<NetworkRule> network,
+        Map<String, String> approvalRequired) {
+    public Policy {
+        roots = List.copyOf(roots);
+        deny = List.copyOf(deny);
+        Objects.requireNonNull(limits, "limits");
+        tools = Map.copyOf(tools);
+        commands = Map.copyOf(commands);
+        network = List.copyOf(network);
+        approvalRequired = Map.copyOf(approvalRequired);
+    }
+
+    /** True when the tool is allowed. */
+    public boolean allowsTool(String name) {
+        return tools.containsKey(name);
+    }
+
+    /** True when calls of {@code name} (a tool, or {@code exec:TEMPLATE}) need approval. */
+    public boolean needsApproval(String name) {
+        return approvalRequired.containsKey(name);
+    }
+
+    /**
+     * The rules both policies grant: roots intersected pairwise (narrower mode), deny rules of both,
+     * the smaller limits, tools, commands and hosts present in both (the command's definition is this
+     * policy's), approval markers of both. Applied as {@code machine.intersect(tenant)}, the machine
+     * can only narrow what the tenant asks for, and the tenant can only narrow the machine.
+     */
+    public Policy intersect(Policy other) {
+        List<RootRule> bothRoots = new ArrayList<>();
+        for (RootRule mine : roots) {
+            for (RootRule theirs : other.roots) {
+                mine.intersect(theirs).ifPresent(bothRoots::add);
+            }
+        }
+        List<DenyRule> bothDeny = new ArrayList<>(deny);
+        other.deny.stream()
+                .filter(d -> deny.stream().noneMatch(m -> m.glob().equals(d.glob())))
+                .forEach(bothDeny::add);
+        Map<String, String> bothTools = new LinkedHashMap<>();
+        tools.forEach((name, source) -> {
+            if (other.tools.containsKey(name)) {
+                bothTools.put(name, source + " and " + other.tools.get(name));
+            }
+        });
+        Map<String, CommandTemplate> bothCommands = new LinkedHashMap<>();
+        commands.forEach((name, template) -> {
+            if (other.commands.containsKey(name)) {
+                bothCommands.put(name, template);
+            }
+        });
+        List<NetworkRule> bothNetwork = network.stream()
+                .filter(n -> other.network.stream().anyMatch(o -> o.host().equals(n.host()) && o.port() == n.port()))
+                .toList();
+        Map<String, String> approvals = new LinkedHashMap<>(approvalRequired);
+        other.approvalRequired.forEach(approvals::putIfAbsent);
+        return new Policy(
+                bothRoots, bothDeny, limits.min(other.limits), bothTools, bothCommands, bothNetwork, approvals);
+    }
+
+    /** This policy with {@code root} (the {@code --root} a person chose) intersected into its roots. */
+    public Policy withinRoot(RootRule root) {
+        List<RootRule> narrowed = new ArrayList<>();
+        for (RootRule mine : roots) {
+            mine.intersect(root).ifPresent(narrowed::add);
+        }
+        return new Policy(narrowed, deny, limits, tools, commands, network, approvalRequired);
+    }
+
+    /** This policy with extra deny rules (e.g. the agent's own state folder). */
+    public Policy withDeny(List<DenyRule> extra) {
+        List<DenyRule> all = new ArrayList<>(deny);
+        all.addAll(extra);
+        return new Policy(roots, all, limits, tools, commands, network, approvalRequired);
+    }
+
+    /** The first deny rule matching a real path, if any. */
+    public Optional<DenyRule> denied(java.nio.file.Path real) {
+        return deny.stream().filter(d -> d.matches(real)).findFirst();
+    }
+
+    /** Tool names in order, for logs. */
+    public Set<String> toolNames() {
+        return new LinkedHashSet<>(tools.keySet());
+    }
+}
