@@ -10,6 +10,7 @@ import io.enginex.edge.agent.connection.Inbound;
 import io.enginex.edge.agent.connection.SessionOutbox;
 import io.enginex.edge.agent.dispatch.JobRunner;
 import io.enginex.edge.agent.enrolment.AgentConfigFile;
+import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentityFile;
@@ -169,7 +170,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                                     : "--root lies under no root of the machine policy: file tools are off");
         }
         ToolRegistry tools = new ToolRegistry(
-                BuiltinTools.create(sandbox, policy.policy(), host, clock, clock.instant()),
+                BuiltinTools.create(
+                        sandbox,
+                        policy.policy(),
+                        host,
+                        clock,
+                        clock.instant(),
+                        // Output readers run on virtual threads that end with each command.
+                        Optional.of(new CommandRunner(Executors.newVirtualThreadPerTaskExecutor(), clock, 1 << 20))),
                 BuiltinTools.blocked(sandbox, policy.policy(), policy.machineSource()));
         AgentProfile profile = AgentProfile.of(
                 host,

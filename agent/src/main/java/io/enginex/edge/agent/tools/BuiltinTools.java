@@ -1,6 +1,7 @@
 package io.enginex.edge.agent.tools;
 
 import io.enginex.edge.agent.HostInfo;
+import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.policy.DefaultPolicy;
 import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.sandbox.FileRoot;
@@ -43,7 +44,24 @@ public final class BuiltinTools {
     /** The built-ins the policy allows over {@code sandbox} (empty when the policy leaves no root). */
     public static List<Tool> create(
             Optional<FileSandbox> sandbox, Policy policy, HostInfo host, Clock clock, Instant agentStarted) {
-        return all(sandbox, host, clock, agentStarted).stream()
+        return create(sandbox, policy, host, clock, agentStarted, Optional.empty());
+    }
+
+    /**
+     * As above, plus {@code exec} when the policy allows it, has templates and a runner is given.
+     */
+    public static List<Tool> create(
+            Optional<FileSandbox> sandbox,
+            Policy policy,
+            HostInfo host,
+            Clock clock,
+            Instant agentStarted,
+            Optional<CommandRunner> runner) {
+        List<Tool> all = new ArrayList<>(all(sandbox, host, clock, agentStarted));
+        if (runner.isPresent() && !policy.commands().isEmpty()) {
+            all.add(new ExecTool(policy, sandbox, runner.get()));
+        }
+        return all.stream()
                 .filter(t -> policy.allowsTool(t.descriptor().name()))
                 .filter(t -> !WRITE_TOOLS.contains(t.descriptor().name())
                         || sandbox.map(FileSandbox::writable).orElse(false))
@@ -69,6 +87,8 @@ public final class BuiltinTools {
                 PingTool.NAME)) {
             if (!policy.allowsTool(name)) {
                 reasons.put(name, "the tool " + name + " is not in the allowed tools of " + policySource);
+            } else if (name.equals(ExecTool.NAME) && policy.commands().isEmpty()) {
+                reasons.put(name, "there are no command templates in " + policySource);
             } else if (name.startsWith("fs.") && sandbox.isEmpty()) {
                 reasons.put(name, "no shared folder: start the agent with --root inside a root of " + policySource);
             } else if (WRITE_TOOLS.contains(name)

@@ -1,0 +1,137 @@
+package io.enginex.edge.agent.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.exec.CommandException;
+import io.enginex.edge.agent.exec.CommandResult;
+import io.enginex.edge.agent.exec.CommandRunner;
+import io.enginex.edge.agent.policy.CommandTemplate;
+import io.enginex.edge.agent.policy.Policy;
+import io.enginex.edge.agent.sandbox.FileRoot;
+import io.enginex.edge.agent.sandbox.FileSandbox;
+import io.enginex.edge.agent.sandbox.SandboxException;
+import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ToolAnnotations;
+import io.enginex.edge.protocol.ToolDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * {@code exec}: runs one of the command templates of the effective policy, by name, with parameters
+ * checked against the template. There is no way to run anything else. Templates marked
+ * approval-required are refused until the hub supports approvals.
+ */
+public final class ExecTool implements Tool {
+    public static final String NAME = "exec";
+
+    private final Policy policy;
+    private final Optional<FileSandbox> sandbox;
+    private final CommandRunner runner;
+    private final ToolDescriptor descriptor;
+
+    public ExecTool(Policy policy, Optional<FileSandbox> sandbox, CommandRunner runner) {
+        this.policy = policy;
+        this.sandbox = sandbox;
+        this.runner = runner;
+        this.descriptor = new ToolDescriptor(
+                NAME,
+                "Run a named command",
+                "Runs one of the command templates this machine's policy defines ("
+                        + String.join(", ", new TreeSet<>(policy.commands().keySet()))
+                        + ") with its parameters; no shell. Returns exitCode, stdout and stderr (capped).",
+                Schemas.parse("""
+                        {"type":"object","properties":{
+                           "command":{"type":"string","minLength":1,"maxLength":128},
+                           "params":{"type":"object","additionalProperties":{"type":"string","maxLength":4096}}},
+                         "required":["command"],"additionalProperties":false}
+                        """),
+                "high",
+                Schemas.parse("""
+                        {"type":"object","properties":{"exitCode":{"type":"integer"},"stdout":{"type":"string"},
+                         "stderr":{"type":"string"},"stdoutTruncated":{"type":"boolean"},
+                         "stderrTruncated":{"type":"boolean"},"durationMillis":{"type":"integer"}}}
+                        """),
+                new ToolAnnotations(false, true, false, true));
+    }
+
+    @Override
+    public ToolDescriptor descriptor() {
+        return descriptor;
+    }
+
+    @Override
+    public JsonNode call(JsonNode args, ToolContext context) {
+        String name = args.path("command").asText();
+        CommandTemplate template = policy.commands().get(name);
+        if (template == null) {
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY,
+                    "no command template named \"" + name + "\" in the effective policy; templates: "
+                            + (policy.commands().isEmpty()
+                                    ? "none"
+                                    : String.join(
+                                            ", ",
+                                            new TreeSet<>(policy.commands().keySet()))));
+        }
+        if (template.approvalRequired() || policy.needsApproval(NAME + ":" + name)) {
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY,
+                    "command " + name + " needs a person's approval (" + template.source()
+                            + "), and approvals are not supported by this agent yet; it was not run");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        args.path("params")
+                .properties()
+                .forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+        try {
+            Path workdir = workdir(template);
+            Duration timeout = Duration.between(context.clock().instant(), context.deadline());
+            if (template.timeout().compareTo(timeout) < 0) {
+                timeout = template.timeout();
+            }
+            CommandResult result = runner.run(
+                    CommandRunner.argv(template, params),
+                    workdir,
+                    timeout,
+                    () -> context.stopRequested().getAsBoolean()
+                            || Thread.currentThread().isInterrupted());
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("command", name);
+            out.put("exitCode", result.exitCode());
+            out.put("stdout", result.stdout());
+            out.put("stderr", result.stderr());
+            out.put("stdoutTruncated", result.stdoutTruncated());
+            out.put("stderrTruncated", result.stderrTruncated());
+            out.put("durationMillis", result.durationMillis());
+            return out;
+        } catch (CommandException e) {
+            throw new ToolException(e.code(), e.getMessage());
+        } catch (SandboxException e) {
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY,
+                    "the working folder of command " + name + " is not usable: " + e.getMessage());
+        }
+    }
+
+    private Path workdir(CommandTemplate template) {
+        FileSandbox s = sandbox.orElseThrow(() -> new ToolException(
+                ErrorCodes.BLOCKED_BY_POLICY,
+                "command " + template.name() + " needs a working folder inside a shared root, and none is shared"));
+        if (template.workdir() == null) {
+            return s.roots().get(0).path();
+        }
+        FileRoot root = s.rootFor(template.workdir());
+        Path real = root.resolve(template.workdir());
+        if (!Files.isDirectory(real)) {
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY, "the working folder of " + template.name() + " is not a folder");
+        }
+        return real;
+    }
+}
