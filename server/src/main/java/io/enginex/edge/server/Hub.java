@@ -27,6 +27,7 @@ import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
+import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
@@ -146,6 +147,7 @@ public final class Hub implements AutoCloseable {
                     apiKeys,
                     users,
                     new Audit(stores.audit(), ids, clock, mapper),
+                    new DeviceAuthorizations(stores.deviceCodes(), stores.agents(), secrets, random, ids, clock),
                     new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),
                     new AgentRegistration(stores.registrationTokens(), stores.agents(), ids, clock),
                     new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),
@@ -179,7 +181,7 @@ public final class Hub implements AutoCloseable {
             p.timers.scheduleAtFixedRate(
                     new Heartbeat(p.registry, clock, config.heartbeat(), p.senders), beat, beat, TimeUnit.MILLISECONDS);
             p.timers.scheduleAtFixedRate(() -> purgeCredentials(stores, clock), 1, 1, TimeUnit.MINUTES);
-            p.timers.scheduleAtFixedRate(() -> purgeSessions(users), 1, 1, TimeUnit.MINUTES);
+            p.timers.scheduleAtFixedRate(() -> purgeSessions(users, stores, clock), 1, 1, TimeUnit.MINUTES);
 
             Hub hub = new Hub(p);
             new HubFile(
@@ -305,9 +307,10 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    private static void purgeSessions(Users users) {
+    private static void purgeSessions(Users users, Stores stores, Clock clock) {
         try {
             users.purgeExpiredSessions();
+            stores.deviceCodes().purgeExpired(clock.instant().minus(java.time.Duration.ofHours(1)));
         } catch (RuntimeException e) {
             log.atWarn().setCause(e).log("purging expired login sessions failed; retrying in a minute");
         }

@@ -70,8 +70,12 @@ final class ApiAccess {
      *     caller may not see or that does not exist
      */
     Caller forTenant(Context ctx) {
+        return forTenant(ctx, ctx.pathParam("t"));
+    }
+
+    /** The caller, checked to act on {@code tenant} (named in the body rather than the path). */
+    Caller forTenant(Context ctx, String tenant) {
         Caller caller = caller(ctx);
-        String tenant = ctx.pathParam("t");
         caller.requireTenant(tenant);
         if (caller.platform() && tenants.find(tenant).isEmpty()) {
             throw Caller.tenantNotFound(tenant);

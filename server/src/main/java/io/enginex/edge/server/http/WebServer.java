@@ -17,6 +17,7 @@ import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
+import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.tls.TlsMaterial;
@@ -56,6 +57,7 @@ public final class WebServer {
             ApiKeys apiKeys,
             Users users,
             Audit audit,
+            DeviceAuthorizations devices,
             RegistrationTokens registrationTokens,
             AgentRegistration agentRegistration,
             AssertionVerifier assertionVerifier,
@@ -127,6 +129,16 @@ public final class WebServer {
                 .register(routes);
         new UserRoutes(s.users(), access, s.audit(), s.mapper()).register(routes);
         new AuditRoutes(s.stores().audit(), access, s.mapper()).register(routes);
+        new DeviceRoutes(
+                        s.devices(),
+                        access,
+                        s.audit(),
+                        new RateLimiter(config.registerPerMinute(), s.clock()),
+                        new RateLimiter(config.tokenPerMinute(), s.clock()),
+                        new RateLimiter(config.registerPerMinute(), s.clock()),
+                        s.baseUrl(),
+                        s.mapper())
+                .register(routes);
         new SessionRoutes(
                         s.stores().sessions(),
                         s.stores().jobs(),

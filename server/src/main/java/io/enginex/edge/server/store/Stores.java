@@ -20,6 +20,8 @@ public interface Stores extends AutoCloseable {
 
     AuditStore audit();
 
+    DeviceCodeStore deviceCodes();
+
     /** {@code h2} or {@code postgresql}. */
     String dialect();
 

@@ -48,7 +48,12 @@ class TenantIsolationIT {
         /** Platform key only. */
         PLATFORM,
         /** Callers of the tenant in the path with at least {@link Row#minimum}, and the platform key. */
-        TENANT
+        TENANT,
+        /**
+         * Admins of any tenant and the platform key: device approval, where the code belongs to no
+         * tenant until approved into the approver's own (DeviceFlowIT.onlyAdminsApproveAndOnlyIntoTheirOwnTenant).
+         */
+        APPROVER
     }
 
     /**
@@ -103,6 +108,31 @@ class TenantIsolationIT {
                     f -> "/ui/sessions/" + f.session,
                     null,
                     "HMAC capability per session; SessionPageIT"),
+            other(
+                    "POST /api/v1/agent/device/authorize",
+                    Access.PUBLIC,
+                    f -> "/api/v1/agent/device/authorize",
+                    null,
+                    "rate-limited; DeviceFlowIT"),
+            other(
+                    "POST /api/v1/agent/device/token",
+                    Access.PUBLIC,
+                    f -> "/api/v1/agent/device/token",
+                    null,
+                    "device code secret; DeviceFlowIT"),
+            other("GET /api/v1/device/{code}", Access.APPROVER, f -> "/api/v1/device/BCDF-GHJK", null, null),
+            other(
+                    "POST /api/v1/device/{code}/approve",
+                    Access.APPROVER,
+                    f -> "/api/v1/device/BCDF-GHJK/approve",
+                    Map.of(),
+                    null),
+            other(
+                    "POST /api/v1/device/{code}/deny",
+                    Access.APPROVER,
+                    f -> "/api/v1/device/BCDF-GHJK/deny",
+                    Map.of(),
+                    null),
             other("GET /api/v1/me", Access.ANY, f -> "/api/v1/me", null, null),
             other("GET /api/v1/tenants", Access.ANY, f -> "/api/v1/tenants", null, null),
             other("POST /api/v1/tenants", Access.PLATFORM, f -> "/api/v1/tenants", "newTenant", null),
@@ -316,6 +346,15 @@ class TenantIsolationIT {
                 expect(failures, row, "platform", p, p.status() / 100 == 2);
             }
             case TENANT -> checkTenant(row, failures);
+            case APPROVER -> {
+                expect(failures, row, "no key", call(row, row.path().apply(a), null, Map.of()), 401);
+                for (var e : principals(a).entrySet()) {
+                    Response r = call(row, row.path().apply(a), e.getValue().key, e.getValue().headers);
+                    expect(failures, row, e.getKey(), r, rank(e.getValue().role) >= rank("admin") ? 404 : 403);
+                }
+                Response p = call(row, row.path().apply(a), hub.platformKey(), Map.of());
+                expect(failures, row, "platform", p, p.status() != 401 && p.status() != 403);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import io.enginex.edge.server.store.AuditStore;
 import io.enginex.edge.server.store.CredentialStore;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
+import io.enginex.edge.server.store.DeviceCodeStore;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.RegistrationTokenStore;
 import io.enginex.edge.server.store.SessionStore;
@@ -45,6 +46,7 @@ public final class JdbcStores implements Stores {
     private final CredentialStore credentials;
     private final UserStore users;
     private final AuditStore audit;
+    private final DeviceCodeStore deviceCodes;
 
     private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
         this.config = config;
@@ -59,6 +61,7 @@ public final class JdbcStores implements Stores {
         this.credentials = new JdbcCredentialStore(jdbi);
         this.users = new JdbcUserStore(jdbi, clock);
         this.audit = new JdbcAuditStore(jdbi);
+        this.deviceCodes = new JdbcDeviceCodeStore(jdbi);
     }
 
     /**
@@ -161,6 +164,11 @@ public final class JdbcStores implements Stores {
     @Override
     public AuditStore audit() {
         return audit;
+    }
+
+    @Override
+    public DeviceCodeStore deviceCodes() {
+        return deviceCodes;
     }
 
     @Override

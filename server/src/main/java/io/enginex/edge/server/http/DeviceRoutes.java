@@ -1,0 +1,192 @@
+package io.enginex.edge.server.http;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.registration.DeviceAuthorizations;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.DeviceCode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The device authorization grant (RFC 8628). Agent side, no credential: {@code POST
+ * /api/v1/agent/device/authorize} and {@code POST /api/v1/agent/device/token} (RFC field names,
+ * errors in the hub's shape with the RFC's codes). Approver side, an admin: {@code GET
+ * /api/v1/device/{code}}, {@code POST …/approve}, {@code POST …/deny}. Starting and looking up are
+ * rate-limited per source address, so user codes cannot be guessed by brute force.
+ */
+final class DeviceRoutes {
+    private final DeviceAuthorizations devices;
+    private final ApiAccess access;
+    private final Audit audit;
+    private final RateLimiter startLimit;
+    private final RateLimiter pollLimit;
+    private final RateLimiter lookupLimit;
+    private final Supplier<String> baseUrl;
+    private final ObjectMapper mapper;
+
+    DeviceRoutes(
+            DeviceAuthorizations devices,
+            ApiAccess access,
+            Audit audit,
+            RateLimiter startLimit,
+            RateLimiter pollLimit,
+            RateLimiter lookupLimit,
+            Supplier<String> baseUrl,
+            ObjectMapper mapper) {
+        this.devices = devices;
+        this.access = access;
+        this.audit = audit;
+        this.startLimit = startLimit;
+        this.pollLimit = pollLimit;
+        this.lookupLimit = lookupLimit;
+        this.baseUrl = baseUrl;
+        this.mapper = mapper;
+    }
+
+    record Authorization(
+            @JsonProperty("device_code") String deviceCode,
+            @JsonProperty("user_code") String userCode,
+            @JsonProperty("verification_uri") String verificationUri,
+            @JsonProperty("verification_uri_complete") String verificationUriComplete,
+            @JsonProperty("expires_in") long expiresIn,
+            int interval) {}
+
+    record Granted(String agentId, String tenant, List<String> labels) {}
+
+    record PendingView(
+            String userCode,
+            String hostname,
+            String os,
+            String arch,
+            String user,
+            String agentVersion,
+            String keyFingerprint,
+            String sourceIp,
+            Instant requestedAt,
+            Instant expiresAt) {}
+
+    record Decision(String userCode, String status, String agentId, String tenant, List<String> labels) {}
+
+    void register(RoutesConfig routes) {
+        routes.post("/api/v1/agent/device/authorize", this::authorize);
+        routes.post("/api/v1/agent/device/token", this::token);
+        routes.get("/api/v1/device/{code}", this::show);
+        routes.post("/api/v1/device/{code}/approve", this::approve);
+        routes.post("/api/v1/device/{code}/deny", this::deny);
+    }
+
+    private void authorize(Context ctx) {
+        startLimit.acquire(ctx.ip());
+        JsonBody body = JsonBody.read(ctx, mapper);
+        var started = devices.start(
+                new DeviceAuthorizations.Request(
+                        body.text("publicKey", null),
+                        body.text("hostname", null),
+                        body.text("os", null),
+                        body.text("arch", null),
+                        body.text("user", null),
+                        body.text("agentVersion", null)),
+                ctx.ip());
+        String uri = baseUrl.get() + "/device";
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(new Authorization(
+                started.deviceCode(),
+                started.userCode(),
+                uri,
+                uri + "?user_code=" + started.userCode(),
+                DeviceAuthorizations.TTL.toSeconds(),
+                started.interval()));
+    }
+
+    private void token(Context ctx) {
+        pollLimit.acquire(ctx.ip());
+        JsonBody body = JsonBody.read(ctx, mapper);
+        Agent agent = devices.poll(body.text("device_code", null));
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(new Granted(agent.id(), agent.tenantId(), agent.labels()));
+    }
+
+    private void show(Context ctx) {
+        approver(ctx);
+        var pending = devices.find(ctx.pathParam("code"));
+        DeviceCode c = pending.code();
+        ctx.json(new PendingView(
+                c.userCode(),
+                c.hostname(),
+                c.os(),
+                c.arch(),
+                c.username(),
+                c.agentVersion(),
+                pending.keyFingerprint(),
+                c.sourceIp(),
+                c.createdAt(),
+                c.expiresAt()));
+    }
+
+    private void approve(Context ctx) {
+        Caller caller = approver(ctx);
+        JsonBody body = JsonBody.read(ctx, mapper);
+        String tenant = body.text("tenant", caller.tenantId());
+        if (tenant == null) {
+            throw new io.enginex.edge.server.HubException.BadRequest("tenant is required with a platform key");
+        }
+        access.forTenant(ctx, tenant);
+        Agent agent = devices.approve(ctx.pathParam("code"), tenant, body.textList("labels"), caller.actorId());
+        audit.record(
+                tenant,
+                AuditType.DEVICE_APPROVED,
+                Actor.of(caller),
+                ctx.ip(),
+                new Audit.Target("agent", agent.id()),
+                Audit.Outcome.SUCCESS,
+                Map.of(
+                        "hostname",
+                        agent.hostname(),
+                        "labels",
+                        agent.labels(),
+                        "keyFingerprint",
+                        DeviceAuthorizations.fingerprint(agent.publicKey())));
+        audit.record(
+                tenant,
+                AuditType.AGENT_ENROLLED,
+                Actor.of(caller),
+                ctx.ip(),
+                new Audit.Target("agent", agent.id()),
+                Audit.Outcome.SUCCESS,
+                Map.of("hostname", agent.hostname(), "labels", agent.labels(), "via", "device"));
+        ctx.json(new Decision(ctx.pathParam("code"), "approved", agent.id(), tenant, agent.labels()));
+    }
+
+    private void deny(Context ctx) {
+        Caller caller = approver(ctx);
+        DeviceCode code = devices.deny(ctx.pathParam("code"), caller.actorId());
+        audit.record(
+                caller.tenantId(),
+                AuditType.DEVICE_DENIED,
+                Actor.of(caller),
+                ctx.ip(),
+                new Audit.Target("device", code.userCode()),
+                Audit.Outcome.SUCCESS,
+                Map.of("hostname", code.hostname()));
+        ctx.json(new Decision(code.userCode(), "denied", null, null, List.of()));
+    }
+
+    /** An admin (or platform key), rate-limited per address and per caller so user codes cannot be guessed. */
+    private Caller approver(Context ctx) {
+        lookupLimit.acquire(ctx.ip());
+        Caller caller = access.caller(ctx);
+        caller.requireRole(Role.ADMIN);
+        lookupLimit.acquire("caller:" + caller.actorId());
+        return caller;
+    }
+}

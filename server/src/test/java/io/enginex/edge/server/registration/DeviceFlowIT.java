@@ -1,0 +1,185 @@
+package io.enginex.edge.server.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enginex.edge.server.testing.ApiClient.Response;
+import io.enginex.edge.server.testing.ShiftableClock;
+import io.enginex.edge.server.testing.TestAgent;
+import io.enginex.edge.server.testing.TestHub;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** OAuth 2.0 device authorization grant (RFC 8628) for agents, against a real hub. */
+class DeviceFlowIT {
+    @TempDir
+    static Path dir;
+
+    static TestHub hub;
+    static ShiftableClock clock;
+
+    @BeforeAll
+    static void start() {
+        clock = new ShiftableClock();
+        hub = TestHub.start(dir, b -> {}, clock);
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    private Duration shifted = Duration.ZERO;
+
+    /** Moves the hub's clock; {@link #unshift} moves it back, so agents' real-time assertions stay valid. */
+    private void shift(Duration by) {
+        clock.shift(by);
+        shifted = shifted.plus(by);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void unshift() {
+        clock.shift(shifted.negated());
+        shifted = Duration.ZERO;
+    }
+
+    static Response authorize(KeyPair keys) {
+        return hub.api()
+                .post(
+                        "/api/v1/agent/device/authorize",
+                        null,
+                        Map.of(
+                                "publicKey", TestAgent.publicKeyBase64(keys),
+                                "hostname", "laptop-17",
+                                "os", "Windows 11",
+                                "user", "alice",
+                                "agentVersion", "0.1.0-test"));
+    }
+
+    static Response poll(String deviceCode) {
+        return hub.api().post("/api/v1/agent/device/token", null, Map.of("device_code", deviceCode));
+    }
+
+    @Test
+    void approvedDeviceGetsItsAgentOnceAndCanThenConnect() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        KeyPair keys = TestAgent.newKeyPair();
+        Response started = authorize(keys);
+        String deviceCode = started.get("device_code");
+        String userCode = started.get("user_code");
+
+        Response pending = poll(deviceCode);
+        Response shown =
+                hub.api().get("/api/v1/device/" + userCode.toLowerCase().replace("-", ""), admin);
+        clock.shift(Duration.ofSeconds(6));
+        Response approved =
+                hub.api().post("/api/v1/device/" + userCode + "/approve", admin, Map.of("labels", List.of("finance")));
+        Response granted = poll(deviceCode);
+        Response again = poll(deviceCode);
+        var agent = new TestAgent(granted.get("agentId"), tenant, keys);
+
+        assertThat(started.status()).as(started.text()).isEqualTo(200);
+        assertThat(userCode).matches("[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}");
+        assertThat(started.get("verification_uri_complete")).endsWith("/device?user_code=" + userCode);
+        assertThat(started.body().path("interval").asInt()).isEqualTo(5);
+        assertThat(started.body().path("expires_in").asInt()).isEqualTo(600);
+        assertThat(pending.status()).isEqualTo(400);
+        assertThat(pending.code()).isEqualTo("authorization_pending");
+        assertThat(shown.status()).as(shown.text()).isEqualTo(200);
+        assertThat(shown.get("hostname")).isEqualTo("laptop-17");
+        assertThat(shown.get("os")).isEqualTo("Windows 11");
+        assertThat(shown.get("user")).isEqualTo("alice");
+        assertThat(shown.get("keyFingerprint"))
+                .isEqualTo(DeviceAuthorizations.fingerprint(TestAgent.publicKeyBase64(keys)));
+        assertThat(shown.text()).doesNotContain(deviceCode);
+        assertThat(approved.status()).as(approved.text()).isEqualTo(200);
+        assertThat(granted.status()).as(granted.text()).isEqualTo(200);
+        assertThat(granted.get("tenant")).isEqualTo(tenant);
+        assertThat(granted.body().path("labels").toString()).isEqualTo("[\"finance\"]");
+        assertThat(again.code()).isEqualTo("invalid_grant");
+        assertThat(hub.accessToken(agent)).startsWith("exa_");
+        var audit = hub.api().get("/api/v1/tenants/" + tenant + "/audit?type=device.approved", admin);
+        assertThat(audit.body().path("events")).hasSize(1);
+    }
+
+    @Test
+    void pollingFasterThanTheIntervalIsToldToSlowDown() {
+        String deviceCode = authorize(TestAgent.newKeyPair()).get("device_code");
+
+        Response first = poll(deviceCode);
+        Response second = poll(deviceCode);
+        shift(Duration.ofSeconds(6));
+        Response third = poll(deviceCode);
+        shift(Duration.ofSeconds(16));
+        Response fourth = poll(deviceCode);
+
+        assertThat(first.code()).isEqualTo("authorization_pending");
+        assertThat(second.code()).isEqualTo("slow_down");
+        assertThat(second.message()).contains("10 s");
+        assertThat(third.code()).as("6 s is too soon once the interval is 10 s").isEqualTo("slow_down");
+        assertThat(third.message()).contains("15 s");
+        assertThat(fourth.code()).isEqualTo("authorization_pending");
+    }
+
+    @Test
+    void deniedDeviceIsToldAccessDeniedAndExpiredCodesAreExpired() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        Response denied = authorize(TestAgent.newKeyPair());
+        Response late = authorize(TestAgent.newKeyPair());
+
+        Response deny = hub.api().post("/api/v1/device/" + denied.get("user_code") + "/deny", admin, Map.of());
+        Response afterDeny = poll(denied.get("device_code"));
+        shift(Duration.ofMinutes(11));
+        Response expired = poll(late.get("device_code"));
+        Response lookupExpired = hub.api().get("/api/v1/device/" + late.get("user_code"), admin);
+
+        assertThat(deny.status()).as(deny.text()).isEqualTo(200);
+        assertThat(afterDeny.code()).isEqualTo("access_denied");
+        assertThat(expired.code()).isEqualTo("expired_token");
+        assertThat(lookupExpired.status()).isEqualTo(404);
+    }
+
+    @Test
+    void onlyAdminsApproveAndOnlyIntoTheirOwnTenant() {
+        String a = hub.newTenant();
+        String b = hub.newTenant();
+        String userCode = authorize(TestAgent.newKeyPair()).get("user_code");
+
+        Response byOperator = hub.api().get("/api/v1/device/" + userCode, hub.tenantKey(a, "operator"));
+        Response intoOther = hub.api()
+                .post("/api/v1/device/" + userCode + "/approve", hub.tenantKey(a, "admin"), Map.of("tenant", b));
+        Response unauthenticated = hub.api().get("/api/v1/device/" + userCode, null);
+        Response stillPending = hub.api().get("/api/v1/device/" + userCode, hub.platformKey());
+
+        assertThat(byOperator.status()).isEqualTo(403);
+        assertThat(intoOther.status()).isEqualTo(404);
+        assertThat(intoOther.code()).isEqualTo("tenant_not_found");
+        assertThat(unauthenticated.status()).isEqualTo(401);
+        assertThat(stillPending.status()).isEqualTo(200);
+    }
+
+    @Test
+    void guessingUserCodesIsRateLimited() {
+        try (TestHub strict = TestHub.start(dir.resolve("strict"), b -> b.rateLimits(3, 600), clock)) {
+            String admin = strict.tenantKey(strict.newTenant(), "admin");
+            int limited = 0;
+            for (int i = 0; i < 6; i++) {
+                if (strict.api()
+                                .get("/api/v1/device/BCDF-GHJ" + "KLMNP".charAt(i % 5), admin)
+                                .status()
+                        == 429) {
+                    limited++;
+                }
+            }
+            assertThat(limited).isGreaterThanOrEqualTo(3);
+        }
+    }
+}
