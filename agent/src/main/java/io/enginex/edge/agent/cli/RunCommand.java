@@ -2,6 +2,7 @@ package io.enginex.edge.agent.cli;
 
 import io.enginex.edge.agent.AgentVersion;
 import io.enginex.edge.agent.HostInfo;
+import io.enginex.edge.agent.audit.AuditLog;
 import io.enginex.edge.agent.connection.AgentProfile;
 import io.enginex.edge.agent.connection.ConnectionOutcome;
 import io.enginex.edge.agent.connection.ConnectionSettings;
@@ -192,7 +193,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 HubClient hub = new HubClient(
                         identity.hub(), identity.trust(), System.getenv(), Duration.ofSeconds(20), codec.mapper())) {
             SessionOutbox outbox = new SessionOutbox();
-            JobRunner runner = new JobRunner(tools, journal, outbox, jobs, clock, maxConcurrentJobs);
+            JobRunner runner = new JobRunner(
+                    tools,
+                    journal,
+                    outbox,
+                    jobs,
+                    clock,
+                    maxConcurrentJobs,
+                    new AuditLog(dir, 10L << 20, 5, clock, codec.mapper()));
             HubConnection connection = new HubConnection(
                     hub,
                     identity,

@@ -1,6 +1,7 @@
 package io.enginex.edge.agent.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.agent.audit.AuditTrail;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.agent.journal.JobStatus;
@@ -48,6 +49,7 @@ public final class JobRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     private final ToolRegistry tools;
+    private final AuditTrail audit;
     private final JobJournal journal;
     private final Outbox outbox;
     private final ExecutorService executor;
@@ -57,10 +59,7 @@ public final class JobRunner implements AutoCloseable {
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    /**
-     * @param executor runs supervisors and tools; a virtual-thread-per-task executor
-     * @param maxConcurrent tools running at once; further jobs wait (their deadline still counts)
-     */
+    /** A runner without an audit trail. */
     public JobRunner(
             ToolRegistry tools,
             JobJournal journal,
@@ -68,6 +67,23 @@ public final class JobRunner implements AutoCloseable {
             ExecutorService executor,
             Clock clock,
             int maxConcurrent) {
+        this(tools, journal, outbox, executor, clock, maxConcurrent, AuditTrail.NONE);
+    }
+
+    /**
+     * @param executor runs supervisors and tools; a virtual-thread-per-task executor
+     * @param maxConcurrent tools running at once; further jobs wait (their deadline still counts)
+     * @param audit receives every finished invocation, allowed or refused
+     */
+    public JobRunner(
+            ToolRegistry tools,
+            JobJournal journal,
+            Outbox outbox,
+            ExecutorService executor,
+            Clock clock,
+            int maxConcurrent,
+            AuditTrail audit) {
+        this.audit = audit;
         this.tools = tools;
         this.journal = journal;
         this.outbox = outbox;
@@ -141,7 +157,7 @@ public final class JobRunner implements AutoCloseable {
                 "the agent restarted while this job was running; it was not run again",
                 now,
                 now);
-        record(dispatch.jobId(), outcome);
+        record(dispatch, outcome);
         log.atWarn()
                 .addKeyValue("jobId", dispatch.jobId())
                 .addKeyValue("tool", dispatch.tool())
@@ -211,7 +227,7 @@ public final class JobRunner implements AutoCloseable {
                 && ErrorCodes.CANCELLED.equals(outcome.error().code())) {
             return; // stopped by shutdown, not by the hub: leave it begun, so it reads as interrupted
         }
-        record(dispatch.jobId(), outcome);
+        record(dispatch, outcome);
         log.atInfo()
                 .addKeyValue("jobId", dispatch.jobId())
                 .addKeyValue("tool", dispatch.tool())
@@ -299,7 +315,9 @@ public final class JobRunner implements AutoCloseable {
         return JobOutcome.failure(code, message, job.startedAt(), clock.instant());
     }
 
-    private void record(String jobId, JobOutcome outcome) {
+    private void record(Dispatch dispatch, JobOutcome outcome) {
+        String jobId = dispatch.jobId();
+        audit.record(jobId, dispatch.tool(), dispatch.args(), dispatch.attempt(), outcome);
         try {
             journal.finish(jobId, outcome);
         } catch (UncheckedIOException e) {

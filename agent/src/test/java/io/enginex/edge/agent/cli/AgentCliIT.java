@@ -94,6 +94,9 @@ class AgentCliIT {
                 Duration.ofSeconds(10)));
         Result result = hub.await(Result.class, r -> r.jobId().equals("job_cli"), Duration.ofSeconds(10));
         assertThat(result.output().path("content").asText()).isEqualTo("hello from the shared folder");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(stateDir.resolve("audit.jsonl"))
+                        && Files.readString(stateDir.resolve("audit.jsonl")).contains("\"jobId\":\"job_cli\""));
 
         hub.revoke("agt_1");
         assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo(ExitCodes.REVOKED);

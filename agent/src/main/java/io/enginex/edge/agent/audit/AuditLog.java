@@ -1,0 +1,153 @@
+package io.enginex.edge.agent.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.journal.JobOutcome;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code audit.jsonl} in the state folder: one JSON object per tool invocation, allowed or refused:
+ *
+ * <pre>{"at":"…","jobId":"job_…","tool":"fs.read","attempt":1,"path":"q3.csv","argsSha256":"…",
+ *  "outcome":"refused","code":"blocked_by_policy","message":"…"}</pre>
+ *
+ * <p>Only path-like arguments ({@code path}, {@code from}, {@code to}, {@code command}) are written in
+ * clear; everything else (file contents, parameters) only as the SHA-256 of the arguments. The file is
+ * owner-only (mode 600) and rotated at {@code maxBytes}: {@code audit.jsonl} → {@code audit.jsonl.1}
+ * → … → {@code audit.jsonl.<keep>}, the oldest dropped.
+ *
+ * <p>Thread-safe: appends are serialised by a lock (held across the small write, which is the point:
+ * lines never interleave). A failure to write is logged and never fails the job.
+ */
+public final class AuditLog implements AuditTrail {
+    /** File name in the state folder. */
+    public static final String FILE = "audit.jsonl";
+
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final int MAX_MESSAGE = 500;
+
+    private final Path file;
+    private final long maxBytes;
+    private final int keep;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /**
+     * @param stateDir the agent's state folder (exists, owner-only)
+     * @param maxBytes size at which the file is rotated
+     * @param keep rotated files kept
+     */
+    public AuditLog(Path stateDir, long maxBytes, int keep, Clock clock, ObjectMapper mapper) {
+        this.file = stateDir.resolve(FILE);
+        this.maxBytes = maxBytes;
+        this.keep = keep;
+        this.clock = clock;
+        this.mapper = mapper;
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    @Override
+    public void record(String jobId, String tool, JsonNode args, int attempt, JobOutcome outcome) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("at", clock.instant().toString());
+        line.put("jobId", jobId);
+        line.put("tool", tool);
+        line.put("attempt", attempt);
+        for (String key : new String[] {"path", "from", "to", "command", "url", "method"}) {
+            if (args.hasNonNull(key)) {
+                line.put(key, truncate(args.get(key).asText()));
+            }
+        }
+        line.put("argsSha256", sha256(args.toString()));
+        if (outcome.ok()) {
+            line.put("outcome", "ok");
+        } else {
+            String code = outcome.error().code();
+            line.put("outcome", refusal(code) ? "refused" : "failed");
+            line.put("code", code);
+            line.put("message", truncate(outcome.error().message()));
+        }
+        append(line);
+    }
+
+    private static boolean refusal(String code) {
+        return switch (code) {
+            case "blocked_by_policy", "path_outside_root", "invalid_arguments", "unknown_tool" -> true;
+            default -> false;
+        };
+    }
+
+    private void append(ObjectNode line) {
+        byte[] bytes;
+        try {
+            bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            log.atError().setCause(e).log("cannot encode an audit line");
+            return;
+        }
+        lock.lock();
+        try {
+            if (Files.exists(file) && Files.size(file) + bytes.length > maxBytes) {
+                rotate();
+            }
+            boolean created = !Files.exists(file);
+            Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            if (created && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(file, OWNER_ONLY);
+            }
+        } catch (IOException e) {
+            log.atError().addKeyValue("file", file).setCause(e).log("cannot append to the audit log");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rotate() throws IOException {
+        Files.deleteIfExists(rotated(keep));
+        for (int i = keep - 1; i >= 1; i--) {
+            if (Files.exists(rotated(i))) {
+                Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private Path rotated(int n) {
+        return file.resolveSibling(FILE + "." + n);
+    }
+
+    private static String truncate(String text) {
+        return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+}
