@@ -3,6 +3,7 @@ package io.enginex.edge.agent.cli;
 import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.registration.DeviceRegistration;
 import io.enginex.edge.agent.registration.Registrar;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubEndpoint;
@@ -21,17 +22,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code enginex-agent register}: enrol this machine with a hub using a one-time token. */
+/**
+ * {@code enginex-agent register}: enrol this machine with a hub, with a one-time token or, without
+ * one, by a code an admin approves (device authorization grant).
+ */
 @Command(
         name = "register",
         mixinStandardHelpOptions = true,
         description = {
             "Registers this machine with an EngineX hub: makes a device key (the private key never leaves this"
-                    + " machine) and trades a one-time registration token for an agent id. The token is not saved."
+                    + " machine) and trades a one-time registration token for an agent id. The token is not saved.",
+            "Without --token it prints a short code and a URL; an admin of your hub approves the code (seeing this"
+                    + " machine's name, OS, user and key fingerprint) and the agent is registered."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  enginex-agent register --server https://hub.example.com --token exr_…",
+            "  enginex-agent register --server https://hub.example.com          (no token: an admin approves a code)",
             "  enginex-agent register --server https://hub.local:8443 --pin sha256:AB:CD:… --token exr_…",
             "  echo \"$TOKEN\" | enginex-agent register --server https://hub.example.com --token -",
             "  enginex-agent register --force --server https://hub.example.com --token exr_…   (replace identity)"
@@ -49,10 +56,10 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Option(
             names = "--token",
-            required = true,
             paramLabel = "TOKEN",
             description = "The one-time registration token from your admin (engine tokens create). Use - to read"
-                    + " it from standard input, which keeps it out of the shell history.")
+                    + " it from standard input, which keeps it out of the shell history. Leave it out to have an admin"
+                    + " approve a code instead.")
     String token;
 
     @Option(
@@ -85,6 +92,11 @@ final class RegisterCommand implements Callable<Integer> {
         TrustSettings trust = new TrustSettings(pin, caFile);
         Path dir = StateDirectory.resolve(stateDir);
         String secret = "-".equals(token) ? readToken() : token;
+        if ("-".equals(token) && secret.isEmpty()) {
+            throw new io.enginex.edge.agent.registration.RegistrationException(
+                    "--token - read nothing from standard input; pipe the token in, or leave --token out to have an"
+                            + " admin approve a code");
+        }
         MessageCodec codec = new MessageCodec();
         try (HubClient hub = new HubClient(endpoint, trust, System.getenv(), Duration.ofSeconds(20), codec.mapper())) {
             Registrar registrar = new Registrar(
@@ -92,7 +104,19 @@ final class RegisterCommand implements Callable<Integer> {
                         out.println(line);
                         out.flush();
                     });
-            AgentIdentity identity = registrar.register(secret, force);
+            AgentIdentity identity = token == null
+                    ? new DeviceRegistration(
+                                    hub,
+                                    new IdentityFile(dir, codec.mapper()),
+                                    HostInfo.current(),
+                                    registrar,
+                                    line -> {
+                                        out.println(line);
+                                        out.flush();
+                                    },
+                                    Thread::sleep)
+                            .register(System.getProperty("user.name", ""), force)
+                    : registrar.register(secret, force);
             String stateOption = stateDir == null ? "" : " --state-dir " + quote(dir.toString());
             out.println("Registered as " + identity.agentId() + " in tenant " + identity.tenant() + ".");
             out.println("Start it with: enginex-agent run" + stateOption + " --root <folder>");

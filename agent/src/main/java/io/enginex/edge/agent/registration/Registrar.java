@@ -57,9 +57,7 @@ public final class Registrar {
             throw new RegistrationException("no registration token given; pass --token with the token your admin"
                     + " created (engine tokens create …)");
         }
-        if (identityFile.exists() && !force) {
-            throw new RegistrationException(alreadyRegistered());
-        }
+        refuseIfRegistered(force);
         progress.accept("Generating device key…");
         KeyPair keys = generateKeyPair();
         progress.accept("Registering with " + hub.endpoint() + " …");
@@ -79,6 +77,23 @@ public final class Registrar {
             throw new RegistrationException(
                     RegistrationErrors.unreachable(e, hub.trust().pinned()), e);
         }
+        return save(answer, keys, "The token is now used; ask your admin for a new one after fixing this.");
+    }
+
+    /** @throws RegistrationException if an identity exists and {@code force} is false */
+    void refuseIfRegistered(boolean force) {
+        if (identityFile.exists() && !force) {
+            throw new RegistrationException(alreadyRegistered());
+        }
+    }
+
+    /**
+     * Saves the identity the hub granted ({@code agentId}, {@code tenant}, {@code labels}) with
+     * {@code keys}.
+     *
+     * @param spent what the person must know if saving fails (what was used up, what to do)
+     */
+    AgentIdentity save(JsonNode answer, KeyPair keys, String spent) {
         String agentId = answer.path("agentId").asText("");
         String tenant = answer.path("tenant").asText("");
         if (agentId.isBlank() || tenant.isBlank()) {
@@ -100,8 +115,7 @@ public final class Registrar {
             identityFile.save(identity);
         } catch (IdentityException e) {
             throw new RegistrationException(
-                    "registered as " + agentId + " but could not save the identity: " + e.getMessage()
-                            + ". The token is now used; ask your admin for a new one after fixing this.",
+                    "registered as " + agentId + " but could not save the identity: " + e.getMessage() + ". " + spent,
                     e);
         }
         return identity;

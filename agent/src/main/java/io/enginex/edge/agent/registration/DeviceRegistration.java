@@ -1,0 +1,141 @@
+package io.enginex.edge.agent.registration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.agent.HostInfo;
+import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.transport.HubRefusedException;
+import io.enginex.edge.agent.transport.HubUnreachableException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Registers this device without a token, by the OAuth 2.0 device authorization grant (RFC 8628):
+ * asks the hub for a user code, shows it with the verification URL, and polls at the hub's interval
+ * (growing it on {@code slow_down}) until an admin approves or denies, or the code expires. Runs on
+ * the caller's thread and blocks while waiting; interrupting it ends the wait with a {@link
+ * RegistrationException}.
+ */
+public final class DeviceRegistration {
+    public static final String AUTHORIZE_PATH = "/api/v1/agent/device/authorize";
+    public static final String TOKEN_PATH = "/api/v1/agent/device/token";
+
+    /** How the wait between polls is spent; the CLI sleeps, tests can step. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration duration) throws InterruptedException;
+    }
+
+    private final HubClient hub;
+    private final IdentityFile identityFile;
+    private final HostInfo host;
+    private final Registrar registrar;
+    private final Consumer<String> progress;
+    private final Pause pause;
+
+    public DeviceRegistration(
+            HubClient hub,
+            IdentityFile identityFile,
+            HostInfo host,
+            Registrar registrar,
+            Consumer<String> progress,
+            Pause pause) {
+        this.hub = hub;
+        this.identityFile = identityFile;
+        this.host = host;
+        this.registrar = registrar;
+        this.progress = progress;
+        this.pause = pause;
+    }
+
+    /**
+     * Runs the flow and saves the identity.
+     *
+     * @param user the local user name shown to the approving admin
+     * @param force replace an existing identity instead of refusing
+     * @throws RegistrationException on denial, expiry or any failure, saying what to do next
+     */
+    public AgentIdentity register(String user, boolean force) {
+        registrar.refuseIfRegistered(force);
+        progress.accept("Generating device key…");
+        KeyPair keys = Registrar.generateKeyPair();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("publicKey", AgentIdentity.encodePublicKey(keys.getPublic()));
+        body.put("hostname", host.hostname());
+        body.put("os", host.os());
+        body.put("arch", host.arch());
+        body.put("user", user);
+        body.put("agentVersion", host.agentVersion());
+        JsonNode started = call(AUTHORIZE_PATH, body);
+        String deviceCode = started.path("device_code").asText("");
+        String userCode = started.path("user_code").asText("");
+        if (deviceCode.isEmpty() || userCode.isEmpty()) {
+            throw new RegistrationException("the hub at " + hub.endpoint() + " does not offer device registration;"
+                    + " ask your admin for a registration token and pass --token");
+        }
+        Duration interval =
+                Duration.ofSeconds(Math.max(1, started.path("interval").asInt(5)));
+        progress.accept("");
+        progress.accept("To approve this machine, an admin opens "
+                + started.path("verification_uri").asText() + " and enters the code");
+        progress.accept("");
+        progress.accept("    " + userCode);
+        progress.accept("");
+        progress.accept("(or opens " + started.path("verification_uri_complete").asText() + "). The code expires in "
+                + started.path("expires_in").asLong(600) / 60 + " min. Waiting for approval…");
+        while (true) {
+            try {
+                pause.pause(interval);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistrationException("stopped waiting for approval; run register again for a new code", e);
+            }
+            try {
+                JsonNode granted = hub.postJson(TOKEN_PATH, Map.of("device_code", deviceCode));
+                progress.accept("Approved.");
+                return registrar.save(
+                        granted, keys, "The approval is now used; fix this and run register again for a new code.");
+            } catch (HubRefusedException e) {
+                switch (e.code()) {
+                    case "authorization_pending" -> {}
+                    case "slow_down" -> interval = interval.plusSeconds(5);
+                    case "access_denied" ->
+                        throw new RegistrationException(
+                                "an admin denied this machine's request; ask them why, or register with a token"
+                                        + " (--token exr_…)",
+                                e);
+                    case "expired_token" ->
+                        throw new RegistrationException(
+                                "the code " + userCode + " expired before anyone approved it; run register again for"
+                                        + " a new code",
+                                e);
+                    default -> throw new RegistrationException(RegistrationErrors.refused(e), e);
+                }
+            } catch (HubUnreachableException e) {
+                throw new RegistrationException(
+                        RegistrationErrors.unreachable(e, hub.trust().pinned()), e);
+            }
+        }
+    }
+
+    private JsonNode call(String path, Object body) {
+        try {
+            return hub.postJson(path, body);
+        } catch (HubRefusedException e) {
+            if (e.status() == 404) {
+                throw new RegistrationException(
+                        "the hub at " + hub.endpoint() + " does not offer device registration"
+                                + " (an older hub?); ask your admin for a registration token and pass --token",
+                        e);
+            }
+            throw new RegistrationException(RegistrationErrors.refused(e), e);
+        } catch (HubUnreachableException e) {
+            throw new RegistrationException(
+                    RegistrationErrors.unreachable(e, hub.trust().pinned()), e);
+        }
+    }
+}
