@@ -1,0 +1,86 @@
+package io.enginex.edge.e2e;
+
+import static io.enginex.edge.e2e.support.HubApi.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.HubApi;
+import io.enginex.edge.e2e.support.HubProcess;
+import io.enginex.edge.e2e.support.Jvm;
+import io.enginex.edge.e2e.support.OsProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Enrolment without a token, with real processes: {@code enginex-agent register --server URL}
+ * prints a code, an admin approves it through the API with labels, the agent saves its identity and
+ * then connects.
+ */
+class DeviceEnrolmentE2EIT {
+    private static final Pattern USER_CODE =
+            Pattern.compile("\\b([BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4})\\b");
+
+    @Test
+    void agentRegisteredByAnApprovedCodeConnectsWithTheApprovedLabels(@TempDir Path tmp) throws Exception {
+        Path logs = Jvm.freshLogs(getClass().getSimpleName());
+        try (HubProcess hub = HubProcess.start(tmp.resolve("hub"), logs)) {
+            HubApi api = hub.api();
+            api.createTenant("acme");
+            String admin = expect(201, api.post("/api/v1/tenants/acme/api-keys", Map.of("role", "admin")))
+                    .body()
+                    .path("key")
+                    .asText();
+            Path state = tmp.resolve("agent-state");
+            Path root = Files.createDirectories(tmp.resolve("files"));
+
+            try (OsProcess register = OsProcess.startJar(
+                    "register",
+                    Jvm.agentJar(),
+                    logs.resolve("agent-register.log"),
+                    Map.of(),
+                    List.of(
+                            "register",
+                            "--server",
+                            hub.url(),
+                            "--pin",
+                            hub.fingerprint(),
+                            "--state-dir",
+                            state.toString()))) {
+                register.awaitOutput("Waiting for approval", Duration.ofSeconds(60));
+                Matcher code = USER_CODE.matcher(register.output());
+                assertThat(code.find()).as(register.output()).isTrue();
+
+                HubApi asAdmin = api.withKey(admin);
+                JsonNode shown = expect(200, asAdmin.get("/api/v1/device/" + code.group(1)))
+                        .body();
+                expect(
+                        200,
+                        asAdmin.post(
+                                "/api/v1/device/" + code.group(1) + "/approve", Map.of("labels", List.of("finance"))));
+
+                assertThat(register.awaitExit(Duration.ofSeconds(60)))
+                        .as(register.output())
+                        .isZero();
+                assertThat(shown.path("keyFingerprint").asText()).startsWith("SHA256:");
+                assertThat(shown.path("user").asText()).isEqualTo(System.getProperty("user.name"));
+                assertThat(register.output()).contains("Registered as agt_");
+            }
+
+            try (AgentProcess agent = AgentProcess.of(state, root, logs).run()) {
+                JsonNode agents =
+                        expect(200, api.get("/api/v1/tenants/acme/agents")).body();
+                assertThat(agents).hasSize(1);
+                assertThat(agents.get(0).path("labels").toString()).isEqualTo("[\"finance\"]");
+                assertThat(agent.process().isAlive()).isTrue();
+            }
+        }
+    }
+}
