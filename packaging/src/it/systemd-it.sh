@@ -131,6 +131,8 @@ dispatch "$id1"
 inside enginex-agent status --state-dir /var/lib/enginex-agent > "$work/status.txt" || { cat "$work/status.txt"; fail "status says not connected"; }
 grep -q "$id1" "$work/status.txt" || fail "status does not name the agent"
 inside systemctl show enginex-agent -p NRestarts -p MainPID -p User
+inside enginex-agent doctor --state-dir /var/lib/enginex-agent --config /etc/enginex-agent/agent.conf \
+  || fail "doctor reports a failure on a healthy install"
 echo "agent $id1 enrolled and ran a job"
 
 log "3. reboot: back online as the same agent"

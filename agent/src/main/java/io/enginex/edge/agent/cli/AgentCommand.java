@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             IdentityCommand.class,
             StatusCommand.class,
+            ServiceCommand.class,
+            DoctorCommand.class,
             PolicyCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -32,6 +34,8 @@ import picocli.CommandLine.Command;
             "  enginex-agent run --root ~/Documents/shared",
             "  enginex-agent identity show",
             "  enginex-agent status",
+            "  enginex-agent doctor",
+            "  sudo enginex-agent service install",
             "  enginex-agent policy show --root ~/Documents/shared",
             "",
             "Exit codes: 0 ok, 1 failure, 2 usage or not registered, 3 credential revoked (re-register)."

@@ -12,14 +12,14 @@ import java.util.Map;
  * Trades a freshly signed client assertion for a one-time access token: {@code POST
  * /api/v1/agent/token}. The access token is used for exactly one WebSocket upgrade and never logged.
  */
-final class AccessTokens {
+public final class AccessTokens {
     static final String PATH = "/api/v1/agent/token";
 
     private final HubClient hub;
     private final AgentIdentity identity;
     private final ClientAssertion assertions;
 
-    AccessTokens(HubClient hub, AgentIdentity identity, ClientAssertion assertions) {
+    public AccessTokens(HubClient hub, AgentIdentity identity, ClientAssertion assertions) {
         this.hub = hub;
         this.identity = identity;
         this.assertions = assertions;
@@ -29,7 +29,7 @@ final class AccessTokens {
      * @throws HubRefusedException with the hub's code ({@code agent_revoked}, {@code clock_skew}, …)
      * @throws io.enginex.edge.agent.transport.HubUnreachableException when the hub does not answer
      */
-    String fetch() {
+    public String fetch() {
         String assertion = assertions.create(identity.agentId(), identity.privateKey());
         JsonNode answer = hub.postJson(PATH, Map.of("assertion", assertion));
         String token = answer.path("accessToken").asText("");

@@ -1,0 +1,262 @@
+package io.enginex.edge.agent.cli;
+
+import io.enginex.edge.agent.service.ServiceDefinition;
+import io.enginex.edge.agent.service.ServicePlan;
+import io.enginex.edge.agent.service.ServicePlatform;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code enginex-agent service install|uninstall|start|stop|status}: the agent as a system service for
+ * archive installs (the packages bring their own). Works out a {@link ServicePlan} for this OS's
+ * service manager, then carries it out, or prints it with {@code --dry-run}.
+ */
+@Command(
+        name = "service",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs this agent as a system service, for installs from the archive (the .deb/.rpm/.msi/.pkg"
+                    + " packages set the service up themselves). Linux: a systemd unit; macOS: a LaunchDaemon;"
+                    + " Windows: sc.exe. Needs administrator rights; --dry-run shows what would be done."
+        },
+        subcommands = {
+            ServiceCommand.Install.class,
+            ServiceCommand.Uninstall.class,
+            ServiceCommand.Start.class,
+            ServiceCommand.Stop.class,
+            ServiceCommand.Status.class
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  sudo enginex-agent service install --config /etc/enginex-agent/agent.conf",
+            "  enginex-agent service install --dry-run",
+            "  sudo enginex-agent service status",
+            "  sudo enginex-agent service uninstall"
+        })
+final class ServiceCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options every action has. */
+    static class Common {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--dry-run", description = "Print the files and commands instead of running them.")
+        boolean dryRun;
+
+        ServicePlatform platform() {
+            return ServicePlatform.forOs(System.getProperty("os.name", ""));
+        }
+
+        int carryOut(ServicePlan plan) {
+            PrintWriter out = spec.commandLine().getOut();
+            if (dryRun) {
+                describe(plan, out);
+                out.flush();
+                return ExitCodes.OK;
+            }
+            try {
+                for (Map.Entry<Path, String> file : plan.write().entrySet()) {
+                    Files.createDirectories(file.getKey().toAbsolutePath().getParent());
+                    Files.writeString(file.getKey(), file.getValue());
+                    out.println("wrote " + file.getKey());
+                }
+                int status = ExitCodes.OK;
+                for (List<String> command : plan.commands()) {
+                    out.println("$ " + String.join(" ", command));
+                    out.flush();
+                    int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+                    if (exit != 0 && !plan.ignoreFailures()) {
+                        spec.commandLine()
+                                .getErr()
+                                .println("error: " + command.get(0) + " ended with exit code " + exit
+                                        + "; see its message above. Run with administrator rights (sudo)?");
+                        return ExitCodes.FAILURE;
+                    }
+                    status = exit == 0 ? status : ExitCodes.FAILURE;
+                }
+                for (Path file : plan.delete()) {
+                    if (Files.deleteIfExists(file)) {
+                        out.println("deleted " + file);
+                    }
+                }
+                out.flush();
+                return plan.ignoreFailures() ? ExitCodes.OK : status;
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot change the service (" + e.getMessage()
+                                + "); run with administrator rights (sudo, or an elevated prompt on Windows)",
+                        e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.FAILURE;
+            }
+        }
+
+        static void describe(ServicePlan plan, PrintWriter out) {
+            plan.write().forEach((path, text) -> {
+                out.println("# would write " + path + ":");
+                out.print(text);
+            });
+            plan.commands().forEach(command -> out.println("# would run: " + String.join(" ", command)));
+            plan.delete().forEach(path -> out.println("# would delete " + path));
+        }
+    }
+
+    @Command(
+            name = "install",
+            mixinStandardHelpOptions = true,
+            description = "Installs and starts the service; it enrols with the config file's server and token on"
+                    + " first start (see docs/INSTALL.md).",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  sudo useradd --system --home-dir /var/lib/enginex-agent --shell /usr/sbin/nologin enginex-agent",
+                "  sudo enginex-agent service install",
+                "  enginex-agent service install --config ./agent.conf --state-dir /srv/agent --dry-run"
+            })
+    static final class Install extends Common implements Callable<Integer> {
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "The admin-owned config file (default: ${DEFAULT-VALUE}).")
+        Path config = Defaults.config();
+
+        @Option(
+                names = "--state-dir",
+                paramLabel = "DIR",
+                description = "The service's state directory (default: ${DEFAULT-VALUE}).")
+        Path stateDir = Defaults.stateDir();
+
+        @Option(
+                names = "--user",
+                paramLabel = "NAME",
+                description =
+                        "The account it runs as (Linux default: enginex-agent; macOS: root; Windows: LocalSystem).")
+        String user = Defaults.user();
+
+        @Override
+        public Integer call() {
+            return carryOut(platform().install(new ServiceDefinition(command(), user, stateDir, config)));
+        }
+
+        List<String> command() {
+            List<String> command = new ArrayList<>(launcher());
+            command.addAll(List.of(
+                    "run",
+                    "--config",
+                    config.toAbsolutePath().toString(),
+                    "--state-dir",
+                    stateDir.toAbsolutePath().toString()));
+            return command;
+        }
+
+        /** This agent's own launcher: the jpackage one when packaged, else this Java with this jar. */
+        static List<String> launcher() {
+            String appPath = System.getProperty("jpackage.app-path");
+            if (appPath != null) {
+                return List.of(appPath);
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            try {
+                Path jar = Path.of(AgentCommand.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI());
+                return List.of(java, "-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("cannot tell where enginex-agent.jar is: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Command(
+            name = "uninstall",
+            mixinStandardHelpOptions = true,
+            description = "Stops and removes the service; keeps state and config.")
+    static final class Uninstall extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return carryOut(platform().uninstall());
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Starts the service.")
+    static final class Start extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return carryOut(platform().start());
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops the service.")
+    static final class Stop extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return carryOut(platform().stop());
+        }
+    }
+
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "The service manager's view (enginex-agent status shows the agent's own).")
+    static final class Status extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return carryOut(platform().status());
+        }
+    }
+
+    /** Per-OS defaults for service installs. */
+    static final class Defaults {
+        private Defaults() {}
+
+        static String os() {
+            return System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        }
+
+        static Path base() {
+            if (os().startsWith("windows")) {
+                String data = System.getenv().getOrDefault("ProgramData", "C:\\ProgramData");
+                return Path.of(data, "EngineX", "Agent");
+            }
+            if (os().startsWith("mac")) {
+                return Path.of("/Library/Application Support/EngineX Agent");
+            }
+            return null;
+        }
+
+        static Path config() {
+            Path base = base();
+            return base == null ? Path.of("/etc/enginex-agent/agent.conf") : base.resolve("agent.conf");
+        }
+
+        static Path stateDir() {
+            Path base = base();
+            return base == null ? Path.of("/var/lib/enginex-agent") : base.resolve("state");
+        }
+
+        static String user() {
+            return base() == null ? ServiceDefinition.NAME : null;
+        }
+    }
+}

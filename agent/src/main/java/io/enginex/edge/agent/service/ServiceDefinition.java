@@ -1,0 +1,24 @@
+package io.enginex.edge.agent.service;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The agent as a system service, independent of the service manager: the command that runs it
+ * ({@code … run --config FILE --state-dir DIR}), the account, and where state and configuration live.
+ *
+ * @param command the full command line, program first
+ * @param user the account the service runs as (Linux, macOS); null for the platform default
+ */
+public record ServiceDefinition(List<String> command, String user, Path stateDir, Path configFile) {
+    public static final String NAME = "enginex-agent";
+    public static final String LABEL = "io.enginex.agent";
+    public static final String DESCRIPTION = "EngineX Edge agent";
+
+    public ServiceDefinition {
+        command = List.copyOf(command);
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("a service needs a command");
+        }
+    }
+}
