@@ -78,7 +78,12 @@ public abstract sealed class HubException extends RuntimeException {
         private final long retryAfterSeconds;
 
         public RateLimited(long retryAfterSeconds) {
-            super("rate_limited", "too many attempts from this address; retry in " + retryAfterSeconds + " s");
+            this("too many attempts from this address", retryAfterSeconds);
+        }
+
+        /** @param what what there were too many of, e.g. "too many attempts with this token" */
+        public RateLimited(String what, long retryAfterSeconds) {
+            super("rate_limited", what + "; retry in " + retryAfterSeconds + " s");
             this.retryAfterSeconds = retryAfterSeconds;
         }
 

@@ -5,6 +5,7 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
@@ -24,6 +25,7 @@ final class AgentAuthRoutes {
     private final AccessTokens accessTokens;
     private final RateLimiter registerLimit;
     private final RateLimiter tokenLimit;
+    private final RateLimiter perTokenLimit;
     private final Audit audit;
     private final ObjectMapper mapper;
 
@@ -33,6 +35,7 @@ final class AgentAuthRoutes {
             AccessTokens accessTokens,
             RateLimiter registerLimit,
             RateLimiter tokenLimit,
+            RateLimiter perTokenLimit,
             Audit audit,
             ObjectMapper mapper) {
         this.registration = registration;
@@ -40,6 +43,7 @@ final class AgentAuthRoutes {
         this.accessTokens = accessTokens;
         this.registerLimit = registerLimit;
         this.tokenLimit = tokenLimit;
+        this.perTokenLimit = perTokenLimit;
         this.audit = audit;
         this.mapper = mapper;
     }
@@ -56,10 +60,15 @@ final class AgentAuthRoutes {
     private void registerAgent(Context ctx) {
         registerLimit.acquire(ctx.ip());
         JsonBody body = JsonBody.read(ctx, mapper);
+        String presented = body.text("token", null);
+        if (presented != null) {
+            // Keyed by the token's hash: attempts on one token from many addresses are bounded too.
+            perTokenLimit.acquire("token:" + Secrets.hash(presented), "too many registration attempts with this token");
+        }
         Agent agent;
         try {
             agent = registration.register(new AgentRegistration.Request(
-                    body.text("token", null),
+                    presented,
                     body.text("publicKey", null),
                     body.text("hostname", null),
                     body.text("os", null),

@@ -32,8 +32,9 @@ final class ApiViews {
             Instant expiresAt,
             Instant lastUsedAt,
             Instant revokedAt,
-            String createdBy) {
-        static TokenView of(RegistrationToken t) {
+            String createdBy,
+            List<EnrolledAgent> agents) {
+        static TokenView of(RegistrationToken t, List<EnrolledAgent> agents) {
             return new TokenView(
                     t.id(),
                     t.tenantId(),
@@ -45,9 +46,13 @@ final class ApiViews {
                     t.expiresAt(),
                     t.lastUsedAt(),
                     t.revokedAt(),
-                    t.createdBy());
+                    t.createdBy(),
+                    agents);
         }
     }
+
+    /** An agent a registration token enrolled. */
+    record EnrolledAgent(String id, String hostname, Instant createdAt, Instant revokedAt) {}
 
     /** Shown once, when the token is made: the only place the secret appears. */
     record IssuedTokenView(

@@ -35,6 +35,16 @@ public final class RateLimiter {
      * @throws HubException.RateLimited if none is left, saying when the next one is
      */
     public void acquire(String key) {
+        acquire(key, "too many attempts from this address");
+    }
+
+    /**
+     * Spends one attempt of {@code key}.
+     *
+     * @param what the refusal's wording, e.g. "too many attempts with this registration token"
+     * @throws HubException.RateLimited if none is left, saying when the next one is
+     */
+    public void acquire(String key, String what) {
         long now = clock.millis();
         if (buckets.size() > PRUNE_AT) {
             buckets.values().removeIf(b -> refill(b, now) >= capacity);
@@ -49,7 +59,7 @@ public final class RateLimiter {
             return new Bucket(tokens, now);
         });
         if (waitMillis[0] > 0) {
-            throw new HubException.RateLimited(Math.max(1, (long) Math.ceil(waitMillis[0] / 1000)));
+            throw new HubException.RateLimited(what, Math.max(1, (long) Math.ceil(waitMillis[0] / 1000)));
         }
     }
 

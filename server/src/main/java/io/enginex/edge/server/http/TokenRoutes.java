@@ -5,23 +5,31 @@ import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.http.ApiViews.EnrolledAgent;
 import io.enginex.edge.server.http.ApiViews.IssuedTokenView;
 import io.enginex.edge.server.http.ApiViews.TokenView;
 import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Registration tokens: {@code /api/v1/tenants/{t}/registration-tokens}. */
 final class TokenRoutes {
     private final RegistrationTokens tokens;
+    private final AgentStore agents;
     private final ApiAccess access;
     private final Audit audit;
     private final ObjectMapper mapper;
 
-    TokenRoutes(RegistrationTokens tokens, ApiAccess access, Audit audit, ObjectMapper mapper) {
+    TokenRoutes(RegistrationTokens tokens, AgentStore agents, ApiAccess access, Audit audit, ObjectMapper mapper) {
         this.tokens = tokens;
+        this.agents = agents;
         this.access = access;
         this.audit = audit;
         this.mapper = mapper;
@@ -62,7 +70,17 @@ final class TokenRoutes {
 
     private void list(Context ctx) {
         access.forTenant(ctx);
-        ctx.json(tokens.list(ctx.pathParam("t")).stream().map(TokenView::of).toList());
+        String tenant = ctx.pathParam("t");
+        Map<String, List<EnrolledAgent>> byToken = new HashMap<>();
+        for (Agent a : agents.list(tenant)) {
+            if (a.registrationTokenId() != null) {
+                byToken.computeIfAbsent(a.registrationTokenId(), k -> new ArrayList<>())
+                        .add(new EnrolledAgent(a.id(), a.hostname(), a.createdAt(), a.revokedAt()));
+            }
+        }
+        ctx.json(tokens.list(tenant).stream()
+                .map(t -> TokenView.of(t, byToken.getOrDefault(t.id(), List.of())))
+                .toList());
     }
 
     private void revoke(Context ctx) {

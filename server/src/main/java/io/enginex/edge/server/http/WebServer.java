@@ -117,7 +117,7 @@ public final class WebServer {
                         s.clock(),
                         s.mapper())
                 .register(routes);
-        new TokenRoutes(s.registrationTokens(), access, s.audit(), s.mapper()).register(routes);
+        new TokenRoutes(s.registrationTokens(), s.stores().agents(), access, s.audit(), s.mapper()).register(routes);
         new AgentRoutes(s.stores().agents(), s.registry(), access, s.audit(), s.clock(), s.mapper()).register(routes);
         new LoginRoutes(
                         s.users(),
@@ -156,6 +156,8 @@ public final class WebServer {
                         s.assertionVerifier(),
                         s.accessTokens(),
                         new RateLimiter(config.registerPerMinute(), s.clock()),
+                        new RateLimiter(config.tokenPerMinute(), s.clock()),
+                        // per token: generous for a fleet rollout sharing one multi-use token
                         new RateLimiter(config.tokenPerMinute(), s.clock()),
                         s.audit(),
                         s.mapper())
