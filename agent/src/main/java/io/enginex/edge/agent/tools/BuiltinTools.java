@@ -2,11 +2,15 @@ package io.enginex.edge.agent.tools;
 
 import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.exec.CommandRunner;
+import io.enginex.edge.agent.network.NetworkGuard;
 import io.enginex.edge.agent.policy.DefaultPolicy;
 import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.sandbox.FileRoot;
 import io.enginex.edge.agent.sandbox.FileSandbox;
+import java.net.InetAddress;
+import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +52,8 @@ public final class BuiltinTools {
     }
 
     /**
-     * As above, plus {@code exec} when the policy allows it, has templates and a runner is given.
+     * As above, plus (when {@code runner} is given) {@code exec} when the policy allows it and has
+     * templates, and {@code http.request} when it allows it and lists hosts.
      */
     public static List<Tool> create(
             Optional<FileSandbox> sandbox,
@@ -60,6 +65,16 @@ public final class BuiltinTools {
         List<Tool> all = new ArrayList<>(all(sandbox, host, clock, agentStarted));
         if (runner.isPresent() && !policy.commands().isEmpty()) {
             all.add(new ExecTool(policy, sandbox, runner.get()));
+        }
+        if (runner.isPresent() && !policy.network().isEmpty()) {
+            all.add(new HttpRequestTool(
+                    new NetworkGuard(policy.network(), InetAddress::getAllByName),
+                    HttpClient.newBuilder()
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .proxy(HttpClient.Builder.NO_PROXY)
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .build(),
+                    1 << 20));
         }
         return all.stream()
                 .filter(t -> policy.allowsTool(t.descriptor().name()))
@@ -87,6 +102,8 @@ public final class BuiltinTools {
                 PingTool.NAME)) {
             if (!policy.allowsTool(name)) {
                 reasons.put(name, "the tool " + name + " is not in the allowed tools of " + policySource);
+            } else if (name.equals(HttpRequestTool.NAME) && policy.network().isEmpty()) {
+                reasons.put(name, "there are no host:port rules in " + policySource);
             } else if (name.equals(ExecTool.NAME) && policy.commands().isEmpty()) {
                 reasons.put(name, "there are no command templates in " + policySource);
             } else if (name.startsWith("fs.") && sandbox.isEmpty()) {
