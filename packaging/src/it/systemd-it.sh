@@ -8,6 +8,7 @@
 #   3. reboot: back online as the same agent, no one touching it; a job runs;
 #   4. upgrade to a newer package (systemd running): same identity and config, service back, a job runs;
 #   5. purge: no files, account, unit or symlink left behind.
+#   6. the .rpm next to OLD.deb, on the same root: offline install, boot, enrol, job, erase keeps /lib and /opt.
 # Usage: packaging/src/it/systemd-it.sh OLD.deb NEW.deb   (root; systemd-nspawn; server/target/engine.jar)
 # Run through: ./mvnw -pl packaging -Ppackages verify (see README).
 set -euo pipefail
@@ -165,4 +166,27 @@ left=$(inside sh -c 'ls -d /opt/enginex-agent /var/lib/enginex-agent /etc/engine
 [ -z "$left" ] || fail "purge left: $left"
 [ -L "$root/lib" ] || [ -d "$root/lib" ] || fail "/lib is gone"
 stop_container
-log "PASS: install (offline) → enrol → job → reboot → upgrade → purge"
+
+if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
+  log "6. the .rpm on the same root: offline install (rpm --root), boot, enrol, then rpm -e keeps /lib and /opt"
+  token=$(engine tokens create --tenant it --ttl 10m --json | field token)
+  install -d -m 755 "$root/etc/enginex-agent"
+  printf 'server = https://127.0.0.1:%s\ntoken = %s\npin = %s\n' "$port" "$token" "$pin" > "$root/etc/enginex-agent/agent.conf"
+  chmod 600 "$root/etc/enginex-agent/agent.conf"
+  rpm --root "$root" --initdb
+  rpm --root "$root" -i --nodeps "$rpm_file" || fail "rpm -i failed without a running systemd"
+  [ -L "$root/etc/systemd/system/multi-user.target.wants/enginex-agent-enginex-agent.service" ] \
+    || fail "the rpm did not enable the unit"
+  boot
+  wait_connected
+  dispatch "$(agent_id)"
+  stop_container
+  rpm --root "$root" -e enginex-agent || fail "rpm -e failed"
+  [ -L "$root/lib" ] || fail "rpm -e removed the /lib symlink"
+  [ -d "$root/opt" ] || fail "rpm -e removed /opt"
+  [ ! -e "$root/opt/enginex-agent" ] || fail "rpm -e left /opt/enginex-agent"
+  [ ! -e "$root/usr/lib/systemd/system/enginex-agent-enginex-agent.service" ] || fail "rpm -e left the unit"
+  [ ! -e "$root/etc/systemd/system/multi-user.target.wants/enginex-agent-enginex-agent.service" ] \
+    || fail "rpm -e left the unit enabled"
+fi
+log "PASS: install (offline) → enrol → job → reboot → upgrade → purge${rpm_file:+; rpm install → enrol → job → erase}"
