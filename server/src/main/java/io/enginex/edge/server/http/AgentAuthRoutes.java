@@ -9,6 +9,8 @@ import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
+import io.enginex.edge.server.registration.DeviceAuthorizations;
+import io.enginex.edge.server.registration.KeyRotations;
 import io.enginex.edge.server.store.Agent;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -26,6 +28,7 @@ final class AgentAuthRoutes {
     private final RateLimiter registerLimit;
     private final RateLimiter tokenLimit;
     private final RateLimiter perTokenLimit;
+    private final KeyRotations rotations;
     private final Audit audit;
     private final ObjectMapper mapper;
 
@@ -36,6 +39,7 @@ final class AgentAuthRoutes {
             RateLimiter registerLimit,
             RateLimiter tokenLimit,
             RateLimiter perTokenLimit,
+            KeyRotations rotations,
             Audit audit,
             ObjectMapper mapper) {
         this.registration = registration;
@@ -44,6 +48,7 @@ final class AgentAuthRoutes {
         this.registerLimit = registerLimit;
         this.tokenLimit = tokenLimit;
         this.perTokenLimit = perTokenLimit;
+        this.rotations = rotations;
         this.audit = audit;
         this.mapper = mapper;
     }
@@ -55,6 +60,7 @@ final class AgentAuthRoutes {
     void register(RoutesConfig routes) {
         routes.post("/api/v1/agent/register", this::registerAgent);
         routes.post("/api/v1/agent/token", this::token);
+        routes.post("/api/v1/agent/rotate-key", this::rotateKey);
     }
 
     private void registerAgent(Context ctx) {
@@ -113,5 +119,29 @@ final class AgentAuthRoutes {
         String token = accessTokens.issue(agent);
         ctx.header("Cache-Control", "no-store");
         ctx.json(new AccessTokenResponse(token, "Bearer", AccessTokens.TTL.toSeconds()));
+    }
+
+    record RotatedView(String agentId, String keyFingerprint) {}
+
+    private void rotateKey(Context ctx) {
+        tokenLimit.acquire(ctx.ip());
+        JsonBody body = JsonBody.read(ctx, mapper);
+        var rotated = rotations.rotate(
+                body.requiredText("assertion"), body.requiredText("newPublicKey"), body.requiredText("proof"));
+        Agent after = rotated.after();
+        String fingerprint = DeviceAuthorizations.fingerprint(after.publicKey());
+        audit.record(
+                after.tenantId(),
+                AuditType.AGENT_KEY_ROTATED,
+                Actor.agent(after.id()),
+                ctx.ip(),
+                new Audit.Target("agent", after.id()),
+                Audit.Outcome.SUCCESS,
+                Map.of(
+                        "oldKeyFingerprint",
+                        DeviceAuthorizations.fingerprint(rotated.before().publicKey()),
+                        "newKeyFingerprint",
+                        fingerprint));
+        ctx.json(new RotatedView(after.id(), fingerprint));
     }
 }

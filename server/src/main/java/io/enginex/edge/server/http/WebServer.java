@@ -18,6 +18,7 @@ import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
+import io.enginex.edge.server.registration.KeyRotations;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.tls.TlsMaterial;
@@ -159,6 +160,7 @@ public final class WebServer {
                         new RateLimiter(config.tokenPerMinute(), s.clock()),
                         // per token: generous for a fleet rollout sharing one multi-use token
                         new RateLimiter(config.tokenPerMinute(), s.clock()),
+                        new KeyRotations(s.assertionVerifier(), s.stores().agents()),
                         s.audit(),
                         s.mapper())
                 .register(routes);

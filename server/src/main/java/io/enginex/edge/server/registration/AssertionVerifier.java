@@ -147,6 +147,31 @@ public final class AssertionVerifier {
         }
     }
 
+    /**
+     * Checks that {@code proof} is an assertion of {@code agentId} signed by {@code publicKeyBase64}
+     * (a key the hub does not know yet) and not expired: proof that the agent holds the new key of a
+     * rotation. Replay needs no record here: a proof is only accepted beside an old-key assertion,
+     * whose {@code jti} is single-use.
+     *
+     * @throws HubException.Unauthenticated {@code assertion_invalid} otherwise
+     */
+    public void verifyProof(String proof, String agentId, String publicKeyBase64) {
+        Instant now = clock.instant();
+        try {
+            Jwts.parser()
+                    .verifyWith(Ed25519Keys.parse(publicKeyBase64))
+                    .clock(() -> Date.from(now))
+                    .requireAudience(AUDIENCE)
+                    .requireIssuer(agentId)
+                    .requireSubject(agentId)
+                    .build()
+                    .parseSignedClaims(proof == null ? "" : proof);
+        } catch (JwtException | IllegalArgumentException | HubException.BadRequest e) {
+            throw invalid("the proof is not an assertion of agent " + agentId + " signed by the new key ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     private static Instant required(Date value, String claim) {
         if (value == null) {
             throw invalid("claim " + claim + " is required");

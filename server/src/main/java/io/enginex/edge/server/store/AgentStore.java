@@ -29,4 +29,12 @@ public interface AgentStore {
 
     /** @return false if no such agent in this tenant, or it was already revoked */
     boolean revoke(String tenantId, String id, Instant now);
+
+    /**
+     * Replaces the agent's public key if it is still {@code oldPublicKey} and the agent is not
+     * revoked (so two rotations racing cannot both win).
+     *
+     * @return whether the key was replaced
+     */
+    boolean replacePublicKey(String tenantId, String id, String oldPublicKey, String newPublicKey);
 }

@@ -109,6 +109,12 @@ class TenantIsolationIT {
                     null,
                     "HMAC capability per session; SessionPageIT"),
             other(
+                    "POST /api/v1/agent/rotate-key",
+                    Access.PUBLIC,
+                    f -> "/api/v1/agent/rotate-key",
+                    null,
+                    "old-key assertion + new-key proof; KeyRotationIT"),
+            other(
                     "POST /api/v1/agent/device/authorize",
                     Access.PUBLIC,
                     f -> "/api/v1/agent/device/authorize",

@@ -52,6 +52,34 @@ public final class FakeAgentStore implements AgentStore {
     public void touch(String tenantId, String id, Instant now) {}
 
     @Override
+    public boolean replacePublicKey(String tenantId, String id, String oldPublicKey, String newPublicKey) {
+        Agent a = agents.get(id);
+        if (a == null
+                || !a.tenantId().equals(tenantId)
+                || a.revoked()
+                || !a.publicKey().equals(oldPublicKey)) {
+            return false;
+        }
+        agents.put(
+                id,
+                new Agent(
+                        a.id(),
+                        a.tenantId(),
+                        newPublicKey,
+                        a.hostname(),
+                        a.os(),
+                        a.arch(),
+                        a.agentVersion(),
+                        a.labels(),
+                        a.toolsJson(),
+                        a.registrationTokenId(),
+                        a.createdAt(),
+                        a.lastSeenAt(),
+                        a.revokedAt()));
+        return true;
+    }
+
+    @Override
     public boolean revoke(String tenantId, String id, Instant now) {
         Agent a = agents.get(id);
         if (a == null || !a.tenantId().equals(tenantId) || a.revoked()) {

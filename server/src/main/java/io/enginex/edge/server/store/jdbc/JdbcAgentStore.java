@@ -133,6 +133,20 @@ final class JdbcAgentStore implements AgentStore {
                 == 1;
     }
 
+    @Override
+    public boolean replacePublicKey(String tenantId, String id, String oldPublicKey, String newPublicKey) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                                UPDATE agents SET public_key = :newKey
+                                WHERE tenant_id = :tenantId AND id = :id AND public_key = :oldKey
+                                  AND revoked_at IS NULL""")
+                        .bind("newKey", newPublicKey)
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("oldKey", oldPublicKey)
+                        .execute())
+                == 1;
+    }
+
     private static Agent map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Agent(
                 rs.getString("id"),
