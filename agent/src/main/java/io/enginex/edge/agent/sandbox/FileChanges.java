@@ -234,6 +234,7 @@ public final class FileChanges {
             if (existing.isPresent() && (!overwrite || existing.get().isDirectory())) {
                 throw exists(givenTo);
             }
+            refuseDeniedInside(from, source.path(), givenFrom, 100_000);
             sourceParent.move(sourceName, destParent, destName);
         } catch (NoSuchFileException e) {
             throw new SandboxException(ErrorCodes.NOT_FOUND, "no file or folder at " + FileRoot.quote(givenFrom));
@@ -266,6 +267,9 @@ public final class FileChanges {
                     ErrorCodes.TOOL_FAILED, "fs.delete needs secure directory streams, which this platform lacks");
         }
         try {
+            if (recursive) {
+                refuseDeniedInside(root, target.path(), given, maxEntries);
+            }
             return deleteIn(parent, target.path().getFileName(), given, recursive, new int[] {maxEntries}, stop);
         } finally {
             SecureWalk.close(parent);
@@ -316,6 +320,51 @@ public final class FileChanges {
             throw new SandboxException(
                     ErrorCodes.TOOL_FAILED,
                     "cannot delete " + FileRoot.quote(given) + " ("
+                            + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * Refuses when a folder holds anything a deny rule matches: moving the folder could carry a secret
+     * to a name no rule covers, and deleting it would touch what policy says no tool may touch.
+     * Links are not followed; nothing is done for a file.
+     */
+    static void refuseDeniedInside(FileRoot root, Path folder, String given, int maxEntries) {
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        int[] seen = {0};
+        try {
+            Files.walkFileTree(folder, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    return check(dir);
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    return check(file);
+                }
+
+                private java.nio.file.FileVisitResult check(Path p) {
+                    if (++seen[0] > maxEntries) {
+                        throw new SandboxException(
+                                ErrorCodes.BLOCKED_BY_POLICY,
+                                FileRoot.quote(given) + " has too many entries for one call");
+                    }
+                    if (root.isDenied(p)) {
+                        throw new SandboxException(
+                                ErrorCodes.BLOCKED_BY_POLICY,
+                                FileRoot.quote(given) + " holds a path a deny rule covers; move or delete the rest"
+                                        + " one by one");
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new SandboxException(
+                    ErrorCodes.TOOL_FAILED,
+                    "cannot look inside " + FileRoot.quote(given) + " ("
                             + e.getClass().getSimpleName() + ")");
         }
     }

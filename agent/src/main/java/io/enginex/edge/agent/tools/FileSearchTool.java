@@ -112,6 +112,9 @@ public final class FileSearchTool implements Tool {
                     if (!names.matches(file.getFileName())) {
                         return FileVisitResult.CONTINUE;
                     }
+                    if (!insideAfterAll(root, file)) {
+                        return FileVisitResult.CONTINUE; // a folder became a link out during the walk
+                    }
                     String relative = root.path().relativize(file).toString();
                     if (needle == null) {
                         matches.addObject().put("path", relative).put("size", attrs.size());
@@ -135,6 +138,14 @@ public final class FileSearchTool implements Tool {
             throw new ToolException(
                     ErrorCodes.TOOL_FAILED,
                     "cannot search \"" + given + "\": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static boolean insideAfterAll(FileRoot root, Path file) {
+        try {
+            return file.getParent().toRealPath().startsWith(root.path());
+        } catch (IOException e) {
+            return false;
         }
     }
 

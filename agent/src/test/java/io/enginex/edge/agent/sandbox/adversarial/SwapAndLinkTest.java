@@ -136,6 +136,24 @@ class SwapAndLinkTest {
         box.canary.assertUnchanged();
     }
 
+    @ParameterizedTest(name = "{0} of a folder holding a denied path is refused")
+    @ValueSource(strings = {"move", "delete"})
+    void aFolderHoldingASecretCanNeitherBeMovedNorDeleted(String op) throws Exception {
+        Sandboxes box = new Sandboxes(temp, FileRoot.NONE);
+        Path home = Files.createDirectories(temp.resolve("root").resolve("home").resolve(".aws"));
+        Files.writeString(home.resolve("credentials"), "aws_secret_access_key=inside");
+        ObjectNode args = op.equals("move")
+                ? Sandboxes.args().put("from", "home").put("to", "innocent")
+                : Sandboxes.args().put("path", "home").put("recursive", true);
+
+        ToolException refusal = catchThrowableOfType(
+                ToolException.class, () -> box.call(op.equals("move") ? "fs.move" : "fs.delete", args));
+
+        assertThat(refusal.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY);
+        assertThat(home.resolve("credentials")).exists();
+        box.canary.assertUnchanged();
+    }
+
     @Test
     void listingAndSearchingTheRootShowNeitherSecretsNorCanaryContent() throws Exception {
         Sandboxes box = new Sandboxes(temp, FileRoot.NONE);
