@@ -1,7 +1,10 @@
 package io.enginex.edge.agent.cli;
 
 import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.registration.KeyRotation;
+import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,10 +17,14 @@ import picocli.CommandLine.Option;
 @Command(
         name = "identity",
         mixinStandardHelpOptions = true,
-        description = "Shows this agent's identity.",
-        subcommands = {IdentityCommand.Show.class},
+        description = "Shows this agent's identity, or replaces its device key.",
+        subcommands = {IdentityCommand.Show.class, IdentityCommand.Rotate.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  enginex-agent identity show", "  enginex-agent identity show --state-dir /var/lib/enginex-agent"})
+        footer = {
+            "  enginex-agent identity show",
+            "  enginex-agent identity show --state-dir /var/lib/enginex-agent",
+            "  enginex-agent identity rotate"
+        })
 final class IdentityCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,6 +70,57 @@ final class IdentityCommand implements Runnable {
             out.println("Registered:  " + identity.registeredAt());
             out.println("File:        " + file.path());
             out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code enginex-agent identity rotate}. */
+    @Command(
+            name = "rotate",
+            mixinStandardHelpOptions = true,
+            description = "Makes a new device key and has the hub switch to it (signed by the current key, proven by"
+                    + " the new one). Run it while the agent is stopped, or restart the agent right after: a running agent"
+                    + " keeps using the key it loaded.",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  enginex-agent identity rotate",
+                "  enginex-agent identity rotate --state-dir /var/lib/enginex-agent"
+            })
+    static final class Rotate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the identity is kept.")
+        Path stateDir;
+
+        @Override
+        public Integer call() {
+            MessageCodec codec = new MessageCodec();
+            IdentityFile file = new IdentityFile(StateDirectory.resolve(stateDir), codec.mapper());
+            if (!file.exists()) {
+                spec.commandLine()
+                        .getErr()
+                        .println("error: this agent is not registered yet (no " + file.path()
+                                + "): run enginex-agent register --server URL --token TOKEN");
+                return ExitCodes.USAGE;
+            }
+            AgentIdentity current = file.load();
+            try (HubClient hub = new HubClient(
+                    current.hub(),
+                    current.trust(),
+                    System.getenv(),
+                    java.time.Duration.ofSeconds(20),
+                    codec.mapper())) {
+                AgentIdentity rotated = new KeyRotation(
+                                hub,
+                                file,
+                                new ClientAssertion(
+                                        java.time.Clock.systemUTC(), new java.security.SecureRandom(), codec.mapper()))
+                        .rotate(current);
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("Key rotated: " + current.fingerprint() + " -> " + rotated.fingerprint());
+                out.flush();
+            }
             return ExitCodes.OK;
         }
     }

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A hub that only speaks the device authorization grant: {@code authorize} answers a fixed code,
+ * A hub that only speaks the device authorization grant and key rotation: {@code authorize} answers a fixed code,
  * and each {@code token} poll takes the next scripted answer (an RFC 8628 error code, or {@code
  * "approved"}). Records what the agent sent.
  */
@@ -22,6 +22,8 @@ public final class FakeDeviceHub implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
     private final List<JsonNode> authorizations = new CopyOnWriteArrayList<>();
     private final List<JsonNode> polls = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> rotations = new CopyOnWriteArrayList<>();
+    private volatile String refuseRotationWith;
     private final Javalin app;
 
     public FakeDeviceHub(String... pollAnswers) {
@@ -29,6 +31,7 @@ public final class FakeDeviceHub implements AutoCloseable {
         app = Javalin.create(config -> {
                     config.routes.post("/api/v1/agent/device/authorize", this::authorize);
                     config.routes.post("/api/v1/agent/device/token", this::token);
+                    config.routes.post("/api/v1/agent/rotate-key", this::rotateKey);
                 })
                 .start("127.0.0.1", 0);
     }
@@ -43,6 +46,27 @@ public final class FakeDeviceHub implements AutoCloseable {
 
     public List<JsonNode> polls() {
         return polls;
+    }
+
+    /** Bodies of {@code POST /api/v1/agent/rotate-key}. */
+    public List<JsonNode> rotations() {
+        return rotations;
+    }
+
+    /** Answers rotations with this error code from now on (null: accept). */
+    public void refuseRotationWith(String code) {
+        refuseRotationWith = code;
+    }
+
+    private void rotateKey(Context ctx) throws Exception {
+        rotations.add(mapper.readTree(ctx.body()));
+        if (refuseRotationWith != null) {
+            ctx.status(401)
+                    .contentType("application/json")
+                    .result("{\"error\":{\"code\":\"" + refuseRotationWith + "\",\"message\":\"scripted\"}}");
+            return;
+        }
+        ctx.contentType("application/json").result("{\"agentId\":\"agt_device\",\"keyFingerprint\":\"SHA256:x\"}");
     }
 
     private void authorize(Context ctx) throws Exception {
