@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Enrolment without a token, with real processes: {@code enginex-agent register --server URL}
- * prints a code, an admin approves it through the API with labels, the agent saves its identity and
- * then connects.
+ * prints a code, an admin approves it through the API with labels, the agent saves its identity,
+ * rotates its device key ({@code identity rotate}) and connects with the new key.
  */
 class DeviceEnrolmentE2EIT {
     private static final Pattern USER_CODE =
@@ -73,6 +73,14 @@ class DeviceEnrolmentE2EIT {
                 assertThat(shown.path("user").asText()).isEqualTo(System.getProperty("user.name"));
                 assertThat(register.output()).contains("Registered as agt_");
             }
+
+            OsProcess.Completed rotated = OsProcess.run(
+                    Jvm.agentJar(),
+                    logs.resolve("agent-rotate.log"),
+                    Map.of(),
+                    List.of("identity", "rotate", "--state-dir", state.toString()));
+            assertThat(rotated.exitCode()).as(rotated.output()).isZero();
+            assertThat(rotated.output()).contains("Key rotated: SHA256:");
 
             try (AgentProcess agent = AgentProcess.of(state, root, logs).run()) {
                 JsonNode agents =
