@@ -131,6 +131,7 @@ inside grep -q '^server' /etc/enginex-agent/agent.conf || fail "agent.conf lost 
 dispatch "$id1"
 inside enginex-agent status --state-dir /var/lib/enginex-agent > "$work/status.txt" || { cat "$work/status.txt"; fail "status says not connected"; }
 grep -q "$id1" "$work/status.txt" || fail "status does not name the agent"
+grep -A1 "^Log (journald" "$work/status.txt" | grep -q "enginex-agent" || { cat "$work/status.txt"; fail "status shows no log tail"; }
 inside systemctl show enginex-agent -p NRestarts -p MainPID -p User
 inside enginex-agent doctor --state-dir /var/lib/enginex-agent --config /etc/enginex-agent/agent.conf \
   || fail "doctor reports a failure on a healthy install"

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Shows the agent's connection state, hub, agent id and tenant, when it was last connected, the last"
-                    + " error, and its current and recent jobs. Reads the status file the running agent keeps in its"
+                    + " error, its current and recent jobs, and the service's last log lines (journald). Reads the status file the running agent keeps in its"
                     + " state directory; needs read access to it (the service's is /var/lib/enginex-agent: use sudo).",
             "Exit code 0 when the agent is running and connected, 1 otherwise."
         },
@@ -41,6 +42,7 @@ import picocli.CommandLine.Option;
         })
 final class StatusCommand implements Callable<Integer> {
     static final int RECENT_JOBS = 10;
+    static final int LOG_LINES = 10;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -71,6 +73,8 @@ final class StatusCommand implements Callable<Integer> {
             node.set("status", read.<JsonNode>map(mapper::valueToTree).orElse(null));
             ArrayNode array = node.putArray("jobs");
             jobs.forEach(array::add);
+            ArrayNode log = node.putArray("log");
+            logTail().forEach(log::add);
             out.println(mapper.writeValueAsString(node));
         } else if (read.isEmpty()) {
             out.println("No agent has run with state directory " + dir + " yet (no " + StatusFile.FILE_NAME + ").");
@@ -97,10 +101,51 @@ final class StatusCommand implements Callable<Integer> {
                         + job.path("startedAt").asText()
                         + (job.has("error") ? "  " + job.path("error").asText() : ""));
             }
-            out.println("Logs: journalctl -u enginex-agent -n 50 (service), or the stderr of enginex-agent run");
+            List<String> tail = logTail();
+            if (tail.isEmpty()) {
+                out.println("Log: journalctl -u enginex-agent -n 50 (service), or the stderr of enginex-agent run");
+            } else {
+                out.println("Log (journald, last " + tail.size() + " lines; more: journalctl -u enginex-agent):");
+                tail.forEach(line -> out.println("  " + line));
+            }
         }
         out.flush();
         return running && read.get().state().equals("connected") ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /**
+     * The service's last log lines from journald (the units set SyslogIdentifier=enginex-agent); empty
+     * without systemd, without journalctl, or without permission to read the journal.
+     */
+    static List<String> logTail() {
+        if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
+            return List.of();
+        }
+        try {
+            Process process = new ProcessBuilder(
+                            "journalctl",
+                            "-t",
+                            "enginex-agent",
+                            "-n",
+                            String.valueOf(LOG_LINES),
+                            "--no-pager",
+                            "-q",
+                            "-o",
+                            "short-iso")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroy();
+                return List.of();
+            }
+            return text.lines().filter(line -> !line.isBlank()).toList();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
     }
 
     private static boolean isEnded(String state) {
