@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ public final class AgentConnection {
     private final Instant connectedAt;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicLong frameIds = new AtomicLong();
+    private final Set<String> deliveredJobs = ConcurrentHashMap.newKeySet();
     private volatile Instant lastFrameAt;
     private volatile Instant lastProgressAt;
     private volatile Hello hello;
@@ -85,6 +88,23 @@ public final class AgentConnection {
     /** Drops the socket without a close handshake. */
     void abort() {
         channel.abort();
+    }
+
+    /**
+     * Claims the delivery of {@code jobId} on this connection: true the first time, false after.
+     *
+     * <p>A job can reach {@code deliver} twice on one connection: created on the API thread just as
+     * the connection became ready, it is both sent by its creator and found among the unfinished
+     * jobs resent after hello. Redelivery is only needed on a new connection, so each connection sends
+     * a job once. Claims are dropped when the job's result arrives ({@link #releaseDelivery}).
+     */
+    public boolean claimDelivery(String jobId) {
+        return deliveredJobs.add(jobId);
+    }
+
+    /** Forgets a claim made by {@link #claimDelivery}, once the job has its result. */
+    public void releaseDelivery(String jobId) {
+        deliveredJobs.remove(jobId);
     }
 
     /** A fresh frame id for a frame the hub sends on this connection ({@code h-1}, {@code h-2}, …). */

@@ -57,9 +57,10 @@ public final class DeadlineSweeper implements Runnable {
                         .addKeyValue("deadline", job.deadline())
                         .log("job timed out");
                 if (job.attempt() > 0) {
-                    registry.find(job.tenantId(), job.agentId())
-                            .ifPresent(c -> senders.execute(
-                                    () -> c.send(new Cancel(c.nextFrameId(), job.id(), "deadline passed"))));
+                    registry.find(job.tenantId(), job.agentId()).ifPresent(c -> {
+                        c.releaseDelivery(job.id());
+                        senders.execute(() -> c.send(new Cancel(c.nextFrameId(), job.id(), "deadline passed")));
+                    });
                 }
             }
         } catch (RuntimeException e) {

@@ -167,6 +167,7 @@ public final class Dispatcher implements AgentListener {
 
     @Override
     public void onResult(AgentConnection connection, Result result) {
+        connection.releaseDelivery(result.jobId());
         Instant now = clock.instant();
         Outcome outcome = result.ok()
                 ? new Outcome(
@@ -210,6 +211,9 @@ public final class Dispatcher implements AgentListener {
     private void deliver(AgentConnection connection, Job job) {
         if (!job.deadline().isAfter(clock.instant())) {
             return; // the deadline sweeper times it out
+        }
+        if (!connection.claimDelivery(job.id())) {
+            return; // already sent on this connection (its creator and the hello resend raced)
         }
         Job marked = jobs.markDispatched(connection.tenantId(), job.id(), clock.instant())
                 .orElse(null);

@@ -1,0 +1,109 @@
+package io.enginex.edge.server.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.connection.AgentConnection;
+import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.DatabaseConfig;
+import io.enginex.edge.server.store.Job;
+import io.enginex.edge.server.store.Session;
+import io.enginex.edge.server.store.jdbc.JdbcStores;
+import io.enginex.edge.server.testing.RecordingChannel;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A job created just as its agent's connection becomes ready is both sent by its creator and found
+ * among the unfinished jobs resent after hello. Played here in the losing order, on a real store.
+ */
+class DeliveryRaceIT {
+    @TempDir
+    Path dir;
+
+    private final Clock clock = Clock.systemUTC();
+    private final MessageCodec codec = new MessageCodec();
+    private JdbcStores stores;
+    private Dispatcher dispatcher;
+    private ConnectionRegistry registry;
+
+    @BeforeEach
+    void open() {
+        stores = JdbcStores.open(DatabaseConfig.embedded(dir), clock);
+        registry = new ConnectionRegistry();
+        dispatcher = new Dispatcher(
+                stores.jobs(),
+                stores.agents(),
+                stores.sessions(),
+                registry,
+                new JobWaiters(stores.jobs()),
+                new DispatchMetrics(new SimpleMeterRegistry()),
+                new IdGenerator(clock, new SecureRandom()),
+                clock,
+                codec.mapper());
+        stores.tenants().create("acme", "Acme");
+        stores.agents()
+                .create(new Agent(
+                        "agt_1",
+                        "acme",
+                        "key",
+                        "host",
+                        "Linux",
+                        "amd64",
+                        "1",
+                        List.of(),
+                        "[]",
+                        null,
+                        clock.instant(),
+                        null,
+                        null));
+        stores.sessions().create(new Session("ses_1", "acme", "race", "test", clock.instant()));
+    }
+
+    @AfterEach
+    void close() {
+        stores.close();
+    }
+
+    @Test
+    void aJobIsSentOnceOnAConnectionEvenWhenCreationAndTheHelloResendRace() {
+        RecordingChannel channel = new RecordingChannel();
+        AgentConnection connection = new AgentConnection("s1", "acme", "agt_1", channel, codec, clock);
+        registry.opened(connection);
+        registry.activate(connection);
+
+        Job job = dispatcher.create("acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
+        dispatcher.onReady(connection); // the resend after hello, running late
+
+        assertThat(channel.sent()).filteredOn(f -> f.contains("\"dispatch\"")).hasSize(1);
+        assertThat(stores.jobs().find("acme", job.id()).orElseThrow().attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewConnectionOfTheAgentGetsTheUnfinishedJobAgain() {
+        RecordingChannel first = new RecordingChannel();
+        AgentConnection older = new AgentConnection("s1", "acme", "agt_1", first, codec, clock);
+        registry.opened(older);
+        registry.activate(older);
+        Job job = dispatcher.create("acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
+
+        RecordingChannel second = new RecordingChannel();
+        AgentConnection newer = new AgentConnection("s2", "acme", "agt_1", second, codec, clock);
+        registry.opened(newer);
+        registry.activate(newer);
+        dispatcher.onReady(newer);
+
+        assertThat(second.sent()).filteredOn(f -> f.contains(job.id())).hasSize(1);
+        assertThat(stores.jobs().find("acme", job.id()).orElseThrow().attempt()).isEqualTo(2);
+    }
+}
