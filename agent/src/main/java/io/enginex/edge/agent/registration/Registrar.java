@@ -68,6 +68,7 @@ public final class Registrar {
         body.put("os", host.os());
         body.put("arch", host.arch());
         body.put("agentVersion", host.agentVersion());
+        MachineId.current().ifPresent(id -> body.put("machineId", id));
         JsonNode answer;
         try {
             answer = hub.postJson(PATH, body);

@@ -12,8 +12,10 @@ import io.enginex.edge.server.registration.AssertionVerifier;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.KeyRotations;
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.MachineStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +31,8 @@ final class AgentAuthRoutes {
     private final RateLimiter tokenLimit;
     private final RateLimiter perTokenLimit;
     private final KeyRotations rotations;
+    private final MachineStore machines;
+    private final Clock clock;
     private final Audit audit;
     private final ObjectMapper mapper;
 
@@ -40,6 +44,8 @@ final class AgentAuthRoutes {
             RateLimiter tokenLimit,
             RateLimiter perTokenLimit,
             KeyRotations rotations,
+            MachineStore machines,
+            Clock clock,
             Audit audit,
             ObjectMapper mapper) {
         this.registration = registration;
@@ -49,11 +55,24 @@ final class AgentAuthRoutes {
         this.tokenLimit = tokenLimit;
         this.perTokenLimit = perTokenLimit;
         this.rotations = rotations;
+        this.machines = machines;
+        this.clock = clock;
         this.audit = audit;
         this.mapper = mapper;
     }
 
-    record Registered(String agentId, String tenant, List<String> labels) {}
+    /** @param replaced earlier agents of the same machine, now marked replaced by this one */
+    record Registered(String agentId, String tenant, List<String> labels, List<String> replaced) {}
+
+    private static final java.util.regex.Pattern MACHINE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    /** Records the agent's machine (a SHA-256 hex the agent computed) and returns the agents it replaces. */
+    private List<String> recordMachine(Agent agent, String machineId) {
+        if (machineId == null || !MACHINE_ID.matcher(machineId).matches()) {
+            return List.of();
+        }
+        return machines.record(agent.tenantId(), agent.id(), machineId, clock.instant());
+    }
 
     record AccessTokenResponse(String accessToken, String tokenType, long expiresIn) {}
 
@@ -92,6 +111,7 @@ final class AgentAuthRoutes {
                     Map.of("reason", refused.code()));
             throw refused;
         }
+        List<String> replaced = recordMachine(agent, body.text("machineId", null));
         Actor token = Actor.registrationToken(agent.registrationTokenId());
         audit.record(
                 agent.tenantId(),
@@ -108,8 +128,8 @@ final class AgentAuthRoutes {
                 ctx.ip(),
                 new Audit.Target("agent", agent.id()),
                 Audit.Outcome.SUCCESS,
-                Map.of("hostname", agent.hostname(), "labels", agent.labels()));
-        ctx.status(201).json(new Registered(agent.id(), agent.tenantId(), agent.labels()));
+                Map.of("hostname", agent.hostname(), "labels", agent.labels(), "replacedAgents", replaced));
+        ctx.status(201).json(new Registered(agent.id(), agent.tenantId(), agent.labels(), replaced));
     }
 
     private void token(Context ctx) {

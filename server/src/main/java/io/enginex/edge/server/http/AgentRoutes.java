@@ -10,8 +10,10 @@ import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.http.ApiViews.AgentView;
+import io.enginex.edge.server.http.ApiViews.MachineView;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.MachineStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -25,6 +27,7 @@ final class AgentRoutes {
     private static final Logger log = LoggerFactory.getLogger(AgentRoutes.class);
 
     private final AgentStore agents;
+    private final MachineStore machines;
     private final ConnectionRegistry registry;
     private final ApiAccess access;
     private final Audit audit;
@@ -33,12 +36,14 @@ final class AgentRoutes {
 
     AgentRoutes(
             AgentStore agents,
+            MachineStore machines,
             ConnectionRegistry registry,
             ApiAccess access,
             Audit audit,
             Clock clock,
             ObjectMapper mapper) {
         this.agents = agents;
+        this.machines = machines;
         this.registry = registry;
         this.access = access;
         this.audit = audit;
@@ -96,10 +101,14 @@ final class AgentRoutes {
 
     private AgentView view(Agent agent) {
         Optional<AgentConnection> live = registry.find(agent.tenantId(), agent.id());
+        MachineView machine = machines.find(agent.tenantId(), agent.id())
+                .map(m -> new MachineView(m.machineId(), m.replacedBy(), m.sameMachine()))
+                .orElse(null);
         return AgentView.of(
                 agent,
                 live.isPresent(),
                 live.map(AgentConnection::lastProgressAt).orElse(null),
+                machine,
                 mapper);
     }
 }

@@ -73,8 +73,10 @@ final class ApiViews {
             Instant lastSeenAt,
             Instant lastProgressAt,
             Instant createdAt,
-            Instant revokedAt) {
-        static AgentView of(Agent a, boolean connected, Instant lastProgressAt, ObjectMapper mapper) {
+            Instant revokedAt,
+            MachineView machine) {
+        static AgentView of(
+                Agent a, boolean connected, Instant lastProgressAt, MachineView machine, ObjectMapper mapper) {
             return new AgentView(
                     a.id(),
                     a.tenantId(),
@@ -88,9 +90,16 @@ final class ApiViews {
                     a.lastSeenAt(),
                     lastProgressAt,
                     a.createdAt(),
-                    a.revokedAt());
+                    a.revokedAt(),
+                    machine);
         }
     }
+
+    /**
+     * The machine an agent runs on: the salted hash the agent sent, the agent that replaced this one
+     * (a reinstall of the same machine), and the tenant's other agents from that machine.
+     */
+    record MachineView(String id, String replacedBy, List<String> sameMachine) {}
 
     record ErrorView(String code, String message) {}
 

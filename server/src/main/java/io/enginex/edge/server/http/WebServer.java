@@ -119,7 +119,15 @@ public final class WebServer {
                         s.mapper())
                 .register(routes);
         new TokenRoutes(s.registrationTokens(), s.stores().agents(), access, s.audit(), s.mapper()).register(routes);
-        new AgentRoutes(s.stores().agents(), s.registry(), access, s.audit(), s.clock(), s.mapper()).register(routes);
+        new AgentRoutes(
+                        s.stores().agents(),
+                        s.stores().machines(),
+                        s.registry(),
+                        access,
+                        s.audit(),
+                        s.clock(),
+                        s.mapper())
+                .register(routes);
         new LoginRoutes(
                         s.users(),
                         access,
@@ -161,6 +169,8 @@ public final class WebServer {
                         // per token: generous for a fleet rollout sharing one multi-use token
                         new RateLimiter(config.tokenPerMinute(), s.clock()),
                         new KeyRotations(s.assertionVerifier(), s.stores().agents()),
+                        s.stores().machines(),
+                        s.clock(),
                         s.audit(),
                         s.mapper())
                 .register(routes);

@@ -22,6 +22,8 @@ public interface Stores extends AutoCloseable {
 
     DeviceCodeStore deviceCodes();
 
+    MachineStore machines();
+
     /** {@code h2} or {@code postgresql}. */
     String dialect();
 

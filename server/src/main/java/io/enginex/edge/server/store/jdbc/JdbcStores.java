@@ -10,6 +10,7 @@ import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.DeviceCodeStore;
 import io.enginex.edge.server.store.JobStore;
+import io.enginex.edge.server.store.MachineStore;
 import io.enginex.edge.server.store.RegistrationTokenStore;
 import io.enginex.edge.server.store.SessionStore;
 import io.enginex.edge.server.store.Stores;
@@ -47,6 +48,7 @@ public final class JdbcStores implements Stores {
     private final UserStore users;
     private final AuditStore audit;
     private final DeviceCodeStore deviceCodes;
+    private final MachineStore machines;
 
     private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
         this.config = config;
@@ -62,6 +64,7 @@ public final class JdbcStores implements Stores {
         this.users = new JdbcUserStore(jdbi, clock);
         this.audit = new JdbcAuditStore(jdbi);
         this.deviceCodes = new JdbcDeviceCodeStore(jdbi);
+        this.machines = new JdbcMachineStore(jdbi);
     }
 
     /**
@@ -169,6 +172,11 @@ public final class JdbcStores implements Stores {
     @Override
     public DeviceCodeStore deviceCodes() {
         return deviceCodes;
+    }
+
+    @Override
+    public MachineStore machines() {
+        return machines;
     }
 
     @Override
