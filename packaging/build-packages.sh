@@ -5,7 +5,7 @@
 #   packaging/build-packages.sh [VERSION [TYPES]]   VERSION defaults to the Maven version without -SNAPSHOT;
 #                                                  TYPES "deb rpm" (default: those whose tools exist)
 # Needs agent/target/enginex-agent.jar and agent/target/lib (./mvnw -pl agent package). Output:
-# packaging/target/packages/. Called by the Maven profile "packages" (./test -Dpackages).
+# packaging/target/packages/. Called by the Maven profile "packages" (on unless -DskipPackages).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
