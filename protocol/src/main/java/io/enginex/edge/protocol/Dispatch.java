@@ -15,8 +15,13 @@ import java.util.Objects;
  * {"type":"dispatch","id":"h-7","jobId":"job_…","tool":"fs.list","args":{"path":"."},
  *  "deadline":"2026-11-26T10:15:30Z","attempt":1}
  * }</pre>
+ *
+ * <p>{@code approvedBy} (optional, added in protocol 1.0 without a version change) names the person
+ * who approved a job whose tool or command template needs approval; it is absent otherwise, and the
+ * agent refuses such a job without it.
  */
-public record Dispatch(String id, String jobId, String tool, JsonNode args, Instant deadline, int attempt)
+public record Dispatch(
+        String id, String jobId, String tool, JsonNode args, Instant deadline, int attempt, String approvedBy)
         implements Message {
     public static final String TYPE = "dispatch";
 
@@ -29,5 +34,11 @@ public record Dispatch(String id, String jobId, String tool, JsonNode args, Inst
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt must be at least 1, got " + attempt);
         }
+        approvedBy = approvedBy == null || approvedBy.isBlank() ? null : approvedBy;
+    }
+
+    /** A dispatch of a job that needed no approval. */
+    public Dispatch(String id, String jobId, String tool, JsonNode args, Instant deadline, int attempt) {
+        this(id, jobId, tool, args, deadline, attempt, null);
     }
 }

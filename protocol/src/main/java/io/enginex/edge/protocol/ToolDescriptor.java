@@ -16,6 +16,9 @@ import java.util.Objects;
  *     in protocol 1.0 without a version change, older peers ignore it)
  * @param annotations MCP behaviour hints, or null when not declared (optional, as {@code
  *     outputSchema})
+ * @param approval which calls need a person's approval on the hub, or null when none do (optional,
+ *     as {@code outputSchema}); the agent still refuses such a call unless the dispatch says it was
+ *     approved
  */
 public record ToolDescriptor(
         String name,
@@ -24,7 +27,8 @@ public record ToolDescriptor(
         JsonNode inputSchema,
         String risk,
         JsonNode outputSchema,
-        ToolAnnotations annotations) {
+        ToolAnnotations annotations,
+        ToolApproval approval) {
     public ToolDescriptor {
         Messages.requireText(name, "tool name");
         if (!name.matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
@@ -37,8 +41,25 @@ public record ToolDescriptor(
         risk = risk == null ? "low" : risk;
     }
 
+    /** A descriptor that needs no approval. */
+    public ToolDescriptor(
+            String name,
+            String title,
+            String description,
+            JsonNode inputSchema,
+            String risk,
+            JsonNode outputSchema,
+            ToolAnnotations annotations) {
+        this(name, title, description, inputSchema, risk, outputSchema, annotations, null);
+    }
+
+    /** This descriptor announcing {@code approval} (null for none). */
+    public ToolDescriptor withApproval(ToolApproval approval) {
+        return new ToolDescriptor(name, title, description, inputSchema, risk, outputSchema, annotations, approval);
+    }
+
     /** A descriptor without output schema or annotations. */
     public ToolDescriptor(String name, String title, String description, JsonNode inputSchema, String risk) {
-        this(name, title, description, inputSchema, risk, null, null);
+        this(name, title, description, inputSchema, risk, null, null, null);
     }
 }

@@ -52,6 +52,33 @@ class GoldenFrameTest {
                                 JSON.readTree("{\"path\":\"reports\"}"),
                                 Instant.parse("2026-11-26T10:15:30Z"),
                                 1)),
+                Arguments.of(
+                        "dispatch-approved.json",
+                        new Dispatch(
+                                "h-9",
+                                "job_8c1d30",
+                                "exec",
+                                JSON.readTree("{\"command\":\"erp-export\",\"params\":{\"period\":\"2026-10\"}}"),
+                                Instant.parse("2026-11-26T10:15:30Z"),
+                                1,
+                                "usr_controller")),
+                Arguments.of(
+                        "hello-approval.json",
+                        new Hello(
+                                "a-2",
+                                "1.0",
+                                "0.1.0",
+                                "Linux",
+                                "amd64",
+                                "lt-4711",
+                                List.of(new ToolDescriptor(
+                                                "exec",
+                                                "Run a command template",
+                                                "Runs a named command template.",
+                                                JSON.readTree("{\"type\":\"object\"}"),
+                                                "high")
+                                        .withApproval(new ToolApproval(false, List.of("erp-export")))),
+                                "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")),
                 Arguments.of("ack.json", new Ack("a-9", "job_8c1d2e")),
                 Arguments.of("progress.json", new Progress("a-10", "job_8c1d2e", "read 3 of 9 MiB", 0.33)),
                 Arguments.of(
