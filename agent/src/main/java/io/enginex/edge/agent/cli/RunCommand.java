@@ -179,7 +179,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                         clock.instant(),
                         // Output readers run on virtual threads that end with each command.
                         Optional.of(new CommandRunner(Executors.newVirtualThreadPerTaskExecutor(), clock, 1 << 20))),
-                BuiltinTools.blocked(sandbox, policy.policy(), policy.machineSource()));
+                BuiltinTools.blocked(sandbox, policy.policy(), policy.machineSource()),
+                policy.policy().approvalRequired().keySet());
         AgentProfile profile = AgentProfile.of(
                 host,
                 tools.descriptors(),

@@ -253,7 +253,8 @@ public final class JobRunner implements AutoCloseable {
                             outbox.progress(dispatch.jobId(), message, fraction);
                         }
                     },
-                    job::cancelled);
+                    job::cancelled,
+                    dispatch.approvedBy());
             context.checkCancelled();
             return tools.call(dispatch.tool(), dispatch.args(), context);
         } finally {

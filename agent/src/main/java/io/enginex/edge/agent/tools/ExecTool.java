@@ -13,11 +13,13 @@ import io.enginex.edge.agent.sandbox.FileSandbox;
 import io.enginex.edge.agent.sandbox.SandboxException;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ToolAnnotations;
+import io.enginex.edge.protocol.ToolApproval;
 import io.enginex.edge.protocol.ToolDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -25,7 +27,8 @@ import java.util.TreeSet;
 /**
  * {@code exec}: runs one of the command templates of the effective policy, by name, with parameters
  * checked against the template. There is no way to run anything else. Templates marked
- * approval-required are refused until the hub supports approvals.
+ * approval-required are announced in the descriptor's {@code approval} and run only in a job the hub
+ * says a person approved ({@link ToolContext#approvedBy()}); otherwise they are refused.
  */
 public final class ExecTool implements Tool {
     public static final String NAME = "exec";
@@ -40,24 +43,26 @@ public final class ExecTool implements Tool {
         this.sandbox = sandbox;
         this.runner = runner;
         this.descriptor = new ToolDescriptor(
-                NAME,
-                "Run a named command",
-                "Runs one of the command templates this machine's policy defines ("
-                        + String.join(", ", new TreeSet<>(policy.commands().keySet()))
-                        + ") with its parameters; no shell. Returns exitCode, stdout and stderr (capped).",
-                Schemas.parse("""
+                        NAME,
+                        "Run a named command",
+                        "Runs one of the command templates this machine's policy defines ("
+                                + String.join(
+                                        ", ", new TreeSet<>(policy.commands().keySet()))
+                                + ") with its parameters; no shell. Returns exitCode, stdout and stderr (capped).",
+                        Schemas.parse("""
                         {"type":"object","properties":{
                            "command":{"type":"string","minLength":1,"maxLength":128},
                            "params":{"type":"object","additionalProperties":{"type":"string","maxLength":4096}}},
                          "required":["command"],"additionalProperties":false}
                         """),
-                "high",
-                Schemas.parse("""
+                        "high",
+                        Schemas.parse("""
                         {"type":"object","properties":{"exitCode":{"type":"integer"},"stdout":{"type":"string"},
                          "stderr":{"type":"string"},"stdoutTruncated":{"type":"boolean"},
                          "stderrTruncated":{"type":"boolean"},"durationMillis":{"type":"integer"}}}
                         """),
-                new ToolAnnotations(false, true, false, true));
+                        new ToolAnnotations(false, true, false, true))
+                .withApproval(approval(policy));
     }
 
     @Override
@@ -79,11 +84,12 @@ public final class ExecTool implements Tool {
                                             ", ",
                                             new TreeSet<>(policy.commands().keySet()))));
         }
-        if (template.approvalRequired() || policy.needsApproval(NAME + ":" + name)) {
+        if (needsApproval(policy, template) && !context.approved()) {
             throw new ToolException(
                     ErrorCodes.BLOCKED_BY_POLICY,
                     "command " + name + " needs a person's approval (" + template.source()
-                            + "), and approvals are not supported by this agent yet; it was not run");
+                            + ") and this job came without one; it was not run. Approve the job on the hub "
+                            + "(engine jobs approve) so it is sent again as approved");
         }
         Map<String, String> params = new LinkedHashMap<>();
         args.path("params")
@@ -133,5 +139,19 @@ public final class ExecTool implements Tool {
                     ErrorCodes.BLOCKED_BY_POLICY, "the working folder of " + template.name() + " is not a folder");
         }
         return real;
+    }
+
+    private static boolean needsApproval(Policy policy, CommandTemplate template) {
+        return template.approvalRequired() || policy.needsApproval(NAME + ":" + template.name());
+    }
+
+    private static ToolApproval approval(Policy policy) {
+        List<String> templates = policy.commands().values().stream()
+                .filter(t -> needsApproval(policy, t))
+                .map(CommandTemplate::name)
+                .sorted()
+                .toList();
+        boolean all = policy.needsApproval(NAME);
+        return all || !templates.isEmpty() ? new ToolApproval(all, templates) : null;
     }
 }

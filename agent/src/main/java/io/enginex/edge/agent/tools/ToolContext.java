@@ -14,9 +14,23 @@ import java.util.function.BooleanSupplier;
  * @param progress receives progress reports; each becomes a {@code progress} frame (and renews the
  *     job's lease at the hub)
  * @param stopRequested true once the job was cancelled or passed its deadline
+ * @param approvedBy who approved the job on the hub (the dispatch's {@code approvedBy}), or null when
+ *     the hub sent it without approval; tools and templates the policy marks approval-required run
+ *     only when it is set
  */
 public record ToolContext(
-        String jobId, Instant deadline, Clock clock, ProgressListener progress, BooleanSupplier stopRequested) {
+        String jobId,
+        Instant deadline,
+        Clock clock,
+        ProgressListener progress,
+        BooleanSupplier stopRequested,
+        String approvedBy) {
+
+    /** A context for a job nobody approved. */
+    public ToolContext(
+            String jobId, Instant deadline, Clock clock, ProgressListener progress, BooleanSupplier stopRequested) {
+        this(jobId, deadline, clock, progress, stopRequested, null);
+    }
 
     /** Receives a tool's progress reports. */
     @FunctionalInterface
@@ -30,6 +44,11 @@ public record ToolContext(
     /** A context with no deadline pressure and nowhere to report to, for tests and local calls. */
     public static ToolContext detached(String jobId, Instant deadline, Clock clock) {
         return new ToolContext(jobId, deadline, clock, (message, fraction) -> {}, () -> false);
+    }
+
+    /** True when a person approved this job on the hub. */
+    public boolean approved() {
+        return approvedBy != null && !approvedBy.isBlank();
     }
 
     /** Reports progress; cheap enough to call every few hundred milliseconds. */

@@ -7,12 +7,14 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ToolApproval;
 import io.enginex.edge.protocol.ToolDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -27,19 +29,28 @@ public final class ToolRegistry {
 
     private final Map<String, Entry> tools;
     private final Map<String, String> blocked;
+    private final Set<String> approvalRequired;
 
     /** A registry where nothing is blocked by policy. */
     public ToolRegistry(List<? extends Tool> tools) {
         this(tools, Map.of());
     }
 
+    /** A registry where no tool as a whole needs approval. */
+    public ToolRegistry(List<? extends Tool> tools, Map<String, String> blocked) {
+        this(tools, blocked, Set.of());
+    }
+
     /**
      * @param blocked tools the policy removed, by name, each with the reason a call is refused
+     * @param approvalRequired tool names whose every call needs a person's approval: announced in
+     *     their descriptors, and refused {@code blocked_by_policy} in a job that was not approved
      * @throws IllegalArgumentException for two tools with the same name or a schema the validator
      *     cannot compile
      */
-    public ToolRegistry(List<? extends Tool> tools, Map<String, String> blocked) {
+    public ToolRegistry(List<? extends Tool> tools, Map<String, String> blocked, Set<String> approvalRequired) {
         this.blocked = Map.copyOf(blocked);
+        this.approvalRequired = Set.copyOf(approvalRequired);
         SchemaRegistry schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         Map<String, Entry> byName = new LinkedHashMap<>();
         tools.stream().sorted(Comparator.comparing(t -> t.descriptor().name())).forEach(tool -> {
@@ -60,10 +71,18 @@ public final class ToolRegistry {
         this.tools = Map.copyOf(byName);
     }
 
-    /** The offered tools' descriptors, sorted by name (as sent in {@code hello}). */
+    /**
+     * The offered tools' descriptors, sorted by name (as sent in {@code hello}); a tool that needs
+     * approval as a whole says so in its {@code approval}.
+     */
     public List<ToolDescriptor> descriptors() {
         return tools.values().stream()
                 .map(e -> e.tool().descriptor())
+                .map(d -> approvalRequired.contains(d.name())
+                        ? d.withApproval(new ToolApproval(
+                                true,
+                                d.approval() == null ? List.of() : d.approval().templates()))
+                        : d)
                 .sorted(Comparator.comparing(ToolDescriptor::name))
                 .toList();
     }
@@ -76,12 +95,19 @@ public final class ToolRegistry {
     /**
      * Validates {@code args} and calls the tool.
      *
-     * @throws ToolException {@code blocked_by_policy} for a tool the policy removed, {@code
+     * @throws ToolException {@code blocked_by_policy} for a tool the policy removed or one that needs
+     *     approval in a job nobody approved ({@link ToolContext#approved()}), {@code
      *     unknown_tool} (naming the offered tools), {@code invalid_arguments}
      *     (with the validator's messages), or whatever the tool throws
      */
     public JsonNode call(String name, JsonNode args, ToolContext context) {
         Entry entry = entry(name);
+        if (approvalRequired.contains(name) && !context.approved()) {
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY,
+                    "the tool " + name + " needs a person's approval under this machine's policy and this job came "
+                            + "without one; it was not run. Approve the job on the hub (engine jobs approve)");
+        }
         validate(entry, args);
         return entry.tool().call(args, context);
     }
