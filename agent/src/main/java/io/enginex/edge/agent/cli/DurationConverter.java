@@ -4,12 +4,18 @@ import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Reads durations like {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT1S}. */
+/**
+ * Reads durations like {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 30d}, {@code 0} or
+ * ISO-8601 {@code PT1S}.
+ */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
         String text = value.strip().toLowerCase(Locale.ROOT);
         try {
+            if (text.equals("0")) {
+                return Duration.ZERO;
+            }
             if (text.startsWith("pt") || text.startsWith("p")) {
                 return Duration.parse(text.toUpperCase(Locale.ROOT));
             }
@@ -21,11 +27,12 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
                 case 's' -> Duration.ofSeconds(amount);
                 case 'm' -> Duration.ofMinutes(amount);
                 case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
                 default -> throw new NumberFormatException();
             };
         } catch (RuntimeException e) {
             throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a duration; write it like 250ms, 2s, 5m or 1h");
+                    "'" + value + "' is not a duration; write it like 250ms, 2s, 5m, 1h or 30d");
         }
     }
 }

@@ -79,8 +79,8 @@ final class IdentityCommand implements Runnable {
             name = "rotate",
             mixinStandardHelpOptions = true,
             description = "Makes a new device key and has the hub switch to it (signed by the current key, proven by"
-                    + " the new one). Run it while the agent is stopped, or restart the agent right after: a running agent"
-                    + " keeps using the key it loaded.",
+                    + " the new one). A running agent (enginex-agent run) picks the new key up from the identity file at its"
+                    + " next connection; no restart is needed. run also rotates by itself, see --rotate-key-every.",
             footerHeading = "%nExamples:%n",
             footer = {
                 "  enginex-agent identity rotate",
@@ -115,7 +115,8 @@ final class IdentityCommand implements Runnable {
                                 hub,
                                 file,
                                 new ClientAssertion(
-                                        java.time.Clock.systemUTC(), new java.security.SecureRandom(), codec.mapper()))
+                                        java.time.Clock.systemUTC(), new java.security.SecureRandom(), codec.mapper()),
+                                java.time.Clock.systemUTC())
                         .rotate(current);
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("Key rotated: " + current.fingerprint() + " -> " + rotated.fingerprint());

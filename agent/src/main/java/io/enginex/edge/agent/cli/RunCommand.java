@@ -14,10 +14,14 @@ import io.enginex.edge.agent.enrolment.AgentConfigFile;
 import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
+import io.enginex.edge.agent.identity.CurrentIdentity;
 import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JournalLimits;
 import io.enginex.edge.agent.policy.EffectivePolicy;
+import io.enginex.edge.agent.registration.KeyRotation;
+import io.enginex.edge.agent.registration.KeyRotationSchedule;
+import io.enginex.edge.agent.registration.ScheduledKeyRotation;
 import io.enginex.edge.agent.sandbox.FileSandbox;
 import io.enginex.edge.agent.service.StatusBoard;
 import io.enginex.edge.agent.service.StatusFile;
@@ -118,6 +122,16 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             description = "Tools running at once; more jobs wait their turn (default 8).")
     int maxConcurrentJobs;
 
+    @Option(
+            names = "--rotate-key-every",
+            paramLabel = "DURATION",
+            defaultValue = "30d",
+            converter = DurationConverter.class,
+            description = "Replace the device key once it is this old (default ${DEFAULT-VALUE}; 0 turns it off), by"
+                    + " the same signed exchange as enginex-agent identity rotate; the next connection uses the new"
+                    + " key. A key rotated by identity rotate while this runs is picked up the same way.")
+    Duration rotateKeyEvery;
+
     @Option(names = "--backoff-base", hidden = true, defaultValue = "1s", converter = DurationConverter.class)
     Duration backoffBase;
 
@@ -187,10 +201,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 sandbox.map(s -> s.roots().get(0).path()).orElse(null),
                 codec.mapper());
         ConnectionSettings settings = ConnectionSettings.DEFAULT.withBackoff(backoffBase, backoffCap);
+        if (rotateKeyEvery.isNegative()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--rotate-key-every must not be negative (0 turns scheduled rotation off)");
+        }
+        CurrentIdentity currentIdentity = new CurrentIdentity(identityFile, identity);
 
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
                 ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
-                ScheduledExecutorService scheduler = newScheduler();
+                ScheduledExecutorService scheduler = newScheduler("enginex-heartbeat");
+                // Rotations block on HTTP, so they get their own thread, away from heartbeats.
+                ScheduledExecutorService rotations = newScheduler("enginex-key-rotation");
                 HubClient hub = new HubClient(
                         identity.hub(), identity.trust(), System.getenv(), Duration.ofSeconds(20), codec.mapper())) {
             SessionOutbox outbox = new SessionOutbox();
@@ -204,7 +225,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     new AuditLog(dir, 10L << 20, 5, clock, codec.mapper()));
             HubConnection connection = new HubConnection(
                     hub,
-                    identity,
+                    currentIdentity,
                     profile,
                     codec,
                     new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
@@ -229,6 +250,16 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     .log("agent starting");
             status.agent(identity.hub().toString(), identity.agentId(), identity.tenant());
             status.state("connecting");
+            new ScheduledKeyRotation(
+                            KeyRotationSchedule.every(rotateKeyEvery, clock),
+                            currentIdentity,
+                            new KeyRotation(
+                                    hub,
+                                    identityFile,
+                                    new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
+                                    clock),
+                            rotations)
+                    .start();
             scheduler.scheduleWithFixedDelay(
                     () -> {
                         if (connection.connected()) {
@@ -251,9 +282,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private static ScheduledExecutorService newScheduler() {
+    private static ScheduledExecutorService newScheduler(String threadName) {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(
-                1, Thread.ofPlatform().daemon().name("enginex-heartbeat").factory());
+                1, Thread.ofPlatform().daemon().name(threadName).factory());
         // At exit, pending delayed work (a close timeout) must not hold the process up.
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         scheduler.setRemoveOnCancelPolicy(true);

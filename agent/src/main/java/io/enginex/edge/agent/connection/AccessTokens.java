@@ -7,6 +7,7 @@ import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubRefusedException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Trades a freshly signed client assertion for a one-time access token: {@code POST
@@ -16,10 +17,11 @@ public final class AccessTokens {
     static final String PATH = "/api/v1/agent/token";
 
     private final HubClient hub;
-    private final AgentIdentity identity;
+    private final Supplier<AgentIdentity> identity;
     private final ClientAssertion assertions;
 
-    public AccessTokens(HubClient hub, AgentIdentity identity, ClientAssertion assertions) {
+    /** @param identity asked for the current identity at every fetch, so a rotated key is used at once */
+    public AccessTokens(HubClient hub, Supplier<AgentIdentity> identity, ClientAssertion assertions) {
         this.hub = hub;
         this.identity = identity;
         this.assertions = assertions;
@@ -30,7 +32,8 @@ public final class AccessTokens {
      * @throws io.enginex.edge.agent.transport.HubUnreachableException when the hub does not answer
      */
     public String fetch() {
-        String assertion = assertions.create(identity.agentId(), identity.privateKey());
+        AgentIdentity current = identity.get();
+        String assertion = assertions.create(current.agentId(), current.privateKey());
         JsonNode answer = hub.postJson(PATH, Map.of("assertion", assertion));
         String token = answer.path("accessToken").asText("");
         if (token.isBlank()) {

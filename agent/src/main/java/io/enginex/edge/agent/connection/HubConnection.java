@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,13 +54,16 @@ public final class HubConnection {
     private final AtomicReference<HubSession> current = new AtomicReference<>();
 
     /**
+     * @param identity read at every connection attempt (a {@link
+     *     io.enginex.edge.agent.identity.CurrentIdentity}), so the next assertion uses a rotated key; the
+     *     agent id, hub and trust are taken from its first answer
      * @param inbound receives dispatch and cancel frames (the job runner)
      * @param outbox the outbox the job runner sends to; this connection attaches each session to it
      * @param onConnected called on the loop thread after each {@code welcome}
      */
     public HubConnection(
             HubClient hub,
-            AgentIdentity identity,
+            Supplier<AgentIdentity> identity,
             AgentProfile profile,
             MessageCodec codec,
             ClientAssertion assertions,
@@ -70,7 +74,7 @@ public final class HubConnection {
             RandomGenerator random,
             Consumer<Welcome> onConnected) {
         this.hub = hub;
-        this.identity = identity;
+        this.identity = identity.get();
         this.profile = profile;
         this.codec = codec;
         this.inbound = inbound;

@@ -347,7 +347,8 @@ public final class Doctor {
 
     Check credential(AgentIdentity identity) {
         try (HubClient hub = new HubClient(identity.hub(), identity.trust(), env, TIMEOUT, codec.mapper())) {
-            new AccessTokens(hub, identity, new ClientAssertion(clock, new SecureRandom(), codec.mapper())).fetch();
+            new AccessTokens(hub, () -> identity, new ClientAssertion(clock, new SecureRandom(), codec.mapper()))
+                    .fetch();
             return Check.ok("credential", "the hub issued an access token to " + identity.agentId());
         } catch (HubRefusedException e) {
             return Check.fail(

@@ -17,6 +17,8 @@ import java.util.Objects;
  *
  * @param labels labels the registration token granted, as the hub reported them
  * @param registeredAt when registration succeeded
+ * @param keyCreatedAt when the current device key was made (at registration, then at each rotation);
+ *     scheduled rotation counts the key's age from it
  */
 public record AgentIdentity(
         String agentId,
@@ -26,7 +28,8 @@ public record AgentIdentity(
         TrustSettings trust,
         PublicKey publicKey,
         PrivateKey privateKey,
-        Instant registeredAt) {
+        Instant registeredAt,
+        Instant keyCreatedAt) {
     public AgentIdentity {
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(tenant, "tenant");
@@ -36,6 +39,20 @@ public record AgentIdentity(
         Objects.requireNonNull(publicKey, "publicKey");
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(registeredAt, "registeredAt");
+        Objects.requireNonNull(keyCreatedAt, "keyCreatedAt");
+    }
+
+    /** An identity whose key was made when it registered. */
+    public AgentIdentity(
+            String agentId,
+            String tenant,
+            List<String> labels,
+            HubEndpoint hub,
+            TrustSettings trust,
+            PublicKey publicKey,
+            PrivateKey privateKey,
+            Instant registeredAt) {
+        this(agentId, tenant, labels, hub, trust, publicKey, privateKey, registeredAt, registeredAt);
     }
 
     /** The public key as sent to the hub: base64 of the X.509 SubjectPublicKeyInfo DER. */

@@ -191,6 +191,7 @@ public final class IdentityFile {
             json.put("caFile", identity.trust().caFile().toString());
         }
         return json.put("registeredAt", identity.registeredAt().toString())
+                .put("keyCreatedAt", identity.keyCreatedAt().toString())
                 .put("publicKey", identity.publicKeyBase64())
                 .put(
                         "privateKey",
@@ -203,6 +204,10 @@ public final class IdentityFile {
         json.path("labels").forEach(label -> labels.add(label.asText()));
         String pin = json.hasNonNull("pin") ? json.get("pin").asText() : null;
         Path caFile = json.hasNonNull("caFile") ? Path.of(json.get("caFile").asText()) : null;
+        Instant registeredAt = Instant.parse(required(json, "registeredAt"));
+        // Files written before key rotation was scheduled have no keyCreatedAt: the key dates from registration.
+        Instant keyCreatedAt =
+                json.hasNonNull("keyCreatedAt") ? Instant.parse(required(json, "keyCreatedAt")) : registeredAt;
         return new AgentIdentity(
                 required(json, "agentId"),
                 required(json, "tenant"),
@@ -211,7 +216,8 @@ public final class IdentityFile {
                 new TrustSettings(pin, caFile),
                 keys.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(required(json, "publicKey")))),
                 keys.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(required(json, "privateKey")))),
-                Instant.parse(required(json, "registeredAt")));
+                registeredAt,
+                keyCreatedAt);
     }
 
     private static String required(JsonNode json, String field) {

@@ -8,6 +8,7 @@ import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubRefusedException;
 import io.enginex.edge.agent.transport.HubUnreachableException;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -22,11 +23,14 @@ public final class KeyRotation {
     private final HubClient hub;
     private final IdentityFile identityFile;
     private final ClientAssertion assertions;
+    private final Clock clock;
 
-    public KeyRotation(HubClient hub, IdentityFile identityFile, ClientAssertion assertions) {
+    /** @param clock stamps the new key's {@link AgentIdentity#keyCreatedAt()} */
+    public KeyRotation(HubClient hub, IdentityFile identityFile, ClientAssertion assertions, Clock clock) {
         this.hub = hub;
         this.identityFile = identityFile;
         this.assertions = assertions;
+        this.clock = clock;
     }
 
     /**
@@ -70,7 +74,8 @@ public final class KeyRotation {
                 current.trust(),
                 next.getPublic(),
                 next.getPrivate(),
-                current.registeredAt());
+                current.registeredAt(),
+                clock.instant());
         try {
             identityFile.save(rotated);
         } catch (IdentityException e) {

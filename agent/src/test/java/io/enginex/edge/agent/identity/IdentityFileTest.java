@@ -36,6 +36,7 @@ class IdentityFileTest {
         assertThat(loaded.hub().toString()).isEqualTo("https://hub.example.com");
         assertThat(loaded.trust()).isEqualTo(saved.trust());
         assertThat(loaded.registeredAt()).isEqualTo(saved.registeredAt());
+        assertThat(loaded.keyCreatedAt()).isEqualTo(saved.keyCreatedAt());
         assertThat(loaded.publicKey().getEncoded()).isEqualTo(saved.publicKey().getEncoded());
         assertThat(loaded.fingerprint()).isEqualTo(saved.fingerprint());
 

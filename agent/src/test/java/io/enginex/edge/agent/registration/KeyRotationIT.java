@@ -54,7 +54,8 @@ class KeyRotationIT {
         return new KeyRotation(
                 client,
                 new IdentityFile(stateDir, codec.mapper()),
-                new ClientAssertion(Clock.systemUTC(), new SecureRandom(), codec.mapper()));
+                new ClientAssertion(Clock.systemUTC(), new SecureRandom(), codec.mapper()),
+                Clock.systemUTC());
     }
 
     private HubClient client(FakeDeviceHub hub) {

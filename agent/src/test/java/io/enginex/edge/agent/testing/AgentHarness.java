@@ -72,7 +72,7 @@ public final class AgentHarness implements AutoCloseable {
         this.runner = new JobRunner(tools, journal, outbox, executor, clock, 8);
         this.connection = new HubConnection(
                 hub,
-                identity,
+                () -> identity,
                 profile,
                 codec,
                 new ClientAssertion(clock, new SecureRandom(), codec.mapper()),

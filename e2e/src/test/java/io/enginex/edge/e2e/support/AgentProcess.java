@@ -37,22 +37,25 @@ public final class AgentProcess implements AutoCloseable {
 
     /** {@code enginex-agent run}; returns once the agent says it is connected. */
     public AgentProcess run() {
+        return run(List.of());
+    }
+
+    /** {@code enginex-agent run} with {@code extraArgs}; returns once the agent says it is connected. */
+    public AgentProcess run(List<String> extraArgs) {
         starts++;
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "--state-dir",
+                stateDir.toString(),
+                "--root",
+                root.toString(),
+                "--backoff-base",
+                "100ms",
+                "--backoff-cap",
+                "1s"));
+        args.addAll(extraArgs);
         process = OsProcess.startJar(
-                "agent#" + starts,
-                Jvm.agentJar(),
-                logDir.resolve("agent-" + starts + ".log"),
-                Map.of(),
-                List.of(
-                        "run",
-                        "--state-dir",
-                        stateDir.toString(),
-                        "--root",
-                        root.toString(),
-                        "--backoff-base",
-                        "100ms",
-                        "--backoff-cap",
-                        "1s"));
+                "agent#" + starts, Jvm.agentJar(), logDir.resolve("agent-" + starts + ".log"), Map.of(), args);
         process.awaitOutput("Connected to", Duration.ofSeconds(60));
         return this;
     }

@@ -1,0 +1,62 @@
+package io.enginex.edge.agent.identity;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The identity a running agent uses, as the one place its connection and its key rotation read it
+ * from. {@link #get()} re-reads {@code identity.json} every time (once per connection attempt or
+ * rotation check; the file is small), so a key rotated by {@code enginex-agent identity rotate} in
+ * another process, or by this agent's own schedule, is used for the next assertion without a
+ * restart. The file is replaced atomically, so a read sees the old or the new key, never a mix.
+ *
+ * <p>If the file cannot be read, or now holds another agent or hub (re-registered with {@code
+ * --force} while running), the last good identity stays in use and a warning says to restart.
+ * Thread-safe.
+ */
+public final class CurrentIdentity implements Supplier<AgentIdentity> {
+    private static final Logger log = LoggerFactory.getLogger(CurrentIdentity.class);
+
+    private final IdentityFile file;
+    private final AtomicReference<AgentIdentity> last;
+
+    /** @param loaded the identity the agent started with */
+    public CurrentIdentity(IdentityFile file, AgentIdentity loaded) {
+        this.file = file;
+        this.last = new AtomicReference<>(loaded);
+    }
+
+    /** The identity in the file now, or the last good one if the file is unusable or another agent's. */
+    @Override
+    public AgentIdentity get() {
+        AgentIdentity before = last.get();
+        AgentIdentity loaded;
+        try {
+            loaded = file.load();
+        } catch (IdentityException e) {
+            log.atWarn()
+                    .addKeyValue("file", file.path())
+                    .log("cannot re-read the identity (" + e.getMessage() + "); keeping the key loaded earlier");
+            return before;
+        }
+        if (!loaded.agentId().equals(before.agentId()) || !loaded.hub().equals(before.hub())) {
+            log.atWarn()
+                    .addKeyValue("file", file.path())
+                    .addKeyValue("running", before.agentId())
+                    .addKeyValue("inFile", loaded.agentId())
+                    .log("the identity file now holds another agent or hub; restart the agent to use it");
+            return before;
+        }
+        if (!loaded.fingerprint().equals(before.fingerprint())) {
+            log.atInfo()
+                    .addKeyValue("agentId", loaded.agentId())
+                    .addKeyValue("oldKey", before.fingerprint())
+                    .addKeyValue("newKey", loaded.fingerprint())
+                    .log("the device key was rotated; using the new key from now on");
+        }
+        last.compareAndSet(before, loaded);
+        return loaded;
+    }
+}

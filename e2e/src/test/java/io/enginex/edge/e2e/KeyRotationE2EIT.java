@@ -1,0 +1,126 @@
+package io.enginex.edge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.enginex.edge.agent.connection.AccessTokens;
+import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.ClientAssertion;
+import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.transport.HubRefusedException;
+import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.HubProcess;
+import io.enginex.edge.e2e.support.Jvm;
+import io.enginex.edge.e2e.support.OsProcess;
+import io.enginex.edge.protocol.MessageCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Key rotation in a running agent, with real processes: {@code run} rotates on its schedule, and
+ * picks up a key rotated by {@code identity rotate} in another process; either way the next
+ * connection (after a hub restart) is made with the new key, and the old key is refused.
+ */
+class KeyRotationE2EIT {
+    private final MessageCodec codec = new MessageCodec();
+
+    @Test
+    void runRotatesOnScheduleAndItsNextConnectionUsesTheNewKeyWhileTheOldOneIsRefused(@TempDir Path tmp)
+            throws Exception {
+        Path logs = Jvm.freshLogs(getClass().getSimpleName() + "-schedule");
+        try (HubProcess hub = HubProcess.start(tmp.resolve("hub"), logs)) {
+            hub.api().createTenant("acme");
+            AgentProcess agent =
+                    AgentProcess.of(tmp.resolve("agent-state"), Files.createDirectories(tmp.resolve("files")), logs);
+            OsProcess.Completed registered = agent.register(hub, hub.api().createRegistrationToken("acme"));
+            assertThat(registered.exitCode()).as(registered.output()).isZero();
+            IdentityFile file = new IdentityFile(agent.stateDir(), codec.mapper());
+            AgentIdentity original = file.load();
+
+            try (AgentProcess running = agent.run(List.of("--rotate-key-every", "2s"))) {
+                await("the running agent rotates its key on schedule")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> !file.load().fingerprint().equals(original.fingerprint()));
+                running.process().awaitOutput("device key rotated on schedule", Duration.ofSeconds(30));
+
+                assertOldKeyIsRefused(original);
+
+                hub.restart();
+                awaitConnections(running.process(), 2);
+                assertThat(running.process().isAlive()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void identityRotateWhileRunIsRunningIsUsedAtTheNextConnection(@TempDir Path tmp) throws Exception {
+        Path logs = Jvm.freshLogs(getClass().getSimpleName() + "-manual");
+        try (HubProcess hub = HubProcess.start(tmp.resolve("hub"), logs)) {
+            hub.api().createTenant("acme");
+            AgentProcess agent =
+                    AgentProcess.of(tmp.resolve("agent-state"), Files.createDirectories(tmp.resolve("files")), logs);
+            OsProcess.Completed registered = agent.register(hub, hub.api().createRegistrationToken("acme"));
+            assertThat(registered.exitCode()).as(registered.output()).isZero();
+            IdentityFile file = new IdentityFile(agent.stateDir(), codec.mapper());
+            AgentIdentity original = file.load();
+
+            try (AgentProcess running = agent.run(List.of("--rotate-key-every", "0"))) {
+                OsProcess.Completed rotated = OsProcess.run(
+                        Jvm.agentJar(),
+                        logs.resolve("agent-rotate.log"),
+                        Map.of(),
+                        List.of(
+                                "identity",
+                                "rotate",
+                                "--state-dir",
+                                agent.stateDir().toString()));
+                assertThat(rotated.exitCode()).as(rotated.output()).isZero();
+                assertOldKeyIsRefused(original);
+
+                hub.restart();
+                awaitConnections(running.process(), 2);
+                assertThat(running.process().output())
+                        .contains("the device key was rotated; using the new key from now on")
+                        .contains(file.load().fingerprint());
+            }
+        }
+    }
+
+    private void assertOldKeyIsRefused(AgentIdentity old) {
+        try (HubClient client =
+                new HubClient(old.hub(), old.trust(), Map.of(), Duration.ofSeconds(10), codec.mapper())) {
+            AccessTokens withOldKey = new AccessTokens(
+                    client, () -> old, new ClientAssertion(Clock.systemUTC(), new SecureRandom(), codec.mapper()));
+            assertThatThrownBy(withOldKey::fetch)
+                    .isInstanceOfSatisfying(
+                            HubRefusedException.class, e -> assertThat(e.code()).isEqualTo("assertion_invalid"));
+        }
+    }
+
+    private static void awaitConnections(OsProcess agent, int count) {
+        Pattern connected = Pattern.compile("Connected to ");
+        await("the agent connects again (log: " + agent.log() + ")")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Matcher m = connected.matcher(agent.output());
+                    int seen = 0;
+                    while (m.find()) {
+                        seen++;
+                    }
+                    return seen >= count;
+                });
+    }
+}
