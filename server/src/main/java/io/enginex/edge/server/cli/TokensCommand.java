@@ -95,7 +95,9 @@ final class TokensCommand {
 
     @Command(
             name = "list",
-            description = "List a tenant's registration tokens (never their secrets).",
+            description =
+                    "List a tenant's registration tokens (never their secrets): uses, expiry, who created it, last"
+                            + " use, labels and the agents each enrolled.",
             mixinStandardHelpOptions = true,
             footerHeading = "%nExamples:%n",
             footer = {"  engine tokens list --tenant acme"})
@@ -109,17 +111,31 @@ final class TokensCommand {
             if (printedJson(tokens)) {
                 return;
             }
-            TextTable table = new TextTable("ID", "USES", "EXPIRES", "REVOKED", "LABELS", "DESCRIPTION");
+            TextTable table = new TextTable(
+                    "ID", "USES", "EXPIRES", "REVOKED", "CREATED BY", "LAST USED", "LABELS", "AGENTS", "DESCRIPTION");
             for (JsonNode t : tokens) {
                 table.row(
                         text(t, "id"),
                         text(t, "uses") + "/" + text(t, "maxUses"),
                         text(t, "expiresAt"),
                         text(t, "revokedAt"),
+                        text(t, "createdBy"),
+                        text(t, "lastUsedAt"),
                         labels(t),
+                        enrolled(t),
                         text(t, "description"));
             }
             table.print(out());
+        }
+
+        /** The agents the token enrolled: {@code agt_… (hostname)}, with {@code revoked} when they are. */
+        private static String enrolled(JsonNode token) {
+            java.util.List<String> agents = new java.util.ArrayList<>();
+            for (JsonNode a : token.path("agents")) {
+                agents.add(text(a, "id") + " (" + text(a, "hostname") + ")"
+                        + (a.hasNonNull("revokedAt") ? " revoked" : ""));
+            }
+            return agents.isEmpty() ? "-" : String.join(", ", agents);
         }
     }
 

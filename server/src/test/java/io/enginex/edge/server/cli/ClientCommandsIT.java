@@ -93,6 +93,8 @@ class ClientCommandsIT {
         var list = engine("tokens", "list", "--tenant", tenant);
         assertThat(list.out())
                 .contains("1/3")
+                .contains("AGENTS")
+                .contains(registered.body().get("agentId").asText() + " (")
                 .contains("finance")
                 .contains("laptops")
                 .doesNotContain("exr_");
