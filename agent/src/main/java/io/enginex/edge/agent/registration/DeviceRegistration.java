@@ -70,6 +70,7 @@ public final class DeviceRegistration {
         body.put("arch", host.arch());
         body.put("user", user);
         body.put("agentVersion", host.agentVersion());
+        MachineId.current().ifPresent(id -> body.put("machineId", id));
         JsonNode started = call(AUTHORIZE_PATH, body);
         String deviceCode = started.path("device_code").asText("");
         String userCode = started.path("user_code").asText("");

@@ -63,6 +63,8 @@ class DeviceRegistrationIT {
                             Duration.ofSeconds(10));
             assertThat(hub.authorizations().get(0).path("user").asText()).isEqualTo("alice");
             assertThat(hub.authorizations().get(0).path("hostname").asText()).isEqualTo("laptop-17");
+            assertThat(hub.authorizations().get(0).path("machineId").asText(""))
+                    .isEqualTo(MachineId.current().orElse(""));
             assertThat(hub.polls())
                     .allSatisfy(p -> assertThat(p.path("device_code").asText()).isEqualTo(FakeDeviceHub.DEVICE_CODE));
             assertThat(new IdentityFile(stateDir, codec.mapper()).exists()).isTrue();
