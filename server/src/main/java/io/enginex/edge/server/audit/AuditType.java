@@ -23,7 +23,11 @@ public enum AuditType {
     DEVICE_APPROVED,
     DEVICE_DENIED,
     /** Reserved for the policy engine: a tool policy or approval rule changed. */
-    POLICY_CHANGED;
+    POLICY_CHANGED,
+    /** A person approved a job that needed approval. */
+    JOB_APPROVED,
+    /** A person denied a job that needed approval. */
+    JOB_DENIED;
 
     /** {@code login.succeeded}-style name. */
     public String wire() {

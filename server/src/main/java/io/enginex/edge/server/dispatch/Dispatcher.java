@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Durable dispatch: a job is written before it is sent, sent at once if its agent is connected here,
- * and re-sent (attempt + 1) after every hello until it finishes. The first outcome wins. Thread-safe.
+ * and re-sent (attempt + 1) after every hello until it finishes. The first outcome wins. A job whose
+ * tool (or {@code exec} command template) the agent announced as approval-required waits in
+ * AWAITING_APPROVAL, unsent, until {@link #approve} (then it is sent with {@code approvedBy}) or
+ * {@link #deny}; its deadline keeps running. Thread-safe.
  */
 public final class Dispatcher implements AgentListener {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -112,6 +115,7 @@ public final class Dispatcher implements AgentListener {
                     + JobRequest.MAX_TIMEOUT.toSeconds() + "; got " + timeout.toSeconds());
         }
         Instant now = clock.instant();
+        boolean approval = needsApproval(agent, request.tool(), args);
         Job job = jobs.create(new Job(
                 ids.next("job"),
                 tenantId,
@@ -119,7 +123,7 @@ public final class Dispatcher implements AgentListener {
                 agent.id(),
                 request.tool(),
                 write(args),
-                JobState.QUEUED,
+                approval ? JobState.AWAITING_APPROVAL : JobState.QUEUED,
                 0,
                 now,
                 now.plus(timeout),
@@ -136,9 +140,81 @@ public final class Dispatcher implements AgentListener {
                 .addKeyValue("jobId", job.id())
                 .addKeyValue("agentId", agent.id())
                 .addKeyValue("tool", job.tool())
+                .addKeyValue("state", job.state().wire())
                 .log("job created");
-        registry.find(tenantId, agent.id()).ifPresent(c -> deliver(c, job));
+        if (!approval) {
+            registry.find(tenantId, agent.id()).ifPresent(c -> deliver(c, job));
+        }
         return jobs.find(tenantId, job.id()).orElse(job);
+    }
+
+    /**
+     * Approves a job awaiting approval: it becomes QUEUED and is sent (with {@code approvedBy}) at once
+     * if its agent is connected here, else after the agent's next hello.
+     *
+     * @throws HubException.NotFound {@code job_not_found}
+     * @throws HubException.Conflict {@code job_not_awaiting_approval} when it was decided already,
+     *     timed out or never needed approval
+     */
+    public Job approve(String tenantId, String jobId, String by, String reason) {
+        Job job = jobs.approve(tenantId, jobId, by, reason, clock.instant())
+                .orElseThrow(() -> notAwaiting(tenantId, jobId));
+        log.atInfo().addKeyValue("jobId", jobId).addKeyValue("by", by).log("job approved");
+        registry.find(tenantId, job.agentId()).ifPresent(c -> deliver(c, job));
+        return jobs.find(tenantId, jobId).orElse(job);
+    }
+
+    /**
+     * Denies a job awaiting approval: it ends CANCELLED with error code {@code approval_denied} and is
+     * never sent.
+     *
+     * @throws HubException.NotFound {@code job_not_found}
+     * @throws HubException.Conflict {@code job_not_awaiting_approval}
+     */
+    public Job deny(String tenantId, String jobId, String by, String reason) {
+        Job job =
+                jobs.deny(tenantId, jobId, by, reason, clock.instant()).orElseThrow(() -> notAwaiting(tenantId, jobId));
+        metrics.completed(job.state(), null);
+        waiters.finished(jobId);
+        log.atInfo().addKeyValue("jobId", jobId).addKeyValue("by", by).log("job denied");
+        return job;
+    }
+
+    private HubException notAwaiting(String tenantId, String jobId) {
+        return jobs.find(tenantId, jobId)
+                .<HubException>map(j -> new HubException.Conflict(
+                        "job_not_awaiting_approval",
+                        "job " + jobId + " is " + j.state().wire()
+                                + (j.approval() == null
+                                        ? " and never needed approval"
+                                        : ", not awaiting approval (approval "
+                                                + j.approval().state() + ")")
+                                + "; only awaiting_approval jobs can be approved or denied"))
+                .orElseGet(() ->
+                        new HubException.NotFound("job_not_found", "tenant " + tenantId + " has no job " + jobId));
+    }
+
+    /** True when the agent announced that this call of {@code tool} needs a person's approval. */
+    private boolean needsApproval(Agent agent, String tool, JsonNode args) {
+        try {
+            for (JsonNode descriptor : mapper.readTree(agent.toolsJson())) {
+                if (tool.equals(descriptor.path("name").asText())) {
+                    JsonNode approval = descriptor.path("approval");
+                    if (approval.path("required").asBoolean(false)) {
+                        return true;
+                    }
+                    String template = args.path("command").asText(null);
+                    for (JsonNode t : approval.path("templates")) {
+                        if (t.asText().equals(template)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            log.atWarn().addKeyValue("agentId", agent.id()).log("agent has unreadable tools; not checking approvals");
+        }
+        return false;
     }
 
     @Override
@@ -227,7 +303,15 @@ public final class Dispatcher implements AgentListener {
             throw new IllegalStateException("job " + marked.id() + " has unreadable args in the database", e);
         }
         if (connection.send(new Dispatch(
-                connection.nextFrameId(), marked.id(), marked.tool(), args, marked.deadline(), marked.attempt()))) {
+                connection.nextFrameId(),
+                marked.id(),
+                marked.tool(),
+                args,
+                marked.deadline(),
+                marked.attempt(),
+                marked.approval() != null && marked.approval().approved()
+                        ? marked.approval().by()
+                        : null))) {
             metrics.dispatched();
             log.atDebug()
                     .addKeyValue("jobId", marked.id())

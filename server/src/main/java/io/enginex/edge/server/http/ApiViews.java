@@ -120,7 +120,8 @@ final class ApiViews {
             Instant finishedAt,
             JsonNode output,
             ErrorView error,
-            boolean replayed) {
+            boolean replayed,
+            Job.Approval approval) {
         static JobView of(Job j, ObjectMapper mapper) {
             return new JobView(
                     j.id(),
@@ -139,7 +140,8 @@ final class ApiViews {
                     j.finishedAt(),
                     j.outputJson() == null ? null : json(j.outputJson(), mapper),
                     j.errorCode() == null ? null : new ErrorView(j.errorCode(), j.errorMessage()),
-                    j.replayed());
+                    j.replayed(),
+                    j.approval());
         }
     }
 

@@ -3,6 +3,9 @@ package io.enginex.edge.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dispatch.Dispatcher;
@@ -11,6 +14,7 @@ import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.http.ApiViews.JobView;
 import io.enginex.edge.server.http.ApiViews.SessionView;
 import io.enginex.edge.server.store.Job;
+import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.SessionStore;
@@ -18,10 +22,16 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
-/** Sessions and their jobs: {@code /api/v1/tenants/{t}/sessions}, {@code …/jobs/{id}?wait=}. */
+/**
+ * Sessions and their jobs: {@code /api/v1/tenants/{t}/sessions}, {@code …/jobs/{id}?wait=}, {@code
+ * …/jobs?state=}, and the approval decisions {@code …/jobs/{id}/approve} and {@code …/deny} (not for
+ * viewers; audited).
+ */
 final class SessionRoutes {
     static final int MAX_WAIT_SECONDS = 60;
 
@@ -32,6 +42,7 @@ final class SessionRoutes {
     private final PageCapability capability;
     private final Supplier<String> baseUrl;
     private final ApiAccess access;
+    private final Audit audit;
     private final IdGenerator ids;
     private final Clock clock;
     private final ObjectMapper mapper;
@@ -44,6 +55,7 @@ final class SessionRoutes {
             PageCapability capability,
             Supplier<String> baseUrl,
             ApiAccess access,
+            Audit audit,
             IdGenerator ids,
             Clock clock,
             ObjectMapper mapper) {
@@ -54,6 +66,7 @@ final class SessionRoutes {
         this.capability = capability;
         this.baseUrl = baseUrl;
         this.access = access;
+        this.audit = audit;
         this.ids = ids;
         this.clock = clock;
         this.mapper = mapper;
@@ -65,6 +78,55 @@ final class SessionRoutes {
         routes.get("/api/v1/tenants/{t}/sessions/{sid}", this::get);
         routes.post("/api/v1/tenants/{t}/sessions/{sid}/jobs", this::createJob);
         routes.get("/api/v1/tenants/{t}/jobs/{id}", this::getJob);
+        routes.get("/api/v1/tenants/{t}/jobs", this::listJobs);
+        routes.post("/api/v1/tenants/{t}/jobs/{id}/approve", ctx -> decide(ctx, true));
+        routes.post("/api/v1/tenants/{t}/jobs/{id}/deny", ctx -> decide(ctx, false));
+    }
+
+    private void listJobs(Context ctx) {
+        access.forTenant(ctx);
+        String state = ctx.queryParam("state");
+        if (state == null || state.isBlank()) {
+            throw new HubException.BadRequest(
+                    "state is required, e.g. ?state=awaiting_approval (one of " + JobState.wireNames() + ")");
+        }
+        JobState wanted;
+        try {
+            wanted = JobState.fromWire(state.strip());
+        } catch (IllegalArgumentException e) {
+            throw new HubException.BadRequest("unknown state \"" + state + "\"; use one of " + JobState.wireNames());
+        }
+        int limit = (int) Math.min(500, Math.max(1, queryLong(ctx, "limit", 50)));
+        ctx.json(jobs.listByState(ctx.pathParam("t"), wanted, limit).stream()
+                .map(j -> JobView.of(j, mapper))
+                .toList());
+    }
+
+    private void decide(Context ctx, boolean approve) {
+        Caller caller = access.forTenant(ctx);
+        String reason = ctx.body().isBlank() ? "" : JsonBody.read(ctx, mapper).text("reason", "");
+        if (reason.length() > 1000) {
+            throw new HubException.BadRequest("reason must be at most 1000 characters");
+        }
+        String tenant = ctx.pathParam("t");
+        String id = ctx.pathParam("id");
+        String by = caller.actorId();
+        String why = reason.isBlank() ? null : reason.strip();
+        Job job = approve ? dispatcher.approve(tenant, id, by, why) : dispatcher.deny(tenant, id, by, why);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("tool", job.tool());
+        if (why != null) {
+            details.put("reason", why);
+        }
+        audit.record(
+                tenant,
+                approve ? AuditType.JOB_APPROVED : AuditType.JOB_DENIED,
+                Actor.of(caller),
+                ctx.ip(),
+                new Audit.Target("job", id),
+                Audit.Outcome.SUCCESS,
+                details);
+        ctx.json(JobView.of(job, mapper));
     }
 
     private void create(Context ctx) {

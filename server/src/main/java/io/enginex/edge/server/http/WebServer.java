@@ -156,6 +156,7 @@ public final class WebServer {
                         s.capability(),
                         s.baseUrl(),
                         access,
+                        s.audit(),
                         s.ids(),
                         s.clock(),
                         s.mapper())

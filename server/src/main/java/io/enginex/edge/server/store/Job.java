@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * One tool call on one agent. {@code argsJson} and {@code outputJson} hold JSON text; {@code
  * errorCode}/{@code errorMessage} are set for failed, timed-out and cancelled jobs. {@code attempt}
- * counts deliveries to the agent.
+ * counts deliveries to the agent. {@code approval} is null for a job that needed no approval.
  */
 public record Job(
         String id,
@@ -25,4 +25,70 @@ public record Job(
         String outputJson,
         String errorCode,
         String errorMessage,
-        boolean replayed) {}
+        boolean replayed,
+        Approval approval) {
+
+    /** A job that needs no approval. */
+    public Job(
+            String id,
+            String tenantId,
+            String sessionId,
+            String agentId,
+            String tool,
+            String argsJson,
+            JobState state,
+            int attempt,
+            Instant createdAt,
+            Instant deadline,
+            Instant dispatchedAt,
+            Instant startedAt,
+            Instant finishedAt,
+            Instant lastProgressAt,
+            String outputJson,
+            String errorCode,
+            String errorMessage,
+            boolean replayed) {
+        this(
+                id,
+                tenantId,
+                sessionId,
+                agentId,
+                tool,
+                argsJson,
+                state,
+                attempt,
+                createdAt,
+                deadline,
+                dispatchedAt,
+                startedAt,
+                finishedAt,
+                lastProgressAt,
+                outputJson,
+                errorCode,
+                errorMessage,
+                replayed,
+                null);
+    }
+
+    /**
+     * A person's decision on a job that needs one.
+     *
+     * @param state {@code pending}, {@code approved} or {@code denied}
+     * @param by who decided (user or API key id), null while pending
+     * @param at when, null while pending
+     * @param reason why, as they wrote it, or null
+     */
+    public record Approval(String state, String by, Instant at, String reason) {
+        public static final String PENDING = "pending";
+        public static final String APPROVED = "approved";
+        public static final String DENIED = "denied";
+
+        public static Approval pending() {
+            return new Approval(PENDING, null, null, null);
+        }
+
+        public boolean approved() {
+            return APPROVED.equals(state);
+        }
+    }
+}

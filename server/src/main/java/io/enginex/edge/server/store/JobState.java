@@ -23,6 +23,11 @@ public enum JobState {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** All wire names, comma-separated, for error messages. */
+    public static String wireNames() {
+        return java.util.Arrays.stream(values()).map(JobState::wire).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     public static JobState fromWire(String s) {
         return valueOf(s.toUpperCase(java.util.Locale.ROOT));
     }

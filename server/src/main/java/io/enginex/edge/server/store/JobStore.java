@@ -38,6 +38,23 @@ public interface JobStore {
      */
     boolean complete(String tenantId, String id, String agentId, Outcome outcome);
 
+    /**
+     * A job awaiting approval becomes QUEUED, recording who approved it, when and why.
+     *
+     * @return the job after the update, or empty if it is not awaiting approval (decided, timed out, gone)
+     */
+    Optional<Job> approve(String tenantId, String id, String by, String reason, Instant now);
+
+    /**
+     * A job awaiting approval becomes CANCELLED with error code {@code approval_denied} and the reason.
+     *
+     * @return the job after the update, or empty if it is not awaiting approval
+     */
+    Optional<Job> deny(String tenantId, String id, String by, String reason, Instant now);
+
+    /** The tenant's jobs in {@code state}, newest first, at most {@code limit}. */
+    List<Job> listByState(String tenantId, JobState state, int limit);
+
     /** Marks every unfinished job whose deadline passed as TIMED_OUT; returns those jobs. */
     List<Job> expire(Instant now);
 

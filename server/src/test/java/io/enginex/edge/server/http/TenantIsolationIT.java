@@ -161,6 +161,17 @@ class TenantIsolationIT {
                     f -> t(f) + "/sessions/" + f.session + "/jobs",
                     "job"),
             tenant("GET /api/v1/tenants/{t}/jobs/{id}", "viewer", f -> t(f) + "/jobs/" + f.job, null),
+            tenant("GET /api/v1/tenants/{t}/jobs", "viewer", f -> t(f) + "/jobs?state=awaiting_approval", null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/jobs/{id}/approve",
+                    "operator",
+                    f -> t(f) + "/jobs/" + f.job + "/approve",
+                    Map.of("reason", "matrix")),
+            tenant(
+                    "POST /api/v1/tenants/{t}/jobs/{id}/deny",
+                    "operator",
+                    f -> t(f) + "/jobs/" + f.job + "/deny",
+                    Map.of("reason", "matrix")),
             tenant("GET /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", null),
             tenant("POST /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", Map.of("role", "viewer")),
             tenant("GET /api/v1/tenants/{t}/users", "admin", f -> t(f) + "/users", null),

@@ -72,6 +72,12 @@ public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** Says hello offering exactly these descriptors (e.g. with an {@code approval}). */
+    public Welcome helloWith(List<ToolDescriptor> descriptors) {
+        send(new Hello(nextId(), Protocol.VERSION, "0.1.0-test", "Linux", "amd64", "test-host", descriptors, ""));
+        return expect(Welcome.class);
+    }
+
     /** Sends hello offering {@code tools} and returns the welcome. */
     public Welcome hello(String... tools) {
         List<ToolDescriptor> descriptors = java.util.Arrays.stream(tools)

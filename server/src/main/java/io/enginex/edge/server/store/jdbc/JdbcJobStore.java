@@ -45,10 +45,10 @@ final class JdbcJobStore implements JobStore {
                 () -> jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO jobs (id, tenant_id, session_id, agent_id, tool, args_json, state, attempt,
                             created_at, deadline, dispatched_at, started_at, finished_at, last_progress_at,
-                            output_json, error_code, error_message, replayed)
+                            output_json, error_code, error_message, replayed, approval_state)
                         VALUES (:id, :tenantId, :sessionId, :agentId, :tool, :argsJson, :state, :attempt,
                             :createdAt, :deadline, :dispatchedAt, :startedAt, :finishedAt, :lastProgressAt,
-                            :outputJson, :errorCode, :errorMessage, :replayed)""")
+                            :outputJson, :errorCode, :errorMessage, :replayed, :approvalState)""")
                         .bind("id", job.id())
                         .bind("tenantId", job.tenantId())
                         .bind("sessionId", job.sessionId())
@@ -67,6 +67,7 @@ final class JdbcJobStore implements JobStore {
                         .bind("errorCode", job.errorCode())
                         .bind("errorMessage", job.errorMessage())
                         .bind("replayed", job.replayed())
+                        .bind("approvalState", job.state() == JobState.AWAITING_APPROVAL ? Job.Approval.PENDING : null)
                         .execute()));
         return find(job.tenantId(), job.id())
                 .orElseThrow(() -> new IllegalStateException("job " + job.id() + " vanished right after insert"));
@@ -169,6 +170,51 @@ final class JdbcJobStore implements JobStore {
                 == 1;
     }
 
+    @Override
+    public Optional<Job> approve(String tenantId, String id, String by, String reason, Instant now) {
+        return decide(tenantId, id, """
+                UPDATE jobs SET state = 'queued', approval_state = 'approved', approval_by = :by,
+                    approval_at = :now, approval_reason = :reason
+                WHERE tenant_id = :tenantId AND id = :id AND state = 'awaiting_approval'""", by, reason, now);
+    }
+
+    @Override
+    public Optional<Job> deny(String tenantId, String id, String by, String reason, Instant now) {
+        return decide(tenantId, id, """
+                UPDATE jobs SET state = 'cancelled', approval_state = 'denied', approval_by = :by,
+                    approval_at = :now, approval_reason = :reason, error_code = 'approval_denied',
+                    error_message = :message, finished_at = :now
+                WHERE tenant_id = :tenantId AND id = :id AND state = 'awaiting_approval'""", by, reason, now);
+    }
+
+    private Optional<Job> decide(String tenantId, String id, String sql, String by, String reason, Instant now) {
+        String message = "denied by " + by + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        return jdbi.inTransaction(h -> {
+            var update = h.createUpdate(sql)
+                    .bind("tenantId", tenantId)
+                    .bind("id", id)
+                    .bind("by", by)
+                    .bind("reason", reason)
+                    .bind("now", Timestamps.arg(now));
+            if (sql.contains(":message")) {
+                update.bind("message", message);
+            }
+            return update.execute() == 1 ? find(h, tenantId, id) : Optional.<Job>empty();
+        });
+    }
+
+    @Override
+    public List<Job> listByState(String tenantId, JobState state, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM jobs WHERE tenant_id = :tenantId AND state = :state
+                        ORDER BY created_at DESC, id DESC LIMIT :limit""")
+                .bind("tenantId", tenantId)
+                .bind("state", state.wire())
+                .bind("limit", limit)
+                .map(JdbcJobStore::map)
+                .list());
+    }
+
     /**
      * Not tenant-scoped: a sweep over all tenants. A job whose deadline is at or before {@code now}
      * is timed out. Each candidate is claimed by its own conditional UPDATE, so a result arriving
@@ -229,6 +275,13 @@ final class JdbcJobStore implements JobStore {
                 rs.getString("output_json"),
                 rs.getString("error_code"),
                 rs.getString("error_message"),
-                rs.getBoolean("replayed"));
+                rs.getBoolean("replayed"),
+                rs.getString("approval_state") == null
+                        ? null
+                        : new Job.Approval(
+                                rs.getString("approval_state"),
+                                rs.getString("approval_by"),
+                                Timestamps.read(rs, "approval_at"),
+                                rs.getString("approval_reason")));
     }
 }
