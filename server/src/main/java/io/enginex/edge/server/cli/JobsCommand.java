@@ -14,13 +14,22 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "jobs",
-        description = "Dispatch a tool call to an agent and wait for its result, or show a job.",
+        description =
+                "Dispatch a tool call to an agent and wait for its result, show or list jobs, approve or deny one.",
         mixinStandardHelpOptions = true,
-        subcommands = {JobsCommand.Run.class, JobsCommand.Show.class},
+        subcommands = {
+            JobsCommand.Run.class,
+            JobsCommand.Show.class,
+            JobsCommand.ListJobs.class,
+            JobsCommand.Approve.class,
+            JobsCommand.Deny.class
+        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  engine jobs run --tenant acme --agent agt_… --tool fs.list --args '{\"path\":\".\"}'",
-            "  engine jobs show --tenant acme job_…"
+            "  engine jobs show --tenant acme job_…",
+            "  engine jobs list --tenant acme --state awaiting_approval",
+            "  engine jobs approve --tenant acme job_… --reason 'month-end export'"
         })
 final class JobsCommand {
     /** One long-poll stays below the client's 30 s request timeout. */
@@ -173,6 +182,115 @@ final class JobsCommand {
                 throw new IllegalStateException(e);
             }
             out().flush();
+        }
+    }
+
+    @Command(
+            name = "list",
+            description = "List a tenant's jobs in one state, newest first (e.g. those awaiting approval).",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine jobs list --tenant acme --state awaiting_approval",
+                "  engine jobs list --tenant acme --state failed --limit 10 --json"
+            })
+    static final class ListJobs extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Option(
+                names = "--state",
+                required = true,
+                paramLabel = "STATE",
+                description =
+                        "awaiting_approval, queued, dispatched, running, succeeded, failed, timed_out or cancelled.")
+        String state;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most N jobs (1–500).")
+        int limit;
+
+        @Override
+        void run(HubClient hub) {
+            JsonNode jobs = hub.get("/api/v1/tenants/" + tenant + "/jobs?state=" + state + "&limit=" + limit);
+            if (printedJson(jobs)) {
+                return;
+            }
+            TextTable table = new TextTable("ID", "AGENT", "TOOL", "ARGS", "STATE", "CREATED", "DEADLINE");
+            for (JsonNode j : jobs) {
+                table.row(
+                        text(j, "id"),
+                        text(j, "agentId"),
+                        text(j, "tool"),
+                        j.path("args").toString(),
+                        text(j, "state"),
+                        text(j, "createdAt"),
+                        text(j, "deadline"));
+            }
+            table.print(out());
+        }
+    }
+
+    /** Approve or deny: the same request to a different path. */
+    abstract static class Decide extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Job id (job_…) awaiting approval.")
+        String id;
+
+        @Option(
+                names = "--reason",
+                paramLabel = "TEXT",
+                description = "Why; recorded on the job and in the audit trail.")
+        String reason;
+
+        abstract String action();
+
+        @Override
+        void run(HubClient hub) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            JsonNode job = hub.post("/api/v1/tenants/" + tenant + "/jobs/" + id + "/" + action(), body);
+            if (!printedJson(job)) {
+                out().println("Job " + id + " (" + text(job, "tool") + " on " + text(job, "agentId") + ") "
+                        + text(job.path("approval"), "state") + " by " + text(job.path("approval"), "by") + "; now "
+                        + text(job, "state") + ".");
+                out().flush();
+            }
+        }
+    }
+
+    @Command(
+            name = "approve",
+            description = {
+                "Approve a job awaiting approval: it is sent to its agent now (or when the agent next connects).",
+                "Needs an operator, admin or owner key."
+            },
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine jobs approve --tenant acme job_… --reason 'month-end export, checked with finance'"})
+    static final class Approve extends Decide {
+        @Override
+        String action() {
+            return "approve";
+        }
+    }
+
+    @Command(
+            name = "deny",
+            description = {
+                "Deny a job awaiting approval: it ends cancelled with error approval_denied and is never sent.",
+                "Needs an operator, admin or owner key."
+            },
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine jobs deny --tenant acme job_… --reason 'wrong period'"})
+    static final class Deny extends Decide {
+        @Override
+        String action() {
+            return "deny";
         }
     }
 

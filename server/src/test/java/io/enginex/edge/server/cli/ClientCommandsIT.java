@@ -236,6 +236,38 @@ class ClientCommandsIT {
     }
 
     @Test
+    void jobsAwaitingApprovalAreListedApprovedAndDenied() {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        String session = hub.newSession(tenant);
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.helloWith(java.util.List.of(new io.enginex.edge.protocol.ToolDescriptor(
+                            "fs.delete", "fs.delete", "test tool", TestHub.MAPPER.createObjectNode(), "medium")
+                    .withApproval(new io.enginex.edge.protocol.ToolApproval(true, java.util.List.of()))));
+            String first = hub.dispatch(tenant, session, agent.agentId(), "fs.delete", java.util.Map.of(), 60)
+                    .get("id")
+                    .asText();
+            String second = hub.dispatch(tenant, session, agent.agentId(), "fs.delete", java.util.Map.of(), 60)
+                    .get("id")
+                    .asText();
+
+            var listed = engine("jobs", "list", "--tenant", tenant, "--state", "awaiting_approval");
+            var approved = engine("jobs", "approve", "--tenant", tenant, first, "--reason", "checked");
+            var denied = engine("jobs", "deny", "--tenant", tenant, second, "--reason", "wrong folder");
+            var again = engine("jobs", "approve", "--tenant", tenant, second);
+
+            assertThat(listed.exitCode()).as(listed.err()).isZero();
+            assertThat(listed.out()).contains(first).contains(second).contains("awaiting_approval");
+            assertThat(approved.exitCode()).as(approved.err()).isZero();
+            assertThat(approved.out()).contains("approved by").contains("now dispatched");
+            assertThat(socket.expect(Dispatch.class).approvedBy()).isNotBlank();
+            assertThat(denied.out()).contains("denied by").contains("now cancelled");
+            assertThat(again.exitCode()).isEqualTo(1);
+            assertThat(again.err()).contains("job_not_awaiting_approval");
+        }
+    }
+
+    @Test
     void wrongKeySaysWhichKeyWasUsedAndWhereToGetOne() {
         var r = CommandRun.run("tenants", "list", "--server", hub.url(), "--api-key", "exk_wrong");
 
