@@ -147,7 +147,8 @@ public final class Hub implements AutoCloseable {
                     apiKeys,
                     users,
                     new Audit(stores.audit(), ids, clock, mapper),
-                    new DeviceAuthorizations(stores.deviceCodes(), stores.agents(), secrets, random, ids, clock),
+                    new DeviceAuthorizations(
+                            stores.deviceCodes(), stores.agents(), stores.machines(), secrets, random, ids, clock),
                     new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),
                     new AgentRegistration(stores.registrationTokens(), stores.agents(), ids, clock),
                     new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),

@@ -95,7 +95,8 @@ final class DeviceRoutes {
                         body.text("os", null),
                         body.text("arch", null),
                         body.text("user", null),
-                        body.text("agentVersion", null)),
+                        body.text("agentVersion", null),
+                        body.text("machineId", null)),
                 ctx.ip());
         String uri = baseUrl.get() + "/device";
         ctx.header("Cache-Control", "no-store");

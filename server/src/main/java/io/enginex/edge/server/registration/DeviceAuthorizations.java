@@ -8,6 +8,7 @@ import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.DeviceCode;
 import io.enginex.edge.server.store.DeviceCodeStore;
 import io.enginex.edge.server.store.DuplicateException;
+import io.enginex.edge.server.store.MachineStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Agent enrolment by the OAuth 2.0 device authorization grant (RFC 8628). The agent asks with its
@@ -39,6 +41,7 @@ public final class DeviceAuthorizations {
 
     private final DeviceCodeStore store;
     private final AgentStore agents;
+    private final MachineStore machines;
     private final Secrets secrets;
     private final SecureRandom random;
     private final IdGenerator ids;
@@ -47,21 +50,36 @@ public final class DeviceAuthorizations {
     public DeviceAuthorizations(
             DeviceCodeStore store,
             AgentStore agents,
+            MachineStore machines,
             Secrets secrets,
             SecureRandom random,
             IdGenerator ids,
             Clock clock) {
         this.store = store;
         this.agents = agents;
+        this.machines = machines;
         this.secrets = secrets;
         this.random = random;
         this.ids = ids;
         this.clock = clock;
     }
 
-    /** What the agent sends. */
+    /**
+     * What the agent sends.
+     *
+     * @param machineId the agent's hashed machine id (64 lower-case hex digits), or null; anything else
+     *     is ignored, as at token enrolment
+     */
     public record Request(
-            String publicKey, String hostname, String os, String arch, String user, String agentVersion) {}
+            String publicKey,
+            String hostname,
+            String os,
+            String arch,
+            String user,
+            String agentVersion,
+            String machineId) {}
+
+    private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-f]{64}");
 
     /** The device code (secret, shown only to the agent) and the user code. */
     public record Started(String deviceCode, String userCode, Instant expiresAt, int interval) {
@@ -101,7 +119,11 @@ public final class DeviceAuthorizations {
                         null,
                         List.of(),
                         null,
-                        null));
+                        null,
+                        r.machineId() != null
+                                        && MACHINE_ID.matcher(r.machineId()).matches()
+                                ? r.machineId()
+                                : null));
                 return new Started(deviceCode, userCode, now.plus(TTL), INTERVAL_SECONDS);
             } catch (DuplicateException taken) {
                 if (attempt >= 5) {
@@ -172,7 +194,10 @@ public final class DeviceAuthorizations {
         return new Pending(code, fingerprint(code.publicKey()));
     }
 
-    /** Approves into {@code tenant} with {@code labels}, creating the agent. */
+    /**
+     * Approves into {@code tenant} with {@code labels}, creating the agent; if the device sent a
+     * machine id, the tenant's earlier agents of that machine are marked replaced by it.
+     */
     public Agent approve(String userCode, String tenant, List<String> labels, String approvedBy) {
         DeviceCode code = find(userCode).code();
         List<String> checked = RegistrationTokens.checkLabels(labels);
@@ -181,7 +206,7 @@ public final class DeviceAuthorizations {
         if (!store.decide(code.userCode(), "approved", tenant, checked, approvedBy, agentId, now)) {
             throw alreadyDecided(userCode);
         }
-        return agents.create(new Agent(
+        Agent agent = agents.create(new Agent(
                 agentId,
                 tenant,
                 code.publicKey(),
@@ -195,6 +220,10 @@ public final class DeviceAuthorizations {
                 now,
                 null,
                 null));
+        if (code.machineId() != null) {
+            machines.record(tenant, agentId, code.machineId(), now);
+        }
+        return agent;
     }
 
     public DeviceCode deny(String userCode, String deniedBy) {

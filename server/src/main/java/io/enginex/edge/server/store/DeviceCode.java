@@ -10,6 +10,7 @@ import java.util.List;
  * @param status {@code pending}, {@code approved}, {@code denied} or {@code consumed}
  * @param tenantId the tenant the approver chose, or null while pending or denied
  * @param agentId the agent made at approval, or null
+ * @param machineId the hashed machine id the agent sent (64 hex digits), or null
  */
 public record DeviceCode(
         String deviceCodeHash,
@@ -29,4 +30,5 @@ public record DeviceCode(
         String tenantId,
         List<String> labels,
         String decidedBy,
-        String agentId) {}
+        String agentId,
+        String machineId) {}

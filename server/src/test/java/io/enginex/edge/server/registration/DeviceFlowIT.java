@@ -62,6 +62,46 @@ class DeviceFlowIT {
                                 "agentVersion", "0.1.0-test"));
     }
 
+    static Response authorizeFromMachine(KeyPair keys, String machineId) {
+        return hub.api()
+                .post(
+                        "/api/v1/agent/device/authorize",
+                        null,
+                        Map.of(
+                                "publicKey",
+                                TestAgent.publicKeyBase64(keys),
+                                "hostname",
+                                "laptop-17",
+                                "user",
+                                "alice",
+                                "machineId",
+                                machineId));
+    }
+
+    @Test
+    void aDeviceEnrolledAgainFromTheSameMachineReplacesItsEarlierAgent() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        String machine = "b".repeat(64);
+        String[] agentIds = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Response started = authorizeFromMachine(TestAgent.newKeyPair(), machine);
+            Response approved = hub.api()
+                    .post(
+                            "/api/v1/device/" + started.get("user_code") + "/approve",
+                            admin,
+                            Map.of("labels", List.of()));
+            assertThat(approved.status()).as(approved.text()).isEqualTo(200);
+            shift(Duration.ofSeconds(6));
+            agentIds[i] = poll(started.get("device_code")).get("agentId");
+        }
+
+        var old = hub.api().get("/api/v1/tenants/" + tenant + "/agents/" + agentIds[0], admin);
+        var now = hub.api().get("/api/v1/tenants/" + tenant + "/agents/" + agentIds[1], admin);
+        assertThat(old.body().path("machine").path("replacedBy").asText()).isEqualTo(agentIds[1]);
+        assertThat(now.body().path("machine").path("sameMachine").toString()).isEqualTo("[\"" + agentIds[0] + "\"]");
+    }
+
     static Response poll(String deviceCode) {
         return hub.api().post("/api/v1/agent/device/token", null, Map.of("device_code", deviceCode));
     }

@@ -24,9 +24,9 @@ final class JdbcDeviceCodeStore implements DeviceCodeStore {
                 () -> jdbi.useHandle(h -> h.createUpdate("""
                                 INSERT INTO device_codes (device_code_hash, user_code, public_key, hostname, os, arch,
                                     username, agent_version, source_ip, created_at, expires_at, interval_seconds,
-                                    status, labels)
+                                    status, labels, machine_id)
                                 VALUES (:hash, :userCode, :publicKey, :hostname, :os, :arch, :username, :agentVersion,
-                                    :sourceIp, :createdAt, :expiresAt, :interval, 'pending', '[]')""")
+                                    :sourceIp, :createdAt, :expiresAt, :interval, 'pending', '[]', :machineId)""")
                         .bind("hash", c.deviceCodeHash())
                         .bind("userCode", c.userCode())
                         .bind("publicKey", c.publicKey())
@@ -39,6 +39,7 @@ final class JdbcDeviceCodeStore implements DeviceCodeStore {
                         .bind("createdAt", Timestamps.arg(c.createdAt()))
                         .bind("expiresAt", Timestamps.arg(c.expiresAt()))
                         .bind("interval", c.intervalSeconds())
+                        .bind("machineId", c.machineId())
                         .execute()));
     }
 
@@ -127,6 +128,7 @@ final class JdbcDeviceCodeStore implements DeviceCodeStore {
                 rs.getString("tenant_id"),
                 LabelsJson.read(rs.getString("labels")),
                 rs.getString("decided_by"),
-                rs.getString("agent_id"));
+                rs.getString("agent_id"),
+                rs.getString("machine_id"));
     }
 }
