@@ -38,8 +38,8 @@ final class IdentityCommand implements Runnable {
     @Command(
             name = "show",
             mixinStandardHelpOptions = true,
-            description = "Prints the agent id, tenant, hub URL, trust settings and the device key's fingerprint"
-                    + " (never the private key).",
+            description = "Prints the agent id, tenant, hub URL, trust settings, the device key's fingerprint and"
+                    + " when it was made (never the private key).",
             footerHeading = "%nExamples:%n",
             footer = {"  enginex-agent identity show"})
     static final class Show implements Callable<Integer> {
@@ -68,6 +68,7 @@ final class IdentityCommand implements Runnable {
             out.println("Trust:       " + identity.trust().describe());
             out.println("Key:         Ed25519 " + identity.fingerprint());
             out.println("Registered:  " + identity.registeredAt());
+            out.println("Key made:    " + identity.keyCreatedAt() + " (run rotates it by --rotate-key-every)");
             out.println("File:        " + file.path());
             out.flush();
             return ExitCodes.OK;

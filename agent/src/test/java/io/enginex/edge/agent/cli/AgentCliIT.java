@@ -138,7 +138,8 @@ class AgentCliIT {
         cli("register", "--server", hub.url(), "--token", "exr_show", "--state-dir", stateDir.toString());
         Run show = cli("identity", "show", "--state-dir", stateDir.toString());
         assertThat(show.exit).isZero();
-        assertThat(show.out()).contains("agt_1", "acme", hub.url(), "Ed25519 SHA256:", "system trust store");
+        assertThat(show.out())
+                .contains("agt_1", "acme", hub.url(), "Ed25519 SHA256:", "system trust store", "Key made:");
         String privateKey = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(stateDir.resolve("identity.json").toFile())
                 .get("privateKey")

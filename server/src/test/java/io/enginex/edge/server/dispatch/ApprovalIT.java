@@ -141,6 +141,27 @@ class ApprovalIT {
     }
 
     @Test
+    void theDeadlineKeepsRunningWhileAJobAwaitsApproval() {
+        TestAgent agent = hub.register(tenant);
+        try (AgentSocket socket = connect(agent)) {
+            String jobId = hub.dispatch(tenant, session, agent.agentId(), "fs.delete", Map.of("path", "x"), 1)
+                    .get("id")
+                    .asText();
+
+            JsonNode done = hub.api()
+                    .get("/api/v1/tenants/" + tenant + "/jobs/" + jobId + "?wait=10", hub.platformKey())
+                    .body();
+
+            assertThat(done.get("state").asText()).isEqualTo("timed_out");
+            assertThat(hub.api()
+                            .post(path(jobId, "approve"), hub.platformKey(), Map.of())
+                            .code())
+                    .isEqualTo("job_not_awaiting_approval");
+            nextDispatchIsPlainJob(socket, agent);
+        }
+    }
+
+    @Test
     void aTemplateWithoutTheMarkIsSentAtOnce() {
         TestAgent agent = hub.register(tenant);
         try (AgentSocket socket = connect(agent)) {
