@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             AgentsCommand.class,
             SessionsCommand.class,
             JobsCommand.class,
+            DevicesCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",

@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -268,6 +269,41 @@ class ClientCommandsIT {
     }
 
     @Test
+    void devicesAreShownApprovedAndDeniedFromTheCommandLine() {
+        String tenant = hub.newTenant();
+        var approveMe = hub.api().post("/api/v1/agent/device/authorize", null, deviceRequest("laptop-cli"));
+        var denyMe = hub.api().post("/api/v1/agent/device/authorize", null, deviceRequest("laptop-denied"));
+        String code = approveMe.get("user_code");
+
+        var shown = engine("devices", "show", code);
+        var approved = engine("devices", "approve", code, "--tenant", tenant, "--label", "finance");
+        var denied = engine("devices", "deny", denyMe.get("user_code"));
+
+        assertThat(shown.exitCode()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("laptop-cli").contains("alice").contains("SHA256:");
+        assertThat(approved.exitCode()).as(approved.err()).isZero();
+        assertThat(approved.out()).contains("Approved").contains("agt_");
+        var token =
+                hub.api().post("/api/v1/agent/device/token", null, Map.of("device_code", approveMe.get("device_code")));
+        assertThat(token.get("tenant")).isEqualTo(tenant);
+        assertThat(token.body().path("labels").toString()).contains("finance");
+        assertThat(denied.exitCode()).as(denied.err()).isZero();
+        var refused =
+                hub.api().post("/api/v1/agent/device/token", null, Map.of("device_code", denyMe.get("device_code")));
+        assertThat(refused.text()).contains("access_denied");
+        assertThat(engine("devices", "show", code).exitCode()).isEqualTo(1);
+    }
+
+    private static Map<String, Object> deviceRequest(String hostname) {
+        return Map.of(
+                "publicKey", TestAgent.publicKeyBase64(TestAgent.newKeyPair()),
+                "hostname", hostname,
+                "os", "Linux",
+                "user", "alice",
+                "agentVersion", "0.1.0-test");
+    }
+
+    @Test
     void wrongKeySaysWhichKeyWasUsedAndWhereToGetOne() {
         var r = CommandRun.run("tenants", "list", "--server", hub.url(), "--api-key", "exk_wrong");
 
@@ -307,6 +343,9 @@ class ClientCommandsIT {
             {"sessions", "list", "--help"},
             {"sessions", "show", "--help"},
             {"jobs", "run", "--help"},
+            {"devices", "show", "--help"},
+            {"devices", "approve", "--help"},
+            {"devices", "deny", "--help"},
             {"jobs", "show", "--help"}
         }) {
             var r = CommandRun.run(command);
