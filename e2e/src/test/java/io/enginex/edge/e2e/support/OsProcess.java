@@ -50,13 +50,21 @@ public final class OsProcess implements AutoCloseable {
 
     /** Runs {@code java -jar jar args…} to completion (a CLI command) and returns its exit code and output. */
     public static Completed run(Path jar, Path log, Map<String, String> env, List<String> args) {
+        // Several commands append to one log: this command's output is what follows the log's length
+        // before it started, cut in bytes (the output has multi-byte characters such as "…").
+        int before;
+        try {
+            before = Files.exists(log) ? Math.toIntExact(Files.size(log)) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (OsProcess p = startJar(jar.getFileName().toString(), jar, log, env, args)) {
-            long before = Files.exists(log) ? Files.size(log) : 0;
             if (!p.process.waitFor(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("command did not finish in 120 s: " + args + "; log " + log);
             }
-            String all = Files.readString(log, StandardCharsets.UTF_8);
-            return new Completed(p.process.exitValue(), all.substring((int) Math.min(before, all.length())));
+            byte[] all = Files.readAllBytes(log);
+            String output = new String(all, before, all.length - before, StandardCharsets.UTF_8);
+            return new Completed(p.process.exitValue(), output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
