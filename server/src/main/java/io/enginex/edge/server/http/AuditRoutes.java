@@ -2,6 +2,7 @@ package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.http.IdentityViews.AuditEventView;
@@ -19,7 +20,7 @@ import java.util.stream.Collectors;
 /**
  * The audit trail: {@code GET /api/v1/tenants/{t}/audit} (admins and owners of the tenant) and
  * {@code GET /api/v1/audit} (hub-wide events; platform keys). Filters {@code type}, {@code actor},
- * {@code since} (ISO-8601); newest first, {@code limit} (1-500, default 100) per page, {@code before}
+ * {@code outcome}, {@code since} and {@code until} (ISO-8601, until exclusive); newest first, {@code limit} (1-500, default 100) per page, {@code before}
  * = the previous page's {@code next}.
  */
 final class AuditRoutes {
@@ -57,15 +58,17 @@ final class AuditRoutes {
                     + Arrays.stream(AuditType.values()).map(AuditType::wire).collect(Collectors.joining(", "))
                     + "; got \"" + type + "\"");
         }
-        Instant since = null;
-        String sinceText = ctx.queryParam("since");
-        if (sinceText != null) {
-            try {
-                since = Instant.parse(sinceText);
-            } catch (DateTimeParseException e) {
-                throw new HubException.BadRequest("since must be an ISO-8601 instant like 2026-01-31T12:00:00Z");
-            }
+        String outcome = ctx.queryParam("outcome");
+        if (outcome != null
+                && Arrays.stream(Audit.Outcome.values()).noneMatch(o -> o.wire().equals(outcome))) {
+            throw new HubException.BadRequest("outcome must be one of "
+                    + Arrays.stream(Audit.Outcome.values())
+                            .map(Audit.Outcome::wire)
+                            .collect(Collectors.joining(", "))
+                    + "; got \"" + outcome + "\"");
         }
+        Instant since = instant(ctx, "since");
+        Instant until = instant(ctx, "until");
         int limit = 100;
         String limitText = ctx.queryParam("limit");
         if (limitText != null) {
@@ -78,12 +81,36 @@ final class AuditRoutes {
                 throw new HubException.BadRequest("limit must be 1-" + MAX_LIMIT + "; got " + limitText);
             }
         }
-        List<AuditEvent> events =
-                store.list(tenant, type, ctx.queryParam("actor"), since, ctx.queryParam("before"), limit + 1);
+        List<AuditEvent> events = store.list(
+                tenant,
+                type,
+                blankToNull(ctx.queryParam("actor")),
+                outcome,
+                since,
+                until,
+                ctx.queryParam("before"),
+                limit + 1);
         boolean more = events.size() > limit;
         List<AuditEvent> page = more ? events.subList(0, limit) : events;
         ctx.json(new AuditPage(
                 page.stream().map(e -> AuditEventView.of(e, mapper)).toList(),
                 more ? page.get(page.size() - 1).id() : null));
+    }
+
+    private static Instant instant(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new HubException.BadRequest(
+                    name + " must be an ISO-8601 instant like 2026-01-31T12:00:00Z; got \"" + text + "\"");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }

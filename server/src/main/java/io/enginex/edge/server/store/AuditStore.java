@@ -16,5 +16,25 @@ public interface AuditStore {
      * @param before only events with an id below this (the paging cursor), or null
      * @param limit at most this many
      */
-    List<AuditEvent> list(String tenantId, String type, String actorId, Instant since, String before, int limit);
+    default List<AuditEvent> list(
+            String tenantId, String type, String actorId, Instant since, String before, int limit) {
+        return list(tenantId, type, actorId, null, since, null, before, limit);
+    }
+
+    /**
+     * Events of {@code tenantId} (or hub-wide ones when it is null), newest first, filtered as {@link
+     * #list(String, String, String, Instant, String, int)} and also by:
+     *
+     * @param outcome only this outcome ({@code success}, {@code failure}, {@code denied}), or null
+     * @param until only events before this, or null
+     */
+    List<AuditEvent> list(
+            String tenantId,
+            String type,
+            String actorId,
+            String outcome,
+            Instant since,
+            Instant until,
+            String before,
+            int limit);
 }

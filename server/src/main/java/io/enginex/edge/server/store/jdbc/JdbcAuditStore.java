@@ -36,7 +36,14 @@ final class JdbcAuditStore implements AuditStore {
 
     @Override
     public List<AuditEvent> list(
-            String tenantId, String type, String actorId, Instant since, String before, int limit) {
+            String tenantId,
+            String type,
+            String actorId,
+            String outcome,
+            Instant since,
+            Instant until,
+            String before,
+            int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM audit_events WHERE ");
         sql.append(tenantId == null ? "tenant_id IS NULL" : "tenant_id = :tenantId");
         if (type != null) {
@@ -45,8 +52,14 @@ final class JdbcAuditStore implements AuditStore {
         if (actorId != null) {
             sql.append(" AND actor_id = :actorId");
         }
+        if (outcome != null) {
+            sql.append(" AND outcome = :outcome");
+        }
         if (since != null) {
             sql.append(" AND at >= :since");
+        }
+        if (until != null) {
+            sql.append(" AND at < :until");
         }
         if (before != null) {
             sql.append(" AND id < :before");
@@ -63,8 +76,14 @@ final class JdbcAuditStore implements AuditStore {
             if (actorId != null) {
                 q.bind("actorId", actorId);
             }
+            if (outcome != null) {
+                q.bind("outcome", outcome);
+            }
             if (since != null) {
                 q.bind("since", Timestamps.arg(since));
+            }
+            if (until != null) {
+                q.bind("until", Timestamps.arg(until));
             }
             if (before != null) {
                 q.bind("before", before);

@@ -87,6 +87,48 @@ interface IdentityContract extends StoreFixture {
         assertThat(stores().audit().list(tenant, null, null, null, null, 1)).containsExactly(second);
     }
 
+    @Test
+    default void auditEventsAreFilteredByOutcomeAndTimeRange() {
+        String tenant = newTenant();
+        var t0 = now().minus(1, ChronoUnit.HOURS);
+        var early = new AuditEvent(
+                "aud_01" + StoreFixture.id(""),
+                tenant,
+                t0,
+                "login.failed",
+                "user",
+                "a@x.io",
+                null,
+                null,
+                null,
+                "failure",
+                "{}");
+        var late = new AuditEvent(
+                "aud_02" + StoreFixture.id(""),
+                tenant,
+                t0.plusSeconds(600),
+                "login.succeeded",
+                "user",
+                "usr_1",
+                null,
+                null,
+                null,
+                "success",
+                "{}");
+        stores().audit().append(early);
+        stores().audit().append(late);
+
+        var audit = stores().audit();
+        assertThat(audit.list(tenant, null, null, "failure", null, null, null, 10))
+                .containsExactly(early);
+        assertThat(audit.list(tenant, null, null, null, t0.plusSeconds(1), null, null, 10))
+                .containsExactly(late);
+        assertThat(audit.list(tenant, null, null, null, null, t0.plusSeconds(600), null, 10))
+                .containsExactly(early);
+        assertThat(audit.list(tenant, null, null, "success", t0, t0.plusSeconds(601), null, 10))
+                .containsExactly(late);
+    }
+
     private AuditEvent event(String idPrefix, String tenant, String type, String actor) {
         return new AuditEvent(
                 idPrefix + StoreFixture.id(""),
