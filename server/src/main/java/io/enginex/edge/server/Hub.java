@@ -14,6 +14,8 @@ import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.config.HubFile;
 import io.enginex.edge.server.connection.AgentEndpoint;
+import io.enginex.edge.server.connection.AgentStates;
+import io.enginex.edge.server.connection.ConnectionHistory;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.connection.FrameRouter;
 import io.enginex.edge.server.connection.Heartbeat;
@@ -24,6 +26,7 @@ import io.enginex.edge.server.dispatch.DispatchMetrics;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
@@ -124,7 +127,11 @@ public final class Hub implements AutoCloseable {
             Gauge.builder("enginex.agents.connected", p.registry, ConnectionRegistry::activeCount)
                     .description("Agents with an active connection to this node")
                     .register(metrics);
-            var dispatchMetrics = new DispatchMetrics(metrics);
+            var opsHistory = new OpsHistory(clock, p.registry::activeCount);
+            var dispatchMetrics = new DispatchMetrics(metrics, opsHistory);
+            var connectionHistory =
+                    new ConnectionHistory(stores.connections(), opsHistory, ids, clock, config.nodeName());
+            connectionHistory.nodeStarted();
             var waiters = new JobWaiters(stores.jobs());
             var dispatcher = new Dispatcher(
                     stores.jobs(),
@@ -138,7 +145,14 @@ public final class Hub implements AutoCloseable {
                     mapper);
             var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), secrets, clock);
             var router = new FrameRouter(
-                    codec, stores.agents(), p.registry, dispatcher, clock, config.heartbeat(), config.nodeName());
+                    codec,
+                    stores.agents(),
+                    p.registry,
+                    dispatcher,
+                    connectionHistory,
+                    clock,
+                    config.heartbeat(),
+                    config.nodeName());
             var capability = new PageCapability(hubSecret, clock);
             var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids, clock);
             var users = new Users(stores.users(), new Passwords(random, Passwords.DEFAULT), secrets, ids, clock);
@@ -156,7 +170,10 @@ public final class Hub implements AutoCloseable {
                     dispatcher,
                     waiters,
                     p.registry,
-                    new AgentEndpoint(accessTokens, stores.agents(), p.registry, router, codec, clock),
+                    new AgentEndpoint(
+                            accessTokens, stores.agents(), p.registry, router, connectionHistory, codec, clock),
+                    new AgentStates(p.registry, clock, config.unresponsiveAfter()),
+                    opsHistory,
                     new SessionPage(stores.sessions(), stores.jobs(), stores.agents(), capability, mapper),
                     capability,
                     metrics,
@@ -183,6 +200,9 @@ public final class Hub implements AutoCloseable {
                     new Heartbeat(p.registry, clock, config.heartbeat(), p.senders), beat, beat, TimeUnit.MILLISECONDS);
             p.timers.scheduleAtFixedRate(() -> purgeCredentials(stores, clock), 1, 1, TimeUnit.MINUTES);
             p.timers.scheduleAtFixedRate(() -> purgeSessions(users, stores, clock), 1, 1, TimeUnit.MINUTES);
+            p.timers.scheduleAtFixedRate(connectionHistory::purge, 0, 10, TimeUnit.MINUTES);
+            long bucket = OpsHistory.BUCKET.toMillis();
+            p.timers.scheduleAtFixedRate(opsHistory::sample, 0, bucket, TimeUnit.MILLISECONDS);
 
             Hub hub = new Hub(p);
             new HubFile(

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 final class AgentsCommand {
     @Command(
             name = "list",
-            description = "List a tenant's agents and whether each is connected.",
+            description = "List a tenant's agents and the state of each (online, busy, unresponsive, offline).",
             mixinStandardHelpOptions = true,
             footerHeading = "%nExamples:%n",
             footer = {"  engine agents list --tenant acme", "  engine agents list --tenant acme --json"})
@@ -29,16 +29,14 @@ final class AgentsCommand {
             if (printedJson(agents)) {
                 return;
             }
-            TextTable table = new TextTable("ID", "HOSTNAME", "OS", "VERSION", "CONNECTED", "LAST SEEN", "LABELS");
+            TextTable table = new TextTable("ID", "HOSTNAME", "OS", "VERSION", "STATE", "LAST SEEN", "LABELS");
             for (JsonNode a : agents) {
                 table.row(
                         text(a, "id"),
                         text(a, "hostname"),
                         text(a, "os") + "/" + text(a, "arch"),
                         text(a, "agentVersion"),
-                        a.path("revokedAt").isTextual()
-                                ? "revoked"
-                                : a.path("connected").asBoolean() ? "yes" : "no",
+                        a.path("revokedAt").isTextual() ? "revoked" : text(a, "state"),
                         text(a, "lastSeenAt"),
                         labels(a));
             }

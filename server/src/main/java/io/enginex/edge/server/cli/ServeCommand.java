@@ -102,6 +102,14 @@ final class ServeCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}.")
     String heartbeat;
 
+    @Option(
+            names = "--unresponsive-after",
+            paramLabel = "DURATION",
+            defaultValue = "2m",
+            description = "How long a connected agent may leave a job it was sent without an ack or progress "
+                    + "before the hub shows it unresponsive instead of busy (1s to 1h). Default: ${DEFAULT-VALUE}.")
+    String unresponsiveAfter;
+
     @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name. Default: the host name.")
     String nodeName;
 
@@ -160,6 +168,7 @@ final class ServeCommand implements Callable<Integer> {
                     .tls(tls)
                     .publicUrl(publicUrl)
                     .heartbeat(HumanDuration.parse(heartbeat))
+                    .unresponsiveAfter(HumanDuration.parse(unresponsiveAfter))
                     .nodeName(nodeName)
                     .build();
         } catch (IllegalArgumentException e) {

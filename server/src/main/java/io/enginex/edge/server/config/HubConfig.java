@@ -26,6 +26,8 @@ import java.util.Set;
  * @param registerPerMinute agent registrations allowed per source address and minute
  * @param tokenPerMinute access-token requests allowed per source address and minute
  * @param maxBodyBytes largest REST request body accepted
+ * @param unresponsiveAfter how long a connected agent may leave a job it was sent without an ack or
+ *     progress (or send no frame at all) before it is shown unresponsive rather than busy
  */
 public record HubConfig(
         Path dataDir,
@@ -38,9 +40,11 @@ public record HubConfig(
         String nodeName,
         int registerPerMinute,
         int tokenPerMinute,
-        long maxBodyBytes) {
+        long maxBodyBytes,
+        Duration unresponsiveAfter) {
     public static final int DEFAULT_PORT = 8443;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_UNRESPONSIVE_AFTER = Duration.ofMinutes(2);
 
     public HubConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -77,6 +81,11 @@ public record HubConfig(
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1024; got " + maxBodyBytes);
+        }
+        unresponsiveAfter = unresponsiveAfter == null ? DEFAULT_UNRESPONSIVE_AFTER : unresponsiveAfter;
+        if (unresponsiveAfter.toMillis() < 1000 || unresponsiveAfter.toMillis() > 3_600_000) {
+            throw new IllegalArgumentException(
+                    "--unresponsive-after must be between 1s and 1h; got " + HumanDuration.format(unresponsiveAfter));
         }
     }
 
@@ -151,6 +160,7 @@ public record HubConfig(
         private int registerPerMinute = 10;
         private int tokenPerMinute = 600;
         private long maxBodyBytes = 1 << 20;
+        private Duration unresponsiveAfter = DEFAULT_UNRESPONSIVE_AFTER;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -198,6 +208,11 @@ public record HubConfig(
             return this;
         }
 
+        public Builder unresponsiveAfter(Duration unresponsiveAfter) {
+            this.unresponsiveAfter = unresponsiveAfter;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     dataDir,
@@ -210,7 +225,8 @@ public record HubConfig(
                     nodeName,
                     registerPerMinute,
                     tokenPerMinute,
-                    maxBodyBytes);
+                    maxBodyBytes,
+                    unresponsiveAfter);
         }
     }
 }

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,10 +35,17 @@ public final class AgentConnection {
     private final Instant connectedAt;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicLong frameIds = new AtomicLong();
-    private final Set<String> deliveredJobs = ConcurrentHashMap.newKeySet();
+    // Jobs sent on this connection and not yet answered, with the last sign of life of each: when it
+    // was sent, acknowledged or last reported progress. AgentStates reads it to tell busy from hung.
+    private final ConcurrentHashMap<String, Instant> inFlight = new ConcurrentHashMap<>();
     private volatile Instant lastFrameAt;
     private volatile Instant lastProgressAt;
     private volatile Hello hello;
+    // Why the hub closed this socket, if it did: the close frame the agent echoes back carries no reason.
+    private volatile HubClose hubClose;
+
+    /** The close code and reason the hub itself sent on this socket. */
+    public record HubClose(int code, String reason) {}
 
     public AgentConnection(
             String socketId, String tenantId, String agentId, Channel channel, MessageCodec codec, Clock clock) {
@@ -73,6 +80,10 @@ public final class AgentConnection {
                     .addKeyValue("frameType", message.getClass().getSimpleName())
                     .addKeyValue("reason", e.getMessage())
                     .log("send to agent failed; dropping the connection");
+            noteHubClose(
+                    1006,
+                    "the hub dropped the connection: a send failed or took longer than " + SEND_TIMEOUT.toSeconds()
+                            + " s");
             channel.abort();
             return false;
         } finally {
@@ -82,12 +93,25 @@ public final class AgentConnection {
 
     /** Starts closing with {@code code}; returns at once. */
     public void close(int code, String reason) {
+        noteHubClose(code, reason);
         channel.close(code, reason);
     }
 
     /** Drops the socket without a close handshake. */
     void abort() {
+        noteHubClose(1006, "the hub dropped the connection");
         channel.abort();
+    }
+
+    private void noteHubClose(int code, String reason) {
+        if (hubClose == null) {
+            hubClose = new HubClose(code, reason);
+        }
+    }
+
+    /** The first close the hub started on this socket, or null if it never closed it (the agent did). */
+    public HubClose hubClose() {
+        return hubClose;
     }
 
     /**
@@ -97,14 +121,28 @@ public final class AgentConnection {
      * the connection became ready, it is both sent by its creator and found among the unfinished
      * jobs resent after hello. Redelivery is only needed on a new connection, so each connection sends
      * a job once. Claims are dropped when the job's result arrives ({@link #releaseDelivery}).
+     * A claimed job is in flight from now on (see {@link #inFlightJobs}).
      */
     public boolean claimDelivery(String jobId) {
-        return deliveredJobs.add(jobId);
+        return inFlight.putIfAbsent(jobId, clock.instant()) == null;
     }
 
     /** Forgets a claim made by {@link #claimDelivery}, once the job has its result. */
     public void releaseDelivery(String jobId) {
-        deliveredJobs.remove(jobId);
+        inFlight.remove(jobId);
+    }
+
+    /** The agent acknowledged or reported progress on {@code jobId}: its lease is renewed now. */
+    void markJobAlive(String jobId) {
+        inFlight.computeIfPresent(jobId, (id, previous) -> clock.instant());
+    }
+
+    /**
+     * The jobs sent on this connection that have no result yet, each with its last sign of life (sent,
+     * acknowledged or progress reported). A snapshot.
+     */
+    public Map<String, Instant> inFlightJobs() {
+        return Map.copyOf(inFlight);
     }
 
     /** A fresh frame id for a frame the hub sends on this connection ({@code h-1}, {@code h-2}, …). */

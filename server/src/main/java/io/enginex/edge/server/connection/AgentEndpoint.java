@@ -30,6 +30,7 @@ public final class AgentEndpoint {
     private final AgentStore agents;
     private final ConnectionRegistry registry;
     private final FrameRouter router;
+    private final ConnectionHistory history;
     private final MessageCodec codec;
     private final Clock clock;
     // Every socket until Jetty reports it closed, even one the registry already dropped (heartbeat,
@@ -41,8 +42,10 @@ public final class AgentEndpoint {
             AgentStore agents,
             ConnectionRegistry registry,
             FrameRouter router,
+            ConnectionHistory history,
             MessageCodec codec,
             Clock clock) {
+        this.history = history;
         this.accessTokens = accessTokens;
         this.agents = agents;
         this.registry = registry;
@@ -103,6 +106,7 @@ public final class AgentEndpoint {
         if (connection.ready()) {
             agents.touch(connection.tenantId(), connection.agentId(), clock.instant());
         }
+        history.disconnected(connection, ctx.status(), ctx.reason());
         log.atInfo()
                 .addKeyValue("agentId", connection.agentId())
                 .addKeyValue("status", ctx.status())

@@ -67,6 +67,11 @@ public final class ConnectionRegistry {
         return active.size();
     }
 
+    /** A snapshot of the active (ready) connections, one per agent. */
+    public Collection<AgentConnection> active() {
+        return List.copyOf(active.values());
+    }
+
     /** A snapshot of all open sockets, ready or not. */
     public Collection<AgentConnection> sockets() {
         return List.copyOf(sockets.values());

@@ -40,15 +40,18 @@ public final class FrameRouter {
     private final Clock clock;
     private final Duration heartbeat;
     private final String nodeName;
+    private final ConnectionHistory history;
 
     public FrameRouter(
             MessageCodec codec,
             AgentStore agents,
             ConnectionRegistry registry,
             AgentListener listener,
+            ConnectionHistory history,
             Clock clock,
             Duration heartbeat,
             String nodeName) {
+        this.history = history;
         this.codec = codec;
         this.agents = agents;
         this.registry = registry;
@@ -91,9 +94,13 @@ public final class FrameRouter {
                         connection, ErrorCodes.BAD_FRAME, "hello was already received on this connection", hello.id());
             case Ping ping -> connection.send(new Pong(connection.nextFrameId(), ping.id()));
             case Pong ignored -> {}
-            case Ack ack -> listener.onAck(connection, ack);
+            case Ack ack -> {
+                connection.markJobAlive(ack.jobId());
+                listener.onAck(connection, ack);
+            }
             case Progress progress -> {
                 connection.markProgress();
+                connection.markJobAlive(progress.jobId());
                 listener.onProgress(connection, progress);
             }
             case Result result -> listener.onResult(connection, result);
@@ -163,6 +170,7 @@ public final class FrameRouter {
                 .addKeyValue("agentVersion", hello.agentVersion())
                 .addKeyValue("tools", hello.tools().size())
                 .log("agent ready");
+        history.connected(connection);
         listener.onReady(connection);
     }
 

@@ -1,9 +1,11 @@
 package io.enginex.edge.server.dispatch;
 
+import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.store.JobState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,15 +13,23 @@ import java.util.Map;
 /**
  * Counters and timers of dispatch, exported at {@code /metrics} as {@code enginex_jobs_submitted_total},
  * {@code enginex_jobs_dispatched_total}, {@code enginex_jobs_completed_total{outcome}} and {@code
- * enginex_jobs_latency_seconds}. ("created" is avoided: Prometheus reserves {@code _created}.)
+ * enginex_jobs_latency_seconds}. ("created" is avoided: Prometheus reserves {@code _created}.) The
+ * same events feed the node's {@link OpsHistory}, the ops console's last hour.
  */
 public final class DispatchMetrics {
     private final Counter created;
     private final Counter dispatched;
     private final Map<JobState, Counter> completed = new EnumMap<>(JobState.class);
     private final Timer latency;
+    private final OpsHistory history;
 
+    /** Metrics without an ops history of their own to show (tests). */
     public DispatchMetrics(MeterRegistry registry) {
+        this(registry, new OpsHistory(Clock.systemUTC(), () -> 0));
+    }
+
+    public DispatchMetrics(MeterRegistry registry, OpsHistory history) {
+        this.history = history;
         this.created = Counter.builder("enginex.jobs.submitted")
                 .description("Jobs written to the database")
                 .register(registry);
@@ -48,6 +58,7 @@ public final class DispatchMetrics {
 
     void dispatched() {
         dispatched.increment();
+        history.dispatched();
     }
 
     void completed(JobState outcome, Duration sinceDispatch) {
@@ -55,5 +66,6 @@ public final class DispatchMetrics {
         if (sinceDispatch != null && !sinceDispatch.isNegative()) {
             latency.record(sinceDispatch);
         }
+        history.completed(outcome == JobState.FAILED || outcome == JobState.TIMED_OUT, sinceDispatch);
     }
 }

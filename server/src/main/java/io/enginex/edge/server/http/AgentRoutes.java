@@ -7,28 +7,35 @@ import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Caller;
-import io.enginex.edge.server.connection.AgentConnection;
+import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.http.ApiViews.AgentView;
+import io.enginex.edge.server.http.ApiViews.ConnectionPage;
+import io.enginex.edge.server.http.ApiViews.ConnectionView;
 import io.enginex.edge.server.http.ApiViews.MachineView;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.ConnectionHistoryStore;
+import io.enginex.edge.server.store.ConnectionRecord;
 import io.enginex.edge.server.store.MachineStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Agents of a tenant: {@code /api/v1/tenants/{t}/agents}. */
+/** Agents of a tenant: {@code /api/v1/tenants/{t}/agents}, their state and connection history. */
 final class AgentRoutes {
     private static final Logger log = LoggerFactory.getLogger(AgentRoutes.class);
+    private static final int MAX_LIMIT = 500;
 
     private final AgentStore agents;
     private final MachineStore machines;
+    private final ConnectionHistoryStore connections;
     private final ConnectionRegistry registry;
+    private final AgentStates states;
     private final ApiAccess access;
     private final Audit audit;
     private final Clock clock;
@@ -37,14 +44,18 @@ final class AgentRoutes {
     AgentRoutes(
             AgentStore agents,
             MachineStore machines,
+            ConnectionHistoryStore connections,
             ConnectionRegistry registry,
+            AgentStates states,
             ApiAccess access,
             Audit audit,
             Clock clock,
             ObjectMapper mapper) {
         this.agents = agents;
         this.machines = machines;
+        this.connections = connections;
         this.registry = registry;
+        this.states = states;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
@@ -54,6 +65,7 @@ final class AgentRoutes {
     void register(RoutesConfig routes) {
         routes.get("/api/v1/tenants/{t}/agents", this::list);
         routes.get("/api/v1/tenants/{t}/agents/{id}", this::get);
+        routes.get("/api/v1/tenants/{t}/agents/{id}/connections", this::connections);
         routes.post("/api/v1/tenants/{t}/agents/{id}/revoke", this::revoke);
     }
 
@@ -65,6 +77,30 @@ final class AgentRoutes {
     private void get(Context ctx) {
         access.forTenant(ctx);
         ctx.json(view(find(ctx.pathParam("t"), ctx.pathParam("id"))));
+    }
+
+    private void connections(Context ctx) {
+        access.forTenant(ctx);
+        String tenant = ctx.pathParam("t");
+        Agent agent = find(tenant, ctx.pathParam("id"));
+        int limit = 50;
+        String limitText = ctx.queryParam("limit");
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new HubException.BadRequest("limit must be 1-" + MAX_LIMIT + "; got " + limitText);
+            }
+        }
+        List<ConnectionRecord> rows = connections.list(tenant, agent.id(), ctx.queryParam("before"), limit + 1);
+        boolean more = rows.size() > limit;
+        List<ConnectionRecord> page = more ? rows.subList(0, limit) : rows;
+        ctx.json(new ConnectionPage(
+                page.stream().map(ConnectionView::of).toList(),
+                more ? page.get(page.size() - 1).id() : null));
     }
 
     private void revoke(Context ctx) {
@@ -100,15 +136,9 @@ final class AgentRoutes {
     }
 
     private AgentView view(Agent agent) {
-        Optional<AgentConnection> live = registry.find(agent.tenantId(), agent.id());
         MachineView machine = machines.find(agent.tenantId(), agent.id())
                 .map(m -> new MachineView(m.machineId(), m.replacedBy(), m.sameMachine()))
                 .orElse(null);
-        return AgentView.of(
-                agent,
-                live.isPresent(),
-                live.map(AgentConnection::lastProgressAt).orElse(null),
-                machine,
-                mapper);
+        return AgentView.of(agent, states.of(agent.tenantId(), agent.id()), machine, mapper);
     }
 }

@@ -3,7 +3,10 @@ package io.enginex.edge.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.connection.AgentStatus;
+import io.enginex.edge.server.ops.OpsPoint;
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.ConnectionRecord;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.RegistrationToken;
 import io.enginex.edge.server.store.Session;
@@ -70,13 +73,15 @@ final class ApiViews {
             List<String> labels,
             JsonNode tools,
             boolean connected,
+            String state,
+            String stateDetail,
+            int jobsInFlight,
             Instant lastSeenAt,
             Instant lastProgressAt,
             Instant createdAt,
             Instant revokedAt,
             MachineView machine) {
-        static AgentView of(
-                Agent a, boolean connected, Instant lastProgressAt, MachineView machine, ObjectMapper mapper) {
+        static AgentView of(Agent a, AgentStatus status, MachineView machine, ObjectMapper mapper) {
             return new AgentView(
                     a.id(),
                     a.tenantId(),
@@ -86,9 +91,12 @@ final class ApiViews {
                     a.agentVersion(),
                     a.labels(),
                     json(a.toolsJson(), mapper),
-                    connected,
+                    status.connected(),
+                    status.state().wire(),
+                    status.detail(),
+                    status.jobsInFlight(),
                     a.lastSeenAt(),
-                    lastProgressAt,
+                    status.lastProgressAt(),
                     a.createdAt(),
                     a.revokedAt(),
                     machine);
@@ -157,6 +165,65 @@ final class ApiViews {
             return new SessionView(s.id(), s.tenantId(), s.name(), s.createdBy(), s.createdAt(), pageUrl, jobs);
         }
     }
+
+    /** One connection of an agent, open while {@code disconnectedAt} is null. */
+    record ConnectionView(
+            String id,
+            String node,
+            String remoteAddress,
+            Instant connectedAt,
+            Instant disconnectedAt,
+            Integer closeCode,
+            String closeReason) {
+        static ConnectionView of(ConnectionRecord c) {
+            return new ConnectionView(
+                    c.id(),
+                    c.hubNode(),
+                    c.remoteAddress(),
+                    c.connectedAt(),
+                    c.disconnectedAt(),
+                    c.closeCode(),
+                    c.closeReason());
+        }
+    }
+
+    record ConnectionPage(List<ConnectionView> connections, String next) {}
+
+    /** Latency percentiles in milliseconds; null fields when no job finished in the interval. */
+    record LatencyView(Double p50, Double p95, Double p99) {}
+
+    record OpsPointView(
+            Instant at,
+            Integer connectedAgents,
+            long connects,
+            long disconnects,
+            long dispatched,
+            long completed,
+            long errors,
+            LatencyView latencyMs) {
+        static OpsPointView of(OpsPoint p) {
+            return new OpsPointView(
+                    p.at(),
+                    p.connectedAgents(),
+                    p.connects(),
+                    p.disconnects(),
+                    p.dispatched(),
+                    p.completed(),
+                    p.errors(),
+                    new LatencyView(p.p50Millis(), p.p95Millis(), p.p99Millis()));
+        }
+    }
+
+    /** Agents connected to this node by state (no tenant is named). */
+    record AgentStateCounts(int online, int busy, int unresponsive) {}
+
+    record OpsView(
+            String node,
+            int bucketSeconds,
+            int minutes,
+            AgentStateCounts agents,
+            OpsPointView summary,
+            List<OpsPointView> buckets) {}
 
     record Health(String status, String node, String version, String database, int connectedAgents) {}
 

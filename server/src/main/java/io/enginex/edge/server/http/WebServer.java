@@ -9,11 +9,13 @@ import io.enginex.edge.server.auth.ApiKeys;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.connection.AgentEndpoint;
+import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
+import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
@@ -67,6 +69,8 @@ public final class WebServer {
             JobWaiters waiters,
             ConnectionRegistry registry,
             AgentEndpoint agentEndpoint,
+            AgentStates agentStates,
+            OpsHistory opsHistory,
             SessionPage sessionPage,
             PageCapability capability,
             PrometheusMeterRegistry metrics,
@@ -109,6 +113,7 @@ public final class WebServer {
                         s.version(),
                         s.stores().dialect())
                 .register(routes);
+        new OpsApiRoutes(s.opsHistory(), s.registry(), s.agentStates(), access, config.nodeName()).register(routes);
         new TenantRoutes(
                         s.stores().tenants(),
                         s.apiKeys(),
@@ -122,7 +127,9 @@ public final class WebServer {
         new AgentRoutes(
                         s.stores().agents(),
                         s.stores().machines(),
+                        s.stores().connections(),
                         s.registry(),
+                        s.agentStates(),
                         access,
                         s.audit(),
                         s.clock(),

@@ -24,6 +24,8 @@ public interface Stores extends AutoCloseable {
 
     MachineStore machines();
 
+    ConnectionHistoryStore connections();
+
     /** {@code h2} or {@code postgresql}. */
     String dialect();
 

@@ -138,7 +138,7 @@ class ClientCommandsIT {
             assertThat(list.out())
                     .contains(agent.agentId())
                     .contains("test-host")
-                    .contains("yes");
+                    .contains("online");
 
             var revoke = engine("agents", "revoke", "--tenant", tenant, agent.agentId());
 

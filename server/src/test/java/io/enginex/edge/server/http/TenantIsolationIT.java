@@ -53,7 +53,12 @@ class TenantIsolationIT {
          * Admins of any tenant and the platform key: device approval, where the code belongs to no
          * tenant until approved into the approver's own (DeviceFlowIT.onlyAdminsApproveAndOnlyIntoTheirOwnTenant).
          */
-        APPROVER
+        APPROVER,
+        /**
+         * Admins of any tenant and the platform key: this hub node's own numbers across tenants (the ops
+         * console), which must name no tenant (AgentStateIT.opsMetricsShowTheNodesLastHourToAdmins).
+         */
+        OPS
     }
 
     /**
@@ -143,9 +148,15 @@ class TenantIsolationIT {
             other("GET /api/v1/tenants", Access.ANY, f -> "/api/v1/tenants", null, null),
             other("POST /api/v1/tenants", Access.PLATFORM, f -> "/api/v1/tenants", "newTenant", null),
             other("GET /api/v1/audit", Access.PLATFORM, f -> "/api/v1/audit", null, null),
+            other("GET /api/v1/ops/metrics", Access.OPS, f -> "/api/v1/ops/metrics", null, null),
             tenant("GET /api/v1/tenants/{t}", "viewer", f -> t(f), null),
             tenant("GET /api/v1/tenants/{t}/agents", "viewer", f -> t(f) + "/agents", null),
             tenant("GET /api/v1/tenants/{t}/agents/{id}", "viewer", f -> t(f) + "/agents/" + f.agent.agentId(), null),
+            tenant(
+                    "GET /api/v1/tenants/{t}/agents/{id}/connections",
+                    "viewer",
+                    f -> t(f) + "/agents/" + f.agent.agentId() + "/connections",
+                    null),
             tenant("GET /api/v1/tenants/{t}/registration-tokens", "viewer", f -> t(f) + "/registration-tokens", null),
             tenant(
                     "POST /api/v1/tenants/{t}/registration-tokens",
@@ -363,6 +374,25 @@ class TenantIsolationIT {
                 expect(failures, row, "platform", p, p.status() / 100 == 2);
             }
             case TENANT -> checkTenant(row, failures);
+            case OPS -> {
+                expect(failures, row, "no key", call(row, row.path().apply(a), null, Map.of()), 401);
+                for (var e : principals(a).entrySet()) {
+                    Response r = call(row, row.path().apply(a), e.getValue().key, e.getValue().headers);
+                    boolean allowed = rank(e.getValue().role) >= rank("admin");
+                    expect(
+                            failures,
+                            row,
+                            e.getKey(),
+                            r,
+                            allowed
+                                    ? r.status() == 200
+                                            && !r.text().contains(a.tenant)
+                                            && !r.text().contains(b.tenant)
+                                    : r.status() == 403);
+                }
+                Response p = call(row, row.path().apply(a), hub.platformKey(), Map.of());
+                expect(failures, row, "platform", p, p.status() == 200);
+            }
             case APPROVER -> {
                 expect(failures, row, "no key", call(row, row.path().apply(a), null, Map.of()), 401);
                 for (var e : principals(a).entrySet()) {

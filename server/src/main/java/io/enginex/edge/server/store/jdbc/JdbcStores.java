@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.ApiKeyStore;
 import io.enginex.edge.server.store.AuditStore;
+import io.enginex.edge.server.store.ConnectionHistoryStore;
 import io.enginex.edge.server.store.CredentialStore;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
@@ -49,6 +50,7 @@ public final class JdbcStores implements Stores {
     private final AuditStore audit;
     private final DeviceCodeStore deviceCodes;
     private final MachineStore machines;
+    private final ConnectionHistoryStore connections;
 
     private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
         this.config = config;
@@ -65,6 +67,7 @@ public final class JdbcStores implements Stores {
         this.audit = new JdbcAuditStore(jdbi);
         this.deviceCodes = new JdbcDeviceCodeStore(jdbi);
         this.machines = new JdbcMachineStore(jdbi);
+        this.connections = new JdbcConnectionHistoryStore(jdbi);
     }
 
     /**
@@ -177,6 +180,11 @@ public final class JdbcStores implements Stores {
     @Override
     public MachineStore machines() {
         return machines;
+    }
+
+    @Override
+    public ConnectionHistoryStore connections() {
+        return connections;
     }
 
     @Override

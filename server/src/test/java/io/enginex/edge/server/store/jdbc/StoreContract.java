@@ -19,7 +19,8 @@ abstract class StoreContract
                 JobContract,
                 CredentialContract,
                 InstantContract,
-                IdentityContract {
+                IdentityContract,
+                ConnectionHistoryContract {
     private JdbcStores stores;
 
     /** Makes an empty database for this class and says how to reach it. */

@@ -1,0 +1,89 @@
+package io.enginex.edge.server.connection;
+
+import io.enginex.edge.server.config.HumanDuration;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/**
+ * The one place the hub decides whether an agent is online, busy, unresponsive or offline, from its
+ * live connection on this node:
+ *
+ * <ul>
+ *   <li>no active connection here: {@link AgentState#OFFLINE};
+ *   <li>no frame at all for {@code unresponsiveAfter} (heartbeats unanswered, not yet dropped), or a
+ *       job sent on the connection that was neither acknowledged nor reported progress within {@code
+ *       unresponsiveAfter} of its last sign of life: {@link AgentState#UNRESPONSIVE};
+ *   <li>jobs in flight, all recently alive: {@link AgentState#BUSY};
+ *   <li>otherwise {@link AgentState#ONLINE}.
+ * </ul>
+ *
+ * A tool that runs longer than {@code unresponsiveAfter} should report progress, which renews its
+ * lease. Thread-safe; reads only in-memory state, so listing a fleet costs no database query.
+ */
+public final class AgentStates {
+    private final ConnectionRegistry registry;
+    private final Clock clock;
+    private final Duration unresponsiveAfter;
+
+    public AgentStates(ConnectionRegistry registry, Clock clock, Duration unresponsiveAfter) {
+        this.registry = registry;
+        this.clock = clock;
+        this.unresponsiveAfter = unresponsiveAfter;
+    }
+
+    /** The agent's status now; {@link AgentStatus#OFFLINE} when it is not connected to this node. */
+    public AgentStatus of(String tenantId, String agentId) {
+        return registry.find(tenantId, agentId).map(this::of).orElse(AgentStatus.OFFLINE);
+    }
+
+    /** The status of one live connection now. */
+    public AgentStatus of(AgentConnection c) {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(unresponsiveAfter);
+        Map<String, Instant> inFlight = c.inFlightJobs();
+        if (c.lastFrameAt().isBefore(cutoff)) {
+            return new AgentStatus(
+                    AgentState.UNRESPONSIVE,
+                    "connected, but no frame for " + since(c.lastFrameAt(), now) + " (heartbeats unanswered)",
+                    null,
+                    inFlight.size(),
+                    c.lastFrameAt(),
+                    c.lastProgressAt());
+        }
+        if (inFlight.isEmpty()) {
+            return new AgentStatus(AgentState.ONLINE, null, null, 0, c.lastFrameAt(), c.lastProgressAt());
+        }
+        Map.Entry<String, Instant> stalest = null;
+        for (Map.Entry<String, Instant> e : inFlight.entrySet()) {
+            if (stalest == null
+                    || e.getValue().isBefore(stalest.getValue())
+                    || (e.getValue().equals(stalest.getValue()) && e.getKey().compareTo(stalest.getKey()) < 0)) {
+                stalest = e;
+            }
+        }
+        if (stalest.getValue().isBefore(cutoff)) {
+            return new AgentStatus(
+                    AgentState.UNRESPONSIVE,
+                    "connected, but job " + stalest.getKey() + " has shown no ack or progress for "
+                            + since(stalest.getValue(), now) + " (limit " + HumanDuration.format(unresponsiveAfter)
+                            + ")",
+                    stalest.getKey(),
+                    inFlight.size(),
+                    c.lastFrameAt(),
+                    c.lastProgressAt());
+        }
+        return new AgentStatus(AgentState.BUSY, null, null, inFlight.size(), c.lastFrameAt(), c.lastProgressAt());
+    }
+
+    /** How long an agent may stay silent on a job before it is unresponsive. */
+    public Duration unresponsiveAfter() {
+        return unresponsiveAfter;
+    }
+
+    private static String since(Instant then, Instant now) {
+        return HumanDuration.format(Duration.between(then, now).truncatedTo(ChronoUnit.SECONDS));
+    }
+}

@@ -1,0 +1,80 @@
+package io.enginex.edge.server.http;
+
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.connection.AgentConnection;
+import io.enginex.edge.server.connection.AgentStates;
+import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.http.ApiViews.AgentStateCounts;
+import io.enginex.edge.server.http.ApiViews.OpsPointView;
+import io.enginex.edge.server.http.ApiViews.OpsView;
+import io.enginex.edge.server.ops.OpsHistory;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+
+/**
+ * {@code GET /api/v1/ops/metrics?minutes=60}: this hub node's last hour for the ops console, in
+ * ten-second buckets (connected agents, connects, disconnects, dispatches, completions, errors,
+ * latency percentiles). Admins and owners of any tenant and platform keys: the numbers are the
+ * node's, across tenants, and name no tenant, as {@code /healthz} and {@code /metrics} already do.
+ */
+final class OpsApiRoutes {
+    private final OpsHistory history;
+    private final ConnectionRegistry registry;
+    private final AgentStates states;
+    private final ApiAccess access;
+    private final String node;
+
+    OpsApiRoutes(OpsHistory history, ConnectionRegistry registry, AgentStates states, ApiAccess access, String node) {
+        this.history = history;
+        this.registry = registry;
+        this.states = states;
+        this.access = access;
+        this.node = node;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/v1/ops/metrics", this::metrics);
+    }
+
+    private void metrics(Context ctx) {
+        access.caller(ctx).requireRole(Role.ADMIN);
+        int minutes = 60;
+        String text = ctx.queryParam("minutes");
+        if (text != null) {
+            try {
+                minutes = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                minutes = -1;
+            }
+            if (minutes < 1 || minutes > 60) {
+                throw new HubException.BadRequest(
+                        "minutes must be 1-60 (the hub keeps the last hour in memory); got " + text);
+            }
+        }
+        Duration window = Duration.ofMinutes(minutes);
+        ctx.json(new OpsView(
+                node,
+                (int) OpsHistory.BUCKET.toSeconds(),
+                minutes,
+                counts(),
+                OpsPointView.of(history.summary(window)),
+                history.series(window).stream().map(OpsPointView::of).toList()));
+    }
+
+    private AgentStateCounts counts() {
+        int online = 0;
+        int busy = 0;
+        int unresponsive = 0;
+        for (AgentConnection c : registry.active()) {
+            switch (states.of(c).state()) {
+                case ONLINE -> online++;
+                case BUSY -> busy++;
+                case UNRESPONSIVE -> unresponsive++;
+                case OFFLINE -> {}
+            }
+        }
+        return new AgentStateCounts(online, busy, unresponsive);
+    }
+}

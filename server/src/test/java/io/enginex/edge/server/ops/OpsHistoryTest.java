@@ -1,0 +1,129 @@
+package io.enginex.edge.server.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enginex.edge.server.testing.FakeClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class OpsHistoryTest {
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-11-26T10:00:05Z"));
+    private final AtomicInteger connected = new AtomicInteger();
+    private final OpsHistory history = new OpsHistory(clock, connected::get);
+
+    @Test
+    void eventsLandInTheTenSecondBucketOfTheirTime() {
+        connected.set(2);
+        history.connected();
+        history.connected();
+        history.dispatched();
+        clock.advance(Duration.ofSeconds(10));
+        connected.set(1);
+        history.disconnected();
+        history.dispatched();
+        history.completed(true, Duration.ofMillis(40));
+
+        List<OpsPoint> points = history.series(Duration.ofSeconds(20));
+
+        assertThat(points).hasSize(2);
+        OpsPoint first = points.get(0);
+        assertThat(first.at()).isEqualTo(Instant.parse("2026-11-26T10:00:00Z"));
+        assertThat(first.connects()).isEqualTo(2);
+        assertThat(first.dispatched()).isEqualTo(1);
+        assertThat(first.connectedAgents()).isEqualTo(2);
+        OpsPoint second = points.get(1);
+        assertThat(second.at()).isEqualTo(Instant.parse("2026-11-26T10:00:10Z"));
+        assertThat(second.disconnects()).isEqualTo(1);
+        assertThat(second.completed()).isEqualTo(1);
+        assertThat(second.errors()).isEqualTo(1);
+        assertThat(second.connectedAgents()).isEqualTo(1);
+        assertThat(second.p50Millis()).isEqualTo(40.0);
+    }
+
+    @Test
+    void aQuietBucketIsListedWithZerosAndNoSample() {
+        history.dispatched();
+        clock.advance(Duration.ofSeconds(30));
+
+        List<OpsPoint> points = history.series(Duration.ofSeconds(40));
+
+        assertThat(points).extracting(OpsPoint::dispatched).containsExactly(1L, 0L, 0L, 0L);
+        assertThat(points.get(1).connectedAgents()).isNull();
+        assertThat(points.get(3).connectedAgents()).isEqualTo(0); // sampled by the read itself
+        assertThat(points.get(1).p50Millis()).isNull();
+    }
+
+    @Test
+    void theWholeHourIsKeptAndNothingOlder() {
+        history.dispatched(); // 10:00:00 bucket
+        clock.advance(Duration.ofMinutes(59).plusSeconds(50)); // 10:59:55, the hour's last bucket
+        history.dispatched();
+
+        assertThat(history.series(Duration.ofHours(1))).hasSize(OpsHistory.BUCKETS);
+        assertThat(history.summary(Duration.ofHours(1)).dispatched()).isEqualTo(2);
+
+        clock.advance(Duration.ofSeconds(10)); // the 10:00:00 slot is reused for 11:00:00
+        history.connected();
+
+        List<OpsPoint> hour = history.series(Duration.ofHours(2)); // capped at an hour
+        assertThat(hour).hasSize(OpsHistory.BUCKETS);
+        assertThat(hour.get(hour.size() - 1).dispatched()).isZero();
+        assertThat(hour.get(hour.size() - 1).connects()).isEqualTo(1);
+        assertThat(history.summary(Duration.ofHours(1)).dispatched()).isEqualTo(1);
+    }
+
+    @Test
+    void percentilesAreWithinABinOfTheTruthAndNeverAboveTheLargest() {
+        for (int ms = 1; ms <= 100; ms++) {
+            history.completed(false, Duration.ofMillis(ms));
+        }
+
+        OpsPoint p = history.summary(Duration.ofMinutes(1));
+
+        assertThat(p.completed()).isEqualTo(100);
+        assertThat(p.errors()).isZero();
+        assertThat(p.p50Millis()).isBetween(50.0, 50 * 1.19);
+        assertThat(p.p95Millis()).isBetween(95.0, 100.0);
+        assertThat(p.p99Millis()).isBetween(99.0, 100.0);
+    }
+
+    @Test
+    void aJobWithoutLatencyCountsButAddsNoPercentile() {
+        history.completed(true, null);
+
+        OpsPoint p = history.summary(Duration.ofMinutes(1));
+
+        assertThat(p.completed()).isEqualTo(1);
+        assertThat(p.errors()).isEqualTo(1);
+        assertThat(p.p99Millis()).isNull();
+    }
+
+    @Test
+    void summarySumsTheWindowAcrossBuckets() {
+        history.connected();
+        history.completed(false, Duration.ofMillis(10));
+        clock.advance(Duration.ofSeconds(20));
+        history.connected();
+        history.completed(false, Duration.ofMillis(1000));
+        connected.set(7);
+
+        OpsPoint p = history.summary(Duration.ofMinutes(5));
+
+        assertThat(p.connects()).isEqualTo(2);
+        assertThat(p.completed()).isEqualTo(2);
+        assertThat(p.connectedAgents()).isEqualTo(7);
+        assertThat(p.p99Millis()).isEqualTo(1000.0);
+        assertThat(p.p50Millis()).isBetween(10.0, 12.0);
+    }
+
+    @Test
+    void latencyBinsCoverAnHourInAFixedSize() {
+        assertThat(LatencyBins.bin(0.2)).isZero();
+        assertThat(LatencyBins.bin(Duration.ofHours(5).toMillis())).isEqualTo(LatencyBins.BINS - 1);
+        assertThat(LatencyBins.upperEdge(LatencyBins.BINS - 2))
+                .isGreaterThan(Duration.ofHours(1).toMillis());
+    }
+}
