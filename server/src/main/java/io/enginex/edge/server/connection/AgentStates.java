@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -76,6 +77,20 @@ public final class AgentStates {
                     c.lastProgressAt());
         }
         return new AgentStatus(AgentState.BUSY, null, null, inFlight.size(), c.lastFrameAt(), c.lastProgressAt());
+    }
+
+    /** How many of the agents connected to this node (all tenants) are in each state; offline is absent. */
+    public Map<AgentState, Integer> countConnected() {
+        Map<AgentState, Integer> counts = new EnumMap<>(AgentState.class);
+        for (AgentState s : AgentState.values()) {
+            if (s != AgentState.OFFLINE) {
+                counts.put(s, 0);
+            }
+        }
+        for (AgentConnection c : registry.active()) {
+            counts.merge(of(c).state(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /** How long an agent may stay silent on a job before it is unresponsive. */

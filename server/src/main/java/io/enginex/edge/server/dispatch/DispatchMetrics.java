@@ -25,7 +25,7 @@ public final class DispatchMetrics {
 
     /** Metrics without an ops history of their own to show (tests). */
     public DispatchMetrics(MeterRegistry registry) {
-        this(registry, new OpsHistory(Clock.systemUTC(), () -> 0));
+        this(registry, new OpsHistory(Clock.systemUTC(), "none", () -> 0));
     }
 
     public DispatchMetrics(MeterRegistry registry, OpsHistory history) {

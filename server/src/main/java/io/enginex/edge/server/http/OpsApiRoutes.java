@@ -2,9 +2,8 @@ package io.enginex.edge.server.http;
 
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Role;
-import io.enginex.edge.server.connection.AgentConnection;
+import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.AgentStates;
-import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.http.ApiViews.AgentStateCounts;
 import io.enginex.edge.server.http.ApiViews.OpsPointView;
 import io.enginex.edge.server.http.ApiViews.OpsView;
@@ -12,6 +11,7 @@ import io.enginex.edge.server.ops.OpsHistory;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * {@code GET /api/v1/ops/metrics?minutes=60}: this hub node's last hour for the ops console, in
@@ -21,17 +21,13 @@ import java.time.Duration;
  */
 final class OpsApiRoutes {
     private final OpsHistory history;
-    private final ConnectionRegistry registry;
     private final AgentStates states;
     private final ApiAccess access;
-    private final String node;
 
-    OpsApiRoutes(OpsHistory history, ConnectionRegistry registry, AgentStates states, ApiAccess access, String node) {
+    OpsApiRoutes(OpsHistory history, AgentStates states, ApiAccess access) {
         this.history = history;
-        this.registry = registry;
         this.states = states;
         this.access = access;
-        this.node = node;
     }
 
     void register(RoutesConfig routes) {
@@ -55,7 +51,7 @@ final class OpsApiRoutes {
         }
         Duration window = Duration.ofMinutes(minutes);
         ctx.json(new OpsView(
-                node,
+                history.node(),
                 (int) OpsHistory.BUCKET.toSeconds(),
                 minutes,
                 counts(),
@@ -64,17 +60,7 @@ final class OpsApiRoutes {
     }
 
     private AgentStateCounts counts() {
-        int online = 0;
-        int busy = 0;
-        int unresponsive = 0;
-        for (AgentConnection c : registry.active()) {
-            switch (states.of(c).state()) {
-                case ONLINE -> online++;
-                case BUSY -> busy++;
-                case UNRESPONSIVE -> unresponsive++;
-                case OFFLINE -> {}
-            }
-        }
-        return new AgentStateCounts(online, busy, unresponsive);
+        Map<AgentState, Integer> n = states.countConnected();
+        return new AgentStateCounts(n.get(AgentState.ONLINE), n.get(AgentState.BUSY), n.get(AgentState.UNRESPONSIVE));
     }
 }

@@ -113,7 +113,7 @@ public final class WebServer {
                         s.version(),
                         s.stores().dialect())
                 .register(routes);
-        new OpsApiRoutes(s.opsHistory(), s.registry(), s.agentStates(), access, config.nodeName()).register(routes);
+        new OpsApiRoutes(s.opsHistory(), s.agentStates(), access).register(routes);
         new TenantRoutes(
                         s.stores().tenants(),
                         s.apiKeys(),

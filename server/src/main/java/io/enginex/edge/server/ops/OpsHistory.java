@@ -27,17 +27,27 @@ public final class OpsHistory {
     public static final int BUCKETS = 360;
 
     private final Clock clock;
+    private final String node;
     private final IntSupplier connectedAgents;
     private final ReentrantLock lock = new ReentrantLock();
     private final Bucket[] ring = new Bucket[BUCKETS];
 
-    /** @param connectedAgents reads the node's connected-agent count (sampled on every event and {@link #sample()}) */
-    public OpsHistory(Clock clock, IntSupplier connectedAgents) {
+    /**
+     * @param node this hub node's name
+     * @param connectedAgents reads the node's connected-agent count (sampled on every event and {@link #sample()})
+     */
+    public OpsHistory(Clock clock, String node, IntSupplier connectedAgents) {
         this.clock = clock;
+        this.node = node;
         this.connectedAgents = connectedAgents;
         for (int i = 0; i < BUCKETS; i++) {
             ring[i] = new Bucket();
         }
+    }
+
+    /** The hub node these numbers are of. */
+    public String node() {
+        return node;
     }
 
     /** Samples the connected-agent count into the current bucket; run once per bucket by a timer. */

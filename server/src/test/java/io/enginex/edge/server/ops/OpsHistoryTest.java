@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class OpsHistoryTest {
     private final FakeClock clock = new FakeClock(Instant.parse("2026-11-26T10:00:05Z"));
     private final AtomicInteger connected = new AtomicInteger();
-    private final OpsHistory history = new OpsHistory(clock, connected::get);
+    private final OpsHistory history = new OpsHistory(clock, "hub-1", connected::get);
 
     @Test
     void eventsLandInTheTenSecondBucketOfTheirTime() {

@@ -1,0 +1,103 @@
+package io.enginex.edge.server.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.Job;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a person needs in front of them to approve or deny a job: the exact arguments, the machine it
+ * would run on and who asked, and the policy rule that made it wait — read from the tool descriptor
+ * the agent announced, as the hub's dispatcher read it when it held the job.
+ *
+ * @param argsJson the job's arguments exactly as the agent will receive them, pretty-printed
+ * @param hostname the target machine's host name as its agent reported it
+ * @param requestedBy who created the job's session (a user's email, or an API key or user id)
+ * @param rule the policy rule that asked for approval, in words
+ * @param ruleCurrent false when the agent no longer announces such a rule (its policy changed since)
+ */
+public record ApprovalEvidence(
+        Job job,
+        String argsJson,
+        String agentId,
+        String hostname,
+        String os,
+        String agentVersion,
+        List<String> labels,
+        String requestedBy,
+        String sessionName,
+        String rule,
+        boolean ruleCurrent,
+        Instant deadline) {
+    public static ApprovalEvidence of(
+            Job job, Agent agent, String requestedBy, String sessionName, ObjectMapper mapper) {
+        Rule rule = rule(agent, job, mapper);
+        return new ApprovalEvidence(
+                job,
+                pretty(job.argsJson(), mapper),
+                job.agentId(),
+                agent == null ? "(unknown agent)" : agent.hostname(),
+                agent == null ? "" : agent.os() + " " + agent.arch(),
+                agent == null ? "" : agent.agentVersion(),
+                agent == null ? List.of() : agent.labels(),
+                requestedBy,
+                sessionName,
+                rule.text(),
+                rule.current(),
+                job.deadline());
+    }
+
+    private record Rule(String text, boolean current) {}
+
+    /** Which rule of the agent's announced policy asks a person to approve this call. */
+    static String describeRule(Agent agent, Job job, ObjectMapper mapper) {
+        return rule(agent, job, mapper).text();
+    }
+
+    private static Rule rule(Agent agent, Job job, ObjectMapper mapper) {
+        String host = agent == null ? "the agent" : agent.hostname();
+        try {
+            JsonNode args = mapper.readTree(job.argsJson());
+            String template = args.path("command").asText(null);
+            JsonNode tools = agent == null ? mapper.createArrayNode() : mapper.readTree(agent.toolsJson());
+            for (JsonNode d : tools) {
+                if (!job.tool().equals(d.path("name").asText())) {
+                    continue;
+                }
+                JsonNode approval = d.path("approval");
+                if (approval.path("required").asBoolean(false)) {
+                    return new Rule(
+                            "The machine policy on " + host + " requires a person's approval for every call of "
+                                    + job.tool() + " (approvalRequired).",
+                            true);
+                }
+                for (JsonNode t : approval.path("templates")) {
+                    if (t.asText().equals(template)) {
+                        return new Rule(
+                                "The machine policy on " + host + " requires a person's approval for the command"
+                                        + " template " + template + " of " + job.tool()
+                                        + " (approvalRequired on that template).",
+                                true);
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // fall through: the rule cannot be read, which is said below
+        }
+        return new Rule(
+                "The agent no longer announces an approval rule for this call (its policy changed after the job"
+                        + " was held). The agent checks its own policy again before running anything.",
+                false);
+    }
+
+    private static String pretty(String json, ObjectMapper mapper) {
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json));
+        } catch (JsonProcessingException e) {
+            return json;
+        }
+    }
+}
