@@ -19,6 +19,7 @@ import io.enginex.edge.server.connection.ConnectionHistory;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.connection.FrameRouter;
 import io.enginex.edge.server.connection.Heartbeat;
+import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
 import io.enginex.edge.server.dispatch.DeadlineSweeper;
@@ -176,6 +177,7 @@ public final class Hub implements AutoCloseable {
                     opsHistory,
                     new SessionPage(stores.sessions(), stores.jobs(), stores.agents(), capability, mapper),
                     capability,
+                    new LiveUpdates(),
                     metrics,
                     ids,
                     clock,

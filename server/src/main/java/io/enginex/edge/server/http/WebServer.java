@@ -11,6 +11,8 @@ import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.connection.AgentEndpoint;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.dashboard.Dashboard;
+import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
 import io.enginex.edge.server.dispatch.Dispatcher;
@@ -53,6 +55,7 @@ public final class WebServer {
 
     private final Javalin javalin;
     private final HubConfig config;
+    private final Dashboard dashboard;
 
     /** What the routes work with. */
     public record Services(
@@ -73,6 +76,7 @@ public final class WebServer {
             OpsHistory opsHistory,
             SessionPage sessionPage,
             PageCapability capability,
+            LiveUpdates live,
             PrometheusMeterRegistry metrics,
             IdGenerator ids,
             Clock clock,
@@ -83,10 +87,21 @@ public final class WebServer {
     /** @param tls the certificate to serve, or null for plain HTTP (loopback only, checked by HubConfig) */
     public WebServer(HubConfig config, TlsMaterial tls, Services services) {
         this.config = config;
-        this.javalin = Javalin.create(c -> configure(c, config, tls, services));
+        var loginsPerAddress = new RateLimiter(config.registerPerMinute(), services.clock()); // registration's budget
+        var loginsPerEmail = new RateLimiter(LOGINS_PER_EMAIL_PER_MINUTE, services.clock());
+        this.dashboard = new Dashboard(services, loginsPerAddress, loginsPerEmail);
+        this.javalin =
+                Javalin.create(c -> configure(c, config, tls, services, dashboard, loginsPerAddress, loginsPerEmail));
     }
 
-    private static void configure(JavalinConfig c, HubConfig config, TlsMaterial tls, Services s) {
+    private static void configure(
+            JavalinConfig c,
+            HubConfig config,
+            TlsMaterial tls,
+            Services s,
+            Dashboard dashboard,
+            RateLimiter loginsPerAddress,
+            RateLimiter loginsPerEmail) {
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
         c.concurrency.useVirtualThreads = true;
@@ -139,8 +154,8 @@ public final class WebServer {
                         s.users(),
                         access,
                         s.audit(),
-                        new RateLimiter(config.registerPerMinute(), s.clock()), // the same budget as registration
-                        new RateLimiter(LOGINS_PER_EMAIL_PER_MINUTE, s.clock()),
+                        loginsPerAddress, // shared with the dashboard's sign-in form
+                        loginsPerEmail,
                         s.mapper())
                 .register(routes);
         new UserRoutes(s.users(), access, s.audit(), s.mapper()).register(routes);
@@ -183,6 +198,7 @@ public final class WebServer {
                         s.mapper())
                 .register(routes);
         routes.get("/ui/sessions/{sid}", s.sessionPage()::handle);
+        dashboard.register(routes);
         routes.wsBeforeUpgrade(Protocol.WEBSOCKET_PATH, s.agentEndpoint()::beforeUpgrade);
         routes.ws(Protocol.WEBSOCKET_PATH, s.agentEndpoint()::configure);
     }
@@ -249,6 +265,7 @@ public final class WebServer {
     }
 
     public void stop() {
+        dashboard.close(); // live streams hold requests open; end them so the server stops at once
         javalin.stop();
     }
 }

@@ -16,6 +16,9 @@ public interface JobStore {
     /** Jobs of this agent not yet finished (queued, dispatched, running), oldest first. */
     List<Job> listUnfinished(String tenantId, String agentId);
 
+    /** This agent's latest {@code limit} jobs in any state, newest first. */
+    List<Job> listByAgent(String tenantId, String agentId, int limit);
+
     /**
      * Marks a delivery: state DISPATCHED (unless already RUNNING), attempt + 1, dispatched_at = now.
      *

@@ -58,7 +58,13 @@ class TenantIsolationIT {
          * Admins of any tenant and the platform key: this hub node's own numbers across tenants (the ops
          * console), which must name no tenant (AgentStateIT.opsMetricsShowTheNodesLastHourToAdmins).
          */
-        OPS
+        OPS,
+        /**
+         * A dashboard page or action (under {@code /ui}): only a browser signed in to the tenant with at
+         * least {@link Row#minimum}; the tenant is the session's, never in the path, so another
+         * tenant's ids answer 404. No cookie (and any API key) is sent to the sign-in page.
+         */
+        DASHBOARD
     }
 
     /**
@@ -77,6 +83,10 @@ class TenantIsolationIT {
 
     static Row other(String route, Access access, Function<Fixture, String> path, Object body, String note) {
         return new Row(route, access, null, path, body, note);
+    }
+
+    static Row page(String route, String minimum, Function<Fixture, String> path) {
+        return new Row(route, Access.DASHBOARD, minimum, path, null, null);
     }
 
     /** The matrix. Destructive rows come last, so earlier rows still find A's objects live. */
@@ -113,6 +123,21 @@ class TenantIsolationIT {
                     f -> "/ui/sessions/" + f.session,
                     null,
                     "HMAC capability per session; SessionPageIT"),
+            other("GET /", Access.PUBLIC, f -> "/", null, "redirects to /ui"),
+            other("GET /ui", Access.PUBLIC, f -> "/ui", null, "redirects to the sign-in page or the fleet"),
+            other("GET /ui/login", Access.PUBLIC, f -> "/ui/login", null, "the sign-in form; DashboardIT"),
+            other(
+                    "POST /ui/login",
+                    Access.PUBLIC,
+                    f -> "/ui/login",
+                    null,
+                    "double-submit CSRF token, API login rate limits; DashboardIT"),
+            other(
+                    "GET /ui/assets/{name}",
+                    Access.PUBLIC,
+                    f -> "/ui/assets/htmx-2.0.8.min.js",
+                    null,
+                    "static files, no tenant data"),
             other(
                     "POST /api/v1/agent/rotate-key",
                     Access.PUBLIC,
@@ -203,7 +228,14 @@ class TenantIsolationIT {
                     "POST /api/v1/tenants/{t}/agents/{id}/revoke",
                     "operator",
                     f -> t(f) + "/agents/" + f.agent.agentId() + "/revoke",
-                    Map.of()));
+                    Map.of()),
+            // Dashboard pages (DashboardIT and the browser tests in e2e show what they do).
+            page("GET /ui/fleet", "viewer", f -> "/ui/fleet"),
+            page("GET /ui/fleet/live", "viewer", f -> "/ui/fleet/live"),
+            page("GET /ui/agents/{id}", "viewer", f -> "/ui/agents/" + f.agent.agentId()),
+            page("POST /ui/agents/{id}/revoke", "operator", f -> "/ui/agents/" + f.agent.agentId() + "/revoke"),
+            // Keep last: it ends the dashboard sessions the rows above use.
+            page("POST /ui/logout", "viewer", f -> "/ui/logout"));
 
     /** WebSocket routes, proven by {@link #agentOfOneTenantCannotSeeOrCompleteAnotherTenantsJobs}. */
     static final Set<String> WEBSOCKET_ROUTES = Set.of("WS /api/v1/agent/connect");
@@ -217,6 +249,7 @@ class TenantIsolationIT {
         String tenant;
         Map<String, String> keys = new LinkedHashMap<>(); // role -> secret, least privileged first
         Map<String, String> ownerBrowser; // Cookie + CSRF headers of a logged-in owner
+        Map<String, Map<String, String>> browsers = new LinkedHashMap<>(); // role -> dashboard session headers
         TestAgent agent;
         String session;
         String job;
@@ -240,6 +273,13 @@ class TenantIsolationIT {
             return f;
         }
 
+        /** Cookie + CSRF headers of a login, as a browser sends them. */
+        static Map<String, String> browser(Response login) {
+            String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+            return Map.of(
+                    "Cookie", setCookie.substring(0, setCookie.indexOf(';')), "X-CSRF-Token", login.get("csrfToken"));
+        }
+
         static Fixture create() {
             Fixture f = new Fixture();
             f.tenant = hub.newTenant();
@@ -258,9 +298,22 @@ class TenantIsolationIT {
                                     ownerEmail,
                                     "password",
                                     owner.body().path("password").asText()));
-            String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-            f.ownerBrowser = Map.of(
-                    "Cookie", setCookie.substring(0, setCookie.indexOf(';')), "X-CSRF-Token", login.get("csrfToken"));
+            f.ownerBrowser = browser(login);
+            for (String role : List.of("viewer", "operator", "admin", "owner")) {
+                String email = TestHub.randomId("ui-" + role) + "@example.com";
+                var person = hub.api().post(t(f) + "/users", hub.platformKey(), Map.of("email", email, "role", role));
+                f.browsers.put(
+                        role,
+                        browser(hub.api()
+                                .post(
+                                        "/api/v1/login",
+                                        null,
+                                        Map.of(
+                                                "email",
+                                                email,
+                                                "password",
+                                                person.body().path("password").asText()))));
+            }
             f.userEmail = TestHub.randomId("viewer") + "@example.com";
             var user =
                     hub.api().post(t(f) + "/users", hub.platformKey(), Map.of("email", f.userEmail, "role", "viewer"));
@@ -393,6 +446,7 @@ class TenantIsolationIT {
                 Response p = call(row, row.path().apply(a), hub.platformKey(), Map.of());
                 expect(failures, row, "platform", p, p.status() == 200);
             }
+            case DASHBOARD -> checkDashboard(row, failures);
             case APPROVER -> {
                 expect(failures, row, "no key", call(row, row.path().apply(a), null, Map.of()), 401);
                 for (var e : principals(a).entrySet()) {
@@ -451,6 +505,53 @@ class TenantIsolationIT {
                 platform.status() != 401 && platform.status() != 403 && platform.status() != 404);
     }
 
+    private static void checkDashboard(Row row, List<String> failures) {
+        String own = row.path().apply(a);
+        String mixed = row.path().apply(a.withIdsOf(b));
+        Response anonymous = call(row, own, null, Map.of());
+        expect(failures, row, "no cookie", anonymous, toSignIn(anonymous));
+        for (var e : a.keys.entrySet()) {
+            Response r = call(row, own, e.getValue(), Map.of());
+            expect(failures, row, e.getKey() + " key (pages need a browser session)", r, toSignIn(r));
+        }
+        for (var e : a.browsers.entrySet()) {
+            boolean allowed = rank(e.getKey()) >= rank(row.minimum());
+            if (!mixed.equals(own)) {
+                Response r = call(row, mixed, null, e.getValue());
+                expect(
+                        failures,
+                        row,
+                        e.getKey() + " login with B's ids",
+                        r,
+                        r.status() == 404 || (!allowed && r.status() == 403));
+            }
+            Response r = call(row, own, null, e.getValue());
+            if (allowed) {
+                expect(
+                        failures,
+                        row,
+                        e.getKey() + " login (allowed)",
+                        r,
+                        r.status() / 100 != 4
+                                && r.status() != 500
+                                && !(row.method().equals("GET") && toSignIn(r)) // a form may end there (logout)
+                                && !r.text().contains(b.tenant)
+                                && !r.text().contains(b.agent.agentId()));
+            } else {
+                expect(failures, row, e.getKey() + " login (below " + row.minimum() + ")", r, 403);
+            }
+        }
+    }
+
+    /** Whether a dashboard response sends the browser to the sign-in page. */
+    private static boolean toSignIn(Response r) {
+        String location = r.headers()
+                .firstValue("Location")
+                .or(() -> r.headers().firstValue("HX-Redirect"))
+                .orElse("");
+        return (r.status() == 303 || r.status() == 401) && location.startsWith("/ui/login");
+    }
+
     /** After every attempt, B's agent, token, key and user are as they were. */
     private static void assertTenantBUntouched() {
         var agent = hub.api().get(t(b) + "/agents/" + b.agent.agentId(), hub.platformKey());
@@ -464,7 +565,7 @@ class TenantIsolationIT {
         assertThat(hub.api().get(t(b), b.spareKeySecret).status()).isEqualTo(200);
         assertThat(login.status()).as(login.text()).isEqualTo(200);
         assertThat(jobs.body().path("jobs")).hasSize(1);
-        assertThat(hub.api().get(t(b) + "/users", hub.platformKey()).body()).hasSize(2);
+        assertThat(hub.api().get(t(b) + "/users", hub.platformKey()).body()).hasSize(6);
     }
 
     @Test

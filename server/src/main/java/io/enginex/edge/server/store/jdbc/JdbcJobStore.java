@@ -102,6 +102,18 @@ final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public List<Job> listByAgent(String tenantId, String agentId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM jobs WHERE tenant_id = :tenantId AND agent_id = :agentId
+                        ORDER BY created_at DESC, id DESC LIMIT :limit""")
+                .bind("tenantId", tenantId)
+                .bind("agentId", agentId)
+                .bind("limit", limit)
+                .map(JdbcJobStore::map)
+                .list());
+    }
+
+    @Override
     public Optional<Job> markDispatched(String tenantId, String id, Instant now) {
         return jdbi.inTransaction(h -> {
             int updated = h.createUpdate("""

@@ -75,6 +75,10 @@ interface JobContract extends StoreFixture {
         assertThat(stores().jobs().listUnfinished(tenant, agent.id()))
                 .extracting(Job::id)
                 .containsExactly(first.id(), second.id());
+        assertThat(stores().jobs().listByAgent(tenant, agent.id(), 2))
+                .extracting(Job::id)
+                .containsExactly(finished.id(), second.id());
+        assertThat(stores().jobs().listByAgent(newTenant(), agent.id(), 10)).isEmpty();
     }
 
     @Test

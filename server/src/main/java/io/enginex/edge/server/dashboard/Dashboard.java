@@ -1,0 +1,46 @@
+package io.enginex.edge.server.dashboard;
+
+import io.enginex.edge.server.http.RateLimiter;
+import io.enginex.edge.server.http.WebServer;
+import io.javalin.config.RoutesConfig;
+import java.util.List;
+
+/**
+ * The web dashboard under {@code /ui}: server-rendered JTE pages, htmx for small interactions and
+ * server-sent events for the parts that change live. {@link #register} is the one list of the page
+ * classes the hub serves; add a {@link PageGroup} there (and its navigation entry in {@link Nav},
+ * and a row per route in TenantIsolationIT). Built once per hub; {@link #close} ends the live
+ * streams before the server stops.
+ */
+public final class Dashboard implements AutoCloseable {
+    private final WebServer.Services services;
+    private final RateLimiter loginsPerAddress;
+    private final RateLimiter loginsPerEmail;
+    private final Templates templates = new Templates();
+    private final Assets assets = new Assets();
+
+    /**
+     * @param loginsPerAddress the API login's limiter, shared so the form and the API spend one budget
+     * @param loginsPerEmail likewise, per email
+     */
+    public Dashboard(WebServer.Services services, RateLimiter loginsPerAddress, RateLimiter loginsPerEmail) {
+        this.services = services;
+        this.loginsPerAddress = loginsPerAddress;
+        this.loginsPerEmail = loginsPerEmail;
+    }
+
+    /** Registers every dashboard route. */
+    public void register(RoutesConfig routes) {
+        var s = services;
+        var pages = new Pages(routes, new SignIn(s.users()), templates, assets, s.live());
+        routes.get(Assets.ROUTE, assets::serve);
+        List<PageGroup> groups =
+                List.of(new SignInPages(s.users(), s.audit(), loginsPerAddress, loginsPerEmail), new FleetPages(s));
+        groups.forEach(g -> g.register(pages));
+    }
+
+    @Override
+    public void close() {
+        services.live().close();
+    }
+}

@@ -1,0 +1,120 @@
+package io.enginex.edge.server.dashboard;
+
+import io.enginex.edge.server.connection.AgentConnection;
+import io.enginex.edge.server.connection.AgentState;
+import io.enginex.edge.server.connection.AgentStates;
+import io.enginex.edge.server.connection.AgentStatus;
+import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A tenant's agents as the fleet page shows them: each with its state from {@link AgentStates} (the
+ * hub's one place for online, busy, unresponsive, offline). Thread-safe (stateless).
+ */
+public final class Fleet {
+    /** Every state, in the order the page counts them. */
+    public static final List<AgentState> STATES = List.of(AgentState.values());
+
+    /**
+     * One agent. {@code lastHeartbeat} is the last frame on its live socket, else when it was last seen;
+     * {@code detail} says why it is unresponsive, else null.
+     */
+    public record Row(
+            String id,
+            String hostname,
+            String os,
+            String arch,
+            String version,
+            List<String> labels,
+            AgentState state,
+            String detail,
+            int jobsInFlight,
+            Instant lastHeartbeat,
+            String address,
+            boolean revoked) {}
+
+    /**
+     * The rows matching a filter, and the count per state of all agents.
+     *
+     * @param state the state filter, or null for all
+     * @param query the search text, or empty
+     */
+    public record Snapshot(List<Row> rows, Map<AgentState, Integer> counts, int total, AgentState state, String query) {
+        public int count(AgentState s) {
+            return counts.getOrDefault(s, 0);
+        }
+    }
+
+    private final AgentStore agents;
+    private final AgentStates states;
+    private final ConnectionRegistry registry;
+
+    public Fleet(AgentStore agents, AgentStates states, ConnectionRegistry registry) {
+        this.agents = agents;
+        this.states = states;
+        this.registry = registry;
+    }
+
+    /** The tenant's agents with state {@code state} (null: any) whose id, host, OS, version, address or labels contain {@code query}. */
+    public Snapshot snapshot(String tenantId, AgentState state, String query) {
+        String q = query == null ? "" : query.strip().toLowerCase(Locale.ROOT);
+        Map<AgentState, Integer> counts = new EnumMap<>(AgentState.class);
+        List<Row> rows = new ArrayList<>();
+        List<Agent> all = agents.list(tenantId);
+        for (Agent a : all) {
+            Row row = row(a);
+            counts.merge(row.state(), 1, Integer::sum);
+            if ((state == null || row.state() == state) && matches(row, q)) {
+                rows.add(row);
+            }
+        }
+        return new Snapshot(List.copyOf(rows), counts, all.size(), state, q);
+    }
+
+    /** One agent's row, if the tenant has it. */
+    public Optional<Row> row(String tenantId, String agentId) {
+        return agents.find(tenantId, agentId).map(this::row);
+    }
+
+    private Row row(Agent a) {
+        Optional<AgentConnection> live = a.revoked() ? Optional.empty() : registry.find(a.tenantId(), a.id());
+        AgentStatus status = live.map(states::of).orElse(AgentStatus.OFFLINE);
+        return new Row(
+                a.id(),
+                a.hostname(),
+                a.os(),
+                a.arch(),
+                a.agentVersion(),
+                a.labels(),
+                status.state(),
+                status.detail(),
+                status.jobsInFlight(),
+                live.map(AgentConnection::lastFrameAt).orElse(a.lastSeenAt()),
+                live.map(AgentConnection::remoteAddress).orElse(null),
+                a.revoked());
+    }
+
+    private static boolean matches(Row r, String q) {
+        if (q.isEmpty()) {
+            return true;
+        }
+        return contains(r.id(), q)
+                || contains(r.hostname(), q)
+                || contains(r.os(), q)
+                || contains(r.version(), q)
+                || contains(r.address(), q)
+                || r.labels().stream().anyMatch(l -> contains(l, q));
+    }
+
+    private static boolean contains(String field, String q) {
+        return field != null && field.toLowerCase(Locale.ROOT).contains(q);
+    }
+}

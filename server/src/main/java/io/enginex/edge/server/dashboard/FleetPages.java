@@ -1,0 +1,134 @@
+package io.enginex.edge.server.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.connection.AgentState;
+import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.JobStore;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fleet and its agents: {@code GET /ui/fleet?state=&q=} lists the tenant's agents with their
+ * state and the count per state, {@code GET /ui/fleet/live} streams the same table whenever it
+ * changes; {@code GET /ui/agents/{id}} shows one agent (tools, policy, recent jobs) and {@code POST
+ * /ui/agents/{id}/revoke} revokes it and closes its connection, as the API does.
+ */
+public final class FleetPages implements PageGroup {
+    static final int RECENT_JOBS = 20;
+
+    private final Fleet fleet;
+    private final AgentStore agents;
+    private final JobStore jobs;
+    private final ConnectionRegistry registry;
+    private final Audit audit;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+
+    FleetPages(WebServer.Services s) {
+        this.fleet = new Fleet(s.stores().agents(), s.agentStates(), s.registry());
+        this.agents = s.stores().agents();
+        this.jobs = s.stores().jobs();
+        this.registry = s.registry();
+        this.audit = s.audit();
+        this.clock = s.clock();
+        this.mapper = s.mapper();
+    }
+
+    /** The fleet page's model; {@code liveUrl} is the SSE stream for the same filter. */
+    public record FleetView(Page page, Fleet.Snapshot fleet, String liveUrl) {}
+
+    /**
+     * The agent page's model.
+     *
+     * @param policyJson the effective policy the agent reported, pretty-printed, or null if it has not
+     */
+    public record AgentView(
+            Page page,
+            Fleet.Row row,
+            Agent agent,
+            List<ToolInfo> tools,
+            String policyJson,
+            List<JobCard> jobs,
+            boolean canRevoke) {}
+
+    @Override
+    public void register(Pages pages) {
+        pages.get("/ui/fleet", Role.VIEWER, (ctx, viewer) -> {
+            Fleet.Snapshot snapshot = fleet.snapshot(
+                    viewer.tenantId(), AgentState.fromWire(ctx.queryParam("state")), ctx.queryParam("q"));
+            pages.render(ctx, "fleet.jte", new FleetView(pages.page("Fleet", viewer, "fleet"), snapshot, liveUrl(ctx)));
+        });
+        pages.live("/ui/fleet/live", Role.VIEWER, "fleet", (ctx, viewer) -> {
+            var state = AgentState.fromWire(ctx.queryParam("state"));
+            String q = ctx.queryParam("q");
+            return () -> pages.fragment("fleet/table.jte", fleet.snapshot(viewer.tenantId(), state, q));
+        });
+        pages.get("/ui/agents/{id}", Role.VIEWER, (ctx, viewer) -> {
+            Agent agent = find(viewer, ctx.pathParam("id"));
+            Page page = pages.page(agent.hostname(), viewer, "fleet");
+            if (ctx.queryParam("revoked") != null) {
+                page = page.withFlash("Agent revoked; its connection was closed and it can no longer connect.");
+            }
+            pages.render(ctx, "agent.jte", view(page, viewer, agent));
+        });
+        pages.post("/ui/agents/{id}/revoke", Role.OPERATOR, (ctx, viewer) -> {
+            Agent agent = find(viewer, ctx.pathParam("id"));
+            revoke(ctx, viewer, agent);
+            pages.live().changed(viewer.tenantId());
+            Pages.redirect(ctx, "/ui/agents/" + agent.id() + "?revoked");
+        });
+    }
+
+    private AgentView view(Page page, Viewer viewer, Agent agent) {
+        var row = fleet.row(viewer.tenantId(), agent.id()).orElseThrow();
+        var cards = jobs.listByAgent(viewer.tenantId(), agent.id(), RECENT_JOBS).stream()
+                .map(j -> JobCard.of(j, agent.hostname(), mapper))
+                .toList();
+        return new AgentView(
+                page,
+                row,
+                agent,
+                ToolInfo.parse(agent.toolsJson(), mapper),
+                null, // the hub does not hold agents' effective policies yet
+                cards,
+                viewer.can(Role.OPERATOR) && !agent.revoked());
+    }
+
+    private void revoke(Context ctx, Viewer viewer, Agent agent) {
+        boolean now = agents.revoke(viewer.tenantId(), agent.id(), clock.instant());
+        // Close even if it was revoked before: a socket must never outlive its revocation.
+        int closed = registry.closeAgent(viewer.tenantId(), agent.id(), Protocol.CLOSE_REVOKED, "agent revoked");
+        if (now) {
+            audit.record(
+                    viewer.tenantId(),
+                    AuditType.AGENT_REVOKED,
+                    new Actor("user", viewer.userId()),
+                    ctx.ip(),
+                    new Audit.Target("agent", agent.id()),
+                    Audit.Outcome.SUCCESS,
+                    Map.of("socketsClosed", closed, "via", "dashboard"));
+        }
+    }
+
+    private Agent find(Viewer viewer, String id) {
+        return agents.find(viewer.tenantId(), id)
+                .orElseThrow(() -> new HubException.NotFound(
+                        "agent_not_found", "your tenant has no agent " + id + "; pick one on the fleet page"));
+    }
+
+    private static String liveUrl(Context ctx) {
+        String query = ctx.queryString();
+        return "/ui/fleet/live" + (query == null || query.isEmpty() ? "" : "?" + query);
+    }
+}

@@ -1,0 +1,134 @@
+package io.enginex.edge.server.dashboard;
+
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Secrets;
+import io.enginex.edge.server.auth.Users;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The dashboard's cookies. The session cookie is the API's ({@value #SESSION_COOKIE}: HttpOnly,
+ * SameSite=Strict, Secure unless the hub is plain HTTP on loopback), so a person signed in to the
+ * dashboard is signed in to the API and the reverse. Forms prove they come from our pages with the
+ * session's CSRF token (form field {@value #CSRF_FIELD} or header {@value #CSRF_HEADER}); the
+ * sign-in form, which has no session yet, with a random token that must match the {@value
+ * #SIGNIN_COOKIE} cookie (double submit). Thread-safe.
+ */
+final class SignIn {
+    static final String SESSION_COOKIE = "enginex_session";
+    static final String SIGNIN_COOKIE = "enginex_signin";
+    static final String CSRF_FIELD = "csrf";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final String VIEWER = "enginex.dashboard.viewer";
+
+    private final Users users;
+    private final SecureRandom random = new SecureRandom();
+
+    SignIn(Users users) {
+        this.users = users;
+    }
+
+    /** The person signed in on this request, or null (no cookie, expired, or an unknown one). */
+    Viewer viewer(Context ctx) {
+        Viewer cached = ctx.attribute(VIEWER);
+        if (cached != null) {
+            return cached;
+        }
+        String cookie = ctx.cookie(SESSION_COOKIE);
+        if (cookie == null || !cookie.startsWith(Users.SESSION_PREFIX)) {
+            return null;
+        }
+        Caller caller;
+        try {
+            caller = users.authenticateSession(cookie);
+        } catch (HubException.Unauthenticated expired) {
+            return null;
+        }
+        var user = users.find(caller.tenantId(), caller.actorId());
+        Viewer viewer = new Viewer(user.id(), user.email(), user.tenantId(), caller.role(), Users.csrfToken(cookie));
+        ctx.attribute(VIEWER, viewer);
+        return viewer;
+    }
+
+    /**
+     * Checks a state-changing request of {@code viewer} carries the session's CSRF token.
+     *
+     * @throws HubException.Forbidden {@code csrf_failed} otherwise
+     */
+    void requireCsrf(Context ctx, Viewer viewer) {
+        String sent = ctx.header(CSRF_HEADER);
+        if (sent == null) {
+            sent = ctx.formParam(CSRF_FIELD);
+        }
+        if (sent == null || !Secrets.constantTimeEquals(sent, viewer.csrfToken())) {
+            throw csrfFailed();
+        }
+    }
+
+    /** A fresh token for the sign-in form, also set as the {@value #SIGNIN_COOKIE} cookie. */
+    String issueSignInToken(Context ctx) {
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        ctx.cookie(cookie(ctx, SIGNIN_COOKIE, token, "/ui/login", 3600));
+        return token;
+    }
+
+    /** @throws HubException.Forbidden {@code csrf_failed} unless the form's token matches its cookie */
+    void requireSignInToken(Context ctx) {
+        String cookie = ctx.cookie(SIGNIN_COOKIE);
+        String sent = ctx.formParam(CSRF_FIELD);
+        if (cookie == null || sent == null || !Secrets.constantTimeEquals(cookie, sent)) {
+            throw csrfFailed();
+        }
+    }
+
+    /** Sets the session cookie of a successful login. */
+    void startSession(Context ctx, Users.Login login) {
+        ctx.cookie(cookie(ctx, SESSION_COOKIE, login.cookieSecret(), "/", (int) Users.SESSION_TTL.toSeconds()));
+        ctx.removeCookie(SIGNIN_COOKIE, "/ui/login");
+    }
+
+    /** Ends the session on this request (if any) and clears its cookie. */
+    void endSession(Context ctx) {
+        String cookie = ctx.cookie(SESSION_COOKIE);
+        if (cookie != null) {
+            users.logout(cookie);
+        }
+        ctx.removeCookie(SESSION_COOKIE, "/");
+    }
+
+    private static Cookie cookie(Context ctx, String name, String value, String path, int maxAgeSeconds) {
+        Cookie cookie = new Cookie(name, value);
+        cookie.setPath(path);
+        cookie.setHttpOnly(true);
+        cookie.setSameSite(SameSite.STRICT);
+        cookie.setSecure(!plainLoopback(ctx));
+        cookie.setMaxAge(maxAgeSeconds);
+        return cookie;
+    }
+
+    private static HubException.Forbidden csrfFailed() {
+        return new HubException.Forbidden(
+                "csrf_failed",
+                "this form has expired or did not come from this hub's pages; reload the page and try again");
+    }
+
+    /** Plain HTTP is only allowed on loopback (HubConfig checks), where a Secure cookie would not be sent. */
+    private static boolean plainLoopback(Context ctx) {
+        if (!"http".equals(ctx.scheme())) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(ctx.ip()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

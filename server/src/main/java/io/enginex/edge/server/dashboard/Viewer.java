@@ -1,0 +1,21 @@
+package io.enginex.edge.server.dashboard;
+
+import io.enginex.edge.server.auth.Role;
+
+/**
+ * The person signed in to the dashboard: a user of exactly one tenant, authenticated by the session
+ * cookie. Pages act on {@link #tenantId()} only, so a tenant never appears in a dashboard URL.
+ *
+ * @param csrfToken the session's CSRF token; every form carries it (see {@link Pages})
+ */
+public record Viewer(String userId, String email, String tenantId, Role role, String csrfToken) {
+    /** Whether this person's role is at least {@code minimum}. */
+    public boolean can(Role minimum) {
+        return role.atLeast(minimum);
+    }
+
+    /** The role as shown, e.g. {@code operator}. */
+    public String roleName() {
+        return role.wire();
+    }
+}

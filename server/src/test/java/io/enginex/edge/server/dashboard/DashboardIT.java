@@ -1,0 +1,232 @@
+package io.enginex.edge.server.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.enginex.edge.server.testing.AgentSocket;
+import io.enginex.edge.server.testing.Browser;
+import io.enginex.edge.server.testing.TestAgent;
+import io.enginex.edge.server.testing.TestHub;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dashboard's foundation over plain HTTP: sign-in, cookies, CSRF, roles, assets, live updates. */
+class DashboardIT {
+    @TempDir
+    static Path dir;
+
+    static TestHub hub;
+    static String tenant;
+
+    @BeforeAll
+    static void start() {
+        hub = TestHub.start(dir);
+        tenant = hub.newTenant();
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    /** Makes a user of the tenant and returns its password. */
+    static String user(String email, String role) {
+        var r = hub.api()
+                .post("/api/v1/tenants/" + tenant + "/users", hub.platformKey(), Map.of("email", email, "role", role));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r.get("password");
+    }
+
+    static String email(String who) {
+        return TestHub.randomId(who) + "@example.com";
+    }
+
+    @Test
+    void pagesSendStrangersToSignInAndBackToWhereTheyWereGoing() {
+        var browser = new Browser(hub.url());
+        var fleet = browser.get("/ui/fleet");
+        assertThat(fleet.statusCode()).isEqualTo(303);
+        assertThat(fleet.headers().firstValue("Location")).hasValue("/ui/login?next=%2Fui%2Ffleet");
+        assertThat(browser.get("/").headers().firstValue("Location")).hasValue("/ui");
+        assertThat(browser.get("/ui").headers().firstValue("Location")).hasValue("/ui/login");
+
+        String email = email("ops");
+        String password = user(email, "operator");
+        String csrf = Browser.csrf(
+                browser.get("/ui/login?next=%2Fui%2Ffleet%3Fstate%3Donline").body());
+        var signedIn = browser.post(
+                "/ui/login",
+                Map.of("csrf", csrf, "email", email, "password", password, "next", "/ui/fleet?state=online"));
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+        assertThat(signedIn.headers().firstValue("Location")).hasValue("/ui/fleet?state=online");
+        String cookie = signedIn.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("enginex_session="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict").doesNotContain("Secure"); // plain loopback
+
+        var page = browser.get("/ui/fleet");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains(email).contains("operator").contains("href=\"/ui/registration\"");
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(v -> assertThat(v).contains("script-src 'self'"));
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(browser.get("/ui/login").headers().firstValue("Location")).hasValue("/ui/fleet");
+    }
+
+    @Test
+    void navigationFollowsTheRole() {
+        String email = email("viewer");
+        var browser = new Browser(hub.url()).signIn(email, user(email, "viewer"));
+        String page = browser.get("/ui/fleet").body();
+        assertThat(page).contains("href=\"/ui/fleet\"").doesNotContain("href=\"/ui/registration\"");
+        assertThat(Pattern.compile("aria-current=\"page\">Fleet").matcher(page).find())
+                .isTrue();
+    }
+
+    @Test
+    void wrongPasswordAndUnknownEmailFailAlikeAndAFormWithoutItsTokenIsRefused() {
+        String email = email("owner");
+        String password = user(email, "owner");
+        var browser = new Browser(hub.url());
+        var wrong = browser.signInAttempt(email, password + "x");
+        var unknown = browser.signInAttempt(email("nobody"), password);
+        for (var r : java.util.List.of(wrong, unknown)) {
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.body()).contains("Wrong email or password.").doesNotContain("no user");
+        }
+        var forged = browser.post("/ui/login", Map.of("csrf", "guessed", "email", email, "password", password));
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("enginex_session="));
+        var audit = hub.api().get("/api/v1/tenants/" + tenant + "/audit?type=login.failed", hub.platformKey());
+        assertThat(audit.text()).contains(email).contains("dashboard");
+    }
+
+    @Test
+    void signInAttemptsSpendTheApiLoginsPerEmailLimit() {
+        String email = email("limited");
+        String password = user(email, "viewer");
+        var browser = new Browser(hub.url());
+        int refusedAt = -1;
+        for (int i = 1; i <= 12 && refusedAt < 0; i++) {
+            var r = browser.signInAttempt(email, "wrong password " + i);
+            if (r.statusCode() == 429) {
+                refusedAt = i;
+                assertThat(r.headers().firstValue("Retry-After")).isPresent();
+                assertThat(r.body()).contains("Too many sign-in attempts");
+            }
+        }
+        assertThat(refusedAt).as("the 11th attempt in a minute is refused").isEqualTo(11);
+        assertThat(browser.signInAttempt(email, password).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void signOutNeedsTheFormsTokenAndEndsTheSession() {
+        String email = email("leaving");
+        var browser = new Browser(hub.url()).signIn(email, user(email, "viewer"));
+        String csrf = Browser.csrf(browser.get("/ui/fleet").body());
+
+        assertThat(browser.post("/ui/logout", Map.of()).statusCode()).isEqualTo(403);
+        assertThat(browser.get("/ui/fleet").statusCode()).isEqualTo(200);
+
+        var out = browser.post("/ui/logout", Map.of("csrf", csrf));
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.headers().firstValue("Location")).hasValue("/ui/login?signedOut");
+        assertThat(browser.get("/ui/fleet").statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void assetsAreServedFromTheBuildUnderVersionedNames() {
+        String email = email("assets");
+        var browser = new Browser(hub.url()).signIn(email, user(email, "viewer"));
+        String page = browser.get("/ui/fleet").body();
+        var urls = Pattern.compile("(?:href|src)=\"(/ui/assets/[^\"]+)\"")
+                .matcher(page)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
+        assertThat(urls)
+                .contains("/ui/assets/htmx-2.0.8.min.js", "/ui/assets/htmx-ext-sse-2.2.2.js")
+                .anyMatch(u -> u.matches("/ui/assets/dashboard-[0-9a-f]{10}\\.css"))
+                .anyMatch(u -> u.matches("/ui/assets/dashboard-[0-9a-f]{10}\\.js"));
+        for (String url : urls) {
+            var asset = browser.get(url);
+            assertThat(asset.statusCode()).as(url).isEqualTo(200);
+            assertThat(asset.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+        }
+        assertThat(browser.get("/ui/assets/htmx-1.0.0.min.js").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void fleetTableUpdatesLiveWhenAnAgentConnectsAndLeaves() {
+        String email = email("watcher");
+        var browser = new Browser(hub.url()).signIn(email, user(email, "viewer"));
+        TestAgent agent = hub.register(tenant);
+        assertThat(browser.get("/ui/fleet").body()).contains(agent.agentId());
+
+        try (var events = browser.events("/ui/fleet/live?q=" + agent.agentId())) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> events.text().contains("event: fleet")
+                            && events.text().contains("data-state=\"offline\""));
+            AgentSocket socket = hub.connectReady(agent, "fs.list");
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.text().contains("data-state=\"online\""));
+            socket.close();
+            int before = events.lines().size();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> events.lines().subList(before, events.lines().size()).stream()
+                            .anyMatch(l -> l.contains("data-state=\"offline\"")));
+        }
+    }
+
+    @Test
+    void agentPageShowsItsToolsAndAnOperatorRevokesIt() {
+        TestAgent agent = hub.register(tenant);
+        AgentSocket socket = hub.connectReady(agent, "fs.list", "fs.read");
+        String viewerEmail = email("reader");
+        var reader = new Browser(hub.url()).signIn(viewerEmail, user(viewerEmail, "viewer"));
+        var page = reader.get("/ui/agents/" + agent.agentId());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("fs.list")
+                .contains("fs.read")
+                .contains("has not reported its effective policy")
+                .doesNotContain("id=\"revoke\"");
+        String readerCsrf = Browser.csrf(page.body());
+        assertThat(reader.post("/ui/agents/" + agent.agentId() + "/revoke", Map.of("csrf", readerCsrf))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(reader.get("/ui/agents/agt_nope").statusCode()).isEqualTo(404);
+
+        String opsEmail = email("revoker");
+        var ops = new Browser(hub.url()).signIn(opsEmail, user(opsEmail, "operator"));
+        String body = ops.get("/ui/agents/" + agent.agentId()).body();
+        assertThat(body).contains("id=\"revoke\"");
+        assertThat(ops.post("/ui/agents/" + agent.agentId() + "/revoke", Map.of())
+                        .statusCode())
+                .as("no CSRF token")
+                .isEqualTo(403);
+        var revoked = ops.post("/ui/agents/" + agent.agentId() + "/revoke", Map.of("csrf", Browser.csrf(body)));
+        assertThat(revoked.statusCode()).isEqualTo(303);
+        assertThat(socket.awaitClose(Duration.ofSeconds(5))).isEqualTo(4001);
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenant + "/agents/" + agent.agentId(), hub.platformKey())
+                        .get("revokedAt"))
+                .isNotEmpty();
+        assertThat(ops.get(revoked.headers().firstValue("Location").orElseThrow())
+                        .body())
+                .contains("Agent revoked")
+                .contains("badge revoked")
+                .doesNotContain("id=\"revoke\"");
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenant + "/audit?type=agent.revoked", hub.platformKey())
+                        .text())
+                .contains(agent.agentId())
+                .contains("dashboard");
+    }
+}
