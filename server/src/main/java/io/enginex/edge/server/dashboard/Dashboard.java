@@ -34,8 +34,13 @@ public final class Dashboard implements AutoCloseable {
         var s = services;
         var pages = new Pages(routes, new SignIn(s.users()), templates, assets, s.live());
         routes.get(Assets.ROUTE, assets::serve);
-        List<PageGroup> groups =
-                List.of(new SignInPages(s.users(), s.audit(), loginsPerAddress, loginsPerEmail), new FleetPages(s));
+        List<PageGroup> groups = List.of(
+                new SignInPages(s.users(), s.audit(), loginsPerAddress, loginsPerEmail),
+                new FleetPages(s),
+                new ApprovalPages(s),
+                new DevicePages(s),
+                new OpsPages(s),
+                new AuditPages(s));
         groups.forEach(g -> g.register(pages));
     }
 

@@ -12,6 +12,8 @@ import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.ConnectionHistoryStore;
+import io.enginex.edge.server.store.ConnectionRecord;
 import io.enginex.edge.server.store.JobStore;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -26,10 +28,12 @@ import java.util.Map;
  */
 public final class FleetPages implements PageGroup {
     static final int RECENT_JOBS = 20;
+    static final int RECENT_CONNECTIONS = 20;
 
     private final Fleet fleet;
     private final AgentStore agents;
     private final JobStore jobs;
+    private final ConnectionHistoryStore connections;
     private final ConnectionRegistry registry;
     private final Audit audit;
     private final Clock clock;
@@ -39,6 +43,7 @@ public final class FleetPages implements PageGroup {
         this.fleet = new Fleet(s.stores().agents(), s.agentStates(), s.registry());
         this.agents = s.stores().agents();
         this.jobs = s.stores().jobs();
+        this.connections = s.stores().connections();
         this.registry = s.registry();
         this.audit = s.audit();
         this.clock = s.clock();
@@ -52,6 +57,7 @@ public final class FleetPages implements PageGroup {
      * The agent page's model.
      *
      * @param policyJson the effective policy the agent reported, pretty-printed, or null if it has not
+     * @param connections its latest connections to the hub, newest first
      */
     public record AgentView(
             Page page,
@@ -60,7 +66,8 @@ public final class FleetPages implements PageGroup {
             List<ToolInfo> tools,
             String policyJson,
             List<JobCard> jobs,
-            boolean canRevoke) {}
+            boolean canRevoke,
+            List<ConnectionRecord> connections) {}
 
     @Override
     public void register(Pages pages) {
@@ -102,7 +109,8 @@ public final class FleetPages implements PageGroup {
                 ToolInfo.parse(agent.toolsJson(), mapper),
                 null, // the hub does not hold agents' effective policies yet
                 cards,
-                viewer.can(Role.OPERATOR) && !agent.revoked());
+                viewer.can(Role.OPERATOR) && !agent.revoked(),
+                connections.list(viewer.tenantId(), agent.id(), null, RECENT_CONNECTIONS));
     }
 
     private void revoke(Context ctx, Viewer viewer, Agent agent) {

@@ -14,7 +14,11 @@ public record Nav(String section, String label, String path, Role minimum) {
     public static final List<Nav> ALL = List.of(
             new Nav("fleet", "Fleet", "/ui/fleet", Role.VIEWER),
             new Nav("sessions", "Sessions", "/ui/sessions", Role.VIEWER),
-            new Nav("registration", "Registration", "/ui/registration", Role.OPERATOR));
+            new Nav("registration", "Registration", "/ui/registration", Role.OPERATOR),
+            new Nav("approvals", "Approvals", "/ui/approvals", Role.VIEWER),
+            new Nav("devices", "Devices", "/ui/device", Role.ADMIN),
+            new Nav("ops", "Ops", "/ui/ops", Role.ADMIN),
+            new Nav("audit", "Audit", "/ui/audit", Role.ADMIN));
 
     /** The entries {@code viewer} may open. */
     public static List<Nav> visibleTo(Viewer viewer) {

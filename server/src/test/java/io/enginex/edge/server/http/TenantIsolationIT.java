@@ -124,6 +124,12 @@ class TenantIsolationIT {
                     null,
                     "HMAC capability per session; SessionPageIT"),
             other("GET /", Access.PUBLIC, f -> "/", null, "redirects to /ui"),
+            other(
+                    "GET /device",
+                    Access.PUBLIC,
+                    f -> "/device",
+                    null,
+                    "the device flow's verification URI; redirects to /ui/device, which needs an admin's session"),
             other("GET /ui", Access.PUBLIC, f -> "/ui", null, "redirects to the sign-in page or the fleet"),
             other("GET /ui/login", Access.PUBLIC, f -> "/ui/login", null, "the sign-in form; DashboardIT"),
             other(
@@ -234,6 +240,18 @@ class TenantIsolationIT {
             page("GET /ui/fleet/live", "viewer", f -> "/ui/fleet/live"),
             page("GET /ui/agents/{id}", "viewer", f -> "/ui/agents/" + f.agent.agentId()),
             page("POST /ui/agents/{id}/revoke", "operator", f -> "/ui/agents/" + f.agent.agentId() + "/revoke"),
+            page("GET /ui/approvals", "viewer", f -> "/ui/approvals"),
+            page("GET /ui/approvals/live", "viewer", f -> "/ui/approvals/live"),
+            page("GET /ui/approvals/{id}", "viewer", f -> "/ui/approvals/" + f.job),
+            page("GET /ui/approvals/{id}/live", "viewer", f -> "/ui/approvals/" + f.job + "/live"),
+            page("POST /ui/approvals/{id}/approve", "operator", f -> "/ui/approvals/" + f.job + "/approve"),
+            page("POST /ui/approvals/{id}/deny", "operator", f -> "/ui/approvals/" + f.job + "/deny"),
+            page("GET /ui/device", "admin", f -> "/ui/device"),
+            page("POST /ui/device/approve", "admin", f -> "/ui/device/approve"),
+            page("POST /ui/device/deny", "admin", f -> "/ui/device/deny"),
+            page("GET /ui/ops", "admin", f -> "/ui/ops"),
+            page("GET /ui/ops/live", "admin", f -> "/ui/ops/live"),
+            page("GET /ui/audit", "admin", f -> "/ui/audit"),
             // Keep last: it ends the dashboard sessions the rows above use.
             page("POST /ui/logout", "viewer", f -> "/ui/logout"));
 

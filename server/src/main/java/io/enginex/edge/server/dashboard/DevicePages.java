@@ -1,0 +1,173 @@
+package io.enginex.edge.server.dashboard;
+
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.http.RateLimiter;
+import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.registration.DeviceAuthorizations;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.DeviceCode;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Device-code enrolment (RFC 8628) in the browser, for admins: {@code GET /ui/device?user_code=…}
+ * looks a code up and shows what asks to enrol — host name, OS, user, agent version, key fingerprint,
+ * address — and {@code POST /ui/device/approve} (with labels) or {@code …/deny} decides it into the
+ * admin's own tenant, audited as the API's {@code /api/v1/device/{code}/…} are. {@code GET /device}
+ * is the verification URI the agent prints; it forwards to the page. Look-ups are rate-limited per
+ * address and per person, so codes cannot be guessed from here either.
+ */
+public final class DevicePages implements PageGroup {
+    static final int LOOKUPS_PER_MINUTE = 30;
+
+    private final DeviceAuthorizations devices;
+    private final Audit audit;
+    private final RateLimiter lookups;
+
+    DevicePages(WebServer.Services s) {
+        this.devices = s.devices();
+        this.audit = s.audit();
+        this.lookups = new RateLimiter(LOOKUPS_PER_MINUTE, s.clock());
+    }
+
+    /**
+     * The page's model.
+     *
+     * @param userCode what was typed, or empty
+     * @param pending the request found for it, or null
+     * @param problem why nothing was found, or null
+     */
+    public record DeviceView(Page page, String userCode, DeviceCode pending, String keyFingerprint, String problem) {}
+
+    @Override
+    public void register(Pages pages) {
+        pages.open("/device", (ctx, viewer) -> {
+            String code = ctx.queryParam("user_code");
+            ctx.redirect(
+                    "/ui/device"
+                            + (code == null ? "" : "?user_code=" + URLEncoder.encode(code, StandardCharsets.UTF_8)),
+                    io.javalin.http.HttpStatus.SEE_OTHER);
+        });
+        pages.get("/ui/device", Role.ADMIN, (ctx, viewer) -> {
+            Page page = pages.page("Approve a device", viewer, "devices");
+            if (ctx.queryParam("approved") != null) {
+                page = page.withFlash("Approved: agent " + ctx.queryParam("approved")
+                        + " is enrolled in your tenant and connects within seconds.");
+            } else if (ctx.queryParam("denied") != null) {
+                page = page.withFlash("Denied: " + ctx.queryParam("denied") + " was not enrolled.");
+            }
+            String code = ctx.queryParam("user_code");
+            if (code == null || code.isBlank()) {
+                pages.render(ctx, "device.jte", new DeviceView(page, "", null, null, null));
+                return;
+            }
+            limit(ctx, viewer);
+            try {
+                var found = devices.find(code.strip());
+                pages.render(
+                        ctx,
+                        "device.jte",
+                        new DeviceView(page, found.code().userCode(), found.code(), found.keyFingerprint(), null));
+            } catch (HubException.NotFound e) {
+                ctx.status(404);
+                pages.render(ctx, "device.jte", new DeviceView(page, code.strip(), null, null, e.getMessage()));
+            }
+        });
+        pages.post("/ui/device/approve", Role.ADMIN, (ctx, viewer) -> {
+            limit(ctx, viewer);
+            String code = userCode(ctx);
+            Agent agent;
+            try {
+                agent = devices.approve(code, viewer.tenantId(), labels(ctx), viewer.userId());
+            } catch (HubException.NotFound | HubException.Conflict e) {
+                lookAgain(ctx, code); // expired, decided by someone else, or mistyped: the page says which
+                return;
+            }
+            Actor actor = new Actor("user", viewer.userId());
+            String fingerprint = DeviceAuthorizations.fingerprint(agent.publicKey());
+            audit.record(
+                    viewer.tenantId(),
+                    AuditType.DEVICE_APPROVED,
+                    actor,
+                    ctx.ip(),
+                    new Audit.Target("agent", agent.id()),
+                    Audit.Outcome.SUCCESS,
+                    Map.of(
+                            "hostname",
+                            agent.hostname(),
+                            "labels",
+                            agent.labels(),
+                            "keyFingerprint",
+                            fingerprint,
+                            "via",
+                            "dashboard"));
+            audit.record(
+                    viewer.tenantId(),
+                    AuditType.AGENT_ENROLLED,
+                    actor,
+                    ctx.ip(),
+                    new Audit.Target("agent", agent.id()),
+                    Audit.Outcome.SUCCESS,
+                    Map.of("hostname", agent.hostname(), "labels", agent.labels(), "via", "device"));
+            pages.live().changed(viewer.tenantId());
+            Pages.redirect(ctx, "/ui/device?approved=" + agent.id());
+        });
+        pages.post("/ui/device/deny", Role.ADMIN, (ctx, viewer) -> {
+            limit(ctx, viewer);
+            DeviceCode code;
+            try {
+                code = devices.deny(userCode(ctx), viewer.userId());
+            } catch (HubException.NotFound | HubException.Conflict e) {
+                lookAgain(ctx, userCode(ctx));
+                return;
+            }
+            audit.record(
+                    viewer.tenantId(),
+                    AuditType.DEVICE_DENIED,
+                    new Actor("user", viewer.userId()),
+                    ctx.ip(),
+                    new Audit.Target("device", code.userCode()),
+                    Audit.Outcome.SUCCESS,
+                    Map.of("hostname", code.hostname(), "via", "dashboard"));
+            Pages.redirect(ctx, "/ui/device?denied=" + URLEncoder.encode(code.hostname(), StandardCharsets.UTF_8));
+        });
+    }
+
+    private void limit(Context ctx, Viewer viewer) {
+        lookups.acquire(ctx.ip());
+        lookups.acquire("user:" + viewer.userId());
+    }
+
+    /** The code from the form; empty when none was sent. */
+    private static String userCode(Context ctx) {
+        String code = ctx.formParam("user_code");
+        return code == null ? "" : code.strip();
+    }
+
+    /** Back to the look-up, which shows why the code cannot be decided (or asks for one). */
+    private static void lookAgain(Context ctx, String code) {
+        Pages.redirect(
+                ctx,
+                "/ui/device" + (code.isEmpty() ? "" : "?user_code=" + URLEncoder.encode(code, StandardCharsets.UTF_8)));
+    }
+
+    /** Labels typed as {@code finance, office}; blanks dropped. Checked by the registration rules. */
+    private static List<String> labels(Context ctx) {
+        String text = ctx.formParam("labels");
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(text.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+}

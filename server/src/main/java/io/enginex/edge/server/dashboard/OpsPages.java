@@ -1,0 +1,73 @@
+package io.enginex.edge.server.dashboard;
+
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.connection.AgentState;
+import io.enginex.edge.server.connection.AgentStates;
+import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.ops.OpsPoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ops console, {@code GET /ui/ops} (admins): this hub node's last hour as small charts —
+ * connected agents, dispatch rate, latency percentiles, errors, reconnect waves — and the connected
+ * agents by state; {@code GET /ui/ops/live} streams the same panel, so it follows the node without
+ * reloading. The numbers come from {@link OpsHistory} (the same ones {@code GET /api/v1/ops/metrics}
+ * answers), across tenants and naming none.
+ */
+public final class OpsPages implements PageGroup {
+    static final Duration WINDOW = Duration.ofHours(1);
+
+    private final OpsHistory history;
+    private final AgentStates states;
+
+    OpsPages(WebServer.Services s) {
+        this.history = s.opsHistory();
+        this.states = s.agentStates();
+    }
+
+    /** The page's model. */
+    public record OpsView(Page page, Panel panel) {}
+
+    /**
+     * What is drawn, as one live fragment.
+     *
+     * @param summary the hour's totals (connected agents as of now)
+     * @param agents connected agents by state, offline left out
+     */
+    public record Panel(String node, OpsPoint summary, Map<AgentState, Integer> agents, List<OpsCharts.Chart> charts) {
+        /** Dispatches per second over the window. */
+        public String dispatchRate() {
+            return SvgChart.number(summary.dispatched() / (double) WINDOW.toSeconds());
+        }
+
+        public String latency(Double millis) {
+            return millis == null ? "–" : SvgChart.number(Math.round(millis * 10) / 10.0) + " ms";
+        }
+
+        public int count(AgentState s) {
+            return agents.getOrDefault(s, 0);
+        }
+    }
+
+    @Override
+    public void register(Pages pages) {
+        pages.get(
+                "/ui/ops",
+                Role.ADMIN,
+                (ctx, viewer) ->
+                        pages.render(ctx, "ops.jte", new OpsView(pages.page("Ops console", viewer, "ops"), panel())));
+        pages.live("/ui/ops/live", Role.ADMIN, "ops", (ctx, viewer) -> () -> pages.fragment("ops/panel.jte", panel()));
+    }
+
+    Panel panel() {
+        List<OpsPoint> points = history.series(WINDOW);
+        return new Panel(
+                history.node(),
+                history.summary(WINDOW),
+                states.countConnected(),
+                OpsCharts.of(points, OpsHistory.BUCKET.toSeconds()));
+    }
+}
