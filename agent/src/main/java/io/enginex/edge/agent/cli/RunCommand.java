@@ -23,8 +23,10 @@ import io.enginex.edge.agent.registration.KeyRotation;
 import io.enginex.edge.agent.registration.KeyRotationSchedule;
 import io.enginex.edge.agent.registration.ScheduledKeyRotation;
 import io.enginex.edge.agent.sandbox.FileSandbox;
+import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.service.StatusBoard;
 import io.enginex.edge.agent.service.StatusFile;
+import io.enginex.edge.agent.service.WindowsServiceHost;
 import io.enginex.edge.agent.tools.BuiltinTools;
 import io.enginex.edge.agent.tools.ToolRegistry;
 import io.enginex.edge.agent.transport.HubClient;
@@ -132,6 +134,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     + " key. A key rotated by identity rotate while this runs is picked up the same way.")
     Duration rotateKeyEvery;
 
+    /** Set by the Windows service's command line (sc.exe create and the MSI); see WindowsServiceHost. */
+    @Option(names = "--windows-service", hidden = true)
+    boolean windowsService;
+
     @Option(names = "--backoff-base", hidden = true, defaultValue = "1s", converter = DurationConverter.class)
     Duration backoffBase;
 
@@ -140,6 +146,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (windowsService) {
+            windowsService = false;
+            Path log = StateDirectory.resolve(stateDir).resolve("enginex-agent.log");
+            return WindowsServiceHost.run(ServiceDefinition.NAME, log, this::callAsService);
+        }
         LogSetup.apply(logFormat, logLevel);
         PrintWriter out = spec.commandLine().getOut();
         Path dir = StateDirectory.resolve(stateDir);
@@ -279,6 +290,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 return ExitCodes.REVOKED;
             }
             return ExitCodes.OK;
+        }
+    }
+
+    /** The agent under the Service Control Manager: output goes to the service log, errors too. */
+    private int callAsService() {
+        spec.commandLine().setOut(new PrintWriter(System.out, true));
+        spec.commandLine().setErr(new PrintWriter(System.err, true));
+        try {
+            return call();
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            e.printStackTrace(System.err);
+            return ExitCodes.FAILURE;
         }
     }
 

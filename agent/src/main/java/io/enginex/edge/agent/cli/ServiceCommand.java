@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
         },
         subcommands = {
             ServiceCommand.Install.class,
+            ServiceCommand.Configure.class,
             ServiceCommand.Uninstall.class,
             ServiceCommand.Start.class,
             ServiceCommand.Stop.class,
@@ -74,6 +75,15 @@ final class ServiceCommand implements Runnable {
                 return ExitCodes.OK;
             }
             try {
+                for (Path dir : plan.directories()) {
+                    Files.createDirectories(dir);
+                }
+                for (Path file : plan.touch()) {
+                    if (Files.notExists(file)) {
+                        Files.writeString(file, "# EngineX agent configuration (docs/INSTALL.md)\n");
+                        out.println("created " + file);
+                    }
+                }
                 for (Map.Entry<Path, String> file : plan.write().entrySet()) {
                     Files.createDirectories(file.getKey().toAbsolutePath().getParent());
                     Files.writeString(file.getKey(), file.getValue());
@@ -112,6 +122,8 @@ final class ServiceCommand implements Runnable {
         }
 
         static void describe(ServicePlan plan, PrintWriter out) {
+            plan.directories().forEach(dir -> out.println("# would create the folder " + dir));
+            plan.touch().forEach(file -> out.println("# would create " + file + " when missing"));
             plan.write().forEach((path, text) -> {
                 out.println("# would write " + path + ":");
                 out.print(text);
@@ -148,8 +160,8 @@ final class ServiceCommand implements Runnable {
         @Option(
                 names = "--user",
                 paramLabel = "NAME",
-                description =
-                        "The account it runs as (Linux default: enginex-agent; macOS: root; Windows: LocalSystem).")
+                description = "The account it runs as (Linux default: enginex-agent; macOS: root; Windows: the virtual"
+                        + " account NT SERVICE\\enginex-agent, or LocalSystem).")
         String user = Defaults.user();
 
         @Override
@@ -184,6 +196,80 @@ final class ServiceCommand implements Runnable {
                 return List.of(java, "-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
             } catch (URISyntaxException e) {
                 throw new IllegalStateException("cannot tell where enginex-agent.jar is: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Command(
+            name = "configure",
+            mixinStandardHelpOptions = true,
+            description = {
+                "For a service that already exists (the MSI runs this): sets server, token and pin in the"
+                        + " config file, then the folders' access and the recovery actions (Windows). The token never"
+                        + " lands in a file others can read: access is set before it is written.",
+                "Empty values leave the file's lines as they are."
+            },
+            footerHeading = "%nExamples:%n",
+            footer = {"  enginex-agent service configure --server https://hub.example.com --token exr_… --dry-run"})
+    static final class Configure extends Common implements Callable<Integer> {
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "The admin-owned config file (default: ${DEFAULT-VALUE}).")
+        Path config = Defaults.config();
+
+        @Option(
+                names = "--state-dir",
+                paramLabel = "DIR",
+                description = "The service's state directory (default: ${DEFAULT-VALUE}).")
+        Path stateDir = Defaults.stateDir();
+
+        @Option(
+                names = "--user",
+                paramLabel = "NAME",
+                description = "The account the service runs as (as for install).")
+        String user = Defaults.user();
+
+        @Option(names = "--server", paramLabel = "URL", description = "The hub's URL, written as server = URL.")
+        String server;
+
+        @Option(
+                names = "--token",
+                paramLabel = "TOKEN",
+                description = "A registration token, written as token = TOKEN.")
+        String token;
+
+        @Option(
+                names = "--pin",
+                paramLabel = "SHA256",
+                description = "The hub certificate's fingerprint, written as pin =.")
+        String pin;
+
+        @Override
+        public Integer call() {
+            ServiceDefinition service = new ServiceDefinition(List.of("enginex-agent"), user, stateDir, config);
+            int status = carryOut(platform().configure(service));
+            Map<String, String> values = new java.util.LinkedHashMap<>();
+            putIfSet(values, "server", server);
+            putIfSet(values, "token", token);
+            putIfSet(values, "pin", pin);
+            if (status != ExitCodes.OK || values.isEmpty()) {
+                return status;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (dryRun) {
+                out.println("# would set " + String.join(", ", values.keySet()) + " in " + config);
+            } else {
+                ConfigLines.set(config, values);
+                out.println("set " + String.join(", ", values.keySet()) + " in " + config);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        private static void putIfSet(Map<String, String> values, String key, String value) {
+            if (value != null && !value.isBlank()) {
+                values.put(key, value.strip());
             }
         }
     }

@@ -6,18 +6,32 @@ import java.util.Map;
 
 /**
  * What one {@code enginex-agent service …} action does, worked out before anything is done, so it can
- * be printed ({@code --dry-run}) and tested on any OS: files to write, files to delete, then commands
- * to run in order.
+ * be printed ({@code --dry-run}) and tested on any OS: directories to create, files to write, then
+ * commands to run in order, then files to delete.
  *
  * @param ignoreFailures when true a failing command is reported but does not stop the plan (uninstall
  *     of a service that is already stopped)
+ * @param directories created (with parents) before anything else; existing ones are left as they are
+ * @param touch files created empty when missing, before the commands (which may set their access)
  */
 public record ServicePlan(
-        Map<Path, String> write, List<Path> delete, List<List<String>> commands, boolean ignoreFailures) {
+        Map<Path, String> write,
+        List<Path> delete,
+        List<List<String>> commands,
+        boolean ignoreFailures,
+        List<Path> directories,
+        List<Path> touch) {
     public ServicePlan {
         write = Map.copyOf(write);
         delete = List.copyOf(delete);
         commands = commands.stream().map(List::copyOf).toList();
+        directories = List.copyOf(directories);
+        touch = List.copyOf(touch);
+    }
+
+    public ServicePlan(
+            Map<Path, String> write, List<Path> delete, List<List<String>> commands, boolean ignoreFailures) {
+        this(write, delete, commands, ignoreFailures, List.of(), List.of());
     }
 
     public static ServicePlan run(List<List<String>> commands) {

@@ -6,6 +6,15 @@ import java.util.Locale;
 public interface ServicePlatform {
     ServicePlan install(ServiceDefinition service);
 
+    /**
+     * Access to the state folder and config file and the recovery settings, for a service that
+     * already exists (the MSI creates its own, then runs {@code enginex-agent service configure}).
+     * Nothing by default: the Linux packages and launchd need no more than install does.
+     */
+    default ServicePlan configure(ServiceDefinition service) {
+        return ServicePlan.run(java.util.List.of());
+    }
+
     ServicePlan uninstall();
 
     ServicePlan start();

@@ -1,58 +1,155 @@
 package io.enginex.edge.agent.service;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Windows: the service {@code enginex-agent} registered with {@code sc.exe} (automatic start, delayed;
- * restart after a failure at 10 s, 60 s, 5 min; failure counter reset after a day).
+ * Windows: the service {@code enginex-agent} registered with {@code sc.exe}: automatic start, the
+ * agent answering the Service Control Manager itself ({@code run --windows-service}, see {@link
+ * WindowsServiceHost}), restart after a failure at 10 s, 60 s, 5 min (counter reset after a day).
  *
- * <p>Not done yet: the agent does not answer the Service Control Manager itself (that needs a service
- * control handler, e.g. through JNA), so until then the command must be a service host such as the
- * MSI's launcher; see docs/INSTALL.md.
+ * <p>Account: by default the virtual account {@code NT SERVICE\enginex-agent}, which exists only for
+ * this service, holds no privileges, and gets access to nothing but what is granted to it here:
+ * modify on the state folder and on the config file (it deletes the enrolment token). The base folder
+ * ({@code %ProgramData%\EngineX\Agent}) loses its inherited ACL (Users could create files there) and
+ * becomes SYSTEM and Administrators full, Users read; state and config are not readable by Users.
+ * {@code --user LocalSystem} runs it as SYSTEM instead (needed only when file tools must reach folders
+ * nobody granted the virtual account).
  */
 public final class WindowsServices implements ServicePlatform {
-    /** The {@code binPath=} value: the command line with each word quoted the Windows way when needed. */
+    public static final String VIRTUAL_ACCOUNT = "NT SERVICE\\" + ServiceDefinition.NAME;
+    static final String SYSTEM = "*S-1-5-18";
+    static final String ADMINISTRATORS = "*S-1-5-32-544";
+    static final String USERS = "*S-1-5-32-545";
+
+    /**
+     * The {@code binPath=} value: the command line (with {@code --windows-service}, so the agent
+     * answers the SCM), each word quoted the Windows way when needed.
+     */
     public static String binPath(ServiceDefinition service) {
-        return service.command().stream()
-                .map(word -> word.contains(" ") || word.isEmpty() ? "\"" + word + "\"" : word)
-                .collect(Collectors.joining(" "));
+        List<String> command = new ArrayList<>(service.command());
+        if (command.contains("run") && !command.contains("--windows-service")) {
+            command.add("--windows-service");
+        }
+        return command.stream().map(WindowsServices::quote).collect(Collectors.joining(" "));
+    }
+
+    /**
+     * One argument quoted as the Microsoft C runtime parses it ({@code CommandLineToArgvW}): in
+     * double quotes when it has a space, tab or quote; inner quotes and the backslashes before them
+     * escaped.
+     */
+    public static String quote(String word) {
+        if (!word.isEmpty() && word.chars().noneMatch(c -> c == ' ' || c == '\t' || c == '"')) {
+            return word;
+        }
+        StringBuilder out = new StringBuilder("\"");
+        int backslashes = 0;
+        for (char c : word.toCharArray()) {
+            if (c == '\\') {
+                backslashes++;
+                continue;
+            }
+            out.append("\\".repeat(c == '"' ? backslashes * 2 + 1 : backslashes));
+            backslashes = 0;
+            out.append(c);
+        }
+        return out.append("\\".repeat(backslashes * 2)).append('"').toString();
+    }
+
+    static String account(ServiceDefinition service) {
+        return service.user() == null ? VIRTUAL_ACCOUNT : service.user();
+    }
+
+    static boolean isLocalSystem(String account) {
+        return account.equalsIgnoreCase("LocalSystem") || account.equalsIgnoreCase("NT AUTHORITY\\SYSTEM");
     }
 
     @Override
     public ServicePlan install(ServiceDefinition service) {
         String name = ServiceDefinition.NAME;
+        String account = account(service);
+        List<String> create = new ArrayList<>(List.of(
+                "sc.exe",
+                "create",
+                name,
+                "binPath=",
+                // Quoted once more: Java passes an argument that starts and ends with a quote as it is,
+                // and sc.exe's runtime then unquotes it to the binPath with its inner quotes.
+                quote(binPath(service)),
+                "start=",
+                "auto",
+                "DisplayName=",
+                ServiceDefinition.DESCRIPTION));
+        if (!isLocalSystem(account)) {
+            create.addAll(List.of("obj=", account));
+        }
+        List<List<String>> commands = new ArrayList<>();
+        commands.add(create);
+        commands.add(List.of(
+                "sc.exe",
+                "description",
+                name,
+                "Connects this machine to an EngineX hub and runs local tools in a sandbox."));
+        commands.addAll(configure(service).commands());
+        commands.add(List.of("sc.exe", "start", name));
         return new ServicePlan(
                 Map.of(),
                 List.of(),
-                List.of(
-                        List.of(
-                                "sc.exe",
-                                "create",
-                                name,
-                                "binPath=",
-                                binPath(service),
-                                "start=",
-                                "delayed-auto",
-                                "DisplayName=",
-                                ServiceDefinition.DESCRIPTION),
-                        List.of(
-                                "sc.exe",
-                                "description",
-                                name,
-                                "Connects this machine to an EngineX hub and runs local tools in a sandbox."),
-                        List.of(
-                                "sc.exe",
-                                "failure",
-                                name,
-                                "reset=",
-                                "86400",
-                                "actions=",
-                                "restart/10000/restart/60000/restart/300000"),
-                        List.of("sc.exe", "failureflag", name, "1"),
-                        List.of("sc.exe", "start", name)),
-                false);
+                commands,
+                false,
+                configure(service).directories(),
+                configure(service).touch());
+    }
+
+    /**
+     * What install and the MSI share once the service exists: the folders and their access, and the
+     * recovery actions.
+     */
+    @Override
+    public ServicePlan configure(ServiceDefinition service) {
+        String name = ServiceDefinition.NAME;
+        String account = account(service);
+        Path config = service.configFile().toAbsolutePath();
+        Path base = config.getParent();
+        Path state = service.stateDir().toAbsolutePath();
+        List<List<String>> commands = new ArrayList<>();
+        commands.add(List.of(
+                "icacls",
+                base.toString(),
+                "/inheritance:r",
+                "/grant:r",
+                SYSTEM + ":(OI)(CI)F",
+                ADMINISTRATORS + ":(OI)(CI)F",
+                USERS + ":(OI)(CI)RX"));
+        List<String> stateAcl = new ArrayList<>(List.of(
+                "icacls",
+                state.toString(),
+                "/inheritance:r",
+                "/grant:r",
+                SYSTEM + ":(OI)(CI)F",
+                ADMINISTRATORS + ":(OI)(CI)F"));
+        List<String> configAcl = new ArrayList<>(List.of(
+                "icacls", config.toString(), "/inheritance:r", "/grant:r", SYSTEM + ":F", ADMINISTRATORS + ":F"));
+        if (!isLocalSystem(account)) {
+            stateAcl.add(account + ":(OI)(CI)M");
+            configAcl.add(account + ":M");
+        }
+        commands.add(stateAcl);
+        commands.add(configAcl);
+        commands.add(List.of(
+                "sc.exe",
+                "failure",
+                name,
+                "reset=",
+                "86400",
+                "actions=",
+                "restart/10000/restart/60000/restart/300000"));
+        commands.add(List.of("sc.exe", "failureflag", name, "1"));
+        return new ServicePlan(Map.of(), List.of(), commands, false, List.of(base, state), List.of(config));
     }
 
     @Override

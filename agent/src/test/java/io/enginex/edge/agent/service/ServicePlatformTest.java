@@ -99,15 +99,19 @@ class ServicePlatformTest {
     }
 
     @Test
-    void windowsRegistersAnAutoStartServiceWithRestartOnFailure() {
+    void windowsRegistersAnAutoStartServiceThatAnswersTheScmAsAVirtualAccount() {
         ServiceDefinition windows = new ServiceDefinition(
-                List.of("C:\\Program Files\\EngineX Agent\\enginex-agent.exe", "run"),
+                List.of(
+                        "C:\\Program Files\\enginex-agent\\enginex-agent.exe",
+                        "run",
+                        "--config",
+                        "C:\\ProgramData\\EngineX\\Agent\\agent.conf"),
                 null,
-                Path.of("s"),
-                Path.of("c"));
+                Path.of("/ProgramData/EngineX/Agent/state"),
+                Path.of("/ProgramData/EngineX/Agent/agent.conf"));
 
-        List<List<String>> commands =
-                ServicePlatform.forOs("Windows 11").install(windows).commands();
+        ServicePlan plan = ServicePlatform.forOs("Windows 11").install(windows);
+        List<List<String>> commands = plan.commands();
 
         assertThat(commands.get(0))
                 .containsExactly(
@@ -115,15 +119,48 @@ class ServicePlatformTest {
                         "create",
                         "enginex-agent",
                         "binPath=",
-                        "\"C:\\Program Files\\EngineX Agent\\enginex-agent.exe\" run",
+                        "\"\\\"C:\\Program Files\\enginex-agent\\enginex-agent.exe\\\" run --config"
+                                + " C:\\ProgramData\\EngineX\\Agent\\agent.conf --windows-service\"",
                         "start=",
-                        "delayed-auto",
+                        "auto",
                         "DisplayName=",
-                        "EngineX Edge agent");
-        assertThat(commands).anySatisfy(c -> assertThat(c).startsWith("sc.exe", "failure", "enginex-agent"));
+                        "EngineX Edge agent",
+                        "obj=",
+                        "NT SERVICE\\enginex-agent");
+        assertThat(commands)
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("sc.exe", "failure", "enginex-agent")
+                        .endsWith("restart/10000/restart/60000/restart/300000"))
+                .contains(List.of("sc.exe", "failureflag", "enginex-agent", "1"))
+                .anySatisfy(c -> assertThat(c).startsWith("icacls").endsWith("NT SERVICE\\enginex-agent:(OI)(CI)M"))
+                .anySatisfy(c -> assertThat(c).startsWith("icacls").endsWith("NT SERVICE\\enginex-agent:M"));
+        assertThat(plan.directories()).hasSize(2);
+        assertThat(plan.touch()).containsExactly(Path.of("/ProgramData/EngineX/Agent/agent.conf"));
         assertThat(commands.get(commands.size() - 1)).containsExactly("sc.exe", "start", "enginex-agent");
         assertThat(ServicePlatform.forOs("Windows 11").uninstall().ignoreFailures())
                 .isTrue();
+    }
+
+    @Test
+    void asLocalSystemTheServiceHasNoObjAndNoGrants() {
+        ServiceDefinition windows = new ServiceDefinition(
+                List.of("agent.exe", "run"), "LocalSystem", Path.of("/s/state"), Path.of("/s/agent.conf"));
+
+        List<List<String>> commands =
+                ServicePlatform.forOs("Windows Server 2022").install(windows).commands();
+
+        assertThat(commands.get(0)).doesNotContain("obj=");
+        assertThat(commands).noneSatisfy(c -> assertThat(String.join(" ", c)).contains("NT SERVICE"));
+    }
+
+    @Test
+    void windowsArgumentsAreQuotedAsTheCRuntimeParsesThem() {
+        assertThat(WindowsServices.quote("plain")).isEqualTo("plain");
+        assertThat(WindowsServices.quote("")).isEqualTo("\"\"");
+        assertThat(WindowsServices.quote("C:\\Program Files\\x")).isEqualTo("\"C:\\Program Files\\x\"");
+        assertThat(WindowsServices.quote("say \"hi\"")).isEqualTo("\"say \\\"hi\\\"\"");
+        assertThat(WindowsServices.quote("C:\\dir with space\\")).isEqualTo("\"C:\\dir with space\\\\\"");
+        assertThat(WindowsServices.quote("a\\\"b")).isEqualTo("\"a\\\\\\\"b\"");
     }
 
     private static Document parse(String xml) throws Exception {
