@@ -1,8 +1,12 @@
 package io.enginex.edge.agent.cli;
 
+import io.enginex.edge.agent.audit.AuditLog;
+import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.service.ServicePlan;
 import io.enginex.edge.agent.service.ServicePlatform;
+import io.enginex.edge.agent.service.StatusFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -35,6 +39,7 @@ import picocli.CommandLine.Option;
             ServiceCommand.Install.class,
             ServiceCommand.Configure.class,
             ServiceCommand.Uninstall.class,
+            ServiceCommand.RemoveState.class,
             ServiceCommand.Start.class,
             ServiceCommand.Stop.class,
             ServiceCommand.Status.class
@@ -282,6 +287,85 @@ final class ServiceCommand implements Runnable {
         @Override
         public Integer call() {
             return carryOut(platform().uninstall());
+        }
+    }
+
+    @Command(
+            name = "remove-state",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Deletes the agent's state (identity, journal, audit log, service log), its config file and the"
+                        + " machine policy beside it, then the folder that held them when it is empty. For uninstalls"
+                        + " that leave nothing behind (the MSI runs it with KEEP_STATE=0); run deregister first to tell"
+                        + " the hub. Refuses a state folder that does not look like the agent's."
+            },
+            footerHeading = "%nExamples:%n",
+            footer = {"  enginex-agent service remove-state --dry-run"})
+    static final class RemoveState extends Common implements Callable<Integer> {
+        static final List<String> STATE_FILES = List.of(
+                IdentityFile.FILE_NAME, StatusFile.FILE_NAME, JobJournal.FILE_NAME, AuditLog.FILE, "enginex-agent.log");
+
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "The admin-owned config file (default: ${DEFAULT-VALUE}).")
+        Path config = Defaults.config();
+
+        @Option(
+                names = "--state-dir",
+                paramLabel = "DIR",
+                description = "The service's state directory (default: ${DEFAULT-VALUE}).")
+        Path stateDir = Defaults.stateDir();
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            Path state = stateDir.toAbsolutePath().normalize();
+            if (Files.isDirectory(state) && !looksLikeAgentState(state)) {
+                throw new IllegalArgumentException(state + " holds none of " + String.join(", ", STATE_FILES)
+                        + ": not deleting a folder that does not look like the agent's state; check --state-dir");
+            }
+            Path base = config.toAbsolutePath().getParent();
+            List<Path> files = List.of(config.toAbsolutePath(), base.resolve("policy.json"));
+            if (dryRun) {
+                out.println("# would delete " + state + " and everything in it");
+                files.forEach(file -> out.println("# would delete " + file));
+                out.println("# would delete " + base + " if empty");
+                out.flush();
+                return ExitCodes.OK;
+            }
+            if (Files.isDirectory(state)) {
+                try (var walk = Files.walk(state)) {
+                    for (Path path :
+                            walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(path);
+                    }
+                }
+                out.println("deleted " + state);
+            }
+            for (Path file : files) {
+                if (Files.deleteIfExists(file)) {
+                    out.println("deleted " + file);
+                }
+            }
+            try (var left = Files.list(base)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(base);
+                    out.println("deleted " + base);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // Nothing there.
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        static boolean looksLikeAgentState(Path dir) throws IOException {
+            try (var entries = Files.list(dir)) {
+                List<String> names =
+                        entries.map(p -> p.getFileName().toString()).toList();
+                return names.isEmpty() || names.stream().anyMatch(STATE_FILES::contains);
+            }
         }
     }
 
