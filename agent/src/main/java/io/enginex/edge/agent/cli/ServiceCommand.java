@@ -3,6 +3,7 @@ package io.enginex.edge.agent.cli;
 import io.enginex.edge.agent.audit.AuditLog;
 import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.journal.JobJournal;
+import io.enginex.edge.agent.service.LaunchdDaemon;
 import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.service.ServicePlan;
 import io.enginex.edge.agent.service.ServicePlatform;
@@ -169,9 +170,27 @@ final class ServiceCommand implements Runnable {
                         + " account NT SERVICE\\enginex-agent, or LocalSystem).")
         String user = Defaults.user();
 
+        @Option(
+                names = "--status-agent",
+                description = "macOS: also install the LaunchAgent that opens the status page when a user logs in.")
+        boolean statusAgent;
+
         @Override
         public Integer call() {
-            return carryOut(platform().install(new ServiceDefinition(command(), user, stateDir, config)));
+            ServicePlan plan = platform().install(new ServiceDefinition(command(), user, stateDir, config));
+            if (statusAgent) {
+                if (!(platform() instanceof LaunchdDaemon)) {
+                    throw new IllegalArgumentException(
+                            "--status-agent is for macOS; elsewhere open the status page with enginex-agent ui");
+                }
+                Map<Path, String> write = new java.util.HashMap<>(plan.write());
+                write.put(
+                        LaunchdDaemon.STATUS_AGENT_PLIST,
+                        LaunchdDaemon.renderStatusAgent(command().get(0)));
+                plan = new ServicePlan(
+                        write, plan.delete(), plan.commands(), plan.ignoreFailures(), plan.directories(), plan.touch());
+            }
+            return carryOut(plan);
         }
 
         List<String> command() {

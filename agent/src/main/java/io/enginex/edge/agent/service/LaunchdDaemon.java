@@ -11,7 +11,42 @@ import java.util.Map;
  */
 public final class LaunchdDaemon implements ServicePlatform {
     public static final Path PLIST = Path.of("/Library/LaunchDaemons/" + ServiceDefinition.LABEL + ".plist");
+    /** The optional per-user LaunchAgent that opens the status page at login (every user of the Mac). */
+    public static final Path STATUS_AGENT_PLIST =
+            Path.of("/Library/LaunchAgents/" + ServiceDefinition.LABEL + ".ui.plist");
+
     static final String LOG = "/Library/Logs/EngineX/enginex-agent.log";
+
+    /**
+     * The LaunchAgent's text: runs {@code enginex-agent ui} once when a user logs in (the page shows
+     * the daemon's connection state, jobs and log tail, with the pause switch), never kept alive, in
+     * the Aqua session only. Installed by {@code service install --status-agent} or an MDM profile.
+     */
+    public static String renderStatusAgent(String launcher) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+                <plist version="1.0">
+                <dict>
+                  <key>Label</key>
+                  <string>%s.ui</string>
+                  <key>ProgramArguments</key>
+                  <array>
+                    <string>%s</string>
+                    <string>ui</string>
+                  </array>
+                  <key>RunAtLoad</key>
+                  <true/>
+                  <key>KeepAlive</key>
+                  <false/>
+                  <key>LimitLoadToSessionType</key>
+                  <string>Aqua</string>
+                  <key>ProcessType</key>
+                  <string>Interactive</string>
+                </dict>
+                </plist>
+                """.formatted(ServiceDefinition.LABEL, xml(launcher));
+    }
 
     /** The property list's text. */
     public static String render(ServiceDefinition service) {
@@ -64,7 +99,7 @@ public final class LaunchdDaemon implements ServicePlatform {
     public ServicePlan uninstall() {
         return new ServicePlan(
                 Map.of(),
-                List.of(PLIST),
+                List.of(PLIST, STATUS_AGENT_PLIST),
                 List.of(List.of("launchctl", "bootout", "system/" + ServiceDefinition.LABEL)),
                 true);
     }

@@ -97,6 +97,11 @@ public final class WindowsServiceHost {
      */
     public static int run(String serviceName, Path log, IntSupplier agent) {
         redirectOutput(log);
+        // JNA unpacks its native part into a temp folder; the virtual account may write only its own folders.
+        if (System.getProperty("jna.tmpdir") == null) {
+            System.setProperty(
+                    "jna.tmpdir", log.toAbsolutePath().resolveSibling("jna").toString());
+        }
         Advapi32 api = Native.load("advapi32", Advapi32.class);
         Pointer[] handle = new Pointer[1];
         WindowsServiceLifecycle lifecycle = new WindowsServiceLifecycle(

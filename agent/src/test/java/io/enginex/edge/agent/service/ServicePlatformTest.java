@@ -88,6 +88,68 @@ class ServicePlatformTest {
     }
 
     @Test
+    void theStatusLaunchAgentOpensThePageAtLoginInTheUsersSessionOnly() throws Exception {
+        Document doc =
+                parse(LaunchdDaemon.renderStatusAgent("/Applications/enginex-agent.app/Contents/MacOS/enginex-agent"));
+
+        Element dict =
+                (Element) doc.getDocumentElement().getElementsByTagName("dict").item(0);
+        List<String> keys = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (Node child = dict.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element e) {
+                (e.getTagName().equals("key") ? keys : values)
+                        .add(
+                                e.getTagName().equals("key")
+                                        ? e.getTextContent()
+                                        : e.getTagName() + ":"
+                                                + e.getTextContent().strip().replaceAll("\\s+", " "));
+            }
+        }
+        assertThat(keys)
+                .containsExactly(
+                        "Label", "ProgramArguments", "RunAtLoad", "KeepAlive", "LimitLoadToSessionType", "ProcessType");
+        assertThat(values)
+                .containsExactly(
+                        "string:io.enginex.agent.ui",
+                        "array:/Applications/enginex-agent.app/Contents/MacOS/enginex-agent ui",
+                        "true:",
+                        "false:",
+                        "string:Aqua",
+                        "string:Interactive");
+        assertThat(ServicePlatform.forOs("Mac OS X").uninstall().delete()).contains(LaunchdDaemon.STATUS_AGENT_PLIST);
+    }
+
+    @Test
+    void theLaunchDaemonKeepsTheAgentAliveExceptAfterACleanExitAndLogsToLibraryLogs() throws Exception {
+        Document doc = parse(LaunchdDaemon.render(service));
+
+        Element dict =
+                (Element) doc.getDocumentElement().getElementsByTagName("dict").item(0);
+        java.util.Map<String, Element> byKey = new java.util.LinkedHashMap<>();
+        String key = null;
+        for (Node child = dict.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element e) {
+                if (e.getTagName().equals("key")) {
+                    key = e.getTextContent();
+                } else {
+                    byKey.put(key, e);
+                }
+            }
+        }
+        assertThat(byKey.get("RunAtLoad").getTagName()).isEqualTo("true");
+        Element keepAlive = byKey.get("KeepAlive");
+        assertThat(keepAlive.getTagName()).isEqualTo("dict");
+        assertThat(keepAlive.getElementsByTagName("key").item(0).getTextContent())
+                .isEqualTo("SuccessfulExit");
+        assertThat(keepAlive.getElementsByTagName("false").getLength()).isEqualTo(1);
+        assertThat(byKey.get("UserName").getTextContent()).isEqualTo("enginex-agent");
+        assertThat(byKey.get("StandardOutPath").getTextContent()).isEqualTo("/Library/Logs/EngineX/enginex-agent.log");
+        assertThat(byKey.get("StandardErrorPath").getTextContent())
+                .isEqualTo("/Library/Logs/EngineX/enginex-agent.log");
+    }
+
+    @Test
     void theLaunchDaemonEscapesXml() throws Exception {
         ServiceDefinition odd =
                 new ServiceDefinition(List.of("/Applications/A&B <x>/agent"), null, Path.of("/s"), Path.of("/c"));

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Parses .github/workflows/installers.yml (it cannot run here: it needs Windows and macOS runners) and
+# checks what it must do: per OS, build, silent install with a token against a hub in the same job, the
+# service and the agent online, a dispatched job, uninstall leaving nothing; signing only with secrets;
+# and that every repository file it uses exists.
+#   packaging/src/it/workflow-lint.sh
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+python3 -c 'import yaml' 2>/dev/null || { echo "error: python3-yaml is missing; apt-get install python3-yaml" >&2; exit 1; }
+python3 - "$repo" <<'PY'
+import os, re, sys, yaml
+repo = sys.argv[1]
+path = os.path.join(repo, ".github/workflows/installers.yml")
+with open(path) as f:
+    text = f.read()
+if "\t" in text:
+    sys.exit(f"FAIL {path}: tabs are not allowed in YAML")
+doc = yaml.safe_load(text)
+failures = []
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+triggers = doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on` as true
+check(isinstance(triggers, dict) and "workflow_dispatch" in triggers, "can be started by hand")
+jobs = doc["jobs"]
+def script(job):
+    return "\n".join(str(s.get("run", "")) + " " + str(s.get("uses", "")) for s in job["steps"])
+for name, runner in (("windows-msi", "windows-latest"), ("macos-pkg", "macos-latest")):
+    job = jobs.get(name)
+    check(job is not None, f"job {name} exists")
+    if job is None:
+        continue
+    check(job.get("runs-on") == runner, f"{name} runs on {runner}")
+    for i, step in enumerate(job["steps"]):
+        check(("run" in step) != ("uses" in step), f"{name} step {i + 1} ({step.get('name', step.get('uses'))}) has run or uses")
+    body = script(job)
+    check(re.search(r"engine\.jar'?,? ?'?serve", body) is not None and "127.0.0.1" in body, f"{name} starts a hub on loopback")
+    check("tokens create" in body, f"{name} makes a registration token")
+    check("agents list" in body and "connected" in body, f"{name} checks the agent is online in the hub's API")
+    check("jobs run" in body, f"{name} dispatches a tool call")
+    check("revokedAt" in body, f"{name} checks the hub after deregistration")
+    for ref in sorted(set(re.findall(r"packaging/src/[\w./-]+", body))):
+        check(os.path.exists(os.path.join(repo, ref)), f"{name} uses {ref}, which exists")
+win = script(jobs["windows-msi"])
+check(re.search(r"'/i'.*'/qn'", win) is not None and "SERVER_URL=" in win and "REGISTRATION_TOKEN=" in win, "msiexec /i /qn with SERVER_URL and REGISTRATION_TOKEN")
+check(re.search(r"'/x'.*'/qn'.*'DEREGISTER=1', 'KEEP_STATE=0'", win) is not None, "msiexec /x /qn DEREGISTER=1 KEEP_STATE=0")
+check("NT SERVICE\\enginex-agent" in win and "'Running'" in win and "'Auto'" in win, "the Windows service runs, auto start, virtual account")
+check("WIN32_EXIT_CODE" in win, "a stop through the SCM ends with exit code 0")
+check("Program Files\\enginex-agent" in win and "Get-Service enginex-agent" in win, "uninstall removes service and program files")
+check("add-mask" in win and "the token is in the MSI log" in win, "the token is masked and not in the MSI log")
+mac = jobs["macos-pkg"]
+macs = script(mac)
+check("installer -pkg" in macs and "-target /" in macs, "installer -pkg … -target /")
+check("Managed Preferences" in macs, "settings placed as MDM would")
+check("launchctl print system/io.enginex.agent" in macs, "the LaunchDaemon runs")
+check("uninstall.sh --deregister --remove-state" in macs, "uninstall with deregistration and state removal")
+signing = [s for s in mac["steps"] if re.search(r"codesign|productsign|notarytool", str(s.get("run", "")))]
+check(len(signing) == 2 and all(s.get("if") == "env.MACOS_CERTIFICATE_P12 != ''" for s in signing), "signing and notarization run only with secrets")
+check(any("--options runtime" in str(s.get("run")) for s in signing), "codesign with the hardened runtime")
+check(any("notarytool submit" in str(s.get("run")) and "stapler staple" in str(s.get("run")) for s in signing), "notarize and staple")
+if failures:
+    sys.exit(f"{len(failures)} workflow check(s) failed")
+print("workflow check passed")
+PY
