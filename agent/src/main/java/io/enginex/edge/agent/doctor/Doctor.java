@@ -6,6 +6,7 @@ import io.enginex.edge.agent.enrolment.AgentConfigFile;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.transport.EnvProxySelector;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubEndpoint;
 import io.enginex.edge.agent.transport.HubRefusedException;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -60,18 +62,43 @@ public final class Doctor {
     private final Map<String, String> env;
     private final Clock clock;
     private final MessageCodec codec = new MessageCodec();
+    private final String osName;
+    private final Supplier<List<SystemProxy>> systemProxies;
 
     /**
      * @param configFile the admin config, or null when there is none
      */
     public Doctor(Path stateDir, Path configFile, Map<String, String> env, Clock clock) {
+        this(
+                stateDir,
+                configFile,
+                env,
+                clock,
+                System.getProperty("os.name", ""),
+                () -> SystemProxies.read(System.getProperty("os.name", ""), env));
+    }
+
+    /**
+     * @param osName decides how fixes are worded (systemd, launchd, the Windows registry)
+     * @param systemProxies the desktop's and OS's proxy settings that are on (see {@link SystemProxies})
+     */
+    public Doctor(
+            Path stateDir,
+            Path configFile,
+            Map<String, String> env,
+            Clock clock,
+            String osName,
+            Supplier<List<SystemProxy>> systemProxies) {
         this.stateDir = stateDir;
         this.configFile = configFile;
         this.env = env;
         this.clock = clock;
+        this.osName = osName;
+        this.systemProxies = systemProxies;
     }
 
     public List<Check> run(ServiceState service) {
+        EnvProxySelector.allowBasicProxyTunnels(env);
         List<Check> checks = new ArrayList<>();
         AgentConfig config = AgentConfig.EMPTY;
         if (configFile != null) {
@@ -118,6 +145,14 @@ public final class Doctor {
             checks.add(Check.fail("config", "server: " + e.getMessage(), "fix server = in the config file"));
         }
         checks.add(proxy(hub));
+        try {
+            ProxyCheck proxies = new ProxyCheck(env, osName, TIMEOUT);
+            URI hubUri = hub == null ? null : hub.base();
+            checks.addAll(proxies.compare(systemProxies.get(), hubUri));
+            checks.add(proxies.probe(hubUri));
+        } catch (IllegalArgumentException e) {
+            checks.add(Check.fail("proxy", e.getMessage(), "fix HTTPS_PROXY in the agent's environment"));
+        }
         if (hub == null) {
             checks.add(Check.skipped("network", "no hub known yet"));
         } else {

@@ -54,6 +54,21 @@ public final class EnvProxySelector extends ProxySelector {
                 proxy == null ? null : ProxyAddress.parse(proxy).address(), entries, fallback);
     }
 
+    /**
+     * When {@code HTTPS_PROXY} carries credentials, lets the JDK's HTTP client answer a proxy's Basic
+     * challenge on the CONNECT tunnel to an {@code https://} hub. The JDK refuses Basic there by default
+     * ({@code jdk.http.auth.tunneling.disabledSchemes=Basic} in {@code net.properties}), so such a proxy
+     * would answer 407 forever. An explicit {@code -Djdk.http.auth.tunneling.disabledSchemes} is kept. The
+     * JDK reads the property once, when its HTTP internals first load: call this before any {@code
+     * HttpClient} is built.
+     */
+    public static void allowBasicProxyTunnels(Map<String, String> env) {
+        String proxy = first(env, "HTTPS_PROXY", "https_proxy");
+        if (proxy != null && proxy.contains("@")) {
+            System.getProperties().putIfAbsent("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
+    }
+
     /** The {@code HTTPS_PROXY} credentials (user info in the URL), or null. */
     public static ProxyAddress proxyAddress(Map<String, String> env) {
         String proxy = first(env, "HTTPS_PROXY", "https_proxy");

@@ -46,6 +46,7 @@ public final class HubClient implements AutoCloseable {
         this.trust = trust;
         this.mapper = mapper;
         this.requestTimeout = requestTimeout;
+        EnvProxySelector.allowBasicProxyTunnels(env);
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout)

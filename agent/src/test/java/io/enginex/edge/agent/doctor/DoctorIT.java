@@ -40,7 +40,8 @@ class DoctorIT {
     }
 
     private Doctor doctor(Path config, Clock clock) {
-        return new Doctor(temp.resolve("state"), config, Map.of(), clock);
+        // No system proxy: what this machine's desktop says must not change the result.
+        return new Doctor(temp.resolve("state"), config, Map.of(), clock, "Linux", List::of);
     }
 
     @Test
@@ -129,7 +130,18 @@ class DoctorIT {
 
         assertThat(checks)
                 .extracting(Check::id)
-                .containsExactly("config", "identity", "proxy", "dns", "tcp", "tls", "clock", "credential", "service");
+                .containsExactly(
+                        "config",
+                        "identity",
+                        "proxy",
+                        "system-proxy",
+                        "proxy-auth",
+                        "dns",
+                        "tcp",
+                        "tls",
+                        "clock",
+                        "credential",
+                        "service");
         assertThat(checks).noneMatch(c -> c.result() == Check.Result.FAIL);
     }
 
