@@ -7,7 +7,8 @@
 #      token from agent.conf, and runs a dispatched job;
 #   3. reboot: back online as the same agent, no one touching it; a job runs;
 #   4. upgrade to a newer package (systemd running): same identity and config, service back, a job runs;
-#   5. purge: no files, account, unit or symlink left behind.
+#   5. purge (with ENGINEX_AGENT_DEREGISTER=1: the hub shows the agent deregistered): no files, account,
+#      unit or symlink left behind.
 #   6. the .rpm next to OLD.deb, on the same root: offline install, boot, enrol, job, erase keeps /lib and /opt.
 # Usage: packaging/src/it/systemd-it.sh OLD.deb NEW.deb   (root; systemd-nspawn; server/target/engine.jar)
 # Run through: ./mvnw -pl packaging -Ppackages verify (see README).
@@ -160,7 +161,20 @@ inside dpkg-query -W -f '${Version}\n' enginex-agent
 log "5. stop is clean (exit 143 counts as success), then purge leaves nothing behind"
 inside systemctl stop enginex-agent
 [ "$(inside systemctl show enginex-agent -p Result --value)" = success ] || fail "stopping the agent is logged as a failure"
-inside dpkg --purge enginex-agent || fail "purge failed"
+if inside /opt/enginex-agent/bin/enginex-agent deregister --help >/dev/null 2>&1; then
+  # The removal path an admin takes to also remove the agent from the hub (docs/INSTALL.md).
+  inside env ENGINEX_AGENT_DEREGISTER=1 dpkg --purge enginex-agent || fail "purge failed"
+  engine agents list --tenant it --json > "$work/agents.json"
+  python3 - "$work/agents.json" "$id1" <<'PY' || fail "the hub does not show the agent deregistered after purge with ENGINEX_AGENT_DEREGISTER=1"
+import json, sys
+agents = [a for a in json.load(open(sys.argv[1])) if a["id"] == sys.argv[2]]
+sys.exit(0 if not agents or agents[0].get("revokedAt") else 1)
+PY
+  echo "purge with ENGINEX_AGENT_DEREGISTER=1 deregistered $id1 at the hub"
+else
+  echo "note: this agent has no deregister command yet; plain purge"
+  inside dpkg --purge enginex-agent || fail "purge failed"
+fi
 left=$(inside sh -c 'ls -d /opt/enginex-agent /var/lib/enginex-agent /etc/enginex-agent /usr/bin/enginex-agent 2>/dev/null;
   find /etc/systemd /lib/systemd /usr/lib/systemd -name "enginex*" 2>/dev/null;
   getent passwd enginex-agent; getent group enginex-agent' || true)
