@@ -161,7 +161,8 @@ inside dpkg-query -W -f '${Version}\n' enginex-agent
 log "5. stop is clean (exit 143 counts as success), then purge leaves nothing behind"
 inside systemctl stop enginex-agent
 [ "$(inside systemctl show enginex-agent -p Result --value)" = success ] || fail "stopping the agent is logged as a failure"
-if inside /opt/enginex-agent/bin/enginex-agent deregister --help >/dev/null 2>&1; then
+# (deregister --help would print the top-level help and succeed even without the command.)
+if inside /opt/enginex-agent/bin/enginex-agent --help 2>/dev/null | grep -Eq '^ +deregister( |$)'; then
   # The removal path an admin takes to also remove the agent from the hub (docs/INSTALL.md).
   inside env ENGINEX_AGENT_DEREGISTER=1 dpkg --purge enginex-agent || fail "purge failed"
   engine agents list --tenant it --json > "$work/agents.json"
