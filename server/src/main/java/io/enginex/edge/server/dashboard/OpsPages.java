@@ -18,7 +18,8 @@ import java.util.Map;
  * answers), across tenants and naming none.
  */
 public final class OpsPages implements PageGroup {
-    static final Duration WINDOW = Duration.ofHours(1);
+    /** The shortest span drawn; a node younger than this shows its whole life. */
+    static final Duration MINIMUM_WINDOW = Duration.ofMinutes(5);
 
     private final OpsHistory history;
     private final AgentStates states;
@@ -37,10 +38,19 @@ public final class OpsPages implements PageGroup {
      * @param summary the hour's totals (connected agents as of now)
      * @param agents connected agents by state, offline left out
      */
-    public record Panel(String node, OpsPoint summary, Map<AgentState, Integer> agents, List<OpsCharts.Chart> charts) {
+    public record Panel(
+            String node,
+            Duration window,
+            OpsPoint summary,
+            Map<AgentState, Integer> agents,
+            List<OpsCharts.Chart> charts) {
         /** Dispatches per second over the window. */
         public String dispatchRate() {
-            return SvgChart.number(summary.dispatched() / (double) WINDOW.toSeconds());
+            return SvgChart.number(summary.dispatched() / (double) window.toSeconds());
+        }
+
+        public long minutes() {
+            return window.toMinutes();
         }
 
         public String latency(Double millis) {
@@ -63,10 +73,12 @@ public final class OpsPages implements PageGroup {
     }
 
     Panel panel() {
-        List<OpsPoint> points = history.series(WINDOW);
+        Duration window = history.available(MINIMUM_WINDOW);
+        List<OpsPoint> points = history.series(window);
         return new Panel(
                 history.node(),
-                history.summary(WINDOW),
+                window,
+                history.summary(window),
                 states.countConnected(),
                 OpsCharts.of(points, OpsHistory.BUCKET.toSeconds()));
     }

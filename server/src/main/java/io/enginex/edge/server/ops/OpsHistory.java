@@ -28,6 +28,7 @@ public final class OpsHistory {
 
     private final Clock clock;
     private final String node;
+    private final Instant startedAt;
     private final IntSupplier connectedAgents;
     private final ReentrantLock lock = new ReentrantLock();
     private final Bucket[] ring = new Bucket[BUCKETS];
@@ -39,10 +40,23 @@ public final class OpsHistory {
     public OpsHistory(Clock clock, String node, IntSupplier connectedAgents) {
         this.clock = clock;
         this.node = node;
+        this.startedAt = clock.instant();
         this.connectedAgents = connectedAgents;
         for (int i = 0; i < BUCKETS; i++) {
             ring[i] = new Bucket();
         }
+    }
+
+    /**
+     * How much history there is: the time since this node started, at most an hour and at least
+     * {@code minimum}, in whole buckets. A console draws this window so a young node's few minutes
+     * fill the chart instead of its last sliver.
+     */
+    public Duration available(Duration minimum) {
+        long elapsed = Duration.between(startedAt, clock.instant()).toMillis();
+        long buckets = Math.ceilDiv(Math.max(elapsed, 1), BUCKET.toMillis()) + 1;
+        long millis = Math.max(minimum.toMillis(), buckets * BUCKET.toMillis());
+        return Duration.ofMillis(Math.min(millis, BUCKETS * BUCKET.toMillis()));
     }
 
     /** The hub node these numbers are of. */

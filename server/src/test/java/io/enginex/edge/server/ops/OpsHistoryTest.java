@@ -120,6 +120,16 @@ class OpsHistoryTest {
     }
 
     @Test
+    void theAvailableWindowGrowsWithTheNodesAgeUpToAnHour() {
+        assertThat(history.available(Duration.ofMinutes(5))).isEqualTo(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(history.available(Duration.ofMinutes(5)))
+                .isEqualTo(Duration.ofMinutes(20).plusSeconds(10));
+        clock.advance(Duration.ofHours(2));
+        assertThat(history.available(Duration.ofMinutes(5))).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
     void latencyBinsCoverAnHourInAFixedSize() {
         assertThat(LatencyBins.bin(0.2)).isZero();
         assertThat(LatencyBins.bin(Duration.ofHours(5).toMillis())).isEqualTo(LatencyBins.BINS - 1);
