@@ -16,15 +16,19 @@ public final class Dashboard implements AutoCloseable {
     private final WebServer.Services services;
     private final RateLimiter loginsPerAddress;
     private final RateLimiter loginsPerEmail;
+    private final String pin;
     private final Templates templates = new Templates();
     private final Assets assets = new Assets();
 
     /**
      * @param loginsPerAddress the API login's limiter, shared so the form and the API spend one budget
      * @param loginsPerEmail likewise, per email
+     * @param pin the certificate fingerprint agents must pin (a self-signed hub), for the install commands; or null
      */
-    public Dashboard(WebServer.Services services, RateLimiter loginsPerAddress, RateLimiter loginsPerEmail) {
+    public Dashboard(
+            WebServer.Services services, RateLimiter loginsPerAddress, RateLimiter loginsPerEmail, String pin) {
         this.services = services;
+        this.pin = pin;
         this.loginsPerAddress = loginsPerAddress;
         this.loginsPerEmail = loginsPerEmail;
     }
@@ -34,9 +38,12 @@ public final class Dashboard implements AutoCloseable {
         var s = services;
         var pages = new Pages(routes, new SignIn(s.users()), templates, assets, s.live());
         routes.get(Assets.ROUTE, assets::serve);
+        // The dashboard's pages, one line per group; the order is the order of registration only.
         List<PageGroup> groups = List.of(
                 new SignInPages(s.users(), s.audit(), loginsPerAddress, loginsPerEmail),
                 new FleetPages(s),
+                new SessionPages(s),
+                new RegistrationPages(s, pin),
                 new ApprovalPages(s),
                 new DevicePages(s),
                 new OpsPages(s),

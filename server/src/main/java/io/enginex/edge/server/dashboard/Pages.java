@@ -170,7 +170,8 @@ public final class Pages {
         }
     }
 
-    private static void toSignIn(Context ctx) {
+    /** Sends a person who is not signed in to the sign-in page, coming back here afterwards. */
+    void toSignIn(Context ctx) {
         String next = ctx.method() == HandlerType.GET ? ctx.path() : "/ui";
         String target = "/ui/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
         boolean script = ctx.header("HX-Request") != null

@@ -89,7 +89,8 @@ public final class WebServer {
         this.config = config;
         var loginsPerAddress = new RateLimiter(config.registerPerMinute(), services.clock()); // registration's budget
         var loginsPerEmail = new RateLimiter(LOGINS_PER_EMAIL_PER_MINUTE, services.clock());
-        this.dashboard = new Dashboard(services, loginsPerAddress, loginsPerEmail);
+        this.dashboard = new Dashboard(
+                services, loginsPerAddress, loginsPerEmail, tls != null && tls.selfSigned() ? tls.fingerprint() : null);
         this.javalin =
                 Javalin.create(c -> configure(c, config, tls, services, dashboard, loginsPerAddress, loginsPerEmail));
     }
@@ -197,7 +198,6 @@ public final class WebServer {
                         s.audit(),
                         s.mapper())
                 .register(routes);
-        routes.get("/ui/sessions/{sid}", s.sessionPage()::handle);
         dashboard.register(routes);
         routes.wsBeforeUpgrade(Protocol.WEBSOCKET_PATH, s.agentEndpoint()::beforeUpgrade);
         routes.ws(Protocol.WEBSOCKET_PATH, s.agentEndpoint()::configure);

@@ -90,7 +90,7 @@ class SessionPageIT {
     }
 
     @Test
-    void badOrMissingCapabilityIsForbidden() {
+    void badCapabilityIsForbiddenAndNoneAsksToSignIn() {
         var created = hub.api().post("/api/v1/tenants/" + tenant + "/sessions", hub.platformKey(), Map.of());
         String sid = created.get("id");
         String other = hub.api()
@@ -102,9 +102,12 @@ class SessionPageIT {
         var forged = hub.api().get("/ui/sessions/" + sid + "?t=" + tenant + ".99999999999.AAAA", null);
         var borrowed = hub.api().get("/ui/sessions/" + sid + "?" + otherCapability, null);
 
-        for (var r : java.util.List.of(missing, forged, borrowed)) {
+        for (var r : java.util.List.of(forged, borrowed)) {
             assertThat(r.status()).isEqualTo(403);
             assertThat(r.text()).contains("pageUrl");
         }
+        // no capability at all: the dashboard's page, which needs signing in
+        assertThat(missing.status()).isEqualTo(303);
+        assertThat(missing.headers().firstValue("Location")).hasValue("/ui/login?next=%2Fui%2Fsessions%2F" + sid);
     }
 }

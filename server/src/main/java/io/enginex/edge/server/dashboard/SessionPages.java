@@ -1,0 +1,233 @@
+package io.enginex.edge.server.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.connection.AgentState;
+import io.enginex.edge.server.dispatch.Dispatcher;
+import io.enginex.edge.server.dispatch.JobRequest;
+import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.JobStore;
+import io.enginex.edge.server.store.Session;
+import io.enginex.edge.server.store.SessionStore;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sessions: {@code GET /ui/sessions} lists them (and makes one, {@code POST /ui/sessions}); {@code GET
+ * /ui/sessions/{sid}} shows a session's jobs as a timeline that {@code GET /ui/sessions/{sid}/live}
+ * keeps current, with a "run tool" form generated from the chosen online agent's tool schema that
+ * posts to {@code POST /ui/sessions/{sid}/jobs}. The session page also answers the capability links
+ * the API hands out ({@code ?t=…}) with the read-only {@link SessionPage} when nobody is signed in.
+ */
+public final class SessionPages implements PageGroup {
+    static final int LIST_LIMIT = 200;
+
+    private final SessionStore sessions;
+    private final JobStore jobs;
+    private final AgentStore agents;
+    private final Fleet fleet;
+    private final Dispatcher dispatcher;
+    private final SessionPage capabilityPage;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+
+    SessionPages(WebServer.Services s) {
+        this.sessions = s.stores().sessions();
+        this.jobs = s.stores().jobs();
+        this.agents = s.stores().agents();
+        this.fleet = new Fleet(s.stores().agents(), s.agentStates(), s.registry());
+        this.dispatcher = s.dispatcher();
+        this.capabilityPage = s.sessionPage();
+        this.ids = s.ids();
+        this.clock = s.clock();
+        this.mapper = s.mapper();
+    }
+
+    public record SessionsView(Page page, List<Session> sessions, boolean canCreate) {}
+
+    /** The session page's model. */
+    public record SessionView(Page page, Session session, List<JobCard> jobs, RunForm run, String liveUrl) {}
+
+    /**
+     * The "run tool" form: the session's online agents, the chosen agent's tools, and the chosen
+     * tool's fields (null until one is chosen).
+     *
+     * @param values what was entered, by form field, so a refused form keeps it
+     */
+    public record RunForm(
+            boolean allowed,
+            List<Choice> agents,
+            String agentId,
+            List<ToolInfo> tools,
+            String toolName,
+            ToolInfo tool,
+            String error,
+            Map<String, String> values) {
+        public String value(String param) {
+            return values.getOrDefault(param, "");
+        }
+    }
+
+    public record Choice(String value, String label) {}
+
+    @Override
+    public void register(Pages pages) {
+        pages.get(
+                "/ui/sessions",
+                Role.VIEWER,
+                (ctx, viewer) -> pages.render(
+                        ctx,
+                        "sessions.jte",
+                        new SessionsView(
+                                pages.page("Sessions", viewer, "sessions"),
+                                sessions.list(viewer.tenantId(), LIST_LIMIT),
+                                viewer.can(Role.OPERATOR))));
+        pages.post("/ui/sessions", Role.OPERATOR, (ctx, viewer) -> {
+            String name =
+                    ctx.formParam("name") == null ? "" : ctx.formParam("name").strip();
+            if (name.length() > 200) {
+                throw new HubException.BadRequest("a session name may have at most 200 characters");
+            }
+            String id = ids.next("ses");
+            sessions.create(
+                    new Session(id, viewer.tenantId(), name.isEmpty() ? id : name, viewer.userId(), clock.instant()));
+            Pages.redirect(ctx, "/ui/sessions/" + id);
+        });
+        pages.open("/ui/sessions/{sid}", (ctx, viewer) -> {
+            String sid = ctx.pathParam("sid");
+            boolean capability = ctx.queryParam("t") != null;
+            if (viewer == null
+                    || (capability && sessions.find(viewer.tenantId(), sid).isEmpty())) {
+                if (capability) {
+                    capabilityPage.handle(ctx); // the API's share link: read-only, no sign-in
+                } else {
+                    pages.toSignIn(ctx);
+                }
+                return;
+            }
+            Session session = find(viewer, sid);
+            var form = runForm(viewer, ctx.queryParam("agent"), ctx.queryParam("tool"), null, Map.of());
+            render(pages, ctx, viewer, session, form);
+        });
+        pages.live("/ui/sessions/{sid}/live", Role.VIEWER, "jobs", (ctx, viewer) -> {
+            Session session = find(viewer, ctx.pathParam("sid"));
+            return () -> pages.fragment("session/timeline.jte", cards(viewer, session));
+        });
+        pages.post("/ui/sessions/{sid}/jobs", Role.OPERATOR, (ctx, viewer) -> {
+            Session session = find(viewer, ctx.pathParam("sid"));
+            String agentId = ctx.formParam("agent");
+            String toolName = ctx.formParam("tool");
+            Map<String, String> values = new LinkedHashMap<>();
+            ctx.formParamMap().forEach((k, v) -> values.put(k, v.isEmpty() ? "" : v.getFirst()));
+            try {
+                var form = runForm(viewer, agentId, toolName, null, values);
+                if (form.tool() == null) {
+                    throw new HubException.BadRequest("choose an online agent and one of its tools first");
+                }
+                var args = SchemaForm.args(form.tool().inputSchema(), ctx.formParamMap(), mapper);
+                long timeout = timeout(ctx.formParam("timeoutSeconds"));
+                dispatcher.create(
+                        viewer.tenantId(),
+                        session.id(),
+                        new JobRequest(agentId, toolName, args, Duration.ofSeconds(timeout)));
+            } catch (HubException.BadRequest | HubException.Conflict | HubException.NotFound e) {
+                ctx.status(e instanceof HubException.BadRequest ? 400 : e instanceof HubException.Conflict ? 409 : 404);
+                render(pages, ctx, viewer, session, runForm(viewer, agentId, toolName, e.getMessage(), values));
+                return;
+            }
+            pages.live().changed(viewer.tenantId());
+            Pages.redirect(
+                    ctx, "/ui/sessions/" + session.id() + "?agent=" + enc(agentId) + "&tool=" + enc(toolName) + "#run");
+        });
+    }
+
+    private void render(Pages pages, Context ctx, Viewer viewer, Session session, RunForm form) {
+        pages.render(
+                ctx,
+                "session.jte",
+                new SessionView(
+                        pages.page(session.name(), viewer, "sessions"),
+                        session,
+                        cards(viewer, session),
+                        form,
+                        "/ui/sessions/" + session.id() + "/live"));
+    }
+
+    private List<JobCard> cards(Viewer viewer, Session session) {
+        Map<String, String> hosts = new HashMap<>();
+        return jobs.listBySession(viewer.tenantId(), session.id()).stream()
+                .map(j -> JobCard.of(
+                        j,
+                        hosts.computeIfAbsent(
+                                j.agentId(),
+                                id -> agents.find(viewer.tenantId(), id)
+                                        .map(Agent::hostname)
+                                        .orElse(id)),
+                        mapper))
+                .toList();
+    }
+
+    private RunForm runForm(Viewer viewer, String agentId, String toolName, String error, Map<String, String> values) {
+        var online = fleet.snapshot(viewer.tenantId(), null, "").rows().stream()
+                .filter(r -> r.state() != AgentState.OFFLINE)
+                .toList();
+        List<Choice> choices = online.stream()
+                .map(r -> new Choice(r.id(), r.hostname() + " (" + r.os() + ", " + r.id() + ")"))
+                .toList();
+        String chosen = agentId != null && online.stream().anyMatch(r -> r.id().equals(agentId))
+                ? agentId
+                : online.size() == 1 ? online.getFirst().id() : null;
+        List<ToolInfo> tools = chosen == null
+                ? List.of()
+                : agents.find(viewer.tenantId(), chosen)
+                        .map(a -> ToolInfo.parse(a.toolsJson(), mapper))
+                        .orElse(List.of());
+        ToolInfo tool = toolName == null ? null : ToolInfo.find(tools, toolName);
+        return new RunForm(
+                viewer.can(Role.OPERATOR),
+                choices,
+                chosen,
+                tools,
+                tool == null ? null : tool.name(),
+                tool,
+                error,
+                values);
+    }
+
+    private Session find(Viewer viewer, String sid) {
+        return sessions.find(viewer.tenantId(), sid)
+                .orElseThrow(() -> new HubException.NotFound(
+                        "session_not_found", "your tenant has no session " + sid + "; pick one on the sessions page"));
+    }
+
+    private static long timeout(String value) {
+        if (value == null || value.isBlank()) {
+            return JobRequest.DEFAULT_TIMEOUT.toSeconds();
+        }
+        try {
+            long seconds = Long.parseLong(value.strip());
+            if (seconds < 1 || seconds > JobRequest.MAX_TIMEOUT.toSeconds()) {
+                throw new HubException.BadRequest("the timeout must be between 1 s and one day; got " + seconds);
+            }
+            return seconds;
+        } catch (NumberFormatException e) {
+            throw new HubException.BadRequest("the timeout must be a whole number of seconds; got " + value);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
+    }
+}
