@@ -1,0 +1,210 @@
+package io.enginex.edge.e2e;
+
+import static io.enginex.edge.e2e.support.HubApi.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.Chrome;
+import io.enginex.edge.e2e.support.HubApi;
+import io.enginex.edge.e2e.support.HubProcess;
+import io.enginex.edge.e2e.support.Jvm;
+import io.enginex.edge.e2e.support.OsProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The dashboard in a real browser (headless Debian Chromium) against the real hub and agent processes:
+ * sign in, create a registration token on the page, enrol a real agent with it and watch it appear
+ * online without reloading, dispatch from the generated form and watch the result arrive live, revoke
+ * the agent and see it go offline. One story, in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardE2EIT {
+    static final String EMAIL = "it@acme.example";
+
+    @RegisterExtension
+    static final Chrome chrome = new Chrome();
+
+    private Path tmp;
+    private Path logs;
+    private HubProcess hub;
+    private AgentProcess agent;
+    private String password;
+    private String token;
+    private String agentId;
+    private String sessionUrl;
+
+    @BeforeAll
+    void startHub(@TempDir Path tmp) throws IOException {
+        this.tmp = tmp;
+        logs = Jvm.freshLogs(getClass().getSimpleName());
+        hub = HubProcess.start(tmp.resolve("hub"), logs);
+        HubApi api = hub.api();
+        api.createTenant("acme");
+        password = expect(201, api.post("/api/v1/tenants/acme/users", Map.of("email", EMAIL, "role", "owner")))
+                .body()
+                .path("password")
+                .asText();
+        Path root = Files.createDirectories(tmp.resolve("files"));
+        Files.writeString(root.resolve("q3-revenue.csv"), "region,revenue\nnorth,1200\nsouth,900\n");
+        agent = AgentProcess.of(tmp.resolve("agent-state"), root, logs);
+    }
+
+    @AfterAll
+    void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private WebDriver browser() {
+        return chrome.driver();
+    }
+
+    @Test
+    @Order(1)
+    void signInWithTheFormAfterAWrongPassword() {
+        browser().get(hub.url() + "/ui/fleet");
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/login"));
+
+        browser().findElement(By.id("email")).sendKeys(EMAIL);
+        browser().findElement(By.id("password")).sendKeys("not the password");
+        browser().findElement(By.cssSelector("form button[type=submit]")).click();
+        assertThat(chrome.visible(By.id("signin-error")).getText()).isEqualTo("Wrong email or password.");
+
+        browser().findElement(By.id("password")).sendKeys(password);
+        browser().findElement(By.cssSelector("form button[type=submit]")).click();
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/fleet"));
+        assertThat(chrome.visible(By.tagName("h1")).getText()).isEqualTo("Fleet");
+        assertThat(browser().findElement(By.cssSelector("header .who")).getText())
+                .contains(EMAIL)
+                .contains("owner");
+    }
+
+    @Test
+    @Order(2)
+    void createARegistrationTokenOnThePage() {
+        browser().findElement(By.linkText("Registration")).click();
+        chrome.visible(By.id("token-form"));
+        new Select(browser().findElement(By.id("ttl"))).selectByVisibleText("1 day");
+        browser().findElement(By.id("labels")).sendKeys("finance, eu");
+        browser().findElement(By.id("description")).sendKeys("browser test");
+        browser().findElement(By.id("create-token")).click();
+
+        token = chrome.visible(By.id("token-secret")).getText();
+        assertThat(token).startsWith("exr_");
+        assertThat(browser().findElement(By.id("cmd-deb")).getText())
+                .contains("token = " + token)
+                .contains("server = " + hub.url())
+                .contains("apt-get install -y ./enginex-agent_");
+        assertThat(browser().findElement(By.id("cmd-msi")).getText())
+                .contains("msiexec /i enginex-agent.msi /qn SERVER_URL=" + hub.url() + " REGISTRATION_TOKEN=" + token);
+        assertThat(browser().findElement(By.id("cmd-plain")).getText())
+                .contains("enginex-agent register --server " + hub.url() + " --token " + token);
+        assertThat(browser().findElement(By.id("token-table")).getText())
+                .contains("browser test")
+                .contains("0 / 1");
+    }
+
+    @Test
+    @Order(3)
+    void aNewAgentAppearsOnlineOnTheFleetPageWithoutAReload() {
+        browser().findElement(By.linkText("Fleet")).click();
+        chrome.visible(By.id("fleet-live"));
+        chrome.markPage();
+        assertThat(browser().findElement(By.cssSelector("[data-count=online]")).getText())
+                .isEqualTo("0");
+
+        OsProcess.Completed registered = agent.register(hub, token);
+        assertThat(registered.exitCode()).as(registered.output()).isZero();
+        agent.run();
+
+        var row = chrome.waiting(20)
+                .until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("#fleet-table tr[data-state=online]")));
+        agentId = row.getAttribute("data-agent");
+        assertThat(row.getText()).contains("finance").contains("eu");
+        chrome.waiting(10).until(ExpectedConditions.textToBe(By.cssSelector("[data-count=online]"), "1"));
+        assertThat(chrome.samePage())
+                .as("the row arrived over SSE, not by reloading")
+                .isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void dispatchFromTheGeneratedFormAndSeeTheResultLive() {
+        browser().findElement(By.linkText("Sessions")).click();
+        browser().findElement(By.id("session-name")).sendKeys("Q3 close");
+        browser().findElement(By.cssSelector("#new-session button")).click();
+        chrome.waiting(20).until(ExpectedConditions.urlMatches("/ui/sessions/ses_"));
+        sessionUrl = browser().getCurrentUrl();
+
+        // the only online agent is chosen already; choosing a tool loads its form
+        new Select(chrome.visible(By.id("run-tool"))).selectByValue("fs.read");
+        chrome.waiting(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("run-form")));
+        assertThat(browser().findElement(By.cssSelector("label[for=arg-path]")).getText())
+                .contains("required");
+        browser().findElement(By.id("arg-path")).sendKeys("q3-revenue.csv");
+        browser().findElement(By.id("run-submit")).click();
+
+        chrome.visible(By.cssSelector("#timeline li[data-job]"));
+        chrome.markPage();
+        var done = chrome.waiting(30)
+                .until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("#timeline li[data-state=succeeded] .result-text")));
+        assertThat(done.getText()).contains("north,1200");
+        assertThat(chrome.samePage())
+                .as("the result arrived over SSE, not by reloading")
+                .isTrue();
+        chrome.screenshotForDocs("dashboard-session");
+
+        browser().findElement(By.linkText("Fleet")).click();
+        chrome.visible(By.cssSelector("#fleet-table tr[data-agent]"));
+        chrome.screenshotForDocs("dashboard-fleet");
+    }
+
+    @Test
+    @Order(5)
+    void revokeTheAgentAndSeeItGoOffline() {
+        browser().get(hub.url() + "/ui/agents/" + agentId);
+        assertThat(chrome.visible(By.id("tools")).getText()).contains("fs.read");
+        browser().findElement(By.id("revoke")).click();
+        chrome.waiting(10).until(ExpectedConditions.alertIsPresent()).accept();
+
+        chrome.waiting(20).until(ExpectedConditions.urlContains("?revoked"));
+        assertThat(chrome.visible(By.cssSelector("main .flash")).getText()).contains("Agent revoked");
+        assertThat(browser().findElement(By.id("agent-state")).getText()).isEqualTo("offline");
+        assertThat(browser().findElements(By.id("revoke"))).isEmpty();
+
+        browser().findElement(By.linkText("Fleet")).click();
+        var row = chrome.visible(By.cssSelector("#fleet-table tr[data-agent='" + agentId + "']"));
+        assertThat(row.getAttribute("data-state")).isEqualTo("offline");
+        assertThat(row.getText()).contains("revoked");
+        assertThat(agent.process().awaitExit(Duration.ofSeconds(30)))
+                .as("the agent stops once the hub refuses it (exit 3: re-enrol)")
+                .isEqualTo(3);
+        browser().get(sessionUrl);
+        assertThat(chrome.visible(By.id("run")).getText()).contains("No agent of your tenant is online");
+    }
+}
