@@ -24,7 +24,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -119,9 +118,11 @@ class DashboardE2EIT {
                 .contains("server = " + hub.url())
                 .contains("apt-get install -y ./enginex-agent_");
         assertThat(browser().findElement(By.id("cmd-msi")).getText())
-                .contains("msiexec /i enginex-agent.msi /qn SERVER_URL=" + hub.url() + " REGISTRATION_TOKEN=" + token);
+                .contains(".msi /qn SERVER_URL=" + hub.url() + " REGISTRATION_TOKEN=" + token + " SERVER_PIN="
+                        + hub.fingerprint());
         assertThat(browser().findElement(By.id("cmd-plain")).getText())
-                .contains("enginex-agent register --server " + hub.url() + " --token " + token);
+                .contains("enginex-agent register --server " + hub.url() + " --token " + token + " --pin "
+                        + hub.fingerprint());
         assertThat(browser().findElement(By.id("token-table")).getText())
                 .contains("browser test")
                 .contains("0 / 1");

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -116,9 +117,9 @@ public final class Chrome implements AfterAllCallback, TestWatcher {
     }
 
     /**
-     * Saves the page for the README when {@code -Ddashboard.screenshots=DIR} (or the environment variable
-     * {@code DASHBOARD_SCREENSHOTS}) asks for it: {@code DIR/<name>.png}, a relative DIR taken from the
-     * repository root. Does nothing otherwise.
+     * Saves the whole page (the window made as tall as the page, up to 2000 px) for the README when
+     * {@code -Ddashboard.screenshots=DIR} (or the environment variable {@code DASHBOARD_SCREENSHOTS}) asks
+     * for it: {@code DIR/<name>.png}, a relative DIR taken from the repository root. Does nothing otherwise.
      */
     public void screenshotForDocs(String name) {
         String dir = System.getProperty("dashboard.screenshots", "");
@@ -135,7 +136,16 @@ public final class Chrome implements AfterAllCallback, TestWatcher {
                     cwd.getFileName() != null && cwd.getFileName().toString().equals("e2e") ? cwd.getParent() : cwd;
             target = root.resolve(dir);
         }
-        screenshot(target.resolve(name + ".png"));
+        var window = driver().manage().window();
+        Object height = ((JavascriptExecutor) driver())
+                .executeScript("window.scrollTo(0, 0); return document.documentElement.scrollHeight;");
+        window.setSize(new Dimension(WIDTH, (int)
+                Math.min(2000, Math.max(HEIGHT, ((Number) height).longValue() + 100))));
+        try {
+            screenshot(target.resolve(name + ".png"));
+        } finally {
+            window.setSize(new Dimension(WIDTH, HEIGHT));
+        }
     }
 
     @Override

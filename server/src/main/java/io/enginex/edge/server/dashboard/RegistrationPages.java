@@ -42,6 +42,7 @@ public final class RegistrationPages implements PageGroup {
     private final Clock clock;
     private final Supplier<String> baseUrl;
     private final String pin;
+    private final String packageVersion;
 
     /** @param pin the fingerprint agents must pin (self-signed hub), or null */
     RegistrationPages(WebServer.Services s, String pin) {
@@ -51,6 +52,7 @@ public final class RegistrationPages implements PageGroup {
         this.clock = s.clock();
         this.baseUrl = s.baseUrl();
         this.pin = pin;
+        this.packageVersion = InstallCommands.packageVersion(s.version());
     }
 
     public record Choice(String value, String label) {}
@@ -76,7 +78,9 @@ public final class RegistrationPages implements PageGroup {
         pages.post("/ui/registration/tokens", Role.OPERATOR, (ctx, viewer) -> {
             var issued = issue(ctx, viewer);
             var created = new Created(
-                    issued.token(), issued.secret(), new InstallCommands(baseUrl.get(), issued.secret(), pin).ways());
+                    issued.token(),
+                    issued.secret(),
+                    new InstallCommands(baseUrl.get(), issued.secret(), pin, packageVersion).ways());
             ctx.status(201);
             pages.render(
                     ctx, "registration.jte", view(pages.page("Registration", viewer, "registration"), viewer, created));
