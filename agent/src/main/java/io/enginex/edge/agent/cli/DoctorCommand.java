@@ -2,6 +2,7 @@ package io.enginex.edge.agent.cli;
 
 import io.enginex.edge.agent.doctor.Check;
 import io.enginex.edge.agent.doctor.Doctor;
+import io.enginex.edge.agent.doctor.ServiceStateCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -48,7 +50,7 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Doctor doctor = new Doctor(StateDirectory.resolve(stateDir), config, System.getenv(), Clock.systemUTC());
-        List<Check> checks = doctor.run(DoctorCommand::systemdState);
+        List<Check> checks = doctor.run(DoctorCommand::serviceState);
         boolean failed = false;
         for (Check check : checks) {
             out.printf(
@@ -64,8 +66,15 @@ final class DoctorCommand implements Callable<Integer> {
         return failed ? ExitCodes.FAILURE : ExitCodes.OK;
     }
 
-    /** The systemd service's state on Linux; skipped elsewhere or without systemd. */
-    static Check systemdState() {
+    /**
+     * The service's state: systemd on Linux, the Service Control Manager on Windows, launchd on macOS
+     * ({@link ServiceStateCheck}); skipped elsewhere or without systemd.
+     */
+    static Check serviceState() {
+        Optional<Check> other = ServiceStateCheck.current(System.getProperty("os.name", ""));
+        if (other.isPresent()) {
+            return other.get();
+        }
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
                 || !Files.isDirectory(Path.of("/run/systemd/system"))) {
             return Check.skipped("service", "no systemd here (see enginex-agent service status)");
