@@ -24,6 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -150,6 +152,17 @@ class DashboardE2EIT {
         assertThat(chrome.samePage())
                 .as("the row arrived over SSE, not by reloading")
                 .isTrue();
+
+        // a tablet held upright: the page fits its width (wide tables scroll inside their box)
+        browser().manage().window().setSize(new Dimension(800, 1100));
+        try {
+            Object overflow = ((JavascriptExecutor) browser())
+                    .executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
+            assertThat(((Number) overflow).longValue()).as("horizontal overflow at 800 px").isLessThanOrEqualTo(0);
+            assertThat(browser().findElement(By.linkText("Registration")).isDisplayed()).isTrue();
+        } finally {
+            browser().manage().window().setSize(new Dimension(Chrome.WIDTH, Chrome.HEIGHT));
+        }
     }
 
     @Test
