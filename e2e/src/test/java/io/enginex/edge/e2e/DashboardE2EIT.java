@@ -158,8 +158,11 @@ class DashboardE2EIT {
         try {
             Object overflow = ((JavascriptExecutor) browser())
                     .executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
-            assertThat(((Number) overflow).longValue()).as("horizontal overflow at 800 px").isLessThanOrEqualTo(0);
-            assertThat(browser().findElement(By.linkText("Registration")).isDisplayed()).isTrue();
+            assertThat(((Number) overflow).longValue())
+                    .as("horizontal overflow at 800 px")
+                    .isLessThanOrEqualTo(0);
+            assertThat(browser().findElement(By.linkText("Registration")).isDisplayed())
+                    .isTrue();
         } finally {
             browser().manage().window().setSize(new Dimension(Chrome.WIDTH, Chrome.HEIGHT));
         }
