@@ -18,10 +18,23 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Cancel.class, name = Cancel.TYPE),
     @JsonSubTypes.Type(value = Ping.class, name = Ping.TYPE),
     @JsonSubTypes.Type(value = Pong.class, name = Pong.TYPE),
-    @JsonSubTypes.Type(value = ErrorFrame.class, name = ErrorFrame.TYPE)
+    @JsonSubTypes.Type(value = ErrorFrame.class, name = ErrorFrame.TYPE),
+    @JsonSubTypes.Type(value = PolicyUpdate.class, name = PolicyUpdate.TYPE),
+    @JsonSubTypes.Type(value = Advertise.class, name = Advertise.TYPE)
 })
 public sealed interface Message
-        permits Hello, Welcome, Dispatch, Ack, Progress, Result, Cancel, Ping, Pong, ErrorFrame {
+        permits Hello,
+                Welcome,
+                Dispatch,
+                Ack,
+                Progress,
+                Result,
+                Cancel,
+                Ping,
+                Pong,
+                ErrorFrame,
+                PolicyUpdate,
+                Advertise {
     /** Frame id, unique per sender and connection. */
     String id();
 }

@@ -32,7 +32,9 @@ public final class MessageCodec {
             Cancel.TYPE,
             Ping.TYPE,
             Pong.TYPE,
-            ErrorFrame.TYPE);
+            ErrorFrame.TYPE,
+            PolicyUpdate.TYPE,
+            Advertise.TYPE);
 
     private final FrameLimits limits;
     private final ObjectMapper mapper;

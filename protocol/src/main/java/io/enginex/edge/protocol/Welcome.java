@@ -1,5 +1,7 @@
 package io.enginex.edge.protocol;
 
+import java.util.List;
+
 /**
  * Hub → agent, answer to {@link Hello}: the version both speak and the heartbeat the hub chose.
  *
@@ -7,10 +9,22 @@ package io.enginex.edge.protocol;
  *
  * <pre>{@code
  * {"type":"welcome","id":"h-1","protocol":"1.0","agentId":"agt_…","tenant":"acme",
- *  "heartbeatMillis":15000,"hubNode":"hub-1"}
+ *  "heartbeatMillis":15000,"hubNode":"hub-1","tenantPolicies":[]}
  * }</pre>
+ *
+ * @param tenantPolicies the tenant policies that apply to this agent (optional, added in protocol
+ *     1.0 without a version change): null from a hub that does not know tenant policies, empty when
+ *     none applies. When present the agent intersects them with its machine policy and answers with
+ *     {@link Advertise}; later changes come as {@link PolicyUpdate}.
  */
-public record Welcome(String id, String protocol, String agentId, String tenant, long heartbeatMillis, String hubNode)
+public record Welcome(
+        String id,
+        String protocol,
+        String agentId,
+        String tenant,
+        long heartbeatMillis,
+        String hubNode,
+        List<TenantPolicy> tenantPolicies)
         implements Message {
     public static final String TYPE = "welcome";
 
@@ -25,5 +39,11 @@ public record Welcome(String id, String protocol, String agentId, String tenant,
                     "heartbeatMillis must be between 100 and 600000, got " + heartbeatMillis);
         }
         hubNode = hubNode == null ? "" : hubNode;
+        tenantPolicies = tenantPolicies == null ? null : List.copyOf(tenantPolicies);
+    }
+
+    /** A welcome from a hub that sends no tenant policies (as hubs before tenant policies did). */
+    public Welcome(String id, String protocol, String agentId, String tenant, long heartbeatMillis, String hubNode) {
+        this(id, protocol, agentId, tenant, heartbeatMillis, hubNode, null);
     }
 }

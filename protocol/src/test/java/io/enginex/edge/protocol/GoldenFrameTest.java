@@ -79,6 +79,43 @@ class GoldenFrameTest {
                                                 "high")
                                         .withApproval(new ToolApproval(false, List.of("erp-export")))),
                                 "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")),
+                Arguments.of(
+                        "welcome-policies.json",
+                        new Welcome(
+                                "h-1",
+                                "1.0",
+                                "agt_3kq9x2m4b7",
+                                "acme",
+                                15000,
+                                "hub-1",
+                                List.of(new TenantPolicy(
+                                        "pol_7f3k2a",
+                                        "label:team=finance",
+                                        JSON.readTree("{\"version\":1,\"tools\":[\"fs.list\",\"fs.read\"],"
+                                                + "\"limits\":{\"concurrency\":{\"default\":4,\"fs.read\":2}}}"),
+                                        Instant.parse("2026-11-26T10:00:00Z"))))),
+                Arguments.of(
+                        "policy.json",
+                        new PolicyUpdate(
+                                "h-30",
+                                List.of(new TenantPolicy(
+                                        "pol_7f3k2a",
+                                        "tenant",
+                                        JSON.readTree("{\"version\":1,\"tools\":[\"fs.list\"]}"),
+                                        Instant.parse("2026-11-26T10:05:00Z"))))),
+                Arguments.of(
+                        "advertise.json",
+                        new Advertise(
+                                "a-3",
+                                List.of(new ToolDescriptor(
+                                        "fs.list",
+                                        "List a folder",
+                                        "Lists a folder under the allowed roots.",
+                                        JSON.readTree("{\"type\":\"object\"}"),
+                                        "low")),
+                                "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                                JSON.readTree(GoldenFrameTest.class.getResourceAsStream("/golden/advertise.json"))
+                                        .get("effectivePolicy"))),
                 Arguments.of("ack.json", new Ack("a-9", "job_8c1d2e")),
                 Arguments.of("progress.json", new Progress("a-10", "job_8c1d2e", "read 3 of 9 MiB", 0.33)),
                 Arguments.of(

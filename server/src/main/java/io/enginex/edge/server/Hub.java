@@ -28,6 +28,7 @@ import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
@@ -134,6 +135,8 @@ public final class Hub implements AutoCloseable {
                     new ConnectionHistory(stores.connections(), opsHistory, ids, clock, config.nodeName());
             connectionHistory.nodeStarted();
             var waiters = new JobWaiters(stores.jobs());
+            var tenantPolicies =
+                    new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, ids, clock, mapper);
             var dispatcher = new Dispatcher(
                     stores.jobs(),
                     stores.agents(),
@@ -143,7 +146,8 @@ public final class Hub implements AutoCloseable {
                     dispatchMetrics,
                     ids,
                     clock,
-                    mapper);
+                    mapper,
+                    tenantPolicies);
             var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), secrets, clock);
             var router = new FrameRouter(
                     codec,
@@ -153,7 +157,8 @@ public final class Hub implements AutoCloseable {
                     connectionHistory,
                     clock,
                     config.heartbeat(),
-                    config.nodeName());
+                    config.nodeName(),
+                    tenantPolicies);
             var capability = new PageCapability(hubSecret, clock);
             var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids, clock);
             var users = new Users(stores.users(), new Passwords(random, Passwords.DEFAULT), secrets, ids, clock);
@@ -170,6 +175,7 @@ public final class Hub implements AutoCloseable {
                     accessTokens,
                     dispatcher,
                     waiters,
+                    tenantPolicies,
                     p.registry,
                     new AgentEndpoint(
                             accessTokens, stores.agents(), p.registry, router, connectionHistory, codec, clock),

@@ -22,8 +22,10 @@ public enum AuditType {
     AGENT_KEY_ROTATED,
     DEVICE_APPROVED,
     DEVICE_DENIED,
-    /** Reserved for the policy engine: a tool policy or approval rule changed. */
+    /** A tenant policy was created or replaced (details: scope, action). */
     POLICY_CHANGED,
+    /** A tenant policy was deleted (details: scope). */
+    POLICY_DELETED,
     /** A person approved a job that needed approval. */
     JOB_APPROVED,
     /** A person denied a job that needed approval. */

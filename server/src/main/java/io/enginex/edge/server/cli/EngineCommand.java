@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             SessionsCommand.class,
             JobsCommand.class,
             DevicesCommand.class,
+            PoliciesCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",

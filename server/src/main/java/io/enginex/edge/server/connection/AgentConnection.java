@@ -47,6 +47,8 @@ public final class AgentConnection {
     /** The close code and reason the hub itself sent on this socket. */
     public record HubClose(int code, String reason) {}
 
+    private volatile boolean advertises;
+
     public AgentConnection(
             String socketId, String tenantId, String agentId, Channel channel, MessageCodec codec, Clock clock) {
         this.socketId = socketId;
@@ -160,6 +162,18 @@ public final class AgentConnection {
 
     void markReady(Hello hello) {
         this.hello = hello;
+    }
+
+    void markAdvertised() {
+        advertises = true;
+    }
+
+    /**
+     * Whether the agent sent {@code advertise} on this connection, i.e. understands tenant policy
+     * updates; only such connections are sent {@code policy} frames.
+     */
+    public boolean advertises() {
+        return advertises;
     }
 
     /** Whether the agent's hello was answered; only ready connections receive jobs. */

@@ -2,6 +2,7 @@ package io.enginex.edge.server.connection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.enginex.edge.protocol.Ack;
+import io.enginex.edge.protocol.Advertise;
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
@@ -10,15 +11,19 @@ import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Ping;
+import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Pong;
 import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.ProtocolException;
 import io.enginex.edge.protocol.Result;
+import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.protocol.Welcome;
+import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.AgentStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +46,9 @@ public final class FrameRouter {
     private final Duration heartbeat;
     private final String nodeName;
     private final ConnectionHistory history;
+    private final TenantPolicies policies;
 
+    /** @param policies chooses the tenant policies sent in {@code welcome} */
     public FrameRouter(
             MessageCodec codec,
             AgentStore agents,
@@ -50,8 +57,10 @@ public final class FrameRouter {
             ConnectionHistory history,
             Clock clock,
             Duration heartbeat,
-            String nodeName) {
+            String nodeName,
+            TenantPolicies policies) {
         this.history = history;
+        this.policies = policies;
         this.codec = codec;
         this.agents = agents;
         this.registry = registry;
@@ -104,6 +113,7 @@ public final class FrameRouter {
                 listener.onProgress(connection, progress);
             }
             case Result result -> listener.onResult(connection, result);
+            case Advertise advertise -> onAdvertise(connection, advertise);
             case ErrorFrame error ->
                 log.atWarn()
                         .addKeyValue("agentId", connection.agentId())
@@ -113,7 +123,28 @@ public final class FrameRouter {
             case Welcome w -> refuseDirection(connection, w);
             case Dispatch d -> refuseDirection(connection, d);
             case Cancel c -> refuseDirection(connection, c);
+            case PolicyUpdate p -> refuseDirection(connection, p);
         }
+    }
+
+    private void onAdvertise(AgentConnection connection, Advertise advertise) {
+        String tools;
+        String effective;
+        try {
+            tools = codec.mapper().writeValueAsString(advertise.tools());
+            effective = advertise.effectivePolicy() == null
+                    ? null
+                    : codec.mapper().writeValueAsString(advertise.effectivePolicy());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the advertisement of agent " + connection.agentId(), e);
+        }
+        agents.updateAdvertised(connection.tenantId(), connection.agentId(), tools, effective, clock.instant());
+        connection.markAdvertised();
+        log.atInfo()
+                .addKeyValue("agentId", connection.agentId())
+                .addKeyValue("tools", advertise.tools().size())
+                .addKeyValue("policyHash", advertise.policyHash())
+                .log("agent advertised its effective tools and policy");
     }
 
     private void onHello(AgentConnection connection, Hello hello) {
@@ -144,13 +175,17 @@ public final class FrameRouter {
                 tools,
                 clock.instant());
         connection.markReady(hello);
+        List<TenantPolicy> tenantPolicies = agents.find(connection.tenantId(), connection.agentId())
+                .map(policies::applicable)
+                .orElse(List.of());
         boolean welcomed = connection.send(new Welcome(
                 connection.nextFrameId(),
                 Protocol.VERSION,
                 connection.agentId(),
                 connection.tenantId(),
                 heartbeat.toMillis(),
-                nodeName));
+                nodeName,
+                tenantPolicies));
         if (!welcomed) {
             return;
         }

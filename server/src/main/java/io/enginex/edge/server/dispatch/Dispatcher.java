@@ -13,6 +13,7 @@ import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.AgentListener;
 import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.Job;
@@ -47,7 +48,9 @@ public final class Dispatcher implements AgentListener {
     private final IdGenerator ids;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final TenantPolicies policies;
 
+    /** @param policies the tenant policies, for the approval rules the hub knows itself */
     public Dispatcher(
             JobStore jobs,
             AgentStore agents,
@@ -57,7 +60,9 @@ public final class Dispatcher implements AgentListener {
             DispatchMetrics metrics,
             IdGenerator ids,
             Clock clock,
-            ObjectMapper mapper) {
+            ObjectMapper mapper,
+            TenantPolicies policies) {
+        this.policies = policies;
         this.jobs = jobs;
         this.agents = agents;
         this.sessions = sessions;
@@ -98,7 +103,7 @@ public final class Dispatcher implements AgentListener {
             throw new HubException.BadRequest("tool is required, e.g. \"fs.list\"");
         }
         List<String> offered = toolNames(agent);
-        if (!offered.isEmpty() && !offered.contains(request.tool())) {
+        if (!offered.isEmpty() && !offered.contains(request.tool()) && !blockedByPolicy(agent, request.tool())) {
             throw new HubException.BadRequest(
                     ErrorCodes.UNKNOWN_TOOL,
                     "agent " + agent.id() + " ("
@@ -194,8 +199,37 @@ public final class Dispatcher implements AgentListener {
                         new HubException.NotFound("job_not_found", "tenant " + tenantId + " has no job " + jobId));
     }
 
-    /** True when the agent announced that this call of {@code tool} needs a person's approval. */
+    /**
+     * True when the agent's last advertisement says its effective policy removed {@code tool}: such a
+     * job is sent, so the agent refuses it {@code blocked_by_policy} naming the rule (and audits it),
+     * rather than the hub answering {@code unknown_tool}.
+     */
+    private boolean blockedByPolicy(Agent agent, String tool) {
+        return agents.effectivePolicy(agent.tenantId(), agent.id())
+                .map(json -> {
+                    try {
+                        for (JsonNode blocked : mapper.readTree(json).path("blockedTools")) {
+                            if (tool.equals(blocked.path("name").asText())) {
+                                return true;
+                            }
+                        }
+                        return false;
+                    } catch (JsonProcessingException e) {
+                        return false;
+                    }
+                })
+                .orElse(false);
+    }
+
+    /**
+     * True when the agent announced that this call of {@code tool} needs a person's approval, or a
+     * tenant policy that applies to the agent says so (the hub knows those itself, so an agent that has
+     * not advertised them yet, or an older agent, cannot skip them).
+     */
     private boolean needsApproval(Agent agent, String tool, JsonNode args) {
+        if (policies.approvalRequiredBy(agent, tool, args).isPresent()) {
+            return true;
+        }
         try {
             for (JsonNode descriptor : mapper.readTree(agent.toolsJson())) {
                 if (tool.equals(descriptor.path("name").asText())) {

@@ -139,6 +139,11 @@ final class AgentRoutes {
         MachineView machine = machines.find(agent.tenantId(), agent.id())
                 .map(m -> new MachineView(m.machineId(), m.replacedBy(), m.sameMachine()))
                 .orElse(null);
-        return AgentView.of(agent, states.of(agent.tenantId(), agent.id()), machine, mapper);
+        return AgentView.of(
+                agent,
+                states.of(agent.tenantId(), agent.id()),
+                machine,
+                agents.effectivePolicy(agent.tenantId(), agent.id()).orElse(null),
+                mapper);
     }
 }

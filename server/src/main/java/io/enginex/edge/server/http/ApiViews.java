@@ -80,8 +80,14 @@ final class ApiViews {
             Instant lastProgressAt,
             Instant createdAt,
             Instant revokedAt,
-            MachineView machine) {
-        static AgentView of(Agent a, AgentStatus status, MachineView machine, ObjectMapper mapper) {
+            MachineView machine,
+            JsonNode effectivePolicy) {
+        /**
+         * @param effectivePolicyJson the effective policy the agent last advertised (as {@code
+         *     enginex-agent policy show --json} prints it), or null when it advertised none
+         */
+        static AgentView of(
+                Agent a, AgentStatus status, MachineView machine, String effectivePolicyJson, ObjectMapper mapper) {
             return new AgentView(
                     a.id(),
                     a.tenantId(),
@@ -99,7 +105,8 @@ final class ApiViews {
                     status.lastProgressAt(),
                     a.createdAt(),
                     a.revokedAt(),
-                    machine);
+                    machine,
+                    json(effectivePolicyJson, mapper));
         }
     }
 

@@ -18,6 +18,7 @@ import io.enginex.edge.server.dashboard.SessionPage;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
@@ -70,6 +71,7 @@ public final class WebServer {
             AccessTokens accessTokens,
             Dispatcher dispatcher,
             JobWaiters waiters,
+            TenantPolicies tenantPolicies,
             ConnectionRegistry registry,
             AgentEndpoint agentEndpoint,
             AgentStates agentStates,
@@ -140,6 +142,7 @@ public final class WebServer {
                         s.mapper())
                 .register(routes);
         new TokenRoutes(s.registrationTokens(), s.stores().agents(), access, s.audit(), s.mapper()).register(routes);
+        new PolicyRoutes(s.tenantPolicies(), access, s.audit(), s.mapper()).register(routes);
         new AgentRoutes(
                         s.stores().agents(),
                         s.stores().machines(),

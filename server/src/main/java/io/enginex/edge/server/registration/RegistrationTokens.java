@@ -17,7 +17,7 @@ public final class RegistrationTokens {
     public static final Duration MAX_TTL = Duration.ofDays(30);
     public static final int MAX_USES = 10_000;
     private static final int MAX_LABELS = 32;
-    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,62}");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:=-]{0,62}");
 
     private final RegistrationTokenStore store;
     private final Secrets secrets;
@@ -91,7 +91,7 @@ public final class RegistrationTokens {
         }
         for (String label : labels) {
             if (label == null || !LABEL.matcher(label).matches()) {
-                throw new HubException.BadRequest("labels are 1-63 letters, digits and . _ : - (starting with a "
+                throw new HubException.BadRequest("labels are 1-63 letters, digits and . _ : = - (starting with a "
                         + "letter or digit); got " + (label == null ? "null" : '"' + label + '"'));
             }
         }

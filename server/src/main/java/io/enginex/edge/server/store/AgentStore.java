@@ -27,6 +27,16 @@ public interface AgentStore {
 
     void touch(String tenantId, String id, Instant now);
 
+    /**
+     * Records what the agent advertised after applying its tenant policies: its effective tools
+     * (replacing those of its hello) and its effective policy summary. A hello clears the summary,
+     * so an agent that stops advertising (a downgrade) shows none rather than a stale one.
+     */
+    void updateAdvertised(String tenantId, String id, String toolsJson, String effectivePolicyJson, Instant now);
+
+    /** The effective policy summary the agent last advertised, or empty. */
+    Optional<String> effectivePolicy(String tenantId, String id);
+
     /** @return false if no such agent in this tenant, or it was already revoked */
     boolean revoke(String tenantId, String id, Instant now);
 

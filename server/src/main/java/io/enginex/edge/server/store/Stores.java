@@ -26,6 +26,8 @@ public interface Stores extends AutoCloseable {
 
     ConnectionHistoryStore connections();
 
+    TenantPolicyStore tenantPolicies();
+
     /** {@code h2} or {@code postgresql}. */
     String dialect();
 

@@ -6,6 +6,7 @@ import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.Job;
@@ -50,7 +51,14 @@ class DeliveryRaceIT {
                 new DispatchMetrics(new SimpleMeterRegistry()),
                 new IdGenerator(clock, new SecureRandom()),
                 clock,
-                codec.mapper());
+                codec.mapper(),
+                new TenantPolicies(
+                        stores.tenantPolicies(),
+                        stores.agents(),
+                        registry,
+                        new IdGenerator(clock, new SecureRandom()),
+                        clock,
+                        codec.mapper()));
         stores.tenants().create("acme", "Acme");
         stores.agents()
                 .create(new Agent(

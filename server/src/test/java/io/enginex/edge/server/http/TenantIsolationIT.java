@@ -208,6 +208,13 @@ class TenantIsolationIT {
                     "operator",
                     f -> t(f) + "/jobs/" + f.job + "/deny",
                     Map.of("reason", "matrix")),
+            tenant("GET /api/v1/tenants/{t}/policies", "viewer", f -> t(f) + "/policies", null),
+            tenant("GET /api/v1/tenants/{t}/policies/{id}", "viewer", f -> t(f) + "/policies/" + f.policy, null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/policies",
+                    "admin",
+                    f -> t(f) + "/policies",
+                    Map.of("scope", "label:matrix", "policy", Map.of("version", 1, "tools", List.of("fs.list")))),
             tenant("GET /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", null),
             tenant("POST /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", Map.of("role", "viewer")),
             tenant("GET /api/v1/tenants/{t}/users", "admin", f -> t(f) + "/users", null),
@@ -224,6 +231,12 @@ class TenantIsolationIT {
                     f -> t(f) + "/registration-tokens/" + f.token,
                     null),
             tenant("DELETE /api/v1/tenants/{t}/api-keys/{id}", "admin", f -> t(f) + "/api-keys/" + f.spareKey, null),
+            // a fresh policy per call, so each allowed caller finds one to delete
+            tenant(
+                    "DELETE /api/v1/tenants/{t}/policies/{id}",
+                    "admin",
+                    f -> t(f) + "/policies/" + f.sparePolicy(),
+                    null),
             tenant(
                     "POST /api/v1/tenants/{t}/agents/{id}/revoke",
                     "operator",
@@ -283,6 +296,22 @@ class TenantIsolationIT {
         String userEmail;
         String userPassword;
         String spareKeySecret;
+        String policy;
+        String idsTenant;
+
+        /** A new policy of the tenant whose ids this fixture holds, for a row that deletes one. */
+        String sparePolicy() {
+            return hub.api()
+                    .post(
+                            "/api/v1/tenants/" + idsTenant + "/policies",
+                            hub.platformKey(),
+                            Map.of(
+                                    "scope",
+                                    "label:spare-" + TestHub.randomId("p").toLowerCase(java.util.Locale.ROOT),
+                                    "policy",
+                                    Map.of("version", 1)))
+                    .get("id");
+        }
 
         /** This tenant in the path, with {@code other}'s object ids. */
         Fixture withIdsOf(Fixture other) {
@@ -294,6 +323,8 @@ class TenantIsolationIT {
             f.token = other.token;
             f.spareKey = other.spareKey;
             f.user = other.user;
+            f.policy = other.policy;
+            f.idsTenant = other.tenant;
             return f;
         }
 
@@ -355,6 +386,13 @@ class TenantIsolationIT {
             var spare = hub.api().post(t(f) + "/api-keys", hub.platformKey(), Map.of("role", "viewer"));
             f.spareKey = spare.get("id");
             f.spareKeySecret = spare.get("key");
+            f.idsTenant = f.tenant;
+            f.policy = hub.api()
+                    .post(
+                            t(f) + "/policies",
+                            hub.platformKey(),
+                            Map.of("scope", "tenant", "policy", Map.of("version", 1, "tools", List.of("fs.list"))))
+                    .get("id");
             return f;
         }
     }
@@ -592,6 +630,10 @@ class TenantIsolationIT {
         assertThat(login.status()).as(login.text()).isEqualTo(200);
         assertThat(jobs.body().path("jobs")).hasSize(1);
         assertThat(hub.api().get(t(b) + "/users", hub.platformKey()).body()).hasSize(6);
+        var policy = hub.api().get(t(b) + "/policies/" + b.policy, hub.platformKey());
+        assertThat(policy.status()).as(policy.text()).isEqualTo(200);
+        assertThat(policy.body().path("scope").asText()).isEqualTo("tenant");
+        assertThat(policy.body().path("policy").path("tools").toString()).isEqualTo("[\"fs.list\"]");
     }
 
     @Test

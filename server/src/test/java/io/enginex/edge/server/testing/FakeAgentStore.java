@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Agents in a map, for unit tests of one class that needs an {@link AgentStore}. */
 public final class FakeAgentStore implements AgentStore {
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
+    private final Map<String, String> effectivePolicies = new ConcurrentHashMap<>();
 
     @Override
     public Agent create(Agent agent) {
@@ -50,6 +51,17 @@ public final class FakeAgentStore implements AgentStore {
 
     @Override
     public void touch(String tenantId, String id, Instant now) {}
+
+    @Override
+    public void updateAdvertised(
+            String tenantId, String id, String toolsJson, String effectivePolicyJson, Instant now) {
+        effectivePolicies.put(id, effectivePolicyJson);
+    }
+
+    @Override
+    public Optional<String> effectivePolicy(String tenantId, String id) {
+        return Optional.ofNullable(effectivePolicies.get(id));
+    }
 
     @Override
     public boolean replacePublicKey(String tenantId, String id, String oldPublicKey, String newPublicKey) {

@@ -98,7 +98,7 @@ final class JdbcAgentStore implements AgentStore {
             Instant now) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE agents SET hostname = :hostname, os = :os, arch = :arch, agent_version = :agentVersion,
-                            tools_json = :toolsJson, last_seen_at = :now
+                            tools_json = :toolsJson, last_seen_at = :now, effective_policy_json = NULL
                         WHERE tenant_id = :tenantId AND id = :id""")
                 .bind("tenantId", tenantId)
                 .bind("id", id)
@@ -109,6 +109,31 @@ final class JdbcAgentStore implements AgentStore {
                 .bind("toolsJson", toolsJson == null ? "[]" : toolsJson)
                 .bind("now", Timestamps.arg(now))
                 .execute());
+    }
+
+    @Override
+    public void updateAdvertised(
+            String tenantId, String id, String toolsJson, String effectivePolicyJson, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE agents SET tools_json = :toolsJson, effective_policy_json = :policy,
+                            advertised_at = :now, last_seen_at = :now
+                        WHERE tenant_id = :tenantId AND id = :id""")
+                .bind("tenantId", tenantId)
+                .bind("id", id)
+                .bind("toolsJson", toolsJson == null ? "[]" : toolsJson)
+                .bind("policy", effectivePolicyJson)
+                .bind("now", Timestamps.arg(now))
+                .execute());
+    }
+
+    @Override
+    public Optional<String> effectivePolicy(String tenantId, String id) {
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT effective_policy_json FROM agents WHERE tenant_id = :tenantId AND id = :id")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .findOne());
     }
 
     @Override

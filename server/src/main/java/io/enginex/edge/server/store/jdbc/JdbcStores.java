@@ -15,6 +15,7 @@ import io.enginex.edge.server.store.MachineStore;
 import io.enginex.edge.server.store.RegistrationTokenStore;
 import io.enginex.edge.server.store.SessionStore;
 import io.enginex.edge.server.store.Stores;
+import io.enginex.edge.server.store.TenantPolicyStore;
 import io.enginex.edge.server.store.TenantStore;
 import io.enginex.edge.server.store.UserStore;
 import java.time.Clock;
@@ -51,6 +52,7 @@ public final class JdbcStores implements Stores {
     private final DeviceCodeStore deviceCodes;
     private final MachineStore machines;
     private final ConnectionHistoryStore connections;
+    private final TenantPolicyStore tenantPolicies;
 
     private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
         this.config = config;
@@ -68,6 +70,7 @@ public final class JdbcStores implements Stores {
         this.deviceCodes = new JdbcDeviceCodeStore(jdbi);
         this.machines = new JdbcMachineStore(jdbi);
         this.connections = new JdbcConnectionHistoryStore(jdbi);
+        this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
     }
 
     /**
@@ -185,6 +188,11 @@ public final class JdbcStores implements Stores {
     @Override
     public ConnectionHistoryStore connections() {
         return connections;
+    }
+
+    @Override
+    public TenantPolicyStore tenantPolicies() {
+        return tenantPolicies;
     }
 
     @Override

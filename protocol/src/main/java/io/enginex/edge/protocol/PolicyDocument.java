@@ -1,0 +1,259 @@
+package io.enginex.edge.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.FileSystems;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The rules a policy document (the machine policy file's JSON shape, also used for tenant policies)
+ * must follow, checked without a file system: known fields only, {@code version} 1, roots with an
+ * absolute path (POSIX {@code /…} or Windows {@code C:\…}) and mode {@code read}/{@code write},
+ * valid deny globs, non-negative limits, positive concurrency caps, tool names, command templates
+ * whose program is absolute and whose parameters are declared with a compiling {@code pattern} or a
+ * non-empty {@code enum}, {@code host:port} network rules.
+ *
+ * <p>The hub checks a tenant policy with this before storing it, so it never accepts what an agent
+ * would refuse. The agent's own parser ({@code PolicyFile}) applies the same rules; {@code
+ * PolicyRulesAgreeTest} in the agent runs both over the same bad documents.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class PolicyDocument {
+    /** The fields a policy document may have. */
+    public static final Set<String> FIELDS = Set.of(
+            "version",
+            "roots",
+            "denyGlobs",
+            "defaultDenyGlobs",
+            "limits",
+            "tools",
+            "commands",
+            "network",
+            "approvalRequired");
+
+    /** The fields of {@code limits}. */
+    public static final Set<String> LIMIT_FIELDS =
+            Set.of("maxReadBytes", "maxWriteBytes", "maxSearchFiles", "concurrency");
+
+    /** The key of {@code limits.concurrency} that applies to tools not named there. */
+    public static final String DEFAULT_CONCURRENCY = "default";
+
+    private static final Set<String> COMMAND_FIELDS =
+            Set.of("name", "argv", "params", "workdir", "timeoutSeconds", "approvalRequired");
+    private static final Pattern TOOL_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+    private static final Pattern WINDOWS_ABSOLUTE = Pattern.compile("[A-Za-z]:\\\\.*");
+
+    private PolicyDocument() {}
+
+    /**
+     * Checks {@code document}.
+     *
+     * @return what is wrong, one message per problem naming the field (empty when valid)
+     */
+    public static List<String> problems(JsonNode document) {
+        List<String> problems = new ArrayList<>();
+        if (document == null || !document.isObject()) {
+            problems.add("a policy must be a JSON object");
+            return problems;
+        }
+        for (Iterator<String> it = document.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                problems.add("unknown field \"" + field + "\"; known fields: "
+                        + String.join(", ", FIELDS.stream().sorted().toList()));
+            }
+        }
+        JsonNode version = document.get("version");
+        if (version != null && !(version.isIntegralNumber() && version.asInt() == 1)) {
+            problems.add("version must be 1");
+        }
+        for (JsonNode root : array(document, "roots", problems)) {
+            String path = root.path("path").asText("");
+            if (!root.path("path").isTextual() || path.isBlank()) {
+                problems.add("roots[]: \"path\" is required (a string)");
+            } else if (!absolute(path)) {
+                problems.add("root " + path + " must be an absolute path (/… or C:\\…)");
+            }
+            JsonNode mode = root.get("mode");
+            if (mode != null && !("read".equalsIgnoreCase(mode.asText()) || "write".equalsIgnoreCase(mode.asText()))) {
+                problems.add("root " + path + ": mode must be \"read\" or \"write\", got \"" + mode.asText() + "\"");
+            }
+        }
+        JsonNode defaults = document.get("defaultDenyGlobs");
+        if (defaults != null && !defaults.isBoolean()) {
+            problems.add("defaultDenyGlobs must be true or false");
+        }
+        for (JsonNode glob : array(document, "denyGlobs", problems)) {
+            if (!glob.isTextual() || glob.asText().isBlank()) {
+                problems.add("denyGlobs[] must be non-empty strings");
+                continue;
+            }
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + glob.asText().toLowerCase(java.util.Locale.ROOT));
+            } catch (RuntimeException e) {
+                problems.add("deny glob \"" + glob.asText() + "\" is not a valid glob: " + e.getMessage());
+            }
+        }
+        limits(document.get("limits"), problems);
+        for (String list : List.of("tools", "approvalRequired")) {
+            for (JsonNode name : array(document, list, problems)) {
+                String text = name.asText("");
+                String tool = list.equals("approvalRequired") && text.startsWith("exec:") ? "exec" : text;
+                if (!name.isTextual() || !TOOL_NAME.matcher(tool).matches()) {
+                    problems.add(list + "[]: \"" + text + "\" is not a tool name like fs.read"
+                            + (list.equals("approvalRequired") ? " or exec:TEMPLATE" : ""));
+                }
+            }
+        }
+        for (JsonNode command : array(document, "commands", problems)) {
+            command(command, problems);
+        }
+        for (JsonNode rule : array(document, "network", problems)) {
+            network(rule, problems);
+        }
+        return problems;
+    }
+
+    /** True when {@code path} is absolute on POSIX or on Windows (drive letter). */
+    public static boolean absolute(String path) {
+        return path.startsWith("/") || WINDOWS_ABSOLUTE.matcher(path).matches();
+    }
+
+    private static void limits(JsonNode limits, List<String> problems) {
+        if (limits == null || limits.isNull()) {
+            return;
+        }
+        if (!limits.isObject()) {
+            problems.add("limits must be a JSON object");
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : limits.properties()) {
+            if (!LIMIT_FIELDS.contains(e.getKey())) {
+                problems.add("limits: unknown field \"" + e.getKey() + "\"; known fields: "
+                        + String.join(", ", LIMIT_FIELDS.stream().sorted().toList()));
+            } else if (e.getKey().equals("concurrency")) {
+                concurrency(e.getValue(), problems);
+            } else if (!e.getValue().canConvertToLong()
+                    || !e.getValue().isIntegralNumber()
+                    || e.getValue().asLong() < 0) {
+                problems.add("limits." + e.getKey() + " must be a whole number of at least 0");
+            } else if (e.getKey().equals("maxSearchFiles") && !e.getValue().canConvertToInt()) {
+                problems.add("limits.maxSearchFiles must be at most " + Integer.MAX_VALUE);
+            }
+        }
+    }
+
+    private static void concurrency(JsonNode caps, List<String> problems) {
+        if (!caps.isObject()) {
+            problems.add("limits.concurrency must be an object of tool name → cap, e.g. {\"default\":4,\"exec\":1}");
+            return;
+        }
+        for (Map.Entry<String, JsonNode> cap : caps.properties()) {
+            String name = cap.getKey();
+            if (!name.equals(DEFAULT_CONCURRENCY) && !TOOL_NAME.matcher(name).matches()) {
+                problems.add("limits.concurrency: \"" + name + "\" is not a tool name like exec, or \"default\"");
+            }
+            JsonNode value = cap.getValue();
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+                problems.add("limits.concurrency." + name + " must be a whole number of at least 1");
+            }
+        }
+    }
+
+    private static void command(JsonNode command, List<String> problems) {
+        if (!command.isObject()) {
+            problems.add("commands[] must be objects");
+            return;
+        }
+        String name = command.path("name").asText("");
+        if (!command.path("name").isTextual() || name.isBlank()) {
+            problems.add("commands[]: \"name\" is required (a string)");
+        }
+        String where = "command " + name;
+        for (Iterator<String> it = command.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!COMMAND_FIELDS.contains(field)) {
+                problems.add(where + ": unknown field \"" + field + "\"; known fields: "
+                        + String.join(", ", COMMAND_FIELDS.stream().sorted().toList()));
+            }
+        }
+        JsonNode argv = command.path("argv");
+        if (!argv.isArray()
+                || argv.isEmpty()
+                || !argv.get(0).isTextual()
+                || !absolute(argv.get(0).asText())) {
+            problems.add(where + ": argv[0] must be the program's absolute path");
+        }
+        JsonNode params = command.path("params");
+        if (!params.isMissingNode() && !params.isObject()) {
+            problems.add(where + ": params must be an object of name → {\"pattern\":…} or {\"enum\":[…]}");
+        }
+        for (Map.Entry<String, JsonNode> p : params.properties()) {
+            JsonNode rule = p.getValue();
+            boolean hasEnum = rule.path("enum").isArray() && !rule.path("enum").isEmpty();
+            if (rule.has("pattern")) {
+                try {
+                    Pattern.compile(rule.get("pattern").asText());
+                } catch (PatternSyntaxException e) {
+                    problems.add(where + ": parameter " + p.getKey() + " has a bad pattern");
+                }
+            } else if (!hasEnum) {
+                problems.add(where + ": parameter " + p.getKey()
+                        + ": a command parameter needs a pattern or a list of values");
+            }
+        }
+        if (argv.isArray()) {
+            for (JsonNode a : argv) {
+                String arg = a.asText();
+                if (arg.startsWith("{") && arg.endsWith("}") && !params.has(arg.substring(1, arg.length() - 1))) {
+                    problems.add(where + " uses " + arg + " but declares no parameter of that name");
+                }
+            }
+        }
+        JsonNode timeout = command.get("timeoutSeconds");
+        if (timeout != null && (!timeout.isIntegralNumber() || timeout.asLong() < 1)) {
+            problems.add(where + ": timeoutSeconds must be a whole number of at least 1");
+        }
+        JsonNode approval = command.get("approvalRequired");
+        if (approval != null && !approval.isBoolean()) {
+            problems.add(where + ": approvalRequired must be true or false");
+        }
+    }
+
+    private static void network(JsonNode rule, List<String> problems) {
+        String text = rule.asText("");
+        int colon = text.lastIndexOf(':');
+        if (!rule.isTextual() || colon <= 0 || colon == text.length() - 1) {
+            problems.add("network rule \"" + text + "\" must be host:port");
+            return;
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                problems.add("network rule \"" + text + "\": port " + port + " is not in 1..65535");
+            }
+        } catch (NumberFormatException e) {
+            problems.add("network rule \"" + text + "\" has no numeric port");
+        }
+    }
+
+    private static List<JsonNode> array(JsonNode document, String field, List<String> problems) {
+        JsonNode node = document.get(field);
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            problems.add(field + " must be a JSON array");
+            return List.of();
+        }
+        List<JsonNode> items = new ArrayList<>();
+        node.forEach(items::add);
+        return items;
+    }
+}
