@@ -1,10 +1,22 @@
 package io.enginex.edge.agent.cli;
 
-import io.enginex.edge.agent.policy.EffectivePolicy;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.HostInfo;
+import io.enginex.edge.agent.exec.CommandRunner;
+import io.enginex.edge.agent.policy.FileTrust;
+import io.enginex.edge.agent.policy.TenantPolicyCache;
+import io.enginex.edge.agent.tools.BuiltinTools;
+import io.enginex.edge.agent.tools.PluginTools;
+import io.enginex.edge.agent.tools.Toolbox;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,8 +43,10 @@ final class PolicyCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Prints the effective policy: the machine policy (the administrator's file, or the built-in"
-                        + " read-only default when there is none) intersected with --root and, once the hub sends"
-                        + " one, the tenant policy. Each rule names where it came from.",
+                        + " read-only default when there is none) intersected with --root and with the tenant policy"
+                        + " the hub last sent (cached in the state folder; which policy, from which hub and when is"
+                        + " printed). Each rule names where it came from; the tools offered, the tools the policy"
+                        + " removed (and which policy removed them) and the plug-ins follow.",
                 "Give the same --root and --machine-policy as to run to see what run will enforce."
             },
             footerHeading = "%nExamples:%n",
@@ -57,21 +71,78 @@ final class PolicyCommand implements Runnable {
         @Option(names = "--state-dir", paramLabel = "DIR", description = "The agent's state folder (always denied).")
         Path stateDir;
 
+        @Option(
+                names = "--plugins",
+                paramLabel = "DIR",
+                description = "The plug-in folder run would use (default: plugins beside the machine policy file).")
+        Path plugins;
+
         @Option(names = "--json", description = "Print JSON instead of text.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            EffectivePolicy effective = PolicySetup.effective(
-                    machinePolicy, root, StateDirectory.resolve(stateDir), new MessageCodec().mapper());
+            ObjectMapper mapper = new MessageCodec().mapper();
+            Path dir = StateDirectory.resolve(stateDir);
+            PolicySetup.Machine machine = PolicySetup.machine(machinePolicy, root, mapper);
+            Clock clock = Clock.systemUTC();
+            AgentTools tools = new AgentTools(
+                    machine,
+                    dir,
+                    HostInfo.current(),
+                    clock,
+                    Optional.of(new CommandRunner(Executors.newVirtualThreadPerTaskExecutor(), clock, 1 << 20)),
+                    PluginTools.load(
+                            plugins != null ? plugins : machine.defaultPlugins(),
+                            plugins != null,
+                            FileTrust.forCurrentUser(),
+                            BuiltinTools.NAMES),
+                    "",
+                    mapper);
+            Toolbox box = tools.current().get();
+            Optional<TenantPolicyCache.Cached> cached = tools.cached();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new MessageCodec()
-                        .mapper()
-                        .writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(effective.toJson()));
+                ObjectNode summary = box.summary().deepCopy();
+                cached.ifPresent(c -> summary.putObject("tenantPolicyReceived")
+                        .put("at", c.receivedAt().toString())
+                        .put("hub", c.hub())
+                        .put("file", new TenantPolicyCache(dir, mapper).path().toString())
+                        .set("policies", mapper.valueToTree(c.policies())));
+                out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
             } else {
-                effective.describe().forEach(out::println);
+                List<String> lines = box.policy().describe();
+                int at = 2;
+                if (cached.isPresent()) {
+                    lines.add(
+                            at++,
+                            "  received from " + cached.get().hub() + " at "
+                                    + cached.get().receivedAt()
+                                    + " (" + cached.get().policies().size() + " polic"
+                                    + (cached.get().policies().size() == 1 ? "y" : "ies") + ", cached in "
+                                    + new TenantPolicyCache(dir, mapper).path() + ")");
+                } else {
+                    lines.add(at++, "  (this agent has not received a tenant policy from a hub yet)");
+                }
+                lines.forEach(out::println);
+                out.println("Offered tools: "
+                        + (box.registry().names().isEmpty()
+                                ? "none"
+                                : String.join(", ", box.registry().names())));
+                if (!box.blocked().isEmpty()) {
+                    out.println("Removed by policy:");
+                    new java.util.TreeMap<>(box.blocked())
+                            .forEach((name, reason) -> out.println("  " + name + ": " + reason));
+                }
+                box.summary()
+                        .path("plugins")
+                        .forEach(p ->
+                                out.println("Plug-in tool " + p.path("tool").asText() + " from "
+                                        + p.path("jar").asText()));
+                box.summary()
+                        .path("pluginProblems")
+                        .forEach(p -> out.println(
+                                "Plug-in problem: " + p.path("problem").asText()));
             }
             out.flush();
             return ExitCodes.OK;

@@ -7,6 +7,7 @@ import io.enginex.edge.agent.policy.FileTrust;
 import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.policy.PolicyFile;
 import io.enginex.edge.agent.policy.RootRule;
+import io.enginex.edge.agent.policy.TenantPolicySet;
 import io.enginex.edge.agent.sandbox.FileRoot;
 import io.enginex.edge.agent.sandbox.FileSandbox;
 import java.io.IOException;
@@ -36,6 +37,28 @@ final class PolicySetup {
      * @throws IllegalArgumentException for a {@code --root} that is not an existing folder
      */
     static EffectivePolicy effective(Path machinePolicy, Path root, Path stateDir, ObjectMapper mapper) {
+        return machine(machinePolicy, root, mapper).effective(TenantPolicySet.NONE, stateDir);
+    }
+
+    /**
+     * What the machine says, before any tenant policy: the machine policy and {@code --root}.
+     *
+     * @param builtIn true when no machine policy file exists
+     * @param realRoot the real path of {@code --root}, if given
+     */
+    record Machine(Policy policy, String source, boolean builtIn, Optional<Path> realRoot, Path policyLocation) {
+        EffectivePolicy effective(TenantPolicySet tenants, Path stateDir) {
+            return EffectivePolicy.of(policy, source, builtIn, tenants, realRoot, stateDir);
+        }
+
+        /** The administrator's plug-in folder: {@code plugins} beside the machine policy file. */
+        Path defaultPlugins() {
+            return policyLocation.resolveSibling("plugins");
+        }
+    }
+
+    /** Reads the machine policy and resolves {@code --root}; see {@link #effective}. */
+    static Machine machine(Path machinePolicy, Path root, ObjectMapper mapper) {
         PolicyFile files = new PolicyFile(mapper, FileSystems.getDefault());
         Path location = PolicyFile.defaultLocation(System.getProperty("os.name", ""), System.getenv());
         boolean builtIn = machinePolicy == null && !Files.exists(location);
@@ -44,7 +67,7 @@ final class PolicySetup {
                 ? DefaultPolicy.SOURCE + " (no " + location + ")"
                 : "machine policy " + (machinePolicy != null ? machinePolicy : location);
         Optional<Path> realRoot = Optional.ofNullable(root).map(PolicySetup::realFolder);
-        return EffectivePolicy.of(machine, source, builtIn, Optional.empty(), realRoot, stateDir);
+        return new Machine(machine, source, builtIn, realRoot, location);
     }
 
     /** The sandbox over the effective roots that exist, or empty when none does. */

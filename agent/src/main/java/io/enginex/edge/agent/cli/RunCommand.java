@@ -3,7 +3,6 @@ package io.enginex.edge.agent.cli;
 import io.enginex.edge.agent.AgentVersion;
 import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.audit.AuditLog;
-import io.enginex.edge.agent.connection.AgentProfile;
 import io.enginex.edge.agent.connection.ConnectionOutcome;
 import io.enginex.edge.agent.connection.ConnectionSettings;
 import io.enginex.edge.agent.connection.HubConnection;
@@ -19,16 +18,17 @@ import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JournalLimits;
 import io.enginex.edge.agent.policy.EffectivePolicy;
+import io.enginex.edge.agent.policy.FileTrust;
 import io.enginex.edge.agent.registration.KeyRotation;
 import io.enginex.edge.agent.registration.KeyRotationSchedule;
 import io.enginex.edge.agent.registration.ScheduledKeyRotation;
-import io.enginex.edge.agent.sandbox.FileSandbox;
 import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.service.StatusBoard;
 import io.enginex.edge.agent.service.StatusFile;
 import io.enginex.edge.agent.service.WindowsServiceHost;
 import io.enginex.edge.agent.tools.BuiltinTools;
-import io.enginex.edge.agent.tools.ToolRegistry;
+import io.enginex.edge.agent.tools.CurrentToolbox;
+import io.enginex.edge.agent.tools.PluginTools;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.PrintWriter;
@@ -94,6 +94,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     + " Windows %%ProgramData%%\\EngineX\\Agent\\policy.json). It must not be writable by group or"
                     + " others. See enginex-agent policy show.")
     Path machinePolicy;
+
+    @Option(
+            names = "--plugins",
+            paramLabel = "DIR",
+            description = "Load plug-in tool jars from this folder instead of the administrator's (default: plugins"
+                    + " beside the machine policy file, e.g. /etc/enginex-agent/plugins). Like the machine policy,"
+                    + " the folder and jars must not be writable by group or others. Plug-in tools are offered only"
+                    + " when the policy names them.")
+    Path pluginsFolder;
 
     @Option(
             names = "--config",
@@ -185,9 +194,22 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         AgentIdentity identity = identityFile.load();
         Clock clock = Clock.systemUTC();
         HostInfo host = HostInfo.current();
-        EffectivePolicy policy = PolicySetup.effective(machinePolicy, root, dir, codec.mapper());
-        Optional<FileSandbox> sandbox = PolicySetup.sandbox(policy);
-        if (sandbox.isEmpty()) {
+        PolicySetup.Machine machine = PolicySetup.machine(machinePolicy, root, codec.mapper());
+        PluginTools.Loaded plugins = PluginTools.load(
+                plugins(machine), pluginsFolder != null, FileTrust.forCurrentUser(), BuiltinTools.NAMES);
+        AgentTools agentTools = new AgentTools(
+                machine,
+                dir,
+                host,
+                clock,
+                // Output readers run on virtual threads that end with each command.
+                Optional.of(new CommandRunner(Executors.newVirtualThreadPerTaskExecutor(), clock, 1 << 20)),
+                plugins,
+                identity.hub().toString(),
+                codec.mapper());
+        CurrentToolbox toolbox = agentTools.current();
+        EffectivePolicy policy = toolbox.get().policy();
+        if (toolbox.get().root() == null) {
             log.atInfo()
                     .addKeyValue("machinePolicy", policy.machineSource())
                     .log(
@@ -195,22 +217,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                                     ? "no --root set: file tools are off"
                                     : "--root lies under no root of the machine policy: file tools are off");
         }
-        ToolRegistry tools = new ToolRegistry(
-                BuiltinTools.create(
-                        sandbox,
-                        policy.policy(),
-                        host,
-                        clock,
-                        clock.instant(),
-                        // Output readers run on virtual threads that end with each command.
-                        Optional.of(new CommandRunner(Executors.newVirtualThreadPerTaskExecutor(), clock, 1 << 20))),
-                BuiltinTools.blocked(sandbox, policy.policy(), policy.machineSource()),
-                policy.policy().approvalRequired().keySet());
-        AgentProfile profile = AgentProfile.of(
-                host,
-                tools.descriptors(),
-                sandbox.map(s -> s.roots().get(0).path()).orElse(null),
-                codec.mapper());
         ConnectionSettings settings = ConnectionSettings.DEFAULT.withBackoff(backoffBase, backoffCap);
         if (rotateKeyEvery.isNegative()) {
             throw new CommandLine.ParameterException(
@@ -227,17 +233,20 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                         identity.hub(), identity.trust(), System.getenv(), Duration.ofSeconds(20), codec.mapper())) {
             SessionOutbox outbox = new SessionOutbox();
             JobRunner runner = new JobRunner(
-                    tools,
+                    () -> toolbox.get().registry(),
+                    tool -> toolbox.get().concurrencyOf(tool),
                     journal,
                     outbox,
                     jobs,
                     clock,
                     maxConcurrentJobs,
-                    new AuditLog(dir, 10L << 20, 5, clock, codec.mapper()));
+                    new AuditLog(dir, 10L << 20, 5, clock, codec.mapper()),
+                    JobRunner.WAIT_REPORT_INTERVAL);
             HubConnection connection = new HubConnection(
                     hub,
                     currentIdentity,
-                    profile,
+                    agentTools::profile,
+                    agentTools,
                     codec,
                     new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
                     Inbound.of(runner::dispatch, runner::cancel),
@@ -248,7 +257,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     welcome -> {
                         status.connected();
                         out.println("Connected to " + identity.hub() + " as " + welcome.agentId() + " (tenant "
-                                + welcome.tenant() + "); tools: " + String.join(", ", tools.names()));
+                                + welcome.tenant() + "); tools: "
+                                + String.join(", ", toolbox.get().registry().names()));
                         out.flush();
                     });
             log.atInfo()
@@ -256,7 +266,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     .addKeyValue("hub", identity.hub())
                     .addKeyValue("trust", identity.trust().describe())
                     .addKeyValue("stateDir", dir)
-                    .addKeyValue("tools", String.join(",", tools.names()))
+                    .addKeyValue(
+                            "tools", String.join(",", toolbox.get().registry().names()))
                     .addKeyValue("machinePolicy", policy.machineSource())
                     .log("agent starting");
             status.agent(identity.hub().toString(), identity.agentId(), identity.tenant());
@@ -304,6 +315,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             e.printStackTrace(System.err);
             return ExitCodes.FAILURE;
         }
+    }
+
+    private Path plugins(PolicySetup.Machine machine) {
+        return pluginsFolder != null ? pluginsFolder : machine.defaultPlugins();
     }
 
     private static ScheduledExecutorService newScheduler(String threadName) {

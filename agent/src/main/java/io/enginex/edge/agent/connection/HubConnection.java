@@ -41,7 +41,8 @@ public final class HubConnection {
 
     private final HubClient hub;
     private final AgentIdentity identity;
-    private final AgentProfile profile;
+    private final Supplier<AgentProfile> profile;
+    private final TenantPolicyHandler policies;
     private final MessageCodec codec;
     private final Inbound inbound;
     private final SessionOutbox outbox;
@@ -73,9 +74,43 @@ public final class HubConnection {
             ConnectionSettings settings,
             RandomGenerator random,
             Consumer<Welcome> onConnected) {
+        this(
+                hub,
+                identity,
+                () -> profile,
+                TenantPolicyHandler.NONE,
+                codec,
+                assertions,
+                inbound,
+                outbox,
+                scheduler,
+                settings,
+                random,
+                onConnected);
+    }
+
+    /**
+     * @param profile read at every connection, so {@code hello} names the tools in force then
+     * @param policies applies the tenant policies of {@code welcome} (before {@code onConnected}) and
+     *     of {@code policy} frames; what it returns is advertised
+     */
+    public HubConnection(
+            HubClient hub,
+            Supplier<AgentIdentity> identity,
+            Supplier<AgentProfile> profile,
+            TenantPolicyHandler policies,
+            MessageCodec codec,
+            ClientAssertion assertions,
+            Inbound inbound,
+            SessionOutbox outbox,
+            ScheduledExecutorService scheduler,
+            ConnectionSettings settings,
+            RandomGenerator random,
+            Consumer<Welcome> onConnected) {
         this.hub = hub;
         this.identity = identity.get();
         this.profile = profile;
+        this.policies = policies;
         this.codec = codec;
         this.inbound = inbound;
         this.outbox = outbox;
@@ -149,7 +184,7 @@ public final class HubConnection {
         } catch (HubUnreachableException e) {
             return Attempt.afterUnreachable(e);
         }
-        HubSession session = new HubSession(codec, inbound);
+        HubSession session = new HubSession(codec, inbound, policies);
         try {
             java.net.http.WebSocket socket = hub.newWebSocketBuilder()
                     .header("Authorization", "Bearer " + token)
@@ -181,7 +216,7 @@ public final class HubConnection {
         if (stopped.getCount() == 0) {
             session.close(1000, "agent stopping");
         }
-        session.send(profile.hello(session.nextId()));
+        session.send(profile.get().hello(session.nextId()));
         Welcome welcome;
         try {
             welcome = session.welcome().get(settings.welcomeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -223,6 +258,13 @@ public final class HubConnection {
                 .addKeyValue("heartbeatMillis", welcome.heartbeatMillis())
                 .addKeyValue("hubNode", welcome.hubNode())
                 .log("connected");
+        if (welcome.tenantPolicies() != null) {
+            try {
+                session.applyTenantPolicies(welcome.tenantPolicies());
+            } catch (RuntimeException e) {
+                log.atError().setCause(e).log("applying the hub's tenant policies failed");
+            }
+        }
         onConnected.accept(welcome);
         Heartbeat heartbeat = Heartbeat.start(session, Duration.ofMillis(welcome.heartbeatMillis()), scheduler);
         try {

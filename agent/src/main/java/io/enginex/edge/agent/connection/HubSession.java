@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.connection;
 
+import io.enginex.edge.protocol.Advertise;
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
@@ -7,11 +8,14 @@ import io.enginex.edge.protocol.ErrorFrame;
 import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Ping;
+import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Pong;
 import io.enginex.edge.protocol.ProtocolException;
+import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.protocol.Welcome;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +41,7 @@ final class HubSession implements WebSocket.Listener {
 
     private final MessageCodec codec;
     private final Inbound inbound;
+    private final TenantPolicyHandler policies;
     private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
     private final CompletableFuture<CloseInfo> closed = new CompletableFuture<>();
     private final AtomicLong ids = new AtomicLong();
@@ -48,9 +53,18 @@ final class HubSession implements WebSocket.Listener {
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
     private boolean oversized;
 
-    HubSession(MessageCodec codec, Inbound inbound) {
+    HubSession(MessageCodec codec, Inbound inbound, TenantPolicyHandler policies) {
         this.codec = codec;
         this.inbound = inbound;
+        this.policies = policies;
+    }
+
+    /** Applies tenant policies and sends the resulting {@code advertise} (if the handler gives one). */
+    void applyTenantPolicies(List<TenantPolicy> tenantPolicies) {
+        TenantPolicyHandler.Advertisement ad = policies.apply(tenantPolicies);
+        if (ad != null) {
+            send(new Advertise(nextId(), ad.tools(), ad.policyHash(), ad.effectivePolicy()));
+        }
     }
 
     /** Completes with the hub's welcome. */
@@ -239,6 +253,7 @@ final class HubSession implements WebSocket.Listener {
             }
             case Dispatch d -> handOn(d, () -> inbound.dispatch(d));
             case Cancel c -> handOn(c, () -> inbound.cancel(c));
+            case PolicyUpdate p -> handOn(p, () -> applyTenantPolicies(p.tenantPolicies()));
             case ErrorFrame e ->
                 log.atWarn()
                         .addKeyValue("code", e.code())

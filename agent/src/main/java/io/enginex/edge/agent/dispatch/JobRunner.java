@@ -26,6 +26,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: {@link #dispatch} and {@link #cancel} are called on the connection's receive thread and
  * return without waiting for tools. Each job has a supervising virtual thread that waits for the
- * deadline, and the tool runs on another, which holds one of {@code maxConcurrent} permits.
+ * deadline, and the tool runs on another, which first takes a slot of its tool (the effective
+ * policy's {@code limits.concurrency}, waiting and reporting progress while the tool is at its cap)
+ * and then one of {@code maxConcurrent} permits.
  */
 public final class JobRunner implements AutoCloseable {
     /** Outputs larger than this cannot travel in one frame; such a result becomes an error. */
@@ -48,7 +52,12 @@ public final class JobRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
-    private final ToolRegistry tools;
+    /** How often a call waiting for a concurrency slot reports that it still waits. */
+    public static final Duration WAIT_REPORT_INTERVAL = Duration.ofSeconds(5);
+
+    private final Supplier<ToolRegistry> tools;
+    private final ToIntFunction<String> caps;
+    private final ToolSlots slots;
     private final AuditTrail audit;
     private final JobJournal journal;
     private final Outbox outbox;
@@ -83,8 +92,39 @@ public final class JobRunner implements AutoCloseable {
             Clock clock,
             int maxConcurrent,
             AuditTrail audit) {
+        this(
+                () -> tools,
+                tool -> Integer.MAX_VALUE,
+                journal,
+                outbox,
+                executor,
+                clock,
+                maxConcurrent,
+                audit,
+                WAIT_REPORT_INTERVAL);
+    }
+
+    /**
+     * A runner whose tools and per-tool caps may change while it runs (a new tenant policy).
+     *
+     * @param tools the tools in force; read once per job, when it starts to run
+     * @param caps how many calls of a tool may run at once (read again while a call waits)
+     * @param waitReport how often a call waiting for a slot reports progress
+     */
+    public JobRunner(
+            Supplier<ToolRegistry> tools,
+            ToIntFunction<String> caps,
+            JobJournal journal,
+            Outbox outbox,
+            ExecutorService executor,
+            Clock clock,
+            int maxConcurrent,
+            AuditTrail audit,
+            Duration waitReport) {
         this.audit = audit;
         this.tools = tools;
+        this.caps = caps;
+        this.slots = new ToolSlots(waitReport);
         this.journal = journal;
         this.outbox = outbox;
         this.executor = executor;
@@ -241,6 +281,26 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private JsonNode callTool(RunningJob job) throws InterruptedException {
+        Dispatch dispatch = job.dispatch();
+        String tool = dispatch.tool();
+        // The tool's own cap first: a call waiting for its tool must not hold one of the shared permits.
+        slots.acquire(tool, () -> caps.applyAsInt(tool), (running, cap) -> {
+            if (!job.cancelled()) {
+                outbox.progress(
+                        dispatch.jobId(),
+                        "waiting for a free " + tool + " slot: " + running + " of " + cap
+                                + " running (limits.concurrency of the effective policy)",
+                        null);
+            }
+        });
+        try {
+            return callWithPermit(job);
+        } finally {
+            slots.release(tool);
+        }
+    }
+
+    private JsonNode callWithPermit(RunningJob job) throws InterruptedException {
         permits.acquire();
         try {
             Dispatch dispatch = job.dispatch();
@@ -256,7 +316,7 @@ public final class JobRunner implements AutoCloseable {
                     job::cancelled,
                     dispatch.approvedBy());
             context.checkCancelled();
-            return tools.call(dispatch.tool(), dispatch.args(), context);
+            return tools.get().call(dispatch.tool(), dispatch.args(), context);
         } finally {
             permits.release();
         }

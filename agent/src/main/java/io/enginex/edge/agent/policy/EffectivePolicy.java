@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The policy this agent enforces: machine policy ∩ tenant policy (when the hub sent one) ∩ the
+ * The policy this agent enforces: machine policy ∩ tenant policies (when the hub sent some) ∩ the
  * {@code --root} the person chose, plus a deny rule for the agent's own state folder (its private
  * key). Without {@code --root} the machine policy file's roots apply as they are; the built-in
  * default has no roots of its own, so then no file tools are offered.
@@ -17,16 +17,22 @@ import java.util.Optional;
  * @param policy the rules
  * @param machineSource where the machine policy came from
  * @param tenantSource where the tenant policy came from, or empty when the hub sent none
+ * @param machine the machine policy alone
+ * @param tenant the tenant policies alone, or empty
+ * @param tenantNotes what was left out of the tenant policies, or why one was refused
  */
-public record EffectivePolicy(Policy policy, String machineSource, Optional<String> tenantSource) {
+public record EffectivePolicy(
+        Policy policy,
+        String machineSource,
+        Optional<String> tenantSource,
+        Policy machine,
+        Optional<Policy> tenant,
+        List<String> tenantNotes) {
+    public EffectivePolicy {
+        tenantNotes = List.copyOf(tenantNotes);
+    }
 
-    /**
-     * @param machine the machine policy
-     * @param machineIsBuiltIn true when no machine policy file exists
-     * @param tenant the tenant policy from the hub, if any
-     * @param root the real path of {@code --root}, if given
-     * @param stateDir the agent's state folder, always denied
-     */
+    /** As {@link #of(Policy, String, boolean, TenantPolicySet, Optional, Path)} with a tenant policy labelled "hub". */
     public static EffectivePolicy of(
             Policy machine,
             String machineSource,
@@ -34,6 +40,30 @@ public record EffectivePolicy(Policy policy, String machineSource, Optional<Stri
             Optional<Policy> tenant,
             Optional<Path> root,
             Path stateDir) {
+        return of(
+                machine,
+                machineSource,
+                machineIsBuiltIn,
+                new TenantPolicySet(tenant, tenant.isPresent() ? "hub" : TenantPolicySet.NONE.source(), List.of()),
+                root,
+                stateDir);
+    }
+
+    /**
+     * @param machine the machine policy
+     * @param machineIsBuiltIn true when no machine policy file exists
+     * @param tenants the tenant policies from the hub
+     * @param root the real path of {@code --root}, if given
+     * @param stateDir the agent's state folder, always denied
+     */
+    public static EffectivePolicy of(
+            Policy machine,
+            String machineSource,
+            boolean machineIsBuiltIn,
+            TenantPolicySet tenants,
+            Optional<Path> root,
+            Path stateDir) {
+        Optional<Policy> tenant = tenants.policy();
         Policy p = tenant.map(machine::intersect).orElse(machine);
         if (root.isPresent()) {
             p = p.withinRoot(new RootRule(root.get(), AccessMode.WRITE, "--root"));
@@ -44,7 +74,27 @@ public record EffectivePolicy(Policy policy, String machineSource, Optional<Stri
                 globLiteral(stateDir.toAbsolutePath().normalize().toString()),
                 "the agent's own state folder (identity key, journal)",
                 stateDir.getFileSystem())));
-        return new EffectivePolicy(p, machineSource, tenant.isPresent() ? Optional.of("hub") : Optional.empty());
+        return new EffectivePolicy(
+                p,
+                machineSource,
+                tenant.isPresent() ? Optional.of(tenants.source()) : Optional.empty(),
+                machine,
+                tenant,
+                tenants.notes());
+    }
+
+    /**
+     * Which policy leaves {@code tool} out: the machine policy, else the tenant policies, else null
+     * (both allow it).
+     */
+    public String withoutTool(String tool) {
+        if (!machine.allowsTool(tool)) {
+            return machineSource;
+        }
+        if (tenant.isPresent() && !tenant.get().allowsTool(tool)) {
+            return tenantSource.orElse("tenant policy");
+        }
+        return null;
     }
 
     /** For {@code policy show --json}. */
@@ -62,11 +112,15 @@ public record EffectivePolicy(Policy policy, String machineSource, Optional<Stri
         ArrayNode deny = out.putArray("denyGlobs");
         policy.deny().forEach(d -> deny.addObject().put("glob", d.glob()).put("source", d.source()));
         Limits l = policy.limits();
-        out.putObject("limits")
+        ObjectNode limits = out.putObject("limits")
                 .put("maxReadBytes", l.maxReadBytes())
                 .put("maxWriteBytes", l.maxWriteBytes())
-                .put("maxSearchFiles", l.maxSearchFiles())
-                .put("source", l.source());
+                .put("maxSearchFiles", l.maxSearchFiles());
+        ObjectNode concurrency = limits.putObject("concurrency");
+        new java.util.TreeMap<>(l.concurrency()).forEach(concurrency::put);
+        limits.put("source", l.source());
+        ArrayNode notes = out.putArray("tenantPolicyNotes");
+        tenantNotes.forEach(notes::add);
         ArrayNode tools = out.putArray("tools");
         policy.tools()
                 .forEach((name, source) -> tools.addObject().put("name", name).put("source", source));
@@ -91,6 +145,7 @@ public record EffectivePolicy(Policy policy, String machineSource, Optional<Stri
         List<String> lines = new ArrayList<>();
         lines.add("Machine policy: " + machineSource);
         lines.add("Tenant policy:  " + tenantSource.orElse("none (the hub sent no tenant policy)"));
+        tenantNotes.forEach(n -> lines.add("  note: " + n));
         lines.add("");
         lines.add("Roots" + (policy.roots().isEmpty() ? ": none (file tools are off)" : ":"));
         policy.roots().forEach(r -> lines.add("  " + r.mode().label() + "  " + r.path() + "    [" + r.source() + "]"));
@@ -107,7 +162,9 @@ public record EffectivePolicy(Policy policy, String machineSource, Optional<Stri
         policy.approvalRequired().forEach((name, source) -> lines.add("  " + name + "    [" + source + "]"));
         Limits l = policy.limits();
         lines.add("Limits: read " + l.maxReadBytes() + " bytes, write " + l.maxWriteBytes() + " bytes, search "
-                + l.maxSearchFiles() + " files    [" + l.source() + "]");
+                + l.maxSearchFiles() + " files"
+                + (l.concurrency().isEmpty() ? "" : ", at once " + new java.util.TreeMap<>(l.concurrency()))
+                + "    [" + l.source() + "]");
         lines.add("Denied (" + policy.deny().size() + " globs, case-insensitive):");
         policy.deny().forEach(d -> lines.add("  " + d.glob() + "    [" + d.source() + "]"));
         return lines;

@@ -33,19 +33,28 @@ public record FileTrust(String currentUser) {
      * @throws PolicyException saying who can write it and what to do
      */
     public void check(Path real, boolean explicit) {
+        check(real, explicit, "machine policy");
+    }
+
+    /**
+     * As {@link #check(Path, boolean)} for another administrator-only file.
+     *
+     * @param what names the file in the message, e.g. {@code plug-in jar}
+     */
+    public void check(Path real, boolean explicit, String what) {
         Set<String> views = real.getFileSystem().supportedFileAttributeViews();
         if (views.contains("posix")) {
-            checkPosix(real, explicit);
+            checkPosix(real, explicit, what);
             Path parent = real.getParent();
             if (parent != null) {
-                checkPosix(parent, explicit);
+                checkPosix(parent, explicit, what);
             }
         } else if (views.contains("owner")) {
-            checkOwner(real);
+            checkOwner(real, what);
         }
     }
 
-    private void checkPosix(Path path, boolean explicit) {
+    private void checkPosix(Path path, boolean explicit, String what) {
         PosixFileAttributes attributes;
         int uid;
         try {
@@ -57,20 +66,20 @@ public record FileTrust(String currentUser) {
         }
         Set<PosixFilePermission> perms = attributes.permissions();
         if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new PolicyException("machine policy " + path
+            throw new PolicyException(what + " " + path
                     + " is writable by group or others, so anyone could widen the agent's policy;"
                     + " fix with: sudo chown root " + path + " && sudo chmod go-w " + path);
         }
         boolean owner = uid == 0 || (explicit && attributes.owner().getName().equals(currentUser));
         if (!owner) {
-            throw new PolicyException("machine policy " + path + " is owned by "
+            throw new PolicyException(what + " " + path + " is owned by "
                     + attributes.owner().getName()
                     + ", not root, so a non-administrator could change it; fix with: sudo chown root " + path
                     + (explicit ? "" : " (or name a file you own with --machine-policy for a trial)"));
         }
     }
 
-    private static void checkOwner(Path path) {
+    private static void checkOwner(Path path, String what) {
         UserPrincipal owner;
         try {
             owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
@@ -80,7 +89,7 @@ public record FileTrust(String currentUser) {
         }
         String name = owner.getName().toLowerCase(Locale.ROOT);
         if (!(name.endsWith("\\administrators") || name.endsWith("\\system") || name.endsWith("\\trustedinstaller"))) {
-            throw new PolicyException("machine policy " + path + " is owned by " + owner.getName()
+            throw new PolicyException(what + " " + path + " is owned by " + owner.getName()
                     + ", not Administrators or SYSTEM; an administrator must own it");
         }
     }

@@ -1,29 +1,66 @@
 package io.enginex.edge.agent.policy;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
 /**
- * Size caps for file tools.
+ * Size caps for file tools, and how many calls of each tool may run at once.
  *
  * @param maxReadBytes largest file {@code fs.read} and {@code fs.search} will read
  * @param maxWriteBytes largest file {@code fs.write} will leave behind (appends included)
  * @param maxSearchFiles files {@code fs.search} visits per call
  * @param source where the values came from
+ * @param concurrency calls that may run at once, by tool name; the key {@value #DEFAULT_CONCURRENCY}
+ *     applies to tools not named. A tool under no key (and no default) is bounded only by the
+ *     agent's {@code --max-concurrent-jobs}.
  */
-public record Limits(long maxReadBytes, long maxWriteBytes, int maxSearchFiles, String source) {
-    /** The built-in caps: 64 MiB read, 16 MiB write, 20 000 files searched. */
+public record Limits(
+        long maxReadBytes, long maxWriteBytes, int maxSearchFiles, String source, Map<String, Integer> concurrency) {
+    /** The key of {@link #concurrency} for every tool not named. */
+    public static final String DEFAULT_CONCURRENCY = "default";
+
+    /** The built-in caps: 64 MiB read, 16 MiB write, 20 000 files searched, no concurrency caps. */
     public static final Limits DEFAULT = new Limits(64L << 20, 16L << 20, 20_000, "built-in default");
 
     public Limits {
         if (maxReadBytes < 0 || maxWriteBytes < 0 || maxSearchFiles < 0) {
             throw new PolicyException(source + ": limits must not be negative");
         }
+        concurrency = Map.copyOf(concurrency);
+        concurrency.forEach((tool, cap) -> {
+            if (cap < 1) {
+                throw new PolicyException(source + ": limits.concurrency." + tool + " must be at least 1");
+            }
+        });
     }
 
-    /** The smaller of each cap. */
+    /** Caps without concurrency limits. */
+    public Limits(long maxReadBytes, long maxWriteBytes, int maxSearchFiles, String source) {
+        this(maxReadBytes, maxWriteBytes, maxSearchFiles, source, Map.of());
+    }
+
+    /** How many calls of {@code tool} may run at once ({@link Integer#MAX_VALUE} when uncapped). */
+    public int concurrencyOf(String tool) {
+        return concurrency.getOrDefault(tool, concurrency.getOrDefault(DEFAULT_CONCURRENCY, Integer.MAX_VALUE));
+    }
+
+    /** The smaller of each cap; for concurrency, per tool name (a name only one side caps meets the other's default). */
     public Limits min(Limits other) {
+        Map<String, Integer> caps = new TreeMap<>();
+        TreeSet<String> names = new TreeSet<>(concurrency.keySet());
+        names.addAll(other.concurrency.keySet());
+        for (String name : names) {
+            int cap = Math.min(concurrencyOf(name), other.concurrencyOf(name));
+            if (cap < Integer.MAX_VALUE) {
+                caps.put(name, cap);
+            }
+        }
         return new Limits(
                 Math.min(maxReadBytes, other.maxReadBytes),
                 Math.min(maxWriteBytes, other.maxWriteBytes),
                 Math.min(maxSearchFiles, other.maxSearchFiles),
-                source.equals(other.source) ? source : "smallest of " + source + " and " + other.source);
+                source.equals(other.source) ? source : "smallest of " + source + " and " + other.source,
+                caps);
     }
 }

@@ -88,6 +88,10 @@ public record Policy(
                 .toList();
         Map<String, String> approvals = new LinkedHashMap<>(approvalRequired);
         other.approvalRequired.forEach(approvals::putIfAbsent);
+        // The machine's template is used, but either side marking it approval-required keeps the mark.
+        other.commands.values().stream()
+                .filter(c -> c.approvalRequired() && bothCommands.containsKey(c.name()))
+                .forEach(c -> approvals.putIfAbsent("exec:" + c.name(), c.source()));
         return new Policy(
                 bothRoots, bothDeny, limits.min(other.limits), bothTools, bothCommands, bothNetwork, approvals);
     }

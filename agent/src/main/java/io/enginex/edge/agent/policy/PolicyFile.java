@@ -3,6 +3,7 @@ package io.enginex.edge.agent.policy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.PolicyDocument;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
@@ -32,16 +33,7 @@ public final class PolicyFile {
     /** The largest policy file read. */
     static final long MAX_BYTES = 1 << 20;
 
-    private static final Set<String> FIELDS = Set.of(
-            "version",
-            "roots",
-            "denyGlobs",
-            "defaultDenyGlobs",
-            "limits",
-            "tools",
-            "commands",
-            "network",
-            "approvalRequired");
+    private static final Set<String> FIELDS = PolicyDocument.FIELDS;
 
     private final ObjectMapper mapper;
     private final FileSystem fs;
@@ -159,12 +151,37 @@ public final class PolicyFile {
         if (node.isMissingNode()) {
             return Limits.DEFAULT;
         }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!PolicyDocument.LIMIT_FIELDS.contains(field)) {
+                throw new PolicyException(source + ": limits: unknown field \"" + field + "\"; known fields: "
+                        + String.join(
+                                ", ",
+                                PolicyDocument.LIMIT_FIELDS.stream().sorted().toList()));
+            }
+        }
+        Map<String, Integer> concurrency = new LinkedHashMap<>();
+        JsonNode caps = node.path("concurrency");
+        if (!caps.isMissingNode() && !caps.isObject()) {
+            throw new PolicyException(source + ": limits.concurrency must be an object of tool name → cap, e.g."
+                    + " {\"default\":4,\"exec\":1}");
+        }
+        for (Map.Entry<String, JsonNode> cap : caps.properties()) {
+            if (!cap.getValue().isIntegralNumber()
+                    || !cap.getValue().canConvertToInt()
+                    || cap.getValue().asInt() < 1) {
+                throw new PolicyException(
+                        source + ": limits.concurrency." + cap.getKey() + " must be a whole number of at least 1");
+            }
+            concurrency.put(cap.getKey(), cap.getValue().asInt());
+        }
         Limits d = Limits.DEFAULT;
         return new Limits(
                 node.path("maxReadBytes").asLong(d.maxReadBytes()),
                 node.path("maxWriteBytes").asLong(d.maxWriteBytes()),
                 node.path("maxSearchFiles").asInt(d.maxSearchFiles()),
-                source);
+                source,
+                concurrency);
     }
 
     private static Map<String, String> tools(JsonNode root, String source) {

@@ -4,6 +4,7 @@ import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.network.NetworkGuard;
 import io.enginex.edge.agent.policy.DefaultPolicy;
+import io.enginex.edge.agent.policy.EffectivePolicy;
 import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.sandbox.FileRoot;
 import io.enginex.edge.agent.sandbox.FileSandbox;
@@ -25,11 +26,27 @@ import java.util.Set;
  * tools the policy allows (default deny). {@link #blocked} names what the policy removed, so a call
  * of it is answered {@code blocked_by_policy} rather than {@code unknown_tool}.
  *
- * <p>Plug-in tools found with a {@code ServiceLoader<Tool>} are to be added here too.
+ * <p>Plug-in tools ({@link PluginTools}) are offered under the same rule: only when the policy names
+ * them.
  */
 public final class BuiltinTools {
     private static final Set<String> WRITE_TOOLS =
             Set.of(FileWriteTool.NAME, FileMkdirTool.NAME, FileMoveTool.NAME, FileDeleteTool.NAME);
+
+    /** The names of every built-in tool (a plug-in may not reuse one). */
+    public static final Set<String> NAMES = Set.of(
+            FileListTool.NAME,
+            FileReadTool.NAME,
+            FileStatTool.NAME,
+            FileSearchTool.NAME,
+            FileWriteTool.NAME,
+            FileMkdirTool.NAME,
+            FileMoveTool.NAME,
+            FileDeleteTool.NAME,
+            SystemInfoTool.NAME,
+            PingTool.NAME,
+            ExecTool.NAME,
+            HttpRequestTool.NAME);
 
     private BuiltinTools() {}
 
@@ -84,10 +101,35 @@ public final class BuiltinTools {
     }
 
     /**
+     * Why each built-in and plug-in tool the effective policy left out is missing, by tool name,
+     * naming the policy (machine or tenant) that does not list it.
+     */
+    public static Map<String, String> blocked(
+            Optional<FileSandbox> sandbox, EffectivePolicy effective, List<PluginTools.Plugin> plugins) {
+        Map<String, String> reasons = blocked(sandbox, effective.policy(), effective.machineSource(), effective);
+        for (PluginTools.Plugin plugin : plugins) {
+            String name = plugin.tool().descriptor().name();
+            if (!effective.policy().allowsTool(name)) {
+                String by = effective.withoutTool(name);
+                reasons.put(
+                        name,
+                        "the tool " + name + " (plug-in " + plugin.jar().getFileName()
+                                + ") is not in the allowed tools of " + (by == null ? effective.machineSource() : by));
+            }
+        }
+        return reasons;
+    }
+
+    /**
      * Why each built-in that {@link #create(Optional, Policy, HostInfo, Clock, Instant)} left out is
      * missing, by tool name.
      */
     public static Map<String, String> blocked(Optional<FileSandbox> sandbox, Policy policy, String policySource) {
+        return blocked(sandbox, policy, policySource, null);
+    }
+
+    private static Map<String, String> blocked(
+            Optional<FileSandbox> sandbox, Policy policy, String policySource, EffectivePolicy effective) {
         Map<String, String> reasons = new LinkedHashMap<>();
         for (String name : List.of(
                 FileListTool.NAME,
@@ -99,9 +141,14 @@ public final class BuiltinTools {
                 FileMoveTool.NAME,
                 FileDeleteTool.NAME,
                 SystemInfoTool.NAME,
-                PingTool.NAME)) {
+                PingTool.NAME,
+                ExecTool.NAME,
+                HttpRequestTool.NAME)) {
             if (!policy.allowsTool(name)) {
-                reasons.put(name, "the tool " + name + " is not in the allowed tools of " + policySource);
+                String by = effective == null ? null : effective.withoutTool(name);
+                reasons.put(
+                        name,
+                        "the tool " + name + " is not in the allowed tools of " + (by == null ? policySource : by));
             } else if (name.equals(HttpRequestTool.NAME) && policy.network().isEmpty()) {
                 reasons.put(name, "there are no host:port rules in " + policySource);
             } else if (name.equals(ExecTool.NAME) && policy.commands().isEmpty()) {

@@ -72,6 +72,22 @@ public final class ToolRegistry {
     }
 
     /**
+     * Checks that {@code descriptor}'s input schema compiles, as the constructor would.
+     *
+     * @throws IllegalArgumentException naming the tool and the validator's message
+     */
+    public static void checkSchema(ToolDescriptor descriptor) {
+        try {
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(descriptor.inputSchema().toString(), InputFormat.JSON)
+                    .initializeValidators();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "tool " + descriptor.name() + " has an invalid input schema: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The offered tools' descriptors, sorted by name (as sent in {@code hello}); a tool that needs
      * approval as a whole says so in its {@code approval}.
      */

@@ -49,6 +49,10 @@ public final class HubApi {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
     }
 
+    public Response delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
     /**
      * Logs in as a browser would and returns the session cookie's value ({@code exs_…}); fails the
      * test unless the hub answers 200 with the cookie.

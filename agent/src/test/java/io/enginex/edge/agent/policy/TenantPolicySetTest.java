@@ -1,0 +1,136 @@
+package io.enginex.edge.agent.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.TenantPolicy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TenantPolicySetTest {
+    private final ObjectMapper mapper = new MessageCodec().mapper();
+    private final PolicyFile files = new PolicyFile(mapper, FileSystems.getDefault());
+
+    @TempDir
+    Path stateDir;
+
+    private TenantPolicy tenant(String id, String scope, String json) throws Exception {
+        return new TenantPolicy(id, scope, mapper.readTree(json), Instant.parse("2026-11-26T10:00:00Z"));
+    }
+
+    private Policy machine() {
+        return files.parse("""
+                {"roots":[{"path":"/srv/share","mode":"write"}],
+                 "tools":["fs.list","fs.read","fs.write","exec"],
+                 "limits":{"concurrency":{"exec":2}},
+                 "commands":[{"name":"export","argv":["/bin/echo","{p}"],"params":{"p":{"enum":["a"]}}}]}
+                """.getBytes(StandardCharsets.UTF_8), "machine policy m.json");
+    }
+
+    @Test
+    void aTenantPolicyNarrowsAndTheRulesItRemovedNameIt() throws Exception {
+        TenantPolicySet set =
+                TenantPolicySet.of(List.of(tenant("pol_1", "tenant", """
+                        {"roots":[{"path":"/srv/share/out","mode":"read"}],"tools":["fs.list","exec","fs.delete"],
+                         "limits":{"concurrency":{"default":1}},
+                         "commands":[{"name":"export","argv":["/bin/false"],"approvalRequired":true}]}
+                        """)), files, FileSystems.getDefault(), machine());
+
+        EffectivePolicy effective =
+                EffectivePolicy.of(machine(), "machine policy m.json", false, set, Optional.empty(), stateDir);
+
+        assertThat(effective.policy().tools()).containsOnlyKeys("fs.list", "exec");
+        assertThat(effective.policy().roots()).singleElement().satisfies(r -> {
+            assertThat(r.path()).isEqualTo(Path.of("/srv/share/out"));
+            assertThat(r.mode()).isEqualTo(AccessMode.READ);
+        });
+        assertThat(effective.policy().commands().get("export").argv()).containsExactly("/bin/echo", "{p}");
+        assertThat(effective.policy().needsApproval("exec:export")).isTrue();
+        assertThat(effective.policy().limits().concurrencyOf("exec")).isEqualTo(1);
+        assertThat(effective.policy().limits().concurrencyOf("fs.list")).isEqualTo(1);
+        assertThat(effective.withoutTool("fs.read")).isEqualTo("tenant policy pol_1 (whole tenant)");
+        assertThat(effective.withoutTool("fs.delete")).isEqualTo("machine policy m.json");
+        assertThat(effective.withoutTool("fs.list")).isNull();
+        assertThat(effective.tenantSource()).contains("tenant policy pol_1 (whole tenant)");
+    }
+
+    @Test
+    void severalLabelPoliciesAllApply() throws Exception {
+        TenantPolicySet set = TenantPolicySet.of(
+                List.of(
+                        tenant("pol_a", "label:team=finance", "{\"tools\":[\"fs.list\",\"fs.read\"]}"),
+                        tenant("pol_b", "label:site=berlin", "{\"tools\":[\"fs.list\",\"fs.write\"]}")),
+                files,
+                FileSystems.getDefault(),
+                machine());
+
+        assertThat(set.policy().orElseThrow().tools()).containsOnlyKeys("fs.list");
+        assertThat(set.source())
+                .isEqualTo("tenant policy pol_a (label team=finance) ∩ tenant policy pol_b (label site=berlin)");
+    }
+
+    @Test
+    void anUnreadableTenantPolicyDeniesEverythingAndSaysWhy() throws Exception {
+        TenantPolicySet set = TenantPolicySet.of(
+                List.of(tenant("pol_x", "tenant", "{\"tols\":[]}")), files, FileSystems.getDefault(), machine());
+
+        EffectivePolicy effective =
+                EffectivePolicy.of(machine(), "machine policy m.json", false, set, Optional.empty(), stateDir);
+
+        assertThat(effective.policy().tools()).isEmpty();
+        assertThat(effective.policy().roots()).isEmpty();
+        assertThat(effective.tenantNotes()).singleElement().asString().contains("unknown field \"tols\"");
+    }
+
+    @Test
+    void rootsOfAnotherOperatingSystemAreLeftOut() throws Exception {
+        TenantPolicySet set = TenantPolicySet.of(
+                List.of(
+                        tenant(
+                                "pol_w",
+                                "tenant",
+                                "{\"roots\":[{\"path\":\"C:\\\\Finance\"},{\"path\":\"/srv/share\"}],\"tools\":[\"fs.list\"]}")),
+                files,
+                FileSystems.getDefault(),
+                machine());
+
+        assertThat(set.policy().orElseThrow().roots())
+                .extracting(RootRule::path)
+                .containsExactly(Path.of("/srv/share"));
+        assertThat(set.notes()).singleElement().asString().contains("C:\\Finance is not a path on this machine");
+    }
+
+    @Test
+    void whatATenantPolicyLeavesOutDoesNotNarrow() throws Exception {
+        TenantPolicySet set = TenantPolicySet.of(
+                List.of(tenant("pol_t", "tenant", "{\"tools\":[\"fs.list\",\"exec\"]}")),
+                files,
+                FileSystems.getDefault(),
+                machine());
+
+        EffectivePolicy effective =
+                EffectivePolicy.of(machine(), "machine policy m.json", false, set, Optional.empty(), stateDir);
+
+        assertThat(effective.policy().tools()).containsOnlyKeys("fs.list", "exec");
+        assertThat(effective.policy().roots()).extracting(RootRule::path).containsExactly(Path.of("/srv/share"));
+        assertThat(effective.policy().roots().get(0).mode()).isEqualTo(AccessMode.WRITE);
+        assertThat(effective.policy().commands()).containsOnlyKeys("export");
+        assertThat(effective.policy().limits().maxReadBytes()).isEqualTo(Limits.DEFAULT.maxReadBytes());
+        assertThat(effective.policy().limits().concurrencyOf("exec")).isEqualTo(2);
+    }
+
+    @Test
+    void noTenantPolicyLeavesTheMachinePolicy() {
+        EffectivePolicy effective = EffectivePolicy.of(
+                machine(), "machine policy m.json", false, TenantPolicySet.NONE, Optional.empty(), stateDir);
+        assertThat(effective.policy().tools()).containsOnlyKeys("fs.list", "fs.read", "fs.write", "exec");
+        assertThat(effective.tenantSource()).isEmpty();
+    }
+}
