@@ -79,7 +79,12 @@ class TenantPolicyE2EIT {
         logs = Jvm.freshLogs(getClass().getSimpleName());
         hub = HubProcess.start(tmp.resolve("hub"), logs);
         api = hub.api();
-        assertThat(hub.cli("tenants", "create", "acme", "--data-dir", hub.dataDir().toString())
+        assertThat(hub.cli(
+                                "tenants",
+                                "create",
+                                "acme",
+                                "--data-dir",
+                                hub.dataDir().toString())
                         .exitCode())
                 .isZero();
         root = Files.createDirectories(tmp.resolve("files"));
@@ -110,7 +115,8 @@ class TenantPolicyE2EIT {
                 .get(0)
                 .path("id")
                 .asText();
-        await().atMost(Duration.ofSeconds(20)).until(() -> agentView().path("effectivePolicy").isObject());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> agentView().path("effectivePolicy").isObject());
         session = api.createSession("acme", "tenant policy");
     }
 
@@ -145,7 +151,8 @@ class TenantPolicyE2EIT {
     @Test
     void aTenantPolicySetWhileTheAgentIsConnectedNarrowsItAtOnce() {
         long pid = agent.process().pid();
-        assertThat(run("fs.read", Map.of("path", "q3.csv")).path("state").asText()).isEqualTo("succeeded");
+        assertThat(run("fs.read", Map.of("path", "q3.csv")).path("state").asText())
+                .isEqualTo("succeeded");
         assertThat(names(agentView().path("tools"))).contains("fs.read");
 
         JsonNode set = expect(
@@ -163,7 +170,8 @@ class TenantPolicyE2EIT {
         String policyId = set.path("id").asText();
         assertThat(set.path("pushedTo").asInt()).isEqualTo(1);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !names(agentView().path("tools")).contains("fs.read"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !names(agentView().path("tools")).contains("fs.read"));
         JsonNode view = agentView();
         assertThat(names(view.path("tools"))).contains("fs.list", "acme.echo");
         assertThat(view.path("effectivePolicy").path("tenantPolicy").asText()).contains(policyId);
@@ -200,8 +208,10 @@ class TenantPolicyE2EIT {
                 .contains("fs.read: the tool fs.read is not in the allowed tools of tenant policy " + policyId);
 
         expect(200, api.delete("/api/v1/tenants/acme/policies/" + policyId));
-        await().atMost(Duration.ofSeconds(10)).until(() -> names(agentView().path("tools")).contains("fs.read"));
-        assertThat(run("fs.read", Map.of("path", "q3.csv")).path("state").asText()).isEqualTo("succeeded");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> names(agentView().path("tools")).contains("fs.read"));
+        assertThat(run("fs.read", Map.of("path", "q3.csv")).path("state").asText())
+                .isEqualTo("succeeded");
     }
 
     @Test

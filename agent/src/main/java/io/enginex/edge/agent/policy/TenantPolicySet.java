@@ -90,7 +90,7 @@ public record TenantPolicySet(Optional<Policy> policy, String source, List<Strin
                 limits.has("maxReadBytes") ? l.maxReadBytes() : m.maxReadBytes(),
                 limits.has("maxWriteBytes") ? l.maxWriteBytes() : m.maxWriteBytes(),
                 limits.has("maxSearchFiles") ? l.maxSearchFiles() : m.maxSearchFiles(),
-                source,
+                limits.isMissingNode() ? m.source() : source,
                 l.concurrency());
         return new Policy(
                 roots,

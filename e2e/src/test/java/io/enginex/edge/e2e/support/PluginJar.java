@@ -31,14 +31,21 @@ public final class PluginJar {
             Path work = Files.createTempDirectory(jar.getParent().getParent(), "plugin-src-");
             Path classes = Files.createDirectories(work.resolve("classes"));
             List<String> args = new ArrayList<>(List.of(
-                    "-d", classes.toString(), "-classpath", Jvm.agentJar().toString(), "--release", "21", "-proc:none"));
+                    "-d",
+                    classes.toString(),
+                    "-classpath",
+                    Jvm.agentJar().toString(),
+                    "--release",
+                    "21",
+                    "-proc:none"));
             for (Map.Entry<String, String> source : sources.entrySet()) {
                 Path file = work.resolve(source.getKey().replace('.', '/') + ".java");
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, source.getValue());
                 args.add(file.toString());
             }
-            if (!sources.isEmpty() && ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)) != 0) {
+            if (!sources.isEmpty()
+                    && ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)) != 0) {
                 throw new IllegalStateException("the test plug-in did not compile");
             }
             try (OutputStream out = Files.newOutputStream(jar);
