@@ -7,6 +7,7 @@ import io.enginex.edge.agent.connection.ConnectionSettings;
 import io.enginex.edge.agent.connection.HubConnection;
 import io.enginex.edge.agent.connection.Inbound;
 import io.enginex.edge.agent.connection.SessionOutbox;
+import io.enginex.edge.agent.connection.TenantPolicyHandler;
 import io.enginex.edge.agent.dispatch.JobRunner;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
@@ -59,6 +60,17 @@ public final class AgentHarness implements AutoCloseable {
             ConnectionSettings settings,
             RandomGenerator random,
             Tool... extraTools) {
+        this(identity, stateDir, settings, random, TenantPolicyHandler.NONE, extraTools);
+    }
+
+    /** @param policies receives the tenant policies the hub sends */
+    public AgentHarness(
+            AgentIdentity identity,
+            Path stateDir,
+            ConnectionSettings settings,
+            RandomGenerator random,
+            TenantPolicyHandler policies,
+            Tool... extraTools) {
         this.identity = identity;
         Clock clock = Clock.systemUTC();
         HostInfo host = HostInfo.current();
@@ -73,7 +85,8 @@ public final class AgentHarness implements AutoCloseable {
         this.connection = new HubConnection(
                 hub,
                 () -> identity,
-                profile,
+                () -> profile,
+                policies,
                 codec,
                 new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
                 Inbound.of(runner::dispatch, runner::cancel),

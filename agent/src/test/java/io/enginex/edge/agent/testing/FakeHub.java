@@ -55,6 +55,7 @@ public final class FakeHub implements AutoCloseable {
     private volatile WsContext current;
     private volatile String connectedAgent = "agt_unknown";
     private volatile long heartbeatMillis = 10_000;
+    private volatile List<io.enginex.edge.protocol.TenantPolicy> tenantPolicies;
     private volatile boolean silent;
     private volatile String refuseTokensWith;
     private volatile String revokedAgent;
@@ -95,6 +96,11 @@ public final class FakeHub implements AutoCloseable {
     /** Lets {@code agentId} with {@code publicKey} fetch access tokens (as if it had registered). */
     public void knowAgent(String agentId, PublicKey publicKey) {
         agents.put(agentId, publicKey);
+    }
+
+    /** Sends these in every welcome (null: leave the field out, as a hub before tenant policies did). */
+    public void tenantPolicies(List<io.enginex.edge.protocol.TenantPolicy> policies) {
+        this.tenantPolicies = policies;
     }
 
     public void heartbeatMillis(long millis) {
@@ -277,7 +283,8 @@ public final class FakeHub implements AutoCloseable {
         }
         switch (message) {
             case io.enginex.edge.protocol.Hello hello -> {
-                ctx.send(codec.encode(new Welcome(nextId(), "1.0", connectedAgent, "acme", heartbeatMillis, "fake-1")));
+                ctx.send(codec.encode(
+                        new Welcome(nextId(), "1.0", connectedAgent, "acme", heartbeatMillis, "fake-1", tenantPolicies)));
                 for (Dispatch d : redeliverOnHello) {
                     ctx.send(codec.encode(
                             new Dispatch(nextId(), d.jobId(), d.tool(), d.args(), d.deadline(), d.attempt() + 1)));

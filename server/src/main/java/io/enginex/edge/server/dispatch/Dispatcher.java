@@ -110,6 +110,16 @@ public final class Dispatcher implements AgentListener {
                             + agent.hostname() + ") does not offer tool " + request.tool() + "; it offers: "
                             + String.join(", ", offered));
         }
+        if (agents.effectivePolicy(tenantId, agent.id()).isEmpty()) {
+            // This agent has not reported applying tenant policies (an older agent, or one between its
+            // hello and its advertise): the hub holds the tenant's tool list itself.
+            policies.toolLeftOutBy(agent, request.tool()).ifPresent(source -> {
+                throw new HubException.Forbidden(
+                        ErrorCodes.BLOCKED_BY_POLICY,
+                        "the tool " + request.tool() + " is not in the allowed tools of " + source
+                                + "; change the policy with engine policies set, or choose another tool");
+            });
+        }
         JsonNode args = request.args() == null || request.args().isNull() ? mapper.createObjectNode() : request.args();
         if (!args.isObject()) {
             throw new HubException.BadRequest("args must be a JSON object; got " + args.getNodeType());

@@ -213,6 +213,27 @@ public final class TenantPolicies {
         return Optional.empty();
     }
 
+    /**
+     * The tenant policy that leaves {@code tool} out of its {@code tools}, if one that applies to the
+     * agent does (a policy without {@code tools} does not restrict them).
+     */
+    public Optional<String> toolLeftOutBy(Agent agent, String tool) {
+        for (TenantPolicy p : applicable(agent)) {
+            JsonNode tools = p.policy().get("tools");
+            if (tools == null || !tools.isArray()) {
+                continue;
+            }
+            boolean listed = false;
+            for (JsonNode name : tools) {
+                listed |= name.asText().equals(tool);
+            }
+            if (!listed) {
+                return Optional.of(p.source());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** A stored document as JSON. */
     public JsonNode read(String json) {
         try {

@@ -51,6 +51,10 @@ class ApprovalIT {
                 tool("exec", new ToolApproval(false, List.of("erp-export"))),
                 tool("fs.delete", new ToolApproval(true, List.of())),
                 tool("fs.list", null)));
+        // welcome goes out just before the hub marks the connection active; a job created in between
+        // is sent by the post-hello redelivery instead of by create, so wait for the active connection.
+        org.awaitility.Awaitility.await()
+                .until(() -> hub.hub().connections().isConnected(agent.tenant(), agent.agentId()));
         return socket;
     }
 

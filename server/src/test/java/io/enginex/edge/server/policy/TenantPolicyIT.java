@@ -193,6 +193,31 @@ class TenantPolicyIT {
     }
 
     @Test
+    void forAnAgentThatDoesNotApplyTenantPoliciesTheHubRefusesToolsTheyLeaveOut() {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        String id = hub.api()
+                .post(policies(tenant), hub.platformKey(), policy("tenant", Map.of("tools", List.of("fs.list"))))
+                .get("id");
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list", "fs.read")) {
+            String session = hub.newSession(tenant);
+
+            var refused = hub.api()
+                    .post(
+                            "/api/v1/tenants/" + tenant + "/sessions/" + session + "/jobs",
+                            hub.platformKey(),
+                            Map.of("agentId", agent.agentId(), "tool", "fs.read", "args", Map.of()));
+            JsonNode allowed = hub.dispatch(tenant, session, agent.agentId(), "fs.list", Map.of(), 60);
+
+            assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+            assertThat(refused.code()).isEqualTo("blocked_by_policy");
+            assertThat(refused.message()).contains("tenant policy " + id + " (whole tenant)");
+            assertThat(allowed.path("state").asText()).isIn("queued", "dispatched");
+            assertThat(socket.isClosed()).isFalse();
+        }
+    }
+
+    @Test
     void aToolTheAgentReportsBlockedByPolicyIsSentSoTheAgentRefusesItTyped() {
         String tenant = hub.newTenant();
         TestAgent agent = hub.register(tenant);
