@@ -73,13 +73,14 @@ class TenantPolicyFramesIT {
     @Test
     void welcomeAndPolicyFramesAreAppliedAndAnsweredWithAdvertise() {
         hub.tenantPolicies(List.of(policy("pol_1")));
-        agent = new AgentHarness(
-                        identity, stateDir, AgentHarness.fastSettings(), new SplittableRandom(1), handler)
+        agent = new AgentHarness(identity, stateDir, AgentHarness.fastSettings(), new SplittableRandom(1), handler)
                 .start();
 
         Advertise first = hub.await(Advertise.class, a -> true, WAIT);
         assertThat(first.policyHash()).isEqualTo("sha256:1");
-        assertThat(applied).singleElement().satisfies(p -> assertThat(p).extracting(TenantPolicy::id).containsExactly("pol_1"));
+        assertThat(applied)
+                .singleElement()
+                .satisfies(p -> assertThat(p).extracting(TenantPolicy::id).containsExactly("pol_1"));
 
         hub.send(new PolicyUpdate(hub.nextId(), List.of(policy("pol_2"), policy("pol_3"))));
 
@@ -90,8 +91,7 @@ class TenantPolicyFramesIT {
 
     @Test
     void aHubThatSendsNoTenantPoliciesGetsNoAdvertise() {
-        agent = new AgentHarness(
-                        identity, stateDir, AgentHarness.fastSettings(), new SplittableRandom(1), handler)
+        agent = new AgentHarness(identity, stateDir, AgentHarness.fastSettings(), new SplittableRandom(1), handler)
                 .start();
         await().atMost(WAIT).until(() -> agent.welcomes.size() == 1);
         hub.send(hub.dispatch("job_1", "sys.ping", JsonNodeFactory.instance.objectNode(), WAIT));

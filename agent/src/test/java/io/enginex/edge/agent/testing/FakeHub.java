@@ -283,8 +283,8 @@ public final class FakeHub implements AutoCloseable {
         }
         switch (message) {
             case io.enginex.edge.protocol.Hello hello -> {
-                ctx.send(codec.encode(
-                        new Welcome(nextId(), "1.0", connectedAgent, "acme", heartbeatMillis, "fake-1", tenantPolicies)));
+                ctx.send(codec.encode(new Welcome(
+                        nextId(), "1.0", connectedAgent, "acme", heartbeatMillis, "fake-1", tenantPolicies)));
                 for (Dispatch d : redeliverOnHello) {
                     ctx.send(codec.encode(
                             new Dispatch(nextId(), d.jobId(), d.tool(), d.args(), d.deadline(), d.attempt() + 1)));

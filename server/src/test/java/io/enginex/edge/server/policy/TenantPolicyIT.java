@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.protocol.Advertise;
 import io.enginex.edge.protocol.PolicyUpdate;
+import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.protocol.Welcome;
 import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.TestAgent;
@@ -145,6 +146,30 @@ class TenantPolicyIT {
             assertThat(view.path("effectivePolicy").path("tenantPolicy").asText())
                     .isEqualTo("tenant policy");
             assertThat(view.path("tools")).isEmpty();
+        }
+    }
+
+    @Test
+    void theAgentsOwnPolicyWinsOverItsLabelsAndTheirsOverTheTenants() {
+        String tenant = hub.newTenant();
+        String key = hub.platformKey();
+        TestAgent agent = hub.register(tenant); // label "test"
+        hub.api().post(policies(tenant), key, policy("tenant", Map.of("tools", List.of("sys.info"))));
+        hub.api().post(policies(tenant), key, policy("label:test", Map.of("tools", List.of("fs.list"))));
+        String own = hub.api()
+                .post(policies(tenant), key, policy("agent:" + agent.agentId(), Map.of("tools", List.of("fs.read"))))
+                .get("id");
+
+        try (AgentSocket socket = hub.connect(agent)) {
+            assertThat(socket.hello("fs.read").tenantPolicies())
+                    .extracting(TenantPolicy::id)
+                    .containsExactly(own);
+        }
+        hub.api().delete(policies(tenant) + "/" + own, key);
+        try (AgentSocket socket = hub.connect(agent)) {
+            assertThat(socket.hello("fs.read").tenantPolicies())
+                    .extracting(TenantPolicy::scope)
+                    .containsExactly("label:test");
         }
     }
 
