@@ -53,6 +53,14 @@ public final class ErrorCodes {
      */
     public static final String INTERRUPTED = "interrupted";
 
+    /**
+     * The person at the agent's machine paused its local actions ({@code enginex-agent pause}, or the
+     * switch on its status page): the job was not run. The message says who paused it and since
+     * when; it runs again once they resume. The hub answers new jobs for an agent it knows is paused
+     * with the same code.
+     */
+    public static final String AGENT_PAUSED = "agent_paused";
+
     /** A bug or unexpected state; the message says what. */
     public static final String INTERNAL = "internal";
 

@@ -7,8 +7,13 @@ import java.util.List;
  *
  * <pre>{@code
  * {"type":"hello","id":"a-1","protocol":"1.0","agentVersion":"0.1.0","os":"Linux","arch":"amd64",
- *  "hostname":"lt-4711","tools":[{"name":"fs.read",…}],"policyHash":"sha256:…"}
+ *  "hostname":"lt-4711","tools":[{"name":"fs.read",…}],"policyHash":"sha256:…",
+ *  "pause":{"by":"alice","since":"2026-11-26T10:02:11Z"}}
  * }</pre>
+ *
+ * <p>{@code pause} (optional, added in protocol 1.0 without a version change) is present while the
+ * person at the machine has paused the agent's local actions; later changes travel in {@link
+ * AgentState} frames. Older hubs ignore it.
  */
 public record Hello(
         String id,
@@ -18,7 +23,8 @@ public record Hello(
         String arch,
         String hostname,
         List<ToolDescriptor> tools,
-        String policyHash)
+        String policyHash,
+        Pause pause)
         implements Message {
     public static final String TYPE = "hello";
 
@@ -32,5 +38,18 @@ public record Hello(
         Messages.requireText(hostname, "hostname");
         tools = tools == null ? List.of() : List.copyOf(tools);
         policyHash = policyHash == null ? "" : policyHash;
+    }
+
+    /** A hello of an agent that is not paused. */
+    public Hello(
+            String id,
+            String protocol,
+            String agentVersion,
+            String os,
+            String arch,
+            String hostname,
+            List<ToolDescriptor> tools,
+            String policyHash) {
+        this(id, protocol, agentVersion, os, arch, hostname, tools, policyHash, null);
     }
 }

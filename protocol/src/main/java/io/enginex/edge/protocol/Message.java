@@ -20,7 +20,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Pong.class, name = Pong.TYPE),
     @JsonSubTypes.Type(value = ErrorFrame.class, name = ErrorFrame.TYPE),
     @JsonSubTypes.Type(value = PolicyUpdate.class, name = PolicyUpdate.TYPE),
-    @JsonSubTypes.Type(value = Advertise.class, name = Advertise.TYPE)
+    @JsonSubTypes.Type(value = Advertise.class, name = Advertise.TYPE),
+    @JsonSubTypes.Type(value = AgentState.class, name = AgentState.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -34,7 +35,8 @@ public sealed interface Message
                 Pong,
                 ErrorFrame,
                 PolicyUpdate,
-                Advertise {
+                Advertise,
+                AgentState {
     /** Frame id, unique per sender and connection. */
     String id();
 }

@@ -34,7 +34,8 @@ public final class MessageCodec {
             Pong.TYPE,
             ErrorFrame.TYPE,
             PolicyUpdate.TYPE,
-            Advertise.TYPE);
+            Advertise.TYPE,
+            AgentState.TYPE);
 
     private final FrameLimits limits;
     private final ObjectMapper mapper;

@@ -116,6 +116,22 @@ class GoldenFrameTest {
                                 "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                                 JSON.readTree(GoldenFrameTest.class.getResourceAsStream("/golden/advertise.json"))
                                         .get("effectivePolicy"))),
+                Arguments.of(
+                        "hello-paused.json",
+                        new Hello(
+                                "a-3",
+                                "1.0",
+                                "0.1.0",
+                                "Linux",
+                                "amd64",
+                                "lt-4711",
+                                List.of(),
+                                "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                                new Pause("alice", Instant.parse("2026-11-26T10:02:11Z")))),
+                Arguments.of(
+                        "state-paused.json",
+                        new AgentState("a-30", new Pause("alice", Instant.parse("2026-11-26T10:02:11Z")))),
+                Arguments.of("state-resumed.json", new AgentState("a-31", null)),
                 Arguments.of("ack.json", new Ack("a-9", "job_8c1d2e")),
                 Arguments.of("progress.json", new Progress("a-10", "job_8c1d2e", "read 3 of 9 MiB", 0.33)),
                 Arguments.of(

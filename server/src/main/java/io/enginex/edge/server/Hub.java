@@ -19,6 +19,7 @@ import io.enginex.edge.server.connection.ConnectionHistory;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.connection.FrameRouter;
 import io.enginex.edge.server.connection.Heartbeat;
+import io.enginex.edge.server.connection.PauseReports;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
@@ -149,6 +150,7 @@ public final class Hub implements AutoCloseable {
                     mapper,
                     tenantPolicies);
             var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), secrets, clock);
+            var audit = new Audit(stores.audit(), ids, clock, mapper);
             var router = new FrameRouter(
                     codec,
                     stores.agents(),
@@ -158,7 +160,8 @@ public final class Hub implements AutoCloseable {
                     clock,
                     config.heartbeat(),
                     config.nodeName(),
-                    tenantPolicies);
+                    tenantPolicies,
+                    new PauseReports(stores.agents(), audit, clock));
             var capability = new PageCapability(hubSecret, clock);
             var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids, clock);
             var users = new Users(stores.users(), new Passwords(random, Passwords.DEFAULT), secrets, ids, clock);
@@ -166,7 +169,7 @@ public final class Hub implements AutoCloseable {
                     stores,
                     apiKeys,
                     users,
-                    new Audit(stores.audit(), ids, clock, mapper),
+                    audit,
                     new DeviceAuthorizations(
                             stores.deviceCodes(), stores.agents(), stores.machines(), secrets, random, ids, clock),
                     new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),

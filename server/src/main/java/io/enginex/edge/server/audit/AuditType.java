@@ -20,6 +20,12 @@ public enum AuditType {
     AGENT_ENROLLED,
     AGENT_REVOKED,
     AGENT_KEY_ROTATED,
+    /** An agent deregistered itself (signed with its own key); it is revoked from then on. */
+    AGENT_DEREGISTERED,
+    /** The person at an agent's machine paused its local actions (reported by the agent). */
+    AGENT_PAUSED,
+    /** The person at an agent's machine resumed its local actions (reported by the agent). */
+    AGENT_RESUMED,
     DEVICE_APPROVED,
     DEVICE_DENIED,
     /** A tenant policy was created or replaced (details: scope, action). */

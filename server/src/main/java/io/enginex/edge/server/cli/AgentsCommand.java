@@ -36,7 +36,14 @@ final class AgentsCommand {
                         text(a, "hostname"),
                         text(a, "os") + "/" + text(a, "arch"),
                         text(a, "agentVersion"),
-                        a.path("revokedAt").isTextual() ? "revoked" : text(a, "state"),
+                        a.path("deregisteredAt").isTextual()
+                                ? "deregistered"
+                                : a.path("revokedAt").isTextual()
+                                        ? "revoked"
+                                        : text(a, "state")
+                                                + (a.path("paused").isObject()
+                                                        ? " (paused by " + text(a.path("paused"), "by") + ")"
+                                                        : ""),
                         text(a, "lastSeenAt"),
                         labels(a));
             }

@@ -3,6 +3,7 @@ package io.enginex.edge.server.connection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.enginex.edge.protocol.Ack;
 import io.enginex.edge.protocol.Advertise;
+import io.enginex.edge.protocol.AgentState;
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
@@ -47,6 +48,7 @@ public final class FrameRouter {
     private final String nodeName;
     private final ConnectionHistory history;
     private final TenantPolicies policies;
+    private final PauseReports pauses;
 
     /** @param policies chooses the tenant policies sent in {@code welcome} */
     public FrameRouter(
@@ -58,7 +60,8 @@ public final class FrameRouter {
             Clock clock,
             Duration heartbeat,
             String nodeName,
-            TenantPolicies policies) {
+            TenantPolicies policies,
+            PauseReports pauses) {
         this.history = history;
         this.policies = policies;
         this.codec = codec;
@@ -68,6 +71,7 @@ public final class FrameRouter {
         this.clock = clock;
         this.heartbeat = heartbeat;
         this.nodeName = nodeName;
+        this.pauses = pauses;
     }
 
     /** Handles one text frame received on {@code connection}. */
@@ -114,6 +118,7 @@ public final class FrameRouter {
             }
             case Result result -> listener.onResult(connection, result);
             case Advertise advertise -> onAdvertise(connection, advertise);
+            case AgentState state -> pauses.report(connection, state.pause());
             case ErrorFrame error ->
                 log.atWarn()
                         .addKeyValue("agentId", connection.agentId())
@@ -175,6 +180,8 @@ public final class FrameRouter {
                 tools,
                 clock.instant());
         connection.markReady(hello);
+        // Before welcome and the resend of unfinished jobs, so a paused agent is not sent jobs it refuses.
+        pauses.report(connection, hello.pause());
         List<TenantPolicy> tenantPolicies = agents.find(connection.tenantId(), connection.agentId())
                 .map(policies::applicable)
                 .orElse(List.of());

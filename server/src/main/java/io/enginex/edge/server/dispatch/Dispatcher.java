@@ -15,6 +15,7 @@ import io.enginex.edge.server.connection.AgentListener;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +82,7 @@ public final class Dispatcher implements AgentListener {
      * @throws HubException.NotFound {@code session_not_found}, {@code agent_not_found}
      * @throws HubException.Conflict {@code agent_revoked}
      * @throws HubException.BadRequest {@code unknown_tool}, {@code bad_request}
+     * @return the job; already FAILED with {@code agent_paused} when the agent is paused
      */
     public Job create(String tenantId, String sessionId, JobRequest request) {
         if (sessions.find(tenantId, sessionId).isEmpty()) {
@@ -151,6 +154,10 @@ public final class Dispatcher implements AgentListener {
                 null,
                 false));
         metrics.created();
+        Optional<AgentPause> pause = agents.findPause(tenantId, agent.id());
+        if (pause.isPresent()) {
+            return refusePaused(agent, job, pause.get(), now);
+        }
         log.atInfo()
                 .addKeyValue("jobId", job.id())
                 .addKeyValue("agentId", agent.id())
@@ -161,6 +168,31 @@ public final class Dispatcher implements AgentListener {
             registry.find(tenantId, agent.id()).ifPresent(c -> deliver(c, job));
         }
         return jobs.find(tenantId, job.id()).orElse(job);
+    }
+
+    /**
+     * A job for an agent whose person paused it is written (so it has an id and a history) and
+     * finished at once as FAILED with {@code agent_paused}, never sent: the same outcome the agent
+     * itself gives a job that reaches it while paused, so a client handles one shape either way.
+     */
+    private Job refusePaused(Agent agent, Job job, AgentPause pause, Instant now) {
+        String message = "agent " + agent.id() + " (" + agent.hostname() + ") is paused: " + pause.by()
+                + " at its machine paused its local actions at " + pause.since() + "; the job was not sent."
+                + " Ask them to resume it (enginex-agent resume, or the switch on its status page), then send it"
+                + " again.";
+        jobs.complete(
+                job.tenantId(),
+                job.id(),
+                agent.id(),
+                new Outcome(JobState.FAILED, null, ErrorCodes.AGENT_PAUSED, message, null, now, false));
+        metrics.completed(JobState.FAILED, null);
+        waiters.finished(job.id());
+        log.atInfo()
+                .addKeyValue("jobId", job.id())
+                .addKeyValue("agentId", agent.id())
+                .addKeyValue("pausedBy", pause.by())
+                .log("job refused: the agent is paused");
+        return jobs.find(job.tenantId(), job.id()).orElse(job);
     }
 
     /**

@@ -1,14 +1,17 @@
 package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Secrets;
+import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
+import io.enginex.edge.server.registration.Deregistrations;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.KeyRotations;
 import io.enginex.edge.server.store.Agent;
@@ -20,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The agent's side of the API: {@code POST /api/v1/agent/register} and {@code POST
- * /api/v1/agent/token}, both rate-limited per source address.
+ * The agent's side of the API: {@code POST /api/v1/agent/register}, {@code /token}, {@code
+ * /rotate-key} and {@code /deregister}, rate-limited per source address.
  */
 final class AgentAuthRoutes {
     private final AgentRegistration registration;
@@ -31,6 +34,8 @@ final class AgentAuthRoutes {
     private final RateLimiter tokenLimit;
     private final RateLimiter perTokenLimit;
     private final KeyRotations rotations;
+    private final Deregistrations deregistrations;
+    private final ConnectionRegistry registry;
     private final MachineStore machines;
     private final Clock clock;
     private final Audit audit;
@@ -44,6 +49,8 @@ final class AgentAuthRoutes {
             RateLimiter tokenLimit,
             RateLimiter perTokenLimit,
             KeyRotations rotations,
+            Deregistrations deregistrations,
+            ConnectionRegistry registry,
             MachineStore machines,
             Clock clock,
             Audit audit,
@@ -55,6 +62,8 @@ final class AgentAuthRoutes {
         this.tokenLimit = tokenLimit;
         this.perTokenLimit = perTokenLimit;
         this.rotations = rotations;
+        this.deregistrations = deregistrations;
+        this.registry = registry;
         this.machines = machines;
         this.clock = clock;
         this.audit = audit;
@@ -80,6 +89,7 @@ final class AgentAuthRoutes {
         routes.post("/api/v1/agent/register", this::registerAgent);
         routes.post("/api/v1/agent/token", this::token);
         routes.post("/api/v1/agent/rotate-key", this::rotateKey);
+        routes.post("/api/v1/agent/deregister", this::deregister);
     }
 
     private void registerAgent(Context ctx) {
@@ -163,5 +173,24 @@ final class AgentAuthRoutes {
                         "newKeyFingerprint",
                         fingerprint));
         ctx.json(new RotatedView(after.id(), fingerprint));
+    }
+
+    record DeregisteredView(String agentId, String tenant, java.time.Instant deregisteredAt) {}
+
+    private void deregister(Context ctx) {
+        tokenLimit.acquire(ctx.ip());
+        JsonBody body = JsonBody.read(ctx, mapper);
+        var deregistered = deregistrations.deregister(body.requiredText("assertion"));
+        Agent agent = deregistered.agent();
+        int closed = registry.closeAgent(agent.tenantId(), agent.id(), Protocol.CLOSE_REVOKED, "agent deregistered");
+        audit.record(
+                agent.tenantId(),
+                AuditType.AGENT_DEREGISTERED,
+                Actor.agent(agent.id()),
+                ctx.ip(),
+                new Audit.Target("agent", agent.id()),
+                Audit.Outcome.SUCCESS,
+                Map.of("hostname", String.valueOf(agent.hostname()), "socketsClosed", closed));
+        ctx.json(new DeregisteredView(agent.id(), agent.tenantId(), deregistered.at()));
     }
 }

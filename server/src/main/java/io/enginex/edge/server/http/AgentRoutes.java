@@ -13,6 +13,7 @@ import io.enginex.edge.server.http.ApiViews.AgentView;
 import io.enginex.edge.server.http.ApiViews.ConnectionPage;
 import io.enginex.edge.server.http.ApiViews.ConnectionView;
 import io.enginex.edge.server.http.ApiViews.MachineView;
+import io.enginex.edge.server.http.ApiViews.PauseView;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.ConnectionHistoryStore;
@@ -142,6 +143,10 @@ final class AgentRoutes {
         return AgentView.of(
                 agent,
                 states.of(agent.tenantId(), agent.id()),
+                agents.findDeregistered(agent.tenantId(), agent.id()).orElse(null),
+                agents.findPause(agent.tenantId(), agent.id())
+                        .map(p -> new PauseView(p.by(), p.since(), p.reportedAt()))
+                        .orElse(null),
                 machine,
                 agents.effectivePolicy(agent.tenantId(), agent.id()).orElse(null),
                 mapper);

@@ -80,6 +80,8 @@ final class ApiViews {
             Instant lastProgressAt,
             Instant createdAt,
             Instant revokedAt,
+            Instant deregisteredAt,
+            PauseView paused,
             MachineView machine,
             JsonNode effectivePolicy) {
         /**
@@ -87,7 +89,13 @@ final class ApiViews {
          *     enginex-agent policy show --json} prints it), or null when it advertised none
          */
         static AgentView of(
-                Agent a, AgentStatus status, MachineView machine, String effectivePolicyJson, ObjectMapper mapper) {
+                Agent a,
+                AgentStatus status,
+                Instant deregisteredAt,
+                PauseView paused,
+                MachineView machine,
+                String effectivePolicyJson,
+                ObjectMapper mapper) {
             return new AgentView(
                     a.id(),
                     a.tenantId(),
@@ -105,6 +113,8 @@ final class ApiViews {
                     status.lastProgressAt(),
                     a.createdAt(),
                     a.revokedAt(),
+                    deregisteredAt,
+                    paused,
                     machine,
                     json(effectivePolicyJson, mapper));
         }
@@ -115,6 +125,12 @@ final class ApiViews {
      * (a reinstall of the same machine), and the tenant's other agents from that machine.
      */
     record MachineView(String id, String replacedBy, List<String> sameMachine) {}
+
+    /**
+     * The person at the agent's machine paused its local actions: who (their account on that machine),
+     * since when, and when the hub heard of it. Absent while the agent takes jobs.
+     */
+    record PauseView(String by, Instant since, Instant reportedAt) {}
 
     record ErrorView(String code, String message) {}
 

@@ -22,6 +22,7 @@ import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
+import io.enginex.edge.server.registration.Deregistrations;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.KeyRotations;
 import io.enginex.edge.server.registration.RegistrationTokens;
@@ -196,6 +197,8 @@ public final class WebServer {
                         // per token: generous for a fleet rollout sharing one multi-use token
                         new RateLimiter(config.tokenPerMinute(), s.clock()),
                         new KeyRotations(s.assertionVerifier(), s.stores().agents()),
+                        new Deregistrations(s.assertionVerifier(), s.stores().agents(), s.clock()),
+                        s.registry(),
                         s.stores().machines(),
                         s.clock(),
                         s.audit(),

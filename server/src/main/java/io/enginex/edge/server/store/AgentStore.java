@@ -47,4 +47,24 @@ public interface AgentStore {
      * @return whether the key was replaced
      */
     boolean replacePublicKey(String tenantId, String id, String oldPublicKey, String newPublicKey);
+
+    /**
+     * Revokes the agent because it deregistered itself, and records when.
+     *
+     * @return false if no such agent in this tenant, or it was already revoked
+     */
+    boolean deregister(String tenantId, String id, Instant now);
+
+    /** When the agent deregistered itself; empty if it did not (it may still be revoked by an operator). */
+    Optional<Instant> findDeregistered(String tenantId, String id);
+
+    /**
+     * Records the agent's pause as it reported it: {@code pause} null means it takes jobs again.
+     *
+     * @return the pause recorded before, if any
+     */
+    Optional<AgentPause> recordPause(String tenantId, String id, AgentPause pause);
+
+    /** The agent's pause, if it last reported one. */
+    Optional<AgentPause> findPause(String tenantId, String id);
 }

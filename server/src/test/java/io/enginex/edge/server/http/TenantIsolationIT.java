@@ -145,6 +145,13 @@ class TenantIsolationIT {
                     null,
                     "old-key assertion + new-key proof; KeyRotationIT"),
             other(
+                    "POST /api/v1/agent/deregister",
+                    Access.PUBLIC,
+                    f -> "/api/v1/agent/deregister",
+                    null,
+                    "the agent's own signed assertion, names no tenant;"
+                            + " DeregistrationIT.anAssertionDeregistersOnlyTheAgentWhoseKeySignedIt"),
+            other(
                     "POST /api/v1/agent/device/authorize",
                     Access.PUBLIC,
                     f -> "/api/v1/agent/device/authorize",

@@ -1,6 +1,7 @@
 package io.enginex.edge.server.testing;
 
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentStore;
 import java.time.Instant;
 import java.util.List;
@@ -114,5 +115,35 @@ public final class FakeAgentStore implements AgentStore {
                         a.lastSeenAt(),
                         now));
         return true;
+    }
+
+    private final Map<String, Instant> deregistered = new ConcurrentHashMap<>();
+    private final Map<String, AgentPause> pauses = new ConcurrentHashMap<>();
+
+    @Override
+    public boolean deregister(String tenantId, String id, Instant now) {
+        if (!revoke(tenantId, id, now)) {
+            return false;
+        }
+        deregistered.put(id, now);
+        return true;
+    }
+
+    @Override
+    public Optional<Instant> findDeregistered(String tenantId, String id) {
+        return find(tenantId, id).map(a -> deregistered.get(id));
+    }
+
+    @Override
+    public Optional<AgentPause> recordPause(String tenantId, String id, AgentPause pause) {
+        if (find(tenantId, id).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(pause == null ? pauses.remove(id) : pauses.put(id, pause));
+    }
+
+    @Override
+    public Optional<AgentPause> findPause(String tenantId, String id) {
+        return find(tenantId, id).map(a -> pauses.get(id));
     }
 }

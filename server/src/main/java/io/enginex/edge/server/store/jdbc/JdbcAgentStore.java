@@ -1,6 +1,7 @@
 package io.enginex.edge.server.store.jdbc;
 
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -170,6 +171,68 @@ final class JdbcAgentStore implements AgentStore {
                         .bind("oldKey", oldPublicKey)
                         .execute())
                 == 1;
+    }
+
+    @Override
+    public boolean deregister(String tenantId, String id, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                                UPDATE agents SET revoked_at = :now, deregistered_at = :now
+                                WHERE tenant_id = :tenantId AND id = :id AND revoked_at IS NULL""")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("now", Timestamps.arg(now))
+                        .execute())
+                == 1;
+    }
+
+    @Override
+    public Optional<Instant> findDeregistered(String tenantId, String id) {
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT deregistered_at FROM agents WHERE tenant_id = :tenantId AND id = :id")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .map((rs, ctx) -> Optional.ofNullable(Timestamps.read(rs, "deregistered_at")))
+                        .findOne()
+                        .flatMap(found -> found));
+    }
+
+    @Override
+    public Optional<AgentPause> recordPause(String tenantId, String id, AgentPause pause) {
+        return jdbi.inTransaction(h -> {
+            Optional<AgentPause> before = findPause(h, tenantId, id);
+            h.createUpdate("DELETE FROM agent_pauses WHERE tenant_id = :tenantId AND agent_id = :id")
+                    .bind("tenantId", tenantId)
+                    .bind("id", id)
+                    .execute();
+            if (pause != null) {
+                h.createUpdate("""
+                                INSERT INTO agent_pauses (tenant_id, agent_id, paused_by, paused_at, reported_at)
+                                VALUES (:tenantId, :id, :by, :since, :reportedAt)""")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("by", pause.by())
+                        .bind("since", Timestamps.arg(pause.since()))
+                        .bind("reportedAt", Timestamps.arg(pause.reportedAt()))
+                        .execute();
+            }
+            return before;
+        });
+    }
+
+    @Override
+    public Optional<AgentPause> findPause(String tenantId, String id) {
+        return jdbi.withHandle(h -> findPause(h, tenantId, id));
+    }
+
+    private static Optional<AgentPause> findPause(org.jdbi.v3.core.Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM agent_pauses WHERE tenant_id = :tenantId AND agent_id = :id")
+                .bind("tenantId", tenantId)
+                .bind("id", id)
+                .map((rs, ctx) -> new AgentPause(
+                        rs.getString("paused_by"),
+                        Timestamps.read(rs, "paused_at"),
+                        Timestamps.read(rs, "reported_at")))
+                .findOne();
     }
 
     private static Agent map(ResultSet rs, StatementContext ctx) throws SQLException {

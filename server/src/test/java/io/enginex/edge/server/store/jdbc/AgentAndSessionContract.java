@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.RegistrationToken;
 import io.enginex.edge.server.store.Session;
@@ -59,6 +60,42 @@ interface AgentAndSessionContract extends StoreFixture {
         assertThat(stored.toolsJson()).isEqualTo("[]");
         assertThat(stored.createdAt()).isNotNull();
         assertThat(stored).isEqualTo(agent);
+    }
+
+    @Test
+    default void aPauseIsRecordedReplacedAndClearedPerAgentAndTenant() {
+        String tenant = newTenant();
+        String other = newTenant();
+        Agent agent = newAgent(tenant);
+        AgentPause first = new AgentPause("alice", now().minusSeconds(60), now());
+        AgentPause second = new AgentPause("bob", now(), now());
+
+        assertThat(stores().agents().recordPause(tenant, agent.id(), first)).isEmpty();
+        assertThat(stores().agents().findPause(tenant, agent.id())).contains(first);
+        assertThat(stores().agents().findPause(other, agent.id())).isEmpty();
+        assertThat(stores().agents().recordPause(tenant, agent.id(), second)).contains(first);
+        assertThat(stores().agents().recordPause(tenant, agent.id(), null)).contains(second);
+        assertThat(stores().agents().findPause(tenant, agent.id())).isEmpty();
+    }
+
+    @Test
+    default void deregisteringRevokesOnceAndRecordsWhen() {
+        String tenant = newTenant();
+        Agent agent = newAgent(tenant);
+        Agent revokedByOperator = newAgent(tenant);
+        Instant at = now();
+
+        assertThat(stores().agents().deregister(newTenant(), agent.id(), at)).isFalse();
+        assertThat(stores().agents().deregister(tenant, agent.id(), at)).isTrue();
+        assertThat(stores().agents().deregister(tenant, agent.id(), at.plusSeconds(1)))
+                .isFalse();
+        stores().agents().revoke(tenant, revokedByOperator.id(), at);
+
+        assertThat(stores().agents().find(tenant, agent.id()).orElseThrow().revokedAt())
+                .isEqualTo(at);
+        assertThat(stores().agents().findDeregistered(tenant, agent.id())).contains(at);
+        assertThat(stores().agents().findDeregistered(tenant, revokedByOperator.id()))
+                .isEmpty();
     }
 
     @Test
