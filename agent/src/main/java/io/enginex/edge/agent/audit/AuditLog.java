@@ -92,9 +92,25 @@ public final class AuditLog implements AuditTrail {
         append(line);
     }
 
+    /**
+     * A change the person at the machine made through the status page or the CLI:
+     *
+     * <pre>{"at":"…","event":"paused","by":"alice","via":"status page"}</pre>
+     *
+     * @param event {@code paused} or {@code resumed}
+     */
+    public void recordLocal(String event, String by, String via) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("at", clock.instant().toString());
+        line.put("event", event);
+        line.put("by", truncate(by));
+        line.put("via", via);
+        append(line);
+    }
+
     private static boolean refusal(String code) {
         return switch (code) {
-            case "blocked_by_policy", "path_outside_root", "invalid_arguments", "unknown_tool" -> true;
+            case "blocked_by_policy", "path_outside_root", "invalid_arguments", "unknown_tool", "agent_paused" -> true;
             default -> false;
         };
     }

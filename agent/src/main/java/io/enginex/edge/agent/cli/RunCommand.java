@@ -17,6 +17,8 @@ import io.enginex.edge.agent.identity.CurrentIdentity;
 import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JournalLimits;
+import io.enginex.edge.agent.pause.PauseFile;
+import io.enginex.edge.agent.pause.PauseSwitch;
 import io.enginex.edge.agent.policy.EffectivePolicy;
 import io.enginex.edge.agent.policy.FileTrust;
 import io.enginex.edge.agent.registration.KeyRotation;
@@ -25,11 +27,15 @@ import io.enginex.edge.agent.registration.ScheduledKeyRotation;
 import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.service.StatusBoard;
 import io.enginex.edge.agent.service.StatusFile;
+import io.enginex.edge.agent.service.StatusReport;
+import io.enginex.edge.agent.service.UpdateState;
 import io.enginex.edge.agent.service.WindowsServiceHost;
 import io.enginex.edge.agent.tools.BuiltinTools;
 import io.enginex.edge.agent.tools.CurrentToolbox;
 import io.enginex.edge.agent.tools.PluginTools;
 import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.ui.LocalUi;
+import io.enginex.edge.agent.ui.RecentLog;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -147,6 +153,34 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--windows-service", hidden = true)
     boolean windowsService;
 
+    @Option(
+            names = "--ui-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
+            description = "Port of the local status page on 127.0.0.1 (default 0: any free port; enginex-agent ui"
+                    + " finds it).")
+    int uiPort;
+
+    @Option(
+            names = "--no-ui",
+            description = "Do not serve the local status page (enginex-agent ui, pause and resume"
+                    + " then cannot reach this agent).")
+    boolean noUi;
+
+    @Option(
+            names = "--ui-dir",
+            paramLabel = "DIR",
+            description = "Where to write ui.json, the page's address and per-start secret (default: the state"
+                    + " directory; the Linux service uses /run/enginex-agent).")
+    Path uiDir;
+
+    @Option(
+            names = "--ui-group",
+            paramLabel = "GROUP",
+            description = "Let this group read ui.json (mode 640), so its members can open the page and pause the"
+                    + " agent; the agent's account must be a member. The Linux service uses enginex-agent-ui.")
+    String uiGroup;
+
     @Option(names = "--backoff-base", hidden = true, defaultValue = "1s", converter = DurationConverter.class)
     Duration backoffBase;
 
@@ -224,7 +258,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         CurrentIdentity currentIdentity = new CurrentIdentity(identityFile, identity);
 
+        status.updateState(UpdateState.detect(
+                AgentVersion.current(), System.getProperty("jpackage.app-path"), System.getProperty("os.name", "")));
+        PauseSwitch pause = new PauseSwitch(new PauseFile(dir, codec.mapper()), clock);
+        status.paused(pause.get());
+        RecentLog recentLog = RecentLog.attach(50);
+        AuditLog auditLog = new AuditLog(dir, 10L << 20, 5, clock, codec.mapper());
+
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
+                ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
                 ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
                 ScheduledExecutorService scheduler = newScheduler("enginex-heartbeat");
                 // Rotations block on HTTP, so they get their own thread, away from heartbeats.
@@ -232,6 +274,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 HubClient hub = new HubClient(
                         identity.hub(), identity.trust(), System.getenv(), Duration.ofSeconds(20), codec.mapper())) {
             SessionOutbox outbox = new SessionOutbox();
+            outbox.state(pause.get());
+            pause.onChange(change -> {
+                outbox.state(change.now());
+                status.paused(change.now());
+                auditLog.recordLocal(change.now() != null ? "paused" : "resumed", change.by(), change.via());
+            });
             JobRunner runner = new JobRunner(
                     () -> toolbox.get().registry(),
                     tool -> toolbox.get().concurrencyOf(tool),
@@ -240,8 +288,21 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     jobs,
                     clock,
                     maxConcurrentJobs,
-                    new AuditLog(dir, 10L << 20, 5, clock, codec.mapper()),
-                    JobRunner.WAIT_REPORT_INTERVAL);
+                    auditLog,
+                    JobRunner.WAIT_REPORT_INTERVAL,
+                    pause);
+            LocalUi ui = noUi
+                    ? LocalUi.OFF
+                    : LocalUi.start(
+                            uiPort,
+                            uiDir == null ? dir : uiDir,
+                            uiGroup,
+                            () -> StatusReport.live(dir, status.current(), recentLog.lines(), codec.mapper()),
+                            pause,
+                            clock,
+                            codec.mapper(),
+                            pageThreads);
+            status.ui(ui.url());
             HubConnection connection = new HubConnection(
                     hub,
                     currentIdentity,
@@ -293,7 +354,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     30,
                     30,
                     TimeUnit.SECONDS);
-            ConnectionOutcome outcome = runUntilStopped(connection, runner);
+            ConnectionOutcome outcome;
+            try {
+                outcome = runUntilStopped(connection, runner);
+            } finally {
+                ui.close();
+            }
             status.state(outcome.kind() == ConnectionOutcome.Kind.REVOKED ? "revoked" : "stopped");
             if (outcome.kind() == ConnectionOutcome.Kind.REVOKED) {
                 spec.commandLine().getErr().println("error: " + outcome.message());

@@ -201,6 +201,13 @@ final class ServiceCommand implements Runnable {
                     config.toAbsolutePath().toString(),
                     "--state-dir",
                     stateDir.toAbsolutePath().toString()));
+            if (Defaults.base() == null) {
+                command.addAll(List.of(
+                        "--ui-dir",
+                        ServiceDefinition.LINUX_UI_DIR.toString(),
+                        "--ui-group",
+                        ServiceDefinition.UI_GROUP));
+            }
             return command;
         }
 
@@ -301,10 +308,48 @@ final class ServiceCommand implements Runnable {
     @Command(
             name = "uninstall",
             mixinStandardHelpOptions = true,
-            description = "Stops and removes the service; keeps state and config.")
+            description = "Stops and removes the service; keeps state and config. With --deregister it first tells"
+                    + " the hub the agent is leaving and deletes its identity (see enginex-agent deregister).",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  sudo enginex-agent service uninstall",
+                "  sudo enginex-agent service uninstall --deregister",
+                "  sudo enginex-agent service uninstall --deregister --force   (hub unreachable: delete anyway)"
+            })
     static final class Uninstall extends Common implements Callable<Integer> {
+        @Option(
+                names = "--deregister",
+                description = "Deregister from the hub first (signed with the device key); without the hub the"
+                        + " uninstall stops here unless --force is given.")
+        boolean deregister;
+
+        @Option(names = "--keep-state", description = "With --deregister: keep the state directory's files.")
+        boolean keepState;
+
+        @Option(
+                names = "--force",
+                description = "With --deregister: delete the identity even if the hub cannot be told.")
+        boolean force;
+
+        @Option(
+                names = "--state-dir",
+                paramLabel = "DIR",
+                description = "The service's state directory (default: ${DEFAULT-VALUE}).")
+        Path stateDir = Defaults.stateDir();
+
         @Override
         public Integer call() {
+            if (deregister && !dryRun) {
+                int deregistered = DeregisterCommand.run(spec, stateDir, keepState, force);
+                if (deregistered != ExitCodes.OK) {
+                    return deregistered;
+                }
+            } else if (deregister) {
+                spec.commandLine()
+                        .getOut()
+                        .println("# would run: enginex-agent deregister --state-dir " + stateDir
+                                + (keepState ? " --keep-state" : "") + (force ? " --force" : ""));
+            }
             return carryOut(platform().uninstall());
         }
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.protocol.Hello;
+import io.enginex.edge.protocol.Pause;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.ToolDescriptor;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +35,18 @@ public record AgentProfile(HostInfo host, List<ToolDescriptor> tools, Path root,
         return new AgentProfile(host, tools, root, policyHash(tools, root, mapper));
     }
 
-    Hello hello(String id) {
+    /** @param pause the person's pause, or null */
+    Hello hello(String id, Pause pause) {
         return new Hello(
-                id, Protocol.VERSION, host.agentVersion(), host.os(), host.arch(), host.hostname(), tools, policyHash);
+                id,
+                Protocol.VERSION,
+                host.agentVersion(),
+                host.os(),
+                host.arch(),
+                host.hostname(),
+                tools,
+                policyHash,
+                pause);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubRefusedException;
 import io.enginex.edge.agent.transport.HubUnreachableException;
 import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Pause;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.Welcome;
 import java.time.Duration;
@@ -216,7 +217,8 @@ public final class HubConnection {
         if (stopped.getCount() == 0) {
             session.close(1000, "agent stopping");
         }
-        session.send(profile.get().hello(session.nextId()));
+        Pause announced = outbox.pause();
+        session.send(profile.get().hello(session.nextId(), announced));
         Welcome welcome;
         try {
             welcome = session.welcome().get(settings.welcomeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -258,6 +260,7 @@ public final class HubConnection {
                 .addKeyValue("heartbeatMillis", welcome.heartbeatMillis())
                 .addKeyValue("hubNode", welcome.hubNode())
                 .log("connected");
+        outbox.welcomed(session, announced);
         if (welcome.tenantPolicies() != null) {
             try {
                 session.applyTenantPolicies(welcome.tenantPolicies());

@@ -3,10 +3,14 @@ package io.enginex.edge.agent.connection;
 import io.enginex.edge.agent.dispatch.Outbox;
 import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.protocol.Ack;
+import io.enginex.edge.protocol.AgentState;
 import io.enginex.edge.protocol.Message;
+import io.enginex.edge.protocol.Pause;
 import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Result;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,12 +18,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Outbox} of the whole agent: sends on whichever {@link HubSession} is current, so a job
  * that finishes after a reconnect reports on the new connection. With no connection the message is
- * dropped; the journal still has the outcome and the hub's redelivery fetches it. Thread-safe.
+ * dropped; the journal still has the outcome and the hub's redelivery fetches it. It also carries the
+ * person's pause: announced in each hello, and sent as a {@code state} frame when it changes on a
+ * welcomed connection (never before welcome, which the hub would refuse). Thread-safe.
  */
 public final class SessionOutbox implements Outbox {
     private static final Logger log = LoggerFactory.getLogger(SessionOutbox.class);
 
     private final AtomicReference<HubSession> current = new AtomicReference<>();
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private Pause pause;
+    private HubSession welcomed;
 
     void attach(HubSession session) {
         current.set(session);
@@ -27,6 +36,64 @@ public final class SessionOutbox implements Outbox {
 
     void detach(HubSession session) {
         current.compareAndSet(session, null);
+        stateLock.lock();
+        try {
+            if (welcomed == session) {
+                welcomed = null;
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** The pause to announce in the next hello; null when not paused. */
+    Pause pause() {
+        stateLock.lock();
+        try {
+            return pause;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /**
+     * The hub welcomed {@code session}, whose hello announced {@code announced}: from now on state
+     * changes go to it, and one that happened since the hello is sent at once.
+     */
+    void welcomed(HubSession session, Pause announced) {
+        stateLock.lock();
+        try {
+            welcomed = session;
+            if (!Objects.equals(pause, announced)) {
+                sendState(session);
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /**
+     * The person paused (or, with null, resumed) local actions: remembered for the next hello and sent
+     * in a {@code state} frame if a welcomed connection is up. Never blocks on the network.
+     */
+    public void state(Pause now) {
+        stateLock.lock();
+        try {
+            pause = now;
+            if (welcomed != null) {
+                sendState(welcomed);
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private void sendState(HubSession session) {
+        session.send(new AgentState(session.nextId(), pause)).whenComplete((ignored, error) -> {
+            if (error != null) {
+                log.atDebug().log("sending the pause state failed; the next hello carries it");
+            }
+        });
     }
 
     @Override

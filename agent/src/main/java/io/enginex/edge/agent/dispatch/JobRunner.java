@@ -12,6 +12,7 @@ import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.FrameLimits;
+import io.enginex.edge.protocol.Pause;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,7 @@ public final class JobRunner implements AutoCloseable {
     private final Semaphore permits;
     private final ReentrantLock admission = new ReentrantLock();
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+    private final Supplier<Pause> pause;
     private volatile boolean closing;
 
     /** A runner without an audit trail. */
@@ -92,6 +94,24 @@ public final class JobRunner implements AutoCloseable {
             Clock clock,
             int maxConcurrent,
             AuditTrail audit) {
+        this(tools, journal, outbox, executor, clock, maxConcurrent, audit, () -> null);
+    }
+
+    /**
+     * @param pause the person's pause switch: while it gives a pause, new jobs are answered {@code
+     *     agent_paused} without running (and without a journal entry, so they may run once resumed if the
+     *     hub sends them again); jobs already running finish, and finished ones are still answered from
+     *     the journal
+     */
+    public JobRunner(
+            ToolRegistry tools,
+            JobJournal journal,
+            Outbox outbox,
+            ExecutorService executor,
+            Clock clock,
+            int maxConcurrent,
+            AuditTrail audit,
+            Supplier<Pause> pause) {
         this(
                 () -> tools,
                 tool -> Integer.MAX_VALUE,
@@ -101,16 +121,11 @@ public final class JobRunner implements AutoCloseable {
                 clock,
                 maxConcurrent,
                 audit,
-                WAIT_REPORT_INTERVAL);
+                WAIT_REPORT_INTERVAL,
+                pause);
     }
 
-    /**
-     * A runner whose tools and per-tool caps may change while it runs (a new tenant policy).
-     *
-     * @param tools the tools in force; read once per job, when it starts to run
-     * @param caps how many calls of a tool may run at once (read again while a call waits)
-     * @param waitReport how often a call waiting for a slot reports progress
-     */
+    /** A runner whose tools may change while it runs, never paused. */
     public JobRunner(
             Supplier<ToolRegistry> tools,
             ToIntFunction<String> caps,
@@ -121,6 +136,29 @@ public final class JobRunner implements AutoCloseable {
             int maxConcurrent,
             AuditTrail audit,
             Duration waitReport) {
+        this(tools, caps, journal, outbox, executor, clock, maxConcurrent, audit, waitReport, () -> null);
+    }
+
+    /**
+     * A runner whose tools and per-tool caps may change while it runs (a new tenant policy).
+     *
+     * @param tools the tools in force; read once per job, when it starts to run
+     * @param caps how many calls of a tool may run at once (read again while a call waits)
+     * @param waitReport how often a call waiting for a slot reports progress
+     * @param pause the person's pause switch (see above)
+     */
+    public JobRunner(
+            Supplier<ToolRegistry> tools,
+            ToIntFunction<String> caps,
+            JobJournal journal,
+            Outbox outbox,
+            ExecutorService executor,
+            Clock clock,
+            int maxConcurrent,
+            AuditTrail audit,
+            Duration waitReport,
+            Supplier<Pause> pause) {
+        this.pause = pause;
         this.audit = audit;
         this.tools = tools;
         this.caps = caps;
@@ -154,7 +192,14 @@ public final class JobRunner implements AutoCloseable {
                             .addKeyValue("attempt", dispatch.attempt())
                             .log("job redelivered while running; its result will follow");
                 case JobStatus.Interrupted i -> interrupted(dispatch);
-                case JobStatus.New n -> start(dispatch);
+                case JobStatus.New n -> {
+                    Pause paused = pause.get();
+                    if (paused == null) {
+                        start(dispatch);
+                    } else {
+                        refusePaused(dispatch, paused);
+                    }
+                }
             }
         } finally {
             admission.unlock();
@@ -188,6 +233,24 @@ public final class JobRunner implements AutoCloseable {
     public void close() {
         closing = true;
         running.values().forEach(job -> job.cancel("agent shutting down"));
+    }
+
+    private void refusePaused(Dispatch dispatch, Pause paused) {
+        Instant now = clock.instant();
+        JobOutcome outcome = JobOutcome.failure(
+                ErrorCodes.AGENT_PAUSED,
+                "the person at this machine (" + paused.by() + ") paused the agent's local actions at "
+                        + paused.since() + "; the job was not run. It runs again once they resume"
+                        + " (enginex-agent resume, or the switch on the status page).",
+                now,
+                now);
+        audit.record(dispatch.jobId(), dispatch.tool(), dispatch.args(), dispatch.attempt(), outcome);
+        log.atInfo()
+                .addKeyValue("jobId", dispatch.jobId())
+                .addKeyValue("tool", dispatch.tool())
+                .addKeyValue("pausedBy", paused.by())
+                .log("job refused: local actions are paused");
+        outbox.result(dispatch.jobId(), outcome, false);
     }
 
     private void interrupted(Dispatch dispatch) {

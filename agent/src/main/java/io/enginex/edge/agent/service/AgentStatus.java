@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.service;
 
+import io.enginex.edge.protocol.Pause;
 import java.time.Instant;
 
 /**
@@ -16,6 +17,9 @@ import java.time.Instant;
  * @param pid the agent's process id
  * @param version the agent's version
  * @param updatedAt when this was written
+ * @param paused the person's pause (who, since when), or null while the agent takes jobs
+ * @param update what governs this agent's updates
+ * @param ui the local status page's address ({@code http://127.0.0.1:PORT/}), or null when it is off
  */
 public record AgentStatus(
         String state,
@@ -27,7 +31,10 @@ public record AgentStatus(
         String lastError,
         long pid,
         String version,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Pause paused,
+        UpdateState update,
+        String ui) {
 
     public AgentStatus withState(String newState, Instant at) {
         return new AgentStatus(
@@ -40,19 +47,86 @@ public record AgentStatus(
                 lastError,
                 pid,
                 version,
-                at);
+                at,
+                paused,
+                update,
+                ui);
     }
 
     public AgentStatus withAgent(String newHub, String newAgentId, String newTenant) {
         return new AgentStatus(
-                state, newHub, newAgentId, newTenant, since, lastConnectedAt, lastError, pid, version, updatedAt);
+                state,
+                newHub,
+                newAgentId,
+                newTenant,
+                since,
+                lastConnectedAt,
+                lastError,
+                pid,
+                version,
+                updatedAt,
+                paused,
+                update,
+                ui);
     }
 
     public AgentStatus withError(String error) {
-        return new AgentStatus(state, hub, agentId, tenant, since, lastConnectedAt, error, pid, version, updatedAt);
+        return new AgentStatus(
+                state,
+                hub,
+                agentId,
+                tenant,
+                since,
+                lastConnectedAt,
+                error,
+                pid,
+                version,
+                updatedAt,
+                paused,
+                update,
+                ui);
     }
 
     public AgentStatus withConnectedAt(Instant at) {
-        return new AgentStatus(state, hub, agentId, tenant, since, at, lastError, pid, version, at);
+        return new AgentStatus(state, hub, agentId, tenant, since, at, lastError, pid, version, at, paused, update, ui);
+    }
+
+    public AgentStatus withPaused(Pause pause, Instant at) {
+        return new AgentStatus(
+                state, hub, agentId, tenant, since, lastConnectedAt, lastError, pid, version, at, pause, update, ui);
+    }
+
+    public AgentStatus withUpdate(UpdateState newUpdate) {
+        return new AgentStatus(
+                state,
+                hub,
+                agentId,
+                tenant,
+                since,
+                lastConnectedAt,
+                lastError,
+                pid,
+                version,
+                updatedAt,
+                paused,
+                newUpdate,
+                ui);
+    }
+
+    public AgentStatus withUi(String address) {
+        return new AgentStatus(
+                state,
+                hub,
+                agentId,
+                tenant,
+                since,
+                lastConnectedAt,
+                lastError,
+                pid,
+                version,
+                updatedAt,
+                paused,
+                update,
+                address);
     }
 }

@@ -15,6 +15,12 @@ public record ServiceDefinition(List<String> command, String user, Path stateDir
     public static final String LABEL = "io.enginex.agent";
     public static final String DESCRIPTION = "EngineX Edge agent";
 
+    /** The group whose members may open the service's status page and pause it (Linux). */
+    public static final String UI_GROUP = "enginex-agent-ui";
+
+    /** Where the Linux service writes ui.json (systemd's RuntimeDirectory, emptied when it stops). */
+    public static final Path LINUX_UI_DIR = Path.of("/run/enginex-agent");
+
     public ServiceDefinition {
         command = List.copyOf(command);
         if (command.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.service;
 
+import io.enginex.edge.protocol.Pause;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,7 +25,19 @@ public final class StatusBoard {
         this.file = file;
         this.clock = clock;
         this.current = new AgentStatus(
-                "starting", null, null, null, clock.instant(), null, null, pid, version, clock.instant());
+                "starting",
+                null,
+                null,
+                null,
+                clock.instant(),
+                null,
+                null,
+                pid,
+                version,
+                clock.instant(),
+                null,
+                null,
+                null);
     }
 
     public void state(String state) {
@@ -43,6 +56,18 @@ public final class StatusBoard {
     public void connected() {
         update(status ->
                 status.withState("connected", clock.instant()).withError(null).withConnectedAt(clock.instant()));
+    }
+
+    public void paused(Pause pause) {
+        update(status -> status.withPaused(pause, clock.instant()));
+    }
+
+    public void updateState(UpdateState state) {
+        update(status -> status.withUpdate(state));
+    }
+
+    public void ui(String address) {
+        update(status -> status.withUi(address));
     }
 
     public AgentStatus current() {

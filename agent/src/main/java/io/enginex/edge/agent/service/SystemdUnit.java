@@ -35,6 +35,10 @@ public final class SystemdUnit implements ServicePlatform {
                 TimeoutStopSec=20s
                 SyslogIdentifier=enginex-agent
                 UMask=0077
+                # The status page's ui.json (address + per-start secret), readable by group %s only.
+                RuntimeDirectory=enginex-agent
+                RuntimeDirectoryMode=0755
+                SupplementaryGroups=%s
                 ReadWritePaths=%s -%s
                 NoNewPrivileges=yes
                 CapabilityBoundingSet=
@@ -55,6 +59,8 @@ public final class SystemdUnit implements ServicePlatform {
                         ServiceDefinition.DESCRIPTION,
                         service.user() == null ? ServiceDefinition.NAME : service.user(),
                         exec,
+                        ServiceDefinition.UI_GROUP,
+                        ServiceDefinition.UI_GROUP,
                         quote(service.stateDir().toString()),
                         quote(service.configFile().toString()));
     }
@@ -65,6 +71,8 @@ public final class SystemdUnit implements ServicePlatform {
                 Map.of(UNIT, render(service)),
                 List.of(),
                 List.of(
+                        // The unit names it in SupplementaryGroups; -f: fine when it exists.
+                        List.of("groupadd", "-f", "--system", ServiceDefinition.UI_GROUP),
                         List.of("systemctl", "daemon-reload"),
                         List.of("systemctl", "enable", "--now", ServiceDefinition.NAME)),
                 false);

@@ -16,6 +16,7 @@ import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Pause;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -171,10 +172,59 @@ class JobRunnerTest {
         assertThat(tool.calls()).isZero();
     }
 
+    private final java.util.concurrent.atomic.AtomicReference<Pause> pause =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private void start() {
         journal = JobJournal.open(stateDir, mapper, JournalLimits.DEFAULT, Clock.systemUTC());
         outbox = new RecordingOutbox();
-        runner = new JobRunner(new ToolRegistry(List.of(tool)), journal, outbox, executor, Clock.systemUTC(), 4);
+        runner = new JobRunner(
+                new ToolRegistry(List.of(tool)),
+                journal,
+                outbox,
+                executor,
+                Clock.systemUTC(),
+                4,
+                io.enginex.edge.agent.audit.AuditTrail.NONE,
+                pause::get);
+    }
+
+    @Test
+    void whilePausedNewJobsAreRefusedAgentPausedUnrunAndUnjournaledAndRunOnceResumed() {
+        start();
+        runner.dispatch(dispatch("job_before", "{}", Duration.ofSeconds(10)));
+        JobOutcome before = awaitResult("job_before");
+        pause.set(new Pause("alice", java.time.Instant.parse("2026-11-26T10:02:11Z")));
+
+        runner.dispatch(dispatch("job_paused", "{}", Duration.ofSeconds(10)));
+        JobOutcome refused = awaitResult("job_paused");
+        runner.dispatch(dispatch("job_before", "{}", Duration.ofSeconds(10)));
+
+        assertThat(refused.error().code()).isEqualTo(ErrorCodes.AGENT_PAUSED);
+        assertThat(refused.error().message()).contains("alice", "enginex-agent resume");
+        assertThat(journal.lookup("job_paused")).isInstanceOf(JobStatus.New.class);
+        // A job that ran before the pause is still answered from the journal, not refused.
+        await().until(() -> outbox.results("job_before").size() == 2);
+        assertThat(outbox.results("job_before").get(1).outcome()).isEqualTo(before);
+        assertThat(tool.calls()).isEqualTo(1);
+
+        pause.set(null);
+        runner.dispatch(dispatch("job_paused", "{}", Duration.ofSeconds(10)));
+        await().until(() -> outbox.results("job_paused").size() == 2);
+        assertThat(outbox.results("job_paused").get(1).outcome().ok()).isTrue();
+        assertThat(tool.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void aJobRunningWhenPausedFinishes() {
+        start();
+        runner.dispatch(dispatch("job_1", "{\"block\":true}", Duration.ofSeconds(20)));
+        await().until(() -> tool.calls() == 1);
+        pause.set(new Pause("alice", java.time.Instant.now()));
+
+        tool.release();
+
+        assertThat(awaitResult("job_1").ok()).isTrue();
     }
 
     /** Throws the runner and journal away, as a process restart would, and opens them again. */

@@ -50,8 +50,11 @@ class ServicePlatformTest {
         assertThat(plan.write()).containsOnlyKeys(SystemdUnit.UNIT);
         assertThat(plan.commands())
                 .containsExactly(
+                        List.of("groupadd", "-f", "--system", "enginex-agent-ui"),
                         List.of("systemctl", "daemon-reload"),
                         List.of("systemctl", "enable", "--now", "enginex-agent"));
+        assertThat(plan.write().get(SystemdUnit.UNIT))
+                .contains("RuntimeDirectory=enginex-agent", "SupplementaryGroups=enginex-agent-ui");
         assertThat(ServicePlatform.forOs("Linux").uninstall().delete()).containsExactly(SystemdUnit.UNIT);
     }
 

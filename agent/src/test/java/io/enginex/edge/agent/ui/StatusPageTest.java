@@ -1,0 +1,192 @@
+package io.enginex.edge.agent.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.agent.pause.PauseFile;
+import io.enginex.edge.agent.pause.PauseSwitch;
+import io.enginex.edge.protocol.MessageCodec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The status page's gate: the secret, the Host check, the one-time link, the cookie and the CSRF token. */
+class StatusPageTest {
+    private static final String SECRET = "s3cret-s3cret-s3cret-s3cret-s3cret-s3cret";
+
+    @TempDir
+    Path stateDir;
+
+    private final ObjectMapper mapper = new MessageCodec().mapper();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private PauseSwitch pause;
+    private StatusPage page;
+    private int port;
+
+    @BeforeEach
+    void start() {
+        pause = new PauseSwitch(new PauseFile(stateDir, mapper), Clock.systemUTC());
+        page = StatusPage.start(
+                0,
+                SECRET,
+                () -> {
+                    var report = mapper.createObjectNode().put("running", true);
+                    report.putObject("status")
+                            .put("state", "connected")
+                            .put("hub", "https://hub.example.com")
+                            .put("agentId", "agt_page")
+                            .put("tenant", "acme");
+                    report.putArray("jobs")
+                            .addObject()
+                            .put("jobId", "job_<script>")
+                            .put("state", "succeeded");
+                    report.putArray("log").add("a log line");
+                    return report;
+                },
+                pause,
+                Clock.systemUTC(),
+                new SecureRandom(),
+                mapper,
+                executor);
+        port = page.port();
+    }
+
+    @AfterEach
+    void stop() {
+        page.close();
+        executor.close();
+    }
+
+    private RawHttp.Response get(String path, Map<String, String> headers) throws IOException {
+        return RawHttp.send(port, "GET", path, headers, null);
+    }
+
+    private RawHttp.Response post(String path, Map<String, String> headers, String body) throws IOException {
+        return RawHttp.send(port, "POST", path, headers, body);
+    }
+
+    private static Map<String, String> bearer() {
+        return Map.of("Authorization", "Bearer " + SECRET);
+    }
+
+    /** Signs in like enginex-agent ui and a browser: returns the cookie header and the page's CSRF token. */
+    private String[] signIn() throws IOException {
+        String url = mapper.readTree(post("/api/login-links", bearer(), "{\"user\":\"alice\"}")
+                        .body())
+                .get("url")
+                .asText();
+        RawHttp.Response login = get(url.substring(url.indexOf("/login")), Map.of());
+        String cookie = login.header("Set-Cookie").split(";")[0];
+        String html = get("/", Map.of("Cookie", cookie)).body();
+        Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertThat(csrf.find()).as(html).isTrue();
+        return new String[] {cookie, csrf.group(1)};
+    }
+
+    @Test
+    void withoutTheSecretOrASessionNothingIsShownOrChanged() throws IOException {
+        RawHttp.Response pageWithout = get("/", Map.of());
+        RawHttp.Response statusWithout = get("/api/status", Map.of());
+        RawHttp.Response wrongSecret = get("/api/status", Map.of("Authorization", "Bearer wrong"));
+        RawHttp.Response linkWithout = post("/api/login-links", Map.of(), "{\"user\":\"mallory\"}");
+        RawHttp.Response pauseWithout = post("/pause", Map.of(), "csrf=x");
+
+        assertThat(pageWithout.status()).isEqualTo(401);
+        assertThat(pageWithout.body()).contains("enginex-agent ui").doesNotContain("agt_page");
+        assertThat(statusWithout.status()).isEqualTo(401);
+        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(linkWithout.status()).isEqualTo(401);
+        assertThat(pauseWithout.status()).isEqualTo(401);
+        assertThat(pause.get()).isNull();
+    }
+
+    @Test
+    void theSecretReadsTheStatusAndPauses() throws IOException {
+        RawHttp.Response status = get("/api/status", bearer());
+        RawHttp.Response paused = post("/pause", bearer(), "{\"by\":\"bob\"}");
+
+        assertThat(status.status()).isEqualTo(200);
+        assertThat(mapper.readTree(status.body()).path("status").path("agentId").asText())
+                .isEqualTo("agt_page");
+        assertThat(paused.status()).isEqualTo(200);
+        assertThat(pause.get().by()).isEqualTo("bob");
+    }
+
+    @Test
+    void aRequestForAnotherHostNameIsRefusedEvenWithTheSecret() throws IOException {
+        RawHttp.Response rebound =
+                get("/api/status", Map.of("Host", "attacker.example:" + port, "Authorization", "Bearer " + SECRET));
+        RawHttp.Response otherPort = get("/", Map.of("Host", "127.0.0.1:1"));
+        RawHttp.Response localhost =
+                get("/api/status", Map.of("Host", "localhost:" + port, "Authorization", "Bearer " + SECRET));
+
+        assertThat(rebound.status()).isEqualTo(403);
+        assertThat(rebound.body()).doesNotContain("agt_page");
+        assertThat(otherPort.status()).isEqualTo(403);
+        assertThat(localhost.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aLoginLinkWorksOnceAndGivesAStrictHttpOnlyCookie() throws IOException {
+        String url = mapper.readTree(post("/api/login-links", bearer(), "{\"user\":\"alice\"}")
+                        .body())
+                .get("url")
+                .asText();
+        String path = url.substring(url.indexOf("/login"));
+
+        RawHttp.Response first = get(path, Map.of());
+        RawHttp.Response again = get(path, Map.of());
+        String cookie = first.header("Set-Cookie");
+        RawHttp.Response shown = get("/", Map.of("Cookie", cookie.split(";")[0]));
+
+        assertThat(url).startsWith("http://127.0.0.1:" + port + "/login?code=");
+        assertThat(first.status()).isEqualTo(303);
+        assertThat(first.header("Location")).isEqualTo("/");
+        assertThat(cookie).contains("HttpOnly", "SameSite=Strict", "Path=/");
+        assertThat(again.status()).isEqualTo(401);
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.body())
+                .contains("agt_page", "https://hub.example.com", "Pause local actions", "alice")
+                .contains("job_&lt;script&gt;")
+                .doesNotContain("<script>", SECRET);
+        assertThat(shown.header("Content-Security-Policy")).contains("default-src 'none'", "frame-ancestors 'none'");
+    }
+
+    @Test
+    void aFormPostNeedsTheCsrfTokenAndNoForeignOrigin() throws IOException {
+        String[] session = signIn();
+        Map<String, String> cookie = Map.of("Cookie", session[0], "Content-Type", "application/x-www-form-urlencoded");
+
+        RawHttp.Response noToken = post("/pause", cookie, "");
+        RawHttp.Response wrongToken = post("/pause", cookie, "csrf=guess");
+        RawHttp.Response foreign = post(
+                "/pause", Map.of("Cookie", session[0], "Origin", "https://attacker.example"), "csrf=" + session[1]);
+        assertThat(pause.get()).isNull();
+        RawHttp.Response ok = post(
+                "/pause", Map.of("Cookie", session[0], "Origin", "http://127.0.0.1:" + port), "csrf=" + session[1]);
+
+        assertThat(noToken.status()).isEqualTo(403);
+        assertThat(wrongToken.status()).isEqualTo(403);
+        assertThat(foreign.status()).isEqualTo(403);
+        assertThat(ok.status()).isEqualTo(303);
+        assertThat(pause.get().by()).isEqualTo("alice");
+        JsonNode status =
+                mapper.readTree(get("/api/status", Map.of("Cookie", session[0])).body());
+        assertThat(status.path("status").path("agentId").asText()).isEqualTo("agt_page");
+
+        RawHttp.Response resumed = post("/resume", cookie, "csrf=" + session[1]);
+        assertThat(resumed.status()).isEqualTo(303);
+        assertThat(pause.get()).isNull();
+    }
+}
