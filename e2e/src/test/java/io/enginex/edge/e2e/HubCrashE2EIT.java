@@ -34,7 +34,9 @@ class HubCrashE2EIT {
         Path logs = Jvm.freshLogs(getClass().getSimpleName());
         Path root = Files.createDirectories(tmp.resolve("files"));
         Files.writeString(root.resolve("a.txt"), "alpha");
-        try (HubProcess hub = HubProcess.start(tmp.resolve("hub"), logs);
+        // A heartbeat longer than the freeze below: with the default 500 ms, the hub timed the frozen
+        // agent out while a loaded machine was still creating the in-flight jobs, so some were never sent.
+        try (HubProcess hub = HubProcess.start(tmp.resolve("hub"), logs, "--heartbeat", "15s");
                 AgentProcess agent = AgentProcess.of(tmp.resolve("agent"), root, logs)) {
             HubApi api = hub.api();
             api.createTenant("acme");
