@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code audit.jsonl} in the state folder: one JSON object per tool invocation, allowed or refused:
+ * {@code audit.jsonl} in the state folder: one JSON object per tool invocation, allowed or refused
+ * (and one per pause or resume by the person at the machine, see {@link #recordLocal}):
  *
  * <pre>{"at":"…","jobId":"job_…","tool":"fs.read","attempt":1,"path":"q3.csv","argsSha256":"…",
  *  "outcome":"refused","code":"blocked_by_policy","message":"…"}</pre>
