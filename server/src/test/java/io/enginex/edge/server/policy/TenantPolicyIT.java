@@ -1,6 +1,7 @@
 package io.enginex.edge.server.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.protocol.Advertise;
@@ -11,6 +12,7 @@ import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -130,6 +132,13 @@ class TenantPolicyIT {
                     List.of(),
                     "sha256:x",
                     TestHub.MAPPER.createObjectNode().put("tenantPolicy", "tenant policy")));
+            // The hub pushes only to agents whose advertisement it has processed; wait for that first.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> hub.api()
+                            .get("/api/v1/tenants/" + tenant + "/agents/" + agent.agentId(), key)
+                            .body()
+                            .path("effectivePolicy")
+                            .has("tenantPolicy"));
 
             var label =
                     hub.api().post(policies(tenant), key, policy("label:test", Map.of("tools", List.of("fs.list"))));
