@@ -136,7 +136,16 @@ grep -A1 "^Log (journald" "$work/status.txt" | grep -q "enginex-agent" || { cat 
 inside systemctl show enginex-agent -p NRestarts -p MainPID -p User
 inside enginex-agent doctor --state-dir /var/lib/enginex-agent --config /etc/enginex-agent/agent.conf \
   || fail "doctor reports a failure on a healthy install"
-echo "agent $id1 enrolled and ran a job"
+# The person at the machine: a member of enginex-agent-ui gets a login link for the local status
+# page; anyone else is told which group to join.
+inside useradd -m alice && inside useradd -m bob && inside usermod -aG enginex-agent-ui alice
+[ "$(inside stat -c '%G %a' /run/enginex-agent/ui.json)" = "enginex-agent-ui 640" ] \
+  || fail "ui.json is not readable by exactly the group enginex-agent-ui: $(inside stat -c '%U %G %a' /run/enginex-agent/ui.json)"
+inside runuser -u alice -- enginex-agent ui --no-browser > "$work/ui.txt" 2>&1 || { cat "$work/ui.txt"; fail "a member of enginex-agent-ui cannot open the status page"; }
+grep -q 'http://127.0.0.1:' "$work/ui.txt" || { cat "$work/ui.txt"; fail "no login link for the status page"; }
+if inside runuser -u bob -- enginex-agent ui --no-browser > "$work/ui-bob.txt" 2>&1; then fail "a non-member got a status page link"; fi
+grep -q enginex-agent-ui "$work/ui-bob.txt" || { cat "$work/ui-bob.txt"; fail "the refusal does not name the group to join"; }
+echo "agent $id1 enrolled and ran a job; the status page opens for members of enginex-agent-ui only"
 
 log "3. reboot: back online as the same agent"
 stop_container
@@ -178,7 +187,7 @@ else
 fi
 left=$(inside sh -c 'ls -d /opt/enginex-agent /var/lib/enginex-agent /etc/enginex-agent /usr/bin/enginex-agent 2>/dev/null;
   find /etc/systemd /lib/systemd /usr/lib/systemd -name "enginex*" 2>/dev/null;
-  getent passwd enginex-agent; getent group enginex-agent' || true)
+  getent passwd enginex-agent; getent group enginex-agent; getent group enginex-agent-ui' || true)
 [ -z "$left" ] || fail "purge left: $left"
 [ -L "$root/lib" ] || [ -d "$root/lib" ] || fail "/lib is gone"
 stop_container
