@@ -7,6 +7,7 @@ import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.Job;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a person needs in front of them to approve or deny a job: the exact arguments, the machine it
@@ -32,9 +33,24 @@ public record ApprovalEvidence(
         String rule,
         boolean ruleCurrent,
         Instant deadline) {
+    /**
+     * @param tenantRule the tenant policy that requires approval for this call, as the hub's own
+     *     policies say ({@code TenantPolicies.approvalRequiredBy}); empty when only the agent's
+     *     machine policy asks for it
+     */
     public static ApprovalEvidence of(
-            Job job, Agent agent, String requestedBy, String sessionName, ObjectMapper mapper) {
-        Rule rule = rule(agent, job, mapper);
+            Job job,
+            Agent agent,
+            String requestedBy,
+            String sessionName,
+            Optional<String> tenantRule,
+            ObjectMapper mapper) {
+        Rule rule = tenantRule
+                .map(source -> new Rule(
+                        "The " + source + " requires a person's approval for this call of " + job.tool()
+                                + " (approvalRequired).",
+                        true))
+                .orElseGet(() -> rule(agent, job, mapper));
         return new ApprovalEvidence(
                 job,
                 pretty(job.argsJson(), mapper),

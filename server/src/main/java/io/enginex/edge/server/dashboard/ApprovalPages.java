@@ -1,5 +1,7 @@
 package io.enginex.edge.server.dashboard;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Actor;
@@ -8,6 +10,7 @@ import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.Job;
@@ -42,6 +45,7 @@ public final class ApprovalPages implements PageGroup {
     private final Dispatcher dispatcher;
     private final Audit audit;
     private final ObjectMapper mapper;
+    private final TenantPolicies tenantPolicies;
 
     ApprovalPages(WebServer.Services s) {
         this.jobs = s.stores().jobs();
@@ -51,6 +55,7 @@ public final class ApprovalPages implements PageGroup {
         this.dispatcher = s.dispatcher();
         this.audit = s.audit();
         this.mapper = s.mapper();
+        this.tenantPolicies = s.tenantPolicies();
     }
 
     /** The list page's model. */
@@ -170,8 +175,18 @@ public final class ApprovalPages implements PageGroup {
                 job.sessionId() == null ? Optional.empty() : sessions.find(viewer.tenantId(), job.sessionId());
         String requestedBy =
                 session.map(s -> requester(viewer.tenantId(), s.createdBy())).orElse("–");
+        Optional<String> tenantRule =
+                agent == null ? Optional.empty() : tenantPolicies.approvalRequiredBy(agent, job.tool(), readArgs(job));
         return ApprovalEvidence.of(
-                job, agent, requestedBy, session.map(Session::name).orElse(null), mapper);
+                job, agent, requestedBy, session.map(Session::name).orElse(null), tenantRule, mapper);
+    }
+
+    private JsonNode readArgs(Job job) {
+        try {
+            return mapper.readTree(job.argsJson());
+        } catch (JsonProcessingException e) {
+            return mapper.createObjectNode();
+        }
     }
 
     /** A user id as its email; an API key id as it is. */

@@ -8,6 +8,7 @@ import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ApprovalEvidenceTest {
@@ -62,6 +63,7 @@ class ApprovalEvidenceTest {
                 agent,
                 "it@acme.example",
                 "month end",
+                Optional.empty(),
                 mapper);
 
         assertThat(e.rule()).contains("lt-4711").contains("every call of fs.write");
@@ -76,7 +78,12 @@ class ApprovalEvidenceTest {
         var agent = agent("[{\"name\":\"exec\",\"approval\":{\"required\":false,\"templates\":[\"erp-export\"]}}]");
 
         var e = ApprovalEvidence.of(
-                job("exec", "{\"command\":\"erp-export\",\"params\":{}}"), agent, "key_1", null, mapper);
+                job("exec", "{\"command\":\"erp-export\",\"params\":{}}"),
+                agent,
+                "key_1",
+                null,
+                Optional.empty(),
+                mapper);
 
         assertThat(e.rule()).contains("command template erp-export of exec");
     }
@@ -85,9 +92,28 @@ class ApprovalEvidenceTest {
     void aRuleTheAgentNoLongerAnnouncesIsSaidToBeGone() {
         var agent = agent("[{\"name\":\"exec\",\"approval\":{\"required\":false,\"templates\":[\"other\"]}}]");
 
-        var e = ApprovalEvidence.of(job("exec", "{\"command\":\"erp-export\"}"), agent, "key_1", null, mapper);
+        var e = ApprovalEvidence.of(
+                job("exec", "{\"command\":\"erp-export\"}"), agent, "key_1", null, Optional.empty(), mapper);
 
         assertThat(e.ruleCurrent()).isFalse();
         assertThat(e.rule()).contains("no longer announces");
+    }
+
+    @Test
+    void aTenantPolicyThatAskedForApprovalIsNamedNotTheMachinePolicy() {
+        var agent = agent("[{\"name\":\"fs.write\",\"approval\":{\"required\":true}}]");
+
+        var e = ApprovalEvidence.of(
+                job("fs.write", "{\"path\":\"q3.csv\",\"content\":\"x\"}"),
+                agent,
+                "it@acme.example",
+                null,
+                Optional.of("tenant policy pol_1 (label team=finance)"),
+                mapper);
+
+        assertThat(e.rule())
+                .startsWith("The tenant policy pol_1 (label team=finance) requires")
+                .doesNotContain("machine policy");
+        assertThat(e.ruleCurrent()).isTrue();
     }
 }
