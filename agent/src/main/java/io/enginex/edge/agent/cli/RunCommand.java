@@ -354,6 +354,16 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     30,
                     30,
                     TimeUnit.SECONDS);
+            long renewal = JobRunner.LEASE_RENEWAL_INTERVAL.toSeconds();
+            scheduler.scheduleWithFixedDelay(
+                    () -> {
+                        if (connection.connected()) {
+                            runner.renewLeases();
+                        }
+                    },
+                    renewal,
+                    renewal,
+                    TimeUnit.SECONDS);
             ConnectionOutcome outcome;
             try {
                 outcome = runUntilStopped(connection, runner);

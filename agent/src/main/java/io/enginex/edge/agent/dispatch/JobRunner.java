@@ -56,6 +56,9 @@ public final class JobRunner implements AutoCloseable {
     /** How often a call waiting for a concurrency slot reports that it still waits. */
     public static final Duration WAIT_REPORT_INTERVAL = Duration.ofSeconds(5);
 
+    /** How often the agent renews running jobs' leases; well inside the hub's default 2 min. */
+    public static final Duration LEASE_RENEWAL_INTERVAL = Duration.ofSeconds(30);
+
     private final Supplier<ToolRegistry> tools;
     private final ToIntFunction<String> caps;
     private final ToolSlots slots;
@@ -168,6 +171,25 @@ public final class JobRunner implements AutoCloseable {
         this.executor = executor;
         this.clock = clock;
         this.permits = new Semaphore(maxConcurrent, true);
+    }
+
+    /**
+     * Renews the lease of every job still running here: one {@code progress} frame each ("still
+     * running"), so the hub does not show this agent as unresponsive while a tool that reports no
+     * progress of its own works within its deadline. A wedged agent stops renewing, and a hung tool
+     * still ends at its deadline. Called every {@link #LEASE_RENEWAL_INTERVAL} by the agent.
+     *
+     * @return how many leases were renewed
+     */
+    public int renewLeases() {
+        int renewed = 0;
+        for (RunningJob job : running.values()) {
+            if (!job.cancelled()) {
+                outbox.progress(job.dispatch().jobId(), "still running", null);
+                renewed++;
+            }
+        }
+        return renewed;
     }
 
     /** Handles one dispatch (first delivery or a redelivery). */

@@ -142,6 +142,22 @@ class JobRunnerTest {
     }
 
     @Test
+    void aRunningJobsLeaseIsRenewedAndAFinishedOneIsNot() {
+        start();
+        runner.dispatch(dispatch("job_long", "{\"block\":true}", Duration.ofSeconds(20)));
+        await().until(() -> !outbox.of("progress", "job_long").isEmpty());
+
+        assertThat(runner.renewLeases()).isEqualTo(1);
+        assertThat(outbox.of("progress", "job_long"))
+                .extracting(p -> p.message())
+                .contains("still running");
+
+        tool.release();
+        awaitResult("job_long");
+        await().until(() -> runner.renewLeases() == 0);
+    }
+
+    @Test
     void invalidArgumentsAndUnknownToolsAreJournaledFailures() {
         start();
         runner.dispatch(dispatch("job_bad", "{\"block\":3}", Duration.ofSeconds(10)));
