@@ -14,6 +14,8 @@ import java.util.List;
  * @param outputText text from the output: the output itself if it is a string, else its {@code
  *     content}, {@code text} or {@code stdout} field; null if none
  * @param outputJson the whole output, pretty-printed; null until it succeeded
+ * @param downloadName the file name the session page offers the result under, or null when the job
+ *     brought back no file ({@link ResultFile})
  */
 public record JobCard(
         String id,
@@ -35,7 +37,8 @@ public record JobCard(
         String outputJson,
         String errorCode,
         String errorMessage,
-        Job.Approval approval) {
+        Job.Approval approval,
+        String downloadName) {
     private static final List<String> TEXT_FIELDS = List.of("content", "text", "stdout");
 
     static JobCard of(Job j, String agentHost, ObjectMapper mapper) {
@@ -71,7 +74,8 @@ public record JobCard(
                 output == null ? null : pretty(output, mapper),
                 j.errorCode(),
                 j.errorMessage(),
-                j.approval());
+                j.approval(),
+                ResultFile.of(j, mapper).map(ResultFile::name).orElse(null));
     }
 
     /** Time from creation until the agent started it (queueing and delivery). */

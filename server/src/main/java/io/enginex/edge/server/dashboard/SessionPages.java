@@ -10,6 +10,7 @@ import io.enginex.edge.server.dispatch.JobRequest;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.SessionStore;
@@ -29,6 +30,8 @@ import java.util.Map;
  * keeps current, with a "run tool" form generated from the chosen online agent's tool schema that
  * posts to {@code POST /ui/sessions/{sid}/jobs}. The session page also answers the capability links
  * the API hands out ({@code ?t=…}) with the read-only {@link SessionPage} when nobody is signed in.
+ * {@code GET /ui/sessions/{sid}/jobs/{jid}/download} offers a file a job read ({@code fs.read}) as a
+ * download.
  */
 public final class SessionPages implements PageGroup {
     static final int LIST_LIMIT = 200;
@@ -124,6 +127,24 @@ public final class SessionPages implements PageGroup {
         pages.live("/ui/sessions/{sid}/live", Role.VIEWER, "jobs", (ctx, viewer) -> {
             Session session = find(viewer, ctx.pathParam("sid"));
             return () -> pages.fragment("session/timeline.jte", cards(viewer, session));
+        });
+        pages.get("/ui/sessions/{sid}/jobs/{jid}/download", Role.VIEWER, (ctx, viewer) -> {
+            Session session = find(viewer, ctx.pathParam("sid"));
+            String jid = ctx.pathParam("jid");
+            Job job = jobs.find(viewer.tenantId(), jid)
+                    .filter(j -> session.id().equals(j.sessionId()))
+                    .orElseThrow(() -> new HubException.NotFound(
+                            "job_not_found", "session " + session.id() + " has no job " + jid));
+            ResultFile file = ResultFile.of(job, mapper)
+                    .orElseThrow(() -> new HubException.Conflict(
+                            "no_file",
+                            "job " + jid + " has no file to download: only a succeeded fs.read result is offered"
+                                    + " as a file"));
+            ctx.header("Content-Disposition", file.contentDisposition());
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("Cache-Control", "no-store");
+            ctx.contentType("application/octet-stream");
+            ctx.result(file.bytes());
         });
         pages.post("/ui/sessions/{sid}/jobs", Role.OPERATOR, (ctx, viewer) -> {
             Session session = find(viewer, ctx.pathParam("sid"));

@@ -360,6 +360,13 @@ class DashboardIT {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> events.text().contains("data-state=\"succeeded\"")
                             && events.text().contains("north,1200 &lt;ok&gt;"));
+            String jobPath = sessionPath + "/jobs/" + dispatch.jobId() + "/download";
+            assertThat(ops.get(sessionPath).body()).contains("href=\"" + jobPath + "\"");
+            var file = ops.get(jobPath);
+            assertThat(file.statusCode()).isEqualTo(200);
+            assertThat(file.body()).isEqualTo("north,1200 <ok>");
+            assertThat(file.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"q3.csv\"");
+            assertThat(file.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         }
         socket.close();
     }

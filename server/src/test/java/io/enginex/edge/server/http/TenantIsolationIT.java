@@ -260,6 +260,10 @@ class TenantIsolationIT {
             page("GET /ui/sessions/{sid}", "viewer", f -> "/ui/sessions/" + f.session),
             page("GET /ui/sessions/{sid}/live", "viewer", f -> "/ui/sessions/" + f.session + "/live"),
             page("POST /ui/sessions/{sid}/jobs", "operator", f -> "/ui/sessions/" + f.session + "/jobs"),
+            page(
+                    "GET /ui/sessions/{sid}/jobs/{jid}/download",
+                    "viewer",
+                    f -> "/ui/sessions/" + f.session + "/jobs/" + f.job + "/download"),
             page("GET /ui/registration", "operator", f -> "/ui/registration"),
             page("POST /ui/registration/tokens", "operator", f -> "/ui/registration/tokens"),
             page(
