@@ -2,14 +2,12 @@ package io.enginex.edge.agent.pause;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.agent.StateFiles;
 import io.enginex.edge.protocol.Pause;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -61,29 +59,10 @@ public final class PauseFile {
             Files.deleteIfExists(file);
             return;
         }
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        Path temp = posix
-                ? Files.createTempFile(
-                        dir,
-                        ".pause-",
-                        ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                : Files.createTempFile(dir, ".pause-", ".tmp");
-        try {
-            Files.write(
-                    temp,
-                    mapper.writeValueAsBytes(mapper.createObjectNode()
-                            .put("by", pause.by())
-                            .put("since", pause.since().toString())));
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        StateFiles.replaceOwnerOnly(
+                file,
+                mapper.writeValueAsBytes(mapper.createObjectNode()
+                        .put("by", pause.by())
+                        .put("since", pause.since().toString())));
     }
 }

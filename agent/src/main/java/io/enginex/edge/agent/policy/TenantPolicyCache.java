@@ -1,14 +1,12 @@
 package io.enginex.edge.agent.policy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.agent.StateFiles;
 import io.enginex.edge.protocol.TenantPolicy;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -54,25 +52,8 @@ public final class TenantPolicyCache {
      * @throws IOException when the state folder is not writable
      */
     public void write(Cached cached) throws IOException {
-        Path dir = file.getParent();
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        Path temp = posix
-                ? Files.createTempFile(
-                        dir,
-                        ".tenant-policy-",
-                        ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                : Files.createTempFile(dir, ".tenant-policy-", ".tmp");
-        try {
-            Files.write(temp, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(cached));
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        StateFiles.replaceOwnerOnly(
+                file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(cached));
     }
 
     /**

@@ -1,13 +1,11 @@
 package io.enginex.edge.agent.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.agent.StateFiles;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -35,26 +33,8 @@ public final class StatusFile {
      * @throws IOException when the state directory is not writable
      */
     public void write(AgentStatus status) throws IOException {
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        Path temp = posix
-                ? Files.createTempFile(
-                        dir,
-                        ".status-",
-                        ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                : Files.createTempFile(dir, ".status-", ".tmp");
-        try {
-            Files.write(temp, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(status));
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        StateFiles.replaceOwnerOnly(
+                file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(status));
     }
 
     /**
