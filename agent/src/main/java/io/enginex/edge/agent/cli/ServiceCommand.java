@@ -61,6 +61,24 @@ final class ServiceCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Actions on the service's state directory. */
+    static class WithState extends Common {
+        @Option(
+                names = "--state-dir",
+                paramLabel = "DIR",
+                description = "The service's state directory (default: ${DEFAULT-VALUE}).")
+        Path stateDir = Defaults.stateDir();
+    }
+
+    /** Actions on the state directory and the admin-owned config file. */
+    static class WithFiles extends WithState {
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "The admin-owned config file (default: ${DEFAULT-VALUE}).")
+        Path config = Defaults.config();
+    }
+
     /** Options every action has. */
     static class Common {
         @CommandLine.Spec
@@ -150,19 +168,7 @@ final class ServiceCommand implements Runnable {
                 "  sudo enginex-agent service install",
                 "  enginex-agent service install --config ./agent.conf --state-dir /srv/agent --dry-run"
             })
-    static final class Install extends Common implements Callable<Integer> {
-        @Option(
-                names = "--config",
-                paramLabel = "FILE",
-                description = "The admin-owned config file (default: ${DEFAULT-VALUE}).")
-        Path config = Defaults.config();
-
-        @Option(
-                names = "--state-dir",
-                paramLabel = "DIR",
-                description = "The service's state directory (default: ${DEFAULT-VALUE}).")
-        Path stateDir = Defaults.stateDir();
-
+    static final class Install extends WithFiles implements Callable<Integer> {
         @Option(
                 names = "--user",
                 paramLabel = "NAME",
@@ -242,19 +248,7 @@ final class ServiceCommand implements Runnable {
             },
             footerHeading = "%nExamples:%n",
             footer = {"  enginex-agent service configure --server https://hub.example.com --token exr_… --dry-run"})
-    static final class Configure extends Common implements Callable<Integer> {
-        @Option(
-                names = "--config",
-                paramLabel = "FILE",
-                description = "The admin-owned config file (default: ${DEFAULT-VALUE}).")
-        Path config = Defaults.config();
-
-        @Option(
-                names = "--state-dir",
-                paramLabel = "DIR",
-                description = "The service's state directory (default: ${DEFAULT-VALUE}).")
-        Path stateDir = Defaults.stateDir();
-
+    static final class Configure extends WithFiles implements Callable<Integer> {
         @Option(
                 names = "--user",
                 paramLabel = "NAME",
@@ -316,7 +310,7 @@ final class ServiceCommand implements Runnable {
                 "  sudo enginex-agent service uninstall --deregister",
                 "  sudo enginex-agent service uninstall --deregister --force   (hub unreachable: delete anyway)"
             })
-    static final class Uninstall extends Common implements Callable<Integer> {
+    static final class Uninstall extends WithState implements Callable<Integer> {
         @Option(
                 names = "--deregister",
                 description = "Deregister from the hub first (signed with the device key); without the hub the"
@@ -330,12 +324,6 @@ final class ServiceCommand implements Runnable {
                 names = "--force",
                 description = "With --deregister: delete the identity even if the hub cannot be told.")
         boolean force;
-
-        @Option(
-                names = "--state-dir",
-                paramLabel = "DIR",
-                description = "The service's state directory (default: ${DEFAULT-VALUE}).")
-        Path stateDir = Defaults.stateDir();
 
         @Override
         public Integer call() {
@@ -365,21 +353,9 @@ final class ServiceCommand implements Runnable {
             },
             footerHeading = "%nExamples:%n",
             footer = {"  enginex-agent service remove-state --dry-run"})
-    static final class RemoveState extends Common implements Callable<Integer> {
+    static final class RemoveState extends WithFiles implements Callable<Integer> {
         static final List<String> STATE_FILES = List.of(
                 IdentityFile.FILE_NAME, StatusFile.FILE_NAME, JobJournal.FILE_NAME, AuditLog.FILE, "enginex-agent.log");
-
-        @Option(
-                names = "--config",
-                paramLabel = "FILE",
-                description = "The admin-owned config file (default: ${DEFAULT-VALUE}).")
-        Path config = Defaults.config();
-
-        @Option(
-                names = "--state-dir",
-                paramLabel = "DIR",
-                description = "The service's state directory (default: ${DEFAULT-VALUE}).")
-        Path stateDir = Defaults.stateDir();
 
         @Override
         public Integer call() throws IOException {
