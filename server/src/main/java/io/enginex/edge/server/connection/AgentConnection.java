@@ -3,6 +3,7 @@ package io.enginex.edge.server.connection;
 import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Welcome;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +90,25 @@ public final class AgentConnection {
                             + " s");
             channel.abort();
             return false;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Makes this connection its agent's active one and sends {@code welcome} as the hub's first frame,
+     * in that order and under the send lock. Whoever receives {@code welcome} can rely on the hub
+     * already routing the agent's jobs here; whoever finds the connection through the registry in
+     * between waits on the lock, so no frame can overtake {@code welcome}.
+     *
+     * @param activate registers the connection and says whether it may stay (false: the agent was
+     *     revoked meanwhile; nothing is sent)
+     * @return true if welcome was written; false if {@code activate} refused or the send failed
+     */
+    boolean welcome(Welcome welcome, BooleanSupplier activate) {
+        sendLock.lock();
+        try {
+            return activate.getAsBoolean() && send(welcome);
         } finally {
             sendLock.unlock();
         }

@@ -185,24 +185,30 @@ public final class FrameRouter {
         List<TenantPolicy> tenantPolicies = agents.find(connection.tenantId(), connection.agentId())
                 .map(policies::applicable)
                 .orElse(List.of());
-        boolean welcomed = connection.send(new Welcome(
+        Welcome welcome = new Welcome(
                 connection.nextFrameId(),
                 Protocol.VERSION,
                 connection.agentId(),
                 connection.tenantId(),
                 heartbeat.toMillis(),
                 nodeName,
-                tenantPolicies));
+                tenantPolicies);
+        // Active before welcome is written (the agent may act on welcome at once, e.g. a test or a job
+        // creator that asks whether it is connected), and checked for a revocation that raced with this
+        // hello: revoking closes the agent's listed sockets, so it cannot miss one activated after it.
+        boolean welcomed = connection.welcome(welcome, () -> {
+            registry.activate(connection);
+            if (agents.find(connection.tenantId(), connection.agentId())
+                    .map(a -> a.revoked())
+                    .orElse(true)) {
+                registry.closed(connection);
+                connection.close(Protocol.CLOSE_REVOKED, "agent revoked");
+                return false;
+            }
+            return true;
+        });
         if (!welcomed) {
-            return;
-        }
-        registry.activate(connection);
-        // A revocation that raced with this hello would otherwise leave a revoked agent active.
-        if (agents.find(connection.tenantId(), connection.agentId())
-                .map(a -> a.revoked())
-                .orElse(true)) {
             registry.closed(connection);
-            connection.close(Protocol.CLOSE_REVOKED, "agent revoked");
             return;
         }
         log.atInfo()

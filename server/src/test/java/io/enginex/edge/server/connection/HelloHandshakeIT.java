@@ -1,0 +1,190 @@
+package io.enginex.edge.server.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enginex.edge.protocol.Ack;
+import io.enginex.edge.protocol.Hello;
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Progress;
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.protocol.Result;
+import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.policy.TenantPolicies;
+import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.DatabaseConfig;
+import io.enginex.edge.server.store.jdbc.JdbcStores;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hello handshake on a real store, with a channel that looks at the hub's state at the moment each
+ * frame is written: what an agent may conclude from {@code welcome} must already be true then.
+ */
+class HelloHandshakeIT {
+    @TempDir
+    Path dir;
+
+    private final Clock clock = Clock.systemUTC();
+    private final MessageCodec codec = new MessageCodec();
+    private final IdGenerator ids = new IdGenerator(clock, new SecureRandom());
+    private final List<String> readyAgents = new CopyOnWriteArrayList<>();
+    private JdbcStores stores;
+    private ConnectionRegistry registry;
+    private FrameRouter router;
+
+    @BeforeEach
+    void open() {
+        stores = JdbcStores.open(DatabaseConfig.embedded(dir), clock);
+        registry = new ConnectionRegistry();
+        var policies =
+                new TenantPolicies(stores.tenantPolicies(), stores.agents(), registry, ids, clock, codec.mapper());
+        router = new FrameRouter(
+                codec,
+                stores.agents(),
+                registry,
+                new AgentListener() {
+                    @Override
+                    public void onReady(AgentConnection connection) {
+                        readyAgents.add(connection.agentId());
+                    }
+
+                    @Override
+                    public void onAck(AgentConnection connection, Ack ack) {}
+
+                    @Override
+                    public void onProgress(AgentConnection connection, Progress progress) {}
+
+                    @Override
+                    public void onResult(AgentConnection connection, Result result) {}
+                },
+                new ConnectionHistory(
+                        stores.connections(),
+                        new OpsHistory(clock, "node-1", registry::activeCount),
+                        ids,
+                        clock,
+                        "node-1"),
+                clock,
+                Duration.ofSeconds(30),
+                "node-1",
+                policies,
+                new PauseReports(stores.agents(), new Audit(stores.audit(), ids, clock, codec.mapper()), clock));
+        stores.tenants().create("acme", "Acme");
+        stores.agents()
+                .create(new Agent(
+                        "agt_1",
+                        "acme",
+                        "key",
+                        "host",
+                        "Linux",
+                        "amd64",
+                        "1",
+                        List.of(),
+                        "[]",
+                        null,
+                        clock.instant(),
+                        null,
+                        null));
+    }
+
+    @AfterEach
+    void close() {
+        stores.close();
+    }
+
+    @Test
+    void theConnectionIsActiveBeforeWelcomeIsWritten() {
+        var channel = new ObservingChannel();
+        var connection = new AgentConnection("s1", "acme", "agt_1", channel, codec, clock);
+        registry.opened(connection);
+
+        router.onFrame(connection, codec.encode(hello()));
+
+        assertThat(channel.sent).hasSize(1);
+        assertThat(channel.sent.getFirst()).contains("\"welcome\"");
+        assertThat(channel.activeWhenWritten).containsExactly(true);
+        assertThat(registry.isConnected("acme", "agt_1")).isTrue();
+        assertThat(readyAgents).containsExactly("agt_1");
+    }
+
+    @Test
+    void aRevokedAgentIsClosedWithoutWelcomeAndNeverActive() {
+        stores.agents().revoke("acme", "agt_1", clock.instant());
+        var channel = new ObservingChannel();
+        var connection = new AgentConnection("s1", "acme", "agt_1", channel, codec, clock);
+        registry.opened(connection);
+
+        router.onFrame(connection, codec.encode(hello()));
+
+        assertThat(channel.sent).isEmpty();
+        assertThat(channel.closeCode).isEqualTo(Protocol.CLOSE_REVOKED);
+        assertThat(registry.isConnected("acme", "agt_1")).isFalse();
+        assertThat(readyAgents).isEmpty();
+    }
+
+    @Test
+    void aWelcomeThatCannotBeWrittenLeavesNothingActive() {
+        var channel = new ObservingChannel();
+        channel.failSends = true;
+        var connection = new AgentConnection("s1", "acme", "agt_1", channel, codec, clock);
+        registry.opened(connection);
+
+        router.onFrame(connection, codec.encode(hello()));
+
+        assertThat(registry.isConnected("acme", "agt_1")).isFalse();
+        assertThat(registry.sockets()).isEmpty();
+        assertThat(readyAgents).isEmpty();
+    }
+
+    private static Hello hello() {
+        return new Hello("a-1", Protocol.VERSION, "1.0.0", "Linux", "amd64", "host", List.of(), "");
+    }
+
+    /** Records each frame with whether the registry listed the agent as active at that moment. */
+    private final class ObservingChannel implements Channel {
+        final List<String> sent = new CopyOnWriteArrayList<>();
+        final List<Boolean> activeWhenWritten = new CopyOnWriteArrayList<>();
+        volatile Integer closeCode;
+        volatile boolean failSends;
+        volatile boolean aborted;
+
+        @Override
+        public void sendText(String text, Duration timeout) throws IOException {
+            if (failSends) {
+                throw new IOException("broken pipe");
+            }
+            activeWhenWritten.add(registry.isConnected("acme", "agt_1"));
+            sent.add(text);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closeCode = code;
+        }
+
+        @Override
+        public void abort() {
+            aborted = true;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return closeCode == null && !aborted;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "test";
+        }
+    }
+}
