@@ -7,6 +7,7 @@ import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.CredentialStore.AccessGrant;
 import io.javalin.http.Context;
+import io.javalin.websocket.WsBinaryMessageContext;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;
@@ -67,6 +68,7 @@ public final class AgentEndpoint {
     public void configure(WsConfig ws) {
         ws.onConnect(this::onConnect);
         ws.onMessage(this::onMessage);
+        ws.onBinaryMessage(this::onBinaryMessage);
         ws.onClose(this::onClose);
         ws.onError(this::onError);
     }
@@ -95,6 +97,13 @@ public final class AgentEndpoint {
             return;
         }
         router.onFrame(connection, ctx.message());
+    }
+
+    private void onBinaryMessage(WsBinaryMessageContext ctx) {
+        AgentConnection connection = registry.socket(ctx.sessionId());
+        if (connection != null) {
+            router.onBinaryFrame(connection);
+        }
     }
 
     private void onClose(WsCloseContext ctx) {

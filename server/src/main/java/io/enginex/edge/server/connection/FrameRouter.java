@@ -132,6 +132,20 @@ public final class FrameRouter {
         }
     }
 
+    /**
+     * Handles a binary frame, which the protocol does not use: answered with a {@code bad_frame} error
+     * (with an empty {@code replyTo}, as a binary frame has no id); the connection stays up.
+     */
+    public void onBinaryFrame(AgentConnection connection) {
+        connection.markFrameReceived();
+        log.atDebug().addKeyValue("agentId", connection.agentId()).log("refused a binary frame");
+        sendError(
+                connection,
+                ErrorCodes.BAD_FRAME,
+                "binary frames are not part of protocol " + Protocol.VERSION + "; send each frame as JSON text (UTF-8)",
+                "");
+    }
+
     private void onAdvertise(AgentConnection connection, Advertise advertise) {
         String tools;
         String effective;

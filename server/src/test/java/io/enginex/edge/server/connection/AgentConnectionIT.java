@@ -93,6 +93,20 @@ class AgentConnectionIT {
     }
 
     @Test
+    void aBinaryFrameIsAnsweredWithBadFrameAndTheConnectionKeepsWorking() {
+        TestAgent agent = hub.register(tenant);
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            socket.sendBinary(new byte[] {1, 2, 3});
+
+            ErrorFrame error = socket.expect(ErrorFrame.class);
+            assertThat(error.code()).isEqualTo(ErrorCodes.BAD_FRAME);
+            assertThat(error.message()).contains("binary frames are not part of protocol");
+            assertThat(error.replyTo()).isEmpty();
+            roundTrip(socket, agent);
+        }
+    }
+
+    @Test
     void hubFrameTypesFromAnAgentAreAnsweredAsUnknown() {
         TestAgent agent = hub.register(tenant);
         try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {

@@ -72,6 +72,11 @@ public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** Sends one binary frame, which the protocol does not use. */
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+    }
+
     /** Says hello offering exactly these descriptors (e.g. with an {@code approval}). */
     public Welcome helloWith(List<ToolDescriptor> descriptors) {
         send(new Hello(nextId(), Protocol.VERSION, "0.1.0-test", "Linux", "amd64", "test-host", descriptors, ""));
