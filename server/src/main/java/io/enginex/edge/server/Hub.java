@@ -136,6 +136,9 @@ public final class Hub implements AutoCloseable {
                     new ConnectionHistory(stores.connections(), opsHistory, ids, clock, config.nodeName());
             connectionHistory.nodeStarted();
             var waiters = new JobWaiters(stores.jobs());
+            Gauge.builder("enginex.jobs.waiting", waiters, JobWaiters::waiting)
+                    .description("API requests waiting in a long poll for a job's result on this node")
+                    .register(metrics);
             var tenantPolicies =
                     new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, ids, clock, mapper);
             var dispatcher = new Dispatcher(
