@@ -3,7 +3,8 @@
 # and its libraries, then a .deb (when dpkg-deb exists) and an .rpm (when rpmbuild exists) with jpackage,
 # using this module's own systemd unit, maintainer scripts and RPM spec (src/linux, via --resource-dir).
 #   packaging/build-packages.sh [VERSION [TYPES]]   VERSION defaults to the Maven version without -SNAPSHOT;
-#                                                  TYPES "deb rpm" (default: those whose tools exist)
+#                                                  TYPES "deb rpm" (default: those whose tools exist; under
+#                                                  CI=true, or with TYPES given, a missing tool is an error)
 # Needs agent/target/enginex-agent.jar and agent/target/lib (./mvnw -pl agent package). Output:
 # packaging/target/packages/. Called by the Maven profile "packages" (on unless -DskipPackages).
 set -euo pipefail
@@ -11,6 +12,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 version=${1:-}
 types=${2:-deb rpm}
+# In CI (and when the caller names the types) every package must be built: a missing tool is an error,
+# so a green build never hides a package that was silently not made.
+strict=false
+if [ "${CI:-}" = "true" ] || [ -n "${2:-}" ]; then strict=true; fi
+require_tool() { # TOOL PACKAGE-TYPE DEBIAN-PACKAGE
+  command -v "$1" >/dev/null && return 0
+  if $strict; then
+    echo "error: $1 is missing, so the .$2 cannot be built; install it (Debian: apt-get install $3) or pass TYPES without $2" >&2
+    exit 1
+  fi
+  echo "note: $1 not found; skipping the .$2 (install $3 to build it)" >&2
+  return 1
+}
 if [ -z "$version" ]; then
   version=$(sed -n 's:.*<version>\([0-9][^<]*\)</version>.*:\1:p' "$repo/pom.xml" | head -n1)
   version=${version%-SNAPSHOT}
@@ -56,12 +70,12 @@ common=(--name enginex-agent --app-version "$version" --vendor "EngineX"
   --dest "$target/packages/$version")
 
 built=()
-if [[ " $types " == *" deb "* ]] && command -v dpkg-deb >/dev/null; then
+if [[ " $types " == *" deb "* ]] && require_tool dpkg-deb deb dpkg; then
   echo "==> jpackage --type deb ($version)"
   jpackage --type deb --temp "$target/jpackage-tmp/deb" --linux-deb-maintainer support@enginex.invalid "${common[@]}"
   built+=(deb)
 fi
-if [[ " $types " == *" rpm "* ]] && command -v rpmbuild >/dev/null; then
+if [[ " $types " == *" rpm "* ]] && require_tool rpmbuild rpm rpm; then
   echo "==> jpackage --type rpm ($version)"
   jpackage --type rpm --temp "$target/jpackage-tmp/rpm" --linux-rpm-license-type Proprietary "${common[@]}"
   built+=(rpm)

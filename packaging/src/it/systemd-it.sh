@@ -81,6 +81,9 @@ agent_id() { inside cat /var/lib/enginex-agent/identity.json | field agentId; }
 dispatch() { engine jobs run --tenant it --agent "$1" --tool sys.info --timeout 30s > "$work/job.out" || { cat "$work/job.out"; fail "job on $1 failed"; }; }
 
 rpm_file=$(ls "$(dirname "$old_deb")"/*.rpm 2>/dev/null | head -n1 || true)
+if [ "${CI:-}" = "true" ] && { [ -z "$rpm_file" ] || ! command -v rpm >/dev/null; }; then
+  fail "CI must test the .rpm too, and ${rpm_file:-no .rpm was built}${rpm_file:+ is there but rpm is missing}; apt-get install rpm"
+fi
 if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
   log "0. the .rpm owns no shared directory (/, /lib, /opt, /usr/lib/systemd…)"
   owned=$(rpm -qp --qf '[%{FILENAMES}\n]' "$rpm_file" 2>/dev/null | grep -vE '^/opt/enginex-agent(/|$)|^/usr/lib/systemd/system/enginex-agent-enginex-agent\.service$' || true)
