@@ -22,20 +22,7 @@ import java.util.Set;
  * a {@link ProtocolException} whose code the receiver sends back in an {@link ErrorFrame}.
  */
 public final class MessageCodec {
-    private static final Set<String> KNOWN_TYPES = Set.of(
-            Hello.TYPE,
-            Welcome.TYPE,
-            Dispatch.TYPE,
-            Ack.TYPE,
-            Progress.TYPE,
-            Result.TYPE,
-            Cancel.TYPE,
-            Ping.TYPE,
-            Pong.TYPE,
-            ErrorFrame.TYPE,
-            PolicyUpdate.TYPE,
-            Advertise.TYPE,
-            AgentState.TYPE);
+    private static final Set<String> KNOWN_TYPES = MessageTypes.known();
 
     private final FrameLimits limits;
     private final ObjectMapper mapper;

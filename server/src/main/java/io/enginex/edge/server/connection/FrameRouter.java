@@ -11,6 +11,7 @@ import io.enginex.edge.protocol.ErrorFrame;
 import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.MessageTypes;
 import io.enginex.edge.protocol.Ping;
 import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Pong;
@@ -249,9 +250,6 @@ public final class FrameRouter {
     }
 
     private static String typeOf(Message message) {
-        return message.getClass()
-                .getSimpleName()
-                .toLowerCase(java.util.Locale.ROOT)
-                .replace("errorframe", "error");
+        return MessageTypes.of(message);
     }
 }

@@ -9,6 +9,7 @@ import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ErrorFrame;
 import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.Ping;
+import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Pong;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.Result;
@@ -113,8 +114,14 @@ class AgentConnectionIT {
             socket.send(new Dispatch("a-5", "job_x", "fs.list", null, Instant.now(), 1));
             ErrorFrame error = socket.expect(ErrorFrame.class);
 
+            socket.send(new PolicyUpdate("a-6", List.of()));
+            ErrorFrame policy = socket.expect(ErrorFrame.class);
+
             assertThat(error.code()).isEqualTo(ErrorCodes.UNKNOWN_TYPE);
             assertThat(error.replyTo()).isEqualTo("a-5");
+            assertThat(error.message()).contains("does not accept dispatch frames");
+            // Named by its wire type, not its Java class ("policyupdate").
+            assertThat(policy.message()).contains("does not accept policy frames");
             roundTrip(socket, agent);
         }
     }
