@@ -10,6 +10,11 @@ packages=systemd,systemd-sysv,dbus,procps,ca-certificates
 key=$(printf '%s %s' "$suite" "$packages" | sha256sum | cut -c1-12)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/enginex-it
 root=$cache/debian-$suite-$key
+mkdir -p "$cache"
+# Two test runs at once (CI beside a developer's run) must not debootstrap into the same folder: the
+# first makes the root while the second waits for it.
+exec 9>"$cache/.lock"
+flock 9
 if [ ! -f "$root/.complete" ]; then
   command -v debootstrap >/dev/null || { echo "error: debootstrap is missing; apt-get install debootstrap systemd-container" >&2; exit 1; }
   rm -rf "$root.partial"
