@@ -130,7 +130,10 @@ public final class Hub implements AutoCloseable {
             Gauge.builder("enginex.agents.connected", p.registry, ConnectionRegistry::activeCount)
                     .description("Agents with an active connection to this node")
                     .register(metrics);
-            var opsHistory = new OpsHistory(clock, config.nodeName(), p.registry::activeCount);
+            var opsHistory = new OpsHistory(
+                    clock,
+                    config.nodeName(),
+                    OpsHistory.ConnectedAgents.of(p.registry::activeCount, p.registry::activeByTenant));
             var dispatchMetrics = new DispatchMetrics(metrics, opsHistory);
             var connectionHistory =
                     new ConnectionHistory(stores.connections(), opsHistory, ids, clock, config.nodeName());

@@ -1,6 +1,7 @@
 package io.enginex.edge.server.connection;
 
 import io.enginex.edge.server.config.HumanDuration;
+import io.enginex.edge.server.ops.OpsScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,8 +80,11 @@ public final class AgentStates {
         return new AgentStatus(AgentState.BUSY, null, null, inFlight.size(), c.lastFrameAt(), c.lastProgressAt());
     }
 
-    /** How many of the agents connected to this node (all tenants) are in each state; offline is absent. */
-    public Map<AgentState, Integer> countConnected() {
+    /**
+     * How many of the agents of {@code scope} connected to this node are in each state; offline is
+     * absent. {@link OpsScope#NODE} counts every tenant's, so only platform principals may see it.
+     */
+    public Map<AgentState, Integer> countConnected(OpsScope scope) {
         Map<AgentState, Integer> counts = new EnumMap<>(AgentState.class);
         for (AgentState s : AgentState.values()) {
             if (s != AgentState.OFFLINE) {
@@ -88,7 +92,9 @@ public final class AgentStates {
             }
         }
         for (AgentConnection c : registry.active()) {
-            counts.merge(of(c).state(), 1, Integer::sum);
+            if (scope.node() || scope.tenantId().equals(c.tenantId())) {
+                counts.merge(of(c).state(), 1, Integer::sum);
+            }
         }
         return counts;
     }

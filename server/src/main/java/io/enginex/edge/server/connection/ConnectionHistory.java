@@ -58,7 +58,7 @@ public final class ConnectionHistory {
 
     /** The agent's hello was answered: its connection is open. */
     void connected(AgentConnection c) {
-        ops.connected();
+        ops.connected(c.tenantId());
         String id = ids.next("con");
         try {
             store.opened(new ConnectionRecord(
@@ -82,7 +82,7 @@ public final class ConnectionHistory {
         if (id == null) {
             return;
         }
-        ops.disconnected();
+        ops.disconnected(c.tenantId());
         AgentConnection.HubClose hub = c.hubClose();
         if (hub != null) {
             code = hub.code();

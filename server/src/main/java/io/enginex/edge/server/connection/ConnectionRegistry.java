@@ -2,7 +2,9 @@ package io.enginex.edge.server.connection;
 
 import io.enginex.edge.protocol.Protocol;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -65,6 +67,15 @@ public final class ConnectionRegistry {
     /** Number of agents with an active connection here. */
     public int activeCount() {
         return active.size();
+    }
+
+    /** Number of agents with an active connection here, by tenant; tenants with none are absent. */
+    public Map<String, Integer> activeByTenant() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (AgentConnection c : active.values()) {
+            counts.merge(c.tenantId(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /** A snapshot of the active (ready) connections, one per agent. */

@@ -6,16 +6,19 @@ import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.OpsPoint;
+import io.enginex.edge.server.ops.OpsScope;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The ops console, {@code GET /ui/ops} (admins): this hub node's last hour as small charts —
- * connected agents, dispatch rate, latency percentiles, errors, reconnect waves — and the connected
- * agents by state; {@code GET /ui/ops/live} streams the same panel, so it follows the node without
- * reloading. The numbers come from {@link OpsHistory} (the same ones {@code GET /api/v1/ops/metrics}
- * answers), across tenants and naming none.
+ * The ops console, {@code GET /ui/ops} (admins): the viewer's tenant on this hub node over the last
+ * hour as small charts — connected agents, dispatch rate, latency percentiles, errors, reconnect
+ * waves — and its connected agents by state; {@code GET /ui/ops/live} streams the same panel, so it
+ * follows the node without reloading. The numbers come from {@link OpsHistory} for the viewer's
+ * tenant only ({@link OpsScope#tenant}, what {@code GET /api/v1/ops/metrics} answers a tenant's
+ * key): a dashboard viewer always belongs to one tenant, and other tenants' agents and jobs on the
+ * same node are none of its business.
  */
 public final class OpsPages implements PageGroup {
     /** The shortest span drawn; a node younger than this shows its whole life. */
@@ -67,19 +70,25 @@ public final class OpsPages implements PageGroup {
         pages.get(
                 "/ui/ops",
                 Role.ADMIN,
-                (ctx, viewer) ->
-                        pages.render(ctx, "ops.jte", new OpsView(pages.page("Ops console", viewer, "ops"), panel())));
-        pages.live("/ui/ops/live", Role.ADMIN, "ops", (ctx, viewer) -> () -> pages.fragment("ops/panel.jte", panel()));
+                (ctx, viewer) -> pages.render(
+                        ctx, "ops.jte", new OpsView(pages.page("Ops console", viewer, "ops"), panel(viewer))));
+        pages.live(
+                "/ui/ops/live",
+                Role.ADMIN,
+                "ops",
+                (ctx, viewer) -> () -> pages.fragment("ops/panel.jte", panel(viewer)));
     }
 
-    Panel panel() {
+    /** The panel of the viewer's tenant. */
+    Panel panel(Viewer viewer) {
+        OpsScope scope = OpsScope.tenant(viewer.tenantId());
         Duration window = history.available(MINIMUM_WINDOW);
-        List<OpsPoint> points = history.series(window);
+        List<OpsPoint> points = history.series(scope, window);
         return new Panel(
                 history.node(),
                 window,
-                history.summary(window),
-                states.countConnected(),
+                history.summary(scope, window),
+                states.countConnected(scope),
                 OpsCharts.of(points, OpsHistory.BUCKET.toSeconds()));
     }
 }

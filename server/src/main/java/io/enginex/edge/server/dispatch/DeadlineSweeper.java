@@ -49,7 +49,7 @@ public final class DeadlineSweeper implements Runnable {
         try {
             List<Job> expired = jobs.expire(clock.instant());
             for (Job job : expired) {
-                metrics.completed(JobState.TIMED_OUT, null);
+                metrics.completed(job.tenantId(), JobState.TIMED_OUT, null);
                 waiters.finished(job.id());
                 log.atInfo()
                         .addKeyValue("jobId", job.id())

@@ -25,7 +25,7 @@ public final class DispatchMetrics {
 
     /** Metrics without an ops history of their own to show (tests). */
     public DispatchMetrics(MeterRegistry registry) {
-        this(registry, new OpsHistory(Clock.systemUTC(), "none", () -> 0));
+        this(registry, new OpsHistory(Clock.systemUTC(), "none", OpsHistory.ConnectedAgents.of(() -> 0, Map::of)));
     }
 
     public DispatchMetrics(MeterRegistry registry, OpsHistory history) {
@@ -56,16 +56,16 @@ public final class DispatchMetrics {
         created.increment();
     }
 
-    void dispatched() {
+    void dispatched(String tenantId) {
         dispatched.increment();
-        history.dispatched();
+        history.dispatched(tenantId);
     }
 
-    void completed(JobState outcome, Duration sinceDispatch) {
+    void completed(String tenantId, JobState outcome, Duration sinceDispatch) {
         completed.get(outcome).increment();
         if (sinceDispatch != null && !sinceDispatch.isNegative()) {
             latency.record(sinceDispatch);
         }
-        history.completed(outcome == JobState.FAILED || outcome == JobState.TIMED_OUT, sinceDispatch);
+        history.completed(tenantId, outcome == JobState.FAILED || outcome == JobState.TIMED_OUT, sinceDispatch);
     }
 }

@@ -185,7 +185,7 @@ public final class Dispatcher implements AgentListener {
                 job.id(),
                 agent.id(),
                 new Outcome(JobState.FAILED, null, ErrorCodes.AGENT_PAUSED, message, null, now, false));
-        metrics.completed(JobState.FAILED, null);
+        metrics.completed(job.tenantId(), JobState.FAILED, null);
         waiters.finished(job.id());
         log.atInfo()
                 .addKeyValue("jobId", job.id())
@@ -221,7 +221,7 @@ public final class Dispatcher implements AgentListener {
     public Job deny(String tenantId, String jobId, String by, String reason) {
         Job job =
                 jobs.deny(tenantId, jobId, by, reason, clock.instant()).orElseThrow(() -> notAwaiting(tenantId, jobId));
-        metrics.completed(job.state(), null);
+        metrics.completed(tenantId, job.state(), null);
         waiters.finished(jobId);
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("by", by).log("job denied");
         return job;
@@ -350,7 +350,7 @@ public final class Dispatcher implements AgentListener {
                 .filter(j -> j.dispatchedAt() != null)
                 .map(j -> Duration.between(j.dispatchedAt(), now))
                 .orElse(null);
-        metrics.completed(outcome.state(), latency);
+        metrics.completed(connection.tenantId(), outcome.state(), latency);
         waiters.finished(result.jobId());
         log.atInfo()
                 .addKeyValue("jobId", result.jobId())
@@ -388,7 +388,7 @@ public final class Dispatcher implements AgentListener {
                 marked.approval() != null && marked.approval().approved()
                         ? marked.approval().by()
                         : null))) {
-            metrics.dispatched();
+            metrics.dispatched(connection.tenantId());
             log.atDebug()
                     .addKeyValue("jobId", marked.id())
                     .addKeyValue("attempt", marked.attempt())

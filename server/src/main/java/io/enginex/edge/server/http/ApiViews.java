@@ -240,8 +240,10 @@ final class ApiViews {
     /** Agents connected to this node by state (no tenant is named). */
     record AgentStateCounts(int online, int busy, int unresponsive) {}
 
+    /** @param scope {@code tenant} (the caller's tenant's agents and jobs) or {@code node} (platform keys) */
     record OpsView(
             String node,
+            String scope,
             int bucketSeconds,
             int minutes,
             AgentStateCounts agents,

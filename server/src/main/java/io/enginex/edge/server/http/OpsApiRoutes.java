@@ -1,6 +1,7 @@
 package io.enginex.edge.server.http;
 
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.AgentStates;
@@ -8,6 +9,7 @@ import io.enginex.edge.server.http.ApiViews.AgentStateCounts;
 import io.enginex.edge.server.http.ApiViews.OpsPointView;
 import io.enginex.edge.server.http.ApiViews.OpsView;
 import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.ops.OpsScope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -16,8 +18,9 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/ops/metrics?minutes=60}: this hub node's last hour for the ops console, in
  * ten-second buckets (connected agents, connects, disconnects, dispatches, completions, errors,
- * latency percentiles). Admins and owners of any tenant and platform keys: the numbers are the
- * node's, across tenants, and name no tenant, as {@code /healthz} and {@code /metrics} already do.
+ * latency percentiles). Admins and owners of a tenant get their tenant's agents and jobs on this node
+ * ({@code "scope":"tenant"}); only a platform key gets the whole node across tenants ({@code
+ * "scope":"node"}).
  */
 final class OpsApiRoutes {
     private final OpsHistory history;
@@ -35,7 +38,9 @@ final class OpsApiRoutes {
     }
 
     private void metrics(Context ctx) {
-        access.caller(ctx).requireRole(Role.ADMIN);
+        Caller caller = access.caller(ctx);
+        caller.requireRole(Role.ADMIN);
+        OpsScope scope = caller.platform() ? OpsScope.NODE : OpsScope.tenant(caller.tenantId());
         int minutes = 60;
         String text = ctx.queryParam("minutes");
         if (text != null) {
@@ -52,15 +57,16 @@ final class OpsApiRoutes {
         Duration window = Duration.ofMinutes(minutes);
         ctx.json(new OpsView(
                 history.node(),
+                scope.wire(),
                 (int) OpsHistory.BUCKET.toSeconds(),
                 minutes,
-                counts(),
-                OpsPointView.of(history.summary(window)),
-                history.series(window).stream().map(OpsPointView::of).toList()));
+                counts(scope),
+                OpsPointView.of(history.summary(scope, window)),
+                history.series(scope, window).stream().map(OpsPointView::of).toList()));
     }
 
-    private AgentStateCounts counts() {
-        Map<AgentState, Integer> n = states.countConnected();
+    private AgentStateCounts counts(OpsScope scope) {
+        Map<AgentState, Integer> n = states.countConnected(scope);
         return new AgentStateCounts(n.get(AgentState.ONLINE), n.get(AgentState.BUSY), n.get(AgentState.UNRESPONSIVE));
     }
 }

@@ -3,17 +3,24 @@ package io.enginex.edge.server.ops;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
- * The last hour of this hub node's operating numbers, in memory, for the ops console: a ring of
- * {@value #BUCKETS} buckets of {@link #BUCKET} each. Every bucket holds counters (connects,
- * disconnects, dispatches, completions, errors), the connected-agent count last sampled in it and a
- * {@link LatencyBins} histogram, so memory stays fixed however busy the node is. A bucket is reused
- * when its slot comes round again an hour later.
+ * The last hour of this hub node's operating numbers, in memory, for the ops console: for the whole
+ * node and, separately, for each tenant with agents or jobs on it ({@link OpsScope}), each a ring of
+ * {@value #BUCKETS} buckets of {@link #BUCKET} (see {@link OpsRing}). Every bucket holds counters
+ * (connects, disconnects, dispatches, completions, errors), the connected-agent count last sampled in
+ * it and a {@link LatencyBins} histogram, so memory stays fixed however busy the node is: about 30 KB
+ * per ring, plus up to 250 KB for a ring whose tenant finishes jobs in every ten-second bucket. A
+ * tenant's ring is dropped once the tenant has had no event for an hour and no agent connected here.
+ *
+ * <p>Every event names its tenant, so a tenant's console counts only its own agents and jobs; the
+ * node's totals are for platform principals only.
  *
  * <p>Prometheus ({@code /metrics}) remains the long-term record; this exists so the dashboard can
  * draw the recent past without a metrics server. Each node keeps its own; nothing is shared through
@@ -26,25 +33,44 @@ public final class OpsHistory {
     public static final Duration BUCKET = Duration.ofSeconds(10);
     public static final int BUCKETS = 360;
 
+    /** Reads how many agents are connected to this node now. */
+    public interface ConnectedAgents {
+        /** All of them, every tenant; read under this class's lock on every event, so it must be cheap. */
+        int all();
+
+        /** By tenant (tenants with none may be left out); read outside this class's lock. */
+        Map<String, Integer> byTenant();
+
+        /** The counts read by these two functions. */
+        static ConnectedAgents of(IntSupplier all, Supplier<Map<String, Integer>> byTenant) {
+            return new ConnectedAgents() {
+                @Override
+                public int all() {
+                    return all.getAsInt();
+                }
+
+                @Override
+                public Map<String, Integer> byTenant() {
+                    return byTenant.get();
+                }
+            };
+        }
+    }
+
     private final Clock clock;
     private final String node;
     private final Instant startedAt;
-    private final IntSupplier connectedAgents;
+    private final ConnectedAgents connectedAgents;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Bucket[] ring = new Bucket[BUCKETS];
+    private final OpsRing nodeRing = new OpsRing();
+    private final Map<String, OpsRing> tenantRings = new HashMap<>();
 
-    /**
-     * @param node this hub node's name
-     * @param connectedAgents reads the node's connected-agent count (sampled on every event and {@link #sample()})
-     */
-    public OpsHistory(Clock clock, String node, IntSupplier connectedAgents) {
+    /** @param node this hub node's name */
+    public OpsHistory(Clock clock, String node, ConnectedAgents connectedAgents) {
         this.clock = clock;
         this.node = node;
         this.startedAt = clock.instant();
         this.connectedAgents = connectedAgents;
-        for (int i = 0; i < BUCKETS; i++) {
-            ring[i] = new Bucket();
-        }
     }
 
     /**
@@ -64,159 +90,129 @@ public final class OpsHistory {
         return node;
     }
 
-    /** Samples the connected-agent count into the current bucket; run once per bucket by a timer. */
+    /**
+     * Samples the connected-agent counts (the node's and each tenant's) into the current bucket, and
+     * drops the rings of tenants gone quiet for an hour; run once per bucket by a timer.
+     */
     public void sample() {
-        update(b -> {});
+        Map<String, Integer> byTenant = connectedAgents.byTenant();
+        lock.lock();
+        try {
+            long index = index();
+            nodeRing.sample(index, connectedAgents.all());
+            byTenant.forEach((tenant, n) -> tenantRings.computeIfAbsent(tenant, t -> new OpsRing()));
+            tenantRings.forEach((tenant, ring) -> ring.sample(index, byTenant.getOrDefault(tenant, 0)));
+            tenantRings
+                    .entrySet()
+                    .removeIf(e ->
+                            !byTenant.containsKey(e.getKey()) && e.getValue().quietSince(index - BUCKETS + 1));
+        } finally {
+            lock.unlock();
+        }
     }
 
-    public void connected() {
-        update(b -> b.connects++);
+    /** An agent of {@code tenantId} connected (its hello was answered). */
+    public void connected(String tenantId) {
+        event(tenantId, b -> b.connects++);
     }
 
-    public void disconnected() {
-        update(b -> b.disconnects++);
+    /** An agent of {@code tenantId} disconnected. */
+    public void disconnected(String tenantId) {
+        event(tenantId, b -> b.disconnects++);
     }
 
-    public void dispatched() {
-        update(b -> b.dispatched++);
+    /** A job of {@code tenantId} was sent to its agent. */
+    public void dispatched(String tenantId) {
+        event(tenantId, b -> b.dispatched++);
     }
 
     /**
-     * A job finished.
+     * A job of {@code tenantId} finished.
      *
      * @param error whether it failed or timed out
      * @param latency from first dispatch to result, or null (never dispatched, timed out unanswered)
      */
-    public void completed(boolean error, Duration latency) {
-        update(b -> {
+    public void completed(String tenantId, boolean error, Duration latency) {
+        event(tenantId, b -> {
             b.completed++;
             if (error) {
                 b.errors++;
             }
             if (latency != null && !latency.isNegative()) {
-                b.latency.record(latency);
+                b.latency(latency);
             }
         });
     }
 
     /**
-     * One point per bucket for the last {@code window} (at most an hour), oldest first, the current
-     * (partial) bucket last; buckets in which nothing happened are included with zero counts.
+     * One point per bucket of {@code scope} for the last {@code window} (at most an hour), oldest
+     * first, the current (partial) bucket last; buckets in which nothing happened are included with
+     * zero counts.
      */
-    public List<OpsPoint> series(Duration window) {
-        int n = (int) Math.max(1, Math.min(BUCKETS, window.toMillis() / BUCKET.toMillis()));
+    public List<OpsPoint> series(OpsScope scope, Duration window) {
+        int gauge = gauge(scope);
         lock.lock();
         try {
-            long current = sampleLocked();
-            List<OpsPoint> points = new ArrayList<>(n);
-            for (long index = current - n + 1; index <= current; index++) {
-                Bucket b = ring[slot(index)];
-                points.add(b.index == index ? b.point(start(index)) : empty(start(index)));
-            }
-            return points;
+            long current = index();
+            return sampled(scope, current, gauge).series(current, buckets(window));
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * The totals over the last {@code window}: counts summed, percentiles over every latency in it,
-     * the connected-agent count as sampled now.
+     * The totals of {@code scope} over the last {@code window}: counts summed, percentiles over every
+     * latency in it, the connected-agent count as sampled now.
      */
-    public OpsPoint summary(Duration window) {
-        int n = (int) Math.max(1, Math.min(BUCKETS, window.toMillis() / BUCKET.toMillis()));
+    public OpsPoint summary(OpsScope scope, Duration window) {
+        int gauge = gauge(scope);
         lock.lock();
         try {
-            long current = sampleLocked();
-            Bucket sum = new Bucket();
-            for (long index = current - n + 1; index <= current; index++) {
-                Bucket b = ring[slot(index)];
-                if (b.index == index) {
-                    sum.connects += b.connects;
-                    sum.disconnects += b.disconnects;
-                    sum.dispatched += b.dispatched;
-                    sum.completed += b.completed;
-                    sum.errors += b.errors;
-                    sum.latency.addAll(b.latency);
-                }
-            }
-            sum.connected = ring[slot(current)].connected;
-            return sum.point(start(current - n + 1));
+            long current = index();
+            return sampled(scope, current, gauge).summary(current, buckets(window));
         } finally {
             lock.unlock();
         }
     }
 
-    private interface Change {
-        void apply(Bucket bucket);
-    }
-
-    private void update(Change change) {
+    private void event(String tenantId, OpsRing.Change change) {
+        if (tenantId == null) {
+            throw new IllegalArgumentException("an ops event needs its tenant, so tenants see only their own");
+        }
         lock.lock();
         try {
-            long index = sampleLocked();
-            change.apply(ring[slot(index)]);
+            long index = index();
+            nodeRing.event(index, change);
+            nodeRing.sample(index, connectedAgents.all());
+            tenantRings.computeIfAbsent(tenantId, t -> new OpsRing()).event(index, change);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Moves to the current bucket (resetting a reused slot), samples the gauge; returns the bucket index. */
-    private long sampleLocked() {
-        long index = Math.floorDiv(clock.millis(), BUCKET.toMillis());
-        Bucket b = ring[slot(index)];
-        if (b.index != index) {
-            b.reset(index);
+    private int gauge(OpsScope scope) {
+        return scope.node() ? connectedAgents.all() : connectedAgents.byTenant().getOrDefault(scope.tenantId(), 0);
+    }
+
+    /** The scope's ring with its gauge sampled now; a tenant without one reads an empty ring. */
+    private OpsRing sampled(OpsScope scope, long current, int gauge) {
+        OpsRing ring = scope.node() ? nodeRing : tenantRings.get(scope.tenantId());
+        if (ring == null) {
+            ring = new OpsRing(); // not kept: reading must not make a ring for every tenant that looks
         }
-        b.connected = connectedAgents.getAsInt();
-        return index;
+        ring.sample(current, gauge);
+        return ring;
     }
 
-    private static int slot(long index) {
-        return (int) Math.floorMod(index, (long) BUCKETS);
+    private long index() {
+        return Math.floorDiv(clock.millis(), BUCKET.toMillis());
     }
 
-    private static Instant start(long index) {
+    private static int buckets(Duration window) {
+        return (int) Math.max(1, Math.min(BUCKETS, window.toMillis() / BUCKET.toMillis()));
+    }
+
+    static Instant start(long index) {
         return Instant.ofEpochMilli(index * BUCKET.toMillis());
-    }
-
-    private static OpsPoint empty(Instant at) {
-        return new OpsPoint(at, null, 0, 0, 0, 0, 0, null, null, null);
-    }
-
-    private static final class Bucket {
-        long index = Long.MIN_VALUE;
-        int connected = -1;
-        long connects;
-        long disconnects;
-        long dispatched;
-        long completed;
-        long errors;
-        final LatencyBins latency = new LatencyBins();
-
-        void reset(long newIndex) {
-            index = newIndex;
-            connected = -1;
-            connects = 0;
-            disconnects = 0;
-            dispatched = 0;
-            completed = 0;
-            errors = 0;
-            latency.clear();
-        }
-
-        OpsPoint point(Instant at) {
-            return new OpsPoint(
-                    at,
-                    connected < 0 ? null : connected,
-                    connects,
-                    disconnects,
-                    dispatched,
-                    completed,
-                    errors,
-                    latency.quantileMillis(0.50),
-                    latency.quantileMillis(0.95),
-                    latency.quantileMillis(0.99));
-        }
     }
 }

@@ -70,7 +70,10 @@ class HelloHandshakeIT {
                 },
                 new ConnectionHistory(
                         stores.connections(),
-                        new OpsHistory(clock, "node-1", registry::activeCount),
+                        new OpsHistory(
+                                clock,
+                                "node-1",
+                                OpsHistory.ConnectedAgents.of(registry::activeCount, registry::activeByTenant)),
                         ids,
                         clock,
                         "node-1"),

@@ -6,27 +6,30 @@ import io.enginex.edge.server.testing.FakeClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class OpsHistoryTest {
+    private static final String T = "ten_a";
     private final FakeClock clock = new FakeClock(Instant.parse("2026-11-26T10:00:05Z"));
     private final AtomicInteger connected = new AtomicInteger();
-    private final OpsHistory history = new OpsHistory(clock, "hub-1", connected::get);
+    private final OpsHistory history = new OpsHistory(
+            clock, "hub-1", OpsHistory.ConnectedAgents.of(connected::get, () -> Map.of(T, connected.get())));
 
     @Test
     void eventsLandInTheTenSecondBucketOfTheirTime() {
         connected.set(2);
-        history.connected();
-        history.connected();
-        history.dispatched();
+        history.connected(T);
+        history.connected(T);
+        history.dispatched(T);
         clock.advance(Duration.ofSeconds(10));
         connected.set(1);
-        history.disconnected();
-        history.dispatched();
-        history.completed(true, Duration.ofMillis(40));
+        history.disconnected(T);
+        history.dispatched(T);
+        history.completed(T, true, Duration.ofMillis(40));
 
-        List<OpsPoint> points = history.series(Duration.ofSeconds(20));
+        List<OpsPoint> points = history.series(OpsScope.NODE, Duration.ofSeconds(20));
 
         assertThat(points).hasSize(2);
         OpsPoint first = points.get(0);
@@ -45,10 +48,10 @@ class OpsHistoryTest {
 
     @Test
     void aQuietBucketIsListedWithZerosAndNoSample() {
-        history.dispatched();
+        history.dispatched(T);
         clock.advance(Duration.ofSeconds(30));
 
-        List<OpsPoint> points = history.series(Duration.ofSeconds(40));
+        List<OpsPoint> points = history.series(OpsScope.NODE, Duration.ofSeconds(40));
 
         assertThat(points).extracting(OpsPoint::dispatched).containsExactly(1L, 0L, 0L, 0L);
         assertThat(points.get(1).connectedAgents()).isNull();
@@ -58,30 +61,32 @@ class OpsHistoryTest {
 
     @Test
     void theWholeHourIsKeptAndNothingOlder() {
-        history.dispatched(); // 10:00:00 bucket
+        history.dispatched(T); // 10:00:00 bucket
         clock.advance(Duration.ofMinutes(59).plusSeconds(50)); // 10:59:55, the hour's last bucket
-        history.dispatched();
+        history.dispatched(T);
 
-        assertThat(history.series(Duration.ofHours(1))).hasSize(OpsHistory.BUCKETS);
-        assertThat(history.summary(Duration.ofHours(1)).dispatched()).isEqualTo(2);
+        assertThat(history.series(OpsScope.NODE, Duration.ofHours(1))).hasSize(OpsHistory.BUCKETS);
+        assertThat(history.summary(OpsScope.NODE, Duration.ofHours(1)).dispatched())
+                .isEqualTo(2);
 
         clock.advance(Duration.ofSeconds(10)); // the 10:00:00 slot is reused for 11:00:00
-        history.connected();
+        history.connected(T);
 
-        List<OpsPoint> hour = history.series(Duration.ofHours(2)); // capped at an hour
+        List<OpsPoint> hour = history.series(OpsScope.NODE, Duration.ofHours(2)); // capped at an hour
         assertThat(hour).hasSize(OpsHistory.BUCKETS);
         assertThat(hour.get(hour.size() - 1).dispatched()).isZero();
         assertThat(hour.get(hour.size() - 1).connects()).isEqualTo(1);
-        assertThat(history.summary(Duration.ofHours(1)).dispatched()).isEqualTo(1);
+        assertThat(history.summary(OpsScope.NODE, Duration.ofHours(1)).dispatched())
+                .isEqualTo(1);
     }
 
     @Test
     void percentilesAreWithinABinOfTheTruthAndNeverAboveTheLargest() {
         for (int ms = 1; ms <= 100; ms++) {
-            history.completed(false, Duration.ofMillis(ms));
+            history.completed(T, false, Duration.ofMillis(ms));
         }
 
-        OpsPoint p = history.summary(Duration.ofMinutes(1));
+        OpsPoint p = history.summary(OpsScope.NODE, Duration.ofMinutes(1));
 
         assertThat(p.completed()).isEqualTo(100);
         assertThat(p.errors()).isZero();
@@ -92,9 +97,9 @@ class OpsHistoryTest {
 
     @Test
     void aJobWithoutLatencyCountsButAddsNoPercentile() {
-        history.completed(true, null);
+        history.completed(T, true, null);
 
-        OpsPoint p = history.summary(Duration.ofMinutes(1));
+        OpsPoint p = history.summary(OpsScope.NODE, Duration.ofMinutes(1));
 
         assertThat(p.completed()).isEqualTo(1);
         assertThat(p.errors()).isEqualTo(1);
@@ -103,14 +108,14 @@ class OpsHistoryTest {
 
     @Test
     void summarySumsTheWindowAcrossBuckets() {
-        history.connected();
-        history.completed(false, Duration.ofMillis(10));
+        history.connected(T);
+        history.completed(T, false, Duration.ofMillis(10));
         clock.advance(Duration.ofSeconds(20));
-        history.connected();
-        history.completed(false, Duration.ofMillis(1000));
+        history.connected(T);
+        history.completed(T, false, Duration.ofMillis(1000));
         connected.set(7);
 
-        OpsPoint p = history.summary(Duration.ofMinutes(5));
+        OpsPoint p = history.summary(OpsScope.NODE, Duration.ofMinutes(5));
 
         assertThat(p.connects()).isEqualTo(2);
         assertThat(p.completed()).isEqualTo(2);
@@ -135,5 +140,52 @@ class OpsHistoryTest {
         assertThat(LatencyBins.bin(Duration.ofHours(5).toMillis())).isEqualTo(LatencyBins.BINS - 1);
         assertThat(LatencyBins.upperEdge(LatencyBins.BINS - 2))
                 .isGreaterThan(Duration.ofHours(1).toMillis());
+    }
+
+    @Test
+    void aTenantsScopeCountsOnlyItsOwnAgentsAndJobs() {
+        var perTenant = new java.util.HashMap<String, Integer>(Map.of(T, 1, "ten_b", 3));
+        var split = new OpsHistory(clock, "hub-1", OpsHistory.ConnectedAgents.of(() -> 4, () -> perTenant));
+        split.connected(T);
+        split.dispatched("ten_b");
+        split.dispatched("ten_b");
+        split.completed("ten_b", true, Duration.ofMillis(900));
+
+        OpsPoint a = split.summary(OpsScope.tenant(T), Duration.ofMinutes(1));
+        OpsPoint b = split.summary(OpsScope.tenant("ten_b"), Duration.ofMinutes(1));
+        OpsPoint node = split.summary(OpsScope.NODE, Duration.ofMinutes(1));
+
+        assertThat(a.connects()).isEqualTo(1);
+        assertThat(a.dispatched()).isZero();
+        assertThat(a.errors()).isZero();
+        assertThat(a.p99Millis()).isNull();
+        assertThat(a.connectedAgents()).isEqualTo(1);
+        assertThat(b.dispatched()).isEqualTo(2);
+        assertThat(b.connectedAgents()).isEqualTo(3);
+        assertThat(node.dispatched()).isEqualTo(2);
+        assertThat(node.connects()).isEqualTo(1);
+        assertThat(node.connectedAgents()).isEqualTo(4);
+        assertThat(split.summary(OpsScope.tenant("ten_never"), Duration.ofMinutes(1))
+                        .connectedAgents())
+                .isZero();
+    }
+
+    @Test
+    void aTenantsRingIsDroppedAfterAnHourWithoutEventsOrAgents() {
+        var perTenant = new java.util.HashMap<String, Integer>();
+        var split = new OpsHistory(clock, "hub-1", OpsHistory.ConnectedAgents.of(() -> 0, () -> perTenant));
+        split.dispatched(T);
+        clock.advance(Duration.ofMinutes(30));
+        split.sample();
+        assertThat(split.summary(OpsScope.tenant(T), Duration.ofHours(1)).dispatched())
+                .isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(31));
+        split.sample();
+
+        assertThat(split.summary(OpsScope.tenant(T), Duration.ofHours(1)).dispatched())
+                .isZero();
+        assertThat(split.series(OpsScope.tenant(T), Duration.ofHours(1)))
+                .allSatisfy(p -> assertThat(p.dispatched()).isZero());
     }
 }
