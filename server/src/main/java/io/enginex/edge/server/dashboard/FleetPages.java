@@ -10,6 +10,7 @@ import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.ConnectionHistoryStore;
@@ -23,7 +24,8 @@ import java.util.Map;
 /**
  * The fleet and its agents: {@code GET /ui/fleet?state=&q=} lists the tenant's agents with their
  * state and the count per state, {@code GET /ui/fleet/live} streams the same table whenever it
- * changes; {@code GET /ui/agents/{id}} shows one agent (tools, policy, recent jobs) and {@code POST
+ * changes; {@code GET /ui/agents/{id}} shows one agent (tools, its effective policy and local vetoes
+ * ({@link AgentPolicy}), recent jobs) and {@code POST
  * /ui/agents/{id}/revoke} revokes it and closes its connection, as the API does.
  */
 public final class FleetPages implements PageGroup {
@@ -36,6 +38,7 @@ public final class FleetPages implements PageGroup {
     private final ConnectionHistoryStore connections;
     private final ConnectionRegistry registry;
     private final Audit audit;
+    private final TenantPolicies policies;
     private final Clock clock;
     private final ObjectMapper mapper;
 
@@ -46,6 +49,7 @@ public final class FleetPages implements PageGroup {
         this.connections = s.stores().connections();
         this.registry = s.registry();
         this.audit = s.audit();
+        this.policies = s.tenantPolicies();
         this.clock = s.clock();
         this.mapper = s.mapper();
     }
@@ -56,7 +60,7 @@ public final class FleetPages implements PageGroup {
     /**
      * The agent page's model.
      *
-     * @param policyJson the effective policy the agent reported, pretty-printed, or null if it has not
+     * @param policy the effective policy the agent reported and its local vetoes, or null if it has not
      * @param connections its latest connections to the hub, newest first
      */
     public record AgentView(
@@ -64,7 +68,7 @@ public final class FleetPages implements PageGroup {
             Fleet.Row row,
             Agent agent,
             List<ToolInfo> tools,
-            String policyJson,
+            AgentPolicy policy,
             List<JobCard> jobs,
             boolean canRevoke,
             List<ConnectionRecord> connections) {}
@@ -107,7 +111,12 @@ public final class FleetPages implements PageGroup {
                 row,
                 agent,
                 ToolInfo.parse(agent.toolsJson(), mapper),
-                null, // the hub does not hold agents' effective policies yet
+                AgentPolicy.of(
+                                agents.effectivePolicy(viewer.tenantId(), agent.id())
+                                        .orElse(null),
+                                policies.applicable(agent),
+                                mapper)
+                        .orElse(null),
                 cards,
                 viewer.can(Role.OPERATOR) && !agent.revoked(),
                 connections.list(viewer.tenantId(), agent.id(), null, RECENT_CONNECTIONS));
