@@ -20,6 +20,7 @@ import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.connection.FrameRouter;
 import io.enginex.edge.server.connection.Heartbeat;
 import io.enginex.edge.server.connection.PauseReports;
+import io.enginex.edge.server.dashboard.DashboardRoute;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
@@ -357,6 +358,11 @@ public final class Hub implements AutoCloseable {
     /** Every HTTP and WebSocket route this hub serves (for the tenant-isolation test matrix). */
     public List<String> routes() {
         return r.server.routes();
+    }
+
+    /** The dashboard's route table: every page, action and live stream, with who may use it. */
+    public List<DashboardRoute> dashboardRoutes() {
+        return r.server.dashboardRoutes();
     }
 
     /** This build's version from the jar manifest, or {@code dev} when run from classes. */

@@ -27,12 +27,14 @@ public final class Assets {
     private final Map<String, Asset> byName = new LinkedHashMap<>();
     private final String css;
     private final String js;
+    private final String share;
     private final String htmx;
     private final String sse;
 
     public Assets() {
         css = own("dashboard/static/dashboard.css", "dashboard", "css", "text/css; charset=utf-8");
         js = own("dashboard/static/dashboard.js", "dashboard", "js", "text/javascript; charset=utf-8");
+        share = own("dashboard/static/share.css", "share", "css", "text/css; charset=utf-8");
         String htmxVersion = webjarVersion("htmx.org");
         htmx = add(
                 "htmx-" + htmxVersion + ".min.js",
@@ -48,6 +50,11 @@ public final class Assets {
     /** URL of the dashboard's stylesheet. */
     public String css() {
         return css;
+    }
+
+    /** URL of the stylesheet of the read-only session page a capability link opens ({@link SessionPage}). */
+    public String share() {
+        return share;
     }
 
     /** URL of the dashboard's own script (copy buttons, small enhancements). */

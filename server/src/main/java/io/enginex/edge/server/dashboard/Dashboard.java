@@ -9,7 +9,8 @@ import java.util.List;
  * The web dashboard under {@code /ui}: server-rendered JTE pages, htmx for small interactions and
  * server-sent events for the parts that change live. {@link #register} is the one list of the page
  * classes the hub serves; add a {@link PageGroup} there (and its navigation entry in {@link Nav},
- * and a row per route in TenantIsolationIT). Built once per hub; {@link #close} ends the live
+ * and a row per route in TenantIsolationIT). Every route goes through {@link Pages}, which records
+ * it in the route table ({@link #routes()}) that the isolation and header tests go over. Built once per hub; {@link #close} ends the live
  * streams before the server stops.
  */
 public final class Dashboard implements AutoCloseable {
@@ -19,6 +20,7 @@ public final class Dashboard implements AutoCloseable {
     private final String pin;
     private final Templates templates = new Templates();
     private final Assets assets = new Assets();
+    private List<DashboardRoute> table = List.of();
 
     /**
      * @param loginsPerAddress the API login's limiter, shared so the form and the API spend one budget
@@ -37,7 +39,7 @@ public final class Dashboard implements AutoCloseable {
     public void register(RoutesConfig routes) {
         var s = services;
         var pages = new Pages(routes, new SignIn(s.users()), templates, assets, s.live());
-        routes.get(Assets.ROUTE, assets::serve);
+        pages.asset(Assets.ROUTE, assets::serve);
         // The dashboard's pages, one line per group; the order is the order of registration only.
         List<PageGroup> groups = List.of(
                 new SignInPages(s.users(), s.audit(), loginsPerAddress, loginsPerEmail),
@@ -49,6 +51,15 @@ public final class Dashboard implements AutoCloseable {
                 new OpsPages(s),
                 new AuditPages(s));
         groups.forEach(g -> g.register(pages));
+        table = pages.table();
+    }
+
+    /**
+     * The dashboard's route table: every route {@link #register} added, with its kind and minimum
+     * role; empty before {@link #register}.
+     */
+    public List<DashboardRoute> routes() {
+        return table;
     }
 
     @Override

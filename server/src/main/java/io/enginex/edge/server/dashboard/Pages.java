@@ -8,6 +8,8 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseHandler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,7 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class Pages {
     private static final Logger log = LoggerFactory.getLogger(Pages.class);
 
-    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    /**
+     * Every page's Content-Security-Policy, as API.md and the threat model state it: scripts, styles,
+     * images and connections from the hub only, nothing inline (the pages carry no inline script,
+     * style element or style attribute; {@code DashboardHeadersIT} checks every route).
+     */
+    public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
     /**
@@ -49,6 +56,7 @@ public final class Pages {
     private final Templates templates;
     private final Assets assets;
     private final LiveUpdates live;
+    private final List<DashboardRoute> table = new ArrayList<>();
 
     Pages(RoutesConfig routes, SignIn signIn, Templates templates, Assets assets, LiveUpdates live) {
         this.routes = routes;
@@ -60,16 +68,19 @@ public final class Pages {
 
     /** {@code GET path} for signed-in people with at least {@code minimum}. */
     public void get(String path, Role minimum, Handler handler) {
+        declare("GET", path, DashboardRoute.Kind.PAGE, minimum);
         routes.get(path, ctx -> guarded(ctx, minimum, handler));
     }
 
     /** {@code POST path} (a form or htmx action) for signed-in people with at least {@code minimum}; CSRF-checked. */
     public void post(String path, Role minimum, Handler handler) {
+        declare("POST", path, DashboardRoute.Kind.ACTION, minimum);
         routes.post(path, ctx -> guarded(ctx, minimum, handler));
     }
 
     /** A page anyone may open; the handler decides what a signed-in person sees. No CSRF check: GET only. */
     public void open(String path, Handler handler) {
+        declare("GET", path, DashboardRoute.Kind.OPEN, null);
         routes.get(path, ctx -> {
             headers(ctx);
             try {
@@ -86,6 +97,7 @@ public final class Pages {
      * viewer's tenant) and returns what renders the fragment's current HTML.
      */
     public void live(String path, Role minimum, String event, BiFunction<Context, Viewer, Supplier<String>> fragment) {
+        declare("GET", path, DashboardRoute.Kind.LIVE, minimum);
         routes.get(
                 path,
                 ctx -> guarded(ctx, minimum, (c, viewer) -> {
@@ -99,6 +111,7 @@ public final class Pages {
      * token, as there is no session yet.
      */
     void openPost(String path, Handler handler) {
+        declare("POST", path, DashboardRoute.Kind.OPEN_ACTION, null);
         routes.post(path, ctx -> {
             headers(ctx);
             try {
@@ -109,9 +122,24 @@ public final class Pages {
         });
     }
 
-    /** Raw access for routes that are not pages (the static assets). */
-    RoutesConfig routes() {
-        return routes;
+    /** {@code GET path}: static files ({@link Assets}), no headers of a page. */
+    void asset(String path, io.javalin.http.Handler handler) {
+        declare("GET", path, DashboardRoute.Kind.ASSET, null);
+        routes.get(path, handler);
+    }
+
+    /** Every route registered through this object, in the order of registration. */
+    List<DashboardRoute> table() {
+        return List.copyOf(table);
+    }
+
+    /** The assets' URLs. */
+    Assets assets() {
+        return assets;
+    }
+
+    private void declare(String method, String path, DashboardRoute.Kind kind, Role minimum) {
+        table.add(new DashboardRoute(method, path, kind, minimum));
     }
 
     /** The layout's data for a page of {@code viewer} in navigation section {@code section}. */

@@ -21,7 +21,10 @@ import java.util.Optional;
 
 /**
  * {@code GET /ui/sessions/{sid}?t=<capability>}: one session's jobs as a plain server-rendered page,
- * refreshing every 2 s while a job is unfinished. Everything from the database is escaped.
+ * refreshing every 2 s while a job is unfinished. Everything from the database is escaped. It sends
+ * the dashboard's Content-Security-Policy ({@link Pages#CSP}: no inline script or style; its look
+ * comes from the static {@code share.css}) and {@code Referrer-Policy: no-referrer}, as its URL
+ * carries the capability.
  */
 public final class SessionPage {
     private final SessionStore sessions;
@@ -39,16 +42,21 @@ public final class SessionPage {
         this.mapper = mapper;
     }
 
-    public void handle(Context ctx) {
+    /**
+     * Answers the request.
+     *
+     * @param stylesheet the URL of the page's stylesheet ({@link Assets#share()})
+     */
+    public void handle(Context ctx, String stylesheet) {
         String sessionId = ctx.pathParam("sid");
-        ctx.header("Cache-Control", "no-store");
+        Pages.headers(ctx);
         ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
         Optional<Session> session =
                 capability.verify(sessionId, ctx.queryParam("t")).flatMap(tenant -> sessions.find(tenant, sessionId));
         if (session.isEmpty()) {
             ctx.status(403)
                     .html(page(
+                            stylesheet,
                             "Link not valid",
                             null,
                             "<p>This link is not valid or has expired. Open the "
@@ -58,7 +66,7 @@ public final class SessionPage {
         }
         List<Job> list = jobs.listBySession(session.get().tenantId(), sessionId);
         boolean unfinished = list.stream().anyMatch(j -> !j.state().terminal());
-        ctx.html(page("Session " + session.get().name(), unfinished ? 2 : null, body(session.get(), list)));
+        ctx.html(page(stylesheet, "Session " + session.get().name(), unfinished ? 2 : null, body(session.get(), list)));
     }
 
     private String body(Session session, List<Job> list) {
@@ -145,21 +153,12 @@ public final class SessionPage {
         return t == null ? "–" : escape(DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.MILLIS)));
     }
 
-    private static String page(String title, Integer refreshSeconds, String body) {
+    private static String page(String stylesheet, String title, Integer refreshSeconds, String body) {
         return "<!doctype html><html lang=en><head><meta charset=utf-8>"
                 + "<meta name=viewport content=\"width=device-width, initial-scale=1\">"
                 + (refreshSeconds == null ? "" : "<meta http-equiv=refresh content=\"" + refreshSeconds + "\">")
-                + "<title>" + escape(title) + " · EngineX Edge</title><style>" + STYLE + "</style></head><body>"
+                + "<title>" + escape(title) + " · EngineX Edge</title><link rel=stylesheet href=\"" + escape(stylesheet)
+                + "\"></head><body>"
                 + body + "</body></html>";
     }
-
-    private static final String STYLE = "body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
-            + "padding:0 1rem;color:#1d2330}h1{font-size:1.5rem;margin-bottom:.2rem}.meta{color:#5a6275}"
-            + "section.job{border:1px solid #d8dce6;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}"
-            + "h2{font-size:1.1rem;margin:.2rem 0 .6rem}h3{font-size:.95rem;margin:.8rem 0 .3rem}"
-            + ".state{font-size:.8rem;padding:.1rem .5rem;border-radius:999px;background:#e8ebf2;margin-left:.4rem}"
-            + ".succeeded .state{background:#d7f2de}.failed .state,.timed_out .state,.cancelled .state"
-            + "{background:#f8dada}table{border-collapse:collapse}th{text-align:left;color:#5a6275;"
-            + "font-weight:500;padding:.1rem 1rem .1rem 0}pre{background:#f5f6f9;padding:.6rem;border-radius:4px;"
-            + "overflow:auto;max-height:30rem}.error{color:#9b1c1c}";
 }

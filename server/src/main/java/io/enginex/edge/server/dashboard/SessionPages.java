@@ -114,7 +114,7 @@ public final class SessionPages implements PageGroup {
             if (viewer == null
                     || (capability && sessions.find(viewer.tenantId(), sid).isEmpty())) {
                 if (capability) {
-                    capabilityPage.handle(ctx); // the API's share link: read-only, no sign-in
+                    capabilityPage.handle(ctx, pages.assets().share()); // the API's share link: read-only, no sign-in
                 } else {
                     pages.toSignIn(ctx);
                 }

@@ -12,6 +12,7 @@ import io.enginex.edge.server.connection.AgentEndpoint;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.dashboard.Dashboard;
+import io.enginex.edge.server.dashboard.DashboardRoute;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
@@ -263,6 +264,11 @@ public final class WebServer {
         router.allHttpHandlers().forEach(e -> all.add(e.endpoint.method.name() + " " + e.endpoint.path));
         router.allWsHandlers().forEach(e -> all.add("WS " + e.getPath()));
         return List.copyOf(all);
+    }
+
+    /** The dashboard's route table (see {@link Dashboard#routes()}). */
+    public List<DashboardRoute> dashboardRoutes() {
+        return dashboard.routes();
     }
 
     /** The port bound (the real one when configured with 0). */

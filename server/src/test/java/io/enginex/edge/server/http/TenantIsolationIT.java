@@ -5,11 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.Result;
+import io.enginex.edge.server.dashboard.DashboardRoute;
+import io.enginex.edge.server.dashboard.Pages;
 import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.ApiClient.Response;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +48,12 @@ import org.junit.jupiter.api.io.TempDir;
  * objects (B in the path, and B's ids under A's path) and against A's own, asserting no
  * cross-tenant read or write and the role limits. A route added without a row fails {@link
  * #everyRouteHasARowInTheMatrix}.
+ *
+ * <p>Dashboard routes are also checked against the dashboard's own route table ({@link
+ * DashboardRoute}, {@link #everyDashboardRouteIsInTheRouteTableWithTheRowsRole}): a live stream is
+ * found there, so each one — also one added later — is opened as a browser opens it and its first
+ * event read, and must carry none of B's data; B's ids in its path answer 404. The same table drives
+ * {@link #everyPageSendsTheDocumentedCspAndHasNothingInline}.
  */
 class TenantIsolationIT {
     @TempDir
@@ -55,8 +79,9 @@ class TenantIsolationIT {
          */
         APPROVER,
         /**
-         * Admins of any tenant and the platform key: this hub node's own numbers across tenants (the ops
-         * console), which must name no tenant (AgentStateIT.opsMetricsShowTheNodesLastHourToAdmins).
+         * Admins of any tenant and the platform key: the ops console's numbers, the caller's tenant's
+         * only (the whole node's for the platform key), naming no tenant. That they count no other
+         * tenant's agents and jobs is proven by OpsTenantScopeIT.aTenantsAdminSeesOnlyItsOwnAgentsAndJobs.
          */
         OPS,
         /**
@@ -256,7 +281,8 @@ class TenantIsolationIT {
             page("POST /ui/agents/{id}/revoke", "operator", f -> "/ui/agents/" + f.agent.agentId() + "/revoke"),
             page("GET /ui/sessions", "viewer", f -> "/ui/sessions"),
             page("POST /ui/sessions", "operator", f -> "/ui/sessions"),
-            // without a login, a valid ?t= capability opens it read-only (SessionPageIT)
+            // without a login, a valid ?t= capability opens it read-only (SessionPageIT), and only the
+            // session it was made for (aCapabilityLinkOpensOnlyItsOwnSession)
             page("GET /ui/sessions/{sid}", "viewer", f -> "/ui/sessions/" + f.session),
             page("GET /ui/sessions/{sid}/live", "viewer", f -> "/ui/sessions/" + f.session + "/live"),
             page("POST /ui/sessions/{sid}/jobs", "operator", f -> "/ui/sessions/" + f.session + "/jobs"),
@@ -441,6 +467,160 @@ class TenantIsolationIT {
     }
 
     @Test
+    void everyDashboardRouteIsInTheRouteTableWithTheRowsRole() {
+        List<DashboardRoute> table = hub.hub().dashboardRoutes();
+        Set<String> declared = new TreeSet<>();
+        table.forEach(d -> declared.add(d.key()));
+        Set<String> aroundPages = new TreeSet<>();
+        for (String served : hub.hub().routes()) {
+            String path = served.substring(served.indexOf(' ') + 1);
+            if ((path.equals("/ui") || path.startsWith("/ui/")) && !declared.contains(served)) {
+                aroundPages.add(served);
+            }
+        }
+        assertThat(aroundPages)
+                .as("dashboard routes registered around Pages, so missing from its route table;"
+                        + " register them with Pages.get/post/live/open")
+                .isEmpty();
+
+        List<String> wrong = new ArrayList<>();
+        for (DashboardRoute d : table) {
+            Row row = MATRIX.stream()
+                    .filter(r -> r.route().equals(d.key()))
+                    .findFirst()
+                    .orElse(null);
+            if (row == null) {
+                wrong.add(d.key() + ": no row in MATRIX");
+                continue;
+            }
+            boolean ok = switch (d.kind()) {
+                case PAGE, ACTION, LIVE ->
+                    row.access() == Access.DASHBOARD
+                            && row.minimum().equals(d.minimum().wire());
+                // an open page may be checked as a signed-in page (the session page, which a
+                // capability link also opens: aCapabilityLinkOpensOnlyItsOwnSession)
+                case OPEN, OPEN_ACTION, ASSET ->
+                    (row.access() == Access.PUBLIC && row.note() != null) || row.access() == Access.DASHBOARD;
+            };
+            if (!ok) {
+                wrong.add(d.key() + " is " + d.kind() + " for " + d.minimum() + " but its row says " + row.access()
+                        + " " + row.minimum());
+            }
+        }
+        assertThat(wrong)
+                .as("dashboard routes whose MATRIX row disagrees with the route table")
+                .isEmpty();
+        assertThat(table)
+                .as("the route table lists the live streams, so they are read as streams")
+                .anySatisfy(d -> assertThat(d.kind()).isEqualTo(DashboardRoute.Kind.LIVE));
+    }
+
+    @Test
+    void aCapabilityLinkOpensOnlyItsOwnSession() {
+        String capabilityOfA = capability(a);
+        String capabilityOfB = capability(b);
+        List<String> failures = new ArrayList<>();
+        Row row = row("GET /ui/sessions/{sid}");
+        Map<String, Map<String, String>> who = new LinkedHashMap<>();
+        who.put("no login", Map.of());
+        a.browsers.forEach((role, headers) -> who.put(role + " login", headers));
+        for (var e : who.entrySet()) {
+            for (String path : List.of(
+                    "/ui/sessions/" + b.session + "?t=" + capabilityOfA,
+                    "/ui/sessions/" + b.session + "?t=" + capabilityOfA.substring(1),
+                    "/ui/sessions/" + b.session + "?t=")) {
+                Response r = call(row, path, null, e.getValue());
+                expect(
+                        failures,
+                        row,
+                        e.getKey() + " with A's capability on B's session (" + path + ")",
+                        r,
+                        (r.status() == 403 || r.status() == 404) && showsNothingOf(b, r));
+            }
+        }
+        assertThat(failures).as("capability link violations").isEmpty();
+        // each link does open its own session, so the refusals above are not a page that never works
+        Response own = call(row, "/ui/sessions/" + a.session + "?t=" + capabilityOfA, null, Map.of());
+        assertThat(own.status()).as(own.text()).isEqualTo(200);
+        assertThat(own.text()).contains(a.job);
+        assertThat(call(row, "/ui/sessions/" + b.session + "?t=" + capabilityOfB, null, Map.of())
+                        .text())
+                .contains(b.job)
+                .doesNotContain(a.job);
+    }
+
+    private static final Pattern INLINE = Pattern.compile(
+            "<style|<[^>]*\\sstyle\\s*=|<script(?![^>]*\\ssrc=)[^>]*>|<[^>]*\\son[a-z]+\\s*=|javascript:",
+            Pattern.CASE_INSENSITIVE);
+
+    @Test
+    void everyPageSendsTheDocumentedCspAndHasNothingInline() {
+        List<String> failures = new ArrayList<>();
+        Map<String, String> owner = a.browsers.get("owner");
+        Map<String, String> cookieOnly = Map.of("Cookie", owner.get("Cookie")); // no CSRF token: changes nothing
+        int html = 0;
+        for (DashboardRoute d : hub.hub().dashboardRoutes()) {
+            if (d.kind() == DashboardRoute.Kind.ASSET) {
+                continue; // CSS and scripts, not documents
+            }
+            Row row = row(d.key());
+            String path = row.path().apply(a);
+            List<Response> answers = switch (d.kind()) {
+                case LIVE -> List.of(stream(path, owner), stream(path, Map.of()));
+                case PAGE, OPEN -> List.of(call(row, path, null, owner), call(row, path, null, Map.of()));
+                case ACTION, OPEN_ACTION -> List.of(call(row, path, null, cookieOnly));
+                case ASSET -> List.of();
+            };
+            for (Response r : answers) {
+                html += checkHeaders(d.key(), r, failures) ? 1 : 0;
+            }
+        }
+        Response capabilityPage = call(
+                row("GET /ui/sessions/{sid}"), "/ui/sessions/" + a.session + "?t=" + capability(a), null, Map.of());
+        assertThat(capabilityPage.status()).isEqualTo(200);
+        checkHeaders("the capability link's session page", capabilityPage, failures);
+        assertThat(capabilityPage.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+
+        assertThat(failures)
+                .as("pages whose CSP or content is not as documented")
+                .isEmpty();
+        assertThat(html).as("HTML pages checked").isGreaterThan(10);
+    }
+
+    /** Checks a page's CSP header and, for HTML, that it has nothing inline; true if it was HTML. */
+    private static boolean checkHeaders(String route, Response r, List<String> failures) {
+        String csp = r.headers().firstValue("Content-Security-Policy").orElse("(none)");
+        if (!csp.equals(Pages.CSP)) {
+            failures.add(route + " -> " + r.status() + " sends CSP " + csp);
+        }
+        boolean html = r.headers().firstValue("Content-Type").orElse("").startsWith("text/html");
+        if (html) {
+            var inline = INLINE.matcher(r.text());
+            if (inline.find()) {
+                failures.add(route + " -> " + r.status() + " has inline code or style: "
+                        + abbreviate(r.text().substring(inline.start())));
+            }
+        }
+        return html;
+    }
+
+    static Row row(String route) {
+        return MATRIX.stream()
+                .filter(r -> r.route().equals(route))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(route + " has no row in MATRIX"));
+    }
+
+    /** The {@code t} of the capability link the API hands out for the fixture's session. */
+    static String capability(Fixture f) {
+        String pageUrl = hub.api()
+                .get(t(f) + "/sessions/" + f.session, hub.platformKey())
+                .get("pageUrl");
+        String t = pageUrl.substring(pageUrl.indexOf("t=") + 2);
+        return URLDecoder.decode(t, StandardCharsets.UTF_8);
+    }
+
+    @Test
     void noPrincipalOfTenantAReachesTenantBAndRoleLimitsHold() {
         List<String> failures = new ArrayList<>();
         for (Row row : MATRIX) {
@@ -579,9 +759,10 @@ class TenantIsolationIT {
     }
 
     private static void checkDashboard(Row row, List<String> failures) {
+        boolean live = route(row).kind() == DashboardRoute.Kind.LIVE;
         String own = row.path().apply(a);
         String mixed = row.path().apply(a.withIdsOf(b));
-        Response anonymous = call(row, own, null, Map.of());
+        Response anonymous = live ? stream(own, Map.of()) : call(row, own, null, Map.of());
         expect(failures, row, "no cookie", anonymous, toSignIn(anonymous));
         for (var e : a.keys.entrySet()) {
             Response r = call(row, own, e.getValue(), Map.of());
@@ -590,32 +771,102 @@ class TenantIsolationIT {
         for (var e : a.browsers.entrySet()) {
             boolean allowed = rank(e.getKey()) >= rank(row.minimum());
             if (!mixed.equals(own)) {
-                Response r = call(row, mixed, null, e.getValue());
+                Response r = live ? stream(mixed, e.getValue()) : call(row, mixed, null, e.getValue());
                 expect(
                         failures,
                         row,
                         e.getKey() + " login with B's ids",
                         r,
-                        r.status() == 404 || (!allowed && r.status() == 403));
+                        (r.status() == 404 || (!allowed && r.status() == 403))
+                                && !r.text().contains(b.tenant));
             }
-            Response r = call(row, own, null, e.getValue());
+            Response r = live ? stream(own, e.getValue()) : call(row, own, null, e.getValue());
             if (allowed) {
                 expect(
                         failures,
                         row,
-                        e.getKey() + " login (allowed)",
+                        e.getKey() + " login (allowed)" + (live ? ", first event" : ""),
                         r,
                         r.status() != 401
                                 && r.status() != 403
                                 && r.status() != 404
                                 && r.status() < 500
                                 && !(row.method().equals("GET") && toSignIn(r)) // a form may end there (logout)
-                                && !r.text().contains(b.tenant)
-                                && !r.text().contains(b.agent.agentId()));
+                                && (!live || (r.status() == 200 && r.text().contains("data:")))
+                                && showsNothingOf(b, r));
             } else {
                 expect(failures, row, e.getKey() + " login (below " + row.minimum() + ")", r, 403);
             }
         }
+    }
+
+    /** Whether a response carries none of tenant {@code f}'s ids. */
+    private static boolean showsNothingOf(Fixture f, Response r) {
+        return List.of(f.tenant, f.agent.agentId(), f.session, f.job, f.token, f.user).stream()
+                .noneMatch(r.text()::contains);
+    }
+
+    /** The route table's entry for a dashboard row. */
+    private static DashboardRoute route(Row row) {
+        return hub.hub().dashboardRoutes().stream()
+                .filter(d -> d.key().equals(row.route()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(row.route()
+                        + " has a dashboard row but is not in the dashboard's route table; register it through Pages"));
+    }
+
+    /**
+     * Opens {@code path} as a browser opens a live stream ({@code Accept: text/event-stream}) and reads
+     * until its first event has ended (at most 10 s); any other answer is read whole.
+     */
+    static Response stream(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.url() + path))
+                .header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(30))
+                .GET();
+        headers.forEach(request::header);
+        try {
+            HttpResponse<InputStream> r = hub.http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            String text;
+            try (InputStream in = r.body()) {
+                boolean events =
+                        r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+                text = events ? firstEvent(in) : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            return new Response(r.statusCode(), TestHub.MAPPER.createObjectNode(), text, r.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String firstEvent(InputStream in) throws InterruptedException {
+        StringBuilder text = new StringBuilder();
+        CompletableFuture<Void> read = CompletableFuture.runAsync(
+                () -> {
+                    var lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                    try {
+                        boolean data = false;
+                        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                            text.append(line).append('\n');
+                            data |= line.startsWith("data:");
+                            if (data && line.isEmpty()) {
+                                return;
+                            }
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                runnable -> Thread.ofVirtual().start(runnable));
+        try {
+            read.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            text.append("(no complete event: ").append(e).append(')');
+        }
+        return text.toString();
     }
 
     /** Whether a dashboard response sends the browser to the sign-in page. */
