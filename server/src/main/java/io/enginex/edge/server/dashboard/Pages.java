@@ -37,7 +37,7 @@ public final class Pages {
     /**
      * Every page's Content-Security-Policy, as API.md and the threat model state it: scripts, styles,
      * images and connections from the hub only, nothing inline (the pages carry no inline script,
-     * style element or style attribute; {@code DashboardHeadersIT} checks every route).
+     * style element or style attribute; {@code TenantIsolationIT.everyPageSendsTheDocumentedCspAndHasNothingInline} checks every route).
      */
     public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
