@@ -136,8 +136,8 @@ class DashboardE2EIT {
         browser().findElement(By.linkText("Fleet")).click();
         chrome.visible(By.id("fleet-live"));
         chrome.markPage();
-        assertThat(browser().findElement(By.cssSelector("[data-count=online]")).getText())
-                .isEqualTo("0");
+        // the live stream's first event may swap the table in at any moment: wait, re-finding the element
+        chrome.waiting(10).until(ExpectedConditions.textToBe(By.cssSelector("[data-count=online]"), "0"));
 
         OsProcess.Completed registered = agent.register(hub, token);
         assertThat(registered.exitCode()).as(registered.output()).isZero();
