@@ -356,8 +356,8 @@ public final class StatusPage implements AutoCloseable {
         var headers = exchange.getResponseHeaders();
         headers.add(
                 "Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none';"
-                        + " base-uri 'none'");
+                "default-src 'none'; style-src " + StatusPageHtml.STYLE_HASH
+                        + "; form-action 'self'; frame-ancestors 'none';" + " base-uri 'none'");
         headers.add("X-Frame-Options", "DENY");
         headers.add("X-Content-Type-Options", "nosniff");
         headers.add("Referrer-Policy", "no-referrer");

@@ -3,8 +3,9 @@ package io.enginex.edge.agent.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The status page's HTML: one self-contained document (inline style, no script; the content security
- * policy allows nothing else), refreshed every 10 s. Every value is escaped.
+ * The status page's HTML: one self-contained document (one style element, no script; the content
+ * security policy allows that style by its hash and nothing else), refreshed every 10 s. Every value is
+ * escaped.
  */
 final class StatusPageHtml {
     private StatusPageHtml() {}
@@ -14,6 +15,19 @@ final class StatusPageHtml {
             + "th{color:#555;font-weight:normal}.paused{background:#fff3cd;padding:.8em;border:1px solid #e0c36c}"
             + ".ok{color:#176f2c}.bad{color:#a61b1b}pre{background:#f5f5f5;padding:.8em;overflow:auto;font-size:12px}"
             + "button{font-size:15px;padding:.4em 1em}form{display:inline}";
+
+    /** The CSP source that allows exactly the page's style element: {@code 'sha256-…'}. */
+    static final String STYLE_HASH = "'sha256-" + sha256Base64(STYLE) + "'";
+
+    private static String sha256Base64(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getEncoder().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
 
     static String render(JsonNode report, String user, String csrf) {
         JsonNode s = report.path("status");

@@ -138,7 +138,7 @@ class StatusPageTest {
     }
 
     @Test
-    void aLoginLinkWorksOnceAndGivesAStrictHttpOnlyCookie() throws IOException {
+    void aLoginLinkWorksOnceAndGivesAStrictHttpOnlyCookie() throws Exception {
         String url = mapper.readTree(post("/api/login-links", bearer(), "{\"user\":\"alice\"}")
                         .body())
                 .get("url")
@@ -160,7 +160,15 @@ class StatusPageTest {
                 .contains("agt_page", "https://hub.example.com", "Pause local actions", "alice")
                 .contains("job_&lt;script&gt;")
                 .doesNotContain("<script>", SECRET);
-        assertThat(shown.header("Content-Security-Policy")).contains("default-src 'none'", "frame-ancestors 'none'");
+        String csp = shown.header("Content-Security-Policy");
+        assertThat(csp).contains("default-src 'none'", "frame-ancestors 'none'").doesNotContain("unsafe-inline");
+        // The one style element is allowed by its hash, and is exactly what the hash covers.
+        String style = shown.body().replaceAll("(?s).*<style>(.*?)</style>.*", "$1");
+        String hash = java.util.Base64.getEncoder()
+                .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(style.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(csp).contains("style-src 'sha256-" + hash + "'");
+        assertThat(shown.body()).doesNotContain(" style=\"", "<script");
     }
 
     @Test
