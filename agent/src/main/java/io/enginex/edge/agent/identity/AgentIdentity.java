@@ -2,8 +2,7 @@ package io.enginex.edge.agent.identity;
 
 import io.enginex.edge.agent.transport.HubEndpoint;
 import io.enginex.edge.agent.transport.TrustSettings;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.enginex.edge.protocol.KeyFingerprint;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
@@ -69,13 +68,9 @@ public record AgentIdentity(
         return Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
+    /** The protocol's {@link KeyFingerprint}, the form the hub shows where an admin approves this device. */
     public static String fingerprint(PublicKey key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java runtime lacks SHA-256", e);
-        }
+        return KeyFingerprint.of(key);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.enginex.edge.server.dashboard;
 
+import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
@@ -92,7 +93,7 @@ public final class DevicePages implements PageGroup {
                 return;
             }
             Actor actor = new Actor("user", viewer.userId());
-            String fingerprint = DeviceAuthorizations.fingerprint(agent.publicKey());
+            String fingerprint = KeyFingerprint.ofBase64(agent.publicKey());
             audit.record(
                     viewer.tenantId(),
                     AuditType.DEVICE_APPROVED,

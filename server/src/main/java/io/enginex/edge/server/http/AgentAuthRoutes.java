@@ -1,6 +1,7 @@
 package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Actor;
@@ -12,7 +13,6 @@ import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
 import io.enginex.edge.server.registration.Deregistrations;
-import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.KeyRotations;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.MachineStore;
@@ -159,7 +159,7 @@ final class AgentAuthRoutes {
         var rotated = rotations.rotate(
                 body.requiredText("assertion"), body.requiredText("newPublicKey"), body.requiredText("proof"));
         Agent after = rotated.after();
-        String fingerprint = DeviceAuthorizations.fingerprint(after.publicKey());
+        String fingerprint = KeyFingerprint.ofBase64(after.publicKey());
         audit.record(
                 after.tenantId(),
                 AuditType.AGENT_KEY_ROTATED,
@@ -169,7 +169,7 @@ final class AgentAuthRoutes {
                 Audit.Outcome.SUCCESS,
                 Map.of(
                         "oldKeyFingerprint",
-                        DeviceAuthorizations.fingerprint(rotated.before().publicKey()),
+                        KeyFingerprint.ofBase64(rotated.before().publicKey()),
                         "newKeyFingerprint",
                         fingerprint));
         ctx.json(new RotatedView(after.id(), fingerprint));

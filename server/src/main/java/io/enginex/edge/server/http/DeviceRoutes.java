@@ -2,6 +2,7 @@ package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
@@ -156,7 +157,7 @@ final class DeviceRoutes {
                         "labels",
                         agent.labels(),
                         "keyFingerprint",
-                        DeviceAuthorizations.fingerprint(agent.publicKey())));
+                        KeyFingerprint.ofBase64(agent.publicKey())));
         audit.record(
                 tenant,
                 AuditType.AGENT_ENROLLED,

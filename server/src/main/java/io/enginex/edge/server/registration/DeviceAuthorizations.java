@@ -1,5 +1,6 @@
 package io.enginex.edge.server.registration;
 
+import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.auth.Secrets;
@@ -9,8 +10,6 @@ import io.enginex.edge.server.store.DeviceCode;
 import io.enginex.edge.server.store.DeviceCodeStore;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.MachineStore;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -191,7 +190,7 @@ public final class DeviceAuthorizations {
                         "device_code_not_found",
                         "no pending request with user code " + userCode
                                 + "; codes expire after 10 minutes — ask the user to run register again"));
-        return new Pending(code, fingerprint(code.publicKey()));
+        return new Pending(code, KeyFingerprint.ofBase64(code.publicKey()));
     }
 
     /**
@@ -232,17 +231,6 @@ public final class DeviceAuthorizations {
             throw alreadyDecided(userCode);
         }
         return code;
-    }
-
-    /** {@code SHA256:<base64>} of the key's SPKI bytes, as OpenSSH shows key fingerprints. */
-    public static String fingerprint(String base64Spki) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(Base64.getDecoder().decode(base64Spki));
-            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** {@code abcd-efgh}, {@code ABCDEFGH} → {@code ABCD-EFGH}. */

@@ -137,7 +137,7 @@ class DeviceFlowIT {
         assertThat(shown.get("os")).isEqualTo("Windows 11");
         assertThat(shown.get("user")).isEqualTo("alice");
         assertThat(shown.get("keyFingerprint"))
-                .isEqualTo(DeviceAuthorizations.fingerprint(TestAgent.publicKeyBase64(keys)));
+                .isEqualTo(io.enginex.edge.protocol.KeyFingerprint.ofBase64(TestAgent.publicKeyBase64(keys)));
         assertThat(shown.text()).doesNotContain(deviceCode);
         assertThat(approved.status()).as(approved.text()).isEqualTo(200);
         assertThat(granted.status()).as(granted.text()).isEqualTo(200);

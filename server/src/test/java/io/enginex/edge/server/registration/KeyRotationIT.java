@@ -57,7 +57,7 @@ class KeyRotationIT {
 
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.get("keyFingerprint"))
-                .isEqualTo(DeviceAuthorizations.fingerprint(TestAgent.publicKeyBase64(newKeys)));
+                .isEqualTo(io.enginex.edge.protocol.KeyFingerprint.ofBase64(TestAgent.publicKeyBase64(newKeys)));
         assertThat(hub.accessToken(rotated)).startsWith("exa_");
         assertThat(withOld.status()).isEqualTo(401);
         assertThat(withOld.code()).isEqualTo("assertion_invalid");
