@@ -11,6 +11,8 @@ public enum AuditType {
     USER_CREATED,
     PASSWORD_RESET,
     TENANT_CREATED,
+    /** A tenant's settings changed (details: the setting and its new value). */
+    TENANT_UPDATED,
     API_KEY_CREATED,
     API_KEY_REVOKED,
     TOKEN_CREATED,

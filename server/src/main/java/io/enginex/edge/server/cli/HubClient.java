@@ -75,6 +75,18 @@ final class HubClient {
         }
     }
 
+    JsonNode patch(String path, Object body) {
+        try {
+            return send(
+                    HttpRequest.newBuilder(uri(path))
+                            .header("Content-Type", "application/json")
+                            .method("PATCH", HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))),
+                    path);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the request body", e);
+        }
+    }
+
     JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE(), path);
     }

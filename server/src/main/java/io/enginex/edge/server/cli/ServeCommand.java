@@ -1,10 +1,12 @@
 package io.enginex.edge.server.cli;
 
 import io.enginex.edge.server.Hub;
+import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.config.HumanDuration;
 import io.enginex.edge.server.config.TlsConfig;
 import io.enginex.edge.server.http.PortInUseException;
+import io.enginex.edge.server.registration.EnrolmentRate;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import java.io.IOException;
@@ -110,6 +112,16 @@ final class ServeCommand implements Callable<Integer> {
                     + "before the hub shows it unresponsive instead of busy (1s to 1h). Default: ${DEFAULT-VALUE}.")
     String unresponsiveAfter;
 
+    @Option(
+            names = "--enrolment-rate-limit",
+            paramLabel = "N/min",
+            defaultValue = "10/min",
+            description = "Agents that may enrol per minute from one source address with one valid registration"
+                    + " token, unless the token (engine tokens create --rate-limit) or its tenant (engine tenants"
+                    + " update --enrolment-rate-limit) sets its own. Attempts with unknown tokens stay limited per"
+                    + " address whatever this says. Default: ${DEFAULT-VALUE}.")
+    String enrolmentRateLimit;
+
     @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name. Default: the host name.")
     String nodeName;
 
@@ -170,8 +182,9 @@ final class ServeCommand implements Callable<Integer> {
                     .heartbeat(HumanDuration.parse(heartbeat))
                     .unresponsiveAfter(HumanDuration.parse(unresponsiveAfter))
                     .nodeName(nodeName)
+                    .enrolmentRate(EnrolmentRate.parse(enrolmentRateLimit, "--enrolment-rate-limit"))
                     .build();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | HubException.BadRequest e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         }
     }

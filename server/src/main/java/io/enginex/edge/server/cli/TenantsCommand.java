@@ -9,11 +9,15 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "tenants",
-        description = "Create and list tenants (needs the platform key).",
+        description = "Create and list tenants (needs the platform key); change a tenant's settings (its admin).",
         mixinStandardHelpOptions = true,
-        subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class},
+        subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class, TenantsCommand.Update.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  engine tenants create acme --name \"Acme Corp\"", "  engine tenants list"})
+        footer = {
+            "  engine tenants create acme --name \"Acme Corp\"",
+            "  engine tenants list",
+            "  engine tenants update acme --enrolment-rate-limit 1000/min"
+        })
 final class TenantsCommand {
     @Command(
             name = "create",
@@ -61,11 +65,56 @@ final class TenantsCommand {
             if (printedJson(tenants)) {
                 return;
             }
-            TextTable table = new TextTable("ID", "NAME", "CREATED");
+            TextTable table = new TextTable("ID", "NAME", "CREATED", "ENROLMENT RATE");
             for (JsonNode t : tenants) {
-                table.row(text(t, "id"), text(t, "name"), text(t, "createdAt"));
+                table.row(text(t, "id"), text(t, "name"), text(t, "createdAt"), rate(t));
             }
             table.print(out());
+        }
+    }
+
+    private static String rate(JsonNode tenant) {
+        return tenant.hasNonNull("enrolmentRatePerMinute")
+                ? ClientCommand.text(tenant, "enrolmentRatePerMinute") + "/min"
+                : "hub default";
+    }
+
+    @Command(
+            name = "update",
+            description = "Change a tenant's settings (needs an admin of the tenant, or the platform key).",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine tenants update acme --enrolment-rate-limit 1000/min",
+                "  engine tenants update acme --enrolment-rate-limit default"
+            })
+    static final class Update extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID", description = "Tenant id.")
+        String id;
+
+        @Option(
+                names = "--enrolment-rate-limit",
+                required = true,
+                paramLabel = "N/min",
+                description = "Agents that may enrol per minute from one source address with one of this tenant's"
+                        + " tokens that sets no --rate-limit of its own (1/min to 100000/min), or `default` for the"
+                        + " hub's --enrolment-rate-limit.")
+        String enrolmentRateLimit;
+
+        @Override
+        void run(HubClient hub) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put(
+                    "enrolmentRatePerMinute",
+                    "default".equals(enrolmentRateLimit)
+                            ? null
+                            : CliRates.parse(enrolmentRateLimit, "--enrolment-rate-limit"));
+            JsonNode tenant = hub.patch("/api/v1/tenants/" + id, body);
+            if (!printedJson(tenant)) {
+                out().println("Tenant " + text(tenant, "id") + ": enrolment rate limit " + rate(tenant)
+                        + " per source address.");
+                out().flush();
+            }
         }
     }
 }

@@ -30,7 +30,9 @@ final class TokensCommand {
             footer = {
                 "  engine tokens create --tenant acme",
                 "  engine tokens create --tenant acme --ttl 7d --uses 50 --label finance --label emea \\",
-                "      --description \"finance laptops, rollout week 12\""
+                "      --description \"finance laptops, rollout week 12\"",
+                "  engine tokens create --tenant acme --ttl 1d --uses 1000 --rate-limit 1000/min   (1,000 machines behind"
+                        + " one NAT address)"
             })
     static final class Create extends ClientCommand {
         @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
@@ -59,6 +61,14 @@ final class TokensCommand {
         @Option(names = "--description", paramLabel = "TEXT", description = "What the token is for.")
         String description;
 
+        @Option(
+                names = "--rate-limit",
+                paramLabel = "N/min",
+                description = "Agents that may enrol with this token per minute from one source address (1/min to"
+                        + " 100000/min), e.g. 1000/min for a fleet behind one NAT address. Default: the tenant's"
+                        + " setting, else the hub's --enrolment-rate-limit.")
+        String rateLimit;
+
         @Override
         void run(HubClient hub) {
             Duration duration;
@@ -74,6 +84,9 @@ final class TokensCommand {
             if (description != null) {
                 body.put("description", description);
             }
+            if (rateLimit != null) {
+                body.put("ratePerMinute", CliRates.parse(rateLimit, "--rate-limit"));
+            }
             JsonNode token = hub.post("/api/v1/tenants/" + tenant + "/registration-tokens", body);
             if (printedJson(token)) {
                 return;
@@ -81,7 +94,9 @@ final class TokensCommand {
             var out = out();
             out.println("Registration token " + text(token, "id") + " for tenant " + tenant + " ("
                     + text(token, "maxUses") + " use(s), expires " + text(token, "expiresAt")
-                    + (labels.isEmpty() ? "" : ", labels " + String.join(",", labels)) + "):");
+                    + (labels.isEmpty() ? "" : ", labels " + String.join(",", labels))
+                    + (rateLimit == null ? "" : ", " + text(token, "ratePerMinute") + " enrolments/min per address")
+                    + "):");
             out.println();
             out.println("  " + text(token, "token"));
             out.println();
@@ -112,11 +127,21 @@ final class TokensCommand {
                 return;
             }
             TextTable table = new TextTable(
-                    "ID", "USES", "EXPIRES", "REVOKED", "CREATED BY", "LAST USED", "LABELS", "AGENTS", "DESCRIPTION");
+                    "ID",
+                    "USES",
+                    "RATE",
+                    "EXPIRES",
+                    "REVOKED",
+                    "CREATED BY",
+                    "LAST USED",
+                    "LABELS",
+                    "AGENTS",
+                    "DESCRIPTION");
             for (JsonNode t : tokens) {
                 table.row(
                         text(t, "id"),
                         text(t, "uses") + "/" + text(t, "maxUses"),
+                        t.hasNonNull("ratePerMinute") ? text(t, "ratePerMinute") + "/min" : "default",
                         text(t, "expiresAt"),
                         text(t, "revokedAt"),
                         text(t, "createdBy"),

@@ -1,5 +1,6 @@
 package io.enginex.edge.server.config;
 
+import io.enginex.edge.server.registration.EnrolmentRate;
 import io.enginex.edge.server.store.DatabaseConfig;
 import java.net.InetAddress;
 import java.net.URI;
@@ -23,7 +24,10 @@ import java.util.Set;
  *     it from the bound address and port
  * @param heartbeat how often the hub pings each agent; an agent silent for twice this is dropped
  * @param nodeName this hub node's name, shown in {@code welcome} and {@code /healthz}
- * @param registerPerMinute agent registrations allowed per source address and minute
+ * @param registerPerMinute agent registrations allowed per source address and minute with a token the
+ *     hub does not accept (unknown, expired, revoked, used up) or none: the guard against guessing
+ * @param enrolmentPerMinute enrolments allowed per source address and minute with one valid
+ *     registration token, unless the token or its tenant sets its own ({@code --enrolment-rate-limit})
  * @param tokenPerMinute access-token requests allowed per source address and minute
  * @param maxBodyBytes largest REST request body accepted
  * @param unresponsiveAfter how long a connected agent may leave a job it was sent without an ack or
@@ -39,6 +43,7 @@ public record HubConfig(
         Duration heartbeat,
         String nodeName,
         int registerPerMinute,
+        int enrolmentPerMinute,
         int tokenPerMinute,
         long maxBodyBytes,
         Duration unresponsiveAfter) {
@@ -78,6 +83,10 @@ public record HubConfig(
         nodeName = nodeName == null || nodeName.isBlank() ? defaultNodeName() : nodeName;
         if (registerPerMinute < 1 || tokenPerMinute < 1) {
             throw new IllegalArgumentException("rate limits must allow at least one attempt per minute");
+        }
+        if (enrolmentPerMinute < 1 || enrolmentPerMinute > EnrolmentRate.MAX_PER_MINUTE) {
+            throw new IllegalArgumentException("--enrolment-rate-limit must be between 1/min and "
+                    + EnrolmentRate.MAX_PER_MINUTE + "/min; got " + enrolmentPerMinute + "/min");
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1024; got " + maxBodyBytes);
@@ -158,6 +167,7 @@ public record HubConfig(
         private Duration heartbeat = DEFAULT_HEARTBEAT;
         private String nodeName;
         private int registerPerMinute = 10;
+        private int enrolmentPerMinute = EnrolmentRate.DEFAULT_PER_MINUTE;
         private int tokenPerMinute = 600;
         private long maxBodyBytes = 1 << 20;
         private Duration unresponsiveAfter = DEFAULT_UNRESPONSIVE_AFTER;
@@ -203,6 +213,12 @@ public record HubConfig(
             return this;
         }
 
+        /** Enrolments per source address and minute with one valid token that sets no budget of its own. */
+        public Builder enrolmentRate(int perMinute) {
+            this.enrolmentPerMinute = perMinute;
+            return this;
+        }
+
         public Builder maxBodyBytes(long maxBodyBytes) {
             this.maxBodyBytes = maxBodyBytes;
             return this;
@@ -224,6 +240,7 @@ public record HubConfig(
                     heartbeat,
                     nodeName,
                     registerPerMinute,
+                    enrolmentPerMinute,
                     tokenPerMinute,
                     maxBodyBytes,
                     unresponsiveAfter);

@@ -7,7 +7,6 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
-import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
@@ -24,15 +23,15 @@ import java.util.Map;
 
 /**
  * The agent's side of the API: {@code POST /api/v1/agent/register}, {@code /token}, {@code
- * /rotate-key} and {@code /deregister}, rate-limited per source address.
+ * /rotate-key} and {@code /deregister}, rate-limited per source address; registration by the budgets
+ * of {@link EnrolmentLimiter}.
  */
 final class AgentAuthRoutes {
     private final AgentRegistration registration;
     private final AssertionVerifier verifier;
     private final AccessTokens accessTokens;
-    private final RateLimiter registerLimit;
+    private final EnrolmentLimiter enrolmentLimit;
     private final RateLimiter tokenLimit;
-    private final RateLimiter perTokenLimit;
     private final KeyRotations rotations;
     private final Deregistrations deregistrations;
     private final ConnectionRegistry registry;
@@ -45,9 +44,8 @@ final class AgentAuthRoutes {
             AgentRegistration registration,
             AssertionVerifier verifier,
             AccessTokens accessTokens,
-            RateLimiter registerLimit,
+            EnrolmentLimiter enrolmentLimit,
             RateLimiter tokenLimit,
-            RateLimiter perTokenLimit,
             KeyRotations rotations,
             Deregistrations deregistrations,
             ConnectionRegistry registry,
@@ -58,9 +56,8 @@ final class AgentAuthRoutes {
         this.registration = registration;
         this.verifier = verifier;
         this.accessTokens = accessTokens;
-        this.registerLimit = registerLimit;
+        this.enrolmentLimit = enrolmentLimit;
         this.tokenLimit = tokenLimit;
-        this.perTokenLimit = perTokenLimit;
         this.rotations = rotations;
         this.deregistrations = deregistrations;
         this.registry = registry;
@@ -93,13 +90,9 @@ final class AgentAuthRoutes {
     }
 
     private void registerAgent(Context ctx) {
-        registerLimit.acquire(ctx.ip());
         JsonBody body = JsonBody.read(ctx, mapper);
         String presented = body.text("token", null);
-        if (presented != null) {
-            // Keyed by the token's hash: attempts on one token from many addresses are bounded too.
-            perTokenLimit.acquire("token:" + Secrets.hash(presented), "too many registration attempts with this token");
-        }
+        enrolmentLimit.acquire(presented, ctx.ip());
         Agent agent;
         try {
             agent = registration.register(new AgentRegistration.Request(

@@ -18,9 +18,10 @@ import java.util.List;
 final class ApiViews {
     private ApiViews() {}
 
-    record TenantView(String id, String name, Instant createdAt) {
+    /** @param enrolmentRatePerMinute the tenant's enrolment budget per address, or null for the hub's */
+    record TenantView(String id, String name, Instant createdAt, Integer enrolmentRatePerMinute) {
         static TenantView of(Tenant t) {
-            return new TenantView(t.id(), t.name(), t.createdAt());
+            return new TenantView(t.id(), t.name(), t.createdAt(), t.enrolmentRatePerMinute());
         }
     }
 
@@ -36,6 +37,7 @@ final class ApiViews {
             Instant lastUsedAt,
             Instant revokedAt,
             String createdBy,
+            Integer ratePerMinute,
             List<EnrolledAgent> agents) {
         static TokenView of(RegistrationToken t, List<EnrolledAgent> agents) {
             return new TokenView(
@@ -50,6 +52,7 @@ final class ApiViews {
                     t.lastUsedAt(),
                     t.revokedAt(),
                     t.createdBy(),
+                    t.ratePerMinute(),
                     agents);
         }
     }
@@ -59,7 +62,13 @@ final class ApiViews {
 
     /** Shown once, when the token is made: the only place the secret appears. */
     record IssuedTokenView(
-            String id, String token, String tenant, Instant expiresAt, int maxUses, List<String> labels) {}
+            String id,
+            String token,
+            String tenant,
+            Instant expiresAt,
+            int maxUses,
+            List<String> labels,
+            Integer ratePerMinute) {}
 
     record IssuedKeyView(String id, String key, String tenant, String role, String label, Instant createdAt) {}
 

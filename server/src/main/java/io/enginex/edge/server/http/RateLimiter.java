@@ -6,28 +6,41 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per key (source address): {@code perMinute} attempts, refilled evenly over a minute.
- * In memory, per node. Thread-safe. The map is pruned of full buckets when it grows, so scanning
- * addresses cannot exhaust memory.
+ * A token bucket per key (a source address, a token, a person): {@code perMinute} attempts, refilled
+ * evenly over a minute. The budget is the limiter's default, or one given with each attempt, so one
+ * limiter can hold keys with different budgets (a registration token configured for a fleet rollout
+ * beside the hub's default). In memory, per node. Thread-safe. The map is pruned of full buckets when
+ * it grows, so scanning addresses cannot exhaust memory.
  */
 public final class RateLimiter {
     private static final int PRUNE_AT = 10_000;
 
-    private final int capacity;
-    private final double perMilli;
+    private final int defaultPerMinute;
     private final Clock clock;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     public RateLimiter(int perMinute, Clock clock) {
-        if (perMinute < 1) {
-            throw new IllegalArgumentException("perMinute must be positive; got " + perMinute);
-        }
-        this.capacity = perMinute;
-        this.perMilli = perMinute / 60_000.0;
+        this.defaultPerMinute = checked(perMinute);
         this.clock = clock;
     }
 
-    private record Bucket(double tokens, long atMillis) {}
+    private static int checked(int perMinute) {
+        if (perMinute < 1) {
+            throw new IllegalArgumentException("perMinute must be positive; got " + perMinute);
+        }
+        return perMinute;
+    }
+
+    /** A bucket remembers its budget, so a key keeps the budget it was first given until it is full again. */
+    private record Bucket(double tokens, long atMillis, int capacity) {
+        double perMilli() {
+            return capacity / 60_000.0;
+        }
+
+        double refill(long now) {
+            return Math.min(capacity, tokens + Math.max(0, now - atMillis) * perMilli());
+        }
+    }
 
     /**
      * Spends one attempt of {@code key}.
@@ -39,28 +52,50 @@ public final class RateLimiter {
     }
 
     /**
-     * Spends one attempt of {@code key}.
+     * Spends one attempt of {@code key} from the default budget.
      *
      * @param what the refusal's wording, e.g. "too many attempts with this registration token"
      * @throws HubException.RateLimited if none is left, saying when the next one is
      */
     public void acquire(String key, String what) {
+        acquire(key, defaultPerMinute, what);
+    }
+
+    /**
+     * Spends one attempt of {@code key} from a budget of {@code perMinute}.
+     *
+     * @param what the refusal's wording; it should name the setting that raises the budget
+     * @throws HubException.RateLimited if none is left, saying when the next one is
+     * @throws IllegalArgumentException if {@code perMinute} is not positive
+     */
+    public void acquire(String key, int perMinute, String what) {
+        checked(perMinute);
         long now = clock.millis();
         if (buckets.size() > PRUNE_AT) {
-            buckets.values().removeIf(b -> refill(b, now) >= capacity);
+            buckets.values().removeIf(b -> b.refill(now) >= b.capacity());
         }
         double[] waitMillis = {0};
         buckets.compute(key, (k, b) -> {
-            double tokens = b == null ? capacity : refill(b, now);
+            Bucket current = b == null || b.capacity() != perMinute ? rebudget(b, perMinute, now) : b;
+            double tokens = current.refill(now);
             if (tokens >= 1) {
-                return new Bucket(tokens - 1, now);
+                return new Bucket(tokens - 1, now, perMinute);
             }
-            waitMillis[0] = (1 - tokens) / perMilli;
-            return new Bucket(tokens, now);
+            waitMillis[0] = (1 - tokens) / current.perMilli();
+            return new Bucket(tokens, now, perMinute);
         });
         if (waitMillis[0] > 0) {
             throw new HubException.RateLimited(what, Math.max(1, (long) Math.ceil(waitMillis[0] / 1000)));
         }
+    }
+
+    /** A new key starts full; a key whose budget changed keeps what it has spent, within the new budget. */
+    private static Bucket rebudget(Bucket b, int perMinute, long now) {
+        if (b == null) {
+            return new Bucket(perMinute, now, perMinute);
+        }
+        double spent = b.capacity() - b.refill(now);
+        return new Bucket(Math.max(0, perMinute - spent), now, perMinute);
     }
 
     /** How long until {@code key} has an attempt again (zero if it has one now). For tests. */
@@ -69,11 +104,7 @@ public final class RateLimiter {
         if (b == null) {
             return Duration.ZERO;
         }
-        double tokens = refill(b, clock.millis());
-        return tokens >= 1 ? Duration.ZERO : Duration.ofMillis((long) Math.ceil((1 - tokens) / perMilli));
-    }
-
-    private double refill(Bucket b, long now) {
-        return Math.min(capacity, b.tokens() + Math.max(0, now - b.atMillis()) * perMilli);
+        double tokens = b.refill(clock.millis());
+        return tokens >= 1 ? Duration.ZERO : Duration.ofMillis((long) Math.ceil((1 - tokens) / b.perMilli()));
     }
 }

@@ -11,6 +11,7 @@ import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.http.ApiViews.IssuedKeyView;
 import io.enginex.edge.server.http.ApiViews.TenantView;
 import io.enginex.edge.server.http.IdentityViews.ApiKeyView;
+import io.enginex.edge.server.registration.EnrolmentRate;
 import io.enginex.edge.server.store.ApiKeyStore;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.Tenant;
@@ -58,6 +59,7 @@ final class TenantRoutes {
         routes.post("/api/v1/tenants", this::create);
         routes.get("/api/v1/tenants", this::list);
         routes.get("/api/v1/tenants/{t}", this::get);
+        routes.patch("/api/v1/tenants/{t}", this::update);
         routes.post("/api/v1/tenants/{t}/api-keys", this::createKey);
         routes.get("/api/v1/tenants/{t}/api-keys", this::listKeys);
         routes.delete("/api/v1/tenants/{t}/api-keys/{id}", this::revokeKey);
@@ -104,6 +106,33 @@ final class TenantRoutes {
     private void get(Context ctx) {
         access.forTenant(ctx);
         String id = ctx.pathParam("t");
+        ctx.json(TenantView.of(tenants.find(id).orElseThrow(() -> Caller.tenantNotFound(id))));
+    }
+
+    /** {@code {"enrolmentRatePerMinute": 200}} sets the tenant's enrolment budget; {@code null} resets it. */
+    private void update(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        caller.requireRole(Role.ADMIN);
+        String id = ctx.pathParam("t");
+        JsonBody body = JsonBody.read(ctx, mapper);
+        if (body.raw("enrolmentRatePerMinute") == null) {
+            throw new HubException.BadRequest("nothing to change: send {\"enrolmentRatePerMinute\": 200}, or null"
+                    + " to return to the hub's default");
+        }
+        Integer rate = body.raw("enrolmentRatePerMinute").isNull()
+                ? null
+                : EnrolmentRate.check(body.integer("enrolmentRatePerMinute", 0), "enrolmentRatePerMinute");
+        if (!tenants.setEnrolmentRate(id, rate)) {
+            throw Caller.tenantNotFound(id);
+        }
+        audit.record(
+                id,
+                AuditType.TENANT_UPDATED,
+                Actor.of(caller),
+                ctx.ip(),
+                new Audit.Target("tenant", id),
+                Audit.Outcome.SUCCESS,
+                Map.of("enrolmentRatePerMinute", rate == null ? "default" : rate));
         ctx.json(TenantView.of(tenants.find(id).orElseThrow(() -> Caller.tenantNotFound(id))));
     }
 

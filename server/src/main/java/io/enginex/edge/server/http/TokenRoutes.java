@@ -8,6 +8,7 @@ import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.http.ApiViews.EnrolledAgent;
 import io.enginex.edge.server.http.ApiViews.IssuedTokenView;
 import io.enginex.edge.server.http.ApiViews.TokenView;
+import io.enginex.edge.server.registration.EnrolmentRate;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
@@ -46,13 +47,18 @@ final class TokenRoutes {
         JsonBody body = JsonBody.read(ctx, mapper);
         long ttl = body.integer("ttlSeconds", RegistrationTokens.DEFAULT_TTL.toSeconds());
         long maxUses = body.integer("maxUses", 1);
+        Integer ratePerMinute =
+                body.raw("ratePerMinute") == null || body.raw("ratePerMinute").isNull()
+                        ? null
+                        : EnrolmentRate.check(body.integer("ratePerMinute", 0), "ratePerMinute");
         var issued = tokens.issue(
                 ctx.pathParam("t"),
                 Duration.ofSeconds(ttl),
                 (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, maxUses)),
                 body.textList("labels"),
                 body.text("description", ""),
-                caller.keyId());
+                caller.keyId(),
+                ratePerMinute);
         var t = issued.token();
         audit.record(
                 t.tenantId(),
@@ -61,11 +67,25 @@ final class TokenRoutes {
                 ctx.ip(),
                 new Audit.Target("registration_token", t.id()),
                 Audit.Outcome.SUCCESS,
-                Map.of("maxUses", t.maxUses(), "expiresAt", t.expiresAt().toString(), "labels", t.labels()));
+                Map.of(
+                        "maxUses",
+                        t.maxUses(),
+                        "expiresAt",
+                        t.expiresAt().toString(),
+                        "labels",
+                        t.labels(),
+                        "ratePerMinute",
+                        t.ratePerMinute() == null ? "default" : t.ratePerMinute()));
         ctx.header("Cache-Control", "no-store");
         ctx.status(201)
                 .json(new IssuedTokenView(
-                        t.id(), issued.secret(), t.tenantId(), t.expiresAt(), t.maxUses(), t.labels()));
+                        t.id(),
+                        issued.secret(),
+                        t.tenantId(),
+                        t.expiresAt(),
+                        t.maxUses(),
+                        t.labels(),
+                        t.ratePerMinute()));
     }
 
     private void list(Context ctx) {

@@ -193,9 +193,13 @@ public final class WebServer {
                         s.agentRegistration(),
                         s.assertionVerifier(),
                         s.accessTokens(),
-                        new RateLimiter(config.registerPerMinute(), s.clock()),
-                        new RateLimiter(config.tokenPerMinute(), s.clock()),
-                        // per token: generous for a fleet rollout sharing one multi-use token
+                        new EnrolmentLimiter(
+                                s.stores().registrationTokens(),
+                                s.stores().tenants(),
+                                config.registerPerMinute(),
+                                config.enrolmentPerMinute(),
+                                config.tokenPerMinute(),
+                                s.clock()),
                         new RateLimiter(config.tokenPerMinute(), s.clock()),
                         new KeyRotations(s.assertionVerifier(), s.stores().agents()),
                         new Deregistrations(s.assertionVerifier(), s.stores().agents(), s.clock()),

@@ -46,6 +46,27 @@ public final class RegistrationTokens {
      */
     public Issued issue(
             String tenantId, Duration ttl, int maxUses, List<String> labels, String description, String createdBy) {
+        return issue(tenantId, ttl, maxUses, labels, description, createdBy, null);
+    }
+
+    /**
+     * Issues a token of {@code tenantId} with its own enrolment budget.
+     *
+     * @param ratePerMinute enrolments per minute from one source address with this token, or null for
+     *     the tenant's (else the hub's) budget
+     * @throws HubException.BadRequest if ttl, uses, labels or the rate are out of range
+     */
+    public Issued issue(
+            String tenantId,
+            Duration ttl,
+            int maxUses,
+            List<String> labels,
+            String description,
+            String createdBy,
+            Integer ratePerMinute) {
+        if (ratePerMinute != null) {
+            EnrolmentRate.check(ratePerMinute, "ratePerMinute");
+        }
         if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
             throw new HubException.BadRequest("ttlSeconds must be between " + MIN_TTL.toSeconds() + " and "
                     + MAX_TTL.toSeconds() + " (30 days); got " + ttl.toSeconds());
@@ -63,7 +84,8 @@ public final class RegistrationTokens {
                 checked,
                 maxUses,
                 clock.instant().plus(ttl),
-                createdBy);
+                createdBy,
+                ratePerMinute);
         return new Issued(token, secret);
     }
 

@@ -13,7 +13,14 @@ public interface RegistrationTokenStore {
             List<String> labels,
             int maxUses,
             Instant expiresAt,
-            String createdBy);
+            String createdBy,
+            Integer ratePerMinute);
+
+    /**
+     * The token with this secret hash, whatever its state (expired, revoked, used up), or empty. Not
+     * tenant-scoped: the token names its tenant. Reads only; {@link #redeem} spends a use.
+     */
+    Optional<RegistrationToken> findByHash(String secretHash);
 
     List<RegistrationToken> list(String tenantId);
 

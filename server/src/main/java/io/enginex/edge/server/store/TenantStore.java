@@ -10,4 +10,12 @@ public interface TenantStore {
     Optional<Tenant> find(String id);
 
     List<Tenant> list();
+
+    /**
+     * Sets the tenant's enrolment budget per source address and minute; null returns it to the hub's
+     * default.
+     *
+     * @return false if there is no such tenant
+     */
+    boolean setEnrolmentRate(String id, Integer perMinute);
 }

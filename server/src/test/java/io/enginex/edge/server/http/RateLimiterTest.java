@@ -48,4 +48,29 @@ class RateLimiterTest {
         limiter.acquire("10.0.0.2");
         assertThatThrownBy(() -> limiter.acquire("10.0.0.1")).isInstanceOf(HubException.RateLimited.class);
     }
+
+    @Test
+    void aKeyGivenItsOwnBudgetSpendsThatBudgetNotTheDefault() {
+        for (int i = 0; i < 200; i++) {
+            limiter.acquire("token:rt_1|10.0.0.1", 200, "too many");
+        }
+
+        assertThatThrownBy(() -> limiter.acquire("token:rt_1|10.0.0.1", 200, "too many with rt_1"))
+                .isInstanceOfSatisfying(
+                        HubException.RateLimited.class,
+                        e -> assertThat(e.getMessage()).startsWith("too many with rt_1"));
+        limiter.acquire("10.0.0.1"); // the default budget of another key is untouched
+    }
+
+    @Test
+    void aBudgetThatChangesKeepsWhatWasSpent() {
+        for (int i = 0; i < 10; i++) {
+            limiter.acquire("k", 10, "x");
+        }
+        for (int i = 0; i < 90; i++) {
+            limiter.acquire("k", 100, "x");
+        }
+
+        assertThatThrownBy(() -> limiter.acquire("k", 100, "x")).isInstanceOf(HubException.RateLimited.class);
+    }
 }

@@ -68,7 +68,8 @@ public final class TestHub implements AutoCloseable {
                 .bind("127.0.0.1", 0)
                 .tls(TlsConfig.insecureHttp())
                 .nodeName("test-hub")
-                .rateLimits(10_000, 10_000);
+                .rateLimits(10_000, 10_000)
+                .enrolmentRate(10_000);
     }
 
     public Hub hub() {

@@ -30,7 +30,8 @@ final class JdbcRegistrationTokenStore implements RegistrationTokenStore {
             List<String> labels,
             int maxUses,
             Instant expiresAt,
-            String createdBy) {
+            String createdBy,
+            Integer ratePerMinute) {
         if (maxUses < 1) {
             throw new IllegalArgumentException("a registration token needs at least one use; got " + maxUses);
         }
@@ -45,14 +46,15 @@ final class JdbcRegistrationTokenStore implements RegistrationTokenStore {
                 Timestamps.truncate(expiresAt),
                 null,
                 null,
-                createdBy);
+                createdBy,
+                ratePerMinute);
         SqlErrors.insert(
                 "registration token " + id + " (or one with the same secret) already exists",
                 () -> jdbi.useHandle(h -> h.createUpdate("""
                                 INSERT INTO registration_tokens (id, tenant_id, secret_hash, description, labels,
-                                    max_uses, uses, created_at, expires_at, created_by)
+                                    max_uses, uses, created_at, expires_at, created_by, rate_per_minute)
                                 VALUES (:id, :tenantId, :secretHash, :description, :labels,
-                                    :maxUses, 0, :createdAt, :expiresAt, :createdBy)""")
+                                    :maxUses, 0, :createdAt, :expiresAt, :createdBy, :rate)""")
                         .bind("id", id)
                         .bind("tenantId", tenantId)
                         .bind("secretHash", secretHash)
@@ -62,6 +64,7 @@ final class JdbcRegistrationTokenStore implements RegistrationTokenStore {
                         .bind("createdAt", Timestamps.arg(token.createdAt()))
                         .bind("expiresAt", Timestamps.arg(token.expiresAt()))
                         .bind("createdBy", createdBy)
+                        .bindByType("rate", ratePerMinute, Integer.class)
                         .execute()));
         return token;
     }
@@ -130,6 +133,11 @@ final class JdbcRegistrationTokenStore implements RegistrationTokenStore {
         });
     }
 
+    @Override
+    public Optional<RegistrationToken> findByHash(String secretHash) {
+        return jdbi.withHandle(h -> findByHash(h, secretHash));
+    }
+
     private static Optional<RegistrationToken> findByHash(Handle h, String secretHash) {
         return h.createQuery("SELECT * FROM registration_tokens WHERE secret_hash = :hash")
                 .bind("hash", secretHash)
@@ -149,6 +157,12 @@ final class JdbcRegistrationTokenStore implements RegistrationTokenStore {
                 Timestamps.read(rs, "expires_at"),
                 Timestamps.read(rs, "revoked_at"),
                 Timestamps.read(rs, "last_used_at"),
-                rs.getString("created_by"));
+                rs.getString("created_by"),
+                rate(rs));
+    }
+
+    private static Integer rate(ResultSet rs) throws SQLException {
+        int rate = rs.getInt("rate_per_minute");
+        return rs.wasNull() ? null : rate;
     }
 }

@@ -21,7 +21,7 @@ final class JdbcTenantStore implements TenantStore {
 
     @Override
     public Tenant create(String id, String name) {
-        Tenant tenant = new Tenant(id, name, Timestamps.truncate(clock.instant()));
+        Tenant tenant = new Tenant(id, name, Timestamps.truncate(clock.instant()), null);
         SqlErrors.insert(
                 "tenant " + id + " already exists",
                 () -> jdbi.useHandle(h -> h.createUpdate(
@@ -48,7 +48,19 @@ final class JdbcTenantStore implements TenantStore {
                 .list());
     }
 
+    @Override
+    public boolean setEnrolmentRate(String id, Integer perMinute) {
+        return jdbi.withHandle(
+                        h -> h.createUpdate("UPDATE tenants SET enrolment_rate_per_minute = :rate WHERE id = :id")
+                                .bind("id", id)
+                                .bindByType("rate", perMinute, Integer.class)
+                                .execute())
+                == 1;
+    }
+
     private static Tenant map(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new Tenant(rs.getString("id"), rs.getString("name"), Timestamps.read(rs, "created_at"));
+        int rate = rs.getInt("enrolment_rate_per_minute");
+        Integer enrolmentRate = rs.wasNull() ? null : rate; // wasNull speaks of the last column read
+        return new Tenant(rs.getString("id"), rs.getString("name"), Timestamps.read(rs, "created_at"), enrolmentRate);
     }
 }

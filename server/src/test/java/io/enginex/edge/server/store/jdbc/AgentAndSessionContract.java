@@ -38,6 +38,7 @@ interface AgentAndSessionContract extends StoreFixture {
                         List.of(),
                         1,
                         now().plus(Duration.ofHours(1)),
+                        null,
                         null);
         Agent agent = stores().agents()
                 .create(new Agent(

@@ -29,7 +29,39 @@ interface RegistrationTokenContract extends StoreFixture {
                         List.of("office"),
                         maxUses,
                         expiresAt,
-                        "alice");
+                        "alice",
+                        null);
+    }
+
+    @Test
+    default void tokenAndTenantKeepTheirEnrolmentRatesAndTheTokenIsFoundByItsHash() {
+        String tenant = newTenant();
+        String hash = StoreFixture.id("h");
+        RegistrationToken token = stores().registrationTokens()
+                .create(
+                        StoreFixture.id("rt"),
+                        tenant,
+                        hash,
+                        "nat rollout",
+                        List.of(),
+                        1000,
+                        now().plus(Duration.ofHours(1)),
+                        "alice",
+                        1000);
+
+        assertThat(stores().registrationTokens().findByHash(hash)).contains(token);
+        assertThat(token.ratePerMinute()).isEqualTo(1000);
+        assertThat(stores().registrationTokens().findByHash(StoreFixture.id("nothing")))
+                .isEmpty();
+        assertThat(stores().tenants().find(tenant).orElseThrow().enrolmentRatePerMinute())
+                .isNull();
+        assertThat(stores().tenants().setEnrolmentRate(tenant, 200)).isTrue();
+        assertThat(stores().tenants().find(tenant).orElseThrow().enrolmentRatePerMinute())
+                .isEqualTo(200);
+        assertThat(stores().tenants().setEnrolmentRate(tenant, null)).isTrue();
+        assertThat(stores().tenants().find(tenant).orElseThrow().enrolmentRatePerMinute())
+                .isNull();
+        assertThat(stores().tenants().setEnrolmentRate("no-such-tenant", 5)).isFalse();
     }
 
     @Test
