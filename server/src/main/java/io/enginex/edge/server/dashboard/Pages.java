@@ -200,7 +200,9 @@ public final class Pages {
 
     /** Sends a person who is not signed in to the sign-in page, coming back here afterwards. */
     void toSignIn(Context ctx) {
-        String next = ctx.method() == HandlerType.GET ? ctx.path() : "/ui";
+        // The query comes along, so a link such as the device flow's /ui/device?user_code=… survives signing in.
+        String query = ctx.queryString();
+        String next = ctx.method() != HandlerType.GET ? "/ui" : query == null ? ctx.path() : ctx.path() + "?" + query;
         String target = "/ui/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
         boolean script = ctx.header("HX-Request") != null
                 || String.valueOf(ctx.header("Accept")).contains("text/event-stream");

@@ -44,7 +44,7 @@ public final class SignInPages implements PageGroup {
                 Pages.redirect(ctx, next(ctx.queryParam("next")));
                 return;
             }
-            form(pages, ctx, "", ctx.queryParam("next"), null);
+            form(pages, ctx, "", next(ctx.queryParam("next")), null);
         });
         pages.openPost("/ui/login", (ctx, viewer) -> signIn(pages, ctx));
         pages.post("/ui/logout", Role.VIEWER, (ctx, viewer) -> {
@@ -119,19 +119,11 @@ public final class SignInPages implements PageGroup {
         if (ctx.queryParam("signedOut") != null) {
             page = page.withFlash("You are signed out.");
         }
-        pages.render(ctx, "signin.jte", new SignInView(page, csrf, email, next == null ? "" : next, error));
+        pages.render(ctx, "signin.jte", new SignInView(page, csrf, email, next(next), error));
     }
 
-    /** Where to go after signing in: a dashboard path only, never another site ({@code //evil}, {@code /\evil}). */
+    /** Where to go after signing in: a dashboard path on this hub only (see {@link LocalPath}). */
     static String next(String next) {
-        if (next == null
-                || !next.startsWith("/ui/")
-                || next.startsWith("/ui/login")
-                || next.contains("//")
-                || next.contains("\\")
-                || next.chars().anyMatch(c -> c < 0x20)) {
-            return HOME;
-        }
-        return next;
+        return LocalPath.orElse(next, HOME);
     }
 }

@@ -86,6 +86,34 @@ class DashboardIT {
     }
 
     @Test
+    void theSignInPageSendsNoOneToAnotherSiteAndEscapesNextWhereItShowsIt() {
+        String email = email("redirect");
+        String password = user(email, "operator");
+        var hostile = List.of(
+                "//evil.example/ui/fleet",
+                "https://evil.example/ui/fleet",
+                "/\\evil.example",
+                "/ui/%2F%2Fevil.example",
+                "/ui/%252F%252Fevil.example",
+                "javascript:alert(1)");
+        for (String next : hostile) {
+            var browser = new Browser(hub.url());
+            String csrf = Browser.csrf(browser.get("/ui/login").body());
+            var signedIn =
+                    browser.post("/ui/login", Map.of("csrf", csrf, "email", email, "password", password, "next", next));
+            assertThat(signedIn.headers().firstValue("Location")).as(next).hasValue("/ui/fleet");
+        }
+
+        var markup = new Browser(hub.url())
+                .get("/ui/login?next="
+                        + java.net.URLEncoder.encode(
+                                "/ui/fleet?q=\"><script>alert(1)</script>", java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(markup.body()).doesNotContain("<script>alert(1)").contains("value=\"/ui/fleet?q=&#34;>&lt;script>");
+        var outside = new Browser(hub.url()).get("/ui/login?next=%2F%2Fevil.example");
+        assertThat(outside.body()).doesNotContain("evil.example");
+    }
+
+    @Test
     void navigationFollowsTheRole() {
         String email = email("viewer");
         var browser = new Browser(hub.url()).signIn(email, user(email, "viewer"));
