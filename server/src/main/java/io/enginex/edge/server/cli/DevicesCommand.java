@@ -12,12 +12,19 @@ import picocli.CommandLine.Parameters;
         name = "devices",
         description = {
             "Approve or deny a machine enrolling with a device code (OAuth 2.0 device flow, RFC 8628).",
-            "The person at the machine ran `enginex-agent register --server URL` and read you its code."
+            "The person at the machine ran `enginex-agent register --server URL [--tenant TENANT]` and read you its"
+                    + " code; machines that named your tenant wait in `engine devices list --pending`."
         },
         mixinStandardHelpOptions = true,
-        subcommands = {DevicesCommand.Show.class, DevicesCommand.Approve.class, DevicesCommand.Deny.class},
+        subcommands = {
+            DevicesCommand.List.class,
+            DevicesCommand.Show.class,
+            DevicesCommand.Approve.class,
+            DevicesCommand.Deny.class
+        },
         footerHeading = "%nExamples:%n",
         footer = {
+            "  engine devices list --pending --tenant acme",
             "  engine devices show BCDF-GHJK",
             "  engine devices approve BCDF-GHJK --tenant acme --label finance",
             "  engine devices deny BCDF-GHJK"
@@ -25,6 +32,44 @@ import picocli.CommandLine.Parameters;
 final class DevicesCommand {
     private static String path(String code) {
         return "/api/v1/device/" + code.strip();
+    }
+
+    @Command(
+            name = "list",
+            description = "The queue: machines waiting for approval that asked to join the tenant, oldest first.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine devices list --pending --tenant acme"})
+    static final class List extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Option(
+                names = "--pending",
+                required = true,
+                description = "List the requests waiting for approval (the only ones listed; decided ones are in"
+                        + " `engine audit`).")
+        boolean pending;
+
+        @Override
+        void run(HubClient hub) {
+            JsonNode devices = hub.get("/api/v1/tenants/" + tenant + "/devices?status=pending");
+            if (printedJson(devices)) {
+                return;
+            }
+            TextTable table = new TextTable("CODE", "HOST", "USER", "OS", "KEY", "FROM", "EXPIRES");
+            for (JsonNode d : devices) {
+                table.row(
+                        text(d, "userCode"),
+                        text(d, "hostname"),
+                        text(d, "user"),
+                        text(d, "os") + "/" + text(d, "arch"),
+                        text(d, "keyFingerprint"),
+                        text(d, "sourceIp"),
+                        text(d, "expiresAt"));
+            }
+            table.print(out());
+        }
     }
 
     @Command(
@@ -44,6 +89,8 @@ final class DevicesCommand {
                 return;
             }
             out().println("Code        " + text(device, "userCode"));
+            out().println("Tenant      "
+                    + (device.hasNonNull("tenant") ? text(device, "tenant") : "(any: none named)"));
             out().println("Host        " + text(device, "hostname") + " (" + text(device, "os") + "/"
                     + text(device, "arch") + ")");
             out().println("User        " + text(device, "user"));

@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Device-code enrolment (RFC 8628) in the browser, for admins: {@code GET /ui/device?user_code=…}
- * looks a code up and shows what asks to enrol — host name, OS, user, agent version, key fingerprint,
+ * Device-code enrolment (RFC 8628) in the browser, for admins: {@code GET /ui/device} lists the
+ * requests waiting that asked to join the admin's tenant (the queue; other tenants' requests never
+ * show), {@code GET /ui/device?user_code=…} looks a code up and shows what asks to enrol — host name, OS, user, agent version, key fingerprint,
  * address — and {@code POST /ui/device/approve} (with labels) or {@code …/deny} decides it into the
  * admin's own tenant, audited as the API's {@code /api/v1/device/{code}/…} are. {@code GET /device}
  * is the verification URI the agent prints; it forwards to the page. Look-ups are rate-limited per
@@ -45,8 +46,15 @@ public final class DevicePages implements PageGroup {
      * @param userCode what was typed, or empty
      * @param pending the request found for it, or null
      * @param problem why nothing was found, or null
+     * @param queue the requests waiting that asked to join the viewer's tenant, oldest first
      */
-    public record DeviceView(Page page, String userCode, DeviceCode pending, String keyFingerprint, String problem) {}
+    public record DeviceView(
+            Page page,
+            String userCode,
+            DeviceCode pending,
+            String keyFingerprint,
+            String problem,
+            List<DeviceAuthorizations.Pending> queue) {}
 
     @Override
     public void register(Pages pages) {
@@ -66,20 +74,22 @@ public final class DevicePages implements PageGroup {
                 page = page.withFlash("Denied: " + ctx.queryParam("denied") + " was not enrolled.");
             }
             String code = ctx.queryParam("user_code");
+            var queue = devices.pending(viewer.tenantId());
             if (code == null || code.isBlank()) {
-                pages.render(ctx, "device.jte", new DeviceView(page, "", null, null, null));
+                pages.render(ctx, "device.jte", new DeviceView(page, "", null, null, null, queue));
                 return;
             }
             limit(ctx, viewer);
             try {
-                var found = devices.find(code.strip());
+                var found = devices.find(code.strip(), viewer.tenantId());
                 pages.render(
                         ctx,
                         "device.jte",
-                        new DeviceView(page, found.code().userCode(), found.code(), found.keyFingerprint(), null));
+                        new DeviceView(
+                                page, found.code().userCode(), found.code(), found.keyFingerprint(), null, queue));
             } catch (HubException.NotFound e) {
                 ctx.status(404);
-                pages.render(ctx, "device.jte", new DeviceView(page, code.strip(), null, null, e.getMessage()));
+                pages.render(ctx, "device.jte", new DeviceView(page, code.strip(), null, null, e.getMessage(), queue));
             }
         });
         pages.post("/ui/device/approve", Role.ADMIN, (ctx, viewer) -> {
@@ -125,7 +135,7 @@ public final class DevicePages implements PageGroup {
             limit(ctx, viewer);
             DeviceCode code;
             try {
-                code = devices.deny(userCode(ctx), viewer.userId());
+                code = devices.deny(userCode(ctx), viewer.tenantId(), viewer.userId());
             } catch (HubException.NotFound | HubException.Conflict e) {
                 lookAgain(ctx, userCode(ctx));
                 return;

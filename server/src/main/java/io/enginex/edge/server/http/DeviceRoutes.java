@@ -3,6 +3,7 @@ package io.enginex.edge.server.http;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.KeyFingerprint;
+import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * The device authorization grant (RFC 8628). Agent side, no credential: {@code POST
  * /api/v1/agent/device/authorize} and {@code POST /api/v1/agent/device/token} (RFC field names,
  * errors in the hub's shape with the RFC's codes). Approver side, an admin: {@code GET
- * /api/v1/device/{code}}, {@code POST …/approve}, {@code POST …/deny}. Starting and looking up are
+ * /api/v1/device/{code}}, {@code POST …/approve}, {@code POST …/deny}, and the queue of a tenant's
+ * pending requests, {@code GET /api/v1/tenants/{t}/devices?status=pending}. Starting and looking up are
  * rate-limited per source address, so user codes cannot be guessed by brute force.
  */
 final class DeviceRoutes {
@@ -66,6 +68,7 @@ final class DeviceRoutes {
 
     record PendingView(
             String userCode,
+            String tenant,
             String hostname,
             String os,
             String arch,
@@ -76,6 +79,22 @@ final class DeviceRoutes {
             Instant requestedAt,
             Instant expiresAt) {}
 
+    static PendingView view(DeviceAuthorizations.Pending pending) {
+        DeviceCode c = pending.code();
+        return new PendingView(
+                c.userCode(),
+                c.tenantId(),
+                c.hostname(),
+                c.os(),
+                c.arch(),
+                c.username(),
+                c.agentVersion(),
+                pending.keyFingerprint(),
+                c.sourceIp(),
+                c.createdAt(),
+                c.expiresAt());
+    }
+
     record Decision(String userCode, String status, String agentId, String tenant, List<String> labels) {}
 
     void register(RoutesConfig routes) {
@@ -84,6 +103,7 @@ final class DeviceRoutes {
         routes.get("/api/v1/device/{code}", this::show);
         routes.post("/api/v1/device/{code}/approve", this::approve);
         routes.post("/api/v1/device/{code}/deny", this::deny);
+        routes.get("/api/v1/tenants/{t}/devices", this::list);
     }
 
     private void authorize(Context ctx) {
@@ -97,7 +117,8 @@ final class DeviceRoutes {
                         body.text("arch", null),
                         body.text("user", null),
                         body.text("agentVersion", null),
-                        body.text("machineId", null)),
+                        body.text("machineId", null),
+                        body.text("tenant", null)),
                 ctx.ip());
         String uri = baseUrl.get() + "/device";
         ctx.header("Cache-Control", "no-store");
@@ -119,20 +140,22 @@ final class DeviceRoutes {
     }
 
     private void show(Context ctx) {
-        approver(ctx);
-        var pending = devices.find(ctx.pathParam("code"));
-        DeviceCode c = pending.code();
-        ctx.json(new PendingView(
-                c.userCode(),
-                c.hostname(),
-                c.os(),
-                c.arch(),
-                c.username(),
-                c.agentVersion(),
-                pending.keyFingerprint(),
-                c.sourceIp(),
-                c.createdAt(),
-                c.expiresAt()));
+        Caller caller = approver(ctx);
+        ctx.json(view(devices.find(ctx.pathParam("code"), caller.tenantId())));
+    }
+
+    /** The tenant's queue: its pending requests, oldest first (an admin of the tenant, or the platform). */
+    private void list(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        caller.requireRole(Role.ADMIN);
+        String status = ctx.queryParam("status");
+        if (status != null && !status.equals("pending")) {
+            throw new HubException.BadRequest(
+                    "only pending device requests are listed (status=pending); decided ones are in the audit log");
+        }
+        ctx.json(devices.pending(ctx.pathParam("t")).stream()
+                .map(DeviceRoutes::view)
+                .toList());
     }
 
     private void approve(Context ctx) {
@@ -140,7 +163,7 @@ final class DeviceRoutes {
         JsonBody body = JsonBody.read(ctx, mapper);
         String tenant = body.text("tenant", caller.tenantId());
         if (tenant == null) {
-            throw new io.enginex.edge.server.HubException.BadRequest("tenant is required with a platform key");
+            throw new HubException.BadRequest("tenant is required with a platform key");
         }
         access.forTenant(ctx, tenant);
         Agent agent = devices.approve(ctx.pathParam("code"), tenant, body.textList("labels"), caller.actorId());
@@ -171,9 +194,9 @@ final class DeviceRoutes {
 
     private void deny(Context ctx) {
         Caller caller = approver(ctx);
-        DeviceCode code = devices.deny(ctx.pathParam("code"), caller.actorId());
+        DeviceCode code = devices.deny(ctx.pathParam("code"), caller.tenantId(), caller.actorId());
         audit.record(
-                caller.tenantId(),
+                code.tenantId() != null ? code.tenantId() : caller.tenantId(),
                 AuditType.DEVICE_DENIED,
                 Actor.of(caller),
                 ctx.ip(),

@@ -10,6 +10,7 @@ import io.enginex.edge.server.store.DeviceCode;
 import io.enginex.edge.server.store.DeviceCodeStore;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.MachineStore;
+import io.enginex.edge.server.store.TenantStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,9 @@ import java.util.regex.Pattern;
  * public key and machine facts and gets a device code (secret, for polling) and a user code (typed by
  * a person); an admin looks the user code up, sees the machine and its key fingerprint, and approves
  * it into a tenant with labels (which creates the agent) or denies it; the agent's next poll gets its
- * agent id once. Codes live {@link #TTL}; user codes are 8 letters from a 20-consonant alphabet
+ * agent id once. A device may name the tenant it asks to join; it is then that tenant's from the
+ * start: its admins see it in their queue ({@link #pending}), and only they (or the platform) can look
+ * it up, approve or deny it. Codes live {@link #TTL}; user codes are 8 letters from a 20-consonant alphabet
  * (no vowels, no look-alikes), about 34 bits, behind per-address rate limits. Thread-safe.
  */
 public final class DeviceAuthorizations {
@@ -41,6 +44,7 @@ public final class DeviceAuthorizations {
     private final DeviceCodeStore store;
     private final AgentStore agents;
     private final MachineStore machines;
+    private final TenantStore tenants;
     private final Secrets secrets;
     private final SecureRandom random;
     private final IdGenerator ids;
@@ -50,6 +54,7 @@ public final class DeviceAuthorizations {
             DeviceCodeStore store,
             AgentStore agents,
             MachineStore machines,
+            TenantStore tenants,
             Secrets secrets,
             SecureRandom random,
             IdGenerator ids,
@@ -57,6 +62,7 @@ public final class DeviceAuthorizations {
         this.store = store;
         this.agents = agents;
         this.machines = machines;
+        this.tenants = tenants;
         this.secrets = secrets;
         this.random = random;
         this.ids = ids;
@@ -68,6 +74,7 @@ public final class DeviceAuthorizations {
      *
      * @param machineId the agent's hashed machine id (64 lower-case hex digits), or null; anything else
      *     is ignored, as at token enrolment
+     * @param tenant the tenant the device asks to join ({@code register --tenant}), or null for any
      */
     public record Request(
             String publicKey,
@@ -76,7 +83,8 @@ public final class DeviceAuthorizations {
             String arch,
             String user,
             String agentVersion,
-            String machineId) {}
+            String machineId,
+            String tenant) {}
 
     private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-f]{64}");
 
@@ -91,10 +99,22 @@ public final class DeviceAuthorizations {
     /** A pending request as an approver sees it. */
     public record Pending(DeviceCode code, String keyFingerprint) {}
 
-    /** Starts a device authorization. @throws HubException.BadRequest for a bad key or fields */
+    /**
+     * Starts a device authorization.
+     *
+     * @throws HubException.BadRequest for a bad key or fields, or a tenant the hub does not have
+     */
     public Started start(Request r, String sourceIp) {
         var key = Ed25519Keys.parse(r.publicKey());
         String hostname = field(r.hostname(), "hostname", true);
+        String tenant =
+                r.tenant() == null || r.tenant().isBlank() ? null : r.tenant().strip();
+        if (tenant != null && tenants.find(tenant).isEmpty()) {
+            throw new HubException.BadRequest(
+                    "tenant_unknown",
+                    "this hub has no tenant " + tenant
+                            + "; check the tenant id with your admin, or leave --tenant out");
+        }
         Instant now = clock.instant();
         String deviceCode = secrets.newSecret(DEVICE_CODE_PREFIX);
         for (int attempt = 0; ; attempt++) {
@@ -115,7 +135,7 @@ public final class DeviceAuthorizations {
                         INTERVAL_SECONDS,
                         null,
                         "pending",
-                        null,
+                        tenant,
                         List.of(),
                         null,
                         null,
@@ -179,13 +199,19 @@ public final class DeviceAuthorizations {
     }
 
     /**
-     * A pending request by its user code (any spelling: lower case, with or without the dash).
+     * A pending request by its user code (any spelling: lower case, with or without the dash), as
+     * {@code viewerTenant} may see it.
      *
-     * @throws HubException.NotFound {@code device_code_not_found} if unknown, decided or expired
+     * @param viewerTenant the looking admin's tenant, or null for the platform (sees every request)
+     * @throws HubException.NotFound {@code device_code_not_found} if unknown, decided, expired, or asked
+     *     to join another tenant (told apart from unknown to nobody)
      */
-    public Pending find(String userCode) {
+    public Pending find(String userCode, String viewerTenant) {
         DeviceCode code = store.findByUserCode(normalize(userCode))
                 .filter(c -> c.status().equals("pending") && clock.instant().isBefore(c.expiresAt()))
+                .filter(c -> viewerTenant == null
+                        || c.tenantId() == null
+                        || c.tenantId().equals(viewerTenant))
                 .orElseThrow(() -> new HubException.NotFound(
                         "device_code_not_found",
                         "no pending request with user code " + userCode
@@ -198,7 +224,7 @@ public final class DeviceAuthorizations {
      * machine id, the tenant's earlier agents of that machine are marked replaced by it.
      */
     public Agent approve(String userCode, String tenant, List<String> labels, String approvedBy) {
-        DeviceCode code = find(userCode).code();
+        DeviceCode code = find(userCode, tenant).code();
         List<String> checked = RegistrationTokens.checkLabels(labels);
         String agentId = ids.next("agt");
         Instant now = clock.instant();
@@ -225,12 +251,24 @@ public final class DeviceAuthorizations {
         return agent;
     }
 
-    public DeviceCode deny(String userCode, String deniedBy) {
-        DeviceCode code = find(userCode).code();
-        if (!store.decide(code.userCode(), "denied", null, List.of(), deniedBy, null, clock.instant())) {
+    /**
+     * Denies a pending request {@code viewerTenant} may see.
+     *
+     * @param viewerTenant the denying admin's tenant, or null for the platform
+     */
+    public DeviceCode deny(String userCode, String viewerTenant, String deniedBy) {
+        DeviceCode code = find(userCode, viewerTenant).code();
+        if (!store.decide(code.userCode(), "denied", code.tenantId(), List.of(), deniedBy, null, clock.instant())) {
             throw alreadyDecided(userCode);
         }
         return code;
+    }
+
+    /** The requests waiting for approval that asked to join {@code tenant}, oldest first. */
+    public List<Pending> pending(String tenant) {
+        return store.listPending(tenant, clock.instant()).stream()
+                .map(c -> new Pending(c, KeyFingerprint.ofBase64(c.publicKey())))
+                .toList();
     }
 
     /** {@code abcd-efgh}, {@code ABCDEFGH} → {@code ABCD-EFGH}. */

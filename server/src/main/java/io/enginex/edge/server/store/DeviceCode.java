@@ -8,7 +8,8 @@ import java.util.List;
  * never stored, only its hash; the user code is what a person types.
  *
  * @param status {@code pending}, {@code approved}, {@code denied} or {@code consumed}
- * @param tenantId the tenant the approver chose, or null while pending or denied
+ * @param tenantId the tenant the device asked to join (set while pending; only that tenant's admins
+ *     see it) or the approver chose; null for a device that named none, until approved
  * @param agentId the agent made at approval, or null
  * @param machineId the hashed machine id the agent sent (64 hex digits), or null
  */

@@ -3,6 +3,7 @@ package io.enginex.edge.server.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enginex.edge.server.testing.ApiClient.Response;
+import io.enginex.edge.server.testing.Browser;
 import io.enginex.edge.server.testing.ShiftableClock;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
@@ -11,6 +12,8 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +103,127 @@ class DeviceFlowIT {
         var now = hub.api().get("/api/v1/tenants/" + tenant + "/agents/" + agentIds[1], admin);
         assertThat(old.body().path("machine").path("replacedBy").asText()).isEqualTo(agentIds[1]);
         assertThat(now.body().path("machine").path("sameMachine").toString()).isEqualTo("[\"" + agentIds[0] + "\"]");
+    }
+
+    static Response authorizeInto(String tenant, KeyPair keys) {
+        return hub.api()
+                .post(
+                        "/api/v1/agent/device/authorize",
+                        null,
+                        Map.of(
+                                "publicKey",
+                                TestAgent.publicKeyBase64(keys),
+                                "hostname",
+                                "laptop-of-" + tenant,
+                                "user",
+                                "alice",
+                                "tenant",
+                                tenant));
+    }
+
+    /** A signed-in dashboard admin of {@code tenant}. */
+    static Browser signedInAdmin(String tenant) {
+        String email = TestHub.randomId("admin") + "@example.com";
+        var user = hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        hub.platformKey(),
+                        Map.of("email", email, "role", "admin"));
+        assertThat(user.status()).as(user.text()).isEqualTo(201);
+        return new Browser(hub.url()).signIn(email, user.get("password"));
+    }
+
+    @Test
+    void aDeviceThatNamesItsTenantWaitsInThatTenantsQueueAndIsInvisibleToOtherTenants() {
+        String a = hub.newTenant();
+        String b = hub.newTenant();
+        String adminA = hub.tenantKey(a, "admin");
+        String adminB = hub.tenantKey(b, "admin");
+        KeyPair keysA = TestAgent.newKeyPair();
+        String codeA = authorizeInto(a, keysA).get("user_code");
+        String codeB = authorizeInto(b, TestAgent.newKeyPair()).get("user_code");
+        String codeAny = authorize(TestAgent.newKeyPair()).get("user_code");
+
+        Response queueA = hub.api().get("/api/v1/tenants/" + a + "/devices?status=pending", adminA);
+        Response queueB = hub.api().get("/api/v1/tenants/" + b + "/devices?status=pending", adminB);
+        Response aReadsB = hub.api().get("/api/v1/tenants/" + b + "/devices?status=pending", adminA);
+        Response byOperator =
+                hub.api().get("/api/v1/tenants/" + a + "/devices?status=pending", hub.tenantKey(a, "operator"));
+        Response aShowsB = hub.api().get("/api/v1/device/" + codeB, adminA);
+        Response aApprovesB = hub.api().post("/api/v1/device/" + codeB + "/approve", adminA, Map.of());
+        Response aDeniesB = hub.api().post("/api/v1/device/" + codeB + "/deny", adminA, Map.of());
+        Response bStillSees = hub.api().get("/api/v1/device/" + codeB, adminB);
+        String pageA = signedInAdmin(a).get("/ui/device").body();
+
+        assertThat(queueA.status()).as(queueA.text()).isEqualTo(200);
+        assertThat(queueA.body().findValuesAsText("userCode")).containsExactly(codeA);
+        assertThat(queueA.body().get(0).path("keyFingerprint").asText())
+                .isEqualTo(io.enginex.edge.protocol.KeyFingerprint.ofBase64(TestAgent.publicKeyBase64(keysA)));
+        assertThat(queueA.body().get(0).path("tenant").asText()).isEqualTo(a);
+        assertThat(queueB.body().findValuesAsText("userCode")).containsExactly(codeB);
+        assertThat(aReadsB.status()).isIn(403, 404);
+        assertThat(byOperator.status()).isEqualTo(403);
+        assertThat(aShowsB.status()).isEqualTo(404);
+        assertThat(aShowsB.text()).doesNotContain("laptop-of-" + b);
+        assertThat(aApprovesB.status()).isEqualTo(404);
+        assertThat(aDeniesB.status()).isEqualTo(404);
+        assertThat(bStillSees.status())
+                .as("B's request is untouched by A's attempts")
+                .isEqualTo(200);
+        assertThat(pageA).contains(codeA).contains("laptop-of-" + a);
+        assertThat(pageA).doesNotContain(codeB).doesNotContain("laptop-of-" + b).doesNotContain(codeAny);
+    }
+
+    @Test
+    void aDeviceThatNamesATenantTheHubLacksIsToldSo() {
+        Response r = authorizeInto("no-such-tenant", TestAgent.newKeyPair());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("tenant_unknown");
+        assertThat(r.message()).contains("no tenant no-such-tenant");
+    }
+
+    @Test
+    void theVerificationLinkSurvivesSigningInAndLandsOnTheDevicePageWithTheCode() {
+        String tenant = hub.newTenant();
+        String email = TestHub.randomId("admin") + "@example.com";
+        String password = hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        hub.platformKey(),
+                        Map.of("email", email, "role", "admin"))
+                .get("password");
+        KeyPair keys = TestAgent.newKeyPair();
+        Response started = authorizeInto(tenant, keys);
+        String userCode = started.get("user_code");
+        String link =
+                started.get("verification_uri_complete").substring(hub.url().length());
+        var browser = new Browser(hub.url());
+
+        var verification = browser.get(link);
+        String devicePage = verification.headers().firstValue("Location").orElseThrow();
+        var toSignIn = browser.get(devicePage);
+        String signInPage = toSignIn.headers().firstValue("Location").orElseThrow();
+        String form = browser.get(signInPage).body();
+        Matcher next = Pattern.compile("name=\"next\" value=\"([^\"]*)\"").matcher(form);
+        assertThat(next.find()).as(form).isTrue();
+        var signedIn = browser.post(
+                "/ui/login",
+                Map.of("csrf", Browser.csrf(form), "email", email, "password", password, "next", next.group(1)));
+        String landing = signedIn.headers().firstValue("Location").orElseThrow();
+        var page = browser.get(landing);
+
+        assertThat(link).isEqualTo("/device?user_code=" + userCode);
+        assertThat(devicePage).isEqualTo("/ui/device?user_code=" + userCode);
+        assertThat(toSignIn.statusCode()).isEqualTo(303);
+        assertThat(signInPage).isEqualTo("/ui/login?next=%2Fui%2Fdevice%3Fuser_code%3D" + userCode);
+        assertThat(signedIn.statusCode()).isEqualTo(303);
+        assertThat(landing).isEqualTo("/ui/device?user_code=" + userCode);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("value=\"" + userCode + "\"")
+                .contains("laptop-of-" + tenant)
+                .contains(io.enginex.edge.protocol.KeyFingerprint.ofBase64(TestAgent.publicKeyBase64(keys)));
     }
 
     static Response poll(String deviceCode) {

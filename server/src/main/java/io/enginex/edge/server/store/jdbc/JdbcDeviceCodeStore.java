@@ -24,9 +24,10 @@ final class JdbcDeviceCodeStore implements DeviceCodeStore {
                 () -> jdbi.useHandle(h -> h.createUpdate("""
                                 INSERT INTO device_codes (device_code_hash, user_code, public_key, hostname, os, arch,
                                     username, agent_version, source_ip, created_at, expires_at, interval_seconds,
-                                    status, labels, machine_id)
+                                    status, labels, machine_id, tenant_id)
                                 VALUES (:hash, :userCode, :publicKey, :hostname, :os, :arch, :username, :agentVersion,
-                                    :sourceIp, :createdAt, :expiresAt, :interval, 'pending', '[]', :machineId)""")
+                                    :sourceIp, :createdAt, :expiresAt, :interval, 'pending', '[]', :machineId,
+                                    :tenantId)""")
                         .bind("hash", c.deviceCodeHash())
                         .bind("userCode", c.userCode())
                         .bind("publicKey", c.publicKey())
@@ -40,6 +41,7 @@ final class JdbcDeviceCodeStore implements DeviceCodeStore {
                         .bind("expiresAt", Timestamps.arg(c.expiresAt()))
                         .bind("interval", c.intervalSeconds())
                         .bind("machineId", c.machineId())
+                        .bind("tenantId", c.tenantId())
                         .execute()));
     }
 
@@ -49,6 +51,18 @@ final class JdbcDeviceCodeStore implements DeviceCodeStore {
                 .bind("v", hash)
                 .map(JdbcDeviceCodeStore::map)
                 .findOne());
+    }
+
+    @Override
+    public List<DeviceCode> listPending(String tenantId, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM device_codes
+                        WHERE tenant_id = :tenantId AND status = 'pending' AND expires_at > :now
+                        ORDER BY created_at, user_code""")
+                .bind("tenantId", tenantId)
+                .bind("now", Timestamps.arg(now))
+                .map(JdbcDeviceCodeStore::map)
+                .list());
     }
 
     @Override
@@ -83,7 +97,8 @@ final class JdbcDeviceCodeStore implements DeviceCodeStore {
                                 UPDATE device_codes
                                 SET status = :status, tenant_id = :tenantId, labels = :labels, decided_by = :decidedBy,
                                     agent_id = :agentId
-                                WHERE user_code = :userCode AND status = 'pending' AND expires_at > :now""")
+                                WHERE user_code = :userCode AND status = 'pending' AND expires_at > :now
+                                  AND (tenant_id IS NULL OR tenant_id = :tenantId)""")
                         .bind("status", status)
                         .bind("tenantId", tenantId)
                         .bind("labels", LabelsJson.write(labels))
