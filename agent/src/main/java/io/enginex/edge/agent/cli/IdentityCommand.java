@@ -3,6 +3,8 @@ package io.enginex.edge.agent.cli;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.identity.PendingEnrolment;
+import io.enginex.edge.agent.identity.PendingEnrolmentFile;
 import io.enginex.edge.agent.registration.KeyRotation;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.protocol.MessageCodec;
@@ -39,7 +41,8 @@ final class IdentityCommand implements Runnable {
             name = "show",
             mixinStandardHelpOptions = true,
             description = "Prints the agent id, tenant, hub URL, trust settings, the device key's fingerprint and"
-                    + " when it was made (never the private key).",
+                    + " when it was made (never the private key). While a register without a token waits for"
+                    + " approval, prints the code, the hub and the new key's fingerprint instead.",
             footerHeading = "%nExamples:%n",
             footer = {"  enginex-agent identity show"})
     static final class Show implements Callable<Integer> {
@@ -51,7 +54,13 @@ final class IdentityCommand implements Runnable {
 
         @Override
         public Integer call() {
-            IdentityFile file = new IdentityFile(StateDirectory.resolve(stateDir), new MessageCodec().mapper());
+            Path dir = StateDirectory.resolve(stateDir);
+            MessageCodec codec = new MessageCodec();
+            IdentityFile file = new IdentityFile(dir, codec.mapper());
+            var pending = new PendingEnrolmentFile(dir, codec.mapper()).read();
+            if (!file.exists() && pending.isPresent()) {
+                return showPending(pending.get());
+            }
             if (!file.exists()) {
                 spec.commandLine()
                         .getErr()
@@ -70,6 +79,26 @@ final class IdentityCommand implements Runnable {
             out.println("Registered:  " + identity.registeredAt());
             out.println("Key made:    " + identity.keyCreatedAt() + " (run rotates it by --rotate-key-every)");
             out.println("File:        " + file.path());
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        private int showPending(PendingEnrolment p) {
+            PrintWriter out = spec.commandLine().getOut();
+            boolean expired = p.expired(java.time.Instant.now());
+            out.println("Status:      "
+                    + (expired
+                            ? "not registered: the code expired at " + p.expiresAt()
+                                    + "; run enginex-agent register again for a new one"
+                            : "waiting for an admin to approve code " + p.userCode() + " (expires " + p.expiresAt()
+                                    + ")"));
+            out.println("Hub:         " + p.hub());
+            out.println("Tenant:      " + (p.tenant() == null ? "- (any; none named)" : p.tenant()));
+            if (p.verificationUriComplete() != null && !expired) {
+                out.println("Approve at:  " + p.verificationUriComplete());
+            }
+            out.println("Key:         Ed25519 " + p.keyFingerprint() + " (the approval page shows the same)");
+            out.println("Started:     " + p.startedAt());
             out.flush();
             return ExitCodes.OK;
         }

@@ -3,6 +3,7 @@ package io.enginex.edge.agent.cli;
 import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.identity.PendingEnrolmentFile;
 import io.enginex.edge.agent.registration.DeviceRegistration;
 import io.enginex.edge.agent.registration.Registrar;
 import io.enginex.edge.agent.transport.HubClient;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Option;
         footer = {
             "  enginex-agent register --server https://hub.example.com --token exr_…",
             "  enginex-agent register --server https://hub.example.com          (no token: an admin approves a code)",
+            "  enginex-agent register --server https://hub.example.com --tenant acme   (waits in acme's queue)",
             "  enginex-agent register --server https://hub.local:8443 --pin sha256:AB:CD:… --token exr_…",
             "  echo \"$TOKEN\" | enginex-agent register --server https://hub.example.com --token -",
             "  enginex-agent register --force --server https://hub.example.com --token exr_…   (replace identity)"
@@ -82,6 +84,14 @@ final class RegisterCommand implements Callable<Integer> {
                     + " folder of this OS).")
     Path stateDir;
 
+    @Option(
+            names = "--tenant",
+            paramLabel = "TENANT",
+            description = "Without --token: the tenant to ask to join. Its admins then see this machine in their queue"
+                    + " of devices waiting for approval (engine devices list --pending); without it only someone given"
+                    + " the code can find it.")
+    String tenant;
+
     @Option(names = "--force", description = "Replace an existing identity of this agent.")
     boolean force;
 
@@ -91,6 +101,11 @@ final class RegisterCommand implements Callable<Integer> {
         HubEndpoint endpoint = HubEndpoint.parse(server);
         TrustSettings trust = new TrustSettings(pin, caFile);
         Path dir = StateDirectory.resolve(stateDir);
+        if (token != null && tenant != null) {
+            throw new io.enginex.edge.agent.registration.RegistrationException(
+                    "--tenant is for registering without a token (the token already names its tenant); drop one of"
+                            + " them");
+        }
         String secret = "-".equals(token) ? readToken() : token;
         if ("-".equals(token) && secret.isEmpty()) {
             throw new io.enginex.edge.agent.registration.RegistrationException(
@@ -108,14 +123,16 @@ final class RegisterCommand implements Callable<Integer> {
                     ? new DeviceRegistration(
                                     hub,
                                     new IdentityFile(dir, codec.mapper()),
+                                    new PendingEnrolmentFile(dir, codec.mapper()),
                                     HostInfo.current(),
                                     registrar,
                                     line -> {
                                         out.println(line);
                                         out.flush();
                                     },
-                                    Thread::sleep)
-                            .register(System.getProperty("user.name", ""), force)
+                                    Thread::sleep,
+                                    Clock.systemUTC())
+                            .register(System.getProperty("user.name", ""), tenant, force)
                     : registrar.register(secret, force);
             String stateOption = stateDir == null ? "" : " --state-dir " + quote(dir.toString());
             out.println("Registered as " + identity.agentId() + " in tenant " + identity.tenant() + ".");

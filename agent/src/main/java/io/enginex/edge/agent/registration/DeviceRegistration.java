@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.identity.PendingEnrolment;
+import io.enginex.edge.agent.identity.PendingEnrolmentFile;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubRefusedException;
 import io.enginex.edge.agent.transport.HubUnreachableException;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -18,7 +22,8 @@ import java.util.function.Consumer;
  * asks the hub for a user code, shows it with the verification URL, and polls at the hub's interval
  * (growing it on {@code slow_down}) until an admin approves or denies, or the code expires. Runs on
  * the caller's thread and blocks while waiting; interrupting it ends the wait with a {@link
- * RegistrationException}.
+ * RegistrationException}. It prints the new key's fingerprint, which the approving admin sees too, and
+ * while it waits a {@link PendingEnrolmentFile} lets {@code enginex-agent identity show} say so.
  */
 public final class DeviceRegistration {
     public static final String AUTHORIZE_PATH = "/api/v1/agent/device/authorize";
@@ -32,20 +37,26 @@ public final class DeviceRegistration {
 
     private final HubClient hub;
     private final IdentityFile identityFile;
+    private final PendingEnrolmentFile pendingFile;
     private final HostInfo host;
     private final Registrar registrar;
     private final Consumer<String> progress;
     private final Pause pause;
+    private final Clock clock;
 
     public DeviceRegistration(
             HubClient hub,
             IdentityFile identityFile,
+            PendingEnrolmentFile pendingFile,
             HostInfo host,
             Registrar registrar,
             Consumer<String> progress,
-            Pause pause) {
+            Pause pause,
+            Clock clock) {
         this.hub = hub;
         this.identityFile = identityFile;
+        this.pendingFile = pendingFile;
+        this.clock = clock;
         this.host = host;
         this.registrar = registrar;
         this.progress = progress;
@@ -56,10 +67,11 @@ public final class DeviceRegistration {
      * Runs the flow and saves the identity.
      *
      * @param user the local user name shown to the approving admin
+     * @param tenant the tenant to ask to join (its admins see the request in their queue), or null
      * @param force replace an existing identity instead of refusing
      * @throws RegistrationException on denial, expiry or any failure, saying what to do next
      */
-    public AgentIdentity register(String user, boolean force) {
+    public AgentIdentity register(String user, String tenant, boolean force) {
         registrar.refuseIfRegistered(force);
         progress.accept("Generating device key…");
         KeyPair keys = Registrar.generateKeyPair();
@@ -71,6 +83,9 @@ public final class DeviceRegistration {
         body.put("user", user);
         body.put("agentVersion", host.agentVersion());
         MachineId.current().ifPresent(id -> body.put("machineId", id));
+        if (tenant != null) {
+            body.put("tenant", tenant);
+        }
         JsonNode started = call(AUTHORIZE_PATH, body);
         String deviceCode = started.path("device_code").asText("");
         String userCode = started.path("user_code").asText("");
@@ -80,14 +95,36 @@ public final class DeviceRegistration {
         }
         Duration interval =
                 Duration.ofSeconds(Math.max(1, started.path("interval").asInt(5)));
+        String fingerprint = AgentIdentity.fingerprint(keys.getPublic());
+        Instant now = clock.instant();
+        pendingFile.write(new PendingEnrolment(
+                hub.endpoint().toString(),
+                tenant,
+                userCode,
+                started.path("verification_uri_complete").asText(null),
+                fingerprint,
+                now,
+                now.plusSeconds(started.path("expires_in").asLong(600))));
+        try {
+            return await(started, keys, deviceCode, userCode, interval, fingerprint);
+        } finally {
+            pendingFile.delete();
+        }
+    }
+
+    private AgentIdentity await(
+            JsonNode started, KeyPair keys, String deviceCode, String userCode, Duration interval, String fingerprint) {
         progress.accept("");
         progress.accept("To approve this machine, an admin opens "
                 + started.path("verification_uri").asText() + " and enters the code");
         progress.accept("");
         progress.accept("    " + userCode);
         progress.accept("");
+        progress.accept("This machine's key fingerprint is " + fingerprint + " — the admin sees the same on the"
+                + " approval page; check they match.");
         progress.accept("(or opens " + started.path("verification_uri_complete").asText() + "). The code expires in "
-                + started.path("expires_in").asLong(600) / 60 + " min. Waiting for approval…");
+                + started.path("expires_in").asLong(600) / 60 + " min. Waiting for approval… (enginex-agent identity"
+                + " show prints this while you wait.)");
         while (true) {
             try {
                 pause.pause(interval);
