@@ -20,13 +20,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Enrolment without a token, with real processes: {@code enginex-agent register --server URL}
- * prints a code, an admin approves it through the API with labels, the agent saves its identity,
+ * Enrolment without a token, with real processes: {@code enginex-agent register --server URL --tenant
+ * acme} prints a code and its key fingerprint; while it waits, {@code identity show} shows the same
+ * fingerprint, as do the hub's {@code engine devices show} and the tenant's queue ({@code engine devices
+ * list --pending}); an admin approves it through the API with labels, the agent saves its identity,
  * rotates its device key ({@code identity rotate}) and connects with the new key.
  */
 class DeviceEnrolmentE2EIT {
     private static final Pattern USER_CODE =
             Pattern.compile("\\b([BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4})\\b");
+    private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
 
     @Test
     void agentRegisteredByAnApprovedCodeConnectsWithTheApprovedLabels(@TempDir Path tmp) throws Exception {
@@ -53,10 +56,45 @@ class DeviceEnrolmentE2EIT {
                             "--pin",
                             hub.fingerprint(),
                             "--state-dir",
-                            state.toString()))) {
+                            state.toString(),
+                            "--tenant",
+                            "acme"))) {
                 register.awaitOutput("Waiting for approval", Duration.ofSeconds(60));
                 Matcher code = USER_CODE.matcher(register.output());
                 assertThat(code.find()).as(register.output()).isTrue();
+                Matcher printed = FINGERPRINT.matcher(register.output());
+                assertThat(printed.find()).as(register.output()).isTrue();
+                String fingerprint = printed.group();
+
+                OsProcess.Completed pendingShow = OsProcess.run(
+                        Jvm.agentJar(),
+                        logs.resolve("agent-identity-pending.log"),
+                        Map.of(),
+                        List.of("identity", "show", "--state-dir", state.toString()));
+                OsProcess.Completed hubShow = hub.cli(
+                        "devices",
+                        "show",
+                        code.group(1),
+                        "--data-dir",
+                        hub.dataDir().toString());
+                OsProcess.Completed queue = hub.cli(
+                        "devices",
+                        "list",
+                        "--pending",
+                        "--tenant",
+                        "acme",
+                        "--data-dir",
+                        hub.dataDir().toString());
+                assertThat(pendingShow.exitCode()).as(pendingShow.output()).isZero();
+                assertThat(pendingShow.output())
+                        .contains("waiting for an admin to approve code " + code.group(1))
+                        .contains(fingerprint);
+                assertThat(hubShow.exitCode()).as(hubShow.output()).isZero();
+                assertThat(hubShow.output())
+                        .contains("Key         " + fingerprint)
+                        .contains("Tenant      acme");
+                assertThat(queue.exitCode()).as(queue.output()).isZero();
+                assertThat(queue.output()).contains(code.group(1)).contains(fingerprint);
 
                 HubApi asAdmin = api.withKey(admin);
                 JsonNode shown = expect(200, asAdmin.get("/api/v1/device/" + code.group(1)))
@@ -69,7 +107,7 @@ class DeviceEnrolmentE2EIT {
                 assertThat(register.awaitExit(Duration.ofSeconds(60)))
                         .as(register.output())
                         .isZero();
-                assertThat(shown.path("keyFingerprint").asText()).startsWith("SHA256:");
+                assertThat(shown.path("keyFingerprint").asText()).isEqualTo(fingerprint);
                 assertThat(shown.path("user").asText()).isEqualTo(System.getProperty("user.name"));
                 assertThat(register.output()).contains("Registered as agt_");
             }
