@@ -1,6 +1,7 @@
 package io.enginex.edge.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -103,12 +104,13 @@ final class TenantsCommand {
 
         @Override
         void run(HubClient hub) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put(
-                    "enrolmentRatePerMinute",
-                    "default".equals(enrolmentRateLimit)
-                            ? null
-                            : CliRates.parse(enrolmentRateLimit, "--enrolment-rate-limit"));
+            // A JSON tree, so the null that means "back to the hub's default" is sent, not dropped.
+            var body = JsonNodeFactory.instance.objectNode();
+            if ("default".equals(enrolmentRateLimit)) {
+                body.putNull("enrolmentRatePerMinute");
+            } else {
+                body.put("enrolmentRatePerMinute", CliRates.parse(enrolmentRateLimit, "--enrolment-rate-limit"));
+            }
             JsonNode tenant = hub.patch("/api/v1/tenants/" + id, body);
             if (!printedJson(tenant)) {
                 out().println("Tenant " + text(tenant, "id") + ": enrolment rate limit " + rate(tenant)

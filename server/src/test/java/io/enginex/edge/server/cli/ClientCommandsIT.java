@@ -327,6 +327,34 @@ class ClientCommandsIT {
     }
 
     @Test
+    void enrolmentRatesAreSetForATokenAndATenantAndThePendingQueueIsListed() {
+        String tenant = hub.newTenant();
+        var token = engine("tokens", "create", "--tenant", tenant, "--uses", "1000", "--rate-limit", "1000/min");
+        var tokens = engine("tokens", "list", "--tenant", tenant);
+        var updated = engine("tenants", "update", tenant, "--enrolment-rate-limit", "200/min");
+        var reset = engine("tenants", "update", tenant, "--enrolment-rate-limit", "default");
+        var wrong = engine("tokens", "create", "--tenant", tenant, "--rate-limit", "fast");
+        var request = new java.util.HashMap<>(deviceRequest("laptop-queued"));
+        request.put("tenant", tenant);
+        String code =
+                hub.api().post("/api/v1/agent/device/authorize", null, request).get("user_code");
+        var queue = engine("devices", "list", "--pending", "--tenant", tenant);
+        var shown = engine("devices", "show", code);
+
+        assertThat(token.exitCode()).as(token.err()).isZero();
+        assertThat(token.out()).contains("1000 enrolments/min per address");
+        assertThat(tokens.out()).contains("RATE").contains("1000/min");
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        assertThat(updated.out()).contains("enrolment rate limit 200/min");
+        assertThat(reset.out()).contains("hub default");
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).contains("--rate-limit is a number of enrolments per minute like 200/min");
+        assertThat(queue.exitCode()).as(queue.err()).isZero();
+        assertThat(queue.out()).contains(code).contains("laptop-queued").contains("SHA256:");
+        assertThat(shown.out()).contains("Tenant      " + tenant);
+    }
+
+    @Test
     void everyCommandHasHelpWithExamples() {
         for (String[] command : new String[][] {
             {"--help"},
@@ -343,6 +371,8 @@ class ClientCommandsIT {
             {"sessions", "list", "--help"},
             {"sessions", "show", "--help"},
             {"jobs", "run", "--help"},
+            {"tenants", "update", "--help"},
+            {"devices", "list", "--help"},
             {"devices", "show", "--help"},
             {"devices", "approve", "--help"},
             {"devices", "deny", "--help"},

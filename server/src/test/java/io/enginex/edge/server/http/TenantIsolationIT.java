@@ -247,6 +247,8 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/policies",
                     Map.of("scope", "label:matrix", "policy", Map.of("version", 1, "tools", List.of("fs.list")))),
+            tenant("GET /api/v1/tenants/{t}/devices", "admin", f -> t(f) + "/devices?status=pending", null),
+            tenant("PATCH /api/v1/tenants/{t}", "admin", f -> t(f), Map.of("enrolmentRatePerMinute", 50)),
             tenant("GET /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", null),
             tenant("POST /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", Map.of("role", "viewer")),
             tenant("GET /api/v1/tenants/{t}/users", "admin", f -> t(f) + "/users", null),
