@@ -67,7 +67,7 @@ public final class HubProcess implements AutoCloseable {
         process = OsProcess.startJar(
                 "hub#" + starts, Jvm.serverJar(), logDir.resolve("hub-" + starts + ".log"), Map.of(), args);
         await("hub writes " + runtimeFile + " (log: " + process.log() + ")")
-                .atMost(Duration.ofSeconds(60))
+                .atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     if (!process.isAlive()) {

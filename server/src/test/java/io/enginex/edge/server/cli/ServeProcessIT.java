@@ -69,7 +69,7 @@ class ServeProcessIT {
                 .start();
         long pid = child.pid();
         Path file = HubFile.in(dir.resolve("hub"));
-        await().atMost(Duration.ofSeconds(40))
+        await().atMost(Duration.ofSeconds(180))
                 .failFast(() -> !child.isAlive())
                 .until(() -> hubFile(file).filter(h -> h.pid() == pid).isPresent());
         return hubFile(file).orElseThrow();
