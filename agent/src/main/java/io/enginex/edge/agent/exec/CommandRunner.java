@@ -6,11 +6,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -18,17 +20,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Runs a {@link CommandTemplate} with parameters: each {@code {name}} argument is replaced by the
  * parameter's value as one argument (no shell ever parses it), after the value matched the template's
  * rule. The child gets only {@link #ENVIRONMENT} and its working folder; stdout and stderr are
- * read concurrently and capped. On timeout, cancel or deadline the whole process tree is killed
- * (SIGKILL to every descendant, then the process), so children that ignore SIGTERM or fork
- * grandchildren die too.
+ * read concurrently and capped.
  *
- * <p>Limitation: a descendant that detached itself (double fork, re-parented to init) before the kill
- * is no longer in the tree and is not found; see docs/POLICY.md.
+ * <p>The child starts as the root of a {@link ProcessTree} ({@link ProcessGroups}: its own process
+ * group on Linux, a Job Object on Windows). On timeout, cancel, deadline or interrupt the whole tree is
+ * ended — SIGTERM, then SIGKILL for what is left after the grace period — and only then does {@link
+ * #run} return or throw, so whoever reports the job's end reports it after the command's effect has
+ * stopped. Processes of the tree still running when the command itself exits are ended the same way.
+ * Where neither groups nor jobs exist (macOS) the tree is the child's descendants, and a descendant
+ * that detached itself (double fork) is not found; see docs/POLICY.md.
  *
  * <p>Thread-safe; each run uses two reader tasks on {@code executor}.
  */
@@ -37,18 +43,36 @@ public final class CommandRunner {
     public static final Map<String, String> ENVIRONMENT =
             Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8");
 
+    /** How long a command's tree may take to end after SIGTERM before it gets SIGKILL. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+
     private final ExecutorService executor;
     private final Clock clock;
     private final int maxOutputBytes;
+    private final ProcessGroups groups;
+    private final Duration grace;
 
     /**
+     * A runner with the process trees of this OS and {@link #DEFAULT_GRACE}.
+     *
      * @param executor runs the output readers (virtual threads)
      * @param maxOutputBytes cap of stdout and of stderr each
      */
     public CommandRunner(ExecutorService executor, Clock clock, int maxOutputBytes) {
+        this(executor, clock, maxOutputBytes, ProcessGroups.forThisMachine(), DEFAULT_GRACE);
+    }
+
+    /**
+     * @param groups how commands are started and their trees ended
+     * @param grace how long a tree may take to end after SIGTERM before SIGKILL
+     */
+    public CommandRunner(
+            ExecutorService executor, Clock clock, int maxOutputBytes, ProcessGroups groups, Duration grace) {
         this.executor = executor;
         this.clock = clock;
         this.maxOutputBytes = maxOutputBytes;
+        this.groups = groups;
+        this.grace = grace;
     }
 
     /**
@@ -90,18 +114,28 @@ public final class CommandRunner {
         return argv;
     }
 
-    /**
-     * Runs the command in {@code workdir} until it exits, {@code timeout} passes or {@code stop}
-     * turns true.
-     *
-     * @throws CommandException {@code tool_failed} when it cannot start or ran out of time (the tree
-     *     was killed), {@code cancelled} when stopped
-     */
+    /** {@link #run(List, Path, Duration, BooleanSupplier, Consumer)} without telling anyone the tree. */
     public CommandResult run(List<String> argv, Path workdir, Duration timeout, BooleanSupplier stop) {
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(workdir.toFile());
+        return run(argv, workdir, timeout, stop, tree -> {});
+    }
+
+    /**
+     * Runs the command in {@code workdir} until it exits, {@code timeout} passes, {@code stop} turns
+     * true or the thread is interrupted; in every case what is left of its tree is ended before this
+     * returns.
+     *
+     * @param started told the command's tree right after the start (the job journal records it, so
+     *     an agent killed meanwhile can end the tree at its next start)
+     * @throws CommandException {@code tool_failed} when it cannot start or ran out of time (the tree
+     *     was killed), {@code cancelled} when stopped or interrupted (the interrupt flag is kept)
+     */
+    public CommandResult run(
+            List<String> argv, Path workdir, Duration timeout, BooleanSupplier stop, Consumer<ProcessTree> started) {
+        ProcessBuilder builder = new ProcessBuilder(groups.argv(argv)).directory(workdir.toFile());
         builder.environment().clear();
         builder.environment().putAll(ENVIRONMENT);
-        Instant started = clock.instant();
+        requireExecutable(argv.get(0));
+        Instant begun = clock.instant();
         Process process;
         try {
             process = builder.start();
@@ -111,23 +145,34 @@ public final class CommandRunner {
                     ErrorCodes.TOOL_FAILED,
                     "cannot start " + argv.get(0) + " (" + e.getClass().getSimpleName() + ")");
         }
+        try (ProcessTree tree = groups.attach(process)) {
+            started.accept(tree);
+            return await(process, tree, begun, timeout, stop);
+        }
+    }
+
+    private CommandResult await(
+            Process process, ProcessTree tree, Instant begun, Duration timeout, BooleanSupplier stop) {
         Future<Captured> out = executor.submit(() -> capture(process.getInputStream()));
         Future<Captured> err = executor.submit(() -> capture(process.getErrorStream()));
-        Instant end = started.plus(timeout);
+        Instant end = begun.plus(timeout);
         try {
             while (!process.waitFor(50, TimeUnit.MILLISECONDS)) {
                 if (stop.getAsBoolean()) {
-                    killTree(process);
+                    tree.end(grace);
                     throw new CommandException(ErrorCodes.CANCELLED, "stopped; the command's process tree was killed");
                 }
                 if (!clock.instant().isBefore(end)) {
-                    killTree(process);
+                    tree.end(grace);
                     throw new CommandException(
                             ErrorCodes.TOOL_FAILED,
                             "the command ran longer than its timeout of " + timeout.toSeconds()
                                     + " s; its process tree was killed");
                 }
             }
+            // What the command left running in its group would hold the output pipes open and go on
+            // acting after the job reported its end.
+            tree.end(grace);
             Captured stdout = out.get(5, TimeUnit.SECONDS);
             Captured stderr = err.get(5, TimeUnit.SECONDS);
             return new CommandResult(
@@ -136,24 +181,32 @@ public final class CommandRunner {
                     stderr.text(),
                     stdout.truncated(),
                     stderr.truncated(),
-                    Duration.between(started, clock.instant()).toMillis());
+                    Duration.between(begun, clock.instant()).toMillis());
         } catch (InterruptedException e) {
-            killTree(process);
+            tree.end(grace);
             Thread.currentThread().interrupt();
             throw new CommandException(ErrorCodes.CANCELLED, "interrupted; the command's process tree was killed");
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            killTree(process);
+            tree.end(grace);
             throw new CommandException(ErrorCodes.TOOL_FAILED, "cannot read the command's output (" + e + ")");
         }
     }
 
-    /** SIGKILL to every descendant (deepest first), then to the process. */
-    static void killTree(Process process) {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        // A child may have forked between the snapshot and its death: look once more.
-        tree.forEach(h -> h.descendants().forEach(ProcessHandle::destroyForcibly));
+    /**
+     * Fails early for a program that is not there: behind {@code setsid} the JDK would start {@code
+     * setsid} fine and the missing program would only show as exit code 127.
+     */
+    private static void requireExecutable(String program) {
+        boolean found = program.contains("/") || program.contains("\\")
+                ? Files.isExecutable(Path.of(program))
+                : Arrays.stream(ENVIRONMENT.get("PATH").split(":"))
+                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+        if (!found && !System.getProperty("os.name", "").startsWith("Windows")) {
+            throw new CommandException(
+                    ErrorCodes.TOOL_FAILED,
+                    "cannot start " + program + " (no executable file of that name; the command template must name"
+                            + " an installed program, by absolute path or in " + ENVIRONMENT.get("PATH") + ")");
+        }
     }
 
     private Captured capture(InputStream in) throws IOException {

@@ -106,7 +106,8 @@ public final class ExecTool implements Tool {
                     workdir,
                     timeout,
                     () -> context.stopRequested().getAsBoolean()
-                            || Thread.currentThread().isInterrupted());
+                            || Thread.currentThread().isInterrupted(),
+                    tree -> context.processes().started(tree.id(), tree.startedAt()));
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.put("command", name);
             out.put("exitCode", result.exitCode());

@@ -17,6 +17,8 @@ import java.util.function.BooleanSupplier;
  * @param approvedBy who approved the job on the hub (the dispatch's {@code approvedBy}), or null when
  *     the hub sent it without approval; tools and templates the policy marks approval-required run
  *     only when it is set
+ * @param processes told each process tree a tool starts (the runner journals it, so an agent killed
+ *     while it runs can end it at its next start)
  */
 public record ToolContext(
         String jobId,
@@ -24,7 +26,19 @@ public record ToolContext(
         Clock clock,
         ProgressListener progress,
         BooleanSupplier stopRequested,
-        String approvedBy) {
+        String approvedBy,
+        ProcessListener processes) {
+
+    /** A context whose started processes nobody records. */
+    public ToolContext(
+            String jobId,
+            Instant deadline,
+            Clock clock,
+            ProgressListener progress,
+            BooleanSupplier stopRequested,
+            String approvedBy) {
+        this(jobId, deadline, clock, progress, stopRequested, approvedBy, (id, startedAt) -> {});
+    }
 
     /** A context for a job nobody approved. */
     public ToolContext(
@@ -44,6 +58,16 @@ public record ToolContext(
     /** A context with no deadline pressure and nowhere to report to, for tests and local calls. */
     public static ToolContext detached(String jobId, Instant deadline, Clock clock) {
         return new ToolContext(jobId, deadline, clock, (message, fraction) -> {}, () -> false);
+    }
+
+    /** Receives the process trees a tool starts. */
+    @FunctionalInterface
+    public interface ProcessListener {
+        /**
+         * @param id the tree's id (process group id on Linux, the child's pid elsewhere)
+         * @param startedAt when its first process started, to tell a reused id apart
+         */
+        void started(long id, Instant startedAt);
     }
 
     /** True when a person approved this job on the hub. */
