@@ -9,8 +9,10 @@ import io.enginex.edge.agent.connection.HubConnection;
 import io.enginex.edge.agent.connection.Inbound;
 import io.enginex.edge.agent.connection.SessionOutbox;
 import io.enginex.edge.agent.dispatch.JobRunner;
+import io.enginex.edge.agent.dispatch.OrphanTrees;
 import io.enginex.edge.agent.enrolment.AgentConfigFile;
 import io.enginex.edge.agent.exec.CommandRunner;
+import io.enginex.edge.agent.exec.ProcessGroups;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.CurrentIdentity;
@@ -228,6 +230,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         AgentIdentity identity = identityFile.load();
         Clock clock = Clock.systemUTC();
         HostInfo host = HostInfo.current();
+        ProcessGroups processGroups = ProcessGroups.forThisMachine();
         PolicySetup.Machine machine = PolicySetup.machine(machinePolicy, root, codec.mapper());
         PluginTools.Loaded plugins = PluginTools.load(
                 plugins(machine), pluginsFolder != null, FileTrust.forCurrentUser(), BuiltinTools.NAMES);
@@ -237,7 +240,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 host,
                 clock,
                 // Output readers run on virtual threads that end with each command.
-                Optional.of(new CommandRunner(Executors.newVirtualThreadPerTaskExecutor(), clock, 1 << 20)),
+                Optional.of(new CommandRunner(
+                        Executors.newVirtualThreadPerTaskExecutor(),
+                        clock,
+                        1 << 20,
+                        processGroups,
+                        CommandRunner.DEFAULT_GRACE)),
                 plugins,
                 identity.hub().toString(),
                 codec.mapper());
@@ -273,6 +281,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 ScheduledExecutorService rotations = newScheduler("enginex-key-rotation");
                 HubClient hub = new HubClient(
                         identity.hub(), identity.trust(), System.getenv(), Duration.ofSeconds(20), codec.mapper())) {
+            // Before connecting: the hub must hear "interrupted" only once the command stopped acting.
+            new OrphanTrees(journal, processGroups, clock).endAll(CommandRunner.DEFAULT_GRACE);
             SessionOutbox outbox = new SessionOutbox();
             outbox.state(pause.get());
             pause.onChange(change -> {
@@ -406,11 +416,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         return scheduler;
     }
 
-    /** Runs the loop on this thread; a shutdown signal stops it and waits briefly for it to end. */
+    /**
+     * Runs the loop on this thread. A shutdown signal (SIGTERM, Ctrl+C, the service manager's stop)
+     * first stops the jobs and reports them, then closes the connection and waits briefly for the
+     * loop to end.
+     */
     private static ConnectionOutcome runUntilStopped(HubConnection connection, JobRunner runner) {
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(
                 () -> {
+                    // Jobs first, while the connection is up: each running tool (an exec command's
+                    // whole process tree) ends and its job is reported interrupted; then close.
+                    int left = runner.stop(JobRunner.TOOL_END_LIMIT);
+                    log.atInfo().addKeyValue("jobsLeftRunning", left).log("jobs stopped; closing the connection");
                     connection.stop();
                     try {
                         done.await(5, TimeUnit.SECONDS);

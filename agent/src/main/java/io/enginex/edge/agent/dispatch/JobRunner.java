@@ -5,6 +5,7 @@ import io.enginex.edge.agent.audit.AuditTrail;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.agent.journal.JobStatus;
+import io.enginex.edge.agent.journal.RecordedProcess;
 import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.agent.tools.ToolRegistry;
@@ -55,6 +56,16 @@ public final class JobRunner implements AutoCloseable {
 
     /** How often a call waiting for a concurrency slot reports that it still waits. */
     public static final Duration WAIT_REPORT_INTERVAL = Duration.ofSeconds(5);
+
+    /**
+     * How long a stopped tool may take to end what it started (an {@code exec} tree: SIGTERM, grace,
+     * SIGKILL) before its job is reported anyway; longer than {@code CommandRunner.DEFAULT_GRACE}
+     * plus its last wait.
+     */
+    public static final Duration TOOL_END_LIMIT = Duration.ofSeconds(15);
+
+    /** The cancel reason of jobs stopped because the agent stops. */
+    static final String AGENT_STOPPING = "the agent is stopping";
 
     /** How often the agent renews running jobs' leases; well inside the hub's default 2 min. */
     public static final Duration LEASE_RENEWAL_INTERVAL = Duration.ofSeconds(30);
@@ -216,7 +227,12 @@ public final class JobRunner implements AutoCloseable {
                 case JobStatus.Interrupted i -> interrupted(dispatch);
                 case JobStatus.New n -> {
                     Pause paused = pause.get();
-                    if (paused == null) {
+                    if (closing) {
+                        log.atInfo()
+                                .addKeyValue("jobId", jobId)
+                                .log(
+                                        "job not started: the agent is stopping; the hub sends it again to the next start");
+                    } else if (paused == null) {
                         start(dispatch);
                     } else {
                         refusePaused(dispatch, paused);
@@ -248,13 +264,35 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * Stops running tools without recording an outcome: to the next process these jobs are
-     * interrupted, which is the truth.
+     * Stops the agent's jobs for good: no new job starts, each running tool is stopped (an {@code
+     * exec} command's whole process tree is ended: SIGTERM, grace period, SIGKILL), and once it has
+     * ended its job is journaled and reported as {@code interrupted}, with one log line per job.
+     * Returns when every job was reported, or after {@code limit}; a job whose tool did not end by
+     * then stays begun in the journal, so the next start reports it (and ends its tree first).
+     * Idempotent; call it while the connection is still up, so the reports reach the hub.
+     *
+     * @return the jobs still running when it gave up (0 when all were reported)
      */
+    public int stop(Duration limit) {
+        closing = true;
+        running.values().forEach(job -> job.cancel(AGENT_STOPPING));
+        Instant end = clock.instant().plus(limit);
+        try {
+            while (!running.isEmpty() && clock.instant().isBefore(end)) {
+                for (RunningJob job : running.values()) {
+                    job.awaitReported(Duration.ofMillis(50));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return running.size();
+    }
+
+    /** {@link #stop(Duration)} with {@link #TOOL_END_LIMIT}. */
     @Override
     public void close() {
-        closing = true;
-        running.values().forEach(job -> job.cancel("agent shutting down"));
+        stop(TOOL_END_LIMIT);
     }
 
     private void refusePaused(Dispatch dispatch, Pause paused) {
@@ -328,30 +366,66 @@ public final class JobRunner implements AutoCloseable {
                     "the job's deadline " + dispatch.deadline() + " had passed when it arrived; it was not run",
                     job);
         } else {
-            Future<JsonNode> future = executor.submit(() -> callTool(job));
+            Future<JsonNode> future = executor.submit(() -> {
+                if (!job.enter()) {
+                    return null; // given up on before it started
+                }
+                try {
+                    return callTool(job);
+                } finally {
+                    job.exit();
+                }
+            });
             job.attach(future);
             try {
-                outcome = success(future.get(remaining.toMillis(), TimeUnit.MILLISECONDS), job);
-            } catch (TimeoutException e) {
-                future.cancel(true);
-                outcome = deadlineExceeded(job);
-            } catch (CancellationException e) {
-                outcome = stopped(job);
-            } catch (ExecutionException e) {
-                outcome = failed(job, e.getCause());
+                try {
+                    outcome = success(future.get(remaining.toMillis(), TimeUnit.MILLISECONDS), job);
+                } catch (TimeoutException e) {
+                    future.cancel(true);
+                    outcome = deadlineExceeded(job);
+                } catch (CancellationException e) {
+                    outcome = stopped(job);
+                } catch (ExecutionException e) {
+                    outcome = failed(job, e.getCause());
+                }
+                // A stopped tool may still be ending what it started: report only after it ended.
+                if (!job.awaitToolEnd(TOOL_END_LIMIT)) {
+                    log.atError()
+                            .addKeyValue("jobId", dispatch.jobId())
+                            .addKeyValue("tool", dispatch.tool())
+                            .addKeyValue("waitedMs", TOOL_END_LIMIT.toMillis())
+                            .log("stopped tool did not end in time; reporting its job anyway");
+                }
             } catch (InterruptedException e) {
                 future.cancel(true);
                 Thread.currentThread().interrupt();
                 running.remove(dispatch.jobId());
-                return; // the runner is closing; the next process reports this job as interrupted
+                job.reported();
+                return; // the next process reports this job as interrupted
             }
         }
-        running.remove(dispatch.jobId());
-        if (closing
-                && !outcome.ok()
-                && ErrorCodes.CANCELLED.equals(outcome.error().code())) {
-            return; // stopped by shutdown, not by the hub: leave it begun, so it reads as interrupted
+        if (closing && job.stoppedBy(AGENT_STOPPING) && !outcome.ok()) {
+            outcome = JobOutcome.failure(
+                    ErrorCodes.INTERRUPTED,
+                    "the agent stopped while this job ran; the job was stopped (an exec command's whole process"
+                            + " tree was ended) before this report, and it is not run again",
+                    job.startedAt(),
+                    clock.instant());
+            log.atWarn()
+                    .addKeyValue("jobId", dispatch.jobId())
+                    .addKeyValue("tool", dispatch.tool())
+                    .addKeyValue("outcome", outcome.summary())
+                    .log("job interrupted: the agent stopped; its tool and process tree ended");
         }
+        running.remove(dispatch.jobId());
+        try {
+            report(dispatch, outcome);
+        } finally {
+            job.reported();
+        }
+    }
+
+    private void report(Dispatch dispatch, JobOutcome outcome) {
         record(dispatch, outcome);
         log.atInfo()
                 .addKeyValue("jobId", dispatch.jobId())
@@ -360,7 +434,8 @@ public final class JobRunner implements AutoCloseable {
                 .addKeyValue("outcome", outcome.summary())
                 .addKeyValue(
                         "durationMs",
-                        Duration.between(job.startedAt(), outcome.finishedAt()).toMillis())
+                        Duration.between(outcome.startedAt(), outcome.finishedAt())
+                                .toMillis())
                 .log("job finished");
         outbox.result(dispatch.jobId(), outcome, false);
     }
@@ -399,7 +474,8 @@ public final class JobRunner implements AutoCloseable {
                         }
                     },
                     job::cancelled,
-                    dispatch.approvedBy());
+                    dispatch.approvedBy(),
+                    (id, startedAt) -> journalProcess(dispatch.jobId(), new RecordedProcess(id, startedAt)));
             context.checkCancelled();
             return tools.get().call(dispatch.tool(), dispatch.args(), context);
         } finally {
@@ -459,6 +535,19 @@ public final class JobRunner implements AutoCloseable {
 
     private JobOutcome failure(String code, String message, RunningJob job) {
         return JobOutcome.failure(code, message, job.startedAt(), clock.instant());
+    }
+
+    private void journalProcess(String jobId, RecordedProcess process) {
+        try {
+            journal.process(jobId, process);
+        } catch (UncheckedIOException e) {
+            // The tree still ends with the job; only a kill of the agent right now would miss it.
+            log.atError()
+                    .addKeyValue("jobId", jobId)
+                    .addKeyValue("process", process.id())
+                    .setCause(e)
+                    .log("cannot journal the job's process tree; an agent killed now would leave it running");
+        }
     }
 
     private void record(Dispatch dispatch, JobOutcome outcome) {

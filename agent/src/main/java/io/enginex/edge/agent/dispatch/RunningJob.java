@@ -1,19 +1,34 @@
 package io.enginex.edge.agent.dispatch;
 
 import io.enginex.edge.protocol.Dispatch;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A job between {@code begin} and {@code finish}: its dispatch, when it started, and how to stop it.
  * A cancel may arrive before the tool's thread exists; it is remembered and applied on {@link
  * #attach}.
+ *
+ * <p>A cancelled {@link Future} returns at once while its thread may still be ending what it
+ * started (an {@code exec} tree gets SIGTERM and a grace period): {@link #enter}/{@link #exit} mark
+ * the tool's thread, and {@link #awaitToolEnd} lets the supervisor report only after it ended.
  */
 final class RunningJob {
     private final Dispatch dispatch;
     private final Instant startedAt;
+    private static final int NOT_STARTED = 0;
+    private static final int RUNNING = 1;
+    private static final int ENDED = 2;
+
     private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger tool = new AtomicInteger(NOT_STARTED);
+    private final CountDownLatch toolEnded = new CountDownLatch(1);
+    private final CountDownLatch reported = new CountDownLatch(1);
     private Future<?> future;
     private String cancelReason;
 
@@ -74,5 +89,44 @@ final class RunningJob {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Called first on the tool's thread; false when the supervisor gave up on it before it started. */
+    boolean enter() {
+        return tool.compareAndSet(NOT_STARTED, RUNNING);
+    }
+
+    /** Called last on the tool's thread, after whatever it started has ended. */
+    void exit() {
+        tool.set(ENDED);
+        toolEnded.countDown();
+    }
+
+    /**
+     * Waits until the tool's thread left the tool, or {@code limit} passed; a tool that never started
+     * is marked so it never will.
+     *
+     * @return true when the tool is not running (any more)
+     */
+    boolean awaitToolEnd(Duration limit) throws InterruptedException {
+        if (tool.compareAndSet(NOT_STARTED, ENDED)) {
+            return true;
+        }
+        return toolEnded.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** True when the first cancel of this job gave {@code reason}. */
+    boolean stoppedBy(String reason) {
+        return reason.equals(cancelReason());
+    }
+
+    /** Called by the supervisor once the job's outcome was journaled and sent (or left to the next start). */
+    void reported() {
+        reported.countDown();
+    }
+
+    /** Waits up to {@code limit} for {@link #reported()}. */
+    boolean awaitReported(Duration limit) throws InterruptedException {
+        return reported.await(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * #finish} after, so after any crash a job id is known as begun or finished and is never run twice.
  *
  * <p>Format: {@code <state-dir>/journal.jsonl}, one JSON object per line, {@code
- * {"op":"begin","jobId":…,"at":…}} or {@code {"op":"finish","jobId":…,"startedAt":…,"finishedAt":…,
- * "output":…|"error":{…}}}. A torn last line (the process died while writing it) is ignored: its
+ * {"op":"begin","jobId":…,"at":…}}, {@code {"op":"process","jobId":…,"id":…,"startedAt":…}} (a process
+ * tree the job started, see {@link RecordedProcess}) or {@code {"op":"finish","jobId":…,"startedAt":…,
+ * "finishedAt":…,"output":…|"error":{…}}}. A torn last line (the process died while writing it) is ignored: its
  * write never completed, so the tool it would have announced never started. When the file holds
  * about twice {@link JournalLimits#maxJobs()} lines, or outputs pass their byte budget, it is
  * rewritten atomically with one line per remembered job.
@@ -104,8 +105,49 @@ public final class JobJournal implements AutoCloseable {
                 throw new IllegalStateException("job " + jobId + " is already in the journal as " + existing.kind);
             }
             append(beginLine(jobId, clock.instant()));
-            entries.put(jobId, new Entry(Kind.RUNNING, null, 0));
+            entries.put(jobId, new Entry(Kind.RUNNING, null, 0, List.of()));
             maybeCompact();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records that running job {@code jobId} started the process tree {@code process}; returns once
+     * that is on the device. After the agent is killed, the next process finds the tree here ({@link
+     * #interruptedProcesses()}) and ends it before it tells the hub the job was interrupted.
+     *
+     * @throws IllegalStateException when the job is not running in this process
+     * @throws UncheckedIOException when the write fails
+     */
+    public void process(String jobId, RecordedProcess process) {
+        lock.lock();
+        try {
+            Entry entry = entries.get(jobId);
+            if (entry == null || entry.kind != Kind.RUNNING) {
+                throw new IllegalStateException("job " + jobId + " is not running, so it cannot start processes");
+            }
+            append(processLine(jobId, process));
+            entries.put(jobId, entry.with(process));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The process trees of the jobs an earlier agent process began and never finished, by job id (in
+     * journal order); jobs without any are left out.
+     */
+    public Map<String, List<RecordedProcess>> interruptedProcesses() {
+        lock.lock();
+        try {
+            Map<String, List<RecordedProcess>> found = new LinkedHashMap<>();
+            entries.forEach((jobId, entry) -> {
+                if (entry.kind == Kind.INTERRUPTED && !entry.processes.isEmpty()) {
+                    found.put(jobId, entry.processes);
+                }
+            });
+            return found;
         } finally {
             lock.unlock();
         }
@@ -126,7 +168,7 @@ public final class JobJournal implements AutoCloseable {
                 return; // the first outcome stands, as at the hub
             }
             long bytes = line.getBytes(StandardCharsets.UTF_8).length;
-            entries.put(jobId, new Entry(Kind.FINISHED, outcome, bytes));
+            entries.put(jobId, new Entry(Kind.FINISHED, outcome, bytes, List.of()));
             outputBytes += bytes;
             append(line);
             enforceOutputBudget();
@@ -189,12 +231,22 @@ public final class JobJournal implements AutoCloseable {
     private void apply(JsonNode line) {
         String jobId = line.get("jobId").textValue();
         switch (line.get("op").textValue()) {
-            case "begin" -> entries.putIfAbsent(jobId, new Entry(Kind.INTERRUPTED, null, 0));
+            case "begin" -> entries.putIfAbsent(jobId, new Entry(Kind.INTERRUPTED, null, 0, List.of()));
+            case "process" -> {
+                Entry entry = entries.get(jobId);
+                if (entry != null && entry.kind == Kind.INTERRUPTED) {
+                    entries.put(
+                            jobId,
+                            entry.with(new RecordedProcess(
+                                    line.get("id").longValue(),
+                                    Instant.parse(line.get("startedAt").textValue()))));
+                }
+            }
             case "finish" -> {
                 Entry previous = entries.get(jobId);
                 if (previous == null || previous.kind != Kind.FINISHED) {
                     long bytes = line.toString().getBytes(StandardCharsets.UTF_8).length;
-                    entries.put(jobId, new Entry(Kind.FINISHED, outcome(line), bytes));
+                    entries.put(jobId, new Entry(Kind.FINISHED, outcome(line), bytes, List.of()));
                     outputBytes += bytes;
                 }
             }
@@ -236,7 +288,7 @@ public final class JobJournal implements AutoCloseable {
                 JobOutcome note = JobOutcome.dropped(entry.outcome.startedAt(), entry.outcome.finishedAt());
                 long bytes = finishLine(next.getKey(), note).length();
                 outputBytes += bytes - entry.bytes;
-                next.setValue(new Entry(Kind.FINISHED, note, bytes));
+                next.setValue(new Entry(Kind.FINISHED, note, bytes, List.of()));
             }
         }
     }
@@ -256,15 +308,22 @@ public final class JobJournal implements AutoCloseable {
         Iterator<Map.Entry<String, Entry>> oldestFirst = entries.entrySet().iterator();
         while (entries.size() > limits.maxJobs() && oldestFirst.hasNext()) {
             Entry entry = oldestFirst.next().getValue();
-            if (entry.kind != Kind.RUNNING) {
+            // Kept: running jobs, and interrupted ones whose process trees the next start must end.
+            if (entry.kind != Kind.RUNNING && entry.processes.isEmpty()) {
                 outputBytes -= entry.bytes;
                 oldestFirst.remove();
             }
         }
         List<String> rewritten = new ArrayList<>(entries.size());
         Instant now = clock.instant();
-        entries.forEach((jobId, entry) ->
-                rewritten.add(entry.kind == Kind.FINISHED ? finishLine(jobId, entry.outcome) : beginLine(jobId, now)));
+        entries.forEach((jobId, entry) -> {
+            if (entry.kind == Kind.FINISHED) {
+                rewritten.add(finishLine(jobId, entry.outcome));
+            } else {
+                rewritten.add(beginLine(jobId, now));
+                entry.processes.forEach(p -> rewritten.add(processLine(jobId, p)));
+            }
+        });
         file.rewrite(rewritten);
         lines = rewritten.size();
         log.atDebug().addKeyValue("jobs", entries.size()).log("job journal compacted");
@@ -275,6 +334,15 @@ public final class JobJournal implements AutoCloseable {
                 .put("op", "begin")
                 .put("jobId", jobId)
                 .put("at", at.toString())
+                .toString();
+    }
+
+    private String processLine(String jobId, RecordedProcess process) {
+        return mapper.createObjectNode()
+                .put("op", "process")
+                .put("jobId", jobId)
+                .put("id", process.id())
+                .put("startedAt", process.startedAt().toString())
                 .toString();
     }
 
@@ -300,5 +368,11 @@ public final class JobJournal implements AutoCloseable {
         FINISHED
     }
 
-    private record Entry(Kind kind, JobOutcome outcome, long bytes) {}
+    private record Entry(Kind kind, JobOutcome outcome, long bytes, List<RecordedProcess> processes) {
+        Entry with(RecordedProcess process) {
+            List<RecordedProcess> more = new ArrayList<>(processes);
+            more.add(process);
+            return new Entry(kind, outcome, bytes, List.copyOf(more));
+        }
+    }
 }

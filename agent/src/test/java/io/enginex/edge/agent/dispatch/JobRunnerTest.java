@@ -142,6 +142,53 @@ class JobRunnerTest {
     }
 
     @Test
+    void aCancelledJobIsReportedOnlyAfterItsToolEnded() {
+        start();
+        tool.holdEnd(); // like exec: SIGTERM, grace period, SIGKILL before the call returns
+        runner.dispatch(dispatch("job_c", "{\"block\":true}", Duration.ofSeconds(20)));
+        await().until(() -> !outbox.of("progress", "job_c").isEmpty());
+
+        runner.cancel(new Cancel("h-9", "job_c", "cancelled by operator"));
+        await().until(() -> tool.interruptions() == 1);
+        assertThat(outbox.results("job_c"))
+                .as("no result while the tool still ends")
+                .isEmpty();
+
+        tool.letEnd();
+        JobOutcome outcome = awaitResult("job_c");
+        assertThat(tool.endedAfterInterrupt()).isEqualTo(1);
+        assertThat(outcome.error().code()).isEqualTo(ErrorCodes.CANCELLED);
+    }
+
+    @Test
+    void stoppingTheAgentEndsRunningToolsThenReportsTheirJobsInterrupted() throws Exception {
+        start();
+        tool.holdEnd();
+        runner.dispatch(dispatch("job_s", "{\"block\":true}", Duration.ofSeconds(20)));
+        await().until(() -> !outbox.of("progress", "job_s").isEmpty());
+
+        java.util.concurrent.Future<Integer> stopping = executor.submit(() -> runner.stop(Duration.ofSeconds(20)));
+        await().until(() -> tool.interruptions() == 1);
+        assertThat(outbox.results("job_s"))
+                .as("no result while the tool still ends")
+                .isEmpty();
+        runner.dispatch(dispatch("job_late", "{}", Duration.ofSeconds(20)));
+
+        tool.letEnd();
+        assertThat(stopping.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .as("jobs left running")
+                .isZero();
+        JobOutcome outcome = awaitResult("job_s");
+        assertThat(outcome.error().code()).isEqualTo(ErrorCodes.INTERRUPTED);
+        assertThat(outcome.error().message()).contains("agent stopped", "process tree was ended");
+        assertThat(journal.lookup("job_s")).isEqualTo(new JobStatus.Finished(outcome));
+        assertThat(journal.lookup("job_late"))
+                .as("a job arriving while stopping is not started")
+                .isInstanceOf(JobStatus.New.class);
+        assertThat(tool.calls()).isEqualTo(1);
+    }
+
+    @Test
     void aRunningJobsLeaseIsRenewedAndAFinishedOneIsNot() {
         start();
         runner.dispatch(dispatch("job_long", "{\"block\":true}", Duration.ofSeconds(20)));

@@ -170,6 +170,40 @@ class JobJournalTest {
         }
     }
 
+    @Test
+    void theProcessTreesOfAJobInterruptedByAKillAreKnownAfterReopeningAndCompaction() {
+        RecordedProcess tree = new RecordedProcess(4242, T0.plusMillis(5));
+        try (JobJournal journal = open(JournalLimits.DEFAULT)) {
+            journal.begin("job_exec");
+            journal.process("job_exec", tree);
+            journal.begin("job_done");
+            journal.process("job_done", new RecordedProcess(4343, T0));
+            journal.finish("job_done", ok(1));
+            assertThat(journal.interruptedProcesses())
+                    .as("none while this process runs them")
+                    .isEmpty();
+        } // the agent is killed here: no finish for job_exec
+        // Small limits force a compaction at open; the tree must survive it.
+        try (JobJournal journal = open(new JournalLimits(1, 1 << 20))) {
+            assertThat(journal.interruptedProcesses()).containsOnlyKeys("job_exec");
+            assertThat(journal.interruptedProcesses().get("job_exec")).containsExactly(tree);
+        }
+        try (JobJournal journal = open(JournalLimits.DEFAULT)) {
+            assertThat(journal.interruptedProcesses().get("job_exec")).containsExactly(tree);
+            journal.finish("job_exec", JobOutcome.failure("interrupted", "tree ended", T0, T0));
+            assertThat(journal.interruptedProcesses()).isEmpty();
+        }
+    }
+
+    @Test
+    void onlyARunningJobCanRecordAProcess() {
+        try (JobJournal journal = open(JournalLimits.DEFAULT)) {
+            assertThatThrownBy(() -> journal.process("job_x", new RecordedProcess(77, T0)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("not running");
+        }
+    }
+
     private JobJournal open(JournalLimits limits) {
         return JobJournal.open(dir, mapper, limits, Clock.fixed(T0, java.time.ZoneOffset.UTC));
     }

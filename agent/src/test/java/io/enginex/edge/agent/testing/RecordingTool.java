@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code test.record}: counts its calls and returns {@code {"call":n}}. With {@code {"block":true}} it
- * reports progress and then waits until released or interrupted, to test deadlines and cancel.
+ * reports progress and then waits until released or interrupted, to test deadlines and cancel. After
+ * {@link #holdEnd()}, an interrupted call goes on until {@link #letEnd()}, as an {@code exec} call does
+ * while its process tree ends.
  */
 public final class RecordingTool implements Tool {
     public static final String NAME = "test.record";
@@ -19,6 +21,8 @@ public final class RecordingTool implements Tool {
     private final AtomicInteger calls = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger interrupted = new AtomicInteger();
+    private final AtomicInteger ended = new AtomicInteger();
+    private volatile CountDownLatch ending = new CountDownLatch(0);
 
     @Override
     public ToolDescriptor descriptor() {
@@ -40,6 +44,8 @@ public final class RecordingTool implements Tool {
                 release.await();
             } catch (InterruptedException e) {
                 interrupted.incrementAndGet();
+                awaitEnding();
+                ended.incrementAndGet();
                 Thread.currentThread().interrupt();
                 context.checkCancelled();
             }
@@ -59,5 +65,34 @@ public final class RecordingTool implements Tool {
 
     public void release() {
         release.countDown();
+    }
+
+    /** From now on an interrupted call goes on until {@link #letEnd()}. */
+    public void holdEnd() {
+        ending = new CountDownLatch(1);
+    }
+
+    public void letEnd() {
+        ending.countDown();
+    }
+
+    /** How many interrupted calls have ended. */
+    public int endedAfterInterrupt() {
+        return ended.get();
+    }
+
+    private void awaitEnding() {
+        boolean interruptedAgain = false;
+        while (true) {
+            try {
+                ending.await();
+                break;
+            } catch (InterruptedException again) {
+                interruptedAgain = true;
+            }
+        }
+        if (interruptedAgain) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
