@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -274,19 +275,27 @@ public final class JobRunner implements AutoCloseable {
      * @return the jobs still running when it gave up (0 when all were reported)
      */
     public int stop(Duration limit) {
-        closing = true;
-        running.values().forEach(job -> job.cancel(AGENT_STOPPING));
-        Instant end = clock.instant().plus(limit);
+        admission.lock();
         try {
-            while (!running.isEmpty() && clock.instant().isBefore(end)) {
-                for (RunningJob job : running.values()) {
-                    job.awaitReported(Duration.ofMillis(50));
+            closing = true; // under the admission lock: no job starts after the snapshot below
+        } finally {
+            admission.unlock();
+        }
+        List<RunningJob> jobs = List.copyOf(running.values());
+        jobs.forEach(job -> job.cancel(AGENT_STOPPING));
+        Instant end = clock.instant().plus(limit);
+        int unreported = 0;
+        try {
+            for (RunningJob job : jobs) {
+                Duration left = Duration.between(clock.instant(), end);
+                if (!job.awaitReported(left.isNegative() ? Duration.ZERO : left)) {
+                    unreported++;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return running.size();
+        return unreported;
     }
 
     /** {@link #stop(Duration)} with {@link #TOOL_END_LIMIT}. */
