@@ -40,19 +40,18 @@ public final class AgentProcess implements AutoCloseable {
         return run(List.of());
     }
 
-    /** {@code enginex-agent run} with {@code extraArgs}; returns once the agent says it is connected. */
+    /**
+     * {@code enginex-agent run} with {@code extraArgs} (with {@code --backoff-base}, they replace the
+     * quick test backoff); returns once the agent says it is connected.
+     */
     public AgentProcess run(List<String> extraArgs) {
         starts++;
-        List<String> args = new ArrayList<>(List.of(
-                "run",
-                "--state-dir",
-                stateDir.toString(),
-                "--root",
-                root.toString(),
-                "--backoff-base",
-                "100ms",
-                "--backoff-cap",
-                "1s"));
+        List<String> args =
+                new ArrayList<>(List.of("run", "--state-dir", stateDir.toString(), "--root", root.toString()));
+        if (!extraArgs.contains("--backoff-base")) {
+            // Quick reconnects, unless the test is about the backoff itself.
+            args.addAll(List.of("--backoff-base", "100ms", "--backoff-cap", "1s"));
+        }
         args.addAll(extraArgs);
         process = OsProcess.startJar(
                 "agent#" + starts, Jvm.agentJar(), logDir.resolve("agent-" + starts + ".log"), Map.of(), args);

@@ -134,6 +134,11 @@ public final class OsProcess implements AutoCloseable {
         awaitExit(Duration.ofSeconds(30));
     }
 
+    /** SIGTERM, as a service manager's stop or Ctrl+C sends it; returns without waiting. */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** SIGTERM, then SIGKILL after a grace period. */
     public void stop() {
         if (!process.isAlive()) {
