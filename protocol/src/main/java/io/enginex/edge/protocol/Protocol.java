@@ -42,7 +42,10 @@ public final class Protocol {
     /** WebSocket close code: the peer sent no frame for two heartbeat intervals. */
     public static final int CLOSE_HEARTBEAT_TIMEOUT = 4003;
 
-    /** WebSocket close code: the hub is shutting down; reconnect with backoff. */
+    /**
+     * WebSocket close code: the hub is shutting down or restarting; reconnect within the window its
+     * reason names ({@link RestartNotice}), else with backoff.
+     */
     public static final int CLOSE_GOING_AWAY = 1001;
 
     private Protocol() {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.protocol.RestartNotice;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.ApiKeys;
 import io.enginex.edge.server.auth.HubSecret;
@@ -315,7 +316,11 @@ public final class Hub implements AutoCloseable {
             steps.add(p.timers::shutdownNow);
         }
         if (p.registry != null) {
-            steps.add(() -> p.registry.closeAll(Protocol.CLOSE_GOING_AWAY, "hub shutting down"));
+            // The restart notice: agents come back at random moments spread over a window sized
+            // for the fleet, instead of all at once or after a long backoff.
+            steps.add(() -> p.registry.closeAll(
+                    Protocol.CLOSE_GOING_AWAY,
+                    RestartNotice.forFleet(p.registry.activeCount()).closeReason()));
         }
         if (p.server != null) {
             steps.add(p.server::stop);

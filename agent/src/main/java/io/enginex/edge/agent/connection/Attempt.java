@@ -3,6 +3,7 @@ package io.enginex.edge.agent.connection;
 import io.enginex.edge.agent.transport.HubRefusedException;
 import io.enginex.edge.agent.transport.HubUnreachableException;
 import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.protocol.RestartNotice;
 import java.time.Duration;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -10,18 +11,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How one connection attempt ended, and what the loop does next: stop for good ({@code revoked}),
- * or wait and retry (after at least {@code retryAfter}; with the backoff reset when it got as far as
- * {@code welcome}). The factories log the event once, in words a person can act on.
+ * or wait and retry (after at least {@code retryAfter}; within the hub's restart window when it gave
+ * one; see {@link Backoff}). The factories log the event once, in words a person can act on.
  *
  * @param welcomed the connection reached welcome (resets the backoff)
  * @param revoked non-null when retrying cannot help
  * @param retryAfter the least delay the hub asked for
+ * @param restartWindow the reconnect window of the hub's restart notice, or null
  */
-record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter) {
+record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter, Duration restartWindow) {
     private static final Logger log = LoggerFactory.getLogger(HubConnection.class);
 
     static Attempt failed() {
-        return new Attempt(false, null, Duration.ZERO);
+        return new Attempt(false, null, Duration.ZERO, null);
     }
 
     /**
@@ -31,7 +33,7 @@ record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter)
         var event = log.atInfo().addKeyValue("code", close.code()).addKeyValue("reason", close.reason());
         switch (close.code()) {
             case Protocol.CLOSE_REVOKED -> {
-                return new Attempt(false, revoke.apply(close.reason()), Duration.ZERO);
+                return new Attempt(false, revoke.apply(close.reason()), Duration.ZERO, null);
             }
             case Protocol.CLOSE_REPLACED ->
                 log.atWarn()
@@ -43,17 +45,28 @@ record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter)
                         .addKeyValue("code", close.code())
                         .addKeyValue("reason", close.reason())
                         .log("connection declared dead: no heartbeat");
-            case Protocol.CLOSE_GOING_AWAY -> event.log("the hub is going away (restart or shutdown)");
+            case Protocol.CLOSE_GOING_AWAY -> {
+                Duration window = RestartNotice.parse(close.reason())
+                        .map(RestartNotice::reconnectWindow)
+                        .orElse(null);
+                event.addKeyValue("reconnectWindowMs", window == null ? null : window.toMillis())
+                        .log(
+                                window == null
+                                        ? "the hub is going away (restart or shutdown)"
+                                        : "the hub is going away (restart or shutdown); reconnecting at a random"
+                                                + " moment within its window");
+                return new Attempt(welcomed, null, Duration.ZERO, window);
+            }
             default -> event.log("disconnected");
         }
-        return new Attempt(welcomed, null, Duration.ZERO);
+        return new Attempt(welcomed, null, Duration.ZERO, null);
     }
 
     /** The token endpoint or the upgrade answered with an error. */
     static Attempt afterRefusal(HubRefusedException e, Function<String, ConnectionOutcome> revoke) {
         switch (e.code()) {
             case "agent_revoked", "agent_unknown" -> {
-                return new Attempt(false, revoke.apply(e.hubMessage()), Duration.ZERO);
+                return new Attempt(false, revoke.apply(e.hubMessage()), Duration.ZERO, null);
             }
             case "clock_skew" ->
                 log.atWarn()
@@ -71,7 +84,7 @@ record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter)
                         .addKeyValue("code", e.code())
                         .log("the hub refused the connection: " + e.getMessage());
         }
-        return new Attempt(false, null, e.retryAfter());
+        return new Attempt(false, null, e.retryAfter(), null);
     }
 
     /** No answer: network down, hub stopped, or TLS refused its certificate. */

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Close codes: {@value Protocol#CLOSE_REVOKED} (revoked) and {@code agent_revoked}/{@code
  * agent_unknown} from the token endpoint end {@link #run()} with {@link ConnectionOutcome.Kind#REVOKED};
  * everything else (replaced, hub shutdown, heartbeat timeout, network failure, {@code clock_skew})
- * reconnects with backoff. The backoff starts over after every connection that reached {@code
- * welcome}.
+ * reconnects with backoff ({@link Backoff}): it starts over after a session that stayed up a while,
+ * and after the hub's restart notice every delay lies within the window the hub named.
  *
  * <p>Threads: {@link #run()} blocks its caller (the loop thread) for the agent's lifetime. {@link
  * #stop()} may be called from any thread. Heartbeats run on the injected scheduler.
@@ -135,9 +135,7 @@ public final class HubConnection {
             if (stopped.getCount() == 0) {
                 break;
             }
-            if (attempt.welcomed()) {
-                backoff.reset();
-            }
+            backoff.disconnected(attempt.restartWindow());
             Duration delay = backoff.next();
             if (delay.compareTo(attempt.retryAfter()) < 0) {
                 delay = attempt.retryAfter();
@@ -260,6 +258,7 @@ public final class HubConnection {
                 .addKeyValue("heartbeatMillis", welcome.heartbeatMillis())
                 .addKeyValue("hubNode", welcome.hubNode())
                 .log("connected");
+        backoff.connected();
         outbox.welcomed(session, announced);
         if (welcome.tenantPolicies() != null) {
             try {

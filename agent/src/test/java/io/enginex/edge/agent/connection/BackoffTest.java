@@ -3,7 +3,9 @@ package io.enginex.edge.agent.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.enginex.edge.agent.testing.FakeClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -74,6 +76,81 @@ class BackoffTest {
         assertThat(backoff.failures()).isZero();
         assertThat(backoff.next()).isEqualTo(BASE); // the largest value the first window allows
         assertThat(backoff.next()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aSessionThatStayedUpStartsTheCountOverAndAShortOneDoesNot() {
+        FakeClock clock = new FakeClock(Instant.parse("2026-12-04T10:00:00Z"));
+        Backoff backoff = new Backoff(BASE, CAP, Duration.ofSeconds(30), maxRandom(), clock);
+        for (int i = 0; i < 8; i++) {
+            backoff.next();
+        }
+
+        backoff.connected();
+        clock.advance(Duration.ofSeconds(29));
+        backoff.disconnected(null);
+        assertThat(backoff.failures()).as("a session of 29 s is not stable").isEqualTo(8);
+        assertThat(backoff.next()).isEqualTo(Duration.ofSeconds(256));
+
+        backoff.connected();
+        clock.advance(Duration.ofSeconds(30));
+        backoff.disconnected(null);
+        assertThat(backoff.failures()).isZero();
+        assertThat(backoff.next()).isEqualTo(BASE);
+    }
+
+    @Test
+    void afterARestartNoticeEveryDelayLiesWithinTheWindowUntilWelcome() {
+        FakeClock clock = new FakeClock(Instant.parse("2026-12-04T10:00:00Z"));
+        Duration window = Duration.ofSeconds(20);
+        Backoff backoff = new Backoff(BASE, CAP, Duration.ofSeconds(30), maxRandom(), clock);
+        for (int i = 0; i < 12; i++) {
+            backoff.next(); // grown to the 5 min cap, as in the field report (back after 221 s)
+        }
+        backoff.connected();
+        backoff.disconnected(window); // close 1001 with reconnect-window-ms=20000, right after welcome
+
+        // However long the hub takes to come back, no attempt is further apart than the window.
+        for (int i = 0; i < 50; i++) {
+            assertThat(backoff.next()).isEqualTo(window); // maxRandom: the top of the range
+        }
+        backoff.connected();
+        backoff.disconnected(null);
+        assertThat(backoff.restartWindow())
+                .as("a welcome ends the restart window")
+                .isNull();
+        assertThat(backoff.next()).isGreaterThan(window);
+    }
+
+    @Test
+    void aRestartWindowIsNeverWiderThanTheCap() {
+        Backoff backoff = new Backoff(BASE, Duration.ofSeconds(2), maxRandom());
+        backoff.disconnected(Duration.ofSeconds(20));
+        assertThat(backoff.next()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aFleetSpreadsEvenlyOverTheRestartWindow() {
+        // 10,000 agents told the same 20 s window: full jitter spreads them, no second gets a crowd.
+        Duration window = Duration.ofSeconds(20);
+        SplittableRandom random = new SplittableRandom(2026);
+        int[] perSecond = new int[21];
+        for (int agent = 0; agent < 10_000; agent++) {
+            Backoff backoff = new Backoff(BASE, CAP, random);
+            for (int i = 0; i < 9; i++) {
+                backoff.next();
+            }
+            backoff.disconnected(window);
+            Duration delay = backoff.next();
+            assertThat(delay).isBetween(Duration.ZERO, window);
+            perSecond[(int) delay.toSeconds()]++;
+        }
+        for (int second = 0; second < 20; second++) {
+            // 500 expected per second; a binomial(10000, 1/20) stays within ±25 % with overwhelming odds.
+            assertThat(perSecond[second])
+                    .as("agents arriving in second %d", second)
+                    .isBetween(375, 625);
+        }
     }
 
     @Test
