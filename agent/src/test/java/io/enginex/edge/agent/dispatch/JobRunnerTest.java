@@ -42,6 +42,7 @@ class JobRunnerTest {
     @AfterEach
     void tearDown() {
         tool.release();
+        tool.letEnd();
         if (runner != null) {
             runner.close();
         }
