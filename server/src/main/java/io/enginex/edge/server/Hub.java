@@ -221,9 +221,9 @@ public final class Hub implements AutoCloseable {
                     DeadlineSweeper.INTERVAL.toMillis(),
                     DeadlineSweeper.INTERVAL.toMillis(),
                     TimeUnit.MILLISECONDS);
-            long beat = config.heartbeat().toMillis();
-            p.timers.scheduleAtFixedRate(
-                    new Heartbeat(p.registry, clock, config.heartbeat(), p.senders), beat, beat, TimeUnit.MILLISECONDS);
+            Heartbeat heartbeat = new Heartbeat(p.registry, clock, config.heartbeat(), p.senders);
+            long beat = heartbeat.period().toMillis();
+            p.timers.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
             p.timers.scheduleAtFixedRate(() -> purgeCredentials(stores, clock), 1, 1, TimeUnit.MINUTES);
             p.timers.scheduleAtFixedRate(() -> purgeSessions(users, stores, clock), 1, 1, TimeUnit.MINUTES);
             p.timers.scheduleAtFixedRate(connectionHistory::purge, 0, 10, TimeUnit.MINUTES);

@@ -22,7 +22,7 @@ import java.util.Set;
  * @param tls how HTTPS is served; plain HTTP only on a loopback {@code bindAddress}
  * @param publicUrl the URL people and agents reach this hub by (used in links), or null to derive
  *     it from the bound address and port
- * @param heartbeat how often the hub pings each agent; an agent silent for twice this is dropped
+ * @param heartbeat how often the hub pings each agent; an agent silent for twice this is dropped by then (see Heartbeat)
  * @param nodeName this hub node's name, shown in {@code welcome} and {@code /healthz}
  * @param registerPerMinute agent registrations allowed per source address and minute with a token the
  *     hub does not accept (unknown, expired, revoked, used up) or none: the guard against guessing

@@ -10,30 +10,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Run every heartbeat interval: pings each open socket and drops the ones silent (no frame at all)
- * for two intervals with {@link Protocol#CLOSE_HEARTBEAT_TIMEOUT}. Pings go out on {@code senders}
+ * The hub's side of heartbeats: pings each open socket once per interval and drops a socket that has
+ * been silent (no frame at all) so long that it would pass two intervals before the next run, with
+ * {@link Protocol#CLOSE_HEARTBEAT_TIMEOUT}.
+ *
+ * <p>Why the deadline is checked against the <em>next</em> run: checked only once per interval, an
+ * agent that fell silent just after a check was seen silent for two intervals one check too late,
+ * three intervals after its last frame. Run every {@link #period()} (a quarter interval) and dropping
+ * a socket whose two-interval deadline falls before the next run, a silent agent is dropped between
+ * 1¾ and 2 intervals after its last frame; a live agent (which pings every interval and answers
+ * every ping) is never more than about one interval silent.
+ *
+ * <p>Runs on the hub's timer thread, never concurrently with itself; pings go out on {@code senders}
  * (virtual threads), so one stalled socket does not delay the others.
  */
 public final class Heartbeat implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+    private static final int RUNS_PER_INTERVAL = 4;
 
     private final ConnectionRegistry registry;
     private final Clock clock;
     private final Duration interval;
+    private final Duration period;
     private final Executor senders;
+    private long runs;
 
     public Heartbeat(ConnectionRegistry registry, Clock clock, Duration interval, Executor senders) {
         this.registry = registry;
         this.clock = clock;
         this.interval = interval;
+        this.period = interval.dividedBy(RUNS_PER_INTERVAL);
         this.senders = senders;
+    }
+
+    /** How often the hub's timer must call {@link #run()}: a quarter of the heartbeat interval. */
+    public Duration period() {
+        return period;
     }
 
     @Override
     public void run() {
-        Instant deadline = clock.instant().minus(interval.multipliedBy(2));
+        // Dropped now when the deadline (last frame + 2 intervals) comes before the next run.
+        Instant silentSince = clock.instant().plus(period).minus(interval.multipliedBy(2));
+        boolean ping = runs++ % RUNS_PER_INTERVAL == 0;
         for (AgentConnection c : registry.sockets()) {
-            if (c.lastFrameAt().isBefore(deadline)) {
+            if (c.lastFrameAt().isBefore(silentSince)) {
                 log.atWarn()
                         .addKeyValue("agentId", c.agentId())
                         .addKeyValue("lastFrameAt", c.lastFrameAt())
@@ -41,8 +62,10 @@ public final class Heartbeat implements Runnable {
                 registry.closed(c);
                 c.close(
                         Protocol.CLOSE_HEARTBEAT_TIMEOUT,
-                        "no frame for " + interval.multipliedBy(2).toMillis() + " ms");
-            } else {
+                        "no frame for "
+                                + Duration.between(c.lastFrameAt(), clock.instant())
+                                        .toMillis() + " ms (heartbeat " + interval.toMillis() + " ms)");
+            } else if (ping) {
                 senders.execute(() -> c.send(new Ping(c.nextFrameId())));
             }
         }

@@ -1,0 +1,93 @@
+package io.enginex.edge.server.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enginex.edge.protocol.MessageCodec;
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.server.testing.FakeClock;
+import io.enginex.edge.server.testing.RecordingChannel;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub's heartbeat, driven the way the hub's timer drives it (every {@link Heartbeat#period()})
+ * on a controllable clock: the times asserted are the clock's, never measured.
+ */
+class HeartbeatTest {
+    private static final Duration INTERVAL = Duration.ofSeconds(15);
+
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-12-04T10:00:00Z"));
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final Heartbeat heartbeat = new Heartbeat(registry, clock, INTERVAL, Runnable::run);
+
+    private AgentConnection open(RecordingChannel channel) {
+        AgentConnection c = new AgentConnection("s1", "acme", "agt_1", channel, new MessageCodec(), clock);
+        registry.opened(c);
+        registry.activate(c);
+        return c;
+    }
+
+    /** Runs the timer until the socket is closed; returns the clock's time at the close. */
+    private Instant runUntilClosed(RecordingChannel channel) {
+        for (int i = 0; i < 1_000 && channel.closeCode() == null; i++) {
+            clock.advance(heartbeat.period());
+            heartbeat.run();
+        }
+        assertThat(channel.closeCode()).isEqualTo(Protocol.CLOSE_HEARTBEAT_TIMEOUT);
+        return clock.instant();
+    }
+
+    @Test
+    void anAgentThatFallsSilentJustAfterACheckIsDroppedWithinTwoIntervals() {
+        RecordingChannel channel = new RecordingChannel();
+        AgentConnection c = open(channel);
+        clock.advance(heartbeat.period());
+        heartbeat.run();
+        // The worst moment to fall silent: a frame arrives right after a check.
+        clock.advance(Duration.ofMillis(1));
+        c.markFrameReceived();
+        Instant lastFrame = clock.instant();
+
+        Instant droppedAt = runUntilClosed(channel);
+
+        assertThat(droppedAt).isBeforeOrEqualTo(lastFrame.plus(INTERVAL.multipliedBy(2)));
+        assertThat(registry.isConnected("acme", "agt_1")).isFalse();
+    }
+
+    @Test
+    void anAgentThatFallsSilentJustBeforeACheckIsDroppedWithinTwoIntervals() {
+        RecordingChannel channel = new RecordingChannel();
+        AgentConnection c = open(channel);
+        clock.advance(heartbeat.period().minusMillis(1));
+        c.markFrameReceived();
+        Instant lastFrame = clock.instant();
+        clock.advance(Duration.ofMillis(1));
+        heartbeat.run();
+
+        Instant droppedAt = runUntilClosed(channel);
+
+        assertThat(droppedAt).isBeforeOrEqualTo(lastFrame.plus(INTERVAL.multipliedBy(2)));
+    }
+
+    @Test
+    void anAgentThatAnswersEveryIntervalIsNeverDroppedAndIsPingedOncePerInterval() {
+        RecordingChannel channel = new RecordingChannel();
+        AgentConnection c = open(channel);
+        Instant start = clock.instant();
+        Instant nextFrame = start.plus(INTERVAL);
+        while (clock.instant().isBefore(start.plus(INTERVAL.multipliedBy(20)))) {
+            clock.advance(heartbeat.period());
+            if (!clock.instant().isBefore(nextFrame)) {
+                c.markFrameReceived(); // the agent's own ping, once per interval
+                nextFrame = nextFrame.plus(INTERVAL);
+            }
+            heartbeat.run();
+        }
+
+        assertThat(channel.closeCode()).isNull();
+        assertThat(channel.sent())
+                .hasSize(20)
+                .allSatisfy(frame -> assertThat(frame).contains("\"type\":\"ping\""));
+    }
+}
