@@ -9,6 +9,7 @@ import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Pause;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.Welcome;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +55,7 @@ public final class HubConnection {
     private final Consumer<Welcome> onConnected;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<HubSession> current = new AtomicReference<>();
+    private final Clock heartbeatClock = new MonotonicClock();
 
     /**
      * @param identity read at every connection attempt (a {@link
@@ -183,7 +185,7 @@ public final class HubConnection {
         } catch (HubUnreachableException e) {
             return Attempt.afterUnreachable(e);
         }
-        HubSession session = new HubSession(codec, inbound, policies);
+        HubSession session = new HubSession(codec, inbound, policies, heartbeatClock);
         try {
             java.net.http.WebSocket socket = hub.newWebSocketBuilder()
                     .header("Authorization", "Bearer " + token)
@@ -268,7 +270,8 @@ public final class HubConnection {
             }
         }
         onConnected.accept(welcome);
-        Heartbeat heartbeat = Heartbeat.start(session, Duration.ofMillis(welcome.heartbeatMillis()), scheduler);
+        Heartbeat heartbeat =
+                Heartbeat.start(session, Duration.ofMillis(welcome.heartbeatMillis()), heartbeatClock, scheduler);
         try {
             return Attempt.afterClose(awaitClosed(session), true, this::revoked);
         } finally {

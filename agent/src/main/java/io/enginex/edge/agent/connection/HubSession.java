@@ -15,6 +15,8 @@ import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.protocol.Welcome;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Receive callbacks run one at a time on the HTTP client's threads; each requests the next frame when
  * done.
  */
-final class HubSession implements WebSocket.Listener {
+final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
     /** Sends queued behind a stuck socket beyond this count abort the session. */
     static final int MAX_PENDING_SENDS = 10_000;
 
@@ -49,14 +51,18 @@ final class HubSession implements WebSocket.Listener {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
-    private volatile long lastReceivedNanos = System.nanoTime();
+    private final Clock clock;
+    private volatile Instant lastReceivedAt;
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
     private boolean oversized;
 
-    HubSession(MessageCodec codec, Inbound inbound, TenantPolicyHandler policies) {
+    /** @param clock the heartbeat's clock, read when a frame arrives */
+    HubSession(MessageCodec codec, Inbound inbound, TenantPolicyHandler policies, Clock clock) {
         this.codec = codec;
         this.inbound = inbound;
         this.policies = policies;
+        this.clock = clock;
+        this.lastReceivedAt = clock.instant();
     }
 
     /** Applies tenant policies and sends the resulting {@code advertise} (if the handler gives one). */
@@ -77,9 +83,14 @@ final class HubSession implements WebSocket.Listener {
         return closed;
     }
 
-    /** {@link System#nanoTime()} when the last frame of any kind arrived. */
-    long lastReceivedNanos() {
-        return lastReceivedNanos;
+    @Override
+    public Instant lastReceivedAt() {
+        return lastReceivedAt;
+    }
+
+    @Override
+    public void ping() {
+        send(new Ping(nextId()));
     }
 
     /** A fresh frame id for this connection: {@code a-1}, {@code a-2}, … */
@@ -130,7 +141,8 @@ final class HubSession implements WebSocket.Listener {
     }
 
     /** Drops the socket at once (no handshake) and completes {@link #closed()} with {@code code}. */
-    void abort(int code, String reason) {
+    @Override
+    public void abort(int code, String reason) {
         closed.complete(new CloseInfo(code, reason));
         welcome.completeExceptionally(new IllegalStateException("connection closed: " + reason));
         WebSocket ws = socket;
@@ -152,13 +164,13 @@ final class HubSession implements WebSocket.Listener {
     @Override
     public void onOpen(WebSocket webSocket) {
         socket = webSocket;
-        lastReceivedNanos = System.nanoTime();
+        lastReceivedAt = clock.instant();
         webSocket.request(1);
     }
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        lastReceivedNanos = System.nanoTime();
+        lastReceivedAt = clock.instant();
         if (!oversized && partial.length() + data.length() <= codec.limits().maxFrameBytes()) {
             partial.append(data);
         } else {
@@ -185,7 +197,7 @@ final class HubSession implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        lastReceivedNanos = System.nanoTime();
+        lastReceivedAt = clock.instant();
         if (last) {
             send(new ErrorFrame(nextId(), ErrorCodes.BAD_FRAME, "binary frames are not part of the protocol", ""));
         }
@@ -195,14 +207,14 @@ final class HubSession implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-        lastReceivedNanos = System.nanoTime(); // the JDK answers the pong itself
+        lastReceivedAt = clock.instant(); // the JDK answers the pong itself
         webSocket.request(1);
         return null;
     }
 
     @Override
     public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-        lastReceivedNanos = System.nanoTime();
+        lastReceivedAt = clock.instant();
         webSocket.request(1);
         return null;
     }
