@@ -3,13 +3,13 @@ package io.enginex.edge.agent.tools;
 import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.network.NetworkGuard;
+import io.enginex.edge.agent.network.PinnedHttpClient;
 import io.enginex.edge.agent.policy.DefaultPolicy;
 import io.enginex.edge.agent.policy.EffectivePolicy;
 import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.sandbox.FileRoot;
 import io.enginex.edge.agent.sandbox.FileSandbox;
 import java.net.InetAddress;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * Assembles the tools this agent offers under its effective policy. File tools exist only when the
@@ -86,11 +87,7 @@ public final class BuiltinTools {
         if (runner.isPresent() && !policy.network().isEmpty()) {
             all.add(new HttpRequestTool(
                     new NetworkGuard(policy.network(), InetAddress::getAllByName),
-                    HttpClient.newBuilder()
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .proxy(HttpClient.Builder.NO_PROXY)
-                            .connectTimeout(Duration.ofSeconds(10))
-                            .build(),
+                    new PinnedHttpClient(defaultTls(), Duration.ofSeconds(10)),
                     1 << 20));
         }
         return all.stream()
@@ -98,6 +95,16 @@ public final class BuiltinTools {
                 .filter(t -> !WRITE_TOOLS.contains(t.descriptor().name())
                         || sandbox.map(FileSandbox::writable).orElse(false))
                 .toList();
+    }
+
+    /** The JDK's default TLS (system trust store) for {@code http.request}. */
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(
+                    "this Java runtime has no default TLS implementation: " + e.getMessage(), e);
+        }
     }
 
     /**

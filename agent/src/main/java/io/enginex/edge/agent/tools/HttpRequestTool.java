@@ -3,30 +3,32 @@ package io.enginex.edge.agent.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.network.HttpResponseHead;
 import io.enginex.edge.agent.network.NetworkException;
 import io.enginex.edge.agent.network.NetworkGuard;
+import io.enginex.edge.agent.network.PinnedHttpClient;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ToolAnnotations;
 import io.enginex.edge.protocol.ToolDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 
 /**
  * {@code http.request}: one HTTP request to a host:port of the policy's network allowlist, checked by
- * {@link NetworkGuard} on the URL and on the resolved addresses. Redirects are followed by hand (at
- * most {@link #MAX_REDIRECTS}), each hop checked again; the response body is capped.
- *
- * <p>The connection resolves the name again; the JVM's DNS cache (30 s by default) normally answers it
- * with the addresses just checked. Pinning the checked address for TLS is not done yet.
+ * {@link NetworkGuard} on the URL and on the resolved addresses. The connection goes to those checked
+ * addresses ({@link PinnedHttpClient}: the name is resolved once, so a DNS answer that changes after
+ * the check cannot redirect it), while TLS verifies the certificate against the name. Redirects are
+ * followed by hand (at most {@link #MAX_REDIRECTS}), each hop checked, resolved and pinned again; the
+ * response body is capped.
  */
 public final class HttpRequestTool implements Tool {
     public static final String NAME = "http.request";
@@ -57,13 +59,10 @@ public final class HttpRequestTool implements Tool {
             new ToolAnnotations(false, true, false, true));
 
     private final NetworkGuard guard;
-    private final HttpClient client;
+    private final PinnedHttpClient client;
     private final int maxBodyBytes;
 
-    /**
-     * @param client should not follow redirects ({@code Redirect.NEVER}); this tool does, checked
-     */
-    public HttpRequestTool(NetworkGuard guard, HttpClient client, int maxBodyBytes) {
+    public HttpRequestTool(NetworkGuard guard, PinnedHttpClient client, int maxBodyBytes) {
         this.guard = guard;
         this.client = client;
         this.maxBodyBytes = maxBodyBytes;
@@ -78,58 +77,82 @@ public final class HttpRequestTool implements Tool {
     public JsonNode call(JsonNode args, ToolContext context) {
         String url = args.path("url").asText();
         String method = args.path("method").asText("GET");
+        Map<String, String> headers = headers(args);
         try {
             for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
                 NetworkGuard.Allowed allowed = guard.check(url);
-                HttpResponse<InputStream> response = send(allowed.uri(), method, args, context);
-                int status = response.statusCode();
-                String location = response.headers().firstValue("location").orElse(null);
+                HttpResponseHead.Response response = send(allowed, method, headers, args, context);
+                int status = response.status();
+                String location = response.firstValue("location").orElse(null);
                 if (status >= 300 && status < 400 && location != null) {
-                    response.body().close();
+                    response.close();
                     url = allowed.uri().resolve(location).toString();
                     if (status != 307 && status != 308) {
                         method = "GET";
                     }
                     continue;
                 }
-                return output(response, url);
+                try (response) {
+                    return output(response, url);
+                }
             }
             throw new ToolException(ErrorCodes.TOOL_FAILED, "more than " + MAX_REDIRECTS + " redirects");
         } catch (NetworkException e) {
             throw new ToolException(e.code(), e.getMessage());
+        } catch (SSLException e) {
+            throw new ToolException(
+                    ErrorCodes.TOOL_FAILED,
+                    "TLS with " + hostOf(url) + " failed: its certificate is not trusted here or not issued for"
+                            + " that name (" + e.getClass().getSimpleName() + ")");
         } catch (IOException e) {
             throw new ToolException(
                     ErrorCodes.TOOL_FAILED, "request failed (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ToolException(ErrorCodes.CANCELLED, "the request was stopped");
+        } catch (IllegalArgumentException e) {
+            throw new ToolException(ErrorCodes.INVALID_ARGUMENTS, e.getMessage());
         }
     }
 
-    private HttpResponse<InputStream> send(URI uri, String method, JsonNode args, ToolContext context)
-            throws IOException, InterruptedException {
-        Duration left = Duration.between(context.clock().instant(), context.deadline());
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(uri).timeout(left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+    private static Map<String, String> headers(JsonNode args) {
+        Map<String, String> headers = new LinkedHashMap<>();
         for (var header : args.path("headers").properties()) {
             if (REFUSED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 throw new ToolException(
                         ErrorCodes.INVALID_ARGUMENTS, "the header " + header.getKey() + " cannot be set");
             }
-            try {
-                request.header(header.getKey(), header.getValue().asText());
-            } catch (IllegalArgumentException e) {
-                throw new ToolException(
-                        ErrorCodes.INVALID_ARGUMENTS, "the header " + header.getKey() + " is not allowed");
-            }
+            headers.put(header.getKey(), header.getValue().asText());
         }
-        HttpRequest.BodyPublisher body = args.hasNonNull("body") && !method.equals("GET") && !method.equals("HEAD")
-                ? HttpRequest.BodyPublishers.ofString(args.get("body").asText())
-                : HttpRequest.BodyPublishers.noBody();
-        return client.send(request.method(method, body).build(), HttpResponse.BodyHandlers.ofInputStream());
+        return headers;
     }
 
-    private ObjectNode output(HttpResponse<InputStream> response, String url) throws IOException {
+    private HttpResponseHead.Response send(
+            NetworkGuard.Allowed allowed,
+            String method,
+            Map<String, String> headers,
+            JsonNode args,
+            ToolContext context)
+            throws IOException {
+        Duration left = Duration.between(context.clock().instant(), context.deadline());
+        byte[] body = method.equals("GET") || method.equals("HEAD")
+                ? null
+                : args.path("body").asText("").getBytes(StandardCharsets.UTF_8);
+        return client.send(
+                allowed.uri(),
+                method,
+                headers,
+                body,
+                allowed.addresses(),
+                left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+    }
+
+    private static String hostOf(String url) {
+        try {
+            return URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return "the host";
+        }
+    }
+
+    private ObjectNode output(HttpResponseHead.Response response, String url) throws IOException {
         byte[] body;
         boolean truncated;
         try (InputStream in = response.body()) {
@@ -137,12 +160,11 @@ public final class HttpRequestTool implements Tool {
             truncated = in.read() >= 0;
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("status", response.statusCode());
+        out.put("status", response.status());
         out.put("url", url);
         ObjectNode headers = out.putObject("headers");
-        response.headers().map().forEach((k, v) -> headers.put(k, String.join(", ", v)));
-        String contentType =
-                response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+        response.headers().forEach((k, v) -> headers.put(k, String.join(", ", v)));
+        String contentType = response.firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
         boolean text = contentType.startsWith("text/") || contentType.contains("json") || contentType.contains("xml");
         out.put("encoding", text ? "utf-8" : "base64");
         out.put(

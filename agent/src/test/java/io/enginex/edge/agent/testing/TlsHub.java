@@ -3,7 +3,6 @@ package io.enginex.edge.agent.testing;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.enginex.edge.protocol.CertificateFingerprint;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,9 +12,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -23,8 +19,6 @@ import javax.net.ssl.SSLContext;
  * testing pinning and CA files. Answers every registration with {@code agt_tls}.
  */
 public final class TlsHub implements AutoCloseable {
-    private static final char[] PASSWORD = "changeit".toCharArray();
-
     private final HttpsServer server;
     private final X509Certificate certificate;
 
@@ -32,46 +26,9 @@ public final class TlsHub implements AutoCloseable {
      * @param san subject alternative name of the certificate, e.g. {@code ip:127.0.0.1} or {@code dns:hub.test}
      */
     public TlsHub(Path dir, String san) throws Exception {
-        Path keystore = dir.resolve("hub-" + san.replace(':', '-') + ".p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(List.of(
-                        keytool.toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "hub",
-                        "-keyalg",
-                        "EC",
-                        "-groupname",
-                        "secp256r1",
-                        "-dname",
-                        "CN=enginex test hub",
-                        "-ext",
-                        "SAN=" + san,
-                        "-validity",
-                        "2",
-                        "-storetype",
-                        "PKCS12",
-                        "-keystore",
-                        keystore.toString(),
-                        "-storepass",
-                        "changeit",
-                        "-keypass",
-                        "changeit"))
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
-        }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, PASSWORD);
-        }
+        KeyStore store = TestCertificates.selfSigned(dir, san);
         certificate = (X509Certificate) store.getCertificate("hub");
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, PASSWORD);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
+        SSLContext context = TestCertificates.serverContext(store);
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(context));
         server.createContext("/api/v1/agent/register", exchange -> {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpServer;
 import io.enginex.edge.agent.network.NetworkGuard;
+import io.enginex.edge.agent.network.PinnedHttpClient;
 import io.enginex.edge.agent.policy.NetworkRule;
 import io.enginex.edge.agent.tools.HttpRequestTool;
 import io.enginex.edge.agent.tools.ToolContext;
@@ -15,12 +16,13 @@ import io.enginex.edge.agent.tools.ToolRegistry;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,10 +86,7 @@ class NetworkCorpusTest {
         String self = InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
         List<NetworkRule> rules =
                 List.of(new NetworkRule("127.0.0.1", a, "test policy"), new NetworkRule(self, a, "test policy"));
-        HttpClient client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .build();
+        PinnedHttpClient client = new PinnedHttpClient(SSLContext.getDefault(), Duration.ofSeconds(5));
         tools = new ToolRegistry(
                 List.of(new HttpRequestTool(new NetworkGuard(rules, InetAddress::getAllByName), client, 1 << 20)));
     }
