@@ -98,10 +98,8 @@ class HubConnectionIT {
         hub.await(Ping.class, p -> true, WAIT); // the agent's own heartbeat
 
         hub.silent(true); // half-open: the hub stops answering and sending
-        long silentSince = System.nanoTime();
-        await().atMost(WAIT).until(() -> hub.tokenRequests().size() >= 2); // gave up and is reconnecting
-        long detectedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - silentSince);
-        assertThat(detectedMillis).isGreaterThanOrEqualTo(200).isLessThan(3_000);
+        // Gave up and is reconnecting (how soon is HeartbeatTest's business, on a controllable clock).
+        await().atMost(WAIT).until(() -> hub.tokenRequests().size() >= 2);
 
         hub.silent(false);
         await().atMost(WAIT).until(() -> agent.welcomes.size() >= 2);
@@ -143,9 +141,11 @@ class HubConnectionIT {
         ConnectionOutcome outcome = agent.outcome().get(10, TimeUnit.SECONDS);
         assertThat(outcome.kind()).isEqualTo(ConnectionOutcome.Kind.REVOKED);
         assertThat(outcome.message()).contains("revoked", "enginex-agent register --force");
-        int attempts = hub.tokenRequests().size();
-        Thread.sleep(300); // no retrying after revocation; a short real wait proves the absence
-        assertThat(hub.tokenRequests()).hasSize(attempts);
+        // The loop has returned, so it can make no further attempt: the one token request it made
+        // (for the connection that was revoked) is all there will ever be.
+        assertThat(hub.tokenRequests())
+                .as("token requests, i.e. connection attempts")
+                .hasSize(1);
     }
 
     @Test
