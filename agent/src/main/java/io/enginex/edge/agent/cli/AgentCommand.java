@@ -55,11 +55,14 @@ public final class AgentCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line, for {@link #main} and for tests that run commands in-process. */
+    /**
+     * The configured command line, for {@link #main} and for tests that run commands in-process; its
+     * help follows the terminal's width ({@link WrappedHelp}).
+     */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new AgentCommand());
         commandLine.setExecutionExceptionHandler(AgentCommand::handle);
-        return commandLine;
+        return WrappedHelp.apply(commandLine);
     }
 
     @Override

@@ -47,7 +47,10 @@ public final class EngineCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with error handling: {@link CliException}s print their message and exit code. */
+    /**
+     * The command line with error handling ({@link CliException}s print their message and exit code)
+     * and help that follows the terminal's width ({@link WrappedHelp}).
+     */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new EngineCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -58,7 +61,7 @@ public final class EngineCommand implements Runnable {
             }
             throw e;
         });
-        return cli;
+        return WrappedHelp.apply(cli);
     }
 
     static final class Version implements CommandLine.IVersionProvider {
