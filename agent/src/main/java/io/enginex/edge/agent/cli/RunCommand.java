@@ -205,12 +205,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 new StatusFile(dir, codec.mapper()),
                 Clock.systemUTC(),
                 ProcessHandle.current().pid(),
-                AgentVersion.current());
+                AgentVersion.current(),
+                write -> Thread.ofVirtual().name("enginex-status").start(write));
         AgentConfigFile configFile = config == null ? null : new AgentConfigFile(config);
         if (configFile != null && !identityFile.exists()) {
             if (EnrolmentSetup.await(configFile, identityFile, codec, status, Clock.systemUTC(), backoffCap)
                     .isEmpty()) {
                 status.state("stopped");
+                status.flush();
                 return ExitCodes.OK;
             }
         }
@@ -325,13 +327,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     scheduler,
                     settings,
                     new SplittableRandom(),
-                    welcome -> {
-                        status.connected();
+                    new StatusUpdates(status, welcome -> {
                         out.println("Connected to " + identity.hub() + " as " + welcome.agentId() + " (tenant "
                                 + welcome.tenant() + "); tools: "
                                 + String.join(", ", toolbox.get().registry().names()));
                         out.flush();
-                    });
+                    }));
             log.atInfo()
                     .addKeyValue("agentId", identity.agentId())
                     .addKeyValue("hub", identity.hub())
@@ -353,17 +354,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                                     clock),
                             rotations)
                     .start();
-            scheduler.scheduleWithFixedDelay(
-                    () -> {
-                        if (connection.connected()) {
-                            status.connected();
-                        } else {
-                            status.state("connecting");
-                        }
-                    },
-                    30,
-                    30,
-                    TimeUnit.SECONDS);
+            // State changes are written as they happen (StatusUpdates); this only refreshes lastConnectedAt.
+            scheduler.scheduleWithFixedDelay(status::stillConnected, 30, 30, TimeUnit.SECONDS);
             long renewal = JobRunner.LEASE_RENEWAL_INTERVAL.toSeconds();
             scheduler.scheduleWithFixedDelay(
                     () -> {
@@ -381,6 +373,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 ui.close();
             }
             status.state(outcome.kind() == ConnectionOutcome.Kind.REVOKED ? "revoked" : "stopped");
+            if (outcome.kind() == ConnectionOutcome.Kind.REVOKED) {
+                status.error(outcome.message());
+            }
+            status.flush();
             if (outcome.kind() == ConnectionOutcome.Kind.REVOKED) {
                 spec.commandLine().getErr().println("error: " + outcome.message());
                 spec.commandLine().getErr().flush();

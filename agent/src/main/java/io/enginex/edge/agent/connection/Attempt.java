@@ -2,6 +2,7 @@ package io.enginex.edge.agent.connection;
 
 import io.enginex.edge.agent.transport.HubRefusedException;
 import io.enginex.edge.agent.transport.HubUnreachableException;
+import io.enginex.edge.agent.transport.TrustSettings;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.RestartNotice;
 import java.time.Duration;
@@ -18,12 +19,18 @@ import org.slf4j.LoggerFactory;
  * @param revoked non-null when retrying cannot help
  * @param retryAfter the least delay the hub asked for
  * @param restartWindow the reconnect window of the hub's restart notice, or null
+ * @param problem what a person should know about how it ended (with the fix), or null
  */
-record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter, Duration restartWindow) {
+record Attempt(
+        boolean welcomed,
+        ConnectionOutcome revoked,
+        Duration retryAfter,
+        Duration restartWindow,
+        ConnectionProblem problem) {
     private static final Logger log = LoggerFactory.getLogger(HubConnection.class);
 
     static Attempt failed() {
-        return new Attempt(false, null, Duration.ZERO, null);
+        return new Attempt(false, null, Duration.ZERO, null, null);
     }
 
     /**
@@ -33,18 +40,34 @@ record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter,
         var event = log.atInfo().addKeyValue("code", close.code()).addKeyValue("reason", close.reason());
         switch (close.code()) {
             case Protocol.CLOSE_REVOKED -> {
-                return new Attempt(false, revoke.apply(close.reason()), Duration.ZERO, null);
+                return new Attempt(false, revoke.apply(close.reason()), Duration.ZERO, null, null);
             }
-            case Protocol.CLOSE_REPLACED ->
-                log.atWarn()
-                        .addKeyValue("code", close.code())
-                        .log("another connection of this agent replaced this one (is the agent running twice with the"
-                                + " same identity?)");
-            case Protocol.CLOSE_HEARTBEAT_TIMEOUT ->
+            case Protocol.CLOSE_REPLACED -> {
+                String what = "another connection of this agent replaced this one (is the agent running twice with the"
+                        + " same identity?)";
+                log.atWarn().addKeyValue("code", close.code()).log(what);
+                return new Attempt(
+                        welcomed,
+                        null,
+                        Duration.ZERO,
+                        null,
+                        new ConnectionProblem(
+                                what, "stop the other agent; if this machine was cloned, register one of them again"));
+            }
+            case Protocol.CLOSE_HEARTBEAT_TIMEOUT -> {
                 log.atWarn()
                         .addKeyValue("code", close.code())
                         .addKeyValue("reason", close.reason())
                         .log("connection declared dead: no heartbeat");
+                return new Attempt(
+                        welcomed,
+                        null,
+                        Duration.ZERO,
+                        null,
+                        new ConnectionProblem(
+                                "connection declared dead: no heartbeat (" + close.reason() + ")",
+                                ConnectionProblem.HEARTBEAT_FIX));
+            }
             case Protocol.CLOSE_GOING_AWAY -> {
                 Duration window = RestartNotice.parse(close.reason())
                         .map(RestartNotice::reconnectWindow)
@@ -55,18 +78,18 @@ record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter,
                                         ? "the hub is going away (restart or shutdown)"
                                         : "the hub is going away (restart or shutdown); reconnecting at a random"
                                                 + " moment within its window");
-                return new Attempt(welcomed, null, Duration.ZERO, window);
+                return new Attempt(welcomed, null, Duration.ZERO, window, null);
             }
             default -> event.log("disconnected");
         }
-        return new Attempt(welcomed, null, Duration.ZERO, null);
+        return new Attempt(welcomed, null, Duration.ZERO, null, null);
     }
 
     /** The token endpoint or the upgrade answered with an error. */
     static Attempt afterRefusal(HubRefusedException e, Function<String, ConnectionOutcome> revoke) {
         switch (e.code()) {
             case "agent_revoked", "agent_unknown" -> {
-                return new Attempt(false, revoke.apply(e.hubMessage()), Duration.ZERO, null);
+                return new Attempt(false, revoke.apply(e.hubMessage()), Duration.ZERO, null, null);
             }
             case "clock_skew" ->
                 log.atWarn()
@@ -84,17 +107,13 @@ record Attempt(boolean welcomed, ConnectionOutcome revoked, Duration retryAfter,
                         .addKeyValue("code", e.code())
                         .log("the hub refused the connection: " + e.getMessage());
         }
-        return new Attempt(false, null, e.retryAfter(), null);
+        return new Attempt(false, null, e.retryAfter(), null, ConnectionProblem.refused(e));
     }
 
     /** No answer: network down, hub stopped, or TLS refused its certificate. */
-    static Attempt afterUnreachable(HubUnreachableException e) {
-        var event = log.atWarn().addKeyValue("hub", e.url());
-        if (e.tls()) {
-            event.log(e.getMessage() + " — pin the hub's certificate (register --pin sha256:…) or pass --ca-file");
-        } else {
-            event.log(e.getMessage());
-        }
-        return failed();
+    static Attempt afterUnreachable(HubUnreachableException e, TrustSettings trust) {
+        ConnectionProblem problem = ConnectionProblem.unreachable(e, trust);
+        log.atWarn().addKeyValue("hub", e.url()).log(problem.describe());
+        return new Attempt(false, null, Duration.ZERO, null, problem);
     }
 }

@@ -18,7 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -52,7 +51,7 @@ public final class HubConnection {
     private final ConnectionSettings settings;
     private final Backoff backoff;
     private final AccessTokens tokens;
-    private final Consumer<Welcome> onConnected;
+    private final ConnectionListener listener;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<HubSession> current = new AtomicReference<>();
     private final Clock heartbeatClock = new MonotonicClock();
@@ -63,7 +62,7 @@ public final class HubConnection {
      *     agent id, hub and trust are taken from its first answer
      * @param inbound receives dispatch and cancel frames (the job runner)
      * @param outbox the outbox the job runner sends to; this connection attaches each session to it
-     * @param onConnected called on the loop thread after each {@code welcome}
+     * @param listener told of each {@code welcome}, disconnection and failed attempt (on the loop thread)
      */
     public HubConnection(
             HubClient hub,
@@ -76,7 +75,7 @@ public final class HubConnection {
             ScheduledExecutorService scheduler,
             ConnectionSettings settings,
             RandomGenerator random,
-            Consumer<Welcome> onConnected) {
+            ConnectionListener listener) {
         this(
                 hub,
                 identity,
@@ -89,12 +88,12 @@ public final class HubConnection {
                 scheduler,
                 settings,
                 random,
-                onConnected);
+                listener);
     }
 
     /**
      * @param profile read at every connection, so {@code hello} names the tools in force then
-     * @param policies applies the tenant policies of {@code welcome} (before {@code onConnected}) and
+     * @param policies applies the tenant policies of {@code welcome} (before the listener hears of it) and
      *     of {@code policy} frames; what it returns is advertised
      */
     public HubConnection(
@@ -109,7 +108,7 @@ public final class HubConnection {
             ScheduledExecutorService scheduler,
             ConnectionSettings settings,
             RandomGenerator random,
-            Consumer<Welcome> onConnected) {
+            ConnectionListener listener) {
         this.hub = hub;
         this.identity = identity.get();
         this.profile = profile;
@@ -121,7 +120,7 @@ public final class HubConnection {
         this.settings = settings;
         this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap(), random);
         this.tokens = new AccessTokens(hub, identity, assertions);
-        this.onConnected = onConnected;
+        this.listener = listener;
     }
 
     /** Connects and reconnects until stopped or revoked; returns why it ended. */
@@ -138,6 +137,11 @@ public final class HubConnection {
                 break;
             }
             backoff.disconnected(attempt.restartWindow());
+            if (attempt.welcomed()) {
+                listener.disconnected(attempt.problem());
+            } else if (attempt.problem() != null) {
+                listener.failed(attempt.problem());
+            }
             Duration delay = backoff.next();
             if (delay.compareTo(attempt.retryAfter()) < 0) {
                 delay = attempt.retryAfter();
@@ -183,7 +187,7 @@ public final class HubConnection {
         } catch (HubRefusedException e) {
             return Attempt.afterRefusal(e, this::revoked);
         } catch (HubUnreachableException e) {
-            return Attempt.afterUnreachable(e);
+            return Attempt.afterUnreachable(e, identity.trust());
         }
         HubSession session = new HubSession(codec, inbound, policies, heartbeatClock);
         try {
@@ -197,7 +201,7 @@ public final class HubConnection {
             if (failure instanceof HubRefusedException refused) {
                 return Attempt.afterRefusal(refused, this::revoked);
             }
-            return Attempt.afterUnreachable((HubUnreachableException) failure);
+            return Attempt.afterUnreachable((HubUnreachableException) failure, identity.trust());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopped.countDown();
@@ -269,7 +273,7 @@ public final class HubConnection {
                 log.atError().setCause(e).log("applying the hub's tenant policies failed");
             }
         }
-        onConnected.accept(welcome);
+        listener.connected(welcome);
         Heartbeat heartbeat =
                 Heartbeat.start(session, Duration.ofMillis(welcome.heartbeatMillis()), heartbeatClock, scheduler);
         try {

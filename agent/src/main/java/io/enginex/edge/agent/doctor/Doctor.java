@@ -1,6 +1,7 @@
 package io.enginex.edge.agent.doctor;
 
 import io.enginex.edge.agent.connection.AccessTokens;
+import io.enginex.edge.agent.connection.ConnectionProblem;
 import io.enginex.edge.agent.enrolment.AgentConfig;
 import io.enginex.edge.agent.enrolment.AgentConfigFile;
 import io.enginex.edge.agent.identity.AgentIdentity;
@@ -269,8 +270,7 @@ public final class Doctor {
             return Check.fail(
                     "tcp",
                     "cannot connect to " + host + ":" + port + " (" + e.getMessage() + ")",
-                    "is the hub running and the port right? check firewalls between here and the hub; behind a"
-                            + " proxy set HTTPS_PROXY");
+                    ConnectionProblem.TCP_FIX);
         }
     }
 
@@ -289,14 +289,7 @@ public final class Doctor {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             socket.startHandshake();
         } catch (SSLException e) {
-            String fix = trust.pinned()
-                    ? "the hub's certificate changed or the pin is wrong: compare with engine serve's fingerprint, then"
-                            + " re-register with the right --pin (or update pin = in the config before enrolling)"
-                    : trust.caFile() != null
-                            ? "the hub's certificate is not issued by the CA in " + trust.caFile()
-                                    + "; use the right CA file"
-                            : "the hub's certificate is not trusted by this system: use --ca-file with your CA, or --pin"
-                                    + " for a self-signed hub; a TLS-inspecting proxy needs its CA";
+            String fix = ConnectionProblem.tlsFix(trust);
             return Check.fail("tls", "TLS handshake refused (" + e.getMessage() + "); the hub presents " + about, fix);
         } catch (IOException e) {
             return Check.fail("tls", "TLS failed: " + e.getMessage(), "check that the hub's port speaks TLS");
@@ -372,10 +365,7 @@ public final class Doctor {
         Duration skew = Duration.between(hubTime, now).abs();
         if (skew.compareTo(MAX_SKEW) > 0) {
             return Check.fail(
-                    "clock",
-                    "this clock is " + skew.toSeconds() + " s off the hub's",
-                    "enable time sync: timedatectl set-ntp true (Linux), w32tm /resync (Windows),"
-                            + " sntp -sS time.apple.com (macOS); the hub refuses assertions more than 2 min off");
+                    "clock", "this clock is " + skew.toSeconds() + " s off the hub's", ConnectionProblem.CLOCK_FIX);
         }
         return Check.ok("clock", "within " + Math.max(1, skew.toSeconds()) + " s of the hub (Date header)");
     }

@@ -12,8 +12,9 @@ import java.time.Instant;
  * @param agentId null before enrolment
  * @param tenant null before enrolment
  * @param since when {@code state} began
- * @param lastConnectedAt the last time the agent was seen connected (updated while connected), or null
- * @param lastError the last failure a person should see (enrolment refused, hub unreachable), or null
+ * @param lastConnectedAt the last time the agent was seen connected (updated every 30 s while connected), or null
+ * @param lastError the last failure a person should see, with its fix (enrolment refused, hub unreachable,
+ *     TLS refused, clock skew, heartbeat lost, revoked); null once connected again
  * @param pid the agent's process id
  * @param version the agent's version
  * @param updatedAt when this was written

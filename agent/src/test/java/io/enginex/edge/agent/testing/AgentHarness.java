@@ -2,7 +2,9 @@ package io.enginex.edge.agent.testing;
 
 import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.connection.AgentProfile;
+import io.enginex.edge.agent.connection.ConnectionListener;
 import io.enginex.edge.agent.connection.ConnectionOutcome;
+import io.enginex.edge.agent.connection.ConnectionProblem;
 import io.enginex.edge.agent.connection.ConnectionSettings;
 import io.enginex.edge.agent.connection.HubConnection;
 import io.enginex.edge.agent.connection.Inbound;
@@ -71,6 +73,18 @@ public final class AgentHarness implements AutoCloseable {
             RandomGenerator random,
             TenantPolicyHandler policies,
             Tool... extraTools) {
+        this(identity, stateDir, settings, random, policies, welcome -> {}, extraTools);
+    }
+
+    /** @param listener also told of the connection's events (after {@link #welcomes} records a welcome) */
+    public AgentHarness(
+            AgentIdentity identity,
+            Path stateDir,
+            ConnectionSettings settings,
+            RandomGenerator random,
+            TenantPolicyHandler policies,
+            ConnectionListener listener,
+            Tool... extraTools) {
         this.identity = identity;
         Clock clock = Clock.systemUTC();
         HostInfo host = HostInfo.current();
@@ -94,7 +108,23 @@ public final class AgentHarness implements AutoCloseable {
                 scheduler,
                 settings,
                 random,
-                welcomes::add);
+                new ConnectionListener() {
+                    @Override
+                    public void connected(Welcome welcome) {
+                        welcomes.add(welcome);
+                        listener.connected(welcome);
+                    }
+
+                    @Override
+                    public void disconnected(ConnectionProblem problem) {
+                        listener.disconnected(problem);
+                    }
+
+                    @Override
+                    public void failed(ConnectionProblem problem) {
+                        listener.failed(problem);
+                    }
+                });
     }
 
     /** Fast backoff (base 50 ms, cap 200 ms) and a 1 s welcome timeout, for tests. */
