@@ -2,8 +2,9 @@ package io.enginex.edge.server;
 
 /**
  * A request the hub refuses, with a typed {@link #code()} (snake_case, part of the API) and a
- * message that says what happened and what to do. The HTTP layer maps each subtype to a status code
- * in one place ({@code http.ErrorMapping}); nothing else decides status codes.
+ * message that says what happened and what to do. Each subtype carries its HTTP status in one place
+ * ({@link #httpStatus()}); the API ({@code http.ErrorMapping}) and the dashboard's error page both
+ * answer with it, and nothing else decides status codes.
  *
  * <p>Messages never contain secrets: callers name ids, never tokens or keys.
  */
@@ -15,6 +16,19 @@ public abstract sealed class HubException extends RuntimeException {
     HubException(String code, String message) {
         super(message);
         this.code = code;
+    }
+
+    /** The HTTP status this refusal is answered with; the one place that decides it. */
+    public int httpStatus() {
+        return switch (this) {
+            case BadRequest x -> 400;
+            case Unauthenticated x -> 401;
+            case Forbidden x -> 403;
+            case NotFound x -> 404;
+            case Conflict x -> 409;
+            case UnsupportedMediaType x -> 415;
+            case RateLimited x -> 429;
+        };
     }
 
     /** The typed error code, e.g. {@code agent_not_found}. */
@@ -32,6 +46,15 @@ public abstract sealed class HubException extends RuntimeException {
 
         public BadRequest(String code, String message) {
             super(code, message);
+        }
+    }
+
+    /** The request body is not of the media type the endpoint reads (415). */
+    public static final class UnsupportedMediaType extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        public UnsupportedMediaType(String message) {
+            super("unsupported_media_type", message);
         }
     }
 

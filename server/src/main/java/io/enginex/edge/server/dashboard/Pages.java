@@ -215,17 +215,10 @@ public final class Pages {
     }
 
     private void error(Context ctx, HubException e) {
-        int status = switch (e) {
-            case HubException.BadRequest x -> 400;
-            case HubException.Unauthenticated x -> 401;
-            case HubException.Forbidden x -> 403;
-            case HubException.NotFound x -> 404;
-            case HubException.Conflict x -> 409;
-            case HubException.RateLimited x -> {
-                ctx.header("Retry-After", String.valueOf(x.retryAfterSeconds()));
-                yield 429;
-            }
-        };
+        int status = e.httpStatus();
+        if (e instanceof HubException.RateLimited limited) {
+            ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+        }
         if (status >= 400 && status < 500 && status != 404) {
             log.atDebug()
                     .addKeyValue("code", e.code())

@@ -29,20 +29,10 @@ final class ErrorMapping {
         }
     }
 
-    static int status(HubException e) {
-        return switch (e) {
-            case HubException.BadRequest x -> 400;
-            case HubException.Unauthenticated x -> 401;
-            case HubException.Forbidden x -> 403;
-            case HubException.NotFound x -> 404;
-            case HubException.Conflict x -> 409;
-            case HubException.RateLimited x -> 429;
-        };
-    }
-
-    static void register(RoutesConfig routes) {
+    /** @param limits the body limits, named in the answer to a body that is too large */
+    static void register(RoutesConfig routes, BodyLimits limits) {
         routes.exception(HubException.class, ErrorMapping::hubException);
-        routes.exception(HttpResponseException.class, ErrorMapping::javalinResponse);
+        routes.exception(HttpResponseException.class, (e, ctx) -> javalinResponse(e, ctx, limits));
         routes.exception(DatabaseUnavailableException.class, (e, ctx) -> {
             log.atError().setCause(e).log("database unavailable");
             respond(ctx, 503, "database_unavailable", e.getMessage());
@@ -57,10 +47,10 @@ final class ErrorMapping {
         if (e instanceof HubException.Unauthenticated) {
             ctx.header("WWW-Authenticate", "Bearer");
         }
-        respond(ctx, status(e), e.code(), e.getMessage());
+        respond(ctx, e.httpStatus(), e.code(), e.getMessage());
     }
 
-    private static void javalinResponse(HttpResponseException e, Context ctx) {
+    private static void javalinResponse(HttpResponseException e, Context ctx, BodyLimits limits) {
         int status = e.getStatus();
         Map<Integer, String> codes = Map.of(
                 400, "bad_request",
@@ -71,7 +61,9 @@ final class ErrorMapping {
         String code = codes.getOrDefault(status, "http_" + status);
         String message = switch (status) {
             case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path() + "; the API lives under /api/v1";
-            case 413 -> "the request body is too large; the limit is 1 MiB";
+            case 413 ->
+                "the request body exceeds the hub's document size limit of " + limits.maxDocumentBytes()
+                        + " bytes; send a smaller body (the hub's maxBodyBytes sets the limit)";
             default -> e.getMessage();
         };
         respond(ctx, status, code, message);

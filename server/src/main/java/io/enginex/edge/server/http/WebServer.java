@@ -124,7 +124,10 @@ public final class WebServer {
         });
 
         var routes = c.routes;
-        ErrorMapping.register(routes);
+        var limits = BodyLimits.forBodySize(config.maxBodyBytes());
+        ErrorMapping.register(routes, limits);
+        // Request bodies are read with the body limits; everything else the mapper does is unchanged.
+        ObjectMapper bodies = limits.applyTo(s.mapper());
         var access = new ApiAccess(s.apiKeys(), s.users(), s.stores().tenants());
         new OpsRoutes(
                         s.registry(),
@@ -134,17 +137,10 @@ public final class WebServer {
                         s.stores().dialect())
                 .register(routes);
         new OpsApiRoutes(s.opsHistory(), s.agentStates(), access).register(routes);
-        new TenantRoutes(
-                        s.stores().tenants(),
-                        s.apiKeys(),
-                        s.stores().apiKeys(),
-                        access,
-                        s.audit(),
-                        s.clock(),
-                        s.mapper())
+        new TenantRoutes(s.stores().tenants(), s.apiKeys(), s.stores().apiKeys(), access, s.audit(), s.clock(), bodies)
                 .register(routes);
-        new TokenRoutes(s.registrationTokens(), s.stores().agents(), access, s.audit(), s.mapper()).register(routes);
-        new PolicyRoutes(s.tenantPolicies(), access, s.audit(), s.mapper()).register(routes);
+        new TokenRoutes(s.registrationTokens(), s.stores().agents(), access, s.audit(), bodies).register(routes);
+        new PolicyRoutes(s.tenantPolicies(), access, s.audit(), bodies).register(routes);
         new AgentRoutes(
                         s.stores().agents(),
                         s.stores().machines(),
@@ -154,7 +150,7 @@ public final class WebServer {
                         access,
                         s.audit(),
                         s.clock(),
-                        s.mapper())
+                        bodies)
                 .register(routes);
         new LoginRoutes(
                         s.users(),
@@ -162,10 +158,10 @@ public final class WebServer {
                         s.audit(),
                         loginsPerAddress, // shared with the dashboard's sign-in form
                         loginsPerEmail,
-                        s.mapper())
+                        bodies)
                 .register(routes);
-        new UserRoutes(s.users(), access, s.audit(), s.mapper()).register(routes);
-        new AuditRoutes(s.stores().audit(), access, s.mapper()).register(routes);
+        new UserRoutes(s.users(), access, s.audit(), bodies).register(routes);
+        new AuditRoutes(s.stores().audit(), access, bodies).register(routes);
         new DeviceRoutes(
                         s.devices(),
                         access,
@@ -174,7 +170,7 @@ public final class WebServer {
                         new RateLimiter(config.tokenPerMinute(), s.clock()),
                         new RateLimiter(config.registerPerMinute(), s.clock()),
                         s.baseUrl(),
-                        s.mapper())
+                        bodies)
                 .register(routes);
         new SessionRoutes(
                         s.stores().sessions(),
@@ -187,7 +183,7 @@ public final class WebServer {
                         s.audit(),
                         s.ids(),
                         s.clock(),
-                        s.mapper())
+                        bodies)
                 .register(routes);
         new AgentAuthRoutes(
                         s.agentRegistration(),
@@ -207,7 +203,7 @@ public final class WebServer {
                         s.stores().machines(),
                         s.clock(),
                         s.audit(),
-                        s.mapper())
+                        bodies)
                 .register(routes);
         dashboard.register(routes);
         routes.wsBeforeUpgrade(Protocol.WEBSOCKET_PATH, s.agentEndpoint()::beforeUpgrade);
