@@ -84,6 +84,8 @@ final class ErrorMapping {
     }
 
     static void respond(Context ctx, int status, String code, String message) {
+        ApiHeaders.apply(ctx);
         ctx.status(status).json(ErrorBody.of(code, message));
+        ctx.contentType(ApiHeaders.JSON);
     }
 }

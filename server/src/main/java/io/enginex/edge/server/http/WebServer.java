@@ -126,6 +126,7 @@ public final class WebServer {
         var routes = c.routes;
         var limits = BodyLimits.forBodySize(config.maxBodyBytes());
         ErrorMapping.register(routes, limits);
+        ApiHeaders.register(routes);
         // Request bodies are read with the body limits; everything else the mapper does is unchanged.
         ObjectMapper bodies = limits.applyTo(s.mapper());
         var access = new ApiAccess(s.apiKeys(), s.users(), s.stores().tenants());

@@ -54,6 +54,7 @@ class TlsIT {
             assertThat(hub.url()).startsWith("https://127.0.0.1:");
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(pinned.statusCode()).isEqualTo(200);
+            assertThat(served.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
             assertThat(CertificateFingerprint.of(certificate)).isEqualTo(fingerprint);
             assertThat(fingerprint).matches("sha256:([0-9A-F]{2}:){31}[0-9A-F]{2}");
             assertThat(certificate.getPublicKey().getAlgorithm()).isEqualTo("EC");
