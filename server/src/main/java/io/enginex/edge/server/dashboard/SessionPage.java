@@ -107,6 +107,11 @@ public final class SessionPage {
             row(out, "Deadline", time(job.deadline()));
             row(out, "Started", time(job.startedAt()));
             row(out, "Finished", time(job.finishedAt()));
+            if (job.device() != null) {
+                // The agent's own clock, which may be wrong; the rows above are the hub's.
+                row(out, "Started (device time)", time(job.device().startedAt()));
+                row(out, "Finished (device time)", time(job.device().finishedAt()));
+            }
             if (job.replayed()) {
                 row(out, "Replayed", "yes (answered from the agent's journal)");
             }

@@ -320,24 +320,22 @@ public final class Dispatcher implements AgentListener {
     @Override
     public void onResult(AgentConnection connection, Result result) {
         connection.releaseDelivery(result.jobId());
+        // The hub's clock decides when the job finished (and started, had no ack arrived): the agent's
+        // clock may be off by any amount, so what it reports is kept apart as the device's times.
         Instant now = clock.instant();
+        Job.DeviceTimes device = Job.DeviceTimes.of(result.startedAt(), result.finishedAt());
         Outcome outcome = result.ok()
                 ? new Outcome(
-                        JobState.SUCCEEDED,
-                        write(result.output()),
-                        null,
-                        null,
-                        result.startedAt(),
-                        orNow(result.finishedAt(), now),
-                        result.replayed())
+                        JobState.SUCCEEDED, write(result.output()), null, null, now, now, result.replayed(), device)
                 : new Outcome(
                         stateOf(result.error().code()),
                         null,
                         result.error().code(),
                         result.error().message(),
-                        result.startedAt(),
-                        orNow(result.finishedAt(), now),
-                        result.replayed());
+                        now,
+                        now,
+                        result.replayed(),
+                        device);
         boolean first = jobs.complete(connection.tenantId(), result.jobId(), connection.agentId(), outcome);
         if (!first) {
             log.atDebug()
@@ -424,9 +422,5 @@ public final class Dispatcher implements AgentListener {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }
-    }
-
-    private static Instant orNow(Instant value, Instant now) {
-        return value == null ? now : value;
     }
 }

@@ -161,7 +161,8 @@ final class ApiViews {
             JsonNode output,
             ErrorView error,
             boolean replayed,
-            Job.Approval approval) {
+            Job.Approval approval,
+            Job.DeviceTimes device) {
         static JobView of(Job j, ObjectMapper mapper) {
             return new JobView(
                     j.id(),
@@ -181,7 +182,8 @@ final class ApiViews {
                     j.outputJson() == null ? null : json(j.outputJson(), mapper),
                     j.errorCode() == null ? null : new ErrorView(j.errorCode(), j.errorMessage()),
                     j.replayed(),
-                    j.approval());
+                    j.approval(),
+                    j.device());
         }
     }
 

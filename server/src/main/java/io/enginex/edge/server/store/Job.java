@@ -6,6 +6,9 @@ import java.time.Instant;
  * One tool call on one agent. {@code argsJson} and {@code outputJson} hold JSON text; {@code
  * errorCode}/{@code errorMessage} are set for failed, timed-out and cancelled jobs. {@code attempt}
  * counts deliveries to the agent. {@code approval} is null for a job that needed no approval.
+ *
+ * <p>{@code startedAt} and {@code finishedAt} are the hub's clock (when the agent's ack and result
+ * arrived); {@code device} holds the times the agent reported from its own clock, or null.
  */
 public record Job(
         String id,
@@ -26,7 +29,52 @@ public record Job(
         String errorCode,
         String errorMessage,
         boolean replayed,
-        Approval approval) {
+        Approval approval,
+        DeviceTimes device) {
+
+    /** A job without device-reported times. */
+    public Job(
+            String id,
+            String tenantId,
+            String sessionId,
+            String agentId,
+            String tool,
+            String argsJson,
+            JobState state,
+            int attempt,
+            Instant createdAt,
+            Instant deadline,
+            Instant dispatchedAt,
+            Instant startedAt,
+            Instant finishedAt,
+            Instant lastProgressAt,
+            String outputJson,
+            String errorCode,
+            String errorMessage,
+            boolean replayed,
+            Approval approval) {
+        this(
+                id,
+                tenantId,
+                sessionId,
+                agentId,
+                tool,
+                argsJson,
+                state,
+                attempt,
+                createdAt,
+                deadline,
+                dispatchedAt,
+                startedAt,
+                finishedAt,
+                lastProgressAt,
+                outputJson,
+                errorCode,
+                errorMessage,
+                replayed,
+                approval,
+                null);
+    }
 
     /** A job that needs no approval. */
     public Job(
@@ -67,7 +115,20 @@ public record Job(
                 errorCode,
                 errorMessage,
                 replayed,
+                null,
                 null);
+    }
+
+    /**
+     * When the agent says the job started and finished, by the device's clock, which the hub does not
+     * control (it may be off by any amount). Shown labelled as the device's; never used for ordering,
+     * deadlines or durations. Either may be null.
+     */
+    public record DeviceTimes(Instant startedAt, Instant finishedAt) {
+        /** The times, or null when the agent reported neither. */
+        public static DeviceTimes of(Instant startedAt, Instant finishedAt) {
+            return startedAt == null && finishedAt == null ? null : new DeviceTimes(startedAt, finishedAt);
+        }
     }
 
     /**

@@ -61,7 +61,11 @@ public interface JobStore {
     /** Marks every unfinished job whose deadline passed as TIMED_OUT; returns those jobs. */
     List<Job> expire(Instant now);
 
-    /** Final state and payload of a job. Exactly one of outputJson / errorCode is set. */
+    /**
+     * Final state and payload of a job. Exactly one of outputJson / errorCode is set. {@code startedAt}
+     * (used when the hub saw no ack) and {@code finishedAt} are the hub's clock; {@code device} the
+     * agent's own report, kept apart, or null.
+     */
     record Outcome(
             JobState state,
             String outputJson,
@@ -69,11 +73,24 @@ public interface JobStore {
             String errorMessage,
             Instant startedAt,
             Instant finishedAt,
-            boolean replayed) {
+            boolean replayed,
+            Job.DeviceTimes device) {
         public Outcome {
             if (!state.terminal()) {
                 throw new IllegalArgumentException("an outcome's state must be terminal, got " + state);
             }
+        }
+
+        /** An outcome the hub decided itself, with no device times. */
+        public Outcome(
+                JobState state,
+                String outputJson,
+                String errorCode,
+                String errorMessage,
+                Instant startedAt,
+                Instant finishedAt,
+                boolean replayed) {
+            this(state, outputJson, errorCode, errorMessage, startedAt, finishedAt, replayed, null);
         }
     }
 }

@@ -18,6 +18,7 @@ import io.enginex.edge.server.testing.TestHub;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +58,54 @@ class DispatchIT {
                 Instant.now(),
                 Instant.now(),
                 false);
+    }
+
+    @Test
+    void anAgentWhoseClockIsADayOffCannotSetTheJobsTimesButItsTimesAreKeptAsTheDevices() {
+        TestAgent agent = hub.register(tenant);
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            String acked = hub.dispatch(tenant, session, agent.agentId(), "fs.list", Map.of("path", "a"), 30)
+                    .get("id")
+                    .asText();
+            socket.expect(Dispatch.class);
+            String unacked = hub.dispatch(tenant, session, agent.agentId(), "fs.list", Map.of("path", "b"), 30)
+                    .get("id")
+                    .asText();
+            socket.expect(Dispatch.class);
+            Instant before = Instant.now();
+            socket.send(new Ack(socket.nextId(), acked));
+            await().until(() -> hub.job(tenant, acked).get("state").asText().equals("running"));
+            Instant deviceStart =
+                    before.minus(Duration.ofDays(1)).minusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
+            Instant deviceEnd = before.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+            for (String id : List.of(acked, unacked)) {
+                socket.send(new Result(
+                        socket.nextId(),
+                        id,
+                        TestHub.MAPPER.createObjectNode().put("value", "x"),
+                        null,
+                        deviceStart,
+                        deviceEnd,
+                        false));
+            }
+            await().until(() -> hub.job(tenant, unacked).get("state").asText().equals("succeeded")
+                    && hub.job(tenant, acked).get("state").asText().equals("succeeded"));
+            Instant after = Instant.now();
+
+            for (String id : List.of(acked, unacked)) {
+                JsonNode job = hub.job(tenant, id);
+                Instant started = Instant.parse(job.get("startedAt").asText());
+                Instant finished = Instant.parse(job.get("finishedAt").asText());
+                assertThat(finished).as(id).isBetween(before, after);
+                assertThat(started).as(id).isBetween(before, finished);
+                assertThat(Instant.parse(job.path("device").path("startedAt").asText()))
+                        .as(id)
+                        .isEqualTo(deviceStart);
+                assertThat(Instant.parse(job.path("device").path("finishedAt").asText()))
+                        .as(id)
+                        .isEqualTo(deviceEnd);
+            }
+        }
     }
 
     @Test

@@ -156,8 +156,9 @@ final class JdbcJobStore implements JobStore {
     }
 
     /**
-     * {@code started_at} keeps the hub's own value when it has one (set on ack); the outcome's is used
-     * otherwise. A null {@code finishedAt} means now.
+     * {@code started_at} keeps the hub's own value when it has one (set on ack); the outcome's (also the
+     * hub's clock) is used otherwise. A null {@code finishedAt} means now. The device's times are stored
+     * apart, as reported.
      */
     @Override
     public boolean complete(String tenantId, String id, String agentId, Outcome outcome) {
@@ -165,7 +166,8 @@ final class JdbcJobStore implements JobStore {
         return jdbi.withHandle(h -> h.createUpdate("""
                                 UPDATE jobs SET state = :state, output_json = :outputJson, error_code = :errorCode,
                                     error_message = :errorMessage, started_at = COALESCE(started_at, :startedAt),
-                                    finished_at = :finishedAt, replayed = :replayed
+                                    finished_at = :finishedAt, replayed = :replayed,
+                                    device_started_at = :deviceStartedAt, device_finished_at = :deviceFinishedAt
                                 WHERE tenant_id = :tenantId AND id = :id AND agent_id = :agentId
                                   AND state IN %s""".formatted(NOT_TERMINAL))
                         .bind("tenantId", tenantId)
@@ -178,6 +180,18 @@ final class JdbcJobStore implements JobStore {
                         .bind("startedAt", Timestamps.arg(outcome.startedAt()))
                         .bind("finishedAt", Timestamps.arg(finishedAt))
                         .bind("replayed", outcome.replayed())
+                        .bind(
+                                "deviceStartedAt",
+                                Timestamps.arg(
+                                        outcome.device() == null
+                                                ? null
+                                                : outcome.device().startedAt()))
+                        .bind(
+                                "deviceFinishedAt",
+                                Timestamps.arg(
+                                        outcome.device() == null
+                                                ? null
+                                                : outcome.device().finishedAt()))
                         .execute())
                 == 1;
     }
@@ -294,6 +308,8 @@ final class JdbcJobStore implements JobStore {
                                 rs.getString("approval_state"),
                                 rs.getString("approval_by"),
                                 Timestamps.read(rs, "approval_at"),
-                                rs.getString("approval_reason")));
+                                rs.getString("approval_reason")),
+                Job.DeviceTimes.of(
+                        Timestamps.read(rs, "device_started_at"), Timestamps.read(rs, "device_finished_at")));
     }
 }
