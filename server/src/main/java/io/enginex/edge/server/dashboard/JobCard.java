@@ -38,7 +38,8 @@ public record JobCard(
         String errorCode,
         String errorMessage,
         Job.Approval approval,
-        String downloadName) {
+        String downloadName,
+        Job.DeviceTimes device) {
     private static final List<String> TEXT_FIELDS = List.of("content", "text", "stdout");
 
     static JobCard of(Job j, String agentHost, ObjectMapper mapper) {
@@ -75,7 +76,8 @@ public record JobCard(
                 j.errorCode(),
                 j.errorMessage(),
                 j.approval(),
-                ResultFile.of(j, mapper).map(ResultFile::name).orElse(null));
+                ResultFile.of(j, mapper).map(ResultFile::name).orElse(null),
+                j.device());
     }
 
     /** Time from creation until the agent started it (queueing and delivery). */
