@@ -149,9 +149,9 @@ final class PoliciesCommand {
                 body.put("description", description);
             }
             JsonNode p = hub.post("/api/v1/tenants/" + tenant + "/policies", body);
+            warnIfNoAgentMatches(p, tenant, spec.commandLine().getErr());
             if (!printedJson(p)) {
-                out().println("Policy " + text(p, "id") + " for " + text(p, "scope") + " saved; sent to "
-                        + p.path("pushedTo").asInt() + " connected agent(s) of this hub node.");
+                out().println("Policy " + text(p, "id") + " for " + text(p, "scope") + " saved; " + reach(p));
                 out().flush();
             }
         }
@@ -174,10 +174,32 @@ final class PoliciesCommand {
         void run(HubClient hub) {
             JsonNode p = hub.delete("/api/v1/tenants/" + tenant + "/policies/" + id);
             if (!printedJson(p)) {
-                out().println("Deleted policy " + id + " (" + text(p, "scope") + "); sent to "
-                        + p.path("pushedTo").asInt() + " connected agent(s) of this hub node.");
+                out().println("Deleted policy " + id + " (" + text(p, "scope") + "); " + reach(p));
                 out().flush();
             }
+        }
+    }
+
+    /** {@code "sent to 2 of 3 matching agent(s) (1 not connected to this hub node …)"}. */
+    static String reach(JsonNode p) {
+        int matched = p.path("matchedAgents").asInt();
+        int reached = p.path("pushedTo").asInt();
+        String line = "the scope matches " + matched + " agent(s); sent to " + reached + " connected to this hub node";
+        if (matched > reached) {
+            line += " (" + (matched - reached)
+                    + " not reached now: offline or on another node; they get it when they next connect)";
+        }
+        return line + ".";
+    }
+
+    /** Says on stderr that the scope matches no agent, so a typo in a label does not go unnoticed. */
+    private static void warnIfNoAgentMatches(JsonNode p, String tenant, java.io.PrintWriter err) {
+        if (p.path("matchedAgents").isInt() && p.path("matchedAgents").asInt() == 0) {
+            err.println("warning: scope " + ClientCommand.text(p, "scope") + " matches no agent of tenant " + tenant
+                    + "; the policy is saved but applies to no agent until one with that "
+                    + (ClientCommand.text(p, "scope").startsWith("label:") ? "label" : "id")
+                    + " enrols. Check the scope with: engine agents list --tenant " + tenant);
+            err.flush();
         }
     }
 

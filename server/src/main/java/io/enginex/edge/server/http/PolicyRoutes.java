@@ -33,7 +33,11 @@ final class PolicyRoutes {
         this.mapper = mapper;
     }
 
-    /** A tenant policy in the API; {@code pushedTo} only in the answer to a change. */
+    /**
+     * A tenant policy in the API; only in the answer to a change: {@code matchedAgents} (the tenant's
+     * agents the scope covers) and {@code pushedTo} (those connected to this node that the update
+     * was written to).
+     */
     record PolicyView(
             String id,
             String tenant,
@@ -43,7 +47,8 @@ final class PolicyRoutes {
             Instant createdAt,
             Instant updatedAt,
             String updatedBy,
-            Integer pushedTo) {}
+            Integer pushedTo,
+            Integer matchedAgents) {}
 
     void register(RoutesConfig routes) {
         routes.get("/api/v1/tenants/{t}/policies", this::list);
@@ -84,7 +89,7 @@ final class PolicyRoutes {
                 new Audit.Target("policy", p.id()),
                 Audit.Outcome.SUCCESS,
                 Map.of("scope", p.scope().wire(), "action", put.created() ? "created" : "replaced"));
-        int pushed = policies.push(tenant);
+        TenantPolicies.Push pushed = policies.push(tenant, p.scope());
         ctx.status(put.created() ? 201 : 200).json(view(p, pushed));
     }
 
@@ -101,11 +106,11 @@ final class PolicyRoutes {
                 new Audit.Target("policy", p.id()),
                 Audit.Outcome.SUCCESS,
                 Map.of("scope", p.scope().wire()));
-        int pushed = policies.push(tenant);
+        TenantPolicies.Push pushed = policies.push(tenant, p.scope());
         ctx.json(view(p, pushed));
     }
 
-    private PolicyView view(TenantPolicyRecord p, Integer pushedTo) {
+    private PolicyView view(TenantPolicyRecord p, TenantPolicies.Push pushed) {
         return new PolicyView(
                 p.id(),
                 p.tenantId(),
@@ -115,6 +120,7 @@ final class PolicyRoutes {
                 p.createdAt(),
                 p.updatedAt(),
                 p.updatedBy(),
-                pushedTo);
+                pushed == null ? null : pushed.reached(),
+                pushed == null ? null : pushed.matched());
     }
 }

@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,29 +164,47 @@ public final class TenantPolicies {
     }
 
     /**
-     * Sends every connected agent of the tenant that understands policy updates its applicable
-     * policies, each on its own virtual thread (a slow agent delays only itself).
+     * What a policy change reached.
      *
-     * @return how many agents it was sent to
+     * @param matched the tenant's agents (not revoked) the scope covers, connected or not
+     * @param reached those of them connected to this node that the update frame was written to
      */
-    public int push(String tenantId) {
-        int sent = 0;
-        for (AgentConnection connection : registry.sockets()) {
-            if (!connection.tenantId().equals(tenantId) || !connection.advertises()) {
-                continue;
+    public record Push(int matched, int reached) {}
+
+    /**
+     * Sends every connected agent of the tenant that {@code scope} covers (and that understands
+     * policy updates) its applicable policies, in parallel on virtual threads, and waits until each
+     * frame is written or its send fails (bounded by the connection's send timeout). Agents the scope
+     * does not cover are not sent anything: their applicable policies did not change.
+     */
+    public Push push(String tenantId, PolicyScope scope) {
+        int matched = (int) agents.list(tenantId).stream()
+                .filter(a -> !a.revoked() && scope.covers(a.id(), a.labels()))
+                .count();
+        List<CompletableFuture<Boolean>> sends = new ArrayList<>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (AgentConnection connection : registry.sockets()) {
+                if (!connection.tenantId().equals(tenantId) || !connection.advertises()) {
+                    continue;
+                }
+                Optional<Agent> agent = agents.find(tenantId, connection.agentId())
+                        .filter(a -> !a.revoked() && scope.covers(a.id(), a.labels()));
+                if (agent.isEmpty()) {
+                    continue;
+                }
+                List<TenantPolicy> policies = applicable(agent.get());
+                sends.add(CompletableFuture.supplyAsync(
+                        () -> connection.send(new PolicyUpdate(connection.nextFrameId(), policies)), threads));
             }
-            Optional<Agent> agent = agents.find(tenantId, connection.agentId());
-            if (agent.isEmpty()) {
-                continue;
-            }
-            List<TenantPolicy> policies = applicable(agent.get());
-            Thread.ofVirtual()
-                    .name("policy-push-" + connection.agentId())
-                    .start(() -> connection.send(new PolicyUpdate(connection.nextFrameId(), policies)));
-            sent++;
-        }
-        log.atInfo().addKeyValue("tenant", tenantId).addKeyValue("agents", sent).log("tenant policy pushed");
-        return sent;
+        } // closing the executor waits for every send
+        int reached = (int) sends.stream().filter(CompletableFuture::join).count();
+        log.atInfo()
+                .addKeyValue("tenant", tenantId)
+                .addKeyValue("scope", scope.wire())
+                .addKeyValue("matched", matched)
+                .addKeyValue("reached", reached)
+                .log("tenant policy pushed");
+        return new Push(matched, reached);
     }
 
     /**
