@@ -170,7 +170,7 @@ public final class Hub implements AutoCloseable {
                     config.nodeName(),
                     tenantPolicies,
                     new PauseReports(stores.agents(), audit, clock));
-            var capability = new PageCapability(hubSecret, clock);
+            var capability = new PageCapability(hubSecret, stores.pageLinks(), ids, clock, config.sessionLinkTtl());
             var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids, clock);
             var users = new Users(stores.users(), new Passwords(random, Passwords.DEFAULT), secrets, ids, clock);
             var services = new WebServer.Services(

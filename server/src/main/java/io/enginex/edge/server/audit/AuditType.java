@@ -37,7 +37,9 @@ public enum AuditType {
     /** A person approved a job that needed approval. */
     JOB_APPROVED,
     /** A person denied a job that needed approval. */
-    JOB_DENIED;
+    JOB_DENIED,
+    /** A session page link was revoked (details: sessionId, issuedTo). */
+    PAGE_LINK_REVOKED;
 
     /** {@code login.succeeded}-style name. */
     public String wire() {

@@ -122,6 +122,15 @@ final class ServeCommand implements Callable<Integer> {
                     + " address whatever this says. Default: ${DEFAULT-VALUE}.")
     String enrolmentRateLimit;
 
+    @Option(
+            names = "--session-link-ttl",
+            paramLabel = "DURATION",
+            defaultValue = "7d",
+            description = "How long a session page link (the API's pageUrl) works after it is issued; each "
+                    + "user or API key keeps one link per session until it expires or is revoked (1m to 365d). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String sessionLinkTtl;
+
     @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name. Default: the host name.")
     String nodeName;
 
@@ -181,6 +190,7 @@ final class ServeCommand implements Callable<Integer> {
                     .publicUrl(publicUrl)
                     .heartbeat(HumanDuration.parse(heartbeat))
                     .unresponsiveAfter(HumanDuration.parse(unresponsiveAfter))
+                    .sessionLinkTtl(HumanDuration.parse(sessionLinkTtl))
                     .nodeName(nodeName)
                     .enrolmentRate(EnrolmentRate.parse(enrolmentRateLimit, "--enrolment-rate-limit"))
                     .build();

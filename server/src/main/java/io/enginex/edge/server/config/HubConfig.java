@@ -32,6 +32,7 @@ import java.util.Set;
  * @param maxBodyBytes largest REST request body accepted
  * @param unresponsiveAfter how long a connected agent may leave a job it was sent without an ack or
  *     progress (or send no frame at all) before it is shown unresponsive rather than busy
+ * @param sessionLinkTtl how long a session page link works after it is issued (1 minute to 365 days)
  */
 public record HubConfig(
         Path dataDir,
@@ -46,10 +47,12 @@ public record HubConfig(
         int enrolmentPerMinute,
         int tokenPerMinute,
         long maxBodyBytes,
-        Duration unresponsiveAfter) {
+        Duration unresponsiveAfter,
+        Duration sessionLinkTtl) {
     public static final int DEFAULT_PORT = 8443;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_UNRESPONSIVE_AFTER = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_SESSION_LINK_TTL = Duration.ofDays(7);
 
     public HubConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -95,6 +98,11 @@ public record HubConfig(
         if (unresponsiveAfter.toMillis() < 1000 || unresponsiveAfter.toMillis() > 3_600_000) {
             throw new IllegalArgumentException(
                     "--unresponsive-after must be between 1s and 1h; got " + HumanDuration.format(unresponsiveAfter));
+        }
+        sessionLinkTtl = sessionLinkTtl == null ? DEFAULT_SESSION_LINK_TTL : sessionLinkTtl;
+        if (sessionLinkTtl.compareTo(Duration.ofMinutes(1)) < 0 || sessionLinkTtl.compareTo(Duration.ofDays(365)) > 0) {
+            throw new IllegalArgumentException(
+                    "--session-link-ttl must be between 1m and 365d; got " + HumanDuration.format(sessionLinkTtl));
         }
     }
 
@@ -171,6 +179,7 @@ public record HubConfig(
         private int tokenPerMinute = 600;
         private long maxBodyBytes = 1 << 20;
         private Duration unresponsiveAfter = DEFAULT_UNRESPONSIVE_AFTER;
+        private Duration sessionLinkTtl = DEFAULT_SESSION_LINK_TTL;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -229,6 +238,11 @@ public record HubConfig(
             return this;
         }
 
+        public Builder sessionLinkTtl(Duration sessionLinkTtl) {
+            this.sessionLinkTtl = sessionLinkTtl;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     dataDir,
@@ -243,7 +257,8 @@ public record HubConfig(
                     enrolmentPerMinute,
                     tokenPerMinute,
                     maxBodyBytes,
-                    unresponsiveAfter);
+                    unresponsiveAfter,
+                    sessionLinkTtl);
         }
     }
 }

@@ -59,9 +59,10 @@ public final class SessionPage {
                             stylesheet,
                             "Link not valid",
                             null,
-                            "<p>This link is not valid or has expired. Open the "
-                                    + "session through the <code>pageUrl</code> the API returned for it (links are valid for 7 "
-                                    + "days; GET the session again for a fresh one).</p>"));
+                            "<p>This link is not valid: it has expired or was revoked. Open the session through the "
+                                    + "<code>pageUrl</code> the API returns for it (links work for "
+                                    + escape(io.enginex.edge.server.config.HumanDuration.format(capability.lifetime()))
+                                    + " unless revoked; GET the session again for a working one).</p>"));
             return;
         }
         List<Job> list = jobs.listBySession(session.get().tenantId(), sessionId);

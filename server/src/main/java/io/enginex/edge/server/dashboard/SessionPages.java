@@ -3,6 +3,9 @@ package io.enginex.edge.server.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.dispatch.Dispatcher;
@@ -12,6 +15,7 @@ import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobStore;
+import io.enginex.edge.server.store.PageLink;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.SessionStore;
 import io.javalin.http.Context;
@@ -42,6 +46,8 @@ public final class SessionPages implements PageGroup {
     private final Fleet fleet;
     private final Dispatcher dispatcher;
     private final SessionPage capabilityPage;
+    private final PageCapability links;
+    private final Audit audit;
     private final IdGenerator ids;
     private final Clock clock;
     private final ObjectMapper mapper;
@@ -53,6 +59,8 @@ public final class SessionPages implements PageGroup {
         this.fleet = new Fleet(s.stores().agents(), s.agentStates(), s.registry());
         this.dispatcher = s.dispatcher();
         this.capabilityPage = s.sessionPage();
+        this.links = s.capability();
+        this.audit = s.audit();
         this.ids = s.ids();
         this.clock = s.clock();
         this.mapper = s.mapper();
@@ -61,7 +69,14 @@ public final class SessionPages implements PageGroup {
     public record SessionsView(Page page, List<Session> sessions, boolean canCreate) {}
 
     /** The session page's model. */
-    public record SessionView(Page page, Session session, List<JobCard> jobs, RunForm run, String liveUrl) {}
+    public record SessionView(
+            Page page,
+            Session session,
+            List<JobCard> jobs,
+            RunForm run,
+            String liveUrl,
+            List<PageLink> links,
+            boolean canRevokeLinks) {}
 
     /**
      * The "run tool" form: the session's online agents, the chosen agent's tools, and the chosen
@@ -124,6 +139,19 @@ public final class SessionPages implements PageGroup {
             var form = runForm(viewer, ctx.queryParam("agent"), ctx.queryParam("tool"), null, Map.of());
             render(pages, ctx, viewer, session, form);
         });
+        pages.post("/ui/sessions/{sid}/links/{id}/revoke", Role.OPERATOR, (ctx, viewer) -> {
+            Session session = find(viewer, ctx.pathParam("sid"));
+            PageLink link = links.revoke(viewer.tenantId(), session.id(), ctx.pathParam("id"), viewer.userId());
+            audit.record(
+                    viewer.tenantId(),
+                    AuditType.PAGE_LINK_REVOKED,
+                    new Actor("user", viewer.userId()),
+                    ctx.ip(),
+                    new Audit.Target("page-link", link.id()),
+                    Audit.Outcome.SUCCESS,
+                    Map.of("sessionId", session.id(), "issuedTo", link.issuedTo(), "via", "dashboard"));
+            Pages.redirect(ctx, "/ui/sessions/" + session.id() + "#links");
+        });
         pages.live("/ui/sessions/{sid}/live", Role.VIEWER, "jobs", (ctx, viewer) -> {
             Session session = find(viewer, ctx.pathParam("sid"));
             return () -> pages.fragment("session/timeline.jte", cards(viewer, session));
@@ -183,7 +211,9 @@ public final class SessionPages implements PageGroup {
                         session,
                         cards(viewer, session),
                         form,
-                        "/ui/sessions/" + session.id() + "/live"));
+                        "/ui/sessions/" + session.id() + "/live",
+                        viewer.can(Role.OPERATOR) ? links.list(viewer.tenantId(), session.id()) : List.of(),
+                        viewer.can(Role.OPERATOR)));
     }
 
     private List<JobCard> cards(Viewer viewer, Session session) {

@@ -140,25 +140,25 @@ final class SessionRoutes {
         String id = ids.next("ses");
         Session session = sessions.create(
                 new Session(id, tenant, name.isBlank() ? id : name.strip(), caller.keyId(), clock.instant()));
-        ctx.status(201).json(SessionView.of(session, pageUrl(session), null));
+        ctx.status(201).json(SessionView.of(session, pageUrl(session, caller), null));
     }
 
     private void list(Context ctx) {
-        access.forTenant(ctx);
+        Caller caller = access.forTenant(ctx);
         int limit = (int) Math.min(500, Math.max(1, queryLong(ctx, "limit", 50)));
         ctx.json(sessions.list(ctx.pathParam("t"), limit).stream()
-                .map(s -> SessionView.of(s, pageUrl(s), null))
+                .map(s -> SessionView.of(s, pageUrl(s, caller), null))
                 .toList());
     }
 
     private void get(Context ctx) {
-        access.forTenant(ctx);
+        Caller caller = access.forTenant(ctx);
         String tenant = ctx.pathParam("t");
         Session session = findSession(tenant, ctx.pathParam("sid"));
         List<JobView> list = jobs.listBySession(tenant, session.id()).stream()
                 .map(j -> JobView.of(j, mapper))
                 .toList();
-        ctx.json(SessionView.of(session, pageUrl(session), list));
+        ctx.json(SessionView.of(session, pageUrl(session, caller), list));
     }
 
     private void createJob(Context ctx) {
@@ -192,9 +192,10 @@ final class SessionRoutes {
                         new HubException.NotFound("session_not_found", "tenant " + tenant + " has no session " + id));
     }
 
-    private String pageUrl(Session session) {
+    /** The caller's link to the session's page: the same on every request until revoked or expired. */
+    private String pageUrl(Session session, Caller caller) {
         return baseUrl.get() + "/ui/sessions/" + session.id() + "?t="
-                + capability.issue(session.tenantId(), session.id());
+                + capability.issue(session.tenantId(), session.id(), caller.actorId());
     }
 
     private static long queryLong(Context ctx, String name, long fallback) {

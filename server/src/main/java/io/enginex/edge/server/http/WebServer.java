@@ -186,6 +186,7 @@ public final class WebServer {
                         s.clock(),
                         bodies)
                 .register(routes);
+        new PageLinkRoutes(s.stores().sessions(), s.capability(), access, s.audit()).register(routes);
         new AgentAuthRoutes(
                         s.agentRegistration(),
                         s.assertionVerifier(),

@@ -28,6 +28,8 @@ public interface Stores extends AutoCloseable {
 
     TenantPolicyStore tenantPolicies();
 
+    PageLinkStore pageLinks();
+
     /** {@code h2} or {@code postgresql}. */
     String dialect();
 

@@ -221,6 +221,36 @@ class DashboardIT {
     }
 
     @Test
+    void anOperatorRevokesASessionPageLinkOnTheSessionPage() {
+        String key = hub.tenantKey(tenant, "operator");
+        var created = hub.api().post("/api/v1/tenants/" + tenant + "/sessions", key, Map.of("name", "shared"));
+        String sid = created.get("id");
+        java.net.URI link = java.net.URI.create(created.get("pageUrl"));
+        String linkPath = link.getRawPath() + "?" + link.getRawQuery();
+        String linkId = link.getQuery().split("\\.")[1];
+        assertThat(hub.api().get(linkPath, null).status()).isEqualTo(200);
+
+        String viewerEmail = email("link-reader");
+        var reader = new Browser(hub.url()).signIn(viewerEmail, user(viewerEmail, "viewer"));
+        assertThat(reader.get("/ui/sessions/" + sid).body()).doesNotContain("revoke-" + linkId);
+        String opsEmail = email("link-revoker");
+        var ops = new Browser(hub.url()).signIn(opsEmail, user(opsEmail, "operator"));
+        String page = ops.get("/ui/sessions/" + sid).body();
+        assertThat(page).contains("Page links").contains("id=\"revoke-" + linkId + "\"");
+
+        var revoked =
+                ops.post("/ui/sessions/" + sid + "/links/" + linkId + "/revoke", Map.of("csrf", Browser.csrf(page)));
+
+        assertThat(revoked.statusCode()).isEqualTo(303);
+        assertThat(hub.api().get(linkPath, null).status()).isEqualTo(403);
+        assertThat(ops.get("/ui/sessions/" + sid).body()).contains("revoked").doesNotContain("revoke-" + linkId);
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenant + "/audit?type=page-link.revoked", hub.platformKey())
+                        .text())
+                .contains(linkId);
+    }
+
+    @Test
     void agentPageShowsItsToolsAndAnOperatorRevokesIt() {
         TestAgent agent = hub.register(tenant);
         AgentSocket socket = hub.connectReady(agent, "fs.list", "fs.read");

@@ -12,6 +12,7 @@ import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.DeviceCodeStore;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.MachineStore;
+import io.enginex.edge.server.store.PageLinkStore;
 import io.enginex.edge.server.store.RegistrationTokenStore;
 import io.enginex.edge.server.store.SessionStore;
 import io.enginex.edge.server.store.Stores;
@@ -53,6 +54,7 @@ public final class JdbcStores implements Stores {
     private final MachineStore machines;
     private final ConnectionHistoryStore connections;
     private final TenantPolicyStore tenantPolicies;
+    private final PageLinkStore pageLinks;
 
     private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
         this.config = config;
@@ -71,6 +73,7 @@ public final class JdbcStores implements Stores {
         this.machines = new JdbcMachineStore(jdbi);
         this.connections = new JdbcConnectionHistoryStore(jdbi);
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
+        this.pageLinks = new JdbcPageLinkStore(jdbi);
     }
 
     /**
@@ -193,6 +196,11 @@ public final class JdbcStores implements Stores {
     @Override
     public TenantPolicyStore tenantPolicies() {
         return tenantPolicies;
+    }
+
+    @Override
+    public PageLinkStore pageLinks() {
+        return pageLinks;
     }
 
     @Override

@@ -20,7 +20,8 @@ abstract class StoreContract
                 CredentialContract,
                 InstantContract,
                 IdentityContract,
-                ConnectionHistoryContract {
+                ConnectionHistoryContract,
+                PageLinkContract {
     private JdbcStores stores;
 
     /** Makes an empty database for this class and says how to reach it. */
