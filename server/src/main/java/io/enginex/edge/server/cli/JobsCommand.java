@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.server.config.HumanDuration;
 import io.enginex.edge.server.store.JobState;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -96,8 +97,7 @@ final class JobsCommand {
             body.put("timeoutSeconds", deadline.toSeconds());
             JsonNode job = hub.post("/api/v1/tenants/" + tenant + "/sessions/" + sessionId + "/jobs", body);
             if (!noWait) {
-                job = awaitFinished(
-                        hub, text(job, "id"), Instant.now().plus(deadline).plusSeconds(5));
+                job = awaitFinished(hub, job, Instant.now().plus(deadline).plusSeconds(5));
             }
             if (!printedJson(job)) {
                 printHuman(job, sessionId);
@@ -109,15 +109,69 @@ final class JobsCommand {
             }
         }
 
-        private JsonNode awaitFinished(HubClient hub, String jobId, Instant giveUp) {
-            String path = "/api/v1/tenants/" + tenant + "/jobs/" + jobId + "?wait=" + POLL_SECONDS;
-            JsonNode job = hub.get(path);
+        /**
+         * Long-polls until the job finishes or {@code giveUp}. Says on stderr at once why a job is not
+         * running yet (it waits for a person's approval, or its agent is offline), with the page to
+         * act on, says so again whenever that changes, and prints progress after every poll.
+         */
+        private JsonNode awaitFinished(HubClient hub, JsonNode created, Instant giveUp) {
+            PrintWriter err = spec.commandLine().getErr();
+            String jobId = text(created, "id");
+            Instant start = Instant.now();
+            JsonNode job = created;
+            String explained = explain(hub, job, err, null);
             while (!finished(job) && Instant.now().isBefore(giveUp)) {
-                spec.commandLine().getErr().println("waiting for " + jobId + " (" + text(job, "state") + ")…");
-                spec.commandLine().getErr().flush();
-                job = hub.get(path);
+                long wait = Math.clamp(Duration.between(Instant.now(), giveUp).toSeconds(), 1, POLL_SECONDS);
+                job = hub.get("/api/v1/tenants/" + tenant + "/jobs/" + jobId + "?wait=" + wait);
+                if (finished(job)) {
+                    break;
+                }
+                explained = explain(hub, job, err, explained);
+                err.println("still waiting for " + jobId + " (" + text(job, "state") + ", "
+                        + Duration.between(start, Instant.now()).toSeconds() + " s so far; deadline "
+                        + text(job, "deadline") + ")…");
+                err.flush();
             }
             return job;
+        }
+
+        /**
+         * Says why the job is not running yet, once per state.
+         *
+         * @return the state now explained
+         */
+        private String explain(HubClient hub, JsonNode job, PrintWriter err, String explained) {
+            String state = text(job, "state");
+            if (state.equals(explained)) {
+                return explained;
+            }
+            String jobId = text(job, "id");
+            String base = hub.base().toString().replaceAll("/+$", "");
+            switch (state) {
+                case "awaiting_approval" ->
+                    err.println("Job " + jobId + " waits for a person's approval before it"
+                            + " is sent (a policy or the agent requires it for " + tool + "). Approve or deny it at "
+                            + base + "/ui/approvals/" + jobId + " or with: engine jobs approve --tenant " + tenant + " "
+                            + jobId + ". Waiting until its deadline, " + text(job, "deadline") + ".");
+                case "queued" -> {
+                    JsonNode agentView = hub.get("/api/v1/tenants/" + tenant + "/agents/" + agent);
+                    if (!agentView.path("connected").asBoolean(false)) {
+                        err.println("Agent " + agent + " (" + text(agentView, "hostname") + ") is offline; job "
+                                + jobId + " waits in the hub's queue and is sent when the agent connects, until its"
+                                + " deadline, " + text(job, "deadline") + ". Agent page: " + base + "/ui/agents/"
+                                + agent);
+                    } else {
+                        err.println("Job " + jobId + " is queued for agent " + agent + ".");
+                    }
+                }
+                case "dispatched" -> err.println("Job " + jobId + " was sent to agent " + agent + ".");
+                case "running" -> err.println("Job " + jobId + " is running on agent " + agent + ".");
+                default -> {
+                    // finished: the result is printed to stdout
+                }
+            }
+            err.flush();
+            return state;
         }
 
         private void printHuman(JsonNode job, String sessionId) {

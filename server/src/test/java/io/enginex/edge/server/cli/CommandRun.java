@@ -6,8 +6,12 @@ import java.io.StringWriter;
 /** Runs {@code engine} in-process and keeps what it printed. */
 record CommandRun(int exitCode, String out, String err) {
     static CommandRun run(String... args) {
+        return run(new StringWriter(), args);
+    }
+
+    /** Runs with {@code err} as stderr, so another thread can watch what it says while it runs. */
+    static CommandRun run(StringWriter err, String... args) {
         StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         var cli = EngineCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
