@@ -263,7 +263,12 @@ public final class WebServer {
     public List<String> routes() {
         var router = javalin.unsafe.internalRouter;
         var all = new ArrayList<String>();
-        router.allHttpHandlers().forEach(e -> all.add(e.endpoint.method.name() + " " + e.endpoint.path));
+        router.allHttpHandlers().forEach(e -> {
+            String method = e.endpoint.method.name();
+            if (!method.startsWith("BEFORE") && !method.startsWith("AFTER")) { // filters (ApiHeaders), not routes
+                all.add(method + " " + e.endpoint.path);
+            }
+        });
         router.allWsHandlers().forEach(e -> all.add("WS " + e.getPath()));
         return List.copyOf(all);
     }

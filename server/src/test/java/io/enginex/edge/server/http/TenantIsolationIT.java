@@ -224,6 +224,11 @@ class TenantIsolationIT {
             tenant("POST /api/v1/tenants/{t}/sessions", "operator", f -> t(f) + "/sessions", Map.of("name", "matrix")),
             tenant("GET /api/v1/tenants/{t}/sessions/{sid}", "viewer", f -> t(f) + "/sessions/" + f.session, null),
             tenant(
+                    "GET /api/v1/tenants/{t}/sessions/{sid}/links",
+                    "operator",
+                    f -> t(f) + "/sessions/" + f.session + "/links",
+                    null),
+            tenant(
                     "POST /api/v1/tenants/{t}/sessions/{sid}/jobs",
                     "operator",
                     f -> t(f) + "/sessions/" + f.session + "/jobs",
@@ -271,6 +276,12 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/policies/" + f.sparePolicy(),
                     null),
+            // a fresh page link per call (a new API key each time), so each allowed caller revokes a live one
+            tenant(
+                    "POST /api/v1/tenants/{t}/sessions/{sid}/links/{id}/revoke",
+                    "operator",
+                    f -> t(f) + "/sessions/" + f.session + "/links/" + f.spareLink() + "/revoke",
+                    Map.of()),
             tenant(
                     "POST /api/v1/tenants/{t}/agents/{id}/revoke",
                     "operator",
@@ -288,6 +299,10 @@ class TenantIsolationIT {
             page("GET /ui/sessions/{sid}", "viewer", f -> "/ui/sessions/" + f.session),
             page("GET /ui/sessions/{sid}/live", "viewer", f -> "/ui/sessions/" + f.session + "/live"),
             page("POST /ui/sessions/{sid}/jobs", "operator", f -> "/ui/sessions/" + f.session + "/jobs"),
+            page(
+                    "POST /ui/sessions/{sid}/links/{id}/revoke",
+                    "operator",
+                    f -> "/ui/sessions/" + f.session + "/links/" + f.spareLink() + "/revoke"),
             page(
                     "GET /ui/sessions/{sid}/jobs/{jid}/download",
                     "viewer",
@@ -350,6 +365,17 @@ class TenantIsolationIT {
                                     "policy",
                                     Map.of("version", 1)))
                     .get("id");
+        }
+
+        /** A new page link to this fixture's session (of the tenant whose ids it holds), for a row that revokes one. */
+        String spareLink() {
+            String key = hub.api()
+                    .post("/api/v1/tenants/" + idsTenant + "/api-keys", hub.platformKey(), Map.of("role", "viewer"))
+                    .get("key");
+            String pageUrl = hub.api()
+                    .get("/api/v1/tenants/" + idsTenant + "/sessions/" + session, key)
+                    .get("pageUrl");
+            return java.net.URI.create(pageUrl).getQuery().split("\\.")[1];
         }
 
         /** This tenant in the path, with {@code other}'s object ids. */
