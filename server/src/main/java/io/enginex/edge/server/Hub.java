@@ -30,6 +30,8 @@ import io.enginex.edge.server.dispatch.DispatchMetrics;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.idempotency.IdempotentCreates;
+import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
@@ -116,7 +118,8 @@ public final class Hub implements AutoCloseable {
             ObjectMapper mapper = MessageCodec.newMapper(FrameLimits.DEFAULT);
             IdGenerator ids = new IdGenerator(clock, random);
             Secrets secrets = new Secrets(random);
-            p.stores = JdbcStores.open(config.database(), clock);
+            JdbcStores jdbcStores = JdbcStores.open(config.database(), clock);
+            p.stores = jdbcStores;
             Stores stores = p.stores;
             HubSecret hubSecret = HubSecret.loadOrCreate(config.dataDir().resolve("hub.secret"), random);
             if (config.tls().enabled()) {
@@ -171,6 +174,8 @@ public final class Hub implements AutoCloseable {
                     tenantPolicies,
                     new PauseReports(stores.agents(), audit, clock));
             var capability = new PageCapability(hubSecret, stores.pageLinks(), ids, clock, config.sessionLinkTtl());
+            var idempotentCreates = new IdempotentCreates(
+                    new JdbcIdempotencyStore(jdbcStores.jdbi()), hubSecret.bytes(), random, clock);
             var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids, clock);
             var users = new Users(stores.users(), new Passwords(random, Passwords.DEFAULT), secrets, ids, clock);
             var services = new WebServer.Services(
@@ -207,7 +212,8 @@ public final class Hub implements AutoCloseable {
                     clock,
                     mapper,
                     version(),
-                    () -> p.url);
+                    () -> p.url,
+                    idempotentCreates);
             p.adminKeyCreated = apiKeys.issuePlatformKeyIfNone()
                     .map(issued -> writeAdminKey(config.dataDir(), issued.secret()))
                     .orElse(null);
@@ -227,6 +233,7 @@ public final class Hub implements AutoCloseable {
             p.timers.scheduleAtFixedRate(() -> purgeCredentials(stores, clock), 1, 1, TimeUnit.MINUTES);
             p.timers.scheduleAtFixedRate(() -> purgeSessions(users, stores, clock), 1, 1, TimeUnit.MINUTES);
             p.timers.scheduleAtFixedRate(connectionHistory::purge, 0, 10, TimeUnit.MINUTES);
+            p.timers.scheduleAtFixedRate(idempotentCreates::sweep, 1, 60, TimeUnit.MINUTES);
             long bucket = OpsHistory.BUCKET.toMillis();
             p.timers.scheduleAtFixedRate(opsHistory::sample, 0, bucket, TimeUnit.MILLISECONDS);
 

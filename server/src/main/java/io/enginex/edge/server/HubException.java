@@ -27,6 +27,7 @@ public abstract sealed class HubException extends RuntimeException {
             case NotFound x -> 404;
             case Conflict x -> 409;
             case UnsupportedMediaType x -> 415;
+            case Unprocessable x -> 422;
             case RateLimited x -> 429;
         };
     }
@@ -90,6 +91,15 @@ public abstract sealed class HubException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public Conflict(String code, String message) {
+            super(code, message);
+        }
+    }
+
+    /** 422: well-formed, but cannot be done as asked (an Idempotency-Key reused for another request). */
+    public static final class Unprocessable extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        public Unprocessable(String code, String message) {
             super(code, message);
         }
     }

@@ -77,7 +77,8 @@ public final class Dispatcher implements AgentListener {
     }
 
     /**
-     * Writes a job and sends it if its agent is connected to this node.
+     * Writes a job and sends it if its agent is connected to this node: {@link #write} then {@link
+     * #send}.
      *
      * @throws HubException.NotFound {@code session_not_found}, {@code agent_not_found}
      * @throws HubException.Conflict {@code agent_revoked}
@@ -85,6 +86,19 @@ public final class Dispatcher implements AgentListener {
      * @return the job; already FAILED with {@code agent_paused} when the agent is paused
      */
     public Job create(String tenantId, String sessionId, JobRequest request) {
+        return send(write(tenantId, sessionId, request));
+    }
+
+    /**
+     * Validates and writes a job, touching nothing but the database, so it can run inside a caller's
+     * transaction (an idempotent create writes its key with it). A job for a paused agent is written
+     * already FAILED with {@code agent_paused}. Call {@link #send} after commit.
+     *
+     * @throws HubException.NotFound {@code session_not_found}, {@code agent_not_found}
+     * @throws HubException.Conflict {@code agent_revoked}
+     * @throws HubException.BadRequest {@code unknown_tool}, {@code bad_request}
+     */
+    public Job write(String tenantId, String sessionId, JobRequest request) {
         if (sessions.find(tenantId, sessionId).isEmpty()) {
             throw new HubException.NotFound("session_not_found", "tenant " + tenantId + " has no session " + sessionId);
         }
@@ -153,21 +167,36 @@ public final class Dispatcher implements AgentListener {
                 null,
                 null,
                 false));
-        metrics.created();
         Optional<AgentPause> pause = agents.findPause(tenantId, agent.id());
         if (pause.isPresent()) {
             return refusePaused(agent, job, pause.get(), now);
         }
+        return job;
+    }
+
+    /**
+     * After a job written by {@link #write} is committed: counts it, and sends it if it is queued and
+     * its agent is connected to this node (else the agent's next hello, or another node, sends it).
+     *
+     * @return the job as it is now (dispatched when it was sent)
+     */
+    public Job send(Job job) {
+        metrics.created();
+        if (job.state() == JobState.FAILED) { // refused: its agent is paused
+            metrics.completed(job.tenantId(), JobState.FAILED, null);
+            waiters.finished(job.id());
+            return job;
+        }
         log.atInfo()
                 .addKeyValue("jobId", job.id())
-                .addKeyValue("agentId", agent.id())
+                .addKeyValue("agentId", job.agentId())
                 .addKeyValue("tool", job.tool())
                 .addKeyValue("state", job.state().wire())
                 .log("job created");
-        if (!approval) {
-            registry.find(tenantId, agent.id()).ifPresent(c -> deliver(c, job));
+        if (job.state() == JobState.QUEUED) {
+            registry.find(job.tenantId(), job.agentId()).ifPresent(c -> deliver(c, job));
         }
-        return jobs.find(tenantId, job.id()).orElse(job);
+        return jobs.find(job.tenantId(), job.id()).orElse(job);
     }
 
     /**
@@ -185,8 +214,6 @@ public final class Dispatcher implements AgentListener {
                 job.id(),
                 agent.id(),
                 new Outcome(JobState.FAILED, null, ErrorCodes.AGENT_PAUSED, message, null, now, false));
-        metrics.completed(job.tenantId(), JobState.FAILED, null);
-        waiters.finished(job.id());
         log.atInfo()
                 .addKeyValue("jobId", job.id())
                 .addKeyValue("agentId", agent.id())

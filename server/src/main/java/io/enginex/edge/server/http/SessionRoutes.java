@@ -13,6 +13,7 @@ import io.enginex.edge.server.dispatch.JobRequest;
 import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.http.ApiViews.JobView;
 import io.enginex.edge.server.http.ApiViews.SessionView;
+import io.enginex.edge.server.idempotency.Creation;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
@@ -46,6 +47,7 @@ final class SessionRoutes {
     private final IdGenerator ids;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final IdempotentResponder creates;
 
     SessionRoutes(
             SessionStore sessions,
@@ -58,7 +60,9 @@ final class SessionRoutes {
             Audit audit,
             IdGenerator ids,
             Clock clock,
-            ObjectMapper mapper) {
+            ObjectMapper mapper,
+            IdempotentResponder creates) {
+        this.creates = creates;
         this.sessions = sessions;
         this.jobs = jobs;
         this.dispatcher = dispatcher;
@@ -137,10 +141,16 @@ final class SessionRoutes {
             throw new HubException.BadRequest("name must be at most 200 characters");
         }
         String tenant = ctx.pathParam("t");
-        String id = ids.next("ses");
-        Session session = sessions.create(
-                new Session(id, tenant, name.isBlank() ? id : name.strip(), caller.keyId(), clock.instant()));
-        ctx.status(201).json(SessionView.of(session, pageUrl(session, caller), null));
+        creates.respond(
+                ctx,
+                caller,
+                Creation.of(
+                        () -> {
+                            String id = ids.next("ses");
+                            return sessions.create(new Session(
+                                    id, tenant, name.isBlank() ? id : name.strip(), caller.keyId(), clock.instant()));
+                        },
+                        session -> creates.created(session.id(), SessionView.of(session, pageUrl(session, caller), null))));
     }
 
     private void list(Context ctx) {
@@ -162,13 +172,18 @@ final class SessionRoutes {
     }
 
     private void createJob(Context ctx) {
-        access.forTenant(ctx);
+        Caller caller = access.forTenant(ctx);
         JsonBody body = JsonBody.read(ctx, mapper);
         long timeout = body.integer("timeoutSeconds", JobRequest.DEFAULT_TIMEOUT.toSeconds());
         var request = new JobRequest(
                 body.requiredText("agentId"), body.requiredText("tool"), body.raw("args"), Duration.ofSeconds(timeout));
-        Job job = dispatcher.create(ctx.pathParam("t"), ctx.pathParam("sid"), request);
-        ctx.status(201).json(JobView.of(job, mapper));
+        creates.respond(
+                ctx,
+                caller,
+                Creation.of(
+                        () -> dispatcher.write(ctx.pathParam("t"), ctx.pathParam("sid"), request),
+                        job -> creates.created(job.id(), JobView.of(job, mapper)),
+                        dispatcher::send));
     }
 
     private void getJob(Context ctx) throws InterruptedException {

@@ -12,6 +12,7 @@ import io.enginex.edge.server.http.ApiViews.IssuedKeyView;
 import io.enginex.edge.server.http.ApiViews.TenantView;
 import io.enginex.edge.server.http.IdentityViews.ApiKeyView;
 import io.enginex.edge.server.registration.EnrolmentRate;
+import io.enginex.edge.server.idempotency.Creation;
 import io.enginex.edge.server.store.ApiKeyStore;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.Tenant;
@@ -37,6 +38,7 @@ final class TenantRoutes {
     private final Audit audit;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final IdempotentResponder creates;
 
     TenantRoutes(
             TenantStore tenants,
@@ -45,7 +47,9 @@ final class TenantRoutes {
             ApiAccess access,
             Audit audit,
             Clock clock,
-            ObjectMapper mapper) {
+            ObjectMapper mapper,
+            IdempotentResponder creates) {
+        this.creates = creates;
         this.tenants = tenants;
         this.apiKeys = apiKeys;
         this.keyStore = keyStore;
@@ -145,20 +149,33 @@ final class TenantRoutes {
         if (label.length() > 200) {
             throw new HubException.BadRequest("label must be at most 200 characters");
         }
-        ApiKeys.Issued issued = apiKeys.issue(ctx.pathParam("t"), role, label, caller.actorId());
-        var key = issued.key();
-        audit.record(
-                key.tenantId(),
-                AuditType.API_KEY_CREATED,
-                Actor.of(caller),
-                ctx.ip(),
-                new Audit.Target("api_key", key.id()),
-                Audit.Outcome.SUCCESS,
-                Map.of("role", key.role(), "label", key.label()));
         ctx.header("Cache-Control", "no-store");
-        ctx.status(201)
-                .json(new IssuedKeyView(
-                        key.id(), issued.secret(), key.tenantId(), key.role(), key.label(), key.createdAt()));
+        creates.respond(
+                ctx,
+                caller,
+                Creation.of(
+                        () -> {
+                            ApiKeys.Issued issued = apiKeys.issue(ctx.pathParam("t"), role, label, caller.actorId());
+                            var key = issued.key();
+                            audit.record(
+                                    key.tenantId(),
+                                    AuditType.API_KEY_CREATED,
+                                    Actor.of(caller),
+                                    ctx.ip(),
+                                    new Audit.Target("api_key", key.id()),
+                                    Audit.Outcome.SUCCESS,
+                                    Map.of("role", key.role(), "label", key.label()));
+                            return issued;
+                        },
+                        issued -> creates.created(
+                                issued.key().id(),
+                                new IssuedKeyView(
+                                        issued.key().id(),
+                                        issued.secret(),
+                                        issued.key().tenantId(),
+                                        issued.key().role(),
+                                        issued.key().label(),
+                                        issued.key().createdAt()))));
     }
 
     private void listKeys(Context ctx) {

@@ -9,6 +9,7 @@ import io.enginex.edge.server.http.ApiViews.EnrolledAgent;
 import io.enginex.edge.server.http.ApiViews.IssuedTokenView;
 import io.enginex.edge.server.http.ApiViews.TokenView;
 import io.enginex.edge.server.registration.EnrolmentRate;
+import io.enginex.edge.server.idempotency.Creation;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
@@ -28,7 +29,16 @@ final class TokenRoutes {
     private final Audit audit;
     private final ObjectMapper mapper;
 
-    TokenRoutes(RegistrationTokens tokens, AgentStore agents, ApiAccess access, Audit audit, ObjectMapper mapper) {
+    private final IdempotentResponder creates;
+
+    TokenRoutes(
+            RegistrationTokens tokens,
+            AgentStore agents,
+            ApiAccess access,
+            Audit audit,
+            ObjectMapper mapper,
+            IdempotentResponder creates) {
+        this.creates = creates;
         this.tokens = tokens;
         this.agents = agents;
         this.access = access;
@@ -51,41 +61,51 @@ final class TokenRoutes {
                 body.raw("ratePerMinute") == null || body.raw("ratePerMinute").isNull()
                         ? null
                         : EnrolmentRate.check(body.integer("ratePerMinute", 0), "ratePerMinute");
-        var issued = tokens.issue(
-                ctx.pathParam("t"),
-                Duration.ofSeconds(ttl),
-                (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, maxUses)),
-                body.textList("labels"),
-                body.text("description", ""),
-                caller.keyId(),
-                ratePerMinute);
-        var t = issued.token();
-        audit.record(
-                t.tenantId(),
-                AuditType.TOKEN_CREATED,
-                Actor.of(caller),
-                ctx.ip(),
-                new Audit.Target("registration_token", t.id()),
-                Audit.Outcome.SUCCESS,
-                Map.of(
-                        "maxUses",
-                        t.maxUses(),
-                        "expiresAt",
-                        t.expiresAt().toString(),
-                        "labels",
-                        t.labels(),
-                        "ratePerMinute",
-                        t.ratePerMinute() == null ? "default" : t.ratePerMinute()));
+        List<String> labels = body.textList("labels");
+        String description = body.text("description", "");
         ctx.header("Cache-Control", "no-store");
-        ctx.status(201)
-                .json(new IssuedTokenView(
-                        t.id(),
-                        issued.secret(),
-                        t.tenantId(),
-                        t.expiresAt(),
-                        t.maxUses(),
-                        t.labels(),
-                        t.ratePerMinute()));
+        creates.respond(
+                ctx,
+                caller,
+                Creation.of(
+                        () -> {
+                            var issued = tokens.issue(
+                                    ctx.pathParam("t"),
+                                    Duration.ofSeconds(ttl),
+                                    (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, maxUses)),
+                                    labels,
+                                    description,
+                                    caller.keyId(),
+                                    ratePerMinute);
+                            var t = issued.token();
+                            audit.record(
+                                    t.tenantId(),
+                                    AuditType.TOKEN_CREATED,
+                                    Actor.of(caller),
+                                    ctx.ip(),
+                                    new Audit.Target("registration_token", t.id()),
+                                    Audit.Outcome.SUCCESS,
+                                    Map.of(
+                                            "maxUses",
+                                            t.maxUses(),
+                                            "expiresAt",
+                                            t.expiresAt().toString(),
+                                            "labels",
+                                            t.labels(),
+                                            "ratePerMinute",
+                                            t.ratePerMinute() == null ? "default" : t.ratePerMinute()));
+                            return issued;
+                        },
+                        issued -> creates.created(
+                                issued.token().id(),
+                                new IssuedTokenView(
+                                        issued.token().id(),
+                                        issued.secret(),
+                                        issued.token().tenantId(),
+                                        issued.token().expiresAt(),
+                                        issued.token().maxUses(),
+                                        issued.token().labels(),
+                                        issued.token().ratePerMinute()))));
     }
 
     private void list(Context ctx) {

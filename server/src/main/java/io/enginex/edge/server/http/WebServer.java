@@ -18,6 +18,7 @@ import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
+import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
@@ -86,7 +87,8 @@ public final class WebServer {
             Clock clock,
             ObjectMapper mapper,
             String version,
-            Supplier<String> baseUrl) {}
+            Supplier<String> baseUrl,
+            IdempotentCreates idempotentCreates) {}
 
     /** @param tls the certificate to serve, or null for plain HTTP (loopback only, checked by HubConfig) */
     public WebServer(HubConfig config, TlsMaterial tls, Services services) {
@@ -130,6 +132,7 @@ public final class WebServer {
         // Request bodies are read with the body limits; everything else the mapper does is unchanged.
         ObjectMapper bodies = limits.applyTo(s.mapper());
         var access = new ApiAccess(s.apiKeys(), s.users(), s.stores().tenants());
+        var creates = new IdempotentResponder(s.idempotentCreates(), s.mapper());
         new OpsRoutes(
                         s.registry(),
                         s.metrics(),
@@ -138,9 +141,18 @@ public final class WebServer {
                         s.stores().dialect())
                 .register(routes);
         new OpsApiRoutes(s.opsHistory(), s.agentStates(), access).register(routes);
-        new TenantRoutes(s.stores().tenants(), s.apiKeys(), s.stores().apiKeys(), access, s.audit(), s.clock(), bodies)
+        new TenantRoutes(
+                        s.stores().tenants(),
+                        s.apiKeys(),
+                        s.stores().apiKeys(),
+                        access,
+                        s.audit(),
+                        s.clock(),
+                        bodies,
+                        creates)
                 .register(routes);
-        new TokenRoutes(s.registrationTokens(), s.stores().agents(), access, s.audit(), bodies).register(routes);
+        new TokenRoutes(s.registrationTokens(), s.stores().agents(), access, s.audit(), bodies, creates)
+                .register(routes);
         new PolicyRoutes(s.tenantPolicies(), access, s.audit(), bodies).register(routes);
         new AgentRoutes(
                         s.stores().agents(),
@@ -184,7 +196,8 @@ public final class WebServer {
                         s.audit(),
                         s.ids(),
                         s.clock(),
-                        bodies)
+                        bodies,
+                        creates)
                 .register(routes);
         new PageLinkRoutes(s.stores().sessions(), s.capability(), access, s.audit()).register(routes);
         new AgentAuthRoutes(

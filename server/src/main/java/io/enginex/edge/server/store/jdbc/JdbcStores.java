@@ -41,6 +41,7 @@ public final class JdbcStores implements Stores {
 
     private final DatabaseConfig config;
     private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
     private final TenantStore tenants;
     private final ApiKeyStore apiKeys;
     private final RegistrationTokenStore registrationTokens;
@@ -60,6 +61,7 @@ public final class JdbcStores implements Stores {
         this.config = config;
         this.dataSource = dataSource;
         Jdbi jdbi = Jdbi.create(dataSource);
+        this.jdbi = jdbi;
         this.tenants = new JdbcTenantStore(jdbi, clock);
         this.apiKeys = new JdbcApiKeyStore(jdbi, clock);
         this.registrationTokens = new JdbcRegistrationTokenStore(jdbi, clock);
@@ -126,6 +128,15 @@ public final class JdbcStores implements Stores {
         } catch (RuntimeException e) {
             throw OpenFailures.explain(config, e);
         }
+    }
+
+    /**
+     * The JDBI instance the stores use. A transaction opened on it ({@code inTransaction}) is joined
+     * by every store call made on the same thread inside it, which is how a write that spans stores
+     * (a resource and its idempotency key) commits as one.
+     */
+    public Jdbi jdbi() {
+        return jdbi;
     }
 
     /** The pooled data source, for health checks and database features beyond the stores. */
