@@ -49,7 +49,7 @@ final class ApiKeysCommand {
             if (label != null) {
                 body.put("label", label);
             }
-            JsonNode key = hub.post("/api/v1/tenants/" + tenant + "/api-keys", body);
+            JsonNode key = hub.create("/api/v1/tenants/" + tenant + "/api-keys", body);
             if (printedJson(key)) {
                 return;
             }

@@ -18,6 +18,9 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
@@ -36,7 +39,25 @@ final class HubClient {
     private final ObjectMapper mapper;
     private final HttpClient http;
 
+    /** How many times {@link #create} sends one request at most. */
+    static final int CREATE_ATTEMPTS = 5;
+
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
+    private static final Duration BACKOFF_CAP = Duration.ofSeconds(8);
+
+    /** Waits between retries; a test passes one that records instead of sleeping. */
+    interface Pause {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final Pause pause;
+
     HubClient(URI base, String apiKey, String keySource, String pin, Path caFile, ObjectMapper mapper) {
+        this(base, apiKey, keySource, pin, caFile, mapper, d -> Thread.sleep(d));
+    }
+
+    HubClient(URI base, String apiKey, String keySource, String pin, Path caFile, ObjectMapper mapper, Pause pause) {
+        this.pause = pause;
         this.base = base;
         this.apiKey = apiKey;
         this.keySource = keySource;
@@ -87,6 +108,73 @@ final class HubClient {
         }
     }
 
+    /**
+     * POSTs a create (a job, session, registration token or API key) with a fresh {@code
+     * Idempotency-Key}, and retries it with the same key when the hub cannot be reached, the request
+     * times out, or the hub answers 5xx or {@code 409 idempotency_key_in_use}: at most {@value
+     * #CREATE_ATTEMPTS} attempts, waiting random(0, min(8 s, 0.5 s·2^n)) between them (or the hub's
+     * {@code Retry-After}, up to 8 s). The hub makes the resource once and answers every retry with
+     * the first answer, so a retry never runs a job twice.
+     */
+    JsonNode create(String path, Object body) {
+        String key = UUID.randomUUID().toString();
+        byte[] json;
+        try {
+            json = mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the request body", e);
+        }
+        for (int attempt = 1; ; attempt++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                    .header("Content-Type", "application/json")
+                    .header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json));
+            Duration wait;
+            try {
+                HttpResponse<String> response = exchange(request);
+                if (!retryable(response) || attempt == CREATE_ATTEMPTS) {
+                    return answer(response);
+                }
+                OptionalLong retryAfter = response.headers().firstValueAsLong("Retry-After");
+                wait = retryAfter.isPresent()
+                        ? Duration.ofSeconds(Math.max(0, Math.min(BACKOFF_CAP.toSeconds(), retryAfter.getAsLong())))
+                        : backoff(attempt);
+            } catch (IOException e) {
+                if (attempt == CREATE_ATTEMPTS || !transientFailure(e)) {
+                    throw explain(e);
+                }
+                wait = backoff(attempt);
+            }
+            try {
+                pause.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted");
+            }
+        }
+    }
+
+    private static boolean retryable(HttpResponse<String> response) {
+        int status = response.statusCode();
+        return status >= 500 || (status == 409 && response.body().contains("\"idempotency_key_in_use\""));
+    }
+
+    /** Not reaching the hub, or losing the answer, is worth a retry; a TLS trust failure is not. */
+    private static boolean transientFailure(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Full jitter: random(0, min(cap, base·2^(attempt-1))). */
+    private static Duration backoff(int attempt) {
+        long ceiling = Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 10));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
+    }
+
     JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE(), path);
     }
@@ -96,18 +184,26 @@ final class HubClient {
     }
 
     private JsonNode send(HttpRequest.Builder request, String path) {
+        try {
+            return answer(exchange(request));
+        } catch (IOException e) {
+            throw explain(e);
+        }
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request) throws IOException {
         request.header("Authorization", "Bearer " + apiKey)
                 .header("Accept", "application/json")
                 .timeout(Duration.ofSeconds(30));
-        HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw explain(e);
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
         }
+    }
+
+    private JsonNode answer(HttpResponse<String> response) {
         JsonNode body = parse(response.body());
         int status = response.statusCode();
         if (status < 400) {

@@ -89,13 +89,13 @@ final class JobsCommand {
             Duration deadline = parseTimeout();
             String sessionId = session != null
                     ? session
-                    : text(hub.post("/api/v1/tenants/" + tenant + "/sessions", Map.of("name", tool)), "id");
+                    : text(hub.create("/api/v1/tenants/" + tenant + "/sessions", Map.of("name", tool)), "id");
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("agentId", agent);
             body.put("tool", tool);
             body.put("args", arguments);
             body.put("timeoutSeconds", deadline.toSeconds());
-            JsonNode job = hub.post("/api/v1/tenants/" + tenant + "/sessions/" + sessionId + "/jobs", body);
+            JsonNode job = hub.create("/api/v1/tenants/" + tenant + "/sessions/" + sessionId + "/jobs", body);
             if (!noWait) {
                 job = awaitFinished(hub, job, Instant.now().plus(deadline).plusSeconds(5));
             }

@@ -37,7 +37,7 @@ final class SessionsCommand {
 
         @Override
         void run(HubClient hub) {
-            JsonNode session = hub.post("/api/v1/tenants/" + tenant + "/sessions", Map.of("name", name));
+            JsonNode session = hub.create("/api/v1/tenants/" + tenant + "/sessions", Map.of("name", name));
             if (!printedJson(session)) {
                 out().println("Created session " + text(session, "id") + " (" + name + ")");
                 out().println("Page (a capability link: share it like a password): " + text(session, "pageUrl"));

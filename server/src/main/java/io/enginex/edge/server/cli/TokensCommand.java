@@ -87,7 +87,7 @@ final class TokensCommand {
             if (rateLimit != null) {
                 body.put("ratePerMinute", CliRates.parse(rateLimit, "--rate-limit"));
             }
-            JsonNode token = hub.post("/api/v1/tenants/" + tenant + "/registration-tokens", body);
+            JsonNode token = hub.create("/api/v1/tenants/" + tenant + "/registration-tokens", body);
             if (printedJson(token)) {
                 return;
             }
