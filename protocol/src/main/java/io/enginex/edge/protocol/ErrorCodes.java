@@ -61,6 +61,13 @@ public final class ErrorCodes {
      */
     public static final String AGENT_PAUSED = "agent_paused";
 
+    /**
+     * The hub could not handle a frame because its database is unavailable; the socket stays open
+     * and the hub retries by itself when the database is back (resends unfinished jobs, answers a
+     * held hello). The agent need do nothing.
+     */
+    public static final String UNAVAILABLE = "unavailable";
+
     /** A bug or unexpected state; the message says what. */
     public static final String INTERNAL = "internal";
 

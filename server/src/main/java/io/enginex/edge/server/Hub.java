@@ -21,6 +21,7 @@ import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.connection.FrameRouter;
 import io.enginex.edge.server.connection.Heartbeat;
 import io.enginex.edge.server.connection.PauseReports;
+import io.enginex.edge.server.connection.Resync;
 import io.enginex.edge.server.dashboard.DashboardRoute;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
@@ -33,6 +34,7 @@ import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
 import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
@@ -52,6 +54,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -172,7 +175,8 @@ public final class Hub implements AutoCloseable {
                     config.heartbeat(),
                     config.nodeName(),
                     tenantPolicies,
-                    new PauseReports(stores.agents(), audit, clock));
+                    new PauseReports(stores.agents(), audit, clock),
+                    new RepeatedLog(clock, Duration.ofSeconds(60)));
             var capability = new PageCapability(hubSecret, stores.pageLinks(), ids, clock, config.sessionLinkTtl());
             var idempotentCreates = new IdempotentCreates(
                     new JdbcIdempotencyStore(jdbcStores.jdbi()), hubSecret.bytes(), random, clock);
@@ -227,6 +231,8 @@ public final class Hub implements AutoCloseable {
                     DeadlineSweeper.INTERVAL.toMillis(),
                     DeadlineSweeper.INTERVAL.toMillis(),
                     TimeUnit.MILLISECONDS);
+            long resync = Resync.INTERVAL.toMillis();
+            p.timers.scheduleAtFixedRate(new Resync(p.registry, router), resync, resync, TimeUnit.MILLISECONDS);
             Heartbeat heartbeat = new Heartbeat(p.registry, clock, config.heartbeat(), p.senders);
             long beat = heartbeat.period().toMillis();
             p.timers.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);

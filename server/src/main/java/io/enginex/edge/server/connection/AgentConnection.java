@@ -50,6 +50,8 @@ public final class AgentConnection {
     public record HubClose(int code, String reason) {}
 
     private volatile boolean advertises;
+    private volatile boolean resync;
+    private volatile Hello heldHello;
 
     public AgentConnection(
             String socketId, String tenantId, String agentId, Channel channel, MessageCodec codec, Clock clock) {
@@ -179,6 +181,42 @@ public final class AgentConnection {
 
     void markProgress() {
         lastProgressAt = clock.instant();
+    }
+
+    /**
+     * The database failed while a frame of this connection was handled: {@link Resync} retries what
+     * was left undone (the hello, or the resend of unfinished jobs) once the database answers.
+     *
+     * @param heldHello the hello to answer again, or null when the hello was answered already
+     */
+    void needResync(Hello heldHello) {
+        if (heldHello != null) {
+            this.heldHello = heldHello;
+        }
+        resync = true;
+    }
+
+    /**
+     * The database failed while work for this connection was done (a job could not be marked sent):
+     * its unfinished jobs are resent once the database answers.
+     */
+    public void needResync() {
+        needResync(null);
+    }
+
+    /** Whether {@link #needResync} was called and no resync has succeeded since. */
+    boolean needsResync() {
+        return resync;
+    }
+
+    /** The hello the hub could not answer because the database failed, or null. */
+    Hello heldHello() {
+        return heldHello;
+    }
+
+    void resynced() {
+        heldHello = null;
+        resync = false;
     }
 
     void markReady(Hello hello) {

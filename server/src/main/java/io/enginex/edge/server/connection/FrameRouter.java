@@ -21,8 +21,10 @@ import io.enginex.edge.protocol.ProtocolException;
 import io.enginex.edge.protocol.Result;
 import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.protocol.Welcome;
+import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.DatabaseFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +52,7 @@ public final class FrameRouter {
     private final ConnectionHistory history;
     private final TenantPolicies policies;
     private final PauseReports pauses;
+    private final RepeatedLog repeats;
 
     /** @param policies chooses the tenant policies sent in {@code welcome} */
     public FrameRouter(
@@ -62,7 +65,9 @@ public final class FrameRouter {
             Duration heartbeat,
             String nodeName,
             TenantPolicies policies,
-            PauseReports pauses) {
+            PauseReports pauses,
+            RepeatedLog repeats) {
+        this.repeats = repeats;
         this.history = history;
         this.policies = policies;
         this.codec = codec;
@@ -89,9 +94,68 @@ public final class FrameRouter {
             sendError(connection, e.code(), e.getMessage(), codec.idOf(frame));
             return;
         }
-        if (!connection.ready()) {
+        try {
+            handle(connection, message);
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.isUnavailable(e)) {
+                throw e;
+            }
+            databaseFailed(connection, message, e);
+        }
+    }
+
+    /**
+     * Retries what a database failure left undone on {@code connection}: answers its held hello, or
+     * resends its unfinished jobs (a result the hub could not store is answered again by the agent's
+     * journal). Called by {@link Resync}; throws while the database is still unavailable.
+     */
+    void resync(AgentConnection connection) {
+        Hello held = connection.heldHello();
+        if (held != null) {
+            onHello(connection, held);
+        } else {
+            listener.onReady(connection);
+        }
+        connection.resynced();
+        log.atInfo()
+                .addKeyValue("agentId", connection.agentId())
+                .log("database back: answered what the agent sent while it was unavailable");
+    }
+
+    /**
+     * The socket stays open: the frame is answered with an {@code unavailable} error and the work is
+     * retried when the database answers again.
+     */
+    private void databaseFailed(AgentConnection connection, Message message, RuntimeException e) {
+        connection.needResync(message instanceof Hello hello && connection.heldHello() == null ? hello : null);
+        repeats.admit("agent frame: database unavailable")
+                .ifPresent(silenced -> log.atWarn()
+                        .addKeyValue("agentId", connection.agentId())
+                        .addKeyValue("frame", typeOf(message))
+                        .addKeyValue("reason", e.toString())
+                        .log(repeats.describe(
+                                "database unavailable while handling an agent's frame; will retry when it is back",
+                                silenced)));
+        sendError(
+                connection,
+                ErrorCodes.UNAVAILABLE,
+                "the hub's database is unavailable, so this " + typeOf(message)
+                        + " frame was not handled; the hub retries by itself when the database is back",
+                message.id());
+    }
+
+    private void handle(AgentConnection connection, Message message) {
+        if (!connection.ready() || connection.heldHello() != null) {
             if (message instanceof Hello hello) {
                 onHello(connection, hello);
+                connection.resynced();
+            } else if (connection.heldHello() != null) {
+                sendError(
+                        connection,
+                        ErrorCodes.UNAVAILABLE,
+                        "the hub's database is unavailable and the hello is not answered yet; the hub answers it"
+                                + " by itself when the database is back",
+                        message.id());
             } else {
                 sendError(
                         connection,

@@ -2,6 +2,7 @@ package io.enginex.edge.server.dispatch;
 
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
@@ -27,6 +28,7 @@ public final class DeadlineSweeper implements Runnable {
     private final DispatchMetrics metrics;
     private final Clock clock;
     private final Executor senders;
+    private final RepeatedLog repeats; // a database outage fails every tick: log it once a minute
 
     /** @param senders runs cancel sends (virtual threads), so a stalled socket does not hold up the sweep */
     public DeadlineSweeper(
@@ -42,6 +44,7 @@ public final class DeadlineSweeper implements Runnable {
         this.metrics = metrics;
         this.clock = clock;
         this.senders = senders;
+        this.repeats = new RepeatedLog(clock, Duration.ofSeconds(60));
     }
 
     @Override
@@ -64,7 +67,10 @@ public final class DeadlineSweeper implements Runnable {
                 }
             }
         } catch (RuntimeException e) {
-            log.atWarn().setCause(e).log("deadline sweep failed; retrying on the next tick");
+            repeats.admit(e.toString())
+                    .ifPresent(silenced -> log.atWarn()
+                            .setCause(e)
+                            .log(repeats.describe("deadline sweep failed; retrying on the next tick", silenced)));
         }
     }
 }

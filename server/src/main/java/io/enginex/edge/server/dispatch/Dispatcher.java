@@ -17,6 +17,7 @@ import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.DatabaseFailures;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
@@ -392,8 +393,17 @@ public final class Dispatcher implements AgentListener {
         if (!connection.claimDelivery(job.id())) {
             return; // already sent on this connection (its creator and the hello resend raced)
         }
-        Job marked = jobs.markDispatched(connection.tenantId(), job.id(), clock.instant())
-                .orElse(null);
+        Job marked;
+        try {
+            marked = jobs.markDispatched(connection.tenantId(), job.id(), clock.instant())
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            connection.releaseDelivery(job.id());
+            if (DatabaseFailures.isUnavailable(e)) {
+                connection.needResync(); // sent once the database is back
+            }
+            throw e;
+        }
         if (marked == null) {
             return;
         }

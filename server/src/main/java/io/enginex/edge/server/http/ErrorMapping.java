@@ -1,7 +1,8 @@
 package io.enginex.edge.server.http;
 
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.store.DatabaseUnavailableException;
+import io.enginex.edge.server.ops.RepeatedLog;
+import io.enginex.edge.server.store.DatabaseFailures;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -29,15 +30,52 @@ final class ErrorMapping {
         }
     }
 
-    /** @param limits the body limits, named in the answer to a body that is too large */
-    static void register(RoutesConfig routes, BodyLimits limits) {
+    /** What a client is told to wait before retrying while the database is unavailable. */
+    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+
+    /**
+     * @param limits the body limits, named in the answer to a body that is too large
+     * @param repeats keeps a failure that repeats on every request (the database is down) to one log
+     *     line a minute with a count
+     */
+    static void register(RoutesConfig routes, BodyLimits limits, RepeatedLog repeats) {
         routes.exception(HubException.class, ErrorMapping::hubException);
         routes.exception(HttpResponseException.class, (e, ctx) -> javalinResponse(e, ctx, limits));
-        routes.exception(DatabaseUnavailableException.class, (e, ctx) -> {
-            log.atError().setCause(e).log("database unavailable");
-            respond(ctx, 503, "database_unavailable", e.getMessage());
+        routes.exception(Exception.class, (e, ctx) -> {
+            if (DatabaseFailures.isUnavailable(e)) {
+                databaseUnavailable(e, ctx, repeats);
+            } else {
+                unexpected(e, ctx, repeats);
+            }
         });
-        routes.exception(Exception.class, ErrorMapping::unexpected);
+    }
+
+    /**
+     * 503 with {@code Retry-After}: the database is down, stalled, restarting or full. Nothing the
+     * request meant to write was committed, so the client retries (with the same Idempotency-Key).
+     */
+    private static void databaseUnavailable(Exception e, Context ctx, RepeatedLog repeats) {
+        repeats.admit("database unavailable: " + rootCause(e))
+                .ifPresent(silenced -> log.atError()
+                        .addKeyValue("path", ctx.path())
+                        .setCause(e)
+                        .log(repeats.describe("database unavailable", silenced)));
+        ctx.header("Retry-After", String.valueOf(DATABASE_RETRY_AFTER_SECONDS));
+        respond(
+                ctx,
+                503,
+                "database_unavailable",
+                "the hub cannot reach its database right now; nothing was changed. Retry in "
+                        + DATABASE_RETRY_AFTER_SECONDS
+                        + " s (send the same Idempotency-Key on a create); /readyz says when the hub is ready again");
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getName() + ": " + root.getMessage();
     }
 
     private static void hubException(HubException e, Context ctx) {
@@ -69,13 +107,18 @@ final class ErrorMapping {
         respond(ctx, status, code, message);
     }
 
-    private static void unexpected(Exception e, Context ctx) {
+    private static void unexpected(Exception e, Context ctx, RepeatedLog repeats) {
         String incident = UUID.randomUUID().toString();
+        // Every incident is logged, so its id can be found; the stack trace only once a minute per cause.
+        var first = repeats.admit("unexpected: " + rootCause(e));
         log.atError()
                 .addKeyValue("incident", incident)
                 .addKeyValue("path", ctx.path())
-                .setCause(e)
-                .log("request failed unexpectedly");
+                .setCause(first.isPresent() ? e : null)
+                .log(
+                        first.isPresent()
+                                ? repeats.describe("request failed unexpectedly", first.getAsLong())
+                                : "request failed unexpectedly (" + rootCause(e) + "; stack trace logged earlier)");
         respond(
                 ctx,
                 500,

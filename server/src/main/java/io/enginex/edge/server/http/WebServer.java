@@ -20,6 +20,7 @@ import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
@@ -127,7 +128,7 @@ public final class WebServer {
 
         var routes = c.routes;
         var limits = BodyLimits.forBodySize(config.maxBodyBytes());
-        ErrorMapping.register(routes, limits);
+        ErrorMapping.register(routes, limits, new RepeatedLog(s.clock(), Duration.ofSeconds(60)));
         ApiHeaders.register(routes);
         // Request bodies are read with the body limits; everything else the mapper does is unchanged.
         ObjectMapper bodies = limits.applyTo(s.mapper());
@@ -138,7 +139,8 @@ public final class WebServer {
                         s.metrics(),
                         config.nodeName(),
                         s.version(),
-                        s.stores().dialect())
+                        s.stores().dialect(),
+                        s.stores())
                 .register(routes);
         new OpsApiRoutes(s.opsHistory(), s.agentStates(), access).register(routes);
         new TenantRoutes(

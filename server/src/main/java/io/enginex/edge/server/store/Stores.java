@@ -33,6 +33,12 @@ public interface Stores extends AutoCloseable {
     /** {@code h2} or {@code postgresql}. */
     String dialect();
 
+    /**
+     * Whether the database answers a trivial query within {@code timeout} (for {@code /readyz}).
+     * Never throws and never blocks much longer than {@code timeout}.
+     */
+    boolean answers(java.time.Duration timeout);
+
     @Override
     void close();
 }

@@ -81,7 +81,8 @@ class HelloHandshakeIT {
                 Duration.ofSeconds(30),
                 "node-1",
                 policies,
-                new PauseReports(stores.agents(), new Audit(stores.audit(), ids, clock, codec.mapper()), clock));
+                new PauseReports(stores.agents(), new Audit(stores.audit(), ids, clock, codec.mapper()), clock),
+                new io.enginex.edge.server.ops.RepeatedLog(clock, Duration.ofSeconds(60)));
         stores.tenants().create("acme", "Acme");
         stores.agents()
                 .create(new Agent(

@@ -20,7 +20,11 @@ import io.enginex.edge.server.store.TenantPolicyStore;
 import io.enginex.edge.server.store.TenantStore;
 import io.enginex.edge.server.store.UserStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -38,6 +42,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcStores implements Stores {
     private static final Logger log = LoggerFactory.getLogger(JdbcStores.class);
+
+    /** The longest a request waits for a pooled connection before the database counts as unavailable. */
+    public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+
+    /** The longest one statement may wait on a PostgreSQL server that stopped answering. */
+    public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
     private final DatabaseConfig config;
     private final HikariDataSource dataSource;
@@ -120,9 +130,21 @@ public final class JdbcStores implements Stores {
         hikari.setUsername(config.user());
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.maxPoolSize());
-        hikari.setConnectionTimeout(TimeUnit.SECONDS.toMillis(10));
+        // A request waits at most this long for a connection before it is answered 503: a database
+        // that is down or stalled is reported within seconds instead of holding requests.
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        hikari.setValidationTimeout(Math.min(CONNECTION_TIMEOUT.toMillis() - 1, TimeUnit.SECONDS.toMillis(2)));
         // Fail at once, with our message, when the first connection cannot be made.
         hikari.setInitializationFailTimeout(1);
+        // A connection that saw the database fail is thrown away, so the pool heals by itself when
+        // the database is back (H2 reports a full disk with codes Hikari does not know).
+        hikari.setExceptionOverrideClassName(BrokenConnections.class.getName());
+        if ("postgresql".equals(config.dialect())) {
+            // A stalled server (network partition, frozen host) fails the statement after this long
+            // instead of holding the connection forever; the hub's statements are short.
+            hikari.addDataSourceProperty("connectTimeout", String.valueOf(CONNECTION_TIMEOUT.toSeconds()));
+            hikari.addDataSourceProperty("socketTimeout", String.valueOf(STATEMENT_TIMEOUT.toSeconds()));
+        }
         try {
             return new HikariDataSource(hikari);
         } catch (RuntimeException e) {
@@ -212,6 +234,24 @@ public final class JdbcStores implements Stores {
     @Override
     public PageLinkStore pageLinks() {
         return pageLinks;
+    }
+
+    @Override
+    public boolean answers(Duration timeout) {
+        CompletableFuture<Integer> probe = CompletableFuture.supplyAsync(
+                () -> jdbi.withHandle(h -> h.createQuery("SELECT 1")
+                        .setQueryTimeout((int) Math.max(1, timeout.toSeconds()))
+                        .mapTo(Integer.class)
+                        .one()),
+                task -> Thread.ofVirtual().name("db-probe").start(task));
+        try {
+            return probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS) == 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
     }
 
     @Override
