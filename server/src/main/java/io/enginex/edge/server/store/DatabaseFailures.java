@@ -1,6 +1,7 @@
 package io.enginex.edge.server.store;
 
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -35,7 +36,14 @@ public final class DatabaseFailures {
 
     /** True when {@code error}, or any cause, says the database cannot be used right now. */
     public static boolean isUnavailable(Throwable error) {
+        boolean underSql = false;
         for (Throwable t = error; t != null; t = t.getCause()) {
+            // An I/O error under a database error: H2 reports a full disk as "General error" (50000)
+            // caused by MVStore's "Writing to … failed", caused by "No space left on device".
+            if (underSql && t instanceof IOException) {
+                return true;
+            }
+            underSql |= t instanceof SQLException;
             if (t instanceof DatabaseUnavailableException
                     || t instanceof SQLTransientConnectionException // Hikari: no connection in time
                     || t instanceof SQLNonTransientConnectionException

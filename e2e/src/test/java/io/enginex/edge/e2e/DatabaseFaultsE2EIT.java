@@ -1,0 +1,237 @@
+package io.enginex.edge.e2e;
+
+import static io.enginex.edge.e2e.support.HubApi.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.HubApi;
+import io.enginex.edge.e2e.support.HubProcess;
+import io.enginex.edge.e2e.support.Json;
+import io.enginex.edge.e2e.support.Jvm;
+import io.enginex.edge.e2e.support.OsProcess;
+import io.enginex.edge.e2e.support.PinnedTrust;
+import io.enginex.edge.e2e.support.PrivatePostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once through faults, on real processes: a hub on a private PostgreSQL cluster and a real
+ * agent; clients create jobs and retry each with its own Idempotency-Key while the hub is SIGKILLed,
+ * PostgreSQL is restarted, and PostgreSQL is frozen (SIGSTOP). Each job appends one line to a file
+ * of its own on the agent's machine; at the end every request has exactly one job and every file
+ * exactly one line.
+ */
+class DatabaseFaultsE2EIT {
+    private static final int CLIENTS = 3;
+    private static final int REQUESTS_PER_CLIENT = 12;
+
+    @TempDir
+    Path tmp;
+
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger retries = new AtomicInteger();
+    private final Map<String, String> jobOfKey = new ConcurrentHashMap<>();
+
+    @Test
+    void everyAcceptedRequestRunsExactlyOnceThroughHubKillsDatabaseRestartsAndStalls() throws Exception {
+        Optional<Path> bin = PrivatePostgres.binaries();
+        Assumptions.assumeTrue(
+                bin.isPresent(),
+                "no PostgreSQL binaries (pg_config --bindir, /usr/lib/postgresql/*/bin): install postgresql to run"
+                        + " this test");
+        Path logs = Jvm.freshLogs(getClass().getSimpleName());
+        Path root = Files.createDirectories(tmp.resolve("files"));
+        Path policy = machinePolicy(root);
+        try (PrivatePostgres pg = PrivatePostgres.start(bin.get());
+                HubProcess hub = HubProcess.start(
+                        tmp.resolve("hub"), logs, "--db-url", pg.jdbcUrl(), "--db-user", "postgres", "--heartbeat",
+                        "2s");
+                AgentProcess agent = AgentProcess.of(tmp.resolve("agent"), root, logs)) {
+            HubApi api = hub.api();
+            api.createTenant("acme");
+            OsProcess.Completed registered = agent.register(hub, api.createRegistrationToken("acme"));
+            assertThat(registered.exitCode()).as(registered.output()).isZero();
+            agent.run(List.of("--machine-policy", policy.toString()));
+            String agentId = expect(200, api.get("/api/v1/tenants/acme/agents"))
+                    .body()
+                    .get(0)
+                    .path("id")
+                    .asText();
+            String session = api.createSession("acme", "faults");
+            String jobs = "/api/v1/tenants/acme/sessions/" + session + "/jobs";
+            HttpClient http = HttpClient.newBuilder()
+                    .sslContext(PinnedTrust.sslContext(hub.fingerprint()))
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            Instant giveUp = Instant.now().plus(Duration.ofSeconds(100));
+
+            List<Future<?>> clients = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int c = 0; c < CLIENTS; c++) {
+                    clients.add(pool.submit(() -> {
+                        for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
+                            createWithRetries(http, hub.url() + jobs, hub.adminKey(), agentId, giveUp);
+                        }
+                        return null;
+                    }));
+                }
+
+                // 1: the hub dies (SIGKILL) with requests in flight, and comes back on the same port.
+                awaitAccepted(CLIENTS * 2);
+                hub.kill();
+                hub.restart();
+
+                // 2: PostgreSQL restarts under load.
+                awaitAccepted(accepted.get() + CLIENTS * 2);
+                pg.restart();
+
+                // 3: PostgreSQL freezes; the hub says it is not ready, then the database comes back.
+                awaitAccepted(accepted.get() + CLIENTS * 2);
+                pg.freeze();
+                try {
+                    await("/readyz says the frozen database is unavailable")
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> status(http, hub.url() + "/readyz") == 503);
+                } finally {
+                    pg.thaw();
+                }
+                await("/readyz ready again").atMost(Duration.ofSeconds(30)).until(() -> status(http, hub.url()
+                                + "/readyz")
+                        == 200);
+
+                for (Future<?> client : clients) {
+                    client.get();
+                }
+            }
+
+            int requests = CLIENTS * REQUESTS_PER_CLIENT;
+            assertThat(jobOfKey).as("every request was accepted").hasSize(requests);
+            assertThat(jobOfKey.values()).as("one job per key").doesNotHaveDuplicates();
+            HubApi after = hub.api();
+            await("every accepted job finished")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> jobOfKey.values().stream()
+                            .allMatch(id ->
+                                    after.awaitJob("acme", id).path("state").asText().equals("succeeded")));
+            assertThat(expect(200, after.get("/api/v1/tenants/acme/sessions/" + session))
+                            .body()
+                            .path("jobs"))
+                    .as("no job was created twice")
+                    .hasSize(requests);
+            for (String key : jobOfKey.keySet()) {
+                assertThat(Files.readAllLines(root.resolve("effect-" + key + ".log")))
+                        .as("the agent ran the job of request %s exactly once", key)
+                        .containsExactly(key);
+            }
+            assertThat(retries.get()).as("the faults made clients retry").isPositive();
+        }
+    }
+
+    /**
+     * One client request with bounded retries: the same key (and body) on every attempt, after a lost
+     * answer, a timeout, a 5xx or 409 idempotency_key_in_use, with full-jitter backoff.
+     */
+    private void createWithRetries(HttpClient http, String url, String apiKey, String agentId, Instant giveUp) {
+        String key = UUID.randomUUID().toString();
+        String body = Json.write(Map.of(
+                "agentId",
+                agentId,
+                "tool",
+                "fs.write",
+                "args",
+                Map.of("path", "effect-" + key + ".log", "content", key + "\n", "mode", "append"),
+                "timeoutSeconds",
+                300));
+        for (int attempt = 0; Instant.now().isBefore(giveUp); attempt++) {
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(20))
+                                .header("Authorization", "Bearer " + apiKey)
+                                .header("Content-Type", "application/json")
+                                .header("Idempotency-Key", key)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 201) {
+                    jobOfKey.put(key, Json.parse(r.body()).path("id").asText());
+                    accepted.incrementAndGet();
+                    return;
+                }
+                assertThat(r.statusCode())
+                        .as("only retryable answers while faults are injected, never a 500: %s", r.body())
+                        .isIn(409, 503);
+            } catch (IOException e) {
+                // the hub died or the answer was lost: retry with the same key
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            retries.incrementAndGet();
+            long ceiling = Math.min(2_000, 100L << Math.min(attempt, 5));
+            LockSupport.parkNanos(Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1))
+                    .toNanos()); // client backoff, not test synchronisation
+        }
+        throw new AssertionError("request " + key + " was not accepted before the test's deadline");
+    }
+
+    private void awaitAccepted(int count) {
+        await(count + " requests accepted")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> accepted.get() >= Math.min(count, CLIENTS * REQUESTS_PER_CLIENT));
+    }
+
+    private static int status(HttpClient http, String url) {
+        try {
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private Path machinePolicy(Path root) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("policy"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, """
+                {"version":1,
+                 "roots":[{"path":"%s","mode":"write"}],
+                 "tools":["fs.write","fs.read"]}
+                """.formatted(root.toRealPath()));
+        Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rw-r--r--"));
+        return policy;
+    }
+}
