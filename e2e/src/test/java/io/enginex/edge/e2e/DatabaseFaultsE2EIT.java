@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DatabaseFaultsE2EIT {
     private static final int CLIENTS = 3;
-    private static final int REQUESTS_PER_CLIENT = 12;
+    private static final int REQUESTS_PER_CLIENT = 8;
 
     @TempDir
     Path tmp;
@@ -68,7 +68,13 @@ class DatabaseFaultsE2EIT {
         Path policy = machinePolicy(root);
         try (PrivatePostgres pg = PrivatePostgres.start(bin.get());
                 HubProcess hub = HubProcess.start(
-                        tmp.resolve("hub"), logs, "--db-url", pg.jdbcUrl(), "--db-user", "postgres", "--heartbeat",
+                        tmp.resolve("hub"),
+                        logs,
+                        "--db-url",
+                        pg.jdbcUrl(),
+                        "--db-user",
+                        "postgres",
+                        "--heartbeat",
                         "2s");
                 AgentProcess agent = AgentProcess.of(tmp.resolve("agent"), root, logs)) {
             HubApi api = hub.api();
@@ -119,9 +125,9 @@ class DatabaseFaultsE2EIT {
                 } finally {
                     pg.thaw();
                 }
-                await("/readyz ready again").atMost(Duration.ofSeconds(30)).until(() -> status(http, hub.url()
-                                + "/readyz")
-                        == 200);
+                await("/readyz ready again")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> status(http, hub.url() + "/readyz") == 200);
 
                 for (Future<?> client : clients) {
                     client.get();
@@ -135,8 +141,10 @@ class DatabaseFaultsE2EIT {
             await("every accepted job finished")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> jobOfKey.values().stream()
-                            .allMatch(id ->
-                                    after.awaitJob("acme", id).path("state").asText().equals("succeeded")));
+                            .allMatch(id -> after.awaitJob("acme", id)
+                                    .path("state")
+                                    .asText()
+                                    .equals("succeeded")));
             assertThat(expect(200, after.get("/api/v1/tenants/acme/sessions/" + session))
                             .body()
                             .path("jobs"))

@@ -38,7 +38,9 @@ public final class PrivatePostgres implements AutoCloseable {
      */
     public static Optional<Path> binaries() {
         try {
-            Process p = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("pg_config", "--bindir")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.isExecutable(Path.of(out, "initdb"))) {
                 return Optional.of(Path.of(out));
@@ -55,7 +57,8 @@ public final class PrivatePostgres implements AutoCloseable {
         try (Stream<Path> versions = Files.list(debian)) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
-                    .max(Comparator.comparing(b -> versionOf(b.getParent().getFileName().toString())));
+                    .max(Comparator.comparing(
+                            b -> versionOf(b.getParent().getFileName().toString())));
         } catch (IOException e) {
             return Optional.empty();
         }

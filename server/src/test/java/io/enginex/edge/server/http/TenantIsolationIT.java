@@ -118,6 +118,8 @@ class TenantIsolationIT {
     static final List<Row> MATRIX = List.of(
             other("GET /healthz", Access.PUBLIC, f -> "/healthz", null, "liveness; no tenant data (counts only)"),
             other("GET /metrics", Access.PUBLIC, f -> "/metrics", null, "process metrics; no tenant ids"),
+            other("GET /livez", Access.PUBLIC, f -> "/livez", null, "liveness; no data"),
+            other("GET /readyz", Access.PUBLIC, f -> "/readyz", null, "readiness (database answers); no data"),
             other(
                     "POST /api/v1/login",
                     Access.PUBLIC,
