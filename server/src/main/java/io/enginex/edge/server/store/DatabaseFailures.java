@@ -1,10 +1,6 @@
 package io.enginex.edge.server.store;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -38,8 +34,10 @@ public final class DatabaseFailures {
     public static boolean isUnavailable(Throwable error) {
         boolean underSql = false;
         for (Throwable t = error; t != null; t = t.getCause()) {
-            // An I/O error under a database error: H2 reports a full disk as "General error" (50000)
-            // caused by MVStore's "Writing to … failed", caused by "No space left on device".
+            // An I/O error under a database error (a refused or reset connection, a read timeout; H2
+            // reports a full disk as "General error" caused by MVStore's "Writing to … failed", caused by
+            // "No space left on device"). Not one without a database error: a client hanging up is no
+            // database failure.
             if (underSql && t instanceof IOException) {
                 return true;
             }
@@ -48,11 +46,7 @@ public final class DatabaseFailures {
                     || t instanceof SQLTransientConnectionException // Hikari: no connection in time
                     || t instanceof SQLNonTransientConnectionException
                     || t instanceof SQLRecoverableException
-                    || t instanceof SQLTimeoutException
-                    || t instanceof ConnectException
-                    || t instanceof SocketTimeoutException
-                    || t instanceof SocketException
-                    || t instanceof EOFException) {
+                    || t instanceof SQLTimeoutException) {
                 return true;
             }
             if (t instanceof SQLException sql && unavailableState(sql)) {
