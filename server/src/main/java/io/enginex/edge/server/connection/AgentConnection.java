@@ -214,6 +214,11 @@ public final class AgentConnection {
         return heldHello;
     }
 
+    /** The held hello was answered with welcome: frames that follow are handled as usual. */
+    void helloAnswered() {
+        heldHello = null;
+    }
+
     void resynced() {
         heldHello = null;
         resync = false;

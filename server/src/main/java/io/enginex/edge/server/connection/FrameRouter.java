@@ -290,6 +290,9 @@ public final class FrameRouter {
             registry.closed(connection);
             return;
         }
+        // Before the resend below: the agent answers resent jobs at once, and its frames must then be
+        // handled, not refused as arriving before the (held) hello was answered.
+        connection.helloAnswered();
         log.atInfo()
                 .addKeyValue("agentId", connection.agentId())
                 .addKeyValue("tenant", connection.tenantId())
