@@ -150,7 +150,8 @@ final class SessionRoutes {
                             return sessions.create(new Session(
                                     id, tenant, name.isBlank() ? id : name.strip(), caller.keyId(), clock.instant()));
                         },
-                        session -> creates.created(session.id(), SessionView.of(session, pageUrl(session, caller), null))));
+                        session -> creates.created(
+                                session.id(), SessionView.of(session, pageUrl(session, caller), null))));
     }
 
     private void list(Context ctx) {
