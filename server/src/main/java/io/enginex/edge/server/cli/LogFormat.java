@@ -1,13 +1,16 @@
 package io.enginex.edge.server.cli;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import io.enginex.edge.server.logging.EscapingEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Switches the console log between logback.xml's text pattern and one JSON object per line. */
+/**
+ * Switches the console log between logback.xml's text pattern and one JSON object per line; both
+ * escape control characters in untrusted text ({@link EscapingEncoder}).
+ */
 final class LogFormat {
     private LogFormat() {}
 
@@ -21,10 +24,7 @@ final class LogFormat {
         var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         if (root.getAppender("CONSOLE") instanceof ConsoleAppender<ILoggingEvent> console) {
             console.stop();
-            JsonEncoder encoder = new JsonEncoder();
-            encoder.setContext(context);
-            encoder.start();
-            console.setEncoder(encoder);
+            console.setEncoder(EscapingEncoder.json(context));
             console.start();
         }
     }

@@ -15,6 +15,7 @@ import io.enginex.edge.protocol.MessageTypes;
 import io.enginex.edge.protocol.Ping;
 import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Pong;
+import io.enginex.edge.protocol.Printable;
 import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.ProtocolException;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Reads the frames of agent connections: the hello handshake, heartbeats and bad frames here; job
@@ -249,13 +251,16 @@ public final class FrameRouter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode the tools of agent " + connection.agentId(), e);
         }
+        // An agent that is already enrolled is not cut off for a cosmetic field: a hostname (or os,
+        // arch, version) with control characters is stored and shown escaped, and "agent ready" warns.
+        String hostname = Printable.escape(hello.hostname());
         agents.updateHello(
                 connection.tenantId(),
                 connection.agentId(),
-                hello.hostname(),
-                hello.os(),
-                hello.arch(),
-                hello.agentVersion(),
+                hostname,
+                Printable.escape(hello.os()),
+                Printable.escape(hello.arch()),
+                Printable.escape(hello.agentVersion()),
                 tools,
                 clock.instant());
         connection.markReady(hello);
@@ -293,13 +298,17 @@ public final class FrameRouter {
         // Before the resend below: the agent answers resent jobs at once, and its frames must then be
         // handled, not refused as arriving before the (held) hello was answered.
         connection.helloAnswered();
-        log.atInfo()
+        boolean escaped = !hostname.equals(hello.hostname());
+        log.atLevel(escaped ? Level.WARN : Level.INFO)
                 .addKeyValue("agentId", connection.agentId())
                 .addKeyValue("tenant", connection.tenantId())
-                .addKeyValue("hostname", hello.hostname())
+                .addKeyValue("hostname", hostname)
                 .addKeyValue("agentVersion", hello.agentVersion())
                 .addKeyValue("tools", hello.tools().size())
-                .log("agent ready");
+                .log(
+                        escaped
+                                ? "agent ready; its hostname has unprintable characters and is stored escaped"
+                                : "agent ready");
         history.connected(connection);
         listener.onReady(connection);
     }

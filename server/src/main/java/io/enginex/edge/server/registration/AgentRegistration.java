@@ -2,6 +2,7 @@ package io.enginex.edge.server.registration;
 
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.PrintableField;
 import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
@@ -46,8 +47,8 @@ public final class AgentRegistration {
     /**
      * Registers an agent.
      *
-     * @throws HubException.BadRequest if a field is missing or the key is not Ed25519 (the token is
-     *     not spent then)
+     * @throws HubException.BadRequest if a field is missing, has control or other unprintable
+     *     characters ({@code unprintable_field}) or the key is not Ed25519 (the token is not spent then)
      * @throws HubException.Unauthenticated {@code token_unknown}, {@code token_expired}, {@code
      *     token_revoked} or {@code token_used}
      */
@@ -120,6 +121,16 @@ public final class AgentRegistration {
         }
         if (value.length() > MAX_FIELD) {
             throw new HubException.BadRequest(name + " is longer than " + MAX_FIELD + " characters");
+        }
+        try {
+            PrintableField.require(value, name);
+        } catch (HubException.BadRequest refused) {
+            // Logged (escaped by the log encoder) so an admin can see why a machine did not show up.
+            log.atWarn()
+                    .addKeyValue("field", name)
+                    .addKeyValue("value", value)
+                    .log("registration refused: a field has unprintable characters");
+            throw refused;
         }
         return value.strip();
     }
