@@ -1,7 +1,12 @@
 package io.enginex.edge.server.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.enginex.edge.protocol.Printable;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.AuditStore;
@@ -11,7 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records security-relevant events. Callers pass ids and facts, never secrets. Writing is
+ * Records security-relevant events. Callers pass ids and facts, never secrets; text from outside
+ * (actor, target, source address, every string in the details) is stored {@link Printable#escape
+ * escaped}, so an event can never carry a line break or a bidi override. Writing is
  * synchronous: when it returns, the event is durable; when the database fails, the exception
  * propagates so the request fails rather than going unrecorded. Thread-safe.
  */
@@ -63,8 +70,8 @@ public final class Audit {
             Map<String, ?> details) {
         String json;
         try {
-            json = mapper.writeValueAsString(details);
-        } catch (JsonProcessingException e) {
+            json = mapper.writeValueAsString(escaped(mapper.valueToTree(details)));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new IllegalArgumentException("audit details are not serialisable: " + e.getMessage(), e);
         }
         store.append(new AuditEvent(
@@ -73,10 +80,10 @@ public final class Audit {
                 clock.instant(),
                 type.wire(),
                 actor.type(),
-                actor.id(),
-                sourceIp,
+                Printable.escape(actor.id()),
+                Printable.escape(sourceIp),
                 target.type(),
-                target.id(),
+                Printable.escape(target.id()),
                 outcome.wire(),
                 json));
         log.atDebug()
@@ -85,5 +92,23 @@ public final class Audit {
                 .addKeyValue("actor", actor.id())
                 .addKeyValue("outcome", outcome.wire())
                 .log("audit event");
+    }
+
+    /** {@code node} with every text and field name {@link Printable#escape escaped}, so no event carries CR/LF. */
+    private static JsonNode escaped(JsonNode node) {
+        if (node.isTextual()) {
+            return TextNode.valueOf(Printable.escape(node.textValue()));
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = array.arrayNode();
+            array.forEach(element -> copy.add(escaped(element)));
+            return copy;
+        }
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = object.objectNode();
+            object.properties().forEach(e -> copy.set(Printable.escape(e.getKey()), escaped(e.getValue())));
+            return copy;
+        }
+        return node;
     }
 }

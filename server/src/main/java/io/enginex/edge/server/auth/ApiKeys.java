@@ -2,6 +2,7 @@ package io.enginex.edge.server.auth;
 
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.PrintableField;
 import io.enginex.edge.server.store.ApiKey;
 import io.enginex.edge.server.store.ApiKeyStore;
 import java.time.Clock;
@@ -41,6 +42,7 @@ public final class ApiKeys {
 
     /** Issues a key, recording who made it ({@code createdBy}, a user or key id). */
     public Issued issue(String tenantId, Role role, String label, String createdBy) {
+        PrintableField.require(label, "label");
         String secret = secrets.newSecret(Secrets.API_KEY_PREFIX);
         ApiKey key = store.create(
                 ids.next("key"), tenantId, role.wire(), label == null ? "" : label, Secrets.hash(secret), createdBy);

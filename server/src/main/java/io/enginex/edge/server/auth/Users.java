@@ -2,6 +2,7 @@ package io.enginex.edge.server.auth;
 
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.PrintableField;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.User;
 import io.enginex.edge.server.store.UserSession;
@@ -169,7 +170,9 @@ public final class Users {
     }
 
     private static String normalizeEmail(String email) {
-        String e = email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
+        String e = email == null
+                ? ""
+                : PrintableField.require(email, "email").strip().toLowerCase(Locale.ROOT);
         if (!EMAIL.matcher(e).matches()) {
             throw new HubException.BadRequest("email must look like name@example.com");
         }

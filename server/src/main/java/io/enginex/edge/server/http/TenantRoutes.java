@@ -2,6 +2,7 @@ package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.PrintableField;
 import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
@@ -82,6 +83,7 @@ final class TenantRoutes {
         if (name.isBlank() || name.length() > 200) {
             throw new HubException.BadRequest("name must be 1-200 characters");
         }
+        PrintableField.require(name, "name");
         Tenant tenant;
         try {
             tenant = tenants.create(id, name.strip());

@@ -3,6 +3,7 @@ package io.enginex.edge.server.registration;
 import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.PrintableField;
 import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
@@ -309,6 +310,6 @@ public final class DeviceAuthorizations {
         if (value.length() > 200) {
             throw new HubException.BadRequest(name + " is longer than 200 characters");
         }
-        return value.strip();
+        return PrintableField.require(value, name).strip();
     }
 }

@@ -2,6 +2,7 @@ package io.enginex.edge.server.registration;
 
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.PrintableField;
 import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.store.RegistrationToken;
 import io.enginex.edge.server.store.RegistrationTokenStore;
@@ -75,6 +76,7 @@ public final class RegistrationTokens {
             throw new HubException.BadRequest("maxUses must be between 1 and " + MAX_USES + "; got " + maxUses);
         }
         List<String> checked = checkLabels(labels);
+        PrintableField.require(description, "description");
         String secret = secrets.newSecret(Secrets.REGISTRATION_TOKEN_PREFIX);
         RegistrationToken token = store.create(
                 ids.next("rt"),
