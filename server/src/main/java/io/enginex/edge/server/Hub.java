@@ -152,6 +152,7 @@ public final class Hub implements AutoCloseable {
                     .register(metrics);
             var tenantPolicies =
                     new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, ids, clock, mapper);
+            var audit = new Audit(stores.audit(), ids, clock, mapper);
             var dispatcher = new Dispatcher(
                     stores.jobs(),
                     stores.agents(),
@@ -162,9 +163,9 @@ public final class Hub implements AutoCloseable {
                     ids,
                     clock,
                     mapper,
-                    tenantPolicies);
+                    tenantPolicies,
+                    audit);
             var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), secrets, clock);
-            var audit = new Audit(stores.audit(), ids, clock, mapper);
             var router = new FrameRouter(
                     codec,
                     stores.agents(),

@@ -39,7 +39,18 @@ public enum AuditType {
     /** A person denied a job that needed approval. */
     JOB_DENIED,
     /** A session page link was revoked (details: sessionId, issuedTo). */
-    PAGE_LINK_REVOKED;
+    PAGE_LINK_REVOKED,
+    /**
+     * A job was created (actor: the user, or the API key the runtime or a script used; target: the
+     * job; details: session, agent, tool, state).
+     */
+    JOB_CREATED,
+    /**
+     * A machine tried to enrol and was refused: an expired, revoked or used-up registration token of
+     * the tenant, or a device request an admin of the tenant denied (details: reason, hostname, and
+     * tokenId or userCode; source: the machine's address).
+     */
+    ENROLMENT_FAILED;
 
     /** {@code login.succeeded}-style name. */
     public String wire() {

@@ -188,6 +188,7 @@ public final class SessionPages implements PageGroup {
                 var args = SchemaForm.args(form.tool().inputSchema(), ctx.formParamMap(), mapper);
                 long timeout = timeout(ctx.formParam("timeoutSeconds"));
                 dispatcher.create(
+                        new Actor("user", viewer.userId()),
                         viewer.tenantId(),
                         session.id(),
                         new JobRequest(agentId, toolName, args, Duration.ofSeconds(timeout)));

@@ -10,6 +10,9 @@ import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Result;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.AgentListener;
 import io.enginex.edge.server.connection.ConnectionRegistry;
@@ -28,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +56,12 @@ public final class Dispatcher implements AgentListener {
     private final Clock clock;
     private final ObjectMapper mapper;
     private final TenantPolicies policies;
+    private final Audit audit;
 
-    /** @param policies the tenant policies, for the approval rules the hub knows itself */
+    /**
+     * @param policies the tenant policies, for the approval rules the hub knows itself
+     * @param audit where {@code job.created} is recorded
+     */
     public Dispatcher(
             JobStore jobs,
             AgentStore agents,
@@ -64,8 +72,10 @@ public final class Dispatcher implements AgentListener {
             IdGenerator ids,
             Clock clock,
             ObjectMapper mapper,
-            TenantPolicies policies) {
+            TenantPolicies policies,
+            Audit audit) {
         this.policies = policies;
+        this.audit = audit;
         this.jobs = jobs;
         this.agents = agents;
         this.sessions = sessions;
@@ -81,25 +91,28 @@ public final class Dispatcher implements AgentListener {
      * Writes a job and sends it if its agent is connected to this node: {@link #write} then {@link
      * #send}.
      *
+     * @param creator who asks for the job: the user, or the API key of the runtime or a script
+     *
      * @throws HubException.NotFound {@code session_not_found}, {@code agent_not_found}
      * @throws HubException.Conflict {@code agent_revoked}
      * @throws HubException.BadRequest {@code unknown_tool}, {@code bad_request}
      * @return the job; already FAILED with {@code agent_paused} when the agent is paused
      */
-    public Job create(String tenantId, String sessionId, JobRequest request) {
-        return send(write(tenantId, sessionId, request));
+    public Job create(Actor creator, String tenantId, String sessionId, JobRequest request) {
+        return send(write(creator, tenantId, sessionId, request));
     }
 
     /**
      * Validates and writes a job, touching nothing but the database, so it can run inside a caller's
      * transaction (an idempotent create writes its key with it). A job for a paused agent is written
-     * already FAILED with {@code agent_paused}. Call {@link #send} after commit.
+     * already FAILED with {@code agent_paused}. Records {@code job.created} naming {@code creator} in
+     * the tenant's audit trail (the one place jobs are made). Call {@link #send} after commit.
      *
      * @throws HubException.NotFound {@code session_not_found}, {@code agent_not_found}
      * @throws HubException.Conflict {@code agent_revoked}
      * @throws HubException.BadRequest {@code unknown_tool}, {@code bad_request}
      */
-    public Job write(String tenantId, String sessionId, JobRequest request) {
+    public Job write(Actor creator, String tenantId, String sessionId, JobRequest request) {
         if (sessions.find(tenantId, sessionId).isEmpty()) {
             throw new HubException.NotFound("session_not_found", "tenant " + tenantId + " has no session " + sessionId);
         }
@@ -168,6 +181,22 @@ public final class Dispatcher implements AgentListener {
                 null,
                 null,
                 false));
+        audit.record(
+                tenantId,
+                AuditType.JOB_CREATED,
+                creator,
+                null,
+                new Audit.Target("job", job.id()),
+                Audit.Outcome.SUCCESS,
+                Map.of(
+                        "sessionId",
+                        sessionId,
+                        "agentId",
+                        agent.id(),
+                        "tool",
+                        job.tool(),
+                        "state",
+                        job.state().wire()));
         Optional<AgentPause> pause = agents.findPause(tenantId, agent.id());
         if (pause.isPresent()) {
             return refusePaused(agent, job, pause.get(), now);

@@ -182,7 +182,7 @@ final class SessionRoutes {
                 ctx,
                 caller,
                 Creation.of(
-                        () -> dispatcher.write(ctx.pathParam("t"), ctx.pathParam("sid"), request),
+                        () -> dispatcher.write(Actor.of(caller), ctx.pathParam("t"), ctx.pathParam("sid"), request),
                         job -> creates.created(job.id(), JobView.of(job, mapper)),
                         dispatcher::send));
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.policy.TenantPolicies;
@@ -58,7 +60,8 @@ class DeliveryRaceIT {
                         registry,
                         new IdGenerator(clock, new SecureRandom()),
                         clock,
-                        codec.mapper()));
+                        codec.mapper()),
+                new Audit(stores.audit(), new IdGenerator(clock, new SecureRandom()), clock, codec.mapper()));
         stores.tenants().create("acme", "Acme");
         stores.agents()
                 .create(new Agent(
@@ -90,7 +93,8 @@ class DeliveryRaceIT {
         registry.opened(connection);
         registry.activate(connection);
 
-        Job job = dispatcher.create("acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
+        Job job = dispatcher.create(
+                Actor.system(), "acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
         dispatcher.onReady(connection); // the resend after hello, running late
 
         assertThat(channel.sent()).filteredOn(f -> f.contains("\"dispatch\"")).hasSize(1);
@@ -103,7 +107,8 @@ class DeliveryRaceIT {
         AgentConnection older = new AgentConnection("s1", "acme", "agt_1", first, codec, clock);
         registry.opened(older);
         registry.activate(older);
-        Job job = dispatcher.create("acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
+        Job job = dispatcher.create(
+                Actor.system(), "acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
 
         RecordingChannel second = new RecordingChannel();
         AgentConnection newer = new AgentConnection("s2", "acme", "agt_1", second, codec, clock);

@@ -153,6 +153,40 @@ class DispatchIT {
     }
 
     @Test
+    void everyJobHasAJobCreatedAuditEventNamingTheKeyThatAskedForIt() {
+        TestAgent agent = hub.register(tenant);
+        String operatorKey = hub.tenantKey(tenant, "operator");
+        var created = hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/sessions/" + session + "/jobs",
+                        operatorKey,
+                        Map.of("agentId", agent.agentId(), "tool", "fs.list", "args", Map.of("path", "docs")));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String jobId = created.get("id");
+
+        JsonNode events = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/audit?type=job.created", hub.platformKey())
+                .body()
+                .path("events");
+        List<JsonNode> mine = new java.util.ArrayList<>();
+        events.forEach(e -> {
+            if (e.path("target").path("id").asText().equals(jobId)) {
+                mine.add(e);
+            }
+        });
+        assertThat(mine).hasSize(1);
+        JsonNode event = mine.getFirst();
+        assertThat(event.path("actor").path("type").asText()).isEqualTo("api_key");
+        JsonNode keys = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/api-keys", hub.platformKey())
+                .body();
+        assertThat(keys.findValuesAsText("id"))
+                .contains(event.path("actor").path("id").asText());
+        assertThat(event.path("details").path("tool").asText()).isEqualTo("fs.list");
+        assertThat(event.path("details").path("agentId").asText()).isEqualTo(agent.agentId());
+    }
+
+    @Test
     void longPollReturnsAsSoonAsTheResultArrives() throws Exception {
         TestAgent agent = hub.register(tenant);
         try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
