@@ -11,10 +11,11 @@ import picocli.CommandLine.Option;
         name = "audit",
         description = "The audit trail: logins, tokens, API keys, enrolments, revocations.",
         mixinStandardHelpOptions = true,
-        subcommands = {AuditCommand.List.class},
+        subcommands = {AuditCommand.List.class, AuditCommand.Verify.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  engine audit list --tenant acme",
+            "  engine audit verify --tenant acme",
             "  engine audit list --tenant acme --type login.failed --since 2026-01-31T00:00:00Z"
         })
 final class AuditCommand {
@@ -79,6 +80,55 @@ final class AuditCommand {
         private static void append(StringBuilder q, String name, String value) {
             if (value != null) {
                 q.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Command(
+            name = "verify",
+            description = {
+                "Check the tamper-evident hash chain of a tenant's audit trail: prints how many events verify,"
+                        + " or the FIRST broken link (event id, time, what differs) and exits with 1.",
+                "A broken link means an event was edited, deleted, inserted or reordered in the database."
+            },
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine audit verify --tenant acme", "  engine audit verify --hub-wide --json"})
+    static final class Verify extends ClientCommand {
+        @Option(names = "--tenant", paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Option(names = "--hub-wide", description = "The chain of hub-wide events (a platform key is needed).")
+        boolean hubWide;
+
+        @Override
+        void run(HubClient hub) {
+            if ((tenant == null) == !hubWide) {
+                throw new CliException("give either --tenant TENANT or --hub-wide", CliException.USAGE);
+            }
+            String chain = hubWide ? "the hub-wide audit chain" : "the audit chain of tenant " + tenant;
+            JsonNode report = hub.get(hubWide ? "/api/v1/audit/verify" : "/api/v1/tenants/" + tenant + "/audit/verify");
+            if (!printedJson(report)) {
+                long unchained = report.path("unchained").asLong();
+                String before = unchained == 0
+                        ? ""
+                        : " (" + unchained + " older event(s) from before the chain began are not covered)";
+                if (report.path("verified").asBoolean()) {
+                    out().println(chain + ": " + report.path("events").asLong() + " event(s) verify" + before);
+                } else {
+                    JsonNode b = report.path("firstBreak");
+                    out().println(chain + " is BROKEN after "
+                            + report.path("events").asLong() + " good event(s)" + before + ".");
+                    out().println("First broken link: #" + b.path("seq").asLong()
+                            + (b.path("eventId").isTextual() ? " event " + text(b, "eventId") : "")
+                            + (b.path("at").isTextual() ? " at " + text(b, "at") : ""));
+                    out().println("What differs: " + text(b, "problem"));
+                }
+                out().flush();
+            }
+            if (!report.path("verified").asBoolean()) {
+                throw new CliException(
+                        chain + " does not verify; see the first broken link above", CliException.FAILURE);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.enginex.edge.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditChain;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.http.IdentityViews.AuditEventView;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  * The audit trail: {@code GET /api/v1/tenants/{t}/audit} (admins and owners of the tenant) and
  * {@code GET /api/v1/audit} (hub-wide events; platform keys). Filters {@code type}, {@code actor},
  * {@code outcome}, {@code since} and {@code until} (ISO-8601, until exclusive); newest first, {@code limit} (1-500, default 100) per page, {@code before}
- * = the previous page's {@code next}.
+ * = the previous page's {@code next}. {@code GET …/audit/verify} walks the tenant's (or the hub-wide)
+ * hash chain and answers how many events verify, or the first broken link.
  */
 final class AuditRoutes {
     private static final int MAX_LIMIT = 500;
@@ -29,9 +31,11 @@ final class AuditRoutes {
     private final AuditStore store;
     private final ApiAccess access;
     private final ObjectMapper mapper;
+    private final AuditChain chain;
 
     AuditRoutes(AuditStore store, ApiAccess access, ObjectMapper mapper) {
         this.store = store;
+        this.chain = new AuditChain(store);
         this.access = access;
         this.mapper = mapper;
     }
@@ -39,6 +43,25 @@ final class AuditRoutes {
     void register(RoutesConfig routes) {
         routes.get("/api/v1/tenants/{t}/audit", this::tenant);
         routes.get("/api/v1/audit", this::hubWide);
+        routes.get("/api/v1/tenants/{t}/audit/verify", this::verifyTenant);
+        routes.get("/api/v1/audit/verify", this::verifyHubWide);
+    }
+
+    /** The answer of a verification: {@code firstBreak} is null when the chain verifies. */
+    record Verification(String tenant, boolean verified, long events, long unchained, AuditChain.Break firstBreak) {
+        static Verification of(AuditChain.Report r) {
+            return new Verification(r.tenantId(), r.verified(), r.events(), r.unchained(), r.firstBreak());
+        }
+    }
+
+    private void verifyTenant(Context ctx) {
+        access.forTenant(ctx).requireRole(Role.ADMIN);
+        ctx.json(Verification.of(chain.verify(ctx.pathParam("t"))));
+    }
+
+    private void verifyHubWide(Context ctx) {
+        access.caller(ctx).requirePlatform();
+        ctx.json(Verification.of(chain.verify(null)));
     }
 
     private void tenant(Context ctx) {

@@ -6,6 +6,10 @@ import java.time.Instant;
  * One security-relevant event: who ({@code actorType}, {@code actorId}) did what ({@code type} to
  * {@code targetType}/{@code targetId}) when, from where ({@code sourceIp}), in which tenant (null for
  * a hub-wide event), and with what outcome. {@code detailsJson} is a JSON object without secrets.
+ *
+ * <p>{@code seq}, {@code prevHash} and {@code hash} place the event in its tenant's hash chain
+ * ({@link AuditHash}); the store fills them when it appends, so an event to append has them null,
+ * and so do events written before the chain began.
  */
 public record AuditEvent(
         String id,
@@ -18,4 +22,71 @@ public record AuditEvent(
         String targetType,
         String targetId,
         String outcome,
-        String detailsJson) {}
+        String detailsJson,
+        Long seq,
+        String prevHash,
+        String hash) {
+    /** An event to append: not yet in a chain. */
+    public AuditEvent(
+            String id,
+            String tenantId,
+            Instant at,
+            String type,
+            String actorType,
+            String actorId,
+            String sourceIp,
+            String targetType,
+            String targetId,
+            String outcome,
+            String detailsJson) {
+        this(
+                id,
+                tenantId,
+                at,
+                type,
+                actorType,
+                actorId,
+                sourceIp,
+                targetType,
+                targetId,
+                outcome,
+                detailsJson,
+                null,
+                null,
+                null);
+    }
+
+    /** This event as link {@code seq} after {@code prevHash}, with its hash. */
+    public AuditEvent chained(long seq, String prevHash) {
+        AuditEvent linked = new AuditEvent(
+                id,
+                tenantId,
+                at,
+                type,
+                actorType,
+                actorId,
+                sourceIp,
+                targetType,
+                targetId,
+                outcome,
+                detailsJson,
+                seq,
+                prevHash,
+                null);
+        return new AuditEvent(
+                id,
+                tenantId,
+                at,
+                type,
+                actorType,
+                actorId,
+                sourceIp,
+                targetType,
+                targetId,
+                outcome,
+                detailsJson,
+                seq,
+                prevHash,
+                AuditHash.of(linked));
+    }
+}

@@ -74,8 +74,8 @@ interface IdentityContract extends StoreFixture {
         String other = newTenant();
         var first = event("aud_01", tenant, "login.failed", "a@x.io");
         var second = event("aud_02", tenant, "login.succeeded", "usr_1");
-        stores().audit().append(first);
-        stores().audit().append(second);
+        first = stores().audit().append(first);
+        second = stores().audit().append(second);
         stores().audit().append(event("aud_03", other, "login.failed", "a@x.io"));
 
         assertThat(stores().audit().list(tenant, null, null, null, null, 10)).containsExactly(second, first);
@@ -115,8 +115,8 @@ interface IdentityContract extends StoreFixture {
                 null,
                 "success",
                 "{}");
-        stores().audit().append(early);
-        stores().audit().append(late);
+        early = stores().audit().append(early);
+        late = stores().audit().append(late);
 
         var audit = stores().audit();
         assertThat(audit.list(tenant, null, null, "failure", null, null, null, 10))

@@ -21,7 +21,8 @@ abstract class StoreContract
                 InstantContract,
                 IdentityContract,
                 ConnectionHistoryContract,
-                PageLinkContract {
+                PageLinkContract,
+                AuditChainContract {
     private JdbcStores stores;
 
     /** Makes an empty database for this class and says how to reach it. */
@@ -48,7 +49,8 @@ abstract class StoreContract
         return stores;
     }
 
-    final JdbcStores jdbcStores() {
+    @Override
+    public final JdbcStores jdbcStores() {
         return stores;
     }
 }
