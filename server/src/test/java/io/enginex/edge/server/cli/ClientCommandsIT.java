@@ -49,6 +49,34 @@ class ClientCommandsIT {
     }
 
     @Test
+    void auditVerifyCountsTheChainAndNamesTheFirstBrokenLink() throws Exception {
+        String tenant = hub.newTenant();
+        hub.newToken(tenant, Map.of());
+        hub.newToken(tenant, Map.of());
+        hub.newToken(tenant, Map.of());
+
+        var good = engine("audit", "verify", "--tenant", tenant);
+        assertThat(good.exitCode()).as(good.err()).isZero();
+        assertThat(good.out()).contains("the audit chain of tenant " + tenant + ": 4 event(s) verify");
+
+        var stores = (io.enginex.edge.server.store.jdbc.JdbcStores) hub.hub().stores();
+        try (var c = stores.dataSource().getConnection();
+                var update =
+                        c.prepareStatement("UPDATE audit_events SET details = '{}' WHERE tenant_id = ? AND seq = 2")) {
+            update.setString(1, tenant);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+        var broken = engine("audit", "verify", "--tenant", tenant);
+
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.out())
+                .contains("is BROKEN after 1 good event(s)")
+                .containsPattern("First broken link: #2 event aud_\\S+ at 20")
+                .contains("its content was changed after it was written");
+        assertThat(broken.err()).contains("does not verify");
+    }
+
+    @Test
     void tenantsAreCreatedAndListed() {
         String id = TestHub.randomId("cli");
         var created = engine("tenants", "create", id, "--name", "CLI Corp");
@@ -376,7 +404,8 @@ class ClientCommandsIT {
             {"devices", "show", "--help"},
             {"devices", "approve", "--help"},
             {"devices", "deny", "--help"},
-            {"jobs", "show", "--help"}
+            {"jobs", "show", "--help"},
+            {"audit", "verify", "--help"}
         }) {
             var r = CommandRun.run(command);
             assertThat(r.exitCode()).as(String.join(" ", command)).isZero();
