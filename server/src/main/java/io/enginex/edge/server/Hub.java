@@ -40,6 +40,7 @@ import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
+import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
@@ -153,6 +154,7 @@ public final class Hub implements AutoCloseable {
             var tenantPolicies =
                     new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, ids, clock, mapper);
             var audit = new Audit(stores.audit(), ids, clock, mapper);
+            var enrolmentFailures = new EnrolmentFailures(audit, clock);
             var dispatcher = new Dispatcher(
                     stores.jobs(),
                     stores.agents(),
@@ -196,9 +198,10 @@ public final class Hub implements AutoCloseable {
                             secrets,
                             random,
                             ids,
-                            clock),
+                            clock,
+                            enrolmentFailures),
                     new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),
-                    new AgentRegistration(stores.registrationTokens(), stores.agents(), ids, clock),
+                    new AgentRegistration(stores.registrationTokens(), stores.agents(), ids, clock, enrolmentFailures),
                     new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),
                     accessTokens,
                     dispatcher,

@@ -135,7 +135,7 @@ public final class DevicePages implements PageGroup {
             limit(ctx, viewer);
             DeviceCode code;
             try {
-                code = devices.deny(userCode(ctx), viewer.tenantId(), viewer.userId());
+                code = devices.deny(userCode(ctx), viewer.tenantId(), new Actor("user", viewer.userId()));
             } catch (HubException.NotFound | HubException.Conflict e) {
                 lookAgain(ctx, userCode(ctx));
                 return;

@@ -1,5 +1,7 @@
 package io.enginex.edge.server.dashboard;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.HubException;
@@ -13,24 +15,31 @@ import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.AuditEvent;
+import io.enginex.edge.server.store.AuditStore;
 import io.enginex.edge.server.store.ConnectionHistoryStore;
 import io.enginex.edge.server.store.ConnectionRecord;
 import io.enginex.edge.server.store.JobStore;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The fleet and its agents: {@code GET /ui/fleet?state=&q=} lists the tenant's agents with their
  * state and the count per state, {@code GET /ui/fleet/live} streams the same table whenever it
- * changes; {@code GET /ui/agents/{id}} shows one agent (tools, its effective policy and local vetoes
+ * changes (admins also see the tenant's recent failed enrolments, so they can tell why a machine did
+ * not show up); {@code GET /ui/agents/{id}} shows one agent (tools, its effective policy and local vetoes
  * ({@link AgentPolicy}), recent jobs) and {@code POST
  * /ui/agents/{id}/revoke} revokes it and closes its connection, as the API does.
  */
 public final class FleetPages implements PageGroup {
     static final int RECENT_JOBS = 20;
     static final int RECENT_CONNECTIONS = 20;
+    static final int RECENT_FAILED_ENROLMENTS = 10;
+    static final Duration FAILED_ENROLMENTS_SINCE = Duration.ofDays(7);
 
     private final Fleet fleet;
     private final AgentStore agents;
@@ -39,6 +48,7 @@ public final class FleetPages implements PageGroup {
     private final ConnectionRegistry registry;
     private final Audit audit;
     private final TenantPolicies policies;
+    private final AuditStore auditEvents;
     private final Clock clock;
     private final ObjectMapper mapper;
 
@@ -50,12 +60,42 @@ public final class FleetPages implements PageGroup {
         this.registry = s.registry();
         this.audit = s.audit();
         this.policies = s.tenantPolicies();
+        this.auditEvents = s.stores().audit();
         this.clock = s.clock();
         this.mapper = s.mapper();
     }
 
-    /** The fleet page's model; {@code liveUrl} is the SSE stream for the same filter. */
-    public record FleetView(Page page, Fleet.Snapshot fleet, String liveUrl) {}
+    /**
+     * The fleet page's model; {@code liveUrl} is the SSE stream for the same filter; {@code
+     * failedEnrolments} the tenant's latest refused enrolments, shown to its admins only (empty for
+     * others).
+     */
+    public record FleetView(Page page, Fleet.Snapshot fleet, String liveUrl, List<FailedEnrolment> failedEnrolments) {}
+
+    /** One machine that tried to enrol and was refused, from the tenant's audit trail. */
+    public record FailedEnrolment(Instant at, String hostname, String reason, String sourceIp) {
+        static FailedEnrolment of(AuditEvent e, ObjectMapper mapper) {
+            JsonNode details;
+            try {
+                details = mapper.readTree(e.detailsJson());
+            } catch (JsonProcessingException ex) {
+                details = mapper.createObjectNode();
+            }
+            String reason = switch (details.path("reason").asText()) {
+                case "token_expired" ->
+                    "registration token " + details.path("tokenId").asText() + " had expired";
+                case "token_revoked" ->
+                    "registration token " + details.path("tokenId").asText() + " was revoked";
+                case "token_used" ->
+                    "registration token " + details.path("tokenId").asText() + " was used up";
+                case "device_denied" ->
+                    "device request " + details.path("userCode").asText() + " was denied";
+                default -> details.path("reason").asText();
+            };
+            return new FailedEnrolment(
+                    e.at(), details.path("hostname").asText(), reason, e.sourceIp() == null ? "" : e.sourceIp());
+        }
+    }
 
     /**
      * The agent page's model.
@@ -78,7 +118,11 @@ public final class FleetPages implements PageGroup {
         pages.get("/ui/fleet", Role.VIEWER, (ctx, viewer) -> {
             Fleet.Snapshot snapshot = fleet.snapshot(
                     viewer.tenantId(), AgentState.fromWire(ctx.queryParam("state")), ctx.queryParam("q"));
-            pages.render(ctx, "fleet.jte", new FleetView(pages.page("Fleet", viewer, "fleet"), snapshot, liveUrl(ctx)));
+            pages.render(
+                    ctx,
+                    "fleet.jte",
+                    new FleetView(
+                            pages.page("Fleet", viewer, "fleet"), snapshot, liveUrl(ctx), failedEnrolments(viewer)));
         });
         pages.live("/ui/fleet/live", Role.VIEWER, "fleet", (ctx, viewer) -> {
             var state = AgentState.fromWire(ctx.queryParam("state"));
@@ -99,6 +143,24 @@ public final class FleetPages implements PageGroup {
             pages.live().changed(viewer.tenantId());
             Pages.redirect(ctx, "/ui/agents/" + agent.id() + "?revoked");
         });
+    }
+
+    /** The tenant's refused enrolments of the last {@link #FAILED_ENROLMENTS_SINCE}, for its admins. */
+    private List<FailedEnrolment> failedEnrolments(Viewer viewer) {
+        if (!viewer.can(Role.ADMIN)) {
+            return List.of();
+        }
+        return auditEvents
+                .list(
+                        viewer.tenantId(),
+                        AuditType.ENROLMENT_FAILED.wire(),
+                        null,
+                        clock.instant().minus(FAILED_ENROLMENTS_SINCE),
+                        null,
+                        RECENT_FAILED_ENROLMENTS)
+                .stream()
+                .map(e -> FailedEnrolment.of(e, mapper))
+                .toList();
     }
 
     private AgentView view(Page page, Viewer viewer, Agent agent) {

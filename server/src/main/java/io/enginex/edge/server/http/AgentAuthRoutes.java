@@ -3,7 +3,6 @@ package io.enginex.edge.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.protocol.Protocol;
-import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
@@ -93,27 +92,15 @@ final class AgentAuthRoutes {
         JsonBody body = JsonBody.read(ctx, mapper);
         String presented = body.text("token", null);
         enrolmentLimit.acquire(presented, ctx.ip());
-        Agent agent;
-        try {
-            agent = registration.register(new AgentRegistration.Request(
-                    presented,
-                    body.text("publicKey", null),
-                    body.text("hostname", null),
-                    body.text("os", null),
-                    body.text("arch", null),
-                    body.text("agentVersion", null)));
-        } catch (HubException.Unauthenticated refused) {
-            // The token named no tenant the caller may be told about, so the event is hub-wide.
-            audit.record(
-                    null,
-                    AuditType.TOKEN_USED,
-                    Actor.anonymous(null),
-                    ctx.ip(),
-                    Audit.Target.NONE,
-                    Audit.Outcome.FAILURE,
-                    Map.of("reason", refused.code()));
-            throw refused;
-        }
+        Agent agent = registration.register(
+                new AgentRegistration.Request(
+                        presented,
+                        body.text("publicKey", null),
+                        body.text("hostname", null),
+                        body.text("os", null),
+                        body.text("arch", null),
+                        body.text("agentVersion", null)),
+                ctx.ip());
         List<String> replaced = recordMachine(agent, body.text("machineId", null));
         Actor token = Actor.registrationToken(agent.registrationTokenId());
         audit.record(

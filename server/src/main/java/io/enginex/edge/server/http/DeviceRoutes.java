@@ -194,7 +194,7 @@ final class DeviceRoutes {
 
     private void deny(Context ctx) {
         Caller caller = approver(ctx);
-        DeviceCode code = devices.deny(ctx.pathParam("code"), caller.tenantId(), caller.actorId());
+        DeviceCode code = devices.deny(ctx.pathParam("code"), caller.tenantId(), Actor.of(caller));
         audit.record(
                 code.tenantId() != null ? code.tenantId() : caller.tenantId(),
                 AuditType.DEVICE_DENIED,

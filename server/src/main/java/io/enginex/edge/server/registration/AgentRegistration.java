@@ -26,8 +26,16 @@ public final class AgentRegistration {
     private final AgentStore agents;
     private final IdGenerator ids;
     private final Clock clock;
+    private final EnrolmentFailures failures;
 
-    public AgentRegistration(RegistrationTokenStore tokens, AgentStore agents, IdGenerator ids, Clock clock) {
+    /** @param failures where refused registrations are recorded (the tenant's audit, or the hub's log) */
+    public AgentRegistration(
+            RegistrationTokenStore tokens,
+            AgentStore agents,
+            IdGenerator ids,
+            Clock clock,
+            EnrolmentFailures failures) {
+        this.failures = failures;
         this.tokens = tokens;
         this.agents = agents;
         this.ids = ids;
@@ -50,15 +58,18 @@ public final class AgentRegistration {
      * @throws HubException.BadRequest if a field is missing, has control or other unprintable
      *     characters ({@code unprintable_field}) or the key is not Ed25519 (the token is not spent then)
      * @throws HubException.Unauthenticated {@code token_unknown}, {@code token_expired}, {@code
-     *     token_revoked} or {@code token_used}
+     *     token_revoked} or {@code token_used}; recorded first by {@link EnrolmentFailures} (in the
+     *     token's tenant, or hub-wide for an unknown token)
+     * @param sourceIp the machine's address, for the record of a refusal
      */
-    public Agent register(Request request) {
+    public Agent register(Request request, String sourceIp) {
         var key = Ed25519Keys.parse(request.publicKey());
         String hostname = field(request.hostname(), "hostname", true);
         String os = field(request.os(), "os", false);
         String arch = field(request.arch(), "arch", false);
         String version = field(request.agentVersion(), "agentVersion", false);
         if (request.token() == null || !request.token().startsWith(Secrets.REGISTRATION_TOKEN_PREFIX)) {
+            failures.unknownToken(hostname, sourceIp);
             throw new HubException.Unauthenticated(
                     "token_unknown",
                     "registration tokens start with " + Secrets.REGISTRATION_TOKEN_PREFIX
@@ -66,6 +77,12 @@ public final class AgentRegistration {
         }
         Instant now = clock.instant();
         Redemption redemption = tokens.redeem(Secrets.hash(request.token()), now);
+        if (redemption.outcome() == RegistrationTokenStore.Outcome.UNKNOWN) {
+            failures.unknownToken(hostname, sourceIp);
+        } else if (redemption.outcome() != RegistrationTokenStore.Outcome.REDEEMED) {
+            failures.tokenRefused(
+                    redemption.token().tenantId(), redemption.token().id(), reason(redemption), hostname, sourceIp);
+        }
         switch (redemption.outcome()) {
             case REDEEMED -> {}
             case UNKNOWN ->
@@ -110,6 +127,16 @@ public final class AgentRegistration {
                 .addKeyValue("tokenId", token.id())
                 .log("agent registered");
         return agent;
+    }
+
+    private static String reason(Redemption redemption) {
+        return switch (redemption.outcome()) {
+            case EXPIRED -> "token_expired";
+            case REVOKED -> "token_revoked";
+            case USED_UP -> "token_used";
+            case UNKNOWN -> "token_unknown";
+            case REDEEMED -> "redeemed";
+        };
     }
 
     private static String field(String value, String name, boolean required) {

@@ -4,6 +4,7 @@ import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.PrintableField;
+import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
@@ -51,6 +52,8 @@ public final class DeviceAuthorizations {
     private final IdGenerator ids;
     private final Clock clock;
 
+    private final EnrolmentFailures failures;
+
     public DeviceAuthorizations(
             DeviceCodeStore store,
             AgentStore agents,
@@ -59,7 +62,9 @@ public final class DeviceAuthorizations {
             Secrets secrets,
             SecureRandom random,
             IdGenerator ids,
-            Clock clock) {
+            Clock clock,
+            EnrolmentFailures failures) {
+        this.failures = failures;
         this.store = store;
         this.agents = agents;
         this.machines = machines;
@@ -253,15 +258,19 @@ public final class DeviceAuthorizations {
     }
 
     /**
-     * Denies a pending request {@code viewerTenant} may see.
+     * Denies a pending request {@code viewerTenant} may see; the denial is recorded as a failed
+     * enrolment in the audit trail of the device's tenant (the one it named, else the denying admin's;
+     * hub-wide when neither is known), with the machine's address and hostname.
      *
      * @param viewerTenant the denying admin's tenant, or null for the platform
      */
-    public DeviceCode deny(String userCode, String viewerTenant, String deniedBy) {
+    public DeviceCode deny(String userCode, String viewerTenant, Actor deniedBy) {
         DeviceCode code = find(userCode, viewerTenant).code();
-        if (!store.decide(code.userCode(), "denied", code.tenantId(), List.of(), deniedBy, null, clock.instant())) {
+        if (!store.decide(
+                code.userCode(), "denied", code.tenantId(), List.of(), deniedBy.id(), null, clock.instant())) {
             throw alreadyDecided(userCode);
         }
+        failures.deviceDenied(code.tenantId() != null ? code.tenantId() : viewerTenant, code, deniedBy);
         return code;
     }
 
