@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.journal.JobOutcome;
+import io.enginex.edge.protocol.Printable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -28,6 +30,13 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{"at":"…","jobId":"job_…","tool":"fs.read","attempt":1,"path":"q3.csv","argsSha256":"…",
  *  "outcome":"refused","code":"blocked_by_policy","message":"…"}</pre>
+ *
+ * <p>The lines form a hash chain ({@link LineHash}): each ends with the hash of the line before
+ * ({@code prev}) and its own ({@code hash}), across rotated files and restarts (the chain continues
+ * from the last complete line on disk; a line cut off by a crash is left as it is and the next line
+ * starts on a line of its own). {@code enginex-agent audit verify} ({@link AuditChainCheck}) names
+ * the first line that was edited, deleted or reordered. Text from outside (paths, messages, who
+ * paused) is written {@link Printable#escape escaped}.
  *
  * <p>Only path-like arguments ({@code path}, {@code from}, {@code to}, {@code command}) are written in
  * clear; everything else (file contents, parameters) only as the SHA-256 of the arguments. The file is
@@ -51,6 +60,8 @@ public final class AuditLog implements AuditTrail {
     private final Clock clock;
     private final ObjectMapper mapper;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The hash of the last line written; null until read from disk at the first append. Guarded by lock. */
+    private String lastHash;
 
     /**
      * @param stateDir the agent's state folder (exists, owner-only)
@@ -73,7 +84,7 @@ public final class AuditLog implements AuditTrail {
     public void record(String jobId, String tool, JsonNode args, int attempt, JobOutcome outcome) {
         ObjectNode line = mapper.createObjectNode();
         line.put("at", clock.instant().toString());
-        line.put("jobId", jobId);
+        line.put("jobId", Printable.escape(jobId));
         line.put("tool", tool);
         line.put("attempt", attempt);
         for (String key : new String[] {"path", "from", "to", "command", "url", "method"}) {
@@ -117,27 +128,64 @@ public final class AuditLog implements AuditTrail {
     }
 
     private void append(ObjectNode line) {
-        byte[] bytes;
-        try {
-            bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            log.atError().setCause(e).log("cannot encode an audit line");
-            return;
-        }
         lock.lock();
         try {
+            if (lastHash == null) {
+                lastHash = lastHashOnDisk();
+            }
+            line.put("prev", lastHash);
+            String json = mapper.writeValueAsString(line);
+            String complete = LineHash.complete(json.substring(0, json.length() - 1));
+            byte[] bytes = (complete + "\n").getBytes(StandardCharsets.UTF_8);
             if (Files.exists(file) && Files.size(file) + bytes.length > maxBytes) {
                 rotate();
             }
             boolean created = !Files.exists(file);
+            if (!created && !endsWithNewline(file)) {
+                // The last line was cut off (a crash while writing): start this one on a line of its own.
+                bytes = ("\n" + complete + "\n").getBytes(StandardCharsets.UTF_8);
+            }
             Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            lastHash = LineHash.parse(complete).hash();
             if (created && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(file, OWNER_ONLY);
             }
+        } catch (JsonProcessingException e) {
+            log.atError().setCause(e).log("cannot encode an audit line");
         } catch (IOException e) {
             log.atError().addKeyValue("file", file).setCause(e).log("cannot append to the audit log");
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The hash of the last complete chained line in the current (or else the latest rotated) file. */
+    private String lastHashOnDisk() throws IOException {
+        for (Path candidate : new Path[] {file, rotated(1)}) {
+            if (!Files.exists(candidate)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(candidate, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                LineHash.Parsed parsed = LineHash.parse(lines.get(i));
+                if (parsed != null) {
+                    return parsed.hash();
+                }
+            }
+        }
+        return LineHash.GENESIS;
+    }
+
+    private static boolean endsWithNewline(Path path) throws IOException {
+        try (var channel = Files.newByteChannel(path)) {
+            long size = channel.size();
+            if (size == 0) {
+                return true;
+            }
+            channel.position(size - 1);
+            var last = java.nio.ByteBuffer.allocate(1);
+            channel.read(last);
+            return last.get(0) == '\n';
         }
     }
 
@@ -155,7 +203,8 @@ public final class AuditLog implements AuditTrail {
         return file.resolveSibling(FILE + "." + n);
     }
 
-    private static String truncate(String text) {
+    private static String truncate(String raw) {
+        String text = Printable.escape(raw);
         return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
     }
 

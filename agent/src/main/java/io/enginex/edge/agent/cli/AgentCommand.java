@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             ServiceCommand.class,
             DoctorCommand.class,
             PolicyCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
