@@ -207,6 +207,7 @@ class TenantIsolationIT {
             other("GET /api/v1/tenants", Access.ANY, f -> "/api/v1/tenants", null, null),
             other("POST /api/v1/tenants", Access.PLATFORM, f -> "/api/v1/tenants", "newTenant", null),
             other("GET /api/v1/audit", Access.PLATFORM, f -> "/api/v1/audit", null, null),
+            other("GET /api/v1/audit/verify", Access.PLATFORM, f -> "/api/v1/audit/verify", null, null),
             other("GET /api/v1/ops/metrics", Access.OPS, f -> "/api/v1/ops/metrics", null, null),
             tenant("GET /api/v1/tenants/{t}", "viewer", f -> t(f), null),
             tenant("GET /api/v1/tenants/{t}/agents", "viewer", f -> t(f) + "/agents", null),
@@ -261,6 +262,7 @@ class TenantIsolationIT {
             tenant("GET /api/v1/tenants/{t}/users", "admin", f -> t(f) + "/users", null),
             tenant("POST /api/v1/tenants/{t}/users", "admin", f -> t(f) + "/users", "user"),
             tenant("GET /api/v1/tenants/{t}/audit", "admin", f -> t(f) + "/audit", null),
+            tenant("GET /api/v1/tenants/{t}/audit/verify", "admin", f -> t(f) + "/audit/verify", null),
             tenant(
                     "POST /api/v1/tenants/{t}/users/{id}/password",
                     "admin",
