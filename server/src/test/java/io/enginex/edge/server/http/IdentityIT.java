@@ -60,6 +60,49 @@ class IdentityIT {
     }
 
     @Test
+    void identifiersWithControlOrBidiCharactersAreRefusedNamingTheField() {
+        String tenant = hub.newTenant();
+        String key = hub.platformKey();
+
+        Response email = hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        key,
+                        java.util.Map.of("email", "eve\u202E@example.com", "role", "viewer"));
+        Response label = hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/api-keys",
+                        key,
+                        java.util.Map.of("role", "viewer", "label", "ci\nFAKE"));
+        Response description = hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/registration-tokens",
+                        key,
+                        java.util.Map.of("description", "rollout\u001b[2J"));
+        Response device = hub.api()
+                .post(
+                        "/api/v1/agent/device/authorize",
+                        null,
+                        java.util.Map.of(
+                                "publicKey",
+                                io.enginex.edge.server.testing.TestAgent.publicKeyBase64(
+                                        io.enginex.edge.server.testing.TestAgent.newKeyPair()),
+                                "hostname",
+                                "laptop\r\nFAKE"));
+
+        for (Response r : java.util.List.of(email, label, description, device)) {
+            assertThat(r.status()).as(r.text()).isEqualTo(400);
+            assertThat(r.code()).isEqualTo("unprintable_field");
+        }
+        assertThat(email.message())
+                .startsWith("email must not contain control characters")
+                .contains("U+202E");
+        assertThat(label.message()).startsWith("label ").contains("U+000A");
+        assertThat(description.message()).startsWith("description ").contains("U+001B");
+        assertThat(device.message()).startsWith("hostname ").contains("U+000D");
+    }
+
+    @Test
     void platformKeyMakesAnOwnerWhoLogsInWithAStrictHttpOnlyCookie() {
         String tenant = hub.newTenant();
         String email = TestHub.randomId("owner") + "@example.com";
