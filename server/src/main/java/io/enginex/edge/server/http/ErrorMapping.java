@@ -5,6 +5,7 @@ import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.store.DatabaseFailures;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.ExceptionHandler;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
 import java.util.UUID;
@@ -39,15 +40,40 @@ final class ErrorMapping {
      *     line a minute with a count
      */
     static void register(RoutesConfig routes, BodyLimits limits, RepeatedLog repeats) {
-        routes.exception(HubException.class, ErrorMapping::hubException);
-        routes.exception(HttpResponseException.class, (e, ctx) -> javalinResponse(e, ctx, limits));
-        routes.exception(Exception.class, (e, ctx) -> {
+        routes.exception(HubException.class, neverThrows(ErrorMapping::hubException));
+        routes.exception(HttpResponseException.class, neverThrows((e, ctx) -> javalinResponse(e, ctx, limits)));
+        routes.exception(Exception.class, fallback(repeats));
+    }
+
+    /** The handler for every exception no other handler claims: 503 for the database, else 500. */
+    static ExceptionHandler<Exception> fallback(RepeatedLog repeats) {
+        return neverThrows((e, ctx) -> {
             if (DatabaseFailures.isUnavailable(e)) {
                 databaseUnavailable(e, ctx, repeats);
             } else {
                 unexpected(e, ctx, repeats);
             }
         });
+    }
+
+    /**
+     * An exception handler must not throw: Javalin hands an exception thrown by a handler back to the
+     * handlers, and the {@code Exception} handler claims everything, so one failure here loops forever
+     * on a virtual thread, writing two stack traces per turn. It happened for real: a dashboard live
+     * stream whose browser had left ends after Jetty recycled its request, so Javalin's error step and
+     * then {@link Context#path()} throw. A response that can no longer be written is dropped.
+     */
+    static <E extends Exception> ExceptionHandler<E> neverThrows(ExceptionHandler<E> handler) {
+        return (e, ctx) -> {
+            try {
+                handler.handle(e, ctx);
+            } catch (RuntimeException unanswerable) {
+                log.atDebug()
+                        .addKeyValue("failure", e.getClass().getName())
+                        .addKeyValue("cause", unanswerable.toString())
+                        .log("no answer sent: the request had already ended (the client left)");
+            }
+        };
     }
 
     /**
