@@ -157,6 +157,14 @@ public final class AgentConnection {
         inFlight.remove(jobId);
     }
 
+    /**
+     * Forgets every claim made by {@link #claimDelivery}, so each unfinished job is sent once more on
+     * this socket: after a database outage the hub cannot know which of the agent's answers it refused.
+     */
+    void forgetDeliveries() {
+        inFlight.clear();
+    }
+
     /** The agent acknowledged or reported progress on {@code jobId}: its lease is renewed now. */
     void markJobAlive(String jobId) {
         inFlight.computeIfPresent(jobId, (id, previous) -> clock.instant());

@@ -112,6 +112,10 @@ public final class FrameRouter {
      * journal). Called by {@link Resync}; throws while the database is still unavailable.
      */
     void resync(AgentConnection connection) {
+        // Frames refused during the outage may include a result of a job already sent on this socket
+        // (a result that arrived while the hello was held is refused whole), so every unfinished job is
+        // sent again, not only those this socket never carried; the agent answers each from its journal.
+        connection.forgetDeliveries();
         Hello held = connection.heldHello();
         if (held != null) {
             onHello(connection, held);

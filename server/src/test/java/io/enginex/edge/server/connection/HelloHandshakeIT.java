@@ -18,10 +18,14 @@ import io.enginex.edge.server.store.jdbc.JdbcStores;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +43,9 @@ class HelloHandshakeIT {
     private final MessageCodec codec = new MessageCodec();
     private final IdGenerator ids = new IdGenerator(clock, new SecureRandom());
     private final List<String> readyAgents = new CopyOnWriteArrayList<>();
+    /** Runs first in the listener's onReady (where the dispatcher resends unfinished jobs). */
+    private volatile Consumer<AgentConnection> onReady = c -> {};
+
     private JdbcStores stores;
     private ConnectionRegistry registry;
     private FrameRouter router;
@@ -56,6 +63,7 @@ class HelloHandshakeIT {
                 new AgentListener() {
                     @Override
                     public void onReady(AgentConnection connection) {
+                        onReady.accept(connection);
                         readyAgents.add(connection.agentId());
                     }
 
@@ -148,6 +156,38 @@ class HelloHandshakeIT {
         assertThat(registry.isConnected("acme", "agt_1")).isFalse();
         assertThat(registry.sockets()).isEmpty();
         assertThat(readyAgents).isEmpty();
+    }
+
+    @Test
+    void aJobSentBeforeTheDatabaseFailedInTheHelloIsSentAgainWhenItIsBack() {
+        // Seen in DatabaseFaultsE2EIT: welcome is out and a job's creator has sent it on this socket when
+        // the database fails during the hello's resend of unfinished jobs. The hello is held, so the
+        // agent's result for that job is refused; once the database is back the job must go out again
+        // (the agent answers it from its journal), or it never finishes.
+        var channel = new ObservingChannel();
+        var connection = new AgentConnection("s1", "acme", "agt_1", channel, codec, clock);
+        registry.opened(connection);
+        AtomicInteger readies = new AtomicInteger();
+        List<Boolean> sentAgain = new CopyOnWriteArrayList<>();
+        onReady = c -> {
+            if (readies.getAndIncrement() == 0) {
+                assertThat(c.claimDelivery("job_1")).as("its creator sends it").isTrue();
+                throw new IllegalStateException(new SQLTransientConnectionException("database restarting"));
+            }
+            sentAgain.add(c.claimDelivery("job_1"));
+        };
+
+        router.onFrame(connection, codec.encode(hello()));
+        Instant now = clock.instant();
+        router.onFrame(
+                connection,
+                codec.encode(new Result("a-2", "job_1", codec.mapper().createObjectNode(), null, now, now, false)));
+        assertThat(channel.sent.getLast()).as("the result is refused").contains("unavailable");
+
+        router.resync(connection);
+
+        assertThat(sentAgain).as("the resync sends the job again").containsExactly(true);
+        assertThat(connection.heldHello()).isNull();
     }
 
     private static Hello hello() {
