@@ -38,9 +38,9 @@ rm -rf "$target/input" "$target/runtime" "$target/jpackage-tmp" "$target/package
 mkdir -p "$target/input/lib" "$target/packages/$version"
 cp "$agent/enginex-agent.jar" "$target/input/"
 cp "$agent"/lib/*.jar "$target/input/lib/"
-# JNA serves only the Windows service (service/WindowsServiceHost); it is never loaded on Linux, and its
-# jar (1.9 MB, native parts for 30 platforms) would be the packages' largest library.
-rm -f "$target/input/lib"/jna-*.jar
+# JNA stays: on Linux the agent signals a command's whole process group with kill(-pgid) through it
+# (agent/exec/PosixSignals), and the Windows service host uses it too. A package without it failed at
+# start with NoClassDefFoundError (caught by the systemd boot test).
 
 # Only the modules the agent uses (jdeps over the jar and every library).
 modules=$(jdeps --multi-release "$(java -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')" \

@@ -71,7 +71,8 @@ wait_connected() { # the agent's status file says connected
         inside cat /var/lib/enginex-agent/status.json 2>/dev/null | tr -d ' \n' | grep -q "\"state\":\"connected\".*\"pid\":$pid,"; do
     if [ $SECONDS -ge $deadline ]; then
       inside systemctl status enginex-agent --no-pager || true
-      inside journalctl -u enginex-agent --no-pager -n 40 || true
+      # -u takes the unit's real name, not its alias enginex-agent.service (which shows "No entries").
+      inside journalctl -u enginex-agent-enginex-agent --no-pager -n 40 || true
       fail "the agent did not connect within 60 s"
     fi
     sleep 0.5

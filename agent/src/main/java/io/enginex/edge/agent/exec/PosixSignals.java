@@ -8,7 +8,8 @@ import java.util.Optional;
  * POSIX signals for a whole process group ({@code kill(-pgid, sig)} through JNA) and for one process
  * ({@link ProcessHandle}). When JNA cannot load (an unusual JVM or a {@code noexec} temp folder), a
  * group is signalled member by member, which a process forking at that moment can outrun: the caller
- * signals again until the group is empty.
+ * signals again until the group is empty. A missing JNA jar degrades the same way rather than stopping
+ * the agent.
  *
  * <p>Immutable and thread-safe.
  */
@@ -30,7 +31,8 @@ final class PosixSignals {
     static PosixSignals forThisMachine() {
         try {
             return new PosixSignals(Optional.of(Native.load("c", Libc.class)));
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
+            // LinkageError: no native library (UnsatisfiedLinkError) or no JNA at all (NoClassDefFoundError).
             return new PosixSignals(Optional.empty());
         }
     }
