@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,13 +139,18 @@ class DatabaseFaultsE2EIT {
             assertThat(jobOfKey).as("every request was accepted").hasSize(requests);
             assertThat(jobOfKey.values()).as("one job per key").doesNotHaveDuplicates();
             HubApi after = hub.api();
+            // untilAsserted, so that a timeout names each job that did not finish and its state
             await("every accepted job finished")
                     .atMost(Duration.ofSeconds(60))
-                    .until(() -> jobOfKey.values().stream()
-                            .allMatch(id -> after.awaitJob("acme", id)
-                                    .path("state")
-                                    .asText()
-                                    .equals("succeeded")));
+                    .untilAsserted(() -> assertThat(jobOfKey.values().stream()
+                                    .collect(Collectors.toMap(
+                                            id -> id,
+                                            id -> expect(200, after.get("/api/v1/tenants/acme/jobs/" + id))
+                                                    .body()
+                                                    .path("state")
+                                                    .asText())))
+                            .allSatisfy((id, state) ->
+                                    assertThat(state).as("state of job %s", id).isEqualTo("succeeded")));
             assertThat(expect(200, after.get("/api/v1/tenants/acme/sessions/" + session))
                             .body()
                             .path("jobs"))
