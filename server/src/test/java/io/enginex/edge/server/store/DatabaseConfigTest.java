@@ -8,14 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class DatabaseConfigTest {
     @Test
-    void embeddedDatabaseIsAnH2FileUnderTheDataDirectoryThatWritesEveryCommit() {
+    void embeddedDatabaseIsAnH2FileUnderTheDataDirectoryThatWritesEveryCommitAtItsEnd() {
         DatabaseConfig config = DatabaseConfig.embedded(Path.of("hub-data"));
 
         assertThat(config.dialect()).isEqualTo("h2");
         assertThat(config.jdbcUrl())
                 .startsWith("jdbc:h2:file:"
                         + Path.of("hub-data").toAbsolutePath().toString().replace('\\', '/') + "/db/hub;")
-                .contains(";MODE=PostgreSQL;", ";DATABASE_TO_LOWER=TRUE", ";WRITE_DELAY=0");
+                .contains(";MODE=PostgreSQL;", ";DATABASE_TO_LOWER=TRUE", ";WRITE_DELAY=0", ";REUSE_SPACE=FALSE");
         assertThat(config.maxPoolSize()).isEqualTo(DatabaseConfig.DEFAULT_POOL_SIZE);
     }
 

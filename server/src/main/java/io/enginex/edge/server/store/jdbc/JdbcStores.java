@@ -89,13 +89,15 @@ public final class JdbcStores implements Stores {
     }
 
     /**
-     * Connects, migrates the schema and returns the stores.
+     * Connects, migrates the schema and returns the stores. An embedded H2 file is compacted first
+     * ({@link EmbeddedCompaction}), which takes a moment for a large file.
      *
      * @param clock the time written as {@code created_at} where callers do not pass a time
      * @throws DatabaseUnavailableException if the database cannot be opened (embedded file locked by
      *     another hub, PostgreSQL unreachable, login refused) or migrated; the message says what to do
      */
     public static JdbcStores open(DatabaseConfig config, Clock clock) {
+        EmbeddedCompaction.compact(config);
         HikariDataSource dataSource = connect(config);
         try {
             MigrateResult result = Flyway.configure()
