@@ -4,6 +4,7 @@ import io.enginex.edge.agent.enrolment.ConfigException;
 import io.enginex.edge.agent.identity.IdentityException;
 import io.enginex.edge.agent.policy.PolicyException;
 import io.enginex.edge.agent.registration.RegistrationException;
+import io.enginex.edge.common.cli.WrappedHelp;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

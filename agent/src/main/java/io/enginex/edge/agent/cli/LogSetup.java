@@ -5,7 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import io.enginex.edge.agent.logging.EscapingEncoder;
+import io.enginex.edge.common.logging.EscapingEncoder;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -1,5 +1,6 @@
 package io.enginex.edge.server.cli;
 
+import io.enginex.edge.common.cli.WrappedHelp;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.Hub;
 import picocli.CommandLine;

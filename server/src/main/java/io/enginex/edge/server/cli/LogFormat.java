@@ -3,7 +3,7 @@ package io.enginex.edge.server.cli;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import io.enginex.edge.server.logging.EscapingEncoder;
+import io.enginex.edge.common.logging.EscapingEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.enginex.edge.server.logging;
+package io.enginex.edge.common.logging;
 
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -7,13 +7,13 @@ import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * Wraps the hub's log encoder (the text pattern of {@code logback.xml}, or the JSON encoder of
- * {@code --log-format json}) so that every event it writes is an {@link EscapedEvent}: a hostname,
- * email or error message with CR/LF or other control characters cannot start a forged log line,
- * whichever call site logged it. Configured in {@code logback.xml}:
+ * Wraps a log encoder of the hub or the agent (the text pattern of their {@code logback.xml}, or the
+ * JSON encoder of {@code --log-format json}) so that every event it writes is an {@link
+ * EscapedEvent}: a hostname, path, email or error message with CR/LF or other control characters
+ * cannot start a forged log line, whichever call site logged it. Configured in {@code logback.xml}:
  *
  * <pre>{@code
- * <encoder class="io.enginex.edge.server.logging.EscapingEncoder">
+ * <encoder class="io.enginex.edge.common.logging.EscapingEncoder">
  *   <encoder class="ch.qos.logback.classic.encoder.PatternLayoutEncoder"><pattern>…</pattern></encoder>
  * </encoder>
  * }</pre>

@@ -1,4 +1,4 @@
-package io.enginex.edge.server.cli;
+package io.enginex.edge.common.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,9 +14,10 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  * {@code https:|//hub…}); so each help section is rendered unwrapped and then wrapped here, with
  * continuation lines hanging under the column they belong to (option and command descriptions, the
  * synopsis after the command name). A word longer than the room left is moved to a less indented
- * line rather than cut. The agent's CLI has the same class ({@code io.enginex.edge.agent.cli}).
+ * line rather than cut. Both CLIs ({@code engine} and {@code enginex-agent}) apply it to their root
+ * command; {@code HelpWidthContract} in this module's test jar checks every command of each.
  */
-final class WrappedHelp {
+public final class WrappedHelp {
     private static final int UNWRAPPED = 10_000;
     private static final int MIN_ROOM = 20;
     private static final String SYNOPSIS_HEADING = "Usage: ";
@@ -24,7 +25,7 @@ final class WrappedHelp {
     private WrappedHelp() {}
 
     /** Turns on width detection and blank-only wrapping for {@code root} and all its subcommands. */
-    static CommandLine apply(CommandLine root) {
+    public static CommandLine apply(CommandLine root) {
         root.setUsageHelpAutoWidth(true);
         for (CommandLine command : hierarchy(root)) {
             Map<String, CommandLine.IHelpSectionRenderer> sections = new LinkedHashMap<>();

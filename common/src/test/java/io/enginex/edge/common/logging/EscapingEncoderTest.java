@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.logging;
+package io.enginex.edge.common.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,15 +16,17 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * The agent's log formats as it runs them (the text encoder its {@code logback.xml} builds, the JSON
- * encoder of {@code --log-format json}) write an event with CR/LF in its message, arguments,
- * key-values and exception message as exactly one line, escaped.
+ * The log formats of hub and agent (a text pattern configured in {@code logback.xml} the way both
+ * configure it, and the JSON encoder of {@code --log-format json}) write an event with CR/LF in its
+ * message, arguments, key-values and exception message as exactly one line, escaped. Each module
+ * checks its own {@code logback.xml} too (the agent's {@code LogbackXmlTest}, the hub's {@code
+ * LogForgingIT}).
  */
 class EscapingEncoderTest {
     private static LoggingEvent hostileEvent(LoggerContext context) {
         LoggingEvent event = new LoggingEvent(
                 "test",
-                context.getLogger("io.enginex.edge.agent.test"),
+                context.getLogger("io.enginex.edge.test"),
                 Level.WARN,
                 "tool failed: {}",
                 new IllegalStateException("boom\nFAKE EXCEPTION LINE"),
@@ -38,12 +40,12 @@ class EscapingEncoderTest {
     }
 
     @Test
-    void theTextFormatOfLogbackXmlWritesOneEscapedLine() throws Exception {
+    void theTextFormatWritesOneEscapedLine() throws Exception {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter());
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
-        configurator.doConfigure(EscapingEncoderTest.class.getResource("/logback.xml"));
+        configurator.doConfigure(EscapingEncoderTest.class.getResource("/escaping-text.xml"));
         var appender = (OutputStreamAppender<ILoggingEvent>)
                 context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("text");
 

@@ -1,4 +1,4 @@
-package io.enginex.edge.server.logging;
+package io.enginex.edge.common.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
