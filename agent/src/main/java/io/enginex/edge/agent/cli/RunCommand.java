@@ -292,17 +292,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 status.paused(change.now());
                 auditLog.recordLocal(change.now() != null ? "paused" : "resumed", change.by(), change.via());
             });
-            JobRunner runner = new JobRunner(
-                    () -> toolbox.get().registry(),
-                    tool -> toolbox.get().concurrencyOf(tool),
-                    journal,
-                    outbox,
-                    jobs,
-                    clock,
-                    maxConcurrentJobs,
-                    auditLog,
-                    JobRunner.WAIT_REPORT_INTERVAL,
-                    pause);
+            JobRunner runner = JobRunner.builder(journal, outbox, jobs, clock)
+                    .tools(() -> toolbox.get().registry(), tool -> toolbox.get().concurrencyOf(tool))
+                    .maxConcurrent(maxConcurrentJobs)
+                    .audit(auditLog)
+                    .pause(pause)
+                    .build();
             LocalUi ui = noUi
                     ? LocalUi.OFF
                     : LocalUi.start(

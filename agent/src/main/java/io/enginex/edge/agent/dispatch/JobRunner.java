@@ -7,7 +7,6 @@ import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.agent.journal.JobStatus;
 import io.enginex.edge.agent.journal.RecordedProcess;
 import io.enginex.edge.agent.tools.ToolContext;
-import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.agent.tools.ToolRegistry;
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
@@ -20,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -83,106 +83,106 @@ public final class JobRunner implements AutoCloseable {
     private final ReentrantLock admission = new ReentrantLock();
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
     private final Supplier<Pause> pause;
+    private final JobOutcomes outcomes;
     private volatile boolean closing;
 
-    /** A runner without an audit trail. */
-    public JobRunner(
-            ToolRegistry tools,
-            JobJournal journal,
-            Outbox outbox,
-            ExecutorService executor,
-            Clock clock,
-            int maxConcurrent) {
-        this(tools, journal, outbox, executor, clock, maxConcurrent, AuditTrail.NONE);
+    private JobRunner(Builder builder) {
+        this.tools = builder.tools;
+        this.caps = builder.caps;
+        this.journal = builder.journal;
+        this.outbox = builder.outbox;
+        this.executor = builder.executor;
+        this.clock = builder.clock;
+        this.audit = builder.audit;
+        this.pause = builder.pause;
+        this.slots = new ToolSlots(builder.waitReport);
+        this.permits = new Semaphore(builder.maxConcurrent, true);
+        this.outcomes = new JobOutcomes(clock);
     }
 
     /**
-     * @param executor runs supervisors and tools; a virtual-thread-per-task executor
-     * @param maxConcurrent tools running at once; further jobs wait (their deadline still counts)
-     * @param audit receives every finished invocation, allowed or refused
-     */
-    public JobRunner(
-            ToolRegistry tools,
-            JobJournal journal,
-            Outbox outbox,
-            ExecutorService executor,
-            Clock clock,
-            int maxConcurrent,
-            AuditTrail audit) {
-        this(tools, journal, outbox, executor, clock, maxConcurrent, audit, () -> null);
-    }
-
-    /**
-     * @param pause the person's pause switch: while it gives a pause, new jobs are answered {@code
-     *     agent_paused} without running (and without a journal entry, so they may run once resumed if the
-     *     hub sends them again); jobs already running finish, and finished ones are still answered from
-     *     the journal
-     */
-    public JobRunner(
-            ToolRegistry tools,
-            JobJournal journal,
-            Outbox outbox,
-            ExecutorService executor,
-            Clock clock,
-            int maxConcurrent,
-            AuditTrail audit,
-            Supplier<Pause> pause) {
-        this(
-                () -> tools,
-                tool -> Integer.MAX_VALUE,
-                journal,
-                outbox,
-                executor,
-                clock,
-                maxConcurrent,
-                audit,
-                WAIT_REPORT_INTERVAL,
-                pause);
-    }
-
-    /** A runner whose tools may change while it runs, never paused. */
-    public JobRunner(
-            Supplier<ToolRegistry> tools,
-            ToIntFunction<String> caps,
-            JobJournal journal,
-            Outbox outbox,
-            ExecutorService executor,
-            Clock clock,
-            int maxConcurrent,
-            AuditTrail audit,
-            Duration waitReport) {
-        this(tools, caps, journal, outbox, executor, clock, maxConcurrent, audit, waitReport, () -> null);
-    }
-
-    /**
-     * A runner whose tools and per-tool caps may change while it runs (a new tenant policy).
+     * A runner over {@code journal} that reports through {@code outbox}; the builder's defaults: no
+     * tools, no per-tool caps, 8 tools at once, no audit trail, never paused.
      *
-     * @param tools the tools in force; read once per job, when it starts to run
-     * @param caps how many calls of a tool may run at once (read again while a call waits)
-     * @param waitReport how often a call waiting for a slot reports progress
-     * @param pause the person's pause switch (see above)
+     * @param executor runs supervisors and tools; a virtual-thread-per-task executor, owned by the caller
      */
-    public JobRunner(
-            Supplier<ToolRegistry> tools,
-            ToIntFunction<String> caps,
-            JobJournal journal,
-            Outbox outbox,
-            ExecutorService executor,
-            Clock clock,
-            int maxConcurrent,
-            AuditTrail audit,
-            Duration waitReport,
-            Supplier<Pause> pause) {
-        this.pause = pause;
-        this.audit = audit;
-        this.tools = tools;
-        this.caps = caps;
-        this.slots = new ToolSlots(waitReport);
-        this.journal = journal;
-        this.outbox = outbox;
-        this.executor = executor;
-        this.clock = clock;
-        this.permits = new Semaphore(maxConcurrent, true);
+    public static Builder builder(JobJournal journal, Outbox outbox, ExecutorService executor, Clock clock) {
+        return new Builder(journal, outbox, executor, clock);
+    }
+
+    /** Options of a {@link JobRunner}; not thread-safe, used once at start. */
+    public static final class Builder {
+        private final JobJournal journal;
+        private final Outbox outbox;
+        private final ExecutorService executor;
+        private final Clock clock;
+        private Supplier<ToolRegistry> tools = () -> new ToolRegistry(List.of());
+        private ToIntFunction<String> caps = tool -> Integer.MAX_VALUE;
+        private int maxConcurrent = 8;
+        private AuditTrail audit = AuditTrail.NONE;
+        private Duration waitReport = WAIT_REPORT_INTERVAL;
+        private Supplier<Pause> pause = () -> null;
+
+        private Builder(JobJournal journal, Outbox outbox, ExecutorService executor, Clock clock) {
+            this.journal = Objects.requireNonNull(journal, "journal");
+            this.outbox = Objects.requireNonNull(outbox, "outbox");
+            this.executor = Objects.requireNonNull(executor, "executor");
+            this.clock = Objects.requireNonNull(clock, "clock");
+        }
+
+        /** Fixed tools, each without a cap of its own. */
+        public Builder tools(ToolRegistry tools) {
+            Objects.requireNonNull(tools, "tools");
+            return tools(() -> tools, tool -> Integer.MAX_VALUE);
+        }
+
+        /**
+         * Tools and per-tool caps that may change while the runner runs (a new tenant policy).
+         *
+         * @param tools the tools in force; read once per job, when it starts to run
+         * @param caps how many calls of a tool may run at once (read again while a call waits)
+         */
+        public Builder tools(Supplier<ToolRegistry> tools, ToIntFunction<String> caps) {
+            this.tools = Objects.requireNonNull(tools, "tools");
+            this.caps = Objects.requireNonNull(caps, "caps");
+            return this;
+        }
+
+        /** Tools running at once; further jobs wait (their deadline still counts). At least 1. */
+        public Builder maxConcurrent(int maxConcurrent) {
+            if (maxConcurrent < 1) {
+                throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
+            }
+            this.maxConcurrent = maxConcurrent;
+            return this;
+        }
+
+        /** Receives every finished invocation, allowed or refused. */
+        public Builder audit(AuditTrail audit) {
+            this.audit = Objects.requireNonNull(audit, "audit");
+            return this;
+        }
+
+        /** How often a call waiting for a slot of its tool reports progress ({@link #WAIT_REPORT_INTERVAL}). */
+        public Builder waitReport(Duration waitReport) {
+            this.waitReport = Objects.requireNonNull(waitReport, "waitReport");
+            return this;
+        }
+
+        /**
+         * The person's pause switch: while it gives a pause, new jobs are answered {@code
+         * agent_paused} without running (and without a journal entry, so they may run once resumed if
+         * the hub sends them again); jobs already running finish, and finished ones are still answered
+         * from the journal. Null from the supplier means not paused.
+         */
+        public Builder pause(Supplier<Pause> pause) {
+            this.pause = Objects.requireNonNull(pause, "pause");
+            return this;
+        }
+
+        public JobRunner build() {
+            return new JobRunner(this);
+        }
     }
 
     /**
@@ -305,14 +305,7 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void refusePaused(Dispatch dispatch, Pause paused) {
-        Instant now = clock.instant();
-        JobOutcome outcome = JobOutcome.failure(
-                ErrorCodes.AGENT_PAUSED,
-                "the person at this machine (" + paused.by() + ") paused the agent's local actions at "
-                        + paused.since() + "; the job was not run. It runs again once they resume"
-                        + " (enginex-agent resume, or the switch on the status page).",
-                now,
-                now);
+        JobOutcome outcome = outcomes.paused(paused);
         audit.record(dispatch.jobId(), dispatch.tool(), dispatch.args(), dispatch.attempt(), outcome);
         log.atInfo()
                 .addKeyValue("jobId", dispatch.jobId())
@@ -323,12 +316,7 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void interrupted(Dispatch dispatch) {
-        Instant now = clock.instant();
-        JobOutcome outcome = JobOutcome.failure(
-                ErrorCodes.INTERRUPTED,
-                "the agent restarted while this job was running; it was not run again",
-                now,
-                now);
+        JobOutcome outcome = outcomes.interruptedByRestart();
         record(dispatch, outcome);
         log.atWarn()
                 .addKeyValue("jobId", dispatch.jobId())
@@ -345,14 +333,7 @@ public final class JobRunner implements AutoCloseable {
         } catch (UncheckedIOException e) {
             // Without a durable begin, running could break at-most-once after a crash: refuse instead.
             log.atError().addKeyValue("jobId", dispatch.jobId()).setCause(e).log("cannot journal job; not running it");
-            outbox.result(
-                    dispatch.jobId(),
-                    JobOutcome.failure(
-                            ErrorCodes.INTERNAL,
-                            "the agent cannot write its job" + " journal (" + e.getMessage() + "); the job was not run",
-                            startedAt,
-                            clock.instant()),
-                    false);
+            outbox.result(dispatch.jobId(), outcomes.notJournaled(e, startedAt), false);
             return;
         }
         RunningJob job = new RunningJob(dispatch, startedAt);
@@ -370,7 +351,7 @@ public final class JobRunner implements AutoCloseable {
         Duration remaining = Duration.between(clock.instant(), dispatch.deadline());
         JobOutcome outcome;
         if (remaining.isNegative() || remaining.isZero()) {
-            outcome = failure(
+            outcome = outcomes.failure(
                     ErrorCodes.DEADLINE_EXCEEDED,
                     "the job's deadline " + dispatch.deadline() + " had passed when it arrived; it was not run",
                     job);
@@ -388,14 +369,14 @@ public final class JobRunner implements AutoCloseable {
             job.attach(future);
             try {
                 try {
-                    outcome = success(future.get(remaining.toMillis(), TimeUnit.MILLISECONDS), job);
+                    outcome = outcomes.success(future.get(remaining.toMillis(), TimeUnit.MILLISECONDS), job);
                 } catch (TimeoutException e) {
                     future.cancel(true);
-                    outcome = deadlineExceeded(job);
+                    outcome = outcomes.deadlineExceeded(job);
                 } catch (CancellationException e) {
-                    outcome = stopped(job);
+                    outcome = outcomes.stopped(job);
                 } catch (ExecutionException e) {
-                    outcome = failed(job, e.getCause());
+                    outcome = outcomes.failed(job, e.getCause());
                 }
                 // A stopped tool may still be ending what it started: report only after it ended.
                 if (!job.awaitToolEnd(TOOL_END_LIMIT)) {
@@ -414,12 +395,7 @@ public final class JobRunner implements AutoCloseable {
             }
         }
         if (closing && job.stoppedBy(AGENT_STOPPING) && !outcome.ok()) {
-            outcome = JobOutcome.failure(
-                    ErrorCodes.INTERRUPTED,
-                    "the agent stopped while this job ran; the job was stopped (an exec command's whole process"
-                            + " tree was ended) before this report, and it is not run again",
-                    job.startedAt(),
-                    clock.instant());
+            outcome = outcomes.interruptedByStop(job);
             log.atWarn()
                     .addKeyValue("jobId", dispatch.jobId())
                     .addKeyValue("tool", dispatch.tool())
@@ -490,60 +466,6 @@ public final class JobRunner implements AutoCloseable {
         } finally {
             permits.release();
         }
-    }
-
-    private JobOutcome success(JsonNode output, RunningJob job) {
-        if (output == null || output.isNull()) {
-            return failure(ErrorCodes.INTERNAL, "tool " + job.dispatch().tool() + " returned no output", job);
-        }
-        int size = output.toString().length();
-        if (size > MAX_OUTPUT_CHARS) {
-            return failure(
-                    ErrorCodes.TOOL_FAILED,
-                    "the output of " + job.dispatch().tool() + " is " + size
-                            + " characters, more than fits in one frame (" + MAX_OUTPUT_CHARS + "); ask for less",
-                    job);
-        }
-        return JobOutcome.success(output, job.startedAt(), clock.instant());
-    }
-
-    private JobOutcome failed(RunningJob job, Throwable cause) {
-        if (job.cancelled()) {
-            return stopped(job);
-        }
-        if (!clock.instant().isBefore(job.dispatch().deadline())) {
-            return deadlineExceeded(job);
-        }
-        if (cause instanceof ToolException e) {
-            return failure(e.code(), e.getMessage(), job);
-        }
-        log.atError()
-                .addKeyValue("jobId", job.dispatch().jobId())
-                .addKeyValue("tool", job.dispatch().tool())
-                .setCause(cause)
-                .log("tool failed unexpectedly");
-        return failure(
-                ErrorCodes.INTERNAL,
-                "tool " + job.dispatch().tool() + " failed unexpectedly ("
-                        + cause.getClass().getSimpleName() + "); the agent's log has details",
-                job);
-    }
-
-    private JobOutcome stopped(RunningJob job) {
-        return job.cancelled()
-                ? failure(ErrorCodes.CANCELLED, "cancelled: " + job.cancelReason(), job)
-                : deadlineExceeded(job);
-    }
-
-    private JobOutcome deadlineExceeded(RunningJob job) {
-        return failure(
-                ErrorCodes.DEADLINE_EXCEEDED,
-                "the job did not finish before its deadline " + job.dispatch().deadline() + "; it was stopped",
-                job);
-    }
-
-    private JobOutcome failure(String code, String message, RunningJob job) {
-        return JobOutcome.failure(code, message, job.startedAt(), clock.instant());
     }
 
     private void journalProcess(String jobId, RecordedProcess process) {

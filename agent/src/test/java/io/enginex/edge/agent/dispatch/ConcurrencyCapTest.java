@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.enginex.edge.agent.audit.AuditTrail;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JournalLimits;
 import io.enginex.edge.agent.testing.RecordingOutbox;
@@ -94,16 +93,13 @@ class ConcurrencyCapTest {
         journal = JobJournal.open(stateDir, mapper, JournalLimits.DEFAULT, Clock.systemUTC());
         ToolRegistry registry = new ToolRegistry(List.of(slow, other));
         Map<String, AtomicInteger> caps = Map.of("test.slow", cap);
-        runner = new JobRunner(
-                () -> registry,
-                tool -> caps.containsKey(tool) ? caps.get(tool).get() : Integer.MAX_VALUE,
-                journal,
-                outbox,
-                executor,
-                Clock.systemUTC(),
-                16,
-                AuditTrail.NONE,
-                waitReport);
+        runner = JobRunner.builder(journal, outbox, executor, Clock.systemUTC())
+                .tools(
+                        () -> registry,
+                        tool -> caps.containsKey(tool) ? caps.get(tool).get() : Integer.MAX_VALUE)
+                .maxConcurrent(16)
+                .waitReport(waitReport)
+                .build();
     }
 
     private Dispatch dispatch(String jobId, String tool, Duration timeout) {

@@ -242,15 +242,25 @@ class JobRunnerTest {
     private void start() {
         journal = JobJournal.open(stateDir, mapper, JournalLimits.DEFAULT, Clock.systemUTC());
         outbox = new RecordingOutbox();
-        runner = new JobRunner(
-                new ToolRegistry(List.of(tool)),
-                journal,
-                outbox,
-                executor,
-                Clock.systemUTC(),
-                4,
-                io.enginex.edge.agent.audit.AuditTrail.NONE,
-                pause::get);
+        runner = JobRunner.builder(journal, outbox, executor, Clock.systemUTC())
+                .tools(new ToolRegistry(List.of(tool)))
+                .maxConcurrent(4)
+                .pause(pause::get)
+                .build();
+    }
+
+    @Test
+    void theBuilderRefusesNoJobSlotsAndAMissingPart() {
+        journal = JobJournal.open(stateDir, mapper, JournalLimits.DEFAULT, Clock.systemUTC());
+        JobRunner.Builder builder = JobRunner.builder(journal, new RecordingOutbox(), executor, Clock.systemUTC());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.maxConcurrent(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxConcurrent");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> JobRunner.builder(journal, null, executor, Clock.systemUTC()))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("outbox");
     }
 
     @Test

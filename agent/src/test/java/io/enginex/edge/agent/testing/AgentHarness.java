@@ -95,7 +95,10 @@ public final class AgentHarness implements AutoCloseable {
         this.journal = JobJournal.open(stateDir, codec.mapper(), JournalLimits.DEFAULT, clock);
         this.hub = new HubClient(identity.hub(), identity.trust(), Map.of(), Duration.ofSeconds(5), codec.mapper());
         SessionOutbox outbox = new SessionOutbox();
-        this.runner = new JobRunner(tools, journal, outbox, executor, clock, 8);
+        this.runner = JobRunner.builder(journal, outbox, executor, clock)
+                .tools(tools)
+                .maxConcurrent(8)
+                .build();
         this.connection = new HubConnection(
                 hub,
                 () -> identity,
