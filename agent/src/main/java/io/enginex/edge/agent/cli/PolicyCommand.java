@@ -6,6 +6,8 @@ import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.policy.FileTrust;
 import io.enginex.edge.agent.policy.TenantPolicyCache;
+import io.enginex.edge.agent.runtime.AgentTools;
+import io.enginex.edge.agent.runtime.PolicySetup;
 import io.enginex.edge.agent.tools.BuiltinTools;
 import io.enginex.edge.agent.tools.PluginTools;
 import io.enginex.edge.agent.tools.Toolbox;

@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.cli;
+package io.enginex.edge.agent.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: {@link #apply} runs one at a time.
  */
-final class AgentTools implements TenantPolicyHandler {
+public final class AgentTools implements TenantPolicyHandler {
     private static final Logger log = LoggerFactory.getLogger(AgentTools.class);
 
     private final PolicySetup.Machine machine;
@@ -62,7 +62,7 @@ final class AgentTools implements TenantPolicyHandler {
      *
      * @param hub the hub's URL, recorded with the cached policies
      */
-    AgentTools(
+    public AgentTools(
             PolicySetup.Machine machine,
             Path stateDir,
             HostInfo host,
@@ -85,12 +85,12 @@ final class AgentTools implements TenantPolicyHandler {
     }
 
     /** The toolbox in force. */
-    CurrentToolbox current() {
+    public CurrentToolbox current() {
         return current;
     }
 
     /** The cached tenant policies as received, or empty. */
-    Optional<TenantPolicyCache.Cached> cached() {
+    public Optional<TenantPolicyCache.Cached> cached() {
         try {
             return cache.read();
         } catch (PolicyException e) {

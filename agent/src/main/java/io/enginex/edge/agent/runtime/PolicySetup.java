@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.cli;
+package io.enginex.edge.agent.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.agent.policy.DefaultPolicy;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * (else the per-OS administrator-only file, else the built-in default), {@code --root} and the state
  * folder. Shared by {@code run} and {@code policy show} so both show the same thing.
  */
-final class PolicySetup {
+public final class PolicySetup {
     private static final Logger log = LoggerFactory.getLogger(PolicySetup.class);
 
     private PolicySetup() {}
@@ -46,19 +46,19 @@ final class PolicySetup {
      * @param builtIn true when no machine policy file exists
      * @param realRoot the real path of {@code --root}, if given
      */
-    record Machine(Policy policy, String source, boolean builtIn, Optional<Path> realRoot, Path policyLocation) {
-        EffectivePolicy effective(TenantPolicySet tenants, Path stateDir) {
+    public record Machine(Policy policy, String source, boolean builtIn, Optional<Path> realRoot, Path policyLocation) {
+        public EffectivePolicy effective(TenantPolicySet tenants, Path stateDir) {
             return EffectivePolicy.of(policy, source, builtIn, tenants, realRoot, stateDir);
         }
 
         /** The administrator's plug-in folder: {@code plugins} beside the machine policy file. */
-        Path defaultPlugins() {
+        public Path defaultPlugins() {
             return policyLocation.resolveSibling("plugins");
         }
     }
 
     /** Reads the machine policy and resolves {@code --root}; see {@link #effective}. */
-    static Machine machine(Path machinePolicy, Path root, ObjectMapper mapper) {
+    public static Machine machine(Path machinePolicy, Path root, ObjectMapper mapper) {
         PolicyFile files = new PolicyFile(mapper, FileSystems.getDefault());
         Path location = PolicyFile.defaultLocation(System.getProperty("os.name", ""), System.getenv());
         boolean builtIn = machinePolicy == null && !Files.exists(location);

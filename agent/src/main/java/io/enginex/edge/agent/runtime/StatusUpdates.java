@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.cli;
+package io.enginex.edge.agent.runtime;
 
 import io.enginex.edge.agent.connection.ConnectionListener;
 import io.enginex.edge.agent.connection.ConnectionProblem;

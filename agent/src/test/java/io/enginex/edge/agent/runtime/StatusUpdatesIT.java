@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.cli;
+package io.enginex.edge.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,0 +1,174 @@
+package io.enginex.edge.agent.runtime;
+
+import io.enginex.edge.agent.AgentVersion;
+import io.enginex.edge.agent.audit.AuditLog;
+import io.enginex.edge.agent.enrolment.AgentConfigFile;
+import io.enginex.edge.agent.exec.CommandRunner;
+import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.CurrentIdentity;
+import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.journal.JobJournal;
+import io.enginex.edge.agent.journal.JournalLimits;
+import io.enginex.edge.agent.pause.PauseFile;
+import io.enginex.edge.agent.pause.PauseSwitch;
+import io.enginex.edge.agent.policy.EffectivePolicy;
+import io.enginex.edge.agent.policy.FileTrust;
+import io.enginex.edge.agent.service.StatusBoard;
+import io.enginex.edge.agent.service.StatusFile;
+import io.enginex.edge.agent.service.UpdateState;
+import io.enginex.edge.agent.tools.BuiltinTools;
+import io.enginex.edge.agent.tools.CurrentToolbox;
+import io.enginex.edge.agent.tools.PluginTools;
+import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.ui.RecentLog;
+import io.enginex.edge.protocol.MessageCodec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's composition root: the one place that builds its parts from a {@link RunConfig} and a
+ * {@link RunEnvironment} and runs them, as the hub's {@code Hub} does for the hub. {@code
+ * enginex-agent run} is a thin adapter over it.
+ *
+ * <p>{@link #run} goes through the agent's life in order: the status board; enrolment with the
+ * administrator's configuration when there is no identity yet; the identity, the machine policy and
+ * the tools it allows; then the journal, the executors and the hub client (owned here and closed in
+ * reverse order when the run ends), the job runner, the status page and the connection
+ * ({@link AgentSession}), until a shutdown signal or a revocation ends it.
+ *
+ * <p>Not reusable: one {@code run} per instance, on the caller's thread.
+ */
+public final class AgentRuntime {
+    private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+
+    /** Largest output an {@code exec} command may produce. */
+    private static final int EXEC_OUTPUT_LIMIT = 1 << 20;
+
+    private final RunConfig config;
+    private final RunEnvironment environment;
+    private final MessageCodec codec = new MessageCodec();
+
+    public AgentRuntime(RunConfig config, RunEnvironment environment) {
+        this.config = config;
+        this.environment = environment;
+    }
+
+    /**
+     * Runs the agent until it is stopped (a shutdown signal) or revoked; blocks the calling thread.
+     *
+     * @throws io.enginex.edge.agent.policy.PolicyException for an untrusted or malformed machine policy
+     * @throws io.enginex.edge.agent.identity.IdentityException for an unreadable identity
+     * @throws IllegalArgumentException for a root that is not an existing folder
+     */
+    public RunOutcome run() {
+        Path dir = config.stateDir();
+        Clock clock = environment.clock();
+        IdentityFile identityFile = new IdentityFile(dir, codec.mapper());
+        StatusBoard status = new StatusBoard(
+                new StatusFile(dir, codec.mapper()),
+                clock,
+                environment.pid(),
+                AgentVersion.current(),
+                write -> Thread.ofVirtual().name("enginex-status").start(write));
+        AgentConfigFile configFile = config.configFile() == null ? null : new AgentConfigFile(config.configFile());
+        if (configFile != null && !identityFile.exists()) {
+            if (EnrolmentSetup.await(configFile, identityFile, codec, status, clock, config.backoffCap())
+                    .isEmpty()) {
+                status.state("stopped");
+                status.flush();
+                return RunOutcome.stopped();
+            }
+        }
+        Path root = config.root();
+        if (root == null && configFile != null) {
+            root = configFile.load().rootFolder().orElse(null);
+        }
+        if (!identityFile.exists()) {
+            return new RunOutcome(
+                    RunOutcome.Kind.NOT_REGISTERED,
+                    "this agent is not registered yet (no " + identityFile.path()
+                            + "): run enginex-agent register --server URL --token TOKEN");
+        }
+        AgentIdentity identity = identityFile.load();
+        AgentTools tools = tools(root, identity);
+        CurrentIdentity currentIdentity = new CurrentIdentity(identityFile, identity);
+        status.updateState(UpdateState.detect(AgentVersion.current(), environment.appPath(), environment.osName()));
+        PauseSwitch pause = new PauseSwitch(new PauseFile(dir, codec.mapper()), clock);
+        status.paused(pause.get());
+        RecentLog recentLog = RecentLog.attach(50);
+        AuditLog auditLog = new AuditLog(dir, 10L << 20, 5, clock, codec.mapper());
+
+        try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
+                ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
+                ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+                ScheduledExecutorService scheduler = newScheduler("enginex-heartbeat");
+                // Rotations block on HTTP, so they get their own thread, away from heartbeats.
+                ScheduledExecutorService rotations = newScheduler("enginex-key-rotation");
+                HubClient hub = new HubClient(
+                        identity.hub(), identity.trust(), environment.env(), Duration.ofSeconds(20), codec.mapper())) {
+            AgentSession session = new AgentSession(
+                    config,
+                    environment,
+                    codec,
+                    new AgentSession.Parts(
+                            identityFile, currentIdentity, tools, status, pause, recentLog, auditLog, journal),
+                    new AgentSession.Threads(pageThreads, jobs, scheduler, rotations),
+                    hub);
+            return session.run();
+        }
+    }
+
+    /** The tools the machine policy allows, over {@code root}; rebuilt when the hub sends tenant policies. */
+    private AgentTools tools(Path root, AgentIdentity identity) {
+        Clock clock = environment.clock();
+        PolicySetup.Machine machine = PolicySetup.machine(config.machinePolicy(), root, codec.mapper());
+        PluginTools.Loaded plugins = PluginTools.load(
+                config.plugins() != null ? config.plugins() : machine.defaultPlugins(),
+                config.plugins() != null,
+                FileTrust.forCurrentUser(),
+                BuiltinTools.NAMES);
+        AgentTools tools = new AgentTools(
+                machine,
+                config.stateDir(),
+                environment.host(),
+                clock,
+                // Output readers run on virtual threads that end with each command.
+                Optional.of(new CommandRunner(
+                        Executors.newVirtualThreadPerTaskExecutor(),
+                        clock,
+                        EXEC_OUTPUT_LIMIT,
+                        environment.processGroups(),
+                        CommandRunner.DEFAULT_GRACE)),
+                plugins,
+                identity.hub().toString(),
+                codec.mapper());
+        CurrentToolbox toolbox = tools.current();
+        EffectivePolicy policy = toolbox.get().policy();
+        if (toolbox.get().root() == null) {
+            log.atInfo()
+                    .addKeyValue("machinePolicy", policy.machineSource())
+                    .log(
+                            root == null
+                                    ? "no --root set: file tools are off"
+                                    : "--root lies under no root of the machine policy: file tools are off");
+        }
+        return tools;
+    }
+
+    private static ScheduledExecutorService newScheduler(String threadName) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().daemon().name(threadName).factory());
+        // At exit, pending delayed work (a close timeout) must not hold the process up.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
+    }
+}
