@@ -52,6 +52,7 @@ public final class AgentConnection {
     private volatile boolean advertises;
     private volatile boolean resync;
     private volatile Hello heldHello;
+    private volatile boolean welcomed;
 
     public AgentConnection(
             String socketId, String tenantId, String agentId, Channel channel, MessageCodec codec, Clock clock) {
@@ -222,9 +223,15 @@ public final class AgentConnection {
         return heldHello;
     }
 
-    /** The held hello was answered with welcome: frames that follow are handled as usual. */
+    /** The hello (held or not) was answered with welcome: frames that follow are handled as usual. */
     void helloAnswered() {
+        welcomed = true;
         heldHello = null;
+    }
+
+    /** Whether welcome went out on this socket. */
+    boolean welcomed() {
+        return welcomed;
     }
 
     void resynced() {

@@ -133,7 +133,13 @@ public final class FrameRouter {
      * retried when the database answers again.
      */
     private void databaseFailed(AgentConnection connection, Message message, RuntimeException e) {
-        connection.needResync(message instanceof Hello hello && connection.heldHello() == null ? hello : null);
+        // The hello is held only while welcome has not gone out. Once it has, the agent may already be
+        // sending results of jobs sent to it since, and they must be handled, not refused: only the
+        // resend of unfinished jobs is left to do.
+        connection.needResync(
+                message instanceof Hello hello && !connection.welcomed() && connection.heldHello() == null
+                        ? hello
+                        : null);
         repeats.admit("agent frame: database unavailable")
                 .ifPresent(silenced -> log.atWarn()
                         .addKeyValue("agentId", connection.agentId())
