@@ -3,8 +3,9 @@ package io.enginex.edge.server;
 /**
  * A request the hub refuses, with a typed {@link #code()} (snake_case, part of the API) and a
  * message that says what happened and what to do. Each subtype carries its HTTP status in one place
- * ({@link #httpStatus()}); the API ({@code http.ErrorMapping}) and the dashboard's error page both
- * answer with it, and nothing else decides status codes.
+ * ({@link #httpStatus()}); {@code http.HubErrors} is the one place that puts it (and its headers) on a
+ * response, for the API's JSON errors and the dashboard's pages alike, and nothing else decides status
+ * codes.
  *
  * <p>Messages never contain secrets: callers name ids, never tokens or keys.
  */

@@ -6,6 +6,7 @@ import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.http.RateLimiter;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
@@ -88,7 +89,7 @@ public final class DevicePages implements PageGroup {
                         new DeviceView(
                                 page, found.code().userCode(), found.code(), found.keyFingerprint(), null, queue));
             } catch (HubException.NotFound e) {
-                ctx.status(404);
+                HubErrors.answer(ctx, e);
                 pages.render(ctx, "device.jte", new DeviceView(page, code.strip(), null, null, e.getMessage(), queue));
             }
         });

@@ -2,6 +2,7 @@ package io.enginex.edge.server.dashboard;
 
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.http.HubErrors;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -215,17 +216,13 @@ public final class Pages {
     }
 
     private void error(Context ctx, HubException e) {
-        int status = e.httpStatus();
-        if (e instanceof HubException.RateLimited limited) {
-            ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
-        }
+        int status = HubErrors.answer(ctx, e);
         if (status >= 400 && status < 500 && status != 404) {
             log.atDebug()
                     .addKeyValue("code", e.code())
                     .addKeyValue("path", ctx.path())
                     .log("page refused");
         }
-        ctx.status(status);
         render(
                 ctx,
                 "error.jte",

@@ -10,6 +10,7 @@ import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobRequest;
+import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
@@ -193,7 +194,7 @@ public final class SessionPages implements PageGroup {
                         session.id(),
                         new JobRequest(agentId, toolName, args, Duration.ofSeconds(timeout)));
             } catch (HubException.BadRequest | HubException.Conflict | HubException.NotFound e) {
-                ctx.status(e instanceof HubException.BadRequest ? 400 : e instanceof HubException.Conflict ? 409 : 404);
+                HubErrors.answer(ctx, e);
                 render(pages, ctx, viewer, session, runForm(viewer, agentId, toolName, e.getMessage(), values));
                 return;
             }

@@ -6,6 +6,7 @@ import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.Users;
+import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.http.RateLimiter;
 import io.javalin.http.Context;
 import java.util.Locale;
@@ -68,13 +69,13 @@ public final class SignInPages implements PageGroup {
         try {
             pages.signIn().requireSignInToken(ctx);
         } catch (HubException.Forbidden e) {
-            ctx.status(403);
+            HubErrors.answer(ctx, e);
             form(pages, ctx, email, next, "This form expired. Sign in again.");
             return;
         }
         String password = ctx.formParam("password");
         if (email.isEmpty() || password == null || password.isEmpty()) {
-            ctx.status(400);
+            HubErrors.answer(ctx, new HubException.BadRequest("email and password are required"));
             form(pages, ctx, email, next, "Enter your email and password.");
             return;
         }
@@ -84,7 +85,7 @@ public final class SignInPages implements PageGroup {
             perEmail.acquire(email.toLowerCase(Locale.ROOT));
             login = users.login(email, password, ctx.ip());
         } catch (HubException.RateLimited e) {
-            ctx.status(429).header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            HubErrors.answer(ctx, e);
             form(pages, ctx, email, next, "Too many sign-in attempts. Try again in " + e.retryAfterSeconds() + " s.");
             return;
         } catch (HubException.Unauthenticated | HubException.BadRequest e) {
@@ -96,7 +97,12 @@ public final class SignInPages implements PageGroup {
                     Audit.Target.NONE,
                     Audit.Outcome.FAILURE,
                     Map.of("reason", e.code(), "via", "dashboard"));
-            ctx.status(401);
+            // A malformed email is answered like a wrong one: the form does not say which emails exist.
+            HubErrors.answer(
+                    ctx,
+                    e instanceof HubException.Unauthenticated wrong
+                            ? wrong
+                            : new HubException.Unauthenticated("invalid_credentials", e.getMessage()));
             form(pages, ctx, email, next, "Wrong email or password.");
             return;
         }

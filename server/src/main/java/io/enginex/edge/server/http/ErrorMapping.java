@@ -105,13 +105,10 @@ final class ErrorMapping {
     }
 
     private static void hubException(HubException e, Context ctx) {
-        if (e instanceof HubException.RateLimited limited) {
-            ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
-        }
         if (e instanceof HubException.Unauthenticated) {
             ctx.header("WWW-Authenticate", "Bearer");
         }
-        respond(ctx, e.httpStatus(), e.code(), e.getMessage());
+        respond(ctx, HubErrors.answer(ctx, e), e.code(), e.getMessage());
     }
 
     private static void javalinResponse(HttpResponseException e, Context ctx, BodyLimits limits) {
