@@ -11,6 +11,7 @@ import io.enginex.edge.server.auth.HubSecret;
 import io.enginex.edge.server.auth.OwnerOnlyFiles;
 import io.enginex.edge.server.auth.Passwords;
 import io.enginex.edge.server.auth.Secrets;
+import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.config.HubFile;
@@ -33,6 +34,8 @@ import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
+import io.enginex.edge.server.job.JobFactory;
+import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
@@ -155,18 +158,7 @@ public final class Hub implements AutoCloseable {
                     new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, ids, clock, mapper);
             var audit = new Audit(stores.audit(), ids, clock, mapper);
             var enrolmentFailures = new EnrolmentFailures(audit, clock);
-            var dispatcher = new Dispatcher(
-                    stores.jobs(),
-                    stores.agents(),
-                    stores.sessions(),
-                    p.registry,
-                    waiters,
-                    dispatchMetrics,
-                    ids,
-                    clock,
-                    mapper,
-                    tenantPolicies,
-                    audit);
+            var dispatcher = new Dispatcher(stores.jobs(), p.registry, waiters, dispatchMetrics, clock, mapper);
             var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), secrets, clock);
             var router = new FrameRouter(
                     codec,
@@ -183,6 +175,21 @@ public final class Hub implements AutoCloseable {
             var capability = new PageCapability(hubSecret, stores.pageLinks(), ids, clock, config.sessionLinkTtl());
             var idempotentCreates = new IdempotentCreates(
                     new JdbcIdempotencyStore(jdbcStores.jdbi()), hubSecret.bytes(), random, clock);
+            var live = new LiveUpdates();
+            var guard = new TenantGuard(stores.tenants());
+            var jobs = new Jobs(
+                    stores.jobs(),
+                    stores.sessions(),
+                    stores.agents(),
+                    new JobFactory(stores.sessions(), stores.agents(), tenantPolicies, ids, clock, mapper),
+                    dispatcher,
+                    waiters,
+                    audit,
+                    idempotentCreates,
+                    live,
+                    guard,
+                    ids,
+                    clock);
             var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids, clock);
             var users = new Users(stores.users(), new Passwords(random, Passwords.DEFAULT), secrets, ids, clock);
             var services = new WebServer.Services(
@@ -204,8 +211,8 @@ public final class Hub implements AutoCloseable {
                     new AgentRegistration(stores.registrationTokens(), stores.agents(), ids, clock, enrolmentFailures),
                     new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),
                     accessTokens,
-                    dispatcher,
-                    waiters,
+                    jobs,
+                    guard,
                     tenantPolicies,
                     p.registry,
                     new AgentEndpoint(
@@ -214,7 +221,7 @@ public final class Hub implements AutoCloseable {
                     opsHistory,
                     new SessionPage(stores.sessions(), stores.jobs(), stores.agents(), capability, mapper),
                     capability,
-                    new LiveUpdates(),
+                    live,
                     metrics,
                     ids,
                     clock,

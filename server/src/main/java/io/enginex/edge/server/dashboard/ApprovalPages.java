@@ -4,12 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.audit.Actor;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Role;
-import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
@@ -20,9 +17,7 @@ import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.SessionStore;
 import io.enginex.edge.server.store.UserStore;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,20 +25,19 @@ import java.util.Optional;
  * approval, each with its evidence (exact arguments, target machine, who asked, the policy rule that
  * held it), live; {@code GET /ui/approvals/{id}} shows one with the approve and deny forms and then
  * follows the job live until it ends; {@code POST /ui/approvals/{id}/approve|deny} (operators, with a
- * reason, required to deny) decide it through the {@link Dispatcher} and are audited as the API's
+ * reason, required to deny) decide it through {@link Jobs} and are audited as the API's
  * decisions are. An approved job is sent to its agent at once; a denied one ends cancelled with the
  * reason and never leaves the hub.
  */
 public final class ApprovalPages implements PageGroup {
     static final int LIST_LIMIT = 100;
-    static final int MAX_REASON = 1000;
+    static final int MAX_REASON = Jobs.MAX_REASON;
 
     private final JobStore jobs;
     private final AgentStore agents;
     private final SessionStore sessions;
     private final UserStore users;
-    private final Dispatcher dispatcher;
-    private final Audit audit;
+    private final Jobs jobService;
     private final ObjectMapper mapper;
     private final TenantPolicies tenantPolicies;
 
@@ -52,8 +46,7 @@ public final class ApprovalPages implements PageGroup {
         this.agents = s.stores().agents();
         this.sessions = s.stores().sessions();
         this.users = s.stores().users();
-        this.dispatcher = s.dispatcher();
-        this.audit = s.audit();
+        this.jobService = s.jobs();
         this.mapper = s.mapper();
         this.tenantPolicies = s.tenantPolicies();
     }
@@ -125,38 +118,24 @@ public final class ApprovalPages implements PageGroup {
         }
         String reason = ctx.formParam("reason");
         reason = reason == null ? "" : reason.strip();
-        if (reason.length() > MAX_REASON) {
-            throw new HubException.BadRequest("the reason must be at most " + MAX_REASON + " characters");
-        }
+        // A form rule, not the service's: the API may deny without a reason, a person here may not.
         if (!approve && reason.isEmpty()) {
             throw new HubException.BadRequest(
                     "say why you deny this job: the reason is recorded with it and shown to whoever asked for it");
         }
-        String why = reason.isEmpty() ? null : reason;
         Job job;
         try {
-            job = approve
-                    ? dispatcher.approve(viewer.tenantId(), held.id(), viewer.userId(), why)
-                    : dispatcher.deny(viewer.tenantId(), held.id(), viewer.userId(), why);
+            job = jobService.decide(
+                    viewer.caller(),
+                    viewer.tenantId(),
+                    held.id(),
+                    approve,
+                    reason,
+                    new Jobs.Origin(ctx.ip(), "dashboard"));
         } catch (HubException.Conflict e) {
             Pages.redirect(ctx, "/ui/approvals/" + held.id() + "?already"); // decided a moment earlier
             return;
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("tool", job.tool());
-        if (why != null) {
-            details.put("reason", why);
-        }
-        details.put("via", "dashboard");
-        audit.record(
-                viewer.tenantId(),
-                approve ? AuditType.JOB_APPROVED : AuditType.JOB_DENIED,
-                new Actor("user", viewer.userId()),
-                ctx.ip(),
-                new Audit.Target("job", job.id()),
-                Audit.Outcome.SUCCESS,
-                details);
-        pages.live().changed(viewer.tenantId());
         Pages.redirect(ctx, "/ui/approvals/" + job.id() + "?decided");
     }
 

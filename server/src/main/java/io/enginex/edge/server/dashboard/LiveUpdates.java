@@ -1,6 +1,7 @@
 package io.enginex.edge.server.dashboard;
 
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.LiveViews;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #stream} blocks the request's (virtual) thread until the browser goes away
  * or {@link #close} is called; no lock is held while rendering or writing.
  */
-public final class LiveUpdates implements AutoCloseable {
+public final class LiveUpdates implements AutoCloseable, LiveViews {
     private static final Logger log = LoggerFactory.getLogger(LiveUpdates.class);
 
     /** The longest a change made elsewhere (another node, a job's progress) takes to show. */
@@ -49,6 +50,7 @@ public final class LiveUpdates implements AutoCloseable {
     }
 
     /** Something the tenant's pages show has changed: re-render their live fragments now. Any thread. */
+    @Override
     public void changed(String tenantId) {
         if (tenantId == null) {
             return;

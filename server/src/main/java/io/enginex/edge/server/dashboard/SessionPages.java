@@ -2,16 +2,15 @@ package io.enginex.edge.server.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.connection.AgentState;
-import io.enginex.edge.server.dispatch.Dispatcher;
-import io.enginex.edge.server.dispatch.JobRequest;
 import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.job.JobRequest;
+import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.Job;
@@ -22,7 +21,6 @@ import io.enginex.edge.server.store.SessionStore;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,12 +43,10 @@ public final class SessionPages implements PageGroup {
     private final JobStore jobs;
     private final AgentStore agents;
     private final Fleet fleet;
-    private final Dispatcher dispatcher;
+    private final Jobs jobService;
     private final SessionPage capabilityPage;
     private final PageCapability links;
     private final Audit audit;
-    private final IdGenerator ids;
-    private final Clock clock;
     private final ObjectMapper mapper;
 
     SessionPages(WebServer.Services s) {
@@ -58,12 +54,10 @@ public final class SessionPages implements PageGroup {
         this.jobs = s.stores().jobs();
         this.agents = s.stores().agents();
         this.fleet = new Fleet(s.stores().agents(), s.agentStates(), s.registry());
-        this.dispatcher = s.dispatcher();
+        this.jobService = s.jobs();
         this.capabilityPage = s.sessionPage();
         this.links = s.capability();
         this.audit = s.audit();
-        this.ids = s.ids();
-        this.clock = s.clock();
         this.mapper = s.mapper();
     }
 
@@ -114,15 +108,8 @@ public final class SessionPages implements PageGroup {
                                 sessions.list(viewer.tenantId(), LIST_LIMIT),
                                 viewer.can(Role.OPERATOR))));
         pages.post("/ui/sessions", Role.OPERATOR, (ctx, viewer) -> {
-            String name =
-                    ctx.formParam("name") == null ? "" : ctx.formParam("name").strip();
-            if (name.length() > 200) {
-                throw new HubException.BadRequest("a session name may have at most 200 characters");
-            }
-            String id = ids.next("ses");
-            sessions.create(
-                    new Session(id, viewer.tenantId(), name.isEmpty() ? id : name, viewer.userId(), clock.instant()));
-            Pages.redirect(ctx, "/ui/sessions/" + id);
+            Session created = jobService.createSession(viewer.caller(), viewer.tenantId(), ctx.formParam("name"));
+            Pages.redirect(ctx, "/ui/sessions/" + created.id());
         });
         pages.open("/ui/sessions/{sid}", (ctx, viewer) -> {
             String sid = ctx.pathParam("sid");
@@ -188,8 +175,8 @@ public final class SessionPages implements PageGroup {
                 }
                 var args = SchemaForm.args(form.tool().inputSchema(), ctx.formParamMap(), mapper);
                 long timeout = timeout(ctx.formParam("timeoutSeconds"));
-                dispatcher.create(
-                        new Actor("user", viewer.userId()),
+                jobService.create(
+                        viewer.caller(),
                         viewer.tenantId(),
                         session.id(),
                         new JobRequest(agentId, toolName, args, Duration.ofSeconds(timeout)));
@@ -198,7 +185,6 @@ public final class SessionPages implements PageGroup {
                 render(pages, ctx, viewer, session, runForm(viewer, agentId, toolName, e.getMessage(), values));
                 return;
             }
-            pages.live().changed(viewer.tenantId());
             Pages.redirect(
                     ctx, "/ui/sessions/" + session.id() + "?agent=" + enc(agentId) + "&tool=" + enc(toolName) + "#run");
         });

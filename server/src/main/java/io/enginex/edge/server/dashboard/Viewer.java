@@ -1,5 +1,6 @@
 package io.enginex.edge.server.dashboard;
 
+import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Role;
 
 /**
@@ -12,6 +13,11 @@ public record Viewer(String userId, String email, String tenantId, Role role, St
     /** Whether this person's role is at least {@code minimum}. */
     public boolean can(Role minimum) {
         return role.atLeast(minimum);
+    }
+
+    /** This person as the application services see a caller (a user signed in with a session). */
+    public Caller caller() {
+        return new Caller(userId, tenantId, role, Caller.Kind.USER, true);
     }
 
     /** The role as shown, e.g. {@code operator}. */

@@ -4,8 +4,8 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.ApiKeys;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Secrets;
+import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.auth.Users;
-import io.enginex.edge.server.store.TenantStore;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
@@ -22,12 +22,12 @@ final class ApiAccess {
 
     private final ApiKeys apiKeys;
     private final Users users;
-    private final TenantStore tenants;
+    private final TenantGuard guard;
 
-    ApiAccess(ApiKeys apiKeys, Users users, TenantStore tenants) {
+    ApiAccess(ApiKeys apiKeys, Users users, TenantGuard guard) {
         this.apiKeys = apiKeys;
         this.users = users;
-        this.tenants = tenants;
+        this.guard = guard;
     }
 
     /**
@@ -75,11 +75,6 @@ final class ApiAccess {
 
     /** The caller, checked to act on {@code tenant} (named in the body rather than the path). */
     Caller forTenant(Context ctx, String tenant) {
-        Caller caller = caller(ctx);
-        caller.requireTenant(tenant);
-        if (caller.platform() && tenants.find(tenant).isEmpty()) {
-            throw Caller.tenantNotFound(tenant);
-        }
-        return caller;
+        return guard.check(caller(ctx), tenant);
     }
 }

@@ -6,6 +6,7 @@ import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.ApiKeys;
+import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.connection.AgentEndpoint;
@@ -16,9 +17,8 @@ import io.enginex.edge.server.dashboard.DashboardRoute;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
-import io.enginex.edge.server.dispatch.Dispatcher;
-import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
+import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
@@ -73,8 +73,8 @@ public final class WebServer {
             AgentRegistration agentRegistration,
             AssertionVerifier assertionVerifier,
             AccessTokens accessTokens,
-            Dispatcher dispatcher,
-            JobWaiters waiters,
+            Jobs jobs,
+            TenantGuard guard,
             TenantPolicies tenantPolicies,
             ConnectionRegistry registry,
             AgentEndpoint agentEndpoint,
@@ -132,7 +132,7 @@ public final class WebServer {
         ApiHeaders.register(routes);
         // Request bodies are read with the body limits; everything else the mapper does is unchanged.
         ObjectMapper bodies = limits.applyTo(s.mapper());
-        var access = new ApiAccess(s.apiKeys(), s.users(), s.stores().tenants());
+        var access = new ApiAccess(s.apiKeys(), s.users(), s.guard());
         var creates = new IdempotentResponder(s.idempotentCreates(), s.mapper());
         new OpsRoutes(
                         s.registry(),
@@ -187,20 +187,7 @@ public final class WebServer {
                         s.baseUrl(),
                         bodies)
                 .register(routes);
-        new SessionRoutes(
-                        s.stores().sessions(),
-                        s.stores().jobs(),
-                        s.dispatcher(),
-                        s.waiters(),
-                        s.capability(),
-                        s.baseUrl(),
-                        access,
-                        s.audit(),
-                        s.ids(),
-                        s.clock(),
-                        bodies,
-                        creates)
-                .register(routes);
+        new SessionRoutes(s.jobs(), s.capability(), s.baseUrl(), access, bodies, creates).register(routes);
         new PageLinkRoutes(s.stores().sessions(), s.capability(), access, s.audit()).register(routes);
         new AgentAuthRoutes(
                         s.agentRegistration(),

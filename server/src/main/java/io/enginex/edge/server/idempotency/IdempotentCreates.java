@@ -100,6 +100,17 @@ public final class IdempotentCreates {
         }
     }
 
+    /**
+     * Runs {@code creation} without a key: {@link Creation#write} in one transaction, then its
+     * after-commit work. Its answer is not made.
+     *
+     * @return what was created, as the after-commit work left it
+     */
+    public <T> T once(Creation<T> creation) {
+        T created = store.inTransaction(creation::write);
+        return afterCommit(creation, created);
+    }
+
     /** Deletes keys older than {@link #RETENTION}; for a timer. Never throws. */
     public void sweep() {
         try {

@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.server.IdGenerator;
-import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.LiveViews;
 import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.idempotency.IdempotentCreates;
+import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
+import io.enginex.edge.server.job.JobFactory;
+import io.enginex.edge.server.job.JobRequest;
+import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.DatabaseConfig;
@@ -38,30 +46,39 @@ class DeliveryRaceIT {
     private final MessageCodec codec = new MessageCodec();
     private JdbcStores stores;
     private Dispatcher dispatcher;
+    private Jobs jobs;
     private ConnectionRegistry registry;
+
+    private static final Caller SYSTEM = new Caller("key_test", null, Role.PLATFORM_ADMIN);
 
     @BeforeEach
     void open() {
         stores = JdbcStores.open(DatabaseConfig.embedded(dir), clock);
         registry = new ConnectionRegistry();
+        IdGenerator ids = new IdGenerator(clock, new SecureRandom());
+        var waiters = new JobWaiters(stores.jobs());
         dispatcher = new Dispatcher(
                 stores.jobs(),
-                stores.agents(),
-                stores.sessions(),
                 registry,
-                new JobWaiters(stores.jobs()),
+                waiters,
                 new DispatchMetrics(new SimpleMeterRegistry()),
-                new IdGenerator(clock, new SecureRandom()),
                 clock,
-                codec.mapper(),
-                new TenantPolicies(
-                        stores.tenantPolicies(),
-                        stores.agents(),
-                        registry,
-                        new IdGenerator(clock, new SecureRandom()),
-                        clock,
-                        codec.mapper()),
-                new Audit(stores.audit(), new IdGenerator(clock, new SecureRandom()), clock, codec.mapper()));
+                codec.mapper());
+        var policies =
+                new TenantPolicies(stores.tenantPolicies(), stores.agents(), registry, ids, clock, codec.mapper());
+        jobs = new Jobs(
+                stores.jobs(),
+                stores.sessions(),
+                stores.agents(),
+                new JobFactory(stores.sessions(), stores.agents(), policies, ids, clock, codec.mapper()),
+                dispatcher,
+                waiters,
+                new Audit(stores.audit(), ids, clock, codec.mapper()),
+                new IdempotentCreates(new JdbcIdempotencyStore(stores.jdbi()), new byte[32], new SecureRandom(), clock),
+                LiveViews.NONE,
+                new TenantGuard(stores.tenants()),
+                ids,
+                clock);
         stores.tenants().create("acme", "Acme");
         stores.agents()
                 .create(new Agent(
@@ -93,8 +110,8 @@ class DeliveryRaceIT {
         registry.opened(connection);
         registry.activate(connection);
 
-        Job job = dispatcher.create(
-                Actor.system(), "acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
+        Job job =
+                jobs.create(SYSTEM, "acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
         dispatcher.onReady(connection); // the resend after hello, running late
 
         assertThat(channel.sent()).filteredOn(f -> f.contains("\"dispatch\"")).hasSize(1);
@@ -107,8 +124,8 @@ class DeliveryRaceIT {
         AgentConnection older = new AgentConnection("s1", "acme", "agt_1", first, codec, clock);
         registry.opened(older);
         registry.activate(older);
-        Job job = dispatcher.create(
-                Actor.system(), "acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
+        Job job =
+                jobs.create(SYSTEM, "acme", "ses_1", new JobRequest("agt_1", "sys.ping", null, Duration.ofSeconds(30)));
 
         RecordingChannel second = new RecordingChannel();
         AgentConnection newer = new AgentConnection("s2", "acme", "agt_1", second, codec, clock);
