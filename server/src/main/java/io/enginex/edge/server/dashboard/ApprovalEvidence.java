@@ -76,7 +76,7 @@ public record ApprovalEvidence(
     private static Rule rule(Agent agent, Job job, ObjectMapper mapper) {
         String host = agent == null ? "the agent" : agent.hostname();
         try {
-            JsonNode args = mapper.readTree(job.argsJson());
+            JsonNode args = job.args();
             String template = args.path("command").asText(null);
             JsonNode tools = agent == null ? mapper.createArrayNode() : mapper.readTree(agent.toolsJson());
             for (JsonNode d : tools) {

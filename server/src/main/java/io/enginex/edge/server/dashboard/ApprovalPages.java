@@ -1,7 +1,5 @@
 package io.enginex.edge.server.dashboard;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Role;
@@ -155,17 +153,9 @@ public final class ApprovalPages implements PageGroup {
         String requestedBy =
                 session.map(s -> requester(viewer.tenantId(), s.createdBy())).orElse("–");
         Optional<String> tenantRule =
-                agent == null ? Optional.empty() : tenantPolicies.approvalRequiredBy(agent, job.tool(), readArgs(job));
+                agent == null ? Optional.empty() : tenantPolicies.approvalRequiredBy(agent, job.tool(), job.args());
         return ApprovalEvidence.of(
                 job, agent, requestedBy, session.map(Session::name).orElse(null), tenantRule, mapper);
-    }
-
-    private JsonNode readArgs(Job job) {
-        try {
-            return mapper.readTree(job.argsJson());
-        } catch (JsonProcessingException e) {
-            return mapper.createObjectNode();
-        }
     }
 
     /** A user id as its email; an API key id as it is. */

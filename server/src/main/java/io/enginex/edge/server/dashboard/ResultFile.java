@@ -32,7 +32,7 @@ public record ResultFile(String name, byte[] bytes) {
             byte[] bytes = "base64".equals(output.path("encoding").asText())
                     ? Base64.getDecoder().decode(content.asText())
                     : content.asText().getBytes(StandardCharsets.UTF_8);
-            String path = mapper.readTree(job.argsJson()).path("path").asText("");
+            String path = job.args().path("path").asText("");
             return Optional.of(new ResultFile(safeName(path), bytes));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return Optional.empty();

@@ -213,11 +213,9 @@ public final class Dispatcher implements AgentListener {
         if (marked == null) {
             return;
         }
-        JsonNode args;
-        try {
-            args = mapper.readTree(marked.argsJson());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("job " + marked.id() + " has unreadable args in the database", e);
+        JsonNode args = marked.args();
+        if (!args.isObject()) {
+            throw new IllegalStateException("job " + marked.id() + " has unreadable args in the database");
         }
         if (connection.send(new Dispatch(
                 connection.nextFrameId(),

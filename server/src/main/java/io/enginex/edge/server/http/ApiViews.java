@@ -170,7 +170,7 @@ final class ApiViews {
                     j.sessionId(),
                     j.agentId(),
                     j.tool(),
-                    json(j.argsJson(), mapper),
+                    j.args(),
                     j.state().wire(),
                     j.attempt(),
                     j.createdAt(),

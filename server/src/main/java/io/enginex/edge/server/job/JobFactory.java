@@ -117,7 +117,7 @@ public final class JobFactory {
                 sessionId,
                 agent.id(),
                 request.tool(),
-                json(args),
+                args,
                 approval ? JobState.AWAITING_APPROVAL : JobState.QUEUED,
                 0,
                 now,
@@ -198,13 +198,5 @@ public final class JobFactory {
             }
         }
         return names;
-    }
-
-    private String json(JsonNode node) {
-        try {
-            return mapper.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
     }
 }

@@ -1,9 +1,13 @@
 package io.enginex.edge.server.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
- * One tool call on one agent. {@code argsJson} and {@code outputJson} hold JSON text; {@code
+ * One tool call on one agent, one typed value from the API through the store to the {@code
+ * dispatch} frame: {@code args} is the arguments object as the caller sent it (never re-read from
+ * text on the way; treat it as read-only), {@code outputJson} holds the result's JSON text; {@code
  * errorCode}/{@code errorMessage} are set for failed, timed-out and cancelled jobs. {@code attempt}
  * counts deliveries to the agent. {@code approval} is null for a job that needed no approval.
  *
@@ -16,7 +20,7 @@ public record Job(
         String sessionId,
         String agentId,
         String tool,
-        String argsJson,
+        JsonNode args,
         JobState state,
         int attempt,
         Instant createdAt,
@@ -31,6 +35,9 @@ public record Job(
         boolean replayed,
         Approval approval,
         DeviceTimes device) {
+    public Job {
+        Objects.requireNonNull(args, "args");
+    }
 
     /** A job without device-reported times. */
     public Job(
@@ -39,7 +46,7 @@ public record Job(
             String sessionId,
             String agentId,
             String tool,
-            String argsJson,
+            JsonNode args,
             JobState state,
             int attempt,
             Instant createdAt,
@@ -59,7 +66,7 @@ public record Job(
                 sessionId,
                 agentId,
                 tool,
-                argsJson,
+                args,
                 state,
                 attempt,
                 createdAt,
@@ -83,7 +90,7 @@ public record Job(
             String sessionId,
             String agentId,
             String tool,
-            String argsJson,
+            JsonNode args,
             JobState state,
             int attempt,
             Instant createdAt,
@@ -102,7 +109,7 @@ public record Job(
                 sessionId,
                 agentId,
                 tool,
-                argsJson,
+                args,
                 state,
                 attempt,
                 createdAt,
@@ -117,6 +124,11 @@ public record Job(
                 replayed,
                 null,
                 null);
+    }
+
+    /** The arguments as compact JSON text (for the database and for display). */
+    public String argsJson() {
+        return args.toString();
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
+import io.enginex.edge.server.testing.JsonNodes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +40,7 @@ class ApprovalEvidenceTest {
                 "ses_1",
                 "agt_1",
                 tool,
-                args,
+                JsonNodes.parse(args),
                 JobState.AWAITING_APPROVAL,
                 0,
                 now,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
+import io.enginex.edge.server.testing.JsonNodes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class ResultFileTest {
                 "ses_1",
                 "agt_1",
                 tool,
-                args,
+                JsonNodes.parse(args),
                 state,
                 1,
                 now,

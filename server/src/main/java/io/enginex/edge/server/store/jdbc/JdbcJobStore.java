@@ -1,5 +1,8 @@
 package io.enginex.edge.server.store.jdbc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
@@ -27,10 +30,12 @@ final class JdbcJobStore implements JobStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ObjectMapper mapper;
 
-    JdbcJobStore(Jdbi jdbi, Clock clock) {
+    JdbcJobStore(Jdbi jdbi, Clock clock, ObjectMapper mapper) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.mapper = mapper;
     }
 
     @Override
@@ -54,7 +59,7 @@ final class JdbcJobStore implements JobStore {
                         .bind("sessionId", job.sessionId())
                         .bind("agentId", job.agentId())
                         .bind("tool", job.tool())
-                        .bind("argsJson", job.argsJson() == null ? "{}" : job.argsJson())
+                        .bind("argsJson", job.argsJson())
                         .bind("state", job.state().wire())
                         .bind("attempt", job.attempt())
                         .bind("createdAt", Timestamps.arg(createdAt))
@@ -85,7 +90,7 @@ final class JdbcJobStore implements JobStore {
                         ORDER BY created_at, id""")
                 .bind("tenantId", tenantId)
                 .bind("sessionId", sessionId)
-                .map(JdbcJobStore::map)
+                .map(this::map)
                 .list());
     }
 
@@ -97,7 +102,7 @@ final class JdbcJobStore implements JobStore {
                         ORDER BY created_at, id""".formatted(DELIVERABLE))
                 .bind("tenantId", tenantId)
                 .bind("agentId", agentId)
-                .map(JdbcJobStore::map)
+                .map(this::map)
                 .list());
     }
 
@@ -109,7 +114,7 @@ final class JdbcJobStore implements JobStore {
                 .bind("tenantId", tenantId)
                 .bind("agentId", agentId)
                 .bind("limit", limit)
-                .map(JdbcJobStore::map)
+                .map(this::map)
                 .list());
     }
 
@@ -237,7 +242,7 @@ final class JdbcJobStore implements JobStore {
                 .bind("tenantId", tenantId)
                 .bind("state", state.wire())
                 .bind("limit", limit)
-                .map(JdbcJobStore::map)
+                .map(this::map)
                 .list());
     }
 
@@ -253,7 +258,7 @@ final class JdbcJobStore implements JobStore {
                             SELECT * FROM jobs WHERE state IN %s AND deadline <= :now
                             ORDER BY deadline, id""".formatted(NOT_TERMINAL))
                     .bind("now", Timestamps.arg(now))
-                    .map(JdbcJobStore::map)
+                    .map(this::map)
                     .list();
             List<Job> expired = new ArrayList<>();
             for (Job job : candidates) {
@@ -274,22 +279,22 @@ final class JdbcJobStore implements JobStore {
         });
     }
 
-    private static Optional<Job> find(Handle h, String tenantId, String id) {
+    private Optional<Job> find(Handle h, String tenantId, String id) {
         return h.createQuery("SELECT * FROM jobs WHERE tenant_id = :tenantId AND id = :id")
                 .bind("tenantId", tenantId)
                 .bind("id", id)
-                .map(JdbcJobStore::map)
+                .map(this::map)
                 .findOne();
     }
 
-    private static Job map(ResultSet rs, StatementContext ctx) throws SQLException {
+    private Job map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Job(
                 rs.getString("id"),
                 rs.getString("tenant_id"),
                 rs.getString("session_id"),
                 rs.getString("agent_id"),
                 rs.getString("tool"),
-                rs.getString("args_json"),
+                args(rs.getString("args_json")),
                 JobState.fromWire(rs.getString("state")),
                 rs.getInt("attempt"),
                 Timestamps.read(rs, "created_at"),
@@ -311,5 +316,14 @@ final class JdbcJobStore implements JobStore {
                                 rs.getString("approval_reason")),
                 Job.DeviceTimes.of(
                         Timestamps.read(rs, "device_started_at"), Timestamps.read(rs, "device_finished_at")));
+    }
+
+    /** The stored arguments; text that is not JSON (written by hand) as a text node, so it can be shown. */
+    private JsonNode args(String json) {
+        try {
+            return json == null ? mapper.createObjectNode() : mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            return mapper.getNodeFactory().textNode(json);
+        }
     }
 }

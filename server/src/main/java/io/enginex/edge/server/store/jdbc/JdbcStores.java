@@ -1,5 +1,6 @@
 package io.enginex.edge.server.store.jdbc;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.enginex.edge.server.store.AgentStore;
@@ -77,7 +78,7 @@ public final class JdbcStores implements Stores {
         this.registrationTokens = new JdbcRegistrationTokenStore(jdbi, clock);
         this.agents = new JdbcAgentStore(jdbi, clock);
         this.sessions = new JdbcSessionStore(jdbi, clock);
-        this.jobs = new JdbcJobStore(jdbi, clock);
+        this.jobs = new JdbcJobStore(jdbi, clock, new ObjectMapper());
         this.credentials = new JdbcCredentialStore(jdbi);
         this.users = new JdbcUserStore(jdbi, clock);
         this.audit = new JdbcAuditStore(jdbi);

@@ -5,6 +5,7 @@ import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.Session;
+import io.enginex.edge.server.testing.JsonNodes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,7 +45,7 @@ public final class CommittingHub {
                             session.id(),
                             AGENT,
                             "file.read",
-                            "{}",
+                            JsonNodes.parse("{}"),
                             JobState.QUEUED,
                             0,
                             now,

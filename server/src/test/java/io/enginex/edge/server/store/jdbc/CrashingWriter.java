@@ -1,5 +1,6 @@
 package io.enginex.edge.server.store.jdbc;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.Job;
@@ -99,7 +100,7 @@ public final class CrashingWriter {
                         SESSION,
                         AGENT,
                         "fs.read",
-                        "{\"path\":\"a.txt\"}",
+                        JsonNodeFactory.instance.objectNode().put("path", "a.txt"),
                         JobState.QUEUED,
                         0,
                         now,

@@ -8,6 +8,7 @@ import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore.Outcome;
 import io.enginex.edge.server.store.Session;
+import io.enginex.edge.server.testing.JsonNodes;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ interface JobContract extends StoreFixture {
                 queued.sessionId(),
                 queued.agentId(),
                 "t",
-                "{}",
+                JsonNodes.parse("{}"),
                 JobState.RUNNING,
                 0,
                 now(),

@@ -5,6 +5,7 @@ import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.Stores;
+import io.enginex.edge.server.testing.JsonNodes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -64,7 +65,7 @@ interface StoreFixture {
                         sessionId,
                         agentId,
                         "file.read",
-                        "{\"path\":\"a.txt\"}",
+                        JsonNodes.parse("{\"path\":\"a.txt\"}"),
                         JobState.QUEUED,
                         0,
                         createdAt,
