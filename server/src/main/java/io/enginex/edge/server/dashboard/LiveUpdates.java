@@ -86,16 +86,28 @@ public final class LiveUpdates implements AutoCloseable, LiveViews {
                     lastSentAt = System.nanoTime();
                 }
             } catch (HubException e) {
-                client.sendEvent("closed", e.getMessage());
+                quietly(() -> client.sendEvent("closed", e.getMessage()));
                 break;
             } catch (RuntimeException e) {
+                if (client.terminated()) {
+                    break; // the browser went away while we wrote: nothing to retry
+                }
                 log.atWarn().setCause(e).addKeyValue("event", event).log("rendering a live fragment failed; retrying");
             }
             if (!awaitChange(tenantId, seen)) {
                 break;
             }
         }
-        client.close();
+        quietly(client::close);
+    }
+
+    /** Writes to a stream whose browser may have gone (Jetty then recycled the response). */
+    private static void quietly(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            log.atDebug().addKeyValue("reason", e.toString()).log("live stream already closed");
+        }
     }
 
     /** Ends every stream (the hub is stopping). */
