@@ -1,8 +1,8 @@
 package io.enginex.edge.server.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.ToolApproval;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.Job;
 import java.time.Instant;
@@ -75,33 +75,22 @@ public record ApprovalEvidence(
 
     private static Rule rule(Agent agent, Job job, ObjectMapper mapper) {
         String host = agent == null ? "the agent" : agent.hostname();
-        try {
-            JsonNode args = job.args();
-            String template = args.path("command").asText(null);
-            JsonNode tools = agent == null ? mapper.createArrayNode() : mapper.readTree(agent.toolsJson());
-            for (JsonNode d : tools) {
-                if (!job.tool().equals(d.path("name").asText())) {
-                    continue;
-                }
-                JsonNode approval = d.path("approval");
-                if (approval.path("required").asBoolean(false)) {
-                    return new Rule(
-                            "The machine policy on " + host + " requires a person's approval for every call of "
-                                    + job.tool() + " (approvalRequired).",
-                            true);
-                }
-                for (JsonNode t : approval.path("templates")) {
-                    if (t.asText().equals(template)) {
-                        return new Rule(
-                                "The machine policy on " + host + " requires a person's approval for the command"
-                                        + " template " + template + " of " + job.tool()
-                                        + " (approvalRequired on that template).",
-                                true);
-                    }
-                }
-            }
-        } catch (JsonProcessingException e) {
-            // fall through: the rule cannot be read, which is said below
+        String template = job.args().path("command").asText(null);
+        ToolApproval approval = agent == null
+                ? null
+                : agent.tools().find(job.tool()).map(t -> t.approval()).orElse(null);
+        if (approval != null && approval.required()) {
+            return new Rule(
+                    "The machine policy on " + host + " requires a person's approval for every call of " + job.tool()
+                            + " (approvalRequired).",
+                    true);
+        }
+        if (approval != null && template != null && approval.templates().contains(template)) {
+            return new Rule(
+                    "The machine policy on " + host + " requires a person's approval for the command"
+                            + " template " + template + " of " + job.tool()
+                            + " (approvalRequired on that template).",
+                    true);
         }
         return new Rule(
                 "The agent no longer announces an approval rule for this call (its policy changed after the job"

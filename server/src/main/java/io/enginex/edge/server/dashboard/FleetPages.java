@@ -172,7 +172,7 @@ public final class FleetPages implements PageGroup {
                 page,
                 row,
                 agent,
-                ToolInfo.parse(agent.toolsJson(), mapper),
+                ToolInfo.of(agent.tools()),
                 AgentPolicy.of(
                                 agents.effectivePolicy(viewer.tenantId(), agent.id())
                                         .orElse(null),

@@ -231,7 +231,7 @@ public final class SessionPages implements PageGroup {
         List<ToolInfo> tools = chosen == null
                 ? List.of()
                 : agents.find(viewer.tenantId(), chosen)
-                        .map(a -> ToolInfo.parse(a.toolsJson(), mapper))
+                        .map(a -> ToolInfo.of(a.tools()))
                         .orElse(List.of());
         ToolInfo tool = toolName == null ? null : ToolInfo.find(tools, toolName);
         return new RunForm(

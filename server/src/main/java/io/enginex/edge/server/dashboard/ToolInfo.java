@@ -1,9 +1,8 @@
 package io.enginex.edge.server.dashboard;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
+import io.enginex.edge.protocol.ToolApproval;
+import io.enginex.edge.server.store.ToolCatalogue;
 import java.util.List;
 
 /**
@@ -18,42 +17,29 @@ public record ToolInfo(
         return SchemaForm.fields(inputSchema);
     }
 
-    /** The agent's tools from its stored descriptors (a JSON array); empty if it never said hello. */
-    static List<ToolInfo> parse(String toolsJson, ObjectMapper mapper) {
-        JsonNode array;
-        try {
-            array = mapper.readTree(toolsJson == null ? "[]" : toolsJson);
-        } catch (JsonProcessingException e) {
-            return List.of();
-        }
-        List<ToolInfo> tools = new ArrayList<>();
-        for (JsonNode t : array) {
-            String name = t.path("name").asText("");
-            if (name.isEmpty()) {
-                continue;
-            }
-            JsonNode approval = t.get("approval");
-            tools.add(new ToolInfo(
-                    name,
-                    t.path("title").asText(name),
-                    t.path("description").asText(""),
-                    t.path("risk").asText("low"),
-                    approval == null || approval.isNull() ? null : describe(approval),
-                    t.path("inputSchema").isObject() ? t.get("inputSchema") : mapper.createObjectNode()));
-        }
-        return List.copyOf(tools);
+    /** The agent's tools from its catalogue; empty if it never said hello. */
+    static List<ToolInfo> of(ToolCatalogue catalogue) {
+        return catalogue.tools().stream()
+                .map(t -> new ToolInfo(
+                        t.name(),
+                        t.title(),
+                        t.description(),
+                        t.risk(),
+                        t.approvalJson() == null ? null : describe(t.approval(), t.approvalJson()),
+                        t.inputSchema()))
+                .toList();
     }
 
     static ToolInfo find(List<ToolInfo> tools, String name) {
         return tools.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
     }
 
-    private static String describe(JsonNode approval) {
-        if (approval.path("required").asBoolean(false)) {
+    private static String describe(ToolApproval approval, JsonNode json) {
+        if (approval != null && approval.required()) {
             return "every call";
         }
-        List<String> templates = new ArrayList<>();
-        approval.path("templates").forEach(n -> templates.add(n.asText()));
-        return templates.isEmpty() ? approval.toString() : "templates " + String.join(", ", templates);
+        return approval == null || approval.templates().isEmpty()
+                ? json.toString()
+                : "templates " + String.join(", ", approval.templates());
     }
 }

@@ -113,7 +113,7 @@ final class ApiViews {
                     a.arch(),
                     a.agentVersion(),
                     a.labels(),
-                    json(a.toolsJson(), mapper),
+                    a.tools().json(),
                     status.connected(),
                     status.state().wire(),
                     status.detail(),

@@ -12,10 +12,10 @@ import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.SessionStore;
+import io.enginex.edge.server.store.ToolCatalogue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,8 +81,11 @@ public final class JobFactory {
         if (request.tool() == null || request.tool().isBlank()) {
             throw new HubException.BadRequest("tool is required, e.g. \"fs.list\"");
         }
-        JsonNode offered = tools(agent);
-        List<String> names = names(offered);
+        ToolCatalogue offered = agent.tools();
+        if (!offered.readable()) {
+            log.atWarn().addKeyValue("agentId", agent.id()).log("agent has unreadable tools; not checking the tool");
+        }
+        List<String> names = offered.names();
         if (!names.isEmpty() && !names.contains(request.tool()) && !blockedByPolicy(agent, request.tool())) {
             throw new HubException.BadRequest(
                     ErrorCodes.UNKNOWN_TOOL,
@@ -160,43 +163,8 @@ public final class JobFactory {
      * tenant policy that applies to the agent says so (the hub knows those itself, so an agent that has
      * not advertised them yet, or an older agent, cannot skip them).
      */
-    private boolean needsApproval(Agent agent, JsonNode offered, String tool, JsonNode args) {
-        if (policies.approvalRequiredBy(agent, tool, args).isPresent()) {
-            return true;
-        }
-        for (JsonNode descriptor : offered) {
-            if (tool.equals(descriptor.path("name").asText())) {
-                JsonNode approval = descriptor.path("approval");
-                if (approval.path("required").asBoolean(false)) {
-                    return true;
-                }
-                String template = args.path("command").asText(null);
-                for (JsonNode t : approval.path("templates")) {
-                    if (t.asText().equals(template)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    private JsonNode tools(Agent agent) {
-        try {
-            return mapper.readTree(agent.toolsJson());
-        } catch (JsonProcessingException e) {
-            log.atWarn().addKeyValue("agentId", agent.id()).log("agent has unreadable tools; not checking the tool");
-            return mapper.createArrayNode();
-        }
-    }
-
-    private static List<String> names(JsonNode tools) {
-        List<String> names = new ArrayList<>();
-        for (JsonNode tool : tools) {
-            if (tool.hasNonNull("name")) {
-                names.add(tool.get("name").asText());
-            }
-        }
-        return names;
+    private boolean needsApproval(Agent agent, ToolCatalogue offered, String tool, JsonNode args) {
+        return policies.approvalRequiredBy(agent, tool, args).isPresent()
+                || offered.find(tool).map(t -> t.needsApproval(args)).orElse(false);
     }
 }
