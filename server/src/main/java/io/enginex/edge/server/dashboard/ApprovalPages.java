@@ -29,7 +29,6 @@ import java.util.Optional;
  */
 public final class ApprovalPages implements PageGroup {
     static final int LIST_LIMIT = 100;
-    static final int MAX_REASON = Jobs.MAX_REASON;
 
     private final JobStore jobs;
     private final AgentStore agents;
