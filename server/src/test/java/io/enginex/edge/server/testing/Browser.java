@@ -89,10 +89,15 @@ public final class Browser {
                 .GET()
                 .build();
         var body = new java.util.concurrent.atomic.AtomicReference<java.util.stream.Stream<String>>();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
-            body.set(r.body());
-            r.body().forEach(lines::add);
-        });
+        // Async: thenAccept on a response that has already arrived would read the endless stream on
+        // the caller's thread and never return (DashboardIT hung so on a loaded machine).
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+                .thenAcceptAsync(
+                        r -> {
+                            body.set(r.body());
+                            r.body().forEach(lines::add);
+                        },
+                        task -> Thread.ofVirtual().start(task));
         return new Events(lines, () -> {
             var stream = body.get();
             if (stream != null) {
