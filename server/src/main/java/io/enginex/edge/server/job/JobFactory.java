@@ -114,7 +114,7 @@ public final class JobFactory {
         }
         Instant now = clock.instant();
         boolean approval = needsApproval(agent, offered, request.tool(), args);
-        Job job = new Job(
+        Job job = Job.created(
                 ids.next("job"),
                 tenantId,
                 sessionId,
@@ -122,17 +122,8 @@ public final class JobFactory {
                 request.tool(),
                 args,
                 approval ? JobState.AWAITING_APPROVAL : JobState.QUEUED,
-                0,
                 now,
-                now.plus(timeout),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                false);
+                now.plus(timeout));
         return new Made(job, agent);
     }
 

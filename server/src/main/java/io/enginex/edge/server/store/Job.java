@@ -39,8 +39,11 @@ public record Job(
         Objects.requireNonNull(args, "args");
     }
 
-    /** A job without device-reported times. */
-    public Job(
+    /**
+     * A job as it is made: not sent yet (attempt 0), no times but its creation and deadline, no result,
+     * no approval decision and no device times.
+     */
+    public static Job created(
             String id,
             String tenantId,
             String sessionId,
@@ -48,82 +51,11 @@ public record Job(
             String tool,
             JsonNode args,
             JobState state,
-            int attempt,
             Instant createdAt,
-            Instant deadline,
-            Instant dispatchedAt,
-            Instant startedAt,
-            Instant finishedAt,
-            Instant lastProgressAt,
-            String outputJson,
-            String errorCode,
-            String errorMessage,
-            boolean replayed,
-            Approval approval) {
-        this(
-                id,
-                tenantId,
-                sessionId,
-                agentId,
-                tool,
-                args,
-                state,
-                attempt,
-                createdAt,
-                deadline,
-                dispatchedAt,
-                startedAt,
-                finishedAt,
-                lastProgressAt,
-                outputJson,
-                errorCode,
-                errorMessage,
-                replayed,
-                approval,
-                null);
-    }
-
-    /** A job that needs no approval. */
-    public Job(
-            String id,
-            String tenantId,
-            String sessionId,
-            String agentId,
-            String tool,
-            JsonNode args,
-            JobState state,
-            int attempt,
-            Instant createdAt,
-            Instant deadline,
-            Instant dispatchedAt,
-            Instant startedAt,
-            Instant finishedAt,
-            Instant lastProgressAt,
-            String outputJson,
-            String errorCode,
-            String errorMessage,
-            boolean replayed) {
-        this(
-                id,
-                tenantId,
-                sessionId,
-                agentId,
-                tool,
-                args,
-                state,
-                attempt,
-                createdAt,
-                deadline,
-                dispatchedAt,
-                startedAt,
-                finishedAt,
-                lastProgressAt,
-                outputJson,
-                errorCode,
-                errorMessage,
-                replayed,
-                null,
-                null);
+            Instant deadline) {
+        return new Job(
+                id, tenantId, sessionId, agentId, tool, args, state, 0, createdAt, deadline, null, null, null, null,
+                null, null, null, false, null, null);
     }
 
     /** The arguments as compact JSON text (for the database and for display). */

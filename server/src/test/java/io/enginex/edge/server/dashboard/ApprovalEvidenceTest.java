@@ -34,7 +34,7 @@ class ApprovalEvidenceTest {
     }
 
     private Job job(String tool, String args) {
-        return new Job(
+        return Job.created(
                 "job_1",
                 "acme",
                 "ses_1",
@@ -42,17 +42,8 @@ class ApprovalEvidenceTest {
                 tool,
                 JsonNodes.parse(args),
                 JobState.AWAITING_APPROVAL,
-                0,
                 now,
-                now.plusSeconds(600),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                false);
+                now.plusSeconds(600));
     }
 
     @Test

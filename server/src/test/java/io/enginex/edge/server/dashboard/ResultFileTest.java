@@ -33,7 +33,9 @@ class ResultFileTest {
                 output,
                 null,
                 null,
-                false);
+                false,
+                null,
+                null);
     }
 
     @Test

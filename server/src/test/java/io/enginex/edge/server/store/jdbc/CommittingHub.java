@@ -39,7 +39,7 @@ public final class CommittingHub {
             String id = "job_" + i;
             Instant now = Instant.now();
             stores.jobs()
-                    .create(new Job(
+                    .create(Job.created(
                             id,
                             TENANT,
                             session.id(),
@@ -47,17 +47,8 @@ public final class CommittingHub {
                             "file.read",
                             JsonNodes.parse("{}"),
                             JobState.QUEUED,
-                            0,
                             now,
-                            now.plusSeconds(3600),
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            false));
+                            now.plusSeconds(3600)));
             System.out.println("committed " + id);
             System.out.flush();
         }

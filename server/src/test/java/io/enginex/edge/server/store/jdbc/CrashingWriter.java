@@ -94,7 +94,7 @@ public final class CrashingWriter {
     private static void createJob(JdbcStores stores, String id) {
         Instant now = Instant.now();
         stores.jobs()
-                .create(new Job(
+                .create(Job.created(
                         id,
                         TENANT,
                         SESSION,
@@ -102,17 +102,7 @@ public final class CrashingWriter {
                         "fs.read",
                         JsonNodeFactory.instance.objectNode().put("path", "a.txt"),
                         JobState.QUEUED,
-                        0,
                         now,
-                        now.plusSeconds(3600),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        false,
-                        null));
+                        now.plusSeconds(3600)));
     }
 }

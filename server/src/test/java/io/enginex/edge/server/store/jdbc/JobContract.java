@@ -33,7 +33,7 @@ interface JobContract extends StoreFixture {
     default void aNewJobMustBeQueuedOrAwaitingApproval() {
         String tenant = newTenant();
         Job queued = newJob(tenant);
-        Job running = new Job(
+        Job running = Job.created(
                 StoreFixture.id("job"),
                 tenant,
                 queued.sessionId(),
@@ -41,17 +41,8 @@ interface JobContract extends StoreFixture {
                 "t",
                 JsonNodes.parse("{}"),
                 JobState.RUNNING,
-                0,
                 now(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                false);
+                null);
 
         assertThatThrownBy(() -> stores().jobs().create(running))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -59,7 +59,7 @@ interface StoreFixture {
 
     default Job newJob(String tenantId, String agentId, String sessionId, Instant createdAt, Instant deadline) {
         return stores().jobs()
-                .create(new Job(
+                .create(Job.created(
                         id("job"),
                         tenantId,
                         sessionId,
@@ -67,17 +67,8 @@ interface StoreFixture {
                         "file.read",
                         JsonNodes.parse("{\"path\":\"a.txt\"}"),
                         JobState.QUEUED,
-                        0,
                         createdAt,
-                        deadline,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        false));
+                        deadline));
     }
 
     /** A queued job of a fresh agent and session in {@code tenantId}, due in an hour. */
