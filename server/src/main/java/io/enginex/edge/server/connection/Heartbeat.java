@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * 1¾ and 2 intervals after its last frame; a live agent (which pings every interval and answers
  * every ping) is never more than about one interval silent.
  *
+ * <p>A socket is pinged only after its hello: a ping before it would draw a pong as the agent's first
+ * frame, which the hub refuses (this once closed new connections at random, at the moment a ping
+ * went out between the upgrade and the hello).
+ *
  * <p>Runs on the hub's timer thread, never concurrently with itself; pings go out on {@code senders}
  * (virtual threads), so one stalled socket does not delay the others.
  */
@@ -48,6 +52,15 @@ public final class Heartbeat implements Runnable {
         return period;
     }
 
+    /**
+     * The agent's first frame must be its hello (else the hub closes with 1008), and an agent answers
+     * every ping: so a socket is pinged only once its hello arrived. Until then only the silence rule
+     * applies, which drops a socket that never says hello.
+     */
+    private static boolean saidHello(AgentConnection c) {
+        return c.ready() || c.heldHello() != null;
+    }
+
     @Override
     public void run() {
         // Dropped now when the deadline (last frame + 2 intervals) comes before the next run.
@@ -65,7 +78,7 @@ public final class Heartbeat implements Runnable {
                         "no frame for "
                                 + Duration.between(c.lastFrameAt(), clock.instant())
                                         .toMillis() + " ms (heartbeat " + interval.toMillis() + " ms)");
-            } else if (ping) {
+            } else if (ping && saidHello(c)) {
                 senders.execute(() -> c.send(new Ping(c.nextFrameId())));
             }
         }

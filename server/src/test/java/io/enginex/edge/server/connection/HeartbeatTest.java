@@ -2,12 +2,14 @@ package io.enginex.edge.server.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.testing.FakeClock;
 import io.enginex.edge.server.testing.RecordingChannel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,9 +24,16 @@ class HeartbeatTest {
     private final Heartbeat heartbeat = new Heartbeat(registry, clock, INTERVAL, Runnable::run);
 
     private AgentConnection open(RecordingChannel channel) {
+        AgentConnection c = upgraded(channel);
+        c.markReady(new Hello("a-1", Protocol.VERSION, "1.0.0", "Linux", "amd64", "host", List.of(), ""));
+        registry.activate(c);
+        return c;
+    }
+
+    /** A socket just upgraded, whose agent has not sent its hello yet. */
+    private AgentConnection upgraded(RecordingChannel channel) {
         AgentConnection c = new AgentConnection("s1", "acme", "agt_1", channel, new MessageCodec(), clock);
         registry.opened(c);
-        registry.activate(c);
         return c;
     }
 
@@ -68,6 +77,35 @@ class HeartbeatTest {
         Instant droppedAt = runUntilClosed(channel);
 
         assertThat(droppedAt).isBeforeOrEqualTo(lastFrame.plus(INTERVAL.multipliedBy(2)));
+    }
+
+    @Test
+    void aSocketIsNotPingedBeforeItsHelloSoThatTheAgentsFirstFrameCanBeItsHello() {
+        RecordingChannel channel = new RecordingChannel();
+        AgentConnection c = upgraded(channel);
+
+        clock.advance(heartbeat.period());
+        heartbeat.run(); // a ping run: the hub's first run of each interval pings
+
+        assertThat(channel.sent()).isEmpty();
+        c.markReady(new Hello("a-1", Protocol.VERSION, "1.0.0", "Linux", "amd64", "host", List.of(), ""));
+        for (int i = 0; i < 4; i++) {
+            clock.advance(heartbeat.period());
+            heartbeat.run();
+        }
+        assertThat(channel.sent()).singleElement().asString().contains("\"type\":\"ping\"");
+    }
+
+    @Test
+    void aSocketThatNeverSaysHelloIsDroppedAsSilent() {
+        RecordingChannel channel = new RecordingChannel();
+        upgraded(channel);
+
+        Instant closedAt = runUntilClosed(channel);
+
+        assertThat(Duration.between(Instant.parse("2026-12-04T10:00:00Z"), closedAt))
+                .isLessThanOrEqualTo(INTERVAL.multipliedBy(2));
+        assertThat(channel.sent()).isEmpty();
     }
 
     @Test
