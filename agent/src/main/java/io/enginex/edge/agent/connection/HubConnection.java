@@ -2,6 +2,7 @@ package io.enginex.edge.agent.connection;
 
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
+import io.enginex.edge.agent.identity.IdentitySource;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubRefusedException;
 import io.enginex.edge.agent.transport.HubUnreachableException;
@@ -66,7 +67,7 @@ public final class HubConnection {
      */
     public HubConnection(
             HubClient hub,
-            Supplier<AgentIdentity> identity,
+            IdentitySource identity,
             AgentProfile profile,
             MessageCodec codec,
             ClientAssertion assertions,
@@ -98,7 +99,7 @@ public final class HubConnection {
      */
     public HubConnection(
             HubClient hub,
-            Supplier<AgentIdentity> identity,
+            IdentitySource identity,
             Supplier<AgentProfile> profile,
             TenantPolicyHandler policies,
             MessageCodec codec,

@@ -54,6 +54,12 @@ public record AgentIdentity(
         this(agentId, tenant, labels, hub, trust, publicKey, privateKey, registeredAt, registeredAt);
     }
 
+    /** This identity with {@code key} as its device key, dated from when that key was made. */
+    public AgentIdentity withKey(PendingKey key) {
+        return new AgentIdentity(
+                agentId, tenant, labels, hub, trust, key.publicKey(), key.privateKey(), registeredAt, key.createdAt());
+    }
+
     /** The public key as sent to the hub: base64 of the X.509 SubjectPublicKeyInfo DER. */
     public String publicKeyBase64() {
         return encodePublicKey(publicKey);

@@ -1,7 +1,7 @@
 package io.enginex.edge.agent.identity;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,11 +12,14 @@ import org.slf4j.LoggerFactory;
  * another process, or by this agent's own schedule, is used for the next assertion without a
  * restart. The file is replaced atomically, so a read sees the old or the new key, never a mix.
  *
+ * <p>A key rotation whose answer was lost leaves a {@link PendingKey} in the file; {@link
+ * #withPendingKey()} offers it and {@link #adopt} makes it the current key once the hub accepted it.
+ *
  * <p>If the file cannot be read, or now holds another agent or hub (re-registered with {@code
  * --force} while running), the last good identity stays in use and a warning says to restart.
  * Thread-safe.
  */
-public final class CurrentIdentity implements Supplier<AgentIdentity> {
+public final class CurrentIdentity implements IdentitySource {
     private static final Logger log = LoggerFactory.getLogger(CurrentIdentity.class);
 
     private final IdentityFile file;
@@ -58,5 +61,39 @@ public final class CurrentIdentity implements Supplier<AgentIdentity> {
         }
         last.compareAndSet(before, loaded);
         return loaded;
+    }
+
+    @Override
+    public Optional<AgentIdentity> withPendingKey() {
+        AgentIdentity current = get();
+        try {
+            return file.loadPendingKey().map(current::withKey);
+        } catch (IdentityException e) {
+            log.atWarn().addKeyValue("file", file.path()).log("cannot read the pending key: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Saves {@code adopted} as the identity, dropping the pending key. If the file cannot be written,
+     * the running agent still uses the adopted key and an error says what to fix.
+     */
+    @Override
+    public void adopt(AgentIdentity adopted) {
+        AgentIdentity before = last.getAndSet(adopted);
+        log.atWarn()
+                .addKeyValue("agentId", adopted.agentId())
+                .addKeyValue("oldKey", before.fingerprint())
+                .addKeyValue("newKey", adopted.fingerprint())
+                .log("the hub had switched to the key a rotation offered although its answer was lost;"
+                        + " using the new key from now on");
+        try {
+            file.save(adopted);
+        } catch (IdentityException e) {
+            log.atError()
+                    .addKeyValue("file", file.path())
+                    .log("cannot save the adopted key (" + e.getMessage() + "); it stays pending in the file and is"
+                            + " adopted again at the next start once the file can be written");
+        }
     }
 }

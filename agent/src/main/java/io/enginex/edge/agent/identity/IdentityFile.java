@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
@@ -25,10 +27,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code <state-dir>/identity.json}: the saved {@link AgentIdentity}, private key included.
+ * {@code <state-dir>/identity.json}: the saved {@link AgentIdentity}, private key included, and
+ * while a key rotation's outcome is unknown, its {@link PendingKey}.
  *
  * <p>On POSIX systems the state directory is mode 700 and the file mode 600; the file is written to a
  * temporary file that has those permissions before the key is written, then moved over the old one
@@ -73,6 +77,36 @@ public final class IdentityFile {
      * @throws IdentityException when the file is missing, readable by others, or damaged
      */
     public AgentIdentity load() {
+        JsonNode json = readJson();
+        try {
+            return fromJson(json);
+        } catch (RuntimeException | GeneralSecurityException e) {
+            throw damaged(e);
+        }
+    }
+
+    /**
+     * The key a rotation offered to the hub without seeing its answer, if any ({@link PendingKey}).
+     *
+     * @throws IdentityException when the file is missing, readable by others, or damaged
+     */
+    public Optional<PendingKey> loadPendingKey() {
+        JsonNode pending = readJson().path("pendingKey");
+        if (pending.isMissingNode() || pending.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            KeyFactory keys = KeyFactory.getInstance("Ed25519");
+            return Optional.of(new PendingKey(
+                    publicKey(keys, required(pending, "publicKey")),
+                    privateKey(keys, required(pending, "privateKey")),
+                    Instant.parse(required(pending, "createdAt"))));
+        } catch (RuntimeException | GeneralSecurityException e) {
+            throw damaged(e);
+        }
+    }
+
+    private JsonNode readJson() {
         if (isPosix()) {
             Set<PosixFilePermission> permissions;
             try {
@@ -88,9 +122,8 @@ public final class IdentityFile {
                         + " Fix: chmod 600 " + file);
             }
         }
-        JsonNode json;
         try {
-            json = mapper.readTree(Files.readAllBytes(file));
+            return mapper.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw missing();
         } catch (IOException e) {
@@ -99,26 +132,46 @@ public final class IdentityFile {
                             + "); if it is damaged, re-register: enginex-agent register --force …",
                     e);
         }
-        try {
-            return fromJson(json);
-        } catch (RuntimeException | GeneralSecurityException e) {
-            // These messages name fields, URLs and encodings, never key material.
-            throw new IdentityException(
-                    "identity file " + file + " is damaged or unusable (" + e.getMessage()
-                            + "); re-register: enginex-agent register --force --server URL --token TOKEN",
-                    e);
-        }
+    }
+
+    private IdentityException damaged(Exception e) {
+        // These messages name fields, URLs and encodings, never key material.
+        return new IdentityException(
+                "identity file " + file + " is damaged or unusable (" + e.getMessage()
+                        + "); re-register: enginex-agent register --force --server URL --token TOKEN",
+                e);
     }
 
     /**
-     * Writes {@code identity}, replacing any earlier one atomically.
+     * Writes {@code identity}, replacing any earlier one, and any pending key, atomically.
      *
      * @throws IdentityException when the directory or file cannot be written
      */
     public void save(AgentIdentity identity) {
+        write(toJson(identity));
+    }
+
+    /**
+     * Writes {@code identity} with {@code pending} beside its key, atomically and flushed to disk, so
+     * that the key survives a crash before the hub's answer arrives.
+     *
+     * @throws IdentityException when the directory or file cannot be written
+     */
+    public void savePendingKey(AgentIdentity identity, PendingKey pending) {
+        ObjectNode json = toJson(identity);
+        json.putObject("pendingKey")
+                .put("publicKey", AgentIdentity.encodePublicKey(pending.publicKey()))
+                .put(
+                        "privateKey",
+                        Base64.getEncoder().encodeToString(pending.privateKey().getEncoded()))
+                .put("createdAt", pending.createdAt().toString());
+        write(json);
+    }
+
+    private void write(ObjectNode identity) {
         byte[] json;
         try {
-            json = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(identity));
+            json = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(identity);
         } catch (IOException e) {
             throw new IdentityException("cannot encode the identity", e);
         }
@@ -214,10 +267,18 @@ public final class IdentityFile {
                 labels,
                 HubEndpoint.parse(required(json, "hubUrl")),
                 new TrustSettings(pin, caFile),
-                keys.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(required(json, "publicKey")))),
-                keys.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(required(json, "privateKey")))),
+                publicKey(keys, required(json, "publicKey")),
+                privateKey(keys, required(json, "privateKey")),
                 registeredAt,
                 keyCreatedAt);
+    }
+
+    private static PublicKey publicKey(KeyFactory keys, String base64) throws GeneralSecurityException {
+        return keys.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    }
+
+    private static PrivateKey privateKey(KeyFactory keys, String base64) throws GeneralSecurityException {
+        return keys.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 
     private static String required(JsonNode json, String field) {

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * is due (or after the schedule's longest wait), re-reads the {@link CurrentIdentity} (so a rotation
  * made meanwhile by {@code identity rotate} moves the due time), and rotates with {@link
  * KeyRotation}, which saves the new key; the connection then uses it from its next attempt. A
- * refused or unreachable rotation keeps the old key and is retried after {@link
- * KeyRotationSchedule#retryAfterFailure()}.
+ * refused rotation keeps the old key, an unanswered one keeps both until a connection settles which
+ * the hub holds; either is retried after {@link KeyRotationSchedule#retryAfterFailure()}.
  *
  * <p>Threads: checks and rotations (blocking HTTP) run on the injected executor, which should not be
  * the heartbeat scheduler. Stops when that executor is shut down.
@@ -70,7 +70,7 @@ public final class ScheduledKeyRotation {
             log.atWarn()
                     .addKeyValue("agentId", current.agentId())
                     .addKeyValue("retryIn", schedule.retryAfterFailure())
-                    .log("scheduled key rotation failed, the current key stays in use: " + e.getMessage());
+                    .log("scheduled key rotation failed: " + e.getMessage());
             submit(schedule.retryAfterFailure());
         }
     }

@@ -66,6 +66,31 @@ class IdentityFileTest {
     }
 
     @Test
+    void aPendingKeyIsKeptBesideTheCurrentOneUntilTheIdentityIsSavedAgain() {
+        IdentityFile file = new IdentityFile(temp, codec.mapper());
+        AgentIdentity current = TestIdentities.create("agt_1", "http://localhost:8080");
+        PendingKey pending = PendingKey.of(TestIdentities.keyPair(), java.time.Instant.parse("2026-12-04T10:00:00Z"));
+
+        file.savePendingKey(current, pending);
+
+        assertThat(file.load().fingerprint()).isEqualTo(current.fingerprint());
+        PendingKey loaded = file.loadPendingKey().orElseThrow();
+        assertThat(loaded.fingerprint()).isEqualTo(pending.fingerprint());
+        assertThat(loaded.privateKey().getEncoded())
+                .isEqualTo(pending.privateKey().getEncoded());
+        assertThat(loaded.createdAt()).isEqualTo(pending.createdAt());
+        assertThat(loaded.toString())
+                .doesNotContain(
+                        Base64.getEncoder().encodeToString(pending.privateKey().getEncoded()));
+
+        file.save(current.withKey(loaded));
+
+        assertThat(file.load().fingerprint()).isEqualTo(pending.fingerprint());
+        assertThat(file.load().keyCreatedAt()).isEqualTo(pending.createdAt());
+        assertThat(file.loadPendingKey()).isEmpty();
+    }
+
+    @Test
     void savingAgainReplacesTheIdentity() {
         IdentityFile file = new IdentityFile(temp, codec.mapper());
         file.save(TestIdentities.create("agt_1", "http://localhost:8080"));

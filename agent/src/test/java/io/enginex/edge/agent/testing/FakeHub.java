@@ -58,12 +58,14 @@ public final class FakeHub implements AutoCloseable {
     private volatile List<io.enginex.edge.protocol.TenantPolicy> tenantPolicies;
     private volatile boolean silent;
     private volatile String refuseTokensWith;
+    private volatile boolean loseRotationAnswers;
     private volatile String revokedAgent;
 
     public FakeHub() {
         app = Javalin.create(config -> {
                     config.routes.post("/api/v1/agent/register", this::register);
                     config.routes.post("/api/v1/agent/token", this::token);
+                    config.routes.post("/api/v1/agent/rotate-key", this::rotateKey);
                     config.routes.wsBeforeUpgrade("/api/v1/agent/connect", this::authorizeUpgrade);
                     config.routes.ws("/api/v1/agent/connect", ws -> {
                         ws.onConnect(ctx -> {
@@ -96,6 +98,19 @@ public final class FakeHub implements AutoCloseable {
     /** Lets {@code agentId} with {@code publicKey} fetch access tokens (as if it had registered). */
     public void knowAgent(String agentId, PublicKey publicKey) {
         agents.put(agentId, publicKey);
+    }
+
+    /** The key this hub verifies {@code agentId}'s assertions with now (after any rotation). */
+    public PublicKey keyOf(String agentId) {
+        return agents.get(agentId);
+    }
+
+    /**
+     * Switches keys on {@code rotate-key} and then answers 502, as a proxy does when the hub's answer
+     * was lost after its commit.
+     */
+    public void loseRotationAnswers(boolean lose) {
+        loseRotationAnswers = lose;
     }
 
     /** Sends these in every welcome (null: leave the field out, as a hub before tenant policies did). */
@@ -263,6 +278,44 @@ public final class FakeHub implements AutoCloseable {
         ctx.status(200)
                 .contentType("application/json")
                 .result("{\"accessToken\":\"" + accessToken + "\",\"tokenType\":\"Bearer\",\"expiresIn\":60}");
+    }
+
+    private void rotateKey(Context ctx) throws Exception {
+        JsonNode body = mapper.readTree(ctx.body());
+        String agentId = verifiedAgent(body.path("assertion").asText());
+        if (agentId == null) {
+            error(ctx, 401, "assertion_invalid", "bad assertion");
+            return;
+        }
+        if (agentId.equals(revokedAgent)) {
+            error(ctx, 401, "agent_revoked", "this agent was revoked");
+            return;
+        }
+        agents.put(
+                agentId,
+                KeyFactory.getInstance("Ed25519")
+                        .generatePublic(new X509EncodedKeySpec(Base64.getDecoder()
+                                .decode(body.path("newPublicKey").asText()))));
+        if (loseRotationAnswers) {
+            error(ctx, 502, "bad_gateway", "the hub's answer was lost");
+            return;
+        }
+        ctx.contentType("application/json").result("{\"agentId\":\"" + agentId + "\",\"keyFingerprint\":\"x\"}");
+    }
+
+    /** The agent whose known key verifies {@code assertion}, or null. */
+    private String verifiedAgent(String assertion) throws Exception {
+        String[] parts = assertion.split("\\.");
+        JsonNode claims = mapper.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        String agentId = claims.path("sub").asText();
+        PublicKey key = agents.get(agentId);
+        if (key == null) {
+            return null;
+        }
+        Signature signature = Signature.getInstance("Ed25519");
+        signature.initVerify(key);
+        signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        return signature.verify(Base64.getUrlDecoder().decode(parts[2])) ? agentId : null;
     }
 
     private void authorizeUpgrade(Context ctx) {
