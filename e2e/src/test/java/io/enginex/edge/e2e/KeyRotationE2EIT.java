@@ -8,9 +8,11 @@ import io.enginex.edge.agent.connection.AccessTokens;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentityFile;
+import io.enginex.edge.agent.registration.KeyRotation;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubRefusedException;
 import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.AnswerDroppingProxy;
 import io.enginex.edge.e2e.support.HubProcess;
 import io.enginex.edge.e2e.support.Jvm;
 import io.enginex.edge.e2e.support.OsProcess;
@@ -94,6 +96,45 @@ class KeyRotationE2EIT {
                 assertThat(running.process().output())
                         .contains("the device key was rotated; using the new key from now on")
                         .contains(file.load().fingerprint());
+            }
+        }
+    }
+
+    @Test
+    void aRotationWhoseAnswerIsLostAfterTheHubSwitchedDoesNotLockTheAgentOut(@TempDir Path tmp) throws Exception {
+        Path logs = Jvm.freshLogs(getClass().getSimpleName() + "-lost-answer");
+        try (HubProcess hub = HubProcess.start(tmp.resolve("hub"), logs, "--insecure-http");
+                AnswerDroppingProxy proxy = AnswerDroppingProxy.start(hub.port(), KeyRotation.PATH)) {
+            hub.api().createTenant("acme");
+            AgentProcess agent =
+                    AgentProcess.of(tmp.resolve("agent-state"), Files.createDirectories(tmp.resolve("files")), logs);
+            OsProcess.Completed registered =
+                    agent.register(proxy.url(), hub.api().createRegistrationToken("acme"));
+            assertThat(registered.exitCode()).as(registered.output()).isZero();
+            IdentityFile file = new IdentityFile(agent.stateDir(), codec.mapper());
+            AgentIdentity original = file.load();
+
+            OsProcess.Completed rotate = OsProcess.run(
+                    Jvm.agentJar(),
+                    logs.resolve("agent-rotate.log"),
+                    Map.of(),
+                    List.of(
+                            "identity",
+                            "rotate",
+                            "--state-dir",
+                            agent.stateDir().toString()));
+
+            assertThat(rotate.exitCode()).as(rotate.output()).isNotZero();
+            assertThat(rotate.output()).contains("both keys are kept");
+            assertThat(proxy.dropped()).isEqualTo(1);
+            assertOldKeyIsRefused(original); // the hub did switch
+            assertThat(file.load().fingerprint()).isEqualTo(original.fingerprint());
+            String pending = file.loadPendingKey().orElseThrow().fingerprint();
+
+            try (AgentProcess running = agent.run()) {
+                assertThat(running.process().output()).contains("although its answer was lost");
+                assertThat(file.load().fingerprint()).isEqualTo(pending);
+                assertThat(file.loadPendingKey()).isEmpty();
             }
         }
     }

@@ -35,6 +35,15 @@ public final class AgentProcess implements AutoCloseable {
         return OsProcess.run(Jvm.agentJar(), logDir.resolve("agent-register.log"), Map.of(), args);
     }
 
+    /** {@code enginex-agent register --server URL --token T} for a plain-HTTP hub (or proxy) on loopback. */
+    public OsProcess.Completed register(String url, String token) {
+        return OsProcess.run(
+                Jvm.agentJar(),
+                logDir.resolve("agent-register.log"),
+                Map.of(),
+                List.of("register", "--server", url, "--token", token, "--state-dir", stateDir.toString()));
+    }
+
     /** {@code enginex-agent run}; returns once the agent says it is connected. */
     public AgentProcess run() {
         return run(List.of());

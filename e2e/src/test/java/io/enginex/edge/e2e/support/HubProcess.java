@@ -92,6 +92,10 @@ public final class HubProcess implements AutoCloseable {
         launch(port);
     }
 
+    public int port() {
+        return port;
+    }
+
     public String url() {
         return runtime.path("url").asText();
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real OS process of the product (hub or agent), with its stdout and stderr in one log file that
@@ -101,19 +102,24 @@ public final class OsProcess implements AutoCloseable {
 
     /** Waits until the process has printed {@code text}, failing early if it exits first. */
     public void awaitOutput(String text, Duration timeout) {
-        await(name + " prints \"" + text + "\" (log: " + log + ")")
-                .atMost(timeout)
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    if (output().contains(text)) {
-                        return true;
-                    }
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException(name + " exited with " + process.exitValue()
-                                + " before printing \"" + text + "\":\n" + tail());
-                    }
-                    return false;
-                });
+        try {
+            await(name + " prints \"" + text + "\" (log: " + log + ")")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        if (output().contains(text)) {
+                            return true;
+                        }
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(name + " exited with " + process.exitValue()
+                                    + " before printing \"" + text + "\":\n" + tail());
+                        }
+                        return false;
+                    });
+        } catch (ConditionTimeoutException e) {
+            // CI keeps the test report, not the log file: the report must say what the process did.
+            throw new AssertionError(e.getMessage() + "\n" + name + "'s output ends with:\n" + tail(), e);
+        }
     }
 
     public int awaitExit(Duration timeout) {
