@@ -24,9 +24,9 @@ class EmbeddedCompactionIT {
     void reopeningTheEmbeddedDatabaseGivesBackTheSpaceOfOldCommits() throws Exception {
         Path file = dataDir.resolve("db").resolve("hub.mv.db");
         try (JdbcStores stores = JdbcStores.open(DatabaseConfig.embedded(dataDir), Clock.systemUTC())) {
-            CrashingWriter.prepare(stores);
+            JobWriter.prepare(stores);
             for (int i = 0; i < JOBS; i++) {
-                CrashingWriter.writeJob(stores, "job_" + i);
+                JobWriter.writeJob(stores, "job_" + i);
             }
         }
         long grown = Files.size(file);
@@ -36,7 +36,7 @@ class EmbeddedCompactionIT {
             assertThat(compacted)
                     .as("file size after reopening (%d bytes after %d jobs)", grown, JOBS)
                     .isLessThan(grown / 2);
-            assertThat(stores.jobs().listBySession(CrashingWriter.TENANT, CrashingWriter.SESSION))
+            assertThat(stores.jobs().listBySession(JobWriter.TENANT, JobWriter.SESSION))
                     .extracting(Job::id)
                     .hasSize(JOBS)
                     .contains("job_0", "job_" + (JOBS - 1));

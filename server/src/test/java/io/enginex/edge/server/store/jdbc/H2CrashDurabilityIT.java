@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.enginex.edge.server.store.DatabaseConfig;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,8 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Acknowledged writes survive SIGKILL of a busy hub, kill after kill, on one data directory.
  *
- * <p>A child JVM ({@link CrashingWriter}) opens the embedded database as the hub does and commits
+ * <p>A child JVM ({@link JobWriter}) opens the embedded database as the hub does and commits
  * jobs from several threads, printing each id once its commit has returned. The test kills it with
  * SIGKILL after a random number of acknowledgements, reopens the database as the hub does, and
  * checks that every job ever acknowledged is there; then it starts the next child on the same
@@ -59,13 +53,13 @@ class H2CrashDurabilityIT {
     Path dataDir;
 
     private final AtomicBoolean loading = new AtomicBoolean(true);
-    private Child child;
+    private JobWriterProcess child;
 
     @AfterEach
     void stop() {
         loading.set(false);
         if (child != null) {
-            child.process.destroyForcibly();
+            child.close();
         }
     }
 
@@ -80,23 +74,22 @@ class H2CrashDurabilityIT {
         int kills = 0;
         // At least one kill, however slow the machine; more while the budget lasts.
         for (int run = 1; run == 1 || (run <= KILLS && System.nanoTime() < deadline); run++) {
-            child = Child.start(dataDir, run);
+            child = JobWriterProcess.start(dataDir, run, WRITERS, 0, URL_SETTINGS);
             int target = 1 + random.nextInt(MAX_ACKS_BEFORE_KILL);
-            Child current = child;
+            JobWriterProcess current = child;
             await("child %d acknowledges %d jobs".formatted(run, target))
                     .atMost(Duration.ofSeconds(120))
-                    .until(() -> current.acked.size() >= target || !current.process.isAlive());
-            assertThat(current.process.isAlive())
-                    .as("child %d is still writing; it said:%n%s", run, current.output)
+                    .until(() -> current.acked().size() >= target || !current.isAlive());
+            assertThat(current.isAlive())
+                    .as("child %d is still writing; it said:%n%s", run, current.output())
                     .isTrue();
             long writingNanos = current.kill();
             long fileBytes = Files.size(dataDir.resolve("db").resolve("hub.mv.db"));
             kills++;
-            acknowledged.addAll(current.acked);
+            acknowledged.addAll(current.acked());
 
             Set<String> present;
-            try (JdbcStores stores =
-                    JdbcStores.open(CrashingWriter.database(dataDir, URL_SETTINGS), Clock.systemUTC())) {
+            try (JdbcStores stores = JdbcStores.open(JobWriter.database(dataDir, URL_SETTINGS), Clock.systemUTC())) {
                 present = stores.jdbi()
                         .withHandle(h -> h.createQuery("select id from jobs")
                                 .mapTo(String.class)
@@ -109,7 +102,7 @@ class H2CrashDurabilityIT {
                     "H2CrashDurabilityIT: run %d killed after %d acks in %d ms, file %d MiB at the kill, %d jobs"
                             + " after reopen%n",
                     run,
-                    current.acked.size(),
+                    current.acked().size(),
                     TimeUnit.NANOSECONDS.toMillis(writingNanos),
                     fileBytes >> 20,
                     present.size());
@@ -121,7 +114,7 @@ class H2CrashDurabilityIT {
                 losses.add("run %d (killed after %d acks): %d acknowledged jobs missing, first %s"
                         .formatted(
                                 run,
-                                current.acked.size(),
+                                current.acked().size(),
                                 missing.size(),
                                 missing.subList(0, Math.min(5, missing.size()))));
                 acknowledged.removeAll(missing);
@@ -145,74 +138,6 @@ class H2CrashDurabilityIT {
                     System.out.print("");
                 }
             });
-        }
-    }
-
-    /** A running {@link CrashingWriter} and the ids it acknowledged, read on a thread of its own. */
-    private static final class Child {
-        final Process process;
-        final Set<String> acked = ConcurrentHashMap.newKeySet();
-        final StringBuffer output = new StringBuffer();
-        final CountDownLatch closed = new CountDownLatch(1);
-        volatile long readyAt;
-
-        private Child(Process process) {
-            this.process = process;
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader reader =
-                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                        if (line.equals("ready")) {
-                            readyAt = System.nanoTime();
-                        } else if (line.startsWith("ack job_")) {
-                            acked.add(line.substring("ack ".length()));
-                        } else if (output.length() < 20_000) {
-                            output.append(line).append('\n');
-                        }
-                    }
-                } catch (IOException e) {
-                    output.append("(output closed: ").append(e.getMessage()).append(")\n");
-                } finally {
-                    closed.countDown();
-                }
-            });
-        }
-
-        static Child start(Path dataDir, int run) throws IOException {
-            return new Child(new ProcessBuilder(
-                            javaBinary(),
-                            // The child's start is most of a round on a loaded machine: start it quicker.
-                            "-XX:TieredStopAtLevel=1",
-                            "-XX:+UseSerialGC",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            CrashingWriter.class.getName(),
-                            dataDir.toString(),
-                            Integer.toString(run),
-                            Integer.toString(WRITERS),
-                            URL_SETTINGS)
-                    .redirectErrorStream(true)
-                    .start());
-        }
-
-        /**
-         * SIGKILL (on Unix): no shutdown hook runs and H2 is not closed. Returns once all output is
-         * read, with how long the child wrote (from {@code ready} to the kill).
-         */
-        long kill() throws InterruptedException {
-            long writing = System.nanoTime() - readyAt;
-            process.destroyForcibly();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
-            return writing;
-        }
-
-        private static String javaBinary() {
-            String configured = System.getProperty("enginex.java");
-            if (configured != null && !configured.isBlank() && !configured.contains("${")) {
-                return configured;
-            }
-            return ProcessHandle.current().info().command().orElse("java");
         }
     }
 }

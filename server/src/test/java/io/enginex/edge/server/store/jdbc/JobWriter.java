@@ -6,6 +6,7 @@ import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.Session;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,42 +15,48 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The child process of {@link H2CrashDurabilityIT}: opens the embedded database of a data directory
- * the way the hub does, then writes jobs from several threads until it is killed, as a busy hub
- * does. Each thread creates a job, prints {@code ack <jobId>} once the commit has returned, and then
- * marks the job dispatched (a second commit that rewrites the row, so old chunks go dead and H2
- * has space to reuse, as in a hub that has run for a while).
+ * The child process of the embedded database's kill tests ({@link H2DurabilityIT}, {@link
+ * H2CrashDurabilityIT}), driven by {@link JobWriterProcess}: opens the embedded database of a data
+ * directory the way the hub does, then writes jobs from several threads, as a busy hub does. Each
+ * thread creates a job, prints {@code ack <jobId>} once the commit has returned, and then marks the
+ * job dispatched (a second commit that rewrites the row, so old chunks go dead and H2 has space to
+ * reuse, as in a hub that has run for a while).
  *
- * <p>Usage: {@code CrashingWriter <dataDir> <run> <threads> [<urlSettings>]}. Prints {@code ready}
- * once the database is open; job ids are {@code job_<run>_<thread>_<n>}, so every run's ids are new.
- * {@code urlSettings} (for measuring other H2 settings by hand) is appended to the hub's URL.
+ * <p>Usage: {@code JobWriter <dataDir> <run> <threads> <jobsPerThread> [<urlSettings>]}. Prints
+ * {@code ready} once the database is open; job ids are {@code job_<run>_<thread>_<n>}, so every run's
+ * ids are new. With {@code jobsPerThread} 0 it writes until killed; otherwise it prints {@code idle}
+ * when done and holds the database open, like a running hub, until its stdin closes. {@code
+ * urlSettings} (for measuring other H2 settings by hand) is appended to the hub's URL.
  */
-public final class CrashingWriter {
+public final class JobWriter {
     static final String TENANT = "crash";
     static final String AGENT = "agt_crash";
     static final String SESSION = "ses_crash";
 
-    private CrashingWriter() {}
+    private JobWriter() {}
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, IOException {
         Path dataDir = Path.of(args[0]);
         String run = args[1];
         int threads = Integer.parseInt(args[2]);
-        String urlSettings = args.length > 3 ? args[3] : "";
+        long jobsPerThread = Long.parseLong(args[3]);
+        String urlSettings = args.length > 4 ? args[4] : "";
         JdbcStores stores = JdbcStores.open(database(dataDir, urlSettings), Clock.systemUTC());
         prepare(stores);
         PrintStream out = System.out;
-        synchronized (out) {
-            out.println("ready");
-            out.flush();
-        }
+        say(out, "ready");
         List<Thread> writers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             String prefix = "job_" + run + "_" + t + "_";
-            writers.add(Thread.ofPlatform().name("writer-" + t).start(() -> write(stores, prefix, out)));
+            writers.add(Thread.ofPlatform().name("writer-" + t).start(() -> write(stores, prefix, jobsPerThread, out)));
         }
         for (Thread writer : writers) {
             writer.join();
+        }
+        say(out, "idle");
+        // Hold the database open, as a running hub does, until the test closes stdin or kills this process.
+        while (System.in.read() >= 0) {
+            // keep waiting
         }
     }
 
@@ -72,16 +79,20 @@ public final class CrashingWriter {
         }
     }
 
-    private static void write(JdbcStores stores, String prefix, PrintStream out) {
-        for (long n = 1; ; n++) {
+    private static void write(JdbcStores stores, String prefix, long jobs, PrintStream out) {
+        for (long n = 1; jobs == 0 || n <= jobs; n++) {
             String id = prefix + n;
             createJob(stores, id);
-            // One println per id, flushed at once: a line the test reads is a commit that returned.
-            synchronized (out) {
-                out.println("ack " + id);
-                out.flush();
-            }
+            say(out, "ack " + id); // a line the test reads is a commit that returned
             stores.jobs().markDispatched(TENANT, id, Instant.now());
+        }
+    }
+
+    /** One println per line, flushed at once, whole lines only. */
+    private static void say(PrintStream out, String line) {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
         }
     }
 
