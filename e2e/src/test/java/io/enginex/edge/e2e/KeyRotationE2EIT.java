@@ -79,15 +79,7 @@ class KeyRotationE2EIT {
             AgentIdentity original = file.load();
 
             try (AgentProcess running = agent.run(List.of("--rotate-key-every", "0"))) {
-                OsProcess.Completed rotated = OsProcess.run(
-                        Jvm.agentJar(),
-                        logs.resolve("agent-rotate.log"),
-                        Map.of(),
-                        List.of(
-                                "identity",
-                                "rotate",
-                                "--state-dir",
-                                agent.stateDir().toString()));
+                OsProcess.Completed rotated = identityRotate(agent, logs);
                 assertThat(rotated.exitCode()).as(rotated.output()).isZero();
                 assertOldKeyIsRefused(original);
 
@@ -114,15 +106,7 @@ class KeyRotationE2EIT {
             IdentityFile file = new IdentityFile(agent.stateDir(), codec.mapper());
             AgentIdentity original = file.load();
 
-            OsProcess.Completed rotate = OsProcess.run(
-                    Jvm.agentJar(),
-                    logs.resolve("agent-rotate.log"),
-                    Map.of(),
-                    List.of(
-                            "identity",
-                            "rotate",
-                            "--state-dir",
-                            agent.stateDir().toString()));
+            OsProcess.Completed rotate = identityRotate(agent, logs);
 
             assertThat(rotate.exitCode()).as(rotate.output()).isNotZero();
             assertThat(rotate.output()).contains("both keys are kept");
@@ -137,6 +121,15 @@ class KeyRotationE2EIT {
                 assertThat(file.loadPendingKey()).isEmpty();
             }
         }
+    }
+
+    /** {@code enginex-agent identity rotate} in a process of its own, as a person runs it. */
+    private static OsProcess.Completed identityRotate(AgentProcess agent, Path logs) {
+        return OsProcess.run(
+                Jvm.agentJar(),
+                logs.resolve("agent-rotate.log"),
+                Map.of(),
+                List.of("identity", "rotate", "--state-dir", agent.stateDir().toString()));
     }
 
     private void assertOldKeyIsRefused(AgentIdentity old) {
