@@ -61,41 +61,12 @@ public final class HubConnection {
      * @param identity read at every connection attempt (a {@link
      *     io.enginex.edge.agent.identity.CurrentIdentity}), so the next assertion uses a rotated key; the
      *     agent id, hub and trust are taken from its first answer
-     * @param inbound receives dispatch and cancel frames (the job runner)
-     * @param outbox the outbox the job runner sends to; this connection attaches each session to it
-     * @param listener told of each {@code welcome}, disconnection and failed attempt (on the loop thread)
-     */
-    public HubConnection(
-            HubClient hub,
-            IdentitySource identity,
-            AgentProfile profile,
-            MessageCodec codec,
-            ClientAssertion assertions,
-            Inbound inbound,
-            SessionOutbox outbox,
-            ScheduledExecutorService scheduler,
-            ConnectionSettings settings,
-            RandomGenerator random,
-            ConnectionListener listener) {
-        this(
-                hub,
-                identity,
-                () -> profile,
-                TenantPolicyHandler.NONE,
-                codec,
-                assertions,
-                inbound,
-                outbox,
-                scheduler,
-                settings,
-                random,
-                listener);
-    }
-
-    /**
      * @param profile read at every connection, so {@code hello} names the tools in force then
      * @param policies applies the tenant policies of {@code welcome} (before the listener hears of it) and
      *     of {@code policy} frames; what it returns is advertised
+     * @param inbound receives dispatch and cancel frames (the job runner)
+     * @param outbox the outbox the job runner sends to; this connection attaches each session to it
+     * @param listener told of each {@code welcome}, disconnection and failed attempt (on the loop thread)
      */
     public HubConnection(
             HubClient hub,
