@@ -28,6 +28,7 @@ import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
 import io.enginex.edge.server.dispatch.DeadlineSweeper;
+import io.enginex.edge.server.dispatch.Deliveries;
 import io.enginex.edge.server.dispatch.DispatchMetrics;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
@@ -158,7 +159,8 @@ public final class Hub implements AutoCloseable {
                     new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, ids, clock, mapper);
             var audit = new Audit(stores.audit(), ids, clock, mapper);
             var enrolmentFailures = new EnrolmentFailures(audit, clock);
-            var dispatcher = new Dispatcher(stores.jobs(), p.registry, waiters, dispatchMetrics, clock, mapper);
+            var deliveries = new Deliveries(stores.jobs(), p.registry, dispatchMetrics, clock, p.senders);
+            var dispatcher = new Dispatcher(stores.jobs(), deliveries, waiters, dispatchMetrics, clock, mapper);
             var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), secrets, clock);
             var router = new FrameRouter(
                     codec,
@@ -217,7 +219,7 @@ public final class Hub implements AutoCloseable {
                     p.registry,
                     new AgentEndpoint(
                             accessTokens, stores.agents(), p.registry, router, connectionHistory, codec, clock),
-                    new AgentStates(p.registry, clock, config.unresponsiveAfter()),
+                    new AgentStates(p.registry, deliveries, clock, config.unresponsiveAfter()),
                     opsHistory,
                     new SessionPage(stores.sessions(), stores.jobs(), stores.agents(), capability, mapper),
                     capability,
@@ -238,12 +240,14 @@ public final class Hub implements AutoCloseable {
             p.url = config.baseUrl(p.tls != null, p.server.port());
 
             p.timers.scheduleAtFixedRate(
-                    new DeadlineSweeper(stores.jobs(), p.registry, waiters, dispatchMetrics, clock, p.senders),
+                    new DeadlineSweeper(stores.jobs(), deliveries, waiters, dispatchMetrics, clock),
                     DeadlineSweeper.INTERVAL.toMillis(),
                     DeadlineSweeper.INTERVAL.toMillis(),
                     TimeUnit.MILLISECONDS);
             long resync = Resync.INTERVAL.toMillis();
             p.timers.scheduleAtFixedRate(new Resync(p.registry, router), resync, resync, TimeUnit.MILLISECONDS);
+            long resend = Deliveries.RESYNC_INTERVAL.toMillis();
+            p.timers.scheduleAtFixedRate(deliveries::resync, resend, resend, TimeUnit.MILLISECONDS);
             Heartbeat heartbeat = new Heartbeat(p.registry, clock, config.heartbeat(), p.senders);
             long beat = heartbeat.period().toMillis();
             p.timers.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);

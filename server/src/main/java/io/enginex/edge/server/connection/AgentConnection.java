@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -22,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * finish within {@link #SEND_TIMEOUT} drops the socket; the agent reconnects and the hub redelivers.
  *
  * <p>Lifecycle: made on upgrade (not yet {@link #ready()}), ready after its {@code hello} was
- * answered with {@code welcome}, then closed by either side.
+ * answered with {@code welcome}, then closed by either side. It is a channel with an identity and its
+ * handshake's state; what was delivered on it is kept by {@code dispatch.Deliveries}.
  */
 public final class AgentConnection {
     private static final Logger log = LoggerFactory.getLogger(AgentConnection.class);
@@ -37,9 +36,6 @@ public final class AgentConnection {
     private final Instant connectedAt;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicLong frameIds = new AtomicLong();
-    // Jobs sent on this connection and not yet answered, with the last sign of life of each: when it
-    // was sent, acknowledged or last reported progress. AgentStates reads it to tell busy from hung.
-    private final ConcurrentHashMap<String, Instant> inFlight = new ConcurrentHashMap<>();
     private volatile Instant lastFrameAt;
     private volatile Instant lastProgressAt;
     private volatile Hello hello;
@@ -50,7 +46,6 @@ public final class AgentConnection {
     public record HubClose(int code, String reason) {}
 
     private volatile boolean advertises;
-    private volatile boolean resync;
     private volatile Hello heldHello;
     private volatile boolean welcomed;
 
@@ -140,45 +135,6 @@ public final class AgentConnection {
         return hubClose;
     }
 
-    /**
-     * Claims the delivery of {@code jobId} on this connection: true the first time, false after.
-     *
-     * <p>A job can reach {@code deliver} twice on one connection: created on the API thread just as
-     * the connection became ready, it is both sent by its creator and found among the unfinished
-     * jobs resent after hello. Redelivery is only needed on a new connection, so each connection sends
-     * a job once. Claims are dropped when the job's result arrives ({@link #releaseDelivery}).
-     * A claimed job is in flight from now on (see {@link #inFlightJobs}).
-     */
-    public boolean claimDelivery(String jobId) {
-        return inFlight.putIfAbsent(jobId, clock.instant()) == null;
-    }
-
-    /** Forgets a claim made by {@link #claimDelivery}, once the job has its result. */
-    public void releaseDelivery(String jobId) {
-        inFlight.remove(jobId);
-    }
-
-    /**
-     * Forgets every claim made by {@link #claimDelivery}, so each unfinished job is sent once more on
-     * this socket: after a database outage the hub cannot know which of the agent's answers it refused.
-     */
-    void forgetDeliveries() {
-        inFlight.clear();
-    }
-
-    /** The agent acknowledged or reported progress on {@code jobId}: its lease is renewed now. */
-    void markJobAlive(String jobId) {
-        inFlight.computeIfPresent(jobId, (id, previous) -> clock.instant());
-    }
-
-    /**
-     * The jobs sent on this connection that have no result yet, each with its last sign of life (sent,
-     * acknowledged or progress reported). A snapshot.
-     */
-    public Map<String, Instant> inFlightJobs() {
-        return Map.copyOf(inFlight);
-    }
-
     /** A fresh frame id for a frame the hub sends on this connection ({@code h-1}, {@code h-2}, …). */
     public String nextFrameId() {
         return "h-" + frameIds.incrementAndGet();
@@ -193,29 +149,12 @@ public final class AgentConnection {
     }
 
     /**
-     * The database failed while a frame of this connection was handled: {@link Resync} retries what
-     * was left undone (the hello, or the resend of unfinished jobs) once the database answers.
-     *
-     * @param heldHello the hello to answer again, or null when the hello was answered already
+     * The database failed while this connection's hello was handled, before {@code welcome} went out:
+     * the hello is held, frames other than hello are refused as {@code unavailable} meanwhile, and
+     * {@link Resync} answers it once the database answers.
      */
-    void needResync(Hello heldHello) {
-        if (heldHello != null) {
-            this.heldHello = heldHello;
-        }
-        resync = true;
-    }
-
-    /**
-     * The database failed while work for this connection was done (a job could not be marked sent):
-     * its unfinished jobs are resent once the database answers.
-     */
-    public void needResync() {
-        needResync(null);
-    }
-
-    /** Whether {@link #needResync} was called and no resync has succeeded since. */
-    boolean needsResync() {
-        return resync;
+    void holdHello(Hello hello) {
+        heldHello = hello;
     }
 
     /** The hello the hub could not answer because the database failed, or null. */
@@ -223,7 +162,12 @@ public final class AgentConnection {
         return heldHello;
     }
 
-    /** The hello (held or not) was answered with welcome: frames that follow are handled as usual. */
+    /** The hello (held or not) was handled to its end: nothing is held any more. */
+    void releaseHello() {
+        heldHello = null;
+    }
+
+    /** The hello was answered with welcome: frames that follow are handled as usual. */
     void helloAnswered() {
         welcomed = true;
         heldHello = null;
@@ -232,11 +176,6 @@ public final class AgentConnection {
     /** Whether welcome went out on this socket. */
     boolean welcomed() {
         return welcomed;
-    }
-
-    void resynced() {
-        heldHello = null;
-        resync = false;
     }
 
     void markReady(Hello hello) {

@@ -17,4 +17,11 @@ public interface AgentListener {
     void onProgress(AgentConnection connection, Progress progress);
 
     void onResult(AgentConnection connection, Result result);
+
+    /**
+     * The database failed while a frame of {@code connection} was handled (it was answered with an
+     * {@code unavailable} error): whatever that frame left undone must be made good once the database
+     * answers again.
+     */
+    void onUnavailable(AgentConnection connection);
 }

@@ -27,11 +27,22 @@ import java.util.Map;
  */
 public final class AgentStates {
     private final ConnectionRegistry registry;
+    private final InFlight inFlight;
     private final Clock clock;
     private final Duration unresponsiveAfter;
 
-    public AgentStates(ConnectionRegistry registry, Clock clock, Duration unresponsiveAfter) {
+    /** Where the jobs in flight on a connection are kept ({@code dispatch.Deliveries}). */
+    public interface InFlight {
+        /**
+         * The jobs sent on {@code connection} that have no result yet, each with its last sign of life
+         * (sent, acknowledged or progress reported). A snapshot; read without the database.
+         */
+        Map<String, Instant> of(AgentConnection connection);
+    }
+
+    public AgentStates(ConnectionRegistry registry, InFlight inFlight, Clock clock, Duration unresponsiveAfter) {
         this.registry = registry;
+        this.inFlight = inFlight;
         this.clock = clock;
         this.unresponsiveAfter = unresponsiveAfter;
     }
@@ -45,7 +56,7 @@ public final class AgentStates {
     public AgentStatus of(AgentConnection c) {
         Instant now = clock.instant();
         Instant cutoff = now.minus(unresponsiveAfter);
-        Map<String, Instant> inFlight = c.inFlightJobs();
+        Map<String, Instant> inFlight = this.inFlight.of(c);
         if (c.lastFrameAt().isBefore(cutoff)) {
             return new AgentStatus(
                     AgentState.UNRESPONSIVE,

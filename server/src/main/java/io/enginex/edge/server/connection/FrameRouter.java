@@ -1,6 +1,5 @@
 package io.enginex.edge.server.connection;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.enginex.edge.protocol.Ack;
 import io.enginex.edge.protocol.Advertise;
 import io.enginex.edge.protocol.AgentState;
@@ -15,12 +14,10 @@ import io.enginex.edge.protocol.MessageTypes;
 import io.enginex.edge.protocol.Ping;
 import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Pong;
-import io.enginex.edge.protocol.Printable;
 import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.ProtocolException;
 import io.enginex.edge.protocol.Result;
-import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.protocol.Welcome;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
@@ -28,15 +25,17 @@ import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.DatabaseFailures;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
- * Reads the frames of agent connections: the hello handshake, heartbeats and bad frames here; job
- * frames go to the {@link AgentListener}. A frame that cannot be read is answered with an {@code
- * error} frame and the connection stays up. Thread-safe; called on the socket's reading thread.
+ * Reads the frames of agent connections and routes each: {@code hello} to the {@link Handshake} (and,
+ * once welcomed, {@link AgentListener#onReady}), job frames ({@code ack}, {@code progress}, {@code
+ * result}) to the {@link AgentListener}, heartbeats, advertisements and pause reports to their
+ * handlers. A frame that cannot be read is answered with an {@code error} frame and the connection
+ * stays up; so is a frame whose handling found the database unavailable (the listener is told, and a
+ * hello not yet answered is held for {@link Resync}). Keeps no delivery state. Thread-safe; called on
+ * the socket's reading thread.
  */
 public final class FrameRouter {
     private static final Logger log = LoggerFactory.getLogger(FrameRouter.class);
@@ -45,18 +44,16 @@ public final class FrameRouter {
     static final int CLOSE_NO_HELLO = 1008;
 
     private final MessageCodec codec;
-    private final AgentStore agents;
-    private final ConnectionRegistry registry;
     private final AgentListener listener;
-    private final Clock clock;
-    private final Duration heartbeat;
-    private final String nodeName;
-    private final ConnectionHistory history;
-    private final TenantPolicies policies;
+    private final Handshake handshake;
     private final PauseReports pauses;
     private final RepeatedLog repeats;
 
-    /** @param policies chooses the tenant policies sent in {@code welcome} */
+    /**
+     * @param agents, registry, history, clock, heartbeat, nodeName, policies go to the {@link Handshake}
+     *     this router answers hellos with ({@code policies} chooses the tenant policies sent in {@code
+     *     welcome})
+     */
     public FrameRouter(
             MessageCodec codec,
             AgentStore agents,
@@ -69,17 +66,11 @@ public final class FrameRouter {
             TenantPolicies policies,
             PauseReports pauses,
             RepeatedLog repeats) {
-        this.repeats = repeats;
-        this.history = history;
-        this.policies = policies;
         this.codec = codec;
-        this.agents = agents;
-        this.registry = registry;
         this.listener = listener;
-        this.clock = clock;
-        this.heartbeat = heartbeat;
-        this.nodeName = nodeName;
+        this.handshake = new Handshake(codec, agents, registry, history, clock, heartbeat, nodeName, policies, pauses);
         this.pauses = pauses;
+        this.repeats = repeats;
     }
 
     /** Handles one text frame received on {@code connection}. */
@@ -107,25 +98,19 @@ public final class FrameRouter {
     }
 
     /**
-     * Retries what a database failure left undone on {@code connection}: answers its held hello, or
-     * resends its unfinished jobs (a result the hub could not store is answered again by the agent's
-     * journal). Called by {@link Resync}; throws while the database is still unavailable.
+     * Answers the hello that a database failure left held on {@code connection} (see {@link
+     * AgentConnection#holdHello}), and tells the listener the connection is ready. Called by {@link
+     * Resync}; throws while the database is still unavailable.
      */
     void resync(AgentConnection connection) {
-        // Frames refused during the outage may include a result of a job already sent on this socket
-        // (a result that arrived while the hello was held is refused whole), so every unfinished job is
-        // sent again, not only those this socket never carried; the agent answers each from its journal.
-        connection.forgetDeliveries();
         Hello held = connection.heldHello();
-        if (held != null) {
-            onHello(connection, held);
-        } else {
-            listener.onReady(connection);
+        if (held == null) {
+            return;
         }
-        connection.resynced();
+        onHello(connection, held);
         log.atInfo()
                 .addKeyValue("agentId", connection.agentId())
-                .log("database back: answered what the agent sent while it was unavailable");
+                .log("database back: answered the hello the agent sent while it was unavailable");
     }
 
     /**
@@ -135,11 +120,11 @@ public final class FrameRouter {
     private void databaseFailed(AgentConnection connection, Message message, RuntimeException e) {
         // The hello is held only while welcome has not gone out. Once it has, the agent may already be
         // sending results of jobs sent to it since, and they must be handled, not refused: only the
-        // resend of unfinished jobs is left to do.
-        connection.needResync(
-                message instanceof Hello hello && !connection.welcomed() && connection.heldHello() == null
-                        ? hello
-                        : null);
+        // resend of unfinished jobs is left to do, and that is the listener's.
+        if (message instanceof Hello hello && !connection.welcomed() && connection.heldHello() == null) {
+            connection.holdHello(hello);
+        }
+        listener.onUnavailable(connection);
         repeats.admit("agent frame: database unavailable")
                 .ifPresent(silenced -> log.atWarn()
                         .addKeyValue("agentId", connection.agentId())
@@ -160,7 +145,6 @@ public final class FrameRouter {
         if (!connection.ready() || connection.heldHello() != null) {
             if (message instanceof Hello hello) {
                 onHello(connection, hello);
-                connection.resynced();
             } else if (connection.heldHello() != null) {
                 sendError(
                         connection,
@@ -184,17 +168,13 @@ public final class FrameRouter {
                         connection, ErrorCodes.BAD_FRAME, "hello was already received on this connection", hello.id());
             case Ping ping -> connection.send(new Pong(connection.nextFrameId(), ping.id()));
             case Pong ignored -> {}
-            case Ack ack -> {
-                connection.markJobAlive(ack.jobId());
-                listener.onAck(connection, ack);
-            }
+            case Ack ack -> listener.onAck(connection, ack);
             case Progress progress -> {
                 connection.markProgress();
-                connection.markJobAlive(progress.jobId());
                 listener.onProgress(connection, progress);
             }
             case Result result -> listener.onResult(connection, result);
-            case Advertise advertise -> onAdvertise(connection, advertise);
+            case Advertise advertise -> handshake.advertised(connection, advertise);
             case AgentState state -> pauses.report(connection, state.pause());
             case ErrorFrame error ->
                 log.atWarn()
@@ -223,104 +203,12 @@ public final class FrameRouter {
                 "");
     }
 
-    private void onAdvertise(AgentConnection connection, Advertise advertise) {
-        String tools;
-        String effective;
-        try {
-            tools = codec.mapper().writeValueAsString(advertise.tools());
-            effective = advertise.effectivePolicy() == null
-                    ? null
-                    : codec.mapper().writeValueAsString(advertise.effectivePolicy());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode the advertisement of agent " + connection.agentId(), e);
-        }
-        agents.updateAdvertised(connection.tenantId(), connection.agentId(), tools, effective, clock.instant());
-        connection.markAdvertised();
-        log.atInfo()
-                .addKeyValue("agentId", connection.agentId())
-                .addKeyValue("tools", advertise.tools().size())
-                .addKeyValue("policyHash", advertise.policyHash())
-                .log("agent advertised its effective tools and policy");
-    }
-
     private void onHello(AgentConnection connection, Hello hello) {
-        if (!Protocol.isCompatible(hello.protocol())) {
-            sendError(
-                    connection,
-                    ErrorCodes.UNSUPPORTED_VERSION,
-                    "this hub speaks protocol " + Protocol.VERSION
-                            + " and the agent speaks " + hello.protocol() + "; install an agent of major version "
-                            + Protocol.MAJOR,
-                    hello.id());
-            connection.close(Protocol.CLOSE_UNSUPPORTED, "unsupported protocol version " + hello.protocol());
-            return;
+        boolean welcomed = handshake.answer(connection, hello);
+        connection.releaseHello();
+        if (welcomed) {
+            listener.onReady(connection);
         }
-        String tools;
-        try {
-            tools = codec.mapper().writeValueAsString(hello.tools());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode the tools of agent " + connection.agentId(), e);
-        }
-        // An agent that is already enrolled is not cut off for a cosmetic field: a hostname (or os,
-        // arch, version) with control characters is stored and shown escaped, and "agent ready" warns.
-        String hostname = Printable.escape(hello.hostname());
-        agents.updateHello(
-                connection.tenantId(),
-                connection.agentId(),
-                hostname,
-                Printable.escape(hello.os()),
-                Printable.escape(hello.arch()),
-                Printable.escape(hello.agentVersion()),
-                tools,
-                clock.instant());
-        connection.markReady(hello);
-        // Before welcome and the resend of unfinished jobs, so a paused agent is not sent jobs it refuses.
-        pauses.report(connection, hello.pause());
-        List<TenantPolicy> tenantPolicies = agents.find(connection.tenantId(), connection.agentId())
-                .map(policies::applicable)
-                .orElse(List.of());
-        Welcome welcome = new Welcome(
-                connection.nextFrameId(),
-                Protocol.VERSION,
-                connection.agentId(),
-                connection.tenantId(),
-                heartbeat.toMillis(),
-                nodeName,
-                tenantPolicies);
-        // Active before welcome is written (the agent may act on welcome at once, e.g. a test or a job
-        // creator that asks whether it is connected), and checked for a revocation that raced with this
-        // hello: revoking closes the agent's listed sockets, so it cannot miss one activated after it.
-        boolean welcomed = connection.welcome(welcome, () -> {
-            registry.activate(connection);
-            if (agents.find(connection.tenantId(), connection.agentId())
-                    .map(a -> a.revoked())
-                    .orElse(true)) {
-                registry.closed(connection);
-                connection.close(Protocol.CLOSE_REVOKED, "agent revoked");
-                return false;
-            }
-            return true;
-        });
-        if (!welcomed) {
-            registry.closed(connection);
-            return;
-        }
-        // Before the resend below: the agent answers resent jobs at once, and its frames must then be
-        // handled, not refused as arriving before the (held) hello was answered.
-        connection.helloAnswered();
-        boolean escaped = !hostname.equals(hello.hostname());
-        log.atLevel(escaped ? Level.WARN : Level.INFO)
-                .addKeyValue("agentId", connection.agentId())
-                .addKeyValue("tenant", connection.tenantId())
-                .addKeyValue("hostname", hostname)
-                .addKeyValue("agentVersion", hello.agentVersion())
-                .addKeyValue("tools", hello.tools().size())
-                .log(
-                        escaped
-                                ? "agent ready; its hostname has unprintable characters and is stored escaped"
-                                : "agent ready");
-        history.connected(connection);
-        listener.onReady(connection);
     }
 
     private void refuseDirection(AgentConnection connection, Message message) {

@@ -6,10 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Run every {@link #INTERVAL}: for each agent socket on which the database failed (see {@link
- * AgentConnection#needResync()}), retries what was left undone, so work resumes by itself when the
- * database is back: the held hello is answered, unfinished jobs are resent. While the database is
- * still unavailable a round stops at the first failure. Never throws.
+ * Run every {@link #INTERVAL}: answers each hello that a database failure left held (see {@link
+ * AgentConnection#holdHello}), so an agent that connected during an outage is welcomed, and sent its
+ * jobs, by itself when the database is back. The resend of jobs on sockets already welcomed is
+ * {@code dispatch.Deliveries#resync}'s. While the database is still unavailable a round stops at the
+ * first failure. Never throws.
  */
 public final class Resync implements Runnable {
     public static final Duration INTERVAL = Duration.ofSeconds(2);
@@ -26,7 +27,7 @@ public final class Resync implements Runnable {
     @Override
     public void run() {
         for (AgentConnection connection : registry.sockets()) {
-            if (!connection.needsResync()) {
+            if (connection.heldHello() == null) {
                 continue;
             }
             try {
@@ -35,12 +36,12 @@ public final class Resync implements Runnable {
                 if (DatabaseFailures.isUnavailable(e)) {
                     return; // still down; the next round tries again
                 }
-                connection.resynced();
+                connection.releaseHello();
                 log.atWarn()
                         .addKeyValue("agentId", connection.agentId())
                         .setCause(e)
-                        .log("cannot resend the work of an agent after a database failure; it is resent on its next"
-                                + " hello");
+                        .log("cannot answer the hello an agent sent during a database failure; it is answered on"
+                                + " its next hello");
             }
         }
     }

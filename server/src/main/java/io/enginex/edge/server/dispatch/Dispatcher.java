@@ -4,15 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.Ack;
-import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Result;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.AgentListener;
-import io.enginex.edge.server.connection.ConnectionRegistry;
-import io.enginex.edge.server.store.DatabaseFailures;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
@@ -20,22 +17,22 @@ import io.enginex.edge.server.store.JobStore.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Durable dispatch: a job is written before it is sent (by {@link io.enginex.edge.server.job.Jobs}), sent at once if its agent is connected here,
- * and re-sent (attempt + 1) after every hello until it finishes. The first outcome wins. A job whose
- * tool (or {@code exec} command template) the agent announced as approval-required waits in
- * AWAITING_APPROVAL, unsent, until {@link #approve} (then it is sent with {@code approvedBy}) or
- * {@link #deny}; its deadline keeps running. Thread-safe.
+ * Durable dispatch: a job is written before it is sent (by {@link io.enginex.edge.server.job.Jobs}),
+ * handed to {@link Deliveries} (which sends it at once if its agent is connected here, and again
+ * after every hello until it finishes), and its outcome recorded from the agent's frames: the first
+ * outcome wins. A job whose tool (or {@code exec} command template) the agent announced as
+ * approval-required waits in AWAITING_APPROVAL, unsent, until {@link #approve} (then it is sent with
+ * {@code approvedBy}) or {@link #deny}; its deadline keeps running. Thread-safe.
  */
 public final class Dispatcher implements AgentListener {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final JobStore jobs;
-    private final ConnectionRegistry registry;
+    private final Deliveries deliveries;
     private final JobWaiters waiters;
     private final DispatchMetrics metrics;
     private final Clock clock;
@@ -43,13 +40,13 @@ public final class Dispatcher implements AgentListener {
 
     public Dispatcher(
             JobStore jobs,
-            ConnectionRegistry registry,
+            Deliveries deliveries,
             JobWaiters waiters,
             DispatchMetrics metrics,
             Clock clock,
             ObjectMapper mapper) {
         this.jobs = jobs;
-        this.registry = registry;
+        this.deliveries = deliveries;
         this.waiters = waiters;
         this.metrics = metrics;
         this.clock = clock;
@@ -76,7 +73,7 @@ public final class Dispatcher implements AgentListener {
                 .addKeyValue("state", job.state().wire())
                 .log("job created");
         if (job.state() == JobState.QUEUED) {
-            registry.find(job.tenantId(), job.agentId()).ifPresent(c -> deliver(c, job));
+            deliveries.offer(job);
         }
         return jobs.find(job.tenantId(), job.id()).orElse(job);
     }
@@ -93,7 +90,7 @@ public final class Dispatcher implements AgentListener {
         Job job = jobs.approve(tenantId, jobId, by, reason, clock.instant())
                 .orElseThrow(() -> notAwaiting(tenantId, jobId));
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("by", by).log("job approved");
-        registry.find(tenantId, job.agentId()).ifPresent(c -> deliver(c, job));
+        deliveries.offer(job);
         return jobs.find(tenantId, jobId).orElse(job);
     }
 
@@ -129,31 +126,29 @@ public final class Dispatcher implements AgentListener {
 
     @Override
     public void onReady(AgentConnection connection) {
-        List<Job> unfinished = jobs.listUnfinished(connection.tenantId(), connection.agentId());
-        if (!unfinished.isEmpty()) {
-            log.atInfo()
-                    .addKeyValue("agentId", connection.agentId())
-                    .addKeyValue("jobs", unfinished.size())
-                    .log("sending unfinished jobs after hello");
-        }
-        for (Job job : unfinished) {
-            deliver(connection, job);
-        }
+        deliveries.redeliver(connection);
+    }
+
+    @Override
+    public void onUnavailable(AgentConnection connection) {
+        deliveries.resendWhenBack(connection);
     }
 
     @Override
     public void onAck(AgentConnection connection, Ack ack) {
+        deliveries.alive(connection, ack.jobId());
         jobs.markRunning(connection.tenantId(), ack.jobId(), connection.agentId(), clock.instant());
     }
 
     @Override
     public void onProgress(AgentConnection connection, Progress progress) {
+        deliveries.alive(connection, progress.jobId());
         jobs.markProgress(connection.tenantId(), progress.jobId(), connection.agentId(), clock.instant());
     }
 
     @Override
     public void onResult(AgentConnection connection, Result result) {
-        connection.releaseDelivery(result.jobId());
+        deliveries.answered(connection, result.jobId());
         // The hub's clock decides when the job finished (and started, had no ack arrived): the agent's
         // clock may be off by any amount, so what it reports is kept apart as the device's times.
         Instant now = clock.instant();
@@ -190,49 +185,6 @@ public final class Dispatcher implements AgentListener {
                 .addKeyValue("state", outcome.state().wire())
                 .addKeyValue("replayed", result.replayed())
                 .log("job finished");
-    }
-
-    private void deliver(AgentConnection connection, Job job) {
-        if (!job.deadline().isAfter(clock.instant())) {
-            return; // the deadline sweeper times it out
-        }
-        if (!connection.claimDelivery(job.id())) {
-            return; // already sent on this connection (its creator and the hello resend raced)
-        }
-        Job marked;
-        try {
-            marked = jobs.markDispatched(connection.tenantId(), job.id(), clock.instant())
-                    .orElse(null);
-        } catch (RuntimeException e) {
-            connection.releaseDelivery(job.id());
-            if (DatabaseFailures.isUnavailable(e)) {
-                connection.needResync(); // sent once the database is back
-            }
-            throw e;
-        }
-        if (marked == null) {
-            return;
-        }
-        JsonNode args = marked.args();
-        if (!args.isObject()) {
-            throw new IllegalStateException("job " + marked.id() + " has unreadable args in the database");
-        }
-        if (connection.send(new Dispatch(
-                connection.nextFrameId(),
-                marked.id(),
-                marked.tool(),
-                args,
-                marked.deadline(),
-                marked.attempt(),
-                marked.approval() != null && marked.approval().approved()
-                        ? marked.approval().by()
-                        : null))) {
-            metrics.dispatched(connection.tenantId());
-            log.atDebug()
-                    .addKeyValue("jobId", marked.id())
-                    .addKeyValue("attempt", marked.attempt())
-                    .log("job sent");
-        }
     }
 
     static JobState stateOf(String errorCode) {

@@ -7,12 +7,22 @@ import io.enginex.edge.server.testing.FakeClock;
 import io.enginex.edge.server.testing.RecordingChannel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class AgentStatesTest {
     private final FakeClock clock = new FakeClock(Instant.parse("2026-11-26T10:00:00Z"));
     private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final AgentStates states = new AgentStates(registry, clock, Duration.ofMinutes(2));
+    // What dispatch.Deliveries keeps per socket: job -> last sign of life (its own rules are tested in
+    // DeliveriesTest); here only how the states read it.
+    private final Map<String, Instant> inFlight = new ConcurrentHashMap<>();
+    private final AgentStates states =
+            new AgentStates(registry, c -> Map.copyOf(inFlight), clock, Duration.ofMinutes(2));
+
+    private void sentOrAlive(String jobId) {
+        inFlight.put(jobId, clock.instant());
+    }
 
     private AgentConnection ready(String agent) {
         AgentConnection c =
@@ -48,10 +58,10 @@ class AgentStatesTest {
     @Test
     void aJobSentAndAcknowledgedRecentlyMakesItBusy() {
         AgentConnection c = ready("agt_1");
-        c.claimDelivery("job_1");
+        sentOrAlive("job_1");
         clock.advance(Duration.ofSeconds(90));
         c.markFrameReceived();
-        c.markJobAlive("job_1");
+        sentOrAlive("job_1");
         clock.advance(Duration.ofSeconds(90));
         c.markFrameReceived();
 
@@ -64,10 +74,10 @@ class AgentStatesTest {
     @Test
     void aJobWithoutAckOrProgressPastTheLimitMakesAConnectedAgentUnresponsive() {
         AgentConnection c = ready("agt_1");
-        c.claimDelivery("job_1");
-        c.claimDelivery("job_2");
+        sentOrAlive("job_1");
+        sentOrAlive("job_2");
         clock.advance(Duration.ofSeconds(60));
-        c.markJobAlive("job_2");
+        sentOrAlive("job_2");
         clock.advance(Duration.ofSeconds(61));
         c.markFrameReceived(); // heartbeats still answered: the socket is fine, the job is not
 
@@ -82,7 +92,7 @@ class AgentStatesTest {
     @Test
     void exactlyAtTheLimitAnAgentIsStillBusy() {
         AgentConnection c = ready("agt_1");
-        c.claimDelivery("job_1");
+        sentOrAlive("job_1");
         clock.advance(Duration.ofMinutes(2));
         c.markFrameReceived();
 
@@ -90,26 +100,17 @@ class AgentStatesTest {
     }
 
     @Test
-    void progressRenewsTheLeaseAndAResultClearsIt() {
+    void aRenewedLeaseMakesItBusyAgainAndNothingInFlightOnline() {
         AgentConnection c = ready("agt_1");
-        c.claimDelivery("job_1");
+        sentOrAlive("job_1");
         clock.advance(Duration.ofMinutes(3));
         c.markFrameReceived();
         assertThat(states.of("acme", "agt_1").state()).isEqualTo(AgentState.UNRESPONSIVE);
 
-        c.markJobAlive("job_1");
+        sentOrAlive("job_1");
         assertThat(states.of("acme", "agt_1").state()).isEqualTo(AgentState.BUSY);
 
-        c.releaseDelivery("job_1");
-        assertThat(states.of("acme", "agt_1").state()).isEqualTo(AgentState.ONLINE);
-    }
-
-    @Test
-    void aSignOfLifeForAJobNotInFlightChangesNothing() {
-        AgentConnection c = ready("agt_1");
-        c.markJobAlive("job_9");
-
-        assertThat(c.inFlightJobs()).isEmpty();
+        inFlight.remove("job_1");
         assertThat(states.of("acme", "agt_1").state()).isEqualTo(AgentState.ONLINE);
     }
 

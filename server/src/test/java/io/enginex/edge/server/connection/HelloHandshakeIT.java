@@ -13,9 +13,12 @@ import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLTransientConnectionException;
@@ -44,8 +47,11 @@ class HelloHandshakeIT {
     private final IdGenerator ids = new IdGenerator(clock, new SecureRandom());
     private final List<String> readyAgents = new CopyOnWriteArrayList<>();
     private final List<String> results = new CopyOnWriteArrayList<>();
+    private final List<String> unavailable = new CopyOnWriteArrayList<>();
     /** Runs first in the listener's onReady (where the dispatcher resends unfinished jobs). */
     private volatile Consumer<AgentConnection> onReady = c -> {};
+
+    private volatile boolean agentsDown;
 
     private JdbcStores stores;
     private ConnectionRegistry registry;
@@ -59,7 +65,7 @@ class HelloHandshakeIT {
                 new TenantPolicies(stores.tenantPolicies(), stores.agents(), registry, ids, clock, codec.mapper());
         router = new FrameRouter(
                 codec,
-                stores.agents(),
+                failing(stores.agents()),
                 registry,
                 new AgentListener() {
                     @Override
@@ -77,6 +83,11 @@ class HelloHandshakeIT {
                     @Override
                     public void onResult(AgentConnection connection, Result result) {
                         results.add(result.jobId());
+                    }
+
+                    @Override
+                    public void onUnavailable(AgentConnection connection) {
+                        unavailable.add(connection.agentId());
                     }
                 },
                 new ConnectionHistory(
@@ -162,30 +173,29 @@ class HelloHandshakeIT {
     }
 
     @Test
-    void aResultArrivingAfterTheDatabaseFailedInTheHelloIsHandledAndTheJobsAreSentAgain() {
+    void aResultArrivingAfterTheDatabaseFailedInTheHelloIsHandledAndTheListenerToldToResend() {
         // Seen twice in DatabaseFaultsE2EIT: welcome is out and a job's creator has sent it on this
         // socket when the database fails during the hello's resend of unfinished jobs. The agent's result
         // for that job was refused (the hello was held as if never answered), and as the job was already
         // sent on the socket no resend followed: it stayed unfinished for good. Now the result is handled
-        // as on any welcomed socket, and the resync still sends every unfinished job again (the agent
-        // answers each from its journal).
+        // as on any welcomed socket, and the listener (dispatch.Deliveries, see DeliveriesTest) is told
+        // to resend every unfinished job once the database is back.
         var channel = new ObservingChannel();
         var connection = new AgentConnection("s1", "acme", "agt_1", channel, codec, clock);
         registry.opened(connection);
         AtomicInteger readies = new AtomicInteger();
-        List<Boolean> sentAgain = new CopyOnWriteArrayList<>();
         onReady = c -> {
             if (readies.getAndIncrement() == 0) {
-                assertThat(c.claimDelivery("job_1")).as("its creator sends it").isTrue();
                 throw new IllegalStateException(new SQLTransientConnectionException("database restarting"));
             }
-            sentAgain.add(c.claimDelivery("job_1"));
         };
 
         router.onFrame(connection, codec.encode(hello()));
         assertThat(connection.heldHello())
                 .as("welcome went out: nothing to hold")
                 .isNull();
+        assertThat(connection.welcomed()).isTrue();
+        assertThat(unavailable).as("told to resend once the database is back").containsExactly("agt_1");
         Instant now = clock.instant();
         router.onFrame(
                 connection,
@@ -193,9 +203,53 @@ class HelloHandshakeIT {
         assertThat(results).as("the result is handled, not refused").containsExactly("job_1");
 
         router.resync(connection);
+        assertThat(readies).as("no hello is held, so nothing to answer again").hasValue(1);
+    }
 
-        assertThat(readies).as("the resync resends the unfinished jobs").hasValue(2);
-        assertThat(sentAgain).as("also those already sent on this socket").containsExactly(true);
+    @Test
+    void aHelloTheDatabaseFailedBeforeWelcomeIsHeldAndAnsweredByTheResyncOnceItIsBack() {
+        var channel = new ObservingChannel();
+        var connection = new AgentConnection("s1", "acme", "agt_1", channel, codec, clock);
+        registry.opened(connection);
+        agentsDown = true;
+
+        router.onFrame(connection, codec.encode(hello()));
+
+        assertThat(connection.heldHello()).isNotNull();
+        assertThat(registry.isConnected("acme", "agt_1")).isFalse();
+        assertThat(unavailable).containsExactly("agt_1");
+        assertThat(channel.sent).singleElement().asString().contains("\"unavailable\"");
+        Instant now = clock.instant();
+        router.onFrame(
+                connection,
+                codec.encode(new Result("a-2", "job_1", codec.mapper().createObjectNode(), null, now, now, false)));
+        assertThat(results).as("refused while the hello is held").isEmpty();
+        var resync = new Resync(registry, router);
+        resync.run();
+        assertThat(connection.heldHello()).as("still down: still held").isNotNull();
+
+        agentsDown = false;
+        resync.run();
+
+        assertThat(connection.heldHello()).isNull();
+        assertThat(connection.welcomed()).isTrue();
+        assertThat(channel.sent).last().asString().contains("\"welcome\"");
+        assertThat(readyAgents).containsExactly("agt_1");
+    }
+
+    /** The agent store the router sees, failing as an unreachable database while {@link #agentsDown}. */
+    private AgentStore failing(AgentStore real) {
+        return (AgentStore) Proxy.newProxyInstance(
+                AgentStore.class.getClassLoader(), new Class<?>[] {AgentStore.class}, (proxy, method, args) -> {
+                    if (agentsDown) {
+                        throw new IllegalStateException(new SQLTransientConnectionException("database down"));
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static Hello hello() {

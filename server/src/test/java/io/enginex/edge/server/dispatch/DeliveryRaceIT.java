@@ -59,7 +59,8 @@ class DeliveryRaceIT {
         var waiters = new JobWaiters(stores.jobs());
         dispatcher = new Dispatcher(
                 stores.jobs(),
-                registry,
+                new Deliveries(
+                        stores.jobs(), registry, new DispatchMetrics(new SimpleMeterRegistry()), clock, Runnable::run),
                 waiters,
                 new DispatchMetrics(new SimpleMeterRegistry()),
                 clock,

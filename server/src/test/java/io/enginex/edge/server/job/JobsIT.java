@@ -13,6 +13,7 @@ import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.dispatch.Deliveries;
 import io.enginex.edge.server.dispatch.DispatchMetrics;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
@@ -66,7 +67,8 @@ class JobsIT {
         var waiters = new JobWaiters(stores.jobs());
         var dispatcher = new Dispatcher(
                 stores.jobs(),
-                registry,
+                new Deliveries(
+                        stores.jobs(), registry, new DispatchMetrics(new SimpleMeterRegistry()), clock, Runnable::run),
                 waiters,
                 new DispatchMetrics(new SimpleMeterRegistry()),
                 clock,
