@@ -2,6 +2,7 @@ package io.enginex.edge.server.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Ping;
 import io.enginex.edge.protocol.Protocol;
@@ -9,6 +10,7 @@ import io.enginex.edge.server.testing.FakeClock;
 import io.enginex.edge.server.testing.RecordingChannel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConnectionRegistryTest {
@@ -70,6 +72,7 @@ class ConnectionRegistryTest {
         registry.activate(open("s1", "acme", "agt_1", silent));
         clock.advance(Duration.ofSeconds(20));
         AgentConnection chatty = open("s2", "acme", "agt_2", lively);
+        chatty.markReady(new Hello("a-1", Protocol.VERSION, "1.0.0", "Linux", "amd64", "host", List.of(), ""));
         registry.activate(chatty);
         clock.advance(Duration.ofSeconds(11));
         chatty.markFrameReceived();
