@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# What ./test needs beyond a JDK, made ready so that README's one test command does all the set-up on a
+# fresh machine: PostgreSQL answering on ENGINEX_TEST_PG (started if installed and stopped), headless
+# Chromium and its driver for the dashboard's browser tests, and, unless the installers are left out
+# (-DskipPackages), the tools that build and boot-test them. As root on Debian or Ubuntu, what is
+# missing is installed with apt-get and said; otherwise the error names what to install.
+#   scripts/test-prereqs.sh [--no-packages]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+packages=yes
+[ "${1:-}" = "--no-packages" ] && packages=no
+
+# command-or-check|apt package, one per line
+needs="chromium|chromium
+chromedriver|chromium-driver"
+if [ "$packages" = yes ]; then
+  needs="$needs
+systemd-nspawn|systemd-container
+debootstrap|debootstrap
+rpmbuild|rpm
+wixl|wixl
+msiinfo|msitools
+python3-yaml|python3-yaml"
+fi
+
+present() {
+  case "$1" in
+    python3-yaml) python3 -c 'import yaml' 2>/dev/null ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+missing=()
+while IFS='|' read -r check pkg; do
+  present "$check" || missing+=("$pkg")
+done <<<"$needs"
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing ${missing[*]} (what ./test needs; see README)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" </dev/null \
+      || { apt-get update -q </dev/null \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" </dev/null; }
+  else
+    cat >&2 <<MSG
+error: ./test needs ${missing[*]}, which are not installed.
+  Fix: sudo apt-get install ${missing[*]}   (or run ./test as root, which installs them)
+$( [ "$packages" = yes ] && echo "  Or leave the installers' tests out: ./test -DskipPackages" )
+MSG
+    exit 1
+  fi
+fi
+
+# PostgreSQL: started when it is installed here but stopped (as root); else check-postgres.sh says how.
+hostport=${ENGINEX_TEST_PG:-127.0.0.1:5432}
+if ! (exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}") 2>/dev/null \
+  && [ "$(id -u)" -eq 0 ] && command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+  echo "==> starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start
+fi
+scripts/check-postgres.sh
