@@ -58,7 +58,7 @@ public final class Chrome implements AfterAllCallback, TestWatcher {
         for (String file : List.of(binary, chromedriver)) {
             if (!Files.isExecutable(Path.of(file))) {
                 throw new IllegalStateException(file + " is missing: apt-get install -y chromium chromium-driver"
-                        + " (.ci/run does this), or point -Dchrome.binary / -Dchrome.driver at them");
+                        + " (./test does this when run as root), or point -Dchrome.binary / -Dchrome.driver at them");
             }
         }
         var options = new ChromeOptions();
