@@ -44,6 +44,7 @@ import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
+import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Stores;
@@ -192,6 +193,22 @@ public final class Hub implements AutoCloseable {
                     guard,
                     ids,
                     clock);
+            var enrolment = new Enrolment(
+                    new Enrolment.Parts(
+                            new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),
+                            new AgentRegistration(
+                                    stores.registrationTokens(), stores.agents(), ids, clock, enrolmentFailures),
+                            new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),
+                            accessTokens,
+                            stores.agents(),
+                            stores.machines(),
+                            p.registry),
+                    audit,
+                    guard,
+                    idempotentCreates,
+                    jdbcStores.transactions(),
+                    live,
+                    clock);
             var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids, clock);
             var users = new Users(stores.users(), new Passwords(random, Passwords.DEFAULT), secrets, ids, clock);
             var services = new WebServer.Services(
@@ -209,11 +226,8 @@ public final class Hub implements AutoCloseable {
                             ids,
                             clock,
                             enrolmentFailures),
-                    new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),
-                    new AgentRegistration(stores.registrationTokens(), stores.agents(), ids, clock, enrolmentFailures),
-                    new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),
-                    accessTokens,
                     jobs,
+                    enrolment,
                     guard,
                     tenantPolicies,
                     p.registry,

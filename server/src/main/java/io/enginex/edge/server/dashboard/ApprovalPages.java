@@ -2,6 +2,7 @@ package io.enginex.edge.server.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.job.Jobs;
@@ -123,12 +124,7 @@ public final class ApprovalPages implements PageGroup {
         Job job;
         try {
             job = jobService.decide(
-                    viewer.caller(),
-                    viewer.tenantId(),
-                    held.id(),
-                    approve,
-                    reason,
-                    new Jobs.Origin(ctx.ip(), "dashboard"));
+                    viewer.caller(), viewer.tenantId(), held.id(), approve, reason, Origin.dashboard(ctx.ip()));
         } catch (HubException.Conflict e) {
             Pages.redirect(ctx, "/ui/approvals/" + held.id() + "?already"); // decided a moment earlier
             return;

@@ -45,7 +45,7 @@ public final class Dashboard implements AutoCloseable {
                 new SignInPages(s.users(), s.audit(), loginsPerAddress, loginsPerEmail),
                 new FleetPages(s),
                 new SessionPages(s),
-                new RegistrationPages(s, pin),
+                new RegistrationPages(s.enrolment(), s.clock(), s.baseUrl(), s.version(), pin),
                 new ApprovalPages(s),
                 new DevicePages(s),
                 new OpsPages(s),

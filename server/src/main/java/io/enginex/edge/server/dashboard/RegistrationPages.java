@@ -1,24 +1,18 @@
 package io.enginex.edge.server.dashboard;
 
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.audit.Actor;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
-import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Agent;
-import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.RegistrationToken;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -36,23 +30,19 @@ public final class RegistrationPages implements PageGroup {
             new Choice("604800", "7 days"),
             new Choice("2592000", "30 days"));
 
-    private final RegistrationTokens tokens;
-    private final AgentStore agents;
-    private final Audit audit;
+    private final Enrolment enrolment;
     private final Clock clock;
     private final Supplier<String> baseUrl;
     private final String pin;
     private final String packageVersion;
 
     /** @param pin the fingerprint agents must pin (self-signed hub), or null */
-    RegistrationPages(WebServer.Services s, String pin) {
-        this.tokens = s.registrationTokens();
-        this.agents = s.stores().agents();
-        this.audit = s.audit();
-        this.clock = s.clock();
-        this.baseUrl = s.baseUrl();
+    RegistrationPages(Enrolment enrolment, Clock clock, Supplier<String> baseUrl, String version, String pin) {
+        this.enrolment = enrolment;
+        this.clock = clock;
+        this.baseUrl = baseUrl;
         this.pin = pin;
-        this.packageVersion = InstallCommands.packageVersion(s.version());
+        this.packageVersion = InstallCommands.packageVersion(version);
     }
 
     public record Choice(String value, String label) {}
@@ -86,16 +76,7 @@ public final class RegistrationPages implements PageGroup {
                     ctx, "registration.jte", view(pages.page("Registration", viewer, "registration"), viewer, created));
         });
         pages.post("/ui/registration/tokens/{id}/revoke", Role.OPERATOR, (ctx, viewer) -> {
-            String id = ctx.pathParam("id");
-            tokens.revoke(viewer.tenantId(), id);
-            audit.record(
-                    viewer.tenantId(),
-                    AuditType.TOKEN_REVOKED,
-                    new Actor("user", viewer.userId()),
-                    ctx.ip(),
-                    new Audit.Target("registration_token", id),
-                    Audit.Outcome.SUCCESS,
-                    Map.of("via", "dashboard"));
+            enrolment.revokeToken(viewer.caller(), viewer.tenantId(), ctx.pathParam("id"), Origin.dashboard(ctx.ip()));
             Pages.redirect(ctx, "/ui/registration?revoked");
         });
     }
@@ -107,50 +88,17 @@ public final class RegistrationPages implements PageGroup {
         List<String> labels = Arrays.stream(labelText.split("[,\\s]+"))
                 .filter(l -> !l.isBlank())
                 .toList();
-        String description = ctx.formParam("description") == null
-                ? ""
-                : ctx.formParam("description").strip();
-        if (description.length() > 200) {
-            throw new HubException.BadRequest("the description may have at most 200 characters");
-        }
-        var issued = tokens.issue(
+        return enrolment.issueToken(
+                viewer.caller(),
                 viewer.tenantId(),
-                Duration.ofSeconds(ttl),
-                (int) Math.min(Integer.MAX_VALUE, uses),
-                labels,
-                description,
-                viewer.userId());
-        var t = issued.token();
-        audit.record(
-                t.tenantId(),
-                AuditType.TOKEN_CREATED,
-                new Actor("user", viewer.userId()),
-                ctx.ip(),
-                new Audit.Target("registration_token", t.id()),
-                Audit.Outcome.SUCCESS,
-                Map.of(
-                        "maxUses",
-                        t.maxUses(),
-                        "expiresAt",
-                        t.expiresAt().toString(),
-                        "labels",
-                        t.labels(),
-                        "via",
-                        "dashboard"));
-        return issued;
+                new Enrolment.TokenRequest(Duration.ofSeconds(ttl), uses, labels, ctx.formParam("description"), null),
+                Origin.dashboard(ctx.ip()));
     }
 
     private RegistrationView view(Page page, Viewer viewer, Created created) {
-        Map<String, List<Agent>> byToken = new HashMap<>();
-        for (Agent a : agents.list(viewer.tenantId())) {
-            if (a.registrationTokenId() != null) {
-                byToken.computeIfAbsent(a.registrationTokenId(), k -> new ArrayList<>())
-                        .add(a);
-            }
-        }
         Instant now = clock.instant();
-        List<TokenRow> rows = tokens.list(viewer.tenantId()).stream()
-                .map(t -> new TokenRow(t, state(t, now), byToken.getOrDefault(t.id(), List.of())))
+        List<TokenRow> rows = enrolment.tokens(viewer.caller(), viewer.tenantId()).stream()
+                .map(use -> new TokenRow(use.token(), state(use.token(), now), use.enrolled()))
                 .toList();
         return new RegistrationView(page, rows, created, TTLS);
     }

@@ -3,6 +3,7 @@ package io.enginex.edge.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.http.ApiViews.JobView;
 import io.enginex.edge.server.http.ApiViews.SessionView;
@@ -80,8 +81,7 @@ final class SessionRoutes {
     private void decide(Context ctx, boolean approve) {
         Caller caller = access.caller(ctx);
         String reason = ctx.body().isBlank() ? "" : JsonBody.read(ctx, mapper).text("reason", "");
-        Job job = jobs.decide(
-                caller, ctx.pathParam("t"), ctx.pathParam("id"), approve, reason, Jobs.Origin.api(ctx.ip()));
+        Job job = jobs.decide(caller, ctx.pathParam("t"), ctx.pathParam("id"), approve, reason, Origin.api(ctx.ip()));
         ctx.json(JobView.of(job, mapper));
     }
 

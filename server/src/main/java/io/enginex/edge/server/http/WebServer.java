@@ -22,13 +22,8 @@ import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
-import io.enginex.edge.server.registration.AccessTokens;
-import io.enginex.edge.server.registration.AgentRegistration;
-import io.enginex.edge.server.registration.AssertionVerifier;
-import io.enginex.edge.server.registration.Deregistrations;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
-import io.enginex.edge.server.registration.KeyRotations;
-import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.tls.TlsMaterial;
 import io.javalin.Javalin;
@@ -69,11 +64,8 @@ public final class WebServer {
             Users users,
             Audit audit,
             DeviceAuthorizations devices,
-            RegistrationTokens registrationTokens,
-            AgentRegistration agentRegistration,
-            AssertionVerifier assertionVerifier,
-            AccessTokens accessTokens,
             Jobs jobs,
+            Enrolment enrolment,
             TenantGuard guard,
             TenantPolicies tenantPolicies,
             ConnectionRegistry registry,
@@ -153,8 +145,7 @@ public final class WebServer {
                         bodies,
                         creates)
                 .register(routes);
-        new TokenRoutes(s.registrationTokens(), s.stores().agents(), access, s.audit(), bodies, creates)
-                .register(routes);
+        new TokenRoutes(s.enrolment(), access, bodies, creates).register(routes);
         new PolicyRoutes(s.tenantPolicies(), access, s.audit(), bodies).register(routes);
         new AgentRoutes(
                         s.stores().agents(),
@@ -190,9 +181,7 @@ public final class WebServer {
         new SessionRoutes(s.jobs(), s.capability(), s.baseUrl(), access, bodies, creates).register(routes);
         new PageLinkRoutes(s.stores().sessions(), s.capability(), access, s.audit()).register(routes);
         new AgentAuthRoutes(
-                        s.agentRegistration(),
-                        s.assertionVerifier(),
-                        s.accessTokens(),
+                        s.enrolment(),
                         new EnrolmentLimiter(
                                 s.stores().registrationTokens(),
                                 s.stores().tenants(),
@@ -201,12 +190,6 @@ public final class WebServer {
                                 config.tokenPerMinute(),
                                 s.clock()),
                         new RateLimiter(config.tokenPerMinute(), s.clock()),
-                        new KeyRotations(s.assertionVerifier(), s.stores().agents()),
-                        new Deregistrations(s.assertionVerifier(), s.stores().agents(), s.clock()),
-                        s.registry(),
-                        s.stores().machines(),
-                        s.clock(),
-                        s.audit(),
                         bodies)
                 .register(routes);
         dashboard.register(routes);

@@ -8,6 +8,7 @@ import io.enginex.edge.server.audit.Actor;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
@@ -225,14 +226,6 @@ public final class Jobs {
         return jobs.listByState(tenant, state, limit);
     }
 
-    /** Where a decision came from, for its audit event. */
-    public record Origin(String sourceIp, String via) {
-        /** The REST API (the event names no {@code via}). */
-        public static Origin api(String sourceIp) {
-            return new Origin(sourceIp, null);
-        }
-    }
-
     /**
      * Approves or denies a job awaiting approval, audits the decision ({@code job.approved} or {@code
      * job.denied}) and tells live views.
@@ -255,9 +248,6 @@ public final class Jobs {
         if (why != null) {
             details.put("reason", why);
         }
-        if (origin.via() != null) {
-            details.put("via", origin.via());
-        }
         audit.record(
                 tenant,
                 approve ? AuditType.JOB_APPROVED : AuditType.JOB_DENIED,
@@ -265,7 +255,7 @@ public final class Jobs {
                 origin.sourceIp(),
                 new Audit.Target("job", job.id()),
                 Audit.Outcome.SUCCESS,
-                details);
+                origin.tag(details));
         live.changed(tenant);
         return job;
     }

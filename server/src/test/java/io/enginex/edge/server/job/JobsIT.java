@@ -10,6 +10,7 @@ import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.LiveViews;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.connection.ConnectionRegistry;
@@ -138,7 +139,7 @@ class JobsIT {
                     assertThat(e.code()).isEqualTo("tenant_not_found");
                     assertThat(e.httpStatus()).isEqualTo(404);
                 });
-        assertThatThrownBy(() -> jobs.decide(stranger, "acme", "job_x", true, null, Jobs.Origin.api(null)))
+        assertThatThrownBy(() -> jobs.decide(stranger, "acme", "job_x", true, null, Origin.api(null)))
                 .isInstanceOf(HubException.NotFound.class);
         assertThat(stores.jobs().listBySession("acme", "ses_1")).isEmpty();
         assertThat(events("job.created")).isEmpty();
@@ -204,14 +205,14 @@ class JobsIT {
         assertThatThrownBy(() -> jobs.decide(OPERATOR, "acme", held.id(), false, "x".repeat(1001), null))
                 .isInstanceOfSatisfying(
                         HubException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
-        var denied = jobs.decide(OPERATOR, "acme", held.id(), false, " no ", new Jobs.Origin("10.0.0.1", "dashboard"));
+        var denied = jobs.decide(OPERATOR, "acme", held.id(), false, " no ", new Origin("10.0.0.1", "dashboard"));
 
         assertThat(denied.state()).isEqualTo(JobState.CANCELLED);
         assertThat(events("job.denied")).singleElement().satisfies(e -> {
             assertThat(e.sourceIp()).isEqualTo("10.0.0.1");
             assertThat(e.detailsJson()).contains("\"reason\":\"no\"").contains("\"via\":\"dashboard\"");
         });
-        assertThatThrownBy(() -> jobs.decide(OPERATOR, "acme", held.id(), true, null, Jobs.Origin.api(null)))
+        assertThatThrownBy(() -> jobs.decide(OPERATOR, "acme", held.id(), true, null, Origin.api(null)))
                 .isInstanceOfSatisfying(
                         HubException.Conflict.class,
                         e -> assertThat(e.httpStatus()).isEqualTo(409));

@@ -19,6 +19,7 @@ import io.enginex.edge.server.store.SessionStore;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.TenantPolicyStore;
 import io.enginex.edge.server.store.TenantStore;
+import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.UserStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -162,6 +163,16 @@ public final class JdbcStores implements Stores {
      */
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** Transactions on {@link #jdbi()}, for the application services. */
+    public Transactions transactions() {
+        return new Transactions() {
+            @Override
+            public <T> T inTransaction(java.util.function.Supplier<T> work) {
+                return jdbi.inTransaction(h -> work.get());
+            }
+        };
     }
 
     /** The pooled data source, for health checks and database features beyond the stores. */
