@@ -8,6 +8,7 @@ import io.enginex.edge.protocol.RestartNotice;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.ApiKeys;
 import io.enginex.edge.server.auth.HubSecret;
+import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.auth.OwnerOnlyFiles;
 import io.enginex.edge.server.auth.Passwords;
 import io.enginex.edge.server.auth.Secrets;
@@ -228,6 +229,7 @@ public final class Hub implements AutoCloseable {
                             enrolmentFailures),
                     jobs,
                     enrolment,
+                    new Logins(users, apiKeys, stores.apiKeys(), audit, guard, jdbcStores.transactions(), clock),
                     guard,
                     tenantPolicies,
                     p.registry,

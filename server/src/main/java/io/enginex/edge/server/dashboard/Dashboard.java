@@ -42,7 +42,7 @@ public final class Dashboard implements AutoCloseable {
         pages.asset(Assets.ROUTE, assets::serve);
         // The dashboard's pages, one line per group; the order is the order of registration only.
         List<PageGroup> groups = List.of(
-                new SignInPages(s.users(), s.audit(), loginsPerAddress, loginsPerEmail),
+                new SignInPages(s.logins(), loginsPerAddress, loginsPerEmail),
                 new FleetPages(s),
                 new SessionPages(s),
                 new RegistrationPages(s.enrolment(), s.clock(), s.baseUrl(), s.version(), pin),

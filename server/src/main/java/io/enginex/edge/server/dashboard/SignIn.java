@@ -95,13 +95,15 @@ final class SignIn {
         ctx.removeCookie(SIGNIN_COOKIE, "/ui/login");
     }
 
-    /** Ends the session on this request (if any) and clears its cookie. */
-    void endSession(Context ctx) {
+    /**
+     * Clears the session cookie of this request.
+     *
+     * @return the session's secret, for {@code Logins.signOut} to end it, or null when there was none
+     */
+    String endSession(Context ctx) {
         String cookie = ctx.cookie(SESSION_COOKIE);
-        if (cookie != null) {
-            users.logout(cookie);
-        }
         ctx.removeCookie(SESSION_COOKIE, "/");
+        return cookie;
     }
 
     private static Cookie cookie(Context ctx, String name, String value, String path, int maxAgeSeconds) {

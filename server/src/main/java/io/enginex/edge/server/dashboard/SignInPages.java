@@ -1,34 +1,30 @@
 package io.enginex.edge.server.dashboard;
 
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.audit.Actor;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Logins;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.http.RateLimiter;
 import io.javalin.http.Context;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Sign-in and sign-out: {@code GET/POST /ui/login}, {@code POST /ui/logout}, and {@code /} and
  * {@code /ui} sending people to their start page. A wrong password and an unknown email fail alike
  * (the API's generic {@code invalid_credentials}), attempts spend the API login's rate limits, and
- * both outcomes are audited as the API audits them.
+ * {@link Logins} audits both outcomes as it does for the API.
  */
 public final class SignInPages implements PageGroup {
     static final String HOME = "/ui/fleet";
 
-    private final Users users;
-    private final Audit audit;
+    private final Logins logins;
     private final RateLimiter perAddress;
     private final RateLimiter perEmail;
 
-    SignInPages(Users users, Audit audit, RateLimiter perAddress, RateLimiter perEmail) {
-        this.users = users;
-        this.audit = audit;
+    SignInPages(Logins logins, RateLimiter perAddress, RateLimiter perEmail) {
+        this.logins = logins;
         this.perAddress = perAddress;
         this.perEmail = perEmail;
     }
@@ -49,15 +45,10 @@ public final class SignInPages implements PageGroup {
         });
         pages.openPost("/ui/login", (ctx, viewer) -> signIn(pages, ctx));
         pages.post("/ui/logout", Role.VIEWER, (ctx, viewer) -> {
-            pages.signIn().endSession(ctx);
-            audit.record(
-                    viewer.tenantId(),
-                    AuditType.SESSION_ENDED,
-                    new Actor("user", viewer.userId()),
-                    ctx.ip(),
-                    Audit.Target.NONE,
-                    Audit.Outcome.SUCCESS,
-                    Map.of());
+            String cookie = pages.signIn().endSession(ctx);
+            if (cookie != null) {
+                logins.signOut(viewer.caller(), cookie, Origin.dashboard(ctx.ip()));
+            }
             Pages.redirect(ctx, "/ui/login?signedOut");
         });
     }
@@ -83,20 +74,12 @@ public final class SignInPages implements PageGroup {
         try {
             perAddress.acquire(ctx.ip());
             perEmail.acquire(email.toLowerCase(Locale.ROOT));
-            login = users.login(email, password, ctx.ip());
+            login = logins.signIn(email, password, Origin.dashboard(ctx.ip()));
         } catch (HubException.RateLimited e) {
             HubErrors.answer(ctx, e);
             form(pages, ctx, email, next, "Too many sign-in attempts. Try again in " + e.retryAfterSeconds() + " s.");
             return;
         } catch (HubException.Unauthenticated | HubException.BadRequest e) {
-            audit.record(
-                    users.findByEmail(email).map(u -> u.tenantId()).orElse(null),
-                    AuditType.LOGIN_FAILED,
-                    Actor.anonymous(email.length() > 320 ? email.substring(0, 320) : email),
-                    ctx.ip(),
-                    Audit.Target.NONE,
-                    Audit.Outcome.FAILURE,
-                    Map.of("reason", e.code(), "via", "dashboard"));
             // A malformed email is answered like a wrong one: the form does not say which emails exist.
             HubErrors.answer(
                     ctx,
@@ -106,15 +89,6 @@ public final class SignInPages implements PageGroup {
             form(pages, ctx, email, next, "Wrong email or password.");
             return;
         }
-        var user = login.user();
-        audit.record(
-                user.tenantId(),
-                AuditType.LOGIN_SUCCEEDED,
-                new Actor("user", user.id()),
-                ctx.ip(),
-                new Audit.Target("user", user.id()),
-                Audit.Outcome.SUCCESS,
-                Map.of("via", "dashboard"));
         pages.signIn().startSession(ctx, login);
         Pages.redirect(ctx, next(next));
     }

@@ -2,46 +2,37 @@ package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.audit.Actor;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Logins;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.http.IdentityViews.LoginView;
 import io.enginex.edge.server.http.IdentityViews.MeView;
 import io.enginex.edge.server.http.IdentityViews.UserView;
+import io.enginex.edge.server.store.User;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Map;
 
 /**
  * Browser login: {@code POST /api/v1/login} sets the session cookie (HttpOnly, SameSite=Strict,
  * Secure unless the hub is plain HTTP on loopback) and returns the CSRF token; {@code POST
  * /api/v1/logout} ends it; {@code GET /api/v1/me} says who the caller is. Attempts are rate-limited
- * per source address and per email.
+ * per source address and per email; the rest is {@link Logins}.
  */
 final class LoginRoutes {
-    private final Users users;
+    private final Logins logins;
     private final ApiAccess access;
-    private final Audit audit;
     private final RateLimiter perAddress;
     private final RateLimiter perEmail;
     private final ObjectMapper mapper;
 
-    LoginRoutes(
-            Users users,
-            ApiAccess access,
-            Audit audit,
-            RateLimiter perAddress,
-            RateLimiter perEmail,
-            ObjectMapper mapper) {
-        this.users = users;
+    LoginRoutes(Logins logins, ApiAccess access, RateLimiter perAddress, RateLimiter perEmail, ObjectMapper mapper) {
+        this.logins = logins;
         this.access = access;
-        this.audit = audit;
         this.perAddress = perAddress;
         this.perEmail = perEmail;
         this.mapper = mapper;
@@ -59,29 +50,8 @@ final class LoginRoutes {
         String email = body.requiredText("email");
         String password = body.requiredText("password");
         perEmail.acquire(email.strip().toLowerCase(java.util.Locale.ROOT));
-        Users.Login login;
-        try {
-            login = users.login(email, password, ctx.ip());
-        } catch (HubException.Unauthenticated e) {
-            audit.record(
-                    users.findByEmail(email).map(u -> u.tenantId()).orElse(null),
-                    AuditType.LOGIN_FAILED,
-                    Actor.anonymous(email.length() > 320 ? email.substring(0, 320) : email),
-                    ctx.ip(),
-                    Audit.Target.NONE,
-                    Audit.Outcome.FAILURE,
-                    Map.of("reason", e.code()));
-            throw e;
-        }
+        Users.Login login = logins.signIn(email, password, Origin.api(ctx.ip()));
         var user = login.user();
-        audit.record(
-                user.tenantId(),
-                AuditType.LOGIN_SUCCEEDED,
-                new Actor("user", user.id()),
-                ctx.ip(),
-                new Audit.Target("user", user.id()),
-                Audit.Outcome.SUCCESS,
-                Map.of());
         Cookie cookie = new Cookie(ApiAccess.SESSION_COOKIE, login.cookieSecret());
         cookie.setPath("/");
         cookie.setHttpOnly(true);
@@ -104,15 +74,7 @@ final class LoginRoutes {
                 ctx.status(204);
                 return;
             }
-            users.logout(cookie);
-            audit.record(
-                    caller.tenantId(),
-                    AuditType.SESSION_ENDED,
-                    Actor.of(caller),
-                    ctx.ip(),
-                    Audit.Target.NONE,
-                    Audit.Outcome.SUCCESS,
-                    Map.of());
+            logins.signOut(caller, cookie, Origin.api(ctx.ip()));
         }
         ctx.removeCookie(ApiAccess.SESSION_COOKIE, "/");
         ctx.status(204);
@@ -120,8 +82,8 @@ final class LoginRoutes {
 
     private void me(Context ctx) {
         Caller caller = access.caller(ctx);
-        UserView user =
-                caller.kind() == Caller.Kind.USER ? UserView.of(users.find(caller.tenantId(), caller.actorId())) : null;
+        User found = logins.whoAmI(caller);
+        UserView user = found == null ? null : UserView.of(found);
         ctx.json(new MeView(
                 caller.kind().wire(),
                 caller.actorId(),

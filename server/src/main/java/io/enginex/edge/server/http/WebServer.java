@@ -6,6 +6,7 @@ import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.ApiKeys;
+import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.config.HubConfig;
@@ -66,6 +67,7 @@ public final class WebServer {
             DeviceAuthorizations devices,
             Jobs jobs,
             Enrolment enrolment,
+            Logins logins,
             TenantGuard guard,
             TenantPolicies tenantPolicies,
             ConnectionRegistry registry,
@@ -135,16 +137,8 @@ public final class WebServer {
                         s.stores())
                 .register(routes);
         new OpsApiRoutes(s.opsHistory(), s.agentStates(), access).register(routes);
-        new TenantRoutes(
-                        s.stores().tenants(),
-                        s.apiKeys(),
-                        s.stores().apiKeys(),
-                        access,
-                        s.audit(),
-                        s.clock(),
-                        bodies,
-                        creates)
-                .register(routes);
+        new TenantRoutes(s.stores().tenants(), access, s.audit(), bodies).register(routes);
+        new ApiKeyRoutes(s.logins(), access, bodies, creates).register(routes);
         new TokenRoutes(s.enrolment(), access, bodies, creates).register(routes);
         new PolicyRoutes(s.tenantPolicies(), access, s.audit(), bodies).register(routes);
         new AgentRoutes(
@@ -159,14 +153,13 @@ public final class WebServer {
                         bodies)
                 .register(routes);
         new LoginRoutes(
-                        s.users(),
+                        s.logins(),
                         access,
-                        s.audit(),
                         loginsPerAddress, // shared with the dashboard's sign-in form
                         loginsPerEmail,
                         bodies)
                 .register(routes);
-        new UserRoutes(s.users(), access, s.audit(), bodies).register(routes);
+        new UserRoutes(s.logins(), access, bodies).register(routes);
         new AuditRoutes(s.stores().audit(), access, bodies).register(routes);
         new DeviceRoutes(
                         s.devices(),
