@@ -44,6 +44,7 @@ import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
+import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
@@ -217,16 +218,21 @@ public final class Hub implements AutoCloseable {
                     apiKeys,
                     users,
                     audit,
-                    new DeviceAuthorizations(
-                            stores.deviceCodes(),
-                            stores.agents(),
-                            stores.machines(),
-                            stores.tenants(),
-                            secrets,
-                            random,
-                            ids,
-                            clock,
-                            enrolmentFailures),
+                    new DeviceApprovals(
+                            new DeviceAuthorizations(
+                                    stores.deviceCodes(),
+                                    stores.agents(),
+                                    stores.machines(),
+                                    stores.tenants(),
+                                    secrets,
+                                    random,
+                                    ids,
+                                    clock,
+                                    enrolmentFailures),
+                            audit,
+                            guard,
+                            jdbcStores.transactions(),
+                            live),
                     jobs,
                     enrolment,
                     new Logins(users, apiKeys, stores.apiKeys(), audit, guard, jdbcStores.transactions(), clock),

@@ -47,7 +47,7 @@ public final class Dashboard implements AutoCloseable {
                 new SessionPages(s),
                 new RegistrationPages(s.enrolment(), s.clock(), s.baseUrl(), s.version(), pin),
                 new ApprovalPages(s),
-                new DevicePages(s),
+                new DevicePages(s.devices(), s.clock()),
                 new OpsPages(s),
                 new AuditPages(s));
         groups.forEach(g -> g.register(pages));

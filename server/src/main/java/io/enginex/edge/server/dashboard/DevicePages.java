@@ -1,44 +1,39 @@
 package io.enginex.edge.server.dashboard;
 
-import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.audit.Actor;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.http.RateLimiter;
-import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.DeviceCode;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Device-code enrolment (RFC 8628) in the browser, for admins: {@code GET /ui/device} lists the
  * requests waiting that asked to join the admin's tenant (the queue; other tenants' requests never
  * show), {@code GET /ui/device?user_code=…} looks a code up and shows what asks to enrol — host name, OS, user, agent version, key fingerprint,
  * address — and {@code POST /ui/device/approve} (with labels) or {@code …/deny} decides it into the
- * admin's own tenant, audited as the API's {@code /api/v1/device/{code}/…} are. {@code GET /device}
+ * admin's own tenant through {@link DeviceApprovals}, as the API's {@code /api/v1/device/{code}/…} are. {@code GET /device}
  * is the verification URI the agent prints; it forwards to the page. Look-ups are rate-limited per
  * address and per person, so codes cannot be guessed from here either.
  */
 public final class DevicePages implements PageGroup {
     static final int LOOKUPS_PER_MINUTE = 30;
 
-    private final DeviceAuthorizations devices;
-    private final Audit audit;
+    private final DeviceApprovals devices;
     private final RateLimiter lookups;
 
-    DevicePages(WebServer.Services s) {
-        this.devices = s.devices();
-        this.audit = s.audit();
-        this.lookups = new RateLimiter(LOOKUPS_PER_MINUTE, s.clock());
+    DevicePages(DeviceApprovals devices, Clock clock) {
+        this.devices = devices;
+        this.lookups = new RateLimiter(LOOKUPS_PER_MINUTE, clock);
     }
 
     /**
@@ -75,14 +70,14 @@ public final class DevicePages implements PageGroup {
                 page = page.withFlash("Denied: " + ctx.queryParam("denied") + " was not enrolled.");
             }
             String code = ctx.queryParam("user_code");
-            var queue = devices.pending(viewer.tenantId());
+            var queue = devices.pending(viewer.caller(), viewer.tenantId());
             if (code == null || code.isBlank()) {
                 pages.render(ctx, "device.jte", new DeviceView(page, "", null, null, null, queue));
                 return;
             }
             limit(ctx, viewer);
             try {
-                var found = devices.find(code.strip(), viewer.tenantId());
+                var found = devices.find(viewer.caller(), code.strip());
                 pages.render(
                         ctx,
                         "device.jte",
@@ -98,57 +93,23 @@ public final class DevicePages implements PageGroup {
             String code = userCode(ctx);
             Agent agent;
             try {
-                agent = devices.approve(code, viewer.tenantId(), labels(ctx), viewer.userId());
+                agent = devices.approve(
+                        viewer.caller(), code, viewer.tenantId(), labels(ctx), Origin.dashboard(ctx.ip()));
             } catch (HubException.NotFound | HubException.Conflict e) {
                 lookAgain(ctx, code); // expired, decided by someone else, or mistyped: the page says which
                 return;
             }
-            Actor actor = new Actor("user", viewer.userId());
-            String fingerprint = KeyFingerprint.ofBase64(agent.publicKey());
-            audit.record(
-                    viewer.tenantId(),
-                    AuditType.DEVICE_APPROVED,
-                    actor,
-                    ctx.ip(),
-                    new Audit.Target("agent", agent.id()),
-                    Audit.Outcome.SUCCESS,
-                    Map.of(
-                            "hostname",
-                            agent.hostname(),
-                            "labels",
-                            agent.labels(),
-                            "keyFingerprint",
-                            fingerprint,
-                            "via",
-                            "dashboard"));
-            audit.record(
-                    viewer.tenantId(),
-                    AuditType.AGENT_ENROLLED,
-                    actor,
-                    ctx.ip(),
-                    new Audit.Target("agent", agent.id()),
-                    Audit.Outcome.SUCCESS,
-                    Map.of("hostname", agent.hostname(), "labels", agent.labels(), "via", "device"));
-            pages.live().changed(viewer.tenantId());
             Pages.redirect(ctx, "/ui/device?approved=" + agent.id());
         });
         pages.post("/ui/device/deny", Role.ADMIN, (ctx, viewer) -> {
             limit(ctx, viewer);
             DeviceCode code;
             try {
-                code = devices.deny(userCode(ctx), viewer.tenantId(), new Actor("user", viewer.userId()));
+                code = devices.deny(viewer.caller(), userCode(ctx), Origin.dashboard(ctx.ip()));
             } catch (HubException.NotFound | HubException.Conflict e) {
                 lookAgain(ctx, userCode(ctx));
                 return;
             }
-            audit.record(
-                    viewer.tenantId(),
-                    AuditType.DEVICE_DENIED,
-                    new Actor("user", viewer.userId()),
-                    ctx.ip(),
-                    new Audit.Target("device", code.userCode()),
-                    Audit.Outcome.SUCCESS,
-                    Map.of("hostname", code.hostname(), "via", "dashboard"));
             Pages.redirect(ctx, "/ui/device?denied=" + URLEncoder.encode(code.hostname(), StandardCharsets.UTF_8));
         });
     }

@@ -2,13 +2,10 @@ package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.audit.Actor;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Caller;
-import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.auth.Origin;
+import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.DeviceCode;
@@ -16,7 +13,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -28,30 +24,20 @@ import java.util.function.Supplier;
  * rate-limited per source address, so user codes cannot be guessed by brute force.
  */
 final class DeviceRoutes {
-    private final DeviceAuthorizations devices;
+    private final DeviceApprovals devices;
     private final ApiAccess access;
-    private final Audit audit;
-    private final RateLimiter startLimit;
-    private final RateLimiter pollLimit;
-    private final RateLimiter lookupLimit;
+    private final Limits limits;
     private final Supplier<String> baseUrl;
     private final ObjectMapper mapper;
 
+    /** The per-address budgets: starting a request, polling, and looking user codes up. */
+    record Limits(RateLimiter start, RateLimiter poll, RateLimiter lookup) {}
+
     DeviceRoutes(
-            DeviceAuthorizations devices,
-            ApiAccess access,
-            Audit audit,
-            RateLimiter startLimit,
-            RateLimiter pollLimit,
-            RateLimiter lookupLimit,
-            Supplier<String> baseUrl,
-            ObjectMapper mapper) {
+            DeviceApprovals devices, ApiAccess access, Limits limits, Supplier<String> baseUrl, ObjectMapper mapper) {
         this.devices = devices;
         this.access = access;
-        this.audit = audit;
-        this.startLimit = startLimit;
-        this.pollLimit = pollLimit;
-        this.lookupLimit = lookupLimit;
+        this.limits = limits;
         this.baseUrl = baseUrl;
         this.mapper = mapper;
     }
@@ -107,7 +93,7 @@ final class DeviceRoutes {
     }
 
     private void authorize(Context ctx) {
-        startLimit.acquire(ctx.ip());
+        limits.start().acquire(ctx.ip());
         JsonBody body = JsonBody.read(ctx, mapper);
         var started = devices.start(
                 new DeviceAuthorizations.Request(
@@ -132,7 +118,7 @@ final class DeviceRoutes {
     }
 
     private void token(Context ctx) {
-        pollLimit.acquire(ctx.ip());
+        limits.poll().acquire(ctx.ip());
         JsonBody body = JsonBody.read(ctx, mapper);
         Agent agent = devices.poll(body.text("device_code", null));
         ctx.header("Cache-Control", "no-store");
@@ -141,19 +127,18 @@ final class DeviceRoutes {
 
     private void show(Context ctx) {
         Caller caller = approver(ctx);
-        ctx.json(view(devices.find(ctx.pathParam("code"), caller.tenantId())));
+        ctx.json(view(devices.find(caller, ctx.pathParam("code"))));
     }
 
     /** The tenant's queue: its pending requests, oldest first (an admin of the tenant, or the platform). */
     private void list(Context ctx) {
         Caller caller = access.forTenant(ctx);
-        caller.requireRole(Role.ADMIN);
         String status = ctx.queryParam("status");
         if (status != null && !status.equals("pending")) {
             throw new HubException.BadRequest(
                     "only pending device requests are listed (status=pending); decided ones are in the audit log");
         }
-        ctx.json(devices.pending(ctx.pathParam("t")).stream()
+        ctx.json(devices.pending(caller, ctx.pathParam("t")).stream()
                 .map(DeviceRoutes::view)
                 .toList());
     }
@@ -161,57 +146,23 @@ final class DeviceRoutes {
     private void approve(Context ctx) {
         Caller caller = approver(ctx);
         JsonBody body = JsonBody.read(ctx, mapper);
-        String tenant = body.text("tenant", caller.tenantId());
-        if (tenant == null) {
-            throw new HubException.BadRequest("tenant is required with a platform key");
-        }
-        access.forTenant(ctx, tenant);
-        Agent agent = devices.approve(ctx.pathParam("code"), tenant, body.textList("labels"), caller.actorId());
-        audit.record(
-                tenant,
-                AuditType.DEVICE_APPROVED,
-                Actor.of(caller),
-                ctx.ip(),
-                new Audit.Target("agent", agent.id()),
-                Audit.Outcome.SUCCESS,
-                Map.of(
-                        "hostname",
-                        agent.hostname(),
-                        "labels",
-                        agent.labels(),
-                        "keyFingerprint",
-                        KeyFingerprint.ofBase64(agent.publicKey())));
-        audit.record(
-                tenant,
-                AuditType.AGENT_ENROLLED,
-                Actor.of(caller),
-                ctx.ip(),
-                new Audit.Target("agent", agent.id()),
-                Audit.Outcome.SUCCESS,
-                Map.of("hostname", agent.hostname(), "labels", agent.labels(), "via", "device"));
-        ctx.json(new Decision(ctx.pathParam("code"), "approved", agent.id(), tenant, agent.labels()));
+        String code = ctx.pathParam("code");
+        Agent agent =
+                devices.approve(caller, code, body.text("tenant", null), body.textList("labels"), Origin.api(ctx.ip()));
+        ctx.json(new Decision(code, "approved", agent.id(), agent.tenantId(), agent.labels()));
     }
 
     private void deny(Context ctx) {
         Caller caller = approver(ctx);
-        DeviceCode code = devices.deny(ctx.pathParam("code"), caller.tenantId(), Actor.of(caller));
-        audit.record(
-                code.tenantId() != null ? code.tenantId() : caller.tenantId(),
-                AuditType.DEVICE_DENIED,
-                Actor.of(caller),
-                ctx.ip(),
-                new Audit.Target("device", code.userCode()),
-                Audit.Outcome.SUCCESS,
-                Map.of("hostname", code.hostname()));
+        DeviceCode code = devices.deny(caller, ctx.pathParam("code"), Origin.api(ctx.ip()));
         ctx.json(new Decision(code.userCode(), "denied", null, null, List.of()));
     }
 
-    /** An admin (or platform key), rate-limited per address and per caller so user codes cannot be guessed. */
+    /** The caller, rate-limited per address and per caller so user codes cannot be guessed. */
     private Caller approver(Context ctx) {
-        lookupLimit.acquire(ctx.ip());
+        limits.lookup().acquire(ctx.ip());
         Caller caller = access.caller(ctx);
-        caller.requireRole(Role.ADMIN);
-        lookupLimit.acquire("caller:" + caller.actorId());
+        limits.lookup().acquire("caller:" + caller.actorId());
         return caller;
     }
 }

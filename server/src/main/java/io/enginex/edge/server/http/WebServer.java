@@ -23,7 +23,7 @@ import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
-import io.enginex.edge.server.registration.DeviceAuthorizations;
+import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.tls.TlsMaterial;
@@ -64,7 +64,7 @@ public final class WebServer {
             ApiKeys apiKeys,
             Users users,
             Audit audit,
-            DeviceAuthorizations devices,
+            DeviceApprovals devices,
             Jobs jobs,
             Enrolment enrolment,
             Logins logins,
@@ -164,10 +164,10 @@ public final class WebServer {
         new DeviceRoutes(
                         s.devices(),
                         access,
-                        s.audit(),
-                        new RateLimiter(config.registerPerMinute(), s.clock()),
-                        new RateLimiter(config.tokenPerMinute(), s.clock()),
-                        new RateLimiter(config.registerPerMinute(), s.clock()),
+                        new DeviceRoutes.Limits(
+                                new RateLimiter(config.registerPerMinute(), s.clock()),
+                                new RateLimiter(config.tokenPerMinute(), s.clock()),
+                                new RateLimiter(config.registerPerMinute(), s.clock())),
                         s.baseUrl(),
                         bodies)
                 .register(routes);
