@@ -6,6 +6,7 @@ import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.RestartNotice;
 import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.ApiKeys;
 import io.enginex.edge.server.auth.HubSecret;
 import io.enginex.edge.server.auth.Logins;
@@ -33,6 +34,7 @@ import io.enginex.edge.server.dispatch.Deliveries;
 import io.enginex.edge.server.dispatch.DispatchMetrics;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
+import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
@@ -40,6 +42,7 @@ import io.enginex.edge.server.job.JobFactory;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.RepeatedLog;
+import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
@@ -236,6 +239,21 @@ public final class Hub implements AutoCloseable {
                     jobs,
                     enrolment,
                     new Logins(users, apiKeys, stores.apiKeys(), audit, guard, jdbcStores.transactions(), clock),
+                    new Policies(tenantPolicies, audit, guard, jdbcStores.transactions(), live),
+                    new Agents(
+                            new Agents.Parts(
+                                    stores.agents(),
+                                    stores.machines(),
+                                    stores.connections(),
+                                    stores.jobs(),
+                                    p.registry,
+                                    tenantPolicies),
+                            audit,
+                            guard,
+                            jdbcStores.transactions(),
+                            live,
+                            clock),
+                    new AuditLog(stores.audit(), guard),
                     guard,
                     tenantPolicies,
                     p.registry,

@@ -2,11 +2,10 @@ package io.enginex.edge.server.dashboard;
 
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Role;
-import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.store.AuditEvent;
-import io.enginex.edge.server.store.AuditStore;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +27,10 @@ import java.util.stream.Collectors;
 public final class AuditPages implements PageGroup {
     static final int PAGE = 50;
 
-    private final AuditStore store;
+    private final AuditLog log;
 
-    AuditPages(WebServer.Services s) {
-        this.store = s.stores().audit();
+    AuditPages(AuditLog log) {
+        this.log = log;
     }
 
     /** The filter as the form shows it (times as {@code yyyy-MM-ddTHH:mm}, UTC), empty strings for none. */
@@ -78,7 +77,7 @@ public final class AuditPages implements PageGroup {
                     param(ctx, "outcome"),
                     param(ctx, "from"),
                     param(ctx, "to"));
-            List<AuditEvent> events = list(viewer.tenantId(), filter, blankToNull(ctx.queryParam("before")));
+            List<AuditEvent> events = list(viewer, filter, blankToNull(ctx.queryParam("before")));
             boolean more = events.size() > PAGE;
             List<AuditEvent> page = more ? events.subList(0, PAGE) : events;
             pages.render(
@@ -98,24 +97,12 @@ public final class AuditPages implements PageGroup {
         });
     }
 
-    private List<AuditEvent> list(String tenant, Filter f, String before) {
-        if (!f.type().isEmpty() && AuditType.fromWire(f.type()) == null) {
-            throw new HubException.BadRequest("unknown event type \"" + f.type() + "\"; pick one from the list");
-        }
-        if (!f.outcome().isEmpty()
-                && Arrays.stream(Audit.Outcome.values()).noneMatch(o -> o.wire().equals(f.outcome()))) {
-            throw new HubException.BadRequest(
-                    "outcome must be success, failure or denied; got \"" + f.outcome() + "\"");
-        }
-        return store.list(
-                tenant,
-                blankToNull(f.type()),
-                blankToNull(f.actor()),
-                blankToNull(f.outcome()),
-                time("from", f.from()),
-                time("to", f.to()),
-                before,
-                PAGE + 1);
+    private List<AuditEvent> list(Viewer viewer, Filter f, String before) {
+        return log.events(
+                viewer.caller(),
+                viewer.tenantId(),
+                new AuditLog.Query(
+                        f.type(), f.actor(), f.outcome(), time("from", f.from()), time("to", f.to()), before, PAGE));
     }
 
     /** A {@code datetime-local} value (UTC) or an ISO-8601 instant; null when empty. */

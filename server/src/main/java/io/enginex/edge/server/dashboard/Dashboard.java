@@ -43,13 +43,18 @@ public final class Dashboard implements AutoCloseable {
         // The dashboard's pages, one line per group; the order is the order of registration only.
         List<PageGroup> groups = List.of(
                 new SignInPages(s.logins(), loginsPerAddress, loginsPerEmail),
-                new FleetPages(s),
+                new FleetPages(
+                        s.agents(),
+                        new Fleet(s.stores().agents(), s.agentStates(), s.registry()),
+                        s.auditLog(),
+                        s.clock(),
+                        s.mapper()),
                 new SessionPages(s),
                 new RegistrationPages(s.enrolment(), s.clock(), s.baseUrl(), s.version(), pin),
                 new ApprovalPages(s),
                 new DevicePages(s.devices(), s.clock()),
                 new OpsPages(s),
-                new AuditPages(s));
+                new AuditPages(s.auditLog()));
         groups.forEach(g -> g.register(pages));
         table = pages.table();
     }

@@ -3,29 +3,19 @@ package io.enginex.edge.server.dashboard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.enginex.edge.protocol.Protocol;
-import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.audit.Actor;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.audit.AuditLog;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.connection.AgentState;
-import io.enginex.edge.server.connection.ConnectionRegistry;
-import io.enginex.edge.server.http.WebServer;
-import io.enginex.edge.server.policy.TenantPolicies;
+import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.store.Agent;
-import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.AuditEvent;
-import io.enginex.edge.server.store.AuditStore;
-import io.enginex.edge.server.store.ConnectionHistoryStore;
 import io.enginex.edge.server.store.ConnectionRecord;
-import io.enginex.edge.server.store.JobStore;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The fleet and its agents: {@code GET /ui/fleet?state=&q=} lists the tenant's agents with their
@@ -33,7 +23,7 @@ import java.util.Map;
  * changes (admins also see the tenant's recent failed enrolments, so they can tell why a machine did
  * not show up); {@code GET /ui/agents/{id}} shows one agent (tools, its effective policy and local vetoes
  * ({@link AgentPolicy}), recent jobs) and {@code POST
- * /ui/agents/{id}/revoke} revokes it and closes its connection, as the API does.
+ * /ui/agents/{id}/revoke} revokes it and closes its connection through {@link Agents}, as the API does.
  */
 public final class FleetPages implements PageGroup {
     static final int RECENT_JOBS = 20;
@@ -41,28 +31,18 @@ public final class FleetPages implements PageGroup {
     static final int RECENT_FAILED_ENROLMENTS = 10;
     static final Duration FAILED_ENROLMENTS_SINCE = Duration.ofDays(7);
 
+    private final Agents agents;
     private final Fleet fleet;
-    private final AgentStore agents;
-    private final JobStore jobs;
-    private final ConnectionHistoryStore connections;
-    private final ConnectionRegistry registry;
-    private final Audit audit;
-    private final TenantPolicies policies;
-    private final AuditStore auditEvents;
+    private final AuditLog auditLog;
     private final Clock clock;
     private final ObjectMapper mapper;
 
-    FleetPages(WebServer.Services s) {
-        this.fleet = new Fleet(s.stores().agents(), s.agentStates(), s.registry());
-        this.agents = s.stores().agents();
-        this.jobs = s.stores().jobs();
-        this.connections = s.stores().connections();
-        this.registry = s.registry();
-        this.audit = s.audit();
-        this.policies = s.tenantPolicies();
-        this.auditEvents = s.stores().audit();
-        this.clock = s.clock();
-        this.mapper = s.mapper();
+    FleetPages(Agents agents, Fleet fleet, AuditLog auditLog, Clock clock, ObjectMapper mapper) {
+        this.agents = agents;
+        this.fleet = fleet;
+        this.auditLog = auditLog;
+        this.clock = clock;
+        this.mapper = mapper;
     }
 
     /**
@@ -130,7 +110,7 @@ public final class FleetPages implements PageGroup {
             return () -> pages.fragment("fleet/table.jte", fleet.snapshot(viewer.tenantId(), state, q));
         });
         pages.get("/ui/agents/{id}", Role.VIEWER, (ctx, viewer) -> {
-            Agent agent = find(viewer, ctx.pathParam("id"));
+            Agent agent = agents.find(viewer.caller(), viewer.tenantId(), ctx.pathParam("id"));
             Page page = pages.page(agent.hostname(), viewer, "fleet");
             if (ctx.queryParam("revoked") != null) {
                 page = page.withFlash("Agent revoked; its connection was closed and it can no longer connect.");
@@ -138,9 +118,8 @@ public final class FleetPages implements PageGroup {
             pages.render(ctx, "agent.jte", view(page, viewer, agent));
         });
         pages.post("/ui/agents/{id}/revoke", Role.OPERATOR, (ctx, viewer) -> {
-            Agent agent = find(viewer, ctx.pathParam("id"));
-            revoke(ctx, viewer, agent);
-            pages.live().changed(viewer.tenantId());
+            Agent agent =
+                    agents.revoke(viewer.caller(), viewer.tenantId(), ctx.pathParam("id"), Origin.dashboard(ctx.ip()));
             Pages.redirect(ctx, "/ui/agents/" + agent.id() + "?revoked");
         });
     }
@@ -150,13 +129,11 @@ public final class FleetPages implements PageGroup {
         if (!viewer.can(Role.ADMIN)) {
             return List.of();
         }
-        return auditEvents
-                .list(
+        return auditLog
+                .failedEnrolments(
+                        viewer.caller(),
                         viewer.tenantId(),
-                        AuditType.ENROLMENT_FAILED.wire(),
-                        null,
                         clock.instant().minus(FAILED_ENROLMENTS_SINCE),
-                        null,
                         RECENT_FAILED_ENROLMENTS)
                 .stream()
                 .map(e -> FailedEnrolment.of(e, mapper))
@@ -165,7 +142,7 @@ public final class FleetPages implements PageGroup {
 
     private AgentView view(Page page, Viewer viewer, Agent agent) {
         var row = fleet.row(viewer.tenantId(), agent.id()).orElseThrow();
-        var cards = jobs.listByAgent(viewer.tenantId(), agent.id(), RECENT_JOBS).stream()
+        var cards = agents.recentJobs(viewer.caller(), viewer.tenantId(), agent.id(), RECENT_JOBS).stream()
                 .map(j -> JobCard.of(j, agent.hostname(), mapper))
                 .toList();
         return new AgentView(
@@ -173,37 +150,13 @@ public final class FleetPages implements PageGroup {
                 row,
                 agent,
                 ToolInfo.of(agent.tools()),
-                AgentPolicy.of(
-                                agents.effectivePolicy(viewer.tenantId(), agent.id())
-                                        .orElse(null),
-                                policies.applicable(agent),
-                                mapper)
+                AgentPolicy.of(agents.facts(agent).effectivePolicy(), agents.applicablePolicies(agent), mapper)
                         .orElse(null),
                 cards,
                 viewer.can(Role.OPERATOR) && !agent.revoked(),
-                connections.list(viewer.tenantId(), agent.id(), null, RECENT_CONNECTIONS));
-    }
-
-    private void revoke(Context ctx, Viewer viewer, Agent agent) {
-        boolean now = agents.revoke(viewer.tenantId(), agent.id(), clock.instant());
-        // Close even if it was revoked before: a socket must never outlive its revocation.
-        int closed = registry.closeAgent(viewer.tenantId(), agent.id(), Protocol.CLOSE_REVOKED, "agent revoked");
-        if (now) {
-            audit.record(
-                    viewer.tenantId(),
-                    AuditType.AGENT_REVOKED,
-                    new Actor("user", viewer.userId()),
-                    ctx.ip(),
-                    new Audit.Target("agent", agent.id()),
-                    Audit.Outcome.SUCCESS,
-                    Map.of("socketsClosed", closed, "via", "dashboard"));
-        }
-    }
-
-    private Agent find(Viewer viewer, String id) {
-        return agents.find(viewer.tenantId(), id)
-                .orElseThrow(() -> new HubException.NotFound(
-                        "agent_not_found", "your tenant has no agent " + id + "; pick one on the fleet page"));
+                agents.connections(viewer.caller(), viewer.tenantId(), agent.id(), null, RECENT_CONNECTIONS).stream()
+                        .limit(RECENT_CONNECTIONS)
+                        .toList());
     }
 
     private static String liveUrl(Context ctx) {

@@ -2,21 +2,17 @@ package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditChain;
-import io.enginex.edge.server.audit.AuditType;
-import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.audit.AuditLog;
+import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.http.IdentityViews.AuditEventView;
 import io.enginex.edge.server.http.IdentityViews.AuditPage;
 import io.enginex.edge.server.store.AuditEvent;
-import io.enginex.edge.server.store.AuditStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The audit trail: {@code GET /api/v1/tenants/{t}/audit} (admins and owners of the tenant) and
@@ -26,16 +22,12 @@ import java.util.stream.Collectors;
  * hash chain and answers how many events verify, or the first broken link.
  */
 final class AuditRoutes {
-    private static final int MAX_LIMIT = 500;
-
-    private final AuditStore store;
+    private final AuditLog log;
     private final ApiAccess access;
     private final ObjectMapper mapper;
-    private final AuditChain chain;
 
-    AuditRoutes(AuditStore store, ApiAccess access, ObjectMapper mapper) {
-        this.store = store;
-        this.chain = new AuditChain(store);
+    AuditRoutes(AuditLog log, ApiAccess access, ObjectMapper mapper) {
+        this.log = log;
         this.access = access;
         this.mapper = mapper;
     }
@@ -55,64 +47,42 @@ final class AuditRoutes {
     }
 
     private void verifyTenant(Context ctx) {
-        access.forTenant(ctx).requireRole(Role.ADMIN);
-        ctx.json(Verification.of(chain.verify(ctx.pathParam("t"))));
+        ctx.json(Verification.of(log.verify(access.forTenant(ctx), ctx.pathParam("t"))));
     }
 
     private void verifyHubWide(Context ctx) {
-        access.caller(ctx).requirePlatform();
-        ctx.json(Verification.of(chain.verify(null)));
+        ctx.json(Verification.of(log.verify(access.caller(ctx), null)));
     }
 
     private void tenant(Context ctx) {
-        access.forTenant(ctx).requireRole(Role.ADMIN);
-        page(ctx, ctx.pathParam("t"));
+        page(ctx, access.forTenant(ctx), ctx.pathParam("t"));
     }
 
     private void hubWide(Context ctx) {
-        access.caller(ctx).requirePlatform();
-        page(ctx, null);
+        page(ctx, access.caller(ctx), null);
     }
 
-    private void page(Context ctx, String tenant) {
-        String type = ctx.queryParam("type");
-        if (type != null && AuditType.fromWire(type) == null) {
-            throw new HubException.BadRequest("type must be one of "
-                    + Arrays.stream(AuditType.values()).map(AuditType::wire).collect(Collectors.joining(", "))
-                    + "; got \"" + type + "\"");
-        }
-        String outcome = ctx.queryParam("outcome");
-        if (outcome != null
-                && Arrays.stream(Audit.Outcome.values()).noneMatch(o -> o.wire().equals(outcome))) {
-            throw new HubException.BadRequest("outcome must be one of "
-                    + Arrays.stream(Audit.Outcome.values())
-                            .map(Audit.Outcome::wire)
-                            .collect(Collectors.joining(", "))
-                    + "; got \"" + outcome + "\"");
-        }
-        Instant since = instant(ctx, "since");
-        Instant until = instant(ctx, "until");
+    private void page(Context ctx, Caller caller, String tenant) {
         int limit = 100;
         String limitText = ctx.queryParam("limit");
         if (limitText != null) {
             try {
                 limit = Integer.parseInt(limitText);
             } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new HubException.BadRequest("limit must be 1-" + MAX_LIMIT + "; got " + limitText);
+                throw new HubException.BadRequest("limit must be 1-" + AuditLog.MAX_PAGE + "; got " + limitText);
             }
         }
-        List<AuditEvent> events = store.list(
+        List<AuditEvent> events = log.events(
+                caller,
                 tenant,
-                type,
-                blankToNull(ctx.queryParam("actor")),
-                outcome,
-                since,
-                until,
-                ctx.queryParam("before"),
-                limit + 1);
+                new AuditLog.Query(
+                        ctx.queryParam("type"),
+                        ctx.queryParam("actor"),
+                        ctx.queryParam("outcome"),
+                        instant(ctx, "since"),
+                        instant(ctx, "until"),
+                        ctx.queryParam("before"),
+                        limit));
         boolean more = events.size() > limit;
         List<AuditEvent> page = more ? events.subList(0, limit) : events;
         ctx.json(new AuditPage(
@@ -131,9 +101,5 @@ final class AuditRoutes {
             throw new HubException.BadRequest(
                     name + " must be an ISO-8601 instant like 2026-01-31T12:00:00Z; got \"" + text + "\"");
         }
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }

@@ -2,34 +2,29 @@ package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.enginex.edge.server.audit.Actor;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.TenantPolicyRecord;
-import io.enginex.edge.server.store.TenantPolicyStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.util.Map;
 
 /**
- * Tenant policies: {@code /api/v1/tenants/{t}/policies}. Admins and owners set and delete them (each
+ * Tenant policies: {@code /api/v1/tenants/{t}/policies}, over {@link Policies}. Admins and owners set and delete them (each
  * change audited and pushed to the connected agents at once); every role of the tenant may read them,
  * as they say what its agents may do.
  */
 final class PolicyRoutes {
-    private final TenantPolicies policies;
+    private final Policies policies;
     private final ApiAccess access;
-    private final Audit audit;
     private final ObjectMapper mapper;
 
-    PolicyRoutes(TenantPolicies policies, ApiAccess access, Audit audit, ObjectMapper mapper) {
+    PolicyRoutes(Policies policies, ApiAccess access, ObjectMapper mapper) {
         this.policies = policies;
         this.access = access;
-        this.audit = audit;
         this.mapper = mapper;
     }
 
@@ -58,56 +53,35 @@ final class PolicyRoutes {
     }
 
     private void list(Context ctx) {
-        access.forTenant(ctx);
-        ctx.json(policies.list(ctx.pathParam("t")).stream()
+        Caller caller = access.forTenant(ctx);
+        ctx.json(policies.list(caller, ctx.pathParam("t")).stream()
                 .map(p -> view(p, null))
                 .toList());
     }
 
     private void show(Context ctx) {
-        access.forTenant(ctx);
-        ctx.json(view(policies.find(ctx.pathParam("t"), ctx.pathParam("id")), null));
+        Caller caller = access.forTenant(ctx);
+        ctx.json(view(policies.find(caller, ctx.pathParam("t"), ctx.pathParam("id")), null));
     }
 
     private void set(Context ctx) {
         Caller caller = access.forTenant(ctx);
-        caller.requireRole(Role.ADMIN);
-        String tenant = ctx.pathParam("t");
+        caller.requireRole(Role.ADMIN); // before the body is read, as always
         JsonBody body = JsonBody.read(ctx, mapper);
-        TenantPolicyStore.Put put = policies.set(
-                tenant,
+        Policies.Change change = policies.set(
+                caller,
+                ctx.pathParam("t"),
                 body.requiredText("scope"),
                 body.raw("policy"),
                 body.text("description", null),
-                caller.actorId());
-        TenantPolicyRecord p = put.policy();
-        audit.record(
-                tenant,
-                AuditType.POLICY_CHANGED,
-                Actor.of(caller),
-                ctx.ip(),
-                new Audit.Target("policy", p.id()),
-                Audit.Outcome.SUCCESS,
-                Map.of("scope", p.scope().wire(), "action", put.created() ? "created" : "replaced"));
-        TenantPolicies.Push pushed = policies.push(tenant, p.scope());
-        ctx.status(put.created() ? 201 : 200).json(view(p, pushed));
+                Origin.api(ctx.ip()));
+        ctx.status(change.created() ? 201 : 200).json(view(change.policy(), change.pushed()));
     }
 
     private void delete(Context ctx) {
         Caller caller = access.forTenant(ctx);
-        caller.requireRole(Role.ADMIN);
-        String tenant = ctx.pathParam("t");
-        TenantPolicyRecord p = policies.delete(tenant, ctx.pathParam("id"));
-        audit.record(
-                tenant,
-                AuditType.POLICY_DELETED,
-                Actor.of(caller),
-                ctx.ip(),
-                new Audit.Target("policy", p.id()),
-                Audit.Outcome.SUCCESS,
-                Map.of("scope", p.scope().wire()));
-        TenantPolicies.Push pushed = policies.push(tenant, p.scope());
-        ctx.json(view(p, pushed));
+        Policies.Change change = policies.delete(caller, ctx.pathParam("t"), ctx.pathParam("id"), Origin.api(ctx.ip()));
+        ctx.json(view(change.policy(), change.pushed()));
     }
 
     private PolicyView view(TenantPolicyRecord p, TenantPolicies.Push pushed) {
@@ -116,7 +90,7 @@ final class PolicyRoutes {
                 p.tenantId(),
                 p.scope().wire(),
                 p.description(),
-                policies.read(p.policyJson()),
+                policies.document(p),
                 p.createdAt(),
                 p.updatedAt(),
                 p.updatedBy(),

@@ -5,6 +5,7 @@ import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.audit.Audit;
+import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.ApiKeys;
 import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.auth.TenantGuard;
@@ -18,10 +19,12 @@ import io.enginex.edge.server.dashboard.DashboardRoute;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
 import io.enginex.edge.server.dashboard.SessionPage;
+import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.RepeatedLog;
+import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.Enrolment;
@@ -68,6 +71,9 @@ public final class WebServer {
             Jobs jobs,
             Enrolment enrolment,
             Logins logins,
+            Policies policies,
+            Agents agents,
+            AuditLog auditLog,
             TenantGuard guard,
             TenantPolicies tenantPolicies,
             ConnectionRegistry registry,
@@ -140,18 +146,8 @@ public final class WebServer {
         new TenantRoutes(s.stores().tenants(), access, s.audit(), bodies).register(routes);
         new ApiKeyRoutes(s.logins(), access, bodies, creates).register(routes);
         new TokenRoutes(s.enrolment(), access, bodies, creates).register(routes);
-        new PolicyRoutes(s.tenantPolicies(), access, s.audit(), bodies).register(routes);
-        new AgentRoutes(
-                        s.stores().agents(),
-                        s.stores().machines(),
-                        s.stores().connections(),
-                        s.registry(),
-                        s.agentStates(),
-                        access,
-                        s.audit(),
-                        s.clock(),
-                        bodies)
-                .register(routes);
+        new PolicyRoutes(s.policies(), access, bodies).register(routes);
+        new AgentRoutes(s.agents(), s.agentStates(), access, bodies).register(routes);
         new LoginRoutes(
                         s.logins(),
                         access,
@@ -160,7 +156,7 @@ public final class WebServer {
                         bodies)
                 .register(routes);
         new UserRoutes(s.logins(), access, bodies).register(routes);
-        new AuditRoutes(s.stores().audit(), access, bodies).register(routes);
+        new AuditRoutes(s.auditLog(), access, bodies).register(routes);
         new DeviceRoutes(
                         s.devices(),
                         access,
