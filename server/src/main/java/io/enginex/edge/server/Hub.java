@@ -28,6 +28,7 @@ import io.enginex.edge.server.connection.Resync;
 import io.enginex.edge.server.dashboard.DashboardRoute;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
+import io.enginex.edge.server.dashboard.PageLinks;
 import io.enginex.edge.server.dashboard.SessionPage;
 import io.enginex.edge.server.dispatch.DeadlineSweeper;
 import io.enginex.edge.server.dispatch.Deliveries;
@@ -35,6 +36,7 @@ import io.enginex.edge.server.dispatch.DispatchMetrics;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.fleet.Agents;
+import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
@@ -53,6 +55,7 @@ import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Stores;
+import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.tls.TlsMaterial;
 import io.micrometer.core.instrument.Gauge;
@@ -101,7 +104,7 @@ public final class Hub implements AutoCloseable {
      */
     private static final class Resources {
         HubConfig config;
-        Stores stores;
+        JdbcStores stores;
         ConnectionRegistry registry;
         WebServer server;
         ScheduledExecutorService timers;
@@ -111,13 +114,51 @@ public final class Hub implements AutoCloseable {
         Path adminKeyCreated;
     }
 
+    /** What every part is made with: one clock, one source of randomness, one JSON mapper. */
+    private record Basics(
+            Clock clock,
+            SecureRandom random,
+            MessageCodec codec,
+            ObjectMapper mapper,
+            IdGenerator ids,
+            Secrets secrets) {
+        static Basics of(Clock clock) {
+            SecureRandom random = new SecureRandom();
+            return new Basics(
+                    clock,
+                    random,
+                    new MessageCodec(FrameLimits.DEFAULT),
+                    MessageCodec.newMapper(FrameLimits.DEFAULT),
+                    new IdGenerator(clock, random),
+                    new Secrets(random));
+        }
+    }
+
+    /** Who may call: the hub's secret, API keys, users, the tenant check and the audit trail. */
+    private record Security(HubSecret hubSecret, ApiKeys apiKeys, Users users, TenantGuard guard, Audit audit) {}
+
+    /** The agent links and what drives them: sockets, dispatch, waiting requests, live views, metrics. */
+    private record Links(
+            PrometheusMeterRegistry metrics,
+            OpsHistory opsHistory,
+            DispatchMetrics dispatchMetrics,
+            ConnectionHistory connectionHistory,
+            JobWaiters waiters,
+            TenantPolicies tenantPolicies,
+            Deliveries deliveries,
+            Dispatcher dispatcher,
+            AccessTokens accessTokens,
+            FrameRouter router,
+            LiveUpdates live) {}
+
     /** Starts a hub on the system clock. */
     public static Hub start(HubConfig config) {
         return start(config, Clock.systemUTC());
     }
 
     /**
-     * Starts a hub and returns once it listens and {@code hub.json} is written.
+     * Starts a hub and returns once it listens and {@code hub.json} is written: the store, security,
+     * the agent links, the application services, the web server, then the timers.
      *
      * @throws io.enginex.edge.server.http.PortInUseException if the port is taken
      * @throws io.enginex.edge.server.store.DatabaseUnavailableException if the database cannot be opened
@@ -126,195 +167,19 @@ public final class Hub implements AutoCloseable {
         Resources p = new Resources();
         p.config = config;
         try {
-            OwnerOnlyFiles.directory(config.dataDir());
-            SecureRandom random = new SecureRandom();
-            MessageCodec codec = new MessageCodec(FrameLimits.DEFAULT);
-            ObjectMapper mapper = MessageCodec.newMapper(FrameLimits.DEFAULT);
-            IdGenerator ids = new IdGenerator(clock, random);
-            Secrets secrets = new Secrets(random);
-            JdbcStores jdbcStores = JdbcStores.open(config.database(), clock);
-            p.stores = jdbcStores;
-            Stores stores = p.stores;
-            HubSecret hubSecret = HubSecret.loadOrCreate(config.dataDir().resolve("hub.secret"), random);
-            if (config.tls().enabled()) {
-                p.tls = TlsMaterial.load(config.tls(), config.dataDir(), config.certificateHostNames(), clock, random);
-            }
-            p.senders = Executors.newVirtualThreadPerTaskExecutor();
-            // Two threads, so a slow database sweep cannot hold up the heartbeat.
-            p.timers = Executors.newScheduledThreadPool(
-                    2, Thread.ofPlatform().name("hub-timers-", 1).daemon(true).factory());
-            p.registry = new ConnectionRegistry();
-
-            var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            Gauge.builder("enginex.agents.connected", p.registry, ConnectionRegistry::activeCount)
-                    .description("Agents with an active connection to this node")
-                    .register(metrics);
-            var opsHistory = new OpsHistory(
-                    clock,
-                    config.nodeName(),
-                    OpsHistory.ConnectedAgents.of(p.registry::activeCount, p.registry::activeByTenant));
-            var dispatchMetrics = new DispatchMetrics(metrics, opsHistory);
-            var connectionHistory =
-                    new ConnectionHistory(stores.connections(), opsHistory, ids, clock, config.nodeName());
-            connectionHistory.nodeStarted();
-            var waiters = new JobWaiters(stores.jobs());
-            Gauge.builder("enginex.jobs.waiting", waiters, JobWaiters::waiting)
-                    .description("API requests waiting in a long poll for a job's result on this node")
-                    .register(metrics);
-            var tenantPolicies =
-                    new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, ids, clock, mapper);
-            var audit = new Audit(stores.audit(), ids, clock, mapper);
-            var enrolmentFailures = new EnrolmentFailures(audit, clock);
-            var deliveries = new Deliveries(stores.jobs(), p.registry, dispatchMetrics, clock, p.senders);
-            var dispatcher = new Dispatcher(stores.jobs(), deliveries, waiters, dispatchMetrics, clock, mapper);
-            var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), secrets, clock);
-            var router = new FrameRouter(
-                    codec,
-                    stores.agents(),
-                    p.registry,
-                    dispatcher,
-                    connectionHistory,
-                    clock,
-                    config.heartbeat(),
-                    config.nodeName(),
-                    tenantPolicies,
-                    new PauseReports(stores.agents(), audit, clock),
-                    new RepeatedLog(clock, Duration.ofSeconds(60)));
-            var capability = new PageCapability(hubSecret, stores.pageLinks(), ids, clock, config.sessionLinkTtl());
-            var idempotentCreates = new IdempotentCreates(
-                    new JdbcIdempotencyStore(jdbcStores.jdbi()), hubSecret.bytes(), random, clock);
-            var live = new LiveUpdates();
-            var guard = new TenantGuard(stores.tenants());
-            var jobs = new Jobs(
-                    stores.jobs(),
-                    stores.sessions(),
-                    stores.agents(),
-                    new JobFactory(stores.sessions(), stores.agents(), tenantPolicies, ids, clock, mapper),
-                    dispatcher,
-                    waiters,
-                    audit,
-                    idempotentCreates,
-                    live,
-                    guard,
-                    ids,
+            Basics b = Basics.of(clock);
+            JdbcStores stores = openStore(p, b);
+            Security security = security(p, b);
+            Links links = connections(p, b, security);
+            var creates = new IdempotentCreates(
+                    new JdbcIdempotencyStore(stores.jdbi()),
+                    security.hubSecret().bytes(),
+                    b.random(),
                     clock);
-            var enrolment = new Enrolment(
-                    new Enrolment.Parts(
-                            new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),
-                            new AgentRegistration(
-                                    stores.registrationTokens(), stores.agents(), ids, clock, enrolmentFailures),
-                            new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),
-                            accessTokens,
-                            stores.agents(),
-                            stores.machines(),
-                            p.registry),
-                    audit,
-                    guard,
-                    idempotentCreates,
-                    jdbcStores.transactions(),
-                    live,
-                    clock);
-            var apiKeys = new ApiKeys(stores.apiKeys(), secrets, ids, clock);
-            var users = new Users(stores.users(), new Passwords(random, Passwords.DEFAULT), secrets, ids, clock);
-            var services = new WebServer.Services(
-                    stores,
-                    apiKeys,
-                    users,
-                    audit,
-                    new DeviceApprovals(
-                            new DeviceAuthorizations(
-                                    stores.deviceCodes(),
-                                    stores.agents(),
-                                    stores.machines(),
-                                    stores.tenants(),
-                                    secrets,
-                                    random,
-                                    ids,
-                                    clock,
-                                    enrolmentFailures),
-                            audit,
-                            guard,
-                            jdbcStores.transactions(),
-                            live),
-                    jobs,
-                    enrolment,
-                    new Logins(users, apiKeys, stores.apiKeys(), audit, guard, jdbcStores.transactions(), clock),
-                    new Policies(tenantPolicies, audit, guard, jdbcStores.transactions(), live),
-                    new Agents(
-                            new Agents.Parts(
-                                    stores.agents(),
-                                    stores.machines(),
-                                    stores.connections(),
-                                    stores.jobs(),
-                                    p.registry,
-                                    tenantPolicies),
-                            audit,
-                            guard,
-                            jdbcStores.transactions(),
-                            live,
-                            clock),
-                    new AuditLog(stores.audit(), guard),
-                    guard,
-                    tenantPolicies,
-                    p.registry,
-                    new AgentEndpoint(
-                            accessTokens, stores.agents(), p.registry, router, connectionHistory, codec, clock),
-                    new AgentStates(p.registry, deliveries, clock, config.unresponsiveAfter()),
-                    opsHistory,
-                    new SessionPage(stores.sessions(), stores.jobs(), stores.agents(), capability, mapper),
-                    capability,
-                    live,
-                    metrics,
-                    ids,
-                    clock,
-                    mapper,
-                    version(),
-                    () -> p.url,
-                    idempotentCreates);
-            p.adminKeyCreated = apiKeys.issuePlatformKeyIfNone()
-                    .map(issued -> writeAdminKey(config.dataDir(), issued.secret()))
-                    .orElse(null);
-
-            p.server = new WebServer(config, p.tls, services);
-            p.server.start();
-            p.url = config.baseUrl(p.tls != null, p.server.port());
-
-            p.timers.scheduleAtFixedRate(
-                    new DeadlineSweeper(stores.jobs(), deliveries, waiters, dispatchMetrics, clock),
-                    DeadlineSweeper.INTERVAL.toMillis(),
-                    DeadlineSweeper.INTERVAL.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            long resync = Resync.INTERVAL.toMillis();
-            p.timers.scheduleAtFixedRate(new Resync(p.registry, router), resync, resync, TimeUnit.MILLISECONDS);
-            long resend = Deliveries.RESYNC_INTERVAL.toMillis();
-            p.timers.scheduleAtFixedRate(deliveries::resync, resend, resend, TimeUnit.MILLISECONDS);
-            Heartbeat heartbeat = new Heartbeat(p.registry, clock, config.heartbeat(), p.senders);
-            long beat = heartbeat.period().toMillis();
-            p.timers.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-            p.timers.scheduleAtFixedRate(() -> purgeCredentials(stores, clock), 1, 1, TimeUnit.MINUTES);
-            p.timers.scheduleAtFixedRate(() -> purgeSessions(users, stores, clock), 1, 1, TimeUnit.MINUTES);
-            p.timers.scheduleAtFixedRate(connectionHistory::purge, 0, 10, TimeUnit.MINUTES);
-            p.timers.scheduleAtFixedRate(idempotentCreates::sweep, 1, 60, TimeUnit.MINUTES);
-            long bucket = OpsHistory.BUCKET.toMillis();
-            p.timers.scheduleAtFixedRate(opsHistory::sample, 0, bucket, TimeUnit.MILLISECONDS);
-
-            Hub hub = new Hub(p);
-            new HubFile(
-                            hub.url(),
-                            p.server.port(),
-                            ProcessHandle.current().pid(),
-                            p.tls != null,
-                            hub.fingerprint(),
-                            config.nodeName(),
-                            version())
-                    .write(HubFile.in(config.dataDir()), mapper);
-            log.atInfo()
-                    .addKeyValue("url", hub.url())
-                    .addKeyValue("node", config.nodeName())
-                    .addKeyValue("database", stores.dialect())
-                    .addKeyValue("protocol", Protocol.VERSION)
-                    .log("hub started");
-            return hub;
+            Application app = services(p, b, stores, security, links, creates);
+            serveWeb(p, b, security, links, app, creates);
+            startTimers(p, b, security, links, creates);
+            return ready(p, b);
         } catch (IOException e) {
             closeResources(p);
             throw new UncheckedIOException(
@@ -323,6 +188,242 @@ public final class Hub implements AutoCloseable {
             closeResources(p);
             throw e;
         }
+    }
+
+    /** The data directory, the database, the certificate, the executors and the socket registry. */
+    private static JdbcStores openStore(Resources p, Basics b) throws IOException {
+        HubConfig config = p.config;
+        OwnerOnlyFiles.directory(config.dataDir());
+        JdbcStores stores = JdbcStores.open(config.database(), b.clock());
+        p.stores = stores;
+        if (config.tls().enabled()) {
+            p.tls = TlsMaterial.load(
+                    config.tls(), config.dataDir(), config.certificateHostNames(), b.clock(), b.random());
+        }
+        p.senders = Executors.newVirtualThreadPerTaskExecutor();
+        // Two threads, so a slow database sweep cannot hold up the heartbeat.
+        p.timers = Executors.newScheduledThreadPool(
+                2, Thread.ofPlatform().name("hub-timers-", 1).daemon(true).factory());
+        p.registry = new ConnectionRegistry();
+        return stores;
+    }
+
+    /** The hub's secret, API keys (and the first platform key), users, the tenant check, the audit trail. */
+    private static Security security(Resources p, Basics b) {
+        Stores stores = p.stores;
+        HubSecret hubSecret = HubSecret.loadOrCreate(p.config.dataDir().resolve("hub.secret"), b.random());
+        var apiKeys = new ApiKeys(stores.apiKeys(), b.secrets(), b.ids(), b.clock());
+        var users = new Users(
+                stores.users(), new Passwords(b.random(), Passwords.DEFAULT), b.secrets(), b.ids(), b.clock());
+        p.adminKeyCreated = apiKeys.issuePlatformKeyIfNone()
+                .map(issued -> writeAdminKey(p.config.dataDir(), issued.secret()))
+                .orElse(null);
+        return new Security(
+                hubSecret,
+                apiKeys,
+                users,
+                new TenantGuard(stores.tenants()),
+                new Audit(stores.audit(), b.ids(), b.clock(), b.mapper()));
+    }
+
+    /** Metrics, dispatch, connection history and the frame router that the agents' sockets use. */
+    private static Links connections(Resources p, Basics b, Security security) {
+        Stores stores = p.stores;
+        Clock clock = b.clock();
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("enginex.agents.connected", p.registry, ConnectionRegistry::activeCount)
+                .description("Agents with an active connection to this node")
+                .register(metrics);
+        var opsHistory = new OpsHistory(
+                clock,
+                p.config.nodeName(),
+                OpsHistory.ConnectedAgents.of(p.registry::activeCount, p.registry::activeByTenant));
+        var dispatchMetrics = new DispatchMetrics(metrics, opsHistory);
+        var connectionHistory =
+                new ConnectionHistory(stores.connections(), opsHistory, b.ids(), clock, p.config.nodeName());
+        connectionHistory.nodeStarted();
+        var waiters = new JobWaiters(stores.jobs());
+        Gauge.builder("enginex.jobs.waiting", waiters, JobWaiters::waiting)
+                .description("API requests waiting in a long poll for a job's result on this node")
+                .register(metrics);
+        var tenantPolicies =
+                new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, b.ids(), clock, b.mapper());
+        var deliveries = new Deliveries(stores.jobs(), p.registry, dispatchMetrics, clock, p.senders);
+        var dispatcher = new Dispatcher(stores.jobs(), deliveries, waiters, dispatchMetrics, clock, b.mapper());
+        var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock);
+        var router = new FrameRouter(
+                b.codec(),
+                stores.agents(),
+                p.registry,
+                dispatcher,
+                connectionHistory,
+                clock,
+                p.config.heartbeat(),
+                p.config.nodeName(),
+                tenantPolicies,
+                new PauseReports(stores.agents(), security.audit(), clock),
+                new RepeatedLog(clock, Duration.ofSeconds(60)));
+        return new Links(
+                metrics,
+                opsHistory,
+                dispatchMetrics,
+                connectionHistory,
+                waiters,
+                tenantPolicies,
+                deliveries,
+                dispatcher,
+                accessTokens,
+                router,
+                new LiveUpdates());
+    }
+
+    /** The application layer: one service per family of use cases (see {@link Application}). */
+    private static Application services(
+            Resources p, Basics b, JdbcStores stores, Security s, Links links, IdempotentCreates creates) {
+        Clock clock = b.clock();
+        Audit audit = s.audit();
+        Transactions tx = stores.transactions();
+        var failures = new EnrolmentFailures(audit, clock);
+        var jobs = new Jobs(
+                stores.jobs(),
+                stores.sessions(),
+                stores.agents(),
+                new JobFactory(stores.sessions(), stores.agents(), links.tenantPolicies(), b.ids(), clock, b.mapper()),
+                links.dispatcher(),
+                links.waiters(),
+                audit,
+                creates,
+                links.live(),
+                s.guard(),
+                b.ids(),
+                clock);
+        var enrolment = new Enrolment(
+                new Enrolment.Parts(
+                        new RegistrationTokens(stores.registrationTokens(), b.secrets(), b.ids(), clock),
+                        new AgentRegistration(stores.registrationTokens(), stores.agents(), b.ids(), clock, failures),
+                        new AssertionVerifier(stores.agents(), stores.credentials(), clock, b.mapper()),
+                        links.accessTokens(),
+                        stores.agents(),
+                        stores.machines(),
+                        p.registry),
+                audit,
+                s.guard(),
+                creates,
+                tx,
+                links.live(),
+                clock);
+        var devices = new DeviceAuthorizations(
+                stores.deviceCodes(),
+                stores.agents(),
+                stores.machines(),
+                stores.tenants(),
+                b.secrets(),
+                b.random(),
+                b.ids(),
+                clock,
+                failures);
+        var agents = new Agents.Parts(
+                stores.agents(),
+                stores.machines(),
+                stores.connections(),
+                stores.jobs(),
+                p.registry,
+                links.tenantPolicies());
+        return new Application(
+                jobs,
+                enrolment,
+                new Logins(s.users(), s.apiKeys(), stores.apiKeys(), audit, s.guard(), tx, clock),
+                new DeviceApprovals(devices, audit, s.guard(), tx, links.live()),
+                new Policies(links.tenantPolicies(), audit, s.guard(), tx, links.live()),
+                new Agents(agents, audit, s.guard(), tx, links.live(), clock),
+                new AuditLog(stores.audit(), s.guard()));
+    }
+
+    /** The web server: REST API, dashboard and the agents' WebSocket, over the application. */
+    private static void serveWeb(
+            Resources p, Basics b, Security s, Links links, Application app, IdempotentCreates creates) {
+        Stores stores = p.stores;
+        Clock clock = b.clock();
+        var capability =
+                new PageCapability(s.hubSecret(), stores.pageLinks(), b.ids(), clock, p.config.sessionLinkTtl());
+        var endpoint = new AgentEndpoint(
+                links.accessTokens(),
+                stores.agents(),
+                p.registry,
+                links.router(),
+                links.connectionHistory(),
+                b.codec(),
+                clock);
+        var web = new Web(
+                app,
+                new Web.Authentication(s.apiKeys(), s.users(), s.guard()),
+                new Web.Ops(
+                        p.registry,
+                        new AgentStates(p.registry, links.deliveries(), clock, p.config.unresponsiveAfter()),
+                        links.opsHistory(),
+                        links.metrics()),
+                new PageLinks(
+                        capability,
+                        new SessionPage(stores.sessions(), stores.jobs(), stores.agents(), capability, b.mapper()),
+                        stores.sessions(),
+                        s.audit(),
+                        s.guard(),
+                        p.stores.transactions(),
+                        () -> p.url),
+                links.live(),
+                endpoint,
+                creates,
+                stores,
+                s.audit(),
+                new Web.Basics(b.mapper(), clock, version(), () -> p.url));
+        p.server = new WebServer(p.config, p.tls, web);
+        p.server.start();
+        p.url = p.config.baseUrl(p.tls != null, p.server.port());
+    }
+
+    /** Deadlines, resync, heartbeat, purges and the ops history's samples, on the timer threads. */
+    private static void startTimers(Resources p, Basics b, Security s, Links links, IdempotentCreates creates) {
+        Stores stores = p.stores;
+        Clock clock = b.clock();
+        p.timers.scheduleAtFixedRate(
+                new DeadlineSweeper(stores.jobs(), links.deliveries(), links.waiters(), links.dispatchMetrics(), clock),
+                DeadlineSweeper.INTERVAL.toMillis(),
+                DeadlineSweeper.INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        long resync = Resync.INTERVAL.toMillis();
+        p.timers.scheduleAtFixedRate(new Resync(p.registry, links.router()), resync, resync, TimeUnit.MILLISECONDS);
+        long resend = Deliveries.RESYNC_INTERVAL.toMillis();
+        p.timers.scheduleAtFixedRate(links.deliveries()::resync, resend, resend, TimeUnit.MILLISECONDS);
+        Heartbeat heartbeat = new Heartbeat(p.registry, clock, p.config.heartbeat(), p.senders);
+        long beat = heartbeat.period().toMillis();
+        p.timers.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        p.timers.scheduleAtFixedRate(() -> purgeCredentials(stores, clock), 1, 1, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(() -> purgeSessions(s.users(), stores, clock), 1, 1, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(links.connectionHistory()::purge, 0, 10, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(creates::sweep, 1, 60, TimeUnit.MINUTES);
+        long bucket = OpsHistory.BUCKET.toMillis();
+        p.timers.scheduleAtFixedRate(links.opsHistory()::sample, 0, bucket, TimeUnit.MILLISECONDS);
+    }
+
+    /** Writes {@code hub.json} (how local tools find this hub) and logs that the hub started. */
+    private static Hub ready(Resources p, Basics b) throws IOException {
+        Hub hub = new Hub(p);
+        new HubFile(
+                        hub.url(),
+                        p.server.port(),
+                        ProcessHandle.current().pid(),
+                        p.tls != null,
+                        hub.fingerprint(),
+                        p.config.nodeName(),
+                        version())
+                .write(HubFile.in(p.config.dataDir()), b.mapper());
+        log.atInfo()
+                .addKeyValue("url", hub.url())
+                .addKeyValue("node", p.config.nodeName())
+                .addKeyValue("database", p.stores.dialect())
+                .addKeyValue("protocol", Protocol.VERSION)
+                .log("hub started");
+        return hub;
     }
 
     /** The URL this hub is reached by (public URL if configured, else the bound address). */

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
-import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.job.Jobs;
-import io.enginex.edge.server.policy.TenantPolicies;
+import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.Job;
@@ -14,6 +13,7 @@ import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.SessionStore;
+import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.UserStore;
 import io.javalin.http.Context;
 import java.util.List;
@@ -37,16 +37,16 @@ public final class ApprovalPages implements PageGroup {
     private final UserStore users;
     private final Jobs jobService;
     private final ObjectMapper mapper;
-    private final TenantPolicies tenantPolicies;
+    private final Policies policies;
 
-    ApprovalPages(WebServer.Services s) {
-        this.jobs = s.stores().jobs();
-        this.agents = s.stores().agents();
-        this.sessions = s.stores().sessions();
-        this.users = s.stores().users();
-        this.jobService = s.jobs();
-        this.mapper = s.mapper();
-        this.tenantPolicies = s.tenantPolicies();
+    ApprovalPages(Jobs jobService, Policies policies, Stores stores, ObjectMapper mapper) {
+        this.jobs = stores.jobs();
+        this.agents = stores.agents();
+        this.sessions = stores.sessions();
+        this.users = stores.users();
+        this.jobService = jobService;
+        this.mapper = mapper;
+        this.policies = policies;
     }
 
     /** The list page's model. */
@@ -148,7 +148,7 @@ public final class ApprovalPages implements PageGroup {
         String requestedBy =
                 session.map(s -> requester(viewer.tenantId(), s.createdBy())).orElse("–");
         Optional<String> tenantRule =
-                agent == null ? Optional.empty() : tenantPolicies.approvalRequiredBy(agent, job.tool(), job.args());
+                agent == null ? Optional.empty() : policies.approvalRequiredBy(agent, job.tool(), job.args());
         return ApprovalEvidence.of(
                 job, agent, requestedBy, session.map(Session::name).orElse(null), tenantRule, mapper);
     }

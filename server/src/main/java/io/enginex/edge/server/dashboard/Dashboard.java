@@ -1,7 +1,8 @@
 package io.enginex.edge.server.dashboard;
 
+import io.enginex.edge.server.Application;
 import io.enginex.edge.server.http.RateLimiter;
-import io.enginex.edge.server.http.WebServer;
+import io.enginex.edge.server.http.Web;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
  * streams before the server stops.
  */
 public final class Dashboard implements AutoCloseable {
-    private final WebServer.Services services;
+    private final Web web;
     private final RateLimiter loginsPerAddress;
     private final RateLimiter loginsPerEmail;
     private final String pin;
@@ -27,9 +28,8 @@ public final class Dashboard implements AutoCloseable {
      * @param loginsPerEmail likewise, per email
      * @param pin the certificate fingerprint agents must pin (a self-signed hub), for the install commands; or null
      */
-    public Dashboard(
-            WebServer.Services services, RateLimiter loginsPerAddress, RateLimiter loginsPerEmail, String pin) {
-        this.services = services;
+    public Dashboard(Web web, RateLimiter loginsPerAddress, RateLimiter loginsPerEmail, String pin) {
+        this.web = web;
         this.pin = pin;
         this.loginsPerAddress = loginsPerAddress;
         this.loginsPerEmail = loginsPerEmail;
@@ -37,24 +37,22 @@ public final class Dashboard implements AutoCloseable {
 
     /** Registers every dashboard route. */
     public void register(RoutesConfig routes) {
-        var s = services;
-        var pages = new Pages(routes, new SignIn(s.users()), templates, assets, s.live());
+        Application app = web.app();
+        var basics = web.basics();
+        var ops = web.ops();
+        var fleet = new Fleet(web.stores().agents(), ops.states(), ops.registry());
+        var pages = new Pages(routes, new SignIn(web.authentication().users()), templates, assets, web.live());
         pages.asset(Assets.ROUTE, assets::serve);
         // The dashboard's pages, one line per group; the order is the order of registration only.
         List<PageGroup> groups = List.of(
-                new SignInPages(s.logins(), loginsPerAddress, loginsPerEmail),
-                new FleetPages(
-                        s.agents(),
-                        new Fleet(s.stores().agents(), s.agentStates(), s.registry()),
-                        s.auditLog(),
-                        s.clock(),
-                        s.mapper()),
-                new SessionPages(s),
-                new RegistrationPages(s.enrolment(), s.clock(), s.baseUrl(), s.version(), pin),
-                new ApprovalPages(s),
-                new DevicePages(s.devices(), s.clock()),
-                new OpsPages(s),
-                new AuditPages(s.auditLog()));
+                new SignInPages(app.logins(), loginsPerAddress, loginsPerEmail),
+                new FleetPages(app.agents(), fleet, app.auditLog(), basics.clock(), basics.mapper()),
+                new SessionPages(app.jobs(), web.stores(), fleet, web.pageLinks(), basics.mapper()),
+                new RegistrationPages(app.enrolment(), basics.clock(), basics.baseUrl(), basics.version(), pin),
+                new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
+                new DevicePages(app.devices(), basics.clock()),
+                new OpsPages(ops.history(), ops.states()),
+                new AuditPages(app.auditLog()));
         groups.forEach(g -> g.register(pages));
         table = pages.table();
     }
@@ -69,6 +67,6 @@ public final class Dashboard implements AutoCloseable {
 
     @Override
     public void close() {
-        services.live().close();
+        web.live().close();
     }
 }

@@ -3,7 +3,6 @@ package io.enginex.edge.server.dashboard;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.AgentStates;
-import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.OpsPoint;
 import io.enginex.edge.server.ops.OpsScope;
@@ -27,9 +26,9 @@ public final class OpsPages implements PageGroup {
     private final OpsHistory history;
     private final AgentStates states;
 
-    OpsPages(WebServer.Services s) {
-        this.history = s.opsHistory();
-        this.states = s.agentStates();
+    OpsPages(OpsHistory history, AgentStates states) {
+        this.history = history;
+        this.states = states;
     }
 
     /** The page's model. */

@@ -2,13 +2,10 @@ package io.enginex.edge.server.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.audit.Actor;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditType;
+import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.http.HubErrors;
-import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.job.JobRequest;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.store.Agent;
@@ -18,6 +15,7 @@ import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.PageLink;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.SessionStore;
+import io.enginex.edge.server.store.Stores;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -44,21 +42,17 @@ public final class SessionPages implements PageGroup {
     private final AgentStore agents;
     private final Fleet fleet;
     private final Jobs jobService;
-    private final SessionPage capabilityPage;
-    private final PageCapability links;
-    private final Audit audit;
+    private final PageLinks links;
     private final ObjectMapper mapper;
 
-    SessionPages(WebServer.Services s) {
-        this.sessions = s.stores().sessions();
-        this.jobs = s.stores().jobs();
-        this.agents = s.stores().agents();
-        this.fleet = new Fleet(s.stores().agents(), s.agentStates(), s.registry());
-        this.jobService = s.jobs();
-        this.capabilityPage = s.sessionPage();
-        this.links = s.capability();
-        this.audit = s.audit();
-        this.mapper = s.mapper();
+    SessionPages(Jobs jobService, Stores stores, Fleet fleet, PageLinks links, ObjectMapper mapper) {
+        this.sessions = stores.sessions();
+        this.jobs = stores.jobs();
+        this.agents = stores.agents();
+        this.fleet = fleet;
+        this.jobService = jobService;
+        this.links = links;
+        this.mapper = mapper;
     }
 
     public record SessionsView(Page page, List<Session> sessions, boolean canCreate) {}
@@ -117,7 +111,7 @@ public final class SessionPages implements PageGroup {
             if (viewer == null
                     || (capability && sessions.find(viewer.tenantId(), sid).isEmpty())) {
                 if (capability) {
-                    capabilityPage.handle(ctx, pages.assets().share()); // the API's share link: read-only, no sign-in
+                    links.page().handle(ctx, pages.assets().share()); // the API's share link: read-only, no sign-in
                 } else {
                     pages.toSignIn(ctx);
                 }
@@ -129,15 +123,8 @@ public final class SessionPages implements PageGroup {
         });
         pages.post("/ui/sessions/{sid}/links/{id}/revoke", Role.OPERATOR, (ctx, viewer) -> {
             Session session = find(viewer, ctx.pathParam("sid"));
-            PageLink link = links.revoke(viewer.tenantId(), session.id(), ctx.pathParam("id"), viewer.userId());
-            audit.record(
-                    viewer.tenantId(),
-                    AuditType.PAGE_LINK_REVOKED,
-                    new Actor("user", viewer.userId()),
-                    ctx.ip(),
-                    new Audit.Target("page-link", link.id()),
-                    Audit.Outcome.SUCCESS,
-                    Map.of("sessionId", session.id(), "issuedTo", link.issuedTo(), "via", "dashboard"));
+            links.revoke(
+                    viewer.caller(), viewer.tenantId(), session.id(), ctx.pathParam("id"), Origin.dashboard(ctx.ip()));
             Pages.redirect(ctx, "/ui/sessions/" + session.id() + "#links");
         });
         pages.live("/ui/sessions/{sid}/live", Role.VIEWER, "jobs", (ctx, viewer) -> {
@@ -200,7 +187,9 @@ public final class SessionPages implements PageGroup {
                         cards(viewer, session),
                         form,
                         "/ui/sessions/" + session.id() + "/live",
-                        viewer.can(Role.OPERATOR) ? links.list(viewer.tenantId(), session.id()) : List.of(),
+                        viewer.can(Role.OPERATOR)
+                                ? links.list(viewer.caller(), viewer.tenantId(), session.id())
+                                : List.of(),
                         viewer.can(Role.OPERATOR)));
     }
 

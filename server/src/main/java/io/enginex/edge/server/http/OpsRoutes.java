@@ -29,18 +29,13 @@ final class OpsRoutes {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
 
     OpsRoutes(
-            ConnectionRegistry registry,
-            PrometheusMeterRegistry metrics,
-            String node,
-            String version,
-            String database,
-            Stores stores) {
+            ConnectionRegistry registry, PrometheusMeterRegistry metrics, String node, String version, Stores stores) {
         this.stores = stores;
         this.registry = registry;
         this.metrics = metrics;
         this.node = node;
         this.version = version;
-        this.database = database;
+        this.database = stores.dialect();
     }
 
     void register(RoutesConfig routes) {

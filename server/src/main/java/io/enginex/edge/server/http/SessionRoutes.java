@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
-import io.enginex.edge.server.dashboard.PageCapability;
+import io.enginex.edge.server.dashboard.PageLinks;
 import io.enginex.edge.server.http.ApiViews.JobView;
 import io.enginex.edge.server.http.ApiViews.SessionView;
 import io.enginex.edge.server.job.JobRequest;
@@ -16,7 +16,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Sessions and their jobs: {@code /api/v1/tenants/{t}/sessions}, {@code …/jobs/{id}?wait=}, {@code
@@ -27,22 +26,14 @@ final class SessionRoutes {
     static final int MAX_WAIT_SECONDS = 60;
 
     private final Jobs jobs;
-    private final PageCapability capability;
-    private final Supplier<String> baseUrl;
+    private final PageLinks links;
     private final ApiAccess access;
     private final ObjectMapper mapper;
     private final IdempotentResponder creates;
 
-    SessionRoutes(
-            Jobs jobs,
-            PageCapability capability,
-            Supplier<String> baseUrl,
-            ApiAccess access,
-            ObjectMapper mapper,
-            IdempotentResponder creates) {
+    SessionRoutes(Jobs jobs, PageLinks links, ApiAccess access, ObjectMapper mapper, IdempotentResponder creates) {
         this.jobs = jobs;
-        this.capability = capability;
-        this.baseUrl = baseUrl;
+        this.links = links;
         this.access = access;
         this.mapper = mapper;
         this.creates = creates;
@@ -147,8 +138,7 @@ final class SessionRoutes {
 
     /** The caller's link to the session's page: the same on every request until revoked or expired. */
     private String pageUrl(Session session, Caller caller) {
-        return baseUrl.get() + "/ui/sessions/" + session.id() + "?t="
-                + capability.issue(session.tenantId(), session.id(), caller.actorId());
+        return links.shareUrl(caller, session);
     }
 
     private static long queryLong(Context ctx, String name, long fallback) {

@@ -3,43 +3,21 @@ package io.enginex.edge.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.Protocol;
-import io.enginex.edge.server.IdGenerator;
-import io.enginex.edge.server.audit.Audit;
-import io.enginex.edge.server.audit.AuditLog;
-import io.enginex.edge.server.auth.ApiKeys;
-import io.enginex.edge.server.auth.Logins;
-import io.enginex.edge.server.auth.TenantGuard;
-import io.enginex.edge.server.auth.Users;
+import io.enginex.edge.server.Application;
 import io.enginex.edge.server.config.HubConfig;
-import io.enginex.edge.server.connection.AgentEndpoint;
-import io.enginex.edge.server.connection.AgentStates;
-import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.dashboard.Dashboard;
 import io.enginex.edge.server.dashboard.DashboardRoute;
-import io.enginex.edge.server.dashboard.LiveUpdates;
-import io.enginex.edge.server.dashboard.PageCapability;
-import io.enginex.edge.server.dashboard.SessionPage;
-import io.enginex.edge.server.fleet.Agents;
-import io.enginex.edge.server.idempotency.IdempotentCreates;
-import io.enginex.edge.server.job.Jobs;
-import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.RepeatedLog;
-import io.enginex.edge.server.policy.Policies;
-import io.enginex.edge.server.policy.TenantPolicies;
-import io.enginex.edge.server.registration.DeviceApprovals;
-import io.enginex.edge.server.registration.Enrolment;
-import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.tls.TlsMaterial;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -61,61 +39,38 @@ public final class WebServer {
     private final HubConfig config;
     private final Dashboard dashboard;
 
-    /** What the routes work with. */
-    public record Services(
-            Stores stores,
-            ApiKeys apiKeys,
-            Users users,
-            Audit audit,
-            DeviceApprovals devices,
-            Jobs jobs,
-            Enrolment enrolment,
-            Logins logins,
-            Policies policies,
-            Agents agents,
-            AuditLog auditLog,
-            TenantGuard guard,
-            TenantPolicies tenantPolicies,
-            ConnectionRegistry registry,
-            AgentEndpoint agentEndpoint,
-            AgentStates agentStates,
-            OpsHistory opsHistory,
-            SessionPage sessionPage,
-            PageCapability capability,
-            LiveUpdates live,
-            PrometheusMeterRegistry metrics,
-            IdGenerator ids,
-            Clock clock,
-            ObjectMapper mapper,
-            String version,
-            Supplier<String> baseUrl,
-            IdempotentCreates idempotentCreates) {}
-
     /** @param tls the certificate to serve, or null for plain HTTP (loopback only, checked by HubConfig) */
-    public WebServer(HubConfig config, TlsMaterial tls, Services services) {
+    public WebServer(HubConfig config, TlsMaterial tls, Web web) {
         this.config = config;
-        var loginsPerAddress = new RateLimiter(config.registerPerMinute(), services.clock()); // registration's budget
-        var loginsPerEmail = new RateLimiter(LOGINS_PER_EMAIL_PER_MINUTE, services.clock());
+        Clock clock = web.basics().clock();
+        var logins = new LoginLimits(
+                new RateLimiter(config.registerPerMinute(), clock), // registration's budget
+                new RateLimiter(LOGINS_PER_EMAIL_PER_MINUTE, clock));
         this.dashboard = new Dashboard(
-                services, loginsPerAddress, loginsPerEmail, tls != null && tls.selfSigned() ? tls.fingerprint() : null);
-        this.javalin =
-                Javalin.create(c -> configure(c, config, tls, services, dashboard, loginsPerAddress, loginsPerEmail));
+                web,
+                logins.perAddress(),
+                logins.perEmail(),
+                tls != null && tls.selfSigned() ? tls.fingerprint() : null);
+        this.javalin = Javalin.create(c -> {
+            configure(c, config, tls, web.basics());
+            api(c.routes, config, web, logins);
+            agentApi(c.routes, config, web);
+            dashboard.register(c.routes);
+            c.routes.wsBeforeUpgrade(Protocol.WEBSOCKET_PATH, web.agentEndpoint()::beforeUpgrade);
+            c.routes.ws(Protocol.WEBSOCKET_PATH, web.agentEndpoint()::configure);
+        });
     }
 
-    private static void configure(
-            JavalinConfig c,
-            HubConfig config,
-            TlsMaterial tls,
-            Services s,
-            Dashboard dashboard,
-            RateLimiter loginsPerAddress,
-            RateLimiter loginsPerEmail) {
+    /** The sign-in budgets, shared by the API's login and the dashboard's form. */
+    private record LoginLimits(RateLimiter perAddress, RateLimiter perEmail) {}
+
+    private static void configure(JavalinConfig c, HubConfig config, TlsMaterial tls, Web.Basics basics) {
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
         c.concurrency.useVirtualThreads = true;
         c.http.maxRequestSize = config.maxBodyBytes();
         c.router.ignoreTrailingSlashes = true;
-        c.jsonMapper(new JavalinJackson(s.mapper(), true));
+        c.jsonMapper(new JavalinJackson(basics.mapper(), true));
         c.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
         c.jetty.modifyWebSocketServletFactory(factory -> {
             // Above the protocol's limit, so a frame a little too large reaches the codec and is
@@ -125,65 +80,67 @@ public final class WebServer {
             // The hub's heartbeat decides liveness; Jetty's idle timeout is only a backstop.
             factory.setIdleTimeout(config.heartbeat().multipliedBy(4).plus(Duration.ofSeconds(10)));
         });
-
-        var routes = c.routes;
         var limits = BodyLimits.forBodySize(config.maxBodyBytes());
-        ErrorMapping.register(routes, limits, new RepeatedLog(s.clock(), Duration.ofSeconds(60)));
-        ApiHeaders.register(routes);
+        ErrorMapping.register(c.routes, limits, new RepeatedLog(basics.clock(), Duration.ofSeconds(60)));
+        ApiHeaders.register(c.routes);
+    }
+
+    /** The REST API for people, scripts and the runtime: one adapter class per resource. */
+    private static void api(RoutesConfig routes, HubConfig config, Web web, LoginLimits logins) {
+        Application app = web.app();
         // Request bodies are read with the body limits; everything else the mapper does is unchanged.
-        ObjectMapper bodies = limits.applyTo(s.mapper());
-        var access = new ApiAccess(s.apiKeys(), s.users(), s.guard());
-        var creates = new IdempotentResponder(s.idempotentCreates(), s.mapper());
+        ObjectMapper bodies = BodyLimits.forBodySize(config.maxBodyBytes())
+                .applyTo(web.basics().mapper());
+        var auth = web.authentication();
+        var access = new ApiAccess(auth.apiKeys(), auth.users(), auth.guard());
+        var creates = new IdempotentResponder(web.creates(), web.basics().mapper());
+        var ops = web.ops();
         new OpsRoutes(
-                        s.registry(),
-                        s.metrics(),
+                        ops.registry(),
+                        ops.metrics(),
                         config.nodeName(),
-                        s.version(),
-                        s.stores().dialect(),
-                        s.stores())
+                        web.basics().version(),
+                        web.stores())
                 .register(routes);
-        new OpsApiRoutes(s.opsHistory(), s.agentStates(), access).register(routes);
-        new TenantRoutes(s.stores().tenants(), access, s.audit(), bodies).register(routes);
-        new ApiKeyRoutes(s.logins(), access, bodies, creates).register(routes);
-        new TokenRoutes(s.enrolment(), access, bodies, creates).register(routes);
-        new PolicyRoutes(s.policies(), access, bodies).register(routes);
-        new AgentRoutes(s.agents(), s.agentStates(), access, bodies).register(routes);
-        new LoginRoutes(
-                        s.logins(),
-                        access,
-                        loginsPerAddress, // shared with the dashboard's sign-in form
-                        loginsPerEmail,
-                        bodies)
-                .register(routes);
-        new UserRoutes(s.logins(), access, bodies).register(routes);
-        new AuditRoutes(s.auditLog(), access, bodies).register(routes);
+        new OpsApiRoutes(ops.history(), ops.states(), access).register(routes);
+        new TenantRoutes(web.stores().tenants(), access, web.audit(), bodies).register(routes);
+        new ApiKeyRoutes(app.logins(), access, bodies, creates).register(routes);
+        new TokenRoutes(app.enrolment(), access, bodies, creates).register(routes);
+        new PolicyRoutes(app.policies(), access, bodies).register(routes);
+        new AgentRoutes(app.agents(), ops.states(), access, bodies).register(routes);
+        new LoginRoutes(app.logins(), access, logins.perAddress(), logins.perEmail(), bodies).register(routes);
+        new UserRoutes(app.logins(), access, bodies).register(routes);
+        new AuditRoutes(app.auditLog(), access, bodies).register(routes);
+        new SessionRoutes(app.jobs(), web.pageLinks(), access, bodies, creates).register(routes);
+        new PageLinkRoutes(web.pageLinks(), access).register(routes);
+        Clock clock = web.basics().clock();
         new DeviceRoutes(
-                        s.devices(),
+                        app.devices(),
                         access,
                         new DeviceRoutes.Limits(
-                                new RateLimiter(config.registerPerMinute(), s.clock()),
-                                new RateLimiter(config.tokenPerMinute(), s.clock()),
-                                new RateLimiter(config.registerPerMinute(), s.clock())),
-                        s.baseUrl(),
+                                new RateLimiter(config.registerPerMinute(), clock),
+                                new RateLimiter(config.tokenPerMinute(), clock),
+                                new RateLimiter(config.registerPerMinute(), clock)),
+                        web.basics().baseUrl(),
                         bodies)
                 .register(routes);
-        new SessionRoutes(s.jobs(), s.capability(), s.baseUrl(), access, bodies, creates).register(routes);
-        new PageLinkRoutes(s.stores().sessions(), s.capability(), access, s.audit()).register(routes);
+    }
+
+    /** The agent's own calls (no API key): register, access tokens, key rotation, deregistration. */
+    private static void agentApi(RoutesConfig routes, HubConfig config, Web web) {
+        Clock clock = web.basics().clock();
+        var enrolmentLimit = new EnrolmentLimiter(
+                web.stores().registrationTokens(),
+                web.stores().tenants(),
+                config.registerPerMinute(),
+                config.enrolmentPerMinute(),
+                config.tokenPerMinute(),
+                clock);
+        ObjectMapper bodies = BodyLimits.forBodySize(config.maxBodyBytes())
+                .applyTo(web.basics().mapper());
         new AgentAuthRoutes(
-                        s.enrolment(),
-                        new EnrolmentLimiter(
-                                s.stores().registrationTokens(),
-                                s.stores().tenants(),
-                                config.registerPerMinute(),
-                                config.enrolmentPerMinute(),
-                                config.tokenPerMinute(),
-                                s.clock()),
-                        new RateLimiter(config.tokenPerMinute(), s.clock()),
-                        bodies)
+                        web.app().enrolment(), enrolmentLimit, new RateLimiter(config.tokenPerMinute(), clock), bodies)
                 .register(routes);
-        dashboard.register(routes);
-        routes.wsBeforeUpgrade(Protocol.WEBSOCKET_PATH, s.agentEndpoint()::beforeUpgrade);
-        routes.ws(Protocol.WEBSOCKET_PATH, s.agentEndpoint()::configure);
     }
 
     private static ServerConnector connector(

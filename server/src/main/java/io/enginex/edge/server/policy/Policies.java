@@ -10,11 +10,13 @@ import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.TenantGuard;
+import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.TenantPolicyRecord;
 import io.enginex.edge.server.store.TenantPolicyStore;
 import io.enginex.edge.server.store.Transactions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Tenant policies as a use case, for every front end: every role of the tenant reads them (they say
@@ -53,6 +55,14 @@ public final class Policies {
     public TenantPolicyRecord find(Caller caller, String tenant, String id) {
         guard.check(caller, tenant);
         return policies.find(tenant, id);
+    }
+
+    /**
+     * The tenant policy that makes this call need a person's approval, if any (see {@link
+     * TenantPolicies#approvalRequiredBy}); for showing why a job waits.
+     */
+    public Optional<String> approvalRequiredBy(Agent agent, String tool, JsonNode args) {
+        return policies.approvalRequiredBy(agent, tool, args);
     }
 
     /** A policy's document, as JSON. */

@@ -1,0 +1,23 @@
+package io.enginex.edge.server;
+
+import io.enginex.edge.server.audit.AuditLog;
+import io.enginex.edge.server.auth.Logins;
+import io.enginex.edge.server.fleet.Agents;
+import io.enginex.edge.server.job.Jobs;
+import io.enginex.edge.server.policy.Policies;
+import io.enginex.edge.server.registration.DeviceApprovals;
+import io.enginex.edge.server.registration.Enrolment;
+
+/**
+ * The hub's application layer: one service per family of use cases. Each takes the calling {@code
+ * Caller}, authorises it for the tenant, validates, writes, audits once and tells live views; the
+ * REST routes, dashboard pages and agent endpoints are adapters over these. Made once by {@link Hub}.
+ */
+public record Application(
+        Jobs jobs,
+        Enrolment enrolment,
+        Logins logins,
+        DeviceApprovals devices,
+        Policies policies,
+        Agents agents,
+        AuditLog auditLog) {}
