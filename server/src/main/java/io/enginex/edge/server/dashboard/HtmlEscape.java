@@ -1,7 +1,7 @@
 package io.enginex.edge.server.dashboard;
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
-public final class HtmlEscape {
+final class HtmlEscape {
     private HtmlEscape() {}
 
     /** {@code null} becomes the empty string. */

@@ -6,6 +6,6 @@ package io.enginex.edge.server.dashboard;
  * pages the hub serves.
  */
 @FunctionalInterface
-public interface PageGroup {
+interface PageGroup {
     void register(Pages pages);
 }

@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * @param name a file name safe for a {@code Content-Disposition} header
  */
-public record ResultFile(String name, byte[] bytes) {
+record ResultFile(String name, byte[] bytes) {
     static final String TOOL = "fs.read";
 
     /** The job's file, or empty when the job is no succeeded {@code fs.read} with content. */

@@ -18,7 +18,7 @@ import java.util.Locale;
  * <p>Only numbers and fixed strings reach the output, and the label is escaped, so the result may be
  * written unescaped into a page. Stateless.
  */
-public final class SvgChart {
+final class SvgChart {
     /** The drawing's height in SVG units; the width is one unit per point. */
     static final int HEIGHT = 100;
 

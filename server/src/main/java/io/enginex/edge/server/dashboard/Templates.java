@@ -9,7 +9,7 @@ import gg.jte.output.StringOutput;
  * the jte-maven-plugin, so the hub needs no template compiler and a broken template fails the build.
  * Output is HTML-escaped by JTE wherever a value is written. Thread-safe.
  */
-public final class Templates {
+final class Templates {
     private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
 
     /**

@@ -72,12 +72,11 @@ final class AgentAuthRoutes {
     private void rotateKey(Context ctx) {
         tokenLimit.acquire(ctx.ip());
         JsonBody body = JsonBody.read(ctx, mapper);
-        var rotated = enrolment.rotateKey(
+        Agent after = enrolment.rotateKey(
                 body.requiredText("assertion"),
                 body.requiredText("newPublicKey"),
                 body.requiredText("proof"),
                 ctx.ip());
-        Agent after = rotated.after();
         ctx.json(new RotatedView(after.id(), KeyFingerprint.ofBase64(after.publicKey())));
     }
 

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param maxStringChars longest JSON string value, in characters
  * @param maxNameChars longest JSON field name, in characters
  */
-public record BodyLimits(
+record BodyLimits(
         long maxDocumentBytes, int maxNestingDepth, int maxNumberChars, int maxStringChars, int maxNameChars) {
 
     /** 64 levels, 64-character numbers, 256-character names, strings up to half the body size. */

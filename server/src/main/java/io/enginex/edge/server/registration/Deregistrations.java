@@ -11,7 +11,7 @@ import java.time.Instant;
  * hub revokes it and records that it deregistered. Only the key's holder can do this, and only for
  * its own agent: the assertion names the agent, not the request. Thread-safe.
  */
-public final class Deregistrations {
+final class Deregistrations {
     private final AssertionVerifier verifier;
     private final AgentStore agents;
     private final Clock clock;

@@ -9,7 +9,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /** Reads agents' public keys: base64 of the X.509 SubjectPublicKeyInfo DER of an Ed25519 key. */
-public final class Ed25519Keys {
+final class Ed25519Keys {
     private Ed25519Keys() {}
 
     /**

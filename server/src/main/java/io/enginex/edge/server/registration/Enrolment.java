@@ -21,6 +21,7 @@ import io.enginex.edge.server.store.RegistrationToken;
 import io.enginex.edge.server.store.Transactions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -269,8 +270,10 @@ public final class Enrolment {
      * Replaces an agent's key (see {@link KeyRotations}) and audits {@code agent.key_rotated} with
      * both fingerprints. As before this service: the assertion's {@code jti} is spent by the
      * verification even when the rotation is then refused, and the event follows the key swap.
+     *
+     * @return the agent with its new key
      */
-    public KeyRotations.Rotated rotateKey(String assertion, String newPublicKey, String proof, String sourceIp) {
+    public Agent rotateKey(String assertion, String newPublicKey, String proof, String sourceIp) {
         var rotated = rotations.rotate(assertion, newPublicKey, proof);
         Agent after = rotated.after();
         audit.record(
@@ -285,14 +288,17 @@ public final class Enrolment {
                         KeyFingerprint.ofBase64(rotated.before().publicKey()),
                         "newKeyFingerprint",
                         KeyFingerprint.ofBase64(after.publicKey())));
-        return rotated;
+        return after;
     }
+
+    /** An agent that left by itself, as it was, and when. */
+    public record Deregistered(Agent agent, Instant at) {}
 
     /**
      * An agent leaving by itself: revoked (see {@link Deregistrations}), its sockets closed, {@code
      * agent.deregistered} audited with the number closed, live views told.
      */
-    public Deregistrations.Deregistered deregister(String assertion, String sourceIp) {
+    public Deregistered deregister(String assertion, String sourceIp) {
         var deregistered = deregistrations.deregister(assertion);
         Agent agent = deregistered.agent();
         int closed = registry.closeAgent(agent.tenantId(), agent.id(), Protocol.CLOSE_REVOKED, "agent deregistered");
@@ -305,6 +311,6 @@ public final class Enrolment {
                 Audit.Outcome.SUCCESS,
                 Map.of("hostname", String.valueOf(agent.hostname()), "socketsClosed", closed));
         live.changed(agent.tenantId());
-        return deregistered;
+        return new Deregistered(agent, deregistered.at());
     }
 }

@@ -11,7 +11,7 @@ import java.util.Base64;
  * single-use) and a second assertion with the new key (proof it holds that key); the hub then
  * replaces the key atomically. Thread-safe.
  */
-public final class KeyRotations {
+final class KeyRotations {
     private final AssertionVerifier verifier;
     private final AgentStore agents;
 

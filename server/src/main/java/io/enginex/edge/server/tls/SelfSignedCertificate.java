@@ -34,7 +34,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * it) for {@code localhost}, {@code 127.0.0.1}, {@code ::1} and the given host names. Agents trust it
  * by pinning its fingerprint.
  */
-public final class SelfSignedCertificate {
+final class SelfSignedCertificate {
     /** Long-lived on purpose: it is pinned, and rotating it means re-pinning every agent. */
     static final Duration VALIDITY = Duration.ofDays(3650);
 
