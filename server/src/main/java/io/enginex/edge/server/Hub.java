@@ -251,18 +251,7 @@ public final class Hub implements AutoCloseable {
         var deliveries = new Deliveries(stores.jobs(), p.registry, dispatchMetrics, clock, p.senders);
         var dispatcher = new Dispatcher(stores.jobs(), deliveries, waiters, dispatchMetrics, clock, b.mapper());
         var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock);
-        var router = new FrameRouter(
-                b.codec(),
-                stores.agents(),
-                p.registry,
-                dispatcher,
-                connectionHistory,
-                clock,
-                p.config.heartbeat(),
-                p.config.nodeName(),
-                tenantPolicies,
-                new PauseReports(stores.agents(), security.audit(), clock),
-                new RepeatedLog(clock, Duration.ofSeconds(60)));
+        var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies);
         return new Links(
                 metrics,
                 opsHistory,
@@ -277,6 +266,28 @@ public final class Hub implements AutoCloseable {
                 new LiveUpdates());
     }
 
+    /** The frame router: what the hub does with each frame an agent sends. */
+    private static FrameRouter router(
+            Resources p,
+            Basics b,
+            Security security,
+            Dispatcher dispatcher,
+            ConnectionHistory connectionHistory,
+            TenantPolicies tenantPolicies) {
+        return new FrameRouter(
+                b.codec(),
+                p.stores.agents(),
+                p.registry,
+                dispatcher,
+                connectionHistory,
+                b.clock(),
+                p.config.heartbeat(),
+                p.config.nodeName(),
+                tenantPolicies,
+                new PauseReports(p.stores.agents(), security.audit(), b.clock()),
+                new RepeatedLog(b.clock(), Duration.ofSeconds(60)));
+    }
+
     /** The application layer: one service per family of use cases (see {@link Application}). */
     private static Application services(
             Resources p, Basics b, JdbcStores stores, Security s, Links links, IdempotentCreates creates) {
@@ -284,34 +295,8 @@ public final class Hub implements AutoCloseable {
         Audit audit = s.audit();
         Transactions tx = stores.transactions();
         var failures = new EnrolmentFailures(audit, clock);
-        var jobs = new Jobs(
-                stores.jobs(),
-                stores.sessions(),
-                stores.agents(),
-                new JobFactory(stores.sessions(), stores.agents(), links.tenantPolicies(), b.ids(), clock, b.mapper()),
-                links.dispatcher(),
-                links.waiters(),
-                audit,
-                creates,
-                links.live(),
-                s.guard(),
-                b.ids(),
-                clock);
         var enrolment = new Enrolment(
-                new Enrolment.Parts(
-                        new RegistrationTokens(stores.registrationTokens(), b.secrets(), b.ids(), clock),
-                        new AgentRegistration(stores.registrationTokens(), stores.agents(), b.ids(), clock, failures),
-                        new AssertionVerifier(stores.agents(), stores.credentials(), clock, b.mapper()),
-                        links.accessTokens(),
-                        stores.agents(),
-                        stores.machines(),
-                        p.registry),
-                audit,
-                s.guard(),
-                creates,
-                tx,
-                links.live(),
-                clock);
+                enrolmentParts(p, b, links, failures), audit, s.guard(), creates, tx, links.live(), clock);
         var devices = new DeviceAuthorizations(
                 stores.deviceCodes(),
                 stores.agents(),
@@ -330,13 +315,45 @@ public final class Hub implements AutoCloseable {
                 p.registry,
                 links.tenantPolicies());
         return new Application(
-                jobs,
+                jobs(p, b, s, links, creates),
                 enrolment,
                 new Logins(s.users(), s.apiKeys(), stores.apiKeys(), audit, s.guard(), tx, clock),
                 new DeviceApprovals(devices, audit, s.guard(), tx, links.live()),
                 new Policies(links.tenantPolicies(), audit, s.guard(), tx, links.live()),
                 new Agents(agents, audit, s.guard(), tx, links.live(), clock),
                 new AuditLog(stores.audit(), s.guard()));
+    }
+
+    /** The jobs-and-sessions service and the factory that makes its jobs. */
+    private static Jobs jobs(Resources p, Basics b, Security s, Links links, IdempotentCreates creates) {
+        Stores stores = p.stores;
+        return new Jobs(
+                stores.jobs(),
+                stores.sessions(),
+                stores.agents(),
+                new JobFactory(
+                        stores.sessions(), stores.agents(), links.tenantPolicies(), b.ids(), b.clock(), b.mapper()),
+                links.dispatcher(),
+                links.waiters(),
+                s.audit(),
+                creates,
+                links.live(),
+                s.guard(),
+                b.ids(),
+                b.clock());
+    }
+
+    /** What enrolment works with: tokens, registration, assertions, access tokens, agents, machines. */
+    private static Enrolment.Parts enrolmentParts(Resources p, Basics b, Links links, EnrolmentFailures failures) {
+        Stores stores = p.stores;
+        return new Enrolment.Parts(
+                new RegistrationTokens(stores.registrationTokens(), b.secrets(), b.ids(), b.clock()),
+                new AgentRegistration(stores.registrationTokens(), stores.agents(), b.ids(), b.clock(), failures),
+                new AssertionVerifier(stores.agents(), stores.credentials(), b.clock(), b.mapper()),
+                links.accessTokens(),
+                stores.agents(),
+                stores.machines(),
+                p.registry);
     }
 
     /** The web server: REST API, dashboard and the agents' WebSocket, over the application. */
