@@ -106,7 +106,7 @@ public final class AgentRegistration {
                                 + redemption.token().maxUses() + " time(s); ask an admin for a new one");
         }
         var token = redemption.token();
-        Agent agent = agents.create(new Agent(
+        Agent agent = agents.create(Agent.registered(
                 ids.next("agt"),
                 token.tenantId(),
                 Base64.getEncoder().encodeToString(key.getEncoded()),
@@ -115,11 +115,8 @@ public final class AgentRegistration {
                 arch,
                 version,
                 token.labels(),
-                "[]",
                 token.id(),
-                now,
-                null,
-                null));
+                now));
         log.atInfo()
                 .addKeyValue("agentId", agent.id())
                 .addKeyValue("tenant", agent.tenantId())

@@ -237,7 +237,7 @@ public final class DeviceAuthorizations {
         if (!store.decide(code.userCode(), "approved", tenant, checked, approvedBy, agentId, now)) {
             throw alreadyDecided(userCode);
         }
-        Agent agent = agents.create(new Agent(
+        Agent agent = agents.create(Agent.registered(
                 agentId,
                 tenant,
                 code.publicKey(),
@@ -246,11 +246,8 @@ public final class DeviceAuthorizations {
                 code.arch(),
                 code.agentVersion(),
                 checked,
-                "[]",
                 null,
-                now,
-                null,
-                null));
+                now));
         if (code.machineId() != null) {
             machines.record(tenant, agentId, code.machineId(), now);
         }

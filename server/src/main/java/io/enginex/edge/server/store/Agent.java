@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * A registered agent. {@code publicKey} is the base64 X.509 SubjectPublicKeyInfo of its Ed25519
  * key; {@code toolsJson} is the JSON array of tool descriptors from its last hello as stored, and
- * {@code tools} the same, parsed once into a {@link ToolCatalogue} when this value is made.
+ * {@code tools} the same, parsed once into a {@link ToolCatalogue} when this value is made (pass null
+ * to have it parsed from {@code toolsJson}).
  */
 public record Agent(
         String id,
@@ -29,8 +30,12 @@ public record Agent(
         tools = tools == null ? ToolCatalogue.parse(toolsJson) : tools;
     }
 
-    /** An agent whose tools are parsed from {@code toolsJson}. */
-    public Agent(
+    /**
+     * An agent as registration makes it: no tools until its first hello, never seen, not revoked.
+     *
+     * @param registrationTokenId the token it enrolled with, or null (device flow)
+     */
+    public static Agent registered(
             String id,
             String tenantId,
             String publicKey,
@@ -39,12 +44,9 @@ public record Agent(
             String arch,
             String agentVersion,
             List<String> labels,
-            String toolsJson,
             String registrationTokenId,
-            Instant createdAt,
-            Instant lastSeenAt,
-            Instant revokedAt) {
-        this(
+            Instant createdAt) {
+        return new Agent(
                 id,
                 tenantId,
                 publicKey,
@@ -53,11 +55,11 @@ public record Agent(
                 arch,
                 agentVersion,
                 labels,
-                toolsJson,
+                "[]",
                 registrationTokenId,
                 createdAt,
-                lastSeenAt,
-                revokedAt,
+                null,
+                null,
                 null);
     }
 

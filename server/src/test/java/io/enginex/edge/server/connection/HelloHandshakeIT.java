@@ -107,20 +107,8 @@ class HelloHandshakeIT {
                 new io.enginex.edge.server.ops.RepeatedLog(clock, Duration.ofSeconds(60)));
         stores.tenants().create("acme", "Acme");
         stores.agents()
-                .create(new Agent(
-                        "agt_1",
-                        "acme",
-                        "key",
-                        "host",
-                        "Linux",
-                        "amd64",
-                        "1",
-                        List.of(),
-                        "[]",
-                        null,
-                        clock.instant(),
-                        null,
-                        null));
+                .create(Agent.registered(
+                        "agt_1", "acme", "key", "host", "Linux", "amd64", "1", List.of(), null, clock.instant()));
     }
 
     @AfterEach

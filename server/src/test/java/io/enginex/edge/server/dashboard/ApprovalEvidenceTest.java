@@ -30,6 +30,7 @@ class ApprovalEvidenceTest {
                 null,
                 now,
                 null,
+                null,
                 null);
     }
 

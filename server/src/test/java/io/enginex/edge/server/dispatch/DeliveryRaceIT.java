@@ -82,20 +82,8 @@ class DeliveryRaceIT {
                 clock);
         stores.tenants().create("acme", "Acme");
         stores.agents()
-                .create(new Agent(
-                        "agt_1",
-                        "acme",
-                        "key",
-                        "host",
-                        "Linux",
-                        "amd64",
-                        "1",
-                        List.of(),
-                        "[]",
-                        null,
-                        clock.instant(),
-                        null,
-                        null));
+                .create(Agent.registered(
+                        "agt_1", "acme", "key", "host", "Linux", "amd64", "1", List.of(), null, clock.instant()));
         stores.sessions().create(new Session("ses_1", "acme", "race", "test", clock.instant()));
     }
 

@@ -36,20 +36,8 @@ class AgentsIT {
         agents = s.agents();
         s.stores
                 .agents()
-                .create(new Agent(
-                        "agt_1",
-                        "acme",
-                        "key",
-                        "host",
-                        "Linux",
-                        "amd64",
-                        "1",
-                        List.of(),
-                        "[]",
-                        null,
-                        s.clock.instant(),
-                        null,
-                        null));
+                .create(Agent.registered(
+                        "agt_1", "acme", "key", "host", "Linux", "amd64", "1", List.of(), null, s.clock.instant()));
     }
 
     @AfterEach

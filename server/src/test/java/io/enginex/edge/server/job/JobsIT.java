@@ -109,6 +109,7 @@ class JobsIT {
                         null,
                         clock.instant(),
                         null,
+                        null,
                         null));
         stores.sessions().create(new Session("ses_1", "acme", "s", "key_op", clock.instant()));
     }

@@ -26,7 +26,7 @@ class AssertionVerifierTest {
 
     private TestAgent newAgent(String id) {
         var keys = TestAgent.newKeyPair();
-        agents.create(new Agent(
+        agents.create(Agent.registered(
                 id,
                 "acme",
                 TestAgent.publicKeyBase64(keys),
@@ -35,11 +35,8 @@ class AssertionVerifierTest {
                 "amd64",
                 "1",
                 List.of(),
-                "[]",
                 "rt_1",
-                clock.instant(),
-                null,
-                null));
+                clock.instant()));
         return new TestAgent(id, "acme", keys);
     }
 

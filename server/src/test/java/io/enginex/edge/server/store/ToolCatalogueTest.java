@@ -53,7 +53,8 @@ class ToolCatalogueTest {
 
     @Test
     void anAgentCarriesItsParsedCatalogue() {
-        Agent agent = new Agent("agt_1", "acme", "k", "h", "Linux", "amd64", "1", null, TOOLS, null, null, null, null);
+        Agent agent =
+                new Agent("agt_1", "acme", "k", "h", "Linux", "amd64", "1", null, TOOLS, null, null, null, null, null);
 
         assertThat(agent.tools().names()).containsExactly("fs.read", "exec", "vault.put");
         assertThat(agent.toolsJson()).isEqualTo(TOOLS);

@@ -88,7 +88,8 @@ public final class FakeAgentStore implements AgentStore {
                         a.registrationTokenId(),
                         a.createdAt(),
                         a.lastSeenAt(),
-                        a.revokedAt()));
+                        a.revokedAt(),
+                        null));
         return true;
     }
 
@@ -113,7 +114,8 @@ public final class FakeAgentStore implements AgentStore {
                         a.registrationTokenId(),
                         a.createdAt(),
                         a.lastSeenAt(),
-                        now));
+                        now,
+                        null));
         return true;
     }
 

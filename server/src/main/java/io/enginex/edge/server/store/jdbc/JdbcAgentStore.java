@@ -59,7 +59,8 @@ final class JdbcAgentStore implements AgentStore {
                 agent.registrationTokenId(),
                 Timestamps.truncate(createdAt),
                 Timestamps.truncate(agent.lastSeenAt()),
-                Timestamps.truncate(agent.revokedAt()));
+                Timestamps.truncate(agent.revokedAt()),
+                null);
     }
 
     @Override
@@ -249,6 +250,7 @@ final class JdbcAgentStore implements AgentStore {
                 rs.getString("registration_token_id"),
                 Timestamps.read(rs, "created_at"),
                 Timestamps.read(rs, "last_seen_at"),
-                Timestamps.read(rs, "revoked_at"));
+                Timestamps.read(rs, "revoked_at"),
+                null);
     }
 }

@@ -41,20 +41,8 @@ interface AgentAndSessionContract extends StoreFixture {
                         null,
                         null);
         Agent agent = stores().agents()
-                .create(new Agent(
-                        StoreFixture.id("agt"),
-                        tenant,
-                        "key",
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(),
-                        null,
-                        token.id(),
-                        null,
-                        null,
-                        null));
+                .create(Agent.registered(
+                        StoreFixture.id("agt"), tenant, "key", null, null, null, null, List.of(), token.id(), null));
 
         Agent stored = stores().agents().find(tenant, agent.id()).orElseThrow();
         assertThat(stored.registrationTokenId()).isEqualTo(token.id());

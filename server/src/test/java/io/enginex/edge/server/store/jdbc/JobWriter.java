@@ -73,8 +73,7 @@ public final class JobWriter {
         if (stores.tenants().find(TENANT).isEmpty()) {
             stores.tenants().create(TENANT, "Crash");
             stores.agents()
-                    .create(new Agent(
-                            AGENT, TENANT, "key", null, null, null, null, List.of(), null, null, null, null, null));
+                    .create(Agent.registered(AGENT, TENANT, "key", null, null, null, null, List.of(), null, null));
             stores.sessions().create(new Session(SESSION, TENANT, "kill me", "test", null));
         }
     }

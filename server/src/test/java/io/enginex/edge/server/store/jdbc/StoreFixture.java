@@ -37,7 +37,7 @@ interface StoreFixture {
 
     default Agent newAgent(String tenantId) {
         return stores().agents()
-                .create(new Agent(
+                .create(Agent.registered(
                         id("agt"),
                         tenantId,
                         "MCowBQYDK2VwAyEA" + id("k"),
@@ -46,11 +46,8 @@ interface StoreFixture {
                         "amd64",
                         "1.0.0",
                         List.of("office", "finance"),
-                        "[]",
                         null,
-                        now(),
-                        null,
-                        null));
+                        now()));
     }
 
     default Session newSession(String tenantId) {
