@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Resident set size of a process, from Linux's /proc. */
-final class Rss {
+public final class Rss {
     private Rss() {}
 
-    static long kilobytes(long pid) {
+    public static long kilobytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {

@@ -1,0 +1,127 @@
+package io.enginex.edge.bench.fleet;
+
+import java.nio.file.Path;
+
+/**
+ * Options of {@code bench/run fleet}, parsed once. Immutable.
+ *
+ * @param addresses loopback source addresses to spread the agents over
+ * @param seconds length of the idle window and of the measured job load
+ * @param rate jobs started per second (open model); 0 runs no jobs except in the storm
+ * @param json where to write the JSON report, or null
+ */
+public record FleetOptions(
+        int agents,
+        int addresses,
+        String heartbeat,
+        int seconds,
+        int warmup,
+        double rate,
+        String scenario,
+        int connectRate,
+        String db,
+        String hubHeap,
+        boolean ack,
+        int stormTimeout,
+        Path json) {
+    static final String USAGE = """
+            usage: bench/run fleet --agents N [options]
+              --agents N          simulated agents (default 100)
+              --addresses K       127.0.0.x source addresses (default: 4, or one per 500 agents if more; the
+                                  hub allows 600 access tokens a minute per address)
+              --heartbeat D       the hub's heartbeat interval, e.g. 30s (default 30s)
+              --seconds S         idle window for CPU, and length of the measured job load (default 30)
+              --warmup W          unmeasured job load before it at the same rate (default 10)
+              --rate R            jobs per second through the REST API, open model (default 0: none)
+              --scenario NAME     connect (default) or reconnect-storm (restart the hub, wait for all)
+              --connect-rate C    first connects per second (default 200)
+              --db NAME           h2 (default) or postgres (a scratch database on 127.0.0.1:5432)
+              --hub-heap SIZE     the hub's -Xmx (default 1g)
+              --ack               send ack before each result, as the real agent does
+              --storm-timeout S   how long the storm may take before the run gives up (default 180)
+              --json FILE         also write the report as JSON""";
+
+    public FleetOptions {
+        if (agents < 1
+                || addresses < 1
+                || addresses > 254
+                || seconds < 1
+                || warmup < 0
+                || rate < 0
+                || connectRate < 1) {
+            throw new IllegalArgumentException("out of range: --agents ≥ 1, --addresses 1–254, --seconds ≥ 1,"
+                    + " --warmup ≥ 0, --rate ≥ 0, --connect-rate ≥ 1; see --help");
+        }
+        if (!scenario.equals("connect") && !scenario.equals("reconnect-storm")) {
+            throw new IllegalArgumentException("--scenario is connect or reconnect-storm; got " + scenario);
+        }
+        if (!db.equals("h2") && !db.equals("postgres")) {
+            throw new IllegalArgumentException("--db is h2 or postgres; got " + db);
+        }
+    }
+
+    /** The default number of addresses for {@code agents}: 4, or one per 500 agents. */
+    static int defaultAddresses(int agents) {
+        return Math.min(254, Math.max(4, (agents + 499) / 500));
+    }
+
+    /** Parses {@code args}; null for {@code --help}. */
+    static FleetOptions parse(String[] args) {
+        int agents = 100;
+        Integer addresses = null;
+        String heartbeat = "30s";
+        int seconds = 30;
+        int warmup = 10;
+        double rate = 0;
+        String scenario = "connect";
+        int connectRate = 200;
+        String db = "h2";
+        String heap = "1g";
+        boolean ack = false;
+        int stormTimeout = 180;
+        Path json = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--agents" -> agents = Integer.parseInt(value(args, ++i, a));
+                case "--addresses" -> addresses = Integer.parseInt(value(args, ++i, a));
+                case "--heartbeat" -> heartbeat = value(args, ++i, a);
+                case "--seconds" -> seconds = Integer.parseInt(value(args, ++i, a));
+                case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
+                case "--rate" -> rate = Double.parseDouble(value(args, ++i, a));
+                case "--scenario" -> scenario = value(args, ++i, a);
+                case "--connect-rate" -> connectRate = Integer.parseInt(value(args, ++i, a));
+                case "--db" -> db = value(args, ++i, a);
+                case "--hub-heap" -> heap = value(args, ++i, a);
+                case "--ack" -> ack = true;
+                case "--storm-timeout" -> stormTimeout = Integer.parseInt(value(args, ++i, a));
+                case "--json" -> json = Path.of(value(args, ++i, a));
+                case "--help", "-h" -> {
+                    return null;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a + "; see --help");
+            }
+        }
+        return new FleetOptions(
+                agents,
+                addresses == null ? defaultAddresses(agents) : addresses,
+                heartbeat,
+                seconds,
+                warmup,
+                rate,
+                scenario,
+                connectRate,
+                db,
+                heap,
+                ack,
+                stormTimeout,
+                json);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value; see --help");
+        }
+        return args[i];
+    }
+}
