@@ -1,0 +1,37 @@
+package io.enginex.edge.bench.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class FleetOptionsTest {
+    @Test
+    void largeFleetsGetOneSourceAddressPer500AgentsSoTheHubsPerAddressTokenBudgetHolds() {
+        assertThat(FleetOptions.parse(new String[] {"--agents", "300"}).addresses())
+                .isEqualTo(4);
+        assertThat(FleetOptions.parse(new String[] {"--agents", "5000"}).addresses())
+                .isEqualTo(10);
+        assertThat(FleetOptions.parse(new String[] {"--agents", "20000"}).addresses())
+                .isEqualTo(40);
+        assertThat(FleetOptions.parse(new String[] {"--agents", "5000", "--addresses", "2"})
+                        .addresses())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void unknownScenariosAndOptionsAreRefusedWithAPointerToHelp() {
+        assertThatThrownBy(() -> FleetOptions.parse(new String[] {"--scenario", "storm"}))
+                .hasMessageContaining("connect or reconnect-storm");
+        assertThatThrownBy(() -> FleetOptions.parse(new String[] {"--agent", "5"}))
+                .hasMessageContaining("--help");
+        assertThat(FleetOptions.parse(new String[] {"--help"})).isNull();
+    }
+
+    @Test
+    void sourceAddressesAreConsecutiveLoopbackAddresses() {
+        assertThat(Fleet.loopback(0).getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(Fleet.loopback(9).getHostAddress()).isEqualTo("127.0.0.10");
+        assertThatThrownBy(() -> Fleet.loopback(254)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
