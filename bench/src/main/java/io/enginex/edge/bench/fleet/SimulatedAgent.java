@@ -137,7 +137,7 @@ public final class SimulatedAgent implements Session.Listener.AutoDemanding {
             source.connect(this, socket, token).get(30, TimeUnit.SECONDS);
             return true;
         } catch (IOException | java.util.concurrent.TimeoutException e) {
-            fleet.refused(e.getClass().getSimpleName());
+            fleet.refused("no answer: " + rootCause(e).getClass().getSimpleName());
             return false;
         } catch (java.util.concurrent.ExecutionException e) {
             fleet.refused("upgrade: " + e.getCause().getClass().getSimpleName());
@@ -273,6 +273,14 @@ public final class SimulatedAgent implements Session.Listener.AutoDemanding {
 
     private String nextId() {
         return "a-" + ids.incrementAndGet();
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static Duration retryAfter(SourceAddress.Answer a) {
