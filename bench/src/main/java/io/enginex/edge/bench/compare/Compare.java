@@ -114,7 +114,21 @@ public final class Compare {
             throws Exception {
         String system = "edge-" + db;
         FleetOptions o = new FleetOptions(
-                agents, 1, "30s", (int) seconds.toSeconds(), 0, 0, "connect", 200, db, "1g", true, 60, null);
+                agents,
+                1,
+                "30s",
+                (int) seconds.toSeconds(),
+                0,
+                0,
+                "connect",
+                200,
+                db,
+                "1g",
+                true,
+                60,
+                List.of(),
+                null,
+                null);
         Path tmp = Files.createTempDirectory("enginex-compare");
         try (FleetRun run =
                 FleetRun.start(o, tmp.resolve("hub"), Jvm.freshLogs("compare-" + system), Duration.ofMinutes(2))) {

@@ -58,6 +58,9 @@ public final class FleetLoad {
             if (o.scenario().equals("reconnect-storm")) {
                 storm(run, o, report);
             }
+            if (!o.rates().isEmpty()) {
+                sweep(run, o, report);
+            }
             Fleet fleet = run.fleet();
             report.put("dispatches_answered", fleet.dispatchedCount(), "dispatches answered by agents", "")
                     .put("rate_limited", fleet.rateLimitedCount(), "token requests answered 429", "")
@@ -120,6 +123,54 @@ public final class FleetLoad {
                 .put("max_ms", ms(h.getMaxValue()), "enqueue → result max", "ms")
                 .put("hub_cpu_ms_per_job", 1000 * cpu / Math.max(1, out.succeeded()), "hub CPU per job", "ms")
                 .putJsonOnly("load_wall_seconds", elapsed);
+    }
+
+    /** The job load at each of {@code --rates} in turn; a table row per rate, and the SVG chart. */
+    private static void sweep(FleetRun run, FleetOptions o, Report report) throws InterruptedException {
+        JobLoad jobs = new JobLoad(run.jobClient(), run.agentIds(), Duration.ofSeconds(60));
+        List<LatencyChart.Point> points = new ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (double rate : o.rates()) {
+            if (o.warmup() > 0) {
+                System.out.printf("==> sweep: warm-up %d s at %.0f jobs/s%n", o.warmup(), rate);
+                jobs.run(Schedule.of(rate, o.warmup()), new Recorder(3));
+            }
+            System.out.printf("==> sweep: %d s at %.0f jobs/s%n", o.seconds(), rate);
+            Recorder recorder = new Recorder(3);
+            JobLoad.Outcome out = jobs.run(Schedule.of(rate, o.seconds()), recorder);
+            Histogram h = recorder.getIntervalHistogram();
+            double p50 = ms(h.getValueAtPercentile(50));
+            double p99 = ms(h.getValueAtPercentile(99));
+            points.add(new LatencyChart.Point(rate, p50, p99));
+            rows.add(Map.of(
+                    "rate",
+                    rate,
+                    "jobs_per_s",
+                    out.succeeded() / (double) o.seconds(),
+                    "p50_ms",
+                    p50,
+                    "p99_ms",
+                    p99,
+                    "errors",
+                    out.errors()));
+            report.put(
+                    "sweep_" + (long) rate,
+                    String.format("%d/%d ok, p50 %.1f ms, p99 %.1f ms", out.succeeded(), out.started(), p50, p99),
+                    "at " + (long) rate + " jobs/s",
+                    "");
+        }
+        report.putJsonOnly("sweep", rows);
+        if (o.chart() != null) {
+            String title = "edge-" + o.db() + ": enqueue → result against offered rate (" + o.agents() + " agents, "
+                    + o.seconds() + " s each)";
+            try {
+                Files.writeString(
+                        o.chart(), LatencyChart.svg(title, List.of(new LatencyChart.Series("edge-" + o.db(), points))));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write " + o.chart(), e);
+            }
+            System.out.println("  chart written to " + o.chart());
+        }
     }
 
     /**

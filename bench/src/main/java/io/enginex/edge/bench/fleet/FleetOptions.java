@@ -1,6 +1,8 @@
 package io.enginex.edge.bench.fleet;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Options of {@code bench/run fleet}, parsed once. Immutable.
@@ -8,6 +10,8 @@ import java.nio.file.Path;
  * @param addresses loopback source addresses to spread the agents over
  * @param seconds length of the idle window and of the measured job load
  * @param rate jobs started per second (open model); 0 runs no jobs except in the storm
+ * @param rates offered rates of a sweep (each run for {@code seconds} after {@code warmup}), or empty
+ * @param chart where to write the sweep's SVG chart, or null
  * @param json where to write the JSON report, or null
  */
 public record FleetOptions(
@@ -23,6 +27,8 @@ public record FleetOptions(
         String hubHeap,
         boolean ack,
         int stormTimeout,
+        List<Double> rates,
+        Path chart,
         Path json) {
     static final String USAGE = """
             usage: bench/run fleet --agents N [options]
@@ -39,6 +45,8 @@ public record FleetOptions(
               --hub-heap SIZE     the hub's -Xmx (default 1g)
               --ack               send ack before each result, as the real agent does
               --storm-timeout S   how long the storm may take before the run gives up (default 180)
+              --rates R1,R2,…     a sweep: the job load at each rate in turn, after its own warm-up
+              --chart FILE        write the sweep's latency against offered rate as SVG there
               --json FILE         also write the report as JSON""";
 
     public FleetOptions {
@@ -54,6 +62,10 @@ public record FleetOptions(
         }
         if (!scenario.equals("connect") && !scenario.equals("reconnect-storm")) {
             throw new IllegalArgumentException("--scenario is connect or reconnect-storm; got " + scenario);
+        }
+        rates = List.copyOf(rates);
+        if (rates.stream().anyMatch(r -> !(r > 0))) {
+            throw new IllegalArgumentException("--rates must all be positive; got " + rates);
         }
         if (!db.equals("h2") && !db.equals("postgres")) {
             throw new IllegalArgumentException("--db is h2 or postgres; got " + db);
@@ -79,6 +91,8 @@ public record FleetOptions(
         String heap = "1g";
         boolean ack = false;
         int stormTimeout = 180;
+        List<Double> rates = List.of();
+        Path chart = null;
         Path json = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -95,6 +109,12 @@ public record FleetOptions(
                 case "--hub-heap" -> heap = value(args, ++i, a);
                 case "--ack" -> ack = true;
                 case "--storm-timeout" -> stormTimeout = Integer.parseInt(value(args, ++i, a));
+                case "--rates" ->
+                    rates = Arrays.stream(value(args, ++i, a).split(","))
+                            .map(String::strip)
+                            .map(Double::parseDouble)
+                            .toList();
+                case "--chart" -> chart = Path.of(value(args, ++i, a));
                 case "--json" -> json = Path.of(value(args, ++i, a));
                 case "--help", "-h" -> {
                     return null;
@@ -115,6 +135,8 @@ public record FleetOptions(
                 heap,
                 ack,
                 stormTimeout,
+                rates,
+                chart,
                 json);
     }
 
