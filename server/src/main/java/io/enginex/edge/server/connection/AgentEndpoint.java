@@ -3,6 +3,7 @@ package io.enginex.edge.server.connection;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.auth.ApiKeys;
+import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.CredentialStore.AccessGrant;
@@ -14,6 +15,7 @@ import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsErrorContext;
 import io.javalin.websocket.WsMessageContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,7 @@ public final class AgentEndpoint {
     // Every socket until Jetty reports it closed, even one the registry already dropped (heartbeat,
     // revocation, replacement), so its close is still logged and the agent's last-seen time kept.
     private final ConcurrentHashMap<String, AgentConnection> open = new ConcurrentHashMap<>();
+    private final RepeatedLog repeats;
 
     public AgentEndpoint(
             AccessTokens accessTokens,
@@ -53,6 +56,7 @@ public final class AgentEndpoint {
         this.router = router;
         this.codec = codec;
         this.clock = clock;
+        this.repeats = new RepeatedLog(clock, Duration.ofSeconds(60));
     }
 
     /**
@@ -113,7 +117,7 @@ public final class AgentEndpoint {
         }
         registry.closed(connection);
         if (connection.ready()) {
-            agents.touch(connection.tenantId(), connection.agentId(), clock.instant());
+            recordLastSeen(connection);
         }
         history.disconnected(connection, ctx.status(), ctx.reason());
         log.atInfo()
@@ -121,6 +125,26 @@ public final class AgentEndpoint {
                 .addKeyValue("status", ctx.status())
                 .addKeyValue("reason", ctx.reason())
                 .log("agent socket closed");
+    }
+
+    /**
+     * Writes when the agent was last seen. A database that is down (an outage, or the pool already
+     * closed while the hub stops) must not keep the socket's history and close line from being
+     * recorded: the failure is logged, once a minute with a count, and the close goes on.
+     */
+    private void recordLastSeen(AgentConnection connection) {
+        try {
+            agents.touch(connection.tenantId(), connection.agentId(), clock.instant());
+        } catch (RuntimeException e) {
+            repeats.admit("touch " + e.getClass().getName())
+                    .ifPresent(silenced -> log.atWarn()
+                            .addKeyValue("agentId", connection.agentId())
+                            .addKeyValue("reason", e.toString())
+                            .log(repeats.describe(
+                                    "cannot record when a disconnected agent was last seen; the fleet page shows"
+                                            + " its previous time",
+                                    silenced)));
+        }
     }
 
     private void onError(WsErrorContext ctx) {

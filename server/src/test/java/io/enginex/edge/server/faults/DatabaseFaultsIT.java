@@ -3,11 +3,16 @@ package io.enginex.edge.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ErrorFrame;
 import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.Result;
+import io.enginex.edge.server.connection.AgentEndpoint;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.ApiClient.Response;
@@ -22,6 +27,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hub on PostgreSQL reached through a {@link TcpProxy} that can take the database away (down:
@@ -147,6 +154,34 @@ class DatabaseFaultsIT {
                     .until(() -> "succeeded"
                             .equals(hub.job(tenant, jobId).path("state").asText()));
             assertThat(socket.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void anAgentThatDisconnectsDuringAnOutageIsStillRecordedAsGone() {
+        TestAgent agent = hub.register(tenant);
+        Logger endpointLog = (Logger) LoggerFactory.getLogger(AgentEndpoint.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        Level before = endpointLog.getLevel();
+        endpointLog.setLevel(Level.INFO); // the close line is INFO; the tests' logback.xml may log less
+        endpointLog.addAppender(events);
+        try {
+            AgentSocket socket = hub.connectReady(agent, "fs.list");
+            proxy.down();
+
+            socket.close(); // the hub's last-seen write fails: the close must still be recorded
+
+            await("the hub records the close although the database is down")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> List.copyOf(events.list).stream()
+                            .anyMatch(e -> e.getMessage().equals("agent socket closed")
+                                    && e.getKeyValuePairs().stream().anyMatch(kv -> kv.value.equals(agent.agentId()))));
+            assertThat(hub.hub().connections().isConnected(tenant, agent.agentId()))
+                    .isFalse();
+        } finally {
+            endpointLog.detachAppender(events);
+            endpointLog.setLevel(before);
         }
     }
 
