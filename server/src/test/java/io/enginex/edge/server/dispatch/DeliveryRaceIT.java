@@ -3,29 +3,19 @@ package io.enginex.edge.server.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enginex.edge.protocol.MessageCodec;
-import io.enginex.edge.server.IdGenerator;
-import io.enginex.edge.server.LiveViews;
-import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Role;
-import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.ConnectionRegistry;
-import io.enginex.edge.server.idempotency.IdempotentCreates;
-import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
-import io.enginex.edge.server.job.JobFactory;
 import io.enginex.edge.server.job.JobRequest;
 import io.enginex.edge.server.job.Jobs;
-import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
-import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.testing.RecordingChannel;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.enginex.edge.server.testing.TestServices;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +34,7 @@ class DeliveryRaceIT {
 
     private final Clock clock = Clock.systemUTC();
     private final MessageCodec codec = new MessageCodec();
+    private TestServices services;
     private JdbcStores stores;
     private Dispatcher dispatcher;
     private Jobs jobs;
@@ -53,34 +44,11 @@ class DeliveryRaceIT {
 
     @BeforeEach
     void open() {
-        stores = JdbcStores.open(DatabaseConfig.embedded(dir), clock);
-        registry = new ConnectionRegistry();
-        IdGenerator ids = new IdGenerator(clock, new SecureRandom());
-        var waiters = new JobWaiters(stores.jobs());
-        dispatcher = new Dispatcher(
-                stores.jobs(),
-                new Deliveries(
-                        stores.jobs(), registry, new DispatchMetrics(new SimpleMeterRegistry()), clock, Runnable::run),
-                waiters,
-                new DispatchMetrics(new SimpleMeterRegistry()),
-                clock,
-                codec.mapper());
-        var policies =
-                new TenantPolicies(stores.tenantPolicies(), stores.agents(), registry, ids, clock, codec.mapper());
-        jobs = new Jobs(
-                stores.jobs(),
-                stores.sessions(),
-                stores.agents(),
-                new JobFactory(stores.sessions(), stores.agents(), policies, ids, clock, codec.mapper()),
-                dispatcher,
-                waiters,
-                new Audit(stores.audit(), ids, clock, codec.mapper()),
-                new IdempotentCreates(new JdbcIdempotencyStore(stores.jdbi()), new byte[32], new SecureRandom(), clock),
-                LiveViews.NONE,
-                new TenantGuard(stores.tenants()),
-                ids,
-                clock);
-        stores.tenants().create("acme", "Acme");
+        services = new TestServices(dir);
+        stores = services.stores;
+        registry = services.registry;
+        dispatcher = services.dispatcher;
+        jobs = services.jobs();
         stores.agents()
                 .create(Agent.registered(
                         "agt_1", "acme", "key", "host", "Linux", "amd64", "1", List.of(), null, clock.instant()));
@@ -89,7 +57,7 @@ class DeliveryRaceIT {
 
     @AfterEach
     void close() {
-        stores.close();
+        services.close();
     }
 
     @Test

@@ -4,37 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.server.HubException;
-import io.enginex.edge.server.IdGenerator;
-import io.enginex.edge.server.LiveViews;
-import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
-import io.enginex.edge.server.auth.TenantGuard;
-import io.enginex.edge.server.connection.ConnectionRegistry;
-import io.enginex.edge.server.dispatch.Deliveries;
-import io.enginex.edge.server.dispatch.DispatchMetrics;
-import io.enginex.edge.server.dispatch.Dispatcher;
-import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.idempotency.IdempotentRequest;
-import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
-import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AuditEvent;
-import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.enginex.edge.server.testing.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,47 +37,19 @@ class JobsIT {
     @TempDir
     Path dir;
 
-    private final Clock clock = Clock.systemUTC();
-    private final MessageCodec codec = new MessageCodec();
-    private final List<String> changed = new ArrayList<>();
+    private TestServices services;
     private JdbcStores stores;
     private IdempotentCreates creates;
+    private List<String> changed;
     private Jobs jobs;
 
     @BeforeEach
     void open() {
-        stores = JdbcStores.open(DatabaseConfig.embedded(dir), clock);
-        IdGenerator ids = new IdGenerator(clock, new SecureRandom());
-        var registry = new ConnectionRegistry();
-        var waiters = new JobWaiters(stores.jobs());
-        var dispatcher = new Dispatcher(
-                stores.jobs(),
-                new Deliveries(
-                        stores.jobs(), registry, new DispatchMetrics(new SimpleMeterRegistry()), clock, Runnable::run),
-                waiters,
-                new DispatchMetrics(new SimpleMeterRegistry()),
-                clock,
-                codec.mapper());
-        var policies =
-                new TenantPolicies(stores.tenantPolicies(), stores.agents(), registry, ids, clock, codec.mapper());
-        creates =
-                new IdempotentCreates(new JdbcIdempotencyStore(stores.jdbi()), new byte[32], new SecureRandom(), clock);
-        LiveViews live = changed::add;
-        jobs = new Jobs(
-                stores.jobs(),
-                stores.sessions(),
-                stores.agents(),
-                new JobFactory(stores.sessions(), stores.agents(), policies, ids, clock, codec.mapper()),
-                dispatcher,
-                waiters,
-                new Audit(stores.audit(), ids, clock, codec.mapper()),
-                creates,
-                live,
-                new TenantGuard(stores.tenants()),
-                ids,
-                clock);
-        stores.tenants().create("acme", "Acme");
-        stores.tenants().create("other", "Other");
+        services = new TestServices(dir);
+        stores = services.stores;
+        creates = services.creates;
+        changed = services.changed;
+        jobs = services.jobs();
         stores.agents()
                 .create(new Agent(
                         "agt_1",
@@ -107,16 +63,16 @@ class JobsIT {
                         "[{\"name\":\"sys.ping\",\"inputSchema\":{}},"
                                 + "{\"name\":\"exec\",\"inputSchema\":{},\"approval\":{\"templates\":[\"erp\"]}}]",
                         null,
-                        clock.instant(),
+                        services.clock.instant(),
                         null,
                         null,
                         null));
-        stores.sessions().create(new Session("ses_1", "acme", "s", "key_op", clock.instant()));
+        stores.sessions().create(new Session("ses_1", "acme", "s", "key_op", services.clock.instant()));
     }
 
     @AfterEach
     void close() {
-        stores.close();
+        services.close();
     }
 
     @Test
@@ -200,7 +156,7 @@ class JobsIT {
                 "acme",
                 "ses_1",
                 new JobRequest(
-                        "agt_1", "exec", codec.mapper().createObjectNode().put("command", "erp"), null));
+                        "agt_1", "exec", services.mapper.createObjectNode().put("command", "erp"), null));
         assertThat(held.state()).isEqualTo(JobState.AWAITING_APPROVAL);
 
         assertThatThrownBy(() -> jobs.decide(OPERATOR, "acme", held.id(), false, "x".repeat(1001), null))
@@ -221,8 +177,6 @@ class JobsIT {
     }
 
     private List<AuditEvent> events(String type) {
-        return stores.audit().chain("acme", 0, 1000).stream()
-                .filter(e -> e.type().equals(type))
-                .toList();
+        return services.events("acme", type);
     }
 }

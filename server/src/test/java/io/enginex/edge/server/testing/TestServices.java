@@ -13,9 +13,15 @@ import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.dispatch.Deliveries;
+import io.enginex.edge.server.dispatch.DispatchMetrics;
+import io.enginex.edge.server.dispatch.Dispatcher;
+import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
+import io.enginex.edge.server.job.JobFactory;
+import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.registration.AccessTokens;
@@ -30,6 +36,7 @@ import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.AuditStore;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -41,7 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The hub's application services on a real embedded (H2) store, wired as {@code Hub} wires them, for
- * service tests: tenants {@code acme} and {@code other} exist; live-view notices are recorded in
+ * service tests (jobs are sent on the connections of {@link #registry} through {@link #dispatcher}): tenants {@code acme} and {@code other} exist; live-view notices are recorded in
  * {@link #changed}; {@link #failNextAuditWrite} makes the next audit append throw, to prove that a
  * change is rolled back with its event. Close it after each test.
  */
@@ -57,6 +64,10 @@ public final class TestServices implements AutoCloseable {
     public final Audit audit;
     public final IdempotentCreates creates;
     public final TenantPolicies tenantPolicies;
+    /** Sends the jobs of {@link #jobs()} on {@link #registry}'s connections (and resends them after hello). */
+    public final Dispatcher dispatcher;
+
+    private final JobWaiters waiters;
     private final AtomicBoolean failAudit = new AtomicBoolean();
 
     public TestServices(Path dir) {
@@ -66,6 +77,15 @@ public final class TestServices implements AutoCloseable {
         creates =
                 new IdempotentCreates(new JdbcIdempotencyStore(stores.jdbi()), new byte[32], new SecureRandom(), clock);
         tenantPolicies = new TenantPolicies(stores.tenantPolicies(), stores.agents(), registry, ids, clock, mapper);
+        waiters = new JobWaiters(stores.jobs());
+        var metrics = new DispatchMetrics(new SimpleMeterRegistry());
+        dispatcher = new Dispatcher(
+                stores.jobs(),
+                new Deliveries(stores.jobs(), registry, metrics, clock, Runnable::run),
+                waiters,
+                metrics,
+                clock,
+                mapper);
         stores.tenants().create("acme", "Acme");
         stores.tenants().create("other", "Other");
     }
@@ -89,6 +109,22 @@ public final class TestServices implements AutoCloseable {
     /** How many events the tenant's audit chain holds. */
     public long auditLength(String tenant) {
         return stores.audit().head(tenant).map(AuditStore.ChainHead::seq).orElse(0L);
+    }
+
+    public Jobs jobs() {
+        return new Jobs(
+                stores.jobs(),
+                stores.sessions(),
+                stores.agents(),
+                new JobFactory(stores.sessions(), stores.agents(), tenantPolicies, ids, clock, mapper),
+                dispatcher,
+                waiters,
+                audit,
+                creates,
+                live(),
+                guard,
+                ids,
+                clock);
     }
 
     public Enrolment enrolment() {
