@@ -261,11 +261,7 @@ public final class FakeHub implements AutoCloseable {
             error(ctx, 401, "agent_unknown", "unknown agent");
             return;
         }
-        Signature signature = Signature.getInstance("Ed25519");
-        signature.initVerify(key);
-        signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-        if (!signature.verify(Base64.getUrlDecoder().decode(parts[2]))
-                || !"enginex-hub".equals(claims.path("aud").asText())) {
+        if (!signedBy(parts, key) || !"enginex-hub".equals(claims.path("aud").asText())) {
             error(ctx, 401, "assertion_invalid", "bad assertion");
             return;
         }
@@ -309,13 +305,15 @@ public final class FakeHub implements AutoCloseable {
         JsonNode claims = mapper.readTree(Base64.getUrlDecoder().decode(parts[1]));
         String agentId = claims.path("sub").asText();
         PublicKey key = agents.get(agentId);
-        if (key == null) {
-            return null;
-        }
+        return key != null && signedBy(parts, key) ? agentId : null;
+    }
+
+    /** Whether the JWS split into {@code parts} carries a valid Ed25519 signature by {@code key}. */
+    private static boolean signedBy(String[] parts, PublicKey key) throws Exception {
         Signature signature = Signature.getInstance("Ed25519");
         signature.initVerify(key);
         signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-        return signature.verify(Base64.getUrlDecoder().decode(parts[2])) ? agentId : null;
+        return signature.verify(Base64.getUrlDecoder().decode(parts[2]));
     }
 
     private void authorizeUpgrade(Context ctx) {
