@@ -3,19 +3,15 @@ package io.enginex.edge.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ErrorFrame;
 import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.Result;
-import io.enginex.edge.server.connection.AgentEndpoint;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.ApiClient.Response;
+import io.enginex.edge.server.testing.CapturedLog;
 import io.enginex.edge.server.testing.TcpProxy;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
@@ -27,7 +23,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +30,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The hub on PostgreSQL reached through a {@link TcpProxy} that can take the database away (down:
@@ -160,13 +154,7 @@ class DatabaseFaultsIT {
     @Test
     void anAgentThatDisconnectsDuringAnOutageIsStillRecordedAsGone() {
         TestAgent agent = hub.register(tenant);
-        Logger endpointLog = (Logger) LoggerFactory.getLogger(AgentEndpoint.class);
-        ListAppender<ILoggingEvent> events = new ListAppender<>();
-        events.start();
-        Level before = endpointLog.getLevel();
-        endpointLog.setLevel(Level.INFO); // the close line is INFO; the tests' logback.xml may log less
-        endpointLog.addAppender(events);
-        try {
+        try (CapturedLog log = CapturedLog.text()) {
             AgentSocket socket = hub.connectReady(agent, "fs.list");
             proxy.down();
 
@@ -174,14 +162,10 @@ class DatabaseFaultsIT {
 
             await("the hub records the close although the database is down")
                     .atMost(Duration.ofSeconds(30))
-                    .until(() -> List.copyOf(events.list).stream()
-                            .anyMatch(e -> e.getMessage().equals("agent socket closed")
-                                    && e.getKeyValuePairs().stream().anyMatch(kv -> kv.value.equals(agent.agentId()))));
+                    .until(() -> log.linesWith("agent socket closed").stream()
+                            .anyMatch(line -> line.contains(agent.agentId())));
             assertThat(hub.hub().connections().isConnected(tenant, agent.agentId()))
                     .isFalse();
-        } finally {
-            endpointLog.detachAppender(events);
-            endpointLog.setLevel(before);
         }
     }
 
