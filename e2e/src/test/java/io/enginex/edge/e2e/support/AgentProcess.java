@@ -26,22 +26,21 @@ public final class AgentProcess implements AutoCloseable {
 
     /** {@code enginex-agent register --server URL --token T --pin FP}: exit code and output. */
     public OsProcess.Completed register(HubProcess hub, String token) {
-        List<String> args = new ArrayList<>(
-                List.of("register", "--server", hub.url(), "--token", token, "--state-dir", stateDir.toString()));
-        if (hub.url().startsWith("https:")) {
-            args.add("--pin");
-            args.add(hub.fingerprint());
-        }
-        return OsProcess.run(Jvm.agentJar(), logDir.resolve("agent-register.log"), Map.of(), args);
+        return hub.url().startsWith("https:")
+                ? register(hub.url(), token, List.of("--pin", hub.fingerprint()))
+                : register(hub.url(), token, List.of());
     }
 
     /** {@code enginex-agent register --server URL --token T} for a plain-HTTP hub (or proxy) on loopback. */
     public OsProcess.Completed register(String url, String token) {
-        return OsProcess.run(
-                Jvm.agentJar(),
-                logDir.resolve("agent-register.log"),
-                Map.of(),
+        return register(url, token, List.of());
+    }
+
+    private OsProcess.Completed register(String url, String token, List<String> trust) {
+        List<String> args = new ArrayList<>(
                 List.of("register", "--server", url, "--token", token, "--state-dir", stateDir.toString()));
+        args.addAll(trust);
+        return OsProcess.run(Jvm.agentJar(), logDir.resolve("agent-register.log"), Map.of(), args);
     }
 
     /** {@code enginex-agent run}; returns once the agent says it is connected. */
