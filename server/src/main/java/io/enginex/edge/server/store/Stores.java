@@ -30,6 +30,9 @@ public interface Stores extends AutoCloseable {
 
     PageLinkStore pageLinks();
 
+    /** The one writer whose transactions the job hot path shares (see {@link GroupCommit}). */
+    GroupCommit groupCommit();
+
     /** {@code h2} or {@code postgresql}. */
     String dialect();
 

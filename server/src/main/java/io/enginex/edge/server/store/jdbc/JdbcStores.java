@@ -11,6 +11,7 @@ import io.enginex.edge.server.store.CredentialStore;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.DeviceCodeStore;
+import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.MachineStore;
 import io.enginex.edge.server.store.PageLinkStore;
@@ -68,6 +69,7 @@ public final class JdbcStores implements Stores {
     private final ConnectionHistoryStore connections;
     private final TenantPolicyStore tenantPolicies;
     private final PageLinkStore pageLinks;
+    private final JdbcGroupCommit groupCommit;
 
     private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
         this.config = config;
@@ -88,6 +90,7 @@ public final class JdbcStores implements Stores {
         this.connections = new JdbcConnectionHistoryStore(jdbi);
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
+        this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
     }
 
     /**
@@ -114,6 +117,7 @@ public final class JdbcStores implements Stores {
                     .addKeyValue("schemaVersion", result.targetSchemaVersion)
                     .addKeyValue("migrationsApplied", result.migrationsExecuted)
                     .log("database ready");
+            analyse(config, dataSource);
             return new JdbcStores(config, dataSource, clock);
         } catch (FlywayException e) {
             dataSource.close();
@@ -124,6 +128,24 @@ public final class JdbcStores implements Stores {
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
+        }
+    }
+
+    /**
+     * Brings PostgreSQL's planner statistics of the busy tables up to date, as a migration or a bulk
+     * change leaves them stale and autovacuum catches up only later: without them the planner can
+     * look a job up through a secondary index instead of its primary key. A failure is logged, not
+     * fatal: the statistics are an optimisation. (H2 chooses a unique key by itself.)
+     */
+    private static void analyse(DatabaseConfig config, DataSource dataSource) {
+        if (!"postgresql".equals(config.dialect())) {
+            return;
+        }
+        try (var connection = dataSource.getConnection();
+                var statement = connection.createStatement()) {
+            statement.execute("ANALYZE jobs, agents, sessions, idempotency_keys, audit_events, audit_chain_heads");
+        } catch (java.sql.SQLException e) {
+            log.atWarn().addKeyValue("reason", e.getMessage()).log("cannot update the planner's statistics");
         }
     }
 
@@ -173,6 +195,15 @@ public final class JdbcStores implements Stores {
                 return jdbi.inTransaction(h -> work.get());
             }
         };
+    }
+
+    /**
+     * The hub's one group-commit writer on {@link #jdbi()}: the job hot path (creates, deliveries,
+     * outcomes) shares its commits through it.
+     */
+    @Override
+    public GroupCommit groupCommit() {
+        return groupCommit;
     }
 
     /** The pooled data source, for health checks and database features beyond the stores. */
@@ -276,6 +307,7 @@ public final class JdbcStores implements Stores {
     /** Closes the pool; idempotent. Stores must not be used afterwards. */
     @Override
     public void close() {
+        groupCommit.close(); // what was handed in is written before the pool closes
         dataSource.close();
     }
 }

@@ -22,7 +22,8 @@ abstract class StoreContract
                 IdentityContract,
                 ConnectionHistoryContract,
                 PageLinkContract,
-                AuditChainContract {
+                AuditChainContract,
+                GroupCommitContract {
     private JdbcStores stores;
 
     /** Makes an empty database for this class and says how to reach it. */
