@@ -172,7 +172,7 @@ public final class Hub implements AutoCloseable {
             Security security = security(p, b);
             Links links = connections(p, b, security);
             var creates = new IdempotentCreates(
-                    new JdbcIdempotencyStore(stores.jdbi()),
+                    new JdbcIdempotencyStore(stores.jdbi(), stores.groupCommit()),
                     security.hubSecret().bytes(),
                     b.random(),
                     clock);
@@ -248,8 +248,10 @@ public final class Hub implements AutoCloseable {
                 .register(metrics);
         var tenantPolicies =
                 new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, b.ids(), clock, b.mapper());
-        var deliveries = new Deliveries(stores.jobs(), p.registry, dispatchMetrics, clock, p.senders);
-        var dispatcher = new Dispatcher(stores.jobs(), deliveries, waiters, dispatchMetrics, clock, b.mapper());
+        var deliveries =
+                new Deliveries(stores.jobs(), stores.groupCommit(), p.registry, dispatchMetrics, clock, p.senders);
+        var dispatcher = new Dispatcher(
+                stores.jobs(), stores.groupCommit(), deliveries, waiters, dispatchMetrics, clock, b.mapper());
         var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock);
         var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies);
         return new Links(

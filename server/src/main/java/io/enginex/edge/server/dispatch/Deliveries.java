@@ -7,13 +7,16 @@ import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.store.DatabaseFailures;
+import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A job is sent only on its agent's active connection here, only before its deadline, and at most
  *       once per socket: the job's creator and the resend after {@code hello} can both reach it on
  *       one socket, and redelivery is only needed on a new one. {@code markDispatched} (attempt + 1)
- *       is written before the {@code dispatch} frame.
+ *       is handed to the group commit as the {@code dispatch} frame goes out, not waited for.
  *   <li>After {@code welcome} every unfinished job of the agent that this socket has not carried is
  *       sent; the agent answers a job it already ran from its journal.
  *   <li>A job's result, or its deadline passing, takes it off its socket's ledger.
@@ -56,6 +59,7 @@ public final class Deliveries implements AgentStates.InFlight {
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
 
     private final JobStore jobs;
+    private final GroupCommit writes;
     private final ConnectionRegistry registry;
     private final DispatchMetrics metrics;
     private final Clock clock;
@@ -65,22 +69,32 @@ public final class Deliveries implements AgentStates.InFlight {
 
     /** What one socket has carried, and whether it owes a full resend. */
     private static final class Ledger {
-        // Jobs sent on this socket and not yet answered, with the last sign of life of each: when it was
-        // sent, acknowledged or last reported progress. AgentStates reads it to tell busy from hung.
-        final ConcurrentHashMap<String, Instant> sent = new ConcurrentHashMap<>();
+        // Jobs sent on this socket and not yet answered, with when each was sent and its last sign of
+        // life (sent, acknowledged or progress reported). AgentStates reads it to tell busy from hung.
+        final ConcurrentHashMap<String, InFlight> sent = new ConcurrentHashMap<>();
         final AtomicBoolean resendAll = new AtomicBoolean();
         // Set by the first redeliver, which follows welcome: only then may a resync send on the socket
         // (a socket whose hello is held is sent its jobs when the hello is answered).
         volatile boolean welcomed;
     }
 
+    /** A job on a socket: when it was sent there, and its last sign of life since. */
+    private record InFlight(Instant sentAt, Instant lastSeen) {}
+
     /**
+     * @param writes where a delivery is marked in the jobs table, without waiting for the commit
      * @param senders runs cancel sends (virtual threads), so a stalled socket does not hold up the
      *     deadline sweep
      */
     public Deliveries(
-            JobStore jobs, ConnectionRegistry registry, DispatchMetrics metrics, Clock clock, Executor senders) {
+            JobStore jobs,
+            GroupCommit writes,
+            ConnectionRegistry registry,
+            DispatchMetrics metrics,
+            Clock clock,
+            Executor senders) {
         this.jobs = jobs;
+        this.writes = writes;
         this.registry = registry;
         this.metrics = metrics;
         this.clock = clock;
@@ -91,10 +105,10 @@ public final class Deliveries implements AgentStates.InFlight {
      * A job was committed QUEUED (created, or approved): sends it now if its agent's active connection
      * is on this node; else the agent's next hello (or another node) sends it.
      *
-     * @throws RuntimeException a database failure marking it sent; the socket then owes a full resend
+     * @return the job as sent, or empty when it was not sent here
      */
-    void offer(Job job) {
-        registry.find(job.tenantId(), job.agentId()).ifPresent(c -> deliver(c, job));
+    Optional<Job> offer(Job job) {
+        return registry.find(job.tenantId(), job.agentId()).flatMap(c -> deliver(c, job));
     }
 
     /**
@@ -133,16 +147,19 @@ public final class Deliveries implements AgentStates.InFlight {
     void alive(AgentConnection connection, String jobId) {
         Ledger ledger = ledgers.get(connection);
         if (ledger != null) {
-            ledger.sent.computeIfPresent(jobId, (id, previous) -> clock.instant());
+            ledger.sent.computeIfPresent(jobId, (id, previous) -> new InFlight(previous.sentAt(), clock.instant()));
         }
     }
 
-    /** The agent answered {@code jobId} on {@code connection}: it is no longer in flight there. */
-    void answered(AgentConnection connection, String jobId) {
+    /**
+     * The agent answered {@code jobId} on {@code connection}: it is no longer in flight there.
+     *
+     * @return when it was sent on this socket, or null when this socket did not carry it
+     */
+    Instant answered(AgentConnection connection, String jobId) {
         Ledger ledger = ledgers.get(connection);
-        if (ledger != null) {
-            ledger.sent.remove(jobId);
-        }
+        InFlight was = ledger == null ? null : ledger.sent.remove(jobId);
+        return was == null ? null : was.sentAt();
     }
 
     /**
@@ -208,55 +225,66 @@ public final class Deliveries implements AgentStates.InFlight {
     @Override
     public Map<String, Instant> of(AgentConnection connection) {
         Ledger ledger = ledgers.get(connection);
-        return ledger == null ? Map.of() : Map.copyOf(ledger.sent);
+        if (ledger == null) {
+            return Map.of();
+        }
+        Map<String, Instant> lastSeen = new HashMap<>();
+        ledger.sent.forEach((id, inFlight) -> lastSeen.put(id, inFlight.lastSeen()));
+        return Map.copyOf(lastSeen);
     }
 
     private Ledger ledger(AgentConnection connection) {
         return ledgers.computeIfAbsent(connection, c -> new Ledger());
     }
 
-    private void deliver(AgentConnection connection, Job job) {
-        if (!job.deadline().isAfter(clock.instant())) {
-            return; // the deadline sweeper times it out
+    /**
+     * Sends {@code job} on {@code connection} unless its deadline passed or this socket carried it
+     * already. The delivery is marked in the jobs table through the group commit without waiting: the
+     * mark is bookkeeping (attempt, dispatched_at), not what makes a job run once. That is the agent's
+     * journal, which answers a job it ran from its record. A mark that cannot be written because the
+     * database is unavailable makes the socket owe a full resend, as any database failure does.
+     */
+    private Optional<Job> deliver(AgentConnection connection, Job job) {
+        Instant now = clock.instant();
+        if (!job.deadline().isAfter(now)) {
+            return Optional.empty(); // the deadline sweeper times it out
         }
         Ledger ledger = ledger(connection);
-        if (ledger.sent.putIfAbsent(job.id(), clock.instant()) != null) {
-            return; // already sent on this socket (its creator and the hello resend raced)
+        if (ledger.sent.putIfAbsent(job.id(), new InFlight(now, now)) != null) {
+            return Optional.empty(); // already sent on this socket (its creator and the hello resend raced)
         }
-        Job marked;
-        try {
-            marked = jobs.markDispatched(connection.tenantId(), job.id(), clock.instant())
-                    .orElse(null);
-        } catch (RuntimeException e) {
-            ledger.sent.remove(job.id());
-            if (DatabaseFailures.isUnavailable(e)) {
-                ledger.resendAll.set(true); // sent once the database is back
-            }
-            throw e;
-        }
-        if (marked == null) {
-            ledger.sent.remove(job.id()); // finished (or no longer deliverable) meanwhile: not in flight
-            return;
-        }
-        JsonNode args = marked.args();
+        JsonNode args = job.args();
         if (!args.isObject()) {
-            throw new IllegalStateException("job " + marked.id() + " has unreadable args in the database");
+            ledger.sent.remove(job.id());
+            throw new IllegalStateException("job " + job.id() + " has unreadable args in the database");
         }
+        Job sending = job.dispatched(now);
+        writes.submit(() -> jobs.markDispatched(job.tenantId(), job.id(), now)).whenComplete((marked, failure) -> {
+            if (failure != null && DatabaseFailures.isUnavailable(failure)) {
+                ledger.resendAll.set(true); // sent again once the database is back
+            } else if (failure != null) {
+                log.atWarn()
+                        .addKeyValue("jobId", job.id())
+                        .setCause(failure)
+                        .log("cannot mark a job as sent; it was sent");
+            }
+        });
         if (connection.send(new Dispatch(
                 connection.nextFrameId(),
-                marked.id(),
-                marked.tool(),
+                sending.id(),
+                sending.tool(),
                 args,
-                marked.deadline(),
-                marked.attempt(),
-                marked.approval() != null && marked.approval().approved()
-                        ? marked.approval().by()
+                sending.deadline(),
+                sending.attempt(),
+                sending.approval() != null && sending.approval().approved()
+                        ? sending.approval().by()
                         : null))) {
             metrics.dispatched(connection.tenantId());
             log.atDebug()
-                    .addKeyValue("jobId", marked.id())
-                    .addKeyValue("attempt", marked.attempt())
+                    .addKeyValue("jobId", sending.id())
+                    .addKeyValue("attempt", sending.attempt())
                     .log("job sent");
         }
+        return Optional.of(sending);
     }
 }

@@ -5,11 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.Ack;
 import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ErrorFrame;
+import io.enginex.edge.protocol.Message;
+import io.enginex.edge.protocol.MessageTypes;
 import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Result;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.AgentListener;
+import io.enginex.edge.server.ops.RepeatedLog;
+import io.enginex.edge.server.store.DatabaseFailures;
+import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
@@ -17,6 +23,8 @@ import io.enginex.edge.server.store.JobStore.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,25 +40,34 @@ public final class Dispatcher implements AgentListener {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final JobStore jobs;
+    private final GroupCommit writes;
     private final Deliveries deliveries;
     private final JobWaiters waiters;
     private final DispatchMetrics metrics;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final RepeatedLog repeats;
 
+    /**
+     * @param writes where what the agent reports (ack, progress, result) is written: the agent's
+     *     socket reader hands it over and goes on reading
+     */
     public Dispatcher(
             JobStore jobs,
+            GroupCommit writes,
             Deliveries deliveries,
             JobWaiters waiters,
             DispatchMetrics metrics,
             Clock clock,
             ObjectMapper mapper) {
         this.jobs = jobs;
+        this.writes = writes;
         this.deliveries = deliveries;
         this.waiters = waiters;
         this.metrics = metrics;
         this.clock = clock;
         this.mapper = mapper;
+        this.repeats = new RepeatedLog(clock, Duration.ofMinutes(1));
     }
 
     /**
@@ -73,9 +90,9 @@ public final class Dispatcher implements AgentListener {
                 .addKeyValue("state", job.state().wire())
                 .log("job created");
         if (job.state() == JobState.QUEUED) {
-            deliveries.offer(job);
+            return deliveries.offer(job).orElse(job);
         }
-        return jobs.find(job.tenantId(), job.id()).orElse(job);
+        return job;
     }
 
     /**
@@ -90,8 +107,7 @@ public final class Dispatcher implements AgentListener {
         Job job = jobs.approve(tenantId, jobId, by, reason, clock.instant())
                 .orElseThrow(() -> notAwaiting(tenantId, jobId));
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("by", by).log("job approved");
-        deliveries.offer(job);
-        return jobs.find(tenantId, jobId).orElse(job);
+        return deliveries.offer(job).orElse(job);
     }
 
     /**
@@ -137,18 +153,60 @@ public final class Dispatcher implements AgentListener {
     @Override
     public void onAck(AgentConnection connection, Ack ack) {
         deliveries.alive(connection, ack.jobId());
-        jobs.markRunning(connection.tenantId(), ack.jobId(), connection.agentId(), clock.instant());
+        Instant now = clock.instant();
+        write(connection, ack, () -> {
+            jobs.markRunning(connection.tenantId(), ack.jobId(), connection.agentId(), now);
+            return null;
+        });
     }
 
     @Override
     public void onProgress(AgentConnection connection, Progress progress) {
         deliveries.alive(connection, progress.jobId());
-        jobs.markProgress(connection.tenantId(), progress.jobId(), connection.agentId(), clock.instant());
+        Instant now = clock.instant();
+        write(connection, progress, () -> {
+            jobs.markProgress(connection.tenantId(), progress.jobId(), connection.agentId(), now);
+            return null;
+        });
     }
 
+    /**
+     * Hands a write of the agent's {@code frame} to the group commit. When the database is unavailable
+     * the frame is answered {@code unavailable} and the socket owes a full resend: the agent answers
+     * again from its journal once the database is back.
+     */
+    private <T> CompletableFuture<T> write(AgentConnection connection, Message frame, Supplier<T> work) {
+        return writes.submit(work).whenComplete((done, failure) -> {
+            if (failure == null) {
+                return;
+            }
+            if (DatabaseFailures.isUnavailable(failure)) {
+                deliveries.resendWhenBack(connection);
+                connection.send(new ErrorFrame(
+                        connection.nextFrameId(),
+                        ErrorCodes.UNAVAILABLE,
+                        "the hub's database is unavailable, so this " + MessageTypes.of(frame)
+                                + " frame was not stored; the hub resends the job when the database is back",
+                        frame.id()));
+            }
+            repeats.admit("agent report not stored")
+                    .ifPresent(silenced -> log.atWarn()
+                            .addKeyValue("agentId", connection.agentId())
+                            .addKeyValue("reason", failure.toString())
+                            .log(repeats.describe(
+                                    "cannot store what an agent reported; its unfinished jobs are sent again when"
+                                            + " the database answers, and it answers them from its journal",
+                                    silenced)));
+        });
+    }
+
+    /**
+     * Hands the outcome to the group commit and goes on reading: once it is committed the job counts
+     * as finished, waiters wake and the line is logged.
+     */
     @Override
     public void onResult(AgentConnection connection, Result result) {
-        deliveries.answered(connection, result.jobId());
+        Instant sentAt = deliveries.answered(connection, result.jobId());
         // The hub's clock decides when the job finished (and started, had no ack arrived): the agent's
         // clock may be off by any amount, so what it reports is kept apart as the device's times.
         Instant now = clock.instant();
@@ -165,18 +223,24 @@ public final class Dispatcher implements AgentListener {
                         now,
                         result.replayed(),
                         device);
-        boolean first = jobs.complete(connection.tenantId(), result.jobId(), connection.agentId(), outcome);
-        if (!first) {
-            log.atDebug()
-                    .addKeyValue("jobId", result.jobId())
-                    .addKeyValue("agentId", connection.agentId())
-                    .log("result ignored: the job is finished already, or not this agent's");
-            return;
-        }
-        Duration latency = jobs.find(connection.tenantId(), result.jobId())
-                .filter(j -> j.dispatchedAt() != null)
-                .map(j -> Duration.between(j.dispatchedAt(), now))
-                .orElse(null);
+        write(
+                        connection,
+                        result,
+                        () -> jobs.complete(connection.tenantId(), result.jobId(), connection.agentId(), outcome))
+                .thenAccept(first -> {
+                    if (first) {
+                        finished(connection, result, outcome, sentAt);
+                    } else {
+                        log.atDebug()
+                                .addKeyValue("jobId", result.jobId())
+                                .addKeyValue("agentId", connection.agentId())
+                                .log("result ignored: the job is finished already, or not this agent's");
+                    }
+                });
+    }
+
+    private void finished(AgentConnection connection, Result result, Outcome outcome, Instant sentAt) {
+        Duration latency = sentAt == null ? null : Duration.between(sentAt, outcome.finishedAt());
         metrics.completed(connection.tenantId(), outcome.state(), latency);
         waiters.finished(result.jobId());
         log.atInfo()

@@ -5,16 +5,30 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * One create operation, split where the database transaction ends.
+ * One create operation, split where the database transaction begins and ends.
  *
- * <p>{@link #write} and (when the request has a key) {@link #answer} run inside one transaction on
- * the calling thread, together with the write of the key: every store call they make on this thread
- * joins that transaction. Nothing in them may talk to the network (an agent, a webhook): such work
- * goes in {@link #afterCommit}, which runs once the resource is durable.
+ * <p>{@link #prepared} does the reads and checks on the calling thread, before any transaction.
+ * {@link #write} and (when the request has a key) {@link #answer} of the creation it returns run
+ * inside one transaction, together with the write of the key: every store call they make joins that
+ * transaction. The transaction is the hub's group commit, shared with other requests' creates, so
+ * they may run on its writer thread: they must be short writes, with no reads that could have been
+ * prepared and nothing that talks to the network (an agent, a webhook). Such work goes in {@link
+ * #afterCommit}, which runs once the resource is durable.
  *
  * @param <T> the resource made
  */
 public interface Creation<T> {
+    /**
+     * Reads and checks what the write needs, outside the transaction. Runs once per request that is
+     * not a replay, after the key was looked up (so a retry gets its stored answer even when a check
+     * would fail now). A {@link RuntimeException} reaches the caller unchanged; nothing was written.
+     *
+     * @return the creation to write; by default this one, with nothing to prepare
+     */
+    default Creation<T> prepared() {
+        return this;
+    }
+
     /**
      * Validates and writes the resource (and its audit event). A {@link RuntimeException} rolls the
      * transaction back and reaches the caller unchanged; nothing is remembered for the key then.
@@ -35,6 +49,37 @@ public interface Creation<T> {
     /** A creation with no after-commit work. */
     static <T> Creation<T> of(Supplier<T> write, Function<T, Answer> answer) {
         return of(write, answer, UnaryOperator.identity());
+    }
+
+    /**
+     * A creation whose write needs what {@code prepare} reads first, outside the transaction.
+     *
+     * @param <P> what is prepared
+     */
+    static <T, P> Creation<T> preparedBy(
+            Supplier<P> prepare, Function<P, T> write, Function<T, Answer> answer, UnaryOperator<T> afterCommit) {
+        return new Creation<>() {
+            @Override
+            public Creation<T> prepared() {
+                P ready = prepare.get();
+                return of(() -> write.apply(ready), answer, afterCommit);
+            }
+
+            @Override
+            public T write() {
+                return prepared().write();
+            }
+
+            @Override
+            public Answer answer(T created) {
+                return answer.apply(created);
+            }
+
+            @Override
+            public T afterCommit(T created) {
+                return afterCommit.apply(created);
+            }
+        };
     }
 
     /** A creation from its three parts. */

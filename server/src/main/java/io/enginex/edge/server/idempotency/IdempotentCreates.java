@@ -58,8 +58,9 @@ public final class IdempotentCreates {
      */
     public <T> Answer create(IdempotentRequest request, Creation<T> creation) {
         if (request.key() == null) {
-            T created = store.inTransaction(creation::write);
-            return creation.answer(afterCommit(creation, created));
+            Creation<T> ready = creation.prepared();
+            T created = store.inTransaction(ready::write);
+            return ready.answer(afterCommit(ready, created));
         }
         String scoped = AnswerSeal.scoped(request.tenantId(), request.principal(), request.key());
         String keyHash = seal.keyHash(scoped);
@@ -73,11 +74,12 @@ public final class IdempotentCreates {
                 return earlier.get();
             }
             String fingerprint = request.fingerprint();
+            Creation<T> ready = creation.prepared();
             Written<T> written;
             try {
                 written = store.inTransaction(() -> {
-                    T created = creation.write();
-                    Answer answer = creation.answer(created);
+                    T created = ready.write();
+                    Answer answer = ready.answer(created);
                     store.insert(new StoredKey(
                             request.tenantId(),
                             request.principal(),
@@ -93,7 +95,7 @@ public final class IdempotentCreates {
                 // Another node committed this key while we were writing; ours rolled back.
                 return replay(request, scoped, keyHash).orElseThrow(() -> inUse(request));
             }
-            afterCommit(creation, written.created());
+            afterCommit(ready, written.created());
             return written.answer();
         } finally {
             inFlight.remove(running);
@@ -107,8 +109,9 @@ public final class IdempotentCreates {
      * @return what was created, as the after-commit work left it
      */
     public <T> T once(Creation<T> creation) {
-        T created = store.inTransaction(creation::write);
-        return afterCommit(creation, created);
+        Creation<T> ready = creation.prepared();
+        T created = store.inTransaction(ready::write);
+        return afterCommit(ready, created);
     }
 
     /** Deletes keys older than {@link #RETENTION}; for a timer. Never throws. */

@@ -1,5 +1,6 @@
 package io.enginex.edge.server.idempotency;
 
+import io.enginex.edge.server.store.Transactions;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -23,14 +24,20 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Jdbi jdbi;
+    private final Transactions transactions;
 
-    public JdbcIdempotencyStore(Jdbi jdbi) {
+    /**
+     * @param transactions runs the creates; on the hub its group commit, so that the creates of many
+     *     requests share a commit
+     */
+    public JdbcIdempotencyStore(Jdbi jdbi, Transactions transactions) {
         this.jdbi = jdbi;
+        this.transactions = transactions;
     }
 
     @Override
     public <T> T inTransaction(Supplier<T> work) {
-        return jdbi.inTransaction(h -> work.get());
+        return transactions.inTransaction(work);
     }
 
     @Override

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,17 +137,28 @@ public final class Jobs {
     }
 
     /**
-     * A new job, to run through {@link IdempotentCreates}: made by the {@link JobFactory}, written with
-     * its {@code job.created} event in one transaction (with the key, when there is one), and sent to
-     * its agent after the commit. A job for a paused agent is written already FAILED with {@code
-     * agent_paused} and never sent.
+     * A new job, to run through {@link IdempotentCreates}: made by the {@link JobFactory} (its reads
+     * and checks, and whether the agent is paused, done before the transaction), written with its
+     * {@code job.created} event in one group-committed transaction (with the key, when there is one),
+     * and sent to its agent after the commit. A job for a paused agent is written already FAILED with
+     * {@code agent_paused} and never sent.
      *
      * @throws HubException the factory's refusals, and {@code tenant_not_found}/{@code forbidden}
      */
     public Creation<Job> newJob(
             Caller caller, String tenant, String sessionId, JobRequest request, Function<Job, Answer> answer) {
         guard.checkWrite(caller, tenant);
-        return Creation.of(() -> write(Actor.of(caller), tenant, sessionId, request), answer, this::afterCommit);
+        Actor creator = Actor.of(caller);
+        return Creation.preparedBy(
+                () -> prepare(tenant, sessionId, request), ready -> write(creator, ready), answer, this::afterCommit);
+    }
+
+    /** A job made and checked, and the pause of its agent if it has one. */
+    private record Ready(JobFactory.Made made, Optional<AgentPause> pause) {}
+
+    private Ready prepare(String tenant, String sessionId, JobRequest request) {
+        JobFactory.Made made = factory.make(tenant, sessionId, request);
+        return new Ready(made, agents.findPause(tenant, made.agent().id()));
     }
 
     /** Makes a job at once (no idempotency key): {@link #newJob} run to the end. */
@@ -154,11 +166,10 @@ public final class Jobs {
         return creates.once(newJob(caller, tenant, sessionId, request, j -> null));
     }
 
-    private Job write(Actor creator, String tenant, String sessionId, JobRequest request) {
-        JobFactory.Made made = factory.make(tenant, sessionId, request);
-        Job job = jobs.create(made.job());
+    private Job write(Actor creator, Ready ready) {
+        Job job = jobs.create(ready.made().job());
         audit.record(
-                tenant,
+                job.tenantId(),
                 AuditType.JOB_CREATED,
                 creator,
                 null,
@@ -166,15 +177,15 @@ public final class Jobs {
                 Audit.Outcome.SUCCESS,
                 Map.of(
                         "sessionId",
-                        sessionId,
+                        job.sessionId(),
                         "agentId",
                         job.agentId(),
                         "tool",
                         job.tool(),
                         "state",
                         job.state().wire()));
-        return agents.findPause(tenant, job.agentId())
-                .map(pause -> refusePaused(made.agent(), job, pause))
+        return ready.pause()
+                .map(pause -> refusePaused(ready.made().agent(), job, pause))
                 .orElse(job);
     }
 
@@ -195,17 +206,14 @@ public final class Jobs {
                 + " at its machine paused its local actions at " + pause.since() + "; the job was not sent."
                 + " Ask them to resume it (enginex-agent resume, or the switch on its status page), then send it"
                 + " again.";
-        jobs.complete(
-                job.tenantId(),
-                job.id(),
-                agent.id(),
-                new Outcome(JobState.FAILED, null, ErrorCodes.AGENT_PAUSED, message, null, now, false));
+        Outcome refused = new Outcome(JobState.FAILED, null, ErrorCodes.AGENT_PAUSED, message, null, now, false);
+        jobs.complete(job.tenantId(), job.id(), agent.id(), refused);
         log.atInfo()
                 .addKeyValue("jobId", job.id())
                 .addKeyValue("agentId", agent.id())
                 .addKeyValue("pausedBy", pause.by())
                 .log("job refused: the agent is paused");
-        return jobs.find(job.tenantId(), job.id()).orElse(job);
+        return jobs.find(job.tenantId(), job.id()).orElse(job); // rare: read back as stored
     }
 
     /**

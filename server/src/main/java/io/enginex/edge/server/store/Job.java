@@ -58,6 +58,58 @@ public record Job(
                 null, null, null, false, null, null);
     }
 
+    /** This job as it was written: awaiting its approval when its state says so. */
+    public Job stored() {
+        Approval pending = state == JobState.AWAITING_APPROVAL && approval == null ? Approval.pending() : approval;
+        return new Job(
+                id,
+                tenantId,
+                sessionId,
+                agentId,
+                tool,
+                args,
+                state,
+                attempt,
+                createdAt,
+                deadline,
+                dispatchedAt,
+                startedAt,
+                finishedAt,
+                lastProgressAt,
+                outputJson,
+                errorCode,
+                errorMessage,
+                replayed,
+                pending,
+                device);
+    }
+
+    /** This job sent to its agent once more at {@code at}: dispatched, or still running if it was. */
+    public Job dispatched(Instant at) {
+        JobState now = state == JobState.RUNNING ? JobState.RUNNING : JobState.DISPATCHED;
+        return new Job(
+                id,
+                tenantId,
+                sessionId,
+                agentId,
+                tool,
+                args,
+                now,
+                attempt + 1,
+                createdAt,
+                deadline,
+                at,
+                startedAt,
+                finishedAt,
+                lastProgressAt,
+                outputJson,
+                errorCode,
+                errorMessage,
+                replayed,
+                approval,
+                device);
+    }
+
     /** The arguments as compact JSON text (for the database and for display). */
     public String argsJson() {
         return args.toString();

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 public interface JobStore {
-    /** Writes a new job (state QUEUED or AWAITING_APPROVAL, attempt 0). */
+    /**
+     * Writes a new job (state QUEUED or AWAITING_APPROVAL, attempt 0).
+     *
+     * @return the job as written (its times as the database keeps them), without reading it back
+     */
     Job create(Job job);
 
     Optional<Job> find(String tenantId, String id);
@@ -22,9 +26,9 @@ public interface JobStore {
     /**
      * Marks a delivery: state DISPATCHED (unless already RUNNING), attempt + 1, dispatched_at = now.
      *
-     * @return the job after the update, or empty if it is finished or gone (nothing to send)
+     * @return false if it is finished or gone (nothing was changed)
      */
-    Optional<Job> markDispatched(String tenantId, String id, Instant now);
+    boolean markDispatched(String tenantId, String id, Instant now);
 
     /** The agent acknowledged: DISPATCHED → RUNNING, started_at = now (first time only). */
     void markRunning(String tenantId, String id, String agentId, Instant now);

@@ -1,6 +1,7 @@
 package io.enginex.edge.server.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.server.auth.Caller;
@@ -72,7 +73,13 @@ class DeliveryRaceIT {
         dispatcher.onReady(connection); // the resend after hello, running late
 
         assertThat(channel.sent()).filteredOn(f -> f.contains("\"dispatch\"")).hasSize(1);
-        assertThat(stores.jobs().find("acme", job.id()).orElseThrow().attempt()).isEqualTo(1);
+        await("the delivery is marked (through the group commit, not waited for)")
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(stores.jobs()
+                                .find("acme", job.id())
+                                .orElseThrow()
+                                .attempt())
+                        .isEqualTo(1));
     }
 
     @Test
@@ -91,6 +98,12 @@ class DeliveryRaceIT {
         dispatcher.onReady(newer);
 
         assertThat(second.sent()).filteredOn(f -> f.contains(job.id())).hasSize(1);
-        assertThat(stores.jobs().find("acme", job.id()).orElseThrow().attempt()).isEqualTo(2);
+        await("the second delivery is marked")
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(stores.jobs()
+                                .find("acme", job.id())
+                                .orElseThrow()
+                                .attempt())
+                        .isEqualTo(2));
     }
 }

@@ -269,7 +269,10 @@ class IdempotencyIT {
         var stores = (JdbcStores) hub.hub().stores();
         var secret = HubSecret.loadOrCreate(hub.hub().config().dataDir().resolve("hub.secret"), new SecureRandom());
         return new IdempotentCreates(
-                new JdbcIdempotencyStore(stores.jdbi()), secret.bytes(), new SecureRandom(), clock);
+                new JdbcIdempotencyStore(stores.jdbi(), stores.groupCommit()),
+                secret.bytes(),
+                new SecureRandom(),
+                clock);
     }
 
     static void await(CountDownLatch latch) {

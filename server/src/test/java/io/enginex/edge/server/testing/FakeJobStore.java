@@ -75,17 +75,17 @@ public final class FakeJobStore implements JobStore {
     }
 
     @Override
-    public Optional<Job> markDispatched(String tenantId, String id, Instant now) {
+    public boolean markDispatched(String tenantId, String id, Instant now) {
         check();
-        Job updated = jobs.computeIfPresent(
-                key(tenantId, id),
-                (k, j) -> DELIVERABLE.contains(j.state())
-                        ? with(
-                                j,
-                                j.state() == JobState.RUNNING ? JobState.RUNNING : JobState.DISPATCHED,
-                                j.attempt() + 1)
-                        : j);
-        return Optional.ofNullable(updated).filter(j -> j.attempt() > 0 && DELIVERABLE.contains(j.state()));
+        var marked = new java.util.concurrent.atomic.AtomicBoolean();
+        jobs.computeIfPresent(key(tenantId, id), (k, j) -> {
+            if (!DELIVERABLE.contains(j.state())) {
+                return j;
+            }
+            marked.set(true);
+            return j.dispatched(now);
+        });
+        return marked.get();
     }
 
     @Override

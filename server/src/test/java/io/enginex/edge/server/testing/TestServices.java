@@ -74,14 +74,15 @@ public final class TestServices implements AutoCloseable {
         stores = JdbcStores.open(DatabaseConfig.embedded(dir), clock);
         guard = new TenantGuard(stores.tenants());
         audit = new Audit(new FailableAuditStore(stores.audit(), failAudit), ids, clock, mapper);
-        creates =
-                new IdempotentCreates(new JdbcIdempotencyStore(stores.jdbi()), new byte[32], new SecureRandom(), clock);
+        creates = new IdempotentCreates(
+                new JdbcIdempotencyStore(stores.jdbi(), stores.groupCommit()), new byte[32], new SecureRandom(), clock);
         tenantPolicies = new TenantPolicies(stores.tenantPolicies(), stores.agents(), registry, ids, clock, mapper);
         waiters = new JobWaiters(stores.jobs());
         var metrics = new DispatchMetrics(new SimpleMeterRegistry());
         dispatcher = new Dispatcher(
                 stores.jobs(),
-                new Deliveries(stores.jobs(), registry, metrics, clock, Runnable::run),
+                stores.groupCommit(),
+                new Deliveries(stores.jobs(), stores.groupCommit(), registry, metrics, clock, Runnable::run),
                 waiters,
                 metrics,
                 clock,

@@ -74,8 +74,28 @@ final class JdbcJobStore implements JobStore {
                         .bind("replayed", job.replayed())
                         .bind("approvalState", job.state() == JobState.AWAITING_APPROVAL ? Job.Approval.PENDING : null)
                         .execute()));
-        return find(job.tenantId(), job.id())
-                .orElseThrow(() -> new IllegalStateException("job " + job.id() + " vanished right after insert"));
+        return new Job(
+                        job.id(),
+                        job.tenantId(),
+                        job.sessionId(),
+                        job.agentId(),
+                        job.tool(),
+                        job.args(),
+                        job.state(),
+                        job.attempt(),
+                        Timestamps.truncate(createdAt),
+                        Timestamps.truncate(job.deadline()),
+                        Timestamps.truncate(job.dispatchedAt()),
+                        Timestamps.truncate(job.startedAt()),
+                        Timestamps.truncate(job.finishedAt()),
+                        Timestamps.truncate(job.lastProgressAt()),
+                        job.outputJson(),
+                        job.errorCode(),
+                        job.errorMessage(),
+                        job.replayed(),
+                        null,
+                        null)
+                .stored();
     }
 
     @Override
@@ -119,19 +139,17 @@ final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public Optional<Job> markDispatched(String tenantId, String id, Instant now) {
-        return jdbi.inTransaction(h -> {
-            int updated = h.createUpdate("""
-                            UPDATE jobs SET
-                                state = CASE WHEN state = 'running' THEN 'running' ELSE 'dispatched' END,
-                                attempt = attempt + 1, dispatched_at = :now
-                            WHERE tenant_id = :tenantId AND id = :id AND state IN %s""".formatted(DELIVERABLE))
-                    .bind("tenantId", tenantId)
-                    .bind("id", id)
-                    .bind("now", Timestamps.arg(now))
-                    .execute();
-            return updated == 1 ? find(h, tenantId, id) : Optional.<Job>empty();
-        });
+    public boolean markDispatched(String tenantId, String id, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                                UPDATE jobs SET
+                                    state = CASE WHEN state = 'running' THEN 'running' ELSE 'dispatched' END,
+                                    attempt = attempt + 1, dispatched_at = :now
+                                WHERE tenant_id = :tenantId AND id = :id AND state IN %s""".formatted(DELIVERABLE))
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("now", Timestamps.arg(now))
+                        .execute())
+                == 1;
     }
 
     @Override

@@ -79,7 +79,8 @@ interface JobContract extends StoreFixture {
         Job job = newJob(tenant);
         Instant t1 = now();
 
-        Job dispatched = stores().jobs().markDispatched(tenant, job.id(), t1).orElseThrow();
+        assertThat(stores().jobs().markDispatched(tenant, job.id(), t1)).isTrue();
+        Job dispatched = stores().jobs().find(tenant, job.id()).orElseThrow();
         assertThat(dispatched.state()).isEqualTo(JobState.DISPATCHED);
         assertThat(dispatched.attempt()).isEqualTo(1);
         assertThat(dispatched.dispatchedAt()).isEqualTo(t1);
@@ -91,7 +92,8 @@ interface JobContract extends StoreFixture {
         assertThat(running.startedAt()).isEqualTo(t2);
 
         Instant t3 = t2.plusSeconds(1);
-        Job redelivered = stores().jobs().markDispatched(tenant, job.id(), t3).orElseThrow();
+        assertThat(stores().jobs().markDispatched(tenant, job.id(), t3)).isTrue();
+        Job redelivered = stores().jobs().find(tenant, job.id()).orElseThrow();
         assertThat(redelivered.state()).isEqualTo(JobState.RUNNING);
         assertThat(redelivered.attempt()).isEqualTo(2);
         assertThat(redelivered.dispatchedAt()).isEqualTo(t3);
@@ -108,7 +110,7 @@ interface JobContract extends StoreFixture {
         Job job = newJob(tenant);
         stores().jobs().complete(tenant, job.id(), job.agentId(), succeeded("{}", now()));
 
-        assertThat(stores().jobs().markDispatched(tenant, job.id(), now())).isEmpty();
+        assertThat(stores().jobs().markDispatched(tenant, job.id(), now())).isFalse();
         assertThat(stores().jobs().find(tenant, job.id()).orElseThrow().attempt())
                 .isZero();
     }
@@ -172,7 +174,7 @@ interface JobContract extends StoreFixture {
         assertThat(stores().jobs().find(other, job.id())).isEmpty();
         assertThat(stores().jobs().listBySession(other, job.sessionId())).isEmpty();
         assertThat(stores().jobs().listUnfinished(other, job.agentId())).isEmpty();
-        assertThat(stores().jobs().markDispatched(other, job.id(), now())).isEmpty();
+        assertThat(stores().jobs().markDispatched(other, job.id(), now())).isFalse();
         stores().jobs().markRunning(other, job.id(), job.agentId(), now());
         stores().jobs().markProgress(other, job.id(), job.agentId(), now());
         assertThat(stores().jobs().complete(other, job.id(), job.agentId(), succeeded("{}", now())))
