@@ -40,6 +40,7 @@ import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
+import io.enginex.edge.server.job.Admission;
 import io.enginex.edge.server.job.JobFactory;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.ops.OpsHistory;
@@ -54,10 +55,12 @@ import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.tls.TlsMaterial;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -329,6 +332,16 @@ public final class Hub implements AutoCloseable {
     /** The jobs-and-sessions service and the factory that makes its jobs. */
     private static Jobs jobs(Resources p, Basics b, Security s, Links links, IdempotentCreates creates) {
         Stores stores = p.stores;
+        var admission = new Admission(p.config.maxConcurrentJobs(), b.clock());
+        Gauge.builder("enginex.jobs.creating", admission, Admission::inFlight)
+                .description("Job creates in progress on this node (at most --max-concurrent-jobs)")
+                .register(links.metrics());
+        FunctionCounter.builder("enginex.jobs.overloaded", admission, Admission::refused)
+                .description("Job creates refused 503 because this node was at --max-concurrent-jobs")
+                .register(links.metrics());
+        Gauge.builder("enginex.db.writer.waiting", stores.groupCommit(), GroupCommit::waiting)
+                .description("Units of database work waiting for the group-commit writer")
+                .register(links.metrics());
         return new Jobs(
                 stores.jobs(),
                 stores.sessions(),
@@ -342,7 +355,8 @@ public final class Hub implements AutoCloseable {
                 links.live(),
                 s.guard(),
                 b.ids(),
-                b.clock());
+                b.clock(),
+                admission);
     }
 
     /** What enrolment works with: tokens, registration, assertions, access tokens, agents, machines. */

@@ -30,6 +30,7 @@ public abstract sealed class HubException extends RuntimeException {
             case UnsupportedMediaType x -> 415;
             case Unprocessable x -> 422;
             case RateLimited x -> 429;
+            case Overloaded x -> 503;
         };
     }
 
@@ -118,6 +119,25 @@ public abstract sealed class HubException extends RuntimeException {
         /** @param what what there were too many of, e.g. "too many attempts with this token" */
         public RateLimited(String what, long retryAfterSeconds) {
             super("rate_limited", what + "; retry in " + retryAfterSeconds + " s");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /**
+     * The hub is at the capacity it was configured for, for this kind of work; retry after {@link
+     * #retryAfterSeconds()} (503). Nothing was done.
+     */
+    public static final class Overloaded extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        private final long retryAfterSeconds;
+
+        public Overloaded(String message, long retryAfterSeconds) {
+            super("overloaded", message);
             this.retryAfterSeconds = retryAfterSeconds;
         }
 

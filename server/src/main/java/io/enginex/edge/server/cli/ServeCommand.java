@@ -113,6 +113,16 @@ final class ServeCommand implements Callable<Integer> {
     String unresponsiveAfter;
 
     @Option(
+            names = "--max-concurrent-jobs",
+            paramLabel = "N",
+            defaultValue = "256",
+            description = "The most job creates in progress at once on this node, shared fairly between tenants"
+                    + " (one tenant's burst cannot starve another). More are refused at once with 503 and"
+                    + " Retry-After instead of queueing past their deadlines. Raise it when the hub's machine and"
+                    + " database have room. Default: ${DEFAULT-VALUE}.")
+    int maxConcurrentJobs;
+
+    @Option(
             names = "--enrolment-rate-limit",
             paramLabel = "N/min",
             defaultValue = "10/min",
@@ -190,6 +200,7 @@ final class ServeCommand implements Callable<Integer> {
                     .publicUrl(publicUrl)
                     .heartbeat(HumanDuration.parse(heartbeat))
                     .unresponsiveAfter(HumanDuration.parse(unresponsiveAfter))
+                    .maxConcurrentJobs(maxConcurrentJobs)
                     .sessionLinkTtl(HumanDuration.parse(sessionLinkTtl))
                     .nodeName(nodeName)
                     .enrolmentRate(EnrolmentRate.parse(enrolmentRateLimit, "--enrolment-rate-limit"))

@@ -33,6 +33,8 @@ import java.util.Set;
  * @param unresponsiveAfter how long a connected agent may leave a job it was sent without an ack or
  *     progress (or send no frame at all) before it is shown unresponsive rather than busy
  * @param sessionLinkTtl how long a session page link works after it is issued (1 minute to 365 days)
+ * @param maxConcurrentJobs the most job creates in progress at once on this node, shared fairly
+ *     between tenants; more are refused 503 with {@code Retry-After} (see {@code job.Admission})
  */
 public record HubConfig(
         Path dataDir,
@@ -48,11 +50,14 @@ public record HubConfig(
         int tokenPerMinute,
         long maxBodyBytes,
         Duration unresponsiveAfter,
-        Duration sessionLinkTtl) {
+        Duration sessionLinkTtl,
+        int maxConcurrentJobs) {
     public static final int DEFAULT_PORT = 8443;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_UNRESPONSIVE_AFTER = Duration.ofMinutes(2);
     public static final Duration DEFAULT_SESSION_LINK_TTL = Duration.ofDays(7);
+    public static final int DEFAULT_MAX_CONCURRENT_JOBS = 256;
+    public static final int MAX_CONCURRENT_JOBS_LIMIT = 100_000;
 
     public HubConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -103,6 +108,10 @@ public record HubConfig(
         if (sessionLinkTtl.compareTo(Duration.ofMinutes(1)) < 0 || sessionLinkTtl.compareTo(Duration.ofDays(365)) > 0) {
             throw new IllegalArgumentException(
                     "--session-link-ttl must be between 1m and 365d; got " + HumanDuration.format(sessionLinkTtl));
+        }
+        if (maxConcurrentJobs < 1 || maxConcurrentJobs > MAX_CONCURRENT_JOBS_LIMIT) {
+            throw new IllegalArgumentException("--max-concurrent-jobs must be between 1 and "
+                    + MAX_CONCURRENT_JOBS_LIMIT + "; got " + maxConcurrentJobs);
         }
     }
 
@@ -180,6 +189,7 @@ public record HubConfig(
         private long maxBodyBytes = 1 << 20;
         private Duration unresponsiveAfter = DEFAULT_UNRESPONSIVE_AFTER;
         private Duration sessionLinkTtl = DEFAULT_SESSION_LINK_TTL;
+        private int maxConcurrentJobs = DEFAULT_MAX_CONCURRENT_JOBS;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -243,6 +253,12 @@ public record HubConfig(
             return this;
         }
 
+        /** The most job creates in progress at once on this node (see {@code job.Admission}). */
+        public Builder maxConcurrentJobs(int maxConcurrentJobs) {
+            this.maxConcurrentJobs = maxConcurrentJobs;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     dataDir,
@@ -258,7 +274,8 @@ public record HubConfig(
                     tokenPerMinute,
                     maxBodyBytes,
                     unresponsiveAfter,
-                    sessionLinkTtl);
+                    sessionLinkTtl,
+                    maxConcurrentJobs);
         }
     }
 }

@@ -13,13 +13,17 @@ public final class HubErrors {
     private HubErrors() {}
 
     /**
-     * Sets the status of {@code e} on the response, and {@code Retry-After} when it is rate limited.
+     * Sets the status of {@code e} on the response, and {@code Retry-After} when it is rate limited or
+     * the hub is overloaded.
      *
      * @return the status set
      */
     public static int answer(Context ctx, HubException e) {
         if (e instanceof HubException.RateLimited limited) {
             ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+        }
+        if (e instanceof HubException.Overloaded overloaded) {
+            ctx.header("Retry-After", String.valueOf(overloaded.retryAfterSeconds()));
         }
         ctx.status(e.httpStatus());
         return e.httpStatus();

@@ -62,6 +62,7 @@ public final class Jobs {
     private final TenantGuard guard;
     private final IdGenerator ids;
     private final Clock clock;
+    private final Admission admission;
 
     public Jobs(
             JobStore jobs,
@@ -75,7 +76,8 @@ public final class Jobs {
             LiveViews live,
             TenantGuard guard,
             IdGenerator ids,
-            Clock clock) {
+            Clock clock,
+            Admission admission) {
         this.jobs = jobs;
         this.sessions = sessions;
         this.agents = agents;
@@ -88,6 +90,17 @@ public final class Jobs {
         this.guard = guard;
         this.ids = ids;
         this.clock = clock;
+        this.admission = admission;
+    }
+
+    /**
+     * A place for one job create of {@code tenant} on this node, to hold (try-with-resources) while
+     * the create runs, so that creates over the node's capacity are refused fairly between tenants.
+     *
+     * @throws HubException.Overloaded when the node is at capacity or the tenant holds its share
+     */
+    public Admission.Permit admit(String tenant) {
+        return admission.enter(tenant);
     }
 
     /**

@@ -23,4 +23,7 @@ public interface GroupCommit extends Transactions {
      *     exception (nothing of it was kept), or with the batch's failure (nothing of it was kept)
      */
     <T> CompletableFuture<T> submit(Supplier<T> work);
+
+    /** Units handed in and not yet taken by the writer (for metrics). */
+    int waiting();
 }

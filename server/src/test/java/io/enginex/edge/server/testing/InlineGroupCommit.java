@@ -22,4 +22,9 @@ public final class InlineGroupCommit implements GroupCommit {
     public <T> T inTransaction(Supplier<T> work) {
         return work.get();
     }
+
+    @Override
+    public int waiting() {
+        return 0;
+    }
 }

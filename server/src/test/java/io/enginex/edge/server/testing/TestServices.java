@@ -12,6 +12,7 @@ import io.enginex.edge.server.auth.Passwords;
 import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.auth.Users;
+import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.dispatch.Deliveries;
 import io.enginex.edge.server.dispatch.DispatchMetrics;
@@ -20,6 +21,7 @@ import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
+import io.enginex.edge.server.job.Admission;
 import io.enginex.edge.server.job.JobFactory;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.policy.Policies;
@@ -125,7 +127,8 @@ public final class TestServices implements AutoCloseable {
                 live(),
                 guard,
                 ids,
-                clock);
+                clock,
+                new Admission(HubConfig.DEFAULT_MAX_CONCURRENT_JOBS, clock));
     }
 
     public Enrolment enrolment() {

@@ -82,6 +82,11 @@ final class JdbcGroupCommit implements GroupCommit, AutoCloseable {
         }
     }
 
+    @Override
+    public int waiting() {
+        return queue.size();
+    }
+
     /** Transactions committed so far (for tests and metrics). */
     long commits() {
         return commits.get();
