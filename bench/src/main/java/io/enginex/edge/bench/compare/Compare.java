@@ -128,7 +128,8 @@ public final class Compare {
                 60,
                 List.of(),
                 null,
-                null);
+                null,
+                0);
         Path tmp = Files.createTempDirectory("enginex-compare");
         try (FleetRun run =
                 FleetRun.start(o, tmp.resolve("hub"), Jvm.freshLogs("compare-" + system), Duration.ofMinutes(2))) {

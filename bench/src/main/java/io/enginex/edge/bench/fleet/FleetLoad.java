@@ -98,7 +98,9 @@ public final class FleetLoad {
     }
 
     private static void load(FleetRun run, FleetOptions o, Report report) throws InterruptedException {
-        JobLoad jobs = new JobLoad(run.jobClient(), run.agentIds(), Duration.ofSeconds(60));
+        boolean overload = o.scenario().equals("overload");
+        JobLoad jobs = new JobLoad(
+                overload ? run.sheddingJobClient() : run.jobClient(), run.agentIds(), Duration.ofSeconds(60));
         if (o.warmup() > 0) {
             System.out.printf("==> warm-up: %d s at %.0f jobs/s%n", o.warmup(), o.rate());
             jobs.run(Schedule.of(o.rate(), o.warmup()), new Recorder(3));
@@ -114,7 +116,8 @@ public final class FleetLoad {
         report.put("rate", o.rate(), "offered job rate", "/s")
                 .put("jobs_started", out.started(), "jobs started", "")
                 .put("jobs_succeeded", out.succeeded(), "jobs succeeded", "")
-                .put("job_errors", out.errors(), "job errors", "")
+                .put("job_errors", out.errors(), "job errors (shed ones included)", "")
+                .put("jobs_shed", out.errorsByReason().getOrDefault("shed", 0L), "creates shed: 503 overloaded", "")
                 .putJsonOnly("job_errors_by_reason", out.errorsByReason())
                 .put("jobs_per_s", out.succeeded() / (double) o.seconds(), "jobs completed per second", "/s")
                 .put("p50_ms", ms(h.getValueAtPercentile(50)), "enqueue → result p50", "ms")

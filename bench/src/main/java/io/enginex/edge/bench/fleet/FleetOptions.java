@@ -29,7 +29,8 @@ public record FleetOptions(
         int stormTimeout,
         List<Double> rates,
         Path chart,
-        Path json) {
+        Path json,
+        int maxConcurrentJobs) {
     static final String USAGE = """
             usage: bench/run fleet --agents N [options]
               --agents N          simulated agents (default 100)
@@ -39,7 +40,9 @@ public record FleetOptions(
               --seconds S         idle window for CPU, and length of the measured job load (default 30)
               --warmup W          unmeasured job load before it at the same rate (default 10)
               --rate R            jobs per second through the REST API, open model (default 0: none)
-              --scenario NAME     connect (default) or reconnect-storm (restart the hub, wait for all)
+              --scenario NAME     connect (default), reconnect-storm (restart the hub, wait for all) or
+                                  overload (the --rate load with creates the hub sheds counted, not retried)
+              --max-concurrent-jobs N  the hub's --max-concurrent-jobs (default: the hub's own)
               --connect-rate C    first connects per second (default 200)
               --db NAME           h2 (default) or postgres (a scratch database on 127.0.0.1:5432)
               --hub-heap SIZE     the hub's -Xmx (default 1g)
@@ -60,8 +63,11 @@ public record FleetOptions(
             throw new IllegalArgumentException("out of range: --agents ≥ 1, --addresses 1–254, --seconds ≥ 1,"
                     + " --warmup ≥ 0, --rate ≥ 0, --connect-rate ≥ 1; see --help");
         }
-        if (!scenario.equals("connect") && !scenario.equals("reconnect-storm")) {
-            throw new IllegalArgumentException("--scenario is connect or reconnect-storm; got " + scenario);
+        if (!List.of("connect", "reconnect-storm", "overload").contains(scenario)) {
+            throw new IllegalArgumentException("--scenario is connect, reconnect-storm or overload; got " + scenario);
+        }
+        if (maxConcurrentJobs < 0) {
+            throw new IllegalArgumentException("--max-concurrent-jobs must be at least 1; got " + maxConcurrentJobs);
         }
         rates = List.copyOf(rates);
         if (rates.stream().anyMatch(r -> !(r > 0))) {
@@ -94,6 +100,7 @@ public record FleetOptions(
         List<Double> rates = List.of();
         Path chart = null;
         Path json = null;
+        int maxConcurrentJobs = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -116,6 +123,7 @@ public record FleetOptions(
                             .toList();
                 case "--chart" -> chart = Path.of(value(args, ++i, a));
                 case "--json" -> json = Path.of(value(args, ++i, a));
+                case "--max-concurrent-jobs" -> maxConcurrentJobs = Integer.parseInt(value(args, ++i, a));
                 case "--help", "-h" -> {
                     return null;
                 }
@@ -137,7 +145,8 @@ public record FleetOptions(
                 stormTimeout,
                 rates,
                 chart,
-                json);
+                json,
+                maxConcurrentJobs);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -69,6 +69,9 @@ public final class FleetRun implements AutoCloseable {
             if (database != null) {
                 args.addAll(List.of("--db-url", database.url(), "--db-user", ScratchDatabase.USER));
             }
+            if (o.maxConcurrentJobs() > 0) {
+                args.addAll(List.of("--max-concurrent-jobs", Integer.toString(o.maxConcurrentJobs())));
+            }
             System.out.printf("==> starting the hub (%s, -Xmx%s, heartbeat %s)%n", o.db(), o.hubHeap(), o.heartbeat());
             hub = BenchHub.start(dataDir, logs, o.hubHeap(), args);
             HubApi api = new HubApi(hub.url(), hub.fingerprint(), hub.adminKey());
@@ -130,7 +133,12 @@ public final class FleetRun implements AutoCloseable {
 
     /** A REST client for jobs in the run's session, with the platform admin key. */
     public JobClient jobClient() {
-        return new JobClient(hub.url(), tls, hub.adminKey(), TENANT, session);
+        return new JobClient(hub.url(), tls, hub.adminKey(), TENANT, session, false);
+    }
+
+    /** {@link #jobClient()}, but a create the hub sheds as overloaded ends the job instead of retrying. */
+    public JobClient sheddingJobClient() {
+        return new JobClient(hub.url(), tls, hub.adminKey(), TENANT, session, true);
     }
 
     public Duration registerTime() {

@@ -30,12 +30,19 @@ public final class JobClient {
     private final String tenant;
     private final String session;
     private final HttpClient http;
+    private final boolean giveUpWhenShed;
 
-    public JobClient(String baseUrl, SSLContext tls, String apiKey, String tenant, String session) {
+    /**
+     * @param giveUpWhenShed a create answered {@code 503 overloaded} ends the job ({@code shed}) instead
+     *     of being retried after {@code Retry-After}: the overload scenario counts what the hub shed
+     */
+    public JobClient(
+            String baseUrl, SSLContext tls, String apiKey, String tenant, String session, boolean giveUpWhenShed) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.tenant = tenant;
         this.session = session;
+        this.giveUpWhenShed = giveUpWhenShed;
         this.http = HttpClient.newBuilder()
                 .sslContext(tls)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -76,6 +83,10 @@ public final class JobClient {
                 }
                 if (r.statusCode() < 500 && r.statusCode() != 429) {
                     throw new JobError("create answered " + r.statusCode() + ": " + r.body());
+                }
+                if (giveUpWhenShed && r.statusCode() == 503 && r.body().contains("\"overloaded\"")) {
+                    throw new JobError("shed: 503 overloaded, Retry-After "
+                            + r.headers().firstValue("Retry-After").orElse("(none)"));
                 }
                 problem = "create answered " + r.statusCode();
                 wait = r.headers()

@@ -22,10 +22,22 @@ class FleetOptionsTest {
     @Test
     void unknownScenariosAndOptionsAreRefusedWithAPointerToHelp() {
         assertThatThrownBy(() -> FleetOptions.parse(new String[] {"--scenario", "storm"}))
-                .hasMessageContaining("connect or reconnect-storm");
+                .hasMessageContaining("connect, reconnect-storm or overload");
         assertThatThrownBy(() -> FleetOptions.parse(new String[] {"--agent", "5"}))
                 .hasMessageContaining("--help");
         assertThat(FleetOptions.parse(new String[] {"--help"})).isNull();
+    }
+
+    @Test
+    void theOverloadScenarioTakesTheHubsCapacity() {
+        FleetOptions o = FleetOptions.parse(
+                new String[] {"--scenario", "overload", "--rate", "400", "--max-concurrent-jobs", "16"});
+
+        assertThat(o.scenario()).isEqualTo("overload");
+        assertThat(o.maxConcurrentJobs()).isEqualTo(16);
+        assertThat(FleetOptions.parse(new String[] {}).maxConcurrentJobs())
+                .as("the hub's own default")
+                .isZero();
     }
 
     @Test
