@@ -38,9 +38,11 @@ done <<<"$needs"
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> installing ${missing[*]} (what ./test needs; see README)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" </dev/null \
-      || { apt-get update -q </dev/null \
-        && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" </dev/null; }
+    # Another apt (unattended upgrades, a second checkout's ./test) may hold the lock: wait for it.
+    apt=(apt-get -o DPkg::Lock::Timeout=600)
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -q "${missing[@]}" </dev/null \
+      || { "${apt[@]}" update -q </dev/null \
+        && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -q "${missing[@]}" </dev/null; }
   else
     cat >&2 <<MSG
 error: ./test needs ${missing[*]}, which are not installed.
