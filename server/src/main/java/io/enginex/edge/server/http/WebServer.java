@@ -18,7 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -157,10 +158,14 @@ public final class WebServer {
             // Agents pin the certificate, and reach the hub by whatever name or address they were
             // given, so the SNI name need not match the certificate.
             https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
-            connector = new ServerConnector(
-                    server,
-                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                    new HttpConnectionFactory(https));
+            // HTTP/2 for clients that offer it in ALPN (many requests and long-polls on one connection,
+            // one TLS handshake), HTTP/1.1 for the rest; the agents' WebSocket upgrade is HTTP/1.1.
+            var http1 = new HttpConnectionFactory(https);
+            var http2 = new HTTP2ServerConnectionFactory(https);
+            var alpn = new ALPNServerConnectionFactory(http2.getProtocol(), http1.getProtocol());
+            alpn.setDefaultProtocol(http1.getProtocol());
+            connector =
+                    new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2, http1);
         }
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());

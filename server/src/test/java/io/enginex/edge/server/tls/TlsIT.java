@@ -86,6 +86,33 @@ class TlsIT {
     }
 
     @Test
+    void theTlsListenerSpeaksHttp2ToClientsThatOfferItAndHttp1ToTheRest() throws Exception {
+        var config = TestHub.defaults(dir).tls(TlsConfig.selfSigned()).build();
+        try (TestHub hub = TestHub.start(config, HttpClient.newHttpClient())) {
+            SSLContext pinned = SSLContext.getInstance("TLS");
+            pinned.init(
+                    null, new TrustManager[] {new PinnedTrustManager(hub.hub().fingerprint())}, null);
+            HttpClient h2 = HttpClient.newBuilder()
+                    .sslContext(pinned)
+                    .version(HttpClient.Version.HTTP_2)
+                    .build();
+            HttpClient h1 = HttpClient.newBuilder()
+                    .sslContext(pinned)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
+
+            var overH2 = health(h2, hub.url());
+            var overH1 = health(h1, hub.url());
+
+            assertThat(overH2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(overH2.statusCode()).isEqualTo(200);
+            assertThat(overH2.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
+            assertThat(overH1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+            assertThat(overH1.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void givenPemCertificateAndKeyAreServed(@TempDir Path pem) throws Exception {
         var generated = SelfSignedCertificate.generate(
                 java.util.Set.of("hub.example.test"), java.time.Clock.systemUTC(), new java.security.SecureRandom());
