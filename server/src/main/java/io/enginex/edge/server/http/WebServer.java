@@ -144,6 +144,9 @@ public final class WebServer {
                 .register(routes);
     }
 
+    /** HTTP/2 streams one client may have open on one connection: requests and long-polls in flight. */
+    static final int MAX_STREAMS_PER_CONNECTION = 1024;
+
     private static ServerConnector connector(
             Server server, HttpConfiguration httpConfig, HubConfig config, TlsMaterial tls) {
         ServerConnector connector;
@@ -162,6 +165,8 @@ public final class WebServer {
             // one TLS handshake), HTTP/1.1 for the rest; the agents' WebSocket upgrade is HTTP/1.1.
             var http1 = new HttpConnectionFactory(https);
             var http2 = new HTTP2ServerConnectionFactory(https);
+            // A runtime keeps a long-poll open per job in flight: many per connection (Jetty's default: 128).
+            http2.setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION);
             var alpn = new ALPNServerConnectionFactory(http2.getProtocol(), http1.getProtocol());
             alpn.setDefaultProtocol(http1.getProtocol());
             connector =
