@@ -414,7 +414,10 @@ public final class Hub implements AutoCloseable {
         p.url = p.config.baseUrl(p.tls != null, p.server.port());
     }
 
-    /** Deadlines, resync, heartbeat, purges and the ops history's samples, on the timer threads. */
+    /**
+     * Deadlines, resync, heartbeat, purges, PostgreSQL's planner statistics and the ops history's
+     * samples, on the timer threads.
+     */
     private static void startTimers(Resources p, Basics b, Security s, Links links, IdempotentCreates creates) {
         Stores stores = p.stores;
         Clock clock = b.clock();
@@ -434,6 +437,7 @@ public final class Hub implements AutoCloseable {
         p.timers.scheduleAtFixedRate(() -> purgeSessions(s.users(), stores, clock), 1, 1, TimeUnit.MINUTES);
         p.timers.scheduleAtFixedRate(links.connectionHistory()::purge, 0, 10, TimeUnit.MINUTES);
         p.timers.scheduleAtFixedRate(creates::sweep, 1, 60, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(p.stores::refreshStatistics, 5, 5, TimeUnit.SECONDS);
         long bucket = OpsHistory.BUCKET.toMillis();
         p.timers.scheduleAtFixedRate(links.opsHistory()::sample, 0, bucket, TimeUnit.MILLISECONDS);
     }

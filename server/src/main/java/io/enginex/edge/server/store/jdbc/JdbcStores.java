@@ -70,6 +70,7 @@ public final class JdbcStores implements Stores {
     private final TenantPolicyStore tenantPolicies;
     private final PageLinkStore pageLinks;
     private final JdbcGroupCommit groupCommit;
+    private final PlannerStatistics statistics; // null on H2
 
     private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
         this.config = config;
@@ -91,6 +92,17 @@ public final class JdbcStores implements Stores {
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
+        this.statistics = "postgresql".equals(config.dialect()) ? new PlannerStatistics(dataSource) : null;
+    }
+
+    /**
+     * On PostgreSQL, analyses the busy tables whose rows changed by a tenth since their last analysis
+     * (see {@link PlannerStatistics}); for a timer. Does nothing on H2. Never throws.
+     */
+    public void refreshStatistics() {
+        if (statistics != null) {
+            statistics.refresh();
+        }
     }
 
     /**
@@ -117,8 +129,12 @@ public final class JdbcStores implements Stores {
                     .addKeyValue("schemaVersion", result.targetSchemaVersion)
                     .addKeyValue("migrationsApplied", result.migrationsExecuted)
                     .log("database ready");
-            analyse(config, dataSource);
-            return new JdbcStores(config, dataSource, clock);
+            JdbcStores stores = new JdbcStores(config, dataSource, clock);
+            if (stores.statistics != null) {
+                stores.statistics.warnIfAutovacuumOff();
+                stores.statistics.analyseAll();
+            }
+            return stores;
         } catch (FlywayException e) {
             dataSource.close();
             throw new DatabaseUnavailableException(
@@ -128,24 +144,6 @@ public final class JdbcStores implements Stores {
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
-        }
-    }
-
-    /**
-     * Brings PostgreSQL's planner statistics of the busy tables up to date, as a migration or a bulk
-     * change leaves them stale and autovacuum catches up only later: without them the planner can
-     * look a job up through a secondary index instead of its primary key. A failure is logged, not
-     * fatal: the statistics are an optimisation. (H2 chooses a unique key by itself.)
-     */
-    private static void analyse(DatabaseConfig config, DataSource dataSource) {
-        if (!"postgresql".equals(config.dialect())) {
-            return;
-        }
-        try (var connection = dataSource.getConnection();
-                var statement = connection.createStatement()) {
-            statement.execute("ANALYZE jobs, agents, sessions, idempotency_keys, audit_events, audit_chain_heads");
-        } catch (java.sql.SQLException e) {
-            log.atWarn().addKeyValue("reason", e.getMessage()).log("cannot update the planner's statistics");
         }
     }
 

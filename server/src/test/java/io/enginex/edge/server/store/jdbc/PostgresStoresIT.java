@@ -2,6 +2,7 @@ package io.enginex.edge.server.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
@@ -10,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,37 @@ class PostgresStoresIT extends StoreContract {
                     "PostgreSQL is needed at 127.0.0.1:5432 (user postgres, database test) for these tests and "
                             + "could not be used: " + e.getMessage() + ". Start it (CI does), then run again.",
                     e);
+        }
+    }
+
+    @Test
+    void theHubKeepsThePlannersStatisticsSoAJobIsFoundByItsKeyWhateverAutovacuumDoes() throws Exception {
+        String tenant = newTenant();
+        var agent = newAgent(tenant);
+        var session = newSession(tenant);
+        for (int i = 0; i < 2 * PlannerStatistics.MIN_CHANGES; i++) {
+            newJob(tenant, agent.id(), session.id(), now(), now().plusSeconds(3600));
+        }
+        String lookup = "EXPLAIN SELECT * FROM jobs WHERE tenant_id = '" + tenant + "' AND id = 'job_x'";
+
+        // PostgreSQL counts the changes a moment after each commit; the hub's timer calls this every 5 s.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            jdbcStores().refreshStatistics();
+            assertThat(query("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = 'jobs'"))
+                    .isEqualTo("0");
+        });
+        assertThat(query(lookup)).contains("jobs_pkey");
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Connection c = jdbcStores().dataSource().getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery(sql)) {
+            StringBuilder out = new StringBuilder();
+            while (rs.next()) {
+                out.append(rs.getString(1)).append('\n');
+            }
+            return out.toString().strip();
         }
     }
 
