@@ -16,7 +16,8 @@ import java.util.regex.PatternSyntaxException;
  * absolute path (POSIX {@code /…} or Windows {@code C:\…}) and mode {@code read}/{@code write},
  * valid deny globs, non-negative limits, positive concurrency caps, tool names, command templates
  * whose program is absolute and whose parameters are declared with a compiling {@code pattern} or a
- * non-empty {@code enum}, {@code host:port} network rules.
+ * non-empty {@code enum} and whose {@code env} names are environment variables a job may set (to a
+ * vault secret), {@code host:port} network rules, {@code secrets} granted per tool by name.
  *
  * <p>The hub checks a tenant policy with this before storing it, so it never accepts what an agent
  * would refuse. The agent's own parser ({@code PolicyFile}) applies the same rules; {@code
@@ -35,7 +36,8 @@ public final class PolicyDocument {
             "tools",
             "commands",
             "network",
-            "approvalRequired");
+            "approvalRequired",
+            "secrets");
 
     /** The fields of {@code limits}. */
     public static final Set<String> LIMIT_FIELDS =
@@ -44,8 +46,20 @@ public final class PolicyDocument {
     /** The key of {@code limits.concurrency} that applies to tools not named there. */
     public static final String DEFAULT_CONCURRENCY = "default";
 
+    /**
+     * A vault secret's name, as the policy's {@code secrets} field and the agent's vault spell it:
+     * 1 to 64 letters, digits, {@code .}, {@code _} or {@code -}, starting with a letter or digit.
+     */
+    public static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** An environment variable a command template lets a job set (to a secret): {@code API_TOKEN}. */
+    public static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,127}");
+
+    /** Environment variables a template may not hand to a job: the scrubbed environment's own and the loader's. */
+    private static final Pattern RESERVED_ENV = Pattern.compile("PATH|LANG|LC_.*|LD_.*|DYLD_.*|HOME|SHELL|IFS");
+
     private static final Set<String> COMMAND_FIELDS =
-            Set.of("name", "argv", "params", "workdir", "timeoutSeconds", "approvalRequired");
+            Set.of("name", "argv", "params", "workdir", "timeoutSeconds", "approvalRequired", "env");
     private static final Pattern TOOL_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
     private static final Pattern WINDOWS_ABSOLUTE = Pattern.compile("[A-Za-z]:\\\\.*");
 
@@ -117,6 +131,7 @@ public final class PolicyDocument {
         for (JsonNode rule : array(document, "network", problems)) {
             network(rule, problems);
         }
+        checkSecrets(document.get("secrets"), problems);
         return problems;
     }
 
@@ -223,6 +238,58 @@ public final class PolicyDocument {
         JsonNode approval = command.get("approvalRequired");
         if (approval != null && !approval.isBoolean()) {
             problems.add(where + ": approvalRequired must be true or false");
+        }
+        checkEnv(command.get("env"), where, problems);
+    }
+
+    /**
+     * {@code "secrets": {"exec:erp-export": ["erp-db"], "http.request": ["erp-token"]}}: which vault
+     * secrets each tool (or {@code exec:TEMPLATE}) may use.
+     */
+    public static void checkSecrets(JsonNode secrets, List<String> problems) {
+        if (secrets == null || secrets.isNull()) {
+            return;
+        }
+        if (!secrets.isObject()) {
+            problems.add("secrets must be an object of tool name → [secret names], e.g."
+                    + " {\"http.request\":[\"erp-token\"],\"exec:erp-export\":[\"erp-db\"]}");
+            return;
+        }
+        for (Map.Entry<String, JsonNode> grant : secrets.properties()) {
+            String key = grant.getKey();
+            String tool = key.startsWith("exec:") ? "exec" : key;
+            if (!TOOL_NAME.matcher(tool).matches() || key.equals("exec:")) {
+                problems.add("secrets: \"" + key + "\" is not a tool name like http.request or exec:TEMPLATE");
+            }
+            if (!grant.getValue().isArray()) {
+                problems.add("secrets." + key + " must be a JSON array of secret names");
+                continue;
+            }
+            for (JsonNode name : grant.getValue()) {
+                if (!name.isTextual() || !SECRET_NAME.matcher(name.asText()).matches()) {
+                    problems.add("secrets." + key + ": \"" + name.asText("") + "\" is not a secret name (1 to 64"
+                            + " letters, digits, '.', '_' or '-', starting with a letter or digit)");
+                }
+            }
+        }
+    }
+
+    public static void checkEnv(JsonNode env, String where, List<String> problems) {
+        if (env == null || env.isNull()) {
+            return;
+        }
+        if (!env.isArray()) {
+            problems.add(where + ": env must be a JSON array of environment variable names, e.g. [\"API_TOKEN\"]");
+            return;
+        }
+        for (JsonNode name : env) {
+            String text = name.asText("");
+            if (!name.isTextual() || !ENV_NAME.matcher(text).matches()) {
+                problems.add(where + ": env: \"" + text + "\" is not an environment variable name like API_TOKEN");
+            } else if (RESERVED_ENV.matcher(text).matches()) {
+                problems.add(where + ": env: " + text + " cannot be set by a job (the agent sets it, or it changes how"
+                        + " programs load)");
+            }
         }
     }
 

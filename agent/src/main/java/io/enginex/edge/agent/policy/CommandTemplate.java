@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * @param timeout the process tree is killed after this
  * @param approvalRequired a person must approve each run on the hub
  * @param source where the template came from
+ * @param env environment variables a job may set for the command, each only to a vault secret the
+ *     policy grants ({@code "env": {"API_TOKEN": "secret:erp-token"}} in the job's arguments)
  */
 public record CommandTemplate(
         String name,
@@ -26,8 +28,10 @@ public record CommandTemplate(
         String workdir,
         Duration timeout,
         boolean approvalRequired,
-        String source) {
+        String source,
+        List<String> env) {
     public CommandTemplate {
+        env = List.copyOf(env);
         Objects.requireNonNull(name, "name");
         argv = List.copyOf(argv);
         params = Map.copyOf(params);
@@ -40,6 +44,18 @@ public record CommandTemplate(
                         source + ": command " + name + " uses " + arg + " but declares no parameter of that name");
             }
         }
+    }
+
+    /** A template whose command gets no variable from the job. */
+    public CommandTemplate(
+            String name,
+            List<String> argv,
+            Map<String, Param> params,
+            String workdir,
+            Duration timeout,
+            boolean approvalRequired,
+            String source) {
+        this(name, argv, params, workdir, timeout, approvalRequired, source, List.of());
     }
 
     /**

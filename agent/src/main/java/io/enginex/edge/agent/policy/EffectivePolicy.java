@@ -68,7 +68,15 @@ public record EffectivePolicy(
         if (root.isPresent()) {
             p = p.withinRoot(new RootRule(root.get(), AccessMode.WRITE, "--root"));
         } else if (machineIsBuiltIn) {
-            p = new Policy(List.of(), p.deny(), p.limits(), p.tools(), p.commands(), p.network(), p.approvalRequired());
+            p = new Policy(
+                    List.of(),
+                    p.deny(),
+                    p.limits(),
+                    p.tools(),
+                    p.commands(),
+                    p.network(),
+                    p.approvalRequired(),
+                    p.secrets());
         }
         p = p.withDeny(List.of(DenyRule.of(
                 globLiteral(stateDir.toAbsolutePath().normalize().toString()),
@@ -137,6 +145,12 @@ public record EffectivePolicy(
         policy.approvalRequired()
                 .forEach((name, source) ->
                         approvals.addObject().put("name", name).put("source", source));
+        ArrayNode secrets = out.putArray("secrets");
+        policy.secrets().grants().forEach((tool, names) -> {
+            ObjectNode grant = secrets.addObject().put("tool", tool);
+            new java.util.TreeSet<>(names).forEach(grant.putArray("names")::add);
+            grant.put("source", policy.secrets().sources().get(tool));
+        });
         return out;
     }
 
@@ -160,6 +174,8 @@ public record EffectivePolicy(
         policy.network().forEach(n -> lines.add("  " + n.label() + "    [" + n.source() + "]"));
         lines.add("Approval required" + (policy.approvalRequired().isEmpty() ? ": none" : ":"));
         policy.approvalRequired().forEach((name, source) -> lines.add("  " + name + "    [" + source + "]"));
+        lines.add("Vault secrets tools may use" + (policy.secrets().grants().isEmpty() ? ": none" : ":"));
+        lines.addAll(policy.secrets().describe());
         Limits l = policy.limits();
         lines.add("Limits: read " + l.maxReadBytes() + " bytes, write " + l.maxWriteBytes() + " bytes, search "
                 + l.maxSearchFiles() + " files"

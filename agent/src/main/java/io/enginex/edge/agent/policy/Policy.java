@@ -25,6 +25,7 @@ import java.util.Set;
  * @param commands the command templates {@code exec} may run, by name
  * @param network the host:port pairs {@code http.request} may reach
  * @param approvalRequired tool names and {@code exec:TEMPLATE} names that need approval, with sources
+ * @param secrets which vault secrets each tool may use
  */
 public record Policy(
         List<RootRule> roots,
@@ -33,7 +34,8 @@ public record Policy(
         Map<String, String> tools,
         Map<String, CommandTemplate> commands,
         List<NetworkRule> network,
-        Map<String, String> approvalRequired) {
+        Map<String, String> approvalRequired,
+        SecretRules secrets) {
     public Policy {
         roots = List.copyOf(roots);
         deny = List.copyOf(deny);
@@ -42,6 +44,19 @@ public record Policy(
         commands = Map.copyOf(commands);
         network = List.copyOf(network);
         approvalRequired = Map.copyOf(approvalRequired);
+        Objects.requireNonNull(secrets, "secrets");
+    }
+
+    /** A policy that lets no tool use a secret. */
+    public Policy(
+            List<RootRule> roots,
+            List<DenyRule> deny,
+            Limits limits,
+            Map<String, String> tools,
+            Map<String, CommandTemplate> commands,
+            List<NetworkRule> network,
+            Map<String, String> approvalRequired) {
+        this(roots, deny, limits, tools, commands, network, approvalRequired, SecretRules.NONE);
     }
 
     /** True when the tool is allowed. */
@@ -57,7 +72,7 @@ public record Policy(
     /**
      * The rules both policies grant: roots intersected pairwise (narrower mode), deny rules of both,
      * the smaller limits, tools, commands and hosts present in both (the command's definition is this
-     * policy's), approval markers of both. Applied as {@code machine.intersect(tenant)}, the machine
+     * policy's), approval markers of both, the secrets both grant to a tool. Applied as {@code machine.intersect(tenant)}, the machine
      * can only narrow what the tenant asks for, and the tenant can only narrow the machine.
      */
     public Policy intersect(Policy other) {
@@ -93,7 +108,14 @@ public record Policy(
                 .filter(c -> c.approvalRequired() && bothCommands.containsKey(c.name()))
                 .forEach(c -> approvals.putIfAbsent("exec:" + c.name(), c.source()));
         return new Policy(
-                bothRoots, bothDeny, limits.min(other.limits), bothTools, bothCommands, bothNetwork, approvals);
+                bothRoots,
+                bothDeny,
+                limits.min(other.limits),
+                bothTools,
+                bothCommands,
+                bothNetwork,
+                approvals,
+                secrets.intersect(other.secrets));
     }
 
     /** This policy with {@code root} (the {@code --root} a person chose) intersected into its roots. */
@@ -102,14 +124,14 @@ public record Policy(
         for (RootRule mine : roots) {
             mine.intersect(root).ifPresent(narrowed::add);
         }
-        return new Policy(narrowed, deny, limits, tools, commands, network, approvalRequired);
+        return new Policy(narrowed, deny, limits, tools, commands, network, approvalRequired, secrets);
     }
 
     /** This policy with extra deny rules (e.g. the agent's own state folder). */
     public Policy withDeny(List<DenyRule> extra) {
         List<DenyRule> all = new ArrayList<>(deny);
         all.addAll(extra);
-        return new Policy(roots, all, limits, tools, commands, network, approvalRequired);
+        return new Policy(roots, all, limits, tools, commands, network, approvalRequired, secrets);
     }
 
     /** The first deny rule matching a real path, if any. */

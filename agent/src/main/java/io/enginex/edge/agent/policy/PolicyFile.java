@@ -121,7 +121,8 @@ public final class PolicyFile {
                 tools(root, source),
                 commands(root.path("commands"), source),
                 network(root.path("network"), source),
-                named(root.path("approvalRequired"), source, "approvalRequired"));
+                named(root.path("approvalRequired"), source, "approvalRequired"),
+                secrets(root.get("secrets"), source));
     }
 
     private List<RootRule> roots(JsonNode node, String source) {
@@ -227,6 +228,13 @@ public final class PolicyFile {
                     throw new PolicyException(where + ": parameter " + p.getKey() + ": " + e.getMessage(), e);
                 }
             }
+            List<String> envProblems = new ArrayList<>();
+            PolicyDocument.checkEnv(c.get("env"), where, envProblems);
+            if (!envProblems.isEmpty()) {
+                throw new PolicyException(envProblems.get(0));
+            }
+            List<String> env = new ArrayList<>();
+            c.path("env").forEach(e -> env.add(e.asText()));
             commands.put(
                     name,
                     new CommandTemplate(
@@ -236,9 +244,30 @@ public final class PolicyFile {
                             c.path("workdir").asText(null),
                             Duration.ofSeconds(c.path("timeoutSeconds").asLong(60)),
                             c.path("approvalRequired").asBoolean(false),
-                            source));
+                            source,
+                            env));
         }
         return commands;
+    }
+
+    private static SecretRules secrets(JsonNode node, String source) {
+        List<String> problems = new ArrayList<>();
+        PolicyDocument.checkSecrets(node, problems);
+        if (!problems.isEmpty()) {
+            throw new PolicyException(source + ": " + problems.get(0));
+        }
+        if (node == null || node.isNull()) {
+            return SecretRules.NONE;
+        }
+        Map<String, java.util.Set<String>> grants = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> grant : node.properties()) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            grant.getValue().forEach(n -> names.add(n.asText()));
+            grants.put(grant.getKey(), names);
+            sources.put(grant.getKey(), source);
+        }
+        return new SecretRules(grants, sources);
     }
 
     private static List<NetworkRule> network(JsonNode node, String source) {

@@ -99,7 +99,8 @@ public record TenantPolicySet(Optional<Policy> policy, String source, List<Strin
                 tools,
                 document.has("commands") ? parsed.commands() : machine.commands(),
                 document.has("network") ? parsed.network() : machine.network(),
-                parsed.approvalRequired());
+                parsed.approvalRequired(),
+                document.has("secrets") ? parsed.secrets() : machine.secrets());
     }
 
     /** A policy that allows nothing. */
