@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.protocol.Printable;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,11 +46,15 @@ import org.slf4j.LoggerFactory;
  * → … → {@code audit.jsonl.<keep>}, the oldest dropped.
  *
  * <p>Thread-safe: appends are serialised by a lock (held across the small write, which is the point:
- * lines never interleave). A failure to write is logged and never fails the job.
+ * lines never interleave), and across processes by a file lock on {@code audit.lock}; a line another
+ * process appended is chained to. A failure to write is logged and never fails the job.
  */
 public final class AuditLog implements AuditTrail {
     /** File name in the state folder. */
     public static final String FILE = "audit.jsonl";
+
+    /** Held while a line is appended, by every process that appends. */
+    static final String LOCK_FILE = "audit.lock";
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -62,6 +68,8 @@ public final class AuditLog implements AuditTrail {
     private final ReentrantLock lock = new ReentrantLock();
     /** The hash of the last line written; null until read from disk at the first append. Guarded by lock. */
     private String lastHash;
+    /** The file's size after this process's last append; another size means another process appended. */
+    private long lastSize = -2;
 
     /**
      * @param stateDir the agent's state folder (exists, owner-only)
@@ -120,6 +128,45 @@ public final class AuditLog implements AuditTrail {
         append(line);
     }
 
+    /**
+     * A job's use of a vault secret, by name only:
+     *
+     * <pre>{"at":"…","event":"secret.used","jobId":"job_…","tool":"exec:erp-export","secret":"erp-db",
+     *  "outcome":"revealed"}</pre>
+     */
+    @Override
+    public void secretUsed(String jobId, String tool, String secret, String outcome) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("at", clock.instant().toString());
+        line.put("event", "secret.used");
+        line.put("jobId", Printable.escape(jobId));
+        line.put("tool", truncate(tool));
+        line.put("secret", truncate(secret));
+        line.put("outcome", outcome);
+        append(line);
+    }
+
+    /**
+     * A change to the vault, by name only:
+     *
+     * <pre>{"at":"…","event":"secret.set","secret":"erp-db","by":"alice","via":"cli"}</pre>
+     *
+     * @param event {@code secret.set}, {@code secret.removed}, {@code secret.expired} or {@code vault.wiped}
+     * @param secret the secret's name, or null for the whole vault
+     * @param by the account that did it, or what did it ({@code expiry}, {@code revocation})
+     */
+    public void recordVault(String event, String secret, String by, String via) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("at", clock.instant().toString());
+        line.put("event", event);
+        if (secret != null) {
+            line.put("secret", truncate(secret));
+        }
+        line.put("by", truncate(by));
+        line.put("via", via);
+        append(line);
+    }
+
     private static boolean refusal(String code) {
         return switch (code) {
             case "blocked_by_policy", "path_outside_root", "invalid_arguments", "unknown_tool", "agent_paused" -> true;
@@ -129,8 +176,27 @@ public final class AuditLog implements AuditTrail {
 
     private void append(ObjectNode line) {
         lock.lock();
+        try (FileChannel lockFile =
+                FileChannel.open(file.resolveSibling(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            // Another process (enginex-agent secrets beside the running agent) may append too: one at a time,
+            // and the chain continues from whatever line is last on disk.
+            FileLock held = lockFile.lock();
+            try {
+                appendLocked(line);
+            } finally {
+                held.release();
+            }
+        } catch (IOException e) {
+            log.atError().addKeyValue("file", file).setCause(e).log("cannot append to the audit log");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void appendLocked(ObjectNode line) {
         try {
-            if (lastHash == null) {
+            long size = Files.exists(file) ? Files.size(file) : -1;
+            if (lastHash == null || size != lastSize) {
                 lastHash = lastHashOnDisk();
             }
             line.put("prev", lastHash);
@@ -147,6 +213,7 @@ public final class AuditLog implements AuditTrail {
             }
             Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
             lastHash = LineHash.parse(complete).hash();
+            lastSize = Files.size(file);
             if (created && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(file, OWNER_ONLY);
             }
@@ -154,8 +221,6 @@ public final class AuditLog implements AuditTrail {
             log.atError().setCause(e).log("cannot encode an audit line");
         } catch (IOException e) {
             log.atError().addKeyValue("file", file).setCause(e).log("cannot append to the audit log");
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -14,4 +14,13 @@ public interface AuditTrail {
      *     secret (file contents, parameter values) in clear
      */
     void record(String jobId, String tool, JsonNode args, int attempt, JobOutcome outcome);
+
+    /**
+     * A job's tool asked for a vault secret.
+     *
+     * @param tool the tool, or {@code exec:TEMPLATE}
+     * @param secret the secret's name (never its value)
+     * @param outcome {@code revealed}, {@code refused} (by policy) or {@code missing}
+     */
+    default void secretUsed(String jobId, String tool, String secret, String outcome) {}
 }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
             DoctorCommand.class,
             PolicyCommand.class,
             AuditCommand.class,
+            SecretsCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
@@ -46,6 +47,7 @@ import picocli.CommandLine.Command;
             "  enginex-agent doctor",
             "  sudo enginex-agent service install",
             "  enginex-agent policy show --root ~/Documents/shared",
+            "  enginex-agent secrets set erp-token   (the local vault; the value is typed, never an argument)",
             "",
             "Exit codes: 0 ok, 1 failure, 2 usage or not registered, 3 credential revoked (re-register)."
         })

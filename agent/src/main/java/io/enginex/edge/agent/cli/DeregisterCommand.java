@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.cli;
 
+import io.enginex.edge.agent.audit.AuditLog;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentityException;
@@ -10,6 +11,8 @@ import io.enginex.edge.agent.registration.Deregistration;
 import io.enginex.edge.agent.registration.RegistrationException;
 import io.enginex.edge.agent.service.StatusFile;
 import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.vault.Vault;
+import io.enginex.edge.agent.vault.VaultException;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,8 +39,9 @@ import picocli.CommandLine.Option;
         description = {
             "Tells the hub this agent is leaving, proving it holds the device key (as connecting does): the hub"
                     + " revokes the agent, closes its connection and records it in its audit log. Then deletes this"
-                    + " agent's identity (its private key), job journal, status and pause files; the local audit log"
-                    + " (audit.jsonl) stays. A running agent is disconnected by the hub and stops.",
+                    + " agent's identity (its private key), job journal, status and pause files, and wipes the local"
+                    + " vault and its key (also with --keep-state); the local audit log (audit.jsonl) stays. A running"
+                    + " agent is disconnected by the hub, wipes its vault too, and stops.",
             "When the hub cannot be reached, nothing is deleted unless --force is given. Exit code 0 when"
                     + " deregistered, already revoked, or not registered at all; 1 otherwise."
         },
@@ -62,7 +66,7 @@ final class DeregisterCommand implements Callable<Integer> {
     @Option(
             names = "--keep-state",
             description = "Deregister at the hub but keep every file in the state directory (the identity is"
-                    + " useless afterwards: the hub refuses it).")
+                    + " useless afterwards: the hub refuses it) except the vault, which is wiped all the same.")
     boolean keepState;
 
     @Option(
@@ -128,7 +132,24 @@ final class DeregisterCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** A deregistered agent keeps no credentials, whatever else is kept: the vault and its key go. */
+    private static void wipeVault(Path dir, PrintWriter out) {
+        SecretsCommand.Where where = new SecretsCommand.Where();
+        where.stateDir = dir;
+        AuditLog audit = where.audit();
+        try {
+            if (where.vault(audit).wipe()) {
+                audit.recordVault("vault.wiped", null, "deregistration", "cli");
+                out.println("wiped the vault " + dir.resolve(Vault.FILE) + " and its key");
+            }
+        } catch (VaultException e) {
+            out.println("warning: the vault could not be wiped (" + e.getMessage() + "); delete "
+                    + dir.resolve(Vault.FILE) + " by hand");
+        }
+    }
+
     private static void deleteState(Path dir, boolean keepState, PrintWriter out) {
+        wipeVault(dir, out);
         if (keepState) {
             out.println("Kept the state directory " + dir + " (--keep-state).");
             out.flush();

@@ -6,8 +6,10 @@ import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.agent.journal.JobStatus;
 import io.enginex.edge.agent.journal.RecordedProcess;
+import io.enginex.edge.agent.tools.JobSecrets;
 import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolRegistry;
+import io.enginex.edge.agent.vault.Vault;
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -84,6 +87,7 @@ public final class JobRunner implements AutoCloseable {
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
     private final Supplier<Pause> pause;
     private final JobOutcomes outcomes;
+    private final Optional<Vault> vault;
     private volatile boolean closing;
 
     private JobRunner(Builder builder) {
@@ -98,6 +102,7 @@ public final class JobRunner implements AutoCloseable {
         this.slots = new ToolSlots(builder.waitReport);
         this.permits = new Semaphore(builder.maxConcurrent, true);
         this.outcomes = new JobOutcomes(clock);
+        this.vault = builder.vault;
     }
 
     /**
@@ -122,6 +127,7 @@ public final class JobRunner implements AutoCloseable {
         private AuditTrail audit = AuditTrail.NONE;
         private Duration waitReport = WAIT_REPORT_INTERVAL;
         private Supplier<Pause> pause = () -> null;
+        private Optional<Vault> vault = Optional.empty();
 
         private Builder(JobJournal journal, Outbox outbox, ExecutorService executor, Clock clock) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -177,6 +183,15 @@ public final class JobRunner implements AutoCloseable {
          */
         public Builder pause(Supplier<Pause> pause) {
             this.pause = Objects.requireNonNull(pause, "pause");
+            return this;
+        }
+
+        /**
+         * The vault whose secrets tools may put into a call ({@code secret:NAME}, as the effective
+         * policy grants); every outcome is redacted of the values its job revealed. Default: none.
+         */
+        public Builder vault(Optional<Vault> vault) {
+            this.vault = Objects.requireNonNull(vault, "vault");
             return this;
         }
 
@@ -336,7 +351,8 @@ public final class JobRunner implements AutoCloseable {
             outbox.result(dispatch.jobId(), outcomes.notJournaled(e, startedAt), false);
             return;
         }
-        RunningJob job = new RunningJob(dispatch, startedAt);
+        RunningJob job =
+                new RunningJob(dispatch, startedAt, new JobSecrets(dispatch.jobId(), vault, audit::secretUsed));
         running.put(dispatch.jobId(), job);
         log.atDebug()
                 .addKeyValue("jobId", dispatch.jobId())
@@ -402,6 +418,8 @@ public final class JobRunner implements AutoCloseable {
                     .addKeyValue("outcome", outcome.summary())
                     .log("job interrupted: the agent stopped; its tool and process tree ended");
         }
+        // Before anything keeps or shows it: the journal, the audit log, the log and the hub.
+        outcome = job.secrets().redact(outcome);
         running.remove(dispatch.jobId());
         try {
             report(dispatch, outcome);
@@ -455,12 +473,13 @@ public final class JobRunner implements AutoCloseable {
                     clock,
                     (message, fraction) -> {
                         if (!job.cancelled()) {
-                            outbox.progress(dispatch.jobId(), message, fraction);
+                            outbox.progress(dispatch.jobId(), job.secrets().redact(message), fraction);
                         }
                     },
                     job::cancelled,
                     dispatch.approvedBy(),
-                    (id, startedAt) -> journalProcess(dispatch.jobId(), new RecordedProcess(id, startedAt)));
+                    (id, startedAt) -> journalProcess(dispatch.jobId(), new RecordedProcess(id, startedAt)),
+                    job.secrets());
             context.checkCancelled();
             return tools.get().call(dispatch.tool(), dispatch.args(), context);
         } finally {

@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.dispatch;
 
+import io.enginex.edge.agent.tools.JobSecrets;
 import io.enginex.edge.protocol.Dispatch;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +33,17 @@ final class RunningJob {
     private Future<?> future;
     private String cancelReason;
 
-    RunningJob(Dispatch dispatch, Instant startedAt) {
+    private final JobSecrets secrets;
+
+    RunningJob(Dispatch dispatch, Instant startedAt, JobSecrets secrets) {
         this.dispatch = dispatch;
         this.startedAt = startedAt;
+        this.secrets = secrets;
+    }
+
+    /** The vault secrets this job revealed, to redact its outcome and progress. */
+    JobSecrets secrets() {
+        return secrets;
     }
 
     Dispatch dispatch() {

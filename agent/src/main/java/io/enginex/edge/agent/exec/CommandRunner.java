@@ -114,9 +114,15 @@ public final class CommandRunner {
         return argv;
     }
 
-    /** {@link #run(List, Path, Duration, BooleanSupplier, Consumer)} without telling anyone the tree. */
+    /** {@link #run(List, Path, Map, Duration, BooleanSupplier, Consumer)} without telling anyone the tree. */
     public CommandResult run(List<String> argv, Path workdir, Duration timeout, BooleanSupplier stop) {
-        return run(argv, workdir, timeout, stop, tree -> {});
+        return run(argv, workdir, Map.of(), timeout, stop, tree -> {});
+    }
+
+    /** {@link #run(List, Path, Map, Duration, BooleanSupplier, Consumer)} with only {@link #ENVIRONMENT}. */
+    public CommandResult run(
+            List<String> argv, Path workdir, Duration timeout, BooleanSupplier stop, Consumer<ProcessTree> started) {
+        return run(argv, workdir, Map.of(), timeout, stop, started);
     }
 
     /**
@@ -124,15 +130,23 @@ public final class CommandRunner {
      * true or the thread is interrupted; in every case what is left of its tree is ended before this
      * returns.
      *
+     * @param env variables added to {@link #ENVIRONMENT} (a template's {@code env}, set to vault
+     *     secrets; the policy keeps {@code PATH}, {@code LANG}, {@code LC_*} and loader variables out)
      * @param started told the command's tree right after the start (the job journal records it, so
      *     an agent killed meanwhile can end the tree at its next start)
      * @throws CommandException {@code tool_failed} when it cannot start or ran out of time (the tree
      *     was killed), {@code cancelled} when stopped or interrupted (the interrupt flag is kept)
      */
     public CommandResult run(
-            List<String> argv, Path workdir, Duration timeout, BooleanSupplier stop, Consumer<ProcessTree> started) {
+            List<String> argv,
+            Path workdir,
+            Map<String, String> env,
+            Duration timeout,
+            BooleanSupplier stop,
+            Consumer<ProcessTree> started) {
         ProcessBuilder builder = new ProcessBuilder(groups.argv(argv)).directory(workdir.toFile());
         builder.environment().clear();
+        builder.environment().putAll(env);
         builder.environment().putAll(ENVIRONMENT);
         requireExecutable(argv.get(0));
         Instant begun = clock.instant();

@@ -21,8 +21,11 @@ import io.enginex.edge.agent.tools.CurrentToolbox;
 import io.enginex.edge.agent.tools.PluginTools;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.ui.RecentLog;
+import io.enginex.edge.agent.vault.KeyStores;
+import io.enginex.edge.agent.vault.Vault;
 import io.enginex.edge.protocol.MessageCodec;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -105,6 +108,13 @@ public final class AgentRuntime {
         status.paused(pause.get());
         RecentLog recentLog = RecentLog.attach(50);
         AuditLog auditLog = new AuditLog(dir, 10L << 20, 5, clock, codec.mapper());
+        Vault vault = new Vault(
+                dir,
+                KeyStores.forThisMachine(dir),
+                clock,
+                new SecureRandom(),
+                codec.mapper(),
+                name -> auditLog.recordVault("secret.expired", name, "expiry", "agent"));
 
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
                 ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -119,7 +129,7 @@ public final class AgentRuntime {
                     environment,
                     codec,
                     new AgentSession.Parts(
-                            identityFile, currentIdentity, tools, status, pause, recentLog, auditLog, journal),
+                            identityFile, currentIdentity, tools, status, pause, recentLog, auditLog, journal, vault),
                     new AgentSession.Threads(pageThreads, jobs, scheduler, rotations),
                     hub);
             return session.run();

@@ -23,11 +23,13 @@ import io.enginex.edge.agent.service.StatusReport;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.ui.LocalUi;
 import io.enginex.edge.agent.ui.RecentLog;
+import io.enginex.edge.agent.vault.Vault;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,7 +57,8 @@ final class AgentSession {
             PauseSwitch pause,
             RecentLog recentLog,
             AuditLog auditLog,
-            JobJournal journal) {}
+            JobJournal journal,
+            Vault vault) {}
 
     /** Executors owned by the {@link AgentRuntime}. */
     record Threads(
@@ -108,6 +111,7 @@ final class AgentSession {
                 .maxConcurrent(config.maxConcurrentJobs())
                 .audit(parts.auditLog())
                 .pause(pause)
+                .vault(Optional.of(parts.vault()))
                 .build();
         LocalUi ui = startUi();
         status.ui(ui.url());
@@ -144,6 +148,9 @@ final class AgentSession {
             ui.close();
         }
         boolean revoked = outcome.kind() == ConnectionOutcome.Kind.REVOKED;
+        if (revoked) {
+            VaultSweep.wipeOnRevocation(parts.vault(), parts.auditLog());
+        }
         status.state(revoked ? "revoked" : "stopped");
         if (revoked) {
             status.error(outcome.message());
@@ -183,6 +190,8 @@ final class AgentSession {
                         threads.rotations())
                 .start();
         ScheduledExecutorService scheduler = threads.scheduler();
+        long sweep = VaultSweep.INTERVAL.toSeconds();
+        scheduler.scheduleWithFixedDelay(new VaultSweep(parts.vault()), sweep, sweep, TimeUnit.SECONDS);
         // State changes are written as they happen (StatusUpdates); this only refreshes lastConnectedAt.
         scheduler.scheduleWithFixedDelay(parts.status()::stillConnected, 30, 30, TimeUnit.SECONDS);
         long renewal = JobRunner.LEASE_RENEWAL_INTERVAL.toSeconds();

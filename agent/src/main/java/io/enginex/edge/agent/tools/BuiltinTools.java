@@ -88,7 +88,8 @@ public final class BuiltinTools {
             all.add(new HttpRequestTool(
                     new NetworkGuard(policy.network(), InetAddress::getAllByName),
                     new PinnedHttpClient(defaultTls(), Duration.ofSeconds(10)),
-                    1 << 20));
+                    1 << 20,
+                    policy.secrets()));
         }
         return all.stream()
                 .filter(t -> policy.allowsTool(t.descriptor().name()))

@@ -11,6 +11,7 @@ import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.sandbox.FileRoot;
 import io.enginex.edge.agent.sandbox.FileSandbox;
 import io.enginex.edge.agent.sandbox.SandboxException;
+import io.enginex.edge.agent.vault.SecretNames;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ToolAnnotations;
 import io.enginex.edge.protocol.ToolApproval;
@@ -48,11 +49,14 @@ public final class ExecTool implements Tool {
                         "Runs one of the command templates this machine's policy defines ("
                                 + String.join(
                                         ", ", new TreeSet<>(policy.commands().keySet()))
-                                + ") with its parameters; no shell. Returns exitCode, stdout and stderr (capped).",
+                                + ") with its parameters; no shell. env sets the environment variables a template"
+                                + " names to vault secrets (\"API_TOKEN\": \"secret:NAME\"), which never appear in"
+                                + " the result. Returns exitCode, stdout and stderr (capped).",
                         Schemas.parse("""
                         {"type":"object","properties":{
                            "command":{"type":"string","minLength":1,"maxLength":128},
-                           "params":{"type":"object","additionalProperties":{"type":"string","maxLength":4096}}},
+                           "params":{"type":"object","additionalProperties":{"type":"string","maxLength":4096}},
+                           "env":{"type":"object","additionalProperties":{"type":"string","maxLength":80}}},
                          "required":["command"],"additionalProperties":false}
                         """),
                         "high",
@@ -95,6 +99,7 @@ public final class ExecTool implements Tool {
         args.path("params")
                 .properties()
                 .forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> env = env(args, template, context);
         try {
             Path workdir = workdir(template);
             Duration timeout = Duration.between(context.clock().instant(), context.deadline());
@@ -104,6 +109,7 @@ public final class ExecTool implements Tool {
             CommandResult result = runner.run(
                     CommandRunner.argv(template, params),
                     workdir,
+                    env,
                     timeout,
                     () -> context.stopRequested().getAsBoolean()
                             || Thread.currentThread().isInterrupted(),
@@ -124,6 +130,33 @@ public final class ExecTool implements Tool {
                     ErrorCodes.BLOCKED_BY_POLICY,
                     "the working folder of command " + name + " is not usable: " + e.getMessage());
         }
+    }
+
+    /**
+     * The variables the job sets, each a template's {@code env} name given a {@code secret:NAME} the
+     * policy grants to this template; revealed here, as late as the command's start allows.
+     */
+    private Map<String, String> env(JsonNode args, CommandTemplate template, ToolContext context) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (var variable : args.path("env").properties()) {
+            String name = variable.getKey();
+            String value = variable.getValue().asText();
+            if (!template.env().contains(name)) {
+                throw new ToolException(
+                        ErrorCodes.BLOCKED_BY_POLICY,
+                        "command " + template.name() + " does not take the environment variable " + name
+                                + " from a job; its template (" + template.source() + ") names: "
+                                + (template.env().isEmpty() ? "none" : String.join(", ", template.env())));
+            }
+            if (!SecretNames.isReference(value)) {
+                throw new ToolException(
+                        ErrorCodes.INVALID_ARGUMENTS,
+                        "env " + name + " must be a vault secret reference like \"secret:NAME\"; pass other values"
+                                + " as parameters of the template");
+            }
+            env.put(name, context.secrets().resolve(value, NAME, template.name(), policy.secrets()));
+        }
+        return env;
     }
 
     private Path workdir(CommandTemplate template) {

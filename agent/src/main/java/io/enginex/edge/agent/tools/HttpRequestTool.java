@@ -7,6 +7,8 @@ import io.enginex.edge.agent.network.HttpResponseHead;
 import io.enginex.edge.agent.network.NetworkException;
 import io.enginex.edge.agent.network.NetworkGuard;
 import io.enginex.edge.agent.network.PinnedHttpClient;
+import io.enginex.edge.agent.policy.SecretRules;
+import io.enginex.edge.agent.vault.SecretNames;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ToolAnnotations;
 import io.enginex.edge.protocol.ToolDescriptor;
@@ -29,6 +31,10 @@ import javax.net.ssl.SSLException;
  * the check cannot redirect it), while TLS verifies the certificate against the name. Redirects are
  * followed by hand (at most {@link #MAX_REDIRECTS}), each hop checked, resolved and pinned again; the
  * response body is capped.
+ *
+ * <p>A header value {@code "secret:NAME"} is replaced by the vault secret, if the policy's {@code
+ * secrets} grant it to {@code http.request}, just before the first request; it is sent only to that
+ * request's origin (a redirect to another host drops it), and the runner redacts it from the result.
  */
 public final class HttpRequestTool implements Tool {
     public static final String NAME = "http.request";
@@ -61,11 +67,21 @@ public final class HttpRequestTool implements Tool {
     private final NetworkGuard guard;
     private final PinnedHttpClient client;
     private final int maxBodyBytes;
+    private final SecretRules secrets;
 
+    /** A tool that may use no vault secret. */
     public HttpRequestTool(NetworkGuard guard, PinnedHttpClient client, int maxBodyBytes) {
+        this(guard, client, maxBodyBytes, SecretRules.NONE);
+    }
+
+    /**
+     * @param secrets which vault secrets a header value may name ({@code "secret:NAME"})
+     */
+    public HttpRequestTool(NetworkGuard guard, PinnedHttpClient client, int maxBodyBytes, SecretRules secrets) {
         this.guard = guard;
         this.client = client;
         this.maxBodyBytes = maxBodyBytes;
+        this.secrets = secrets;
     }
 
     @Override
@@ -78,9 +94,19 @@ public final class HttpRequestTool implements Tool {
         String url = args.path("url").asText();
         String method = args.path("method").asText("GET");
         Map<String, String> headers = headers(args);
+        Set<String> secretHeaders = secretHeaders(headers);
+        String origin = null;
         try {
             for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
                 NetworkGuard.Allowed allowed = guard.check(url);
+                String here = origin(allowed.uri());
+                if (origin == null) {
+                    origin = here;
+                    resolveSecrets(headers, secretHeaders, context);
+                } else if (!origin.equals(here)) {
+                    // A secret goes only to the origin the job named, never along a redirect elsewhere.
+                    secretHeaders.forEach(headers::remove);
+                }
                 HttpResponseHead.Response response = send(allowed, method, headers, args, context);
                 int status = response.status();
                 String location = response.firstValue("location").orElse(null);
@@ -93,7 +119,7 @@ public final class HttpRequestTool implements Tool {
                     continue;
                 }
                 try (response) {
-                    return output(response, url);
+                    return output(response, url, context);
                 }
             }
             throw new ToolException(ErrorCodes.TOOL_FAILED, "more than " + MAX_REDIRECTS + " redirects");
@@ -124,6 +150,28 @@ public final class HttpRequestTool implements Tool {
         return headers;
     }
 
+    /** The headers whose value is a {@code secret:NAME} reference. */
+    private static Set<String> secretHeaders(Map<String, String> headers) {
+        Set<String> names = new java.util.HashSet<>();
+        headers.forEach((name, value) -> {
+            if (SecretNames.isReference(value)) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
+    private void resolveSecrets(Map<String, String> headers, Set<String> secretHeaders, ToolContext context) {
+        for (String name : secretHeaders) {
+            headers.put(name, context.secrets().resolve(headers.get(name), NAME, null, secrets));
+        }
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":"
+                + uri.getPort();
+    }
+
     private HttpResponseHead.Response send(
             NetworkGuard.Allowed allowed,
             String method,
@@ -152,13 +200,15 @@ public final class HttpRequestTool implements Tool {
         }
     }
 
-    private ObjectNode output(HttpResponseHead.Response response, String url) throws IOException {
+    private ObjectNode output(HttpResponseHead.Response response, String url, ToolContext context) throws IOException {
         byte[] body;
         boolean truncated;
         try (InputStream in = response.body()) {
             body = in.readNBytes(maxBodyBytes);
             truncated = in.read() >= 0;
         }
+        // Text is redacted with the rest of the outcome by the runner; base64 would hide a value from it.
+        body = context.secrets().redact(body);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("status", response.status());
         out.put("url", url);

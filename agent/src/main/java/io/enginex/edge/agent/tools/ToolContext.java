@@ -19,6 +19,8 @@ import java.util.function.BooleanSupplier;
  *     only when it is set
  * @param processes told each process tree a tool starts (the runner journals it, so an agent killed
  *     while it runs can end it at its next start)
+ * @param secrets the vault secrets this call may use ({@code secret:NAME}), resolved at the last moment
+ *     and redacted from the outcome by the runner
  */
 public record ToolContext(
         String jobId,
@@ -27,7 +29,20 @@ public record ToolContext(
         ProgressListener progress,
         BooleanSupplier stopRequested,
         String approvedBy,
-        ProcessListener processes) {
+        ProcessListener processes,
+        JobSecrets secrets) {
+
+    /** A context whose job may use no vault secret. */
+    public ToolContext(
+            String jobId,
+            Instant deadline,
+            Clock clock,
+            ProgressListener progress,
+            BooleanSupplier stopRequested,
+            String approvedBy,
+            ProcessListener processes) {
+        this(jobId, deadline, clock, progress, stopRequested, approvedBy, processes, JobSecrets.none(jobId));
+    }
 
     /** A context whose started processes nobody records. */
     public ToolContext(
