@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What ./test needs beyond a JDK, made ready so that README's one test command does all the set-up on a
 # fresh machine: PostgreSQL answering on ENGINEX_TEST_PG (started if installed and stopped), headless
-# Chromium and its driver for the dashboard's browser tests, and, unless the installers are left out
+# Chromium and its driver for the dashboard's browser tests, keyctl (keyutils) for the agent vault's kernel
+# keyring tests, and, unless the installers are left out
 # (-DskipPackages), the tools that build and boot-test them. As root on Debian or Ubuntu, what is
 # missing is installed with apt-get and said; otherwise the error names what to install.
 #   scripts/test-prereqs.sh [--no-packages]
@@ -12,7 +13,8 @@ packages=yes
 
 # command-or-check|apt package, one per line
 needs="chromium|chromium
-chromedriver|chromium-driver"
+chromedriver|chromium-driver
+keyctl|keyutils"
 if [ "$packages" = yes ]; then
   needs="$needs
 systemd-nspawn|systemd-container

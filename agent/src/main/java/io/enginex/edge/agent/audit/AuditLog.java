@@ -4,11 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.FileLocks;
 import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.protocol.Printable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,16 +175,13 @@ public final class AuditLog implements AuditTrail {
 
     private void append(ObjectNode line) {
         lock.lock();
-        try (FileChannel lockFile =
-                FileChannel.open(file.resolveSibling(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try {
             // Another process (enginex-agent secrets beside the running agent) may append too: one at a time,
             // and the chain continues from whatever line is last on disk.
-            FileLock held = lockFile.lock();
-            try {
+            FileLocks.with(file.resolveSibling(LOCK_FILE), () -> {
                 appendLocked(line);
-            } finally {
-                held.release();
-            }
+                return null;
+            });
         } catch (IOException e) {
             log.atError().addKeyValue("file", file).setCause(e).log("cannot append to the audit log");
         } finally {

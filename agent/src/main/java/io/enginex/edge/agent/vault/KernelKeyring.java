@@ -122,10 +122,12 @@ final class KernelKeyring implements VaultKeys {
     private Optional<String> find(String keyName) {
         Result found = run(new byte[0], "search", "@u", "user", keyName);
         if (found.code() != 0) {
-            if (found.error().contains("not available") || found.error().contains("not found")) {
+            String error = found.error();
+            // An invalidated key answers "revoked" until the kernel's collector removes it: gone all the same.
+            if (error.contains("not available") || error.contains("revoked") || error.contains("expired")) {
                 return Optional.empty();
             }
-            throw new VaultException("cannot search the kernel keyring (keyctl search: " + found.error() + ")");
+            throw new VaultException("cannot search the kernel keyring (keyctl search: " + error + ")");
         }
         return Optional.of(found.text().trim());
     }

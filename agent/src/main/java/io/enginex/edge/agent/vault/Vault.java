@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.FileLocks;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +28,7 @@ import java.util.function.Consumer;
  * without a read, for the agent's periodic sweep.
  *
  * <p>Thread-safe, and safe across processes ({@code enginex-agent secrets} while the agent runs): every
- * read-modify-write holds a lock in this process and a file lock on {@code vault.lock}.
+ * read-modify-write holds {@code vault.lock} ({@link FileLocks}).
  */
 public final class Vault {
     /** The vault's file name in the state folder. */
@@ -50,7 +47,6 @@ public final class Vault {
     private final SecureRandom random;
     private final ObjectMapper mapper;
     private final Consumer<String> onExpired;
-    private final ReentrantLock lock = new ReentrantLock();
 
     /**
      * @param onExpired told the name of each secret removed because it expired (any thread)
@@ -143,10 +139,10 @@ public final class Vault {
     }
 
     /**
-     * Removes the expired secrets without a read by anyone; a vault that cannot be opened (its key is
-     * gone) is left alone, so a sweep never fails.
+     * Removes the expired secrets without a read by anyone.
      *
      * @return the names removed
+     * @throws VaultException when the vault cannot be opened (its key is gone, the file is damaged)
      */
     public List<String> sweep() {
         return locked(() -> {
@@ -289,32 +285,16 @@ public final class Vault {
         return bytes;
     }
 
-    private <T> T locked(Action<T> action) {
-        lock.lock();
+    private <T> T locked(FileLocks.Work<T> action) {
         try {
             Files.createDirectories(stateDir);
-            try (FileChannel channel = FileChannel.open(
-                    stateDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                FileLock held = channel.lock();
-                try {
-                    return action.run();
-                } finally {
-                    held.release();
-                }
-            }
+            return FileLocks.with(stateDir.resolve(LOCK_FILE), action);
         } catch (IOException e) {
             throw new VaultException(
                     "cannot use the vault in " + stateDir + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
                             + "); run as the agent's user, or with sudo for the service's state folder",
                     e);
-        } finally {
-            lock.unlock();
         }
-    }
-
-    @FunctionalInterface
-    private interface Action<T> {
-        T run() throws IOException;
     }
 
     private record Opened(
