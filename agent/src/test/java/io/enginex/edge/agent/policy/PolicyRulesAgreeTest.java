@@ -43,6 +43,14 @@ class PolicyRulesAgreeTest {
                 "{\"network\":[\"host:0\"]}",
                 "{\"network\":[\"host:http\"]}",
                 "{\"tools\":\"fs.read\"}",
+                "{\"secrets\":[\"erp-token\"]}",
+                "{\"secrets\":{\"http.request\":\"erp-token\"}}",
+                "{\"secrets\":{\"http.request\":[\"../etc\"]}}",
+                "{\"secrets\":{\"Not A Tool\":[\"x\"]}}",
+                "{\"commands\":[{\"name\":\"x\",\"argv\":[\"/bin/echo\"],\"env\":[\"LD_PRELOAD\"]}]}",
+                "{\"commands\":[{\"name\":\"x\",\"argv\":[\"/bin/echo\"],\"env\":[\"PATH\"]}]}",
+                "{\"commands\":[{\"name\":\"x\",\"argv\":[\"/bin/echo\"],\"env\":[\"lower\"]}]}",
+                "{\"commands\":[{\"name\":\"x\",\"argv\":[\"/bin/echo\"],\"env\":\"API\"}]}",
                 "[]"
             })
     void whatTheAgentRefusesTheHubRefuses(String json) {
