@@ -148,7 +148,7 @@ class LocalControlE2EIT {
     }
 
     @Test
-    void deregisterWithoutTheHubKeepsTheIdentityUnlessForced(@TempDir Path tmp) throws Exception {
+    void deregisterWithoutTheHubKeepsTheIdentityUnlessForcedAndWipesTheVault(@TempDir Path tmp) throws Exception {
         Path logs = Jvm.freshLogs(getClass().getSimpleName() + "-offline");
         AgentProcess agent;
         try (HubProcess hub = HubProcess.start(tmp.resolve("hub"), logs)) {
@@ -158,15 +158,26 @@ class LocalControlE2EIT {
             assertThat(registered.exitCode()).as(registered.output()).isZero();
         }
 
+        Path value = tmp.resolve("value.txt");
+        Files.writeString(value, "offline-secret-value");
+        OsProcess.Completed set =
+                agentCli(logs, "secrets", "set", "erp-token", "--from-file", value, "--state-dir", agent.stateDir());
+        assertThat(set.exitCode()).as(set.output()).isZero();
+
         OsProcess.Completed refused = agentCli(logs, "deregister", "--state-dir", agent.stateDir());
         assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
         assertThat(refused.output()).contains("cannot reach the hub", "--force", "Nothing was deleted");
         assertThat(agent.stateDir().resolve("identity.json")).exists();
+        assertThat(agent.stateDir().resolve("vault.json")).exists();
 
         OsProcess.Completed forced = agentCli(logs, "deregister", "--force", "--state-dir", agent.stateDir());
         assertThat(forced.exitCode()).as(forced.output()).isZero();
-        assertThat(forced.output()).contains("engine agents revoke --tenant acme");
+        assertThat(forced.output()).contains("engine agents revoke --tenant acme", "wiped the vault");
         assertThat(agent.stateDir().resolve("identity.json")).doesNotExist();
+        assertThat(agent.stateDir().resolve("vault.json")).doesNotExist();
+        assertThat(Files.readString(agent.stateDir().resolve("audit.jsonl")))
+                .contains("\"event\":\"vault.wiped\",\"by\":\"deregistration\"")
+                .doesNotContain("offline-secret-value");
 
         OsProcess.Completed twice = agentCli(logs, "deregister", "--state-dir", agent.stateDir());
         assertThat(twice.exitCode()).as(twice.output()).isZero();
