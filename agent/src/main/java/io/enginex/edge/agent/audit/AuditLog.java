@@ -150,7 +150,8 @@ public final class AuditLog implements AuditTrail {
      *
      * <pre>{"at":"…","event":"secret.set","secret":"erp-db","by":"alice","via":"cli"}</pre>
      *
-     * @param event {@code secret.set}, {@code secret.removed}, {@code secret.expired} or {@code vault.wiped}
+     * @param event {@code secret.set}, {@code secret.removed}, {@code secret.expired}, {@code secrets.listed}
+     *     or {@code vault.wiped}
      * @param secret the secret's name, or null for the whole vault
      * @param by the account that did it, or what did it ({@code expiry}, {@code revocation})
      */

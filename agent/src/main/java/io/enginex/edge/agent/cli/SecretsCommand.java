@@ -196,7 +196,7 @@ final class SecretsCommand {
             name = "list",
             mixinStandardHelpOptions = true,
             description = "Lists the vault's secrets: name, when set and when it expires. Never the values. Expired"
-                    + " secrets are removed first.",
+                    + " secrets are removed first. The listing is audited.",
             footerHeading = "%nExamples:%n",
             footer = {"  enginex-agent secrets list"})
     static final class ListSecrets implements Callable<Integer> {
@@ -210,7 +210,9 @@ final class SecretsCommand {
         public Integer call() throws Exception {
             return guarded(spec, () -> {
                 PrintWriter out = spec.commandLine().getOut();
-                List<SecretEntry> entries = where.vault(where.audit()).list();
+                AuditLog audit = where.audit();
+                List<SecretEntry> entries = where.vault(audit).list();
+                audit.recordVault("secrets.listed", null, LocalUiOptions.user(), "cli");
                 if (entries.isEmpty()) {
                     out.println("The vault has no secrets (" + where.dir().resolve(Vault.FILE) + ").");
                 }

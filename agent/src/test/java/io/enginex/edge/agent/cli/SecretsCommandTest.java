@@ -80,6 +80,7 @@ class SecretsCommandTest {
                 .contains("\"event\":\"secret.set\",\"secret\":\"erp-token\"")
                 .contains("\"event\":\"secret.removed\",\"secret\":\"db\"")
                 .contains("\"event\":\"vault.wiped\"")
+                .contains("\"event\":\"secrets.listed\"")
                 .doesNotContain(VALUE);
         assertThat(cli("", "audit", "verify", "--state-dir", state()).exit()).isZero();
     }
