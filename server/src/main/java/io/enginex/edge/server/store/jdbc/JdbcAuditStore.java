@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -25,13 +26,12 @@ final class JdbcAuditStore implements AuditStore {
     @Override
     public AuditEvent append(AuditEvent event) {
         String chain = chainKey(event.tenantId());
-        createHeadIfMissing(chain);
         return jdbi.inTransaction(h -> {
             // The lock on the head row is what serialises writers of one chain, here and on other nodes.
-            var head = h.createQuery("SELECT seq, last_hash FROM audit_chain_heads WHERE chain = :chain FOR UPDATE")
-                    .bind("chain", chain)
-                    .map((rs, ctx) -> new ChainHead(rs.getLong("seq"), rs.getString("last_hash")))
-                    .one();
+            ChainHead head = lockHead(h, chain).orElseGet(() -> {
+                createHead(h, chain);
+                return lockHead(h, chain).orElseThrow();
+            });
             AuditEvent e = new AuditEvent(
                             event.id(),
                             event.tenantId(),
@@ -74,28 +74,23 @@ final class JdbcAuditStore implements AuditStore {
         });
     }
 
-    /** Makes the head row of a new chain; two writers racing to make it leave one row. */
-    private void createHeadIfMissing(String chain) {
-        boolean exists =
-                jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_chain_heads WHERE chain = :chain")
-                                .bind("chain", chain)
-                                .mapTo(Long.class)
-                                .one())
-                        > 0;
-        if (exists) {
-            return;
-        }
-        try {
-            jdbi.useHandle(h -> h.createUpdate(
-                            "INSERT INTO audit_chain_heads (chain, seq, last_hash) VALUES (:chain, 0, :genesis)")
-                    .bind("chain", chain)
-                    .bind("genesis", AuditHash.GENESIS)
-                    .execute());
-        } catch (RuntimeException e) {
-            if (!SqlErrors.isUniqueViolation(e)) {
-                throw e;
-            }
-        }
+    private static Optional<ChainHead> lockHead(Handle h, String chain) {
+        return h.createQuery("SELECT seq, last_hash FROM audit_chain_heads WHERE chain = :chain FOR UPDATE")
+                .bind("chain", chain)
+                .map((rs, ctx) -> new ChainHead(rs.getLong("seq"), rs.getString("last_hash")))
+                .findOne();
+    }
+
+    /**
+     * Makes the head row of a new chain. Two writers racing to make it leave one row, and the loser's
+     * transaction goes on (no error, which on PostgreSQL would abort it).
+     */
+    private static void createHead(Handle h, String chain) {
+        h.createUpdate("INSERT INTO audit_chain_heads (chain, seq, last_hash) VALUES (:chain, 0, :genesis)"
+                        + " ON CONFLICT DO NOTHING")
+                .bind("chain", chain)
+                .bind("genesis", AuditHash.GENESIS)
+                .execute();
     }
 
     @Override

@@ -1,0 +1,106 @@
+package io.enginex.edge.server.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.enginex.edge.protocol.Ack;
+import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.Result;
+import io.enginex.edge.server.store.jdbc.JdbcStores;
+import io.enginex.edge.server.testing.AgentSocket;
+import io.enginex.edge.server.testing.TestAgent;
+import io.enginex.edge.server.testing.TestHub;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The database work of one job on its hot path through the real hub (REST create with an
+ * Idempotency-Key, dispatch to a connected agent, ack, result, long-poll): which statements run, so a
+ * change that adds a read or a write to every job shows here. Upper bounds, not timings.
+ */
+class HotPathStatementsIT {
+    @TempDir
+    static Path dir;
+
+    static TestHub hub;
+    static final List<String> statements = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        hub = TestHub.start(dir);
+        ((JdbcStores) hub.hub().stores()).jdbi().setSqlLogger(new SqlLogger() {
+            @Override
+            public void logAfterExecution(StatementContext context) {
+                statements.add(context.getRenderedSql().strip().replaceAll("\\s+", " "));
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    @Test
+    void aJobTakesAFewKeyLookupsAndItsWritesGoThroughTheGroupCommit() throws Exception {
+        String tenant = hub.newTenant();
+        String session = hub.newSession(tenant);
+        TestAgent agent = hub.register(tenant);
+        try (AgentSocket socket = hub.connectReady(agent, "sys.ping")) {
+            runOne(tenant, session, agent, socket); // warm: caches, first-use work
+            statements.clear();
+
+            runOne(tenant, session, agent, socket);
+
+            List<String> writes =
+                    statements.stream().filter(HotPathStatementsIT::isWrite).toList();
+            List<String> reads = statements.stream().filter(s -> !isWrite(s)).toList();
+            System.out.printf("hot path of one job: %d reads, %d writes%n", reads.size(), writes.size());
+            statements.forEach(s -> System.out.println("  " + s.substring(0, Math.min(140, s.length()))));
+            assertThat(writes).as("writes of one job").hasSizeLessThanOrEqualTo(8);
+            assertThat(reads).as("reads of one job").hasSizeLessThanOrEqualTo(14);
+        }
+    }
+
+    private static void runOne(String tenant, String session, TestAgent agent, AgentSocket socket) {
+        var created = hub.api()
+                .exchange(
+                        "POST",
+                        "/api/v1/tenants/" + tenant + "/sessions/" + session + "/jobs",
+                        hub.platformKey(),
+                        Map.of("Idempotency-Key", "k-" + System.nanoTime()),
+                        Map.of("agentId", agent.agentId(), "tool", "sys.ping", "args", Map.of()));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        Dispatch dispatch = socket.expect(Dispatch.class);
+        socket.send(new Ack(socket.nextId(), dispatch.jobId()));
+        socket.send(new Result(
+                socket.nextId(),
+                dispatch.jobId(),
+                TestHub.MAPPER.createObjectNode().put("pong", true),
+                null,
+                Instant.now(),
+                Instant.now(),
+                false));
+        var done = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/jobs/" + dispatch.jobId() + "?wait=30", hub.platformKey());
+        assertThat(done.body().path("state").asText()).isEqualTo("succeeded");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> hub.hub().stores().groupCommit().waiting() == 0);
+    }
+
+    private static boolean isWrite(String sql) {
+        String s = sql.toLowerCase(Locale.ROOT);
+        return s.startsWith("insert") || s.startsWith("update") || s.startsWith("delete") || s.contains("for update");
+    }
+}
