@@ -10,10 +10,10 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /** A {@link Channel} over a Jetty WebSocket session. */
-final class JettyChannel implements Channel {
+public final class JettyChannel implements Channel {
     private final Session session;
 
-    JettyChannel(Session session) {
+    public JettyChannel(Session session) {
         this.session = session;
     }
 

@@ -113,6 +113,7 @@ public final class WebServer {
         new UserRoutes(app.logins(), access, bodies).register(routes);
         new AuditRoutes(app.auditLog(), access, bodies).register(routes);
         new SessionRoutes(app.jobs(), web.pageLinks(), access, bodies, creates).register(routes);
+        new RuntimeEndpoint(access, new RuntimeChannel.Services(app.jobs(), web.creates(), bodies)).register(routes);
         new PageLinkRoutes(web.pageLinks(), access).register(routes);
         Clock clock = web.basics().clock();
         new DeviceRoutes(
