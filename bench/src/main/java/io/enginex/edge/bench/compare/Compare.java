@@ -129,7 +129,8 @@ public final class Compare {
                 List.of(),
                 null,
                 null,
-                0);
+                0,
+                "rest");
         Path tmp = Files.createTempDirectory("enginex-compare");
         try (FleetRun run =
                 FleetRun.start(o, tmp.resolve("hub"), Jvm.freshLogs("compare-" + system), Duration.ofMinutes(2))) {

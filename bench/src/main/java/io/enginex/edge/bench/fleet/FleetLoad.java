@@ -98,9 +98,21 @@ public final class FleetLoad {
     }
 
     private static void load(FleetRun run, FleetOptions o, Report report) throws InterruptedException {
-        boolean overload = o.scenario().equals("overload");
-        JobLoad jobs = new JobLoad(
-                overload ? run.sheddingJobClient() : run.jobClient(), run.agentIds(), Duration.ofSeconds(60));
+        JobRunner runner = run.jobRunner(o);
+        try {
+            load(run, o, report, new JobLoad(runner, run.agentIds(), Duration.ofSeconds(60)));
+        } finally {
+            closeIfChannel(runner);
+        }
+    }
+
+    private static void closeIfChannel(JobRunner runner) {
+        if (runner instanceof ChannelClient channel) {
+            channel.close();
+        }
+    }
+
+    private static void load(FleetRun run, FleetOptions o, Report report, JobLoad jobs) throws InterruptedException {
         if (o.warmup() > 0) {
             System.out.printf("==> warm-up: %d s at %.0f jobs/s%n", o.warmup(), o.rate());
             jobs.run(Schedule.of(o.rate(), o.warmup()), new Recorder(3));
@@ -114,6 +126,7 @@ public final class FleetLoad {
         double cpu = ProcCpu.seconds(run.hub().pid()) - cpu0;
         Histogram h = recorder.getIntervalHistogram();
         report.put("rate", o.rate(), "offered job rate", "/s")
+                .put("via", o.via(), "jobs through", "")
                 .put("jobs_started", out.started(), "jobs started", "")
                 .put("jobs_succeeded", out.succeeded(), "jobs succeeded", "")
                 .put("job_errors", out.errors(), "job errors (shed ones included)", "")
@@ -130,7 +143,15 @@ public final class FleetLoad {
 
     /** The job load at each of {@code --rates} in turn; a table row per rate, and the SVG chart. */
     private static void sweep(FleetRun run, FleetOptions o, Report report) throws InterruptedException {
-        JobLoad jobs = new JobLoad(run.jobClient(), run.agentIds(), Duration.ofSeconds(60));
+        JobRunner runner = run.jobRunner(o);
+        try {
+            sweep(run, o, report, new JobLoad(runner, run.agentIds(), Duration.ofSeconds(60)));
+        } finally {
+            closeIfChannel(runner);
+        }
+    }
+
+    private static void sweep(FleetRun run, FleetOptions o, Report report, JobLoad jobs) throws InterruptedException {
         List<LatencyChart.Point> points = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (double rate : o.rates()) {

@@ -30,7 +30,8 @@ public record FleetOptions(
         List<Double> rates,
         Path chart,
         Path json,
-        int maxConcurrentJobs) {
+        int maxConcurrentJobs,
+        String via) {
     static final String USAGE = """
             usage: bench/run fleet --agents N [options]
               --agents N          simulated agents (default 100)
@@ -43,6 +44,8 @@ public record FleetOptions(
               --scenario NAME     connect (default), reconnect-storm (restart the hub, wait for all) or
                                   overload (the --rate load with creates the hub sheds counted, not retried)
               --max-concurrent-jobs N  the hub's --max-concurrent-jobs (default: the hub's own)
+              --via rest|channel  jobs through POST …/jobs and a long-poll each (default), or all on one
+                                  runtime channel (a WebSocket at …/runtime)
               --connect-rate C    first connects per second (default 200)
               --db NAME           h2 (default) or postgres (a scratch database on 127.0.0.1:5432)
               --hub-heap SIZE     the hub's -Xmx (default 1g)
@@ -65,6 +68,9 @@ public record FleetOptions(
         }
         if (!List.of("connect", "reconnect-storm", "overload").contains(scenario)) {
             throw new IllegalArgumentException("--scenario is connect, reconnect-storm or overload; got " + scenario);
+        }
+        if (!via.equals("rest") && !via.equals("channel")) {
+            throw new IllegalArgumentException("--via is rest or channel; got " + via);
         }
         if (maxConcurrentJobs < 0) {
             throw new IllegalArgumentException("--max-concurrent-jobs must be at least 1; got " + maxConcurrentJobs);
@@ -101,6 +107,7 @@ public record FleetOptions(
         Path chart = null;
         Path json = null;
         int maxConcurrentJobs = 0;
+        String via = "rest";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -124,6 +131,7 @@ public record FleetOptions(
                 case "--chart" -> chart = Path.of(value(args, ++i, a));
                 case "--json" -> json = Path.of(value(args, ++i, a));
                 case "--max-concurrent-jobs" -> maxConcurrentJobs = Integer.parseInt(value(args, ++i, a));
+                case "--via" -> via = value(args, ++i, a);
                 case "--help", "-h" -> {
                     return null;
                 }
@@ -146,7 +154,8 @@ public record FleetOptions(
                 rates,
                 chart,
                 json,
-                maxConcurrentJobs);
+                maxConcurrentJobs,
+                via);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -136,6 +136,14 @@ public final class FleetRun implements AutoCloseable {
         return new JobClient(hub.url(), tls, hub.adminKey(), TENANT, session, false);
     }
 
+    /** How {@code o} says jobs go: one runtime channel, or REST (shedding for the overload scenario). */
+    public JobRunner jobRunner(FleetOptions o) {
+        if (o.via().equals("channel")) {
+            return new ChannelClient(hub.url(), tls, hub.adminKey(), TENANT, session);
+        }
+        return o.scenario().equals("overload") ? sheddingJobClient() : jobClient();
+    }
+
     /** {@link #jobClient()}, but a create the hub sheds as overloaded ends the job instead of retrying. */
     public JobClient sheddingJobClient() {
         return new JobClient(hub.url(), tls, hub.adminKey(), TENANT, session, true);

@@ -19,7 +19,7 @@ import javax.net.ssl.SSLContext;
  * create that reached the database before the answer was lost is answered again, never made twice.
  * Thread-safe; blocking, meant for virtual threads.
  */
-public final class JobClient {
+public final class JobClient implements JobRunner {
     /** Job states that end a job. */
     static final Set<String> FINISHED = Set.of("succeeded", "failed", "timed_out", "cancelled");
 
@@ -101,6 +101,11 @@ public final class JobClient {
             }
             Thread.sleep(wait);
         }
+    }
+
+    @Override
+    public String run(String agentId, String idempotencyKey, long deadlineNanos) throws JobError, InterruptedException {
+        return awaitFinished(create(agentId, idempotencyKey, deadlineNanos), deadlineNanos);
     }
 
     /**

@@ -18,12 +18,12 @@ import org.HdrHistogram.Recorder;
  * count as errors by reason.
  */
 public final class JobLoad {
-    private final JobClient client;
+    private final JobRunner client;
     private final List<String> agentIds;
     private final long jobDeadlineNanos;
 
     /** @param jobDeadline how long one job may take, retries through a hub restart included */
-    public JobLoad(JobClient client, List<String> agentIds, Duration jobDeadline) {
+    public JobLoad(JobRunner client, List<String> agentIds, Duration jobDeadline) {
         this.client = client;
         this.agentIds = List.copyOf(agentIds);
         this.jobDeadlineNanos = jobDeadline.toNanos();
@@ -53,8 +53,7 @@ public final class JobLoad {
                 jobs.submit(() -> {
                     long deadline = intended + jobDeadlineNanos;
                     try {
-                        String id = client.create(agent, key, deadline);
-                        String state = client.awaitFinished(id, deadline);
+                        String state = client.run(agent, key, deadline);
                         if ("succeeded".equals(state)) {
                             recorder.recordValue(System.nanoTime() - intended);
                             ok.increment();

@@ -38,6 +38,10 @@ class FleetOptionsTest {
         assertThat(FleetOptions.parse(new String[] {}).maxConcurrentJobs())
                 .as("the hub's own default")
                 .isZero();
+        assertThat(FleetOptions.parse(new String[] {}).via()).isEqualTo("rest");
+        assertThat(FleetOptions.parse(new String[] {"--via", "channel"}).via()).isEqualTo("channel");
+        assertThatThrownBy(() -> FleetOptions.parse(new String[] {"--via", "grpc"}))
+                .hasMessageContaining("rest or channel");
     }
 
     @Test
