@@ -14,7 +14,9 @@ packages=yes
 # command-or-check|apt package, one per line
 needs="chromium|chromium
 chromedriver|chromium-driver
-keyctl|keyutils"
+keyctl|keyutils
+node|nodejs
+npm|npm"
 if [ "$packages" = yes ]; then
   needs="$needs
 systemd-nspawn|systemd-container
@@ -53,6 +55,14 @@ $( [ "$packages" = yes ] && echo "  Or leave the installers' tests out: ./test -
 MSG
     exit 1
   fi
+fi
+
+# The MCP end-to-end test's client (the official MCP TypeScript SDK), from the npm registry at the
+# versions its committed lockfile names; the test itself downloads nothing.
+mcp_client=e2e/src/test/mcp-client
+if [ ! -d "$mcp_client/node_modules/@modelcontextprotocol/sdk" ]; then
+  echo "==> installing the MCP test client's packages (npm ci in $mcp_client)"
+  npm ci --prefix "$mcp_client" --no-audit --no-fund
 fi
 
 # PostgreSQL: started when it is installed here but stopped (as root); else check-postgres.sh says how.

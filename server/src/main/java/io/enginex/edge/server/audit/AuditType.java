@@ -46,6 +46,11 @@ public enum AuditType {
      */
     JOB_CREATED,
     /**
+     * An MCP client's session made its first tool call, which made the hub session its calls run in
+     * (actor: the API key; target: the session; details: mcpSessionId, clientName, clientVersion).
+     */
+    MCP_SESSION_STARTED,
+    /**
      * A machine tried to enrol and was refused: an expired, revoked or used-up registration token of
      * the tenant, or a device request an admin of the tenant denied (details: reason, hostname, and
      * tokenId or userCode; source: the machine's address).

@@ -7,6 +7,8 @@ import io.enginex.edge.server.Application;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.dashboard.Dashboard;
 import io.enginex.edge.server.dashboard.DashboardRoute;
+import io.enginex.edge.server.mcp.McpEndpoint;
+import io.enginex.edge.server.mcp.McpParts;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.tls.TlsMaterial;
 import io.javalin.Javalin;
@@ -36,9 +38,13 @@ public final class WebServer {
     /** Failed or not, a login attempt for one email spends one of these per minute. */
     static final int LOGINS_PER_EMAIL_PER_MINUTE = 10;
 
+    /** How long an MCP tool call waits for its job: below the 60 s request timeout MCP clients default to. */
+    static final Duration MCP_MAX_WAIT = Duration.ofSeconds(50);
+
     private final Javalin javalin;
     private final HubConfig config;
     private final Dashboard dashboard;
+    private final McpEndpoint mcp;
 
     /** @param tls the certificate to serve, or null for plain HTTP (loopback only, checked by HubConfig) */
     public WebServer(HubConfig config, TlsMaterial tls, Web web) {
@@ -52,14 +58,32 @@ public final class WebServer {
                 logins.perAddress(),
                 logins.perEmail(),
                 tls != null && tls.selfSigned() ? tls.fingerprint() : null);
+        this.mcp = mcp(config, web);
         this.javalin = Javalin.create(c -> {
             configure(c, config, tls, web.basics());
+            c.jetty.modifyServletContextHandler(mcp::mount);
             api(c.routes, config, web, logins);
             agentApi(c.routes, config, web);
             dashboard.register(c.routes);
             c.routes.wsBeforeUpgrade(Protocol.WEBSOCKET_PATH, web.agentEndpoint()::beforeUpgrade);
             c.routes.ws(Protocol.WEBSOCKET_PATH, web.agentEndpoint()::configure);
         });
+    }
+
+    /** The MCP endpoint at {@code /mcp}: a servlet beside Javalin's, over the same services. */
+    private static McpEndpoint mcp(HubConfig config, Web web) {
+        Application app = web.app();
+        var parts = new McpParts(
+                app.jobs(),
+                app.agents(),
+                web.ops().states(),
+                web.creates(),
+                web.audit(),
+                web.authentication().apiKeys(),
+                web.basics().mapper(),
+                web.basics().baseUrl(),
+                web.basics().version());
+        return new McpEndpoint(parts, Math.toIntExact(config.maxBodyBytes()), MCP_MAX_WAIT);
     }
 
     /** The sign-in budgets, shared by the API's login and the dashboard's form. */
@@ -227,6 +251,7 @@ public final class WebServer {
 
     public void stop() {
         dashboard.close(); // live streams hold requests open; end them so the server stops at once
+        mcp.close(); // and so do MCP clients' event streams
         javalin.stop();
     }
 }
