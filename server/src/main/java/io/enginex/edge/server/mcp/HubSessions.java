@@ -40,7 +40,9 @@ final class HubSessions {
 
     private String create(McpContext ctx, String mcpSessionId, McpSchema.Implementation client) {
         String name = client == null ? "unnamed client" : text(client.name()) + " " + text(client.version());
-        Creation<Session> session = jobs.newSession(ctx.caller(), ctx.caller().tenantId(), "MCP " + name, s -> null);
+        // Prepared here, outside the transaction, as IdempotentCreates would; the write below joins it.
+        Creation<Session> session = jobs.newSession(ctx.caller(), ctx.caller().tenantId(), "MCP " + name, s -> null)
+                .prepared();
         Creation<Session> audited = Creation.of(
                 () -> {
                     Session made = session.write();
