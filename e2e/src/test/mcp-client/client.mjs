@@ -2,7 +2,7 @@
 // between it and the hub. Usage (one MCP session per run, steps in order; JSON lines on stdout):
 //   node client.mjs <hub-url>/mcp <api-key> list
 //   node client.mjs <hub-url>/mcp <api-key> call <tool> '<json-args>' [call <tool> '<json-args>' …]
-// A step that fails prints {"step":…,"error":{"code":…,"message":…}}; the process exits 0 unless the
+// Calls ask for progress notifications and print them with the result. A step that fails prints {"step":…,"error":{"code":…,"message":…}}; the process exits 0 unless the
 // session could not even be opened (exit 2). Trusts the hub's certificate through NODE_EXTRA_CA_CERTS.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -28,8 +28,12 @@ for (let i = 0; i < steps.length; i++) {
     } else if (step === "call") {
       const name = steps[++i];
       const args = JSON.parse(steps[++i]);
-      const result = await client.callTool({ name, arguments: args });
-      console.log(JSON.stringify({ step, name, result }));
+      const progress = [];
+      const result = await client.callTool({ name, arguments: args }, undefined, {
+        onprogress: (p) => progress.push(p),
+        resetTimeoutOnProgress: true,
+      });
+      console.log(JSON.stringify({ step, name, result, progress }));
     } else {
       throw new Error(`unknown step ${step}; use list or call`);
     }

@@ -71,7 +71,9 @@ class McpE2EIT {
                  "tools":["fs.list","fs.read","exec"],
                  "commands":[{"name":"greet","argv":["/bin/echo","hello","{who}"],
                               "params":{"who":{"pattern":"[a-z]+"}},"timeoutSeconds":10,
-                              "approvalRequired":true}]}
+                              "approvalRequired":true},
+                             {"name":"nap","argv":["/bin/sleep","{seconds}"],
+                              "params":{"seconds":{"pattern":"[0-9]"}},"timeoutSeconds":20}]}
                 """.formatted(root.toRealPath()));
         Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rw-r--r--"));
         AgentProcess agent = AgentProcess.of(dir.resolve("state"), root, logs);
@@ -178,6 +180,24 @@ class McpE2EIT {
 
         assertThat(done.path("isError").asBoolean()).as(done.toString()).isFalse();
         assertThat(done.path("content").get(0).path("text").asText()).contains("hello world");
+    }
+
+    @Test
+    void aLongCallReportsItsJobsProgressWhileItRuns() {
+        String exec = tool(mcp.run(operatorKey, "list").get(0), acmeAgent, "exec")
+                .path("name")
+                .asText();
+
+        JsonNode call = mcp.run(operatorKey, "call", exec, "{\"command\":\"nap\",\"params\":{\"seconds\":\"7\"}}")
+                .get(0);
+
+        assertThat(call.path("result").path("isError").asBoolean())
+                .as(call.toString())
+                .isFalse();
+        String jobId =
+                call.path("result").path("_meta").path("io.enginex/jobId").asText();
+        assertThat(call.path("progress")).as(call.toString()).isNotEmpty();
+        assertThat(call.path("progress").get(0).path("message").asText()).startsWith("job " + jobId + " (exec) is ");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +36,9 @@ final class JobResults {
                     + " still running: waits for it to finish (up to a minute) and returns its output.")
             .build();
 
+    /** How often a call whose client asked for progress is told its job's state while it runs. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
     private final Jobs jobs;
     private final ObjectMapper mapper;
     private final Supplier<String> baseUrl;
@@ -51,12 +55,21 @@ final class JobResults {
     /**
      * The job's result: at once when it awaits approval, else once it finished or the wait passed.
      *
+     * @param progress told the job as it is every {@link #PROGRESS_EVERY} while it runs, or null
      * @throws io.enginex.edge.server.HubException.NotFound {@code job_not_found}
      */
-    McpSchema.CallToolResult await(Caller caller, String jobId) throws InterruptedException {
-        Job job = jobs.await(caller, caller.tenantId(), jobId, Duration.ZERO);
-        if (job.state() != JobState.AWAITING_APPROVAL) {
-            job = jobs.await(caller, caller.tenantId(), jobId, maxWait);
+    McpSchema.CallToolResult await(Caller caller, String jobId, Consumer<Job> progress) throws InterruptedException {
+        String tenant = caller.tenantId();
+        Job job = jobs.await(caller, tenant, jobId, Duration.ZERO);
+        Duration waited = Duration.ZERO;
+        while (!job.state().terminal() && job.state() != JobState.AWAITING_APPROVAL && waited.compareTo(maxWait) < 0) {
+            Duration left = maxWait.minus(waited);
+            Duration slice = progress == null || left.compareTo(PROGRESS_EVERY) < 0 ? left : PROGRESS_EVERY;
+            job = jobs.await(caller, tenant, jobId, slice);
+            waited = waited.plus(slice);
+            if (progress != null && !job.state().terminal()) {
+                progress.accept(job);
+            }
         }
         return render(job);
     }

@@ -11,6 +11,7 @@ import io.enginex.edge.server.idempotency.IdempotentRequest;
 import io.enginex.edge.server.job.JobRequest;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
+import io.enginex.edge.server.store.Job;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 
 /**
  * {@code tools/call}: the named tool of an online agent becomes a job in the MCP session's hub session
@@ -57,12 +59,13 @@ final class ToolCalls {
         String name = request.path("name").asText("");
         JsonNode args = request.path("arguments").isObject() ? request.get("arguments") : mapper.createObjectNode();
         try {
+            Consumer<Job> progress = Progress.of(exchange, request.path("_meta").path("progressToken"));
             if (name.equals(JobResults.TOOL_NAME)) {
-                return results.await(ctx.caller(), args.path("jobId").asText(""));
+                return results.await(ctx.caller(), args.path("jobId").asText(""), progress);
             }
             AgentTool target = tools.find(ctx.caller(), name).orElseThrow(() -> unknown(name));
             String jobId = start(ctx, exchange, target, args);
-            return results.await(ctx.caller(), jobId);
+            return results.await(ctx.caller(), jobId, progress);
         } catch (HubException e) {
             return refused(e.code(), e.getMessage());
         } catch (DatabaseUnavailableException e) {
