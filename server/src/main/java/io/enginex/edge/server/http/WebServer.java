@@ -169,6 +169,9 @@ public final class WebServer {
                 .register(routes);
     }
 
+    /** HTTP/1.1's ALPN protocol id (RFC 7301). */
+    static final String ALPN_HTTP_1_1 = "http/1.1";
+
     /** HTTP/2 streams one client may have open on one connection: requests and long-polls in flight. */
     static final int MAX_STREAMS_PER_CONNECTION = 1024;
 
@@ -192,7 +195,10 @@ public final class WebServer {
             var http2 = new HTTP2ServerConnectionFactory(https);
             // A runtime keeps a long-poll open per job in flight: many per connection (Jetty's default: 128).
             http2.setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION);
-            var alpn = new ALPNServerConnectionFactory(http2.getProtocol(), http1.getProtocol());
+            // ALPN's ids, compared case-sensitively with what the client offers: "http/1.1", not Jetty's
+            // "HTTP/1.1" (that refused every client offering only http/1.1, e.g. Node's fetch, so MCP
+            // clients); Jetty finds the connection factory for the chosen id whatever its case.
+            var alpn = new ALPNServerConnectionFactory(http2.getProtocol(), ALPN_HTTP_1_1);
             alpn.setDefaultProtocol(http1.getProtocol());
             connector =
                     new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2, http1);

@@ -113,6 +113,32 @@ class TlsIT {
     }
 
     @Test
+    void aClientOfferingOnlyHttp11InAlpnIsServed() throws Exception {
+        // What Node's fetch (so MCP clients in Node) and curl --http1.1 offer.
+        var config = TestHub.defaults(dir).tls(TlsConfig.selfSigned()).build();
+        try (TestHub hub = TestHub.start(config, HttpClient.newHttpClient())) {
+            SSLContext pinned = SSLContext.getInstance("TLS");
+            pinned.init(
+                    null, new TrustManager[] {new PinnedTrustManager(hub.hub().fingerprint())}, null);
+            URI uri = URI.create(hub.url());
+            try (var socket =
+                    (javax.net.ssl.SSLSocket) pinned.getSocketFactory().createSocket(uri.getHost(), uri.getPort())) {
+                var params = socket.getSSLParameters();
+                params.setApplicationProtocols(new String[] {"http/1.1"});
+                socket.setSSLParameters(params);
+                socket.getOutputStream()
+                        .write("GET /healthz HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n"
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer =
+                        new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+
+                assertThat(socket.getApplicationProtocol()).isEqualTo("http/1.1");
+                assertThat(answer).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    @Test
     void givenPemCertificateAndKeyAreServed(@TempDir Path pem) throws Exception {
         var generated = SelfSignedCertificate.generate(
                 java.util.Set.of("hub.example.test"), java.time.Clock.systemUTC(), new java.security.SecureRandom());
