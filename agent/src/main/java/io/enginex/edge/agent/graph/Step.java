@@ -1,0 +1,42 @@
+package io.enginex.edge.agent.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One step of a {@link Graph}: a call of {@code tool} with {@code args} (which may hold {@code
+ * ${...}} references, resolved just before the call).
+ *
+ * @param dependsOn the steps that must have succeeded before this one runs
+ * @param when the condition, or empty to always run once the dependencies succeeded
+ * @param timeout how long one attempt may take
+ */
+public record Step(
+        String id,
+        String tool,
+        ObjectNode args,
+        List<String> dependsOn,
+        Optional<Condition> when,
+        Duration timeout,
+        Retry retry) {
+    /** The timeout of a step that sets none. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
+    public Step {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(tool, "tool");
+        args = args.deepCopy();
+        dependsOn = List.copyOf(dependsOn);
+        Objects.requireNonNull(when, "when");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(retry, "retry");
+    }
+
+    @Override
+    public ObjectNode args() {
+        return args.deepCopy();
+    }
+}
