@@ -1,0 +1,73 @@
+package io.enginex.edge.agent.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs graphs: one step at a time in the graph's order, each through {@link StepCalls} (the agent's
+ * job machinery), every attempt journaled in the {@link RunJournal} before the call and every outcome
+ * after. Rules: a step runs once all its dependencies succeeded (else it is skipped) and its {@code
+ * when} holds (else skipped); a failure is tried again after the step's backoff unless it is
+ * permanent (policy, arguments, unknown tool, pause); a step whose attempt may have started and has no
+ * outcome is called again only when its tool is idempotent, else marked {@code interrupted}.
+ *
+ * <p>Runs on the calling thread; {@link #stop} may be called from any thread (a shutdown hook).
+ */
+public final class GraphRunner {
+    /** What the runner works with. */
+    public record Parts(StepCalls calls, RunJournal runs, Sleeper sleeper, RunListener listener) {}
+
+    private final Parts parts;
+    private volatile boolean stopping;
+
+    public GraphRunner(Parts parts) {
+        this.parts = parts;
+    }
+
+    /** Journals a new run of {@code graph} with {@code input} and runs it. */
+    public RunRecord run(Graph graph, JsonNode document, JsonNode input) {
+        return drive(parts.runs().start(graph, document, input), graph);
+    }
+
+    /**
+     * Goes on with an unfinished run from its last settled step, with the graph it started with.
+     *
+     * @throws IllegalArgumentException when the run is unknown or already ended
+     */
+    public RunRecord resume(String runId, GraphFormat format) {
+        RunRecord run = parts.runs().read(runId);
+        if (run.ended()) {
+            throw new IllegalArgumentException("run " + runId + " already ended (" + run.status()
+                    + "); start a new run with enginex-agent graph run FILE");
+        }
+        return drive(runId, format.parse(run.graph().toString(), runId));
+    }
+
+    /** No new attempt starts after this; the run stays unfinished, to be resumed. */
+    public void stop() {
+        stopping = true;
+    }
+
+    private RunRecord drive(String runId, Graph graph) {
+        RunRecord run = parts.runs().read(runId);
+        Map<String, JsonNode> outputs = new HashMap<>();
+        run.steps().values().stream()
+                .filter(s -> s.state() == StepState.SUCCEEDED)
+                .forEach(s -> outputs.put(s.step(), s.output()));
+        Map<String, StepState> states = new HashMap<>();
+        for (Step step : graph.steps()) {
+            StepState state = new StepExecution(runId, step, parts, run, outputs, () -> stopping).execute(states);
+            if (!state.settled()) {
+                return parts.runs().read(runId);
+            }
+            states.put(step.id(), state);
+        }
+        String status = states.containsValue(StepState.INTERRUPTED)
+                ? "interrupted"
+                : states.containsValue(StepState.FAILED) ? "failed" : "succeeded";
+        parts.runs().ended(runId, status);
+        parts.listener().ended(runId, status);
+        return parts.runs().read(runId);
+    }
+}

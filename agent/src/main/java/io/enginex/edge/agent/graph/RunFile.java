@@ -1,0 +1,72 @@
+package io.enginex.edge.agent.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.ErrorInfo;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Folds a run file's lines into a {@link RunRecord}. */
+final class RunFile {
+    private RunFile() {}
+
+    static RunRecord parse(List<String> lines, ObjectMapper mapper) throws IOException {
+        JsonNode head = mapper.readTree(lines.get(0));
+        if (!"run".equals(head.path("op").asText())) {
+            throw new IOException("the first line is not a run line");
+        }
+        String runId = head.get("runId").asText();
+        Map<String, StepRecord> steps = new LinkedHashMap<>();
+        head.path("steps").forEach(s -> steps.put(s.asText(), StepRecord.pending(runId, s.asText())));
+        String status = "running";
+        Instant endedAt = null;
+        for (String text : lines.subList(1, lines.size())) {
+            JsonNode line = mapper.readTree(text);
+            String step = line.path("step").asText();
+            StepRecord now = steps.get(step);
+            switch (line.path("op").asText()) {
+                case "attempt" ->
+                    steps.put(
+                            step,
+                            now.started(
+                                    line.get("attempt").asInt(),
+                                    line.get("jobId").asText()));
+                case "attemptFailed" -> steps.put(step, now.failedAttempt(error(line, mapper)));
+                case "step" ->
+                    steps.put(
+                            step,
+                            now.settled(
+                                    StepState.valueOf(line.get("state").asText().toUpperCase(java.util.Locale.ROOT)),
+                                    line.get("output"),
+                                    error(line, mapper),
+                                    line.path("reason").isTextual()
+                                            ? line.get("reason").asText()
+                                            : null));
+                case "end" -> {
+                    status = line.get("status").asText();
+                    endedAt = Instant.parse(line.get("at").asText());
+                }
+                default -> {
+                    // a line of a later version: ignored, so old agents can read new files
+                }
+            }
+        }
+        return new RunRecord(
+                runId,
+                head.path("graph").asText(),
+                head.get("document"),
+                head.get("input"),
+                Instant.parse(head.get("at").asText()),
+                steps,
+                status,
+                Optional.ofNullable(endedAt));
+    }
+
+    private static ErrorInfo error(JsonNode line, ObjectMapper mapper) throws IOException {
+        return line.hasNonNull("error") ? mapper.treeToValue(line.get("error"), ErrorInfo.class) : null;
+    }
+}

@@ -1,0 +1,35 @@
+package io.enginex.edge.agent.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One run as its file records it.
+ *
+ * @param runId stable id ({@code run_…}), also the file name; a later upload is idempotent by it
+ * @param graph the graph document the run started with (a copy, so a changed file does not change a
+ *     resumed run)
+ * @param steps every step, by id, in run order
+ * @param status {@code running} until the run ended, then {@code succeeded}, {@code failed} or
+ *     {@code interrupted}
+ */
+public record RunRecord(
+        String runId,
+        String graphName,
+        JsonNode graph,
+        JsonNode input,
+        Instant startedAt,
+        Map<String, StepRecord> steps,
+        String status,
+        Optional<Instant> endedAt) {
+    public RunRecord {
+        steps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
+    }
+
+    public boolean ended() {
+        return endedAt.isPresent();
+    }
+}

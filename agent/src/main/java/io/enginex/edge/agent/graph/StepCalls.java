@@ -1,0 +1,28 @@
+package io.enginex.edge.agent.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.agent.journal.JobOutcome;
+import io.enginex.edge.agent.journal.JobStatus;
+import java.time.Duration;
+
+/**
+ * How a graph step reaches a tool: as a job of the agent's own job machinery ({@link JobRunnerCalls}),
+ * so the same tools, sandbox, policy, audit, vault redaction and at-most-once job journal apply.
+ */
+public interface StepCalls {
+    /**
+     * Runs {@code tool} once as job {@code jobId}; returns when its outcome is journaled.
+     *
+     * @param timeout how long the call may take; past it the outcome is {@code deadline_exceeded}
+     */
+    JobOutcome call(String jobId, String tool, JsonNode args, Duration timeout);
+
+    /** What the job journal knows of {@code jobId} (after a crash: begun and never finished = interrupted). */
+    JobStatus prior(String jobId);
+
+    /**
+     * Whether a call of {@code tool} may be repeated safely: its descriptor's annotations say it is
+     * read-only or idempotent. Unknown tools and tools without annotations are not.
+     */
+    boolean idempotent(String tool);
+}

@@ -1,0 +1,165 @@
+package io.enginex.edge.agent.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.agent.journal.JobOutcome;
+import io.enginex.edge.agent.journal.JobStatus;
+import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ErrorInfo;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/** Brings one step of one run to its end (or leaves it for a resume when the runner stops). */
+final class StepExecution {
+    /** Failures that another attempt cannot change. */
+    private static final Set<String> PERMANENT = Set.of(
+            ErrorCodes.BLOCKED_BY_POLICY,
+            ErrorCodes.INVALID_ARGUMENTS,
+            ErrorCodes.UNKNOWN_TOOL,
+            ErrorCodes.AGENT_PAUSED);
+
+    private final String runId;
+    private final Step step;
+    private final GraphRunner.Parts parts;
+    private final JsonNode input;
+    private final Map<String, JsonNode> outputs;
+    private final BooleanSupplier stopping;
+    private StepRecord record;
+
+    StepExecution(
+            String runId,
+            Step step,
+            GraphRunner.Parts parts,
+            RunRecord run,
+            Map<String, JsonNode> outputs,
+            BooleanSupplier stopping) {
+        this.runId = runId;
+        this.step = step;
+        this.parts = parts;
+        this.input = run.input();
+        this.outputs = outputs;
+        this.stopping = stopping;
+        this.record = run.steps().get(step.id());
+    }
+
+    /** Runs or settles the step; returns its state (RUNNING or PENDING only when the runner stops). */
+    StepState execute(Map<String, StepState> states) {
+        if (record.state().settled()) {
+            return record.state();
+        }
+        if (record.state() == StepState.RUNNING) {
+            return resume();
+        }
+        Optional<String> blocked = step.dependsOn().stream()
+                .filter(d -> states.get(d) != StepState.SUCCEEDED)
+                .findFirst();
+        if (blocked.isPresent()) {
+            return settle(
+                    StepState.SKIPPED,
+                    null,
+                    null,
+                    "its dependency " + blocked.get() + " "
+                            + states.get(blocked.get()).label());
+        }
+        if (step.when().isPresent() && !step.when().get().test(input, outputs)) {
+            return settle(
+                    StepState.SKIPPED,
+                    null,
+                    null,
+                    "its condition is false: " + step.when().get());
+        }
+        return attempts(1);
+    }
+
+    /** An attempt was journaled as started, and the process that started it is gone. */
+    private StepState resume() {
+        int attempt = record.attempts();
+        return switch (parts.calls().prior(record.jobId())) {
+            case JobStatus.New n -> attempts(attempt); // its job never began: the tool never ran
+            case JobStatus.Finished f
+            when !isInterruption(f.outcome()) -> after(attempt, f.outcome()).orElseGet(() -> attempts(attempt + 1));
+            case JobStatus.Finished f ->
+                interrupted(attempt, f.outcome().error().message());
+            case JobStatus.Interrupted i -> interrupted(attempt, "the agent stopped while it ran");
+            case JobStatus.Running r -> interrupted(attempt, "its job is still marked running");
+        };
+    }
+
+    private StepState attempts(int first) {
+        for (int attempt = first; ; attempt++) {
+            if (stopping.getAsBoolean()) {
+                return record.state(); // left as it is: a resume goes on from here
+            }
+            JsonNode args;
+            try {
+                args = References.resolve(step.args(), input, outputs);
+            } catch (References.Unresolved e) {
+                return settle(
+                        StepState.FAILED, null, new ErrorInfo(ErrorCodes.INVALID_ARGUMENTS, e.getMessage()), null);
+            }
+            String jobId = runId + ":" + step.id() + ":" + attempt;
+            parts.runs().attempt(runId, step.id(), attempt, jobId);
+            record = record.started(attempt, jobId);
+            parts.listener().attemptStarted(runId, step.id(), step.tool(), attempt);
+            Optional<StepState> done = after(attempt, parts.calls().call(jobId, step.tool(), args, step.timeout()));
+            if (done.isPresent()) {
+                return done.get();
+            }
+        }
+    }
+
+    /** The step's state after attempt {@code attempt} ended with {@code outcome}; empty to try again. */
+    private Optional<StepState> after(int attempt, JobOutcome outcome) {
+        if (outcome.ok()) {
+            outputs.put(step.id(), outcome.output());
+            return Optional.of(settle(StepState.SUCCEEDED, outcome.output(), null, null));
+        }
+        if (isInterruption(outcome)) {
+            return Optional.of(interrupted(attempt, outcome.error().message()));
+        }
+        if (PERMANENT.contains(outcome.error().code())
+                || attempt >= step.retry().maxAttempts()) {
+            return Optional.of(settle(StepState.FAILED, null, outcome.error(), null));
+        }
+        Duration delay = step.retry().delayAfter(attempt);
+        parts.runs().attemptFailed(runId, step.id(), attempt, outcome.error(), delay);
+        record = record.failedAttempt(outcome.error());
+        parts.listener().retrying(runId, step.id(), attempt, outcome.error(), delay);
+        try {
+            parts.sleeper().sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(record.state());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The attempt may have acted and its outcome is lost. An idempotent tool is called again (a new
+     * attempt, unless the runner stops: then the resume does it); any other is never run again.
+     */
+    private StepState interrupted(int attempt, String why) {
+        if (parts.calls().idempotent(step.tool())) {
+            return stopping.getAsBoolean() ? record.state() : attempts(attempt + 1);
+        }
+        return settle(
+                StepState.INTERRUPTED,
+                null,
+                new ErrorInfo(ErrorCodes.INTERRUPTED, why),
+                "attempt " + attempt + " may have started before the agent stopped, and " + step.tool()
+                        + " is not idempotent: it is not run again");
+    }
+
+    private static boolean isInterruption(JobOutcome outcome) {
+        return !outcome.ok() && ErrorCodes.INTERRUPTED.equals(outcome.error().code());
+    }
+
+    private StepState settle(StepState state, JsonNode output, ErrorInfo error, String reason) {
+        parts.runs().settled(runId, step.id(), state, output, error, reason);
+        record = record.settled(state, output, error, reason);
+        parts.listener().settled(runId, record);
+        return state;
+    }
+}

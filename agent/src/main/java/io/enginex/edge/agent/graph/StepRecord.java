@@ -1,0 +1,41 @@
+package io.enginex.edge.agent.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.protocol.ErrorInfo;
+
+/**
+ * What a run file says about one step.
+ *
+ * @param id the stable id for upload: {@code RUN_ID:STEP_ID}
+ * @param attempts attempts started so far
+ * @param jobId the job id of the last attempt (the tool call in the graph job journal), or null
+ * @param output the output when it succeeded, else null
+ * @param error the last error, or null
+ * @param reason why it was skipped or interrupted, or null
+ */
+public record StepRecord(
+        String id,
+        String step,
+        StepState state,
+        int attempts,
+        String jobId,
+        JsonNode output,
+        ErrorInfo error,
+        String reason) {
+
+    static StepRecord pending(String runId, String step) {
+        return new StepRecord(runId + ":" + step, step, StepState.PENDING, 0, null, null, null, null);
+    }
+
+    StepRecord started(int attempt, String job) {
+        return new StepRecord(id, step, StepState.RUNNING, attempt, job, null, null, null);
+    }
+
+    StepRecord failedAttempt(ErrorInfo failure) {
+        return new StepRecord(id, step, StepState.RUNNING, attempts, jobId, null, failure, null);
+    }
+
+    StepRecord settled(StepState to, JsonNode out, ErrorInfo failure, String why) {
+        return new StepRecord(id, step, to, attempts, jobId, out, failure, why);
+    }
+}
