@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Folds a run file's lines into a {@link RunRecord}. */
 final class RunFile {
@@ -63,7 +62,7 @@ final class RunFile {
                 Instant.parse(head.get("at").asText()),
                 steps,
                 status,
-                Optional.ofNullable(endedAt));
+                endedAt);
     }
 
     private static ErrorInfo error(JsonNode line, ObjectMapper mapper) throws IOException {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One run as its file records it.
@@ -15,6 +14,7 @@ import java.util.Optional;
  * @param steps every step, by id, in run order
  * @param status {@code running} until the run ended, then {@code succeeded}, {@code failed} or
  *     {@code interrupted}
+ * @param endedAt when the run ended, or null while it has not
  */
 public record RunRecord(
         String runId,
@@ -24,12 +24,12 @@ public record RunRecord(
         Instant startedAt,
         Map<String, StepRecord> steps,
         String status,
-        Optional<Instant> endedAt) {
+        Instant endedAt) {
     public RunRecord {
         steps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
     }
 
     public boolean ended() {
-        return endedAt.isPresent();
+        return endedAt != null;
     }
 }

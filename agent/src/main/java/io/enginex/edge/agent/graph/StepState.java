@@ -19,6 +19,7 @@ public enum StepState {
         return this != PENDING && this != RUNNING;
     }
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

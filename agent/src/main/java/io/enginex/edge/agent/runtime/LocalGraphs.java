@@ -1,0 +1,109 @@
+package io.enginex.edge.agent.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.agent.HostInfo;
+import io.enginex.edge.agent.audit.AuditLog;
+import io.enginex.edge.agent.dispatch.JobRunner;
+import io.enginex.edge.agent.dispatch.OrphanTrees;
+import io.enginex.edge.agent.exec.CommandRunner;
+import io.enginex.edge.agent.exec.ProcessGroups;
+import io.enginex.edge.agent.graph.GraphRunner;
+import io.enginex.edge.agent.graph.JobRunnerCalls;
+import io.enginex.edge.agent.graph.RunJournal;
+import io.enginex.edge.agent.graph.RunListener;
+import io.enginex.edge.agent.graph.Sleeper;
+import io.enginex.edge.agent.journal.JobJournal;
+import io.enginex.edge.agent.journal.JournalLimits;
+import io.enginex.edge.agent.pause.PauseFile;
+import io.enginex.edge.agent.pause.PauseSwitch;
+import io.enginex.edge.agent.tools.PluginTools;
+import io.enginex.edge.agent.vault.KeyStores;
+import io.enginex.edge.agent.vault.Vault;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Graph runs on this machine, wired as {@code enginex-agent run} wires jobs: the same toolbox
+ * (machine policy ∩ cached tenant policy ∩ {@code --root}), audit log, vault and pause switch, and a
+ * {@link JobRunner} over a job journal of its own ({@code graphs/journal.jsonl}, so graphs can run
+ * while the connected agent runs). Opening it ends the process trees a killed predecessor left and
+ * journals their jobs interrupted, before any step runs.
+ *
+ * <p>One per process and state folder (the graph job journal is locked); close it to stop its jobs.
+ */
+public final class LocalGraphs implements AutoCloseable {
+    /** Below the state folder: the graph job journal and {@code runs/}. */
+    public static final String DIR = "graphs";
+
+    private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+    private final JobJournal journal;
+    private final JobRunner runner;
+    private final GraphRunner graphs;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * @param machine the machine policy and {@code --root}
+     * @param plugins the plug-in tools, as {@code run} loads them
+     */
+    public LocalGraphs(
+            PolicySetup.Machine machine,
+            Path stateDir,
+            PluginTools.Loaded plugins,
+            RunListener listener,
+            ObjectMapper mapper) {
+        Clock clock = Clock.systemUTC();
+        AgentTools tools = new AgentTools(
+                machine,
+                stateDir,
+                HostInfo.current(),
+                clock,
+                Optional.of(new CommandRunner(jobs, clock, 1 << 20)),
+                plugins,
+                "",
+                mapper);
+        AuditLog audit = new AuditLog(stateDir, 10L << 20, 5, clock, mapper);
+        Vault vault = new Vault(
+                stateDir,
+                KeyStores.forThisMachine(stateDir),
+                clock,
+                new SecureRandom(),
+                mapper,
+                name -> audit.recordVault("secret.expired", name, "expiry", "graph"));
+        Path dir = stateDir.resolve(DIR);
+        this.journal = JobJournal.open(dir, mapper, JournalLimits.DEFAULT, clock);
+        new OrphanTrees(journal, ProcessGroups.forThisMachine(), clock).endAll(CommandRunner.DEFAULT_GRACE);
+        JobRunnerCalls calls =
+                new JobRunnerCalls(journal, () -> tools.current().get().registry(), clock);
+        this.runner = JobRunner.builder(journal, calls, jobs, clock)
+                .tools(
+                        () -> tools.current().get().registry(),
+                        tool -> tools.current().get().concurrencyOf(tool))
+                .audit(audit)
+                .pause(new PauseSwitch(new PauseFile(stateDir, mapper), clock))
+                .vault(Optional.of(vault))
+                .build();
+        calls.attach(runner);
+        this.graphs = new GraphRunner(new GraphRunner.Parts(
+                calls, new RunJournal(dir.resolve("runs"), mapper, clock), Sleeper.REAL, listener));
+    }
+
+    public GraphRunner runner() {
+        return graphs;
+    }
+
+    /** Stops new attempts, stops running tools (their steps end interrupted), then closes the journal. */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        graphs.stop();
+        runner.stop(JobRunner.TOOL_END_LIMIT);
+        journal.close();
+        jobs.shutdownNow();
+    }
+}
