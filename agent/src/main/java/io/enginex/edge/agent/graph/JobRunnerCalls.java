@@ -1,6 +1,7 @@
 package io.enginex.edge.agent.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.agent.audit.AuditTrail;
 import io.enginex.edge.agent.dispatch.JobRunner;
 import io.enginex.edge.agent.dispatch.Outbox;
 import io.enginex.edge.agent.journal.JobJournal;
@@ -30,14 +31,16 @@ public final class JobRunnerCalls implements StepCalls, Outbox {
     private static final Duration REPORT_SLACK = JobRunner.TOOL_END_LIMIT.plusSeconds(5);
 
     private final JobJournal journal;
+    private final AuditTrail audit;
     private final Supplier<ToolRegistry> tools;
     private final Clock clock;
     private final Map<String, CompletableFuture<JobOutcome>> waiting = new ConcurrentHashMap<>();
     private JobRunner runner;
 
     /** Call {@link #attach} with the runner built over this outbox before the first call. */
-    public JobRunnerCalls(JobJournal journal, Supplier<ToolRegistry> tools, Clock clock) {
+    public JobRunnerCalls(JobJournal journal, Supplier<ToolRegistry> tools, AuditTrail audit, Clock clock) {
         this.journal = journal;
+        this.audit = audit;
         this.tools = tools;
         this.clock = clock;
     }
@@ -83,6 +86,11 @@ public final class JobRunnerCalls implements StepCalls, Outbox {
 
     private static boolean safeToRepeat(ToolAnnotations a) {
         return Boolean.TRUE.equals(a.readOnlyHint()) || Boolean.TRUE.equals(a.idempotentHint());
+    }
+
+    @Override
+    public void recordInterrupted(String jobId, String tool, JsonNode args, JobOutcome outcome) {
+        audit.record(jobId, tool, args, 1, outcome);
     }
 
     @Override

@@ -25,4 +25,10 @@ public interface StepCalls {
      * read-only or idempotent. Unknown tools and tools without annotations are not.
      */
     boolean idempotent(String tool);
+
+    /**
+     * Records in the audit log that job {@code jobId}, begun by a process that died, is settled as
+     * interrupted without being called again (its begin was journaled but no audit line was written).
+     */
+    default void recordInterrupted(String jobId, String tool, JsonNode args, JobOutcome outcome) {}
 }

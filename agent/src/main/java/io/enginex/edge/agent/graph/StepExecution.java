@@ -80,11 +80,25 @@ final class StepExecution {
             case JobStatus.New n -> attempts(attempt); // its job never began: the tool never ran
             case JobStatus.Finished f
             when !isInterruption(f.outcome()) -> after(attempt, f.outcome()).orElseGet(() -> attempts(attempt + 1));
-            case JobStatus.Finished f ->
-                interrupted(attempt, f.outcome().error().message());
-            case JobStatus.Interrupted i -> interrupted(attempt, "the agent stopped while it ran");
-            case JobStatus.Running r -> interrupted(attempt, "its job is still marked running");
+            case JobStatus.Finished f -> audited(attempt, f.outcome().error().message());
+            case JobStatus.Interrupted i -> audited(attempt, "the agent stopped while it ran");
+            case JobStatus.Running r -> audited(attempt, "its job is still marked running");
         };
+    }
+
+    /** {@link #interrupted} for an attempt of a dead process, which never wrote its audit line. */
+    private StepState audited(int attempt, String why) {
+        JsonNode args;
+        try {
+            args = References.resolve(step.args(), input, outputs);
+        } catch (References.Unresolved e) {
+            args = step.args();
+        }
+        java.time.Instant now = java.time.Instant.now();
+        parts.calls()
+                .recordInterrupted(
+                        record.jobId(), step.tool(), args, JobOutcome.failure(ErrorCodes.INTERRUPTED, why, now, now));
+        return interrupted(attempt, why);
     }
 
     private StepState attempts(int first) {

@@ -77,7 +77,7 @@ public final class LocalGraphs implements AutoCloseable {
         this.journal = JobJournal.open(dir, mapper, JournalLimits.DEFAULT, clock);
         new OrphanTrees(journal, ProcessGroups.forThisMachine(), clock).endAll(CommandRunner.DEFAULT_GRACE);
         JobRunnerCalls calls =
-                new JobRunnerCalls(journal, () -> tools.current().get().registry(), clock);
+                new JobRunnerCalls(journal, () -> tools.current().get().registry(), audit, clock);
         this.runner = JobRunner.builder(journal, calls, jobs, clock)
                 .tools(
                         () -> tools.current().get().registry(),
