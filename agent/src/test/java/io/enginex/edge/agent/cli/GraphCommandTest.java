@@ -1,0 +1,124 @@
+package io.enginex.edge.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class GraphCommandTest {
+    @TempDir
+    Path temp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = AgentCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private Path file(String name, String text) throws Exception {
+        return Files.writeString(temp.resolve(name), text);
+    }
+
+    @Test
+    void validatePrintsTheRunOrderOrEveryProblemWithItsLine() throws Exception {
+        Path good = file("good.json", """
+                {"version":1,"name":"g","steps":[
+                  {"id":"b","tool":"sys.ping","dependsOn":["a"]},
+                  {"id":"a","tool":"sys.ping"}
+                ]}""");
+        assertThat(run("graph", "validate", good.toString())).isZero();
+        assertThat(out.toString()).contains("valid graph \"g\", 2 step(s) in this order: a, b");
+
+        Path bad = file("bad.json", """
+                {"version":1,"name":"g","steps":[
+                  {"id":"a","tool":"sys.ping","dependsOn":["b"]},
+                  {"id":"b","tool":"sys.ping","dependsOn":["a"]}
+                ]}""");
+        assertThat(run("graph", "validate", bad.toString())).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.toString()).contains("bad.json:2: /steps/0/dependsOn: the steps form a cycle");
+    }
+
+    @Test
+    void runUsesTheMachinePolicyAndRunsListsEachStep() throws Exception {
+        Path share = Files.createDirectories(temp.resolve("share"));
+        Path policy = file(
+                "policy.json",
+                "{\"roots\":[{\"path\":\"" + share.toRealPath() + "\",\"mode\":\"write\"}],"
+                        + "\"tools\":[\"fs.write\",\"fs.read\",\"sys.ping\"]}");
+        Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rw-------"));
+        Path graph = file("g.json", """
+                {"version":1,"name":"copy","steps":[
+                  {"id":"write","tool":"fs.write","args":{"path":"a.txt","content":"${input.text}"}},
+                  {"id":"read","tool":"fs.read","args":{"path":"a.txt"},"dependsOn":["write"]},
+                  {"id":"copy","tool":"fs.write","dependsOn":["read"],
+                   "args":{"path":"b.txt","content":"copy of ${steps.read.output.content}"}},
+                  {"id":"never","tool":"sys.ping","when":"input.ping == true"},
+                  {"id":"refused","tool":"fs.delete","args":{"path":"a.txt"},"dependsOn":["copy"]}
+                ]}""");
+        String state = temp.resolve("state").toString();
+
+        int code = run(
+                "graph",
+                "run",
+                graph.toString(),
+                "--input",
+                "{\"text\":\"hello\"}",
+                "--machine-policy",
+                policy.toString(),
+                "--root",
+                share.toString(),
+                "--state-dir",
+                state);
+
+        assertThat(code).as(out + "" + err).isEqualTo(ExitCodes.FAILURE);
+        assertThat(Files.readString(share.resolve("b.txt"))).isEqualTo("copy of hello");
+        assertThat(share.resolve("a.txt")).exists();
+        assertThat(out.toString())
+                .contains("step write: fs.write attempt 1 started")
+                .contains("step never: skipped - its condition is false: input.ping == true")
+                .contains("step refused: failed (blocked_by_policy: ")
+                .containsPattern("run run_[0-9a-f]{24} failed");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("graph", "runs", "--state-dir", state)).isZero();
+        assertThat(out.toString())
+                .containsPattern("run_[0-9a-f]{24}  copy  failed  started ")
+                .contains("  copy: succeeded")
+                .contains("  refused: failed (blocked_by_policy)");
+    }
+
+    @Test
+    void badInputAndUnknownRunNameTheFix() throws Exception {
+        Path graph = file("g.json", "{\"version\":1,\"name\":\"g\",\"steps\":[{\"id\":\"a\",\"tool\":\"sys.ping\"}]}");
+        String state = temp.resolve("state").toString();
+
+        assertThat(run("graph", "run", graph.toString(), "--input", "[1]", "--state-dir", state))
+                .isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.toString()).contains("the input must be a JSON object");
+
+        assertThat(run("graph", "resume", "run_0123", "--state-dir", state)).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.toString()).contains("there is no run run_0123").contains("enginex-agent graph runs");
+    }
+
+    @Test
+    void everyGraphCommandHasHelp() {
+        for (String command : new String[] {"validate", "run", "resume", "runs"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run("graph", command, "--help")).isZero();
+            assertThat(out.toString()).contains("Usage: enginex-agent graph " + command);
+        }
+    }
+}
