@@ -18,8 +18,11 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -332,8 +336,11 @@ class TenantIsolationIT {
             // Keep last: it ends the dashboard sessions the rows above use.
             page("POST /ui/logout", "viewer", f -> "/ui/logout"));
 
-    /** WebSocket routes, proven by {@link #agentOfOneTenantCannotSeeOrCompleteAnotherTenantsJobs}. */
-    static final Set<String> WEBSOCKET_ROUTES = Set.of("WS /api/v1/agent/connect");
+    /**
+     * WebSocket routes, proven by {@link #agentOfOneTenantCannotSeeOrCompleteAnotherTenantsJobs} and
+     * {@link #noPrincipalOfOneTenantOpensAnotherTenantsRuntimeChannel}.
+     */
+    static final Set<String> WEBSOCKET_ROUTES = Set.of("WS /api/v1/agent/connect", "WS /api/v1/tenants/{t}/runtime");
 
     static String t(Fixture f) {
         return "/api/v1/tenants/" + f.tenant;
@@ -476,6 +483,39 @@ class TenantIsolationIT {
     @AfterAll
     static void stop() {
         hub.close();
+    }
+
+    @Test
+    void noPrincipalOfOneTenantOpensAnotherTenantsRuntimeChannel() {
+        for (var key : a.keys.entrySet()) {
+            assertThat(runtimeUpgrade(b.tenant, key.getValue()))
+                    .as("tenant A's " + key.getKey() + " key on tenant B's runtime channel")
+                    .isEqualTo(404);
+        }
+        assertThat(runtimeUpgrade(b.tenant, b.keys.get("operator")))
+                .as("tenant B's own operator")
+                .isEqualTo(101);
+    }
+
+    /** The status of a WebSocket upgrade to {@code tenant}'s runtime channel with {@code key}. */
+    private static int runtimeUpgrade(String tenant, String key) {
+        try {
+            HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + key)
+                    .buildAsync(
+                            URI.create(
+                                    hub.url().replace("http://", "ws://") + "/api/v1/tenants/" + tenant + "/runtime"),
+                            new WebSocket.Listener() {})
+                    .join()
+                    .abort();
+            return 101;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
     }
 
     @Test
