@@ -255,7 +255,8 @@ public final class Hub implements AutoCloseable {
                 new Deliveries(stores.jobs(), stores.groupCommit(), p.registry, dispatchMetrics, clock, p.senders);
         var dispatcher = new Dispatcher(
                 stores.jobs(), stores.groupCommit(), deliveries, waiters, dispatchMetrics, clock, b.mapper());
-        var accessTokens = new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock);
+        var accessTokens =
+                new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock, stores.groupCommit());
         var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies);
         return new Links(
                 metrics,
@@ -365,7 +366,8 @@ public final class Hub implements AutoCloseable {
         return new Enrolment.Parts(
                 new RegistrationTokens(stores.registrationTokens(), b.secrets(), b.ids(), b.clock()),
                 new AgentRegistration(stores.registrationTokens(), stores.agents(), b.ids(), b.clock(), failures),
-                new AssertionVerifier(stores.agents(), stores.credentials(), b.clock(), b.mapper()),
+                new AssertionVerifier(
+                        stores.agents(), stores.credentials(), b.clock(), b.mapper(), stores.groupCommit()),
                 links.accessTokens(),
                 stores.agents(),
                 stores.machines(),

@@ -6,8 +6,10 @@ import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.CredentialStore;
 import io.enginex.edge.server.store.CredentialStore.AccessGrant;
+import io.enginex.edge.server.store.Transactions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Short-lived, single-use tokens ({@code exa_…}) that let an agent open its WebSocket. Only their
@@ -20,22 +22,26 @@ public final class AccessTokens {
     private final AgentStore agents;
     private final Secrets secrets;
     private final Clock clock;
+    private final Transactions writes;
 
-    public AccessTokens(CredentialStore credentials, AgentStore agents, Secrets secrets, Clock clock) {
+    /**
+     * @param writes where a token is saved and spent: the hub's group commit, so that the thousands of
+     *     agents of a reconnect storm share commits instead of each holding a pooled connection
+     */
+    public AccessTokens(
+            CredentialStore credentials, AgentStore agents, Secrets secrets, Clock clock, Transactions writes) {
         this.credentials = credentials;
         this.agents = agents;
         this.secrets = secrets;
         this.clock = clock;
+        this.writes = writes;
     }
 
     /** A new access token for {@code agent}, valid for {@link #TTL}, once. */
     public String issue(Agent agent) {
         String token = secrets.newSecret(Secrets.ACCESS_TOKEN_PREFIX);
-        credentials.saveAccessToken(
-                Secrets.hash(token),
-                agent.tenantId(),
-                agent.id(),
-                clock.instant().plus(TTL));
+        Instant expires = clock.instant().plus(TTL);
+        writes.run(() -> credentials.saveAccessToken(Secrets.hash(token), agent.tenantId(), agent.id(), expires));
         return token;
     }
 
@@ -51,8 +57,8 @@ public final class AccessTokens {
                     "access_token_invalid",
                     "connect with 'Authorization: Bearer " + "exa_…' from POST /api/v1/agent/token");
         }
-        AccessGrant grant = credentials
-                .consumeAccessToken(Secrets.hash(token), clock.instant())
+        Instant now = clock.instant();
+        AccessGrant grant = writes.inTransaction(() -> credentials.consumeAccessToken(Secrets.hash(token), now))
                 .orElseThrow(() -> new HubException.Unauthenticated(
                         "access_token_invalid",
                         "this access token is "

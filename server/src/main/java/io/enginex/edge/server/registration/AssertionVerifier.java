@@ -6,6 +6,7 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.CredentialStore;
+import io.enginex.edge.server.store.Transactions;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.JwtException;
@@ -41,12 +42,16 @@ public final class AssertionVerifier {
     private final CredentialStore credentials;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final Transactions writes;
 
-    public AssertionVerifier(AgentStore agents, CredentialStore credentials, Clock clock, ObjectMapper mapper) {
+    /** @param writes where a spent jti is written: the hub's group commit, shared by a reconnect storm */
+    public AssertionVerifier(
+            AgentStore agents, CredentialStore credentials, Clock clock, ObjectMapper mapper, Transactions writes) {
         this.agents = agents;
         this.credentials = credentials;
         this.clock = clock;
         this.mapper = mapper;
+        this.writes = writes;
     }
 
     /**
@@ -115,7 +120,7 @@ public final class AssertionVerifier {
         if (jti == null || !JTI.matcher(jti).matches()) {
             throw invalid("jti must be at least 128 random bits in base64url (22+ characters)");
         }
-        if (!credentials.rememberAssertion(agentId, jti, expiresAt)) {
+        if (!writes.inTransaction(() -> credentials.rememberAssertion(agentId, jti, expiresAt))) {
             throw new HubException.Unauthenticated(
                     "assertion_replayed",
                     "this assertion (jti " + jti + ") was used before; sign a new one for every token request");

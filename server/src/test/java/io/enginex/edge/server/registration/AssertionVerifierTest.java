@@ -8,6 +8,7 @@ import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.testing.FakeAgentStore;
 import io.enginex.edge.server.testing.FakeClock;
 import io.enginex.edge.server.testing.FakeCredentialStore;
+import io.enginex.edge.server.testing.InlineGroupCommit;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ class AssertionVerifierTest {
     private final FakeClock clock = new FakeClock(Instant.parse("2026-11-26T10:00:00Z"));
     private final FakeAgentStore agents = new FakeAgentStore();
     private final AssertionVerifier verifier =
-            new AssertionVerifier(agents, new FakeCredentialStore(), clock, TestHub.MAPPER);
+            new AssertionVerifier(agents, new FakeCredentialStore(), clock, TestHub.MAPPER, new InlineGroupCommit());
     private final TestAgent agent = newAgent("agt_one");
 
     private TestAgent newAgent(String id) {

@@ -137,8 +137,9 @@ public final class TestServices implements AutoCloseable {
                 new Enrolment.Parts(
                         new RegistrationTokens(stores.registrationTokens(), secrets, ids, clock),
                         new AgentRegistration(stores.registrationTokens(), stores.agents(), ids, clock, failures),
-                        new AssertionVerifier(stores.agents(), stores.credentials(), clock, mapper),
-                        new AccessTokens(stores.credentials(), stores.agents(), secrets, clock),
+                        new AssertionVerifier(
+                                stores.agents(), stores.credentials(), clock, mapper, stores.groupCommit()),
+                        new AccessTokens(stores.credentials(), stores.agents(), secrets, clock, stores.groupCommit()),
                         stores.agents(),
                         stores.machines(),
                         registry),

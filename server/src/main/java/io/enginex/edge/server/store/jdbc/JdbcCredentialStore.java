@@ -18,20 +18,15 @@ final class JdbcCredentialStore implements CredentialStore {
      */
     @Override
     public boolean rememberAssertion(String agentId, String jti, Instant expiresAt) {
-        try {
-            jdbi.useHandle(h -> h.createUpdate(
-                            "INSERT INTO assertion_ids (agent_id, jti, expires_at) VALUES (:agentId, :jti, :expiresAt)")
-                    .bind("agentId", agentId)
-                    .bind("jti", jti)
-                    .bind("expiresAt", Timestamps.arg(expiresAt))
-                    .execute());
-            return true;
-        } catch (RuntimeException e) {
-            if (SqlErrors.isUniqueViolation(e)) {
-                return false;
-            }
-            throw e;
-        }
+        // No error for a replay (which on PostgreSQL would abort the transaction it is part of): the
+        // row is either new or not.
+        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO assertion_ids (agent_id, jti, expires_at)"
+                                + " VALUES (:agentId, :jti, :expiresAt) ON CONFLICT DO NOTHING")
+                        .bind("agentId", agentId)
+                        .bind("jti", jti)
+                        .bind("expiresAt", Timestamps.arg(expiresAt))
+                        .execute())
+                == 1;
     }
 
     @Override
