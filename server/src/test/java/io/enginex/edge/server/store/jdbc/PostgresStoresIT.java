@@ -51,7 +51,7 @@ class PostgresStoresIT extends StoreContract {
     }
 
     @Test
-    void theHubKeepsThePlannersStatisticsSoAJobIsFoundByItsKeyWhateverAutovacuumDoes() throws Exception {
+    void theHubKeepsThePlannersStatisticsSoAJobIsFoundByItsKeyWhateverAutovacuumDoes() {
         String tenant = newTenant();
         var agent = newAgent(tenant);
         var session = newSession(tenant);
@@ -60,13 +60,14 @@ class PostgresStoresIT extends StoreContract {
         }
         String lookup = "EXPLAIN SELECT * FROM jobs WHERE tenant_id = '" + tenant + "' AND id = 'job_x'";
 
-        // PostgreSQL counts the changes a moment after each commit; the hub's timer calls this every 5 s.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            jdbcStores().refreshStatistics();
-            assertThat(query("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = 'jobs'"))
-                    .isEqualTo("0");
-        });
-        assertThat(query(lookup)).contains("jobs_pkey");
+        // PostgreSQL reports a table's changes a moment after each commit, and this server runs with
+        // autovacuum off; the hub's timer calls refreshStatistics every 5 s.
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    jdbcStores().refreshStatistics();
+                    assertThat(query(lookup)).contains("jobs_pkey");
+                });
     }
 
     private String query(String sql) throws SQLException {
