@@ -12,7 +12,6 @@ import io.enginex.edge.server.http.ApiViews.JobView;
 import io.enginex.edge.server.idempotency.Answer;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.idempotency.IdempotentRequest;
-import io.enginex.edge.server.job.Admission;
 import io.enginex.edge.server.job.JobRequest;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.store.DatabaseFailures;
@@ -144,13 +143,7 @@ final class RuntimeChannel {
                 "SUBMIT",
                 "/api/v1/tenants/" + tenant + "/sessions/" + session + "/jobs",
                 canonical(fingerprint).getBytes(StandardCharsets.UTF_8));
-        Admission.Permit permit = services.jobs().admit(tenant);
-        Answer answer;
-        try {
-            answer = services.creates().create(idempotent, creation);
-        } finally {
-            permit.close();
-        }
+        Answer answer = services.creates().create(idempotent, creation);
         ObjectNode accepted =
                 services.mapper().createObjectNode().put("type", "accepted").put("ref", ref);
         accepted.put("replayed", answer.replayed());

@@ -7,7 +7,6 @@ import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.dashboard.PageLinks;
 import io.enginex.edge.server.http.ApiViews.JobView;
 import io.enginex.edge.server.http.ApiViews.SessionView;
-import io.enginex.edge.server.job.Admission;
 import io.enginex.edge.server.job.JobRequest;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.store.Job;
@@ -115,19 +114,15 @@ final class SessionRoutes {
         long timeout = body.integer("timeoutSeconds", JobRequest.DEFAULT_TIMEOUT.toSeconds());
         var request = new JobRequest(
                 body.requiredText("agentId"), body.requiredText("tool"), body.raw("args"), Duration.ofSeconds(timeout));
-        String tenant = ctx.pathParam("t");
-        var creation = jobs.newJob(
+        creates.respond(
+                ctx,
                 caller,
-                tenant,
-                ctx.pathParam("sid"),
-                request,
-                job -> creates.created(job.id(), JobView.of(job, mapper)));
-        Admission.Permit permit = jobs.admit(tenant);
-        try {
-            creates.respond(ctx, caller, creation);
-        } finally {
-            permit.close();
-        }
+                jobs.newJob(
+                        caller,
+                        ctx.pathParam("t"),
+                        ctx.pathParam("sid"),
+                        request,
+                        job -> creates.created(job.id(), JobView.of(job, mapper))));
     }
 
     private void getJob(Context ctx) throws InterruptedException {

@@ -19,6 +19,48 @@ import java.util.function.UnaryOperator;
  */
 public interface Creation<T> {
     /**
+     * Takes what this create holds while it runs, such as a place in job admission control: first,
+     * before the key is looked up or anything read. The release it returns runs when the create ends,
+     * whatever its outcome.
+     *
+     * @throws RuntimeException a refusal; nothing was done
+     */
+    default Runnable admit() {
+        return () -> {};
+    }
+
+    /** This creation, which first takes what {@code admit} returns the release of (see {@link #admit}). */
+    default Creation<T> admittedBy(Supplier<Runnable> admit) {
+        Creation<T> inner = this;
+        return new Creation<>() {
+            @Override
+            public Runnable admit() {
+                return admit.get();
+            }
+
+            @Override
+            public Creation<T> prepared() {
+                return inner.prepared();
+            }
+
+            @Override
+            public T write() {
+                return inner.write();
+            }
+
+            @Override
+            public Answer answer(T created) {
+                return inner.answer(created);
+            }
+
+            @Override
+            public T afterCommit(T created) {
+                return inner.afterCommit(created);
+            }
+        };
+    }
+
+    /**
      * Reads and checks what the write needs, outside the transaction. Runs once per request that is
      * not a replay, after the key was looked up (so a retry gets its stored answer even when a check
      * would fail now). A {@link RuntimeException} reaches the caller unchanged; nothing was written.

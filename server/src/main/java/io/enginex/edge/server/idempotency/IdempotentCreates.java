@@ -57,6 +57,15 @@ public final class IdempotentCreates {
      * @throws RuntimeException whatever {@link Creation#write} throws; nothing was stored then
      */
     public <T> Answer create(IdempotentRequest request, Creation<T> creation) {
+        Runnable release = creation.admit();
+        try {
+            return createAdmitted(request, creation);
+        } finally {
+            release.run();
+        }
+    }
+
+    private <T> Answer createAdmitted(IdempotentRequest request, Creation<T> creation) {
         if (request.key() == null) {
             Creation<T> ready = creation.prepared();
             T created = store.inTransaction(ready::write);
@@ -109,9 +118,14 @@ public final class IdempotentCreates {
      * @return what was created, as the after-commit work left it
      */
     public <T> T once(Creation<T> creation) {
-        Creation<T> ready = creation.prepared();
-        T created = store.inTransaction(ready::write);
-        return afterCommit(ready, created);
+        Runnable release = creation.admit();
+        try {
+            Creation<T> ready = creation.prepared();
+            T created = store.inTransaction(ready::write);
+            return afterCommit(ready, created);
+        } finally {
+            release.run();
+        }
     }
 
     /** Deletes keys older than {@link #RETENTION}; for a timer. Never throws. */

@@ -94,16 +94,6 @@ public final class Jobs {
     }
 
     /**
-     * A place for one job create of {@code tenant} on this node, to hold (try-with-resources) while
-     * the create runs, so that creates over the node's capacity are refused fairly between tenants.
-     *
-     * @throws HubException.Overloaded when the node is at capacity or the tenant holds its share
-     */
-    public Admission.Permit admit(String tenant) {
-        return admission.enter(tenant);
-    }
-
-    /**
      * A new session named {@code name} (blank: its id), to run through {@link IdempotentCreates}.
      *
      * @param answer what the caller is answered, stored with an idempotency key
@@ -154,16 +144,22 @@ public final class Jobs {
      * and checks, and whether the agent is paused, done before the transaction), written with its
      * {@code job.created} event in one group-committed transaction (with the key, when there is one),
      * and sent to its agent after the commit. A job for a paused agent is written already FAILED with
-     * {@code agent_paused} and never sent.
+     * {@code agent_paused} and never sent. Every front end's create (REST, the runtime channel, MCP,
+     * the dashboard) first takes a place from this node's {@link Admission}.
      *
-     * @throws HubException the factory's refusals, and {@code tenant_not_found}/{@code forbidden}
+     * @throws HubException the factory's refusals, and {@code tenant_not_found}/{@code forbidden}; when
+     *     run, {@link HubException.Overloaded} over the node's capacity
      */
     public Creation<Job> newJob(
             Caller caller, String tenant, String sessionId, JobRequest request, Function<Job, Answer> answer) {
         guard.checkWrite(caller, tenant);
         Actor creator = Actor.of(caller);
-        return Creation.preparedBy(
-                () -> prepare(tenant, sessionId, request), ready -> write(creator, ready), answer, this::afterCommit);
+        return Creation.<Job, Ready>preparedBy(
+                        () -> prepare(tenant, sessionId, request),
+                        ready -> write(creator, ready),
+                        answer,
+                        this::afterCommit)
+                .admittedBy(() -> admission.enter(tenant)::close);
     }
 
     /** A job made and checked, and the pause of its agent if it has one. */
