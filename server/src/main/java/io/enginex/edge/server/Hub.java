@@ -432,6 +432,8 @@ public final class Hub implements AutoCloseable {
         p.timers.scheduleAtFixedRate(new Resync(p.registry, links.router()), resync, resync, TimeUnit.MILLISECONDS);
         long resend = Deliveries.RESYNC_INTERVAL.toMillis();
         p.timers.scheduleAtFixedRate(links.deliveries()::resync, resend, resend, TimeUnit.MILLISECONDS);
+        long marks = Deliveries.MARK_INTERVAL.toMillis();
+        p.timers.scheduleAtFixedRate(links.deliveries()::writeMarks, marks, marks, TimeUnit.MILLISECONDS);
         Heartbeat heartbeat = new Heartbeat(p.registry, clock, p.config.heartbeat(), p.senders);
         long beat = heartbeat.period().toMillis();
         p.timers.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);

@@ -13,12 +13,16 @@ import io.enginex.edge.server.store.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +38,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A job is sent only on its agent's active connection here, only before its deadline, and at most
  *       once per socket: the job's creator and the resend after {@code hello} can both reach it on
- *       one socket, and redelivery is only needed on a new one. {@code markDispatched} (attempt + 1)
- *       is handed to the group commit as the {@code dispatch} frame goes out, not waited for.
+ *       one socket, and redelivery is only needed on a new one.
+ *   <li>A delivery is recorded in the jobs table (state dispatched or running, attempt, times) only
+ *       when it matters: once the job has been in flight {@link #MARK_AFTER} without a result
+ *       ({@link #writeMarks}, on the hub's timer, one group-commit unit for all that are due), or
+ *       when its socket is replaced by the agent's next one (written, and waited for, before the new
+ *       socket's resend reads the jobs, so the resend counts the attempt). A job answered sooner is
+ *       never marked: its result records when it was sent and which attempt it was, so a fast job
+ *       costs two writes, created and finished. The marks are bookkeeping; what makes a job run once
+ *       is the agent's journal.
  *   <li>After {@code welcome} every unfinished job of the agent that this socket has not carried is
  *       sent; the agent answers a job it already ran from its journal.
  *   <li>A job's result, or its deadline passing, takes it off its socket's ledger.
@@ -56,6 +67,15 @@ public final class Deliveries implements AgentStates.InFlight {
     /** How often the hub's timer should call {@link #resync()}. */
     public static final Duration RESYNC_INTERVAL = Duration.ofSeconds(2);
 
+    /** How long a job is in flight without a result before its delivery is written. */
+    public static final Duration MARK_AFTER = Duration.ofMillis(500);
+
+    /** How often the hub's timer should call {@link #writeMarks()}. */
+    public static final Duration MARK_INTERVAL = Duration.ofMillis(100);
+
+    // How long a new socket's resend waits for the marks of the socket it replaces.
+    private static final Duration MARKS_WAIT = Duration.ofSeconds(10);
+
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
 
     private final JobStore jobs;
@@ -66,9 +86,16 @@ public final class Deliveries implements AgentStates.InFlight {
     private final Executor senders;
     // By socket, compared by identity (AgentConnection keeps Object's equality).
     private final ConcurrentHashMap<AgentConnection, Ledger> ledgers = new ConcurrentHashMap<>();
+    // Each agent's latest socket's ledger, kept after the socket closes until its marks are written,
+    // so that the agent's next socket can wait for them.
+    private final ConcurrentHashMap<String, Ledger> latest = new ConcurrentHashMap<>();
+    // Deliveries whose mark may come due, in the order they were sent.
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
 
     /** What one socket has carried, and whether it owes a full resend. */
     private static final class Ledger {
+        final String tenantId;
+        final String agentKey;
         // Jobs sent on this socket and not yet answered, with when each was sent and its last sign of
         // life (sent, acknowledged or progress reported). AgentStates reads it to tell busy from hung.
         final ConcurrentHashMap<String, InFlight> sent = new ConcurrentHashMap<>();
@@ -76,10 +103,47 @@ public final class Deliveries implements AgentStates.InFlight {
         // Set by the first redeliver, which follows welcome: only then may a resync send on the socket
         // (a socket whose hello is held is sent its jobs when the hello is answered).
         volatile boolean welcomed;
+        // Set when its socket is no longer listed and the ledger is dropped.
+        volatile boolean closed;
+        // The agent's previous socket's ledger, until this socket's first resend has waited for its marks.
+        volatile Ledger replaced;
+        // The last batch of marks handed to the group commit for this socket's jobs.
+        volatile CompletableFuture<?> marks = CompletableFuture.completedFuture(null);
+
+        Ledger(AgentConnection connection) {
+            this.tenantId = connection.tenantId();
+            this.agentKey = connection.tenantId() + "/" + connection.agentId();
+        }
+
+        /** Every job it carried has its mark handed over, and the last marks are written. */
+        boolean settled() {
+            return marks.isDone() && sent.values().stream().allMatch(InFlight::marked);
+        }
     }
 
-    /** A job on a socket: when it was sent there, and its last sign of life since. */
-    private record InFlight(Instant sentAt, Instant lastSeen) {}
+    /**
+     * A job on a socket: when it was sent there and as which attempt, when the agent acknowledged it
+     * (or null), its last sign of life since, and whether its delivery was handed to the writer.
+     */
+    private record InFlight(Instant sentAt, int attempt, Instant ackedAt, Instant lastSeen, boolean marked) {
+        InFlight seen(Instant at) {
+            return new InFlight(sentAt, attempt, ackedAt, at, marked);
+        }
+
+        InFlight acked(Instant at) {
+            return new InFlight(sentAt, attempt, ackedAt == null ? at : ackedAt, at, marked);
+        }
+
+        InFlight markedNow() {
+            return new InFlight(sentAt, attempt, ackedAt, lastSeen, true);
+        }
+
+        JobStore.Delivery delivery(String tenantId, String jobId) {
+            return new JobStore.Delivery(tenantId, jobId, sentAt, attempt, ackedAt, lastSeen);
+        }
+    }
+
+    private record Pending(Ledger ledger, String jobId, Instant sentAt) {}
 
     /**
      * @param writes where a delivery is marked in the jobs table, without waiting for the commit
@@ -121,7 +185,13 @@ public final class Deliveries implements AgentStates.InFlight {
     void redeliver(AgentConnection connection) {
         Ledger ledger = ledger(connection);
         ledger.welcomed = true;
+        Ledger replaced = ledger.replaced;
+        if (replaced != null) {
+            ledger.replaced = null;
+            awaitMarks(replaced);
+        }
         if (ledger.resendAll.getAndSet(false)) {
+            awaitMarks(ledger);
             ledger.sent.clear();
         }
         try {
@@ -143,23 +213,50 @@ public final class Deliveries implements AgentStates.InFlight {
         }
     }
 
-    /** The agent acknowledged or reported progress on {@code jobId}: its lease is renewed now. */
-    void alive(AgentConnection connection, String jobId) {
+    /**
+     * The agent acknowledged {@code jobId}: its lease is renewed now, and the acknowledgement is kept
+     * for the job's mark or result.
+     *
+     * @return true when the caller must write it (the job's delivery was marked already, or this socket
+     *     did not carry it), false when the mark or the result records it
+     */
+    boolean acked(AgentConnection connection, String jobId) {
+        return renew(connection, jobId, true);
+    }
+
+    /**
+     * The agent reported progress on {@code jobId}: its lease is renewed now.
+     *
+     * @return true when the caller must write it (as {@link #acked})
+     */
+    boolean alive(AgentConnection connection, String jobId) {
+        return renew(connection, jobId, false);
+    }
+
+    private boolean renew(AgentConnection connection, String jobId, boolean ack) {
         Ledger ledger = ledgers.get(connection);
-        if (ledger != null) {
-            ledger.sent.computeIfPresent(jobId, (id, previous) -> new InFlight(previous.sentAt(), clock.instant()));
+        if (ledger == null) {
+            return true;
         }
+        Instant now = clock.instant();
+        boolean[] write = {true};
+        ledger.sent.computeIfPresent(jobId, (id, previous) -> {
+            write[0] = previous.marked();
+            return ack ? previous.acked(now) : previous.seen(now);
+        });
+        return write[0];
     }
 
     /**
      * The agent answered {@code jobId} on {@code connection}: it is no longer in flight there.
      *
-     * @return when it was sent on this socket, or null when this socket did not carry it
+     * @return the delivery it answered (when sent, which attempt, when acknowledged), or null when this
+     *     socket did not carry it
      */
-    Instant answered(AgentConnection connection, String jobId) {
+    JobStore.Delivery answered(AgentConnection connection, String jobId) {
         Ledger ledger = ledgers.get(connection);
         InFlight was = ledger == null ? null : ledger.sent.remove(jobId);
-        return was == null ? null : was.sentAt();
+        return was == null ? null : was.delivery(ledger.tenantId, jobId);
     }
 
     /**
@@ -168,12 +265,10 @@ public final class Deliveries implements AgentStates.InFlight {
      * thread; returns at once).
      */
     void expired(Job job) {
-        if (job.attempt() == 0) {
-            return;
-        }
         registry.find(job.tenantId(), job.agentId()).ifPresent(c -> {
-            answered(c, job.id());
-            senders.execute(() -> c.send(new Cancel(c.nextFrameId(), job.id(), "deadline passed")));
+            if (answered(c, job.id()) != null || job.attempt() > 0) {
+                senders.execute(() -> c.send(new Cancel(c.nextFrameId(), job.id(), "deadline passed")));
+            }
         });
     }
 
@@ -193,7 +288,14 @@ public final class Deliveries implements AgentStates.InFlight {
      * unavailable a round stops at the first failure. Never throws.
      */
     public void resync() {
-        ledgers.keySet().removeIf(c -> registry.socket(c.socketId()) != c);
+        for (var it = ledgers.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<AgentConnection, Ledger> entry = it.next();
+            if (registry.socket(entry.getKey().socketId()) != entry.getKey()) {
+                entry.getValue().closed = true;
+                it.remove();
+            }
+        }
+        latest.values().removeIf(l -> l.closed && l.settled());
         for (Map.Entry<AgentConnection, Ledger> entry : ledgers.entrySet()) {
             AgentConnection connection = entry.getKey();
             if (!entry.getValue().welcomed || !entry.getValue().resendAll.get()) {
@@ -233,16 +335,91 @@ public final class Deliveries implements AgentStates.InFlight {
         return Map.copyOf(lastSeen);
     }
 
+    /**
+     * Run every {@link #MARK_INTERVAL} by the hub's timer: writes, as one group-commit unit without
+     * waiting, the deliveries that have been in flight {@link #MARK_AFTER} without a result. Never
+     * throws.
+     */
+    public void writeMarks() {
+        Instant due = clock.instant().minus(MARK_AFTER);
+        Map<Ledger, List<JobStore.Delivery>> batch = new HashMap<>();
+        for (Pending p = pending.peek(); p != null && !p.sentAt().isAfter(due); p = pending.peek()) {
+            pending.poll();
+            JobStore.Delivery delivery = mark(p.ledger(), p.jobId(), p.sentAt());
+            if (delivery != null) {
+                batch.computeIfAbsent(p.ledger(), l -> new ArrayList<>()).add(delivery);
+            }
+        }
+        if (!batch.isEmpty()) {
+            submit(batch);
+        }
+    }
+
+    /** Hands over the marks of {@code replaced}'s unmarked jobs and waits until all its marks are written. */
+    private void awaitMarks(Ledger replaced) {
+        List<JobStore.Delivery> unmarked = new ArrayList<>();
+        for (Map.Entry<String, InFlight> entry : replaced.sent.entrySet()) {
+            JobStore.Delivery delivery =
+                    mark(replaced, entry.getKey(), entry.getValue().sentAt());
+            if (delivery != null) {
+                unmarked.add(delivery);
+            }
+        }
+        if (!unmarked.isEmpty()) {
+            submit(Map.of(replaced, unmarked));
+        }
+        try {
+            replaced.marks
+                    .orTimeout(MARKS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    .join();
+        } catch (RuntimeException e) {
+            // Bookkeeping only: the jobs are sent all the same, their attempt may count one short.
+            log.atDebug().setCause(e).log("the previous socket's deliveries were not recorded in time");
+        }
+    }
+
+    /** Takes the mark of one delivery if it is still in flight and unmarked; null otherwise. */
+    private static JobStore.Delivery mark(Ledger ledger, String jobId, Instant sentAt) {
+        while (true) {
+            InFlight now = ledger.sent.get(jobId);
+            if (now == null || now.marked() || !now.sentAt().equals(sentAt)) {
+                return null;
+            }
+            if (ledger.sent.replace(jobId, now, now.markedNow())) {
+                return now.delivery(ledger.tenantId, jobId);
+            }
+        }
+    }
+
+    private void submit(Map<Ledger, List<JobStore.Delivery>> byLedger) {
+        List<JobStore.Delivery> all =
+                byLedger.values().stream().flatMap(List::stream).toList();
+        CompletableFuture<Integer> written = writes.submit(() -> jobs.markDelivered(all));
+        byLedger.keySet().forEach(l -> l.marks = written);
+        written.whenComplete((marked, failure) -> {
+            if (failure != null && DatabaseFailures.isUnavailable(failure)) {
+                byLedger.keySet().forEach(l -> l.resendAll.set(true)); // sent again once the database is back
+            } else if (failure != null) {
+                log.atWarn()
+                        .addKeyValue("jobs", all.size())
+                        .setCause(failure)
+                        .log("cannot record that jobs were sent; they were sent");
+            }
+        });
+    }
+
     private Ledger ledger(AgentConnection connection) {
-        return ledgers.computeIfAbsent(connection, c -> new Ledger());
+        return ledgers.computeIfAbsent(connection, c -> {
+            Ledger ledger = new Ledger(c);
+            Ledger previous = latest.put(ledger.agentKey, ledger);
+            ledger.replaced = previous;
+            return ledger;
+        });
     }
 
     /**
      * Sends {@code job} on {@code connection} unless its deadline passed or this socket carried it
-     * already. The delivery is marked in the jobs table through the group commit without waiting: the
-     * mark is bookkeeping (attempt, dispatched_at), not what makes a job run once. That is the agent's
-     * journal, which answers a job it ran from its record. A mark that cannot be written because the
-     * database is unavailable makes the socket owe a full resend, as any database failure does.
+     * already. The delivery is recorded later, if at all (see the class's rules on marks).
      */
     private Optional<Job> deliver(AgentConnection connection, Job job) {
         Instant now = clock.instant();
@@ -250,7 +427,8 @@ public final class Deliveries implements AgentStates.InFlight {
             return Optional.empty(); // the deadline sweeper times it out
         }
         Ledger ledger = ledger(connection);
-        if (ledger.sent.putIfAbsent(job.id(), new InFlight(now, now)) != null) {
+        Job sending = job.dispatched(now);
+        if (ledger.sent.putIfAbsent(job.id(), new InFlight(now, sending.attempt(), null, now, false)) != null) {
             return Optional.empty(); // already sent on this socket (its creator and the hello resend raced)
         }
         JsonNode args = job.args();
@@ -258,17 +436,7 @@ public final class Deliveries implements AgentStates.InFlight {
             ledger.sent.remove(job.id());
             throw new IllegalStateException("job " + job.id() + " has unreadable args in the database");
         }
-        Job sending = job.dispatched(now);
-        writes.submit(() -> jobs.markDispatched(job.tenantId(), job.id(), now)).whenComplete((marked, failure) -> {
-            if (failure != null && DatabaseFailures.isUnavailable(failure)) {
-                ledger.resendAll.set(true); // sent again once the database is back
-            } else if (failure != null) {
-                log.atWarn()
-                        .addKeyValue("jobId", job.id())
-                        .setCause(failure)
-                        .log("cannot mark a job as sent; it was sent");
-            }
-        });
+        pending.add(new Pending(ledger, job.id(), now));
         if (connection.send(new Dispatch(
                 connection.nextFrameId(),
                 sending.id(),

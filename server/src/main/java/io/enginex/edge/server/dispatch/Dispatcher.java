@@ -19,6 +19,7 @@ import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
+import io.enginex.edge.server.store.JobStore.Delivery;
 import io.enginex.edge.server.store.JobStore.Outcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,7 +153,9 @@ public final class Dispatcher implements AgentListener {
 
     @Override
     public void onAck(AgentConnection connection, Ack ack) {
-        deliveries.alive(connection, ack.jobId());
+        if (!deliveries.acked(connection, ack.jobId())) {
+            return; // recorded with the job's delivery mark or its result
+        }
         Instant now = clock.instant();
         write(connection, ack, () -> {
             jobs.markRunning(connection.tenantId(), ack.jobId(), connection.agentId(), now);
@@ -162,7 +165,9 @@ public final class Dispatcher implements AgentListener {
 
     @Override
     public void onProgress(AgentConnection connection, Progress progress) {
-        deliveries.alive(connection, progress.jobId());
+        if (!deliveries.alive(connection, progress.jobId())) {
+            return; // recorded with the job's delivery mark
+        }
         Instant now = clock.instant();
         write(connection, progress, () -> {
             jobs.markProgress(connection.tenantId(), progress.jobId(), connection.agentId(), now);
@@ -206,23 +211,35 @@ public final class Dispatcher implements AgentListener {
      */
     @Override
     public void onResult(AgentConnection connection, Result result) {
-        Instant sentAt = deliveries.answered(connection, result.jobId());
-        // The hub's clock decides when the job finished (and started, had no ack arrived): the agent's
-        // clock may be off by any amount, so what it reports is kept apart as the device's times.
+        // The hub's clock decides when the job was sent, started (acknowledged, else now) and finished:
+        // the agent's clock may be off by any amount, so what it reports is kept apart as the device's.
         Instant now = clock.instant();
+        Delivery answered = deliveries.answered(connection, result.jobId());
+        Instant sentAt = answered == null ? null : answered.sentAt();
+        Delivery delivery = answered != null ? answered : Delivery.sent(connection.tenantId(), result.jobId(), now);
+        Instant startedAt = delivery.ackedAt() != null ? delivery.ackedAt() : now;
         Job.DeviceTimes device = Job.DeviceTimes.of(result.startedAt(), result.finishedAt());
         Outcome outcome = result.ok()
                 ? new Outcome(
-                        JobState.SUCCEEDED, write(result.output()), null, null, now, now, result.replayed(), device)
+                        JobState.SUCCEEDED,
+                        write(result.output()),
+                        null,
+                        null,
+                        startedAt,
+                        now,
+                        result.replayed(),
+                        device,
+                        delivery)
                 : new Outcome(
                         stateOf(result.error().code()),
                         null,
                         result.error().code(),
                         result.error().message(),
-                        now,
+                        startedAt,
                         now,
                         result.replayed(),
-                        device);
+                        device,
+                        delivery);
         write(
                         connection,
                         result,

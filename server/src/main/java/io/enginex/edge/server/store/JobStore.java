@@ -24,11 +24,34 @@ public interface JobStore {
     List<Job> listByAgent(String tenantId, String agentId, int limit);
 
     /**
+     * A delivery of a job to its agent as the hub made it: when it was sent, which attempt it was
+     * (0 when unknown: then the job's count goes up by one), and, if the agent acknowledged it, when,
+     * and its last sign of life (acknowledgement or progress) since.
+     */
+    record Delivery(String tenantId, String id, Instant sentAt, int attempt, Instant ackedAt, Instant lastSeen) {
+        /** A delivery sent at {@code sentAt}, one more than the job's count, not acknowledged. */
+        public static Delivery sent(String tenantId, String id, Instant sentAt) {
+            return new Delivery(tenantId, id, sentAt, 0, null, null);
+        }
+    }
+
+    /**
+     * Records deliveries, in one batch: state DISPATCHED, or RUNNING when acknowledged (started_at the
+     * acknowledgement, last_progress_at the last sign of life); attempt one more than recorded, and at
+     * least the delivery's; dispatched_at the time sent. Finished jobs are left as they are.
+     *
+     * @return how many jobs were changed
+     */
+    int markDelivered(List<Delivery> deliveries);
+
+    /**
      * Marks a delivery: state DISPATCHED (unless already RUNNING), attempt + 1, dispatched_at = now.
      *
      * @return false if it is finished or gone (nothing was changed)
      */
-    boolean markDispatched(String tenantId, String id, Instant now);
+    default boolean markDispatched(String tenantId, String id, Instant now) {
+        return markDelivered(List.of(Delivery.sent(tenantId, id, now))) == 1;
+    }
 
     /** The agent acknowledged: DISPATCHED → RUNNING, started_at = now (first time only). */
     void markRunning(String tenantId, String id, String agentId, Instant now);
@@ -68,7 +91,9 @@ public interface JobStore {
     /**
      * Final state and payload of a job. Exactly one of outputJson / errorCode is set. {@code startedAt}
      * (used when the hub saw no ack) and {@code finishedAt} are the hub's clock; {@code device} the
-     * agent's own report, kept apart, or null.
+     * agent's own report, kept apart, or null. {@code delivery} is the delivery that was answered, when
+     * the outcome is the agent's: its time sent and attempt are recorded if no mark of it was (a job
+     * answered soon after it was sent is never marked dispatched, see {@code Deliveries}); else null.
      */
     record Outcome(
             JobState state,
@@ -78,11 +103,25 @@ public interface JobStore {
             Instant startedAt,
             Instant finishedAt,
             boolean replayed,
-            Job.DeviceTimes device) {
+            Job.DeviceTimes device,
+            Delivery delivery) {
         public Outcome {
             if (!state.terminal()) {
                 throw new IllegalArgumentException("an outcome's state must be terminal, got " + state);
             }
+        }
+
+        /** An outcome with no delivery to record. */
+        public Outcome(
+                JobState state,
+                String outputJson,
+                String errorCode,
+                String errorMessage,
+                Instant startedAt,
+                Instant finishedAt,
+                boolean replayed,
+                Job.DeviceTimes device) {
+            this(state, outputJson, errorCode, errorMessage, startedAt, finishedAt, replayed, device, null);
         }
 
         /** An outcome the hub decided itself, with no device times. */

@@ -68,15 +68,82 @@ class DeliveriesTest {
         return jobs.find("acme", id).orElseThrow().attempt();
     }
 
+    private JobState state(String id) {
+        return jobs.find("acme", id).orElseThrow().state();
+    }
+
+    /** Time passes until the marks of what was sent so far are due, and the hub's timer writes them. */
+    private void marksDue() {
+        clock.advance(Deliveries.MARK_AFTER);
+        deliveries.writeMarks();
+    }
+
     @Test
     void aQueuedJobIsSentOnItsAgentsActiveConnectionAndIsThenInFlight() {
         Socket s = connect();
 
         deliveries.offer(queued("job_1"));
 
-        assertThat(s.dispatched("job_1")).hasSize(1);
-        assertThat(attempt("job_1")).isEqualTo(1);
+        assertThat(s.dispatched("job_1")).singleElement().asString().contains("\"attempt\":1");
         assertThat(deliveries.of(s.connection())).containsOnlyKeys("job_1");
+    }
+
+    @Test
+    void aDeliveryIsRecordedOnceTheJobHasBeenInFlightAWhileWithoutAResult() {
+        Socket s = connect();
+        deliveries.offer(queued("job_1"));
+        Instant sent = clock.instant();
+
+        clock.advance(Deliveries.MARK_AFTER.minusMillis(1));
+        deliveries.writeMarks();
+        assertThat(state("job_1")).as("not due yet").isEqualTo(JobState.QUEUED);
+
+        marksDue();
+        Job marked = jobs.find("acme", "job_1").orElseThrow();
+        assertThat(marked.state()).isEqualTo(JobState.DISPATCHED);
+        assertThat(marked.attempt()).isEqualTo(1);
+        assertThat(marked.dispatchedAt()).isEqualTo(sent);
+
+        marksDue();
+        assertThat(attempt("job_1")).as("marked once").isEqualTo(1);
+        assertThat(deliveries.acked(s.connection(), "job_1"))
+                .as("an acknowledgement after the mark is the caller's to write")
+                .isTrue();
+    }
+
+    @Test
+    void aJobAnsweredBeforeItsMarkIsDueIsNeverMarkedAndItsResultCarriesTheDelivery() {
+        Socket s = connect();
+        deliveries.offer(queued("job_1"));
+        Instant sent = clock.instant();
+        clock.advance(Duration.ofMillis(20));
+        assertThat(deliveries.acked(s.connection(), "job_1")).isFalse();
+        Instant ackedAt = clock.instant();
+
+        var answered = deliveries.answered(s.connection(), "job_1");
+        marksDue();
+
+        assertThat(answered.sentAt()).isEqualTo(sent);
+        assertThat(answered.attempt()).isEqualTo(1);
+        assertThat(answered.ackedAt()).isEqualTo(ackedAt);
+        assertThat(state("job_1")).isEqualTo(JobState.QUEUED);
+        assertThat(attempt("job_1")).isZero();
+    }
+
+    @Test
+    void anAcknowledgementBeforeTheMarkIsRecordedWithIt() {
+        Socket s = connect();
+        deliveries.offer(queued("job_1"));
+        clock.advance(Duration.ofMillis(20));
+
+        assertThat(deliveries.acked(s.connection(), "job_1")).isFalse();
+        assertThat(deliveries.alive(s.connection(), "job_1")).isFalse();
+        marksDue();
+
+        Job marked = jobs.find("acme", "job_1").orElseThrow();
+        assertThat(marked.state()).isEqualTo(JobState.RUNNING);
+        assertThat(marked.attempt()).isEqualTo(1);
+        assertThat(deliveries.alive(s.connection(), "job_1")).isTrue();
     }
 
     @Test
@@ -88,6 +155,7 @@ class DeliveriesTest {
         deliveries.redeliver(s.connection());
 
         assertThat(s.dispatched("job_1")).hasSize(1);
+        marksDue();
         assertThat(attempt("job_1")).isEqualTo(1);
     }
 
@@ -99,6 +167,7 @@ class DeliveriesTest {
         deliveries.redeliver(s.connection());
 
         assertThat(s.dispatched("job_1")).hasSize(1);
+        marksDue();
         assertThat(attempt("job_1")).isEqualTo(1);
     }
 
@@ -110,7 +179,11 @@ class DeliveriesTest {
         Socket newer = connect();
         deliveries.redeliver(newer.connection());
 
-        assertThat(newer.dispatched("job_1")).hasSize(1);
+        assertThat(attempt("job_1"))
+                .as("the older socket's delivery was recorded before the resend read the job")
+                .isEqualTo(1);
+        assertThat(newer.dispatched("job_1")).singleElement().asString().contains("\"attempt\":2");
+        marksDue();
         assertThat(attempt("job_1")).isEqualTo(2);
         assertThat(deliveries.of(newer.connection())).containsOnlyKeys("job_1");
         assertThat(older.dispatched("job_1")).hasSize(1);
@@ -179,11 +252,12 @@ class DeliveriesTest {
         Socket s = connect();
         deliveries.redeliver(s.connection()); // welcomed, nothing unfinished yet
         Job job = queued("job_1");
-        jobs.down();
 
         assertThat(deliveries.offer(job))
                 .hasValueSatisfying(sent -> assertThat(sent.attempt()).isEqualTo(1));
         assertThat(s.dispatched("job_1")).hasSize(1);
+        jobs.down();
+        marksDue();
 
         deliveries.resync(); // still down: nothing, and no throw
         assertThat(s.dispatched("job_1")).hasSize(1);
@@ -191,6 +265,7 @@ class DeliveriesTest {
         jobs.up();
         deliveries.resync();
         assertThat(s.dispatched("job_1")).hasSize(2);
+        marksDue();
         assertThat(attempt("job_1")).isEqualTo(1);
 
         deliveries.resync();
@@ -209,6 +284,8 @@ class DeliveriesTest {
         deliveries.resync();
 
         assertThat(s.dispatched("job_1")).hasSize(2);
+        assertThat(s.dispatched("job_1").get(1)).contains("\"attempt\":2");
+        marksDue();
         assertThat(attempt("job_1")).isEqualTo(2);
     }
 

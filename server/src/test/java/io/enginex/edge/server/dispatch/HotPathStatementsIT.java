@@ -72,7 +72,13 @@ class HotPathStatementsIT {
             List<String> reads = statements.stream().filter(s -> !isWrite(s)).toList();
             System.out.printf("hot path of one job: %d reads, %d writes%n", reads.size(), writes.size());
             statements.forEach(s -> System.out.println("  " + s.substring(0, Math.min(140, s.length()))));
-            assertThat(writes).as("writes of one job").hasSizeLessThanOrEqualTo(8);
+            // Two group-commit units: created (the job, its audit event, its idempotency key) and finished.
+            // A job answered this fast is never marked dispatched or running: its result records that.
+            assertThat(writes).as("writes of one job").hasSizeLessThanOrEqualTo(6);
+            assertThat(writes)
+                    .filteredOn(s -> s.startsWith("UPDATE jobs"))
+                    .as("the job's row is written twice: inserted, finished")
+                    .hasSize(1);
             assertThat(reads).as("reads of one job").hasSizeLessThanOrEqualTo(13);
         }
     }

@@ -75,16 +75,20 @@ public final class FakeJobStore implements JobStore {
     }
 
     @Override
-    public boolean markDispatched(String tenantId, String id, Instant now) {
+    public int markDelivered(List<Delivery> deliveries) {
         check();
-        var marked = new java.util.concurrent.atomic.AtomicBoolean();
-        jobs.computeIfPresent(key(tenantId, id), (k, j) -> {
-            if (!DELIVERABLE.contains(j.state())) {
-                return j;
-            }
-            marked.set(true);
-            return j.dispatched(now);
-        });
+        var marked = new java.util.concurrent.atomic.AtomicInteger();
+        for (Delivery d : deliveries) {
+            jobs.computeIfPresent(key(d.tenantId(), d.id()), (k, j) -> {
+                if (!DELIVERABLE.contains(j.state())) {
+                    return j;
+                }
+                marked.incrementAndGet();
+                Job sent = j.dispatched(d.sentAt());
+                JobState state = d.ackedAt() != null ? JobState.RUNNING : sent.state();
+                return with(sent, state, Math.max(sent.attempt(), d.attempt()));
+            });
+        }
         return marked.get();
     }
 
@@ -113,7 +117,10 @@ public final class FakeJobStore implements JobStore {
                 return j;
             }
             first[0] = true;
-            return with(j, outcome.state(), j.attempt());
+            int attempt = outcome.delivery() == null
+                    ? j.attempt()
+                    : Math.max(j.attempt(), Math.max(1, outcome.delivery().attempt()));
+            return with(j, outcome.state(), attempt);
         });
         return first[0];
     }

@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -139,17 +141,31 @@ final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public boolean markDispatched(String tenantId, String id, Instant now) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                                UPDATE jobs SET
-                                    state = CASE WHEN state = 'running' THEN 'running' ELSE 'dispatched' END,
-                                    attempt = attempt + 1, dispatched_at = :now
-                                WHERE tenant_id = :tenantId AND id = :id AND state IN %s""".formatted(DELIVERABLE))
-                        .bind("tenantId", tenantId)
-                        .bind("id", id)
-                        .bind("now", Timestamps.arg(now))
-                        .execute())
-                == 1;
+    public int markDelivered(List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return 0;
+        }
+        return jdbi.withHandle(h -> {
+            PreparedBatch batch = h.prepareBatch("""
+                    UPDATE jobs SET
+                        state = CASE WHEN :acked OR state = 'running' THEN 'running' ELSE 'dispatched' END,
+                        attempt = GREATEST(attempt + 1, :attempt), dispatched_at = :sentAt,
+                        started_at = COALESCE(started_at, :ackedAt),
+                        last_progress_at = COALESCE(:lastSeen, last_progress_at)
+                    WHERE tenant_id = :tenantId AND id = :id AND state IN %s""".formatted(DELIVERABLE));
+            for (Delivery d : deliveries) {
+                boolean acked = d.ackedAt() != null;
+                batch.bind("tenantId", d.tenantId())
+                        .bind("id", d.id())
+                        .bind("acked", acked)
+                        .bind("attempt", d.attempt())
+                        .bind("sentAt", Timestamps.arg(d.sentAt()))
+                        .bind("ackedAt", Timestamps.arg(d.ackedAt()))
+                        .bind("lastSeen", Timestamps.arg(acked ? d.lastSeen() : null))
+                        .add();
+            }
+            return IntStream.of(batch.execute()).sum();
+        });
     }
 
     @Override
@@ -190,6 +206,8 @@ final class JdbcJobStore implements JobStore {
                                 UPDATE jobs SET state = :state, output_json = :outputJson, error_code = :errorCode,
                                     error_message = :errorMessage, started_at = COALESCE(started_at, :startedAt),
                                     finished_at = :finishedAt, replayed = :replayed,
+                                    dispatched_at = COALESCE(dispatched_at, :dispatchedAt),
+                                    attempt = GREATEST(attempt, :attempt),
                                     device_started_at = :deviceStartedAt, device_finished_at = :deviceFinishedAt
                                 WHERE tenant_id = :tenantId AND id = :id AND agent_id = :agentId
                                   AND state IN %s""".formatted(NOT_TERMINAL))
@@ -203,6 +221,17 @@ final class JdbcJobStore implements JobStore {
                         .bind("startedAt", Timestamps.arg(outcome.startedAt()))
                         .bind("finishedAt", Timestamps.arg(finishedAt))
                         .bind("replayed", outcome.replayed())
+                        .bind(
+                                "dispatchedAt",
+                                Timestamps.arg(
+                                        outcome.delivery() == null
+                                                ? null
+                                                : outcome.delivery().sentAt()))
+                        .bind(
+                                "attempt",
+                                outcome.delivery() == null
+                                        ? 0
+                                        : Math.max(1, outcome.delivery().attempt()))
                         .bind(
                                 "deviceStartedAt",
                                 Timestamps.arg(

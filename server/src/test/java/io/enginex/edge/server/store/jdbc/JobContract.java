@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
+import io.enginex.edge.server.store.JobStore.Delivery;
 import io.enginex.edge.server.store.JobStore.Outcome;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.testing.JsonNodes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 interface JobContract extends StoreFixture {
@@ -102,6 +104,76 @@ interface JobContract extends StoreFixture {
         assertThat(stores().jobs().find(tenant, job.id()).orElseThrow().startedAt())
                 .as("started_at is set by the first ack only")
                 .isEqualTo(t2);
+    }
+
+    @Test
+    default void deliveriesAreMarkedInOneBatchWithTheirAcknowledgement() {
+        String tenant = newTenant();
+        Job sent = newJob(tenant);
+        Job acked = newJob(tenant);
+        Job finished = newJob(tenant);
+        stores().jobs().complete(tenant, finished.id(), finished.agentId(), succeeded("{}", now()));
+        Instant t1 = now();
+        Instant t2 = t1.plusMillis(20);
+        Instant t3 = t2.plusMillis(300);
+
+        int marked = stores().jobs()
+                .markDelivered(List.of(
+                        new Delivery(tenant, sent.id(), t1, 1, null, t1),
+                        new Delivery(tenant, acked.id(), t1, 2, t2, t3),
+                        new Delivery(tenant, finished.id(), t1, 1, null, t1)));
+
+        assertThat(marked).as("the finished job is left alone").isEqualTo(2);
+        Job dispatched = stores().jobs().find(tenant, sent.id()).orElseThrow();
+        assertThat(dispatched.state()).isEqualTo(JobState.DISPATCHED);
+        assertThat(dispatched.attempt()).isEqualTo(1);
+        assertThat(dispatched.dispatchedAt()).isEqualTo(t1);
+        assertThat(dispatched.startedAt()).isNull();
+        Job running = stores().jobs().find(tenant, acked.id()).orElseThrow();
+        assertThat(running.state()).isEqualTo(JobState.RUNNING);
+        assertThat(running.attempt()).as("at least the delivery's attempt").isEqualTo(2);
+        assertThat(running.startedAt()).isEqualTo(t2);
+        assertThat(running.lastProgressAt()).isEqualTo(t3);
+        assertThat(stores().jobs().find(tenant, finished.id()).orElseThrow().attempt())
+                .isZero();
+    }
+
+    @Test
+    default void aResultRecordsTheDeliveryItAnswersWhenNoMarkWasWritten() {
+        String tenant = newTenant();
+        Job fast = newJob(tenant);
+        Job marked = newJob(tenant);
+        Instant sentAt = now();
+        Instant finishedAt = sentAt.plusMillis(40);
+        stores().jobs()
+                .markDelivered(List.of(new Delivery(tenant, marked.id(), sentAt.minusSeconds(1), 1, null, null)));
+
+        for (Job job : List.of(fast, marked)) {
+            stores().jobs()
+                    .complete(
+                            tenant,
+                            job.id(),
+                            job.agentId(),
+                            new Outcome(
+                                    JobState.SUCCEEDED,
+                                    "{}",
+                                    null,
+                                    null,
+                                    sentAt.plusMillis(10),
+                                    finishedAt,
+                                    false,
+                                    null,
+                                    new Delivery(tenant, job.id(), sentAt, 2, sentAt.plusMillis(10), null)));
+        }
+
+        Job answered = stores().jobs().find(tenant, fast.id()).orElseThrow();
+        assertThat(answered.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(answered.attempt()).isEqualTo(2);
+        assertThat(answered.dispatchedAt()).isEqualTo(sentAt);
+        assertThat(answered.startedAt()).isEqualTo(sentAt.plusMillis(10));
+        assertThat(stores().jobs().find(tenant, marked.id()).orElseThrow().dispatchedAt())
+                .as("a written mark is kept")
+                .isEqualTo(sentAt.minusSeconds(1));
     }
 
     @Test
