@@ -15,6 +15,7 @@ import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.Pause;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -341,16 +344,14 @@ public final class JobRunner implements AutoCloseable {
         outbox.result(dispatch.jobId(), outcome, false);
     }
 
+    /**
+     * Starts a new job: the journal's begin is queued on the reading thread (so a redelivery from now
+     * on sees the job running), and the job's own thread waits until it is on the device before the
+     * tool runs; concurrent jobs share the journal's force.
+     */
     private void start(Dispatch dispatch) {
         Instant startedAt = clock.instant();
-        try {
-            journal.begin(dispatch.jobId());
-        } catch (UncheckedIOException e) {
-            // Without a durable begin, running could break at-most-once after a crash: refuse instead.
-            log.atError().addKeyValue("jobId", dispatch.jobId()).setCause(e).log("cannot journal job; not running it");
-            outbox.result(dispatch.jobId(), outcomes.notJournaled(e, startedAt), false);
-            return;
-        }
+        CompletableFuture<Void> begun = journal.beginAsync(dispatch.jobId());
         RunningJob job =
                 new RunningJob(dispatch, startedAt, new JobSecrets(dispatch.jobId(), vault, audit::secretUsed));
         running.put(dispatch.jobId(), job);
@@ -359,7 +360,31 @@ public final class JobRunner implements AutoCloseable {
                 .addKeyValue("tool", dispatch.tool())
                 .addKeyValue("path", dispatch.args().path("path").asText(""))
                 .log("job starting");
-        executor.execute(() -> supervise(job));
+        executor.execute(() -> {
+            try {
+                begun.join();
+            } catch (CompletionException e) {
+                notJournaled(
+                        job,
+                        e.getCause() instanceof UncheckedIOException io
+                                ? io
+                                : new UncheckedIOException(new IOException(e.getCause())));
+                return;
+            }
+            supervise(job);
+        });
+    }
+
+    /** Without a durable begin, running could break at-most-once after a crash: refuse instead. */
+    private void notJournaled(RunningJob job, UncheckedIOException e) {
+        Dispatch dispatch = job.dispatch();
+        log.atError().addKeyValue("jobId", dispatch.jobId()).setCause(e).log("cannot journal job; not running it");
+        running.remove(dispatch.jobId());
+        try {
+            outbox.result(dispatch.jobId(), outcomes.notJournaled(e, job.startedAt()), false);
+        } finally {
+            job.reported();
+        }
     }
 
     private void supervise(RunningJob job) {

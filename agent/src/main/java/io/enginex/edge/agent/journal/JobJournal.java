@@ -11,11 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +36,15 @@ import org.slf4j.LoggerFactory;
  * about twice {@link JournalLimits#maxJobs()} lines, or outputs pass their byte budget, it is
  * rewritten atomically with one line per remembered job.
  *
- * <p>Thread-safe: one lock serialises all calls; it is held across the local file write and force,
- * never across network I/O. One process per journal: {@link #open} fails when another holds it.
+ * <p>Writes are group-committed: each call puts its line in a queue and one writer thread appends
+ * every line waiting and forces the file once for all of them, so concurrent jobs share a force and
+ * the agent's socket reader never waits for the disk ({@link #beginAsync}). A call's line is on the
+ * device when its call (or future) completes; the memory state changes at once, so a redelivery in
+ * between sees the job as running.
+ *
+ * <p>Thread-safe: one lock guards the memory state and the queue; it is never held across a force
+ * (except for a compaction's rewrite) or network I/O. One process per journal: {@link #open} fails
+ * when another holds it.
  */
 public final class JobJournal implements AutoCloseable {
     public static final String FILE_NAME = "journal.jsonl";
@@ -45,15 +56,26 @@ public final class JobJournal implements AutoCloseable {
     private final JournalLimits limits;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition queued = lock.newCondition();
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    // Lines waiting for the writer, in call order.
+    private final ArrayDeque<Write> queue = new ArrayDeque<>();
+    // Held by the writer around its file work; tests hold it to let lines pile up.
+    private final ReentrantLock fileWork = new ReentrantLock();
+    private final Thread writer;
+    private boolean closed;
     private long outputBytes;
     private long lines;
+    private long forces;
+
+    private record Write(String line, CompletableFuture<Void> done) {}
 
     private JobJournal(JournalFile file, ObjectMapper mapper, JournalLimits limits, Clock clock) {
         this.file = file;
         this.mapper = mapper;
         this.limits = limits;
         this.clock = clock;
+        this.writer = Thread.ofPlatform().daemon().name("job-journal-writer").unstarted(this::writeLoop);
     }
 
     /**
@@ -67,6 +89,7 @@ public final class JobJournal implements AutoCloseable {
         try {
             JobJournal journal = new JobJournal(JournalFile.open(stateDir.resolve(FILE_NAME)), mapper, limits, clock);
             journal.load();
+            journal.writer.start();
             return journal;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the job journal in " + stateDir + ": " + e.getMessage(), e);
@@ -98,15 +121,44 @@ public final class JobJournal implements AutoCloseable {
      * @throws UncheckedIOException when the write fails (then the job must not run)
      */
     public void begin(String jobId) {
+        await(beginAsync(jobId));
+    }
+
+    /**
+     * Records that {@code jobId} starts: it is running from now on in memory (a redelivery sees it
+     * running), and the returned future completes once that is on the device. The tool must not start
+     * before. If the write fails the future fails with an {@link UncheckedIOException} and the job is
+     * forgotten again (it was never started, so a redelivery may try it anew).
+     *
+     * @throws IllegalStateException when the job is not {@link JobStatus.New}
+     */
+    public CompletableFuture<Void> beginAsync(String jobId) {
+        CompletableFuture<Void> durable;
         lock.lock();
         try {
             Entry existing = entries.get(jobId);
             if (existing != null) {
                 throw new IllegalStateException("job " + jobId + " is already in the journal as " + existing.kind);
             }
-            append(beginLine(jobId, clock.instant()));
             entries.put(jobId, new Entry(Kind.RUNNING, null, 0, List.of()));
-            maybeCompact();
+            durable = append(beginLine(jobId, clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+        return durable.whenComplete((done, failure) -> {
+            if (failure != null) {
+                forgetUnstarted(jobId);
+            }
+        });
+    }
+
+    private void forgetUnstarted(String jobId) {
+        lock.lock();
+        try {
+            Entry entry = entries.get(jobId);
+            if (entry != null && entry.kind == Kind.RUNNING && entry.processes.isEmpty()) {
+                entries.remove(jobId);
+            }
         } finally {
             lock.unlock();
         }
@@ -121,17 +173,19 @@ public final class JobJournal implements AutoCloseable {
      * @throws UncheckedIOException when the write fails
      */
     public void process(String jobId, RecordedProcess process) {
+        CompletableFuture<Void> durable;
         lock.lock();
         try {
             Entry entry = entries.get(jobId);
             if (entry == null || entry.kind != Kind.RUNNING) {
                 throw new IllegalStateException("job " + jobId + " is not running, so it cannot start processes");
             }
-            append(processLine(jobId, process));
             entries.put(jobId, entry.with(process));
+            durable = append(processLine(jobId, process));
         } finally {
             lock.unlock();
         }
+        await(durable);
     }
 
     /**
@@ -160,6 +214,7 @@ public final class JobJournal implements AutoCloseable {
      *     redelivery in this process is answered from it)
      */
     public void finish(String jobId, JobOutcome outcome) {
+        CompletableFuture<Void> durable;
         lock.lock();
         try {
             String line = finishLine(jobId, outcome);
@@ -170,12 +225,27 @@ public final class JobJournal implements AutoCloseable {
             long bytes = line.getBytes(StandardCharsets.UTF_8).length;
             entries.put(jobId, new Entry(Kind.FINISHED, outcome, bytes, List.of()));
             outputBytes += bytes;
-            append(line);
+            durable = append(line);
             enforceOutputBudget();
-            maybeCompact();
         } finally {
             lock.unlock();
         }
+        await(durable);
+    }
+
+    /** How many times the writer forced the file (each force may carry many calls' lines). */
+    public long forces() {
+        lock.lock();
+        try {
+            return forces;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The writer's file work; holding it lets lines queue up (tests). */
+    ReentrantLock fileWork() {
+        return fileWork;
     }
 
     /** Job ids remembered. */
@@ -192,15 +262,31 @@ public final class JobJournal implements AutoCloseable {
         return file.path();
     }
 
+    /** Writes what is queued, stops the writer and closes the file. Later calls fail. */
     @Override
     public void close() {
         lock.lock();
         try {
+            closed = true;
+            queued.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        try {
             file.close();
         } catch (IOException e) {
             log.atWarn().addKeyValue("file", file.path()).setCause(e).log("closing the job journal failed");
-        } finally {
-            lock.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -269,12 +355,76 @@ public final class JobJournal implements AutoCloseable {
         return JobOutcome.success(line.get("output"), started, finished);
     }
 
-    private void append(String line) {
+    /** Queues {@code line} for the writer (the caller holds the lock). */
+    private CompletableFuture<Void> append(String line) {
+        if (closed) {
+            return CompletableFuture.failedFuture(
+                    new UncheckedIOException(new IOException("the job journal " + file.path() + " is closed")));
+        }
+        Write write = new Write(line, new CompletableFuture<>());
+        queue.add(write);
+        queued.signal();
+        return write.done();
+    }
+
+    private static void await(CompletableFuture<Void> durable) {
         try {
-            file.append(line);
-            lines++;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the job journal " + file.path() + ": " + e.getMessage(), e);
+            durable.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The writer thread: takes every line waiting, appends them in one write with one force, then
+     * compacts if the file has grown enough, and only then completes the calls. Ends once closed and
+     * drained.
+     */
+    private void writeLoop() {
+        while (true) {
+            List<Write> batch;
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !closed) {
+                    queued.awaitUninterruptibly();
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                batch = new ArrayList<>(queue);
+                queue.clear();
+            } finally {
+                lock.unlock();
+            }
+            UncheckedIOException failure = null;
+            fileWork.lock();
+            try {
+                file.append(batch.stream().map(Write::line).toList());
+                lock.lock();
+                try {
+                    lines += batch.size();
+                    forces++;
+                    maybeCompact();
+                } finally {
+                    lock.unlock();
+                }
+            } catch (IOException | RuntimeException e) {
+                failure = new UncheckedIOException(
+                        "cannot write the job journal " + file.path() + ": " + e.getMessage(),
+                        e instanceof IOException io ? io : new IOException(e));
+            } finally {
+                fileWork.unlock();
+            }
+            for (Write write : batch) {
+                if (failure == null) {
+                    write.done().complete(null);
+                } else {
+                    write.done().completeExceptionally(failure);
+                }
+            }
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.List;
  * The journal's bytes on disk: an append-only file of JSON lines, each append forced to the device,
  * and an atomic rewrite for compaction. A sibling {@code .lock} file is held exclusively for the
  * file's lifetime, so two agent processes never share a journal. Not thread-safe: {@link JobJournal}
- * serialises access.
+ * uses it from its writer thread only (and while opening and closing).
  */
 final class JournalFile implements AutoCloseable {
     private final Path file;
@@ -84,9 +84,13 @@ final class JournalFile implements AutoCloseable {
         return new Lines(lines, start < text.length(), text.length());
     }
 
-    /** Appends one line and forces it to the device before returning. */
-    void append(String line) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+    /** Appends lines in one write and forces them to the device, once, before returning. */
+    void append(List<String> lines) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String line : lines) {
+            text.append(line).append('\n');
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }

@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +44,49 @@ class JobJournalTest {
             journal.begin("job_1");
             assertThat(Files.readString(journal.path())).contains("\"op\":\"begin\"", "\"jobId\":\"job_1\"");
         }
+    }
+
+    @Test
+    void beginsWaitingTogetherShareOneForceAndAreRunningAtOnce() throws Exception {
+        try (JobJournal journal = open(JournalLimits.DEFAULT)) {
+            journal.begin("job_0");
+            long before = journal.forces();
+            List<CompletableFuture<Void>> begun = new ArrayList<>();
+            journal.fileWork().lock(); // the writer cannot write: lines wait
+            try {
+                for (int i = 1; i <= 50; i++) {
+                    begun.add(journal.beginAsync("job_" + i));
+                }
+                assertThat(journal.lookup("job_50"))
+                        .as("running in memory before it is on the device")
+                        .isInstanceOf(JobStatus.Running.class);
+                assertThat(begun).noneMatch(CompletableFuture::isDone);
+            } finally {
+                journal.fileWork().unlock();
+            }
+            CompletableFuture.allOf(begun.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+            assertThat(journal.forces() - before)
+                    .as("at most the one line the writer took before it waited, then all the rest")
+                    .isLessThanOrEqualTo(2);
+            assertThat(Files.readString(journal.path())).contains("\"jobId\":\"job_50\"");
+        }
+        try (JobJournal reopened = open(JournalLimits.DEFAULT)) {
+            for (int i = 0; i <= 50; i++) {
+                assertThat(reopened.lookup("job_" + i)).isInstanceOf(JobStatus.Interrupted.class);
+            }
+        }
+    }
+
+    @Test
+    void aBeginThatCannotBeWrittenFailsItsFutureAndTheJobIsForgotten() {
+        JobJournal journal = open(JournalLimits.DEFAULT);
+        journal.close();
+
+        assertThatThrownBy(() -> journal.beginAsync("job_1").join())
+                .hasCauseInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("closed");
+        assertThat(journal.lookup("job_1")).isInstanceOf(JobStatus.New.class);
     }
 
     @Test
