@@ -259,7 +259,7 @@ public final class Dispatcher implements AgentListener {
     private void finished(AgentConnection connection, Result result, Outcome outcome, Instant sentAt) {
         Duration latency = sentAt == null ? null : Duration.between(sentAt, outcome.finishedAt());
         metrics.completed(connection.tenantId(), outcome.state(), latency);
-        waiters.finished(result.jobId());
+        waiters.finished(result.jobId(), outcome);
         log.atInfo()
                 .addKeyValue("jobId", result.jobId())
                 .addKeyValue("agentId", connection.agentId())

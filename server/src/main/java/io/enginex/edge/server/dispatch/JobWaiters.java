@@ -2,6 +2,7 @@ package io.enginex.edge.server.dispatch;
 
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobStore;
+import io.enginex.edge.server.store.JobStore.Outcome;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +13,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Long-poll support: callers wait for a job to finish without polling the database. The dispatcher
- * calls {@link #finished(String)} when it records an outcome (result, deadline, cancel). Thread-safe.
+ * calls {@link #finished(String, Outcome)} when it records an agent's result, and the waiters answer
+ * from it and the job as they read it before waiting, without reading it again; {@link
+ * #finished(String)} (deadline, denial, refusal) makes them read the job. Thread-safe.
  *
  * <p>Race-free by construction: the waiter is registered <em>before</em> the job is read, so an
  * outcome recorded between the read and the wait still completes the future. Only outcomes recorded
@@ -27,7 +30,8 @@ public final class JobWaiters {
     }
 
     private static final class Waiter {
-        final CompletableFuture<Void> done = new CompletableFuture<>();
+        // The recorded outcome, or null when the waiters must read the job.
+        final CompletableFuture<Outcome> done = new CompletableFuture<>();
         int count;
     }
 
@@ -48,10 +52,14 @@ public final class JobWaiters {
             if (job.isEmpty() || job.get().state().terminal() || wait.isZero()) {
                 return job;
             }
+            Outcome outcome = null;
             try {
-                waiter.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                outcome = waiter.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 // the wait ended without an outcome: answer with the job as it is
+            }
+            if (outcome != null && outcome.finishedAt() != null) {
+                return Optional.of(jobs.completed(job.get(), outcome));
             }
             return jobs.find(tenantId, jobId);
         } finally {
@@ -59,11 +67,19 @@ public final class JobWaiters {
         }
     }
 
-    /** Wakes everyone waiting for {@code jobId}. */
+    /** Wakes everyone waiting for {@code jobId}; they read the job. */
     public void finished(String jobId) {
+        finished(jobId, null);
+    }
+
+    /**
+     * Wakes everyone waiting for {@code jobId} with the outcome {@link JobStore#complete} recorded
+     * first (committed), which they answer without reading the job again.
+     */
+    public void finished(String jobId, Outcome outcome) {
         Waiter waiter = waiters.get(jobId);
         if (waiter != null) {
-            waiter.done.complete(null);
+            waiter.done.complete(outcome);
         }
     }
 

@@ -69,6 +69,16 @@ public interface JobStore {
     boolean complete(String tenantId, String id, String agentId, Outcome outcome);
 
     /**
+     * The job as {@link #complete} wrote it when {@code outcome} was the first, computed from the row
+     * as it was read before ({@code before}) without reading it again: what a long-poll woken by the
+     * outcome answers.
+     *
+     * @throws IllegalArgumentException when the outcome has no {@code finishedAt} (complete takes its
+     *     own clock then, so only a read can tell)
+     */
+    Job completed(Job before, Outcome outcome);
+
+    /**
      * A job awaiting approval becomes QUEUED, recording who approved it, when and why.
      *
      * @return the job after the update, or empty if it is not awaiting approval (decided, timed out, gone)

@@ -126,6 +126,11 @@ public final class FakeJobStore implements JobStore {
     }
 
     @Override
+    public Job completed(Job before, Outcome outcome) {
+        return find(before.tenantId(), before.id()).orElseThrow();
+    }
+
+    @Override
     public Optional<Job> approve(String tenantId, String id, String by, String reason, Instant now) {
         throw new UnsupportedOperationException("approvals are not faked");
     }

@@ -248,6 +248,43 @@ final class JdbcJobStore implements JobStore {
                 == 1;
     }
 
+    /** Mirrors the UPDATE of {@link #complete}, column by column, at the database's precision. */
+    @Override
+    public Job completed(Job before, Outcome outcome) {
+        if (outcome.finishedAt() == null) {
+            throw new IllegalArgumentException(
+                    "an outcome without finishedAt is timed by complete itself; read the job");
+        }
+        Delivery delivery = outcome.delivery();
+        return new Job(
+                before.id(),
+                before.tenantId(),
+                before.sessionId(),
+                before.agentId(),
+                before.tool(),
+                before.args(),
+                outcome.state(),
+                delivery == null ? before.attempt() : Math.max(before.attempt(), Math.max(1, delivery.attempt())),
+                before.createdAt(),
+                before.deadline(),
+                before.dispatchedAt() != null || delivery == null
+                        ? before.dispatchedAt()
+                        : Timestamps.truncate(delivery.sentAt()),
+                before.startedAt() != null ? before.startedAt() : Timestamps.truncate(outcome.startedAt()),
+                Timestamps.truncate(outcome.finishedAt()),
+                before.lastProgressAt(),
+                outcome.outputJson(),
+                outcome.errorCode(),
+                outcome.errorMessage(),
+                outcome.replayed(),
+                before.approval(),
+                outcome.device() == null
+                        ? null
+                        : Job.DeviceTimes.of(
+                                Timestamps.truncate(outcome.device().startedAt()),
+                                Timestamps.truncate(outcome.device().finishedAt())));
+    }
+
     @Override
     public Optional<Job> approve(String tenantId, String id, String by, String reason, Instant now) {
         return decide(tenantId, id, """

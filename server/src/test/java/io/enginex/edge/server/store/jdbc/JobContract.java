@@ -177,6 +177,36 @@ interface JobContract extends StoreFixture {
     }
 
     @Test
+    default void theJobAsCompletedIsComputedExactlyAsItIsStored() {
+        String tenant = newTenant();
+        Job fresh = newJob(tenant);
+        Job marked = newJob(tenant);
+        Instant sentAt = now().plusNanos(123_456_789);
+        stores().jobs()
+                .markDelivered(List.of(new Delivery(tenant, marked.id(), sentAt.minusSeconds(2), 1, sentAt, sentAt)));
+        for (Job job : List.of(fresh, marked)) {
+            Job before = stores().jobs().find(tenant, job.id()).orElseThrow();
+            Outcome outcome = new Outcome(
+                    JobState.FAILED,
+                    null,
+                    "tool_failed",
+                    "no such file",
+                    sentAt.plusNanos(5_001),
+                    sentAt.plusMillis(70).plusNanos(999),
+                    true,
+                    new Job.DeviceTimes(
+                            sentAt.plusNanos(77_777), sentAt.plusMillis(60).plusNanos(1)),
+                    new Delivery(tenant, job.id(), sentAt.plusNanos(1_999), 3, sentAt.plusNanos(5_001), null));
+
+            assertThat(stores().jobs().complete(tenant, job.id(), job.agentId(), outcome))
+                    .isTrue();
+
+            assertThat(stores().jobs().completed(before, outcome))
+                    .isEqualTo(stores().jobs().find(tenant, job.id()).orElseThrow());
+        }
+    }
+
+    @Test
     default void aFinishedJobIsNotDispatchedAgain() {
         String tenant = newTenant();
         Job job = newJob(tenant);
