@@ -343,6 +343,12 @@ public final class Hub implements AutoCloseable {
         Gauge.builder("enginex.db.writer.waiting", stores.groupCommit(), GroupCommit::waiting)
                 .description("Units of database work waiting for the group-commit writer")
                 .register(links.metrics());
+        FunctionCounter.builder("enginex.db.writer.commits", stores.groupCommit(), GroupCommit::commits)
+                .description("Transactions the group-commit writer committed")
+                .register(links.metrics());
+        FunctionCounter.builder("enginex.db.writer.units", stores.groupCommit(), GroupCommit::committedUnits)
+                .description("Units of database work the group-commit writer committed (units / commits: batch size)")
+                .register(links.metrics());
         return new Jobs(
                 stores.jobs(),
                 stores.sessions(),

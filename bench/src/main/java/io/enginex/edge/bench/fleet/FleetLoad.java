@@ -119,11 +119,15 @@ public final class FleetLoad {
         }
         System.out.printf("==> measuring: %d s at %.0f jobs/s%n", o.seconds(), o.rate());
         Recorder recorder = new Recorder(3);
+        Map<String, Double> writer0 = writerCounters(run);
         double cpu0 = ProcCpu.seconds(run.hub().pid());
         long t0 = System.nanoTime();
         JobLoad.Outcome out = jobs.run(Schedule.of(o.rate(), o.seconds()), recorder);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double cpu = ProcCpu.seconds(run.hub().pid()) - cpu0;
+        Map<String, Double> writer1 = writerCounters(run);
+        double commits = writer1.getOrDefault(COMMITS, 0.0) - writer0.getOrDefault(COMMITS, 0.0);
+        double units = writer1.getOrDefault(UNITS, 0.0) - writer0.getOrDefault(UNITS, 0.0);
         Histogram h = recorder.getIntervalHistogram();
         report.put("rate", o.rate(), "offered job rate", "/s")
                 .put("via", o.via(), "jobs through", "")
@@ -138,7 +142,21 @@ public final class FleetLoad {
                 .put("p99_ms", ms(h.getValueAtPercentile(99)), "enqueue → result p99", "ms")
                 .put("max_ms", ms(h.getMaxValue()), "enqueue → result max", "ms")
                 .put("hub_cpu_ms_per_job", 1000 * cpu / Math.max(1, out.succeeded()), "hub CPU per job", "ms")
+                .put("db_commits_per_job", commits / Math.max(1, out.succeeded()), "database commits per job", "")
+                .put("db_units_per_commit", units / Math.max(1, commits), "group-commit units per commit", "")
                 .putJsonOnly("load_wall_seconds", elapsed);
+    }
+
+    private static final String COMMITS = "enginex_db_writer_commits_total";
+    private static final String UNITS = "enginex_db_writer_units_total";
+
+    /** The hub's group-commit counters, or none when the hub does not answer them. */
+    private static Map<String, Double> writerCounters(FleetRun run) throws InterruptedException {
+        try {
+            return run.jobClient().metrics(COMMITS, UNITS);
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
     }
 
     /** The job load at each of {@code --rates} in turn; a table row per rate, and the SVG chart. */

@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -56,6 +58,30 @@ public final class JobClient implements JobRunner {
         JobError(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /**
+     * The hub's Prometheus counters and gauges named {@code names} (their value summed over labels),
+     * from {@code GET /metrics}; a name the hub does not report is left out.
+     */
+    public Map<String, Double> metrics(String... names) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+                        .header("Authorization", "Bearer " + apiKey)
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Map<String, Double> values = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            for (String name : names) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                    String value = line.substring(line.lastIndexOf(' ') + 1);
+                    values.merge(name, Double.parseDouble(value), Double::sum);
+                }
+            }
+        }
+        return values;
     }
 
     /**

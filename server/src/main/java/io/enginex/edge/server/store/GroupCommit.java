@@ -26,4 +26,10 @@ public interface GroupCommit extends Transactions {
 
     /** Units handed in and not yet taken by the writer (for metrics). */
     int waiting();
+
+    /** Transactions the writer committed so far (for metrics: units per commit). */
+    long commits();
+
+    /** Units the writer ran and committed so far (for metrics). */
+    long committedUnits();
 }

@@ -2,6 +2,7 @@ package io.enginex.edge.server.testing;
 
 import io.enginex.edge.server.store.GroupCommit;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -9,10 +10,14 @@ import java.util.function.Supplier;
  * thread, so what it leads to has happened when the call returns.
  */
 public final class InlineGroupCommit implements GroupCommit {
+    private final AtomicLong units = new AtomicLong();
+
     @Override
     public <T> CompletableFuture<T> submit(Supplier<T> work) {
         try {
-            return CompletableFuture.completedFuture(work.get());
+            T result = work.get();
+            units.incrementAndGet();
+            return CompletableFuture.completedFuture(result);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -20,7 +25,19 @@ public final class InlineGroupCommit implements GroupCommit {
 
     @Override
     public <T> T inTransaction(Supplier<T> work) {
-        return work.get();
+        T result = work.get();
+        units.incrementAndGet();
+        return result;
+    }
+
+    @Override
+    public long commits() {
+        return units.get();
+    }
+
+    @Override
+    public long committedUnits() {
+        return units.get();
     }
 
     @Override

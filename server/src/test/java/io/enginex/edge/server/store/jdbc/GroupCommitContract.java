@@ -55,6 +55,7 @@ interface GroupCommitContract extends StoreFixture {
         JdbcGroupCommit writer = (JdbcGroupCommit) jdbcStores().groupCommit();
         CountDownLatch release = holdWriter();
         long before = writer.commits();
+        long unitsBefore = writer.committedUnits();
         List<CompletableFuture<Job>> jobs = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             jobs.add(submitJob(tenant, agent, session, StoreFixture.id("job")));
@@ -65,6 +66,7 @@ interface GroupCommitContract extends StoreFixture {
 
         // the held unit's commit, then the hundred waiting in one batch
         assertThat(writer.commits() - before).isEqualTo(2);
+        assertThat(writer.committedUnits() - unitsBefore).isEqualTo(101);
         assertThat(jobs)
                 .allSatisfy(j ->
                         assertThat(stores().jobs().find(tenant, j.join().id())).contains(j.join()));
