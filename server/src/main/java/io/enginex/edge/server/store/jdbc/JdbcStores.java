@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.ApiKeyStore;
 import io.enginex.edge.server.store.AuditStore;
+import io.enginex.edge.server.store.CachedApiKeyStore;
 import io.enginex.edge.server.store.ConnectionHistoryStore;
 import io.enginex.edge.server.store.CredentialStore;
 import io.enginex.edge.server.store.DatabaseConfig;
@@ -78,7 +79,7 @@ public final class JdbcStores implements Stores {
         Jdbi jdbi = Jdbi.create(dataSource);
         this.jdbi = jdbi;
         this.tenants = new JdbcTenantStore(jdbi, clock);
-        this.apiKeys = new JdbcApiKeyStore(jdbi, clock);
+        this.apiKeys = new CachedApiKeyStore(new JdbcApiKeyStore(jdbi, clock), clock);
         this.registrationTokens = new JdbcRegistrationTokenStore(jdbi, clock);
         this.agents = new JdbcAgentStore(jdbi, clock);
         this.sessions = new JdbcSessionStore(jdbi, clock);
