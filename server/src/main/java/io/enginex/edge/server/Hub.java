@@ -242,8 +242,8 @@ public final class Hub implements AutoCloseable {
                 p.config.nodeName(),
                 OpsHistory.ConnectedAgents.of(p.registry::activeCount, p.registry::activeByTenant));
         var dispatchMetrics = new DispatchMetrics(metrics, opsHistory);
-        var connectionHistory =
-                new ConnectionHistory(stores.connections(), opsHistory, b.ids(), clock, p.config.nodeName());
+        var connectionHistory = new ConnectionHistory(
+                stores.connections(), stores.groupCommit(), opsHistory, b.ids(), clock, p.config.nodeName());
         connectionHistory.nodeStarted();
         var waiters = new JobWaiters(stores.jobs());
         Gauge.builder("enginex.jobs.waiting", waiters, JobWaiters::waiting)
@@ -291,7 +291,8 @@ public final class Hub implements AutoCloseable {
                 p.config.nodeName(),
                 tenantPolicies,
                 new PauseReports(p.stores.agents(), security.audit(), b.clock()),
-                new RepeatedLog(b.clock(), Duration.ofSeconds(60)));
+                new RepeatedLog(b.clock(), Duration.ofSeconds(60)),
+                p.stores.groupCommit());
     }
 
     /** The application layer: one service per family of use cases (see {@link Application}). */
@@ -390,6 +391,7 @@ public final class Hub implements AutoCloseable {
         var endpoint = new AgentEndpoint(
                 links.accessTokens(),
                 stores.agents(),
+                stores.groupCommit(),
                 p.registry,
                 links.router(),
                 links.connectionHistory(),

@@ -4,6 +4,7 @@ import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.store.ConnectionHistoryStore;
 import io.enginex.edge.server.store.ConnectionRecord;
+import io.enginex.edge.server.store.GroupCommit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * is bounded by {@link #purge()}: nothing older than {@link #RETENTION}, at most {@link
  * #KEEP_PER_AGENT} connections per agent.
  *
- * <p>Thread-safe. Called on the socket's own thread; a database failure is logged and never breaks
- * the connection, since history is a record, not a precondition.
+ * <p>Thread-safe. Called on the socket's own thread, which hands the row's write to the group
+ * commit and goes on (a connect storm or a shutdown of thousands of sockets then shares commits); a
+ * database failure is logged and never breaks the connection, since history is a record, not a
+ * precondition. A socket's close is written after its open: the writer keeps the order.
  */
 public final class ConnectionHistory {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHistory.class);
@@ -26,6 +29,7 @@ public final class ConnectionHistory {
     public static final int KEEP_PER_AGENT = 200;
 
     private final ConnectionHistoryStore store;
+    private final GroupCommit writes;
     private final OpsHistory ops;
     private final IdGenerator ids;
     private final Clock clock;
@@ -33,8 +37,15 @@ public final class ConnectionHistory {
     // socket id -> history row id, for the connections of this node that were recorded as opened
     private final ConcurrentHashMap<String, String> rows = new ConcurrentHashMap<>();
 
-    public ConnectionHistory(ConnectionHistoryStore store, OpsHistory ops, IdGenerator ids, Clock clock, String node) {
+    public ConnectionHistory(
+            ConnectionHistoryStore store,
+            GroupCommit writes,
+            OpsHistory ops,
+            IdGenerator ids,
+            Clock clock,
+            String node) {
         this.store = store;
+        this.writes = writes;
         this.ops = ops;
         this.ids = ids;
         this.clock = clock;
@@ -60,16 +71,21 @@ public final class ConnectionHistory {
     void connected(AgentConnection c) {
         ops.connected(c.tenantId());
         String id = ids.next("con");
-        try {
-            store.opened(new ConnectionRecord(
-                    id, c.tenantId(), c.agentId(), node, c.remoteAddress(), c.connectedAt(), null, null, null));
-            rows.put(c.socketId(), id);
-        } catch (RuntimeException e) {
-            log.atWarn()
-                    .addKeyValue("agentId", c.agentId())
-                    .setCause(e)
-                    .log("cannot record the agent's connection in its history");
-        }
+        var row = new ConnectionRecord(
+                id, c.tenantId(), c.agentId(), node, c.remoteAddress(), c.connectedAt(), null, null, null);
+        rows.put(c.socketId(), id);
+        writes.submit(() -> {
+                    store.opened(row);
+                    return null;
+                })
+                .whenComplete((done, e) -> {
+                    if (e != null) {
+                        log.atWarn()
+                                .addKeyValue("agentId", c.agentId())
+                                .setCause(e)
+                                .log("cannot record the agent's connection in its history");
+                    }
+                });
     }
 
     /**
@@ -88,14 +104,21 @@ public final class ConnectionHistory {
             code = hub.code();
             reason = hub.reason();
         }
-        try {
-            store.closed(c.tenantId(), id, clock.instant(), code, reason == null || reason.isEmpty() ? null : reason);
-        } catch (RuntimeException e) {
-            log.atWarn()
-                    .addKeyValue("agentId", c.agentId())
-                    .setCause(e)
-                    .log("cannot record the end of the agent's connection in its history");
-        }
+        Integer closeCode = code;
+        String why = reason == null || reason.isEmpty() ? null : reason;
+        var at = clock.instant();
+        writes.submit(() -> {
+                    store.closed(c.tenantId(), id, at, closeCode, why);
+                    return null;
+                })
+                .whenComplete((done, e) -> {
+                    if (e != null) {
+                        log.atWarn()
+                                .addKeyValue("agentId", c.agentId())
+                                .setCause(e)
+                                .log("cannot record the end of the agent's connection in its history");
+                    }
+                });
     }
 
     /** Deletes history beyond the retention bounds; run periodically. Never throws. */

@@ -23,6 +23,7 @@ import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.DatabaseFailures;
+import io.enginex.edge.server.store.Transactions;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -65,10 +66,12 @@ public final class FrameRouter {
             String nodeName,
             TenantPolicies policies,
             PauseReports pauses,
-            RepeatedLog repeats) {
+            RepeatedLog repeats,
+            Transactions writes) {
         this.codec = codec;
         this.listener = listener;
-        this.handshake = new Handshake(codec, agents, registry, history, clock, heartbeat, nodeName, policies, pauses);
+        this.handshake =
+                new Handshake(codec, agents, registry, history, clock, heartbeat, nodeName, policies, pauses, writes);
         this.pauses = pauses;
         this.repeats = repeats;
     }

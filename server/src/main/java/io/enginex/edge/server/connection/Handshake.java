@@ -12,6 +12,7 @@ import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.protocol.Welcome;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.Transactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,8 @@ final class Handshake {
     private final TenantPolicies policies;
     private final PauseReports pauses;
 
+    private final Transactions writes;
+
     Handshake(
             MessageCodec codec,
             AgentStore agents,
@@ -49,7 +52,9 @@ final class Handshake {
             Duration heartbeat,
             String nodeName,
             TenantPolicies policies,
-            PauseReports pauses) {
+            PauseReports pauses,
+            Transactions writes) {
+        this.writes = writes;
         this.codec = codec;
         this.agents = agents;
         this.registry = registry;
@@ -86,15 +91,20 @@ final class Handshake {
         // An agent that is already enrolled is not cut off for a cosmetic field: a hostname (or os,
         // arch, version) with control characters is stored and shown escaped, and "agent ready" warns.
         String hostname = Printable.escape(hello.hostname());
-        agents.updateHello(
-                connection.tenantId(),
-                connection.agentId(),
-                hostname,
-                Printable.escape(hello.os()),
-                Printable.escape(hello.arch()),
-                Printable.escape(hello.agentVersion()),
-                tools,
-                clock.instant());
+        // Committed before welcome (a job made right after must see the tools), in the group commit's
+        // batch with the other hellos of a connect storm.
+        writes.inTransaction(() -> {
+            agents.updateHello(
+                    connection.tenantId(),
+                    connection.agentId(),
+                    hostname,
+                    Printable.escape(hello.os()),
+                    Printable.escape(hello.arch()),
+                    Printable.escape(hello.agentVersion()),
+                    tools,
+                    clock.instant());
+            return null;
+        });
         connection.markReady(hello);
         // Before welcome and the resend of unfinished jobs, so a paused agent is not sent jobs it refuses.
         pauses.report(connection, hello.pause());

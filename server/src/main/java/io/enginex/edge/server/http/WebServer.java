@@ -65,8 +65,8 @@ public final class WebServer {
             api(c.routes, config, web, logins);
             agentApi(c.routes, config, web);
             dashboard.register(c.routes);
-            c.routes.wsBeforeUpgrade(Protocol.WEBSOCKET_PATH, web.agentEndpoint()::beforeUpgrade);
-            c.routes.ws(Protocol.WEBSOCKET_PATH, web.agentEndpoint()::configure);
+            Duration agentIdle = config.heartbeat().multipliedBy(4).plus(Duration.ofSeconds(10));
+            c.jetty.modifyServletContextHandler(context -> web.agentEndpoint().mount(context, agentIdle));
         });
     }
 
@@ -242,6 +242,7 @@ public final class WebServer {
             }
         });
         router.allWsHandlers().forEach(e -> all.add("WS " + e.getPath()));
+        all.add("WS " + Protocol.WEBSOCKET_PATH); // the agent socket: a servlet of its own (AgentEndpoint.mount)
         return List.copyOf(all);
     }
 

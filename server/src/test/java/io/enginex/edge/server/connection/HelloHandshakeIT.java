@@ -92,6 +92,7 @@ class HelloHandshakeIT {
                 },
                 new ConnectionHistory(
                         stores.connections(),
+                        stores.groupCommit(),
                         new OpsHistory(
                                 clock,
                                 "node-1",
@@ -104,7 +105,8 @@ class HelloHandshakeIT {
                 "node-1",
                 policies,
                 new PauseReports(stores.agents(), new Audit(stores.audit(), ids, clock, codec.mapper()), clock),
-                new io.enginex.edge.server.ops.RepeatedLog(clock, Duration.ofSeconds(60)));
+                new io.enginex.edge.server.ops.RepeatedLog(clock, Duration.ofSeconds(60)),
+                stores.groupCommit());
         stores.tenants().create("acme", "Acme");
         stores.agents()
                 .create(Agent.registered(
