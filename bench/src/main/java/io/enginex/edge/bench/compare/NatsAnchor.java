@@ -27,20 +27,54 @@ final class NatsAnchor {
     private NatsAnchor() {}
 
     static RunResult run(int clients, Duration warmup, Duration measured) throws Exception {
-        // Not try-with-resources: Connection.close() throws InterruptedException, which -Xlint flags there.
-        Connection responder = Nats.connect(URL);
-        Connection requester = Nats.connect(URL);
+        Pair pair = Pair.open();
         try {
+            return ClosedLoop.run("nats-request-reply", "", clients, warmup, measured, pair.request());
+        } finally {
+            pair.close();
+        }
+    }
+
+    /** The chart's open-model line at each rate. */
+    static java.util.List<OpenLoop.Outcome> sweep(java.util.List<Double> rates, Duration warmup, Duration measured)
+            throws Exception {
+        Pair pair = Pair.open();
+        try {
+            var out = new java.util.ArrayList<OpenLoop.Outcome>();
+            for (double rate : rates) {
+                out.add(OpenLoop.run("nats-request-reply", rate, warmup, measured, pair.request()));
+            }
+            return out;
+        } finally {
+            pair.close();
+        }
+    }
+
+    /**
+     * A responder connection answering every request on the subject, and a requester connection.
+     * Not AutoCloseable: Connection.close() throws InterruptedException, which -Xlint flags in
+     * try-with-resources.
+     */
+    private record Pair(Connection responder, Connection requester) {
+        static Pair open() throws Exception {
+            Connection responder = Nats.connect(URL);
+            Connection requester = Nats.connect(URL);
             Dispatcher answers = responder.createDispatcher(m -> responder.publish(m.getReplyTo(), REPLY));
             answers.subscribe(SUBJECT);
             responder.flush(Duration.ofSeconds(5));
-            return ClosedLoop.run("nats-request-reply", "", clients, warmup, measured, client -> {
+            return new Pair(responder, requester);
+        }
+
+        ClosedLoop.Operation request() {
+            return client -> {
                 Message reply = requester.request(SUBJECT, REQUEST, Duration.ofSeconds(5));
                 if (reply == null) {
                     throw new IllegalStateException("no reply within 5 s");
                 }
-            });
-        } finally {
+            };
+        }
+
+        void close() throws InterruptedException {
             requester.close();
             responder.close();
         }

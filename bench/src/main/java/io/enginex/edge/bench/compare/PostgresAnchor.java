@@ -75,15 +75,35 @@ final class PostgresAnchor {
         BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
         Thread writer = Thread.ofPlatform().name("group-commit").start(() -> write(queue));
         try {
-            return ClosedLoop.run("postgres-anchor", "group-commit", clients, warmup, measured, client -> {
-                Pending p = new Pending(UUID.randomUUID().toString(), new CompletableFuture<>());
-                queue.add(p);
-                p.done().get(30, TimeUnit.SECONDS);
-            });
+            return ClosedLoop.run("postgres-anchor", "group-commit", clients, warmup, measured, job(queue));
         } finally {
             writer.interrupt();
             writer.join();
         }
+    }
+
+    /** The chart's open-model line of the group-committed writes at each rate. */
+    List<OpenLoop.Outcome> sweep(List<Double> rates, Duration warmup, Duration measured) throws Exception {
+        BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+        Thread writer = Thread.ofPlatform().name("group-commit").start(() -> write(queue));
+        try {
+            List<OpenLoop.Outcome> out = new ArrayList<>();
+            for (double rate : rates) {
+                out.add(OpenLoop.run("postgres-anchor (group-commit)", rate, warmup, measured, job(queue)));
+            }
+            return out;
+        } finally {
+            writer.interrupt();
+            writer.join();
+        }
+    }
+
+    private static ClosedLoop.Operation job(BlockingQueue<Pending> queue) {
+        return client -> {
+            Pending p = new Pending(UUID.randomUUID().toString(), new CompletableFuture<>());
+            queue.add(p);
+            p.done().get(30, TimeUnit.SECONDS);
+        };
     }
 
     private record Pending(String id, CompletableFuture<Void> done) {}
