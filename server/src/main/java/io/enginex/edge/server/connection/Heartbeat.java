@@ -10,9 +10,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's side of heartbeats: pings each open socket once per interval and drops a socket that has
- * been silent (no frame at all) so long that it would pass two intervals before the next run, with
- * {@link Protocol#CLOSE_HEARTBEAT_TIMEOUT}.
+ * The hub's side of heartbeats: once per interval pings each open socket it has heard nothing from
+ * for {@link #QUIET} of an interval, and drops a socket that has been silent (no frame at all) so long
+ * that it would pass two intervals before the next run, with {@link Protocol#CLOSE_HEARTBEAT_TIMEOUT}.
+ *
+ * <p>Why only quiet sockets are pinged: the agent pings every interval itself, and the hub's pong to
+ * it tells the agent the hub is alive, so a ping of the hub's to an agent that spoke lately is a
+ * second round trip that proves nothing new; with tens of thousands of idle agents those round trips
+ * are most of the hub's idle work. An agent that never pings on its own is quiet at every ping run
+ * (its last frame is the pong to the previous one, an interval ago), so it is pinged every interval.
  *
  * <p>Why the deadline is checked against the <em>next</em> run: checked only once per interval, an
  * agent that fell silent just after a check was seen silent for two intervals one check too late,
@@ -31,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class Heartbeat implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
     private static final int RUNS_PER_INTERVAL = 4;
+
+    /** The share of an interval a socket must have been silent to be pinged: three quarters. */
+    static final double QUIET = 0.75;
 
     private final ConnectionRegistry registry;
     private final Clock clock;
@@ -66,6 +75,7 @@ public final class Heartbeat implements Runnable {
         // Dropped now when the deadline (last frame + 2 intervals) comes before the next run.
         Instant silentSince = clock.instant().plus(period).minus(interval.multipliedBy(2));
         boolean ping = runs++ % RUNS_PER_INTERVAL == 0;
+        Instant quietSince = clock.instant().minus(Duration.ofNanos((long) (interval.toNanos() * QUIET)));
         for (AgentConnection c : registry.sockets()) {
             if (c.lastFrameAt().isBefore(silentSince)) {
                 log.atWarn()
@@ -78,7 +88,7 @@ public final class Heartbeat implements Runnable {
                         "no frame for "
                                 + Duration.between(c.lastFrameAt(), clock.instant())
                                         .toMillis() + " ms (heartbeat " + interval.toMillis() + " ms)");
-            } else if (ping && saidHello(c)) {
+            } else if (ping && saidHello(c) && !c.lastFrameAt().isAfter(quietSince)) {
                 senders.execute(() -> c.send(new Ping(c.nextFrameId())));
             }
         }

@@ -191,8 +191,10 @@ class AgentConnectionIT {
                 TestHub.start(other, b -> b.heartbeat(Duration.ofMillis(300)), java.time.Clock.systemUTC())) {
             String t = fast.newTenant();
             TestAgent agent = fast.register(t);
-            try (AgentSocket silent = fast.connect(agent).silent();
-                    AgentSocket chatty = fast.connectReady(fast.register(t))) {
+            // The chatty one first: connecting it takes longer than two 300 ms heartbeats on a busy
+            // machine, and the silent one must say hello before that or it is dropped as never ready.
+            try (AgentSocket chatty = fast.connectReady(fast.register(t));
+                    AgentSocket silent = fast.connect(agent).silent()) {
                 silent.hello();
 
                 assertThat(silent.awaitClose(Duration.ofSeconds(5))).isEqualTo(Protocol.CLOSE_HEARTBEAT_TIMEOUT);
