@@ -2,6 +2,7 @@ package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.KeyFingerprint;
+import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.Enrolment;
@@ -59,10 +60,29 @@ final class AgentAuthRoutes {
         ctx.status(201).json(new Registered(agent.id(), agent.tenantId(), agent.labels(), registered.replaced()));
     }
 
+    /**
+     * An access token for a valid client assertion. Limited so that a fleet behind one NAT address can
+     * come back at once after a hub restart: a refused request spends its source address's budget
+     * (the hub's token rate a minute), and an address out of budget is refused before any work; a
+     * granted one spends only its agent's budget ({@link AccessTokens#PER_AGENT_PER_MINUTE}).
+     */
     private void token(Context ctx) {
-        tokenLimit.acquire(ctx.ip());
-        JsonBody body = JsonBody.read(ctx, mapper);
-        String token = enrolment.accessToken(body.requiredText("assertion"));
+        tokenLimit.requireLeft("failed:" + ctx.ip(), "too many refused access-token requests from this address");
+        String token;
+        try {
+            JsonBody body = JsonBody.read(ctx, mapper);
+            token = enrolment.accessToken(
+                    body.requiredText("assertion"),
+                    agentId -> tokenLimit.acquire(
+                            "agent:" + agentId,
+                            AccessTokens.PER_AGENT_PER_MINUTE,
+                            "too many access tokens for this agent; it reconnects with backoff"));
+        } catch (HubException.RateLimited e) {
+            throw e;
+        } catch (HubException e) {
+            tokenLimit.spend("failed:" + ctx.ip());
+            throw e;
+        }
         ctx.header("Cache-Control", "no-store");
         ctx.json(new AccessTokenResponse(token, "Bearer", AccessTokens.TTL.toSeconds()));
     }

@@ -89,6 +89,32 @@ public final class RateLimiter {
         }
     }
 
+    /**
+     * Refuses when {@code key} has no attempt left of the default budget, without spending one: for a
+     * budget spent only by failures, checked before the work that may fail.
+     *
+     * @throws HubException.RateLimited if none is left, saying when the next one is
+     */
+    public void requireLeft(String key, String what) {
+        Bucket b = buckets.get(key);
+        if (b == null) {
+            return;
+        }
+        double tokens = b.refill(clock.millis());
+        if (tokens < 1) {
+            throw new HubException.RateLimited(what, Math.max(1, (long) Math.ceil((1 - tokens) / b.perMilli() / 1000)));
+        }
+    }
+
+    /** Spends one attempt of {@code key} from the default budget, if one is left; never throws. */
+    public void spend(String key) {
+        try {
+            acquire(key, "spent");
+        } catch (HubException.RateLimited e) {
+            // already at zero: nothing more to take
+        }
+    }
+
     /** A new key starts full; a key whose budget changed keeps what it has spent, within the new budget. */
     private static Bucket rebudget(Bucket b, int perMinute, long now) {
         if (b == null) {

@@ -16,6 +16,9 @@ import java.time.Instant;
  * hash is stored. Thread-safe.
  */
 public final class AccessTokens {
+    /** Access tokens one agent may get a minute: far above what a reconnecting agent's backoff asks. */
+    public static final int PER_AGENT_PER_MINUTE = 60;
+
     public static final Duration TTL = Duration.ofSeconds(60);
 
     private final CredentialStore credentials;

@@ -263,7 +263,17 @@ public final class Enrolment {
      * @throws HubException.Unauthenticated if the assertion does not verify
      */
     public String accessToken(String assertion) {
-        return accessTokens.issue(verifier.verify(assertion));
+        return accessToken(assertion, agent -> {});
+    }
+
+    /**
+     * An access token for the agent the assertion proves, after {@code admit} let that agent have one
+     * (it throws to refuse, e.g. a per-agent rate limit).
+     */
+    public String accessToken(String assertion, java.util.function.Consumer<String> admit) {
+        Agent verified = verifier.verify(assertion);
+        admit.accept(verified.id());
+        return accessTokens.issue(verified);
     }
 
     /**
