@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             JobsCommand.class,
             DevicesCommand.class,
             PoliciesCommand.class,
+            PackagesCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
@@ -33,7 +34,8 @@ import picocli.CommandLine.Command;
             "  engine tenants create acme --name \"Acme Corp\"",
             "  engine tokens create --tenant acme --label finance",
             "  engine agents list --tenant acme",
-            "  engine jobs run --tenant acme --agent agt_… --tool fs.list"
+            "  engine jobs run --tenant acme --agent agt_… --tool fs.list",
+            "  engine packages publish --data-dir /var/lib/enginex enginex-agent_0.1.0_amd64.deb"
         })
 public final class EngineCommand implements Runnable {
     @CommandLine.Spec

@@ -3,6 +3,7 @@ package io.enginex.edge.server.dashboard;
 import io.enginex.edge.server.Application;
 import io.enginex.edge.server.http.RateLimiter;
 import io.enginex.edge.server.http.Web;
+import io.enginex.edge.server.packages.Downloads;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
 
@@ -27,9 +28,14 @@ public final class Dashboard implements AutoCloseable {
      * @param loginsPerAddress the API login's limiter, shared so the form and the API spend one budget
      * @param loginsPerEmail likewise, per email
      * @param pin the certificate fingerprint agents must pin (a self-signed hub), for the install commands; or null
+     * @param downloads the installers published to this hub (engine packages publish), for the install commands
      */
-    public Dashboard(Web web, RateLimiter loginsPerAddress, RateLimiter loginsPerEmail, String pin) {
+    private final Downloads downloads;
+
+    public Dashboard(
+            Web web, RateLimiter loginsPerAddress, RateLimiter loginsPerEmail, String pin, Downloads downloads) {
         this.web = web;
+        this.downloads = downloads;
         this.pin = pin;
         this.loginsPerAddress = loginsPerAddress;
         this.loginsPerEmail = loginsPerEmail;
@@ -48,7 +54,9 @@ public final class Dashboard implements AutoCloseable {
                 new SignInPages(app.logins(), loginsPerAddress, loginsPerEmail),
                 new FleetPages(app.agents(), fleet, app.auditLog(), basics.clock(), basics.mapper()),
                 new SessionPages(app.jobs(), web.stores(), fleet, web.pageLinks(), basics.mapper()),
-                new RegistrationPages(app.enrolment(), basics.clock(), basics.baseUrl(), basics.version(), pin),
+                new RegistrationPages(
+                        app.enrolment(), basics.clock(), basics.baseUrl(), basics.version(), pin, downloads),
+                new DownloadPages(downloads, basics.baseUrl(), basics.version(), pin),
                 new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
                 new DevicePages(app.devices(), basics.clock()),
                 new OpsPages(ops.history(), ops.states()),

@@ -1,5 +1,6 @@
 package io.enginex.edge.server.dashboard;
 
+import io.enginex.edge.server.packages.Downloads;
 import java.util.List;
 
 /**
@@ -9,8 +10,15 @@ import java.util.List;
  *
  * @param version the agent package's version, e.g. {@code 0.1.0}
  * @param pin the hub certificate's fingerprint when agents must pin it (a self-signed hub), or null
+ * @param published what {@code engine packages publish} put on this hub, or null: then the .deb and .rpm
+ *     come from its signed apt and dnf repositories and the MSI and pkg from its /downloads/
  */
-public record InstallCommands(String server, String token, String pin, String version) {
+public record InstallCommands(String server, String token, String pin, String version, Downloads.Index published) {
+    /** Without installers published to the hub: the commands name the package files by their names. */
+    public InstallCommands(String server, String token, String pin, String version) {
+        this(server, token, pin, version, null);
+    }
+
     /** One OS's way to install: a title, the commands, and a note. */
     public record Way(String id, String title, String commands, String note) {}
 
@@ -25,6 +33,9 @@ public record InstallCommands(String server, String token, String pin, String ve
         String linuxConf = "sudo install -d -m 755 /etc/enginex-agent\n" + "printf '" + conf
                 + "' | sudo install -m 600 /dev/stdin /etc/enginex-agent/agent.conf\n";
         String pinFlag = pin == null ? "" : " --pin " + pin;
+        if (published != null) {
+            return fromHub(linuxConf, conf, pinFlag);
+        }
         return List.of(
                 new Way(
                         "deb",
@@ -57,5 +68,74 @@ public record InstallCommands(String server, String token, String pin, String ve
                         "enginex-agent register --server " + server + " --token " + token + pinFlag + "\n"
                                 + "enginex-agent run",
                         "Enrols now, then runs in the foreground; see agent/README.md for the state directory."));
+    }
+
+    /** The ways when this hub serves the installers: its repositories and /downloads/. */
+    private List<Way> fromHub(String linuxConf, String conf, String pinFlag) {
+        String downloads = server + "/downloads";
+        String host = java.net.URI.create(server).getHost();
+        // A self-signed hub: apt and dnf trust its certificate (compare its fingerprint with the pin).
+        String aptTls = pin == null
+                ? ""
+                : "sudo curl -fsSk -o /etc/apt/keyrings/enginex-hub.pem " + downloads + "/hub-cert.pem\n"
+                        + "echo 'Acquire::https::" + host + "::CaInfo \"/etc/apt/keyrings/enginex-hub.pem\";'"
+                        + " | sudo tee /etc/apt/apt.conf.d/60enginex-hub >/dev/null\n";
+        String curl = pin == null ? "curl -fsSL" : "curl -fsSL --cacert /etc/apt/keyrings/enginex-hub.pem";
+        var ways = new java.util.ArrayList<Way>();
+        if (published.apt()) {
+            ways.add(new Way(
+                    "deb",
+                    "Debian, Ubuntu (apt repository of this hub)",
+                    "sudo install -d -m 755 /etc/apt/keyrings\n" + aptTls
+                            + curl + " " + downloads + "/" + "enginex-archive-keyring.gpg"
+                            + " | sudo tee /etc/apt/keyrings/enginex-agent.gpg >/dev/null\n"
+                            + "printf 'Types: deb\\nURIs: " + downloads + "/apt\\nSuites: stable\\nComponents: main\\n"
+                            + "Signed-By: /etc/apt/keyrings/enginex-agent.gpg\\n'"
+                            + " | sudo tee /etc/apt/sources.list.d/enginex-agent.sources >/dev/null\n"
+                            + linuxConf
+                            + "sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y enginex-agent",
+                    "Signed repository (key " + published.keyFingerprint() + "): apt upgrade updates the agent."));
+        }
+        if (published.dnf()) {
+            String sslCa = pin == null ? "" : "sslcacert=/etc/pki/enginex-hub.pem\\n";
+            ways.add(new Way(
+                    "rpm",
+                    "RHEL, Fedora (dnf repository of this hub)",
+                    (pin == null ? "" : "sudo curl -fsSk -o /etc/pki/enginex-hub.pem " + downloads + "/hub-cert.pem\n")
+                            + "printf '[enginex-agent]\\nname=EngineX Edge agent\\nbaseurl=" + downloads + "/rpm\\n"
+                            + "gpgcheck=1\\nrepo_gpgcheck=1\\ngpgkey=" + downloads + "/enginex-archive-keyring.asc\\n"
+                            + sslCa
+                            + "' | sudo tee /etc/yum.repos.d/enginex-agent.repo >/dev/null\n"
+                            + linuxConf + "sudo dnf install -y enginex-agent",
+                    "Signed packages and metadata (key " + published.keyFingerprint()
+                            + "): dnf upgrade updates the agent."));
+        }
+        published
+                .newest("msi")
+                .ifPresent(msi -> ways.add(new Way(
+                        "msi",
+                        "Windows (.msi, elevated prompt, GPO or Intune)",
+                        "curl.exe -fsSLO " + downloads + "/" + msi.name() + "\n"
+                                + "msiexec /i " + msi.name() + " /qn SERVER_URL=" + server + " REGISTRATION_TOKEN="
+                                + token
+                                + (pin == null ? "" : " SERVER_PIN=" + pin) + " /l*v install.log",
+                        "SHA-256 " + msi.sha256() + "; signature " + msi.name() + ".asc.")));
+        published
+                .newest("pkg")
+                .ifPresent(pkg -> ways.add(new Way(
+                        "pkg",
+                        "macOS (.pkg)",
+                        "curl -fsSLO " + downloads + "/" + pkg.name() + "\n"
+                                + "printf '" + conf
+                                + "' > enginex-agent.conf    # beside the .pkg (or an MDM profile)\n"
+                                + "sudo installer -pkg " + pkg.name() + " -target /",
+                        "SHA-256 " + pkg.sha256() + "; signature " + pkg.name() + ".asc.")));
+        ways.add(new Way(
+                "plain",
+                "Any OS, by hand (enginex-agent on the PATH)",
+                "enginex-agent register --server " + server + " --token " + token + pinFlag + "\n"
+                        + "enginex-agent run",
+                "Enrols now, then runs in the foreground; see agent/README.md for the state directory."));
+        return List.copyOf(ways);
     }
 }

@@ -15,6 +15,7 @@ public record Nav(String section, String label, String path, Role minimum) {
             new Nav("fleet", "Fleet", "/ui/fleet", Role.VIEWER),
             new Nav("sessions", "Sessions", "/ui/sessions", Role.VIEWER),
             new Nav("registration", "Registration", "/ui/registration", Role.OPERATOR),
+            new Nav("downloads", "Downloads", "/ui/downloads", Role.OPERATOR),
             new Nav("approvals", "Approvals", "/ui/approvals", Role.VIEWER),
             new Nav("devices", "Devices", "/ui/device", Role.ADMIN),
             new Nav("ops", "Ops", "/ui/ops", Role.ADMIN),

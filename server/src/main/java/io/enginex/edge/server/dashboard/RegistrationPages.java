@@ -3,6 +3,7 @@ package io.enginex.edge.server.dashboard;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.packages.Downloads;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Agent;
@@ -35,9 +36,17 @@ public final class RegistrationPages implements PageGroup {
     private final Supplier<String> baseUrl;
     private final String pin;
     private final String packageVersion;
+    private final Downloads downloads;
 
     /** @param pin the fingerprint agents must pin (self-signed hub), or null */
-    RegistrationPages(Enrolment enrolment, Clock clock, Supplier<String> baseUrl, String version, String pin) {
+    RegistrationPages(
+            Enrolment enrolment,
+            Clock clock,
+            Supplier<String> baseUrl,
+            String version,
+            String pin,
+            Downloads downloads) {
+        this.downloads = downloads;
         this.enrolment = enrolment;
         this.clock = clock;
         this.baseUrl = baseUrl;
@@ -70,7 +79,13 @@ public final class RegistrationPages implements PageGroup {
             var created = new Created(
                     issued.token(),
                     issued.secret(),
-                    new InstallCommands(baseUrl.get(), issued.secret(), pin, packageVersion).ways());
+                    new InstallCommands(
+                                    baseUrl.get(),
+                                    issued.secret(),
+                                    pin,
+                                    packageVersion,
+                                    downloads.index().orElse(null))
+                            .ways());
             ctx.status(201);
             pages.render(
                     ctx, "registration.jte", view(pages.page("Registration", viewer, "registration"), viewer, created));

@@ -10,6 +10,7 @@ import io.enginex.edge.server.dashboard.DashboardRoute;
 import io.enginex.edge.server.mcp.McpEndpoint;
 import io.enginex.edge.server.mcp.McpParts;
 import io.enginex.edge.server.ops.RepeatedLog;
+import io.enginex.edge.server.packages.Downloads;
 import io.enginex.edge.server.tls.TlsMaterial;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -53,11 +54,13 @@ public final class WebServer {
         var logins = new LoginLimits(
                 new RateLimiter(config.registerPerMinute(), clock), // registration's budget
                 new RateLimiter(LOGINS_PER_EMAIL_PER_MINUTE, clock));
+        var downloads = new Downloads(config.dataDir(), web.basics().mapper());
         this.dashboard = new Dashboard(
                 web,
                 logins.perAddress(),
                 logins.perEmail(),
-                tls != null && tls.selfSigned() ? tls.fingerprint() : null);
+                tls != null && tls.selfSigned() ? tls.fingerprint() : null,
+                downloads);
         this.mcp = mcp(config, web);
         this.javalin = Javalin.create(c -> {
             configure(c, config, tls, web.basics());
@@ -65,6 +68,7 @@ public final class WebServer {
             api(c.routes, config, web, logins);
             agentApi(c.routes, config, web);
             dashboard.register(c.routes);
+            new DownloadRoutes(downloads).register(c.routes);
             Duration agentIdle = config.heartbeat().multipliedBy(4).plus(Duration.ofSeconds(10));
             c.jetty.modifyServletContextHandler(context -> web.agentEndpoint().mount(context, agentIdle));
         });

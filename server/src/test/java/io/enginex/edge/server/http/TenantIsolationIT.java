@@ -150,6 +150,18 @@ class TenantIsolationIT {
                     "signed agent assertion; RegistrationIT"),
             other("GET /", Access.PUBLIC, f -> "/", null, "redirects to /ui"),
             other(
+                    "GET /downloads",
+                    Access.PUBLIC,
+                    f -> "/downloads",
+                    null,
+                    "published installers' index; no tenant data (PackagesCommandIT)"),
+            other(
+                    "GET /downloads/<path>",
+                    Access.PUBLIC,
+                    f -> "/downloads/index.json",
+                    null,
+                    "installers, signatures, the package key, apt/dnf repositories; no tenant data (PackagesCommandIT)"),
+            other(
                     "GET /device",
                     Access.PUBLIC,
                     f -> "/device",
@@ -316,6 +328,7 @@ class TenantIsolationIT {
                     "viewer",
                     f -> "/ui/sessions/" + f.session + "/jobs/" + f.job + "/download"),
             page("GET /ui/registration", "operator", f -> "/ui/registration"),
+            page("GET /ui/downloads", "operator", f -> "/ui/downloads"),
             page("POST /ui/registration/tokens", "operator", f -> "/ui/registration/tokens"),
             page(
                     "POST /ui/registration/tokens/{id}/revoke",
