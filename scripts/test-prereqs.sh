@@ -2,9 +2,10 @@
 # What ./test needs beyond a JDK, made ready so that README's one test command does all the set-up on a
 # fresh machine: PostgreSQL answering on ENGINEX_TEST_PG (started if installed and stopped), headless
 # Chromium and its driver for the dashboard's browser tests, keyctl (keyutils) for the agent vault's kernel
-# keyring tests, and, unless the installers are left out
-# (-DskipPackages), the tools that build and boot-test them. As root on Debian or Ubuntu, what is
-# missing is installed with apt-get and said; otherwise the error names what to install.
+# keyring tests, GnuPG, apt-ftparchive and dpkg-deb for the hub's package repositories
+# (PackagesCommandIT), and, unless the installers are left out (-DskipPackages), the tools that build,
+# check (lintian, rpmlint) and boot-test them. As root on Debian or Ubuntu, what is missing is installed
+# with apt-get and said; otherwise the error names what to install.
 #   scripts/test-prereqs.sh [--no-packages]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,15 +17,25 @@ needs="chromium|chromium
 chromedriver|chromium-driver
 keyctl|keyutils
 node|nodejs
-npm|npm"
+npm|npm
+gpg|gnupg
+gpgv|gpgv
+apt-ftparchive|apt-utils
+dpkg-deb|dpkg"
 if [ "$packages" = yes ]; then
   needs="$needs
 systemd-nspawn|systemd-container
 debootstrap|debootstrap
 rpmbuild|rpm
+lintian|lintian
+rpmlint|rpmlint
+help2man|help2man
+dpkg-shlibdeps|dpkg-dev
 wixl|wixl
 msiinfo|msitools
-python3-yaml|python3-yaml"
+python3-yaml|python3-yaml
+createrepo_c|createrepo-c
+curl|curl"
 fi
 
 present() {

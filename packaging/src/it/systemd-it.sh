@@ -4,12 +4,18 @@
 #   1. image build: the .deb installs with a pre-seeded agent.conf where systemd is NOT running
 #      (the maintainer scripts must not fail there) and leaves the unit enabled;
 #   2. boot: the agent starts by itself, enrols silently with the hub running on this host, deletes the
-#      token from agent.conf, and runs a dispatched job;
+#      token from agent.conf, and runs a dispatched job; the running unit's systemd-analyze security
+#      exposure is 2.0 or lower, and every built-in tool works under that hardening (a machine policy
+#      that allows them all, a writable shared folder through a drop-in, exec, http.request);
 #   3. reboot: back online as the same agent, no one touching it; a job runs;
 #   4. upgrade to a newer package (systemd running): same identity and config, service back, a job runs;
 #   5. purge (with ENGINEX_AGENT_DEREGISTER=1: the hub shows the agent deregistered): no files, account,
 #      unit or symlink left behind.
 #   6. the .rpm next to OLD.deb, on the same root: offline install, boot, enrol, job, erase keeps /lib and /opt.
+#   7. the hub's apt repository: engine packages publish OLD.deb (and the .rpm), the key and the hub's
+#      certificate fetched from /downloads/ over HTTPS (the key's fingerprint as engine packages key shows
+#      it), the repository added to a fresh Debian, apt-get install enginex-agent with a pre-seeded
+#      token (the Downloads page's commands), the agent online and a job run.
 # Usage: packaging/src/it/systemd-it.sh OLD.deb NEW.deb   (root; systemd-nspawn; server/target/engine.jar)
 # Run through: ./mvnw -pl packaging -Ppackages verify (see README).
 set -euo pipefail
@@ -23,13 +29,14 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/enginex-systemd-it.XXXXXX")
 root=$work/root
 port=$((20000 + RANDOM % 20000))
 machine=enginex-it-$$
-nspawn_pid="" hub_pid=""
+nspawn_pid="" hub_pid="" web_pid=""
 log() { printf '\n==> %s\n' "$*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cleanup() {
   set +e
   stop_container
   [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null
+  [ -n "$web_pid" ] && kill "$web_pid" 2>/dev/null && wait "$web_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -86,8 +93,8 @@ if [ "${CI:-}" = "true" ] && { [ -z "$rpm_file" ] || ! command -v rpm >/dev/null
   fail "CI must test the .rpm too, and ${rpm_file:-no .rpm was built}${rpm_file:+ is there but rpm is missing}; apt-get install rpm"
 fi
 if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
-  log "0. the .rpm owns no shared directory (/, /lib, /opt, /usr/lib/systemd…)"
-  owned=$(rpm -qp --qf '[%{FILENAMES}\n]' "$rpm_file" 2>/dev/null | grep -vE '^/opt/enginex-agent(/|$)|^/usr/lib/systemd/system/enginex-agent-enginex-agent\.service$' || true)
+  log "0. the .rpm owns no shared directory (/, /lib, /opt, /usr/lib/systemd…), only its own files"
+  owned=$(rpm -qp --qf '[%{FILENAMES}\n]' "$rpm_file" 2>/dev/null | grep -vE '^/opt/enginex-agent(/|$)|^/usr/lib/systemd/system/enginex-agent-enginex-agent\.service$|^/usr/bin/enginex-agent$|^/usr/share/man/man1/enginex-agent\.1\.gz$|^/usr/share/licenses/enginex-agent[^/]*(/copyright)?$' || true)
   [ -z "$owned" ] || fail "the rpm owns: $owned"
   rpm -qp --scripts "$rpm_file" 2>/dev/null | grep -q 'enable --now' && fail "the rpm runs systemctl enable --now"
 fi
@@ -150,6 +157,60 @@ grep -q 'http://127.0.0.1:' "$work/ui.txt" || { cat "$work/ui.txt"; fail "no log
 if inside runuser -u bob -- enginex-agent ui --no-browser > "$work/ui-bob.txt" 2>&1; then fail "a non-member got a status page link"; fi
 grep -q enginex-agent-ui "$work/ui-bob.txt" || { cat "$work/ui-bob.txt"; fail "the refusal does not name the group to join"; }
 echo "agent $id1 enrolled and ran a job; the status page opens for members of enginex-agent-ui only"
+
+log "2b. the hardened unit: exposure 2.0 or lower, and every built-in tool runs under it"
+unit_name=enginex-agent-enginex-agent.service
+inside systemd-analyze security --no-pager "$unit_name" > "$work/security.txt" 2>&1 || true
+score=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' "$work/security.txt")
+echo "systemd-analyze security $unit_name: exposure ${score:-?}"
+awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }' || { cat "$work/security.txt"; fail "exposure ${score:-unknown} is above 2.0"; }
+inside systemctl show "$unit_name" -p SystemCallFilter --value | grep -q . || fail "the running unit has no system call filter"
+# A page for http.request, served on the host (the container shares its network).
+web_port=$((port + 1))
+mkdir -p "$work/www" && echo "hello from the web" > "$work/www/page.txt"
+python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$web_port" > "$work/web.log" 2>&1 &
+web_pid=$!
+inside install -d -m 0750 -o enginex-agent -g enginex-agent /srv/share
+inside sh -c 'echo "quarterly numbers" > /srv/share/report.txt && chown enginex-agent: /srv/share/report.txt'
+cat > "$root/etc/enginex-agent/policy.json" <<POLICY
+{"version": 1,
+ "roots": [{"path": "/srv/share", "mode": "write"}],
+ "tools": ["fs.list", "fs.read", "fs.stat", "fs.search", "fs.write", "fs.mkdir", "fs.move", "fs.delete",
+           "sys.info", "sys.ping", "exec", "http.request"],
+ "commands": [{"name": "greet", "argv": ["/bin/echo", "hello", "{who}"],
+               "params": {"who": {"pattern": "[a-z]+"}}, "workdir": "/srv/share", "timeoutSeconds": 30}],
+ "network": ["127.0.0.1:$web_port"]}
+POLICY
+chmod 644 "$root/etc/enginex-agent/policy.json"
+# The unit's documented way to let tools write to a shared folder (its comment, packaging/README.md).
+mkdir -p "$root/etc/systemd/system/$unit_name.d"
+printf '[Service]\nReadWritePaths=/srv/share\n' > "$root/etc/systemd/system/$unit_name.d/share.conf"
+inside systemctl daemon-reload
+inside systemctl restart enginex-agent
+wait_connected
+tool() { # TOOL ARGS EXPECTED-IN-RESULT
+  engine jobs run --tenant it --agent "$id1" --tool "$1" --args "$2" --timeout 30s --json > "$work/tool.out" 2>&1 \
+    || { cat "$work/tool.out"; fail "$1 failed under the hardened unit"; }
+  grep -q "$3" "$work/tool.out" || { cat "$work/tool.out"; fail "$1's result lacks $3"; }
+  echo "  $1: ok"
+}
+tool sys.info '{}' hostname
+tool sys.ping '{"message":"hi"}' pong
+tool fs.list '{}' report.txt
+tool fs.stat '{"path":"report.txt"}' report.txt
+tool fs.read '{"path":"report.txt"}' quarterly
+tool fs.search '{"name":"*.txt","contains":"numbers"}' report.txt
+tool fs.mkdir '{"path":"out"}' out
+tool fs.write '{"path":"out/new.txt","content":"written under the hardening"}' new.txt
+tool fs.move '{"from":"out/new.txt","to":"out/moved.txt"}' moved.txt
+tool fs.delete '{"path":"out/moved.txt"}' moved.txt
+tool exec '{"command":"greet","params":{"who":"world"}}' 'hello world'
+tool http.request "{\"url\":\"http://127.0.0.1:$web_port/page.txt\"}" 'hello from the web'
+[ "$(inside cat /srv/share/report.txt)" = "quarterly numbers" ] || fail "the shared file changed"
+inside test ! -e /srv/share/out/moved.txt || fail "fs.delete did not delete"
+# The drop-in is the admin's, not the package's (purge leaves it): the test removes its own.
+rm -rf "$root/etc/systemd/system/$unit_name.d"
+inside systemctl daemon-reload
 
 log "3. reboot: back online as the same agent"
 stop_container
@@ -218,4 +279,45 @@ if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
   [ ! -e "$root/etc/systemd/system/multi-user.target.wants/enginex-agent-enginex-agent.service" ] \
     || fail "rpm -e left the unit enabled"
 fi
-log "PASS: install (offline) → enrol → job → reboot → upgrade → purge${rpm_file:+; rpm install → enrol → job → erase}"
+log "7. the hub's apt repository: publish, add it with its key, apt-get install enginex-agent, online"
+published=("$old_deb")
+[ -n "$rpm_file" ] && command -v createrepo_c >/dev/null && published+=("$rpm_file")
+java -jar "$repo/server/target/engine.jar" packages publish --data-dir "$work/hub" "${published[@]}" \
+  || fail "engine packages publish failed"
+fingerprint=$(java -jar "$repo/server/target/engine.jar" packages key --data-dir "$work/hub" | sed -n 's/^Fingerprint: //p')
+[ -n "$fingerprint" ] || fail "engine packages key shows no fingerprint"
+hub_get() { curl -fsS --cacert "$work/hub/tls/hub-cert.pem" "https://127.0.0.1:$port/downloads/$1" -o "$2"; }
+hub_get hub-cert.pem "$work/hub-ca.pem" || fail "the hub serves no /downloads/hub-cert.pem"
+cmp -s "$work/hub-ca.pem" "$work/hub/tls/hub-cert.pem" || fail "/downloads/hub-cert.pem is not the hub's certificate"
+hub_get enginex-archive-keyring.gpg "$work/keyring.gpg" || fail "no signing key at /downloads/"
+install -d -m 700 "$work/gnupg" # a GnuPG home of the test's own (never the caller's ~/.gnupg)
+served=$(gpg --homedir "$work/gnupg" --show-keys --with-colons "$work/keyring.gpg" 2>/dev/null | awk -F: '/^fpr:/ { print $10; exit }')
+[ "$served" = "$fingerprint" ] || fail "the served key $served is not the hub's $fingerprint"
+hub_get SHA256SUMS "$work/SHA256SUMS" && hub_get SHA256SUMS.asc "$work/SHA256SUMS.asc" || fail "no checksums"
+gpgv --keyring "$work/keyring.gpg" "$work/SHA256SUMS.asc" "$work/SHA256SUMS" || fail "SHA256SUMS.asc does not verify"
+grep -q "$(sha256sum "$old_deb" | cut -d' ' -f1)  $(basename "$old_deb")" "$work/SHA256SUMS" || fail "wrong checksum"
+rm -rf "$root" && cp -a "$cache_root/." "$root/" && rm -f "$root/.complete"
+token=$(engine tokens create --tenant it --ttl 10m --json | field token)
+install -d -m 755 "$root/etc/apt/keyrings"
+install -m 644 "$work/keyring.gpg" "$root/etc/apt/keyrings/enginex-agent.gpg"
+install -m 644 "$work/hub-ca.pem" "$root/etc/apt/keyrings/enginex-hub.pem"
+printf 'Types: deb\nURIs: https://127.0.0.1:%s/downloads/apt\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/enginex-agent.gpg\n' \
+  "$port" > "$root/etc/apt/sources.list.d/enginex-agent.sources"
+printf 'Acquire::https::127.0.0.1::CaInfo "/etc/apt/keyrings/enginex-hub.pem";\n' > "$root/etc/apt/apt.conf.d/60enginex-hub"
+boot
+inside install -d -m 755 /etc/enginex-agent
+printf 'server = https://127.0.0.1:%s\ntoken = %s\npin = %s\n' "$port" "$token" "$pin" \
+  | inside install -m 600 /dev/stdin /etc/enginex-agent/agent.conf
+# Only the hub's repository (the test reaches no Debian mirror); the package's dependencies are in the base.
+apt_only=(-o Dir::Etc::sourcelist=/dev/null -o Dir::Etc::sourceparts=/etc/apt/sources.list.d)
+inside apt-get "${apt_only[@]}" update || fail "apt-get update from the hub's repository failed"
+inside env DEBIAN_FRONTEND=noninteractive apt-get "${apt_only[@]}" install -y enginex-agent \
+  || fail "apt-get install enginex-agent failed"
+inside apt-cache policy enginex-agent | grep -q "127.0.0.1:$port/downloads/apt stable/main" \
+  || { inside apt-cache policy enginex-agent; fail "enginex-agent was not installed from the hub's repository"; }
+wait_connected
+dispatch "$(agent_id)"
+echo "installed with apt from the hub's signed repository; agent $(agent_id) online"
+stop_container
+
+log "PASS: install (offline) → enrol → job → every tool hardened → reboot → upgrade → purge${rpm_file:+; rpm install → enrol → job → erase}; apt install from the hub → online"
