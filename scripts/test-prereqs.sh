@@ -35,6 +35,7 @@ wixl|wixl
 msiinfo|msitools
 python3-yaml|python3-yaml
 createrepo_c|createrepo-c
+dnf|dnf
 curl|curl"
 fi
 

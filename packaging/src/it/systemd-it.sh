@@ -15,7 +15,8 @@
 #   7. the hub's apt repository: engine packages publish OLD.deb (and the .rpm), the key and the hub's
 #      certificate fetched from /downloads/ over HTTPS (the key's fingerprint as engine packages key shows
 #      it), the repository added to a fresh Debian, apt-get install enginex-agent with a pre-seeded
-#      token (the Downloads page's commands), the agent online and a job run.
+#      token (the Downloads page's commands), the agent online and a job run; then the real dnf reads the
+#      hub's dnf repository (signed repomd.xml) and the rpm it points at is signed with the hub's key.
 # Usage: packaging/src/it/systemd-it.sh OLD.deb NEW.deb   (root; systemd-nspawn; server/target/engine.jar)
 # Run through: ./mvnw -pl packaging -Ppackages verify (see README).
 set -euo pipefail
@@ -320,4 +321,25 @@ dispatch "$(agent_id)"
 echo "installed with apt from the hub's signed repository; agent $(agent_id) online"
 stop_container
 
-log "PASS: install (offline) → enrol → job → every tool hardened → reboot → upgrade → purge${rpm_file:+; rpm install → enrol → job → erase}; apt install from the hub → online"
+if [ -n "$rpm_file" ] && command -v dnf >/dev/null && command -v createrepo_c >/dev/null; then
+  log "7b. the hub's dnf repository, read by the real dnf: signed metadata, a signed rpm"
+  # No RPM distribution boots here: dnf runs on the host against an empty install root, which is enough
+  # for it to fetch the repository over HTTPS and check repomd.xml's signature with the served key.
+  mkdir -p "$work/dnf/repos"
+  printf '[enginex-agent]\nname=EngineX Edge agent\nbaseurl=https://127.0.0.1:%s/downloads/rpm\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://127.0.0.1:%s/downloads/enginex-archive-keyring.asc\nsslcacert=%s\nskip_if_unavailable=False\n' \
+    "$port" "$port" "$work/hub-ca.pem" > "$work/dnf/repos/enginex-agent.repo"
+  dnf_q=(dnf -y -q --installroot="$work/dnf/root" --setopt=reposdir="$work/dnf/repos" --setopt=cachedir="$work/dnf/cache" --releasever=40)
+  expected=$(rpm -qp --qf '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}' "$rpm_file" 2>/dev/null)
+  found=$("${dnf_q[@]}" repoquery --qf '%{name}-%{version}-%{release}.%{arch}' enginex-agent 2>"$work/dnf.err") \
+    || { cat "$work/dnf.err"; fail "dnf could not read the hub's repository"; }
+  [ "$found" = "$expected" ] || fail "dnf found '$found', expected $expected"
+  location=$("${dnf_q[@]}" repoquery --location enginex-agent 2>/dev/null)
+  curl -fsS --cacert "$work/hub-ca.pem" "$location" -o "$work/from-dnf.rpm" || fail "cannot fetch $location"
+  hub_get enginex-archive-keyring.asc "$work/keyring.asc" || fail "no armored key"
+  rpm --dbpath "$work/rpmdb" --initdb && rpm --dbpath "$work/rpmdb" --import "$work/keyring.asc"
+  rpm --dbpath "$work/rpmdb" -K "$work/from-dnf.rpm" | grep -q 'digests signatures OK' \
+    || fail "the served rpm is not signed with the hub's key: $(rpm --dbpath "$work/rpmdb" -K "$work/from-dnf.rpm")"
+  echo "dnf read the signed repository; $(basename "$location") is signed with $fingerprint"
+fi
+
+log "PASS: install (offline) → enrol → job → every tool hardened → reboot → upgrade → purge${rpm_file:+; rpm install → enrol → job → erase}; apt install from the hub → online${rpm_file:+; dnf reads the signed repository}"
