@@ -2,6 +2,7 @@ package io.enginex.edge.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.enginex.edge.server.testing.Browser;
 import io.enginex.edge.server.testing.TestHub;
 import java.io.IOException;
 import java.net.URI;
@@ -75,6 +76,47 @@ class PackagesCommandIT {
                 .contains("Package: enginex-agent")
                 .contains("Filename: pool/main/enginex-agent_0.1.0_amd64.deb")
                 .contains("SHA256: " + sha256);
+    }
+
+    @Test
+    void theDownloadsPageShowsThePublishedFilesAndFillsATokenIntoTheAptCommands() throws Exception {
+        CommandRun.run("packages", "publish", "--data-dir", dataDir().toString(), deb.toString());
+        String tenant = hub.newTenant();
+        String viewerEmail = TestHub.randomId("v") + "@example.com";
+        String operatorEmail = TestHub.randomId("o") + "@example.com";
+        var viewer = new Browser(hub.url()).signIn(viewerEmail, password(tenant, viewerEmail, "viewer"));
+        assertThat(viewer.get("/ui/downloads").statusCode()).isEqualTo(403);
+        var ops = new Browser(hub.url()).signIn(operatorEmail, password(tenant, operatorEmail, "operator"));
+        String page = ops.get("/ui/downloads").body();
+        String fingerprint = new String(get("/downloads").body(), StandardCharsets.UTF_8)
+                .replaceAll("(?s).*\"keyFingerprint\" : \"([0-9A-F]{40})\".*", "$1");
+        assertThat(page)
+                .contains("enginex-agent_0.1.0_amd64.deb")
+                .contains(fingerprint)
+                .contains("URIs: " + hub.url() + "/downloads/apt")
+                .contains("token = &lt;token&gt;")
+                .contains("apt-get install -y enginex-agent");
+        var created = ops.post(
+                "/ui/registration/tokens",
+                java.util.Map.of("csrf", Browser.csrf(page), "ttlSeconds", "86400", "maxUses", "1000"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        var secret = java.util.regex.Pattern.compile("id=\"token-secret\">(exr_[^<]+)<")
+                .matcher(created.body());
+        assertThat(secret.find()).isTrue();
+        assertThat(created.body())
+                .contains("token = " + secret.group(1))
+                .contains("URIs: " + hub.url() + "/downloads/apt")
+                .contains("Signed-By: /etc/apt/keyrings/enginex-agent.gpg");
+    }
+
+    private static String password(String tenant, String email, String role) {
+        var r = hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        hub.platformKey(),
+                        java.util.Map.of("email", email, "role", role));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r.get("password");
     }
 
     @Test
