@@ -66,7 +66,10 @@ jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
 # Small idle footprint: one GC thread, C1 only, small heap and code cache (see docs/BENCHMARKS.md).
 java_options=(--java-options "-XX:+UseSerialGC" --java-options "-Xms8m" --java-options "-Xmx96m"
   --java-options "-XX:TieredStopAtLevel=1" --java-options "-XX:ReservedCodeCacheSize=24m"
-  --java-options "-Xss512k" --java-options "-XX:MaxMetaspaceSize=96m")
+  --java-options "-Xss512k" --java-options "-XX:MaxMetaspaceSize=96m"
+  # JNA loads native code; the launcher does not read the jar manifest's Enable-Native-Access, so without
+  # this every start logged a restricted-method warning.
+  --java-options "--enable-native-access=ALL-UNNAMED")
 echo "==> jpackage --type app-image ($version)"
 jpackage --type app-image --name enginex-agent --app-version "$version" --vendor "EngineX" \
   --input "$target/input" --main-jar enginex-agent.jar --main-class io.enginex.edge.agent.cli.AgentCommand \

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Measures the packaged agent (the launcher and runtime the .deb/.rpm install, from
+# packaging/target/app-image): the packages' sizes, start → online (from exec of `enginex-agent run` until
+# its status file says connected, enrolment included) and its resident memory after IDLE seconds
+# connected and idle. A hub (server/target/engine.jar) runs on 127.0.0.1 beside it. docs/BENCHMARKS.md.
+#   packaging/measure-agent.sh [RUNS [IDLE]]   (defaults: 5 runs, 30 s idle)
+#   NMT=1 packaging/measure-agent.sh 1          also where the memory goes: the JVM's native memory
+#                                               tracking summary (jcmd of the build JDK) and class counts
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+runs=${1:-5} idle=${2:-30}
+image=$here/target/app-image/enginex-agent
+[ -x "$image/bin/enginex-agent" ] || { echo "error: no $image; run packaging/build-packages.sh" >&2; exit 1; }
+engine_jar=$repo/server/target/engine.jar
+[ -f "$engine_jar" ] || { echo "error: no $engine_jar; ./mvnw -pl server -am package -DskipTests" >&2; exit 1; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/enginex-measure.XXXXXX")
+hub_pid="" agent_pid=""
+cleanup() {
+  [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null
+  [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+engine() { java -jar "$engine_jar" "$@" --data-dir "$work/hub"; }
+field() { sed -n "s/.*\"$1\" *: *\"\\([^\"]*\\)\".*/\\1/p" | head -n1; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+echo "packages:"
+ls -l "$here"/target/packages/*/ 2>/dev/null | awk '/\.(deb|rpm)$/ { printf "  %-40s %6.1f MB\n", $9, $5 / 1e6 }'
+echo "runtime on disk: $(du -sh "$image/lib/runtime" | cut -f1); installed: $(du -sh "$image" | cut -f1)"
+
+if [ -n "${NMT:-}" ]; then
+  # A copy of the image whose launcher turns NMT on (it costs a little memory itself: quote plain runs).
+  cp -a "$image" "$work/image"
+  printf 'java-options=-XX:NativeMemoryTracking=summary\n' >> "$work/image/lib/app/enginex-agent.cfg"
+  image=$work/image
+fi
+port=$((20000 + RANDOM % 20000))
+java -jar "$engine_jar" serve --data-dir "$work/hub" --bind 127.0.0.1 --port "$port" > "$work/hub.log" 2>&1 &
+hub_pid=$!
+until [ -f "$work/hub/hub.json" ]; do kill -0 "$hub_pid" || { cat "$work/hub.log"; exit 1; }; sleep 0.2; done
+pin=$(field fingerprint < "$work/hub/hub.json")
+engine tenants create bench > /dev/null
+
+for i in $(seq 1 "$runs"); do
+  token=$(engine tokens create --tenant bench --ttl 10m --json | field token)
+  mkdir -p "$work/agent-$i"
+  printf 'server = https://127.0.0.1:%s\ntoken = %s\npin = %s\n' "$port" "$token" "$pin" > "$work/agent-$i/agent.conf"
+  chmod 600 "$work/agent-$i/agent.conf"
+  start=$(now_ms)
+  "$image/bin/enginex-agent" run --config "$work/agent-$i/agent.conf" --state-dir "$work/agent-$i/state" \
+    > "$work/agent-$i/out.log" 2>&1 &
+  agent_pid=$!
+  until tr -d ' \n' 2>/dev/null < "$work/agent-$i/state/status.json" | grep -q '"state":"connected"'; do
+    kill -0 "$agent_pid" 2>/dev/null || { cat "$work/agent-$i/out.log"; exit 1; }
+    sleep 0.01
+  done
+  online=$(( $(now_ms) - start ))
+  sleep "$idle" # idle on purpose: what is measured is the memory of a connected agent doing nothing
+  rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$agent_pid/status")
+  threads=$(awk '/^Threads/ { print $2 }' "/proc/$agent_pid/status")
+  printf 'run %d: start -> online %5d ms; idle RSS after %ds %6.1f MiB; %d threads\n' \
+    "$i" "$online" "$idle" "$(echo "$rss / 1024" | bc -l)" "$threads"
+  if [ -n "${NMT:-}" ]; then
+    jcmd "$agent_pid" VM.native_memory summary scale=MB | grep -E '^(Total|-  *[A-Z])' | sed 's/^/  /'
+    jcmd "$agent_pid" PerfCounter.print | sed -n -e 's/^java.cls.loadedClasses=/  classes loaded: /p' \
+      -e 's/^java.cls.sharedLoadedClasses=/  of them from the CDS archive: /p' || true
+  fi
+  kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; agent_pid=""
+done
