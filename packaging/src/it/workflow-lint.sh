@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Parses .github/workflows/installers.yml (it cannot run here: it needs Windows and macOS runners) and
 # checks what it must do: per OS, build, silent install with a token against a hub in the same job, the
-# service and the agent online, a dispatched job, uninstall leaving nothing; signing only with secrets;
+# service and the agent online, a dispatched job, uninstall leaving nothing; signing only with secrets, and
+# a warning in the log when they are missing;
 # and that every repository file it uses exists.
 #   packaging/src/it/workflow-lint.sh
 set -euo pipefail
@@ -49,6 +50,15 @@ check("NT SERVICE\\enginex-agent" in win and "'Running'" in win and "'Auto'" in 
 check("WIN32_EXIT_CODE" in win, "a stop through the SCM ends with exit code 0")
 check("Program Files\\enginex-agent" in win and "Get-Service enginex-agent" in win, "uninstall removes service and program files")
 check("add-mask" in win and "the token is in the MSI log" in win, "the token is masked and not in the MSI log")
+win_signing = [s for s in jobs["windows-msi"]["steps"] if "signtool sign" in str(s.get("run", ""))]
+check(len(win_signing) == 2 and all(s.get("if") == "env.WINDOWS_CERTIFICATE_PFX != ''" for s in win_signing),
+      "Authenticode signing of the executables and the MSI runs only with secrets")
+check(all("/tr http" in str(s.get("run")) and "/fd SHA256" in str(s.get("run")) for s in win_signing),
+      "Authenticode with SHA-256 and an RFC 3161 timestamp")
+for job, secret in (("windows-msi", "WINDOWS_CERTIFICATE_PFX"), ("macos-pkg", "MACOS_CERTIFICATE_P12")):
+    notice = [s for s in jobs[job]["steps"] if s.get("if") == f"env.{secret} == ''"]
+    check(len(notice) == 1 and "::warning::" in str(notice[0].get("run")) and "NOT" in str(notice[0].get("run")),
+          f"{job} says in its log when the signing secrets are missing")
 mac = jobs["macos-pkg"]
 macs = script(mac)
 check("installer -pkg" in macs and "-target /" in macs, "installer -pkg … -target /")
