@@ -35,8 +35,8 @@ public record FleetOptions(
     static final String USAGE = """
             usage: bench/run fleet --agents N [options]
               --agents N          simulated agents (default 100)
-              --addresses K       127.0.0.x source addresses (default: 4, or one per 500 agents if more; the
-                                  hub allows 600 access tokens a minute per address)
+              --addresses K       127.0.0.x source addresses (default: 4, or one per 500 agents if more;
+                                  one address has about 28,000 ephemeral ports)
               --heartbeat D       the hub's heartbeat interval, e.g. 30s (default 30s)
               --seconds S         idle window for CPU, and length of the measured job load (default 30)
               --warmup W          unmeasured job load before it at the same rate (default 10)

@@ -74,18 +74,7 @@ public final class ConnectionHistory {
         var row = new ConnectionRecord(
                 id, c.tenantId(), c.agentId(), node, c.remoteAddress(), c.connectedAt(), null, null, null);
         rows.put(c.socketId(), id);
-        writes.submit(() -> {
-                    store.opened(row);
-                    return null;
-                })
-                .whenComplete((done, e) -> {
-                    if (e != null) {
-                        log.atWarn()
-                                .addKeyValue("agentId", c.agentId())
-                                .setCause(e)
-                                .log("cannot record the agent's connection in its history");
-                    }
-                });
+        write(c, () -> store.opened(row), "cannot record the agent's connection in its history");
     }
 
     /**
@@ -107,18 +96,10 @@ public final class ConnectionHistory {
         Integer closeCode = code;
         String why = reason == null || reason.isEmpty() ? null : reason;
         var at = clock.instant();
-        writes.submit(() -> {
-                    store.closed(c.tenantId(), id, at, closeCode, why);
-                    return null;
-                })
-                .whenComplete((done, e) -> {
-                    if (e != null) {
-                        log.atWarn()
-                                .addKeyValue("agentId", c.agentId())
-                                .setCause(e)
-                                .log("cannot record the end of the agent's connection in its history");
-                    }
-                });
+        write(
+                c,
+                () -> store.closed(c.tenantId(), id, at, closeCode, why),
+                "cannot record the end of the agent's connection in its history");
     }
 
     /** Deletes history beyond the retention bounds; run periodically. Never throws. */
@@ -128,5 +109,21 @@ public final class ConnectionHistory {
         } catch (RuntimeException e) {
             log.atWarn().setCause(e).log("purging connection history failed; retrying later");
         }
+    }
+
+    /** Hands {@code work} to the group commit; a failure is logged as {@code failure}, never thrown. */
+    private void write(AgentConnection c, Runnable work, String failure) {
+        writes.submit(() -> {
+                    work.run();
+                    return null;
+                })
+                .whenComplete((done, e) -> {
+                    if (e != null) {
+                        log.atWarn()
+                                .addKeyValue("agentId", c.agentId())
+                                .setCause(e)
+                                .log(failure);
+                    }
+                });
     }
 }
