@@ -66,7 +66,7 @@ class ConnectionRegistryTest {
     }
 
     @Test
-    void heartbeatPingsLiveSocketsAndDropsSilentOnesWith4003() {
+    void heartbeatPingsQuietLiveSocketsAndDropsSilentOnesWith4003() {
         RecordingChannel silent = new RecordingChannel();
         RecordingChannel lively = new RecordingChannel();
         registry.activate(open("s1", "acme", "agt_1", silent));
@@ -76,6 +76,7 @@ class ConnectionRegistryTest {
         registry.activate(chatty);
         clock.advance(Duration.ofSeconds(11));
         chatty.markFrameReceived();
+        clock.advance(Duration.ofSeconds(12)); // quiet for more than three quarters of the 15 s interval
 
         new Heartbeat(registry, clock, Duration.ofSeconds(15), Runnable::run).run();
 
