@@ -76,6 +76,12 @@ if [ ! -d "$mcp_client/node_modules/@modelcontextprotocol/sdk" ]; then
   echo "==> installing the MCP test client's packages (npm ci in $mcp_client)"
   npm ci --prefix "$mcp_client" --no-audit --no-fund
 fi
+# The update repository's end-to-end test's client (tuf-js, an independent TUF client), the same way.
+tuf_client=e2e/src/test/tuf-client
+if [ ! -d "$tuf_client/node_modules/tuf-js" ]; then
+  echo "==> installing the TUF test client's packages (npm ci in $tuf_client)"
+  npm ci --prefix "$tuf_client" --no-audit --no-fund
+fi
 
 # PostgreSQL: started when it is installed here but stopped (as root); else check-postgres.sh says how.
 hostport=${ENGINEX_TEST_PG:-127.0.0.1:5432}

@@ -60,6 +60,8 @@ import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.tls.TlsMaterial;
+import io.enginex.edge.server.update.RepositoryRefresh;
+import io.enginex.edge.server.update.UpdateRepository;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -452,6 +454,8 @@ public final class Hub implements AutoCloseable {
         p.timers.scheduleAtFixedRate(p.stores::refreshStatistics, 5, 5, TimeUnit.SECONDS);
         long bucket = OpsHistory.BUCKET.toMillis();
         p.timers.scheduleAtFixedRate(links.opsHistory()::sample, 0, bucket, TimeUnit.MILLISECONDS);
+        var updates = new UpdateRepository(UpdateRepository.dirOf(p.config.dataDir()), clock);
+        p.timers.scheduleAtFixedRate(new RepositoryRefresh(updates), 0, 1, TimeUnit.MINUTES);
     }
 
     /** Writes {@code hub.json} (how local tools find this hub) and logs that the hub started. */

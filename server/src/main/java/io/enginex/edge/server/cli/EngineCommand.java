@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             DevicesCommand.class,
             PoliciesCommand.class,
             PackagesCommand.class,
+            ReleaseCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
@@ -35,7 +36,8 @@ import picocli.CommandLine.Command;
             "  engine tokens create --tenant acme --label finance",
             "  engine agents list --tenant acme",
             "  engine jobs run --tenant acme --agent agt_… --tool fs.list",
-            "  engine packages publish --data-dir /var/lib/enginex enginex-agent_0.1.0_amd64.deb"
+            "  engine packages publish --data-dir /var/lib/enginex enginex-agent_0.1.0_amd64.deb",
+            "  engine release publish --channel stable --version 1.4.0 linux-x64=enginex-agent.tar.gz"
         })
 public final class EngineCommand implements Runnable {
     @CommandLine.Spec

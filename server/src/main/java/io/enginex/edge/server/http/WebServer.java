@@ -12,6 +12,7 @@ import io.enginex.edge.server.mcp.McpParts;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.packages.Downloads;
 import io.enginex.edge.server.tls.TlsMaterial;
+import io.enginex.edge.server.update.UpdateRepository;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -171,6 +172,7 @@ public final class WebServer {
         new AgentAuthRoutes(
                         web.app().enrolment(), enrolmentLimit, new RateLimiter(config.tokenPerMinute(), clock), bodies)
                 .register(routes);
+        new UpdateRoutes(new UpdateRepository(UpdateRepository.dirOf(config.dataDir()), clock)).register(routes);
     }
 
     /** HTTP/1.1's ALPN protocol id (RFC 7301). */

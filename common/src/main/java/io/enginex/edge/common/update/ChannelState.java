@@ -1,0 +1,103 @@
+package io.enginex.edge.common.update;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.common.tuf.TufJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A release channel as the TUF target {@code channels/<name>.json} says it (signed by the targets role
+ * like every target):
+ *
+ * <pre>{@code {"channel":"stable","version":"1.4.0","paused":false,
+ *  "history":["1.3.0","1.4.0"],"withdrawn":["1.3.5"]}}</pre>
+ *
+ * @param version the version agents on this channel should run, or null before the first publish
+ * @param paused whether agents hold their current version (an admin's pause)
+ * @param history versions the channel has pointed at, oldest first (where {@code rollback} goes back to)
+ * @param withdrawn versions taken back by {@code rollback}: agents refuse them, and an agent running one
+ *     may go back to {@code version}, the only downgrade an agent makes
+ */
+public record ChannelState(
+        String channel, String version, boolean paused, List<String> history, List<String> withdrawn) {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+    public ChannelState {
+        checkName(channel);
+        history = List.copyOf(history);
+        withdrawn = List.copyOf(withdrawn);
+    }
+
+    public static String checkName(String channel) {
+        if (channel == null || !NAME.matcher(channel).matches()) {
+            throw new IllegalArgumentException(
+                    "channel \"" + channel
+                            + "\" is not a channel name: lower-case letters, digits and '-', starting with a letter (e.g. stable)");
+        }
+        return channel;
+    }
+
+    public static ChannelState empty(String channel) {
+        return new ChannelState(channel, null, false, List.of(), List.of());
+    }
+
+    /** The target name of a channel's state file. */
+    public static String targetName(String channel) {
+        return "channels/" + checkName(channel) + ".json";
+    }
+
+    public ChannelState pointedAt(String newVersion) {
+        List<String> h = new ArrayList<>(history);
+        h.remove(newVersion);
+        h.add(newVersion);
+        List<String> w = new ArrayList<>(withdrawn);
+        w.remove(newVersion);
+        return new ChannelState(channel, newVersion, paused, h, w);
+    }
+
+    public ChannelState paused(boolean pause) {
+        return new ChannelState(channel, version, pause, history, withdrawn);
+    }
+
+    public ChannelState rolledBackTo(String previous) {
+        List<String> w = new ArrayList<>(withdrawn);
+        if (version != null && !w.contains(version)) {
+            w.add(version);
+        }
+        List<String> h = new ArrayList<>(history);
+        h.remove(version);
+        return new ChannelState(channel, previous, paused, h, w);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode node = TufJson.MAPPER.createObjectNode();
+        node.put("channel", channel);
+        if (version == null) {
+            node.putNull("version");
+        } else {
+            node.put("version", version);
+        }
+        node.put("paused", paused);
+        var h = node.putArray("history");
+        history.forEach(h::add);
+        var w = node.putArray("withdrawn");
+        withdrawn.forEach(w::add);
+        return node;
+    }
+
+    public static ChannelState fromJson(JsonNode node) {
+        List<String> history = new ArrayList<>();
+        node.path("history").forEach(v -> history.add(v.asText()));
+        List<String> withdrawn = new ArrayList<>();
+        node.path("withdrawn").forEach(v -> withdrawn.add(v.asText()));
+        String version = node.path("version").isTextual() ? node.path("version").asText() : null;
+        if (version != null && !ReleaseVersion.valid(version)) {
+            throw new IllegalArgumentException(
+                    "channel file names version \"" + version + "\", which is not a version");
+        }
+        return new ChannelState(
+                node.path("channel").asText(), version, node.path("paused").asBoolean(), history, withdrawn);
+    }
+}

@@ -1,0 +1,647 @@
+package io.enginex.edge.server.update;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.common.tuf.RoleKeys;
+import io.enginex.edge.common.tuf.TufJson;
+import io.enginex.edge.common.tuf.TufSigner;
+import io.enginex.edge.common.update.ChannelState;
+import io.enginex.edge.common.update.ReleaseVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The hub's TUF repository (The Update Framework 1.0): root, targets, snapshot and timestamp roles,
+ * Ed25519 signatures over canonical JSON, thresholds, expiry and consistent snapshots. Releases are
+ * targets {@code releases/<version>/<os>-<arch>/<file>} with custom {@code {"version","os","arch"}};
+ * each channel is the target {@code channels/<name>.json} ({@link ChannelState}).
+ *
+ * <p>Every change runs under the repository's lock and ends by writing a new timestamp, the only
+ * file a client reads without a version in its name. Root keys are never read from the repository:
+ * operations that sign root take the offline directory. Thread-safe; several processes may use one
+ * repository directory (they take turns on the lock).
+ */
+public final class UpdateRepository {
+    public static final String SPEC_VERSION = "1.0.31";
+    public static final List<String> ONLINE_ROLES = List.of("targets", "snapshot", "timestamp");
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
+    private static final Set<String> OSES = Set.of("linux", "windows", "macos");
+    private static final Set<String> ARCHES = Set.of("x64", "arm64");
+
+    private final RepositoryFiles files;
+    private final Clock clock;
+
+    public UpdateRepository(Path dir, Clock clock) {
+        this.files = new RepositoryFiles(dir);
+        this.clock = clock;
+    }
+
+    /** The repository of the hub whose data directory is {@code dataDir}: {@code <dataDir>/updates}. */
+    public static Path dirOf(Path dataDir) {
+        return dataDir.resolve("updates");
+    }
+
+    public Path dir() {
+        return files.dir();
+    }
+
+    public Path metadataDir() {
+        return files.metadata();
+    }
+
+    public Path targetsDir() {
+        return files.targets();
+    }
+
+    public Path onlineKeysDir() {
+        return files.keys();
+    }
+
+    public boolean exists() {
+        return files.exists();
+    }
+
+    /** What {@code keys init} made: the root keys' files and the online keys' ids. */
+    public record Initialised(List<Path> rootKeyFiles, int threshold, Map<String, String> onlineKeyIds) {}
+
+    /**
+     * Makes a new repository: {@code rootKeys} root keys (files {@code root-1.key} … in
+     * {@code offlineDir}, which the administrator then keeps offline) of which {@code threshold} must sign
+     * a root, one online key each for targets, snapshot and timestamp (in {@code keys/}), and version 1 of
+     * every role.
+     */
+    public Initialised init(Path offlineDir, int rootKeys, int threshold, Expiries expiries) {
+        if (threshold < 1 || rootKeys < threshold || rootKeys > 16) {
+            throw new ReleaseException(
+                    "--root-keys " + rootKeys + " --threshold " + threshold
+                            + ": the threshold must be at least 1 and at most the number of root keys (at most 16), e.g. 3 and 2");
+        }
+        return files.locked(() -> {
+            if (files.exists()) {
+                throw new ReleaseException("an update repository exists already at " + files.dir()
+                        + "; rotate its keys with engine release keys rotate-root or rotate-online");
+            }
+            try {
+                RepositoryFiles.ownerOnlyDir(offlineDir);
+                if (!ReleaseKeyFile.find(List.of(offlineDir), "root").isEmpty()) {
+                    throw new ReleaseException(offlineDir + " holds root keys already; give an empty directory");
+                }
+                List<TufSigner> roots = new ArrayList<>();
+                List<Path> written = new ArrayList<>();
+                for (int i = 1; i <= rootKeys; i++) {
+                    TufSigner signer = TufSigner.generate();
+                    Path f = offlineDir.resolve("root-" + i + ReleaseKeyFile.SUFFIX);
+                    new ReleaseKeyFile("root", signer).write(f);
+                    roots.add(signer);
+                    written.add(f);
+                }
+                RepositoryFiles.ownerOnlyDir(files.keys());
+                Map<String, TufSigner> online = new LinkedHashMap<>();
+                for (String role : ONLINE_ROLES) {
+                    TufSigner signer = TufSigner.generate();
+                    new ReleaseKeyFile(role, signer).write(files.keys().resolve(role + ReleaseKeyFile.SUFFIX));
+                    online.put(role, signer);
+                }
+                files.writePublic(
+                        files.config(),
+                        TufJson.MAPPER
+                                .writerWithDefaultPrettyPrinter()
+                                .writeValueAsBytes(
+                                        TufJson.MAPPER.createObjectNode().set("expires", expiries.toJson())));
+                Map<String, List<TufSigner>> roleKeys = new LinkedHashMap<>();
+                roleKeys.put("root", roots);
+                online.forEach((role, s) -> roleKeys.put(role, List.of(s)));
+                ObjectNode root = Roles.root(1, expire(expiries.root()), roleKeys, threshold);
+                writeRoot(TufSigner.envelope(root, roots), 1);
+                ObjectNode targets = Roles.targets(1, expire(expiries.targets()), TufJson.MAPPER.createObjectNode());
+                commit(new Signers(online), targets, 1, 1, expiries);
+                log("keys.init", Map.of("rootKeys", rootKeys, "threshold", threshold));
+                Map<String, String> ids = new LinkedHashMap<>();
+                online.forEach((role, s) -> ids.put(role, s.key().keyId()));
+                return new Initialised(written, threshold, ids);
+            } catch (IOException e) {
+                throw new ReleaseException("cannot write the new keys: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Adds version {@code version}'s files (platform → file) as targets and points {@code channel} at
+     * it, in one new targets version.
+     */
+    public ChannelState publish(String channel, String version, Map<String, Path> artifacts, List<Path> keyDirs) {
+        ChannelState.checkName(channel);
+        checkVersion(version);
+        if (artifacts.isEmpty()) {
+            throw new ReleaseException(
+                    "name at least one file to publish, e.g. linux-x64=enginex-agent-linux-x64.tar.gz");
+        }
+        return files.locked(() -> {
+            State state = load();
+            if (!state.releases().getOrDefault(version, Map.of()).isEmpty()) {
+                throw new ReleaseException("version " + version + " is published already; publish a new version,"
+                        + " or point a channel at it with engine release promote --channel " + channel + " --version "
+                        + version);
+            }
+            ObjectNode targetMap =
+                    state.targets().path("signed").path("targets").deepCopy();
+            for (Map.Entry<String, Path> a : new TreeMap<>(artifacts).entrySet()) {
+                addArtifact(targetMap, version, a.getKey(), a.getValue());
+            }
+            ChannelState next = state.channel(channel).pointedAt(version);
+            putChannel(targetMap, next);
+            write(state, targetMap, keyDirs);
+            log(
+                    "release.published",
+                    Map.of("channel", channel, "version", version, "platforms", List.copyOf(artifacts.keySet())));
+            return next;
+        });
+    }
+
+    /** Points {@code channel} at an already published, newer {@code version}. */
+    public ChannelState promote(String channel, String version, List<Path> keyDirs) {
+        ChannelState.checkName(channel);
+        checkVersion(version);
+        return files.locked(() -> {
+            State state = load();
+            if (state.releases().getOrDefault(version, Map.of()).isEmpty()) {
+                throw new ReleaseException(
+                        "version " + version + " is not published; publish it first with engine release publish");
+            }
+            ChannelState current = state.channel(channel);
+            if (current.version() != null
+                    && !ReleaseVersion.parse(version).newerThan(ReleaseVersion.parse(current.version()))) {
+                throw new ReleaseException("channel " + channel + " is at " + current.version()
+                        + "; promote moves it to a newer version only"
+                        + " (go back with engine release rollback --channel " + channel + ")");
+            }
+            return change(state, current.pointedAt(version), keyDirs, "release.promoted");
+        });
+    }
+
+    /** Pauses ({@code true}) or resumes a channel: agents on it keep their version while it is paused. */
+    public ChannelState pause(String channel, boolean pause, List<Path> keyDirs) {
+        ChannelState.checkName(channel);
+        return files.locked(() -> {
+            State state = load();
+            ChannelState current = state.existingChannel(channel);
+            if (current.paused() == pause) {
+                throw new ReleaseException(
+                        "channel " + channel + " is " + (pause ? "paused" : "not paused") + " already");
+            }
+            return change(state, current.paused(pause), keyDirs, pause ? "release.paused" : "release.resumed");
+        });
+    }
+
+    /**
+     * Withdraws the channel's current version and points it at the one before: agents refuse the
+     * withdrawn version, and those already running it go back.
+     */
+    public ChannelState rollback(String channel, List<Path> keyDirs) {
+        ChannelState.checkName(channel);
+        return files.locked(() -> {
+            State state = load();
+            ChannelState current = state.existingChannel(channel);
+            List<String> history = current.history();
+            String previous = null;
+            for (int i = history.size() - 1; i >= 0; i--) {
+                String v = history.get(i);
+                if (!v.equals(current.version()) && !current.withdrawn().contains(v)) {
+                    previous = v;
+                    break;
+                }
+            }
+            if (previous == null) {
+                throw new ReleaseException("channel " + channel + " has no earlier version than " + current.version()
+                        + " to go back to; publish a fixed version instead");
+            }
+            return change(state, current.rolledBackTo(previous), keyDirs, "release.rolled_back");
+        });
+    }
+
+    /** The channels, by name. */
+    public List<ChannelState> channels() {
+        return files.locked(() -> List.copyOf(load().channels().values()));
+    }
+
+    /** What {@code release status} shows: each role's version and expiry. */
+    public record RoleStatus(String role, int version, Instant expires) {}
+
+    public List<RoleStatus> roles() {
+        return files.locked(() -> {
+            State s = load();
+            List<RoleStatus> out = new ArrayList<>();
+            for (ObjectNode e : List.of(s.root(), s.targets(), s.snapshot(), s.timestamp())) {
+                JsonNode signed = e.path("signed");
+                out.add(new RoleStatus(
+                        signed.path("_type").asText(),
+                        signed.path("version").asInt(),
+                        TufJson.time(
+                                signed.path("expires").asText(),
+                                signed.path("_type").asText())));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Signs again, with the online keys found in {@code keyDirs}, each role whose metadata has used half
+     * its time (targets only when its key is there), so clients never see it expire while the hub runs.
+     *
+     * @return the roles signed again, in order
+     */
+    public List<String> refresh(List<Path> keyDirs) {
+        return files.locked(() -> {
+            if (!files.exists()) {
+                return List.of();
+            }
+            State state = load();
+            Expiries expiries = expiries();
+            Signers signers = Signers.find(keyDirs, state.root().path("signed"));
+            boolean targets = halfGone(state.targets(), expiries.targets()) && signers.has("targets");
+            boolean snapshot = targets || halfGone(state.snapshot(), expiries.snapshot());
+            boolean timestamp = snapshot || halfGone(state.timestamp(), expiries.timestamp());
+            if (!timestamp) {
+                return List.of();
+            }
+            ObjectNode targetsSigned = targets
+                    ? Roles.targets(
+                            state.version("targets") + 1,
+                            expire(expiries.targets()),
+                            state.targets().path("signed").path("targets").deepCopy())
+                    : null;
+            List<String> roles = new ArrayList<>();
+            if (targets) {
+                roles.add("targets");
+            }
+            if (snapshot) {
+                roles.add("snapshot");
+            }
+            roles.add("timestamp");
+            commitPartial(signers, state, targetsSigned, snapshot, expiries);
+            return roles;
+        });
+    }
+
+    /**
+     * A new root version with new root keys: {@code keys} new keys in {@code newOfflineDir}, of which
+     * {@code threshold} must sign. It is signed by the threshold of the old root keys (from
+     * {@code oldOfflineDir}) and by every new key, as clients check both.
+     */
+    public int rotateRoot(Path oldOfflineDir, Path newOfflineDir, int keys, int threshold) {
+        if (threshold < 1 || keys < threshold || keys > 16) {
+            throw new ReleaseException("--root-keys " + keys + " --threshold " + threshold
+                    + ": the threshold must be at least 1 and at most the number of root keys (at most 16)");
+        }
+        return files.locked(() -> {
+            State state = load();
+            List<TufSigner> old = rootSigners(oldOfflineDir, state.root().path("signed"));
+            try {
+                RepositoryFiles.ownerOnlyDir(newOfflineDir);
+                if (!ReleaseKeyFile.find(List.of(newOfflineDir), "root").isEmpty()) {
+                    throw new ReleaseException(
+                            newOfflineDir + " holds root keys already; give an empty directory for the new keys");
+                }
+                List<TufSigner> fresh = new ArrayList<>();
+                for (int i = 1; i <= keys; i++) {
+                    TufSigner s = TufSigner.generate();
+                    new ReleaseKeyFile("root", s).write(newOfflineDir.resolve("root-" + i + ReleaseKeyFile.SUFFIX));
+                    fresh.add(s);
+                }
+                ObjectNode root = Roles.withRole(
+                        state.root().path("signed"),
+                        "root",
+                        fresh,
+                        threshold,
+                        state.version("root") + 1,
+                        expire(expiries().root()));
+                List<TufSigner> all = new ArrayList<>(old);
+                all.addAll(fresh);
+                int version = state.version("root") + 1;
+                writeRoot(TufSigner.envelope(root, all), version);
+                log("keys.root_rotated", Map.of("rootVersion", version, "rootKeys", keys, "threshold", threshold));
+                return version;
+            } catch (IOException e) {
+                throw new ReleaseException("cannot write the new root keys: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** A new root version with the same keys and a new expiry, signed with the offline root keys. */
+    public int renewRoot(Path offlineDir) {
+        return files.locked(() -> {
+            State state = load();
+            JsonNode signed = state.root().path("signed");
+            List<TufSigner> signers = rootSigners(offlineDir, signed);
+            ObjectNode root = signed.deepCopy();
+            int version = state.version("root") + 1;
+            root.put("version", version);
+            root.put("expires", TufJson.time(expire(expiries().root())));
+            writeRoot(TufSigner.envelope(root, signers), version);
+            log("keys.root_renewed", Map.of("rootVersion", version));
+            return version;
+        });
+    }
+
+    /**
+     * Replaces the online key of {@code role} (targets, snapshot or timestamp): a new key in
+     * {@code keys/}, a new root version naming it (signed with the offline root keys), then that role
+     * and those below it signed again with it.
+     */
+    public int rotateOnline(String role, Path offlineDir, List<Path> keyDirs) {
+        if (!ONLINE_ROLES.contains(role)) {
+            throw new ReleaseException("--role " + role + " is not an online role; use targets, snapshot or timestamp"
+                    + " (root keys change with engine release keys rotate-root)");
+        }
+        return files.locked(() -> {
+            State state = load();
+            JsonNode signed = state.root().path("signed");
+            List<TufSigner> roots = rootSigners(offlineDir, signed);
+            TufSigner fresh = TufSigner.generate();
+            Path keyFile = files.keys().resolve(role + ReleaseKeyFile.SUFFIX);
+            Path pending = files.keys().resolve(role + ".key.new");
+            try {
+                RepositoryFiles.ownerOnlyDir(files.keys());
+                Files.deleteIfExists(pending);
+                new ReleaseKeyFile(role, fresh).write(pending);
+                int version = state.version("root") + 1;
+                ObjectNode root = Roles.withRole(
+                        signed,
+                        role,
+                        List.of(fresh),
+                        1,
+                        version,
+                        expire(expiries().root()));
+                writeRoot(TufSigner.envelope(root, roots), version);
+                Files.move(
+                        pending,
+                        keyFile,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                State rotated = load();
+                List<Path> dirs = new ArrayList<>(keyDirs);
+                dirs.add(0, files.keys());
+                Signers signers = Signers.find(dirs, rotated.root().path("signed"));
+                Expiries expiries = expiries();
+                ObjectNode targets = role.equals("targets")
+                        ? Roles.targets(
+                                rotated.version("targets") + 1,
+                                expire(expiries.targets()),
+                                rotated.targets().path("signed").path("targets").deepCopy())
+                        : null;
+                commitPartial(signers, rotated, targets, !role.equals("timestamp"), expiries);
+                log(
+                        "keys.online_rotated",
+                        Map.of(
+                                "role",
+                                role,
+                                "rootVersion",
+                                version,
+                                "keyid",
+                                fresh.key().keyId()));
+                return version;
+            } catch (IOException e) {
+                throw new ReleaseException("cannot write the new " + role + " key: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Copies the public part (metadata and targets, no keys) to {@code to}, for a mirror or a CDN. */
+    public int export(Path to) {
+        return files.locked(() -> {
+            int[] count = {0};
+            for (Path from : List.of(files.metadata(), files.targets())) {
+                Path base = files.dir();
+                try (var walk = Files.walk(from)) {
+                    for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                        if (p.getFileName().toString().startsWith(".")) {
+                            continue;
+                        }
+                        Path dest = to.resolve(base.relativize(p).toString());
+                        Files.createDirectories(dest.getParent());
+                        Files.copy(p, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        count[0]++;
+                    }
+                } catch (IOException e) {
+                    throw new ReleaseException("cannot export to " + to + ": " + e.getMessage(), e);
+                }
+            }
+            return count[0];
+        });
+    }
+
+    // --- the parts -----------------------------------------------------------------------------
+
+    private ChannelState change(State state, ChannelState next, List<Path> keyDirs, String action) {
+        ObjectNode targetMap = state.targets().path("signed").path("targets").deepCopy();
+        putChannel(targetMap, next);
+        write(state, targetMap, keyDirs);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("channel", next.channel());
+        details.put("version", String.valueOf(next.version()));
+        details.put("paused", next.paused());
+        log(action, details);
+        return next;
+    }
+
+    private void write(State state, ObjectNode targetMap, List<Path> keyDirs) {
+        Expiries expiries = expiries();
+        Signers signers = Signers.find(keyDirs, state.root().path("signed"));
+        ObjectNode targets = Roles.targets(state.version("targets") + 1, expire(expiries.targets()), targetMap);
+        commitPartial(signers, state, targets, true, expiries);
+    }
+
+    /** Writes targets (when given), snapshot (when asked or when targets changed) and timestamp. */
+    private void commitPartial(Signers signers, State state, ObjectNode targets, boolean snapshot, Expiries expiries) {
+        int targetsVersion = targets != null ? targets.path("version").asInt() : state.version("targets");
+        if (targets != null) {
+            files.writeMetadata(
+                    targetsVersion + ".targets.json", TufSigner.envelope(targets, List.of(signers.get("targets"))));
+        }
+        int snapshotVersion = state.version("snapshot") + (snapshot || targets != null ? 1 : 0);
+        if (snapshot || targets != null) {
+            ObjectNode snap = Roles.snapshot(snapshotVersion, expire(expiries.snapshot()), targetsVersion);
+            files.writeMetadata(
+                    snapshotVersion + ".snapshot.json", TufSigner.envelope(snap, List.of(signers.get("snapshot"))));
+        }
+        byte[] snapshotBytes = readBytes(files.metadata().resolve(snapshotVersion + ".snapshot.json"));
+        ObjectNode ts = Roles.timestamp(
+                state.version("timestamp") + 1, expire(expiries.timestamp()), snapshotVersion, snapshotBytes);
+        files.writeMetadata("timestamp.json", TufSigner.envelope(ts, List.of(signers.get("timestamp"))));
+    }
+
+    private void commit(
+            Signers signers, ObjectNode targets, int snapshotVersion, int timestampVersion, Expiries expiries) {
+        int targetsVersion = targets.path("version").asInt();
+        files.writeMetadata(
+                targetsVersion + ".targets.json", TufSigner.envelope(targets, List.of(signers.get("targets"))));
+        ObjectNode snap = Roles.snapshot(snapshotVersion, expire(expiries.snapshot()), targetsVersion);
+        files.writeMetadata(
+                snapshotVersion + ".snapshot.json", TufSigner.envelope(snap, List.of(signers.get("snapshot"))));
+        byte[] snapshotBytes = readBytes(files.metadata().resolve(snapshotVersion + ".snapshot.json"));
+        ObjectNode ts = Roles.timestamp(timestampVersion, expire(expiries.timestamp()), snapshotVersion, snapshotBytes);
+        files.writeMetadata("timestamp.json", TufSigner.envelope(ts, List.of(signers.get("timestamp"))));
+    }
+
+    private void writeRoot(ObjectNode envelope, int version) {
+        files.writeMetadata(version + ".root.json", envelope);
+        files.writeMetadata("root.json", envelope);
+    }
+
+    private void addArtifact(ObjectNode targetMap, String version, String platform, Path file) {
+        String[] parts = platform.split("-", 2);
+        if (parts.length != 2 || !OSES.contains(parts[0]) || !ARCHES.contains(parts[1])) {
+            throw new ReleaseException("platform \"" + platform + "\" is not OS-ARCH with OS one of " + OSES
+                    + " and ARCH one of " + ARCHES + " (e.g. linux-x64=enginex-agent.tar.gz)");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ReleaseException("no file " + file + " to publish");
+        }
+        String name = file.getFileName().toString();
+        if (!FILE_NAME.matcher(name).matches()) {
+            throw new ReleaseException(
+                    "file name \"" + name + "\" may hold letters, digits and . _ + - only; rename it");
+        }
+        String targetName = "releases/" + version + "/" + platform + "/" + name;
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            Path dest = files.targets().resolve("releases/" + version + "/" + platform);
+            Files.createDirectories(dest);
+            Path temp = Files.createTempFile(dest, ".upload", ".tmp");
+            try {
+                long length = Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                String sha = HexFormat.of()
+                        .formatHex(((DigestInputStream) in).getMessageDigest().digest());
+                Files.move(
+                        temp,
+                        dest.resolve(sha + "." + name),
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                setReadable(dest.resolve(sha + "." + name));
+                ObjectNode target = targetMap.putObject(targetName);
+                target.put("length", length);
+                target.putObject("hashes").put("sha256", sha);
+                target.putObject("custom")
+                        .put("version", version)
+                        .put("os", parts[0])
+                        .put("arch", parts[1]);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new ReleaseException("cannot copy " + file + " into the repository: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void putChannel(ObjectNode targetMap, ChannelState channel) {
+        byte[] bytes = TufJson.canonical(channel.toJson());
+        String sha = TufJson.sha256(bytes);
+        files.writePublic(files.targets().resolve("channels").resolve(sha + "." + channel.channel() + ".json"), bytes);
+        ObjectNode target = targetMap.putObject(ChannelState.targetName(channel.channel()));
+        target.put("length", bytes.length);
+        target.putObject("hashes").put("sha256", sha);
+        target.putObject("custom").put("channel", channel.channel());
+    }
+
+    private static void setReadable(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    private List<TufSigner> rootSigners(Path offlineDir, JsonNode rootSigned) {
+        RoleKeys trusted = RoleKeys.of(rootSigned, "root");
+        List<TufSigner> signers = new ArrayList<>();
+        for (ReleaseKeyFile f : ReleaseKeyFile.find(List.of(offlineDir), "root")) {
+            if (trusted.keys().containsKey(f.signer().key().keyId())) {
+                signers.add(f.signer());
+            }
+        }
+        if (signers.size() < trusted.threshold()) {
+            throw new ReleaseException(
+                    offlineDir + " holds " + signers.size() + " of the current root keys; root version "
+                            + rootSigned.path("version").asInt() + " needs " + trusted.threshold()
+                            + ": bring that many root-*.key files of the offline set into one directory");
+        }
+        return signers;
+    }
+
+    private boolean halfGone(ObjectNode envelope, Duration lifetime) {
+        Instant expires = TufJson.time(envelope.path("signed").path("expires").asText(), "metadata");
+        return Duration.between(clock.instant(), expires).compareTo(lifetime.dividedBy(2)) <= 0;
+    }
+
+    private Instant expire(Duration lifetime) {
+        return clock.instant().plus(lifetime);
+    }
+
+    private Expiries expiries() {
+        if (!Files.exists(files.config())) {
+            return Expiries.DEFAULT;
+        }
+        return Expiries.fromJson(
+                TufJson.parse(readBytes(files.config()), files.config().toString())
+                        .path("expires"));
+    }
+
+    private static void checkVersion(String version) {
+        try {
+            ReleaseVersion.parse(version);
+        } catch (IllegalArgumentException e) {
+            throw new ReleaseException(e.getMessage());
+        }
+    }
+
+    private byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ReleaseException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void log(String action, Map<String, Object> details) {
+        ObjectNode entry = TufJson.MAPPER.createObjectNode();
+        entry.put("at", TufJson.time(clock.instant()));
+        entry.put("action", action);
+        entry.put("by", System.getProperty("user.name", "?"));
+        entry.set("details", TufJson.MAPPER.valueToTree(details));
+        files.logAction(entry);
+    }
+
+    private State load() {
+        ObjectNode timestamp = files.readMetadata("timestamp.json");
+        int snapshotVersion = timestamp
+                .path("signed")
+                .path("meta")
+                .path("snapshot.json")
+                .path("version")
+                .asInt();
+        ObjectNode snapshot = files.readMetadata(snapshotVersion + ".snapshot.json");
+        int targetsVersion = snapshot.path("signed")
+                .path("meta")
+                .path("targets.json")
+                .path("version")
+                .asInt();
+        ObjectNode targets = files.readMetadata(targetsVersion + ".targets.json");
+        ObjectNode root = files.readMetadata(files.newestRootVersion() + ".root.json");
+        return new State(root, targets, snapshot, timestamp, files);
+    }
+}
