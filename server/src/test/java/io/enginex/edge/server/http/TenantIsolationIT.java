@@ -123,6 +123,18 @@ class TenantIsolationIT {
             other("GET /healthz", Access.PUBLIC, f -> "/healthz", null, "liveness; no tenant data (counts only)"),
             other("GET /metrics", Access.PUBLIC, f -> "/metrics", null, "process metrics; no tenant ids"),
             other("GET /livez", Access.PUBLIC, f -> "/livez", null, "liveness; no data"),
+            other(
+                    "GET /updates/metadata/{file}",
+                    Access.PUBLIC,
+                    f -> "/updates/metadata/timestamp.json",
+                    null,
+                    "signed TUF metadata of agent releases; no tenant data"),
+            other(
+                    "GET /updates/targets/<path>",
+                    Access.PUBLIC,
+                    f -> "/updates/targets/channels/stable.json",
+                    null,
+                    "signed agent release files; no tenant data"),
             other("GET /readyz", Access.PUBLIC, f -> "/readyz", null, "readiness (database answers); no data"),
             other(
                     "POST /api/v1/login",
