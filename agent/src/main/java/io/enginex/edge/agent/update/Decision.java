@@ -1,0 +1,71 @@
+package io.enginex.edge.agent.update;
+
+import io.enginex.edge.common.update.ChannelState;
+import io.enginex.edge.common.update.ReleaseVersion;
+import java.util.Map;
+
+/**
+ * What to do with a channel's signed state, given the running version and the versions this agent
+ * refused: the one place the updater's rules live. Never a downgrade, except away from a version the
+ * channel withdrew (an admin's {@code engine release rollback}).
+ */
+public record Decision(Kind kind, String version, String why) {
+    public enum Kind {
+        /** Nothing to do. */
+        UP_TO_DATE,
+        /** The channel is paused by an admin. */
+        PAUSED,
+        /** The channel's version was rolled back here before: not again. */
+        REFUSED,
+        /** Install {@code version}. */
+        INSTALL
+    }
+
+    public static Decision decide(String running, ChannelState channel, Map<String, String> refused) {
+        if (channel.version() == null) {
+            return new Decision(Kind.UP_TO_DATE, null, "channel " + channel.channel() + " has no release yet");
+        }
+        String target = channel.version();
+        if (target.equals(running)) {
+            return new Decision(
+                    Kind.UP_TO_DATE, target, "running " + running + ", the version of channel " + channel.channel());
+        }
+        if (channel.paused()) {
+            return new Decision(
+                    Kind.PAUSED,
+                    target,
+                    "channel " + channel.channel() + " is paused by an admin; staying on " + running);
+        }
+        if (refused.containsKey(target)) {
+            return new Decision(
+                    Kind.REFUSED,
+                    target,
+                    "version " + target + " was rolled back here (" + refused.get(target)
+                            + "); waiting for a newer version");
+        }
+        if (!ReleaseVersion.valid(running)) {
+            return new Decision(
+                    Kind.UP_TO_DATE,
+                    target,
+                    "this build (" + running + ") has no release version; it does not update itself");
+        }
+        ReleaseVersion have = ReleaseVersion.parse(running);
+        ReleaseVersion want = ReleaseVersion.parse(target);
+        if (want.newerThan(have)) {
+            return new Decision(
+                    Kind.INSTALL, target, "channel " + channel.channel() + " is at " + target + "; running " + running);
+        }
+        if (channel.withdrawn().contains(running)) {
+            return new Decision(
+                    Kind.INSTALL,
+                    target,
+                    "version " + running + " was withdrawn from channel " + channel.channel() + "; going back to "
+                            + target);
+        }
+        return new Decision(
+                Kind.UP_TO_DATE,
+                target,
+                "running " + running + ", newer than channel " + channel.channel() + "'s " + target
+                        + " (no downgrade)");
+    }
+}

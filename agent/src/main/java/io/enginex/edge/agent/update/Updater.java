@@ -1,0 +1,295 @@
+package io.enginex.edge.agent.update;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.common.tuf.TufException;
+import io.enginex.edge.common.tuf.TufJson;
+import io.enginex.edge.common.update.ChannelState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The agent's updater: checks the signed repository ({@link TufClient}), decides ({@link Decision}),
+ * downloads and verifies, installs side by side ({@link ReleaseHome}) and switches; then holds the new
+ * version to its health check (a {@code hello} accepted within {@link Settings#healthWindow}, in at
+ * most {@link Settings#maxStarts} starts) and rolls back to the previous version when it fails,
+ * refusing the bad version from then on.
+ *
+ * <p>In managed mode (no release home: a package manager installed the agent) it only checks and
+ * reports the available version. A check that fails (expired metadata, an attack, the hub unreachable)
+ * is reported and retried later; it never stops the agent. Thread-safe: calls are serialised.
+ */
+public final class Updater {
+    /**
+     * @param channel the release channel this agent follows
+     * @param platform {@code os-arch} of this machine, e.g. {@code linux-x64}
+     * @param healthWindow how long a new version has to get a {@code hello} accepted
+     * @param maxStarts how many starts a new version gets before it counts as crash-looping
+     */
+    public record Settings(String channel, String platform, Duration healthWindow, int maxStarts) {
+        public Settings {
+            ChannelState.checkName(channel);
+        }
+    }
+
+    /** What {@link #onStart} found. */
+    public enum Startup {
+        /** Run on. */
+        CONTINUE,
+        /** The new version failed its health check; {@code current} points back: restart now. */
+        ROLLED_BACK
+    }
+
+    /** The last check, for {@code status}: the version available (or null) and one sentence. */
+    public record Report(String available, Instant checkedAt, String result, Map<String, String> refused) {}
+
+    private final TufClient tuf;
+    private final ReleaseHome home;
+    private final Settings settings;
+    private final Clock clock;
+    private final String running;
+    private final Path downloads;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile Report report;
+    private String staged;
+
+    /**
+     * @param home the release home, or null in managed mode (report only)
+     * @param downloads where downloads go when there is no home (channel files)
+     */
+    public Updater(TufClient tuf, ReleaseHome home, Settings settings, Clock clock, String running, Path downloads) {
+        this.tuf = tuf;
+        this.home = home;
+        this.settings = settings;
+        this.clock = clock;
+        this.running = running;
+        this.downloads = home != null ? home.downloads() : downloads;
+        UpdaterState state = home != null ? home.readState() : UpdaterState.EMPTY;
+        this.report = new Report(null, null, state.lastResult(), state.refused());
+    }
+
+    public boolean selfUpdate() {
+        return home != null;
+    }
+
+    /**
+     * Run first thing at start: counts a start of a version still on probation and rolls it back if it
+     * is out of starts or time; forgets a switch that never took effect.
+     */
+    public Startup onStart() {
+        if (home == null) {
+            return Startup.CONTINUE;
+        }
+        lock.lock();
+        try {
+            UpdaterState state = home.readState();
+            UpdaterState.Pending p = state.pending();
+            if (p == null) {
+                return Startup.CONTINUE;
+            }
+            if (running.equals(p.version())) {
+                Instant now = clock.instant();
+                if (p.starts() + 1 > settings.maxStarts()) {
+                    rollBack(state, "it started " + p.starts() + " times without a hello accepted (crash loop)");
+                    return Startup.ROLLED_BACK;
+                }
+                if (!now.isBefore(p.deadline())) {
+                    rollBack(
+                            state,
+                            "no hello accepted within "
+                                    + settings.healthWindow().toSeconds() + " s");
+                    return Startup.ROLLED_BACK;
+                }
+                home.writeState(state.withPending(p.started()));
+                return Startup.CONTINUE;
+            }
+            // Running another version (the old one: the switch never took effect, e.g. power loss
+            // before the link moved). Make current point at what runs, and forget the switch.
+            if (home.installed(running) && !running.equals(home.currentVersion())) {
+                home.switchTo(running);
+            }
+            home.writeState(state.withPending(null)
+                    .result("the switch to " + p.version() + " did not take effect; running " + running));
+            return Startup.CONTINUE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The hub accepted this version's hello: a version on probation passed its health check. */
+    public void onHelloAccepted() {
+        if (home == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            UpdaterState state = home.readState();
+            UpdaterState.Pending p = state.pending();
+            if (p != null && running.equals(p.version())) {
+                home.writeState(state.withPending(null)
+                        .result("updated from " + p.from() + " to " + p.version() + "; health check passed"));
+                report = new Report(report.available(), report.checkedAt(), "updated to " + running, state.refused());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a version on probation has run out of time without a hello accepted; if so it is rolled
+     * back (current points at the previous version) and the caller must restart.
+     */
+    public boolean healthExpired() {
+        if (home == null) {
+            return false;
+        }
+        lock.lock();
+        try {
+            UpdaterState state = home.readState();
+            UpdaterState.Pending p = state.pending();
+            if (p != null && running.equals(p.version()) && !clock.instant().isBefore(p.deadline())) {
+                rollBack(
+                        state,
+                        "no hello accepted within " + settings.healthWindow().toSeconds() + " s");
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rollBack(UpdaterState state, String why) {
+        UpdaterState.Pending p = state.pending();
+        home.switchTo(p.from());
+        UpdaterState next = state.refusing(p.version(), why + "; rolled back to " + p.from());
+        home.writeState(next);
+        report = new Report(report.available(), report.checkedAt(), next.lastResult(), next.refused());
+    }
+
+    /**
+     * Checks the repository; in self-update mode downloads, verifies and installs the version to run
+     * and returns it (to {@link #switchNow} once no job runs). Failures are reported, not thrown.
+     *
+     * @return the version staged for a switch, or empty
+     */
+    public Optional<String> check() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            try {
+                TufClient.Trusted trusted = tuf.refresh();
+                String channelName = ChannelState.targetName(settings.channel());
+                JsonNode entry = trusted.target(channelName)
+                        .orElseThrow(() ->
+                                new UpdateException("the update repository has no channel " + settings.channel()));
+                Path file = tuf.download(channelName, entry, downloads.resolve("channels"));
+                ChannelState channel = ChannelState.fromJson(TufJson.parse(Files.readAllBytes(file), channelName));
+                UpdaterState state = home != null ? home.readState() : UpdaterState.EMPTY;
+                Decision decision = Decision.decide(running, channel, state.refused());
+                if (decision.kind() != Decision.Kind.INSTALL) {
+                    return finish(now, null, decision.why(), state);
+                }
+                String version = decision.version();
+                Optional<Map.Entry<String, JsonNode>> release = release(trusted, version);
+                if (release.isEmpty()) {
+                    return finish(
+                            now, null, "version " + version + " has no release for " + settings.platform(), state);
+                }
+                if (home == null) {
+                    return finish(
+                            now,
+                            version,
+                            "version " + version + " is available; the package manager installs it"
+                                    + " (this agent does not replace itself)",
+                            state);
+                }
+                Path downloaded =
+                        tuf.download(release.get().getKey(), release.get().getValue(), downloads);
+                home.install(version, downloaded);
+                staged = version;
+                finish(
+                        now,
+                        version,
+                        "version " + version + " is verified and installed beside " + running
+                                + "; switching when no job runs (" + decision.why() + ")",
+                        state);
+                return Optional.of(version);
+            } catch (TufException e) {
+                String why = switch (e.reason()) {
+                    case "expired" -> "updates stopped: " + e.getMessage();
+                    case "unreachable", "truncated" -> "check failed, retrying later: " + e.getMessage();
+                    default -> "update refused (" + e.reason() + "): " + e.getMessage();
+                };
+                finish(now, null, why, home != null ? home.readState() : UpdaterState.EMPTY);
+                throw new CheckFailed(why, e);
+            } catch (UpdateException | IOException | IllegalArgumentException e) {
+                String why = "update failed: " + e.getMessage();
+                finish(now, null, why, home != null ? home.readState() : UpdaterState.EMPTY);
+                throw new CheckFailed(why, e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Points {@code current} at the staged version, recording it as on probation. Call with no job running. */
+    public void switchNow(String version) {
+        lock.lock();
+        try {
+            if (home == null || !version.equals(staged)) {
+                throw new UpdateException("version " + version + " is not staged for a switch");
+            }
+            Instant now = clock.instant();
+            UpdaterState state = home.readState();
+            home.writeState(state.withPending(
+                            new UpdaterState.Pending(version, running, now, now.plus(settings.healthWindow()), 0))
+                    .result("switched from " + running + " to " + version + "; restarting"));
+            home.switchTo(version);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Report report() {
+        return report;
+    }
+
+    private Optional<String> finish(Instant at, String available, String result, UpdaterState state) {
+        report = new Report(available, at, result, state.refused());
+        if (home != null) {
+            home.writeState(state.result(result));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Map.Entry<String, JsonNode>> release(TufClient.Trusted trusted, String version) {
+        String[] platform = settings.platform().split("-", 2);
+        for (var e : trusted.targets().path("signed").path("targets").properties()) {
+            JsonNode custom = e.getValue().path("custom");
+            if (e.getKey().startsWith("releases/")
+                    && version.equals(custom.path("version").asText())
+                    && platform[0].equals(custom.path("os").asText())
+                    && platform.length == 2
+                    && platform[1].equals(custom.path("arch").asText())) {
+                return Optional.of(Map.entry(e.getKey(), e.getValue()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A check that did not complete; its message is the reason {@code status} shows. */
+    public static final class CheckFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CheckFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

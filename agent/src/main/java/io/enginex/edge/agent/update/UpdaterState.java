@@ -1,0 +1,87 @@
+package io.enginex.edge.agent.update;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.common.tuf.TufJson;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the updater must remember across restarts, in {@code <home>/update-state.json} (replaced
+ * atomically):
+ *
+ * <pre>{@code {"pending":{"version":"1.5.0","from":"1.4.0","switchedAt":"…","deadline":"…","starts":1},
+ *  "refused":{"1.5.0":"no hello accepted within 300 s; rolled back to 1.4.0"},
+ *  "lastResult":"rolled back 1.5.0: …"}}</pre>
+ *
+ * @param pending a switch whose health check has not passed yet, or null
+ * @param refused versions this agent will not install again, with why
+ * @param lastResult one sentence on the last check or switch, for {@code status}
+ */
+public record UpdaterState(Pending pending, Map<String, String> refused, String lastResult) {
+    public UpdaterState {
+        refused = Map.copyOf(refused);
+    }
+
+    /** A switch from {@code from} to {@code version} waiting for its health check; {@code starts} counts runs of it. */
+    public record Pending(String version, String from, Instant switchedAt, Instant deadline, int starts) {
+        Pending started() {
+            return new Pending(version, from, switchedAt, deadline, starts + 1);
+        }
+    }
+
+    public static final UpdaterState EMPTY = new UpdaterState(null, Map.of(), null);
+
+    UpdaterState withPending(Pending p) {
+        return new UpdaterState(p, refused, lastResult);
+    }
+
+    UpdaterState refusing(String version, String why) {
+        Map<String, String> r = new LinkedHashMap<>(refused);
+        r.put(version, why);
+        return new UpdaterState(null, r, "rolled back " + version + ": " + why);
+    }
+
+    UpdaterState result(String text) {
+        return new UpdaterState(pending, refused, text);
+    }
+
+    ObjectNode toJson() {
+        ObjectNode json = TufJson.MAPPER.createObjectNode();
+        if (pending != null) {
+            ObjectNode p = json.putObject("pending");
+            p.put("version", pending.version());
+            p.put("from", pending.from());
+            p.put("switchedAt", pending.switchedAt().toString());
+            p.put("deadline", pending.deadline().toString());
+            p.put("starts", pending.starts());
+        }
+        ObjectNode r = json.putObject("refused");
+        refused.forEach(r::put);
+        if (lastResult != null) {
+            json.put("lastResult", lastResult);
+        }
+        return json;
+    }
+
+    static UpdaterState fromJson(JsonNode json) {
+        JsonNode p = json.path("pending");
+        Pending pending = p.isObject()
+                ? new Pending(
+                        p.path("version").asText(),
+                        p.path("from").asText(),
+                        Instant.parse(p.path("switchedAt").asText()),
+                        Instant.parse(p.path("deadline").asText()),
+                        p.path("starts").asInt())
+                : null;
+        Map<String, String> refused = new LinkedHashMap<>();
+        json.path("refused")
+                .properties()
+                .forEach(e -> refused.put(e.getKey(), e.getValue().asText()));
+        return new UpdaterState(
+                pending,
+                refused,
+                json.path("lastResult").isTextual() ? json.path("lastResult").asText() : null);
+    }
+}

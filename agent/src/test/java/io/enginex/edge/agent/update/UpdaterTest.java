@@ -1,0 +1,224 @@
+package io.enginex.edge.agent.update;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.enginex.edge.agent.testing.FakeClock;
+import io.enginex.edge.agent.testing.TufRepository;
+import io.enginex.edge.common.tuf.TufJson;
+import io.enginex.edge.common.update.ChannelState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The updater from check to switch to health check, over a release home on disk and a repository
+ * written in the test: each agent "process" is a new {@link Updater} with the running version, as a
+ * restart by the service manager would make it.
+ */
+class UpdaterTest {
+    private static final Updater.Settings SETTINGS =
+            new Updater.Settings("stable", "linux-x64", Duration.ofMinutes(5), 3);
+
+    @TempDir
+    Path tmp;
+
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-12-01T00:00:00Z"));
+    private TufRepository repo;
+    private ReleaseHome home;
+
+    @BeforeEach
+    void installVersionOne() throws IOException {
+        repo = new TufRepository(clock.instant());
+        Files.createDirectories(tmp.resolve("trusted"));
+        Files.write(tmp.resolve("trusted/root.json"), repo.rootFile(1));
+        home = new ReleaseHome(tmp.resolve("home"));
+        home.install("1.0.0", Files.writeString(tmp.resolve("v1.jar"), "version 1"));
+        home.switchTo("1.0.0");
+        release("1.0.0", false, List.of());
+    }
+
+    private void release(String version, boolean paused, List<String> withdrawn) {
+        String file = "enginex-agent-" + version + ".jar";
+        repo.addTarget(
+                "releases/" + version + "/linux-x64/" + file,
+                ("version " + version).getBytes(),
+                TufJson.MAPPER
+                        .createObjectNode()
+                        .put("version", version)
+                        .put("os", "linux")
+                        .put("arch", "x64"));
+        ChannelState channel = new ChannelState("stable", version, paused, List.of(version), withdrawn);
+        repo.addTarget(
+                "channels/stable.json",
+                TufJson.canonical(channel.toJson()),
+                TufJson.MAPPER.createObjectNode().put("channel", "stable"));
+        repo.publish();
+    }
+
+    private Updater agent(String running) {
+        TufClient tuf = new TufClient(tmp.resolve("trusted"), repo.source, clock, TufClient.Limits.DEFAULT);
+        return new Updater(tuf, home, SETTINGS, clock, running, null);
+    }
+
+    private String installedText(String version) throws IOException {
+        return Files.readString(home.versions().resolve(version).resolve(ReleaseHome.JAR));
+    }
+
+    @Test
+    void aNewerVersionIsVerifiedInstalledBesideTheOldAndSwitchedTo() throws IOException {
+        release("1.1.0", false, List.of());
+        Updater v1 = agent("1.0.0");
+
+        Optional<String> staged = v1.check();
+
+        assertThat(staged).contains("1.1.0");
+        assertThat(installedText("1.1.0")).isEqualTo("version 1.1.0");
+        assertThat(home.currentVersion()).isEqualTo("1.0.0");
+        v1.switchNow("1.1.0");
+        assertThat(home.currentVersion()).isEqualTo("1.1.0");
+        assertThat(installedText("1.0.0")).isEqualTo("version 1");
+
+        Updater v2 = agent("1.1.0");
+        assertThat(v2.onStart()).isEqualTo(Updater.Startup.CONTINUE);
+        v2.onHelloAccepted();
+        assertThat(home.readState().pending()).isNull();
+        assertThat(home.readState().lastResult()).contains("health check passed");
+    }
+
+    @Test
+    void aVersionThatGetsNoHelloAcceptedInTimeIsRolledBackAndRefused() {
+        release("1.1.0", false, List.of());
+        Updater v1 = agent("1.0.0");
+        v1.switchNow(v1.check().orElseThrow());
+        Updater v2 = agent("1.1.0");
+        assertThat(v2.onStart()).isEqualTo(Updater.Startup.CONTINUE);
+        assertThat(v2.healthExpired()).isFalse();
+
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(v2.healthExpired()).isTrue();
+        assertThat(home.currentVersion()).isEqualTo("1.0.0");
+        assertThat(home.readState().refused()).containsKey("1.1.0");
+        assertThat(home.readState().refused().get("1.1.0")).contains("no hello accepted within 300 s");
+        // Back on 1.0.0, the refused version is not installed again.
+        Updater back = agent("1.0.0");
+        assertThat(back.onStart()).isEqualTo(Updater.Startup.CONTINUE);
+        assertThat(back.check()).isEmpty();
+        assertThat(back.report().result()).contains("was rolled back here");
+    }
+
+    @Test
+    void aCrashLoopingVersionIsRolledBackAfterItsStarts() {
+        release("1.1.0", false, List.of());
+        Updater v1 = agent("1.0.0");
+        v1.switchNow(v1.check().orElseThrow());
+
+        for (int start = 1; start <= 3; start++) {
+            assertThat(agent("1.1.0").onStart()).as("start %d", start).isEqualTo(Updater.Startup.CONTINUE);
+            // ... and crashes before its hello is accepted; the service manager starts it again.
+        }
+        assertThat(agent("1.1.0").onStart()).isEqualTo(Updater.Startup.ROLLED_BACK);
+
+        assertThat(home.currentVersion()).isEqualTo("1.0.0");
+        assertThat(home.readState().refused().get("1.1.0")).contains("crash loop");
+    }
+
+    @Test
+    void powerLossAfterTheStateWasWrittenButBeforeTheLinkMovedLeavesTheOldVersionRunning() throws IOException {
+        release("1.1.0", false, List.of());
+        Updater v1 = agent("1.0.0");
+        v1.check().orElseThrow();
+        // switchNow's first step, then the power fails: current still points at 1.0.0.
+        home.writeState(home.readState()
+                .withPending(new UpdaterState.Pending(
+                        "1.1.0", "1.0.0", clock.instant(), clock.instant().plus(Duration.ofMinutes(5)), 0)));
+
+        Updater restarted = agent(home.currentVersion());
+
+        assertThat(restarted.onStart()).isEqualTo(Updater.Startup.CONTINUE);
+        assertThat(home.currentVersion()).isEqualTo("1.0.0");
+        assertThat(home.readState().pending()).isNull();
+        assertThat(restarted.check()).contains("1.1.0");
+    }
+
+    @Test
+    void powerLossDuringUnpackingLeavesNoHalfInstalledVersion() throws IOException {
+        Files.createDirectories(home.versions().resolve(".1.1.0-123"));
+        Files.writeString(home.versions().resolve(".1.1.0-123").resolve("half"), "x");
+        release("1.1.0", false, List.of());
+
+        assertThat(agent("1.0.0").check()).contains("1.1.0");
+        assertThat(installedText("1.1.0")).isEqualTo("version 1.1.0");
+    }
+
+    @Test
+    void aPausedChannelHoldsTheVersionAndAWithdrawnVersionGoesBack() {
+        release("1.1.0", true, List.of());
+        Updater v1 = agent("1.0.0");
+        assertThat(v1.check()).isEmpty();
+        assertThat(v1.report().result()).contains("paused");
+
+        release("1.0.0", false, List.of("1.1.0"));
+        home.install("1.1.0", writeQuietly("v11.jar", "version 1.1.0"));
+        assertThat(agent("1.1.0").check()).contains("1.0.0");
+        // Running 1.0.0 with the channel at 1.0.0 is up to date; no downgrade below a version never withdrawn.
+        assertThat(agent("1.0.0").check()).isEmpty();
+        assertThat(agent("1.2.0").check()).isEmpty();
+    }
+
+    @Test
+    void expiredMetadataStopsUpdatesAndSaysWhyButThrowsOnlyToTheCaller() {
+        release("1.1.0", false, List.of());
+        clock.advance(Duration.ofDays(2));
+        Updater v1 = agent("1.0.0");
+
+        assertThatThrownBy(v1::check).isInstanceOf(Updater.CheckFailed.class).hasMessageContaining("updates stopped");
+        assertThat(v1.report().result()).contains("expired");
+        assertThat(home.currentVersion()).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void managedModeOnlyReportsTheAvailableVersion() {
+        release("1.1.0", false, List.of());
+        TufClient tuf = new TufClient(tmp.resolve("trusted"), repo.source, clock, TufClient.Limits.DEFAULT);
+        Updater managed = new Updater(tuf, null, SETTINGS, clock, "1.0.0", tmp.resolve("managed"));
+
+        assertThat(managed.check()).isEmpty();
+
+        assertThat(managed.report().available()).isEqualTo("1.1.0");
+        assertThat(managed.report().result()).contains("package manager installs it");
+        assertThat(home.installed("1.1.0")).isFalse();
+    }
+
+    @Test
+    void aReleaseForAnotherPlatformOnlyIsNotInstalled() {
+        TufClient tuf = new TufClient(tmp.resolve("trusted"), repo.source, clock, TufClient.Limits.DEFAULT);
+        release("1.1.0", false, List.of());
+        Updater arm = new Updater(
+                tuf,
+                home,
+                new Updater.Settings("stable", "linux-arm64", Duration.ofMinutes(5), 3),
+                clock,
+                "1.0.0",
+                null);
+
+        assertThat(arm.check()).isEmpty();
+        assertThat(arm.report().result()).contains("no release for linux-arm64");
+    }
+
+    private Path writeQuietly(String name, String text) {
+        try {
+            return Files.writeString(tmp.resolve(name), text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
