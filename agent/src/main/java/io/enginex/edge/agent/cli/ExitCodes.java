@@ -13,5 +13,12 @@ public final class ExitCodes {
     /** The hub revoked this agent's credential: re-register; restarting will not help. */
     public static final int REVOKED = 3;
 
+    /**
+     * The agent switched to another version (an update, or a rollback after a failed health check)
+     * and must be started again: the service manager restarts it (systemd {@code Restart=always} or
+     * {@code RestartForceExitStatus=75}). EX_TEMPFAIL of sysexits.h.
+     */
+    public static final int RESTART = 75;
+
     private ExitCodes() {}
 }

@@ -6,6 +6,7 @@ import io.enginex.edge.agent.runtime.RunEnvironment;
 import io.enginex.edge.agent.runtime.RunOutcome;
 import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.service.WindowsServiceHost;
+import io.enginex.edge.agent.update.UpdateConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,6 +165,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 err.println("error: " + outcome.message());
                 yield ExitCodes.USAGE;
             }
+            case RESTART -> {
+                err.println(outcome.message());
+                err.flush();
+                yield ExitCodes.RESTART;
+            }
             case REVOKED -> {
                 err.println("error: " + outcome.message());
                 err.flush();
@@ -171,6 +177,51 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
         };
     }
+
+    @Option(
+            names = "--update-root",
+            paramLabel = "FILE",
+            description = "The update repository's root.json, pinned by the installer (engine release keys init"
+                    + " makes it). Copied into the state directory on first start; without it (and without one"
+                    + " there) the agent does not check for updates. See docs/UPDATE.md.")
+    Path updateRoot;
+
+    @Option(
+            names = "--update-home",
+            paramLabel = "DIR",
+            description = "Self-update: the install folder with versions/ and the current link the service starts"
+                    + " from. Without it the agent only reports an available version (a package manager updates it).")
+    Path updateHome;
+
+    @Option(
+            names = "--update-channel",
+            paramLabel = "NAME",
+            defaultValue = "stable",
+            description = "The release channel to follow (default ${DEFAULT-VALUE}).")
+    String updateChannel;
+
+    @Option(
+            names = "--update-every",
+            paramLabel = "DURATION",
+            defaultValue = "6h",
+            converter = DurationConverter.class,
+            description = "Time between update checks (default ${DEFAULT-VALUE}); a failed check is retried sooner.")
+    Duration updateEvery;
+
+    @Option(
+            names = "--update-url",
+            paramLabel = "URL",
+            description = "The update repository (default: the hub's /updates), e.g. an air-gapped mirror.")
+    java.net.URI updateUrl;
+
+    @Option(
+            names = "--health-window",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "How long a new version has to connect and get its hello accepted before it is rolled back"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration healthWindow;
 
     /** The options as the runtime's configuration; a value out of range is a usage error. */
     private RunConfig config() {
@@ -195,6 +246,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             run.ui(uiPort, uiDir, uiGroup);
         }
         try {
+            run.update(
+                    new UpdateConfig(updateRoot, updateHome, updateChannel, updateEvery, updateUrl, healthWindow, 3));
             return run.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);

@@ -94,6 +94,12 @@ final class AgentSession {
         StatusBoard status = parts.status();
         PauseSwitch pause = parts.pause();
         AgentIdentity identity = parts.identity().get();
+        UpdateLoop updates = UpdateLoop.create(config.update(), config.stateDir(), hub, environment, status);
+        if (updates.rolledBackAtStart()) {
+            status.state("stopped");
+            status.flush();
+            return new RunOutcome(RunOutcome.Kind.RESTART, "update: " + updates.restartReason());
+        }
         // Before connecting: the hub must hear "interrupted" only once the command stopped acting.
         new OrphanTrees(parts.journal(), environment.processGroups(), clock).endAll(CommandRunner.DEFAULT_GRACE);
         SessionOutbox outbox = new SessionOutbox();
@@ -127,7 +133,10 @@ final class AgentSession {
                 threads.scheduler(),
                 ConnectionSettings.DEFAULT.withBackoff(config.backoffBase(), config.backoffCap()),
                 new SplittableRandom(),
-                new StatusUpdates(status, welcome -> printConnected(identity, welcome, tools)));
+                new StatusUpdates(status, welcome -> {
+                    printConnected(identity, welcome, tools);
+                    updates.helloAccepted();
+                }));
         log.atInfo()
                 .addKeyValue("agentId", identity.agentId())
                 .addKeyValue("hub", identity.hub())
@@ -141,6 +150,7 @@ final class AgentSession {
         status.agent(identity.hub().toString(), identity.agentId(), identity.tenant());
         status.state("connecting");
         schedule(connection, runner);
+        updates.start(threads.rotations(), runner::runningJobs, connection::stop);
         ConnectionOutcome outcome;
         try {
             outcome = StopSignal.runUntilStopped(connection, runner);
@@ -156,6 +166,9 @@ final class AgentSession {
             status.error(outcome.message());
         }
         status.flush();
+        if (!revoked && updates.restartReason() != null) {
+            return new RunOutcome(RunOutcome.Kind.RESTART, "update: " + updates.restartReason());
+        }
         return revoked ? new RunOutcome(RunOutcome.Kind.REVOKED, outcome.message()) : RunOutcome.stopped();
     }
 

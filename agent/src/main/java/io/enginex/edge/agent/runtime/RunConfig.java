@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.runtime;
 
+import io.enginex.edge.agent.update.UpdateConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param uiGroup the group that may read {@code ui.json}, or null
  * @param backoffBase first reconnect delay
  * @param backoffCap longest reconnect (and enrolment retry) delay
+ * @param update how the agent updates itself ({@link UpdateConfig})
  */
 public record RunConfig(
         Path stateDir,
@@ -38,7 +40,8 @@ public record RunConfig(
         Path uiDir,
         String uiGroup,
         Duration backoffBase,
-        Duration backoffCap) {
+        Duration backoffCap,
+        UpdateConfig update) {
 
     /** @throws IllegalArgumentException naming the value that is out of range */
     public RunConfig {
@@ -46,6 +49,7 @@ public record RunConfig(
         Objects.requireNonNull(rotateKeyEvery, "rotateKeyEvery");
         Objects.requireNonNull(backoffBase, "backoffBase");
         Objects.requireNonNull(backoffCap, "backoffCap");
+        Objects.requireNonNull(update, "update");
         if (maxConcurrentJobs < 1) {
             throw new IllegalArgumentException("maxConcurrentJobs must be at least 1, was " + maxConcurrentJobs);
         }
@@ -77,6 +81,7 @@ public record RunConfig(
         private String uiGroup;
         private Duration backoffBase = Duration.ofSeconds(1);
         private Duration backoffCap = Duration.ofMinutes(5);
+        private UpdateConfig update = UpdateConfig.DEFAULT;
 
         private Builder(Path stateDir) {
             this.stateDir = stateDir;
@@ -132,6 +137,11 @@ public record RunConfig(
             return this;
         }
 
+        public Builder update(UpdateConfig update) {
+            this.update = update;
+            return this;
+        }
+
         public RunConfig build() {
             return new RunConfig(
                     stateDir,
@@ -146,7 +156,8 @@ public record RunConfig(
                     uiDir,
                     uiGroup,
                     backoffBase,
-                    backoffCap);
+                    backoffCap,
+                    update);
         }
     }
 }

@@ -14,7 +14,9 @@ public record RunOutcome(Kind kind, String message) {
         /** No identity and no configuration to enrol with: nothing was started. */
         NOT_REGISTERED,
         /** The hub revoked this agent; it must be registered again. */
-        REVOKED
+        REVOKED,
+        /** The updater switched versions (or rolled one back): the service manager must start the agent again. */
+        RESTART
     }
 
     public RunOutcome {

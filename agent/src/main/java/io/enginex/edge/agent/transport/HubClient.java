@@ -70,6 +70,11 @@ public final class HubClient implements AutoCloseable {
         return trust;
     }
 
+    /** The HTTP client with this hub's trust and the proxy settings, for the updater's downloads. */
+    public HttpClient http() {
+        return http;
+    }
+
     /**
      * POSTs {@code body} as JSON to {@code path} and returns the JSON answer of a 2xx response.
      *

@@ -1,0 +1,241 @@
+package io.enginex.edge.agent.runtime;
+
+import io.enginex.edge.agent.AgentVersion;
+import io.enginex.edge.agent.service.StatusBoard;
+import io.enginex.edge.agent.service.UpdateState;
+import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.update.HttpUpdateSource;
+import io.enginex.edge.agent.update.ReleaseHome;
+import io.enginex.edge.agent.update.TufClient;
+import io.enginex.edge.agent.update.UpdateConfig;
+import io.enginex.edge.agent.update.Updater;
+import io.enginex.edge.common.tuf.RoleKeys;
+import io.enginex.edge.common.tuf.TufException;
+import io.enginex.edge.common.tuf.TufJson;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link Updater} inside an agent run: the health check at start, checks on a schedule (with
+ * backoff and full jitter after a failure), the switch once no job runs, the health deadline, and the
+ * status board's update line. A switch or a rollback ends the run with {@link RunOutcome.Kind#RESTART},
+ * for the service manager to start the version {@code current} now points at.
+ *
+ * <p>Checks and switches run on the scheduler given to {@link #start} (the agent's thread for blocking
+ * HTTP work); nothing here is on the connection's threads.
+ */
+final class UpdateLoop {
+    private static final Logger log = LoggerFactory.getLogger(UpdateLoop.class);
+    private static final Duration RETRY_BASE = Duration.ofSeconds(5);
+
+    private final Updater updater;
+    private final UpdateConfig config;
+    private final UpdateState detected;
+    private final StatusBoard status;
+    private final AtomicReference<String> restart = new AtomicReference<>();
+    private ScheduledExecutorService scheduler;
+    private IntSupplier runningJobs;
+    private Runnable stop;
+    private int failures;
+
+    private UpdateLoop(Updater updater, UpdateConfig config, UpdateState detected, StatusBoard status) {
+        this.updater = updater;
+        this.config = config;
+        this.detected = detected;
+        this.status = status;
+    }
+
+    /**
+     * The updater for this run, or one that does nothing (and says why on the status board) when no
+     * update root is pinned or it cannot be read.
+     */
+    static UpdateLoop create(
+            UpdateConfig config, Path stateDir, HubClient hub, RunEnvironment env, StatusBoard status) {
+        String version = AgentVersion.current();
+        UpdateState detected = UpdateState.detect(version, env.appPath(), env.osName());
+        Path trusted = stateDir.resolve("update").resolve("metadata");
+        try {
+            pinRoot(config.pinnedRoot(), trusted);
+        } catch (TufException | IOException e) {
+            log.atWarn().addKeyValue("root", config.pinnedRoot()).log("update root not usable: {}", e.getMessage());
+            status.updateState(
+                    with(detected, null, null, "updates off: the pinned update root is not usable: " + e.getMessage()));
+            return new UpdateLoop(null, config, detected, status);
+        }
+        if (!Files.exists(trusted.resolve("root.json"))) {
+            return new UpdateLoop(null, config, detected, status);
+        }
+        boolean managed = detected.managedBy() != null;
+        if (managed && config.home() != null) {
+            log.atWarn().log("--update-home is ignored: this install is managed by {}", detected.managedBy());
+        }
+        ReleaseHome home = managed || config.home() == null ? null : new ReleaseHome(config.home());
+        URI base = config.url() != null ? config.url() : hub.endpoint().resolve("/updates");
+        TufClient tuf = new TufClient(
+                trusted,
+                new HttpUpdateSource(hub.http(), base, Duration.ofSeconds(60)),
+                env.clock(),
+                TufClient.Limits.DEFAULT);
+        Updater updater = new Updater(
+                tuf,
+                home,
+                new Updater.Settings(
+                        config.channel(),
+                        UpdateConfig.platform(env.osName(), System.getProperty("os.arch", "amd64")),
+                        config.healthWindow(),
+                        config.maxStarts()),
+                env.clock(),
+                version,
+                stateDir.resolve("update").resolve("downloads"));
+        UpdateLoop loop = new UpdateLoop(updater, config, detected, status);
+        loop.publish();
+        return loop;
+    }
+
+    /** Copies the installer's root.json into the trusted directory once, if it is a root signed by its own threshold. */
+    private static void pinRoot(Path pinned, Path trusted) throws IOException {
+        if (pinned == null || Files.exists(trusted.resolve("root.json"))) {
+            return;
+        }
+        byte[] bytes = Files.readAllBytes(pinned);
+        var root = TufJson.parse(bytes, pinned.toString());
+        if (!"root".equals(root.path("signed").path("_type").asText())) {
+            throw new TufException("invalid", pinned + " is not a TUF root.json");
+        }
+        RoleKeys.of(root.path("signed"), "root").verify(root, pinned.toString());
+        Files.createDirectories(trusted);
+        Path temp = Files.createTempFile(trusted, ".root", ".tmp");
+        Files.write(temp, bytes);
+        Files.move(temp, trusted.resolve("root.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Run before connecting: true when the new version failed its health check and was rolled back. */
+    boolean rolledBackAtStart() {
+        if (updater != null && updater.onStart() == Updater.Startup.ROLLED_BACK) {
+            restart.set(updater.report().result());
+            log.atWarn().log("update rolled back: {}", updater.report().result());
+            return true;
+        }
+        return false;
+    }
+
+    /** Starts the checks and the health deadline on {@code scheduler}; {@code stop} ends the run. */
+    void start(ScheduledExecutorService scheduler, IntSupplier runningJobs, Runnable stop) {
+        if (updater == null) {
+            return;
+        }
+        this.scheduler = scheduler;
+        this.runningJobs = runningJobs;
+        this.stop = stop;
+        scheduler.scheduleWithFixedDelay(this::watchHealth, 1, 1, TimeUnit.SECONDS);
+        long first = Math.min(config.every().toMillis(), 60_000);
+        scheduler.schedule(
+                this::check, ThreadLocalRandom.current().nextLong(first / 2, first + 1), TimeUnit.MILLISECONDS);
+    }
+
+    /** The hub accepted our hello: a new version passed its health check. */
+    void helloAccepted() {
+        if (updater != null) {
+            updater.onHelloAccepted();
+            publish();
+        }
+    }
+
+    /** Why the run must end for a restart, or null. */
+    String restartReason() {
+        return restart.get();
+    }
+
+    private void watchHealth() {
+        try {
+            if (restart.get() == null && updater.healthExpired()) {
+                restart(updater.report().result());
+            }
+        } catch (RuntimeException e) {
+            log.atWarn().log("update health check failed: {}", e.getMessage());
+        }
+    }
+
+    private void check() {
+        Duration next;
+        try {
+            Optional<String> staged = updater.check();
+            failures = 0;
+            publish();
+            log.atInfo().log("update check: {}", updater.report().result());
+            if (staged.isPresent()) {
+                switchWhenIdle(staged.get());
+                return;
+            }
+            next = jitter(config.every());
+        } catch (Updater.CheckFailed e) {
+            failures++;
+            publish();
+            log.atWarn().addKeyValue("failures", failures).log("update check: {}", e.getMessage());
+            long cap = Math.min(config.every().toMillis(), RETRY_BASE.toMillis() << Math.min(failures, 20));
+            next = Duration.ofMillis(Math.max(1_000, ThreadLocalRandom.current().nextLong(cap + 1)));
+        } catch (RuntimeException e) {
+            failures++;
+            log.atWarn().log("update check failed: {}", e.toString());
+            next = jitter(config.every());
+        }
+        scheduler.schedule(this::check, next.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void switchWhenIdle(String version) {
+        if (runningJobs.getAsInt() > 0) {
+            scheduler.schedule(() -> switchWhenIdle(version), 1, TimeUnit.SECONDS);
+            return;
+        }
+        try {
+            updater.switchNow(version);
+            restart("switched to " + version + "; restarting to run it");
+        } catch (RuntimeException e) {
+            log.atWarn().log("update switch failed: {}", e.getMessage());
+            scheduler.schedule(this::check, jitter(config.every()).toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void restart(String why) {
+        restart.set(why);
+        log.atInfo().log("update: {}", why);
+        publish();
+        stop.run();
+    }
+
+    private void publish() {
+        Updater.Report r = updater.report();
+        status.updateState(with(
+                detected,
+                r.available(),
+                r.checkedAt(),
+                r.result() == null ? detected.detail() : r.result(),
+                updater.selfUpdate()));
+    }
+
+    private static UpdateState with(UpdateState d, String available, java.time.Instant at, String detail) {
+        return new UpdateState(d.mode(), d.managedBy(), d.selfUpdate(), d.current(), available, at, detail);
+    }
+
+    private static UpdateState with(
+            UpdateState d, String available, java.time.Instant at, String detail, boolean self) {
+        return new UpdateState(
+                self ? "self-update" : d.mode(), d.managedBy(), self, d.current(), available, at, detail);
+    }
+
+    private static Duration jitter(Duration every) {
+        long ms = every.toMillis();
+        return Duration.ofMillis(ms - ThreadLocalRandom.current().nextLong(ms / 10 + 1));
+    }
+}

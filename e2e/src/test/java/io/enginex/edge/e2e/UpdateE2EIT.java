@@ -1,0 +1,167 @@
+package io.enginex.edge.e2e;
+
+import static io.enginex.edge.e2e.support.HubApi.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.agent.update.ReleaseHome;
+import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.AgentReleases;
+import io.enginex.edge.e2e.support.HubApi;
+import io.enginex.edge.e2e.support.HubProcess;
+import io.enginex.edge.e2e.support.Json;
+import io.enginex.edge.e2e.support.Jvm;
+import io.enginex.edge.e2e.support.OsProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real agent process updates itself from a real hub: installed as 1.0.0 in a release home, it finds
+ * 1.1.0 published with {@code engine release publish}, verifies it through the TUF repository,
+ * installs it beside 1.0.0, switches, exits for a restart (75), and — started again from
+ * {@code current}, as a service manager would — reconnects as 1.1.0 and passes its health check. Then
+ * 1.2.0 is published and cannot get its hello accepted within the health window (the hub is down): it
+ * is rolled back to 1.1.0 by itself and refused from then on.
+ */
+class UpdateE2EIT {
+    @TempDir
+    Path tmp;
+
+    private HubProcess hub;
+    private OsProcess agent;
+    private int starts;
+
+    @AfterEach
+    void stop() {
+        if (agent != null) {
+            agent.stop();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void theAgentUpdatesItselfPassesItsHealthCheckAndRollsBackAVersionThatFailsIt() throws IOException {
+        Path logs = Jvm.freshLogs(getClass().getSimpleName());
+        hub = HubProcess.start(tmp.resolve("hub"), logs);
+        HubApi api = hub.api();
+        api.createTenant("acme");
+        String data = hub.dataDir().toString();
+        engine(
+                "release",
+                "keys",
+                "init",
+                "--data-dir",
+                data,
+                "--offline",
+                tmp.resolve("offline").toString());
+        Path releases = Files.createDirectories(tmp.resolve("releases"));
+        Path v1 = AgentReleases.build("1.0.0", releases);
+        engine("release", "publish", "--data-dir", data, "--channel", "stable", "--version", "1.0.0", v1.toString());
+
+        // The installer: version 1.0.0 in the release home, the repository's root pinned, the agent registered.
+        ReleaseHome home = new ReleaseHome(tmp.resolve("home"));
+        home.install("1.0.0", v1);
+        home.switchTo("1.0.0");
+        Path root = hub.dataDir().resolve("updates/metadata/1.root.json");
+        AgentProcess registration =
+                AgentProcess.of(tmp.resolve("state"), Files.createDirectories(tmp.resolve("files")), logs);
+        OsProcess.Completed registered = registration.register(hub, api.createRegistrationToken("acme"));
+        assertThat(registered.exitCode()).as(registered.output()).isZero();
+        String agentId = expect(200, api.get("/api/v1/tenants/acme/agents"))
+                .body()
+                .get(0)
+                .path("id")
+                .asText();
+
+        start(home, root, logs);
+        awaitConnectedAs(api, agentId, "1.0.0");
+
+        Path v11 = AgentReleases.build("1.1.0", releases);
+        engine("release", "publish", "--data-dir", data, "--channel", "stable", "--version", "1.1.0", v11.toString());
+        assertThat(agent.awaitExit(Duration.ofSeconds(120))).as(agent.tail()).isEqualTo(75);
+        assertThat(home.currentVersion()).isEqualTo("1.1.0");
+        start(home, root, logs);
+        awaitConnectedAs(api, agentId, "1.1.0");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> updateState(home).path("pending").isMissingNode());
+        assertThat(updateState(home).path("lastResult").asText()).contains("health check passed");
+
+        Path v12 = AgentReleases.build("1.2.0", releases);
+        engine("release", "publish", "--data-dir", data, "--channel", "stable", "--version", "1.2.0", v12.toString());
+        assertThat(agent.awaitExit(Duration.ofSeconds(120))).as(agent.tail()).isEqualTo(75);
+        assertThat(home.currentVersion()).isEqualTo("1.2.0");
+        hub.process().stop(); // 1.2.0 cannot get its hello accepted within its window
+
+        start(home, root, logs);
+        assertThat(agent.awaitExit(Duration.ofSeconds(120))).as(agent.tail()).isEqualTo(75);
+        assertThat(home.currentVersion()).isEqualTo("1.1.0");
+        assertThat(updateState(home).path("refused").path("1.2.0").asText()).contains("no hello accepted within 8 s");
+
+        hub.restart();
+        api = hub.api();
+        start(home, root, logs);
+        awaitConnectedAs(api, agentId, "1.1.0");
+        agent.awaitOutput("was rolled back here", Duration.ofSeconds(60));
+        assertThat(home.currentVersion()).isEqualTo("1.1.0");
+    }
+
+    private void engine(String... args) {
+        OsProcess.Completed run = hub.cli(args);
+        assertThat(run.exitCode())
+                .as(String.join(" ", args) + "\n" + run.output())
+                .isZero();
+    }
+
+    /** What a service manager does: start the agent from the release home's current version. */
+    private void start(ReleaseHome home, Path root, Path logs) {
+        starts++;
+        agent = OsProcess.startJar(
+                "agent#" + starts,
+                home.current().resolve("enginex-agent.jar"),
+                logs.resolve("agent-" + starts + ".log"),
+                Map.of(),
+                List.of(
+                        "run",
+                        "--state-dir",
+                        tmp.resolve("state").toString(),
+                        "--root",
+                        tmp.resolve("files").toString(),
+                        "--no-ui",
+                        "--backoff-base",
+                        "100ms",
+                        "--backoff-cap",
+                        "1s",
+                        "--log-level",
+                        "debug",
+                        "--update-root",
+                        root.toString(),
+                        "--update-home",
+                        home.home().toString(),
+                        "--update-every",
+                        "2s",
+                        "--health-window",
+                        "8s"));
+    }
+
+    private void awaitConnectedAs(HubApi api, String agentId, String version) {
+        await("agent connected as " + version).atMost(Duration.ofSeconds(90)).until(() -> {
+            JsonNode a = api.get("/api/v1/tenants/acme/agents/" + agentId).body();
+            return a.path("connected").asBoolean()
+                    && version.equals(a.path("agentVersion").asText());
+        });
+    }
+
+    private static JsonNode updateState(ReleaseHome home) throws IOException {
+        return Json.read(home.home().resolve("update-state.json"));
+    }
+}
