@@ -7,17 +7,19 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What governs this agent's updates, as {@code status} and the status page report it. There is no
- * self-updater in this version: a package install is updated by its package manager, anything else
- * by installing a newer build. A future updater fills in {@code available} and {@code checkedAt}
- * and uses mode {@code self-update}.
+ * What governs this agent's updates, as {@code status} and the status page report it. {@link #detect}
+ * says how the install is updated before any check; the updater ({@code update.Updater}, through
+ * {@code runtime.UpdateLoop}) then fills in {@code available}, {@code checkedAt} and {@code detail}, and
+ * uses mode {@code self-update} when it replaces the agent itself ({@code run --update-home}). A package
+ * install is never replaced by the agent: its package manager updates it (managed mode).
  *
- * @param mode {@code package-manager} or {@code manual} (later also {@code self-update})
+ * @param mode {@code package-manager}, {@code manual} or {@code self-update}
  * @param managedBy {@code deb}, {@code rpm}, {@code msi} or {@code pkg} for package installs; null
  *     otherwise
- * @param selfUpdate whether this agent updates itself (false in this version)
+ * @param selfUpdate whether this agent updates itself
  * @param current the running version
- * @param available a newer version known to be available, or null (none known: nothing checks yet)
+ * @param available a newer version the signed repository offers and this agent does not install
+ *     itself (managed mode), or being installed; null when none is known
  * @param checkedAt when availability was last checked, or null (never)
  * @param detail one sentence for a person: how to update
  */
@@ -60,7 +62,7 @@ public record UpdateState(
                     version,
                     null,
                     null,
-                    "self-update is not available in this version; update by installing a newer package or archive");
+                    "self-update is off (no --update-home and no pinned update root): update by installing a newer package or archive");
         }
         String how = switch (managedBy) {
             case "deb" -> "apt-get install --only-upgrade " + PACKAGE;
@@ -76,7 +78,7 @@ public record UpdateState(
                 null,
                 null,
                 "managed by the package manager (" + managedBy + "): " + how
-                        + "; self-update is not available in this version");
+                        + "; the agent does not replace itself (managed mode)");
     }
 
     private static boolean rpmKnows() {

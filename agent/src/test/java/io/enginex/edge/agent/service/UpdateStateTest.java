@@ -14,7 +14,7 @@ class UpdateStateTest {
         assertThat(state.selfUpdate()).isFalse();
         assertThat(state.current()).isEqualTo("1.2.3");
         assertThat(state.available()).isNull();
-        assertThat(state.detail()).contains("self-update is not available in this version");
+        assertThat(state.detail()).contains("self-update is off");
     }
 
     @Test

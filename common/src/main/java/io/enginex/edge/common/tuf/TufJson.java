@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -22,7 +21,7 @@ import org.erdtman.jcs.JsonCanonicalizer;
  *
  * <p>Canonical form: RFC 8785 (JSON Canonicalization Scheme) by {@link JsonCanonicalizer}. For the
  * values this repository writes (ASCII strings without control characters, integers) it is byte for
- * byte the OLPC canonical JSON that python-tuf and tuf-js sign over; {@link #checkSafe} keeps it so.
+ * byte the OLPC canonical JSON that python-tuf and tuf-js sign over; the hub's repository writes no other.
  */
 public final class TufJson {
     /** Parses untrusted metadata: no document nests deeper than 32 or has a string over 64 KiB. */
@@ -90,24 +89,5 @@ public final class TufJson {
         } catch (DateTimeParseException e) {
             throw new TufException("invalid", where + ": expires \"" + text + "\" is not YYYY-MM-DDTHH:MM:SSZ", e);
         }
-    }
-
-    /**
-     * Refuses text that RFC 8785 and OLPC canonical JSON would encode differently (non-ASCII, control
-     * characters), so a signature made here verifies in every TUF client.
-     */
-    public static String checkSafe(String text, String what) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw new TufException(
-                        "invalid", what + " may hold printable ASCII only; \"" + text + "\" has character " + (int) c);
-            }
-        }
-        return text;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -146,6 +146,14 @@ final class ReleaseCommand {
             int threshold;
 
             @Option(
+                    names = "--targets-key-dir",
+                    paramLabel = "DIR",
+                    description =
+                            "Write the targets key here instead of DATA_DIR/updates/keys: kept off the hub, a"
+                                    + " compromised hub cannot sign software; publish and channel commands then take --keys DIR.")
+            Path targetsKeyDir;
+
+            @Option(
                     names = "--expires",
                     paramLabel = "ROLE=DURATION",
                     description =
@@ -178,7 +186,8 @@ final class ReleaseCommand {
                         offline.toAbsolutePath(),
                         rootKeys,
                         threshold,
-                        new Expiries(d.get("root"), d.get("targets"), d.get("snapshot"), d.get("timestamp")));
+                        new Expiries(d.get("root"), d.get("targets"), d.get("snapshot"), d.get("timestamp")),
+                        targetsKeyDir == null ? null : targetsKeyDir.toAbsolutePath());
                 out().println("Update repository made at " + repository.dir() + ".");
                 out().println("Root keys (" + made.threshold() + " of "
                         + made.rootKeyFiles().size() + " must sign a new root):");

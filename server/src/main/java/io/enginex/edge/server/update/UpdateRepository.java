@@ -87,6 +87,15 @@ public final class UpdateRepository {
      * every role.
      */
     public Initialised init(Path offlineDir, int rootKeys, int threshold, Expiries expiries) {
+        return init(offlineDir, rootKeys, threshold, expiries, null);
+    }
+
+    /**
+     * As {@link #init(Path, int, int, Expiries)}, with the targets key written to {@code targetsKeyDir}
+     * instead of {@code keys/} when it is not null: kept off the hub, a compromised hub cannot sign
+     * software (publish and channel changes then take {@code --keys targetsKeyDir}).
+     */
+    public Initialised init(Path offlineDir, int rootKeys, int threshold, Expiries expiries, Path targetsKeyDir) {
         if (threshold < 1 || rootKeys < threshold || rootKeys > 16) {
             throw new ReleaseException(
                     "--root-keys " + rootKeys + " --threshold " + threshold
@@ -115,7 +124,9 @@ public final class UpdateRepository {
                 Map<String, TufSigner> online = new LinkedHashMap<>();
                 for (String role : ONLINE_ROLES) {
                     TufSigner signer = TufSigner.generate();
-                    new ReleaseKeyFile(role, signer).write(files.keys().resolve(role + ReleaseKeyFile.SUFFIX));
+                    Path keyDir = role.equals("targets") && targetsKeyDir != null ? targetsKeyDir : files.keys();
+                    RepositoryFiles.ownerOnlyDir(keyDir);
+                    new ReleaseKeyFile(role, signer).write(keyDir.resolve(role + ReleaseKeyFile.SUFFIX));
                     online.put(role, signer);
                 }
                 files.writePublic(

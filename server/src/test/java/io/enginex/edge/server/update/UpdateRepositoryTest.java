@@ -154,6 +154,28 @@ class UpdateRepositoryTest {
     }
 
     @Test
+    void aTargetsKeyKeptOffTheHubIsNeededToPublishAndTheHubCannotSignTargets() {
+        var offHub = new UpdateRepository(tmp.resolve("u3"), clock);
+        Path release = tmp.resolve("release-engineer");
+        offHub.init(tmp.resolve("o3"), 3, 2, Expiries.DEFAULT, release);
+
+        assertThat(offHub.onlineKeysDir().resolve("targets.key")).doesNotExist();
+        assertThatThrownBy(() -> offHub.publish(
+                        "stable", "1.0.0", Map.of("linux-x64", artifact), List.of(offHub.onlineKeysDir())))
+                .hasMessageContaining("no targets key");
+        clock.advance(Duration.ofDays(60));
+        // The hub's refresh signs snapshot and timestamp again, never targets.
+        assertThat(offHub.refresh(List.of(offHub.onlineKeysDir()))).containsExactly("snapshot", "timestamp");
+        assertThat(offHub.publish(
+                                "stable",
+                                "1.0.0",
+                                Map.of("linux-x64", artifact),
+                                List.of(release, offHub.onlineKeysDir()))
+                        .version())
+                .isEqualTo("1.0.0");
+    }
+
+    @Test
     void refreshSignsTimestampAgainOnceHalfItsTimeIsGoneAndSnapshotAfterHalfOfItsOwn() throws IOException {
         assertThat(repo.refresh(keys())).isEmpty();
         clock.advance(Duration.ofHours(13));
