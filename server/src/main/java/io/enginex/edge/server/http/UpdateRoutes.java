@@ -4,8 +4,11 @@ import io.enginex.edge.server.update.UpdateRepository;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +20,8 @@ import java.util.regex.Pattern;
  * GET /updates/targets/{path}   e.g. releases/1.4.0/linux-x64/&lt;sha256&gt;.enginex-agent.tar.gz
  * </pre>
  *
- * Targets answer {@code Range} requests, so an interrupted download resumes. Files named by version or
+ * Files answer a single-range {@code Range: bytes=N-[M]} with {@code 206} (anything else gets the whole
+ * file), so an interrupted download resumes. Files named by version or
  * hash never change and may be cached for a year; {@code timestamp.json} and {@code root.json} are
  * not cached. Anything else, or a missing file, is {@code 404}.
  */
@@ -25,6 +29,9 @@ final class UpdateRoutes {
     static final String PREFIX = "/updates";
     private static final Pattern METADATA =
             Pattern.compile("(?:[1-9][0-9]{0,8}\\.(?:root|targets|snapshot)|root|timestamp)\\.json");
+    /** A single byte range, {@code bytes=N-} or {@code bytes=N-M} (all a resuming client sends). */
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,15})-(\\d{0,15})");
+
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,200}");
 
     private final UpdateRepository repository;
@@ -77,8 +84,39 @@ final class UpdateRoutes {
         }
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Cache-Control", mutable ? "no-cache" : "public, max-age=31536000, immutable");
+        ctx.header("Accept-Ranges", "bytes");
         long size = Files.size(file);
-        ctx.writeSeekableStream(Files.newInputStream(file), type, size);
+        long from = 0;
+        long to = size - 1;
+        Matcher range = RANGE.matcher(String.valueOf(ctx.header("Range")));
+        if (ctx.header("Range") != null && range.matches()) {
+            from = Long.parseLong(range.group(1));
+            if (range.group(2) != null && !range.group(2).isEmpty()) {
+                to = Math.min(to, Long.parseLong(range.group(2)));
+            }
+            if (from > to) {
+                ctx.status(416).header("Content-Range", "bytes */" + size).result("");
+                return;
+            }
+            ctx.status(206).header("Content-Range", "bytes " + from + "-" + to + "/" + size);
+        }
+        ctx.contentType(type);
+        long length = to - from + 1;
+        ctx.header("Content-Length", Long.toString(length));
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(from);
+            OutputStream out = ctx.outputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long left = length;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
+        }
     }
 
     private static void notFound(Context ctx) {
