@@ -4,6 +4,7 @@ import io.enginex.edge.agent.AgentVersion;
 import io.enginex.edge.agent.service.StatusBoard;
 import io.enginex.edge.agent.service.UpdateState;
 import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.update.Decision;
 import io.enginex.edge.agent.update.HttpUpdateSource;
 import io.enginex.edge.agent.update.ReleaseHome;
 import io.enginex.edge.agent.update.TufClient;
@@ -61,7 +62,7 @@ final class UpdateLoop {
      * update root is pinned or it cannot be read.
      */
     static UpdateLoop create(
-            UpdateConfig config, Path stateDir, HubClient hub, RunEnvironment env, StatusBoard status) {
+            UpdateConfig config, Path stateDir, String agentId, HubClient hub, RunEnvironment env, StatusBoard status) {
         String version = AgentVersion.current();
         UpdateState detected = UpdateState.detect(version, env.appPath(), env.osName());
         Path trusted = stateDir.resolve("update").resolve("metadata");
@@ -94,7 +95,8 @@ final class UpdateLoop {
                         config.channel(),
                         UpdateConfig.platform(env.osName(), System.getProperty("os.arch", "amd64")),
                         config.healthWindow(),
-                        config.maxStarts()),
+                        config.maxStarts(),
+                        Decision.bucket(agentId)),
                 env.clock(),
                 version,
                 stateDir.resolve("update").resolve("downloads"));

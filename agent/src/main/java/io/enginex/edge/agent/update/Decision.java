@@ -1,7 +1,9 @@
 package io.enginex.edge.agent.update;
 
+import io.enginex.edge.common.tuf.TufJson;
 import io.enginex.edge.common.update.ChannelState;
 import io.enginex.edge.common.update.ReleaseVersion;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -17,11 +19,22 @@ public record Decision(Kind kind, String version, String why) {
         PAUSED,
         /** The channel's version was rolled back here before: not again. */
         REFUSED,
+        /** The channel's rollout has not reached this agent's bucket yet. */
+        WAITING,
         /** Install {@code version}. */
         INSTALL
     }
 
-    public static Decision decide(String running, ChannelState channel, Map<String, String> refused) {
+    /** An agent's rollout bucket, 0–99, fixed by its id: a rollout at N% reaches buckets below N. */
+    public static int bucket(String agentId) {
+        String sha = TufJson.sha256(agentId.getBytes(StandardCharsets.UTF_8));
+        return (int) (Long.parseLong(sha.substring(0, 8), 16) % 100);
+    }
+
+    /**
+     * @param bucket this agent's rollout bucket ({@link #bucket})
+     */
+    public static Decision decide(String running, ChannelState channel, Map<String, String> refused, int bucket) {
         if (channel.version() == null) {
             return new Decision(Kind.UP_TO_DATE, null, "channel " + channel.channel() + " has no release yet");
         }
@@ -52,6 +65,13 @@ public record Decision(Kind kind, String version, String why) {
         ReleaseVersion have = ReleaseVersion.parse(running);
         ReleaseVersion want = ReleaseVersion.parse(target);
         if (want.newerThan(have)) {
+            if (bucket >= channel.percent()) {
+                return new Decision(
+                        Kind.WAITING,
+                        target,
+                        "the rollout of " + target + " is at " + channel.percent() + "% of channel " + channel.channel()
+                                + " and has not reached this agent (bucket " + bucket + ")");
+            }
             return new Decision(
                     Kind.INSTALL, target, "channel " + channel.channel() + " is at " + target + "; running " + running);
         }

@@ -31,10 +31,14 @@ public final class Updater {
      * @param platform {@code os-arch} of this machine, e.g. {@code linux-x64}
      * @param healthWindow how long a new version has to get a {@code hello} accepted
      * @param maxStarts how many starts a new version gets before it counts as crash-looping
+     * @param bucket this agent's rollout bucket, 0–99 ({@link Decision#bucket})
      */
-    public record Settings(String channel, String platform, Duration healthWindow, int maxStarts) {
+    public record Settings(String channel, String platform, Duration healthWindow, int maxStarts, int bucket) {
         public Settings {
             ChannelState.checkName(channel);
+            if (bucket < 0 || bucket > 99) {
+                throw new IllegalArgumentException("a rollout bucket is 0-99, not " + bucket);
+            }
         }
     }
 
@@ -192,7 +196,7 @@ public final class Updater {
                 Path file = tuf.download(channelName, entry, downloads.resolve("channels"));
                 ChannelState channel = ChannelState.fromJson(TufJson.parse(Files.readAllBytes(file), channelName));
                 UpdaterState state = home != null ? home.readState() : UpdaterState.EMPTY;
-                Decision decision = Decision.decide(running, channel, state.refused());
+                Decision decision = Decision.decide(running, channel, state.refused(), settings.bucket());
                 if (decision.kind() != Decision.Kind.INSTALL) {
                     return finish(now, null, decision.why(), state);
                 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UpdaterTest {
     private static final Updater.Settings SETTINGS =
-            new Updater.Settings("stable", "linux-x64", Duration.ofMinutes(5), 3);
+            new Updater.Settings("stable", "linux-x64", Duration.ofMinutes(5), 3, 42);
 
     @TempDir
     Path tmp;
@@ -46,6 +46,10 @@ class UpdaterTest {
     }
 
     private void release(String version, boolean paused, List<String> withdrawn) {
+        release(version, 100, paused, withdrawn);
+    }
+
+    private void release(String version, int percent, boolean paused, List<String> withdrawn) {
         String file = "enginex-agent-" + version + ".jar";
         repo.addTarget(
                 "releases/" + version + "/linux-x64/" + file,
@@ -55,7 +59,7 @@ class UpdaterTest {
                         .put("version", version)
                         .put("os", "linux")
                         .put("arch", "x64"));
-        ChannelState channel = new ChannelState("stable", version, paused, List.of(version), withdrawn);
+        ChannelState channel = new ChannelState("stable", version, percent, paused, List.of(version), withdrawn);
         repo.addTarget(
                 "channels/stable.json",
                 TufJson.canonical(channel.toJson()),
@@ -175,6 +179,17 @@ class UpdaterTest {
     }
 
     @Test
+    void aRolloutReachesThisAgentOnlyOnceItsPercentPassesTheAgentsBucket() {
+        release("1.1.0", 42, false, List.of()); // bucket 42 is not below 42%
+        Updater v1 = agent("1.0.0");
+        assertThat(v1.check()).isEmpty();
+        assertThat(v1.report().result()).contains("is at 42%", "bucket 42");
+
+        release("1.1.0", 43, false, List.of());
+        assertThat(v1.check()).contains("1.1.0");
+    }
+
+    @Test
     void expiredMetadataStopsUpdatesAndSaysWhyButThrowsOnlyToTheCaller() {
         release("1.1.0", false, List.of());
         clock.advance(Duration.ofDays(2));
@@ -205,7 +220,7 @@ class UpdaterTest {
         Updater arm = new Updater(
                 tuf,
                 home,
-                new Updater.Settings("stable", "linux-arm64", Duration.ofMinutes(5), 3),
+                new Updater.Settings("stable", "linux-arm64", Duration.ofMinutes(5), 3, 42),
                 clock,
                 "1.0.0",
                 null);

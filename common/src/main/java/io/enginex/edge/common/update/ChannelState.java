@@ -11,21 +11,25 @@ import java.util.regex.Pattern;
  * A release channel as the TUF target {@code channels/<name>.json} says it (signed by the targets role
  * like every target):
  *
- * <pre>{@code {"channel":"stable","version":"1.4.0","paused":false,
+ * <pre>{@code {"channel":"stable","version":"1.4.0","percent":25,"paused":false,
  *  "history":["1.3.0","1.4.0"],"withdrawn":["1.3.5"]}}</pre>
  *
  * @param version the version agents on this channel should run, or null before the first publish
+ * @param percent how much of the channel's agents install {@code version} yet (the rollout's ring: each
+ *     agent has a fixed bucket 0–99 from its id and installs once {@code percent} passes it; 100 = all,
+ *     a small number = a canary ring). Older files without it mean 100.
  * @param paused whether agents hold their current version (an admin's pause)
  * @param history versions the channel has pointed at, oldest first (where {@code rollback} goes back to)
  * @param withdrawn versions taken back by {@code rollback}: agents refuse them, and an agent running one
  *     may go back to {@code version}, the only downgrade an agent makes
  */
 public record ChannelState(
-        String channel, String version, boolean paused, List<String> history, List<String> withdrawn) {
+        String channel, String version, int percent, boolean paused, List<String> history, List<String> withdrawn) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     public ChannelState {
         checkName(channel);
+        checkPercent(percent);
         history = List.copyOf(history);
         withdrawn = List.copyOf(withdrawn);
     }
@@ -39,8 +43,15 @@ public record ChannelState(
         return channel;
     }
 
+    public static int checkPercent(int percent) {
+        if (percent < 1 || percent > 100) {
+            throw new IllegalArgumentException("a rollout percent is 1 to 100, not " + percent);
+        }
+        return percent;
+    }
+
     public static ChannelState empty(String channel) {
-        return new ChannelState(channel, null, false, List.of(), List.of());
+        return new ChannelState(channel, null, 100, false, List.of(), List.of());
     }
 
     /** The target name of a channel's state file. */
@@ -48,17 +59,17 @@ public record ChannelState(
         return "channels/" + checkName(channel) + ".json";
     }
 
-    public ChannelState pointedAt(String newVersion) {
+    public ChannelState pointedAt(String newVersion, int newPercent) {
         List<String> h = new ArrayList<>(history);
         h.remove(newVersion);
         h.add(newVersion);
         List<String> w = new ArrayList<>(withdrawn);
         w.remove(newVersion);
-        return new ChannelState(channel, newVersion, paused, h, w);
+        return new ChannelState(channel, newVersion, newPercent, paused, h, w);
     }
 
     public ChannelState paused(boolean pause) {
-        return new ChannelState(channel, version, pause, history, withdrawn);
+        return new ChannelState(channel, version, percent, pause, history, withdrawn);
     }
 
     public ChannelState rolledBackTo(String previous) {
@@ -68,7 +79,7 @@ public record ChannelState(
         }
         List<String> h = new ArrayList<>(history);
         h.remove(version);
-        return new ChannelState(channel, previous, paused, h, w);
+        return new ChannelState(channel, previous, 100, paused, h, w);
     }
 
     public ObjectNode toJson() {
@@ -79,6 +90,7 @@ public record ChannelState(
         } else {
             node.put("version", version);
         }
+        node.put("percent", percent);
         node.put("paused", paused);
         var h = node.putArray("history");
         history.forEach(h::add);
@@ -98,6 +110,11 @@ public record ChannelState(
                     "channel file names version \"" + version + "\", which is not a version");
         }
         return new ChannelState(
-                node.path("channel").asText(), version, node.path("paused").asBoolean(), history, withdrawn);
+                node.path("channel").asText(),
+                version,
+                node.path("percent").asInt(100),
+                node.path("paused").asBoolean(),
+                history,
+                withdrawn);
     }
 }

@@ -100,6 +100,7 @@ final class ReleaseCommand {
 
         void printChannel(ChannelState c) {
             out().println("channel " + c.channel() + ": " + (c.version() == null ? "no version" : c.version())
+                    + (c.percent() < 100 ? " for " + c.percent() + "% of its agents" : "")
                     + (c.paused() ? " (paused: agents keep their version)" : "")
                     + (c.withdrawn().isEmpty() ? "" : "; withdrawn " + c.withdrawn()));
         }
@@ -322,6 +323,14 @@ final class ReleaseCommand {
                 description = "MAJOR.MINOR.PATCH[-PRERELEASE].")
         String version;
 
+        @Option(
+                names = "--percent",
+                defaultValue = "100",
+                paramLabel = "N",
+                description = "Roll out to N% of the channel's agents (each agent has a fixed bucket from its id):"
+                        + " a canary ring first, then widen with promote --percent. Default: ${DEFAULT-VALUE}.")
+        int percent;
+
         @Parameters(
                 arity = "1..*",
                 paramLabel = "FILE",
@@ -342,27 +351,39 @@ final class ReleaseCommand {
                             "two files for " + platform + "; give one file per platform", CliException.USAGE);
                 }
             }
-            printChannel(repository.publish(channel, version, artifacts, keys(repository)));
+            printChannel(repository.publish(channel, version, artifacts, percent, keys(repository)));
             out().println("Published " + version + " for " + artifacts.keySet() + ".");
         }
     }
 
     @Command(
             name = "promote",
-            description = "Point a channel at a published, newer version.",
+            description = "Point a channel at a published, newer version, or widen the rollout of its current version.",
             mixinStandardHelpOptions = true,
             footerHeading = "%nExamples:%n",
-            footer = {"  engine release promote --channel stable --version 1.5.0"})
+            footer = {
+                "  engine release promote --channel stable --version 1.5.0 --percent 10   # canary ring",
+                "  engine release promote --channel stable --version 1.5.0 --percent 50",
+                "  engine release promote --channel stable --version 1.5.0                # everyone"
+            })
     static final class Promote extends RepositoryCommand {
         @Option(names = "--channel", required = true, paramLabel = "NAME", description = "The channel.")
         String channel;
+
+        @Option(
+                names = "--percent",
+                defaultValue = "100",
+                paramLabel = "N",
+                description = "Roll out to N% of the channel's agents (each agent has a fixed bucket from its id):"
+                        + " a canary ring first, then widen with promote --percent. Default: ${DEFAULT-VALUE}.")
+        int percent;
 
         @Option(names = "--version", required = true, paramLabel = "VERSION", description = "A published version.")
         String version;
 
         @Override
         void run(UpdateRepository repository) {
-            printChannel(repository.promote(channel, version, keys(repository)));
+            printChannel(repository.promote(channel, version, percent, keys(repository)));
         }
     }
 

@@ -152,12 +152,19 @@ public final class UpdateRepository {
         });
     }
 
+    /** {@link #publish(String, String, Map, int, List)} to all of the channel's agents (100%). */
+    public ChannelState publish(String channel, String version, Map<String, Path> artifacts, List<Path> keyDirs) {
+        return publish(channel, version, artifacts, 100, keyDirs);
+    }
+
     /**
      * Adds version {@code version}'s files (platform → file) as targets and points {@code channel} at
-     * it, in one new targets version.
+     * it for {@code percent} of its agents (the first ring), in one new targets version.
      */
-    public ChannelState publish(String channel, String version, Map<String, Path> artifacts, List<Path> keyDirs) {
+    public ChannelState publish(
+            String channel, String version, Map<String, Path> artifacts, int percent, List<Path> keyDirs) {
         ChannelState.checkName(channel);
+        checkPercent(percent);
         checkVersion(version);
         if (artifacts.isEmpty()) {
             throw new ReleaseException(
@@ -175,7 +182,7 @@ public final class UpdateRepository {
             for (Map.Entry<String, Path> a : new TreeMap<>(artifacts).entrySet()) {
                 addArtifact(targetMap, version, a.getKey(), a.getValue());
             }
-            ChannelState next = state.channel(channel).pointedAt(version);
+            ChannelState next = state.channel(channel).pointedAt(version, percent);
             putChannel(targetMap, next);
             write(state, targetMap, keyDirs);
             log(
@@ -185,10 +192,19 @@ public final class UpdateRepository {
         });
     }
 
-    /** Points {@code channel} at an already published, newer {@code version}. */
+    /** {@link #promote(String, String, int, List)} to all of the channel's agents. */
     public ChannelState promote(String channel, String version, List<Path> keyDirs) {
+        return promote(channel, version, 100, keyDirs);
+    }
+
+    /**
+     * Points {@code channel} at an already published, newer {@code version} for {@code percent} of its
+     * agents; or, for the channel's current version, widens its rollout to {@code percent} (the next ring).
+     */
+    public ChannelState promote(String channel, String version, int percent, List<Path> keyDirs) {
         ChannelState.checkName(channel);
         checkVersion(version);
+        checkPercent(percent);
         return files.locked(() -> {
             State state = load();
             if (state.releases().getOrDefault(version, Map.of()).isEmpty()) {
@@ -196,13 +212,21 @@ public final class UpdateRepository {
                         "version " + version + " is not published; publish it first with engine release publish");
             }
             ChannelState current = state.channel(channel);
+            if (version.equals(current.version())) {
+                if (percent <= current.percent()) {
+                    throw new ReleaseException("channel " + channel + " has " + version + " at " + current.percent()
+                            + "% already; a rollout only widens (halt it with engine release pause --channel "
+                            + channel + ")");
+                }
+                return change(state, current.pointedAt(version, percent), keyDirs, "release.widened");
+            }
             if (current.version() != null
                     && !ReleaseVersion.parse(version).newerThan(ReleaseVersion.parse(current.version()))) {
                 throw new ReleaseException("channel " + channel + " is at " + current.version()
                         + "; promote moves it to a newer version only"
                         + " (go back with engine release rollback --channel " + channel + ")");
             }
-            return change(state, current.pointedAt(version), keyDirs, "release.promoted");
+            return change(state, current.pointedAt(version, percent), keyDirs, "release.promoted");
         });
     }
 
@@ -466,6 +490,7 @@ public final class UpdateRepository {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("channel", next.channel());
         details.put("version", String.valueOf(next.version()));
+        details.put("percent", next.percent());
         details.put("paused", next.paused());
         log(action, details);
         return next;
@@ -610,6 +635,14 @@ public final class UpdateRepository {
         return Expiries.fromJson(
                 TufJson.parse(readBytes(files.config()), files.config().toString())
                         .path("expires"));
+    }
+
+    private static void checkPercent(int percent) {
+        try {
+            ChannelState.checkPercent(percent);
+        } catch (IllegalArgumentException e) {
+            throw new ReleaseException("--percent " + percent + ": " + e.getMessage());
+        }
     }
 
     private static void checkVersion(String version) {

@@ -114,6 +114,17 @@ class UpdateRepositoryTest {
     }
 
     @Test
+    void aRolloutStartsWithARingAndOnlyWidens() {
+        assertThat(repo.publish("stable", "1.0.0", Map.of("linux-x64", artifact), 5, keys())
+                        .percent())
+                .isEqualTo(5);
+        assertThat(repo.promote("stable", "1.0.0", 50, keys()).percent()).isEqualTo(50);
+        assertThatThrownBy(() -> repo.promote("stable", "1.0.0", 20, keys())).hasMessageContaining("only widens");
+        assertThatThrownBy(() -> repo.promote("stable", "1.0.0", 101, keys())).hasMessageContaining("1 to 100");
+        assertThat(repo.channels().get(0).percent()).isEqualTo(50);
+    }
+
+    @Test
     void rollbackWithdrawsTheCurrentVersionAndPauseHoldsTheChannel() {
         repo.publish("stable", "1.0.0", Map.of("linux-x64", artifact), keys());
         repo.publish("stable", "1.1.0", Map.of("linux-x64", artifact), keys());
