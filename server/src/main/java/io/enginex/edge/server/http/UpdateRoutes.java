@@ -82,6 +82,8 @@ final class UpdateRoutes {
             notFound(ctx);
             return;
         }
+        // Byte ranges and Content-Length are of the file itself: no compression on the way out.
+        ctx.disableCompression();
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Cache-Control", mutable ? "no-cache" : "public, max-age=31536000, immutable");
         ctx.header("Accept-Ranges", "bytes");

@@ -67,9 +67,10 @@ class UpdateRoutesIT {
 
     @Test
     void metadataIsServedAndTheTimestampIsNotCached() {
-        HttpResponse<byte[]> timestamp = get("/updates/metadata/timestamp.json");
+        HttpResponse<byte[]> timestamp = get("/updates/metadata/timestamp.json", "Accept-Encoding", "gzip");
         assertThat(timestamp.statusCode()).isEqualTo(200);
         assertThat(timestamp.headers().firstValue("Cache-Control")).contains("no-cache");
+        assertThat(timestamp.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(TufJson.parse(timestamp.body(), "t")
                         .path("signed")
                         .path("_type")
@@ -87,10 +88,12 @@ class UpdateRoutesIT {
         String path = "/updates/targets/releases/1.0.0/linux-x64/" + sha + ".agent.tar.gz";
         assertThat(get(path).body()).isEqualTo(release);
 
-        HttpResponse<byte[]> rest = get(path, "Range", "bytes=60000-");
+        HttpResponse<byte[]> rest = get(path, "Range", "bytes=60000-", "Accept-Encoding", "gzip");
 
         assertThat(rest.statusCode()).isEqualTo(206);
         assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(release, 60_000, release.length));
+        assertThat(rest.headers().firstValue("Content-Length")).contains(Integer.toString(release.length - 60_000));
+        assertThat(rest.headers().firstValue("Content-Encoding")).isEmpty();
     }
 
     @Test
