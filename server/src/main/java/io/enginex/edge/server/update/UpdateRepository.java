@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  *
  * <p>Every change runs under the repository's lock and ends by writing a new timestamp, the only
  * file a client reads without a version in its name. Root keys are never read from the repository:
- * operations that sign root take the offline directory. Thread-safe; several processes may use one
+ * operations that sign root take the offline directory (the key ceremonies are in {@link RepositoryKeys}). Thread-safe; several processes may use one
  * repository directory (they take turns on the lock).
  */
 public final class UpdateRepository {
@@ -46,10 +46,12 @@ public final class UpdateRepository {
 
     private final RepositoryFiles files;
     private final Clock clock;
+    private final RepositoryKeys keys;
 
     public UpdateRepository(Path dir, Clock clock) {
         this.files = new RepositoryFiles(dir);
         this.clock = clock;
+        this.keys = new RepositoryKeys(this, files);
     }
 
     /** The repository of the hub whose data directory is {@code dataDir}: {@code <dataDir>/updates}. */
@@ -96,60 +98,7 @@ public final class UpdateRepository {
      * software (publish and channel changes then take {@code --keys targetsKeyDir}).
      */
     public Initialised init(Path offlineDir, int rootKeys, int threshold, Expiries expiries, Path targetsKeyDir) {
-        if (threshold < 1 || rootKeys < threshold || rootKeys > 16) {
-            throw new ReleaseException(
-                    "--root-keys " + rootKeys + " --threshold " + threshold
-                            + ": the threshold must be at least 1 and at most the number of root keys (at most 16), e.g. 3 and 2");
-        }
-        return files.locked(() -> {
-            if (files.exists()) {
-                throw new ReleaseException("an update repository exists already at " + files.dir()
-                        + "; rotate its keys with engine release keys rotate-root or rotate-online");
-            }
-            try {
-                RepositoryFiles.ownerOnlyDir(offlineDir);
-                if (!ReleaseKeyFile.find(List.of(offlineDir), "root").isEmpty()) {
-                    throw new ReleaseException(offlineDir + " holds root keys already; give an empty directory");
-                }
-                List<TufSigner> roots = new ArrayList<>();
-                List<Path> written = new ArrayList<>();
-                for (int i = 1; i <= rootKeys; i++) {
-                    TufSigner signer = TufSigner.generate();
-                    Path f = offlineDir.resolve("root-" + i + ReleaseKeyFile.SUFFIX);
-                    new ReleaseKeyFile("root", signer).write(f);
-                    roots.add(signer);
-                    written.add(f);
-                }
-                RepositoryFiles.ownerOnlyDir(files.keys());
-                Map<String, TufSigner> online = new LinkedHashMap<>();
-                for (String role : ONLINE_ROLES) {
-                    TufSigner signer = TufSigner.generate();
-                    Path keyDir = role.equals("targets") && targetsKeyDir != null ? targetsKeyDir : files.keys();
-                    RepositoryFiles.ownerOnlyDir(keyDir);
-                    new ReleaseKeyFile(role, signer).write(keyDir.resolve(role + ReleaseKeyFile.SUFFIX));
-                    online.put(role, signer);
-                }
-                files.writePublic(
-                        files.config(),
-                        TufJson.MAPPER
-                                .writerWithDefaultPrettyPrinter()
-                                .writeValueAsBytes(
-                                        TufJson.MAPPER.createObjectNode().set("expires", expiries.toJson())));
-                Map<String, List<TufSigner>> roleKeys = new LinkedHashMap<>();
-                roleKeys.put("root", roots);
-                online.forEach((role, s) -> roleKeys.put(role, List.of(s)));
-                ObjectNode root = Roles.root(1, expire(expiries.root()), roleKeys, threshold);
-                writeRoot(TufSigner.envelope(root, roots), 1);
-                ObjectNode targets = Roles.targets(1, expire(expiries.targets()), TufJson.MAPPER.createObjectNode());
-                commit(new Signers(online), targets, 1, 1, expiries);
-                log("keys.init", Map.of("rootKeys", rootKeys, "threshold", threshold));
-                Map<String, String> ids = new LinkedHashMap<>();
-                online.forEach((role, s) -> ids.put(role, s.key().keyId()));
-                return new Initialised(written, threshold, ids);
-            } catch (IOException e) {
-                throw new ReleaseException("cannot write the new keys: " + e.getMessage(), e);
-            }
-        });
+        return keys.init(offlineDir, rootKeys, threshold, expiries, targetsKeyDir);
     }
 
     /** {@link #publish(String, String, Map, int, List)} to all of the channel's agents (100%). */
@@ -340,58 +289,12 @@ public final class UpdateRepository {
      * {@code oldOfflineDir}) and by every new key, as clients check both.
      */
     public int rotateRoot(Path oldOfflineDir, Path newOfflineDir, int keys, int threshold) {
-        if (threshold < 1 || keys < threshold || keys > 16) {
-            throw new ReleaseException("--root-keys " + keys + " --threshold " + threshold
-                    + ": the threshold must be at least 1 and at most the number of root keys (at most 16)");
-        }
-        return files.locked(() -> {
-            State state = load();
-            List<TufSigner> old = rootSigners(oldOfflineDir, state.root().path("signed"));
-            try {
-                RepositoryFiles.ownerOnlyDir(newOfflineDir);
-                if (!ReleaseKeyFile.find(List.of(newOfflineDir), "root").isEmpty()) {
-                    throw new ReleaseException(
-                            newOfflineDir + " holds root keys already; give an empty directory for the new keys");
-                }
-                List<TufSigner> fresh = new ArrayList<>();
-                for (int i = 1; i <= keys; i++) {
-                    TufSigner s = TufSigner.generate();
-                    new ReleaseKeyFile("root", s).write(newOfflineDir.resolve("root-" + i + ReleaseKeyFile.SUFFIX));
-                    fresh.add(s);
-                }
-                ObjectNode root = Roles.withRole(
-                        state.root().path("signed"),
-                        "root",
-                        fresh,
-                        threshold,
-                        state.version("root") + 1,
-                        expire(expiries().root()));
-                List<TufSigner> all = new ArrayList<>(old);
-                all.addAll(fresh);
-                int version = state.version("root") + 1;
-                writeRoot(TufSigner.envelope(root, all), version);
-                log("keys.root_rotated", Map.of("rootVersion", version, "rootKeys", keys, "threshold", threshold));
-                return version;
-            } catch (IOException e) {
-                throw new ReleaseException("cannot write the new root keys: " + e.getMessage(), e);
-            }
-        });
+        return this.keys.rotateRoot(oldOfflineDir, newOfflineDir, keys, threshold);
     }
 
     /** A new root version with the same keys and a new expiry, signed with the offline root keys. */
     public int renewRoot(Path offlineDir) {
-        return files.locked(() -> {
-            State state = load();
-            JsonNode signed = state.root().path("signed");
-            List<TufSigner> signers = rootSigners(offlineDir, signed);
-            ObjectNode root = signed.deepCopy();
-            int version = state.version("root") + 1;
-            root.put("version", version);
-            root.put("expires", TufJson.time(expire(expiries().root())));
-            writeRoot(TufSigner.envelope(root, signers), version);
-            log("keys.root_renewed", Map.of("rootVersion", version));
-            return version;
-        });
+        return keys.renewRoot(offlineDir);
     }
 
     /**
@@ -400,61 +303,7 @@ public final class UpdateRepository {
      * and those below it signed again with it.
      */
     public int rotateOnline(String role, Path offlineDir, List<Path> keyDirs) {
-        if (!ONLINE_ROLES.contains(role)) {
-            throw new ReleaseException("--role " + role + " is not an online role; use targets, snapshot or timestamp"
-                    + " (root keys change with engine release keys rotate-root)");
-        }
-        return files.locked(() -> {
-            State state = load();
-            JsonNode signed = state.root().path("signed");
-            List<TufSigner> roots = rootSigners(offlineDir, signed);
-            TufSigner fresh = TufSigner.generate();
-            Path keyFile = files.keys().resolve(role + ReleaseKeyFile.SUFFIX);
-            Path pending = files.keys().resolve(role + ".key.new");
-            try {
-                RepositoryFiles.ownerOnlyDir(files.keys());
-                Files.deleteIfExists(pending);
-                new ReleaseKeyFile(role, fresh).write(pending);
-                int version = state.version("root") + 1;
-                ObjectNode root = Roles.withRole(
-                        signed,
-                        role,
-                        List.of(fresh),
-                        1,
-                        version,
-                        expire(expiries().root()));
-                writeRoot(TufSigner.envelope(root, roots), version);
-                Files.move(
-                        pending,
-                        keyFile,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                State rotated = load();
-                List<Path> dirs = new ArrayList<>(keyDirs);
-                dirs.add(0, files.keys());
-                Signers signers = Signers.find(dirs, rotated.root().path("signed"));
-                Expiries expiries = expiries();
-                ObjectNode targets = role.equals("targets")
-                        ? Roles.targets(
-                                rotated.version("targets") + 1,
-                                expire(expiries.targets()),
-                                rotated.targets().path("signed").path("targets").deepCopy())
-                        : null;
-                commitPartial(signers, rotated, targets, !role.equals("timestamp"), expiries);
-                log(
-                        "keys.online_rotated",
-                        Map.of(
-                                "role",
-                                role,
-                                "rootVersion",
-                                version,
-                                "keyid",
-                                fresh.key().keyId()));
-                return version;
-            } catch (IOException e) {
-                throw new ReleaseException("cannot write the new " + role + " key: " + e.getMessage(), e);
-            }
-        });
+        return keys.rotateOnline(role, offlineDir, keyDirs);
     }
 
     /** Copies the public part (metadata and targets, no keys) to {@code to}, for a mirror or a CDN. */
@@ -504,7 +353,7 @@ public final class UpdateRepository {
     }
 
     /** Writes targets (when given), snapshot (when asked or when targets changed) and timestamp. */
-    private void commitPartial(Signers signers, State state, ObjectNode targets, boolean snapshot, Expiries expiries) {
+    void commitPartial(Signers signers, State state, ObjectNode targets, boolean snapshot, Expiries expiries) {
         int targetsVersion = targets != null ? targets.path("version").asInt() : state.version("targets");
         if (targets != null) {
             files.writeMetadata(
@@ -522,8 +371,7 @@ public final class UpdateRepository {
         files.writeMetadata("timestamp.json", TufSigner.envelope(ts, List.of(signers.get("timestamp"))));
     }
 
-    private void commit(
-            Signers signers, ObjectNode targets, int snapshotVersion, int timestampVersion, Expiries expiries) {
+    void commit(Signers signers, ObjectNode targets, int snapshotVersion, int timestampVersion, Expiries expiries) {
         int targetsVersion = targets.path("version").asInt();
         files.writeMetadata(
                 targetsVersion + ".targets.json", TufSigner.envelope(targets, List.of(signers.get("targets"))));
@@ -535,7 +383,7 @@ public final class UpdateRepository {
         files.writeMetadata("timestamp.json", TufSigner.envelope(ts, List.of(signers.get("timestamp"))));
     }
 
-    private void writeRoot(ObjectNode envelope, int version) {
+    void writeRoot(ObjectNode envelope, int version) {
         files.writeMetadata(version + ".root.json", envelope);
         files.writeMetadata("root.json", envelope);
     }
@@ -602,7 +450,7 @@ public final class UpdateRepository {
         }
     }
 
-    private List<TufSigner> rootSigners(Path offlineDir, JsonNode rootSigned) {
+    List<TufSigner> rootSigners(Path offlineDir, JsonNode rootSigned) {
         RoleKeys trusted = RoleKeys.of(rootSigned, "root");
         List<TufSigner> signers = new ArrayList<>();
         for (ReleaseKeyFile f : ReleaseKeyFile.find(List.of(offlineDir), "root")) {
@@ -624,11 +472,11 @@ public final class UpdateRepository {
         return Duration.between(clock.instant(), expires).compareTo(lifetime.dividedBy(2)) <= 0;
     }
 
-    private Instant expire(Duration lifetime) {
+    Instant expire(Duration lifetime) {
         return clock.instant().plus(lifetime);
     }
 
-    private Expiries expiries() {
+    Expiries expiries() {
         if (!Files.exists(files.config())) {
             return Expiries.DEFAULT;
         }
@@ -661,7 +509,7 @@ public final class UpdateRepository {
         }
     }
 
-    private void log(String action, Map<String, Object> details) {
+    void log(String action, Map<String, Object> details) {
         ObjectNode entry = TufJson.MAPPER.createObjectNode();
         entry.put("at", TufJson.time(clock.instant()));
         entry.put("action", action);
@@ -670,7 +518,7 @@ public final class UpdateRepository {
         files.logAction(entry);
     }
 
-    private State load() {
+    State load() {
         ObjectNode timestamp = files.readMetadata("timestamp.json");
         int snapshotVersion = timestamp
                 .path("signed")
