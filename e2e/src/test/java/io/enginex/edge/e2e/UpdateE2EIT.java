@@ -113,6 +113,65 @@ class UpdateE2EIT {
         awaitConnectedAs(api, agentId, "1.1.0");
         agent.awaitOutput("was rolled back here", Duration.ofSeconds(60));
         assertThat(home.currentVersion()).isEqualTo("1.1.0");
+
+        // The admin takes 1.1.0 back as well: agents running a withdrawn version go back to the channel's.
+        engine("release", "rollback", "--data-dir", data, "--channel", "stable"); // 1.2.0 withdrawn, at 1.1.0
+        engine("release", "rollback", "--data-dir", data, "--channel", "stable"); // 1.1.0 withdrawn, at 1.0.0
+        assertThat(agent.awaitExit(Duration.ofSeconds(120))).as(agent.tail()).isEqualTo(75);
+        assertThat(home.currentVersion()).isEqualTo("1.0.0");
+        start(home, root, logs);
+        awaitConnectedAs(api, agentId, "1.0.0");
+    }
+
+    @Test
+    void inManagedModeTheAgentOnlyReportsTheAvailableVersion() throws IOException {
+        Path logs = Jvm.freshLogs(getClass().getSimpleName() + "-managed");
+        hub = HubProcess.start(tmp.resolve("hub"), logs);
+        HubApi api = hub.api();
+        api.createTenant("acme");
+        String data = hub.dataDir().toString();
+        engine(
+                "release",
+                "keys",
+                "init",
+                "--data-dir",
+                data,
+                "--offline",
+                tmp.resolve("offline").toString());
+        Path release = Files.writeString(tmp.resolve("enginex-agent-9.0.0-linux-x64.tar.gz"), "not installed");
+        engine(
+                "release",
+                "publish",
+                "--data-dir",
+                data,
+                "--channel",
+                "stable",
+                "--version",
+                "9.0.0",
+                release.toString());
+        AgentProcess managed =
+                AgentProcess.of(tmp.resolve("state"), Files.createDirectories(tmp.resolve("files")), logs);
+        OsProcess.Completed registered = managed.register(hub, api.createRegistrationToken("acme"));
+        assertThat(registered.exitCode()).as(registered.output()).isZero();
+
+        managed.run(List.of(
+                "--update-root",
+                hub.dataDir().resolve("updates/metadata/root.json").toString(),
+                "--update-every",
+                "2s"));
+        agent = managed.process();
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> Json.read(tmp.resolve("state/status.json"))
+                                .path("update")
+                                .path("available")
+                                .asText(),
+                        v -> v.equals("9.0.0"));
+        JsonNode update = Json.read(tmp.resolve("state/status.json")).path("update");
+        assertThat(update.path("selfUpdate").asBoolean()).isFalse();
+        assertThat(update.path("detail").asText()).contains("does not replace itself (managed mode)");
+        assertThat(update.path("checkedAt").asText()).isNotEmpty();
     }
 
     private void engine(String... args) {

@@ -210,8 +210,8 @@ public final class Updater {
                     return finish(
                             now,
                             version,
-                            "version " + version + " is available; the package manager installs it"
-                                    + " (this agent does not replace itself)",
+                            "version " + version + " is available; this install does not replace itself"
+                                    + " (managed mode): its package manager or an administrator installs it",
                             state);
                 }
                 Path downloaded =

@@ -209,7 +209,7 @@ class UpdaterTest {
         assertThat(managed.check()).isEmpty();
 
         assertThat(managed.report().available()).isEqualTo("1.1.0");
-        assertThat(managed.report().result()).contains("package manager installs it");
+        assertThat(managed.report().result()).contains("does not replace itself (managed mode)");
         assertThat(home.installed("1.1.0")).isFalse();
     }
 
