@@ -49,6 +49,8 @@ final class UpdateLoop {
     private IntSupplier runningJobs;
     private Runnable stop;
     private int failures;
+    /** Set on the connection's thread at a welcome, so the health deadline never overtakes a hello already accepted. */
+    private volatile boolean helloSeen;
 
     private UpdateLoop(Updater updater, UpdateConfig config, UpdateState detected, StatusBoard status) {
         this.updater = updater;
@@ -146,12 +148,24 @@ final class UpdateLoop {
                 this::check, ThreadLocalRandom.current().nextLong(first / 2, first + 1), TimeUnit.MILLISECONDS);
     }
 
-    /** The hub accepted our hello: a new version passed its health check. */
+    /**
+     * The hub accepted our hello (called on the connection's thread): a new version passed its health
+     * check, recorded on the updater's thread.
+     */
     void helloAccepted() {
-        if (updater != null) {
-            updater.onHelloAccepted();
-            publish();
+        if (updater == null || scheduler == null) {
+            return;
         }
+        helloSeen = true;
+        // On the updater's thread: the connection's thread must not wait behind a download.
+        scheduler.execute(() -> {
+            try {
+                updater.onHelloAccepted();
+                publish();
+            } catch (RuntimeException e) {
+                log.atWarn().log("update health check could not be recorded: {}", e.getMessage());
+            }
+        });
     }
 
     /** Why the run must end for a restart, or null. */
@@ -161,7 +175,9 @@ final class UpdateLoop {
 
     private void watchHealth() {
         try {
-            if (restart.get() == null && updater.healthExpired()) {
+            if (helloSeen) {
+                updater.onHelloAccepted();
+            } else if (restart.get() == null && updater.healthExpired()) {
                 restart(updater.report().result());
             }
         } catch (RuntimeException e) {

@@ -62,6 +62,8 @@ public final class Updater {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Report report;
     private String staged;
+    /** Whether this run is a new version's probation (set by {@link #onStart}); no file I/O otherwise. */
+    private volatile boolean probation;
 
     /**
      * @param home the release home, or null in managed mode (report only)
@@ -111,6 +113,7 @@ public final class Updater {
                     return Startup.ROLLED_BACK;
                 }
                 home.writeState(state.withPending(p.started()));
+                probation = true;
                 return Startup.CONTINUE;
             }
             // Running another version (the old one: the switch never took effect, e.g. power loss
@@ -128,7 +131,7 @@ public final class Updater {
 
     /** The hub accepted this version's hello: a version on probation passed its health check. */
     public void onHelloAccepted() {
-        if (home == null) {
+        if (home == null || !probation) {
             return;
         }
         lock.lock();
@@ -136,6 +139,7 @@ public final class Updater {
             UpdaterState state = home.readState();
             UpdaterState.Pending p = state.pending();
             if (p != null && running.equals(p.version())) {
+                probation = false;
                 home.writeState(state.withPending(null)
                         .result("updated from " + p.from() + " to " + p.version() + "; health check passed"));
                 report = new Report(report.available(), report.checkedAt(), "updated to " + running, state.refused());
@@ -150,7 +154,7 @@ public final class Updater {
      * back (current points at the previous version) and the caller must restart.
      */
     public boolean healthExpired() {
-        if (home == null) {
+        if (home == null || !probation) {
             return false;
         }
         lock.lock();
@@ -170,6 +174,7 @@ public final class Updater {
     }
 
     private void rollBack(UpdaterState state, String why) {
+        probation = false;
         UpdaterState.Pending p = state.pending();
         home.switchTo(p.from());
         UpdaterState next = state.refusing(p.version(), why + "; rolled back to " + p.from());
