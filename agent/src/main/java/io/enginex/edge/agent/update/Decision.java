@@ -1,9 +1,8 @@
 package io.enginex.edge.agent.update;
 
-import io.enginex.edge.common.tuf.TufJson;
 import io.enginex.edge.common.update.ChannelState;
 import io.enginex.edge.common.update.ReleaseVersion;
-import java.nio.charset.StandardCharsets;
+import io.enginex.edge.common.update.Rollout;
 import java.util.Map;
 
 /**
@@ -25,10 +24,9 @@ public record Decision(Kind kind, String version, String why) {
         INSTALL
     }
 
-    /** An agent's rollout bucket, 0–99, fixed by its id: a rollout at N% reaches buckets below N. */
+    /** An agent's rollout bucket, 0–99, fixed by its id ({@link Rollout#bucket}). */
     public static int bucket(String agentId) {
-        String sha = TufJson.sha256(agentId.getBytes(StandardCharsets.UTF_8));
-        return (int) (Long.parseLong(sha.substring(0, 8), 16) % 100);
+        return Rollout.bucket(agentId);
     }
 
     /**
@@ -65,7 +63,7 @@ public record Decision(Kind kind, String version, String why) {
         ReleaseVersion have = ReleaseVersion.parse(running);
         ReleaseVersion want = ReleaseVersion.parse(target);
         if (want.newerThan(have)) {
-            if (bucket >= channel.percent()) {
+            if (!Rollout.reaches(channel, bucket)) {
                 return new Decision(
                         Kind.WAITING,
                         target,

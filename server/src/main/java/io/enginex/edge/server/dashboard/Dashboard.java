@@ -4,6 +4,7 @@ import io.enginex.edge.server.Application;
 import io.enginex.edge.server.http.RateLimiter;
 import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.packages.Downloads;
+import io.enginex.edge.server.update.UpdateRepository;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
 
@@ -24,18 +25,28 @@ public final class Dashboard implements AutoCloseable {
     private final Assets assets = new Assets();
     private List<DashboardRoute> table = List.of();
 
+    private final Downloads downloads;
+    private final UpdateRepository releases;
+
+    /**
+     * What the hub hands out to machines, for the pages that show it.
+     *
+     * @param downloads the installers published to this hub (engine packages publish), for the install commands
+     * @param releases the update repository (engine release), whose channels the fleet page shows
+     */
+    public record Distribution(Downloads downloads, UpdateRepository releases) {}
+
     /**
      * @param loginsPerAddress the API login's limiter, shared so the form and the API spend one budget
      * @param loginsPerEmail likewise, per email
      * @param pin the certificate fingerprint agents must pin (a self-signed hub), for the install commands; or null
-     * @param downloads the installers published to this hub (engine packages publish), for the install commands
+     * @param distribution the installers and the update repository the hub serves
      */
-    private final Downloads downloads;
-
     public Dashboard(
-            Web web, RateLimiter loginsPerAddress, RateLimiter loginsPerEmail, String pin, Downloads downloads) {
+            Web web, RateLimiter loginsPerAddress, RateLimiter loginsPerEmail, String pin, Distribution distribution) {
+        this.downloads = distribution.downloads();
+        this.releases = distribution.releases();
         this.web = web;
-        this.downloads = downloads;
         this.pin = pin;
         this.loginsPerAddress = loginsPerAddress;
         this.loginsPerEmail = loginsPerEmail;
@@ -46,7 +57,7 @@ public final class Dashboard implements AutoCloseable {
         Application app = web.app();
         var basics = web.basics();
         var ops = web.ops();
-        var fleet = new Fleet(web.stores().agents(), ops.states(), ops.registry());
+        var fleet = new Fleet(web.stores().agents(), ops.states(), ops.registry(), releases::channelsIfAny);
         var pages = new Pages(routes, new SignIn(web.authentication().users()), templates, assets, web.live());
         pages.asset(Assets.ROUTE, assets::serve);
         // The dashboard's pages, one line per group; the order is the order of registration only.

@@ -1,5 +1,7 @@
 package io.enginex.edge.server.dashboard;
 
+import io.enginex.edge.common.update.ChannelState;
+import io.enginex.edge.common.update.Rollout;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.AgentStates;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A tenant's agents as the fleet page shows them: each with its state from {@link AgentStates} (the
@@ -39,15 +42,23 @@ public final class Fleet {
             int jobsInFlight,
             Instant lastHeartbeat,
             String address,
-            boolean revoked) {}
+            boolean revoked,
+            int ring) {}
 
     /**
      * The rows matching a filter, and the count per state of all agents.
      *
      * @param state the state filter, or null for all
      * @param query the search text, or empty
+     * @param channels the release channels of the update repository (none without one)
      */
-    public record Snapshot(List<Row> rows, Map<AgentState, Integer> counts, int total, AgentState state, String query) {
+    public record Snapshot(
+            List<Row> rows,
+            Map<AgentState, Integer> counts,
+            int total,
+            AgentState state,
+            String query,
+            List<ChannelState> channels) {
         public int count(AgentState s) {
             return counts.getOrDefault(s, 0);
         }
@@ -57,7 +68,12 @@ public final class Fleet {
     private final AgentStates states;
     private final ConnectionRegistry registry;
 
-    public Fleet(AgentStore agents, AgentStates states, ConnectionRegistry registry) {
+    private final Supplier<List<ChannelState>> channels;
+
+    /** @param channels the update repository's channels (read on each snapshot; empty without a repository) */
+    public Fleet(
+            AgentStore agents, AgentStates states, ConnectionRegistry registry, Supplier<List<ChannelState>> channels) {
+        this.channels = channels;
         this.agents = agents;
         this.states = states;
         this.registry = registry;
@@ -76,7 +92,7 @@ public final class Fleet {
                 rows.add(row);
             }
         }
-        return new Snapshot(List.copyOf(rows), counts, all.size(), state, q);
+        return new Snapshot(List.copyOf(rows), counts, all.size(), state, q, channels.get());
     }
 
     /** One agent's row, if the tenant has it. */
@@ -99,7 +115,8 @@ public final class Fleet {
                 status.jobsInFlight(),
                 live.map(AgentConnection::lastFrameAt).orElse(a.lastSeenAt()),
                 live.map(AgentConnection::remoteAddress).orElse(null),
-                a.revoked());
+                a.revoked(),
+                Rollout.bucket(a.id()));
     }
 
     private static boolean matches(Row r, String q) {

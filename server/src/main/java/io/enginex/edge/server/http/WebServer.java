@@ -56,18 +56,20 @@ public final class WebServer {
                 new RateLimiter(config.registerPerMinute(), clock), // registration's budget
                 new RateLimiter(LOGINS_PER_EMAIL_PER_MINUTE, clock));
         var downloads = new Downloads(config.dataDir(), web.basics().mapper());
+        UpdateRepository releases = new UpdateRepository(UpdateRepository.dirOf(config.dataDir()), clock);
         this.dashboard = new Dashboard(
                 web,
                 logins.perAddress(),
                 logins.perEmail(),
                 tls != null && tls.selfSigned() ? tls.fingerprint() : null,
-                downloads);
+                new Dashboard.Distribution(downloads, releases));
         this.mcp = mcp(config, web);
         this.javalin = Javalin.create(c -> {
             configure(c, config, tls, web.basics());
             c.jetty.modifyServletContextHandler(mcp::mount);
             api(c.routes, config, web, logins);
             agentApi(c.routes, config, web);
+            new UpdateRoutes(releases).register(c.routes);
             dashboard.register(c.routes);
             new DownloadRoutes(downloads).register(c.routes);
             Duration agentIdle = config.heartbeat().multipliedBy(4).plus(Duration.ofSeconds(10));
@@ -172,7 +174,6 @@ public final class WebServer {
         new AgentAuthRoutes(
                         web.app().enrolment(), enrolmentLimit, new RateLimiter(config.tokenPerMinute(), clock), bodies)
                 .register(routes);
-        new UpdateRoutes(new UpdateRepository(UpdateRepository.dirOf(config.dataDir()), clock)).register(routes);
     }
 
     /** HTTP/1.1's ALPN protocol id (RFC 7301). */

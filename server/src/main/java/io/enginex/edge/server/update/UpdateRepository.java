@@ -219,6 +219,21 @@ public final class UpdateRepository {
         });
     }
 
+    /**
+     * The channels without taking the lock (what a page shows: metadata files are replaced whole and
+     * versioned files never change), or none when there is no repository or it cannot be read.
+     */
+    public List<ChannelState> channelsIfAny() {
+        if (!files.exists()) {
+            return List.of();
+        }
+        try {
+            return List.copyOf(load().channels().values());
+        } catch (ReleaseException | io.enginex.edge.common.tuf.TufException e) {
+            return List.of();
+        }
+    }
+
     /** The channels, by name. */
     public List<ChannelState> channels() {
         return files.locked(() -> List.copyOf(load().channels().values()));
