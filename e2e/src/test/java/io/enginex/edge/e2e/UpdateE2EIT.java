@@ -121,6 +121,14 @@ class UpdateE2EIT {
         assertThat(home.currentVersion()).isEqualTo("1.0.0");
         start(home, root, logs);
         awaitConnectedAs(api, agentId, "1.0.0");
+
+        // Each step is in the agent's local audit trail.
+        String audit = Files.readString(tmp.resolve("state/audit.jsonl"));
+        assertThat(audit)
+                .contains("\"event\":\"update.switched\",\"version\":\"1.1.0\"")
+                .contains("\"event\":\"update.confirmed\",\"version\":\"1.1.0\"")
+                .contains("\"event\":\"update.rolled_back\",\"version\":\"1.2.0\"")
+                .contains("\"event\":\"update.switched\",\"version\":\"1.0.0\"");
     }
 
     @Test

@@ -128,6 +128,23 @@ public final class AuditLog implements AuditTrail {
     }
 
     /**
+     * What the updater did to this installation:
+     *
+     * <pre>{"at":"…","event":"update.switched","version":"1.5.0","detail":"switched to 1.5.0; restarting to run it"}</pre>
+     *
+     * @param event {@code update.switched}, {@code update.confirmed} or {@code update.rolled_back}
+     * @param version the version switched to, confirmed or rolled back
+     */
+    public void recordUpdate(String event, String version, String detail) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("at", clock.instant().toString());
+        line.put("event", event);
+        line.put("version", truncate(version));
+        line.put("detail", truncate(detail));
+        append(line);
+    }
+
+    /**
      * A job's use of a vault secret, by name only:
      *
      * <pre>{"at":"…","event":"secret.used","jobId":"job_…","tool":"exec:erp-export","secret":"erp-db",

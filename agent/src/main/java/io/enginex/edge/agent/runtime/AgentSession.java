@@ -94,8 +94,7 @@ final class AgentSession {
         StatusBoard status = parts.status();
         PauseSwitch pause = parts.pause();
         AgentIdentity identity = parts.identity().get();
-        UpdateLoop updates = UpdateLoop.create(
-                config.update(), config.stateDir(), parts.identity().get().agentId(), hub, environment, status);
+        UpdateLoop updates = UpdateLoop.create(config.update(), config.stateDir(), parts, hub, environment);
         if (updates.rolledBackAtStart()) {
             status.state("stopped");
             status.flush();

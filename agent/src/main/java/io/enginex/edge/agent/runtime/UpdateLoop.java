@@ -1,6 +1,7 @@
 package io.enginex.edge.agent.runtime;
 
 import io.enginex.edge.agent.AgentVersion;
+import io.enginex.edge.agent.audit.AuditLog;
 import io.enginex.edge.agent.service.StatusBoard;
 import io.enginex.edge.agent.service.UpdateState;
 import io.enginex.edge.agent.transport.HubClient;
@@ -44,6 +45,7 @@ final class UpdateLoop {
     private final UpdateConfig config;
     private final UpdateState detected;
     private final StatusBoard status;
+    private final AuditLog audit;
     private final AtomicReference<String> restart = new AtomicReference<>();
     private ScheduledExecutorService scheduler;
     private IntSupplier runningJobs;
@@ -52,7 +54,8 @@ final class UpdateLoop {
     /** Set on the connection's thread at a welcome, so the health deadline never overtakes a hello already accepted. */
     private volatile boolean helloSeen;
 
-    private UpdateLoop(Updater updater, UpdateConfig config, UpdateState detected, StatusBoard status) {
+    private UpdateLoop(Updater updater, UpdateConfig config, UpdateState detected, StatusBoard status, AuditLog audit) {
+        this.audit = audit;
         this.updater = updater;
         this.config = config;
         this.detected = detected;
@@ -64,7 +67,10 @@ final class UpdateLoop {
      * update root is pinned or it cannot be read.
      */
     static UpdateLoop create(
-            UpdateConfig config, Path stateDir, String agentId, HubClient hub, RunEnvironment env, StatusBoard status) {
+            UpdateConfig config, Path stateDir, AgentSession.Parts parts, HubClient hub, RunEnvironment env) {
+        String agentId = parts.identity().get().agentId();
+        StatusBoard status = parts.status();
+        AuditLog audit = parts.auditLog();
         String version = AgentVersion.current();
         UpdateState detected = UpdateState.detect(version, env.appPath(), env.osName());
         Path trusted = stateDir.resolve("update").resolve("metadata");
@@ -74,10 +80,10 @@ final class UpdateLoop {
             log.atWarn().addKeyValue("root", config.pinnedRoot()).log("update root not usable: {}", e.getMessage());
             status.updateState(
                     with(detected, null, null, "updates off: the pinned update root is not usable: " + e.getMessage()));
-            return new UpdateLoop(null, config, detected, status);
+            return new UpdateLoop(null, config, detected, status, audit);
         }
         if (!Files.exists(trusted.resolve("root.json"))) {
-            return new UpdateLoop(null, config, detected, status);
+            return new UpdateLoop(null, config, detected, status, audit);
         }
         boolean managed = detected.managedBy() != null;
         if (managed && config.home() != null) {
@@ -102,7 +108,7 @@ final class UpdateLoop {
                 env.clock(),
                 version,
                 stateDir.resolve("update").resolve("downloads"));
-        UpdateLoop loop = new UpdateLoop(updater, config, detected, status);
+        UpdateLoop loop = new UpdateLoop(updater, config, detected, status, audit);
         loop.publish();
         return loop;
     }
@@ -129,6 +135,8 @@ final class UpdateLoop {
         if (updater != null && updater.onStart() == Updater.Startup.ROLLED_BACK) {
             restart.set(updater.report().result());
             log.atWarn().log("update rolled back: {}", updater.report().result());
+            audit.recordUpdate(
+                    "update.rolled_back", detected.current(), updater.report().result());
             return true;
         }
         return false;
@@ -160,8 +168,7 @@ final class UpdateLoop {
         // On the updater's thread: the connection's thread must not wait behind a download.
         scheduler.execute(() -> {
             try {
-                updater.onHelloAccepted();
-                publish();
+                confirm();
             } catch (RuntimeException e) {
                 log.atWarn().log("update health check could not be recorded: {}", e.getMessage());
             }
@@ -176,12 +183,24 @@ final class UpdateLoop {
     private void watchHealth() {
         try {
             if (helloSeen) {
-                updater.onHelloAccepted();
+                confirm();
             } else if (restart.get() == null && updater.healthExpired()) {
+                audit.recordUpdate(
+                        "update.rolled_back",
+                        detected.current(),
+                        updater.report().result());
                 restart(updater.report().result());
             }
         } catch (RuntimeException e) {
             log.atWarn().log("update health check failed: {}", e.getMessage());
+        }
+    }
+
+    private void confirm() {
+        if (updater.onHelloAccepted()) {
+            audit.recordUpdate(
+                    "update.confirmed", detected.current(), updater.report().result());
+            publish();
         }
     }
 
@@ -218,6 +237,7 @@ final class UpdateLoop {
         }
         try {
             updater.switchNow(version);
+            audit.recordUpdate("update.switched", version, "switched from " + detected.current() + " to " + version);
             restart("switched to " + version + "; restarting to run it");
         } catch (RuntimeException e) {
             log.atWarn().log("update switch failed: {}", e.getMessage());

@@ -129,10 +129,14 @@ public final class Updater {
         }
     }
 
-    /** The hub accepted this version's hello: a version on probation passed its health check. */
-    public void onHelloAccepted() {
+    /**
+     * The hub accepted this version's hello: a version on probation passed its health check.
+     *
+     * @return whether this confirmed a switch (false when nothing was on probation)
+     */
+    public boolean onHelloAccepted() {
         if (home == null || !probation) {
-            return;
+            return false;
         }
         lock.lock();
         try {
@@ -143,7 +147,9 @@ public final class Updater {
                 home.writeState(state.withPending(null)
                         .result("updated from " + p.from() + " to " + p.version() + "; health check passed"));
                 report = new Report(report.available(), report.checkedAt(), "updated to " + running, state.refused());
+                return true;
             }
+            return false;
         } finally {
             lock.unlock();
         }
