@@ -96,18 +96,26 @@ final class UpdateLoop {
                 new HttpUpdateSource(hub.http(), base, Duration.ofSeconds(60)),
                 env.clock(),
                 TufClient.Limits.DEFAULT);
-        Updater updater = new Updater(
-                tuf,
-                home,
-                new Updater.Settings(
-                        config.channel(),
-                        UpdateConfig.platform(env.osName(), System.getProperty("os.arch", "amd64")),
-                        config.healthWindow(),
-                        config.maxStarts(),
-                        Decision.bucket(agentId)),
-                env.clock(),
-                version,
-                stateDir.resolve("update").resolve("downloads"));
+        Updater updater;
+        try {
+            updater = new Updater(
+                    tuf,
+                    home,
+                    new Updater.Settings(
+                            config.channel(),
+                            UpdateConfig.platform(env.osName(), System.getProperty("os.arch", "amd64")),
+                            config.healthWindow(),
+                            config.maxStarts(),
+                            Decision.bucket(agentId)),
+                    env.clock(),
+                    version,
+                    stateDir.resolve("update").resolve("downloads"));
+        } catch (RuntimeException e) {
+            // A damaged update state must stop updates, never the agent.
+            log.atWarn().log("updates off: {}", e.getMessage());
+            status.updateState(with(detected, null, null, "updates off: " + e.getMessage()));
+            return new UpdateLoop(null, config, detected, status, audit);
+        }
         UpdateLoop loop = new UpdateLoop(updater, config, detected, status, audit);
         loop.publish();
         return loop;
@@ -132,7 +140,14 @@ final class UpdateLoop {
 
     /** Run before connecting: true when the new version failed its health check and was rolled back. */
     boolean rolledBackAtStart() {
-        if (updater != null && updater.onStart() == Updater.Startup.ROLLED_BACK) {
+        Updater.Startup startup;
+        try {
+            startup = updater == null ? Updater.Startup.CONTINUE : updater.onStart();
+        } catch (RuntimeException e) {
+            log.atWarn().log("update health bookkeeping failed, running on: {}", e.getMessage());
+            return false;
+        }
+        if (startup == Updater.Startup.ROLLED_BACK) {
             restart.set(updater.report().result());
             log.atWarn().log("update rolled back: {}", updater.report().result());
             audit.recordUpdate(

@@ -4,7 +4,6 @@ import io.enginex.edge.common.tuf.TufJson;
 import io.enginex.edge.common.update.ReleaseVersion;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,15 +58,15 @@ public final class ReleaseHome {
         return home.resolve("update-state.json");
     }
 
-    /** The version {@code current} points at, or null when it points nowhere yet. */
+    /** The version {@code current} points at, or null when it is missing or not a symbolic link. */
     public String currentVersion() {
         try {
             Path target = Files.readSymbolicLink(current());
             return target.getFileName().toString();
-        } catch (NoSuchFileException e) {
+        } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
             return null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + current(), e);
+            throw new UpdateException("cannot read " + current() + ": " + e.getMessage(), e);
         }
     }
 

@@ -201,6 +201,16 @@ class UpdaterTest {
     }
 
     @Test
+    void aCurrentThatIsNotALinkIsNoVersionAndADamagedStateIsATypedError() throws IOException {
+        ReleaseHome plain = new ReleaseHome(Files.createDirectories(tmp.resolve("plain")));
+        Files.createDirectories(plain.current());
+        assertThat(plain.currentVersion()).isNull();
+
+        Files.writeString(home.home().resolve("update-state.json"), "{not json");
+        assertThatThrownBy(() -> agent("1.0.0")).isInstanceOf(io.enginex.edge.common.tuf.TufException.class);
+    }
+
+    @Test
     void managedModeOnlyReportsTheAvailableVersion() {
         release("1.1.0", false, List.of());
         TufClient tuf = new TufClient(tmp.resolve("trusted"), repo.source, clock, TufClient.Limits.DEFAULT);
