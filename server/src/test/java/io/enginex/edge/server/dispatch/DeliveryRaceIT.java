@@ -75,11 +75,7 @@ class DeliveryRaceIT {
         assertThat(channel.sent()).filteredOn(f -> f.contains("\"dispatch\"")).hasSize(1);
         await("the delivery is marked (through the group commit, not waited for)")
                 .atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(stores.jobs()
-                                .find("acme", job.id())
-                                .orElseThrow()
-                                .attempt())
-                        .isEqualTo(1));
+                .untilAsserted(() -> assertThat(markedAttempt(job)).isEqualTo(1));
     }
 
     @Test
@@ -100,10 +96,16 @@ class DeliveryRaceIT {
         assertThat(second.sent()).filteredOn(f -> f.contains(job.id())).hasSize(1);
         await("the second delivery is marked")
                 .atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(stores.jobs()
-                                .find("acme", job.id())
-                                .orElseThrow()
-                                .attempt())
-                        .isEqualTo(2));
+                .untilAsserted(() -> assertThat(markedAttempt(job)).isEqualTo(2));
+    }
+
+    /**
+     * The job's attempt as stored, after writing the delivery marks that are due: the hub's timer does
+     * that every {@link Deliveries#MARK_INTERVAL}, for jobs in flight longer than {@link
+     * Deliveries#MARK_AFTER}; here the test does.
+     */
+    private int markedAttempt(Job job) {
+        services.deliveries.writeMarks();
+        return stores.jobs().find("acme", job.id()).orElseThrow().attempt();
     }
 }

@@ -68,6 +68,8 @@ public final class TestServices implements AutoCloseable {
     public final TenantPolicies tenantPolicies;
     /** Sends the jobs of {@link #jobs()} on {@link #registry}'s connections (and resends them after hello). */
     public final Dispatcher dispatcher;
+    /** Its delivery ledger; the hub's timer calls {@link Deliveries#writeMarks()}, a test does it itself. */
+    public final Deliveries deliveries;
 
     private final JobWaiters waiters;
     private final AtomicBoolean failAudit = new AtomicBoolean();
@@ -84,7 +86,8 @@ public final class TestServices implements AutoCloseable {
         dispatcher = new Dispatcher(
                 stores.jobs(),
                 stores.groupCommit(),
-                new Deliveries(stores.jobs(), stores.groupCommit(), registry, metrics, clock, Runnable::run),
+                deliveries =
+                        new Deliveries(stores.jobs(), stores.groupCommit(), registry, metrics, clock, Runnable::run),
                 waiters,
                 metrics,
                 clock,
