@@ -108,7 +108,7 @@ class LocalControlE2EIT {
                 assertThat(reported.path("status").path("update").path("mode").asText())
                         .isEqualTo("manual");
                 assertThat(reported.path("status").path("update").path("detail").asText())
-                        .contains("self-update is not available");
+                        .contains("self-update is off");
 
                 // Resume from the command line: jobs run again.
                 OsProcess.Completed resumed = agentCli(logs, "resume", "--state-dir", agent.stateDir());
