@@ -6,6 +6,9 @@
 # belongs to the package, and the unit's systemd-analyze security exposure is 2.0 or lower.
 #   packaging/src/it/package-lint.sh DIR   (DIR: packaging/target/packages/<version>)
 set -euo pipefail
+# grep -q in a pipeline quits at its first match; with pipefail, a producer still writing then dies of
+# SIGPIPE and fails the pipeline at random. has reads all of its input.
+has() { grep "$@" >/dev/null; }
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:?usage: package-lint.sh packaging/target/packages/VERSION}
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -38,10 +41,10 @@ if [ -n "$deb" ] && need lintian lintian; then
   grep -q '^Files: opt/enginex-agent/lib/runtime/\*' "$copyright" || fail "the copyright file does not cover the Java runtime"
   grep -q 'Classpath-exception' "$copyright" || fail "the runtime's licence is missing"
   [ -f "$work/usr/share/man/man1/enginex-agent.1.gz" ] || fail "no man page enginex-agent(1)"
-  zcat "$work/usr/share/man/man1/enginex-agent.1.gz" | grep -q '^\.SS deregister' || fail "the man page lacks the commands' help"
+  zcat "$work/usr/share/man/man1/enginex-agent.1.gz" | has '^\.SS deregister' || fail "the man page lacks the commands' help"
   [ "$(readlink "$work/usr/bin/enginex-agent")" = /opt/enginex-agent/bin/enginex-agent ] \
     || fail "/usr/bin/enginex-agent is not in the package"
-  dpkg-deb -f "$deb" Depends | grep -q 'libc6' || fail "no dependency on libc6"
+  dpkg-deb -f "$deb" Depends | has 'libc6' || fail "no dependency on libc6"
   unit=$(find "$work" -name 'enginex-agent-enginex-agent.service' | head -n1)
   if command -v systemd-analyze >/dev/null; then
     # Offline here (the booted test, systemd-it.sh, checks the running unit too).
@@ -56,9 +59,9 @@ if [ -n "$rpm_file" ] && need rpmlint rpmlint; then
   echo "==> rpmlint $(basename "$rpm_file")"
   rpmlint -c "$here/../../rpmlint.toml" "$rpm_file" 2>&1 | tee "$dir/rpmlint.txt" \
     || fail "rpmlint reports an error on $(basename "$rpm_file") (above)"
-  rpm -qp --qf '[%{FILENAMES}\n]' "$rpm_file" 2>/dev/null | grep -qx /usr/bin/enginex-agent \
+  rpm -qp --qf '[%{FILENAMES}\n]' "$rpm_file" 2>/dev/null | has -x /usr/bin/enginex-agent \
     || fail "/usr/bin/enginex-agent is not in the rpm"
-  rpm -qp --changelog "$rpm_file" 2>/dev/null | grep -q . || fail "the rpm has no changelog"
+  rpm -qp --changelog "$rpm_file" 2>/dev/null | has . || fail "the rpm has no changelog"
 fi
 [ -n "$deb$rpm_file" ] || fail "no package in $dir"
 echo "PASS: lintian and rpmlint report no error"

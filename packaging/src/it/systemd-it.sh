@@ -20,6 +20,9 @@
 # Usage: packaging/src/it/systemd-it.sh OLD.deb NEW.deb   (root; systemd-nspawn; server/target/engine.jar)
 # Run through: ./mvnw -pl packaging -Ppackages verify (see README).
 set -euo pipefail
+# grep -q in a pipeline quits at its first match; with pipefail, a producer still writing then dies of
+# SIGPIPE and fails the pipeline at random. has reads all of its input.
+has() { grep "$@" >/dev/null; }
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 old_deb=$(readlink -f "$1") new_deb=$(readlink -f "$2")
@@ -76,7 +79,7 @@ wait_connected() { # the agent's status file says connected
   local deadline=$((SECONDS + 60))
   local pid
   until pid=$(inside systemctl show enginex-agent -p MainPID --value 2>/dev/null) && [ "${pid:-0}" != 0 ] && \
-        inside cat /var/lib/enginex-agent/status.json 2>/dev/null | tr -d ' \n' | grep -q "\"state\":\"connected\".*\"pid\":$pid,"; do
+        inside cat /var/lib/enginex-agent/status.json 2>/dev/null | tr -d ' \n' | has "\"state\":\"connected\".*\"pid\":$pid,"; do
     if [ $SECONDS -ge $deadline ]; then
       inside systemctl status enginex-agent --no-pager || true
       # -u takes the unit's real name, not its alias enginex-agent.service (which shows "No entries").
@@ -97,7 +100,7 @@ if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
   log "0. the .rpm owns no shared directory (/, /lib, /opt, /usr/lib/systemd…), only its own files"
   owned=$(rpm -qp --qf '[%{FILENAMES}\n]' "$rpm_file" 2>/dev/null | grep -vE '^/opt/enginex-agent(/|$)|^/usr/lib/systemd/system/enginex-agent-enginex-agent\.service$|^/usr/bin/enginex-agent$|^/usr/share/man/man1/enginex-agent\.1\.gz$|^/usr/share/licenses/enginex-agent[^/]*(/copyright)?$' || true)
   [ -z "$owned" ] || fail "the rpm owns: $owned"
-  rpm -qp --scripts "$rpm_file" 2>/dev/null | grep -q 'enable --now' && fail "the rpm runs systemctl enable --now"
+  rpm -qp --scripts "$rpm_file" 2>/dev/null | has 'enable --now' && fail "the rpm runs systemctl enable --now"
 fi
 
 log "hub on 127.0.0.1:$port (host)"
@@ -130,7 +133,7 @@ systemd-nspawn --register=no --keep-unit --quiet -D "$root" dpkg -i /root/old.de
 [ -L "$root/etc/systemd/system/multi-user.target.wants/enginex-agent-enginex-agent.service" ] \
   || fail "unit not enabled by the offline install"
 [ -f "$root/var/lib/dpkg/info/enginex-agent.list" ] && \
-  systemd-nspawn --register=no --keep-unit --quiet -D "$root" dpkg-query -W -f '${Status}\n' enginex-agent | grep -q "install ok installed" \
+  systemd-nspawn --register=no --keep-unit --quiet -D "$root" dpkg-query -W -f '${Status}\n' enginex-agent | has "install ok installed" \
   || fail "package not fully configured"
 
 log "2. boot: the agent starts, enrols silently, a job runs"
@@ -144,7 +147,7 @@ inside grep -q '^server' /etc/enginex-agent/agent.conf || fail "agent.conf lost 
 dispatch "$id1"
 inside enginex-agent status --state-dir /var/lib/enginex-agent > "$work/status.txt" || { cat "$work/status.txt"; fail "status says not connected"; }
 grep -q "$id1" "$work/status.txt" || fail "status does not name the agent"
-grep -A1 "^Log (journald" "$work/status.txt" | grep -q "enginex-agent" || { cat "$work/status.txt"; fail "status shows no log tail"; }
+grep -A1 "^Log (journald" "$work/status.txt" | has "enginex-agent" || { cat "$work/status.txt"; fail "status shows no log tail"; }
 inside systemctl show enginex-agent -p NRestarts -p MainPID -p User
 inside enginex-agent doctor --state-dir /var/lib/enginex-agent --config /etc/enginex-agent/agent.conf \
   || fail "doctor reports a failure on a healthy install"
@@ -165,7 +168,7 @@ inside systemd-analyze security --no-pager "$unit_name" > "$work/security.txt" 2
 score=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' "$work/security.txt")
 echo "systemd-analyze security $unit_name: exposure ${score:-?}"
 awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }' || { cat "$work/security.txt"; fail "exposure ${score:-unknown} is above 2.0"; }
-inside systemctl show "$unit_name" -p SystemCallFilter --value | grep -q . || fail "the running unit has no system call filter"
+inside systemctl show "$unit_name" -p SystemCallFilter --value | has . || fail "the running unit has no system call filter"
 # A page for http.request, served on the host (the container shares its network).
 web_port=$((port + 1))
 mkdir -p "$work/www" && echo "hello from the web" > "$work/www/page.txt"
@@ -314,7 +317,7 @@ apt_only=(-o Dir::Etc::sourcelist=/dev/null -o Dir::Etc::sourceparts=/etc/apt/so
 inside apt-get "${apt_only[@]}" update || fail "apt-get update from the hub's repository failed"
 inside env DEBIAN_FRONTEND=noninteractive apt-get "${apt_only[@]}" install -y enginex-agent \
   || fail "apt-get install enginex-agent failed"
-inside apt-cache policy enginex-agent | grep -q "127.0.0.1:$port/downloads/apt stable/main" \
+inside apt-cache policy enginex-agent | has "127.0.0.1:$port/downloads/apt stable/main" \
   || { inside apt-cache policy enginex-agent; fail "enginex-agent was not installed from the hub's repository"; }
 wait_connected
 dispatch "$(agent_id)"
@@ -337,7 +340,7 @@ if [ -n "$rpm_file" ] && command -v dnf >/dev/null && command -v createrepo_c >/
   curl -fsS --cacert "$work/hub-ca.pem" "$location" -o "$work/from-dnf.rpm" || fail "cannot fetch $location"
   hub_get enginex-archive-keyring.asc "$work/keyring.asc" || fail "no armored key"
   rpm --dbpath "$work/rpmdb" --initdb && rpm --dbpath "$work/rpmdb" --import "$work/keyring.asc"
-  rpm --dbpath "$work/rpmdb" -K "$work/from-dnf.rpm" | grep -q 'digests signatures OK' \
+  rpm --dbpath "$work/rpmdb" -K "$work/from-dnf.rpm" | has 'digests signatures OK' \
     || fail "the served rpm is not signed with the hub's key: $(rpm --dbpath "$work/rpmdb" -K "$work/from-dnf.rpm")"
   echo "dnf read the signed repository; $(basename "$location") is signed with $fingerprint"
 fi
