@@ -2,11 +2,16 @@ package io.enginex.edge.server.auth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The hub's own 32-byte secret for signing capabilities (session page links). Made on first start
@@ -53,6 +58,21 @@ public final class HubSecret {
     /** A copy of the key bytes. */
     public byte[] bytes() {
         return key.clone();
+    }
+
+    /**
+     * A value that tells secrets apart without revealing them (an HMAC of a fixed text under the key),
+     * so that nodes sharing a database can check they share the secret.
+     */
+    public String fingerprint() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            byte[] tag = mac.doFinal("enginex hub secret fingerprint v1".getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(tag, 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.enginex.edge.server.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Agents' past and current connections, per tenant. */
 public interface ConnectionHistoryStore {
@@ -29,6 +30,12 @@ public interface ConnectionHistoryStore {
      * @return how many were closed
      */
     int closeAllOf(String hubNode, Instant at, String reason);
+
+    /**
+     * The tenant's agents with an open connection to another node that was seen at or after {@code
+     * liveSince}, each with that node's name: where an agent not connected to {@code node} is.
+     */
+    Map<String, String> openElsewhere(String tenantId, String node, Instant liveSince);
 
     /**
      * Deletes connections that ended before {@code endedBefore}, and per agent all but the newest

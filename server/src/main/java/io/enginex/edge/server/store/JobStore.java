@@ -20,6 +20,9 @@ public interface JobStore {
     /** Jobs of this agent not yet finished (queued, dispatched, running), oldest first. */
     List<Job> listUnfinished(String tenantId, String agentId);
 
+    /** Every tenant's jobs still queued (not known to be sent) that were created before {@code createdBefore}, oldest first, at most {@code limit}. */
+    List<Job> listQueued(Instant createdBefore, int limit);
+
     /** This agent's latest {@code limit} jobs in any state, newest first. */
     List<Job> listByAgent(String tenantId, String agentId, int limit);
 

@@ -68,6 +68,13 @@ public final class FakeJobStore implements JobStore {
     }
 
     @Override
+    public List<Job> listQueued(java.time.Instant createdBefore, int limit) {
+        return list(j -> j.state() == JobState.QUEUED && j.createdAt().isBefore(createdBefore)).stream()
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
     public List<Job> listByAgent(String tenantId, String agentId, int limit) {
         return list(j -> j.tenantId().equals(tenantId) && j.agentId().equals(agentId)).stream()
                 .limit(limit)

@@ -5,7 +5,9 @@ import io.enginex.edge.server.store.ConnectionRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 final class JdbcConnectionHistoryStore implements ConnectionHistoryStore {
@@ -78,6 +80,25 @@ final class JdbcConnectionHistoryStore implements ConnectionHistoryStore {
                 .bind("at", Timestamps.arg(at))
                 .bind("reason", reason)
                 .execute());
+    }
+
+    @Override
+    public Map<String, String> openElsewhere(String tenantId, String node, Instant liveSince) {
+        return jdbi.withHandle(h -> {
+            Map<String, String> where = new HashMap<>();
+            h.createQuery("""
+                            SELECT c.agent_id, c.hub_node FROM agent_connections c
+                            JOIN hub_nodes n ON n.node_name = c.hub_node
+                            WHERE c.tenant_id = :tenantId AND c.disconnected_at IS NULL
+                              AND c.hub_node <> :node AND n.seen_at >= :liveSince
+                            ORDER BY c.connected_at""")
+                    .bind("tenantId", tenantId)
+                    .bind("node", node)
+                    .bind("liveSince", Timestamps.arg(liveSince))
+                    .map((rs, ctx) -> Map.entry(rs.getString("agent_id"), rs.getString("hub_node")))
+                    .forEach(e -> where.put(e.getKey(), e.getValue())); // the newest connection wins
+            return Map.copyOf(where);
+        });
     }
 
     @Override

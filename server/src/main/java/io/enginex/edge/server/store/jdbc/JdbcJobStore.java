@@ -129,6 +129,17 @@ final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public List<Job> listQueued(Instant createdBefore, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM jobs WHERE state = 'queued' AND created_at < :createdBefore
+                        ORDER BY created_at, id LIMIT :limit""")
+                .bind("createdBefore", Timestamps.arg(createdBefore))
+                .bind("limit", limit)
+                .map(this::map)
+                .list());
+    }
+
+    @Override
     public List<Job> listByAgent(String tenantId, String agentId, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT * FROM jobs WHERE tenant_id = :tenantId AND agent_id = :agentId

@@ -15,6 +15,7 @@ import io.enginex.edge.server.store.DeviceCodeStore;
 import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.MachineStore;
+import io.enginex.edge.server.store.NodeStore;
 import io.enginex.edge.server.store.PageLinkStore;
 import io.enginex.edge.server.store.RegistrationTokenStore;
 import io.enginex.edge.server.store.SessionStore;
@@ -68,6 +69,7 @@ public final class JdbcStores implements Stores {
     private final DeviceCodeStore deviceCodes;
     private final MachineStore machines;
     private final ConnectionHistoryStore connections;
+    private final NodeStore nodes;
     private final TenantPolicyStore tenantPolicies;
     private final PageLinkStore pageLinks;
     private final JdbcGroupCommit groupCommit;
@@ -90,6 +92,7 @@ public final class JdbcStores implements Stores {
         this.deviceCodes = new JdbcDeviceCodeStore(jdbi);
         this.machines = new JdbcMachineStore(jdbi);
         this.connections = new JdbcConnectionHistoryStore(jdbi);
+        this.nodes = new JdbcNodeStore(jdbi);
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
@@ -268,6 +271,11 @@ public final class JdbcStores implements Stores {
     @Override
     public ConnectionHistoryStore connections() {
         return connections;
+    }
+
+    @Override
+    public NodeStore nodes() {
+        return nodes;
     }
 
     @Override
