@@ -15,6 +15,12 @@ import io.enginex.edge.server.auth.Passwords;
 import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.auth.Users;
+import io.enginex.edge.server.cluster.Cluster;
+import io.enginex.edge.server.cluster.ClusterSignals;
+import io.enginex.edge.server.cluster.Nodes;
+import io.enginex.edge.server.cluster.PgCluster;
+import io.enginex.edge.server.cluster.Presence;
+import io.enginex.edge.server.cluster.Signal;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.config.HubFile;
 import io.enginex.edge.server.connection.AgentEndpoint;
@@ -55,6 +61,7 @@ import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.Transactions;
@@ -72,6 +79,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +101,9 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
+    // A queued job younger than this is left to its signal by the cluster sweep.
+    private static final Duration QUEUED_SWEEP_AGE = Duration.ofSeconds(2);
+
     /** The platform key file under the data directory. */
     public static final String ADMIN_KEY_FILE = "admin.key";
 
@@ -110,6 +121,8 @@ public final class Hub implements AutoCloseable {
     private static final class Resources {
         HubConfig config;
         JdbcStores stores;
+        Cluster cluster;
+        Nodes nodes;
         ConnectionRegistry registry;
         WebServer server;
         ScheduledExecutorService timers;
@@ -142,7 +155,10 @@ public final class Hub implements AutoCloseable {
     /** Who may call: the hub's secret, API keys, users, the tenant check and the audit trail. */
     private record Security(HubSecret hubSecret, ApiKeys apiKeys, Users users, TenantGuard guard, Audit audit) {}
 
-    /** The agent links and what drives them: sockets, dispatch, waiting requests, live views, metrics. */
+    /**
+     * The agent links and what drives them: sockets, dispatch, waiting requests, live views, metrics.
+     * {@code live} is this node's live pages; {@code views} tells them and the other nodes' alike.
+     */
     private record Links(
             PrometheusMeterRegistry metrics,
             OpsHistory opsHistory,
@@ -154,7 +170,8 @@ public final class Hub implements AutoCloseable {
             Dispatcher dispatcher,
             AccessTokens accessTokens,
             FrameRouter router,
-            LiveUpdates live) {}
+            LiveUpdates live,
+            LiveViews views) {}
 
     /** Starts a hub on the system clock. */
     public static Hub start(HubConfig config) {
@@ -176,6 +193,7 @@ public final class Hub implements AutoCloseable {
             JdbcStores stores = openStore(p, b);
             Security security = security(p, b);
             Links links = connections(p, b, security);
+            joinCluster(p, b, security, links);
             var creates = new IdempotentCreates(
                     new JdbcIdempotencyStore(stores.jdbi(), stores.groupCommit()),
                     security.hubSecret().bytes(),
@@ -209,7 +227,10 @@ public final class Hub implements AutoCloseable {
         // Two threads, so a slow database sweep cannot hold up the heartbeat.
         p.timers = Executors.newScheduledThreadPool(
                 2, Thread.ofPlatform().name("hub-timers-", 1).daemon(true).factory());
-        p.registry = new ConnectionRegistry();
+        p.cluster = "postgresql".equals(stores.dialect())
+                ? new PgCluster(config.database(), stores.jdbi(), config.nodeName(), b.clock())
+                : Cluster.SINGLE;
+        p.registry = new ConnectionRegistry(p.cluster);
         return stores;
     }
 
@@ -246,20 +267,20 @@ public final class Hub implements AutoCloseable {
         var dispatchMetrics = new DispatchMetrics(metrics, opsHistory);
         var connectionHistory = new ConnectionHistory(
                 stores.connections(), stores.groupCommit(), opsHistory, b.ids(), clock, p.config.nodeName());
-        connectionHistory.nodeStarted();
-        var waiters = new JobWaiters(stores.jobs());
+        var waiters = new JobWaiters(stores.jobs(), p.cluster);
         Gauge.builder("enginex.jobs.waiting", waiters, JobWaiters::waiting)
                 .description("API requests waiting in a long poll for a job's result on this node")
                 .register(metrics);
-        var tenantPolicies =
-                new TenantPolicies(stores.tenantPolicies(), stores.agents(), p.registry, b.ids(), clock, b.mapper());
-        var deliveries =
-                new Deliveries(stores.jobs(), stores.groupCommit(), p.registry, dispatchMetrics, clock, p.senders);
+        var tenantPolicies = new TenantPolicies(
+                stores.tenantPolicies(), stores.agents(), p.registry, b.ids(), clock, b.mapper(), p.cluster);
+        var deliveries = new Deliveries(
+                stores.jobs(), stores.groupCommit(), p.registry, dispatchMetrics, clock, p.senders, p.cluster);
         var dispatcher = new Dispatcher(
                 stores.jobs(), stores.groupCommit(), deliveries, waiters, dispatchMetrics, clock, b.mapper());
         var accessTokens =
                 new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock, stores.groupCommit());
         var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies);
+        var live = new LiveUpdates();
         return new Links(
                 metrics,
                 opsHistory,
@@ -271,7 +292,73 @@ public final class Hub implements AutoCloseable {
                 dispatcher,
                 accessTokens,
                 router,
-                new LiveUpdates());
+                live,
+                tenant -> {
+                    live.changed(tenant);
+                    p.cluster.publish(Signal.live(tenant));
+                });
+    }
+
+    /**
+     * Joins the nodes on this database: listens for their signals, checks this node shares their hub
+     * secret and has a name of its own, writes its row, and only then closes the connection rows its
+     * own last run left open (a node of the same name still running would otherwise lose its rows).
+     */
+    private static void joinCluster(Resources p, Basics b, Security s, Links links) {
+        if (p.cluster instanceof PgCluster pg) {
+            try {
+                pg.start(new ClusterSignals(
+                        p.registry,
+                        links.deliveries(),
+                        links.waiters(),
+                        links.tenantPolicies(),
+                        links.live(),
+                        b.clock()));
+            } catch (SQLException e) {
+                throw new DatabaseUnavailableException(
+                        "cannot listen for the other hub nodes on "
+                                + p.config.database().redactedUrl() + ": " + e.getMessage()
+                                + ". Check that the database accepts one more connection per node.",
+                        e);
+            }
+        }
+        p.nodes = new Nodes(
+                p.stores.nodes(),
+                p.stores.connections(),
+                p.cluster,
+                p.config.nodeName(),
+                version(),
+                p.registry::activeCount,
+                b.clock());
+        p.nodes.checkSecret(
+                s.hubSecret().fingerprint(),
+                p.config.dataDir().resolve("hub.secret").toString());
+        p.nodes.join();
+        links.connectionHistory().nodeStarted();
+        clusterMetrics(p, links.metrics());
+    }
+
+    private static void clusterMetrics(Resources p, PrometheusMeterRegistry metrics) {
+        Gauge.builder("enginex.cluster.leader", p.cluster, c -> c.leads() ? 1 : 0)
+                .description("1 when this node runs the cluster's sweeps (deadlines, purges, lost nodes), else 0")
+                .register(metrics);
+        Gauge.builder("enginex.cluster.nodes.alive", p.nodes, Nodes::aliveCount)
+                .description("Hub nodes on this database seen within the last 15 s, this one included")
+                .register(metrics);
+        if (p.cluster instanceof PgCluster pg) {
+            FunctionCounter.builder("enginex.cluster.signals.sent", pg, PgCluster::sent)
+                    .description("Signals this node sent the other nodes (job queued, finished, agent cut off, ...)")
+                    .register(metrics);
+            FunctionCounter.builder("enginex.cluster.signals.received", pg, PgCluster::received)
+                    .description("Signals this node received from the other nodes")
+                    .register(metrics);
+            FunctionCounter.builder("enginex.cluster.notify.statements", pg, PgCluster::statements)
+                    .description("NOTIFY statements sent; each carries every signal queued in its round")
+                    .register(metrics);
+            Gauge.builder("enginex.cluster.signals.queued", pg, PgCluster::queued)
+                    .description("Signals waiting to be sent")
+                    .register(metrics);
+        }
     }
 
     /** The frame router: what the hub does with each frame an agent sends. */
@@ -305,7 +392,7 @@ public final class Hub implements AutoCloseable {
         Transactions tx = stores.transactions();
         var failures = new EnrolmentFailures(audit, clock);
         var enrolment = new Enrolment(
-                enrolmentParts(p, b, links, failures), audit, s.guard(), creates, tx, links.live(), clock);
+                enrolmentParts(p, b, links, failures), audit, s.guard(), creates, tx, links.views(), clock);
         var devices = new DeviceAuthorizations(
                 stores.deviceCodes(),
                 stores.agents(),
@@ -327,9 +414,9 @@ public final class Hub implements AutoCloseable {
                 jobs(p, b, s, links, creates),
                 enrolment,
                 new Logins(s.users(), s.apiKeys(), stores.apiKeys(), audit, s.guard(), tx, clock),
-                new DeviceApprovals(devices, audit, s.guard(), tx, links.live()),
-                new Policies(links.tenantPolicies(), audit, s.guard(), tx, links.live()),
-                new Agents(agents, audit, s.guard(), tx, links.live(), clock),
+                new DeviceApprovals(devices, audit, s.guard(), tx, links.views()),
+                new Policies(links.tenantPolicies(), audit, s.guard(), tx, links.views()),
+                new Agents(agents, audit, s.guard(), tx, links.views(), clock),
                 new AuditLog(stores.audit(), s.guard()));
     }
 
@@ -362,7 +449,7 @@ public final class Hub implements AutoCloseable {
                 links.waiters(),
                 s.audit(),
                 creates,
-                links.live(),
+                links.views(),
                 s.guard(),
                 b.ids(),
                 b.clock(),
@@ -404,9 +491,17 @@ public final class Hub implements AutoCloseable {
                 new Web.Authentication(s.apiKeys(), s.users(), s.guard()),
                 new Web.Ops(
                         p.registry,
-                        new AgentStates(p.registry, links.deliveries(), clock, p.config.unresponsiveAfter()),
+                        new AgentStates(
+                                p.registry,
+                                links.deliveries(),
+                                clock,
+                                p.config.unresponsiveAfter(),
+                                p.cluster instanceof PgCluster
+                                        ? new Presence(stores.connections(), p.config.nodeName(), clock)
+                                        : AgentStates.Elsewhere.NONE),
                         links.opsHistory(),
-                        links.metrics()),
+                        links.metrics(),
+                        p.nodes),
                 new PageLinks(
                         capability,
                         new SessionPage(stores.sessions(), stores.jobs(), stores.agents(), capability, b.mapper()),
@@ -427,17 +522,29 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Deadlines, resync, heartbeat, purges, PostgreSQL's planner statistics and the ops history's
-     * samples, on the timer threads.
+     * Deadlines, resync, heartbeat, purges, PostgreSQL's planner statistics, the node's row and the
+     * ops history's samples, on the timer threads. What concerns the whole database (deadlines,
+     * purges, statistics, lost nodes) runs on the node that leads; what concerns this node's sockets
+     * runs on every node.
      */
     private static void startTimers(Resources p, Basics b, Security s, Links links, IdempotentCreates creates) {
         Stores stores = p.stores;
         Clock clock = b.clock();
+        Cluster cluster = p.cluster;
+        var deadlines =
+                new DeadlineSweeper(stores.jobs(), links.deliveries(), links.waiters(), links.dispatchMetrics(), clock);
         p.timers.scheduleAtFixedRate(
-                new DeadlineSweeper(stores.jobs(), links.deliveries(), links.waiters(), links.dispatchMetrics(), clock),
+                leading(cluster, deadlines),
                 DeadlineSweeper.INTERVAL.toMillis(),
                 DeadlineSweeper.INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
+        long beat = Nodes.BEAT.toMillis();
+        p.timers.scheduleAtFixedRate(p.nodes::beat, beat, beat, TimeUnit.MILLISECONDS);
+        if (cluster instanceof PgCluster) {
+            long sweep = p.config.clusterSweep().toMillis();
+            p.timers.scheduleAtFixedRate(
+                    () -> sweepQueued(links.deliveries(), clock), sweep, sweep, TimeUnit.MILLISECONDS);
+        }
         long resync = Resync.INTERVAL.toMillis();
         p.timers.scheduleAtFixedRate(new Resync(p.registry, links.router()), resync, resync, TimeUnit.MILLISECONDS);
         long resend = Deliveries.RESYNC_INTERVAL.toMillis();
@@ -445,22 +552,42 @@ public final class Hub implements AutoCloseable {
         long marks = Deliveries.MARK_INTERVAL.toMillis();
         p.timers.scheduleAtFixedRate(links.deliveries()::writeMarks, marks, marks, TimeUnit.MILLISECONDS);
         Heartbeat heartbeat = new Heartbeat(p.registry, clock, p.config.heartbeat(), p.senders);
-        long beat = heartbeat.period().toMillis();
-        p.timers.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-        p.timers.scheduleAtFixedRate(() -> purgeCredentials(stores, clock), 1, 1, TimeUnit.MINUTES);
-        p.timers.scheduleAtFixedRate(() -> purgeSessions(s.users(), stores, clock), 1, 1, TimeUnit.MINUTES);
-        p.timers.scheduleAtFixedRate(links.connectionHistory()::purge, 0, 10, TimeUnit.MINUTES);
-        p.timers.scheduleAtFixedRate(creates::sweep, 1, 60, TimeUnit.MINUTES);
-        p.timers.scheduleAtFixedRate(p.stores::refreshStatistics, 5, 5, TimeUnit.SECONDS);
+        long ping = heartbeat.period().toMillis();
+        p.timers.scheduleAtFixedRate(heartbeat, ping, ping, TimeUnit.MILLISECONDS);
+        p.timers.scheduleAtFixedRate(leading(cluster, () -> purgeCredentials(stores, clock)), 1, 1, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(
+                leading(cluster, () -> purgeSessions(s.users(), stores, clock)), 1, 1, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(leading(cluster, links.connectionHistory()::purge), 0, 10, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(leading(cluster, creates::sweep), 1, 60, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(leading(cluster, p.stores::refreshStatistics), 5, 5, TimeUnit.SECONDS);
         long bucket = OpsHistory.BUCKET.toMillis();
         p.timers.scheduleAtFixedRate(links.opsHistory()::sample, 0, bucket, TimeUnit.MILLISECONDS);
         var updates = new UpdateRepository(UpdateRepository.dirOf(p.config.dataDir()), clock);
         p.timers.scheduleAtFixedRate(new RepositoryRefresh(updates), 0, 1, TimeUnit.MINUTES);
     }
 
+    /** {@code work}, run only while this node leads. */
+    private static Runnable leading(Cluster cluster, Runnable work) {
+        return () -> {
+            if (cluster.leads()) {
+                work.run();
+            }
+        };
+    }
+
+    /** The cluster's safety net: queued jobs older than a moment whose agent is here. Never throws. */
+    private static void sweepQueued(Deliveries deliveries, Clock clock) {
+        try {
+            deliveries.sweepQueued(clock.instant().minus(QUEUED_SWEEP_AGE));
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("reason", e.toString()).log("cluster sweep failed; retrying on the next one");
+        }
+    }
+
     /** Writes {@code hub.json} (how local tools find this hub) and logs that the hub started. */
     private static Hub ready(Resources p, Basics b) throws IOException {
         Hub hub = new Hub(p);
+        p.nodes.serving(hub.url());
         new HubFile(
                         hub.url(),
                         p.server.port(),
@@ -474,6 +601,7 @@ public final class Hub implements AutoCloseable {
                 .addKeyValue("url", hub.url())
                 .addKeyValue("node", p.config.nodeName())
                 .addKeyValue("database", p.stores.dialect())
+                .addKeyValue("leads", p.cluster.leads())
                 .addKeyValue("protocol", Protocol.VERSION)
                 .log("hub started");
         return hub;
@@ -517,6 +645,11 @@ public final class Hub implements AutoCloseable {
         return r.stores;
     }
 
+    /** Whether this node runs the sweeps of the nodes sharing its database (tests, diagnostics). */
+    public boolean leads() {
+        return r.cluster.leads();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -549,6 +682,12 @@ public final class Hub implements AutoCloseable {
         }
         if (p.senders != null) {
             steps.add(p.senders::shutdownNow);
+        }
+        if (p.nodes != null) {
+            steps.add(p.nodes::leave);
+        }
+        if (p.cluster != null) {
+            steps.add(p.cluster::close);
         }
         if (p.stores != null) {
             steps.add(p.stores::close);

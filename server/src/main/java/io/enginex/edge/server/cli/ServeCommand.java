@@ -141,8 +141,21 @@ final class ServeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String sessionLinkTtl;
 
-    @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name. Default: the host name.")
+    @Option(
+            names = "--node-name",
+            paramLabel = "NAME",
+            description = "This node's name, unique among the nodes that share a database (it is refused while a"
+                    + " node of the same name runs). Default: the host name.")
     String nodeName;
+
+    @Option(
+            names = "--cluster-sweep",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            description = "With several nodes on one PostgreSQL: how often each node looks for queued jobs of its"
+                    + " agents whose notification from another node was lost (1s to 1h). Jobs normally reach"
+                    + " the agent's node at once by LISTEN/NOTIFY; this is the safety net. Default: ${DEFAULT-VALUE}.")
+    String clusterSweep;
 
     @Option(
             names = "--log-format",
@@ -203,6 +216,7 @@ final class ServeCommand implements Callable<Integer> {
                     .maxConcurrentJobs(maxConcurrentJobs)
                     .sessionLinkTtl(HumanDuration.parse(sessionLinkTtl))
                     .nodeName(nodeName)
+                    .clusterSweep(HumanDuration.parse(clusterSweep))
                     .enrolmentRate(EnrolmentRate.parse(enrolmentRateLimit, "--enrolment-rate-limit"))
                     .build();
         } catch (IllegalArgumentException | HubException.BadRequest e) {

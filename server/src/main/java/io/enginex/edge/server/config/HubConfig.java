@@ -35,6 +35,8 @@ import java.util.Set;
  * @param sessionLinkTtl how long a session page link works after it is issued (1 minute to 365 days)
  * @param maxConcurrentJobs the most job creates in progress at once on this node, shared fairly
  *     between tenants; more are refused 503 with {@code Retry-After} (see {@code job.Admission})
+ * @param clusterSweep on PostgreSQL, how often each node looks for queued jobs of its agents whose
+ *     signal from another node was lost (1 s to 1 h)
  */
 public record HubConfig(
         Path dataDir,
@@ -51,13 +53,15 @@ public record HubConfig(
         long maxBodyBytes,
         Duration unresponsiveAfter,
         Duration sessionLinkTtl,
-        int maxConcurrentJobs) {
+        int maxConcurrentJobs,
+        Duration clusterSweep) {
     public static final int DEFAULT_PORT = 8443;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_UNRESPONSIVE_AFTER = Duration.ofMinutes(2);
     public static final Duration DEFAULT_SESSION_LINK_TTL = Duration.ofDays(7);
     public static final int DEFAULT_MAX_CONCURRENT_JOBS = 256;
     public static final int MAX_CONCURRENT_JOBS_LIMIT = 100_000;
+    public static final Duration DEFAULT_CLUSTER_SWEEP = Duration.ofSeconds(10);
 
     public HubConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -112,6 +116,11 @@ public record HubConfig(
         if (maxConcurrentJobs < 1 || maxConcurrentJobs > MAX_CONCURRENT_JOBS_LIMIT) {
             throw new IllegalArgumentException("--max-concurrent-jobs must be between 1 and "
                     + MAX_CONCURRENT_JOBS_LIMIT + "; got " + maxConcurrentJobs);
+        }
+        clusterSweep = clusterSweep == null ? DEFAULT_CLUSTER_SWEEP : clusterSweep;
+        if (clusterSweep.toMillis() < 1000 || clusterSweep.toMillis() > 3_600_000) {
+            throw new IllegalArgumentException(
+                    "--cluster-sweep must be between 1s and 1h; got " + HumanDuration.format(clusterSweep));
         }
     }
 
@@ -190,6 +199,7 @@ public record HubConfig(
         private Duration unresponsiveAfter = DEFAULT_UNRESPONSIVE_AFTER;
         private Duration sessionLinkTtl = DEFAULT_SESSION_LINK_TTL;
         private int maxConcurrentJobs = DEFAULT_MAX_CONCURRENT_JOBS;
+        private Duration clusterSweep = DEFAULT_CLUSTER_SWEEP;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -259,6 +269,12 @@ public record HubConfig(
             return this;
         }
 
+        /** How often each node sweeps for queued jobs whose signal was lost (PostgreSQL only). */
+        public Builder clusterSweep(Duration clusterSweep) {
+            this.clusterSweep = clusterSweep;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     dataDir,
@@ -275,7 +291,8 @@ public record HubConfig(
                     maxBodyBytes,
                     unresponsiveAfter,
                     sessionLinkTtl,
-                    maxConcurrentJobs);
+                    maxConcurrentJobs,
+                    clusterSweep);
         }
     }
 }

@@ -8,13 +8,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one place the hub decides whether an agent is online, busy, unresponsive or offline, from its
  * live connection on this node:
  *
  * <ul>
- *   <li>no active connection here: {@link AgentState#OFFLINE};
+ *   <li>no active connection here, but one to another node of the cluster ({@link Elsewhere}): {@link
+ *       AgentState#ONLINE}, with the node named (that node knows whether it is busy);
+ *   <li>no active connection anywhere: {@link AgentState#OFFLINE};
  *   <li>no frame at all for {@code unresponsiveAfter} (heartbeats unanswered, not yet dropped), or a
  *       job sent on the connection that was neither acknowledged nor reported progress within {@code
  *       unresponsiveAfter} of its last sign of life: {@link AgentState#UNRESPONSIVE};
@@ -30,6 +33,17 @@ public final class AgentStates {
     private final InFlight inFlight;
     private final Clock clock;
     private final Duration unresponsiveAfter;
+    private final Elsewhere elsewhere;
+
+    /** Where the other nodes' agents are. */
+    @FunctionalInterface
+    public interface Elsewhere {
+        /** The other node the agent has an active connection to, if any. */
+        Optional<String> nodeOf(String tenantId, String agentId);
+
+        /** One node alone. */
+        Elsewhere NONE = (tenantId, agentId) -> Optional.empty();
+    }
 
     /** Where the jobs in flight on a connection are kept ({@code dispatch.Deliveries}). */
     public interface InFlight {
@@ -41,15 +55,32 @@ public final class AgentStates {
     }
 
     public AgentStates(ConnectionRegistry registry, InFlight inFlight, Clock clock, Duration unresponsiveAfter) {
+        this(registry, inFlight, clock, unresponsiveAfter, Elsewhere.NONE);
+    }
+
+    public AgentStates(
+            ConnectionRegistry registry,
+            InFlight inFlight,
+            Clock clock,
+            Duration unresponsiveAfter,
+            Elsewhere elsewhere) {
+        this.elsewhere = elsewhere;
         this.registry = registry;
         this.inFlight = inFlight;
         this.clock = clock;
         this.unresponsiveAfter = unresponsiveAfter;
     }
 
-    /** The agent's status now; {@link AgentStatus#OFFLINE} when it is not connected to this node. */
+    /** The agent's status now; {@link AgentStatus#OFFLINE} when it is connected to no node. */
     public AgentStatus of(String tenantId, String agentId) {
-        return registry.find(tenantId, agentId).map(this::of).orElse(AgentStatus.OFFLINE);
+        Optional<AgentConnection> here = registry.find(tenantId, agentId);
+        if (here.isPresent()) {
+            return of(here.get());
+        }
+        return elsewhere
+                .nodeOf(tenantId, agentId)
+                .map(node -> new AgentStatus(AgentState.ONLINE, "connected to hub node " + node, null, 0, null, null))
+                .orElse(AgentStatus.OFFLINE);
     }
 
     /** The status of one live connection now. */

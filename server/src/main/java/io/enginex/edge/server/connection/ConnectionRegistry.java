@@ -1,6 +1,8 @@
 package io.enginex.edge.server.connection;
 
 import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.server.cluster.Cluster;
+import io.enginex.edge.server.cluster.Signal;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +22,16 @@ public final class ConnectionRegistry {
 
     private final ConcurrentHashMap<String, AgentConnection> sockets = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AgentConnection> active = new ConcurrentHashMap<>();
+    private final Cluster cluster;
+
+    public ConnectionRegistry() {
+        this(Cluster.SINGLE);
+    }
+
+    /** @param cluster told when an agent is cut off, so every node closes its sockets */
+    public ConnectionRegistry(Cluster cluster) {
+        this.cluster = cluster;
+    }
 
     /** Lists a socket that was just upgraded. */
     public void opened(AgentConnection connection) {
@@ -88,7 +100,19 @@ public final class ConnectionRegistry {
         return List.copyOf(sockets.values());
     }
 
-    /** Closes every socket of this agent (ready or not) with {@code code}, and forgets them. */
+    /**
+     * Cuts a revoked or deregistered agent off everywhere: closes its sockets here with {@link
+     * Protocol#CLOSE_REVOKED} and tells the other nodes to close theirs.
+     *
+     * @return how many sockets were closed here
+     */
+    public int cutOff(String tenantId, String agentId, String reason) {
+        int n = closeAgent(tenantId, agentId, Protocol.CLOSE_REVOKED, reason);
+        cluster.publish(Signal.cut(tenantId, agentId));
+        return n;
+    }
+
+    /** Closes every socket of this agent (ready or not) on this node with {@code code}, and forgets them. */
     public int closeAgent(String tenantId, String agentId, int code, String reason) {
         int n = 0;
         for (AgentConnection c : sockets()) {

@@ -70,7 +70,7 @@ public final class Dashboard implements AutoCloseable {
                 new DownloadPages(downloads, basics.baseUrl(), basics.version(), pin),
                 new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
                 new DevicePages(app.devices(), basics.clock()),
-                new OpsPages(ops.history(), ops.states()),
+                new OpsPages(ops.history(), ops.states(), ops.nodes()),
                 new AuditPages(app.auditLog()));
         groups.forEach(g -> g.register(pages));
         table = pages.table();

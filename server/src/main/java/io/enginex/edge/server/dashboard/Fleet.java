@@ -102,7 +102,9 @@ public final class Fleet {
 
     private Row row(Agent a) {
         Optional<AgentConnection> live = a.revoked() ? Optional.empty() : registry.find(a.tenantId(), a.id());
-        AgentStatus status = live.map(states::of).orElse(AgentStatus.OFFLINE);
+        AgentStatus status = a.revoked()
+                ? AgentStatus.OFFLINE
+                : live.map(states::of).orElseGet(() -> states.of(a.tenantId(), a.id()));
         return new Row(
                 a.id(),
                 a.hostname(),

@@ -1,12 +1,14 @@
 package io.enginex.edge.server.dashboard;
 
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.cluster.Nodes;
 import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.OpsPoint;
 import io.enginex.edge.server.ops.OpsScope;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +19,8 @@ import java.util.Map;
  * follows the node without reloading. The numbers come from {@link OpsHistory} for the viewer's
  * tenant only ({@link OpsScope#tenant}, what {@code GET /api/v1/ops/metrics} answers a tenant's
  * key): a dashboard viewer always belongs to one tenant, and other tenants' agents and jobs on the
- * same node are none of its business.
+ * same node are none of its business. Below the charts, the hub nodes sharing the database: which
+ * is alive and which runs the sweeps (names and versions only; their agent counts span tenants).
  */
 public final class OpsPages implements PageGroup {
     /** The shortest span drawn; a node younger than this shows its whole life. */
@@ -25,11 +28,27 @@ public final class OpsPages implements PageGroup {
 
     private final OpsHistory history;
     private final AgentStates states;
+    private final Nodes nodes;
 
-    OpsPages(OpsHistory history, AgentStates states) {
+    OpsPages(OpsHistory history, AgentStates states, Nodes nodes) {
         this.history = history;
         this.states = states;
+        this.nodes = nodes;
     }
+
+    /**
+     * A hub node on this database, as the panel lists it.
+     *
+     * @param self whether it is the node that drew the page
+     */
+    public record NodeRow(
+            String name,
+            String version,
+            Instant startedAt,
+            Instant seenAt,
+            boolean alive,
+            boolean leads,
+            boolean self) {}
 
     /** The page's model. */
     public record OpsView(Page page, Panel panel) {}
@@ -45,7 +64,8 @@ public final class OpsPages implements PageGroup {
             Duration window,
             OpsPoint summary,
             Map<AgentState, Integer> agents,
-            List<OpsCharts.Chart> charts) {
+            List<OpsCharts.Chart> charts,
+            List<NodeRow> nodes) {
         /** Dispatches per second over the window. */
         public String dispatchRate() {
             return SvgChart.number(summary.dispatched() / (double) window.toSeconds());
@@ -88,6 +108,16 @@ public final class OpsPages implements PageGroup {
                 window,
                 history.summary(scope, window),
                 states.countConnected(scope),
-                OpsCharts.of(points, OpsHistory.BUCKET.toSeconds()));
+                OpsCharts.of(points, OpsHistory.BUCKET.toSeconds()),
+                nodes.list().stream()
+                        .map(n -> new NodeRow(
+                                n.name(),
+                                n.version(),
+                                n.startedAt(),
+                                n.seenAt(),
+                                nodes.alive(n.seenAt()),
+                                n.leads(),
+                                n.name().equals(nodes.name())))
+                        .toList());
     }
 }

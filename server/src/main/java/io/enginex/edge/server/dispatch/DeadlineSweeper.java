@@ -42,7 +42,7 @@ public final class DeadlineSweeper implements Runnable {
             List<Job> expired = jobs.expire(clock.instant());
             for (Job job : expired) {
                 metrics.completed(job.tenantId(), JobState.TIMED_OUT, null);
-                waiters.finished(job.id());
+                waiters.finished(job.tenantId(), job.id());
                 log.atInfo()
                         .addKeyValue("jobId", job.id())
                         .addKeyValue("agentId", job.agentId())

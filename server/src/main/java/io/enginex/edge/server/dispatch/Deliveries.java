@@ -3,12 +3,15 @@ package io.enginex.edge.server.dispatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.server.cluster.Cluster;
+import io.enginex.edge.server.cluster.Signal;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.store.DatabaseFailures;
 import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.Job;
+import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +79,9 @@ public final class Deliveries implements AgentStates.InFlight {
     // How long a new socket's resend waits for the marks of the socket it replaces.
     private static final Duration MARKS_WAIT = Duration.ofSeconds(10);
 
+    // The most queued jobs one cluster sweep reads.
+    private static final int SWEEP_LIMIT = 1_000;
+
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
 
     private final JobStore jobs;
@@ -84,6 +90,7 @@ public final class Deliveries implements AgentStates.InFlight {
     private final DispatchMetrics metrics;
     private final Clock clock;
     private final Executor senders;
+    private final Cluster cluster;
     // By socket, compared by identity (AgentConnection keeps Object's equality).
     private final ConcurrentHashMap<AgentConnection, Ledger> ledgers = new ConcurrentHashMap<>();
     // Each agent's latest socket's ledger, kept after the socket closes until its marks are written,
@@ -157,6 +164,22 @@ public final class Deliveries implements AgentStates.InFlight {
             DispatchMetrics metrics,
             Clock clock,
             Executor senders) {
+        this(jobs, writes, registry, metrics, clock, senders, Cluster.SINGLE);
+    }
+
+    /**
+     * @param cluster told of a job for an agent not connected here (the node it is on sends it), and of
+     *     a job past its deadline whose agent is elsewhere
+     */
+    public Deliveries(
+            JobStore jobs,
+            GroupCommit writes,
+            ConnectionRegistry registry,
+            DispatchMetrics metrics,
+            Clock clock,
+            Executor senders,
+            Cluster cluster) {
+        this.cluster = cluster;
         this.jobs = jobs;
         this.writes = writes;
         this.registry = registry;
@@ -167,12 +190,62 @@ public final class Deliveries implements AgentStates.InFlight {
 
     /**
      * A job was committed QUEUED (created, or approved): sends it now if its agent's active connection
-     * is on this node; else the agent's next hello (or another node) sends it.
+     * is on this node; else tells the other nodes (the one the agent is connected to sends it), and the
+     * agent's next hello sends it if it is connected nowhere.
      *
      * @return the job as sent, or empty when it was not sent here
      */
     Optional<Job> offer(Job job) {
-        return registry.find(job.tenantId(), job.agentId()).flatMap(c -> deliver(c, job));
+        Optional<AgentConnection> here = registry.find(job.tenantId(), job.agentId());
+        if (here.isEmpty()) {
+            cluster.publish(Signal.send(job.tenantId(), job.agentId(), job.id()));
+            return Optional.empty();
+        }
+        Optional<Job> sent = deliver(here.get(), job);
+        if (sent.isPresent()) {
+            return sent;
+        }
+        // The hello's resend may have read the committed job and sent it first: it is sent all the same.
+        Ledger ledger = ledgers.get(here.get());
+        InFlight already = ledger == null ? null : ledger.sent.get(job.id());
+        return already == null ? Optional.empty() : Optional.of(job.dispatched(already.sentAt()));
+    }
+
+    /**
+     * Another node queued {@code jobId} for this agent: if the agent is connected here, reads the job
+     * and sends it unless it is finished (or this socket carried it already).
+     */
+    public void offerQueued(String tenantId, String agentId, String jobId) {
+        registry.find(tenantId, agentId)
+                .ifPresent(c -> jobs.find(tenantId, jobId)
+                        .filter(job -> job.agentId().equals(agentId) && job.state() == JobState.QUEUED)
+                        .ifPresent(job -> deliver(c, job)));
+    }
+
+    /**
+     * The cluster's safety net behind lost signals, run every {@code --cluster-sweep} on every node:
+     * sends each job that is still queued, created before {@code createdBefore}, whose agent is
+     * connected here and whose socket has not carried it. A socket sends a job at most once, so a job
+     * that was sent and is simply not yet marked is not sent again.
+     *
+     * @return how many jobs it sent
+     */
+    public int sweepQueued(Instant createdBefore) {
+        int sent = 0;
+        for (Job job : jobs.listQueued(createdBefore, SWEEP_LIMIT)) {
+            Optional<AgentConnection> here = registry.find(job.tenantId(), job.agentId());
+            try {
+                if (here.isPresent() && deliver(here.get(), job).isPresent()) {
+                    sent++;
+                }
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("jobId", job.id()).setCause(e).log("cluster sweep cannot send a job");
+            }
+        }
+        if (sent > 0) {
+            log.atInfo().addKeyValue("jobs", sent).log("cluster sweep sent queued jobs whose signal was lost");
+        }
+        return sent;
     }
 
     /**
@@ -265,9 +338,25 @@ public final class Deliveries implements AgentStates.InFlight {
      * thread; returns at once).
      */
     void expired(Job job) {
-        registry.find(job.tenantId(), job.agentId()).ifPresent(c -> {
-            if (answered(c, job.id()) != null || job.attempt() > 0) {
-                senders.execute(() -> c.send(new Cancel(c.nextFrameId(), job.id(), "deadline passed")));
+        Optional<AgentConnection> here = registry.find(job.tenantId(), job.agentId());
+        if (here.isEmpty()) {
+            cluster.publish(Signal.cancel(job.tenantId(), job.agentId(), job.id()));
+            return;
+        }
+        AgentConnection c = here.get();
+        if (answered(c, job.id()) != null || job.attempt() > 0) {
+            senders.execute(() -> c.send(new Cancel(c.nextFrameId(), job.id(), "deadline passed")));
+        }
+    }
+
+    /**
+     * Another node marked {@code jobId} timed out: if its agent is connected here and this socket
+     * carried it, the agent is told to cancel it.
+     */
+    public void cancelExpired(String tenantId, String agentId, String jobId) {
+        registry.find(tenantId, agentId).ifPresent(c -> {
+            if (answered(c, jobId) != null) {
+                senders.execute(() -> c.send(new Cancel(c.nextFrameId(), jobId, "deadline passed")));
             }
         });
     }

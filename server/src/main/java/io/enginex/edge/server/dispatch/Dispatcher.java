@@ -81,7 +81,7 @@ public final class Dispatcher implements AgentListener {
         metrics.created();
         if (job.state() == JobState.FAILED) { // refused: its agent is paused
             metrics.completed(job.tenantId(), JobState.FAILED, null);
-            waiters.finished(job.id());
+            waiters.finished(job.tenantId(), job.id());
             return job;
         }
         log.atInfo()
@@ -122,7 +122,7 @@ public final class Dispatcher implements AgentListener {
         Job job =
                 jobs.deny(tenantId, jobId, by, reason, clock.instant()).orElseThrow(() -> notAwaiting(tenantId, jobId));
         metrics.completed(tenantId, job.state(), null);
-        waiters.finished(jobId);
+        waiters.finished(tenantId, jobId);
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("by", by).log("job denied");
         return job;
     }
@@ -259,7 +259,7 @@ public final class Dispatcher implements AgentListener {
     private void finished(AgentConnection connection, Result result, Outcome outcome, Instant sentAt) {
         Duration latency = sentAt == null ? null : Duration.between(sentAt, outcome.finishedAt());
         metrics.completed(connection.tenantId(), outcome.state(), latency);
-        waiters.finished(result.jobId(), outcome);
+        waiters.finished(connection.tenantId(), result.jobId(), outcome);
         log.atInfo()
                 .addKeyValue("jobId", result.jobId())
                 .addKeyValue("agentId", connection.agentId())

@@ -1,5 +1,7 @@
 package io.enginex.edge.server.dispatch;
 
+import io.enginex.edge.server.cluster.Cluster;
+import io.enginex.edge.server.cluster.Signal;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.JobStore.Outcome;
@@ -18,15 +20,23 @@ import java.util.concurrent.TimeoutException;
  * #finished(String)} (deadline, denial, refusal) makes them read the job. Thread-safe.
  *
  * <p>Race-free by construction: the waiter is registered <em>before</em> the job is read, so an
- * outcome recorded between the read and the wait still completes the future. Only outcomes recorded
- * by this node complete futures; several nodes would add a database notification here.
+ * outcome recorded between the read and the wait still completes the future. An outcome recorded by
+ * another node arrives as its {@link Signal.Kind#DONE} signal ({@link #woken}), and the waiters read
+ * the job; should the signal be lost, they read it when their wait ends.
  */
 public final class JobWaiters {
     private final JobStore jobs;
+    private final Cluster cluster;
     private final ConcurrentHashMap<String, Waiter> waiters = new ConcurrentHashMap<>();
 
     public JobWaiters(JobStore jobs) {
+        this(jobs, Cluster.SINGLE);
+    }
+
+    /** @param cluster told of every finished job, so waiters on other nodes wake */
+    public JobWaiters(JobStore jobs, Cluster cluster) {
         this.jobs = jobs;
+        this.cluster = cluster;
     }
 
     private static final class Waiter {
@@ -67,16 +77,26 @@ public final class JobWaiters {
         }
     }
 
-    /** Wakes everyone waiting for {@code jobId}; they read the job. */
-    public void finished(String jobId) {
-        finished(jobId, null);
+    /** Wakes everyone waiting for {@code jobId}, here and on the other nodes; they read the job. */
+    public void finished(String tenantId, String jobId) {
+        finished(tenantId, jobId, null);
     }
 
     /**
      * Wakes everyone waiting for {@code jobId} with the outcome {@link JobStore#complete} recorded
      * first (committed), which they answer without reading the job again.
      */
-    public void finished(String jobId, Outcome outcome) {
+    public void finished(String tenantId, String jobId, Outcome outcome) {
+        wake(jobId, outcome);
+        cluster.publish(Signal.done(tenantId, jobId));
+    }
+
+    /** Another node recorded the job's outcome: everyone waiting for it here reads the job. */
+    public void woken(String jobId) {
+        wake(jobId, null);
+    }
+
+    private void wake(String jobId, Outcome outcome) {
         Waiter waiter = waiters.get(jobId);
         if (waiter != null) {
             waiter.done.complete(outcome);

@@ -1,6 +1,5 @@
 package io.enginex.edge.server.fleet;
 
-import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.LiveViews;
@@ -164,7 +163,7 @@ public final class Agents {
             }
             return revoked;
         });
-        int closed = registry.closeAgent(tenant, id, Protocol.CLOSE_REVOKED, "agent revoked");
+        int closed = registry.cutOff(tenant, id, "agent revoked");
         if (now) {
             log.atInfo()
                     .addKeyValue("agentId", id)

@@ -3,6 +3,7 @@ package io.enginex.edge.server.http;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.cluster.Nodes;
 import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.http.ApiViews.AgentStateCounts;
@@ -13,6 +14,8 @@ import io.enginex.edge.server.ops.OpsScope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,20 +24,64 @@ import java.util.Map;
  * latency percentiles). Admins and owners of a tenant get their tenant's agents and jobs on this node
  * ({@code "scope":"tenant"}); only a platform key gets the whole node across tenants ({@code
  * "scope":"node"}).
+ *
+ * <p>{@code GET /api/v1/ops/nodes}: the hub nodes sharing this node's database, which of them runs
+ * the sweeps and which are alive (admins; the agents connected to each for a platform key only).
  */
 final class OpsApiRoutes {
     private final OpsHistory history;
     private final AgentStates states;
+    private final Nodes nodes;
     private final ApiAccess access;
 
-    OpsApiRoutes(OpsHistory history, AgentStates states, ApiAccess access) {
+    OpsApiRoutes(OpsHistory history, AgentStates states, Nodes nodes, ApiAccess access) {
         this.history = history;
         this.states = states;
+        this.nodes = nodes;
         this.access = access;
     }
 
     void register(RoutesConfig routes) {
         routes.get("/api/v1/ops/metrics", this::metrics);
+        routes.get("/api/v1/ops/nodes", this::nodes);
+    }
+
+    /**
+     * One hub node as {@code GET /api/v1/ops/nodes} shows it.
+     *
+     * @param agents agents connected to it, for a platform key only (it counts every tenant's)
+     * @param alive whether it was seen within the time after which a node counts as lost
+     * @param leads whether it runs the cluster's sweeps
+     */
+    record NodeView(
+            String name,
+            String version,
+            String url,
+            Instant startedAt,
+            Instant seenAt,
+            boolean alive,
+            boolean leads,
+            boolean self,
+            Integer agents) {}
+
+    record NodesView(String node, List<NodeView> nodes) {}
+
+    private void nodes(Context ctx) {
+        Caller caller = access.caller(ctx);
+        caller.requireRole(Role.ADMIN);
+        List<NodeView> views = nodes.list().stream()
+                .map(n -> new NodeView(
+                        n.name(),
+                        n.version(),
+                        n.url(),
+                        n.startedAt(),
+                        n.seenAt(),
+                        nodes.alive(n.seenAt()),
+                        n.leads(),
+                        n.name().equals(nodes.name()),
+                        caller.platform() ? n.agents() : null))
+                .toList();
+        ctx.json(new NodesView(nodes.name(), views));
     }
 
     private void metrics(Context ctx) {

@@ -6,6 +6,7 @@ import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.auth.ApiKeys;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.auth.Users;
+import io.enginex.edge.server.cluster.Nodes;
 import io.enginex.edge.server.connection.AgentEndpoint;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionRegistry;
@@ -40,9 +41,16 @@ public record Web(
     /** Who is calling: API keys, users' sessions, and the tenant check they share. */
     public record Authentication(ApiKeys apiKeys, Users users, TenantGuard guard) {}
 
-    /** The node's operational state: agent sockets, agent states, history for the charts, metrics. */
+    /**
+     * The node's operational state: agent sockets, agent states, history for the charts, metrics, and
+     * the hub nodes on its database.
+     */
     public record Ops(
-            ConnectionRegistry registry, AgentStates states, OpsHistory history, PrometheusMeterRegistry metrics) {}
+            ConnectionRegistry registry,
+            AgentStates states,
+            OpsHistory history,
+            PrometheusMeterRegistry metrics,
+            Nodes nodes) {}
 
     /**
      * @param baseUrl the hub's URL, known once it listens

@@ -8,6 +8,8 @@ import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
+import io.enginex.edge.server.cluster.Cluster;
+import io.enginex.edge.server.cluster.Signal;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.store.Agent;
@@ -47,6 +49,7 @@ public final class TenantPolicies {
     private final IdGenerator ids;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final Cluster cluster;
 
     public TenantPolicies(
             TenantPolicyStore store,
@@ -55,6 +58,19 @@ public final class TenantPolicies {
             IdGenerator ids,
             Clock clock,
             ObjectMapper mapper) {
+        this(store, agents, registry, ids, clock, mapper, Cluster.SINGLE);
+    }
+
+    /** @param cluster told of every push, so the other nodes push to their agents too */
+    public TenantPolicies(
+            TenantPolicyStore store,
+            AgentStore agents,
+            ConnectionRegistry registry,
+            IdGenerator ids,
+            Clock clock,
+            ObjectMapper mapper,
+            Cluster cluster) {
+        this.cluster = cluster;
         this.store = store;
         this.agents = agents;
         this.registry = registry;
@@ -178,6 +194,17 @@ public final class TenantPolicies {
      * does not cover are not sent anything: their applicable policies did not change.
      */
     public Push push(String tenantId, PolicyScope scope) {
+        Push here = pushHere(tenantId, scope);
+        cluster.publish(Signal.policy(tenantId, scope.wire()));
+        return here;
+    }
+
+    /**
+     * As {@link #push}, to the agents connected to this node only: another node changed the policy.
+     *
+     * @return what was pushed here; {@code reached} counts this node's agents
+     */
+    public Push pushHere(String tenantId, PolicyScope scope) {
         int matched = (int) agents.list(tenantId).stream()
                 .filter(a -> !a.revoked() && scope.covers(a.id(), a.labels()))
                 .count();

@@ -1,7 +1,6 @@
 package io.enginex.edge.server.registration;
 
 import io.enginex.edge.protocol.KeyFingerprint;
-import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.LiveViews;
 import io.enginex.edge.server.audit.Actor;
@@ -311,7 +310,7 @@ public final class Enrolment {
     public Deregistered deregister(String assertion, String sourceIp) {
         var deregistered = deregistrations.deregister(assertion);
         Agent agent = deregistered.agent();
-        int closed = registry.closeAgent(agent.tenantId(), agent.id(), Protocol.CLOSE_REVOKED, "agent deregistered");
+        int closed = registry.cutOff(agent.tenantId(), agent.id(), "agent deregistered");
         audit.record(
                 agent.tenantId(),
                 AuditType.AGENT_DEREGISTERED,

@@ -85,7 +85,8 @@ class TenantIsolationIT {
         /**
          * Admins of any tenant and the platform key: the ops console's numbers, the caller's tenant's
          * only (the whole node's for the platform key), naming no tenant. That they count no other
-         * tenant's agents and jobs is proven by OpsTenantScopeIT.aTenantsAdminSeesOnlyItsOwnAgentsAndJobs.
+         * tenant's agents and jobs is proven by OpsTenantScopeIT.aTenantsAdminSeesOnlyItsOwnAgentsAndJobs
+         * (and, for the hub nodes' agent counts, ClusterIT.theNodesAreListedWithAgentCountsForThePlatformOnly).
          */
         OPS,
         /**
@@ -237,6 +238,7 @@ class TenantIsolationIT {
             other("GET /api/v1/audit", Access.PLATFORM, f -> "/api/v1/audit", null, null),
             other("GET /api/v1/audit/verify", Access.PLATFORM, f -> "/api/v1/audit/verify", null, null),
             other("GET /api/v1/ops/metrics", Access.OPS, f -> "/api/v1/ops/metrics", null, null),
+            other("GET /api/v1/ops/nodes", Access.OPS, f -> "/api/v1/ops/nodes", null, null),
             tenant("GET /api/v1/tenants/{t}", "viewer", f -> t(f), null),
             tenant("GET /api/v1/tenants/{t}/agents", "viewer", f -> t(f) + "/agents", null),
             tenant("GET /api/v1/tenants/{t}/agents/{id}", "viewer", f -> t(f) + "/agents/" + f.agent.agentId(), null),

@@ -1,0 +1,75 @@
+package io.enginex.edge.server.cluster;
+
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.server.LiveViews;
+import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.dispatch.Deliveries;
+import io.enginex.edge.server.dispatch.JobWaiters;
+import io.enginex.edge.server.policy.TenantPolicies;
+import io.enginex.edge.server.store.PolicyScope;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What this node does with the other nodes' signals: each acts on this node only (it is never sent
+ * on again), so a signal travels one hop. Thread-safe (stateless).
+ */
+public final class ClusterSignals implements PgCluster.Receiver {
+    private static final Logger log = LoggerFactory.getLogger(ClusterSignals.class);
+
+    private final ConnectionRegistry registry;
+    private final Deliveries deliveries;
+    private final JobWaiters waiters;
+    private final TenantPolicies policies;
+    private final LiveViews live;
+    private final Clock clock;
+
+    /**
+     * @param live this node's live views only (not one that tells the cluster)
+     */
+    public ClusterSignals(
+            ConnectionRegistry registry,
+            Deliveries deliveries,
+            JobWaiters waiters,
+            TenantPolicies policies,
+            LiveViews live,
+            Clock clock) {
+        this.registry = registry;
+        this.deliveries = deliveries;
+        this.waiters = waiters;
+        this.policies = policies;
+        this.live = live;
+        this.clock = clock;
+    }
+
+    @Override
+    public void received(Signal s) {
+        switch (s.kind()) {
+            case SEND -> deliveries.offerQueued(s.tenantId(), s.target(), s.jobId());
+            case CANCEL -> deliveries.cancelExpired(s.tenantId(), s.target(), s.jobId());
+            case DONE -> {
+                waiters.woken(s.jobId());
+                live.changed(s.tenantId());
+            }
+            case CUT -> {
+                int closed = registry.closeAgent(
+                        s.tenantId(), s.target(), Protocol.CLOSE_REVOKED, "agent revoked on another hub node");
+                if (closed > 0) {
+                    log.atInfo()
+                            .addKeyValue("agentId", s.target())
+                            .addKeyValue("sockets", closed)
+                            .log("closed a revoked agent's sockets on another node's word");
+                }
+            }
+            case POLICY -> policies.pushHere(s.tenantId(), PolicyScope.parse(s.target()));
+            case LIVE -> live.changed(s.tenantId());
+        }
+    }
+
+    /** Signals may have been lost while the listener reconnected: send what is queued for agents here. */
+    @Override
+    public void missed() {
+        deliveries.sweepQueued(clock.instant());
+    }
+}

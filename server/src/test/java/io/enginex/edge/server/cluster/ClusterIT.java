@@ -1,0 +1,185 @@
+package io.enginex.edge.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.protocol.Cancel;
+import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.Message;
+import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.protocol.Result;
+import io.enginex.edge.server.store.NodeStore;
+import io.enginex.edge.server.testing.AgentSocket;
+import io.enginex.edge.server.testing.TestAgent;
+import io.enginex.edge.server.testing.TestCluster;
+import io.enginex.edge.server.testing.TestHub;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two hub nodes in one JVM on one PostgreSQL database: what one node does reaches agents, waiters
+ * and pages on the other through LISTEN/NOTIFY alone (the safety-net sweep runs once an hour here).
+ */
+class ClusterIT {
+    @TempDir
+    static Path dir;
+
+    static TestCluster cluster;
+    static TestHub a;
+    static TestHub b;
+
+    @BeforeAll
+    static void start() {
+        cluster = new TestCluster(dir);
+        a = cluster.start("node-a");
+        b = cluster.start("node-b");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aJobCreatedThroughOneNodeReachesTheAgentOnTheOtherAndItsResultWakesALongPollThere() throws Exception {
+        String tenant = a.newTenant();
+        String session = a.newSession(tenant);
+        TestAgent agent = a.register(tenant);
+        try (AgentSocket socket = a.connectReady(agent, "fs.list")) {
+            String jobId = b.dispatch(tenant, session, agent.agentId(), "fs.list", Map.of("path", "."), 60)
+                    .get("id")
+                    .asText();
+            CompletableFuture<JsonNode> longPoll = CompletableFuture.supplyAsync(() -> b.api()
+                    .get("/api/v1/tenants/" + tenant + "/jobs/" + jobId + "?wait=30", b.platformKey())
+                    .body());
+
+            Dispatch dispatch = socket.expect(Dispatch.class);
+            assertThat(dispatch.jobId()).isEqualTo(jobId);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> b.hub().stores().jobs().find(tenant, jobId).isPresent());
+            socket.send(new Result(
+                    socket.nextId(),
+                    jobId,
+                    TestHub.MAPPER.createObjectNode().put("entries", 2),
+                    null,
+                    Instant.now(),
+                    Instant.now(),
+                    false));
+
+            JsonNode done = longPoll.get(40, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(done.get("state").asText()).isEqualTo("succeeded");
+            assertThat(done.get("output").get("entries").asInt()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anAgentOnOneNodeIsShownOnlineOnTheOtherWithItsNode() {
+        String tenant = a.newTenant();
+        TestAgent agent = a.register(tenant);
+        try (AgentSocket socket = a.connectReady(agent, "fs.list")) {
+            assertThat(socket.isClosed()).isFalse();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode seen = b.api()
+                        .get("/api/v1/tenants/" + tenant + "/agents/" + agent.agentId(), b.platformKey())
+                        .body();
+                assertThat(seen.toString()).contains("online").contains("node-a");
+            });
+        }
+    }
+
+    @Test
+    void revokingAnAgentThroughOneNodeClosesItsSocketOnTheOther() {
+        String tenant = a.newTenant();
+        TestAgent agent = a.register(tenant);
+        try (AgentSocket socket = a.connectReady(agent, "fs.list")) {
+            var revoked = b.api()
+                    .post(
+                            "/api/v1/tenants/" + tenant + "/agents/" + agent.agentId() + "/revoke",
+                            b.platformKey(),
+                            Map.of());
+            assertThat(revoked.status()).as(revoked.text()).isEqualTo(200);
+
+            assertThat(socket.awaitClose(Duration.ofSeconds(20))).isEqualTo(Protocol.CLOSE_REVOKED);
+        }
+    }
+
+    @Test
+    void aJobPastItsDeadlineIsCancelledOnTheAgentWhicheverNodeLeads() {
+        String tenant = a.newTenant();
+        String session = a.newSession(tenant);
+        TestAgent agent = a.register(tenant);
+        TestHub follower = a.hub().leads() ? b : a;
+        try (AgentSocket socket = follower.connectReady(agent, "fs.list")) {
+            String jobId = follower.dispatch(tenant, session, agent.agentId(), "fs.list", Map.of("path", "."), 2)
+                    .get("id")
+                    .asText();
+            socket.expect(Dispatch.class);
+
+            // The leader times the job out; the follower, which holds the socket, hears of it.
+            Message next;
+            do {
+                next = socket.next(Duration.ofSeconds(30));
+            } while (!(next instanceof Cancel));
+            assertThat(((Cancel) next).jobId()).isEqualTo(jobId);
+            assertThat(follower.job(tenant, jobId).get("state").asText()).isEqualTo("timed_out");
+        }
+    }
+
+    @Test
+    void exactlyOneNodeLeadsAndTheNodesTableSaysWhich() {
+        assertThat(a.hub().leads() ^ b.hub().leads()).isTrue();
+        String leader = a.hub().leads() ? "node-a" : "node-b";
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(a.hub().stores().nodes().list())
+                        .filteredOn(NodeStore.Node::leads)
+                        .extracting(NodeStore.Node::name)
+                        .containsExactly(leader));
+    }
+
+    @Test
+    void theNodesAreListedWithAgentCountsForThePlatformOnly() {
+        String tenant = a.newTenant();
+        String adminKey = a.tenantKey(tenant, "admin");
+
+        JsonNode platform = b.api().get("/api/v1/ops/nodes", b.platformKey()).body();
+        JsonNode admin = b.api().get("/api/v1/ops/nodes", adminKey).body();
+
+        assertThat(platform.get("node").asText()).isEqualTo("node-b");
+        assertThat(platform.get("nodes").findValuesAsText("name")).contains("node-a", "node-b");
+        assertThat(platform.get("nodes").get(0).get("agents").isInt()).isTrue();
+        assertThat(platform.get("nodes").get(0).get("alive").asBoolean()).isTrue();
+        assertThat(admin.get("nodes").findValuesAsText("name")).contains("node-a", "node-b");
+        assertThat(admin.get("nodes").get(0).path("agents").isInt())
+                .as("a tenant's admin does not see how many agents (of every tenant) a node holds")
+                .isFalse();
+    }
+
+    @Test
+    void aSecondNodeUnderARunningNodesNameIsRefused() {
+        assertThatThrownBy(() -> cluster.start("node-a"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"node-a\"")
+                .hasMessageContaining("--node-name");
+    }
+
+    @Test
+    void aNodeWithAnotherHubSecretIsRefused(@TempDir Path other) {
+        assertThatThrownBy(() -> TestHub.start(
+                        other,
+                        x -> x.database(cluster.database()).nodeName("node-stranger"),
+                        java.time.Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hub.secret");
+    }
+}
