@@ -53,6 +53,8 @@ import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.policy.TenantPolicies;
+import io.enginex.edge.server.ratelimit.JdbcBuckets;
+import io.enginex.edge.server.ratelimit.RateLimits;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.AssertionVerifier;
@@ -125,6 +127,7 @@ public final class Hub implements AutoCloseable {
         Nodes nodes;
         ConnectionRegistry registry;
         WebServer server;
+        RateLimits rateLimits;
         ScheduledExecutorService timers;
         ExecutorService senders;
         TlsMaterial tls;
@@ -475,6 +478,7 @@ public final class Hub implements AutoCloseable {
             Resources p, Basics b, Security s, Links links, Application app, IdempotentCreates creates) {
         Stores stores = p.stores;
         Clock clock = b.clock();
+        p.rateLimits = rateLimits(p.stores, clock);
         var capability =
                 new PageCapability(s.hubSecret(), stores.pageLinks(), b.ids(), clock, p.config.sessionLinkTtl());
         var endpoint = new AgentEndpoint(
@@ -515,10 +519,21 @@ public final class Hub implements AutoCloseable {
                 creates,
                 stores,
                 s.audit(),
-                new Web.Basics(b.mapper(), clock, version(), () -> p.url));
+                new Web.Basics(b.mapper(), clock, version(), () -> p.url),
+                p.rateLimits);
         p.server = new WebServer(p.config, p.tls, web);
         p.server.start();
         p.url = p.config.baseUrl(p.tls != null, p.server.port());
+    }
+
+    /**
+     * The rate limits: on PostgreSQL in the database, so that N nodes give an address one budget, not
+     * N; on the embedded database (one node) in memory.
+     */
+    private static RateLimits rateLimits(JdbcStores stores, Clock clock) {
+        return "postgresql".equals(stores.dialect())
+                ? RateLimits.shared(new JdbcBuckets(stores.jdbi()), clock)
+                : RateLimits.inMemory(clock);
     }
 
     /**
@@ -559,6 +574,7 @@ public final class Hub implements AutoCloseable {
                 leading(cluster, () -> purgeSessions(s.users(), stores, clock)), 1, 1, TimeUnit.MINUTES);
         p.timers.scheduleAtFixedRate(leading(cluster, links.connectionHistory()::purge), 0, 10, TimeUnit.MINUTES);
         p.timers.scheduleAtFixedRate(leading(cluster, creates::sweep), 1, 60, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(leading(cluster, p.rateLimits::purge), 1, 1, TimeUnit.MINUTES);
         p.timers.scheduleAtFixedRate(leading(cluster, p.stores::refreshStatistics), 5, 5, TimeUnit.SECONDS);
         long bucket = OpsHistory.BUCKET.toMillis();
         p.timers.scheduleAtFixedRate(links.opsHistory()::sample, 0, bucket, TimeUnit.MILLISECONDS);

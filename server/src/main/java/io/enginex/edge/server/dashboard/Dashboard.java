@@ -1,9 +1,9 @@
 package io.enginex.edge.server.dashboard;
 
 import io.enginex.edge.server.Application;
-import io.enginex.edge.server.http.RateLimiter;
 import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.packages.Downloads;
+import io.enginex.edge.server.ratelimit.RateLimiter;
 import io.enginex.edge.server.update.UpdateRepository;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
@@ -69,7 +69,8 @@ public final class Dashboard implements AutoCloseable {
                         app.enrolment(), basics.clock(), basics.baseUrl(), basics.version(), pin, downloads),
                 new DownloadPages(downloads, basics.baseUrl(), basics.version(), pin),
                 new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
-                new DevicePages(app.devices(), basics.clock()),
+                new DevicePages(
+                        app.devices(), web.rateLimits().limiter("device-page-lookup", DevicePages.LOOKUPS_PER_MINUTE)),
                 new OpsPages(ops.history(), ops.states(), ops.nodes()),
                 new AuditPages(app.auditLog()));
         groups.forEach(g -> g.register(pages));

@@ -4,7 +4,7 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.http.HubErrors;
-import io.enginex.edge.server.http.RateLimiter;
+import io.enginex.edge.server.ratelimit.RateLimiter;
 import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.store.Agent;
@@ -12,7 +12,6 @@ import io.enginex.edge.server.store.DeviceCode;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,9 +30,10 @@ public final class DevicePages implements PageGroup {
     private final DeviceApprovals devices;
     private final RateLimiter lookups;
 
-    DevicePages(DeviceApprovals devices, Clock clock) {
+    /** @param lookups the look-ups' budget, {@link #LOOKUPS_PER_MINUTE} per address and per person */
+    DevicePages(DeviceApprovals devices, RateLimiter lookups) {
         this.devices = devices;
-        this.lookups = new RateLimiter(LOOKUPS_PER_MINUTE, clock);
+        this.lookups = lookups;
     }
 
     /**

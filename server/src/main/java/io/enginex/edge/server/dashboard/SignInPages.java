@@ -6,7 +6,7 @@ import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.http.HubErrors;
-import io.enginex.edge.server.http.RateLimiter;
+import io.enginex.edge.server.ratelimit.RateLimiter;
 import io.javalin.http.Context;
 import java.util.Locale;
 

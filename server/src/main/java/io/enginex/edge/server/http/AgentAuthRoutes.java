@@ -3,6 +3,7 @@ package io.enginex.edge.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.ratelimit.RateLimiter;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.registration.AgentRegistration;
 import io.enginex.edge.server.registration.Enrolment;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
+import io.enginex.edge.server.ratelimit.RateLimiter;
 import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.store.Agent;

@@ -1,6 +1,7 @@
 package io.enginex.edge.server.http;
 
 import io.enginex.edge.server.auth.Secrets;
+import io.enginex.edge.server.ratelimit.RateLimiter;
 import io.enginex.edge.server.registration.EnrolmentRate;
 import io.enginex.edge.server.store.RegistrationToken;
 import io.enginex.edge.server.store.RegistrationTokenStore;
@@ -26,7 +27,8 @@ import java.util.Optional;
  * </ul>
  *
  * A refusal is {@link io.enginex.edge.server.HubException.RateLimited} (429 with {@code Retry-After})
- * whose message names the setting to change. Thread-safe; budgets are in memory, per node.
+ * whose message names the setting to change. Thread-safe; the budgets are the given limiter's (global
+ * across the hub's nodes on PostgreSQL, see {@link io.enginex.edge.server.ratelimit.RateLimits}).
  */
 final class EnrolmentLimiter {
     private final RegistrationTokenStore tokens;
@@ -41,6 +43,7 @@ final class EnrolmentLimiter {
      * @param failedPerMinute attempts per address and minute with a token the hub does not accept
      * @param defaultPerMinute the hub's enrolment budget per valid token and address
      * @param perTokenPerMinute attempts per token and minute from all addresses together
+     * @param limiter holds the budgets; its default budget is unused (each attempt names its own)
      */
     EnrolmentLimiter(
             RegistrationTokenStore tokens,
@@ -48,10 +51,11 @@ final class EnrolmentLimiter {
             int failedPerMinute,
             int defaultPerMinute,
             int perTokenPerMinute,
+            RateLimiter limiter,
             Clock clock) {
         this.tokens = tokens;
         this.tenants = tenants;
-        this.limiter = new RateLimiter(failedPerMinute, clock);
+        this.limiter = limiter;
         this.failedPerMinute = failedPerMinute;
         this.defaultPerMinute = defaultPerMinute;
         this.perTokenPerMinute = perTokenPerMinute;

@@ -9,6 +9,7 @@ import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.http.IdentityViews.LoginView;
 import io.enginex.edge.server.http.IdentityViews.MeView;
 import io.enginex.edge.server.http.IdentityViews.UserView;
+import io.enginex.edge.server.ratelimit.RateLimiter;
 import io.enginex.edge.server.store.User;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

@@ -14,6 +14,7 @@ import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageLinks;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.ratelimit.RateLimits;
 import io.enginex.edge.server.store.Stores;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -26,6 +27,7 @@ import java.util.function.Supplier;
  *
  * @param stores for the adapters' read models (lists and pages that only read) and readiness
  * @param audit for the tenant routes, the one adapter that still writes its own events
+ * @param rateLimits makes the adapters' rate limiters (global across nodes on PostgreSQL)
  */
 public record Web(
         Application app,
@@ -37,7 +39,8 @@ public record Web(
         IdempotentCreates creates,
         Stores stores,
         Audit audit,
-        Basics basics) {
+        Basics basics,
+        RateLimits rateLimits) {
     /** Who is calling: API keys, users' sessions, and the tenant check they share. */
     public record Authentication(ApiKeys apiKeys, Users users, TenantGuard guard) {}
 

@@ -11,6 +11,8 @@ import io.enginex.edge.server.mcp.McpEndpoint;
 import io.enginex.edge.server.mcp.McpParts;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.packages.Downloads;
+import io.enginex.edge.server.ratelimit.RateLimiter;
+import io.enginex.edge.server.ratelimit.RateLimits;
 import io.enginex.edge.server.tls.TlsMaterial;
 import io.enginex.edge.server.update.UpdateRepository;
 import io.javalin.Javalin;
@@ -52,9 +54,10 @@ public final class WebServer {
     public WebServer(HubConfig config, TlsMaterial tls, Web web) {
         this.config = config;
         Clock clock = web.basics().clock();
+        RateLimits limits = web.rateLimits();
         var logins = new LoginLimits(
-                new RateLimiter(config.registerPerMinute(), clock), // registration's budget
-                new RateLimiter(LOGINS_PER_EMAIL_PER_MINUTE, clock));
+                limits.limiter("login-address", config.registerPerMinute()), // registration's budget
+                limits.limiter("login-email", LOGINS_PER_EMAIL_PER_MINUTE));
         var downloads = new Downloads(config.dataDir(), web.basics().mapper());
         UpdateRepository releases = new UpdateRepository(UpdateRepository.dirOf(config.dataDir()), clock);
         this.dashboard = new Dashboard(
@@ -146,14 +149,14 @@ public final class WebServer {
         new SessionRoutes(app.jobs(), web.pageLinks(), access, bodies, creates).register(routes);
         new RuntimeEndpoint(access, new RuntimeChannel.Services(app.jobs(), web.creates(), bodies)).register(routes);
         new PageLinkRoutes(web.pageLinks(), access).register(routes);
-        Clock clock = web.basics().clock();
+        RateLimits limits = web.rateLimits();
         new DeviceRoutes(
                         app.devices(),
                         access,
                         new DeviceRoutes.Limits(
-                                new RateLimiter(config.registerPerMinute(), clock),
-                                new RateLimiter(config.tokenPerMinute(), clock),
-                                new RateLimiter(config.registerPerMinute(), clock)),
+                                limits.limiter("device-start", config.registerPerMinute()),
+                                limits.limiter("device-poll", config.tokenPerMinute()),
+                                limits.limiter("device-lookup", config.registerPerMinute())),
                         web.basics().baseUrl(),
                         bodies)
                 .register(routes);
@@ -161,18 +164,22 @@ public final class WebServer {
 
     /** The agent's own calls (no API key): register, access tokens, key rotation, deregistration. */
     private static void agentApi(RoutesConfig routes, HubConfig config, Web web) {
-        Clock clock = web.basics().clock();
+        RateLimits limits = web.rateLimits();
         var enrolmentLimit = new EnrolmentLimiter(
                 web.stores().registrationTokens(),
                 web.stores().tenants(),
                 config.registerPerMinute(),
                 config.enrolmentPerMinute(),
                 config.tokenPerMinute(),
-                clock);
+                limits.limiter("enrolment", config.registerPerMinute()),
+                web.basics().clock());
         ObjectMapper bodies = BodyLimits.forBodySize(config.maxBodyBytes())
                 .applyTo(web.basics().mapper());
         new AgentAuthRoutes(
-                        web.app().enrolment(), enrolmentLimit, new RateLimiter(config.tokenPerMinute(), clock), bodies)
+                        web.app().enrolment(),
+                        enrolmentLimit,
+                        limits.limiter("agent-token", config.tokenPerMinute()),
+                        bodies)
                 .register(routes);
     }
 

@@ -1,4 +1,4 @@
-package io.enginex.edge.server.http;
+package io.enginex.edge.server.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
