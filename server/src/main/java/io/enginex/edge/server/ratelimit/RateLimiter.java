@@ -47,11 +47,6 @@ public final class RateLimiter {
         return perMinute;
     }
 
-    /** The limiter's name, which prefixes its keys. */
-    public String name() {
-        return name;
-    }
-
     /**
      * Spends one attempt of {@code key}.
      *

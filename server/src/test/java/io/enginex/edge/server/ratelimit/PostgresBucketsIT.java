@@ -3,6 +3,8 @@ package io.enginex.edge.server.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseFailures;
@@ -117,6 +119,26 @@ class PostgresBucketsIT extends BucketsContract {
         assertThat(JdbcBuckets.column("login-email/" + longEmail))
                 .startsWith("login-email/#")
                 .hasSizeLessThanOrEqualTo(JdbcBuckets.MAX_PLAIN_KEY);
+    }
+
+    @Test
+    void theLazyCommitOfAnAttemptStaysWithItsTransaction() {
+        // A pool of one connection, so a setting left on it would be seen by the next statement.
+        var config = new HikariConfig();
+        config.setJdbcUrl(SERVER + DATABASE);
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(1);
+        try (var pool = new HikariDataSource(config)) {
+            Jdbi jdbi = Jdbi.create(pool);
+            new RateLimiter("register", 10, clock, new JdbcBuckets(jdbi)).acquire("10.0.0.1");
+
+            String after = jdbi.withHandle(h ->
+                    h.createQuery("SHOW synchronous_commit").mapTo(String.class).one());
+
+            assertThat(after)
+                    .as("the pooled connection's next statement commits as configured")
+                    .isEqualTo("on");
+        }
     }
 
     @Test
