@@ -47,6 +47,11 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public TestHub start(String name, Consumer<HubConfig.Builder> customize) {
+        return start(name, customize, Clock.systemUTC());
+    }
+
+    /** Starts node {@code name} on {@code clock} (nodes may share one, e.g. a clock that stands still). */
+    public TestHub start(String name, Consumer<HubConfig.Builder> customize, Clock clock) {
         Path data = dataDir(name);
         TestHub hub = TestHub.start(
                 data,
@@ -54,7 +59,7 @@ public final class TestCluster implements AutoCloseable {
                     b.database(database()).nodeName(name).clusterSweep(Duration.ofHours(1));
                     customize.accept(b);
                 },
-                Clock.systemUTC());
+                clock);
         nodes.add(hub);
         return hub;
     }
