@@ -258,7 +258,8 @@ public final class Compare {
                 null,
                 null,
                 0,
-                "rest");
+                "rest",
+                1);
         Path tmp = Files.createTempDirectory("enginex-compare");
         try (FleetRun run =
                 FleetRun.start(o, tmp.resolve("hub"), Jvm.freshLogs("compare-" + system), Duration.ofMinutes(2))) {

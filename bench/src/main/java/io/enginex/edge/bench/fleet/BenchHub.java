@@ -67,7 +67,7 @@ public final class BenchHub implements AutoCloseable {
         command.addAll(extraArgs);
         Path runtime = dataDir.resolve("hub.json");
         starts++;
-        Path log = logDir.resolve("hub-" + starts + ".log");
+        Path log = logDir.resolve(dataDir.getFileName() + "-" + starts + ".log");
         try {
             Files.createDirectories(logDir);
             Files.deleteIfExists(runtime);
@@ -94,6 +94,25 @@ public final class BenchHub implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the hub started", e);
+        }
+    }
+
+    /**
+     * Gives a new node's data directory what every node of a cluster shares with the first: its hub
+     * secret, platform key and TLS certificate (so the fleet pins one fingerprint).
+     */
+    public static void shareSecrets(Path first, Path node) {
+        try {
+            Files.createDirectories(node.resolve("tls"));
+            for (String file : List.of("hub.secret", "admin.key", "tls/hub-cert.pem", "tls/hub-key.pem")) {
+                Files.copy(
+                        first.resolve(file),
+                        node.resolve(file),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the first node's secrets to " + node, e);
         }
     }
 

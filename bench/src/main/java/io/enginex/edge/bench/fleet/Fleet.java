@@ -32,8 +32,9 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * counters are safe to read from any thread.
  */
 final class Fleet implements AutoCloseable {
-    private final URI hub;
-    private final URI socket;
+    // Agent i registers and connects through node i mod N.
+    private final List<URI> hubs;
+    private final List<URI> sockets;
     private final boolean ack;
     private final List<SourceAddress> sources = new ArrayList<>();
     private final List<SimulatedAgent> agents = new ArrayList<>();
@@ -49,9 +50,9 @@ final class Fleet implements AutoCloseable {
     private final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
-    private Fleet(URI hub, URI socket, boolean ack) {
-        this.hub = hub;
-        this.socket = socket;
+    private Fleet(List<URI> hubs, List<URI> sockets, boolean ack) {
+        this.hubs = List.copyOf(hubs);
+        this.sockets = List.copyOf(sockets);
         this.ack = ack;
         this.pool = new QueuedThreadPool(64, 8);
         this.pool.setName("fleet-io");
@@ -60,9 +61,14 @@ final class Fleet implements AutoCloseable {
                 2, Thread.ofPlatform().daemon().name("fleet-heartbeat-", 0).factory());
     }
 
-    /** Makes the clients of each source address and the agents' keys (no network yet). */
-    static Fleet start(URI hub, URI socket, SSLContext tls, int agents, int addresses, boolean ack) {
-        Fleet fleet = new Fleet(hub, socket, ack);
+    /**
+     * Makes the clients of each source address and the agents' keys (no network yet).
+     *
+     * @param hubs each hub node's URL; agent i uses node i mod N
+     * @param sockets each node's agent socket URL, in the same order
+     */
+    static Fleet start(List<URI> hubs, List<URI> sockets, SSLContext tls, int agents, int addresses, boolean ack) {
+        Fleet fleet = new Fleet(hubs, sockets, ack);
         try {
             fleet.pool.start();
             fleet.jettyScheduler.start();
@@ -107,7 +113,7 @@ final class Fleet implements AutoCloseable {
                 slots.acquire();
                 ex.submit(() -> {
                     try {
-                        agent.register(hub, token);
+                        agent.register(hubs.get(agent.index() % hubs.size()), token);
                     } catch (Exception e) {
                         synchronized (failures) {
                             failures.add(e);
@@ -164,7 +170,8 @@ final class Fleet implements AutoCloseable {
     private void keepConnecting(SimulatedAgent agent, Semaphore slot) throws InterruptedException {
         Semaphore held = slot;
         while (running) {
-            boolean ok = agent.connectOnce(hub, socket);
+            int node = agent.index() % hubs.size();
+            boolean ok = agent.connectOnce(hubs.get(node), sockets.get(node));
             if (held != null) {
                 held.release();
                 held = null;

@@ -1,6 +1,5 @@
 package io.enginex.edge.bench.fleet;
 
-import io.enginex.edge.bench.Rss;
 import io.enginex.edge.e2e.support.Jvm;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,15 +33,16 @@ public final class FleetLoad {
         }
         Path tmp = Files.createTempDirectory("enginex-fleet");
         Path logs = Jvm.freshLogs("fleet");
-        Report report = new Report("Fleet on one hub node (" + o.db() + "), " + o.agents() + " simulated agents");
+        Report report = new Report("Fleet on " + (o.nodes() == 1 ? "one hub node" : o.nodes() + " hub nodes") + " ("
+                + o.db() + "), " + o.agents() + " simulated agents");
         report.put("agents", o.agents(), "agents", "")
                 .put("addresses", o.addresses(), "source addresses", "")
                 .put("db", o.db(), "database", "")
+                .put("nodes", o.nodes(), "hub nodes", "")
                 .put("heartbeat", o.heartbeat(), "heartbeat", "")
                 .put("hub_heap", o.hubHeap(), "hub -Xmx", "");
         Duration connectTimeout = Duration.ofSeconds(Math.max(120, 3L * o.agents() / o.connectRate()));
         try (FleetRun run = FleetRun.start(o, tmp.resolve("hub"), logs, connectTimeout)) {
-            long pid = run.hub().pid();
             report.put("register_s", seconds(run.registerTime()), "time to register all", "s")
                     .put("connected", run.connected(), "agents connected", "")
                     .put("connect_s", seconds(run.connectTime()), "time to connect all", "s")
@@ -51,7 +52,7 @@ public final class FleetLoad {
                         "!!  only %d of %d agents connected within %d s%n",
                         run.connected(), o.agents(), connectTimeout.toSeconds());
             }
-            idle(run, pid, o.seconds(), report);
+            idle(run, o.seconds(), report);
             if (o.rate() > 0 && !o.scenario().equals("reconnect-storm")) {
                 load(run, o, report);
             }
@@ -78,14 +79,14 @@ public final class FleetLoad {
     }
 
     /** Hub CPU over an idle window with the fleet connected (heartbeats only), and its RSS at the end. */
-    private static void idle(FleetRun run, long pid, int seconds, Report report) throws InterruptedException {
+    private static void idle(FleetRun run, int seconds, Report report) throws InterruptedException {
         System.out.printf("==> idle window: %d s with %,d agents connected%n", seconds, run.connected());
-        double cpu0 = ProcCpu.seconds(pid);
+        double cpu0 = run.hubCpuSeconds();
         long t0 = System.nanoTime();
         Thread.sleep(Duration.ofSeconds(seconds));
-        double cpu = ProcCpu.seconds(pid) - cpu0;
+        double cpu = run.hubCpuSeconds() - cpu0;
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        long rssKb = Rss.kilobytes(pid);
+        long rssKb = run.hubRssKb();
         report.put("idle_seconds", seconds, "idle window", "s")
                 .put("connected_after_idle", run.connected(), "agents connected after it", "")
                 .put("hub_idle_cpu_pct_of_core", 100 * cpu / elapsed, "hub CPU while idle", "% of one core")
@@ -120,12 +121,14 @@ public final class FleetLoad {
         System.out.printf("==> measuring: %d s at %.0f jobs/s%n", o.seconds(), o.rate());
         Recorder recorder = new Recorder(3);
         Map<String, Double> writer0 = writerCounters(run);
-        double cpu0 = ProcCpu.seconds(run.hub().pid());
+        double cpu0 = run.hubCpuSeconds();
         long t0 = System.nanoTime();
         JobLoad.Outcome out = jobs.run(Schedule.of(o.rate(), o.seconds()), recorder);
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        double cpu = ProcCpu.seconds(run.hub().pid()) - cpu0;
+        double cpu = run.hubCpuSeconds() - cpu0;
         Map<String, Double> writer1 = writerCounters(run);
+        double signals = writer1.getOrDefault(SIGNALS, 0.0) - writer0.getOrDefault(SIGNALS, 0.0);
+        double notifies = writer1.getOrDefault(NOTIFIES, 0.0) - writer0.getOrDefault(NOTIFIES, 0.0);
         double commits = writer1.getOrDefault(COMMITS, 0.0) - writer0.getOrDefault(COMMITS, 0.0);
         double units = writer1.getOrDefault(UNITS, 0.0) - writer0.getOrDefault(UNITS, 0.0);
         Histogram h = recorder.getIntervalHistogram();
@@ -144,16 +147,35 @@ public final class FleetLoad {
                 .put("hub_cpu_ms_per_job", 1000 * cpu / Math.max(1, out.succeeded()), "hub CPU per job", "ms")
                 .put("db_commits_per_job", commits / Math.max(1, out.succeeded()), "database commits per job", "")
                 .put("db_units_per_commit", units / Math.max(1, commits), "group-commit units per commit", "")
+                .put(
+                        "cluster_signals_per_job",
+                        signals / Math.max(1, out.succeeded()),
+                        "cluster signals sent per job",
+                        "")
+                .put(
+                        "cluster_notifies_per_job",
+                        notifies / Math.max(1, out.succeeded()),
+                        "NOTIFY statements per job",
+                        "")
                 .putJsonOnly("load_wall_seconds", elapsed);
     }
 
     private static final String COMMITS = "enginex_db_writer_commits_total";
     private static final String UNITS = "enginex_db_writer_units_total";
+    private static final String SIGNALS = "enginex_cluster_signals_sent_total";
+    private static final String NOTIFIES = "enginex_cluster_notify_statements_total";
 
-    /** The hub's group-commit counters, or none when the hub does not answer them. */
+    /**
+     * The group-commit and cluster counters of every node, summed, or none when a node does not
+     * answer them.
+     */
     private static Map<String, Double> writerCounters(FleetRun run) throws InterruptedException {
+        Map<String, Double> sum = new HashMap<>();
         try {
-            return run.jobClient().metrics(COMMITS, UNITS);
+            for (JobClient node : run.jobClients()) {
+                node.metrics(COMMITS, UNITS, SIGNALS, NOTIFIES).forEach((k, v) -> sum.merge(k, v, Double::sum));
+            }
+            return sum;
         } catch (IOException | RuntimeException e) {
             return Map.of();
         }

@@ -31,7 +31,8 @@ public record FleetOptions(
         Path chart,
         Path json,
         int maxConcurrentJobs,
-        String via) {
+        String via,
+        int nodes) {
     static final String USAGE = """
             usage: bench/run fleet --agents N [options]
               --agents N          simulated agents (default 100)
@@ -48,6 +49,8 @@ public record FleetOptions(
                                   runtime channel (a WebSocket at …/runtime)
               --connect-rate C    first connects per second (default 200)
               --db NAME           h2 (default) or postgres (a scratch database on 127.0.0.1:5432)
+              --nodes N           hub nodes on that one database (default 1; more need --db postgres):
+                                  agent i connects to node i mod N, job k is created through node k mod N
               --hub-heap SIZE     the hub's -Xmx (default 1g)
               --ack               send ack before each result, as the real agent does
               --storm-timeout S   how long the storm may take before the run gives up (default 180)
@@ -82,6 +85,16 @@ public record FleetOptions(
         if (!db.equals("h2") && !db.equals("postgres")) {
             throw new IllegalArgumentException("--db is h2 or postgres; got " + db);
         }
+        if (nodes < 1 || nodes > 8) {
+            throw new IllegalArgumentException("--nodes is 1-8; got " + nodes);
+        }
+        if (nodes > 1 && !db.equals("postgres")) {
+            throw new IllegalArgumentException(
+                    "--nodes " + nodes + " needs --db postgres (the embedded database" + " serves one node)");
+        }
+        if (nodes > 1 && (scenario.equals("reconnect-storm") || via.equals("channel"))) {
+            throw new IllegalArgumentException("--nodes > 1 runs the connect and overload scenarios over REST");
+        }
     }
 
     /** The default number of addresses for {@code agents}: 4, or one per 500 agents. */
@@ -108,6 +121,7 @@ public record FleetOptions(
         Path json = null;
         int maxConcurrentJobs = 0;
         String via = "rest";
+        int nodes = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -132,6 +146,7 @@ public record FleetOptions(
                 case "--json" -> json = Path.of(value(args, ++i, a));
                 case "--max-concurrent-jobs" -> maxConcurrentJobs = Integer.parseInt(value(args, ++i, a));
                 case "--via" -> via = value(args, ++i, a);
+                case "--nodes" -> nodes = Integer.parseInt(value(args, ++i, a));
                 case "--help", "-h" -> {
                     return null;
                 }
@@ -155,7 +170,8 @@ public record FleetOptions(
                 chart,
                 json,
                 maxConcurrentJobs,
-                via);
+                via,
+                nodes);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -14,8 +14,10 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
- * The set-up every fleet run shares: a scratch database when asked, a real hub, a tenant with
- * registration tokens for the whole fleet, a session for jobs, and the fleet registered and connected.
+ * The set-up every fleet run shares: a scratch database when asked, a real hub (or several nodes on
+ * the scratch database, sharing the first node's secret, platform key and certificate as an operator
+ * copies them), a tenant with registration tokens for the whole fleet, a session for jobs, and the
+ * fleet registered and connected (agent i through node i mod N).
  * The driver thread owns it; {@link #close} stops everything it started, the database last.
  */
 public final class FleetRun implements AutoCloseable {
@@ -24,7 +26,7 @@ public final class FleetRun implements AutoCloseable {
     private static final int MAX_USES = 10_000;
 
     private final ScratchDatabase database;
-    private final BenchHub hub;
+    private final List<BenchHub> hubs;
     private final SSLContext tls;
     private final Fleet fleet;
     private final String session;
@@ -35,7 +37,7 @@ public final class FleetRun implements AutoCloseable {
 
     private FleetRun(
             ScratchDatabase database,
-            BenchHub hub,
+            List<BenchHub> hubs,
             SSLContext tls,
             Fleet fleet,
             String session,
@@ -44,7 +46,7 @@ public final class FleetRun implements AutoCloseable {
             boolean allConnected,
             long rssBeforeKb) {
         this.database = database;
-        this.hub = hub;
+        this.hubs = List.copyOf(hubs);
         this.tls = tls;
         this.fleet = fleet;
         this.session = session;
@@ -62,7 +64,7 @@ public final class FleetRun implements AutoCloseable {
     public static FleetRun start(FleetOptions o, Path dataDir, Path logs, Duration connectTimeout)
             throws InterruptedException {
         ScratchDatabase database = o.db().equals("postgres") ? ScratchDatabase.create("fleetbench") : null;
-        BenchHub hub = null;
+        List<BenchHub> hubs = new ArrayList<>();
         Fleet fleet = null;
         try {
             List<String> args = new ArrayList<>(List.of("--heartbeat", o.heartbeat()));
@@ -72,8 +74,21 @@ public final class FleetRun implements AutoCloseable {
             if (o.maxConcurrentJobs() > 0) {
                 args.addAll(List.of("--max-concurrent-jobs", Integer.toString(o.maxConcurrentJobs())));
             }
-            System.out.printf("==> starting the hub (%s, -Xmx%s, heartbeat %s)%n", o.db(), o.hubHeap(), o.heartbeat());
-            hub = BenchHub.start(dataDir, logs, o.hubHeap(), args);
+            System.out.printf(
+                    "==> starting %s (%s, -Xmx%s, heartbeat %s)%n",
+                    o.nodes() == 1 ? "the hub" : o.nodes() + " hub nodes", o.db(), o.hubHeap(), o.heartbeat());
+            for (int n = 1; n <= o.nodes(); n++) {
+                List<String> nodeArgs = new ArrayList<>(args);
+                if (o.nodes() > 1) {
+                    nodeArgs.addAll(List.of("--node-name", "bench-" + n));
+                }
+                Path dir = n == 1 ? dataDir : dataDir.resolveSibling(dataDir.getFileName() + "-" + n);
+                if (n > 1) {
+                    BenchHub.shareSecrets(dataDir, dir);
+                }
+                hubs.add(BenchHub.start(dir, logs, o.hubHeap(), nodeArgs));
+            }
+            BenchHub hub = hubs.getFirst();
             HubApi api = new HubApi(hub.url(), hub.fingerprint(), hub.adminKey());
             api.createTenant(TENANT);
             List<String> tokens = new ArrayList<>();
@@ -87,7 +102,12 @@ public final class FleetRun implements AutoCloseable {
             long rssBefore = Rss.kilobytes(hub.pid());
             SSLContext tls = PinnedTrust.sslContext(hub.fingerprint());
             fleet = Fleet.start(
-                    URI.create(hub.url()), URI.create(hub.agentSocketUrl()), tls, o.agents(), o.addresses(), o.ack());
+                    hubs.stream().map(h -> URI.create(h.url())).toList(),
+                    hubs.stream().map(h -> URI.create(h.agentSocketUrl())).toList(),
+                    tls,
+                    o.agents(),
+                    o.addresses(),
+                    o.ack());
 
             System.out.printf("==> registering %,d agents from %d addresses%n", o.agents(), o.addresses());
             long t0 = System.nanoTime();
@@ -100,14 +120,12 @@ public final class FleetRun implements AutoCloseable {
             Fleet finalFleet = fleet;
             boolean all = Fleet.await(() -> finalFleet.connected() >= finalFleet.size(), connectTimeout);
             Duration connected = Duration.ofNanos(System.nanoTime() - t1);
-            return new FleetRun(database, hub, tls, fleet, session, registered, connected, all, rssBefore);
+            return new FleetRun(database, hubs, tls, fleet, session, registered, connected, all, rssBefore);
         } catch (RuntimeException | InterruptedException e) {
             if (fleet != null) {
                 fleet.close();
             }
-            if (hub != null) {
-                hub.close();
-            }
+            hubs.forEach(BenchHub::close);
             if (database != null) {
                 database.close();
             }
@@ -115,8 +133,38 @@ public final class FleetRun implements AutoCloseable {
         }
     }
 
+    /** The first node (the only one unless {@code --nodes}). */
     public BenchHub hub() {
-        return hub;
+        return hubs.getFirst();
+    }
+
+    public List<BenchHub> hubs() {
+        return hubs;
+    }
+
+    /** CPU seconds the hub nodes have used so far, all of them together. */
+    public double hubCpuSeconds() {
+        double sum = 0;
+        for (BenchHub h : hubs) {
+            sum += io.enginex.edge.bench.fleet.ProcCpu.seconds(h.pid());
+        }
+        return sum;
+    }
+
+    /** The RSS of every hub node together, in KiB. */
+    public long hubRssKb() {
+        long sum = 0;
+        for (BenchHub h : hubs) {
+            sum += Rss.kilobytes(h.pid());
+        }
+        return sum;
+    }
+
+    /** A REST client for jobs in the run's session through each node, in order. */
+    public List<JobClient> jobClients() {
+        return hubs.stream()
+                .map(h -> new JobClient(h.url(), tls, h.adminKey(), TENANT, session, false))
+                .toList();
     }
 
     Fleet fleet() {
@@ -133,20 +181,27 @@ public final class FleetRun implements AutoCloseable {
 
     /** A REST client for jobs in the run's session, with the platform admin key. */
     public JobClient jobClient() {
-        return new JobClient(hub.url(), tls, hub.adminKey(), TENANT, session, false);
+        return new JobClient(hub().url(), tls, hub().adminKey(), TENANT, session, false);
     }
 
     /** How {@code o} says jobs go: one runtime channel, or REST (shedding for the overload scenario). */
     public JobRunner jobRunner(FleetOptions o) {
         if (o.via().equals("channel")) {
-            return new ChannelClient(hub.url(), tls, hub.adminKey(), TENANT, session);
+            return new ChannelClient(hub().url(), tls, hub().adminKey(), TENANT, session);
+        }
+        if (hubs.size() > 1) {
+            List<JobClient> clients = jobClients();
+            java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+            // Job k through node k mod N: with N nodes, (N-1)/N of the jobs cross to another node's agent.
+            return (agentId, key, deadline) ->
+                    clients.get((int) (next.getAndIncrement() % clients.size())).run(agentId, key, deadline);
         }
         return o.scenario().equals("overload") ? sheddingJobClient() : jobClient();
     }
 
     /** {@link #jobClient()}, but a create the hub sheds as overloaded ends the job instead of retrying. */
     public JobClient sheddingJobClient() {
-        return new JobClient(hub.url(), tls, hub.adminKey(), TENANT, session, true);
+        return new JobClient(hub().url(), tls, hub().adminKey(), TENANT, session, true);
     }
 
     public Duration registerTime() {
@@ -169,7 +224,7 @@ public final class FleetRun implements AutoCloseable {
     @Override
     public void close() {
         fleet.close();
-        hub.close();
+        hubs.forEach(BenchHub::close);
         if (database != null) {
             database.close();
         }

@@ -68,6 +68,11 @@ public final class SimulatedAgent implements Session.Listener.AutoDemanding {
     private volatile Duration restartWindow;
     private int failures;
 
+    /** Its place in the fleet (sim-INDEX). */
+    int index() {
+        return index;
+    }
+
     SimulatedAgent(int index, SourceAddress source, AgentKey key, Fleet fleet, MessageCodec codec) {
         this.index = index;
         this.source = source;
