@@ -231,7 +231,7 @@ public final class Hub implements AutoCloseable {
         p.timers = Executors.newScheduledThreadPool(
                 2, Thread.ofPlatform().name("hub-timers-", 1).daemon(true).factory());
         p.cluster = "postgresql".equals(stores.dialect())
-                ? new PgCluster(config.database(), stores.jdbi(), config.nodeName(), b.clock())
+                ? new PgCluster(config.database(), config.nodeName(), b.clock())
                 : Cluster.SINGLE;
         p.registry = new ConnectionRegistry(p.cluster);
         return stores;

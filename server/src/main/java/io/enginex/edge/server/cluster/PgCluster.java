@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jdbi.v3.core.Jdbi;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -31,12 +30,14 @@ import org.slf4j.LoggerFactory;
  * whichever node holds one advisory lock. PostgreSQL is the only cluster protocol: a node that dies
  * loses its lock with its session, and another node takes it within {@link #LOCK_RETRY}.
  *
- * <p>Two threads. The <em>listener</em> keeps its own connection (outside the pool) that {@code
- * LISTEN}s, holds or tries the lock, and checks itself every {@link #LOCK_RETRY}; when the connection
- * breaks it reconnects, and tells the {@link Receiver} that signals may have been missed. The
+ * <p>Two threads, each with a connection of its own outside the pool, so that neither waits behind
+ * the requests when the pool is busy. The <em>listener</em> {@code LISTEN}s, holds this node's name
+ * and holds or tries the lead, and checks itself every {@link #LOCK_RETRY}; when its connection breaks
+ * it reconnects, and tells the {@link Receiver} that signals may have been missed. The
  * <em>notifier</em> sends what {@link #publish} queued, several signals to a payload and every payload
- * of a round in one statement, so a busy node pays one round trip per batch, not per job. Signals a
- * node sends come back to it and are dropped by the sender's id.
+ * of a round in one statement, so a busy node pays one round trip per batch, not per job; a round that
+ * fails is sent again on a new connection for up to {@link #RETRY_FOR}, then dropped (the sweeps
+ * stand behind it). Signals a node sends come back to it and are dropped by the sender's id.
  */
 public final class PgCluster implements Cluster {
     /** The notification channel. */
@@ -50,6 +51,9 @@ public final class PgCluster implements Cluster {
 
     /** How often a node that does not lead tries the lock, and a leader checks its connection. */
     public static final Duration LOCK_RETRY = Duration.ofSeconds(2);
+
+    /** How long the notifier keeps trying to send one round before it drops it. */
+    static final Duration RETRY_FOR = Duration.ofSeconds(10);
 
     // PostgreSQL refuses payloads of 8000 bytes or more.
     private static final int MAX_PAYLOAD = 7_500;
@@ -68,7 +72,6 @@ public final class PgCluster implements Cluster {
     }
 
     private final DatabaseConfig database;
-    private final Jdbi jdbi;
     private final String node;
     private final String sender = UUID.randomUUID().toString();
     private final LinkedBlockingQueue<Signal> outbox = new LinkedBlockingQueue<>();
@@ -83,13 +86,9 @@ public final class PgCluster implements Cluster {
     private Thread listener;
     private Thread notifier;
 
-    /**
-     * @param jdbi the pooled database, which the notifier sends through
-     * @param node this node's name, shown in the listener connection's {@code application_name}
-     */
-    public PgCluster(DatabaseConfig database, Jdbi jdbi, String node, Clock clock) {
+    /** @param node this node's name, shown in its connections' {@code application_name} */
+    public PgCluster(DatabaseConfig database, String node, Clock clock) {
         this.database = database;
-        this.jdbi = jdbi;
         this.node = node;
         this.repeats = new RepeatedLog(clock, Duration.ofMinutes(1));
     }
@@ -156,16 +155,20 @@ public final class PgCluster implements Cluster {
         return outbox.size();
     }
 
-    private Connection listen() throws SQLException {
+    private Connection connect(String purpose) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", database.user());
         props.setProperty("password", database.password());
-        props.setProperty("ApplicationName", "enginex-hub listen " + node);
+        props.setProperty("ApplicationName", "enginex-hub " + purpose + " " + node);
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("connectTimeout", "5");
-        // A stalled server fails the check within this many seconds; the listener then reconnects.
+        // A stalled server fails a statement within this many seconds; the thread then reconnects.
         props.setProperty("socketTimeout", "10");
-        Connection c = DriverManager.getConnection(database.jdbcUrl(), props);
+        return DriverManager.getConnection(database.jdbcUrl(), props);
+    }
+
+    private Connection listen() throws SQLException {
+        Connection c = connect("listen");
         try (Statement s = c.createStatement()) {
             s.execute("LISTEN " + CHANNEL);
         } catch (SQLException e) {
@@ -281,32 +284,57 @@ public final class PgCluster implements Cluster {
 
     private void notifyLoop() {
         List<Signal> round = new ArrayList<>();
-        while (!closed) {
-            try {
-                Signal first = outbox.poll(500, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+        Connection c = null;
+        long failingSince = 0;
+        try {
+            while (!closed) {
+                if (round.isEmpty()) {
+                    Signal first = outbox.poll(500, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    round.add(first);
                 }
-                round.add(first);
                 outbox.drainTo(round);
-                send(round);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                repeats.admit("notify " + e.getClass().getName())
-                        .ifPresent(silenced -> log.atWarn()
-                                .addKeyValue("reason", e.toString())
-                                .addKeyValue("signals", round.size())
-                                .log(repeats.describe(
-                                        "cluster: cannot tell the other nodes; they find the jobs by their sweeps",
-                                        silenced)));
-            } finally {
-                round.clear();
+                try {
+                    if (c == null) {
+                        c = connect("notify");
+                    }
+                    send(c, round);
+                    round.clear();
+                    failingSince = 0;
+                } catch (SQLException | RuntimeException e) {
+                    quietlyClose(c);
+                    c = null;
+                    long now = System.nanoTime();
+                    failingSince = failingSince == 0 ? now : failingSince;
+                    boolean drop = now - failingSince > RETRY_FOR.toNanos();
+                    int signals = round.size();
+                    repeats.admit("notify " + e.getClass().getName())
+                            .ifPresent(silenced -> log.atWarn()
+                                    .addKeyValue("reason", e.toString())
+                                    .addKeyValue("signals", signals)
+                                    .log(repeats.describe(
+                                            drop
+                                                    ? "cluster: cannot tell the other nodes; dropped the signals (they"
+                                                            + " find the jobs by their sweeps)"
+                                                    : "cluster: cannot tell the other nodes; trying again",
+                                            silenced)));
+                    if (drop) {
+                        round.clear();
+                        failingSince = 0;
+                    }
+                    Thread.sleep(Duration.ofMillis(200));
+                }
             }
+        } catch (InterruptedException e) {
+            // closing
+        } finally {
+            quietlyClose(c);
         }
     }
 
-    private void send(List<Signal> round) {
+    private void send(Connection c, List<Signal> round) throws SQLException {
         Set<String> lines = new LinkedHashSet<>();
         for (Signal s : round) {
             lines.add(s.line());
@@ -321,12 +349,13 @@ public final class PgCluster implements Cluster {
             payload.append('\n').append(line);
         }
         payloads.add(payload.toString());
-        jdbi.useHandle(
-                h -> h.createQuery("SELECT count(*) FROM (SELECT pg_notify(:channel, p) FROM unnest(:payloads) AS p) n")
-                        .bind("channel", CHANNEL)
-                        .bindArray("payloads", String.class, payloads)
-                        .mapTo(Long.class)
-                        .one());
+        try (var s = c.prepareStatement("SELECT count(*) FROM (SELECT pg_notify(?, p) FROM unnest(?) AS p) n")) {
+            s.setString(1, CHANNEL);
+            s.setArray(2, c.createArrayOf("text", payloads.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+            }
+        }
         sent.addAndGet(lines.size());
         statements.incrementAndGet();
     }
