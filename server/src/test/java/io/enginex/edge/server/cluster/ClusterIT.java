@@ -148,6 +148,43 @@ class ClusterIT {
     }
 
     @Test
+    void aCreateRetriedThroughTheOtherNodeWithItsIdempotencyKeyMakesOneJob() {
+        String tenant = a.newTenant();
+        String session = a.newSession(tenant);
+        TestAgent agent = a.register(tenant);
+        Map<String, Object> body =
+                Map.of("agentId", agent.agentId(), "tool", "fs.list", "args", Map.of(), "timeoutSeconds", 60);
+        Map<String, String> key = Map.of("Idempotency-Key", "retry-" + TestHub.randomId("k"));
+        String path = "/api/v1/tenants/" + tenant + "/sessions/" + session + "/jobs";
+
+        var first = a.api().exchange("POST", path, a.platformKey(), key, body);
+        var retry = b.api().exchange("POST", path, b.platformKey(), key, body);
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(retry.status()).as(retry.text()).isEqualTo(201);
+        assertThat(retry.get("id")).isEqualTo(first.get("id"));
+        assertThat(b.api()
+                        .get("/api/v1/tenants/" + tenant + "/sessions/" + session, b.platformKey())
+                        .body()
+                        .get("jobs")
+                        .size())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anAgentAssertionSpentOnOneNodeIsRefusedOnTheOther() {
+        String tenant = a.newTenant();
+        TestAgent agent = a.register(tenant);
+        String assertion = agent.assertion();
+
+        assertThat(a.requestAccessToken(assertion).status()).isEqualTo(200);
+        var replay = b.requestAccessToken(assertion);
+
+        assertThat(replay.status()).as(replay.text()).isEqualTo(401);
+        assertThat(replay.text()).contains("assertion_replayed");
+    }
+
+    @Test
     void theNodesAreListedWithAgentCountsForThePlatformOnly() {
         String tenant = a.newTenant();
         String adminKey = a.tenantKey(tenant, "admin");
