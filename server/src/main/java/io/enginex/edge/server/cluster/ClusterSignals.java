@@ -62,6 +62,19 @@ public final class ClusterSignals implements PgCluster.Receiver {
                             .log("closed a revoked agent's sockets on another node's word");
                 }
             }
+            case MOVED -> {
+                int closed = registry.closeAgent(
+                        s.tenantId(),
+                        s.target(),
+                        Protocol.CLOSE_REPLACED,
+                        "replaced by a newer connection of the same agent to another hub node");
+                if (closed > 0) {
+                    log.atInfo()
+                            .addKeyValue("agentId", s.target())
+                            .addKeyValue("sockets", closed)
+                            .log("agent connected to another node; closed its older socket here");
+                }
+            }
             case POLICY -> policies.pushHere(s.tenantId(), PolicyScope.parse(s.target()));
             case LIVE -> live.changed(s.tenantId());
         }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * space-separated fields.
  *
  * @param tenantId the tenant it concerns
- * @param target the agent ({@link Kind#SEND}, {@link Kind#CANCEL}, {@link Kind#CUT}), the policy scope
+ * @param target the agent ({@link Kind#SEND}, {@link Kind#CANCEL}, {@link Kind#CUT}, {@link Kind#MOVED}), the policy scope
  *     ({@link Kind#POLICY}) or empty
  * @param jobId the job ({@link Kind#SEND}, {@link Kind#CANCEL}, {@link Kind#DONE}) or empty
  */
@@ -26,6 +26,8 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
         DONE("done"),
         /** The agent was revoked or deregistered: every node closes its sockets. */
         CUT("cut"),
+        /** The agent connected to the sending node: a socket another node still holds for it is stale. */
+        MOVED("moved"),
         /** The tenant's policies of this scope changed: every node pushes them to its agents. */
         POLICY("policy"),
         /** Something the tenant's live pages show changed: every node re-renders them. */
@@ -74,6 +76,10 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
 
     public static Signal cut(String tenantId, String agentId) {
         return new Signal(Kind.CUT, tenantId, agentId, "");
+    }
+
+    public static Signal moved(String tenantId, String agentId) {
+        return new Signal(Kind.MOVED, tenantId, agentId, "");
     }
 
     public static Signal policy(String tenantId, String scope) {

@@ -40,9 +40,11 @@ public final class ConnectionRegistry {
 
     /**
      * Makes {@code connection} its agent's active connection, closing an older one with {@link
-     * Protocol#CLOSE_REPLACED}.
+     * Protocol#CLOSE_REPLACED}, and tells the other nodes, which close any socket they still hold for
+     * the agent (one its network change left half-open, say).
      */
     public void activate(AgentConnection connection) {
+        cluster.publish(Signal.moved(connection.tenantId(), connection.agentId()));
         AgentConnection previous = active.put(connection.agentId(), connection);
         if (previous != null && previous != connection) {
             log.atInfo()

@@ -115,6 +115,21 @@ class ClusterIT {
     }
 
     @Test
+    void anAgentThatConnectsToTheOtherNodeHasItsOlderSocketClosedAsReplaced() {
+        String tenant = a.newTenant();
+        TestAgent agent = a.register(tenant);
+        try (AgentSocket old = a.connectReady(agent, "fs.list");
+                AgentSocket moved = b.connectReady(agent, "fs.list")) {
+            assertThat(old.awaitClose(Duration.ofSeconds(20))).isEqualTo(Protocol.CLOSE_REPLACED);
+            assertThat(moved.isClosed()).isFalse();
+            assertThat(a.hub().connections().isConnected(tenant, agent.agentId()))
+                    .isFalse();
+            assertThat(b.hub().connections().isConnected(tenant, agent.agentId()))
+                    .isTrue();
+        }
+    }
+
+    @Test
     void aJobPastItsDeadlineIsCancelledOnTheAgentWhicheverNodeLeads() {
         String tenant = a.newTenant();
         String session = a.newSession(tenant);
