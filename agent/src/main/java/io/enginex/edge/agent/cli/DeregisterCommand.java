@@ -104,7 +104,7 @@ final class DeregisterCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         try (HubClient hub = new HubClient(
-                identity.hub(), identity.trust(), System.getenv(), Duration.ofSeconds(20), codec.mapper())) {
+                identity.hubs(), identity.trust(), System.getenv(), Duration.ofSeconds(20), codec.mapper())) {
             Deregistration.Outcome outcome = new Deregistration(
                             hub, new ClientAssertion(Clock.systemUTC(), new SecureRandom(), codec.mapper()))
                     .deregister(identity);

@@ -136,7 +136,7 @@ final class IdentityCommand implements Runnable {
             }
             AgentIdentity current = file.load();
             try (HubClient hub = new HubClient(
-                    current.hub(),
+                    current.hubs(),
                     current.trust(),
                     System.getenv(),
                     java.time.Duration.ofSeconds(20),

@@ -6,8 +6,8 @@ import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.identity.PendingEnrolmentFile;
 import io.enginex.edge.agent.registration.DeviceRegistration;
 import io.enginex.edge.agent.registration.Registrar;
+import io.enginex.edge.agent.transport.HubAddresses;
 import io.enginex.edge.agent.transport.HubClient;
-import io.enginex.edge.agent.transport.HubEndpoint;
 import io.enginex.edge.agent.transport.TrustSettings;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.BufferedReader;
@@ -42,6 +42,8 @@ import picocli.CommandLine.Option;
             "  enginex-agent register --server https://hub.example.com          (no token: an admin approves a code)",
             "  enginex-agent register --server https://hub.example.com --tenant acme   (waits in acme's queue)",
             "  enginex-agent register --server https://hub.local:8443 --pin sha256:AB:CD:… --token exr_…",
+            "  enginex-agent register --server https://hub1.example.com,https://hub2.example.com --token exr_…"
+                    + "   (a hub of several nodes)",
             "  echo \"$TOKEN\" | enginex-agent register --server https://hub.example.com --token -",
             "  enginex-agent register --force --server https://hub.example.com --token exr_…   (replace identity)"
         })
@@ -53,8 +55,11 @@ final class RegisterCommand implements Callable<Integer> {
             names = "--server",
             required = true,
             paramLabel = "URL",
-            description = "The hub's URL, e.g. https://hub.example.com (http:// only for localhost).")
-    String server;
+            split = ",",
+            description = "The hub's URL, e.g. https://hub.example.com (http:// only for localhost). A hub of"
+                    + " several nodes without a load balancer: repeat it or separate the URLs with commas; the agent"
+                    + " spreads over them and moves on when one does not answer. All share --pin or --ca-file.")
+    java.util.List<String> servers;
 
     @Option(
             names = "--token",
@@ -98,7 +103,7 @@ final class RegisterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        HubEndpoint endpoint = HubEndpoint.parse(server);
+        HubAddresses endpoint = HubAddresses.parse(servers);
         TrustSettings trust = new TrustSettings(pin, caFile);
         Path dir = StateDirectory.resolve(stateDir);
         if (token != null && tenant != null) {

@@ -6,6 +6,7 @@ import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentitySource;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubRefusedException;
+import io.enginex.edge.agent.transport.HubTarget;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +38,24 @@ public final class AccessTokens {
     }
 
     /**
+     * Fetches a token from the client's preferred address.
+     *
      * @throws HubRefusedException with the hub's code ({@code agent_revoked}, {@code clock_skew}, …)
      * @throws io.enginex.edge.agent.transport.HubUnreachableException when the hub does not answer
      */
     public String fetch() {
+        return fetch(HubTarget.of(hub.endpoint()));
+    }
+
+    /**
+     * Fetches a token from {@code target}, the address the WebSocket will then be opened to.
+     *
+     * @throws HubRefusedException with the hub's code ({@code agent_revoked}, {@code clock_skew}, …)
+     * @throws io.enginex.edge.agent.transport.HubUnreachableException when the hub does not answer
+     */
+    public String fetch(HubTarget target) {
         try {
-            return exchange(identity.get());
+            return exchange(target, identity.get());
         } catch (HubRefusedException refused) {
             if (!ASSERTION_INVALID.equals(refused.code())) {
                 throw refused;
@@ -53,7 +66,7 @@ public final class AccessTokens {
             }
             String token;
             try {
-                token = exchange(pending.get());
+                token = exchange(target, pending.get());
             } catch (HubRefusedException refusedToo) {
                 refused.addSuppressed(refusedToo);
                 throw refused;
@@ -63,9 +76,9 @@ public final class AccessTokens {
         }
     }
 
-    private String exchange(AgentIdentity current) {
+    private String exchange(HubTarget target, AgentIdentity current) {
         String assertion = assertions.create(current.agentId(), current.privateKey());
-        JsonNode answer = hub.postJson(PATH, Map.of("assertion", assertion));
+        JsonNode answer = hub.postJson(target, PATH, Map.of("assertion", assertion));
         String token = answer.path("accessToken").asText("");
         if (token.isBlank()) {
             throw new HubRefusedException(

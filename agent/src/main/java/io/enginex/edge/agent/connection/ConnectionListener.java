@@ -9,6 +9,9 @@ import io.enginex.edge.protocol.Welcome;
  */
 @FunctionalInterface
 public interface ConnectionListener {
+    /** Before each attempt: the address about to be dialled. */
+    default void connecting(io.enginex.edge.agent.transport.HubTarget target) {}
+
     /** After each {@code welcome}. */
     void connected(Welcome welcome);
 

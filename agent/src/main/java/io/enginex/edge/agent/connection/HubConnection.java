@@ -5,6 +5,7 @@ import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentitySource;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubRefusedException;
+import io.enginex.edge.agent.transport.HubTarget;
 import io.enginex.edge.agent.transport.HubUnreachableException;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Pause;
@@ -29,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * token, open the WebSocket, send {@code hello}, wait for {@code welcome}, then exchange frames until
  * the socket ends; then wait a backoff delay and start over.
  *
+ * <p>A hub with several addresses (or a host name with several DNS records) is dialled through a
+ * {@link HubRotation}: a failed attempt moves on to the next address at once, and only when every
+ * address of a round has failed does the loop wait its backoff; after the hub's "going away" notice
+ * the next attempt goes to another address.
+ *
  * <p>Close codes: {@value Protocol#CLOSE_REVOKED} (revoked) and {@code agent_revoked}/{@code
  * agent_unknown} from the token endpoint end {@link #run()} with {@link ConnectionOutcome.Kind#REVOKED};
  * everything else (replaced, hub shutdown, heartbeat timeout, network failure, {@code clock_skew})
@@ -51,6 +57,7 @@ public final class HubConnection {
     private final ScheduledExecutorService scheduler;
     private final ConnectionSettings settings;
     private final Backoff backoff;
+    private final HubRotation rotation;
     private final AccessTokens tokens;
     private final ConnectionListener listener;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -66,6 +73,7 @@ public final class HubConnection {
      *     of {@code policy} frames; what it returns is advertised
      * @param inbound receives dispatch and cancel frames (the job runner)
      * @param outbox the outbox the job runner sends to; this connection attaches each session to it
+     * @param rotation which of the hub's addresses to dial next
      * @param listener told of each {@code welcome}, disconnection and failed attempt (on the loop thread)
      */
     public HubConnection(
@@ -80,6 +88,7 @@ public final class HubConnection {
             ScheduledExecutorService scheduler,
             ConnectionSettings settings,
             RandomGenerator random,
+            HubRotation rotation,
             ConnectionListener listener) {
         this.hub = hub;
         this.identity = identity.get();
@@ -91,14 +100,17 @@ public final class HubConnection {
         this.scheduler = scheduler;
         this.settings = settings;
         this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap(), random);
+        this.rotation = rotation;
         this.tokens = new AccessTokens(hub, identity, assertions);
         this.listener = listener;
     }
 
     /** Connects and reconnects until stopped or revoked; returns why it ended. */
     public ConnectionOutcome run() {
+        Duration retryAfter = Duration.ZERO;
         while (stopped.getCount() > 0) {
-            Attempt attempt = attempt();
+            HubTarget target = rotation.current();
+            Attempt attempt = attempt(target);
             if (attempt.revoked() != null) {
                 log.atError()
                         .addKeyValue("agentId", identity.agentId())
@@ -108,20 +120,39 @@ public final class HubConnection {
             if (stopped.getCount() == 0) {
                 break;
             }
+            if (attempt.retryAfter().compareTo(retryAfter) > 0) {
+                retryAfter = attempt.retryAfter();
+            }
             backoff.disconnected(attempt.restartWindow());
             if (attempt.welcomed()) {
+                rotation.disconnected(attempt.restartWindow() != null);
                 listener.disconnected(attempt.problem());
-            } else if (attempt.problem() != null) {
-                listener.failed(attempt.problem());
+            } else {
+                if (attempt.problem() != null) {
+                    listener.failed(attempt.problem());
+                }
+                if (!rotation.failed()) {
+                    // An untried address remains: no reason to wait before trying it.
+                    log.atInfo()
+                            .addKeyValue("failed", target)
+                            .addKeyValue("next", rotation.current())
+                            .log("trying the hub's next address");
+                    continue;
+                }
             }
             Duration delay = backoff.next();
-            if (delay.compareTo(attempt.retryAfter()) < 0) {
-                delay = attempt.retryAfter();
+            if (delay.compareTo(retryAfter) < 0) {
+                delay = retryAfter;
             }
+            retryAfter = Duration.ZERO;
             log.atInfo()
                     .addKeyValue("delayMs", delay.toMillis())
                     .addKeyValue("failures", backoff.failures())
-                    .log("reconnecting after a delay");
+                    .addKeyValue("next", rotation.current())
+                    .log(
+                            rotation.size() > 1 && !attempt.welcomed()
+                                    ? "every hub address failed; reconnecting after a delay"
+                                    : "reconnecting after a delay");
             if (sleep(delay)) {
                 break;
             }
@@ -151,11 +182,12 @@ public final class HubConnection {
         return current.get() != null;
     }
 
-    private Attempt attempt() {
-        log.atInfo().addKeyValue("hub", hub.endpoint()).log("connecting");
+    private Attempt attempt(HubTarget target) {
+        log.atInfo().addKeyValue("hub", target).log("connecting");
+        listener.connecting(target);
         String token;
         try {
-            token = tokens.fetch();
+            token = tokens.fetch(target);
         } catch (HubRefusedException e) {
             return Attempt.afterRefusal(e, this::revoked);
         } catch (HubUnreachableException e) {
@@ -163,13 +195,13 @@ public final class HubConnection {
         }
         HubSession session = new HubSession(codec, inbound, policies, heartbeatClock);
         try {
-            java.net.http.WebSocket socket = hub.newWebSocketBuilder()
+            java.net.http.WebSocket socket = hub.newWebSocketBuilder(target)
                     .header("Authorization", "Bearer " + token)
-                    .buildAsync(hub.endpoint().webSocket(Protocol.WEBSOCKET_PATH), session)
+                    .buildAsync(target.webSocket(Protocol.WEBSOCKET_PATH), session)
                     .get();
             session.opened(socket);
         } catch (ExecutionException e) {
-            RuntimeException failure = hub.webSocketFailure(Protocol.WEBSOCKET_PATH, e.getCause());
+            RuntimeException failure = hub.webSocketFailure(target, Protocol.WEBSOCKET_PATH, e.getCause());
             if (failure instanceof HubRefusedException refused) {
                 return Attempt.afterRefusal(refused, this::revoked);
             }
@@ -182,14 +214,14 @@ public final class HubConnection {
         current.set(session);
         outbox.attach(session);
         try {
-            return converse(session);
+            return converse(session, target);
         } finally {
             outbox.detach(session);
             current.compareAndSet(session, null);
         }
     }
 
-    private Attempt converse(HubSession session) {
+    private Attempt converse(HubSession session, HubTarget target) {
         if (stopped.getCount() == 0) {
             session.close(1000, "agent stopping");
         }
@@ -230,13 +262,16 @@ public final class HubConnection {
                     .log("the hub welcomed this agent under another id");
         }
         log.atInfo()
-                .addKeyValue("hub", hub.endpoint())
+                .addKeyValue("hub", target)
                 .addKeyValue("agentId", welcome.agentId())
                 .addKeyValue("tenant", welcome.tenant())
                 .addKeyValue("heartbeatMillis", welcome.heartbeatMillis())
                 .addKeyValue("hubNode", welcome.hubNode())
                 .log("connected");
         backoff.connected();
+        rotation.connected();
+        // Key rotation and the like talk to the node this agent is connected to first.
+        hub.prefer(target);
         outbox.welcomed(session, announced);
         if (welcome.tenantPolicies() != null) {
             try {
@@ -269,7 +304,7 @@ public final class HubConnection {
     }
 
     private ConnectionOutcome revoked(String detail) {
-        return ConnectionOutcome.revoked(hub.endpoint().toString(), trustOption(), detail);
+        return ConnectionOutcome.revoked(hub.hubs().toString(), trustOption(), detail);
     }
 
     private String trustOption() {

@@ -139,7 +139,9 @@ public final class Doctor {
                 hub = identity.hub();
                 trust = identity.trust();
             } else if (config.server() != null) {
-                hub = HubEndpoint.parse(config.server());
+                // The checks look at the first address; the others are reached the same way.
+                hub = io.enginex.edge.agent.transport.HubAddresses.parse(config.server())
+                        .first();
                 trust = new TrustSettings(config.pin(), config.caFile());
             }
         } catch (RuntimeException e) {
@@ -371,7 +373,7 @@ public final class Doctor {
     }
 
     Check credential(AgentIdentity identity) {
-        try (HubClient hub = new HubClient(identity.hub(), identity.trust(), env, TIMEOUT, codec.mapper())) {
+        try (HubClient hub = new HubClient(identity.hubs(), identity.trust(), env, TIMEOUT, codec.mapper())) {
             new AccessTokens(hub, () -> identity, new ClientAssertion(clock, new SecureRandom(), codec.mapper()))
                     .fetch();
             return Check.ok("credential", "the hub issued an access token to " + identity.agentId());

@@ -6,6 +6,8 @@ import java.util.Optional;
 /**
  * What an admin configures in {@code agent.conf}: the hub, the one-time registration token (absent
  * once used), how to trust the hub, and the folder file tools may read. Every field may be null.
+ * {@code server} may hold several URLs separated by commas ({@link
+ * io.enginex.edge.agent.transport.HubAddresses#parse(String)}).
  *
  * <p>{@link #toString()} never shows the token.
  */

@@ -19,7 +19,9 @@ import java.util.Set;
 /**
  * The admin-owned configuration file ({@code /etc/enginex-agent/agent.conf} in the packages): lines
  * of {@code key = value}, {@code #} comments, keys {@code server}, {@code token}, {@code pin}, {@code
- * ca-file} and {@code root}. Installers, MDM profiles and configuration management write it.
+ * ca-file} and {@code root}. Installers, MDM profiles and configuration management write it. A hub of
+ * several nodes is given as several URLs: separated by commas, or on several {@code server} lines
+ * (which add up).
  *
  * <p>{@link #removeToken()} rewrites the file without its {@code token} line, keeping comments, other
  * lines and the file's permissions: through a temporary file moved over the old one atomically when
@@ -74,7 +76,7 @@ public final class AgentConfigFile {
                 continue;
             }
             switch (key) {
-                case "server" -> server = value;
+                case "server" -> server = server == null ? value : server + "," + value;
                 case "token" -> token = value;
                 case "pin" -> pin = value;
                 case "ca-file" -> caFile = value;

@@ -72,7 +72,7 @@ public final class Enrolment {
                     log.atInfo()
                             .addKeyValue("agentId", identity.agentId())
                             .addKeyValue("tenant", identity.tenant())
-                            .addKeyValue("hub", identity.hub())
+                            .addKeyValue("hub", identity.hubs())
                             .log("enrolled");
                     try {
                         configFile.removeToken();

@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.identity;
 
+import io.enginex.edge.agent.transport.HubAddresses;
 import io.enginex.edge.agent.transport.HubEndpoint;
 import io.enginex.edge.agent.transport.TrustSettings;
 import io.enginex.edge.protocol.KeyFingerprint;
@@ -15,6 +16,7 @@ import java.util.Objects;
  * it, and the device key pair. {@link #toString()} shows the key's fingerprint, never the key.
  *
  * @param labels labels the registration token granted, as the hub reported them
+ * @param hubs every address of the hub (its nodes, when it runs as several without a load balancer)
  * @param registeredAt when registration succeeded
  * @param keyCreatedAt when the current device key was made (at registration, then at each rotation);
  *     scheduled rotation counts the key's age from it
@@ -23,7 +25,7 @@ public record AgentIdentity(
         String agentId,
         String tenant,
         List<String> labels,
-        HubEndpoint hub,
+        HubAddresses hubs,
         TrustSettings trust,
         PublicKey publicKey,
         PrivateKey privateKey,
@@ -33,7 +35,7 @@ public record AgentIdentity(
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(tenant, "tenant");
         labels = labels == null ? List.of() : List.copyOf(labels);
-        Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(hubs, "hubs");
         Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(publicKey, "publicKey");
         Objects.requireNonNull(privateKey, "privateKey");
@@ -46,18 +48,29 @@ public record AgentIdentity(
             String agentId,
             String tenant,
             List<String> labels,
-            HubEndpoint hub,
+            HubAddresses hubs,
             TrustSettings trust,
             PublicKey publicKey,
             PrivateKey privateKey,
             Instant registeredAt) {
-        this(agentId, tenant, labels, hub, trust, publicKey, privateKey, registeredAt, registeredAt);
+        this(agentId, tenant, labels, hubs, trust, publicKey, privateKey, registeredAt, registeredAt);
+    }
+
+    /** The first of the hub's addresses, for messages that name one. */
+    public HubEndpoint hub() {
+        return hubs.first();
+    }
+
+    /** This identity with {@code replacement} as the hub's addresses. */
+    public AgentIdentity withHubs(HubAddresses replacement) {
+        return new AgentIdentity(
+                agentId, tenant, labels, replacement, trust, publicKey, privateKey, registeredAt, keyCreatedAt);
     }
 
     /** This identity with {@code key} as its device key, dated from when that key was made. */
     public AgentIdentity withKey(PendingKey key) {
         return new AgentIdentity(
-                agentId, tenant, labels, hub, trust, key.publicKey(), key.privateKey(), registeredAt, key.createdAt());
+                agentId, tenant, labels, hubs, trust, key.publicKey(), key.privateKey(), registeredAt, key.createdAt());
     }
 
     /** The public key as sent to the hub: base64 of the X.509 SubjectPublicKeyInfo DER. */
@@ -81,7 +94,7 @@ public record AgentIdentity(
 
     @Override
     public String toString() {
-        return "AgentIdentity[agentId=" + agentId + ", tenant=" + tenant + ", hub=" + hub + ", key=" + fingerprint()
+        return "AgentIdentity[agentId=" + agentId + ", tenant=" + tenant + ", hubs=" + hubs + ", key=" + fingerprint()
                 + "]";
     }
 }

@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * <p>A key rotation whose answer was lost leaves a {@link PendingKey} in the file; {@link
  * #withPendingKey()} offers it and {@link #adopt} makes it the current key once the hub accepted it.
  *
- * <p>If the file cannot be read, or now holds another agent or hub (re-registered with {@code
- * --force} while running), the last good identity stays in use and a warning says to restart.
+ * <p>If the file cannot be read, or now holds another agent (re-registered with {@code --force} while
+ * running), the last good identity stays in use and a warning says to restart. A changed list of hub
+ * addresses ({@code enginex-agent identity hubs --set}) is taken, so that what is saved later keeps
+ * it; the connection loop dials the list it started with until the agent restarts.
  * Thread-safe.
  */
 public final class CurrentIdentity implements IdentitySource {
@@ -44,13 +46,21 @@ public final class CurrentIdentity implements IdentitySource {
                     .log("cannot re-read the identity (" + e.getMessage() + "); keeping the key loaded earlier");
             return before;
         }
-        if (!loaded.agentId().equals(before.agentId()) || !loaded.hub().equals(before.hub())) {
+        if (!loaded.agentId().equals(before.agentId())) {
             log.atWarn()
                     .addKeyValue("file", file.path())
                     .addKeyValue("running", before.agentId())
                     .addKeyValue("inFile", loaded.agentId())
-                    .log("the identity file now holds another agent or hub; restart the agent to use it");
+                    .log("the identity file now holds another agent; restart the agent to use it");
             return before;
+        }
+        if (!loaded.hubs().equals(before.hubs())) {
+            // Kept, so that a key rotation saves the new list rather than writing the old one back.
+            log.atInfo()
+                    .addKeyValue("file", file.path())
+                    .addKeyValue("hubs", loaded.hubs())
+                    .log("the hub's addresses changed in the identity file; the connection uses them from the next"
+                            + " start of the agent");
         }
         if (!loaded.fingerprint().equals(before.fingerprint())) {
             log.atInfo()

@@ -3,6 +3,7 @@ package io.enginex.edge.agent.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.transport.HubAddresses;
 import io.enginex.edge.agent.transport.HubEndpoint;
 import io.enginex.edge.agent.transport.TrustSettings;
 import java.io.IOException;
@@ -33,6 +34,10 @@ import java.util.Set;
 /**
  * {@code <state-dir>/identity.json}: the saved {@link AgentIdentity}, private key included, and
  * while a key rotation's outcome is unknown, its {@link PendingKey}.
+ *
+ * <p>The hub's addresses are {@code hubUrls}, a list; {@code hubUrl} holds the first as well, so an
+ * older agent (after a downgrade) still finds its hub. A file with only {@code hubUrl}, as agents
+ * before several addresses wrote it, reads as a list of one.
  *
  * <p>On POSIX systems the state directory is mode 700 and the file mode 600; the file is written to a
  * temporary file that has those permissions before the key is written, then moved over the old one
@@ -233,6 +238,7 @@ public final class IdentityFile {
                 .put("agentId", identity.agentId())
                 .put("tenant", identity.tenant())
                 .put("hubUrl", identity.hub().toString());
+        identity.hubs().all().forEach(url -> json.withArray("hubUrls").add(url.toString()));
         identity.labels().forEach(json.putArray("labels")::add);
         if (identity.labels().isEmpty()) {
             json.putArray("labels");
@@ -265,12 +271,31 @@ public final class IdentityFile {
                 required(json, "agentId"),
                 required(json, "tenant"),
                 labels,
-                HubEndpoint.parse(required(json, "hubUrl")),
+                hubs(json),
                 new TrustSettings(pin, caFile),
                 publicKey(keys, required(json, "publicKey")),
                 privateKey(keys, required(json, "privateKey")),
                 registeredAt,
                 keyCreatedAt);
+    }
+
+    /** {@code hubUrls} when present (written since several addresses), else the one {@code hubUrl}. */
+    private static HubAddresses hubs(JsonNode json) {
+        JsonNode list = json.get("hubUrls");
+        if (list == null || list.isNull()) {
+            return HubAddresses.of(HubEndpoint.parse(required(json, "hubUrl")));
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException("hubUrls must be a list of at least one URL");
+        }
+        List<HubEndpoint> endpoints = new ArrayList<>();
+        for (JsonNode url : list) {
+            if (!url.isTextual()) {
+                throw new IllegalArgumentException("hubUrls must hold URLs as strings, found " + url);
+            }
+            endpoints.add(HubEndpoint.parse(url.textValue()));
+        }
+        return new HubAddresses(endpoints);
     }
 
     private static PublicKey publicKey(KeyFactory keys, String base64) throws GeneralSecurityException {

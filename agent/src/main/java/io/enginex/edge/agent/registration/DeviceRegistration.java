@@ -98,7 +98,7 @@ public final class DeviceRegistration {
         String fingerprint = AgentIdentity.fingerprint(keys.getPublic());
         Instant now = clock.instant();
         pendingFile.write(new PendingEnrolment(
-                hub.endpoint().toString(),
+                hub.hubs().toString(),
                 tenant,
                 userCode,
                 started.path("verification_uri_complete").asText(null),

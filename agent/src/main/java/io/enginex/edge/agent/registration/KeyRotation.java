@@ -117,7 +117,7 @@ public final class KeyRotation {
         return switch (e.code()) {
             case "agent_revoked" ->
                 "this agent was revoked; re-enrol it with a new token: enginex-agent register --force --server "
-                        + current.hub() + " --token exr_…";
+                        + current.hubs() + " --token exr_…";
             case "clock_skew" -> e.hubMessage();
             default ->
                 "the hub refused the key rotation: HTTP " + e.status() + " " + e.code() + " (" + e.hubMessage()

@@ -104,14 +104,7 @@ public final class Registrar {
         List<String> labels = new ArrayList<>();
         answer.path("labels").forEach(label -> labels.add(label.asText()));
         AgentIdentity identity = new AgentIdentity(
-                agentId,
-                tenant,
-                labels,
-                hub.endpoint(),
-                hub.trust(),
-                keys.getPublic(),
-                keys.getPrivate(),
-                clock.instant());
+                agentId, tenant, labels, hub.hubs(), hub.trust(), keys.getPublic(), keys.getPrivate(), clock.instant());
         try {
             identityFile.save(identity);
         } catch (IdentityException e) {
@@ -126,7 +119,7 @@ public final class Registrar {
         String who;
         try {
             AgentIdentity existing = identityFile.load();
-            who = " as " + existing.agentId() + " (tenant " + existing.tenant() + ") with " + existing.hub();
+            who = " as " + existing.agentId() + " (tenant " + existing.tenant() + ") with " + existing.hubs();
         } catch (IdentityException e) {
             who = "";
         }

@@ -123,7 +123,7 @@ public final class AgentRuntime {
                 // Rotations block on HTTP, so they get their own thread, away from heartbeats.
                 ScheduledExecutorService rotations = newScheduler("enginex-key-rotation");
                 HubClient hub = new HubClient(
-                        identity.hub(), identity.trust(), environment.env(), Duration.ofSeconds(20), codec.mapper())) {
+                        identity.hubs(), identity.trust(), environment.env(), Duration.ofSeconds(20), codec.mapper())) {
             AgentSession session = new AgentSession(
                     config,
                     environment,
@@ -158,7 +158,7 @@ public final class AgentRuntime {
                         environment.processGroups(),
                         CommandRunner.DEFAULT_GRACE)),
                 plugins,
-                identity.hub().toString(),
+                identity.hubs().toString(),
                 codec.mapper());
         CurrentToolbox toolbox = tools.current();
         EffectivePolicy policy = toolbox.get().policy();

@@ -4,6 +4,7 @@ import io.enginex.edge.agent.audit.AuditLog;
 import io.enginex.edge.agent.connection.ConnectionOutcome;
 import io.enginex.edge.agent.connection.ConnectionSettings;
 import io.enginex.edge.agent.connection.HubConnection;
+import io.enginex.edge.agent.connection.HubRotation;
 import io.enginex.edge.agent.connection.Inbound;
 import io.enginex.edge.agent.connection.SessionOutbox;
 import io.enginex.edge.agent.dispatch.JobRunner;
@@ -133,13 +134,19 @@ final class AgentSession {
                 threads.scheduler(),
                 ConnectionSettings.DEFAULT.withBackoff(config.backoffBase(), config.backoffCap()),
                 new SplittableRandom(),
-                new StatusUpdates(status, welcome -> {
-                    printConnected(identity, welcome, tools);
+                new HubRotation(
+                        identity.hubs(),
+                        hub::direct,
+                        HubRotation.Resolver.system(),
+                        // Seeded by the agent id: a fleet spreads evenly, and a restart starts where it did.
+                        new SplittableRandom(identity.agentId().hashCode())),
+                new StatusUpdates(status, (welcome, target) -> {
+                    printConnected(target, welcome, tools);
                     updates.helloAccepted();
                 }));
         log.atInfo()
                 .addKeyValue("agentId", identity.agentId())
-                .addKeyValue("hub", identity.hub())
+                .addKeyValue("hub", identity.hubs())
                 .addKeyValue("trust", identity.trust().describe())
                 .addKeyValue("stateDir", config.stateDir())
                 .addKeyValue(
@@ -147,7 +154,7 @@ final class AgentSession {
                         String.join(",", tools.current().get().registry().names()))
                 .addKeyValue("machinePolicy", tools.current().get().policy().machineSource())
                 .log("agent starting");
-        status.agent(identity.hub().toString(), identity.agentId(), identity.tenant());
+        status.agent(identity.hubs().toString(), identity.agentId(), identity.tenant());
         status.state("connecting");
         schedule(connection, runner);
         updates.start(threads.rotations(), runner::runningJobs, connection::stop);
@@ -219,9 +226,12 @@ final class AgentSession {
                 TimeUnit.SECONDS);
     }
 
-    private void printConnected(AgentIdentity identity, io.enginex.edge.protocol.Welcome welcome, AgentTools tools) {
+    private void printConnected(
+            io.enginex.edge.agent.transport.HubTarget target,
+            io.enginex.edge.protocol.Welcome welcome,
+            AgentTools tools) {
         PrintWriter out = environment.out();
-        out.println("Connected to " + identity.hub() + " as " + welcome.agentId() + " (tenant " + welcome.tenant()
+        out.println("Connected to " + target + " as " + welcome.agentId() + " (tenant " + welcome.tenant()
                 + "); tools: "
                 + String.join(", ", tools.current().get().registry().names()));
         out.flush();

@@ -9,8 +9,8 @@ import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.registration.Registrar;
 import io.enginex.edge.agent.service.StatusBoard;
+import io.enginex.edge.agent.transport.HubAddresses;
 import io.enginex.edge.agent.transport.HubClient;
-import io.enginex.edge.agent.transport.HubEndpoint;
 import io.enginex.edge.agent.transport.TrustSettings;
 import io.enginex.edge.protocol.MessageCodec;
 import java.time.Clock;
@@ -56,7 +56,7 @@ final class EnrolmentSetup {
     private static AgentIdentity register(
             AgentConfig config, IdentityFile identityFile, MessageCodec codec, Clock clock) {
         try (HubClient hub = new HubClient(
-                HubEndpoint.parse(config.server()),
+                HubAddresses.parse(config.server()),
                 new TrustSettings(config.pin(), config.caFile()),
                 System.getenv(),
                 Duration.ofSeconds(20),

@@ -65,6 +65,11 @@ public final class StatusBoard {
         update(status -> status.withAgent(hub, agentId, tenant));
     }
 
+    /** The hub address the agent is connected to now (of several, the one it dialled). */
+    public void hub(String hub) {
+        update(status -> status.withAgent(hub, status.agentId(), status.tenant()));
+    }
+
     public void error(String error) {
         update(status -> status.withError(error));
     }

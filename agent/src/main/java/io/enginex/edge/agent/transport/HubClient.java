@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
+import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,23 +17,44 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The one HTTP client the agent uses to talk to its hub: JSON POSTs to the hub's API and the
  * WebSocket builder for the connection, all with the same TLS trust and proxy settings.
  *
- * <p>Thread-safe. {@link #close()} stops the underlying client; calls after it fail.
+ * <p>The hub may have several addresses ({@link HubAddresses}). {@link #postJson(String, Object)}
+ * tries the {@linkplain #prefer preferred} one first and moves on to the others when one does not
+ * answer; the connection loop instead names its {@link HubTarget} on every call. A target that names
+ * a resolved address is dialled at that IP with the host name as TLS SNI: the JDK's HTTP client sends
+ * the names set in its {@link SSLParameters} when the URI's host is an IP literal, and its trust
+ * manager verifies the certificate against the SNI name (a pinned certificate is checked by its
+ * fingerprint alone). One HTTP client per such host name is kept for that. The {@code Host} header
+ * then carries the IP, which the hub does not read.
+ *
+ * <p>Thread-safe. {@link #close()} stops the underlying clients; calls after it fail.
  */
 public final class HubClient implements AutoCloseable {
-    private final HubEndpoint endpoint;
+    private final HubAddresses hubs;
     private final TrustSettings trust;
     private final HttpClient http;
     private final ObjectMapper mapper;
     private final Duration requestTimeout;
+    private final Map<String, String> env;
+    private final ProxySelector proxies;
+    private final Map<String, HttpClient> bySniName = new ConcurrentHashMap<>();
+    private volatile HubTarget preferred;
 
     /**
+     * A client of a hub with one address.
+     *
      * @param env environment for {@code HTTPS_PROXY}/{@code NO_PROXY}
      * @param requestTimeout how long to wait for a connection and for each answer
      */
@@ -42,32 +64,82 @@ public final class HubClient implements AutoCloseable {
             Map<String, String> env,
             Duration requestTimeout,
             ObjectMapper mapper) {
-        this.endpoint = endpoint;
+        this(HubAddresses.of(endpoint), trust, env, requestTimeout, mapper);
+    }
+
+    /**
+     * @param hubs every address of the hub; the first is preferred until {@link #prefer} says otherwise
+     * @param env environment for {@code HTTPS_PROXY}/{@code NO_PROXY}
+     * @param requestTimeout how long to wait for a connection and for each answer
+     */
+    public HubClient(
+            HubAddresses hubs,
+            TrustSettings trust,
+            Map<String, String> env,
+            Duration requestTimeout,
+            ObjectMapper mapper) {
+        this.hubs = hubs;
         this.trust = trust;
         this.mapper = mapper;
         this.requestTimeout = requestTimeout;
+        this.env = env;
+        this.preferred = HubTarget.of(hubs.first());
         EnvProxySelector.allowBasicProxyTunnels(env);
+        this.proxies = EnvProxySelector.fromEnvironment(env, ProxySelector.getDefault());
+        this.http = newClient(null);
+    }
+
+    private HttpClient newClient(String sniName) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(EnvProxySelector.fromEnvironment(env, ProxySelector.getDefault()));
-        if (endpoint.secure()) {
-            builder.sslContext(trust.sslContext());
+                .proxy(proxies);
+        if (hubs.secure()) {
+            SSLContext context = trust.sslContext();
+            builder.sslContext(context);
+            if (sniName != null) {
+                SSLParameters parameters = context.getDefaultSSLParameters();
+                parameters.setServerNames(List.of(new SNIHostName(sniName)));
+                builder.sslParameters(parameters);
+            }
         }
         ProxyAddress proxy = EnvProxySelector.proxyAddress(env);
         if (proxy != null && proxy.user() != null) {
             builder.authenticator(new ProxyAuthenticator(proxy));
         }
-        this.http = builder.build();
+        return builder.build();
     }
 
+    /** Every address of the hub, as configured. */
+    public HubAddresses hubs() {
+        return hubs;
+    }
+
+    /** The preferred address: the one connected to, else the one last tried, else the first. */
     public HubEndpoint endpoint() {
-        return endpoint;
+        return preferred.endpoint();
+    }
+
+    /** Makes {@code target} the address {@link #postJson(String, Object)} tries first. */
+    public void prefer(HubTarget target) {
+        this.preferred = target;
     }
 
     public TrustSettings trust() {
         return trust;
+    }
+
+    /**
+     * Whether requests to {@code endpoint} go straight to it, with no proxy in between: only then may
+     * the agent pick among its host name's addresses (through a proxy, the proxy resolves the name).
+     */
+    public boolean direct(HubEndpoint endpoint) {
+        try {
+            return proxies.select(endpoint.base()).stream().allMatch(p -> p.type() == Proxy.Type.DIRECT);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The HTTP client with this hub's trust and the proxy settings, for the updater's downloads. */
@@ -76,30 +148,63 @@ public final class HubClient implements AutoCloseable {
     }
 
     /**
-     * POSTs {@code body} as JSON to {@code path} and returns the JSON answer of a 2xx response.
+     * POSTs {@code body} as JSON to {@code path} on the preferred address and, when it does not answer,
+     * on each other address in turn; returns the JSON answer of a 2xx response. A refusal is final: it
+     * is not tried elsewhere.
+     *
+     * @throws HubRefusedException for a non-2xx answer
+     * @throws HubUnreachableException when no address answers (network, timeout, TLS): the last failure,
+     *     with the earlier ones suppressed
+     */
+    public JsonNode postJson(String path, Object body) {
+        HubTarget first = preferred;
+        List<HubTarget> order = new ArrayList<>();
+        order.add(first);
+        for (HubEndpoint endpoint : hubs.all()) {
+            if (!endpoint.equals(first.endpoint())) {
+                order.add(HubTarget.of(endpoint));
+            }
+        }
+        List<HubUnreachableException> failures = new ArrayList<>();
+        for (HubTarget target : order) {
+            try {
+                return postJson(target, path, body);
+            } catch (HubUnreachableException e) {
+                failures.add(e);
+            }
+        }
+        HubUnreachableException last = failures.get(failures.size() - 1);
+        failures.subList(0, failures.size() - 1).forEach(last::addSuppressed);
+        throw last;
+    }
+
+    /**
+     * POSTs {@code body} as JSON to {@code path} on {@code target} alone and returns the JSON answer
+     * of a 2xx response.
      *
      * @throws HubRefusedException for a non-2xx answer
      * @throws HubUnreachableException when no answer arrives (network, timeout, TLS)
      */
-    public JsonNode postJson(String path, Object body) {
-        URI uri = endpoint.resolve(path);
+    public JsonNode postJson(HubTarget target, String path, Object body) {
+        URI uri = target.resolve(path);
         String request = "POST " + path;
         HttpResponse<String> response;
         try {
             byte[] json = mapper.writeValueAsBytes(body);
-            response = http.send(
-                    HttpRequest.newBuilder(uri)
-                            .timeout(requestTimeout)
-                            .header("Content-Type", "application/json")
-                            .header("Accept", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(json))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = client(target)
+                    .send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(requestTimeout)
+                                    .header("Content-Type", "application/json")
+                                    .header("Accept", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HubUnreachableException(endpoint.toString(), false, e);
+            throw new HubUnreachableException(target.toString(), false, e);
         } catch (IOException e) {
-            throw unreachable(e);
+            throw unreachable(target, e);
         }
         if (response.statusCode() / 100 == 2) {
             try {
@@ -116,9 +221,16 @@ public final class HubClient implements AutoCloseable {
                 response.headers().firstValue("Retry-After").orElse(null));
     }
 
-    /** A WebSocket builder sharing this client's TLS and proxy settings. */
-    public WebSocket.Builder newWebSocketBuilder() {
-        return http.newWebSocketBuilder().connectTimeout(requestTimeout);
+    /** A WebSocket builder for {@code target}, sharing this client's TLS and proxy settings. */
+    public WebSocket.Builder newWebSocketBuilder(HubTarget target) {
+        return client(target).newWebSocketBuilder().connectTimeout(requestTimeout);
+    }
+
+    private HttpClient client(HubTarget target) {
+        if (target.address() == null || !hubs.secure()) {
+            return http;
+        }
+        return bySniName.computeIfAbsent(target.host(), this::newClient);
     }
 
     /**
@@ -126,7 +238,7 @@ public final class HubClient implements AutoCloseable {
      * HTTP answer instead of an upgrade (for example 401 for a used access token) becomes a {@link
      * HubRefusedException}.
      */
-    public RuntimeException webSocketFailure(String path, Throwable failure) {
+    public RuntimeException webSocketFailure(HubTarget target, String path, Throwable failure) {
         Throwable t = failure;
         while (t != null && !(t instanceof WebSocketHandshakeException) && t.getCause() != t) {
             t = t.getCause();
@@ -140,11 +252,11 @@ public final class HubClient implements AutoCloseable {
                     body instanceof String s ? s : "",
                     response.headers().firstValue("Retry-After").orElse(null));
         }
-        return unreachable(failure);
+        return unreachable(target, failure);
     }
 
-    private HubUnreachableException unreachable(Throwable e) {
-        return new HubUnreachableException(endpoint.toString(), isTls(e), e);
+    private static HubUnreachableException unreachable(HubTarget target, Throwable e) {
+        return new HubUnreachableException(target.toString(), isTls(e), e);
     }
 
     private HubRefusedException refused(String request, int status, String body, String retryAfter) {
@@ -186,6 +298,7 @@ public final class HubClient implements AutoCloseable {
     @Override
     public void close() {
         http.shutdownNow();
+        bySniName.values().forEach(HttpClient::shutdownNow);
     }
 
     /** Answers only the proxy's challenge, never the hub's. */

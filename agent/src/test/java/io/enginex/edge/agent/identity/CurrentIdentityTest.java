@@ -21,7 +21,7 @@ class CurrentIdentityTest {
                 identity.agentId(),
                 identity.tenant(),
                 identity.labels(),
-                identity.hub(),
+                identity.hubs(),
                 identity.trust(),
                 next.getPublic(),
                 next.getPrivate(),

@@ -145,7 +145,7 @@ class IdentityFileTest {
                 identity.agentId(),
                 identity.tenant(),
                 identity.labels(),
-                identity.hub(),
+                identity.hubs(),
                 new TrustSettings("sha256:" + "ab:".repeat(31) + "ab", null),
                 identity.publicKey(),
                 identity.privateKey(),

@@ -41,7 +41,7 @@ class KeyRotationIT {
                 "agt_device",
                 "acme",
                 List.of(),
-                HubEndpoint.parse(hub.url()),
+                io.enginex.edge.agent.transport.HubAddresses.parse(hub.url()),
                 new TrustSettings(null, null),
                 keys.getPublic(),
                 keys.getPrivate(),

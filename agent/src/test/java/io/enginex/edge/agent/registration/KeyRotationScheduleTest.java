@@ -48,7 +48,7 @@ class KeyRotationScheduleTest {
                 registered.agentId(),
                 registered.tenant(),
                 registered.labels(),
-                registered.hub(),
+                registered.hubs(),
                 registered.trust(),
                 registered.publicKey(),
                 registered.privateKey(),

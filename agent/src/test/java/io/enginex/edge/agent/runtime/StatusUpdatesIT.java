@@ -64,7 +64,7 @@ class StatusUpdatesIT {
                         AgentHarness.fastSettings(),
                         new SplittableRandom(1),
                         TenantPolicyHandler.NONE,
-                        new StatusUpdates(board, welcome -> {}))
+                        new StatusUpdates(board, (welcome, target) -> {}))
                 .start();
     }
 
@@ -137,7 +137,7 @@ class StatusUpdatesIT {
                     system.agentId(),
                     system.tenant(),
                     system.labels(),
-                    system.hub(),
+                    system.hubs(),
                     wrongPin,
                     system.publicKey(),
                     system.privateKey(),

@@ -93,7 +93,7 @@ public final class AgentHarness implements AutoCloseable {
         this.tools = new ToolRegistry(all);
         this.profile = AgentProfile.of(host, tools.descriptors(), null, codec.mapper());
         this.journal = JobJournal.open(stateDir, codec.mapper(), JournalLimits.DEFAULT, clock);
-        this.hub = new HubClient(identity.hub(), identity.trust(), Map.of(), Duration.ofSeconds(5), codec.mapper());
+        this.hub = new HubClient(identity.hubs(), identity.trust(), Map.of(), Duration.ofSeconds(5), codec.mapper());
         SessionOutbox outbox = new SessionOutbox();
         this.runner = JobRunner.builder(journal, outbox, executor, clock)
                 .tools(tools)
@@ -111,7 +111,17 @@ public final class AgentHarness implements AutoCloseable {
                 scheduler,
                 settings,
                 random,
+                new io.enginex.edge.agent.connection.HubRotation(
+                        identity.hubs(),
+                        hub::direct,
+                        io.enginex.edge.agent.connection.HubRotation.Resolver.system(),
+                        random),
                 new ConnectionListener() {
+                    @Override
+                    public void connecting(io.enginex.edge.agent.transport.HubTarget target) {
+                        listener.connecting(target);
+                    }
+
                     @Override
                     public void connected(Welcome welcome) {
                         welcomes.add(welcome);

@@ -1,7 +1,6 @@
 package io.enginex.edge.agent.testing;
 
 import io.enginex.edge.agent.identity.AgentIdentity;
-import io.enginex.edge.agent.transport.HubEndpoint;
 import io.enginex.edge.agent.transport.TrustSettings;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -19,7 +18,7 @@ public final class TestIdentities {
                 agentId,
                 "acme",
                 List.of("laptops"),
-                HubEndpoint.parse(hubUrl),
+                io.enginex.edge.agent.transport.HubAddresses.parse(hubUrl),
                 TrustSettings.system(),
                 keys.getPublic(),
                 keys.getPrivate(),
