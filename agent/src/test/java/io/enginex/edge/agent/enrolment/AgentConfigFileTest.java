@@ -33,6 +33,19 @@ class AgentConfigFileTest {
     }
 
     @Test
+    void severalServerLinesAndCommasAddUpToTheHubsAddresses() throws Exception {
+        Path file = temp.resolve("agent.conf");
+        Files.writeString(
+                file, "server = https://a.example.com, https://b.example.com\nserver = https://c.example.com\n");
+
+        AgentConfig config = new AgentConfigFile(file).load();
+
+        assertThat(io.enginex.edge.agent.transport.HubAddresses.parse(config.server())
+                        .toString())
+                .isEqualTo("https://a.example.com,https://b.example.com,https://c.example.com");
+    }
+
+    @Test
     void aMissingFileIsAnEmptyConfiguration() {
         assertThat(new AgentConfigFile(temp.resolve("absent.conf")).load()).isEqualTo(AgentConfig.EMPTY);
     }

@@ -91,6 +91,54 @@ class IdentityFileTest {
     }
 
     @Test
+    void severalHubAddressesAreSavedAsAListBesideTheFirstAsHubUrl() throws Exception {
+        IdentityFile file = new IdentityFile(temp, codec.mapper());
+        file.save(TestIdentities.create("agt_1", "https://a.example.com,https://b.example.com:8443"));
+
+        var json = codec.mapper().readTree(file.path().toFile());
+        assertThat(json.path("hubUrl").asText()).isEqualTo("https://a.example.com");
+        assertThat(json.path("hubUrls").toString())
+                .isEqualTo("[\"https://a.example.com\",\"https://b.example.com:8443\"]");
+        assertThat(file.load().hubs().toString()).isEqualTo("https://a.example.com,https://b.example.com:8443");
+    }
+
+    @Test
+    void aFileWrittenBeforeSeveralAddressesReadsAsAListOfOne() throws Exception {
+        IdentityFile file = new IdentityFile(temp, codec.mapper());
+        AgentIdentity saved = TestIdentities.create("agt_old", "https://hub.example.com");
+        file.save(saved);
+        // What an older agent wrote: hubUrl only.
+        var old = (com.fasterxml.jackson.databind.node.ObjectNode)
+                codec.mapper().readTree(file.path().toFile());
+        old.remove("hubUrls");
+        Files.write(file.path(), codec.mapper().writeValueAsBytes(old));
+
+        AgentIdentity loaded = file.load();
+        assertThat(loaded.hubs().all()).extracting(Object::toString).containsExactly("https://hub.example.com");
+        assertThat(loaded.fingerprint()).isEqualTo(saved.fingerprint());
+        // Saved again, it gains the list and keeps hubUrl.
+        file.save(loaded);
+        var json = codec.mapper().readTree(file.path().toFile());
+        assertThat(json.path("hubUrls").size()).isEqualTo(1);
+        assertThat(json.path("hubUrl").asText()).isEqualTo("https://hub.example.com");
+    }
+
+    @Test
+    void aDamagedHubListSaysToReRegister() throws Exception {
+        IdentityFile file = new IdentityFile(temp, codec.mapper());
+        file.save(TestIdentities.create("agt_1", "https://hub.example.com"));
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                codec.mapper().readTree(file.path().toFile());
+        json.putArray("hubUrls").add("http://hub.example.com");
+        Files.write(file.path(), codec.mapper().writeValueAsBytes(json));
+
+        assertThatThrownBy(file::load)
+                .isInstanceOf(IdentityException.class)
+                .hasMessageContaining("refusing plain http://")
+                .hasMessageContaining("re-register");
+    }
+
+    @Test
     void savingAgainReplacesTheIdentity() {
         IdentityFile file = new IdentityFile(temp, codec.mapper());
         file.save(TestIdentities.create("agt_1", "http://localhost:8080"));
