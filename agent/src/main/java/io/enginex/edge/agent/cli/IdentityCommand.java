@@ -6,6 +6,7 @@ import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.identity.PendingEnrolment;
 import io.enginex.edge.agent.identity.PendingEnrolmentFile;
 import io.enginex.edge.agent.registration.KeyRotation;
+import io.enginex.edge.agent.transport.HubAddresses;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.PrintWriter;
@@ -20,12 +21,13 @@ import picocli.CommandLine.Option;
         name = "identity",
         mixinStandardHelpOptions = true,
         description = "Shows this agent's identity, or replaces its device key.",
-        subcommands = {IdentityCommand.Show.class, IdentityCommand.Rotate.class},
+        subcommands = {IdentityCommand.Show.class, IdentityCommand.Rotate.class, IdentityCommand.Hubs.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  enginex-agent identity show",
             "  enginex-agent identity show --state-dir /var/lib/enginex-agent",
-            "  enginex-agent identity rotate"
+            "  enginex-agent identity rotate",
+            "  enginex-agent identity hubs --set https://hub1.example.com,https://hub2.example.com"
         })
 final class IdentityCommand implements Runnable {
     @CommandLine.Spec
@@ -73,7 +75,10 @@ final class IdentityCommand implements Runnable {
             out.println("Agent id:    " + identity.agentId());
             out.println("Tenant:      " + identity.tenant());
             out.println("Labels:      " + (identity.labels().isEmpty() ? "-" : String.join(", ", identity.labels())));
-            out.println("Hub:         " + identity.hub());
+            out.println("Hub:         "
+                    + String.join(
+                            ", ",
+                            identity.hubs().all().stream().map(Object::toString).toList()));
             out.println("Trust:       " + identity.trust().describe());
             out.println("Key:         Ed25519 " + identity.fingerprint());
             out.println("Registered:  " + identity.registeredAt());
@@ -99,6 +104,79 @@ final class IdentityCommand implements Runnable {
             }
             out.println("Key:         Ed25519 " + p.keyFingerprint() + " (the approval page shows the same)");
             out.println("Started:     " + p.startedAt());
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code enginex-agent identity hubs}: show or replace the hub's addresses. */
+    @Command(
+            name = "hubs",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Prints the hub's addresses this agent dials, one a line; with --set, replaces them (the identity"
+                        + " and key stay). For a hub that gained, lost or moved nodes: no new registration is needed.",
+                "Every address must be a node of the same hub (same database) and share the agent's --pin or"
+                        + " --ca-file. A running agent dials the new list from its next start: restart the service."
+            },
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  enginex-agent identity hubs",
+                "  sudo -u enginex-agent enginex-agent identity hubs --state-dir /var/lib/enginex-agent \\",
+                "      --set https://hub1.example.com:8443 --set https://hub2.example.com:8443",
+                "  sudo systemctl restart enginex-agent"
+            })
+    static final class Hubs implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the identity is kept.")
+        Path stateDir;
+
+        @Option(
+                names = "--set",
+                paramLabel = "URL",
+                split = ",",
+                description = "The hub's addresses from now on: repeat it or separate URLs with commas. They replace"
+                        + " the list; they are checked as register checks --server.")
+        java.util.List<String> set;
+
+        @Override
+        public Integer call() {
+            MessageCodec codec = new MessageCodec();
+            IdentityFile file = new IdentityFile(StateDirectory.resolve(stateDir), codec.mapper());
+            if (!file.exists()) {
+                spec.commandLine()
+                        .getErr()
+                        .println("error: this agent is not registered yet (no " + file.path()
+                                + "): run enginex-agent register --server URL --token TOKEN");
+                return ExitCodes.USAGE;
+            }
+            AgentIdentity identity = file.load();
+            PrintWriter out = spec.commandLine().getOut();
+            if (set != null) {
+                HubAddresses hubs;
+                try {
+                    hubs = HubAddresses.parse(set);
+                } catch (IllegalArgumentException e) {
+                    spec.commandLine().getErr().println("error: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+                if (hubs.secure() != identity.hubs().secure()) {
+                    spec.commandLine()
+                            .getErr()
+                            .println("error: the agent was registered with " + identity.hubs()
+                                    + " and trusts it by " + identity.trust().describe() + "; a list that changes"
+                                    + " between https:// and http:// needs a new registration: enginex-agent register"
+                                    + " --force --server …");
+                    return ExitCodes.USAGE;
+                }
+                // A key rotated meanwhile by a running agent is in the file: re-read, then write at once.
+                file.save(file.load().withHubs(hubs));
+                identity = file.load();
+                out.println("# saved in " + file.path() + "; a running agent dials them from its next start");
+            }
+            identity.hubs().all().forEach(out::println);
             out.flush();
             return ExitCodes.OK;
         }

@@ -193,13 +193,61 @@ class AgentCliIT {
     }
 
     @Test
+    void registerWithSeveralAddressesSkipsADeadOneAndIdentityHubsChangesTheList() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String dead = "http://127.0.0.1:" + closedPort;
+        hub.issueRegistrationToken("exr_multi");
+        Run register = cli(
+                "register",
+                "--server",
+                dead + "," + hub.url(),
+                "--token",
+                "exr_multi",
+                "--state-dir",
+                stateDir.toString());
+        assertThat(register.exit).as(register.err()).isZero();
+
+        Run hubs = cli("identity", "hubs", "--state-dir", stateDir.toString());
+        assertThat(hubs.exit).isZero();
+        assertThat(hubs.out().lines()).containsExactly(dead, hub.url());
+        assertThat(cli("identity", "show", "--state-dir", stateDir.toString()).out())
+                .contains("Hub:         " + dead + ", " + hub.url());
+
+        Run set = cli(
+                "identity",
+                "hubs",
+                "--state-dir",
+                stateDir.toString(),
+                "--set",
+                hub.url(),
+                "--set",
+                "http://localhost:" + closedPort);
+        assertThat(set.exit).as(set.err()).isZero();
+        assertThat(cli("identity", "hubs", "--state-dir", stateDir.toString())
+                        .out()
+                        .lines())
+                .containsExactly(hub.url(), "http://localhost:" + closedPort);
+
+        Run bad = cli("identity", "hubs", "--state-dir", stateDir.toString(), "--set", hub.url() + ",hub2:8443");
+        assertThat(bad.exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("hub URL 2 of 2 (hub2:8443)", "did you mean https://hub2:8443");
+        Run mixed = cli("identity", "hubs", "--state-dir", stateDir.toString(), "--set", "https://hub.example.com");
+        assertThat(mixed.exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(mixed.err()).contains("needs a new registration");
+    }
+
+    @Test
     void everyCommandHasADescriptionAndExamples() {
         for (String[] args : new String[][] {
             {"--help"},
             {"register", "--help"},
             {"run", "--help"},
             {"identity", "--help"},
-            {"identity", "show", "--help"}
+            {"identity", "show", "--help"},
+            {"identity", "hubs", "--help"}
         }) {
             Run help = cli(args);
             assertThat(help.exit).isZero();

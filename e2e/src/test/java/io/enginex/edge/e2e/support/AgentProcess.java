@@ -36,6 +36,21 @@ public final class AgentProcess implements AutoCloseable {
         return register(url, token, List.of());
     }
 
+    /**
+     * {@code enginex-agent register --server URLS --token T --pin FP}: {@code urls} is one URL or
+     * several separated by commas (the nodes of one hub).
+     */
+    public OsProcess.Completed register(String urls, String token, String pin) {
+        return register(urls, token, List.of("--pin", pin));
+    }
+
+    /** Another {@code enginex-agent} command on this agent's state directory ({@code --state-dir} added). */
+    public OsProcess.Completed command(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--state-dir", stateDir.toString()));
+        return OsProcess.run(Jvm.agentJar(), logDir.resolve("agent-" + args[0] + ".log"), Map.of(), all);
+    }
+
     private OsProcess.Completed register(String url, String token, List<String> trust) {
         List<String> args = new ArrayList<>(
                 List.of("register", "--server", url, "--token", token, "--state-dir", stateDir.toString()));
