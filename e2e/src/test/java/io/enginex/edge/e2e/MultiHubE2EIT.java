@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A hub of two nodes (two {@code engine serve} processes on one PostgreSQL database, one certificate)
  * with no load balancer, and a real agent given every address plus one where nothing listens: it
- * passes over the dead address at once, without its backoff, and when the node it is on stops
- * (restart notice) it moves to the other node, which its status then names.
+ * passes over the dead address at once, without its backoff; when the node it is on stops (restart
+ * notice) it moves to the other node, which its status then names; when a node is killed it moves too.
  */
 class MultiHubE2EIT {
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
@@ -39,7 +39,8 @@ class MultiHubE2EIT {
     @TempDir
     Path tmp;
 
-    private final String database = "enginex_multihub_" + UUID.randomUUID().toString().replace("-", "");
+    private final String database =
+            "enginex_multihub_" + UUID.randomUUID().toString().replace("-", "");
 
     @BeforeEach
     void createDatabase() {
@@ -60,13 +61,24 @@ class MultiHubE2EIT {
         Path logs = Jvm.freshLogs(getClass().getSimpleName());
         Path root = Files.createDirectories(tmp.resolve("files"));
         String dbUrl = SERVER + database;
+        // Each node logs in a folder of its own (both would write hub-1.log).
+        Path logsOne = Files.createDirectories(logs.resolve("one"));
+        Path logsTwo = Files.createDirectories(logs.resolve("two"));
         // A long heartbeat: this test is about addresses, not about a loaded machine's silent sockets.
         try (HubProcess one = HubProcess.start(
-                        tmp.resolve("one"), logs, "--db-url", dbUrl, "--db-user", "postgres", "--node-name", "one",
-                        "--heartbeat", "15s");
+                        tmp.resolve("one"),
+                        logsOne,
+                        "--db-url",
+                        dbUrl,
+                        "--db-user",
+                        "postgres",
+                        "--node-name",
+                        "one",
+                        "--heartbeat",
+                        "15s");
                 HubProcess two = HubProcess.start(
                         tmp.resolve("two"),
-                        logs,
+                        logsTwo,
                         "--db-url",
                         dbUrl,
                         "--db-user",
@@ -126,6 +138,15 @@ class MultiHubE2EIT {
             await("the agent's status names node two")
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> agent.command("status").output().contains(two.url()));
+
+            // A node killed outright (no notice): the agent, back on node one after a restart, is on
+            // node two again at once: the same address first (refused), then the next, no backoff between.
+            agent.process().stop();
+            one.restart();
+            agent.run(); // quick backoff again; it starts at the dead address and takes node one
+            assertThat(agent.process().output()).contains("Connected to " + one.url() + " as " + agentId);
+            one.kill();
+            agent.process().awaitOutput("Connected to " + two.url() + " as " + agentId, Duration.ofSeconds(60));
         }
     }
 
