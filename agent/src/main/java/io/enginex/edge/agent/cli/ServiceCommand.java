@@ -255,7 +255,11 @@ final class ServiceCommand implements Runnable {
                 description = "The account the service runs as (as for install).")
         String user = Defaults.user();
 
-        @Option(names = "--server", paramLabel = "URL", description = "The hub's URL, written as server = URL.")
+        @Option(
+                names = "--server",
+                paramLabel = "URL",
+                description = "The hub's URL, written as server = URL (a hub of several nodes: URLs separated by"
+                        + " commas).")
         String server;
 
         @Option(

@@ -132,21 +132,22 @@ public final class Doctor {
                 checks.add(Check.fail("identity", e.getMessage(), "as the message says"));
             }
         }
-        HubEndpoint hub = null;
+        List<HubEndpoint> hubs = List.of();
         TrustSettings trust = null;
         try {
             if (identity != null) {
-                hub = identity.hub();
+                hubs = identity.hubs().all();
                 trust = identity.trust();
             } else if (config.server() != null) {
-                // The checks look at the first address; the others are reached the same way.
-                hub = io.enginex.edge.agent.transport.HubAddresses.parse(config.server())
-                        .first();
+                hubs = io.enginex.edge.agent.transport.HubAddresses.parse(config.server())
+                        .all();
                 trust = new TrustSettings(config.pin(), config.caFile());
             }
         } catch (RuntimeException e) {
             checks.add(Check.fail("config", "server: " + e.getMessage(), "fix server = in the config file"));
         }
+        // The proxy checks look at the first address: every address goes through the same proxy settings.
+        HubEndpoint hub = hubs.isEmpty() ? null : hubs.get(0);
         checks.add(proxy(hub));
         try {
             ProxyCheck proxies = new ProxyCheck(env, osName, TIMEOUT);
@@ -158,7 +159,17 @@ public final class Doctor {
         }
         if (hub == null) {
             checks.add(Check.skipped("network", "no hub known yet"));
-        } else {
+        }
+        for (HubEndpoint each : hubs) {
+            network(checks, each, trust, identity);
+        }
+        checks.add(service.check());
+        return checks;
+    }
+
+    /** DNS, TCP, TLS, clock and credential checks of one of the hub's addresses. */
+    private void network(List<Check> checks, HubEndpoint hub, TrustSettings trust, AgentIdentity identity) {
+        {
             URI base = hub.base();
             String host = base.getHost();
             int port = base.getPort() != -1 ? base.getPort() : ("https".equals(base.getScheme()) ? 443 : 80);
@@ -176,11 +187,9 @@ public final class Doctor {
             checks.add(trusted ? clockSkew(base, trust) : Check.skipped("clock", "hub not reachable or not trusted"));
             checks.add(
                     trusted && identity != null
-                            ? credential(identity)
+                            ? credential(identity, hub)
                             : Check.skipped("credential", identity == null ? "not enrolled" : "hub not reachable"));
         }
-        checks.add(service.check());
-        return checks;
     }
 
     Check configPermissions() {
@@ -372,11 +381,12 @@ public final class Doctor {
         return Check.ok("clock", "within " + Math.max(1, skew.toSeconds()) + " s of the hub (Date header)");
     }
 
-    Check credential(AgentIdentity identity) {
-        try (HubClient hub = new HubClient(identity.hubs(), identity.trust(), env, TIMEOUT, codec.mapper())) {
+    Check credential(AgentIdentity identity, HubEndpoint endpoint) {
+        try (HubClient hub = new HubClient(endpoint, identity.trust(), env, TIMEOUT, codec.mapper())) {
             new AccessTokens(hub, () -> identity, new ClientAssertion(clock, new SecureRandom(), codec.mapper()))
                     .fetch();
-            return Check.ok("credential", "the hub issued an access token to " + identity.agentId());
+            return Check.ok(
+                    "credential", "the hub at " + endpoint + " issued an access token to " + identity.agentId());
         } catch (HubRefusedException e) {
             return Check.fail(
                     "credential",

@@ -145,6 +145,26 @@ class DoctorIT {
         assertThat(checks).noneMatch(c -> c.result() == Check.Result.FAIL);
     }
 
+    @Test
+    void everyAddressOfTheHubIsChecked_aDeadNodeFailsItsTcpCheck() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        Path config = temp.resolve("agent.conf");
+        Files.writeString(
+                config,
+                "server = " + hub.url() + ", https://127.0.0.1:" + closed + "\ntoken = exr_x\npin = "
+                        + hub.fingerprint() + "\n");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-rw----"));
+
+        List<Check> checks = doctor(config, Clock.systemUTC()).run(() -> Check.skipped("service", "test"));
+
+        List<Check> tcp = checks.stream().filter(c -> c.id().equals("tcp")).toList();
+        assertThat(tcp).extracting(Check::result).containsExactly(Check.Result.OK, Check.Result.FAIL);
+        assertThat(tcp.get(1).detail()).contains("127.0.0.1:" + closed);
+    }
+
     private static int port() {
         return HubEndpoint.parse(hub.url()).base().getPort();
     }
