@@ -60,7 +60,7 @@ public final class Registrar {
         refuseIfRegistered(force);
         progress.accept("Generating device key…");
         KeyPair keys = generateKeyPair();
-        progress.accept("Registering with " + hub.endpoint() + " …");
+        progress.accept("Registering with " + hub.hubs() + " …");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", trimmed);
         body.put("publicKey", AgentIdentity.encodePublicKey(keys.getPublic()));

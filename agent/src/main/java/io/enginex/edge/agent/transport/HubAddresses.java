@@ -56,7 +56,7 @@ public record HubAddresses(List<HubEndpoint> all) {
             }
         }
         if (pieces.isEmpty()) {
-            return new HubAddresses(List.of(HubEndpoint.parse("")));
+            throw new IllegalArgumentException("hub URL is empty; pass --server https://your-hub.example.com");
         }
         List<HubEndpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < pieces.size(); i++) {

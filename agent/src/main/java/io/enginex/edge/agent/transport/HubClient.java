@@ -149,8 +149,8 @@ public final class HubClient implements AutoCloseable {
 
     /**
      * POSTs {@code body} as JSON to {@code path} on the preferred address and, when it does not answer,
-     * on each other address in turn; returns the JSON answer of a 2xx response. A refusal is final: it
-     * is not tried elsewhere.
+     * on each other address in turn; returns the JSON answer of a 2xx response, and prefers the address
+     * that gave it from then on. A refusal is final: it is not tried elsewhere.
      *
      * @throws HubRefusedException for a non-2xx answer
      * @throws HubUnreachableException when no address answers (network, timeout, TLS): the last failure,
@@ -168,7 +168,10 @@ public final class HubClient implements AutoCloseable {
         List<HubUnreachableException> failures = new ArrayList<>();
         for (HubTarget target : order) {
             try {
-                return postJson(target, path, body);
+                JsonNode answer = postJson(target, path, body);
+                // The next call (a device grant's polls, say) starts where an answer came from.
+                preferred = target;
+                return answer;
             } catch (HubUnreachableException e) {
                 failures.add(e);
             }

@@ -66,7 +66,7 @@ class HubClientTlsIT {
     }
 
     @Test
-    void theTargetsOfAClientWithSeveralAddressesAreFallenBackOnWhenOneDoesNotAnswer() throws Exception {
+    void aClientWithSeveralAddressesFallsBackOnTheNextWhenOneDoesNotAnswer() throws Exception {
         int port = URI.create(hub.url()).getPort();
         HubAddresses hubs = HubAddresses.parse("https://127.0.0.1:1,https://127.0.0.1:" + port);
         try (HubClient client = new HubClient(
@@ -75,6 +75,8 @@ class HubClientTlsIT {
                             .path("agentId")
                             .asText())
                     .isEqualTo("agt_tls");
+            // The next call starts at the address that answered.
+            assertThat(client.endpoint()).isEqualTo(hubs.all().get(1));
         }
     }
 
