@@ -89,18 +89,28 @@ public final class HubClient implements AutoCloseable {
         this.http = newClient(null);
     }
 
+    /**
+     * @param sniName null for the client of names; else the host name a client of addresses names in
+     *     TLS. Addresses are dialled only when no proxy stands between ({@link #direct}), and the proxy
+     *     settings would not recognise the IP as the host they exempt, so that client has no proxy.
+     */
     private HttpClient newClient(String sniName) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(proxies);
+                .proxy(sniName == null ? proxies : HttpClient.Builder.NO_PROXY);
         if (hubs.secure()) {
             SSLContext context = trust.sslContext();
             builder.sslContext(context);
             if (sniName != null) {
                 SSLParameters parameters = context.getDefaultSSLParameters();
-                parameters.setServerNames(List.of(new SNIHostName(sniName)));
+                try {
+                    parameters.setServerNames(List.of(new SNIHostName(sniName)));
+                } catch (IllegalArgumentException e) {
+                    // Not a name SNI can carry: the certificate is then checked against the IP, and the
+                    // attempt fails as a TLS refusal naming both, rather than the loop failing.
+                }
                 builder.sslParameters(parameters);
             }
         }
@@ -230,7 +240,7 @@ public final class HubClient implements AutoCloseable {
     }
 
     private HttpClient client(HubTarget target) {
-        if (target.address() == null || !hubs.secure()) {
+        if (target.address() == null) {
             return http;
         }
         return bySniName.computeIfAbsent(target.host(), this::newClient);
