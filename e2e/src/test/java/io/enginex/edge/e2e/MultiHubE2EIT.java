@@ -13,6 +13,7 @@ import io.enginex.edge.protocol.RestartNotice;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -76,22 +77,7 @@ class MultiHubE2EIT {
                         "one",
                         "--heartbeat",
                         "15s");
-                HubProcess two = HubProcess.start(
-                        tmp.resolve("two"),
-                        logsTwo,
-                        "--db-url",
-                        dbUrl,
-                        "--db-user",
-                        "postgres",
-                        "--node-name",
-                        "two",
-                        "--heartbeat",
-                        "15s",
-                        // The same certificate on both nodes, as behind one name: the agent trusts one pin.
-                        "--tls-cert",
-                        tmp.resolve("one/tls/hub-cert.pem").toString(),
-                        "--tls-key",
-                        tmp.resolve("one/tls/hub-key.pem").toString());
+                HubProcess two = secondNode(one, tmp.resolve("two"), logsTwo, dbUrl);
                 AgentProcess agent = AgentProcess.of(tmp.resolve("agent"), root, logs)) {
             assertThat(two.fingerprint()).isEqualTo(one.fingerprint());
             HubApi api = one.api();
@@ -130,7 +116,7 @@ class MultiHubE2EIT {
             one.process().stop(); // SIGTERM: node one closes every socket with its restart notice
             Duration window = RestartNotice.forFleet(1).reconnectWindow();
             agent.process().awaitOutput("Connected to " + two.url() + " as " + agentId, window.plusSeconds(30));
-            HubApi onTwo = new HubApi(two.url(), two.fingerprint(), one.adminKey());
+            HubApi onTwo = two.api();
             await("node two sees the agent connected")
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> connected(onTwo, agentId));
@@ -159,6 +145,23 @@ class MultiHubE2EIT {
                 .map(line -> line.substring("Hub:".length()).strip())
                 .findFirst()
                 .orElse("");
+    }
+
+    /**
+     * Node two, given what every node shares with the first (ARCHITECTURE.md, "Several nodes"): the hub
+     * secret, the platform key, and the certificate, so that the agent trusts one pin.
+     */
+    private static HubProcess secondNode(HubProcess first, Path dataDir, Path logs, String dbUrl) throws Exception {
+        Files.createDirectories(dataDir.resolve("tls"));
+        for (String file : List.of("hub.secret", "admin.key", "tls/hub-cert.pem", "tls/hub-key.pem")) {
+            Files.copy(
+                    first.dataDir().resolve(file),
+                    dataDir.resolve(file),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return HubProcess.start(
+                dataDir, logs, "--db-url", dbUrl, "--db-user", "postgres", "--node-name", "two", "--heartbeat", "15s");
     }
 
     private static boolean connected(HubApi api, String agentId) {
