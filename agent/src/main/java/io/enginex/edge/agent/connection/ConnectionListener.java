@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.connection;
 
+import io.enginex.edge.agent.transport.HubTarget;
 import io.enginex.edge.protocol.Welcome;
 
 /**
@@ -10,7 +11,7 @@ import io.enginex.edge.protocol.Welcome;
 @FunctionalInterface
 public interface ConnectionListener {
     /** Before each attempt: the address about to be dialled. */
-    default void connecting(io.enginex.edge.agent.transport.HubTarget target) {}
+    default void connecting(HubTarget target) {}
 
     /** After each {@code welcome}. */
     void connected(Welcome welcome);

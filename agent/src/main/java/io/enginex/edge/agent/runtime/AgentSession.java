@@ -22,6 +22,7 @@ import io.enginex.edge.agent.registration.ScheduledKeyRotation;
 import io.enginex.edge.agent.service.StatusBoard;
 import io.enginex.edge.agent.service.StatusReport;
 import io.enginex.edge.agent.transport.HubClient;
+import io.enginex.edge.agent.transport.HubTarget;
 import io.enginex.edge.agent.ui.LocalUi;
 import io.enginex.edge.agent.ui.RecentLog;
 import io.enginex.edge.agent.vault.Vault;
@@ -226,10 +227,7 @@ final class AgentSession {
                 TimeUnit.SECONDS);
     }
 
-    private void printConnected(
-            io.enginex.edge.agent.transport.HubTarget target,
-            io.enginex.edge.protocol.Welcome welcome,
-            AgentTools tools) {
+    private void printConnected(HubTarget target, io.enginex.edge.protocol.Welcome welcome, AgentTools tools) {
         PrintWriter out = environment.out();
         out.println("Connected to " + target + " as " + welcome.agentId() + " (tenant " + welcome.tenant()
                 + "); tools: "
