@@ -1,5 +1,7 @@
 package io.enginex.edge.server.dispatch;
 
+import static io.enginex.edge.server.testing.ScratchPostgres.SERVER;
+import static io.enginex.edge.server.testing.ScratchPostgres.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,10 +13,6 @@ import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * this class and dropped afterwards: registration, dispatch, redelivery and tenant isolation.
  */
 class PostgresDispatchIT {
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     private static final String DATABASE =
             TestHub.randomId("hub_it").replace('-', '_').toLowerCase(Locale.ROOT);
 
@@ -53,18 +50,6 @@ class PostgresDispatchIT {
             }
         } finally {
             admin("DROP DATABASE IF EXISTS " + DATABASE);
-        }
-    }
-
-    private static void admin(String sql) {
-        try (Connection c = DriverManager.getConnection(SERVER + "test", "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new AssertionError(
-                    "PostgreSQL is needed at 127.0.0.1:5432 (user postgres, database test): " + e.getMessage()
-                            + ". Start it (scripts/check-postgres.sh), then run again.",
-                    e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.enginex.edge.server.faults;
 
+import static io.enginex.edge.server.testing.ScratchPostgres.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,10 +17,6 @@ import io.enginex.edge.server.testing.TcpProxy;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * socket survives, and the work it sent during the outage is finished when the database is back.
  */
 class DatabaseFaultsIT {
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     private static final String DATABASE =
             TestHub.randomId("faults_it").replace('-', '_').toLowerCase(Locale.ROOT);
 
@@ -178,17 +174,5 @@ class DatabaseFaultsIT {
                 Instant.now(),
                 Instant.now(),
                 replayed);
-    }
-
-    private static void admin(String sql) {
-        try (Connection c = DriverManager.getConnection(SERVER + "test", "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new AssertionError(
-                    "PostgreSQL is needed at 127.0.0.1:5432 (user postgres, database test): " + e.getMessage()
-                            + ". Start it (scripts/check-postgres.sh), then run again.",
-                    e);
-        }
     }
 }

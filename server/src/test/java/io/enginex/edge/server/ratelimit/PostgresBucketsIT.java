@@ -1,5 +1,7 @@
 package io.enginex.edge.server.ratelimit;
 
+import static io.enginex.edge.server.testing.ScratchPostgres.SERVER;
+import static io.enginex.edge.server.testing.ScratchPostgres.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,10 +12,6 @@ import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseFailures;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.testing.TestHub;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.Locale;
 import org.jdbi.v3.core.Jdbi;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * hub nodes are; the table is emptied before each test.
  */
 class PostgresBucketsIT extends BucketsContract {
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     private static final String DATABASE =
             TestHub.randomId("buckets_it").replace('-', '_').toLowerCase(Locale.ROOT);
 
@@ -54,18 +51,6 @@ class PostgresBucketsIT extends BucketsContract {
             }
         } finally {
             admin("DROP DATABASE IF EXISTS " + DATABASE);
-        }
-    }
-
-    private static void admin(String sql) {
-        try (Connection c = DriverManager.getConnection(SERVER + "test", "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new AssertionError(
-                    "PostgreSQL is needed at 127.0.0.1:5432 (user postgres, database test): " + e.getMessage()
-                            + ". Start it (scripts/check-postgres.sh), then run again.",
-                    e);
         }
     }
 

@@ -7,10 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +21,6 @@ import java.util.function.Consumer;
  * once an hour, so a job that reaches another node's agent got there by its notification.
  */
 public final class TestCluster implements AutoCloseable {
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
 
     private final Path dir;
     private final String database =
@@ -34,11 +29,11 @@ public final class TestCluster implements AutoCloseable {
 
     public TestCluster(Path dir) {
         this.dir = dir;
-        admin("CREATE DATABASE " + database);
+        ScratchPostgres.admin("CREATE DATABASE " + database);
     }
 
     public DatabaseConfig database() {
-        return DatabaseConfig.of(SERVER + database, "postgres", "");
+        return DatabaseConfig.of(ScratchPostgres.SERVER + database, "postgres", "");
     }
 
     /** Starts node {@code name} with the cluster's secret (the first node makes it). */
@@ -88,19 +83,7 @@ public final class TestCluster implements AutoCloseable {
         try {
             nodes.forEach(TestHub::close);
         } finally {
-            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
-    }
-
-    private static void admin(String sql) {
-        try (Connection c = DriverManager.getConnection(SERVER + "test", "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new AssertionError(
-                    "PostgreSQL is needed at 127.0.0.1:5432 (user postgres, database test): " + e.getMessage()
-                            + ". Start it (scripts/check-postgres.sh), then run again.",
-                    e);
+            ScratchPostgres.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 }
