@@ -3,8 +3,9 @@
 # fresh machine: PostgreSQL answering on ENGINEX_TEST_PG (started if installed and stopped), headless
 # Chromium and its driver for the dashboard's browser tests, keyctl (keyutils) for the agent vault's kernel
 # keyring tests, GnuPG, apt-ftparchive and dpkg-deb for the hub's package repositories
-# (PackagesCommandIT), and, unless the installers are left out (-DskipPackages), the tools that build,
-# check (lintian, rpmlint) and boot-test them. As root on Debian or Ubuntu, what is missing is installed
+# (PackagesCommandIT), HAProxy in front of the hub nodes of the cluster's end-to-end test (ClusterE2EIT),
+# and, unless the installers are left out (-DskipPackages), the tools that build, check (lintian, rpmlint)
+# and boot-test them. As root on Debian or Ubuntu, what is missing is installed
 # with apt-get and said; otherwise the error names what to install.
 #   scripts/test-prereqs.sh [--no-packages]
 set -euo pipefail
@@ -21,7 +22,8 @@ npm|npm
 gpg|gnupg
 gpgv|gpgv
 apt-ftparchive|apt-utils
-dpkg-deb|dpkg"
+dpkg-deb|dpkg
+haproxy|haproxy"
 if [ "$packages" = yes ]; then
   needs="$needs
 systemd-nspawn|systemd-container
@@ -42,6 +44,8 @@ fi
 present() {
   case "$1" in
     python3-yaml) python3 -c 'import yaml' 2>/dev/null ;;
+    # Debian installs it in /usr/sbin, which is not on a non-root user's PATH.
+    haproxy) command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }

@@ -37,6 +37,11 @@ public final class OsProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
+        return start(name, command, log, env);
+    }
+
+    /** Starts {@code command} (any program) with output appended to {@code log}. */
+    public static OsProcess start(String name, List<String> command, Path log, Map<String, String> env) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(command)

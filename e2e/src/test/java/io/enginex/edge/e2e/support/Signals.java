@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 
-/** POSIX job-control signals for freezing a process in place (SIGSTOP) and letting it go on (SIGCONT). */
+/**
+ * POSIX signals: job control for freezing a process in place (SIGSTOP) and letting it go on (SIGCONT),
+ * and any other by name.
+ */
 public final class Signals {
     private Signals() {}
 
@@ -16,7 +19,8 @@ public final class Signals {
         send("-CONT", pid);
     }
 
-    private static void send(String signal, long pid) {
+    /** {@code kill -SIGNAL pid}, e.g. {@code send("-USR2", pid)}; fails unless kill succeeds. */
+    public static void send(String signal, long pid) {
         try {
             Process kill = new ProcessBuilder("kill", signal, Long.toString(pid))
                     .inheritIO()
