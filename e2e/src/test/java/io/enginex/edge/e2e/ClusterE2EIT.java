@@ -99,15 +99,18 @@ class ClusterE2EIT {
                 "--heartbeat",
                 "10s",
                 // Only notifications deliver across nodes within the test.
+                // Only notifications deliver across nodes within the test.
                 "--cluster-sweep",
                 "10m");
         HubApi api = cluster.node("hub-1").api();
         api.createTenant(TENANT);
-        // Enrolled and started one at a time, so HAProxy's leastconn puts each on the node with the
-        // fewest agents at that moment: two on each.
+        // All at once (each is two JVM starts): HAProxy's leastconn gives each new connection to the
+        // node with the fewest, which spreads them over the three nodes.
+        List<String> names = new ArrayList<>();
         for (int i = 1; i <= AGENTS; i++) {
-            enrol("agent-" + i);
+            names.add("agent-" + i);
         }
+        enrol(names);
     }
 
     @AfterAll
@@ -205,8 +208,8 @@ class ClusterE2EIT {
 
     @Test
     @Order(2)
-    void revocationThroughOneNodeCutsOffAnAgentConnectedToAnother() {
-        String agentId = enrol("revoked");
+    void revocationThroughOneNodeCutsOffAnAgentConnectedToAnother() throws Exception {
+        String agentId = enrol(List.of("revoked")).get(0);
         try (AgentProcess agent = agentById.get(agentId)) {
             revokeThroughAnotherNode(agentId, agent);
         }
@@ -421,21 +424,38 @@ class ClusterE2EIT {
     }
 
     /**
-     * Registers an agent through HAProxy with a token of its own and runs it (through HAProxy too);
-     * returns its id once it is connected.
+     * Registers agents through HAProxy, each with a token of its own, and runs them (through HAProxy
+     * too), all at once; returns their ids, in the order of {@code names}, once all are connected.
      */
-    private String enrol(String name) {
-        AgentProcess agent = AgentProcess.of(tmp.resolve(name), root, logs.resolve(name));
-        OsProcess.Completed registered = agent.register(
-                cluster.haproxy().url(), cluster.node("hub-1").api().createRegistrationToken(TENANT));
-        assertThat(registered.exitCode()).as(registered.output()).isZero();
-        agents.add(agent);
-        agent.run(List.of("--machine-policy", policy.toString()));
-        String id = Json.read(agent.stateDir().resolve("identity.json"))
-                .path("agentId")
-                .asText();
-        agentById.put(id, agent);
-        return id;
+    private List<String> enrol(List<String> names) throws Exception {
+        List<String> tokens = new ArrayList<>();
+        for (String name : names) {
+            tokens.add(cluster.node("hub-1").api().createRegistrationToken(TENANT));
+        }
+        List<Future<AgentProcess>> started = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < names.size(); i++) {
+                AgentProcess agent = AgentProcess.of(tmp.resolve(names.get(i)), root, logs.resolve(names.get(i)));
+                agents.add(agent); // closed after the class, whatever happens
+                String token = tokens.get(i);
+                started.add(pool.submit(() -> {
+                    OsProcess.Completed registered =
+                            agent.register(cluster.haproxy().url(), token);
+                    assertThat(registered.exitCode()).as(registered.output()).isZero();
+                    return agent.run(List.of("--machine-policy", policy.toString()));
+                }));
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        for (Future<AgentProcess> f : started) {
+            AgentProcess agent = f.get();
+            String id = Json.read(agent.stateDir().resolve("identity.json"))
+                    .path("agentId")
+                    .asText();
+            agentById.put(id, agent);
+            ids.add(id);
+        }
+        return ids;
     }
 
     /**
