@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.e2e.support.AgentJournal;
 import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.Haproxy;
 import io.enginex.edge.e2e.support.HubApi;
 import io.enginex.edge.e2e.support.HubCluster;
 import io.enginex.edge.e2e.support.HubProcess;
@@ -187,7 +188,12 @@ class ClusterE2EIT {
             // the wait running out (a poll that timed out would answer with the job as it then was).
             await("every long poll answered")
                     .atMost(Duration.ofSeconds(45))
-                    .until(() -> polls.values().stream().allMatch(Future::isDone));
+                    .untilAsserted(() -> assertThat(polls.entrySet().stream()
+                                    .filter(p -> !p.getValue().isDone())
+                                    .map(p -> p.getKey().toString())
+                                    .toList())
+                            .as("long polls still waiting")
+                            .isEmpty());
             for (Map.Entry<Trip, Future<JsonNode>> poll : polls.entrySet()) {
                 Trip trip = poll.getKey();
                 JsonNode job = poll.getValue().get();
@@ -330,6 +336,17 @@ class ClusterE2EIT {
                 .allSatisfy((agent, node) -> assertThat(node).isIn(survivors));
         assertThat(agentById.values())
                 .allSatisfy(a -> assertThat(a.process().isAlive()).isTrue());
+
+        // The operator takes the dead node out of HAProxy's configuration: the reload keeps serving.
+        cluster.haproxy()
+                .reload(survivors.stream()
+                        .map(n -> new Haproxy.Backend(n, cluster.node(n).port()))
+                        .toList());
+        assertThat(expect(200, cluster.api().get("/readyz"))
+                        .body()
+                        .path("status")
+                        .asText())
+                .isEqualTo("ready");
     }
 
     /**
