@@ -262,6 +262,10 @@ public final class Haproxy implements AutoCloseable {
                     # An upgraded connection (the agents' WebSocket) is a tunnel: idle up to this long.
                     timeout tunnel 1h
                     timeout client-fin 5s
+                    # /readyz answers within 2 s (503 when the database does not): a slower answer is a stall of
+                    # the machine, not a verdict. With the default (inter, 500 ms here) a loaded test machine
+                    # marked all three nodes down at once.
+                    timeout check 3s
                     # Test timings: a node is down after two failed checks 500 ms apart, up after one good one.
                     default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 1
 
