@@ -103,7 +103,7 @@ class ClusterE2EIT {
                 // Only notifications deliver across nodes within the test.
                 "--cluster-sweep",
                 "10m");
-        HubApi api = cluster.node("hub-1").api();
+        HubApi api = cluster.node("hub-1").directApi();
         api.createTenant(TENANT);
         // All at once (each is two JVM starts): HAProxy's leastconn gives each new connection to the
         // node with the fewest, which spreads them over the three nodes.
@@ -137,7 +137,7 @@ class ClusterE2EIT {
         assertThat(Set.copyOf(nodeOf.values()))
                 .as("HAProxy spread the agents over every node: %s", nodeOf)
                 .containsExactlyInAnyOrderElementsOf(cluster.nodes().keySet());
-        String session = cluster.node("hub-1").api().createSession(TENANT, "across-nodes");
+        String session = cluster.node("hub-1").directApi().createSession(TENANT, "across-nodes");
 
         record Trip(String job, String via, String agent, String agentNode, String pollNode) {}
         List<Trip> trips = new ArrayList<>();
@@ -147,7 +147,7 @@ class ClusterE2EIT {
             agents.forEach(a -> Signals.stop(a.process().pid()));
             try {
                 for (String via : cluster.nodes().keySet()) {
-                    HubApi viaApi = cluster.node(via).api();
+                    HubApi viaApi = cluster.node(via).directApi();
                     nodeOf.forEach((agent, agentNode) -> {
                         if (agentNode.equals(via)) {
                             return;
@@ -166,7 +166,7 @@ class ClusterE2EIT {
                     });
                 }
                 for (Trip trip : trips) {
-                    HubApi pollApi = cluster.node(trip.pollNode()).api();
+                    HubApi pollApi = cluster.node(trip.pollNode()).directApi();
                     polls.put(
                             trip,
                             pool.submit(() -> expect(
@@ -230,7 +230,9 @@ class ClusterE2EIT {
 
         expect(
                 200,
-                cluster.node(via).api().post("/api/v1/tenants/" + TENANT + "/agents/" + agentId + "/revoke", Map.of()));
+                cluster.node(via)
+                        .directApi()
+                        .post("/api/v1/tenants/" + TENANT + "/agents/" + agentId + "/revoke", Map.of()));
         agents.remove(agent); // closed below, whatever the outcome: the next test dispatches to the others only
         agentById.remove(agentId);
 
@@ -240,7 +242,9 @@ class ClusterE2EIT {
                 .isEqualTo(3);
         JsonNode last = await("the agent's connection is closed in the record")
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> newestConnection(cluster.node(via).api(), agentId), c -> c.hasNonNull("disconnectedAt"));
+                .until(
+                        () -> newestConnection(cluster.node(via).directApi(), agentId),
+                        c -> c.hasNonNull("disconnectedAt"));
         assertThat(last.path("node").asText()).isEqualTo(agentNode);
         assertThat(last.path("closeCode").asInt())
                 .as("closed as revoked: %s", last)
@@ -266,7 +270,7 @@ class ClusterE2EIT {
                 .filter(e -> e.getValue().equals(victim))
                 .map(e -> agentById.get(e.getKey()))
                 .toList();
-        String session = cluster.node(survivors.get(0)).api().createSession(TENANT, "node-killed");
+        String session = cluster.node(survivors.get(0)).directApi().createSession(TENANT, "node-killed");
         Load load = new Load(
                 cluster.haproxy().url() + "/api/v1/tenants/" + TENANT + "/sessions/" + session + "/jobs",
                 cluster.node("hub-1").adminKey(),
@@ -285,7 +289,14 @@ class ClusterE2EIT {
             victimsAgents.forEach(a -> Signals.stop(a.process().pid()));
             try {
                 load.awaitAccepted(load.accepted.get() + Load.CLIENTS * 3);
-                cluster.node(victim).kill();
+                // Frozen, the node still accepts connections; a request HAProxy sends it before its checks
+                // fail hangs there until the kill cuts it, and its client retries the same key elsewhere.
+                HubProcess dying = cluster.node(victim);
+                Signals.stop(dying.process().pid());
+                await("a client's request waits on the frozen " + victim)
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> cluster.haproxy().currentSessions(victim) > victimsAgents.size());
+                dying.kill();
             } finally {
                 victimsAgents.forEach(a -> Signals.resume(a.process().pid()));
             }
@@ -298,7 +309,12 @@ class ClusterE2EIT {
         int requests = Load.CLIENTS * Load.REQUESTS_PER_CLIENT;
         assertThat(load.jobOfKey).as("every request was accepted").hasSize(requests);
         assertThat(load.jobOfKey.values()).as("one job per key").doesNotHaveDuplicates();
-        HubApi survivor = cluster.node(survivors.get(0)).api();
+        // The request that hung on the node when it died was sent again: by HAProxy (option redispatch),
+        // or by its client with the same key after HAProxy's 502.
+        assertThat(load.retries.get() + cluster.haproxy().retriesAndRedispatches())
+                .as("a request in flight on the killed node was sent again")
+                .isPositive();
+        HubApi survivor = cluster.node(survivors.get(0)).directApi();
         await("every accepted job finished")
                 .atMost(Duration.ofSeconds(90))
                 .untilAsserted(() -> assertThat(load.jobOfKey.values().stream()
@@ -356,7 +372,7 @@ class ClusterE2EIT {
      */
     private static final class Load {
         static final int CLIENTS = 3;
-        static final int REQUESTS_PER_CLIENT = 12;
+        static final int REQUESTS_PER_CLIENT = 16;
 
         final String url;
         final String apiKey;
@@ -447,7 +463,7 @@ class ClusterE2EIT {
     private List<String> enrol(List<String> names) throws Exception {
         List<String> tokens = new ArrayList<>();
         for (String name : names) {
-            tokens.add(cluster.node("hub-1").api().createRegistrationToken(TENANT));
+            tokens.add(cluster.node("hub-1").directApi().createRegistrationToken(TENANT));
         }
         List<Future<AgentProcess>> started = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -484,7 +500,7 @@ class ClusterE2EIT {
                 .filter(h -> h.process().isAlive())
                 .findFirst()
                 .orElseThrow()
-                .api();
+                .directApi();
         return await("every agent of " + agentIds + " has an open connection")
                 .atMost(Duration.ofSeconds(60))
                 .until(
@@ -513,7 +529,7 @@ class ClusterE2EIT {
 
     /** The node's {@code enginex_jobs_waiting} gauge: long polls waiting on it. */
     private static double waiting(HubProcess node) {
-        String metrics = node.api().get("/metrics").text();
+        String metrics = node.directApi().get("/metrics").text();
         Matcher m = WAITING.matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

@@ -140,27 +140,69 @@ public final class Haproxy implements AutoCloseable {
      */
     public Map<String, String> serverStatus() {
         Map<String, String> status = new LinkedHashMap<>();
-        String csv = command("show stat");
+        for (Map<String, String> row : stat()) {
+            String name = row.get("svname");
+            if ("nodes".equals(row.get("pxname"))
+                    && name != null
+                    && !name.equals("BACKEND")
+                    && !name.equals("FRONTEND")) {
+                status.put(name, row.get("status"));
+            }
+        }
+        return status;
+    }
+
+    /** {@code show stat}: one map of column name to value per proxy, server, frontend and backend. */
+    private List<Map<String, String>> stat() {
+        List<Map<String, String>> rows = new ArrayList<>();
         List<String> header = List.of();
-        for (String line : csv.split("\n")) {
+        for (String line : command("show stat").split("\n")) {
             if (line.startsWith("# ")) {
                 header = List.of(line.substring(2).split(",", -1));
                 continue;
             }
-            String[] fields = line.split(",", -1);
-            int svname = header.indexOf("svname");
-            int pxname = header.indexOf("pxname");
-            int st = header.indexOf("status");
-            if (svname < 0 || st < 0 || fields.length <= Math.max(svname, st)) {
+            if (line.isBlank()) {
                 continue;
             }
-            if ("nodes".equals(fields[pxname])
-                    && !fields[svname].equals("BACKEND")
-                    && !fields[svname].equals("FRONTEND")) {
-                status.put(fields[svname], fields[st]);
+            String[] fields = line.split(",", -1);
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < Math.min(header.size(), fields.length); i++) {
+                row.put(header.get(i), fields[i]);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /**
+     * The connections HAProxy has open to {@code server} now ({@code scur} of {@code show stat}): the
+     * agents' sockets on it and the requests it is serving.
+     */
+    public int currentSessions(String server) {
+        for (Map<String, String> row : stat()) {
+            if ("nodes".equals(row.get("pxname")) && server.equals(row.get("svname"))) {
+                return Integer.parseInt(row.get("scur"));
             }
         }
-        return status;
+        throw new IllegalArgumentException(
+                "haproxy has no server " + server + "; it has " + serverStatus().keySet());
+    }
+
+    /**
+     * How many times HAProxy sent a request again because its server failed: retries ({@code wretr})
+     * plus redispatches to another server ({@code wredis}) of the backend.
+     */
+    public int retriesAndRedispatches() {
+        for (Map<String, String> row : stat()) {
+            if ("nodes".equals(row.get("pxname")) && "BACKEND".equals(row.get("svname"))) {
+                return count(row.get("wretr")) + count(row.get("wredis"));
+            }
+        }
+        throw new IllegalStateException("haproxy's show stat has no BACKEND row for nodes");
+    }
+
+    private static int count(String field) {
+        return field == null || field.isEmpty() ? 0 : Integer.parseInt(field);
     }
 
     /** Waits until HAProxy lists exactly {@code names} as its servers and counts every one of them up. */

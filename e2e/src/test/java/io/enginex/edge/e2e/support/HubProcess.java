@@ -100,6 +100,15 @@ public final class HubProcess implements AutoCloseable {
         return runtime.path("url").asText();
     }
 
+    /**
+     * This process itself on loopback ({@code https://127.0.0.1:PORT}, or {@code http://} with {@code
+     * --insecure-http}), whatever {@code --public-url} names: {@link #url()} is the public URL, which
+     * behind a load balancer is the balancer's.
+     */
+    public String directUrl() {
+        return (runtime.path("tls").asBoolean() ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
     public String fingerprint() {
         return runtime.path("fingerprint").asText();
     }
@@ -124,6 +133,11 @@ public final class HubProcess implements AutoCloseable {
     /** An API client authenticated with the platform admin key. */
     public HubApi api() {
         return new HubApi(url(), fingerprint(), adminKey());
+    }
+
+    /** An API client with the platform admin key that calls this process itself ({@link #directUrl()}). */
+    public HubApi directApi() {
+        return new HubApi(directUrl(), fingerprint(), adminKey());
     }
 
     /** Runs an {@code engine …} CLI command against this hub and returns its result. */
