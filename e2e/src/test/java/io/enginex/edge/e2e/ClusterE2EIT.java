@@ -11,16 +11,14 @@ import io.enginex.edge.e2e.support.Haproxy;
 import io.enginex.edge.e2e.support.HubApi;
 import io.enginex.edge.e2e.support.HubCluster;
 import io.enginex.edge.e2e.support.HubProcess;
+import io.enginex.edge.e2e.support.IdempotentLoad;
 import io.enginex.edge.e2e.support.Json;
 import io.enginex.edge.e2e.support.Jvm;
 import io.enginex.edge.e2e.support.OsProcess;
 import io.enginex.edge.e2e.support.ScratchDatabase;
 import io.enginex.edge.e2e.support.Signals;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,14 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -70,6 +63,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterE2EIT {
     private static final int NODES = 3;
     private static final int AGENTS = 6;
+    /** The load while a node is killed: clients, each creating this many jobs through HAProxy. */
+    private static final int CLIENTS = 3;
+
+    private static final int REQUESTS_PER_CLIENT = 16;
     private static final String TENANT = "acme";
     private static final Pattern WAITING = Pattern.compile("(?m)^enginex_jobs_waiting(?:\\{[^}]*})? ([0-9.eE+-]+)$");
 
@@ -271,24 +268,31 @@ class ClusterE2EIT {
                 .map(e -> agentById.get(e.getKey()))
                 .toList();
         String session = cluster.node(survivors.get(0)).directApi().createSession(TENANT, "node-killed");
-        Load load = new Load(
+        List<String> targets = List.copyOf(agentById.keySet());
+        int requests = CLIENTS * REQUESTS_PER_CLIENT;
+        IdempotentLoad load = new IdempotentLoad(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
                 cluster.haproxy().url() + "/api/v1/tenants/" + TENANT + "/sessions/" + session + "/jobs",
                 cluster.node("hub-1").adminKey(),
-                List.copyOf(agentById.keySet()));
+                Set.of(502, 503, 504), // HAProxy's 502 and 504 for a request its node died with
+                Instant.now().plus(Duration.ofSeconds(120)));
 
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> clients = new ArrayList<>();
-            for (int c = 0; c < Load.CLIENTS; c++) {
+            for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
                 clients.add(pool.submit(() -> {
-                    load.run(client);
+                    // the agents in turn
+                    for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
+                        load.create(targets.get((client * REQUESTS_PER_CLIENT + i) % targets.size()));
+                    }
                     return null;
                 }));
             }
-            load.awaitAccepted(Load.CLIENTS * 2);
+            load.awaitAccepted(CLIENTS * 2, requests);
             victimsAgents.forEach(a -> Signals.stop(a.process().pid()));
             try {
-                load.awaitAccepted(load.accepted.get() + Load.CLIENTS * 3);
+                load.awaitAccepted(load.accepted() + CLIENTS * 3, requests);
                 // Frozen, the node still accepts connections; a request HAProxy sends it before its checks
                 // fail hangs there until the kill cuts it, and its client retries the same key elsewhere.
                 HubProcess dying = cluster.node(victim);
@@ -306,18 +310,18 @@ class ClusterE2EIT {
             }
         }
 
-        int requests = Load.CLIENTS * Load.REQUESTS_PER_CLIENT;
-        assertThat(load.jobOfKey).as("every request was accepted").hasSize(requests);
-        assertThat(load.jobOfKey.values()).as("one job per key").doesNotHaveDuplicates();
+        Map<String, String> jobOfKey = load.jobOfKey();
+        assertThat(jobOfKey).as("every request was accepted").hasSize(requests);
+        assertThat(jobOfKey.values()).as("one job per key").doesNotHaveDuplicates();
         // The request that hung on the node when it died was sent again: by HAProxy (option redispatch),
         // or by its client with the same key after HAProxy's 502.
-        assertThat(load.retries.get() + cluster.haproxy().retriesAndRedispatches())
+        assertThat(load.retries() + cluster.haproxy().retriesAndRedispatches())
                 .as("a request in flight on the killed node was sent again")
                 .isPositive();
         HubApi survivor = cluster.node(survivors.get(0)).directApi();
         await("every accepted job finished")
                 .atMost(Duration.ofSeconds(90))
-                .untilAsserted(() -> assertThat(load.jobOfKey.values().stream()
+                .untilAsserted(() -> assertThat(jobOfKey.values().stream()
                                 .collect(Collectors.toMap(
                                         id -> id,
                                         id -> expect(200, survivor.get("/api/v1/tenants/" + TENANT + "/jobs/" + id))
@@ -331,7 +335,7 @@ class ClusterE2EIT {
                         .path("jobs"))
                 .as("no job was created twice")
                 .hasSize(requests);
-        for (String key : load.jobOfKey.keySet()) {
+        for (String key : jobOfKey.keySet()) {
             assertThat(Files.readAllLines(root.resolve("effect-" + key + ".log")))
                     .as("the job of request %s wrote its line exactly once", key)
                     .containsExactly(key);
@@ -342,7 +346,7 @@ class ClusterE2EIT {
         }
         assertThat(runs)
                 .as("the agents ran every job of the load exactly once")
-                .containsKeys(load.jobOfKey.values().toArray(String[]::new))
+                .containsKeys(jobOfKey.values().toArray(String[]::new))
                 .allSatisfy((job, n) -> assertThat(n).as("runs of job %s", job).isEqualTo(1));
 
         Map<String, String> after = awaitPlacement(agentById.keySet());
@@ -363,97 +367,6 @@ class ClusterE2EIT {
                         .path("status")
                         .asText())
                 .isEqualTo("ready");
-    }
-
-    /**
-     * Clients creating fs.write jobs through HAProxy for the agents in turn, each request with its own
-     * Idempotency-Key that every retry repeats (after a lost answer, a 502/503/504 from HAProxy or the
-     * hub, or 409 idempotency_key_in_use), with full-jitter backoff, as a client would.
-     */
-    private static final class Load {
-        static final int CLIENTS = 3;
-        static final int REQUESTS_PER_CLIENT = 16;
-
-        final String url;
-        final String apiKey;
-        final List<String> agentIds;
-        final AtomicInteger accepted = new AtomicInteger();
-        final AtomicInteger retries = new AtomicInteger();
-        final Map<String, String> jobOfKey = new ConcurrentHashMap<>();
-        final HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        final Instant giveUp = Instant.now().plus(Duration.ofSeconds(120));
-
-        Load(String url, String apiKey, List<String> agentIds) {
-            this.url = url;
-            this.apiKey = apiKey;
-            this.agentIds = agentIds;
-        }
-
-        void run(int client) {
-            for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
-                create(agentIds.get((client * REQUESTS_PER_CLIENT + i) % agentIds.size()));
-            }
-        }
-
-        void create(String agentId) {
-            String key = UUID.randomUUID().toString();
-            String body = Json.write(Map.of(
-                    "agentId",
-                    agentId,
-                    "tool",
-                    "fs.write",
-                    "args",
-                    Map.of("path", "effect-" + key + ".log", "content", key + "\n", "mode", "append"),
-                    "timeoutSeconds",
-                    300));
-            for (int attempt = 0; Instant.now().isBefore(giveUp); attempt++) {
-                try {
-                    HttpResponse<String> r = http.send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(20))
-                                    .header("Authorization", "Bearer " + apiKey)
-                                    .header("Content-Type", "application/json")
-                                    .header("Idempotency-Key", key)
-                                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 201) {
-                        jobOfKey.put(key, Json.parse(r.body()).path("id").asText());
-                        accepted.incrementAndGet();
-                        return;
-                    }
-                    assertThat(r.statusCode())
-                            .as("only retryable answers while a node dies, never a 500: %s", r.body())
-                            .isIn(409, 502, 503, 504);
-                    if (r.statusCode() == 409) {
-                        assertThat(Json.parse(r.body())
-                                        .path("error")
-                                        .path("code")
-                                        .asText())
-                                .as("the only conflict is the key's first request still running: %s", r.body())
-                                .isEqualTo("idempotency_key_in_use");
-                    }
-                } catch (IOException e) {
-                    // the node died with the request, or the answer was lost: retry with the same key
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-                retries.incrementAndGet();
-                long ceiling = Math.min(2_000, 100L << Math.min(attempt, 5));
-                LockSupport.parkNanos(
-                        Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1))
-                                .toNanos()); // client backoff, not test synchronisation
-            }
-            throw new AssertionError("request " + key + " was not accepted before the test's deadline");
-        }
-
-        void awaitAccepted(int count) {
-            await(count + " requests accepted")
-                    .atMost(Duration.ofSeconds(60))
-                    .until(() -> accepted.get() >= Math.min(count, CLIENTS * REQUESTS_PER_CLIENT));
-        }
     }
 
     /**

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.enginex.edge.e2e.support.AgentProcess;
 import io.enginex.edge.e2e.support.HubApi;
 import io.enginex.edge.e2e.support.HubProcess;
-import io.enginex.edge.e2e.support.Json;
+import io.enginex.edge.e2e.support.IdempotentLoad;
 import io.enginex.edge.e2e.support.Jvm;
 import io.enginex.edge.e2e.support.OsProcess;
 import io.enginex.edge.e2e.support.PinnedTrust;
@@ -26,14 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -52,10 +48,6 @@ class DatabaseFaultsE2EIT {
 
     @TempDir
     Path tmp;
-
-    private final AtomicInteger accepted = new AtomicInteger();
-    private final AtomicInteger retries = new AtomicInteger();
-    private final Map<String, String> jobOfKey = new ConcurrentHashMap<>();
 
     @Test
     void everyAcceptedRequestRunsExactlyOnceThroughHubKillsDatabaseRestartsAndStalls() throws Exception {
@@ -94,30 +86,36 @@ class DatabaseFaultsE2EIT {
                     .sslContext(PinnedTrust.sslContext(hub.fingerprint()))
                     .connectTimeout(Duration.ofSeconds(5))
                     .build();
-            Instant giveUp = Instant.now().plus(Duration.ofSeconds(100));
+            IdempotentLoad load = new IdempotentLoad(
+                    http,
+                    hub.url() + jobs,
+                    hub.adminKey(),
+                    Set.of(503),
+                    Instant.now().plus(Duration.ofSeconds(100)));
+            int requests = CLIENTS * REQUESTS_PER_CLIENT;
 
             List<Future<?>> clients = new ArrayList<>();
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int c = 0; c < CLIENTS; c++) {
                     clients.add(pool.submit(() -> {
                         for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
-                            createWithRetries(http, hub.url() + jobs, hub.adminKey(), agentId, giveUp);
+                            load.create(agentId);
                         }
                         return null;
                     }));
                 }
 
                 // 1: the hub dies (SIGKILL) with requests in flight, and comes back on the same port.
-                awaitAccepted(CLIENTS * 2);
+                load.awaitAccepted(CLIENTS * 2, requests);
                 hub.kill();
                 hub.restart();
 
                 // 2: PostgreSQL restarts under load.
-                awaitAccepted(accepted.get() + CLIENTS * 2);
+                load.awaitAccepted(load.accepted() + CLIENTS * 2, requests);
                 pg.restart();
 
                 // 3: PostgreSQL freezes; the hub says it is not ready, then the database comes back.
-                awaitAccepted(accepted.get() + CLIENTS * 2);
+                load.awaitAccepted(load.accepted() + CLIENTS * 2, requests);
                 pg.freeze();
                 try {
                     await("/readyz says the frozen database is unavailable")
@@ -135,7 +133,7 @@ class DatabaseFaultsE2EIT {
                 }
             }
 
-            int requests = CLIENTS * REQUESTS_PER_CLIENT;
+            Map<String, String> jobOfKey = load.jobOfKey();
             assertThat(jobOfKey).as("every request was accepted").hasSize(requests);
             assertThat(jobOfKey.values()).as("one job per key").doesNotHaveDuplicates();
             HubApi after = hub.api();
@@ -161,62 +159,8 @@ class DatabaseFaultsE2EIT {
                         .as("the agent ran the job of request %s exactly once", key)
                         .containsExactly(key);
             }
-            assertThat(retries.get()).as("the faults made clients retry").isPositive();
+            assertThat(load.retries()).as("the faults made clients retry").isPositive();
         }
-    }
-
-    /**
-     * One client request with bounded retries: the same key (and body) on every attempt, after a lost
-     * answer, a timeout, a 5xx or 409 idempotency_key_in_use, with full-jitter backoff.
-     */
-    private void createWithRetries(HttpClient http, String url, String apiKey, String agentId, Instant giveUp) {
-        String key = UUID.randomUUID().toString();
-        String body = Json.write(Map.of(
-                "agentId",
-                agentId,
-                "tool",
-                "fs.write",
-                "args",
-                Map.of("path", "effect-" + key + ".log", "content", key + "\n", "mode", "append"),
-                "timeoutSeconds",
-                300));
-        for (int attempt = 0; Instant.now().isBefore(giveUp); attempt++) {
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .timeout(Duration.ofSeconds(20))
-                                .header("Authorization", "Bearer " + apiKey)
-                                .header("Content-Type", "application/json")
-                                .header("Idempotency-Key", key)
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 201) {
-                    jobOfKey.put(key, Json.parse(r.body()).path("id").asText());
-                    accepted.incrementAndGet();
-                    return;
-                }
-                assertThat(r.statusCode())
-                        .as("only retryable answers while faults are injected, never a 500: %s", r.body())
-                        .isIn(409, 503);
-            } catch (IOException e) {
-                // the hub died or the answer was lost: retry with the same key
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            retries.incrementAndGet();
-            long ceiling = Math.min(2_000, 100L << Math.min(attempt, 5));
-            LockSupport.parkNanos(Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1))
-                    .toNanos()); // client backoff, not test synchronisation
-        }
-        throw new AssertionError("request " + key + " was not accepted before the test's deadline");
-    }
-
-    private void awaitAccepted(int count) {
-        await(count + " requests accepted")
-                .atMost(Duration.ofSeconds(60))
-                .until(() -> accepted.get() >= Math.min(count, CLIENTS * REQUESTS_PER_CLIENT));
     }
 
     private static int status(HttpClient http, String url) {
