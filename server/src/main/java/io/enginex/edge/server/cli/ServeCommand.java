@@ -5,6 +5,7 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.config.HumanDuration;
 import io.enginex.edge.server.config.TlsConfig;
+import io.enginex.edge.server.config.TrustedProxies;
 import io.enginex.edge.server.http.PortInUseException;
 import io.enginex.edge.server.registration.EnrolmentRate;
 import io.enginex.edge.server.store.DatabaseConfig;
@@ -16,6 +17,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -149,6 +152,16 @@ final class ServeCommand implements Callable<Integer> {
     String nodeName;
 
     @Option(
+            names = "--trusted-proxy",
+            paramLabel = "CIDR",
+            split = ",",
+            description = "A load balancer in front of the hub (an address or CIDR block, e.g. 10.0.0.0/8;"
+                    + " repeatable): for requests from it the client is the right-most X-Forwarded-For address that is"
+                    + " not a trusted proxy, so per-address limits and audit see the real client. The header is"
+                    + " ignored from anyone else. Default: none (the TCP peer is the client).")
+    List<String> trustedProxies = new ArrayList<>();
+
+    @Option(
             names = "--cluster-sweep",
             paramLabel = "DURATION",
             defaultValue = "10s",
@@ -217,6 +230,7 @@ final class ServeCommand implements Callable<Integer> {
                     .sessionLinkTtl(HumanDuration.parse(sessionLinkTtl))
                     .nodeName(nodeName)
                     .clusterSweep(HumanDuration.parse(clusterSweep))
+                    .trustedProxies(TrustedProxies.trusting(trustedProxies))
                     .enrolmentRate(EnrolmentRate.parse(enrolmentRateLimit, "--enrolment-rate-limit"))
                     .build();
         } catch (IllegalArgumentException | HubException.BadRequest e) {

@@ -35,6 +35,8 @@ import java.util.Set;
  * @param sessionLinkTtl how long a session page link works after it is issued (1 minute to 365 days)
  * @param maxConcurrentJobs the most job creates in progress at once on this node, shared fairly
  *     between tenants; more are refused 503 with {@code Retry-After} (see {@code job.Admission})
+ * @param trustedProxies the load balancers in front of the hub, whose {@code X-Forwarded-For} names
+ *     the client (every per-address limit and audit origin uses it); none: the peer is the client
  * @param clusterSweep on PostgreSQL, how often each node looks for queued jobs of its agents whose
  *     signal from another node was lost (1 s to 1 h)
  */
@@ -54,6 +56,7 @@ public record HubConfig(
         Duration unresponsiveAfter,
         Duration sessionLinkTtl,
         int maxConcurrentJobs,
+        TrustedProxies trustedProxies,
         Duration clusterSweep) {
     public static final int DEFAULT_PORT = 8443;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
@@ -117,6 +120,7 @@ public record HubConfig(
             throw new IllegalArgumentException("--max-concurrent-jobs must be between 1 and "
                     + MAX_CONCURRENT_JOBS_LIMIT + "; got " + maxConcurrentJobs);
         }
+        trustedProxies = trustedProxies == null ? TrustedProxies.DIRECT : trustedProxies;
         clusterSweep = clusterSweep == null ? DEFAULT_CLUSTER_SWEEP : clusterSweep;
         if (clusterSweep.toMillis() < 1000 || clusterSweep.toMillis() > 3_600_000) {
             throw new IllegalArgumentException(
@@ -200,6 +204,7 @@ public record HubConfig(
         private Duration sessionLinkTtl = DEFAULT_SESSION_LINK_TTL;
         private int maxConcurrentJobs = DEFAULT_MAX_CONCURRENT_JOBS;
         private Duration clusterSweep = DEFAULT_CLUSTER_SWEEP;
+        private TrustedProxies trustedProxies = TrustedProxies.DIRECT;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -275,6 +280,12 @@ public record HubConfig(
             return this;
         }
 
+        /** The load balancers whose {@code X-Forwarded-For} the hub believes. */
+        public Builder trustedProxies(TrustedProxies trustedProxies) {
+            this.trustedProxies = trustedProxies;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     dataDir,
@@ -292,6 +303,7 @@ public record HubConfig(
                     unresponsiveAfter,
                     sessionLinkTtl,
                     maxConcurrentJobs,
+                    trustedProxies,
                     clusterSweep);
         }
     }

@@ -5,6 +5,7 @@ import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.Application;
 import io.enginex.edge.server.config.HubConfig;
+import io.enginex.edge.server.config.TrustedProxies;
 import io.enginex.edge.server.dashboard.Dashboard;
 import io.enginex.edge.server.dashboard.DashboardRoute;
 import io.enginex.edge.server.mcp.McpEndpoint;
@@ -23,6 +24,7 @@ import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
@@ -105,6 +107,9 @@ public final class WebServer {
         c.concurrency.useVirtualThreads = true;
         c.http.maxRequestSize = config.maxBodyBytes();
         c.router.ignoreTrailingSlashes = true;
+        TrustedProxies proxies = config.trustedProxies();
+        c.contextResolver.ip = ctx -> proxies.clientAddress(
+                ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
         c.jsonMapper(new JavalinJackson(basics.mapper(), true));
         c.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
         c.jetty.modifyWebSocketServletFactory(factory -> {
