@@ -10,6 +10,8 @@ public enum AuditType {
     SESSION_ENDED,
     USER_CREATED,
     PASSWORD_RESET,
+    /** A user chose a new password themselves (details: whether a one-time password was replaced). */
+    PASSWORD_CHANGED,
     TENANT_CREATED,
     /** A tenant's settings changed (details: the setting and its new value). */
     TENANT_UPDATED,

@@ -71,7 +71,7 @@ public final class Logins {
                         origin.sourceIp(),
                         new Audit.Target("user", user.id()),
                         Audit.Outcome.SUCCESS,
-                        origin.tag(Map.of()));
+                        origin.tag(Map.of("password_change_required", login.passwordChangeRequired())));
                 return login;
             });
         } catch (HubException.Unauthenticated | HubException.BadRequest refused) {
@@ -100,6 +100,57 @@ public final class Logins {
                     Audit.Outcome.SUCCESS,
                     origin.tag(Map.of()));
         });
+    }
+
+    /**
+     * The session of {@code cookieSecret}, also one opened with a one-time password (which may only
+     * change the password).
+     *
+     * @throws HubException.Unauthenticated {@code session_expired}
+     */
+    public Users.SessionUser session(String cookieSecret) {
+        return users.sessionUser(cookieSecret);
+    }
+
+    /**
+     * A signed-in person changes their own password, giving the current one (not needed in a session
+     * opened with a one-time password). Ends every session of the user and opens a new one for this
+     * browser; audited {@code password.changed} (success or failure, never the password), in one
+     * transaction with the change.
+     *
+     * @throws HubException.Unauthenticated {@code session_expired}, {@code wrong_password}
+     * @throws HubException.BadRequest {@code weak_password} naming the broken rule, {@code same_password}
+     */
+    public Users.Login changeOwnPassword(String cookieSecret, String current, String chosen, Origin origin) {
+        Users.SessionUser session = users.sessionUser(cookieSecret);
+        User user = session.user();
+        Actor actor = new Actor("user", user.id());
+        Audit.Target target = new Audit.Target("user", user.id());
+        Map<String, Object> details = Map.of("one_time", session.passwordChangeOnly());
+        try {
+            return tx.inTransaction(() -> {
+                Users.Login login = users.changeOwnPassword(session, current, chosen, origin.sourceIp());
+                audit.record(
+                        user.tenantId(),
+                        AuditType.PASSWORD_CHANGED,
+                        actor,
+                        origin.sourceIp(),
+                        target,
+                        Audit.Outcome.SUCCESS,
+                        origin.tag(details));
+                return login;
+            });
+        } catch (HubException.Unauthenticated | HubException.BadRequest refused) {
+            audit.record(
+                    user.tenantId(),
+                    AuditType.PASSWORD_CHANGED,
+                    actor,
+                    origin.sourceIp(),
+                    target,
+                    Audit.Outcome.FAILURE,
+                    origin.tag(Map.of("one_time", session.passwordChangeOnly(), "reason", refused.code())));
+            throw refused;
+        }
     }
 
     /** The user behind {@code caller}, or null for an API key. */

@@ -29,6 +29,15 @@ public final class Users {
     /** How long a login lasts; a password change ends every session at once. */
     public static final Duration SESSION_TTL = Duration.ofHours(12);
 
+    /** How long a one-time password (generated at user creation or an admin's reset) can be used. */
+    public static final Duration ONE_TIME_TTL = Duration.ofHours(24);
+
+    /** How long the session opened with a one-time password has to choose the new password. */
+    public static final Duration PASSWORD_CHANGE_TTL = Duration.ofMinutes(15);
+
+    /** Where the API changes the caller's own password. */
+    public static final String CHANGE_PASSWORD_ROUTE = "POST /api/v1/me/password";
+
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
 
     private final UserStore store;
@@ -54,13 +63,22 @@ public final class Users {
         }
     }
 
-    /** A successful login: the user, the cookie secret and the CSRF token (both shown once). */
-    public record Login(User user, String cookieSecret, String csrfToken, Instant expiresAt) {
+    /**
+     * A successful login: the user, the cookie secret and the CSRF token (both shown once). With
+     * {@code passwordChangeRequired} (a one-time password was used) the session may do nothing but
+     * choose a new password, within {@link #PASSWORD_CHANGE_TTL}.
+     */
+    public record Login(
+            User user, String cookieSecret, String csrfToken, Instant expiresAt, boolean passwordChangeRequired) {
         @Override
         public String toString() {
-            return "Login[user=" + user + ", expiresAt=" + expiresAt + "]";
+            return "Login[user=" + user + ", expiresAt=" + expiresAt + ", passwordChangeRequired="
+                    + passwordChangeRequired + "]";
         }
     }
+
+    /** The user of a session and whether it is only good for choosing a new password. */
+    public record SessionUser(User user, boolean passwordChangeOnly) {}
 
     /**
      * Creates a user of {@code tenantId}.
@@ -72,10 +90,11 @@ public final class Users {
     public Created create(String tenantId, String email, Role role, String password, String createdBy) {
         String normalized = normalizeEmail(email);
         String chosen = password == null ? passwords.generate() : password;
-        requireStrong(chosen);
+        requireStrong(chosen, normalized);
+        Instant oneTime = password == null ? clock.instant().plus(ONE_TIME_TTL) : null;
         try {
-            User user =
-                    store.create(ids.next("usr"), tenantId, normalized, role.wire(), passwords.hash(chosen), createdBy);
+            User user = store.create(
+                    ids.next("usr"), tenantId, normalized, role.wire(), passwords.hash(chosen), createdBy, oneTime);
             return new Created(user, password == null ? chosen : null);
         } catch (DuplicateException e) {
             throw new HubException.Conflict("user_exists", "a user with email " + normalized + " exists already");
@@ -83,18 +102,51 @@ public final class Users {
     }
 
     /**
-     * Sets a new password (generated when {@code password} is null) and ends the user's sessions.
+     * Sets a new password and ends the user's sessions. A generated one ({@code password} null) is a
+     * one-time password, valid for {@link #ONE_TIME_TTL}.
      *
      * @return the generated password, or null if the caller chose it
      * @throws HubException.NotFound {@code user_not_found} if the tenant has no such user
      */
     public String resetPassword(String tenantId, String userId, String password) {
+        User user = find(tenantId, userId);
         String chosen = password == null ? passwords.generate() : password;
-        requireStrong(chosen);
-        if (!store.setPassword(tenantId, userId, passwords.hash(chosen), clock.instant())) {
+        requireStrong(chosen, user.email());
+        Instant now = clock.instant();
+        Instant oneTime = password == null ? now.plus(ONE_TIME_TTL) : null;
+        if (!store.setPassword(tenantId, userId, passwords.hash(chosen), now, oneTime)) {
             throw userNotFound(tenantId, userId);
         }
         return password == null ? chosen : null;
+    }
+
+    /**
+     * The user's own password change: {@code current} must be their password (not asked of a session
+     * opened with a one-time password, which proved it already). Ends every session of the user and
+     * opens a new full one for the caller.
+     *
+     * @throws HubException.Unauthenticated {@code wrong_password} if {@code current} is wrong
+     * @throws HubException.BadRequest {@code weak_password}, {@code same_password}
+     */
+    public Login changeOwnPassword(SessionUser session, String current, String chosen, String sourceIp) {
+        User user = session.user();
+        if (!session.passwordChangeOnly()) {
+            if (current == null || !passwords.verify(current, user.passwordHash())) {
+                throw new HubException.Unauthenticated(
+                        "wrong_password",
+                        "the current password is wrong; if you forgot it, ask an admin of your tenant to reset it");
+            }
+        }
+        requireStrong(chosen, user.email());
+        if (passwords.verify(chosen, user.passwordHash())) {
+            throw new HubException.BadRequest(
+                    "same_password", "the new password must differ from the current (or one-time) password");
+        }
+        Instant now = clock.instant();
+        if (!store.setPassword(user.tenantId(), user.id(), passwords.hash(chosen), now, null)) {
+            throw userNotFound(user.tenantId(), user.id());
+        }
+        return openSession(user, sourceIp, now, false);
     }
 
     public User find(String tenantId, String userId) {
@@ -131,11 +183,41 @@ public final class Users {
         }
         User user = found.get();
         Instant now = clock.instant();
-        String secret = secrets.newSecret(SESSION_PREFIX);
-        Instant expires = now.plus(SESSION_TTL);
-        store.createSession(new UserSession(Secrets.hash(secret), user.tenantId(), user.id(), now, expires, sourceIp));
+        boolean oneTime = user.oneTimePassword();
+        if (oneTime) {
+            if (user.oneTimeUsedAt() != null) {
+                throw new HubException.Unauthenticated(
+                        "one_time_password_used",
+                        "this one-time password was used already; ask an admin of your tenant for a new one");
+            }
+            if (!user.oneTimeExpiresAt().isAfter(now)) {
+                throw new HubException.Unauthenticated(
+                        "one_time_password_expired",
+                        "this one-time password expired (they last " + ONE_TIME_TTL.toHours()
+                                + " h); ask an admin of your tenant for a new one");
+            }
+            if (!store.spendOneTimePassword(user.tenantId(), user.id(), now)) {
+                throw new HubException.Unauthenticated(
+                        "one_time_password_used",
+                        "this one-time password was used already; ask an admin of your tenant for a new one");
+            }
+        }
         store.recordLogin(user.tenantId(), user.id(), now);
-        return new Login(user, secret, csrfToken(secret), expires);
+        return openSession(user, sourceIp, now, oneTime);
+    }
+
+    private Login openSession(User user, String sourceIp, Instant now, boolean passwordChangeOnly) {
+        String secret = secrets.newSecret(SESSION_PREFIX);
+        Instant expires = now.plus(passwordChangeOnly ? PASSWORD_CHANGE_TTL : SESSION_TTL);
+        store.createSession(new UserSession(
+                Secrets.hash(secret),
+                user.tenantId(),
+                user.id(),
+                now,
+                expires,
+                sourceIp,
+                passwordChangeOnly ? UserSession.PASSWORD_CHANGE : UserSession.FULL));
+        return new Login(user, secret, csrfToken(secret), expires, passwordChangeOnly);
     }
 
     /**
@@ -145,12 +227,34 @@ public final class Users {
      *     or its user disabled
      */
     public Caller authenticateSession(String cookieSecret) {
+        SessionUser session = sessionUser(cookieSecret);
+        if (session.passwordChangeOnly()) {
+            throw passwordChangeRequired();
+        }
+        User user = session.user();
+        return new Caller(user.id(), user.tenantId(), Role.fromWire(user.role()), Caller.Kind.USER, true);
+    }
+
+    /**
+     * The user behind a session cookie, also of a session that may only change the password.
+     *
+     * @throws HubException.Unauthenticated {@code session_expired} as {@link #authenticateSession}
+     */
+    public SessionUser sessionUser(String cookieSecret) {
         UserSession session =
                 store.findSession(Secrets.hash(cookieSecret), clock.instant()).orElseThrow(Users::sessionExpired);
         User user = store.find(session.tenantId(), session.userId())
                 .filter(u -> u.disabledAt() == null)
                 .orElseThrow(Users::sessionExpired);
-        return new Caller(user.id(), user.tenantId(), Role.fromWire(user.role()), Caller.Kind.USER, true);
+        return new SessionUser(user, session.passwordChangeOnly());
+    }
+
+    /** The refusal of a session opened with a one-time password, for anything but choosing a new one. */
+    public static HubException.Forbidden passwordChangeRequired() {
+        return new HubException.Forbidden(
+                "password_change_required",
+                "you signed in with a one-time password: choose your own password first with " + CHANGE_PASSWORD_ROUTE
+                        + " {\"newPassword\": …} (or the dashboard's /ui/password page)");
     }
 
     /** Ends the session of this cookie, if any. */
@@ -179,10 +283,10 @@ public final class Users {
         return e;
     }
 
-    private static void requireStrong(String password) {
-        String weakness = Passwords.weakness(password);
+    private static void requireStrong(String password, String email) {
+        String weakness = Passwords.weakness(password, email);
         if (weakness != null) {
-            throw new HubException.BadRequest("weak_password", weakness + "; use a longer passphrase");
+            throw new HubException.BadRequest("weak_password", weakness);
         }
     }
 

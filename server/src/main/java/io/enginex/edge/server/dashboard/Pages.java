@@ -180,6 +180,10 @@ public final class Pages {
         headers(ctx);
         try {
             Viewer viewer = signIn.viewer(ctx);
+            if (viewer == null && signIn.mustChangePassword(ctx)) {
+                redirect(ctx, SignInPages.CHANGE_PASSWORD); // signed in with a one-time password
+                return;
+            }
             if (viewer == null) {
                 toSignIn(ctx);
                 return;

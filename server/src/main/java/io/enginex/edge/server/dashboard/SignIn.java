@@ -26,6 +26,7 @@ final class SignIn {
     static final String CSRF_FIELD = "csrf";
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final String VIEWER = "enginex.dashboard.viewer";
+    private static final String MUST_CHANGE = "enginex.dashboard.mustChangePassword";
 
     private final Users users;
     private final SecureRandom random = new SecureRandom();
@@ -49,11 +50,56 @@ final class SignIn {
             caller = users.authenticateSession(cookie);
         } catch (HubException.Unauthenticated expired) {
             return null;
+        } catch (HubException.Forbidden oneTime) {
+            // Signed in with a one-time password: no viewer until a new password is chosen.
+            ctx.attribute(MUST_CHANGE, Boolean.TRUE);
+            return null;
         }
         var user = users.find(caller.tenantId(), caller.actorId());
         Viewer viewer = new Viewer(user.id(), user.email(), user.tenantId(), caller.role(), Users.csrfToken(cookie));
         ctx.attribute(VIEWER, viewer);
         return viewer;
+    }
+
+    /** Whether this request's session was opened with a one-time password (set by {@link #viewer}). */
+    boolean mustChangePassword(Context ctx) {
+        return viewer(ctx) == null && Boolean.TRUE.equals(ctx.attribute(MUST_CHANGE));
+    }
+
+    /**
+     * The session of this request for the password page: also one opened with a one-time password.
+     *
+     * @return the session, or null without a valid one
+     */
+    Users.SessionUser passwordSession(Context ctx) {
+        String cookie = ctx.cookie(SESSION_COOKIE);
+        if (cookie == null || !cookie.startsWith(Users.SESSION_PREFIX)) {
+            return null;
+        }
+        try {
+            return users.sessionUser(cookie);
+        } catch (HubException.Unauthenticated expired) {
+            return null;
+        }
+    }
+
+    /**
+     * Checks a form of the password page carries the CSRF token of this request's session (which
+     * may be one opened with a one-time password, so {@link #requireCsrf} with a viewer cannot).
+     *
+     * @throws HubException.Forbidden {@code csrf_failed} otherwise
+     */
+    void requireSessionCsrf(Context ctx) {
+        String cookie = ctx.cookie(SESSION_COOKIE);
+        String sent = ctx.formParam(CSRF_FIELD);
+        if (cookie == null || sent == null || !Secrets.constantTimeEquals(sent, Users.csrfToken(cookie))) {
+            throw csrfFailed();
+        }
+    }
+
+    /** The session cookie's value, or null. */
+    String sessionCookie(Context ctx) {
+        return ctx.cookie(SESSION_COOKIE);
     }
 
     /**
@@ -91,7 +137,8 @@ final class SignIn {
 
     /** Sets the session cookie of a successful login. */
     void startSession(Context ctx, Users.Login login) {
-        ctx.cookie(cookie(ctx, SESSION_COOKIE, login.cookieSecret(), "/", (int) Users.SESSION_TTL.toSeconds()));
+        int maxAge = (int) (login.passwordChangeRequired() ? Users.PASSWORD_CHANGE_TTL : Users.SESSION_TTL).toSeconds();
+        ctx.cookie(cookie(ctx, SESSION_COOKIE, login.cookieSecret(), "/", maxAge));
         ctx.removeCookie(SIGNIN_COOKIE, "/ui/login");
     }
 

@@ -3,6 +3,7 @@ package io.enginex.edge.server.dashboard;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.auth.Origin;
+import io.enginex.edge.server.auth.Passwords;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.http.HubErrors;
@@ -12,12 +13,15 @@ import java.util.Locale;
 
 /**
  * Sign-in and sign-out: {@code GET/POST /ui/login}, {@code POST /ui/logout}, and {@code /} and
- * {@code /ui} sending people to their start page. A wrong password and an unknown email fail alike
+ * {@code /ui} sending people to their start page; {@code GET/POST /ui/password}, where a signed-in
+ * person changes their password and where signing in with a one-time password leads (no other page
+ * opens until a new password is chosen). A wrong password and an unknown email fail alike
  * (the API's generic {@code invalid_credentials}), attempts spend the API login's rate limits, and
  * {@link Logins} audits both outcomes as it does for the API.
  */
 public final class SignInPages implements PageGroup {
     static final String HOME = "/ui/fleet";
+    static final String CHANGE_PASSWORD = "/ui/password";
 
     private final Logins logins;
     private final RateLimiter perAddress;
@@ -32,6 +36,13 @@ public final class SignInPages implements PageGroup {
     /** The sign-in page's model. */
     public record SignInView(Page page, String csrf, String email, String next, String error) {}
 
+    /**
+     * The password page's model.
+     *
+     * @param oneTime signed in with a one-time password: no current password asked, no navigation
+     */
+    public record PasswordView(Page page, String csrf, String email, boolean oneTime, int minLength, String error) {}
+
     @Override
     public void register(Pages pages) {
         pages.open("/", (ctx, viewer) -> Pages.redirect(ctx, "/ui"));
@@ -44,6 +55,15 @@ public final class SignInPages implements PageGroup {
             form(pages, ctx, "", next(ctx.queryParam("next")), null);
         });
         pages.openPost("/ui/login", (ctx, viewer) -> signIn(pages, ctx));
+        pages.open(CHANGE_PASSWORD, (ctx, viewer) -> {
+            Users.SessionUser session = pages.signIn().passwordSession(ctx);
+            if (session == null) {
+                Pages.redirect(ctx, "/ui/login?next=" + CHANGE_PASSWORD);
+                return;
+            }
+            passwordForm(pages, ctx, viewer, session, null);
+        });
+        pages.openPost(CHANGE_PASSWORD, (ctx, viewer) -> changePassword(pages, ctx, viewer));
         pages.post("/ui/logout", Role.VIEWER, (ctx, viewer) -> {
             String cookie = pages.signIn().endSession(ctx);
             if (cookie != null) {
@@ -90,7 +110,76 @@ public final class SignInPages implements PageGroup {
             return;
         }
         pages.signIn().startSession(ctx, login);
-        Pages.redirect(ctx, next(next));
+        Pages.redirect(ctx, login.passwordChangeRequired() ? CHANGE_PASSWORD : next(next));
+    }
+
+    /** The password page's form: the one-time password's replacement, or a signed-in person's change. */
+    private void changePassword(Pages pages, Context ctx, Viewer viewer) {
+        Users.SessionUser session = pages.signIn().passwordSession(ctx);
+        if (session == null) {
+            Pages.redirect(ctx, "/ui/login?next=" + CHANGE_PASSWORD);
+            return;
+        }
+        pages.signIn().requireSessionCsrf(ctx);
+        String current = ctx.formParam("current");
+        String chosen = ctx.formParam("password");
+        if (chosen == null || chosen.isEmpty()) {
+            HubErrors.answer(ctx, new HubException.BadRequest("a new password is required"));
+            passwordForm(pages, ctx, viewer, session, "Enter your new password.");
+            return;
+        }
+        if (!chosen.equals(ctx.formParam("confirm"))) {
+            HubErrors.answer(ctx, new HubException.BadRequest("the two new passwords differ"));
+            passwordForm(pages, ctx, viewer, session, "The two new passwords differ; type the same one twice.");
+            return;
+        }
+        Users.Login login;
+        try {
+            perEmail.acquire(session.user().email());
+            login = logins.changeOwnPassword(
+                    pages.signIn().sessionCookie(ctx), current, chosen, Origin.dashboard(ctx.ip()));
+        } catch (HubException.RateLimited e) {
+            HubErrors.answer(ctx, e);
+            passwordForm(
+                    pages, ctx, viewer, session, "Too many attempts. Try again in " + e.retryAfterSeconds() + " s.");
+            return;
+        } catch (HubException.BadRequest e) {
+            HubErrors.answer(ctx, e);
+            passwordForm(pages, ctx, viewer, session, capitalized(e.getMessage()) + ".");
+            return;
+        } catch (HubException.Unauthenticated e) {
+            if (!"wrong_password".equals(e.code())) {
+                throw e;
+            }
+            HubErrors.answer(ctx, e);
+            passwordForm(pages, ctx, viewer, session, "Your current password is wrong.");
+            return;
+        }
+        pages.signIn().startSession(ctx, login);
+        Pages.redirect(ctx, CHANGE_PASSWORD + "?changed");
+    }
+
+    private static void passwordForm(Pages pages, Context ctx, Viewer viewer, Users.SessionUser session, String error) {
+        boolean oneTime = session.passwordChangeOnly();
+        Page page =
+                pages.page(oneTime ? "Choose your password" : "Change your password", oneTime ? null : viewer, null);
+        if (ctx.queryParam("changed") != null && error == null) {
+            page = page.withFlash("Your password is changed. Every other session of yours is signed out.");
+        }
+        pages.render(
+                ctx,
+                "password.jte",
+                new PasswordView(
+                        page,
+                        Users.csrfToken(pages.signIn().sessionCookie(ctx)),
+                        session.user().email(),
+                        oneTime,
+                        Passwords.MIN_LENGTH,
+                        error));
+    }
+
+    private static String capitalized(String message) {
+        return message.isEmpty() ? message : Character.toUpperCase(message.charAt(0)) + message.substring(1);
     }
 
     private static void form(Pages pages, Context ctx, String email, String next, String error) {

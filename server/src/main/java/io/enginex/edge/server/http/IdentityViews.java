@@ -1,7 +1,9 @@
 package io.enginex.edge.server.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.store.ApiKey;
 import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.User;
@@ -41,7 +43,26 @@ final class IdentityViews {
 
     record PasswordView(String userId, String password) {}
 
-    record LoginView(UserView user, String csrfToken, Instant expiresAt) {}
+    /**
+     * @param passwordChangeRequired the login used a one-time password: the session may only call
+     *     {@code changePassword}
+     * @param changePassword where to choose the new password, when one is required
+     */
+    record LoginView(
+            UserView user,
+            String csrfToken,
+            Instant expiresAt,
+            boolean passwordChangeRequired,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String changePassword) {
+        static LoginView of(Users.Login login) {
+            return new LoginView(
+                    UserView.of(login.user()),
+                    login.csrfToken(),
+                    login.expiresAt(),
+                    login.passwordChangeRequired(),
+                    login.passwordChangeRequired() ? Users.CHANGE_PASSWORD_ROUTE : null);
+        }
+    }
 
     record MeView(String kind, String id, String tenant, String role, UserView user) {}
 

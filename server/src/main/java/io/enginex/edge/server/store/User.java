@@ -8,6 +8,9 @@ import java.time.Instant;
  *
  * @param role {@code owner}, {@code admin}, {@code operator} or {@code viewer}
  * @param disabledAt when the user was disabled (cannot log in), or null
+ * @param oneTimeExpiresAt until when the password (one the hub generated) may be used once to choose
+ *     a new one; null for a password the user chose
+ * @param oneTimeUsedAt when that one-time password was spent, or null
  */
 public record User(
         String id,
@@ -19,7 +22,14 @@ public record User(
         String createdBy,
         Instant passwordChangedAt,
         Instant lastLoginAt,
-        Instant disabledAt) {
+        Instant disabledAt,
+        Instant oneTimeExpiresAt,
+        Instant oneTimeUsedAt) {
+    /** Whether the password is a one-time password (spent or not). */
+    public boolean oneTimePassword() {
+        return oneTimeExpiresAt != null;
+    }
+
     @Override
     public String toString() {
         return "User[id=" + id + ", tenantId=" + tenantId + ", email=" + email + ", role=" + role + "]";

@@ -7,7 +7,24 @@ import java.util.Optional;
 /** People who log in, and their browser sessions. */
 public interface UserStore {
     /** @throws DuplicateException if a user with this email exists (in any tenant) */
-    User create(String id, String tenantId, String email, String role, String passwordHash, String createdBy);
+    default User create(String id, String tenantId, String email, String role, String passwordHash, String createdBy) {
+        return create(id, tenantId, email, role, passwordHash, createdBy, null);
+    }
+
+    /**
+     * A user whose password is a one-time password valid until {@code oneTimeExpiresAt} (null: a
+     * password the user chose).
+     *
+     * @throws DuplicateException if a user with this email exists (in any tenant)
+     */
+    User create(
+            String id,
+            String tenantId,
+            String email,
+            String role,
+            String passwordHash,
+            String createdBy,
+            Instant oneTimeExpiresAt);
 
     /** Not tenant-scoped: a login names an email, and the user's row says its tenant. */
     Optional<User> findByEmail(String email);
@@ -18,7 +35,21 @@ public interface UserStore {
     List<User> list(String tenantId);
 
     /** Replaces the password hash and ends every session of the user; false if no such user in the tenant. */
-    boolean setPassword(String tenantId, String id, String passwordHash, Instant at);
+    default boolean setPassword(String tenantId, String id, String passwordHash, Instant at) {
+        return setPassword(tenantId, id, passwordHash, at, null);
+    }
+
+    /**
+     * Replaces the password hash, making it a one-time password valid until {@code oneTimeExpiresAt}
+     * (null: a password the user chose), and ends every session of the user; false if no such user.
+     */
+    boolean setPassword(String tenantId, String id, String passwordHash, Instant at, Instant oneTimeExpiresAt);
+
+    /**
+     * Spends the user's one-time password: true only for the first call while it has not expired at
+     * {@code at}, so two sign-ins racing with it cannot both succeed.
+     */
+    boolean spendOneTimePassword(String tenantId, String id, Instant at);
 
     void recordLogin(String tenantId, String id, Instant at);
 

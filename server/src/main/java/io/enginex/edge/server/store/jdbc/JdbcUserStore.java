@@ -22,15 +22,23 @@ final class JdbcUserStore implements UserStore {
     }
 
     @Override
-    public User create(String id, String tenantId, String email, String role, String passwordHash, String createdBy) {
+    public User create(
+            String id,
+            String tenantId,
+            String email,
+            String role,
+            String passwordHash,
+            String createdBy,
+            Instant oneTimeExpiresAt) {
         Instant now = Timestamps.truncate(clock.instant());
-        User user = new User(id, tenantId, email, role, passwordHash, now, createdBy, now, null, null);
+        Instant oneTime = oneTimeExpiresAt == null ? null : Timestamps.truncate(oneTimeExpiresAt);
+        User user = new User(id, tenantId, email, role, passwordHash, now, createdBy, now, null, null, oneTime, null);
         SqlErrors.insert(
                 "a user with email " + email + " exists already",
                 () -> jdbi.useHandle(h -> h.createUpdate("""
                                 INSERT INTO users (id, tenant_id, email, role, password_hash, created_at, created_by,
-                                                   password_changed_at)
-                                VALUES (:id, :tenantId, :email, :role, :hash, :at, :createdBy, :at)""")
+                                                   password_changed_at, one_time_expires_at)
+                                VALUES (:id, :tenantId, :email, :role, :hash, :at, :createdBy, :at, :oneTime)""")
                         .bind("id", id)
                         .bind("tenantId", tenantId)
                         .bind("email", email)
@@ -38,6 +46,7 @@ final class JdbcUserStore implements UserStore {
                         .bind("hash", passwordHash)
                         .bind("at", Timestamps.arg(now))
                         .bind("createdBy", createdBy)
+                        .bind("oneTime", Timestamps.arg(oneTime))
                         .execute()));
         return user;
     }
@@ -69,13 +78,15 @@ final class JdbcUserStore implements UserStore {
     }
 
     @Override
-    public boolean setPassword(String tenantId, String id, String passwordHash, Instant at) {
+    public boolean setPassword(String tenantId, String id, String passwordHash, Instant at, Instant oneTimeExpiresAt) {
         return jdbi.inTransaction(h -> {
             int updated = h.createUpdate("""
-                            UPDATE users SET password_hash = :hash, password_changed_at = :at
+                            UPDATE users SET password_hash = :hash, password_changed_at = :at,
+                                             one_time_expires_at = :oneTime, one_time_used_at = NULL
                             WHERE tenant_id = :tenantId AND id = :id""")
                     .bind("hash", passwordHash)
                     .bind("at", Timestamps.arg(at))
+                    .bind("oneTime", Timestamps.arg(oneTimeExpiresAt))
                     .bind("tenantId", tenantId)
                     .bind("id", id)
                     .execute();
@@ -85,6 +96,19 @@ final class JdbcUserStore implements UserStore {
                     .execute();
             return updated == 1;
         });
+    }
+
+    @Override
+    public boolean spendOneTimePassword(String tenantId, String id, Instant at) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                                UPDATE users SET one_time_used_at = :at
+                                WHERE tenant_id = :tenantId AND id = :id AND one_time_used_at IS NULL
+                                  AND one_time_expires_at > :at""")
+                        .bind("at", Timestamps.arg(at))
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .execute())
+                == 1;
     }
 
     @Override
@@ -100,14 +124,15 @@ final class JdbcUserStore implements UserStore {
     @Override
     public void createSession(UserSession s) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO user_sessions (token_hash, tenant_id, user_id, created_at, expires_at, source_ip)
-                        VALUES (:hash, :tenantId, :userId, :createdAt, :expiresAt, :ip)""")
+                        INSERT INTO user_sessions (token_hash, tenant_id, user_id, created_at, expires_at, source_ip, purpose)
+                        VALUES (:hash, :tenantId, :userId, :createdAt, :expiresAt, :ip, :purpose)""")
                 .bind("hash", s.tokenHash())
                 .bind("tenantId", s.tenantId())
                 .bind("userId", s.userId())
                 .bind("createdAt", Timestamps.arg(s.createdAt()))
                 .bind("expiresAt", Timestamps.arg(s.expiresAt()))
                 .bind("ip", s.sourceIp())
+                .bind("purpose", s.purpose())
                 .execute());
     }
 
@@ -123,7 +148,8 @@ final class JdbcUserStore implements UserStore {
                         rs.getString("user_id"),
                         Timestamps.read(rs, "created_at"),
                         Timestamps.read(rs, "expires_at"),
-                        rs.getString("source_ip")))
+                        rs.getString("source_ip"),
+                        rs.getString("purpose")))
                 .findOne());
     }
 
@@ -152,6 +178,8 @@ final class JdbcUserStore implements UserStore {
                 rs.getString("created_by"),
                 Timestamps.read(rs, "password_changed_at"),
                 Timestamps.read(rs, "last_login_at"),
-                Timestamps.read(rs, "disabled_at"));
+                Timestamps.read(rs, "disabled_at"),
+                Timestamps.read(rs, "one_time_expires_at"),
+                Timestamps.read(rs, "one_time_used_at"));
     }
 }
