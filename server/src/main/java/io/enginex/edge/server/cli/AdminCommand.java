@@ -65,7 +65,8 @@ final class AdminCommand {
             out().println();
             out().println("  " + text(created, "password"));
             out().println();
-            out().println("It is shown only now. Log in with POST /api/v1/login (or the dashboard) and change it.");
+            out().println("It is shown only now, works once within 24 h, and only to choose a new password: sign in"
+                    + " to the dashboard (/ui), or POST /api/v1/login then POST /api/v1/me/password.");
             out().flush();
         }
     }
@@ -105,6 +106,7 @@ final class AdminCommand {
             out().println();
             out().println("  " + text(reset, "password"));
             out().println();
+            out().println("It works once within 24 h, and only to choose a new password.");
             out().flush();
         }
     }

@@ -49,6 +49,7 @@ final class UsersCommand {
             out().println();
             out().println("  " + text(created, "password"));
             out().println();
+            out().println("It works once within 24 h, and only to choose a new password.");
             out().flush();
         }
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoginsIT {
     private static final Caller ADMIN = new Caller("key_ad", "acme", Role.ADMIN);
     private static final Caller STRANGER = new Caller("key_x", "other", Role.OWNER);
-    private static final String PASSWORD = "correct horse battery";
+    private static final String PASSWORD = "amber violin tundra 42";
 
     @TempDir
     Path dir;

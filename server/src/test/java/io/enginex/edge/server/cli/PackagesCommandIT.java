@@ -114,9 +114,9 @@ class PackagesCommandIT {
                 .post(
                         "/api/v1/tenants/" + tenant + "/users",
                         hub.platformKey(),
-                        java.util.Map.of("email", email, "role", role));
+                        java.util.Map.of("email", email, "role", role, "password", TestHub.USER_PASSWORD));
         assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return r.get("password");
+        return TestHub.USER_PASSWORD;
     }
 
     @Test

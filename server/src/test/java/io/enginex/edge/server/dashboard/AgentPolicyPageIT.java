@@ -148,8 +148,8 @@ class AgentPolicyPageIT {
                 .post(
                         "/api/v1/tenants/" + tenant + "/users",
                         hub.platformKey(),
-                        Map.of("email", email, "role", "viewer"));
+                        Map.of("email", email, "role", "viewer", "password", TestHub.USER_PASSWORD));
         assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return new Browser(hub.url()).signIn(email, r.get("password"));
+        return new Browser(hub.url()).signIn(email, TestHub.USER_PASSWORD);
     }
 }

@@ -43,9 +43,12 @@ class DashboardIT {
     /** Makes a user of the tenant and returns its password. */
     static String user(String email, String role) {
         var r = hub.api()
-                .post("/api/v1/tenants/" + tenant + "/users", hub.platformKey(), Map.of("email", email, "role", role));
+                .post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        hub.platformKey(),
+                        Map.of("email", email, "role", role, "password", TestHub.USER_PASSWORD));
         assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return r.get("password");
+        return TestHub.USER_PASSWORD;
     }
 
     static String email(String who) {

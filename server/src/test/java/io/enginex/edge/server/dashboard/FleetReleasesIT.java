@@ -50,10 +50,10 @@ class FleetReleasesIT {
                 .post(
                         "/api/v1/tenants/" + tenant + "/users",
                         hub.platformKey(),
-                        Map.of("email", email, "role", "viewer"));
+                        Map.of("email", email, "role", "viewer", "password", TestHub.USER_PASSWORD));
 
         String page = new Browser(hub.url())
-                .signIn(email, user.get("password"))
+                .signIn(email, TestHub.USER_PASSWORD)
                 .get("/ui/fleet")
                 .body();
 

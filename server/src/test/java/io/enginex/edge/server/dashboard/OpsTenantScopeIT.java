@@ -114,9 +114,12 @@ class OpsTenantScopeIT {
     static Browser signedIn(String tenant, String role) {
         String email = TestHub.randomId(role) + "@example.com";
         var r = hub.api()
-                .post("/api/v1/tenants/" + tenant + "/users", hub.platformKey(), Map.of("email", email, "role", role));
+                .post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        hub.platformKey(),
+                        Map.of("email", email, "role", role, "password", TestHub.USER_PASSWORD));
         assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return new Browser(hub.url()).signIn(email, r.get("password"));
+        return new Browser(hub.url()).signIn(email, TestHub.USER_PASSWORD);
     }
 
     /** The panel's counters ({@code data-count="dispatched">3<}), the last of each name. */

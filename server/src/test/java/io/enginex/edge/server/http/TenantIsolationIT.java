@@ -183,6 +183,26 @@ class TenantIsolationIT {
             other("GET /ui", Access.PUBLIC, f -> "/ui", null, "redirects to the sign-in page or the fleet"),
             other("GET /ui/login", Access.PUBLIC, f -> "/ui/login", null, "the sign-in form; DashboardIT"),
             other(
+                    "GET /ui/password",
+                    Access.PUBLIC,
+                    f -> "/ui/password",
+                    null,
+                    "the session's own user only (also a one-time password's session); without one, the sign-in"
+                            + " page; PasswordsIT"),
+            other(
+                    "POST /ui/password",
+                    Access.PUBLIC,
+                    f -> "/ui/password",
+                    null,
+                    "the session's own user only, its CSRF token and current password; PasswordsIT"),
+            other(
+                    "POST /api/v1/me/password",
+                    Access.PUBLIC,
+                    f -> "/api/v1/me/password",
+                    null,
+                    "the session cookie's own user only (no tenant, no id in the path), its CSRF token and"
+                            + " current password; API keys are refused; PasswordsIT"),
+            other(
                     "POST /ui/login",
                     Access.PUBLIC,
                     f -> "/ui/login",
@@ -445,38 +465,37 @@ class TenantIsolationIT {
                 f.keys.put(role, hub.tenantKey(f.tenant, role));
             }
             String ownerEmail = TestHub.randomId("owner") + "@example.com";
-            var owner =
-                    hub.api().post(t(f) + "/users", hub.platformKey(), Map.of("email", ownerEmail, "role", "owner"));
-            var login = hub.api()
+            var owner = hub.api()
                     .post(
-                            "/api/v1/login",
-                            null,
-                            Map.of(
-                                    "email",
-                                    ownerEmail,
-                                    "password",
-                                    owner.body().path("password").asText()));
+                            t(f) + "/users",
+                            hub.platformKey(),
+                            Map.of("email", ownerEmail, "role", "owner", "password", TestHub.USER_PASSWORD));
+            var login = hub.api()
+                    .post("/api/v1/login", null, Map.of("email", ownerEmail, "password", TestHub.USER_PASSWORD));
             f.ownerBrowser = browser(login);
             for (String role : List.of("viewer", "operator", "admin", "owner")) {
                 String email = TestHub.randomId("ui-" + role) + "@example.com";
-                var person = hub.api().post(t(f) + "/users", hub.platformKey(), Map.of("email", email, "role", role));
+                var person = hub.api()
+                        .post(
+                                t(f) + "/users",
+                                hub.platformKey(),
+                                Map.of("email", email, "role", role, "password", TestHub.USER_PASSWORD));
                 f.browsers.put(
                         role,
                         browser(hub.api()
                                 .post(
                                         "/api/v1/login",
                                         null,
-                                        Map.of(
-                                                "email",
-                                                email,
-                                                "password",
-                                                person.body().path("password").asText()))));
+                                        Map.of("email", email, "password", TestHub.USER_PASSWORD))));
             }
             f.userEmail = TestHub.randomId("viewer") + "@example.com";
-            var user =
-                    hub.api().post(t(f) + "/users", hub.platformKey(), Map.of("email", f.userEmail, "role", "viewer"));
+            var user = hub.api()
+                    .post(
+                            t(f) + "/users",
+                            hub.platformKey(),
+                            Map.of("email", f.userEmail, "role", "viewer", "password", TestHub.USER_PASSWORD));
             f.user = user.body().path("user").path("id").asText();
-            f.userPassword = user.body().path("password").asText();
+            f.userPassword = TestHub.USER_PASSWORD;
             f.agent = hub.register(f.tenant);
             // hello records the tools the agent offers, so jobs may be created while it is away
             hub.connectReady(f.agent, "fs.list").close();

@@ -128,9 +128,9 @@ class DeviceFlowIT {
                 .post(
                         "/api/v1/tenants/" + tenant + "/users",
                         hub.platformKey(),
-                        Map.of("email", email, "role", "admin"));
+                        Map.of("email", email, "role", "admin", "password", TestHub.USER_PASSWORD));
         assertThat(user.status()).as(user.text()).isEqualTo(201);
-        return new Browser(hub.url()).signIn(email, user.get("password"));
+        return new Browser(hub.url()).signIn(email, TestHub.USER_PASSWORD);
     }
 
     @Test
@@ -187,12 +187,12 @@ class DeviceFlowIT {
     void theVerificationLinkSurvivesSigningInAndLandsOnTheDevicePageWithTheCode() {
         String tenant = hub.newTenant();
         String email = TestHub.randomId("admin") + "@example.com";
-        String password = hub.api()
+        String password = TestHub.USER_PASSWORD;
+        hub.api()
                 .post(
                         "/api/v1/tenants/" + tenant + "/users",
                         hub.platformKey(),
-                        Map.of("email", email, "role", "admin"))
-                .get("password");
+                        Map.of("email", email, "role", "admin", "password", password));
         KeyPair keys = TestAgent.newKeyPair();
         Response started = authorizeInto(tenant, keys);
         String userCode = started.get("user_code");

@@ -77,9 +77,9 @@ class FailedEnrolmentIT {
                 .post(
                         "/api/v1/tenants/" + tenant + "/users",
                         hub.platformKey(),
-                        Map.of("email", email, "role", "admin"));
+                        Map.of("email", email, "role", "admin", "password", TestHub.USER_PASSWORD));
         assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return r.get("password");
+        return TestHub.USER_PASSWORD;
     }
 
     @Test

@@ -92,6 +92,12 @@ public final class TestHub implements AutoCloseable {
         return platformKey;
     }
 
+    /**
+     * A password test users are created with (passing the password policy): a password the hub
+     * generates is a one-time password, good only for choosing a new one.
+     */
+    public static final String USER_PASSWORD = "plum kettle orbit glacier 7";
+
     public static String randomId(String prefix) {
         byte[] b = new byte[4];
         ThreadLocalRandom.current().nextBytes(b);
