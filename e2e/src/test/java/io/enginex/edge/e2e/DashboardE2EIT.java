@@ -62,7 +62,9 @@ class DashboardE2EIT {
         api.createTenant("acme");
         // A chosen password: one the hub generates is a one-time password, only good to choose a new one.
         password = "violet harbour seven lanterns";
-        expect(201, api.post("/api/v1/tenants/acme/users", Map.of("email", EMAIL, "role", "owner", "password", password)));
+        expect(
+                201,
+                api.post("/api/v1/tenants/acme/users", Map.of("email", EMAIL, "role", "owner", "password", password)));
         Path root = Files.createDirectories(tmp.resolve("files"));
         Files.writeString(root.resolve("q3-revenue.csv"), "region,revenue\nnorth,1200\nsouth,900\n");
         agent = AgentProcess.of(tmp.resolve("agent-state"), root, logs);

@@ -71,7 +71,9 @@ class DashboardOpsE2EIT {
         api.createTenant("acme");
         // A chosen password: one the hub generates is a one-time password, only good to choose a new one.
         password = "violet harbour seven lanterns";
-        expect(201, api.post("/api/v1/tenants/acme/users", Map.of("email", EMAIL, "role", "owner", "password", password)));
+        expect(
+                201,
+                api.post("/api/v1/tenants/acme/users", Map.of("email", EMAIL, "role", "owner", "password", password)));
         Path root = Files.createDirectories(tmp.resolve("files"));
         Path policyDir = Files.createDirectories(tmp.resolve("policy"));
         Files.setPosixFilePermissions(policyDir, PosixFilePermissions.fromString("rwxr-xr-x"));
