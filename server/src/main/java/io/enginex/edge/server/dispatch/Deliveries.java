@@ -345,7 +345,7 @@ public final class Deliveries implements AgentStates.InFlight {
         }
         AgentConnection c = here.get();
         if (answered(c, job.id()) != null || job.attempt() > 0) {
-            senders.execute(() -> c.send(new Cancel(c.nextFrameId(), job.id(), "deadline passed")));
+            cancel(c, job.id());
         }
     }
 
@@ -356,9 +356,14 @@ public final class Deliveries implements AgentStates.InFlight {
     public void cancelExpired(String tenantId, String agentId, String jobId) {
         registry.find(tenantId, agentId).ifPresent(c -> {
             if (answered(c, jobId) != null) {
-                senders.execute(() -> c.send(new Cancel(c.nextFrameId(), jobId, "deadline passed")));
+                cancel(c, jobId);
             }
         });
+    }
+
+    /** Tells the agent on {@code c} to cancel {@code jobId}, on a sender thread. */
+    private void cancel(AgentConnection c, String jobId) {
+        senders.execute(() -> c.send(new Cancel(c.nextFrameId(), jobId, "deadline passed")));
     }
 
     /**
