@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -448,15 +447,10 @@ class ClusterE2EIT {
     }
 
     private Path machinePolicy(Path files) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("policy"));
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path file = dir.resolve("policy.json");
-        Files.writeString(file, """
+        return AgentProcess.machinePolicy(tmp.resolve("policy"), """
                 {"version":1,
                  "roots":[{"path":"%s","mode":"write"}],
                  "tools":["fs.write","fs.read"]}
                 """.formatted(files.toRealPath()));
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        return file;
     }
 }

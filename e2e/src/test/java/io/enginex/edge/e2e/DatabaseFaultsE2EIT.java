@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -181,15 +180,10 @@ class DatabaseFaultsE2EIT {
     }
 
     private Path machinePolicy(Path root) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("policy"));
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path policy = dir.resolve("policy.json");
-        Files.writeString(policy, """
+        return AgentProcess.machinePolicy(tmp.resolve("policy"), """
                 {"version":1,
                  "roots":[{"path":"%s","mode":"write"}],
                  "tools":["fs.write","fs.read"]}
                 """.formatted(root.toRealPath()));
-        Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rw-r--r--"));
-        return policy;
     }
 }

@@ -13,7 +13,6 @@ import io.enginex.edge.protocol.RestartNotice;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -152,14 +151,7 @@ class MultiHubE2EIT {
      * secret, the platform key, and the certificate, so that the agent trusts one pin.
      */
     private static HubProcess secondNode(HubProcess first, Path dataDir, Path logs, String dbUrl) throws Exception {
-        Files.createDirectories(dataDir.resolve("tls"));
-        for (String file : List.of("hub.secret", "admin.key", "tls/hub-cert.pem", "tls/hub-key.pem")) {
-            Files.copy(
-                    first.dataDir().resolve(file),
-                    dataDir.resolve(file),
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.COPY_ATTRIBUTES);
-        }
+        HubProcess.shareClusterFiles(first.dataDir(), dataDir);
         return HubProcess.start(
                 dataDir, logs, "--db-url", dbUrl, "--db-user", "postgres", "--node-name", "two", "--heartbeat", "15s");
     }

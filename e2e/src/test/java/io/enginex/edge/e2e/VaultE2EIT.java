@@ -96,10 +96,7 @@ class VaultE2EIT {
     }
 
     private Path machinePolicy(Path root) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("policy"));
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path policy = dir.resolve("policy.json");
-        Files.writeString(policy, """
+        return AgentProcess.machinePolicy(tmp.resolve("policy"), """
                 {"version":1,
                  "roots":[{"path":"%s","mode":"read"}],
                  "tools":["exec"],
@@ -110,8 +107,6 @@ class VaultE2EIT {
                     "timeoutSeconds":10}],
                  "secrets":{"exec:echo-token":["api-token"]}}
                 """.formatted(root.toRealPath()));
-        Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rw-r--r--"));
-        return policy;
     }
 
     private OsProcess.Completed secrets(String... args) {

@@ -97,25 +97,6 @@ public final class BenchHub implements AutoCloseable {
         }
     }
 
-    /**
-     * Gives a new node's data directory what every node of a cluster shares with the first: its hub
-     * secret, platform key and TLS certificate (so the fleet pins one fingerprint).
-     */
-    public static void shareSecrets(Path first, Path node) {
-        try {
-            Files.createDirectories(node.resolve("tls"));
-            for (String file : List.of("hub.secret", "admin.key", "tls/hub-cert.pem", "tls/hub-key.pem")) {
-                Files.copy(
-                        first.resolve(file),
-                        node.resolve(file),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the first node's secrets to " + node, e);
-        }
-    }
-
     /** SIGTERM (the hub closes every socket with 1001 and its reconnect window), then starts again on the same port. */
     public Duration stop() {
         long start = System.nanoTime();

@@ -4,6 +4,7 @@ import static io.enginex.edge.e2e.support.HubApi.expect;
 
 import io.enginex.edge.bench.Rss;
 import io.enginex.edge.e2e.support.HubApi;
+import io.enginex.edge.e2e.support.HubProcess;
 import io.enginex.edge.e2e.support.PinnedTrust;
 import java.net.URI;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ public final class FleetRun implements AutoCloseable {
                 }
                 Path dir = n == 1 ? dataDir : dataDir.resolveSibling(dataDir.getFileName() + "-" + n);
                 if (n > 1) {
-                    BenchHub.shareSecrets(dataDir, dir);
+                    HubProcess.shareClusterFiles(dataDir, dir);
                 }
                 hubs.add(BenchHub.start(dir, logs, o.hubHeap(), nodeArgs));
             }

@@ -1,6 +1,9 @@
 package io.enginex.edge.e2e.support;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,21 @@ public final class AgentProcess implements AutoCloseable {
 
     public static AgentProcess of(Path stateDir, Path root, Path logDir) {
         return new AgentProcess(stateDir, root, logDir);
+    }
+
+    /**
+     * Writes a machine policy as the agent requires one to be: {@code dir/policy.json}, in a directory
+     * and file others may read but not write.
+     *
+     * @return the policy file, for {@code --machine-policy}
+     */
+    public static Path machinePolicy(Path dir, String json) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path file = dir.resolve("policy.json");
+        Files.writeString(file, json);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        return file;
     }
 
     /** {@code enginex-agent register --server URL --token T --pin FP}: exit code and output. */

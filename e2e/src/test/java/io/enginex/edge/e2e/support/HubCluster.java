@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,11 +43,7 @@ public final class HubCluster implements AutoCloseable {
             nodes.put(name(1), node(dir, logDir, 1, dbUrl, proxyPort, extraArgs));
             HubProcess first = nodes.get(name(1));
             for (int i = 2; i <= count; i++) {
-                Path data = Files.createDirectories(dir.resolve(name(i)));
-                Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
-                for (String file : List.of("hub.secret", "admin.key")) {
-                    Files.copy(first.dataDir().resolve(file), data.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
-                }
+                HubProcess.shareClusterFiles(first.dataDir(), dir.resolve(name(i)));
             }
             try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<HubProcess>> started = new ArrayList<>();
@@ -73,9 +66,6 @@ public final class HubCluster implements AutoCloseable {
             List<Haproxy.Backend> backends = new ArrayList<>();
             nodes.forEach((name, hub) -> backends.add(new Haproxy.Backend(name, hub.port())));
             return new HubCluster(nodes, Haproxy.start(logDir, proxyPort, "leastconn", backends));
-        } catch (IOException e) {
-            nodes.values().forEach(HubProcess::close);
-            throw new UncheckedIOException(e);
         } catch (ExecutionException e) {
             nodes.values().forEach(HubProcess::close);
             throw new IllegalStateException(

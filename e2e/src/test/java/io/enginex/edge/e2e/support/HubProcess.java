@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,32 @@ public final class HubProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.logDir = logDir;
         this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /**
+     * Gives a new node's data directory (made owner-only) what every node of a cluster shares with the
+     * first (ARCHITECTURE.md, "Several nodes"): its hub secret and platform key, and its certificate when
+     * it has one, so that agents trust one pin whichever node they reach.
+     */
+    public static void shareClusterFiles(Path firstDataDir, Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+            List<String> files = new ArrayList<>(List.of("hub.secret", "admin.key"));
+            if (Files.exists(firstDataDir.resolve("tls/hub-cert.pem"))) {
+                Files.createDirectories(dataDir.resolve("tls"));
+                files.addAll(List.of("tls/hub-cert.pem", "tls/hub-key.pem"));
+            }
+            for (String file : files) {
+                Files.copy(
+                        firstDataDir.resolve(file),
+                        dataDir.resolve(file),
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the first node's secrets to " + dataDir, e);
+        }
     }
 
     /**
