@@ -21,7 +21,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ErrorFrame.class, name = ErrorFrame.TYPE),
     @JsonSubTypes.Type(value = PolicyUpdate.class, name = PolicyUpdate.TYPE),
     @JsonSubTypes.Type(value = Advertise.class, name = Advertise.TYPE),
-    @JsonSubTypes.Type(value = AgentState.class, name = AgentState.TYPE)
+    @JsonSubTypes.Type(value = AgentState.class, name = AgentState.TYPE),
+    @JsonSubTypes.Type(value = UpdateReport.class, name = UpdateReport.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -36,7 +37,8 @@ public sealed interface Message
                 ErrorFrame,
                 PolicyUpdate,
                 Advertise,
-                AgentState {
+                AgentState,
+                UpdateReport {
     /** Frame id, unique per sender and connection. */
     String id();
 }

@@ -132,6 +132,33 @@ class GoldenFrameTest {
                         "state-paused.json",
                         new AgentState("a-30", new Pause("alice", Instant.parse("2026-11-26T10:02:11Z")))),
                 Arguments.of("state-resumed.json", new AgentState("a-31", null)),
+                Arguments.of(
+                        "update-refused.json",
+                        new UpdateReport(
+                                "a-4",
+                                "1.4.0",
+                                "stable",
+                                UpdateReport.MODE_SELF,
+                                UpdateReport.REFUSED,
+                                "1.5.0",
+                                null,
+                                Instant.parse("2026-12-01T10:10:00Z"),
+                                new UpdateFailure(
+                                        "1.5.0",
+                                        "no hello accepted within 300 s; rolled back to 1.4.0",
+                                        Instant.parse("2026-12-01T10:07:00Z")))),
+                Arguments.of(
+                        "update-managed.json",
+                        new UpdateReport(
+                                "a-5",
+                                "1.4.0",
+                                "stable",
+                                UpdateReport.MODE_MANAGED,
+                                UpdateReport.IDLE,
+                                null,
+                                "1.5.0",
+                                Instant.parse("2026-12-01T10:10:00Z"),
+                                null)),
                 Arguments.of("ack.json", new Ack("a-9", "job_8c1d2e")),
                 Arguments.of("progress.json", new Progress("a-10", "job_8c1d2e", "read 3 of 9 MiB", 0.33)),
                 Arguments.of(

@@ -7,6 +7,7 @@ import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.Enrolment;
+import io.enginex.edge.server.update.Releases;
 
 /**
  * The hub's application layer: one service per family of use cases. Each takes the calling {@code
@@ -20,4 +21,5 @@ public record Application(
         DeviceApprovals devices,
         Policies policies,
         Agents agents,
-        AuditLog auditLog) {}
+        AuditLog auditLog,
+        Releases releases) {}

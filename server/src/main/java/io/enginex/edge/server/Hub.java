@@ -31,6 +31,7 @@ import io.enginex.edge.server.connection.FrameRouter;
 import io.enginex.edge.server.connection.Heartbeat;
 import io.enginex.edge.server.connection.PauseReports;
 import io.enginex.edge.server.connection.Resync;
+import io.enginex.edge.server.connection.UpdateReports;
 import io.enginex.edge.server.dashboard.DashboardRoute;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageCapability;
@@ -69,6 +70,7 @@ import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.tls.TlsMaterial;
+import io.enginex.edge.server.update.Releases;
 import io.enginex.edge.server.update.RepositoryRefresh;
 import io.enginex.edge.server.update.UpdateRepository;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -383,6 +385,7 @@ public final class Hub implements AutoCloseable {
                 p.config.nodeName(),
                 tenantPolicies,
                 new PauseReports(p.stores.agents(), security.audit(), b.clock()),
+                new UpdateReports(p.stores.agentUpdates(), b.clock()),
                 new RepeatedLog(b.clock(), Duration.ofSeconds(60)),
                 p.stores.groupCommit());
     }
@@ -412,7 +415,8 @@ public final class Hub implements AutoCloseable {
                 stores.connections(),
                 stores.jobs(),
                 p.registry,
-                links.tenantPolicies());
+                links.tenantPolicies(),
+                stores.agentUpdates());
         return new Application(
                 jobs(p, b, s, links, creates),
                 enrolment,
@@ -420,7 +424,11 @@ public final class Hub implements AutoCloseable {
                 new DeviceApprovals(devices, audit, s.guard(), tx, links.views()),
                 new Policies(links.tenantPolicies(), audit, s.guard(), tx, links.views()),
                 new Agents(agents, audit, s.guard(), tx, links.views(), clock),
-                new AuditLog(stores.audit(), s.guard()));
+                new AuditLog(stores.audit(), s.guard()),
+                new Releases(
+                        new UpdateRepository(UpdateRepository.dirOf(p.config.dataDir()), clock)::channelsIfAny,
+                        stores.agentUpdates(),
+                        s.guard()));
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */

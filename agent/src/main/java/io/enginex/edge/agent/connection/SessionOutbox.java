@@ -8,6 +8,7 @@ import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.Pause;
 import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Result;
+import io.enginex.edge.protocol.UpdateReport;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * that finishes after a reconnect reports on the new connection. With no connection the message is
  * dropped; the journal still has the outcome and the hub's redelivery fetches it. It also carries the
  * person's pause: announced in each hello, and sent as a {@code state} frame when it changes on a
- * welcomed connection (never before welcome, which the hub would refuse). Thread-safe.
+ * welcomed connection (never before welcome, which the hub would refuse); and the updater's state, sent
+ * as an {@code update} frame after every welcome and whenever it changes. Thread-safe.
  */
 public final class SessionOutbox implements Outbox {
     private static final Logger log = LoggerFactory.getLogger(SessionOutbox.class);
@@ -28,6 +30,7 @@ public final class SessionOutbox implements Outbox {
     private final AtomicReference<HubSession> current = new AtomicReference<>();
     private final ReentrantLock stateLock = new ReentrantLock();
     private Pause pause;
+    private Function<String, UpdateReport> update;
     private HubSession welcomed;
 
     void attach(HubSession session) {
@@ -67,6 +70,9 @@ public final class SessionOutbox implements Outbox {
             if (!Objects.equals(pause, announced)) {
                 sendState(session);
             }
+            if (update != null) {
+                sendUpdate(session);
+            }
         } finally {
             stateLock.unlock();
         }
@@ -86,6 +92,30 @@ public final class SessionOutbox implements Outbox {
         } finally {
             stateLock.unlock();
         }
+    }
+
+    /**
+     * The updater's state changed: {@code report} makes the frame for a frame id. Sent at once if a
+     * welcomed connection is up, and again after every welcome. Never blocks on the network.
+     */
+    public void update(Function<String, UpdateReport> report) {
+        stateLock.lock();
+        try {
+            update = report;
+            if (welcomed != null) {
+                sendUpdate(welcomed);
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private void sendUpdate(HubSession session) {
+        session.send(update.apply(session.nextId())).whenComplete((ignored, error) -> {
+            if (error != null) {
+                log.atDebug().log("sending the update state failed; it is sent again after the next welcome");
+            }
+        });
     }
 
     private void sendState(HubSession session) {

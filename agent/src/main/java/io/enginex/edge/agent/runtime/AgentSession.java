@@ -106,6 +106,7 @@ final class AgentSession {
         new OrphanTrees(parts.journal(), environment.processGroups(), clock).endAll(CommandRunner.DEFAULT_GRACE);
         SessionOutbox outbox = new SessionOutbox();
         outbox.state(pause.get());
+        updates.reportTo(outbox);
         pause.onChange(change -> {
             outbox.state(change.now());
             status.paused(change.now());

@@ -2,6 +2,7 @@ package io.enginex.edge.agent.runtime;
 
 import io.enginex.edge.agent.AgentVersion;
 import io.enginex.edge.agent.audit.AuditLog;
+import io.enginex.edge.agent.connection.SessionOutbox;
 import io.enginex.edge.agent.service.StatusBoard;
 import io.enginex.edge.agent.service.UpdateState;
 import io.enginex.edge.agent.transport.HubClient;
@@ -11,9 +12,12 @@ import io.enginex.edge.agent.update.ReleaseHome;
 import io.enginex.edge.agent.update.TufClient;
 import io.enginex.edge.agent.update.UpdateConfig;
 import io.enginex.edge.agent.update.Updater;
+import io.enginex.edge.agent.update.UpdaterState;
 import io.enginex.edge.common.tuf.RoleKeys;
 import io.enginex.edge.common.tuf.TufException;
 import io.enginex.edge.common.tuf.TufJson;
+import io.enginex.edge.protocol.UpdateFailure;
+import io.enginex.edge.protocol.UpdateReport;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -47,6 +51,8 @@ final class UpdateLoop {
     private final StatusBoard status;
     private final AuditLog audit;
     private final AtomicReference<String> restart = new AtomicReference<>();
+    private final UpdateFailure off;
+    private volatile SessionOutbox outbox;
     private ScheduledExecutorService scheduler;
     private IntSupplier runningJobs;
     private Runnable stop;
@@ -54,7 +60,14 @@ final class UpdateLoop {
     /** Set on the connection's thread at a welcome, so the health deadline never overtakes a hello already accepted. */
     private volatile boolean helloSeen;
 
-    private UpdateLoop(Updater updater, UpdateConfig config, UpdateState detected, StatusBoard status, AuditLog audit) {
+    private UpdateLoop(
+            Updater updater,
+            UpdateConfig config,
+            UpdateState detected,
+            StatusBoard status,
+            AuditLog audit,
+            UpdateFailure off) {
+        this.off = off;
         this.audit = audit;
         this.updater = updater;
         this.config = config;
@@ -78,12 +91,18 @@ final class UpdateLoop {
             pinRoot(config.pinnedRoot(), trusted);
         } catch (TufException | IOException e) {
             log.atWarn().addKeyValue("root", config.pinnedRoot()).log("update root not usable: {}", e.getMessage());
-            status.updateState(
-                    with(detected, null, null, "updates off: the pinned update root is not usable: " + e.getMessage()));
-            return new UpdateLoop(null, config, detected, status, audit);
+            String why = "updates off: the pinned update root is not usable: " + e.getMessage();
+            status.updateState(with(detected, null, null, why));
+            return new UpdateLoop(
+                    null,
+                    config,
+                    detected,
+                    status,
+                    audit,
+                    new UpdateFailure(null, why, env.clock().instant()));
         }
         if (!Files.exists(trusted.resolve("root.json"))) {
-            return new UpdateLoop(null, config, detected, status, audit);
+            return new UpdateLoop(null, config, detected, status, audit, null);
         }
         boolean managed = detected.managedBy() != null;
         if (managed && config.home() != null) {
@@ -114,9 +133,17 @@ final class UpdateLoop {
             // A damaged update state must stop updates, never the agent.
             log.atWarn().log("updates off: {}", e.getMessage());
             status.updateState(with(detected, null, null, "updates off: " + e.getMessage()));
-            return new UpdateLoop(null, config, detected, status, audit);
+            return new UpdateLoop(
+                    null,
+                    config,
+                    detected,
+                    status,
+                    audit,
+                    new UpdateFailure(
+                            null, "updates off: " + e.getMessage(), env.clock().instant()));
         }
-        UpdateLoop loop = new UpdateLoop(updater, config, detected, status, audit);
+        UpdateLoop loop = new UpdateLoop(updater, config, detected, status, audit, null);
+        updater.onStatus(s -> loop.report());
         loop.publish();
         return loop;
     }
@@ -136,6 +163,41 @@ final class UpdateLoop {
         Path temp = Files.createTempFile(trusted, ".root", ".tmp");
         Files.write(temp, bytes);
         Files.move(temp, trusted.resolve("root.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Reports the update state to the hub through {@code outbox} from now on: at once (it is sent after
+     * the next welcome), and at each change.
+     */
+    void reportTo(SessionOutbox outbox) {
+        this.outbox = outbox;
+        report();
+    }
+
+    /** Hands the hub the update state now (an {@code update} frame, sent once a welcomed connection is up). */
+    private void report() {
+        SessionOutbox to = outbox;
+        if (to == null) {
+            return;
+        }
+        String version = detected.current();
+        String channel = config.channel();
+        try {
+            new UpdateReport("a-0", version, channel, UpdateReport.MODE_OFF, UpdateReport.IDLE, null, null, null, null);
+        } catch (IllegalArgumentException e) {
+            log.atWarn().log("the update state is not reported to the hub: {}", e.getMessage());
+            return;
+        }
+        if (updater == null) {
+            to.update(id -> new UpdateReport(
+                    id, version, channel, UpdateReport.MODE_OFF, UpdateReport.IDLE, null, null, null, off));
+            return;
+        }
+        Updater.Status s = updater.status();
+        UpdaterState.Failure f = s.failure();
+        UpdateFailure failure = f == null ? null : new UpdateFailure(f.version(), f.reason(), f.at());
+        to.update(id -> new UpdateReport(
+                id, version, channel, s.mode(), s.state(), s.target(), s.available(), s.checkedAt(), failure));
     }
 
     /** Run before connecting: true when the new version failed its health check and was rolled back. */

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The agent's updater: checks the signed repository ({@link TufClient}), decides ({@link Decision}),
@@ -53,6 +54,25 @@ public final class Updater {
     /** The last check, for {@code status}: the version available (or null) and one sentence. */
     public record Report(String available, Instant checkedAt, String result, Map<String, String> refused) {}
 
+    /**
+     * What the agent reports to the hub (protocol frame {@code update}).
+     *
+     * @param mode {@code self} or {@code managed}
+     * @param state {@code idle}, {@code downloading}, {@code staged}, {@code switching}, {@code
+     *     health-check}, {@code rolled-back}, {@code refused} or {@code failed}
+     * @param target the version being installed or refused, or null
+     * @param available the version a managed install reports available, or null
+     * @param checkedAt the last check, or null
+     * @param failure the last failed update, or null
+     */
+    public record Status(
+            String mode,
+            String state,
+            String target,
+            String available,
+            Instant checkedAt,
+            UpdaterState.Failure failure) {}
+
     private final TufClient tuf;
     private final ReleaseHome home;
     private final Settings settings;
@@ -61,9 +81,24 @@ public final class Updater {
     private final Path downloads;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Report report;
+    private volatile Status status;
+    private volatile Consumer<Status> listener = s -> {};
     private String staged;
     /** Whether this run is a new version's probation (set by {@link #onStart}); no file I/O otherwise. */
     private volatile boolean probation;
+
+    private volatile UpdaterState.Failure failure;
+    /** Whether the running check recorded a failure of the release itself (so its catch does not replace it). */
+    private boolean releaseFailed;
+
+    static final String IDLE = "idle";
+    static final String DOWNLOADING = "downloading";
+    static final String STAGED = "staged";
+    static final String SWITCHING = "switching";
+    static final String HEALTH_CHECK = "health-check";
+    static final String ROLLED_BACK = "rolled-back";
+    static final String REFUSED = "refused";
+    static final String FAILED = "failed";
 
     /**
      * @param home the release home, or null in managed mode (report only)
@@ -78,6 +113,42 @@ public final class Updater {
         this.downloads = home != null ? home.downloads() : downloads;
         UpdaterState state = home != null ? home.readState() : UpdaterState.EMPTY;
         this.report = new Report(null, null, state.lastResult(), state.refused());
+        this.failure = state.failure();
+        UpdaterState.Pending p = state.pending();
+        this.status = p != null && running.equals(p.version())
+                ? status(HEALTH_CHECK, running)
+                : status(state.rolledBackLast() ? ROLLED_BACK : IDLE, null);
+    }
+
+    /**
+     * Calls {@code listener} with each new {@link Status}, on the thread that changed it (the updater's,
+     * or the one that called {@link #onStart}); it must not block.
+     */
+    public void onStatus(Consumer<Status> listener) {
+        this.listener = listener;
+    }
+
+    /** What to report to the hub now. */
+    public Status status() {
+        return status;
+    }
+
+    private Status status(String state, String target) {
+        return new Status(
+                home != null ? "self" : "managed", state, target, report.available(), report.checkedAt(), failure);
+    }
+
+    private void changed(String state, String target) {
+        status = status(state, target);
+        listener.accept(status);
+    }
+
+    private void failed(String version, String reason, Instant at) {
+        releaseFailed = version != null;
+        failure = new UpdaterState.Failure(version, reason, at);
+        if (home != null) {
+            home.writeState(home.readState().failed(failure));
+        }
     }
 
     public boolean selfUpdate() {
@@ -114,6 +185,7 @@ public final class Updater {
                 }
                 home.writeState(state.withPending(p.started()));
                 probation = true;
+                changed(HEALTH_CHECK, running);
                 return Startup.CONTINUE;
             }
             // Running another version (the old one: the switch never took effect, e.g. power loss
@@ -147,6 +219,7 @@ public final class Updater {
                 home.writeState(state.withPending(null)
                         .result("updated from " + p.from() + " to " + p.version() + "; health check passed"));
                 report = new Report(report.available(), report.checkedAt(), "updated to " + running, state.refused());
+                changed(IDLE, null);
                 return true;
             }
             return false;
@@ -183,9 +256,11 @@ public final class Updater {
         probation = false;
         UpdaterState.Pending p = state.pending();
         home.switchTo(p.from());
-        UpdaterState next = state.refusing(p.version(), why + "; rolled back to " + p.from());
+        UpdaterState next = state.refusing(p.version(), why + "; rolled back to " + p.from(), clock.instant());
         home.writeState(next);
+        failure = next.failure();
         report = new Report(report.available(), report.checkedAt(), next.lastResult(), next.refused());
+        changed(ROLLED_BACK, null);
     }
 
     /**
@@ -198,6 +273,7 @@ public final class Updater {
         lock.lock();
         try {
             Instant now = clock.instant();
+            releaseFailed = false;
             try {
                 TufClient.Trusted trusted = tuf.refresh();
                 String channelName = ChannelState.targetName(settings.channel());
@@ -209,25 +285,38 @@ public final class Updater {
                 UpdaterState state = home != null ? home.readState() : UpdaterState.EMPTY;
                 Decision decision = Decision.decide(running, channel, state.refused(), settings.bucket());
                 if (decision.kind() != Decision.Kind.INSTALL) {
-                    return finish(now, null, decision.why(), state);
+                    finish(now, null, decision.why(), state);
+                    changed(
+                            decision.kind() == Decision.Kind.REFUSED ? REFUSED : IDLE,
+                            decision.kind() == Decision.Kind.REFUSED ? decision.version() : null);
+                    return Optional.empty();
                 }
                 String version = decision.version();
                 Optional<Map.Entry<String, JsonNode>> release = release(trusted, version);
                 if (release.isEmpty()) {
-                    return finish(
-                            now, null, "version " + version + " has no release for " + settings.platform(), state);
+                    finish(now, null, "version " + version + " has no release for " + settings.platform(), state);
+                    changed(IDLE, null);
+                    return Optional.empty();
                 }
                 if (home == null) {
-                    return finish(
+                    finish(
                             now,
                             version,
                             "version " + version + " is available; this install does not replace itself"
                                     + " (managed mode): its package manager or an administrator installs it",
                             state);
+                    changed(IDLE, null);
+                    return Optional.empty();
                 }
-                Path downloaded =
-                        tuf.download(release.get().getKey(), release.get().getValue(), downloads);
-                home.install(version, downloaded);
+                changed(DOWNLOADING, version);
+                Path downloaded = downloadRelease(version, release.get(), now);
+                try {
+                    home.install(version, downloaded);
+                } catch (UpdateException e) {
+                    String why = "version " + version + " could not be installed: " + e.getMessage();
+                    failed(version, why, now);
+                    throw e;
+                }
                 staged = version;
                 finish(
                         now,
@@ -235,6 +324,7 @@ public final class Updater {
                         "version " + version + " is verified and installed beside " + running
                                 + "; switching when no job runs (" + decision.why() + ")",
                         state);
+                changed(STAGED, version);
                 return Optional.of(version);
             } catch (TufException e) {
                 String why = switch (e.reason()) {
@@ -243,14 +333,40 @@ public final class Updater {
                     default -> "update refused (" + e.reason() + "): " + e.getMessage();
                 };
                 finish(now, null, why, home != null ? home.readState() : UpdaterState.EMPTY);
+                if (!releaseFailed) {
+                    failed(null, why, now);
+                }
+                changed(FAILED, null);
                 throw new CheckFailed(why, e);
             } catch (UpdateException | IOException | IllegalArgumentException e) {
                 String why = "update failed: " + e.getMessage();
                 finish(now, null, why, home != null ? home.readState() : UpdaterState.EMPTY);
+                if (!releaseFailed) {
+                    failed(null, why, now);
+                }
+                changed(FAILED, null);
                 throw new CheckFailed(why, e);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Downloads and verifies {@code version}'s file; a file that fails its verification (its signed
+     * length or hash) is a failure of that release, one that could not be fetched is not.
+     */
+    private Path downloadRelease(String version, Map.Entry<String, JsonNode> release, Instant now) {
+        try {
+            return tuf.download(release.getKey(), release.getValue(), downloads);
+        } catch (TufException e) {
+            if (!e.reason().equals("unreachable") && !e.reason().equals("truncated")) {
+                failed(
+                        version,
+                        "the download of " + version + " was refused (" + e.reason() + "): " + e.getMessage(),
+                        now);
+            }
+            throw e;
         }
     }
 
@@ -267,6 +383,7 @@ public final class Updater {
                             new UpdaterState.Pending(version, running, now, now.plus(settings.healthWindow()), 0))
                     .result("switched from " + running + " to " + version + "; restarting"));
             home.switchTo(version);
+            changed(SWITCHING, version);
         } finally {
             lock.unlock();
         }
@@ -276,12 +393,11 @@ public final class Updater {
         return report;
     }
 
-    private Optional<String> finish(Instant at, String available, String result, UpdaterState state) {
+    private void finish(Instant at, String available, String result, UpdaterState state) {
         report = new Report(available, at, result, state.refused());
         if (home != null) {
-            home.writeState(state.result(result));
+            home.writeState(state.result(result).failed(failure));
         }
-        return Optional.empty();
     }
 
     private Optional<Map.Entry<String, JsonNode>> release(TufClient.Trusted trusted, String version) {

@@ -13,15 +13,33 @@ import java.util.Map;
  *
  * <pre>{@code {"pending":{"version":"1.5.0","from":"1.4.0","switchedAt":"…","deadline":"…","starts":1},
  *  "refused":{"1.5.0":"no hello accepted within 300 s; rolled back to 1.4.0"},
- *  "lastResult":"rolled back 1.5.0: …"}}</pre>
+ *  "lastResult":"rolled back 1.5.0: …",
+ *  "failure":{"version":"1.5.0","reason":"no hello accepted within 300 s; rolled back to 1.4.0","at":"…"}}}</pre>
  *
  * @param pending a switch whose health check has not passed yet, or null
  * @param refused versions this agent will not install again, with why
  * @param lastResult one sentence on the last check or switch, for {@code status}
+ * @param failure the last update that failed, or null (what the agent reports to the hub)
  */
-public record UpdaterState(Pending pending, Map<String, String> refused, String lastResult) {
+public record UpdaterState(Pending pending, Map<String, String> refused, String lastResult, Failure failure) {
+    /** How {@link #lastResult} starts right after a rollback, until the next check. */
+    static final String ROLLED_BACK = "rolled back ";
+
     public UpdaterState {
         refused = Map.copyOf(refused);
+    }
+
+    /**
+     * An update that failed.
+     *
+     * @param version the release that failed, or null when the failure was not a release's (the
+     *     repository unreachable, its metadata expired or refused)
+     */
+    public record Failure(String version, String reason, Instant at) {}
+
+    /** Whether the last thing that happened was a rollback (the next check's result replaces it). */
+    boolean rolledBackLast() {
+        return lastResult != null && lastResult.startsWith(ROLLED_BACK);
     }
 
     /** A switch from {@code from} to {@code version} waiting for its health check; {@code starts} counts runs of it. */
@@ -31,20 +49,24 @@ public record UpdaterState(Pending pending, Map<String, String> refused, String 
         }
     }
 
-    public static final UpdaterState EMPTY = new UpdaterState(null, Map.of(), null);
+    public static final UpdaterState EMPTY = new UpdaterState(null, Map.of(), null, null);
 
     UpdaterState withPending(Pending p) {
-        return new UpdaterState(p, refused, lastResult);
+        return new UpdaterState(p, refused, lastResult, failure);
     }
 
-    UpdaterState refusing(String version, String why) {
+    UpdaterState refusing(String version, String why, Instant at) {
         Map<String, String> r = new LinkedHashMap<>(refused);
         r.put(version, why);
-        return new UpdaterState(null, r, "rolled back " + version + ": " + why);
+        return new UpdaterState(null, r, ROLLED_BACK + version + ": " + why, new Failure(version, why, at));
     }
 
     UpdaterState result(String text) {
-        return new UpdaterState(pending, refused, text);
+        return new UpdaterState(pending, refused, text, failure);
+    }
+
+    UpdaterState failed(Failure f) {
+        return new UpdaterState(pending, refused, lastResult, f);
     }
 
     ObjectNode toJson() {
@@ -61,6 +83,14 @@ public record UpdaterState(Pending pending, Map<String, String> refused, String 
         refused.forEach(r::put);
         if (lastResult != null) {
             json.put("lastResult", lastResult);
+        }
+        if (failure != null) {
+            ObjectNode f = json.putObject("failure");
+            if (failure.version() != null) {
+                f.put("version", failure.version());
+            }
+            f.put("reason", failure.reason());
+            f.put("at", failure.at().toString());
         }
         return json;
     }
@@ -79,9 +109,17 @@ public record UpdaterState(Pending pending, Map<String, String> refused, String 
         json.path("refused")
                 .properties()
                 .forEach(e -> refused.put(e.getKey(), e.getValue().asText()));
+        JsonNode f = json.path("failure");
+        Failure failure = f.path("reason").isTextual()
+                ? new Failure(
+                        f.path("version").isTextual() ? f.path("version").asText() : null,
+                        f.path("reason").asText(),
+                        Instant.parse(f.path("at").asText()))
+                : null;
         return new UpdaterState(
                 pending,
                 refused,
-                json.path("lastResult").isTextual() ? json.path("lastResult").asText() : null);
+                json.path("lastResult").isTextual() ? json.path("lastResult").asText() : null,
+                failure);
     }
 }

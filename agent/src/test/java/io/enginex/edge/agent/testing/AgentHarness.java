@@ -47,6 +47,9 @@ public final class AgentHarness implements AutoCloseable {
     public final AgentProfile profile;
     public final ToolRegistry tools;
     public final List<Welcome> welcomes = new CopyOnWriteArrayList<>();
+    /** What the job runner and the tests send through (pause and update state). */
+    public final SessionOutbox outbox = new SessionOutbox();
+
     private final MessageCodec codec = new MessageCodec();
     private final JobJournal journal;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -94,7 +97,6 @@ public final class AgentHarness implements AutoCloseable {
         this.profile = AgentProfile.of(host, tools.descriptors(), null, codec.mapper());
         this.journal = JobJournal.open(stateDir, codec.mapper(), JournalLimits.DEFAULT, clock);
         this.hub = new HubClient(identity.hubs(), identity.trust(), Map.of(), Duration.ofSeconds(5), codec.mapper());
-        SessionOutbox outbox = new SessionOutbox();
         this.runner = JobRunner.builder(journal, outbox, executor, clock)
                 .tools(tools)
                 .maxConcurrent(8)

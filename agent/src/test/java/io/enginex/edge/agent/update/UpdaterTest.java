@@ -239,6 +239,93 @@ class UpdaterTest {
         assertThat(arm.report().result()).contains("no release for linux-arm64");
     }
 
+    @Test
+    void eachStepOfAnUpdateIsAStatusForTheHub() {
+        release("1.1.0", false, List.of());
+        Updater v1 = agent("1.0.0");
+        List<String> steps = new java.util.ArrayList<>();
+        v1.onStatus(s -> steps.add(s.state() + " " + s.target()));
+        assertThat(v1.status().state()).isEqualTo("idle");
+        assertThat(v1.status().mode()).isEqualTo("self");
+
+        v1.switchNow(v1.check().orElseThrow());
+        Updater v2 = agent("1.1.0");
+        v2.onStatus(s -> steps.add(s.state() + " " + s.target()));
+        v2.onStart();
+        v2.onHelloAccepted();
+
+        assertThat(steps)
+                .containsExactly(
+                        "downloading 1.1.0", "staged 1.1.0", "switching 1.1.0", "health-check 1.1.0", "idle null");
+        assertThat(v2.status().failure()).isNull();
+    }
+
+    @Test
+    void aRollbackIsReportedWithItsReasonByTheOldVersionAndThenAsARefusal() {
+        release("1.1.0", false, List.of());
+        Updater v1 = agent("1.0.0");
+        v1.switchNow(v1.check().orElseThrow());
+        Updater v2 = agent("1.1.0");
+        v2.onStart();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(v2.healthExpired()).isTrue();
+        assertThat(v2.status().state()).isEqualTo("rolled-back");
+
+        Updater back = agent("1.0.0");
+        back.onStart();
+        Updater.Status reported = back.status();
+
+        assertThat(reported.state()).isEqualTo("rolled-back");
+        assertThat(reported.failure().version()).isEqualTo("1.1.0");
+        assertThat(reported.failure().reason()).contains("no hello accepted within 300 s", "rolled back to 1.0.0");
+        assertThat(reported.failure().at()).isEqualTo(clock.instant());
+        back.check();
+        assertThat(back.status().state()).isEqualTo("refused");
+        assertThat(back.status().target()).isEqualTo("1.1.0");
+        assertThat(back.status().failure()).isEqualTo(reported.failure());
+    }
+
+    @Test
+    void aDownloadThatFailsVerificationIsAFailureOfThatReleaseAndAnUnreachableHubIsNot() {
+        release("1.1.0", false, List.of());
+        String path = repo.source.targets.keySet().stream()
+                .filter(k -> k.startsWith("releases/1.1.0/"))
+                .findFirst()
+                .orElseThrow();
+        byte[] bytes = repo.source.targets.get(path).clone();
+        bytes[0] ^= 1;
+        repo.source.targets.put(path, bytes);
+        Updater v1 = agent("1.0.0");
+
+        assertThatThrownBy(v1::check).isInstanceOf(Updater.CheckFailed.class);
+
+        assertThat(v1.status().state()).isEqualTo("failed");
+        assertThat(v1.status().failure().version()).isEqualTo("1.1.0");
+        assertThat(v1.status().failure().reason()).contains("hash");
+        assertThat(agent("1.0.0").status().failure()).isEqualTo(v1.status().failure());
+
+        repo.source.reachable = false;
+        clock.advance(Duration.ofMinutes(1));
+        assertThatThrownBy(v1::check).isInstanceOf(Updater.CheckFailed.class);
+        assertThat(v1.status().state()).isEqualTo("failed");
+        assertThat(v1.status().failure().version()).isNull();
+        assertThat(v1.status().failure().reason()).contains("unreachable");
+    }
+
+    @Test
+    void aManagedInstallReportsItsModeAndTheVersionAvailable() {
+        release("1.1.0", false, List.of());
+        TufClient tuf = new TufClient(tmp.resolve("trusted"), repo.source, clock, TufClient.Limits.DEFAULT);
+        Updater managed = new Updater(tuf, null, SETTINGS, clock, "1.0.0", tmp.resolve("managed"));
+
+        managed.check();
+
+        assertThat(managed.status().mode()).isEqualTo("managed");
+        assertThat(managed.status().state()).isEqualTo("idle");
+        assertThat(managed.status().available()).isEqualTo("1.1.0");
+        assertThat(managed.status().checkedAt()).isEqualTo(clock.instant());
+    }
+
     private Path writeQuietly(String name, String text) {
         try {
             return Files.writeString(tmp.resolve(name), text);

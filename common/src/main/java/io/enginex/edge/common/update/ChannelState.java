@@ -11,27 +11,77 @@ import java.util.regex.Pattern;
  * A release channel as the TUF target {@code channels/<name>.json} says it (signed by the targets role
  * like every target):
  *
- * <pre>{@code {"channel":"stable","version":"1.4.0","percent":25,"paused":false,
+ * <pre>{@code {"channel":"stable","version":"1.4.0","percent":25,"rings":[5,25],"paused":false,
  *  "history":["1.3.0","1.4.0"],"withdrawn":["1.3.5"]}}</pre>
  *
  * @param version the version agents on this channel should run, or null before the first publish
  * @param percent how much of the channel's agents install {@code version} yet (the rollout's ring: each
  *     agent has a fixed bucket 0–99 from its id and installs once {@code percent} passes it; 100 = all,
  *     a small number = a canary ring). Older files without it mean 100.
+ * @param rings the rollout's rings so far for {@code version}, ascending, the last being {@code percent}:
+ *     ring 1 is buckets 0 to {@code rings[0]} − 1, ring n the buckets from {@code rings[n-2]} to {@code
+ *     rings[n-1]} − 1 ({@code publish --percent 5} then {@code promote --percent 25} makes {@code [5,25]}).
+ *     Older files without it mean one ring, {@code [percent]}.
  * @param paused whether agents hold their current version (an admin's pause)
  * @param history versions the channel has pointed at, oldest first (where {@code rollback} goes back to)
  * @param withdrawn versions taken back by {@code rollback}: agents refuse them, and an agent running one
  *     may go back to {@code version}, the only downgrade an agent makes
  */
 public record ChannelState(
-        String channel, String version, int percent, boolean paused, List<String> history, List<String> withdrawn) {
+        String channel,
+        String version,
+        int percent,
+        List<Integer> rings,
+        boolean paused,
+        List<String> history,
+        List<String> withdrawn) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     public ChannelState {
         checkName(channel);
         checkPercent(percent);
+        rings = validRings(rings, percent) ? List.copyOf(rings) : List.of(percent);
         history = List.copyOf(history);
         withdrawn = List.copyOf(withdrawn);
+    }
+
+    /** A channel whose version went out in one ring. */
+    public ChannelState(
+            String channel, String version, int percent, boolean paused, List<String> history, List<String> withdrawn) {
+        this(channel, version, percent, List.of(percent), paused, history, withdrawn);
+    }
+
+    private static boolean validRings(List<Integer> rings, int percent) {
+        if (rings == null || rings.isEmpty() || rings.getLast() != percent) {
+            return false;
+        }
+        int before = 0;
+        for (Integer r : rings) {
+            if (r == null || r <= before || r > 100) {
+                return false;
+            }
+            before = r;
+        }
+        return true;
+    }
+
+    /** A ring of the rollout: its number (1 = the first, the canary), and the buckets it covers. */
+    public record Ring(int number, int fromBucket, int toBucket) {
+        /** E.g. {@code ring 2 (buckets 5–24)}. */
+        public String describe() {
+            return "ring " + number + " (buckets " + fromBucket + "–" + (toBucket - 1) + ")";
+        }
+    }
+
+    /** The rollout's rings for {@code version}, in order; the buckets {@code toBucket} and over have not been reached. */
+    public List<Ring> ringList() {
+        List<Ring> out = new ArrayList<>();
+        int from = 0;
+        for (int to : rings) {
+            out.add(new Ring(out.size() + 1, from, to));
+            from = to;
+        }
+        return List.copyOf(out);
     }
 
     public static String checkName(String channel) {
@@ -59,17 +109,26 @@ public record ChannelState(
         return "channels/" + checkName(channel) + ".json";
     }
 
+    /**
+     * Points the channel at {@code newVersion} for {@code newPercent} of its agents: a new version starts
+     * its rings over, the current version's rollout gains a ring.
+     */
     public ChannelState pointedAt(String newVersion, int newPercent) {
         List<String> h = new ArrayList<>(history);
         h.remove(newVersion);
         h.add(newVersion);
         List<String> w = new ArrayList<>(withdrawn);
         w.remove(newVersion);
-        return new ChannelState(channel, newVersion, newPercent, paused, h, w);
+        List<Integer> r = new ArrayList<>();
+        if (newVersion.equals(version) && newPercent > percent) {
+            r.addAll(rings);
+        }
+        r.add(newPercent);
+        return new ChannelState(channel, newVersion, newPercent, r, paused, h, w);
     }
 
     public ChannelState paused(boolean pause) {
-        return new ChannelState(channel, version, percent, pause, history, withdrawn);
+        return new ChannelState(channel, version, percent, rings, pause, history, withdrawn);
     }
 
     public ChannelState rolledBackTo(String previous) {
@@ -91,6 +150,8 @@ public record ChannelState(
             node.put("version", version);
         }
         node.put("percent", percent);
+        var r = node.putArray("rings");
+        rings.forEach(r::add);
         node.put("paused", paused);
         var h = node.putArray("history");
         history.forEach(h::add);
@@ -104,6 +165,8 @@ public record ChannelState(
         node.path("history").forEach(v -> history.add(v.asText()));
         List<String> withdrawn = new ArrayList<>();
         node.path("withdrawn").forEach(v -> withdrawn.add(v.asText()));
+        List<Integer> rings = new ArrayList<>();
+        node.path("rings").forEach(v -> rings.add(v.asInt()));
         String version = node.path("version").isTextual() ? node.path("version").asText() : null;
         if (version != null && !ReleaseVersion.valid(version)) {
             throw new IllegalArgumentException(
@@ -113,6 +176,7 @@ public record ChannelState(
                 node.path("channel").asText(),
                 version,
                 node.path("percent").asInt(100),
+                rings,
                 node.path("paused").asBoolean(),
                 history,
                 withdrawn);

@@ -68,6 +68,9 @@ class HostileFrameTest {
                 "{\"type\":\"hello\",\"id\":\"a\",\"protocol\":\"one\",\"agentVersion\":\"1\",\"os\":\"l\",\"arch\":\"a\",\"hostname\":\"h\"}",
                 "{\"type\":\"welcome\",\"id\":\"h\",\"protocol\":\"1.0\",\"agentId\":\"a\",\"tenant\":\"t\",\"heartbeatMillis\":1}",
                 "{\"type\":\"progress\",\"id\":\"a\",\"jobId\":\"j\",\"fraction\":1.5}",
+                "{\"type\":\"update\",\"id\":\"a\",\"version\":\"1.0.0\",\"channel\":\"stable\",\"mode\":\"self\"}",
+                "{\"type\":\"update\",\"id\":\"a\",\"version\":\"1.0.0 <b>\",\"channel\":\"stable\",\"mode\":\"self\",\"state\":\"idle\"}",
+                "{\"type\":\"update\",\"id\":\"a\",\"version\":\"1.0.0\",\"channel\":\"stable\",\"mode\":\"self\",\"state\":\"idle\",\"failure\":{\"reason\":\"x\"}}",
                 "{\"type\":\"ping\",\"id\":\"a\",\"x\":NaN}",
                 "{\"type\":\"ping\",\"id\":\"a\",\"n\":1"
                         + "0000000000000000000000000000000000000000000000000000000000000000000000" + "}",

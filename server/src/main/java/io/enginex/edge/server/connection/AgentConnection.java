@@ -46,6 +46,7 @@ public final class AgentConnection {
     public record HubClose(int code, String reason) {}
 
     private volatile boolean advertises;
+    private volatile String updateChannel;
     private volatile Hello heldHello;
     private volatile boolean welcomed;
 
@@ -192,6 +193,20 @@ public final class AgentConnection {
      */
     public boolean advertises() {
         return advertises;
+    }
+
+    /** The agent sent an {@code update} report on this connection, following {@code channel}. */
+    void markReportsUpdates(String channel) {
+        updateChannel = channel;
+    }
+
+    /**
+     * The release channel the agent last reported following on this connection, or null if it sent no
+     * {@code update} report on it (an older agent): only connections that reported are sent {@code
+     * release} frames.
+     */
+    public String updateChannel() {
+        return updateChannel;
     }
 
     /** Whether the agent's hello was answered; only ready connections receive jobs. */

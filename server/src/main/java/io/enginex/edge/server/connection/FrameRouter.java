@@ -18,6 +18,7 @@ import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.ProtocolException;
 import io.enginex.edge.protocol.Result;
+import io.enginex.edge.protocol.UpdateReport;
 import io.enginex.edge.protocol.Welcome;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the frames of agent connections and routes each: {@code hello} to the {@link Handshake} (and,
  * once welcomed, {@link AgentListener#onReady}), job frames ({@code ack}, {@code progress}, {@code
- * result}) to the {@link AgentListener}, heartbeats, advertisements and pause reports to their
+ * result}) to the {@link AgentListener}, heartbeats, advertisements, pause and update reports to their
  * handlers. A frame that cannot be read is answered with an {@code error} frame and the connection
  * stays up; so is a frame whose handling found the database unavailable (the listener is told, and a
  * hello not yet answered is held for {@link Resync}). Keeps no delivery state. Thread-safe; called on
@@ -48,6 +49,7 @@ public final class FrameRouter {
     private final AgentListener listener;
     private final Handshake handshake;
     private final PauseReports pauses;
+    private final UpdateReports updates;
     private final RepeatedLog repeats;
 
     /**
@@ -66,6 +68,7 @@ public final class FrameRouter {
             String nodeName,
             TenantPolicies policies,
             PauseReports pauses,
+            UpdateReports updates,
             RepeatedLog repeats,
             Transactions writes) {
         this.codec = codec;
@@ -73,6 +76,7 @@ public final class FrameRouter {
         this.handshake =
                 new Handshake(codec, agents, registry, history, clock, heartbeat, nodeName, policies, pauses, writes);
         this.pauses = pauses;
+        this.updates = updates;
         this.repeats = repeats;
     }
 
@@ -179,6 +183,7 @@ public final class FrameRouter {
             case Result result -> listener.onResult(connection, result);
             case Advertise advertise -> handshake.advertised(connection, advertise);
             case AgentState state -> pauses.report(connection, state.pause());
+            case UpdateReport report -> updates.report(connection, report);
             case ErrorFrame error ->
                 log.atWarn()
                         .addKeyValue("agentId", connection.agentId())

@@ -57,7 +57,12 @@ public final class Dashboard implements AutoCloseable {
         Application app = web.app();
         var basics = web.basics();
         var ops = web.ops();
-        var fleet = new Fleet(web.stores().agents(), ops.states(), ops.registry(), releases::channelsIfAny);
+        var fleet = new Fleet(
+                web.stores().agents(),
+                ops.states(),
+                ops.registry(),
+                web.stores().agentUpdates(),
+                releases::channelsIfAny);
         var pages = new Pages(routes, new SignIn(web.authentication().users()), templates, assets, web.live());
         pages.asset(Assets.ROUTE, assets::serve);
         // The dashboard's pages, one line per group; the order is the order of registration only.

@@ -9,9 +9,13 @@ import io.enginex.edge.server.connection.AgentStatus;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.AgentUpdate;
+import io.enginex.edge.server.store.AgentUpdateStore;
+import io.enginex.edge.server.update.RolloutProgress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +32,8 @@ public final class Fleet {
 
     /**
      * One agent. {@code lastHeartbeat} is the last frame on its live socket, else when it was last seen;
-     * {@code detail} says why it is unresponsive, else null.
+     * {@code detail} says why it is unresponsive, else null; {@code update} is its update state as it last
+     * reported it, or null (an agent that never reported one).
      */
     public record Row(
             String id,
@@ -43,7 +48,8 @@ public final class Fleet {
             Instant lastHeartbeat,
             String address,
             boolean revoked,
-            int ring) {}
+            int ring,
+            AgentUpdate update) {}
 
     /**
      * The rows matching a filter, and the count per state of all agents.
@@ -51,6 +57,7 @@ public final class Fleet {
      * @param state the state filter, or null for all
      * @param query the search text, or empty
      * @param channels the release channels of the update repository (none without one)
+     * @param rollouts each channel's rollout over this tenant's agents, ring by ring (channels with a version)
      */
     public record Snapshot(
             List<Row> rows,
@@ -58,7 +65,8 @@ public final class Fleet {
             int total,
             AgentState state,
             String query,
-            List<ChannelState> channels) {
+            List<ChannelState> channels,
+            List<RolloutProgress> rollouts) {
         public int count(AgentState s) {
             return counts.getOrDefault(s, 0);
         }
@@ -67,12 +75,21 @@ public final class Fleet {
     private final AgentStore agents;
     private final AgentStates states;
     private final ConnectionRegistry registry;
+    private final AgentUpdateStore updates;
 
     private final Supplier<List<ChannelState>> channels;
 
-    /** @param channels the update repository's channels (read on each snapshot; empty without a repository) */
+    /**
+     * @param updates the agents' update reports
+     * @param channels the update repository's channels (read on each snapshot; empty without a repository)
+     */
     public Fleet(
-            AgentStore agents, AgentStates states, ConnectionRegistry registry, Supplier<List<ChannelState>> channels) {
+            AgentStore agents,
+            AgentStates states,
+            ConnectionRegistry registry,
+            AgentUpdateStore updates,
+            Supplier<List<ChannelState>> channels) {
+        this.updates = updates;
         this.channels = channels;
         this.agents = agents;
         this.states = states;
@@ -85,22 +102,31 @@ public final class Fleet {
         Map<AgentState, Integer> counts = new EnumMap<>(AgentState.class);
         List<Row> rows = new ArrayList<>();
         List<Agent> all = agents.list(tenantId);
+        List<AgentUpdate> reports = updates.list(tenantId);
+        Map<String, AgentUpdate> byAgent = new HashMap<>();
+        reports.forEach(u -> byAgent.put(u.agentId(), u));
         for (Agent a : all) {
-            Row row = row(a);
+            Row row = row(a, byAgent.get(a.id()));
             counts.merge(row.state(), 1, Integer::sum);
             if ((state == null || row.state() == state) && matches(row, q)) {
                 rows.add(row);
             }
         }
-        return new Snapshot(List.copyOf(rows), counts, all.size(), state, q, channels.get());
+        List<ChannelState> known = channels.get();
+        List<RolloutProgress> rollouts = known.stream()
+                .filter(c -> c.version() != null)
+                .map(c -> RolloutProgress.of(c, reports))
+                .toList();
+        return new Snapshot(List.copyOf(rows), counts, all.size(), state, q, known, rollouts);
     }
 
     /** One agent's row, if the tenant has it. */
     public Optional<Row> row(String tenantId, String agentId) {
-        return agents.find(tenantId, agentId).map(this::row);
+        return agents.find(tenantId, agentId)
+                .map(a -> row(a, updates.find(tenantId, agentId).orElse(null)));
     }
 
-    private Row row(Agent a) {
+    private Row row(Agent a, AgentUpdate update) {
         Optional<AgentConnection> live = a.revoked() ? Optional.empty() : registry.find(a.tenantId(), a.id());
         AgentStatus status = a.revoked()
                 ? AgentStatus.OFFLINE
@@ -118,7 +144,8 @@ public final class Fleet {
                 live.map(AgentConnection::lastFrameAt).orElse(a.lastSeenAt()),
                 live.map(AgentConnection::remoteAddress).orElse(null),
                 a.revoked(),
-                Rollout.bucket(a.id()));
+                Rollout.bucket(a.id()),
+                update);
     }
 
     private static boolean matches(Row r, String q) {
@@ -126,6 +153,7 @@ public final class Fleet {
             return true;
         }
         return contains(r.id(), q)
+                || (r.update() != null && contains(r.update().channel(), q))
                 || contains(r.hostname(), q)
                 || contains(r.os(), q)
                 || contains(r.version(), q)

@@ -15,6 +15,8 @@ import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentMachine;
 import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.AgentUpdate;
+import io.enginex.edge.server.store.AgentUpdateStore;
 import io.enginex.edge.server.store.ConnectionHistoryStore;
 import io.enginex.edge.server.store.ConnectionRecord;
 import io.enginex.edge.server.store.Job;
@@ -47,6 +49,7 @@ public final class Agents {
     private final JobStore jobs;
     private final ConnectionRegistry registry;
     private final TenantPolicies policies;
+    private final AgentUpdateStore updates;
     private final Audit audit;
     private final TenantGuard guard;
     private final Transactions tx;
@@ -60,7 +63,8 @@ public final class Agents {
             ConnectionHistoryStore connections,
             JobStore jobs,
             ConnectionRegistry registry,
-            TenantPolicies policies) {}
+            TenantPolicies policies,
+            AgentUpdateStore updates) {}
 
     public Agents(Parts parts, Audit audit, TenantGuard guard, Transactions tx, LiveViews live, Clock clock) {
         this.agents = parts.agents();
@@ -69,6 +73,7 @@ public final class Agents {
         this.jobs = parts.jobs();
         this.registry = parts.registry();
         this.policies = parts.policies();
+        this.updates = parts.updates();
         this.audit = audit;
         this.guard = guard;
         this.tx = tx;
@@ -95,9 +100,15 @@ public final class Agents {
      * @param pause who paused it at its machine, or null
      * @param deregisteredAt when it left by itself, or null
      * @param effectivePolicy the effective policy it reported (JSON), or null
+     * @param update its update state as it last reported it, or null (it never did: an older agent)
      */
     public record Facts(
-            Agent agent, AgentMachine machine, AgentPause pause, Instant deregisteredAt, String effectivePolicy) {}
+            Agent agent,
+            AgentMachine machine,
+            AgentPause pause,
+            Instant deregisteredAt,
+            String effectivePolicy,
+            AgentUpdate update) {}
 
     /** The facts of {@code agent} (one the caller found through this service). */
     public Facts facts(Agent agent) {
@@ -107,7 +118,8 @@ public final class Agents {
                 machines.find(tenant, agent.id()).orElse(null),
                 agents.findPause(tenant, agent.id()).orElse(null),
                 agents.findDeregistered(tenant, agent.id()).orElse(null),
-                agents.effectivePolicy(tenant, agent.id()).orElse(null));
+                agents.effectivePolicy(tenant, agent.id()).orElse(null),
+                updates.find(tenant, agent.id()).orElse(null));
     }
 
     /** The tenant policies that apply to {@code agent} (one the caller found through this service). */

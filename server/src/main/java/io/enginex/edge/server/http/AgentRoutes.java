@@ -97,6 +97,7 @@ final class AgentRoutes {
                 pause,
                 machine,
                 facts.effectivePolicy(),
+                facts.update(),
                 mapper);
     }
 }

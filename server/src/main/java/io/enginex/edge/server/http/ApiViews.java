@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.connection.AgentStatus;
 import io.enginex.edge.server.ops.OpsPoint;
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentUpdate;
 import io.enginex.edge.server.store.ConnectionRecord;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.RegistrationToken;
@@ -92,7 +93,8 @@ final class ApiViews {
             Instant deregisteredAt,
             PauseView paused,
             MachineView machine,
-            JsonNode effectivePolicy) {
+            JsonNode effectivePolicy,
+            UpdateView update) {
         /**
          * @param effectivePolicyJson the effective policy the agent last advertised (as {@code
          *     enginex-agent policy show --json} prints it), or null when it advertised none
@@ -104,6 +106,7 @@ final class ApiViews {
                 PauseView paused,
                 MachineView machine,
                 String effectivePolicyJson,
+                AgentUpdate update,
                 ObjectMapper mapper) {
             return new AgentView(
                     a.id(),
@@ -125,9 +128,49 @@ final class ApiViews {
                     deregisteredAt,
                     paused,
                     machine,
-                    json(effectivePolicyJson, mapper));
+                    json(effectivePolicyJson, mapper),
+                    update == null ? null : UpdateView.of(update));
         }
     }
+
+    /**
+     * An agent's update state as it last reported it: the channel it follows, its rollout ring, whether
+     * it replaces itself ({@code self}) or a package manager does ({@code managed}), what it is doing,
+     * and its last failed update with the agent's reason. Absent for an agent that never reported one.
+     */
+    record UpdateView(
+            String version,
+            String channel,
+            int ring,
+            String mode,
+            String state,
+            String target,
+            String available,
+            Instant checkedAt,
+            FailureView failure,
+            Instant reportedAt) {
+        static UpdateView of(AgentUpdate u) {
+            return new UpdateView(
+                    u.version(),
+                    u.channel(),
+                    u.ring(),
+                    u.mode(),
+                    u.state(),
+                    u.target(),
+                    u.available(),
+                    u.checkedAt(),
+                    u.failure() == null
+                            ? null
+                            : new FailureView(
+                                    u.failure().version(),
+                                    u.failure().reason(),
+                                    u.failure().at()),
+                    u.reportedAt());
+        }
+    }
+
+    /** The release that failed (null when the failure was not a release's), why, and when. */
+    record FailureView(String version, String reason, Instant at) {}
 
     /**
      * The machine an agent runs on: the salted hash the agent sent, the agent that replaced this one

@@ -32,6 +32,8 @@ public interface Stores extends AutoCloseable {
 
     NodeStore nodes();
 
+    AgentUpdateStore agentUpdates();
+
     /** The one writer whose transactions the job hot path shares (see {@link GroupCommit}). */
     GroupCommit groupCommit();
 

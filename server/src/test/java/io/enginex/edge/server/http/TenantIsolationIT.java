@@ -298,6 +298,7 @@ class TenantIsolationIT {
                     "operator",
                     f -> t(f) + "/jobs/" + f.job + "/deny",
                     Map.of("reason", "matrix")),
+            tenant("GET /api/v1/tenants/{t}/releases", "viewer", f -> t(f) + "/releases", null),
             tenant("GET /api/v1/tenants/{t}/policies", "viewer", f -> t(f) + "/policies", null),
             tenant("GET /api/v1/tenants/{t}/policies/{id}", "viewer", f -> t(f) + "/policies/" + f.policy, null),
             tenant(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.enginex.edge.server.store.AgentStore;
+import io.enginex.edge.server.store.AgentUpdateStore;
 import io.enginex.edge.server.store.ApiKeyStore;
 import io.enginex.edge.server.store.AuditStore;
 import io.enginex.edge.server.store.CachedApiKeyStore;
@@ -72,6 +73,7 @@ public final class JdbcStores implements Stores {
     private final NodeStore nodes;
     private final TenantPolicyStore tenantPolicies;
     private final PageLinkStore pageLinks;
+    private final AgentUpdateStore agentUpdates;
     private final JdbcGroupCommit groupCommit;
     private final PlannerStatistics statistics; // null on H2
 
@@ -95,6 +97,7 @@ public final class JdbcStores implements Stores {
         this.nodes = new JdbcNodeStore(jdbi);
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
+        this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
         this.statistics = "postgresql".equals(config.dialect()) ? new PlannerStatistics(dataSource) : null;
     }
@@ -281,6 +284,11 @@ public final class JdbcStores implements Stores {
     @Override
     public TenantPolicyStore tenantPolicies() {
         return tenantPolicies;
+    }
+
+    @Override
+    public AgentUpdateStore agentUpdates() {
+        return agentUpdates;
     }
 
     @Override

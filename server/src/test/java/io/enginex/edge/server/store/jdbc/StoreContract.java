@@ -23,7 +23,8 @@ abstract class StoreContract
                 ConnectionHistoryContract,
                 PageLinkContract,
                 AuditChainContract,
-                GroupCommitContract {
+                GroupCommitContract,
+                AgentUpdateContract {
     private JdbcStores stores;
 
     /** Makes an empty database for this class and says how to reach it. */
