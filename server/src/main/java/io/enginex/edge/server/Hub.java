@@ -72,6 +72,7 @@ import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.tls.TlsMaterial;
 import io.enginex.edge.server.update.Releases;
 import io.enginex.edge.server.update.RepositoryRefresh;
+import io.enginex.edge.server.update.RolloutGuard;
 import io.enginex.edge.server.update.UpdateRepository;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -547,7 +548,7 @@ public final class Hub implements AutoCloseable {
     /**
      * Deadlines, resync, heartbeat, purges, PostgreSQL's planner statistics, the node's row and the
      * ops history's samples, on the timer threads. What concerns the whole database (deadlines,
-     * purges, statistics, lost nodes) runs on the node that leads; what concerns this node's sockets
+     * purges, statistics, lost nodes, the rollouts' automatic halt) runs on the node that leads; what concerns this node's sockets
      * runs on every node.
      */
     private static void startTimers(Resources p, Basics b, Security s, Links links, IdempotentCreates creates) {
@@ -588,6 +589,18 @@ public final class Hub implements AutoCloseable {
         p.timers.scheduleAtFixedRate(links.opsHistory()::sample, 0, bucket, TimeUnit.MILLISECONDS);
         var updates = new UpdateRepository(UpdateRepository.dirOf(p.config.dataDir()), clock);
         p.timers.scheduleAtFixedRate(new RepositoryRefresh(updates), 0, 1, TimeUnit.MINUTES);
+        long rollouts = p.config.rolloutCheck().toMillis();
+        p.timers.scheduleAtFixedRate(
+                leading(
+                        cluster,
+                        new RolloutGuard(
+                                updates,
+                                stores.agentUpdates(),
+                                List.of(updates.onlineKeysDir()),
+                                new RepeatedLog(clock, Duration.ofSeconds(60)))),
+                rollouts,
+                rollouts,
+                TimeUnit.MILLISECONDS);
     }
 
     /** {@code work}, run only while this node leads. */

@@ -3,8 +3,11 @@ package io.enginex.edge.common.update;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.common.tuf.TufJson;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +29,9 @@ import java.util.regex.Pattern;
  * @param history versions the channel has pointed at, oldest first (where {@code rollback} goes back to)
  * @param withdrawn versions taken back by {@code rollback}: agents refuse them, and an agent running one
  *     may go back to {@code version}, the only downgrade an agent makes
+ * @param halt the hub's last automatic halt of this channel, or null: in effect while the channel is
+ *     paused and still at the halted version ({@link #activeHalt}); kept after an admin's resume, so the
+ *     hub does not halt the same ring of the same release again
  */
 public record ChannelState(
         String channel,
@@ -34,7 +40,8 @@ public record ChannelState(
         List<Integer> rings,
         boolean paused,
         List<String> history,
-        List<String> withdrawn) {
+        List<String> withdrawn,
+        Halt halt) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     public ChannelState {
@@ -48,7 +55,37 @@ public record ChannelState(
     /** A channel whose version went out in one ring. */
     public ChannelState(
             String channel, String version, int percent, boolean paused, List<String> history, List<String> withdrawn) {
-        this(channel, version, percent, List.of(percent), paused, history, withdrawn);
+        this(channel, version, percent, List.of(percent), paused, history, withdrawn, null);
+    }
+
+    /**
+     * The hub halted the rollout of {@code version} (paused the channel) because the failure rate of
+     * {@code ring} passed the channel's threshold.
+     *
+     * @param reason printable ASCII (the channel file is canonical JSON of ASCII only); anything else is
+     *     replaced by {@code ?}, and it is cut at 500 characters
+     */
+    public record Halt(String version, int ring, String reason, Instant at) {
+        public Halt {
+            Objects.requireNonNull(version, "halt.version");
+            Objects.requireNonNull(at, "halt.at");
+            StringBuilder ascii = new StringBuilder();
+            for (char c : reason.toCharArray()) {
+                ascii.append(c >= 0x20 && c < 0x7f ? c : '?');
+            }
+            reason = ascii.length() > 500 ? ascii.substring(0, 500) : ascii.toString();
+            at = at.truncatedTo(ChronoUnit.SECONDS);
+        }
+    }
+
+    /** The automatic halt in effect: the channel is paused at the version the hub halted. */
+    public Halt activeHalt() {
+        return paused && halt != null && halt.version().equals(version) ? halt : null;
+    }
+
+    /** Paused by the hub's automatic halt {@code h}. */
+    public ChannelState halted(Halt h) {
+        return new ChannelState(channel, version, percent, rings, true, history, withdrawn, h);
     }
 
     private static boolean validRings(List<Integer> rings, int percent) {
@@ -67,9 +104,9 @@ public record ChannelState(
 
     /** A ring of the rollout: its number (1 = the first, the canary), and the buckets it covers. */
     public record Ring(int number, int fromBucket, int toBucket) {
-        /** E.g. {@code ring 2 (buckets 5–24)}. */
+        /** E.g. {@code ring 2 (buckets 5-24)}. */
         public String describe() {
-            return "ring " + number + " (buckets " + fromBucket + "–" + (toBucket - 1) + ")";
+            return "ring " + number + " (buckets " + fromBucket + "-" + (toBucket - 1) + ")";
         }
     }
 
@@ -124,11 +161,11 @@ public record ChannelState(
             r.addAll(rings);
         }
         r.add(newPercent);
-        return new ChannelState(channel, newVersion, newPercent, r, paused, h, w);
+        return new ChannelState(channel, newVersion, newPercent, r, paused, h, w, halt);
     }
 
     public ChannelState paused(boolean pause) {
-        return new ChannelState(channel, version, percent, rings, pause, history, withdrawn);
+        return new ChannelState(channel, version, percent, rings, pause, history, withdrawn, halt);
     }
 
     public ChannelState rolledBackTo(String previous) {
@@ -138,7 +175,7 @@ public record ChannelState(
         }
         List<String> h = new ArrayList<>(history);
         h.remove(version);
-        return new ChannelState(channel, previous, 100, paused, h, w);
+        return new ChannelState(channel, previous, 100, List.of(100), paused, h, w, halt);
     }
 
     public ObjectNode toJson() {
@@ -157,6 +194,13 @@ public record ChannelState(
         history.forEach(h::add);
         var w = node.putArray("withdrawn");
         withdrawn.forEach(w::add);
+        if (halt != null) {
+            node.putObject("halt")
+                    .put("version", halt.version())
+                    .put("ring", halt.ring())
+                    .put("reason", halt.reason())
+                    .put("at", TufJson.time(halt.at()));
+        }
         return node;
     }
 
@@ -172,6 +216,14 @@ public record ChannelState(
             throw new IllegalArgumentException(
                     "channel file names version \"" + version + "\", which is not a version");
         }
+        JsonNode h = node.path("halt");
+        Halt halt = h.path("version").isTextual()
+                ? new Halt(
+                        h.path("version").asText(),
+                        h.path("ring").asInt(),
+                        h.path("reason").asText(),
+                        TufJson.time(h.path("at").asText(), "channel halt"))
+                : null;
         return new ChannelState(
                 node.path("channel").asText(),
                 version,
@@ -179,6 +231,7 @@ public record ChannelState(
                 rings,
                 node.path("paused").asBoolean(),
                 history,
-                withdrawn);
+                withdrawn,
+                halt);
     }
 }

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             ReleaseCommand.Pause.class,
             ReleaseCommand.Resume.class,
             ReleaseCommand.Rollback.class,
+            ReleaseCommand.Threshold.class,
             ReleaseCommand.Status.class,
             ReleaseCommand.Export.class
         },
@@ -103,6 +104,13 @@ final class ReleaseCommand {
                     + (c.percent() < 100 ? " for " + c.percent() + "% of its agents" : "")
                     + (c.paused() ? " (paused: agents keep their version)" : "")
                     + (c.withdrawn().isEmpty() ? "" : "; withdrawn " + c.withdrawn()));
+            ChannelState.Halt halt = c.halt();
+            if (c.activeHalt() != null) {
+                out().println("  halted by the hub at " + halt.at() + ": " + halt.reason()
+                        + " (engine release resume --channel " + c.channel() + " to go on, or rollback)");
+            } else if (halt != null && halt.version().equals(c.version())) {
+                out().println("  halted by the hub at " + halt.at() + " and resumed since: " + halt.reason());
+            }
         }
     }
 
@@ -449,7 +457,38 @@ final class ReleaseCommand {
             for (var r : repository.roles()) {
                 out().println("  " + r.role() + " version " + r.version() + ", expires " + r.expires());
             }
-            repository.channels().forEach(this::printChannel);
+            for (ChannelState c : repository.channels()) {
+                printChannel(c);
+                out().println("  halts automatically when a ring's failure rate passes "
+                        + repository.haltPercent(c.channel()) + " % (engine release threshold)");
+            }
+        }
+    }
+
+    @Command(
+            name = "threshold",
+            description = "Set the failure rate of a ring above which the hub halts the channel's rollout by itself"
+                    + " (as pause does): failed or rolled-back agents over the agents that tried the release in that"
+                    + " ring. Default " + UpdateRepository.DEFAULT_HALT_PERCENT + " %; 100 never halts.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine release threshold --channel stable --failure-percent 10"})
+    static final class Threshold extends RepositoryCommand {
+        @Option(names = "--channel", required = true, paramLabel = "NAME", description = "The channel.")
+        String channel;
+
+        @Option(
+                names = "--failure-percent",
+                required = true,
+                paramLabel = "N",
+                description = "0 to 100: a ring whose failure rate is above N % halts the rollout.")
+        int percent;
+
+        @Override
+        void run(UpdateRepository repository) {
+            repository.haltPercent(channel, percent);
+            out().println("Channel " + channel + " halts automatically when a ring's failure rate passes " + percent
+                    + " %" + (percent == 100 ? " (never)." : "."));
         }
     }
 

@@ -39,6 +39,9 @@ import java.util.Set;
  *     the client (every per-address limit and audit origin uses it); none: the peer is the client
  * @param clusterSweep on PostgreSQL, how often each node looks for queued jobs of its agents whose
  *     signal from another node was lost (1 s to 1 h)
+ * @param rolloutCheck how often the leading node checks each release's failure rate per ring for an
+ *     automatic halt ({@code update.RolloutGuard}; 100 ms to 10 min). Not a command-line option: the
+ *     default suits a fleet; tests shorten it
  */
 public record HubConfig(
         Path dataDir,
@@ -57,8 +60,10 @@ public record HubConfig(
         Duration sessionLinkTtl,
         int maxConcurrentJobs,
         TrustedProxies trustedProxies,
-        Duration clusterSweep) {
+        Duration clusterSweep,
+        Duration rolloutCheck) {
     public static final int DEFAULT_PORT = 8443;
+    public static final Duration DEFAULT_ROLLOUT_CHECK = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_UNRESPONSIVE_AFTER = Duration.ofMinutes(2);
     public static final Duration DEFAULT_SESSION_LINK_TTL = Duration.ofDays(7);
@@ -125,6 +130,11 @@ public record HubConfig(
         if (clusterSweep.toMillis() < 1000 || clusterSweep.toMillis() > 3_600_000) {
             throw new IllegalArgumentException(
                     "--cluster-sweep must be between 1s and 1h; got " + HumanDuration.format(clusterSweep));
+        }
+        rolloutCheck = rolloutCheck == null ? DEFAULT_ROLLOUT_CHECK : rolloutCheck;
+        if (rolloutCheck.toMillis() < 100 || rolloutCheck.toMillis() > 600_000) {
+            throw new IllegalArgumentException("the rollout check interval must be between 100ms and 10m; got "
+                    + HumanDuration.format(rolloutCheck));
         }
     }
 
@@ -205,6 +215,7 @@ public record HubConfig(
         private int maxConcurrentJobs = DEFAULT_MAX_CONCURRENT_JOBS;
         private Duration clusterSweep = DEFAULT_CLUSTER_SWEEP;
         private TrustedProxies trustedProxies = TrustedProxies.DIRECT;
+        private Duration rolloutCheck = DEFAULT_ROLLOUT_CHECK;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -280,6 +291,12 @@ public record HubConfig(
             return this;
         }
 
+        /** How often the leading node checks rollouts for an automatic halt. */
+        public Builder rolloutCheck(Duration rolloutCheck) {
+            this.rolloutCheck = rolloutCheck;
+            return this;
+        }
+
         /** The load balancers whose {@code X-Forwarded-For} the hub believes. */
         public Builder trustedProxies(TrustedProxies trustedProxies) {
             this.trustedProxies = trustedProxies;
@@ -304,7 +321,8 @@ public record HubConfig(
                     sessionLinkTtl,
                     maxConcurrentJobs,
                     trustedProxies,
-                    clusterSweep);
+                    clusterSweep,
+                    rolloutCheck);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.enginex.edge.server.update.Releases;
 import io.enginex.edge.server.update.RolloutProgress;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -44,8 +45,17 @@ final class ReleaseRoutes {
         }
     }
 
+    /** The hub's last automatic halt of a channel; {@code active} while the channel is still paused by it. */
+    record HaltView(String version, int ring, String reason, Instant at, boolean active) {}
+
     record ChannelView(
-            String channel, String version, int percent, boolean paused, List<String> withdrawn, List<RingView> rings) {
+            String channel,
+            String version,
+            int percent,
+            boolean paused,
+            List<String> withdrawn,
+            HaltView halt,
+            List<RingView> rings) {
         static ChannelView of(RolloutProgress p) {
             ChannelState c = p.channel();
             return new ChannelView(
@@ -54,6 +64,14 @@ final class ReleaseRoutes {
                     c.percent(),
                     c.paused(),
                     c.withdrawn(),
+                    c.halt() == null
+                            ? null
+                            : new HaltView(
+                                    c.halt().version(),
+                                    c.halt().ring(),
+                                    c.halt().reason(),
+                                    c.halt().at(),
+                                    c.activeHalt() != null),
                     p.rings().stream().map(RingView::of).toList());
         }
     }

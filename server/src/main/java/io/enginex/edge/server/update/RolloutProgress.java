@@ -37,7 +37,7 @@ public record RolloutProgress(ChannelState channel, List<RingProgress> rings) {
             return failed > 0 && (long) failed * 100 > (long) thresholdPercent * attempted;
         }
 
-        /** E.g. {@code ring 1 (buckets 0–4): 2 of 3 agents that tried 1.5.0 failed (66 %)}. */
+        /** E.g. {@code ring 1 (buckets 0-4): 2 of 3 agents that tried 1.5.0 failed (66 %)}. */
         public String describe(String version) {
             return ring.describe() + ": " + failed + " of " + attempted + " agents that tried " + version + " failed ("
                     + failurePercent() + " %)";

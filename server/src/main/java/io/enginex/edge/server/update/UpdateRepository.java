@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -191,6 +192,87 @@ public final class UpdateRepository {
             }
             return change(state, current.paused(pause), keyDirs, pause ? "release.paused" : "release.resumed");
         });
+    }
+
+    /** The failure rate of a ring above which the hub halts a channel's rollout, unless the channel sets its own. */
+    public static final int DEFAULT_HALT_PERCENT = 20;
+
+    /**
+     * The hub's automatic halt: pauses {@code channel} (signed like {@link #pause}) and records why in
+     * the channel file and the release log, unless the channel is no longer at {@code version}, is paused
+     * already, or was halted for this ring of this version before (an admin resumed it since).
+     *
+     * @param ring the ring whose failure rate passed the threshold
+     * @return the channel as halted, or empty when nothing changed
+     */
+    public Optional<ChannelState> halt(String channel, String version, int ring, String reason, List<Path> keyDirs) {
+        ChannelState.checkName(channel);
+        return files.locked(() -> {
+            State state = load();
+            ChannelState current = state.existingChannel(channel);
+            ChannelState.Halt before = current.halt();
+            if (!version.equals(current.version())
+                    || current.paused()
+                    || (before != null && before.version().equals(version) && before.ring() >= ring)) {
+                return Optional.<ChannelState>empty();
+            }
+            ChannelState next = current.halted(new ChannelState.Halt(version, ring, reason, clock.instant()));
+            ObjectNode targetMap =
+                    state.targets().path("signed").path("targets").deepCopy();
+            putChannel(targetMap, next);
+            write(state, targetMap, keyDirs);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("channel", channel);
+            details.put("version", version);
+            details.put("ring", ring);
+            details.put("reason", next.halt().reason());
+            details.put("automatic", true);
+            log("release.halted", details);
+            return Optional.of(next);
+        });
+    }
+
+    /** The failure rate (whole percent) of a ring above which the hub halts {@code channel}'s rollout. */
+    public int haltPercent(String channel) {
+        ChannelState.checkName(channel);
+        JsonNode configured = config().path("halt").path(channel);
+        return configured.isInt() ? configured.asInt() : DEFAULT_HALT_PERCENT;
+    }
+
+    /**
+     * Sets the failure rate (0–100, whole percent) of a ring above which the hub halts {@code channel}'s
+     * rollout; 100 never halts. Kept in {@code repository.json} (not signed: it steers the hub, not the
+     * agents).
+     */
+    public void haltPercent(String channel, int percent) {
+        ChannelState.checkName(channel);
+        if (percent < 0 || percent > 100) {
+            throw new ReleaseException("--failure-percent " + percent
+                    + ": a halt threshold is 0 to 100 (the failure rate of a ring above which the hub halts;"
+                    + " 100 never halts)");
+        }
+        files.locked(() -> {
+            ObjectNode json = config();
+            ObjectNode halt = json.path("halt") instanceof ObjectNode o ? o : json.putObject("halt");
+            halt.put(channel, percent);
+            try {
+                files.writePublic(
+                        files.config(),
+                        TufJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            log("release.halt_threshold", Map.of("channel", channel, "failurePercent", percent));
+            return null;
+        });
+    }
+
+    private ObjectNode config() {
+        if (!Files.exists(files.config())) {
+            return TufJson.MAPPER.createObjectNode();
+        }
+        JsonNode json = TufJson.parse(readBytes(files.config()), files.config().toString());
+        return json instanceof ObjectNode o ? o : TufJson.MAPPER.createObjectNode();
     }
 
     /**

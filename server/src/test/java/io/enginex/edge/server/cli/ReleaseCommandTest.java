@@ -70,6 +70,54 @@ class ReleaseCommandTest {
     }
 
     @Test
+    void theThresholdIsSetPerChannelAndStatusShowsItAndTheHubsHalt() throws IOException {
+        Path data = tmp.resolve("hub");
+        var repo = new io.enginex.edge.server.update.UpdateRepository(
+                io.enginex.edge.server.update.UpdateRepository.dirOf(data), java.time.Clock.systemUTC());
+        repo.init(tmp.resolve("offline"), 3, 2, io.enginex.edge.server.update.Expiries.DEFAULT);
+        Path file = Files.writeString(tmp.resolve("agent.tar.gz"), "agent");
+        repo.publish(
+                "stable", "1.5.0", java.util.Map.of("linux-x64", file), 5, java.util.List.of(repo.onlineKeysDir()));
+
+        CommandRun set = CommandRun.run(
+                "release",
+                "threshold",
+                "--data-dir",
+                data.toString(),
+                "--channel",
+                "stable",
+                "--failure-percent",
+                "10");
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        assertThat(set.out()).contains("passes 10 %");
+        assertThat(CommandRun.run(
+                                "release",
+                                "threshold",
+                                "--data-dir",
+                                data.toString(),
+                                "--channel",
+                                "stable",
+                                "--failure-percent",
+                                "150")
+                        .err())
+                .contains("0 to 100");
+        repo.halt(
+                "stable",
+                "1.5.0",
+                1,
+                "automatic halt: ring 1 (buckets 0-4): 2 of 3 agents that tried 1.5.0 failed (66 %)",
+                java.util.List.of(repo.onlineKeysDir()));
+
+        CommandRun status = CommandRun.run("release", "status", "--data-dir", data.toString());
+
+        assertThat(status.out())
+                .contains("(paused: agents keep their version)")
+                .contains("halted by the hub at ")
+                .contains("2 of 3 agents that tried 1.5.0 failed (66 %)")
+                .contains("passes 10 %");
+    }
+
+    @Test
     void aBadExpiryIsAUsageErrorThatShowsTheForm() {
         CommandRun run = CommandRun.run(
                 "release",

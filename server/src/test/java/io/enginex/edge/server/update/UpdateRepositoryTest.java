@@ -142,6 +142,61 @@ class UpdateRepositoryTest {
     }
 
     @Test
+    void aRolloutKeepsItsRingsAndANewVersionStartsThemOver() {
+        repo.publish("stable", "1.0.0", Map.of("linux-x64", artifact), 5, keys());
+        repo.promote("stable", "1.0.0", 25, keys());
+        ChannelState all = repo.promote("stable", "1.0.0", keys());
+
+        assertThat(all.rings()).containsExactly(5, 25, 100);
+        assertThat(all.ringList())
+                .extracting(ChannelState.Ring::describe)
+                .containsExactly("ring 1 (buckets 0-4)", "ring 2 (buckets 5-24)", "ring 3 (buckets 25-99)");
+        assertThat(repo.publish("stable", "1.1.0", Map.of("linux-x64", artifact), 10, keys())
+                        .rings())
+                .containsExactly(10);
+        assertThat(repo.channels().get(0).rings()).containsExactly(10);
+    }
+
+    @Test
+    void theHubHaltsARingOnceSignedWithItsReasonAndAResumeKeepsTheRecord() throws IOException {
+        repo.publish("stable", "1.0.0", Map.of("linux-x64", artifact), 5, keys());
+
+        ChannelState halted = repo.halt("stable", "1.0.0", 1, "ring 1: 2 of 3 failed – 66 %", keys())
+                .orElseThrow();
+
+        assertThat(halted.paused()).isTrue();
+        assertThat(halted.activeHalt().reason()).isEqualTo("ring 1: 2 of 3 failed ? 66 %");
+        assertThat(halted.activeHalt().at()).isEqualTo(clock.instant());
+        assertThat(repo.channels().get(0).activeHalt()).isEqualTo(halted.halt());
+        assertThat(Files.readString(repo.dir().resolve("release-log.jsonl")))
+                .contains("\"action\":\"release.halted\"", "ring 1: 2 of 3 failed");
+        // Paused already, or halted for that ring before (an admin resumed since): no second halt.
+        assertThat(repo.halt("stable", "1.0.0", 1, "again", keys())).isEmpty();
+        ChannelState resumed = repo.pause("stable", false, keys());
+        assertThat(resumed.activeHalt()).isNull();
+        assertThat(resumed.halt()).isEqualTo(halted.halt());
+        assertThat(repo.halt("stable", "1.0.0", 1, "again", keys())).isEmpty();
+        // A wider ring is watched anew; a version the channel no longer points at is not halted.
+        repo.promote("stable", "1.0.0", 50, keys());
+        assertThat(repo.halt("stable", "1.0.0", 2, "ring 2 failed", keys())).isPresent();
+        assertThat(repo.halt("stable", "0.9.0", 3, "old", keys())).isEmpty();
+    }
+
+    @Test
+    void theHaltThresholdIsSetPerChannelWithADefault() {
+        assertThat(repo.haltPercent("stable")).isEqualTo(UpdateRepository.DEFAULT_HALT_PERCENT);
+
+        repo.haltPercent("beta", 50);
+
+        assertThat(repo.haltPercent("beta")).isEqualTo(50);
+        assertThat(repo.haltPercent("stable")).isEqualTo(20);
+        assertThatThrownBy(() -> repo.haltPercent("beta", 101)).hasMessageContaining("0 to 100");
+        // repository.json keeps the role lifetimes beside the thresholds.
+        clock.advance(Duration.ofHours(13));
+        assertThat(repo.refresh(keys())).contains("timestamp");
+    }
+
+    @Test
     void badNamesAndPlatformsAreRefusedWithTheFix() {
         assertThatThrownBy(() -> repo.publish("Stable!", "1.0.0", Map.of("linux-x64", artifact), keys()))
                 .hasMessageContaining("not a channel name");
