@@ -22,7 +22,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = PolicyUpdate.class, name = PolicyUpdate.TYPE),
     @JsonSubTypes.Type(value = Advertise.class, name = Advertise.TYPE),
     @JsonSubTypes.Type(value = AgentState.class, name = AgentState.TYPE),
-    @JsonSubTypes.Type(value = UpdateReport.class, name = UpdateReport.TYPE)
+    @JsonSubTypes.Type(value = UpdateReport.class, name = UpdateReport.TYPE),
+    @JsonSubTypes.Type(value = ReleaseNotice.class, name = ReleaseNotice.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -38,7 +39,8 @@ public sealed interface Message
                 PolicyUpdate,
                 Advertise,
                 AgentState,
-                UpdateReport {
+                UpdateReport,
+                ReleaseNotice {
     /** Frame id, unique per sender and connection. */
     String id();
 }

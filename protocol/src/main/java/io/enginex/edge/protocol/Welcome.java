@@ -16,6 +16,9 @@ import java.util.List;
  *     1.0 without a version change): null from a hub that does not know tenant policies, empty when
  *     none applies. When present the agent intersects them with its machine policy and answers with
  *     {@link Advertise}; later changes come as {@link PolicyUpdate}.
+ * @param updatePin the tenant's update pin (optional, added without a version change): null from a hub
+ *     that does not know pins, {@link UpdatePin#NONE} ({@code {}}) when the tenant pins nothing; later
+ *     changes come as {@link ReleaseNotice}
  */
 public record Welcome(
         String id,
@@ -24,7 +27,8 @@ public record Welcome(
         String tenant,
         long heartbeatMillis,
         String hubNode,
-        List<TenantPolicy> tenantPolicies)
+        List<TenantPolicy> tenantPolicies,
+        UpdatePin updatePin)
         implements Message {
     public static final String TYPE = "welcome";
 
@@ -42,8 +46,20 @@ public record Welcome(
         tenantPolicies = tenantPolicies == null ? null : List.copyOf(tenantPolicies);
     }
 
+    /** A welcome from a hub that sends no update pin (as hubs before pins did). */
+    public Welcome(
+            String id,
+            String protocol,
+            String agentId,
+            String tenant,
+            long heartbeatMillis,
+            String hubNode,
+            List<TenantPolicy> tenantPolicies) {
+        this(id, protocol, agentId, tenant, heartbeatMillis, hubNode, tenantPolicies, null);
+    }
+
     /** A welcome from a hub that sends no tenant policies (as hubs before tenant policies did). */
     public Welcome(String id, String protocol, String agentId, String tenant, long heartbeatMillis, String hubNode) {
-        this(id, protocol, agentId, tenant, heartbeatMillis, hubNode, null);
+        this(id, protocol, agentId, tenant, heartbeatMillis, hubNode, null, null);
     }
 }

@@ -148,6 +148,21 @@ class GoldenFrameTest {
                                         "no hello accepted within 300 s; rolled back to 1.4.0",
                                         Instant.parse("2026-12-01T10:07:00Z")))),
                 Arguments.of(
+                        "welcome-pin.json",
+                        new Welcome(
+                                "h-1",
+                                "1.0",
+                                "agt_3kq9x2m4b7",
+                                "acme",
+                                15000,
+                                "hub-1",
+                                List.of(),
+                                new UpdatePin("beta", null))),
+                Arguments.of("release-published.json", new ReleaseNotice("h-40", "stable", "1.5.0", null, 20000)),
+                Arguments.of(
+                        "release-pin.json", new ReleaseNotice("h-41", null, null, new UpdatePin(null, "1.4.0"), 10000)),
+                Arguments.of("release-unpinned.json", new ReleaseNotice("h-42", null, null, UpdatePin.NONE, 10000)),
+                Arguments.of(
                         "update-managed.json",
                         new UpdateReport(
                                 "a-5",

@@ -70,6 +70,7 @@ import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.tls.TlsMaterial;
+import io.enginex.edge.server.update.ReleaseNotices;
 import io.enginex.edge.server.update.Releases;
 import io.enginex.edge.server.update.RepositoryRefresh;
 import io.enginex.edge.server.update.RolloutGuard;
@@ -176,6 +177,7 @@ public final class Hub implements AutoCloseable {
             Dispatcher dispatcher,
             AccessTokens accessTokens,
             FrameRouter router,
+            ReleaseNotices notices,
             LiveUpdates live,
             LiveViews views) {}
 
@@ -285,7 +287,8 @@ public final class Hub implements AutoCloseable {
                 stores.jobs(), stores.groupCommit(), deliveries, waiters, dispatchMetrics, clock, b.mapper());
         var accessTokens =
                 new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock, stores.groupCommit());
-        var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies);
+        var notices = new ReleaseNotices(p.registry, stores.updatePins(), p.cluster);
+        var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies, notices);
         var live = new LiveUpdates();
         return new Links(
                 metrics,
@@ -298,6 +301,7 @@ public final class Hub implements AutoCloseable {
                 dispatcher,
                 accessTokens,
                 router,
+                notices,
                 live,
                 tenant -> {
                     live.changed(tenant);
@@ -319,6 +323,7 @@ public final class Hub implements AutoCloseable {
                         links.waiters(),
                         links.tenantPolicies(),
                         links.live(),
+                        links.notices(),
                         b.clock()));
             } catch (SQLException e) {
                 throw new DatabaseUnavailableException(
@@ -374,7 +379,8 @@ public final class Hub implements AutoCloseable {
             Security security,
             Dispatcher dispatcher,
             ConnectionHistory connectionHistory,
-            TenantPolicies tenantPolicies) {
+            TenantPolicies tenantPolicies,
+            ReleaseNotices notices) {
         return new FrameRouter(
                 b.codec(),
                 p.stores.agents(),
@@ -386,7 +392,7 @@ public final class Hub implements AutoCloseable {
                 p.config.nodeName(),
                 tenantPolicies,
                 new PauseReports(p.stores.agents(), security.audit(), b.clock()),
-                new UpdateReports(p.stores.agentUpdates(), b.clock()),
+                new UpdateReports(p.stores.agentUpdates(), notices::pinOf, b.clock()),
                 new RepeatedLog(b.clock(), Duration.ofSeconds(60)),
                 p.stores.groupCommit());
     }
@@ -427,9 +433,12 @@ public final class Hub implements AutoCloseable {
                 new Agents(agents, audit, s.guard(), tx, links.views(), clock),
                 new AuditLog(stores.audit(), s.guard()),
                 new Releases(
-                        new UpdateRepository(UpdateRepository.dirOf(p.config.dataDir()), clock)::channelsIfAny,
-                        stores.agentUpdates(),
-                        s.guard()));
+                        new UpdateRepository(UpdateRepository.dirOf(p.config.dataDir()), clock),
+                        new Releases.Parts(stores.agentUpdates(), stores.updatePins(), links.notices()),
+                        audit,
+                        s.guard(),
+                        tx,
+                        clock));
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */

@@ -11,6 +11,7 @@ import io.enginex.edge.protocol.Ping;
 import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Pong;
 import io.enginex.edge.protocol.ProtocolException;
+import io.enginex.edge.protocol.ReleaseNotice;
 import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.protocol.Welcome;
 import java.net.http.WebSocket;
@@ -266,6 +267,7 @@ final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
             case Dispatch d -> handOn(d, () -> inbound.dispatch(d));
             case Cancel c -> handOn(c, () -> inbound.cancel(c));
             case PolicyUpdate p -> handOn(p, () -> applyTenantPolicies(p.tenantPolicies()));
+            case ReleaseNotice r -> handOn(r, () -> inbound.release(r));
             case ErrorFrame e ->
                 log.atWarn()
                         .addKeyValue("code", e.code())

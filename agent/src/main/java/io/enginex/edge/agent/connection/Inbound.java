@@ -2,16 +2,42 @@ package io.enginex.edge.agent.connection;
 
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.ReleaseNotice;
 import java.util.function.Consumer;
 
 /**
- * Where the connection hands the frames that concern jobs. Called on the WebSocket's receive thread,
- * one frame at a time; implementations return quickly (the job runner starts its own threads).
+ * Where the connection hands the frames that concern jobs, and the hub's release notices. Called on the
+ * WebSocket's receive thread, one frame at a time; implementations return quickly (the job runner starts
+ * its own threads).
  */
 public interface Inbound {
     void dispatch(Dispatch dispatch);
 
     void cancel(Cancel cancel);
+
+    /** The hub says to check for updates (a release, or the tenant's pin changed); ignored by default. */
+    default void release(ReleaseNotice notice) {}
+
+    /** This inbound, with {@code onRelease} for release notices. */
+    default Inbound withReleases(Consumer<ReleaseNotice> onRelease) {
+        Inbound jobs = this;
+        return new Inbound() {
+            @Override
+            public void dispatch(Dispatch dispatch) {
+                jobs.dispatch(dispatch);
+            }
+
+            @Override
+            public void cancel(Cancel cancel) {
+                jobs.cancel(cancel);
+            }
+
+            @Override
+            public void release(ReleaseNotice notice) {
+                onRelease.accept(notice);
+            }
+        };
+    }
 
     /** Adapts two method references, e.g. {@code Inbound.of(runner::dispatch, runner::cancel)}. */
     static Inbound of(Consumer<Dispatch> onDispatch, Consumer<Cancel> onCancel) {

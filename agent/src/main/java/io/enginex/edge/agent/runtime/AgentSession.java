@@ -131,7 +131,7 @@ final class AgentSession {
                 tools,
                 codec,
                 new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
-                Inbound.of(runner::dispatch, runner::cancel),
+                Inbound.of(runner::dispatch, runner::cancel).withReleases(updates::noticed),
                 outbox,
                 threads.scheduler(),
                 ConnectionSettings.DEFAULT.withBackoff(config.backoffBase(), config.backoffCap()),
@@ -145,6 +145,7 @@ final class AgentSession {
                 new StatusUpdates(status, (welcome, target) -> {
                     printConnected(target, welcome, tools);
                     updates.helloAccepted();
+                    updates.welcomed(welcome);
                 }));
         log.atInfo()
                 .addKeyValue("agentId", identity.agentId())

@@ -16,15 +16,20 @@ import io.enginex.edge.agent.update.UpdaterState;
 import io.enginex.edge.common.tuf.RoleKeys;
 import io.enginex.edge.common.tuf.TufException;
 import io.enginex.edge.common.tuf.TufJson;
+import io.enginex.edge.protocol.ReleaseNotice;
 import io.enginex.edge.protocol.UpdateFailure;
+import io.enginex.edge.protocol.UpdatePin;
 import io.enginex.edge.protocol.UpdateReport;
+import io.enginex.edge.protocol.Welcome;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +49,8 @@ import org.slf4j.LoggerFactory;
 final class UpdateLoop {
     private static final Logger log = LoggerFactory.getLogger(UpdateLoop.class);
     private static final Duration RETRY_BASE = Duration.ofSeconds(5);
+    /** The first check after start, and after a pin that came in a welcome, comes within this. */
+    private static final Duration FIRST_CHECK_WITHIN = Duration.ofMinutes(1);
 
     private final Updater updater;
     private final UpdateConfig config;
@@ -53,6 +60,13 @@ final class UpdateLoop {
     private final AtomicReference<String> restart = new AtomicReference<>();
     private final UpdateFailure off;
     private volatile SessionOutbox outbox;
+    /** Where the tenant's pin is kept across restarts, or null when updates are off. */
+    private Path pinFile;
+    /** The next scheduled check; replaced by an earlier one when the hub announces a release. Scheduler thread only. */
+    private ScheduledFuture<?> nextCheck;
+    /** A version is staged and waits for no job to run: notices start no check. Scheduler thread only. */
+    private boolean staging;
+
     private ScheduledExecutorService scheduler;
     private IntSupplier runningJobs;
     private Runnable stop;
@@ -142,10 +156,123 @@ final class UpdateLoop {
                     new UpdateFailure(
                             null, "updates off: " + e.getMessage(), env.clock().instant()));
         }
+        return of(
+                updater,
+                config,
+                detected,
+                status,
+                audit,
+                stateDir.resolve("update").resolve("pin.json"));
+    }
+
+    /**
+     * The loop over a working {@code updater}, with the tenant's pin kept in {@code pinFile} (read now:
+     * the last run's pin applies until the hub sends one).
+     */
+    static UpdateLoop of(
+            Updater updater,
+            UpdateConfig config,
+            UpdateState detected,
+            StatusBoard status,
+            AuditLog audit,
+            Path pinFile) {
         UpdateLoop loop = new UpdateLoop(updater, config, detected, status, audit, null);
+        loop.pinFile = pinFile;
+        updater.pin(readPin(pinFile));
         updater.onStatus(s -> loop.report());
         loop.publish();
         return loop;
+    }
+
+    /** The pin kept by the last run, or none (also when the file is damaged: the next welcome brings it). */
+    private static UpdatePin readPin(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                return UpdatePin.NONE;
+            }
+            var json = TufJson.MAPPER.readTree(Files.readAllBytes(file));
+            return new UpdatePin(
+                    json.path("channel").isTextual() ? json.path("channel").asText() : null,
+                    json.path("version").isTextual() ? json.path("version").asText() : null);
+        } catch (IOException | IllegalArgumentException e) {
+            log.atWarn()
+                    .addKeyValue("file", file)
+                    .log("update pin not readable, none until the hub sends it: {}", e.getMessage());
+            return UpdatePin.NONE;
+        }
+    }
+
+    /**
+     * The hub welcomed this agent (connection thread): applies the tenant's pin when the hub sent one
+     * (a hub that knows pins always does; {@code {}} for none).
+     */
+    void welcomed(Welcome welcome) {
+        if (updater != null && welcome.updatePin() != null && scheduler != null) {
+            UpdatePin pin = welcome.updatePin();
+            scheduler.execute(() -> applyPin(pin, FIRST_CHECK_WITHIN.toMillis()));
+        }
+    }
+
+    /**
+     * The hub says to check now (receive thread): a release of the followed channel changed, or the
+     * tenant's pin did. The check runs at a random moment within the notice's window, on the updater's thread.
+     */
+    void noticed(ReleaseNotice notice) {
+        if (updater == null || scheduler == null) {
+            return;
+        }
+        scheduler.execute(() -> {
+            if (notice.pin() != null) {
+                applyPin(notice.pin(), notice.spreadMillis());
+            } else if (notice.channel() == null || notice.channel().equals(updater.channel())) {
+                log.atInfo()
+                        .addKeyValue("channel", notice.channel())
+                        .addKeyValue("version", notice.version())
+                        .log("the hub announced a release; checking within {} ms", notice.spreadMillis());
+                checkWithin(notice.spreadMillis());
+            }
+        });
+    }
+
+    /** On the scheduler: keeps a changed pin (file, updater, hub report) and checks within {@code spreadMillis}. */
+    private void applyPin(UpdatePin pin, long spreadMillis) {
+        if (pin.equals(readPin(pinFile))) {
+            updater.pin(pin);
+            return;
+        }
+        try {
+            Files.createDirectories(pinFile.getParent());
+            Path temp = Files.createTempFile(pinFile.getParent(), ".pin", ".tmp");
+            Files.write(temp, TufJson.MAPPER.writeValueAsBytes(pin));
+            Files.move(temp, pinFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            log.atWarn().log("the update pin could not be kept for the next start: {}", e.getMessage());
+        }
+        updater.pin(pin);
+        log.atInfo()
+                .addKeyValue("channel", pin.channel())
+                .addKeyValue("version", pin.version())
+                .log(
+                        pin.none()
+                                ? "the tenant's update pin was removed; checking"
+                                : "the tenant pinned updates; checking");
+        report();
+        checkWithin(spreadMillis);
+    }
+
+    /** On the scheduler: the next check at a random moment within {@code spreadMillis}, unless one comes sooner. */
+    private void checkWithin(long spreadMillis) {
+        if (staging || restart.get() != null) {
+            return;
+        }
+        long delay = ThreadLocalRandom.current().nextLong(Math.max(1, spreadMillis));
+        if (nextCheck != null && nextCheck.getDelay(TimeUnit.MILLISECONDS) <= delay) {
+            return;
+        }
+        if (nextCheck != null) {
+            nextCheck.cancel(false);
+        }
+        nextCheck = scheduler.schedule(this::check, delay, TimeUnit.MILLISECONDS);
     }
 
     /** Copies the installer's root.json into the trusted directory once, if it is a root signed by its own threshold. */
@@ -181,7 +308,7 @@ final class UpdateLoop {
             return;
         }
         String version = detected.current();
-        String channel = config.channel();
+        String channel = updater != null ? updater.channel() : config.channel();
         try {
             new UpdateReport("a-0", version, channel, UpdateReport.MODE_OFF, UpdateReport.IDLE, null, null, null, null);
         } catch (IllegalArgumentException e) {
@@ -228,9 +355,9 @@ final class UpdateLoop {
         this.runningJobs = runningJobs;
         this.stop = stop;
         scheduler.scheduleWithFixedDelay(this::watchHealth, 1, 1, TimeUnit.SECONDS);
-        long first = Math.min(config.every().toMillis(), 60_000);
-        scheduler.schedule(
-                this::check, ThreadLocalRandom.current().nextLong(first / 2, first + 1), TimeUnit.MILLISECONDS);
+        long first = Math.min(config.every().toMillis(), FIRST_CHECK_WITHIN.toMillis());
+        scheduler.execute(() -> nextCheck = scheduler.schedule(
+                this::check, ThreadLocalRandom.current().nextLong(first / 2, first + 1), TimeUnit.MILLISECONDS));
     }
 
     /**
@@ -289,6 +416,7 @@ final class UpdateLoop {
             publish();
             log.atInfo().log("update check: {}", updater.report().result());
             if (staged.isPresent()) {
+                staging = true;
                 switchWhenIdle(staged.get());
                 return;
             }
@@ -304,7 +432,7 @@ final class UpdateLoop {
             log.atWarn().log("update check failed: {}", e.toString());
             next = jitter(config.every());
         }
-        scheduler.schedule(this::check, next.toMillis(), TimeUnit.MILLISECONDS);
+        nextCheck = scheduler.schedule(this::check, next.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void switchWhenIdle(String version) {
@@ -318,7 +446,8 @@ final class UpdateLoop {
             restart("switched to " + version + "; restarting to run it");
         } catch (RuntimeException e) {
             log.atWarn().log("update switch failed: {}", e.getMessage());
-            scheduler.schedule(this::check, jitter(config.every()).toMillis(), TimeUnit.MILLISECONDS);
+            staging = false;
+            nextCheck = scheduler.schedule(this::check, jitter(config.every()).toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

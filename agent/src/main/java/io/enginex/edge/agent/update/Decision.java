@@ -30,6 +30,59 @@ public record Decision(Kind kind, String version, String why) {
     }
 
     /**
+     * What to do when the tenant pins this agent to {@code pinned}: run that version, installed when it is
+     * newer than the running one; never a newer one; never below the running version, except away from a
+     * version the followed channel withdrew. The channel still counts for its pause (at the pinned
+     * version), its withdrawn versions and the versions this agent refused; rings do not (the admin chose).
+     */
+    public static Decision decidePinned(
+            String running, String pinned, ChannelState channel, Map<String, String> refused) {
+        if (pinned.equals(running)) {
+            return new Decision(Kind.UP_TO_DATE, pinned, "running " + running + ", the version this tenant pins");
+        }
+        if (channel.paused() && pinned.equals(channel.version())) {
+            return new Decision(
+                    Kind.PAUSED,
+                    pinned,
+                    "channel " + channel.channel() + " is paused at " + pinned + "; staying on " + running);
+        }
+        if (channel.withdrawn().contains(pinned)) {
+            return new Decision(
+                    Kind.UP_TO_DATE,
+                    pinned,
+                    "this tenant pins " + pinned + ", which channel " + channel.channel() + " withdrew; staying on "
+                            + running);
+        }
+        if (refused.containsKey(pinned)) {
+            return new Decision(
+                    Kind.REFUSED,
+                    pinned,
+                    "version " + pinned + " was rolled back here (" + refused.get(pinned)
+                            + "); not installing it again");
+        }
+        if (!ReleaseVersion.valid(running)) {
+            return new Decision(
+                    Kind.UP_TO_DATE,
+                    pinned,
+                    "this build (" + running + ") has no release version; it does not update itself");
+        }
+        if (ReleaseVersion.parse(pinned).newerThan(ReleaseVersion.parse(running))) {
+            return new Decision(Kind.INSTALL, pinned, "this tenant pins version " + pinned + "; running " + running);
+        }
+        if (channel.withdrawn().contains(running)) {
+            return new Decision(
+                    Kind.INSTALL,
+                    pinned,
+                    "version " + running + " was withdrawn from channel " + channel.channel() + "; going back to "
+                            + pinned + ", the version this tenant pins");
+        }
+        return new Decision(
+                Kind.UP_TO_DATE,
+                pinned,
+                "this tenant pins " + pinned + ", older than the running " + running + " (no downgrade)");
+    }
+
+    /**
      * @param bucket this agent's rollout bucket ({@link #bucket})
      */
     public static Decision decide(String running, ChannelState channel, Map<String, String> refused, int bucket) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.common.tuf.TufException;
 import io.enginex.edge.common.tuf.TufJson;
 import io.enginex.edge.common.update.ChannelState;
+import io.enginex.edge.protocol.UpdatePin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,7 @@ public final class Updater {
     private final Path downloads;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Report report;
+    private volatile UpdatePin pin = UpdatePin.NONE;
     private volatile Status status;
     private volatile Consumer<Status> listener = s -> {};
     private String staged;
@@ -126,6 +128,20 @@ public final class Updater {
      */
     public void onStatus(Consumer<Status> listener) {
         this.listener = listener;
+    }
+
+    /**
+     * The tenant's pin, as the hub last sent it ({@link UpdatePin#NONE} for none): another channel to
+     * follow, or a version to hold at. Applies from the next check.
+     */
+    public void pin(UpdatePin pin) {
+        this.pin = pin == null ? UpdatePin.NONE : pin;
+    }
+
+    /** The channel followed: the tenant's pinned channel, else this agent's own. */
+    public String channel() {
+        UpdatePin p = pin;
+        return p.channel() != null ? p.channel() : settings.channel();
     }
 
     /** What to report to the hub now. */
@@ -276,14 +292,17 @@ public final class Updater {
             releaseFailed = false;
             try {
                 TufClient.Trusted trusted = tuf.refresh();
-                String channelName = ChannelState.targetName(settings.channel());
+                UpdatePin pinned = pin;
+                String followed = pinned.channel() != null ? pinned.channel() : settings.channel();
+                String channelName = ChannelState.targetName(followed);
                 JsonNode entry = trusted.target(channelName)
-                        .orElseThrow(() ->
-                                new UpdateException("the update repository has no channel " + settings.channel()));
+                        .orElseThrow(() -> new UpdateException("the update repository has no channel " + followed));
                 Path file = tuf.download(channelName, entry, downloads.resolve("channels"));
                 ChannelState channel = ChannelState.fromJson(TufJson.parse(Files.readAllBytes(file), channelName));
                 UpdaterState state = home != null ? home.readState() : UpdaterState.EMPTY;
-                Decision decision = Decision.decide(running, channel, state.refused(), settings.bucket());
+                Decision decision = pinned.version() != null
+                        ? Decision.decidePinned(running, pinned.version(), channel, state.refused())
+                        : Decision.decide(running, channel, state.refused(), settings.bucket());
                 if (decision.kind() != Decision.Kind.INSTALL) {
                     finish(now, null, decision.why(), state);
                     changed(

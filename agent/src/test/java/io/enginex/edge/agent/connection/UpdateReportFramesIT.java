@@ -6,7 +6,9 @@ import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.testing.AgentHarness;
 import io.enginex.edge.agent.testing.FakeHub;
 import io.enginex.edge.agent.testing.TestIdentities;
+import io.enginex.edge.protocol.ReleaseNotice;
 import io.enginex.edge.protocol.UpdateFailure;
+import io.enginex.edge.protocol.UpdatePin;
 import io.enginex.edge.protocol.UpdateReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,5 +78,19 @@ class UpdateReportFramesIT {
                 .until(() -> hub.received(UpdateReport.class, r -> true).size() > before);
         assertThat(hub.received(UpdateReport.class, r -> true).getLast().state())
                 .isEqualTo(UpdateReport.REFUSED);
+    }
+
+    @Test
+    void aReleaseNoticeIsHandedToTheUpdaterNotAnsweredAsAnError() {
+        agent = new AgentHarness(identity, stateDir, AgentHarness.fastSettings(), new SplittableRandom(1), p -> null)
+                .start();
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> agent.welcomes.size() == 1);
+        ReleaseNotice notice = new ReleaseNotice(hub.nextId(), null, null, new UpdatePin("beta", null), 1000);
+
+        hub.send(notice);
+
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> agent.releases.contains(notice));
+        assertThat(hub.received(io.enginex.edge.protocol.ErrorFrame.class, e -> true))
+                .isEmpty();
     }
 }

@@ -47,6 +47,8 @@ public final class AgentHarness implements AutoCloseable {
     public final AgentProfile profile;
     public final ToolRegistry tools;
     public final List<Welcome> welcomes = new CopyOnWriteArrayList<>();
+    /** The hub's release notices, as the connection handed them on. */
+    public final List<io.enginex.edge.protocol.ReleaseNotice> releases = new CopyOnWriteArrayList<>();
     /** What the job runner and the tests send through (pause and update state). */
     public final SessionOutbox outbox = new SessionOutbox();
 
@@ -108,7 +110,7 @@ public final class AgentHarness implements AutoCloseable {
                 policies,
                 codec,
                 new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
-                Inbound.of(runner::dispatch, runner::cancel),
+                Inbound.of(runner::dispatch, runner::cancel).withReleases(releases::add),
                 outbox,
                 scheduler,
                 settings,

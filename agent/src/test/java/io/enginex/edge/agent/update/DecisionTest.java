@@ -50,6 +50,36 @@ class DecisionTest {
     }
 
     @Test
+    void aPinnedVersionIsInstalledWhenNewerWhateverTheChannelAndRingsButNeverBelowTheRunningOne() {
+        ChannelState atTwo = stable("2.0.0", 1, false, List.of());
+
+        assertThat(Decision.decidePinned("1.0.0", "1.4.0", atTwo, Map.of()).kind())
+                .isEqualTo(Decision.Kind.INSTALL);
+        assertThat(Decision.decidePinned("1.4.0", "1.4.0", atTwo, Map.of()).kind())
+                .isEqualTo(Decision.Kind.UP_TO_DATE);
+        Decision noDowngrade = Decision.decidePinned("1.5.0", "1.4.0", atTwo, Map.of());
+        assertThat(noDowngrade.kind()).isEqualTo(Decision.Kind.UP_TO_DATE);
+        assertThat(noDowngrade.why()).contains("no downgrade");
+        assertThat(Decision.decidePinned("1.5.0", "1.4.0", stable("2.0.0", 100, false, List.of("1.5.0")), Map.of())
+                        .kind())
+                .isEqualTo(Decision.Kind.INSTALL);
+    }
+
+    @Test
+    void aPinnedVersionIsHeldByTheChannelsPauseWithdrawalAndThisAgentsRefusal() {
+        assertThat(Decision.decidePinned("1.0.0", "1.4.0", stable("1.4.0", 100, true, List.of()), Map.of())
+                        .kind())
+                .isEqualTo(Decision.Kind.PAUSED);
+        assertThat(Decision.decidePinned("1.0.0", "1.4.0", stable("1.3.0", 100, false, List.of("1.4.0")), Map.of())
+                        .kind())
+                .isEqualTo(Decision.Kind.UP_TO_DATE);
+        assertThat(Decision.decidePinned(
+                                "1.0.0", "1.4.0", stable("1.3.0", 100, false, List.of()), Map.of("1.4.0", "crash loop"))
+                        .kind())
+                .isEqualTo(Decision.Kind.REFUSED);
+    }
+
+    @Test
     void bucketsAreFixedPerAgentAndSpreadOverTheRange() {
         assertThat(Decision.bucket("agt_one")).isEqualTo(Decision.bucket("agt_one"));
         Set<Integer> seen = new HashSet<>();

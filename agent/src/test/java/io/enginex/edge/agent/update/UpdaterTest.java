@@ -326,6 +326,41 @@ class UpdaterTest {
         assertThat(managed.status().checkedAt()).isEqualTo(clock.instant());
     }
 
+    @Test
+    void aTenantsChannelPinIsFollowedAndAVersionPinHoldsThere() {
+        release("1.2.0", false, List.of());
+        String file = "enginex-agent-1.1.0.jar";
+        repo.addTarget(
+                "releases/1.1.0/linux-x64/" + file,
+                "version 1.1.0".getBytes(),
+                TufJson.MAPPER
+                        .createObjectNode()
+                        .put("version", "1.1.0")
+                        .put("os", "linux")
+                        .put("arch", "x64"));
+        repo.addTarget(
+                "channels/lts.json",
+                TufJson.canonical(new ChannelState("lts", "1.1.0", 100, false, List.of("1.1.0"), List.of()).toJson()),
+                TufJson.MAPPER.createObjectNode().put("channel", "lts"));
+        repo.publish();
+        Updater v1 = agent("1.0.0");
+
+        v1.pin(new io.enginex.edge.protocol.UpdatePin("lts", null));
+        assertThat(v1.channel()).isEqualTo("lts");
+        assertThat(v1.check()).contains("1.1.0");
+
+        v1.pin(new io.enginex.edge.protocol.UpdatePin(null, "1.1.0"));
+        assertThat(v1.channel()).isEqualTo("stable");
+        assertThat(v1.check()).contains("1.1.0");
+        Updater v11 = agent("1.1.0");
+        v11.pin(new io.enginex.edge.protocol.UpdatePin(null, "1.1.0"));
+        assertThat(v11.check()).as("never past the pinned version").isEmpty();
+        assertThat(v11.report().result()).contains("the version this tenant pins");
+
+        v1.pin(io.enginex.edge.protocol.UpdatePin.NONE);
+        assertThat(v1.check()).contains("1.2.0");
+    }
+
     private Path writeQuietly(String name, String text) {
         try {
             return Files.writeString(tmp.resolve(name), text);

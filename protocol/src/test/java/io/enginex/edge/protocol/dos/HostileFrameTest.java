@@ -69,6 +69,8 @@ class HostileFrameTest {
                 "{\"type\":\"welcome\",\"id\":\"h\",\"protocol\":\"1.0\",\"agentId\":\"a\",\"tenant\":\"t\",\"heartbeatMillis\":1}",
                 "{\"type\":\"progress\",\"id\":\"a\",\"jobId\":\"j\",\"fraction\":1.5}",
                 "{\"type\":\"update\",\"id\":\"a\",\"version\":\"1.0.0\",\"channel\":\"stable\",\"mode\":\"self\"}",
+                "{\"type\":\"release\",\"id\":\"h\",\"pin\":{\"channel\":\"beta\",\"version\":\"1.0.0\"}}",
+                "{\"type\":\"release\",\"id\":\"h\",\"spreadMillis\":-1}",
                 "{\"type\":\"update\",\"id\":\"a\",\"version\":\"1.0.0 <b>\",\"channel\":\"stable\",\"mode\":\"self\",\"state\":\"idle\"}",
                 "{\"type\":\"update\",\"id\":\"a\",\"version\":\"1.0.0\",\"channel\":\"stable\",\"mode\":\"self\",\"state\":\"idle\",\"failure\":{\"reason\":\"x\"}}",
                 "{\"type\":\"ping\",\"id\":\"a\",\"x\":NaN}",

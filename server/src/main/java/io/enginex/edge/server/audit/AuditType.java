@@ -36,6 +36,10 @@ public enum AuditType {
     POLICY_CHANGED,
     /** A tenant policy was deleted (details: scope). */
     POLICY_DELETED,
+    /** A tenant admin pinned the tenant's agents' updates to a channel or a version (details: channel or version). */
+    UPDATE_PIN_CHANGED,
+    /** A tenant admin removed the tenant's update pin (details: the channel or version it pinned). */
+    UPDATE_PIN_DELETED,
     /** A person approved a job that needed approval. */
     JOB_APPROVED,
     /** A person denied a job that needed approval. */

@@ -7,6 +7,7 @@ import io.enginex.edge.server.dispatch.Deliveries;
 import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.PolicyScope;
+import io.enginex.edge.server.update.ReleaseNotices;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ public final class ClusterSignals implements PgCluster.Receiver {
     private final JobWaiters waiters;
     private final TenantPolicies policies;
     private final LiveViews live;
+    private final ReleaseNotices notices;
     private final Clock clock;
 
     /**
@@ -34,12 +36,14 @@ public final class ClusterSignals implements PgCluster.Receiver {
             JobWaiters waiters,
             TenantPolicies policies,
             LiveViews live,
+            ReleaseNotices notices,
             Clock clock) {
         this.registry = registry;
         this.deliveries = deliveries;
         this.waiters = waiters;
         this.policies = policies;
         this.live = live;
+        this.notices = notices;
         this.clock = clock;
     }
 
@@ -77,6 +81,7 @@ public final class ClusterSignals implements PgCluster.Receiver {
             }
             case POLICY -> policies.pushHere(s.tenantId(), PolicyScope.parse(s.target()));
             case LIVE -> live.changed(s.tenantId());
+            case PIN -> notices.pinChangedHere(s.tenantId());
         }
     }
 

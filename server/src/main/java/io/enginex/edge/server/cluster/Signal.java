@@ -31,7 +31,9 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
         /** The tenant's policies of this scope changed: every node pushes them to its agents. */
         POLICY("policy"),
         /** Something the tenant's live pages show changed: every node re-renders them. */
-        LIVE("live");
+        LIVE("live"),
+        /** The tenant's update pin changed: every node sends it to the tenant's agents it holds. */
+        PIN("pin");
 
         private final String wire;
 
@@ -84,6 +86,10 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
 
     public static Signal policy(String tenantId, String scope) {
         return new Signal(Kind.POLICY, tenantId, scope, "");
+    }
+
+    public static Signal pin(String tenantId) {
+        return new Signal(Kind.PIN, tenantId, "", "");
     }
 
     public static Signal live(String tenantId) {

@@ -17,6 +17,7 @@ import io.enginex.edge.protocol.Pong;
 import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.ProtocolException;
+import io.enginex.edge.protocol.ReleaseNotice;
 import io.enginex.edge.protocol.Result;
 import io.enginex.edge.protocol.UpdateReport;
 import io.enginex.edge.protocol.Welcome;
@@ -73,8 +74,8 @@ public final class FrameRouter {
             Transactions writes) {
         this.codec = codec;
         this.listener = listener;
-        this.handshake =
-                new Handshake(codec, agents, registry, history, clock, heartbeat, nodeName, policies, pauses, writes);
+        this.handshake = new Handshake(
+                codec, agents, registry, history, clock, heartbeat, nodeName, policies, pauses, updates, writes);
         this.pauses = pauses;
         this.updates = updates;
         this.repeats = repeats;
@@ -194,6 +195,7 @@ public final class FrameRouter {
             case Dispatch d -> refuseDirection(connection, d);
             case Cancel c -> refuseDirection(connection, c);
             case PolicyUpdate p -> refuseDirection(connection, p);
+            case ReleaseNotice r -> refuseDirection(connection, r);
         }
     }
 

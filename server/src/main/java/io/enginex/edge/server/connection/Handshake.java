@@ -40,6 +40,7 @@ final class Handshake {
     private final String nodeName;
     private final TenantPolicies policies;
     private final PauseReports pauses;
+    private final UpdateReports updates;
 
     private final Transactions writes;
 
@@ -53,6 +54,7 @@ final class Handshake {
             String nodeName,
             TenantPolicies policies,
             PauseReports pauses,
+            UpdateReports updates,
             Transactions writes) {
         this.writes = writes;
         this.codec = codec;
@@ -64,6 +66,7 @@ final class Handshake {
         this.nodeName = nodeName;
         this.policies = policies;
         this.pauses = pauses;
+        this.updates = updates;
     }
 
     /**
@@ -118,7 +121,8 @@ final class Handshake {
                 connection.tenantId(),
                 heartbeat.toMillis(),
                 nodeName,
-                tenantPolicies);
+                tenantPolicies,
+                updates.pinOf(connection.tenantId()));
         // Active before welcome is written (the agent may act on welcome at once, e.g. a test or a job
         // creator that asks whether it is connected), and checked for a revocation that raced with this
         // hello: revoking closes the agent's listed sockets, so it cannot miss one activated after it.

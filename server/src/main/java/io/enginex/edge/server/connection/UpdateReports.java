@@ -2,10 +2,12 @@ package io.enginex.edge.server.connection;
 
 import io.enginex.edge.common.update.Rollout;
 import io.enginex.edge.protocol.UpdateFailure;
+import io.enginex.edge.protocol.UpdatePin;
 import io.enginex.edge.protocol.UpdateReport;
 import io.enginex.edge.server.store.AgentUpdate;
 import io.enginex.edge.server.store.AgentUpdateStore;
 import java.time.Clock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +22,19 @@ public final class UpdateReports {
     private static final Logger log = LoggerFactory.getLogger(UpdateReports.class);
 
     private final AgentUpdateStore store;
+    private final Function<String, UpdatePin> pins;
     private final Clock clock;
 
-    public UpdateReports(AgentUpdateStore store, Clock clock) {
+    /** @param pins a tenant's update pin ({@link UpdatePin#NONE} for none), sent in each welcome */
+    public UpdateReports(AgentUpdateStore store, Function<String, UpdatePin> pins, Clock clock) {
         this.store = store;
+        this.pins = pins;
         this.clock = clock;
+    }
+
+    /** The pin the tenant's agents are welcomed with. */
+    UpdatePin pinOf(String tenantId) {
+        return pins.apply(tenantId);
     }
 
     void report(AgentConnection connection, UpdateReport report) {

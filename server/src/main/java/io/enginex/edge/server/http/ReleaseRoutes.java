@@ -1,7 +1,11 @@
 package io.enginex.edge.server.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.common.update.ChannelState;
 import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Origin;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.store.UpdatePinRecord;
 import io.enginex.edge.server.update.Releases;
 import io.enginex.edge.server.update.RolloutProgress;
 import io.javalin.config.RoutesConfig;
@@ -10,16 +14,39 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Agent releases of a tenant: {@code /api/v1/tenants/{t}/releases}, over {@link Releases}: each channel
- * of the update repository and its rollout, ring by ring, over the tenant's agents.
+ * Agent releases of a tenant, over {@link Releases}: {@code /api/v1/tenants/{t}/releases} (each channel of
+ * the update repository and its rollout, ring by ring, over the tenant's agents; every role) and {@code
+ * /api/v1/tenants/{t}/update-pin} (the tenant's pin: every role reads it, admins set and clear it).
  */
 final class ReleaseRoutes {
     private final Releases releases;
     private final ApiAccess access;
+    private final ObjectMapper mapper;
 
-    ReleaseRoutes(Releases releases, ApiAccess access) {
+    ReleaseRoutes(Releases releases, ApiAccess access, ObjectMapper mapper) {
         this.releases = releases;
         this.access = access;
+        this.mapper = mapper;
+    }
+
+    /**
+     * The tenant's update pin: a channel its agents follow or a version they hold at; {@code pinned}
+     * false and no fields when none. {@code reached} only in the answer to a change: the tenant's agents
+     * connected to this node that were sent it (the other nodes send it to theirs).
+     */
+    record PinView(
+            String tenant,
+            boolean pinned,
+            String channel,
+            String version,
+            String setBy,
+            Instant setAt,
+            Integer reached) {
+        static PinView of(String tenant, UpdatePinRecord pin, Integer reached) {
+            return pin == null
+                    ? new PinView(tenant, false, null, null, null, null, reached)
+                    : new PinView(tenant, true, pin.channel(), pin.version(), pin.setBy(), pin.setAt(), reached);
+        }
     }
 
     /** One ring of a rollout: the buckets it covers and the tenant's agents in it that reported. */
@@ -80,6 +107,32 @@ final class ReleaseRoutes {
 
     void register(RoutesConfig routes) {
         routes.get("/api/v1/tenants/{t}/releases", this::list);
+        routes.get("/api/v1/tenants/{t}/update-pin", this::pin);
+        routes.post("/api/v1/tenants/{t}/update-pin", this::setPin);
+        routes.delete("/api/v1/tenants/{t}/update-pin", this::clearPin);
+    }
+
+    private void pin(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        String tenant = ctx.pathParam("t");
+        ctx.json(PinView.of(tenant, releases.pin(caller, tenant).orElse(null), null));
+    }
+
+    private void setPin(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        caller.requireRole(Role.ADMIN); // before the body is read, as always
+        JsonBody body = JsonBody.read(ctx, mapper);
+        String tenant = ctx.pathParam("t");
+        Releases.PinChange change = releases.setPin(
+                caller, tenant, body.text("channel", null), body.text("version", null), Origin.api(ctx.ip()));
+        ctx.json(PinView.of(tenant, change.pin(), change.reached()));
+    }
+
+    private void clearPin(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        String tenant = ctx.pathParam("t");
+        Releases.PinChange change = releases.clearPin(caller, tenant, Origin.api(ctx.ip()));
+        ctx.json(PinView.of(tenant, null, change.reached()));
     }
 
     private void list(Context ctx) {

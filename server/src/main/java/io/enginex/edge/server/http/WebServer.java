@@ -148,7 +148,7 @@ public final class WebServer {
         new TokenRoutes(app.enrolment(), access, bodies, creates).register(routes);
         new PolicyRoutes(app.policies(), access, bodies).register(routes);
         new AgentRoutes(app.agents(), ops.states(), access, bodies).register(routes);
-        new ReleaseRoutes(app.releases(), access).register(routes);
+        new ReleaseRoutes(app.releases(), access, bodies).register(routes);
         new LoginRoutes(app.logins(), access, logins.perAddress(), logins.perEmail(), bodies).register(routes);
         new UserRoutes(app.logins(), access, bodies).register(routes);
         new AuditRoutes(app.auditLog(), access, bodies).register(routes);

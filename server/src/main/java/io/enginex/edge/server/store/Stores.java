@@ -34,6 +34,8 @@ public interface Stores extends AutoCloseable {
 
     AgentUpdateStore agentUpdates();
 
+    UpdatePinStore updatePins();
+
     /** The one writer whose transactions the job hot path shares (see {@link GroupCommit}). */
     GroupCommit groupCommit();
 

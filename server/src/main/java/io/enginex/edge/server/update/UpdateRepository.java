@@ -316,6 +316,18 @@ public final class UpdateRepository {
         }
     }
 
+    /** The published versions, read as {@link #channelsIfAny} reads (none without a repository). */
+    public java.util.Set<String> versionsIfAny() {
+        if (!files.exists()) {
+            return java.util.Set.of();
+        }
+        try {
+            return java.util.Set.copyOf(load().releases().keySet());
+        } catch (ReleaseException | io.enginex.edge.common.tuf.TufException e) {
+            return java.util.Set.of();
+        }
+    }
+
     /** The channels, by name. */
     public List<ChannelState> channels() {
         return files.locked(() -> List.copyOf(load().channels().values()));

@@ -105,7 +105,7 @@ class HelloHandshakeIT {
                 "node-1",
                 policies,
                 new PauseReports(stores.agents(), new Audit(stores.audit(), ids, clock, codec.mapper()), clock),
-                new UpdateReports(stores.agentUpdates(), clock),
+                new UpdateReports(stores.agentUpdates(), t -> io.enginex.edge.protocol.UpdatePin.NONE, clock),
                 new io.enginex.edge.server.ops.RepeatedLog(clock, Duration.ofSeconds(60)),
                 stores.groupCommit());
         stores.tenants().create("acme", "Acme");

@@ -299,6 +299,14 @@ class TenantIsolationIT {
                     f -> t(f) + "/jobs/" + f.job + "/deny",
                     Map.of("reason", "matrix")),
             tenant("GET /api/v1/tenants/{t}/releases", "viewer", f -> t(f) + "/releases", null),
+            tenant("GET /api/v1/tenants/{t}/update-pin", "viewer", f -> t(f) + "/update-pin", null),
+            // the hub's repository has a channel stable (start()); a clear finds a pin set just before each call
+            tenant(
+                    "POST /api/v1/tenants/{t}/update-pin",
+                    "admin",
+                    f -> t(f) + "/update-pin",
+                    Map.of("channel", "stable")),
+            tenant("DELETE /api/v1/tenants/{t}/update-pin", "admin", f -> f.pinned(), null),
             tenant("GET /api/v1/tenants/{t}/policies", "viewer", f -> t(f) + "/policies", null),
             tenant("GET /api/v1/tenants/{t}/policies/{id}", "viewer", f -> t(f) + "/policies/" + f.policy, null),
             tenant(
@@ -412,6 +420,17 @@ class TenantIsolationIT {
         String policy;
         String idsTenant;
 
+        /** Pins the tenant of this fixture's ids (so a clear finds a pin) and returns the pin's path. */
+        String pinned() {
+            var r = hub.api()
+                    .post(
+                            "/api/v1/tenants/" + idsTenant + "/update-pin",
+                            hub.platformKey(),
+                            Map.of("channel", "stable"));
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            return "/api/v1/tenants/" + tenant + "/update-pin";
+        }
+
         /** A new policy of the tenant whose ids this fixture holds, for a row that deletes one. */
         String sparePolicy() {
             return hub.api()
@@ -521,7 +540,15 @@ class TenantIsolationIT {
     }
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
+        var repo = new io.enginex.edge.server.update.UpdateRepository(
+                io.enginex.edge.server.update.UpdateRepository.dirOf(dir), java.time.Clock.systemUTC());
+        repo.init(dir.resolve("offline"), 3, 2, io.enginex.edge.server.update.Expiries.DEFAULT);
+        repo.publish(
+                "stable",
+                "1.0.0",
+                Map.of("linux-x64", java.nio.file.Files.writeString(dir.resolve("agent.tar.gz"), "agent")),
+                List.of(repo.onlineKeysDir()));
         hub = TestHub.start(dir);
         a = Fixture.create();
         b = Fixture.create();

@@ -24,6 +24,7 @@ import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.TenantPolicyStore;
 import io.enginex.edge.server.store.TenantStore;
 import io.enginex.edge.server.store.Transactions;
+import io.enginex.edge.server.store.UpdatePinStore;
 import io.enginex.edge.server.store.UserStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +75,7 @@ public final class JdbcStores implements Stores {
     private final TenantPolicyStore tenantPolicies;
     private final PageLinkStore pageLinks;
     private final AgentUpdateStore agentUpdates;
+    private final UpdatePinStore updatePins;
     private final JdbcGroupCommit groupCommit;
     private final PlannerStatistics statistics; // null on H2
 
@@ -98,6 +100,7 @@ public final class JdbcStores implements Stores {
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
+        this.updatePins = new JdbcUpdatePinStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
         this.statistics = "postgresql".equals(config.dialect()) ? new PlannerStatistics(dataSource) : null;
     }
@@ -289,6 +292,11 @@ public final class JdbcStores implements Stores {
     @Override
     public AgentUpdateStore agentUpdates() {
         return agentUpdates;
+    }
+
+    @Override
+    public UpdatePinStore updatePins() {
+        return updatePins;
     }
 
     @Override

@@ -24,7 +24,8 @@ abstract class StoreContract
                 PageLinkContract,
                 AuditChainContract,
                 GroupCommitContract,
-                AgentUpdateContract {
+                AgentUpdateContract,
+                UpdatePinContract {
     private JdbcStores stores;
 
     /** Makes an empty database for this class and says how to reach it. */

@@ -3,7 +3,9 @@ package io.enginex.edge.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.enginex.edge.protocol.ReleaseNotice;
 import io.enginex.edge.protocol.UpdateFailure;
+import io.enginex.edge.protocol.UpdatePin;
 import io.enginex.edge.protocol.UpdateReport;
 import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.TestAgent;
@@ -24,16 +26,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With several nodes, the automatic halt is the leader's: each node here has its own copy of the
- * repository (as an export makes them), so the copy that gets paused says which node halted. The
+ * Updates with several nodes. A tenant's pin set through one node reaches its agents on another (the
+ * {@code pin} signal). The automatic halt is the leader's: each node here has its own copy of the
+ * repository (as an export makes them), so the copy that gets paused says which node halted; the
  * follower's copy stays as it was until the leader stops and the follower takes over.
  */
-class RolloutHaltClusterIT {
+class UpdateClusterIT {
     private static final Consumer<io.enginex.edge.server.config.HubConfig.Builder> FAST_CHECKS =
             b -> b.rolloutCheck(Duration.ofMillis(200));
 
     @Test
-    void onlyTheLeaderHaltsARolloutAndTheNodeThatTakesOverDoes(@TempDir Path dir) throws IOException {
+    void aPinReachesAgentsOnAnotherNodeAndOnlyTheLeaderHaltsARollout(@TempDir Path dir) throws IOException {
         try (TestCluster cluster = new TestCluster(dir)) {
             Path firstUpdates = UpdateRepository.dirOf(cluster.dataDir("node-1"));
             var first = new UpdateRepository(firstUpdates, Clock.systemUTC());
@@ -51,6 +54,29 @@ class RolloutHaltClusterIT {
             String tenant = follower.newTenant();
             TestAgent agent = follower.register(tenant);
             try (AgentSocket socket = follower.connectReady(agent)) {
+                socket.send(new UpdateReport(
+                        socket.nextId(),
+                        "1.4.0",
+                        "stable",
+                        "self",
+                        UpdateReport.IDLE,
+                        null,
+                        null,
+                        Instant.now(),
+                        null));
+                await().until(() -> follower.hub()
+                        .connections()
+                        .find(tenant, agent.agentId())
+                        .map(c -> c.updateChannel() != null)
+                        .orElse(false));
+                var pinned = leader.api()
+                        .post(
+                                "/api/v1/tenants/" + tenant + "/update-pin",
+                                leader.platformKey(),
+                                Map.of("version", "1.5.0"));
+                assertThat(pinned.status()).as(pinned.text()).isEqualTo(200);
+                assertThat(socket.expect(ReleaseNotice.class).pin()).isEqualTo(new UpdatePin(null, "1.5.0"));
+
                 socket.send(new UpdateReport(
                         socket.nextId(),
                         "1.4.0",
