@@ -71,6 +71,7 @@ import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.tls.TlsMaterial;
 import io.enginex.edge.server.update.ReleaseNotices;
+import io.enginex.edge.server.update.ReleaseWatch;
 import io.enginex.edge.server.update.Releases;
 import io.enginex.edge.server.update.RepositoryRefresh;
 import io.enginex.edge.server.update.RolloutGuard;
@@ -598,6 +599,9 @@ public final class Hub implements AutoCloseable {
         p.timers.scheduleAtFixedRate(links.opsHistory()::sample, 0, bucket, TimeUnit.MILLISECONDS);
         var updates = new UpdateRepository(UpdateRepository.dirOf(p.config.dataDir()), clock);
         p.timers.scheduleAtFixedRate(new RepositoryRefresh(updates), 0, 1, TimeUnit.MINUTES);
+        long watch = ReleaseWatch.INTERVAL.toMillis();
+        p.timers.scheduleWithFixedDelay(
+                new ReleaseWatch(updates, links.notices()::announceHere), 0, watch, TimeUnit.MILLISECONDS);
         long rollouts = p.config.rolloutCheck().toMillis();
         p.timers.scheduleAtFixedRate(
                 leading(

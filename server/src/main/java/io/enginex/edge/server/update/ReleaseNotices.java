@@ -70,6 +70,24 @@ public final class ReleaseNotices {
         return reached;
     }
 
+    /**
+     * A release of {@code channel} changed ({@link ReleaseWatch}): the agents on this node that follow it
+     * are told to check within a window sized for them.
+     *
+     * @return how many agents the frame was written to
+     */
+    public int announceHere(String channel, String version) {
+        int reached = send(
+                c -> channel.equals(c.updateChannel()),
+                (c, spread) -> new ReleaseNotice(c.nextFrameId(), channel, version, null, spread));
+        log.atInfo()
+                .addKeyValue("channel", channel)
+                .addKeyValue("version", version)
+                .addKeyValue("reached", reached)
+                .log("release announced to the agents following the channel");
+        return reached;
+    }
+
     /** The frame for one connection, given the window to check within. */
     private interface Frame {
         ReleaseNotice make(AgentConnection connection, long spreadMillis);
