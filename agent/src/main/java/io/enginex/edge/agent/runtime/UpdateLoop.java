@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +124,8 @@ final class UpdateLoop {
             log.atWarn().log("--update-home is ignored: this install is managed by {}", detected.managedBy());
         }
         ReleaseHome home = managed || config.home() == null ? null : new ReleaseHome(config.home());
-        URI base = config.url() != null ? config.url() : hub.endpoint().resolve("/updates");
+        // A mirror if given; else the hub address the agent is connected to now (of several), asked per request.
+        Supplier<URI> base = config.url() != null ? config::url : () -> repositoryOf(hub);
         TufClient tuf = new TufClient(
                 trusted,
                 new HttpUpdateSource(hub.http(), base, Duration.ofSeconds(60)),
@@ -182,6 +184,11 @@ final class UpdateLoop {
         updater.onStatus(s -> loop.report());
         loop.publish();
         return loop;
+    }
+
+    /** The hub's repository at the address the agent prefers: the one connected to, else the one last tried. */
+    static URI repositoryOf(HubClient hub) {
+        return hub.endpoint().resolve("/updates");
     }
 
     /** The pin kept by the last run, or none (also when the file is damaged: the next welcome brings it). */

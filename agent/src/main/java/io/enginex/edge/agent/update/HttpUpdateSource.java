@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@link UpdateSource} over HTTPS: {@code <base>/metadata/<name>} and {@code <base>/targets/<path>}
@@ -23,13 +24,22 @@ import java.util.Optional;
  */
 public final class HttpUpdateSource implements UpdateSource {
     private final HttpClient http;
-    private final URI base;
+    private final Supplier<URI> base;
     private final Duration timeout;
 
     /** @param base the repository, e.g. {@code https://hub.example:8443/updates} */
     public HttpUpdateSource(HttpClient http, URI base, Duration timeout) {
+        this(http, () -> base, timeout);
+    }
+
+    /**
+     * @param base the repository, asked again for every request: e.g. the hub address the agent is
+     *     connected to now, of several (a download interrupted on one node resumes on another: every node
+     *     serves the same signed files)
+     */
+    public HttpUpdateSource(HttpClient http, Supplier<URI> base, Duration timeout) {
         this.http = http;
-        this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
+        this.base = () -> URI.create(base.get().toString().replaceAll("/+$", "") + "/");
         this.timeout = timeout;
     }
 
@@ -42,7 +52,7 @@ public final class HttpUpdateSource implements UpdateSource {
                 return Optional.empty();
             }
             if (status != 200) {
-                throw new TufException("unreachable", "GET " + base + "metadata/" + name + " answered " + status);
+                throw new TufException("unreachable", "GET " + base.get() + "metadata/" + name + " answered " + status);
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             copy(in, out, maxBytes, "metadata " + name);
@@ -71,7 +81,8 @@ public final class HttpUpdateSource implements UpdateSource {
                 }
                 boolean resumed = status == 206;
                 if (status != 200 && !resumed) {
-                    throw new TufException("unreachable", "GET " + base + "targets/" + path + " answered " + status);
+                    throw new TufException(
+                            "unreachable", "GET " + base.get() + "targets/" + path + " answered " + status);
                 }
                 long start = resumed ? have : 0;
                 try (OutputStream out = Files.newOutputStream(
@@ -88,8 +99,9 @@ public final class HttpUpdateSource implements UpdateSource {
     }
 
     private HttpResponse<InputStream> get(String path, long from) {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.get().resolve(path))
+                .timeout(timeout)
+                .GET();
         if (from > 0) {
             request.header("Range", "bytes=" + from + "-");
         }
@@ -122,7 +134,8 @@ public final class HttpUpdateSource implements UpdateSource {
     private TufException unreachable(String path, IOException e) {
         return new TufException(
                 "unreachable",
-                "cannot fetch " + base + path + ": " + e.getMessage() + " (the download resumes at the next check)",
+                "cannot fetch " + base.get() + path + ": " + e.getMessage()
+                        + " (the download resumes at the next check)",
                 e);
     }
 }

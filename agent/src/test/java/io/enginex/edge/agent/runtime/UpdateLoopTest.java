@@ -111,6 +111,24 @@ class UpdateLoopTest {
     }
 
     @Test
+    void theRepositoryIsTheHubAddressTheAgentIsConnectedToNotTheFirst() {
+        var hubs = io.enginex.edge.agent.transport.HubAddresses.parse(
+                List.of("https://hub-1.example:8443", "https://hub-2.example:8443"));
+        try (var hub = new io.enginex.edge.agent.transport.HubClient(
+                hubs,
+                io.enginex.edge.agent.transport.TrustSettings.system(),
+                java.util.Map.of(),
+                Duration.ofSeconds(5),
+                MessageCodec.newMapper(FrameLimits.DEFAULT))) {
+            assertThat(UpdateLoop.repositoryOf(hub)).hasToString("https://hub-1.example:8443/updates");
+
+            hub.prefer(io.enginex.edge.agent.transport.HubTarget.of(hubs.all().get(1)));
+
+            assertThat(UpdateLoop.repositoryOf(hub)).hasToString("https://hub-2.example:8443/updates");
+        }
+    }
+
+    @Test
     void aPinFromTheWelcomeIsFollowedAndKeptForTheNextStartAndANoticeChangesIt() {
         Updater updater = updater();
         UpdateLoop loop = loop(updater);

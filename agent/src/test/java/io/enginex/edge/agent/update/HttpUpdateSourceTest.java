@@ -96,6 +96,39 @@ class HttpUpdateSourceTest {
     }
 
     @Test
+    void theRepositoryIsAskedForEachRequestSoADownloadResumesAtTheAddressTheAgentMovedTo() throws IOException {
+        HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicReference<String> otherRange = new AtomicReference<>();
+        other.createContext("/updates/targets/a/file.bin", exchange -> {
+            String range = exchange.getRequestHeaders().getFirst("Range");
+            otherRange.set(range);
+            int from = Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+            exchange.sendResponseHeaders(206, file.length - from);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(file, from, file.length - from);
+            }
+        });
+        other.start();
+        try {
+            AtomicReference<URI> connectedTo = new AtomicReference<>(
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/updates"));
+            HttpUpdateSource moving =
+                    new HttpUpdateSource(HttpClient.newHttpClient(), connectedTo::get, Duration.ofSeconds(10));
+            Path partial = tmp.resolve("file.partial");
+            Files.write(partial, Arrays.copyOf(file, 70_000)); // what the first node sent before it went away
+
+            connectedTo.set(URI.create("http://127.0.0.1:" + other.getAddress().getPort() + "/updates/"));
+            moving.target("a/file.bin", partial, file.length);
+
+            assertThat(otherRange.get()).isEqualTo("bytes=70000-");
+            assertThat(lastRange.get()).as("nothing more from the first node").isNull();
+            assertThat(Files.readAllBytes(partial)).isEqualTo(file);
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
     void aTargetLongerThanItsSignedLengthIsCutThere() {
         Path partial = tmp.resolve("file.partial");
 
