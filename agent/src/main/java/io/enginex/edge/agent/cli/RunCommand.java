@@ -194,6 +194,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     Path updateHome;
 
     @Option(
+            names = "--update-mode",
+            paramLabel = "self|managed",
+            description = "self: replace itself with the versions the hub's repository offers, also when a package"
+                    + " manager installed it (the update home is --update-home, else STATE_DIR/releases); managed:"
+                    + " only report them. Default: update-mode in agent.conf, else self with --update-home unless"
+                    + " a package manager installed the agent.")
+    String updateMode;
+
+    @Option(
             names = "--update-channel",
             paramLabel = "NAME",
             defaultValue = "stable",
@@ -246,8 +255,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             run.ui(uiPort, uiDir, uiGroup);
         }
         try {
-            run.update(
-                    new UpdateConfig(updateRoot, updateHome, updateChannel, updateEvery, updateUrl, healthWindow, 3));
+            run.update(new UpdateConfig(
+                    updateRoot, updateHome, updateChannel, updateEvery, updateUrl, healthWindow, 3, updateMode));
             return run.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);

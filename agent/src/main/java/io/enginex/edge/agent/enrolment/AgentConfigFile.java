@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * The admin-owned configuration file ({@code /etc/enginex-agent/agent.conf} in the packages): lines
  * of {@code key = value}, {@code #} comments, keys {@code server}, {@code token}, {@code pin}, {@code
- * ca-file} and {@code root}. Installers, MDM profiles and configuration management write it. A hub of
+ * ca-file}, {@code root} and {@code update-mode} ({@code self} or {@code managed}: whether a package
+ * install replaces itself, the installer's choice; docs/UPDATE.md). Installers, MDM profiles and configuration management write it. A hub of
  * several nodes is given as several URLs: separated by commas, or on several {@code server} lines
  * (which add up).
  *
@@ -30,7 +31,7 @@ import java.util.Set;
  * flushed to disk before returning.
  */
 public final class AgentConfigFile {
-    static final List<String> KEYS = List.of("server", "token", "pin", "ca-file", "root");
+    static final List<String> KEYS = List.of("server", "token", "pin", "ca-file", "root", "update-mode");
 
     private final Path file;
 
@@ -59,7 +60,7 @@ public final class AgentConfigFile {
                             + " may read it (the packages make it group enginex-agent, mode 660)",
                     e);
         }
-        String server = null, token = null, pin = null, caFile = null, root = null;
+        String server = null, token = null, pin = null, caFile = null, root = null, updateMode = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -80,11 +81,24 @@ public final class AgentConfigFile {
                 case "token" -> token = value;
                 case "pin" -> pin = value;
                 case "ca-file" -> caFile = value;
+                case "update-mode" -> {
+                    if (!value.equals("self") && !value.equals("managed")) {
+                        throw new ConfigException(file + " line " + (i + 1) + ": update-mode is self (the agent"
+                                + " replaces itself) or managed (a package manager or an administrator installs"
+                                + " new versions), not " + value);
+                    }
+                    updateMode = value;
+                }
                 default -> root = value;
             }
         }
         return new AgentConfig(
-                server, token, pin, caFile == null ? null : Path.of(caFile), root == null ? null : Path.of(root));
+                server,
+                token,
+                pin,
+                caFile == null ? null : Path.of(caFile),
+                root == null ? null : Path.of(root),
+                updateMode);
     }
 
     /**

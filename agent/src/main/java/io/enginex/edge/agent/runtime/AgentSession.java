@@ -96,7 +96,7 @@ final class AgentSession {
         StatusBoard status = parts.status();
         PauseSwitch pause = parts.pause();
         AgentIdentity identity = parts.identity().get();
-        UpdateLoop updates = UpdateLoop.create(config.update(), config.stateDir(), parts, hub, environment);
+        UpdateLoop updates = UpdateLoop.create(updateConfig(), config.stateDir(), parts, hub, environment);
         if (updates.rolledBackAtStart()) {
             status.state("stopped");
             status.flush();
@@ -180,6 +180,22 @@ final class AgentSession {
             return new RunOutcome(RunOutcome.Kind.RESTART, "update: " + updates.restartReason());
         }
         return revoked ? new RunOutcome(RunOutcome.Kind.REVOKED, outcome.message()) : RunOutcome.stopped();
+    }
+
+    /** The run's update settings, with agent.conf's {@code update-mode} when the command line named none. */
+    private io.enginex.edge.agent.update.UpdateConfig updateConfig() {
+        if (config.configFile() == null) {
+            return config.update();
+        }
+        try {
+            return config.update()
+                    .orMode(new io.enginex.edge.agent.enrolment.AgentConfigFile(config.configFile())
+                            .load()
+                            .updateMode());
+        } catch (io.enginex.edge.agent.enrolment.ConfigException e) {
+            log.atWarn().log("update mode from agent.conf not used: {}", e.getMessage());
+            return config.update();
+        }
     }
 
     private LocalUi startUi() {

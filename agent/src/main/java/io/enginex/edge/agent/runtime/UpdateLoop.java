@@ -119,11 +119,15 @@ final class UpdateLoop {
         if (!Files.exists(trusted.resolve("root.json"))) {
             return new UpdateLoop(null, config, detected, status, audit, null);
         }
-        boolean managed = detected.managedBy() != null;
-        if (managed && config.home() != null) {
-            log.atWarn().log("--update-home is ignored: this install is managed by {}", detected.managedBy());
+        ReleaseHome home;
+        try {
+            home = home(config, detected, stateDir, env.appPath());
+        } catch (RuntimeException e) {
+            // A home that cannot be set up must stop self-update, never the agent.
+            log.atWarn().log("self-update off: {}", e.getMessage());
+            status.updateState(with(detected, null, null, "self-update off: " + e.getMessage()));
+            home = null;
         }
-        ReleaseHome home = managed || config.home() == null ? null : new ReleaseHome(config.home());
         // A mirror if given; else the hub address the agent is connected to now (of several), asked per request.
         Supplier<URI> base = config.url() != null ? config::url : () -> repositoryOf(hub);
         TufClient tuf = new TufClient(
@@ -184,6 +188,56 @@ final class UpdateLoop {
         updater.onStatus(s -> loop.report());
         loop.publish();
         return loop;
+    }
+
+    /**
+     * The release home, or null in managed mode: {@code --update-home} when the agent may replace itself
+     * (mode self, or auto without a package manager); in mode self without a home, {@code
+     * <state-dir>/releases}, where a package install's own version is adopted as the first (so a rollback
+     * has a version to go back to).
+     */
+    static ReleaseHome home(UpdateConfig config, UpdateState detected, Path stateDir, String appPath) {
+        boolean managed = detected.managedBy() != null;
+        switch (config.mode()) {
+            case UpdateConfig.MANAGED -> {
+                return null;
+            }
+            case UpdateConfig.SELF -> {
+                ReleaseHome home =
+                        new ReleaseHome(config.home() != null ? config.home() : stateDir.resolve("releases"));
+                Path app = packagedApp(appPath);
+                if (home.currentVersion() == null && app != null) {
+                    home.adopt(detected.current(), app);
+                }
+                return home;
+            }
+            default -> {
+                if (managed && config.home() != null) {
+                    log.atWarn()
+                            .log(
+                                    "--update-home is ignored: this install is managed by {} (update-mode = self in"
+                                            + " agent.conf makes it replace itself)",
+                                    detected.managedBy());
+                }
+                return managed || config.home() == null ? null : new ReleaseHome(config.home());
+            }
+        }
+    }
+
+    /**
+     * The application folder of a jpackage launcher ({@code …/bin/enginex-agent} → {@code …/lib/app}, the
+     * Linux layout), or null when not run from one or it is not that layout.
+     */
+    static Path packagedApp(String appPath) {
+        if (appPath == null) {
+            return null;
+        }
+        Path launcher = Path.of(appPath).toAbsolutePath();
+        if (launcher.getParent() == null || launcher.getParent().getParent() == null) {
+            return null;
+        }
+        Path app = launcher.getParent().getParent().resolve("lib").resolve("app");
+        return Files.isRegularFile(app.resolve(ReleaseHome.JAR)) ? app : null;
     }
 
     /** The hub's repository at the address the agent prefers: the one connected to, else the one last tried. */

@@ -74,6 +74,31 @@ public final class ReleaseHome {
         return Files.isDirectory(versions().resolve(version));
     }
 
+    /**
+     * Makes the version a package installed ({@code dir}: its application folder, holding {@code
+     * enginex-agent.jar} and {@code lib/} as a release does) the first version of this home: {@code
+     * versions/<version>} links to it and {@code current} points at it, so that the first switch has a
+     * version to roll back to. Does nothing when {@code current} exists already.
+     */
+    public void adopt(String version, Path dir) {
+        ReleaseVersion.parse(version);
+        if (currentVersion() != null) {
+            return;
+        }
+        if (!Files.isRegularFile(dir.resolve(JAR))) {
+            throw new UpdateException(dir + " holds no " + JAR + "; the installed version cannot be adopted");
+        }
+        try {
+            Files.createDirectories(versions());
+            if (!installed(version)) {
+                Files.createSymbolicLink(versions().resolve(version), dir.toAbsolutePath());
+            }
+        } catch (IOException e) {
+            throw new UpdateException("cannot adopt " + dir + " as version " + version + ": " + e.getMessage(), e);
+        }
+        switchTo(version);
+    }
+
     /** Unpacks {@code release} as {@code version} (nothing if it is there already). */
     public Path install(String version, Path release) {
         ReleaseVersion.parse(version);

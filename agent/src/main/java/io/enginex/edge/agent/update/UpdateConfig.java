@@ -20,13 +20,46 @@ import java.util.Locale;
  * @param url the repository, or null for the hub's {@code /updates}
  * @param healthWindow how long a new version has to get its hello accepted
  * @param maxStarts starts a new version gets before it counts as crash-looping
+ * @param mode {@link #AUTO}: the agent replaces itself when given a {@code home} and no package manager
+ *     installed it; {@link #SELF}: it replaces itself even when a package manager installed it (the
+ *     installer's choice; {@code home} defaults to {@code <state-dir>/releases}); {@link #MANAGED}: it
+ *     never does, it only reports the version available
  */
 public record UpdateConfig(
-        Path pinnedRoot, Path home, String channel, Duration every, URI url, Duration healthWindow, int maxStarts) {
+        Path pinnedRoot,
+        Path home,
+        String channel,
+        Duration every,
+        URI url,
+        Duration healthWindow,
+        int maxStarts,
+        String mode) {
+    public static final String AUTO = "auto";
+    public static final String SELF = "self";
+    public static final String MANAGED = "managed";
+
     public static final UpdateConfig DEFAULT =
             new UpdateConfig(null, null, "stable", Duration.ofHours(6), null, Duration.ofMinutes(5), 3);
 
+    /** A configuration in mode {@link #AUTO}. */
+    public UpdateConfig(
+            Path pinnedRoot, Path home, String channel, Duration every, URI url, Duration healthWindow, int maxStarts) {
+        this(pinnedRoot, home, channel, every, url, healthWindow, maxStarts, AUTO);
+    }
+
+    /** This configuration with {@code mode} when it is {@link #AUTO} (a command-line choice wins over agent.conf). */
+    public UpdateConfig orMode(String configured) {
+        return configured == null || !AUTO.equals(mode)
+                ? this
+                : new UpdateConfig(pinnedRoot, home, channel, every, url, healthWindow, maxStarts, configured);
+    }
+
     public UpdateConfig {
+        mode = mode == null ? AUTO : mode;
+        if (!mode.equals(AUTO) && !mode.equals(SELF) && !mode.equals(MANAGED)) {
+            throw new IllegalArgumentException(
+                    "the update mode is self or managed (or auto: self with --update-home), not " + mode);
+        }
         ChannelState.checkName(channel);
         if (every.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("the update interval must be at least 1 s, was " + every);

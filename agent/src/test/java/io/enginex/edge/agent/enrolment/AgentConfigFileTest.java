@@ -51,6 +51,21 @@ class AgentConfigFileTest {
     }
 
     @Test
+    void theUpdateModeIsTheInstallersChoiceOfSelfOrManaged() throws Exception {
+        Path file = temp.resolve("agent.conf");
+        Files.writeString(file, "server = https://hub.example.com\nupdate-mode = self\n");
+        assertThat(new AgentConfigFile(file).load().updateMode()).isEqualTo("self");
+
+        Files.writeString(file, "server = https://hub.example.com\nupdate-mode = sometimes\n");
+        assertThatThrownBy(() -> new AgentConfigFile(file).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(file + " line 2")
+                .hasMessageContaining("update-mode is self")
+                .hasMessageContaining("or managed");
+        assertThat(AgentConfig.EMPTY.updateMode()).isNull();
+    }
+
+    @Test
     void anUnknownKeyNamesTheFileAndLine() throws Exception {
         Path file = temp.resolve("agent.conf");
         Files.writeString(file, "server = https://hub.example.com\nsever = typo\n");

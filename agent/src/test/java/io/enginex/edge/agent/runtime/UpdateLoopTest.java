@@ -111,6 +111,34 @@ class UpdateLoopTest {
     }
 
     @Test
+    void aPackageInstallReplacesItselfOnlyWhenTheInstallerChoseSelfAndThenAdoptsItsOwnVersionFirst()
+            throws IOException {
+        Path opt = tmp.resolve("opt/enginex-agent");
+        Files.createDirectories(opt.resolve("bin"));
+        Files.writeString(opt.resolve("bin/enginex-agent"), "launcher");
+        Files.createDirectories(opt.resolve("lib/app/lib"));
+        Files.writeString(opt.resolve("lib/app/enginex-agent.jar"), "the packaged agent");
+        String launcher = opt.resolve("bin/enginex-agent").toString();
+        UpdateState deb = new UpdateState("package-manager", "deb", false, "1.0.0", null, null, "managed by deb");
+        Path state = tmp.resolve("state");
+
+        assertThat(UpdateLoop.home(EVERY_SIX_HOURS, deb, state, launcher))
+                .as("auto: managed")
+                .isNull();
+        assertThat(UpdateLoop.home(EVERY_SIX_HOURS.orMode("managed"), deb, state, launcher))
+                .isNull();
+        var self = UpdateLoop.home(EVERY_SIX_HOURS.orMode("self"), deb, state, launcher);
+
+        assertThat(self.home()).isEqualTo(state.resolve("releases").toAbsolutePath());
+        assertThat(self.currentVersion()).isEqualTo("1.0.0");
+        assertThat(Files.readString(self.current().resolve("enginex-agent.jar")))
+                .isEqualTo("the packaged agent");
+        assertThat(EVERY_SIX_HOURS.orMode("self").orMode("managed").mode())
+                .as("the command line's choice wins over agent.conf's")
+                .isEqualTo("self");
+    }
+
+    @Test
     void theRepositoryIsTheHubAddressTheAgentIsConnectedToNotTheFirst() {
         var hubs = io.enginex.edge.agent.transport.HubAddresses.parse(
                 List.of("https://hub-1.example:8443", "https://hub-2.example:8443"));

@@ -361,6 +361,26 @@ class UpdaterTest {
         assertThat(v1.check()).contains("1.2.0");
     }
 
+    @Test
+    void aVersionAdoptedFromThePackageIsWhereAFailedSwitchGoesBack() throws IOException {
+        Path app = Files.createDirectories(tmp.resolve("opt/lib/app"));
+        Files.writeString(app.resolve(ReleaseHome.JAR), "packaged 1.0.0");
+        home = new ReleaseHome(tmp.resolve("adopting"));
+        home.adopt("1.0.0", app);
+        home.adopt("1.0.0", app); // a second start changes nothing
+        release("1.1.0", false, List.of());
+        Updater v1 = agent("1.0.0");
+        v1.switchNow(v1.check().orElseThrow());
+        Updater v2 = agent("1.1.0");
+        v2.onStart();
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(v2.healthExpired()).isTrue();
+
+        assertThat(home.currentVersion()).isEqualTo("1.0.0");
+        assertThat(Files.readString(home.current().resolve(ReleaseHome.JAR))).isEqualTo("packaged 1.0.0");
+    }
+
     private Path writeQuietly(String name, String text) {
         try {
             return Files.writeString(tmp.resolve(name), text);
