@@ -113,6 +113,8 @@ rm "$target/man/engine"
 stage=$target/stage/root
 install -d -m 755 "$stage/opt" "$stage/usr/bin" "$stage/usr/share/man/man1" "$stage/usr/share/doc/enginex-agent"
 cp -a "$image" "$stage/opt/enginex-agent"
+# The unit's start script: pins the update root, runs a self-updated version (docs/UPDATE.md).
+install -m 755 "$here/src/linux/enginex-agent-service" "$stage/opt/enginex-agent/lib/enginex-agent-service"
 ln -s /opt/enginex-agent/bin/enginex-agent "$stage/usr/bin/enginex-agent" # Debian: absolute across top-level dirs
 gzip -9n < "$target/man/enginex-agent.1" > "$stage/usr/share/man/man1/enginex-agent.1.gz"
 install -m 644 "$target/copyright" "$stage/usr/share/doc/enginex-agent/copyright"
