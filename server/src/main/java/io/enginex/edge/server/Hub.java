@@ -220,7 +220,7 @@ public final class Hub implements AutoCloseable {
     private static JdbcStores openStore(Resources p, Basics b) throws IOException {
         HubConfig config = p.config;
         OwnerOnlyFiles.directory(config.dataDir());
-        JdbcStores stores = JdbcStores.open(config.database(), b.clock());
+        JdbcStores stores = JdbcStores.open(config.database(), b.clock(), config.nodeName());
         p.stores = stores;
         if (config.tls().enabled()) {
             p.tls = TlsMaterial.load(

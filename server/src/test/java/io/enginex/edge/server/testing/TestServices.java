@@ -44,7 +44,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -105,16 +104,19 @@ public final class TestServices implements AutoCloseable {
         failAudit.set(true);
     }
 
-    /** The tenant's audit events of {@code type}, oldest first. */
+    /** The tenant's audit events of {@code type}, oldest first (each chain in order, chain by chain). */
     public List<AuditEvent> events(String tenant, String type) {
-        return stores.audit().chain(tenant, 0, 10_000).stream()
+        return stores.audit().heads(tenant).stream()
+                .flatMap(head -> stores.audit().chain(tenant, head.chain(), 0, 10_000).stream())
                 .filter(e -> e.type().equals(type))
                 .toList();
     }
 
-    /** How many events the tenant's audit chain holds. */
+    /** How many events the tenant's audit chains hold. */
     public long auditLength(String tenant) {
-        return stores.audit().head(tenant).map(AuditStore.ChainHead::seq).orElse(0L);
+        return stores.audit().heads(tenant).stream()
+                .mapToLong(AuditStore.ChainHead::seq)
+                .sum();
     }
 
     public Jobs jobs() {
@@ -227,13 +229,18 @@ public final class TestServices implements AutoCloseable {
         }
 
         @Override
-        public List<AuditEvent> chain(String tenantId, long afterSeq, int limit) {
-            return store.chain(tenantId, afterSeq, limit);
+        public List<AuditEvent> chain(String tenantId, String chain, long afterSeq, int limit) {
+            return store.chain(tenantId, chain, afterSeq, limit);
         }
 
         @Override
-        public Optional<ChainHead> head(String tenantId) {
-            return store.head(tenantId);
+        public List<ChainHead> heads(String tenantId) {
+            return store.heads(tenantId);
+        }
+
+        @Override
+        public List<String> chainsWithLinks(String tenantId) {
+            return store.chainsWithLinks(tenantId);
         }
 
         @Override

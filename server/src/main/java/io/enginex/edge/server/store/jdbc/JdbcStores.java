@@ -54,6 +54,9 @@ public final class JdbcStores implements Stores {
     /** The longest one statement may wait on a PostgreSQL server that stopped answering. */
     public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The node name of stores opened without one: the audit chains of a hub that runs alone. */
+    public static final String SINGLE_NODE = "hub";
+
     private final DatabaseConfig config;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -75,7 +78,7 @@ public final class JdbcStores implements Stores {
     private final JdbcGroupCommit groupCommit;
     private final PlannerStatistics statistics; // null on H2
 
-    private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
+    private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock, String node) {
         this.config = config;
         this.dataSource = dataSource;
         Jdbi jdbi = Jdbi.create(dataSource);
@@ -88,7 +91,7 @@ public final class JdbcStores implements Stores {
         this.jobs = new JdbcJobStore(jdbi, clock, new ObjectMapper());
         this.credentials = new JdbcCredentialStore(jdbi);
         this.users = new JdbcUserStore(jdbi, clock);
-        this.audit = new JdbcAuditStore(jdbi);
+        this.audit = new JdbcAuditStore(jdbi, node);
         this.deviceCodes = new JdbcDeviceCodeStore(jdbi);
         this.machines = new JdbcMachineStore(jdbi);
         this.connections = new JdbcConnectionHistoryStore(jdbi);
@@ -110,14 +113,22 @@ public final class JdbcStores implements Stores {
     }
 
     /**
-     * Connects, migrates the schema and returns the stores. An embedded H2 file is compacted first
-     * ({@link EmbeddedCompaction}), which takes a moment for a large file.
+     * Connects, migrates the schema and returns the stores, as node {@link #SINGLE_NODE}. An embedded
+     * H2 file is compacted first ({@link EmbeddedCompaction}), which takes a moment for a large file.
      *
      * @param clock the time written as {@code created_at} where callers do not pass a time
      * @throws DatabaseUnavailableException if the database cannot be opened (embedded file locked by
      *     another hub, PostgreSQL unreachable, login refused) or migrated; the message says what to do
      */
     public static JdbcStores open(DatabaseConfig config, Clock clock) {
+        return open(config, clock, SINGLE_NODE);
+    }
+
+    /**
+     * As {@link #open(DatabaseConfig, Clock)}, for hub node {@code node}: the name of the audit
+     * chains it appends to (one per tenant and node, so nodes never wait for each other to audit).
+     */
+    public static JdbcStores open(DatabaseConfig config, Clock clock, String node) {
         EmbeddedCompaction.compact(config);
         HikariDataSource dataSource = connect(config);
         try {
@@ -133,7 +144,7 @@ public final class JdbcStores implements Stores {
                     .addKeyValue("schemaVersion", result.targetSchemaVersion)
                     .addKeyValue("migrationsApplied", result.migrationsExecuted)
                     .log("database ready");
-            JdbcStores stores = new JdbcStores(config, dataSource, clock);
+            JdbcStores stores = new JdbcStores(config, dataSource, clock, node);
             if (stores.statistics != null) {
                 stores.statistics.warnIfAutovacuumOff();
                 stores.statistics.analyseAll();

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 final class PlannerStatistics {
     /** The tables the job hot path reads and writes. */
     static final List<String> TABLES =
-            List.of("jobs", "agents", "sessions", "idempotency_keys", "audit_events", "audit_chain_heads");
+            List.of("jobs", "agents", "sessions", "idempotency_keys", "audit_events", "audit_node_chains");
 
     /** Fewer changed rows than this never make a table worth analysing again. */
     static final long MIN_CHANGES = 200;
