@@ -95,7 +95,10 @@ public final class WebServer {
                 web.basics().mapper(),
                 web.basics().baseUrl(),
                 web.basics().version());
-        return new McpEndpoint(parts, Math.toIntExact(config.maxBodyBytes()), MCP_MAX_WAIT);
+        var endpoint = new McpEndpoint(parts, Math.toIntExact(config.maxBodyBytes()), MCP_MAX_WAIT);
+        web.live().listen(endpoint::toolsMayHaveChanged);
+        web.ops().registry().onChange(endpoint::toolsMayHaveChanged);
+        return endpoint;
     }
 
     /** The sign-in budgets, shared by the API's login and the dashboard's form. */
