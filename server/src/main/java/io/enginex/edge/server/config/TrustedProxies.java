@@ -1,8 +1,10 @@
 package io.enginex.edge.server.config;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -74,6 +76,14 @@ public final class TrustedProxies {
             blocks.add(new Block(network, prefix));
         }
         return new TrustedProxies(blocks);
+    }
+
+    /**
+     * The client of {@code request}, from its peer and its {@code X-Forwarded-For} headers by {@link
+     * #clientAddress(String, List)}: what the REST API, the dashboard and the agent socket call the client.
+     */
+    public String clientAddress(HttpServletRequest request) {
+        return clientAddress(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For")));
     }
 
     /**

@@ -24,7 +24,6 @@ import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
@@ -78,7 +77,8 @@ public final class WebServer {
             dashboard.register(c.routes);
             new DownloadRoutes(downloads).register(c.routes);
             Duration agentIdle = config.heartbeat().multipliedBy(4).plus(Duration.ofSeconds(10));
-            c.jetty.modifyServletContextHandler(context -> web.agentEndpoint().mount(context, agentIdle));
+            c.jetty.modifyServletContextHandler(
+                    context -> web.agentEndpoint().mount(context, agentIdle, config.trustedProxies()));
         });
     }
 
@@ -111,8 +111,7 @@ public final class WebServer {
         c.http.maxRequestSize = config.maxBodyBytes();
         c.router.ignoreTrailingSlashes = true;
         TrustedProxies proxies = config.trustedProxies();
-        c.contextResolver.ip = ctx -> proxies.clientAddress(
-                ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+        c.contextResolver.ip = ctx -> proxies.clientAddress(ctx.req());
         c.jsonMapper(new JavalinJackson(basics.mapper(), true));
         c.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
         c.jetty.modifyWebSocketServletFactory(factory -> {

@@ -120,7 +120,7 @@ class AgentStateIT {
         assertThat(connections).hasSize(2);
         JsonNode newest = connections.get(0);
         assertThat(newest.path("node").asText()).isEqualTo("test-hub");
-        assertThat(newest.path("remoteAddress").asText()).contains("127.0.0.1");
+        assertThat(newest.path("remoteAddress").asText()).isEqualTo("127.0.0.1");
         assertThat(newest.path("closeCode").asInt()).isEqualTo(4001);
         assertThat(newest.path("closeReason").asText()).isEqualTo("agent revoked");
         assertThat(connections.get(1).path("closeCode").asInt()).isEqualTo(1006); // the test agent dropped it
