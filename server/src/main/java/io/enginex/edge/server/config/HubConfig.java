@@ -39,6 +39,8 @@ import java.util.Set;
  *     the client (every per-address limit and audit origin uses it); none: the peer is the client
  * @param clusterSweep on PostgreSQL, how often each node looks for queued jobs of its agents whose
  *     signal from another node was lost (1 s to 1 h)
+ * @param proxyProtocol whether the listener reads a PROXY protocol header (v1 or v2) from the trusted
+ *     proxies, which then names the client (TLS passthrough); needs {@code trustedProxies}
  */
 public record HubConfig(
         Path dataDir,
@@ -57,7 +59,8 @@ public record HubConfig(
         Duration sessionLinkTtl,
         int maxConcurrentJobs,
         TrustedProxies trustedProxies,
-        Duration clusterSweep) {
+        Duration clusterSweep,
+        boolean proxyProtocol) {
     public static final int DEFAULT_PORT = 8443;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_UNRESPONSIVE_AFTER = Duration.ofMinutes(2);
@@ -121,6 +124,11 @@ public record HubConfig(
                     + MAX_CONCURRENT_JOBS_LIMIT + "; got " + maxConcurrentJobs);
         }
         trustedProxies = trustedProxies == null ? TrustedProxies.DIRECT : trustedProxies;
+        if (proxyProtocol && trustedProxies.isEmpty()) {
+            throw new IllegalArgumentException("--proxy-protocol needs --trusted-proxy naming the load balancers that"
+                    + " send the header (e.g. --trusted-proxy 10.0.1.5): the hub reads it from them alone, so that"
+                    + " no one else can choose the address the hub sees");
+        }
         clusterSweep = clusterSweep == null ? DEFAULT_CLUSTER_SWEEP : clusterSweep;
         if (clusterSweep.toMillis() < 1000 || clusterSweep.toMillis() > 3_600_000) {
             throw new IllegalArgumentException(
@@ -205,6 +213,7 @@ public record HubConfig(
         private int maxConcurrentJobs = DEFAULT_MAX_CONCURRENT_JOBS;
         private Duration clusterSweep = DEFAULT_CLUSTER_SWEEP;
         private TrustedProxies trustedProxies = TrustedProxies.DIRECT;
+        private boolean proxyProtocol;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -286,6 +295,12 @@ public record HubConfig(
             return this;
         }
 
+        /** Read a PROXY protocol header from the trusted proxies (TLS passthrough); off by default. */
+        public Builder proxyProtocol(boolean proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     dataDir,
@@ -304,7 +319,8 @@ public record HubConfig(
                     sessionLinkTtl,
                     maxConcurrentJobs,
                     trustedProxies,
-                    clusterSweep);
+                    clusterSweep,
+                    proxyProtocol);
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -198,9 +199,9 @@ public final class WebServer {
 
     private static ServerConnector connector(
             Server server, HttpConfiguration httpConfig, HubConfig config, TlsMaterial tls) {
-        ServerConnector connector;
+        List<ConnectionFactory> factories = new ArrayList<>();
         if (tls == null) {
-            connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+            factories.add(new HttpConnectionFactory(httpConfig));
         } else {
             var ssl = new SslContextFactory.Server();
             ssl.setKeyStore(tls.keyStore());
@@ -221,9 +222,14 @@ public final class WebServer {
             // clients); Jetty finds the connection factory for the chosen id whatever its case.
             var alpn = new ALPNServerConnectionFactory(http2.getProtocol(), ALPN_HTTP_1_1);
             alpn.setDefaultProtocol(http1.getProtocol());
-            connector =
-                    new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2, http1);
+            factories.addAll(List.of(new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2, http1));
         }
+        if (config.proxyProtocol()) {
+            // Before TLS: a balancer passing TLS through names the client ahead of the handshake.
+            factories.addFirst(new TrustedProxyProtocol(
+                    config.trustedProxies(), factories.getFirst().getProtocol()));
+        }
+        var connector = new ServerConnector(server, factories.toArray(ConnectionFactory[]::new));
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         // Above the longest long-poll (60 s), so a waiting request is never cut off as idle.
