@@ -227,8 +227,9 @@ public final class HubConnection {
 
     /**
      * The watch (on the scheduler): reads the hub's addresses from the identity; a changed list is
-     * logged and given to the {@link HubClient} once, and wakes a loop waiting out its backoff; a session
-     * on an address the list no longer has is closed, so the loop dials the new list. Never throws.
+     * logged and given to the {@link HubClient} once, and wakes a loop that has no session (waiting out
+     * its backoff); a session on an address the list no longer has is closed, so the loop dials the new
+     * list. Never throws.
      */
     private void watchHubs() {
         try {
@@ -241,7 +242,11 @@ public final class HubConnection {
                                 + " connection");
                 watched = now;
                 hub.useHubs(now);
-                wake.release();
+                if (current.get() == null) {
+                    // Between sessions, perhaps waiting out a backoff after the old list failed: dial now.
+                    // (A session's end is not woken: its backoff, a restart notice's window, still holds.)
+                    wake.release();
+                }
             }
             Live live = current.get();
             if (live != null && !now.all().contains(live.target().endpoint()) && leaving.compareAndSet(false, true)) {
