@@ -111,36 +111,32 @@ public final class AuditChain {
             }
         }
         long links = expected - 1;
-        String newest = previousId == null ? "" : " (" + previousId + ")";
+        String end = "the chain ends after event #" + links + (previousId == null ? "" : " (" + previousId + ")");
         if (head == null) {
-            return new Walk(
+            return endBroken(
+                    chain,
                     links,
                     previousHash,
-                    new Break(
-                            chain,
-                            null,
-                            links + 1,
-                            null,
-                            "the chain ends after event #" + links + newest
-                                    + " but has no head row: the head was deleted, so whether newer events were"
-                                    + " deleted cannot be told"));
+                    end
+                            + " but has no head row: the head was deleted, so whether newer events were deleted cannot be"
+                            + " told");
         }
         if (head.seq() != links || !head.lastHash().equals(previousHash)) {
-            return new Walk(
+            return endBroken(
+                    chain,
                     links,
                     previousHash,
-                    new Break(
-                            chain,
-                            null,
-                            links + 1,
-                            null,
-                            "the chain ends after event #" + links + newest
-                                    + " but its head says " + head.seq() + " events ending in hash "
-                                    + abbrev(head.lastHash())
-                                    + ": the newest " + Math.max(0, head.seq() - links)
-                                    + " event(s) were deleted, or the head was changed"));
+                    end
+                            + " but its head says " + head.seq() + " events ending in hash " + abbrev(head.lastHash())
+                            + ": the newest " + Math.max(0, head.seq() - links)
+                            + " event(s) were deleted, or the head was changed");
         }
         return new Walk(links, previousHash, null);
+    }
+
+    /** A chain whose links verify but whose end does not match its head. */
+    private static Walk endBroken(String chain, long links, String lastHash, String problem) {
+        return new Walk(links, lastHash, new Break(chain, null, links + 1, null, problem));
     }
 
     private static Break check(String chain, AuditEvent e, long expected, String previousHash, String previousId) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.protocol.Dispatch;
-import io.enginex.edge.protocol.PinnedTrustManager;
 import io.enginex.edge.protocol.Result;
 import io.enginex.edge.server.config.TlsConfig;
 import io.enginex.edge.server.config.TrustedProxies;
@@ -18,7 +17,6 @@ import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -134,22 +131,6 @@ class NginxIT {
                 """.formatted(dir, temp, guide);
     }
 
-    /** An HTTPS client from {@link #CLIENT} that trusts the certificate nginx serves (the hub's). */
-    private static HttpClient client() {
-        try {
-            SSLContext pinned = SSLContext.getInstance("TLS");
-            pinned.init(
-                    null, new TrustManager[] {new PinnedTrustManager(hub.hub().fingerprint())}, null);
-            return HttpClient.newBuilder()
-                    .sslContext(pinned)
-                    .localAddress(InetAddress.getByName(CLIENT))
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String url() {
         return "https://127.0.0.1:" + port;
     }
@@ -165,7 +146,8 @@ class NginxIT {
     @Test
     void readyzThroughNginxIsAnsweredByALiveNodeWhileAnotherIsDown() throws Exception {
         for (int i = 0; i < 4; i++) {
-            HttpResponse<String> ready = client().send(
+            HttpResponse<String> ready = Balancer.clientFrom(CLIENT, hub)
+                    .send(
                             HttpRequest.newBuilder(URI.create(url() + "/readyz"))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
@@ -178,7 +160,7 @@ class NginxIT {
     void anAgentSocketAndALongPollGoThroughNginx() throws Exception {
         String tenant = hub.newTenant();
         TestAgent agent = hub.register(tenant);
-        HttpClient client = client();
+        HttpClient client = Balancer.clientFrom(CLIENT, hub);
         ApiClient viaNginx = new ApiClient(url(), client, TestHub.MAPPER);
         String connections = "/api/v1/tenants/" + tenant + "/agents/" + agent.agentId() + "/connections";
 

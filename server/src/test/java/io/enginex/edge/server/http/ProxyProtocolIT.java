@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.enginex.edge.protocol.PinnedTrustManager;
 import io.enginex.edge.server.config.TlsConfig;
 import io.enginex.edge.server.config.TrustedProxies;
 import io.enginex.edge.server.testing.AgentSocket;
@@ -16,7 +15,6 @@ import io.enginex.edge.server.testing.RecordingTrustManager;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -78,7 +75,7 @@ class ProxyProtocolIT {
                 "haproxy",
                 List.of(binary.toString(), "-db", "-f", cfg.toString()),
                 dir.resolve("haproxy.log"),
-                () -> readyThroughBalancer(client(CLIENT_A)));
+                () -> readyThroughBalancer(Balancer.clientFrom(CLIENT_A, hub)));
     }
 
     @AfterAll
@@ -127,22 +124,6 @@ class ProxyProtocolIT {
                 """.formatted(fromGuide, hubPort, BALANCER, untrusted, hubPort, CLIENT_A);
     }
 
-    /** An HTTPS client that connects from {@code address} and trusts the hub's pinned certificate. */
-    private static HttpClient client(String address) {
-        try {
-            SSLContext pinned = SSLContext.getInstance("TLS");
-            pinned.init(
-                    null, new TrustManager[] {new PinnedTrustManager(hub.hub().fingerprint())}, null);
-            return HttpClient.newBuilder()
-                    .sslContext(pinned)
-                    .localAddress(InetAddress.getByName(address))
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String url(int port) {
         return "https://" + BALANCER + ":" + port;
     }
@@ -164,7 +145,7 @@ class ProxyProtocolIT {
     }
 
     private static ApiClient.Response login(String from) {
-        return new ApiClient(url(passthrough), client(from), TestHub.MAPPER)
+        return new ApiClient(url(passthrough), Balancer.clientFrom(from, hub), TestHub.MAPPER)
                 .post(
                         "/api/v1/login",
                         null,
@@ -189,7 +170,8 @@ class ProxyProtocolIT {
         TestAgent agent = hub.register(hub.newTenant());
         String path = "/api/v1/tenants/" + agent.tenant() + "/agents/" + agent.agentId() + "/connections";
 
-        try (AgentSocket socket = AgentSocket.open(client(CLIENT_B), url(passthrough), hub.accessToken(agent))) {
+        try (AgentSocket socket =
+                AgentSocket.open(Balancer.clientFrom(CLIENT_B, hub), url(passthrough), hub.accessToken(agent))) {
             socket.hello("fs.list");
             JsonNode connections = await().until(
                             () -> hub.api().get(path, hub.platformKey()).body().path("connections"),
@@ -204,13 +186,14 @@ class ProxyProtocolIT {
         HttpRequest health =
                 HttpRequest.newBuilder(URI.create(url(untrusted) + "/healthz")).build();
 
-        assertThatThrownBy(() -> client(CLIENT_B).send(health, HttpResponse.BodyHandlers.discarding()))
+        assertThatThrownBy(
+                        () -> Balancer.clientFrom(CLIENT_B, hub).send(health, HttpResponse.BodyHandlers.discarding()))
                 .as("the hub took the header from 127.0.0.2 for the start of a TLS handshake and failed it")
                 .isInstanceOf(IOException.class);
         // The same address without a header is an ordinary client, served directly.
         HttpRequest direct =
                 HttpRequest.newBuilder(URI.create(hub.url() + "/healthz")).build();
-        assertThat(client(CLIENT_A)
+        assertThat(Balancer.clientFrom(CLIENT_A, hub)
                         .send(direct, HttpResponse.BodyHandlers.discarding())
                         .statusCode())
                 .isEqualTo(200);

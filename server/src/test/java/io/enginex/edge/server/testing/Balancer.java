@@ -2,18 +2,23 @@ package io.enginex.edge.server.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.enginex.edge.protocol.PinnedTrustManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * A real load balancer (Debian's {@code haproxy} or {@code nginx}) as an OS process in front of an
@@ -29,6 +34,26 @@ public final class Balancer implements AutoCloseable {
         this.name = name;
         this.process = process;
         this.log = log;
+    }
+
+    /**
+     * An HTTPS client that connects from {@code address} (a loopback address, so the balancer sees a
+     * client of its own) and trusts only {@code hub}'s certificate, which the balancer serves or passes
+     * through.
+     */
+    public static HttpClient clientFrom(String address, TestHub hub) {
+        try {
+            SSLContext pinned = SSLContext.getInstance("TLS");
+            pinned.init(
+                    null, new TrustManager[] {new PinnedTrustManager(hub.hub().fingerprint())}, null);
+            return HttpClient.newBuilder()
+                    .sslContext(pinned)
+                    .localAddress(InetAddress.getByName(address))
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a client from " + address, e);
+        }
     }
 
     /**
