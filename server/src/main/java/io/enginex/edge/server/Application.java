@@ -4,6 +4,7 @@ import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.job.Jobs;
+import io.enginex.edge.server.mcp.McpToolRules;
 import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.Enrolment;
@@ -19,5 +20,6 @@ public record Application(
         Logins logins,
         DeviceApprovals devices,
         Policies policies,
+        McpToolRules mcpToolRules,
         Agents agents,
         AuditLog auditLog) {}

@@ -49,6 +49,7 @@ import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
 import io.enginex.edge.server.job.Admission;
 import io.enginex.edge.server.job.JobFactory;
 import io.enginex.edge.server.job.Jobs;
+import io.enginex.edge.server.mcp.McpToolRules;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.Policies;
@@ -419,6 +420,7 @@ public final class Hub implements AutoCloseable {
                 new Logins(s.users(), s.apiKeys(), stores.apiKeys(), audit, s.guard(), tx, clock),
                 new DeviceApprovals(devices, audit, s.guard(), tx, links.views()),
                 new Policies(links.tenantPolicies(), audit, s.guard(), tx, links.views()),
+                new McpToolRules(stores.mcpToolRules(), audit, s.guard(), tx, links.views(), clock, b.mapper()),
                 new Agents(agents, audit, s.guard(), tx, links.views(), clock),
                 new AuditLog(stores.audit(), s.guard()));
     }

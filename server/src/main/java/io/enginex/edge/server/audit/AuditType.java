@@ -36,6 +36,8 @@ public enum AuditType {
     POLICY_CHANGED,
     /** A tenant policy was deleted (details: scope). */
     POLICY_DELETED,
+    /** The tenant's MCP tool rules were set (details: the rules) or, with details action cleared, removed. */
+    MCP_TOOL_RULES_CHANGED,
     /** A person approved a job that needed approval. */
     JOB_APPROVED,
     /** A person denied a job that needed approval. */

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             JobsCommand.class,
             DevicesCommand.class,
             PoliciesCommand.class,
+            McpRulesCommand.class,
             PackagesCommand.class,
             ReleaseCommand.class,
             CommandLine.HelpCommand.class

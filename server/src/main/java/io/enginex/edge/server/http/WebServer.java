@@ -90,6 +90,7 @@ public final class WebServer {
                 app.jobs(),
                 app.agents(),
                 web.ops().states(),
+                app.mcpToolRules(),
                 web.creates(),
                 web.audit(),
                 web.authentication().apiKeys(),
@@ -150,6 +151,7 @@ public final class WebServer {
         new ApiKeyRoutes(app.logins(), access, bodies, creates).register(routes);
         new TokenRoutes(app.enrolment(), access, bodies, creates).register(routes);
         new PolicyRoutes(app.policies(), access, bodies).register(routes);
+        new McpToolRuleRoutes(app.mcpToolRules(), access, bodies).register(routes);
         new AgentRoutes(app.agents(), ops.states(), access, bodies).register(routes);
         new LoginRoutes(app.logins(), access, logins.perAddress(), logins.perEmail(), bodies).register(routes);
         new UserRoutes(app.logins(), access, bodies).register(routes);

@@ -30,6 +30,8 @@ public interface Stores extends AutoCloseable {
 
     PageLinkStore pageLinks();
 
+    McpToolRuleStore mcpToolRules();
+
     NodeStore nodes();
 
     /** The one writer whose transactions the job hot path shares (see {@link GroupCommit}). */

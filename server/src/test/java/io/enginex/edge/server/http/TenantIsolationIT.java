@@ -305,6 +305,13 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/policies",
                     Map.of("scope", "label:matrix", "policy", Map.of("version", 1, "tools", List.of("fs.list")))),
+            tenant("GET /api/v1/tenants/{t}/mcp/tool-rules", "viewer", f -> t(f) + "/mcp/tool-rules", null),
+            tenant(
+                    "PUT /api/v1/tenants/{t}/mcp/tool-rules",
+                    "admin",
+                    f -> t(f) + "/mcp/tool-rules",
+                    Map.of("roles", Map.of("viewer", Map.of("deny", List.of("exec"))))),
+            tenant("DELETE /api/v1/tenants/{t}/mcp/tool-rules", "admin", f -> t(f) + "/mcp/tool-rules", null),
             tenant("GET /api/v1/tenants/{t}/devices", "admin", f -> t(f) + "/devices?status=pending", null),
             tenant("PATCH /api/v1/tenants/{t}", "admin", f -> t(f), Map.of("enrolmentRatePerMinute", 50)),
             tenant("GET /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", null),

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -123,6 +124,52 @@ class McpEndpointIT {
             assertThat(otherChanges)
                     .as("another tenant's agent changes nothing of this tenant's")
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void theTenantsToolRulesHideAToolFromARoleRefuseItsCallAndTellItsClients() {
+        String ruled = hub.newTenant();
+        TestAgent laptop = hub.register(ruled);
+        String operator = hub.tenantKey(ruled, "operator");
+        String admin = hub.tenantKey(ruled, "admin");
+        List<List<String>> changes = new CopyOnWriteArrayList<>();
+        try (AgentSocket laptopSocket = hub.connectReady(laptop, "fs.read", "fs.list");
+                McpSyncClient client = sdkClient(operator, changes)) {
+            assertThat(laptopSocket.isClosed()).isFalse();
+            String fsRead = names(client.listTools().tools()).stream()
+                    .filter(n -> n.endsWith("__fs_read"))
+                    .findFirst()
+                    .orElseThrow();
+
+            var set = hub.api()
+                    .exchange(
+                            "PUT",
+                            "/api/v1/tenants/" + ruled + "/mcp/tool-rules",
+                            admin,
+                            Map.of(),
+                            Map.of("roles", Map.of("operator", Map.of("deny", List.of("fs.read")))));
+            assertThat(set.status()).as(set.text()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !changes.isEmpty() && !changes.getLast().contains(fsRead));
+            assertThat(changes.getLast()).anyMatch(n -> n.endsWith("__fs_list"));
+            var refused = client.callTool(McpSchema.CallToolRequest.builder(fsRead)
+                    .arguments(Map.of("path", "a.txt"))
+                    .build());
+            assertThat(refused.isError()).isTrue();
+            assertThat(refused.content().toString())
+                    .contains("tool_not_allowed")
+                    .contains("operator");
+            try (McpSyncClient asAdmin = sdkClient(admin, new CopyOnWriteArrayList<>())) {
+                assertThat(names(asAdmin.listTools().tools()))
+                        .as("no rules for admins")
+                        .contains(fsRead);
+            }
+            JsonNode audited = hub.api()
+                    .get("/api/v1/tenants/" + ruled + "/audit?type=mcp-tool-rules.changed", hub.platformKey())
+                    .body();
+            assertThat(audited.get("events")).hasSize(1);
         }
     }
 

@@ -15,6 +15,7 @@ import io.enginex.edge.server.store.DeviceCodeStore;
 import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.MachineStore;
+import io.enginex.edge.server.store.McpToolRuleStore;
 import io.enginex.edge.server.store.NodeStore;
 import io.enginex.edge.server.store.PageLinkStore;
 import io.enginex.edge.server.store.RegistrationTokenStore;
@@ -75,6 +76,7 @@ public final class JdbcStores implements Stores {
     private final NodeStore nodes;
     private final TenantPolicyStore tenantPolicies;
     private final PageLinkStore pageLinks;
+    private final McpToolRuleStore mcpToolRules;
     private final JdbcGroupCommit groupCommit;
     private final PlannerStatistics statistics; // null on H2
 
@@ -98,6 +100,7 @@ public final class JdbcStores implements Stores {
         this.nodes = new JdbcNodeStore(jdbi);
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
+        this.mcpToolRules = new JdbcMcpToolRuleStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
         this.statistics = "postgresql".equals(config.dialect()) ? new PlannerStatistics(dataSource) : null;
     }
@@ -297,6 +300,11 @@ public final class JdbcStores implements Stores {
     @Override
     public PageLinkStore pageLinks() {
         return pageLinks;
+    }
+
+    @Override
+    public McpToolRuleStore mcpToolRules() {
+        return mcpToolRules;
     }
 
     @Override
