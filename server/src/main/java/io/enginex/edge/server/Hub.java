@@ -24,6 +24,7 @@ import io.enginex.edge.server.cluster.Signal;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.config.HubFile;
 import io.enginex.edge.server.connection.AgentEndpoint;
+import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionHistory;
 import io.enginex.edge.server.connection.ConnectionRegistry;
@@ -50,7 +51,12 @@ import io.enginex.edge.server.job.Admission;
 import io.enginex.edge.server.job.JobFactory;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.mcp.McpToolRules;
+import io.enginex.edge.server.ops.AgentCounts;
+import io.enginex.edge.server.ops.ClusterHistory;
+import io.enginex.edge.server.ops.JdbcOpsBuckets;
+import io.enginex.edge.server.ops.OpsBuckets;
 import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.ops.OpsWriter;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.policy.TenantPolicies;
@@ -66,6 +72,7 @@ import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.GroupCommit;
+import io.enginex.edge.server.store.NodeStore;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
@@ -86,7 +93,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -129,6 +138,7 @@ public final class Hub implements AutoCloseable {
         ConnectionRegistry registry;
         WebServer server;
         RateLimits rateLimits;
+        OpsBuckets opsBuckets;
         ScheduledExecutorService timers;
         ExecutorService senders;
         TlsMaterial tls;
@@ -166,6 +176,7 @@ public final class Hub implements AutoCloseable {
     private record Links(
             PrometheusMeterRegistry metrics,
             OpsHistory opsHistory,
+            AgentStates states,
             DispatchMetrics dispatchMetrics,
             ConnectionHistory connectionHistory,
             JobWaiters waiters,
@@ -235,6 +246,7 @@ public final class Hub implements AutoCloseable {
                 ? new PgCluster(config.database(), config.nodeName(), b.clock())
                 : Cluster.SINGLE;
         p.registry = new ConnectionRegistry(p.cluster);
+        p.opsBuckets = p.cluster instanceof PgCluster ? new JdbcOpsBuckets(stores.jdbi()) : OpsBuckets.NONE;
         return stores;
     }
 
@@ -285,9 +297,18 @@ public final class Hub implements AutoCloseable {
                 new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock, stores.groupCommit());
         var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies);
         var live = new LiveUpdates();
+        var states = new AgentStates(
+                p.registry,
+                deliveries,
+                clock,
+                p.config.unresponsiveAfter(),
+                p.cluster instanceof PgCluster
+                        ? new Presence(stores.connections(), p.config.nodeName(), clock)
+                        : AgentStates.Elsewhere.NONE);
         return new Links(
                 metrics,
                 opsHistory,
+                states,
                 dispatchMetrics,
                 connectionHistory,
                 waiters,
@@ -497,15 +518,15 @@ public final class Hub implements AutoCloseable {
                 new Web.Authentication(s.apiKeys(), s.users(), s.guard()),
                 new Web.Ops(
                         p.registry,
-                        new AgentStates(
-                                p.registry,
-                                links.deliveries(),
-                                clock,
-                                p.config.unresponsiveAfter(),
-                                p.cluster instanceof PgCluster
-                                        ? new Presence(stores.connections(), p.config.nodeName(), clock)
-                                        : AgentStates.Elsewhere.NONE),
-                        links.opsHistory(),
+                        links.states(),
+                        new ClusterHistory(
+                                links.opsHistory(),
+                                p.opsBuckets,
+                                scope -> counts(links.states().countConnected(scope)),
+                                () -> p.nodes.list().stream()
+                                        .map(NodeStore.Node::name)
+                                        .toList(),
+                                clock),
                         links.metrics(),
                         p.nodes),
                 new PageLinks(
@@ -526,6 +547,13 @@ public final class Hub implements AutoCloseable {
         p.server = new WebServer(p.config, p.tls, web);
         p.server.start();
         p.url = p.config.baseUrl(p.tls != null, p.server.port());
+    }
+
+    /** Agents by state as the ops console counts them. */
+    private static AgentCounts counts(Map<AgentState, Integer> states) {
+        int busy = states.getOrDefault(AgentState.BUSY, 0);
+        int unresponsive = states.getOrDefault(AgentState.UNRESPONSIVE, 0);
+        return new AgentCounts(states.getOrDefault(AgentState.ONLINE, 0) + busy + unresponsive, busy, unresponsive);
     }
 
     /**
@@ -580,8 +608,47 @@ public final class Hub implements AutoCloseable {
         p.timers.scheduleAtFixedRate(leading(cluster, p.stores::refreshStatistics), 5, 5, TimeUnit.SECONDS);
         long bucket = OpsHistory.BUCKET.toMillis();
         p.timers.scheduleAtFixedRate(links.opsHistory()::sample, 0, bucket, TimeUnit.MILLISECONDS);
+        if (cluster instanceof PgCluster) {
+            shareOps(p, links, clock);
+        }
         var updates = new UpdateRepository(UpdateRepository.dirOf(p.config.dataDir()), clock);
         p.timers.scheduleAtFixedRate(new RepositoryRefresh(updates), 0, 1, TimeUnit.MINUTES);
+    }
+
+    /**
+     * On PostgreSQL: writes this node's finished ops buckets for the other nodes' consoles (every
+     * node), and purges the buckets older than an hour each minute (the leader).
+     */
+    private static void shareOps(Resources p, Links links, Clock clock) {
+        var writer = new OpsWriter(
+                links.opsHistory(),
+                p.opsBuckets,
+                () -> {
+                    Map<String, AgentCounts> byTenant = new HashMap<>();
+                    links.states().countConnectedByTenant().forEach((t, n) -> byTenant.put(t, counts(n)));
+                    return byTenant;
+                },
+                clock);
+        long every = OpsWriter.INTERVAL.toMillis();
+        p.timers.scheduleAtFixedRate(writer, every, every, TimeUnit.MILLISECONDS);
+        p.timers.scheduleAtFixedRate(leading(p.cluster, () -> purgeOps(p.opsBuckets, clock)), 1, 1, TimeUnit.MINUTES);
+        FunctionCounter.builder("enginex.ops.bucket.writes", writer, OpsWriter::writes)
+                .description(
+                        "Statements that wrote this node's finished ops buckets for the other nodes (one a bucket)")
+                .register(links.metrics());
+        FunctionCounter.builder("enginex.ops.bucket.rows", writer, OpsWriter::rows)
+                .description("Rows of ops buckets this node wrote: its totals and each tenant with activity, a bucket")
+                .register(links.metrics());
+    }
+
+    private static void purgeOps(OpsBuckets buckets, Clock clock) {
+        try {
+            buckets.purge(OpsHistory.bucketOf(clock.instant()) - OpsHistory.BUCKETS);
+        } catch (RuntimeException e) {
+            log.atWarn()
+                    .addKeyValue("reason", e.toString())
+                    .log("purging old ops buckets failed; retrying in a minute");
+        }
     }
 
     /** {@code work}, run only while this node leads. */

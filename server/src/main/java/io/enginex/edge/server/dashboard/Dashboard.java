@@ -71,7 +71,7 @@ public final class Dashboard implements AutoCloseable {
                 new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
                 new DevicePages(
                         app.devices(), web.rateLimits().limiter("device-page-lookup", DevicePages.LOOKUPS_PER_MINUTE)),
-                new OpsPages(ops.history(), ops.states(), ops.nodes()),
+                new OpsPages(ops.history(), ops.nodes()),
                 new AuditPages(app.auditLog()));
         groups.forEach(g -> g.register(pages));
         table = pages.table();

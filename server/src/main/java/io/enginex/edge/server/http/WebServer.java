@@ -146,7 +146,7 @@ public final class WebServer {
                         web.basics().version(),
                         web.stores())
                 .register(routes);
-        new OpsApiRoutes(ops.history(), ops.states(), ops.nodes(), access).register(routes);
+        new OpsApiRoutes(ops.history(), ops.nodes(), access).register(routes);
         new TenantRoutes(web.stores().tenants(), access, web.audit(), bodies).register(routes);
         new ApiKeyRoutes(app.logins(), access, bodies, creates).register(routes);
         new TokenRoutes(app.enrolment(), access, bodies, creates).register(routes);

@@ -159,6 +159,10 @@ class AgentStateIT {
             assertThat(r.status()).as(r.text()).isEqualTo(200);
             JsonNode ops = r.body();
             assertThat(ops.path("node").asText()).isEqualTo("test-hub");
+            assertThat(ops.path("view").asText()).isEqualTo("cluster");
+            assertThat(ops.path("nodes").toString())
+                    .as("on the embedded database the cluster is this one node")
+                    .isEqualTo("[\"test-hub\"]");
             assertThat(ops.path("bucketSeconds").asInt()).isEqualTo(10);
             assertThat(ops.path("buckets")).hasSize(360);
             assertThat(ops.path("summary").path("dispatched").asLong()).isGreaterThanOrEqualTo(1);
