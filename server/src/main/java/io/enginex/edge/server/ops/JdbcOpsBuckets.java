@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code ops_buckets} table (migration V30) of the PostgreSQL database the hub's nodes share. A
+ * The {@code ops_buckets} table (migration V16) of the PostgreSQL database the hub's nodes share. A
  * row is one node's bucket of one tenant ({@code tenant_key} its id) or of every tenant ({@code
  * tenant_key} empty); the key is (tenant, bucket, node), so a tenant's console reads only its own
  * rows by the key. PostgreSQL only (the write is one {@code INSERT … SELECT FROM unnest(…)} of
@@ -43,7 +43,7 @@ public final class JdbcOpsBuckets implements OpsBuckets {
 
     private final Jdbi jdbi;
 
-    /** @param jdbi over the hub's PostgreSQL database, migrated (V30 made the table) */
+    /** @param jdbi over the hub's PostgreSQL database, migrated (V16 made the table) */
     public JdbcOpsBuckets(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
