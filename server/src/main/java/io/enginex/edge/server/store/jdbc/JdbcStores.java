@@ -17,6 +17,7 @@ import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.MachineStore;
 import io.enginex.edge.server.store.McpToolRuleStore;
 import io.enginex.edge.server.store.NodeStore;
+import io.enginex.edge.server.store.OidcProviderStore;
 import io.enginex.edge.server.store.PageLinkStore;
 import io.enginex.edge.server.store.RegistrationTokenStore;
 import io.enginex.edge.server.store.SessionStore;
@@ -77,6 +78,7 @@ public final class JdbcStores implements Stores {
     private final TenantPolicyStore tenantPolicies;
     private final PageLinkStore pageLinks;
     private final McpToolRuleStore mcpToolRules;
+    private final OidcProviderStore oidcProviders;
     private final JdbcGroupCommit groupCommit;
     private final PlannerStatistics statistics; // null on H2
 
@@ -101,6 +103,7 @@ public final class JdbcStores implements Stores {
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.mcpToolRules = new JdbcMcpToolRuleStore(jdbi);
+        this.oidcProviders = new JdbcOidcProviderStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
         this.statistics = "postgresql".equals(config.dialect()) ? new PlannerStatistics(dataSource) : null;
     }
@@ -305,6 +308,11 @@ public final class JdbcStores implements Stores {
     @Override
     public McpToolRuleStore mcpToolRules() {
         return mcpToolRules;
+    }
+
+    @Override
+    public OidcProviderStore oidcProviders() {
+        return oidcProviders;
     }
 
     @Override
