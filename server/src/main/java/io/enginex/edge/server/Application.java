@@ -8,6 +8,7 @@ import io.enginex.edge.server.mcp.McpToolRules;
 import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.Enrolment;
+import io.enginex.edge.server.sso.SingleSignOn;
 
 /**
  * The hub's application layer: one service per family of use cases. Each takes the calling {@code
@@ -22,4 +23,5 @@ public record Application(
         Policies policies,
         McpToolRules mcpToolRules,
         Agents agents,
-        AuditLog auditLog) {}
+        AuditLog auditLog,
+        SingleSignOn sso) {}

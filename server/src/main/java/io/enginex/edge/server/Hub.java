@@ -70,6 +70,7 @@ import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.sso.SingleSignOn;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.NodeStore;
@@ -443,7 +444,18 @@ public final class Hub implements AutoCloseable {
                 new Policies(links.tenantPolicies(), audit, s.guard(), tx, links.views()),
                 new McpToolRules(stores.mcpToolRules(), audit, s.guard(), tx, links.views(), clock, b.mapper()),
                 new Agents(agents, audit, s.guard(), tx, links.views(), clock),
-                new AuditLog(stores.audit(), s.guard()));
+                new AuditLog(stores.audit(), s.guard()),
+                new SingleSignOn(
+                        stores.oidcProviders(),
+                        s.users(),
+                        audit,
+                        s.guard(),
+                        tx,
+                        s.hubSecret().bytes(),
+                        b.random(),
+                        b.mapper(),
+                        clock,
+                        () -> p.url));
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */
