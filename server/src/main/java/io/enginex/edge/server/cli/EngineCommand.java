@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             DevicesCommand.class,
             PoliciesCommand.class,
             McpRulesCommand.class,
+            OidcCommand.class,
             PackagesCommand.class,
             ReleaseCommand.class,
             CommandLine.HelpCommand.class
