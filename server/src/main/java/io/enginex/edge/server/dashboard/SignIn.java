@@ -154,10 +154,15 @@ final class SignIn {
     }
 
     private static Cookie cookie(Context ctx, String name, String value, String path, int maxAgeSeconds) {
+        return cookie(ctx, name, value, path, maxAgeSeconds, SameSite.STRICT);
+    }
+
+    /** An HttpOnly cookie, Secure unless the hub is plain HTTP on loopback. */
+    static Cookie cookie(Context ctx, String name, String value, String path, int maxAgeSeconds, SameSite sameSite) {
         Cookie cookie = new Cookie(name, value);
         cookie.setPath(path);
         cookie.setHttpOnly(true);
-        cookie.setSameSite(SameSite.STRICT);
+        cookie.setSameSite(sameSite);
         cookie.setSecure(!plainLoopback(ctx));
         cookie.setMaxAge(maxAgeSeconds);
         return cookie;
