@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import net.minidev.json.JSONObject;
 
 /**
  * The hub as an OpenID Connect relying party, on the Nimbus OAuth 2.0 / OpenID Connect SDK: the
@@ -216,7 +217,15 @@ final class OidcClient {
         TokenResponse response;
         try {
             HTTPResponse answer = request.send();
-            response = OIDCTokenResponseParser.parse(answer);
+            if (answer.indicatesSuccess()) {
+                // Only the ID token is used: the access token's lifetime is not the hub's business,
+                // and a provider's odd expires_in must not refuse a sign-in whose ID token is good.
+                JSONObject json = answer.getBodyAsJSONObject();
+                json.remove("expires_in");
+                response = OIDCTokenResponse.parse(json);
+            } else {
+                response = OIDCTokenResponseParser.parse(answer);
+            }
         } catch (IOException e) {
             throw unreachable(provider.issuer(), "its token endpoint " + provider.tokenEndpoint(), e);
         } catch (ParseException e) {
