@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Sign-in and sign-out: {@code GET/POST /ui/login}, {@code POST /ui/logout}, and {@code /} and
@@ -88,12 +89,19 @@ public final class SignInPages implements PageGroup {
             if (cookie != null) {
                 logins.signOut(viewer.caller(), cookie, Origin.dashboard(ctx.ip()));
             }
-            // A person of single sign-on is signed out at the provider too, when it offers that.
-            Pages.redirect(
-                    ctx,
-                    sso.logout(viewer.tenantId(), viewer.userId())
-                            .map(URI::toString)
-                            .orElse(SingleSignOn.AFTER_LOGOUT));
+            // A person of single sign-on is signed out at the provider too, when it offers that;
+            // by a page that moves on, as the CSP's form-action stops a form's redirect to another site.
+            Optional<URI> atProvider = sso.logout(viewer.tenantId(), viewer.userId());
+            if (atProvider.isPresent()) {
+                SingleSignOnPages.movingOn(
+                        pages,
+                        ctx,
+                        "Signing you out",
+                        "You are signed out of this hub; now of your provider too.",
+                        atProvider.get().toString());
+            } else {
+                Pages.redirect(ctx, SingleSignOn.AFTER_LOGOUT);
+            }
         });
     }
 

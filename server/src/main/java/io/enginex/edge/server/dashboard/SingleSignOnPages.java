@@ -19,9 +19,11 @@ import java.util.Map;
  * <p>Cookies: the sign-in state travels in {@value #STATE_COOKIE}, SameSite=Lax because the
  * provider's redirect back is a cross-site navigation, which carries no Strict cookie; the session
  * cookie stays Strict, so the callback answers with a page that moves on by itself ({@code
- * signing-in.jte}, a meta refresh), a same-site navigation that carries the new session. The
+ * moving-on.jte}, a meta refresh), a same-site navigation that carries the new session. The
  * tenant of the last single sign-on is remembered in {@value #TENANT_COOKIE} so that the sign-in
- * page offers its provider next time.
+ * page offers its provider next time. Signing out goes to the provider the same way ({@link
+ * #movingOn}): the pages' CSP allows forms to post to the hub only ({@code form-action 'self'}),
+ * which also stops a form's redirect to another site.
  */
 public final class SingleSignOnPages implements PageGroup {
     static final String START = "/ui/login/oidc";
@@ -36,8 +38,13 @@ public final class SingleSignOnPages implements PageGroup {
         this.perAddress = perAddress;
     }
 
-    /** The page that moves on to {@code next} once the session cookie is set. */
-    public record SigningInView(Page page, String next) {}
+    /** A page that moves on to {@code target} by itself (a meta refresh), with a link for when it does not. */
+    public record MovingOnView(Page page, String message, String target) {}
+
+    /** Answers with a page that moves on to {@code target}: a navigation of the page, not of a form. */
+    static void movingOn(Pages pages, Context ctx, String title, String message, String target) {
+        pages.render(ctx, "moving-on.jte", new MovingOnView(pages.page(title, null, null), message, target));
+    }
 
     @Override
     public void register(Pages pages) {
@@ -78,6 +85,6 @@ public final class SingleSignOnPages implements PageGroup {
                 365 * 24 * 3600,
                 io.javalin.http.SameSite.LAX));
         String next = SignInPages.next(signedIn.next());
-        pages.render(ctx, "signing-in.jte", new SigningInView(pages.page("Signing you in", null, null), next));
+        movingOn(pages, ctx, "Signing you in", "You are signed in.", next);
     }
 }

@@ -273,11 +273,18 @@ class OidcSignInIT {
 
         HttpResponse<String> out = browser.post("/ui/logout", Map.of("csrf", csrf));
 
-        // through the provider's end-session endpoint, told who the client is and where to come back to
-        URI endSession = browser.visited(idp.endSession(issuerId)).orElseThrow();
+        // a page that moves on (a form may not redirect to another site: CSP form-action 'self') to the
+        // provider's end-session endpoint, told who the client is and where to come back to
+        assertThat(out.statusCode()).isEqualTo(200);
+        assertThat(browser.api("/api/v1/me").statusCode())
+                .as("the hub's session ended first")
+                .isEqualTo(401);
+        URI endSession = URI.create(movesOnTo(out.body()));
+        assertThat(endSession.toString()).startsWith(idp.endSession(issuerId));
         assertThat(query(endSession))
                 .containsEntry("client_id", "enginex-" + tenant)
                 .containsEntry("post_logout_redirect_uri", hub.url() + SingleSignOn.AFTER_LOGOUT);
+        out = browser.getAbsolute(endSession);
         assertThat(out.statusCode()).isEqualTo(200);
         assertThat(out.uri().toString()).isEqualTo(hub.url() + SingleSignOn.AFTER_LOGOUT);
         assertThat(out.body()).contains("You are signed out.");
@@ -573,6 +580,15 @@ class OidcSignInIT {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    private static final Pattern REFRESH = Pattern.compile("http-equiv=\"refresh\" content=\"0;url=([^\"]+)\"");
+
+    /** Where a page that moves on by itself goes. */
+    static String movesOnTo(String page) {
+        Matcher m = REFRESH.matcher(page);
+        assertThat(m.find()).as("a page that moves on: " + page).isTrue();
+        return m.group(1).replace("&amp;", "&");
+    }
+
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     static String csrf(String page) {
@@ -614,7 +630,11 @@ class OidcSignInIT {
         }
 
         HttpResponse<String> get(String path) {
-            lastFollowed = send(http, URI.create(hub.url() + path));
+            return getAbsolute(URI.create(hub.url() + path));
+        }
+
+        HttpResponse<String> getAbsolute(URI url) {
+            lastFollowed = send(http, url);
             return lastFollowed;
         }
 
