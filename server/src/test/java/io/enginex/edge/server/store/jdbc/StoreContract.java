@@ -23,6 +23,7 @@ abstract class StoreContract
                 ConnectionHistoryContract,
                 PageLinkContract,
                 AuditChainContract,
+                SingleSignOnContract,
                 GroupCommitContract {
     private JdbcStores stores;
 
