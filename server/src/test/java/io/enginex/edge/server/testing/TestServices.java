@@ -34,6 +34,7 @@ import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.sso.SingleSignOn;
 import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.AuditStore;
 import io.enginex.edge.server.store.DatabaseConfig;
@@ -187,6 +188,21 @@ public final class TestServices implements AutoCloseable {
                 guard,
                 stores.transactions(),
                 live());
+    }
+
+    /** Single sign-on, its hub secret all zeros, as if the hub were reached at {@code baseUrl}. */
+    public SingleSignOn singleSignOn(String baseUrl) {
+        return new SingleSignOn(
+                stores.oidcProviders(),
+                users(),
+                audit,
+                guard,
+                stores.transactions(),
+                new byte[32],
+                new SecureRandom(),
+                mapper,
+                clock,
+                () -> baseUrl);
     }
 
     public Policies policies() {
