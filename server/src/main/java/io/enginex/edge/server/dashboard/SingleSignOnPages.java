@@ -1,8 +1,6 @@
 package io.enginex.edge.server.dashboard;
 
-import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Origin;
-import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.ratelimit.RateLimiter;
 import io.enginex.edge.server.sso.SingleSignOn;
 import io.javalin.http.Context;
@@ -69,13 +67,8 @@ public final class SingleSignOnPages implements PageGroup {
         String state = ctx.cookie(STATE_COOKIE);
         ctx.removeCookie(STATE_COOKIE, START); // one use, whatever happens
         Map<String, List<String>> answer = new LinkedHashMap<>(ctx.queryParamMap());
-        SingleSignOn.SignedIn signedIn;
-        try {
-            signedIn = sso.finish(state, answer, Origin.dashboard(ctx.ip()));
-        } catch (HubException e) {
-            HubErrors.answer(ctx, e);
-            throw e;
-        }
+        // A refusal is a HubException, which Pages answers with its page.
+        SingleSignOn.SignedIn signedIn = sso.finish(state, answer, Origin.dashboard(ctx.ip()));
         pages.signIn().startSession(ctx, signedIn.login());
         ctx.cookie(SignIn.cookie(
                 ctx,

@@ -373,7 +373,7 @@ public final class SingleSignOn {
         String claimed = null;
         try {
             OidcProvider settings = store.find(login.tenant()).orElseThrow(() -> notConfigured(login.tenant()));
-            AuthorizationCode code = code(login, answer);
+            AuthorizationCode code = code(login, answer, settings.issuer());
             OidcClient.Provider provider = client.provider(settings.issuer());
             String secret = secrets.open(
                             secretContext(settings.tenantId(), settings.issuer(), settings.clientId()),
@@ -456,7 +456,7 @@ public final class SingleSignOn {
         }
     }
 
-    private AuthorizationCode code(LoginState login, Map<String, List<String>> answer) {
+    private AuthorizationCode code(LoginState login, Map<String, List<String>> answer, String issuer) {
         AuthenticationResponse response;
         try {
             response = AuthenticationResponseParser.parse(redirectUri(), answer);
@@ -471,6 +471,13 @@ public final class SingleSignOn {
                     "oidc_state_mismatch",
                     "this answer does not belong to the sign-in started in this browser (its state differs);"
                             + " start the sign-in again from the sign-in page");
+        }
+        // RFC 9207: a provider that names itself in its answer must be this tenant's (a mix-up defence).
+        if (response.getIssuer() != null && !response.getIssuer().getValue().equals(issuer)) {
+            throw new HubException.Unauthenticated(
+                    "oidc_issuer_mismatch",
+                    "this answer comes from " + response.getIssuer() + ", not from this tenant's provider " + issuer
+                            + "; start the sign-in again from the sign-in page");
         }
         if (response instanceof AuthenticationErrorResponse error) {
             var e = error.getErrorObject();

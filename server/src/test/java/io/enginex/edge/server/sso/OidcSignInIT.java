@@ -174,6 +174,20 @@ class OidcSignInIT {
     }
 
     @Test
+    void anAnswerThatNamesAnotherIssuerIsRefused() {
+        String tenant = configured("idp-" + TestHub.randomId("mix"));
+        var browser = new Browser();
+        Map<String, String> answer = query(browser.callbackFromProvider(tenant));
+        answer.put("iss", idp.issuer("some-other-provider")); // RFC 9207: the provider names itself
+
+        HttpResponse<String> refused = browser.get(SingleSignOn.CALLBACK + "?" + form(answer));
+
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("oidc_issuer_mismatch");
+        assertThat(browser.api("/ui/fleet").statusCode()).isEqualTo(303);
+    }
+
+    @Test
     void anAnswerBroughtByAnotherBrowserIsRefused() {
         String tenant = configured("idp-" + TestHub.randomId("e"));
         URI callback = new Browser().callbackFromProvider(tenant);
