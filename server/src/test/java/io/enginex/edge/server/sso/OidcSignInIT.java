@@ -92,7 +92,10 @@ class OidcSignInIT {
 
         HttpResponse<String> fleet = browser.get("/ui/sessions");
         assertThat(fleet.statusCode()).isEqualTo(200);
-        assertThat(fleet.body()).contains("alice." + tenant + "@example.com").contains("operator");
+        assertThat(fleet.body())
+                .contains("alice." + tenant + "@example.com")
+                .contains("operator")
+                .doesNotContain("id=\"change-password\""); // no password of the hub to change
         JsonNode me = browser.json("/api/v1/me");
         assertThat(me.path("tenant").asText()).isEqualTo(tenant);
         assertThat(me.path("role").asText()).isEqualTo("operator");
