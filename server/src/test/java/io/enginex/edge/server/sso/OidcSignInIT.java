@@ -106,6 +106,7 @@ class OidcSignInIT {
         assertThat(users).hasSize(1);
         assertThat(users.get(0).path("email").asText()).isEqualTo("alice." + tenant + "@example.com");
         assertThat(users.get(0).path("role").asText()).isEqualTo("operator");
+        assertThat(users.get(0).path("oidcIssuer").asText()).isEqualTo(idp.issuer(issuerId));
         assertThat(types(tenant)).containsSubsequence("oidc.configured", "user.created", "login.succeeded");
         AuditEvent login = last(tenant, "login.succeeded");
         assertThat(login.detailsJson()).contains("\"method\":\"oidc\"").contains("\"via\":\"dashboard\"");
@@ -155,6 +156,25 @@ class OidcSignInIT {
                         .body())
                 .isEmpty();
         assertThat(last(tenant, "login.failed").detailsJson()).contains("\"reason\":\"oidc_no_role\"");
+    }
+
+    @Test
+    void theGroupsClaimIsTheOneConfiguredAndMayBeOneString() {
+        String tenant = hub.newTenant();
+        String issuerId = "idp-" + tenant;
+        ISSUERS.put(tenant, issuerId);
+        Map<String, Object> body = body(tenant, issuerId, CLIENT_SECRET);
+        body.put("groupsClaim", "hub_role");
+        Response set = hub.api()
+                .exchange("PUT", "/api/v1/tenants/" + tenant + "/oidc", hub.tenantKey(tenant, "admin"), Map.of(), body);
+        assertThat(set.status()).as(set.text()).isEqualTo(201);
+        Map<String, Object> claims = claims("pia." + tenant + "@example.com", "staff"); // "groups": not read
+        claims.put("hub_role", "it-ops");
+        idp.nextToken(issuerId, "pia-sub", claims);
+        var browser = new Browser();
+
+        assertThat(browser.signIn(tenant, null).statusCode()).isEqualTo(200);
+        assertThat(browser.json("/api/v1/me").path("role").asText()).isEqualTo("operator");
     }
 
     // ---- refusals: state, nonce, signature, issuer, audience, expiry ----
