@@ -191,8 +191,8 @@ final class OidcClient {
      * clock skew), and the nonce of this sign-in.
      *
      * @throws HubException.BadGateway {@code oidc_provider_unreachable} when the provider does not answer
-     * @throws HubException.Unauthenticated {@code oidc_token_refused} when it refuses the code,
-     *     {@code oidc_id_token_invalid} when the ID token fails a check (the message says which)
+     * @throws HubException.Unauthenticated {@code oidc_token_refused} when it refuses the code
+     * @throws InvalidIdToken when the ID token fails a check (it says which)
      */
     Verified redeem(
             Provider provider,
@@ -284,19 +284,42 @@ final class OidcClient {
         try {
             return validator.validate(idToken, nonce);
         } catch (BadJOSEException | JOSEException e) {
-            throw new HubException.Unauthenticated(
+            throw new InvalidIdToken(check(e), provider.issuer(), e.getMessage());
+        }
+    }
+
+    /**
+     * An ID token that failed a check, and which: {@code signature}, {@code issuer}, {@code
+     * audience}, {@code expired}, {@code nonce} or {@code invalid}.
+     */
+    static final class InvalidIdToken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private final String check;
+        private final String issuer;
+
+        InvalidIdToken(String check, String issuer, String detail) {
+            super(detail);
+            this.check = check;
+            this.issuer = issuer;
+        }
+
+        String check() {
+            return check;
+        }
+
+        /** The refusal a person sees. */
+        HubException.Unauthenticated refusal() {
+            return new HubException.Unauthenticated(
                     "oidc_id_token_invalid",
-                    "the ID token from " + provider.issuer() + " was refused (" + reason(e) + ": " + e.getMessage()
+                    "the ID token from " + issuer + " was refused (" + check + ": " + getMessage()
                             + "); start the sign-in again, and if it keeps failing, ask an admin of your tenant to"
                             + " check the single sign-on settings");
         }
     }
 
-    /**
-     * Which check an ID token failed, for the audit trail: {@code signature}, {@code issuer},
-     * {@code audience}, {@code expired}, {@code nonce} or {@code invalid}.
-     */
-    static String reason(Exception e) {
+    /** Which check an ID token failed (see {@link InvalidIdToken}), from the SDK's exception. */
+    private static String check(Exception e) {
         String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (!(e instanceof BadJWTException)) {
             return "signature";

@@ -371,6 +371,7 @@ public final class SingleSignOn {
             throw refused;
         }
         String claimed = null;
+        String check = null;
         try {
             OidcProvider settings = store.find(login.tenant()).orElseThrow(() -> notConfigured(login.tenant()));
             AuthorizationCode code = code(login, answer, settings.issuer());
@@ -382,15 +383,21 @@ public final class SingleSignOn {
                             "oidc_secret_unreadable",
                             "the client secret of this tenant's single sign-on cannot be opened (was hub.secret"
                                     + " replaced?); an admin of the tenant must set it again"));
-            IDTokenClaimsSet claims = client.redeem(
-                            provider,
-                            settings.clientId(),
-                            secret,
-                            redirectUri(),
-                            code,
-                            new CodeVerifier(login.verifier()),
-                            new Nonce(login.nonce()))
-                    .claims();
+            IDTokenClaimsSet claims;
+            try {
+                claims = client.redeem(
+                                provider,
+                                settings.clientId(),
+                                secret,
+                                redirectUri(),
+                                code,
+                                new CodeVerifier(login.verifier()),
+                                new Nonce(login.nonce()))
+                        .claims();
+            } catch (OidcClient.InvalidIdToken e) {
+                check = e.check();
+                throw e.refusal();
+            }
             String subject = claims.getSubject().getValue();
             String email = claims.getStringClaim("email");
             claimed = email != null ? email : subject;
@@ -408,16 +415,15 @@ public final class SingleSignOn {
                             "you signed in at " + settings.displayName() + ", but none of your groups (claim "
                                     + settings.groupsClaim() + ") gives a role on this hub; ask an admin of your"
                                     + " tenant to map one of your groups to a role"));
-            String email2 = email;
             Users.FederatedLogin signedIn = tx.inTransaction(() -> {
                 Users.FederatedLogin done = users.federatedLogin(
-                        login.tenant(), settings.issuer(), subject, email2, role, origin.sourceIp());
+                        login.tenant(), settings.issuer(), subject, email, role, origin.sourceIp());
                 audited(login.tenant(), done, settings.issuer(), origin);
                 return done;
             });
             return new SignedIn(signedIn.login(), login.next());
         } catch (HubException refused) {
-            refuse(login.tenant(), claimed, origin, refused, login);
+            refuse(login.tenant(), claimed, origin, refused, check);
             throw refused;
         }
     }
@@ -526,12 +532,12 @@ public final class SingleSignOn {
     }
 
     /** Records a refused sign-in outside the refused transaction, so the record stays. */
-    private void refuse(String tenant, String claimed, Origin origin, HubException refused, LoginState login) {
+    private void refuse(String tenant, String claimed, Origin origin, HubException refused, String check) {
         var details = new LinkedHashMap<String, Object>();
         details.put("method", "oidc");
         details.put("reason", refused.code());
-        if ("oidc_id_token_invalid".equals(refused.code())) {
-            details.put("check", checkOf(refused));
+        if (check != null) {
+            details.put("check", check);
         }
         try {
             audit.record(
@@ -545,17 +551,10 @@ public final class SingleSignOn {
         } catch (RuntimeException e) {
             log.atWarn()
                     .addKeyValue("reason", refused.code())
-                    .addKeyValue("tenant", login == null ? "unknown" : login.tenant())
+                    .addKeyValue("tenant", tenant == null ? "unknown" : tenant)
                     .setCause(e)
                     .log("cannot record a refused single sign-on");
         }
-    }
-
-    private static String checkOf(HubException refused) {
-        String m = String.valueOf(refused.getMessage());
-        int open = m.indexOf('(');
-        int colon = m.indexOf(':', open + 1);
-        return open >= 0 && colon > open ? m.substring(open + 1, colon) : "invalid";
     }
 
     private static List<String> groups(Object claim) {
@@ -637,10 +636,7 @@ public final class SingleSignOn {
             throw new HubException.BadRequest(
                     "invalid_" + snake(field), field + " must be at most " + max + " characters");
         }
-        if (!field.equals("scopes")) {
-            PrintableField.require(v, field);
-        }
-        return v;
+        return PrintableField.require(v, field);
     }
 
     private static String snake(String field) {
