@@ -399,9 +399,11 @@ public final class SingleSignOn {
                 throw e.refusal();
             }
             String subject = claims.getSubject().getValue();
-            String email = claims.getStringClaim("email");
+            String email = claims.getClaim("email") instanceof String e ? e : null;
             claimed = email != null ? email : subject;
-            if (Boolean.FALSE.equals(claims.getBooleanClaim("email_verified"))) {
+            // Some providers send the flag as a string.
+            Object verified = claims.getClaim("email_verified");
+            if (Boolean.FALSE.equals(verified) || "false".equals(verified)) {
                 throw new HubException.Forbidden(
                         "oidc_email_unverified",
                         "your provider says your email " + email + " is not verified; verify it there and sign in"

@@ -177,6 +177,23 @@ class OidcSignInIT {
         assertThat(browser.json("/api/v1/me").path("role").asText()).isEqualTo("operator");
     }
 
+    @Test
+    void anUnverifiedEmailIsRefused() {
+        String tenant = configured("idp-" + TestHub.randomId("unv"));
+        Map<String, Object> claims = claims("quin." + tenant + "@example.com", "staff");
+        claims.put("email_verified", "false"); // as a string, as some providers send it
+        idp.nextToken(issuerIdOf(tenant), "quin-sub", claims);
+
+        HttpResponse<String> refused = new Browser().signIn(tenant, null);
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("oidc_email_unverified").contains("verify it there");
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenant + "/users", hub.platformKey())
+                        .body())
+                .isEmpty();
+    }
+
     // ---- refusals: state, nonce, signature, issuer, audience, expiry ----
 
     @Test
