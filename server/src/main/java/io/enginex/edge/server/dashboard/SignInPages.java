@@ -226,7 +226,9 @@ public final class SignInPages implements PageGroup {
                 .map(name -> new SsoChoice(
                         tenant, name, SingleSignOnPages.START + "?tenant=" + enc(tenant) + "&next=" + enc(next(next))))
                 .orElse(null);
-        String missing = choice == null && asked != null && !asked.isBlank() ? asked.strip() : null;
+        String missing = choice == null && asked != null && !asked.isBlank()
+                ? (asked.strip().length() > 64 ? asked.strip().substring(0, 64) + "…" : asked.strip())
+                : null;
         pages.render(ctx, "signin.jte", new SignInView(page, csrf, email, next(next), error, choice, missing));
     }
 
