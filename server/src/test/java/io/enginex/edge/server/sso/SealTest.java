@@ -31,8 +31,9 @@ class SealTest {
                 .isEmpty();
         assertThat(new Seal(otherSecret, "oidc client secret", new SecureRandom()).open("ctx", sealed))
                 .isEmpty();
-        char last = sealed.charAt(sealed.length() - 1);
-        String altered = sealed.substring(0, sealed.length() - 1) + (last == 'A' ? 'B' : 'A');
+        // a character in the middle: the last one of unpadded base64 may carry bits the decoder ignores
+        int i = sealed.length() / 2;
+        String altered = sealed.substring(0, i) + (sealed.charAt(i) == 'A' ? 'B' : 'A') + sealed.substring(i + 1);
         assertThat(seal.open("ctx", altered)).isEmpty();
         assertThat(seal.open("ctx", "not base64url!")).isEmpty();
         assertThat(seal.open("ctx", null)).isEmpty();
