@@ -607,7 +607,11 @@ class OidcSignInIT {
     }
 
     static List<AuditEvent> events(String tenant) {
-        return hub.hub().stores().audit().chain(tenant, 0, 10_000);
+        return hub.hub()
+                .stores()
+                .audit()
+                .list(tenant, null, null, null, null, 10_000)
+                .reversed();
     }
 
     static Map<String, String> query(URI uri) {

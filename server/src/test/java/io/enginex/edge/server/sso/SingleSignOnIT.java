@@ -115,7 +115,7 @@ class SingleSignOnIT {
                 .isInstanceOfSatisfying(
                         HubException.Unauthenticated.class,
                         e -> assertThat(e.code()).isEqualTo("oidc_state_invalid"));
-        assertThat(s.stores.audit().chain(null, 0, 100).stream()
+        assertThat(s.stores.audit().list(null, null, null, null, null, 100).stream()
                         .filter(e -> e.type().equals("login.failed"))
                         .map(e -> e.detailsJson())
                         .toList())
