@@ -3,7 +3,8 @@
 # fresh machine: PostgreSQL answering on ENGINEX_TEST_PG (started if installed and stopped), headless
 # Chromium and its driver for the dashboard's browser tests, keyctl (keyutils) for the agent vault's kernel
 # keyring tests, GnuPG, apt-ftparchive and dpkg-deb for the hub's package repositories
-# (PackagesCommandIT), HAProxy in front of the hub nodes of the cluster's end-to-end test (ClusterE2EIT),
+# (PackagesCommandIT), HAProxy in front of the hub nodes of the cluster's end-to-end test (ClusterE2EIT)
+# and of the PROXY protocol test (ProxyProtocolIT), nginx for docs/DEPLOY.md's nginx configuration (NginxIT),
 # and, unless the installers are left out (-DskipPackages), the tools that build, check (lintian, rpmlint)
 # and boot-test them. As root on Debian or Ubuntu, what is missing is installed
 # with apt-get and said; otherwise the error names what to install.
@@ -23,7 +24,8 @@ gpg|gnupg
 gpgv|gpgv
 apt-ftparchive|apt-utils
 dpkg-deb|dpkg
-haproxy|haproxy"
+haproxy|haproxy
+nginx|nginx"
 if [ "$packages" = yes ]; then
   needs="$needs
 systemd-nspawn|systemd-container
@@ -44,8 +46,8 @@ fi
 present() {
   case "$1" in
     python3-yaml) python3 -c 'import yaml' 2>/dev/null ;;
-    # Debian installs it in /usr/sbin, which is not on a non-root user's PATH.
-    haproxy) command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] ;;
+    # Debian installs them in /usr/sbin, which is not on a non-root user's PATH.
+    haproxy|nginx) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }
@@ -63,6 +65,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -q "${missing[@]}" </dev/null \
       || { "${apt[@]}" update -q </dev/null \
         && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -q "${missing[@]}" </dev/null; }
+    # Debian starts the nginx service it installs, serving its welcome page on port 80; the tests run
+    # their own nginx, so the one installed only for them is stopped and left disabled.
+    if [[ " ${missing[*]} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>&1 \
+      && systemctl is-active --quiet nginx 2>/dev/null; then
+      echo "==> stopping and disabling the nginx service just installed (the tests start their own)"
+      systemctl disable --now nginx
+    fi
   else
     cat >&2 <<MSG
 error: ./test needs ${missing[*]}, which are not installed.

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +36,15 @@ import org.openqa.selenium.support.ui.Select;
  * The dashboard in a real browser (headless Debian Chromium) against the real hub and agent processes:
  * sign in, create a registration token on the page, enrol a real agent with it and watch it appear
  * online without reloading, dispatch from the generated form and watch the result arrive live, revoke
- * the agent and see it go offline. One story, in order.
+ * the agent and see it go offline; then, signed out, a second person signs in through the tenant's
+ * OpenID provider (single sign-on) and signs out of the hub and the provider. One story, in order.
+ *
+ * <p>The provider is NAV's mock-oauth2-server, a real OpenID provider made for testing, run in this
+ * JVM on {@code localhost} with its own sign-in page; the hub is on 127.0.0.1, so another site. Why a
+ * browser for it and not only OidcSignInIT's HTTP client: what decides that flow is the browser's
+ * SameSite rules on the cross-site way back (the sign-in state's Lax cookie, the Strict session
+ * carried by the page that moves on), the CSP's form-action on signing out, and a real form at the
+ * provider; an HTTP client has none of these. It shares this class's hub: a few seconds more.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,6 +62,7 @@ class DashboardE2EIT {
     private String token;
     private String agentId;
     private String sessionUrl;
+    private MockOAuth2Server idp;
 
     @BeforeAll
     void startHub(@TempDir Path tmp) throws IOException {
@@ -72,6 +83,9 @@ class DashboardE2EIT {
 
     @AfterAll
     void stop() {
+        if (idp != null) {
+            idp.shutdown();
+        }
         if (agent != null) {
             agent.close();
         }
@@ -224,5 +238,70 @@ class DashboardE2EIT {
                 .isEqualTo(3);
         browser().get(sessionUrl);
         assertThat(chrome.visible(By.id("run")).getText()).contains("No agent of your tenant is online");
+    }
+
+    @Test
+    @Order(6)
+    void signInThroughTheTenantsOpenIdProviderAndSignOutOfBoth() throws IOException {
+        // The provider's sign-in page (its own handles the form), without the web font its built-in page
+        // would fetch from the internet.
+        Path loginPage = Files.writeString(tmp.resolve("idp-login.html"), """
+                <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme Login</title></head>
+                <body><form method="post">
+                <label>User <input name="username" required></label>
+                <label>Claims <textarea name="claims"></textarea></label>
+                <input type="submit" value="Sign in">
+                </form></body></html>
+                """);
+        idp = new MockOAuth2Server(new OAuth2Config(true, loginPage.toString()));
+        idp.start();
+        expect(
+                201,
+                hub.api()
+                        .put(
+                                "/api/v1/tenants/acme/oidc",
+                                Map.of(
+                                        "displayName", "Acme Login",
+                                        "issuer",
+                                                idp.issuerUrl("acme").toString().replaceAll("/$", ""),
+                                        "clientId", "enginex",
+                                        "clientSecret", "browser-test-secret",
+                                        "roleMap", Map.of("it-ops", "operator", "staff", "viewer"))));
+        // the owner of the story signs out: a password user's sign-out stays on the hub
+        browser().get(hub.url() + "/ui/fleet");
+        browser()
+                .findElement(By.cssSelector("header .who form button[type=submit]"))
+                .click();
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/login?signedOut"));
+
+        browser().get(hub.url() + "/ui/login?tenant=acme");
+        var button = chrome.visible(By.id("sso-signin"));
+        assertThat(button.getText()).isEqualTo("Sign in with Acme Login");
+        chrome.screenshotForDocs("dashboard-sso-signin");
+        button.click();
+        // the provider's own page: who signs in, and the claims their ID token will carry
+        chrome.visible(By.name("username")).sendKeys("alice");
+        browser()
+                .findElement(By.name("claims"))
+                .sendKeys("{\"email\": \"alice@acme.example\", \"groups\": [\"staff\", \"it-ops\"]}");
+        browser().findElement(By.cssSelector("input[type=submit]")).click();
+
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/fleet"));
+        assertThat(chrome.visible(By.tagName("h1")).getText()).isEqualTo("Fleet");
+        assertThat(browser().findElement(By.cssSelector("header .who")).getText())
+                .contains("alice@acme.example")
+                .contains("operator");
+        assertThat(browser().findElements(By.id("change-password"))).isEmpty();
+
+        browser()
+                .findElement(By.cssSelector("header .who form button[type=submit]"))
+                .click();
+        // through the provider's end-session endpoint and back to the hub's sign-in page
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/login?signedOut"));
+        assertThat(chrome.visible(By.cssSelector(".flash")).getText()).isEqualTo("You are signed out.");
+        // this browser is offered its tenant's single sign-on again, without ?tenant=
+        assertThat(browser().findElement(By.id("sso-signin")).getText()).isEqualTo("Sign in with Acme Login");
+        browser().get(hub.url() + "/ui/fleet");
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/login"));
     }
 }

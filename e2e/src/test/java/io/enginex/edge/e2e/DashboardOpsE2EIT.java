@@ -337,5 +337,20 @@ class DashboardOpsE2EIT {
         assertThat(agentLines).isPositive();
         assertThat(charts).isEqualTo(5);
         chrome.screenshotForDocs("dashboard-ops");
+
+        // the node selector: the one node of the embedded database, alone, shows the same numbers
+        Select nodes = new Select(browser().findElement(By.id("ops-node")));
+        assertThat(nodes.getFirstSelectedOption().getText()).isEqualTo("all nodes (cluster)");
+        String node = nodes.getOptions().get(1).getAttribute("value");
+        nodes.selectByValue(node);
+        browser()
+                .findElement(By.cssSelector("form[action='/ui/ops'] button[type=submit]"))
+                .click();
+        String view =
+                live(d -> d.findElement(By.cssSelector("#ops-live [data-view]")).getAttribute("data-view"));
+        assertThat(view).isEqualTo("node");
+        assertThat(browser().getCurrentUrl()).endsWith("/ui/ops?node=" + node);
+        assertThat(Integer.parseInt(liveText(By.cssSelector("[data-count=dispatched]"))))
+                .isGreaterThanOrEqualTo(Integer.parseInt(before) + 5);
     }
 }

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A hub of two nodes (two {@code engine serve} processes on one PostgreSQL database, one certificate)
  * with no load balancer, and a real agent given every address plus one where nothing listens: it
  * passes over the dead address at once, without its backoff; when the node it is on stops (restart
- * notice) it moves to the other node, which its status then names; when a node is killed it moves too.
+ * notice) it moves to the other node, which its status then names; when the list is changed by {@code
+ * enginex-agent identity hubs --set} while it runs, it leaves a node no longer listed for the new list,
+ * without a restart; when a node is killed it moves too.
  */
 class MultiHubE2EIT {
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
@@ -124,15 +126,41 @@ class MultiHubE2EIT {
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> statusHub(agent).equals(two.url()));
 
-            // A node killed outright (no notice): the agent, back on node one after a restart, is on
-            // node two again at once: the same address first (refused), then the next, no backoff between.
             agent.process().stop();
             one.restart();
             agent.run(); // quick backoff again; it starts at the dead address and takes node one
             assertThat(agent.process().output()).contains("Connected to " + one.url() + " as " + agentId);
-            one.kill();
-            agent.process().awaitOutput("Connected to " + two.url() + " as " + agentId, Duration.ofSeconds(60));
+
+            // Node one retired from the list while the agent runs on it (identity hubs --set, another
+            // process): the running agent moves to node two within seconds.
+            hubs(agent, dead + "," + two.url());
+            agent.process().awaitOutput("Connected to " + two.url() + " as " + agentId, Duration.ofSeconds(30));
+            assertThat(agent.process().output()).contains("no longer include the one connected to");
+
+            // A node killed outright (no notice): with node one listed again, the agent is on node one
+            // again at once: the same address first (refused), then the next ones, no backoff between.
+            hubs(agent, dead + "," + one.url() + "," + two.url());
+            two.kill();
+            await("the agent connects to node one a second time")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            occurrences(agent.process().output(), "Connected to " + one.url() + " as " + agentId) == 2);
         }
+    }
+
+    private static int occurrences(String text, String of) {
+        int n = 0;
+        for (int at = text.indexOf(of); at >= 0; at = text.indexOf(of, at + of.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /** {@code enginex-agent identity hubs --set urls}, as an administrator runs it beside the running agent. */
+    private static void hubs(AgentProcess agent, String urls) {
+        OsProcess.Completed set = agent.command("identity", "hubs", "--set", urls);
+        assertThat(set.exitCode()).as(set.output()).isZero();
+        assertThat(set.output()).contains("a running agent follows within seconds");
     }
 
     /** The "Hub:" line of enginex-agent status: the address connected to (before that, the list). */

@@ -4,9 +4,11 @@ import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.job.Jobs;
+import io.enginex.edge.server.mcp.McpToolRules;
 import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.Enrolment;
+import io.enginex.edge.server.sso.SingleSignOn;
 import io.enginex.edge.server.update.Releases;
 
 /**
@@ -20,6 +22,8 @@ public record Application(
         Logins logins,
         DeviceApprovals devices,
         Policies policies,
+        McpToolRules mcpToolRules,
         Agents agents,
         AuditLog auditLog,
-        Releases releases) {}
+        Releases releases,
+        SingleSignOn sso) {}

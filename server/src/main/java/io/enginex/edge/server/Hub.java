@@ -24,6 +24,7 @@ import io.enginex.edge.server.cluster.Signal;
 import io.enginex.edge.server.config.HubConfig;
 import io.enginex.edge.server.config.HubFile;
 import io.enginex.edge.server.connection.AgentEndpoint;
+import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionHistory;
 import io.enginex.edge.server.connection.ConnectionRegistry;
@@ -50,7 +51,13 @@ import io.enginex.edge.server.idempotency.JdbcIdempotencyStore;
 import io.enginex.edge.server.job.Admission;
 import io.enginex.edge.server.job.JobFactory;
 import io.enginex.edge.server.job.Jobs;
+import io.enginex.edge.server.mcp.McpToolRules;
+import io.enginex.edge.server.ops.AgentCounts;
+import io.enginex.edge.server.ops.ClusterHistory;
+import io.enginex.edge.server.ops.JdbcOpsBuckets;
+import io.enginex.edge.server.ops.OpsBuckets;
 import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.ops.OpsWriter;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.Policies;
 import io.enginex.edge.server.policy.TenantPolicies;
@@ -64,8 +71,10 @@ import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.sso.SingleSignOn;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.GroupCommit;
+import io.enginex.edge.server.store.NodeStore;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
@@ -90,7 +99,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -133,6 +144,7 @@ public final class Hub implements AutoCloseable {
         ConnectionRegistry registry;
         WebServer server;
         RateLimits rateLimits;
+        OpsBuckets opsBuckets;
         ScheduledExecutorService timers;
         ExecutorService senders;
         TlsMaterial tls;
@@ -170,6 +182,7 @@ public final class Hub implements AutoCloseable {
     private record Links(
             PrometheusMeterRegistry metrics,
             OpsHistory opsHistory,
+            AgentStates states,
             DispatchMetrics dispatchMetrics,
             ConnectionHistory connectionHistory,
             JobWaiters waiters,
@@ -226,7 +239,7 @@ public final class Hub implements AutoCloseable {
     private static JdbcStores openStore(Resources p, Basics b) throws IOException {
         HubConfig config = p.config;
         OwnerOnlyFiles.directory(config.dataDir());
-        JdbcStores stores = JdbcStores.open(config.database(), b.clock());
+        JdbcStores stores = JdbcStores.open(config.database(), b.clock(), config.nodeName());
         p.stores = stores;
         if (config.tls().enabled()) {
             p.tls = TlsMaterial.load(
@@ -240,6 +253,7 @@ public final class Hub implements AutoCloseable {
                 ? new PgCluster(config.database(), config.nodeName(), b.clock())
                 : Cluster.SINGLE;
         p.registry = new ConnectionRegistry(p.cluster);
+        p.opsBuckets = p.cluster instanceof PgCluster ? new JdbcOpsBuckets(stores.jdbi()) : OpsBuckets.NONE;
         return stores;
     }
 
@@ -291,9 +305,18 @@ public final class Hub implements AutoCloseable {
         var notices = new ReleaseNotices(p.registry, stores.updatePins(), p.cluster);
         var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies, notices);
         var live = new LiveUpdates();
+        var states = new AgentStates(
+                p.registry,
+                deliveries,
+                clock,
+                p.config.unresponsiveAfter(),
+                p.cluster instanceof PgCluster
+                        ? new Presence(stores.connections(), p.config.nodeName(), clock)
+                        : AgentStates.Elsewhere.NONE);
         return new Links(
                 metrics,
                 opsHistory,
+                states,
                 dispatchMetrics,
                 connectionHistory,
                 waiters,
@@ -431,6 +454,7 @@ public final class Hub implements AutoCloseable {
                 new Logins(s.users(), s.apiKeys(), stores.apiKeys(), audit, s.guard(), tx, clock),
                 new DeviceApprovals(devices, audit, s.guard(), tx, links.views()),
                 new Policies(links.tenantPolicies(), audit, s.guard(), tx, links.views()),
+                new McpToolRules(stores.mcpToolRules(), audit, s.guard(), tx, links.views(), clock, b.mapper()),
                 new Agents(agents, audit, s.guard(), tx, links.views(), clock),
                 new AuditLog(stores.audit(), s.guard()),
                 new Releases(
@@ -439,7 +463,18 @@ public final class Hub implements AutoCloseable {
                         audit,
                         s.guard(),
                         tx,
-                        clock));
+                        clock),
+                new SingleSignOn(
+                        stores.oidcProviders(),
+                        s.users(),
+                        audit,
+                        s.guard(),
+                        tx,
+                        s.hubSecret().bytes(),
+                        b.random(),
+                        b.mapper(),
+                        clock,
+                        () -> p.url));
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */
@@ -514,15 +549,15 @@ public final class Hub implements AutoCloseable {
                 new Web.Authentication(s.apiKeys(), s.users(), s.guard()),
                 new Web.Ops(
                         p.registry,
-                        new AgentStates(
-                                p.registry,
-                                links.deliveries(),
-                                clock,
-                                p.config.unresponsiveAfter(),
-                                p.cluster instanceof PgCluster
-                                        ? new Presence(stores.connections(), p.config.nodeName(), clock)
-                                        : AgentStates.Elsewhere.NONE),
-                        links.opsHistory(),
+                        links.states(),
+                        new ClusterHistory(
+                                links.opsHistory(),
+                                p.opsBuckets,
+                                scope -> counts(links.states().countConnected(scope)),
+                                () -> p.nodes.list().stream()
+                                        .map(NodeStore.Node::name)
+                                        .toList(),
+                                clock),
                         links.metrics(),
                         p.nodes),
                 new PageLinks(
@@ -543,6 +578,13 @@ public final class Hub implements AutoCloseable {
         p.server = new WebServer(p.config, p.tls, web);
         p.server.start();
         p.url = p.config.baseUrl(p.tls != null, p.server.port());
+    }
+
+    /** Agents by state as the ops console counts them. */
+    private static AgentCounts counts(Map<AgentState, Integer> states) {
+        int busy = states.getOrDefault(AgentState.BUSY, 0);
+        int unresponsive = states.getOrDefault(AgentState.UNRESPONSIVE, 0);
+        return new AgentCounts(states.getOrDefault(AgentState.ONLINE, 0) + busy + unresponsive, busy, unresponsive);
     }
 
     /**
@@ -597,6 +639,9 @@ public final class Hub implements AutoCloseable {
         p.timers.scheduleAtFixedRate(leading(cluster, p.stores::refreshStatistics), 5, 5, TimeUnit.SECONDS);
         long bucket = OpsHistory.BUCKET.toMillis();
         p.timers.scheduleAtFixedRate(links.opsHistory()::sample, 0, bucket, TimeUnit.MILLISECONDS);
+        if (cluster instanceof PgCluster) {
+            shareOps(p, links, clock);
+        }
         var updates = new UpdateRepository(UpdateRepository.dirOf(p.config.dataDir()), clock);
         p.timers.scheduleAtFixedRate(new RepositoryRefresh(updates), 0, 1, TimeUnit.MINUTES);
         long watch = ReleaseWatch.INTERVAL.toMillis();
@@ -614,6 +659,42 @@ public final class Hub implements AutoCloseable {
                 rollouts,
                 rollouts,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * On PostgreSQL: writes this node's finished ops buckets for the other nodes' consoles (every
+     * node), and purges the buckets older than an hour each minute (the leader).
+     */
+    private static void shareOps(Resources p, Links links, Clock clock) {
+        var writer = new OpsWriter(
+                links.opsHistory(),
+                p.opsBuckets,
+                () -> {
+                    Map<String, AgentCounts> byTenant = new HashMap<>();
+                    links.states().countConnectedByTenant().forEach((t, n) -> byTenant.put(t, counts(n)));
+                    return byTenant;
+                },
+                clock);
+        long every = OpsWriter.INTERVAL.toMillis();
+        p.timers.scheduleAtFixedRate(writer, every, every, TimeUnit.MILLISECONDS);
+        p.timers.scheduleAtFixedRate(leading(p.cluster, () -> purgeOps(p.opsBuckets, clock)), 1, 1, TimeUnit.MINUTES);
+        FunctionCounter.builder("enginex.ops.bucket.writes", writer, OpsWriter::writes)
+                .description(
+                        "Statements that wrote this node's finished ops buckets for the other nodes (one a bucket)")
+                .register(links.metrics());
+        FunctionCounter.builder("enginex.ops.bucket.rows", writer, OpsWriter::rows)
+                .description("Rows of ops buckets this node wrote: its totals and each tenant with activity, a bucket")
+                .register(links.metrics());
+    }
+
+    private static void purgeOps(OpsBuckets buckets, Clock clock) {
+        try {
+            buckets.purge(OpsHistory.bucketOf(clock.instant()) - OpsHistory.BUCKETS);
+        } catch (RuntimeException e) {
+            log.atWarn()
+                    .addKeyValue("reason", e.toString())
+                    .log("purging old ops buckets failed; retrying in a minute");
+        }
     }
 
     /** {@code work}, run only while this node leads. */

@@ -30,6 +30,7 @@ public abstract sealed class HubException extends RuntimeException {
             case UnsupportedMediaType x -> 415;
             case Unprocessable x -> 422;
             case RateLimited x -> 429;
+            case BadGateway x -> 502;
             case Overloaded x -> 503;
         };
     }
@@ -143,6 +144,18 @@ public abstract sealed class HubException extends RuntimeException {
 
         public long retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+    }
+
+    /**
+     * A service the hub relies on for this request (a tenant's OpenID provider) did not answer, or
+     * answered what the hub cannot use (502). The message names the service and what to check.
+     */
+    public static final class BadGateway extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        public BadGateway(String code, String message) {
+            super(code, message);
         }
     }
 }

@@ -117,14 +117,14 @@ final class IdentityCommand implements Runnable {
                 "Prints the hub's addresses this agent dials, one a line; with --set, replaces them (the identity"
                         + " and key stay). For a hub that gained, lost or moved nodes: no new registration is needed.",
                 "Every address must be a node of the same hub (same database) and share the agent's --pin or"
-                        + " --ca-file. A running agent dials the new list from its next start: restart the service."
+                        + " --ca-file. A running agent follows within seconds, without a restart: it leaves an"
+                        + " address no longer listed for the new list, and dials the new list at its next connection."
             },
             footerHeading = "%nExamples:%n",
             footer = {
                 "  enginex-agent identity hubs",
                 "  sudo -u enginex-agent enginex-agent identity hubs --state-dir /var/lib/enginex-agent \\",
-                "      --set https://hub1.example.com:8443 --set https://hub2.example.com:8443",
-                "  sudo systemctl restart enginex-agent"
+                "      --set https://hub1.example.com:8443 --set https://hub2.example.com:8443"
             })
     static final class Hubs implements Callable<Integer> {
         @CommandLine.Spec
@@ -174,7 +174,7 @@ final class IdentityCommand implements Runnable {
                 // A key rotated meanwhile by a running agent is in the file: re-read, then write at once.
                 file.save(file.load().withHubs(hubs));
                 identity = file.load();
-                out.println("# saved in " + file.path() + "; a running agent dials them from its next start");
+                out.println("# saved in " + file.path() + "; a running agent follows within seconds (no restart)");
             }
             identity.hubs().all().forEach(out::println);
             out.flush();

@@ -3,6 +3,7 @@ package io.enginex.edge.agent.connection;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
 import io.enginex.edge.agent.identity.IdentitySource;
+import io.enginex.edge.agent.transport.HubAddresses;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubRefusedException;
 import io.enginex.edge.agent.transport.HubTarget;
@@ -17,8 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -35,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * address of a round has failed does the loop wait its backoff; after the hub's "going away" notice
  * the next attempt goes to another address.
  *
+ * <p>The list of addresses follows the identity file ({@code enginex-agent identity hubs --set} while
+ * the agent runs): every {@link ConnectionSettings#hubsCheck()} the loop's watch reads it. The next
+ * attempt dials the new list; a session on an address that is no longer listed is closed (1000) and the
+ * new list dialled at once, without a backoff; a loop waiting out its backoff is woken to dial it.
+ *
  * <p>Close codes: {@value Protocol#CLOSE_REVOKED} (revoked) and {@code agent_revoked}/{@code
  * agent_unknown} from the token endpoint end {@link #run()} with {@link ConnectionOutcome.Kind#REVOKED};
  * everything else (replaced, hub shutdown, heartbeat timeout, network failure, {@code clock_skew})
@@ -42,12 +51,15 @@ import org.slf4j.LoggerFactory;
  * and after the hub's restart notice every delay lies within the window the hub named.
  *
  * <p>Threads: {@link #run()} blocks its caller (the loop thread) for the agent's lifetime. {@link
- * #stop()} may be called from any thread. Heartbeats run on the injected scheduler.
+ * #stop()} may be called from any thread. Heartbeats and the watch of the hub's addresses run on the
+ * injected scheduler; the watch only closes a session, wakes the loop and updates the {@link HubClient},
+ * while the {@link HubRotation} is changed on the loop thread alone.
  */
 public final class HubConnection {
     private static final Logger log = LoggerFactory.getLogger(HubConnection.class);
 
     private final HubClient hub;
+    private final IdentitySource identities;
     private final AgentIdentity identity;
     private final Supplier<AgentProfile> profile;
     private final TenantPolicyHandler policies;
@@ -61,13 +73,22 @@ public final class HubConnection {
     private final AccessTokens tokens;
     private final ConnectionListener listener;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final AtomicReference<HubSession> current = new AtomicReference<>();
+    // Released by stop() and by the watch of the hub's addresses, to end a backoff sleep early.
+    private final Semaphore wake = new Semaphore(0);
+    private final AtomicReference<Live> current = new AtomicReference<>();
+    // Set by the watch when it closed a session whose address is no longer listed.
+    private final AtomicBoolean leaving = new AtomicBoolean();
+    // The list the watch last read, to log and pass on a change once.
+    private volatile HubAddresses watched;
     private final Clock heartbeatClock = new MonotonicClock();
+
+    /** The open session and the address it was dialled at. */
+    private record Live(HubSession session, HubTarget target) {}
 
     /**
      * @param identity read at every connection attempt (a {@link
      *     io.enginex.edge.agent.identity.CurrentIdentity}), so the next assertion uses a rotated key; the
-     *     agent id, hub and trust are taken from its first answer
+     *     agent id and trust are taken from its first answer; the hub's addresses are followed (above)
      * @param profile read at every connection, so {@code hello} names the tools in force then
      * @param policies applies the tenant policies of {@code welcome} (before the listener hears of it) and
      *     of {@code policy} frames; what it returns is advertised
@@ -91,7 +112,9 @@ public final class HubConnection {
             HubRotation rotation,
             ConnectionListener listener) {
         this.hub = hub;
+        this.identities = identity;
         this.identity = identity.get();
+        this.watched = this.identity.hubs();
         this.profile = profile;
         this.policies = policies;
         this.codec = codec;
@@ -107,9 +130,22 @@ public final class HubConnection {
 
     /** Connects and reconnects until stopped or revoked; returns why it ended. */
     public ConnectionOutcome run() {
+        long every = settings.hubsCheck().toMillis();
+        ScheduledFuture<?> watch =
+                scheduler.scheduleWithFixedDelay(this::watchHubs, every, every, TimeUnit.MILLISECONDS);
+        try {
+            return loop();
+        } finally {
+            watch.cancel(false);
+        }
+    }
+
+    private ConnectionOutcome loop() {
         Duration retryAfter = Duration.ZERO;
         while (stopped.getCount() > 0) {
+            rotation.use(identities.get().hubs());
             HubTarget target = rotation.current();
+            leaving.set(false);
             Attempt attempt = attempt(target);
             if (attempt.revoked() != null) {
                 log.atError()
@@ -127,6 +163,11 @@ public final class HubConnection {
             if (attempt.welcomed()) {
                 rotation.disconnected(attempt.restartWindow() != null);
                 listener.disconnected(attempt.problem());
+                if (leaving.getAndSet(false)) {
+                    // Left on purpose for the new list: nothing failed, so no reason to wait.
+                    backoff.reset();
+                    continue;
+                }
             } else {
                 if (attempt.problem() != null) {
                     listener.failed(attempt.problem());
@@ -167,8 +208,10 @@ public final class HubConnection {
      */
     public void stop() {
         stopped.countDown();
-        HubSession session = current.get();
-        if (session != null) {
+        wake.release();
+        Live live = current.get();
+        if (live != null) {
+            HubSession session = live.session();
             session.close(1000, "agent stopping");
             scheduler.schedule(
                     () -> session.abort(1000, "agent stopping"),
@@ -180,6 +223,47 @@ public final class HubConnection {
     /** True while a connection to the hub is open (for status reports; may be stale the moment it returns). */
     public boolean connected() {
         return current.get() != null;
+    }
+
+    /**
+     * The watch (on the scheduler): reads the hub's addresses from the identity; a changed list is
+     * logged and given to the {@link HubClient} once, and wakes a loop that has no session (waiting out
+     * its backoff); a session on an address the list no longer has is closed, so the loop dials the new
+     * list. Never throws.
+     */
+    private void watchHubs() {
+        try {
+            HubAddresses now = identities.get().hubs();
+            if (!now.equals(watched)) {
+                log.atInfo()
+                        .addKeyValue("hubs", now)
+                        .addKeyValue("before", watched)
+                        .log("the hub's addresses changed in the identity file; dialling the new list from the next"
+                                + " connection");
+                watched = now;
+                hub.useHubs(now);
+                if (current.get() == null) {
+                    // Between sessions, perhaps waiting out a backoff after the old list failed: dial now.
+                    // (A session's end is not woken: its backoff, a restart notice's window, still holds.)
+                    wake.release();
+                }
+            }
+            Live live = current.get();
+            if (live != null && !now.all().contains(live.target().endpoint()) && leaving.compareAndSet(false, true)) {
+                log.atInfo()
+                        .addKeyValue("hub", live.target())
+                        .addKeyValue("hubs", now)
+                        .log("the hub's addresses no longer include the one connected to; moving to the new list");
+                HubSession session = live.session();
+                session.close(1000, "agent moving to the hub's new addresses");
+                scheduler.schedule(
+                        () -> session.abort(1000, "agent moving to the hub's new addresses"),
+                        settings.closeTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("cannot follow the hub's addresses in the identity file");
+        }
     }
 
     private Attempt attempt(HubTarget target) {
@@ -211,13 +295,14 @@ public final class HubConnection {
             stopped.countDown();
             return Attempt.failed();
         }
-        current.set(session);
+        Live live = new Live(session, target);
+        current.set(live);
         outbox.attach(session);
         try {
             return converse(session, target);
         } finally {
             outbox.detach(session);
-            current.compareAndSet(session, null);
+            current.compareAndSet(live, null);
         }
     }
 
@@ -316,14 +401,22 @@ public final class HubConnection {
                 : " --ca-file " + identity.trust().caFile();
     }
 
-    /** Sleeps {@code delay} unless stopped first; returns whether it was stopped. */
+    /**
+     * Sleeps {@code delay} unless stopped or woken first (a changed list of addresses); returns whether
+     * it was stopped. A wake that came while no sleep was pending ends the next sleep at once.
+     */
     private boolean sleep(Duration delay) {
+        if (stopped.getCount() == 0) {
+            return true;
+        }
         try {
-            return stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+            if (wake.tryAcquire(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+                wake.drainPermits();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopped.countDown();
-            return true;
         }
+        return stopped.getCount() == 0;
     }
 }

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A session that ends is retried at the same target (a blip should not move the agent), except
  *       after the hub's "going away" notice (close 1001): then the next target is tried, since that
  *       node is restarting or shutting down.
+ *
+ *   <li>A changed list ({@link #use}, from {@code enginex-agent identity hubs --set} while the agent
+ *       runs) starts a new round over it, at the same target if it is still listed.
  * </ul>
  *
  * <p>Open for the hub to redirect an agent (a future {@code welcome} naming another node): that would
@@ -51,7 +54,7 @@ public final class HubRotation {
         }
     }
 
-    private final HubAddresses hubs;
+    private HubAddresses hubs;
     private final Predicate<HubEndpoint> expandable;
     private final Resolver resolver;
     private final RandomGenerator random;
@@ -125,6 +128,25 @@ public final class HubRotation {
             index = (index + 1) % targets.size();
         }
         resolveAgain = true;
+    }
+
+    /**
+     * The hub's addresses are now {@code changed}: the next {@link #current()} expands them, staying at
+     * the current target if it is still among them, and a new round of failures starts. No-op when
+     * they did not change.
+     */
+    public void use(HubAddresses changed) {
+        if (changed.equals(hubs)) {
+            return;
+        }
+        hubs = changed;
+        failuresInRound = 0;
+        resolveAgain = true;
+    }
+
+    /** The addresses this rotation dials. */
+    public HubAddresses hubs() {
+        return hubs;
     }
 
     /** How many targets the current round has. */

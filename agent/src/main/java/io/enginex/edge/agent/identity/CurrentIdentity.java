@@ -7,18 +7,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The identity a running agent uses, as the one place its connection and its key rotation read it
- * from. {@link #get()} re-reads {@code identity.json} every time (once per connection attempt or
- * rotation check; the file is small), so a key rotated by {@code enginex-agent identity rotate} in
- * another process, or by this agent's own schedule, is used for the next assertion without a
- * restart. The file is replaced atomically, so a read sees the old or the new key, never a mix.
+ * from. {@link #get()} re-reads {@code identity.json} every time (per connection attempt, rotation
+ * check and the connection's watch of the hub's addresses, every few seconds; the file is small), so a
+ * key rotated by {@code enginex-agent identity rotate} in another process, or by this agent's own
+ * schedule, is used for the next assertion without a restart. The file is replaced atomically, so a
+ * read sees the old or the new key, never a mix.
  *
  * <p>A key rotation whose answer was lost leaves a {@link PendingKey} in the file; {@link
  * #withPendingKey()} offers it and {@link #adopt} makes it the current key once the hub accepted it.
  *
  * <p>If the file cannot be read, or now holds another agent (re-registered with {@code --force} while
- * running), the last good identity stays in use and a warning says to restart. A changed list of hub
- * addresses ({@code enginex-agent identity hubs --set}) is taken, so that what is saved later keeps
- * it; the connection loop dials the list it started with until the agent restarts.
+ * running), the last good identity stays in use and a warning says to restart (once per problem, not
+ * at every read). A changed list of hub addresses ({@code enginex-agent identity hubs --set}) is taken:
+ * the connection follows it ({@code connection.HubConnection}), and what is saved later keeps it.
  * Thread-safe.
  */
 public final class CurrentIdentity implements IdentitySource {
@@ -26,6 +27,8 @@ public final class CurrentIdentity implements IdentitySource {
 
     private final IdentityFile file;
     private final AtomicReference<AgentIdentity> last;
+    // The problem last warned about, so that a file that stays unusable is not warned about every read.
+    private final AtomicReference<String> warned = new AtomicReference<>();
 
     /** @param loaded the identity the agent started with */
     public CurrentIdentity(IdentityFile file, AgentIdentity loaded) {
@@ -41,27 +44,27 @@ public final class CurrentIdentity implements IdentitySource {
         try {
             loaded = file.load();
         } catch (IdentityException e) {
-            log.atWarn()
-                    .addKeyValue("file", file.path())
-                    .log("cannot re-read the identity (" + e.getMessage() + "); keeping the key loaded earlier");
+            String problem = "cannot re-read the identity (" + e.getMessage() + "); keeping the key loaded earlier";
+            if (!problem.equals(warned.getAndSet(problem))) {
+                log.atWarn().addKeyValue("file", file.path()).log(problem);
+            }
             return before;
         }
         if (!loaded.agentId().equals(before.agentId())) {
-            log.atWarn()
-                    .addKeyValue("file", file.path())
-                    .addKeyValue("running", before.agentId())
-                    .addKeyValue("inFile", loaded.agentId())
-                    .log("the identity file now holds another agent; restart the agent to use it");
+            String problem =
+                    "the identity file now holds another agent (" + loaded.agentId() + "); restart the agent to use it";
+            if (!problem.equals(warned.getAndSet(problem))) {
+                log.atWarn()
+                        .addKeyValue("file", file.path())
+                        .addKeyValue("running", before.agentId())
+                        .addKeyValue("inFile", loaded.agentId())
+                        .log(problem);
+            }
             return before;
         }
-        if (!loaded.hubs().equals(before.hubs())) {
-            // Kept, so that a key rotation saves the new list rather than writing the old one back.
-            log.atInfo()
-                    .addKeyValue("file", file.path())
-                    .addKeyValue("hubs", loaded.hubs())
-                    .log("the hub's addresses changed in the identity file; the connection uses them from the next"
-                            + " start of the agent");
-        }
+        warned.set(null);
+        // A changed list of the hub's addresses is kept too, so that a key rotation saves it rather than
+        // writing the old one back; the connection logs and follows it.
         if (!loaded.fingerprint().equals(before.fingerprint())) {
             log.atInfo()
                     .addKeyValue("agentId", loaded.agentId())

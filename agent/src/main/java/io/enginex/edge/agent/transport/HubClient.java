@@ -42,7 +42,7 @@ import javax.net.ssl.SSLParameters;
  * <p>Thread-safe. {@link #close()} stops the underlying clients; calls after it fail.
  */
 public final class HubClient implements AutoCloseable {
-    private final HubAddresses hubs;
+    private volatile HubAddresses hubs;
     private final TrustSettings trust;
     private final HttpClient http;
     private final ObjectMapper mapper;
@@ -124,6 +124,22 @@ public final class HubClient implements AutoCloseable {
     /** Every address of the hub, as configured. */
     public HubAddresses hubs() {
         return hubs;
+    }
+
+    /**
+     * Replaces the hub's addresses ({@code enginex-agent identity hubs --set} while the agent runs):
+     * {@link #postJson(String, Object)} falls back on these from now on. The preferred address stays
+     * until the connection prefers another.
+     *
+     * @throws IllegalArgumentException if the new list changes between https:// and http://, which
+     *     needs a new registration (the trust settings belong to one scheme)
+     */
+    public void useHubs(HubAddresses changed) {
+        if (changed.secure() != hubs.secure()) {
+            throw new IllegalArgumentException("the hub's addresses " + changed + " do not use the scheme of " + hubs
+                    + "; a change between https:// and http:// needs a new registration");
+        }
+        this.hubs = changed;
     }
 
     /** The preferred address: the one connected to, else the one last tried, else the first. */

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.enginex.edge.agent.identity.AgentIdentity;
+import io.enginex.edge.agent.identity.CurrentIdentity;
+import io.enginex.edge.agent.identity.IdentityFile;
 import io.enginex.edge.agent.testing.AgentHarness;
 import io.enginex.edge.agent.testing.FakeHub;
 import io.enginex.edge.agent.testing.RecordingTool;
 import io.enginex.edge.agent.testing.TestIdentities;
+import io.enginex.edge.agent.transport.HubAddresses;
+import io.enginex.edge.protocol.MessageCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,6 +116,56 @@ class HubRotationIT {
         await().atMost(WAIT).until(() -> agent.welcomes.size() == 2);
         assertThat(second.connections()).isEqualTo(1);
         assertThat(first.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aSessionOnAnAddressDroppedFromTheIdentityFileMovesToTheNewListAtOnce() {
+        IdentityFile file = new IdentityFile(stateDir, new MessageCodec().mapper());
+        file.save(identity);
+        agent = startFollowing(file, AgentHarness.fastSettings());
+        await().atMost(WAIT).until(() -> agent.welcomes.size() == 1);
+        assertThat(first.connections()).isEqualTo(1);
+
+        // What enginex-agent identity hubs --set writes, from another process.
+        file.save(file.load().withHubs(HubAddresses.parse(second.url())));
+
+        await().atMost(WAIT).until(() -> agent.welcomes.size() == 2);
+        assertThat(second.connections()).isEqualTo(1);
+        assertThat(first.connections()).isEqualTo(1);
+        assertThat(backoffDraws).as("a move on purpose waits no backoff").hasValue(0);
+        assertThat(agent.hubs()).isEqualTo(HubAddresses.parse(second.url()));
+    }
+
+    @Test
+    void aNewListWakesALoopWaitingOutItsBackoff() {
+        first.refuseTokensWith("server_busy");
+        IdentityFile file = new IdentityFile(stateDir, new MessageCodec().mapper());
+        file.save(identity.withHubs(HubAddresses.parse(first.url())));
+        // Every backoff window is a minute: the agent is connected within the wait only if it was woken.
+        Duration minute = Duration.ofMinutes(1);
+        agent = startFollowing(
+                file,
+                new ConnectionSettings(
+                        minute, minute, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(100)));
+        await().atMost(WAIT).until(() -> backoffDraws.get() == 1);
+
+        file.save(file.load().withHubs(HubAddresses.parse(second.url())));
+
+        await().atMost(WAIT).until(() -> agent.welcomes.size() == 1);
+        assertThat(second.connections()).isEqualTo(1);
+        assertThat(first.tokenRequests()).hasSize(1);
+    }
+
+    private AgentHarness startFollowing(IdentityFile file, ConnectionSettings settings) {
+        return new AgentHarness(
+                        new CurrentIdentity(file, file.load()),
+                        stateDir,
+                        settings,
+                        firstAddressCountingDraws(),
+                        TenantPolicyHandler.NONE,
+                        welcome -> {},
+                        new RecordingTool())
+                .start();
     }
 
     private AgentHarness start() {

@@ -63,6 +63,36 @@ class HubRotationTest {
     }
 
     @Test
+    void aChangedListKeepsTheCurrentAddressIfListedAndStartsANewRound() {
+        HubRotation rotation = rotation(THREE, ONE_EACH, 7);
+        HubTarget current = rotation.current();
+        assertThat(rotation.failed()).isFalse(); // one failure of three in this round
+        HubTarget now = rotation.current();
+
+        HubAddresses grown = HubAddresses.parse(THREE + ",https://d.example.com");
+        rotation.use(grown);
+
+        assertThat(rotation.hubs()).isEqualTo(grown);
+        assertThat(rotation.current()).isEqualTo(now);
+        assertThat(rotation.size()).isEqualTo(4);
+        // The round starts over: four failures in a row, not two, before the backoff.
+        assertThat(List.of(rotation.failed(), rotation.failed(), rotation.failed(), rotation.failed()))
+                .containsExactly(false, false, false, true);
+        assertThat(current).isNotEqualTo(now);
+    }
+
+    @Test
+    void aChangedListWithoutTheCurrentAddressDialsOneOfTheNewOnes() {
+        HubRotation rotation = rotation(THREE, ONE_EACH, 7);
+        rotation.current();
+
+        rotation.use(HubAddresses.parse("https://x.example.com,https://y.example.com"));
+
+        assertThat(host(rotation.current())).isIn("x.example.com", "y.example.com");
+        assertThat(rotation.size()).isEqualTo(2);
+    }
+
+    @Test
     void aSessionThatEndsIsRetriedAtTheSameAddress_butGoingAwayMovesOn() {
         HubRotation rotation = rotation(THREE, ONE_EACH, 3);
         HubTarget connectedTo = rotation.current();

@@ -169,7 +169,16 @@ class ConcurrencyCapTest {
 
         cap.set(2);
 
-        await().until(() -> slow.running.get() == 2);
+        // Says what job_b was doing if it never starts (a CI run once timed out here, not reproduced since).
+        await().untilAsserted(() -> assertThat(slow.running.get())
+                .as(
+                        "test.slow calls running; job_b's last report: %s; its results: %s",
+                        outbox.of("progress", "job_b").reversed().stream()
+                                .findFirst()
+                                .map(RecordingOutbox.Sent::message)
+                                .orElse("none"),
+                        outbox.results("job_b"))
+                .isEqualTo(2));
         assertThat(slow.most.get()).isEqualTo(2);
     }
 }

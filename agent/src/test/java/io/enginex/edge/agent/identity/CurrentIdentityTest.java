@@ -2,6 +2,9 @@ package io.enginex.edge.agent.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.enginex.edge.agent.testing.TestIdentities;
 import io.enginex.edge.protocol.MessageCodec;
 import java.nio.file.Files;
@@ -10,6 +13,7 @@ import java.security.KeyPair;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class CurrentIdentityTest {
     @TempDir
@@ -58,5 +62,32 @@ class CurrentIdentityTest {
 
         Files.writeString(file.path(), "{ damaged");
         assertThat(current.get().fingerprint()).isEqualTo(rotated.fingerprint());
+    }
+
+    @Test
+    void aFileThatStaysUnusableIsWarnedAboutOnceNotAtEveryRead() throws Exception {
+        IdentityFile file = new IdentityFile(stateDir, new MessageCodec().mapper());
+        AgentIdentity started = TestIdentities.create("agt_1", "https://hub.example");
+        file.save(started);
+        CurrentIdentity current = new CurrentIdentity(file, started);
+        Logger logger = (Logger) LoggerFactory.getLogger(CurrentIdentity.class);
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        logger.addAppender(warnings);
+        try {
+            Files.writeString(file.path(), "{ damaged");
+            for (int i = 0; i < 3; i++) {
+                current.get(); // the connection's watch reads every few seconds
+            }
+            assertThat(warnings.list).hasSize(1);
+
+            file.save(started);
+            current.get();
+            Files.writeString(file.path(), "{ damaged");
+            current.get();
+            assertThat(warnings.list).as("warned again after a good read").hasSize(2);
+        } finally {
+            logger.detachAppender(warnings);
+        }
     }
 }

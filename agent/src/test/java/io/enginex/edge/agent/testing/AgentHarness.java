@@ -13,6 +13,7 @@ import io.enginex.edge.agent.connection.TenantPolicyHandler;
 import io.enginex.edge.agent.dispatch.JobRunner;
 import io.enginex.edge.agent.identity.AgentIdentity;
 import io.enginex.edge.agent.identity.ClientAssertion;
+import io.enginex.edge.agent.identity.IdentitySource;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JournalLimits;
 import io.enginex.edge.agent.tools.BuiltinTools;
@@ -90,7 +91,22 @@ public final class AgentHarness implements AutoCloseable {
             TenantPolicyHandler policies,
             ConnectionListener listener,
             Tool... extraTools) {
-        this.identity = identity;
+        this(() -> identity, stateDir, settings, random, policies, listener, extraTools);
+    }
+
+    /**
+     * An agent that reads its identity from {@code identities} at every attempt, as {@code enginex-agent
+     * run} reads {@code identity.json} (a {@link io.enginex.edge.agent.identity.CurrentIdentity}).
+     */
+    public AgentHarness(
+            IdentitySource identities,
+            Path stateDir,
+            ConnectionSettings settings,
+            RandomGenerator random,
+            TenantPolicyHandler policies,
+            ConnectionListener listener,
+            Tool... extraTools) {
+        this.identity = identities.get();
         Clock clock = Clock.systemUTC();
         HostInfo host = HostInfo.current();
         List<Tool> all = new ArrayList<>(BuiltinTools.create(Optional.empty(), host, clock, Instant.now()));
@@ -105,7 +121,7 @@ public final class AgentHarness implements AutoCloseable {
                 .build();
         this.connection = new HubConnection(
                 hub,
-                () -> identity,
+                identities,
                 () -> profile,
                 policies,
                 codec,
@@ -144,10 +160,17 @@ public final class AgentHarness implements AutoCloseable {
                 });
     }
 
-    /** Fast backoff (base 50 ms, cap 200 ms) and a 1 s welcome timeout, for tests. */
+    /**
+     * Fast backoff (base 50 ms, cap 200 ms), a 1 s welcome timeout and the hub list read every 100 ms,
+     * for tests.
+     */
     public static ConnectionSettings fastSettings() {
         return new ConnectionSettings(
-                Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1));
+                Duration.ofMillis(50),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(100));
     }
 
     public AgentHarness start() {
@@ -159,6 +182,11 @@ public final class AgentHarness implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /** The hub's addresses the agent's client falls back on now (it follows a changed identity). */
+    public io.enginex.edge.agent.transport.HubAddresses hubs() {
+        return hub.hubs();
     }
 
     /** Completes when the connection loop returns. */

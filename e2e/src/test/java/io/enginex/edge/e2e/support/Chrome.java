@@ -71,6 +71,10 @@ public final class Chrome implements AfterAllCallback, TestWatcher {
                 "--no-first-run",
                 "--disable-extensions",
                 "--ignore-certificate-errors", // the test hub's self-signed certificate, on loopback only
+                // The pages under test are on this machine; a name of anywhere else resolves to nothing,
+                // so no page (or a third-party page the tests visit, such as a test OpenID provider's)
+                // makes the browser reach out to the internet.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
                 "--window-size=" + WIDTH + "," + HEIGHT,
                 "--lang=en-US");
         var service = new ChromeDriverService.Builder()

@@ -49,6 +49,12 @@ public final class HubApi {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
     }
 
+    public Response put(String path, Object body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+    }
+
     public Response delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }

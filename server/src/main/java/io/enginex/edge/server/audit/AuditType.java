@@ -9,6 +9,8 @@ public enum AuditType {
     /** A user ended a login session. */
     SESSION_ENDED,
     USER_CREATED,
+    /** A user's role changed (details: role, previous_role, reason: the groups their OpenID provider listed). */
+    USER_UPDATED,
     PASSWORD_RESET,
     /** A user chose a new password themselves (details: whether a one-time password was replaced). */
     PASSWORD_CHANGED,
@@ -40,6 +42,15 @@ public enum AuditType {
     UPDATE_PIN_CHANGED,
     /** A tenant admin removed the tenant's update pin (details: the channel or version it pinned). */
     UPDATE_PIN_DELETED,
+    /** The tenant's MCP tool rules were set (details: the rules) or, with details action cleared, removed. */
+    MCP_TOOL_RULES_CHANGED,
+    /**
+     * A tenant's single sign-on (OpenID provider) was set (details: action, issuer, client_id,
+     * groups_claim, role_map, whether the client secret was set or kept; never the secret).
+     */
+    OIDC_CONFIGURED,
+    /** A tenant's single sign-on was removed (details: issuer). */
+    OIDC_REMOVED,
     /** A person approved a job that needed approval. */
     JOB_APPROVED,
     /** A person denied a job that needed approval. */

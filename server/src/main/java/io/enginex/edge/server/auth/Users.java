@@ -77,6 +77,12 @@ public final class Users {
         }
     }
 
+    /**
+     * A sign-in by single sign-on: the session, whether the user was made by it, and the role they had
+     * before it when it changed (else null).
+     */
+    public record FederatedLogin(Login login, boolean created, String previousRole) {}
+
     /** The user of a session and whether it is only good for choosing a new password. */
     public record SessionUser(User user, boolean passwordChangeOnly) {}
 
@@ -204,6 +210,66 @@ public final class Users {
         }
         store.recordLogin(user.tenantId(), user.id(), now);
         return openSession(user, sourceIp, now, oneTime);
+    }
+
+    /**
+     * Signs in the person a tenant's OpenID provider vouched for: the tenant's user who is {@code
+     * subject} at {@code issuer}, made now if there is none (just-in-time, with no password), and
+     * given {@code role} (what their groups map to) on every sign-in. A user of the hub's own
+     * passwords with the same email is never taken over: linking accounts by email is how one
+     * provider signs in as another's users.
+     *
+     * @throws HubException.Conflict {@code oidc_email_taken} when another user (of any tenant) has the email
+     * @throws HubException.Unauthenticated {@code user_disabled} for a disabled user
+     * @throws HubException.BadRequest {@code oidc_email_missing} for a malformed email
+     */
+    public FederatedLogin federatedLogin(
+            String tenantId, String issuer, String subject, String email, Role role, String sourceIp) {
+        Instant now = clock.instant();
+        Optional<User> known = store.findBySubject(tenantId, issuer, subject);
+        if (known.isPresent()) {
+            User user = known.get();
+            if (user.disabledAt() != null) {
+                throw new HubException.Unauthenticated(
+                        "user_disabled", "your user " + user.email() + " is disabled; ask an admin of your tenant");
+            }
+            String previous = null;
+            if (!user.role().equals(role.wire())) {
+                store.setRole(tenantId, user.id(), role.wire());
+                previous = user.role();
+            }
+            store.recordLogin(tenantId, user.id(), now);
+            User current = store.find(tenantId, user.id()).orElseThrow(() -> userNotFound(tenantId, user.id()));
+            return new FederatedLogin(openSession(current, sourceIp, now, false), false, previous);
+        }
+        String normalized;
+        try {
+            normalized = normalizeEmail(email);
+        } catch (HubException.BadRequest e) {
+            throw new HubException.BadRequest(
+                    "oidc_email_missing",
+                    "your provider sent no usable email (claim email: " + (email == null ? "none" : email)
+                            + "); ask an admin of your tenant to have the provider include it");
+        }
+        if (store.findByEmail(normalized).isPresent()) {
+            throw emailTaken(normalized);
+        }
+        User user;
+        try {
+            user = store.createFederated(ids.next("usr"), tenantId, normalized, role.wire(), issuer, subject, "oidc");
+        } catch (DuplicateException e) {
+            throw emailTaken(normalized);
+        }
+        store.recordLogin(tenantId, user.id(), now);
+        return new FederatedLogin(openSession(user, sourceIp, now, false), true, null);
+    }
+
+    private static HubException.Conflict emailTaken(String email) {
+        return new HubException.Conflict(
+                "oidc_email_taken",
+                "a user with email " + email + " exists already on this hub (with a password, or through another"
+                        + " provider), so single sign-on does not take it over; sign in with that user's password, or"
+                        + " ask an admin of your tenant");
     }
 
     private Login openSession(User user, String sourceIp, Instant now, boolean passwordChangeOnly) {

@@ -115,12 +115,20 @@ final class AuditCommand {
                         : " (" + unchained + " older event(s) from before the chain began are not covered)";
                 if (report.path("verified").asBoolean()) {
                     out().println(chain + ": " + report.path("events").asLong() + " event(s) verify" + before);
+                    for (JsonNode c : report.path("chains")) {
+                        out().println("  " + chainName(c) + ": "
+                                + c.path("events").asLong() + " event(s), newest hash " + text(c, "lastHash"));
+                    }
+                    if (!report.path("chains").isEmpty()) {
+                        out().println("Keep these heads elsewhere: a later run that finds fewer events or another"
+                                + " hash was rebuilt.");
+                    }
                 } else {
                     JsonNode b = report.path("firstBreak");
                     out().println(chain + " is BROKEN after "
                             + report.path("events").asLong() + " good event(s)" + before + ".");
-                    out().println("First broken link: #" + b.path("seq").asLong()
-                            + (b.path("eventId").isTextual() ? " event " + text(b, "eventId") : "")
+                    out().println("First broken link: #" + b.path("seq").asLong() + " of " + chainName(b)
+                            + (b.path("eventId").isTextual() ? ", event " + text(b, "eventId") : "")
                             + (b.path("at").isTextual() ? " at " + text(b, "at") : ""));
                     out().println("What differs: " + text(b, "problem"));
                 }
@@ -131,5 +139,13 @@ final class AuditCommand {
                         chain + " does not verify; see the first broken link above", CliException.FAILURE);
             }
         }
+    }
+
+    /** A chain as people read it: the node that appends to it, or the tenant's first chain. */
+    private static String chainName(JsonNode node) {
+        JsonNode chain = node.path("chain");
+        return chain.isTextual()
+                ? "node " + chain.asText() + "'s chain"
+                : "the first chain (from before chains were per node)";
     }
 }

@@ -47,6 +47,15 @@ abstract class ClientCommand implements Callable<Integer> {
         return true;
     }
 
+    /** {@code node} as indented JSON, for a document a person reads. */
+    static String pretty(JsonNode node) {
+        try {
+            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? "" : v.asText();

@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
             DevicesCommand.class,
             PoliciesCommand.class,
             UpdatePinCommand.class,
+            McpRulesCommand.class,
+            OidcCommand.class,
             PackagesCommand.class,
             ReleaseCommand.class,
             CommandLine.HelpCommand.class

@@ -96,6 +96,18 @@ final class HubClient {
         }
     }
 
+    JsonNode put(String path, Object body) {
+        try {
+            return send(
+                    HttpRequest.newBuilder(uri(path))
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))),
+                    path);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the request body", e);
+        }
+    }
+
     JsonNode patch(String path, Object body) {
         try {
             return send(

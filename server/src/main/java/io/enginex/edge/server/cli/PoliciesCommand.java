@@ -202,14 +202,4 @@ final class PoliciesCommand {
             err.flush();
         }
     }
-
-    private static String pretty(JsonNode node) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper()
-                    .writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

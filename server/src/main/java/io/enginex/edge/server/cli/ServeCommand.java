@@ -162,6 +162,14 @@ final class ServeCommand implements Callable<Integer> {
     List<String> trustedProxies = new ArrayList<>();
 
     @Option(
+            names = "--proxy-protocol",
+            description = "Read the PROXY protocol header (v1 or v2, HAProxy's send-proxy-v2) that a load balancer"
+                    + " passing TLS through sends before the handshake: the client it names is the client for"
+                    + " per-address limits, audit and the agents' connection history. Read only from --trusted-proxy"
+                    + " addresses (required with it); anyone else's connection is served as it is. Default: off.")
+    boolean proxyProtocol;
+
+    @Option(
             names = "--cluster-sweep",
             paramLabel = "DURATION",
             defaultValue = "10s",
@@ -231,6 +239,7 @@ final class ServeCommand implements Callable<Integer> {
                     .nodeName(nodeName)
                     .clusterSweep(HumanDuration.parse(clusterSweep))
                     .trustedProxies(TrustedProxies.trusting(trustedProxies))
+                    .proxyProtocol(proxyProtocol)
                     .enrolmentRate(EnrolmentRate.parse(enrolmentRateLimit, "--enrolment-rate-limit"))
                     .build();
         } catch (IllegalArgumentException | HubException.BadRequest e) {

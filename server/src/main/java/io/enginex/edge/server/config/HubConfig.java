@@ -42,6 +42,8 @@ import java.util.Set;
  * @param rolloutCheck how often the leading node checks each release's failure rate per ring for an
  *     automatic halt ({@code update.RolloutGuard}; 100 ms to 10 min). Not a command-line option: the
  *     default suits a fleet; tests shorten it
+ * @param proxyProtocol whether the listener reads a PROXY protocol header (v1 or v2) from the trusted
+ *     proxies, which then names the client (TLS passthrough); needs {@code trustedProxies}
  */
 public record HubConfig(
         Path dataDir,
@@ -61,7 +63,8 @@ public record HubConfig(
         int maxConcurrentJobs,
         TrustedProxies trustedProxies,
         Duration clusterSweep,
-        Duration rolloutCheck) {
+        Duration rolloutCheck,
+        boolean proxyProtocol) {
     public static final int DEFAULT_PORT = 8443;
     public static final Duration DEFAULT_ROLLOUT_CHECK = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
@@ -126,6 +129,11 @@ public record HubConfig(
                     + MAX_CONCURRENT_JOBS_LIMIT + "; got " + maxConcurrentJobs);
         }
         trustedProxies = trustedProxies == null ? TrustedProxies.DIRECT : trustedProxies;
+        if (proxyProtocol && trustedProxies.isEmpty()) {
+            throw new IllegalArgumentException("--proxy-protocol needs --trusted-proxy naming the load balancers that"
+                    + " send the header (e.g. --trusted-proxy 10.0.1.5): the hub reads it from them alone, so that"
+                    + " no one else can choose the address the hub sees");
+        }
         clusterSweep = clusterSweep == null ? DEFAULT_CLUSTER_SWEEP : clusterSweep;
         if (clusterSweep.toMillis() < 1000 || clusterSweep.toMillis() > 3_600_000) {
             throw new IllegalArgumentException(
@@ -216,6 +224,7 @@ public record HubConfig(
         private Duration clusterSweep = DEFAULT_CLUSTER_SWEEP;
         private TrustedProxies trustedProxies = TrustedProxies.DIRECT;
         private Duration rolloutCheck = DEFAULT_ROLLOUT_CHECK;
+        private boolean proxyProtocol;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -303,6 +312,12 @@ public record HubConfig(
             return this;
         }
 
+        /** Read a PROXY protocol header from the trusted proxies (TLS passthrough); off by default. */
+        public Builder proxyProtocol(boolean proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     dataDir,
@@ -322,7 +337,8 @@ public record HubConfig(
                     maxConcurrentJobs,
                     trustedProxies,
                     clusterSweep,
-                    rolloutCheck);
+                    rolloutCheck,
+                    proxyProtocol);
         }
     }
 }

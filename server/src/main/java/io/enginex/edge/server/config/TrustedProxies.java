@@ -1,8 +1,10 @@
 package io.enginex.edge.server.config;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -74,6 +76,26 @@ public final class TrustedProxies {
             blocks.add(new Block(network, prefix));
         }
         return new TrustedProxies(blocks);
+    }
+
+    /** Whether no proxy is trusted ({@link #DIRECT}): the peer is always the client. */
+    public boolean isEmpty() {
+        return trusted.isEmpty();
+    }
+
+    /** Whether {@code address} is a trusted proxy's (so may name the client in a PROXY protocol header). */
+    public boolean trusts(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        return trusted.stream().anyMatch(b -> b.contains(bytes));
+    }
+
+    /**
+     * The client of {@code request}, from its peer (which a PROXY protocol header from a trusted proxy
+     * names, {@code --proxy-protocol}) and its {@code X-Forwarded-For} headers by {@link
+     * #clientAddress(String, List)}: what the REST API, the dashboard and the agent socket call the client.
+     */
+    public String clientAddress(HttpServletRequest request) {
+        return clientAddress(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For")));
     }
 
     /**

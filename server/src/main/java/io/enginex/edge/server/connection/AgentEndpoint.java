@@ -6,6 +6,7 @@ import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.ApiKeys;
+import io.enginex.edge.server.config.TrustedProxies;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.registration.AccessTokens;
 import io.enginex.edge.server.store.AgentStore;
@@ -63,6 +64,7 @@ public final class AgentEndpoint {
     private final AtomicLong sockets = new AtomicLong();
     private final ObjectMapper mapper;
     private volatile Duration idleTimeout = Duration.ofMinutes(2);
+    private volatile TrustedProxies proxies = TrustedProxies.DIRECT;
 
     public AgentEndpoint(
             AccessTokens accessTokens,
@@ -90,9 +92,12 @@ public final class AgentEndpoint {
      *
      * @param idleTimeout Jetty's idle timeout for an agent socket: only a backstop, the hub's heartbeat
      *     decides liveness
+     * @param proxies who may name the client in {@code X-Forwarded-For}: the address a socket is recorded
+     *     with (connection history, logs, the fleet page) is the client's, as for the REST API
      */
-    public void mount(ServletContextHandler context, Duration idleTimeout) {
+    public void mount(ServletContextHandler context, Duration idleTimeout, TrustedProxies proxies) {
         this.idleTimeout = idleTimeout;
+        this.proxies = proxies;
         context.addServlet(new ServletHolder("agent-socket", new Upgrade()), Protocol.WEBSOCKET_PATH);
     }
 
@@ -136,7 +141,8 @@ public final class AgentEndpoint {
                 return;
             }
             JettyWebSocketServerContainer container = JettyWebSocketServerContainer.getContainer(getServletContext());
-            if (!container.upgrade((upgradeRequest, upgradeResponse) -> new Socket(grant), req, res)) {
+            String client = proxies.clientAddress(req);
+            if (!container.upgrade((upgradeRequest, upgradeResponse) -> new Socket(grant, client), req, res)) {
                 write(res, 400, "websocket_required", "not a valid WebSocket upgrade request");
             }
         }
@@ -154,10 +160,12 @@ public final class AgentEndpoint {
      */
     public final class Socket implements Session.Listener.AutoDemanding {
         private final AccessGrant grant;
+        private final String client;
         private final String id = "ws-" + sockets.incrementAndGet();
 
-        Socket(AccessGrant grant) {
+        Socket(AccessGrant grant, String client) {
             this.grant = grant;
+            this.client = client;
         }
 
         @Override
@@ -165,8 +173,8 @@ public final class AgentEndpoint {
             session.setMaxTextMessageSize(MAX_TEXT_BYTES);
             session.setMaxBinaryMessageSize(MAX_BINARY_BYTES);
             session.setIdleTimeout(idleTimeout);
-            AgentConnection connection =
-                    new AgentConnection(id, grant.tenantId(), grant.agentId(), new JettyChannel(session), codec, clock);
+            AgentConnection connection = new AgentConnection(
+                    id, grant.tenantId(), grant.agentId(), new JettyChannel(session, client), codec, clock);
             open.put(id, connection);
             registry.opened(connection);
             log.atInfo()

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -124,7 +125,7 @@ public final class AgentStates {
 
     /**
      * How many of the agents of {@code scope} connected to this node are in each state; offline is
-     * absent. {@link OpsScope#NODE} counts every tenant's, so only platform principals may see it.
+     * absent. {@link OpsScope#ALL} counts every tenant's, so only platform principals may see it.
      */
     public Map<AgentState, Integer> countConnected(OpsScope scope) {
         Map<AgentState, Integer> counts = new EnumMap<>(AgentState.class);
@@ -134,9 +135,22 @@ public final class AgentStates {
             }
         }
         for (AgentConnection c : registry.active()) {
-            if (scope.node() || scope.tenantId().equals(c.tenantId())) {
+            if (scope.all() || scope.tenantId().equals(c.tenantId())) {
                 counts.merge(of(c).state(), 1, Integer::sum);
             }
+        }
+        return counts;
+    }
+
+    /**
+     * By tenant, how many of its agents connected to this node are in each state; tenants with none
+     * are absent, offline is never counted. One pass over the node's connections.
+     */
+    public Map<String, Map<AgentState, Integer>> countConnectedByTenant() {
+        Map<String, Map<AgentState, Integer>> counts = new HashMap<>();
+        for (AgentConnection c : registry.active()) {
+            counts.computeIfAbsent(c.tenantId(), t -> new EnumMap<>(AgentState.class))
+                    .merge(of(c).state(), 1, Integer::sum);
         }
         return counts;
     }

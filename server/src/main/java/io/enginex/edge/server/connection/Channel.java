@@ -23,6 +23,9 @@ public interface Channel {
 
     boolean isOpen();
 
-    /** The peer's address, for logs. */
+    /**
+     * The client's address (an IP address, no port), for logs, the connection history and audit: the
+     * TCP peer, unless a trusted proxy named the client ({@code --trusted-proxy}, {@code --proxy-protocol}).
+     */
     String remoteAddress();
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,7 @@ public final class ConnectionRegistry {
     private final ConcurrentHashMap<String, AgentConnection> sockets = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AgentConnection> active = new ConcurrentHashMap<>();
     private final Cluster cluster;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
     public ConnectionRegistry() {
         this(Cluster.SINGLE);
@@ -31,6 +34,20 @@ public final class ConnectionRegistry {
     /** @param cluster told when an agent is cut off, so every node closes its sockets */
     public ConnectionRegistry(Cluster cluster) {
         this.cluster = cluster;
+    }
+
+    /**
+     * Also tells {@code listener} the tenant of every agent whose connection becomes active or ends
+     * on this node, on the thread that changes it; it must not block.
+     */
+    public void onChange(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    private void changed(AgentConnection connection) {
+        for (Consumer<String> listener : listeners) {
+            listener.accept(connection.tenantId());
+        }
     }
 
     /** Lists a socket that was just upgraded. */
@@ -55,12 +72,15 @@ public final class ConnectionRegistry {
             sockets.remove(previous.socketId(), previous);
             previous.close(Protocol.CLOSE_REPLACED, "replaced by a newer connection of the same agent");
         }
+        changed(connection);
     }
 
     /** Forgets a socket that closed (or is being dropped). Idempotent. */
     public void closed(AgentConnection connection) {
         sockets.remove(connection.socketId(), connection);
-        active.remove(connection.agentId(), connection);
+        if (active.remove(connection.agentId(), connection)) {
+            changed(connection);
+        }
     }
 
     /** The socket with this id, or null. */

@@ -12,9 +12,15 @@ import org.eclipse.jetty.websocket.api.Session;
 /** A {@link Channel} over a Jetty WebSocket session. */
 public final class JettyChannel implements Channel {
     private final Session session;
+    private final String client;
 
-    public JettyChannel(Session session) {
+    /**
+     * @param client the client's address as the upgrade request resolved it ({@code
+     *     TrustedProxies.clientAddress}: behind a trusted balancer, the client's, not the balancer's)
+     */
+    public JettyChannel(Session session, String client) {
         this.session = session;
+        this.client = client;
     }
 
     @Override
@@ -59,6 +65,6 @@ public final class JettyChannel implements Channel {
 
     @Override
     public String remoteAddress() {
-        return String.valueOf(session.getRemoteSocketAddress());
+        return client;
     }
 }

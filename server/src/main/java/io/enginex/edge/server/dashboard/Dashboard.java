@@ -67,7 +67,8 @@ public final class Dashboard implements AutoCloseable {
         pages.asset(Assets.ROUTE, assets::serve);
         // The dashboard's pages, one line per group; the order is the order of registration only.
         List<PageGroup> groups = List.of(
-                new SignInPages(app.logins(), loginsPerAddress, loginsPerEmail),
+                new SignInPages(app.logins(), app.sso(), loginsPerAddress, loginsPerEmail),
+                new SingleSignOnPages(app.sso(), loginsPerAddress),
                 new FleetPages(app.agents(), fleet, app.auditLog(), basics.clock(), basics.mapper()),
                 new SessionPages(app.jobs(), web.stores(), fleet, web.pageLinks(), basics.mapper()),
                 new RegistrationPages(
@@ -76,7 +77,7 @@ public final class Dashboard implements AutoCloseable {
                 new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
                 new DevicePages(
                         app.devices(), web.rateLimits().limiter("device-page-lookup", DevicePages.LOOKUPS_PER_MINUTE)),
-                new OpsPages(ops.history(), ops.states(), ops.nodes()),
+                new OpsPages(ops.history(), ops.nodes()),
                 new AuditPages(app.auditLog()));
         groups.forEach(g -> g.register(pages));
         table = pages.table();

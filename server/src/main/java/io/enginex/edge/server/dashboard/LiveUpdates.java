@@ -4,10 +4,13 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.LiveViews;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,7 @@ public final class LiveUpdates implements AutoCloseable, LiveViews {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition change = lock.newCondition();
     private final Duration poll;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     public LiveUpdates() {
@@ -49,11 +53,22 @@ public final class LiveUpdates implements AutoCloseable, LiveViews {
         this.poll = poll;
     }
 
+    /**
+     * Also tells {@code listener} of every change (this node's and, through the cluster's {@code live}
+     * signal, other nodes'), on the thread that reports it; it must not block.
+     */
+    public void listen(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
     /** Something the tenant's pages show has changed: re-render their live fragments now. Any thread. */
     @Override
     public void changed(String tenantId) {
         if (tenantId == null) {
             return;
+        }
+        for (Consumer<String> listener : listeners) {
+            listener.accept(tenantId);
         }
         generations.computeIfAbsent(tenantId, t -> new AtomicLong()).incrementAndGet();
         lock.lock();

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The ops console's charts, drawn from one node's {@link OpsPoint} buckets: connected agents,
- * dispatch rate, latency percentiles, errors and reconnect waves. Stateless.
+ * The ops console's charts, drawn from {@link OpsPoint} buckets (the cluster's or one node's):
+ * connected agents, dispatch rate, latency percentiles, errors and reconnect waves. Stateless.
  */
 public final class OpsCharts {
     static final String BLUE = "#1f6feb";

@@ -4,6 +4,7 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Secrets;
 import io.enginex.edge.server.auth.Users;
+import io.enginex.edge.server.store.User;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
@@ -56,7 +57,13 @@ final class SignIn {
             return null;
         }
         var user = users.find(caller.tenantId(), caller.actorId());
-        Viewer viewer = new Viewer(user.id(), user.email(), user.tenantId(), caller.role(), Users.csrfToken(cookie));
+        Viewer viewer = new Viewer(
+                user.id(),
+                user.email(),
+                user.tenantId(),
+                caller.role(),
+                Users.csrfToken(cookie),
+                !User.NO_PASSWORD.equals(user.passwordHash()));
         ctx.attribute(VIEWER, viewer);
         return viewer;
     }
@@ -154,10 +161,15 @@ final class SignIn {
     }
 
     private static Cookie cookie(Context ctx, String name, String value, String path, int maxAgeSeconds) {
+        return cookie(ctx, name, value, path, maxAgeSeconds, SameSite.STRICT);
+    }
+
+    /** An HttpOnly cookie, Secure unless the hub is plain HTTP on loopback. */
+    static Cookie cookie(Context ctx, String name, String value, String path, int maxAgeSeconds, SameSite sameSite) {
         Cookie cookie = new Cookie(name, value);
         cookie.setPath(path);
         cookie.setHttpOnly(true);
-        cookie.setSameSite(SameSite.STRICT);
+        cookie.setSameSite(sameSite);
         cookie.setSecure(!plainLoopback(ctx));
         cookie.setMaxAge(maxAgeSeconds);
         return cookie;

@@ -8,14 +8,22 @@ import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.Users;
 import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.ratelimit.RateLimiter;
+import io.enginex.edge.server.sso.SingleSignOn;
 import io.javalin.http.Context;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Sign-in and sign-out: {@code GET/POST /ui/login}, {@code POST /ui/logout}, and {@code /} and
  * {@code /ui} sending people to their start page; {@code GET/POST /ui/password}, where a signed-in
  * person changes their password and where signing in with a one-time password leads (no other page
- * opens until a new password is chosen). A wrong password and an unknown email fail alike
+ * opens until a new password is chosen). For a tenant with single sign-on ({@code ?tenant=…}, or the
+ * tenant of this browser's last single sign-on) the page also offers "Sign in with" its provider
+ * ({@link SingleSignOnPages}), and signing out of such a session also ends it at the provider when the
+ * provider offers that. A wrong password and an unknown email fail alike
  * (the API's generic {@code invalid_credentials}), attempts spend the API login's rate limits, and
  * {@link Logins} audits both outcomes as it does for the API.
  */
@@ -24,17 +32,29 @@ public final class SignInPages implements PageGroup {
     static final String CHANGE_PASSWORD = "/ui/password";
 
     private final Logins logins;
+    private final SingleSignOn sso;
     private final RateLimiter perAddress;
     private final RateLimiter perEmail;
 
-    SignInPages(Logins logins, RateLimiter perAddress, RateLimiter perEmail) {
+    SignInPages(Logins logins, SingleSignOn sso, RateLimiter perAddress, RateLimiter perEmail) {
         this.logins = logins;
+        this.sso = sso;
         this.perAddress = perAddress;
         this.perEmail = perEmail;
     }
 
-    /** The sign-in page's model. */
-    public record SignInView(Page page, String csrf, String email, String next, String error) {}
+    /**
+     * The sign-in page's model.
+     *
+     * @param sso the tenant whose single sign-on the page offers (asked for with {@code ?tenant=}, or
+     *     remembered from this browser's last single sign-on), or null
+     * @param ssoMissing the tenant asked for when it has no single sign-on (or does not exist), or null
+     */
+    public record SignInView(
+            Page page, String csrf, String email, String next, String error, SsoChoice sso, String ssoMissing) {}
+
+    /** A tenant's single sign-on on the sign-in page: the button's target and the provider's name. */
+    public record SsoChoice(String tenant, String providerName, String startUrl) {}
 
     /**
      * The password page's model.
@@ -69,7 +89,19 @@ public final class SignInPages implements PageGroup {
             if (cookie != null) {
                 logins.signOut(viewer.caller(), cookie, Origin.dashboard(ctx.ip()));
             }
-            Pages.redirect(ctx, "/ui/login?signedOut");
+            // A person of single sign-on is signed out at the provider too, when it offers that;
+            // by a page that moves on, as the CSP's form-action stops a form's redirect to another site.
+            Optional<URI> atProvider = sso.logout(viewer.tenantId(), viewer.userId());
+            if (atProvider.isPresent()) {
+                SingleSignOnPages.movingOn(
+                        pages,
+                        ctx,
+                        "Signing you out",
+                        "You are signed out of this hub; now of your provider too.",
+                        atProvider.get().toString());
+            } else {
+                Pages.redirect(ctx, SingleSignOn.AFTER_LOGOUT);
+            }
         });
     }
 
@@ -182,13 +214,26 @@ public final class SignInPages implements PageGroup {
         return message.isEmpty() ? message : Character.toUpperCase(message.charAt(0)) + message.substring(1);
     }
 
-    private static void form(Pages pages, Context ctx, String email, String next, String error) {
+    private void form(Pages pages, Context ctx, String email, String next, String error) {
         String csrf = pages.signIn().issueSignInToken(ctx);
         Page page = pages.page("Sign in", null, null);
         if (ctx.queryParam("signedOut") != null) {
             page = page.withFlash("You are signed out.");
         }
-        pages.render(ctx, "signin.jte", new SignInView(page, csrf, email, next(next), error));
+        String asked = ctx.queryParam("tenant");
+        String tenant = asked != null && !asked.isBlank() ? asked.strip() : ctx.cookie(SingleSignOnPages.TENANT_COOKIE);
+        SsoChoice choice = sso.providerName(tenant)
+                .map(name -> new SsoChoice(
+                        tenant, name, SingleSignOnPages.START + "?tenant=" + enc(tenant) + "&next=" + enc(next(next))))
+                .orElse(null);
+        String missing = choice == null && asked != null && !asked.isBlank()
+                ? (asked.strip().length() > 64 ? asked.strip().substring(0, 64) + "…" : asked.strip())
+                : null;
+        pages.render(ctx, "signin.jte", new SignInView(page, csrf, email, next(next), error, choice, missing));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     /** Where to go after signing in: a dashboard path on this hub only (see {@link LocalPath}). */

@@ -8,8 +8,10 @@ import io.enginex.edge.server.auth.Role;
  * cookie. Pages act on {@link #tenantId()} only, so a tenant never appears in a dashboard URL.
  *
  * @param csrfToken the session's CSRF token; every form carries it (see {@link Pages})
+ * @param hasPassword false for a person single sign-on made who has no password of the hub (the
+ *     header then offers no password change)
  */
-public record Viewer(String userId, String email, String tenantId, Role role, String csrfToken) {
+public record Viewer(String userId, String email, String tenantId, Role role, String csrfToken, boolean hasPassword) {
     /** Whether this person's role is at least {@code minimum}. */
     public boolean can(Role minimum) {
         return role.atLeast(minimum);

@@ -291,12 +291,20 @@ final class ApiViews {
         }
     }
 
-    /** Agents connected to this node by state (no tenant is named). */
+    /** Connected agents by state (no tenant is named). */
     record AgentStateCounts(int online, int busy, int unresponsive) {}
 
-    /** @param scope {@code tenant} (the caller's tenant's agents and jobs) or {@code node} (platform keys) */
+    /**
+     * @param node the node that answered
+     * @param view {@code cluster} (every node's numbers summed) or {@code node} (one node's)
+     * @param nodes the nodes whose numbers are in it
+     * @param scope {@code tenant} (the caller's tenant's agents and jobs) or {@code all} (every
+     *     tenant's; platform keys)
+     */
     record OpsView(
             String node,
+            String view,
+            List<String> nodes,
             String scope,
             int bucketSeconds,
             int minutes,

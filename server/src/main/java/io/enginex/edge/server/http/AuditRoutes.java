@@ -40,9 +40,15 @@ final class AuditRoutes {
     }
 
     /** The answer of a verification: {@code firstBreak} is null when the chain verifies. */
-    record Verification(String tenant, boolean verified, long events, long unchained, AuditChain.Break firstBreak) {
+    record Verification(
+            String tenant,
+            boolean verified,
+            long events,
+            long unchained,
+            List<AuditChain.Chain> chains,
+            AuditChain.Break firstBreak) {
         static Verification of(AuditChain.Report r) {
-            return new Verification(r.tenantId(), r.verified(), r.events(), r.unchained(), r.firstBreak());
+            return new Verification(r.tenantId(), r.verified(), r.events(), r.unchained(), r.chains(), r.firstBreak());
         }
     }
 

@@ -23,7 +23,8 @@ final class IdentityViews {
             String createdBy,
             Instant passwordChangedAt,
             Instant lastLoginAt,
-            boolean disabled) {
+            boolean disabled,
+            String oidcIssuer) {
         static UserView of(User u) {
             return new UserView(
                     u.id(),
@@ -34,7 +35,8 @@ final class IdentityViews {
                     u.createdBy(),
                     u.passwordChangedAt(),
                     u.lastLoginAt(),
-                    u.disabledAt() != null);
+                    u.disabledAt() != null,
+                    u.oidcIssuer());
         }
     }
 

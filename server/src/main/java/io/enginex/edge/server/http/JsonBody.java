@@ -160,6 +160,11 @@ final class JsonBody {
         return out;
     }
 
+    /** The whole body, for an endpoint whose body is one document. */
+    JsonNode document() {
+        return node;
+    }
+
     /** Any JSON value, or null if absent. */
     JsonNode raw(String field) {
         return node.get(field);

@@ -4,11 +4,10 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.cluster.Nodes;
-import io.enginex.edge.server.connection.AgentState;
-import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.http.ApiViews.AgentStateCounts;
 import io.enginex.edge.server.http.ApiViews.OpsPointView;
 import io.enginex.edge.server.http.ApiViews.OpsView;
+import io.enginex.edge.server.ops.ClusterHistory;
 import io.enginex.edge.server.ops.OpsHistory;
 import io.enginex.edge.server.ops.OpsScope;
 import io.javalin.config.RoutesConfig;
@@ -16,27 +15,28 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
- * {@code GET /api/v1/ops/metrics?minutes=60}: this hub node's last hour for the ops console, in
+ * {@code GET /api/v1/ops/metrics?minutes=60&node=NAME}: the last hour for the ops console, in
  * ten-second buckets (connected agents, connects, disconnects, dispatches, completions, errors,
- * latency percentiles). Admins and owners of a tenant get their tenant's agents and jobs on this node
- * ({@code "scope":"tenant"}); only a platform key gets the whole node across tenants ({@code
- * "scope":"node"}).
+ * latency percentiles), of the whole cluster (every hub node on the database, summed) or, with
+ * {@code node}, of one node ({@link ClusterHistory}). Admins and owners of a tenant get their
+ * tenant's agents and jobs ({@code "scope":"tenant"}); only a platform key gets every tenant's
+ * ({@code "scope":"all"}).
  *
  * <p>{@code GET /api/v1/ops/nodes}: the hub nodes sharing this node's database, which of them runs
  * the sweeps and which are alive (admins; the agents connected to each for a platform key only).
  */
 final class OpsApiRoutes {
-    private final OpsHistory history;
-    private final AgentStates states;
+    /** The longest node name the hub accepts in a query (the {@code hub_nodes} column's width). */
+    static final int MAX_NODE_NAME = 200;
+
+    private final ClusterHistory history;
     private final Nodes nodes;
     private final ApiAccess access;
 
-    OpsApiRoutes(OpsHistory history, AgentStates states, Nodes nodes, ApiAccess access) {
+    OpsApiRoutes(ClusterHistory history, Nodes nodes, ApiAccess access) {
         this.history = history;
-        this.states = states;
         this.nodes = nodes;
         this.access = access;
     }
@@ -87,7 +87,12 @@ final class OpsApiRoutes {
     private void metrics(Context ctx) {
         Caller caller = access.caller(ctx);
         caller.requireRole(Role.ADMIN);
-        OpsScope scope = caller.platform() ? OpsScope.NODE : OpsScope.tenant(caller.tenantId());
+        OpsScope scope = caller.platform() ? OpsScope.ALL : OpsScope.tenant(caller.tenantId());
+        String node = ctx.queryParam("node");
+        if (node != null && (node.isBlank() || node.length() > MAX_NODE_NAME)) {
+            throw new HubException.BadRequest("node must be the name of a hub node (GET /api/v1/ops/nodes lists"
+                    + " them), or left out for the whole cluster");
+        }
         int minutes = 60;
         String text = ctx.queryParam("minutes");
         if (text != null) {
@@ -97,23 +102,22 @@ final class OpsApiRoutes {
                 minutes = -1;
             }
             if (minutes < 1 || minutes > 60) {
-                throw new HubException.BadRequest(
-                        "minutes must be 1-60 (the hub keeps the last hour in memory); got " + text);
+                throw new HubException.BadRequest("minutes must be 1-60 (the hub keeps the last hour); got " + text);
             }
         }
-        Duration window = Duration.ofMinutes(minutes);
+        ClusterHistory.View view = history.view(scope, node, Duration.ofMinutes(minutes));
         ctx.json(new OpsView(
                 history.node(),
+                view.cluster() ? "cluster" : "node",
+                view.nodes(),
                 scope.wire(),
                 (int) OpsHistory.BUCKET.toSeconds(),
                 minutes,
-                counts(scope),
-                OpsPointView.of(history.summary(scope, window)),
-                history.series(scope, window).stream().map(OpsPointView::of).toList()));
-    }
-
-    private AgentStateCounts counts(OpsScope scope) {
-        Map<AgentState, Integer> n = states.countConnected(scope);
-        return new AgentStateCounts(n.get(AgentState.ONLINE), n.get(AgentState.BUSY), n.get(AgentState.UNRESPONSIVE));
+                new AgentStateCounts(
+                        view.agents().online(),
+                        view.agents().busy(),
+                        view.agents().unresponsive()),
+                OpsPointView.of(view.summary()),
+                view.buckets().stream().map(OpsPointView::of).toList()));
     }
 }

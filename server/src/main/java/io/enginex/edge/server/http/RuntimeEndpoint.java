@@ -23,6 +23,7 @@ final class RuntimeEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(RuntimeEndpoint.class);
     private static final String CALLER = "enginex.runtime.caller";
+    private static final String CLIENT = "enginex.runtime.client";
 
     private final ApiAccess access;
     private final RuntimeChannel.Services services;
@@ -42,6 +43,7 @@ final class RuntimeEndpoint {
         Caller caller = access.forTenant(ctx);
         caller.requireWrite();
         ctx.attribute(CALLER, caller);
+        ctx.attribute(CLIENT, ctx.ip());
     }
 
     private void configure(WsConfig ws) {
@@ -53,7 +55,9 @@ final class RuntimeEndpoint {
     private void onConnect(WsConnectContext ctx) {
         Caller caller = ctx.attribute(CALLER);
         String tenant = ctx.pathParam("t");
-        channels.put(ctx.sessionId(), new RuntimeChannel(services, caller, tenant, new JettyChannel(ctx.session)));
+        channels.put(
+                ctx.sessionId(),
+                new RuntimeChannel(services, caller, tenant, new JettyChannel(ctx.session, ctx.attribute(CLIENT))));
         log.atInfo()
                 .addKeyValue("tenant", tenant)
                 .addKeyValue("principal", caller.actorId())

@@ -13,7 +13,7 @@ import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageLinks;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
-import io.enginex.edge.server.ops.OpsHistory;
+import io.enginex.edge.server.ops.ClusterHistory;
 import io.enginex.edge.server.ratelimit.RateLimits;
 import io.enginex.edge.server.store.Stores;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -51,7 +51,7 @@ public record Web(
     public record Ops(
             ConnectionRegistry registry,
             AgentStates states,
-            OpsHistory history,
+            ClusterHistory history,
             PrometheusMeterRegistry metrics,
             Nodes nodes) {}
 

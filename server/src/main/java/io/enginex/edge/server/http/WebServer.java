@@ -24,10 +24,10 @@ import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -78,7 +78,8 @@ public final class WebServer {
             dashboard.register(c.routes);
             new DownloadRoutes(downloads).register(c.routes);
             Duration agentIdle = config.heartbeat().multipliedBy(4).plus(Duration.ofSeconds(10));
-            c.jetty.modifyServletContextHandler(context -> web.agentEndpoint().mount(context, agentIdle));
+            c.jetty.modifyServletContextHandler(
+                    context -> web.agentEndpoint().mount(context, agentIdle, config.trustedProxies()));
         });
     }
 
@@ -89,13 +90,17 @@ public final class WebServer {
                 app.jobs(),
                 app.agents(),
                 web.ops().states(),
+                app.mcpToolRules(),
                 web.creates(),
                 web.audit(),
                 web.authentication().apiKeys(),
                 web.basics().mapper(),
                 web.basics().baseUrl(),
                 web.basics().version());
-        return new McpEndpoint(parts, Math.toIntExact(config.maxBodyBytes()), MCP_MAX_WAIT);
+        var endpoint = new McpEndpoint(parts, Math.toIntExact(config.maxBodyBytes()), MCP_MAX_WAIT);
+        web.live().listen(endpoint::toolsMayHaveChanged);
+        web.ops().registry().onChange(endpoint::toolsMayHaveChanged);
+        return endpoint;
     }
 
     /** The sign-in budgets, shared by the API's login and the dashboard's form. */
@@ -108,8 +113,7 @@ public final class WebServer {
         c.http.maxRequestSize = config.maxBodyBytes();
         c.router.ignoreTrailingSlashes = true;
         TrustedProxies proxies = config.trustedProxies();
-        c.contextResolver.ip = ctx -> proxies.clientAddress(
-                ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+        c.contextResolver.ip = ctx -> proxies.clientAddress(ctx.req());
         c.jsonMapper(new JavalinJackson(basics.mapper(), true));
         c.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
         c.jetty.modifyWebSocketServletFactory(factory -> {
@@ -142,11 +146,13 @@ public final class WebServer {
                         web.basics().version(),
                         web.stores())
                 .register(routes);
-        new OpsApiRoutes(ops.history(), ops.states(), ops.nodes(), access).register(routes);
+        new OpsApiRoutes(ops.history(), ops.nodes(), access).register(routes);
         new TenantRoutes(web.stores().tenants(), access, web.audit(), bodies).register(routes);
         new ApiKeyRoutes(app.logins(), access, bodies, creates).register(routes);
         new TokenRoutes(app.enrolment(), access, bodies, creates).register(routes);
         new PolicyRoutes(app.policies(), access, bodies).register(routes);
+        new McpToolRuleRoutes(app.mcpToolRules(), access, bodies).register(routes);
+        new OidcRoutes(app.sso(), access, bodies).register(routes);
         new AgentRoutes(app.agents(), ops.states(), access, bodies).register(routes);
         new ReleaseRoutes(app.releases(), access, bodies).register(routes);
         new LoginRoutes(app.logins(), access, logins.perAddress(), logins.perEmail(), bodies).register(routes);
@@ -197,9 +203,9 @@ public final class WebServer {
 
     private static ServerConnector connector(
             Server server, HttpConfiguration httpConfig, HubConfig config, TlsMaterial tls) {
-        ServerConnector connector;
+        List<ConnectionFactory> factories = new ArrayList<>();
         if (tls == null) {
-            connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+            factories.add(new HttpConnectionFactory(httpConfig));
         } else {
             var ssl = new SslContextFactory.Server();
             ssl.setKeyStore(tls.keyStore());
@@ -220,9 +226,14 @@ public final class WebServer {
             // clients); Jetty finds the connection factory for the chosen id whatever its case.
             var alpn = new ALPNServerConnectionFactory(http2.getProtocol(), ALPN_HTTP_1_1);
             alpn.setDefaultProtocol(http1.getProtocol());
-            connector =
-                    new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2, http1);
+            factories.addAll(List.of(new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2, http1));
         }
+        if (config.proxyProtocol()) {
+            // Before TLS: a balancer passing TLS through names the client ahead of the handshake.
+            factories.addFirst(new TrustedProxyProtocol(
+                    config.trustedProxies(), factories.getFirst().getProtocol()));
+        }
+        var connector = new ServerConnector(server, factories.toArray(ConnectionFactory[]::new));
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         // Above the longest long-poll (60 s), so a waiting request is never cut off as idle.

@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
  * for all clients; the hub's tools differ per tenant and change as agents come and go, so the
  * sessions are built with the SDK's own session factory and the hub's handlers for {@code
  * initialize}, {@code ping}, {@code tools/list} ({@link McpTools}) and {@code tools/call} ({@link
- * ToolCalls}). Handlers run on the request's virtual thread. Mount once, before the server starts;
+ * ToolCalls}). Handlers run on the request's virtual thread. The tool list changes as agents come and
+ * go, and clients are told ({@link ToolListWatch}, the {@code listChanged} capability). Mount once, before the server starts;
  * {@link #close()} ends open streams so the server can stop.
  */
 public final class McpEndpoint {
@@ -33,6 +34,7 @@ public final class McpEndpoint {
 
     private final HttpServletStreamableServerTransportProvider transport;
     private final McpAccess access;
+    private final ToolListWatch watch;
 
     /**
      * @param maxBodyBytes the hub's body limit, also for MCP messages
@@ -41,7 +43,8 @@ public final class McpEndpoint {
     public McpEndpoint(McpParts parts, int maxBodyBytes, Duration maxWait) {
         var sessions = new McpSessions();
         this.access = new McpAccess(parts.keys(), sessions, parts.mapper(), maxBodyBytes);
-        var tools = new McpTools(parts.agents(), parts.states(), parts.mapper());
+        var tools = new McpTools(parts.agents(), parts.states(), parts.toolRules(), parts.mapper());
+        this.watch = new ToolListWatch(tools, sessions);
         var results = new JobResults(parts.jobs(), parts.mapper(), parts.baseUrl(), maxWait);
         var calls = new ToolCalls(
                 tools,
@@ -59,18 +62,22 @@ public final class McpEndpoint {
         Map<String, McpRequestHandler<?>> requests = Map.of(
                 McpSchema.METHOD_PING, (exchange, params) -> Mono.just(Map.of()),
                 McpSchema.METHOD_TOOLS_LIST,
-                        (exchange, params) -> Mono.fromCallable(() -> tools.list(caller(exchange))),
+                        (exchange, params) -> Mono.fromCallable(
+                                () -> watch.listed(exchange.sessionId(), tools.list(caller(exchange)))),
                 McpSchema.METHOD_TOOLS_CALL,
                         (exchange, params) -> Mono.fromCallable(() -> calls.call(exchange, params)));
         Map<String, McpNotificationHandler> notifications =
                 Map.of(McpSchema.METHOD_NOTIFICATION_INITIALIZED, (exchange, params) -> Mono.empty());
-        transport.setSessionFactory(new DefaultMcpStreamableServerSessionFactory(
+        transport.setSessionFactory(watch.watching(new DefaultMcpStreamableServerSessionFactory(
                 Duration.ofSeconds(30),
                 init -> Mono.just(initialized(init, parts.version())),
                 requests,
                 notifications,
-                closed -> Mono.fromRunnable(() -> sessions.forget(closed)),
-                null)); // no schema validator: the hub declares no output schemas (see the POM)
+                closed -> Mono.fromRunnable(() -> {
+                    sessions.forget(closed);
+                    watch.forget(closed);
+                }),
+                null))); // no schema validator: the hub declares no output schemas (see the POM)
     }
 
     /** Adds the servlet and its guard to Javalin's context (from {@code JettyConfig.modifyServletContextHandler}). */
@@ -83,8 +90,17 @@ public final class McpEndpoint {
         context.addFilter(guard, PATH, EnumSet.of(DispatcherType.REQUEST));
     }
 
+    /**
+     * The tools of {@code tenantId}'s agents may have changed: its MCP clients on this node that
+     * listed them are told ({@code notifications/tools/list_changed}) if their list did. Any thread.
+     */
+    public void toolsMayHaveChanged(String tenantId) {
+        watch.changed(tenantId);
+    }
+
     /** Ends every MCP session and its open streams. */
     public void close() {
+        watch.close();
         transport.closeGracefully().block(Duration.ofSeconds(5));
     }
 
@@ -100,7 +116,7 @@ public final class McpEndpoint {
                 : supported.get(supported.size() - 1);
         return McpSchema.InitializeResult.builder(
                         protocol,
-                        McpSchema.ServerCapabilities.builder().tools(false).build(),
+                        McpSchema.ServerCapabilities.builder().tools(true).build(),
                         McpSchema.Implementation.builder("enginex-hub", version).build())
                 .instructions(
                         "Tools of this tenant's online EngineX desktop agents, named <agent>__<tool>. A call runs as a job"

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 /**
  * What the MCP endpoint is built from: the services it calls and the few parts beside them.
  *
+ * @param toolRules which tools each role of a tenant may use
  * @param audit for the {@code mcp-session.started} event
  * @param baseUrl the hub's URL, for the approval page's link
  * @param version this build's version, the server version {@code initialize} answers
@@ -20,6 +21,7 @@ public record McpParts(
         Jobs jobs,
         Agents agents,
         AgentStates states,
+        McpToolRules toolRules,
         IdempotentCreates creates,
         Audit audit,
         ApiKeys keys,

@@ -18,7 +18,15 @@ import java.util.function.Supplier;
 final class McpSessions {
     static final int MAX_SESSIONS = 10_000;
 
-    private record Bound(String tenantId, String keyId, AtomicReference<CompletableFuture<String>> hubSession) {}
+    private record Bound(Caller caller, AtomicReference<CompletableFuture<String>> hubSession) {
+        String tenantId() {
+            return caller.tenantId();
+        }
+
+        String keyId() {
+            return caller.actorId();
+        }
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Bound> sessions = new LinkedHashMap<>(16, 0.75f, true) {
@@ -32,7 +40,7 @@ final class McpSessions {
     void bind(String mcpSessionId, Caller caller) {
         lock.lock();
         try {
-            sessions.putIfAbsent(mcpSessionId, new Bound(caller.tenantId(), caller.actorId(), new AtomicReference<>()));
+            sessions.putIfAbsent(mcpSessionId, new Bound(caller, new AtomicReference<>()));
         } finally {
             lock.unlock();
         }
@@ -42,6 +50,28 @@ final class McpSessions {
     boolean usableBy(String mcpSessionId, Caller caller) {
         Bound e = find(mcpSessionId);
         return e == null || e.tenantId().equals(caller.tenantId()) && e.keyId().equals(caller.actorId());
+    }
+
+    /** The sessions of {@code tenantId} on this node, each with the key that opened it. */
+    Map<String, Caller> ofTenant(String tenantId) {
+        lock.lock();
+        try {
+            Map<String, Caller> found = new LinkedHashMap<>();
+            sessions.forEach((id, bound) -> {
+                if (bound.tenantId().equals(tenantId)) {
+                    found.put(id, bound.caller());
+                }
+            });
+            return found;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The tenant of session {@code mcpSessionId}, or null when it is not bound here. */
+    String tenantOf(String mcpSessionId) {
+        Bound e = find(mcpSessionId);
+        return e == null ? null : e.tenantId();
     }
 
     void forget(String mcpSessionId) {

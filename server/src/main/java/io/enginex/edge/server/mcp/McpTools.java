@@ -17,21 +17,37 @@ import java.util.Optional;
  * The MCP tools a caller sees: every tool of its tenant's online agents (connected to this hub node
  * and not unresponsive; revoked agents never), named by {@link ToolNames}, with the agent's JSON
  * Schema and description, plus the hub's own {@link JobResults#TOOL}. Read per request, so the list
- * follows agents as they come and go. Any role of the tenant may list.
+ * follows agents as they come and go. Any role of the tenant may list; the tenant's {@link ToolRules}
+ * decide which tools each role sees and may call.
  */
 final class McpTools {
     private final Agents agents;
     private final AgentStates states;
+    private final McpToolRules rules;
     private final ObjectMapper mapper;
 
-    McpTools(Agents agents, AgentStates states, ObjectMapper mapper) {
+    McpTools(Agents agents, AgentStates states, McpToolRules rules, ObjectMapper mapper) {
         this.agents = agents;
         this.states = states;
+        this.rules = rules;
         this.mapper = mapper;
     }
 
-    /** The caller's tenant's agent tools, named. */
+    /** The caller's tenant's agent tools, named, that the tenant's tool rules let the caller's role use. */
     List<AgentTool> online(Caller caller) {
+        ToolRules mine = rules.of(caller.tenantId());
+        return offered(caller).stream()
+                .filter(t -> mine.allows(caller.role(), t.tool().name(), t.mcpName()))
+                .toList();
+    }
+
+    /** Whether one of the tenant's online agents offers {@code mcpName}, whatever the tool rules say. */
+    boolean offered(Caller caller, String mcpName) {
+        return offered(caller).stream().anyMatch(t -> t.mcpName().equals(mcpName));
+    }
+
+    /** Every tool of the caller's tenant's online agents, named. */
+    private List<AgentTool> offered(Caller caller) {
         String tenant = caller.tenantId();
         List<Agent> online = agents.list(caller, tenant).stream()
                 .filter(a -> !a.revoked())

@@ -63,7 +63,16 @@ final class ToolCalls {
             if (name.equals(JobResults.TOOL_NAME)) {
                 return results.await(ctx.caller(), args.path("jobId").asText(""), progress);
             }
-            AgentTool target = tools.find(ctx.caller(), name).orElseThrow(() -> unknown(name));
+            var found = tools.find(ctx.caller(), name);
+            if (found.isEmpty() && tools.offered(ctx.caller(), name)) {
+                return refused(
+                        "tool_not_allowed",
+                        "the tenant's MCP tool rules do not let the role "
+                                + ctx.caller().role().wire() + " use \""
+                                + name + "\"; a tenant admin can change them (engine mcp-rules show --tenant "
+                                + ctx.caller().tenantId() + ")");
+            }
+            AgentTool target = found.orElseThrow(() -> unknown(name));
             String jobId = start(ctx, exchange, target, args);
             return results.await(ctx.caller(), jobId, progress);
         } catch (HubException e) {

@@ -3,6 +3,7 @@ package io.enginex.edge.server.ops;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,9 @@ import java.util.function.Supplier;
  * node's totals are for platform principals only.
  *
  * <p>Prometheus ({@code /metrics}) remains the long-term record; this exists so the dashboard can
- * draw the recent past without a metrics server. Each node keeps its own; nothing is shared through
- * the database.
+ * draw the recent past without a metrics server. Each node keeps its own and, on PostgreSQL, writes
+ * every bucket once it has finished ({@link #finished}, {@link OpsWriter}) so that any node can show
+ * the cluster ({@link ClusterHistory}).
  *
  * <p>Thread-safe: recorders and readers take one short lock, held for no I/O. Time comes from the
  * injected clock, so tests move it instead of sleeping.
@@ -71,18 +73,6 @@ public final class OpsHistory {
         this.node = node;
         this.startedAt = clock.instant();
         this.connectedAgents = connectedAgents;
-    }
-
-    /**
-     * How much history there is: the time since this node started, at most an hour and at least
-     * {@code minimum}, in whole buckets. A console draws this window so a young node's few minutes
-     * fill the chart instead of its last sliver.
-     */
-    public Duration available(Duration minimum) {
-        long elapsed = Duration.between(startedAt, clock.instant()).toMillis();
-        long buckets = Math.ceilDiv(Math.max(elapsed, 1), BUCKET.toMillis()) + 1;
-        long millis = Math.max(minimum.toMillis(), buckets * BUCKET.toMillis());
-        return Duration.ofMillis(Math.min(millis, BUCKETS * BUCKET.toMillis()));
     }
 
     /** The hub node these numbers are of. */
@@ -145,34 +135,109 @@ public final class OpsHistory {
     }
 
     /**
-     * One point per bucket of {@code scope} for the last {@code window} (at most an hour), oldest
-     * first, the current (partial) bucket last; buckets in which nothing happened are included with
-     * zero counts.
+     * One point per bucket of {@code scope} on this node alone for the last {@code window} (at most an
+     * hour), oldest first, the current (partial) bucket last; buckets in which nothing happened are
+     * included with zero counts. The console reads the node through {@link ClusterHistory}.
      */
-    public List<OpsPoint> series(OpsScope scope, Duration window) {
+    List<OpsPoint> series(OpsScope scope, Duration window) {
+        long current = index();
+        long from = current - buckets(window) + 1;
+        return OpsMerge.series(rows(scope, from), from, current);
+    }
+
+    /**
+     * The totals of {@code scope} on this node alone over the last {@code window}: counts summed,
+     * percentiles over every latency in it, the connected-agent count as sampled now.
+     */
+    OpsPoint summary(OpsScope scope, Duration window) {
+        long current = index();
+        long from = current - buckets(window) + 1;
+        List<OpsBuckets.Row> rows = rows(scope, from);
+        Integer now = rows.isEmpty() ? null : rows.getLast().connected();
+        return OpsMerge.summary(rows, from, current, now);
+    }
+
+    /**
+     * This node's buckets of {@code scope} from bucket {@code from} to the current (partial) one,
+     * copied, with the connected agents sampled now into the current one; buckets of which nothing was
+     * kept are left out.
+     */
+    List<OpsBuckets.Row> rows(OpsScope scope, long from) {
         int gauge = gauge(scope);
         lock.lock();
         try {
             long current = index();
-            return sampled(scope, current, gauge).series(current, buckets(window));
+            OpsRing ring = scope.all() ? nodeRing : tenantRings.get(scope.tenantId());
+            List<OpsBuckets.Row> rows = new ArrayList<>();
+            if (ring == null) {
+                // not kept: reading must not make a ring for every tenant that looks
+                rows.add(empty(scope.tenantId(), current).closing(new AgentCounts(gauge, 0, 0)));
+                return rows;
+            }
+            ring.sample(current, gauge);
+            for (long index = Math.max(from, current - BUCKETS + 1); index <= current; index++) {
+                OpsBuckets.Row row = ring.row(node, scope.tenantId(), index);
+                if (row != null) {
+                    rows.add(row);
+                }
+            }
+            return rows;
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * The totals of {@code scope} over the last {@code window}: counts summed, percentiles over every
-     * latency in it, the connected-agent count as sampled now.
+     * The rows to write of the buckets that finished after bucket {@code after}, as far back as the
+     * ring still holds them and no further than this node's start: the node's totals for every such
+     * bucket (a quiet one too, so the others see the node was up), and each tenant's where the tenant
+     * had any event or connected agent. The last finished bucket's gauges are {@code now}, the agents
+     * as it closed: {@code now} by tenant (tenants with no connected agent may be absent).
      */
-    public OpsPoint summary(OpsScope scope, Duration window) {
-        int gauge = gauge(scope);
+    List<OpsBuckets.Row> finished(long after, Map<String, AgentCounts> now) {
+        AgentCounts all = now.values().stream().reduce(AgentCounts.NONE, AgentCounts::plus);
         lock.lock();
         try {
-            long current = index();
-            return sampled(scope, current, gauge).summary(current, buckets(window));
+            long last = index() - 1;
+            List<OpsBuckets.Row> rows = new ArrayList<>();
+            for (long index = Math.max(after + 1, Math.max(firstIndex(), last - BUCKETS + 2)); index <= last; index++) {
+                boolean closing = index == last;
+                OpsBuckets.Row total = nodeRing.row(node, null, index);
+                total = total == null ? empty(null, index) : total;
+                rows.add(closing ? total.closing(all) : total);
+                for (Map.Entry<String, OpsRing> e : tenantRings.entrySet()) {
+                    OpsBuckets.Row row = e.getValue().row(node, e.getKey(), index);
+                    AgentCounts agents = closing ? now.get(e.getKey()) : null;
+                    boolean connected = agents != null && agents.connected() > 0;
+                    if (!connected && (row == null || !active(row))) {
+                        continue;
+                    }
+                    row = row == null ? empty(e.getKey(), index) : row;
+                    rows.add(closing ? row.closing(agents == null ? AgentCounts.NONE : agents) : row);
+                }
+                if (closing) {
+                    // agents that connected since the last sample, of a tenant with no ring yet
+                    for (Map.Entry<String, AgentCounts> e : now.entrySet()) {
+                        if (e.getValue().connected() > 0 && !tenantRings.containsKey(e.getKey())) {
+                            rows.add(empty(e.getKey(), index).closing(e.getValue()));
+                        }
+                    }
+                }
+            }
+            return rows;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The bucket of the clock's time now. */
+    long currentIndex() {
+        return index();
+    }
+
+    /** The bucket this node started in: it holds nothing of the buckets before. */
+    long firstIndex() {
+        return bucketOf(startedAt);
     }
 
     private void event(String tenantId, OpsRing.Change change) {
@@ -191,21 +256,26 @@ public final class OpsHistory {
     }
 
     private int gauge(OpsScope scope) {
-        return scope.node() ? connectedAgents.all() : connectedAgents.byTenant().getOrDefault(scope.tenantId(), 0);
+        return scope.all() ? connectedAgents.all() : connectedAgents.byTenant().getOrDefault(scope.tenantId(), 0);
     }
 
-    /** The scope's ring with its gauge sampled now; a tenant without one reads an empty ring. */
-    private OpsRing sampled(OpsScope scope, long current, int gauge) {
-        OpsRing ring = scope.node() ? nodeRing : tenantRings.get(scope.tenantId());
-        if (ring == null) {
-            ring = new OpsRing(); // not kept: reading must not make a ring for every tenant that looks
-        }
-        ring.sample(current, gauge);
-        return ring;
+    private OpsBuckets.Row empty(String tenantId, long index) {
+        return new OpsBuckets.Row(node, tenantId, index, null, null, null, 0, 0, 0, 0, 0, null);
+    }
+
+    private static boolean active(OpsBuckets.Row r) {
+        return r.connects() + r.disconnects() + r.dispatched() + r.completed() + r.errors() > 0
+                || r.latency() != null
+                || (r.connected() != null && r.connected() > 0);
     }
 
     private long index() {
         return Math.floorDiv(clock.millis(), BUCKET.toMillis());
+    }
+
+    /** The bucket of {@code at}: its start in milliseconds since the epoch divided by {@link #BUCKET}. */
+    public static long bucketOf(Instant at) {
+        return Math.floorDiv(at.toEpochMilli(), BUCKET.toMillis());
     }
 
     private static int buckets(Duration window) {

@@ -1,8 +1,6 @@
 package io.enginex.edge.server.ops;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 
 /**
  * One scope's last hour (the node's, or one tenant's on it): a ring of {@link OpsHistory#BUCKETS}
@@ -41,28 +39,10 @@ final class OpsRing {
         return lastEvent < index;
     }
 
-    /** One point per bucket from {@code current - n + 1} to {@code current}, oldest first. */
-    List<OpsPoint> series(long current, int n) {
-        List<OpsPoint> points = new ArrayList<>(n);
-        for (long index = current - n + 1; index <= current; index++) {
-            Bucket b = ring[slot(index)];
-            points.add(b.index == index ? b.point(OpsHistory.start(index)) : empty(OpsHistory.start(index)));
-        }
-        return points;
-    }
-
-    /** The totals of the last {@code n} buckets; the gauge as sampled in {@code current}. */
-    OpsPoint summary(long current, int n) {
-        Bucket sum = new Bucket();
-        for (long index = current - n + 1; index <= current; index++) {
-            Bucket b = ring[slot(index)];
-            if (b.index == index) {
-                sum.add(b);
-            }
-        }
-        Bucket now = ring[slot(current)];
-        sum.connected = now.index == current ? now.connected : -1;
-        return sum.point(OpsHistory.start(current - n + 1));
+    /** Bucket {@code index} as a row of {@code node} and {@code tenantId}, or null when nothing was kept for it. */
+    OpsBuckets.Row row(String node, String tenantId, long index) {
+        Bucket b = ring[slot(index)];
+        return b.index == index ? b.row(node, tenantId) : null;
     }
 
     private Bucket at(long index) {
@@ -77,10 +57,6 @@ final class OpsRing {
         return (int) Math.floorMod(index, (long) OpsHistory.BUCKETS);
     }
 
-    private static OpsPoint empty(Instant at) {
-        return new OpsPoint(at, null, 0, 0, 0, 0, 0, null, null, null);
-    }
-
     /** One interval's counters. */
     static final class Bucket {
         long index = Long.MIN_VALUE;
@@ -92,7 +68,7 @@ final class OpsRing {
         long errors;
         private LatencyBins latency;
 
-        void latency(java.time.Duration d) {
+        void latency(Duration d) {
             if (latency == null) {
                 latency = new LatencyBins();
             }
@@ -112,36 +88,21 @@ final class OpsRing {
             }
         }
 
-        void add(Bucket b) {
-            connects += b.connects;
-            disconnects += b.disconnects;
-            dispatched += b.dispatched;
-            completed += b.completed;
-            errors += b.errors;
-            if (b.latency != null) {
-                if (latency == null) {
-                    latency = new LatencyBins();
-                }
-                latency.addAll(b.latency);
-            }
-        }
-
-        OpsPoint point(Instant at) {
-            return new OpsPoint(
-                    at,
+        /** A copy as a row, its histogram copied too (null when empty), its gauge null when not sampled. */
+        OpsBuckets.Row row(String node, String tenantId) {
+            return new OpsBuckets.Row(
+                    node,
+                    tenantId,
+                    index,
                     connected < 0 ? null : connected,
+                    null,
+                    null,
                     connects,
                     disconnects,
                     dispatched,
                     completed,
                     errors,
-                    quantile(0.50),
-                    quantile(0.95),
-                    quantile(0.99));
-        }
-
-        private Double quantile(double q) {
-            return latency == null ? null : latency.quantileMillis(q);
+                    latency == null || latency.total() == 0 ? null : latency.copy());
         }
     }
 }

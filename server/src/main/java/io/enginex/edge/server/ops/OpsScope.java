@@ -1,31 +1,32 @@
 package io.enginex.edge.server.ops;
 
 /**
- * Whose numbers the ops console shows: the whole hub node (platform principals only) or one
- * tenant's agents and jobs on it. A tenant's principals get {@link #tenant}; only a platform key
- * may read {@link #NODE}, since the node's totals count every tenant's agents and jobs.
+ * Whose numbers the ops console shows: every tenant's (platform principals only) or one tenant's
+ * agents and jobs. A tenant's principals get {@link #tenant}; only a platform key may read {@link
+ * #ALL}, since the totals count every tenant's agents and jobs. Which hub nodes' numbers are shown
+ * (the cluster's or one node's) is another choice, made with {@link ClusterHistory#view}.
  *
- * @param tenantId the tenant, or null for the whole node
+ * @param tenantId the tenant, or null for every tenant
  */
 public record OpsScope(String tenantId) {
-    /** The whole node, across tenants. */
-    public static final OpsScope NODE = new OpsScope(null);
+    /** Every tenant's agents and jobs. */
+    public static final OpsScope ALL = new OpsScope(null);
 
-    /** One tenant's agents and jobs on this node. */
+    /** One tenant's agents and jobs. */
     public static OpsScope tenant(String tenantId) {
         if (tenantId == null || tenantId.isBlank()) {
-            throw new IllegalArgumentException("a tenant scope needs a tenant id; use OpsScope.NODE for the node");
+            throw new IllegalArgumentException("a tenant scope needs a tenant id; use OpsScope.ALL for every tenant");
         }
         return new OpsScope(tenantId);
     }
 
-    /** Whether this is the whole node. */
-    public boolean node() {
+    /** Whether this is every tenant. */
+    public boolean all() {
         return tenantId == null;
     }
 
-    /** As the API names it: {@code node} or {@code tenant}. */
+    /** As the API names it: {@code all} or {@code tenant}. */
     public String wire() {
-        return node() ? "node" : "tenant";
+        return all() ? "all" : "tenant";
     }
 }

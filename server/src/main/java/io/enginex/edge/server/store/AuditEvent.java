@@ -7,9 +7,11 @@ import java.time.Instant;
  * {@code targetType}/{@code targetId}) when, from where ({@code sourceIp}), in which tenant (null for
  * a hub-wide event), and with what outcome. {@code detailsJson} is a JSON object without secrets.
  *
- * <p>{@code seq}, {@code prevHash} and {@code hash} place the event in its tenant's hash chain
- * ({@link AuditHash}); the store fills them when it appends, so an event to append has them null,
- * and so do events written before the chain began.
+ * <p>{@code chain}, {@code seq}, {@code prevHash} and {@code hash} place the event in a hash chain
+ * ({@link AuditHash}): each hub node keeps one chain per tenant, named by the node ({@code chain});
+ * {@code chain} is null for the tenant's first chain, from before the chains were per node. The store
+ * fills them when it appends, so an event to append has them null, and so do events written before
+ * any chain began.
  */
 public record AuditEvent(
         String id,
@@ -23,6 +25,7 @@ public record AuditEvent(
         String targetId,
         String outcome,
         String detailsJson,
+        String chain,
         Long seq,
         String prevHash,
         String hash) {
@@ -53,11 +56,12 @@ public record AuditEvent(
                 detailsJson,
                 null,
                 null,
+                null,
                 null);
     }
 
-    /** This event as link {@code seq} after {@code prevHash}, with its hash. */
-    public AuditEvent chained(long seq, String prevHash) {
+    /** This event as link {@code seq} of {@code chain} after {@code prevHash}, with its hash. */
+    public AuditEvent chained(String chain, long seq, String prevHash) {
         AuditEvent linked = new AuditEvent(
                 id,
                 tenantId,
@@ -70,6 +74,7 @@ public record AuditEvent(
                 targetId,
                 outcome,
                 detailsJson,
+                chain,
                 seq,
                 prevHash,
                 null);
@@ -85,6 +90,7 @@ public record AuditEvent(
                 targetId,
                 outcome,
                 detailsJson,
+                chain,
                 seq,
                 prevHash,
                 AuditHash.of(linked));

@@ -10,8 +10,10 @@ import java.util.HexFormat;
  * The hash of one link of the audit chain: SHA-256, in lower-case hex, over the event's canonical
  * content. The canonical form lists, in this order, the tenant, seq, prevHash, id, at (ISO-8601,
  * microseconds), type, actor type and id, source address, target type and id, outcome and the
- * details JSON, each as {@code <length>:<UTF-8 text>;} or {@code -;} for null, so no two different
- * events share a form. Changing any of them, the position or the link before breaks the hash.
+ * details JSON, each as {@code <length>:<UTF-8 text>;} or {@code -;} for null, and then, for an
+ * event of a node's chain, the chain's name (events of a tenant's first chain, from before the chains
+ * were per node, have no name, so their hashes stay as written). No two different events share a
+ * form. Changing any of them, the position or the link before breaks the hash.
  */
 public final class AuditHash {
     /** The {@code prevHash} of the first link of a chain. */
@@ -35,6 +37,9 @@ public final class AuditHash {
         field(form, event.targetId());
         field(form, event.outcome());
         field(form, event.detailsJson());
+        if (event.chain() != null) {
+            field(form, event.chain());
+        }
         try {
             byte[] digest =
                     MessageDigest.getInstance("SHA-256").digest(form.toString().getBytes(StandardCharsets.UTF_8));

@@ -5,7 +5,9 @@ import java.time.Instant;
 /**
  * One connection of an agent to a hub node, from its answered hello to its close.
  *
- * @param remoteAddress the peer address the hub saw (a proxy's, behind one), or null
+ * @param remoteAddress the client's IP address: the TCP peer, or behind a trusted load balancer
+ *     ({@code --trusted-proxy}) the client it named in {@code X-Forwarded-For} or the PROXY protocol; null
+ *     if unknown
  * @param disconnectedAt null while the connection is open
  * @param closeCode the WebSocket close code (e.g. 1000, 1001, 4001 revoked), or null while open or
  *     when the socket dropped without a close frame

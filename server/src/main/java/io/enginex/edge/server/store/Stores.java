@@ -30,6 +30,10 @@ public interface Stores extends AutoCloseable {
 
     PageLinkStore pageLinks();
 
+    McpToolRuleStore mcpToolRules();
+    /** Tenants' OpenID providers, for single sign-on. */
+    OidcProviderStore oidcProviders();
+
     NodeStore nodes();
 
     AgentUpdateStore agentUpdates();

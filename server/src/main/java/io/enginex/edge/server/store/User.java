@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param oneTimeExpiresAt until when the password (one the hub generated) may be used once to choose
  *     a new one; null for a password the user chose
  * @param oneTimeUsedAt when that one-time password was spent, or null
+ * @param oidcIssuer for a user made by single sign-on, the OpenID provider's issuer; else null
+ * @param oidcSubject for a user made by single sign-on, their subject ({@code sub}) there; else null
  */
 public record User(
         String id,
@@ -24,7 +26,20 @@ public record User(
         Instant lastLoginAt,
         Instant disabledAt,
         Instant oneTimeExpiresAt,
-        Instant oneTimeUsedAt) {
+        Instant oneTimeUsedAt,
+        String oidcIssuer,
+        String oidcSubject) {
+    /**
+     * What a user made by single sign-on has for a password hash: no PHC string, so no password
+     * matches it until an admin sets one.
+     */
+    public static final String NO_PASSWORD = "!sso";
+
+    /** Whether single sign-on made this user (they are {@link #oidcSubject} at {@link #oidcIssuer}). */
+    public boolean federated() {
+        return oidcSubject != null;
+    }
+
     /** Whether the password is a one-time password (spent or not). */
     public boolean oneTimePassword() {
         return oneTimeExpiresAt != null;

@@ -26,6 +26,22 @@ public interface UserStore {
             String createdBy,
             Instant oneTimeExpiresAt);
 
+    /**
+     * A user made by single sign-on: the subject {@code subject} of {@code issuer}, with no password
+     * ({@link User#NO_PASSWORD}).
+     *
+     * @throws DuplicateException if a user with this email exists (in any tenant), or this subject
+     *     of this issuer in the tenant
+     */
+    User createFederated(
+            String id, String tenantId, String email, String role, String issuer, String subject, String createdBy);
+
+    /** The tenant's user who is {@code subject} at {@code issuer}, if single sign-on made one. */
+    Optional<User> findBySubject(String tenantId, String issuer, String subject);
+
+    /** Changes a user's role; false if no such user in the tenant. */
+    boolean setRole(String tenantId, String id, String role);
+
     /** Not tenant-scoped: a login names an email, and the user's row says its tenant. */
     Optional<User> findByEmail(String email);
 

@@ -57,7 +57,10 @@ class ClientCommandsIT {
 
         var good = engine("audit", "verify", "--tenant", tenant);
         assertThat(good.exitCode()).as(good.err()).isZero();
-        assertThat(good.out()).contains("the audit chain of tenant " + tenant + ": 4 event(s) verify");
+        assertThat(good.out())
+                .contains("the audit chain of tenant " + tenant + ": 4 event(s) verify")
+                .containsPattern("node \\S+'s chain: 4 event\\(s\\), newest hash [0-9a-f]{64}")
+                .contains("Keep these heads elsewhere");
 
         var stores = (io.enginex.edge.server.store.jdbc.JdbcStores) hub.hub().stores();
         try (var c = stores.dataSource().getConnection();
@@ -71,7 +74,7 @@ class ClientCommandsIT {
         assertThat(broken.exitCode()).isEqualTo(1);
         assertThat(broken.out())
                 .contains("is BROKEN after 1 good event(s)")
-                .containsPattern("First broken link: #2 event aud_\\S+ at 20")
+                .containsPattern("First broken link: #2 of node \\S+'s chain, event aud_\\S+ at 20")
                 .contains("its content was changed after it was written");
         assertThat(broken.err()).contains("does not verify");
     }

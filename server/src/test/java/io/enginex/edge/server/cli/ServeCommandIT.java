@@ -46,6 +46,15 @@ class ServeCommandIT {
     }
 
     @Test
+    void proxyProtocolWithoutTrustedProxiesIsAUsageError() {
+        var r = CommandRun.run("serve", "--data-dir", dir.toString(), "--proxy-protocol");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--proxy-protocol needs --trusted-proxy");
+        assertThat(dir.resolve("hub.json")).doesNotExist();
+    }
+
+    @Test
     void badHeartbeatIsAUsageError() {
         var r = CommandRun.run("serve", "--data-dir", dir.toString(), "--heartbeat", "often");
 

@@ -18,6 +18,8 @@ import io.enginex.edge.server.testing.TestHub;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -81,6 +83,28 @@ class ClusterIT {
             assertThat(done.get("state").asText()).isEqualTo("succeeded");
             assertThat(done.get("output").get("entries").asInt()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void eachNodeAuditsToItsOwnChainOfATenantAndEveryChainVerifies() {
+        String tenant = a.newTenant();
+        String session = a.newSession(tenant);
+        TestAgent agent = a.register(tenant);
+        for (TestHub node : List.of(a, b, a, b)) {
+            node.dispatch(tenant, session, agent.agentId(), "fs.list", Map.of("path", "."), 60);
+        }
+
+        JsonNode report = b.api()
+                .get("/api/v1/tenants/" + tenant + "/audit/verify", b.platformKey())
+                .body();
+
+        assertThat(report.get("verified").asBoolean()).as("%s", report).isTrue();
+        List<String> chains = new ArrayList<>();
+        report.get("chains").forEach(c -> chains.add(c.get("chain").asText()));
+        assertThat(chains).containsExactly("node-a", "node-b");
+        assertThat(b.hub().stores().audit().list(tenant, "job.created", null, null, null, 10))
+                .extracting(e -> e.chain())
+                .containsExactlyInAnyOrder("node-a", "node-b", "node-a", "node-b");
     }
 
     @Test

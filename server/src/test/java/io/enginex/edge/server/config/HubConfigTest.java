@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HubConfigTest {
@@ -56,6 +57,19 @@ class HubConfigTest {
         assertThat(config.database().jdbcUrl())
                 .contains(dir.toAbsolutePath().resolve("db").toString());
         assertThat(config.nodeName()).isNotBlank();
+    }
+
+    @Test
+    void theProxyProtocolIsOffByDefaultAndNeedsTrustedProxies() {
+        assertThat(HubConfig.builder(dir).build().proxyProtocol()).isFalse();
+        assertThatThrownBy(() -> HubConfig.builder(dir).proxyProtocol(true).build())
+                .hasMessageContaining("--proxy-protocol needs --trusted-proxy");
+        assertThat(HubConfig.builder(dir)
+                        .proxyProtocol(true)
+                        .trustedProxies(TrustedProxies.trusting(List.of("10.0.1.5")))
+                        .build()
+                        .proxyProtocol())
+                .isTrue();
     }
 
     @Test

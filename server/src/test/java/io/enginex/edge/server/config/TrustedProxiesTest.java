@@ -3,6 +3,7 @@ package io.enginex.edge.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,19 @@ class TrustedProxiesTest {
                 .isEqualTo("203.0.113.9");
         assertThat(lb.clientAddress("10.0.0.1", List.of("unknown"))).isEqualTo("10.0.0.1");
         assertThat(lb.clientAddress("10.0.0.1", List.of())).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void aPeerIsTrustedToSendAProxyHeaderOnlyInsideTheBlocks() throws Exception {
+        assertThat(lb.trusts(InetAddress.getByName("10.200.0.1"))).isTrue();
+        assertThat(lb.trusts(InetAddress.getByName("127.0.0.1"))).isTrue();
+        assertThat(lb.trusts(InetAddress.getByName("fd00::7"))).isTrue();
+        assertThat(lb.trusts(InetAddress.getByName("127.0.0.2"))).isFalse();
+        assertThat(lb.trusts(InetAddress.getByName("203.0.113.9"))).isFalse();
+        assertThat(TrustedProxies.DIRECT.trusts(InetAddress.getByName("127.0.0.1")))
+                .isFalse();
+        assertThat(TrustedProxies.DIRECT.isEmpty()).isTrue();
+        assertThat(lb.isEmpty()).isFalse();
     }
 
     @Test

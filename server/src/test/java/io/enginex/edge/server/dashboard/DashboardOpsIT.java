@@ -211,7 +211,17 @@ class DashboardOpsIT {
                 .contains("id=\"chart-errors-svg\"")
                 .contains("id=\"chart-connects-svg\"")
                 .contains("sse-connect=\"/ui/ops/live\"")
+                .contains("<option value=\"\" selected>all nodes (cluster)</option>")
+                .contains("<option value=\"test-hub\">test-hub</option>")
+                .contains("cluster (1 node)")
                 .doesNotContain("style=");
+        assertThat(admin.get("/ui/ops?node=test-hub").body())
+                .contains("<option value=\"test-hub\" selected>test-hub</option>")
+                .contains("sse-connect=\"/ui/ops/live?node=test-hub\"")
+                .contains("node test-hub");
+        var unknown = admin.get("/ui/ops?node=hub-9");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no hub node named");
         assertThat(signedIn("operator").get("/ui/ops").statusCode()).isEqualTo(403);
     }
 

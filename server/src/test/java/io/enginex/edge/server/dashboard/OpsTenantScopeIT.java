@@ -99,7 +99,7 @@ class OpsTenantScopeIT {
                     .containsEntry("connected", 1)
                     .containsEntry("dispatched", 1);
             JsonNode node = metrics(hub.platformKey());
-            assertThat(node.path("scope").asText()).isEqualTo("node");
+            assertThat(node.path("scope").asText()).isEqualTo("all");
             assertThat(node.path("summary").path("dispatched").asLong()).isEqualTo(1);
             assertThat(node.path("agents").path("online").asInt()).isEqualTo(1);
         }

@@ -120,7 +120,7 @@ class AgentStateIT {
         assertThat(connections).hasSize(2);
         JsonNode newest = connections.get(0);
         assertThat(newest.path("node").asText()).isEqualTo("test-hub");
-        assertThat(newest.path("remoteAddress").asText()).contains("127.0.0.1");
+        assertThat(newest.path("remoteAddress").asText()).isEqualTo("127.0.0.1");
         assertThat(newest.path("closeCode").asInt()).isEqualTo(4001);
         assertThat(newest.path("closeReason").asText()).isEqualTo("agent revoked");
         assertThat(connections.get(1).path("closeCode").asInt()).isEqualTo(1006); // the test agent dropped it
@@ -159,6 +159,10 @@ class AgentStateIT {
             assertThat(r.status()).as(r.text()).isEqualTo(200);
             JsonNode ops = r.body();
             assertThat(ops.path("node").asText()).isEqualTo("test-hub");
+            assertThat(ops.path("view").asText()).isEqualTo("cluster");
+            assertThat(ops.path("nodes").toString())
+                    .as("on the embedded database the cluster is this one node")
+                    .isEqualTo("[\"test-hub\"]");
             assertThat(ops.path("bucketSeconds").asInt()).isEqualTo(10);
             assertThat(ops.path("buckets")).hasSize(360);
             assertThat(ops.path("summary").path("dispatched").asLong()).isGreaterThanOrEqualTo(1);

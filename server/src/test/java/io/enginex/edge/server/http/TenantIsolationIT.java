@@ -11,6 +11,7 @@ import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.ApiClient.Response;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
+import io.enginex.edge.server.testing.TestOidcProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,7 @@ class TenantIsolationIT {
     static Path dir;
 
     static TestHub hub;
+    static TestOidcProvider idp;
     static Fixture a;
     static Fixture b;
 
@@ -182,6 +184,21 @@ class TenantIsolationIT {
                     "the device flow's verification URI; redirects to /ui/device, which needs an admin's session"),
             other("GET /ui", Access.PUBLIC, f -> "/ui", null, "redirects to the sign-in page or the fleet"),
             other("GET /ui/login", Access.PUBLIC, f -> "/ui/login", null, "the sign-in form; DashboardIT"),
+            other(
+                    "GET /ui/login/oidc",
+                    Access.PUBLIC,
+                    f -> "/ui/login/oidc?tenant=" + f.tenant,
+                    null,
+                    "starts a single sign-on at the tenant's provider (a redirect there), no tenant data;"
+                            + " OidcSignInIT"),
+            other(
+                    "GET /ui/login/oidc/callback",
+                    Access.PUBLIC,
+                    f -> "/ui/login/oidc/callback?code=x&state=y",
+                    null,
+                    "the provider's answer: needs the sealed state cookie of a sign-in this browser started"
+                            + " and signs in to that sign-in's tenant only;"
+                            + " OidcSignInIT.aTenantsProviderSignsPeopleIntoThatTenantOnly"),
             other(
                     "GET /ui/password",
                     Access.PUBLIC,
@@ -314,7 +331,16 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/policies",
                     Map.of("scope", "label:matrix", "policy", Map.of("version", 1, "tools", List.of("fs.list")))),
+            tenant("GET /api/v1/tenants/{t}/mcp/tool-rules", "viewer", f -> t(f) + "/mcp/tool-rules", null),
+            tenant(
+                    "PUT /api/v1/tenants/{t}/mcp/tool-rules",
+                    "admin",
+                    f -> t(f) + "/mcp/tool-rules",
+                    Map.of("roles", Map.of("viewer", Map.of("deny", List.of("exec"))))),
+            tenant("DELETE /api/v1/tenants/{t}/mcp/tool-rules", "admin", f -> t(f) + "/mcp/tool-rules", null),
             tenant("GET /api/v1/tenants/{t}/devices", "admin", f -> t(f) + "/devices?status=pending", null),
+            tenant("GET /api/v1/tenants/{t}/oidc", "admin", f -> t(f) + "/oidc", null),
+            tenant("PUT /api/v1/tenants/{t}/oidc", "admin", f -> t(f) + "/oidc", "oidc"),
             tenant("PATCH /api/v1/tenants/{t}", "admin", f -> t(f), Map.of("enrolmentRatePerMinute", 50)),
             tenant("GET /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", null),
             tenant("POST /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", Map.of("role", "viewer")),
@@ -333,6 +359,8 @@ class TenantIsolationIT {
                     f -> t(f) + "/registration-tokens/" + f.token,
                     null),
             tenant("DELETE /api/v1/tenants/{t}/api-keys/{id}", "admin", f -> t(f) + "/api-keys/" + f.spareKey, null),
+            // single sign-on set again before each call, so each allowed caller removes a live one
+            tenant("DELETE /api/v1/tenants/{t}/oidc", "admin", f -> f.spareOidc(), null),
             // a fresh policy per call, so each allowed caller finds one to delete
             tenant(
                     "DELETE /api/v1/tenants/{t}/policies/{id}",
@@ -445,6 +473,12 @@ class TenantIsolationIT {
                     .get("id");
         }
 
+        /** Sets single sign-on of the tenant whose ids this fixture holds (again), for a row that removes it. */
+        String spareOidc() {
+            configureOidc(idsTenant);
+            return t(this) + "/oidc";
+        }
+
         /** A new page link to this fixture's session (of the tenant whose ids it holds), for a row that revokes one. */
         String spareLink() {
             String key = hub.api()
@@ -529,6 +563,7 @@ class TenantIsolationIT {
             f.spareKey = spare.get("id");
             f.spareKeySecret = spare.get("key");
             f.idsTenant = f.tenant;
+            configureOidc(f.tenant);
             f.policy = hub.api()
                     .post(
                             t(f) + "/policies",
@@ -537,6 +572,30 @@ class TenantIsolationIT {
                     .get("id");
             return f;
         }
+    }
+
+    /** Single sign-on of {@code tenant}, at an issuer of its own of the test provider. */
+    static void configureOidc(String tenant) {
+        var r = hub.api()
+                .exchange(
+                        "PUT",
+                        "/api/v1/tenants/" + tenant + "/oidc",
+                        hub.platformKey(),
+                        Map.of(),
+                        oidc("iso-" + tenant));
+        assertThat(r.status()).as(r.text()).isBetween(200, 201);
+    }
+
+    static Map<String, Object> oidc(String issuerId) {
+        return Map.of(
+                "issuer",
+                idp.issuer(issuerId),
+                "clientId",
+                "matrix",
+                "clientSecret",
+                "matrix-secret",
+                "roleMap",
+                Map.of("staff", "viewer"));
     }
 
     @BeforeAll
@@ -550,6 +609,7 @@ class TenantIsolationIT {
                 Map.of("linux-x64", java.nio.file.Files.writeString(dir.resolve("agent.tar.gz"), "agent")),
                 List.of(repo.onlineKeysDir()));
         hub = TestHub.start(dir);
+        idp = TestOidcProvider.start();
         a = Fixture.create();
         b = Fixture.create();
     }
@@ -557,6 +617,7 @@ class TenantIsolationIT {
     @AfterAll
     static void stop() {
         hub.close();
+        idp.close();
     }
 
     @Test
@@ -1100,6 +1161,8 @@ class TenantIsolationIT {
         Object body = row.body();
         if ("newTenant".equals(body)) {
             body = Map.of("id", TestHub.randomId("m"));
+        } else if ("oidc".equals(body)) {
+            body = oidc("iso-matrix");
         } else if ("user".equals(body)) {
             body = Map.of("email", TestHub.randomId("u") + "@example.com", "role", "viewer");
         } else if ("job".equals(body)) {

@@ -1,9 +1,13 @@
 package io.enginex.edge.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.server.config.TrustedProxies;
+import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.ApiClient;
+import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Behind a load balancer ({@code --trusted-proxy}) the per-address limits count each client, named
- * by the balancer's X-Forwarded-For; without it the header changes nothing.
+ * Behind a load balancer ({@code --trusted-proxy}) the per-address limits count each client, and the
+ * agent socket's connection history records it, named by the balancer's X-Forwarded-For; without it
+ * the header changes nothing.
  */
 class TrustedProxyIT {
     private static ApiClient.Response login(TestHub hub, String client) {
@@ -42,6 +47,40 @@ class TrustedProxyIT {
             assertThat(login(hub, "203.0.113.2").status())
                     .as("another client behind the same balancer")
                     .isEqualTo(401);
+        }
+    }
+
+    /** The address the agent's connection history records for a socket opened with {@code headers}. */
+    private static String connectedFrom(TestHub hub, TestAgent agent, Map<String, String> headers) {
+        String path = "/api/v1/tenants/" + agent.tenant() + "/agents/" + agent.agentId() + "/connections";
+        try (AgentSocket socket = AgentSocket.open(hub.http(), hub.url(), hub.accessToken(agent), headers)) {
+            socket.hello("fs.list");
+            JsonNode recorded = await().until(
+                            () -> hub.api().get(path, hub.platformKey()).body().path("connections"),
+                            connections -> connections.size() == 1);
+            return recorded.get(0).path("remoteAddress").asText();
+        }
+    }
+
+    @Test
+    void behindATrustedBalancerTheAgentSocketRecordsTheClient(@TempDir Path dir) {
+        try (TestHub hub = TestHub.start(
+                dir, b -> b.trustedProxies(TrustedProxies.trusting(List.of("127.0.0.1"))), Clock.systemUTC())) {
+            TestAgent agent = hub.register(hub.newTenant());
+
+            assertThat(connectedFrom(hub, agent, Map.of("X-Forwarded-For", "198.51.100.20, 203.0.113.7")))
+                    .as("the right-most address the balancer was given")
+                    .isEqualTo("203.0.113.7");
+        }
+    }
+
+    @Test
+    void withoutTrustTheAgentSocketRecordsThePeer(@TempDir Path dir) {
+        try (TestHub hub = TestHub.start(dir)) {
+            TestAgent agent = hub.register(hub.newTenant());
+
+            assertThat(connectedFrom(hub, agent, Map.of("X-Forwarded-For", "203.0.113.7")))
+                    .isEqualTo("127.0.0.1");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.enginex.edge.server.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.protocol.Dispatch;
@@ -8,15 +9,23 @@ import io.enginex.edge.protocol.Result;
 import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +99,99 @@ class McpEndpointIT {
                     .path("jobs");
             assertThat(jobs).hasSize(1);
         }
+    }
+
+    @Test
+    void aClientIsToldWhenItsTenantsToolsChangeAndAnotherTenantsClientIsNot() {
+        String otherTenant = hub.newTenant();
+        List<List<String>> changes = new CopyOnWriteArrayList<>();
+        List<List<String>> otherChanges = new CopyOnWriteArrayList<>();
+        try (McpSyncClient client = sdkClient(key, changes);
+                McpSyncClient other = sdkClient(hub.tenantKey(otherTenant, "operator"), otherChanges)) {
+            assertThat(names(client.listTools().tools())).noneMatch(n -> n.endsWith("__fs_list"));
+            other.listTools();
+
+            TestAgent second = hub.register(tenant);
+            try (AgentSocket secondSocket = hub.connectReady(second, "fs.list")) {
+                assertThat(secondSocket.isClosed()).isFalse();
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> changes.stream().anyMatch(l -> l.stream().anyMatch(n -> n.endsWith("__fs_list"))));
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            !changes.isEmpty() && changes.getLast().stream().noneMatch(n -> n.endsWith("__fs_list")));
+
+            assertThat(otherChanges)
+                    .as("another tenant's agent changes nothing of this tenant's")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void theTenantsToolRulesHideAToolFromARoleRefuseItsCallAndTellItsClients() {
+        String ruled = hub.newTenant();
+        TestAgent laptop = hub.register(ruled);
+        String operator = hub.tenantKey(ruled, "operator");
+        String admin = hub.tenantKey(ruled, "admin");
+        List<List<String>> changes = new CopyOnWriteArrayList<>();
+        try (AgentSocket laptopSocket = hub.connectReady(laptop, "fs.read", "fs.list");
+                McpSyncClient client = sdkClient(operator, changes)) {
+            assertThat(laptopSocket.isClosed()).isFalse();
+            String fsRead = names(client.listTools().tools()).stream()
+                    .filter(n -> n.endsWith("__fs_read"))
+                    .findFirst()
+                    .orElseThrow();
+
+            var set = hub.api()
+                    .exchange(
+                            "PUT",
+                            "/api/v1/tenants/" + ruled + "/mcp/tool-rules",
+                            admin,
+                            Map.of(),
+                            Map.of("roles", Map.of("operator", Map.of("deny", List.of("fs.read")))));
+            assertThat(set.status()).as(set.text()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !changes.isEmpty() && !changes.getLast().contains(fsRead));
+            assertThat(changes.getLast()).anyMatch(n -> n.endsWith("__fs_list"));
+            var refused = client.callTool(McpSchema.CallToolRequest.builder(fsRead)
+                    .arguments(Map.of("path", "a.txt"))
+                    .build());
+            assertThat(refused.isError()).isTrue();
+            assertThat(refused.content().toString())
+                    .contains("tool_not_allowed")
+                    .contains("operator");
+            try (McpSyncClient asAdmin = sdkClient(admin, new CopyOnWriteArrayList<>())) {
+                assertThat(names(asAdmin.listTools().tools()))
+                        .as("no rules for admins")
+                        .contains(fsRead);
+            }
+            JsonNode audited = hub.api()
+                    .get("/api/v1/tenants/" + ruled + "/audit?type=mcp-tool-rules.changed", hub.platformKey())
+                    .body();
+            assertThat(audited.get("events")).hasSize(1);
+        }
+    }
+
+    /** The official MCP Java SDK's client on this hub, recording the lists it re-reads on list_changed. */
+    private McpSyncClient sdkClient(String apiKey, List<List<String>> changes) {
+        var transport = HttpClientStreamableHttpTransport.builder(hub.url())
+                .endpoint("/mcp")
+                .openConnectionOnStartup(true)
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + apiKey))
+                .build();
+        McpSyncClient client = McpClient.sync(transport)
+                // The hub declares no output schemas, and the SDK's validator library is left out (see the POM).
+                .jsonSchemaValidator((schema, content) -> JsonSchemaValidator.ValidationResponse.asValid(null))
+                .requestTimeout(Duration.ofSeconds(20))
+                .toolsChangeConsumer(tools -> changes.add(names(tools)))
+                .build();
+        client.initialize();
+        return client;
+    }
+
+    private static List<String> names(List<McpSchema.Tool> tools) {
+        return tools.stream().map(McpSchema.Tool::name).toList();
     }
 
     @Test

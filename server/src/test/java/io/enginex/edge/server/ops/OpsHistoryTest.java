@@ -29,7 +29,7 @@ class OpsHistoryTest {
         history.dispatched(T);
         history.completed(T, true, Duration.ofMillis(40));
 
-        List<OpsPoint> points = history.series(OpsScope.NODE, Duration.ofSeconds(20));
+        List<OpsPoint> points = history.series(OpsScope.ALL, Duration.ofSeconds(20));
 
         assertThat(points).hasSize(2);
         OpsPoint first = points.get(0);
@@ -51,7 +51,7 @@ class OpsHistoryTest {
         history.dispatched(T);
         clock.advance(Duration.ofSeconds(30));
 
-        List<OpsPoint> points = history.series(OpsScope.NODE, Duration.ofSeconds(40));
+        List<OpsPoint> points = history.series(OpsScope.ALL, Duration.ofSeconds(40));
 
         assertThat(points).extracting(OpsPoint::dispatched).containsExactly(1L, 0L, 0L, 0L);
         assertThat(points.get(1).connectedAgents()).isNull();
@@ -65,18 +65,18 @@ class OpsHistoryTest {
         clock.advance(Duration.ofMinutes(59).plusSeconds(50)); // 10:59:55, the hour's last bucket
         history.dispatched(T);
 
-        assertThat(history.series(OpsScope.NODE, Duration.ofHours(1))).hasSize(OpsHistory.BUCKETS);
-        assertThat(history.summary(OpsScope.NODE, Duration.ofHours(1)).dispatched())
+        assertThat(history.series(OpsScope.ALL, Duration.ofHours(1))).hasSize(OpsHistory.BUCKETS);
+        assertThat(history.summary(OpsScope.ALL, Duration.ofHours(1)).dispatched())
                 .isEqualTo(2);
 
         clock.advance(Duration.ofSeconds(10)); // the 10:00:00 slot is reused for 11:00:00
         history.connected(T);
 
-        List<OpsPoint> hour = history.series(OpsScope.NODE, Duration.ofHours(2)); // capped at an hour
+        List<OpsPoint> hour = history.series(OpsScope.ALL, Duration.ofHours(2)); // capped at an hour
         assertThat(hour).hasSize(OpsHistory.BUCKETS);
         assertThat(hour.get(hour.size() - 1).dispatched()).isZero();
         assertThat(hour.get(hour.size() - 1).connects()).isEqualTo(1);
-        assertThat(history.summary(OpsScope.NODE, Duration.ofHours(1)).dispatched())
+        assertThat(history.summary(OpsScope.ALL, Duration.ofHours(1)).dispatched())
                 .isEqualTo(1);
     }
 
@@ -86,7 +86,7 @@ class OpsHistoryTest {
             history.completed(T, false, Duration.ofMillis(ms));
         }
 
-        OpsPoint p = history.summary(OpsScope.NODE, Duration.ofMinutes(1));
+        OpsPoint p = history.summary(OpsScope.ALL, Duration.ofMinutes(1));
 
         assertThat(p.completed()).isEqualTo(100);
         assertThat(p.errors()).isZero();
@@ -99,7 +99,7 @@ class OpsHistoryTest {
     void aJobWithoutLatencyCountsButAddsNoPercentile() {
         history.completed(T, true, null);
 
-        OpsPoint p = history.summary(OpsScope.NODE, Duration.ofMinutes(1));
+        OpsPoint p = history.summary(OpsScope.ALL, Duration.ofMinutes(1));
 
         assertThat(p.completed()).isEqualTo(1);
         assertThat(p.errors()).isEqualTo(1);
@@ -115,23 +115,13 @@ class OpsHistoryTest {
         history.completed(T, false, Duration.ofMillis(1000));
         connected.set(7);
 
-        OpsPoint p = history.summary(OpsScope.NODE, Duration.ofMinutes(5));
+        OpsPoint p = history.summary(OpsScope.ALL, Duration.ofMinutes(5));
 
         assertThat(p.connects()).isEqualTo(2);
         assertThat(p.completed()).isEqualTo(2);
         assertThat(p.connectedAgents()).isEqualTo(7);
         assertThat(p.p99Millis()).isEqualTo(1000.0);
         assertThat(p.p50Millis()).isBetween(10.0, 12.0);
-    }
-
-    @Test
-    void theAvailableWindowGrowsWithTheNodesAgeUpToAnHour() {
-        assertThat(history.available(Duration.ofMinutes(5))).isEqualTo(Duration.ofMinutes(5));
-        clock.advance(Duration.ofMinutes(20));
-        assertThat(history.available(Duration.ofMinutes(5)))
-                .isEqualTo(Duration.ofMinutes(20).plusSeconds(10));
-        clock.advance(Duration.ofHours(2));
-        assertThat(history.available(Duration.ofMinutes(5))).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
@@ -153,7 +143,7 @@ class OpsHistoryTest {
 
         OpsPoint a = split.summary(OpsScope.tenant(T), Duration.ofMinutes(1));
         OpsPoint b = split.summary(OpsScope.tenant("ten_b"), Duration.ofMinutes(1));
-        OpsPoint node = split.summary(OpsScope.NODE, Duration.ofMinutes(1));
+        OpsPoint node = split.summary(OpsScope.ALL, Duration.ofMinutes(1));
 
         assertThat(a.connects()).isEqualTo(1);
         assertThat(a.dispatched()).isZero();
@@ -187,5 +177,69 @@ class OpsHistoryTest {
                 .isZero();
         assertThat(split.series(OpsScope.tenant(T), Duration.ofHours(1)))
                 .allSatisfy(p -> assertThat(p.dispatched()).isZero());
+    }
+
+    @Test
+    void aFinishedBucketIsWrittenAsTheNodesTotalsAndTheTenantsThatHadAnything() {
+        var split = new OpsHistory(
+                clock, "hub-1", OpsHistory.ConnectedAgents.of(() -> 2, () -> Map.of(T, 2, "ten_quiet", 0)));
+        split.sample();
+        split.dispatched(T);
+        split.completed(T, false, Duration.ofMillis(30));
+        long first = split.currentIndex();
+        assertThat(split.finished(first - 1, Map.of()))
+                .as("nothing finished yet")
+                .isEmpty();
+
+        clock.advance(Duration.ofSeconds(10));
+        List<OpsBuckets.Row> rows = split.finished(first - 1, Map.of(T, new AgentCounts(2, 1, 0)));
+
+        assertThat(rows).extracting(OpsBuckets.Row::tenantId).containsExactlyInAnyOrder(null, T);
+        OpsBuckets.Row total =
+                rows.stream().filter(r -> r.tenantId() == null).findFirst().orElseThrow();
+        OpsBuckets.Row tenant =
+                rows.stream().filter(r -> T.equals(r.tenantId())).findFirst().orElseThrow();
+        assertThat(total.node()).isEqualTo("hub-1");
+        assertThat(total.index()).isEqualTo(first);
+        assertThat(total.dispatched()).isEqualTo(1);
+        assertThat(tenant.completed()).isEqualTo(1);
+        assertThat(tenant.latency().quantileMillis(0.5)).isEqualTo(30.0);
+        assertThat(List.of(tenant.connected(), tenant.busy(), tenant.unresponsive()))
+                .as("the agents as the bucket closed")
+                .containsExactly(2, 1, 0);
+        assertThat(List.of(total.connected(), total.busy())).containsExactly(2, 1);
+    }
+
+    @Test
+    void quietBucketsWriteTheNodesTotalsOnlyAndEarlierOnesKeepTheirSample() {
+        long first = history.currentIndex();
+        history.dispatched(T);
+        clock.advance(Duration.ofSeconds(30));
+
+        List<OpsBuckets.Row> rows = history.finished(first - 1, Map.of());
+
+        assertThat(rows)
+                .as("three finished buckets: the node's totals of each, the tenant's of the first")
+                .extracting(r -> r.tenantId() + "@" + (r.index() - first))
+                .containsExactly("null@0", T + "@0", "null@1", "null@2");
+        assertThat(rows.get(0).busy())
+                .as("not the closing bucket: no state sample")
+                .isNull();
+        assertThat(rows.get(3).connected()).isZero();
+        assertThat(history.finished(first + 1, Map.of()))
+                .extracting(OpsBuckets.Row::index)
+                .containsExactly(first + 2);
+    }
+
+    @Test
+    void aTenantWithConnectedAgentsButNoEventsIsWrittenWithThem() {
+        long first = history.currentIndex();
+        clock.advance(Duration.ofSeconds(10));
+
+        List<OpsBuckets.Row> rows = history.finished(first - 1, Map.of("ten_idle", new AgentCounts(5, 0, 1)));
+
+        assertThat(rows).extracting(OpsBuckets.Row::tenantId).containsExactly(null, "ten_idle");
+        assertThat(rows.get(1).connected()).isEqualTo(5);
+        assertThat(rows.get(1).unresponsive()).isEqualTo(1);
     }
 }

@@ -16,6 +16,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -44,13 +45,18 @@ public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
      *     java.net.http.WebSocketHandshakeException} when the hub refuses the upgrade
      */
     public static AgentSocket open(HttpClient http, String baseUrl, String accessToken) {
+        return open(http, baseUrl, accessToken, Map.of());
+    }
+
+    /** Opens a socket with {@code accessToken} and more headers on the upgrade request. */
+    public static AgentSocket open(HttpClient http, String baseUrl, String accessToken, Map<String, String> headers) {
         AgentSocket s = new AgentSocket();
         URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + Protocol.WEBSOCKET_PATH);
-        s.socket = http.newWebSocketBuilder()
+        WebSocket.Builder builder = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + accessToken)
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, s)
-                .join();
+                .connectTimeout(Duration.ofSeconds(10));
+        headers.forEach(builder::header);
+        s.socket = builder.buildAsync(uri, s).join();
         return s;
     }
 

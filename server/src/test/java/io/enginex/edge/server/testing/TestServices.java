@@ -34,6 +34,7 @@ import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.sso.SingleSignOn;
 import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.AuditStore;
 import io.enginex.edge.server.store.DatabaseConfig;
@@ -44,7 +45,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -105,16 +105,19 @@ public final class TestServices implements AutoCloseable {
         failAudit.set(true);
     }
 
-    /** The tenant's audit events of {@code type}, oldest first. */
+    /** The tenant's audit events of {@code type}, oldest first (each chain in order, chain by chain). */
     public List<AuditEvent> events(String tenant, String type) {
-        return stores.audit().chain(tenant, 0, 10_000).stream()
+        return stores.audit().heads(tenant).stream()
+                .flatMap(head -> stores.audit().chain(tenant, head.chain(), 0, 10_000).stream())
                 .filter(e -> e.type().equals(type))
                 .toList();
     }
 
-    /** How many events the tenant's audit chain holds. */
+    /** How many events the tenant's audit chains hold. */
     public long auditLength(String tenant) {
-        return stores.audit().head(tenant).map(AuditStore.ChainHead::seq).orElse(0L);
+        return stores.audit().heads(tenant).stream()
+                .mapToLong(AuditStore.ChainHead::seq)
+                .sum();
     }
 
     public Jobs jobs() {
@@ -187,6 +190,21 @@ public final class TestServices implements AutoCloseable {
                 live());
     }
 
+    /** Single sign-on, its hub secret all zeros, as if the hub were reached at {@code baseUrl}. */
+    public SingleSignOn singleSignOn(String baseUrl) {
+        return new SingleSignOn(
+                stores.oidcProviders(),
+                users(),
+                audit,
+                guard,
+                stores.transactions(),
+                new byte[32],
+                new SecureRandom(),
+                mapper,
+                clock,
+                () -> baseUrl);
+    }
+
     public Policies policies() {
         return new Policies(tenantPolicies, audit, guard, stores.transactions(), live());
     }
@@ -228,13 +246,18 @@ public final class TestServices implements AutoCloseable {
         }
 
         @Override
-        public List<AuditEvent> chain(String tenantId, long afterSeq, int limit) {
-            return store.chain(tenantId, afterSeq, limit);
+        public List<AuditEvent> chain(String tenantId, String chain, long afterSeq, int limit) {
+            return store.chain(tenantId, chain, afterSeq, limit);
         }
 
         @Override
-        public Optional<ChainHead> head(String tenantId) {
-            return store.head(tenantId);
+        public List<ChainHead> heads(String tenantId) {
+            return store.heads(tenantId);
+        }
+
+        @Override
+        public List<String> chainsWithLinks(String tenantId) {
+            return store.chainsWithLinks(tenantId);
         }
 
         @Override

@@ -16,7 +16,9 @@ import io.enginex.edge.server.store.DeviceCodeStore;
 import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.MachineStore;
+import io.enginex.edge.server.store.McpToolRuleStore;
 import io.enginex.edge.server.store.NodeStore;
+import io.enginex.edge.server.store.OidcProviderStore;
 import io.enginex.edge.server.store.PageLinkStore;
 import io.enginex.edge.server.store.RegistrationTokenStore;
 import io.enginex.edge.server.store.SessionStore;
@@ -56,6 +58,9 @@ public final class JdbcStores implements Stores {
     /** The longest one statement may wait on a PostgreSQL server that stopped answering. */
     public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The node name of stores opened without one: the audit chains of a hub that runs alone. */
+    public static final String SINGLE_NODE = "hub";
+
     private final DatabaseConfig config;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -76,10 +81,12 @@ public final class JdbcStores implements Stores {
     private final PageLinkStore pageLinks;
     private final AgentUpdateStore agentUpdates;
     private final UpdatePinStore updatePins;
+    private final McpToolRuleStore mcpToolRules;
+    private final OidcProviderStore oidcProviders;
     private final JdbcGroupCommit groupCommit;
     private final PlannerStatistics statistics; // null on H2
 
-    private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock) {
+    private JdbcStores(DatabaseConfig config, HikariDataSource dataSource, Clock clock, String node) {
         this.config = config;
         this.dataSource = dataSource;
         Jdbi jdbi = Jdbi.create(dataSource);
@@ -92,7 +99,7 @@ public final class JdbcStores implements Stores {
         this.jobs = new JdbcJobStore(jdbi, clock, new ObjectMapper());
         this.credentials = new JdbcCredentialStore(jdbi);
         this.users = new JdbcUserStore(jdbi, clock);
-        this.audit = new JdbcAuditStore(jdbi);
+        this.audit = new JdbcAuditStore(jdbi, node);
         this.deviceCodes = new JdbcDeviceCodeStore(jdbi);
         this.machines = new JdbcMachineStore(jdbi);
         this.connections = new JdbcConnectionHistoryStore(jdbi);
@@ -101,6 +108,8 @@ public final class JdbcStores implements Stores {
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
         this.updatePins = new JdbcUpdatePinStore(jdbi);
+        this.mcpToolRules = new JdbcMcpToolRuleStore(jdbi);
+        this.oidcProviders = new JdbcOidcProviderStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
         this.statistics = "postgresql".equals(config.dialect()) ? new PlannerStatistics(dataSource) : null;
     }
@@ -116,14 +125,22 @@ public final class JdbcStores implements Stores {
     }
 
     /**
-     * Connects, migrates the schema and returns the stores. An embedded H2 file is compacted first
-     * ({@link EmbeddedCompaction}), which takes a moment for a large file.
+     * Connects, migrates the schema and returns the stores, as node {@link #SINGLE_NODE}. An embedded
+     * H2 file is compacted first ({@link EmbeddedCompaction}), which takes a moment for a large file.
      *
      * @param clock the time written as {@code created_at} where callers do not pass a time
      * @throws DatabaseUnavailableException if the database cannot be opened (embedded file locked by
      *     another hub, PostgreSQL unreachable, login refused) or migrated; the message says what to do
      */
     public static JdbcStores open(DatabaseConfig config, Clock clock) {
+        return open(config, clock, SINGLE_NODE);
+    }
+
+    /**
+     * As {@link #open(DatabaseConfig, Clock)}, for hub node {@code node}: the name of the audit
+     * chains it appends to (one per tenant and node, so nodes never wait for each other to audit).
+     */
+    public static JdbcStores open(DatabaseConfig config, Clock clock, String node) {
         EmbeddedCompaction.compact(config);
         HikariDataSource dataSource = connect(config);
         try {
@@ -139,7 +156,7 @@ public final class JdbcStores implements Stores {
                     .addKeyValue("schemaVersion", result.targetSchemaVersion)
                     .addKeyValue("migrationsApplied", result.migrationsExecuted)
                     .log("database ready");
-            JdbcStores stores = new JdbcStores(config, dataSource, clock);
+            JdbcStores stores = new JdbcStores(config, dataSource, clock, node);
             if (stores.statistics != null) {
                 stores.statistics.warnIfAutovacuumOff();
                 stores.statistics.analyseAll();
@@ -302,6 +319,16 @@ public final class JdbcStores implements Stores {
     @Override
     public PageLinkStore pageLinks() {
         return pageLinks;
+    }
+
+    @Override
+    public McpToolRuleStore mcpToolRules() {
+        return mcpToolRules;
+    }
+
+    @Override
+    public OidcProviderStore oidcProviders() {
+        return oidcProviders;
     }
 
     @Override

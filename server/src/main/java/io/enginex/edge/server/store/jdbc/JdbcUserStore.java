@@ -32,7 +32,8 @@ final class JdbcUserStore implements UserStore {
             Instant oneTimeExpiresAt) {
         Instant now = Timestamps.truncate(clock.instant());
         Instant oneTime = oneTimeExpiresAt == null ? null : Timestamps.truncate(oneTimeExpiresAt);
-        User user = new User(id, tenantId, email, role, passwordHash, now, createdBy, now, null, null, oneTime, null);
+        User user = new User(
+                id, tenantId, email, role, passwordHash, now, createdBy, now, null, null, oneTime, null, null, null);
         SqlErrors.insert(
                 "a user with email " + email + " exists already",
                 () -> jdbi.useHandle(h -> h.createUpdate("""
@@ -49,6 +50,67 @@ final class JdbcUserStore implements UserStore {
                         .bind("oneTime", Timestamps.arg(oneTime))
                         .execute()));
         return user;
+    }
+
+    @Override
+    public User createFederated(
+            String id, String tenantId, String email, String role, String issuer, String subject, String createdBy) {
+        Instant now = Timestamps.truncate(clock.instant());
+        User user = new User(
+                id,
+                tenantId,
+                email,
+                role,
+                User.NO_PASSWORD,
+                now,
+                createdBy,
+                now,
+                null,
+                null,
+                null,
+                null,
+                issuer,
+                subject);
+        SqlErrors.insert(
+                "a user with email " + email + " (or this subject of " + issuer + ") exists already",
+                () -> jdbi.useHandle(h -> h.createUpdate("""
+                                INSERT INTO users (id, tenant_id, email, role, password_hash, created_at, created_by,
+                                                   password_changed_at, oidc_issuer, oidc_subject)
+                                VALUES (:id, :tenantId, :email, :role, :hash, :at, :createdBy, :at, :issuer, :subject)""")
+                        .bind("id", id)
+                        .bind("tenantId", tenantId)
+                        .bind("email", email)
+                        .bind("role", role)
+                        .bind("hash", User.NO_PASSWORD)
+                        .bind("at", Timestamps.arg(now))
+                        .bind("createdBy", createdBy)
+                        .bind("issuer", issuer)
+                        .bind("subject", subject)
+                        .execute()));
+        return user;
+    }
+
+    @Override
+    public Optional<User> findBySubject(String tenantId, String issuer, String subject) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM users
+                        WHERE tenant_id = :tenantId AND oidc_issuer = :issuer AND oidc_subject = :subject""")
+                .bind("tenantId", tenantId)
+                .bind("issuer", issuer)
+                .bind("subject", subject)
+                .map(JdbcUserStore::map)
+                .findOne());
+    }
+
+    @Override
+    public boolean setRole(String tenantId, String id, String role) {
+        return jdbi.withHandle(
+                        h -> h.createUpdate("UPDATE users SET role = :role WHERE tenant_id = :tenantId AND id = :id")
+                                .bind("role", role)
+                                .bind("tenantId", tenantId)
+                                .bind("id", id)
+                                .execute())
+                == 1;
     }
 
     @Override
@@ -180,6 +242,8 @@ final class JdbcUserStore implements UserStore {
                 Timestamps.read(rs, "last_login_at"),
                 Timestamps.read(rs, "disabled_at"),
                 Timestamps.read(rs, "one_time_expires_at"),
-                Timestamps.read(rs, "one_time_used_at"));
+                Timestamps.read(rs, "one_time_used_at"),
+                rs.getString("oidc_issuer"),
+                rs.getString("oidc_subject"));
     }
 }

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * statistics are an optimisation. (H2 plans a unique key lookup by the key without statistics.)
  */
 final class PlannerStatistics {
-    /** The tables the job hot path reads and writes. */
-    static final List<String> TABLES =
-            List.of("jobs", "agents", "sessions", "idempotency_keys", "audit_events", "audit_chain_heads");
+    /** The tables the job hot path reads and writes, and the ops buckets every node writes every 10 s. */
+    static final List<String> TABLES = List.of(
+            "jobs", "agents", "sessions", "idempotency_keys", "audit_events", "audit_node_chains", "ops_buckets");
 
     /** Fewer changed rows than this never make a table worth analysing again. */
     static final long MIN_CHANGES = 200;

@@ -1,10 +1,12 @@
 package io.enginex.edge.server.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.enginex.edge.server.audit.AuditChain;
 import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.AuditHash;
+import io.enginex.edge.server.store.AuditStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -164,5 +166,129 @@ interface AuditChainContract extends StoreFixture {
         assertThat(verify(a).verified()).isTrue();
         assertThat(verify(a).events()).isEqualTo(3);
         assertThat(verify(b).firstBreak().seq()).isEqualTo(1);
+    }
+
+    private AuditStore nodeB() {
+        return new JdbcAuditStore(jdbi(), "node-b");
+    }
+
+    @Test
+    default void eachNodeAppendsToItsOwnChainOfATenantAndEveryChainVerifies() throws Exception {
+        String tenant = newTenant();
+        AuditStore b = nodeB();
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                AuditStore store = t % 2 == 0 ? stores().audit() : b;
+                writes.add(pool.submit(() -> {
+                    for (int i = 1; i <= 10; i++) {
+                        store.append(event(tenant, i));
+                    }
+                }));
+            }
+            for (Future<?> write : writes) {
+                write.get();
+            }
+        }
+
+        var report = verify(tenant);
+
+        assertThat(report.verified()).as("%s", report).isTrue();
+        assertThat(report.events()).isEqualTo(80);
+        assertThat(report.chains())
+                .extracting(AuditChain.Chain::chain, AuditChain.Chain::events)
+                .containsExactly(tuple(JdbcStores.SINGLE_NODE, 40L), tuple("node-b", 40L));
+        List<AuditEvent> bChain = b.chain(tenant, "node-b", 0, 100);
+        assertThat(bChain).extracting(AuditEvent::seq).startsWith(1L, 2L).hasSize(40);
+        assertThat(report.chains().get(1).lastHash()).isEqualTo(bChain.getLast().hash());
+        assertThat(stores().audit().list(tenant, null, null, null, null, 100))
+                .as("reading merges the chains")
+                .hasSize(80);
+    }
+
+    @Test
+    default void aTenantsFirstChainFromBeforeChainsWerePerNodeStillVerifiesBesideTheNodeChains() {
+        String tenant = newTenant();
+        // The first chain as a hub before V14 wrote it: no chain name (so no name in the hash), a head
+        // row in audit_chain_heads.
+        String previous = AuditHash.GENESIS;
+        List<AuditEvent> old = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            AuditEvent e = event(tenant, i);
+            AuditEvent linked = new AuditEvent(
+                            e.id(),
+                            e.tenantId(),
+                            Timestamps.truncate(e.at()),
+                            e.type(),
+                            e.actorType(),
+                            e.actorId(),
+                            e.sourceIp(),
+                            e.targetType(),
+                            e.targetId(),
+                            e.outcome(),
+                            e.detailsJson())
+                    .chained(null, i, previous);
+            old.add(linked);
+            previous = linked.hash();
+        }
+        String head = previous;
+        jdbi().useHandle(h -> {
+            for (AuditEvent e : old) {
+                h.createUpdate("""
+                                INSERT INTO audit_events (id, tenant_id, at, type, actor_type, actor_id, source_ip,
+                                    target_type, target_id, outcome, details, seq, prev_hash, hash)
+                                VALUES (:id, :tenantId, :at, :type, :actorType, :actorId, :sourceIp,
+                                    :targetType, :targetId, :outcome, :detailsJson, :seq, :prevHash, :hash)""")
+                        .bindMethods(e)
+                        .bind("at", Timestamps.arg(e.at()))
+                        .execute();
+            }
+            h.execute("INSERT INTO audit_chain_heads (chain, seq, last_hash) VALUES (?, 3, ?)", tenant, head);
+        });
+        appendEvents(tenant, 2);
+
+        var report = verify(tenant);
+
+        assertThat(report.verified()).as("%s", report).isTrue();
+        assertThat(report.chains())
+                .extracting(AuditChain.Chain::chain, AuditChain.Chain::events)
+                .containsExactly(tuple(null, 3L), tuple(JdbcStores.SINGLE_NODE, 2L));
+        jdbi().useHandle(h -> h.execute(
+                "UPDATE audit_events SET details = '{}' WHERE id = ?",
+                old.get(1).id()));
+        var broken = verify(tenant).firstBreak();
+        assertThat(broken.chain()).isNull();
+        assertThat(broken.eventId()).isEqualTo(old.get(1).id());
+    }
+
+    @Test
+    default void aNodeChainWhoseHeadWasDeletedIsReported() {
+        String tenant = newTenant();
+        appendEvents(tenant, 2);
+        nodeB().append(event(tenant, 3));
+        jdbi().useHandle(h -> h.execute("DELETE FROM audit_node_chains WHERE node = 'node-b'"));
+
+        var broken = verify(tenant).firstBreak();
+
+        assertThat(broken.chain()).isEqualTo("node-b");
+        assertThat(broken.eventId()).isNull();
+        assertThat(broken.problem()).contains("no head row");
+    }
+
+    @Test
+    default void aChainRenamedAsAnotherNodesIsReportedBecauseTheHashCoversTheName() {
+        String tenant = newTenant();
+        AuditEvent only = appendEvents(tenant, 1).getFirst();
+        jdbi().useHandle(h -> {
+            h.execute("UPDATE audit_events SET chain_node = 'node-b' WHERE id = ?", only.id());
+            h.execute("UPDATE audit_node_chains SET node = 'node-b' WHERE tenant_key = ?", tenant);
+        });
+
+        var broken = verify(tenant).firstBreak();
+
+        assertThat(broken).isNotNull();
+        assertThat(broken.chain()).isEqualTo("node-b");
+        assertThat(broken.eventId()).isEqualTo(only.id());
+        assertThat(broken.problem()).contains("content was changed");
     }
 }

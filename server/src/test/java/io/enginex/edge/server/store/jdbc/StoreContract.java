@@ -25,7 +25,8 @@ abstract class StoreContract
                 AuditChainContract,
                 GroupCommitContract,
                 AgentUpdateContract,
-                UpdatePinContract {
+                UpdatePinContract,
+                SingleSignOnContract {
     private JdbcStores stores;
 
     /** Makes an empty database for this class and says how to reach it. */
