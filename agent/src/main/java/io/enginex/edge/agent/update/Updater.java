@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * The agent's updater: checks the signed repository ({@link TufClient}), decides ({@link Decision}),
  * downloads and verifies, installs side by side ({@link ReleaseHome}) and switches; then holds the new
- * version to its health check (a {@code hello} accepted within {@link Settings#healthWindow}, in at
- * most {@link Settings#maxStarts} starts) and rolls back to the previous version when it fails,
+ * version to its health check (a {@code hello} accepted within {@link Settings#healthWindow} of a
+ * start, in at most {@link Settings#maxStarts} starts) and rolls back to the previous version when it fails,
  * refusing the bad version from then on.
  *
  * <p>In managed mode (no release home: a package manager installed the agent) it only checks and
@@ -192,14 +192,10 @@ public final class Updater {
                     rollBack(state, "it started " + p.starts() + " times without a hello accepted (crash loop)");
                     return Startup.ROLLED_BACK;
                 }
-                if (!now.isBefore(p.deadline())) {
-                    rollBack(
-                            state,
-                            "no hello accepted within "
-                                    + settings.healthWindow().toSeconds() + " s");
-                    return Startup.ROLLED_BACK;
-                }
-                home.writeState(state.withPending(p.started()));
+                // The window counts from this start, not from the switch: a slow restart (a busy machine,
+                // the service manager's delay) must not use up the new version's time to connect. A
+                // version that keeps failing is bounded by maxStarts.
+                home.writeState(state.withPending(p.started(now.plus(settings.healthWindow()))));
                 probation = true;
                 changed(HEALTH_CHECK, running);
                 return Startup.CONTINUE;

@@ -44,8 +44,9 @@ public record UpdaterState(Pending pending, Map<String, String> refused, String 
 
     /** A switch from {@code from} to {@code version} waiting for its health check; {@code starts} counts runs of it. */
     public record Pending(String version, String from, Instant switchedAt, Instant deadline, int starts) {
-        Pending started() {
-            return new Pending(version, from, switchedAt, deadline, starts + 1);
+        /** One more start of the new version, whose health check ends at {@code until}. */
+        Pending started(Instant until) {
+            return new Pending(version, from, switchedAt, until, starts + 1);
         }
     }
 

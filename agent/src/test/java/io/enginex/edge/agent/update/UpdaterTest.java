@@ -98,6 +98,22 @@ class UpdaterTest {
     }
 
     @Test
+    void theHealthWindowCountsFromTheNewVersionsStartNotFromTheSwitch() {
+        release("1.1.0", false, List.of());
+        Updater v1 = agent("1.0.0");
+        v1.switchNow(v1.check().orElseThrow());
+        // A restart slower than the whole window (a busy machine, a service manager's delay).
+        clock.advance(Duration.ofMinutes(6));
+        Updater v2 = agent("1.1.0");
+
+        assertThat(v2.onStart()).isEqualTo(Updater.Startup.CONTINUE);
+        assertThat(v2.healthExpired()).isFalse();
+        assertThat(v2.onHelloAccepted()).isTrue();
+        assertThat(home.currentVersion()).isEqualTo("1.1.0");
+        assertThat(home.readState().refused()).doesNotContainKey("1.1.0");
+    }
+
+    @Test
     void aVersionThatGetsNoHelloAcceptedInTimeIsRolledBackAndRefused() {
         release("1.1.0", false, List.of());
         Updater v1 = agent("1.0.0");
