@@ -70,10 +70,15 @@ final class UsersCommand {
             if (printedJson(users)) {
                 return;
             }
-            TextTable table = new TextTable("ID", "EMAIL", "ROLE", "LAST LOGIN", "CREATED BY");
+            TextTable table = new TextTable("ID", "EMAIL", "ROLE", "PASSWORD", "LAST LOGIN", "CREATED BY");
             for (JsonNode u : users) {
                 table.row(
-                        text(u, "id"), text(u, "email"), text(u, "role"), text(u, "lastLoginAt"), text(u, "createdBy"));
+                        text(u, "id"),
+                        text(u, "email"),
+                        text(u, "role"),
+                        text(u, "passwordState"),
+                        text(u, "lastLoginAt"),
+                        text(u, "createdBy"));
             }
             table.print(out());
         }

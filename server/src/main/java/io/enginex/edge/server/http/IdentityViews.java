@@ -24,7 +24,9 @@ final class IdentityViews {
             Instant passwordChangedAt,
             Instant lastLoginAt,
             boolean disabled,
-            String oidcIssuer) {
+            String oidcIssuer,
+            String passwordState,
+            Instant oneTimeExpiresAt) {
         static UserView of(User u) {
             return new UserView(
                     u.id(),
@@ -36,7 +38,24 @@ final class IdentityViews {
                     u.passwordChangedAt(),
                     u.lastLoginAt(),
                     u.disabledAt() != null,
-                    u.oidcIssuer());
+                    u.oidcIssuer(),
+                    passwordState(u),
+                    u.oneTimePassword() && u.oneTimeUsedAt() == null ? u.oneTimeExpiresAt() : null);
+        }
+
+        /**
+         * {@code none} (single sign-on only), {@code one-time} (generated, not used yet; usable until
+         * {@code oneTimeExpiresAt}), {@code one-time-used} (used to sign in, no password chosen yet) or
+         * {@code chosen}.
+         */
+        private static String passwordState(User u) {
+            if (User.NO_PASSWORD.equals(u.passwordHash())) {
+                return "none";
+            }
+            if (u.oneTimePassword()) {
+                return u.oneTimeUsedAt() == null ? "one-time" : "one-time-used";
+            }
+            return "chosen";
         }
     }
 

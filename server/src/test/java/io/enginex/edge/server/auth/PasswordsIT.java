@@ -85,7 +85,9 @@ class PasswordsIT {
         String email = TestHub.randomId("new") + "@example.com";
         String oneTime = newUser(tenant, email)[1];
 
+        String unused = passwordState(tenant, email);
         Session restricted = Session.of(login(email, oneTime));
+        String used = passwordState(tenant, email);
         Response meBefore = me(restricted);
         Response tokens = hub.api()
                 .exchange("GET", "/api/v1/tenants/" + tenant + "/registration-tokens", null, restricted.read(), null);
@@ -112,6 +114,9 @@ class PasswordsIT {
         assertThat(meAfter.get("role")).isEqualTo("admin");
         assertThat(oldSessionAfter.status()).isEqualTo(401);
         assertThat(login(email, oneTime).status()).isEqualTo(401);
+        assertThat(unused).isEqualTo("one-time");
+        assertThat(used).isEqualTo("one-time-used");
+        assertThat(passwordState(tenant, email)).isEqualTo("chosen");
         assertThat(Session.of(login(email, "saffron meadow lantern nine"))
                         .login()
                         .body()
@@ -332,5 +337,17 @@ class PasswordsIT {
                     .doesNotContain("a wrong current one")
                     .doesNotContain("whatever it is now");
         }
+    }
+
+    /** The user's {@code passwordState} as an admin's user list shows it. */
+    private static String passwordState(String tenant, String email) {
+        Response users = hub.api().get("/api/v1/tenants/" + tenant + "/users", hub.platformKey());
+        assertThat(users.status()).as(users.text()).isEqualTo(200);
+        for (var u : users.body()) {
+            if (u.path("email").asText().equals(email)) {
+                return u.path("passwordState").asText();
+            }
+        }
+        throw new AssertionError("no user " + email + " in " + users.text());
     }
 }
