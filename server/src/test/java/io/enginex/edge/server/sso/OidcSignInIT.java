@@ -607,11 +607,11 @@ class OidcSignInIT {
     }
 
     static List<AuditEvent> events(String tenant) {
-        return hub.hub()
-                .stores()
-                .audit()
-                .list(tenant, null, null, null, null, 10_000)
-                .reversed();
+        // In the order they were written: each chain (one per hub node; one here) by its seq.
+        var audit = hub.hub().stores().audit();
+        return audit.heads(tenant).stream()
+                .flatMap(head -> audit.chain(tenant, head.chain(), 0, 10_000).stream())
+                .toList();
     }
 
     static Map<String, String> query(URI uri) {
