@@ -9,6 +9,14 @@ record CommandRun(int exitCode, String out, String err) {
         return run(new StringWriter(), args);
     }
 
+    /** Runs {@code args} against the hub whose data directory is {@code dataDir} ({@code --data-dir}). */
+    static CommandRun withDataDir(java.nio.file.Path dataDir, String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--data-dir";
+        all[args.length + 1] = dataDir.toString();
+        return run(all);
+    }
+
     /** Runs with {@code err} as stderr, so another thread can watch what it says while it runs. */
     static CommandRun run(StringWriter err, String... args) {
         StringWriter out = new StringWriter();

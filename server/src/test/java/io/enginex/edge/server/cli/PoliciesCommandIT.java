@@ -35,11 +35,7 @@ class PoliciesCommandIT {
     }
 
     static CommandRun engine(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--data-dir";
-        all[args.length + 1] = dir.toString();
-        return CommandRun.run(all);
+        return CommandRun.withDataDir(dir, args);
     }
 
     /** Connects the agent and waits until the hub has its advertisement (it pushes only to those). */

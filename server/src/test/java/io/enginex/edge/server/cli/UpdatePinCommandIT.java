@@ -38,11 +38,7 @@ class UpdatePinCommandIT {
     }
 
     static CommandRun engine(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--data-dir";
-        all[args.length + 1] = dir.toString();
-        return CommandRun.run(all);
+        return CommandRun.withDataDir(dir, args);
     }
 
     @Test
