@@ -6,7 +6,9 @@ import io.enginex.edge.server.testing.FakeClock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +33,54 @@ class IdGeneratorTest {
 
         assertThat(earlier).isLessThan(later);
         assertThat(many).hasSize(10_000);
+    }
+
+    @Test
+    void idsMadeInOneMillisecondSortInTheOrderTheyWereMade() {
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            made.add(ids.next("aud"));
+        }
+
+        assertThat(made).isSorted().doesNotHaveDuplicates();
+        assertThat(made)
+                .allSatisfy(id -> assertThat(id).startsWith(made.getFirst().substring(0, 14)));
+    }
+
+    @Test
+    void aClockSteppingBackDoesNotReorderIds() {
+        String before = ids.next("aud");
+        clock.advance(Duration.ofSeconds(-5));
+        String after = ids.next("aud");
+
+        assertThat(before).isLessThan(after);
+    }
+
+    @Test
+    void aRandomPartThatWouldOverflowMovesToTheNextMillisecond() {
+        SecureRandom allOnes = new SecureRandom() {
+            @Override
+            public int nextInt(int bound) {
+                return bound - 1;
+            }
+
+            @Override
+            public long nextLong() {
+                return -1L;
+            }
+
+            @Override
+            public int nextInt() {
+                return 0;
+            }
+        };
+        IdGenerator full = new IdGenerator(clock, allOnes);
+
+        String last = full.next("aud");
+        String next = full.next("aud");
+
+        assertThat(last).endsWith("zzzzzzzzzzzzzzzz");
+        assertThat(next).isGreaterThan(last);
+        assertThat(next.substring(4, 14)).isNotEqualTo(last.substring(4, 14));
     }
 }
