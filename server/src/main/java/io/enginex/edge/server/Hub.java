@@ -655,7 +655,8 @@ public final class Hub implements AutoCloseable {
                                 updates,
                                 stores.agentUpdates(),
                                 List.of(updates.onlineKeysDir()),
-                                new RepeatedLog(clock, Duration.ofSeconds(60)))),
+                                new RepeatedLog(clock, Duration.ofSeconds(60)),
+                                s.audit())),
                 rollouts,
                 rollouts,
                 TimeUnit.MILLISECONDS);

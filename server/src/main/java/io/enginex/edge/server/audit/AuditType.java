@@ -42,6 +42,12 @@ public enum AuditType {
     UPDATE_PIN_CHANGED,
     /** A tenant admin removed the tenant's update pin (details: the channel or version it pinned). */
     UPDATE_PIN_DELETED,
+    /**
+     * The hub halted a release's rollout by itself because too many agents failed it (actor: system;
+     * target: the channel; details: version, ring, and the counts of this tenant's agents, or in the
+     * platform's trail of the whole fleet). Recorded for each tenant with agents on the channel.
+     */
+    RELEASE_HALTED,
     /** The tenant's MCP tool rules were set (details: the rules) or, with details action cleared, removed. */
     MCP_TOOL_RULES_CHANGED,
     /**

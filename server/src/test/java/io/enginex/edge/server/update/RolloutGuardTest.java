@@ -8,6 +8,7 @@ import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.store.AgentUpdate;
 import io.enginex.edge.server.store.AgentUpdateStore;
 import io.enginex.edge.server.testing.FakeClock;
+import io.enginex.edge.server.testing.TestServices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +35,7 @@ class RolloutGuardTest {
     private final List<AgentUpdate> reports = new ArrayList<>();
     private UpdateRepository repo;
     private RolloutGuard guard;
+    private TestServices services;
     private int agents;
 
     /** The reports the test gives; only the rings query is used by the guard. */
@@ -66,7 +69,13 @@ class RolloutGuardTest {
         repo.init(tmp.resolve("offline"), 3, 2, Expiries.DEFAULT);
         Path file = Files.writeString(tmp.resolve("agent.tar.gz"), "agent");
         repo.publish("stable", "1.5.0", Map.of("linux-x64", file), 50, keys());
-        guard = new RolloutGuard(repo, store, keys(), new RepeatedLog(clock, Duration.ofSeconds(60)));
+        services = new TestServices(tmp.resolve("db"));
+        guard = new RolloutGuard(repo, store, keys(), new RepeatedLog(clock, Duration.ofSeconds(60)), services.audit);
+    }
+
+    @AfterEach
+    void close() {
+        services.close();
     }
 
     private List<Path> keys() {
@@ -85,9 +94,13 @@ class RolloutGuardTest {
     }
 
     private void reported(int from, int to, String version, String target, String failedVersion) {
+        reported("acme", from, to, version, target, failedVersion);
+    }
+
+    private void reported(String tenant, int from, int to, String version, String target, String failedVersion) {
         String id = agentIn(from, to);
         reports.add(new AgentUpdate(
-                "acme",
+                tenant,
                 id,
                 version,
                 "stable",
@@ -127,6 +140,32 @@ class RolloutGuardTest {
         assertThat(halt.reason())
                 .isEqualTo("automatic halt: ring 1 (buckets 0-49): 2 of 6 agents that tried 1.5.0 failed (33 %),"
                         + " above the channel's threshold of 20 %");
+    }
+
+    @Test
+    void aHaltIsInThePlatformsTrailWithTheFleetsCountsAndInEachTenantsWithItsOwnOnly() {
+        reported("acme", 0, 50, "1.5.0", null, null);
+        reported("acme", 0, 50, "1.4.0", null, "1.5.0");
+        reported("other", 0, 50, "1.5.0", null, null);
+        reported("other", 50, 100, "1.4.0", null, null); // a later ring: halted too, nothing tried
+
+        guard.run();
+
+        assertThat(stable().activeHalt()).isNotNull();
+        assertThat(services.events(null, "release.halted")).singleElement().satisfies(e -> {
+            assertThat(e.actorType()).isEqualTo("system");
+            assertThat(e.targetId()).isEqualTo("stable");
+            assertThat(e.detailsJson()).contains("\"attempted\":3", "\"failed\":1", "\"version\":\"1.5.0\"");
+        });
+        assertThat(services.events("acme", "release.halted"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.detailsJson()).contains("\"attempted\":2", "\"failed\":1", "\"ring\":1"));
+        assertThat(services.events("other", "release.halted"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.detailsJson()).contains("\"attempted\":1", "\"failed\":0"));
+
+        guard.run();
+        assertThat(services.events("acme", "release.halted")).hasSize(1);
     }
 
     @Test

@@ -77,6 +77,18 @@ class RolloutHaltIT {
             assertThat(channel.path("paused").asBoolean()).isTrue();
             assertThat(channel.path("halt").path("active").asBoolean()).isTrue();
             assertThat(channel.path("halt").path("reason").asText()).isEqualTo(halt.reason());
+            JsonNode audit = hub.api()
+                    .get("/api/v1/tenants/" + tenant + "/audit?type=release.halted", hub.platformKey())
+                    .body();
+            assertThat(audit.path("events")).hasSize(1);
+            assertThat(audit.path("events").get(0).path("target").path("id").asText())
+                    .isEqualTo("stable");
+            assertThat(audit.path("events")
+                            .get(0)
+                            .path("details")
+                            .path("failed")
+                            .asInt())
+                    .isEqualTo(1);
 
             String email = TestHub.randomId("halt") + "@example.com";
             hub.api()
