@@ -15,12 +15,21 @@ import java.util.List;
  * {"type":"policy","id":"h-30","tenantPolicies":[{"id":"pol_…","scope":"tenant","policy":{…},
  *  "updatedAt":"…"}]}
  * }</pre>
+ *
+ * @param graphs the graphs assigned to the agent now (optional, added without a version change), which
+ *     replace those it had; null when they did not change (or the hub does not know graphs). A hub sends
+ *     this frame with both lists when either changed.
  */
-public record PolicyUpdate(String id, List<TenantPolicy> tenantPolicies) implements Message {
+public record PolicyUpdate(String id, List<TenantPolicy> tenantPolicies, AssignedGraphs graphs) implements Message {
     public static final String TYPE = "policy";
 
     public PolicyUpdate {
         Messages.requireText(id, "id");
         tenantPolicies = tenantPolicies == null ? List.of() : List.copyOf(tenantPolicies);
+    }
+
+    /** A policy update that says nothing of graphs. */
+    public PolicyUpdate(String id, List<TenantPolicy> tenantPolicies) {
+        this(id, tenantPolicies, null);
     }
 }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param updatePin the tenant's update pin (optional, added without a version change): null from a hub
  *     that does not know pins, {@link UpdatePin#NONE} ({@code {}}) when the tenant pins nothing; later
  *     changes come as {@link ReleaseNotice}
+ * @param graphs the graphs assigned to this agent (optional, added without a version change): null
+ *     from a hub that does not know graphs; later changes come in {@link PolicyUpdate#graphs()}
  */
 public record Welcome(
         String id,
@@ -28,7 +30,8 @@ public record Welcome(
         long heartbeatMillis,
         String hubNode,
         List<TenantPolicy> tenantPolicies,
-        UpdatePin updatePin)
+        UpdatePin updatePin,
+        AssignedGraphs graphs)
         implements Message {
     public static final String TYPE = "welcome";
 
@@ -46,6 +49,19 @@ public record Welcome(
         tenantPolicies = tenantPolicies == null ? null : List.copyOf(tenantPolicies);
     }
 
+    /** A welcome from a hub that sends no graphs (as hubs before graphs did). */
+    public Welcome(
+            String id,
+            String protocol,
+            String agentId,
+            String tenant,
+            long heartbeatMillis,
+            String hubNode,
+            List<TenantPolicy> tenantPolicies,
+            UpdatePin updatePin) {
+        this(id, protocol, agentId, tenant, heartbeatMillis, hubNode, tenantPolicies, updatePin, null);
+    }
+
     /** A welcome from a hub that sends no update pin (as hubs before pins did). */
     public Welcome(
             String id,
@@ -55,11 +71,11 @@ public record Welcome(
             long heartbeatMillis,
             String hubNode,
             List<TenantPolicy> tenantPolicies) {
-        this(id, protocol, agentId, tenant, heartbeatMillis, hubNode, tenantPolicies, null);
+        this(id, protocol, agentId, tenant, heartbeatMillis, hubNode, tenantPolicies, null, null);
     }
 
     /** A welcome from a hub that sends no tenant policies (as hubs before tenant policies did). */
     public Welcome(String id, String protocol, String agentId, String tenant, long heartbeatMillis, String hubNode) {
-        this(id, protocol, agentId, tenant, heartbeatMillis, hubNode, null, null);
+        this(id, protocol, agentId, tenant, heartbeatMillis, hubNode, null, null, null);
     }
 }

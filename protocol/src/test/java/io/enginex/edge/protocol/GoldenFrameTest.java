@@ -104,6 +104,18 @@ class GoldenFrameTest {
                                         JSON.readTree("{\"version\":1,\"tools\":[\"fs.list\"]}"),
                                         Instant.parse("2026-11-26T10:05:00Z"))))),
                 Arguments.of(
+                        "policy-graphs.json",
+                        new PolicyUpdate(
+                                "h-31",
+                                List.of(),
+                                new AssignedGraphs(
+                                        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+                                        List.of(JSON.readTree(GoldenFrameTest.class.getResourceAsStream(
+                                                        "/golden/policy-graphs.json"))
+                                                .path("graphs")
+                                                .path("signed")
+                                                .get(0))))),
+                Arguments.of(
                         "advertise.json",
                         new Advertise(
                                 "a-3",

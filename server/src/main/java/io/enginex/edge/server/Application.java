@@ -3,6 +3,7 @@ package io.enginex.edge.server;
 import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.fleet.Agents;
+import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.mcp.McpToolRules;
 import io.enginex.edge.server.policy.Policies;
@@ -26,4 +27,5 @@ public record Application(
         Agents agents,
         AuditLog auditLog,
         Releases releases,
-        SingleSignOn sso) {}
+        SingleSignOn sso,
+        Graphs graphs) {}

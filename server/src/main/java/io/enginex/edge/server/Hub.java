@@ -1,6 +1,7 @@
 package io.enginex.edge.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.MessageCodec;
 import io.enginex.edge.protocol.Protocol;
@@ -44,6 +45,9 @@ import io.enginex.edge.server.dispatch.DispatchMetrics;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.fleet.Agents;
+import io.enginex.edge.server.graph.GraphAssignments;
+import io.enginex.edge.server.graph.GraphKey;
+import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.http.WebServer;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
@@ -296,6 +300,8 @@ public final class Hub implements AutoCloseable {
                 .register(metrics);
         var tenantPolicies = new TenantPolicies(
                 stores.tenantPolicies(), stores.agents(), p.registry, b.ids(), clock, b.mapper(), p.cluster);
+        tenantPolicies.sendGraphs(new GraphAssignments(
+                stores.graphs(), GraphKey.derive(security.hubSecret().bytes()).key(), b.mapper())::assigned);
         var deliveries = new Deliveries(
                 stores.jobs(), stores.groupCommit(), p.registry, dispatchMetrics, clock, p.senders, p.cluster);
         var dispatcher = new Dispatcher(
@@ -474,7 +480,19 @@ public final class Hub implements AutoCloseable {
                         b.random(),
                         b.mapper(),
                         clock,
-                        () -> p.url));
+                        () -> p.url),
+                new Graphs(
+                        stores.graphs(),
+                        stores.agents(),
+                        audit,
+                        s.guard(),
+                        tx,
+                        links.views(),
+                        b.ids(),
+                        clock,
+                        new GraphFormat(b.mapper()),
+                        GraphKey.derive(s.hubSecret().bytes()),
+                        links.tenantPolicies()));
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */

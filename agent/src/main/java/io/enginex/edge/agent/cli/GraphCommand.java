@@ -2,14 +2,14 @@ package io.enginex.edge.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.enginex.edge.agent.graph.Graph;
-import io.enginex.edge.agent.graph.GraphException;
-import io.enginex.edge.agent.graph.GraphFormat;
 import io.enginex.edge.agent.graph.RunJournal;
 import io.enginex.edge.agent.graph.RunRecord;
-import io.enginex.edge.agent.graph.Step;
 import io.enginex.edge.agent.graph.StepRecord;
 import io.enginex.edge.agent.runtime.LocalGraphs;
+import io.enginex.edge.common.graph.Graph;
+import io.enginex.edge.common.graph.GraphException;
+import io.enginex.edge.common.graph.GraphFormat;
+import io.enginex.edge.common.graph.Step;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -365,6 +365,9 @@ public final class HubConnection {
                 log.atError().setCause(e).log("applying the hub's tenant policies failed");
             }
         }
+        if (welcome.graphs() != null) {
+            session.assignGraphs(welcome.tenant(), welcome.graphs());
+        }
         listener.connected(welcome);
         Heartbeat heartbeat =
                 Heartbeat.start(session, Duration.ofMillis(welcome.heartbeatMillis()), heartbeatClock, scheduler);

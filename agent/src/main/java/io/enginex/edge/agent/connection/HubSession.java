@@ -74,6 +74,15 @@ final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
         }
     }
 
+    /** Stores the graphs the hub assigned (see {@link TenantPolicyHandler#assignGraphs}). */
+    void assignGraphs(String tenant, io.enginex.edge.protocol.AssignedGraphs graphs) {
+        try {
+            policies.assignGraphs(tenant, graphs);
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).log("storing the graphs the hub assigned failed; the stored ones stay");
+        }
+    }
+
     /** Completes with the hub's welcome. */
     CompletableFuture<Welcome> welcome() {
         return welcome;
@@ -266,7 +275,13 @@ final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
             }
             case Dispatch d -> handOn(d, () -> inbound.dispatch(d));
             case Cancel c -> handOn(c, () -> inbound.cancel(c));
-            case PolicyUpdate p -> handOn(p, () -> applyTenantPolicies(p.tenantPolicies()));
+            case PolicyUpdate p ->
+                handOn(p, () -> {
+                    applyTenantPolicies(p.tenantPolicies());
+                    if (p.graphs() != null && welcome.isDone()) {
+                        assignGraphs(welcome.join().tenant(), p.graphs());
+                    }
+                });
             case ReleaseNotice r -> handOn(r, () -> inbound.release(r));
             case ErrorFrame e ->
                 log.atWarn()

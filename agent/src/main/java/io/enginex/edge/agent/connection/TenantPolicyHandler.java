@@ -1,6 +1,7 @@
 package io.enginex.edge.agent.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.protocol.AssignedGraphs;
 import io.enginex.edge.protocol.TenantPolicy;
 import io.enginex.edge.protocol.ToolDescriptor;
 import java.util.List;
@@ -21,6 +22,14 @@ public interface TenantPolicyHandler {
      * @return what to send in {@code advertise}, or null to send nothing
      */
     Advertisement apply(List<TenantPolicy> policies);
+
+    /**
+     * Keeps the graphs the hub assigned to this agent ({@code welcome} or {@code policy} frames that
+     * carry them), replacing those it had; by default ignores them.
+     *
+     * @param tenant the agent's tenant, as the hub's welcome names it
+     */
+    default void assignGraphs(String tenant, AssignedGraphs graphs) {}
 
     /** The agent's effective tools and policy after applying tenant policies. */
     record Advertisement(List<ToolDescriptor> tools, String policyHash, JsonNode effectivePolicy) {}

@@ -1,6 +1,9 @@
 package io.enginex.edge.agent.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.common.graph.Graph;
+import io.enginex.edge.common.graph.GraphFormat;
+import io.enginex.edge.common.graph.Step;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.common.graph.Graph;
 import io.enginex.edge.protocol.ErrorInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,6 +3,8 @@ package io.enginex.edge.agent.graph;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.agent.journal.JobStatus;
+import io.enginex.edge.common.graph.References;
+import io.enginex.edge.common.graph.Step;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ErrorInfo;
 import java.time.Duration;

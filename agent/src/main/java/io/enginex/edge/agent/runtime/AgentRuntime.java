@@ -101,7 +101,8 @@ public final class AgentRuntime {
                             + "): run enginex-agent register --server URL --token TOKEN");
         }
         AgentIdentity identity = identityFile.load();
-        AgentTools tools = tools(root, identity);
+        Tooling tooling = tools(root, identity);
+        AgentTools tools = tooling.tools();
         CurrentIdentity currentIdentity = new CurrentIdentity(identityFile, identity);
         status.updateState(UpdateState.detect(AgentVersion.current(), environment.appPath(), environment.osName()));
         PauseSwitch pause = new PauseSwitch(new PauseFile(dir, codec.mapper()), clock);
@@ -116,6 +117,13 @@ public final class AgentRuntime {
                 codec.mapper(),
                 name -> auditLog.recordVault("secret.expired", name, "expiry", "agent"));
 
+        // Scheduled graphs fire with or without the hub; each run takes the graph job journal for its time.
+        ScheduledGraphs schedule = new ScheduledGraphs(
+                tools.graphs(),
+                identity.tenant(),
+                clock,
+                listener -> new LocalGraphs(tooling.machine(), dir, tooling.plugins(), listener, codec.mapper()),
+                codec.mapper());
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
                 ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
                 ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
@@ -133,11 +141,16 @@ public final class AgentRuntime {
                     new AgentSession.Threads(pageThreads, jobs, scheduler, rotations),
                     hub);
             return session.run();
+        } finally {
+            schedule.close();
         }
     }
 
+    /** The agent's tools, and what they were made from (scheduled graph runs make theirs alike). */
+    private record Tooling(AgentTools tools, PolicySetup.Machine machine, PluginTools.Loaded plugins) {}
+
     /** The tools the machine policy allows, over {@code root}; rebuilt when the hub sends tenant policies. */
-    private AgentTools tools(Path root, AgentIdentity identity) {
+    private Tooling tools(Path root, AgentIdentity identity) {
         Clock clock = environment.clock();
         PolicySetup.Machine machine = PolicySetup.machine(config.machinePolicy(), root, codec.mapper());
         PluginTools.Loaded plugins = PluginTools.load(
@@ -170,7 +183,7 @@ public final class AgentRuntime {
                                     ? "no --root set: file tools are off"
                                     : "--root lies under no root of the machine policy: file tools are off");
         }
-        return tools;
+        return new Tooling(tools, machine, plugins);
     }
 
     private static ScheduledExecutorService newScheduler(String threadName) {

@@ -7,6 +7,7 @@ import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.connection.AgentProfile;
 import io.enginex.edge.agent.connection.TenantPolicyHandler;
 import io.enginex.edge.agent.exec.CommandRunner;
+import io.enginex.edge.agent.graph.HubGraphs;
 import io.enginex.edge.agent.policy.EffectivePolicy;
 import io.enginex.edge.agent.policy.PolicyException;
 import io.enginex.edge.agent.policy.PolicyFile;
@@ -19,6 +20,8 @@ import io.enginex.edge.agent.tools.PluginTools;
 import io.enginex.edge.agent.tools.Tool;
 import io.enginex.edge.agent.tools.ToolRegistry;
 import io.enginex.edge.agent.tools.Toolbox;
+import io.enginex.edge.common.graph.GraphFormat;
+import io.enginex.edge.protocol.AssignedGraphs;
 import io.enginex.edge.protocol.TenantPolicy;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -56,6 +59,7 @@ public final class AgentTools implements TenantPolicyHandler {
     private final ObjectMapper mapper;
     private final ReentrantLock applying = new ReentrantLock();
     private final CurrentToolbox current;
+    private final HubGraphs graphs;
 
     /**
      * Builds the first toolbox from the cached tenant policies (none when the hub never sent any).
@@ -82,6 +86,17 @@ public final class AgentTools implements TenantPolicyHandler {
         this.hub = hub;
         this.mapper = mapper;
         this.current = new CurrentToolbox(build(cachedTenantPolicies()));
+        this.graphs = new HubGraphs(stateDir, mapper, new GraphFormat(mapper));
+    }
+
+    /** The graphs the hub assigned to this agent, kept in the state folder. */
+    public HubGraphs graphs() {
+        return graphs;
+    }
+
+    @Override
+    public void assignGraphs(String tenant, AssignedGraphs assigned) {
+        graphs.accept(tenant, assigned);
     }
 
     /** The toolbox in force. */

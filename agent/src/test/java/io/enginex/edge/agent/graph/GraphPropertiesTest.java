@@ -9,6 +9,7 @@ import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.agent.testing.FakeClock;
 import io.enginex.edge.agent.testing.FakeStepCalls;
 import io.enginex.edge.agent.testing.RecordingSleeper;
+import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -38,6 +38,12 @@ public enum AuditType {
     POLICY_CHANGED,
     /** A tenant policy was deleted (details: scope). */
     POLICY_DELETED,
+    /** A graph was defined on the hub, with its version 1 (details: name, scope, version, sha256). */
+    GRAPH_CREATED,
+    /** A new version of a graph was added (details: name, scope, version, sha256). */
+    GRAPH_VERSION_CREATED,
+    /** A graph was withdrawn: no agent is sent it any more (details: name, scope). */
+    GRAPH_WITHDRAWN,
     /** A tenant admin pinned the tenant's agents' updates to a channel or a version (details: channel or version). */
     UPDATE_PIN_CHANGED,
     /** A tenant admin removed the tenant's update pin (details: the channel or version it pinned). */

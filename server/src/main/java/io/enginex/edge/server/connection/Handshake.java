@@ -2,6 +2,7 @@ package io.enginex.edge.server.connection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.enginex.edge.protocol.Advertise;
+import io.enginex.edge.protocol.AssignedGraphs;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ErrorFrame;
 import io.enginex.edge.protocol.Hello;
@@ -111,9 +112,9 @@ final class Handshake {
         connection.markReady(hello);
         // Before welcome and the resend of unfinished jobs, so a paused agent is not sent jobs it refuses.
         pauses.report(connection, hello.pause());
-        List<TenantPolicy> tenantPolicies = agents.find(connection.tenantId(), connection.agentId())
-                .map(policies::applicable)
-                .orElse(List.of());
+        var agent = agents.find(connection.tenantId(), connection.agentId());
+        List<TenantPolicy> tenantPolicies = agent.map(policies::applicable).orElse(List.of());
+        AssignedGraphs graphs = agent.map(policies::graphs).orElse(null);
         Welcome welcome = new Welcome(
                 connection.nextFrameId(),
                 Protocol.VERSION,
@@ -122,7 +123,8 @@ final class Handshake {
                 heartbeat.toMillis(),
                 nodeName,
                 tenantPolicies,
-                updates.pinOf(connection.tenantId()));
+                updates.pinOf(connection.tenantId()),
+                graphs);
         // Active before welcome is written (the agent may act on welcome at once, e.g. a test or a job
         // creator that asks whether it is connected), and checked for a revocation that raced with this
         // hello: revoking closes the agent's listed sockets, so it cannot miss one activated after it.

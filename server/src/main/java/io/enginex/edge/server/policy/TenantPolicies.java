@@ -3,6 +3,7 @@ package io.enginex.edge.server.policy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.protocol.AssignedGraphs;
 import io.enginex.edge.protocol.PolicyDocument;
 import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.TenantPolicy;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,7 @@ public final class TenantPolicies {
     private final Clock clock;
     private final ObjectMapper mapper;
     private final Cluster cluster;
+    private volatile Function<Agent, AssignedGraphs> graphs = agent -> null;
 
     public TenantPolicies(
             TenantPolicyStore store,
@@ -77,6 +80,20 @@ public final class TenantPolicies {
         this.ids = ids;
         this.clock = clock;
         this.mapper = mapper;
+    }
+
+    /**
+     * Sends {@code graphs}' answer for each agent with its policies, in {@code welcome} and in every
+     * {@code policy} frame; set once while the hub starts, before agents connect. Until then no graphs
+     * are sent (null: the agent keeps what it has).
+     */
+    public void sendGraphs(Function<Agent, AssignedGraphs> graphs) {
+        this.graphs = graphs;
+    }
+
+    /** The graphs assigned to {@code agent}, or null when this hub sends none. */
+    public AssignedGraphs graphs(Agent agent) {
+        return graphs.apply(agent);
     }
 
     /**
@@ -220,8 +237,10 @@ public final class TenantPolicies {
                     continue;
                 }
                 List<TenantPolicy> policies = applicable(agent.get());
+                AssignedGraphs assigned = graphs(agent.get());
                 sends.add(CompletableFuture.supplyAsync(
-                        () -> connection.send(new PolicyUpdate(connection.nextFrameId(), policies)), threads));
+                        () -> connection.send(new PolicyUpdate(connection.nextFrameId(), policies, assigned)),
+                        threads));
             }
         } // closing the executor waits for every send
         int reached = (int) sends.stream().filter(CompletableFuture::join).count();

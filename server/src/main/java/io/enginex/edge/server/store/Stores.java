@@ -28,6 +28,9 @@ public interface Stores extends AutoCloseable {
 
     TenantPolicyStore tenantPolicies();
 
+    /** Graphs defined on the hub and their versions. */
+    GraphStore graphs();
+
     PageLinkStore pageLinks();
 
     McpToolRuleStore mcpToolRules();

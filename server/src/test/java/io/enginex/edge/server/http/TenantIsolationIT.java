@@ -121,6 +121,10 @@ class TenantIsolationIT {
         return new Row(route, Access.DASHBOARD, minimum, path, null, null);
     }
 
+    /** A graph document, named as each fixture's graph (so a new version of it is valid). */
+    static final Map<String, Object> GRAPH =
+            Map.of("version", 1, "name", "matrix", "steps", List.of(Map.of("id", "list", "tool", "fs.list")));
+
     /** The matrix. Destructive rows come last, so earlier rows still find A's objects live. */
     static final List<Row> MATRIX = List.of(
             other("GET /healthz", Access.PUBLIC, f -> "/healthz", null, "liveness; no tenant data (counts only)"),
@@ -331,6 +335,29 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/policies",
                     Map.of("scope", "label:matrix", "policy", Map.of("version", 1, "tools", List.of("fs.list")))),
+            tenant("GET /api/v1/tenants/{t}/graphs", "viewer", f -> t(f) + "/graphs", null),
+            tenant("GET /api/v1/tenants/{t}/graphs/{id}", "viewer", f -> t(f) + "/graphs/" + f.graph, null),
+            tenant(
+                    "GET /api/v1/tenants/{t}/graphs/{id}/versions",
+                    "viewer",
+                    f -> t(f) + "/graphs/" + f.graph + "/versions",
+                    null),
+            tenant(
+                    "GET /api/v1/tenants/{t}/graphs/{id}/versions/{v}",
+                    "viewer",
+                    f -> t(f) + "/graphs/" + f.graph + "/versions/1",
+                    null),
+            // the first allowed caller defines it, the others are told graph_exists (409)
+            tenant(
+                    "POST /api/v1/tenants/{t}/graphs",
+                    "admin",
+                    f -> t(f) + "/graphs",
+                    Map.of("scope", "label:matrix", "document", GRAPH)),
+            tenant(
+                    "POST /api/v1/tenants/{t}/graphs/{id}/versions",
+                    "admin",
+                    f -> t(f) + "/graphs/" + f.graph + "/versions",
+                    Map.of("document", GRAPH)),
             tenant("GET /api/v1/tenants/{t}/mcp/tool-rules", "viewer", f -> t(f) + "/mcp/tool-rules", null),
             tenant(
                     "PUT /api/v1/tenants/{t}/mcp/tool-rules",
@@ -367,6 +394,12 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/policies/" + f.sparePolicy(),
                     null),
+            // a fresh graph per call, so each allowed caller withdraws a live one
+            tenant(
+                    "POST /api/v1/tenants/{t}/graphs/{id}/withdraw",
+                    "admin",
+                    f -> t(f) + "/graphs/" + f.spareGraph() + "/withdraw",
+                    Map.of()),
             // a fresh page link per call (a new API key each time), so each allowed caller revokes a live one
             tenant(
                     "POST /api/v1/tenants/{t}/sessions/{sid}/links/{id}/revoke",
@@ -446,6 +479,7 @@ class TenantIsolationIT {
         String userPassword;
         String spareKeySecret;
         String policy;
+        String graph;
         String idsTenant;
 
         /** Pins the tenant of this fixture's ids (so a clear finds a pin) and returns the pin's path. */
@@ -471,6 +505,29 @@ class TenantIsolationIT {
                                     "policy",
                                     Map.of("version", 1)))
                     .get("id");
+        }
+
+        /** A new graph of the tenant whose ids this fixture holds, for a row that withdraws one. */
+        String spareGraph() {
+            return hub.api()
+                    .post(
+                            "/api/v1/tenants/" + idsTenant + "/graphs",
+                            hub.platformKey(),
+                            Map.of(
+                                    "scope",
+                                    "tenant",
+                                    "document",
+                                    Map.of(
+                                            "version",
+                                            1,
+                                            "name",
+                                            TestHub.randomId("spare"),
+                                            "steps",
+                                            List.of(Map.of("id", "list", "tool", "fs.list")))))
+                    .body()
+                    .path("graph")
+                    .path("id")
+                    .asText();
         }
 
         /** Sets single sign-on of the tenant whose ids this fixture holds (again), for a row that removes it. */
@@ -501,6 +558,7 @@ class TenantIsolationIT {
             f.spareKey = other.spareKey;
             f.user = other.user;
             f.policy = other.policy;
+            f.graph = other.graph;
             f.idsTenant = other.tenant;
             return f;
         }
@@ -570,6 +628,12 @@ class TenantIsolationIT {
                             hub.platformKey(),
                             Map.of("scope", "tenant", "policy", Map.of("version", 1, "tools", List.of("fs.list"))))
                     .get("id");
+            f.graph = hub.api()
+                    .post(t(f) + "/graphs", hub.platformKey(), Map.of("scope", "tenant", "document", GRAPH))
+                    .body()
+                    .path("graph")
+                    .path("id")
+                    .asText();
             return f;
         }
     }

@@ -13,6 +13,7 @@ import io.enginex.edge.server.store.CredentialStore;
 import io.enginex.edge.server.store.DatabaseConfig;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.DeviceCodeStore;
+import io.enginex.edge.server.store.GraphStore;
 import io.enginex.edge.server.store.GroupCommit;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.MachineStore;
@@ -78,6 +79,7 @@ public final class JdbcStores implements Stores {
     private final ConnectionHistoryStore connections;
     private final NodeStore nodes;
     private final TenantPolicyStore tenantPolicies;
+    private final GraphStore graphs;
     private final PageLinkStore pageLinks;
     private final AgentUpdateStore agentUpdates;
     private final UpdatePinStore updatePins;
@@ -105,6 +107,7 @@ public final class JdbcStores implements Stores {
         this.connections = new JdbcConnectionHistoryStore(jdbi);
         this.nodes = new JdbcNodeStore(jdbi);
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
+        this.graphs = new JdbcGraphStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
         this.updatePins = new JdbcUpdatePinStore(jdbi);
@@ -304,6 +307,11 @@ public final class JdbcStores implements Stores {
     @Override
     public TenantPolicyStore tenantPolicies() {
         return tenantPolicies;
+    }
+
+    @Override
+    public GraphStore graphs() {
+        return graphs;
     }
 
     @Override

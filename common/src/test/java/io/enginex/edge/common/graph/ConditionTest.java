@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.graph;
+package io.enginex.edge.common.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

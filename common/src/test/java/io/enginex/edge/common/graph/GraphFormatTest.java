@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.graph;
+package io.enginex.edge.common.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,6 +63,32 @@ class GraphFormatTest {
                 .satisfies(e -> assertThat(((GraphException) e).problems())
                         .anySatisfy(p -> assertThat(p).startsWith("g.json:2: /steps/0/id: "))
                         .anySatisfy(p -> assertThat(p).startsWith("g.json:2: /steps/0/timeoutSeconds: ")));
+    }
+
+    @Test
+    void aScheduleIsReadAndABadCronOrZoneIsPointedAt() {
+        Graph scheduled = format.parse("""
+                {"version":1,"name":"g","schedule":{"cron":"30 2 * * 1-5","timeZone":"Europe/Berlin"},
+                 "steps":[{"id":"a","tool":"sys.ping"}]}""", "g.json");
+        Graph plain = format.parse("{\"version\":1,\"name\":\"g\",\"steps\":[{\"id\":\"a\",\"tool\":\"x\"}]}", "g");
+        String badCron = """
+                {"version":1,"name":"g","steps":[{"id":"a","tool":"sys.ping"}],
+                 "schedule":{"cron":"61 2 * * *"}}""";
+        String badZone = """
+                {"version":1,"name":"g","steps":[{"id":"a","tool":"sys.ping"}],
+                 "schedule":{"cron":"0 2 * * *","timeZone":"Mars/Olympus"}}""";
+
+        assertThat(scheduled.schedule()).hasValueSatisfying(s -> {
+            assertThat(s.cron()).isEqualTo("30 2 * * 1-5");
+            assertThat(s.zone()).hasToString("Europe/Berlin");
+        });
+        assertThat(plain.schedule()).isEmpty();
+        assertThatThrownBy(() -> format.parse(badCron, "g.json"))
+                .isInstanceOf(GraphException.class)
+                .hasMessageContaining("g.json:2: /schedule: \"61 2 * * *\" is not a cron expression");
+        assertThatThrownBy(() -> format.parse(badZone, "g.json"))
+                .isInstanceOf(GraphException.class)
+                .hasMessageContaining("g.json:2: /schedule: unknown time zone \"Mars/Olympus\"");
     }
 
     @Test

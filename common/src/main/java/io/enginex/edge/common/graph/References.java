@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.graph;
+package io.enginex.edge.common.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * is replaced by the value's text (a string as is, anything else as JSON). {@code $${} is a literal
  * {@code ${}. A reference that points at nothing fails the step: nothing is guessed.
  */
-final class References {
+public final class References {
     private static final Pattern REF = Pattern.compile("\\$\\$\\{|\\$\\{([^}]*)}");
 
     private References() {}
@@ -40,7 +40,7 @@ final class References {
      *
      * @throws Unresolved when a reference points at nothing
      */
-    static JsonNode resolve(JsonNode args, JsonNode input, Map<String, JsonNode> outputs) {
+    public static JsonNode resolve(JsonNode args, JsonNode input, Map<String, JsonNode> outputs) {
         if (args.isTextual()) {
             return resolveText(args.textValue(), input, outputs);
         }
@@ -60,7 +60,7 @@ final class References {
     }
 
     /** A reference that points at nothing when its step is about to run. */
-    static final class Unresolved extends RuntimeException {
+    public static final class Unresolved extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Unresolved(Reference reference) {

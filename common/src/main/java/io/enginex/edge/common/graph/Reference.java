@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.graph;
+package io.enginex.edge.common.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;

@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.graph;
+package io.enginex.edge.common.graph;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.graph;
+package io.enginex.edge.common.graph;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,10 +97,23 @@ public final class GraphFormat {
             step(tree.get("steps").get(i), "/steps/" + i, lines, source, stepProblems)
                     .ifPresent(steps::add);
         }
+        Optional<Schedule> schedule = Optional.empty();
+        if (tree.has("schedule")) {
+            JsonNode at = tree.get("schedule");
+            try {
+                schedule = Optional.of(Schedule.parse(
+                        at.get("cron").asText(),
+                        at.hasNonNull("timeZone") ? at.get("timeZone").asText() : null));
+            } catch (IllegalArgumentException e) {
+                stepProblems.add(source + ":" + lines.line("/schedule") + ": /schedule: " + e.getMessage());
+            }
+        }
         if (!stepProblems.isEmpty()) {
             throw new GraphException(source, stepProblems);
         }
-        return new GraphChecks(steps, lines, source).check(tree.get("name").asText());
+        return new GraphChecks(steps, lines, source)
+                .check(tree.get("name").asText())
+                .withSchedule(schedule);
     }
 
     private List<String> schemaProblems(JsonNode tree, JsonLines lines, String source) {

@@ -1,4 +1,4 @@
-package io.enginex.edge.agent.graph;
+package io.enginex.edge.common.graph;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +13,22 @@ import java.util.Optional;
  * @param name the graph's name
  * @param steps the steps in the order they run (a topological order that keeps the file's order
  *     where dependencies allow)
+ * @param schedule when it runs by itself, if it does
  */
-public record Graph(String name, List<Step> steps) {
+public record Graph(String name, List<Step> steps, Optional<Schedule> schedule) {
     public Graph {
         steps = List.copyOf(steps);
+        java.util.Objects.requireNonNull(schedule, "schedule");
+    }
+
+    /** A graph without a schedule (it runs when started). */
+    public Graph(String name, List<Step> steps) {
+        this(name, steps, Optional.empty());
+    }
+
+    /** This graph with {@code schedule}. */
+    public Graph withSchedule(Optional<Schedule> schedule) {
+        return new Graph(name, steps, schedule);
     }
 
     /** The step named {@code id}, if any. */

@@ -1,0 +1,86 @@
+package io.enginex.edge.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.agent.graph.HubGraphs;
+import io.enginex.edge.agent.graph.RunJournal;
+import io.enginex.edge.agent.graph.RunRecord;
+import io.enginex.edge.agent.tools.PluginTools;
+import io.enginex.edge.common.graph.GraphEnvelope;
+import io.enginex.edge.common.graph.GraphFormat;
+import io.enginex.edge.common.tuf.TufSigner;
+import io.enginex.edge.protocol.AssignedGraphs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The schedule trigger with the real graph machinery and no hub: a graph the hub assigned (signed)
+ * with a schedule runs by itself under the machine policy, and its run is journaled as any other.
+ */
+class ScheduledGraphsIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void anAssignedGraphRunsAtItsScheduledTimeWithoutAHub() throws IOException {
+        Path state = Files.createDirectories(temp.resolve("state"));
+        Path share = Files.createDirectories(temp.resolve("share"));
+        Files.writeString(share.resolve("report.txt"), "x");
+        String document = """
+                {"version":1,"name":"minutely","schedule":{"cron":"* * * * *"},
+                 "steps":[{"id":"list","tool":"fs.list","args":{"path":"."}}]}""";
+        TufSigner hub = TufSigner.generate();
+        var issued = new GraphEnvelope.Issued(
+                "acme", "gph_1", "minutely", 1, "tenant", document, GraphEnvelope.sha256(document));
+        HubGraphs graphs = new HubGraphs(state, MAPPER, new GraphFormat(MAPPER));
+        graphs.accept(
+                "acme",
+                new AssignedGraphs(hub.key().publicHex(), List.of(GraphEnvelope.sign(issued, Instant.now(), hub))));
+        // Half a second before a minute starts, so the first scheduled time comes at once.
+        long toMinute = 60_000 - Instant.now().toEpochMilli() % 60_000;
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofMillis(toMinute - 500));
+        PolicySetup.Machine machine = PolicySetup.machine(policy(share), share, MAPPER);
+        RunJournal runs = new RunJournal(state.resolve("graphs").resolve("runs"), MAPPER, Clock.systemUTC());
+
+        ScheduledGraphs scheduled = new ScheduledGraphs(
+                graphs,
+                "acme",
+                clock,
+                listener -> new LocalGraphs(machine, state, PluginTools.Loaded.NONE, listener, MAPPER),
+                MAPPER);
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.isDirectory(runs.dir())
+                            && runs.list().stream().anyMatch(RunRecord::ended));
+        } finally {
+            scheduled.close();
+        }
+
+        RunRecord run = runs.list().get(0);
+        assertThat(run.status()).isEqualTo("succeeded");
+        assertThat(run.graphName()).isEqualTo("minutely");
+        assertThat(run.input().path("trigger").asText()).isEqualTo("schedule");
+        assertThat(run.steps().get("list").output().toString()).contains("report.txt");
+    }
+
+    private Path policy(Path share) throws IOException {
+        Path file = temp.resolve("policy.json");
+        Files.writeString(file, """
+                {"version":1,"roots":[{"path":"%s","mode":"read"}],"tools":["fs.list"]}
+                """.formatted(share.toRealPath()));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+}

@@ -1,0 +1,223 @@
+package io.enginex.edge.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "graphs",
+        description = {
+            "Define, version, list and withdraw a tenant's graphs: DAGs of tool calls its agents run by"
+                    + " themselves, offline too (docs/GRAPHS.md). The hub checks each graph with the agent's own"
+                    + " format and names every problem's line and JSON pointer; each version is immutable and"
+                    + " signed by the hub.",
+            "A graph is assigned to agents by a scope, as tenant policies: tenant, label:LABEL or agent:AGENT_ID."
+        },
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            GraphsCommand.List.class,
+            GraphsCommand.Show.class,
+            GraphsCommand.Create.class,
+            GraphsCommand.Update.class,
+            GraphsCommand.Withdraw.class
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine graphs create --tenant acme --scope label:team=finance --file nightly.json",
+            "  engine graphs update --tenant acme gph_… --file nightly.json",
+            "  engine graphs list --tenant acme",
+            "  engine graphs show --tenant acme gph_… --version 2",
+            "  engine graphs withdraw --tenant acme gph_…"
+        })
+final class GraphsCommand {
+    @Command(
+            name = "list",
+            description = "List a tenant's graphs: name, scope, latest version, withdrawn or not.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine graphs list --tenant acme", "  engine graphs list --tenant acme --json"})
+    static final class List extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Override
+        void run(HubClient hub) {
+            JsonNode graphs = hub.get("/api/v1/tenants/" + tenant + "/graphs");
+            if (printedJson(graphs)) {
+                return;
+            }
+            TextTable table = new TextTable("ID", "NAME", "SCOPE", "VERSION", "STATE", "UPDATED");
+            for (JsonNode g : graphs) {
+                table.row(
+                        text(g, "id"),
+                        text(g, "name"),
+                        text(g, "scope"),
+                        text(g, "latestVersion"),
+                        g.path("withdrawn").asBoolean() ? "withdrawn" : "assigned",
+                        text(g, "updatedAt"));
+            }
+            table.print(out());
+        }
+    }
+
+    @Command(
+            name = "show",
+            description = "Print a graph, its versions, and one version's document (the latest by default).",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine graphs show --tenant acme gph_…", "  engine graphs show --tenant acme gph_… --version 1"
+            })
+    static final class Show extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Graph id (gph_…), as listed by engine graphs list.")
+        String id;
+
+        @Option(names = "--version", paramLabel = "N", description = "The version to print (default: the latest).")
+        Integer version;
+
+        @Override
+        void run(HubClient hub) {
+            String path = "/api/v1/tenants/" + tenant + "/graphs/" + id;
+            JsonNode g = hub.get(path);
+            int shown = version == null ? g.path("latestVersion").asInt() : version;
+            JsonNode v = hub.get(path + "/versions/" + shown);
+            Map<String, Object> both = new LinkedHashMap<>();
+            both.put("graph", g);
+            both.put("version", v);
+            if (printedJson(mapper.valueToTree(both))) {
+                return;
+            }
+            out().println("Graph " + text(g, "id") + " " + text(g, "name") + " for " + text(g, "scope") + ", "
+                    + (g.path("withdrawn").asBoolean() ? "withdrawn " + text(g, "withdrawnAt") : "assigned")
+                    + "; latest version " + text(g, "latestVersion"));
+            for (JsonNode each : hub.get(path + "/versions")) {
+                out().println("  version " + text(each, "version") + "  " + text(each, "createdAt") + "  by "
+                        + text(each, "createdBy") + "  sha256 " + text(each, "sha256"));
+            }
+            out().println("Version " + shown + ":");
+            out().println(text(v, "source"));
+            out().flush();
+        }
+    }
+
+    @Command(
+            name = "create",
+            description = {
+                "Define a graph from a JSON file (docs/GRAPHS.md) and assign it to a scope; it becomes version 1."
+                        + " The graph's name is the file's \"name\".",
+                "Scopes: tenant (every agent), label:LABEL (agents with that label), agent:AGENT_ID (one agent)."
+            },
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine graphs create --tenant acme --scope tenant --file nightly.json"})
+    static final class Create extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Option(
+                names = "--scope",
+                required = true,
+                paramLabel = "SCOPE",
+                description = "tenant, label:LABEL or agent:AGENT_ID.")
+        String scope;
+
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "The graph JSON file.")
+        Path file;
+
+        @Override
+        void run(HubClient hub) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("scope", scope);
+            body.put("source", read(file));
+            print(this, hub.create("/api/v1/tenants/" + tenant + "/graphs", body), "Defined");
+        }
+    }
+
+    @Command(
+            name = "update",
+            description = "Add the next version of a graph from a JSON file (same name); earlier versions are kept"
+                    + " as they were. --scope assigns it to another scope too.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine graphs update --tenant acme gph_… --file nightly.json",
+                "  engine graphs update --tenant acme gph_… --file nightly.json --scope label:team=finance"
+            })
+    static final class Update extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Graph id (gph_…).")
+        String id;
+
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "The graph JSON file.")
+        Path file;
+
+        @Option(names = "--scope", paramLabel = "SCOPE", description = "A new scope (default: the graph's).")
+        String scope;
+
+        @Override
+        void run(HubClient hub) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (scope != null) {
+                body.put("scope", scope);
+            }
+            body.put("source", read(file));
+            print(this, hub.create("/api/v1/tenants/" + tenant + "/graphs/" + id + "/versions", body), "Updated");
+        }
+    }
+
+    @Command(
+            name = "withdraw",
+            description = "Withdraw a graph: no agent is sent it any more; its versions (and runs) are kept.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine graphs withdraw --tenant acme gph_…"})
+    static final class Withdraw extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Graph id (gph_…).")
+        String id;
+
+        @Override
+        void run(HubClient hub) {
+            JsonNode g = hub.post("/api/v1/tenants/" + tenant + "/graphs/" + id + "/withdraw", Map.of());
+            if (!printedJson(g)) {
+                out().println("Withdrew graph " + id + " (" + text(g, "name") + ").");
+                out().flush();
+            }
+        }
+    }
+
+    /** {@code Defined graph gph_… nightly version 1 for tenant (sha256 …).} */
+    private static void print(ClientCommand command, JsonNode made, String verb) {
+        if (command.printedJson(made)) {
+            return;
+        }
+        JsonNode g = made.path("graph");
+        JsonNode v = made.path("version");
+        command.out()
+                .println(verb + " graph " + ClientCommand.text(g, "id") + " " + ClientCommand.text(g, "name")
+                        + " version " + ClientCommand.text(v, "version") + " for " + ClientCommand.text(g, "scope")
+                        + " (sha256 " + ClientCommand.text(v, "sha256") + ").");
+        command.out().flush();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + " (" + e.getClass().getSimpleName() + "); check the path");
+        }
+    }
+}

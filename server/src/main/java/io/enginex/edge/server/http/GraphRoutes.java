@@ -1,0 +1,203 @@
+package io.enginex.edge.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.auth.Origin;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.graph.Graphs;
+import io.enginex.edge.server.store.GraphRecord;
+import io.enginex.edge.server.store.GraphVersionRecord;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+
+/**
+ * Graphs defined on the hub: {@code /api/v1/tenants/{t}/graphs}, over {@link Graphs}. Admins and
+ * owners define graphs, add versions (each create takes an {@code Idempotency-Key}) and withdraw
+ * them; every role of the tenant may read them, as tenant policies.
+ */
+final class GraphRoutes {
+    private final Graphs graphs;
+    private final ApiAccess access;
+    private final ObjectMapper mapper;
+    private final IdempotentResponder creates;
+
+    GraphRoutes(Graphs graphs, ApiAccess access, ObjectMapper mapper, IdempotentResponder creates) {
+        this.graphs = graphs;
+        this.access = access;
+        this.mapper = mapper;
+        this.creates = creates;
+    }
+
+    /** A graph in the API. */
+    record GraphView(
+            String id,
+            String tenant,
+            String name,
+            String scope,
+            int latestVersion,
+            boolean withdrawn,
+            Instant createdAt,
+            String createdBy,
+            Instant updatedAt,
+            Instant withdrawnAt,
+            String withdrawnBy) {
+        static GraphView of(GraphRecord g) {
+            return new GraphView(
+                    g.id(),
+                    g.tenantId(),
+                    g.name(),
+                    g.scope().wire(),
+                    g.latestVersion(),
+                    g.withdrawn(),
+                    g.createdAt(),
+                    g.createdBy(),
+                    g.updatedAt(),
+                    g.withdrawnAt(),
+                    g.withdrawnBy());
+        }
+    }
+
+    /**
+     * One version; {@code source} (the document as uploaded), {@code document} (it, as JSON) and
+     * {@code envelope} (the hub's signed envelope agents receive) only when one version is asked for.
+     */
+    record VersionView(
+            String graphId,
+            int version,
+            String sha256,
+            Instant createdAt,
+            String createdBy,
+            String source,
+            JsonNode document,
+            JsonNode envelope) {}
+
+    /** The answer to a create: the graph and the version made. */
+    record Made(GraphView graph, VersionView version) {}
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/v1/tenants/{t}/graphs", this::list);
+        routes.post("/api/v1/tenants/{t}/graphs", this::create);
+        routes.get("/api/v1/tenants/{t}/graphs/{id}", this::show);
+        routes.get("/api/v1/tenants/{t}/graphs/{id}/versions", this::versions);
+        routes.post("/api/v1/tenants/{t}/graphs/{id}/versions", this::addVersion);
+        routes.get("/api/v1/tenants/{t}/graphs/{id}/versions/{v}", this::version);
+        routes.post("/api/v1/tenants/{t}/graphs/{id}/withdraw", this::withdraw);
+    }
+
+    private void list(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        ctx.json(graphs.list(caller, ctx.pathParam("t")).stream()
+                .map(GraphView::of)
+                .toList());
+    }
+
+    private void show(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        ctx.json(GraphView.of(graphs.find(caller, ctx.pathParam("t"), ctx.pathParam("id"))));
+    }
+
+    private void versions(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        ctx.json(graphs.versions(caller, ctx.pathParam("t"), ctx.pathParam("id")).stream()
+                .map(v -> summary(v))
+                .toList());
+    }
+
+    private void version(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        String text = ctx.pathParam("v");
+        int number;
+        try {
+            number = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new HubException.BadRequest(
+                    "invalid_version", "a version is a whole number (1, 2, …), not \"" + text + "\"");
+        }
+        ctx.json(full(graphs.version(caller, ctx.pathParam("t"), ctx.pathParam("id"), number)));
+    }
+
+    private void create(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        caller.requireRole(Role.ADMIN); // before the body is read, as always
+        JsonBody body = JsonBody.read(ctx, mapper);
+        var creation = graphs.create(
+                caller,
+                ctx.pathParam("t"),
+                body.requiredText("scope"),
+                source(body),
+                Origin.api(ctx.ip()),
+                made -> creates.created(made.graph().id(), made(made)));
+        creates.respond(ctx, caller, creation);
+    }
+
+    private void addVersion(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        caller.requireRole(Role.ADMIN);
+        JsonBody body = JsonBody.read(ctx, mapper);
+        var creation = graphs.addVersion(
+                caller,
+                ctx.pathParam("t"),
+                ctx.pathParam("id"),
+                body.text("scope", null),
+                source(body),
+                Origin.api(ctx.ip()),
+                made -> creates.created(made.graph().id() + "@" + made.version().version(), made(made)));
+        creates.respond(ctx, caller, creation);
+    }
+
+    private void withdraw(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        ctx.json(GraphView.of(graphs.withdraw(caller, ctx.pathParam("t"), ctx.pathParam("id"), Origin.api(ctx.ip()))));
+    }
+
+    /** The graph's text: {@code source} as given (its lines are the user's), or {@code document} written out. */
+    private String source(JsonBody body) {
+        String source = body.text("source", null);
+        JsonNode document = body.raw("document");
+        boolean hasDocument = document != null && !document.isNull();
+        if (source != null && hasDocument) {
+            throw new HubException.BadRequest(
+                    "invalid_graph", "give either \"source\" (the graph file's text) or \"document\", not both");
+        }
+        if (!hasDocument) {
+            return source;
+        }
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON document back out", e);
+        }
+    }
+
+    private Made made(Graphs.Version made) {
+        return new Made(GraphView.of(made.graph()), full(made.version()));
+    }
+
+    private static VersionView summary(GraphVersionRecord v) {
+        return new VersionView(v.graphId(), v.version(), v.sha256(), v.createdAt(), v.createdBy(), null, null, null);
+    }
+
+    private VersionView full(GraphVersionRecord v) {
+        return new VersionView(
+                v.graphId(),
+                v.version(),
+                v.sha256(),
+                v.createdAt(),
+                v.createdBy(),
+                v.document(),
+                json(v.document()),
+                json(v.envelope()));
+    }
+
+    private JsonNode json(String text) {
+        try {
+            return mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored graph is not JSON", e);
+        }
+    }
+}

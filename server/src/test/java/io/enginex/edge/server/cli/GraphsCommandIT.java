@@ -1,0 +1,81 @@
+package io.enginex.edge.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enginex.edge.server.testing.TestHub;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code engine graphs} against a running hub: define, update, list, show, withdraw; bad files say where. */
+class GraphsCommandIT {
+    @TempDir
+    static Path dir;
+
+    static TestHub hub;
+
+    @BeforeAll
+    static void start() {
+        hub = TestHub.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    static CommandRun engine(String... args) {
+        return CommandRun.withDataDir(dir, args);
+    }
+
+    static String graph(String tool) {
+        return """
+                {"version": 1, "name": "nightly",
+                 "steps": [{"id": "list", "tool": "%s"}]}
+                """.formatted(tool);
+    }
+
+    @Test
+    void aGraphIsDefinedUpdatedListedShownAndWithdrawn(@TempDir Path files) throws Exception {
+        String tenant = hub.newTenant();
+        Path v1 = Files.writeString(files.resolve("v1.json"), graph("fs.list"));
+        Path v2 = Files.writeString(files.resolve("v2.json"), graph("fs.stat"));
+
+        var created = engine("graphs", "create", "--tenant", tenant, "--scope", "tenant", "--file", v1.toString());
+        String id = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graphs", hub.platformKey())
+                .body()
+                .get(0)
+                .path("id")
+                .asText();
+        var updated = engine("graphs", "update", "--tenant", tenant, id, "--file", v2.toString());
+        var list = engine("graphs", "list", "--tenant", tenant);
+        var show = engine("graphs", "show", "--tenant", tenant, id, "--version", "1");
+        var withdrawn = engine("graphs", "withdraw", "--tenant", tenant, id);
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("Defined graph " + id + " nightly version 1 for tenant");
+        assertThat(updated.out()).contains("Updated graph " + id + " nightly version 2");
+        assertThat(list.out()).contains(id).contains("nightly").contains("assigned");
+        assertThat(show.out()).contains("version 1").contains("version 2").contains("\"fs.list\"");
+        assertThat(withdrawn.out()).contains("Withdrew graph " + id);
+        assertThat(engine("graphs", "list", "--tenant", tenant).out()).contains("withdrawn");
+    }
+
+    @Test
+    void anInvalidFileIsRefusedNamingTheLineAndPointer(@TempDir Path files) throws Exception {
+        String tenant = hub.newTenant();
+        Path bad = Files.writeString(files.resolve("bad.json"), """
+                {"version": 1, "name": "nightly",
+                 "steps": [{"id": "list", "tol": "fs.list"}]}
+                """);
+
+        var r = engine("graphs", "create", "--tenant", tenant, "--scope", "tenant", "--file", bad.toString());
+
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.err()).contains("invalid_graph").contains("graph:2: /steps/0");
+    }
+}

@@ -1,0 +1,327 @@
+package io.enginex.edge.server.graph;
+
+import static io.enginex.edge.server.testing.ScratchPostgres.SERVER;
+import static io.enginex.edge.server.testing.ScratchPostgres.admin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.common.graph.GraphEnvelope;
+import io.enginex.edge.common.graph.GraphSignatureException;
+import io.enginex.edge.common.tuf.TufKey;
+import io.enginex.edge.protocol.Advertise;
+import io.enginex.edge.protocol.PolicyUpdate;
+import io.enginex.edge.protocol.Welcome;
+import io.enginex.edge.server.store.DatabaseConfig;
+import io.enginex.edge.server.testing.AgentSocket;
+import io.enginex.edge.server.testing.ApiClient.Response;
+import io.enginex.edge.server.testing.TestAgent;
+import io.enginex.edge.server.testing.TestHub;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Graphs on a hub over PostgreSQL: defined with an Idempotency-Key (made once), checked with the
+ * agent's format (problems with line and pointer), versioned immutably, signed with the hub's graph
+ * key, withdrawn, audited, and written by admins only.
+ */
+class GraphsIT {
+    private static final String DATABASE =
+            TestHub.randomId("graphs_it").replace('-', '_').toLowerCase(Locale.ROOT);
+
+    @TempDir
+    static Path dir;
+
+    static TestHub hub;
+
+    @BeforeAll
+    static void start() {
+        admin("CREATE DATABASE " + DATABASE);
+        hub = TestHub.start(
+                dir, b -> b.database(DatabaseConfig.of(SERVER + DATABASE, "postgres", "")), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+        admin("DROP DATABASE IF EXISTS " + DATABASE);
+    }
+
+    static String graph(String name, String tool) {
+        return """
+                {
+                  "version": 1,
+                  "name": "%s",
+                  "steps": [
+                    {"id": "list", "tool": "%s", "args": {"path": "${input.folder}"}}
+                  ]
+                }
+                """.formatted(name, tool);
+    }
+
+    private static Response create(String tenant, String key, String idempotencyKey, Map<String, Object> body) {
+        return hub.api()
+                .exchange(
+                        "POST",
+                        "/api/v1/tenants/" + tenant + "/graphs",
+                        key,
+                        idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey),
+                        body);
+    }
+
+    @Test
+    void aGraphIsDefinedOncePerIdempotencyKeyAndAuditedOnce() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        Map<String, Object> body = Map.of("scope", "label:team=finance", "source", graph("nightly", "fs.list"));
+
+        Response first = create(tenant, admin, "k-1", body);
+        Response again = create(tenant, admin, "k-1", body);
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        String id = first.body().path("graph").path("id").asText();
+        assertThat(id).startsWith("gph_");
+        assertThat(again.body().path("graph").path("id").asText()).isEqualTo(id);
+        assertThat(first.body().path("graph").path("name").asText()).isEqualTo("nightly");
+        assertThat(first.body().path("graph").path("scope").asText()).isEqualTo("label:team=finance");
+        assertThat(first.body().path("version").path("version").asInt()).isEqualTo(1);
+        JsonNode list =
+                hub.api().get("/api/v1/tenants/" + tenant + "/graphs", admin).body();
+        assertThat(list).hasSize(1);
+        assertThat(audit(tenant, "graph.created")).hasSize(1);
+        assertThat(audit(tenant, "graph.created")
+                        .get(0)
+                        .path("details")
+                        .path("name")
+                        .asText())
+                .isEqualTo("nightly");
+    }
+
+    @Test
+    void anInvalidGraphIsRefusedWithEveryProblemsLineAndPointerAndNothingIsStored() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        String bad = """
+                {
+                  "version": 1,
+                  "name": "bad",
+                  "steps": [
+                    {"id": "a", "tol": "fs.list"},
+                    {"id": "b", "tool": "fs.list", "dependsOn": ["nope"]}
+                  ]
+                }
+                """;
+
+        Response r = create(tenant, admin, "k-bad", Map.of("scope", "tenant", "source", bad));
+        Response syntax =
+                create(tenant, admin, null, Map.of("scope", "tenant", "source", "{\n  \"version\": 1,\n  oops\n}"));
+        Response none = create(tenant, admin, null, Map.of("scope", "tenant"));
+        Response scope = create(tenant, admin, null, Map.of("scope", "team", "source", graph("g", "fs.list")));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("invalid_graph");
+        assertThat(r.message())
+                .contains("graph:5: /steps/0: required property 'tool' not found")
+                .contains("graph:5: /steps/0: property 'tol' is not defined in the schema");
+        assertThat(syntax.code()).isEqualTo("invalid_graph");
+        assertThat(syntax.message()).contains("graph:3: not JSON");
+        assertThat(none.code()).isEqualTo("invalid_graph");
+        assertThat(none.message()).contains("\"source\"");
+        assertThat(scope.code()).isEqualTo("invalid_scope");
+        assertThat(hub.api().get("/api/v1/tenants/" + tenant + "/graphs", admin).body())
+                .isEmpty();
+        assertThat(audit(tenant, "graph.created")).isEmpty();
+    }
+
+    @Test
+    void versionsAreImmutableAndEachIsSignedWithTheHubsGraphKey() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        String v1 = graph("sync", "fs.list");
+        String v2 = graph("sync", "fs.stat");
+        String id = create(tenant, admin, "k-v1", Map.of("scope", "tenant", "source", v1))
+                .body()
+                .path("graph")
+                .path("id")
+                .asText();
+        String base = "/api/v1/tenants/" + tenant + "/graphs/" + id;
+
+        Response second = hub.api()
+                .exchange(
+                        "POST",
+                        base + "/versions",
+                        admin,
+                        Map.of("Idempotency-Key", "k-v2"),
+                        Map.of("source", v2, "scope", "label:office"));
+        Response renamed = hub.api().post(base + "/versions", admin, Map.of("source", graph("other", "fs.list")));
+
+        assertThat(second.status()).as(second.text()).isEqualTo(201);
+        assertThat(second.body().path("version").path("version").asInt()).isEqualTo(2);
+        assertThat(renamed.code()).isEqualTo("invalid_graph");
+        assertThat(renamed.message()).contains("keeps its graph's name");
+        JsonNode graph = hub.api().get(base, admin).body();
+        assertThat(graph.path("latestVersion").asInt()).isEqualTo(2);
+        assertThat(graph.path("scope").asText()).isEqualTo("label:office");
+        assertThat(hub.api().get(base + "/versions", admin).body())
+                .extracting(v -> v.path("version").asInt())
+                .containsExactly(1, 2);
+        JsonNode first = hub.api().get(base + "/versions/1", admin).body();
+        assertThat(first.path("source").asText()).isEqualTo(v1);
+        assertThat(first.path("document").path("steps").get(0).path("tool").asText())
+                .isEqualTo("fs.list");
+        assertThat(hub.api().get(base + "/versions/3", admin).code()).isEqualTo("graph_version_not_found");
+        assertThat(hub.api().get(base + "/versions/x", admin).code()).isEqualTo("invalid_version");
+
+        // The envelope verifies with the key derived from this hub's secret, and with no other.
+        TufKey key = hubKey();
+        JsonNode envelope = hub.api().get(base + "/versions/2", admin).body().path("envelope");
+        var issued = GraphEnvelope.verify(envelope, key, tenant);
+        assertThat(issued.version()).isEqualTo(2);
+        assertThat(issued.document()).isEqualTo(v2);
+        assertThat(issued.scope()).isEqualTo("label:office");
+        ObjectNode tampered = envelope.deepCopy();
+        ((ObjectNode) tampered.get("signed")).put("document", v1);
+        assertThatThrownBy(() -> GraphEnvelope.verify(tampered, key, tenant))
+                .isInstanceOf(GraphSignatureException.class)
+                .hasMessageContaining("no valid signature");
+        assertThatThrownBy(() -> GraphEnvelope.verify(envelope, key, "another-tenant"))
+                .isInstanceOf(GraphSignatureException.class)
+                .hasMessageContaining("not this agent's tenant");
+        assertThat(audit(tenant, "graph-version.created")).hasSize(1);
+    }
+
+    @Test
+    void aWithdrawnGraphTakesNoVersionAndKeepsItsName() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        String id = create(tenant, admin, null, Map.of("scope", "tenant", "source", graph("old", "fs.list")))
+                .body()
+                .path("graph")
+                .path("id")
+                .asText();
+        String base = "/api/v1/tenants/" + tenant + "/graphs/" + id;
+
+        Response withdrawn = hub.api().post(base + "/withdraw", admin, Map.of());
+        Response twice = hub.api().post(base + "/withdraw", admin, Map.of());
+        Response version = hub.api().post(base + "/versions", admin, Map.of("source", graph("old", "fs.list")));
+        Response sameName = create(tenant, admin, null, Map.of("scope", "tenant", "source", graph("old", "fs.list")));
+
+        assertThat(withdrawn.status()).as(withdrawn.text()).isEqualTo(200);
+        assertThat(withdrawn.body().path("withdrawn").asBoolean()).isTrue();
+        assertThat(twice.status()).isEqualTo(200);
+        assertThat(version.status()).isEqualTo(409);
+        assertThat(version.code()).isEqualTo("graph_withdrawn");
+        assertThat(sameName.code()).isEqualTo("graph_exists");
+        assertThat(audit(tenant, "graph.withdrawn")).hasSize(1);
+    }
+
+    @Test
+    void operatorsAndViewersReadButOnlyAdminsWrite() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        String operator = hub.tenantKey(tenant, "operator");
+        String viewer = hub.tenantKey(tenant, "viewer");
+        String id = create(tenant, admin, null, Map.of("scope", "tenant", "source", graph("ro", "fs.list")))
+                .body()
+                .path("graph")
+                .path("id")
+                .asText();
+
+        Response byOperator =
+                create(tenant, operator, null, Map.of("scope", "tenant", "source", graph("x", "fs.list")));
+        Response withdrawByViewer =
+                hub.api().post("/api/v1/tenants/" + tenant + "/graphs/" + id + "/withdraw", viewer, Map.of());
+
+        assertThat(byOperator.status()).isEqualTo(403);
+        assertThat(withdrawByViewer.status()).isEqualTo(403);
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenant + "/graphs/" + id, viewer)
+                        .status())
+                .isEqualTo(200);
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenant + "/graphs", operator)
+                        .body())
+                .hasSize(1);
+    }
+
+    @Test
+    void welcomeCarriesTheAgentsSignedGraphsAndAChangeIsPushedInAPolicyFrame() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        TestAgent agent = hub.register(tenant); // label "test"
+        create(tenant, admin, null, Map.of("scope", "label:test", "source", graph("mine", "fs.list")));
+        create(tenant, admin, null, Map.of("scope", "label:other", "source", graph("not-mine", "fs.list")));
+        TufKey key = hubKey();
+
+        try (AgentSocket socket = hub.connect(agent)) {
+            Welcome welcome = socket.hello("fs.list");
+            assertThat(welcome.graphs().key()).isEqualTo(key.publicHex());
+            assertThat(welcome.graphs().signed())
+                    .singleElement()
+                    .satisfies(
+                            e -> assertThat(GraphEnvelope.verify(e, key, tenant).name())
+                                    .isEqualTo("mine"));
+            socket.send(new Advertise(
+                    socket.nextId(),
+                    List.of(),
+                    "sha256:x",
+                    TestHub.MAPPER.createObjectNode().put("tenantPolicy", "none")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> hub.api()
+                            .get("/api/v1/tenants/" + tenant + "/agents/" + agent.agentId(), hub.platformKey())
+                            .body()
+                            .path("effectivePolicy")
+                            .has("tenantPolicy"));
+
+            String id = create(tenant, admin, null, Map.of("scope", "tenant", "source", graph("everyone", "fs.stat")))
+                    .body()
+                    .path("graph")
+                    .path("id")
+                    .asText();
+            PolicyUpdate added = socket.expect(PolicyUpdate.class);
+            assertThat(added.graphs().signed())
+                    .extracting(e -> GraphEnvelope.verify(e, key, tenant).name())
+                    .containsExactly("everyone", "mine");
+
+            hub.api().post("/api/v1/tenants/" + tenant + "/graphs/" + id + "/withdraw", admin, Map.of());
+            PolicyUpdate withdrawn = socket.expect(PolicyUpdate.class);
+            assertThat(withdrawn.graphs().signed())
+                    .extracting(e -> GraphEnvelope.verify(e, key, tenant).name())
+                    .containsExactly("mine");
+        }
+    }
+
+    private static TufKey hubKey() {
+        try {
+            return GraphKey.derive(Files.readAllBytes(dir.resolve("hub.secret")))
+                    .key();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<JsonNode> audit(String tenant, String type) {
+        JsonNode events = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/audit?type=" + type, hub.platformKey())
+                .body()
+                .path("events");
+        return java.util.stream.StreamSupport.stream(events.spliterator(), false)
+                .toList();
+    }
+}
