@@ -151,6 +151,14 @@ public record EffectivePolicy(
             new java.util.TreeSet<>(names).forEach(grant.putArray("names")::add);
             grant.put("source", policy.secrets().sources().get(tool));
         });
+        ArrayNode apps = out.putArray("apps");
+        policy.apps().values().forEach(a -> {
+            ObjectNode app = apps.addObject().put("id", a.name());
+            a.argv().forEach(app.putArray("argv")::add);
+            app.put("source", a.source());
+        });
+        ArrayNode urls = out.putArray("urls");
+        policy.urls().forEach(u -> urls.addObject().put("prefix", u.rule()).put("source", u.source()));
         return out;
     }
 
