@@ -180,6 +180,17 @@ public record EffectivePolicy(
                         + (c.approvalRequired() ? "  (approval required)" : "") + "    [" + c.source() + "]"));
         lines.add("Network" + (policy.network().isEmpty() ? ": none (http.request is off)" : ":"));
         policy.network().forEach(n -> lines.add("  " + n.label() + "    [" + n.source() + "]"));
+        if (!policy.apps().isEmpty()) {
+            lines.add("Applications (app.launch):");
+            policy.apps()
+                    .values()
+                    .forEach(a -> lines.add(
+                            "  " + a.name() + ": " + String.join(" ", a.argv()) + "    [" + a.source() + "]"));
+        }
+        if (!policy.urls().isEmpty()) {
+            lines.add("URLs (app.open):");
+            policy.urls().forEach(u -> lines.add("  " + u.rule() + "    [" + u.source() + "]"));
+        }
         lines.add("Approval required" + (policy.approvalRequired().isEmpty() ? ": none" : ":"));
         policy.approvalRequired().forEach((name, source) -> lines.add("  " + name + "    [" + source + "]"));
         lines.add("Vault secrets tools may use" + (policy.secrets().grants().isEmpty() ? ": none" : ":"));
