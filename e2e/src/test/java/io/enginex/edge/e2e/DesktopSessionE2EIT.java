@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestInstance;
  * a notification daemon of a real user account created for the test, that user's session part
  * ({@code enginex-agent session}) started as that user, and the real hub and agent. The hub
  * dispatches {@code app.launch} and the application runs as that user on that display (its owner and
- * DISPLAY read from /proc); {@code desktop.notify} reaches the notification daemon; a job for a user
+ * DISPLAY read from /proc); {@code app.list} reads the user's own applications; {@code desktop.notify}
+ * reaches the notification daemon; a job for a user
  * with no session gets {@code no_user_session}. Needs root and Debian's xvfb, dbus, libnotify-bin,
  * notification-daemon and x11-utils (scripts/test-prereqs.sh); skipped otherwise.
  */
@@ -178,6 +179,21 @@ class DesktopSessionE2EIT {
         // xmessage exits at once when it cannot open the display; it is still up once it has its window.
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> Files.exists(proc));
         new ProcessBuilder("kill", Long.toString(pid)).start().waitFor();
+    }
+
+    @Test
+    void appListReadsTheUsersOwnApplicationsAndMarksTheAllowedOne() throws Exception {
+        Path apps = Path.of("/home/" + user + "/.local/share/applications");
+        exec("install", "-d", "-o", user, apps.toString());
+        Files.writeString(
+                apps.resolve("org.x.XMessage.desktop"),
+                "[Desktop Entry]\nType=Application\nName=Probe message\nExec=/usr/bin/xmessage hi\n");
+
+        JsonNode job = run("app.list", Map.of());
+
+        assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.path("output").path("apps").toString())
+                .contains("{\"id\":\"org.x.XMessage\",\"name\":\"Probe message\",\"hidden\":false,\"allowed\":true}");
     }
 
     @Test
