@@ -128,6 +128,9 @@ if [[ " $types " == *" deb "* ]] && require_tool dpkg-deb deb dpkg; then
   deb=$target/stage/deb
   cp -a "$stage" "$deb"
   install -D -m 644 "$here/src/linux/$unit" "$deb/lib/systemd/system/$unit"
+  # The user session part: XDG autostart at login, and a user unit for desktops that prefer one.
+  install -D -m 644 "$here/src/linux/enginex-agent-session.desktop" "$deb/etc/xdg/autostart/enginex-agent-session.desktop"
+  install -D -m 644 "$here/src/linux/enginex-agent-session.service" "$deb/usr/lib/systemd/user/enginex-agent-session.service"
   python3 "$here/package-docs.py" changelog-deb "$here/changelog" "$version" "$date" \
     | gzip -9n > "$deb/usr/share/doc/enginex-agent/changelog.gz"
   install -D -m 644 "$here/src/linux/lintian-overrides" "$deb/usr/share/lintian/overrides/enginex-agent"
@@ -147,6 +150,8 @@ if [[ " $types " == *" deb "* ]] && require_tool dpkg-deb deb dpkg; then
   sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@DEPENDS@/$depends, passwd/" \
     -e "s/@INSTALLED_SIZE@/$(du -sk --exclude=DEBIAN "$deb" | cut -f1)/" "$here/src/linux/control" > "$deb/DEBIAN/control"
   for script in postinst prerm postrm; do install -m 755 "$here/src/linux/$script" "$deb/DEBIAN/$script"; done
+  echo /etc/xdg/autostart/enginex-agent-session.desktop > "$deb/DEBIAN/conffiles"
+  chmod 644 "$deb/DEBIAN/conffiles"
   (cd "$deb" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$deb/DEBIAN/md5sums"
   chmod 644 "$deb/DEBIAN/md5sums"
   dpkg-deb --root-owner-group -Zxz --build "$deb" "$target/packages/$version/enginex-agent_${version}_$arch.deb" >/dev/null
@@ -159,7 +164,8 @@ if [[ " $types " == *" rpm "* ]] && require_tool rpmbuild rpm rpm; then
   python3 "$here/package-docs.py" changelog-rpm "$here/changelog" "$version" "$date" > "$rpmtop/changelog"
   sed -e "s/@VERSION@/$version/" "$here/src/linux/enginex-agent.spec" > "$rpmtop/SPECS/enginex-agent.spec"
   cat "$rpmtop/changelog" >> "$rpmtop/SPECS/enginex-agent.spec"
-  cp "$here/src/linux/$unit" "$rpmtop/SOURCES/"
+  cp "$here/src/linux/$unit" "$here/src/linux/enginex-agent-session.desktop" "$here/src/linux/enginex-agent-session.service" \
+    "$rpmtop/SOURCES/"
   rpmbuild --quiet -bb --target "$(uname -m)" --define "_topdir $rpmtop" --define "_stage $stage" \
     --define "_rpmdir $target/packages/$version" --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
     "$rpmtop/SPECS/enginex-agent.spec"

@@ -5,6 +5,8 @@
 # keyring tests, GnuPG, apt-ftparchive and dpkg-deb for the hub's package repositories
 # (PackagesCommandIT), HAProxy in front of the hub nodes of the cluster's end-to-end test (ClusterE2EIT)
 # and of the PROXY protocol test (ProxyProtocolIT), nginx for docs/DEPLOY.md's nginx configuration (NginxIT),
+# a virtual X server, a D-Bus session bus, notify-send, a notification daemon and xmessage for the desktop
+# session's end-to-end test (DesktopSessionE2EIT),
 # and, unless the installers are left out (-DskipPackages), the tools that build, check (lintian, rpmlint)
 # and boot-test them. As root on Debian or Ubuntu, what is missing is installed
 # with apt-get and said; otherwise the error names what to install.
@@ -25,7 +27,12 @@ gpgv|gpgv
 apt-ftparchive|apt-utils
 dpkg-deb|dpkg
 haproxy|haproxy
-nginx|nginx"
+nginx|nginx
+Xvfb|xvfb
+dbus-daemon|dbus
+notify-send|libnotify-bin
+notification-daemon|notification-daemon
+xmessage|x11-utils"
 if [ "$packages" = yes ]; then
   needs="$needs
 systemd-nspawn|systemd-container
@@ -46,6 +53,7 @@ fi
 present() {
   case "$1" in
     python3-yaml) python3 -c 'import yaml' 2>/dev/null ;;
+    notification-daemon) [ -x /usr/lib/notification-daemon/notification-daemon ] ;;
     # Debian installs them in /usr/sbin, which is not on a non-root user's PATH.
     haproxy|nginx) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;

@@ -68,6 +68,13 @@ public final class ErrorCodes {
      */
     public static final String UNAVAILABLE = "unavailable";
 
+    /**
+     * A tool that runs in a signed-in user's session (app.launch, app.open, app.list, desktop.notify)
+     * found no session part of that user connected to the agent: nobody is signed in, or their
+     * {@code enginex-agent session} is not running. The message names who is connected.
+     */
+    public static final String NO_USER_SESSION = "no_user_session";
+
     /** A bug or unexpected state; the message says what. */
     public static final String INTERNAL = "internal";
 

@@ -37,7 +37,9 @@ public final class PolicyDocument {
             "commands",
             "network",
             "approvalRequired",
-            "secrets");
+            "secrets",
+            "apps",
+            "urls");
 
     /** The fields of {@code limits}. */
     public static final Set<String> LIMIT_FIELDS =
@@ -58,6 +60,10 @@ public final class PolicyDocument {
     /** Environment variables a template may not hand to a job: the scrubbed environment's own and the loader's. */
     private static final Pattern RESERVED_ENV = Pattern.compile("PATH|LANG|LC_.*|LD_.*|DYLD_.*|HOME|SHELL|IFS");
 
+    /** An application id {@code app.launch} takes: a desktop file's id without {@code .desktop}. */
+    public static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private static final Set<String> APP_FIELDS = Set.of("id", "argv", "params");
     private static final Set<String> COMMAND_FIELDS =
             Set.of("name", "argv", "params", "workdir", "timeoutSeconds", "approvalRequired", "env");
     private static final Pattern TOOL_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
@@ -132,7 +138,62 @@ public final class PolicyDocument {
             network(rule, problems);
         }
         checkSecrets(document.get("secrets"), problems);
+        for (JsonNode app : array(document, "apps", problems)) {
+            app(app, problems);
+        }
+        for (JsonNode url : array(document, "urls", problems)) {
+            String problem = urlProblem(url.asText(""));
+            if (!url.isTextual() || problem != null) {
+                problems.add("urls[]: \"" + url.asText("") + "\" " + (problem == null ? "must be a string" : problem));
+            }
+        }
         return problems;
+    }
+
+    /**
+     * What is wrong with a {@code urls} rule, or null: it must be an {@code http} or {@code https} URL
+     * with a host, no user name, query or fragment; a URL is allowed when it has the same scheme, host
+     * and port and its path starts with the rule's path ({@code https://intranet.example.com/wiki/}).
+     */
+    public static String urlProblem(String rule) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(rule);
+        } catch (java.net.URISyntaxException e) {
+            return "is not a URL: " + e.getReason();
+        }
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
+            return "must start with https:// or http://";
+        }
+        if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+            return "must name a host (and no user name)";
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return "must not have a query or fragment (a rule is a prefix: scheme, host, port and path)";
+        }
+        return null;
+    }
+
+    private static void app(JsonNode app, List<String> problems) {
+        if (!app.isObject()) {
+            problems.add("apps[] must be objects");
+            return;
+        }
+        String id = app.path("id").asText("");
+        if (!app.path("id").isTextual() || !APP_ID.matcher(id).matches()) {
+            problems.add("apps[]: \"id\" is required: an application id like org.gnome.TextEditor (letters, digits,"
+                    + " '.', '_', '-')");
+        }
+        String where = "app " + id;
+        for (Iterator<String> it = app.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!APP_FIELDS.contains(field)) {
+                problems.add(where + ": unknown field \"" + field + "\"; known fields: "
+                        + String.join(", ", APP_FIELDS.stream().sorted().toList()));
+            }
+        }
+        argvAndParams(app, where, problems);
     }
 
     /** True when {@code path} is absolute on POSIX or on Windows (drive letter). */
@@ -198,6 +259,19 @@ public final class PolicyDocument {
                         + String.join(", ", COMMAND_FIELDS.stream().sorted().toList()));
             }
         }
+        argvAndParams(command, where, problems);
+        JsonNode timeout = command.get("timeoutSeconds");
+        if (timeout != null && (!timeout.isIntegralNumber() || timeout.asLong() < 1)) {
+            problems.add(where + ": timeoutSeconds must be a whole number of at least 1");
+        }
+        JsonNode approval = command.get("approvalRequired");
+        if (approval != null && !approval.isBoolean()) {
+            problems.add(where + ": approvalRequired must be true or false");
+        }
+        checkEnv(command.get("env"), where, problems);
+    }
+
+    private static void argvAndParams(JsonNode command, String where, List<String> problems) {
         JsonNode argv = command.path("argv");
         if (!argv.isArray()
                 || argv.isEmpty()
@@ -231,15 +305,6 @@ public final class PolicyDocument {
                 }
             }
         }
-        JsonNode timeout = command.get("timeoutSeconds");
-        if (timeout != null && (!timeout.isIntegralNumber() || timeout.asLong() < 1)) {
-            problems.add(where + ": timeoutSeconds must be a whole number of at least 1");
-        }
-        JsonNode approval = command.get("approvalRequired");
-        if (approval != null && !approval.isBoolean()) {
-            problems.add(where + ": approvalRequired must be true or false");
-        }
-        checkEnv(command.get("env"), where, problems);
     }
 
     /**

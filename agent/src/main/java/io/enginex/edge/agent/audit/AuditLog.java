@@ -94,7 +94,7 @@ public final class AuditLog implements AuditTrail {
         line.put("jobId", Printable.escape(jobId));
         line.put("tool", tool);
         line.put("attempt", attempt);
-        for (String key : new String[] {"path", "from", "to", "command", "url", "method"}) {
+        for (String key : new String[] {"path", "from", "to", "command", "url", "method", "app", "user"}) {
             if (args.hasNonNull(key)) {
                 line.put(key, truncate(args.get(key).asText()));
             }
@@ -159,6 +159,23 @@ public final class AuditLog implements AuditTrail {
         line.put("tool", truncate(tool));
         line.put("secret", truncate(secret));
         line.put("outcome", outcome);
+        append(line);
+    }
+
+    /**
+     * What happened on the local channel to the users' session parts:
+     *
+     * <pre>{"at":"…","event":"session.refused","user":"mallory","detail":"user mallory is not among …"}</pre>
+     *
+     * @param event {@code session.connected}, {@code session.disconnected} or {@code session.refused}
+     * @param user the peer's user as the kernel reported it
+     */
+    public void recordSession(String event, String user, String detail) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("at", clock.instant().toString());
+        line.put("event", event);
+        line.put("user", truncate(user));
+        line.put("detail", truncate(detail));
         append(line);
     }
 

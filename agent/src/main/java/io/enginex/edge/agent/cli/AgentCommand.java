@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             SecretsCommand.class,
             GraphCommand.class,
+            SessionCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
@@ -49,6 +50,7 @@ import picocli.CommandLine.Command;
             "  sudo enginex-agent service install",
             "  enginex-agent policy show --root ~/Documents/shared",
             "  enginex-agent secrets set erp-token   (the local vault; the value is typed, never an argument)",
+            "  enginex-agent session                (in a user's desktop session; started at login)",
             "  enginex-agent graph run nightly.json --root ~/Documents/shared   (an offline graph of tool calls)",
             "",
             "Exit codes: 0 ok, 1 failure, 2 usage or not registered, 3 credential revoked (re-register)."

@@ -179,6 +179,22 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     @Option(
+            names = "--session-socket",
+            paramLabel = "FILE",
+            description = "Linux: take the signed-in users' session parts (enginex-agent session) on this Unix socket,"
+                    + " for the desktop tools (app.list, app.launch, app.open, desktop.notify). Every account may"
+                    + " connect; the kernel's peer credentials decide who is accepted (--session-users). The"
+                    + " package's service uses /run/enginex-agent/session.sock.")
+    Path sessionSocket;
+
+    @Option(
+            names = "--session-users",
+            paramLabel = "NAMES",
+            description = "Whose session parts are accepted: user names separated by commas, or * for every account"
+                    + " but root and the agent's own (default: session-users in the config file, else nobody).")
+    String sessionUsers;
+
+    @Option(
             names = "--update-root",
             paramLabel = "FILE",
             description = "The update repository's root.json, pinned by the installer (engine release keys init"
@@ -248,7 +264,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 .configFile(config)
                 .maxConcurrentJobs(maxConcurrentJobs)
                 .rotateKeyEvery(rotateKeyEvery)
-                .backoff(backoffBase, backoffCap);
+                .backoff(backoffBase, backoffCap)
+                .sessions(sessionSocket, sessionUsers);
         if (noUi) {
             run.noUi();
         } else {

@@ -200,6 +200,11 @@ final class ServiceCommand implements Runnable {
         }
 
         List<String> command() {
+            return command(Defaults.os(), System.getenv());
+        }
+
+        /** The service's command line on {@code os}: run with this config, state and ui folder. */
+        List<String> command(String os, Map<String, String> env) {
             List<String> command = new ArrayList<>(launcher());
             command.addAll(List.of(
                     "run",
@@ -207,12 +212,11 @@ final class ServiceCommand implements Runnable {
                     config.toAbsolutePath().toString(),
                     "--state-dir",
                     stateDir.toAbsolutePath().toString()));
-            if (Defaults.base() == null) {
-                command.addAll(List.of(
-                        "--ui-dir",
-                        ServiceDefinition.LINUX_UI_DIR.toString(),
-                        "--ui-group",
-                        ServiceDefinition.UI_GROUP));
+            // The status page's ui.json goes where `enginex-agent ui` looks for it (Defaults.uiDir) on
+            // every system; only Linux hands it to the group of people allowed to open the page.
+            command.addAll(List.of("--ui-dir", Defaults.uiDir(os, env).toString()));
+            if (Defaults.base(os, env) == null) {
+                command.addAll(List.of("--ui-group", ServiceDefinition.UI_GROUP));
             }
             return command;
         }
@@ -449,14 +453,36 @@ final class ServiceCommand implements Runnable {
         }
 
         static Path base() {
-            if (os().startsWith("windows")) {
-                String data = System.getenv().getOrDefault("ProgramData", "C:\\ProgramData");
+            return base(os(), System.getenv());
+        }
+
+        /** The service's base folder on macOS and Windows; null on Linux (which uses /etc, /var/lib, /run). */
+        static Path base(String os, Map<String, String> env) {
+            String name = os.toLowerCase(Locale.ROOT);
+            if (name.startsWith("windows")) {
+                String data = env.getOrDefault("ProgramData", "C:\\ProgramData");
                 return Path.of(data, "EngineX", "Agent");
             }
-            if (os().startsWith("mac")) {
+            if (name.startsWith("mac")) {
                 return Path.of("/Library/Application Support/EngineX Agent");
             }
             return null;
+        }
+
+        /** Where the service writes ui.json and {@code ui}, {@code pause}, {@code resume} read it. */
+        static Path uiDir() {
+            return uiDir(os(), System.getenv());
+        }
+
+        static Path uiDir(String os, Map<String, String> env) {
+            Path base = base(os, env);
+            return base == null ? ServiceDefinition.LINUX_UI_DIR : base.resolve("ui");
+        }
+
+        /** The service's state folder; agents installed before the ui folder wrote ui.json there. */
+        static Path stateDir(String os, Map<String, String> env) {
+            Path base = base(os, env);
+            return base == null ? Path.of("/var/lib/enginex-agent") : base.resolve("state");
         }
 
         static Path config() {
@@ -465,8 +491,7 @@ final class ServiceCommand implements Runnable {
         }
 
         static Path stateDir() {
-            Path base = base();
-            return base == null ? Path.of("/var/lib/enginex-agent") : base.resolve("state");
+            return stateDir(os(), System.getenv());
         }
 
         static String user() {

@@ -6,14 +6,21 @@ import java.util.Optional;
 /**
  * What an admin configures in {@code agent.conf}: the hub, the one-time registration token (absent
  * once used), how to trust the hub, the folder file tools may read, and whether the agent replaces
- * itself ({@code update-mode}: {@code self} or {@code managed}). Every field may be null.
+ * itself ({@code update-mode}: {@code self} or {@code managed}), and whose session parts the service
+ * accepts ({@code session-users}: names separated by commas, or {@code *}). Every field may be null.
  * {@code server} may hold several URLs separated by commas ({@link
  * io.enginex.edge.agent.transport.HubAddresses#parse(String)}).
  *
  * <p>{@link #toString()} never shows the token.
  */
-public record AgentConfig(String server, String token, String pin, Path caFile, Path root, String updateMode) {
-    public static final AgentConfig EMPTY = new AgentConfig(null, null, null, null, null, null);
+public record AgentConfig(
+        String server, String token, String pin, Path caFile, Path root, String updateMode, String sessionUsers) {
+    public static final AgentConfig EMPTY = new AgentConfig(null, null, null, null, null, null, null);
+
+    /** A configuration that accepts no user session part. */
+    public AgentConfig(String server, String token, String pin, Path caFile, Path root, String updateMode) {
+        this(server, token, pin, caFile, root, updateMode, null);
+    }
 
     /** A configuration without an update mode (the installer's default). */
     public AgentConfig(String server, String token, String pin, Path caFile, Path root) {
@@ -32,6 +39,7 @@ public record AgentConfig(String server, String token, String pin, Path caFile, 
     @Override
     public String toString() {
         return "AgentConfig[server=" + server + ", token=" + (token == null ? "none" : "***") + ", pin=" + pin
-                + ", caFile=" + caFile + ", root=" + root + ", updateMode=" + updateMode + "]";
+                + ", caFile=" + caFile + ", root=" + root + ", updateMode=" + updateMode + ", sessionUsers="
+                + sessionUsers + "]";
     }
 }

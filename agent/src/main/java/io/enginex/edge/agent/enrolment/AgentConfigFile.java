@@ -31,7 +31,8 @@ import java.util.Set;
  * flushed to disk before returning.
  */
 public final class AgentConfigFile {
-    static final List<String> KEYS = List.of("server", "token", "pin", "ca-file", "root", "update-mode");
+    static final List<String> KEYS =
+            List.of("server", "token", "pin", "ca-file", "root", "update-mode", "session-users");
 
     private final Path file;
 
@@ -61,6 +62,7 @@ public final class AgentConfigFile {
                     e);
         }
         String server = null, token = null, pin = null, caFile = null, root = null, updateMode = null;
+        String sessionUsers = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -89,6 +91,7 @@ public final class AgentConfigFile {
                     }
                     updateMode = value;
                 }
+                case "session-users" -> sessionUsers = value;
                 default -> root = value;
             }
         }
@@ -98,7 +101,8 @@ public final class AgentConfigFile {
                 pin,
                 caFile == null ? null : Path.of(caFile),
                 root == null ? null : Path.of(root),
-                updateMode);
+                updateMode,
+                sessionUsers);
     }
 
     /**

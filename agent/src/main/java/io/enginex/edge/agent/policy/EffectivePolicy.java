@@ -151,6 +151,14 @@ public record EffectivePolicy(
             new java.util.TreeSet<>(names).forEach(grant.putArray("names")::add);
             grant.put("source", policy.secrets().sources().get(tool));
         });
+        ArrayNode apps = out.putArray("apps");
+        policy.apps().values().forEach(a -> {
+            ObjectNode app = apps.addObject().put("id", a.name());
+            a.argv().forEach(app.putArray("argv")::add);
+            app.put("source", a.source());
+        });
+        ArrayNode urls = out.putArray("urls");
+        policy.urls().forEach(u -> urls.addObject().put("prefix", u.rule()).put("source", u.source()));
         return out;
     }
 
@@ -172,6 +180,17 @@ public record EffectivePolicy(
                         + (c.approvalRequired() ? "  (approval required)" : "") + "    [" + c.source() + "]"));
         lines.add("Network" + (policy.network().isEmpty() ? ": none (http.request is off)" : ":"));
         policy.network().forEach(n -> lines.add("  " + n.label() + "    [" + n.source() + "]"));
+        if (!policy.apps().isEmpty()) {
+            lines.add("Applications (app.launch):");
+            policy.apps()
+                    .values()
+                    .forEach(a -> lines.add(
+                            "  " + a.name() + ": " + String.join(" ", a.argv()) + "    [" + a.source() + "]"));
+        }
+        if (!policy.urls().isEmpty()) {
+            lines.add("URLs (app.open):");
+            policy.urls().forEach(u -> lines.add("  " + u.rule() + "    [" + u.source() + "]"));
+        }
         lines.add("Approval required" + (policy.approvalRequired().isEmpty() ? ": none" : ":"));
         policy.approvalRequired().forEach((name, source) -> lines.add("  " + name + "    [" + source + "]"));
         lines.add("Vault secrets tools may use" + (policy.secrets().grants().isEmpty() ? ": none" : ":"));

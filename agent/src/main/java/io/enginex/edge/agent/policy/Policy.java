@@ -26,6 +26,8 @@ import java.util.Set;
  * @param network the host:port pairs {@code http.request} may reach
  * @param approvalRequired tool names and {@code exec:TEMPLATE} names that need approval, with sources
  * @param secrets which vault secrets each tool may use
+ * @param apps the applications {@code app.launch} may start, by id, each a template of its arguments
+ * @param urls the URL prefixes {@code app.open} may open
  */
 public record Policy(
         List<RootRule> roots,
@@ -35,8 +37,12 @@ public record Policy(
         Map<String, CommandTemplate> commands,
         List<NetworkRule> network,
         Map<String, String> approvalRequired,
-        SecretRules secrets) {
+        SecretRules secrets,
+        Map<String, CommandTemplate> apps,
+        List<UrlRule> urls) {
     public Policy {
+        apps = Map.copyOf(apps);
+        urls = List.copyOf(urls);
         roots = List.copyOf(roots);
         deny = List.copyOf(deny);
         Objects.requireNonNull(limits, "limits");
@@ -45,6 +51,19 @@ public record Policy(
         network = List.copyOf(network);
         approvalRequired = Map.copyOf(approvalRequired);
         Objects.requireNonNull(secrets, "secrets");
+    }
+
+    /** A policy that names no application or URL for the desktop tools. */
+    public Policy(
+            List<RootRule> roots,
+            List<DenyRule> deny,
+            Limits limits,
+            Map<String, String> tools,
+            Map<String, CommandTemplate> commands,
+            List<NetworkRule> network,
+            Map<String, String> approvalRequired,
+            SecretRules secrets) {
+        this(roots, deny, limits, tools, commands, network, approvalRequired, secrets, Map.of(), List.of());
     }
 
     /** A policy that lets no tool use a secret. */
@@ -71,7 +90,7 @@ public record Policy(
 
     /**
      * The rules both policies grant: roots intersected pairwise (narrower mode), deny rules of both,
-     * the smaller limits, tools, commands and hosts present in both (the command's definition is this
+     * the smaller limits, tools, commands, hosts, applications and URL rules present in both (the command's definition is this
      * policy's), approval markers of both, the secrets both grant to a tool. Applied as {@code machine.intersect(tenant)}, the machine
      * can only narrow what the tenant asks for, and the tenant can only narrow the machine.
      */
@@ -107,6 +126,15 @@ public record Policy(
         other.commands.values().stream()
                 .filter(c -> c.approvalRequired() && bothCommands.containsKey(c.name()))
                 .forEach(c -> approvals.putIfAbsent("exec:" + c.name(), c.source()));
+        Map<String, CommandTemplate> bothApps = new LinkedHashMap<>();
+        apps.forEach((id, template) -> {
+            if (other.apps.containsKey(id)) {
+                bothApps.put(id, template);
+            }
+        });
+        List<UrlRule> bothUrls = urls.stream()
+                .filter(u -> other.urls.stream().anyMatch(o -> o.rule().equals(u.rule())))
+                .toList();
         return new Policy(
                 bothRoots,
                 bothDeny,
@@ -115,7 +143,9 @@ public record Policy(
                 bothCommands,
                 bothNetwork,
                 approvals,
-                secrets.intersect(other.secrets));
+                secrets.intersect(other.secrets),
+                bothApps,
+                bothUrls);
     }
 
     /** This policy with {@code root} (the {@code --root} a person chose) intersected into its roots. */
@@ -124,14 +154,14 @@ public record Policy(
         for (RootRule mine : roots) {
             mine.intersect(root).ifPresent(narrowed::add);
         }
-        return new Policy(narrowed, deny, limits, tools, commands, network, approvalRequired, secrets);
+        return new Policy(narrowed, deny, limits, tools, commands, network, approvalRequired, secrets, apps, urls);
     }
 
     /** This policy with extra deny rules (e.g. the agent's own state folder). */
     public Policy withDeny(List<DenyRule> extra) {
         List<DenyRule> all = new ArrayList<>(deny);
         all.addAll(extra);
-        return new Policy(roots, all, limits, tools, commands, network, approvalRequired, secrets);
+        return new Policy(roots, all, limits, tools, commands, network, approvalRequired, secrets, apps, urls);
     }
 
     /** The first deny rule matching a real path, if any. */

@@ -3,6 +3,8 @@ package io.enginex.edge.agent.policy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.protocol.PolicyDocument;
 import java.io.IOException;
 import java.nio.file.FileSystem;
@@ -122,7 +124,38 @@ public final class PolicyFile {
                 commands(root.path("commands"), source),
                 network(root.path("network"), source),
                 named(root.path("approvalRequired"), source, "approvalRequired"),
-                secrets(root.get("secrets"), source));
+                secrets(root.get("secrets"), source),
+                apps(root.path("apps"), source),
+                urls(root.path("urls"), source));
+    }
+
+    private static Map<String, CommandTemplate> apps(JsonNode node, String source) {
+        if (!node.isMissingNode() && !node.isNull()) {
+            // The hub checks tenant policies with the same rules (PolicyDocument), so both refuse alike.
+            ObjectNode only = JsonNodeFactory.instance.objectNode();
+            only.set("apps", node);
+            List<String> problems = PolicyDocument.problems(only);
+            if (!problems.isEmpty()) {
+                throw new PolicyException(source + ": " + problems.get(0));
+            }
+        }
+        Map<String, CommandTemplate> apps = new LinkedHashMap<>();
+        for (JsonNode a : array(node, source, "apps")) {
+            String id = text(a, "id", source + ": apps[]");
+            String where = source + ": app " + id;
+            List<String> argv = new ArrayList<>();
+            array(a.path("argv"), where, "argv").forEach(x -> argv.add(x.asText()));
+            apps.put(id, new CommandTemplate(id, argv, params(a, where), null, Duration.ofSeconds(60), false, source));
+        }
+        return apps;
+    }
+
+    private static List<UrlRule> urls(JsonNode node, String source) {
+        List<UrlRule> urls = new ArrayList<>();
+        for (JsonNode u : array(node, source, "urls")) {
+            urls.add(new UrlRule(u.asText(""), source));
+        }
+        return urls;
     }
 
     private List<RootRule> roots(JsonNode node, String source) {
@@ -210,24 +243,7 @@ public final class PolicyFile {
             if (argv.isEmpty() || !Path.of(argv.get(0)).isAbsolute()) {
                 throw new PolicyException(where + ": argv[0] must be the program's absolute path");
             }
-            Map<String, CommandTemplate.Param> params = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> p : c.path("params").properties()) {
-                List<String> values = new ArrayList<>();
-                p.getValue().path("enum").forEach(v -> values.add(v.asText()));
-                Pattern pattern = null;
-                if (p.getValue().has("pattern")) {
-                    try {
-                        pattern = Pattern.compile(p.getValue().get("pattern").asText());
-                    } catch (PatternSyntaxException e) {
-                        throw new PolicyException(where + ": parameter " + p.getKey() + " has a bad pattern", e);
-                    }
-                }
-                try {
-                    params.put(p.getKey(), new CommandTemplate.Param(pattern, values));
-                } catch (PolicyException e) {
-                    throw new PolicyException(where + ": parameter " + p.getKey() + ": " + e.getMessage(), e);
-                }
-            }
+            Map<String, CommandTemplate.Param> params = params(c, where);
             List<String> envProblems = new ArrayList<>();
             PolicyDocument.checkEnv(c.get("env"), where, envProblems);
             if (!envProblems.isEmpty()) {
@@ -248,6 +264,28 @@ public final class PolicyFile {
                             env));
         }
         return commands;
+    }
+
+    private static Map<String, CommandTemplate.Param> params(JsonNode c, String where) {
+        Map<String, CommandTemplate.Param> params = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> p : c.path("params").properties()) {
+            List<String> values = new ArrayList<>();
+            p.getValue().path("enum").forEach(v -> values.add(v.asText()));
+            Pattern pattern = null;
+            if (p.getValue().has("pattern")) {
+                try {
+                    pattern = Pattern.compile(p.getValue().get("pattern").asText());
+                } catch (PatternSyntaxException e) {
+                    throw new PolicyException(where + ": parameter " + p.getKey() + " has a bad pattern", e);
+                }
+            }
+            try {
+                params.put(p.getKey(), new CommandTemplate.Param(pattern, values));
+            } catch (PolicyException e) {
+                throw new PolicyException(where + ": parameter " + p.getKey() + ": " + e.getMessage(), e);
+            }
+        }
+        return params;
     }
 
     private static SecretRules secrets(JsonNode node, String source) {

@@ -21,9 +21,14 @@ import io.enginex.edge.agent.tools.CurrentToolbox;
 import io.enginex.edge.agent.tools.PluginTools;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.ui.RecentLog;
+import io.enginex.edge.agent.usersession.SessionAccess;
+import io.enginex.edge.agent.usersession.SessionRegistry;
+import io.enginex.edge.agent.usersession.SessionRouter;
+import io.enginex.edge.agent.usersession.SessionServer;
 import io.enginex.edge.agent.vault.KeyStores;
 import io.enginex.edge.agent.vault.Vault;
 import io.enginex.edge.protocol.MessageCodec;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -101,7 +106,9 @@ public final class AgentRuntime {
                             + "): run enginex-agent register --server URL --token TOKEN");
         }
         AgentIdentity identity = identityFile.load();
-        Tooling tooling = tools(root, identity);
+        Optional<SessionRegistry> sessions =
+                config.sessionSocket() == null ? Optional.empty() : Optional.of(new SessionRegistry());
+        Tooling tooling = tools(root, identity, sessions);
         AgentTools tools = tooling.tools();
         CurrentIdentity currentIdentity = new CurrentIdentity(identityFile, identity);
         status.updateState(UpdateState.detect(AgentVersion.current(), environment.appPath(), environment.osName()));
@@ -124,6 +131,7 @@ public final class AgentRuntime {
                 clock,
                 listener -> new LocalGraphs(tooling.machine(), dir, tooling.plugins(), listener, codec.mapper()),
                 codec.mapper());
+        SessionServer sessionServer = sessions(sessions, configFile, auditLog);
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
                 ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
                 ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
@@ -143,14 +151,45 @@ public final class AgentRuntime {
             return session.run();
         } finally {
             schedule.close();
+            sessionServer.close();
         }
     }
 
     /** The agent's tools, and what they were made from (scheduled graph runs make theirs alike). */
     private record Tooling(AgentTools tools, PolicySetup.Machine machine, PluginTools.Loaded plugins) {}
 
+    /**
+     * The local channel for user session parts, listening when {@code --session-socket} was given
+     * (else a server that does nothing).
+     */
+    private SessionServer sessions(Optional<SessionRegistry> registry, AgentConfigFile configFile, AuditLog auditLog) {
+        if (registry.isEmpty()) {
+            return SessionServer.NONE;
+        }
+        String users = config.sessionUsers();
+        if (users == null && configFile != null) {
+            users = configFile.load().sessionUsers();
+        }
+        SessionServer server = new SessionServer(
+                config.sessionSocket(),
+                SessionAccess.parse(users, System.getProperty("user.name", "")),
+                registry.get(),
+                auditLog::recordSession,
+                codec.mapper());
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "cannot listen for user session parts on " + config.sessionSocket() + " (" + e.getMessage()
+                            + "); check that its folder exists and is writable by this account, or drop"
+                            + " --session-socket",
+                    e);
+        }
+        return server;
+    }
+
     /** The tools the machine policy allows, over {@code root}; rebuilt when the hub sends tenant policies. */
-    private Tooling tools(Path root, AgentIdentity identity) {
+    private Tooling tools(Path root, AgentIdentity identity, Optional<SessionRegistry> sessions) {
         Clock clock = environment.clock();
         PolicySetup.Machine machine = PolicySetup.machine(config.machinePolicy(), root, codec.mapper());
         PluginTools.Loaded plugins = PluginTools.load(
@@ -172,7 +211,8 @@ public final class AgentRuntime {
                         CommandRunner.DEFAULT_GRACE)),
                 plugins,
                 identity.hubs().toString(),
-                codec.mapper());
+                codec.mapper(),
+                sessions.map(r -> (SessionRouter) r));
         CurrentToolbox toolbox = tools.current();
         EffectivePolicy policy = toolbox.get().policy();
         if (toolbox.get().root() == null) {

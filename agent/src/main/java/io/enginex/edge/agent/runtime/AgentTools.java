@@ -20,6 +20,7 @@ import io.enginex.edge.agent.tools.PluginTools;
 import io.enginex.edge.agent.tools.Tool;
 import io.enginex.edge.agent.tools.ToolRegistry;
 import io.enginex.edge.agent.tools.Toolbox;
+import io.enginex.edge.agent.usersession.SessionRouter;
 import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.protocol.AssignedGraphs;
 import io.enginex.edge.protocol.TenantPolicy;
@@ -60,6 +61,7 @@ public final class AgentTools implements TenantPolicyHandler {
     private final ReentrantLock applying = new ReentrantLock();
     private final CurrentToolbox current;
     private final HubGraphs graphs;
+    private final Optional<SessionRouter> sessions;
 
     /**
      * Builds the first toolbox from the cached tenant policies (none when the hub never sent any).
@@ -75,6 +77,24 @@ public final class AgentTools implements TenantPolicyHandler {
             PluginTools.Loaded plugins,
             String hub,
             ObjectMapper mapper) {
+        this(machine, stateDir, host, clock, runner, plugins, hub, mapper, Optional.empty());
+    }
+
+    /**
+     * As above; with {@code sessions} (the service takes user session parts) the desktop tools the
+     * policy allows are offered too.
+     */
+    public AgentTools(
+            PolicySetup.Machine machine,
+            Path stateDir,
+            HostInfo host,
+            Clock clock,
+            Optional<CommandRunner> runner,
+            PluginTools.Loaded plugins,
+            String hub,
+            ObjectMapper mapper,
+            Optional<SessionRouter> sessions) {
+        this.sessions = sessions;
         this.machine = machine;
         this.stateDir = stateDir;
         this.host = host;
@@ -169,12 +189,12 @@ public final class AgentTools implements TenantPolicyHandler {
     Toolbox build(TenantPolicySet tenants) {
         EffectivePolicy effective = machine.effective(tenants, stateDir);
         Optional<FileSandbox> sandbox = PolicySetup.sandbox(effective);
-        List<Tool> tools =
-                new ArrayList<>(BuiltinTools.create(sandbox, effective.policy(), host, clock, started, runner));
+        List<Tool> tools = new ArrayList<>(
+                BuiltinTools.create(sandbox, effective.policy(), host, clock, started, runner, sessions));
         plugins.tools().stream()
                 .filter(t -> effective.policy().allowsTool(t.descriptor().name()))
                 .forEach(tools::add);
-        Map<String, String> blocked = BuiltinTools.blocked(sandbox, effective, plugins.plugins());
+        Map<String, String> blocked = BuiltinTools.blocked(sandbox, effective, plugins.plugins(), sessions.isPresent());
         ToolRegistry registry = new ToolRegistry(
                 tools, blocked, effective.policy().approvalRequired().keySet());
         ObjectNode summary = effective.toJson();

@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param backoffBase first reconnect delay
  * @param backoffCap longest reconnect (and enrolment retry) delay
  * @param update how the agent updates itself ({@link UpdateConfig})
+ * @param sessionSocket the Unix socket user session parts connect to, or null for none
+ * @param sessionUsers whose session parts are accepted ({@code session-users}: names, {@code *}), or
+ *     null to take it from the config file
  */
 public record RunConfig(
         Path stateDir,
@@ -41,7 +44,9 @@ public record RunConfig(
         String uiGroup,
         Duration backoffBase,
         Duration backoffCap,
-        UpdateConfig update) {
+        UpdateConfig update,
+        Path sessionSocket,
+        String sessionUsers) {
 
     /** @throws IllegalArgumentException naming the value that is out of range */
     public RunConfig {
@@ -82,6 +87,8 @@ public record RunConfig(
         private Duration backoffBase = Duration.ofSeconds(1);
         private Duration backoffCap = Duration.ofMinutes(5);
         private UpdateConfig update = UpdateConfig.DEFAULT;
+        private Path sessionSocket;
+        private String sessionUsers;
 
         private Builder(Path stateDir) {
             this.stateDir = stateDir;
@@ -142,6 +149,13 @@ public record RunConfig(
             return this;
         }
 
+        /** Take user session parts on {@code socket}, from {@code users} (null: session-users of the config file). */
+        public Builder sessions(Path socket, String users) {
+            this.sessionSocket = socket;
+            this.sessionUsers = users;
+            return this;
+        }
+
         public RunConfig build() {
             return new RunConfig(
                     stateDir,
@@ -157,7 +171,9 @@ public record RunConfig(
                     uiGroup,
                     backoffBase,
                     backoffCap,
-                    update);
+                    update,
+                    sessionSocket,
+                    sessionUsers);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.enginex.edge.agent.policy.EffectivePolicy;
 import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.sandbox.FileRoot;
 import io.enginex.edge.agent.sandbox.FileSandbox;
+import io.enginex.edge.agent.usersession.SessionRouter;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,11 @@ public final class BuiltinTools {
             SystemInfoTool.NAME,
             PingTool.NAME,
             ExecTool.NAME,
-            HttpRequestTool.NAME);
+            HttpRequestTool.NAME,
+            DesktopTools.APP_LIST,
+            DesktopTools.APP_LAUNCH,
+            DesktopTools.APP_OPEN,
+            DesktopTools.NOTIFY);
 
     private BuiltinTools() {}
 
@@ -80,7 +85,26 @@ public final class BuiltinTools {
             Clock clock,
             Instant agentStarted,
             Optional<CommandRunner> runner) {
+        return create(sandbox, policy, host, clock, agentStarted, runner, Optional.empty());
+    }
+
+    /**
+     * As above, plus (when {@code sessions} is given: the service takes user session parts) the
+     * desktop tools the policy allows; {@code app.launch} only when the policy names applications.
+     */
+    public static List<Tool> create(
+            Optional<FileSandbox> sandbox,
+            Policy policy,
+            HostInfo host,
+            Clock clock,
+            Instant agentStarted,
+            Optional<CommandRunner> runner,
+            Optional<SessionRouter> sessions) {
         List<Tool> all = new ArrayList<>(all(sandbox, host, clock, agentStarted));
+        sessions.ifPresent(router -> DesktopTools.create(policy, router).stream()
+                .filter(t -> !t.descriptor().name().equals(DesktopTools.APP_LAUNCH)
+                        || !policy.apps().isEmpty())
+                .forEach(all::add));
         if (runner.isPresent() && !policy.commands().isEmpty()) {
             all.add(new ExecTool(policy, sandbox, runner.get()));
         }
@@ -114,7 +138,33 @@ public final class BuiltinTools {
      */
     public static Map<String, String> blocked(
             Optional<FileSandbox> sandbox, EffectivePolicy effective, List<PluginTools.Plugin> plugins) {
+        return blocked(sandbox, effective, plugins, false);
+    }
+
+    /** As above; {@code sessions} says whether the service takes user session parts (desktop tools). */
+    public static Map<String, String> blocked(
+            Optional<FileSandbox> sandbox,
+            EffectivePolicy effective,
+            List<PluginTools.Plugin> plugins,
+            boolean sessions) {
         Map<String, String> reasons = blocked(sandbox, effective.policy(), effective.machineSource(), effective);
+        for (String name : new java.util.TreeSet<>(DesktopTools.NAMES)) {
+            if (!effective.policy().allowsTool(name)) {
+                String by = effective.withoutTool(name);
+                reasons.put(
+                        name,
+                        "the tool " + name + " is not in the allowed tools of "
+                                + (by == null ? effective.machineSource() : by));
+            } else if (!sessions) {
+                reasons.put(
+                        name,
+                        "this agent takes no user session parts: run its service with --session-socket and"
+                                + " session-users (docs/INSTALL.md, \"The user session part\")");
+            } else if (name.equals(DesktopTools.APP_LAUNCH)
+                    && effective.policy().apps().isEmpty()) {
+                reasons.put(name, "there are no apps in " + effective.machineSource());
+            }
+        }
         for (PluginTools.Plugin plugin : plugins) {
             String name = plugin.tool().descriptor().name();
             if (!effective.policy().allowsTool(name)) {

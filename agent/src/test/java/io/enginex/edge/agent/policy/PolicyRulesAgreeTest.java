@@ -51,6 +51,16 @@ class PolicyRulesAgreeTest {
                 "{\"commands\":[{\"name\":\"x\",\"argv\":[\"/bin/echo\"],\"env\":[\"PATH\"]}]}",
                 "{\"commands\":[{\"name\":\"x\",\"argv\":[\"/bin/echo\"],\"env\":[\"lower\"]}]}",
                 "{\"commands\":[{\"name\":\"x\",\"argv\":[\"/bin/echo\"],\"env\":\"API\"}]}",
+                "{\"apps\":[{\"argv\":[\"/usr/bin/xmessage\"]}]}",
+                "{\"apps\":[{\"id\":\"../evil\",\"argv\":[\"/usr/bin/xmessage\"]}]}",
+                "{\"apps\":[{\"id\":\"org.x.A\",\"argv\":[\"xmessage\"]}]}",
+                "{\"apps\":[{\"id\":\"org.x.A\",\"argv\":[\"/usr/bin/xmessage\",\"{p}\"]}]}",
+                "{\"apps\":[{\"id\":\"org.x.A\",\"argv\":[\"/usr/bin/xmessage\"],\"workdir\":\"/\"}]}",
+                "{\"apps\":\"org.x.A\"}",
+                "{\"urls\":[\"file:///etc/\"]}",
+                "{\"urls\":[\"https://user@intranet/\"]}",
+                "{\"urls\":[\"https://intranet/?q=1\"]}",
+                "{\"urls\":[\"intranet.example.com\"]}",
                 "[]"
             })
     void whatTheAgentRefusesTheHubRefuses(String json) {

@@ -1,0 +1,119 @@
+package io.enginex.edge.agent.cli;
+
+import io.enginex.edge.agent.desktop.DesktopActions;
+import io.enginex.edge.agent.runtime.PolicySetup;
+import io.enginex.edge.agent.usersession.SessionClient;
+import io.enginex.edge.agent.usersession.SessionServer;
+import io.enginex.edge.protocol.MessageCodec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code enginex-agent session}: the user-session part. Runs as the signed-in user (a systemd user unit
+ * or XDG autostart starts it at login), connects to the service's socket and runs the desktop tools'
+ * actions in this session, checked against the machine policy. Reconnects when the service restarts;
+ * stops when the service refuses this user.
+ */
+@Command(
+        name = "session",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The agent's part in a signed-in user's desktop session (Linux). Connects to the agent's service over"
+                    + " its local socket and runs, as this user and on this display, what the desktop tools ask"
+                    + " for (app.list, app.launch, app.open, desktop.notify), each checked against the machine"
+                    + " policy. The packages start it at login (systemd user unit enginex-agent-session.service,"
+                    + " or XDG autostart); it reconnects when the service restarts.",
+            "The service accepts only the users named in session-users of its agent.conf, and proves who"
+                    + " connects from the kernel's peer credentials; this part checks the same way that the"
+                    + " socket is the service's."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {"  enginex-agent session", "  enginex-agent session --socket /run/enginex-agent/session.sock --once"})
+final class SessionCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--socket", paramLabel = "FILE", description = "The service's socket (default: ${DEFAULT-VALUE}).")
+    Path socket = Path.of("/run/enginex-agent/session.sock");
+
+    @Option(
+            names = "--service-user",
+            paramLabel = "NAME",
+            split = ",",
+            description = "The accounts the service may run as; a socket held by any other is not used (default:"
+                    + " enginex-agent, root).")
+    List<String> serviceUsers = List.of("enginex-agent", "root");
+
+    @Option(
+            names = "--machine-policy",
+            paramLabel = "FILE",
+            description = "The machine policy the actions are checked against (default: the administrator's, e.g."
+                    + " /etc/enginex-agent/policy.json).")
+    Path machinePolicy;
+
+    @Option(names = "--once", description = "Stop when the connection ends instead of reconnecting.")
+    boolean once;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        MessageCodec codec = new MessageCodec();
+        PolicySetup.Machine machine = PolicySetup.machine(machinePolicy, null, codec.mapper());
+        Map<String, String> env = System.getenv();
+        Map<String, String> reported = new LinkedHashMap<>();
+        SessionServer.SESSION_VARIABLES.forEach(name -> {
+            if (env.containsKey(name)) {
+                reported.put(name, env.get(name));
+            }
+        });
+        DesktopActions actions = new DesktopActions(
+                machine.policy(),
+                machine.source(),
+                env,
+                Path.of(System.getProperty("user.home")),
+                DesktopActions.systemBinDirs());
+        SessionClient client =
+                new SessionClient(socket, Set.copyOf(serviceUsers), reported, actions::handle, codec.mapper());
+        Duration wait = Duration.ofSeconds(1);
+        while (true) {
+            try {
+                client.serve(() -> {
+                    out.println("connected to the agent's service at " + socket + " as "
+                            + System.getProperty("user.name") + " " + reported.keySet());
+                    out.flush();
+                });
+                wait = Duration.ofSeconds(1);
+            } catch (SessionClient.RefusedException e) {
+                err.println("error: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            } catch (IOException e) {
+                err.println("the agent's service is not reachable at " + socket + " (" + e.getMessage()
+                        + "); trying again in " + wait.toSeconds() + " s");
+                err.flush();
+            }
+            if (once) {
+                return ExitCodes.FAILURE;
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.OK;
+            }
+            wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+                    ? Duration.ofSeconds(30)
+                    : wait.multipliedBy(2);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.enginex.edge.agent.desktop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.exec.CommandException;
+import io.enginex.edge.agent.exec.CommandRunner;
+import io.enginex.edge.agent.policy.CommandTemplate;
+import io.enginex.edge.agent.policy.Policy;
+import io.enginex.edge.agent.policy.RootRule;
+import io.enginex.edge.agent.tools.ToolException;
+import io.enginex.edge.protocol.ErrorCodes;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The session part's actions, run with the signed-in user's rights and environment (DISPLAY, the
+ * session bus), each checked against the machine policy (the administrator's upper bound) whatever
+ * the service already checked:
+ *
+ * <ul>
+ *   <li>{@code list-apps}: the applications of {@link DesktopEntries};
+ *   <li>{@code launch} {@code {"app":ID,"params":{…}}}: the machine policy's template for that
+ *       application, its parameters checked like {@code exec}'s; started detached, its pid returned;
+ *   <li>{@code open} {@code {"path":…,"roots":[…]}} or {@code {"url":…}}: a file whose real path lies
+ *       under a machine policy root and one of the service's effective {@code roots} and no deny rule,
+ *       or a URL under a machine {@code urls} rule, with {@code xdg-open};
+ *   <li>{@code notify} {@code {"summary":…,"body":…}}: a desktop notification through the session
+ *       bus's org.freedesktop.Notifications ({@code notify-send}).
+ * </ul>
+ *
+ * <p>Thread-safe: each call starts its own processes.
+ */
+public final class DesktopActions {
+    private static final long HELPER_SECONDS = 15;
+
+    private final Policy machine;
+    private final String machineSource;
+    private final Map<String, String> env;
+    private final Path home;
+    private final List<Path> binDirs;
+
+    /**
+     * @param env the session's environment (children inherit it)
+     * @param binDirs where {@code xdg-open} and {@code notify-send} are looked up, in order (the
+     *     system's folders; the user's PATH is not used)
+     */
+    public DesktopActions(
+            Policy machine, String machineSource, Map<String, String> env, Path home, List<Path> binDirs) {
+        this.machine = machine;
+        this.machineSource = machineSource;
+        this.env = Map.copyOf(env);
+        this.home = home;
+        this.binDirs = List.copyOf(binDirs);
+    }
+
+    /** The system folders helpers are taken from. */
+    public static List<Path> systemBinDirs() {
+        return List.of(Path.of("/usr/bin"), Path.of("/bin"), Path.of("/usr/local/bin"));
+    }
+
+    /**
+     * Runs {@code action}.
+     *
+     * @throws ToolException {@code blocked_by_policy} for what the machine policy does not allow,
+     *     {@code invalid_arguments}, {@code not_found}, {@code tool_failed}
+     */
+    public JsonNode handle(String action, JsonNode args) {
+        return switch (action) {
+            case "list-apps" -> listApps();
+            case "launch" -> launch(args);
+            case "open" -> open(args);
+            case "notify" -> notify(args);
+            default ->
+                throw new ToolException(
+                        ErrorCodes.UNKNOWN_TOOL, "this session part does not know the action \"" + action + "\"");
+        };
+    }
+
+    private JsonNode listApps() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        var apps = out.putArray("apps");
+        for (DesktopEntries.Entry entry : DesktopEntries.scan(DesktopEntries.dataDirs(env, home))) {
+            apps.addObject()
+                    .put("id", entry.id())
+                    .put("name", entry.name())
+                    .put("hidden", entry.noDisplay())
+                    .put("file", entry.file().toString());
+        }
+        return out;
+    }
+
+    private JsonNode launch(JsonNode args) {
+        String app = args.path("app").asText("");
+        CommandTemplate template = machine.apps().get(app);
+        if (template == null) {
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY,
+                    "the application " + app + " is not among the apps of " + machineSource + "; it lists: "
+                            + (machine.apps().isEmpty()
+                                    ? "none"
+                                    : String.join(
+                                            ", ", new TreeSet<>(machine.apps().keySet()))));
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        args.path("params")
+                .properties()
+                .forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+        List<String> argv;
+        try {
+            argv = CommandRunner.argv(template, params);
+        } catch (CommandException e) {
+            throw new ToolException(e.code(), e.getMessage().replace("command ", "application "));
+        }
+        Process process = start(argv);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("app", app);
+        out.put("pid", process.pid());
+        return out;
+    }
+
+    private JsonNode open(JsonNode args) {
+        String target;
+        if (args.hasNonNull("url")) {
+            target = args.get("url").asText();
+            if (machine.urls().stream().noneMatch(u -> u.allows(target))) {
+                throw new ToolException(
+                        ErrorCodes.BLOCKED_BY_POLICY,
+                        "the URL " + target + " is under no urls rule of " + machineSource);
+            }
+        } else {
+            target = realFile(args.path("path").asText(""), args.path("roots")).toString();
+        }
+        List<String> argv = List.of(program("xdg-open").toString(), target);
+        int exit = runHelper(argv);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put(args.hasNonNull("url") ? "url" : "path", target);
+        out.put("exitCode", exit);
+        if (exit != 0) {
+            throw new ToolException(
+                    ErrorCodes.TOOL_FAILED,
+                    "xdg-open " + target + " exited with " + exit + " (no application for that kind of file?)");
+        }
+        return out;
+    }
+
+    private Path realFile(String given, JsonNode roots) {
+        if (!given.startsWith("/")) {
+            throw new ToolException(ErrorCodes.INVALID_ARGUMENTS, "path must be absolute, got " + given);
+        }
+        Path real;
+        try {
+            real = Path.of(given).toRealPath();
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new ToolException(ErrorCodes.NOT_FOUND, "no file " + given + " that this user can see");
+        }
+        boolean underMachine = machine.roots().stream().map(RootRule::path).anyMatch(r -> under(real, r));
+        boolean underService = false;
+        for (JsonNode root : roots) {
+            underService |= under(real, Path.of(root.asText("/nonexistent")));
+        }
+        if (!underMachine || !underService) {
+            throw new ToolException(
+                    ErrorCodes.PATH_OUTSIDE_ROOT,
+                    "the file " + given + " (really " + real + ") is outside the allowed roots of "
+                            + (underMachine ? "the effective policy" : machineSource));
+        }
+        machine.denied(real).ifPresent(rule -> {
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY,
+                    "the file " + given + " matches the deny rule " + rule.glob() + " of " + rule.source());
+        });
+        return real;
+    }
+
+    private static boolean under(Path real, Path root) {
+        try {
+            return real.startsWith(root.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private JsonNode notify(JsonNode args) {
+        String summary = args.path("summary").asText("");
+        String body = args.path("body").asText("");
+        if (summary.isBlank() || summary.length() > 200 || body.length() > 2000) {
+            throw new ToolException(
+                    ErrorCodes.INVALID_ARGUMENTS, "summary must be 1 to 200 characters and body at most 2000");
+        }
+        List<String> argv =
+                new ArrayList<>(List.of(program("notify-send").toString(), "--app-name=EngineX Edge", "--", summary));
+        if (!body.isEmpty()) {
+            argv.add(body);
+        }
+        int exit = runHelper(argv);
+        if (exit != 0) {
+            throw new ToolException(
+                    ErrorCodes.TOOL_FAILED,
+                    "notify-send exited with " + exit + "; is a notification daemon running in this session?");
+        }
+        return JsonNodeFactory.instance.objectNode().put("shown", true);
+    }
+
+    private Path program(String name) {
+        return binDirs.stream()
+                .map(d -> d.resolve(name))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> new ToolException(
+                        ErrorCodes.TOOL_FAILED,
+                        name + " is not installed in " + binDirs + " (Debian: apt-get install "
+                                + (name.equals("notify-send") ? "libnotify-bin" : "xdg-utils") + ")"));
+    }
+
+    private Process start(List<String> argv) {
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(home.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new ToolException(ErrorCodes.TOOL_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage());
+        }
+    }
+
+    private int runHelper(List<String> argv) {
+        Process process = start(argv);
+        try {
+            if (!process.waitFor(HELPER_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new ToolException(
+                        ErrorCodes.TOOL_FAILED, argv.get(0) + " did not finish within " + HELPER_SECONDS + " s");
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new ToolException(ErrorCodes.CANCELLED, "stopped while " + argv.get(0) + " ran");
+        }
+    }
+}

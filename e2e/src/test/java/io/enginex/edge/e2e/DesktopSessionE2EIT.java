@@ -1,0 +1,245 @@
+package io.enginex.edge.e2e;
+
+import static io.enginex.edge.e2e.support.HubApi.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.HubApi;
+import io.enginex.edge.e2e.support.HubProcess;
+import io.enginex.edge.e2e.support.Jvm;
+import io.enginex.edge.e2e.support.OsProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The desktop tools in a real graphical session: a virtual X server (Xvfb), a D-Bus session bus and
+ * a notification daemon of a real user account created for the test, that user's session part
+ * ({@code enginex-agent session}) started as that user, and the real hub and agent. The hub
+ * dispatches {@code app.launch} and the application runs as that user on that display (its owner and
+ * DISPLAY read from /proc); {@code app.list} reads the user's own applications; {@code desktop.notify}
+ * reaches the notification daemon; a job for a user
+ * with no session gets {@code no_user_session}. Needs root and Debian's xvfb, dbus, libnotify-bin,
+ * notification-daemon and x11-utils (scripts/test-prereqs.sh); skipped otherwise.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DesktopSessionE2EIT {
+    private static final Path NOTIFICATION_DAEMON = Path.of("/usr/lib/notification-daemon/notification-daemon");
+
+    private final List<OsProcess> session = new ArrayList<>();
+    private HubProcess hub;
+    private AgentProcess agent;
+    private HubApi api;
+    private String agentId;
+    private String apiSession;
+    private String user;
+    private long uid;
+    private String display;
+    private Path dir;
+    private Path logs;
+
+    @BeforeAll
+    void startDesktopHubAndAgent() throws Exception {
+        assumeTrue(
+                "root".equals(System.getProperty("user.name"))
+                        && Files.isExecutable(Path.of("/usr/bin/Xvfb"))
+                        && Files.isExecutable(Path.of("/usr/bin/dbus-daemon"))
+                        && Files.isExecutable(Path.of("/usr/bin/notify-send"))
+                        && Files.isExecutable(Path.of("/usr/bin/xmessage"))
+                        && Files.isExecutable(NOTIFICATION_DAEMON),
+                "needs root, xvfb, dbus, libnotify-bin, notification-daemon and x11-utils");
+        logs = Jvm.freshLogs(getClass().getSimpleName());
+        int n = ThreadLocalRandom.current().nextInt(100, 999);
+        user = "exd-" + n;
+        display = ":" + n;
+        exec("useradd", "--create-home", "--shell", "/usr/sbin/nologin", user);
+        uid = Long.parseLong(exec("id", "-u", user).strip());
+        dir = Files.createTempDirectory(Path.of("/tmp"), "exd-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        // The user's graphical session: X server, session bus, notification daemon.
+        session.add(OsProcess.start(
+                "xvfb",
+                List.of("Xvfb", display, "-nolisten", "tcp", "-screen", "0", "800x600x24"),
+                logs.resolve("xvfb.log"),
+                Map.of()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(Path.of("/tmp/.X11-unix/X" + n)));
+        Path busDir = Files.createDirectories(dir.resolve("bus"));
+        exec("chown", user, busDir.toString());
+        String bus = "unix:path=" + busDir.resolve("socket");
+        session.add(
+                asUser("dbus", List.of("/usr/bin/dbus-daemon", "--session", "--nofork", "--address=" + bus), Map.of()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(busDir.resolve("socket")));
+        Map<String, String> desktop = Map.of("DISPLAY", display, "DBUS_SESSION_BUS_ADDRESS", bus);
+        // NO_AT_BRIDGE: no accessibility bus, so nothing but these three runs as the user.
+        Map<String, String> daemon = new java.util.HashMap<>(desktop);
+        daemon.put("NO_AT_BRIDGE", "1");
+        session.add(asUser("notifications", List.of(NOTIFICATION_DAEMON.toString()), daemon));
+
+        hub = HubProcess.start(dir.resolve("hub"), logs);
+        api = hub.api();
+        assertThat(hub.cli(
+                                "tenants",
+                                "create",
+                                "acme",
+                                "--data-dir",
+                                hub.dataDir().toString())
+                        .exitCode())
+                .isZero();
+        Path root = Files.createDirectories(dir.resolve("files"));
+        Path policy = AgentProcess.machinePolicy(dir.resolve("etc"), """
+                {"version":1,"roots":[{"path":"%s","mode":"read"}],
+                 "tools":["sys.info","app.list","app.launch","desktop.notify"],
+                 "apps":[{"id":"org.x.XMessage","argv":["/usr/bin/xmessage","-name","{tag}","EngineX"],
+                          "params":{"tag":{"pattern":"[a-z0-9-]{1,32}"}}}]}
+                """.formatted(root.toRealPath()));
+        Path socket = dir.resolve("session.sock");
+        agent = AgentProcess.of(dir.resolve("agent-state"), root, logs);
+        assertThat(agent.register(hub, api.createRegistrationToken("acme")).exitCode())
+                .isZero();
+        agent.run(List.of(
+                "--machine-policy", policy.toString(), "--session-socket", socket.toString(), "--session-users", user));
+        agentId = expect(200, api.get("/api/v1/tenants/acme/agents"))
+                .body()
+                .get(0)
+                .path("id")
+                .asText();
+        apiSession = api.createSession("acme", "desktop");
+
+        // The user's session part, as the user, with their session's variables.
+        Map<String, String> env = new java.util.HashMap<>(desktop);
+        env.put("HOME", "/home/" + user);
+        OsProcess part = asUser(
+                "session-part",
+                List.of(
+                        Jvm.java(),
+                        "-Xmx96m",
+                        "-jar",
+                        Jvm.agentJar().toAbsolutePath().toString(),
+                        "session",
+                        "--socket",
+                        socket.toString(),
+                        "--service-user",
+                        "root",
+                        "--machine-policy",
+                        policy.toString()),
+                env);
+        session.add(part);
+        part.awaitOutput("connected to the agent's service", Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        session.forEach(OsProcess::kill);
+        if (agent != null) {
+            agent.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+        if (user != null) {
+            new ProcessBuilder("userdel", "--remove", user).start().waitFor();
+        }
+        if (dir != null) {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void appLaunchStartsTheApplicationAsTheUserOnTheirDisplay() throws Exception {
+        JsonNode job =
+                run("app.launch", Map.of("app", "org.x.XMessage", "params", Map.of("tag", "e2e-probe"), "user", user));
+
+        assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        long pid = job.path("output").path("pid").asLong();
+        assertThat(job.path("output").path("user").asText()).isEqualTo(user);
+        Path proc = Path.of("/proc/" + pid);
+        String status = Files.readString(proc.resolve("status"));
+        assertThat(status).containsPattern("(?m)^Uid:\\s+" + uid + "\\s");
+        String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+        assertThat(List.of(environ.split("\0"))).contains("DISPLAY=" + display);
+        // xmessage exits at once when it cannot open the display; it is still up once it has its window.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> Files.exists(proc));
+        new ProcessBuilder("kill", Long.toString(pid)).start().waitFor();
+    }
+
+    @Test
+    void appListReadsTheUsersOwnApplicationsAndMarksTheAllowedOne() throws Exception {
+        Path apps = Path.of("/home/" + user + "/.local/share/applications");
+        exec("install", "-d", "-o", user, apps.toString());
+        Files.writeString(
+                apps.resolve("org.x.XMessage.desktop"),
+                "[Desktop Entry]\nType=Application\nName=Probe message\nExec=/usr/bin/xmessage hi\n");
+
+        JsonNode job = run("app.list", Map.of());
+
+        assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.path("output").path("apps").toString())
+                .contains("{\"id\":\"org.x.XMessage\",\"name\":\"Probe message\",\"hidden\":false,\"allowed\":true}");
+    }
+
+    @Test
+    void aNotificationReachesTheSessionsNotificationDaemon() {
+        JsonNode job = run("desktop.notify", Map.of("summary", "Export ready", "body", "q3.csv"));
+
+        assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.path("output").path("user").asText()).isEqualTo(user);
+    }
+
+    @Test
+    void aJobForAUserWhoIsNotSignedInGetsNoUserSession() {
+        JsonNode job = run("desktop.notify", Map.of("summary", "hello", "user", "nobody-here"));
+
+        assertThat(job.path("state").asText()).isEqualTo("failed");
+        assertThat(job.path("error").path("code").asText()).isEqualTo("no_user_session");
+        assertThat(job.path("error").path("message").asText())
+                .contains("nobody-here")
+                .contains(user);
+    }
+
+    private JsonNode run(String tool, Object args) {
+        String id = expect(201, api.dispatch("acme", apiSession, agentId, tool, args))
+                .body()
+                .path("id")
+                .asText();
+        return api.awaitJob("acme", id);
+    }
+
+    private OsProcess asUser(String name, List<String> command, Map<String, String> env) {
+        List<String> full =
+                new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "env", "-i"));
+        full.add("PATH=/usr/bin:/bin");
+        full.add("USER=" + user);
+        full.add("HOME=/home/" + user);
+        env.forEach((k, v) -> full.add(k + "=" + v));
+        full.addAll(command);
+        return OsProcess.start(name, full, logs.resolve(name + ".log"), Map.of());
+    }
+
+    private static String exec(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+}
