@@ -26,4 +26,5 @@ public record Application(
         Agents agents,
         AuditLog auditLog,
         Releases releases,
-        SingleSignOn sso) {}
+        SingleSignOn sso,
+        io.enginex.edge.server.vault.TenantSecrets secrets) {}

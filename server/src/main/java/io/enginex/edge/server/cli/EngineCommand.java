@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             JobsCommand.class,
             DevicesCommand.class,
             PoliciesCommand.class,
+            SecretsCommand.class,
             UpdatePinCommand.class,
             McpRulesCommand.class,
             OidcCommand.class,

@@ -28,6 +28,7 @@ import io.enginex.edge.server.store.TenantStore;
 import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.UpdatePinStore;
 import io.enginex.edge.server.store.UserStore;
+import io.enginex.edge.server.store.VaultStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +82,7 @@ public final class JdbcStores implements Stores {
     private final PageLinkStore pageLinks;
     private final AgentUpdateStore agentUpdates;
     private final UpdatePinStore updatePins;
+    private final VaultStore vault;
     private final McpToolRuleStore mcpToolRules;
     private final OidcProviderStore oidcProviders;
     private final JdbcGroupCommit groupCommit;
@@ -108,6 +110,7 @@ public final class JdbcStores implements Stores {
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
         this.updatePins = new JdbcUpdatePinStore(jdbi);
+        this.vault = new JdbcVaultStore(jdbi);
         this.mcpToolRules = new JdbcMcpToolRuleStore(jdbi);
         this.oidcProviders = new JdbcOidcProviderStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
@@ -314,6 +317,11 @@ public final class JdbcStores implements Stores {
     @Override
     public UpdatePinStore updatePins() {
         return updatePins;
+    }
+
+    @Override
+    public VaultStore vault() {
+        return vault;
     }
 
     @Override
