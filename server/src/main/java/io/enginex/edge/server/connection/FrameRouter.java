@@ -255,6 +255,7 @@ public final class FrameRouter {
     }
 
     private void onHello(AgentConnection connection, Hello hello) {
+        vault.hello(connection, hello);
         boolean welcomed = handshake.answer(connection, hello);
         connection.releaseHello();
         if (welcomed) {

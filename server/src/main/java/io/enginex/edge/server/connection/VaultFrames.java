@@ -1,5 +1,6 @@
 package io.enginex.edge.server.connection;
 
+import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.VaultAck;
 
 /**
@@ -11,12 +12,19 @@ public interface VaultFrames {
     /** Nothing: a hub part that does not deliver secrets (tests of the connection alone). */
     VaultFrames NONE = new VaultFrames() {
         @Override
+        public void hello(AgentConnection connection, Hello hello) {}
+
+        @Override
         public void ready(AgentConnection connection) {}
 
         @Override
         public void answered(AgentConnection connection, VaultAck ack) {}
     };
 
+    /** Before {@code welcome}: stores the hello's exchange key, so that the hub has it once the agent is welcomed. */
+    void hello(AgentConnection connection, Hello hello);
+
+    /** After {@code welcome}: sends the agent what is pending for it. */
     void ready(AgentConnection connection);
 
     void answered(AgentConnection connection, VaultAck ack);

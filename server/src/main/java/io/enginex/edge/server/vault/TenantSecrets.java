@@ -329,6 +329,7 @@ public final class TenantSecrets {
                 },
                 answer,
                 wipe -> {
+                    link.dropHeldWhereDone(tenant);
                     link.push(tenant, agentId);
                     live.changed(tenant);
                     return wipe;

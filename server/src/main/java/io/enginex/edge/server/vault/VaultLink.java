@@ -100,17 +100,15 @@ public final class VaultLink implements VaultFrames {
     }
 
     /**
-     * After {@code welcome}: stores the exchange key of the hello (audited when new or changed) and
-     * sends the agent what is pending for it. An agent whose hello has no exchange key is an older
-     * one and is sent nothing.
+     * Before {@code welcome}: stores the exchange key of the hello (audited when new or changed). A
+     * key that is not X25519 is logged and ignored.
      */
     @Override
-    public void ready(AgentConnection connection) {
-        Hello hello = connection.hello();
-        if (hello == null || hello.exchangeKey() == null) {
+    public void hello(AgentConnection connection, Hello hello) {
+        String key = hello.exchangeKey();
+        if (key == null) {
             return;
         }
-        String key = hello.exchangeKey();
         try {
             SecretSeal.publicKey(key);
         } catch (IllegalArgumentException e) {
@@ -138,6 +136,18 @@ public final class VaultLink implements VaultFrames {
                     .addKeyValue("agentId", connection.agentId())
                     .addKeyValue("fingerprint", KeyFingerprint.ofBase64(key))
                     .log("stored the agent's exchange key");
+        }
+    }
+
+    /**
+     * After {@code welcome}: sends the agent what is pending for it. An agent whose hello has no
+     * exchange key is an older one and is sent nothing.
+     */
+    @Override
+    public void ready(AgentConnection connection) {
+        Hello hello = connection.hello();
+        if (hello == null || hello.exchangeKey() == null) {
+            return;
         }
         sendPending(connection);
     }
@@ -316,6 +326,11 @@ public final class VaultLink implements VaultFrames {
                 .addKeyValue("deliveryId", d.id())
                 .addKeyValue("outcome", ack.outcome())
                 .log("agent answered a secret delivery");
+    }
+
+    /** {@link #dropHeldIfDone} for every secret of the tenant (after a wipe superseded deliveries). */
+    void dropHeldWhereDone(String tenant) {
+        store.listSecrets(tenant).forEach(s -> dropHeldIfDone(tenant, s));
     }
 
     /** Drops the held value once no delivery of the current version is pending, unless hub storage was chosen. */

@@ -331,6 +331,18 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/policies",
                     Map.of("scope", "label:matrix", "policy", Map.of("version", 1, "tools", List.of("fs.list")))),
+            tenant("GET /api/v1/tenants/{t}/secrets", "viewer", f -> t(f) + "/secrets", null),
+            tenant("GET /api/v1/tenants/{t}/secrets/{name}", "viewer", f -> t(f) + "/secrets/" + f.secret, null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/secrets",
+                    "admin",
+                    f -> t(f) + "/secrets",
+                    Map.of("name", "matrix", "value", "matrix-value", "scope", "label:matrix")),
+            tenant(
+                    "GET /api/v1/tenants/{t}/agents/{id}/vault",
+                    "viewer",
+                    f -> t(f) + "/agents/" + f.agent.agentId() + "/vault",
+                    null),
             tenant("GET /api/v1/tenants/{t}/mcp/tool-rules", "viewer", f -> t(f) + "/mcp/tool-rules", null),
             tenant(
                     "PUT /api/v1/tenants/{t}/mcp/tool-rules",
@@ -367,6 +379,17 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/policies/" + f.sparePolicy(),
                     null),
+            // a fresh secret per call, so each allowed caller finds one to delete
+            tenant(
+                    "DELETE /api/v1/tenants/{t}/secrets/{name}",
+                    "admin",
+                    f -> t(f) + "/secrets/" + f.spareSecret(),
+                    null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/agents/{id}/vault/wipe",
+                    "admin",
+                    f -> t(f) + "/agents/" + f.agent.agentId() + "/vault/wipe",
+                    Map.of()),
             // a fresh page link per call (a new API key each time), so each allowed caller revokes a live one
             tenant(
                     "POST /api/v1/tenants/{t}/sessions/{sid}/links/{id}/revoke",
@@ -446,6 +469,7 @@ class TenantIsolationIT {
         String userPassword;
         String spareKeySecret;
         String policy;
+        String secret;
         String idsTenant;
 
         /** Pins the tenant of this fixture's ids (so a clear finds a pin) and returns the pin's path. */
@@ -471,6 +495,18 @@ class TenantIsolationIT {
                                     "policy",
                                     Map.of("version", 1)))
                     .get("id");
+        }
+
+        /** A new secret of the tenant whose ids this fixture holds, for a row that deletes one. */
+        String spareSecret() {
+            String name = "spare-" + TestHub.randomId("s").toLowerCase(java.util.Locale.ROOT);
+            var r = hub.api()
+                    .post(
+                            "/api/v1/tenants/" + idsTenant + "/secrets",
+                            hub.platformKey(),
+                            Map.of("name", name, "value", "spare-value"));
+            assertThat(r.status()).as(r.text()).isEqualTo(201);
+            return name;
         }
 
         /** Sets single sign-on of the tenant whose ids this fixture holds (again), for a row that removes it. */
@@ -501,6 +537,7 @@ class TenantIsolationIT {
             f.spareKey = other.spareKey;
             f.user = other.user;
             f.policy = other.policy;
+            f.secret = other.secret;
             f.idsTenant = other.tenant;
             return f;
         }
@@ -570,6 +607,10 @@ class TenantIsolationIT {
                             hub.platformKey(),
                             Map.of("scope", "tenant", "policy", Map.of("version", 1, "tools", List.of("fs.list"))))
                     .get("id");
+            f.secret = "fixture-" + TestHub.randomId("s").toLowerCase(java.util.Locale.ROOT);
+            var secret = hub.api()
+                    .post(t(f) + "/secrets", hub.platformKey(), Map.of("name", f.secret, "value", "fixture-value"));
+            assertThat(secret.status()).as(secret.text()).isEqualTo(201);
             return f;
         }
     }
@@ -1103,6 +1144,14 @@ class TenantIsolationIT {
         assertThat(policy.status()).as(policy.text()).isEqualTo(200);
         assertThat(policy.body().path("scope").asText()).isEqualTo("tenant");
         assertThat(policy.body().path("policy").path("tools").toString()).isEqualTo("[\"fs.list\"]");
+        var secret = hub.api().get(t(b) + "/secrets/" + b.secret, hub.platformKey());
+        assertThat(secret.status()).as(secret.text()).isEqualTo(200);
+        assertThat(secret.body().path("version").asInt()).isEqualTo(1);
+        assertThat(hub.api()
+                        .get(t(b) + "/agents/" + b.agent.agentId() + "/vault", hub.platformKey())
+                        .body()
+                        .path("wipes"))
+                .isEmpty();
     }
 
     @Test
