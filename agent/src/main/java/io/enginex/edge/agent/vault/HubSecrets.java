@@ -53,7 +53,7 @@ public final class HubSecrets implements Inbound.VaultFrames {
                     .decode(ByteBuffer.wrap(plain))
                     .toString();
             Instant expires = clock.instant().plusSeconds(delivery.cacheSeconds());
-            vault.set(delivery.name(), value, expires, "auto");
+            vault.set(delivery.name(), value, expires, "auto", "approval".equals(delivery.use()));
             audit.recordVault("secret.delivered", delivery.name(), "hub", "hub");
             log.atInfo()
                     .addKeyValue("secret", delivery.name())

@@ -126,6 +126,39 @@ class HubSecretsTest {
     }
 
     @Test
+    void aSecretDefinedWithUseApprovalIsRevealedOnlyToAnApprovedJob() {
+        ExchangeKey key = ExchangeKey.loadOrCreate(state, mapper);
+        SecretDelivery plain = delivery(key.pair().getPublic(), AGENT, "erp-db", "sdl_6", 3600);
+        SecretDelivery gated = new SecretDelivery(
+                "h-4",
+                plain.deliveryId(),
+                plain.name(),
+                plain.ephemeralKey(),
+                plain.nonce(),
+                plain.ciphertext(),
+                3600,
+                "approval");
+        secrets(key).secret(gated, this::answer);
+        var rules = new io.enginex.edge.agent.policy.SecretRules(
+                java.util.Map.of("exec:erp-export", java.util.Set.of("erp-db")),
+                java.util.Map.of("exec:erp-export", "machine policy"));
+        List<String> uses = new ArrayList<>();
+
+        var unapproved = new io.enginex.edge.agent.tools.JobSecrets(
+                "job_1", Optional.of(vault()), (job, tool, secret, outcome) -> uses.add(outcome), null);
+        var approved = new io.enginex.edge.agent.tools.JobSecrets(
+                "job_2", Optional.of(vault()), (job, tool, secret, outcome) -> uses.add(outcome), "alice");
+
+        assertThat(answers).containsExactly("sdl_6 stored");
+        assertThatThrownBy(() -> unapproved.reveal("erp-db", "exec", "erp-export", rules))
+                .hasMessageContaining("a job a person approved")
+                .hasMessageContaining("approvalRequired")
+                .hasMessageNotContaining(VALUE);
+        assertThat(approved.reveal("erp-db", "exec", "erp-export", rules)).isEqualTo(VALUE);
+        assertThat(uses).containsExactly("refused", "revealed");
+    }
+
+    @Test
     void theExchangeKeyIsKeptOwnerOnlyAndReloaded() throws Exception {
         ExchangeKey made = ExchangeKey.loadOrCreate(state, mapper);
         ExchangeKey loaded = ExchangeKey.loadOrCreate(state, mapper);

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  printf %s \"$ERP_TOKEN\" | engine secrets set --tenant acme --scope label:team=finance"
+            "  printf %%s \"$ERP_TOKEN\" | engine secrets set --tenant acme --scope label:team=finance"
                     + " --cache-for 8h --value-file - erp-token",
             "  engine secrets list --tenant acme",
             "  engine secrets wipe --tenant acme agt_…"
@@ -116,7 +116,7 @@ final class SecretsCommand {
             footerHeading = "%nExamples:%n",
             footer = {
                 "  engine secrets set --tenant acme --value-file token.txt erp-token",
-                "  printf %s \"$PW\" | engine secrets set --tenant acme --scope agent:agt_… --cache-for 1h"
+                "  printf %%s \"$PW\" | engine secrets set --tenant acme --scope agent:agt_… --cache-for 1h"
                         + " --use approval --value-file - erp-db"
             })
     static final class Set extends ClientCommand {
