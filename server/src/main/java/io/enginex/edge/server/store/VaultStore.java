@@ -107,7 +107,7 @@ public interface VaultStore {
      */
     boolean answerDelivery(String tenantId, String deliveryId, String state, String message, Instant at);
 
-    /** How many deliveries of this version of the secret are still pending. */
+    /** How many deliveries of this version of the secret are still pending for agents that are not revoked. */
     int pendingOf(String tenantId, String secretId, int version);
 
     void insertWipe(Wipe wipe);

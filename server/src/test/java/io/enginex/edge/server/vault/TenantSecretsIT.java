@@ -309,6 +309,30 @@ class TenantSecretsIT {
     }
 
     @Test
+    void aRevokedAgentThatNeverAnsweredDoesNotKeepTheValueHeld() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        TestAgent gone = hub.register(tenant);
+        TestAgent here = hub.register(tenant);
+        KeyPair key = SecretSeal.newKeyPair();
+        hub.api().post(secrets(tenant), admin, Map.of("name", "t", "value", "t-value-" + TestHub.randomId("v")));
+        Response revoked =
+                hub.api().post("/api/v1/tenants/" + tenant + "/agents/" + gone.agentId() + "/revoke", admin, Map.of());
+        assertThat(revoked.status()).as(revoked.text()).isEqualTo(200);
+
+        try (AgentSocket socket = connect(here, key)) {
+            SecretDelivery d = socket.expect(SecretDelivery.class);
+            socket.send(new VaultAck(socket.nextId(), d.deliveryId(), VaultAck.STORED, null));
+            await().until(() -> delivered(tenant, "t") == 1);
+        }
+        await().until(() -> !hub.api()
+                .get(secrets(tenant) + "/t", admin)
+                .body()
+                .path("valueHeld")
+                .asBoolean());
+    }
+
+    @Test
     void anAgentWithoutAnExchangeKeyIsSentNoVaultFrames() {
         String tenant = hub.newTenant();
         TestAgent agent = hub.register(tenant);

@@ -250,8 +250,10 @@ final class JdbcVaultStore implements VaultStore {
     @Override
     public int pendingOf(String tenantId, String secretId, int version) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT COUNT(*) FROM secret_deliveries
-                        WHERE tenant_id = :t AND secret_id = :s AND version = :v AND state = 'pending'""")
+                        SELECT COUNT(*) FROM secret_deliveries d
+                        JOIN agents a ON a.tenant_id = d.tenant_id AND a.id = d.agent_id
+                        WHERE d.tenant_id = :t AND d.secret_id = :s AND d.version = :v AND d.state = 'pending'
+                            AND a.revoked_at IS NULL""")
                 .bind("t", tenantId)
                 .bind("s", secretId)
                 .bind("v", version)
