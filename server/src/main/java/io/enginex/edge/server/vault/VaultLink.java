@@ -24,6 +24,7 @@ import io.enginex.edge.server.store.VaultStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -192,19 +193,28 @@ public final class VaultLink implements VaultFrames {
         for (VaultStore.Wipe wipe : store.pendingWipes(tenant, agentId)) {
             frames += connection.send(new VaultWipe(connection.nextFrameId(), wipe.id())) ? 1 : 0;
         }
+        // Three reads on a connect where nothing is held or pending (the common case of a reconnect storm).
+        Map<String, VaultStore.Secret> secrets = new java.util.HashMap<>();
+        store.listSecrets(tenant).forEach(s -> secrets.put(s.id(), s));
+        boolean anyHeld = secrets.values().stream().anyMatch(s -> s.heldValue() != null);
+        List<VaultStore.Delivery> pending = store.pendingDeliveries(tenant, agentId);
+        if (!anyHeld && pending.isEmpty()) {
+            return frames;
+        }
         Optional<String> key = store.exchangeKey(tenant, agentId);
         if (key.isEmpty()) {
             return frames;
         }
-        coverNewcomer(tenant, agentId, key.get());
-        for (VaultStore.Delivery d : store.pendingDeliveries(tenant, agentId)) {
-            Optional<VaultStore.Secret> secret = store.findSecretById(tenant, d.secretId());
-            if (secret.isEmpty()) {
+        if (anyHeld && coverNewcomer(tenant, agentId, key.get(), secrets.values())) {
+            pending = store.pendingDeliveries(tenant, agentId);
+        }
+        for (VaultStore.Delivery d : pending) {
+            VaultStore.Secret s = secrets.get(d.secretId());
+            if (s == null) {
                 continue;
             }
             String sealed = d.sealed();
             if (sealed == null) {
-                VaultStore.Secret s = secret.get();
                 if (s.heldValue() == null || s.version() != d.version()) {
                     continue;
                 }
@@ -213,7 +223,6 @@ public final class VaultLink implements VaultFrames {
                 store.sealDelivery(tenant, d.id(), sealed);
             }
             SecretSeal.Sealed parts = read(sealed);
-            VaultStore.Secret s = secret.get();
             frames += connection.send(new SecretDelivery(
                             connection.nextFrameId(),
                             d.id(),
@@ -229,17 +238,23 @@ public final class VaultLink implements VaultFrames {
         return frames;
     }
 
-    /** Makes deliveries of the held secrets whose scope covers the agent and that it has no delivery of. */
-    private void coverNewcomer(String tenant, String agentId, String key) {
+    /**
+     * Makes deliveries of the held secrets whose scope covers the agent and that it has no delivery of.
+     *
+     * @return true when it made any
+     */
+    private boolean coverNewcomer(
+            String tenant, String agentId, String key, java.util.Collection<VaultStore.Secret> secrets) {
         Optional<Agent> agent = agents.find(tenant, agentId).filter(a -> !a.revoked());
         if (agent.isEmpty()) {
-            return;
+            return false;
         }
         Set<String> has = new HashSet<>();
         for (VaultStore.Delivery d : store.deliveriesTo(tenant, agentId)) {
             has.add(d.secretId() + "/" + d.version());
         }
-        for (VaultStore.Secret s : store.listSecrets(tenant)) {
+        boolean made = false;
+        for (VaultStore.Secret s : secrets) {
             if (s.heldValue() == null
                     || has.contains(s.id() + "/" + s.version())
                     || !s.scope().covers(agentId, agent.get().labels())) {
@@ -258,7 +273,9 @@ public final class VaultLink implements VaultFrames {
                     null,
                     clock.instant(),
                     null));
+            made = true;
         }
+        return made;
     }
 
     /** Records the agent's answer to a delivery or a wipe. Unknown or already answered refs change nothing. */
