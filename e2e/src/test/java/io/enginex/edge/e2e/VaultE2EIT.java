@@ -186,7 +186,7 @@ class VaultE2EIT {
                 "hub-token");
         assertThat(set.exitCode()).as(set.output()).isZero();
         assertThat(set.output()).contains("Secret hub-token created").doesNotContain(hubValue);
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> api.get("/api/v1/tenants/acme/secrets/hub-token")
                                 .body()
                                 .path("deliveries")
@@ -211,7 +211,7 @@ class VaultE2EIT {
                 hub.cli("secrets", "wipe", "--data-dir", hub.dataDir().toString(), "--tenant", "acme", agentId);
         assertThat(wipe.exitCode()).as(wipe.output()).isZero();
 
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> api.get("/api/v1/tenants/acme/agents/" + agentId + "/vault")
                         .body()
                         .path("wipes")
