@@ -34,13 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
  * The local vault with the real hub and agent processes: a secret set with {@code enginex-agent
  * secrets set} on the machine reaches a command's environment through {@code secret:NAME}, the
  * command echoes it, and the result the hub stores says {@code [secret:api-token]}; the value is in no
- * agent file, log or hub file; revoking the agent on the hub wipes its vault.
+ * agent file, log or hub file; revoking the agent on the hub wipes its vault. A secret a tenant
+ * admin defines on the hub ({@code engine secrets set}) reaches the agent sealed to its exchange key,
+ * is used by name the same way, and a remote wipe ({@code engine secrets wipe}) empties the vault.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VaultE2EIT {
     /** Random per run, so a match anywhere can only come from this run's secret. */
     private final String value = "v-" + UUID.randomUUID().toString().replace("-", "");
+
+    /** The value of the secret defined on the hub, random per run too. */
+    private final String hubValue = "h-" + UUID.randomUUID().toString().replace("-", "");
 
     private Path tmp;
     private Path logs;
@@ -104,8 +109,10 @@ class VaultE2EIT {
                    {"name":"echo-token","argv":["/bin/sh","-c","echo \\"token=$API_TOKEN\\""],"env":["API_TOKEN"],
                     "timeoutSeconds":10},
                    {"name":"not-granted","argv":["/bin/sh","-c","echo \\"$API_TOKEN\\""],"env":["API_TOKEN"],
+                    "timeoutSeconds":10},
+                   {"name":"echo-hub","argv":["/bin/sh","-c","echo \\"hub=$HUB_TOKEN\\""],"env":["HUB_TOKEN"],
                     "timeoutSeconds":10}],
-                 "secrets":{"exec:echo-token":["api-token"]}}
+                 "secrets":{"exec:echo-token":["api-token"],"exec:echo-hub":["hub-token"]}}
                 """.formatted(root.toRealPath()));
     }
 
@@ -117,14 +124,12 @@ class VaultE2EIT {
     }
 
     private JsonNode exec(String command) {
+        return exec(command, Map.of("API_TOKEN", "secret:api-token"));
+    }
+
+    private JsonNode exec(String command, Map<String, String> env) {
         JsonNode job = expect(
-                        201,
-                        api.dispatch(
-                                "acme",
-                                session,
-                                agentId,
-                                "exec",
-                                Map.of("command", command, "env", Map.of("API_TOKEN", "secret:api-token"))))
+                        201, api.dispatch("acme", session, agentId, "exec", Map.of("command", command, "env", env)))
                 .body();
         return api.awaitJob("acme", job.path("id").asText());
     }
@@ -162,6 +167,75 @@ class VaultE2EIT {
 
     @Test
     @Order(3)
+    void aSecretDefinedOnTheHubIsDeliveredSealedAndUsedByName() throws IOException {
+        Path file = tmp.resolve("hub-value.txt");
+        Files.writeString(file, hubValue + "\n");
+        OsProcess.Completed set = hub.cli(
+                "secrets",
+                "set",
+                "--data-dir",
+                hub.dataDir().toString(),
+                "--tenant",
+                "acme",
+                "--scope",
+                "agent:" + agentId,
+                "--cache-for",
+                "1h",
+                "--value-file",
+                file.toString(),
+                "hub-token");
+        assertThat(set.exitCode()).as(set.output()).isZero();
+        assertThat(set.output()).contains("Secret hub-token created").doesNotContain(hubValue);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api/v1/tenants/acme/secrets/hub-token")
+                                .body()
+                                .path("deliveries")
+                                .path("stored")
+                                .asInt()
+                        == 1);
+
+        JsonNode done = exec("echo-hub", Map.of("HUB_TOKEN", "secret:hub-token"));
+
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(done.path("output").path("stdout").asText().strip()).isEqualTo("hub=[secret:hub-token]");
+        JsonNode secret = api.get("/api/v1/tenants/acme/secrets/hub-token").body();
+        assertThat(secret.path("valueHeld").asBoolean()).as(secret.toString()).isFalse();
+        assertThat(Files.readString(agent.stateDir().resolve("audit.jsonl")))
+                .contains("\"event\":\"secret.delivered\",\"secret\":\"hub-token\"");
+    }
+
+    @Test
+    @Order(4)
+    void aTenantAdminWipesTheAgentsVaultRemotely() {
+        OsProcess.Completed wipe =
+                hub.cli("secrets", "wipe", "--data-dir", hub.dataDir().toString(), "--tenant", "acme", agentId);
+        assertThat(wipe.exitCode()).as(wipe.output()).isZero();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api/v1/tenants/acme/agents/" + agentId + "/vault")
+                        .body()
+                        .path("wipes")
+                        .path(0)
+                        .path("state")
+                        .asText()
+                        .equals("wiped"));
+        assertThat(agent.stateDir().resolve("vault.json")).doesNotExist();
+        JsonNode done = exec("echo-hub", Map.of("HUB_TOKEN", "secret:hub-token"));
+        assertThat(done.path("state").asText()).isEqualTo("failed");
+        assertThat(done.path("error").path("code").asText()).as(done.toString()).isEqualTo("not_found");
+
+        // Set on the machine again, for the revocation below.
+        OsProcess.Completed set;
+        try {
+            set = secrets("set", "api-token", "--from-file", valueFile().toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(set.exitCode()).as(set.output()).isZero();
+    }
+
+    @Test
+    @Order(5)
     void revokingTheAgentOnTheHubWipesItsVault() throws IOException {
         Path state = agent.stateDir();
         assertThat(state.resolve("vault.json")).exists();
@@ -174,12 +248,13 @@ class VaultE2EIT {
         assertThat(Files.readString(state.resolve("audit.jsonl")))
                 .contains("\"event\":\"secret.set\",\"secret\":\"api-token\"")
                 .contains("\"event\":\"secret.used\"")
+                .contains("\"event\":\"vault.wiped\",\"by\":\"tenant admin\",\"via\":\"hub\"")
                 .contains("\"event\":\"vault.wiped\",\"by\":\"revocation\"");
         assertThat(secrets("list").output()).contains("The vault has no secrets");
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void theValueIsInNoAgentFileLogOrHubFile() throws IOException {
         agent.close();
         hub.close();
@@ -196,6 +271,9 @@ class VaultE2EIT {
             byte[] bytes = Files.readAllBytes(file);
             assertThat(indexOf(bytes, needle))
                     .as("the secret's value in %s", file)
+                    .isEqualTo(-1);
+            assertThat(indexOf(bytes, hubValue.getBytes(StandardCharsets.UTF_8)))
+                    .as("the hub-defined secret's value in %s", file)
                     .isEqualTo(-1);
             if (indexOf(bytes, redacted) >= 0) {
                 holdingTheRedactedResult.add(file);

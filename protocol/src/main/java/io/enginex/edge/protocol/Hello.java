@@ -14,6 +14,10 @@ import java.util.List;
  * <p>{@code pause} (optional, added in protocol 1.0 without a version change) is present while the
  * person at the machine has paused the agent's local actions; later changes travel in {@link
  * AgentState} frames. Older hubs ignore it.
+ *
+ * <p>{@code exchangeKey} (optional, added the same way) is the agent's X25519 public key for key
+ * agreement (base64 X.509 SubjectPublicKeyInfo), which the hub seals the tenant's secrets to ({@link
+ * SecretSeal}). An agent sends it in every hello; the hub stores it for the agent. Older hubs ignore it.
  */
 public record Hello(
         String id,
@@ -24,7 +28,8 @@ public record Hello(
         String hostname,
         List<ToolDescriptor> tools,
         String policyHash,
-        Pause pause)
+        Pause pause,
+        String exchangeKey)
         implements Message {
     public static final String TYPE = "hello";
 
@@ -38,6 +43,23 @@ public record Hello(
         Messages.requireText(hostname, "hostname");
         tools = tools == null ? List.of() : List.copyOf(tools);
         policyHash = policyHash == null ? "" : policyHash;
+        if (exchangeKey != null && exchangeKey.length() > 200) {
+            throw new IllegalArgumentException("exchangeKey is at most 200 characters, got " + exchangeKey.length());
+        }
+    }
+
+    /** A hello without an exchange key (an agent older than the vault's delivery). */
+    public Hello(
+            String id,
+            String protocol,
+            String agentVersion,
+            String os,
+            String arch,
+            String hostname,
+            List<ToolDescriptor> tools,
+            String policyHash,
+            Pause pause) {
+        this(id, protocol, agentVersion, os, arch, hostname, tools, policyHash, pause, null);
     }
 
     /** A hello of an agent that is not paused. */
@@ -50,6 +72,6 @@ public record Hello(
             String hostname,
             List<ToolDescriptor> tools,
             String policyHash) {
-        this(id, protocol, agentVersion, os, arch, hostname, tools, policyHash, null);
+        this(id, protocol, agentVersion, os, arch, hostname, tools, policyHash, null, null);
     }
 }

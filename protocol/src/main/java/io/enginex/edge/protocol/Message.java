@@ -23,7 +23,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Advertise.class, name = Advertise.TYPE),
     @JsonSubTypes.Type(value = AgentState.class, name = AgentState.TYPE),
     @JsonSubTypes.Type(value = UpdateReport.class, name = UpdateReport.TYPE),
-    @JsonSubTypes.Type(value = ReleaseNotice.class, name = ReleaseNotice.TYPE)
+    @JsonSubTypes.Type(value = ReleaseNotice.class, name = ReleaseNotice.TYPE),
+    @JsonSubTypes.Type(value = SecretDelivery.class, name = SecretDelivery.TYPE),
+    @JsonSubTypes.Type(value = VaultWipe.class, name = VaultWipe.TYPE),
+    @JsonSubTypes.Type(value = VaultAck.class, name = VaultAck.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -40,7 +43,10 @@ public sealed interface Message
                 Advertise,
                 AgentState,
                 UpdateReport,
-                ReleaseNotice {
+                ReleaseNotice,
+                SecretDelivery,
+                VaultWipe,
+                VaultAck {
     /** Frame id, unique per sender and connection. */
     String id();
 }

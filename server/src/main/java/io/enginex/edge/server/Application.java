@@ -28,4 +28,5 @@ public record Application(
         AuditLog auditLog,
         Releases releases,
         SingleSignOn sso,
-        Graphs graphs) {}
+        Graphs graphs,
+        io.enginex.edge.server.vault.TenantSecrets secrets) {}

@@ -89,6 +89,8 @@ import io.enginex.edge.server.update.Releases;
 import io.enginex.edge.server.update.RepositoryRefresh;
 import io.enginex.edge.server.update.RolloutGuard;
 import io.enginex.edge.server.update.UpdateRepository;
+import io.enginex.edge.server.vault.TenantSecrets;
+import io.enginex.edge.server.vault.VaultLink;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -197,7 +199,8 @@ public final class Hub implements AutoCloseable {
             FrameRouter router,
             ReleaseNotices notices,
             LiveUpdates live,
-            LiveViews views) {}
+            LiveViews views,
+            VaultLink vault) {}
 
     /** Starts a hub on the system clock. */
     public static Hub start(HubConfig config) {
@@ -309,7 +312,20 @@ public final class Hub implements AutoCloseable {
         var accessTokens =
                 new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock, stores.groupCommit());
         var notices = new ReleaseNotices(p.registry, stores.updatePins(), p.cluster);
-        var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies, notices);
+        var vault = new VaultLink(
+                new VaultLink.Parts(
+                        stores.vault(),
+                        stores.agents(),
+                        p.registry,
+                        security.audit(),
+                        stores.groupCommit(),
+                        b.ids(),
+                        clock,
+                        b.random(),
+                        b.mapper(),
+                        p.cluster),
+                security.hubSecret().bytes());
+        var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies, notices, vault);
         var live = new LiveUpdates();
         var states = new AgentStates(
                 p.registry,
@@ -336,7 +352,8 @@ public final class Hub implements AutoCloseable {
                 tenant -> {
                     live.changed(tenant);
                     p.cluster.publish(Signal.live(tenant));
-                });
+                },
+                vault);
     }
 
     /**
@@ -354,7 +371,8 @@ public final class Hub implements AutoCloseable {
                         links.tenantPolicies(),
                         links.live(),
                         links.notices(),
-                        b.clock()));
+                        b.clock(),
+                        links.vault()::pushHere));
             } catch (SQLException e) {
                 throw new DatabaseUnavailableException(
                         "cannot listen for the other hub nodes on "
@@ -410,7 +428,8 @@ public final class Hub implements AutoCloseable {
             Dispatcher dispatcher,
             ConnectionHistory connectionHistory,
             TenantPolicies tenantPolicies,
-            ReleaseNotices notices) {
+            ReleaseNotices notices,
+            VaultLink vault) {
         return new FrameRouter(
                 b.codec(),
                 p.stores.agents(),
@@ -424,7 +443,8 @@ public final class Hub implements AutoCloseable {
                 new PauseReports(p.stores.agents(), security.audit(), b.clock()),
                 new UpdateReports(p.stores.agentUpdates(), notices::pinOf, b.clock()),
                 new RepeatedLog(b.clock(), Duration.ofSeconds(60)),
-                p.stores.groupCommit());
+                p.stores.groupCommit(),
+                vault);
     }
 
     /** The application layer: one service per family of use cases (see {@link Application}). */
@@ -492,7 +512,17 @@ public final class Hub implements AutoCloseable {
                         clock,
                         new GraphFormat(b.mapper()),
                         GraphKey.derive(s.hubSecret().bytes()),
-                        links.tenantPolicies()));
+                        links.tenantPolicies()),
+                new TenantSecrets(
+                        links.vault(),
+                        stores.agents(),
+                        stores.vault(),
+                        audit,
+                        s.guard(),
+                        tx,
+                        links.views(),
+                        b.ids(),
+                        clock));
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */

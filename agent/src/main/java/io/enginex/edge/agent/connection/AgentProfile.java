@@ -25,9 +25,20 @@ import java.util.TreeMap;
  *
  * @param root the shared folder's real path, or null when file tools are off
  */
-public record AgentProfile(HostInfo host, List<ToolDescriptor> tools, Path root, String policyHash) {
+public record AgentProfile(
+        HostInfo host, List<ToolDescriptor> tools, Path root, String policyHash, String exchangeKey) {
     public AgentProfile {
         tools = List.copyOf(tools);
+    }
+
+    /** A profile without an exchange key. */
+    public AgentProfile(HostInfo host, List<ToolDescriptor> tools, Path root, String policyHash) {
+        this(host, tools, root, policyHash, null);
+    }
+
+    /** This profile announcing {@code key} (base64 X25519 SubjectPublicKeyInfo) as its exchange key. */
+    public AgentProfile withExchangeKey(String key) {
+        return new AgentProfile(host, tools, root, policyHash, key);
     }
 
     /** Builds the profile and computes its policy hash. */
@@ -46,7 +57,8 @@ public record AgentProfile(HostInfo host, List<ToolDescriptor> tools, Path root,
                 host.hostname(),
                 tools,
                 policyHash,
-                pause);
+                pause,
+                exchangeKey);
     }
 
     /**

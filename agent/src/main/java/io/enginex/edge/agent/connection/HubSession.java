@@ -12,7 +12,10 @@ import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Pong;
 import io.enginex.edge.protocol.ProtocolException;
 import io.enginex.edge.protocol.ReleaseNotice;
+import io.enginex.edge.protocol.SecretDelivery;
 import io.enginex.edge.protocol.TenantPolicy;
+import io.enginex.edge.protocol.VaultAck;
+import io.enginex.edge.protocol.VaultWipe;
 import io.enginex.edge.protocol.Welcome;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -101,6 +104,10 @@ final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
     @Override
     public void ping() {
         send(new Ping(nextId()));
+    }
+
+    private void answerVault(String ref, String outcome, String message) {
+        send(new VaultAck(nextId(), ref, outcome, message));
     }
 
     /** A fresh frame id for this connection: {@code a-1}, {@code a-2}, … */
@@ -283,6 +290,8 @@ final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
                     }
                 });
             case ReleaseNotice r -> handOn(r, () -> inbound.release(r));
+            case SecretDelivery d -> handOn(d, () -> inbound.vault().secret(d, this::answerVault));
+            case VaultWipe w -> handOn(w, () -> inbound.vault().wipe(w, this::answerVault));
             case ErrorFrame e ->
                 log.atWarn()
                         .addKeyValue("code", e.code())

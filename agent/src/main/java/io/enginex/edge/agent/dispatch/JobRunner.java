@@ -352,8 +352,8 @@ public final class JobRunner implements AutoCloseable {
     private void start(Dispatch dispatch) {
         Instant startedAt = clock.instant();
         CompletableFuture<Void> begun = journal.beginAsync(dispatch.jobId());
-        RunningJob job =
-                new RunningJob(dispatch, startedAt, new JobSecrets(dispatch.jobId(), vault, audit::secretUsed));
+        RunningJob job = new RunningJob(
+                dispatch, startedAt, new JobSecrets(dispatch.jobId(), vault, audit::secretUsed, dispatch.approvedBy()));
         running.put(dispatch.jobId(), job);
         log.atDebug()
                 .addKeyValue("jobId", dispatch.jobId())

@@ -25,6 +25,8 @@ import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.transport.HubTarget;
 import io.enginex.edge.agent.ui.LocalUi;
 import io.enginex.edge.agent.ui.RecentLog;
+import io.enginex.edge.agent.vault.ExchangeKey;
+import io.enginex.edge.agent.vault.HubSecrets;
 import io.enginex.edge.agent.vault.Vault;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.PrintWriter;
@@ -122,16 +124,20 @@ final class AgentSession {
                 .pause(pause)
                 .vault(Optional.of(parts.vault()))
                 .build();
+        ExchangeKey exchangeKey = ExchangeKey.loadOrCreate(config.stateDir(), codec.mapper());
         LocalUi ui = startUi();
         status.ui(ui.url());
         HubConnection connection = new HubConnection(
                 hub,
                 parts.identity(),
-                tools::profile,
+                () -> tools.profile().withExchangeKey(exchangeKey.publicKeyBase64()),
                 tools,
                 codec,
                 new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
-                Inbound.of(runner::dispatch, runner::cancel).withReleases(updates::noticed),
+                Inbound.of(runner::dispatch, runner::cancel)
+                        .withReleases(updates::noticed)
+                        .withVault(new HubSecrets(
+                                identity.agentId(), exchangeKey, parts.vault(), parts.auditLog(), clock)),
                 outbox,
                 threads.scheduler(),
                 ConnectionSettings.DEFAULT.withBackoff(config.backoffBase(), config.backoffCap()),

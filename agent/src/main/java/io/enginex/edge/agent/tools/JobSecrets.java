@@ -41,6 +41,7 @@ public final class JobSecrets {
     private final String jobId;
     private final Optional<Vault> vault;
     private final Uses uses;
+    private final String approvedBy;
     private final ReentrantLock lock = new ReentrantLock();
     /** name → value of every secret revealed to this job. Guarded by lock. */
     private final Map<String, String> revealed = new LinkedHashMap<>();
@@ -49,6 +50,15 @@ public final class JobSecrets {
      * @param vault the agent's vault, or empty when it has none
      */
     public JobSecrets(String jobId, Optional<Vault> vault, Uses uses) {
+        this(jobId, vault, uses, null);
+    }
+
+    /**
+     * @param approvedBy who approved the job on the hub (its dispatch's {@code approvedBy}), or null:
+     *     a secret defined with {@code use: approval} is revealed only when it is set
+     */
+    public JobSecrets(String jobId, Optional<Vault> vault, Uses uses, String approvedBy) {
+        this.approvedBy = approvedBy;
         this.jobId = jobId;
         this.vault = vault;
         this.uses = uses;
@@ -94,6 +104,14 @@ public final class JobSecrets {
                     ErrorCodes.NOT_FOUND,
                     "this machine's vault has no secret " + name + " (never set, removed or expired); set it on the"
                             + " machine: enginex-agent secrets set " + name);
+        }
+        if (entry.get().approvalRequired() && approvedBy == null) {
+            uses.used(jobId, key, name, "refused");
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY,
+                    "the secret " + name + " may only be used by a job a person approved on the hub (the tenant"
+                            + " defined it with use: approval), and this job was not approved. Make " + key
+                            + " need approval: add it to approvalRequired in a tenant policy");
         }
         lock.lock();
         try {

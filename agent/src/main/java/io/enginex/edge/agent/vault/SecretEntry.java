@@ -10,12 +10,19 @@ import java.util.Objects;
  * @param value the value; never logged, returned in a result or written anywhere but sealed
  * @param created when it was set
  * @param expires when it is removed, or null for never
+ * @param approvalRequired true when the tenant defined it with {@code use: approval}: only a job a
+ *     person approved on the hub may use it
  */
-public record SecretEntry(String name, String value, Instant created, Instant expires) {
+public record SecretEntry(String name, String value, Instant created, Instant expires, boolean approvalRequired) {
     public SecretEntry {
         SecretNames.check(name);
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(created, "created");
+    }
+
+    /** A secret any job its policy grants it to may use. */
+    public SecretEntry(String name, String value, Instant created, Instant expires) {
+        this(name, value, created, expires, false);
     }
 
     /** True once {@code now} reached the expiry. */
@@ -25,6 +32,7 @@ public record SecretEntry(String name, String value, Instant created, Instant ex
 
     @Override
     public String toString() {
-        return "SecretEntry[name=" + name + ", created=" + created + ", expires=" + expires + "]";
+        return "SecretEntry[name=" + name + ", created=" + created + ", expires=" + expires
+                + (approvalRequired ? ", approvalRequired" : "") + "]";
     }
 }

@@ -92,6 +92,14 @@ public final class Vault {
      * @param keyStore {@code auto}, {@code kernel-keyring} or {@code file}; only used for a new vault
      */
     public Stored set(String name, String value, Instant expires, String keyStore) {
+        return set(name, value, expires, keyStore, false);
+    }
+
+    /**
+     * As {@link #set(String, String, Instant, String)}, for a secret only approved jobs may use when
+     * {@code approvalRequired}.
+     */
+    public Stored set(String name, String value, Instant expires, String keyStore, boolean approvalRequired) {
         SecretNames.check(name);
         if (value.isEmpty()) {
             throw new IllegalArgumentException("the value of secret " + name + " is empty; nothing was stored");
@@ -107,7 +115,7 @@ public final class Vault {
         return locked(() -> {
             Opened opened = exists() ? open() : create(keyStore);
             Map<String, SecretEntry> entries = live(opened.entries(), now, opened);
-            boolean replaced = entries.put(name, new SecretEntry(name, value, now, expires)) != null;
+            boolean replaced = entries.put(name, new SecretEntry(name, value, now, expires, approvalRequired)) != null;
             write(opened, entries);
             return new Stored(replaced, opened.keys().describe(opened.header().keyName()), opened.warning());
         });
@@ -249,7 +257,8 @@ public final class Vault {
                                 Instant.parse(e.path("created").asText()),
                                 e.hasNonNull("expires")
                                         ? Instant.parse(e.get("expires").asText())
-                                        : null));
+                                        : null,
+                                e.path("approvalRequired").asBoolean(false)));
             }
         } catch (RuntimeException e) {
             throw Sealed.damaged(file, "its sealed entries do not parse");
@@ -269,6 +278,9 @@ public final class Vault {
                     .put("created", entry.created().toString());
             if (entry.expires() != null) {
                 e.put("expires", entry.expires().toString());
+            }
+            if (entry.approvalRequired()) {
+                e.put("approvalRequired", true);
             }
         }
         byte[] bytes = mapper.writeValueAsBytes(plain);

@@ -84,7 +84,24 @@ public enum AuditType {
      * the tenant, or a device request an admin of the tenant denied (details: reason, hostname, and
      * tokenId or userCode; source: the machine's address).
      */
-    ENROLMENT_FAILED;
+    ENROLMENT_FAILED,
+    /** An agent's exchange key for sealed secrets was stored or changed (details: fingerprint, action). */
+    AGENT_EXCHANGE_KEY_SET,
+    /**
+     * A tenant admin defined or replaced a secret for the agents' vaults (details: name, scope,
+     * version, cacheSeconds, use, hubStorage, agents; never the value).
+     */
+    SECRET_DEFINED,
+    /** A tenant admin deleted a secret's definition (details: name). */
+    SECRET_DELETED,
+    /** An agent stored a delivered secret in its vault (actor: the agent; details: name, version). */
+    SECRET_DELIVERED,
+    /** An agent refused a delivered secret (actor: the agent; details: name, version, reason). */
+    SECRET_REFUSED,
+    /** A tenant admin asked for one agent's vault to be wiped (details: agentId, sent or queued). */
+    VAULT_WIPE_REQUESTED,
+    /** An agent wiped its vault as a tenant admin asked (actor: the agent; details: wipeId). */
+    VAULT_WIPED;
 
     /** {@code login.succeeded}-style name. */
     public String wire() {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             DevicesCommand.class,
             PoliciesCommand.class,
             GraphsCommand.class,
+            SecretsCommand.class,
             UpdatePinCommand.class,
             McpRulesCommand.class,
             OidcCommand.class,

@@ -26,6 +26,7 @@ public final class ClusterSignals implements PgCluster.Receiver {
     private final LiveViews live;
     private final ReleaseNotices notices;
     private final Clock clock;
+    private final java.util.function.BiConsumer<String, String> vault;
 
     /**
      * @param live this node's live views only (not one that tells the cluster)
@@ -38,6 +39,20 @@ public final class ClusterSignals implements PgCluster.Receiver {
             LiveViews live,
             ReleaseNotices notices,
             Clock clock) {
+        this(registry, deliveries, waiters, policies, live, notices, clock, (tenant, agent) -> {});
+    }
+
+    /** @param vault sends the tenant's agents on this node (one agent, or all when it is empty) their pending vault frames */
+    public ClusterSignals(
+            ConnectionRegistry registry,
+            Deliveries deliveries,
+            JobWaiters waiters,
+            TenantPolicies policies,
+            LiveViews live,
+            ReleaseNotices notices,
+            Clock clock,
+            java.util.function.BiConsumer<String, String> vault) {
+        this.vault = vault;
         this.registry = registry;
         this.deliveries = deliveries;
         this.waiters = waiters;
@@ -82,6 +97,7 @@ public final class ClusterSignals implements PgCluster.Receiver {
             case POLICY -> policies.pushHere(s.tenantId(), PolicyScope.parse(s.target()));
             case LIVE -> live.changed(s.tenantId());
             case PIN -> notices.pinChangedHere(s.tenantId());
+            case VAULT -> vault.accept(s.tenantId(), s.target());
         }
     }
 

@@ -33,7 +33,12 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
         /** Something the tenant's live pages show changed: every node re-renders them. */
         LIVE("live"),
         /** The tenant's update pin changed: every node sends it to the tenant's agents it holds. */
-        PIN("pin");
+        PIN("pin"),
+        /**
+         * A vault change (a secret defined, a wipe asked) for the tenant's agent in {@code target}, or all
+         * its agents when empty: every node sends the agents it holds what is pending for them.
+         */
+        VAULT("vault");
 
         private final String wire;
 
@@ -90,6 +95,10 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
 
     public static Signal pin(String tenantId) {
         return new Signal(Kind.PIN, tenantId, "", "");
+    }
+
+    public static Signal vault(String tenantId, String agentId) {
+        return new Signal(Kind.VAULT, tenantId, agentId, "");
     }
 
     public static Signal live(String tenantId) {

@@ -19,7 +19,10 @@ import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.ProtocolException;
 import io.enginex.edge.protocol.ReleaseNotice;
 import io.enginex.edge.protocol.Result;
+import io.enginex.edge.protocol.SecretDelivery;
 import io.enginex.edge.protocol.UpdateReport;
+import io.enginex.edge.protocol.VaultAck;
+import io.enginex.edge.protocol.VaultWipe;
 import io.enginex.edge.protocol.Welcome;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.policy.TenantPolicies;
@@ -52,6 +55,7 @@ public final class FrameRouter {
     private final PauseReports pauses;
     private final UpdateReports updates;
     private final RepeatedLog repeats;
+    private final VaultFrames vault;
 
     /**
      * @param agents, registry, history, clock, heartbeat, nodeName, policies go to the {@link Handshake}
@@ -72,6 +76,40 @@ public final class FrameRouter {
             UpdateReports updates,
             RepeatedLog repeats,
             Transactions writes) {
+        this(
+                codec,
+                agents,
+                registry,
+                listener,
+                history,
+                clock,
+                heartbeat,
+                nodeName,
+                policies,
+                pauses,
+                updates,
+                repeats,
+                writes,
+                VaultFrames.NONE);
+    }
+
+    /** @param vault takes each hello's exchange key, sends pending vault frames and records vault-acks */
+    public FrameRouter(
+            MessageCodec codec,
+            AgentStore agents,
+            ConnectionRegistry registry,
+            AgentListener listener,
+            ConnectionHistory history,
+            Clock clock,
+            Duration heartbeat,
+            String nodeName,
+            TenantPolicies policies,
+            PauseReports pauses,
+            UpdateReports updates,
+            RepeatedLog repeats,
+            Transactions writes,
+            VaultFrames vault) {
+        this.vault = vault;
         this.codec = codec;
         this.listener = listener;
         this.handshake = new Handshake(
@@ -185,6 +223,7 @@ public final class FrameRouter {
             case Advertise advertise -> handshake.advertised(connection, advertise);
             case AgentState state -> pauses.report(connection, state.pause());
             case UpdateReport report -> updates.report(connection, report);
+            case VaultAck ack -> vault.answered(connection, ack);
             case ErrorFrame error ->
                 log.atWarn()
                         .addKeyValue("agentId", connection.agentId())
@@ -196,6 +235,8 @@ public final class FrameRouter {
             case Cancel c -> refuseDirection(connection, c);
             case PolicyUpdate p -> refuseDirection(connection, p);
             case ReleaseNotice r -> refuseDirection(connection, r);
+            case SecretDelivery d -> refuseDirection(connection, d);
+            case VaultWipe w -> refuseDirection(connection, w);
         }
     }
 
@@ -214,10 +255,22 @@ public final class FrameRouter {
     }
 
     private void onHello(AgentConnection connection, Hello hello) {
+        vault.hello(connection, hello);
         boolean welcomed = handshake.answer(connection, hello);
         connection.releaseHello();
         if (welcomed) {
             listener.onReady(connection);
+            try {
+                vault.ready(connection);
+            } catch (RuntimeException e) {
+                if (DatabaseFailures.isUnavailable(e)) {
+                    throw e;
+                }
+                log.atWarn()
+                        .addKeyValue("agentId", connection.agentId())
+                        .addKeyValue("reason", e.toString())
+                        .log("cannot send the agent its pending vault frames; they are sent at its next connect");
+            }
         }
     }
 

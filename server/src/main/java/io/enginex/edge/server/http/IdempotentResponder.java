@@ -28,13 +28,22 @@ final class IdempotentResponder {
 
     /** Runs {@code creation} at most once per key of {@code caller} in the path's tenant, and answers. */
     <T> void respond(Context ctx, Caller caller, Creation<T> creation) {
+        respond(ctx, caller, ctx.bodyAsBytes(), creation);
+    }
+
+    /**
+     * As {@link #respond(Context, Caller, Creation)}, with {@code fingerprintBody} standing for the body
+     * in the request's fingerprint: a body with a secret in it is fingerprinted with the secret replaced
+     * by a keyed tag, so the stored fingerprint is no plain hash of it.
+     */
+    <T> void respond(Context ctx, Caller caller, byte[] fingerprintBody, Creation<T> creation) {
         var request = new IdempotentRequest(
                 ctx.pathParam("t"),
                 caller.actorId(),
                 ctx.header(HEADER),
                 ctx.method().name(),
                 ctx.path(),
-                ctx.bodyAsBytes());
+                fingerprintBody);
         Answer answer = creates.create(request, creation);
         if (answer.replayed()) {
             ctx.header(REPLAYED, "true");

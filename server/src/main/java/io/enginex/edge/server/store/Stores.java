@@ -43,6 +43,9 @@ public interface Stores extends AutoCloseable {
 
     UpdatePinStore updatePins();
 
+    /** Exchange keys, tenant secrets, their deliveries and remote vault wipes. */
+    VaultStore vault();
+
     /** The one writer whose transactions the job hot path shares (see {@link GroupCommit}). */
     GroupCommit groupCommit();
 

@@ -358,6 +358,18 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/graphs/" + f.graph + "/versions",
                     Map.of("document", GRAPH)),
+            tenant("GET /api/v1/tenants/{t}/secrets", "viewer", f -> t(f) + "/secrets", null),
+            tenant("GET /api/v1/tenants/{t}/secrets/{name}", "viewer", f -> t(f) + "/secrets/" + f.secret, null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/secrets",
+                    "admin",
+                    f -> t(f) + "/secrets",
+                    Map.of("name", "matrix", "value", "matrix-value", "scope", "label:matrix")),
+            tenant(
+                    "GET /api/v1/tenants/{t}/agents/{id}/vault",
+                    "viewer",
+                    f -> t(f) + "/agents/" + f.agent.agentId() + "/vault",
+                    null),
             tenant("GET /api/v1/tenants/{t}/mcp/tool-rules", "viewer", f -> t(f) + "/mcp/tool-rules", null),
             tenant(
                     "PUT /api/v1/tenants/{t}/mcp/tool-rules",
@@ -399,6 +411,17 @@ class TenantIsolationIT {
                     "POST /api/v1/tenants/{t}/graphs/{id}/withdraw",
                     "admin",
                     f -> t(f) + "/graphs/" + f.spareGraph() + "/withdraw",
+                    Map.of()),
+            // a fresh secret per call, so each allowed caller finds one to delete
+            tenant(
+                    "DELETE /api/v1/tenants/{t}/secrets/{name}",
+                    "admin",
+                    f -> t(f) + "/secrets/" + f.spareSecret(),
+                    null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/agents/{id}/vault/wipe",
+                    "admin",
+                    f -> t(f) + "/agents/" + f.agent.agentId() + "/vault/wipe",
                     Map.of()),
             // a fresh page link per call (a new API key each time), so each allowed caller revokes a live one
             tenant(
@@ -480,6 +503,7 @@ class TenantIsolationIT {
         String spareKeySecret;
         String policy;
         String graph;
+        String secret;
         String idsTenant;
 
         /** Pins the tenant of this fixture's ids (so a clear finds a pin) and returns the pin's path. */
@@ -530,6 +554,18 @@ class TenantIsolationIT {
                     .asText();
         }
 
+        /** A new secret of the tenant whose ids this fixture holds, for a row that deletes one. */
+        String spareSecret() {
+            String name = "spare-" + TestHub.randomId("s").toLowerCase(java.util.Locale.ROOT);
+            var r = hub.api()
+                    .post(
+                            "/api/v1/tenants/" + idsTenant + "/secrets",
+                            hub.platformKey(),
+                            Map.of("name", name, "value", "spare-value"));
+            assertThat(r.status()).as(r.text()).isEqualTo(201);
+            return name;
+        }
+
         /** Sets single sign-on of the tenant whose ids this fixture holds (again), for a row that removes it. */
         String spareOidc() {
             configureOidc(idsTenant);
@@ -559,6 +595,7 @@ class TenantIsolationIT {
             f.user = other.user;
             f.policy = other.policy;
             f.graph = other.graph;
+            f.secret = other.secret;
             f.idsTenant = other.tenant;
             return f;
         }
@@ -634,6 +671,10 @@ class TenantIsolationIT {
                     .path("graph")
                     .path("id")
                     .asText();
+            f.secret = "fixture-" + TestHub.randomId("s").toLowerCase(java.util.Locale.ROOT);
+            var secret = hub.api()
+                    .post(t(f) + "/secrets", hub.platformKey(), Map.of("name", f.secret, "value", "fixture-value"));
+            assertThat(secret.status()).as(secret.text()).isEqualTo(201);
             return f;
         }
     }
@@ -1167,6 +1208,14 @@ class TenantIsolationIT {
         assertThat(policy.status()).as(policy.text()).isEqualTo(200);
         assertThat(policy.body().path("scope").asText()).isEqualTo("tenant");
         assertThat(policy.body().path("policy").path("tools").toString()).isEqualTo("[\"fs.list\"]");
+        var secret = hub.api().get(t(b) + "/secrets/" + b.secret, hub.platformKey());
+        assertThat(secret.status()).as(secret.text()).isEqualTo(200);
+        assertThat(secret.body().path("version").asInt()).isEqualTo(1);
+        assertThat(hub.api()
+                        .get(t(b) + "/agents/" + b.agent.agentId() + "/vault", hub.platformKey())
+                        .body()
+                        .path("wipes"))
+                .isEmpty();
     }
 
     @Test

@@ -29,6 +29,7 @@ import io.enginex.edge.server.store.TenantStore;
 import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.UpdatePinStore;
 import io.enginex.edge.server.store.UserStore;
+import io.enginex.edge.server.store.VaultStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +84,7 @@ public final class JdbcStores implements Stores {
     private final PageLinkStore pageLinks;
     private final AgentUpdateStore agentUpdates;
     private final UpdatePinStore updatePins;
+    private final VaultStore vault;
     private final McpToolRuleStore mcpToolRules;
     private final OidcProviderStore oidcProviders;
     private final JdbcGroupCommit groupCommit;
@@ -111,6 +113,7 @@ public final class JdbcStores implements Stores {
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
         this.updatePins = new JdbcUpdatePinStore(jdbi);
+        this.vault = new JdbcVaultStore(jdbi);
         this.mcpToolRules = new JdbcMcpToolRuleStore(jdbi);
         this.oidcProviders = new JdbcOidcProviderStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
@@ -322,6 +325,11 @@ public final class JdbcStores implements Stores {
     @Override
     public UpdatePinStore updatePins() {
         return updatePins;
+    }
+
+    @Override
+    public VaultStore vault() {
+        return vault;
     }
 
     @Override
