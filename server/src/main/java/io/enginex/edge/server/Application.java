@@ -2,6 +2,7 @@ package io.enginex.edge.server;
 
 import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.Logins;
+import io.enginex.edge.server.events.JobEvents;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.mcp.McpToolRules;
@@ -26,4 +27,5 @@ public record Application(
         Agents agents,
         AuditLog auditLog,
         Releases releases,
-        SingleSignOn sso) {}
+        SingleSignOn sso,
+        JobEvents jobEvents) {}

@@ -43,6 +43,8 @@ import io.enginex.edge.server.dispatch.Deliveries;
 import io.enginex.edge.server.dispatch.DispatchMetrics;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
+import io.enginex.edge.server.events.EventWakeups;
+import io.enginex.edge.server.events.JobEvents;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.http.WebServer;
@@ -299,7 +301,14 @@ public final class Hub implements AutoCloseable {
         var deliveries = new Deliveries(
                 stores.jobs(), stores.groupCommit(), p.registry, dispatchMetrics, clock, p.senders, p.cluster);
         var dispatcher = new Dispatcher(
-                stores.jobs(), stores.groupCommit(), deliveries, waiters, dispatchMetrics, clock, b.mapper());
+                stores.jobs(),
+                stores.groupCommit(),
+                deliveries,
+                waiters,
+                dispatchMetrics,
+                clock,
+                b.mapper(),
+                security.audit());
         var accessTokens =
                 new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock, stores.groupCommit());
         var notices = new ReleaseNotices(p.registry, stores.updatePins(), p.cluster);
@@ -474,7 +483,8 @@ public final class Hub implements AutoCloseable {
                         b.random(),
                         b.mapper(),
                         clock,
-                        () -> p.url));
+                        () -> p.url),
+                new JobEvents(stores.audit(), stores.jobs(), stores.sessions(), s.guard(), b.mapper(), clock));
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */
@@ -569,6 +579,7 @@ public final class Hub implements AutoCloseable {
                         p.stores.transactions(),
                         () -> p.url),
                 links.live(),
+                wakeups(links),
                 endpoint,
                 creates,
                 stores,
@@ -578,6 +589,17 @@ public final class Hub implements AutoCloseable {
         p.server = new WebServer(p.config, p.tls, web);
         p.server.start();
         p.url = p.config.baseUrl(p.tls != null, p.server.port());
+    }
+
+    /**
+     * What wakes the job event readers: this node's live-view changes (a job made or decided here, and
+     * every other node's signals) and the jobs this node finishes.
+     */
+    private static EventWakeups wakeups(Links links) {
+        var wakeups = new EventWakeups();
+        links.live().listen(wakeups::changed);
+        links.waiters().onFinished(wakeups::changed);
+        return wakeups;
     }
 
     /** Agents by state as the ops console counts them. */
@@ -607,8 +629,14 @@ public final class Hub implements AutoCloseable {
         Stores stores = p.stores;
         Clock clock = b.clock();
         Cluster cluster = p.cluster;
-        var deadlines =
-                new DeadlineSweeper(stores.jobs(), links.deliveries(), links.waiters(), links.dispatchMetrics(), clock);
+        var deadlines = new DeadlineSweeper(
+                stores.jobs(),
+                links.deliveries(),
+                links.waiters(),
+                links.dispatchMetrics(),
+                clock,
+                s.audit(),
+                p.stores.transactions());
         p.timers.scheduleAtFixedRate(
                 leading(cluster, deadlines),
                 DeadlineSweeper.INTERVAL.toMillis(),

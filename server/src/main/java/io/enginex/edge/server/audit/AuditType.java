@@ -63,6 +63,12 @@ public enum AuditType {
      */
     JOB_CREATED,
     /**
+     * A job ended (actor: the agent that answered it, or the hub for a deadline or a paused agent;
+     * target: the job; details: state, and errorCode when it did not succeed). With job.created,
+     * job.approved and job.denied it is the source of the job event streams and webhooks.
+     */
+    JOB_FINISHED,
+    /**
      * An MCP client's session made its first tool call, which made the hub session its calls run in
      * (actor: the API key; target: the session; details: mcpSessionId, clientName, clientVersion).
      */

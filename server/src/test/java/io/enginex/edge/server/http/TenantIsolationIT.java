@@ -304,6 +304,13 @@ class TenantIsolationIT {
                     f -> t(f) + "/sessions/" + f.session + "/jobs",
                     "job"),
             tenant("GET /api/v1/tenants/{t}/jobs/{id}", "viewer", f -> t(f) + "/jobs/" + f.job, null),
+            // job event streams: read as streams (their first event), see checkTenant
+            tenant("GET /api/v1/tenants/{t}/events", "viewer", f -> t(f) + "/events", null),
+            tenant(
+                    "GET /api/v1/tenants/{t}/sessions/{sid}/events",
+                    "viewer",
+                    f -> t(f) + "/sessions/" + f.session + "/events",
+                    null),
             tenant("GET /api/v1/tenants/{t}/jobs", "viewer", f -> t(f) + "/jobs?state=awaiting_approval", null),
             tenant(
                     "POST /api/v1/tenants/{t}/jobs/{id}/approve",
@@ -919,15 +926,33 @@ class TenantIsolationIT {
         }
     }
 
+    /** Whether a tenant row is an event stream, called as a client reads one (its first event). */
+    private static boolean isStream(Row row) {
+        return row.route().endsWith("/events");
+    }
+
+    /** {@link #call}, or for an event stream {@link #stream} with the key as a bearer token. */
+    private static Response callOrStream(Row row, String path, String key, Map<String, String> headers) {
+        if (!isStream(row)) {
+            return call(row, path, key, headers);
+        }
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        if (key != null) {
+            all.put("Authorization", "Bearer " + key);
+        }
+        return stream(path, all);
+    }
+
     private static void checkTenant(Row row, List<String> failures) {
         boolean write = !row.method().equals("GET");
+        boolean streams = isStream(row);
         String crossPath = row.path().apply(b);
         Fixture mixed = a.withIdsOf(b);
         String mixedPath = row.path().apply(mixed);
-        expect(failures, row, "no key", call(row, row.path().apply(a), null, Map.of()), 401);
+        expect(failures, row, "no key", callOrStream(row, row.path().apply(a), null, Map.of()), 401);
         for (var e : principals(a).entrySet()) {
             Principal p = e.getValue();
-            Response cross = call(row, crossPath, p.key, p.headers);
+            Response cross = callOrStream(row, crossPath, p.key, p.headers);
             expect(
                     failures,
                     row,
@@ -935,7 +960,7 @@ class TenantIsolationIT {
                     cross,
                     cross.status() == 404 || (write && cross.status() == 403));
             if (!mixedPath.equals(row.path().apply(a))) {
-                Response mix = call(row, mixedPath, p.key, p.headers);
+                Response mix = callOrStream(row, mixedPath, p.key, p.headers);
                 expect(
                         failures,
                         row,
@@ -943,7 +968,7 @@ class TenantIsolationIT {
                         mix,
                         mix.status() == 404 || mix.status() == 403);
             }
-            Response own = call(row, row.path().apply(a), p.key, p.headers);
+            Response own = callOrStream(row, row.path().apply(a), p.key, p.headers);
             boolean allowed = rank(p.role) >= rank(row.minimum());
             if (allowed) {
                 expect(
@@ -951,12 +976,18 @@ class TenantIsolationIT {
                         row,
                         e.getKey() + " on A (allowed)",
                         own,
-                        own.status() != 401 && own.status() != 403 && own.status() != 404);
+                        own.status() != 401
+                                && own.status() != 403
+                                && own.status() != 404
+                                && (!streams
+                                        || (own.status() == 200
+                                                && own.text().contains("data:")
+                                                && showsNothingOf(b, own))));
             } else {
                 expect(failures, row, e.getKey() + " on A (below " + row.minimum() + ")", own, 403);
             }
         }
-        Response platform = call(row, row.path().apply(a), hub.platformKey(), Map.of());
+        Response platform = callOrStream(row, row.path().apply(a), hub.platformKey(), Map.of());
         expect(
                 failures,
                 row,
