@@ -11,6 +11,7 @@ import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.sso.SingleSignOn;
 import io.enginex.edge.server.update.Releases;
+import io.enginex.edge.server.webhook.Webhooks;
 
 /**
  * The hub's application layer: one service per family of use cases. Each takes the calling {@code
@@ -28,4 +29,5 @@ public record Application(
         AuditLog auditLog,
         Releases releases,
         SingleSignOn sso,
-        JobEvents jobEvents) {}
+        JobEvents jobEvents,
+        Webhooks webhooks) {}

@@ -73,6 +73,7 @@ import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.sso.Seal;
 import io.enginex.edge.server.sso.SingleSignOn;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.GroupCommit;
@@ -87,6 +88,9 @@ import io.enginex.edge.server.update.Releases;
 import io.enginex.edge.server.update.RepositoryRefresh;
 import io.enginex.edge.server.update.RolloutGuard;
 import io.enginex.edge.server.update.UpdateRepository;
+import io.enginex.edge.server.webhook.WebhookSender;
+import io.enginex.edge.server.webhook.WebhookTargets;
+import io.enginex.edge.server.webhook.Webhooks;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -150,6 +154,8 @@ public final class Hub implements AutoCloseable {
         ScheduledExecutorService timers;
         ExecutorService senders;
         TlsMaterial tls;
+        EventWakeups wakeups;
+        WebhookSender webhookSender;
         volatile String url;
         Path adminKeyCreated;
     }
@@ -226,6 +232,7 @@ public final class Hub implements AutoCloseable {
             Application app = services(p, b, stores, security, links, creates);
             serveWeb(p, b, security, links, app, creates);
             startTimers(p, b, security, links, creates);
+            sendWebhooks(p, b, app);
             return ready(p, b);
         } catch (IOException e) {
             closeResources(p);
@@ -437,6 +444,7 @@ public final class Hub implements AutoCloseable {
         Audit audit = s.audit();
         Transactions tx = stores.transactions();
         var failures = new EnrolmentFailures(audit, clock);
+        var jobEvents = new JobEvents(stores.audit(), stores.jobs(), stores.sessions(), s.guard(), b.mapper(), clock);
         var enrolment = new Enrolment(
                 enrolmentParts(p, b, links, failures), audit, s.guard(), creates, tx, links.views(), clock);
         var devices = new DeviceAuthorizations(
@@ -484,7 +492,38 @@ public final class Hub implements AutoCloseable {
                         b.mapper(),
                         clock,
                         () -> p.url),
-                new JobEvents(stores.audit(), stores.jobs(), stores.sessions(), s.guard(), b.mapper(), clock));
+                jobEvents,
+                new Webhooks(
+                        new Webhooks.Parts(
+                                stores.webhooks(),
+                                jobEvents,
+                                new WebhookTargets(p.config.webhooks().allowPrivateTargets()),
+                                new Seal(s.hubSecret().bytes(), Webhooks.SEAL_PURPOSE, b.random()),
+                                b.random()),
+                        audit,
+                        s.guard(),
+                        tx,
+                        links.views(),
+                        b.ids(),
+                        clock));
+    }
+
+    /** The webhook sender, on its own thread; it sends only while this node leads. */
+    private static void sendWebhooks(Resources p, Basics b, Application app) {
+        p.webhookSender = new WebhookSender(
+                new WebhookSender.Parts(
+                        p.stores.webhooks(),
+                        app.jobEvents(),
+                        app.webhooks(),
+                        new WebhookTargets(p.config.webhooks().allowPrivateTargets()),
+                        p.wakeups,
+                        b.ids(),
+                        b.mapper()),
+                p.cluster::leads,
+                b.clock(),
+                p.config.webhooks().retryBase(),
+                b.random());
+        p.webhookSender.start();
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */
@@ -543,6 +582,7 @@ public final class Hub implements AutoCloseable {
         Stores stores = p.stores;
         Clock clock = b.clock();
         p.rateLimits = rateLimits(p.stores, clock);
+        p.wakeups = wakeups(links);
         var capability =
                 new PageCapability(s.hubSecret(), stores.pageLinks(), b.ids(), clock, p.config.sessionLinkTtl());
         var endpoint = new AgentEndpoint(
@@ -579,7 +619,7 @@ public final class Hub implements AutoCloseable {
                         p.stores.transactions(),
                         () -> p.url),
                 links.live(),
-                wakeups(links),
+                p.wakeups,
                 endpoint,
                 creates,
                 stores,
@@ -835,6 +875,9 @@ public final class Hub implements AutoCloseable {
             steps.add(() -> p.registry.closeAll(
                     Protocol.CLOSE_GOING_AWAY,
                     RestartNotice.forFleet(p.registry.activeCount()).closeReason()));
+        }
+        if (p.webhookSender != null) {
+            steps.add(p.webhookSender::close);
         }
         if (p.server != null) {
             steps.add(p.server::stop);

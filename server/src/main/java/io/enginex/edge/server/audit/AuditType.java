@@ -51,6 +51,13 @@ public enum AuditType {
     OIDC_CONFIGURED,
     /** A tenant's single sign-on was removed (details: issuer). */
     OIDC_REMOVED,
+    /**
+     * A tenant admin registered a webhook endpoint (target: the endpoint; details: url, eventTypes;
+     * never its secret).
+     */
+    WEBHOOK_CREATED,
+    /** A tenant admin deleted a webhook endpoint (details: url). */
+    WEBHOOK_DELETED,
     /** A person approved a job that needed approval. */
     JOB_APPROVED,
     /** A person denied a job that needed approval. */

@@ -162,6 +162,7 @@ public final class WebServer {
         new AuditRoutes(app.auditLog(), access, bodies).register(routes);
         new SessionRoutes(app.jobs(), web.pageLinks(), access, bodies, creates).register(routes);
         new EventRoutes(app.jobEvents(), web.wakeups(), access, web.basics().mapper()).register(routes);
+        new WebhookRoutes(app.webhooks(), access, bodies, creates).register(routes);
         new RuntimeEndpoint(access, new RuntimeChannel.Services(app.jobs(), web.creates(), bodies)).register(routes);
         new PageLinkRoutes(web.pageLinks(), access).register(routes);
         RateLimits limits = web.rateLimits();

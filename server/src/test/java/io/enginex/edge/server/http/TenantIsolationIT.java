@@ -121,6 +121,9 @@ class TenantIsolationIT {
         return new Row(route, Access.DASHBOARD, minimum, path, null, null);
     }
 
+    /** Where the matrix's webhooks point: a closed loopback port (the hub here allows private targets). */
+    static final String WEBHOOK_TARGET = "http://127.0.0.1:9/matrix";
+
     /** The matrix. Destructive rows come last, so earlier rows still find A's objects live. */
     static final List<Row> MATRIX = List.of(
             other("GET /healthz", Access.PUBLIC, f -> "/healthz", null, "liveness; no tenant data (counts only)"),
@@ -349,6 +352,17 @@ class TenantIsolationIT {
             tenant("GET /api/v1/tenants/{t}/oidc", "admin", f -> t(f) + "/oidc", null),
             tenant("PUT /api/v1/tenants/{t}/oidc", "admin", f -> t(f) + "/oidc", "oidc"),
             tenant("PATCH /api/v1/tenants/{t}", "admin", f -> t(f), Map.of("enrolmentRatePerMinute", 50)),
+            tenant("GET /api/v1/tenants/{t}/webhooks", "admin", f -> t(f) + "/webhooks", null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/webhooks",
+                    "admin",
+                    f -> t(f) + "/webhooks",
+                    Map.of("url", WEBHOOK_TARGET, "eventTypes", List.of("job.finished"))),
+            tenant(
+                    "GET /api/v1/tenants/{t}/webhooks/{id}/deliveries",
+                    "admin",
+                    f -> t(f) + "/webhooks/" + f.webhook + "/deliveries",
+                    null),
             tenant("GET /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", null),
             tenant("POST /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", Map.of("role", "viewer")),
             tenant("GET /api/v1/tenants/{t}/users", "admin", f -> t(f) + "/users", null),
@@ -366,6 +380,12 @@ class TenantIsolationIT {
                     f -> t(f) + "/registration-tokens/" + f.token,
                     null),
             tenant("DELETE /api/v1/tenants/{t}/api-keys/{id}", "admin", f -> t(f) + "/api-keys/" + f.spareKey, null),
+            // a fresh endpoint per call, so each allowed caller deletes a live one
+            tenant(
+                    "DELETE /api/v1/tenants/{t}/webhooks/{id}",
+                    "admin",
+                    f -> t(f) + "/webhooks/" + f.spareWebhook(),
+                    null),
             // single sign-on set again before each call, so each allowed caller removes a live one
             tenant("DELETE /api/v1/tenants/{t}/oidc", "admin", f -> f.spareOidc(), null),
             // a fresh policy per call, so each allowed caller finds one to delete
@@ -453,7 +473,13 @@ class TenantIsolationIT {
         String userPassword;
         String spareKeySecret;
         String policy;
+        String webhook;
         String idsTenant;
+
+        /** A new webhook endpoint of the tenant whose ids this fixture holds, for a row that deletes one. */
+        String spareWebhook() {
+            return newWebhook(idsTenant);
+        }
 
         /** Pins the tenant of this fixture's ids (so a clear finds a pin) and returns the pin's path. */
         String pinned() {
@@ -508,6 +534,7 @@ class TenantIsolationIT {
             f.spareKey = other.spareKey;
             f.user = other.user;
             f.policy = other.policy;
+            f.webhook = other.webhook;
             f.idsTenant = other.tenant;
             return f;
         }
@@ -570,6 +597,7 @@ class TenantIsolationIT {
             f.spareKey = spare.get("id");
             f.spareKeySecret = spare.get("key");
             f.idsTenant = f.tenant;
+            f.webhook = newWebhook(f.tenant);
             configureOidc(f.tenant);
             f.policy = hub.api()
                     .post(
@@ -579,6 +607,19 @@ class TenantIsolationIT {
                     .get("id");
             return f;
         }
+    }
+
+    /** A webhook endpoint of {@code tenant}, made with the platform key; its id. */
+    static String newWebhook(String tenant) {
+        var r = hub.api()
+                .exchange(
+                        "POST",
+                        "/api/v1/tenants/" + tenant + "/webhooks",
+                        hub.platformKey(),
+                        Map.of("Idempotency-Key", TestHub.randomId("wh")),
+                        Map.of("url", WEBHOOK_TARGET));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r.get("id");
     }
 
     /** Single sign-on of {@code tenant}, at an issuer of its own of the test provider. */
@@ -615,7 +656,11 @@ class TenantIsolationIT {
                 "1.0.0",
                 Map.of("linux-x64", java.nio.file.Files.writeString(dir.resolve("agent.tar.gz"), "agent")),
                 List.of(repo.onlineKeysDir()));
-        hub = TestHub.start(dir);
+        hub = TestHub.start(
+                dir,
+                c -> c.webhooks(
+                        new io.enginex.edge.server.config.HubConfig.WebhookConfig(true, java.time.Duration.ofHours(1))),
+                java.time.Clock.systemUTC());
         idp = TestOidcProvider.start();
         a = Fixture.create();
         b = Fixture.create();

@@ -28,6 +28,7 @@ import io.enginex.edge.server.store.TenantStore;
 import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.UpdatePinStore;
 import io.enginex.edge.server.store.UserStore;
+import io.enginex.edge.server.store.WebhookStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -82,6 +83,7 @@ public final class JdbcStores implements Stores {
     private final AgentUpdateStore agentUpdates;
     private final UpdatePinStore updatePins;
     private final McpToolRuleStore mcpToolRules;
+    private final WebhookStore webhooks;
     private final OidcProviderStore oidcProviders;
     private final JdbcGroupCommit groupCommit;
     private final PlannerStatistics statistics; // null on H2
@@ -109,6 +111,7 @@ public final class JdbcStores implements Stores {
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
         this.updatePins = new JdbcUpdatePinStore(jdbi);
         this.mcpToolRules = new JdbcMcpToolRuleStore(jdbi);
+        this.webhooks = new JdbcWebhookStore(jdbi);
         this.oidcProviders = new JdbcOidcProviderStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
         this.statistics = "postgresql".equals(config.dialect()) ? new PlannerStatistics(dataSource) : null;
@@ -324,6 +327,11 @@ public final class JdbcStores implements Stores {
     @Override
     public McpToolRuleStore mcpToolRules() {
         return mcpToolRules;
+    }
+
+    @Override
+    public WebhookStore webhooks() {
+        return webhooks;
     }
 
     @Override
