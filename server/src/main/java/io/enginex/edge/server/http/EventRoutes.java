@@ -2,6 +2,7 @@ package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.events.EventCursor;
 import io.enginex.edge.server.events.EventWakeups;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * and {@code …/sessions/{sid}/events} (one session's). Authorised like the REST API (any role of
  * the tenant, or the platform key); resumable with {@code Last-Event-ID}. The stream opens with a
  * {@code ready} event whose id is the position it starts at, sends each event with the position
- * after it as its id, and a comment every {@link #KEEP_ALIVE} while nothing happens. Each stream
+ * after it as its id, and a comment every {@link #KEEP_ALIVE} while nothing happens. Before it sends
+ * events (and at every keep-alive) the caller's credential is checked again, so a revoked key or an
+ * ended login gets an event {@code closed} and the stream ends, with nothing more sent. Each stream
  * holds its request's virtual thread until the client goes away or the hub stops.
  */
 final class EventRoutes {
@@ -63,6 +66,20 @@ final class EventRoutes {
         new SseHandler(0, client -> pump(client, tenant, sessionId, start)).handle(ctx);
     }
 
+    /** Whether the stream's caller may still read the tenant; if not, tells the client why. */
+    private boolean stillAllowed(SseClient client, String tenant) {
+        try {
+            access.again(client.ctx(), tenant);
+            return true;
+        } catch (HubException e) {
+            Map<String, Object> closed = new LinkedHashMap<>();
+            closed.put("code", e.code());
+            closed.put("message", e.getMessage());
+            client.sendEvent("closed", json(closed));
+            return false;
+        }
+    }
+
     private void pump(SseClient client, String tenant, String sessionId, EventCursor start) {
         EventCursor cursor = start;
         Map<String, Object> ready = new LinkedHashMap<>();
@@ -76,13 +93,17 @@ final class EventRoutes {
             long seen = wakeups.generation(tenant);
             try {
                 JobEvents.Page page = events.read(tenant, cursor, sessionId, BATCH);
+                boolean keepAlive = System.nanoTime() - lastSent > KEEP_ALIVE.toNanos();
+                if ((!page.events().isEmpty() || keepAlive) && !stillAllowed(client, tenant)) {
+                    break;
+                }
                 for (JobEvent e : page.events()) {
                     client.sendEvent(
                             e.type(), json(JobEvents.payload(e)), e.cursor().encode());
                     lastSent = System.nanoTime();
                 }
                 cursor = page.cursor();
-                if (System.nanoTime() - lastSent > KEEP_ALIVE.toNanos()) {
+                if (keepAlive && page.events().isEmpty()) {
                     client.sendComment("keep-alive");
                     lastSent = System.nanoTime();
                 }

@@ -163,6 +163,37 @@ abstract class JobEventStreamContract {
     }
 
     @Test
+    void aRevokedKeysStreamIsClosedBeforeItsNextEvent() {
+        TestHub hub = hub();
+        String tenant = hub.newTenant();
+        String session = hub.newSession(tenant);
+        TestAgent agent = hub.register(tenant);
+        var issued =
+                hub.api().post("/api/v1/tenants/" + tenant + "/api-keys", hub.platformKey(), Map.of("role", "viewer"));
+        try (AgentSocket socket = hub.connectReady(agent, "sys.ping");
+                EventStream stream = open(hub, events(tenant), issued.get("key"), Map.of())) {
+            assertThat(stream.next(WAIT).type()).isEqualTo("ready");
+            var revoked =
+                    hub.api().delete("/api/v1/tenants/" + tenant + "/api-keys/" + issued.get("id"), hub.platformKey());
+            assertThat(revoked.status()).as(revoked.text()).isEqualTo(204);
+            // another node may remember a key it authenticated for a second (CachedApiKeyStore): wait that out
+            org.awaitility.Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> hub.api()
+                                    .get("/api/v1/tenants/" + tenant, issued.get("key"))
+                                    .status()
+                            == 401);
+            runJob(hub, tenant, session, agent, socket);
+            Event closed = stream.next(WAIT);
+            assertThat(closed.type()).as("no job event reaches a revoked key").isEqualTo("closed");
+            assertThat(closed.json().path("code").asText()).isNotBlank();
+            assertThat(stream.poll(Duration.ofSeconds(2)))
+                    .as("the stream ended")
+                    .isNull();
+        }
+    }
+
+    @Test
     void aBadOrExpiredLastEventIdAndAnUnknownSessionAreRefusedBeforeTheStream() {
         TestHub hub = hub();
         String tenant = hub.newTenant();
