@@ -444,6 +444,7 @@ class TenantIsolationIT {
             page("GET /ui/ops", "admin", f -> "/ui/ops"),
             page("GET /ui/ops/live", "admin", f -> "/ui/ops/live"),
             page("GET /ui/audit", "admin", f -> "/ui/audit"),
+            page("GET /ui/webhooks", "admin", f -> "/ui/webhooks"),
             // Keep last: it ends the dashboard sessions the rows above use.
             page("POST /ui/logout", "viewer", f -> "/ui/logout"));
 

@@ -43,6 +43,45 @@ class WebhookDeliveryIT extends WebhookDeliveryContract {
     }
 
     @Test
+    void theDashboardShowsAnAdminTheEndpointsAndTheirDeliveryLog() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        String email = TestHub.randomId("hooks") + "@example.com";
+        hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        hub.platformKey(),
+                        Map.of("email", email, "role", "admin", "password", TestHub.USER_PASSWORD));
+        var login = hub.api().post("/api/v1/login", null, Map.of("email", email, "password", TestHub.USER_PASSWORD));
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String session = hub.newSession(tenant);
+        TestAgent agent = hub.register(tenant);
+        try (WebhookReceiver receiver = WebhookReceiver.start().otherwise(502);
+                AgentSocket socket = hub.connectReady(agent, "sys.ping")) {
+            String endpoint = register(
+                            hub,
+                            tenant,
+                            admin,
+                            Map.of("url", receiver.url(), "eventTypes", java.util.List.of("job.finished")),
+                            "page")
+                    .get("id");
+            runJob(hub, tenant, session, agent, socket);
+            await().atMost(WAIT).until(() -> !receiver.received().isEmpty());
+            await().atMost(WAIT).untilAsserted(() -> {
+                var page = hub.api().exchange("GET", "/ui/webhooks", null, Map.of("Cookie", cookie), null);
+                assertThat(page.status()).isEqualTo(200);
+                assertThat(page.text())
+                        .contains(endpoint)
+                        .contains(receiver.url())
+                        .contains("job.finished")
+                        .contains("pending")
+                        .contains("the endpoint answered HTTP 502")
+                        .doesNotContain("whsec_");
+            });
+        }
+    }
+
+    @Test
     void aPendingDeliveryIsSentAfterTheHubRestarts() {
         String tenant;
         String admin;
