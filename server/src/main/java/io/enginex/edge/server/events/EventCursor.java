@@ -1,6 +1,8 @@
 package io.enginex.edge.server.events;
 
 import io.enginex.edge.server.HubException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -12,7 +14,8 @@ import java.util.TreeMap;
  * first chain, named {@value #FIRST_CHAIN}) the last link read, and when the position was handed
  * out. Each chain is appended in commit order under its head row's lock, so "every link after seq
  * n" is exactly what a reader at n has not seen, on any node. Written as an SSE {@code id} and read
- * back from {@code Last-Event-ID}: {@code v1.} then base64url of {@code <epoch-millis>;<chain>=<seq>;…}.
+ * back from {@code Last-Event-ID}: {@code v1.} then base64url of {@code <epoch-millis>;<chain>=<seq>;…}
+ * (each chain's name URL-encoded, so any node name fits).
  * Immutable.
  *
  * @param issuedAt when the position was handed out; a client may resume from it for {@link
@@ -51,8 +54,10 @@ public record EventCursor(Instant issuedAt, Map<String, Long> seqs) {
     public String encode() {
         StringBuilder text = new StringBuilder().append(issuedAt.toEpochMilli());
         new TreeMap<>(seqs)
-                .forEach((chain, seq) ->
-                        text.append(';').append(chain).append('=').append(seq));
+                .forEach((chain, seq) -> text.append(';')
+                        .append(URLEncoder.encode(chain, StandardCharsets.UTF_8))
+                        .append('=')
+                        .append(seq));
         return VERSION
                 + Base64.getUrlEncoder()
                         .withoutPadding()
@@ -80,7 +85,7 @@ public record EventCursor(Instant issuedAt, Map<String, Long> seqs) {
                 if (eq <= 0 || seq < 0) {
                     throw bad();
                 }
-                seqs.put(parts[i].substring(0, eq), seq);
+                seqs.put(URLDecoder.decode(parts[i].substring(0, eq), StandardCharsets.UTF_8), seq);
             }
             return new EventCursor(issuedAt, seqs);
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {

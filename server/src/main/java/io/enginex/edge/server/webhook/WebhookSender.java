@@ -144,7 +144,16 @@ public final class WebhookSender implements AutoCloseable {
         Map<String, WebhookEndpoint> endpoints = new HashMap<>();
         for (WebhookEndpoint endpoint : store.active()) {
             endpoints.put(endpoint.id(), endpoint);
-            collect(endpoint);
+            try {
+                collect(endpoint);
+            } catch (RuntimeException e) { // one endpoint's trouble must not hold up the others'
+                repeats.admit("collect " + endpoint.id())
+                        .ifPresent(silenced -> log.atWarn()
+                                .addKeyValue("endpointId", endpoint.id())
+                                .addKeyValue("reason", e.toString())
+                                .log(repeats.describe(
+                                        "cannot read a webhook endpoint's new events; trying again", silenced)));
+            }
         }
         List<Future<?>> inFlight = new ArrayList<>();
         for (WebhookDelivery delivery : store.due(clock.instant(), BATCH)) {
