@@ -2,6 +2,7 @@ package io.enginex.edge.server;
 
 import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.Logins;
+import io.enginex.edge.server.events.JobEvents;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.job.Jobs;
@@ -11,6 +12,7 @@ import io.enginex.edge.server.registration.DeviceApprovals;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.sso.SingleSignOn;
 import io.enginex.edge.server.update.Releases;
+import io.enginex.edge.server.webhook.Webhooks;
 
 /**
  * The hub's application layer: one service per family of use cases. Each takes the calling {@code
@@ -29,4 +31,6 @@ public record Application(
         Releases releases,
         SingleSignOn sso,
         Graphs graphs,
-        io.enginex.edge.server.vault.TenantSecrets secrets) {}
+        io.enginex.edge.server.vault.TenantSecrets secrets,
+        JobEvents jobEvents,
+        Webhooks webhooks) {}

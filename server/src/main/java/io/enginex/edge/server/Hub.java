@@ -44,6 +44,8 @@ import io.enginex.edge.server.dispatch.Deliveries;
 import io.enginex.edge.server.dispatch.DispatchMetrics;
 import io.enginex.edge.server.dispatch.Dispatcher;
 import io.enginex.edge.server.dispatch.JobWaiters;
+import io.enginex.edge.server.events.EventWakeups;
+import io.enginex.edge.server.events.JobEvents;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.graph.GraphAssignments;
 import io.enginex.edge.server.graph.GraphKey;
@@ -75,6 +77,7 @@ import io.enginex.edge.server.registration.DeviceAuthorizations;
 import io.enginex.edge.server.registration.Enrolment;
 import io.enginex.edge.server.registration.EnrolmentFailures;
 import io.enginex.edge.server.registration.RegistrationTokens;
+import io.enginex.edge.server.sso.Seal;
 import io.enginex.edge.server.sso.SingleSignOn;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.enginex.edge.server.store.GroupCommit;
@@ -91,6 +94,9 @@ import io.enginex.edge.server.update.RolloutGuard;
 import io.enginex.edge.server.update.UpdateRepository;
 import io.enginex.edge.server.vault.TenantSecrets;
 import io.enginex.edge.server.vault.VaultLink;
+import io.enginex.edge.server.webhook.WebhookSender;
+import io.enginex.edge.server.webhook.WebhookTargets;
+import io.enginex.edge.server.webhook.Webhooks;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -154,6 +160,8 @@ public final class Hub implements AutoCloseable {
         ScheduledExecutorService timers;
         ExecutorService senders;
         TlsMaterial tls;
+        EventWakeups wakeups;
+        WebhookSender webhookSender;
         volatile String url;
         Path adminKeyCreated;
     }
@@ -231,6 +239,7 @@ public final class Hub implements AutoCloseable {
             Application app = services(p, b, stores, security, links, creates);
             serveWeb(p, b, security, links, app, creates);
             startTimers(p, b, security, links, creates);
+            sendWebhooks(p, b, app);
             return ready(p, b);
         } catch (IOException e) {
             closeResources(p);
@@ -308,7 +317,14 @@ public final class Hub implements AutoCloseable {
         var deliveries = new Deliveries(
                 stores.jobs(), stores.groupCommit(), p.registry, dispatchMetrics, clock, p.senders, p.cluster);
         var dispatcher = new Dispatcher(
-                stores.jobs(), stores.groupCommit(), deliveries, waiters, dispatchMetrics, clock, b.mapper());
+                stores.jobs(),
+                stores.groupCommit(),
+                deliveries,
+                waiters,
+                dispatchMetrics,
+                clock,
+                b.mapper(),
+                security.audit());
         var accessTokens =
                 new AccessTokens(stores.credentials(), stores.agents(), b.secrets(), clock, stores.groupCommit());
         var notices = new ReleaseNotices(p.registry, stores.updatePins(), p.cluster);
@@ -454,6 +470,7 @@ public final class Hub implements AutoCloseable {
         Audit audit = s.audit();
         Transactions tx = stores.transactions();
         var failures = new EnrolmentFailures(audit, clock);
+        var jobEvents = new JobEvents(stores.audit(), stores.jobs(), stores.sessions(), s.guard(), b.mapper(), clock);
         var enrolment = new Enrolment(
                 enrolmentParts(p, b, links, failures), audit, s.guard(), creates, tx, links.views(), clock);
         var devices = new DeviceAuthorizations(
@@ -522,7 +539,39 @@ public final class Hub implements AutoCloseable {
                         tx,
                         links.views(),
                         b.ids(),
+                        clock),
+                jobEvents,
+                new Webhooks(
+                        new Webhooks.Parts(
+                                stores.webhooks(),
+                                jobEvents,
+                                new WebhookTargets(p.config.webhooks().allowPrivateTargets()),
+                                new Seal(s.hubSecret().bytes(), Webhooks.SEAL_PURPOSE, b.random()),
+                                b.random()),
+                        audit,
+                        s.guard(),
+                        tx,
+                        links.views(),
+                        b.ids(),
                         clock));
+    }
+
+    /** The webhook sender, on its own thread; it sends only while this node leads. */
+    private static void sendWebhooks(Resources p, Basics b, Application app) {
+        p.webhookSender = new WebhookSender(
+                new WebhookSender.Parts(
+                        p.stores.webhooks(),
+                        app.jobEvents(),
+                        app.webhooks(),
+                        new WebhookTargets(p.config.webhooks().allowPrivateTargets()),
+                        p.wakeups,
+                        b.ids(),
+                        b.mapper()),
+                p.cluster::leads,
+                b.clock(),
+                p.config.webhooks().retryBase(),
+                b.random());
+        p.webhookSender.start();
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */
@@ -581,6 +630,7 @@ public final class Hub implements AutoCloseable {
         Stores stores = p.stores;
         Clock clock = b.clock();
         p.rateLimits = rateLimits(p.stores, clock);
+        p.wakeups = wakeups(links);
         var capability =
                 new PageCapability(s.hubSecret(), stores.pageLinks(), b.ids(), clock, p.config.sessionLinkTtl());
         var endpoint = new AgentEndpoint(
@@ -617,6 +667,7 @@ public final class Hub implements AutoCloseable {
                         p.stores.transactions(),
                         () -> p.url),
                 links.live(),
+                p.wakeups,
                 endpoint,
                 creates,
                 stores,
@@ -626,6 +677,17 @@ public final class Hub implements AutoCloseable {
         p.server = new WebServer(p.config, p.tls, web);
         p.server.start();
         p.url = p.config.baseUrl(p.tls != null, p.server.port());
+    }
+
+    /**
+     * What wakes the job event readers: this node's live-view changes (a job made or decided here, and
+     * every other node's signals) and the jobs this node finishes.
+     */
+    private static EventWakeups wakeups(Links links) {
+        var wakeups = new EventWakeups();
+        links.live().listen(wakeups::changed);
+        links.waiters().onFinished(wakeups::changed);
+        return wakeups;
     }
 
     /** Agents by state as the ops console counts them. */
@@ -655,8 +717,14 @@ public final class Hub implements AutoCloseable {
         Stores stores = p.stores;
         Clock clock = b.clock();
         Cluster cluster = p.cluster;
-        var deadlines =
-                new DeadlineSweeper(stores.jobs(), links.deliveries(), links.waiters(), links.dispatchMetrics(), clock);
+        var deadlines = new DeadlineSweeper(
+                stores.jobs(),
+                links.deliveries(),
+                links.waiters(),
+                links.dispatchMetrics(),
+                clock,
+                s.audit(),
+                p.stores.transactions());
         p.timers.scheduleAtFixedRate(
                 leading(cluster, deadlines),
                 DeadlineSweeper.INTERVAL.toMillis(),
@@ -856,6 +924,9 @@ public final class Hub implements AutoCloseable {
             steps.add(() -> p.registry.closeAll(
                     Protocol.CLOSE_GOING_AWAY,
                     RestartNotice.forFleet(p.registry.activeCount()).closeReason()));
+        }
+        if (p.webhookSender != null) {
+            steps.add(p.webhookSender::close);
         }
         if (p.server != null) {
             steps.add(p.server::stop);

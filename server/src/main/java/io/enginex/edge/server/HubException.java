@@ -27,6 +27,7 @@ public abstract sealed class HubException extends RuntimeException {
             case Forbidden x -> 403;
             case NotFound x -> 404;
             case Conflict x -> 409;
+            case Gone x -> 410;
             case UnsupportedMediaType x -> 415;
             case Unprocessable x -> 422;
             case RateLimited x -> 429;
@@ -155,6 +156,15 @@ public abstract sealed class HubException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public BadGateway(String code, String message) {
+            super(code, message);
+        }
+    }
+
+    /** What the request names existed once and is no longer kept (410): an event id past the replay window. */
+    public static final class Gone extends HubException {
+        private static final long serialVersionUID = 1L;
+
+        public Gone(String code, String message) {
             super(code, message);
         }
     }

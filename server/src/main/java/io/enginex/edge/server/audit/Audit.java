@@ -10,6 +10,7 @@ import io.enginex.edge.protocol.Printable;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.AuditStore;
+import io.enginex.edge.server.store.JobState;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -92,6 +93,28 @@ public final class Audit {
                 .addKeyValue("actor", actor.id())
                 .addKeyValue("outcome", outcome.wire())
                 .log("audit event");
+    }
+
+    /**
+     * Records that a job ended ({@code job.finished}): the event the job streams and webhooks announce
+     * its end with. Called inside the transaction that finished the job, so both commit or neither.
+     *
+     * @param errorCode the job's error code, or null when it succeeded
+     */
+    public void jobFinished(String tenantId, String jobId, Actor actor, JobState state, String errorCode) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("state", state.wire());
+        if (errorCode != null) {
+            details.put("errorCode", errorCode);
+        }
+        record(
+                tenantId,
+                AuditType.JOB_FINISHED,
+                actor,
+                null,
+                new Target("job", jobId),
+                state == JobState.SUCCEEDED ? Outcome.SUCCESS : Outcome.FAILURE,
+                details);
     }
 
     /** {@code node} with every text and field name {@link Printable#escape escaped}, so no event carries CR/LF. */

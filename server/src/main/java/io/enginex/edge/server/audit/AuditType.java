@@ -63,6 +63,13 @@ public enum AuditType {
     OIDC_CONFIGURED,
     /** A tenant's single sign-on was removed (details: issuer). */
     OIDC_REMOVED,
+    /**
+     * A tenant admin registered a webhook endpoint (target: the endpoint; details: url, eventTypes;
+     * never its secret).
+     */
+    WEBHOOK_CREATED,
+    /** A tenant admin deleted a webhook endpoint (details: url). */
+    WEBHOOK_DELETED,
     /** A person approved a job that needed approval. */
     JOB_APPROVED,
     /** A person denied a job that needed approval. */
@@ -74,6 +81,12 @@ public enum AuditType {
      * job; details: session, agent, tool, state).
      */
     JOB_CREATED,
+    /**
+     * A job ended (actor: the agent that answered it, or the hub for a deadline or a paused agent;
+     * target: the job; details: state, and errorCode when it did not succeed). With job.created,
+     * job.approved and job.denied it is the source of the job event streams and webhooks.
+     */
+    JOB_FINISHED,
     /**
      * An MCP client's session made its first tool call, which made the hub session its calls run in
      * (actor: the API key; target: the session; details: mcpSessionId, clientName, clientVersion).

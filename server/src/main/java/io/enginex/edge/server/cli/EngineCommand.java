@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             TenantsCommand.class,
             TokensCommand.class,
             ApiKeysCommand.class,
+            WebhooksCommand.class,
             UsersCommand.class,
             AdminCommand.class,
             AuditCommand.class,

@@ -170,6 +170,14 @@ final class ServeCommand implements Callable<Integer> {
     boolean proxyProtocol;
 
     @Option(
+            names = "--webhook-allow-private-targets",
+            description = "Let tenant admins register webhook endpoints on loopback, private or link-local"
+                    + " addresses, and over plain http://. Off by default: webhooks go only to public https://"
+                    + " addresses, so no tenant can make the hub call services on its own network (SSRF). Turn it"
+                    + " on only when every tenant admin may reach that network anyway (a single-team hub, tests).")
+    boolean webhookAllowPrivateTargets;
+
+    @Option(
             names = "--cluster-sweep",
             paramLabel = "DURATION",
             defaultValue = "10s",
@@ -240,6 +248,8 @@ final class ServeCommand implements Callable<Integer> {
                     .clusterSweep(HumanDuration.parse(clusterSweep))
                     .trustedProxies(TrustedProxies.trusting(trustedProxies))
                     .proxyProtocol(proxyProtocol)
+                    .webhooks(new HubConfig.WebhookConfig(
+                            webhookAllowPrivateTargets, HubConfig.WebhookConfig.DEFAULT_RETRY_BASE))
                     .enrolmentRate(EnrolmentRate.parse(enrolmentRateLimit, "--enrolment-rate-limit"))
                     .build();
         } catch (IllegalArgumentException | HubException.BadRequest e) {

@@ -44,6 +44,7 @@ import java.util.Set;
  *     default suits a fleet; tests shorten it
  * @param proxyProtocol whether the listener reads a PROXY protocol header (v1 or v2) from the trusted
  *     proxies, which then names the client (TLS passthrough); needs {@code trustedProxies}
+ * @param webhooks where webhooks may go and how soon a failed one is tried again
  */
 public record HubConfig(
         Path dataDir,
@@ -64,7 +65,29 @@ public record HubConfig(
         TrustedProxies trustedProxies,
         Duration clusterSweep,
         Duration rolloutCheck,
-        boolean proxyProtocol) {
+        boolean proxyProtocol,
+        WebhookConfig webhooks) {
+    /**
+     * Webhook sending.
+     *
+     * @param allowPrivateTargets whether endpoints may be on loopback, private or link-local addresses
+     *     and use plain HTTP ({@code --webhook-allow-private-targets}; off: only public HTTPS, the
+     *     guard against server-side request forgery)
+     * @param retryBase the wait after a first failed attempt, doubled for each further one (not a
+     *     command-line option: the default suits receivers; tests shorten it)
+     */
+    public record WebhookConfig(boolean allowPrivateTargets, Duration retryBase) {
+        public static final Duration DEFAULT_RETRY_BASE = Duration.ofSeconds(10);
+        public static final WebhookConfig DEFAULT = new WebhookConfig(false, DEFAULT_RETRY_BASE);
+
+        public WebhookConfig {
+            retryBase = retryBase == null ? DEFAULT_RETRY_BASE : retryBase;
+            if (retryBase.toMillis() < 10 || retryBase.toMillis() > 3_600_000) {
+                throw new IllegalArgumentException("the webhook retry base must be between 10ms and 1h");
+            }
+        }
+    }
+
     public static final int DEFAULT_PORT = 8443;
     public static final Duration DEFAULT_ROLLOUT_CHECK = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
@@ -134,6 +157,7 @@ public record HubConfig(
                     + " send the header (e.g. --trusted-proxy 10.0.1.5): the hub reads it from them alone, so that"
                     + " no one else can choose the address the hub sees");
         }
+        webhooks = webhooks == null ? WebhookConfig.DEFAULT : webhooks;
         clusterSweep = clusterSweep == null ? DEFAULT_CLUSTER_SWEEP : clusterSweep;
         if (clusterSweep.toMillis() < 1000 || clusterSweep.toMillis() > 3_600_000) {
             throw new IllegalArgumentException(
@@ -225,6 +249,7 @@ public record HubConfig(
         private TrustedProxies trustedProxies = TrustedProxies.DIRECT;
         private Duration rolloutCheck = DEFAULT_ROLLOUT_CHECK;
         private boolean proxyProtocol;
+        private WebhookConfig webhooks = WebhookConfig.DEFAULT;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -318,6 +343,12 @@ public record HubConfig(
             return this;
         }
 
+        /** Where webhooks may go and how soon a failed one is tried again. */
+        public Builder webhooks(WebhookConfig webhooks) {
+            this.webhooks = webhooks;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     dataDir,
@@ -338,7 +369,8 @@ public record HubConfig(
                     trustedProxies,
                     clusterSweep,
                     rolloutCheck,
-                    proxyProtocol);
+                    proxyProtocol,
+                    webhooks);
         }
     }
 }

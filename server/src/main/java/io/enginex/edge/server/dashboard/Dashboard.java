@@ -78,7 +78,8 @@ public final class Dashboard implements AutoCloseable {
                 new DevicePages(
                         app.devices(), web.rateLimits().limiter("device-page-lookup", DevicePages.LOOKUPS_PER_MINUTE)),
                 new OpsPages(ops.history(), ops.nodes()),
-                new AuditPages(app.auditLog()));
+                new AuditPages(app.auditLog()),
+                new WebhookPages(app.webhooks()));
         groups.forEach(g -> g.register(pages));
         table = pages.table();
     }

@@ -19,6 +19,7 @@ public record Nav(String section, String label, String path, Role minimum) {
             new Nav("approvals", "Approvals", "/ui/approvals", Role.VIEWER),
             new Nav("devices", "Devices", "/ui/device", Role.ADMIN),
             new Nav("ops", "Ops", "/ui/ops", Role.ADMIN),
+            new Nav("webhooks", "Webhooks", "/ui/webhooks", Role.ADMIN),
             new Nav("audit", "Audit", "/ui/audit", Role.ADMIN));
 
     /** The entries {@code viewer} may open. */

@@ -1,9 +1,12 @@
 package io.enginex.edge.server.dispatch;
 
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.ops.RepeatedLog;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.JobStore;
+import io.enginex.edge.server.store.Transactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,22 +27,42 @@ public final class DeadlineSweeper implements Runnable {
     private final JobWaiters waiters;
     private final DispatchMetrics metrics;
     private final Clock clock;
+    private final Audit audit;
+    private final Transactions tx;
     private final RepeatedLog repeats; // a database outage fails every tick: log it once a minute
 
+    /**
+     * @param audit records each timed-out job's end ({@code job.finished}) in the transaction that
+     *     times it out ({@code tx})
+     */
     public DeadlineSweeper(
-            JobStore jobs, Deliveries deliveries, JobWaiters waiters, DispatchMetrics metrics, Clock clock) {
+            JobStore jobs,
+            Deliveries deliveries,
+            JobWaiters waiters,
+            DispatchMetrics metrics,
+            Clock clock,
+            Audit audit,
+            Transactions tx) {
         this.jobs = jobs;
         this.deliveries = deliveries;
         this.waiters = waiters;
         this.metrics = metrics;
         this.clock = clock;
+        this.audit = audit;
+        this.tx = tx;
         this.repeats = new RepeatedLog(clock, Duration.ofSeconds(60));
     }
 
     @Override
     public void run() {
         try {
-            List<Job> expired = jobs.expire(clock.instant());
+            List<Job> expired = tx.inTransaction(() -> {
+                List<Job> ended = jobs.expire(clock.instant());
+                for (Job job : ended) {
+                    audit.jobFinished(job.tenantId(), job.id(), Actor.system(), job.state(), job.errorCode());
+                }
+                return ended;
+            });
             for (Job job : expired) {
                 metrics.completed(job.tenantId(), JobState.TIMED_OUT, null);
                 waiters.finished(job.tenantId(), job.id());

@@ -11,6 +11,8 @@ import io.enginex.edge.protocol.MessageTypes;
 import io.enginex.edge.protocol.Progress;
 import io.enginex.edge.protocol.Result;
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.audit.Actor;
+import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.connection.AgentConnection;
 import io.enginex.edge.server.connection.AgentListener;
 import io.enginex.edge.server.ops.RepeatedLog;
@@ -47,11 +49,13 @@ public final class Dispatcher implements AgentListener {
     private final DispatchMetrics metrics;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final Audit audit;
     private final RepeatedLog repeats;
 
     /**
      * @param writes where what the agent reports (ack, progress, result) is written: the agent's
      *     socket reader hands it over and goes on reading
+     * @param audit records each job's end ({@code job.finished}) in the transaction that ends it
      */
     public Dispatcher(
             JobStore jobs,
@@ -60,7 +64,8 @@ public final class Dispatcher implements AgentListener {
             JobWaiters waiters,
             DispatchMetrics metrics,
             Clock clock,
-            ObjectMapper mapper) {
+            ObjectMapper mapper,
+            Audit audit) {
         this.jobs = jobs;
         this.writes = writes;
         this.deliveries = deliveries;
@@ -68,6 +73,7 @@ public final class Dispatcher implements AgentListener {
         this.metrics = metrics;
         this.clock = clock;
         this.mapper = mapper;
+        this.audit = audit;
         this.repeats = new RepeatedLog(clock, Duration.ofMinutes(1));
     }
 
@@ -240,10 +246,18 @@ public final class Dispatcher implements AgentListener {
                         result.replayed(),
                         device,
                         delivery);
-        write(
-                        connection,
-                        result,
-                        () -> jobs.complete(connection.tenantId(), result.jobId(), connection.agentId(), outcome))
+        write(connection, result, () -> {
+                    boolean first = jobs.complete(connection.tenantId(), result.jobId(), connection.agentId(), outcome);
+                    if (first) {
+                        audit.jobFinished(
+                                connection.tenantId(),
+                                result.jobId(),
+                                Actor.agent(connection.agentId()),
+                                outcome.state(),
+                                outcome.errorCode());
+                    }
+                    return first;
+                })
                 .thenAccept(first -> {
                     if (first) {
                         finished(connection, result, outcome, sentAt);

@@ -6,12 +6,15 @@ import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.JobStore.Outcome;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Long-poll support: callers wait for a job to finish without polling the database. The dispatcher
@@ -27,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 public final class JobWaiters {
     private final JobStore jobs;
     private final Cluster cluster;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Waiter> waiters = new ConcurrentHashMap<>();
 
     public JobWaiters(JobStore jobs) {
@@ -89,6 +93,18 @@ public final class JobWaiters {
     public void finished(String tenantId, String jobId, Outcome outcome) {
         wake(jobId, outcome);
         cluster.publish(Signal.done(tenantId, jobId));
+        for (Consumer<String> listener : listeners) {
+            listener.accept(tenantId);
+        }
+    }
+
+    /**
+     * Also tells {@code listener} the tenant of every job this node finishes (after its outcome is
+     * committed), on the finishing thread; it must not block. Other nodes' jobs reach live views
+     * through the cluster's {@code done} signal instead.
+     */
+    public void onFinished(Consumer<String> listener) {
+        listeners.add(listener);
     }
 
     /** Another node recorded the job's outcome: everyone waiting for it here reads the job. */

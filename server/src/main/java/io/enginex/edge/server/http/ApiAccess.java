@@ -64,6 +64,18 @@ final class ApiAccess {
     }
 
     /**
+     * The caller authenticated again from the request's credential (not the one remembered for the
+     * request), checked for {@code tenant}: a long-lived answer (an event stream) calls it before it
+     * sends more, so a revoked key or ended session stops receiving.
+     *
+     * @throws HubException when the credential no longer authenticates or may not see the tenant
+     */
+    Caller again(Context ctx, String tenant) {
+        ctx.attribute(CALLER, null);
+        return forTenant(ctx, tenant);
+    }
+
+    /**
      * The caller, checked to act on the tenant in the path ({@code {t}}).
      *
      * @throws io.enginex.edge.server.HubException.NotFound {@code tenant_not_found} for a tenant the

@@ -12,6 +12,7 @@ import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.dashboard.LiveUpdates;
 import io.enginex.edge.server.dashboard.PageLinks;
+import io.enginex.edge.server.events.EventWakeups;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.ops.ClusterHistory;
 import io.enginex.edge.server.ratelimit.RateLimits;
@@ -27,6 +28,7 @@ import java.util.function.Supplier;
  *
  * @param stores for the adapters' read models (lists and pages that only read) and readiness
  * @param audit for the tenant routes, the one adapter that still writes its own events
+ * @param wakeups wakes the job event streams when a tenant may have new events
  * @param rateLimits makes the adapters' rate limiters (global across nodes on PostgreSQL)
  */
 public record Web(
@@ -35,6 +37,7 @@ public record Web(
         Ops ops,
         PageLinks pageLinks,
         LiveUpdates live,
+        EventWakeups wakeups,
         AgentEndpoint agentEndpoint,
         IdempotentCreates creates,
         Stores stores,

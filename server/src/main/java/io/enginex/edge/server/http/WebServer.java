@@ -51,10 +51,12 @@ public final class WebServer {
     private final HubConfig config;
     private final Dashboard dashboard;
     private final McpEndpoint mcp;
+    private final Web web;
 
     /** @param tls the certificate to serve, or null for plain HTTP (loopback only, checked by HubConfig) */
     public WebServer(HubConfig config, TlsMaterial tls, Web web) {
         this.config = config;
+        this.web = web;
         Clock clock = web.basics().clock();
         RateLimits limits = web.rateLimits();
         var logins = new LoginLimits(
@@ -161,6 +163,8 @@ public final class WebServer {
         new UserRoutes(app.logins(), access, bodies).register(routes);
         new AuditRoutes(app.auditLog(), access, bodies).register(routes);
         new SessionRoutes(app.jobs(), web.pageLinks(), access, bodies, creates).register(routes);
+        new EventRoutes(app.jobEvents(), web.wakeups(), access, web.basics().mapper()).register(routes);
+        new WebhookRoutes(app.webhooks(), access, bodies, creates).register(routes);
         new RuntimeEndpoint(access, new RuntimeChannel.Services(app.jobs(), web.creates(), bodies)).register(routes);
         new PageLinkRoutes(web.pageLinks(), access).register(routes);
         RateLimits limits = web.rateLimits();
@@ -292,6 +296,7 @@ public final class WebServer {
     public void stop() {
         dashboard.close(); // live streams hold requests open; end them so the server stops at once
         mcp.close(); // and so do MCP clients' event streams
+        web.wakeups().close(); // and the job event streams
         javalin.stop();
     }
 }

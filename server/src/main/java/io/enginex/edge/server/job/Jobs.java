@@ -216,7 +216,9 @@ public final class Jobs {
                 + " Ask them to resume it (enginex-agent resume, or the switch on its status page), then send it"
                 + " again.";
         Outcome refused = new Outcome(JobState.FAILED, null, ErrorCodes.AGENT_PAUSED, message, null, now, false);
-        jobs.complete(job.tenantId(), job.id(), agent.id(), refused);
+        if (jobs.complete(job.tenantId(), job.id(), agent.id(), refused)) {
+            audit.jobFinished(job.tenantId(), job.id(), Actor.system(), JobState.FAILED, ErrorCodes.AGENT_PAUSED);
+        }
         log.atInfo()
                 .addKeyValue("jobId", job.id())
                 .addKeyValue("agentId", agent.id())

@@ -19,14 +19,14 @@ import javax.crypto.spec.SecretKeySpec;
  * issuer and client id a secret belongs to) is bound as associated data: a sealed value copied to
  * another context does not open. Thread-safe.
  */
-final class Seal {
+public final class Seal {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
     private final SecretKeySpec key;
     private final SecureRandom random;
 
-    Seal(byte[] hubSecret, String purpose, SecureRandom random) {
+    public Seal(byte[] hubSecret, String purpose, SecureRandom random) {
         if (hubSecret.length < 32) {
             throw new IllegalArgumentException("the hub secret must have at least 32 bytes");
         }
@@ -35,7 +35,7 @@ final class Seal {
     }
 
     /** {@code plaintext} sealed in {@code context}, as base64url without padding (cookie-safe). */
-    String seal(String context, String plaintext) {
+    public String seal(String context, String plaintext) {
         try {
             byte[] iv = new byte[IV_BYTES];
             random.nextBytes(iv);
@@ -56,7 +56,7 @@ final class Seal {
      * What {@link #seal} sealed in this context, or empty when {@code sealed} was not sealed by this
      * key in this context (altered, another context, another hub secret, or not base64url).
      */
-    Optional<String> open(String context, String sealed) {
+    public Optional<String> open(String context, String sealed) {
         if (sealed == null) {
             return Optional.empty();
         }

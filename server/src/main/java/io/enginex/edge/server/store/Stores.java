@@ -34,6 +34,8 @@ public interface Stores extends AutoCloseable {
     PageLinkStore pageLinks();
 
     McpToolRuleStore mcpToolRules();
+
+    WebhookStore webhooks();
     /** Tenants' OpenID providers, for single sign-on. */
     OidcProviderStore oidcProviders();
 

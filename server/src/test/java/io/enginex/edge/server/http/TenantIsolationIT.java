@@ -125,6 +125,9 @@ class TenantIsolationIT {
     static final Map<String, Object> GRAPH =
             Map.of("version", 1, "name", "matrix", "steps", List.of(Map.of("id", "list", "tool", "fs.list")));
 
+    /** Where the matrix's webhooks point: a closed loopback port (the hub here allows private targets). */
+    static final String WEBHOOK_TARGET = "http://127.0.0.1:9/matrix";
+
     /** The matrix. Destructive rows come last, so earlier rows still find A's objects live. */
     static final List<Row> MATRIX = List.of(
             other("GET /healthz", Access.PUBLIC, f -> "/healthz", null, "liveness; no tenant data (counts only)"),
@@ -308,6 +311,13 @@ class TenantIsolationIT {
                     f -> t(f) + "/sessions/" + f.session + "/jobs",
                     "job"),
             tenant("GET /api/v1/tenants/{t}/jobs/{id}", "viewer", f -> t(f) + "/jobs/" + f.job, null),
+            // job event streams: read as streams (their first event), see checkTenant
+            tenant("GET /api/v1/tenants/{t}/events", "viewer", f -> t(f) + "/events", null),
+            tenant(
+                    "GET /api/v1/tenants/{t}/sessions/{sid}/events",
+                    "viewer",
+                    f -> t(f) + "/sessions/" + f.session + "/events",
+                    null),
             tenant("GET /api/v1/tenants/{t}/jobs", "viewer", f -> t(f) + "/jobs?state=awaiting_approval", null),
             tenant(
                     "POST /api/v1/tenants/{t}/jobs/{id}/approve",
@@ -381,6 +391,17 @@ class TenantIsolationIT {
             tenant("GET /api/v1/tenants/{t}/oidc", "admin", f -> t(f) + "/oidc", null),
             tenant("PUT /api/v1/tenants/{t}/oidc", "admin", f -> t(f) + "/oidc", "oidc"),
             tenant("PATCH /api/v1/tenants/{t}", "admin", f -> t(f), Map.of("enrolmentRatePerMinute", 50)),
+            tenant("GET /api/v1/tenants/{t}/webhooks", "admin", f -> t(f) + "/webhooks", null),
+            tenant(
+                    "POST /api/v1/tenants/{t}/webhooks",
+                    "admin",
+                    f -> t(f) + "/webhooks",
+                    Map.of("url", WEBHOOK_TARGET, "eventTypes", List.of("job.finished"))),
+            tenant(
+                    "GET /api/v1/tenants/{t}/webhooks/{id}/deliveries",
+                    "admin",
+                    f -> t(f) + "/webhooks/" + f.webhook + "/deliveries",
+                    null),
             tenant("GET /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", null),
             tenant("POST /api/v1/tenants/{t}/api-keys", "admin", f -> t(f) + "/api-keys", Map.of("role", "viewer")),
             tenant("GET /api/v1/tenants/{t}/users", "admin", f -> t(f) + "/users", null),
@@ -398,6 +419,12 @@ class TenantIsolationIT {
                     f -> t(f) + "/registration-tokens/" + f.token,
                     null),
             tenant("DELETE /api/v1/tenants/{t}/api-keys/{id}", "admin", f -> t(f) + "/api-keys/" + f.spareKey, null),
+            // a fresh endpoint per call, so each allowed caller deletes a live one
+            tenant(
+                    "DELETE /api/v1/tenants/{t}/webhooks/{id}",
+                    "admin",
+                    f -> t(f) + "/webhooks/" + f.spareWebhook(),
+                    null),
             // single sign-on set again before each call, so each allowed caller removes a live one
             tenant("DELETE /api/v1/tenants/{t}/oidc", "admin", f -> f.spareOidc(), null),
             // a fresh policy per call, so each allowed caller finds one to delete
@@ -473,6 +500,7 @@ class TenantIsolationIT {
             page("GET /ui/ops", "admin", f -> "/ui/ops"),
             page("GET /ui/ops/live", "admin", f -> "/ui/ops/live"),
             page("GET /ui/audit", "admin", f -> "/ui/audit"),
+            page("GET /ui/webhooks", "admin", f -> "/ui/webhooks"),
             // Keep last: it ends the dashboard sessions the rows above use.
             page("POST /ui/logout", "viewer", f -> "/ui/logout"));
 
@@ -504,7 +532,13 @@ class TenantIsolationIT {
         String policy;
         String graph;
         String secret;
+        String webhook;
         String idsTenant;
+
+        /** A new webhook endpoint of the tenant whose ids this fixture holds, for a row that deletes one. */
+        String spareWebhook() {
+            return newWebhook(idsTenant);
+        }
 
         /** Pins the tenant of this fixture's ids (so a clear finds a pin) and returns the pin's path. */
         String pinned() {
@@ -596,6 +630,7 @@ class TenantIsolationIT {
             f.policy = other.policy;
             f.graph = other.graph;
             f.secret = other.secret;
+            f.webhook = other.webhook;
             f.idsTenant = other.tenant;
             return f;
         }
@@ -658,6 +693,7 @@ class TenantIsolationIT {
             f.spareKey = spare.get("id");
             f.spareKeySecret = spare.get("key");
             f.idsTenant = f.tenant;
+            f.webhook = newWebhook(f.tenant);
             configureOidc(f.tenant);
             f.policy = hub.api()
                     .post(
@@ -677,6 +713,19 @@ class TenantIsolationIT {
             assertThat(secret.status()).as(secret.text()).isEqualTo(201);
             return f;
         }
+    }
+
+    /** A webhook endpoint of {@code tenant}, made with the platform key; its id. */
+    static String newWebhook(String tenant) {
+        var r = hub.api()
+                .exchange(
+                        "POST",
+                        "/api/v1/tenants/" + tenant + "/webhooks",
+                        hub.platformKey(),
+                        Map.of("Idempotency-Key", TestHub.randomId("wh")),
+                        Map.of("url", WEBHOOK_TARGET));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r.get("id");
     }
 
     /** Single sign-on of {@code tenant}, at an issuer of its own of the test provider. */
@@ -713,7 +762,11 @@ class TenantIsolationIT {
                 "1.0.0",
                 Map.of("linux-x64", java.nio.file.Files.writeString(dir.resolve("agent.tar.gz"), "agent")),
                 List.of(repo.onlineKeysDir()));
-        hub = TestHub.start(dir);
+        hub = TestHub.start(
+                dir,
+                c -> c.webhooks(
+                        new io.enginex.edge.server.config.HubConfig.WebhookConfig(true, java.time.Duration.ofHours(1))),
+                java.time.Clock.systemUTC());
         idp = TestOidcProvider.start();
         a = Fixture.create();
         b = Fixture.create();
@@ -1024,15 +1077,33 @@ class TenantIsolationIT {
         }
     }
 
+    /** Whether a tenant row is an event stream, called as a client reads one (its first event). */
+    private static boolean isStream(Row row) {
+        return row.route().endsWith("/events");
+    }
+
+    /** {@link #call}, or for an event stream {@link #stream} with the key as a bearer token. */
+    private static Response callOrStream(Row row, String path, String key, Map<String, String> headers) {
+        if (!isStream(row)) {
+            return call(row, path, key, headers);
+        }
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        if (key != null) {
+            all.put("Authorization", "Bearer " + key);
+        }
+        return stream(path, all);
+    }
+
     private static void checkTenant(Row row, List<String> failures) {
         boolean write = !row.method().equals("GET");
+        boolean streams = isStream(row);
         String crossPath = row.path().apply(b);
         Fixture mixed = a.withIdsOf(b);
         String mixedPath = row.path().apply(mixed);
-        expect(failures, row, "no key", call(row, row.path().apply(a), null, Map.of()), 401);
+        expect(failures, row, "no key", callOrStream(row, row.path().apply(a), null, Map.of()), 401);
         for (var e : principals(a).entrySet()) {
             Principal p = e.getValue();
-            Response cross = call(row, crossPath, p.key, p.headers);
+            Response cross = callOrStream(row, crossPath, p.key, p.headers);
             expect(
                     failures,
                     row,
@@ -1040,7 +1111,7 @@ class TenantIsolationIT {
                     cross,
                     cross.status() == 404 || (write && cross.status() == 403));
             if (!mixedPath.equals(row.path().apply(a))) {
-                Response mix = call(row, mixedPath, p.key, p.headers);
+                Response mix = callOrStream(row, mixedPath, p.key, p.headers);
                 expect(
                         failures,
                         row,
@@ -1048,7 +1119,7 @@ class TenantIsolationIT {
                         mix,
                         mix.status() == 404 || mix.status() == 403);
             }
-            Response own = call(row, row.path().apply(a), p.key, p.headers);
+            Response own = callOrStream(row, row.path().apply(a), p.key, p.headers);
             boolean allowed = rank(p.role) >= rank(row.minimum());
             if (allowed) {
                 expect(
@@ -1056,12 +1127,18 @@ class TenantIsolationIT {
                         row,
                         e.getKey() + " on A (allowed)",
                         own,
-                        own.status() != 401 && own.status() != 403 && own.status() != 404);
+                        own.status() != 401
+                                && own.status() != 403
+                                && own.status() != 404
+                                && (!streams
+                                        || (own.status() == 200
+                                                && own.text().contains("data:")
+                                                && showsNothingOf(b, own))));
             } else {
                 expect(failures, row, e.getKey() + " on A (below " + row.minimum() + ")", own, 403);
             }
         }
-        Response platform = call(row, row.path().apply(a), hub.platformKey(), Map.of());
+        Response platform = callOrStream(row, row.path().apply(a), hub.platformKey(), Map.of());
         expect(
                 failures,
                 row,

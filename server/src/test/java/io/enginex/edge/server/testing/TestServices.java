@@ -91,7 +91,8 @@ public final class TestServices implements AutoCloseable {
                 waiters,
                 metrics,
                 clock,
-                mapper);
+                mapper,
+                audit);
         stores.tenants().create("acme", "Acme");
         stores.tenants().create("other", "Other");
     }

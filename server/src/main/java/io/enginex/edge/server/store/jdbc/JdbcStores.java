@@ -30,6 +30,7 @@ import io.enginex.edge.server.store.Transactions;
 import io.enginex.edge.server.store.UpdatePinStore;
 import io.enginex.edge.server.store.UserStore;
 import io.enginex.edge.server.store.VaultStore;
+import io.enginex.edge.server.store.WebhookStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +87,7 @@ public final class JdbcStores implements Stores {
     private final UpdatePinStore updatePins;
     private final VaultStore vault;
     private final McpToolRuleStore mcpToolRules;
+    private final WebhookStore webhooks;
     private final OidcProviderStore oidcProviders;
     private final JdbcGroupCommit groupCommit;
     private final PlannerStatistics statistics; // null on H2
@@ -115,6 +117,7 @@ public final class JdbcStores implements Stores {
         this.updatePins = new JdbcUpdatePinStore(jdbi);
         this.vault = new JdbcVaultStore(jdbi);
         this.mcpToolRules = new JdbcMcpToolRuleStore(jdbi);
+        this.webhooks = new JdbcWebhookStore(jdbi);
         this.oidcProviders = new JdbcOidcProviderStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
         this.statistics = "postgresql".equals(config.dialect()) ? new PlannerStatistics(dataSource) : null;
@@ -340,6 +343,11 @@ public final class JdbcStores implements Stores {
     @Override
     public McpToolRuleStore mcpToolRules() {
         return mcpToolRules;
+    }
+
+    @Override
+    public WebhookStore webhooks() {
+        return webhooks;
     }
 
     @Override
