@@ -358,25 +358,60 @@ class DashboardE2EIT {
     /**
      * axe-core's WCAG 2.2 A and AA rules on every page of the navigation ({@link Nav#ALL}, so a page
      * added there is checked without anyone listing it here) and on the pages of one object each
-     * (an agent, a session, the password page), as the owner, who sees every entry: no serious or
-     * critical violation. The sign-in page is checked signed out, in the next test.
+     * (an agent, a session, the password page), as the owner, who sees every entry, at a phone's width:
+     * no serious or critical violation, and no page wider than the phone. The sign-in page is checked
+     * signed out, in the next test.
      */
     @Test
     @Order(9)
-    void everyPageHasNoSeriousAccessibilityViolation() {
+    void everyPageHasNoSeriousAccessibilityViolationAndFitsAPhone() {
         List<String> paths = new ArrayList<>();
         Nav.ALL.forEach(n -> paths.add(n.path()));
         paths.add("/ui/agents/" + agentId);
         paths.add(java.net.URI.create(sessionUrl).getPath());
         paths.add("/ui/password");
         List<String> problems = new ArrayList<>();
-        for (String path : paths) {
-            browser().get(hub.url() + path);
-            chrome.visible(By.tagName("h1"));
-            problems.addAll(Axe.problems(browser()));
+        List<String> overflowing = new ArrayList<>();
+        // a phone held upright: the checks see the layout people on phones get
+        browser().manage().window().setSize(new Dimension(PHONE_WIDTH, 800));
+        try {
+            for (String path : paths) {
+                browser().get(hub.url() + path);
+                chrome.visible(By.tagName("h1"));
+                problems.addAll(Axe.problems(browser()));
+                Object overflow = ((JavascriptExecutor) browser())
+                        .executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
+                if (((Number) overflow).longValue() > 0) {
+                    overflowing.add(path + " by " + overflow + " px: " + widest());
+                }
+            }
+        } finally {
+            browser().manage().window().setSize(new Dimension(Chrome.WIDTH, Chrome.HEIGHT));
         }
         assertThat(problems).as("axe-core's serious and critical violations").isEmpty();
+        assertThat(overflowing)
+                .as("pages wider than a " + PHONE_WIDTH + " px phone (wide tables scroll inside their box)")
+                .isEmpty();
     }
+
+    /** The elements that reach past the window's right edge, outermost first (for the failure message). */
+    private String widest() {
+        return String.valueOf(((JavascriptExecutor) browser())
+                .executeScript("var out = [];"
+                        + "document.querySelectorAll('main *, header *').forEach(function (e) {"
+                        + "  if (out.length < 6 && e.getBoundingClientRect().right > window.innerWidth + 1"
+                        + "      && !e.parentElement.closest('.scroll, pre')"
+                        + "      && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1) {"
+                        + "    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')"
+                        + "      + (typeof e.className === 'string' && e.className ? '.' + e.className : '')"
+                        + "      + ' ' + Math.round(e.getBoundingClientRect().right));"
+                        + "  }"
+                        + "});"
+                        + "return out.join(', ');"));
+    }
+
+    /** A small phone's width in CSS pixels. */
+    static final int PHONE_WIDTH = 360;
 
     @Test
     @Order(10)
