@@ -6,10 +6,8 @@ import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.idempotency.IdempotentCreates;
 import io.enginex.edge.server.store.ApiKey;
-import io.enginex.edge.server.store.User;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The tenant's API keys, for its admins, over {@link Logins} as the API's {@code /api-keys} routes:
@@ -68,10 +66,9 @@ public final class ApiKeyPages implements PageGroup {
     }
 
     private KeysView view(Page page, Viewer viewer, ApiKeys.Issued issued) {
-        Map<String, String> emails = logins.users(viewer.caller(), viewer.tenantId()).stream()
-                .collect(Collectors.toMap(User::id, User::email));
+        Map<String, String> names = UserPages.names(viewer, logins, logins.users(viewer.caller(), viewer.tenantId()));
         List<KeyRow> rows = logins.apiKeys(viewer.caller(), viewer.tenantId()).stream()
-                .map(k -> new KeyRow(k, UserPages.who(k.createdBy(), emails::get)))
+                .map(k -> new KeyRow(k, UserPages.who(k.createdBy(), names::get)))
                 .toList();
         return new KeysView(page, rows, UserPages.roles(viewer), issued);
     }

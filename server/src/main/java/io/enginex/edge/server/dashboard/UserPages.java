@@ -8,7 +8,6 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The tenant's people, for its admins, over {@link Logins} as the API's {@code /users} routes:
@@ -109,9 +108,9 @@ public final class UserPages implements PageGroup {
 
     private UsersView view(Page page, Viewer viewer, OneTime password) {
         List<User> users = logins.users(viewer.caller(), viewer.tenantId());
-        Map<String, String> emails = users.stream().collect(Collectors.toMap(User::id, User::email));
+        Map<String, String> names = names(viewer, logins, users);
         List<UserRow> rows = users.stream()
-                .map(u -> new UserRow(u, who(u.createdBy(), emails::get), u.id().equals(viewer.userId())))
+                .map(u -> new UserRow(u, who(u.createdBy(), names::get), u.id().equals(viewer.userId())))
                 .toList();
         return new UsersView(page, rows, roles(viewer), password);
     }
@@ -124,13 +123,35 @@ public final class UserPages implements PageGroup {
                 .toList();
     }
 
-    /** A person's email for an actor id, else the id as it is (an API key, the platform, oidc). */
-    static String who(String actorId, Function<String, String> emails) {
+    /**
+     * Who an actor id is, as a person reads it: a user's email, a tenant API key's label ({@code API
+     * key “nightly”}), {@code a platform API key} for a key of no tenant, {@code single sign-on} for a
+     * user it made; anything else as it is.
+     *
+     * @param names the tenant's users' emails and API keys' descriptions by id
+     */
+    static String who(String actorId, Function<String, String> names) {
         if (actorId == null) {
             return "–";
         }
-        String email = emails.apply(actorId);
-        return email == null ? actorId : email;
+        String name = names.apply(actorId);
+        if (name != null) {
+            return name;
+        }
+        if (actorId.startsWith("key_")) {
+            return "a platform API key";
+        }
+        return actorId.equals("oidc") ? "single sign-on" : actorId;
+    }
+
+    /** The names {@link #who} reads: the tenant's users' emails and its API keys' labels, by id. */
+    static Map<String, String> names(Viewer viewer, Logins logins, List<User> users) {
+        Map<String, String> names = new java.util.HashMap<>();
+        logins.apiKeys(viewer.caller(), viewer.tenantId())
+                .forEach(k -> names.put(
+                        k.id(), k.label().isEmpty() ? "API key " + k.id() : "API key \u201c" + k.label() + "\u201d"));
+        users.forEach(u -> names.put(u.id(), u.email()));
+        return names;
     }
 
     private static String form(Context ctx, String name, String fallback) {

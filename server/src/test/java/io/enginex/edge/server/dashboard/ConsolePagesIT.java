@@ -101,7 +101,10 @@ class ConsolePagesIT {
         assertThat(list)
                 .doesNotContain(oneTime)
                 .contains("data-email=\"" + email + "\"")
-                .contains("data-password=\"one-time\"");
+                .contains("data-password=\"one-time\"")
+                // who made each, by name: the people this test's hub key made, and this one the admin
+                .contains("<td>a platform API key</td>")
+                .doesNotContain("<td>key_");
         // the page made it through the service: the API's list and the audit trail say so
         assertThat(users()).contains(email).contains("\"passwordState\":\"one-time\"");
         assertThat(audit("user.created")).contains(email).contains("dashboard");
