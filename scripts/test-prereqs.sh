@@ -103,6 +103,14 @@ if [ ! -d "$tuf_client/node_modules/tuf-js" ]; then
   echo "==> installing the TUF test client's packages (npm ci in $tuf_client)"
   npm ci --prefix "$tuf_client" --no-audit --no-fund
 fi
+# axe-core, the accessibility rules the dashboard's browser tests run on every page, the same way: the
+# version and sha512 integrity its committed lockfile names, checked by npm ci (the minified file is not
+# committed).
+axe_dir=e2e/src/test/axe
+if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
+  echo "==> installing axe-core for the dashboard's accessibility checks (npm ci in $axe_dir)"
+  npm ci --prefix "$axe_dir" --no-audit --no-fund
+fi
 
 # PostgreSQL: started when it is installed here but stopped (as root); else check-postgres.sh says how.
 hostport=${ENGINEX_TEST_PG:-127.0.0.1:5432}

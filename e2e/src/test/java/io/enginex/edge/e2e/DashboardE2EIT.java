@@ -4,15 +4,19 @@ import static io.enginex.edge.e2e.support.HubApi.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.Axe;
 import io.enginex.edge.e2e.support.Chrome;
 import io.enginex.edge.e2e.support.HubApi;
 import io.enginex.edge.e2e.support.HubProcess;
 import io.enginex.edge.e2e.support.Jvm;
 import io.enginex.edge.e2e.support.OsProcess;
+import io.enginex.edge.server.dashboard.Nav;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
@@ -45,6 +49,9 @@ import org.openqa.selenium.support.ui.Select;
  * SameSite rules on the cross-site way back (the sign-in state's Lax cookie, the Strict session
  * carried by the page that moves on), the CSP's form-action on signing out, and a real form at the
  * provider; an HTTP client has none of these. It shares this class's hub: a few seconds more.
+ *
+ * <p>The tenant admin's console pages (an agent's labels and archive, users, API keys) are checked on
+ * the same hub, and axe-core ({@link Axe}) on every page of the navigation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -242,6 +249,172 @@ class DashboardE2EIT {
 
     @Test
     @Order(6)
+    void editTheRevokedAgentsLabelsAndArchiveIt() {
+        browser().get(hub.url() + "/ui/agents/" + agentId);
+        var labels = chrome.visible(By.id("labels-input"));
+        assertThat(labels.getAttribute("value")).isEqualTo("finance, eu");
+        labels.clear();
+        labels.sendKeys("finance, eu, retired");
+        browser().findElement(By.id("save-labels")).click();
+        chrome.waiting(20).until(ExpectedConditions.urlContains("?labelled"));
+        assertThat(chrome.visible(By.id("agent-labels")).getText()).contains("retired");
+
+        browser().findElement(By.id("archive")).click();
+        chrome.waiting(10).until(ExpectedConditions.alertIsPresent()).accept();
+        chrome.waiting(20).until(ExpectedConditions.urlContains("?archived"));
+        assertThat(chrome.visible(By.id("agent-archived")).getText()).isEqualTo("archived");
+        assertThat(browser().findElements(By.id("archive"))).isEmpty();
+
+        browser().findElement(By.linkText("Fleet")).click();
+        // the live stream may swap the table in at any moment: wait, re-finding the element
+        chrome.waiting(20)
+                .until(ExpectedConditions.textMatches(
+                        By.id("archived-count"), java.util.regex.Pattern.compile("^1 archived agent")));
+        assertThat(browser().findElements(By.cssSelector("tr[data-agent='" + agentId + "']")))
+                .isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void makeAUserWithAOneTimePasswordShownOnceThenChangeTheirRoleAndDisableThem() {
+        String email = "new.person@acme.example";
+        browser().findElement(By.linkText("Users")).click();
+        chrome.visible(By.id("user-form"));
+        browser().findElement(By.id("user-email")).sendKeys(email);
+        new Select(browser().findElement(By.id("user-role"))).selectByValue("operator");
+        browser().findElement(By.id("create-user")).click();
+
+        String oneTime = chrome.visible(By.id("one-time-password")).getText();
+        assertThat(oneTime).hasSizeGreaterThan(10);
+        assertThat(Axe.problems(browser()))
+                .as("axe-core on the page showing the password")
+                .isEmpty();
+        var row = browser().findElement(By.cssSelector("#user-table tr[data-email='" + email + "']"));
+        String id = row.getAttribute("data-user");
+        assertThat(row.getText()).contains("one-time, unused");
+        chrome.screenshotForDocs("dashboard-users");
+        browser().get(hub.url() + "/ui/users");
+        assertThat(browser().getPageSource()).as("shown once").doesNotContain(oneTime);
+
+        new Select(chrome.visible(By.id("role-" + id))).selectByValue("viewer");
+        browser()
+                .findElement(By.cssSelector("tr[data-user='" + id + "'] form[action$='/role'] button"))
+                .click();
+        chrome.waiting(20).until(ExpectedConditions.urlContains("done=role"));
+        assertThat(new Select(chrome.visible(By.id("role-" + id)))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
+                .isEqualTo("viewer");
+
+        browser()
+                .findElement(By.cssSelector("tr[data-user='" + id + "'] form[action$='/disable'] button"))
+                .click();
+        chrome.waiting(10).until(ExpectedConditions.alertIsPresent()).accept();
+        chrome.waiting(20).until(ExpectedConditions.urlContains("done=disabled"));
+        assertThat(browser()
+                        .findElement(By.cssSelector("tr[data-user='" + id + "']"))
+                        .getText())
+                .contains("disabled");
+        assertThat(hub.api()
+                        .post("/api/v1/login", Map.of("email", email, "password", oneTime))
+                        .status())
+                .as("a disabled user cannot sign in")
+                .isEqualTo(401);
+    }
+
+    @Test
+    @Order(8)
+    void makeAnApiKeyShownOnceAndRevokeIt() {
+        browser().findElement(By.linkText("API keys")).click();
+        chrome.visible(By.id("key-form"));
+        browser().findElement(By.id("key-label")).sendKeys("nightly export");
+        new Select(browser().findElement(By.id("key-role"))).selectByValue("viewer");
+        browser().findElement(By.id("create-key")).click();
+
+        String secret = chrome.visible(By.id("key-secret")).getText();
+        assertThat(secret).startsWith("exk_");
+        assertThat(Axe.problems(browser()))
+                .as("axe-core on the page showing the key")
+                .isEmpty();
+        assertThat(hub.api().withKey(secret).get("/api/v1/tenants/acme/agents").status())
+                .isEqualTo(200);
+        browser().get(hub.url() + "/ui/api-keys");
+        assertThat(browser().getPageSource()).as("shown once").doesNotContain(secret);
+
+        var row = browser().findElements(By.cssSelector("#key-table tr[data-state=active]")).stream()
+                .filter(r -> r.getText().contains("nightly export"))
+                .findFirst()
+                .orElseThrow();
+        String id = row.getAttribute("data-key");
+        row.findElement(By.cssSelector("button.danger")).click();
+        chrome.waiting(10).until(ExpectedConditions.alertIsPresent()).accept();
+        chrome.waiting(20).until(ExpectedConditions.urlContains("?revoked"));
+        assertThat(chrome.visible(By.cssSelector("tr[data-key='" + id + "']")).getAttribute("data-state"))
+                .isEqualTo("revoked");
+        assertThat(hub.api().withKey(secret).get("/api/v1/tenants/acme/agents").status())
+                .isEqualTo(401);
+    }
+
+    /**
+     * axe-core's WCAG 2.2 A and AA rules on every page of the navigation ({@link Nav#ALL}, so a page
+     * added there is checked without anyone listing it here) and on the pages of one object each
+     * (an agent, a session, the password page), as the owner, who sees every entry, at a phone's width:
+     * no serious or critical violation, and no page wider than the phone. The sign-in page is checked
+     * signed out, in the next test.
+     */
+    @Test
+    @Order(9)
+    void everyPageHasNoSeriousAccessibilityViolationAndFitsAPhone() {
+        List<String> paths = new ArrayList<>();
+        Nav.ALL.forEach(n -> paths.add(n.path()));
+        paths.add("/ui/agents/" + agentId);
+        paths.add(java.net.URI.create(sessionUrl).getPath());
+        paths.add("/ui/password");
+        List<String> problems = new ArrayList<>();
+        List<String> overflowing = new ArrayList<>();
+        // a phone held upright: the checks see the layout people on phones get
+        browser().manage().window().setSize(new Dimension(PHONE_WIDTH, 800));
+        try {
+            for (String path : paths) {
+                browser().get(hub.url() + path);
+                chrome.visible(By.tagName("h1"));
+                problems.addAll(Axe.problems(browser()));
+                Object overflow = ((JavascriptExecutor) browser())
+                        .executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
+                if (((Number) overflow).longValue() > 0) {
+                    overflowing.add(path + " by " + overflow + " px: " + widest());
+                }
+            }
+        } finally {
+            browser().manage().window().setSize(new Dimension(Chrome.WIDTH, Chrome.HEIGHT));
+        }
+        assertThat(problems).as("axe-core's serious and critical violations").isEmpty();
+        assertThat(overflowing)
+                .as("pages wider than a " + PHONE_WIDTH + " px phone (wide tables scroll inside their box)")
+                .isEmpty();
+    }
+
+    /** The elements that reach past the window's right edge, outermost first (for the failure message). */
+    private String widest() {
+        return String.valueOf(((JavascriptExecutor) browser())
+                .executeScript("var out = [];"
+                        + "document.querySelectorAll('main *, header *').forEach(function (e) {"
+                        + "  if (out.length < 6 && e.getBoundingClientRect().right > window.innerWidth + 1"
+                        + "      && !e.parentElement.closest('.scroll, pre')"
+                        + "      && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1) {"
+                        + "    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')"
+                        + "      + (typeof e.className === 'string' && e.className ? '.' + e.className : '')"
+                        + "      + ' ' + Math.round(e.getBoundingClientRect().right));"
+                        + "  }"
+                        + "});"
+                        + "return out.join(', ');"));
+    }
+
+    /** A small phone's width in CSS pixels. */
+    static final int PHONE_WIDTH = 360;
+
+    @Test
+    @Order(10)
     void signInThroughTheTenantsOpenIdProviderAndSignOutOfBoth() throws IOException {
         // The provider's sign-in page (its own handles the form), without the web font its built-in page
         // would fetch from the internet.
@@ -277,6 +450,7 @@ class DashboardE2EIT {
         browser().get(hub.url() + "/ui/login?tenant=acme");
         var button = chrome.visible(By.id("sso-signin"));
         assertThat(button.getText()).isEqualTo("Sign in with Acme Login");
+        assertThat(Axe.problems(browser())).as("axe-core on the sign-in page").isEmpty();
         chrome.screenshotForDocs("dashboard-sso-signin");
         button.click();
         // the provider's own page: who signs in, and the claims their ID token will carry

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.Axe;
 import io.enginex.edge.e2e.support.Chrome;
 import io.enginex.edge.e2e.support.HubApi;
 import io.enginex.edge.e2e.support.HubProcess;
@@ -41,7 +42,8 @@ import org.openqa.selenium.support.ui.Select;
  * job appears on the approvals page with its evidence without a reload, approving it on the page
  * makes it run and finish (followed live), denying it ends it with the reason; a device code is
  * approved from the page; the audit log filters; the ops console draws its charts from the node's
- * dispatches.
+ * dispatches. Each of these pages, with its content (a held job's evidence, a device request, audit
+ * events, charts), passes axe-core's WCAG 2.2 A/AA rules with no serious or critical violation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -187,6 +189,9 @@ class DashboardOpsE2EIT {
                         .path("hostname")
                         .asText());
         chrome.screenshotForDocs("dashboard-approvals");
+        assertThat(Axe.problems(browser()))
+                .as("axe-core on the approvals with a held job")
+                .isEmpty();
 
         live(d -> {
             d.findElement(card).findElement(By.linkText("Review and decide")).click();
@@ -212,6 +217,7 @@ class DashboardOpsE2EIT {
         browser().get(hub.url() + "/ui/approvals/" + job);
         chrome.visible(By.cssSelector("pre.args"));
         assertThat(liveText(By.cssSelector("pre.args"))).contains("\"who\" : \"nobody\"");
+        assertThat(Axe.problems(browser())).as("axe-core on a held job's page").isEmpty();
 
         browser().findElement(By.id("deny-reason")).sendKeys("not in the change window");
         browser().findElement(By.id("deny")).click();
@@ -253,6 +259,9 @@ class DashboardOpsE2EIT {
             assertThat(liveText(By.id("device-user"))).isEqualTo(System.getProperty("user.name"));
             assertThat(liveText(By.id("device-fingerprint"))).startsWith("SHA256:");
             assertThat(liveText(By.id("device-os"))).isNotBlank();
+            assertThat(Axe.problems(browser()))
+                    .as("axe-core on a device request")
+                    .isEmpty();
             browser().findElement(By.id("device-labels")).sendKeys("lab, eu");
             browser().findElement(By.id("device-approve")).click();
 
@@ -277,6 +286,7 @@ class DashboardOpsE2EIT {
                 .contains("job.approved")
                 .contains("job.denied")
                 .contains("device.approved");
+        assertThat(Axe.problems(browser())).as("axe-core on the audit log").isEmpty();
 
         new Select(browser().findElement(By.id("audit-type"))).selectByValue("job.denied");
         browser().findElement(By.id("audit-filter")).click();
@@ -337,6 +347,9 @@ class DashboardOpsE2EIT {
         assertThat(agentLines).isPositive();
         assertThat(charts).isEqualTo(5);
         chrome.screenshotForDocs("dashboard-ops");
+        assertThat(Axe.problems(browser()))
+                .as("axe-core on the ops console's charts")
+                .isEmpty();
 
         // the node selector: the one node of the embedded database, alone, shows the same numbers
         Select nodes = new Select(browser().findElement(By.id("ops-node")));

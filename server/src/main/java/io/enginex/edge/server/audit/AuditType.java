@@ -11,6 +11,10 @@ public enum AuditType {
     USER_CREATED,
     /** A user's role changed (details: role, previous_role, reason: the groups their OpenID provider listed). */
     USER_UPDATED,
+    /** An admin disabled a user: they cannot sign in and their sessions ended (details: email, role). */
+    USER_DISABLED,
+    /** An admin enabled a disabled user again (details: email, role). */
+    USER_ENABLED,
     PASSWORD_RESET,
     /** A user chose a new password themselves (details: whether a one-time password was replaced). */
     PASSWORD_CHANGED,
@@ -26,6 +30,10 @@ public enum AuditType {
     AGENT_ENROLLED,
     AGENT_REVOKED,
     AGENT_KEY_ROTATED,
+    /** An operator replaced an agent's labels (details: labels, previous_labels). */
+    AGENT_RELABELLED,
+    /** An operator archived a revoked agent: it leaves the fleet page, its history stays. */
+    AGENT_ARCHIVED,
     /** An agent deregistered itself (signed with its own key); it is revoked from then on. */
     AGENT_DEREGISTERED,
     /** The person at an agent's machine paused its local actions (reported by the agent). */

@@ -220,6 +220,67 @@ public final class Logins {
     }
 
     /**
+     * Changes a user's role and/or disables or enables them (admins), audited {@code user.updated}
+     * (details role, previous_role), {@code user.disabled} or {@code user.enabled}, in one transaction
+     * with the change. Making, unmaking, disabling or enabling an owner needs an owner. Nobody changes
+     * their own role or disables themselves (another admin must), so a tenant is never left without
+     * the admin who could undo it. Disabling ends every session of the user at once; a role change
+     * applies to their next request.
+     *
+     * @param role the new role, or null to keep it
+     * @param disabled true to disable, false to enable, null to keep
+     * @return the user as they are now
+     * @throws HubException.NotFound {@code user_not_found}
+     * @throws HubException.BadRequest {@code nothing_to_change}, {@code cannot_change_self}
+     */
+    public User updateUser(Caller caller, String tenant, String userId, Role role, Boolean disabled, Origin origin) {
+        guard.checkWrite(caller, tenant);
+        caller.requireRole(Role.ADMIN);
+        User user = users.find(tenant, userId);
+        if (role == null && disabled == null) {
+            throw new HubException.BadRequest(
+                    "nothing_to_change", "send the user's new role, or disabled true or false (or both)");
+        }
+        if (caller.kind() == Caller.Kind.USER && caller.actorId().equals(userId)) {
+            throw new HubException.BadRequest(
+                    "cannot_change_self",
+                    "you cannot change your own role or disable yourself; ask another admin of your tenant");
+        }
+        Role current = Role.fromWire(user.role());
+        if (current == Role.OWNER || role == Role.OWNER) {
+            caller.requireRole(Role.OWNER);
+        }
+        return tx.inTransaction(() -> {
+            Actor actor = Actor.of(caller);
+            Audit.Target target = new Audit.Target("user", userId);
+            if (role != null && role != current) {
+                users.setRole(tenant, userId, role);
+                audit.record(
+                        tenant,
+                        AuditType.USER_UPDATED,
+                        actor,
+                        origin.sourceIp(),
+                        target,
+                        Audit.Outcome.SUCCESS,
+                        origin.tag(Map.of("email", user.email(), "role", role.wire(), "previous_role", user.role())));
+            }
+            boolean wasDisabled = user.disabledAt() != null;
+            if (disabled != null && disabled != wasDisabled) {
+                users.setDisabled(tenant, userId, disabled ? clock.instant() : null);
+                audit.record(
+                        tenant,
+                        disabled ? AuditType.USER_DISABLED : AuditType.USER_ENABLED,
+                        actor,
+                        origin.sourceIp(),
+                        target,
+                        Audit.Outcome.SUCCESS,
+                        origin.tag(Map.of("email", user.email(), "role", role == null ? user.role() : role.wire())));
+            }
+            return users.find(tenant, userId);
+        });
+    }
+
+    /**
      * A new API key, to run through {@code IdempotentCreates}: the key and {@code api_key.created}
      * commit together. Admins make keys; only an owner (or a platform key) makes an owner key.
      *

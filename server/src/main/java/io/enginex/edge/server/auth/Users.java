@@ -155,6 +155,28 @@ public final class Users {
         return openSession(user, sourceIp, now, false);
     }
 
+    /**
+     * Gives the user {@code role}.
+     *
+     * @throws HubException.NotFound {@code user_not_found}
+     */
+    public void setRole(String tenantId, String userId, Role role) {
+        if (!store.setRole(tenantId, userId, role.wire())) {
+            throw userNotFound(tenantId, userId);
+        }
+    }
+
+    /**
+     * Disables the user at {@code at} (ending their sessions) or, with null, enables them.
+     *
+     * @throws HubException.NotFound {@code user_not_found}
+     */
+    public void setDisabled(String tenantId, String userId, Instant at) {
+        if (!store.setDisabled(tenantId, userId, at)) {
+            throw userNotFound(tenantId, userId);
+        }
+    }
+
     public User find(String tenantId, String userId) {
         return store.find(tenantId, userId).orElseThrow(() -> userNotFound(tenantId, userId));
     }

@@ -77,6 +77,8 @@ public final class Dashboard implements AutoCloseable {
                 new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
                 new DevicePages(
                         app.devices(), web.rateLimits().limiter("device-page-lookup", DevicePages.LOOKUPS_PER_MINUTE)),
+                new UserPages(app.logins()),
+                new ApiKeyPages(app.logins(), web.creates()),
                 new OpsPages(ops.history(), ops.nodes()),
                 new AuditPages(app.auditLog()),
                 new WebhookPages(app.webhooks()));

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +32,8 @@ public final class Fleet {
     public static final List<AgentState> STATES = List.of(AgentState.values());
 
     /**
-     * One agent. {@code lastHeartbeat} is the last frame on its live socket, else when it was last seen;
+     * One agent. {@code neverConnected}: it registered, but no hello of it was ever answered (not one
+     * that went offline). {@code lastHeartbeat} is the last frame on its live socket, else when it was last seen;
      * {@code detail} says why it is unresponsive, else null; {@code update} is its update state as it last
      * reported it, or null (an agent that never reported one).
      */
@@ -49,7 +51,9 @@ public final class Fleet {
             String address,
             boolean revoked,
             int ring,
-            AgentUpdate update) {}
+            AgentUpdate update,
+            boolean neverConnected,
+            Instant enrolledAt) {}
 
     /**
      * The rows matching a filter, and the count per state of all agents.
@@ -58,6 +62,8 @@ public final class Fleet {
      * @param query the search text, or empty
      * @param channels the release channels of the update repository (none without one)
      * @param rollouts each channel's rollout over this tenant's agents, ring by ring (channels with a version)
+     * @param neverConnected how many of the agents (all, not only the matching) registered and never connected
+     * @param archived how many archived agents are left out (of the rows, the counts and the total)
      */
     public record Snapshot(
             List<Row> rows,
@@ -66,7 +72,9 @@ public final class Fleet {
             AgentState state,
             String query,
             List<ChannelState> channels,
-            List<RolloutProgress> rollouts) {
+            List<RolloutProgress> rollouts,
+            int neverConnected,
+            int archived) {
         public int count(AgentState s) {
             return counts.getOrDefault(s, 0);
         }
@@ -101,13 +109,18 @@ public final class Fleet {
         String q = query == null ? "" : query.strip().toLowerCase(Locale.ROOT);
         Map<AgentState, Integer> counts = new EnumMap<>(AgentState.class);
         List<Row> rows = new ArrayList<>();
-        List<Agent> all = agents.list(tenantId);
+        Set<String> archived = agents.archivedIds(tenantId);
+        List<Agent> all = agents.list(tenantId).stream()
+                .filter(a -> !archived.contains(a.id()))
+                .toList();
+        int neverConnected = 0;
         List<AgentUpdate> reports = updates.list(tenantId);
         Map<String, AgentUpdate> byAgent = new HashMap<>();
         reports.forEach(u -> byAgent.put(u.agentId(), u));
         for (Agent a : all) {
             Row row = row(a, byAgent.get(a.id()));
             counts.merge(row.state(), 1, Integer::sum);
+            neverConnected += row.neverConnected() ? 1 : 0;
             if ((state == null || row.state() == state) && matches(row, q)) {
                 rows.add(row);
             }
@@ -117,7 +130,8 @@ public final class Fleet {
                 .filter(c -> c.version() != null)
                 .map(c -> RolloutProgress.of(c, reports))
                 .toList();
-        return new Snapshot(List.copyOf(rows), counts, all.size(), state, q, known, rollouts);
+        return new Snapshot(
+                List.copyOf(rows), counts, all.size(), state, q, known, rollouts, neverConnected, archived.size());
     }
 
     /** One agent's row, if the tenant has it. */
@@ -145,7 +159,9 @@ public final class Fleet {
                 live.map(AgentConnection::remoteAddress).orElse(null),
                 a.revoked(),
                 Rollout.bucket(a.id()),
-                update);
+                update,
+                live.isEmpty() && a.lastSeenAt() == null,
+                a.createdAt());
     }
 
     private static boolean matches(Row r, String q) {

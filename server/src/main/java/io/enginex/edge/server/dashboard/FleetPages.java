@@ -15,6 +15,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,8 +23,10 @@ import java.util.List;
  * state and the count per state, {@code GET /ui/fleet/live} streams the same table whenever it
  * changes (admins also see the tenant's recent failed enrolments, so they can tell why a machine did
  * not show up); {@code GET /ui/agents/{id}} shows one agent (tools, its effective policy and local vetoes
- * ({@link AgentPolicy}), recent jobs) and {@code POST
- * /ui/agents/{id}/revoke} revokes it and closes its connection through {@link Agents}, as the API does.
+ * ({@link AgentPolicy}), recent jobs, whether it registered and never connected); {@code POST
+ * /ui/agents/{id}/revoke} revokes it and closes its connection, {@code …/labels} replaces its labels
+ * and {@code …/archive} archives a revoked one (off the fleet list), through {@link Agents} as the API
+ * does.
  */
 public final class FleetPages implements PageGroup {
     static final int RECENT_JOBS = 20;
@@ -91,7 +94,10 @@ public final class FleetPages implements PageGroup {
             AgentPolicy policy,
             List<JobCard> jobs,
             boolean canRevoke,
-            List<ConnectionRecord> connections) {}
+            List<ConnectionRecord> connections,
+            boolean canEdit,
+            boolean canArchive,
+            Instant archivedAt) {}
 
     @Override
     public void register(Pages pages) {
@@ -114,6 +120,10 @@ public final class FleetPages implements PageGroup {
             Page page = pages.page(agent.hostname(), viewer, "fleet");
             if (ctx.queryParam("revoked") != null) {
                 page = page.withFlash("Agent revoked; its connection was closed and it can no longer connect.");
+            } else if (ctx.queryParam("labelled") != null) {
+                page = page.withFlash("Labels saved; policies by label apply at the agent's next connection.");
+            } else if (ctx.queryParam("archived") != null) {
+                page = page.withFlash("Agent archived; it no longer shows on the fleet page.");
             }
             pages.render(ctx, "agent.jte", view(page, viewer, agent));
         });
@@ -121,6 +131,20 @@ public final class FleetPages implements PageGroup {
             Agent agent =
                     agents.revoke(viewer.caller(), viewer.tenantId(), ctx.pathParam("id"), Origin.dashboard(ctx.ip()));
             Pages.redirect(ctx, "/ui/agents/" + agent.id() + "?revoked");
+        });
+        pages.post("/ui/agents/{id}/labels", Role.OPERATOR, (ctx, viewer) -> {
+            String text = ctx.formParam("labels") == null ? "" : ctx.formParam("labels");
+            List<String> labels = Arrays.stream(text.split("[,\\s]+"))
+                    .filter(l -> !l.isBlank())
+                    .toList();
+            Agent agent = agents.setLabels(
+                    viewer.caller(), viewer.tenantId(), ctx.pathParam("id"), labels, Origin.dashboard(ctx.ip()));
+            Pages.redirect(ctx, "/ui/agents/" + agent.id() + "?labelled");
+        });
+        pages.post("/ui/agents/{id}/archive", Role.OPERATOR, (ctx, viewer) -> {
+            var facts =
+                    agents.archive(viewer.caller(), viewer.tenantId(), ctx.pathParam("id"), Origin.dashboard(ctx.ip()));
+            Pages.redirect(ctx, "/ui/agents/" + facts.agent().id() + "?archived");
         });
     }
 
@@ -142,6 +166,7 @@ public final class FleetPages implements PageGroup {
 
     private AgentView view(Page page, Viewer viewer, Agent agent) {
         var row = fleet.row(viewer.tenantId(), agent.id()).orElseThrow();
+        var facts = agents.facts(agent);
         var cards = agents.recentJobs(viewer.caller(), viewer.tenantId(), agent.id(), RECENT_JOBS).stream()
                 .map(j -> JobCard.of(j, agent.hostname(), mapper))
                 .toList();
@@ -150,13 +175,16 @@ public final class FleetPages implements PageGroup {
                 row,
                 agent,
                 ToolInfo.of(agent.tools()),
-                AgentPolicy.of(agents.facts(agent).effectivePolicy(), agents.applicablePolicies(agent), mapper)
+                AgentPolicy.of(facts.effectivePolicy(), agents.applicablePolicies(agent), mapper)
                         .orElse(null),
                 cards,
                 viewer.can(Role.OPERATOR) && !agent.revoked(),
                 agents.connections(viewer.caller(), viewer.tenantId(), agent.id(), null, RECENT_CONNECTIONS).stream()
                         .limit(RECENT_CONNECTIONS)
-                        .toList());
+                        .toList(),
+                viewer.can(Role.OPERATOR) && facts.archivedAt() == null,
+                viewer.can(Role.OPERATOR) && agent.revoked() && facts.archivedAt() == null,
+                facts.archivedAt());
     }
 
     private static String liveUrl(Context ctx) {

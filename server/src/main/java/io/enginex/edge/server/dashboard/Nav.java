@@ -18,6 +18,8 @@ public record Nav(String section, String label, String path, Role minimum) {
             new Nav("downloads", "Downloads", "/ui/downloads", Role.OPERATOR),
             new Nav("approvals", "Approvals", "/ui/approvals", Role.VIEWER),
             new Nav("devices", "Devices", "/ui/device", Role.ADMIN),
+            new Nav("users", "Users", "/ui/users", Role.ADMIN),
+            new Nav("api-keys", "API keys", "/ui/api-keys", Role.ADMIN),
             new Nav("ops", "Ops", "/ui/ops", Role.ADMIN),
             new Nav("webhooks", "Webhooks", "/ui/webhooks", Role.ADMIN),
             new Nav("audit", "Audit", "/ui/audit", Role.ADMIN));

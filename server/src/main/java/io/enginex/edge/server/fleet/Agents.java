@@ -8,9 +8,11 @@ import io.enginex.edge.server.audit.Audit;
 import io.enginex.edge.server.audit.AuditType;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
+import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.policy.TenantPolicies;
+import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentMachine;
 import io.enginex.edge.server.store.AgentPause;
@@ -101,6 +103,7 @@ public final class Agents {
      * @param deregisteredAt when it left by itself, or null
      * @param effectivePolicy the effective policy it reported (JSON), or null
      * @param update its update state as it last reported it, or null (it never did: an older agent)
+     * @param archivedAt when an operator archived it (after revoking it), or null
      */
     public record Facts(
             Agent agent,
@@ -108,7 +111,13 @@ public final class Agents {
             AgentPause pause,
             Instant deregisteredAt,
             String effectivePolicy,
-            AgentUpdate update) {}
+            AgentUpdate update,
+            Instant archivedAt) {
+        /** Whether it registered but never connected: no hello was ever answered. */
+        public boolean neverConnected() {
+            return agent.lastSeenAt() == null;
+        }
+    }
 
     /** The facts of {@code agent} (one the caller found through this service). */
     public Facts facts(Agent agent) {
@@ -119,7 +128,8 @@ public final class Agents {
                 agents.findPause(tenant, agent.id()).orElse(null),
                 agents.findDeregistered(tenant, agent.id()).orElse(null),
                 agents.effectivePolicy(tenant, agent.id()).orElse(null),
-                updates.find(tenant, agent.id()).orElse(null));
+                updates.find(tenant, agent.id()).orElse(null),
+                agents.findArchived(tenant, agent.id()).orElse(null));
     }
 
     /** The tenant policies that apply to {@code agent} (one the caller found through this service). */
@@ -185,6 +195,76 @@ public final class Agents {
         }
         live.changed(tenant);
         return require(tenant, id);
+    }
+
+    /**
+     * Replaces an agent's labels (operators and up), checked as registration checks them, and audits
+     * {@code agent.relabelled} with the labels before and after, in one transaction; live views are
+     * told. The policies that apply by label follow at the agent's next connection.
+     *
+     * @return the agent as it is now
+     * @throws HubException.NotFound {@code agent_not_found}
+     * @throws HubException.BadRequest for a label that breaks the rules (named)
+     */
+    public Agent setLabels(Caller caller, String tenant, String id, List<String> labels, Origin origin) {
+        guard.checkWrite(caller, tenant);
+        caller.requireRole(Role.OPERATOR);
+        List<String> checked = RegistrationTokens.checkLabels(labels);
+        Agent before = require(tenant, id);
+        tx.run(() -> {
+            agents.setLabels(tenant, id, checked);
+            audit.record(
+                    tenant,
+                    AuditType.AGENT_RELABELLED,
+                    Actor.of(caller),
+                    origin.sourceIp(),
+                    new Audit.Target("agent", id),
+                    Audit.Outcome.SUCCESS,
+                    origin.tag(Map.of("labels", checked, "previous_labels", before.labels())));
+        });
+        live.changed(tenant);
+        return require(tenant, id);
+    }
+
+    /**
+     * Archives a revoked agent (operators and up): it leaves the fleet page's list and counts, and
+     * keeps its row, jobs and audit trail; audited {@code agent.archived} the first time, in one
+     * transaction. Archiving an archived agent changes nothing.
+     *
+     * @return the agent's facts as they are now
+     * @throws HubException.NotFound {@code agent_not_found}
+     * @throws HubException.Conflict {@code agent_not_revoked}: revoke it first
+     */
+    public Facts archive(Caller caller, String tenant, String id, Origin origin) {
+        guard.checkWrite(caller, tenant);
+        caller.requireRole(Role.OPERATOR);
+        Agent agent = require(tenant, id);
+        if (!agent.revoked()) {
+            throw new HubException.Conflict(
+                    "agent_not_revoked",
+                    "agent " + id + " (" + agent.hostname() + ") is not revoked; only a revoked agent can be archived,"
+                            + " so revoke it first (POST …/agents/" + id + "/revoke)");
+        }
+        tx.run(() -> {
+            if (agents.archive(tenant, id, clock.instant())) {
+                audit.record(
+                        tenant,
+                        AuditType.AGENT_ARCHIVED,
+                        Actor.of(caller),
+                        origin.sourceIp(),
+                        new Audit.Target("agent", id),
+                        Audit.Outcome.SUCCESS,
+                        origin.tag(Map.of("hostname", agent.hostname())));
+            }
+        });
+        live.changed(tenant);
+        return facts(require(tenant, id));
+    }
+
+    /** The ids of the tenant's archived agents, which the fleet page leaves out. */
+    public java.util.Set<String> archivedIds(Caller caller, String tenant) {
+        guard.check(caller, tenant);
+        return agents.archivedIds(tenant);
     }
 
     /** The agent's sockets on this node, which the revocation is about to close. */

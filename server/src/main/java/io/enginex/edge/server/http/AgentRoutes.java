@@ -39,6 +39,8 @@ final class AgentRoutes {
         routes.get("/api/v1/tenants/{t}/agents/{id}", this::get);
         routes.get("/api/v1/tenants/{t}/agents/{id}/connections", this::connections);
         routes.post("/api/v1/tenants/{t}/agents/{id}/revoke", this::revoke);
+        routes.put("/api/v1/tenants/{t}/agents/{id}/labels", this::setLabels);
+        routes.post("/api/v1/tenants/{t}/agents/{id}/archive", this::archive);
     }
 
     private void list(Context ctx) {
@@ -78,6 +80,24 @@ final class AgentRoutes {
         ctx.json(view(agents.revoke(caller, ctx.pathParam("t"), ctx.pathParam("id"), Origin.api(ctx.ip()))));
     }
 
+    private void setLabels(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        caller.requireWrite(); // before the body is read: a viewer learns nothing from a 400
+        JsonBody body = JsonBody.read(ctx, mapper);
+        if (body.raw("labels") == null) {
+            throw new HubException.BadRequest(
+                    "send the agent's new labels as {\"labels\": [\"finance\", \"eu\"]} ([] removes them all)");
+        }
+        ctx.json(view(agents.setLabels(
+                caller, ctx.pathParam("t"), ctx.pathParam("id"), body.textList("labels"), Origin.api(ctx.ip()))));
+    }
+
+    private void archive(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        ctx.json(view(agents.archive(caller, ctx.pathParam("t"), ctx.pathParam("id"), Origin.api(ctx.ip()))
+                .agent()));
+    }
+
     private AgentView view(Agent agent) {
         Agents.Facts facts = agents.facts(agent);
         MachineView machine = facts.machine() == null
@@ -98,6 +118,7 @@ final class AgentRoutes {
                 machine,
                 facts.effectivePolicy(),
                 facts.update(),
+                facts.archivedAt(),
                 mapper);
     }
 }

@@ -94,10 +94,13 @@ final class ApiViews {
             PauseView paused,
             MachineView machine,
             JsonNode effectivePolicy,
-            UpdateView update) {
+            UpdateView update,
+            boolean neverConnected,
+            Instant archivedAt) {
         /**
          * @param effectivePolicyJson the effective policy the agent last advertised (as {@code
          *     enginex-agent policy show --json} prints it), or null when it advertised none
+         * @param archivedAt when it was archived, or null
          */
         static AgentView of(
                 Agent a,
@@ -107,6 +110,7 @@ final class ApiViews {
                 MachineView machine,
                 String effectivePolicyJson,
                 AgentUpdate update,
+                Instant archivedAt,
                 ObjectMapper mapper) {
             return new AgentView(
                     a.id(),
@@ -129,7 +133,9 @@ final class ApiViews {
                     paused,
                     machine,
                     json(effectivePolicyJson, mapper),
-                    update == null ? null : UpdateView.of(update));
+                    update == null ? null : UpdateView.of(update),
+                    a.lastSeenAt() == null,
+                    archivedAt);
         }
     }
 

@@ -39,23 +39,8 @@ final class IdentityViews {
                     u.lastLoginAt(),
                     u.disabledAt() != null,
                     u.oidcIssuer(),
-                    passwordState(u),
+                    u.passwordState(),
                     u.oneTimePassword() && u.oneTimeUsedAt() == null ? u.oneTimeExpiresAt() : null);
-        }
-
-        /**
-         * {@code none} (single sign-on only), {@code one-time} (generated, not used yet; usable until
-         * {@code oneTimeExpiresAt}), {@code one-time-used} (used to sign in, no password chosen yet) or
-         * {@code chosen}.
-         */
-        private static String passwordState(User u) {
-            if (User.NO_PASSWORD.equals(u.passwordHash())) {
-                return "none";
-            }
-            if (u.oneTimePassword()) {
-                return u.oneTimeUsedAt() == null ? "one-time" : "one-time-used";
-            }
-            return "chosen";
         }
     }
 

@@ -1,6 +1,7 @@
 package io.enginex.edge.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.auth.Origin;
@@ -31,6 +32,7 @@ final class UserRoutes {
         routes.post("/api/v1/tenants/{t}/users", this::create);
         routes.get("/api/v1/tenants/{t}/users", this::list);
         routes.post("/api/v1/tenants/{t}/users/{id}/password", this::resetPassword);
+        routes.patch("/api/v1/tenants/{t}/users/{id}", this::update);
     }
 
     private void create(Context ctx) {
@@ -54,6 +56,24 @@ final class UserRoutes {
         ctx.json(logins.users(caller, ctx.pathParam("t")).stream()
                 .map(UserView::of)
                 .toList());
+    }
+
+    private void update(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        caller.requireRole(Role.ADMIN);
+        JsonBody body = JsonBody.read(ctx, mapper);
+        String role = body.text("role", null);
+        var disabled = body.raw("disabled");
+        if (disabled != null && !disabled.isBoolean()) {
+            throw new HubException.BadRequest("disabled must be true or false; got " + disabled);
+        }
+        ctx.json(UserView.of(logins.updateUser(
+                caller,
+                ctx.pathParam("t"),
+                ctx.pathParam("id"),
+                role == null ? null : Role.parseTenantRole(role),
+                disabled == null ? null : disabled.booleanValue(),
+                Origin.api(ctx.ip()))));
     }
 
     private void resetPassword(Context ctx) {

@@ -17,7 +17,7 @@ public final class RegistrationTokens {
     public static final Duration MIN_TTL = Duration.ofSeconds(60);
     public static final Duration MAX_TTL = Duration.ofDays(30);
     public static final int MAX_USES = 10_000;
-    private static final int MAX_LABELS = 32;
+    public static final int MAX_LABELS = 32;
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:=-]{0,62}");
 
     private final RegistrationTokenStore store;
@@ -106,7 +106,13 @@ public final class RegistrationTokens {
         store.revoke(tenantId, id, clock.instant());
     }
 
-    static List<String> checkLabels(List<String> labels) {
+    /**
+     * Checks labels as registration gives them (also an operator's edit of an agent's): at most
+     * {@link #MAX_LABELS}, each 1-63 letters, digits and {@code . _ : = -}; duplicates dropped.
+     *
+     * @throws HubException.BadRequest naming the rule broken
+     */
+    public static List<String> checkLabels(List<String> labels) {
         if (labels == null) {
             return List.of();
         }

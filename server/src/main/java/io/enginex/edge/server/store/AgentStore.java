@@ -3,6 +3,7 @@ package io.enginex.edge.server.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 public interface AgentStore {
     Agent create(Agent agent);
@@ -67,4 +68,20 @@ public interface AgentStore {
 
     /** The agent's pause, if it last reported one. */
     Optional<AgentPause> findPause(String tenantId, String id);
+
+    /** Replaces the agent's labels; false if no such agent in this tenant. */
+    boolean setLabels(String tenantId, String id, List<String> labels);
+
+    /**
+     * Archives a revoked agent.
+     *
+     * @return false if no such agent in this tenant, it is not revoked, or it was archived already
+     */
+    boolean archive(String tenantId, String id, Instant now);
+
+    /** When the agent was archived; empty if it was not. */
+    Optional<Instant> findArchived(String tenantId, String id);
+
+    /** The ids of the tenant's archived agents. */
+    Set<String> archivedIds(String tenantId);
 }

@@ -45,6 +45,21 @@ public record User(
         return oneTimeExpiresAt != null;
     }
 
+    /**
+     * {@code none} (single sign-on only), {@code one-time} (generated, not used yet; usable until
+     * {@link #oneTimeExpiresAt}), {@code one-time-used} (used to sign in, no password chosen yet) or
+     * {@code chosen}.
+     */
+    public String passwordState() {
+        if (NO_PASSWORD.equals(passwordHash)) {
+            return "none";
+        }
+        if (oneTimePassword()) {
+            return oneTimeUsedAt == null ? "one-time" : "one-time-used";
+        }
+        return "chosen";
+    }
+
     @Override
     public String toString() {
         return "User[id=" + id + ", tenantId=" + tenantId + ", email=" + email + ", role=" + role + "]";

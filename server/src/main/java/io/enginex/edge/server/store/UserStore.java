@@ -39,6 +39,12 @@ public interface UserStore {
     /** The tenant's user who is {@code subject} at {@code issuer}, if single sign-on made one. */
     Optional<User> findBySubject(String tenantId, String issuer, String subject);
 
+    /**
+     * Disables a user ({@code disabledAt} set: they cannot sign in, and every session of theirs is
+     * deleted) or enables them again ({@code disabledAt} null); false if no such user in the tenant.
+     */
+    boolean setDisabled(String tenantId, String id, Instant disabledAt);
+
     /** Changes a user's role; false if no such user in the tenant. */
     boolean setRole(String tenantId, String id, String role);
 

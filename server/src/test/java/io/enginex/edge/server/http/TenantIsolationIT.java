@@ -413,6 +413,23 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/users/" + f.user + "/password",
                     Map.of()),
+            // the fixture's user is a viewer: each allowed caller gives them the role they have
+            tenant(
+                    "PATCH /api/v1/tenants/{t}/users/{id}",
+                    "admin",
+                    f -> t(f) + "/users/" + f.user,
+                    Map.of("role", "viewer")),
+            tenant(
+                    "PUT /api/v1/tenants/{t}/agents/{id}/labels",
+                    "operator",
+                    f -> t(f) + "/agents/" + f.agent.agentId() + "/labels",
+                    Map.of("labels", List.of("matrix"))),
+            // before the revoke row: an allowed caller gets 409 agent_not_revoked, which names the agent
+            tenant(
+                    "POST /api/v1/tenants/{t}/agents/{id}/archive",
+                    "operator",
+                    f -> t(f) + "/agents/" + f.agent.agentId() + "/archive",
+                    Map.of()),
             tenant(
                     "DELETE /api/v1/tenants/{t}/registration-tokens/{id}",
                     "operator",
@@ -466,6 +483,18 @@ class TenantIsolationIT {
             page("GET /ui/fleet/live", "viewer", f -> "/ui/fleet/live"),
             page("GET /ui/agents/{id}", "viewer", f -> "/ui/agents/" + f.agent.agentId()),
             page("POST /ui/agents/{id}/revoke", "operator", f -> "/ui/agents/" + f.agent.agentId() + "/revoke"),
+            page("POST /ui/agents/{id}/labels", "operator", f -> "/ui/agents/" + f.agent.agentId() + "/labels"),
+            page("POST /ui/agents/{id}/archive", "operator", f -> "/ui/agents/" + f.agent.agentId() + "/archive"),
+            page("GET /ui/users", "admin", f -> "/ui/users"),
+            page("POST /ui/users", "admin", f -> "/ui/users"),
+            page("POST /ui/users/{id}/password", "admin", f -> "/ui/users/" + f.user + "/password"),
+            page("POST /ui/users/{id}/role", "admin", f -> "/ui/users/" + f.user + "/role"),
+            // disabled, then enabled again by the next row, so the fixture's user stays usable
+            page("POST /ui/users/{id}/disable", "admin", f -> "/ui/users/" + f.user + "/disable"),
+            page("POST /ui/users/{id}/enable", "admin", f -> "/ui/users/" + f.user + "/enable"),
+            page("GET /ui/api-keys", "admin", f -> "/ui/api-keys"),
+            page("POST /ui/api-keys", "admin", f -> "/ui/api-keys"),
+            page("POST /ui/api-keys/{id}/revoke", "admin", f -> "/ui/api-keys/" + f.spareKey + "/revoke"),
             page("GET /ui/sessions", "viewer", f -> "/ui/sessions"),
             page("POST /ui/sessions", "operator", f -> "/ui/sessions"),
             // without a login, a valid ?t= capability opens it read-only (SessionPageIT), and only the

@@ -148,4 +148,54 @@ public final class FakeAgentStore implements AgentStore {
     public Optional<AgentPause> findPause(String tenantId, String id) {
         return find(tenantId, id).map(a -> pauses.get(id));
     }
+
+    private final Map<String, Instant> archived = new ConcurrentHashMap<>();
+
+    @Override
+    public boolean setLabels(String tenantId, String id, List<String> labels) {
+        Agent a = agents.get(id);
+        if (a == null || !a.tenantId().equals(tenantId)) {
+            return false;
+        }
+        agents.put(
+                id,
+                new Agent(
+                        a.id(),
+                        a.tenantId(),
+                        a.publicKey(),
+                        a.hostname(),
+                        a.os(),
+                        a.arch(),
+                        a.agentVersion(),
+                        labels,
+                        a.toolsJson(),
+                        a.registrationTokenId(),
+                        a.createdAt(),
+                        a.lastSeenAt(),
+                        a.revokedAt(),
+                        null));
+        return true;
+    }
+
+    @Override
+    public boolean archive(String tenantId, String id, Instant now) {
+        Agent a = agents.get(id);
+        if (a == null || !a.tenantId().equals(tenantId) || !a.revoked() || archived.containsKey(id)) {
+            return false;
+        }
+        archived.put(id, now);
+        return true;
+    }
+
+    @Override
+    public Optional<Instant> findArchived(String tenantId, String id) {
+        return find(tenantId, id).map(a -> archived.get(id));
+    }
+
+    @Override
+    public java.util.Set<String> archivedIds(String tenantId) {
+        return java.util.Set.copyOf(archived.keySet().stream()
+                .filter(id -> find(tenantId, id).isPresent())
+                .toList());
+    }
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -195,6 +196,50 @@ final class JdbcAgentStore implements AgentStore {
                         .map((rs, ctx) -> Optional.ofNullable(Timestamps.read(rs, "deregistered_at")))
                         .findOne()
                         .flatMap(found -> found));
+    }
+
+    @Override
+    public boolean setLabels(String tenantId, String id, List<String> labels) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                                "UPDATE agents SET labels = :labels WHERE tenant_id = :tenantId AND id = :id")
+                        .bind("labels", LabelsJson.write(labels))
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .execute())
+                == 1;
+    }
+
+    @Override
+    public boolean archive(String tenantId, String id, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                                UPDATE agents SET archived_at = :now
+                                WHERE tenant_id = :tenantId AND id = :id
+                                  AND revoked_at IS NOT NULL AND archived_at IS NULL""")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("now", Timestamps.arg(now))
+                        .execute())
+                == 1;
+    }
+
+    @Override
+    public Optional<Instant> findArchived(String tenantId, String id) {
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT archived_at FROM agents WHERE tenant_id = :tenantId AND id = :id")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .map((rs, ctx) -> Optional.ofNullable(Timestamps.read(rs, "archived_at")))
+                        .findOne()
+                        .flatMap(found -> found));
+    }
+
+    @Override
+    public Set<String> archivedIds(String tenantId) {
+        return jdbi.withHandle(h -> Set.copyOf(
+                h.createQuery("SELECT id FROM agents WHERE tenant_id = :tenantId AND archived_at IS NOT NULL")
+                        .bind("tenantId", tenantId)
+                        .mapTo(String.class)
+                        .list()));
     }
 
     @Override

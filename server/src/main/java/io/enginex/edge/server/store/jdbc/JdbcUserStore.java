@@ -114,6 +114,24 @@ final class JdbcUserStore implements UserStore {
     }
 
     @Override
+    public boolean setDisabled(String tenantId, String id, Instant disabledAt) {
+        return jdbi.inTransaction(h -> {
+            int updated = h.createUpdate("UPDATE users SET disabled_at = :at WHERE tenant_id = :tenantId AND id = :id")
+                    .bind("at", Timestamps.arg(disabledAt))
+                    .bind("tenantId", tenantId)
+                    .bind("id", id)
+                    .execute();
+            if (disabledAt != null) {
+                h.createUpdate("DELETE FROM user_sessions WHERE tenant_id = :tenantId AND user_id = :id")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .execute();
+            }
+            return updated == 1;
+        });
+    }
+
+    @Override
     public Optional<User> findByEmail(String email) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM users WHERE email = :email")
                 .bind("email", email)

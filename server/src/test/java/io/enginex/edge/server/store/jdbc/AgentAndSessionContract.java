@@ -88,6 +88,46 @@ interface AgentAndSessionContract extends StoreFixture {
     }
 
     @Test
+    default void labelsAreReplacedInTheAgentsTenantOnly() {
+        String tenant = newTenant();
+        Agent agent = newAgent(tenant);
+
+        assertThat(stores().agents().setLabels(newTenant(), agent.id(), List.of("x")))
+                .isFalse();
+        assertThat(stores().agents().setLabels(tenant, agent.id(), List.of("team=eu", "laptop")))
+                .isTrue();
+        assertThat(stores().agents().find(tenant, agent.id()).orElseThrow().labels())
+                .containsExactly("team=eu", "laptop");
+        assertThat(stores().agents().setLabels(tenant, agent.id(), List.of())).isTrue();
+        assertThat(stores().agents().find(tenant, agent.id()).orElseThrow().labels())
+                .isEmpty();
+    }
+
+    @Test
+    default void onlyARevokedAgentIsArchivedAndOnlyOnce() {
+        String tenant = newTenant();
+        String other = newTenant();
+        Agent agent = newAgent(tenant);
+        Agent live = newAgent(tenant);
+        Instant at = now();
+
+        assertThat(stores().agents().archive(tenant, agent.id(), at))
+                .as("not revoked")
+                .isFalse();
+        stores().agents().revoke(tenant, agent.id(), at);
+        assertThat(stores().agents().archive(other, agent.id(), at)).isFalse();
+        assertThat(stores().agents().archive(tenant, agent.id(), at)).isTrue();
+        assertThat(stores().agents().archive(tenant, agent.id(), at.plusSeconds(1)))
+                .isFalse();
+
+        assertThat(stores().agents().findArchived(tenant, agent.id())).contains(at);
+        assertThat(stores().agents().findArchived(tenant, live.id())).isEmpty();
+        assertThat(stores().agents().findArchived(other, agent.id())).isEmpty();
+        assertThat(stores().agents().archivedIds(tenant)).containsExactly(agent.id());
+        assertThat(stores().agents().archivedIds(other)).isEmpty();
+    }
+
+    @Test
     default void creatingAnAgentTwiceIsADuplicate() {
         String tenant = newTenant();
         Agent agent = newAgent(tenant);

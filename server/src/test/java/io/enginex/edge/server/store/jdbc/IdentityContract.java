@@ -27,6 +27,28 @@ interface IdentityContract extends StoreFixture {
     }
 
     @Test
+    default void disablingAUserEndsTheirSessionsAndEnablingDoesNotBringThemBack() {
+        String tenant = newTenant();
+        var user = stores().users()
+                .create(StoreFixture.id("usr"), tenant, StoreFixture.id("u") + "@x.io", "viewer", "h1", null);
+        var now = now();
+        var session = new UserSession(
+                StoreFixture.id("h"), tenant, user.id(), now, now.plus(1, ChronoUnit.HOURS), "127.0.0.1");
+        stores().users().createSession(session);
+
+        assertThat(stores().users().setDisabled(newTenant(), user.id(), now)).isFalse();
+        assertThat(stores().users().findSession(session.tokenHash(), now)).isPresent();
+        assertThat(stores().users().setDisabled(tenant, user.id(), now)).isTrue();
+        assertThat(stores().users().find(tenant, user.id()).orElseThrow().disabledAt())
+                .isEqualTo(now);
+        assertThat(stores().users().findSession(session.tokenHash(), now)).isEmpty();
+        assertThat(stores().users().setDisabled(tenant, user.id(), null)).isTrue();
+        assertThat(stores().users().find(tenant, user.id()).orElseThrow().disabledAt())
+                .isNull();
+        assertThat(stores().users().findSession(session.tokenHash(), now)).isEmpty();
+    }
+
+    @Test
     default void sessionsExpireAndAPasswordChangeEndsThem() {
         String tenant = newTenant();
         var user = stores().users()
