@@ -98,7 +98,7 @@ if [ "${CI:-}" = "true" ] && { [ -z "$rpm_file" ] || ! command -v rpm >/dev/null
 fi
 if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
   log "0. the .rpm owns no shared directory (/, /lib, /opt, /usr/lib/systemd…), only its own files"
-  owned=$(rpm -qp --qf '[%{FILENAMES}\n]' "$rpm_file" 2>/dev/null | grep -vE '^/opt/enginex-agent(/|$)|^/usr/lib/systemd/system/enginex-agent-enginex-agent\.service$|^/usr/bin/enginex-agent$|^/usr/share/man/man1/enginex-agent\.1\.gz$|^/usr/share/licenses/enginex-agent[^/]*(/copyright)?$' || true)
+  owned=$(rpm -qp --qf '[%{FILENAMES}\n]' "$rpm_file" 2>/dev/null | grep -vE '^/opt/enginex-agent(/|$)|^/usr/lib/systemd/system/enginex-agent-enginex-agent\.service$|^/usr/lib/systemd/user/enginex-agent-session\.service$|^/etc/xdg/autostart/enginex-agent-session\.desktop$|^/usr/bin/enginex-agent$|^/usr/share/man/man1/enginex-agent\.1\.gz$|^/usr/share/licenses/enginex-agent[^/]*(/copyright)?$' || true)
   [ -z "$owned" ] || fail "the rpm owns: $owned"
   rpm -qp --scripts "$rpm_file" 2>/dev/null | has 'enable --now' && fail "the rpm runs systemctl enable --now"
 fi
@@ -161,6 +161,16 @@ grep -q 'http://127.0.0.1:' "$work/ui.txt" || { cat "$work/ui.txt"; fail "no log
 if inside runuser -u bob -- enginex-agent ui --no-browser > "$work/ui-bob.txt" 2>&1; then fail "a non-member got a status page link"; fi
 grep -q enginex-agent-ui "$work/ui-bob.txt" || { cat "$work/ui-bob.txt"; fail "the refusal does not name the group to join"; }
 echo "agent $id1 enrolled and ran a job; the status page opens for members of enginex-agent-ui only"
+# The user session part's socket, made by the agent in the unit's RuntimeDirectory: every account may
+# connect (the kernel's peer credentials decide), and a user not in session-users is told so.
+[ "$(inside stat -c '%U %a' /run/enginex-agent)" = "enginex-agent 755" ] \
+  || fail "/run/enginex-agent is not the agent's with mode 755: $(inside stat -c '%U %G %a' /run/enginex-agent)"
+[ "$(inside stat -c '%U %G %a %F' /run/enginex-agent/session.sock)" = "enginex-agent enginex-agent 666 socket" ] \
+  || fail "the session socket is not the agent's with mode 666: $(inside stat -c '%U %G %a %F' /run/enginex-agent/session.sock 2>&1)"
+if inside runuser -u alice -- enginex-agent session --once > "$work/session.txt" 2>&1; then fail "a session part of a user not in session-users ran"; fi
+grep -q 'session-users' "$work/session.txt" || { cat "$work/session.txt"; fail "the refused session part is not told about session-users"; }
+[ -f "$root/etc/xdg/autostart/enginex-agent-session.desktop" ] || fail "no XDG autostart file for the session part"
+echo "the session socket is the agent's (mode 666); a user not in session-users is refused with the reason"
 
 log "2b. the hardened unit: exposure 2.0 or lower, and every built-in tool runs under it"
 unit_name=enginex-agent-enginex-agent.service
@@ -255,7 +265,7 @@ else
   inside dpkg --purge enginex-agent || fail "purge failed"
 fi
 left=$(inside sh -c 'ls -d /opt/enginex-agent /var/lib/enginex-agent /etc/enginex-agent /usr/bin/enginex-agent 2>/dev/null;
-  find /etc/systemd /lib/systemd /usr/lib/systemd -name "enginex*" 2>/dev/null;
+  find /etc/systemd /lib/systemd /usr/lib/systemd /etc/xdg/autostart -name "enginex*" 2>/dev/null;
   getent passwd enginex-agent; getent group enginex-agent; getent group enginex-agent-ui' || true)
 [ -z "$left" ] || fail "purge left: $left"
 [ -L "$root/lib" ] || [ -d "$root/lib" ] || fail "/lib is gone"
@@ -280,6 +290,7 @@ if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
   [ -d "$root/opt" ] || fail "rpm -e removed /opt"
   [ ! -e "$root/opt/enginex-agent" ] || fail "rpm -e left /opt/enginex-agent"
   [ ! -e "$root/usr/lib/systemd/system/enginex-agent-enginex-agent.service" ] || fail "rpm -e left the unit"
+  [ ! -e "$root/etc/xdg/autostart/enginex-agent-session.desktop" ] || fail "rpm -e left the autostart file"
   [ ! -e "$root/etc/systemd/system/multi-user.target.wants/enginex-agent-enginex-agent.service" ] \
     || fail "rpm -e left the unit enabled"
 fi

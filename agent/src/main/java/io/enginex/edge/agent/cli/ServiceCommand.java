@@ -217,6 +217,8 @@ final class ServiceCommand implements Runnable {
             command.addAll(List.of("--ui-dir", Defaults.uiDir(os, env).toString()));
             if (Defaults.base(os, env) == null) {
                 command.addAll(List.of("--ui-group", ServiceDefinition.UI_GROUP));
+                // The signed-in users' session parts connect here, as with the packages' unit.
+                command.addAll(List.of("--session-socket", ServiceDefinition.LINUX_SESSION_SOCKET.toString()));
             }
             return command;
         }

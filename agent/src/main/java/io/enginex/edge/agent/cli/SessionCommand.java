@@ -2,6 +2,7 @@ package io.enginex.edge.agent.cli;
 
 import io.enginex.edge.agent.desktop.DesktopActions;
 import io.enginex.edge.agent.runtime.PolicySetup;
+import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.usersession.SessionClient;
 import io.enginex.edge.agent.usersession.SessionServer;
 import io.enginex.edge.protocol.MessageCodec;
@@ -44,7 +45,7 @@ final class SessionCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--socket", paramLabel = "FILE", description = "The service's socket (default: ${DEFAULT-VALUE}).")
-    Path socket = Path.of("/run/enginex-agent/session.sock");
+    Path socket = ServiceDefinition.LINUX_SESSION_SOCKET;
 
     @Option(
             names = "--service-user",

@@ -21,6 +21,12 @@ public record ServiceDefinition(List<String> command, String user, Path stateDir
     /** Where the Linux service writes ui.json (systemd's RuntimeDirectory, emptied when it stops). */
     public static final Path LINUX_UI_DIR = Path.of("/run/enginex-agent");
 
+    /**
+     * Where the Linux service listens for the signed-in users' session parts ({@code enginex-agent session}'s
+     * default), in its RuntimeDirectory like ui.json.
+     */
+    public static final Path LINUX_SESSION_SOCKET = LINUX_UI_DIR.resolve("session.sock");
+
     public ServiceDefinition {
         command = List.copyOf(command);
         if (command.isEmpty()) {

@@ -2,6 +2,7 @@ package io.enginex.edge.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,20 @@ class LocalUiOptionsTest {
         assertThat(candidates).containsExactly(Path.of("/run/enginex-agent"), USER_STATE);
         assertThat(uiDirOfService("Linux", Map.of())).isEqualTo("/run/enginex-agent");
         assertThat(command).containsSubsequence("--ui-group", "enginex-agent-ui");
+    }
+
+    @Test
+    void linuxServiceListensWhereTheSessionPartConnectsAsThePackagesUnitDoes() throws Exception {
+        List<String> command = new ServiceCommand.Install().command("Linux", Map.of());
+        String unit = Files.readString(Path.of("../packaging/src/linux/enginex-agent-enginex-agent.service"));
+
+        assertThat(command).containsSubsequence("--session-socket", new SessionCommand().socket.toString());
+        assertThat(new SessionCommand().socket).isEqualTo(Path.of("/run/enginex-agent/session.sock"));
+        assertThat(unit).contains("--session-socket /run/enginex-agent/session.sock");
+        // The session part is Linux's; the macOS and Windows services take none.
+        assertThat(new ServiceCommand.Install().command("Mac OS X", Map.of())).doesNotContain("--session-socket");
+        assertThat(new ServiceCommand.Install().command("Windows 11", WINDOWS_ENV))
+                .doesNotContain("--session-socket");
     }
 
     @Test
