@@ -133,7 +133,11 @@ class OpenApiIT {
                                 + " without one");
                     }
                 }));
-        assertThat(wrong).isEmpty();
+        assertThat(wrong)
+                .as("register a route that needs no credential with ApiTrait.PUBLIC (ApiTrait.SESSION for one"
+                        + " only a signed-in session may call); a route without a trait is documented as"
+                        + " needing an API key or a session")
+                .isEmpty();
     }
 
     private static Set<String> documented() {
