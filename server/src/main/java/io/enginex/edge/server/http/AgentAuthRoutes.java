@@ -37,10 +37,10 @@ final class AgentAuthRoutes {
     record AccessTokenResponse(String accessToken, String tokenType, long expiresIn) {}
 
     void register(RoutesConfig routes) {
-        routes.post("/api/v1/agent/register", this::registerAgent);
-        routes.post("/api/v1/agent/token", this::token);
-        routes.post("/api/v1/agent/rotate-key", this::rotateKey);
-        routes.post("/api/v1/agent/deregister", this::deregister);
+        routes.post("/api/v1/agent/register", this::registerAgent, ApiTrait.PUBLIC);
+        routes.post("/api/v1/agent/token", this::token, ApiTrait.PUBLIC);
+        routes.post("/api/v1/agent/rotate-key", this::rotateKey, ApiTrait.PUBLIC);
+        routes.post("/api/v1/agent/deregister", this::deregister, ApiTrait.PUBLIC);
     }
 
     private void registerAgent(Context ctx) {

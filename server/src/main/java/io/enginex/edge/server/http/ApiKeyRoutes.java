@@ -28,7 +28,7 @@ final class ApiKeyRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/v1/tenants/{t}/api-keys", this::createKey);
+        routes.post("/api/v1/tenants/{t}/api-keys", this::createKey, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/api-keys", this::listKeys);
         routes.delete("/api/v1/tenants/{t}/api-keys/{id}", this::revokeKey);
     }

@@ -85,8 +85,8 @@ final class DeviceRoutes {
     record Decision(String userCode, String status, String agentId, String tenant, List<String> labels) {}
 
     void register(RoutesConfig routes) {
-        routes.post("/api/v1/agent/device/authorize", this::authorize);
-        routes.post("/api/v1/agent/device/token", this::token);
+        routes.post("/api/v1/agent/device/authorize", this::authorize, ApiTrait.PUBLIC);
+        routes.post("/api/v1/agent/device/token", this::token, ApiTrait.PUBLIC);
         routes.get("/api/v1/device/{code}", this::show);
         routes.post("/api/v1/device/{code}/approve", this::approve);
         routes.post("/api/v1/device/{code}/deny", this::deny);

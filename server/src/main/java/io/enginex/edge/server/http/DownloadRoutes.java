@@ -24,8 +24,8 @@ final class DownloadRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/downloads", ctx -> serve(ctx, "index.json"));
-        routes.get("/downloads/<path>", ctx -> serve(ctx, ctx.pathParam("path")));
+        routes.get("/downloads", ctx -> serve(ctx, "index.json"), ApiTrait.PUBLIC);
+        routes.get("/downloads/<path>", ctx -> serve(ctx, ctx.pathParam("path")), ApiTrait.PUBLIC);
     }
 
     private void serve(Context ctx, String relative) {

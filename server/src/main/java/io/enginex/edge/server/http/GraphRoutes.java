@@ -80,10 +80,10 @@ final class GraphRoutes {
 
     void register(RoutesConfig routes) {
         routes.get("/api/v1/tenants/{t}/graphs", this::list);
-        routes.post("/api/v1/tenants/{t}/graphs", this::create);
+        routes.post("/api/v1/tenants/{t}/graphs", this::create, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/graphs/{id}", this::show);
         routes.get("/api/v1/tenants/{t}/graphs/{id}/versions", this::versions);
-        routes.post("/api/v1/tenants/{t}/graphs/{id}/versions", this::addVersion);
+        routes.post("/api/v1/tenants/{t}/graphs/{id}/versions", this::addVersion, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/graphs/{id}/versions/{v}", this::version);
         routes.post("/api/v1/tenants/{t}/graphs/{id}/withdraw", this::withdraw);
     }

@@ -43,10 +43,10 @@ final class LoginRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/v1/login", this::login);
-        routes.post("/api/v1/logout", this::logout);
+        routes.post("/api/v1/login", this::login, ApiTrait.PUBLIC);
+        routes.post("/api/v1/logout", this::logout, ApiTrait.PUBLIC);
         routes.get("/api/v1/me", this::me);
-        routes.post("/api/v1/me/password", this::changePassword);
+        routes.post("/api/v1/me/password", this::changePassword, ApiTrait.SESSION);
     }
 
     private void login(Context ctx) {

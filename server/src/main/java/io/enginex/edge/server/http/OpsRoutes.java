@@ -39,24 +39,31 @@ final class OpsRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/healthz", ctx -> ctx.json(new Health("ok", node, version, database, registry.activeCount())));
-        routes.get("/livez", ctx -> ctx.json(Map.of("status", "ok")));
-        routes.get("/readyz", ctx -> {
-            if (stores.answers(READY_TIMEOUT)) {
-                ctx.json(Map.of("status", "ready", "database", "ok"));
-            } else {
-                ctx.header("Retry-After", String.valueOf(ErrorMapping.DATABASE_RETRY_AFTER_SECONDS));
-                ctx.status(503)
-                        .json(Map.of(
-                                "status",
-                                "unavailable",
-                                "database",
-                                "no answer within " + READY_TIMEOUT.toSeconds() + " s"));
-            }
-        });
+        routes.get(
+                "/healthz",
+                ctx -> ctx.json(new Health("ok", node, version, database, registry.activeCount())),
+                ApiTrait.PUBLIC);
+        routes.get("/livez", ctx -> ctx.json(Map.of("status", "ok")), ApiTrait.PUBLIC);
+        routes.get(
+                "/readyz",
+                ctx -> {
+                    if (stores.answers(READY_TIMEOUT)) {
+                        ctx.json(Map.of("status", "ready", "database", "ok"));
+                    } else {
+                        ctx.header("Retry-After", String.valueOf(ErrorMapping.DATABASE_RETRY_AFTER_SECONDS));
+                        ctx.status(503)
+                                .json(Map.of(
+                                        "status",
+                                        "unavailable",
+                                        "database",
+                                        "no answer within " + READY_TIMEOUT.toSeconds() + " s"));
+                    }
+                },
+                ApiTrait.PUBLIC);
         routes.get(
                 "/metrics",
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(metrics.scrape()));
+                        .result(metrics.scrape()),
+                ApiTrait.PUBLIC);
     }
 }

@@ -40,10 +40,10 @@ final class SessionRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/v1/tenants/{t}/sessions", this::create);
+        routes.post("/api/v1/tenants/{t}/sessions", this::create, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/sessions", this::list);
         routes.get("/api/v1/tenants/{t}/sessions/{sid}", this::get);
-        routes.post("/api/v1/tenants/{t}/sessions/{sid}/jobs", this::createJob);
+        routes.post("/api/v1/tenants/{t}/sessions/{sid}/jobs", this::createJob, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/jobs/{id}", this::getJob);
         routes.get("/api/v1/tenants/{t}/jobs", this::listJobs);
         routes.post("/api/v1/tenants/{t}/jobs/{id}/approve", ctx -> decide(ctx, true));

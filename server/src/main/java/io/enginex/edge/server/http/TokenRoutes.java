@@ -28,7 +28,7 @@ final class TokenRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/v1/tenants/{t}/registration-tokens", this::create);
+        routes.post("/api/v1/tenants/{t}/registration-tokens", this::create, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/registration-tokens", this::list);
         routes.delete("/api/v1/tenants/{t}/registration-tokens/{id}", this::revoke);
     }

@@ -41,8 +41,8 @@ final class UpdateRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get(PREFIX + "/metadata/{file}", this::metadata);
-        routes.get(PREFIX + "/targets/<path>", this::target);
+        routes.get(PREFIX + "/metadata/{file}", this::metadata, ApiTrait.PUBLIC);
+        routes.get(PREFIX + "/targets/<path>", this::target, ApiTrait.PUBLIC);
     }
 
     private void metadata(Context ctx) throws IOException {

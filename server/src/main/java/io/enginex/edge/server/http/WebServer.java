@@ -20,10 +20,12 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
+import io.javalin.security.Roles;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
@@ -79,6 +81,11 @@ public final class WebServer {
             new UpdateRoutes(releases).register(c.routes);
             dashboard.register(c.routes);
             new DownloadRoutes(downloads).register(c.routes);
+            new OpenApiRoutes(
+                            this::apiRoutes,
+                            web.basics().version(),
+                            web.basics().mapper())
+                    .register(c.routes);
             Duration agentIdle = config.heartbeat().multipliedBy(4).plus(Duration.ofSeconds(10));
             c.jetty.modifyServletContextHandler(
                     context -> web.agentEndpoint().mount(context, agentIdle, config.trustedProxies()));
@@ -281,6 +288,34 @@ public final class WebServer {
         router.allWsHandlers().forEach(e -> all.add("WS " + e.getPath()));
         all.add("WS " + Protocol.WEBSOCKET_PATH); // the agent socket: a servlet of its own (AgentEndpoint.mount)
         return List.copyOf(all);
+    }
+
+    /**
+     * The routes {@code /openapi.json} describes: every HTTP route Javalin serves but the dashboard's
+     * (its own route table, {@link #dashboardRoutes()}), with the {@link ApiTrait}s it was registered with.
+     */
+    private List<OpenApiDocument.Route> apiRoutes() {
+        var dashboardKeys = new HashSet<String>();
+        dashboard.routes().forEach(d -> dashboardKeys.add(d.key()));
+        var all = new ArrayList<OpenApiDocument.Route>();
+        for (var e : javalin.unsafe.internalRouter.allHttpHandlers()) {
+            String method = e.endpoint.method.name();
+            String key = method + " " + e.endpoint.path;
+            if (!OpenApiDocument.isOperation(method) || dashboardKeys.contains(key)) {
+                continue;
+            }
+            Roles roles = e.endpoint.metadata(Roles.class);
+            var traits = new HashSet<ApiTrait>();
+            if (roles != null) {
+                roles.getRoles().forEach(r -> {
+                    if (r instanceof ApiTrait t) {
+                        traits.add(t);
+                    }
+                });
+            }
+            all.add(new OpenApiDocument.Route(method, e.endpoint.path, traits));
+        }
+        return all;
     }
 
     /** The dashboard's route table (see {@link Dashboard#routes()}). */

@@ -134,6 +134,12 @@ class TenantIsolationIT {
             other("GET /metrics", Access.PUBLIC, f -> "/metrics", null, "process metrics; no tenant ids"),
             other("GET /livez", Access.PUBLIC, f -> "/livez", null, "liveness; no data"),
             other(
+                    "GET /openapi.json",
+                    Access.PUBLIC,
+                    f -> "/openapi.json",
+                    null,
+                    "the API's description: routes and schemes, no data (OpenApiIT)"),
+            other(
                     "GET /updates/metadata/{file}",
                     Access.PUBLIC,
                     f -> "/updates/metadata/timestamp.json",
