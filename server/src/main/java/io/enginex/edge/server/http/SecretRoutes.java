@@ -89,11 +89,11 @@ final class SecretRoutes {
 
     void register(RoutesConfig routes) {
         routes.get("/api/v1/tenants/{t}/secrets", this::list);
-        routes.post("/api/v1/tenants/{t}/secrets", this::define);
+        routes.post("/api/v1/tenants/{t}/secrets", this::define, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/secrets/{name}", this::show);
         routes.delete("/api/v1/tenants/{t}/secrets/{name}", this::delete);
         routes.get("/api/v1/tenants/{t}/agents/{id}/vault", this::agentVault);
-        routes.post("/api/v1/tenants/{t}/agents/{id}/vault/wipe", this::wipe);
+        routes.post("/api/v1/tenants/{t}/agents/{id}/vault/wipe", this::wipe, ApiTrait.IDEMPOTENT);
     }
 
     private void list(Context ctx) {

@@ -75,7 +75,7 @@ final class WebhookRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/v1/tenants/{t}/webhooks", this::create);
+        routes.post("/api/v1/tenants/{t}/webhooks", this::create, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/webhooks", this::list);
         routes.delete("/api/v1/tenants/{t}/webhooks/{id}", this::delete);
         routes.get("/api/v1/tenants/{t}/webhooks/{id}/deliveries", this::deliveries);
