@@ -23,7 +23,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Advertise.class, name = Advertise.TYPE),
     @JsonSubTypes.Type(value = AgentState.class, name = AgentState.TYPE),
     @JsonSubTypes.Type(value = UpdateReport.class, name = UpdateReport.TYPE),
-    @JsonSubTypes.Type(value = ReleaseNotice.class, name = ReleaseNotice.TYPE)
+    @JsonSubTypes.Type(value = ReleaseNotice.class, name = ReleaseNotice.TYPE),
+    @JsonSubTypes.Type(value = GraphRuns.class, name = GraphRuns.TYPE),
+    @JsonSubTypes.Type(value = GraphRunsAck.class, name = GraphRunsAck.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -40,7 +42,9 @@ public sealed interface Message
                 Advertise,
                 AgentState,
                 UpdateReport,
-                ReleaseNotice {
+                ReleaseNotice,
+                GraphRuns,
+                GraphRunsAck {
     /** Frame id, unique per sender and connection. */
     String id();
 }

@@ -3,6 +3,7 @@ package io.enginex.edge.server;
 import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.fleet.Agents;
+import io.enginex.edge.server.graph.GraphRunLog;
 import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.mcp.McpToolRules;
@@ -28,4 +29,5 @@ public record Application(
         AuditLog auditLog,
         Releases releases,
         SingleSignOn sso,
-        Graphs graphs) {}
+        Graphs graphs,
+        GraphRunLog graphRuns) {}

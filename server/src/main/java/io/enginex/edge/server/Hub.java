@@ -47,6 +47,7 @@ import io.enginex.edge.server.dispatch.JobWaiters;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.graph.GraphAssignments;
 import io.enginex.edge.server.graph.GraphKey;
+import io.enginex.edge.server.graph.GraphRunLog;
 import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.http.WebServer;
@@ -424,7 +425,9 @@ public final class Hub implements AutoCloseable {
                 new PauseReports(p.stores.agents(), security.audit(), b.clock()),
                 new UpdateReports(p.stores.agentUpdates(), notices::pinOf, b.clock()),
                 new RepeatedLog(b.clock(), Duration.ofSeconds(60)),
-                p.stores.groupCommit());
+                p.stores.groupCommit(),
+                new GraphRunLog(p.stores.graphRuns(), p.stores.graphs(), security.guard(), b.clock(), b.mapper())
+                        ::receive);
     }
 
     /** The application layer: one service per family of use cases (see {@link Application}). */
@@ -492,7 +495,8 @@ public final class Hub implements AutoCloseable {
                         clock,
                         new GraphFormat(b.mapper()),
                         GraphKey.derive(s.hubSecret().bytes()),
-                        links.tenantPolicies()));
+                        links.tenantPolicies()),
+                new GraphRunLog(stores.graphRuns(), stores.graphs(), s.guard(), clock, b.mapper()));
     }
 
     /** The jobs-and-sessions service and the factory that makes its jobs. */

@@ -7,6 +7,8 @@ import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ErrorFrame;
+import io.enginex.edge.protocol.GraphRuns;
+import io.enginex.edge.protocol.GraphRunsAck;
 import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.MessageCodec;
@@ -52,6 +54,13 @@ public final class FrameRouter {
     private final PauseReports pauses;
     private final UpdateReports updates;
     private final RepeatedLog repeats;
+    private final GraphRunUploads graphRuns;
+
+    /** Stores an agent's uploaded graph runs and makes the ack (tenant and agent from the connection). */
+    @FunctionalInterface
+    public interface GraphRunUploads {
+        GraphRunsAck receive(String tenantId, String agentId, GraphRuns frame, String ackId);
+    }
 
     /**
      * @param agents, registry, history, clock, heartbeat, nodeName, policies go to the {@link Handshake}
@@ -71,7 +80,8 @@ public final class FrameRouter {
             PauseReports pauses,
             UpdateReports updates,
             RepeatedLog repeats,
-            Transactions writes) {
+            Transactions writes,
+            GraphRunUploads graphRuns) {
         this.codec = codec;
         this.listener = listener;
         this.handshake = new Handshake(
@@ -79,6 +89,7 @@ public final class FrameRouter {
         this.pauses = pauses;
         this.updates = updates;
         this.repeats = repeats;
+        this.graphRuns = graphRuns;
     }
 
     /** Handles one text frame received on {@code connection}. */
@@ -185,6 +196,9 @@ public final class FrameRouter {
             case Advertise advertise -> handshake.advertised(connection, advertise);
             case AgentState state -> pauses.report(connection, state.pause());
             case UpdateReport report -> updates.report(connection, report);
+            case GraphRuns runs ->
+                connection.send(
+                        graphRuns.receive(connection.tenantId(), connection.agentId(), runs, connection.nextFrameId()));
             case ErrorFrame error ->
                 log.atWarn()
                         .addKeyValue("agentId", connection.agentId())
@@ -196,6 +210,7 @@ public final class FrameRouter {
             case Cancel c -> refuseDirection(connection, c);
             case PolicyUpdate p -> refuseDirection(connection, p);
             case ReleaseNotice r -> refuseDirection(connection, r);
+            case GraphRunsAck a -> refuseDirection(connection, a);
         }
     }
 

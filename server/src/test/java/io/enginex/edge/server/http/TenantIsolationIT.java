@@ -343,6 +343,16 @@ class TenantIsolationIT {
                     f -> t(f) + "/graphs/" + f.graph + "/versions",
                     null),
             tenant(
+                    "GET /api/v1/tenants/{t}/graphs/{id}/runs",
+                    "viewer",
+                    f -> t(f) + "/graphs/" + f.graph + "/runs",
+                    null),
+            tenant(
+                    "GET /api/v1/tenants/{t}/graph-runs/{runId}",
+                    "viewer",
+                    f -> t(f) + "/graph-runs/" + f.graphRun,
+                    null),
+            tenant(
                     "GET /api/v1/tenants/{t}/graphs/{id}/versions/{v}",
                     "viewer",
                     f -> t(f) + "/graphs/" + f.graph + "/versions/1",
@@ -480,6 +490,7 @@ class TenantIsolationIT {
         String spareKeySecret;
         String policy;
         String graph;
+        String graphRun;
         String idsTenant;
 
         /** Pins the tenant of this fixture's ids (so a clear finds a pin) and returns the pin's path. */
@@ -559,6 +570,7 @@ class TenantIsolationIT {
             f.user = other.user;
             f.policy = other.policy;
             f.graph = other.graph;
+            f.graphRun = other.graphRun;
             f.idsTenant = other.tenant;
             return f;
         }
@@ -634,6 +646,30 @@ class TenantIsolationIT {
                     .path("graph")
                     .path("id")
                     .asText();
+            f.graphRun =
+                    "run_" + java.util.HexFormat.of().formatHex(new byte[12]).substring(0, 16)
+                            + Integer.toHexString(Math.abs(f.tenant.hashCode()) | 0x10000000);
+            try (var socket = hub.connect(f.agent)) {
+                socket.hello("fs.list");
+                var frame = new io.enginex.edge.protocol.GraphRuns(
+                        socket.nextId(),
+                        List.of(new io.enginex.edge.protocol.GraphRuns.Run(
+                                f.graphRun,
+                                "matrix",
+                                f.graph,
+                                1,
+                                "succeeded",
+                                java.time.Instant.parse("2026-12-01T00:00:00Z"),
+                                java.time.Instant.parse("2026-12-01T00:01:00Z"),
+                                null,
+                                List.of())));
+                socket.send(frame);
+                while (!(socket.next() instanceof io.enginex.edge.protocol.GraphRunsAck ack
+                        && ack.replyTo().equals(frame.id())
+                        && ack.runs().contains(f.graphRun))) {
+                    // other frames (policy) are not what this waits for
+                }
+            }
             return f;
         }
     }
