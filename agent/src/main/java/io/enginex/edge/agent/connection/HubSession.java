@@ -283,6 +283,7 @@ final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
                     }
                 });
             case ReleaseNotice r -> handOn(r, () -> inbound.release(r));
+            case io.enginex.edge.protocol.GraphRunsAck a -> handOn(a, () -> inbound.graphRunsAcked(a));
             case ErrorFrame e ->
                 log.atWarn()
                         .addKeyValue("code", e.code())

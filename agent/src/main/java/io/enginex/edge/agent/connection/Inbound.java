@@ -2,6 +2,7 @@ package io.enginex.edge.agent.connection;
 
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.GraphRunsAck;
 import io.enginex.edge.protocol.ReleaseNotice;
 import java.util.function.Consumer;
 
@@ -17,6 +18,35 @@ public interface Inbound {
 
     /** The hub says to check for updates (a release, or the tenant's pin changed); ignored by default. */
     default void release(ReleaseNotice notice) {}
+
+    /** The hub acknowledged uploaded graph runs; ignored by default. */
+    default void graphRunsAcked(GraphRunsAck ack) {}
+
+    /** This inbound, with {@code onAck} for the hub's acks of uploaded graph runs. */
+    default Inbound withGraphRunAcks(Consumer<GraphRunsAck> onAck) {
+        Inbound jobs = this;
+        return new Inbound() {
+            @Override
+            public void dispatch(Dispatch dispatch) {
+                jobs.dispatch(dispatch);
+            }
+
+            @Override
+            public void cancel(Cancel cancel) {
+                jobs.cancel(cancel);
+            }
+
+            @Override
+            public void release(ReleaseNotice notice) {
+                jobs.release(notice);
+            }
+
+            @Override
+            public void graphRunsAcked(GraphRunsAck ack) {
+                onAck.accept(ack);
+            }
+        };
+    }
 
     /** This inbound, with {@code onRelease} for release notices. */
     default Inbound withReleases(Consumer<ReleaseNotice> onRelease) {

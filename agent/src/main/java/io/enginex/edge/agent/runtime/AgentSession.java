@@ -60,7 +60,9 @@ final class AgentSession {
             RecentLog recentLog,
             AuditLog auditLog,
             JobJournal journal,
-            Vault vault) {}
+            Vault vault,
+            io.enginex.edge.agent.graph.GraphSync graphSync,
+            java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded) {}
 
     /** Executors owned by the {@link AgentRuntime}. */
     record Threads(
@@ -106,6 +108,8 @@ final class AgentSession {
         new OrphanTrees(parts.journal(), environment.processGroups(), clock).endAll(CommandRunner.DEFAULT_GRACE);
         SessionOutbox outbox = new SessionOutbox();
         outbox.state(pause.get());
+        outbox.graphSync(parts.graphSync());
+        parts.graphRunEnded().set(outbox::pushGraphRuns);
         updates.reportTo(outbox);
         pause.onChange(change -> {
             outbox.state(change.now());
@@ -131,7 +135,9 @@ final class AgentSession {
                 tools,
                 codec,
                 new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
-                Inbound.of(runner::dispatch, runner::cancel).withReleases(updates::noticed),
+                Inbound.of(runner::dispatch, runner::cancel)
+                        .withReleases(updates::noticed)
+                        .withGraphRunAcks(outbox::graphRunsAcked),
                 outbox,
                 threads.scheduler(),
                 ConnectionSettings.DEFAULT.withBackoff(config.backoffBase(), config.backoffCap()),
