@@ -38,6 +38,7 @@ public final class SessionOutbox implements Outbox {
     private Function<String, UpdateReport> update;
     private HubSession welcomed;
     private GraphSync graphSync;
+    private long graphConnection;
 
     void attach(HubSession session) {
         current.set(session);
@@ -50,7 +51,7 @@ public final class SessionOutbox implements Outbox {
             if (welcomed == session) {
                 welcomed = null;
                 if (graphSync != null) {
-                    graphSync.disconnected();
+                    graphConnection = graphSync.disconnected();
                 }
             }
         } finally {
@@ -83,7 +84,7 @@ public final class SessionOutbox implements Outbox {
                 sendUpdate(session);
             }
             if (graphSync != null) {
-                graphSync.disconnected();
+                graphConnection = graphSync.disconnected();
             }
         } finally {
             stateLock.unlock();
@@ -107,14 +108,23 @@ public final class SessionOutbox implements Outbox {
      */
     public void pushGraphRuns() {
         Thread.ofVirtual().name("enginex-graph-sync").start(() -> {
+            HubSession session;
+            GraphSync sync;
+            long generation;
             stateLock.lock();
             try {
-                if (welcomed == null || graphSync == null) {
-                    return;
-                }
-                HubSession session = welcomed;
-                graphSync
-                        .next(session.nextId())
+                session = welcomed;
+                sync = graphSync;
+                generation = graphConnection;
+            } finally {
+                stateLock.unlock();
+            }
+            if (session == null || sync == null) {
+                return;
+            }
+            try {
+                // read outside the lock: the pause switch and the update state never wait for run files
+                sync.next(session.nextId(), generation)
                         .ifPresent(frame -> session.send(frame).whenComplete((ignored, error) -> {
                             if (error != null) {
                                 log.atDebug().log(
@@ -125,8 +135,6 @@ public final class SessionOutbox implements Outbox {
                 log.atError()
                         .setCause(e)
                         .log("reading the graph runs to upload failed; trying again after the next welcome");
-            } finally {
-                stateLock.unlock();
             }
         });
     }

@@ -52,6 +52,7 @@ public final class GraphSync {
     private final Map<String, Synced> synced = new HashMap<>();
     private final Set<String> refusedHere = new HashSet<>();
     private GraphRuns inFlight;
+    private long connection;
 
     /** @param file the record of what was acknowledged, e.g. {@code <state-dir>/graphs/synced.jsonl} */
     public GraphSync(RunJournal runs, Path file, ObjectMapper mapper) {
@@ -66,7 +67,15 @@ public final class GraphSync {
      * left to send.
      */
     public synchronized Optional<GraphRuns> next(String frameId) {
-        if (inFlight != null) {
+        return next(frameId, connection);
+    }
+
+    /**
+     * As {@link #next(String)}, for the connection {@link #disconnected} numbered: empty when another
+     * connection came since (a frame made for a closed connection would never be acked).
+     */
+    public synchronized Optional<GraphRuns> next(String frameId, long forConnection) {
+        if (inFlight != null || forConnection != connection) {
             return Optional.empty();
         }
         List<GraphRuns.Run> batch = new ArrayList<>();
@@ -149,10 +158,21 @@ public final class GraphSync {
         return true;
     }
 
-    /** The connection closed: the frame in flight is sent again after the next welcome. */
-    public synchronized void disconnected() {
+    /**
+     * The connection closed (or a new one was welcomed): the frame in flight is sent again after the next
+     * welcome.
+     *
+     * @return the number of the next connection, for {@link #next(String, long)}
+     */
+    public synchronized long disconnected() {
         inFlight = null;
         refusedHere.clear();
+        return ++connection;
+    }
+
+    /** Whether the hub acknowledged the run, at least as far as it had come. */
+    public synchronized boolean acknowledged(String runId) {
+        return synced.containsKey(runId);
     }
 
     /** Whether the hub acknowledged the run's end and all its steps. */

@@ -135,6 +135,16 @@ class GraphSyncTest {
     }
 
     @Test
+    void noFrameIsMadeForAConnectionThatWasReplaced() throws Exception {
+        start(graph(1), null, null);
+        GraphSync sync = sync();
+        long old = sync.disconnected();
+        long current = sync.disconnected();
+        assertThat(sync.next("a-1", old)).isEmpty();
+        assertThat(sync.next("a-1", current)).isPresent();
+    }
+
+    @Test
     void aRunTheHubRefusedIsTriedAgainOnTheNextConnectionOnly() throws Exception {
         String a = start(graph(1), null, null);
         runs().ended(a, "failed");
