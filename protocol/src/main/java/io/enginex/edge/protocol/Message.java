@@ -26,7 +26,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ReleaseNotice.class, name = ReleaseNotice.TYPE),
     @JsonSubTypes.Type(value = SecretDelivery.class, name = SecretDelivery.TYPE),
     @JsonSubTypes.Type(value = VaultWipe.class, name = VaultWipe.TYPE),
-    @JsonSubTypes.Type(value = VaultAck.class, name = VaultAck.TYPE)
+    @JsonSubTypes.Type(value = VaultAck.class, name = VaultAck.TYPE),
+    @JsonSubTypes.Type(value = GraphRuns.class, name = GraphRuns.TYPE),
+    @JsonSubTypes.Type(value = GraphRunsAck.class, name = GraphRunsAck.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -46,7 +48,9 @@ public sealed interface Message
                 ReleaseNotice,
                 SecretDelivery,
                 VaultWipe,
-                VaultAck {
+                VaultAck,
+                GraphRuns,
+                GraphRunsAck {
     /** Frame id, unique per sender and connection. */
     String id();
 }

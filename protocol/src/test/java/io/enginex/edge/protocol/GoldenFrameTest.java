@@ -175,6 +175,54 @@ class GoldenFrameTest {
                         "release-pin.json", new ReleaseNotice("h-41", null, null, new UpdatePin(null, "1.4.0"), 10000)),
                 Arguments.of("release-unpinned.json", new ReleaseNotice("h-42", null, null, UpdatePin.NONE, 10000)),
                 Arguments.of(
+                        "graph-runs.json",
+                        new GraphRuns(
+                                "a-9",
+                                List.of(new GraphRuns.Run(
+                                        "run_3f2a0c1d2e3f405162738495",
+                                        "nightly",
+                                        "gph_7kq2",
+                                        2,
+                                        "succeeded",
+                                        Instant.parse("2026-12-05T02:00:00Z"),
+                                        Instant.parse("2026-12-05T02:00:04Z"),
+                                        JSON.readTree("{\"trigger\":\"schedule\"}"),
+                                        List.of(
+                                                new GraphRuns.Step(
+                                                        "run_3f2a0c1d2e3f405162738495:list",
+                                                        "list",
+                                                        "succeeded",
+                                                        1,
+                                                        null,
+                                                        null,
+                                                        JSON.readTree("{\"total\":3}"),
+                                                        false,
+                                                        null,
+                                                        11L,
+                                                        "5c0a",
+                                                        Instant.parse("2026-12-05T02:00:01Z")),
+                                                new GraphRuns.Step(
+                                                        "run_3f2a0c1d2e3f405162738495:dump",
+                                                        "dump",
+                                                        "failed",
+                                                        2,
+                                                        new ErrorInfo("tool_failed", "disk full"),
+                                                        null,
+                                                        null,
+                                                        true,
+                                                        "{\"entries\":[",
+                                                        900000L,
+                                                        "9e1f",
+                                                        Instant.parse("2026-12-05T02:00:04Z"))))))),
+                Arguments.of(
+                        "graph-runs-ack.json",
+                        new GraphRunsAck(
+                                "h-12",
+                                "a-9",
+                                List.of("run_3f2a0c1d2e3f405162738495"),
+                                List.of("run_3f2a0c1d2e3f405162738495:list"),
+                                List.of())),
+                Arguments.of(
                         "update-managed.json",
                         new UpdateReport(
                                 "a-5",

@@ -4,6 +4,7 @@ import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.events.JobEvents;
 import io.enginex.edge.server.fleet.Agents;
+import io.enginex.edge.server.graph.GraphRunLog;
 import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.mcp.McpToolRules;
@@ -33,4 +34,5 @@ public record Application(
         Graphs graphs,
         io.enginex.edge.server.vault.TenantSecrets secrets,
         JobEvents jobEvents,
-        Webhooks webhooks) {}
+        Webhooks webhooks,
+        GraphRunLog graphRuns) {}

@@ -49,6 +49,7 @@ import io.enginex.edge.server.events.JobEvents;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.graph.GraphAssignments;
 import io.enginex.edge.server.graph.GraphKey;
+import io.enginex.edge.server.graph.GraphRunLog;
 import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.http.WebServer;
@@ -460,7 +461,9 @@ public final class Hub implements AutoCloseable {
                 new UpdateReports(p.stores.agentUpdates(), notices::pinOf, b.clock()),
                 new RepeatedLog(b.clock(), Duration.ofSeconds(60)),
                 p.stores.groupCommit(),
-                vault);
+                vault,
+                new GraphRunLog(p.stores.graphRuns(), p.stores.graphs(), security.guard(), b.clock(), b.mapper())
+                        ::receive);
     }
 
     /** The application layer: one service per family of use cases (see {@link Application}). */
@@ -553,7 +556,8 @@ public final class Hub implements AutoCloseable {
                         tx,
                         links.views(),
                         b.ids(),
-                        clock));
+                        clock),
+                new GraphRunLog(stores.graphRuns(), stores.graphs(), s.guard(), clock, b.mapper()));
     }
 
     /** The webhook sender, on its own thread; it sends only while this node leads. */

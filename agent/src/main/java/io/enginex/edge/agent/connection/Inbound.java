@@ -2,6 +2,7 @@ package io.enginex.edge.agent.connection;
 
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.GraphRunsAck;
 import io.enginex.edge.protocol.ReleaseNotice;
 import io.enginex.edge.protocol.SecretDelivery;
 import io.enginex.edge.protocol.VaultAck;
@@ -9,9 +10,9 @@ import io.enginex.edge.protocol.VaultWipe;
 import java.util.function.Consumer;
 
 /**
- * Where the connection hands the frames that concern jobs, and the hub's release notices. Called on the
- * WebSocket's receive thread, one frame at a time; implementations return quickly (the job runner starts
- * its own threads).
+ * Where the connection hands the frames that concern jobs, and the hub's release notices, vault frames
+ * and acks of uploaded graph runs. Called on the WebSocket's receive thread, one frame at a time;
+ * implementations return quickly (the job runner starts its own threads).
  */
 public interface Inbound {
     void dispatch(Dispatch dispatch);
@@ -47,25 +48,12 @@ public interface Inbound {
         };
     }
 
+    /** The hub acknowledged uploaded graph runs; ignored by default. */
+    default void graphRunsAcked(GraphRunsAck ack) {}
+
     /** This inbound, with {@code vault} for the hub's vault frames. */
     default Inbound withVault(VaultFrames vault) {
-        Inbound jobs = this;
-        return new Inbound() {
-            @Override
-            public void dispatch(Dispatch dispatch) {
-                jobs.dispatch(dispatch);
-            }
-
-            @Override
-            public void cancel(Cancel cancel) {
-                jobs.cancel(cancel);
-            }
-
-            @Override
-            public void release(ReleaseNotice notice) {
-                jobs.release(notice);
-            }
-
+        return new Delegating(this) {
             @Override
             public VaultFrames vault() {
                 return vault;
@@ -73,28 +61,22 @@ public interface Inbound {
         };
     }
 
+    /** This inbound, with {@code onAck} for the hub's acks of uploaded graph runs. */
+    default Inbound withGraphRunAcks(Consumer<GraphRunsAck> onAck) {
+        return new Delegating(this) {
+            @Override
+            public void graphRunsAcked(GraphRunsAck ack) {
+                onAck.accept(ack);
+            }
+        };
+    }
+
     /** This inbound, with {@code onRelease} for release notices. */
     default Inbound withReleases(Consumer<ReleaseNotice> onRelease) {
-        Inbound jobs = this;
-        return new Inbound() {
-            @Override
-            public void dispatch(Dispatch dispatch) {
-                jobs.dispatch(dispatch);
-            }
-
-            @Override
-            public void cancel(Cancel cancel) {
-                jobs.cancel(cancel);
-            }
-
+        return new Delegating(this) {
             @Override
             public void release(ReleaseNotice notice) {
                 onRelease.accept(notice);
-            }
-
-            @Override
-            public VaultFrames vault() {
-                return jobs.vault();
             }
         };
     }
@@ -112,5 +94,42 @@ public interface Inbound {
                 onCancel.accept(cancel);
             }
         };
+    }
+
+    /**
+     * Hands every frame to {@code inner}; each {@code with…} overrides one kind, so chaining them keeps
+     * the others (a wrapper that forgot one would drop that kind of frame silently).
+     */
+    class Delegating implements Inbound {
+        private final Inbound inner;
+
+        Delegating(Inbound inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void dispatch(Dispatch dispatch) {
+            inner.dispatch(dispatch);
+        }
+
+        @Override
+        public void cancel(Cancel cancel) {
+            inner.cancel(cancel);
+        }
+
+        @Override
+        public void release(ReleaseNotice notice) {
+            inner.release(notice);
+        }
+
+        @Override
+        public VaultFrames vault() {
+            return inner.vault();
+        }
+
+        @Override
+        public void graphRunsAcked(GraphRunsAck ack) {
+            inner.graphRunsAcked(ack);
+        }
     }
 }

@@ -1,9 +1,11 @@
 package io.enginex.edge.agent.connection;
 
 import io.enginex.edge.agent.dispatch.Outbox;
+import io.enginex.edge.agent.graph.GraphSync;
 import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.protocol.Ack;
 import io.enginex.edge.protocol.AgentState;
+import io.enginex.edge.protocol.GraphRunsAck;
 import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.Pause;
 import io.enginex.edge.protocol.Progress;
@@ -22,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * dropped; the journal still has the outcome and the hub's redelivery fetches it. It also carries the
  * person's pause: announced in each hello, and sent as a {@code state} frame when it changes on a
  * welcomed connection (never before welcome, which the hub would refuse); and the updater's state, sent
- * as an {@code update} frame after every welcome and whenever it changes. Thread-safe.
+ * as an {@code update} frame after every welcome and whenever it changes; and the graph runs the hub
+ * does not have yet ({@link GraphSync}), one {@code graphRuns} frame at a time after every welcome, after
+ * each ack and when a run ends, made on a thread of their own so no frame waits for the run files.
+ * Thread-safe.
  */
 public final class SessionOutbox implements Outbox {
     private static final Logger log = LoggerFactory.getLogger(SessionOutbox.class);
@@ -32,6 +37,8 @@ public final class SessionOutbox implements Outbox {
     private Pause pause;
     private Function<String, UpdateReport> update;
     private HubSession welcomed;
+    private GraphSync graphSync;
+    private long graphConnection;
 
     void attach(HubSession session) {
         current.set(session);
@@ -43,6 +50,9 @@ public final class SessionOutbox implements Outbox {
         try {
             if (welcomed == session) {
                 welcomed = null;
+                if (graphSync != null) {
+                    graphConnection = graphSync.disconnected();
+                }
             }
         } finally {
             stateLock.unlock();
@@ -73,8 +83,76 @@ public final class SessionOutbox implements Outbox {
             if (update != null) {
                 sendUpdate(session);
             }
+            if (graphSync != null) {
+                graphConnection = graphSync.disconnected();
+            }
         } finally {
             stateLock.unlock();
+        }
+        pushGraphRuns();
+    }
+
+    /** Uploads graph runs through {@code sync} after each welcome (none are uploaded without one). */
+    public void graphSync(GraphSync sync) {
+        stateLock.lock();
+        try {
+            graphSync = sync;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /**
+     * Sends the next {@code graphRuns} frame if a welcomed connection is up and none is in flight (a run
+     * ended, or the last frame was acked). Never blocks: the frame is made on a virtual thread.
+     */
+    public void pushGraphRuns() {
+        Thread.ofVirtual().name("enginex-graph-sync").start(() -> {
+            HubSession session;
+            GraphSync sync;
+            long generation;
+            stateLock.lock();
+            try {
+                session = welcomed;
+                sync = graphSync;
+                generation = graphConnection;
+            } finally {
+                stateLock.unlock();
+            }
+            if (session == null || sync == null) {
+                return;
+            }
+            try {
+                // read outside the lock: the pause switch and the update state never wait for run files
+                sync.next(session.nextId(), generation)
+                        .ifPresent(frame -> session.send(frame).whenComplete((ignored, error) -> {
+                            if (error != null) {
+                                log.atDebug().log(
+                                        "sending graph runs failed; they are sent again after the next welcome");
+                            }
+                        }));
+            } catch (RuntimeException e) {
+                log.atError()
+                        .setCause(e)
+                        .log("reading the graph runs to upload failed; trying again after the next welcome");
+            }
+        });
+    }
+
+    /** The hub acknowledged graph runs: recorded, and the next frame goes out. */
+    public void graphRunsAcked(GraphRunsAck ack) {
+        GraphSync sync;
+        stateLock.lock();
+        try {
+            sync = graphSync;
+        } finally {
+            stateLock.unlock();
+        }
+        if (sync != null && sync.acked(ack)) {
+            if (!ack.refused().isEmpty()) {
+                log.atWarn().log("the hub refused graph runs: " + String.join("; ", ack.refused()));
+            }
+            pushGraphRuns();
         }
     }
 

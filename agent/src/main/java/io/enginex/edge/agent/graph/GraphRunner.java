@@ -30,7 +30,12 @@ public final class GraphRunner {
 
     /** Journals a new run of {@code graph} with {@code input} and runs it. */
     public RunRecord run(Graph graph, JsonNode document, JsonNode input) {
-        return drive(parts.runs().start(graph, document, input), graph);
+        return run(graph, document, input, null, null);
+    }
+
+    /** Runs a graph the hub assigned: its run file records the hub's graph id and version. */
+    public RunRecord run(Graph graph, JsonNode document, JsonNode input, String hubGraphId, Integer hubVersion) {
+        return drive(parts.runs().start(graph, document, input, hubGraphId, hubVersion), graph);
     }
 
     /**

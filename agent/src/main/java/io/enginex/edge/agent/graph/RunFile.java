@@ -44,7 +44,8 @@ final class RunFile {
                                     error(line, mapper),
                                     line.path("reason").isTextual()
                                             ? line.get("reason").asText()
-                                            : null));
+                                            : null,
+                                    Instant.parse(line.get("at").asText())));
                 case "end" -> {
                     status = line.get("status").asText();
                     endedAt = Instant.parse(line.get("at").asText());
@@ -62,7 +63,13 @@ final class RunFile {
                 Instant.parse(head.get("at").asText()),
                 steps,
                 status,
-                endedAt);
+                endedAt,
+                head.path("hubGraph").path("id").isTextual()
+                        ? head.path("hubGraph").path("id").asText()
+                        : null,
+                head.path("hubGraph").path("version").isInt()
+                        ? head.path("hubGraph").path("version").asInt()
+                        : null);
     }
 
     private static ErrorInfo error(JsonNode line, ObjectMapper mapper) throws IOException {

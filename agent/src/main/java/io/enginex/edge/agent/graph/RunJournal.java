@@ -55,8 +55,19 @@ public final class RunJournal {
 
     /** Journals a new run of {@code graph} and returns its id. */
     public String start(Graph graph, JsonNode document, JsonNode input) {
+        return start(graph, document, input, null, null);
+    }
+
+    /**
+     * Journals a new run of a graph the hub assigned: the run line also records the hub's graph id and
+     * version ({@code "hubGraph":{"id":…,"version":…}}), which the upload to the hub carries.
+     */
+    public String start(Graph graph, JsonNode document, JsonNode input, String hubGraphId, Integer hubVersion) {
         String runId = "run_" + HexFormat.of().formatHex(bytes());
         ObjectNode line = line("run", runId).put("graph", graph.name());
+        if (hubGraphId != null) {
+            line.putObject("hubGraph").put("id", hubGraphId).put("version", hubVersion);
+        }
         line.set("document", document);
         line.set("input", input);
         graph.steps().forEach(s -> line.withArray("steps").add(s.id()));

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param status {@code running} until the run ended, then {@code succeeded}, {@code failed} or
  *     {@code interrupted}
  * @param endedAt when the run ended, or null while it has not
+ * @param graphId the hub's graph id when the run is of a graph the hub assigned, else null
+ * @param graphVersion that graph's version, else null
  */
 public record RunRecord(
         String runId,
@@ -24,7 +26,9 @@ public record RunRecord(
         Instant startedAt,
         Map<String, StepRecord> steps,
         String status,
-        Instant endedAt) {
+        Instant endedAt,
+        String graphId,
+        Integer graphVersion) {
     public RunRecord {
         steps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
     }

@@ -174,7 +174,7 @@ final class StepExecution {
 
     private StepState settle(StepState state, JsonNode output, ErrorInfo error, String reason) {
         parts.runs().settled(runId, step.id(), state, output, error, reason);
-        record = record.settled(state, output, error, reason);
+        record = record.settled(state, output, error, reason, java.time.Instant.now());
         parts.listener().settled(runId, record);
         return state;
     }

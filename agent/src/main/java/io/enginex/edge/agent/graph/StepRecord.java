@@ -12,6 +12,7 @@ import io.enginex.edge.protocol.ErrorInfo;
  * @param output the output when it succeeded, else null
  * @param error the last error, or null
  * @param reason why it was skipped or interrupted, or null
+ * @param settledAt this device's clock when the step settled, or null while it has not
  */
 public record StepRecord(
         String id,
@@ -21,21 +22,22 @@ public record StepRecord(
         String jobId,
         JsonNode output,
         ErrorInfo error,
-        String reason) {
+        String reason,
+        java.time.Instant settledAt) {
 
     static StepRecord pending(String runId, String step) {
-        return new StepRecord(runId + ":" + step, step, StepState.PENDING, 0, null, null, null, null);
+        return new StepRecord(runId + ":" + step, step, StepState.PENDING, 0, null, null, null, null, null);
     }
 
     StepRecord started(int attempt, String job) {
-        return new StepRecord(id, step, StepState.RUNNING, attempt, job, null, null, null);
+        return new StepRecord(id, step, StepState.RUNNING, attempt, job, null, null, null, null);
     }
 
     StepRecord failedAttempt(ErrorInfo failure) {
-        return new StepRecord(id, step, StepState.RUNNING, attempts, jobId, null, failure, null);
+        return new StepRecord(id, step, StepState.RUNNING, attempts, jobId, null, failure, null, null);
     }
 
-    StepRecord settled(StepState to, JsonNode out, ErrorInfo failure, String why) {
-        return new StepRecord(id, step, to, attempts, jobId, out, failure, why);
+    StepRecord settled(StepState to, JsonNode out, ErrorInfo failure, String why, java.time.Instant at) {
+        return new StepRecord(id, step, to, attempts, jobId, out, failure, why, at);
     }
 }

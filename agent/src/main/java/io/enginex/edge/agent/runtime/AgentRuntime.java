@@ -125,11 +125,24 @@ public final class AgentRuntime {
                 name -> auditLog.recordVault("secret.expired", name, "expiry", "agent"));
 
         // Scheduled graphs fire with or without the hub; each run takes the graph job journal for its time.
+        // Their runs, and those of graph run, are uploaded to the hub when connected (GraphSync).
+        Path graphDir = dir.resolve(LocalGraphs.DIR);
+        var graphSync = new io.enginex.edge.agent.graph.GraphSync(
+                new io.enginex.edge.agent.graph.RunJournal(graphDir.resolve("runs"), codec.mapper(), clock),
+                graphDir.resolve("synced.jsonl"),
+                codec.mapper());
+        var graphRunEnded = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
+        io.enginex.edge.agent.graph.RunListener uploadOnEnd = new io.enginex.edge.agent.graph.RunListener() {
+            @Override
+            public void ended(String runId, String status) {
+                graphRunEnded.get().run();
+            }
+        };
         ScheduledGraphs schedule = new ScheduledGraphs(
                 tools.graphs(),
                 identity.tenant(),
                 clock,
-                listener -> new LocalGraphs(tooling.machine(), dir, tooling.plugins(), listener, codec.mapper()),
+                listener -> new LocalGraphs(tooling.machine(), dir, tooling.plugins(), uploadOnEnd, codec.mapper()),
                 codec.mapper());
         SessionServer sessionServer = sessions(sessions, configFile, auditLog);
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
@@ -145,7 +158,17 @@ public final class AgentRuntime {
                     environment,
                     codec,
                     new AgentSession.Parts(
-                            identityFile, currentIdentity, tools, status, pause, recentLog, auditLog, journal, vault),
+                            identityFile,
+                            currentIdentity,
+                            tools,
+                            status,
+                            pause,
+                            recentLog,
+                            auditLog,
+                            journal,
+                            vault,
+                            graphSync,
+                            graphRunEnded),
                     new AgentSession.Threads(pageThreads, jobs, scheduler, rotations),
                     hub);
             return session.run();

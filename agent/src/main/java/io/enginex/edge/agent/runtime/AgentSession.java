@@ -62,7 +62,9 @@ final class AgentSession {
             RecentLog recentLog,
             AuditLog auditLog,
             JobJournal journal,
-            Vault vault) {}
+            Vault vault,
+            io.enginex.edge.agent.graph.GraphSync graphSync,
+            java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded) {}
 
     /** Executors owned by the {@link AgentRuntime}. */
     record Threads(
@@ -108,6 +110,8 @@ final class AgentSession {
         new OrphanTrees(parts.journal(), environment.processGroups(), clock).endAll(CommandRunner.DEFAULT_GRACE);
         SessionOutbox outbox = new SessionOutbox();
         outbox.state(pause.get());
+        outbox.graphSync(parts.graphSync());
+        parts.graphRunEnded().set(outbox::pushGraphRuns);
         updates.reportTo(outbox);
         pause.onChange(change -> {
             outbox.state(change.now());
@@ -136,8 +140,9 @@ final class AgentSession {
                 new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
                 Inbound.of(runner::dispatch, runner::cancel)
                         .withReleases(updates::noticed)
-                        .withVault(new HubSecrets(
-                                identity.agentId(), exchangeKey, parts.vault(), parts.auditLog(), clock)),
+                        .withVault(
+                                new HubSecrets(identity.agentId(), exchangeKey, parts.vault(), parts.auditLog(), clock))
+                        .withGraphRunAcks(outbox::graphRunsAcked),
                 outbox,
                 threads.scheduler(),
                 ConnectionSettings.DEFAULT.withBackoff(config.backoffBase(), config.backoffCap()),

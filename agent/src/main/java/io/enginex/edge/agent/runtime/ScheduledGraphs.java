@@ -93,7 +93,13 @@ public final class ScheduledGraphs implements AutoCloseable {
             if (stopped) {
                 return;
             }
-            RunRecord run = local.runner().run(graph.graph(), document, input);
+            RunRecord run = local.runner()
+                    .run(
+                            graph.graph(),
+                            document,
+                            input,
+                            graph.issued().graphId(),
+                            graph.issued().version());
             log.atInfo()
                     .addKeyValue("graph", graph.graph().name())
                     .addKeyValue("version", graph.issued().version())

@@ -71,6 +71,9 @@ class ScheduledGraphsIT {
         RunRecord run = runs.list().get(0);
         assertThat(run.status()).isEqualTo("succeeded");
         assertThat(run.graphName()).isEqualTo("minutely");
+        // the run file records the hub's graph id and version, for the upload
+        assertThat(run.graphId()).isEqualTo("gph_1");
+        assertThat(run.graphVersion()).isEqualTo(1);
         assertThat(run.input().path("trigger").asText()).isEqualTo("schedule");
         assertThat(run.steps().get("list").output().toString()).contains("report.txt");
     }

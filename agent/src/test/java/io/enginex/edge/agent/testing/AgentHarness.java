@@ -126,7 +126,9 @@ public final class AgentHarness implements AutoCloseable {
                 policies,
                 codec,
                 new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
-                Inbound.of(runner::dispatch, runner::cancel).withReleases(releases::add),
+                Inbound.of(runner::dispatch, runner::cancel)
+                        .withReleases(releases::add)
+                        .withGraphRunAcks(outbox::graphRunsAcked),
                 outbox,
                 scheduler,
                 settings,

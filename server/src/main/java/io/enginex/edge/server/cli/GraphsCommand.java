@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
             GraphsCommand.Show.class,
             GraphsCommand.Create.class,
             GraphsCommand.Update.class,
-            GraphsCommand.Withdraw.class
+            GraphsCommand.Withdraw.class,
+            GraphsCommand.Runs.class
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
             "  engine graphs update --tenant acme gph_… --file nightly.json",
             "  engine graphs list --tenant acme",
             "  engine graphs show --tenant acme gph_… --version 2",
-            "  engine graphs withdraw --tenant acme gph_…"
+            "  engine graphs withdraw --tenant acme gph_…",
+            "  engine graphs runs --tenant acme gph_…"
         })
 final class GraphsCommand {
     @Command(
@@ -218,6 +220,71 @@ final class GraphsCommand {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CliException("cannot read " + file + " (" + e.getClass().getSimpleName() + "); check the path");
+        }
+    }
+
+    @Command(
+            name = "runs",
+            description = {
+                "List the runs of a graph that agents uploaded (latest first), with the device's start and end and"
+                        + " when each arrived at the hub; --run prints one run's steps.",
+                "STANDING says how the graph stood when the run arrived: current, outdated (it ran an older version)"
+                        + " or withdrawn."
+            },
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine graphs runs --tenant acme gph_…", "  engine graphs runs --tenant acme gph_… --run run_…"
+            })
+    static final class Runs extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Graph id (gph_…).")
+        String id;
+
+        @Option(names = "--run", paramLabel = "RUN_ID", description = "Print this run and its steps.")
+        String run;
+
+        @Override
+        void run(HubClient hub) {
+            if (run != null) {
+                JsonNode r = hub.get("/api/v1/tenants/" + tenant + "/graph-runs/" + run);
+                if (printedJson(r)) {
+                    return;
+                }
+                out().println("Run " + text(r, "runId") + " of " + text(r, "graph") + " version "
+                        + text(r, "graphVersion") + " (" + text(r, "standing") + ") on " + text(r, "agentId") + ": "
+                        + text(r, "status") + "; device " + text(r, "startedAt") + " to " + text(r, "endedAt")
+                        + ", arrived " + text(r, "arrivedAt"));
+                TextTable table = new TextTable("STEP", "STATE", "ATTEMPTS", "ERROR", "SETTLED", "ARRIVED");
+                for (JsonNode s : r.path("steps")) {
+                    table.row(
+                            text(s, "step"),
+                            text(s, "state"),
+                            text(s, "attempts"),
+                            s.path("error").path("code").asText(""),
+                            text(s, "settledAt"),
+                            text(s, "arrivedAt"));
+                }
+                table.print(out());
+                return;
+            }
+            JsonNode runs = hub.get("/api/v1/tenants/" + tenant + "/graphs/" + id + "/runs");
+            if (printedJson(runs)) {
+                return;
+            }
+            TextTable table = new TextTable("RUN", "VERSION", "STANDING", "STATUS", "AGENT", "STARTED", "ARRIVED");
+            for (JsonNode r : runs) {
+                table.row(
+                        text(r, "runId"),
+                        text(r, "graphVersion"),
+                        text(r, "standing"),
+                        text(r, "status"),
+                        text(r, "agentId"),
+                        text(r, "startedAt"),
+                        text(r, "arrivedAt"));
+            }
+            table.print(out());
         }
     }
 }

@@ -7,6 +7,8 @@ import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.ErrorFrame;
+import io.enginex.edge.protocol.GraphRuns;
+import io.enginex.edge.protocol.GraphRunsAck;
 import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.MessageCodec;
@@ -56,6 +58,13 @@ public final class FrameRouter {
     private final UpdateReports updates;
     private final RepeatedLog repeats;
     private final VaultFrames vault;
+    private final GraphRunUploads graphRuns;
+
+    /** Stores an agent's uploaded graph runs and makes the ack (tenant and agent from the connection). */
+    @FunctionalInterface
+    public interface GraphRunUploads {
+        GraphRunsAck receive(String tenantId, String agentId, GraphRuns frame, String ackId);
+    }
 
     /**
      * @param agents, registry, history, clock, heartbeat, nodeName, policies go to the {@link Handshake}
@@ -75,7 +84,8 @@ public final class FrameRouter {
             PauseReports pauses,
             UpdateReports updates,
             RepeatedLog repeats,
-            Transactions writes) {
+            Transactions writes,
+            GraphRunUploads graphRuns) {
         this(
                 codec,
                 agents,
@@ -90,7 +100,8 @@ public final class FrameRouter {
                 updates,
                 repeats,
                 writes,
-                VaultFrames.NONE);
+                VaultFrames.NONE,
+                graphRuns);
     }
 
     /** @param vault takes each hello's exchange key, sends pending vault frames and records vault-acks */
@@ -108,7 +119,8 @@ public final class FrameRouter {
             UpdateReports updates,
             RepeatedLog repeats,
             Transactions writes,
-            VaultFrames vault) {
+            VaultFrames vault,
+            GraphRunUploads graphRuns) {
         this.vault = vault;
         this.codec = codec;
         this.listener = listener;
@@ -117,6 +129,7 @@ public final class FrameRouter {
         this.pauses = pauses;
         this.updates = updates;
         this.repeats = repeats;
+        this.graphRuns = graphRuns;
     }
 
     /** Handles one text frame received on {@code connection}. */
@@ -224,6 +237,9 @@ public final class FrameRouter {
             case AgentState state -> pauses.report(connection, state.pause());
             case UpdateReport report -> updates.report(connection, report);
             case VaultAck ack -> vault.answered(connection, ack);
+            case GraphRuns runs ->
+                connection.send(
+                        graphRuns.receive(connection.tenantId(), connection.agentId(), runs, connection.nextFrameId()));
             case ErrorFrame error ->
                 log.atWarn()
                         .addKeyValue("agentId", connection.agentId())
@@ -237,6 +253,7 @@ public final class FrameRouter {
             case ReleaseNotice r -> refuseDirection(connection, r);
             case SecretDelivery d -> refuseDirection(connection, d);
             case VaultWipe w -> refuseDirection(connection, w);
+            case GraphRunsAck a -> refuseDirection(connection, a);
         }
     }
 

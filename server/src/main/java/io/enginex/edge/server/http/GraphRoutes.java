@@ -7,8 +7,10 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.graph.GraphRunLog;
 import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.store.GraphRecord;
+import io.enginex.edge.server.store.GraphRunRecord;
 import io.enginex.edge.server.store.GraphVersionRecord;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -21,12 +23,14 @@ import java.time.Instant;
  */
 final class GraphRoutes {
     private final Graphs graphs;
+    private final GraphRunLog runs;
     private final ApiAccess access;
     private final ObjectMapper mapper;
     private final IdempotentResponder creates;
 
-    GraphRoutes(Graphs graphs, ApiAccess access, ObjectMapper mapper, IdempotentResponder creates) {
+    GraphRoutes(Graphs graphs, GraphRunLog runs, ApiAccess access, ObjectMapper mapper, IdempotentResponder creates) {
         this.graphs = graphs;
+        this.runs = runs;
         this.access = access;
         this.mapper = mapper;
         this.creates = creates;
@@ -86,6 +90,95 @@ final class GraphRoutes {
         routes.post("/api/v1/tenants/{t}/graphs/{id}/versions", this::addVersion, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/graphs/{id}/versions/{v}", this::version);
         routes.post("/api/v1/tenants/{t}/graphs/{id}/withdraw", this::withdraw);
+        routes.get("/api/v1/tenants/{t}/graphs/{id}/runs", this::runs);
+        routes.get("/api/v1/tenants/{t}/graph-runs/{runId}", this::run);
+    }
+
+    /**
+     * An uploaded run: {@code startedAt}/{@code endedAt} are the device's clock, {@code arrivedAt} (and
+     * {@code endArrivedAt}, when the hub learnt it ended) the hub's; {@code standing} how its graph stood
+     * when it arrived; {@code steps} only when one run is asked for.
+     */
+    record RunView(
+            String runId,
+            String tenant,
+            String agentId,
+            String graph,
+            String graphId,
+            Integer graphVersion,
+            String standing,
+            String status,
+            JsonNode input,
+            Instant startedAt,
+            Instant endedAt,
+            Instant arrivedAt,
+            Instant endArrivedAt,
+            java.util.List<StepView> steps) {}
+
+    /** A step of an uploaded run; {@code settledAt} is the device's clock, {@code arrivedAt} the hub's. */
+    record StepView(
+            String id,
+            String step,
+            String state,
+            int attempts,
+            io.enginex.edge.protocol.ErrorInfo error,
+            String reason,
+            JsonNode output,
+            boolean outputTruncated,
+            String outputPreview,
+            Long outputBytes,
+            String outputSha256,
+            Instant settledAt,
+            Instant arrivedAt) {}
+
+    private void runs(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        ctx.json(runs.runsOf(caller, ctx.pathParam("t"), ctx.pathParam("id")).stream()
+                .map(r -> view(r, null))
+                .toList());
+    }
+
+    private void run(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        GraphRunLog.Run run = runs.run(caller, ctx.pathParam("t"), ctx.pathParam("runId"));
+        ctx.json(view(
+                run.run(),
+                run.steps().stream()
+                        .map(s -> new StepView(
+                                s.id(),
+                                s.step(),
+                                s.state(),
+                                s.attempts(),
+                                s.errorCode() == null
+                                        ? null
+                                        : new io.enginex.edge.protocol.ErrorInfo(s.errorCode(), s.errorMessage()),
+                                s.reason(),
+                                s.output() == null ? null : json(s.output()),
+                                s.outputTruncated(),
+                                s.outputPreview(),
+                                s.outputBytes(),
+                                s.outputSha256(),
+                                s.settledAt(),
+                                s.arrivedAt()))
+                        .toList()));
+    }
+
+    private RunView view(GraphRunRecord r, java.util.List<StepView> steps) {
+        return new RunView(
+                r.runId(),
+                r.tenantId(),
+                r.agentId(),
+                r.graphName(),
+                r.graphId(),
+                r.graphVersion(),
+                r.standing(),
+                r.status(),
+                r.input() == null ? null : json(r.input()),
+                r.startedAt(),
+                r.endedAt(),
+                r.arrivedAt(),
+                r.endedArrivedAt(),
+                steps);
     }
 
     private void list(Context ctx) {

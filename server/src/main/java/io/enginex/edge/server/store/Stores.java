@@ -31,6 +31,8 @@ public interface Stores extends AutoCloseable {
     /** Graphs defined on the hub and their versions. */
     GraphStore graphs();
 
+    GraphRunStore graphRuns();
+
     PageLinkStore pageLinks();
 
     McpToolRuleStore mcpToolRules();

@@ -66,6 +66,68 @@ class GraphsCommandIT {
     }
 
     @Test
+    void runsListsTheUploadedRunsAndPrintsOneWithItsSteps(@TempDir Path files) throws Exception {
+        String tenant = hub.newTenant();
+        Path v1 = Files.writeString(files.resolve("v1.json"), graph("fs.list"));
+        engine("graphs", "create", "--tenant", tenant, "--scope", "tenant", "--file", v1.toString());
+        String id = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graphs", hub.platformKey())
+                .body()
+                .get(0)
+                .path("id")
+                .asText();
+        String runId = "run_0123456789abcdef01234567";
+        try (var socket = hub.connect(hub.register(tenant))) {
+            socket.hello("fs.list");
+            var frame = new io.enginex.edge.protocol.GraphRuns(
+                    socket.nextId(),
+                    java.util.List.of(new io.enginex.edge.protocol.GraphRuns.Run(
+                            runId,
+                            "nightly",
+                            id,
+                            1,
+                            "failed",
+                            java.time.Instant.parse("2026-12-01T02:00:00Z"),
+                            java.time.Instant.parse("2026-12-01T02:00:05Z"),
+                            null,
+                            java.util.List.of(new io.enginex.edge.protocol.GraphRuns.Step(
+                                    runId + ":list",
+                                    "list",
+                                    "failed",
+                                    3,
+                                    new io.enginex.edge.protocol.ErrorInfo("tool_failed", "no such folder"),
+                                    null,
+                                    null,
+                                    false,
+                                    null,
+                                    null,
+                                    null,
+                                    java.time.Instant.parse("2026-12-01T02:00:04Z"))))));
+            // the same batch twice: the second changes nothing
+            for (int i = 0; i < 2; i++) {
+                var again = new io.enginex.edge.protocol.GraphRuns(socket.nextId(), frame.runs());
+                socket.send(again);
+                while (!(socket.next() instanceof io.enginex.edge.protocol.GraphRunsAck ack
+                        && ack.replyTo().equals(again.id()))) {
+                    // other frames are not what this waits for
+                }
+            }
+        }
+
+        var list = engine("graphs", "runs", "--tenant", tenant, id);
+        var one = engine("graphs", "runs", "--tenant", tenant, id, "--run", runId);
+
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).contains(runId).contains("current").contains("failed");
+        assertThat(list.out().lines().filter(l -> l.contains(runId))).hasSize(1);
+        assertThat(one.out())
+                .contains("Run " + runId + " of nightly version 1 (current)")
+                .contains("tool_failed")
+                .contains("2026-12-01T02:00:04Z");
+        assertThat(one.out().lines().filter(l -> l.startsWith("list"))).hasSize(1);
+    }
+
+    @Test
     void anInvalidFileIsRefusedNamingTheLineAndPointer(@TempDir Path files) throws Exception {
         String tenant = hub.newTenant();
         Path bad = Files.writeString(files.resolve("bad.json"), """

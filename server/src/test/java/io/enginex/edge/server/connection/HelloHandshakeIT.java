@@ -107,7 +107,10 @@ class HelloHandshakeIT {
                 new PauseReports(stores.agents(), new Audit(stores.audit(), ids, clock, codec.mapper()), clock),
                 new UpdateReports(stores.agentUpdates(), t -> io.enginex.edge.protocol.UpdatePin.NONE, clock),
                 new io.enginex.edge.server.ops.RepeatedLog(clock, Duration.ofSeconds(60)),
-                stores.groupCommit());
+                stores.groupCommit(),
+                (tenant, agent, runs, ackId) -> {
+                    throw new UnsupportedOperationException("no graph runs in this test");
+                });
         stores.tenants().create("acme", "Acme");
         stores.agents()
                 .create(Agent.registered(

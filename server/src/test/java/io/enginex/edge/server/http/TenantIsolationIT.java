@@ -359,6 +359,16 @@ class TenantIsolationIT {
                     f -> t(f) + "/graphs/" + f.graph + "/versions",
                     null),
             tenant(
+                    "GET /api/v1/tenants/{t}/graphs/{id}/runs",
+                    "viewer",
+                    f -> t(f) + "/graphs/" + f.graph + "/runs",
+                    null),
+            tenant(
+                    "GET /api/v1/tenants/{t}/graph-runs/{runId}",
+                    "viewer",
+                    f -> t(f) + "/graph-runs/" + f.graphRun,
+                    null),
+            tenant(
                     "GET /api/v1/tenants/{t}/graphs/{id}/versions/{v}",
                     "viewer",
                     f -> t(f) + "/graphs/" + f.graph + "/versions/1",
@@ -568,6 +578,7 @@ class TenantIsolationIT {
         String graph;
         String secret;
         String webhook;
+        String graphRun;
         String idsTenant;
 
         /** A new webhook endpoint of the tenant whose ids this fixture holds, for a row that deletes one. */
@@ -666,6 +677,7 @@ class TenantIsolationIT {
             f.graph = other.graph;
             f.secret = other.secret;
             f.webhook = other.webhook;
+            f.graphRun = other.graphRun;
             f.idsTenant = other.tenant;
             return f;
         }
@@ -746,6 +758,30 @@ class TenantIsolationIT {
             var secret = hub.api()
                     .post(t(f) + "/secrets", hub.platformKey(), Map.of("name", f.secret, "value", "fixture-value"));
             assertThat(secret.status()).as(secret.text()).isEqualTo(201);
+            f.graphRun =
+                    "run_" + java.util.HexFormat.of().formatHex(new byte[12]).substring(0, 16)
+                            + Integer.toHexString(Math.abs(f.tenant.hashCode()) | 0x10000000);
+            try (var socket = hub.connect(f.agent)) {
+                socket.hello("fs.list");
+                var frame = new io.enginex.edge.protocol.GraphRuns(
+                        socket.nextId(),
+                        List.of(new io.enginex.edge.protocol.GraphRuns.Run(
+                                f.graphRun,
+                                "matrix",
+                                f.graph,
+                                1,
+                                "succeeded",
+                                java.time.Instant.parse("2026-12-01T00:00:00Z"),
+                                java.time.Instant.parse("2026-12-01T00:01:00Z"),
+                                null,
+                                List.of())));
+                socket.send(frame);
+                while (!(socket.next() instanceof io.enginex.edge.protocol.GraphRunsAck ack
+                        && ack.replyTo().equals(frame.id())
+                        && ack.runs().contains(f.graphRun))) {
+                    // other frames (policy) are not what this waits for
+                }
+            }
             return f;
         }
     }

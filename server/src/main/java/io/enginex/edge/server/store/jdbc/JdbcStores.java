@@ -82,6 +82,7 @@ public final class JdbcStores implements Stores {
     private final NodeStore nodes;
     private final TenantPolicyStore tenantPolicies;
     private final GraphStore graphs;
+    private final io.enginex.edge.server.store.GraphRunStore graphRuns;
     private final PageLinkStore pageLinks;
     private final AgentUpdateStore agentUpdates;
     private final UpdatePinStore updatePins;
@@ -112,6 +113,7 @@ public final class JdbcStores implements Stores {
         this.nodes = new JdbcNodeStore(jdbi);
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.graphs = new JdbcGraphStore(jdbi);
+        this.graphRuns = new JdbcGraphRunStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
         this.updatePins = new JdbcUpdatePinStore(jdbi);
@@ -318,6 +320,11 @@ public final class JdbcStores implements Stores {
     @Override
     public GraphStore graphs() {
         return graphs;
+    }
+
+    @Override
+    public io.enginex.edge.server.store.GraphRunStore graphRuns() {
+        return graphRuns;
     }
 
     @Override

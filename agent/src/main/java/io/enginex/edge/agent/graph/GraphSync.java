@@ -1,0 +1,265 @@
+package io.enginex.edge.agent.graph;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.protocol.GraphRuns;
+import io.enginex.edge.protocol.GraphRunsAck;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What of this machine's graph runs the hub has: the upload's side of docs/GRAPHS.md "Sync on
+ * reconnect". {@link #next} makes the next {@code graphRuns} frame — runs oldest first, each with its
+ * settled step records the hub has not acknowledged, at most {@link GraphRuns#MAX_RUNS} runs, {@link
+ * GraphRuns#MAX_STEPS} steps and about {@link #FRAME_BUDGET} characters — and only one is in flight at a
+ * time. {@link #acked} records what the hub acknowledged in {@code synced.jsonl} (append-only, each line
+ * forced to the device), so it is never sent again, even after a restart; a frame not acknowledged
+ * (the connection dropped) is sent again after the next welcome, which the hub's idempotence makes
+ * harmless. A run the hub refused is tried again on the next connection, not on this one.
+ *
+ * <p>A run whose remaining steps do not all fit in one frame is sent as {@code running} until the frame
+ * that carries its last steps, which carries its end. Outputs larger than {@link
+ * GraphRuns#MAX_OUTPUT_CHARS} (as JSON text) are sent truncated: no output, {@code outputTruncated}, the
+ * first {@link GraphRuns#PREVIEW_CHARS} characters, the size in bytes and the SHA-256. Thread-safe.
+ */
+public final class GraphSync {
+    /** About how many characters of outputs and inputs one frame carries (the frame limit is 1 MiB). */
+    static final int FRAME_BUDGET = 512 * 1024;
+
+    private record Synced(Set<String> steps, boolean ended) {}
+
+    private final RunJournal runs;
+    private final Path file;
+    private final ObjectMapper mapper;
+    private final Map<String, Synced> synced = new HashMap<>();
+    private final Set<String> refusedHere = new HashSet<>();
+    private GraphRuns inFlight;
+    private long connection;
+
+    /** @param file the record of what was acknowledged, e.g. {@code <state-dir>/graphs/synced.jsonl} */
+    public GraphSync(RunJournal runs, Path file, ObjectMapper mapper) {
+        this.runs = runs;
+        this.file = file;
+        this.mapper = mapper;
+        load();
+    }
+
+    /**
+     * The next frame to send, made with {@code frameId}; empty when a frame is in flight or nothing is
+     * left to send.
+     */
+    public synchronized Optional<GraphRuns> next(String frameId) {
+        return next(frameId, connection);
+    }
+
+    /**
+     * As {@link #next(String)}, for the connection {@link #disconnected} numbered: empty when another
+     * connection came since (a frame made for a closed connection would never be acked).
+     */
+    public synchronized Optional<GraphRuns> next(String frameId, long forConnection) {
+        if (inFlight != null || forConnection != connection) {
+            return Optional.empty();
+        }
+        List<GraphRuns.Run> batch = new ArrayList<>();
+        int steps = 0;
+        int chars = 0;
+        for (RunRecord run : runs.list()) {
+            if (batch.size() == GraphRuns.MAX_RUNS || steps == GraphRuns.MAX_STEPS || chars >= FRAME_BUDGET) {
+                break;
+            }
+            if (refusedHere.contains(run.runId())) {
+                continue;
+            }
+            Synced have = synced.get(run.runId());
+            if (have != null && have.ended()) {
+                continue;
+            }
+            List<StepRecord> unsent = run.steps().values().stream()
+                    .filter(s -> s.state().settled())
+                    .filter(s -> have == null || !have.steps().contains(s.id()))
+                    .toList();
+            if (have != null && unsent.isEmpty() && !run.ended()) {
+                continue;
+            }
+            List<GraphRuns.Step> out = new ArrayList<>();
+            for (StepRecord s : unsent) {
+                if (steps == GraphRuns.MAX_STEPS || (chars >= FRAME_BUDGET && !out.isEmpty())) {
+                    break;
+                }
+                GraphRuns.Step step = step(s);
+                chars += step.output() == null ? 200 : step.output().toString().length() + 200;
+                out.add(step);
+                steps++;
+            }
+            boolean complete = out.size() == unsent.size();
+            JsonNode input = sized(run.input());
+            chars += input == null ? 200 : input.toString().length() + 200;
+            batch.add(new GraphRuns.Run(
+                    run.runId(),
+                    run.graphName(),
+                    run.graphId(),
+                    run.graphVersion(),
+                    complete ? run.status() : "running",
+                    run.startedAt(),
+                    complete ? run.endedAt() : null,
+                    input,
+                    out));
+        }
+        if (batch.isEmpty()) {
+            return Optional.empty();
+        }
+        inFlight = new GraphRuns(frameId, batch);
+        return Optional.of(inFlight);
+    }
+
+    /**
+     * The hub acknowledged a frame: what it names is recorded as synced and never sent again. An ack of
+     * a frame not in flight (an older connection's) is ignored.
+     *
+     * @return true when another frame may be sent now
+     */
+    public synchronized boolean acked(GraphRunsAck ack) {
+        if (inFlight == null || !inFlight.id().equals(ack.replyTo())) {
+            return false;
+        }
+        Set<String> ackedRuns = Set.copyOf(ack.runs());
+        Set<String> ackedSteps = Set.copyOf(ack.steps());
+        for (GraphRuns.Run run : inFlight.runs()) {
+            if (!ackedRuns.contains(run.runId())) {
+                refusedHere.add(run.runId());
+                continue;
+            }
+            List<String> steps = run.steps().stream()
+                    .map(GraphRuns.Step::id)
+                    .filter(ackedSteps::contains)
+                    .toList();
+            boolean ended = run.ended() && steps.size() == run.steps().size();
+            record(run.runId(), steps, ended);
+        }
+        inFlight = null;
+        return true;
+    }
+
+    /**
+     * The connection closed (or a new one was welcomed): the frame in flight is sent again after the next
+     * welcome.
+     *
+     * @return the number of the next connection, for {@link #next(String, long)}
+     */
+    public synchronized long disconnected() {
+        inFlight = null;
+        refusedHere.clear();
+        return ++connection;
+    }
+
+    /** Whether the hub acknowledged the run, at least as far as it had come. */
+    public synchronized boolean acknowledged(String runId) {
+        return synced.containsKey(runId);
+    }
+
+    /** Whether the hub acknowledged the run's end and all its steps. */
+    public synchronized boolean synced(String runId) {
+        Synced s = synced.get(runId);
+        return s != null && s.ended();
+    }
+
+    private GraphRuns.Step step(StepRecord s) {
+        String text = s.output() == null ? null : s.output().toString();
+        boolean truncated = text != null && text.length() > GraphRuns.MAX_OUTPUT_CHARS;
+        byte[] bytes = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+        return new GraphRuns.Step(
+                s.id(),
+                s.step(),
+                s.state().label(),
+                s.attempts(),
+                s.error(),
+                s.reason(),
+                truncated ? null : s.output(),
+                truncated,
+                truncated ? text.substring(0, GraphRuns.PREVIEW_CHARS) : null,
+                bytes == null ? null : (long) bytes.length,
+                bytes == null ? null : sha256(bytes),
+                s.settledAt());
+    }
+
+    private static JsonNode sized(JsonNode input) {
+        return input == null || input.toString().length() > GraphRuns.MAX_OUTPUT_CHARS ? null : input;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private void record(String runId, List<String> steps, boolean ended) {
+        Synced before = synced.get(runId);
+        Set<String> all = new HashSet<>(before == null ? Set.of() : before.steps());
+        all.addAll(steps);
+        ObjectNode line = mapper.createObjectNode().put("runId", runId).put("ended", ended);
+        steps.forEach(line.putArray("steps")::add);
+        try {
+            Files.createDirectories(file.getParent());
+            byte[] text = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+            try (FileChannel out = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(text);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(false);
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a sync line as JSON", e);
+        } catch (IOException e) {
+            // not recorded: the hub has it, and sending it again changes nothing there
+            throw new UncheckedIOException("cannot record the graph runs the hub has in " + file, e);
+        }
+        synced.put(runId, new Synced(all, ended || (before != null && before.ended())));
+    }
+
+    private void load() {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n');
+            if (end < 0) {
+                return;
+            }
+            for (String l :
+                    text.substring(0, end).lines().filter(l -> !l.isBlank()).toList()) {
+                JsonNode line = mapper.readTree(l);
+                String runId = line.path("runId").asText();
+                Synced before = synced.get(runId);
+                Set<String> all = new HashSet<>(before == null ? Set.of() : before.steps());
+                line.path("steps").forEach(s -> all.add(s.asText()));
+                synced.put(
+                        runId, new Synced(all, line.path("ended").asBoolean() || (before != null && before.ended())));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.enginex.edge.server.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Graph runs uploaded by agents, each stored once by run id and each step record once by its id. */
+public interface GraphRunStore {
+    /**
+     * Stores a run and step records, once: a run already stored keeps everything it has, except that a run
+     * stored unfinished takes {@code run}'s final status and end once; a step record already stored is left
+     * as it is. All in one transaction.
+     *
+     * @return false, with nothing written, when the run id is stored for another tenant or agent
+     */
+    boolean store(GraphRunRecord run, List<GraphRunStepRecord> steps);
+
+    /** The tenant's runs of a graph, the latest started first, at most {@code limit}. */
+    List<GraphRunRecord> runsOf(String tenantId, String graphId, int limit);
+
+    Optional<GraphRunRecord> run(String tenantId, String runId);
+
+    /** A run's step records, in the order they settled. */
+    List<GraphRunStepRecord> steps(String tenantId, String runId);
+}

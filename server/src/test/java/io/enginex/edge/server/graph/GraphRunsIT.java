@@ -1,0 +1,315 @@
+package io.enginex.edge.server.graph;
+
+import static io.enginex.edge.server.testing.ScratchPostgres.SERVER;
+import static io.enginex.edge.server.testing.ScratchPostgres.admin;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.protocol.ErrorInfo;
+import io.enginex.edge.protocol.GraphRuns;
+import io.enginex.edge.protocol.GraphRunsAck;
+import io.enginex.edge.protocol.Message;
+import io.enginex.edge.server.store.DatabaseConfig;
+import io.enginex.edge.server.testing.AgentSocket;
+import io.enginex.edge.server.testing.TestAgent;
+import io.enginex.edge.server.testing.TestHub;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs of graphs uploaded by agents ({@code graphRuns} frames) to a hub over PostgreSQL: stored once by
+ * run and step record id (a duplicate batch changes nothing), acked, flagged with how their graph stood,
+ * read back through the API with device and arrival times, and always under the uploading connection's
+ * tenant.
+ */
+class GraphRunsIT {
+    private static final String DATABASE =
+            TestHub.randomId("graph_runs_it").replace('-', '_').toLowerCase(Locale.ROOT);
+    private static final Instant T0 = Instant.parse("2026-12-01T02:00:00Z");
+
+    @TempDir
+    static Path dir;
+
+    static TestHub hub;
+
+    @BeforeAll
+    static void start() {
+        admin("CREATE DATABASE " + DATABASE);
+        hub = TestHub.start(
+                dir, b -> b.database(DatabaseConfig.of(SERVER + DATABASE, "postgres", "")), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+        admin("DROP DATABASE IF EXISTS " + DATABASE);
+    }
+
+    static String runId() {
+        byte[] b = new byte[12];
+        ThreadLocalRandom.current().nextBytes(b);
+        return "run_" + HexFormat.of().formatHex(b);
+    }
+
+    static String defineGraph(String tenant, String name) {
+        return hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/graphs",
+                        hub.platformKey(),
+                        Map.of("scope", "tenant", "source", GraphsIT.graph(name, "fs.list")))
+                .body()
+                .path("graph")
+                .path("id")
+                .asText();
+    }
+
+    static GraphRuns.Step step(String runId, String step, String state, JsonNode output, int minute) {
+        return new GraphRuns.Step(
+                runId + ":" + step,
+                step,
+                state,
+                1,
+                state.equals("failed") ? new ErrorInfo("tool_failed", "no such folder") : null,
+                null,
+                output,
+                false,
+                null,
+                null,
+                null,
+                T0.plusSeconds(60L * minute));
+    }
+
+    static GraphRuns.Run run(String runId, String graphId, Integer version, String status, List<GraphRuns.Step> steps) {
+        return new GraphRuns.Run(
+                runId,
+                "nightly",
+                graphId,
+                version,
+                status,
+                T0,
+                status.equals("running") ? null : T0.plusSeconds(600),
+                TestHub.MAPPER.createObjectNode().put("trigger", "schedule"),
+                steps);
+    }
+
+    /** Sends the frame and returns the hub's ack of it. */
+    static GraphRunsAck upload(AgentSocket socket, GraphRuns.Run... runs) {
+        GraphRuns frame = new GraphRuns(socket.nextId(), List.of(runs));
+        socket.send(frame);
+        while (true) {
+            Message m = socket.next();
+            if (m instanceof GraphRunsAck ack && ack.replyTo().equals(frame.id())) {
+                return ack;
+            }
+        }
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return TestHub.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aRunIsStoredOnceByRunAndStepIdAckedAndReadBackWithDeviceAndArrivalTimes() {
+        String tenant = hub.newTenant();
+        String viewer = hub.tenantKey(tenant, "viewer");
+        String graphId = defineGraph(tenant, "nightly");
+        TestAgent agent = hub.register(tenant);
+        String runId = runId();
+
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            // offline, the run got one step far; it is uploaded while still running
+            GraphRunsAck first = upload(
+                    socket,
+                    run(runId, graphId, 1, "running", List.of(step(runId, "list", "succeeded", json("{\"n\":1}"), 1))));
+            assertThat(first.runs()).containsExactly(runId);
+            assertThat(first.steps()).containsExactly(runId + ":list");
+            assertThat(first.refused()).isEmpty();
+
+            // the same batch again (the ack was lost): acked again, nothing changes
+            GraphRunsAck again = upload(
+                    socket,
+                    run(runId, graphId, 1, "running", List.of(step(runId, "list", "failed", json("{\"n\":2}"), 9))));
+            assertThat(again.runs()).containsExactly(runId);
+            assertThat(again.steps()).containsExactly(runId + ":list");
+
+            // later: the run ended with a second step
+            upload(socket, run(runId, graphId, 1, "failed", List.of(step(runId, "report", "failed", null, 2))));
+            // and that batch, duplicated, changes nothing either
+            upload(socket, run(runId, graphId, 1, "succeeded", List.of(step(runId, "report", "succeeded", null, 3))));
+        }
+
+        JsonNode run = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graph-runs/" + runId, viewer)
+                .body();
+        assertThat(run.path("runId").asText()).isEqualTo(runId);
+        assertThat(run.path("agentId").asText()).isEqualTo(agent.agentId());
+        assertThat(run.path("graphId").asText()).isEqualTo(graphId);
+        assertThat(run.path("graphVersion").asInt()).isEqualTo(1);
+        assertThat(run.path("standing").asText()).isEqualTo("current");
+        assertThat(run.path("status").asText()).isEqualTo("failed");
+        assertThat(Instant.parse(run.path("startedAt").asText())).isEqualTo(T0);
+        assertThat(Instant.parse(run.path("endedAt").asText())).isEqualTo(T0.plusSeconds(600));
+        assertThat(run.path("arrivedAt").isTextual()).isTrue();
+        assertThat(run.path("endArrivedAt").isTextual()).isTrue();
+        assertThat(run.path("input").path("trigger").asText()).isEqualTo("schedule");
+        JsonNode steps = run.path("steps");
+        assertThat(steps).hasSize(2);
+        assertThat(steps.get(0).path("id").asText()).isEqualTo(runId + ":list");
+        assertThat(steps.get(0).path("state").asText()).isEqualTo("succeeded");
+        assertThat(steps.get(0).path("output").path("n").asInt()).isEqualTo(1);
+        assertThat(Instant.parse(steps.get(0).path("settledAt").asText())).isEqualTo(T0.plusSeconds(60));
+        assertThat(steps.get(0).path("arrivedAt").isTextual()).isTrue();
+        assertThat(steps.get(1).path("state").asText()).isEqualTo("failed");
+        assertThat(steps.get(1).path("error").path("code").asText()).isEqualTo("tool_failed");
+
+        JsonNode list = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graphs/" + graphId + "/runs", viewer)
+                .body();
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).path("runId").asText()).isEqualTo(runId);
+    }
+
+    @Test
+    void aTruncatedOutputKeepsItsMarkerSizeAndHash() {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        String runId = runId();
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            GraphRuns.Step big = new GraphRuns.Step(
+                    runId + ":list",
+                    "list",
+                    "succeeded",
+                    1,
+                    null,
+                    null,
+                    null,
+                    true,
+                    "{\"entries\":[",
+                    900_000L,
+                    "ab".repeat(32),
+                    T0);
+            assertThat(upload(socket, run(runId, null, null, "succeeded", List.of(big)))
+                            .steps())
+                    .containsExactly(runId + ":list");
+        }
+        JsonNode run = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graph-runs/" + runId, hub.platformKey())
+                .body();
+        assertThat(run.path("standing").asText()).isEqualTo("local");
+        JsonNode step = run.path("steps").get(0);
+        assertThat(step.path("outputTruncated").asBoolean()).isTrue();
+        assertThat(step.has("output") && !step.get("output").isNull()).isFalse();
+        assertThat(step.path("outputBytes").asLong()).isEqualTo(900_000L);
+        assertThat(step.path("outputSha256").asText()).isEqualTo("ab".repeat(32));
+        assertThat(step.path("outputPreview").asText()).isEqualTo("{\"entries\":[");
+    }
+
+    @Test
+    void aRunOfAGraphChangedOrWithdrawnWhileOfflineIsStoredWithTheVersionItRanAndFlagged() {
+        String tenant = hub.newTenant();
+        String changed = defineGraph(tenant, "changed");
+        hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/graphs/" + changed + "/versions",
+                        hub.platformKey(),
+                        Map.of("source", GraphsIT.graph("changed", "fs.stat")));
+        String withdrawn = defineGraph(tenant, "withdrawn");
+        hub.api().post("/api/v1/tenants/" + tenant + "/graphs/" + withdrawn + "/withdraw", hub.platformKey(), Map.of());
+        TestAgent agent = hub.register(tenant);
+        String outdatedRun = runId();
+        String withdrawnRun = runId();
+        String unknownRun = runId();
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            GraphRunsAck ack = upload(
+                    socket,
+                    run(outdatedRun, changed, 1, "succeeded", List.of()),
+                    run(withdrawnRun, withdrawn, 1, "succeeded", List.of()),
+                    run(unknownRun, "gph_nothere", 3, "succeeded", List.of()));
+            assertThat(ack.runs()).containsExactly(outdatedRun, withdrawnRun, unknownRun);
+        }
+        Map<String, String> expected =
+                Map.of(outdatedRun, "outdated", withdrawnRun, "withdrawn", unknownRun, "unknown");
+        expected.forEach((id, standing) -> {
+            JsonNode run = hub.api()
+                    .get("/api/v1/tenants/" + tenant + "/graph-runs/" + id, hub.platformKey())
+                    .body();
+            assertThat(run.path("standing").asText()).as(id).isEqualTo(standing);
+            assertThat(run.path("graphVersion").asInt()).isIn(1, 3);
+        });
+    }
+
+    @Test
+    void aRunLandsInTheTenantOfTheConnectionAndAnotherTenantsAgentCannotTakeItsId() {
+        String tenantA = hub.newTenant();
+        String tenantB = hub.newTenant();
+        TestAgent agentA = hub.register(tenantA);
+        TestAgent agentB = hub.register(tenantB);
+        String graphA = defineGraph(tenantA, "nightly");
+        String runId = runId();
+        try (AgentSocket socket = hub.connect(agentA)) {
+            socket.hello("fs.list");
+            upload(socket, run(runId, graphA, 1, "succeeded", List.of(step(runId, "list", "succeeded", null, 1))));
+        }
+        String ownB = runId();
+        try (AgentSocket socket = hub.connect(agentB)) {
+            socket.hello("fs.list");
+            // agent B names tenant A's graph and reuses tenant A's run id: the run is refused, A's is unchanged
+            GraphRunsAck ack = upload(
+                    socket,
+                    run(runId, graphA, 1, "failed", List.of(step(runId, "other", "failed", null, 5))),
+                    run(ownB, graphA, 1, "succeeded", List.of()));
+            assertThat(ack.runs()).containsExactly(ownB);
+            assertThat(ack.steps()).isEmpty();
+            assertThat(ack.refused()).singleElement().asString().contains(runId);
+        }
+        String keyA = hub.tenantKey(tenantA, "viewer");
+        String keyB = hub.tenantKey(tenantB, "viewer");
+        JsonNode a = hub.api()
+                .get("/api/v1/tenants/" + tenantA + "/graph-runs/" + runId, keyA)
+                .body();
+        assertThat(a.path("status").asText()).isEqualTo("succeeded");
+        assertThat(a.path("steps")).hasSize(1);
+        // B's upload landed in B (taken from its connection), flagged unknown: A's graph is not B's
+        JsonNode b = hub.api()
+                .get("/api/v1/tenants/" + tenantB + "/graph-runs/" + ownB, keyB)
+                .body();
+        assertThat(b.path("tenant").asText()).isEqualTo(tenantB);
+        assertThat(b.path("standing").asText()).isEqualTo("unknown");
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenantB + "/graph-runs/" + runId, keyB)
+                        .status())
+                .isEqualTo(404);
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenantA + "/graph-runs/" + ownB, keyA)
+                        .status())
+                .isEqualTo(404);
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenantA + "/graphs/" + graphA + "/runs", keyA)
+                        .body())
+                .extracting(n -> n.path("runId").asText())
+                .containsExactly(runId);
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenantA + "/graph-runs/" + runId, keyB)
+                        .status())
+                .isIn(403, 404);
+    }
+}
