@@ -94,7 +94,7 @@ public record Decision(Kind kind, String version, String why) {
             return new Decision(
                     Kind.UP_TO_DATE, target, "running " + running + ", the version of channel " + channel.channel());
         }
-        if (channel.paused()) {
+        if (channel.paused() && !leavesWithdrawn(running, target, channel, refused)) {
             return new Decision(
                     Kind.PAUSED,
                     target,
@@ -138,5 +138,19 @@ public record Decision(Kind kind, String version, String why) {
                 target,
                 "running " + running + ", newer than channel " + channel.channel() + "'s " + target
                         + " (no downgrade)");
+    }
+
+    /**
+     * Whether a paused channel still moves this agent: a pause holds a rollout forward (after a halt,
+     * too), but never keeps an agent on a version the channel withdrew, so the admin's {@code release
+     * rollback} reaches agents on the bad version even while the channel is paused. Only back, to an
+     * older version this agent did not roll back itself.
+     */
+    private static boolean leavesWithdrawn(
+            String running, String target, ChannelState channel, Map<String, String> refused) {
+        return channel.withdrawn().contains(running)
+                && !refused.containsKey(target)
+                && ReleaseVersion.valid(running)
+                && ReleaseVersion.parse(running).newerThan(ReleaseVersion.parse(target));
     }
 }

@@ -50,6 +50,24 @@ class DecisionTest {
     }
 
     @Test
+    void aPausedChannelStillTakesAgentsOffAWithdrawnVersionButOnlyBack() {
+        // a halt paused the channel, then the admin rolled 1.2.0 back: 1.2.0 withdrawn, the channel at 1.1.0
+        Decision back = Decision.decide("1.2.0", stable("1.1.0", 100, true, List.of("1.2.0")), Map.of(), 0);
+        assertThat(back.kind()).isEqualTo(Decision.Kind.INSTALL);
+        assertThat(back.version()).isEqualTo("1.1.0");
+
+        // forward stays held, also from a withdrawn version
+        assertThat(Decision.decide("1.0.0", stable("1.1.0", 100, true, List.of("1.0.0")), Map.of(), 0)
+                        .kind())
+                .isEqualTo(Decision.Kind.PAUSED);
+        // never back to a version this agent rolled back itself
+        assertThat(Decision.decide(
+                                "1.2.0", stable("1.1.0", 100, true, List.of("1.2.0")), Map.of("1.1.0", "crash loop"), 0)
+                        .kind())
+                .isEqualTo(Decision.Kind.PAUSED);
+    }
+
+    @Test
     void aPinnedVersionIsInstalledWhenNewerWhateverTheChannelAndRingsButNeverBelowTheRunningOne() {
         ChannelState atTwo = stable("2.0.0", 1, false, List.of());
 
