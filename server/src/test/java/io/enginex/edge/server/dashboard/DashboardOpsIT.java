@@ -42,14 +42,7 @@ class DashboardOpsIT {
     }
 
     static Browser signedIn(String role) {
-        String email = TestHub.randomId(role) + "@example.com";
-        var r = hub.api()
-                .post(
-                        "/api/v1/tenants/" + tenant + "/users",
-                        hub.platformKey(),
-                        Map.of("email", email, "role", role, "password", TestHub.USER_PASSWORD));
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return new Browser(hub.url()).signIn(email, TestHub.USER_PASSWORD);
+        return hub.signedIn(tenant, role);
     }
 
     /** A connected agent that announces fs.write as needing approval, and a job held for it. */

@@ -98,6 +98,17 @@ public final class TestHub implements AutoCloseable {
      */
     public static final String USER_PASSWORD = "plum kettle orbit glacier 7";
 
+    /** A browser signed in as a new user of {@code tenant} with {@code role} (password {@link #USER_PASSWORD}). */
+    public Browser signedIn(String tenant, String role) {
+        String email = randomId(role) + "@example.com";
+        var r = api().post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        platformKey(),
+                        Map.of("email", email, "role", role, "password", USER_PASSWORD));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return new Browser(url()).signIn(email, USER_PASSWORD);
+    }
+
     public static String randomId(String prefix) {
         byte[] b = new byte[4];
         ThreadLocalRandom.current().nextBytes(b);
