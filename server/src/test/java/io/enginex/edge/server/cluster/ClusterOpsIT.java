@@ -235,14 +235,7 @@ class ClusterOpsIT {
     }
 
     static Browser signedIn(TestHub via, String tenant) {
-        String email = TestHub.randomId("admin") + "@example.com";
-        var r = via.api()
-                .post(
-                        "/api/v1/tenants/" + tenant + "/users",
-                        via.platformKey(),
-                        Map.of("email", email, "role", "admin", "password", TestHub.USER_PASSWORD));
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return new Browser(via.url()).signIn(email, TestHub.USER_PASSWORD);
+        return via.signedIn(tenant, "admin");
     }
 
     /** The panel's counters ({@code data-count="dispatched">3<}), the last of each name. */

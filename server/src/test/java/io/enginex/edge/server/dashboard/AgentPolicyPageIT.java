@@ -143,13 +143,6 @@ class AgentPolicyPageIT {
     }
 
     static Browser viewer(String tenant) {
-        String email = TestHub.randomId("viewer") + "@example.com";
-        var r = hub.api()
-                .post(
-                        "/api/v1/tenants/" + tenant + "/users",
-                        hub.platformKey(),
-                        Map.of("email", email, "role", "viewer", "password", TestHub.USER_PASSWORD));
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return new Browser(hub.url()).signIn(email, TestHub.USER_PASSWORD);
+        return hub.signedIn(tenant, "viewer");
     }
 }

@@ -3,7 +3,6 @@ package io.enginex.edge.server.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enginex.edge.common.update.Rollout;
-import io.enginex.edge.server.testing.Browser;
 import io.enginex.edge.server.testing.TestHub;
 import io.enginex.edge.server.update.Expiries;
 import io.enginex.edge.server.update.UpdateRepository;
@@ -45,17 +44,7 @@ class FleetReleasesIT {
     void theFleetPageShowsTheRingOfEachAgentAndTheChannelsRollout() {
         String tenant = hub.newTenant();
         String agentId = hub.register(tenant).agentId();
-        String email = TestHub.randomId("rings") + "@example.com";
-        var user = hub.api()
-                .post(
-                        "/api/v1/tenants/" + tenant + "/users",
-                        hub.platformKey(),
-                        Map.of("email", email, "role", "viewer", "password", TestHub.USER_PASSWORD));
-
-        String page = new Browser(hub.url())
-                .signIn(email, TestHub.USER_PASSWORD)
-                .get("/ui/fleet")
-                .body();
+        String page = hub.signedIn(tenant, "viewer").get("/ui/fleet").body();
 
         assertThat(page).contains("stable: 1.4.0 for rings 0–19 (20 %)").contains("paused");
         int ring = Rollout.bucket(agentId);

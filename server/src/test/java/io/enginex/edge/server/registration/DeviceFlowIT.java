@@ -123,14 +123,7 @@ class DeviceFlowIT {
 
     /** A signed-in dashboard admin of {@code tenant}. */
     static Browser signedInAdmin(String tenant) {
-        String email = TestHub.randomId("admin") + "@example.com";
-        var user = hub.api()
-                .post(
-                        "/api/v1/tenants/" + tenant + "/users",
-                        hub.platformKey(),
-                        Map.of("email", email, "role", "admin", "password", TestHub.USER_PASSWORD));
-        assertThat(user.status()).as(user.text()).isEqualTo(201);
-        return new Browser(hub.url()).signIn(email, TestHub.USER_PASSWORD);
+        return hub.signedIn(tenant, "admin");
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.enginex.edge.common.update.Rollout;
 import io.enginex.edge.protocol.UpdateFailure;
 import io.enginex.edge.protocol.UpdateReport;
 import io.enginex.edge.server.testing.AgentSocket;
-import io.enginex.edge.server.testing.Browser;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.io.IOException;
@@ -146,16 +145,7 @@ abstract class AgentUpdateReports {
         assertThat(stable.path("rings").get(ringOfFailed).path("failed").asInt())
                 .isEqualTo(1);
 
-        String email = TestHub.randomId("fleet") + "@example.com";
-        hub.api()
-                .post(
-                        "/api/v1/tenants/" + tenant + "/users",
-                        hub.platformKey(),
-                        Map.of("email", email, "role", "viewer", "password", TestHub.USER_PASSWORD));
-        String page = new Browser(hub.url())
-                .signIn(email, TestHub.USER_PASSWORD)
-                .get("/ui/fleet")
-                .body();
+        String page = hub.signedIn(tenant, "viewer").get("/ui/fleet").body();
         assertThat(page)
                 .contains("1.5.0 failed: crash loop: started 4 times")
                 .contains("data-rollout=\"stable\"")

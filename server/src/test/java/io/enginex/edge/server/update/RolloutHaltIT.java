@@ -8,7 +8,6 @@ import io.enginex.edge.common.update.ChannelState;
 import io.enginex.edge.protocol.UpdateFailure;
 import io.enginex.edge.protocol.UpdateReport;
 import io.enginex.edge.server.testing.AgentSocket;
-import io.enginex.edge.server.testing.Browser;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.io.IOException;
@@ -90,16 +89,7 @@ class RolloutHaltIT {
                             .asInt())
                     .isEqualTo(1);
 
-            String email = TestHub.randomId("halt") + "@example.com";
-            hub.api()
-                    .post(
-                            "/api/v1/tenants/" + tenant + "/users",
-                            hub.platformKey(),
-                            Map.of("email", email, "role", "viewer", "password", TestHub.USER_PASSWORD));
-            String page = new Browser(hub.url())
-                    .signIn(email, TestHub.USER_PASSWORD)
-                    .get("/ui/fleet")
-                    .body();
+            String page = hub.signedIn(tenant, "viewer").get("/ui/fleet").body();
             assertThat(page)
                     .contains("halted automatically")
                     .contains("1 of 2 agents that tried 1.5.0 failed (50 %), above the channel's threshold of 20 %");
