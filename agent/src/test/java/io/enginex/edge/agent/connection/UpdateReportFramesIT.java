@@ -64,6 +64,8 @@ class UpdateReportFramesIT {
         assertThat(first.state()).isEqualTo(UpdateReport.ROLLED_BACK);
         assertThat(first.failure()).isEqualTo(failure);
         assertThat(hub.received().getFirst()).isInstanceOf(io.enginex.edge.protocol.Hello.class);
+        // the report may reach the hub before the harness's listener has recorded the welcome
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !agent.welcomes.isEmpty());
         assertThat(agent.welcomes).hasSize(1);
 
         agent.outbox.update(id -> report(id, UpdateReport.REFUSED, "1.5.0", failure));
