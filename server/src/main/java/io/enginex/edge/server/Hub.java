@@ -163,6 +163,7 @@ public final class Hub implements AutoCloseable {
         TlsMaterial tls;
         EventWakeups wakeups;
         WebhookSender webhookSender;
+        Application app;
         volatile String url;
         Path adminKeyCreated;
     }
@@ -238,6 +239,7 @@ public final class Hub implements AutoCloseable {
                     b.random(),
                     clock);
             Application app = services(p, b, stores, security, links, creates);
+            p.app = app;
             serveWeb(p, b, security, links, app, creates);
             startTimers(p, b, security, links, creates);
             sendWebhooks(p, b, app);
@@ -895,6 +897,11 @@ public final class Hub implements AutoCloseable {
 
     public Stores stores() {
         return r.stores;
+    }
+
+    /** The application services the routes call (tests that must act as a route would). */
+    public Application application() {
+        return r.app;
     }
 
     /** Whether this node runs the sweeps of the nodes sharing its database (tests, diagnostics). */

@@ -103,6 +103,22 @@ public final class Dispatcher implements AgentListener {
     }
 
     /**
+     * A retried create of {@code jobId} was answered from its {@code Idempotency-Key}: sends the job if
+     * it is still queued, as {@link #send} would have. The node that made it may have died between the
+     * commit and the send, and then only the agent's next hello or the cluster sweep would send it. Safe
+     * to repeat: a socket sends a job at most once, and the agent runs a job id at most once.
+     */
+    public void resend(String tenantId, String jobId) {
+        jobs.find(tenantId, jobId).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> {
+            log.atInfo()
+                    .addKeyValue("jobId", job.id())
+                    .addKeyValue("agentId", job.agentId())
+                    .log("retried create of a queued job; offering it again");
+            deliveries.offer(job);
+        });
+    }
+
+    /**
      * Approves a job awaiting approval: it becomes QUEUED and is sent (with {@code approvedBy}) at once
      * if its agent is connected here, else after the agent's next hello.
      *

@@ -1,5 +1,6 @@
 package io.enginex.edge.server.idempotency;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -57,6 +58,47 @@ public interface Creation<T> {
             public T afterCommit(T created) {
                 return inner.afterCommit(created);
             }
+
+            @Override
+            public void replayed(String resourceId) {
+                inner.replayed(resourceId);
+            }
+        };
+    }
+
+    /** This creation, with {@code resume} as its {@link #replayed} work. */
+    default Creation<T> resumedBy(Consumer<String> resume) {
+        Creation<T> inner = this;
+        return new Creation<>() {
+            @Override
+            public Runnable admit() {
+                return inner.admit();
+            }
+
+            @Override
+            public Creation<T> prepared() {
+                return inner.prepared();
+            }
+
+            @Override
+            public T write() {
+                return inner.write();
+            }
+
+            @Override
+            public Answer answer(T created) {
+                return inner.answer(created);
+            }
+
+            @Override
+            public T afterCommit(T created) {
+                return inner.afterCommit(created);
+            }
+
+            @Override
+            public void replayed(String resourceId) {
+                resume.accept(resourceId);
+            }
         };
     }
 
@@ -87,6 +129,17 @@ public interface Creation<T> {
     default T afterCommit(T created) {
         return created;
     }
+
+    /**
+     * Work when a request with this creation's key is answered from the key's stored answer: the first
+     * request's {@link #afterCommit} work may never have run, as the node that committed it can die
+     * between the commit and that work (a job then lies queued with nobody told to send it). Runs on
+     * every replay, so it must be safe to repeat (send a job only if it is still queued; a socket
+     * sends a job at most once). A failure is logged and does not change the answer.
+     *
+     * @param resourceId the id the stored answer names
+     */
+    default void replayed(String resourceId) {}
 
     /** A creation with no after-commit work. */
     static <T> Creation<T> of(Supplier<T> write, Function<T, Answer> answer) {

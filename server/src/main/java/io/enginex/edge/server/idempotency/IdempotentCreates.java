@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A new key: the resource, its audit event and the key with the answer are written in one
  *       transaction; then the after-commit work runs, and the stored answer is returned.
  *   <li>A key seen before with the same method, path and body: the first answer, marked replayed;
- *       nothing runs again. With another request: {@code 422 idempotency_key_reused}.
+ *       nothing is written again, and the creation's {@link Creation#replayed} work finishes what
+ *       the first request's node may have died before doing (sending a job still queued). With another request: {@code 422 idempotency_key_reused}.
  *   <li>A key whose first request is still running on this node: {@code 409 idempotency_key_in_use}.
  *       On another node the database makes the second wait for the first and then replays it.
  * </ul>
@@ -80,7 +81,7 @@ public final class IdempotentCreates {
         try {
             Optional<Answer> earlier = replay(request, scoped, keyHash);
             if (earlier.isPresent()) {
-                return earlier.get();
+                return resumed(creation, earlier.get());
             }
             String fingerprint = request.fingerprint();
             Creation<T> ready = creation.prepared();
@@ -102,7 +103,7 @@ public final class IdempotentCreates {
                 });
             } catch (IdempotencyStore.KeyTakenException e) {
                 // Another node committed this key while we were writing; ours rolled back.
-                return replay(request, scoped, keyHash).orElseThrow(() -> inUse(request));
+                return resumed(creation, replay(request, scoped, keyHash).orElseThrow(() -> inUse(request)));
             }
             afterCommit(ready, written.created());
             return written.answer();
@@ -152,6 +153,19 @@ public final class IdempotentCreates {
             return Answer.of(stored.status(), stored.resourceId(), seal.open(scoped, stored.sealedAnswer()))
                     .asReplay();
         });
+    }
+
+    /** {@code replay}, after its creation's {@link Creation#replayed} work. */
+    private static Answer resumed(Creation<?> creation, Answer replay) {
+        try {
+            creation.replayed(replay.resourceId());
+        } catch (RuntimeException e) {
+            log.atWarn()
+                    .addKeyValue("resourceId", replay.resourceId())
+                    .addKeyValue("reason", e.toString())
+                    .log("work on a replayed creation failed; answered with the first answer all the same");
+        }
+        return replay;
     }
 
     private static <T> T afterCommit(Creation<T> creation, T created) {

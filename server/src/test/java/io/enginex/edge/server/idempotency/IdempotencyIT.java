@@ -3,9 +3,14 @@ package io.enginex.edge.server.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.HubSecret;
+import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.job.JobRequest;
+import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.jdbc.JdbcStores;
 import io.enginex.edge.server.testing.AgentSocket;
@@ -211,6 +216,52 @@ class IdempotencyIT {
         assertThat(retryWithBody.status()).as(retryWithBody.text()).isEqualTo(201);
         assertThat(retryWithBody.get("id")).isEqualTo(lost.resourceId());
         assertThat(retryWithBody.headers().firstValue("Idempotent-Replayed")).contains("true");
+    }
+
+    /**
+     * The first request commits its job and its node dies before sending it (its after-commit work
+     * never runs; on one node nothing else sends a queued job to a connected agent): the client's
+     * retry, answered from the key, sends the job.
+     */
+    @Test
+    void aRetryAfterTheFirstNodeDiedBeforeSendingTheJobSendsIt() throws Exception {
+        TestAgent agent = hub.register(tenant);
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            String session = hub.newSession(tenant);
+            String path = "/api/v1/tenants/" + tenant + "/sessions/" + session + "/jobs";
+            JsonNode body = TestHub.MAPPER.valueToTree(Map.of(
+                    "agentId", agent.agentId(), "tool", "fs.list", "args", Map.of("path", "."), "timeoutSeconds", 30));
+            String key = UUID.randomUUID().toString();
+            String principal = hub.api().get("/api/v1/me", hub.platformKey()).get("id");
+            Creation<Job> made = hub.hub()
+                    .application()
+                    .jobs()
+                    .newJob(
+                            new Caller(principal, null, Role.PLATFORM_ADMIN),
+                            tenant,
+                            session,
+                            new JobRequest(agent.agentId(), "fs.list", body.get("args"), Duration.ofSeconds(30)),
+                            job -> Answer.of(201, job.id(), "{\"id\":\"" + job.id() + "\"}"));
+            Answer first = sameAsHub(Clock.systemUTC())
+                    .create(
+                            new IdempotentRequest(
+                                    tenant, principal, key, "POST", path, TestHub.MAPPER.writeValueAsBytes(body)),
+                            diesAfterCommit(made));
+
+            Response retry = hub.api().exchange("POST", path, hub.platformKey(), Map.of("Idempotency-Key", key), body);
+
+            assertThat(retry.status()).as(retry.text()).isEqualTo(201);
+            assertThat(retry.headers().firstValue("Idempotent-Replayed")).contains("true");
+            assertThat(socket.expect(Dispatch.class).jobId())
+                    .as("the retry sent the job that its first node never sent")
+                    .isEqualTo(first.resourceId());
+        }
+    }
+
+    /** {@code creation} as if its node died right after the commit: its after-commit work never runs. */
+    static <T> Creation<T> diesAfterCommit(Creation<T> creation) {
+        Creation<T> ready = creation.prepared();
+        return Creation.of(ready::write, ready::answer, created -> created);
     }
 
     @Test
