@@ -98,10 +98,11 @@ public final class EdgeClient {
     }
 
     /**
-     * One long-poll: the job as soon as it has finished, or as it is after {@code wait} (at most 60 s).
+     * One long-poll: the job as soon as it has finished, or as it is after {@code wait} (rounded up
+     * to whole seconds, at most 60 s).
      */
     public Job pollJob(String tenant, String jobId, Duration wait) {
-        long seconds = Math.clamp(wait.toSeconds(), 0, 60);
+        long seconds = Math.clamp((wait.toMillis() + 999) / 1000, 0, 60);
         return Job.from(transport.read(jobPath(tenant, jobId) + "?wait=" + seconds, Duration.ofSeconds(seconds + 10)));
     }
 
@@ -112,15 +113,15 @@ public final class EdgeClient {
      */
     public Job awaitJob(String tenant, String jobId, Duration timeout) {
         long giveUp = System.nanoTime() + timeout.toNanos();
-        Job job = job(tenant, jobId);
-        while (!job.finished()) {
+        Job job = null;
+        do {
             long left = giveUp - System.nanoTime();
-            if (left <= 0) {
+            if (job != null && left <= 0) {
                 return job;
             }
-            Duration wait = Duration.ofNanos(left);
-            job = pollJob(tenant, jobId, wait.compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : wait.plusMillis(999));
-        }
+            Duration wait = Duration.ofNanos(Math.max(0, left));
+            job = pollJob(tenant, jobId, wait.compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : wait);
+        } while (!job.finished());
         return job;
     }
 

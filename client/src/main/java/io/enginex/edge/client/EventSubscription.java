@@ -164,7 +164,7 @@ public final class EventSubscription implements AutoCloseable {
         while (!closed && lines.hasNext()) {
             lastHeardNanos = System.nanoTime();
             ServerSentEvents.Event event = parser.line(lines.next());
-            if (event == null) {
+            if (event == null || closed) {
                 continue;
             }
             JsonNode data = parse(event.data());
