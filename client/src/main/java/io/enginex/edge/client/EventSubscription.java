@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * 15 s keep-alive) arrives for {@link #IDLE_LIMIT}, it connects again with {@code Last-Event-ID} set
  * to the position after the last event delivered, so the hub sends exactly the events written since:
  * none missed, none twice. Waits between reconnects follow the client's {@link RetryPolicy} backoff
- * (full jitter), reset by every connection that opens; the number of reconnects is unbounded.
+ * (full jitter; the hub's {@code Retry-After} when it answered 429 or 5xx), reset by every
+ * connection that opens; the number of reconnects is unbounded.
  *
  * <p>One virtual thread reads the stream and calls the {@link JobEventListener}; a second watches
  * for an idle stream. {@link #close} stops both; it is safe from any thread, including the
@@ -100,6 +101,7 @@ public final class EventSubscription implements AutoCloseable {
 
     private void run() {
         int failures = 0;
+        Duration hubsWait = null; // the hub's Retry-After on a refusal worth retrying
         while (!closed) {
             try {
                 HttpResponse<Stream<String>> response = transport.openLines(path, lastEventId);
@@ -117,6 +119,9 @@ public final class EventSubscription implements AutoCloseable {
                             end(refused);
                             return;
                         }
+                        hubsWait = refused.retryAfter()
+                                .map(transport.policy()::honour)
+                                .orElse(null);
                         throw new IOException("the hub answered " + refused.getMessage());
                     }
                     if (read(lines.iterator())) {
@@ -143,8 +148,10 @@ public final class EventSubscription implements AutoCloseable {
                 return;
             }
             failures++;
+            Duration wait = hubsWait != null ? hubsWait : transport.backoff(failures);
+            hubsWait = null;
             try {
-                transport.sleeper().sleep(transport.backoff(failures));
+                transport.sleeper().sleep(wait);
             } catch (InterruptedException e) {
                 if (closed) {
                     return;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A subscription against a scripted event stream: after a stream ends or a 503, it reconnects with
- * {@code Last-Event-ID} set to the position after the last event it delivered; a refusal ends it.
+ * {@code Last-Event-ID} set to the position after the last event it delivered (waiting the hub's
+ * {@code Retry-After} after the 503); a refusal ends it.
  */
 class EventSubscriptionTest {
     private static final Map<String, String> SSE = Map.of("Content-Type", "text/event-stream");
@@ -70,6 +71,7 @@ class EventSubscriptionTest {
                 assertThat(events.lastEventId()).isEqualTo("v1.c");
                 assertThat(events.isActive()).isFalse();
                 assertThat(pauses).hasSize(3);
+                assertThat(pauses.get(1)).as("the hub's Retry-After on its 503").isEqualTo(Duration.ofSeconds(5));
             }
         }
     }
