@@ -1,7 +1,11 @@
 package io.enginex.edge.bench.fleet;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.client.ApiException;
+import io.enginex.edge.client.EdgeClient;
+import io.enginex.edge.client.Job;
+import io.enginex.edge.client.JobRequest;
+import io.enginex.edge.client.RetryPolicy;
+import io.enginex.edge.client.TransportException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,27 +15,26 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
- * The EngineX runtime's side of a job, over the REST API: {@code POST …/sessions/{s}/jobs} with an
- * {@code Idempotency-Key}, then the long-poll {@code GET …/jobs/{id}?wait=30} until the job is
- * finished. Through a hub restart it retries both with the same key, which is what the key is for: a
- * create that reached the database before the answer was lost is answered again, never made twice.
- * Thread-safe; blocking, meant for virtual threads.
+ * The EngineX runtime's side of a job, over the REST API through the client SDK ({@link EdgeClient}):
+ * {@code POST …/sessions/{s}/jobs} with an {@code Idempotency-Key}, then long-polls of {@code GET
+ * …/jobs/{id}?wait=} until the job is finished. Through a hub restart the SDK retries both (the
+ * create with the same key, which is what the key is for: a create that reached the database before
+ * the answer was lost is answered again, never made twice) until the job's deadline. Thread-safe;
+ * blocking, meant for virtual threads.
  */
 public final class JobClient implements JobRunner {
     /** Job states that end a job. */
-    static final Set<String> FINISHED = Set.of("succeeded", "failed", "timed_out", "cancelled");
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Set<String> FINISHED = Job.FINISHED;
 
     private final String baseUrl;
     private final String apiKey;
     private final String tenant;
     private final String session;
     private final HttpClient http;
+    private final EdgeClient edge;
     private final boolean giveUpWhenShed;
 
     /**
@@ -48,6 +51,17 @@ public final class JobClient implements JobRunner {
         this.http = HttpClient.newBuilder()
                 .sslContext(tls)
                 .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        // Retried until the job's deadline (each call sets its budget), not a number of attempts.
+        RetryPolicy retries = RetryPolicy.DEFAULT
+                .withMaxAttempts(Integer.MAX_VALUE)
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+                .withMaxRetryAfter(Duration.ofSeconds(10))
+                .withFinalCodes(giveUpWhenShed ? Set.of("overloaded") : Set.of());
+        this.edge = EdgeClient.builder(baseUrl)
+                .apiKey(apiKey)
+                .httpClient(http)
+                .retryPolicy(retries)
                 .build();
     }
 
@@ -86,46 +100,26 @@ public final class JobClient implements JobRunner {
 
     /**
      * Creates a job for {@code agentId} running the no-op tool and returns its id. Retries on no
-     * answer and on 5xx (503 waits its {@code Retry-After}) until {@code deadlineNanos}.
+     * answer, 429 and 5xx (waiting the hub's {@code Retry-After}) until {@code deadlineNanos}.
      *
      * @throws JobError on a 4xx, or when the deadline passed
      */
     public String create(String agentId, String idempotencyKey, long deadlineNanos)
             throws JobError, InterruptedException {
-        String body = "{\"agentId\":\"" + agentId + "\",\"tool\":\"" + SimulatedAgent.TOOL
-                + "\",\"args\":{},\"timeoutSeconds\":60}";
-        while (true) {
-            HttpRequest request = request("/api/v1/tenants/" + tenant + "/sessions/" + session + "/jobs", 30)
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", idempotencyKey)
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build();
-            String problem;
-            long wait = 200;
-            try {
-                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 201 || r.statusCode() == 200) {
-                    return JSON.readTree(r.body()).path("id").asText();
-                }
-                if (r.statusCode() < 500 && r.statusCode() != 429) {
-                    throw new JobError("create answered " + r.statusCode() + ": " + r.body());
-                }
-                if (giveUpWhenShed && r.statusCode() == 503 && r.body().contains("\"overloaded\"")) {
-                    throw new JobError("shed: 503 overloaded, Retry-After "
-                            + r.headers().firstValue("Retry-After").orElse("(none)"));
-                }
-                problem = "create answered " + r.statusCode();
-                wait = r.headers()
-                        .firstValue("Retry-After")
-                        .map(s -> TimeUnit.SECONDS.toMillis(Long.parseLong(s.strip())))
-                        .orElse(wait);
-            } catch (IOException e) {
-                problem = "create: " + e;
+        JobRequest request = JobRequest.of(agentId, SimulatedAgent.TOOL)
+                .withTimeout(Duration.ofSeconds(60))
+                .withIdempotencyKey(idempotencyKey);
+        try {
+            return until(deadlineNanos).createJob(tenant, session, request).id();
+        } catch (ApiException e) {
+            if (giveUpWhenShed && "overloaded".equals(e.code())) {
+                throw new JobError("shed: 503 overloaded, Retry-After "
+                        + e.retryAfter().map(d -> String.valueOf(d.toSeconds())).orElse("(none)"));
             }
-            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait) - deadlineNanos > 0) {
-                throw new JobError(problem + " (gave up at the job's deadline)");
-            }
-            Thread.sleep(wait);
+            throw new JobError("create answered " + e.status() + ": " + e.getMessage()
+                    + (e.status() >= 500 || e.status() == 429 ? " (gave up at the job's deadline)" : ""));
+        } catch (TransportException e) {
+            throw failed("create", e);
         }
     }
 
@@ -141,37 +135,33 @@ public final class JobClient implements JobRunner {
      * @throws JobError when the deadline passed first, or the hub answered an error
      */
     public String awaitFinished(String id, long deadlineNanos) throws JobError, InterruptedException {
-        String problem = "not finished";
-        while (System.nanoTime() - deadlineNanos < 0) {
-            HttpRequest request = request("/api/v1/tenants/" + tenant + "/jobs/" + id + "?wait=30", 40)
-                    .GET()
-                    .build();
-            try {
-                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    JsonNode job = JSON.readTree(r.body());
-                    String state = job.path("state").asText();
-                    if (FINISHED.contains(state)) {
-                        return state;
-                    }
-                    problem = "still " + state;
-                    continue;
-                }
-                if (r.statusCode() < 500) {
-                    throw new JobError("poll answered " + r.statusCode() + ": " + r.body());
-                }
-                problem = "poll answered " + r.statusCode();
-            } catch (IOException e) {
-                problem = "poll: " + e;
-            }
-            Thread.sleep(200);
+        Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime());
+        if (left.isNegative()) {
+            throw new JobError("not finished at the job's deadline");
         }
-        throw new JobError(problem + " at the job's deadline");
+        try {
+            Job job = until(deadlineNanos).awaitJob(tenant, id, left);
+            if (!job.finished()) {
+                throw new JobError("still " + job.state() + " at the job's deadline");
+            }
+            return job.state();
+        } catch (ApiException e) {
+            throw new JobError("poll answered " + e.status() + ": " + e.getMessage());
+        } catch (TransportException e) {
+            throw failed("poll", e);
+        }
     }
 
-    private HttpRequest.Builder request(String path, int timeoutSeconds) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Authorization", "Bearer " + apiKey)
-                .timeout(Duration.ofSeconds(timeoutSeconds));
+    /** The client whose retries stop at {@code deadlineNanos}. */
+    private EdgeClient until(long deadlineNanos) {
+        Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+        return edge.withRetryPolicy(edge.transport().policy().withGiveUpAfter(left));
+    }
+
+    private static JobError failed(String what, TransportException e) throws InterruptedException {
+        if (e.interrupted()) {
+            throw new InterruptedException(e.getMessage());
+        }
+        return new JobError(what + ": " + e.getCause() + " (gave up at the job's deadline)");
     }
 }

@@ -3,6 +3,7 @@ package io.enginex.edge.server.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.client.EdgeException;
 import io.enginex.edge.protocol.FrameLimits;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.PrintWriter;
@@ -23,7 +24,12 @@ abstract class ClientCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        run(options.client(mapper));
+        HubClient hub = options.client(mapper);
+        try {
+            run(hub);
+        } catch (EdgeException e) {
+            throw hub.explain(e);
+        }
         return 0;
     }
 

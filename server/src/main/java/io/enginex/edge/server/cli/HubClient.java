@@ -1,74 +1,72 @@
 package io.enginex.edge.server.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.client.ApiException;
+import io.enginex.edge.client.EdgeClient;
+import io.enginex.edge.client.EdgeException;
+import io.enginex.edge.client.RetryPolicy;
+import io.enginex.edge.client.Transport;
+import io.enginex.edge.client.TransportException;
 import io.enginex.edge.protocol.PinnedTrustManager;
 import io.enginex.edge.server.tls.PemFiles;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The {@code engine} client commands' view of a hub's REST API over {@code java.net.http}. Turns
- * every failure into a {@link CliException} that says what to do.
+ * The {@code engine} client commands' view of a hub: the client SDK's {@link EdgeClient} (typed
+ * calls, idempotency keys and retries) set up with the CLI's trust options, plus the raw calls the
+ * other commands use. Turns every failure into a {@link CliException} that says what to do.
  */
 final class HubClient {
     private final URI base;
-    private final String apiKey;
     private final String keySource;
     private final String pin;
     private final Path caFile;
-    private final ObjectMapper mapper;
-    private final HttpClient http;
-
-    /** How many times {@link #create} sends one request at most. */
-    static final int CREATE_ATTEMPTS = 5;
-
-    private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
-    private static final Duration BACKOFF_CAP = Duration.ofSeconds(8);
-
-    /** Waits between retries; a test passes one that records instead of sleeping. */
-    interface Pause {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
-    private final Pause pause;
+    private final EdgeClient edge;
 
     HubClient(URI base, String apiKey, String keySource, String pin, Path caFile, ObjectMapper mapper) {
-        this(base, apiKey, keySource, pin, caFile, mapper, d -> Thread.sleep(d));
+        this(base, apiKey, keySource, pin, caFile, mapper, Thread::sleep);
     }
 
-    HubClient(URI base, String apiKey, String keySource, String pin, Path caFile, ObjectMapper mapper, Pause pause) {
-        this.pause = pause;
+    /** With {@code pause} waiting between retries; a test passes one that records instead of sleeping. */
+    HubClient(
+            URI base,
+            String apiKey,
+            String keySource,
+            String pin,
+            Path caFile,
+            ObjectMapper mapper,
+            Transport.Sleeper pause) {
         this.base = base;
-        this.apiKey = apiKey;
         this.keySource = keySource;
         this.pin = pin;
         this.caFile = caFile;
-        this.mapper = mapper;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        EdgeClient.Builder builder = EdgeClient.builder(base)
+                .apiKey(apiKey)
+                .mapper(mapper)
+                .sleeper(pause)
+                .retryPolicy(RetryPolicy.DEFAULT);
         if ("https".equals(base.getScheme()) && (pin != null || caFile != null)) {
             builder.sslContext(sslContext());
         }
-        this.http = builder.build();
+        this.edge = builder.build();
+    }
+
+    /** The typed API; its failures are {@link EdgeException}s, which {@link ClientCommand} explains. */
+    EdgeClient edge() {
+        return edge;
     }
 
     URI base() {
@@ -81,168 +79,63 @@ final class HubClient {
     }
 
     JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET(), path);
+        return once("GET", path, null);
     }
 
     JsonNode post(String path, Object body) {
-        try {
-            return send(
-                    HttpRequest.newBuilder(uri(path))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))),
-                    path);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the request body", e);
-        }
+        return once("POST", path, body);
     }
 
     JsonNode put(String path, Object body) {
-        try {
-            return send(
-                    HttpRequest.newBuilder(uri(path))
-                            .header("Content-Type", "application/json")
-                            .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))),
-                    path);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the request body", e);
-        }
+        return once("PUT", path, body);
     }
 
     JsonNode patch(String path, Object body) {
-        try {
-            return send(
-                    HttpRequest.newBuilder(uri(path))
-                            .header("Content-Type", "application/json")
-                            .method("PATCH", HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))),
-                    path);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the request body", e);
-        }
+        return once("PATCH", path, body);
+    }
+
+    JsonNode delete(String path) {
+        return once("DELETE", path, null);
     }
 
     /**
      * POSTs a create (a job, session, registration token or API key) with a fresh {@code
-     * Idempotency-Key}, and retries it with the same key when the hub cannot be reached, the request
-     * times out, or the hub answers 5xx or {@code 409 idempotency_key_in_use}: at most {@value
-     * #CREATE_ATTEMPTS} attempts, waiting random(0, min(8 s, 0.5 s·2^n)) between them (or the hub's
-     * {@code Retry-After}, up to 8 s). The hub makes the resource once and answers every retry with
-     * the first answer, so a retry never runs a job twice.
+     * Idempotency-Key}, retried with the same key per {@link RetryPolicy#DEFAULT} (the hub makes the
+     * resource once and answers every retry with the first answer, so a retry never runs a job twice).
      */
     JsonNode create(String path, Object body) {
-        String key = UUID.randomUUID().toString();
-        byte[] json;
         try {
-            json = mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the request body", e);
-        }
-        for (int attempt = 1; ; attempt++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", key)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(json));
-            Duration wait;
-            try {
-                HttpResponse<String> response = exchange(request);
-                if (!retryable(response) || attempt == CREATE_ATTEMPTS) {
-                    return answer(response);
-                }
-                OptionalLong retryAfter = response.headers().firstValueAsLong("Retry-After");
-                wait = retryAfter.isPresent()
-                        ? Duration.ofSeconds(Math.max(0, Math.min(BACKOFF_CAP.toSeconds(), retryAfter.getAsLong())))
-                        : backoff(attempt);
-            } catch (IOException e) {
-                if (attempt == CREATE_ATTEMPTS || !transientFailure(e)) {
-                    throw explain(e);
-                }
-                wait = backoff(attempt);
-            }
-            try {
-                pause.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException("interrupted");
-            }
-        }
-    }
-
-    private static boolean retryable(HttpResponse<String> response) {
-        int status = response.statusCode();
-        return status >= 500 || (status == 409 && response.body().contains("\"idempotency_key_in_use\""));
-    }
-
-    /** Not reaching the hub, or losing the answer, is worth a retry; a TLS trust failure is not. */
-    private static boolean transientFailure(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SSLException) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Full jitter: random(0, min(cap, base·2^(attempt-1))). */
-    private static Duration backoff(int attempt) {
-        long ceiling = Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 10));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
-    }
-
-    JsonNode delete(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).DELETE(), path);
-    }
-
-    private URI uri(String path) {
-        return URI.create(base + path);
-    }
-
-    private JsonNode send(HttpRequest.Builder request, String path) {
-        try {
-            return answer(exchange(request));
-        } catch (IOException e) {
+            return edge.transport().create(path, body, null);
+        } catch (EdgeException e) {
             throw explain(e);
         }
     }
 
-    private HttpResponse<String> exchange(HttpRequest.Builder request) throws IOException {
-        request.header("Authorization", "Bearer " + apiKey)
-                .header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(30));
+    private JsonNode once(String method, String path, Object body) {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
+            return edge.transport().send(method, path, body);
+        } catch (EdgeException e) {
+            throw explain(e);
         }
     }
 
-    private JsonNode answer(HttpResponse<String> response) {
-        JsonNode body = parse(response.body());
-        int status = response.statusCode();
-        if (status < 400) {
-            return body;
-        }
-        String code = body.path("error").path("code").asText("http_" + status);
-        String message = body.path("error").path("message").asText(response.body());
-        if (status == 401) {
-            throw new CliException("the hub at " + base + " refused the API key from " + keySource + " (" + code
-                    + ": " + message + "). Use the platform key in <data-dir>/admin.key (written on the hub's first "
-                    + "start), pass --api-key, or set ENGINEX_API_KEY to a key made with `engine api-keys create`.");
-        }
-        throw new CliException("the hub answered " + status + " " + code + ": " + message);
+    /** A failure of the SDK as the message a person acts on. */
+    CliException explain(EdgeException failure) {
+        return switch (failure) {
+            case ApiException e
+            when e.status() == 401 ->
+                new CliException("the hub at " + base + " refused the API key from " + keySource + " (" + e.code()
+                        + ": " + e.hubMessage() + "). Use the platform key in <data-dir>/admin.key (written on the "
+                        + "hub's first start), pass --api-key, or set ENGINEX_API_KEY to a key made with `engine "
+                        + "api-keys create`.");
+            case ApiException e ->
+                new CliException("the hub answered " + e.status() + " " + e.code() + ": " + e.hubMessage());
+            case TransportException e when e.interrupted() -> new CliException("interrupted");
+            case TransportException e -> explain(e.getCause());
+        };
     }
 
-    private JsonNode parse(String text) {
-        if (text == null || text.isBlank()) {
-            return mapper.createObjectNode();
-        }
-        try {
-            return mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            return mapper.createObjectNode().put("raw", text);
-        }
-    }
-
-    private CliException explain(IOException e) {
+    private CliException explain(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {
                 return new CliException("cannot reach the hub at " + base + ": connection refused — is `engine serve` "

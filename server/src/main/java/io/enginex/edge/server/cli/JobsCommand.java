@@ -2,13 +2,16 @@ package io.enginex.edge.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.enginex.edge.client.Agent;
+import io.enginex.edge.client.EdgeClient;
+import io.enginex.edge.client.Job;
+import io.enginex.edge.client.JobRequest;
 import io.enginex.edge.server.config.HumanDuration;
-import io.enginex.edge.server.store.JobState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -85,27 +88,31 @@ final class JobsCommand {
 
         @Override
         void run(HubClient hub) {
-            JsonNode arguments = parseArgs();
-            Duration deadline = parseTimeout();
-            String sessionId = session != null
-                    ? session
-                    : text(hub.create("/api/v1/tenants/" + tenant + "/sessions", Map.of("name", tool)), "id");
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("agentId", agent);
-            body.put("tool", tool);
-            body.put("args", arguments);
-            body.put("timeoutSeconds", deadline.toSeconds());
-            JsonNode job = hub.create("/api/v1/tenants/" + tenant + "/sessions/" + sessionId + "/jobs", body);
+            EdgeClient edge = hub.edge();
+            JobRequest request = request(parseArgs(), parseTimeout());
+            String sessionId =
+                    session != null ? session : edge.createSession(tenant, tool).id();
+            Job job = edge.createJob(tenant, sessionId, request);
             if (!noWait) {
-                job = awaitFinished(hub, job, Instant.now().plus(deadline).plusSeconds(5));
+                job = awaitFinished(
+                        hub, job, Instant.now().plus(request.timeout()).plusSeconds(5));
             }
-            if (!printedJson(job)) {
-                printHuman(job, sessionId);
+            if (!printedJson(job.json())) {
+                printHuman(job.json(), sessionId);
             }
-            String state = text(job, "state");
-            if (!noWait && !"succeeded".equals(state)) {
-                throw new CliException("job " + text(job, "id") + " ended " + state
-                        + (job.path("error").isObject() ? ": " + text(job.path("error"), "message") : ""));
+            if (!noWait && !job.succeeded()) {
+                throw new CliException("job " + job.id() + " ended " + job.state()
+                        + (job.error() != null
+                                ? ": " + Objects.toString(job.error().message(), "")
+                                : ""));
+            }
+        }
+
+        private JobRequest request(JsonNode arguments, Duration deadline) {
+            try {
+                return JobRequest.of(agent, tool).withArgs(arguments).withTimeout(deadline);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--timeout: " + e.getMessage(), CliException.USAGE);
             }
         }
 
@@ -114,22 +121,22 @@ final class JobsCommand {
          * running yet (it waits for a person's approval, or its agent is offline), with the page to
          * act on, says so again whenever that changes, and prints progress after every poll.
          */
-        private JsonNode awaitFinished(HubClient hub, JsonNode created, Instant giveUp) {
+        private Job awaitFinished(HubClient hub, Job created, Instant giveUp) {
             PrintWriter err = spec.commandLine().getErr();
-            String jobId = text(created, "id");
+            String jobId = created.id();
             Instant start = Instant.now();
-            JsonNode job = created;
+            Job job = created;
             String explained = explain(hub, job, err, null);
-            while (!finished(job) && Instant.now().isBefore(giveUp)) {
+            while (!job.finished() && Instant.now().isBefore(giveUp)) {
                 long wait = Math.clamp(Duration.between(Instant.now(), giveUp).toSeconds(), 1, POLL_SECONDS);
-                job = hub.get("/api/v1/tenants/" + tenant + "/jobs/" + jobId + "?wait=" + wait);
-                if (finished(job)) {
+                job = hub.edge().pollJob(tenant, jobId, Duration.ofSeconds(wait));
+                if (job.finished()) {
                     break;
                 }
                 explained = explain(hub, job, err, explained);
-                err.println("still waiting for " + jobId + " (" + text(job, "state") + ", "
+                err.println("still waiting for " + jobId + " (" + job.state() + ", "
                         + Duration.between(start, Instant.now()).toSeconds() + " s so far; deadline "
-                        + text(job, "deadline") + ")…");
+                        + text(job.json(), "deadline") + ")…");
                 err.flush();
             }
             return job;
@@ -140,26 +147,26 @@ final class JobsCommand {
          *
          * @return the state now explained
          */
-        private String explain(HubClient hub, JsonNode job, PrintWriter err, String explained) {
-            String state = text(job, "state");
+        private String explain(HubClient hub, Job job, PrintWriter err, String explained) {
+            String state = job.state();
             if (state.equals(explained)) {
                 return explained;
             }
-            String jobId = text(job, "id");
+            String jobId = job.id();
+            String deadline = text(job.json(), "deadline");
             String base = hub.base().toString().replaceAll("/+$", "");
             switch (state) {
                 case "awaiting_approval" ->
                     err.println("Job " + jobId + " waits for a person's approval before it"
                             + " is sent (a policy or the agent requires it for " + tool + "). Approve or deny it at "
                             + base + "/ui/approvals/" + jobId + " or with: engine jobs approve --tenant " + tenant + " "
-                            + jobId + ". Waiting until its deadline, " + text(job, "deadline") + ".");
+                            + jobId + ". Waiting until its deadline, " + deadline + ".");
                 case "queued" -> {
-                    JsonNode agentView = hub.get("/api/v1/tenants/" + tenant + "/agents/" + agent);
-                    if (!agentView.path("connected").asBoolean(false)) {
-                        err.println("Agent " + agent + " (" + text(agentView, "hostname") + ") is offline; job "
+                    Agent agentView = hub.edge().agent(tenant, agent);
+                    if (!agentView.connected()) {
+                        err.println("Agent " + agent + " (" + text(agentView.json(), "hostname") + ") is offline; job "
                                 + jobId + " waits in the hub's queue and is sent when the agent connects, until its"
-                                + " deadline, " + text(job, "deadline") + ". Agent page: " + base + "/ui/agents/"
-                                + agent);
+                                + " deadline, " + deadline + ". Agent page: " + base + "/ui/agents/" + agent);
                     } else {
                         err.println("Job " + jobId + " is queued for agent " + agent + ".");
                     }
@@ -229,9 +236,9 @@ final class JobsCommand {
 
         @Override
         void run(HubClient hub) {
-            JsonNode job = hub.get("/api/v1/tenants/" + tenant + "/jobs/" + id);
+            Job job = hub.edge().job(tenant, id);
             try {
-                out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(job));
+                out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(job.json()));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
@@ -265,7 +272,8 @@ final class JobsCommand {
 
         @Override
         void run(HubClient hub) {
-            JsonNode jobs = hub.get("/api/v1/tenants/" + tenant + "/jobs?state=" + state + "&limit=" + limit);
+            ArrayNode jobs = mapper.createArrayNode();
+            hub.edge().jobs(tenant, state, limit).forEach(j -> jobs.add(j.json()));
             if (printedJson(jobs)) {
                 return;
             }
@@ -298,15 +306,12 @@ final class JobsCommand {
                 description = "Why; recorded on the job and in the audit trail.")
         String reason;
 
-        abstract String action();
+        /** Approves or denies the job. */
+        abstract Job decide(EdgeClient edge);
 
         @Override
         void run(HubClient hub) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            if (reason != null) {
-                body.put("reason", reason);
-            }
-            JsonNode job = hub.post("/api/v1/tenants/" + tenant + "/jobs/" + id + "/" + action(), body);
+            JsonNode job = decide(hub.edge()).json();
             if (!printedJson(job)) {
                 out().println("Job " + id + " (" + text(job, "tool") + " on " + text(job, "agentId") + ") "
                         + text(job.path("approval"), "state") + " by " + text(job.path("approval"), "by") + "; now "
@@ -327,8 +332,8 @@ final class JobsCommand {
             footer = {"  engine jobs approve --tenant acme job_… --reason 'month-end export, checked with finance'"})
     static final class Approve extends Decide {
         @Override
-        String action() {
-            return "approve";
+        Job decide(EdgeClient edge) {
+            return edge.approve(tenant, id, reason);
         }
     }
 
@@ -343,12 +348,8 @@ final class JobsCommand {
             footer = {"  engine jobs deny --tenant acme job_… --reason 'wrong period'"})
     static final class Deny extends Decide {
         @Override
-        String action() {
-            return "deny";
+        Job decide(EdgeClient edge) {
+            return edge.deny(tenant, id, reason);
         }
-    }
-
-    static boolean finished(JsonNode job) {
-        return JobState.fromWire(job.path("state").asText()).terminal();
     }
 }

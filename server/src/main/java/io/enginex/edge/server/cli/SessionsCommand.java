@@ -1,7 +1,10 @@
 package io.enginex.edge.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Map;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.enginex.edge.client.Job;
+import io.enginex.edge.client.Session;
+import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,10 +40,11 @@ final class SessionsCommand {
 
         @Override
         void run(HubClient hub) {
-            JsonNode session = hub.create("/api/v1/tenants/" + tenant + "/sessions", Map.of("name", name));
-            if (!printedJson(session)) {
-                out().println("Created session " + text(session, "id") + " (" + name + ")");
-                out().println("Page (a capability link: share it like a password): " + text(session, "pageUrl"));
+            Session session = hub.edge().createSession(tenant, name);
+            if (!printedJson(session.json())) {
+                out().println("Created session " + session.id() + " (" + name + ")");
+                out().println("Page (a capability link: share it like a password): "
+                        + Objects.toString(session.pageUrl(), ""));
                 out().flush();
             }
         }
@@ -58,7 +62,8 @@ final class SessionsCommand {
 
         @Override
         void run(HubClient hub) {
-            JsonNode sessions = hub.get("/api/v1/tenants/" + tenant + "/sessions");
+            ArrayNode sessions = mapper.createArrayNode();
+            hub.edge().sessions(tenant).forEach(s -> sessions.add(s.json()));
             if (printedJson(sessions)) {
                 return;
             }
@@ -86,20 +91,20 @@ final class SessionsCommand {
 
         @Override
         void run(HubClient hub) {
-            JsonNode session = hub.get("/api/v1/tenants/" + tenant + "/sessions/" + id);
-            if (printedJson(session)) {
+            Session session = hub.edge().session(tenant, id);
+            if (printedJson(session.json())) {
                 return;
             }
-            out().println("Session " + text(session, "id") + " (" + text(session, "name") + ")");
+            out().println("Session " + session.id() + " (" + Objects.toString(session.name(), "") + ")");
             TextTable table = new TextTable("JOB", "TOOL", "AGENT", "STATE", "ATTEMPT", "OUTCOME");
-            for (JsonNode j : session.path("jobs")) {
+            for (Job j : session.jobs()) {
                 table.row(
-                        text(j, "id"),
-                        text(j, "tool"),
-                        text(j, "agentId"),
-                        text(j, "state"),
-                        text(j, "attempt"),
-                        j.path("error").isObject() ? text(j.path("error"), "code") : "");
+                        j.id(),
+                        j.tool(),
+                        j.agentId(),
+                        j.state(),
+                        text(j.json(), "attempt"),
+                        j.error() != null ? Objects.toString(j.error().code(), "") : "");
             }
             table.print(out());
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.enginex.edge.client.RetryPolicy;
 import io.enginex.edge.server.testing.TestHub;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,7 +20,11 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link HubClient#create}: one key per create, the same key on every retry, retries bounded. */
+/**
+ * {@link HubClient#create} through the client SDK: one key per create, the same key on every retry,
+ * retries bounded, and the CLI's messages for the SDK's errors. (The SDK's own retry rules are
+ * tested in the client module's TransportTest.)
+ */
 class HubClientTest {
     private final List<String> keys = new CopyOnWriteArrayList<>();
     private final List<Duration> pauses = new ArrayList<>();
@@ -87,9 +92,9 @@ class HubClientTest {
         assertThatThrownBy(() -> hub.create("/api/v1/tenants/acme/sessions", Map.of()))
                 .isInstanceOf(CliException.class)
                 .hasMessageContaining("503 database_unavailable");
-        assertThat(keys).hasSize(HubClient.CREATE_ATTEMPTS);
+        assertThat(keys).hasSize(RetryPolicy.DEFAULT.maxAttempts());
         assertThat(pauses)
-                .hasSize(HubClient.CREATE_ATTEMPTS - 1)
+                .hasSize(RetryPolicy.DEFAULT.maxAttempts() - 1)
                 .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(8)));
     }
 
