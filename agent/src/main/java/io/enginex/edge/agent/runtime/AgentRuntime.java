@@ -170,7 +170,12 @@ public final class AgentRuntime {
                             journal,
                             vault,
                             graphSync,
-                            graphRunEnded),
+                            graphRunEnded,
+                            (graph, by, via) -> {
+                                Optional<String> refused = schedule.start(graph, by);
+                                auditLog.recordGraphStart(graph, by, via, refused.orElse(null));
+                                return refused;
+                            }),
                     new AgentSession.Threads(pageThreads, jobs, scheduler, rotations),
                     hub);
             return session.run();

@@ -60,6 +60,9 @@ public final class ScheduledGraphs implements AutoCloseable {
     private final AtomicReference<LocalGraphs> running = new AtomicReference<>();
     private final Function<RunListener, LocalGraphs> open;
     private final GraphFormat format;
+    private final HubGraphs graphs;
+    private final String tenant;
+    private final ObjectMapper mapper;
     private final Thread loop;
     private final FolderWatcher watcher;
     private final Thread watch;
@@ -104,6 +107,9 @@ public final class ScheduledGraphs implements AutoCloseable {
         this.clock = clock;
         this.open = open;
         this.format = new GraphFormat(mapper);
+        this.graphs = graphs;
+        this.tenant = tenant;
+        this.mapper = mapper;
         this.scheduler = new GraphScheduler(
                 () -> graphs.runnable(tenant),
                 clock,
@@ -116,6 +122,42 @@ public final class ScheduledGraphs implements AutoCloseable {
                 new FolderWatcher(() -> graphs.runnable(tenant), folders, (graph, file) -> queue(graph, file, mapper));
         this.loop = Thread.ofPlatform().daemon().name("enginex-graph-schedule").start(this::loop);
         this.watch = Thread.ofPlatform().daemon().name("enginex-graph-watch").start(this::watchLoop);
+    }
+
+    /**
+     * Queues a run of the assigned graph named {@code name}, for a person ({@code POST /api/graph-runs}
+     * of the status page, {@code enginex-agent graph start}), with the input {@code
+     * {"trigger":"manual","by":"…"}}.
+     *
+     * @return empty when queued, else why not
+     */
+    public Optional<String> start(String name, String by) {
+        Optional<HubGraphs.Assigned> graph = graphs.runnable(tenant).stream()
+                .filter(g -> g.graph().name().equals(name))
+                .findFirst();
+        if (graph.isEmpty()) {
+            return Optional.of("no graph named \"" + name + "\" is assigned to this agent (or its stored copy failed"
+                    + " its checks; see the log); the hub's graphs: engine graphs list --tenant T");
+        }
+        log.atInfo().addKeyValue("graph", name).addKeyValue("by", by).log("graph run started by hand; queued");
+        try {
+            runs.execute(() -> {
+                try {
+                    run(
+                            graph.get(),
+                            mapper.createObjectNode().put("trigger", "manual").put("by", by),
+                            mapper);
+                } catch (RuntimeException e) {
+                    log.atError()
+                            .setCause(e)
+                            .addKeyValue("graph", name)
+                            .log("graph run started by hand failed to start");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return Optional.of("the agent is stopping; start the graph again once it runs");
+        }
+        return Optional.empty();
     }
 
     /** The folders watched now (real paths). */
