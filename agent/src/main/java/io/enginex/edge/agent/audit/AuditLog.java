@@ -201,6 +201,27 @@ public final class AuditLog implements AuditTrail {
         append(line);
     }
 
+    /**
+     * A person asked the running agent to start a graph the hub assigned:
+     *
+     * <pre>{"at":"…","event":"graph.start","graph":"nightly","by":"alice","via":"cli","outcome":"queued"}</pre>
+     *
+     * @param refused why it was not started, or null when the run was queued
+     */
+    public void recordGraphStart(String graph, String by, String via, String refused) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("at", clock.instant().toString());
+        line.put("event", "graph.start");
+        line.put("graph", truncate(graph));
+        line.put("by", truncate(by));
+        line.put("via", via);
+        line.put("outcome", refused == null ? "queued" : "refused");
+        if (refused != null) {
+            line.put("reason", refused);
+        }
+        append(line);
+    }
+
     private static boolean refusal(String code) {
         return switch (code) {
             case "blocked_by_policy", "path_outside_root", "invalid_arguments", "unknown_tool", "agent_paused" -> true;

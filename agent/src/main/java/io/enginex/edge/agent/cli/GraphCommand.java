@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code enginex-agent graph}: offline graphs of tool calls (validate, run, resume, runs). */
+/** {@code enginex-agent graph}: offline graphs of tool calls (validate, run, resume, start, runs). */
 @Command(
         name = "graph",
         mixinStandardHelpOptions = true,
@@ -32,6 +32,7 @@ import picocli.CommandLine.Parameters;
             GraphCommand.Validate.class,
             GraphRunCommand.Run.class,
             GraphRunCommand.Resume.class,
+            GraphStartCommand.class,
             GraphCommand.Runs.class
         },
         footerHeading = "%nExamples:%n",
@@ -39,7 +40,8 @@ import picocli.CommandLine.Parameters;
             "  enginex-agent graph validate nightly.json",
             "  enginex-agent graph run nightly.json --input '{\"folder\":\"reports\"}' --root ~/Documents/shared",
             "  enginex-agent graph runs",
-            "  enginex-agent graph resume run_3f2a…"
+            "  enginex-agent graph resume run_3f2a…",
+            "  enginex-agent graph start nightly-report     # a graph the hub assigned, on the running agent"
         })
 final class GraphCommand implements Runnable {
     @CommandLine.Spec

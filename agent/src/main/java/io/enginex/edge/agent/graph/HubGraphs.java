@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * one, over the agent's authenticated connection; a different key later is refused (every graph it
  * signs too) until the agent is enrolled again. Each envelope must carry a valid signature of the
  * pinned key, name this agent's tenant, hash to its document, and hold a graph the format accepts;
- * one that does not is refused and not stored. {@link #runnable} checks every stored file again, so a
+ * and, for a graph that watches a folder, have the folder inside the roots the policy allows; one that
+ * does not is refused and not stored. {@link #runnable} checks every stored file again, so a
  * file changed on disk is never run.
  *
  * <p>Thread-safe: {@link #accept} runs one at a time.
@@ -46,13 +48,24 @@ public final class HubGraphs {
     private final Path keyFile;
     private final ObjectMapper mapper;
     private final GraphFormat format;
+    private final Consumer<Graph> machineCheck;
     private final ReentrantLock lock = new ReentrantLock();
 
     public HubGraphs(Path stateDir, ObjectMapper mapper, GraphFormat format) {
+        this(stateDir, mapper, format, graph -> {});
+    }
+
+    /**
+     * @param machineCheck checks what a graph asks of this machine (its watched folder inside the roots the
+     *     policy allows), throwing {@link GraphException} naming the fix; run on every graph received and
+     *     every stored graph read
+     */
+    public HubGraphs(Path stateDir, ObjectMapper mapper, GraphFormat format, Consumer<Graph> machineCheck) {
         this.dir = stateDir.resolve("graphs").resolve("assigned");
         this.keyFile = stateDir.resolve("graphs").resolve("hub-graph-key");
         this.mapper = mapper;
         this.format = format;
+        this.machineCheck = machineCheck;
     }
 
     /** A stored graph that passed every check: what the hub signed and the graph it holds. */
@@ -151,6 +164,7 @@ public final class HubGraphs {
             throw new GraphSignatureException(
                     "graph " + issued.name() + ": its document is named " + graph.name() + "; refused");
         }
+        machineCheck.accept(graph);
         return new Assigned(issued, graph);
     }
 

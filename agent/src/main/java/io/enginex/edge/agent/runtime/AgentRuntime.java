@@ -124,7 +124,8 @@ public final class AgentRuntime {
                 codec.mapper(),
                 name -> auditLog.recordVault("secret.expired", name, "expiry", "agent"));
 
-        // Scheduled graphs fire with or without the hub; each run takes the graph job journal for its time.
+        // Scheduled and folder-watching graphs fire with or without the hub; each run takes the graph job
+        // journal for its time.
         // Their runs, and those of graph run, are uploaded to the hub when connected (GraphSync).
         Path graphDir = dir.resolve(LocalGraphs.DIR);
         var graphSync = new io.enginex.edge.agent.graph.GraphSync(
@@ -143,6 +144,7 @@ public final class AgentRuntime {
                 identity.tenant(),
                 clock,
                 listener -> new LocalGraphs(tooling.machine(), dir, tooling.plugins(), uploadOnEnd, codec.mapper()),
+                tools::watchedFolder,
                 codec.mapper());
         SessionServer sessionServer = sessions(sessions, configFile, auditLog);
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
@@ -168,7 +170,12 @@ public final class AgentRuntime {
                             journal,
                             vault,
                             graphSync,
-                            graphRunEnded),
+                            graphRunEnded,
+                            (graph, by, via) -> {
+                                Optional<String> refused = schedule.start(graph, by);
+                                auditLog.recordGraphStart(graph, by, via, refused.orElse(null));
+                                return refused;
+                            }),
                     new AgentSession.Threads(pageThreads, jobs, scheduler, rotations),
                     hub);
             return session.run();

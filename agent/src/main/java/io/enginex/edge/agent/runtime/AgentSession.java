@@ -64,7 +64,8 @@ final class AgentSession {
             JobJournal journal,
             Vault vault,
             io.enginex.edge.agent.graph.GraphSync graphSync,
-            java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded) {}
+            java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded,
+            io.enginex.edge.agent.ui.GraphStarter graphStarter) {}
 
     /** Executors owned by the {@link AgentRuntime}. */
     record Threads(
@@ -221,6 +222,7 @@ final class AgentSession {
                 () -> StatusReport.live(
                         dir, parts.status().current(), parts.recentLog().lines(), codec.mapper()),
                 parts.pause(),
+                parts.graphStarter(),
                 environment.clock(),
                 codec.mapper(),
                 threads.pageThreads());

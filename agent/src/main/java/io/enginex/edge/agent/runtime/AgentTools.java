@@ -14,6 +14,7 @@ import io.enginex.edge.agent.policy.PolicyFile;
 import io.enginex.edge.agent.policy.TenantPolicyCache;
 import io.enginex.edge.agent.policy.TenantPolicySet;
 import io.enginex.edge.agent.sandbox.FileSandbox;
+import io.enginex.edge.agent.sandbox.SandboxException;
 import io.enginex.edge.agent.tools.BuiltinTools;
 import io.enginex.edge.agent.tools.CurrentToolbox;
 import io.enginex.edge.agent.tools.PluginTools;
@@ -21,8 +22,11 @@ import io.enginex.edge.agent.tools.Tool;
 import io.enginex.edge.agent.tools.ToolRegistry;
 import io.enginex.edge.agent.tools.Toolbox;
 import io.enginex.edge.agent.usersession.SessionRouter;
+import io.enginex.edge.common.graph.Graph;
+import io.enginex.edge.common.graph.GraphException;
 import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.protocol.AssignedGraphs;
+import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.TenantPolicy;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -106,7 +110,50 @@ public final class AgentTools implements TenantPolicyHandler {
         this.hub = hub;
         this.mapper = mapper;
         this.current = new CurrentToolbox(build(cachedTenantPolicies()));
-        this.graphs = new HubGraphs(stateDir, mapper, new GraphFormat(mapper));
+        this.graphs = new HubGraphs(stateDir, mapper, new GraphFormat(mapper), this::checkWatch);
+    }
+
+    /**
+     * The real path of a graph's watched folder: relative to the first root, or absolute inside a root
+     * of the policy in force (a link on the way may not lead out).
+     *
+     * @throws IllegalArgumentException naming the fix, when the folder is outside the allowed roots or
+     *     the policy has none
+     * @throws io.enginex.edge.agent.sandbox.SandboxException {@code not_found} when it does not exist (yet)
+     */
+    public Path watchedFolder(String folder) {
+        Optional<FileSandbox> sandbox = PolicySetup.sandbox(current.get().policy());
+        if (sandbox.isEmpty()) {
+            throw new IllegalArgumentException("the folder to watch \"" + folder
+                    + "\" cannot be inside an allowed root: the policy gives this agent no folder; add a root to"
+                    + " the machine policy");
+        }
+        try {
+            return sandbox.get().rootFor(folder).resolve(folder);
+        } catch (SandboxException e) {
+            if (ErrorCodes.NOT_FOUND.equals(e.code())) {
+                throw e;
+            }
+            throw new IllegalArgumentException("the folder to watch \"" + folder
+                    + "\" is not inside the folders the policy allows (" + e.getMessage() + "); watch a folder inside "
+                    + sandbox.get().roots().stream()
+                            .map(r -> r.path().toString())
+                            .toList()
+                    + " or add it as a root to the machine policy");
+        }
+    }
+
+    /** A graph's watched folder must be inside the allowed roots; one that does not exist yet is waited for. */
+    private void checkWatch(Graph graph) {
+        graph.watch().ifPresent(folder -> {
+            try {
+                watchedFolder(folder);
+            } catch (SandboxException e) {
+                // not there yet: the watch starts when it appears
+            } catch (IllegalArgumentException e) {
+                throw new GraphException(graph.name(), List.of(e.getMessage()));
+            }
+        });
     }
 
     /** The graphs the hub assigned to this agent, kept in the state folder. */

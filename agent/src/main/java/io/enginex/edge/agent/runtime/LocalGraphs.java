@@ -43,6 +43,7 @@ public final class LocalGraphs implements AutoCloseable {
     private final JobJournal journal;
     private final JobRunner runner;
     private final GraphRunner graphs;
+    private final RunJournal runs;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
@@ -87,12 +88,17 @@ public final class LocalGraphs implements AutoCloseable {
                 .vault(Optional.of(vault))
                 .build();
         calls.attach(runner);
-        this.graphs = new GraphRunner(new GraphRunner.Parts(
-                calls, new RunJournal(dir.resolve("runs"), mapper, clock), Sleeper.REAL, listener));
+        this.runs = new RunJournal(dir.resolve("runs"), mapper, clock);
+        this.graphs = new GraphRunner(new GraphRunner.Parts(calls, runs, Sleeper.REAL, listener));
     }
 
     public GraphRunner runner() {
         return graphs;
+    }
+
+    /** The run files of this state folder ({@code graphs/runs/}). */
+    public RunJournal runs() {
+        return runs;
     }
 
     /** Stops new attempts, stops running tools (their steps end interrupted), then closes the journal. */

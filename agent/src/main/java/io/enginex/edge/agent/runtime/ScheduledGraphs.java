@@ -4,14 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.graph.FolderWatcher;
 import io.enginex.edge.agent.graph.GraphScheduler;
 import io.enginex.edge.agent.graph.HubGraphs;
 import io.enginex.edge.agent.graph.RunListener;
 import io.enginex.edge.agent.graph.RunRecord;
+import io.enginex.edge.common.graph.GraphFormat;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,13 +24,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The schedule trigger of {@code enginex-agent run}: a thread that fires the schedules of the graphs
- * the hub assigned ({@link GraphScheduler}), connected or not. Each run opens {@link LocalGraphs} (the
- * same toolbox, sandbox, audit, vault and pause switch as jobs; the graph job journal, one run at a
- * time) for its duration, with the input {@code {"trigger":"schedule","scheduledFor":"…"}}; its run file
- * and steps are those of {@code enginex-agent graph runs}.
+ * The triggers of {@code enginex-agent run} for the graphs the hub assigned, connected or not: a thread
+ * that fires their schedules ({@link GraphScheduler}), with the input {@code
+ * {"trigger":"schedule","scheduledFor":"…"}}, and one that watches their folders ({@link FolderWatcher}),
+ * with {@code {"trigger":"file","path":"<the new file's real path>"}}. Runs go one at a time on one
+ * thread (a run for a new file waits its turn; a scheduled time that comes while a scheduled run goes on
+ * is skipped). Each run opens {@link LocalGraphs} (the same toolbox, sandbox, audit, vault and pause
+ * switch as jobs; the graph job journal) for its duration; its run file and steps are those of {@code
+ * enginex-agent graph runs}.
  *
- * <p>{@link #close} stops the thread and the run going on (it stays unfinished, for {@code graph resume}).
+ * <p>Before the first schedule fires, the thread resumes the unfinished runs of the hub's graphs that a
+ * stopped or killed agent left ({@link io.enginex.edge.agent.graph.GraphRunner#resume}: a completed step
+ * never runs again, a non-idempotent step in flight is marked {@code interrupted}), oldest first, one at
+ * a time, so they end and are uploaded. Runs of a graph file ({@code graph run FILE}) are left for
+ * {@code graph resume}.
+ *
+ * <p>{@link #close} stops the threads and the run going on (it stays unfinished, resumed at the next
+ * start); runs queued for new files are dropped.
  */
 public final class ScheduledGraphs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScheduledGraphs.class);
@@ -34,15 +48,28 @@ public final class ScheduledGraphs implements AutoCloseable {
     /** How long the thread sleeps at most, so a newly assigned graph is seen within it. */
     static final Duration LOOK_AGAIN = Duration.ofSeconds(30);
 
+    /** How long the watch thread waits for a new file before it reads the graphs again. */
+    static final Duration WATCH_WAIT = Duration.ofSeconds(1);
+
     private final GraphScheduler scheduler;
     private final Clock clock;
-    private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
+    /** One run at a time (each takes the graph job journal): a run for a new file waits its turn. */
+    private final ExecutorService runs = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("enginex-graph-run").factory());
+
     private final AtomicReference<LocalGraphs> running = new AtomicReference<>();
+    private final Function<RunListener, LocalGraphs> open;
+    private final GraphFormat format;
+    private final HubGraphs graphs;
+    private final String tenant;
+    private final ObjectMapper mapper;
     private final Thread loop;
+    private final FolderWatcher watcher;
+    private final Thread watch;
     private volatile boolean stopped;
 
     /**
-     * Starts the thread.
+     * Starts the threads (no graph watches a folder).
      *
      * @param open opens the graph machinery for one run, with its listener
      */
@@ -52,13 +79,142 @@ public final class ScheduledGraphs implements AutoCloseable {
             Clock clock,
             Function<RunListener, LocalGraphs> open,
             ObjectMapper mapper) {
+        this(
+                graphs,
+                tenant,
+                clock,
+                open,
+                folder -> {
+                    throw new IllegalArgumentException("this agent watches no folder");
+                },
+                mapper);
+    }
+
+    /**
+     * Starts the threads.
+     *
+     * @param open opens the graph machinery for one run, with its listener
+     * @param folders a graph's watched folder as written → its real path inside the allowed roots (throws
+     *     naming the fix otherwise)
+     */
+    public ScheduledGraphs(
+            HubGraphs graphs,
+            String tenant,
+            Clock clock,
+            Function<RunListener, LocalGraphs> open,
+            Function<String, Path> folders,
+            ObjectMapper mapper) {
         this.clock = clock;
+        this.open = open;
+        this.format = new GraphFormat(mapper);
+        this.graphs = graphs;
+        this.tenant = tenant;
+        this.mapper = mapper;
         this.scheduler = new GraphScheduler(
-                () -> graphs.runnable(tenant), clock, (graph, due) -> run(graph, due, open, mapper), runs);
+                () -> graphs.runnable(tenant),
+                clock,
+                (graph, due) -> run(
+                        graph,
+                        mapper.createObjectNode().put("trigger", "schedule").put("scheduledFor", due.toString()),
+                        mapper),
+                runs);
+        this.watcher =
+                new FolderWatcher(() -> graphs.runnable(tenant), folders, (graph, file) -> queue(graph, file, mapper));
         this.loop = Thread.ofPlatform().daemon().name("enginex-graph-schedule").start(this::loop);
+        this.watch = Thread.ofPlatform().daemon().name("enginex-graph-watch").start(this::watchLoop);
+    }
+
+    /**
+     * Queues a run of the assigned graph named {@code name}, for a person ({@code POST /api/graph-runs}
+     * of the status page, {@code enginex-agent graph start}), with the input {@code
+     * {"trigger":"manual","by":"…"}}.
+     *
+     * @return empty when queued, else why not
+     */
+    public Optional<String> start(String name, String by) {
+        Optional<HubGraphs.Assigned> graph = graphs.runnable(tenant).stream()
+                .filter(g -> g.graph().name().equals(name))
+                .findFirst();
+        if (graph.isEmpty()) {
+            return Optional.of("no graph named \"" + name + "\" is assigned to this agent (or its stored copy failed"
+                    + " its checks; see the log); the hub's graphs: engine graphs list --tenant T");
+        }
+        log.atInfo().addKeyValue("graph", name).addKeyValue("by", by).log("graph run started by hand; queued");
+        try {
+            runs.execute(() -> {
+                try {
+                    run(
+                            graph.get(),
+                            mapper.createObjectNode().put("trigger", "manual").put("by", by),
+                            mapper);
+                } catch (RuntimeException e) {
+                    log.atError()
+                            .setCause(e)
+                            .addKeyValue("graph", name)
+                            .log("graph run started by hand failed to start");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return Optional.of("the agent is stopping; start the graph again once it runs");
+        }
+        return Optional.empty();
+    }
+
+    /** The folders watched now (real paths). */
+    java.util.Set<Path> watchedFolders() {
+        return watcher.watched();
+    }
+
+    private void watchLoop() {
+        while (!stopped) {
+            try {
+                watcher.tick(WATCH_WAIT);
+            } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.atError().setCause(e).log("watching folders for graph runs failed; trying again");
+                try {
+                    Thread.sleep(WATCH_WAIT);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void queue(HubGraphs.Assigned graph, Path file, ObjectMapper mapper) {
+        log.atInfo()
+                .addKeyValue("graph", graph.graph().name())
+                .addKeyValue("file", file)
+                .log("a file appeared in a watched folder; graph run queued");
+        try {
+            runs.execute(() -> {
+                try {
+                    run(graph, mapper.createObjectNode().put("trigger", "file").put("path", file.toString()), mapper);
+                } catch (RuntimeException e) {
+                    log.atError()
+                            .setCause(e)
+                            .addKeyValue("graph", graph.graph().name())
+                            .log("graph run for a new file failed to start");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.atWarn().addKeyValue("file", file).log("the agent is stopping; no graph run for the new file");
+        }
     }
 
     private void loop() {
+        try {
+            // The schedules' first times count from the start, not from the end of the resumed runs: the
+            // first tick only notes them (it fires nothing), so a time that passes while they run fires next.
+            scheduler.tick();
+            runs.submit(this::resumeUnfinished).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException | RuntimeException e) {
+            log.atError().setCause(e).log("resuming unfinished graph runs failed; going on with schedules");
+        }
         while (!stopped) {
             Duration wait = LOOK_AGAIN;
             try {
@@ -79,9 +235,40 @@ public final class ScheduledGraphs implements AutoCloseable {
         }
     }
 
-    private void run(
-            HubGraphs.Assigned graph, Instant due, Function<RunListener, LocalGraphs> open, ObjectMapper mapper) {
-        ObjectNode input = mapper.createObjectNode().put("trigger", "schedule").put("scheduledFor", due.toString());
+    private void resumeUnfinished() {
+        try (LocalGraphs local = open.apply(RunListener.NONE)) {
+            running.set(local);
+            for (RunRecord unfinished : local.runs().list()) {
+                if (stopped) {
+                    return;
+                }
+                if (unfinished.ended() || unfinished.graphId() == null) {
+                    continue;
+                }
+                log.atInfo()
+                        .addKeyValue("graph", unfinished.graphName())
+                        .addKeyValue("run", unfinished.runId())
+                        .log("resuming a graph run the agent left unfinished");
+                try {
+                    RunRecord run = local.runner().resume(unfinished.runId(), format);
+                    log.atInfo()
+                            .addKeyValue("graph", run.graphName())
+                            .addKeyValue("run", run.runId())
+                            .addKeyValue("status", run.status())
+                            .log("resumed graph run ended");
+                } catch (RuntimeException e) {
+                    log.atError()
+                            .setCause(e)
+                            .addKeyValue("run", unfinished.runId())
+                            .log("resuming a graph run failed; it stays unfinished for enginex-agent graph resume");
+                }
+            }
+        } finally {
+            running.set(null);
+        }
+    }
+
+    private void run(HubGraphs.Assigned graph, ObjectNode input, ObjectMapper mapper) {
         JsonNode document;
         try {
             document = mapper.readTree(graph.issued().document());
@@ -105,7 +292,8 @@ public final class ScheduledGraphs implements AutoCloseable {
                     .addKeyValue("version", graph.issued().version())
                     .addKeyValue("run", run.runId())
                     .addKeyValue("status", run.status())
-                    .log("scheduled graph run ended");
+                    .addKeyValue("trigger", input.path("trigger").asText())
+                    .log("graph run ended");
         } finally {
             running.set(null);
         }
@@ -115,6 +303,8 @@ public final class ScheduledGraphs implements AutoCloseable {
     public void close() {
         stopped = true;
         loop.interrupt();
+        watch.interrupt();
+        watcher.close();
         LocalGraphs local = running.get();
         if (local != null) {
             local.close();

@@ -97,6 +97,11 @@ public final class LocalApiClient implements AutoCloseable {
         return post(paused ? "/pause" : "/resume", Map.of("by", by));
     }
 
+    /** Starts a graph the hub assigned ({@code POST /api/graph-runs}); returns {@code {"queued":true,"graph":…}}. */
+    public JsonNode startGraph(String graph, String by) {
+        return post("/api/graph-runs", Map.of("graph", graph, "by", by));
+    }
+
     public JsonNode status() {
         return send(HttpRequest.newBuilder(URI.create(ui.url() + "api/status")).GET());
     }

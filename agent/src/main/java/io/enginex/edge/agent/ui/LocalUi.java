@@ -42,6 +42,7 @@ public final class LocalUi implements AutoCloseable {
             String group,
             Supplier<ObjectNode> facts,
             PauseSwitch pause,
+            GraphStarter graphs,
             Clock clock,
             ObjectMapper mapper,
             ExecutorService executor) {
@@ -49,7 +50,7 @@ public final class LocalUi implements AutoCloseable {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        StatusPage page = StatusPage.start(port, secret, facts, pause, clock, random, mapper, executor);
+        StatusPage page = StatusPage.start(port, secret, facts, pause, graphs, clock, random, mapper, executor);
         UiFile file = new UiFile(dir, mapper);
         try {
             String warning = file.write(

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * GET  /api/status       the status JSON (session or secret)
  * POST /pause, /resume   form with csrf (session), or JSON {"by":…} with the secret
  * POST /api/login-links  JSON {"user":…} with the secret → {"url":…}
+ * POST /api/graph-runs   JSON {"graph":…,"by":…} with the secret → 202 {"queued":true,"graph":…}, or 404
  * POST /logout           form with csrf (session)
  * </pre>
  *
@@ -56,6 +57,7 @@ public final class StatusPage implements AutoCloseable {
     private final String secret;
     private final Supplier<ObjectNode> facts;
     private final PauseSwitch pause;
+    private final GraphStarter graphs;
     private final UiSessions sessions;
     private final ObjectMapper mapper;
     private final Set<String> hosts;
@@ -66,9 +68,11 @@ public final class StatusPage implements AutoCloseable {
             String secret,
             Supplier<ObjectNode> facts,
             PauseSwitch pause,
+            GraphStarter graphs,
             UiSessions sessions,
             ObjectMapper mapper) {
         this.server = server;
+        this.graphs = graphs;
         this.secret = secret;
         this.facts = facts;
         this.pause = pause;
@@ -96,6 +100,20 @@ public final class StatusPage implements AutoCloseable {
             SecureRandom random,
             ObjectMapper mapper,
             ExecutorService executor) {
+        return start(port, secret, facts, pause, GraphStarter.NONE, clock, random, mapper, executor);
+    }
+
+    /** As above, with {@code graphs} starting the hub's graphs on request ({@code POST /api/graph-runs}). */
+    public static StatusPage start(
+            int port,
+            String secret,
+            Supplier<ObjectNode> facts,
+            PauseSwitch pause,
+            GraphStarter graphs,
+            Clock clock,
+            SecureRandom random,
+            ObjectMapper mapper,
+            ExecutorService executor) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -105,7 +123,7 @@ public final class StatusPage implements AutoCloseable {
                             + "); choose another --ui-port, or 0 for any free port",
                     e);
         }
-        StatusPage page = new StatusPage(server, secret, facts, pause, new UiSessions(clock, random), mapper);
+        StatusPage page = new StatusPage(server, secret, facts, pause, graphs, new UiSessions(clock, random), mapper);
         server.createContext("/", page::handle);
         server.setExecutor(executor);
         server.start();
@@ -146,6 +164,7 @@ public final class StatusPage implements AutoCloseable {
                 case "POST /pause" -> change(exchange, true);
                 case "POST /resume" -> change(exchange, false);
                 case "POST /api/login-links" -> loginLink(exchange);
+                case "POST /api/graph-runs" -> startGraph(exchange);
                 case "POST /logout" -> logout(exchange);
                 default -> text(exchange, 404, "no such page: " + method + " " + path);
             }
@@ -231,6 +250,29 @@ public final class StatusPage implements AutoCloseable {
             }
             json(exchange, 200, answer);
         }
+    }
+
+    private void startGraph(HttpExchange exchange) throws IOException {
+        if (!bearer(exchange)) {
+            unauthorized(exchange);
+            return;
+        }
+        JsonNode body = jsonBody(exchange);
+        String graph = body.path("graph").asText("");
+        String by = body.path("by").asText("");
+        if (graph.isBlank() || by.isBlank()) {
+            json(
+                    exchange,
+                    400,
+                    error("bad_request", "say which graph and who asks: {\"graph\":\"NAME\",\"by\":\"<account>\"}"));
+            return;
+        }
+        Optional<String> refused = graphs.start(graph, by, "cli");
+        if (refused.isPresent()) {
+            json(exchange, 404, error("graph_not_found", refused.get()));
+            return;
+        }
+        json(exchange, 202, mapper.createObjectNode().put("queued", true).put("graph", graph));
     }
 
     private void loginLink(HttpExchange exchange) throws IOException {

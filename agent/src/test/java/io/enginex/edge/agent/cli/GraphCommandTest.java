@@ -115,7 +115,7 @@ class GraphCommandTest {
 
     @Test
     void everyGraphCommandHasHelp() {
-        for (String command : new String[] {"validate", "run", "resume", "runs"}) {
+        for (String command : new String[] {"validate", "run", "resume", "start", "runs"}) {
             out.getBuffer().setLength(0);
             assertThat(run("graph", command, "--help")).isZero();
             assertThat(out.toString()).contains("Usage: enginex-agent graph " + command);

@@ -78,6 +78,50 @@ class ScheduledGraphsIT {
         assertThat(run.steps().get("list").output().toString()).contains("report.txt");
     }
 
+    @Test
+    void aPersonStartsAnAssignedGraphByNameWithoutAHub() throws IOException {
+        Path state = Files.createDirectories(temp.resolve("state"));
+        Path share = Files.createDirectories(temp.resolve("share"));
+        Files.writeString(share.resolve("report.txt"), "x");
+        String document = """
+                {"version":1,"name":"by-hand","steps":[{"id":"list","tool":"fs.list","args":{"path":"."}}]}""";
+        TufSigner hub = TufSigner.generate();
+        var issued = new GraphEnvelope.Issued(
+                "acme", "gph_2", "by-hand", 3, "tenant", document, GraphEnvelope.sha256(document));
+        HubGraphs graphs = new HubGraphs(state, MAPPER, new GraphFormat(MAPPER));
+        graphs.accept(
+                "acme",
+                new AssignedGraphs(hub.key().publicHex(), List.of(GraphEnvelope.sign(issued, Instant.now(), hub))));
+        PolicySetup.Machine machine = PolicySetup.machine(policy(share), share, MAPPER);
+        RunJournal runs = new RunJournal(state.resolve("graphs").resolve("runs"), MAPPER, Clock.systemUTC());
+
+        ScheduledGraphs triggers = new ScheduledGraphs(
+                graphs,
+                "acme",
+                Clock.systemUTC(),
+                listener -> new LocalGraphs(machine, state, PluginTools.Loaded.NONE, listener, MAPPER),
+                MAPPER);
+        try {
+            assertThat(triggers.start("nope", "alice"))
+                    .hasValueSatisfying(
+                            reason -> assertThat(reason).contains("no graph named \"nope\" is assigned to this agent"));
+            assertThat(triggers.start("by-hand", "alice")).isEmpty();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.isDirectory(runs.dir())
+                            && runs.list().stream().anyMatch(RunRecord::ended));
+        } finally {
+            triggers.close();
+        }
+
+        assertThat(runs.list()).singleElement().satisfies(run -> {
+            assertThat(run.status()).isEqualTo("succeeded");
+            assertThat(run.graphId()).isEqualTo("gph_2");
+            assertThat(run.graphVersion()).isEqualTo(3);
+            assertThat(run.input().path("trigger").asText()).isEqualTo("manual");
+            assertThat(run.input().path("by").asText()).isEqualTo("alice");
+        });
+    }
+
     private Path policy(Path share) throws IOException {
         Path file = temp.resolve("policy.json");
         Files.writeString(file, """

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -30,6 +33,7 @@ class StatusPageTest {
 
     private final ObjectMapper mapper = new MessageCodec().mapper();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<String> started = new CopyOnWriteArrayList<>();
     private PauseSwitch pause;
     private StatusPage page;
     private int port;
@@ -55,6 +59,13 @@ class StatusPageTest {
                     return report;
                 },
                 pause,
+                (graph, by, via) -> {
+                    if (!graph.equals("nightly")) {
+                        return Optional.of("no graph named \"" + graph + "\" is assigned to this agent");
+                    }
+                    started.add(graph + " " + by + " " + via);
+                    return Optional.empty();
+                },
                 Clock.systemUTC(),
                 new SecureRandom(),
                 mapper,
@@ -121,6 +132,26 @@ class StatusPageTest {
                 .isEqualTo("agt_page");
         assertThat(paused.status()).isEqualTo(200);
         assertThat(pause.get().by()).isEqualTo("bob");
+    }
+
+    @Test
+    void theSecretStartsAnAssignedGraphAndNothingElseDoes() throws IOException {
+        RawHttp.Response without = post("/api/graph-runs", Map.of(), "{\"graph\":\"nightly\",\"by\":\"eve\"}");
+        RawHttp.Response wrongSecret = post(
+                "/api/graph-runs", Map.of("Authorization", "Bearer nope"), "{\"graph\":\"nightly\",\"by\":\"eve\"}");
+        RawHttp.Response nobody = post("/api/graph-runs", bearer(), "{\"graph\":\"nightly\"}");
+        RawHttp.Response unknown = post("/api/graph-runs", bearer(), "{\"graph\":\"other\",\"by\":\"bob\"}");
+        RawHttp.Response queued = post("/api/graph-runs", bearer(), "{\"graph\":\"nightly\",\"by\":\"bob\"}");
+
+        assertThat(without.status()).isEqualTo(401);
+        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(nobody.status()).isEqualTo(400);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(mapper.readTree(unknown.body()).path("error").path("message").asText())
+                .contains("no graph named \"other\"");
+        assertThat(queued.status()).isEqualTo(202);
+        assertThat(mapper.readTree(queued.body()).path("queued").asBoolean()).isTrue();
+        assertThat(started).containsExactly("nightly bob cli");
     }
 
     @Test

@@ -14,21 +14,29 @@ import java.util.Optional;
  * @param steps the steps in the order they run (a topological order that keeps the file's order
  *     where dependencies allow)
  * @param schedule when it runs by itself, if it does
+ * @param watch the folder whose new files start it (as written: relative to the agent's first root, or
+ *     absolute), if it has one; the agent checks it is inside the roots its policy allows
  */
-public record Graph(String name, List<Step> steps, Optional<Schedule> schedule) {
+public record Graph(String name, List<Step> steps, Optional<Schedule> schedule, Optional<String> watch) {
     public Graph {
         steps = List.copyOf(steps);
         java.util.Objects.requireNonNull(schedule, "schedule");
+        java.util.Objects.requireNonNull(watch, "watch");
     }
 
-    /** A graph without a schedule (it runs when started). */
+    /** A graph without a schedule or a watched folder (it runs when started). */
     public Graph(String name, List<Step> steps) {
-        this(name, steps, Optional.empty());
+        this(name, steps, Optional.empty(), Optional.empty());
     }
 
     /** This graph with {@code schedule}. */
     public Graph withSchedule(Optional<Schedule> schedule) {
-        return new Graph(name, steps, schedule);
+        return new Graph(name, steps, schedule, watch);
+    }
+
+    /** This graph with {@code watch}. */
+    public Graph withWatch(Optional<String> watch) {
+        return new Graph(name, steps, schedule, watch);
     }
 
     /** The step named {@code id}, if any. */

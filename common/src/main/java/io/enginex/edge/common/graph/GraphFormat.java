@@ -113,7 +113,11 @@ public final class GraphFormat {
         }
         return new GraphChecks(steps, lines, source)
                 .check(tree.get("name").asText())
-                .withSchedule(schedule);
+                .withSchedule(schedule)
+                .withWatch(
+                        tree.has("watch")
+                                ? Optional.of(tree.get("watch").get("folder").asText())
+                                : Optional.empty());
     }
 
     private List<String> schemaProblems(JsonNode tree, JsonLines lines, String source) {

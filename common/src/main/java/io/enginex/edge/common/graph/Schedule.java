@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * When a graph runs by itself: a Unix cron expression (five fields: minute, hour, day of month, month,
- * day of week, e.g. {@code 30 2 * * 1-5}) read by cron-utils, in a time zone (an IANA name, e.g.
+ * day of week, e.g. {@code 30 2 * * 1-5}), or six with seconds first ({@code 0,30 * * * * *}: every 30
+ * seconds), read by cron-utils, in a time zone (an IANA name, e.g.
  * {@code Europe/Berlin}; default UTC). Times are computed in the zone, so daylight saving time is
  * handled as cron-utils does: a time that does not exist that day (skipped by a spring-forward) fires
  * at the first valid time after it, a time that exists twice (autumn) fires once.
@@ -21,6 +22,9 @@ import java.util.Optional;
  */
 public final class Schedule {
     private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    /** Spring's six fields: seconds, then the Unix five (same ranges, names and Sunday as 0 or 7). */
+    private static final CronParser WITH_SECONDS =
+            new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING));
 
     private final String cron;
     private final ZoneId zone;
@@ -48,11 +52,12 @@ public final class Schedule {
         }
         Cron parsed;
         try {
-            parsed = PARSER.parse(cron);
+            parsed = (cron.strip().split("\\s+").length == 6 ? WITH_SECONDS : PARSER).parse(cron);
             parsed.validate();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("\"" + cron + "\" is not a cron expression (" + e.getMessage()
-                    + "); use five fields: minute hour day-of-month month day-of-week, e.g. \"30 2 * * 1-5\"");
+                    + "); use five fields: minute hour day-of-month month day-of-week, e.g. \"30 2 * * 1-5\","
+                    + " or six with seconds first, e.g. \"*/10 * * * * *\"");
         }
         return new Schedule(cron, zone, ExecutionTime.forCron(parsed));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class GraphFormatTest {
@@ -89,6 +90,32 @@ class GraphFormatTest {
         assertThatThrownBy(() -> format.parse(badZone, "g.json"))
                 .isInstanceOf(GraphException.class)
                 .hasMessageContaining("g.json:2: /schedule: unknown time zone \"Mars/Olympus\"");
+    }
+
+    @Test
+    void aSixFieldCronCountsSecondsFirst() {
+        Graph everyTenSeconds = format.parse("""
+                {"version":1,"name":"g","schedule":{"cron":"*/10 * * * * *"},
+                 "steps":[{"id":"a","tool":"sys.ping"}]}""", "g.json");
+        Graph everyTenMinutes = format.parse("""
+                {"version":1,"name":"g","schedule":{"cron":"*/10 * * * *"},
+                 "steps":[{"id":"a","tool":"sys.ping"}]}""", "g.json");
+        String badSeconds = """
+                {"version":1,"name":"g","steps":[{"id":"a","tool":"sys.ping"}],
+                 "schedule":{"cron":"75 * * * * *"}}""";
+        Instant before = Instant.parse("2026-03-29T00:59:55Z");
+        Instant hour = Instant.parse("2026-03-29T01:00:00Z");
+
+        Schedule seconds = everyTenSeconds.schedule().orElseThrow();
+        assertThat(seconds.next(before)).contains(hour);
+        assertThat(seconds.next(hour)).contains(Instant.parse("2026-03-29T01:00:10Z"));
+        Schedule minutes = everyTenMinutes.schedule().orElseThrow();
+        assertThat(minutes.next(before)).contains(hour);
+        assertThat(minutes.next(hour)).contains(Instant.parse("2026-03-29T01:10:00Z"));
+        assertThatThrownBy(() -> format.parse(badSeconds, "g.json"))
+                .isInstanceOf(GraphException.class)
+                .hasMessageContaining("g.json:2: /schedule: \"75 * * * * *\" is not a cron expression")
+                .hasMessageContaining("six with seconds first");
     }
 
     @Test

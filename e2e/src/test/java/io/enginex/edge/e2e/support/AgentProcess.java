@@ -86,6 +86,16 @@ public final class AgentProcess implements AutoCloseable {
      * quick test backoff); returns once the agent says it is connected.
      */
     public AgentProcess run(List<String> extraArgs) {
+        start(extraArgs);
+        process.awaitOutput("Connected to", Duration.ofSeconds(60));
+        return this;
+    }
+
+    /**
+     * {@code enginex-agent run} with {@code extraArgs}, as {@link #run(List)}, but returns at once: for an
+     * agent started while its hub is down.
+     */
+    public AgentProcess start(List<String> extraArgs) {
         starts++;
         List<String> args =
                 new ArrayList<>(List.of("run", "--state-dir", stateDir.toString(), "--root", root.toString()));
@@ -96,7 +106,6 @@ public final class AgentProcess implements AutoCloseable {
         args.addAll(extraArgs);
         process = OsProcess.startJar(
                 "agent#" + starts, Jvm.agentJar(), logDir.resolve("agent-" + starts + ".log"), Map.of(), args);
-        process.awaitOutput("Connected to", Duration.ofSeconds(60));
         return this;
     }
 

@@ -41,15 +41,13 @@ public final class GraphAssignments {
     public AssignedGraphs assigned(Agent agent) {
         List<JsonNode> envelopes = new ArrayList<>();
         int chars = 0;
-        for (GraphRecord g : store.list(agent.tenantId())) {
-            if (g.withdrawn() || !g.scope().covers(agent.id(), agent.labels())) {
+        for (GraphStore.Latest latest : store.latestVersions(agent.tenantId())) {
+            GraphRecord g = latest.graph();
+            if (!g.scope().covers(agent.id(), agent.labels())) {
                 continue;
             }
-            var version = store.version(agent.tenantId(), g.id(), g.latestVersion());
-            if (version.isEmpty()) {
-                continue;
-            }
-            int size = version.get().envelope().length();
+            String envelope = latest.version().envelope();
+            int size = envelope.length();
             if (envelopes.size() == AssignedGraphs.MAX_GRAPHS || chars + size > MAX_ASSIGNED_CHARS) {
                 log.atWarn()
                         .addKeyValue("tenant", agent.tenantId())
@@ -60,7 +58,7 @@ public final class GraphAssignments {
                 continue;
             }
             chars += size;
-            envelopes.add(read(version.get().envelope()));
+            envelopes.add(read(envelope));
         }
         return new AssignedGraphs(key.publicHex(), envelopes);
     }

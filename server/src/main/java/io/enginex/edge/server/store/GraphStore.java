@@ -35,4 +35,13 @@ public interface GraphStore {
     List<GraphVersionRecord> versions(String tenantId, String graphId);
 
     Optional<GraphVersionRecord> version(String tenantId, String graphId, int version);
+
+    /** A graph with its latest version. */
+    record Latest(GraphRecord graph, GraphVersionRecord version) {}
+
+    /**
+     * The tenant's graphs that are not withdrawn, each with its latest version, by name: what its agents
+     * may be sent. One query (it runs on every agent's hello).
+     */
+    List<Latest> latestVersions(String tenantId);
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The database work of one job on its hot path through the real hub (REST create with an
  * Idempotency-Key, dispatch to a connected agent, ack, result, long-poll): which statements run, so a
- * change that adds a read or a write to every job shows here. Upper bounds, not timings.
+ * change that adds a read or a write to every job shows here; and the graph reads of an agent's hello.
+ * Upper bounds, not timings.
  */
 class HotPathStatementsIT {
     @TempDir
@@ -108,6 +109,36 @@ class HotPathStatementsIT {
                     .as("the long-poll's answer is the job as stored")
                     .isEqualTo(stored);
         }
+    }
+
+    @Test
+    void aHelloReadsTheAgentsGraphsInOneStatementHoweverManyItHas() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        for (String name : List.of("one", "two", "three")) {
+            var created = hub.api()
+                    .post(
+                            "/api/v1/tenants/" + tenant + "/graphs",
+                            admin,
+                            Map.of(
+                                    "scope",
+                                    "tenant",
+                                    "source",
+                                    "{\"version\":1,\"name\":\"" + name
+                                            + "\",\"steps\":[{\"id\":\"a\",\"tool\":\"sys.ping\"}]}"));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+        }
+        TestAgent agent = hub.register(tenant);
+        statements.clear();
+
+        try (AgentSocket socket = hub.connect(agent)) {
+            assertThat(socket.hello("sys.ping").graphs().signed()).hasSize(3);
+        }
+
+        assertThat(statements)
+                .filteredOn(s -> s.contains("FROM graphs") || s.contains("graph_versions"))
+                .as("the graphs of a hello: one query, not one per graph")
+                .hasSize(1);
     }
 
     /**

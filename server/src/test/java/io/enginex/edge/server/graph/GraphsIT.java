@@ -265,18 +265,28 @@ class GraphsIT {
         String tenant = hub.newTenant();
         String admin = hub.tenantKey(tenant, "admin");
         TestAgent agent = hub.register(tenant); // label "test"
-        create(tenant, admin, null, Map.of("scope", "label:test", "source", graph("mine", "fs.list")));
+        String mine = create(tenant, admin, null, Map.of("scope", "label:test", "source", graph("mine", "fs.list")))
+                .body()
+                .path("graph")
+                .path("id")
+                .asText();
+        hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/graphs/" + mine + "/versions",
+                        admin,
+                        Map.of("source", graph("mine", "fs.stat")));
         create(tenant, admin, null, Map.of("scope", "label:other", "source", graph("not-mine", "fs.list")));
         TufKey key = hubKey();
 
         try (AgentSocket socket = hub.connect(agent)) {
             Welcome welcome = socket.hello("fs.list");
             assertThat(welcome.graphs().key()).isEqualTo(key.publicHex());
-            assertThat(welcome.graphs().signed())
-                    .singleElement()
-                    .satisfies(
-                            e -> assertThat(GraphEnvelope.verify(e, key, tenant).name())
-                                    .isEqualTo("mine"));
+            assertThat(welcome.graphs().signed()).singleElement().satisfies(e -> {
+                GraphEnvelope.Issued issued = GraphEnvelope.verify(e, key, tenant);
+                assertThat(issued.name()).isEqualTo("mine");
+                assertThat(issued.version()).as("the latest version").isEqualTo(2);
+                assertThat(issued.document()).contains("fs.stat");
+            });
             socket.send(new Advertise(
                     socket.nextId(),
                     List.of(),

@@ -146,6 +146,31 @@ final class JdbcGraphStore implements GraphStore {
                 .findOne());
     }
 
+    @Override
+    public List<Latest> latestVersions(String tenantId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT g.*, v.document AS v_document, v.sha256 AS v_sha256, v.envelope AS v_envelope,
+                            v.created_at AS v_created_at, v.created_by AS v_created_by
+                        FROM graphs g
+                        JOIN graph_versions v
+                          ON v.tenant_id = g.tenant_id AND v.graph_id = g.id AND v.version = g.latest_version
+                        WHERE g.tenant_id = :tenantId AND g.withdrawn_at IS NULL
+                        ORDER BY g.name""")
+                .bind("tenantId", tenantId)
+                .map((rs, ctx) -> new Latest(
+                        graph(rs, ctx),
+                        new GraphVersionRecord(
+                                rs.getString("id"),
+                                rs.getInt("latest_version"),
+                                rs.getString("tenant_id"),
+                                rs.getString("v_document"),
+                                rs.getString("v_sha256"),
+                                rs.getString("v_envelope"),
+                                Timestamps.read(rs, "v_created_at"),
+                                rs.getString("v_created_by"))))
+                .list());
+    }
+
     private static GraphRecord graph(ResultSet rs, StatementContext ctx) throws SQLException {
         return new GraphRecord(
                 rs.getString("id"),
