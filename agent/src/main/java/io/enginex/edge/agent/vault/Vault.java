@@ -272,12 +272,12 @@ public final class Vault {
 
     private Opened create(String keyStore) {
         KeyStores.Choice choice = stores.choose(keyStore);
-        byte[] key = new byte[KEY_BYTES];
-        random.nextBytes(key);
-        String keyName = choice.keys().kind().equals(FileKey.KIND)
-                ? FileKey.FILE
-                : "enginex-agent-vault:" + HexFormat.of().formatHex(randomBytes(16));
-        choice.keys().create(keyName, key);
+        String keyName = switch (choice.keys().kind()) {
+            case FileKey.KIND -> FileKey.FILE;
+            case SystemdCredential.KIND -> SystemdCredential.NAME;
+            default -> "enginex-agent-vault:" + HexFormat.of().formatHex(randomBytes(16));
+        };
+        byte[] key = choice.keys().newKey(keyName, random);
         Sealed.Header header = new Sealed.Header(choice.keys().kind(), keyName, Sealed.keyCheck(key));
         return new Opened(header, choice.keys(), key, new LinkedHashMap<>(), choice.warning());
     }
