@@ -26,6 +26,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ReleaseNotice.class, name = ReleaseNotice.TYPE),
     @JsonSubTypes.Type(value = SecretDelivery.class, name = SecretDelivery.TYPE),
     @JsonSubTypes.Type(value = VaultWipe.class, name = VaultWipe.TYPE),
+    @JsonSubTypes.Type(value = SecretRemoval.class, name = SecretRemoval.TYPE),
     @JsonSubTypes.Type(value = VaultAck.class, name = VaultAck.TYPE),
     @JsonSubTypes.Type(value = GraphRuns.class, name = GraphRuns.TYPE),
     @JsonSubTypes.Type(value = GraphRunsAck.class, name = GraphRunsAck.TYPE)
@@ -48,6 +49,7 @@ public sealed interface Message
                 ReleaseNotice,
                 SecretDelivery,
                 VaultWipe,
+                SecretRemoval,
                 VaultAck,
                 GraphRuns,
                 GraphRunsAck {

@@ -17,8 +17,10 @@ import java.util.Set;
  * The hub sends it only on a connection whose hello carried an exchange key, so an older agent never
  * sees it.
  *
- * @param use {@code auto} (any job the machine policy grants it may use it) or {@code approval} (only
- *     a job a person approved on the hub, {@code approvedBy} set)
+ * @param use {@code auto} (any job the machine policy grants it may use it), {@code approval} (only
+ *     a job a person approved on the hub, {@code approvedBy} set) or {@code consent} (each use needs
+ *     the consent of the person signed in at the machine, asked through their session; refused when
+ *     nobody is there to ask)
  * @param cacheSeconds how long the agent may keep it, 1 s to 366 days
  */
 public record SecretDelivery(
@@ -34,7 +36,7 @@ public record SecretDelivery(
     public static final String TYPE = "secret";
 
     /** The ways a secret may be used. */
-    public static final Set<String> USES = Set.of("auto", "approval");
+    public static final Set<String> USES = Set.of("auto", "approval", "consent");
 
     /** The longest a secret may be cached: 366 days. */
     public static final long MAX_CACHE_SECONDS = 366L * 24 * 3600;
@@ -52,7 +54,7 @@ public record SecretDelivery(
         }
         use = use == null ? "auto" : use;
         if (!USES.contains(use)) {
-            throw new IllegalArgumentException("use must be auto or approval, got " + use);
+            throw new IllegalArgumentException("use must be auto, approval or consent, got " + use);
         }
     }
 

@@ -270,6 +270,8 @@ class GoldenFrameTest {
                                 28800,
                                 "auto")),
                 Arguments.of("wipe.json", new VaultWipe("h-60", "vwp_8c1d2e")),
+                Arguments.of("secret-remove.json", new SecretRemoval("h-70", "srm_4b9e1c", "erp-token")),
+                Arguments.of("vault-ack-removed.json", new VaultAck("a-11", "srm_4b9e1c", VaultAck.REMOVED, null)),
                 Arguments.of("vault-ack.json", new VaultAck("a-8", "sdl_7f3k2a", VaultAck.STORED, null)),
                 Arguments.of(
                         "vault-ack-refused.json",

@@ -93,6 +93,7 @@ import io.enginex.edge.server.update.Releases;
 import io.enginex.edge.server.update.RepositoryRefresh;
 import io.enginex.edge.server.update.RolloutGuard;
 import io.enginex.edge.server.update.UpdateRepository;
+import io.enginex.edge.server.vault.SecretApprovals;
 import io.enginex.edge.server.vault.TenantSecrets;
 import io.enginex.edge.server.vault.VaultLink;
 import io.enginex.edge.server.webhook.WebhookSender;
@@ -604,7 +605,13 @@ public final class Hub implements AutoCloseable {
                 stores.sessions(),
                 stores.agents(),
                 new JobFactory(
-                        stores.sessions(), stores.agents(), links.tenantPolicies(), b.ids(), b.clock(), b.mapper()),
+                        stores.sessions(),
+                        stores.agents(),
+                        links.tenantPolicies(),
+                        new SecretApprovals(stores.vault()),
+                        b.ids(),
+                        b.clock(),
+                        b.mapper()),
                 links.dispatcher(),
                 links.waiters(),
                 s.audit(),

@@ -150,9 +150,10 @@ final class SecretsCommand {
                 names = "--key-store",
                 paramLabel = "STORE",
                 defaultValue = KeyStores.AUTO,
-                description = "Where a NEW vault keeps its key: auto (default: this OS's keystore, else a key file),"
-                        + " kernel-keyring, or file (a key file beside the vault: anyone who can read the state"
-                        + " directory can read the secrets). An existing vault keeps its own.")
+                description = "Where a NEW vault keeps its key: auto (default: the service's systemd credential"
+                        + " enginex-vault-key when it has one, else this OS's keystore, else a key file),"
+                        + " systemd-credential, kernel-keyring, or file (a key file beside the vault: anyone who can"
+                        + " read the state directory can read the secrets). An existing vault keeps its own.")
         String keyStore;
 
         /** Where the value comes from; tests put their own. */

@@ -292,6 +292,8 @@ final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
             case ReleaseNotice r -> handOn(r, () -> inbound.release(r));
             case SecretDelivery d -> handOn(d, () -> inbound.vault().secret(d, this::answerVault));
             case VaultWipe w -> handOn(w, () -> inbound.vault().wipe(w, this::answerVault));
+            case io.enginex.edge.protocol.SecretRemoval r ->
+                handOn(r, () -> inbound.vault().remove(r, this::answerVault));
             case io.enginex.edge.protocol.GraphRunsAck a -> handOn(a, () -> inbound.graphRunsAcked(a));
             case ErrorFrame e ->
                 log.atWarn()

@@ -5,6 +5,7 @@ import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.GraphRunsAck;
 import io.enginex.edge.protocol.ReleaseNotice;
 import io.enginex.edge.protocol.SecretDelivery;
+import io.enginex.edge.protocol.SecretRemoval;
 import io.enginex.edge.protocol.VaultAck;
 import io.enginex.edge.protocol.VaultWipe;
 import java.util.function.Consumer;
@@ -28,11 +29,13 @@ public interface Inbound {
         void answer(String ref, String outcome, String message);
     }
 
-    /** What the agent does with the hub's {@code secret} and {@code wipe} frames. */
+    /** What the agent does with the hub's {@code secret}, {@code wipe} and {@code secret-remove} frames. */
     interface VaultFrames {
         void secret(SecretDelivery delivery, VaultReply reply);
 
         void wipe(VaultWipe wipe, VaultReply reply);
+
+        void remove(SecretRemoval removal, VaultReply reply);
     }
 
     /** The hub's vault frames go here; by default a secret is refused (this agent keeps none) and a wipe ignored. */
@@ -45,6 +48,11 @@ public interface Inbound {
 
             @Override
             public void wipe(VaultWipe wipe, VaultReply reply) {}
+
+            @Override
+            public void remove(SecretRemoval removal, VaultReply reply) {
+                reply.answer(removal.removalId(), VaultAck.REMOVED, null);
+            }
         };
     }
 

@@ -34,13 +34,19 @@ import java.util.concurrent.TimeUnit;
  *       under a machine policy root and one of the service's effective {@code roots} and no deny rule,
  *       or a URL under a machine {@code urls} rule, with {@code xdg-open};
  *   <li>{@code notify} {@code {"summary":…,"body":…}}: a desktop notification through the session
- *       bus's org.freedesktop.Notifications ({@code notify-send}).
+ *       bus's org.freedesktop.Notifications ({@code notify-send});
+ *   <li>{@code consent} {@code {"secret":…,"tool":…,"jobId":…}}: asks the user with a dialog ({@code
+ *       zenity --question}, Allow / Deny, {@value #CONSENT_SECONDS} s) whether a job may use a vault
+ *       secret defined with {@code use: consent}; answers {@code consented} true only for Allow.
  * </ul>
  *
  * <p>Thread-safe: each call starts its own processes.
  */
 public final class DesktopActions {
     private static final long HELPER_SECONDS = 15;
+
+    /** How long the consent dialog waits for the person before it counts as "no". */
+    static final int CONSENT_SECONDS = 60;
 
     private final Policy machine;
     private final String machineSource;
@@ -79,6 +85,7 @@ public final class DesktopActions {
             case "launch" -> launch(args);
             case "open" -> open(args);
             case "notify" -> notify(args);
+            case "consent" -> consent(args);
             default ->
                 throw new ToolException(
                         ErrorCodes.UNKNOWN_TOOL, "this session part does not know the action \"" + action + "\"");
@@ -210,6 +217,36 @@ public final class DesktopActions {
         return JsonNodeFactory.instance.objectNode().put("shown", true);
     }
 
+    private JsonNode consent(JsonNode args) {
+        String secret = args.path("secret").asText("");
+        String tool = args.path("tool").asText("");
+        String jobId = args.path("jobId").asText("");
+        if (!secret.matches("[A-Za-z0-9._-]{1,64}")
+                || !tool.matches("[A-Za-z0-9._:-]{1,200}")
+                || !jobId.matches("[A-Za-z0-9._-]{0,100}")) {
+            throw new ToolException(
+                    ErrorCodes.INVALID_ARGUMENTS, "consent needs a secret name, a tool name and a job id");
+        }
+        // zenity reads Pango markup in --text: the values are names only (checked above), no markup.
+        List<String> argv = List.of(
+                program("zenity").toString(),
+                "--question",
+                "--title=EngineX Edge",
+                "--ok-label=Allow",
+                "--cancel-label=Deny",
+                "--timeout=" + CONSENT_SECONDS,
+                "--text=A job from your organisation's hub wants to use the secret \"" + secret + "\" in " + tool
+                        + " (job " + jobId + ").\n\nAllow it this once?");
+        int exit = runHelper(argv, CONSENT_SECONDS + 5L);
+        String answer = switch (exit) {
+            case 0 -> "allowed";
+            case 1 -> "denied";
+            case 5 -> "no answer within " + CONSENT_SECONDS + " s";
+            default -> "the dialog could not be shown (zenity exited with " + exit + ")";
+        };
+        return JsonNodeFactory.instance.objectNode().put("consented", exit == 0).put("answer", answer);
+    }
+
     private Path program(String name) {
         return binDirs.stream()
                 .map(d -> d.resolve(name))
@@ -218,7 +255,12 @@ public final class DesktopActions {
                 .orElseThrow(() -> new ToolException(
                         ErrorCodes.TOOL_FAILED,
                         name + " is not installed in " + binDirs + " (Debian: apt-get install "
-                                + (name.equals("notify-send") ? "libnotify-bin" : "xdg-utils") + ")"));
+                                + switch (name) {
+                                    case "notify-send" -> "libnotify-bin";
+                                    case "zenity" -> "zenity";
+                                    default -> "xdg-utils";
+                                }
+                                + ")"));
     }
 
     private Process start(List<String> argv) {
@@ -237,12 +279,16 @@ public final class DesktopActions {
     }
 
     private int runHelper(List<String> argv) {
+        return runHelper(argv, HELPER_SECONDS);
+    }
+
+    private int runHelper(List<String> argv, long seconds) {
         Process process = start(argv);
         try {
-            if (!process.waitFor(HELPER_SECONDS, TimeUnit.SECONDS)) {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new ToolException(
-                        ErrorCodes.TOOL_FAILED, argv.get(0) + " did not finish within " + HELPER_SECONDS + " s");
+                        ErrorCodes.TOOL_FAILED, argv.get(0) + " did not finish within " + seconds + " s");
             }
             return process.exitValue();
         } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import io.enginex.edge.agent.journal.JobOutcome;
 import io.enginex.edge.agent.journal.JobStatus;
 import io.enginex.edge.agent.journal.RecordedProcess;
 import io.enginex.edge.agent.tools.JobSecrets;
+import io.enginex.edge.agent.tools.SecretConsent;
 import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolRegistry;
 import io.enginex.edge.agent.vault.Vault;
@@ -91,6 +92,7 @@ public final class JobRunner implements AutoCloseable {
     private final Supplier<Pause> pause;
     private final JobOutcomes outcomes;
     private final Optional<Vault> vault;
+    private final SecretConsent consent;
     private volatile boolean closing;
 
     private JobRunner(Builder builder) {
@@ -106,6 +108,7 @@ public final class JobRunner implements AutoCloseable {
         this.permits = new Semaphore(builder.maxConcurrent, true);
         this.outcomes = new JobOutcomes(clock);
         this.vault = builder.vault;
+        this.consent = builder.consent;
     }
 
     /**
@@ -131,6 +134,7 @@ public final class JobRunner implements AutoCloseable {
         private Duration waitReport = WAIT_REPORT_INTERVAL;
         private Supplier<Pause> pause = () -> null;
         private Optional<Vault> vault = Optional.empty();
+        private SecretConsent consent = SecretConsent.NOBODY;
 
         private Builder(JobJournal journal, Outbox outbox, ExecutorService executor, Clock clock) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -195,6 +199,15 @@ public final class JobRunner implements AutoCloseable {
          */
         public Builder vault(Optional<Vault> vault) {
             this.vault = Objects.requireNonNull(vault, "vault");
+            return this;
+        }
+
+        /**
+         * How the person at the machine is asked before a secret defined with {@code use: consent} is
+         * used; default: nobody can be asked, so every such use is refused.
+         */
+        public Builder consent(SecretConsent consent) {
+            this.consent = Objects.requireNonNull(consent, "consent");
             return this;
         }
 
@@ -353,7 +366,15 @@ public final class JobRunner implements AutoCloseable {
         Instant startedAt = clock.instant();
         CompletableFuture<Void> begun = journal.beginAsync(dispatch.jobId());
         RunningJob job = new RunningJob(
-                dispatch, startedAt, new JobSecrets(dispatch.jobId(), vault, audit::secretUsed, dispatch.approvedBy()));
+                dispatch,
+                startedAt,
+                new JobSecrets(
+                        dispatch.jobId(),
+                        vault,
+                        audit::secretUsed,
+                        dispatch.approvedBy(),
+                        consent,
+                        dispatch.deadline()));
         running.put(dispatch.jobId(), job);
         log.atDebug()
                 .addKeyValue("jobId", dispatch.jobId())

@@ -169,6 +169,9 @@ public final class AgentRuntime {
                             auditLog,
                             journal,
                             vault,
+                            sessions.<io.enginex.edge.agent.tools.SecretConsent>map(
+                                            r -> new io.enginex.edge.agent.usersession.SessionConsent(r, clock))
+                                    .orElse(io.enginex.edge.agent.tools.SecretConsent.NOBODY),
                             graphSync,
                             graphRunEnded,
                             (graph, by, via) -> {

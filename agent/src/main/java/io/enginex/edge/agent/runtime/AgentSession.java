@@ -63,6 +63,7 @@ final class AgentSession {
             AuditLog auditLog,
             JobJournal journal,
             Vault vault,
+            io.enginex.edge.agent.tools.SecretConsent consent,
             io.enginex.edge.agent.graph.GraphSync graphSync,
             java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded,
             io.enginex.edge.agent.ui.GraphStarter graphStarter) {}
@@ -128,6 +129,7 @@ final class AgentSession {
                 .audit(parts.auditLog())
                 .pause(pause)
                 .vault(Optional.of(parts.vault()))
+                .consent(parts.consent())
                 .build();
         ExchangeKey exchangeKey = ExchangeKey.loadOrCreate(config.stateDir(), codec.mapper());
         LocalUi ui = startUi();

@@ -12,6 +12,7 @@ import io.enginex.edge.agent.vault.Vault;
 import io.enginex.edge.agent.vault.VaultException;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +34,8 @@ public final class JobSecrets {
     @FunctionalInterface
     public interface Uses {
         /**
-         * @param outcome {@code revealed}, {@code refused} (policy) or {@code missing}
+         * @param outcome {@code revealed}, {@code refused} (policy, or the person at the machine did not
+         *     consent), {@code consented} (the person agreed; {@code revealed} follows) or {@code missing}
          */
         void used(String jobId, String tool, String secret, String outcome);
     }
@@ -42,6 +44,8 @@ public final class JobSecrets {
     private final Optional<Vault> vault;
     private final Uses uses;
     private final String approvedBy;
+    private final SecretConsent consent;
+    private final Instant deadline;
     private final ReentrantLock lock = new ReentrantLock();
     /** name → value of every secret revealed to this job. Guarded by lock. */
     private final Map<String, String> revealed = new LinkedHashMap<>();
@@ -58,10 +62,27 @@ public final class JobSecrets {
      *     a secret defined with {@code use: approval} is revealed only when it is set
      */
     public JobSecrets(String jobId, Optional<Vault> vault, Uses uses, String approvedBy) {
+        this(jobId, vault, uses, approvedBy, SecretConsent.NOBODY, Instant.MAX);
+    }
+
+    /**
+     * @param consent asks the person at the machine before a secret defined with {@code use: consent}
+     *     is revealed
+     * @param deadline the job's deadline: how long the person may take to answer
+     */
+    public JobSecrets(
+            String jobId,
+            Optional<Vault> vault,
+            Uses uses,
+            String approvedBy,
+            SecretConsent consent,
+            Instant deadline) {
         this.approvedBy = approvedBy;
         this.jobId = jobId;
         this.vault = vault;
         this.uses = uses;
+        this.consent = consent;
+        this.deadline = deadline;
     }
 
     /** For a job on an agent without a vault: every reveal is refused. */
@@ -74,8 +95,9 @@ public final class JobSecrets {
      *
      * @param template the command template for {@code exec}, else null
      * @throws ToolException {@code blocked_by_policy} when the policy does not grant it (naming what
-     *     to add), {@code not_found} when the vault has no such secret (or it expired), {@code
-     *     tool_failed} when the vault cannot be opened
+     *     to add, or the person at the machine declined a {@code use: consent} secret), {@code
+     *     no_user_session} when such a secret has nobody to ask, {@code not_found} when the vault has no
+     *     such secret (or it expired), {@code tool_failed} when the vault cannot be opened
      */
     public String reveal(String name, String tool, String template, SecretRules rules) {
         String key = template == null ? tool : tool + ":" + template;
@@ -112,6 +134,15 @@ public final class JobSecrets {
                     "the secret " + name + " may only be used by a job a person approved on the hub (the tenant"
                             + " defined it with use: approval), and this job was not approved. Make " + key
                             + " need approval: add it to approvalRequired in a tenant policy");
+        }
+        if (entry.get().consentRequired()) {
+            try {
+                consent.ask(jobId, key, name, deadline);
+            } catch (ToolException e) {
+                uses.used(jobId, key, name, "refused");
+                throw e;
+            }
+            uses.used(jobId, key, name, "consented");
         }
         lock.lock();
         try {

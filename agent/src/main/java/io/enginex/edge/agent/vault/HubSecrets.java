@@ -3,6 +3,7 @@ package io.enginex.edge.agent.vault;
 import io.enginex.edge.agent.audit.AuditLog;
 import io.enginex.edge.agent.connection.Inbound;
 import io.enginex.edge.protocol.SecretDelivery;
+import io.enginex.edge.protocol.SecretRemoval;
 import io.enginex.edge.protocol.SecretSeal;
 import io.enginex.edge.protocol.VaultAck;
 import io.enginex.edge.protocol.VaultWipe;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * key (bound to this agent's id, the name and the delivery), stores it in the vault until its cache
  * lifetime ends, and answers {@code stored}; a secret that does not open, or that the vault refuses,
  * is answered {@code refused} with the reason (never the value). A {@code wipe} deletes the vault and
- * its key and is answered {@code wiped}. Each is one line of the agent's audit log. Called on the
+ * its key and is answered {@code wiped}; a {@code secret-remove} removes one delivered secret and is
+ * answered {@code removed}. Each is one line of the agent's audit log. Called on the
  * connection's receive thread, one frame at a time.
  */
 public final class HubSecrets implements Inbound.VaultFrames {
@@ -53,7 +55,7 @@ public final class HubSecrets implements Inbound.VaultFrames {
                     .decode(ByteBuffer.wrap(plain))
                     .toString();
             Instant expires = clock.instant().plusSeconds(delivery.cacheSeconds());
-            vault.set(delivery.name(), value, expires, "auto", "approval".equals(delivery.use()));
+            vault.setFromHub(delivery.name(), value, expires, delivery.use());
             audit.recordVault("secret.delivered", delivery.name(), "hub", "hub");
             log.atInfo()
                     .addKeyValue("secret", delivery.name())
@@ -68,6 +70,32 @@ public final class HubSecrets implements Inbound.VaultFrames {
             if (plain != null) {
                 Arrays.fill(plain, (byte) 0);
             }
+        }
+    }
+
+    /**
+     * Removes a secret the hub delivered (the tenant deleted it, or it no longer applies here), and
+     * answers {@code removed} whether or not it was still there; a secret of that name set on the
+     * machine is kept. An unreadable vault is answered {@code refused} with the reason.
+     */
+    @Override
+    public void remove(SecretRemoval removal, Inbound.VaultReply reply) {
+        try {
+            boolean had = vault.removeFromHub(removal.name());
+            if (had) {
+                audit.recordVault("secret.removed", removal.name(), "tenant admin", "hub");
+            }
+            log.atInfo()
+                    .addKeyValue("secret", removal.name())
+                    .addKeyValue("removalId", removal.removalId())
+                    .addKeyValue("hadIt", had)
+                    .log("the hub asked: delivered secret removed");
+            reply.answer(removal.removalId(), VaultAck.REMOVED, null);
+        } catch (VaultException | IllegalArgumentException e) {
+            log.atWarn()
+                    .addKeyValue("secret", removal.name())
+                    .log("cannot remove a secret the hub asked to remove: " + e.getMessage());
+            reply.answer(removal.removalId(), VaultAck.REFUSED, e.getMessage());
         }
     }
 

@@ -18,6 +18,7 @@ public final class KeyStores {
     private final Path stateDir;
     private final String osName;
     private final Supplier<Optional<String>> kernelKeyringUnusable;
+    private final SystemdCredential systemdCredential;
 
     /**
      * @param stateDir where {@link FileKey} keeps {@code vault.key}
@@ -28,14 +29,32 @@ public final class KeyStores {
     }
 
     KeyStores(Path stateDir, String osName, Supplier<Optional<String>> kernelKeyringUnusable) {
+        this(stateDir, osName, kernelKeyringUnusable, Optional.empty());
+    }
+
+    /**
+     * @param credentialsDir {@code $CREDENTIALS_DIRECTORY}: the systemd credentials this process was
+     *     given, or empty
+     */
+    KeyStores(
+            Path stateDir,
+            String osName,
+            Supplier<Optional<String>> kernelKeyringUnusable,
+            Optional<Path> credentialsDir) {
         this.stateDir = stateDir;
         this.osName = osName.toLowerCase(Locale.ROOT);
         this.kernelKeyringUnusable = kernelKeyringUnusable;
+        this.systemdCredential = new SystemdCredential(credentialsDir);
     }
 
-    /** For this process's state folder and OS. */
+    /** For this process's state folder, OS and systemd credentials ({@code $CREDENTIALS_DIRECTORY}). */
     public static KeyStores forThisMachine(Path stateDir) {
-        return new KeyStores(stateDir, System.getProperty("os.name", ""));
+        String credentials = System.getenv("CREDENTIALS_DIRECTORY");
+        return new KeyStores(
+                stateDir,
+                System.getProperty("os.name", ""),
+                KernelKeyring::unusable,
+                credentials == null || credentials.isBlank() ? Optional.empty() : Optional.of(Path.of(credentials)));
     }
 
     /** The store that sealed an existing vault, by the name its file gives. */
@@ -49,6 +68,7 @@ public final class KeyStores {
                                                 "the vault's key is in the kernel keyring, but the keyctl"
                                                         + " tool is not installed; install it (Debian/Ubuntu: sudo apt-get install keyutils)")));
             case FileKey.KIND -> new FileKey(stateDir);
+            case SystemdCredential.KIND -> systemdCredential;
             case "dpapi" -> NotYetKeystore.dpapi();
             case "keychain" -> NotYetKeystore.keychain();
             default ->
@@ -60,8 +80,8 @@ public final class KeyStores {
     /**
      * The store for a new vault.
      *
-     * @param preference {@code auto} (this OS's keystore, else the key file), {@code kernel-keyring}
-     *     or {@code file}
+     * @param preference {@code auto} (a systemd credential given to this service, else this OS's
+     *     keystore, else the key file), {@code systemd-credential}, {@code kernel-keyring} or {@code file}
      * @throws VaultException when the preferred store is not usable here, naming why
      */
     Choice choose(String preference) {
@@ -78,10 +98,17 @@ public final class KeyStores {
                 }
                 yield new Choice(named(KernelKeyring.KIND), null);
             }
+            case SystemdCredential.KIND -> {
+                Optional<String> why = systemdCredential.unusable();
+                if (why.isPresent()) {
+                    throw new VaultException("a systemd credential cannot be used here: " + why.get());
+                }
+                yield new Choice(systemdCredential, null);
+            }
             case AUTO -> auto();
             default ->
-                throw new IllegalArgumentException(
-                        "--key-store must be auto, kernel-keyring or file, not \"" + preference + "\"");
+                throw new IllegalArgumentException("--key-store must be auto, systemd-credential, kernel-keyring or"
+                        + " file, not \"" + preference + "\"");
         };
     }
 
@@ -91,6 +118,10 @@ public final class KeyStores {
         }
         if (osName.startsWith("mac")) {
             return new Choice(NotYetKeystore.keychain(), null);
+        }
+        // The service's credential survives reboots, which the kernel keyring does not.
+        if (systemdCredential.unusable().isEmpty()) {
+            return new Choice(systemdCredential, null);
         }
         Optional<String> why = kernelKeyringUnusable.get();
         if (why.isEmpty()) {

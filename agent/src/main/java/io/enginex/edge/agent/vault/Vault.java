@@ -100,6 +100,28 @@ public final class Vault {
      * {@code approvalRequired}.
      */
     public Stored set(String name, String value, Instant expires, String keyStore, boolean approvalRequired) {
+        return put(name, value, expires, keyStore, approvalRequired, false, false);
+    }
+
+    /**
+     * Stores a secret the hub delivered (replacing one of that name), which the hub may remove again
+     * ({@link #removeFromHub}).
+     *
+     * @param use {@code auto}, {@code approval} (only approved jobs may use it) or {@code consent} (each
+     *     use needs the consent of the person at the machine)
+     */
+    public Stored setFromHub(String name, String value, Instant expires, String use) {
+        return put(name, value, expires, "auto", "approval".equals(use), "consent".equals(use), true);
+    }
+
+    private Stored put(
+            String name,
+            String value,
+            Instant expires,
+            String keyStore,
+            boolean approvalRequired,
+            boolean consentRequired,
+            boolean fromHub) {
         SecretNames.check(name);
         if (value.isEmpty()) {
             throw new IllegalArgumentException("the value of secret " + name + " is empty; nothing was stored");
@@ -115,7 +137,10 @@ public final class Vault {
         return locked(() -> {
             Opened opened = exists() ? open() : create(keyStore);
             Map<String, SecretEntry> entries = live(opened.entries(), now, opened);
-            boolean replaced = entries.put(name, new SecretEntry(name, value, now, expires, approvalRequired)) != null;
+            boolean replaced = entries.put(
+                            name,
+                            new SecretEntry(name, value, now, expires, approvalRequired, consentRequired, fromHub))
+                    != null;
             write(opened, entries);
             return new Stored(replaced, opened.keys().describe(opened.header().keyName()), opened.warning());
         });
@@ -143,6 +168,30 @@ public final class Vault {
             boolean removed = entries.remove(name) != null;
             write(opened, entries);
             return removed;
+        });
+    }
+
+    /**
+     * Removes the secret {@code name} if the hub delivered it (the tenant deleted it, or it no longer
+     * applies to this agent); a secret of that name set on the machine stays.
+     *
+     * @return true when a delivered secret of that name was there
+     */
+    public boolean removeFromHub(String name) {
+        SecretNames.check(name);
+        return locked(() -> {
+            if (!exists()) {
+                return false;
+            }
+            Opened opened = open();
+            Map<String, SecretEntry> entries = live(opened.entries(), clock.instant(), opened);
+            SecretEntry entry = entries.get(name);
+            if (entry == null || !entry.fromHub()) {
+                return false;
+            }
+            entries.remove(name);
+            write(opened, entries);
+            return true;
         });
     }
 
@@ -223,12 +272,12 @@ public final class Vault {
 
     private Opened create(String keyStore) {
         KeyStores.Choice choice = stores.choose(keyStore);
-        byte[] key = new byte[KEY_BYTES];
-        random.nextBytes(key);
-        String keyName = choice.keys().kind().equals(FileKey.KIND)
-                ? FileKey.FILE
-                : "enginex-agent-vault:" + HexFormat.of().formatHex(randomBytes(16));
-        choice.keys().create(keyName, key);
+        String keyName = switch (choice.keys().kind()) {
+            case FileKey.KIND -> FileKey.FILE;
+            case SystemdCredential.KIND -> SystemdCredential.NAME;
+            default -> "enginex-agent-vault:" + HexFormat.of().formatHex(randomBytes(16));
+        };
+        byte[] key = choice.keys().newKey(keyName, random);
         Sealed.Header header = new Sealed.Header(choice.keys().kind(), keyName, Sealed.keyCheck(key));
         return new Opened(header, choice.keys(), key, new LinkedHashMap<>(), choice.warning());
     }
@@ -258,7 +307,9 @@ public final class Vault {
                                 e.hasNonNull("expires")
                                         ? Instant.parse(e.get("expires").asText())
                                         : null,
-                                e.path("approvalRequired").asBoolean(false)));
+                                e.path("approvalRequired").asBoolean(false),
+                                e.path("consentRequired").asBoolean(false),
+                                e.path("fromHub").asBoolean(false)));
             }
         } catch (RuntimeException e) {
             throw Sealed.damaged(file, "its sealed entries do not parse");
@@ -281,6 +332,12 @@ public final class Vault {
             }
             if (entry.approvalRequired()) {
                 e.put("approvalRequired", true);
+            }
+            if (entry.consentRequired()) {
+                e.put("consentRequired", true);
+            }
+            if (entry.fromHub()) {
+                e.put("fromHub", true);
             }
         }
         byte[] bytes = mapper.writeValueAsBytes(plain);

@@ -43,6 +43,12 @@ class DesktopActionsTest {
         bin = Files.createDirectories(temp.resolve("bin"));
         home = Files.createDirectories(temp.resolve("home"));
         docs = Files.createDirectories(home.resolve("Documents"));
+        Path zenity = bin.resolve("zenity");
+        Files.writeString(
+                zenity,
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"" + temp.resolve("zenity.args")
+                        + "\"\nexit $(cat \"" + temp.resolve("zenity.exit") + "\")\n");
+        Files.setPosixFilePermissions(zenity, PosixFilePermissions.fromString("rwxr-xr-x"));
         for (String helper : List.of("xdg-open", "notify-send")) {
             Path script = bin.resolve(helper);
             Files.writeString(
@@ -134,6 +140,31 @@ class DesktopActionsTest {
 
         assertThat(Files.readAllLines(temp.resolve("notify-send.args")))
                 .containsExactly("--app-name=EngineX Edge", "--", "--urgency=critical", "Backup done");
+    }
+
+    @Test
+    void consentAsksWithTheSecretsNameAndOnlyAllowCountsAsYes() throws Exception {
+        JsonNode ask = args("{\"secret\":\"erp-db\",\"tool\":\"exec:erp-export\",\"jobId\":\"job_7\"}");
+
+        Files.writeString(temp.resolve("zenity.exit"), "0");
+        JsonNode allowed = actions.handle("consent", ask);
+        List<String> shown = Files.readAllLines(temp.resolve("zenity.args"));
+        Files.writeString(temp.resolve("zenity.exit"), "1");
+        JsonNode denied = actions.handle("consent", ask);
+        Files.writeString(temp.resolve("zenity.exit"), "5");
+        JsonNode timedOut = actions.handle("consent", ask);
+
+        assertThat(allowed.path("consented").asBoolean()).isTrue();
+        assertThat(denied.path("consented").asBoolean()).isFalse();
+        assertThat(denied.path("answer").asText()).isEqualTo("denied");
+        assertThat(timedOut.path("consented").asBoolean()).isFalse();
+        assertThat(timedOut.path("answer").asText()).contains("no answer");
+        assertThat(shown).contains("--question", "--ok-label=Allow", "--cancel-label=Deny");
+        assertThat(String.join("\n", shown)).contains("\"erp-db\"", "exec:erp-export", "job_7");
+        assertThatThrownBy(() ->
+                        actions.handle("consent", args("{\"secret\":\"<b>x</b>\",\"tool\":\"exec\",\"jobId\":\"j\"}")))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.INVALID_ARGUMENTS));
     }
 
     @Test

@@ -6,7 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.agent.audit.AuditLog;
 import io.enginex.edge.agent.testing.FakeClock;
+import io.enginex.edge.agent.tools.JobSecrets;
+import io.enginex.edge.agent.tools.SecretConsent;
+import io.enginex.edge.agent.tools.ToolException;
+import io.enginex.edge.agent.usersession.SessionConsent;
+import io.enginex.edge.agent.usersession.SessionRegistry;
+import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.SecretDelivery;
+import io.enginex.edge.protocol.SecretRemoval;
 import io.enginex.edge.protocol.SecretSeal;
 import io.enginex.edge.protocol.VaultAck;
 import io.enginex.edge.protocol.VaultWipe;
@@ -156,6 +163,80 @@ class HubSecretsTest {
                 .hasMessageNotContaining(VALUE);
         assertThat(approved.reveal("erp-db", "exec", "erp-export", rules)).isEqualTo(VALUE);
         assertThat(uses).containsExactly("refused", "revealed");
+    }
+
+    private SecretDelivery withUse(SecretDelivery d, String use) {
+        return new SecretDelivery(
+                d.id(), d.deliveryId(), d.name(), d.ephemeralKey(), d.nonce(), d.ciphertext(), d.cacheSeconds(), use);
+    }
+
+    @Test
+    void aRemovalTakesOutADeliveredSecretButNotOneSetOnTheMachine() throws Exception {
+        ExchangeKey key = ExchangeKey.loadOrCreate(state, mapper);
+        secrets(key).secret(delivery(key.pair().getPublic(), AGENT, "erp-token", "sdl_7", 3600), this::answer);
+        vault().set("erp-local", "typed-at-the-machine", null, "auto");
+
+        secrets(key).remove(new SecretRemoval("h-5", "srm_1", "erp-token"), this::answer);
+        secrets(key).remove(new SecretRemoval("h-6", "srm_2", "erp-local"), this::answer);
+        secrets(key).remove(new SecretRemoval("h-7", "srm_3", "never-had"), this::answer);
+
+        assertThat(answers)
+                .containsExactly(
+                        "sdl_7 stored",
+                        "srm_1 " + VaultAck.REMOVED,
+                        "srm_2 " + VaultAck.REMOVED,
+                        "srm_3 " + VaultAck.REMOVED);
+        assertThat(vault().get("erp-token")).isEmpty();
+        assertThat(vault().get("erp-local").orElseThrow().value()).isEqualTo("typed-at-the-machine");
+        List<String> removed = Files.readAllLines(state.resolve(AuditLog.FILE)).stream()
+                .filter(line -> line.contains("\"event\":\"secret.removed\""))
+                .toList();
+        assertThat(removed).singleElement().asString().contains("erp-token").contains("\"via\":\"hub\"");
+    }
+
+    @Test
+    void aSecretDefinedWithUseConsentIsRevealedOnlyWhenThePersonAtTheMachineAgrees() {
+        ExchangeKey key = ExchangeKey.loadOrCreate(state, mapper);
+        secrets(key)
+                .secret(
+                        withUse(delivery(key.pair().getPublic(), AGENT, "erp-db", "sdl_8", 3600), "consent"),
+                        this::answer);
+        var rules = new io.enginex.edge.agent.policy.SecretRules(
+                java.util.Map.of("exec:erp-export", java.util.Set.of("erp-db")),
+                java.util.Map.of("exec:erp-export", "machine policy"));
+        List<String> uses = new ArrayList<>();
+        List<String> asked = new ArrayList<>();
+        Instant deadline = clock.instant().plusSeconds(60);
+        JobSecrets.Uses audit = (job, tool, secret, outcome) -> uses.add(job + " " + outcome);
+        SecretConsent agrees = (job, tool, secret, until) -> asked.add(job + " " + tool + " " + secret + " " + until);
+        SecretConsent declines = (job, tool, secret, until) -> {
+            throw new ToolException(ErrorCodes.BLOCKED_BY_POLICY, "the person at the machine did not consent");
+        };
+
+        var nobody = new JobSecrets(
+                "job_1", Optional.of(vault()), audit, null, new SessionConsent(new SessionRegistry(), clock), deadline);
+        var declined = new JobSecrets("job_2", Optional.of(vault()), audit, "alice", declines, deadline);
+        var agreed = new JobSecrets("job_3", Optional.of(vault()), audit, null, agrees, deadline);
+
+        assertThatThrownBy(() -> nobody.reveal("erp-db", "exec", "erp-export", rules))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.NO_USER_SESSION))
+                .hasMessageContaining("consent of the person at the machine")
+                .hasMessageNotContaining(VALUE);
+        assertThatThrownBy(() -> declined.reveal("erp-db", "exec", "erp-export", rules))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY));
+        assertThat(agreed.reveal("erp-db", "exec", "erp-export", rules)).isEqualTo(VALUE);
+        assertThat(asked).containsExactly("job_3 exec:erp-export erp-db " + deadline);
+        assertThat(uses).containsExactly("job_1 refused", "job_2 refused", "job_3 consented", "job_3 revealed");
+        // A secret set on the machine, or delivered with use auto, asks nobody.
+        vault().set("plain", "plain-value", null, "auto");
+        var rulesPlain = new io.enginex.edge.agent.policy.SecretRules(
+                java.util.Map.of("http.request", java.util.Set.of("plain")),
+                java.util.Map.of("http.request", "machine policy"));
+        assertThat(new JobSecrets("job_4", Optional.of(vault()), audit, null, SecretConsent.NOBODY, deadline)
+                        .reveal("plain", "http.request", null, rulesPlain))
+                .isEqualTo("plain-value");
     }
 
     @Test

@@ -97,6 +97,55 @@ class KernelKeyringTest {
         assertThat(state.resolve(Vault.FILE)).doesNotExist();
     }
 
+    /**
+     * A copy of the vault in another account is useless: the key is in this account's user keyring,
+     * which another uid neither finds by name nor reads by id. Runs {@code keyctl} as {@code nobody}
+     * through {@code setpriv}, so it needs root (skipped otherwise).
+     */
+    @Test
+    void anotherAccountNeitherFindsNorReadsTheVaultsKey() throws Exception {
+        assumeTrue(
+                "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs root and setpriv to run keyctl as another account");
+        vault().set("db", VALUE, null, KeyStores.AUTO);
+        try {
+            String name = keyName();
+            Process search = new ProcessBuilder(
+                            KernelKeyring.findKeyctl().orElseThrow().toString(), "search", "@u", "user", name)
+                    .start();
+            String id = new String(search.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertThat(search.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(id).matches("[0-9]+");
+
+            assertThat(asNobody("search", "@u", "user", name))
+                    .as("found by name in nobody's keyring")
+                    .isNotZero();
+            assertThat(asNobody("pipe", id)).as("read by id as nobody").isNotZero();
+            assertThat(vault().get("db")).map(SecretEntry::value).contains(VALUE);
+        } finally {
+            vault().wipe();
+        }
+    }
+
+    private static int asNobody(String... args) throws Exception {
+        return keyctlAs(Stream.concat(
+                        Stream.of(
+                                "/usr/bin/setpriv",
+                                "--reuid=65534",
+                                "--regid=65534",
+                                "--clear-groups",
+                                KernelKeyring.findKeyctl().orElseThrow().toString()),
+                        Stream.of(args))
+                .toArray(String[]::new));
+    }
+
+    private static int keyctlAs(String[] command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
     private static int keyctl(String... args) throws Exception {
         String[] command = Stream.concat(
                         Stream.of(KernelKeyring.findKeyctl().orElseThrow().toString()), Stream.of(args))

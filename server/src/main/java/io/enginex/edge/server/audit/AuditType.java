@@ -119,6 +119,11 @@ public enum AuditType {
     SECRET_DELIVERED,
     /** An agent refused a delivered secret (actor: the agent; details: name, version, reason). */
     SECRET_REFUSED,
+    /**
+     * An agent removed a delivered secret because the tenant deleted it or it no longer applies to the
+     * agent (actor: the agent; details: name, reason, removalId).
+     */
+    SECRET_REMOVED,
     /** A tenant admin asked for one agent's vault to be wiped (details: agentId, sent or queued). */
     VAULT_WIPE_REQUESTED,
     /** An agent wiped its vault as a tenant admin asked (actor: the agent; details: wipeId). */

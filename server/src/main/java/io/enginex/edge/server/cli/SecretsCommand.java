@@ -151,7 +151,8 @@ final class SecretsCommand {
                 names = "--use",
                 defaultValue = "auto",
                 paramLabel = "RULE",
-                description = "auto, or approval: only jobs a person approved on the hub may use it.")
+                description = "auto; approval: only jobs a person approved on the hub may use it (such jobs wait for"
+                        + " approval); consent: each use needs the consent of the person signed in at the machine.")
         String use;
 
         @Option(

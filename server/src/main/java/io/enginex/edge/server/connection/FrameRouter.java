@@ -253,6 +253,7 @@ public final class FrameRouter {
             case ReleaseNotice r -> refuseDirection(connection, r);
             case SecretDelivery d -> refuseDirection(connection, d);
             case VaultWipe w -> refuseDirection(connection, w);
+            case io.enginex.edge.protocol.SecretRemoval r -> refuseDirection(connection, r);
             case GraphRunsAck a -> refuseDirection(connection, a);
         }
     }

@@ -45,12 +45,32 @@ public record ApprovalEvidence(
             String sessionName,
             Optional<String> tenantRule,
             ObjectMapper mapper) {
-        Rule rule = tenantRule
+        return of(job, agent, requestedBy, sessionName, tenantRule, Optional.empty(), mapper);
+    }
+
+    /**
+     * @param secretRule why the tenant secrets the call uses need an approval ({@code
+     *     SecretApprovals.requiredBy}), naming them; empty when it uses none defined with {@code use:
+     *     approval}
+     */
+    public static ApprovalEvidence of(
+            Job job,
+            Agent agent,
+            String requestedBy,
+            String sessionName,
+            Optional<String> tenantRule,
+            Optional<String> secretRule,
+            ObjectMapper mapper) {
+        Rule policyRule = tenantRule
                 .map(source -> new Rule(
                         "The " + source + " requires a person's approval for this call of " + job.tool()
                                 + " (approvalRequired).",
                         true))
                 .orElseGet(() -> rule(agent, job, mapper));
+        Rule rule = secretRule
+                .map(text ->
+                        policyRule.current() ? new Rule(policyRule.text() + " " + text, true) : new Rule(text, true))
+                .orElse(policyRule);
         return new ApprovalEvidence(
                 job,
                 pretty(job.argsJson(), mapper),

@@ -15,6 +15,7 @@ import io.enginex.edge.server.store.Session;
 import io.enginex.edge.server.store.SessionStore;
 import io.enginex.edge.server.store.Stores;
 import io.enginex.edge.server.store.UserStore;
+import io.enginex.edge.server.vault.SecretApprovals;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +39,7 @@ public final class ApprovalPages implements PageGroup {
     private final Jobs jobService;
     private final ObjectMapper mapper;
     private final Policies policies;
+    private final SecretApprovals secretApprovals;
 
     ApprovalPages(Jobs jobService, Policies policies, Stores stores, ObjectMapper mapper) {
         this.jobs = stores.jobs();
@@ -47,6 +49,7 @@ public final class ApprovalPages implements PageGroup {
         this.jobService = jobService;
         this.mapper = mapper;
         this.policies = policies;
+        this.secretApprovals = new SecretApprovals(stores.vault());
     }
 
     /** The list page's model. */
@@ -149,8 +152,9 @@ public final class ApprovalPages implements PageGroup {
                 session.map(s -> requester(viewer.tenantId(), s.createdBy())).orElse("–");
         Optional<String> tenantRule =
                 agent == null ? Optional.empty() : policies.approvalRequiredBy(agent, job.tool(), job.args());
+        Optional<String> secretRule = agent == null ? Optional.empty() : secretApprovals.requiredBy(agent, job.args());
         return ApprovalEvidence.of(
-                job, agent, requestedBy, session.map(Session::name).orElse(null), tenantRule, mapper);
+                job, agent, requestedBy, session.map(Session::name).orElse(null), tenantRule, secretRule, mapper);
     }
 
     /** A user id as its email; an API key id as it is. */

@@ -84,8 +84,22 @@ final class SecretRoutes {
     record WipeView(
             String id, String agentId, String state, String requestedBy, Instant requestedAt, Instant wipedAt) {}
 
+    record RemovalView(
+            String id,
+            String name,
+            String reason,
+            String state,
+            String message,
+            String requestedBy,
+            Instant requestedAt,
+            Instant answeredAt) {}
+
     record AgentVaultView(
-            String agentId, String exchangeKeyFingerprint, List<DeliveryView> deliveries, List<WipeView> wipes) {}
+            String agentId,
+            String exchangeKeyFingerprint,
+            List<DeliveryView> deliveries,
+            List<WipeView> wipes,
+            List<RemovalView> removals) {}
 
     void register(RoutesConfig routes) {
         routes.get("/api/v1/tenants/{t}/secrets", this::list);
@@ -174,7 +188,18 @@ final class SecretRoutes {
                         .map(d ->
                                 delivery(d, secrets.nameOf(tenant, d.secretId()).orElse(null)))
                         .toList(),
-                v.wipes().stream().map(SecretRoutes::wipe).toList()));
+                v.wipes().stream().map(SecretRoutes::wipe).toList(),
+                v.removals().stream()
+                        .map(r -> new RemovalView(
+                                r.id(),
+                                r.name(),
+                                r.reason(),
+                                r.state(),
+                                r.message(),
+                                r.requestedBy(),
+                                r.requestedAt(),
+                                r.ackedAt()))
+                        .toList()));
     }
 
     private void wipe(Context ctx) {

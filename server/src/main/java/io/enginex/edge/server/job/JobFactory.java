@@ -13,6 +13,7 @@ import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobState;
 import io.enginex.edge.server.store.SessionStore;
 import io.enginex.edge.server.store.ToolCatalogue;
+import io.enginex.edge.server.vault.SecretApprovals;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place a {@link Job} is made: checks a {@link JobRequest} against the session, the agent,
  * the tools it offers and the tenant's policies, and returns the job as it is to be written (QUEUED,
- * or AWAITING_APPROVAL when the agent or a tenant policy says this call needs a person). Reads only;
+ * or AWAITING_APPROVAL when the agent, a tenant policy or a tenant secret it uses says this call needs a person). Reads only;
  * writes nothing. Thread-safe.
  */
 public final class JobFactory {
@@ -32,6 +33,7 @@ public final class JobFactory {
     private final SessionStore sessions;
     private final AgentStore agents;
     private final TenantPolicies policies;
+    private final SecretApprovals secretApprovals;
     private final IdGenerator ids;
     private final Clock clock;
     private final ObjectMapper mapper;
@@ -40,12 +42,14 @@ public final class JobFactory {
             SessionStore sessions,
             AgentStore agents,
             TenantPolicies policies,
+            SecretApprovals secretApprovals,
             IdGenerator ids,
             Clock clock,
             ObjectMapper mapper) {
         this.sessions = sessions;
         this.agents = agents;
         this.policies = policies;
+        this.secretApprovals = secretApprovals;
         this.ids = ids;
         this.clock = clock;
         this.mapper = mapper;
@@ -152,10 +156,12 @@ public final class JobFactory {
     /**
      * True when the agent announced that this call of {@code tool} needs a person's approval, or a
      * tenant policy that applies to the agent says so (the hub knows those itself, so an agent that has
-     * not advertised them yet, or an older agent, cannot skip them).
+     * not advertised them yet, or an older agent, cannot skip them), or the arguments reference a
+     * tenant secret defined with {@code use: approval}.
      */
     private boolean needsApproval(Agent agent, ToolCatalogue offered, String tool, JsonNode args) {
         return policies.approvalRequiredBy(agent, tool, args).isPresent()
+                || secretApprovals.requiredBy(agent, args).isPresent()
                 || offered.find(tool).map(t -> t.needsApproval(args)).orElse(false);
     }
 }

@@ -56,6 +56,28 @@ public interface VaultStore {
         public static final String WIPED = "wiped";
     }
 
+    /**
+     * A request that one agent remove a delivered secret: the tenant deleted it ({@code deleted}), or a
+     * new version's scope no longer covers the agent ({@code out-of-scope}).
+     */
+    record Removal(
+            String id,
+            String tenantId,
+            String agentId,
+            String name,
+            String reason,
+            String requestedBy,
+            Instant requestedAt,
+            String state,
+            String message,
+            Instant ackedAt) {
+        public static final String PENDING = "pending";
+        public static final String REMOVED = "removed";
+        public static final String REFUSED = "refused";
+        public static final String DELETED = "deleted";
+        public static final String OUT_OF_SCOPE = "out-of-scope";
+    }
+
     /** The agent's exchange key, or empty when it sent none yet. */
     Optional<String> exchangeKey(String tenantId, String agentId);
 
@@ -109,6 +131,22 @@ public interface VaultStore {
 
     /** How many deliveries of this version of the secret are still pending for agents that are not revoked. */
     int pendingOf(String tenantId, String secretId, int version);
+
+    void insertRemoval(Removal removal);
+
+    /** The agent's pending removals, oldest first. */
+    List<Removal> pendingRemovals(String tenantId, String agentId);
+
+    /** The agent's removals, newest first. */
+    List<Removal> removalsOf(String tenantId, String agentId);
+
+    /**
+     * Records the agent's answer ({@code removed} or {@code refused}) to a pending removal.
+     *
+     * @return the removal answered; empty when it was not pending
+     */
+    Optional<Removal> answerRemoval(
+            String tenantId, String agentId, String removalId, String state, String message, Instant at);
 
     void insertWipe(Wipe wipe);
 

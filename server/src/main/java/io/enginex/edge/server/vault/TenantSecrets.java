@@ -91,7 +91,7 @@ public final class TenantSecrets {
      * What an admin asks for.
      *
      * @param cacheSeconds how long agents may keep it, or null for {@link #DEFAULT_CACHE_SECONDS}
-     * @param use {@code auto} or {@code approval}, or null for {@code auto}
+     * @param use {@code auto}, {@code approval} or {@code consent}, or null for {@code auto}
      */
     public record Definition(
             String name,
@@ -123,7 +123,8 @@ public final class TenantSecrets {
             Agent agent,
             Optional<String> exchangeKey,
             List<VaultStore.Delivery> deliveries,
-            List<VaultStore.Wipe> wipes) {}
+            List<VaultStore.Wipe> wipes,
+            List<VaultStore.Removal> removals) {}
 
     /**
      * A definition (new, or replacing the secret of that name with its next version), to run through
@@ -144,7 +145,11 @@ public final class TenantSecrets {
     }
 
     private record Prepared(
-            VaultStore.Secret secret, boolean created, List<VaultStore.Delivery> deliveries, int awaitingKey) {}
+            VaultStore.Secret secret,
+            boolean created,
+            List<VaultStore.Delivery> deliveries,
+            int awaitingKey,
+            List<VaultStore.Removal> removals) {}
 
     private Prepared prepare(Caller caller, String tenant, Definition d) {
         if (d.name() == null || !NAME.matcher(d.name()).matches()) {
@@ -177,7 +182,7 @@ public final class TenantSecrets {
         String use = d.use() == null ? "auto" : d.use();
         if (!SecretDelivery.USES.contains(use)) {
             throw new HubException.BadRequest(
-                    "invalid_secret", "use must be \"auto\" or \"approval\", got \"" + use + "\"");
+                    "invalid_secret", "use must be \"auto\", \"approval\" or \"consent\", got \"" + use + "\"");
         }
         if (d.description() != null && d.description().length() > 500) {
             throw new HubException.BadRequest("invalid_secret", "description is at most 500 characters");
@@ -217,7 +222,19 @@ public final class TenantSecrets {
                 existing.map(VaultStore.Secret::createdAt).orElse(now),
                 now,
                 caller.actorId());
-        return new Prepared(secret, existing.isEmpty(), deliveries, awaitingKey);
+        // A new version replaces the value on every agent in scope; one that had an older version and is
+        // no longer in scope is told to remove it.
+        List<VaultStore.Removal> removals = new ArrayList<>();
+        if (existing.isPresent()) {
+            java.util.Set<String> inScope = new java.util.HashSet<>();
+            deliveries.forEach(dl -> inScope.add(dl.agentId()));
+            for (String agentId : holders(tenant, id)) {
+                if (!inScope.contains(agentId)) {
+                    removals.add(removal(caller, tenant, agentId, d.name(), VaultStore.Removal.OUT_OF_SCOPE, now));
+                }
+            }
+        }
+        return new Prepared(secret, existing.isEmpty(), deliveries, awaitingKey, removals);
     }
 
     private Defined write(Caller caller, String tenant, Prepared p, Origin origin) {
@@ -225,6 +242,7 @@ public final class TenantSecrets {
         store.putSecret(s);
         store.supersedeOlder(tenant, s.id(), s.version());
         p.deliveries().forEach(store::insertDelivery);
+        p.removals().forEach(store::insertRemoval);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", s.name());
         details.put("scope", s.scope().wire());
@@ -233,6 +251,7 @@ public final class TenantSecrets {
         details.put("use", s.use());
         details.put("hubStorage", s.hubStorage());
         details.put("agents", p.deliveries().size());
+        details.put("removedFrom", p.removals().size());
         details.put("action", p.created() ? "created" : "replaced");
         audit.record(
                 tenant,
@@ -268,8 +287,9 @@ public final class TenantSecrets {
     }
 
     /**
-     * Deletes a definition and its deliveries (pending ones are not sent any more), audited. Agents
-     * that stored it keep it until its cache lifetime ends or their vault is wiped.
+     * Deletes a definition and its deliveries (pending ones are not sent any more), audited, and asks
+     * every agent that was sent it to remove its copy: at once if it is connected, else right after
+     * its next {@code welcome} (before any delivery).
      *
      * @throws HubException.NotFound {@code secret_not_found}
      */
@@ -277,8 +297,13 @@ public final class TenantSecrets {
         guard.checkWrite(caller, tenant);
         caller.requireRole(Role.ADMIN);
         VaultStore.Secret s = secret(tenant, name);
+        Instant now = clock.instant();
+        List<VaultStore.Removal> removals = holders(tenant, s.id()).stream()
+                .map(agentId -> removal(caller, tenant, agentId, s.name(), VaultStore.Removal.DELETED, now))
+                .toList();
         tx.inTransaction(() -> {
             store.deleteSecret(tenant, s.id());
+            removals.forEach(store::insertRemoval);
             audit.record(
                     tenant,
                     AuditType.SECRET_DELETED,
@@ -286,11 +311,43 @@ public final class TenantSecrets {
                     origin.sourceIp(),
                     new Audit.Target("secret", s.id()),
                     Audit.Outcome.SUCCESS,
-                    origin.tag(Map.of("name", s.name())));
+                    origin.tag(Map.of("name", s.name(), "removedFrom", removals.size())));
             return null;
         });
+        if (!removals.isEmpty()) {
+            link.push(tenant, "");
+        }
         live.changed(tenant);
         return s;
+    }
+
+    /** The agents (not revoked) that were sent any version of the secret and did not refuse it. */
+    private List<String> holders(String tenant, String secretId) {
+        java.util.Set<String> agentIds = new java.util.TreeSet<>();
+        for (VaultStore.Delivery d : store.deliveriesOf(tenant, secretId)) {
+            if (!VaultStore.Delivery.REFUSED.equals(d.state())) {
+                agentIds.add(d.agentId());
+            }
+        }
+        return agentIds.stream()
+                .filter(a ->
+                        agents.find(tenant, a).filter(agent -> !agent.revoked()).isPresent())
+                .toList();
+    }
+
+    private VaultStore.Removal removal(
+            Caller caller, String tenant, String agentId, String name, String reason, Instant now) {
+        return new VaultStore.Removal(
+                ids.next("srm"),
+                tenant,
+                agentId,
+                name,
+                reason,
+                caller.actorId(),
+                now,
+                VaultStore.Removal.PENDING,
+                null,
+                null);
     }
 
     /**
@@ -344,7 +401,8 @@ public final class TenantSecrets {
                 agent,
                 store.exchangeKey(tenant, agentId),
                 store.deliveriesTo(tenant, agentId),
-                store.wipesOf(tenant, agentId));
+                store.wipesOf(tenant, agentId),
+                store.removalsOf(tenant, agentId));
     }
 
     /** The name of a secret by id, for showing deliveries; empty when it was deleted. */

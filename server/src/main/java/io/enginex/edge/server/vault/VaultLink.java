@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.KeyFingerprint;
 import io.enginex.edge.protocol.SecretDelivery;
+import io.enginex.edge.protocol.SecretRemoval;
 import io.enginex.edge.protocol.SecretSeal;
 import io.enginex.edge.protocol.VaultAck;
 import io.enginex.edge.protocol.VaultWipe;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The vault's side of the agents' connections on this node: stores the exchange key each hello
- * carries, sends an agent its pending wipes and secret deliveries when it connects or when they are
- * made, and records what the agent answers ({@code vault-ack}). When the last agent in scope has
+ * carries, sends an agent its pending wipes, removals and secret deliveries (in that order) when it
+ * connects or when they are made, and records what the agent answers ({@code vault-ack}). When the last agent in scope has
  * answered a secret's version, the value the hub held for it is dropped (unless the tenant chose
  * hub-side storage). Thread-safe; sending the same delivery twice is harmless (the agent stores the
  * same value again and the second answer changes nothing).
@@ -193,6 +194,11 @@ public final class VaultLink implements VaultFrames {
         for (VaultStore.Wipe wipe : store.pendingWipes(tenant, agentId)) {
             frames += connection.send(new VaultWipe(connection.nextFrameId(), wipe.id())) ? 1 : 0;
         }
+        // Before any delivery: a secret deleted and defined again is removed, then stored anew.
+        for (VaultStore.Removal removal : store.pendingRemovals(tenant, agentId)) {
+            frames +=
+                    connection.send(new SecretRemoval(connection.nextFrameId(), removal.id(), removal.name())) ? 1 : 0;
+        }
         // Three reads on a connect where nothing is held or pending (the common case of a reconnect storm).
         Map<String, VaultStore.Secret> secrets = new java.util.HashMap<>();
         store.listSecrets(tenant).forEach(s -> secrets.put(s.id(), s));
@@ -303,8 +309,11 @@ public final class VaultLink implements VaultFrames {
                     .log("agent wiped its vault");
             return;
         }
-        Optional<VaultStore.Delivery> delivery = store.findDelivery(tenant, agentId, ack.ref());
+        Optional<VaultStore.Delivery> delivery = VaultAck.REMOVED.equals(ack.outcome())
+                ? Optional.empty()
+                : store.findDelivery(tenant, agentId, ack.ref());
         if (delivery.isEmpty()) {
+            answeredRemoval(connection, ack);
             return;
         }
         VaultStore.Delivery d = delivery.get();
@@ -343,6 +352,44 @@ public final class VaultLink implements VaultFrames {
                 .addKeyValue("deliveryId", d.id())
                 .addKeyValue("outcome", ack.outcome())
                 .log("agent answered a secret delivery");
+    }
+
+    /** Records the agent's answer to a removal ({@code removed}, or {@code refused}); audited once. */
+    private void answeredRemoval(AgentConnection connection, VaultAck ack) {
+        String tenant = connection.tenantId();
+        String agentId = connection.agentId();
+        boolean removed = VaultAck.REMOVED.equals(ack.outcome());
+        tx.inTransaction(() -> {
+            store.answerRemoval(
+                            tenant,
+                            agentId,
+                            ack.ref(),
+                            removed ? VaultStore.Removal.REMOVED : VaultStore.Removal.REFUSED,
+                            removed ? null : ack.message(),
+                            clock.instant())
+                    .ifPresent(r -> audit.record(
+                            tenant,
+                            AuditType.SECRET_REMOVED,
+                            Actor.agent(agentId),
+                            connection.remoteAddress(),
+                            new Audit.Target("agent", agentId),
+                            removed ? Audit.Outcome.SUCCESS : Audit.Outcome.FAILURE,
+                            Map.of(
+                                    "name",
+                                    r.name(),
+                                    "reason",
+                                    r.reason(),
+                                    "removalId",
+                                    r.id(),
+                                    "message",
+                                    removed || ack.message() == null ? "" : ack.message())));
+            return null;
+        });
+        log.atInfo()
+                .addKeyValue("agentId", agentId)
+                .addKeyValue("removalId", ack.ref())
+                .addKeyValue("outcome", ack.outcome())
+                .log("agent answered a secret removal");
     }
 
     /** {@link #dropHeldIfDone} for every secret of the tenant (after a wipe superseded deliveries). */

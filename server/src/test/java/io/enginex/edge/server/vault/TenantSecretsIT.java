@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.SecretDelivery;
+import io.enginex.edge.protocol.SecretRemoval;
 import io.enginex.edge.protocol.SecretSeal;
 import io.enginex.edge.protocol.VaultAck;
 import io.enginex.edge.protocol.VaultWipe;
@@ -201,7 +202,7 @@ class TenantSecretsIT {
         assertThat(number.text()).doesNotContain("424242424");
         assertThat(noValue.message()).contains("value is required");
         assertThat(badCache.message()).contains("between 1 s and 366 d");
-        assertThat(badUse.message()).contains("\"auto\" or \"approval\"");
+        assertThat(badUse.message()).contains("\"auto\", \"approval\" or \"consent\"");
         assertThat(unknownAgent.status()).isEqualTo(404);
         assertThat(hub.api()
                         .get(secrets(tenant) + "/db-pass", hub.tenantKey(tenant, "viewer"))
@@ -341,6 +342,125 @@ class TenantSecretsIT {
             assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> socket.next(Duration.ofMillis(500))))
                     .isInstanceOf(AssertionError.class);
         }
+    }
+
+    @Test
+    void aJobThatUsesASecretDefinedWithUseApprovalWaitsForAPersonWhoSeesTheSecretsNameNotItsValue() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        String value = "gated-" + TestHub.randomId("v");
+        TestAgent agent = hub.register(tenant);
+        assertThat(define(tenant, admin, "k-a", Map.of("name", "erp-db", "value", value, "use", "approval"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(define(tenant, admin, "k-b", Map.of("name", "plain", "value", "plain-value-1"))
+                        .status())
+                .isEqualTo(201);
+        try (AgentSocket socket = hub.connectReady(agent, "exec")) {
+            String session = hub.newSession(tenant);
+            JsonNode gated = hub.dispatch(
+                    tenant,
+                    session,
+                    agent.agentId(),
+                    "exec",
+                    Map.of("command", "erp-export", "env", Map.of("ERP_PASSWORD", "secret:erp-db")),
+                    60);
+            JsonNode free = hub.dispatch(
+                    tenant,
+                    session,
+                    agent.agentId(),
+                    "exec",
+                    Map.of("command", "erp-export", "env", Map.of("ERP_PASSWORD", "secret:plain")),
+                    60);
+
+            assertThat(gated.path("state").asText()).isEqualTo("awaiting_approval");
+            assertThat(free.path("state").asText()).isNotEqualTo("awaiting_approval");
+            io.enginex.edge.protocol.Dispatch sent = socket.expect(io.enginex.edge.protocol.Dispatch.class);
+            assertThat(sent.jobId()).isEqualTo(free.path("id").asText());
+            String page = hub.signedIn(tenant, "operator")
+                    .get("/ui/approvals/" + gated.path("id").asText())
+                    .body();
+            assertThat(page).contains("erp-db", "use: approval").doesNotContain(value);
+        }
+    }
+
+    @Test
+    void deletingOrReplacingASecretRemovesTheCopiesAgentsHoldAtOnceOrAtTheirNextHello() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        TestAgent online = hub.register(tenant);
+        TestAgent offline = hub.register(tenant);
+        KeyPair onlineKey = SecretSeal.newKeyPair();
+        KeyPair offlineKey = SecretSeal.newKeyPair();
+        try (AgentSocket socket = connect(offline, offlineKey)) {
+            hub.api()
+                    .post(
+                            secrets(tenant),
+                            admin,
+                            Map.of("name", "erp-token", "value", "first-" + TestHub.randomId("v")));
+            SecretDelivery d = socket.expect(SecretDelivery.class);
+            socket.send(new VaultAck(socket.nextId(), d.deliveryId(), VaultAck.STORED, null));
+            await().until(() -> delivered(tenant, "erp-token") == 1);
+        }
+        try (AgentSocket socket = connect(online, onlineKey)) {
+            SecretDelivery first = socket.expect(SecretDelivery.class);
+            socket.send(new VaultAck(socket.nextId(), first.deliveryId(), VaultAck.STORED, null));
+            await().until(() -> delivered(tenant, "erp-token") == 2);
+
+            // A new version only for the online agent: it gets the new value at once; the other is told to remove it.
+            String second = "second-" + TestHub.randomId("v");
+            Response rotated = hub.api()
+                    .post(
+                            secrets(tenant),
+                            admin,
+                            Map.of("name", "erp-token", "value", second, "scope", "agent:" + online.agentId()));
+            assertThat(rotated.status()).as(rotated.text()).isEqualTo(200);
+            SecretDelivery replaced = socket.expect(SecretDelivery.class);
+            assertThat(open(online, onlineKey, replaced)).isEqualTo(second);
+            socket.send(new VaultAck(socket.nextId(), replaced.deliveryId(), VaultAck.STORED, null));
+
+            // Deleted while connected: removed at once.
+            assertThat(hub.api().delete(secrets(tenant) + "/erp-token", admin).status())
+                    .isEqualTo(200);
+            SecretRemoval now = socket.expect(SecretRemoval.class);
+            assertThat(now.name()).isEqualTo("erp-token");
+            socket.send(new VaultAck(socket.nextId(), now.removalId(), VaultAck.REMOVED, null));
+            await().until(() ->
+                    removals(tenant, online).path(0).path("state").asText().equals("removed"));
+        }
+        // Offline through both: at its next hello it is told to remove the copy it holds, and nothing else.
+        try (AgentSocket socket = connect(offline, offlineKey)) {
+            // One for the version it no longer was in scope of, one for the deletion; removing twice is harmless.
+            for (int i = 0; i < 2; i++) {
+                SecretRemoval later = socket.expect(SecretRemoval.class);
+                assertThat(later.name()).isEqualTo("erp-token");
+                socket.send(new VaultAck(socket.nextId(), later.removalId(), VaultAck.REMOVED, null));
+            }
+            await().until(() ->
+                    removals(tenant, offline).findValuesAsText("state").stream().allMatch("removed"::equals));
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> socket.next(Duration.ofMillis(500))))
+                    .as("nothing but removals")
+                    .isInstanceOfAny(AssertionError.class);
+        }
+        assertThat(removals(tenant, offline).findValuesAsText("reason")).contains("out-of-scope", "deleted");
+        JsonNode audit =
+                hub.api().get("/api/v1/tenants/" + tenant + "/audit", admin).body();
+        assertThat(audit.findValuesAsText("type")).contains("secret.removed", "secret.deleted");
+        // Another tenant's admin does not see the agent's vault.
+        String other = hub.newTenant();
+        assertThat(hub.api()
+                        .get(
+                                "/api/v1/tenants/" + tenant + "/agents/" + online.agentId() + "/vault",
+                                hub.tenantKey(other, "admin"))
+                        .status())
+                .isIn(403, 404);
+    }
+
+    private static JsonNode removals(String tenant, TestAgent agent) {
+        return hub.api()
+                .get("/api/v1/tenants/" + tenant + "/agents/" + agent.agentId() + "/vault", hub.platformKey())
+                .body()
+                .path("removals");
     }
 
     private static int delivered(String tenant, String name) {

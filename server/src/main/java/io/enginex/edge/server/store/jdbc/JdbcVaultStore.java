@@ -262,6 +262,70 @@ final class JdbcVaultStore implements VaultStore {
     }
 
     @Override
+    public void insertRemoval(Removal r) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO secret_removals (id, tenant_id, agent_id, name, reason, requested_by, requested_at,
+                            state, message, acked_at)
+                        VALUES (:id, :t, :a, :name, :reason, :by, :at, :state, NULL, NULL)""")
+                .bind("id", r.id())
+                .bind("t", r.tenantId())
+                .bind("a", r.agentId())
+                .bind("name", r.name())
+                .bind("reason", r.reason())
+                .bind("by", r.requestedBy())
+                .bind("at", Timestamps.arg(r.requestedAt()))
+                .bind("state", r.state())
+                .execute());
+    }
+
+    @Override
+    public List<Removal> pendingRemovals(String tenantId, String agentId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM secret_removals WHERE tenant_id = :t AND agent_id = :a AND state = 'pending'
+                        ORDER BY requested_at, id""")
+                .bind("t", tenantId)
+                .bind("a", agentId)
+                .map(JdbcVaultStore::removal)
+                .list());
+    }
+
+    @Override
+    public List<Removal> removalsOf(String tenantId, String agentId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM secret_removals WHERE tenant_id = :t AND agent_id = :a
+                        ORDER BY requested_at DESC, id""")
+                .bind("t", tenantId)
+                .bind("a", agentId)
+                .map(JdbcVaultStore::removal)
+                .list());
+    }
+
+    @Override
+    public Optional<Removal> answerRemoval(
+            String tenantId, String agentId, String removalId, String state, String message, Instant at) {
+        return jdbi.inTransaction(h -> {
+            int changed = h.createUpdate("""
+                            UPDATE secret_removals SET state = :state, message = :message, acked_at = :at
+                            WHERE tenant_id = :t AND agent_id = :a AND id = :id AND state = 'pending'""")
+                    .bind("state", state)
+                    .bind("message", message)
+                    .bind("at", Timestamps.arg(at))
+                    .bind("t", tenantId)
+                    .bind("a", agentId)
+                    .bind("id", removalId)
+                    .execute();
+            if (changed != 1) {
+                return Optional.<Removal>empty();
+            }
+            return h.createQuery("SELECT * FROM secret_removals WHERE tenant_id = :t AND id = :id")
+                    .bind("t", tenantId)
+                    .bind("id", removalId)
+                    .map(JdbcVaultStore::removal)
+                    .findOne();
+        });
+    }
+
+    @Override
     public void insertWipe(Wipe w) {
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO vault_wipes (id, tenant_id, agent_id, requested_by, requested_at, state, acked_at)
@@ -338,6 +402,20 @@ final class JdbcVaultStore implements VaultStore {
                 rs.getString("state"),
                 rs.getString("message"),
                 Timestamps.read(rs, "created_at"),
+                rs.getTimestamp("acked_at") == null ? null : Timestamps.read(rs, "acked_at"));
+    }
+
+    private static Removal removal(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Removal(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("agent_id"),
+                rs.getString("name"),
+                rs.getString("reason"),
+                rs.getString("requested_by"),
+                Timestamps.read(rs, "requested_at"),
+                rs.getString("state"),
+                rs.getString("message"),
                 rs.getTimestamp("acked_at") == null ? null : Timestamps.read(rs, "acked_at"));
     }
 
