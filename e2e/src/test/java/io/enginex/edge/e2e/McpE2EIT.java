@@ -156,6 +156,67 @@ class McpE2EIT {
     }
 
     @Test
+    void theTypeScriptClientsOwnOAuthFlowSignsAPersonInAndCallsTheAgentAsThem() {
+        String email = "oauth-operator@example.com";
+        String password = "plum kettle orbit glacier 7";
+        String userId = expect(
+                        201,
+                        api.post(
+                                "/api/v1/tenants/acme/users",
+                                Map.of("email", email, "role", "operator", "password", password)))
+                .body()
+                .path("user")
+                .path("id")
+                .asText();
+        assertThat(userId).startsWith("usr_");
+        String name = tool(mcp.run(operatorKey, "list").get(0), acmeAgent, "fs.read")
+                .path("name")
+                .asText();
+
+        List<JsonNode> lines = mcp.runWithOAuth(email, password, "list", "call", name, "{\"path\":\"q3.csv\"}");
+
+        // Discovery from the 401, registration, sign-in, consent naming client, redirect and tenant; PKCE.
+        JsonNode connect = lines.get(0);
+        assertThat(connect.path("consent").path("clientName").asText()).isEqualTo("enginex-e2e-oauth-client");
+        assertThat(connect.path("consent").path("redirectUri").asText()).isEqualTo("http://127.0.0.1:33419/callback");
+        assertThat(connect.path("consent").path("tenant").asText()).isEqualTo("acme");
+        assertThat(connect.path("authorizationUrl").asText())
+                .startsWith(hub.url() + "/ui/oauth/authorize?")
+                .contains("code_challenge_method=S256")
+                .contains("resource="
+                        + java.net.URLEncoder.encode(hub.url() + "/mcp", java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(connect.path("refreshToken").asBoolean()).isTrue();
+        JsonNode list = lines.get(1);
+        assertThat(tool(list, acmeAgent, "fs.read").path("name").asText()).isEqualTo(name);
+        assertThat(list.path("tools").findValuesAsText("io.enginex/agentId"))
+                .as("never another tenant's agent")
+                .doesNotContain(otherAgent);
+        JsonNode result = lines.get(2).path("result");
+        assertThat(result.path("isError").asBoolean())
+                .as(lines.get(2).toString())
+                .isFalse();
+        assertThat(result.path("content").get(0).path("text").asText()).contains("north,42");
+
+        // The job ran as the person, and the grant is audited with the client's name.
+        String jobId = result.path("_meta").path("io.enginex/jobId").asText();
+        JsonNode created = expect(200, api.get("/api/v1/tenants/acme/audit?type=job.created"))
+                .body()
+                .path("events");
+        JsonNode job = null;
+        for (JsonNode e : created) {
+            if (e.path("target").path("id").asText().equals(jobId)) {
+                job = e;
+            }
+        }
+        assertThat(job).as("job.created of " + jobId + " in " + created).isNotNull();
+        assertThat(job.path("actor").path("id").asText()).isEqualTo(userId);
+        JsonNode granted = expect(200, api.get("/api/v1/tenants/acme/audit?type=oauth-grant.created"))
+                .body()
+                .path("events");
+        assertThat(granted.findValuesAsText("clientName")).contains("enginex-e2e-oauth-client");
+    }
+
+    @Test
     void aCallThatNeedsApprovalAnswersAtOnceWithTheApprovalPageAndItsResultComesAfterApproval() {
         String exec = tool(mcp.run(operatorKey, "list").get(0), acmeAgent, "exec")
                 .path("name")

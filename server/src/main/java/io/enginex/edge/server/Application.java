@@ -35,4 +35,5 @@ public record Application(
         io.enginex.edge.server.vault.TenantSecrets secrets,
         JobEvents jobEvents,
         Webhooks webhooks,
-        GraphRunLog graphRuns) {}
+        GraphRunLog graphRuns,
+        io.enginex.edge.server.oauth.OAuth oauth) {}

@@ -59,6 +59,7 @@ import io.enginex.edge.server.job.Admission;
 import io.enginex.edge.server.job.JobFactory;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.mcp.McpToolRules;
+import io.enginex.edge.server.oauth.OAuth;
 import io.enginex.edge.server.ops.AgentCounts;
 import io.enginex.edge.server.ops.ClusterHistory;
 import io.enginex.edge.server.ops.JdbcOpsBuckets;
@@ -560,7 +561,8 @@ public final class Hub implements AutoCloseable {
                         links.views(),
                         b.ids(),
                         clock),
-                new GraphRunLog(stores.graphRuns(), stores.graphs(), s.guard(), clock, b.mapper()));
+                new GraphRunLog(stores.graphRuns(), stores.graphs(), s.guard(), clock, b.mapper()),
+                OAuth.of(stores.oauth(), s.users(), audit, tx, b.secrets(), b.ids(), clock, () -> p.url));
     }
 
     /** The webhook sender, on its own thread; it sends only while this node leads. */

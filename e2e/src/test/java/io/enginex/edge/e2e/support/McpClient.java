@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code src/test/mcp-client/client.mjs} (the official MCP TypeScript SDK's client, installed by
+ * Runs {@code src/test/mcp-client/client.mjs} or {@code oauth-client.mjs} (the official MCP TypeScript SDK's client, installed by
  * {@code npm ci} in scripts/test-prereqs.sh) against a hub's {@code /mcp} as a separate Node process:
  * one MCP session per run, each step's answer one JSON line.
  */
@@ -26,13 +26,29 @@ public final class McpClient {
 
     /** Runs the steps ({@code list}, {@code call NAME JSON}) with {@code apiKey}; one line per step, after connect. */
     public List<JsonNode> run(String apiKey, String... steps) {
+        List<JsonNode> lines = launch("client.mjs", List.of(apiKey), steps);
+        return lines.subList(1, lines.size());
+    }
+
+    /**
+     * Runs the steps with the SDK's own OAuth client ({@code oauth-client.mjs}): it registers, the
+     * script signs in as {@code email} on the dashboard and allows on the consent page, and the SDK
+     * redeems the code. The first line is the connect line (client id, what the consent page showed);
+     * then one line per step.
+     */
+    public List<JsonNode> runWithOAuth(String email, String password, String... steps) {
+        return launch("oauth-client.mjs", List.of(email, password), steps);
+    }
+
+    private List<JsonNode> launch(String script, List<String> credentials, String... steps) {
         Path dir = Path.of(System.getProperty("enginex.mcp.client", "src/test/mcp-client"))
                 .toAbsolutePath();
         if (!Files.isDirectory(dir.resolve("node_modules/@modelcontextprotocol/sdk"))) {
             throw new IllegalStateException("the MCP test client is not installed; run scripts/test-prereqs.sh"
                     + " (or: npm ci --prefix " + dir + ")");
         }
-        List<String> command = new ArrayList<>(List.of("node", "client.mjs", hub.url() + "/mcp", apiKey));
+        List<String> command = new ArrayList<>(List.of("node", script, hub.url() + "/mcp"));
+        command.addAll(credentials);
         command.addAll(List.of(steps));
         try {
             Files.createDirectories(logDir);
@@ -60,7 +76,7 @@ public final class McpClient {
                 throw new IllegalStateException(
                         "the MCP client could not connect: " + out + " (stderr: " + Files.readString(err) + ")");
             }
-            return lines.subList(1, lines.size());
+            return lines;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

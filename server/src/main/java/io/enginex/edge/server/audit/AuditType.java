@@ -101,6 +101,22 @@ public enum AuditType {
      */
     MCP_SESSION_STARTED,
     /**
+     * An MCP client registered itself for OAuth (RFC 7591; hub-wide, no tenant; actor: anonymous, the
+     * client's name; target: the client; details: clientName, redirectUris).
+     */
+    OAUTH_CLIENT_REGISTERED,
+    /**
+     * A person let an MCP client act as them (OAuth consent; actor: the user; target: the grant;
+     * details: clientId, clientName, redirectUri, resource).
+     */
+    OAUTH_GRANT_CREATED,
+    /**
+     * An MCP client's OAuth grant was revoked, with every token of it (actor: the client, revoking its
+     * own token (RFC 7009), or the hub on a reused code or refresh token; target: the grant; details:
+     * clientId, clientName, reason).
+     */
+    OAUTH_GRANT_REVOKED,
+    /**
      * A machine tried to enrol and was refused: an expired, revoked or used-up registration token of
      * the tenant, or a device request an admin of the tenant denied (details: reason, hostname, and
      * tokenId or userCode; source: the machine's address).

@@ -81,7 +81,8 @@ public final class Dashboard implements AutoCloseable {
                 new ApiKeyPages(app.logins(), web.creates()),
                 new OpsPages(ops.history(), ops.nodes()),
                 new AuditPages(app.auditLog()),
-                new WebhookPages(app.webhooks()));
+                new WebhookPages(app.webhooks()),
+                new OAuthConsentPages(app.oauth().authorization()));
         groups.forEach(g -> g.register(pages));
         table = pages.table();
     }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * Where the sign-in page may send a person afterwards (its {@code next} parameter): a dashboard path
  * on this hub, with its query, and nothing else. Refused, so the person lands on the start page
  * instead: absolute URLs and schemes ({@code https://evil}, {@code javascript:}), protocol-relative
- * {@code //evil}, backslashes ({@code /\evil}, which browsers read as {@code //}), control characters,
+ * {@code //evil} (a {@code //} in the path; in the query it is data), backslashes ({@code /\evil}, which browsers read as {@code //}), control characters,
  * the sign-in page itself, and any of these hidden behind percent-encoding (once or repeatedly, e.g.
  * {@code /ui/%2F%2Fevil}, {@code %252F}) or malformed encoding.
  */
@@ -48,9 +48,13 @@ final class LocalPath {
     }
 
     private static boolean looksLocal(String s) {
+        int query = s.indexOf('?');
+        // "//" only matters in the path (a browser reads "//host" as another site); in the query it is
+        // data, such as the redirect_uri of the OAuth consent page's URL (/ui/oauth/authorize?…).
+        String path = query < 0 ? s : s.substring(0, query);
         return s.startsWith(PREFIX)
                 && !s.startsWith("/ui/login")
-                && !s.contains("//")
+                && !path.contains("//")
                 && !s.contains("\\")
                 && s.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
     }

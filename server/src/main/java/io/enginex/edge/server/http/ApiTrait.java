@@ -14,5 +14,10 @@ enum ApiTrait implements RouteRole {
     /** Needs the signed-in session's cookie (and CSRF header); an API key is refused. */
     SESSION,
     /** A create that takes an {@value IdempotentResponder#HEADER} header (see {@link IdempotentResponder}). */
-    IDEMPOTENT
+    IDEMPOTENT,
+    /**
+     * Takes an {@code application/x-www-form-urlencoded} body instead of JSON (OAuth's token and
+     * revocation endpoints, as RFC 6749 and RFC 7009 define them).
+     */
+    FORM
 }

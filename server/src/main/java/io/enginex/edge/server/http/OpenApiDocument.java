@@ -27,6 +27,7 @@ final class OpenApiDocument {
     static final String VERSION = "3.1.0";
     static final String BEARER = "apiKey";
     static final String SESSION = "session";
+    static final String FORM = "application/x-www-form-urlencoded";
 
     /** One served route: an HTTP method such as {@code GET}, Javalin's path, and what it says of itself. */
     record Route(String method, String path, Set<ApiTrait> traits) {
@@ -114,7 +115,9 @@ final class OpenApiDocument {
         if (Set.of("POST", "PUT", "PATCH").contains(route.method())) {
             ObjectNode body = op.putObject("requestBody");
             body.put("required", false);
-            body.putObject("content").putObject("application/json").putObject("schema");
+            body.putObject("content")
+                    .putObject(route.traits().contains(ApiTrait.FORM) ? FORM : "application/json")
+                    .putObject("schema");
         }
         ObjectNode responses = op.putObject("responses");
         responses

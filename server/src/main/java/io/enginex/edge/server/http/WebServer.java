@@ -103,6 +103,7 @@ public final class WebServer {
                 web.creates(),
                 web.audit(),
                 web.authentication().apiKeys(),
+                app.oauth(),
                 web.basics().mapper(),
                 web.basics().baseUrl(),
                 web.basics().version());
@@ -164,6 +165,12 @@ public final class WebServer {
         new SecretRoutes(app.secrets(), access, bodies, creates).register(routes);
         new McpToolRuleRoutes(app.mcpToolRules(), access, bodies).register(routes);
         new OidcRoutes(app.sso(), access, bodies).register(routes);
+        new OAuthRoutes(
+                        app.oauth().metadata(),
+                        app.oauth().clients(),
+                        app.oauth().tokens(),
+                        web.rateLimits().limiter("oauth-register", config.registerPerMinute()))
+                .register(routes);
         new AgentRoutes(app.agents(), ops.states(), access, bodies).register(routes);
         new ReleaseRoutes(app.releases(), access, bodies).register(routes);
         new LoginRoutes(app.logins(), access, logins.perAddress(), logins.perEmail(), bodies).register(routes);

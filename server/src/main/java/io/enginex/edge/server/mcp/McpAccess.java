@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.ApiKeys;
 import io.enginex.edge.server.auth.Caller;
+import io.enginex.edge.server.oauth.OAuth;
+import io.enginex.edge.server.oauth.OAuthTokens;
 import io.enginex.edge.server.store.DatabaseUnavailableException;
 import io.modelcontextprotocol.spec.HttpHeaders;
 import jakarta.servlet.FilterChain;
@@ -18,7 +20,10 @@ import java.util.Map;
 
 /**
  * Guards {@code /mcp} in front of the SDK's servlet: every request must carry a tenant's API key
- * ({@code Authorization: Bearer exk_…}, the REST API's keys); a session id is bound to the key whose
+ * ({@code Authorization: Bearer exk_…}, the REST API's keys) or an OAuth access token the hub issued
+ * for this endpoint ({@code exo_…}, see {@link OAuthTokens}; it acts as its user, with the user's
+ * role). A request without either is answered 401 with {@code WWW-Authenticate: Bearer
+ * resource_metadata="…"}, where an MCP client starts OAuth (RFC 9728). A session id is bound to the key whose
  * {@code initialize} made it; the body is read once (at most the hub's body limit) so the JSON-RPC id
  * of a request is known to the handlers (it makes a tool call's idempotency key). Refusals are the
  * REST API's JSON error shape with the same status codes. Runs on the request's (virtual) thread.
@@ -27,12 +32,14 @@ final class McpAccess extends HttpFilter {
     private static final long serialVersionUID = 1L;
 
     private final transient ApiKeys keys;
+    private final transient OAuth oauth;
     private final transient McpSessions sessions;
     private final transient ObjectMapper mapper;
     private final int maxBodyBytes;
 
-    McpAccess(ApiKeys keys, McpSessions sessions, ObjectMapper mapper, int maxBodyBytes) {
+    McpAccess(ApiKeys keys, OAuth oauth, McpSessions sessions, ObjectMapper mapper, int maxBodyBytes) {
         this.keys = keys;
+        this.oauth = oauth;
         this.sessions = sessions;
         this.mapper = mapper;
         this.maxBodyBytes = maxBodyBytes;
@@ -48,7 +55,7 @@ final class McpAccess extends HttpFilter {
         Caller caller;
         byte[] body;
         try {
-            caller = tenantKey(req.getHeader("Authorization"));
+            caller = authenticate(req.getHeader("Authorization"));
             String session = req.getHeader(HttpHeaders.MCP_SESSION_ID);
             if (session != null && !sessions.usableBy(session, caller)) {
                 throw new HubException.NotFound(
@@ -57,7 +64,7 @@ final class McpAccess extends HttpFilter {
             }
             body = "POST".equals(req.getMethod()) ? req.getInputStream().readNBytes(maxBodyBytes + 1) : new byte[0];
         } catch (HubException e) {
-            refuse(res, e);
+            refuse(res, e, req.getHeader("Authorization") != null);
             return;
         } catch (DatabaseUnavailableException e) {
             res.setHeader("Retry-After", "5");
@@ -75,12 +82,18 @@ final class McpAccess extends HttpFilter {
         }
     }
 
-    private Caller tenantKey(String authorization) {
+    private Caller authenticate(String authorization) {
         if (authorization == null) {
             throw new HubException.Unauthenticated(
                     "unauthenticated",
-                    "the MCP endpoint needs a tenant's API key: Authorization: Bearer exk_… (make one with"
+                    "the MCP endpoint needs an OAuth access token (an MCP client gets one from "
+                            + oauth.metadata().resourceMetadataUrl()
+                            + ") or a tenant's API key: Authorization: Bearer exk_… (make one with"
                             + " engine api-keys create --tenant T --role operator)");
+        }
+        String bearer = ApiKeys.bearer(authorization);
+        if (OAuthTokens.isAccessToken(bearer)) {
+            return oauth.tokens().authenticate(bearer);
         }
         Caller caller = keys.authenticate(authorization);
         if (caller.platform()) {
@@ -108,9 +121,14 @@ final class McpAccess extends HttpFilter {
         }
     }
 
-    private void refuse(HttpServletResponse res, HubException e) throws IOException {
+    private void refuse(HttpServletResponse res, HubException e, boolean sentCredential) throws IOException {
         if (e instanceof HubException.Unauthenticated) {
-            res.setHeader("WWW-Authenticate", "Bearer realm=\"enginex\"");
+            // RFC 6750 §3 and RFC 9728 §5.1: where to get a token, and, for one sent, that it is no good.
+            res.setHeader(
+                    "WWW-Authenticate",
+                    "Bearer realm=\"enginex\", "
+                            + (sentCredential ? "error=\"invalid_token\", " : "")
+                            + "resource_metadata=\"" + oauth.metadata().resourceMetadataUrl() + "\"");
         }
         if (e instanceof HubException.RateLimited limited) {
             res.setHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));

@@ -42,7 +42,7 @@ public final class McpEndpoint {
      */
     public McpEndpoint(McpParts parts, int maxBodyBytes, Duration maxWait) {
         var sessions = new McpSessions();
-        this.access = new McpAccess(parts.keys(), sessions, parts.mapper(), maxBodyBytes);
+        this.access = new McpAccess(parts.keys(), parts.oauth(), sessions, parts.mapper(), maxBodyBytes);
         var tools = new McpTools(parts.agents(), parts.states(), parts.toolRules(), parts.mapper());
         this.watch = new ToolListWatch(tools, sessions);
         var results = new JobResults(parts.jobs(), parts.mapper(), parts.baseUrl(), maxWait);

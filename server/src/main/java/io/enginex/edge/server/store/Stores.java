@@ -37,6 +37,9 @@ public interface Stores extends AutoCloseable {
 
     McpToolRuleStore mcpToolRules();
 
+    /** The MCP endpoint's OAuth clients, grants, codes and tokens. */
+    OAuthStore oauth();
+
     WebhookStore webhooks();
     /** Tenants' OpenID providers, for single sign-on. */
     OidcProviderStore oidcProviders();

@@ -41,7 +41,7 @@ public interface UserStore {
 
     /**
      * Disables a user ({@code disabledAt} set: they cannot sign in, and every session of theirs is
-     * deleted) or enables them again ({@code disabledAt} null); false if no such user in the tenant.
+     * deleted, every OAuth grant of theirs revoked) or enables them again ({@code disabledAt} null); false if no such user in the tenant.
      */
     boolean setDisabled(String tenantId, String id, Instant disabledAt);
 

@@ -14,7 +14,9 @@ class LocalPathTest {
                 "/ui/device?user_code=BCDF-GHJK",
                 "/ui/fleet?state=online&label=a+b",
                 "/ui/sessions?q=100%25",
-                "/ui/fleet?q=caf%C3%A9"
+                "/ui/fleet?q=caf%C3%A9",
+                "/ui/oauth/authorize?client_id=ocl_1&redirect_uri=http%3A%2F%2F127.0.0.1%3A33419%2Fcallback",
+                "/ui/x%3F%2F%2Fevil.example"
             })
     void dashboardPathsWithTheirQueryAreKept(String next) {
         assertThat(SignInPages.next(next)).isEqualTo(next);
@@ -32,6 +34,8 @@ class LocalPathTest {
                 "\\\\evil.example",
                 "/ui/\\evil",
                 "/ui//evil.example",
+                "/ui//evil.example?x=1",
+                "/ui/%2F%2Fevil.example?next=http://x",
                 "/ui/%2F%2Fevil.example",
                 "/ui/%2f%2fevil.example",
                 "/ui/%5Cevil.example",

@@ -153,6 +153,44 @@ class TenantIsolationIT {
                     "signed agent release files; no tenant data"),
             other("GET /readyz", Access.PUBLIC, f -> "/readyz", null, "readiness (database answers); no data"),
             other(
+                    "GET /.well-known/oauth-protected-resource",
+                    Access.PUBLIC,
+                    f -> "/.well-known/oauth-protected-resource",
+                    null,
+                    "RFC 9728 metadata of /mcp: the hub's URLs, no tenant data (McpOAuthIT)"),
+            other(
+                    "GET /.well-known/oauth-protected-resource/mcp",
+                    Access.PUBLIC,
+                    f -> "/.well-known/oauth-protected-resource/mcp",
+                    null,
+                    "the same, path-suffixed (RFC 9728 §3.1); McpOAuthIT"),
+            other(
+                    "GET /.well-known/oauth-authorization-server",
+                    Access.PUBLIC,
+                    f -> "/.well-known/oauth-authorization-server",
+                    null,
+                    "RFC 8414 metadata: endpoints and methods, no tenant data (McpOAuthIT)"),
+            other(
+                    "POST /oauth/register",
+                    Access.PUBLIC,
+                    f -> "/oauth/register",
+                    null,
+                    "RFC 7591: a public client that can do nothing until a signed-in person consents; rate-limited"
+                            + " per address (McpOAuthIT)"),
+            other(
+                    "POST /oauth/token",
+                    Access.PUBLIC,
+                    f -> "/oauth/token",
+                    null,
+                    "a one-time code with its PKCE verifier, or a refresh token; a token acts only in its user's"
+                            + " tenant (McpOAuthIT.aTokenOfOneTenantReachesNothingOfAnother)"),
+            other(
+                    "POST /oauth/revoke",
+                    Access.PUBLIC,
+                    f -> "/oauth/revoke",
+                    null,
+                    "RFC 7009: revokes only a token of the client that sends it (McpOAuthIT)"),
+            other(
                     "POST /api/v1/login",
                     Access.PUBLIC,
                     f -> "/api/v1/login",
@@ -547,6 +585,9 @@ class TenantIsolationIT {
             page("GET /ui/audit", "admin", f -> "/ui/audit"),
             page("GET /ui/webhooks", "admin", f -> "/ui/webhooks"),
             // Keep last: it ends the dashboard sessions the rows above use.
+            // OAuth consent: the grant is made in the signed-in person's own tenant, never another's.
+            page("GET /ui/oauth/authorize", "viewer", f -> "/ui/oauth/authorize"),
+            page("POST /ui/oauth/authorize", "viewer", f -> "/ui/oauth/authorize"),
             page("POST /ui/logout", "viewer", f -> "/ui/logout"));
 
     /**

@@ -19,6 +19,7 @@ import io.enginex.edge.server.store.JobStore;
 import io.enginex.edge.server.store.MachineStore;
 import io.enginex.edge.server.store.McpToolRuleStore;
 import io.enginex.edge.server.store.NodeStore;
+import io.enginex.edge.server.store.OAuthStore;
 import io.enginex.edge.server.store.OidcProviderStore;
 import io.enginex.edge.server.store.PageLinkStore;
 import io.enginex.edge.server.store.RegistrationTokenStore;
@@ -88,6 +89,7 @@ public final class JdbcStores implements Stores {
     private final UpdatePinStore updatePins;
     private final VaultStore vault;
     private final McpToolRuleStore mcpToolRules;
+    private final OAuthStore oauth;
     private final WebhookStore webhooks;
     private final OidcProviderStore oidcProviders;
     private final JdbcGroupCommit groupCommit;
@@ -119,6 +121,7 @@ public final class JdbcStores implements Stores {
         this.updatePins = new JdbcUpdatePinStore(jdbi);
         this.vault = new JdbcVaultStore(jdbi);
         this.mcpToolRules = new JdbcMcpToolRuleStore(jdbi);
+        this.oauth = new JdbcOAuthStore(jdbi);
         this.webhooks = new JdbcWebhookStore(jdbi);
         this.oidcProviders = new JdbcOidcProviderStore(jdbi);
         this.groupCommit = new JdbcGroupCommit(jdbi, "enginex-db-writer");
@@ -350,6 +353,11 @@ public final class JdbcStores implements Stores {
     @Override
     public McpToolRuleStore mcpToolRules() {
         return mcpToolRules;
+    }
+
+    @Override
+    public OAuthStore oauth() {
+        return oauth;
     }
 
     @Override

@@ -126,6 +126,13 @@ final class JdbcUserStore implements UserStore {
                         .bind("tenantId", tenantId)
                         .bind("id", id)
                         .execute();
+                // The MCP clients the user let in lose their tokens with the sessions.
+                h.createUpdate("UPDATE oauth_grants SET revoked_at = :at WHERE tenant_id = :tenantId AND user_id = :id"
+                                + " AND revoked_at IS NULL")
+                        .bind("at", Timestamps.arg(disabledAt))
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .execute();
             }
             return updated == 1;
         });
