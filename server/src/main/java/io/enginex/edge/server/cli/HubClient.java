@@ -187,6 +187,60 @@ final class HubClient {
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
     }
 
+    /** One event of a {@code text/event-stream}: its {@code event:} name, {@code data:} and {@code id:}. */
+    record StreamEvent(String event, String data, String id) {}
+
+    /**
+     * Reads the {@code text/event-stream} at {@code path} on the calling thread, handing each event
+     * to {@code onEvent}, until the hub ends the stream (returns) or the connection fails ({@link
+     * CliException} that says what to do, as for any call). A refusal before the stream opens (a
+     * wrong key, another tenant) throws at once. Comments ({@code : keep-alive}) are skipped.
+     */
+    void stream(String path, java.util.function.Consumer<StreamEvent> onEvent) {
+        HttpRequest request = HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Accept", "text/event-stream")
+                .GET()
+                .build();
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw explain(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() >= 400) {
+                answer(response.statusCode(), String.join("\n", lines.toList()));
+                return;
+            }
+            String event = "message";
+            StringBuilder data = new StringBuilder();
+            String id = null;
+            for (var it = lines.iterator(); it.hasNext(); ) {
+                String line = it.next();
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        onEvent.accept(new StreamEvent(event, data.toString(), id));
+                    }
+                    event = "message";
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(data.isEmpty() ? "" : "\n")
+                            .append(line.substring(5).strip());
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).strip();
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw explain(e.getCause());
+        }
+    }
+
     JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE(), path);
     }
@@ -216,13 +270,16 @@ final class HubClient {
     }
 
     private JsonNode answer(HttpResponse<String> response) {
-        JsonNode body = parse(response.body());
-        int status = response.statusCode();
+        return answer(response.statusCode(), response.body());
+    }
+
+    private JsonNode answer(int status, String text) {
+        JsonNode body = parse(text);
         if (status < 400) {
             return body;
         }
         String code = body.path("error").path("code").asText("http_" + status);
-        String message = body.path("error").path("message").asText(response.body());
+        String message = body.path("error").path("message").asText(text);
         if (status == 401) {
             throw new CliException("the hub at " + base + " refused the API key from " + keySource + " (" + code
                     + ": " + message + "). Use the platform key in <data-dir>/admin.key (written on the hub's first "
