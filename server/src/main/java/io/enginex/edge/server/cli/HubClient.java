@@ -322,7 +322,8 @@ final class HubClient {
                         "TLS handshake with " + base + " failed: " + trust + ". (" + t.getMessage() + ")");
             }
         }
-        return new CliException("cannot talk to the hub at " + base + ": " + e);
+        return new CliException("cannot talk to the hub at " + base + ": " + e + " — is `engine serve` running and "
+                + "reachable there? Check the address and any proxy in between, or pass --server with the hub's URL.");
     }
 
     private SSLContext sslContext() {
