@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
             "  a / d             approve / deny the selected pending job: asks a reason, then y/n",
             "  r                 read the hub now",
             "  q, Ctrl-C         quit",
-            "Errors (hub unreachable, key refused) show in the status line with what to do; the view",
-            "recovers by itself when the hub is back.",
+            "Errors (hub unreachable, key refused) show in the status line with what to do; the view recovers by"
+                    + " itself when the hub is back.",
             ""
         },
         mixinStandardHelpOptions = true,

@@ -10,8 +10,8 @@ import org.jline.utils.NonBlockingReader;
  * short wait for the next character. Used by one thread.
  */
 final class TopKeys {
-    /** How long after Escape the rest of a sequence may take to arrive. */
-    private static final long SEQUENCE_MILLIS = 50;
+    /** How long after Escape the rest of a sequence may take to arrive on a terminal. */
+    static final long SEQUENCE_MILLIS = 50;
 
     enum Kind {
         CHAR,
@@ -43,9 +43,16 @@ final class TopKeys {
     }
 
     private final NonBlockingReader in;
+    private final long sequenceMillis;
 
     TopKeys(NonBlockingReader in) {
+        this(in, SEQUENCE_MILLIS);
+    }
+
+    /** With {@code sequenceMillis} as the wait for the rest of an escape sequence. */
+    TopKeys(NonBlockingReader in, long sequenceMillis) {
         this.in = in;
+        this.sequenceMillis = sequenceMillis;
     }
 
     /** Blocks until the next key. */
@@ -63,15 +70,15 @@ final class TopKeys {
     }
 
     private Key escape() throws IOException {
-        int introducer = in.read(SEQUENCE_MILLIS);
+        int introducer = in.read(sequenceMillis);
         if (introducer != '[' && introducer != 'O') {
             return Key.of(Kind.ESCAPE);
         }
-        int f = in.read(SEQUENCE_MILLIS);
+        int f = in.read(sequenceMillis);
         StringBuilder number = new StringBuilder();
         while (f >= '0' && f <= '9') {
             number.append((char) f);
-            f = in.read(SEQUENCE_MILLIS);
+            f = in.read(sequenceMillis);
         }
         return switch (f) {
             case 'A' -> Key.of(Kind.UP);
