@@ -8,8 +8,12 @@ import io.enginex.edge.protocol.ToolApproval;
 import io.enginex.edge.protocol.ToolDescriptor;
 import io.enginex.edge.server.testing.AgentSocket;
 import io.enginex.edge.server.testing.PseudoTerminal;
+import io.enginex.edge.server.testing.TcpProxy;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,8 +83,20 @@ class TopCommandIT {
         TestAgent agent = hub.register(tenant);
         String id = agent.agentId();
 
-        try (PseudoTerminal top = PseudoTerminal.start(
-                engine("top", "--tenant", tenant, "--server", hub.url(), "--interval", "1s"), env(operator), 200, 40)) {
+        URI url = URI.create(hub.url());
+        try (TcpProxy link = TcpProxy.to(url.getHost(), url.getPort());
+                PseudoTerminal top = PseudoTerminal.start(
+                        engine(
+                                "top",
+                                "--tenant",
+                                tenant,
+                                "--server",
+                                "http://127.0.0.1:" + link.port(),
+                                "--interval",
+                                "1s"),
+                        env(operator),
+                        200,
+                        40)) {
             top.awaitScreen("the agent, never connected", s -> lineWith(s, id).contains("never connected"));
             assertThat(top.screen()).contains("AGENTS (1)").contains("0/1 agents online");
 
@@ -113,6 +129,17 @@ class TopCommandIT {
                 assertThat(dispatch.approvedBy())
                         .isEqualTo(approved.path("approval").path("by").asText());
                 top.awaitScreen("the approval gone from the pending list", s -> s.contains("PENDING APPROVALS (0)"));
+
+                link.down();
+                top.awaitScreen(
+                        "the lost hub in the status line, with the fix",
+                        s -> s.contains("error: cannot ")
+                                && s.contains("engine serve")
+                                && lineWith(s, id).contains("test-host"));
+                link.forward();
+                top.awaitScreen(
+                        "the view recovered",
+                        s -> s.contains("in touch with the hub again") && s.contains(" · live · "));
 
                 top.type("q");
                 assertThat(top.awaitExit()).isZero();
@@ -163,6 +190,47 @@ class TopCommandIT {
         assertThat(all.exitCode()).as(all.err()).isZero();
         assertThat(all.out()).contains("AGENTS (2)").contains(first.agentId()).contains(second);
         assertThat(finance.out()).contains("AGENTS (1 of 2)").contains(second).doesNotContain(first.agentId());
+    }
+
+    @Test
+    void watchPrintsTheTablesAgainWhenAJobEventArrives() throws Exception {
+        String tenant = hub.newTenant();
+        String viewer = hub.tenantKey(tenant, "viewer");
+        TestAgent agent = hub.register(tenant);
+        String session = hub.newSession(tenant);
+        StringWriter out = new StringWriter();
+        var cli = EngineCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(new StringWriter(), true));
+        // A long interval: the second printout can only come from the job event stream.
+        Thread watch = Thread.ofVirtual()
+                .start(() -> cli.execute(
+                        "top",
+                        "--tenant",
+                        tenant,
+                        "--server",
+                        hub.url(),
+                        "--api-key",
+                        viewer,
+                        "--plain",
+                        "--watch",
+                        "--interval",
+                        "10m"));
+        try {
+            Awaitility.await().until(() -> out.toString().contains("RECENT JOBS (0)"));
+            String job = hub.dispatch(tenant, session, agent.agentId(), "fs.list", Map.of(), 60)
+                    .get("id")
+                    .asText();
+
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> out.toString().contains("RECENT JOBS (1)"));
+            assertThat(out.toString()).containsPattern("(?s)--- .*RECENT JOBS \\(0\\).*--- .*RECENT JOBS \\(1\\)");
+            assertThat(lineWith(out.toString(), job)).contains("fs.list").contains("queued");
+        } finally {
+            watch.interrupt();
+            watch.join();
+        }
     }
 
     @Test
