@@ -302,20 +302,21 @@ final class TopView {
     List<String> render(int width, int height) {
         List<String> lines = new ArrayList<>();
         lines.add(BOLD + fit(header(), width) + RESET);
-        int body = Math.max(0, height - 3);
+        List<String> status = statusLines(width);
+        int body = Math.max(0, height - 2 - status.size());
         int agents = Math.max(3, body * 2 / 5);
         int pending = Math.max(3, body / 4);
         int jobs = Math.max(0, body - agents - pending);
         pane(Pane.AGENTS, agents, width, lines);
         pane(Pane.PENDING, pending, width, lines);
         pane(Pane.JOBS, jobs, width, lines);
-        while (lines.size() > height - 2) {
+        while (lines.size() > height - 1 - status.size()) {
             lines.removeLast();
         }
-        while (lines.size() < height - 2) {
+        while (lines.size() < height - 1 - status.size()) {
             lines.add("");
         }
-        lines.add(statusLine(width));
+        lines.addAll(status);
         lines.add(fit(prompt(), width));
         return lines;
     }
@@ -404,21 +405,26 @@ final class TopView {
         };
     }
 
-    private String statusLine(int width) {
-        if (readError != null) {
-            return RED
-                    + fit(
-                            "error: " + readError
-                                    + (snapshot == null
-                                            ? ""
-                                            : " (showing what was read at "
-                                                    + LocalTime.ofInstant(snapshot.at(), ZoneId.systemDefault())
-                                                            .format(CLOCK)
-                                                    + ")"),
-                            width)
-                    + RESET;
+    /** The status (an error names its fix, so it may take two lines rather than be cut). */
+    private List<String> statusLines(int width) {
+        String text = readError == null
+                ? status
+                : "error: " + readError
+                        + (snapshot == null
+                                ? ""
+                                : " (showing what was read at "
+                                        + LocalTime.ofInstant(snapshot.at(), ZoneId.systemDefault())
+                                                .format(CLOCK)
+                                        + ")");
+        String style = readError != null || statusIsError ? RED : "";
+        if (text.length() <= width) {
+            return List.of(style + text + RESET);
         }
-        return statusIsError ? RED + fit(status, width) + RESET : fit(status, width);
+        int cut = text.lastIndexOf(' ', width);
+        cut = cut <= 0 ? width : cut;
+        return List.of(
+                style + text.substring(0, cut) + RESET,
+                style + fit(text.substring(cut).strip(), width) + RESET);
     }
 
     private String prompt() {

@@ -118,6 +118,11 @@ class TopViewTest {
         TopView view = view();
         view.failed("cannot reach the hub at https://hub: connection refused — is `engine serve` running?");
         assertThat(screen(view)).contains("error: cannot reach the hub").contains("laptop-07");
+        List<String> narrow = view.render(70, 20);
+        assertThat(narrow).hasSize(20);
+        assertThat(ANSI.matcher(String.join("\n", narrow)).replaceAll(""))
+                .as("the fix is not cut off on a narrow terminal")
+                .contains("`engine serve` running?");
 
         view.snapshot(snapshot());
         assertThat(screen(view)).contains("in touch with the hub again").doesNotContain("error:");
