@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             AdminCommand.class,
             AuditCommand.class,
             AgentsCommand.class,
+            TopCommand.class,
             SessionsCommand.class,
             JobsCommand.class,
             DevicesCommand.class,
@@ -41,6 +42,7 @@ import picocli.CommandLine.Command;
             "  engine tenants create acme --name \"Acme Corp\"",
             "  engine tokens create --tenant acme --label finance",
             "  engine agents list --tenant acme",
+            "  engine top --tenant acme",
             "  engine jobs run --tenant acme --agent agt_… --tool fs.list",
             "  engine packages publish --data-dir /var/lib/enginex enginex-agent_0.1.0_amd64.deb",
             "  engine release publish --channel stable --version 1.4.0 linux-x64=enginex-agent.tar.gz"

@@ -13,11 +13,15 @@ import io.enginex.edge.server.tls.PemFiles;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -35,6 +39,9 @@ final class HubClient {
     private final String pin;
     private final Path caFile;
     private final EdgeClient edge;
+    private final String apiKey;
+    private final ObjectMapper mapper;
+    private HttpClient streams;
 
     HubClient(URI base, String apiKey, String keySource, String pin, Path caFile, ObjectMapper mapper) {
         this(base, apiKey, keySource, pin, caFile, mapper, Thread::sleep);
@@ -53,6 +60,8 @@ final class HubClient {
         this.keySource = keySource;
         this.pin = pin;
         this.caFile = caFile;
+        this.apiKey = apiKey;
+        this.mapper = mapper;
         EdgeClient.Builder builder = EdgeClient.builder(base)
                 .apiKey(apiKey)
                 .mapper(mapper)
@@ -119,17 +128,97 @@ final class HubClient {
         }
     }
 
+    /** One event of a {@code text/event-stream}: its {@code event:} name, {@code data:} and {@code id:}. */
+    record StreamEvent(String event, String data, String id) {}
+
+    /**
+     * Reads the {@code text/event-stream} at {@code path} on the calling thread, handing each event
+     * to {@code onEvent}, until the hub ends the stream (returns) or the connection fails ({@link
+     * CliException} that says what to do, as for any call). A refusal before the stream opens (a
+     * wrong key, another tenant) throws at once. Comments ({@code : keep-alive}) are skipped.
+     */
+    void stream(String path, java.util.function.Consumer<StreamEvent> onEvent) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Accept", "text/event-stream")
+                .GET()
+                .build();
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = streams().send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw explain(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() >= 400) {
+                throw refused(response.statusCode(), String.join("\n", lines.toList()));
+            }
+            String event = "message";
+            StringBuilder data = new StringBuilder();
+            String id = null;
+            for (var it = lines.iterator(); it.hasNext(); ) {
+                String line = it.next();
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        onEvent.accept(new StreamEvent(event, data.toString(), id));
+                    }
+                    event = "message";
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(data.isEmpty() ? "" : "\n")
+                            .append(line.substring(5).strip());
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).strip();
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw explain(e.getCause());
+        }
+    }
+
+    /** The client for {@link #stream}: no request timeout (a stream stays open), the CLI's trust. */
+    private synchronized HttpClient streams() {
+        if (streams == null) {
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+            if ("https".equals(base.getScheme()) && (pin != null || caFile != null)) {
+                builder.sslContext(sslContext());
+            }
+            streams = builder.build();
+        }
+        return streams;
+    }
+
+    /** A refusal the hub answered outside the SDK (a stream), as {@link #explain(EdgeException)} words it. */
+    private CliException refused(int status, String text) {
+        JsonNode body;
+        try {
+            body = mapper.readTree(text);
+        } catch (IOException e) {
+            body = mapper.createObjectNode();
+        }
+        String code = body.path("error").path("code").asText("http_" + status);
+        String message = body.path("error").path("message").asText(text);
+        return refusal(status, code, message);
+    }
+
+    private CliException refusal(int status, String code, String message) {
+        if (status == 401) {
+            return new CliException("the hub at " + base + " refused the API key from " + keySource + " (" + code
+                    + ": " + message + "). Use the platform key in <data-dir>/admin.key (written on the hub's first "
+                    + "start), pass --api-key, or set ENGINEX_API_KEY to a key made with `engine api-keys create`.");
+        }
+        return new CliException("the hub answered " + status + " " + code + ": " + message);
+    }
+
     /** A failure of the SDK as the message a person acts on. */
     CliException explain(EdgeException failure) {
         return switch (failure) {
-            case ApiException e
-            when e.status() == 401 ->
-                new CliException("the hub at " + base + " refused the API key from " + keySource + " (" + e.code()
-                        + ": " + e.hubMessage() + "). Use the platform key in <data-dir>/admin.key (written on the "
-                        + "hub's first start), pass --api-key, or set ENGINEX_API_KEY to a key made with `engine "
-                        + "api-keys create`.");
-            case ApiException e ->
-                new CliException("the hub answered " + e.status() + " " + e.code() + ": " + e.hubMessage());
+            case ApiException e -> refusal(e.status(), e.code(), e.hubMessage());
             case TransportException e when e.interrupted() -> new CliException("interrupted");
             case TransportException e -> explain(e.getCause());
         };
@@ -158,7 +247,8 @@ final class HubClient {
                         "TLS handshake with " + base + " failed: " + trust + ". (" + t.getMessage() + ")");
             }
         }
-        return new CliException("cannot talk to the hub at " + base + ": " + e);
+        return new CliException("cannot talk to the hub at " + base + ": " + e + " — is `engine serve` running and "
+                + "reachable there? Check the address and any proxy in between, or pass --server with the hub's URL.");
     }
 
     private SSLContext sslContext() {
