@@ -200,7 +200,7 @@ class GraphPagesIT {
         assertThat(run.body())
                 .contains("id=\"run-state\">interrupted")
                 .contains("href=\"/ui/graphs/" + graph + "\">nightly</a>")
-                .contains("<pre>{\"total\":2}</pre>")
+                .contains(">{\"total\":2}</pre>")
                 .contains("<code>{\"folder\":\"reports\"}</code>")
                 .contains("id=\"run-standing\">outdated");
 
