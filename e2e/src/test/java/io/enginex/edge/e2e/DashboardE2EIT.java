@@ -51,7 +51,8 @@ import org.openqa.selenium.support.ui.Select;
  * provider; an HTTP client has none of these. It shares this class's hub: a few seconds more.
  *
  * <p>The tenant admin's console pages (an agent's labels and archive, users, API keys) are checked on
- * the same hub, and axe-core ({@link Axe}) on every page of the navigation.
+ * the same hub, and axe-core ({@link Axe}) on every page of the navigation, and on a graph's page and
+ * the page of a graph run the agent uploaded.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,6 +70,7 @@ class DashboardE2EIT {
     private String token;
     private String agentId;
     private String sessionUrl;
+    private String graphId;
     private MockOAuth2Server idp;
 
     @BeforeAll
@@ -154,7 +156,7 @@ class DashboardE2EIT {
 
     @Test
     @Order(3)
-    void aNewAgentAppearsOnlineOnTheFleetPageWithoutAReload() {
+    void aNewAgentAppearsOnlineOnTheFleetPageWithoutAReload() throws IOException {
         browser().findElement(By.linkText("Fleet")).click();
         chrome.visible(By.id("fleet-live"));
         chrome.markPage();
@@ -163,6 +165,7 @@ class DashboardE2EIT {
 
         OsProcess.Completed registered = agent.register(hub, token);
         assertThat(registered.exitCode()).as(registered.output()).isZero();
+        graphRunWhileOffline();
         agent.run();
 
         var row = chrome.waiting(20)
@@ -188,6 +191,33 @@ class DashboardE2EIT {
         } finally {
             browser().manage().window().setSize(new Dimension(Chrome.WIDTH, Chrome.HEIGHT));
         }
+    }
+
+    /**
+     * For the graph pages the accessibility check goes over: a graph on the hub (with an edge and a
+     * condition), and a run of a graph file the agent ran before it connected, uploaded on its welcome.
+     */
+    private void graphRunWhileOffline() throws IOException {
+        String document = """
+                {"version": 1, "name": "%s",
+                 "steps": [{"id": "list", "tool": "fs.list", "args": {"path": "."}},
+                           {"id": "look", "tool": "fs.stat", "dependsOn": ["list"],
+                            "when": "steps.list.output.total > 0", "args": {"path": "q3-revenue.csv"}}]}
+                """;
+        graphId = expect(
+                        201,
+                        hub.api()
+                                .post(
+                                        "/api/v1/tenants/acme/graphs",
+                                        Map.of("scope", "tenant", "source", document.formatted("month-end"))))
+                .body()
+                .path("graph")
+                .path("id")
+                .asText();
+        Path file = Files.writeString(tmp.resolve("tidy.json"), document.formatted("tidy"));
+        OsProcess.Completed ran = agent.command(
+                "graph", "run", file.toString(), "--root", tmp.resolve("files").toString());
+        assertThat(ran.exitCode()).as(ran.output()).isZero();
     }
 
     @Test
@@ -370,6 +400,8 @@ class DashboardE2EIT {
         paths.add("/ui/agents/" + agentId);
         paths.add(java.net.URI.create(sessionUrl).getPath());
         paths.add("/ui/password");
+        paths.add("/ui/graphs/" + graphId);
+        paths.add("/ui/graph-runs/" + uploadedRun());
         List<String> problems = new ArrayList<>();
         List<String> overflowing = new ArrayList<>();
         // a phone held upright: the checks see the layout people on phones get
@@ -392,6 +424,21 @@ class DashboardE2EIT {
         assertThat(overflowing)
                 .as("pages wider than a " + PHONE_WIDTH + " px phone (wide tables scroll inside their box)")
                 .isEmpty();
+    }
+
+    /** The run of a graph file the agent uploaded when it connected, as the graphs page lists it. */
+    private String uploadedRun() {
+        return org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> {
+                            browser().get(hub.url() + "/ui/graphs");
+                            return browser().findElements(By.cssSelector("#local-run-table tr[data-run]")).stream()
+                                    .map(r -> r.getAttribute("data-run"))
+                                    .findFirst()
+                                    .orElse(null);
+                        },
+                        java.util.Objects::nonNull);
     }
 
     /** The elements that reach past the window's right edge, outermost first (for the failure message). */

@@ -64,7 +64,13 @@ final class GraphRunCommand {
                     new LocalGraphs(machine, StateDirectory.resolve(stateDir), loaded, new Progress(out), mapper)) {
                 Thread hook = new Thread(graphs::close, "enginex-graph-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
-                RunRecord run = body.apply(graphs);
+                RunRecord run;
+                try {
+                    run = body.apply(graphs);
+                } catch (io.enginex.edge.agent.graph.StorageQuotaExceededException e) {
+                    spec.commandLine().getErr().println("error: the run did not start: " + e.getMessage());
+                    return ExitCodes.FAILURE;
+                }
                 if (!run.ended()) {
                     out.println("run " + run.runId()
                             + " stopped before its end; go on with: enginex-agent graph resume " + run.runId());

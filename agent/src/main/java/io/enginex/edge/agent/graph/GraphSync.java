@@ -41,6 +41,8 @@ import java.util.Set;
  * first {@link GraphRuns#PREVIEW_CHARS} characters, the size in bytes and the SHA-256. Thread-safe.
  */
 public final class GraphSync {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GraphSync.class);
+
     /** About how many characters of outputs and inputs one frame carries (the frame limit is 1 MiB). */
     static final int FRAME_BUDGET = 512 * 1024;
 
@@ -142,6 +144,7 @@ public final class GraphSync {
         }
         Set<String> ackedRuns = Set.copyOf(ack.runs());
         Set<String> ackedSteps = Set.copyOf(ack.steps());
+        boolean anyEnded = false;
         for (GraphRuns.Run run : inFlight.runs()) {
             if (!ackedRuns.contains(run.runId())) {
                 refusedHere.add(run.runId());
@@ -153,9 +156,31 @@ public final class GraphSync {
                     .toList();
             boolean ended = run.ended() && steps.size() == run.steps().size();
             record(run.runId(), steps, ended);
+            anyEnded |= ended;
         }
         inFlight = null;
+        if (anyEnded) {
+            prune();
+        }
         return true;
+    }
+
+    /**
+     * Deletes the files of runs past the retention that the hub has in full ({@link RunJournal#prune});
+     * a failure is logged and tried again after the next run that syncs.
+     */
+    private void prune() {
+        try {
+            List<String> pruned = runs.prune(this::synced);
+            if (!pruned.isEmpty()) {
+                log.atInfo()
+                        .addKeyValue("runs", pruned.size())
+                        .addKeyValue("folder", runs.dir())
+                        .log("deleted the files of old graph runs the hub has");
+            }
+        } catch (java.io.UncheckedIOException e) {
+            log.atWarn().addKeyValue("folder", runs.dir()).setCause(e).log("could not delete old graph runs");
+        }
     }
 
     /**

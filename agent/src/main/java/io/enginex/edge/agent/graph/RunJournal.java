@@ -18,10 +18,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -41,11 +45,22 @@ public final class RunJournal {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final ReentrantLock lock = new ReentrantLock();
+    private final StorageLimits limits;
+    // Bytes of the run files by run id and their graph's name; counted from the folder when a run
+    // starts (another process may have pruned since) and kept up to date by every append. Under lock.
+    private final Map<String, Long> sizes = new HashMap<>();
+    private final Map<String, String> graphOf = new HashMap<>();
 
     public RunJournal(Path dir, ObjectMapper mapper, Clock clock) {
+        this(dir, mapper, clock, StorageLimits.DEFAULT);
+    }
+
+    /** @param limits the quotas a new line is checked against, and the retention {@link #prune} applies */
+    public RunJournal(Path dir, ObjectMapper mapper, Clock clock, StorageLimits limits) {
         this.dir = dir;
         this.mapper = mapper;
         this.clock = clock;
+        this.limits = limits;
     }
 
     /** The folder of run files. */
@@ -71,21 +86,29 @@ public final class RunJournal {
         line.set("document", document);
         line.set("input", input);
         graph.steps().forEach(s -> line.withArray("steps").add(s.id()));
-        append(runId, line);
+        lock.lock();
+        try {
+            count();
+            graphOf.put(runId, graph.name());
+            append(runId, line, true);
+        } finally {
+            lock.unlock();
+        }
         return runId;
     }
 
     void attempt(String runId, String step, int attempt, String jobId) {
         append(
                 runId,
-                line("attempt", runId).put("step", step).put("attempt", attempt).put("jobId", jobId));
+                line("attempt", runId).put("step", step).put("attempt", attempt).put("jobId", jobId),
+                true);
     }
 
     void attemptFailed(String runId, String step, int attempt, ErrorInfo error, Duration retryIn) {
         ObjectNode line = line("attemptFailed", runId).put("step", step).put("attempt", attempt);
         line.set("error", mapper.valueToTree(error));
         line.put("retryInMillis", retryIn.toMillis());
-        append(runId, line);
+        append(runId, line, false);
     }
 
     void settled(String runId, String step, StepState state, JsonNode output, ErrorInfo error, String reason) {
@@ -99,11 +122,13 @@ public final class RunJournal {
         if (reason != null) {
             line.put("reason", reason);
         }
-        append(runId, line);
+        // A settlement without an output is small and always written, past a quota too, so a step
+        // refused for the quota, and the run's end, are journalled.
+        append(runId, line, output != null);
     }
 
     void ended(String runId, String status) {
-        append(runId, line("end", runId).put("status", status));
+        append(runId, line("end", runId).put("status", status), false);
     }
 
     /**
@@ -162,9 +187,95 @@ public final class RunJournal {
                 .put("at", clock.instant().toString());
     }
 
-    private void append(String runId, ObjectNode line) {
+    /**
+     * Deletes the run files of runs that ended more than the retention ago and that {@code synced}
+     * says the hub acknowledged in full (steps and end). Unfinished and unsynced runs are kept, however
+     * old.
+     *
+     * @return the run ids whose files were deleted
+     */
+    public List<String> prune(Predicate<String> synced) {
+        Instant before = clock.instant().minus(limits.retention());
+        List<String> pruned = new ArrayList<>();
         lock.lock();
         try {
+            for (RunRecord run : list()) {
+                if (run.ended() && run.endedAt().isBefore(before) && synced.test(run.runId())) {
+                    Files.deleteIfExists(dir.resolve(run.runId() + ".jsonl"));
+                    sizes.remove(run.runId());
+                    graphOf.remove(run.runId());
+                    pruned.add(run.runId());
+                }
+            }
+            if (!pruned.isEmpty()) {
+                forceDirectory();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete an old run file in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+        return pruned;
+    }
+
+    /** The run files' sizes and graphs, from the folder. Under lock. */
+    private void count() {
+        sizes.clear();
+        graphOf.clear();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl"))
+                    .toList()) {
+                String runId = file.getFileName().toString().replace(".jsonl", "");
+                sizes.put(runId, Files.size(file));
+                try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    String first = reader.readLine();
+                    graphOf.put(
+                            runId,
+                            first == null
+                                    ? ""
+                                    : mapper.readTree(first).path("graph").asText(""));
+                } catch (IOException e) {
+                    graphOf.put(runId, ""); // a torn first line: counted in the total only
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the run files in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses {@code bytes} more for {@code runId} when they would pass a quota. Under lock. */
+    private void checkQuota(String runId, long bytes) {
+        long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+        String graph = graphOf.getOrDefault(runId, "");
+        long ofGraph = sizes.entrySet().stream()
+                .filter(e -> graph.equals(graphOf.get(e.getKey())))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+        String what = null;
+        if (ofGraph + bytes > limits.perGraphBytes()) {
+            what = "the run files of graph " + graph + " take " + ofGraph + " bytes, and its quota is "
+                    + limits.perGraphBytes();
+        } else if (total + bytes > limits.totalBytes()) {
+            what = "the run files of all graphs take " + total + " bytes, and the quota is " + limits.totalBytes();
+        }
+        if (what != null) {
+            throw new StorageQuotaExceededException("no room to journal " + bytes + " more bytes for run " + runId
+                    + ": " + what + " (" + dir + "). Nothing journalled was lost. Runs the hub has acknowledged"
+                    + " are deleted " + limits.retention().toDays() + " days after they ended; connect the agent"
+                    + " so they upload, or delete old run files there");
+        }
+    }
+
+    private void append(String runId, ObjectNode line, boolean quota) {
+        lock.lock();
+        try {
+            byte[] bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+            if (quota) {
+                checkQuota(runId, bytes.length); // before anything is created or written
+            }
             Files.createDirectories(dir);
             Path file = dir.resolve(runId + ".jsonl");
             boolean created = !Files.exists(file);
@@ -172,7 +283,6 @@ public final class RunJournal {
                 Files.createFile(
                         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
-            byte[] bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
             try (FileChannel out = FileChannel.open(
                     file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -184,6 +294,7 @@ public final class RunJournal {
             if (created) {
                 forceDirectory();
             }
+            sizes.merge(runId, (long) bytes.length, Long::sum);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a run line as JSON", e);
         } catch (IOException e) {

@@ -116,7 +116,16 @@ final class StepExecution {
                         StepState.FAILED, null, new ErrorInfo(ErrorCodes.INVALID_ARGUMENTS, e.getMessage()), null);
             }
             String jobId = runId + ":" + step.id() + ":" + attempt;
-            parts.runs().attempt(runId, step.id(), attempt, jobId);
+            try {
+                parts.runs().attempt(runId, step.id(), attempt, jobId);
+            } catch (StorageQuotaExceededException e) {
+                // not journalled, so not called: the tool never ran
+                return settle(
+                        StepState.FAILED,
+                        null,
+                        new ErrorInfo(StorageQuotaExceededException.CODE, e.getMessage() + "; the tool was not called"),
+                        null);
+            }
             record = record.started(attempt, jobId);
             parts.listener().attemptStarted(runId, step.id(), step.tool(), attempt);
             Optional<StepState> done = after(attempt, parts.calls().call(jobId, step.tool(), args, step.timeout()));
@@ -173,7 +182,19 @@ final class StepExecution {
     }
 
     private StepState settle(StepState state, JsonNode output, ErrorInfo error, String reason) {
-        parts.runs().settled(runId, step.id(), state, output, error, reason);
+        try {
+            parts.runs().settled(runId, step.id(), state, output, error, reason);
+        } catch (StorageQuotaExceededException e) {
+            // the tool ran and succeeded, but its output has no room: the step fails, without it
+            outputs.remove(step.id());
+            return settle(
+                    StepState.FAILED,
+                    null,
+                    new ErrorInfo(
+                            StorageQuotaExceededException.CODE,
+                            e.getMessage() + "; " + step.tool() + " ran and succeeded, its output was not kept"),
+                    null);
+        }
         record = record.settled(state, output, error, reason, java.time.Instant.now());
         parts.listener().settled(runId, record);
         return state;

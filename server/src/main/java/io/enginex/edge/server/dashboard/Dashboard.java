@@ -1,5 +1,6 @@
 package io.enginex.edge.server.dashboard;
 
+import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.server.Application;
 import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.packages.Downloads;
@@ -81,6 +82,7 @@ public final class Dashboard implements AutoCloseable {
                 new ApiKeyPages(app.logins(), web.creates()),
                 new OpsPages(ops.history(), ops.nodes()),
                 new AuditPages(app.auditLog()),
+                new GraphPages(app.graphs(), app.graphRuns(), new GraphFormat(basics.mapper())),
                 new WebhookPages(app.webhooks()),
                 new OAuthConsentPages(app.oauth().authorization()));
         groups.forEach(g -> g.register(pages));

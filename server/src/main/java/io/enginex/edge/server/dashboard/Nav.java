@@ -16,6 +16,7 @@ public record Nav(String section, String label, String path, Role minimum) {
             new Nav("sessions", "Sessions", "/ui/sessions", Role.VIEWER),
             new Nav("registration", "Registration", "/ui/registration", Role.OPERATOR),
             new Nav("downloads", "Downloads", "/ui/downloads", Role.OPERATOR),
+            new Nav("graphs", "Graphs", "/ui/graphs", Role.VIEWER),
             new Nav("approvals", "Approvals", "/ui/approvals", Role.VIEWER),
             new Nav("devices", "Devices", "/ui/device", Role.ADMIN),
             new Nav("users", "Users", "/ui/users", Role.ADMIN),

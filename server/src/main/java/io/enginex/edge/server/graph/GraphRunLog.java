@@ -145,6 +145,15 @@ public final class GraphRunLog {
         return runs.runsOf(tenant, graphId, LIST_LIMIT);
     }
 
+    /**
+     * The tenant's uploaded runs of graph files run on the machines (not the hub's graphs), the latest
+     * started first, at most {@code limit}.
+     */
+    public List<GraphRunRecord> localRuns(Caller caller, String tenant, int limit) {
+        guard.check(caller, tenant);
+        return runs.localRuns(tenant, Math.min(limit, LIST_LIMIT));
+    }
+
     /** @throws HubException.NotFound {@code graph_run_not_found} */
     public Run run(Caller caller, String tenant, String runId) {
         guard.check(caller, tenant);

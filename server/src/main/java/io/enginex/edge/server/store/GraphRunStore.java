@@ -17,6 +17,12 @@ public interface GraphRunStore {
     /** The tenant's runs of a graph, the latest started first, at most {@code limit}. */
     List<GraphRunRecord> runsOf(String tenantId, String graphId, int limit);
 
+    /**
+     * The tenant's runs of graphs that were not the hub's (a graph file run on the machine, {@code
+     * standing} {@code local}), the latest started first, at most {@code limit}.
+     */
+    List<GraphRunRecord> localRuns(String tenantId, int limit);
+
     Optional<GraphRunRecord> run(String tenantId, String runId);
 
     /** A run's step records, in the order they settled. */

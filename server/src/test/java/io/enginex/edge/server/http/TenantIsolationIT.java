@@ -584,6 +584,9 @@ class TenantIsolationIT {
             page("GET /ui/ops/live", "admin", f -> "/ui/ops/live"),
             page("GET /ui/audit", "admin", f -> "/ui/audit"),
             page("GET /ui/webhooks", "admin", f -> "/ui/webhooks"),
+            page("GET /ui/graphs", "viewer", f -> "/ui/graphs"),
+            page("GET /ui/graphs/{id}", "viewer", f -> "/ui/graphs/" + f.graph),
+            page("GET /ui/graph-runs/{runId}", "viewer", f -> "/ui/graph-runs/" + f.graphRun),
             // Keep last: it ends the dashboard sessions the rows above use.
             // OAuth consent: the grant is made in the signed-in person's own tenant, never another's.
             page("GET /ui/oauth/authorize", "viewer", f -> "/ui/oauth/authorize"),

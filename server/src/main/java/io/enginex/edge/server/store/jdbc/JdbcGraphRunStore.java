@@ -105,6 +105,18 @@ final class JdbcGraphRunStore implements GraphRunStore {
     }
 
     @Override
+    public List<GraphRunRecord> localRuns(String tenantId, int limit) {
+        // graph_runs_by_graph (tenant_id, graph_id, started_at) serves graph_id IS NULL too
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM graph_runs WHERE tenant_id = :tenantId AND graph_id IS NULL
+                        ORDER BY started_at DESC, run_id LIMIT :limit""")
+                .bind("tenantId", tenantId)
+                .bind("limit", limit)
+                .map(JdbcGraphRunStore::runRow)
+                .list());
+    }
+
+    @Override
     public Optional<GraphRunRecord> run(String tenantId, String runId) {
         return jdbi.withHandle(
                 h -> h.createQuery("SELECT * FROM graph_runs WHERE tenant_id = :tenantId AND run_id = :id")
