@@ -37,3 +37,69 @@ document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) event.preventDefault();
 }, true);
+// The fleet page's live rows: <div data-fleet-live="/ui/fleet/live?…"> gets event "row" with one row's
+// HTML and swaps only the cells that differ, in place, so focus, selection and scroll stay where they
+// were; "summary" replaces the counts above the table; "stale" says the page now holds other agents
+// (a link offers the new list rather than moving rows under the reader). State changes are announced
+// in the polite live region, at most one message every few seconds (several changes are summed up).
+(function () {
+  "use strict";
+  var live = document.querySelector("[data-fleet-live]");
+  if (!live || !window.EventSource) return;
+  var announcer = document.getElementById("fleet-announce");
+  var pending = [];
+  var lastSaid = 0;
+  var timer = null;
+  var ANNOUNCE_EVERY = 3000;
+  var words = { online: "came online", busy: "is busy", unresponsive: "is unresponsive", offline: "went offline" };
+  function flush() {
+    timer = null;
+    if (!pending.length || !announcer) return;
+    announcer.textContent = pending.length <= 3 ? pending.join(". ") + "." : pending.length + " agents changed state.";
+    pending = [];
+    lastSaid = Date.now();
+  }
+  function announce(text) {
+    pending.push(text);
+    if (timer) return;
+    timer = setTimeout(flush, Math.max(0, lastSaid + ANNOUNCE_EVERY - Date.now()));
+  }
+  function parseRow(html) {
+    var t = document.createElement("template");
+    t.innerHTML = "<table><tbody>" + html + "</tbody></table>";
+    return t.content.querySelector("tr[data-agent]");
+  }
+  function applyRow(fresh) {
+    var id = fresh.getAttribute("data-agent");
+    var row = live.querySelector("tr[data-agent=\"" + CSS.escape(id) + "\"]");
+    if (!row) return;
+    var before = row.getAttribute("data-state");
+    var after = fresh.getAttribute("data-state");
+    Array.prototype.forEach.call(fresh.attributes, function (a) {
+      if (row.getAttribute(a.name) !== a.value) row.setAttribute(a.name, a.value);
+    });
+    var cells = row.children;
+    var freshCells = fresh.children;
+    for (var i = 0; i < freshCells.length && i < cells.length; i++) {
+      if (cells[i].innerHTML !== freshCells[i].innerHTML && !cells[i].contains(document.activeElement)) {
+        cells[i].innerHTML = freshCells[i].innerHTML;
+      }
+    }
+    if (before !== after && words[after]) announce((fresh.getAttribute("data-host") || id) + " " + words[after]);
+  }
+  var source = new EventSource(live.getAttribute("data-fleet-live"));
+  source.addEventListener("row", function (e) {
+    var fresh = parseRow(e.data);
+    if (fresh) applyRow(fresh);
+  });
+  source.addEventListener("summary", function (e) {
+    var summary = document.getElementById("fleet-summary");
+    if (summary) summary.innerHTML = e.data;
+  });
+  source.addEventListener("stale", function () {
+    var stale = document.getElementById("fleet-stale");
+    if (stale) stale.hidden = false;
+  });
+  source.addEventListener("ready", function () { live.setAttribute("data-live-ready", "true"); });
+  source.addEventListener("closed", function () { source.close(); });
+})();

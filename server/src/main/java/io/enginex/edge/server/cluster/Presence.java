@@ -33,12 +33,17 @@ public final class Presence implements AgentStates.Elsewhere {
 
     @Override
     public Optional<String> nodeOf(String tenantId, String agentId) {
+        return Optional.ofNullable(agentsOf(tenantId).get(agentId));
+    }
+
+    @Override
+    public Map<String, String> agentsOf(String tenantId) {
         Instant now = clock.instant();
         Reading r = readings.compute(
                 tenantId,
                 (t, old) -> old != null && old.at().plus(FRESH).isAfter(now)
                         ? old
                         : new Reading(now, connections.openElsewhere(t, node, now.minus(Nodes.LOST_AFTER))));
-        return Optional.ofNullable(r.nodes().get(agentId));
+        return r.nodes();
     }
 }

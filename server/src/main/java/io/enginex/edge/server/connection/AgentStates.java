@@ -42,6 +42,11 @@ public final class AgentStates {
         /** The other node the agent has an active connection to, if any. */
         Optional<String> nodeOf(String tenantId, String agentId);
 
+        /** Every agent of the tenant connected to another node, with that node; empty for one node alone. */
+        default Map<String, String> agentsOf(String tenantId) {
+            return Map.of();
+        }
+
         /** One node alone. */
         Elsewhere NONE = (tenantId, agentId) -> Optional.empty();
     }
@@ -82,6 +87,26 @@ public final class AgentStates {
                 .nodeOf(tenantId, agentId)
                 .map(node -> new AgentStatus(AgentState.ONLINE, "connected to hub node " + node, null, 0, null, null))
                 .orElse(AgentStatus.OFFLINE);
+    }
+
+    /**
+     * The status now of every agent of the tenant connected to this node or another, by agent id; the
+     * agents absent are offline. Reads this node's memory and the other nodes' one cached reading, so a
+     * fleet of 10,000 costs no query per agent.
+     */
+    public Map<String, AgentStatus> connected(String tenantId) {
+        Map<String, AgentStatus> statuses = new HashMap<>();
+        elsewhere
+                .agentsOf(tenantId)
+                .forEach((agentId, node) -> statuses.put(
+                        agentId,
+                        new AgentStatus(AgentState.ONLINE, "connected to hub node " + node, null, 0, null, null)));
+        for (AgentConnection c : registry.active()) {
+            if (c.tenantId().equals(tenantId)) {
+                statuses.put(c.agentId(), of(c));
+            }
+        }
+        return statuses;
     }
 
     /** The status of one live connection now. */

@@ -7,20 +7,22 @@ import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.connection.AgentStatus;
 import io.enginex.edge.server.connection.ConnectionRegistry;
+import io.enginex.edge.server.fleet.FleetFilter;
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentQuery;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.AgentUpdate;
 import io.enginex.edge.server.store.AgentUpdateStore;
 import io.enginex.edge.server.update.RolloutProgress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -56,10 +58,13 @@ public final class Fleet {
             Instant enrolledAt) {}
 
     /**
-     * The rows matching a filter, and the count per state of all agents.
+     * One page of the agents matching a filter, with the counts of all the tenant's agents (not archived).
      *
-     * @param state the state filter, or null for all
-     * @param query the search text, or empty
+     * @param rows the page's rows, in the filter's order
+     * @param counts all agents by state
+     * @param total all agents (not archived)
+     * @param matching the agents matching the filter, on all pages
+     * @param byOs all agents by OS, most first; byVersion the same by agent version
      * @param channels the release channels of the update repository (none without one)
      * @param rollouts each channel's rollout over this tenant's agents, ring by ring (channels with a version)
      * @param neverConnected how many of the agents (all, not only the matching) registered and never connected
@@ -69,8 +74,10 @@ public final class Fleet {
             List<Row> rows,
             Map<AgentState, Integer> counts,
             int total,
-            AgentState state,
-            String query,
+            FleetFilter filter,
+            int matching,
+            List<Count> byOs,
+            List<Count> byVersion,
             List<ChannelState> channels,
             List<RolloutProgress> rollouts,
             int neverConnected,
@@ -78,7 +85,34 @@ public final class Fleet {
         public int count(AgentState s) {
             return counts.getOrDefault(s, 0);
         }
+
+        /** The state filter, or null for any. */
+        public AgentState state() {
+            return filter.state();
+        }
+
+        /** The search text, or empty. */
+        public String query() {
+            return filter.search();
+        }
+
+        /** The number of pages (at least 1). */
+        public int pages() {
+            return Math.max(1, (matching + filter.size() - 1) / filter.size());
+        }
+
+        /** The 1-based position of the page's first and last row among the matching, e.g. 51 and 100. */
+        public int from() {
+            return rows.isEmpty() ? 0 : filter.offset() + 1;
+        }
+
+        public int to() {
+            return filter.offset() + rows.size();
+        }
     }
+
+    /** How many agents have one value (an OS, a version; "unknown" for an agent that never said). */
+    public record Count(String value, int count) {}
 
     private final AgentStore agents;
     private final AgentStates states;
@@ -104,47 +138,103 @@ public final class Fleet {
         this.registry = registry;
     }
 
-    /** The tenant's agents with state {@code state} (null: any) whose id, host, OS, version, address or labels contain {@code query}. */
-    public Snapshot snapshot(String tenantId, AgentState state, String query) {
-        String q = query == null ? "" : query.strip().toLowerCase(Locale.ROOT);
+    /**
+     * The page of the tenant's agents that {@code filter} asks for and the counts at the top: a count
+     * and a page query, the aggregate query of the counts, the update reports (one query) and the
+     * connected agents' states from memory; nothing per agent.
+     */
+    public Snapshot snapshot(String tenantId, FleetFilter filter) {
+        Map<String, AgentStatus> connected = states.connected(tenantId);
+        AgentQuery.Page page = agents.page(tenantId, filter.toQuery(connected));
+        AgentQuery.Facets facets = agents.facets(tenantId);
         Map<AgentState, Integer> counts = new EnumMap<>(AgentState.class);
-        List<Row> rows = new ArrayList<>();
-        Set<String> archived = agents.archivedIds(tenantId);
-        List<Agent> all = agents.list(tenantId).stream()
-                .filter(a -> !archived.contains(a.id()))
-                .toList();
-        int neverConnected = 0;
-        List<AgentUpdate> reports = updates.list(tenantId);
+        int online = 0;
+        for (AgentStatus status : connected.values()) {
+            counts.merge(status.state(), 1, Integer::sum);
+            online++;
+        }
+        counts.put(AgentState.OFFLINE, Math.max(0, facets.total() - online));
+        List<ChannelState> known = channels.get();
+        boolean rolling = known.stream().anyMatch(c -> c.version() != null);
+        List<AgentUpdate> reports = rolling ? updates.list(tenantId) : List.of();
         Map<String, AgentUpdate> byAgent = new HashMap<>();
         reports.forEach(u -> byAgent.put(u.agentId(), u));
-        for (Agent a : all) {
-            Row row = row(a, byAgent.get(a.id()));
-            counts.merge(row.state(), 1, Integer::sum);
-            neverConnected += row.neverConnected() ? 1 : 0;
-            if ((state == null || row.state() == state) && matches(row, q)) {
-                rows.add(row);
-            }
+        List<Row> rows = new ArrayList<>();
+        for (Agent a : page.rows()) {
+            AgentUpdate update = rolling
+                    ? byAgent.get(a.id())
+                    : updates.find(tenantId, a.id()).orElse(null);
+            rows.add(row(
+                    a,
+                    update,
+                    a.revoked() ? AgentStatus.OFFLINE : connected.getOrDefault(a.id(), AgentStatus.OFFLINE)));
         }
-        List<ChannelState> known = channels.get();
         List<RolloutProgress> rollouts = known.stream()
                 .filter(c -> c.version() != null)
                 .map(c -> RolloutProgress.of(c, reports))
                 .toList();
+        Map<String, Integer> byOs = new HashMap<>();
+        Map<String, Integer> byVersion = new HashMap<>();
+        for (AgentQuery.Facet f : facets.byOsAndVersion()) {
+            byOs.merge(f.os() == null ? UNKNOWN : f.os(), f.count(), Integer::sum);
+            byVersion.merge(f.version() == null ? UNKNOWN : f.version(), f.count(), Integer::sum);
+        }
         return new Snapshot(
-                List.copyOf(rows), counts, all.size(), state, q, known, rollouts, neverConnected, archived.size());
+                List.copyOf(rows),
+                counts,
+                facets.total(),
+                filter,
+                page.total(),
+                sorted(byOs),
+                sorted(byVersion),
+                known,
+                rollouts,
+                facets.neverSeen(),
+                facets.archived());
+    }
+
+    /** What the counts call an OS or version an agent never reported. */
+    public static final String UNKNOWN = "unknown";
+
+    private static List<Count> sorted(Map<String, Integer> counts) {
+        return counts.entrySet().stream()
+                .map(e -> new Count(e.getKey(), e.getValue()))
+                .sorted(Comparator.comparingInt(Count::count).reversed().thenComparing(Count::value))
+                .toList();
+    }
+
+    /**
+     * Every agent matching {@code filter} (all pages, in its order), {@code batch} rows at a time, for an
+     * export: each batch is a new page query, so a tenant of any size streams in bounded memory.
+     */
+    public void each(String tenantId, FleetFilter filter, int batch, Consumer<Row> sink) {
+        Map<String, AgentStatus> connected = states.connected(tenantId);
+        AgentQuery query = filter.toQuery(connected);
+        for (int offset = 0; ; offset += batch) {
+            AgentQuery.Page page = agents.page(tenantId, query.at(offset, batch));
+            for (Agent a : page.rows()) {
+                sink.accept(row(
+                        a,
+                        null,
+                        a.revoked() ? AgentStatus.OFFLINE : connected.getOrDefault(a.id(), AgentStatus.OFFLINE)));
+            }
+            if (page.rows().size() < batch) {
+                return;
+            }
+        }
     }
 
     /** One agent's row, if the tenant has it. */
     public Optional<Row> row(String tenantId, String agentId) {
         return agents.find(tenantId, agentId)
-                .map(a -> row(a, updates.find(tenantId, agentId).orElse(null)));
+                .map(a -> row(
+                        a,
+                        updates.find(tenantId, agentId).orElse(null),
+                        a.revoked() ? AgentStatus.OFFLINE : states.of(tenantId, agentId)));
     }
 
-    private Row row(Agent a, AgentUpdate update) {
+    private Row row(Agent a, AgentUpdate update, AgentStatus status) {
         Optional<AgentConnection> live = a.revoked() ? Optional.empty() : registry.find(a.tenantId(), a.id());
-        AgentStatus status = a.revoked()
-                ? AgentStatus.OFFLINE
-                : live.map(states::of).orElseGet(() -> states.of(a.tenantId(), a.id()));
         return new Row(
                 a.id(),
                 a.hostname(),
@@ -162,22 +252,5 @@ public final class Fleet {
                 update,
                 live.isEmpty() && a.lastSeenAt() == null,
                 a.createdAt());
-    }
-
-    private static boolean matches(Row r, String q) {
-        if (q.isEmpty()) {
-            return true;
-        }
-        return contains(r.id(), q)
-                || (r.update() != null && contains(r.update().channel(), q))
-                || contains(r.hostname(), q)
-                || contains(r.os(), q)
-                || contains(r.version(), q)
-                || contains(r.address(), q)
-                || r.labels().stream().anyMatch(l -> contains(l, q));
-    }
-
-    private static boolean contains(String field, String q) {
-        return field != null && field.toLowerCase(Locale.ROOT).contains(q);
     }
 }

@@ -6,23 +6,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
-import io.enginex.edge.server.connection.AgentState;
 import io.enginex.edge.server.fleet.Agents;
+import io.enginex.edge.server.fleet.FleetFilter;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.ConnectionRecord;
-import io.javalin.http.Context;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The fleet and its agents: {@code GET /ui/fleet?state=&q=} lists the tenant's agents with their
- * state and the count per state, {@code GET /ui/fleet/live} streams the same table whenever it
- * changes (admins also see the tenant's recent failed enrolments, so they can tell why a machine did
- * not show up); {@code GET /ui/agents/{id}} shows one agent (tools, its effective policy and local vetoes
+ * The fleet and its agents: {@code GET /ui/fleet?state=&os=&version=&label=&q=&sort=&dir=&page=&size=}
+ * ({@link FleetFilter}) shows one page of the tenant's agents, paged, sorted and filtered in the
+ * database, with the counts by state, OS and version; {@code GET /ui/fleet/live?…} streams the rows
+ * of that page that change ({@link FleetLive}), and {@code GET /ui/fleet.csv?…} every agent matching
+ * the filter as CSV ({@link Csv}), streamed {@link #CSV_BATCH} rows per query (admins also see the
+ * tenant's recent failed enrolments, so they can tell why a machine did not show up); {@code GET /ui/agents/{id}} shows one agent (tools, its effective policy and local vetoes
  * ({@link AgentPolicy}), recent jobs, whether it registered and never connected); {@code POST
  * /ui/agents/{id}/revoke} revokes it and closes its connection, {@code …/labels} replaces its labels
  * and {@code …/archive} archives a revoked one (off the fleet list), through {@link Agents} as the API
@@ -33,6 +41,11 @@ public final class FleetPages implements PageGroup {
     static final int RECENT_CONNECTIONS = 20;
     static final int RECENT_FAILED_ENROLMENTS = 10;
     static final Duration FAILED_ENROLMENTS_SINCE = Duration.ofDays(7);
+
+    /** Rows the export reads per query. */
+    static final int CSV_BATCH = 500;
+
+    private static final Logger log = LoggerFactory.getLogger(FleetPages.class);
 
     private final Agents agents;
     private final Fleet fleet;
@@ -102,18 +115,45 @@ public final class FleetPages implements PageGroup {
     @Override
     public void register(Pages pages) {
         pages.get("/ui/fleet", Role.VIEWER, (ctx, viewer) -> {
-            Fleet.Snapshot snapshot = fleet.snapshot(
-                    viewer.tenantId(), AgentState.fromWire(ctx.queryParam("state")), ctx.queryParam("q"));
+            FleetFilter filter = FleetFilter.parse(ctx::queryParam);
+            Fleet.Snapshot snapshot = fleet.snapshot(viewer.tenantId(), filter);
             pages.render(
                     ctx,
                     "fleet.jte",
                     new FleetView(
-                            pages.page("Fleet", viewer, "fleet"), snapshot, liveUrl(ctx), failedEnrolments(viewer)));
+                            pages.page("Fleet", viewer, "fleet"),
+                            snapshot,
+                            filter.url("/ui/fleet/live"),
+                            failedEnrolments(viewer)));
         });
-        pages.live("/ui/fleet/live", Role.VIEWER, "fleet", (ctx, viewer) -> {
-            var state = AgentState.fromWire(ctx.queryParam("state"));
-            String q = ctx.queryParam("q");
-            return () -> pages.fragment("fleet/table.jte", fleet.snapshot(viewer.tenantId(), state, q));
+        pages.liveChanges(
+                "/ui/fleet/live",
+                Role.VIEWER,
+                (ctx, viewer) -> new FleetLive(
+                        f -> fleet.snapshot(viewer.tenantId(), f),
+                        FleetFilter.parse(ctx::queryParam),
+                        row -> pages.fragment("fleet/row.jte", row),
+                        snapshot -> pages.fragment("fleet/summary.jte", snapshot)));
+        pages.get("/ui/fleet.csv", Role.VIEWER, (ctx, viewer) -> {
+            FleetFilter filter = FleetFilter.parse(ctx::queryParam);
+            ctx.contentType("text/csv; charset=utf-8");
+            ctx.header("Content-Disposition", "attachment; filename=\"fleet.csv\"");
+            var out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
+            try {
+                out.write(Csv.line(CSV_COLUMNS));
+                fleet.each(viewer.tenantId(), filter, CSV_BATCH, row -> {
+                    try {
+                        out.write(Csv.line(csv(row)));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                out.flush();
+            } catch (IOException | UncheckedIOException e) {
+                log.atDebug()
+                        .addKeyValue("reason", e.toString())
+                        .log("fleet export ended early: the browser went away");
+            }
         });
         pages.get("/ui/agents/{id}", Role.VIEWER, (ctx, viewer) -> {
             Agent agent = agents.find(viewer.caller(), viewer.tenantId(), ctx.pathParam("id"));
@@ -187,8 +227,32 @@ public final class FleetPages implements PageGroup {
                 facts.archivedAt());
     }
 
-    private static String liveUrl(Context ctx) {
-        String query = ctx.queryString();
-        return "/ui/fleet/live" + (query == null || query.isEmpty() ? "" : "?" + query);
+    /** The export's columns, in order. */
+    static final List<String> CSV_COLUMNS = List.of(
+            "id",
+            "hostname",
+            "state",
+            "never_connected",
+            "revoked",
+            "os",
+            "arch",
+            "version",
+            "labels",
+            "last_seen",
+            "enrolled");
+
+    private static List<String> csv(Fleet.Row r) {
+        return java.util.Arrays.asList(
+                r.id(),
+                r.hostname(),
+                r.state().wire(),
+                Boolean.toString(r.neverConnected()),
+                Boolean.toString(r.revoked()),
+                r.os(),
+                r.arch(),
+                r.version(),
+                String.join(" ", r.labels()),
+                Format.iso(r.lastHeartbeat()),
+                Format.iso(r.enrolledAt()));
     }
 }

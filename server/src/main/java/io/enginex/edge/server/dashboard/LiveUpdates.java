@@ -116,6 +116,55 @@ public final class LiveUpdates implements AutoCloseable, LiveViews {
         quietly(client::close);
     }
 
+    /** One server-sent event: its name and data. */
+    public record Event(String name, String data) {}
+
+    /**
+     * Events computed from what changed since the last call, rather than one fragment: the fleet page
+     * sends the rows that changed, not its table. Called on the stream's thread only, so it may keep
+     * what it sent last without locking.
+     */
+    @FunctionalInterface
+    public interface Changes {
+        /** The events to send now; empty when nothing changed. */
+        List<Event> next();
+    }
+
+    /**
+     * Sends {@code changes}' events now and after every change of the tenant (or {@link #POLL}), until
+     * the browser disconnects or the hub stops; failures as in {@link #stream}.
+     */
+    public void streamChanges(SseClient client, String tenantId, Changes changes) {
+        long lastSentAt = System.nanoTime();
+        while (!closed && !client.terminated()) {
+            long seen = generation(tenantId);
+            try {
+                List<Event> events = changes.next();
+                for (Event e : events) {
+                    client.sendEvent(e.name(), e.data());
+                }
+                if (!events.isEmpty()) {
+                    lastSentAt = System.nanoTime();
+                } else if (System.nanoTime() - lastSentAt > KEEP_ALIVE.toNanos()) {
+                    client.sendComment("keep-alive");
+                    lastSentAt = System.nanoTime();
+                }
+            } catch (HubException e) {
+                quietly(() -> client.sendEvent("closed", e.getMessage()));
+                break;
+            } catch (RuntimeException e) {
+                if (client.terminated()) {
+                    break;
+                }
+                log.atWarn().setCause(e).log("computing live changes failed; retrying");
+            }
+            if (!awaitChange(tenantId, seen)) {
+                break;
+            }
+        }
+        quietly(client::close);
+    }
+
     /** Writes to a stream whose browser may have gone (Jetty then recycled the response). */
     private static void quietly(Runnable write) {
         try {

@@ -108,6 +108,21 @@ public final class Pages {
     }
 
     /**
+     * {@code GET path} as a server-sent event stream of changes (see {@link LiveUpdates#streamChanges}):
+     * {@code changes} is called once per connection, checks the request and returns what computes the
+     * events.
+     */
+    public void liveChanges(String path, Role minimum, BiFunction<Context, Viewer, LiveUpdates.Changes> changes) {
+        declare("GET", path, DashboardRoute.Kind.LIVE, minimum);
+        routes.get(
+                path,
+                ctx -> guarded(ctx, minimum, (c, viewer) -> {
+                    LiveUpdates.Changes source = changes.apply(c, viewer);
+                    new SseHandler(0, client -> live.streamChanges(client, viewer.tenantId(), source)).handle(c);
+                }));
+    }
+
+    /**
      * {@code POST path} that anyone may send (the sign-in form); the handler checks its own CSRF
      * token, as there is no session yet.
      */

@@ -5,10 +5,12 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.connection.AgentState;
+import io.enginex.edge.server.fleet.FleetFilter;
 import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.job.JobRequest;
 import io.enginex.edge.server.job.Jobs;
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentQuery;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.Job;
 import io.enginex.edge.server.store.JobStore;
@@ -208,7 +210,10 @@ public final class SessionPages implements PageGroup {
     }
 
     private RunForm runForm(Viewer viewer, String agentId, String toolName, String error, Map<String, String> values) {
-        var online = fleet.snapshot(viewer.tenantId(), null, "").rows().stream()
+        // the connected agents sort first; the form offers at most one page of them
+        var connectedFirst =
+                new FleetFilter(null, "", "", "", "", AgentQuery.Sort.STATE, false, 1, AgentQuery.MAX_LIMIT);
+        var online = fleet.snapshot(viewer.tenantId(), connectedFirst).rows().stream()
                 .filter(r -> r.state() != AgentState.OFFLINE)
                 .toList();
         List<Choice> choices = online.stream()

@@ -16,6 +16,7 @@ import io.enginex.edge.server.registration.RegistrationTokens;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentMachine;
 import io.enginex.edge.server.store.AgentPause;
+import io.enginex.edge.server.store.AgentQuery;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.AgentUpdate;
 import io.enginex.edge.server.store.AgentUpdateStore;
@@ -87,6 +88,12 @@ public final class Agents {
     public List<Agent> list(Caller caller, String tenant) {
         guard.check(caller, tenant);
         return agents.list(tenant);
+    }
+
+    /** One page of the tenant's agents that are not archived (rows without tools), and how many match. */
+    public AgentQuery.Page page(Caller caller, String tenant, AgentQuery query) {
+        guard.check(caller, tenant);
+        return agents.page(tenant, query);
     }
 
     /** @throws HubException.NotFound {@code agent_not_found} */

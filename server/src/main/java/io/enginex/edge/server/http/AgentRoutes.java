@@ -6,12 +6,14 @@ import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.fleet.Agents;
+import io.enginex.edge.server.fleet.FleetFilter;
 import io.enginex.edge.server.http.ApiViews.AgentView;
 import io.enginex.edge.server.http.ApiViews.ConnectionPage;
 import io.enginex.edge.server.http.ApiViews.ConnectionView;
 import io.enginex.edge.server.http.ApiViews.MachineView;
 import io.enginex.edge.server.http.ApiViews.PauseView;
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.AgentQuery;
 import io.enginex.edge.server.store.ConnectionRecord;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -43,10 +45,30 @@ final class AgentRoutes {
         routes.post("/api/v1/tenants/{t}/agents/{id}/archive", this::archive);
     }
 
+    /**
+     * Every agent, archived ones included, as before paging existed; or, when any {@link
+     * FleetFilter#PARAMS} is given, one page of the agents that are not archived, filtered and sorted
+     * as the fleet page does, with {@code X-Total-Count} (all matching) and a {@code Link: <…>;
+     * rel="next"} while more pages follow.
+     */
     private void list(Context ctx) {
         Caller caller = access.forTenant(ctx);
-        ctx.json(
-                agents.list(caller, ctx.pathParam("t")).stream().map(this::view).toList());
+        String tenant = ctx.pathParam("t");
+        if (FleetFilter.PARAMS.stream().noneMatch(p -> ctx.queryParam(p) != null)) {
+            ctx.json(agents.list(caller, tenant).stream().map(this::view).toList());
+            return;
+        }
+        FleetFilter filter = FleetFilter.parse(ctx::queryParam);
+        AgentQuery.Page page = agents.page(caller, tenant, filter.toQuery(states.connected(tenant)));
+        ctx.header("X-Total-Count", Integer.toString(page.total()));
+        if (filter.offset() + page.rows().size() < page.total()) {
+            String next = filter.withPage(filter.page() + 1).url("/api/v1/tenants/" + tenant + "/agents");
+            ctx.header("Link", "<" + next + ">; rel=\"next\"");
+        }
+        // the page's rows carry no tools; the API shows each agent whole
+        ctx.json(page.rows().stream()
+                .map(a -> view(agents.find(caller, tenant, a.id())))
+                .toList());
     }
 
     private void get(Context ctx) {

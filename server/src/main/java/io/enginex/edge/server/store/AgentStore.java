@@ -84,4 +84,13 @@ public interface AgentStore {
 
     /** The ids of the tenant's archived agents. */
     Set<String> archivedIds(String tenantId);
+
+    /**
+     * One page of the tenant's agents that are not archived, matching {@code query}, and how many match.
+     * The rows carry no tools (their {@code toolsJson} is {@code []}): a list never shows them.
+     */
+    AgentQuery.Page page(String tenantId, AgentQuery query);
+
+    /** The counts by OS and version of the tenant's agents that are not archived, in one query. */
+    AgentQuery.Facets facets(String tenantId);
 }

@@ -210,11 +210,11 @@ class DashboardIT {
         assertThat(browser.get("/ui/fleet").body()).contains(agent.agentId());
 
         try (var events = browser.events("/ui/fleet/live?q=" + agent.agentId())) {
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> events.text().contains("event: fleet")
-                            && events.text().contains("data-state=\"offline\""));
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.text().contains("event: ready"));
             AgentSocket socket = hub.connectReady(agent, "fs.list");
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.text().contains("data-state=\"online\""));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> events.text().contains("event: row")
+                            && events.text().contains("data-state=\"online\""));
             socket.close();
             int before = events.lines().size();
             await().atMost(Duration.ofSeconds(10))

@@ -535,6 +535,7 @@ class TenantIsolationIT {
             // Dashboard pages (DashboardIT and the browser tests in e2e show what they do).
             page("GET /ui/fleet", "viewer", f -> "/ui/fleet"),
             page("GET /ui/fleet/live", "viewer", f -> "/ui/fleet/live"),
+            page("GET /ui/fleet.csv", "viewer", f -> "/ui/fleet.csv"),
             page("GET /ui/agents/{id}", "viewer", f -> "/ui/agents/" + f.agent.agentId()),
             page("POST /ui/agents/{id}/revoke", "operator", f -> "/ui/agents/" + f.agent.agentId() + "/revoke"),
             page("POST /ui/agents/{id}/labels", "operator", f -> "/ui/agents/" + f.agent.agentId() + "/labels"),

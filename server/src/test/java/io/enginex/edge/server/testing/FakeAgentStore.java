@@ -198,4 +198,15 @@ public final class FakeAgentStore implements AgentStore {
                 .filter(id -> find(tenantId, id).isPresent())
                 .toList());
     }
+
+    @Override
+    public io.enginex.edge.server.store.AgentQuery.Page page(
+            String tenantId, io.enginex.edge.server.store.AgentQuery query) {
+        throw new UnsupportedOperationException("the fake lists no pages: use the JDBC store (TestHub)");
+    }
+
+    @Override
+    public io.enginex.edge.server.store.AgentQuery.Facets facets(String tenantId) {
+        throw new UnsupportedOperationException("the fake counts nothing: use the JDBC store (TestHub)");
+    }
 }

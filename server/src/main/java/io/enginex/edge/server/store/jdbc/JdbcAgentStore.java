@@ -2,6 +2,7 @@ package io.enginex.edge.server.store.jdbc;
 
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
+import io.enginex.edge.server.store.AgentQuery;
 import io.enginex.edge.server.store.AgentStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -297,5 +298,15 @@ final class JdbcAgentStore implements AgentStore {
                 Timestamps.read(rs, "last_seen_at"),
                 Timestamps.read(rs, "revoked_at"),
                 null);
+    }
+
+    @Override
+    public AgentQuery.Page page(String tenantId, AgentQuery query) {
+        return jdbi.withHandle(h -> AgentListing.page(h, tenantId, query));
+    }
+
+    @Override
+    public AgentQuery.Facets facets(String tenantId) {
+        return jdbi.withHandle(h -> AgentListing.facets(h, tenantId));
     }
 }
