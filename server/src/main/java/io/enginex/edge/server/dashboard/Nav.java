@@ -19,6 +19,7 @@ public record Nav(String section, String label, String path, Role minimum) {
             new Nav("approvals", "Approvals", "/ui/approvals", Role.VIEWER),
             new Nav("policies", "Policies", "/ui/policies", Role.VIEWER),
             new Nav("devices", "Devices", "/ui/device", Role.ADMIN),
+            new Nav("enrolments", "Failed enrolments", "/ui/enrolments/failed", Role.ADMIN),
             new Nav("users", "Users", "/ui/users", Role.ADMIN),
             new Nav("api-keys", "API keys", "/ui/api-keys", Role.ADMIN),
             new Nav("ops", "Ops", "/ui/ops", Role.ADMIN),
