@@ -118,8 +118,9 @@ public enum AuditType {
     OAUTH_GRANT_REVOKED,
     /**
      * A machine tried to enrol and was refused: an expired, revoked or used-up registration token of
-     * the tenant, or a device request an admin of the tenant denied (details: reason, hostname, and
-     * tokenId or userCode; source: the machine's address).
+     * the tenant, a valid token's rate limit (at most once per token and address a minute), or a
+     * device request an admin of the tenant denied (details: reason, hostname, and tokenId or
+     * userCode; source: the machine's address).
      */
     ENROLMENT_FAILED,
     /** An agent's exchange key for sealed secrets was stored or changed (details: fingerprint, action). */

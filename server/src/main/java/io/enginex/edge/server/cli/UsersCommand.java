@@ -10,11 +10,13 @@ import picocli.CommandLine.Option;
         name = "users",
         description = "People who log in to a tenant (owner, admin, operator, viewer).",
         mixinStandardHelpOptions = true,
-        subcommands = {UsersCommand.Create.class, UsersCommand.List.class},
+        subcommands = {UsersCommand.Create.class, UsersCommand.List.class, UsersCommand.Update.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  engine users create --tenant acme --email ops@acme.example --role operator",
-            "  engine users list --tenant acme"
+            "  engine users list --tenant acme",
+            "  engine users update --tenant acme ops@acme.example --role admin",
+            "  engine users update --tenant acme ops@acme.example --disable"
         })
 final class UsersCommand {
     @Command(
@@ -81,6 +83,80 @@ final class UsersCommand {
                         text(u, "createdBy"));
             }
             table.print(out());
+        }
+    }
+
+    @Command(
+            name = "update",
+            description = "Change a user's role, or disable or enable them (PATCH /api/v1/tenants/{t}/users/{id}). A"
+                    + " disabled user's sessions end at once and they cannot sign in until enabled; nobody changes"
+                    + " their own role or disables themselves, and only an owner changes an owner.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine users update --tenant acme ops@acme.example --role admin",
+                "  engine users update --tenant acme usr_… --disable",
+                "  engine users update --tenant acme ops@acme.example --enable --role viewer"
+            })
+    static final class Update extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @picocli.CommandLine.Parameters(
+                index = "0",
+                paramLabel = "USER",
+                description = "The user's email or id (usr_…), as listed by `engine users list`.")
+        String user;
+
+        @Option(names = "--role", paramLabel = "ROLE", description = "The new role: owner, admin, operator or viewer.")
+        String role;
+
+        @Option(names = "--disable", description = "Disable the user: their sessions end and they cannot sign in.")
+        boolean disable;
+
+        @Option(names = "--enable", description = "Enable a disabled user again.")
+        boolean enable;
+
+        @Override
+        void run(HubClient hub) {
+            if (disable && enable) {
+                throw new CliException("choose one of --disable and --enable", CliException.USAGE);
+            }
+            if (role == null && !disable && !enable) {
+                throw new CliException(
+                        "nothing to change: give --role ROLE, --disable or --enable (see engine users update --help)",
+                        CliException.USAGE);
+            }
+            String id = id(hub);
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            if (role != null) {
+                body.put("role", role);
+            }
+            if (disable || enable) {
+                body.put("disabled", disable);
+            }
+            JsonNode updated = hub.patch("/api/v1/tenants/" + tenant + "/users/" + id, body);
+            if (printedJson(updated)) {
+                return;
+            }
+            out().println("User " + text(updated, "email") + " (" + text(updated, "id") + "): role "
+                    + text(updated, "role") + ", "
+                    + (updated.path("disabled").asBoolean() ? "disabled; their sessions ended" : "active") + ".");
+            out().flush();
+        }
+
+        /** The user's id: {@code user} itself, or the id of the tenant's user with that email. */
+        private String id(HubClient hub) {
+            if (!user.contains("@")) {
+                return user;
+            }
+            for (JsonNode u : hub.get("/api/v1/tenants/" + tenant + "/users")) {
+                if (u.path("email").asText().equalsIgnoreCase(user)) {
+                    return u.path("id").asText();
+                }
+            }
+            throw new CliException(
+                    "tenant " + tenant + " has no user " + user + "; see engine users list --tenant " + tenant);
         }
     }
 }

@@ -78,6 +78,8 @@ public final class Dashboard implements AutoCloseable {
                 new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
                 new DevicePages(
                         app.devices(), web.rateLimits().limiter("device-page-lookup", DevicePages.LOOKUPS_PER_MINUTE)),
+                new PolicyPages(app.policies(), app.agents(), app.logins(), basics.mapper()),
+                new FailedEnrolmentPages(app.auditLog(), app.enrolment(), basics.clock(), basics.mapper()),
                 new UserPages(app.logins()),
                 new ApiKeyPages(app.logins(), web.creates()),
                 new OpsPages(ops.history(), ops.nodes()),

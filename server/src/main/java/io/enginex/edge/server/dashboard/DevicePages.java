@@ -17,8 +17,8 @@ import java.util.List;
 
 /**
  * Device-code enrolment (RFC 8628) in the browser, for admins: {@code GET /ui/device} lists the
- * requests waiting that asked to join the admin's tenant (the queue; other tenants' requests never
- * show), {@code GET /ui/device?user_code=…} looks a code up and shows what asks to enrol — host name, OS, user, agent version, key fingerprint,
+ * requests waiting that asked to join the admin's tenant (the queue, kept current over {@code GET
+ * /ui/device/live} in a polite live region; other tenants' requests never show), {@code GET /ui/device?user_code=…} looks a code up and shows what asks to enrol — host name, OS, user, agent version, key fingerprint,
  * address — and {@code POST /ui/device/approve} (with labels) or {@code …/deny} decides it into the
  * admin's own tenant through {@link DeviceApprovals}, as the API's {@code /api/v1/device/{code}/…} are. {@code GET /device}
  * is the verification URI the agent prints; it forwards to the page. Look-ups are rate-limited per
@@ -52,8 +52,19 @@ public final class DevicePages implements PageGroup {
             String problem,
             List<DeviceAuthorizations.Pending> queue) {}
 
+    /** The waiting queue's model (a live fragment of the page): the requests and the viewer's tenant. */
+    public record QueueView(List<DeviceAuthorizations.Pending> queue, String tenantId) {}
+
     @Override
     public void register(Pages pages) {
+        // the queue, live: a machine that starts waiting appears (and one decided or expired goes) without a reload
+        pages.live(
+                "/ui/device/live",
+                Role.ADMIN,
+                "devices",
+                (ctx, viewer) -> () -> pages.fragment(
+                        "device/queue.jte",
+                        new QueueView(devices.pending(viewer.caller(), viewer.tenantId()), viewer.tenantId())));
         pages.open("/device", (ctx, viewer) -> {
             String code = ctx.queryParam("user_code");
             ctx.redirect(

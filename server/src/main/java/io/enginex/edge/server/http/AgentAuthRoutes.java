@@ -46,7 +46,13 @@ final class AgentAuthRoutes {
     private void registerAgent(Context ctx) {
         JsonBody body = JsonBody.read(ctx, mapper);
         String presented = body.text("token", null);
-        enrolmentLimit.acquire(presented, ctx.ip());
+        try {
+            enrolmentLimit.acquire(presented, ctx.ip());
+        } catch (HubException.RateLimited refused) {
+            // the token's tenant sees the refusal on its failed enrolments page
+            enrolment.registrationRateLimited(presented, body.text("hostname", null), ctx.ip());
+            throw refused;
+        }
         var registered = enrolment.register(
                 new AgentRegistration.Request(
                         presented,

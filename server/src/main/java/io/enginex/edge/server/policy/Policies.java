@@ -11,6 +11,7 @@ import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.TenantGuard;
 import io.enginex.edge.server.store.Agent;
+import io.enginex.edge.server.store.PolicyScope;
 import io.enginex.edge.server.store.TenantPolicyRecord;
 import io.enginex.edge.server.store.TenantPolicyStore;
 import io.enginex.edge.server.store.Transactions;
@@ -63,6 +64,72 @@ public final class Policies {
      */
     public Optional<String> approvalRequiredBy(Agent agent, String tool, JsonNode args) {
         return policies.approvalRequiredBy(agent, tool, args);
+    }
+
+    /**
+     * A change checked and previewed, nothing saved: every problem by form field ({@code scope},
+     * {@code policy}, {@code description}; see {@link TenantPolicies#problems}) or, when there is none,
+     * the {@link PolicyPreview}.
+     */
+    public record Draft(java.util.Map<String, String> problems, PolicyPreview preview) {}
+
+    /**
+     * Checks a change as {@link #set} would and previews it, writing nothing: admins and owners, as
+     * {@link #set}.
+     *
+     * @param agentId the agent whose effective policy to show, or null/blank for none
+     * @throws HubException.NotFound {@code agent_not_found} when {@code agentId} is not the tenant's
+     */
+    public Draft preview(
+            Caller caller, String tenant, String scopeText, JsonNode policy, String description, String agentId) {
+        guard.check(caller, tenant);
+        caller.requireRole(Role.ADMIN);
+        Agent chosen = agentId == null || agentId.isBlank()
+                ? null
+                : policies.agent(tenant, agentId.strip())
+                        .orElseThrow(() -> new HubException.NotFound(
+                                "agent_not_found",
+                                "tenant " + tenant + " has no agent " + agentId.strip() + "; choose one of the list"));
+        var problems = policies.problems(tenant, scopeText, policy, description);
+        if (!problems.isEmpty()) {
+            return new Draft(problems, null);
+        }
+        PolicyScope scope = PolicyScope.parse(scopeText);
+        List<TenantPolicyRecord> now = policies.list(tenant);
+        TenantPolicyRecord draft = now.stream()
+                .filter(p -> p.scope().equals(scope))
+                .findFirst()
+                .map(p -> new TenantPolicyRecord(
+                        p.id(),
+                        tenant,
+                        scope,
+                        policies.validate(policy),
+                        description,
+                        p.createdAt(),
+                        p.updatedAt(),
+                        caller.actorId()))
+                .orElse(new TenantPolicyRecord(
+                        "the new policy", tenant, scope, policies.validate(policy), description, null, null, null));
+        List<TenantPolicyRecord> after = new java.util.ArrayList<>(
+                now.stream().filter(p -> !p.scope().equals(scope)).toList());
+        after.add(draft);
+        List<Agent> covered = policies.covered(tenant, scope);
+        int governed = (int) covered.stream()
+                .filter(a -> policies.applicable(a, after).stream().anyMatch(p -> p.id().equals(draft.id())))
+                .count();
+        List<io.enginex.edge.protocol.TenantPolicy> appliedAfter =
+                chosen == null ? List.of() : policies.applicable(chosen, after);
+        return new Draft(
+                Map.of(),
+                new PolicyPreview(
+                        scope.wire(),
+                        covered.size(),
+                        covered.stream().limit(PolicyPreview.SHOWN).toList(),
+                        governed,
+                        chosen,
+                        chosen == null ? List.of() : policies.applicable(chosen, now),
+                        appliedAfter,
+                        chosen == null ? null : PolicyPreview.Rules.of(appliedAfter)));
     }
 
     /** A policy's document, as JSON. */

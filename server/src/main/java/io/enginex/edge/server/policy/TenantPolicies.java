@@ -20,7 +20,9 @@ import io.enginex.edge.server.store.TenantPolicyRecord;
 import io.enginex.edge.server.store.TenantPolicyStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -182,7 +184,15 @@ public final class TenantPolicies {
 
     /** The tenant policies that apply to {@code agent}, as sent in {@code welcome} (see the class comment). */
     public List<TenantPolicy> applicable(Agent agent) {
-        List<TenantPolicyRecord> covering = store.list(agent.tenantId()).stream()
+        return applicable(agent, store.list(agent.tenantId()));
+    }
+
+    /**
+     * The policies of {@code policies} that apply to {@code agent}: those of the most specific scope
+     * that covers it. The rule {@link #applicable(Agent)} and a preview of a change share.
+     */
+    public List<TenantPolicy> applicable(Agent agent, List<TenantPolicyRecord> policies) {
+        List<TenantPolicyRecord> covering = policies.stream()
                 .filter(p -> p.scope().covers(agent.id(), agent.labels()))
                 .toList();
         int most =
@@ -298,6 +308,46 @@ public final class TenantPolicies {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What is wrong with a policy change, by form field ({@code scope}, {@code policy}, {@code
+     * description}), each message naming the fix; empty when {@link #set} would take it. The same
+     * checks as {@link #set}, all of them, so a form can show every problem at once.
+     */
+    public Map<String, String> problems(String tenantId, String scopeText, JsonNode policy, String description) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try {
+            PolicyScope scope = PolicyScope.parse(scopeText);
+            if (scope.kind().equals(PolicyScope.AGENT)
+                    && agents.find(tenantId, scope.value()).isEmpty()) {
+                out.put("scope", "this tenant has no agent " + scope.value() + "; check the scope");
+            }
+        } catch (HubException.BadRequest e) {
+            out.put("scope", e.getMessage());
+        }
+        try {
+            validate(policy);
+        } catch (HubException.BadRequest e) {
+            out.put("policy", e.getMessage());
+        }
+        if (description != null && description.length() > 500) {
+            out.put("description", "description is at most 500 characters; it has " + description.length());
+        }
+        return out;
+    }
+
+    /** The tenant's agent {@code id}, revoked or not. */
+    public Optional<Agent> agent(String tenantId, String id) {
+        return agents.find(tenantId, id);
+    }
+
+    /** The tenant's agents (not revoked) that {@code scope} covers, by host name. */
+    public List<Agent> covered(String tenantId, PolicyScope scope) {
+        return agents.list(tenantId).stream()
+                .filter(a -> !a.revoked() && scope.covers(a.id(), a.labels()))
+                .sorted(java.util.Comparator.comparing(Agent::hostname).thenComparing(Agent::id))
+                .toList();
     }
 
     /** A stored document as JSON. */

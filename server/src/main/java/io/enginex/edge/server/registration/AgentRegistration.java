@@ -126,6 +126,29 @@ public final class AgentRegistration {
         return agent;
     }
 
+    /**
+     * A registration with {@code presentedToken} was refused by a rate limit before it was tried:
+     * recorded in the token's tenant when the token is one of a tenant (see {@link
+     * EnrolmentFailures#rateLimited}); an unknown token names no tenant and is not recorded here.
+     */
+    public void rateLimited(String presentedToken, String hostname, String sourceIp) {
+        if (presentedToken == null || !presentedToken.startsWith(Secrets.REGISTRATION_TOKEN_PREFIX)) {
+            return;
+        }
+        tokens.findByHash(Secrets.hash(presentedToken))
+                .ifPresent(t -> failures.rateLimited(t.tenantId(), t.id(), printableOrEmpty(hostname), sourceIp));
+    }
+
+    /** The host name a refused machine sent, if it is one the hub would store; else empty. */
+    private static String printableOrEmpty(String hostname) {
+        return hostname == null
+                        || hostname.isBlank()
+                        || hostname.length() > MAX_FIELD
+                        || io.enginex.edge.protocol.Printable.problem(hostname) != null
+                ? ""
+                : hostname.strip();
+    }
+
     private static String reason(Redemption redemption) {
         return switch (redemption.outcome()) {
             case EXPIRED -> "token_expired";

@@ -205,6 +205,15 @@ public final class Enrolment {
     public record Registered(Agent agent, List<String> replaced) {}
 
     /**
+     * A registration refused by a rate limit before it was tried: recorded as a failed enrolment in
+     * the token's tenant (see {@link EnrolmentFailures#rateLimited}); nothing for a token the hub
+     * does not know. Never throws for the token's sake.
+     */
+    public void registrationRateLimited(String presentedToken, String hostname, String sourceIp) {
+        registration.rateLimited(presentedToken, hostname, sourceIp);
+    }
+
+    /**
      * Registers an agent with a registration token: the agent, its machine, {@code token.used} and
      * {@code agent.enrolled} commit together. A refused token is recorded (see {@link
      * EnrolmentFailures}) and that record stays although the registration is refused.

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * reason, the machine's address and hostname (shown on the fleet page to the tenant's admins). A
  * token the hub does not know names no tenant: it is recorded hub-wide ({@code token.used},
  * failure) and logged, at most one log line per {@link #LOG_INTERVAL} with the number left out, so
- * a flood of guesses cannot flood the log. Thread-safe.
+ * a flood of guesses cannot flood the log. An attempt refused by a valid token's rate limit is
+ * recorded in the token's tenant too ({@code rate_limited}), at most once per token and address in
+ * {@link #RATE_LIMITED_INTERVAL}, so a machine retrying in a loop cannot flood the audit trail. Thread-safe.
  */
 public final class EnrolmentFailures {
     /** At most one "unknown registration token" log line per this interval. */
@@ -28,7 +30,21 @@ public final class EnrolmentFailures {
 
     private static final Logger log = LoggerFactory.getLogger(EnrolmentFailures.class);
 
+    /** At most one {@code rate_limited} record per token and source address in this interval. */
+    public static final Duration RATE_LIMITED_INTERVAL = Duration.ofMinutes(1);
+
+    /** How many token-and-address pairs the rate-limited throttle remembers (least recently seen go first). */
+    static final int RATE_LIMITED_REMEMBERED = 4096;
+
     private final Audit audit;
+    private final Map<String, Instant> rateLimitedAt = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > RATE_LIMITED_REMEMBERED;
+        }
+    };
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private Instant nextLog = Instant.MIN;
@@ -59,6 +75,42 @@ public final class EnrolmentFailures {
                 new Audit.Target("registration_token", tokenId),
                 Audit.Outcome.FAILURE,
                 details);
+    }
+
+    /**
+     * An attempt with a registration token of {@code tenantId} that the hub would accept was refused by
+     * a rate limit (429); recorded unless this token and address were recorded so within {@link
+     * #RATE_LIMITED_INTERVAL}.
+     *
+     * @return whether it was recorded
+     */
+    public boolean rateLimited(String tenantId, String tokenId, String hostname, String sourceIp) {
+        String key = tokenId + "|" + sourceIp;
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Instant last = rateLimitedAt.get(key);
+            if (last != null && now.isBefore(last.plus(RATE_LIMITED_INTERVAL))) {
+                return false;
+            }
+            rateLimitedAt.put(key, now);
+        } finally {
+            lock.unlock();
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", "rate_limited");
+        details.put("hostname", hostname == null ? "" : hostname);
+        details.put("tokenId", tokenId);
+        details.put("via", "token");
+        audit.record(
+                tenantId,
+                AuditType.ENROLMENT_FAILED,
+                Actor.registrationToken(tokenId),
+                sourceIp,
+                new Audit.Target("registration_token", tokenId),
+                Audit.Outcome.FAILURE,
+                details);
+        return true;
     }
 
     /** A device request was denied by {@code deniedBy} of {@code tenantId} (null: a platform admin). */

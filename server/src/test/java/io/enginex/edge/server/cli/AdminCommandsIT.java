@@ -96,4 +96,46 @@ class AdminCommandsIT {
         assertThat(revoke.exitCode()).as(revoke.err()).isZero();
         assertThat(hub.api().get("/api/v1/tenants/" + tenant, secret).status()).isEqualTo(401);
     }
+
+    @Test
+    void usersUpdateChangesARolesAndDisablesAndEnablesByEmailAsThePatchApi() {
+        String tenant = hub.newTenant();
+        String email = TestHub.randomId("worker") + "@example.com";
+        var created = hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        hub.platformKey(),
+                        Map.of("email", email, "role", "viewer", "password", TestHub.USER_PASSWORD));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+
+        var role = engine("users", "update", "--tenant", tenant, email, "--role", "operator");
+        var disable = engine("users", "update", "--tenant", tenant, email, "--disable");
+        int signInWhileDisabled = hub.api()
+                .post("/api/v1/login", null, Map.of("email", email, "password", TestHub.USER_PASSWORD))
+                .status();
+        var enable = engine("users", "update", "--tenant", tenant, email, "--enable");
+        var nothing = engine("users", "update", "--tenant", tenant, email);
+        var badRole = engine("users", "update", "--tenant", tenant, email, "--role", "boss");
+        var nobody = engine("users", "update", "--tenant", tenant, "nobody@example.com", "--disable");
+        var audit = engine("audit", "list", "--tenant", tenant);
+
+        assertThat(role.exitCode()).as(role.err()).isZero();
+        assertThat(role.out()).contains("User " + email).contains("role operator, active");
+        assertThat(disable.out()).contains("disabled; their sessions ended");
+        assertThat(signInWhileDisabled).isEqualTo(401);
+        assertThat(enable.out()).contains("role operator, active");
+        assertThat(hub.api()
+                        .post("/api/v1/login", null, Map.of("email", email, "password", TestHub.USER_PASSWORD))
+                        .status())
+                .isEqualTo(200);
+        assertThat(nothing.exitCode()).isEqualTo(2);
+        assertThat(nothing.err()).contains("give --role ROLE, --disable or --enable");
+        assertThat(badRole.exitCode()).isEqualTo(1);
+        assertThat(badRole.err()).contains("role must be one of owner, admin, operator, viewer");
+        assertThat(nobody.err()).contains("no user nobody@example.com").contains("engine users list");
+        assertThat(audit.out())
+                .contains("user.updated")
+                .contains("user.disabled")
+                .contains("user.enabled");
+    }
 }

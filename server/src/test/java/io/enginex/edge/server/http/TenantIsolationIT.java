@@ -578,7 +578,15 @@ class TenantIsolationIT {
             page("GET /ui/approvals/{id}/live", "viewer", f -> "/ui/approvals/" + f.job + "/live"),
             page("POST /ui/approvals/{id}/approve", "operator", f -> "/ui/approvals/" + f.job + "/approve"),
             page("POST /ui/approvals/{id}/deny", "operator", f -> "/ui/approvals/" + f.job + "/deny"),
+            page("GET /ui/policies", "viewer", f -> "/ui/policies"),
+            page("GET /ui/policies/new", "admin", f -> "/ui/policies/new"),
+            page("GET /ui/policies/{id}", "viewer", f -> "/ui/policies/" + f.policy),
+            page("POST /ui/policies/preview", "admin", f -> "/ui/policies/preview"),
+            page("POST /ui/policies", "admin", f -> "/ui/policies"),
+            page("POST /ui/policies/{id}/delete", "admin", f -> "/ui/policies/" + f.sparePolicy() + "/delete"),
+            page("GET /ui/enrolments/failed", "admin", f -> "/ui/enrolments/failed"),
             page("GET /ui/device", "admin", f -> "/ui/device"),
+            page("GET /ui/device/live", "admin", f -> "/ui/device/live"),
             page("POST /ui/device/approve", "admin", f -> "/ui/device/approve"),
             page("POST /ui/device/deny", "admin", f -> "/ui/device/deny"),
             page("GET /ui/ops", "admin", f -> "/ui/ops"),
@@ -1285,7 +1293,9 @@ class TenantIsolationIT {
                         (r.status() == 404 || (!allowed && r.status() == 403))
                                 && !r.text().contains(b.tenant));
             }
-            Response r = live ? stream(own, e.getValue()) : call(row, own, null, e.getValue());
+            // filled in per call, so a row that deletes gets a live object for each allowed person
+            String path = allowed ? row.path().apply(a) : own;
+            Response r = live ? stream(path, e.getValue()) : call(row, path, null, e.getValue());
             if (allowed) {
                 expect(
                         failures,

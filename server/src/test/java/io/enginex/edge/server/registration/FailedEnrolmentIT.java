@@ -158,6 +158,64 @@ class FailedEnrolmentIT {
     }
 
     @Test
+    void theFailedEnrolmentsPageNamesTokensByDescriptionAndRecordsARateLimitOncePerAddress() {
+        String tenant = hub.newTenant();
+        String other = hub.newTenant();
+        String late = hub.newToken(tenant, Map.of("ttlSeconds", 60, "description", "Berlin office laptops"));
+        String slow = hub.newToken(tenant, Map.of("maxUses", 5, "ratePerMinute", 1, "description", "Kiosk rollout"));
+        clock.shift(Duration.ofMinutes(2));
+
+        assertThat(register(late, "laptop-late").code()).isEqualTo("token_expired");
+        assertThat(register(slow, "kiosk-1").status()).isEqualTo(201);
+        var limited = register(slow, "kiosk-2");
+        var again = register(slow, "kiosk-3");
+
+        assertThat(limited.status()).as(limited.text()).isEqualTo(429);
+        assertThat(again.status()).isEqualTo(429);
+        assertThat(failedEnrolments(tenant))
+                .as("one record per token and address a minute, however often it retries")
+                .extracting(e -> e.path("details").path("reason").asText() + " "
+                        + e.path("details").path("hostname").asText())
+                .containsExactly("rate_limited kiosk-2", "token_expired laptop-late");
+
+        String adminEmail = TestHub.randomId("admin") + "@example.com";
+        var admin = new Browser(hub.url()).signIn(adminEmail, adminPassword(tenant, adminEmail));
+        var page = admin.get("/ui/enrolments/failed");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("<tr data-reason=\"token_expired\">")
+                .contains("the registration token had expired")
+                .contains("laptop-late")
+                .contains("\u201cBerlin office laptops\u201d")
+                .contains("<tr data-reason=\"rate_limited\">")
+                .contains("too many attempts with the token from this address (rate limited)")
+                .contains("\u201cKiosk rollout\u201d")
+                .contains("<td>127.0.0.1</td>")
+                .doesNotContain(late)
+                .doesNotContain(slow)
+                .doesNotContain("kiosk-3");
+        String operatorEmail = TestHub.randomId("operator") + "@example.com";
+        hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/users",
+                        hub.platformKey(),
+                        Map.of("email", operatorEmail, "role", "operator", "password", TestHub.USER_PASSWORD));
+        assertThat(new Browser(hub.url())
+                        .signIn(operatorEmail, TestHub.USER_PASSWORD)
+                        .get("/ui/enrolments/failed")
+                        .statusCode())
+                .isEqualTo(403);
+        String otherEmail = TestHub.randomId("other") + "@example.com";
+        assertThat(new Browser(hub.url())
+                        .signIn(otherEmail, adminPassword(other, otherEmail))
+                        .get("/ui/enrolments/failed")
+                        .body())
+                .contains("id=\"no-failed-enrolments\"")
+                .doesNotContain("laptop-late")
+                .doesNotContain("Kiosk rollout");
+    }
+
+    @Test
     void unknownTokensAreLoggedHubWideAtMostOneLinePerInterval() {
         clock.shift(EnrolmentFailures.LOG_INTERVAL.plusSeconds(1));
         try (CapturedLog log = CapturedLog.text()) {

@@ -62,7 +62,30 @@ public final class TestOidcProvider implements AutoCloseable {
                         request -> new OAuth2HttpResponse(
                                 Headers.of("Content-Type", "application/json"), 200, otherKeys, null)));
         server.start();
+        warmUp(server);
         return new TestOidcProvider(server);
+    }
+
+    /**
+     * Asks for one discovery document and waits for it as long as it takes: the provider's first
+     * answer (class loading, key generation) can take longer than the hub's 5 s OIDC timeout on a
+     * loaded machine, which failed TenantIsolationIT's setup with {@code oidc_provider_unreachable}.
+     */
+    private static void warmUp(MockOAuth2Server server) {
+        String issuer = server.issuerUrl("warm-up").toString().replaceAll("/$", "");
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(issuer + "/.well-known/openid-configuration"))
+                .timeout(java.time.Duration.ofSeconds(120))
+                .GET()
+                .build();
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the test OpenID provider did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The issuer URL of {@code issuerId}, e.g. {@code http://localhost:41234/acme}. */
