@@ -146,6 +146,7 @@ public final class AgentRuntime {
                 listener -> new LocalGraphs(tooling.machine(), dir, tooling.plugins(), uploadOnEnd, codec.mapper()),
                 tools::watchedFolder,
                 codec.mapper());
+        tools.onGraphsAssigned(schedule::wake);
         SessionServer sessionServer = sessions(sessions, configFile, auditLog);
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
                 ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();

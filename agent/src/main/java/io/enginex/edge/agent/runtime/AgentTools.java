@@ -65,6 +65,7 @@ public final class AgentTools implements TenantPolicyHandler {
     private final ReentrantLock applying = new ReentrantLock();
     private final CurrentToolbox current;
     private final HubGraphs graphs;
+    private volatile Runnable graphsAssigned = () -> {};
     private final Optional<SessionRouter> sessions;
 
     /**
@@ -164,6 +165,12 @@ public final class AgentTools implements TenantPolicyHandler {
     @Override
     public void assignGraphs(String tenant, AssignedGraphs assigned) {
         graphs.accept(tenant, assigned);
+        graphsAssigned.run();
+    }
+
+    /** Runs {@code then} each time the hub's assigned graphs were stored (the scheduler reads them again). */
+    public void onGraphsAssigned(Runnable then) {
+        this.graphsAssigned = then;
     }
 
     /** The toolbox in force. */

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class ScheduledGraphs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScheduledGraphs.class);
 
-    /** How long the thread sleeps at most, so a newly assigned graph is seen within it. */
+    /** How long the thread sleeps at most (it is also woken when the hub assigns graphs, {@link #wake}). */
     static final Duration LOOK_AGAIN = Duration.ofSeconds(30);
 
     /** How long the watch thread waits for a new file before it reads the graphs again. */
@@ -226,13 +227,20 @@ public final class ScheduledGraphs implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.atError().setCause(e).log("checking the graph schedules failed; trying again");
             }
-            try {
-                Thread.sleep(wait.plusMillis(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // Until the next time is due, or the hub assigns graphs ({@link #wake}), or close interrupts.
+            LockSupport.parkNanos(wait.plusMillis(1).toNanos());
+            if (Thread.currentThread().isInterrupted()) {
                 return;
             }
         }
+    }
+
+    /**
+     * The hub assigned graphs (a new one, a new version, one withdrawn): reads the schedules again now,
+     * so a new graph's first time is not up to {@link #LOOK_AGAIN} late.
+     */
+    public void wake() {
+        LockSupport.unpark(loop);
     }
 
     private void resumeUnfinished() {

@@ -78,6 +78,44 @@ class ScheduledGraphsIT {
         assertThat(run.steps().get("list").output().toString()).contains("report.txt");
     }
 
+    /**
+     * A graph the hub assigns while the agent runs is scheduled at once when the agent is woken, not
+     * after the scheduler's look-again interval (30 s; the wait below is shorter).
+     */
+    @Test
+    void aGraphAssignedWhileRunningFiresAtItsFirstTimeOnceWoken() throws IOException {
+        Path state = Files.createDirectories(temp.resolve("state"));
+        Path share = Files.createDirectories(temp.resolve("share"));
+        HubGraphs graphs = new HubGraphs(state, MAPPER, new GraphFormat(MAPPER));
+        PolicySetup.Machine machine = PolicySetup.machine(policy(share), share, MAPPER);
+        RunJournal runs = new RunJournal(state.resolve("graphs").resolve("runs"), MAPPER, Clock.systemUTC());
+        ScheduledGraphs scheduled = new ScheduledGraphs(
+                graphs,
+                "acme",
+                Clock.systemUTC(),
+                listener -> new LocalGraphs(machine, state, PluginTools.Loaded.NONE, listener, MAPPER),
+                MAPPER);
+        try {
+            String document = """
+                    {"version":1,"name":"every-second","schedule":{"cron":"* * * * * *"},
+                     "steps":[{"id":"list","tool":"fs.list","args":{"path":"."}}]}""";
+            TufSigner hub = TufSigner.generate();
+            var issued = new GraphEnvelope.Issued(
+                    "acme", "gph_2", "every-second", 1, "tenant", document, GraphEnvelope.sha256(document));
+            graphs.accept(
+                    "acme",
+                    new AssignedGraphs(hub.key().publicHex(), List.of(GraphEnvelope.sign(issued, Instant.now(), hub))));
+            scheduled.wake();
+
+            await().atMost(ScheduledGraphs.LOOK_AGAIN.dividedBy(2))
+                    .until(() -> Files.isDirectory(runs.dir())
+                            && runs.list().stream().anyMatch(RunRecord::ended));
+        } finally {
+            scheduled.close();
+        }
+        assertThat(runs.list().get(0).graphName()).isEqualTo("every-second");
+    }
+
     @Test
     void aPersonStartsAnAssignedGraphByNameWithoutAHub() throws IOException {
         Path state = Files.createDirectories(temp.resolve("state"));
