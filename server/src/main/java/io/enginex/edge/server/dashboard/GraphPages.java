@@ -6,6 +6,7 @@ import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.common.graph.Retry;
 import io.enginex.edge.common.graph.Step;
 import io.enginex.edge.server.HubException;
+import io.enginex.edge.server.auth.Logins;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.graph.GraphRunLog;
 import io.enginex.edge.server.graph.Graphs;
@@ -43,8 +44,10 @@ public final class GraphPages implements PageGroup {
     private final Graphs graphs;
     private final GraphRunLog runs;
     private final GraphFormat format;
+    private final Logins logins;
 
-    GraphPages(Graphs graphs, GraphRunLog runs, GraphFormat format) {
+    GraphPages(Graphs graphs, GraphRunLog runs, GraphFormat format, Logins logins) {
+        this.logins = logins;
         this.graphs = graphs;
         this.runs = runs;
         this.format = format;
@@ -102,7 +105,13 @@ public final class GraphPages implements PageGroup {
             String schedule,
             String problem,
             List<GraphVersionRecord> versions,
-            List<RunView> runs) {}
+            List<RunView> runs,
+            Map<String, String> people) {
+        /** Who made or withdrew a version, by name or e-mail (see {@link UserPages#person}). */
+        public String who(String actorId) {
+            return UserPages.person(people, actorId);
+        }
+    }
 
     /** The run page's model; {@code graph} is null for a run of a graph file (or of a graph gone since). */
     public record RunPageView(Page page, RunView run, GraphRecord graph) {}
@@ -152,7 +161,8 @@ public final class GraphPages implements PageGroup {
                             schedule,
                             problem,
                             graphs.versions(viewer.caller(), tenant, graph.id()).reversed(),
-                            latest));
+                            latest,
+                            UserPages.people(viewer, logins)));
         });
         pages.get("/ui/graph-runs/{runId}", Role.VIEWER, (ctx, viewer) -> {
             GraphRunLog.Run run = runs.run(viewer.caller(), viewer.tenantId(), ctx.pathParam("runId"));

@@ -267,19 +267,14 @@ public final class PolicyPages implements PageGroup {
         return names;
     }
 
-    /** The names {@link #who} reads: the tenant's people and keys for admins; the viewer's own email always. */
+    /** The names {@link #who} reads (see {@link UserPages#people}). */
     private Map<String, String> people(Viewer viewer) {
-        Map<String, String> names = viewer.can(Role.ADMIN)
-                ? UserPages.names(viewer, logins, logins.users(viewer.caller(), viewer.tenantId()))
-                : new HashMap<>();
-        names.put(viewer.userId(), viewer.email());
-        return names;
+        return UserPages.people(viewer, logins);
     }
 
-    /** Who an actor is, by name; a person whose email the viewer may not read is not shown by id. */
+    /** Who an actor is, by name (see {@link UserPages#person}). */
     private static String who(Map<String, String> names, String actorId) {
-        String name = UserPages.who(actorId, names::get);
-        return name.startsWith("usr_") ? "a person of this tenant" : name;
+        return UserPages.person(names, actorId);
     }
 
     private static String tools(JsonNode document) {

@@ -144,6 +144,24 @@ public final class UserPages implements PageGroup {
         return actorId.equals("oidc") ? "single sign-on" : actorId;
     }
 
+    /**
+     * The names {@link #person} reads for a page any role may see: the tenant's people and keys for
+     * admins; the viewer's own email always.
+     */
+    static Map<String, String> people(Viewer viewer, Logins logins) {
+        Map<String, String> names = viewer.can(Role.ADMIN)
+                ? names(viewer, logins, logins.users(viewer.caller(), viewer.tenantId()))
+                : new java.util.HashMap<>();
+        names.put(viewer.userId(), viewer.email());
+        return names;
+    }
+
+    /** Who an actor is, by name; a person whose email the viewer may not read is not shown by id. */
+    static String person(Map<String, String> people, String actorId) {
+        String name = who(actorId, people::get);
+        return name.startsWith("usr_") ? "a person of this tenant" : name;
+    }
+
     /** The names {@link #who} reads: the tenant's users' emails and its API keys' labels, by id. */
     static Map<String, String> names(Viewer viewer, Logins logins, List<User> users) {
         Map<String, String> names = new java.util.HashMap<>();

@@ -176,7 +176,10 @@ class GraphPagesIT {
         // versions: 2 is current, 1 earlier, each with who made it
         assertThat(html)
                 .containsSubsequence("data-version=\"2\"", "data-current=\"true\"", "data-version=\"1\"", "earlier")
-                .contains("?version=1\">1</a>");
+                .contains("?version=1\">1</a>")
+                // who made it by name, not by id (the platform key defined it)
+                .containsSubsequence("data-version=\"2\"", "a platform API key")
+                .doesNotContain("<code class=\"id\">key_");
         // runs: per agent, device times and arrival, the interrupted step marked
         assertThat(html)
                 .containsSubsequence("data-run=\"" + goodRun + "\"", "data-run=\"" + interruptedRun + "\"")
