@@ -2,6 +2,7 @@
 -- and deleting a secret, or a new version whose scope no longer covers an agent, removes the copies
 -- agents stored. Only adds (the use_rule check is replaced by a wider one).
 
+-- rolling-upgrade: the check is replaced by a wider one in the next statement; a node of the previous release never writes 'consent' and passes a secret's use_rule to the agent as a string, which enforces it.
 ALTER TABLE tenant_secrets DROP CONSTRAINT tenant_secrets_use_check;
 ALTER TABLE tenant_secrets ADD CONSTRAINT tenant_secrets_use_check
     CHECK (use_rule IN ('auto', 'approval', 'consent'));
