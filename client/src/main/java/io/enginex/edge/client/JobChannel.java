@@ -176,7 +176,8 @@ public final class JobChannel implements AutoCloseable {
     /**
      * Opens a socket, retried per the policy after a failure to reach the hub.
      *
-     * @throws ApiException when the hub refused the upgrade
+     * @throws ApiException when the hub refused the upgrade (its status; the code is the hub's when the
+     *     JDK hands over the answer's body, else {@code http_<status>})
      * @throws TransportException when it could not be reached within the policy's attempts
      */
     private WebSocket connect() {
