@@ -137,6 +137,17 @@ public final class EdgeClient {
                 transport.read(tenantPath(tenant) + "/jobs?state=" + segment(state) + "&limit=" + limit), Job::from);
     }
 
+    /**
+     * Opens the tenant's runtime channel: many jobs on one WebSocket, each create exactly-once across
+     * reconnects ({@link JobChannel}). Needs a key whose role may create jobs.
+     *
+     * @throws ApiException when the hub refused it ({@code 401}, {@code 403}, {@code 404})
+     * @throws TransportException when the hub could not be reached within the retry policy
+     */
+    public JobChannel openChannel(String tenant) {
+        return JobChannel.open(transport, tenantPath(tenant) + "/runtime");
+    }
+
     // Approvals
 
     /** Approves a job awaiting approval; {@code reason} (may be null) is recorded. Sent once. */

@@ -8,12 +8,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
@@ -213,6 +215,18 @@ public final class Transport {
             request.header("Last-Event-ID", lastEventId);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    }
+
+    /**
+     * Opens a WebSocket at {@code path} ({@code ws://} or {@code wss://} per the hub's scheme) with the
+     * API key, once.
+     */
+    CompletableFuture<WebSocket> openWebSocket(String path, WebSocket.Listener listener) {
+        URI url = URI.create(base.toString().replaceFirst("^http", "ws") + path);
+        return http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + apiKey)
+                .connectTimeout(requestTimeout)
+                .buildAsync(url, listener);
     }
 
     Duration backoff(int attempt) {
