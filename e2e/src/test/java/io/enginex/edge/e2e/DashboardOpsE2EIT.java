@@ -265,7 +265,9 @@ class DashboardOpsE2EIT {
             browser().findElement(By.id("device-labels")).sendKeys("lab, eu");
             browser().findElement(By.id("device-approve")).click();
 
-            assertThat(chrome.visible(By.cssSelector(".flash")).getText()).startsWith("Approved: agent agt_");
+            assertThat(chrome.visible(By.cssSelector(".flash")).getText())
+                    .as("the approved machine by its host name")
+                    .matches("Approved: [^ (]+ \\(agent agt_\\w+\\) is enrolled.*");
             assertThat(register.awaitExit(Duration.ofSeconds(60)))
                     .as(register.output())
                     .isZero();

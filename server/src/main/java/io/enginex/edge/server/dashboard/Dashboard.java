@@ -77,7 +77,9 @@ public final class Dashboard implements AutoCloseable {
                 new DownloadPages(downloads, basics.baseUrl(), basics.version(), pin),
                 new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
                 new DevicePages(
-                        app.devices(), web.rateLimits().limiter("device-page-lookup", DevicePages.LOOKUPS_PER_MINUTE)),
+                        app.devices(),
+                        web.rateLimits().limiter("device-page-lookup", DevicePages.LOOKUPS_PER_MINUTE),
+                        app.agents()),
                 new PolicyPages(app.policies(), app.agents(), app.logins(), basics.mapper()),
                 new FailedEnrolmentPages(app.auditLog(), app.enrolment(), basics.clock(), basics.mapper()),
                 new UserPages(app.logins()),

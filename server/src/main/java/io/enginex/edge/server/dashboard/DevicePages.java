@@ -3,6 +3,7 @@ package io.enginex.edge.server.dashboard;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.http.HubErrors;
 import io.enginex.edge.server.ratelimit.RateLimiter;
 import io.enginex.edge.server.registration.DeviceApprovals;
@@ -29,9 +30,11 @@ public final class DevicePages implements PageGroup {
 
     private final DeviceApprovals devices;
     private final RateLimiter lookups;
+    private final Agents agents;
 
     /** @param lookups the look-ups' budget, {@link #LOOKUPS_PER_MINUTE} per address and per person */
-    DevicePages(DeviceApprovals devices, RateLimiter lookups) {
+    DevicePages(DeviceApprovals devices, RateLimiter lookups, Agents agents) {
+        this.agents = agents;
         this.devices = devices;
         this.lookups = lookups;
     }
@@ -75,7 +78,7 @@ public final class DevicePages implements PageGroup {
         pages.get("/ui/device", Role.ADMIN, (ctx, viewer) -> {
             Page page = pages.page("Approve a device", viewer, "devices");
             if (ctx.queryParam("approved") != null) {
-                page = page.withFlash("Approved: agent " + ctx.queryParam("approved")
+                page = page.withFlash("Approved: " + approvedName(viewer, ctx.queryParam("approved"))
                         + " is enrolled in your tenant and connects within seconds.");
             } else if (ctx.queryParam("denied") != null) {
                 page = page.withFlash("Denied: " + ctx.queryParam("denied") + " was not enrolled.");
@@ -153,5 +156,15 @@ public final class DevicePages implements PageGroup {
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .toList();
+    }
+
+    /** The approved agent by its host name (and id), as the viewer's tenant has it; else the id as given. */
+    private String approvedName(Viewer viewer, String agentId) {
+        try {
+            var agent = agents.find(viewer.caller(), viewer.tenantId(), agentId);
+            return agent.hostname() + " (agent " + agent.id() + ")";
+        } catch (HubException.NotFound e) {
+            return "agent " + agentId;
+        }
     }
 }

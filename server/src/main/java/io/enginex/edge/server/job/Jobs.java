@@ -159,7 +159,7 @@ public final class Jobs {
                         ready -> write(creator, ready),
                         answer,
                         this::afterCommit)
-                // RESUME.resumedBy(jobId -> dispatcher.resend(tenant, jobId))
+                .resumedBy(jobId -> dispatcher.resend(tenant, jobId))
                 .admittedBy(() -> admission.enter(tenant)::close);
     }
 

@@ -205,6 +205,9 @@ class EdgeClientIT {
                 .get("id")
                 .asText();
         assertThat(answer(socket)).isEqualTo(jobId);
+        // the result is committed after the answer is read: wait, so the next job's events follow this one's
+        await().atMost(WAIT)
+                .until(() -> hub.job(tenant, jobId).path("state").asText().equals("succeeded"));
         return jobId;
     }
 
