@@ -29,7 +29,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = SecretRemoval.class, name = SecretRemoval.TYPE),
     @JsonSubTypes.Type(value = VaultAck.class, name = VaultAck.TYPE),
     @JsonSubTypes.Type(value = GraphRuns.class, name = GraphRuns.TYPE),
-    @JsonSubTypes.Type(value = GraphRunsAck.class, name = GraphRunsAck.TYPE)
+    @JsonSubTypes.Type(value = GraphRunsAck.class, name = GraphRunsAck.TYPE),
+    @JsonSubTypes.Type(value = GraphStart.class, name = GraphStart.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -52,7 +53,8 @@ public sealed interface Message
                 SecretRemoval,
                 VaultAck,
                 GraphRuns,
-                GraphRunsAck {
+                GraphRunsAck,
+                GraphStart {
     /** Frame id, unique per sender and connection. */
     String id();
 }

@@ -223,6 +223,15 @@ class GoldenFrameTest {
                                 List.of("run_3f2a0c1d2e3f405162738495:list"),
                                 List.of())),
                 Arguments.of(
+                        "graph-start.json",
+                        new GraphStart(
+                                "h-14",
+                                "gst_5d1e2f3a4b5c6d7e8f901234",
+                                "gph_2b3c4d5e6f708192a3b4c5d6",
+                                "nightly-report",
+                                JSON.readTree("{\"day\":\"2026-12-05\"}"),
+                                "alice@acme.example")),
+                Arguments.of(
                         "update-managed.json",
                         new UpdateReport(
                                 "a-5",

@@ -536,7 +536,9 @@ public final class Hub implements AutoCloseable {
                         clock,
                         new GraphFormat(b.mapper()),
                         GraphKey.derive(s.hubSecret().bytes()),
-                        links.tenantPolicies()),
+                        links.tenantPolicies(),
+                        p.registry,
+                        p.senders),
                 new TenantSecrets(
                         links.vault(),
                         stores.agents(),

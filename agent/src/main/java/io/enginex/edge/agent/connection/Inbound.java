@@ -3,6 +3,7 @@ package io.enginex.edge.agent.connection;
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.GraphRunsAck;
+import io.enginex.edge.protocol.GraphStart;
 import io.enginex.edge.protocol.ReleaseNotice;
 import io.enginex.edge.protocol.SecretDelivery;
 import io.enginex.edge.protocol.SecretRemoval;
@@ -58,6 +59,25 @@ public interface Inbound {
 
     /** The hub acknowledged uploaded graph runs; ignored by default. */
     default void graphRunsAcked(GraphRunsAck ack) {}
+
+    /** The hub asked to start a graph now; refused in the log by default (this agent runs no hub graphs). */
+    default void graphStart(GraphStart start) {
+        org.slf4j.LoggerFactory.getLogger(Inbound.class)
+                .atWarn()
+                .addKeyValue("graph", start.graph())
+                .addKeyValue("startId", start.startId())
+                .log("the hub asked to start a graph, but this agent runs no graphs of the hub");
+    }
+
+    /** This inbound, with {@code onStart} for the hub's starts of graphs. */
+    default Inbound withGraphStarts(Consumer<GraphStart> onStart) {
+        return new Delegating(this) {
+            @Override
+            public void graphStart(GraphStart start) {
+                onStart.accept(start);
+            }
+        };
+    }
 
     /** This inbound, with {@code vault} for the hub's vault frames. */
     default Inbound withVault(VaultFrames vault) {
@@ -138,6 +158,11 @@ public interface Inbound {
         @Override
         public void graphRunsAcked(GraphRunsAck ack) {
             inner.graphRunsAcked(ack);
+        }
+
+        @Override
+        public void graphStart(GraphStart start) {
+            inner.graphStart(start);
         }
     }
 }

@@ -179,6 +179,14 @@ public final class AgentRuntime {
                                 Optional<String> refused = schedule.start(graph, by);
                                 auditLog.recordGraphStart(graph, by, via, refused.orElse(null));
                                 return refused;
+                            },
+                            frame -> {
+                                Optional<String> refused = schedule.start(frame);
+                                auditLog.recordGraphStart(frame.graph(), frame.by(), "hub", refused.orElse(null));
+                                refused.ifPresent(reason -> log.atWarn()
+                                        .addKeyValue("graph", frame.graph())
+                                        .addKeyValue("startId", frame.startId())
+                                        .log("refused the hub's start of a graph: " + reason));
                             }),
                     new AgentSession.Threads(pageThreads, jobs, scheduler, rotations),
                     hub);

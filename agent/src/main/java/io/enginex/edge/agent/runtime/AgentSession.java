@@ -66,7 +66,8 @@ final class AgentSession {
             io.enginex.edge.agent.tools.SecretConsent consent,
             io.enginex.edge.agent.graph.GraphSync graphSync,
             java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded,
-            io.enginex.edge.agent.ui.GraphStarter graphStarter) {}
+            io.enginex.edge.agent.ui.GraphStarter graphStarter,
+            java.util.function.Consumer<io.enginex.edge.protocol.GraphStart> hubGraphStarts) {}
 
     /** Executors owned by the {@link AgentRuntime}. */
     record Threads(
@@ -145,7 +146,8 @@ final class AgentSession {
                         .withReleases(updates::noticed)
                         .withVault(
                                 new HubSecrets(identity.agentId(), exchangeKey, parts.vault(), parts.auditLog(), clock))
-                        .withGraphRunAcks(outbox::graphRunsAcked),
+                        .withGraphRunAcks(outbox::graphRunsAcked)
+                        .withGraphStarts(parts.hubGraphStarts()),
                 outbox,
                 threads.scheduler(),
                 ConnectionSettings.DEFAULT.withBackoff(config.backoffBase(), config.backoffCap()),

@@ -133,26 +133,49 @@ public final class ScheduledGraphs implements AutoCloseable {
      * @return empty when queued, else why not
      */
     public Optional<String> start(String name, String by) {
+        return queue(
+                name, null, mapper.createObjectNode().put("trigger", "manual").put("by", by), by, "by hand");
+    }
+
+    /**
+     * Queues a run of the assigned graph a {@code graphStart} frame names, started by a person on the hub:
+     * the frame's input with {@code "trigger":"hub"}, its {@code startId} and {@code by} (they replace
+     * fields of those names), so the run, once uploaded, is found by the start's id. The frame's graph id
+     * must be the assigned graph's (default deny: a name alone is not enough).
+     *
+     * @return empty when queued, else why not
+     */
+    public Optional<String> start(io.enginex.edge.protocol.GraphStart frame) {
+        ObjectNode input = mapper.createObjectNode();
+        input.setAll((ObjectNode) frame.input());
+        input.put("trigger", "hub").put("startId", frame.startId()).put("by", frame.by());
+        return queue(frame.graph(), frame.graphId(), input, frame.by(), "from the hub");
+    }
+
+    private Optional<String> queue(String name, String graphId, ObjectNode input, String by, String how) {
         Optional<HubGraphs.Assigned> graph = graphs.runnable(tenant).stream()
                 .filter(g -> g.graph().name().equals(name))
+                .filter(g -> graphId == null || g.issued().graphId().equals(graphId))
                 .findFirst();
         if (graph.isEmpty()) {
-            return Optional.of("no graph named \"" + name + "\" is assigned to this agent (or its stored copy failed"
-                    + " its checks; see the log); the hub's graphs: engine graphs list --tenant T");
+            return Optional.of("no graph named \"" + name + "\"" + (graphId == null ? "" : " (" + graphId + ")")
+                    + " is assigned to this agent (or its stored copy failed its checks; see the log); the hub's"
+                    + " graphs: engine graphs list --tenant T");
         }
-        log.atInfo().addKeyValue("graph", name).addKeyValue("by", by).log("graph run started by hand; queued");
+        log.atInfo()
+                .addKeyValue("graph", name)
+                .addKeyValue("by", by)
+                .addKeyValue("trigger", input.path("trigger").asText())
+                .log("graph run started " + how + "; queued");
         try {
             runs.execute(() -> {
                 try {
-                    run(
-                            graph.get(),
-                            mapper.createObjectNode().put("trigger", "manual").put("by", by),
-                            mapper);
+                    run(graph.get(), input, mapper);
                 } catch (RuntimeException e) {
                     log.atError()
                             .setCause(e)
                             .addKeyValue("graph", name)
-                            .log("graph run started by hand failed to start");
+                            .log("graph run started " + how + " failed to start");
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {

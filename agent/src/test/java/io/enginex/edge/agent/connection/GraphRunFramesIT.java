@@ -14,6 +14,7 @@ import io.enginex.edge.common.graph.Graph;
 import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.protocol.GraphRuns;
 import io.enginex.edge.protocol.GraphRunsAck;
+import io.enginex.edge.protocol.GraphStart;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,5 +100,27 @@ class GraphRunFramesIT {
         agent.outbox.pushGraphRuns();
         GraphRuns next = hub.await(GraphRuns.class, f -> f != lost && f != again, WAIT);
         assertThat(next.runs()).extracting(GraphRuns.Run::runId).containsExactly(second);
+    }
+
+    @Test
+    void aGraphStartFromTheHubIsHandedToTheGraphTriggersAsSent() {
+        agent = new AgentHarness(identity, stateDir, AgentHarness.fastSettings(), new SplittableRandom(1), p -> null);
+        agent.start();
+        await().atMost(WAIT).until(() -> agent.welcomes.size() == 1);
+
+        GraphStart start = new GraphStart(
+                hub.nextId(),
+                "gst_9",
+                "gph_1",
+                "nightly",
+                MAPPER.createObjectNode().put("day", "2026-12-05"),
+                "alice");
+        hub.send(start);
+
+        await().atMost(WAIT).until(() -> !agent.graphStarts.isEmpty());
+        assertThat(agent.graphStarts).containsExactly(start);
+        assertThat(hub.received(io.enginex.edge.protocol.ErrorFrame.class, e -> true))
+                .as("the agent knows the frame")
+                .isEmpty();
     }
 }

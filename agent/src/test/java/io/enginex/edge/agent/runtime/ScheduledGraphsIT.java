@@ -12,6 +12,7 @@ import io.enginex.edge.common.graph.GraphEnvelope;
 import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.common.tuf.TufSigner;
 import io.enginex.edge.protocol.AssignedGraphs;
+import io.enginex.edge.protocol.GraphStart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,6 +158,54 @@ class ScheduledGraphsIT {
             assertThat(run.graphVersion()).isEqualTo(3);
             assertThat(run.input().path("trigger").asText()).isEqualTo("manual");
             assertThat(run.input().path("by").asText()).isEqualTo("alice");
+        });
+    }
+
+    @Test
+    void aStartFromTheHubRunsTheAssignedGraphWithTriggerHubItsInputAndStartId() throws IOException {
+        Path state = Files.createDirectories(temp.resolve("state"));
+        Path share = Files.createDirectories(temp.resolve("share"));
+        Files.writeString(share.resolve("report.txt"), "x");
+        String document = """
+                {"version":1,"name":"nightly","steps":[{"id":"list","tool":"fs.list","args":{"path":"${input.folder}"}}]}""";
+        TufSigner hub = TufSigner.generate();
+        var issued = new GraphEnvelope.Issued(
+                "acme", "gph_7", "nightly", 2, "tenant", document, GraphEnvelope.sha256(document));
+        HubGraphs graphs = new HubGraphs(state, MAPPER, new GraphFormat(MAPPER));
+        graphs.accept(
+                "acme",
+                new AssignedGraphs(hub.key().publicHex(), List.of(GraphEnvelope.sign(issued, Instant.now(), hub))));
+        PolicySetup.Machine machine = PolicySetup.machine(policy(share), share, MAPPER);
+        RunJournal runs = new RunJournal(state.resolve("graphs").resolve("runs"), MAPPER, Clock.systemUTC());
+        var input = MAPPER.createObjectNode().put("folder", ".").put("trigger", "forged");
+
+        ScheduledGraphs triggers = new ScheduledGraphs(
+                graphs,
+                "acme",
+                Clock.systemUTC(),
+                listener -> new LocalGraphs(machine, state, PluginTools.Loaded.NONE, listener, MAPPER),
+                MAPPER);
+        try {
+            assertThat(triggers.start(new GraphStart("h-1", "gst_1", "gph_other", "nightly", input, "alice")))
+                    .as("the name alone is not enough: the hub's graph id must be the assigned one")
+                    .hasValueSatisfying(reason -> assertThat(reason).contains("nightly", "gph_other"));
+            assertThat(triggers.start(new GraphStart("h-2", "gst_2", "gph_7", "nightly", input, "alice")))
+                    .isEmpty();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.isDirectory(runs.dir())
+                            && runs.list().stream().anyMatch(RunRecord::ended));
+        } finally {
+            triggers.close();
+        }
+
+        assertThat(runs.list()).singleElement().satisfies(run -> {
+            assertThat(run.status()).isEqualTo("succeeded");
+            assertThat(run.graphId()).isEqualTo("gph_7");
+            assertThat(run.graphVersion()).isEqualTo(2);
+            assertThat(run.input().path("trigger").asText()).isEqualTo("hub");
+            assertThat(run.input().path("startId").asText()).isEqualTo("gst_2");
+            assertThat(run.input().path("by").asText()).isEqualTo("alice");
+            assertThat(run.input().path("folder").asText()).isEqualTo(".");
         });
     }
 

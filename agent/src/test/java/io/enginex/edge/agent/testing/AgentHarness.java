@@ -50,6 +50,8 @@ public final class AgentHarness implements AutoCloseable {
     public final List<Welcome> welcomes = new CopyOnWriteArrayList<>();
     /** The hub's release notices, as the connection handed them on. */
     public final List<io.enginex.edge.protocol.ReleaseNotice> releases = new CopyOnWriteArrayList<>();
+    /** The hub's starts of graphs, as the connection handed them on. */
+    public final List<io.enginex.edge.protocol.GraphStart> graphStarts = new CopyOnWriteArrayList<>();
     /** What the job runner and the tests send through (pause and update state). */
     public final SessionOutbox outbox = new SessionOutbox();
 
@@ -128,7 +130,8 @@ public final class AgentHarness implements AutoCloseable {
                 new ClientAssertion(clock, new SecureRandom(), codec.mapper()),
                 Inbound.of(runner::dispatch, runner::cancel)
                         .withReleases(releases::add)
-                        .withGraphRunAcks(outbox::graphRunsAcked),
+                        .withGraphRunAcks(outbox::graphRunsAcked)
+                        .withGraphStarts(graphStarts::add),
                 outbox,
                 scheduler,
                 settings,

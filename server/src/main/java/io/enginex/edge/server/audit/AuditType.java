@@ -52,6 +52,10 @@ public enum AuditType {
     GRAPH_VERSION_CREATED,
     /** A graph was withdrawn: no agent is sent it any more (details: name, scope). */
     GRAPH_WITHDRAWN,
+    /**
+     * A graph was started from the hub on an agent (details: name, version, agentId, startId).
+     */
+    GRAPH_STARTED,
     /** A tenant admin pinned the tenant's agents' updates to a channel or a version (details: channel or version). */
     UPDATE_PIN_CHANGED,
     /** A tenant admin removed the tenant's update pin (details: the channel or version it pinned). */

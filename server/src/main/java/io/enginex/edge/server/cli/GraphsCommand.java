@@ -27,6 +27,7 @@ import picocli.CommandLine.Parameters;
             GraphsCommand.Create.class,
             GraphsCommand.Update.class,
             GraphsCommand.Withdraw.class,
+            GraphsCommand.Start.class,
             GraphsCommand.Runs.class
         },
         footerHeading = "%nExamples:%n",
@@ -36,6 +37,7 @@ import picocli.CommandLine.Parameters;
             "  engine graphs list --tenant acme",
             "  engine graphs show --tenant acme gph_… --version 2",
             "  engine graphs withdraw --tenant acme gph_…",
+            "  engine graphs start --tenant acme gph_… --agent agt_… --input '{\"day\":\"2026-12-05\"}'",
             "  engine graphs runs --tenant acme gph_…"
         })
 final class GraphsCommand {
@@ -197,6 +199,74 @@ final class GraphsCommand {
             if (!printedJson(g)) {
                 out().println("Withdrew graph " + id + " (" + text(g, "name") + ").");
                 out().flush();
+            }
+        }
+    }
+
+    @Command(
+            name = "start",
+            description = {
+                "Start a graph now on an agent it is assigned to, which must be connected to this hub: the agent"
+                        + " runs it with the trigger \"hub\" and the input given (a JSON object). Operators and up.",
+                "Prints the start's id; the run carries it once uploaded (engine graphs runs). An agent that is not"
+                        + " connected is refused (409 agent_offline): start it on the machine with enginex-agent"
+                        + " graph start NAME."
+            },
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine graphs start --tenant acme gph_… --agent agt_…",
+                "  engine graphs start --tenant acme gph_… --agent agt_… --input '{\"day\":\"2026-12-05\"}'"
+            })
+    static final class Start extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Parameters(index = "0", paramLabel = "GRAPH_ID", description = "Graph id (gph_…).")
+        String id;
+
+        @Option(
+                names = "--agent",
+                required = true,
+                paramLabel = "AGENT_ID",
+                description = "The agent to run it on (agt_…); the graph's scope must cover it.")
+        String agent;
+
+        @Option(
+                names = "--input",
+                paramLabel = "JSON",
+                description = "The run's input, a JSON object (default {}); not the fields trigger, startId or by.")
+        String input;
+
+        @Override
+        void run(HubClient hub) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("agentId", agent);
+            if (input != null) {
+                body.put("input", parseInput());
+            }
+            JsonNode s = hub.create("/api/v1/tenants/" + tenant + "/graphs/" + id + "/start", body);
+            if (!printedJson(s)) {
+                out().println("Started graph " + text(s, "graphId") + " " + text(s, "graph") + " version "
+                        + text(s, "version") + " on agent " + text(s, "agentId") + ": start " + text(s, "startId")
+                        + " (its run: engine graphs runs --tenant " + tenant + " " + id + ").");
+                out().flush();
+            }
+        }
+
+        private JsonNode parseInput() {
+            try {
+                JsonNode node = mapper.readTree(input);
+                if (node == null || !node.isObject()) {
+                    throw new CliException(
+                            "--input must be a JSON object, e.g. '{\"day\":\"2026-12-05\"}'", CliException.USAGE);
+                }
+                return node;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new CliException(
+                        "--input is not valid JSON (" + e.getOriginalMessage() + "); quote it for the shell, e.g."
+                                + " --input '{\"day\":\"2026-12-05\"}'",
+                        CliException.USAGE);
             }
         }
     }

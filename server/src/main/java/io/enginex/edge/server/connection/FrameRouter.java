@@ -255,6 +255,7 @@ public final class FrameRouter {
             case VaultWipe w -> refuseDirection(connection, w);
             case io.enginex.edge.protocol.SecretRemoval r -> refuseDirection(connection, r);
             case GraphRunsAck a -> refuseDirection(connection, a);
+            case io.enginex.edge.protocol.GraphStart g -> refuseDirection(connection, g);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.enginex.edge.server.graph;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.common.graph.Graph;
 import io.enginex.edge.common.graph.GraphEnvelope;
 import io.enginex.edge.common.graph.GraphException;
 import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.common.tuf.TufKey;
 import io.enginex.edge.common.tuf.TufSigner;
+import io.enginex.edge.protocol.GraphStart;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.LiveViews;
@@ -16,9 +18,12 @@ import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.TenantGuard;
+import io.enginex.edge.server.connection.AgentConnection;
+import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.idempotency.Answer;
 import io.enginex.edge.server.idempotency.Creation;
 import io.enginex.edge.server.policy.TenantPolicies;
+import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.GraphRecord;
@@ -30,6 +35,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -59,8 +65,17 @@ public final class Graphs {
     private final GraphFormat format;
     private final TufSigner signer;
     private final TenantPolicies policies;
+    private final ConnectionRegistry connections;
+    private final Executor senders;
 
-    /** @param policies sends each change to the tenant's connected agents, with their policies */
+    /** The most characters of JSON a start's input may have. */
+    public static final int MAX_INPUT_CHARS = 64 * 1024;
+
+    /**
+     * @param policies sends each change to the tenant's connected agents, with their policies
+     * @param connections the agents connected to this node, which a start is sent to
+     * @param senders sends a start's frame once it is audited
+     */
     public Graphs(
             GraphStore store,
             AgentStore agents,
@@ -72,8 +87,12 @@ public final class Graphs {
             Clock clock,
             GraphFormat format,
             TufSigner signer,
-            TenantPolicies policies) {
+            TenantPolicies policies,
+            ConnectionRegistry connections,
+            Executor senders) {
         this.policies = policies;
+        this.connections = connections;
+        this.senders = senders;
         this.store = store;
         this.agents = agents;
         this.audit = audit;
@@ -259,6 +278,145 @@ public final class Graphs {
         });
         pushed(tenant);
         return result;
+    }
+
+    /** A start from the hub: what was sent to the agent in a {@code graphStart} frame. */
+    public record Started(
+            String startId,
+            String tenant,
+            String graphId,
+            String graph,
+            int version,
+            String agentId,
+            JsonNode input,
+            String by,
+            Instant at) {}
+
+    /**
+     * Starts a graph on an agent now, audited {@code graph.started}: the agent, connected to this node,
+     * is sent a {@code graphStart} frame and runs the graph it was assigned under the graph's name with
+     * the trigger {@code hub} and {@code input}; the run carries the start's id. Operators and up.
+     *
+     * @param input a JSON object, or null for {@code {}}
+     * @throws HubException.NotFound {@code graph_not_found}, {@code agent_not_found}
+     * @throws HubException.BadRequest {@code invalid_input}
+     * @throws HubException.Conflict {@code graph_withdrawn}, {@code graph_not_assigned} (the graph's
+     *     scope does not cover the agent), {@code agent_offline} (not connected to this hub node)
+     */
+    public Creation<Started> start(
+            Caller caller,
+            String tenant,
+            String id,
+            String agentId,
+            JsonNode input,
+            Origin origin,
+            Function<Started, Answer> answer) {
+        guard.checkWrite(caller, tenant);
+        caller.requireRole(Role.OPERATOR);
+        return Creation.preparedBy(
+                () -> {
+                    GraphRecord graph = graph(tenant, id);
+                    Agent agent = agents.find(tenant, agentId)
+                            .filter(a -> !a.revoked())
+                            .orElseThrow(() -> new HubException.NotFound(
+                                    "agent_not_found",
+                                    "tenant " + tenant + " has no agent " + agentId
+                                            + "; list them with engine agents list"));
+                    if (graph.withdrawn()) {
+                        throw new HubException.Conflict(
+                                "graph_withdrawn",
+                                "graph " + graph.id() + " (" + graph.name() + ") was withdrawn at "
+                                        + graph.withdrawnAt() + "; it is not started any more");
+                    }
+                    if (!graph.scope().covers(agent.id(), agent.labels())) {
+                        throw new HubException.Conflict(
+                                "graph_not_assigned",
+                                "graph " + graph.id() + " is assigned to "
+                                        + graph.scope().wire() + ", which does not"
+                                        + " cover agent " + agentId + "; start it on an agent of that scope, or"
+                                        + " change the scope with engine graphs update --scope");
+                    }
+                    JsonNode checked = input(input);
+                    if (connections.find(tenant, agentId).isEmpty()) {
+                        throw offline(tenant, agentId);
+                    }
+                    return new Started(
+                            ids.next("gst"),
+                            tenant,
+                            graph.id(),
+                            graph.name(),
+                            graph.latestVersion(),
+                            agentId,
+                            checked,
+                            caller.actorId(),
+                            clock.instant());
+                },
+                started -> {
+                    audit.record(
+                            tenant,
+                            AuditType.GRAPH_STARTED,
+                            Actor.of(caller),
+                            origin.sourceIp(),
+                            new Audit.Target("graph", started.graphId()),
+                            Audit.Outcome.SUCCESS,
+                            origin.tag(Map.of(
+                                    "name", started.graph(),
+                                    "version", started.version(),
+                                    "agentId", started.agentId(),
+                                    "startId", started.startId())));
+                    return started;
+                },
+                answer,
+                this::send);
+    }
+
+    private Started send(Started started) {
+        AgentConnection connection = connections
+                .find(started.tenant(), started.agentId())
+                .orElseThrow(() -> offline(started.tenant(), started.agentId()));
+        senders.execute(() -> connection.send(new GraphStart(
+                connection.nextFrameId(),
+                started.startId(),
+                started.graphId(),
+                started.graph(),
+                started.input(),
+                started.by())));
+        return started;
+    }
+
+    private static JsonNode input(JsonNode input) {
+        if (input == null || input.isNull()) {
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        if (!input.isObject()) {
+            throw new HubException.BadRequest(
+                    "invalid_input", "\"input\" must be a JSON object, like {\"day\":\"2026-12-05\"}");
+        }
+        for (String reserved : List.of("trigger", "startId", "by")) {
+            if (input.has(reserved)) {
+                throw new HubException.BadRequest(
+                        "invalid_input",
+                        "\"input\" may not have a field \"" + reserved + "\": the agent sets trigger, startId and by"
+                                + " itself; rename that field");
+            }
+        }
+        int chars = input.toString().length();
+        if (chars > MAX_INPUT_CHARS) {
+            throw new HubException.BadRequest(
+                    "invalid_input",
+                    "\"input\" is " + chars + " characters of JSON; at most " + MAX_INPUT_CHARS
+                            + " are accepted (pass a path to a file instead)");
+        }
+        return input;
+    }
+
+    private static HubException offline(String tenant, String agentId) {
+        return new HubException.Conflict(
+                "agent_offline",
+                "agent " + agentId + " of tenant " + tenant + " is not connected to this hub node; a start from the"
+                        + " hub needs it online (on a cluster, send the request to the node it is connected to)."
+                        + " Start it on the machine with enginex-agent graph start NAME, or try again when it is"
+                        + " connected");
     }
 
     private Version changed(Version made) {

@@ -90,6 +90,7 @@ final class GraphRoutes {
         routes.post("/api/v1/tenants/{t}/graphs/{id}/versions", this::addVersion, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/graphs/{id}/versions/{v}", this::version);
         routes.post("/api/v1/tenants/{t}/graphs/{id}/withdraw", this::withdraw);
+        routes.post("/api/v1/tenants/{t}/graphs/{id}/start", this::start, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/graphs/{id}/runs", this::runs);
         routes.get("/api/v1/tenants/{t}/graph-runs/{runId}", this::run);
     }
@@ -108,6 +109,7 @@ final class GraphRoutes {
             Integer graphVersion,
             String standing,
             String status,
+            String startId,
             JsonNode input,
             Instant startedAt,
             Instant endedAt,
@@ -131,10 +133,13 @@ final class GraphRoutes {
             Instant settledAt,
             Instant arrivedAt) {}
 
+    /** {@code ?startId=gst_…} keeps the run of that start from the hub (among the latest listed). */
     private void runs(Context ctx) {
         Caller caller = access.forTenant(ctx);
+        String startId = ctx.queryParam("startId");
         ctx.json(runs.runsOf(caller, ctx.pathParam("t"), ctx.pathParam("id")).stream()
                 .map(r -> view(r, null))
+                .filter(r -> startId == null || startId.equals(r.startId()))
                 .toList());
     }
 
@@ -164,6 +169,10 @@ final class GraphRoutes {
     }
 
     private RunView view(GraphRunRecord r, java.util.List<StepView> steps) {
+        JsonNode input = r.input() == null ? null : json(r.input());
+        String startId = input != null && "hub".equals(input.path("trigger").asText())
+                ? input.path("startId").asText(null)
+                : null;
         return new RunView(
                 r.runId(),
                 r.tenantId(),
@@ -173,7 +182,8 @@ final class GraphRoutes {
                 r.graphVersion(),
                 r.standing(),
                 r.status(),
-                r.input() == null ? null : json(r.input()),
+                startId,
+                input,
                 r.startedAt(),
                 r.endedAt(),
                 r.arrivedAt(),
@@ -239,6 +249,29 @@ final class GraphRoutes {
                 source(body),
                 Origin.api(ctx.ip()),
                 made -> creates.created(made.graph().id() + "@" + made.version().version(), made(made)));
+        creates.respond(ctx, caller, creation);
+    }
+
+    /** The answer to a start: the agent was sent the graph; its run carries {@code startId}. */
+    record StartView(
+            String startId, String graphId, String graph, int version, String agentId, JsonNode input, Instant at) {
+        static StartView of(Graphs.Started s) {
+            return new StartView(s.startId(), s.graphId(), s.graph(), s.version(), s.agentId(), s.input(), s.at());
+        }
+    }
+
+    private void start(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        caller.requireRole(Role.OPERATOR); // before the body is read, as always
+        JsonBody body = JsonBody.read(ctx, mapper);
+        var creation = graphs.start(
+                caller,
+                ctx.pathParam("t"),
+                ctx.pathParam("id"),
+                body.requiredText("agentId"),
+                body.raw("input"),
+                Origin.api(ctx.ip()),
+                started -> creates.accepted(started.startId(), StartView.of(started)));
         creates.respond(ctx, caller, creation);
     }
 

@@ -51,6 +51,15 @@ final class IdempotentResponder {
         ctx.status(answer.status()).contentType("application/json").result(answer.body());
     }
 
+    /** A 202 answer whose body is {@code view} as JSON: the work was accepted and goes on elsewhere. */
+    Answer accepted(String resourceId, Object view) {
+        try {
+            return Answer.of(202, resourceId, mapper.writeValueAsString(view));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the answer for " + resourceId, e);
+        }
+    }
+
     /** A 201 answer whose body is {@code view} as JSON. */
     Answer created(String resourceId, Object view) {
         try {

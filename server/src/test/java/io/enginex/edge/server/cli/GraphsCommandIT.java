@@ -66,6 +66,56 @@ class GraphsCommandIT {
     }
 
     @Test
+    void startSendsTheGraphToTheConnectedAgentAndNamesTheFixForAnOfflineOneOrBadInput(@TempDir Path files)
+            throws Exception {
+        String tenant = hub.newTenant();
+        Path v1 = Files.writeString(files.resolve("v1.json"), graph("fs.list"));
+        engine("graphs", "create", "--tenant", tenant, "--scope", "tenant", "--file", v1.toString());
+        String id = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graphs", hub.platformKey())
+                .body()
+                .get(0)
+                .path("id")
+                .asText();
+        var agent = hub.register(tenant);
+
+        var offline = engine("graphs", "start", "--tenant", tenant, id, "--agent", agent.agentId());
+        var badInput = engine("graphs", "start", "--tenant", tenant, id, "--agent", agent.agentId(), "--input", "[1]");
+        var help = engine("graphs", "start", "--help");
+        try (var socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            var started = engine(
+                    "graphs",
+                    "start",
+                    "--tenant",
+                    tenant,
+                    id,
+                    "--agent",
+                    agent.agentId(),
+                    "--input",
+                    "{\"day\":\"x\"}");
+
+            assertThat(started.exitCode()).as(started.err()).isZero();
+            assertThat(started.out())
+                    .contains("Started graph " + id + " nightly version 1 on agent " + agent.agentId());
+            io.enginex.edge.protocol.Message frame = socket.next();
+            while (!(frame instanceof io.enginex.edge.protocol.GraphStart)) {
+                frame = socket.next();
+            }
+            var start = (io.enginex.edge.protocol.GraphStart) frame;
+            assertThat(started.out()).contains("start " + start.startId());
+            assertThat(start.input().path("day").asText()).isEqualTo("x");
+        }
+
+        assertThat(offline.exitCode()).isNotZero();
+        assertThat(offline.err()).contains("agent_offline").contains("enginex-agent graph start");
+        assertThat(badInput.exitCode()).isNotZero();
+        assertThat(badInput.err()).contains("--input must be a JSON object");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--agent").contains("--input").contains("agent_offline");
+    }
+
+    @Test
     void runsListsTheUploadedRunsAndPrintsOneWithItsSteps(@TempDir Path files) throws Exception {
         String tenant = hub.newTenant();
         Path v1 = Files.writeString(files.resolve("v1.json"), graph("fs.list"));

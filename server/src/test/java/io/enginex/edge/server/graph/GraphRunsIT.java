@@ -125,6 +125,46 @@ class GraphRunsIT {
     }
 
     @Test
+    void aRunStartedFromTheHubIsFoundByItsStartIdOnceUploaded() {
+        String tenant = hub.newTenant();
+        String viewer = hub.tenantKey(tenant, "viewer");
+        String graphId = defineGraph(tenant, "nightly");
+        TestAgent agent = hub.register(tenant);
+        String started = runId();
+        String scheduled = runId();
+        GraphRuns.Run fromHub = new GraphRuns.Run(
+                started,
+                "nightly",
+                graphId,
+                1,
+                "succeeded",
+                T0,
+                T0.plusSeconds(5),
+                TestHub.MAPPER
+                        .createObjectNode()
+                        .put("day", "2026-12-05")
+                        .put("trigger", "hub")
+                        .put("startId", "gst_42"),
+                List.of());
+
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            upload(socket, fromHub, run(scheduled, graphId, 1, "succeeded", List.of()));
+        }
+
+        String path = "/api/v1/tenants/" + tenant + "/graphs/" + graphId + "/runs";
+        JsonNode all = hub.api().get(path, viewer).body();
+        assertThat(all).hasSize(2);
+        JsonNode found = hub.api().get(path + "?startId=gst_42", viewer).body();
+        assertThat(found).singleElement().satisfies(r -> {
+            assertThat(r.path("runId").asText()).isEqualTo(started);
+            assertThat(r.path("startId").asText()).isEqualTo("gst_42");
+            assertThat(r.path("input").path("day").asText()).isEqualTo("2026-12-05");
+        });
+        assertThat(hub.api().get(path + "?startId=gst_other", viewer).body()).isEmpty();
+    }
+
+    @Test
     void aRunIsStoredOnceByRunAndStepIdAckedAndReadBackWithDeviceAndArrivalTimes() {
         String tenant = hub.newTenant();
         String viewer = hub.tenantKey(tenant, "viewer");

@@ -12,6 +12,8 @@ import io.enginex.edge.common.graph.GraphEnvelope;
 import io.enginex.edge.common.graph.GraphSignatureException;
 import io.enginex.edge.common.tuf.TufKey;
 import io.enginex.edge.protocol.Advertise;
+import io.enginex.edge.protocol.GraphStart;
+import io.enginex.edge.protocol.Message;
 import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Welcome;
 import io.enginex.edge.server.store.DatabaseConfig;
@@ -315,6 +317,129 @@ class GraphsIT {
                     .extracting(e -> GraphEnvelope.verify(e, key, tenant).name())
                     .containsExactly("mine");
         }
+    }
+
+    private static Response start(String tenant, String key, String idempotencyKey, String graph, Object body) {
+        return hub.api()
+                .exchange(
+                        "POST",
+                        "/api/v1/tenants/" + tenant + "/graphs/" + graph + "/start",
+                        key,
+                        idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey),
+                        body);
+    }
+
+    private static String defined(String tenant, String admin, String scope, String name) {
+        return create(tenant, admin, null, Map.of("scope", scope, "source", graph(name, "fs.list")))
+                .body()
+                .path("graph")
+                .path("id")
+                .asText();
+    }
+
+    /** The next graphStart frame, past the policy frames a change of the tenant's graphs pushes. */
+    private static GraphStart nextStart(AgentSocket socket) {
+        while (true) {
+            Message m = socket.next();
+            if (m instanceof GraphStart start) {
+                return start;
+            }
+            assertThat(m).as("only policy frames come between starts").isInstanceOf(PolicyUpdate.class);
+        }
+    }
+
+    @Test
+    void aStartFromTheHubReachesTheConnectedAgentOnceWithItsGraphAndInput() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        String operator = hub.tenantKey(tenant, "operator");
+        String viewer = hub.tenantKey(tenant, "viewer");
+        TestAgent agent = hub.register(tenant); // label "test"
+        String nightly = defined(tenant, admin, "label:test", "nightly");
+        String elsewhere = defined(tenant, admin, "label:other", "elsewhere");
+        String gone = defined(tenant, admin, "tenant", "gone");
+        hub.api().post("/api/v1/tenants/" + tenant + "/graphs/" + gone + "/withdraw", admin, Map.of());
+        Map<String, Object> body = Map.of("agentId", agent.agentId(), "input", Map.of("day", "2026-12-05"));
+
+        Response offline = start(tenant, operator, null, nightly, body);
+        assertThat(offline.status()).as(offline.text()).isEqualTo(409);
+        assertThat(offline.code()).isEqualTo("agent_offline");
+        assertThat(offline.message()).contains(agent.agentId(), "enginex-agent graph start");
+
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+
+            Response first = start(tenant, operator, "s-1", nightly, body);
+            assertThat(first.status()).as(first.text()).isEqualTo(202);
+            String startId = first.body().path("startId").asText();
+            assertThat(startId).startsWith("gst_");
+            GraphStart frame = nextStart(socket);
+            assertThat(frame.startId()).isEqualTo(startId);
+            assertThat(frame.graphId()).isEqualTo(nightly);
+            assertThat(frame.graph()).isEqualTo("nightly");
+            assertThat(frame.input().path("day").asText()).isEqualTo("2026-12-05");
+            assertThat(frame.by()).isNotBlank();
+
+            Response again = start(tenant, operator, "s-1", nightly, body);
+            assertThat(again.status()).isEqualTo(202);
+            assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+            assertThat(again.body().path("startId").asText()).isEqualTo(startId);
+
+            Response notAssigned = start(tenant, operator, null, elsewhere, body);
+            assertThat(notAssigned.status()).as(notAssigned.text()).isEqualTo(409);
+            assertThat(notAssigned.code()).isEqualTo("graph_not_assigned");
+            Response withdrawn = start(tenant, operator, null, gone, body);
+            assertThat(withdrawn.status()).as(withdrawn.text()).isEqualTo(409);
+            assertThat(withdrawn.code()).isEqualTo("graph_withdrawn");
+            Response reserved = start(
+                    tenant,
+                    operator,
+                    null,
+                    nightly,
+                    Map.of("agentId", agent.agentId(), "input", Map.of("trigger", "x")));
+            assertThat(reserved.status()).isEqualTo(400);
+            assertThat(reserved.code()).isEqualTo("invalid_input");
+            assertThat(start(tenant, viewer, null, nightly, body).status()).isEqualTo(403);
+
+            // Nothing came for the replay or the refusals: the next frame is the next start's.
+            Response next = start(tenant, operator, "s-2", nightly, Map.of("agentId", agent.agentId()));
+            assertThat(next.status()).as(next.text()).isEqualTo(202);
+            GraphStart second = nextStart(socket);
+            assertThat(second.startId()).isEqualTo(next.body().path("startId").asText());
+            assertThat(second.input().isEmpty()).as("no input is {}").isTrue();
+        }
+        List<JsonNode> started = audit(tenant, "graph.started");
+        assertThat(started).hasSize(2);
+        assertThat(started)
+                .extracting(e -> e.path("details").path("agentId").asText())
+                .containsOnly(agent.agentId());
+        assertThat(started)
+                .extracting(e -> e.path("details").path("startId").asText())
+                .doesNotHaveDuplicates()
+                .allMatch(id -> id.startsWith("gst_"));
+    }
+
+    @Test
+    void anotherTenantsGraphOrAgentIsNotFoundForAStart() {
+        String a = hub.newTenant();
+        String b = hub.newTenant();
+        String adminA = hub.tenantKey(a, "admin");
+        TestAgent agentA = hub.register(a);
+        TestAgent agentB = hub.register(b);
+        String graphA = defined(a, adminA, "tenant", "mine");
+        String graphB = defined(b, hub.tenantKey(b, "admin"), "tenant", "theirs");
+
+        Response theirGraph = start(a, adminA, null, graphB, Map.of("agentId", agentA.agentId()));
+        Response theirAgent = start(a, adminA, null, graphA, Map.of("agentId", agentB.agentId()));
+        Response theirPath = start(b, adminA, null, graphB, Map.of("agentId", agentB.agentId()));
+
+        assertThat(theirGraph.status()).isEqualTo(404);
+        assertThat(theirGraph.code()).isEqualTo("graph_not_found");
+        assertThat(theirAgent.status()).isEqualTo(404);
+        assertThat(theirAgent.code()).isEqualTo("agent_not_found");
+        assertThat(theirPath.status()).isIn(403, 404);
+        assertThat(audit(a, "graph.started")).isEmpty();
+        assertThat(audit(b, "graph.started")).isEmpty();
     }
 
     private static TufKey hubKey() {

@@ -422,6 +422,12 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/graphs/" + f.graph + "/versions",
                     Map.of("document", GRAPH)),
+            // the agent of the path's tenant; an allowed caller is told agent_offline or graph_not_assigned (409)
+            tenant(
+                    "POST /api/v1/tenants/{t}/graphs/{id}/start",
+                    "operator",
+                    f -> t(f) + "/graphs/" + f.graph + "/start",
+                    "graphStart"),
             tenant("GET /api/v1/tenants/{t}/secrets", "viewer", f -> t(f) + "/secrets", null),
             tenant("GET /api/v1/tenants/{t}/secrets/{name}", "viewer", f -> t(f) + "/secrets/" + f.secret, null),
             tenant(
@@ -1491,6 +1497,12 @@ class TenantIsolationIT {
                     Map.of(),
                     "timeoutSeconds",
                     600);
+        } else if ("graphStart".equals(body)) {
+            body = Map.of(
+                    "agentId",
+                    path.contains(b.tenant) ? b.agent.agentId() : a.agent.agentId(),
+                    "input",
+                    Map.of("day", "2026-12-05"));
         } else if (body == null && !row.method().equals("GET") && !row.method().equals("DELETE")) {
             body = Map.of();
         }
