@@ -32,47 +32,20 @@ public interface Creation<T> {
 
     /** This creation, which first takes what {@code admit} returns the release of (see {@link #admit}). */
     default Creation<T> admittedBy(Supplier<Runnable> admit) {
-        Creation<T> inner = this;
-        return new Creation<>() {
-            @Override
-            public Runnable admit() {
-                return admit.get();
-            }
-
-            @Override
-            public Creation<T> prepared() {
-                return inner.prepared();
-            }
-
-            @Override
-            public T write() {
-                return inner.write();
-            }
-
-            @Override
-            public Answer answer(T created) {
-                return inner.answer(created);
-            }
-
-            @Override
-            public T afterCommit(T created) {
-                return inner.afterCommit(created);
-            }
-
-            @Override
-            public void replayed(String resourceId) {
-                inner.replayed(resourceId);
-            }
-        };
+        return forwarding(this, admit, this::replayed);
     }
 
     /** This creation, with {@code resume} as its {@link #replayed} work. */
     default Creation<T> resumedBy(Consumer<String> resume) {
-        Creation<T> inner = this;
+        return forwarding(this, this::admit, resume);
+    }
+
+    /** {@code inner}, with {@code admit} and {@code resume} as its {@link #admit} and {@link #replayed}. */
+    private static <T> Creation<T> forwarding(Creation<T> inner, Supplier<Runnable> admit, Consumer<String> resume) {
         return new Creation<>() {
             @Override
             public Runnable admit() {
-                return inner.admit();
+                return admit.get();
             }
 
             @Override
