@@ -5,11 +5,11 @@ package io.enginex.edge.client;
  * says: {@code field: value} lines, {@code data} lines joined with line feeds, comments (lines
  * starting with a colon) skipped, and an event dispatched at each empty line. The last {@code id}
  * seen is kept across events, as a browser's {@code EventSource} keeps it. Not thread-safe: one
- * reader per stream.
+ * reader per stream. Public for the {@code engine} CLI, which reads the hub's streams with it.
  */
-final class ServerSentEvents {
+public final class ServerSentEvents {
     /** One dispatched event; {@code id} is the stream's last event id when it was dispatched (may be null). */
-    record Event(String type, String data, String id) {}
+    public record Event(String type, String data, String id) {}
 
     private final StringBuilder data = new StringBuilder();
     private String type = "";
@@ -21,7 +21,7 @@ final class ServerSentEvents {
      *
      * @return the event this line completes, or null
      */
-    Event line(String line) {
+    public Event line(String line) {
         if (line.isEmpty()) {
             return dispatch();
         }

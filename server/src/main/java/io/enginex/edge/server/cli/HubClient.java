@@ -6,6 +6,7 @@ import io.enginex.edge.client.ApiException;
 import io.enginex.edge.client.EdgeClient;
 import io.enginex.edge.client.EdgeException;
 import io.enginex.edge.client.RetryPolicy;
+import io.enginex.edge.client.ServerSentEvents;
 import io.enginex.edge.client.Transport;
 import io.enginex.edge.client.TransportException;
 import io.enginex.edge.protocol.PinnedTrustManager;
@@ -128,16 +129,13 @@ final class HubClient {
         }
     }
 
-    /** One event of a {@code text/event-stream}: its {@code event:} name, {@code data:} and {@code id:}. */
-    record StreamEvent(String event, String data, String id) {}
-
     /**
      * Reads the {@code text/event-stream} at {@code path} on the calling thread, handing each event
      * to {@code onEvent}, until the hub ends the stream (returns) or the connection fails ({@link
      * CliException} that says what to do, as for any call). A refusal before the stream opens (a
      * wrong key, another tenant) throws at once. Comments ({@code : keep-alive}) are skipped.
      */
-    void stream(String path, java.util.function.Consumer<StreamEvent> onEvent) {
+    void stream(String path, java.util.function.Consumer<ServerSentEvents.Event> onEvent) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Accept", "text/event-stream")
@@ -156,24 +154,11 @@ final class HubClient {
             if (response.statusCode() >= 400) {
                 throw refused(response.statusCode(), String.join("\n", lines.toList()));
             }
-            String event = "message";
-            StringBuilder data = new StringBuilder();
-            String id = null;
+            ServerSentEvents events = new ServerSentEvents();
             for (var it = lines.iterator(); it.hasNext(); ) {
-                String line = it.next();
-                if (line.isEmpty()) {
-                    if (!data.isEmpty()) {
-                        onEvent.accept(new StreamEvent(event, data.toString(), id));
-                    }
-                    event = "message";
-                    data.setLength(0);
-                } else if (line.startsWith("event:")) {
-                    event = line.substring(6).strip();
-                } else if (line.startsWith("data:")) {
-                    data.append(data.isEmpty() ? "" : "\n")
-                            .append(line.substring(5).strip());
-                } else if (line.startsWith("id:")) {
-                    id = line.substring(3).strip();
+                ServerSentEvents.Event event = events.line(it.next());
+                if (event != null) {
+                    onEvent.accept(event);
                 }
             }
         } catch (java.io.UncheckedIOException e) {

@@ -118,7 +118,7 @@ final class TopFeed implements AutoCloseable {
             streamOpened = false;
             try {
                 hub.stream("/api/v1/tenants/" + tenant + "/events", event -> {
-                    switch (event.event()) {
+                    switch (event.type()) {
                         case "ready" -> {
                             streamOpened = true;
                             listener.live(true);
