@@ -42,13 +42,8 @@ class ScheduledGraphsIT {
         String document = """
                 {"version":1,"name":"minutely","schedule":{"cron":"* * * * *"},
                  "steps":[{"id":"list","tool":"fs.list","args":{"path":"."}}]}""";
-        TufSigner hub = TufSigner.generate();
-        var issued = new GraphEnvelope.Issued(
-                "acme", "gph_1", "minutely", 1, "tenant", document, GraphEnvelope.sha256(document));
         HubGraphs graphs = new HubGraphs(state, MAPPER, new GraphFormat(MAPPER));
-        graphs.accept(
-                "acme",
-                new AssignedGraphs(hub.key().publicHex(), List.of(GraphEnvelope.sign(issued, Instant.now(), hub))));
+        assign(graphs, "gph_1", "minutely", 1, document);
         // Half a second before a minute starts, so the first scheduled time comes at once.
         long toMinute = 60_000 - Instant.now().toEpochMilli() % 60_000;
         Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofMillis(toMinute - 500));
@@ -100,12 +95,7 @@ class ScheduledGraphsIT {
             String document = """
                     {"version":1,"name":"every-second","schedule":{"cron":"* * * * * *"},
                      "steps":[{"id":"list","tool":"fs.list","args":{"path":"."}}]}""";
-            TufSigner hub = TufSigner.generate();
-            var issued = new GraphEnvelope.Issued(
-                    "acme", "gph_2", "every-second", 1, "tenant", document, GraphEnvelope.sha256(document));
-            graphs.accept(
-                    "acme",
-                    new AssignedGraphs(hub.key().publicHex(), List.of(GraphEnvelope.sign(issued, Instant.now(), hub))));
+            assign(graphs, "gph_2", "every-second", 1, document);
             scheduled.wake();
 
             await().atMost(ScheduledGraphs.LOOK_AGAIN.dividedBy(2))
@@ -124,13 +114,8 @@ class ScheduledGraphsIT {
         Files.writeString(share.resolve("report.txt"), "x");
         String document = """
                 {"version":1,"name":"by-hand","steps":[{"id":"list","tool":"fs.list","args":{"path":"."}}]}""";
-        TufSigner hub = TufSigner.generate();
-        var issued = new GraphEnvelope.Issued(
-                "acme", "gph_2", "by-hand", 3, "tenant", document, GraphEnvelope.sha256(document));
         HubGraphs graphs = new HubGraphs(state, MAPPER, new GraphFormat(MAPPER));
-        graphs.accept(
-                "acme",
-                new AssignedGraphs(hub.key().publicHex(), List.of(GraphEnvelope.sign(issued, Instant.now(), hub))));
+        assign(graphs, "gph_2", "by-hand", 3, document);
         PolicySetup.Machine machine = PolicySetup.machine(policy(share), share, MAPPER);
         RunJournal runs = new RunJournal(state.resolve("graphs").resolve("runs"), MAPPER, Clock.systemUTC());
 
@@ -168,13 +153,8 @@ class ScheduledGraphsIT {
         Files.writeString(share.resolve("report.txt"), "x");
         String document = """
                 {"version":1,"name":"nightly","steps":[{"id":"list","tool":"fs.list","args":{"path":"${input.folder}"}}]}""";
-        TufSigner hub = TufSigner.generate();
-        var issued = new GraphEnvelope.Issued(
-                "acme", "gph_7", "nightly", 2, "tenant", document, GraphEnvelope.sha256(document));
         HubGraphs graphs = new HubGraphs(state, MAPPER, new GraphFormat(MAPPER));
-        graphs.accept(
-                "acme",
-                new AssignedGraphs(hub.key().publicHex(), List.of(GraphEnvelope.sign(issued, Instant.now(), hub))));
+        assign(graphs, "gph_7", "nightly", 2, document);
         PolicySetup.Machine machine = PolicySetup.machine(policy(share), share, MAPPER);
         RunJournal runs = new RunJournal(state.resolve("graphs").resolve("runs"), MAPPER, Clock.systemUTC());
         var input = MAPPER.createObjectNode().put("folder", ".").put("trigger", "forged");
@@ -216,5 +196,15 @@ class ScheduledGraphsIT {
                 """.formatted(share.toRealPath()));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
+    }
+
+    /** Stores {@code document} in {@code graphs} as version {@code version} of graph {@code id}, signed as the hub does. */
+    static void assign(HubGraphs graphs, String id, String name, int version, String document) {
+        TufSigner hub = TufSigner.generate();
+        var issued =
+                new GraphEnvelope.Issued("acme", id, name, version, "tenant", document, GraphEnvelope.sha256(document));
+        graphs.accept(
+                "acme",
+                new AssignedGraphs(hub.key().publicHex(), List.of(GraphEnvelope.sign(issued, Instant.now(), hub))));
     }
 }
