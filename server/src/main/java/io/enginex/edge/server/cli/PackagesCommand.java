@@ -134,9 +134,17 @@ final class PackagesCommand {
 
     @Command(
             name = "key",
-            description = "Print the hub's package signing key (ASCII-armored) and its fingerprint; makes it if"
-                    + " there is none yet.",
-            mixinStandardHelpOptions = true)
+            description = "Print the hub's package signing keys (ASCII-armored, the one in use first) and their"
+                    + " fingerprints; makes the key if there is none yet. During a rotation the retiring key signs"
+                    + " beside the new one.",
+            mixinStandardHelpOptions = true,
+            subcommands = {Key.Rotate.class, Key.Retire.class},
+            footerHeading = "%nKey rotation (docs/RELEASING.md):%n",
+            footer = {
+                "  engine packages key rotate --data-dir /var/lib/enginex     a new key; both sign",
+                "  (give the machines the new enginex-archive-keyring.gpg or .asc from /downloads/)",
+                "  engine packages key retire --data-dir /var/lib/enginex FINGERPRINT   the old key goes"
+            })
     static final class Key extends Local {
         @Override
         void run() {
@@ -144,9 +152,64 @@ final class PackagesCommand {
             SigningKey key = SigningKey.openOrCreate(dataDir, secret);
             try {
                 println("Fingerprint: " + key.fingerprint());
+                key.retiring().forEach(r -> println("Retiring: " + r));
                 println(new String(key.publicKey(true), StandardCharsets.US_ASCII).strip());
             } finally {
                 key.close();
+            }
+        }
+
+        @Command(
+                name = "rotate",
+                description = "Start a key rotation: make a new package key, which signs from now on, and re-sign"
+                        + " what is published with both keys (the repositories' indexes carry two signatures, the"
+                        + " served keyring both keys), so machines that trust either key keep updating. Then give"
+                        + " the machines the new keyring and retire the old key.",
+                mixinStandardHelpOptions = true)
+        static final class Rotate extends Local {
+            @Override
+            void run() {
+                var keys = new Publisher(
+                                dataDir,
+                                mapper,
+                                Clock.systemUTC(),
+                                spec.commandLine().getOut())
+                        .rotateKey();
+                println("New key in use: " + keys.inUse());
+                keys.retiring().forEach(r -> println("Still signing beside it until retired: " + r));
+                println(
+                        keys.republished().isPresent()
+                                ? "Re-signed what is published with both keys."
+                                : "Nothing is published yet; the next publish signs with both keys.");
+                println("Next: give the machines the new keyring (/downloads/enginex-archive-keyring.gpg for apt,"
+                        + " .asc for dnf), then: engine packages key retire --data-dir " + dataDir + " "
+                        + (keys.retiring().isEmpty()
+                                ? "OLD-FINGERPRINT"
+                                : keys.retiring().getFirst()));
+            }
+        }
+
+        @Command(
+                name = "retire",
+                description = "End a key rotation: delete an older package key and re-sign what is published without"
+                        + " it. Machines that trust only that key stop updating: give them the new keyring first.",
+                mixinStandardHelpOptions = true)
+        static final class Retire extends Local {
+            @Parameters(
+                    paramLabel = "FINGERPRINT",
+                    description = "The retiring key's fingerprint, as engine packages key prints it.")
+            String fingerprint;
+
+            @Override
+            void run() {
+                var keys = new Publisher(
+                                dataDir,
+                                mapper,
+                                Clock.systemUTC(),
+                                spec.commandLine().getOut())
+                        .retireKey(fingerprint);
+                println("Retired " + fingerprint + "; key in use: " + keys.inUse()
+                        + (keys.republished().isPresent() ? "; re-signed what is published." : "."));
             }
         }
     }

@@ -51,11 +51,22 @@ public final class Downloads {
     /**
      * What is published.
      *
-     * @param keyFingerprint the package signing key's fingerprint
+     * @param keyFingerprint the package signing key's fingerprint (the newest key, in use)
+     * @param retiringKeys older keys that still sign beside it during a rotation (empty outside one)
      * @param apt whether an apt repository is served (a .deb was published)
      * @param dnf whether a dnf repository is served (an .rpm was published and createrepo_c ran)
      */
-    public record Index(String publishedAt, String keyFingerprint, boolean apt, boolean dnf, List<Download> files) {
+    public record Index(
+            String publishedAt,
+            String keyFingerprint,
+            List<String> retiringKeys,
+            boolean apt,
+            boolean dnf,
+            List<Download> files) {
+        public Index {
+            retiringKeys = retiringKeys == null ? List.of() : List.copyOf(retiringKeys); // published before rotation
+        }
+
         public Optional<Download> newest(String kind) {
             return files.stream().filter(d -> d.kind().equals(kind)).reduce((a, b) -> b);
         }

@@ -20,7 +20,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -63,6 +65,33 @@ public final class Publisher {
         for (Path f : files) {
             check(f);
         }
+        return locked(key -> key, files)
+                .republished()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "nothing to publish: name the installers (packaging/target/packages/VERSION/*)"));
+    }
+
+    /** The hub's package keys after a change, and the index re-signed with them (empty: nothing published). */
+    public record Keys(String inUse, List<String> retiring, Optional<Downloads.Index> republished) {}
+
+    /**
+     * Starts a key rotation: makes a new package key, which signs from now on, and re-signs what is published
+     * with both the new and the old keys, so that machines that trust either keep updating.
+     */
+    public Keys rotateKey() {
+        return locked(SigningKey::rotate, List.of());
+    }
+
+    /**
+     * Ends a key rotation: deletes an older key and re-signs what is published without it.
+     *
+     * @throws IllegalArgumentException if {@code fingerprint} is the key in use or not one of this hub's
+     */
+    public Keys retireKey(String fingerprint) {
+        return locked(key -> key.retire(fingerprint), List.of());
+    }
+
+    private Keys locked(UnaryOperator<SigningKey> change, List<Path> files) {
         Path releases = dataDir.resolve("packages").resolve("releases");
         try {
             Files.createDirectories(releases);
@@ -73,90 +102,95 @@ public final class Publisher {
                     var held = lock.tryLock()) {
                 if (held == null) {
                     throw new IllegalStateException(
-                            "another engine packages publish is running on " + dataDir + "; wait for it to finish");
+                            "another engine packages command is running on " + dataDir + "; wait for it to finish");
                 }
-                return publishLocked(files, releases);
+                HubSecret secret = HubSecret.loadOrCreate(dataDir.resolve("hub.secret"), new SecureRandom());
+                say("signing key");
+                SigningKey opened = SigningKey.openOrCreate(dataDir, secret);
+                try {
+                    SigningKey key = change.apply(opened); // the same GnuPG home: closing one closes both
+                    boolean published = new Downloads(dataDir, mapper).index().isPresent();
+                    Optional<Downloads.Index> index = files.isEmpty() && !published
+                            ? Optional.empty()
+                            : Optional.of(publishLocked(files, releases, key));
+                    return new Keys(key.fingerprint(), key.retiring(), index);
+                } finally {
+                    opened.close();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private Downloads.Index publishLocked(List<Path> files, Path releases) throws IOException {
-        HubSecret secret = HubSecret.loadOrCreate(dataDir.resolve("hub.secret"), new SecureRandom());
-        say("signing key");
-        SigningKey key = SigningKey.openOrCreate(dataDir, secret);
-        try {
-            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
-                    .format(clock.instant().atZone(java.time.ZoneOffset.UTC));
-            Path tree = releases.resolve(stamp);
-            Files.createDirectories(tree);
-            // Carry over what was published before (hard links: no copies of large files), then add.
-            Map<String, Path> installers = new LinkedHashMap<>();
-            Path current = dataDir.resolve(Downloads.DIRECTORY);
-            new Downloads(dataDir, mapper)
-                    .index()
-                    .ifPresent(index ->
-                            index.files().forEach(d -> installers.put(d.name(), current.resolve(d.name()))));
-            files.forEach(f -> installers.put(f.getFileName().toString(), f));
-            List<Downloads.Download> published = new ArrayList<>();
-            for (var e : new TreeSet<>(installers.keySet())) {
-                Path target = tree.resolve(e);
-                Path source = installers.get(e);
-                if (source.startsWith(current)) {
-                    linkOrCopy(source, target); // published before: the same bytes, no second copy
-                } else {
-                    say("copying " + e);
-                    Files.copy(source, target); // a copy: the build's file may change later
-                }
-                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+    private Downloads.Index publishLocked(List<Path> files, Path releases, SigningKey key) throws IOException {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+                .format(clock.instant().atZone(java.time.ZoneOffset.UTC));
+        Path tree = releases.resolve(stamp);
+        Files.createDirectories(tree);
+        // Carry over what was published before (hard links: no copies of large files), then add.
+        Map<String, Path> installers = new LinkedHashMap<>();
+        Path current = dataDir.resolve(Downloads.DIRECTORY);
+        new Downloads(dataDir, mapper)
+                .index()
+                .ifPresent(index -> index.files().forEach(d -> installers.put(d.name(), current.resolve(d.name()))));
+        files.forEach(f -> installers.put(f.getFileName().toString(), f));
+        List<Downloads.Download> published = new ArrayList<>();
+        for (var e : new TreeSet<>(installers.keySet())) {
+            Path target = tree.resolve(e);
+            Path source = installers.get(e);
+            if (source.startsWith(current)) {
+                linkOrCopy(source, target); // published before: the same bytes, no second copy
+            } else {
+                say("copying " + e);
+                Files.copy(source, target); // a copy: the build's file may change later
             }
-            List<Path> rpms = installers.keySet().stream()
-                    .filter(n -> n.endsWith(".rpm"))
-                    .map(tree::resolve)
-                    .toList();
-            if (!rpms.isEmpty()) {
-                say("signing " + rpms.size() + " rpm(s) with rpmsign");
-                // rpmsign rewrites the file: break the hard link to the previous tree first.
-                for (Path rpm : rpms) {
-                    Path copy = rpm.resolveSibling(rpm.getFileName() + ".tmp");
-                    Files.copy(rpm, copy);
-                    Files.move(copy, rpm, StandardCopyOption.REPLACE_EXISTING);
-                }
-                key.signRpms(rpms);
-            }
-            StringBuilder sums = new StringBuilder();
-            for (String name : new TreeSet<>(installers.keySet())) {
-                Path file = tree.resolve(name);
-                String sha256 = Downloads.sha256(file);
-                published.add(Downloads.describe(name, Files.size(file), sha256));
-                sums.append(sha256).append("  ").append(name).append('\n');
-                Files.writeString(tree.resolve(name + ".sha256"), sha256 + "  " + name + "\n");
-                key.detachSign(file, tree.resolve(name + ".asc"), true);
-            }
-            Files.writeString(tree.resolve("SHA256SUMS"), sums);
-            key.detachSign(tree.resolve("SHA256SUMS"), tree.resolve("SHA256SUMS.asc"), true);
-            Files.write(tree.resolve(Downloads.KEYRING), key.publicKey(false));
-            Files.write(tree.resolve(Downloads.KEY_ASC), key.publicKey(true));
-            // A self-signed hub's certificate, for apt's CaInfo (compare its fingerprint with the pin).
-            Path cert = dataDir.resolve("tls").resolve(Downloads.HUB_CERT);
-            if (Files.isRegularFile(cert)) {
-                Files.copy(cert, tree.resolve(Downloads.HUB_CERT));
-            }
-            boolean apt = aptRepository(tree, key);
-            boolean dnf = dnfRepository(tree, key, rpms);
-            var index = new Downloads.Index(
-                    clock.instant().toString(), key.fingerprint(), apt, dnf, List.copyOf(published));
-            Files.write(
-                    tree.resolve(Downloads.INDEX),
-                    mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
-            makeReadable(tree);
-            switchTo(tree, releases);
-            say("published " + published.size() + " installer(s); signing key " + key.fingerprint());
-            return index;
-        } finally {
-            key.close();
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
         }
+        List<Path> rpms = installers.keySet().stream()
+                .filter(n -> n.endsWith(".rpm"))
+                .map(tree::resolve)
+                .toList();
+        if (!rpms.isEmpty()) {
+            say("signing " + rpms.size() + " rpm(s) with rpmsign");
+            // rpmsign rewrites the file: break the hard link to the previous tree first.
+            for (Path rpm : rpms) {
+                Path copy = rpm.resolveSibling(rpm.getFileName() + ".tmp");
+                Files.copy(rpm, copy);
+                Files.move(copy, rpm, StandardCopyOption.REPLACE_EXISTING);
+            }
+            key.signRpms(rpms);
+        }
+        StringBuilder sums = new StringBuilder();
+        for (String name : new TreeSet<>(installers.keySet())) {
+            Path file = tree.resolve(name);
+            String sha256 = Downloads.sha256(file);
+            published.add(Downloads.describe(name, Files.size(file), sha256));
+            sums.append(sha256).append("  ").append(name).append('\n');
+            Files.writeString(tree.resolve(name + ".sha256"), sha256 + "  " + name + "\n");
+            key.detachSign(file, tree.resolve(name + ".asc"), true);
+        }
+        Files.writeString(tree.resolve("SHA256SUMS"), sums);
+        key.detachSign(tree.resolve("SHA256SUMS"), tree.resolve("SHA256SUMS.asc"), true);
+        Files.write(tree.resolve(Downloads.KEYRING), key.publicKey(false));
+        Files.write(tree.resolve(Downloads.KEY_ASC), key.publicKey(true));
+        // A self-signed hub's certificate, for apt's CaInfo (compare its fingerprint with the pin).
+        Path cert = dataDir.resolve("tls").resolve(Downloads.HUB_CERT);
+        if (Files.isRegularFile(cert)) {
+            Files.copy(cert, tree.resolve(Downloads.HUB_CERT));
+        }
+        boolean apt = aptRepository(tree, key);
+        boolean dnf = dnfRepository(tree, key, rpms);
+        var index = new Downloads.Index(
+                clock.instant().toString(), key.fingerprint(), key.retiring(), apt, dnf, List.copyOf(published));
+        Files.write(
+                tree.resolve(Downloads.INDEX),
+                mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+        makeReadable(tree);
+        switchTo(tree, releases);
+        say("published " + published.size() + " installer(s); signing key " + key.fingerprint()
+                + (key.retiring().isEmpty() ? "" : " (and the retiring " + String.join(", ", key.retiring()) + ")"));
+        return index;
     }
 
     /** apt: pool/main/*.deb, dists/stable/main/binary-ARCH/Packages(.gz), Release, InRelease, Release.gpg. */

@@ -21,6 +21,11 @@ import javax.crypto.spec.SecretKeySpec;
  * key ring alone (a backup, a stray archive) cannot sign; the passphrase reaches gpg on its standard
  * input, never on a command line. It signs the apt repository's Release files, the dnf repository's
  * metadata, the rpms and each download's detached signature. Not thread-safe: one publish at a time.
+ *
+ * <p>Rotation ({@link #rotate}) adds a newer key to the same home. Until the older one is retired
+ * ({@link #retire}), every index and detached signature carries a signature of each key, and the exported
+ * keyring holds both, so machines that trust either key keep updating while IT hands out the new one;
+ * rpms carry one signature, the newest key's.
  */
 public final class SigningKey {
     static final String USER_ID = "EngineX hub package signing key";
@@ -29,11 +34,13 @@ public final class SigningKey {
     private final Path home;
     private final byte[] passphrase;
     private final String fingerprint;
+    private final List<String> retiring;
 
-    private SigningKey(Path home, byte[] passphrase, String fingerprint) {
+    private SigningKey(Path home, byte[] passphrase, List<String> newestFirst) {
         this.home = home;
         this.passphrase = passphrase;
-        this.fingerprint = fingerprint;
+        this.fingerprint = newestFirst.getFirst();
+        this.retiring = List.copyOf(newestFirst.subList(1, newestFirst.size()));
     }
 
     /** Opens the key in {@code dataDir}, making it first if there is none. */
@@ -46,45 +53,91 @@ public final class SigningKey {
             throw new UncheckedIOException("cannot make " + home + ": " + e.getMessage(), e);
         }
         byte[] passphrase = passphrase(secret);
-        String fingerprint = secretFingerprint(home);
-        if (fingerprint == null) {
-            gpg(home, passphrase, "--quick-gen-key", USER_ID, "rsa3072", "sign", "never");
-            fingerprint = secretFingerprint(home);
-            if (fingerprint == null) {
-                throw new IllegalStateException("gpg made no key in " + home);
-            }
+        if (secretFingerprints(home).isEmpty()) {
+            generate(home, passphrase);
         }
-        return new SigningKey(home, passphrase, fingerprint);
+        return new SigningKey(home, passphrase, secretFingerprints(home));
     }
 
-    /** The key's fingerprint (40 hex digits), as customers compare it. */
+    /**
+     * Adds a new key that signs from now on; this key (and any other older one) keeps signing beside it
+     * until retired. Returns the key with the new one in use; close this one.
+     */
+    SigningKey rotate() {
+        int before = secretFingerprints(home).size();
+        generate(home, passphrase);
+        List<String> keys = secretFingerprints(home);
+        if (keys.size() != before + 1) {
+            throw new IllegalStateException("gpg made no new key in " + home);
+        }
+        return new SigningKey(home, passphrase, keys);
+    }
+
+    /**
+     * Deletes an older key that this one still signs beside: after this, only machines that trust a newer
+     * key update. Returns the key without it; close this one.
+     *
+     * @throws IllegalArgumentException if {@code retired} is the key in use, or not one of this hub's keys
+     */
+    SigningKey retire(String retired) {
+        String wanted = retired.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
+        if (wanted.equals(fingerprint)) {
+            throw new IllegalArgumentException(retired + " is the key in use, the newest: rotate first"
+                    + " (engine packages key rotate), hand the new key to the machines, then retire this one");
+        }
+        if (!retiring.contains(wanted)) {
+            throw new IllegalArgumentException(retired + " is not one of this hub's package keys; engine packages key"
+                    + " lists them" + (retiring.isEmpty() ? " (there is only the key in use)" : ": " + retiring));
+        }
+        gpg(home, null, "--delete-secret-and-public-key", wanted);
+        return new SigningKey(home, passphrase, secretFingerprints(home));
+    }
+
+    /** The fingerprint (40 hex digits) of the key in use, the newest, as customers compare it. */
     public String fingerprint() {
         return fingerprint;
     }
 
-    /** The public key, binary (for /etc/apt/keyrings) or ASCII-armored (for rpm --import and dnf). */
+    /** Older keys that still sign beside the key in use, newest first (empty outside a rotation). */
+    public List<String> retiring() {
+        return retiring;
+    }
+
+    /**
+     * The public keys (the one in use and the retiring ones), binary (for /etc/apt/keyrings) or
+     * ASCII-armored (for rpm --import and dnf).
+     */
     public byte[] publicKey(boolean armored) {
-        return armored ? gpg(home, null, "--armor", "--export", fingerprint) : gpg(home, null, "--export", fingerprint);
+        List<String> args = new ArrayList<>(armored ? List.of("--armor", "--export") : List.of("--export"));
+        args.addAll(all());
+        return gpg(home, null, args.toArray(String[]::new));
+    }
+
+    private List<String> all() {
+        List<String> all = new ArrayList<>(List.of(fingerprint));
+        all.addAll(retiring);
+        return all;
+    }
+
+    /** --local-user for each key: gpg writes one signature per key into the same output. */
+    private List<String> signers() {
+        List<String> args = new ArrayList<>(List.of("--digest-algo", "SHA256"));
+        for (String key : all()) {
+            args.addAll(List.of("--local-user", key));
+        }
+        return args;
     }
 
     /** Writes {@code out}: {@code in} with a clear-text signature (apt's InRelease). */
     void clearSign(Path in, Path out) {
-        gpg(
-                home,
-                passphrase,
-                "--digest-algo",
-                "SHA256",
-                "--local-user",
-                fingerprint,
-                "--clearsign",
-                "--output",
-                out.toString(),
-                in.toString());
+        List<String> args = signers();
+        args.addAll(List.of("--clearsign", "--output", out.toString(), in.toString()));
+        gpg(home, passphrase, args.toArray(String[]::new));
     }
 
     /** Writes {@code out}: a detached signature of {@code in}, ASCII-armored or binary. */
     void detachSign(Path in, Path out, boolean armored) {
-        List<String> args = new ArrayList<>(List.of("--digest-algo", "SHA256", "--local-user", fingerprint));
+        List<String> args = signers();
         if (armored) {
             args.add("--armor");
         }
@@ -150,17 +203,35 @@ public final class SigningKey {
                 program + " is not on the PATH; install it: apt-get install " + GPG_PACKAGE);
     }
 
-    private static String secretFingerprint(Path home) {
+    private static void generate(Path home, byte[] passphrase) {
+        gpg(home, passphrase, "--quick-gen-key", USER_ID, "rsa3072", "sign", "never");
+    }
+
+    /** The secret keys' fingerprints, newest first (keys made in the same second: the later one first). */
+    private static List<String> secretFingerprints(Path home) {
         String listing = new String(gpg(home, null, "--with-colons", "--list-secret-keys"), StandardCharsets.UTF_8);
+        record Made(String fingerprint, long created, int order) {}
+        List<Made> keys = new ArrayList<>();
+        long created = 0;
         boolean inSecretKey = false;
         for (String line : listing.split("\n")) {
+            String[] fields = line.split(":", -1);
             if (line.startsWith("sec:")) {
                 inSecretKey = true;
+                created = fields[5].isEmpty() ? 0 : Long.parseLong(fields[5]);
+            } else if (line.startsWith("ssb:")) {
+                inSecretKey = false;
             } else if (line.startsWith("fpr:") && inSecretKey) {
-                return line.split(":")[9];
+                keys.add(new Made(fields[9], created, keys.size()));
+                inSecretKey = false;
             }
         }
-        return null;
+        return keys.stream()
+                .sorted(java.util.Comparator.comparingLong(Made::created)
+                        .thenComparingInt(Made::order)
+                        .reversed())
+                .map(Made::fingerprint)
+                .toList();
     }
 
     private static byte[] gpg(Path home, byte[] passphrase, String... args) {

@@ -158,6 +158,121 @@ class PackagesCommandIT {
         return dir.resolve("hub");
     }
 
+    /**
+     * A key rotation as IT runs it, checked by the real apt (file: repository, signed-by keyrings) and gpgv:
+     * a machine that trusts only the old key keeps updating during the rotation, one given the new key
+     * updates too, and once the old key is retired only the new key's machines update.
+     */
+    @Test
+    void aKeyRotationKeepsEveryMachineUpdatingUntilTheOldKeyIsRetired() throws Exception {
+        Path data = dir.resolve("rotation");
+        Files.createDirectories(data);
+        io.enginex.edge.server.auth.HubSecret.loadOrCreate(
+                data.resolve("hub.secret"), new java.security.SecureRandom());
+        String dataDir = data.toString();
+        var run = CommandRun.run("packages", "publish", "--data-dir", dataDir, deb.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String oldKey = fingerprint(
+                CommandRun.run("packages", "key", "--data-dir", dataDir).out());
+        Path oldKeyring = Files.copy(data.resolve("downloads/enginex-archive-keyring.gpg"), dir.resolve("old.gpg"));
+        assertThat(aptUpdate(data, oldKeyring)).as("before the rotation").isZero();
+
+        run = CommandRun.run("packages", "key", "rotate", "--data-dir", dataDir);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        var key = CommandRun.run("packages", "key", "--data-dir", dataDir).out();
+        String newKey = fingerprint(key);
+        assertThat(newKey).isNotEqualTo(oldKey);
+        assertThat(key).contains("Retiring: " + oldKey);
+        assertThat(run.out()).contains("New key in use: " + newKey).contains("engine packages key retire");
+        assertThat(Files.readString(data.resolve("downloads/index.json"))).contains(oldKey);
+        Path bothKeys = data.resolve("downloads/enginex-archive-keyring.gpg");
+        Path newKeyring = onlyKey(bothKeys, newKey, "new.gpg");
+        assertThat(aptUpdate(data, oldKeyring))
+                .as("a machine that has only the old key")
+                .isZero();
+        assertThat(aptUpdate(data, newKeyring))
+                .as("a machine given the new key")
+                .isZero();
+        Path downloads = data.resolve("downloads");
+        assertThat(gpgv(bothKeys, downloads.resolve("SHA256SUMS.asc"), downloads.resolve("SHA256SUMS")))
+                .as("the served keyring checks both signatures")
+                .isZero();
+
+        run = CommandRun.run("packages", "key", "retire", "--data-dir", dataDir, newKey);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("is the key in use").contains("rotate first");
+        run = CommandRun.run("packages", "key", "retire", "--data-dir", dataDir, oldKey);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(CommandRun.run("packages", "key", "--data-dir", dataDir).out())
+                .doesNotContain("Retiring");
+        assertThat(aptUpdate(data, oldKeyring)).as("the old key is retired").isNotZero();
+        assertThat(aptUpdate(data, newKeyring)).as("the new key").isZero();
+        assertThat(gpgv(oldKeyring, downloads.resolve("SHA256SUMS.asc"), downloads.resolve("SHA256SUMS")))
+                .isNotZero();
+    }
+
+    private static String fingerprint(String keyOutput) {
+        return keyOutput
+                .lines()
+                .filter(l -> l.startsWith("Fingerprint: "))
+                .findFirst()
+                .orElseThrow()
+                .substring("Fingerprint: ".length());
+    }
+
+    /** A keyring with one key of {@code keyring}, as a machine that was given only that key has. */
+    private static Path onlyKey(Path keyring, String fingerprint, String name) throws Exception {
+        Path home = Files.createTempDirectory(dir, "gnupg");
+        exec(List.of("gpg", "--homedir", home.toString(), "--batch", "--quiet", "--import", keyring.toString()));
+        Path out = dir.resolve(name);
+        exec(List.of(
+                "gpg",
+                "--homedir",
+                home.toString(),
+                "--batch",
+                "--quiet",
+                "--output",
+                out.toString(),
+                "--export",
+                fingerprint));
+        return out;
+    }
+
+    /** The real apt-get update of the published apt repository, trusting only {@code keyring}; its exit code. */
+    private static int aptUpdate(Path data, Path keyring) throws Exception {
+        Path apt = Files.createTempDirectory(dir, "apt");
+        Files.createDirectories(apt.resolve("lists/partial"));
+        Files.createDirectories(apt.resolve("cache/archives/partial"));
+        Files.createDirectories(apt.resolve("parts"));
+        Files.writeString(
+                apt.resolve("sources.list"),
+                "deb [signed-by=" + keyring + "] file:" + data.resolve("downloads/apt") + " stable main\n");
+        return exec(List.of(
+                "apt-get",
+                "update",
+                "--error-on=any",
+                "-o",
+                "Dir::Etc::SourceList=" + apt.resolve("sources.list"),
+                "-o",
+                "Dir::Etc::SourceParts=" + apt.resolve("parts"),
+                "-o",
+                "Dir::State::Lists=" + apt.resolve("lists"),
+                "-o",
+                "Dir::Cache=" + apt.resolve("cache"),
+                "-o",
+                "Debug::NoLocking=1",
+                "-o",
+                "APT::Sandbox::User=" + System.getProperty("user.name")));
+    }
+
+    private static int exec(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        System.out.println(String.join(" ", command) + " -> " + code + "\n" + out);
+        return code;
+    }
+
     private static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
         return hub.http()
                 .send(

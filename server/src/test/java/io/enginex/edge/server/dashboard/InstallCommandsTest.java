@@ -10,6 +10,7 @@ class InstallCommandsTest {
     private static final Downloads.Index PUBLISHED = new Downloads.Index(
             "2026-12-04T00:00:00Z",
             "8B4BDFB5FBF1491CA5D32B9018050A892B357148",
+            List.of(),
             true,
             true,
             List.of(
