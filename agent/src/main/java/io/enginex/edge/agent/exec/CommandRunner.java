@@ -43,6 +43,20 @@ public final class CommandRunner {
     public static final Map<String, String> ENVIRONMENT =
             Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8");
 
+    /**
+     * Where there is a POSIX shell, a command starts behind this gate: the shell waits for one line on its
+     * standard input, which the runner writes only once {@code started} has returned (the job journal has
+     * recorded the tree durably), and then becomes the command ({@code exec}, same pid and group; the {@code PWD} the shell exports is unset, so the
+     * command's environment stays {@link #ENVIRONMENT}). An agent
+     * killed in between leaves the gate's input at end of file, and the shell exits without running the
+     * command; without the gate, such a command would run on, recorded nowhere, after the agent's restart.
+     */
+    private static final List<String> GATE =
+            List.of("/bin/sh", "-c", "IFS= read -r _ || exit 125; unset PWD; exec \"$@\"", "enginex-gate");
+
+    private static final boolean GATED =
+            !System.getProperty("os.name", "").startsWith("Windows") && Files.isExecutable(Path.of(GATE.getFirst()));
+
     /** How long a command's tree may take to end after SIGTERM before it gets SIGKILL. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
@@ -144,7 +158,9 @@ public final class CommandRunner {
             Duration timeout,
             BooleanSupplier stop,
             Consumer<ProcessTree> started) {
-        ProcessBuilder builder = new ProcessBuilder(groups.argv(argv)).directory(workdir.toFile());
+        List<String> command = new ArrayList<>(GATED ? GATE : List.of());
+        command.addAll(argv);
+        ProcessBuilder builder = new ProcessBuilder(groups.argv(command)).directory(workdir.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         builder.environment().putAll(ENVIRONMENT);
@@ -153,7 +169,9 @@ public final class CommandRunner {
         Process process;
         try {
             process = builder.start();
-            process.getOutputStream().close(); // no input: a command waiting for it sees end of file
+            if (!GATED) {
+                process.getOutputStream().close(); // no input: a command waiting for it sees end of file
+            }
         } catch (IOException e) {
             throw new CommandException(
                     ErrorCodes.TOOL_FAILED,
@@ -161,7 +179,19 @@ public final class CommandRunner {
         }
         try (ProcessTree tree = groups.attach(process)) {
             started.accept(tree);
+            if (GATED) {
+                openGate(process);
+            }
             return await(process, tree, begun, timeout, stop);
+        }
+    }
+
+    /** Lets a gated command run, its input then at end of file as for any command. */
+    private static void openGate(Process process) {
+        try (var in = process.getOutputStream()) {
+            in.write('\n');
+        } catch (IOException e) {
+            // the gate ended already (killed by the tree's end or from outside): await reports its exit
         }
     }
 

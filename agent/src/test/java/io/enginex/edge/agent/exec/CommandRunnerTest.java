@@ -46,6 +46,29 @@ class CommandRunnerTest {
         assertThat(pwd.stdout().strip()).isEqualTo(temp.toString());
     }
 
+    /**
+     * The journal records a command's tree in {@code started}; until that returns the command must not act,
+     * or an agent killed in between would leave it running, recorded nowhere. Its input is still at end of
+     * file once it runs.
+     */
+    @Test
+    void aCommandActsOnlyAfterItsTreeWasRecordedAndReadsEndOfFile() {
+        Path marker = temp.resolve("acted");
+        CommandResult result = runner.run(
+                List.of("/bin/sh", "-c", "touch acted; cat; echo read-to-end"),
+                temp,
+                Map.of(),
+                Duration.ofSeconds(30),
+                () -> false,
+                tree -> await().during(Duration.ofSeconds(1))
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> !Files.exists(marker)));
+
+        assertThat(marker).exists();
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).isEqualTo("read-to-end\n");
+    }
+
     @Test
     void exitCodeIsReturnedAndOutputIsCapped() {
         CommandResult result = runner.run(
