@@ -50,6 +50,7 @@ import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.graph.GraphAssignments;
 import io.enginex.edge.server.graph.GraphKey;
 import io.enginex.edge.server.graph.GraphRunLog;
+import io.enginex.edge.server.graph.GraphStartDeliveries;
 import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.http.Web;
 import io.enginex.edge.server.http.WebServer;
@@ -212,7 +213,8 @@ public final class Hub implements AutoCloseable {
             ReleaseNotices notices,
             LiveUpdates live,
             LiveViews views,
-            VaultLink vault) {}
+            VaultLink vault,
+            GraphStartDeliveries graphStarts) {}
 
     /** Starts a hub on the system clock. */
     public static Hub start(HubConfig config) {
@@ -346,7 +348,9 @@ public final class Hub implements AutoCloseable {
                         b.mapper(),
                         p.cluster),
                 security.hubSecret().bytes());
-        var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies, notices, vault);
+        var graphStarts = new GraphStartDeliveries(
+                stores.graphStarts(), p.registry, p.cluster, clock, b.mapper(), p.config.nodeName());
+        var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies, notices, vault, graphStarts);
         var live = new LiveUpdates();
         var states = new AgentStates(
                 p.registry,
@@ -374,7 +378,8 @@ public final class Hub implements AutoCloseable {
                     live.changed(tenant);
                     p.cluster.publish(Signal.live(tenant));
                 },
-                vault);
+                vault,
+                graphStarts);
     }
 
     /**
@@ -393,7 +398,8 @@ public final class Hub implements AutoCloseable {
                         links.live(),
                         links.notices(),
                         b.clock(),
-                        links.vault()::pushHere));
+                        links.vault()::pushHere,
+                        links.graphStarts()));
             } catch (SQLException e) {
                 throw new DatabaseUnavailableException(
                         "cannot listen for the other hub nodes on "
@@ -450,7 +456,8 @@ public final class Hub implements AutoCloseable {
             ConnectionHistory connectionHistory,
             TenantPolicies tenantPolicies,
             ReleaseNotices notices,
-            VaultLink vault) {
+            VaultLink vault,
+            GraphStartDeliveries graphStarts) {
         return new FrameRouter(
                 b.codec(),
                 p.stores.agents(),
@@ -467,7 +474,8 @@ public final class Hub implements AutoCloseable {
                 p.stores.groupCommit(),
                 vault,
                 new GraphRunLog(p.stores.graphRuns(), p.stores.graphs(), security.guard(), b.clock(), b.mapper())
-                        ::receive);
+                        ::receive,
+                graphStarts::ready);
     }
 
     /** The application layer: one service per family of use cases (see {@link Application}). */
@@ -537,8 +545,10 @@ public final class Hub implements AutoCloseable {
                         new GraphFormat(b.mapper()),
                         GraphKey.derive(s.hubSecret().bytes()),
                         links.tenantPolicies(),
-                        p.registry,
-                        p.senders),
+                        stores.graphStarts(),
+                        links.graphStarts(),
+                        p.senders,
+                        b.mapper()),
                 new TenantSecrets(
                         links.vault(),
                         stores.agents(),
@@ -753,6 +763,7 @@ public final class Hub implements AutoCloseable {
             long sweep = p.config.clusterSweep().toMillis();
             p.timers.scheduleAtFixedRate(
                     () -> sweepQueued(links.deliveries(), clock), sweep, sweep, TimeUnit.MILLISECONDS);
+            p.timers.scheduleAtFixedRate(links.graphStarts()::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         }
         long resync = Resync.INTERVAL.toMillis();
         p.timers.scheduleAtFixedRate(new Resync(p.registry, links.router()), resync, resync, TimeUnit.MILLISECONDS);

@@ -175,11 +175,11 @@ public final class AgentRuntime {
                                     .orElse(io.enginex.edge.agent.tools.SecretConsent.NOBODY),
                             graphSync,
                             graphRunEnded,
-                            (graph, by, via) -> {
+                            io.enginex.edge.agent.ui.GraphStarter.listing(schedule::startable, (graph, by, via) -> {
                                 Optional<String> refused = schedule.start(graph, by);
                                 auditLog.recordGraphStart(graph, by, via, refused.orElse(null));
                                 return refused;
-                            },
+                            }),
                             frame -> {
                                 Optional<String> refused = schedule.start(frame);
                                 auditLog.recordGraphStart(frame.graph(), frame.by(), "hub", refused.orElse(null));

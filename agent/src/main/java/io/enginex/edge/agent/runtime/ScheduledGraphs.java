@@ -68,6 +68,8 @@ public final class ScheduledGraphs implements AutoCloseable {
     private final FolderWatcher watcher;
     private final Thread watch;
     private volatile boolean stopped;
+    /** The ids of the hub's starts received since the agent started. */
+    private final java.util.Set<String> hubStarts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Starts the threads (no graph watches a folder).
@@ -138,18 +140,37 @@ public final class ScheduledGraphs implements AutoCloseable {
     }
 
     /**
+     * The names of the assigned graphs a person may start ({@link #start(String, String)}), sorted: every graph
+     * the hub assigned whose stored copy checks (the format has no graph that refuses a manual start).
+     */
+    public java.util.List<String> startable() {
+        return graphs.runnable(tenant).stream()
+                .map(g -> g.graph().name())
+                .sorted()
+                .distinct()
+                .toList();
+    }
+
+    /**
      * Queues a run of the assigned graph a {@code graphStart} frame names, started by a person on the hub:
      * the frame's input with {@code "trigger":"hub"}, its {@code startId} and {@code by} (they replace
      * fields of those names), so the run, once uploaded, is found by the start's id. The frame's graph id
-     * must be the assigned graph's (default deny: a name alone is not enough).
+     * must be the assigned graph's (default deny: a name alone is not enough). A start runs once: one whose
+     * id this agent received before is refused, and one whose run is in the run journal (received again after
+     * a restart) is skipped when its turn comes.
      *
      * @return empty when queued, else why not
      */
     public Optional<String> start(io.enginex.edge.protocol.GraphStart frame) {
+        if (!hubStarts.add(frame.startId())) {
+            return Optional.of("start " + frame.startId() + " was received already; a start from the hub runs once");
+        }
         ObjectNode input = mapper.createObjectNode();
         input.setAll((ObjectNode) frame.input());
         input.put("trigger", "hub").put("startId", frame.startId()).put("by", frame.by());
-        return queue(frame.graph(), frame.graphId(), input, frame.by(), "from the hub");
+        Optional<String> refused = queue(frame.graph(), frame.graphId(), input, frame.by(), "from the hub");
+        refused.ifPresent(reason -> hubStarts.remove(frame.startId()));
+        return refused;
     }
 
     private Optional<String> queue(String name, String graphId, ObjectNode input, String by, String how) {
@@ -308,7 +329,7 @@ public final class ScheduledGraphs implements AutoCloseable {
         }
         try (LocalGraphs local = open.apply(RunListener.NONE)) {
             running.set(local);
-            if (stopped) {
+            if (stopped || ranAlready(local, input)) {
                 return;
             }
             RunRecord run = local.runner()
@@ -328,6 +349,23 @@ public final class ScheduledGraphs implements AutoCloseable {
         } finally {
             running.set(null);
         }
+    }
+
+    /** Whether {@code input} is a start from the hub that a run in the journal was made for already. */
+    private static boolean ranAlready(LocalGraphs local, ObjectNode input) {
+        if (!input.path("trigger").asText().equals("hub")) {
+            return false;
+        }
+        String startId = input.path("startId").asText();
+        boolean ran = local.runs().list().stream()
+                .anyMatch(r -> r.input() != null
+                        && startId.equals(r.input().path("startId").asText(null)));
+        if (ran) {
+            log.atInfo()
+                    .addKeyValue("startId", startId)
+                    .log("a start from the hub that already has a run was received again; not run twice");
+        }
+        return ran;
     }
 
     @Override

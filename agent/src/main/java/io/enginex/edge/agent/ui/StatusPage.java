@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * POST /pause, /resume   form with csrf (session), or JSON {"by":…} with the secret
  * POST /api/login-links  JSON {"user":…} with the secret → {"url":…}
  * POST /api/graph-runs   JSON {"graph":…,"by":…} with the secret → 202 {"queued":true,"graph":…}, or 404
+ * POST /graph-runs       form with graph and csrf (session): the page's start button → 303 to /, or 404
  * POST /logout           form with csrf (session)
  * </pre>
  *
@@ -165,6 +166,7 @@ public final class StatusPage implements AutoCloseable {
                 case "POST /resume" -> change(exchange, false);
                 case "POST /api/login-links" -> loginLink(exchange);
                 case "POST /api/graph-runs" -> startGraph(exchange);
+                case "POST /graph-runs" -> startGraphByButton(exchange);
                 case "POST /logout" -> logout(exchange);
                 default -> text(exchange, 404, "no such page: " + method + " " + path);
             }
@@ -183,7 +185,7 @@ public final class StatusPage implements AutoCloseable {
                 exchange,
                 200,
                 StatusPageHtml.render(
-                        facts.get(), session.get().user(), session.get().csrf()));
+                        facts.get(), session.get().user(), session.get().csrf(), graphs.startable()));
     }
 
     private void login(HttpExchange exchange) throws IOException {
@@ -275,6 +277,24 @@ public final class StatusPage implements AutoCloseable {
         json(exchange, 202, mapper.createObjectNode().put("queued", true).put("graph", graph));
     }
 
+    /** The page's start button: the signed-in person starts an assigned graph, as {@code graph start NAME}. */
+    private void startGraphByButton(HttpExchange exchange) throws IOException {
+        Optional<Form> form = form(exchange);
+        if (form.isEmpty()) {
+            return;
+        }
+        String graph = form.get().fields().getOrDefault("graph", "");
+        Optional<String> refused = graph.isBlank()
+                ? Optional.of("say which graph to start")
+                : graphs.start(graph, form.get().session().user(), "status page");
+        if (refused.isPresent()) {
+            text(exchange, 404, "Not started: " + refused.get() + ". Back to the page: " + url());
+            return;
+        }
+        exchange.getResponseHeaders().add("Location", "/");
+        exchange.sendResponseHeaders(303, -1);
+    }
+
     private void loginLink(HttpExchange exchange) throws IOException {
         if (!bearer(exchange)) {
             unauthorized(exchange);
@@ -307,6 +327,14 @@ public final class StatusPage implements AutoCloseable {
 
     /** The session of a form POST that passed the origin and CSRF checks; else answers and returns empty. */
     private Optional<UiSessions.Session> formSession(HttpExchange exchange) throws IOException {
+        return form(exchange).map(Form::session);
+    }
+
+    /** A form POST that passed the origin and CSRF checks, with its fields. */
+    private record Form(UiSessions.Session session, Map<String, String> fields) {}
+
+    /** The form POST, if it passed the origin and CSRF checks; else answers and returns empty. */
+    private Optional<Form> form(HttpExchange exchange) throws IOException {
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         if (origin != null && !origins.contains(origin)) {
             text(exchange, 403, "refused: this form was sent from another site (" + origin + ")");
@@ -322,7 +350,7 @@ public final class StatusPage implements AutoCloseable {
             text(exchange, 403, "refused: the form's CSRF token is missing or wrong; reload the page and try again");
             return Optional.empty();
         }
-        return session;
+        return Optional.of(new Form(session.get(), form));
     }
 
     private boolean bearer(HttpExchange exchange) {

@@ -29,7 +29,8 @@ final class StatusPageHtml {
         }
     }
 
-    static String render(JsonNode report, String user, String csrf) {
+    /** @param graphs the names of the graphs the person may start, each with a button */
+    static String render(JsonNode report, String user, String csrf, java.util.List<String> graphs) {
         JsonNode s = report.path("status");
         boolean running = report.path("running").asBoolean();
         String state = s.path("state").asText("unknown");
@@ -84,6 +85,21 @@ final class StatusPageHtml {
                         .append("</td><td>")
                         .append(esc(job.path("error").asText("")))
                         .append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+        if (!graphs.isEmpty()) {
+            html.append("<h2>Graphs</h2><p>The hub assigned these graphs to this agent. Start one now (it runs after"
+                    + " the run going on, if any; see it with <code>enginex-agent graph runs</code>):</p><table>");
+            for (String graph : graphs) {
+                html.append("<tr><td>")
+                        .append(esc(graph))
+                        .append("</td><td><form method=\"post\" action=\"/graph-runs\"><input type=\"hidden\""
+                                + " name=\"csrf\" value=\"")
+                        .append(esc(csrf))
+                        .append("\"><input type=\"hidden\" name=\"graph\" value=\"")
+                        .append(esc(graph))
+                        .append("\"><button type=\"submit\">Start</button></form></td></tr>");
             }
             html.append("</table>");
         }

@@ -171,22 +171,48 @@ class ScheduledGraphsIT {
                     .hasValueSatisfying(reason -> assertThat(reason).contains("nightly", "gph_other"));
             assertThat(triggers.start(new GraphStart("h-2", "gst_2", "gph_7", "nightly", input, "alice")))
                     .isEmpty();
+            assertThat(triggers.start(new GraphStart("h-3", "gst_2", "gph_7", "nightly", input, "alice")))
+                    .as("a start received twice runs once")
+                    .hasValueSatisfying(reason -> assertThat(reason).contains("gst_2", "once"));
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> Files.isDirectory(runs.dir())
                             && runs.list().stream().anyMatch(RunRecord::ended));
         } finally {
             triggers.close();
         }
+        // After a restart the agent knows the start by its run: received again, it is skipped.
+        ScheduledGraphs restarted = new ScheduledGraphs(
+                graphs,
+                "acme",
+                Clock.systemUTC(),
+                listener -> new LocalGraphs(machine, state, PluginTools.Loaded.NONE, listener, MAPPER),
+                MAPPER);
+        try {
+            assertThat(restarted.start(new GraphStart("h-4", "gst_2", "gph_7", "nightly", input, "alice")))
+                    .isEmpty();
+            assertThat(restarted.start(new GraphStart("h-5", "gst_3", "gph_7", "nightly", input, "alice")))
+                    .isEmpty();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> runs.list().stream().filter(RunRecord::ended).count() == 2);
+        } finally {
+            restarted.close();
+        }
+        assertThat(runs.list())
+                .extracting(r -> r.input().path("startId").asText())
+                .containsExactlyInAnyOrder("gst_2", "gst_3");
 
-        assertThat(runs.list()).singleElement().satisfies(run -> {
-            assertThat(run.status()).isEqualTo("succeeded");
-            assertThat(run.graphId()).isEqualTo("gph_7");
-            assertThat(run.graphVersion()).isEqualTo(2);
-            assertThat(run.input().path("trigger").asText()).isEqualTo("hub");
-            assertThat(run.input().path("startId").asText()).isEqualTo("gst_2");
-            assertThat(run.input().path("by").asText()).isEqualTo("alice");
-            assertThat(run.input().path("folder").asText()).isEqualTo(".");
-        });
+        assertThat(runs.list())
+                .filteredOn(r -> r.input().path("startId").asText().equals("gst_2"))
+                .singleElement()
+                .satisfies(run -> {
+                    assertThat(run.status()).isEqualTo("succeeded");
+                    assertThat(run.graphId()).isEqualTo("gph_7");
+                    assertThat(run.graphVersion()).isEqualTo(2);
+                    assertThat(run.input().path("trigger").asText()).isEqualTo("hub");
+                    assertThat(run.input().path("startId").asText()).isEqualTo("gst_2");
+                    assertThat(run.input().path("by").asText()).isEqualTo("alice");
+                    assertThat(run.input().path("folder").asText()).isEqualTo(".");
+                });
     }
 
     private Path policy(Path share) throws IOException {

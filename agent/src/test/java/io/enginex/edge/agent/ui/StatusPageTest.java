@@ -59,13 +59,13 @@ class StatusPageTest {
                     return report;
                 },
                 pause,
-                (graph, by, via) -> {
+                GraphStarter.listing(() -> List.of("nightly"), (graph, by, via) -> {
                     if (!graph.equals("nightly")) {
                         return Optional.of("no graph named \"" + graph + "\" is assigned to this agent");
                     }
                     started.add(graph + " " + by + " " + via);
                     return Optional.empty();
-                },
+                }),
                 Clock.systemUTC(),
                 new SecureRandom(),
                 mapper,
@@ -200,6 +200,27 @@ class StatusPageTest {
                         .digest(style.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertThat(csp).contains("style-src 'sha256-" + hash + "'");
         assertThat(shown.body()).doesNotContain(" style=\"", "<script");
+    }
+
+    @Test
+    void theStartButtonStartsAnAssignedGraphForTheSignedInPersonOnly() throws IOException {
+        String[] session = signIn();
+        String html = get("/", Map.of("Cookie", session[0])).body();
+        Map<String, String> form = Map.of("Cookie", session[0], "Content-Type", "application/x-www-form-urlencoded");
+
+        RawHttp.Response noSession = post("/graph-runs", Map.of(), "graph=nightly&csrf=" + session[1]);
+        RawHttp.Response noToken = post("/graph-runs", form, "graph=nightly");
+        RawHttp.Response unknown = post("/graph-runs", form, "graph=other&csrf=" + session[1]);
+        assertThat(started).isEmpty();
+        RawHttp.Response ok = post("/graph-runs", form, "graph=nightly&csrf=" + session[1]);
+
+        assertThat(html).contains("<h2>Graphs</h2>", "action=\"/graph-runs\"", "name=\"graph\" value=\"nightly\"");
+        assertThat(noSession.status()).isEqualTo(401);
+        assertThat(noToken.status()).isEqualTo(403);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no graph named \"other\"");
+        assertThat(ok.status()).isEqualTo(303);
+        assertThat(started).containsExactly("nightly alice status page");
     }
 
     @Test

@@ -56,6 +56,8 @@ public enum AuditType {
      * A graph was started from the hub on an agent (details: name, version, agentId, startId).
      */
     GRAPH_STARTED,
+    /** A queued start of a graph from the hub was cancelled: it is never sent (details: graphId, agentId). */
+    GRAPH_START_CANCELLED,
     /** A tenant admin pinned the tenant's agents' updates to a channel or a version (details: channel or version). */
     UPDATE_PIN_CHANGED,
     /** A tenant admin removed the tenant's update pin (details: the channel or version it pinned). */

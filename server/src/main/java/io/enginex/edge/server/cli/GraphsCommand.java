@@ -28,6 +28,8 @@ import picocli.CommandLine.Parameters;
             GraphsCommand.Update.class,
             GraphsCommand.Withdraw.class,
             GraphsCommand.Start.class,
+            GraphsCommand.Starts.class,
+            GraphsCommand.CancelStart.class,
             GraphsCommand.Runs.class
         },
         footerHeading = "%nExamples:%n",
@@ -38,6 +40,7 @@ import picocli.CommandLine.Parameters;
             "  engine graphs show --tenant acme gph_… --version 2",
             "  engine graphs withdraw --tenant acme gph_…",
             "  engine graphs start --tenant acme gph_… --agent agt_… --input '{\"day\":\"2026-12-05\"}'",
+            "  engine graphs starts --tenant acme --agent agt_…",
             "  engine graphs runs --tenant acme gph_…"
         })
 final class GraphsCommand {
@@ -206,17 +209,19 @@ final class GraphsCommand {
     @Command(
             name = "start",
             description = {
-                "Start a graph now on an agent it is assigned to, which must be connected to this hub: the agent"
-                        + " runs it with the trigger \"hub\" and the input given (a JSON object). Operators and up.",
-                "Prints the start's id; the run carries it once uploaded (engine graphs runs). An agent that is not"
-                        + " connected is refused (409 agent_offline): start it on the machine with enginex-agent"
-                        + " graph start NAME."
+                "Start a graph on an agent it is assigned to: the agent runs it with the trigger \"hub\" and the"
+                        + " input given (a JSON object). Operators and up.",
+                "The start is queued and sent to the agent at once if it is connected (to any hub node), else when"
+                        + " it next connects, unless it expires first (--expires-in, default 24h) or is cancelled"
+                        + " (engine graphs cancel-start). Prints the start's id; the run carries it once uploaded"
+                        + " (engine graphs runs); engine graphs starts shows whether it was sent."
             },
             mixinStandardHelpOptions = true,
             footerHeading = "%nExamples:%n",
             footer = {
                 "  engine graphs start --tenant acme gph_… --agent agt_…",
-                "  engine graphs start --tenant acme gph_… --agent agt_… --input '{\"day\":\"2026-12-05\"}'"
+                "  engine graphs start --tenant acme gph_… --agent agt_… --input '{\"day\":\"2026-12-05\"}'",
+                "  engine graphs start --tenant acme gph_… --agent agt_… --expires-in 2h"
             })
     static final class Start extends ClientCommand {
         @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
@@ -238,6 +243,12 @@ final class GraphsCommand {
                 description = "The run's input, a JSON object (default {}); not the fields trigger, startId or by.")
         String input;
 
+        @Option(
+                names = "--expires-in",
+                paramLabel = "DURATION",
+                description = "How long the start may wait for an offline agent, 1m to 7d (default 24h), e.g. 2h.")
+        String expiresIn;
+
         @Override
         void run(HubClient hub) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -245,11 +256,16 @@ final class GraphsCommand {
             if (input != null) {
                 body.put("input", parseInput());
             }
+            if (expiresIn != null) {
+                body.put("expiresIn", expiresIn);
+            }
             JsonNode s = hub.create("/api/v1/tenants/" + tenant + "/graphs/" + id + "/start", body);
             if (!printedJson(s)) {
                 out().println("Started graph " + text(s, "graphId") + " " + text(s, "graph") + " version "
                         + text(s, "version") + " on agent " + text(s, "agentId") + ": start " + text(s, "startId")
-                        + " (its run: engine graphs runs --tenant " + tenant + " " + id + ").");
+                        + " queued, sent when the agent is connected, until " + text(s, "expiresAt")
+                        + " (engine graphs starts --tenant " + tenant + "; its run: engine graphs runs --tenant "
+                        + tenant + " " + id + ").");
                 out().flush();
             }
         }
@@ -267,6 +283,69 @@ final class GraphsCommand {
                         "--input is not valid JSON (" + e.getOriginalMessage() + "); quote it for the shell, e.g."
                                 + " --input '{\"day\":\"2026-12-05\"}'",
                         CliException.USAGE);
+            }
+        }
+    }
+
+    @Command(
+            name = "starts",
+            description = {
+                "List a tenant's starts from the hub (newest first): queued (waiting for the agent), sent, cancelled"
+                        + " or expired (the agent did not connect in time)."
+            },
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine graphs starts --tenant acme", "  engine graphs starts --tenant acme --agent agt_…"})
+    static final class Starts extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Option(names = "--agent", paramLabel = "AGENT_ID", description = "Only this agent's starts.")
+        String agent;
+
+        @Override
+        void run(HubClient hub) {
+            JsonNode starts = hub.get("/api/v1/tenants/" + tenant + "/graph-starts"
+                    + (agent == null ? "" : "?agentId=" + java.net.URLEncoder.encode(agent, StandardCharsets.UTF_8)));
+            if (printedJson(starts)) {
+                return;
+            }
+            TextTable table = new TextTable("START", "GRAPH", "AGENT", "STATE", "BY", "AT", "EXPIRES");
+            for (JsonNode s : starts) {
+                table.row(
+                        text(s, "startId"),
+                        text(s, "graph"),
+                        text(s, "agentId"),
+                        text(s, "state"),
+                        text(s, "by"),
+                        text(s, "at"),
+                        text(s, "expiresAt"));
+            }
+            table.print(out());
+        }
+    }
+
+    @Command(
+            name = "cancel-start",
+            description =
+                    "Cancel a queued start from the hub, so that it is never sent to its agent. Operators and up.",
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine graphs cancel-start --tenant acme gst_…"})
+    static final class CancelStart extends ClientCommand {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant id.")
+        String tenant;
+
+        @Parameters(index = "0", paramLabel = "START_ID", description = "The start's id (gst_…).")
+        String id;
+
+        @Override
+        void run(HubClient hub) {
+            JsonNode s = hub.post("/api/v1/tenants/" + tenant + "/graph-starts/" + id + "/cancel", Map.of());
+            if (!printedJson(s)) {
+                out().println("Cancelled start " + text(s, "startId") + " of graph " + text(s, "graph") + " on agent "
+                        + text(s, "agentId") + ".");
+                out().flush();
             }
         }
     }

@@ -5,6 +5,7 @@ import io.enginex.edge.server.LiveViews;
 import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.dispatch.Deliveries;
 import io.enginex.edge.server.dispatch.JobWaiters;
+import io.enginex.edge.server.graph.GraphStartDeliveries;
 import io.enginex.edge.server.policy.TenantPolicies;
 import io.enginex.edge.server.store.PolicyScope;
 import io.enginex.edge.server.update.ReleaseNotices;
@@ -27,6 +28,7 @@ public final class ClusterSignals implements PgCluster.Receiver {
     private final ReleaseNotices notices;
     private final Clock clock;
     private final java.util.function.BiConsumer<String, String> vault;
+    private final GraphStartDeliveries graphStarts;
 
     /**
      * @param live this node's live views only (not one that tells the cluster)
@@ -39,10 +41,13 @@ public final class ClusterSignals implements PgCluster.Receiver {
             LiveViews live,
             ReleaseNotices notices,
             Clock clock) {
-        this(registry, deliveries, waiters, policies, live, notices, clock, (tenant, agent) -> {});
+        this(registry, deliveries, waiters, policies, live, notices, clock, (tenant, agent) -> {}, null);
     }
 
-    /** @param vault sends the tenant's agents on this node (one agent, or all when it is empty) their pending vault frames */
+    /**
+     * @param vault sends the tenant's agents on this node (one agent, or all when it is empty) their pending vault frames
+     * @param graphStarts sends the agents on this node their queued graph starts, or null for a node that sends none
+     */
     public ClusterSignals(
             ConnectionRegistry registry,
             Deliveries deliveries,
@@ -51,8 +56,10 @@ public final class ClusterSignals implements PgCluster.Receiver {
             LiveViews live,
             ReleaseNotices notices,
             Clock clock,
-            java.util.function.BiConsumer<String, String> vault) {
+            java.util.function.BiConsumer<String, String> vault,
+            GraphStartDeliveries graphStarts) {
         this.vault = vault;
+        this.graphStarts = graphStarts;
         this.registry = registry;
         this.deliveries = deliveries;
         this.waiters = waiters;
@@ -98,6 +105,11 @@ public final class ClusterSignals implements PgCluster.Receiver {
             case LIVE -> live.changed(s.tenantId());
             case PIN -> notices.pinChangedHere(s.tenantId());
             case VAULT -> vault.accept(s.tenantId(), s.target());
+            case GRAPH_START -> {
+                if (graphStarts != null) {
+                    graphStarts.offerHere(s.tenantId(), s.target());
+                }
+            }
         }
     }
 
@@ -105,5 +117,8 @@ public final class ClusterSignals implements PgCluster.Receiver {
     @Override
     public void missed() {
         deliveries.sweepQueued(clock.instant());
+        if (graphStarts != null) {
+            graphStarts.sweep();
+        }
     }
 }

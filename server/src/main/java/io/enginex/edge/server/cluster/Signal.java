@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
  * space-separated fields.
  *
  * @param tenantId the tenant it concerns
- * @param target the agent ({@link Kind#SEND}, {@link Kind#CANCEL}, {@link Kind#CUT}, {@link Kind#MOVED}), the policy scope
+ * @param target the agent ({@link Kind#SEND}, {@link Kind#CANCEL}, {@link Kind#CUT}, {@link Kind#MOVED}, {@link Kind#GRAPH_START}), the policy scope
  *     ({@link Kind#POLICY}) or empty
- * @param jobId the job ({@link Kind#SEND}, {@link Kind#CANCEL}, {@link Kind#DONE}) or empty
+ * @param jobId the job ({@link Kind#SEND}, {@link Kind#CANCEL}, {@link Kind#DONE}), the graph start
+ *     ({@link Kind#GRAPH_START}) or empty
  */
 public record Signal(Kind kind, String tenantId, String target, String jobId) {
     private static final Pattern FIELD = Pattern.compile("[^\\s]{0,200}");
@@ -38,7 +39,12 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
          * A vault change (a secret defined, a wipe asked) for the tenant's agent in {@code target}, or all
          * its agents when empty: every node sends the agents it holds what is pending for them.
          */
-        VAULT("vault");
+        VAULT("vault"),
+        /**
+         * A graph was started from the hub for the tenant's agent in {@code target} (the start's id in
+         * {@code jobId}): the node holding the agent sends it its queued starts.
+         */
+        GRAPH_START("graph-start");
 
         private final String wire;
 
@@ -99,6 +105,10 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
 
     public static Signal vault(String tenantId, String agentId) {
         return new Signal(Kind.VAULT, tenantId, agentId, "");
+    }
+
+    public static Signal graphStart(String tenantId, String agentId, String startId) {
+        return new Signal(Kind.GRAPH_START, tenantId, agentId, startId);
     }
 
     public static Signal live(String tenantId) {

@@ -59,6 +59,7 @@ public final class FrameRouter {
     private final RepeatedLog repeats;
     private final VaultFrames vault;
     private final GraphRunUploads graphRuns;
+    private final java.util.function.Consumer<AgentConnection> graphStarts;
 
     /** Stores an agent's uploaded graph runs and makes the ack (tenant and agent from the connection). */
     @FunctionalInterface
@@ -101,10 +102,14 @@ public final class FrameRouter {
                 repeats,
                 writes,
                 VaultFrames.NONE,
-                graphRuns);
+                graphRuns,
+                connection -> {});
     }
 
-    /** @param vault takes each hello's exchange key, sends pending vault frames and records vault-acks */
+    /**
+     * @param vault takes each hello's exchange key, sends pending vault frames and records vault-acks
+     * @param graphStarts sends a welcomed agent the graph starts queued for it
+     */
     public FrameRouter(
             MessageCodec codec,
             AgentStore agents,
@@ -120,8 +125,10 @@ public final class FrameRouter {
             RepeatedLog repeats,
             Transactions writes,
             VaultFrames vault,
-            GraphRunUploads graphRuns) {
+            GraphRunUploads graphRuns,
+            java.util.function.Consumer<AgentConnection> graphStarts) {
         this.vault = vault;
+        this.graphStarts = graphStarts;
         this.codec = codec;
         this.listener = listener;
         this.handshake = new Handshake(
@@ -289,6 +296,17 @@ public final class FrameRouter {
                         .addKeyValue("agentId", connection.agentId())
                         .addKeyValue("reason", e.toString())
                         .log("cannot send the agent its pending vault frames; they are sent at its next connect");
+            }
+            try {
+                graphStarts.accept(connection);
+            } catch (RuntimeException e) {
+                if (DatabaseFailures.isUnavailable(e)) {
+                    throw e;
+                }
+                log.atWarn()
+                        .addKeyValue("agentId", connection.agentId())
+                        .addKeyValue("reason", e.toString())
+                        .log("cannot send the agent its queued graph starts; they are sent at its next connect");
             }
         }
     }

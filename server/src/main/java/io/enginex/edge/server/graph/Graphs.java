@@ -1,13 +1,13 @@
 package io.enginex.edge.server.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.common.graph.Graph;
 import io.enginex.edge.common.graph.GraphEnvelope;
 import io.enginex.edge.common.graph.GraphException;
 import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.common.tuf.TufKey;
 import io.enginex.edge.common.tuf.TufSigner;
-import io.enginex.edge.protocol.GraphStart;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.LiveViews;
@@ -18,8 +18,6 @@ import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
 import io.enginex.edge.server.auth.TenantGuard;
-import io.enginex.edge.server.connection.AgentConnection;
-import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.idempotency.Answer;
 import io.enginex.edge.server.idempotency.Creation;
 import io.enginex.edge.server.policy.TenantPolicies;
@@ -27,11 +25,14 @@ import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentStore;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.GraphRecord;
+import io.enginex.edge.server.store.GraphStartRecord;
+import io.enginex.edge.server.store.GraphStartStore;
 import io.enginex.edge.server.store.GraphStore;
 import io.enginex.edge.server.store.GraphVersionRecord;
 import io.enginex.edge.server.store.PolicyScope;
 import io.enginex.edge.server.store.Transactions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -65,16 +66,28 @@ public final class Graphs {
     private final GraphFormat format;
     private final TufSigner signer;
     private final TenantPolicies policies;
-    private final ConnectionRegistry connections;
+    private final GraphStartStore starts;
+    private final GraphStartDeliveries deliveries;
     private final Executor senders;
+    private final ObjectMapper mapper;
 
     /** The most characters of JSON a start's input may have. */
     public static final int MAX_INPUT_CHARS = 64 * 1024;
 
+    /** How long a start waits for its agent when the request does not say. */
+    public static final Duration START_EXPIRY = Duration.ofHours(24);
+
+    /** The longest a start may wait for its agent. */
+    public static final Duration MAX_START_EXPIRY = Duration.ofDays(7);
+
+    /** The most starts one list shows. */
+    static final int MAX_STARTS_LISTED = 200;
+
     /**
      * @param policies sends each change to the tenant's connected agents, with their policies
-     * @param connections the agents connected to this node, which a start is sent to
-     * @param senders sends a start's frame once it is audited
+     * @param starts the starts from the hub
+     * @param deliveries sends a start to its agent on the node holding it
+     * @param senders sends a start once it is stored and audited
      */
     public Graphs(
             GraphStore store,
@@ -88,11 +101,15 @@ public final class Graphs {
             GraphFormat format,
             TufSigner signer,
             TenantPolicies policies,
-            ConnectionRegistry connections,
-            Executor senders) {
+            GraphStartStore starts,
+            GraphStartDeliveries deliveries,
+            Executor senders,
+            ObjectMapper mapper) {
         this.policies = policies;
-        this.connections = connections;
+        this.starts = starts;
+        this.deliveries = deliveries;
         this.senders = senders;
+        this.mapper = mapper;
         this.store = store;
         this.agents = agents;
         this.audit = audit;
@@ -280,7 +297,10 @@ public final class Graphs {
         return result;
     }
 
-    /** A start from the hub: what was sent to the agent in a {@code graphStart} frame. */
+    /**
+     * A start from the hub, as stored: {@code state} {@code queued} until a node sends it to the agent
+     * ({@code sent}), unless it is cancelled or expires first.
+     */
     public record Started(
             String startId,
             String tenant,
@@ -290,18 +310,39 @@ public final class Graphs {
             String agentId,
             JsonNode input,
             String by,
-            Instant at) {}
+            Instant at,
+            Instant expiresAt,
+            String state) {
+        static Started of(GraphStartRecord r, JsonNode input, Instant now) {
+            return new Started(
+                    r.id(),
+                    r.tenantId(),
+                    r.graphId(),
+                    r.graphName(),
+                    r.graphVersion(),
+                    r.agentId(),
+                    input,
+                    r.startedBy(),
+                    r.createdAt(),
+                    r.expiresAt(),
+                    r.shownState(now));
+        }
+    }
 
     /**
-     * Starts a graph on an agent now, audited {@code graph.started}: the agent, connected to this node,
-     * is sent a {@code graphStart} frame and runs the graph it was assigned under the graph's name with
-     * the trigger {@code hub} and {@code input}; the run carries the start's id. Operators and up.
+     * Starts a graph on an agent, audited {@code graph.started}: the start is stored {@code queued} and
+     * sent to the agent in a {@code graphStart} frame by the node it is connected to, now, or after its
+     * next hello if it is offline ({@link GraphStartDeliveries}); a start not sent within {@code
+     * expiresIn} never is. The agent runs the graph it was assigned under the graph's name with the
+     * trigger {@code hub} and {@code input}; the run carries the start's id. Operators and up. A retry
+     * with the same key answers the same start and sends it again only if it is still queued.
      *
      * @param input a JSON object, or null for {@code {}}
+     * @param expiresIn how long the start may wait for the agent, or null for {@link #START_EXPIRY}
      * @throws HubException.NotFound {@code graph_not_found}, {@code agent_not_found}
-     * @throws HubException.BadRequest {@code invalid_input}
+     * @throws HubException.BadRequest {@code invalid_input}, {@code invalid_expiry}
      * @throws HubException.Conflict {@code graph_withdrawn}, {@code graph_not_assigned} (the graph's
-     *     scope does not cover the agent), {@code agent_offline} (not connected to this hub node)
+     *     scope does not cover the agent)
      */
     public Creation<Started> start(
             Caller caller,
@@ -309,79 +350,157 @@ public final class Graphs {
             String id,
             String agentId,
             JsonNode input,
+            Duration expiresIn,
             Origin origin,
             Function<Started, Answer> answer) {
         guard.checkWrite(caller, tenant);
         caller.requireRole(Role.OPERATOR);
         return Creation.preparedBy(
-                () -> {
-                    GraphRecord graph = graph(tenant, id);
-                    Agent agent = agents.find(tenant, agentId)
-                            .filter(a -> !a.revoked())
-                            .orElseThrow(() -> new HubException.NotFound(
-                                    "agent_not_found",
-                                    "tenant " + tenant + " has no agent " + agentId
-                                            + "; list them with engine agents list"));
-                    if (graph.withdrawn()) {
-                        throw new HubException.Conflict(
-                                "graph_withdrawn",
-                                "graph " + graph.id() + " (" + graph.name() + ") was withdrawn at "
-                                        + graph.withdrawnAt() + "; it is not started any more");
-                    }
-                    if (!graph.scope().covers(agent.id(), agent.labels())) {
-                        throw new HubException.Conflict(
-                                "graph_not_assigned",
-                                "graph " + graph.id() + " is assigned to "
-                                        + graph.scope().wire() + ", which does not"
-                                        + " cover agent " + agentId + "; start it on an agent of that scope, or"
-                                        + " change the scope with engine graphs update --scope");
-                    }
-                    JsonNode checked = input(input);
-                    if (connections.find(tenant, agentId).isEmpty()) {
-                        throw offline(tenant, agentId);
-                    }
-                    return new Started(
-                            ids.next("gst"),
-                            tenant,
-                            graph.id(),
-                            graph.name(),
-                            graph.latestVersion(),
-                            agentId,
-                            checked,
-                            caller.actorId(),
-                            clock.instant());
-                },
-                started -> {
-                    audit.record(
-                            tenant,
-                            AuditType.GRAPH_STARTED,
-                            Actor.of(caller),
-                            origin.sourceIp(),
-                            new Audit.Target("graph", started.graphId()),
-                            Audit.Outcome.SUCCESS,
-                            origin.tag(Map.of(
-                                    "name", started.graph(),
-                                    "version", started.version(),
-                                    "agentId", started.agentId(),
-                                    "startId", started.startId())));
-                    return started;
-                },
-                answer,
-                this::send);
+                        () -> {
+                            GraphRecord graph = graph(tenant, id);
+                            Agent agent = agents.find(tenant, agentId)
+                                    .filter(a -> !a.revoked())
+                                    .orElseThrow(() -> new HubException.NotFound(
+                                            "agent_not_found",
+                                            "tenant " + tenant + " has no agent " + agentId
+                                                    + "; list them with engine agents list"));
+                            if (graph.withdrawn()) {
+                                throw new HubException.Conflict(
+                                        "graph_withdrawn",
+                                        "graph " + graph.id() + " (" + graph.name() + ") was withdrawn at "
+                                                + graph.withdrawnAt() + "; it is not started any more");
+                            }
+                            if (!graph.scope().covers(agent.id(), agent.labels())) {
+                                throw new HubException.Conflict(
+                                        "graph_not_assigned",
+                                        "graph " + graph.id() + " is assigned to "
+                                                + graph.scope().wire() + ", which does not"
+                                                + " cover agent " + agentId
+                                                + "; start it on an agent of that scope, or"
+                                                + " change the scope with engine graphs update --scope");
+                            }
+                            JsonNode checked = input(input);
+                            Instant now = clock.instant();
+                            return new GraphStartRecord(
+                                    ids.next("gst"),
+                                    tenant,
+                                    graph.id(),
+                                    graph.name(),
+                                    graph.latestVersion(),
+                                    agentId,
+                                    checked.toString(),
+                                    caller.actorId(),
+                                    now,
+                                    now.plus(expiry(expiresIn)),
+                                    GraphStartRecord.QUEUED,
+                                    null,
+                                    null,
+                                    null,
+                                    null);
+                        },
+                        row -> {
+                            starts.insert(row);
+                            audit.record(
+                                    tenant,
+                                    AuditType.GRAPH_STARTED,
+                                    Actor.of(caller),
+                                    origin.sourceIp(),
+                                    new Audit.Target("graph", row.graphId()),
+                                    Audit.Outcome.SUCCESS,
+                                    origin.tag(Map.of(
+                                            "name", row.graphName(),
+                                            "version", row.graphVersion(),
+                                            "agentId", row.agentId(),
+                                            "startId", row.id(),
+                                            "expiresAt", row.expiresAt().toString())));
+                            return Started.of(row, input(input), row.createdAt());
+                        },
+                        answer,
+                        started -> {
+                            senders.execute(() -> deliveries.offer(tenant, started.agentId(), started.startId()));
+                            return started;
+                        })
+                .resumedBy(startId -> starts.find(tenant, startId)
+                        .filter(s -> s.shownState(clock.instant()).equals(GraphStartRecord.QUEUED))
+                        .ifPresent(s -> senders.execute(() -> deliveries.offer(tenant, s.agentId(), s.id()))));
     }
 
-    private Started send(Started started) {
-        AgentConnection connection = connections
-                .find(started.tenant(), started.agentId())
-                .orElseThrow(() -> offline(started.tenant(), started.agentId()));
-        senders.execute(() -> connection.send(new GraphStart(
-                connection.nextFrameId(),
-                started.startId(),
-                started.graphId(),
-                started.graph(),
-                started.input(),
-                started.by())));
-        return started;
+    /** The tenant's starts from the hub, newest first (of one agent when {@code agentId} is not null). */
+    public List<Started> starts(Caller caller, String tenant, String agentId) {
+        guard.check(caller, tenant);
+        Instant now = clock.instant();
+        return starts.list(tenant, agentId, MAX_STARTS_LISTED).stream()
+                .map(s -> Started.of(s, json(s), now))
+                .toList();
+    }
+
+    /** @throws HubException.NotFound {@code graph_start_not_found} */
+    public Started startOf(Caller caller, String tenant, String startId) {
+        guard.check(caller, tenant);
+        GraphStartRecord s = startRecord(tenant, startId);
+        return Started.of(s, json(s), clock.instant());
+    }
+
+    /**
+     * Cancels a queued start, audited {@code graph-start.cancelled}: it is never sent. Operators and up.
+     *
+     * @throws HubException.NotFound {@code graph_start_not_found}
+     * @throws HubException.Conflict {@code graph_start_not_queued} when it was sent, cancelled or expired
+     */
+    public Started cancelStart(Caller caller, String tenant, String startId, Origin origin) {
+        guard.checkWrite(caller, tenant);
+        caller.requireRole(Role.OPERATOR);
+        Instant now = clock.instant();
+        GraphStartRecord cancelled = tx.inTransaction(() -> {
+            GraphStartRecord s = startRecord(tenant, startId);
+            String state = s.shownState(now);
+            if (!state.equals(GraphStartRecord.QUEUED) || !starts.cancel(tenant, startId, caller.actorId(), now)) {
+                throw new HubException.Conflict(
+                        "graph_start_not_queued",
+                        "graph start " + startId + " is " + (state.equals(GraphStartRecord.QUEUED) ? "sent" : state)
+                                + "; only a queued start can be cancelled (a run the agent started is stopped on"
+                                + " the machine)");
+            }
+            audit.record(
+                    tenant,
+                    AuditType.GRAPH_START_CANCELLED,
+                    Actor.of(caller),
+                    origin.sourceIp(),
+                    new Audit.Target("graph-start", startId),
+                    Audit.Outcome.SUCCESS,
+                    origin.tag(Map.of("graphId", s.graphId(), "agentId", s.agentId())));
+            return startRecord(tenant, startId);
+        });
+        live.changed(tenant);
+        return Started.of(cancelled, json(cancelled), now);
+    }
+
+    private GraphStartRecord startRecord(String tenant, String startId) {
+        return starts.find(tenant, startId)
+                .orElseThrow(() -> new HubException.NotFound(
+                        "graph_start_not_found",
+                        "tenant " + tenant + " has no graph start " + startId + "; list them with GET /api/v1/tenants/"
+                                + tenant + "/graph-starts"));
+    }
+
+    private JsonNode json(GraphStartRecord s) {
+        try {
+            return mapper.readTree(s.input());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("graph start " + s.id() + " has an input that is not JSON", e);
+        }
+    }
+
+    private static Duration expiry(Duration expiresIn) {
+        if (expiresIn == null) {
+            return START_EXPIRY;
+        }
+        if (expiresIn.compareTo(Duration.ofMinutes(1)) < 0 || expiresIn.compareTo(MAX_START_EXPIRY) > 0) {
+            throw new HubException.BadRequest(
+                    "invalid_expiry",
+                    "\"expiresIn\" must be between 1m and " + MAX_START_EXPIRY.toDays() + "d, like 30m, 12h or 2d");
+        }
+        return expiresIn;
     }
 
     private static JsonNode input(JsonNode input) {
@@ -408,15 +527,6 @@ public final class Graphs {
                             + " are accepted (pass a path to a file instead)");
         }
         return input;
-    }
-
-    private static HubException offline(String tenant, String agentId) {
-        return new HubException.Conflict(
-                "agent_offline",
-                "agent " + agentId + " of tenant " + tenant + " is not connected to this hub node; a start from the"
-                        + " hub needs it online (on a cluster, send the request to the node it is connected to)."
-                        + " Start it on the machine with enginex-agent graph start NAME, or try again when it is"
-                        + " connected");
     }
 
     private Version changed(Version made) {

@@ -7,6 +7,7 @@ import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.auth.Caller;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.config.HumanDuration;
 import io.enginex.edge.server.graph.GraphRunLog;
 import io.enginex.edge.server.graph.Graphs;
 import io.enginex.edge.server.store.GraphRecord;
@@ -14,6 +15,7 @@ import io.enginex.edge.server.store.GraphRunRecord;
 import io.enginex.edge.server.store.GraphVersionRecord;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -93,6 +95,9 @@ final class GraphRoutes {
         routes.post("/api/v1/tenants/{t}/graphs/{id}/start", this::start, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/graphs/{id}/runs", this::runs);
         routes.get("/api/v1/tenants/{t}/graph-runs/{runId}", this::run);
+        routes.get("/api/v1/tenants/{t}/graph-starts", this::starts);
+        routes.get("/api/v1/tenants/{t}/graph-starts/{startId}", this::startOf);
+        routes.post("/api/v1/tenants/{t}/graph-starts/{startId}/cancel", this::cancelStart);
     }
 
     /**
@@ -252,11 +257,72 @@ final class GraphRoutes {
         creates.respond(ctx, caller, creation);
     }
 
-    /** The answer to a start: the agent was sent the graph; its run carries {@code startId}. */
+    /**
+     * A start from the hub: {@code state} {@code queued} (stored, sent once its agent is connected),
+     * {@code sent}, {@code cancelled} or {@code expired} (not sent before {@code expiresAt}); the run
+     * the agent makes carries {@code startId}.
+     */
     record StartView(
-            String startId, String graphId, String graph, int version, String agentId, JsonNode input, Instant at) {
+            String startId,
+            String graphId,
+            String graph,
+            int version,
+            String agentId,
+            JsonNode input,
+            String by,
+            Instant at,
+            Instant expiresAt,
+            String state) {
         static StartView of(Graphs.Started s) {
-            return new StartView(s.startId(), s.graphId(), s.graph(), s.version(), s.agentId(), s.input(), s.at());
+            return new StartView(
+                    s.startId(),
+                    s.graphId(),
+                    s.graph(),
+                    s.version(),
+                    s.agentId(),
+                    s.input(),
+                    s.by(),
+                    s.at(),
+                    s.expiresAt(),
+                    s.state());
+        }
+    }
+
+    /** {@code ?agentId=} keeps one agent's starts. */
+    private void starts(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        ctx.json(graphs.starts(caller, ctx.pathParam("t"), ctx.queryParam("agentId")).stream()
+                .map(StartView::of)
+                .toList());
+    }
+
+    private void startOf(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        ctx.json(StartView.of(graphs.startOf(caller, ctx.pathParam("t"), ctx.pathParam("startId"))));
+    }
+
+    private void cancelStart(Context ctx) {
+        Caller caller = access.forTenant(ctx);
+        ctx.json(StartView.of(
+                graphs.cancelStart(caller, ctx.pathParam("t"), ctx.pathParam("startId"), Origin.api(ctx.ip()))));
+    }
+
+    /** {@code expiresIn}: a duration like {@code "12h"}, or null when not given. */
+    private static Duration expiresIn(JsonBody body) {
+        JsonNode given = body.raw("expiresIn");
+        if (given == null || given.isNull()) {
+            return null;
+        }
+        try {
+            if (!given.isTextual()) {
+                throw new IllegalArgumentException("got " + given);
+            }
+            return HumanDuration.parse(given.asText());
+        } catch (IllegalArgumentException e) {
+            throw new HubException.BadRequest(
+                    "invalid_expiry",
+                    "\"expiresIn\" is how long the start may wait for the agent, a text like \"30m\", \"12h\" or"
+                            + " \"2d\": " + e.getMessage());
         }
     }
 
@@ -270,6 +336,7 @@ final class GraphRoutes {
                 ctx.pathParam("id"),
                 body.requiredText("agentId"),
                 body.raw("input"),
+                expiresIn(body),
                 Origin.api(ctx.ip()),
                 started -> creates.accepted(started.startId(), StartView.of(started)));
         creates.respond(ctx, caller, creation);

@@ -33,6 +33,9 @@ public interface Stores extends AutoCloseable {
 
     GraphRunStore graphRuns();
 
+    /** Starts of graphs from the hub, queued until sent to their agents. */
+    GraphStartStore graphStarts();
+
     PageLinkStore pageLinks();
 
     McpToolRuleStore mcpToolRules();

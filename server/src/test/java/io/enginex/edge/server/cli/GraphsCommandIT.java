@@ -66,7 +66,7 @@ class GraphsCommandIT {
     }
 
     @Test
-    void startSendsTheGraphToTheConnectedAgentAndNamesTheFixForAnOfflineOneOrBadInput(@TempDir Path files)
+    void startQueuesTheGraphForTheAgentListsAndCancelsStartsAndNamesTheFixForBadInput(@TempDir Path files)
             throws Exception {
         String tenant = hub.newTenant();
         Path v1 = Files.writeString(files.resolve("v1.json"), graph("fs.list"));
@@ -79,7 +79,11 @@ class GraphsCommandIT {
                 .asText();
         var agent = hub.register(tenant);
 
-        var offline = engine("graphs", "start", "--tenant", tenant, id, "--agent", agent.agentId());
+        var offline =
+                engine("graphs", "start", "--tenant", tenant, id, "--agent", agent.agentId(), "--expires-in", "2h");
+        var cancelled = engine("graphs", "start", "--tenant", tenant, id, "--agent", agent.agentId());
+        String cancelledId = cancelled.out().replaceAll("(?s).*start (gst_\\S+) queued.*", "$1");
+        var cancel = engine("graphs", "cancel-start", "--tenant", tenant, cancelledId);
         var badInput = engine("graphs", "start", "--tenant", tenant, id, "--agent", agent.agentId(), "--input", "[1]");
         var help = engine("graphs", "start", "--help");
         try (var socket = hub.connect(agent)) {
@@ -102,17 +106,30 @@ class GraphsCommandIT {
             while (!(frame instanceof io.enginex.edge.protocol.GraphStart)) {
                 frame = socket.next();
             }
+            var queued = (io.enginex.edge.protocol.GraphStart) frame;
+            assertThat(offline.out()).contains("start " + queued.startId() + " queued");
+            frame = socket.next();
+            while (!(frame instanceof io.enginex.edge.protocol.GraphStart)) {
+                frame = socket.next();
+            }
             var start = (io.enginex.edge.protocol.GraphStart) frame;
             assertThat(started.out()).contains("start " + start.startId());
             assertThat(start.input().path("day").asText()).isEqualTo("x");
         }
 
-        assertThat(offline.exitCode()).isNotZero();
-        assertThat(offline.err()).contains("agent_offline").contains("enginex-agent graph start");
+        assertThat(offline.exitCode()).as(offline.err()).isZero();
+        assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+        assertThat(cancel.out()).contains("Cancelled start " + cancelledId);
+        var starts = engine("graphs", "starts", "--tenant", tenant, "--agent", agent.agentId());
+        assertThat(starts.out().lines().filter(l -> l.contains(" sent "))).hasSize(2);
+        assertThat(starts.out()).contains(cancelledId).contains("cancelled");
+        var again = engine("graphs", "cancel-start", "--tenant", tenant, cancelledId);
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.err()).contains("graph_start_not_queued");
         assertThat(badInput.exitCode()).isNotZero();
         assertThat(badInput.err()).contains("--input must be a JSON object");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("--agent").contains("--input").contains("agent_offline");
+        assertThat(help.out()).contains("--agent").contains("--input").contains("--expires-in");
     }
 
     @Test

@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.protocol.Cancel;
 import io.enginex.edge.protocol.Dispatch;
+import io.enginex.edge.protocol.GraphStart;
 import io.enginex.edge.protocol.Message;
+import io.enginex.edge.protocol.PolicyUpdate;
 import io.enginex.edge.protocol.Protocol;
 import io.enginex.edge.protocol.Result;
 import io.enginex.edge.server.store.NodeStore;
@@ -82,6 +84,64 @@ class ClusterIT {
             JsonNode done = longPoll.get(40, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(done.get("state").asText()).isEqualTo("succeeded");
             assertThat(done.get("output").get("entries").asInt()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aGraphStartThroughOneNodeReachesTheAgentOnTheOtherOnce() {
+        String tenant = a.newTenant();
+        TestAgent agent = a.register(tenant);
+        String graph = b.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/graphs",
+                        b.platformKey(),
+                        Map.of(
+                                "scope",
+                                "tenant",
+                                "document",
+                                Map.of(
+                                        "version",
+                                        1,
+                                        "name",
+                                        "nightly",
+                                        "steps",
+                                        List.of(Map.of("id", "list", "tool", "fs.list")))))
+                .body()
+                .path("graph")
+                .path("id")
+                .asText();
+        try (AgentSocket socket = a.connectReady(agent, "fs.list")) {
+            String path = "/api/v1/tenants/" + tenant + "/graphs/" + graph + "/start";
+            Map<String, Object> body = Map.of("agentId", agent.agentId());
+            var started = b.api().exchange("POST", path, b.platformKey(), Map.of("Idempotency-Key", "c-1"), body);
+            assertThat(started.status()).as(started.text()).isEqualTo(202);
+            String startId = started.body().path("startId").asText();
+
+            assertThat(nextGraphStart(socket).startId()).isEqualTo(startId);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> b.api()
+                            .get("/api/v1/tenants/" + tenant + "/graph-starts/" + startId, b.platformKey())
+                            .body()
+                            .path("state")
+                            .asText()
+                            .equals("sent"));
+            var replay = b.api().exchange("POST", path, b.platformKey(), Map.of("Idempotency-Key", "c-1"), body);
+            assertThat(replay.body().path("startId").asText()).isEqualTo(startId);
+            var next = b.api().exchange("POST", path, b.platformKey(), Map.of("Idempotency-Key", "c-2"), body);
+            assertThat(nextGraphStart(socket).startId())
+                    .as("the replay sent nothing")
+                    .isEqualTo(next.body().path("startId").asText());
+        }
+    }
+
+    /** The next graphStart frame, past policy frames. */
+    private static GraphStart nextGraphStart(AgentSocket socket) {
+        while (true) {
+            Message m = socket.next();
+            if (m instanceof GraphStart start) {
+                return start;
+            }
+            assertThat(m).isInstanceOf(PolicyUpdate.class);
         }
     }
 

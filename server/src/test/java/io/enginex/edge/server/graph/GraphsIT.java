@@ -52,7 +52,11 @@ class GraphsIT {
     static void start() {
         admin("CREATE DATABASE " + DATABASE);
         hub = TestHub.start(
-                dir, b -> b.database(DatabaseConfig.of(SERVER + DATABASE, "postgres", "")), Clock.systemUTC());
+                dir,
+                // no safety-net sweep within a test: a queued start reaches its agent at its hello
+                b -> b.database(DatabaseConfig.of(SERVER + DATABASE, "postgres", ""))
+                        .clusterSweep(Duration.ofHours(1)),
+                Clock.systemUTC());
     }
 
     @AfterAll
@@ -361,13 +365,23 @@ class GraphsIT {
         hub.api().post("/api/v1/tenants/" + tenant + "/graphs/" + gone + "/withdraw", admin, Map.of());
         Map<String, Object> body = Map.of("agentId", agent.agentId(), "input", Map.of("day", "2026-12-05"));
 
-        Response offline = start(tenant, operator, null, nightly, body);
-        assertThat(offline.status()).as(offline.text()).isEqualTo(409);
-        assertThat(offline.code()).isEqualTo("agent_offline");
-        assertThat(offline.message()).contains(agent.agentId(), "enginex-agent graph start");
+        Response offline = start(tenant, operator, "s-0", nightly, body);
+        assertThat(offline.status()).as(offline.text()).isEqualTo(202);
+        assertThat(offline.body().path("state").asText()).isEqualTo("queued");
+        String queuedId = offline.body().path("startId").asText();
+        assertThat(start(tenant, operator, "s-0", nightly, body)
+                        .body()
+                        .path("startId")
+                        .asText())
+                .isEqualTo(queuedId);
 
         try (AgentSocket socket = hub.connect(agent)) {
             socket.hello("fs.list");
+            GraphStart queued = nextStart(socket);
+            assertThat(queued.startId()).as("sent once, at the hello").isEqualTo(queuedId);
+            assertThat(queued.input().path("day").asText()).isEqualTo("2026-12-05");
+            assertThat(startState(tenant, viewer, queuedId)).isEqualTo("sent");
+            assertThat(start(tenant, operator, "s-0", nightly, body).status()).isEqualTo(202);
 
             Response first = start(tenant, operator, "s-1", nightly, body);
             assertThat(first.status()).as(first.text()).isEqualTo(202);
@@ -401,7 +415,7 @@ class GraphsIT {
             assertThat(reserved.code()).isEqualTo("invalid_input");
             assertThat(start(tenant, viewer, null, nightly, body).status()).isEqualTo(403);
 
-            // Nothing came for the replay or the refusals: the next frame is the next start's.
+            // Nothing came for the replays or the refusals: the next frame is the next start's.
             Response next = start(tenant, operator, "s-2", nightly, Map.of("agentId", agent.agentId()));
             assertThat(next.status()).as(next.text()).isEqualTo(202);
             GraphStart second = nextStart(socket);
@@ -409,7 +423,7 @@ class GraphsIT {
             assertThat(second.input().isEmpty()).as("no input is {}").isTrue();
         }
         List<JsonNode> started = audit(tenant, "graph.started");
-        assertThat(started).hasSize(2);
+        assertThat(started).hasSize(3);
         assertThat(started)
                 .extracting(e -> e.path("details").path("agentId").asText())
                 .containsOnly(agent.agentId());
@@ -417,6 +431,79 @@ class GraphsIT {
                 .extracting(e -> e.path("details").path("startId").asText())
                 .doesNotHaveDuplicates()
                 .allMatch(id -> id.startsWith("gst_"));
+    }
+
+    private static String startState(String tenant, String key, String startId) {
+        Response r = hub.api().get("/api/v1/tenants/" + tenant + "/graph-starts/" + startId, key);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return r.body().path("state").asText();
+    }
+
+    @Test
+    void aQueuedStartCanBeCancelledAndNeitherItNorAnExpiredOneReachesTheAgent() {
+        String tenant = hub.newTenant();
+        String admin = hub.tenantKey(tenant, "admin");
+        String operator = hub.tenantKey(tenant, "operator");
+        String viewer = hub.tenantKey(tenant, "viewer");
+        TestAgent agent = hub.register(tenant);
+        String nightly = defined(tenant, admin, "label:test", "nightly");
+        Map<String, Object> body = Map.of("agentId", agent.agentId(), "expiresIn", "2h");
+
+        Response badExpiry =
+                start(tenant, operator, null, nightly, Map.of("agentId", agent.agentId(), "expiresIn", "9d"));
+        assertThat(badExpiry.status()).isEqualTo(400);
+        assertThat(badExpiry.code()).isEqualTo("invalid_expiry");
+        Response queued = start(tenant, operator, null, nightly, body);
+        assertThat(queued.status()).as(queued.text()).isEqualTo(202);
+        String cancelledId = queued.body().path("startId").asText();
+        assertThat(java.time.Duration.between(
+                        java.time.Instant.parse(queued.body().path("at").asText()),
+                        java.time.Instant.parse(queued.body().path("expiresAt").asText())))
+                .isEqualTo(java.time.Duration.ofHours(2));
+        String cancelPath = "/api/v1/tenants/" + tenant + "/graph-starts/" + cancelledId + "/cancel";
+        assertThat(hub.api().post(cancelPath, viewer, Map.of()).status()).isEqualTo(403);
+        Response cancelled = hub.api().post(cancelPath, operator, Map.of());
+        assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
+        assertThat(cancelled.body().path("state").asText()).isEqualTo("cancelled");
+        Response again = hub.api().post(cancelPath, operator, Map.of());
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.code()).isEqualTo("graph_start_not_queued");
+        assertThat(again.message()).contains("cancelled");
+        // A start older than its expiry, as the table holds it after that time.
+        java.time.Instant past = java.time.Instant.now().minus(java.time.Duration.ofHours(3));
+        hub.hub()
+                .stores()
+                .graphStarts()
+                .insert(new io.enginex.edge.server.store.GraphStartRecord(
+                        "gst_expired"
+                                + TestHub.randomId("x").toLowerCase(Locale.ROOT).replace('-', '_'),
+                        tenant,
+                        nightly,
+                        "nightly",
+                        1,
+                        agent.agentId(),
+                        "{}",
+                        "test",
+                        past,
+                        past.plus(java.time.Duration.ofHours(1)),
+                        "queued",
+                        null,
+                        null,
+                        null,
+                        null));
+
+        JsonNode listed = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graph-starts?agentId=" + agent.agentId(), viewer)
+                .body();
+        assertThat(listed).extracting(s -> s.path("state").asText()).containsExactly("cancelled", "expired");
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            Response next = start(tenant, operator, null, nightly, body);
+            assertThat(nextStart(socket).startId())
+                    .as("the cancelled and the expired start were not sent")
+                    .isEqualTo(next.body().path("startId").asText());
+        }
+        assertThat(audit(tenant, "graph-start.cancelled")).hasSize(1);
     }
 
     @Test
@@ -439,7 +526,24 @@ class GraphsIT {
         assertThat(theirAgent.code()).isEqualTo("agent_not_found");
         assertThat(theirPath.status()).isIn(403, 404);
         assertThat(audit(a, "graph.started")).isEmpty();
-        assertThat(audit(b, "graph.started")).isEmpty();
+        String theirStart = start(b, hub.tenantKey(b, "operator"), null, graphB, Map.of("agentId", agentB.agentId()))
+                .body()
+                .path("startId")
+                .asText();
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + a + "/graph-starts/" + theirStart, adminA)
+                        .status())
+                .isEqualTo(404);
+        assertThat(hub.api()
+                        .post("/api/v1/tenants/" + a + "/graph-starts/" + theirStart + "/cancel", adminA, Map.of())
+                        .status())
+                .isEqualTo(404);
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + a + "/graph-starts", adminA)
+                        .text())
+                .doesNotContain(theirStart);
+        assertThat(startState(b, hub.tenantKey(b, "viewer"), theirStart)).isEqualTo("queued");
+        assertThat(audit(b, "graph.started")).hasSize(1);
     }
 
     private static TufKey hubKey() {

@@ -422,12 +422,24 @@ class TenantIsolationIT {
                     "admin",
                     f -> t(f) + "/graphs/" + f.graph + "/versions",
                     Map.of("document", GRAPH)),
-            // the agent of the path's tenant; an allowed caller is told agent_offline or graph_not_assigned (409)
+            // the agent of the path's tenant; an allowed caller's start is queued for it (202)
             tenant(
                     "POST /api/v1/tenants/{t}/graphs/{id}/start",
                     "operator",
                     f -> t(f) + "/graphs/" + f.graph + "/start",
                     "graphStart"),
+            tenant("GET /api/v1/tenants/{t}/graph-starts", "viewer", f -> t(f) + "/graph-starts", null),
+            tenant(
+                    "GET /api/v1/tenants/{t}/graph-starts/{startId}",
+                    "viewer",
+                    f -> t(f) + "/graph-starts/" + f.graphStart,
+                    null),
+            // the fixture's start was sent at the agent's hello: an allowed caller is told graph_start_not_queued (409)
+            tenant(
+                    "POST /api/v1/tenants/{t}/graph-starts/{startId}/cancel",
+                    "operator",
+                    f -> t(f) + "/graph-starts/" + f.graphStart + "/cancel",
+                    Map.of()),
             tenant("GET /api/v1/tenants/{t}/secrets", "viewer", f -> t(f) + "/secrets", null),
             tenant("GET /api/v1/tenants/{t}/secrets/{name}", "viewer", f -> t(f) + "/secrets/" + f.secret, null),
             tenant(
@@ -638,6 +650,7 @@ class TenantIsolationIT {
         String secret;
         String webhook;
         String graphRun;
+        String graphStart;
         String idsTenant;
 
         /** A new webhook endpoint of the tenant whose ids this fixture holds, for a row that deletes one. */
@@ -737,6 +750,7 @@ class TenantIsolationIT {
             f.secret = other.secret;
             f.webhook = other.webhook;
             f.graphRun = other.graphRun;
+            f.graphStart = other.graphStart;
             f.idsTenant = other.tenant;
             return f;
         }
@@ -813,6 +827,13 @@ class TenantIsolationIT {
                     .path("graph")
                     .path("id")
                     .asText();
+            var start = hub.api()
+                    .post(
+                            t(f) + "/graphs/" + f.graph + "/start",
+                            hub.platformKey(),
+                            Map.of("agentId", f.agent.agentId()));
+            assertThat(start.status()).as(start.text()).isEqualTo(202);
+            f.graphStart = start.body().path("startId").asText();
             f.secret = "fixture-" + TestHub.randomId("s").toLowerCase(java.util.Locale.ROOT);
             var secret = hub.api()
                     .post(t(f) + "/secrets", hub.platformKey(), Map.of("name", f.secret, "value", "fixture-value"));

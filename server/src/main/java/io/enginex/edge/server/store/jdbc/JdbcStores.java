@@ -84,6 +84,7 @@ public final class JdbcStores implements Stores {
     private final TenantPolicyStore tenantPolicies;
     private final GraphStore graphs;
     private final io.enginex.edge.server.store.GraphRunStore graphRuns;
+    private final io.enginex.edge.server.store.GraphStartStore graphStarts;
     private final PageLinkStore pageLinks;
     private final AgentUpdateStore agentUpdates;
     private final UpdatePinStore updatePins;
@@ -116,6 +117,7 @@ public final class JdbcStores implements Stores {
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.graphs = new JdbcGraphStore(jdbi);
         this.graphRuns = new JdbcGraphRunStore(jdbi);
+        this.graphStarts = new JdbcGraphStartStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
         this.updatePins = new JdbcUpdatePinStore(jdbi);
@@ -328,6 +330,11 @@ public final class JdbcStores implements Stores {
     @Override
     public io.enginex.edge.server.store.GraphRunStore graphRuns() {
         return graphRuns;
+    }
+
+    @Override
+    public io.enginex.edge.server.store.GraphStartStore graphStarts() {
+        return graphStarts;
     }
 
     @Override
