@@ -25,6 +25,12 @@ public record Step(
     /** The timeout of a step that sets none. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
+    /**
+     * The tool a {@code "model"} step calls: the agent's chat-completions client, with the step's
+     * {@code model} object as its arguments.
+     */
+    public static final String MODEL_TOOL = "model.chat";
+
     public Step {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(tool, "tool");
