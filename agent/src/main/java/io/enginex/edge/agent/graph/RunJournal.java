@@ -127,6 +127,22 @@ public final class RunJournal {
         append(runId, line, output != null);
     }
 
+    /**
+     * An approval line, forced to the device: {@code requested} (with the step's reason), or the
+     * decision {@code approved} / {@code denied} with who made it and why. Small, so written past a
+     * quota too.
+     */
+    void approval(String runId, String step, String decision, String by, String reason) {
+        ObjectNode line = line("approval", runId).put("step", step).put("decision", decision);
+        if (by != null) {
+            line.put("by", by);
+        }
+        if (reason != null) {
+            line.put("reason", reason);
+        }
+        append(runId, line, false);
+    }
+
     void ended(String runId, String status) {
         append(runId, line("end", runId).put("status", status), false);
     }

@@ -167,7 +167,11 @@ public final class GraphFormat {
         Duration timeout = node.has("timeoutSeconds")
                 ? Duration.ofSeconds(node.get("timeoutSeconds").asLong())
                 : Step.DEFAULT_TIMEOUT;
-        return Optional.of(new Step(node.get("id").asText(), tool, args, dependsOn, when, timeout, retry(node)));
+        Optional<String> approval = node.has("approval")
+                ? Optional.of(node.get("approval").get("reason").asText())
+                : Optional.empty();
+        return Optional.of(
+                new Step(node.get("id").asText(), tool, args, dependsOn, when, timeout, retry(node), approval));
     }
 
     private static Retry retry(JsonNode node) {
