@@ -88,6 +88,7 @@ public final class GraphRunner {
     }
 
     private RunRecord drive(String runId, Graph graph) {
+        parts.runs().limit(graph);
         RunRecord run = parts.runs().read(runId);
         Map<String, JsonNode> outputs = new HashMap<>();
         run.steps().values().stream()

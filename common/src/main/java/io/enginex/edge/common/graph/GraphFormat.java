@@ -117,7 +117,12 @@ public final class GraphFormat {
                 .withWatch(
                         tree.has("watch")
                                 ? Optional.of(tree.get("watch").get("folder").asText())
-                                : Optional.empty());
+                                : Optional.empty())
+                .withStorageBytes(
+                        tree.path("limits").has("storageBytes")
+                                ? java.util.OptionalLong.of(
+                                        tree.get("limits").get("storageBytes").asLong())
+                                : java.util.OptionalLong.empty());
     }
 
     private List<String> schemaProblems(JsonNode tree, JsonLines lines, String source) {
