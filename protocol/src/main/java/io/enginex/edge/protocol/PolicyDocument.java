@@ -43,7 +43,7 @@ public final class PolicyDocument {
 
     /** The fields of {@code limits}. */
     public static final Set<String> LIMIT_FIELDS =
-            Set.of("maxReadBytes", "maxWriteBytes", "maxSearchFiles", "concurrency");
+            Set.of("maxReadBytes", "maxWriteBytes", "maxSearchFiles", "concurrency", "graphBytes", "graphsTotalBytes");
 
     /** The key of {@code limits.concurrency} that applies to tools not named there. */
     public static final String DEFAULT_CONCURRENCY = "default";

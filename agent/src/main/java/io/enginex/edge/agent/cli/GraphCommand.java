@@ -32,6 +32,7 @@ import picocli.CommandLine.Parameters;
             GraphCommand.Validate.class,
             GraphRunCommand.Run.class,
             GraphRunCommand.Resume.class,
+            GraphRunCommand.Decide.class,
             GraphStartCommand.class,
             GraphCommand.Runs.class
         },

@@ -72,8 +72,17 @@ final class GraphRunCommand {
                     return ExitCodes.FAILURE;
                 }
                 if (!run.ended()) {
-                    out.println("run " + run.runId()
-                            + " stopped before its end; go on with: enginex-agent graph resume " + run.runId());
+                    java.util.List<String> waiting = run.steps().values().stream()
+                            .filter(st -> st.state() == io.enginex.edge.agent.graph.StepState.AWAITING_APPROVAL)
+                            .map(StepRecord::step)
+                            .toList();
+                    out.println(
+                            waiting.isEmpty()
+                                    ? "run " + run.runId() + " stopped before its end; go on with: enginex-agent graph"
+                                            + " resume " + run.runId()
+                                    : "run " + run.runId() + " waits for the approval of " + String.join(", ", waiting)
+                                            + "; decide with: enginex-agent graph decide " + run.runId() + " "
+                                            + waiting.getFirst() + " --approve (or --deny REASON)");
                     return ExitCodes.FAILURE;
                 }
                 try {
@@ -186,6 +195,64 @@ final class GraphRunCommand {
         }
     }
 
+    @Command(
+            name = "decide",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Approves or denies a step of a run here that waits for approval (its graph gives the step an"
+                        + " \"approval\"), as the person at the machine, then goes on with the run. An approved step"
+                        + " runs as a job approved by you; a denied one fails with your reason and the steps after it"
+                        + " are skipped. Needs access to the agent's state folder."
+            },
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  enginex-agent graph decide run_3f2a… pay --approve",
+                "  enginex-agent graph decide run_3f2a… pay --deny 'not this month'"
+            })
+    static final class Decide implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run (see graph runs).")
+        String runId;
+
+        @Parameters(index = "1", paramLabel = "STEP", description = "The step that waits for approval.")
+        String step;
+
+        @CommandLine.ArgGroup(multiplicity = "1")
+        Choice choice;
+
+        static final class Choice {
+            @Option(names = "--approve", required = true, description = "Run the step.")
+            boolean approve;
+
+            @Option(
+                    names = "--deny",
+                    required = true,
+                    paramLabel = "REASON",
+                    description = "Fail the step, saying why.")
+            String deny;
+        }
+
+        @Mixin
+        Place place;
+
+        @Override
+        public Integer call() {
+            GraphFormat format = new GraphFormat(new MessageCodec().mapper());
+            String by = "local:" + System.getProperty("user.name", "unknown");
+            return place.run(spec, graphs -> {
+                graphs.runner()
+                        .decide(
+                                runId,
+                                step,
+                                new io.enginex.edge.agent.graph.StepApprovals.Decision(
+                                        choice.deny == null, by, choice.deny));
+                return graphs.runner().resume(runId, format);
+            });
+        }
+    }
+
     /** One line per event, flushed, so a person (or a test) sees each step as it happens. */
     private record Progress(PrintWriter out) implements RunListener {
         @Override
@@ -208,6 +275,11 @@ final class GraphRunCommand {
                                     + record.error().message() + ")"
                             : "")
                     + (record.reason() != null ? " - " + record.reason() : ""));
+        }
+
+        @Override
+        public void awaitingApproval(String runId, String step, String reason) {
+            print("run " + runId + " step " + step + ": awaiting approval - " + reason);
         }
 
         @Override

@@ -13,13 +13,21 @@ import java.util.Map;
  * after. Rules: a step runs once all its dependencies succeeded (else it is skipped) and its {@code
  * when} holds (else skipped); a failure is tried again after the step's backoff unless it is
  * permanent (policy, arguments, unknown tool, pause); a step whose attempt may have started and has no
- * outcome is called again only when its tool is idempotent, else marked {@code interrupted}.
+ * outcome is called again only when its tool is idempotent, else marked {@code interrupted}; a step
+ * that needs approval waits for a decision ({@link StepApprovals}, {@link #decide}), and with it the
+ * steps after it, while the others run; the run stays unfinished until it is decided.
  *
  * <p>Runs on the calling thread; {@link #stop} may be called from any thread (a shutdown hook).
  */
 public final class GraphRunner {
     /** What the runner works with. */
-    public record Parts(StepCalls calls, RunJournal runs, Sleeper sleeper, RunListener listener) {}
+    public record Parts(
+            StepCalls calls, RunJournal runs, Sleeper sleeper, RunListener listener, StepApprovals approvals) {
+        /** Parts whose approval steps wait for {@link GraphRunner#decide}. */
+        public Parts(StepCalls calls, RunJournal runs, Sleeper sleeper, RunListener listener) {
+            this(calls, runs, sleeper, listener, StepApprovals.WAIT);
+        }
+    }
 
     private final Parts parts;
     private volatile boolean stopping;
@@ -52,24 +60,60 @@ public final class GraphRunner {
         return drive(runId, format.parse(run.graph().toString(), runId));
     }
 
+    /**
+     * Records, durably, the decision on a step of {@code runId} that waits for approval; {@link
+     * #resume} then runs it (approved) or fails it with the reason (denied). Call it while the run is
+     * not being driven (a waiting run has returned from {@link #run}/{@link #resume}).
+     *
+     * @throws IllegalArgumentException when the run is unknown or ended, or the step does not wait for
+     *     approval (never asked, or decided already)
+     */
+    public void decide(String runId, String stepId, StepApprovals.Decision decision) {
+        RunRecord run = parts.runs().read(runId);
+        StepRecord step = run.steps().get(stepId);
+        if (run.ended() || step == null || step.state() != StepState.AWAITING_APPROVAL || step.error() != null) {
+            throw new IllegalArgumentException("step " + stepId + " of run " + runId + " does not wait for approval"
+                    + (step == null
+                            ? " (no such step)"
+                            : " (it is " + step.state().label() + ")")
+                    + "; list runs with enginex-agent graph runs");
+        }
+        parts.runs()
+                .approval(runId, stepId, decision.approved() ? "approved" : "denied", decision.by(), decision.reason());
+    }
+
     /** No new attempt starts after this; the run stays unfinished, to be resumed. */
     public void stop() {
         stopping = true;
     }
 
     private RunRecord drive(String runId, Graph graph) {
+        parts.runs().limit(graph);
         RunRecord run = parts.runs().read(runId);
         Map<String, JsonNode> outputs = new HashMap<>();
         run.steps().values().stream()
                 .filter(s -> s.state() == StepState.SUCCEEDED)
                 .forEach(s -> outputs.put(s.step(), s.output()));
         Map<String, StepState> states = new HashMap<>();
+        // Steps waiting for approval, and the steps after them: left as they are, while the others run.
+        java.util.Set<String> waiting = new java.util.HashSet<>();
         for (Step step : graph.steps()) {
+            if (step.dependsOn().stream().anyMatch(waiting::contains)) {
+                waiting.add(step.id());
+                continue;
+            }
             StepState state = new StepExecution(runId, step, parts, run, outputs, () -> stopping).execute(states);
+            if (state == StepState.AWAITING_APPROVAL) {
+                waiting.add(step.id());
+                continue;
+            }
             if (!state.settled()) {
                 return parts.runs().read(runId);
             }
             states.put(step.id(), state);
+        }
+        if (!waiting.isEmpty()) {
+            return parts.runs().read(runId); // unfinished until a decision comes and the run is resumed
         }
         String status = states.containsValue(StepState.INTERRUPTED)
                 ? "interrupted"

@@ -53,11 +53,16 @@ public final class JobRunnerCalls implements StepCalls, Outbox {
 
     @Override
     public JobOutcome call(String jobId, String tool, JsonNode args, Duration timeout) {
+        return call(jobId, tool, args, timeout, null);
+    }
+
+    @Override
+    public JobOutcome call(String jobId, String tool, JsonNode args, Duration timeout, String approvedBy) {
         CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
         waiting.put(jobId, outcome);
         try {
             runner.dispatch(
-                    new Dispatch("graph", jobId, tool, args, clock.instant().plus(timeout), 1));
+                    new Dispatch("graph", jobId, tool, args, clock.instant().plus(timeout), 1, approvedBy));
             return outcome.get(timeout.plus(REPORT_SLACK).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

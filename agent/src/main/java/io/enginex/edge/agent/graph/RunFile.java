@@ -35,6 +35,14 @@ final class RunFile {
                                     line.get("attempt").asInt(),
                                     line.get("jobId").asText()));
                 case "attemptFailed" -> steps.put(step, now.failedAttempt(error(line, mapper)));
+                case "approval" ->
+                    steps.put(
+                            step,
+                            switch (line.path("decision").asText()) {
+                                case "approved" -> now.approved(line.path("by").asText());
+                                case "denied" -> now.awaiting(StepApprovals.denial(line));
+                                default -> now.awaiting(null);
+                            });
                 case "step" ->
                     steps.put(
                             step,

@@ -45,7 +45,9 @@ public final class RunJournal {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final ReentrantLock lock = new ReentrantLock();
-    private final StorageLimits limits;
+    private final java.util.function.Supplier<StorageLimits> limits;
+    // The quota each graph asks for (its limits.storageBytes), by name, as last started or resumed. Under lock.
+    private final Map<String, java.util.OptionalLong> requested = new HashMap<>();
     // Bytes of the run files by run id and their graph's name; counted from the folder when a run
     // starts (another process may have pruned since) and kept up to date by every append. Under lock.
     private final Map<String, Long> sizes = new HashMap<>();
@@ -57,6 +59,14 @@ public final class RunJournal {
 
     /** @param limits the quotas a new line is checked against, and the retention {@link #prune} applies */
     public RunJournal(Path dir, ObjectMapper mapper, Clock clock, StorageLimits limits) {
+        this(dir, mapper, clock, () -> limits);
+    }
+
+    /**
+     * @param limits the quotas in force, read before each line is written (the policy's, which a new
+     *     tenant policy may narrow while a run goes on), and the retention
+     */
+    public RunJournal(Path dir, ObjectMapper mapper, Clock clock, java.util.function.Supplier<StorageLimits> limits) {
         this.dir = dir;
         this.mapper = mapper;
         this.clock = clock;
@@ -90,11 +100,22 @@ public final class RunJournal {
         try {
             count();
             graphOf.put(runId, graph.name());
+            requested.put(graph.name(), graph.storageBytes());
             append(runId, line, true);
         } finally {
             lock.unlock();
         }
         return runId;
+    }
+
+    /** Applies {@code graph}'s own quota ({@code limits.storageBytes}) to its runs, as a resume does. */
+    void limit(Graph graph) {
+        lock.lock();
+        try {
+            requested.put(graph.name(), graph.storageBytes());
+        } finally {
+            lock.unlock();
+        }
     }
 
     void attempt(String runId, String step, int attempt, String jobId) {
@@ -125,6 +146,22 @@ public final class RunJournal {
         // A settlement without an output is small and always written, past a quota too, so a step
         // refused for the quota, and the run's end, are journalled.
         append(runId, line, output != null);
+    }
+
+    /**
+     * An approval line, forced to the device: {@code requested} (with the step's reason), or the
+     * decision {@code approved} / {@code denied} with who made it and why. Small, so written past a
+     * quota too.
+     */
+    void approval(String runId, String step, String decision, String by, String reason) {
+        ObjectNode line = line("approval", runId).put("step", step).put("decision", decision);
+        if (by != null) {
+            line.put("by", by);
+        }
+        if (reason != null) {
+            line.put("reason", reason);
+        }
+        append(runId, line, false);
     }
 
     void ended(String runId, String status) {
@@ -195,7 +232,7 @@ public final class RunJournal {
      * @return the run ids whose files were deleted
      */
     public List<String> prune(Predicate<String> synced) {
-        Instant before = clock.instant().minus(limits.retention());
+        Instant before = clock.instant().minus(limits.get().retention());
         List<String> pruned = new ArrayList<>();
         lock.lock();
         try {
@@ -248,18 +285,24 @@ public final class RunJournal {
 
     /** Refuses {@code bytes} more for {@code runId} when they would pass a quota. Under lock. */
     private void checkQuota(String runId, long bytes) {
+        StorageLimits limits = this.limits.get();
         long total = sizes.values().stream().mapToLong(Long::longValue).sum();
         String graph = graphOf.getOrDefault(runId, "");
+        java.util.OptionalLong asked = requested.getOrDefault(graph, java.util.OptionalLong.empty());
+        long perGraph = limits.perGraph(asked);
         long ofGraph = sizes.entrySet().stream()
                 .filter(e -> graph.equals(graphOf.get(e.getKey())))
                 .mapToLong(Map.Entry::getValue)
                 .sum();
         String what = null;
-        if (ofGraph + bytes > limits.perGraphBytes()) {
-            what = "the run files of graph " + graph + " take " + ofGraph + " bytes, and its quota is "
-                    + limits.perGraphBytes();
+        if (ofGraph + bytes > perGraph) {
+            what = "the run files of graph " + graph + " take " + ofGraph + " bytes, and its quota is " + perGraph
+                    + (asked.isPresent() && asked.getAsLong() < limits.perGraphBytes()
+                            ? " (the graph's limits.storageBytes)"
+                            : " (the policy's limits.graphBytes)");
         } else if (total + bytes > limits.totalBytes()) {
-            what = "the run files of all graphs take " + total + " bytes, and the quota is " + limits.totalBytes();
+            what = "the run files of all graphs take " + total + " bytes, and the quota is " + limits.totalBytes()
+                    + " (the policy's limits.graphsTotalBytes)";
         }
         if (what != null) {
             throw new StorageQuotaExceededException("no room to journal " + bytes + " more bytes for run " + runId

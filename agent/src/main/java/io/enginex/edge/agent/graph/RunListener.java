@@ -13,5 +13,8 @@ public interface RunListener {
 
     default void settled(String runId, StepRecord record) {}
 
+    /** The step needs a person's approval and has none yet: the run waits (it stays unfinished). */
+    default void awaitingApproval(String runId, String step, String reason) {}
+
     default void ended(String runId, String status) {}
 }

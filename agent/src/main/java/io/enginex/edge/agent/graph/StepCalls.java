@@ -17,6 +17,17 @@ public interface StepCalls {
      */
     JobOutcome call(String jobId, String tool, JsonNode args, Duration timeout);
 
+    /**
+     * As {@link #call(String, String, JsonNode, Duration)}, for a step a person approved: the job
+     * carries {@code approvedBy}, as a hub job approved on the hub does, so tools and templates the
+     * policy marks approval-required may run.
+     *
+     * @param approvedBy who approved it, or null
+     */
+    default JobOutcome call(String jobId, String tool, JsonNode args, Duration timeout, String approvedBy) {
+        return call(jobId, tool, args, timeout);
+    }
+
     /** What the job journal knows of {@code jobId} (after a crash: begun and never finished = interrupted). */
     JobStatus prior(String jobId);
 

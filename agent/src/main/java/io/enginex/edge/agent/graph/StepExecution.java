@@ -54,6 +54,9 @@ final class StepExecution {
         if (record.state() == StepState.RUNNING) {
             return resume();
         }
+        if (record.state() == StepState.AWAITING_APPROVAL && record.error() != null) {
+            return settle(StepState.FAILED, null, record.error(), null); // denied; its settlement was not written
+        }
         Optional<String> blocked = step.dependsOn().stream()
                 .filter(d -> states.get(d) != StepState.SUCCEEDED)
                 .findFirst();
@@ -72,6 +75,40 @@ final class StepExecution {
                     null,
                     "its condition is false: " + step.when().get());
         }
+        if (step.approval().isPresent() && record.approvedBy() == null) {
+            return approval(step.approval().get());
+        }
+        return attempts(1);
+    }
+
+    /**
+     * The step needs a person's approval and has none: asked for once (journalled), then the run
+     * waits unless {@link StepApprovals} has a decision now. A denial fails the step with the
+     * decider's reason (its dependents are skipped by the usual rule).
+     */
+    private StepState approval(String reason) {
+        if (record.state() != StepState.AWAITING_APPROVAL) {
+            parts.runs().approval(runId, step.id(), "requested", null, reason);
+            record = record.awaiting(null);
+        }
+        Optional<StepApprovals.Decision> decision =
+                stopping.getAsBoolean() ? Optional.empty() : parts.approvals().decide(runId, step);
+        if (decision.isEmpty()) {
+            parts.listener().awaitingApproval(runId, step.id(), reason);
+            return StepState.AWAITING_APPROVAL;
+        }
+        StepApprovals.Decision d = decision.get();
+        parts.runs().approval(runId, step.id(), d.approved() ? "approved" : "denied", d.by(), d.reason());
+        if (!d.approved()) {
+            return settle(
+                    StepState.FAILED,
+                    null,
+                    new ErrorInfo(
+                            StepApprovals.DENIED,
+                            "denied by " + d.by() + (d.reason() == null ? "" : ": " + d.reason())),
+                    null);
+        }
+        record = record.approved(d.by());
         return attempts(1);
     }
 
@@ -128,7 +165,8 @@ final class StepExecution {
             }
             record = record.started(attempt, jobId);
             parts.listener().attemptStarted(runId, step.id(), step.tool(), attempt);
-            Optional<StepState> done = after(attempt, parts.calls().call(jobId, step.tool(), args, step.timeout()));
+            Optional<StepState> done =
+                    after(attempt, parts.calls().call(jobId, step.tool(), args, step.timeout(), record.approvedBy()));
             if (done.isPresent()) {
                 return done.get();
             }

@@ -13,6 +13,8 @@ import io.enginex.edge.protocol.ErrorInfo;
  * @param error the last error, or null
  * @param reason why it was skipped or interrupted, or null
  * @param settledAt this device's clock when the step settled, or null while it has not
+ * @param approvedBy who approved a step that needs approval, or null (not approved, or no approval
+ *     needed); its attempts run as jobs approved by them
  */
 public record StepRecord(
         String id,
@@ -23,21 +25,32 @@ public record StepRecord(
         JsonNode output,
         ErrorInfo error,
         String reason,
-        java.time.Instant settledAt) {
+        java.time.Instant settledAt,
+        String approvedBy) {
 
     static StepRecord pending(String runId, String step) {
-        return new StepRecord(runId + ":" + step, step, StepState.PENDING, 0, null, null, null, null, null);
+        return new StepRecord(runId + ":" + step, step, StepState.PENDING, 0, null, null, null, null, null, null);
     }
 
     StepRecord started(int attempt, String job) {
-        return new StepRecord(id, step, StepState.RUNNING, attempt, job, null, null, null, null);
+        return new StepRecord(id, step, StepState.RUNNING, attempt, job, null, null, null, null, approvedBy);
     }
 
     StepRecord failedAttempt(ErrorInfo failure) {
-        return new StepRecord(id, step, StepState.RUNNING, attempts, jobId, null, failure, null, null);
+        return new StepRecord(id, step, StepState.RUNNING, attempts, jobId, null, failure, null, null, approvedBy);
     }
 
     StepRecord settled(StepState to, JsonNode out, ErrorInfo failure, String why, java.time.Instant at) {
-        return new StepRecord(id, step, to, attempts, jobId, out, failure, why, at);
+        return new StepRecord(id, step, to, attempts, jobId, out, failure, why, at, approvedBy);
+    }
+
+    /** Asked for approval, or denied (then {@code denial} is the error its settlement will carry). */
+    StepRecord awaiting(ErrorInfo denial) {
+        return new StepRecord(id, step, StepState.AWAITING_APPROVAL, attempts, jobId, null, denial, null, null, null);
+    }
+
+    /** Approved by {@code by}: ready for its first attempt. */
+    StepRecord approved(String by) {
+        return new StepRecord(id, step, StepState.PENDING, attempts, jobId, null, null, null, null, by);
     }
 }

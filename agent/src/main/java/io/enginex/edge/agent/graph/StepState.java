@@ -6,6 +6,8 @@ public enum StepState {
     PENDING,
     /** An attempt was journaled as started and no outcome followed (yet). */
     RUNNING,
+    /** It needs a person's approval, asked for and not yet given: the run waits, across restarts. */
+    AWAITING_APPROVAL,
     SUCCEEDED,
     /** Failed on its last allowed attempt, or for good (refused by policy, bad arguments). */
     FAILED,
@@ -16,7 +18,7 @@ public enum StepState {
 
     /** Whether the step reached its end. */
     public boolean settled() {
-        return this != PENDING && this != RUNNING;
+        return this != PENDING && this != RUNNING && this != AWAITING_APPROVAL;
     }
 
     @com.fasterxml.jackson.annotation.JsonValue

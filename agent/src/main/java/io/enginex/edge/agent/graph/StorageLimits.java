@@ -17,11 +17,24 @@ public record StorageLimits(long perGraphBytes, long totalBytes, Duration retent
     /** 256 MiB per graph, 1 GiB in all, synced runs kept 30 days. */
     public static final StorageLimits DEFAULT = new StorageLimits(256L << 20, 1L << 30, Duration.ofDays(30));
 
+    /**
+     * The quotas of a policy's {@code limits.graphBytes} and {@code limits.graphsTotalBytes}, with the
+     * default retention.
+     */
+    public static StorageLimits of(io.enginex.edge.agent.policy.Limits limits) {
+        return new StorageLimits(limits.graphBytes(), limits.graphsTotalBytes(), DEFAULT.retention());
+    }
+
+    /** The per-graph quota for a graph that asks for {@code requested} bytes: never more than this one. */
+    public long perGraph(java.util.OptionalLong requested) {
+        return requested.isPresent() ? Math.min(perGraphBytes, requested.getAsLong()) : perGraphBytes;
+    }
+
     public StorageLimits {
         Objects.requireNonNull(retention, "retention");
-        if (perGraphBytes <= 0 || totalBytes <= 0 || perGraphBytes > totalBytes) {
-            throw new IllegalArgumentException("storage quotas must be positive and the per-graph quota ("
-                    + perGraphBytes + " bytes) at most the total (" + totalBytes + " bytes)");
+        if (perGraphBytes < 0 || totalBytes < 0) {
+            throw new IllegalArgumentException(
+                    "storage quotas must not be negative, not " + perGraphBytes + " and " + totalBytes + " bytes");
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("retention must be positive, not " + retention);

@@ -123,7 +123,9 @@ public record EffectivePolicy(
         ObjectNode limits = out.putObject("limits")
                 .put("maxReadBytes", l.maxReadBytes())
                 .put("maxWriteBytes", l.maxWriteBytes())
-                .put("maxSearchFiles", l.maxSearchFiles());
+                .put("maxSearchFiles", l.maxSearchFiles())
+                .put("graphBytes", l.graphBytes())
+                .put("graphsTotalBytes", l.graphsTotalBytes());
         ObjectNode concurrency = limits.putObject("concurrency");
         new java.util.TreeMap<>(l.concurrency()).forEach(concurrency::put);
         limits.put("source", l.source());
@@ -199,7 +201,8 @@ public record EffectivePolicy(
         lines.add("Limits: read " + l.maxReadBytes() + " bytes, write " + l.maxWriteBytes() + " bytes, search "
                 + l.maxSearchFiles() + " files"
                 + (l.concurrency().isEmpty() ? "" : ", at once " + new java.util.TreeMap<>(l.concurrency()))
-                + "    [" + l.source() + "]");
+                + ", graph run files " + l.graphBytes() + " bytes per graph and " + l.graphsTotalBytes()
+                + " in all    [" + l.source() + "]");
         lines.add("Denied (" + policy.deny().size() + " globs, case-insensitive):");
         policy.deny().forEach(d -> lines.add("  " + d.glob() + "    [" + d.source() + "]"));
         return lines;

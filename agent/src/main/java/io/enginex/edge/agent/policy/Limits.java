@@ -14,9 +14,24 @@ import java.util.TreeSet;
  * @param concurrency calls that may run at once, by tool name; the key {@value #DEFAULT_CONCURRENCY}
  *     applies to tools not named. A tool under no key (and no default) is bounded only by the
  *     agent's {@code --max-concurrent-jobs}.
+ * @param graphBytes how much the run files of one graph may take ({@code <state-dir>/graphs/runs/});
+ *     a graph's own {@code limits.storageBytes} can only be smaller
+ * @param graphsTotalBytes how much the run files of all graphs may take together
  */
 public record Limits(
-        long maxReadBytes, long maxWriteBytes, int maxSearchFiles, String source, Map<String, Integer> concurrency) {
+        long maxReadBytes,
+        long maxWriteBytes,
+        int maxSearchFiles,
+        String source,
+        Map<String, Integer> concurrency,
+        long graphBytes,
+        long graphsTotalBytes) {
+    /** The default of {@link #graphBytes}: 256 MiB. */
+    public static final long DEFAULT_GRAPH_BYTES = 256L << 20;
+
+    /** The default of {@link #graphsTotalBytes}: 1 GiB. */
+    public static final long DEFAULT_GRAPHS_TOTAL_BYTES = 1L << 30;
+
     /** The key of {@link #concurrency} for every tool not named. */
     public static final String DEFAULT_CONCURRENCY = "default";
 
@@ -24,7 +39,7 @@ public record Limits(
     public static final Limits DEFAULT = new Limits(64L << 20, 16L << 20, 20_000, "built-in default");
 
     public Limits {
-        if (maxReadBytes < 0 || maxWriteBytes < 0 || maxSearchFiles < 0) {
+        if (maxReadBytes < 0 || maxWriteBytes < 0 || maxSearchFiles < 0 || graphBytes < 0 || graphsTotalBytes < 0) {
             throw new PolicyException(source + ": limits must not be negative");
         }
         concurrency = Map.copyOf(concurrency);
@@ -33,6 +48,23 @@ public record Limits(
                 throw new PolicyException(source + ": limits.concurrency." + tool + " must be at least 1");
             }
         });
+    }
+
+    /** Caps with the default graph storage quotas. */
+    public Limits(
+            long maxReadBytes,
+            long maxWriteBytes,
+            int maxSearchFiles,
+            String source,
+            Map<String, Integer> concurrency) {
+        this(
+                maxReadBytes,
+                maxWriteBytes,
+                maxSearchFiles,
+                source,
+                concurrency,
+                DEFAULT_GRAPH_BYTES,
+                DEFAULT_GRAPHS_TOTAL_BYTES);
     }
 
     /** Caps without concurrency limits. */
@@ -61,6 +93,8 @@ public record Limits(
                 Math.min(maxWriteBytes, other.maxWriteBytes),
                 Math.min(maxSearchFiles, other.maxSearchFiles),
                 source.equals(other.source) ? source : "smallest of " + source + " and " + other.source,
-                caps);
+                caps,
+                Math.min(graphBytes, other.graphBytes),
+                Math.min(graphsTotalBytes, other.graphsTotalBytes));
     }
 }

@@ -215,7 +215,9 @@ public final class PolicyFile {
                 node.path("maxWriteBytes").asLong(d.maxWriteBytes()),
                 node.path("maxSearchFiles").asInt(d.maxSearchFiles()),
                 source,
-                concurrency);
+                concurrency,
+                node.path("graphBytes").asLong(d.graphBytes()),
+                node.path("graphsTotalBytes").asLong(d.graphsTotalBytes()));
     }
 
     private static Map<String, String> tools(JsonNode root, String source) {

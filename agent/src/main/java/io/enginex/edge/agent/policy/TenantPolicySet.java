@@ -91,7 +91,9 @@ public record TenantPolicySet(Optional<Policy> policy, String source, List<Strin
                 limits.has("maxWriteBytes") ? l.maxWriteBytes() : m.maxWriteBytes(),
                 limits.has("maxSearchFiles") ? l.maxSearchFiles() : m.maxSearchFiles(),
                 limits.isMissingNode() ? m.source() : source,
-                l.concurrency());
+                l.concurrency(),
+                limits.has("graphBytes") ? l.graphBytes() : m.graphBytes(),
+                limits.has("graphsTotalBytes") ? l.graphsTotalBytes() : m.graphsTotalBytes());
         return new Policy(
                 roots,
                 parsed.deny(),

@@ -12,6 +12,7 @@ import io.enginex.edge.agent.graph.JobRunnerCalls;
 import io.enginex.edge.agent.graph.RunJournal;
 import io.enginex.edge.agent.graph.RunListener;
 import io.enginex.edge.agent.graph.Sleeper;
+import io.enginex.edge.agent.graph.StorageLimits;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JournalLimits;
 import io.enginex.edge.agent.pause.PauseFile;
@@ -88,7 +89,12 @@ public final class LocalGraphs implements AutoCloseable {
                 .vault(Optional.of(vault))
                 .build();
         calls.attach(runner);
-        this.runs = new RunJournal(dir.resolve("runs"), mapper, clock);
+        // The quotas of the policy in force (machine ∩ tenant): a new tenant policy narrows them at once.
+        this.runs = new RunJournal(
+                dir.resolve("runs"),
+                mapper,
+                clock,
+                () -> StorageLimits.of(tools.current().get().policy().policy().limits()));
         this.graphs = new GraphRunner(new GraphRunner.Parts(calls, runs, Sleeper.REAL, listener));
     }
 

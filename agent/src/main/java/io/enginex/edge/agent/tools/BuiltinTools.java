@@ -49,6 +49,7 @@ public final class BuiltinTools {
             PingTool.NAME,
             ExecTool.NAME,
             HttpRequestTool.NAME,
+            ModelChatTool.NAME,
             DesktopTools.APP_LIST,
             DesktopTools.APP_LAUNCH,
             DesktopTools.APP_OPEN,
@@ -76,7 +77,7 @@ public final class BuiltinTools {
 
     /**
      * As above, plus (when {@code runner} is given) {@code exec} when the policy allows it and has
-     * templates, and {@code http.request} when it allows it and lists hosts.
+     * templates, and {@code http.request} and {@code model.chat} when it allows them and lists hosts.
      */
     public static List<Tool> create(
             Optional<FileSandbox> sandbox,
@@ -109,11 +110,10 @@ public final class BuiltinTools {
             all.add(new ExecTool(policy, sandbox, runner.get()));
         }
         if (runner.isPresent() && !policy.network().isEmpty()) {
-            all.add(new HttpRequestTool(
-                    new NetworkGuard(policy.network(), InetAddress::getAllByName),
-                    new PinnedHttpClient(defaultTls(), Duration.ofSeconds(10)),
-                    1 << 20,
-                    policy.secrets()));
+            NetworkGuard guard = new NetworkGuard(policy.network(), InetAddress::getAllByName);
+            PinnedHttpClient client = new PinnedHttpClient(defaultTls(), Duration.ofSeconds(10));
+            all.add(new HttpRequestTool(guard, client, 1 << 20, policy.secrets()));
+            all.add(new ModelChatTool(guard, client, 4 << 20, policy.secrets()));
         }
         return all.stream()
                 .filter(t -> policy.allowsTool(t.descriptor().name()))
@@ -201,13 +201,15 @@ public final class BuiltinTools {
                 SystemInfoTool.NAME,
                 PingTool.NAME,
                 ExecTool.NAME,
-                HttpRequestTool.NAME)) {
+                HttpRequestTool.NAME,
+                ModelChatTool.NAME)) {
             if (!policy.allowsTool(name)) {
                 String by = effective == null ? null : effective.withoutTool(name);
                 reasons.put(
                         name,
                         "the tool " + name + " is not in the allowed tools of " + (by == null ? policySource : by));
-            } else if (name.equals(HttpRequestTool.NAME) && policy.network().isEmpty()) {
+            } else if ((name.equals(HttpRequestTool.NAME) || name.equals(ModelChatTool.NAME))
+                    && policy.network().isEmpty()) {
                 reasons.put(name, "there are no host:port rules in " + policySource);
             } else if (name.equals(ExecTool.NAME) && policy.commands().isEmpty()) {
                 reasons.put(name, "there are no command templates in " + policySource);

@@ -101,6 +101,32 @@ class GraphCommandTest {
     }
 
     @Test
+    void aRunWaitsForApprovalUntilThePersonAtTheMachineDecides() throws Exception {
+        Path graph = file("g.json", """
+                {"version":1,"name":"g","steps":[
+                  {"id":"pay","tool":"sys.ping","approval":{"reason":"sends money"}},
+                  {"id":"after","tool":"sys.ping","dependsOn":["pay"]}
+                ]}""");
+        String state = temp.resolve("state").toString();
+
+        assertThat(run("graph", "run", graph.toString(), "--state-dir", state)).isEqualTo(ExitCodes.FAILURE);
+        assertThat(out.toString())
+                .containsPattern("step pay: awaiting approval - sends money")
+                .containsPattern("run (run_[0-9a-f]{24}) waits for the approval of pay; decide with: enginex-agent"
+                        + " graph decide run_[0-9a-f]{24} pay --approve");
+        String runId = out.toString().replaceAll("(?s).*run (run_[0-9a-f]{24}) waits.*", "$1");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("graph", "decide", runId, "pay", "--deny", "not today", "--state-dir", state))
+                .isEqualTo(ExitCodes.FAILURE);
+        assertThat(out.toString())
+                .contains("step pay: failed (approval_denied: denied by local:")
+                .contains(": not today)")
+                .contains("step after: skipped - its dependency pay failed")
+                .contains("run " + runId + " failed");
+    }
+
+    @Test
     void badInputAndUnknownRunNameTheFix() throws Exception {
         Path graph = file("g.json", "{\"version\":1,\"name\":\"g\",\"steps\":[{\"id\":\"a\",\"tool\":\"sys.ping\"}]}");
         String state = temp.resolve("state").toString();
@@ -115,7 +141,7 @@ class GraphCommandTest {
 
     @Test
     void everyGraphCommandHasHelp() {
-        for (String command : new String[] {"validate", "run", "resume", "start", "runs"}) {
+        for (String command : new String[] {"validate", "run", "resume", "decide", "start", "runs"}) {
             out.getBuffer().setLength(0);
             assertThat(run("graph", command, "--help")).isZero();
             assertThat(out.toString()).contains("Usage: enginex-agent graph " + command);

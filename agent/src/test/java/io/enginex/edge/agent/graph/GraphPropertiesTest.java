@@ -39,17 +39,106 @@ class GraphPropertiesTest {
 
     /** One generated case: the graph, its input, how often each step fails, and the expected states. */
     private record Case(
-            ObjectNode document, ObjectNode input, Map<String, Integer> failures, Map<String, StepState> expected) {}
+            ObjectNode document,
+            ObjectNode input,
+            Map<String, Integer> failures,
+            Map<String, StepState> expected,
+            Map<String, Boolean> approvals) {}
+
+    /** Fewer than {@link #GRAPHS}: each graph with approvals is driven several times (restarts). */
+    private static final int APPROVAL_GRAPHS = 40;
 
     @Test
     void everyStepRunsAfterItsDependenciesAndSettlesExactlyOnce() throws Exception {
         long seed = Long.getLong("graph.seed", new Random().nextLong());
         Random random = new Random(seed);
         for (int i = 0; i < GRAPHS; i++) {
-            Case c = generate(random);
+            Case c = generate(random, false);
             String context = "seed " + seed + ", graph " + i + ": " + c.document();
             check(c, context);
         }
+    }
+
+    /**
+     * With approval steps: the first drive never calls a step that needs approval nor any step after one,
+     * and the run ends only when nothing waits; each later drive (a new runner over the same files, as a
+     * restarted agent) after deciding what waits goes on; in the end each step's state follows from
+     * the rules with denied steps failed, approved steps ran as approved jobs, and no job ran twice.
+     */
+    @Test
+    void approvalStepsWaitAcrossRestartsAndSettleByTheirDecisions() throws Exception {
+        long seed = Long.getLong("graph.seed", new Random().nextLong());
+        Random random = new Random(seed);
+        for (int i = 0; i < APPROVAL_GRAPHS; i++) {
+            Case c = generate(random, true);
+            String context = "seed " + seed + ", approval graph " + i + ": " + c.document();
+            checkApprovals(c, context);
+        }
+    }
+
+    private void checkApprovals(Case c, String context) throws Exception {
+        FakeClock clock = new FakeClock(Instant.parse("2026-12-04T10:00:00Z"));
+        // one fake for every drive: it is the job journal, which survives a restart
+        FakeStepCalls calls = new FakeStepCalls(
+                clock,
+                (step, attempt, args, at) -> attempt <= c.failures().get(step)
+                        ? JobOutcome.failure(ErrorCodes.TOOL_FAILED, "scripted", at.instant(), at.instant())
+                        : FakeStepCalls.succeed().answer(step, attempt, args, at),
+                Set.of());
+        Path dir = temp.resolve("approval-runs");
+        java.util.function.Supplier<GraphRunner> restart = () -> new GraphRunner(new GraphRunner.Parts(
+                calls, new RunJournal(dir, mapper, clock), new RecordingSleeper(clock), RunListener.NONE));
+        RunRecord run =
+                restart.get().run(format.parse(c.document().toString(), "random.json"), c.document(), c.input());
+        List<JsonStep> steps = steps(c.document());
+        Set<String> held = new java.util.HashSet<>();
+        for (JsonStep step : topological(steps)) {
+            if (run.steps().get(step.id()).state() == StepState.AWAITING_APPROVAL
+                    || step.dependsOn().stream().anyMatch(held::contains)) {
+                held.add(step.id());
+            }
+        }
+        assertThat(calls.calls())
+                .as(context + " nothing held or needing approval ran before a decision")
+                .noneMatch(m -> held.contains(m.step()) || c.approvals().containsKey(m.step()));
+        assertThat(run.ended()).as(context).isEqualTo(held.isEmpty());
+
+        for (int drive = 0; !run.ended(); drive++) {
+            assertThat(drive).as(context + " drives").isLessThan(c.approvals().size() + 1);
+            GraphRunner runner = restart.get();
+            for (StepRecord waiting : run.steps().values()) {
+                if (waiting.state() == StepState.AWAITING_APPROVAL) {
+                    boolean approve = c.approvals().get(waiting.step());
+                    runner.decide(
+                            run.runId(),
+                            waiting.step(),
+                            new StepApprovals.Decision(approve, "approver", approve ? null : "no"));
+                }
+            }
+            run = runner.resume(run.runId(), format);
+        }
+        for (JsonStep step : steps) {
+            assertThat(run.steps().get(step.id()).state())
+                    .as(context + " state of " + step.id())
+                    .isEqualTo(c.expected().get(step.id()));
+            assertThat(calls.calls().stream()
+                            .filter(m -> m.step().equals(step.id()))
+                            .count())
+                    .as(context + " attempts of " + step.id())
+                    .isEqualTo(expectedAttempts(c, step.id()));
+        }
+        for (FakeStepCalls.Call call : calls.calls()) {
+            assertThat(calls.approvedBy(call.jobId()))
+                    .as(context + " approver of " + call.jobId())
+                    .isEqualTo(c.approvals().containsKey(call.step()) ? "approver" : null);
+        }
+    }
+
+    /** {@code steps} in an order where each comes after the steps it depends on. */
+    private static List<JsonStep> topological(List<JsonStep> steps) {
+        List<JsonStep> sorted = new ArrayList<>(steps);
+        sorted.sort(java.util.Comparator.comparingInt(s -> Integer.parseInt(s.id().substring(1))));
+        return sorted; // generated ids are numbered in a dependency order
     }
 
     private void check(Case c, String context) throws Exception {
@@ -97,7 +186,7 @@ class GraphPropertiesTest {
 
     private static long expectedAttempts(Case c, String id) {
         StepState state = c.expected().get(id);
-        if (state == StepState.SKIPPED) {
+        if (state == StepState.SKIPPED || Boolean.FALSE.equals(c.approvals().get(id))) {
             return 0;
         }
         return state == StepState.SUCCEEDED ? c.failures().get(id) + 1 : MAX_ATTEMPTS;
@@ -118,8 +207,9 @@ class GraphPropertiesTest {
     }
 
     /** Steps made in a topological order (each depends only on earlier ones), then written in a shuffled order. */
-    private Case generate(Random random) {
+    private Case generate(Random random, boolean withApprovals) {
         int size = 1 + random.nextInt(20);
+        Map<String, Boolean> approvals = new HashMap<>();
         ObjectNode input = mapper.createObjectNode();
         Map<String, Integer> failures = new HashMap<>();
         Map<String, StepState> expected = new HashMap<>();
@@ -149,15 +239,21 @@ class GraphPropertiesTest {
             for (var dep : deps) {
                 depsOk &= expected.get(dep.asText()) == StepState.SUCCEEDED;
             }
+            if (withApprovals && random.nextInt(4) == 0) {
+                step.putObject("approval").put("reason", "check " + id);
+                approvals.put(id, random.nextBoolean());
+            }
             StepState state = !depsOk || (gated && !open)
                     ? StepState.SKIPPED
-                    : fail < MAX_ATTEMPTS ? StepState.SUCCEEDED : StepState.FAILED;
+                    : Boolean.FALSE.equals(approvals.get(id))
+                            ? StepState.FAILED
+                            : fail < MAX_ATTEMPTS ? StepState.SUCCEEDED : StepState.FAILED;
             expected.put(id, state);
             steps.add(step);
         }
         Collections.shuffle(steps, random);
         ObjectNode document = mapper.createObjectNode().put("version", 1).put("name", "random");
         steps.forEach(document.putArray("steps")::add);
-        return new Case(document, input, failures, expected);
+        return new Case(document, input, failures, expected, approvals);
     }
 }

@@ -106,6 +106,41 @@ class GraphStorageTest {
     }
 
     @Test
+    void aGraphsOwnQuotaCanOnlyNarrowThePolicys() throws Exception {
+        long full = size(run(journal(StorageLimits.DEFAULT), calls(), "nightly").runId());
+
+        RunRecord narrowedByGraph = runLimited(journal(StorageLimits.DEFAULT), full + full / 2);
+        assertThat(narrowedByGraph.status()).isEqualTo("failed");
+        assertThat(failures(narrowedByGraph))
+                .allSatisfy(m -> assertThat(m)
+                        .contains("its quota is " + (full + full / 2) + " (the graph's limits.storageBytes)"));
+
+        // the graph asks for a gigabyte; the policy allows less, and wins
+        RunRecord narrowedByPolicy =
+                runLimited(journal(new StorageLimits(full * 3, 1L << 30, Duration.ofDays(30))), 1L << 30);
+        assertThat(narrowedByPolicy.status()).isEqualTo("failed");
+        assertThat(failures(narrowedByPolicy))
+                .allSatisfy(
+                        m -> assertThat(m).contains("its quota is " + full * 3 + " (the policy's limits.graphBytes)"));
+    }
+
+    private RunRecord runLimited(RunJournal journal, long storageBytes) throws Exception {
+        String graph = GRAPH.formatted("nightly")
+                .replace("\"steps\":[", "\"limits\":{\"storageBytes\":" + storageBytes + "},\"steps\":[");
+        return new GraphRunner(new GraphRunner.Parts(calls(), journal, new RecordingSleeper(clock), RunListener.NONE))
+                .run(format.parse(graph, "g.json"), mapper.readTree(graph), mapper.readTree("{}"));
+    }
+
+    private static List<String> failures(RunRecord run) {
+        List<String> messages = run.steps().values().stream()
+                .filter(s -> s.state() == StepState.FAILED)
+                .map(s -> s.error().message())
+                .toList();
+        assertThat(messages).isNotEmpty();
+        return messages;
+    }
+
+    @Test
     void onlyEndedRunsTheHubAcknowledgedArePrunedAndOnlyAfterTheRetention() throws Exception {
         StorageLimits limits = new StorageLimits(1L << 20, 1L << 20, Duration.ofDays(30));
         RunJournal journal = journal(limits);

@@ -60,6 +60,26 @@ class PolicyFileTest {
     }
 
     @Test
+    void graphStorageQuotasAreReadAndAnotherPolicyOnlyNarrowsThem() {
+        Limits machine = parse("{\"limits\":{\"graphBytes\":1000,\"graphsTotalBytes\":5000}}")
+                .limits();
+        assertThat(machine.graphBytes()).isEqualTo(1000);
+        assertThat(machine.graphsTotalBytes()).isEqualTo(5000);
+        assertThat(parse("{}").limits().graphBytes()).isEqualTo(Limits.DEFAULT_GRAPH_BYTES);
+
+        Limits wider = parse("{\"limits\":{\"graphBytes\":9000}}").limits();
+        Limits both = machine.min(wider);
+        assertThat(both.graphBytes()).isEqualTo(1000);
+        assertThat(both.graphsTotalBytes()).isEqualTo(5000);
+        assertThat(wider.min(parse("{\"limits\":{\"graphsTotalBytes\":10}}").limits())
+                        .graphsTotalBytes())
+                .isEqualTo(10);
+        assertThatThrownBy(() -> parse("{\"limits\":{\"graphByte\":1}}"))
+                .hasMessageContaining("known fields:")
+                .hasMessageContaining("graphBytes");
+    }
+
+    @Test
     void defaultDenyGlobsAreOnUnlessTheAdministratorTurnsThemOff() {
         assertThat(parse("{}").deny()).extracting(DenyRule::glob).containsAll(DefaultPolicy.DENY_GLOBS);
         assertThat(parse("{\"defaultDenyGlobs\":false}").deny()).isEmpty();

@@ -39,7 +39,7 @@ class TenantPolicySetTest {
         TenantPolicySet set =
                 TenantPolicySet.of(List.of(tenant("pol_1", "tenant", """
                         {"roots":[{"path":"/srv/share/out","mode":"read"}],"tools":["fs.list","exec","fs.delete"],
-                         "limits":{"concurrency":{"default":1}},
+                         "limits":{"concurrency":{"default":1},"graphBytes":1000,"graphsTotalBytes":1099511627776},
                          "commands":[{"name":"export","argv":["/bin/false"],"approvalRequired":true}]}
                         """)), files, FileSystems.getDefault(), machine());
 
@@ -55,6 +55,10 @@ class TenantPolicySetTest {
         assertThat(effective.policy().needsApproval("exec:export")).isTrue();
         assertThat(effective.policy().limits().concurrencyOf("exec")).isEqualTo(1);
         assertThat(effective.policy().limits().concurrencyOf("fs.list")).isEqualTo(1);
+        assertThat(effective.policy().limits().graphBytes()).isEqualTo(1000);
+        assertThat(effective.policy().limits().graphsTotalBytes())
+                .as("a tenant policy cannot widen the machine's")
+                .isEqualTo(Limits.DEFAULT_GRAPHS_TOTAL_BYTES);
         assertThat(effective.withoutTool("fs.read")).isEqualTo("tenant policy pol_1 (whole tenant)");
         assertThat(effective.withoutTool("fs.delete")).isEqualTo("machine policy m.json");
         assertThat(effective.withoutTool("fs.list")).isNull();

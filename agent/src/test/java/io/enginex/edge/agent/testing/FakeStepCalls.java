@@ -32,6 +32,7 @@ public final class FakeStepCalls implements StepCalls {
     private final Set<String> idempotent;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, JobStatus> journal = new ConcurrentHashMap<>();
+    private final Map<String, String> approvedBy = new ConcurrentHashMap<>();
 
     public FakeStepCalls(Clock clock, Script script, Set<String> idempotentTools) {
         this.clock = clock;
@@ -62,6 +63,19 @@ public final class FakeStepCalls implements StepCalls {
         JobOutcome outcome = script.answer(parts[1], attempt, args, clock);
         journal.put(jobId, new JobStatus.Finished(outcome));
         return outcome;
+    }
+
+    @Override
+    public JobOutcome call(String jobId, String tool, JsonNode args, Duration timeout, String approver) {
+        if (approver != null) {
+            approvedBy.put(jobId, approver);
+        }
+        return call(jobId, tool, args, timeout);
+    }
+
+    /** Who approved job {@code jobId}, or null. */
+    public String approvedBy(String jobId) {
+        return approvedBy.get(jobId);
     }
 
     @Override

@@ -16,27 +16,42 @@ import java.util.Optional;
  * @param schedule when it runs by itself, if it does
  * @param watch the folder whose new files start it (as written: relative to the agent's first root, or
  *     absolute), if it has one; the agent checks it is inside the roots its policy allows
+ * @param storageBytes the quota the graph asks for its run files ({@code limits.storageBytes}), if any
  */
-public record Graph(String name, List<Step> steps, Optional<Schedule> schedule, Optional<String> watch) {
+public record Graph(
+        String name,
+        List<Step> steps,
+        Optional<Schedule> schedule,
+        Optional<String> watch,
+        java.util.OptionalLong storageBytes) {
     public Graph {
         steps = List.copyOf(steps);
         java.util.Objects.requireNonNull(schedule, "schedule");
         java.util.Objects.requireNonNull(watch, "watch");
+        java.util.Objects.requireNonNull(storageBytes, "storageBytes");
     }
 
-    /** A graph without a schedule or a watched folder (it runs when started). */
+    /** A graph without a schedule, a watched folder or limits of its own (it runs when started). */
     public Graph(String name, List<Step> steps) {
-        this(name, steps, Optional.empty(), Optional.empty());
+        this(name, steps, Optional.empty(), Optional.empty(), java.util.OptionalLong.empty());
     }
 
     /** This graph with {@code schedule}. */
     public Graph withSchedule(Optional<Schedule> schedule) {
-        return new Graph(name, steps, schedule, watch);
+        return new Graph(name, steps, schedule, watch, storageBytes);
     }
 
     /** This graph with {@code watch}. */
     public Graph withWatch(Optional<String> watch) {
-        return new Graph(name, steps, schedule, watch);
+        return new Graph(name, steps, schedule, watch, storageBytes);
+    }
+
+    /**
+     * This graph with its {@code limits.storageBytes}: how much its run files may take on a machine, at
+     * most (the machine's policy may allow less, never more).
+     */
+    public Graph withStorageBytes(java.util.OptionalLong storageBytes) {
+        return new Graph(name, steps, schedule, watch, storageBytes);
     }
 
     /** The step named {@code id}, if any. */

@@ -117,7 +117,12 @@ public final class GraphFormat {
                 .withWatch(
                         tree.has("watch")
                                 ? Optional.of(tree.get("watch").get("folder").asText())
-                                : Optional.empty());
+                                : Optional.empty())
+                .withStorageBytes(
+                        tree.path("limits").has("storageBytes")
+                                ? java.util.OptionalLong.of(
+                                        tree.get("limits").get("storageBytes").asLong())
+                                : java.util.OptionalLong.empty());
     }
 
     private List<String> schemaProblems(JsonNode tree, JsonLines lines, String source) {
@@ -152,11 +157,26 @@ public final class GraphFormat {
         List<String> dependsOn = new ArrayList<>();
         node.path("dependsOn").forEach(d -> dependsOn.add(d.asText()));
         ObjectNode args = node.has("args") ? (ObjectNode) node.get("args") : mapper.createObjectNode();
+        String tool = node.path("tool").asText();
+        if (node.has("model")) {
+            String extra = node.has("tool") ? "tool" : node.has("args") ? "args" : null;
+            if (extra != null) {
+                problems.add(source + ":" + lines.line(pointer + "/" + extra) + ": " + pointer + "/" + extra
+                        + ": a step with \"model\" calls the model endpoint (the tool " + Step.MODEL_TOOL
+                        + "); remove \"" + extra + "\", or remove \"model\" to call a tool");
+                return Optional.empty();
+            }
+            tool = Step.MODEL_TOOL;
+            args = (ObjectNode) node.get("model");
+        }
         Duration timeout = node.has("timeoutSeconds")
                 ? Duration.ofSeconds(node.get("timeoutSeconds").asLong())
                 : Step.DEFAULT_TIMEOUT;
-        return Optional.of(new Step(
-                node.get("id").asText(), node.get("tool").asText(), args, dependsOn, when, timeout, retry(node)));
+        Optional<String> approval = node.has("approval")
+                ? Optional.of(node.get("approval").get("reason").asText())
+                : Optional.empty();
+        return Optional.of(
+                new Step(node.get("id").asText(), tool, args, dependsOn, when, timeout, retry(node), approval));
     }
 
     private static Retry retry(JsonNode node) {

@@ -53,6 +53,53 @@ class GraphFormatTest {
     }
 
     @Test
+    void aModelStepCallsTheModelToolWithItsObjectAsArguments() {
+        Graph graph = format.parse("""
+                {"version":1,"name":"g","steps":[
+                  {"id":"ask","model":{"endpoint":"http://127.0.0.1:8080/v1","model":"m","key":"llm",
+                   "messages":[{"role":"user","content":"${input.q}"}]}}
+                ]}""", "g.json");
+
+        Step ask = graph.step("ask").orElseThrow();
+        assertThat(ask.tool()).isEqualTo(Step.MODEL_TOOL);
+        assertThat(ask.args().path("key").asText()).isEqualTo("llm");
+        assertThat(ask.args().path("messages").path(0).path("content").asText()).isEqualTo("${input.q}");
+    }
+
+    @Test
+    void aModelStepsProblemsNameTheLine() {
+        String text = """
+                {"version":1,"name":"g","steps":[
+                  {"id":"a","model":{"model":"m","messages":[{"role":"user","content":"hi"}]}},
+                  {"id":"b","model":{"endpoint":"http://h:1/v1","model":"m","messages":[{"role":"user","content":"x"}],
+                   "apiKey":"sk-123"}},
+                  {"id":"c"}
+                ]}""";
+
+        assertThatThrownBy(() -> format.parse(text, "g.json"))
+                .isInstanceOf(GraphException.class)
+                .satisfies(e -> assertThat(((GraphException) e).problems())
+                        .anySatisfy(p -> assertThat(p)
+                                .startsWith("g.json:2: /steps/0/model: ")
+                                .contains("endpoint"))
+                        .anySatisfy(p -> assertThat(p)
+                                .startsWith("g.json:4: /steps/1/model: ")
+                                .contains("apiKey"))
+                        .anySatisfy(p ->
+                                assertThat(p).startsWith("g.json:5: /steps/2: ").contains("tool")));
+
+        assertThatThrownBy(() -> format.parse("""
+                        {"version":1,"name":"g","steps":[
+                          {"id":"a","model":{"endpoint":"http://h:1/v1","model":"m","messages":[{"role":"user","content":"x"}]},
+                           "tool":"sys.ping"}
+                        ]}""", "g.json"))
+                .isInstanceOf(GraphException.class)
+                .satisfies(e -> assertThat(((GraphException) e).problems())
+                        .containsExactly("g.json:3: /steps/0/tool: a step with \"model\" calls the model endpoint (the"
+                                + " tool model.chat); remove \"tool\", or remove \"model\" to call a tool"));
+    }
+
+    @Test
     void wrongTypesAndBadIdsArePointedAt() {
         String text = """
                 {"version":1,"name":"g","steps":[
