@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.runtime.PolicySetup;
+import io.enginex.edge.agent.tools.DesktopTools;
 import io.enginex.edge.agent.tools.HomeFileTool;
+import io.enginex.edge.agent.tools.Tool;
 import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.protocol.ErrorCodes;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * File tools on a home root ({@code ~/Downloads}) through the real session part: the packaged agent
  * ({@code target/enginex-agent.jar}) runs {@code session} as a user created for the test ({@code
- * setpriv}), connects to the service's socket, and runs the routed {@code fs.*} calls as that user.
+ * setpriv}), connects to the service's socket, and runs the routed {@code fs.*} calls, and {@code
+ * app.open}'s {@code xdg-open}, as that user.
  * Needs root (CI runs the build as root) and the packaged jar; skipped otherwise.
  */
 @Timeout(90)
@@ -90,10 +93,14 @@ class HomeFilesIT {
         Path policyFile = dir.resolve("policy.json");
         Files.writeString(policyFile, """
                 {"version":1,"roots":[{"path":"~/Downloads","mode":"write"}],
-                 "tools":["fs.read","fs.write"]}
+                 "tools":["fs.read","fs.write","app.open"],"urls":["https://intranet.example.com/wiki/"]}
                 """);
         Files.setPosixFilePermissions(policyFile, PosixFilePermissions.fromString("rw-r--r--"));
         // What a service that is not to be trusted might claim: more of the home than the machine shares.
+        // The user's "browser" for xdg-open (generic desktop: $BROWSER): notes who opened what.
+        Path browser = dir.resolve("browser.sh");
+        Files.writeString(browser, "#!/bin/sh\necho \"$(id -u) $1\" > \"$HOME/opened.txt\"\n");
+        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path wider = dir.resolve("wider.json");
         Files.writeString(wider, """
                 {"version":1,"roots":[{"path":"~/Downloads","mode":"write"},{"path":"~/Documents","mode":"read"}],
@@ -127,7 +134,7 @@ class HomeFilesIT {
     }
 
     @Test
-    void homeFilesAreUsedInTheSessionPartWithTheUsersOwnRightsAndOnlyInsideTheRoot() throws Exception {
+    void homeFilesAndAppOpenRunInTheSessionPartWithTheUsersOwnRightsAndOnlyInsideThePolicy() throws Exception {
         Policy policy =
                 PolicySetup.machine(dir.resolve("policy.json"), null, mapper).policy();
         HomeFileTool read = new HomeFileTool("fs.read", null, policy, registry);
@@ -173,6 +180,26 @@ class HomeFilesIT {
         Path written = home.resolve("Downloads/answer.txt");
         assertThat(Files.readString(written)).isEqualTo("ok");
         assertThat(Files.getOwner(written, LinkOption.NOFOLLOW_LINKS).getName()).isEqualTo(user);
+
+        // app.open through the same session part: xdg-open runs as the user, with their handler.
+        Tool open = DesktopTools.create(policy, registry).stream()
+                .filter(t -> t.descriptor().name().equals(DesktopTools.APP_OPEN))
+                .findFirst()
+                .orElseThrow();
+        open.call(mapper.createObjectNode().put("url", "https://intranet.example.com/wiki/q3"), context());
+        assertThat(Files.readString(home.resolve("opened.txt")).strip())
+                .isEqualTo(uid(user) + " https://intranet.example.com/wiki/q3");
+        assertThatThrownBy(
+                        () -> open.call(mapper.createObjectNode().put("url", "https://evil.example.com/"), context()))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY));
+    }
+
+    private static String uid(String name) throws Exception {
+        Process id = new ProcessBuilder("id", "-u", name).start();
+        String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        id.waitFor();
+        return out;
     }
 
     private void startSessionPart() throws Exception {
@@ -186,6 +213,7 @@ class HomeFilesIT {
                         "PATH=/usr/bin:/bin",
                         "HOME=" + home,
                         "USER=" + user,
+                        "BROWSER=" + dir.resolve("browser.sh"),
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx64m",
                         "-XX:TieredStopAtLevel=1",
