@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.agent.HostInfo;
+import io.enginex.edge.agent.policy.AccessMode;
 import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.policy.PolicyException;
 import io.enginex.edge.agent.policy.PolicyFile;
+import io.enginex.edge.agent.policy.RootRule;
 import io.enginex.edge.agent.testing.RecordingSessionRouter;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -56,6 +59,12 @@ class HomeFileToolTest {
             assertThat(r.home()).isTrue();
             assertThat(r.label()).isEqualTo("~/Downloads");
         });
+        assertThat(policy(DOWNLOADS)
+                        .withinRoot(new RootRule(Path.of("/srv/share"), AccessMode.WRITE, "--root"))
+                        .roots())
+                .as("--root picks the service's folder and leaves the user's")
+                .extracting(RootRule::label)
+                .containsExactly("~/Downloads");
         for (String bad : new String[] {"~/", "~/..", "~/../etc", "~/~/x"}) {
             assertThatThrownBy(() -> policy("{\"roots\":[{\"path\":\"" + bad + "\"}]}"))
                     .as(bad)
