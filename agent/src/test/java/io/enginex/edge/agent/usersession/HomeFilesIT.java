@@ -229,7 +229,7 @@ class HomeFilesIT {
                 .redirectOutput(dir.resolve("session.out").toFile())
                 .redirectError(dir.resolve("session.err").toFile())
                 .start();
-        await().atMost(Duration.ofSeconds(40))
+        await().atMost(Duration.ofSeconds(60))
                 .failFast("the session part ended", () -> !part.isAlive())
                 .until(() -> registry.connected().containsKey(user));
     }
