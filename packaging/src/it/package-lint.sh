@@ -3,7 +3,8 @@
 # fail this test on any error (the remaining warnings, and the overridden or filtered errors, are each
 # explained in packaging/README.md), and the files the checkers cannot judge are checked here: the
 # copyright file names every bundled jar and the Java runtime, the man page is there, /usr/bin/enginex-agent
-# belongs to the package, and the unit's systemd-analyze security exposure is 2.0 or lower.
+# belongs to the package, the unit's systemd-analyze security exposure is 2.0 or lower, and the session
+# part's user unit restarts with a growing pause and never gives up.
 #   packaging/src/it/package-lint.sh DIR   (DIR: packaging/target/packages/<version>)
 set -euo pipefail
 # grep -q in a pipeline quits at its first match; with pipefail, a producer still writing then dies of
@@ -45,6 +46,12 @@ if [ -n "$deb" ] && need lintian lintian; then
   [ "$(readlink "$work/usr/bin/enginex-agent")" = /opt/enginex-agent/bin/enginex-agent ] \
     || fail "/usr/bin/enginex-agent is not in the package"
   dpkg-deb -f "$deb" Depends | has 'libc6' || fail "no dependency on libc6"
+  # The user session part's unit never gives up: refused (the service not up yet) means retry with back-off.
+  session_unit=$work/usr/lib/systemd/user/enginex-agent-session.service
+  [ -f "$session_unit" ] || fail "no user unit for the session part"
+  for line in Restart=on-failure StartLimitIntervalSec=0 RestartSec=30s RestartSteps=5 RestartMaxDelaySec=15min; do
+    has -x "$line" "$session_unit" || fail "the session part's unit lacks $line (a refused session part must retry)"
+  done
   unit=$(find "$work" -name 'enginex-agent-enginex-agent.service' | head -n1)
   if command -v systemd-analyze >/dev/null; then
     # Offline here (the booted test, systemd-it.sh, checks the running unit too).

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestInstance;
  * ({@code enginex-agent session}) started as that user, and the real hub and agent. The hub
  * dispatches {@code app.launch} and the application runs as that user on that display (its owner and
  * DISPLAY read from /proc); {@code app.list} reads the user's own applications; {@code desktop.notify}
- * reaches the notification daemon; a job for a user
+ * reaches the notification daemon; {@code fs.read} of {@code ~/Downloads/…} (a home root) runs in the
+ * user's session part; a job for a user
  * with no session gets {@code no_user_session}. Needs root and Debian's xvfb, dbus, libnotify-bin,
  * notification-daemon and x11-utils (scripts/test-prereqs.sh); skipped otherwise.
  */
@@ -102,8 +103,8 @@ class DesktopSessionE2EIT {
                 .isZero();
         Path root = Files.createDirectories(dir.resolve("files"));
         Path policy = AgentProcess.machinePolicy(dir.resolve("etc"), """
-                {"version":1,"roots":[{"path":"%s","mode":"read"}],
-                 "tools":["sys.info","app.list","app.launch","desktop.notify"],
+                {"version":1,"roots":[{"path":"%s","mode":"read"},{"path":"~/Downloads","mode":"read"}],
+                 "tools":["sys.info","app.list","app.launch","desktop.notify","fs.read"],
                  "apps":[{"id":"org.x.XMessage","argv":["/usr/bin/xmessage","-name","{tag}","EngineX"],
                           "params":{"tag":{"pattern":"[a-z0-9-]{1,32}"}}}]}
                 """.formatted(root.toRealPath()));
@@ -201,6 +202,21 @@ class DesktopSessionE2EIT {
         JsonNode job = run("desktop.notify", Map.of("summary", "Export ready", "body", "q3.csv"));
 
         assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.path("output").path("user").asText()).isEqualTo(user);
+    }
+
+    @Test
+    void aFileInTheUsersDownloadsIsReadInTheirSessionPart() throws Exception {
+        Path downloads = Path.of("/home/" + user + "/Downloads");
+        exec("install", "-d", "-o", user, "-m", "700", downloads.toString());
+        Files.writeString(downloads.resolve("q3.csv"), "region,total\n");
+        exec("chown", user, downloads.resolve("q3.csv").toString());
+        Files.setPosixFilePermissions(downloads.resolve("q3.csv"), PosixFilePermissions.fromString("rw-------"));
+
+        JsonNode job = run("fs.read", Map.of("path", "~/Downloads/q3.csv"));
+
+        assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.path("output").path("content").asText()).isEqualTo("region,total\n");
         assertThat(job.path("output").path("user").asText()).isEqualTo(user);
     }
 

@@ -7,7 +7,6 @@ import io.enginex.edge.agent.exec.CommandException;
 import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.policy.CommandTemplate;
 import io.enginex.edge.agent.policy.Policy;
-import io.enginex.edge.agent.policy.RootRule;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.io.File;
@@ -37,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  *       bus's org.freedesktop.Notifications ({@code notify-send});
  *   <li>{@code consent} {@code {"secret":…,"tool":…,"jobId":…}}: asks the user with a dialog ({@code
  *       zenity --question}, Allow / Deny, {@value #CONSENT_SECONDS} s) whether a job may use a vault
- *       secret defined with {@code use: consent}; answers {@code consented} true only for Allow.
+ *       secret defined with {@code use: consent}; answers {@code consented} true only for Allow;
+ *   <li>{@code fs} {@code {"tool":"fs.read","args":{"path":"~/Downloads/q3.csv"},"roots":[…],…}}: a
+ *       file tool in this user's home ({@link HomeFiles}).
  * </ul>
  *
  * <p>Thread-safe: each call starts its own processes.
@@ -53,6 +54,7 @@ public final class DesktopActions {
     private final Map<String, String> env;
     private final Path home;
     private final List<Path> binDirs;
+    private final HomeFiles files;
 
     /**
      * @param env the session's environment (children inherit it)
@@ -66,6 +68,7 @@ public final class DesktopActions {
         this.env = Map.copyOf(env);
         this.home = home;
         this.binDirs = List.copyOf(binDirs);
+        this.files = new HomeFiles(machine, machineSource, home, java.time.Clock.systemUTC());
     }
 
     /** The system folders helpers are taken from. */
@@ -86,6 +89,7 @@ public final class DesktopActions {
             case "open" -> open(args);
             case "notify" -> notify(args);
             case "consent" -> consent(args);
+            case "fs" -> files.handle(args);
             default ->
                 throw new ToolException(
                         ErrorCodes.UNKNOWN_TOOL, "this session part does not know the action \"" + action + "\"");
@@ -169,7 +173,8 @@ public final class DesktopActions {
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new ToolException(ErrorCodes.NOT_FOUND, "no file " + given + " that this user can see");
         }
-        boolean underMachine = machine.roots().stream().map(RootRule::path).anyMatch(r -> under(real, r));
+        boolean underMachine =
+                machine.roots().stream().map(r -> r.resolve(home)).anyMatch(r -> under(real, r));
         boolean underService = false;
         for (JsonNode root : roots) {
             underService |= under(real, Path.of(root.asText("/nonexistent")));

@@ -114,7 +114,7 @@ public record EffectivePolicy(
         ArrayNode roots = out.putArray("roots");
         policy.roots()
                 .forEach(r -> roots.addObject()
-                        .put("path", r.path().toString())
+                        .put("path", r.label())
                         .put("mode", r.mode().label())
                         .put("source", r.source()));
         ArrayNode deny = out.putArray("denyGlobs");
@@ -172,7 +172,7 @@ public record EffectivePolicy(
         tenantNotes.forEach(n -> lines.add("  note: " + n));
         lines.add("");
         lines.add("Roots" + (policy.roots().isEmpty() ? ": none (file tools are off)" : ":"));
-        policy.roots().forEach(r -> lines.add("  " + r.mode().label() + "  " + r.path() + "    [" + r.source() + "]"));
+        policy.roots().forEach(r -> lines.add("  " + r.mode().label() + "  " + r.label() + "    [" + r.source() + "]"));
         lines.add("Tools:");
         policy.tools().forEach((name, source) -> lines.add("  " + name + "    [" + source + "]"));
         lines.add("Commands" + (policy.commands().isEmpty() ? ": none (exec is off)" : ":"));

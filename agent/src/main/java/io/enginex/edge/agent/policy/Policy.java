@@ -148,11 +148,18 @@ public record Policy(
                 bothUrls);
     }
 
-    /** This policy with {@code root} (the {@code --root} a person chose) intersected into its roots. */
+    /**
+     * This policy with {@code root} (the {@code --root} a person chose) intersected into its roots; home
+     * roots ({@code ~/…}) are kept as they are: they are the signed-in user's folders, not the service's.
+     */
     public Policy withinRoot(RootRule root) {
         List<RootRule> narrowed = new ArrayList<>();
         for (RootRule mine : roots) {
-            mine.intersect(root).ifPresent(narrowed::add);
+            if (mine.home()) {
+                narrowed.add(mine); // a folder of the user's home: --root picks the service's folder, not theirs
+            } else {
+                mine.intersect(root).ifPresent(narrowed::add);
+            }
         }
         return new Policy(narrowed, deny, limits, tools, commands, network, approvalRequired, secrets, apps, urls);
     }

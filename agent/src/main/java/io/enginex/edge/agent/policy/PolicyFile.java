@@ -162,10 +162,8 @@ public final class PolicyFile {
         List<RootRule> roots = new ArrayList<>();
         for (JsonNode r : array(node, source, "roots")) {
             String path = text(r, "path", source + ": roots[]");
-            roots.add(new RootRule(
-                    fs.getPath(path),
-                    AccessMode.parse(r.path("mode").asText("read"), source + ": root " + path),
-                    source));
+            roots.add(RootRule.parse(
+                    path, AccessMode.parse(r.path("mode").asText("read"), source + ": root " + path), source, fs));
         }
         return roots;
     }

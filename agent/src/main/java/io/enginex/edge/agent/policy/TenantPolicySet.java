@@ -73,9 +73,7 @@ public record TenantPolicySet(Optional<Policy> policy, String source, List<Strin
         String open = source + " (sets no rule here)";
         List<RootRule> roots = document.has("roots")
                 ? parsed.roots()
-                : machine.roots().stream()
-                        .map(r -> new RootRule(r.path(), r.mode(), open))
-                        .toList();
+                : machine.roots().stream().map(r -> r.withSource(open)).toList();
         Map<String, String> tools = parsed.tools();
         if (!document.has("tools")) {
             tools = new java.util.LinkedHashMap<>();
@@ -119,7 +117,8 @@ public record TenantPolicySet(Optional<Policy> policy, String source, List<Strin
                 String path = root.path("path").asText("");
                 boolean local;
                 try {
-                    local = fs.getPath(path).isAbsolute();
+                    local = path.startsWith(RootRule.HOME_PREFIX)
+                            || fs.getPath(path).isAbsolute();
                 } catch (RuntimeException e) {
                     local = false;
                 }

@@ -70,10 +70,16 @@ public final class PolicySetup {
         return new Machine(machine, source, builtIn, realRoot, location);
     }
 
-    /** The sandbox over the effective roots that exist, or empty when none does. */
+    /**
+     * The sandbox over the effective roots that exist, or empty when none does. Home roots ({@code
+     * ~/…}) are not in it: the user's session part opens them.
+     */
     static Optional<FileSandbox> sandbox(EffectivePolicy effective) {
         List<FileRoot> roots = new ArrayList<>();
         for (RootRule rule : effective.policy().roots()) {
+            if (rule.home()) {
+                continue; // a folder in the signed-in user's home: its session part opens it
+            }
             if (!Files.isDirectory(rule.path())) {
                 log.atWarn()
                         .addKeyValue("root", rule.path())

@@ -237,6 +237,13 @@ public final class FileRoot {
             throw new SandboxException(ErrorCodes.NOT_FOUND, "no file at " + quote(given));
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new SandboxException(ErrorCodes.INVALID_ARGUMENTS, quote(given) + " already exists");
+        } catch (java.nio.file.AccessDeniedException e) {
+            // The policy allows it; the operating system does not let this account (the service's, or the
+            // signed-in user's in their session part) open it. A link is refused as ELOOP, not here.
+            throw new SandboxException(
+                    ErrorCodes.TOOL_FAILED,
+                    "cannot open " + quote(given) + ": the operating system denies this account access"
+                            + " (AccessDeniedException)");
         } catch (IOException e) {
             throw new SandboxException(
                     ErrorCodes.PATH_OUTSIDE_ROOT,

@@ -4,9 +4,11 @@ import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.network.NetworkGuard;
 import io.enginex.edge.agent.network.PinnedHttpClient;
+import io.enginex.edge.agent.policy.AccessMode;
 import io.enginex.edge.agent.policy.DefaultPolicy;
 import io.enginex.edge.agent.policy.EffectivePolicy;
 import io.enginex.edge.agent.policy.Policy;
+import io.enginex.edge.agent.policy.RootRule;
 import io.enginex.edge.agent.sandbox.FileRoot;
 import io.enginex.edge.agent.sandbox.FileSandbox;
 import io.enginex.edge.agent.usersession.SessionRouter;
@@ -102,6 +104,18 @@ public final class BuiltinTools {
             Optional<CommandRunner> runner,
             Optional<SessionRouter> sessions) {
         List<Tool> all = new ArrayList<>(all(sandbox, host, clock, agentStarted));
+        boolean homeFiles = sessions.isPresent() && hasHomeRoots(policy);
+        if (homeFiles) {
+            // Paths in the user's home (~/…) go to that user's session part; other paths stay here.
+            for (String name : FileTools.NAMES) {
+                Tool local = all.stream()
+                        .filter(t -> t.descriptor().name().equals(name))
+                        .findFirst()
+                        .orElse(null);
+                all.remove(local);
+                all.add(new HomeFileTool(name, local, policy, sessions.get()));
+            }
+        }
         sessions.ifPresent(router -> DesktopTools.create(policy, router).stream()
                 .filter(t -> !t.descriptor().name().equals(DesktopTools.APP_LAUNCH)
                         || !policy.apps().isEmpty())
@@ -118,8 +132,18 @@ public final class BuiltinTools {
         return all.stream()
                 .filter(t -> policy.allowsTool(t.descriptor().name()))
                 .filter(t -> !WRITE_TOOLS.contains(t.descriptor().name())
-                        || sandbox.map(FileSandbox::writable).orElse(false))
+                        || sandbox.map(FileSandbox::writable).orElse(false)
+                        || (homeFiles && homeWritable(policy)))
                 .toList();
+    }
+
+    /** True when the policy shares a folder of the signed-in user's home ({@code ~/…}). */
+    private static boolean hasHomeRoots(Policy policy) {
+        return policy.roots().stream().anyMatch(RootRule::home);
+    }
+
+    private static boolean homeWritable(Policy policy) {
+        return policy.roots().stream().anyMatch(r -> r.home() && r.mode() == AccessMode.WRITE);
     }
 
     /** The JDK's default TLS (system trust store) for {@code http.request}. */
@@ -147,7 +171,8 @@ public final class BuiltinTools {
             EffectivePolicy effective,
             List<PluginTools.Plugin> plugins,
             boolean sessions) {
-        Map<String, String> reasons = blocked(sandbox, effective.policy(), effective.machineSource(), effective);
+        Map<String, String> reasons =
+                blocked(sandbox, effective.policy(), effective.machineSource(), effective, sessions);
         for (String name : new java.util.TreeSet<>(DesktopTools.NAMES)) {
             if (!effective.policy().allowsTool(name)) {
                 String by = effective.withoutTool(name);
@@ -183,12 +208,17 @@ public final class BuiltinTools {
      * missing, by tool name.
      */
     public static Map<String, String> blocked(Optional<FileSandbox> sandbox, Policy policy, String policySource) {
-        return blocked(sandbox, policy, policySource, null);
+        return blocked(sandbox, policy, policySource, null, false);
     }
 
     private static Map<String, String> blocked(
-            Optional<FileSandbox> sandbox, Policy policy, String policySource, EffectivePolicy effective) {
+            Optional<FileSandbox> sandbox,
+            Policy policy,
+            String policySource,
+            EffectivePolicy effective,
+            boolean sessions) {
         Map<String, String> reasons = new LinkedHashMap<>();
+        boolean homeFiles = sessions && hasHomeRoots(policy);
         for (String name : List.of(
                 FileListTool.NAME,
                 FileReadTool.NAME,
@@ -213,10 +243,16 @@ public final class BuiltinTools {
                 reasons.put(name, "there are no host:port rules in " + policySource);
             } else if (name.equals(ExecTool.NAME) && policy.commands().isEmpty()) {
                 reasons.put(name, "there are no command templates in " + policySource);
-            } else if (name.startsWith("fs.") && sandbox.isEmpty()) {
-                reasons.put(name, "no shared folder: start the agent with --root inside a root of " + policySource);
+            } else if (name.startsWith("fs.") && sandbox.isEmpty() && !homeFiles) {
+                reasons.put(
+                        name,
+                        "no shared folder: start the agent with --root inside a root of " + policySource
+                                + (hasHomeRoots(policy)
+                                        ? " (its roots in the user's home, ~/…, need --session-socket)"
+                                        : ""));
             } else if (WRITE_TOOLS.contains(name)
-                    && !sandbox.map(FileSandbox::writable).orElse(false)) {
+                    && !sandbox.map(FileSandbox::writable).orElse(false)
+                    && !(homeFiles && homeWritable(policy))) {
                 reasons.put(name, "every shared folder is read-only under " + policySource);
             }
         }

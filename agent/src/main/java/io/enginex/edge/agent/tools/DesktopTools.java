@@ -209,7 +209,10 @@ public final class DesktopTools {
                             ErrorCodes.INVALID_ARGUMENTS,
                             "path must be absolute and normalised (no . or ..), got " + given);
                 }
-                List<Path> roots = policy.roots().stream().map(RootRule::path).toList();
+                List<Path> roots = policy.roots().stream()
+                        .filter(r -> !r.home())
+                        .map(RootRule::path)
+                        .toList();
                 if (roots.stream().noneMatch(path::startsWith)) {
                     throw new ToolException(
                             ErrorCodes.PATH_OUTSIDE_ROOT,

@@ -67,7 +67,8 @@ public final class SessionClient {
      * Connects and serves until the service closes the channel.
      *
      * @param connected told once the service welcomed this session part
-     * @throws IOException when the socket cannot be reached or the channel breaks (try again later)
+     * @throws IOException when the socket cannot be reached, the channel breaks or the service closes it
+     *     without a word (try again later)
      * @throws RefusedException when the service refused this user or the listener is not the service
      */
     public void serve(Runnable connected) throws IOException, RefusedException {
@@ -92,16 +93,7 @@ public final class SessionClient {
             ObjectNode vars = hello.putObject("env");
             env.forEach(vars::put);
             LocalFrames.write(channel, hello, mapper);
-            JsonNode answer;
-            try {
-                answer = LocalFrames.read(channel, mapper);
-            } catch (java.io.EOFException e) {
-                throw new RefusedException("the service closed the channel without an answer");
-            }
-            if ("refused".equals(answer.path("type").asText())) {
-                throw new RefusedException("the agent's service refused this session: "
-                        + answer.path("message").asText());
-            }
+            JsonNode answer = answer(channel);
             if (!"welcome".equals(answer.path("type").asText())) {
                 throw new IOException("expected welcome from the service, got "
                         + answer.path("type").asText());
@@ -116,13 +108,18 @@ public final class SessionClient {
         }
     }
 
-    /** The service's next frame; a refusal ends this session part. */
+    /**
+     * The service's next frame; a refusal ends this session part.
+     *
+     * @throws IOException when the channel ends before a frame (the caller tries again later)
+     */
     private JsonNode answer(SocketChannel channel) throws IOException, RefusedException {
         JsonNode frame;
         try {
             frame = LocalFrames.read(channel, mapper);
         } catch (java.io.EOFException e) {
-            throw new RefusedException("the service closed the channel without an answer");
+            // A refusal always says so first; a channel that just ends is a service stopping or starting.
+            throw new IOException("the service closed the channel before it answered (restarting?)", e);
         }
         if ("refused".equals(frame.path("type").asText())) {
             throw new RefusedException("the agent's service refused this session: "

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.protocol.ErrorCodes;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -44,6 +47,27 @@ class SessionLinkTest {
                     .isInstanceOf(SessionClient.RefusedException.class)
                     .hasMessageContaining("held by user " + me)
                     .hasMessageContaining("nothing was sent");
+        }
+    }
+
+    @Test
+    void aServiceThatClosesWithoutAWordIsTriedAgainNotTakenForARefusal() throws Exception {
+        Path socket = temp.resolve("q.sock");
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(socket));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    // A service going down: it accepts, then closes without a frame.
+                    listener.accept().close();
+                } catch (java.io.IOException e) {
+                    // The test fails on the client's side if this happens.
+                }
+            });
+            SessionClient client = new SessionClient(socket, Set.of(me), Map.of(), (a, b) -> b, mapper);
+
+            assertThatThrownBy(() -> client.serve(() -> {}))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("closed the channel before it answered");
         }
     }
 
