@@ -47,7 +47,8 @@ msiinfo|msitools
 python3-yaml|python3-yaml
 createrepo_c|createrepo-c
 dnf|dnf
-curl|curl"
+curl|curl
+jq|jq"
 fi
 
 present() {

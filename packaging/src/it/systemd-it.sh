@@ -9,6 +9,11 @@
 #      that allows them all, a writable shared folder through a drop-in, exec, http.request);
 #   3. reboot: back online as the same agent, no one touching it; a job runs;
 #   4. upgrade to a newer package (systemd running): same identity and config, service back, a job runs;
+#   4b. self-update through the hub's TUF repository (update-mode = self, the root pinned): the packaged
+#      version 1 adopts itself, updates to 2 (a SIGKILL after the download, before the switch; another
+#      after the switch, before the health check passed: each time systemd starts a working version),
+#      then 3 fails its health check and the agent rolls back to 2 by itself, refuses 3 and reports why;
+#      the hub's API shows the failure and the channel halted;
 #   5. purge (with ENGINEX_AGENT_DEREGISTER=1: the hub shows the agent deregistered): no files, account,
 #      unit or symlink left behind.
 #   6. the .rpm next to OLD.deb, on the same root: offline install, boot, enrol, job, erase keeps /lib and /opt.
@@ -18,6 +23,7 @@
 #      token (the Downloads page's commands), the agent online and a job run; then the real dnf reads the
 #      hub's dnf repository (signed repomd.xml) and the rpm it points at is signed with the hub's key.
 # Usage: packaging/src/it/systemd-it.sh OLD.deb NEW.deb   (root; systemd-nspawn; server/target/engine.jar)
+#   ENGINEX_IT_ONLY=update runs steps 1, 2 and 4b only (while working on self-update); unset, everything runs.
 # Run through: ./mvnw -pl packaging -Ppackages verify (see README).
 set -euo pipefail
 # grep -q in a pipeline quits at its first match; with pipefail, a producer still writing then dies of
@@ -28,17 +34,24 @@ repo=$(cd "$here/../../.." && pwd)
 old_deb=$(readlink -f "$1") new_deb=$(readlink -f "$2")
 [ "$(id -u)" = 0 ] || { echo "error: needs root (systemd-nspawn)" >&2; exit 1; }
 command -v systemd-nspawn >/dev/null || { echo "error: apt-get install systemd-container debootstrap" >&2; exit 1; }
+command -v jq >/dev/null || { echo "error: jq is missing (the self-update step reads JSON with it); apt-get install jq" >&2; exit 1; }
 cache_root=$("$here/debian-root.sh")
 work=$(mktemp -d "${TMPDIR:-/tmp}/enginex-systemd-it.XXXXXX")
 root=$work/root
 port=$((20000 + RANDOM % 20000))
 machine=enginex-it-$$
-nspawn_pid="" hub_pid="" web_pid=""
+nspawn_pid="" hub_pid="" web_pid="" hold_pid=""
+only=${ENGINEX_IT_ONLY:-}
+case "$only" in ""|update) ;; *) echo "error: ENGINEX_IT_ONLY is 'update' or unset, not '$only'" >&2; exit 1 ;; esac
+# Whether step $1 runs: all of them by default; with ENGINEX_IT_ONLY=update the self-update steps.
+step() { [ -z "$only" ] || [ "$1" = "$only" ]; }
 log() { printf '\n==> %s\n' "$*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cleanup() {
   set +e
+  [ -n "$hold_pid" ] && kill "$hold_pid" 2>/dev/null && wait "$hold_pid" 2>/dev/null
   stop_container
+  [ -n "$hub_pid" ] && kill -CONT "$hub_pid" 2>/dev/null # a test that froze the hub and failed
   [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null
   [ -n "$web_pid" ] && kill "$web_pid" 2>/dev/null && wait "$web_pid" 2>/dev/null
   rm -rf "$work"
@@ -92,11 +105,140 @@ wait_connected() { # the agent's status file says connected
 agent_id() { inside cat /var/lib/enginex-agent/identity.json | field agentId; }
 dispatch() { engine jobs run --tenant it --agent "$1" --tool sys.info --timeout 30s > "$work/job.out" || { cat "$work/job.out"; fail "job on $1 failed"; }; }
 
+# 4b. Self-update through the hub's TUF repository, restarting through systemd, with real kills at the
+# switch's steps (docs/UPDATE.md, "One update, step by step"). The agent must be connected as $1.
+api() { curl -fsS --cacert "$work/hub/tls/hub-cert.pem" -H "Authorization: Bearer $(cat "$work/hub/admin.key")" \
+  "https://127.0.0.1:$port/api/v1/tenants/it/$1"; }
+# await DESCRIPTION SECONDS COMMAND…: polls COMMAND until it succeeds (the journal's tail when it does not).
+await() {
+  local what=$1 deadline=$((SECONDS + $2)); shift 2
+  until "$@" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then
+      inside journalctl -u enginex-agent-enginex-agent --no-pager -n 60 || true
+      cat "$releases_home/update-state.json" "$work/hold.out" 2>/dev/null || true
+      fail "$what (not within the time given)"
+    fi
+    sleep 0.2
+  done
+}
+# A release archive as the updater installs it: the built agent jar with Implementation-Version set to
+# VERSION (what the agent reports) and its lib/, named for linux-x64.
+release_archive() {
+  local version=$1 staging=$work/releases/staging-$1
+  mkdir -p "$staging"
+  cp -r "$repo/agent/target/lib" "$staging/lib"
+  python3 - "$repo/agent/target/enginex-agent.jar" "$staging/enginex-agent.jar" "$version" <<'PY'
+import re, sys, zipfile
+src, dst, version = sys.argv[1:]
+with zipfile.ZipFile(src) as jar, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+    for item in jar.infolist():
+        data = jar.read(item)
+        if item.filename == "META-INF/MANIFEST.MF":
+            text = re.sub(r"^Implementation-Version: .*\r?\n", "", data.decode(), flags=re.M)
+            data = text.rstrip("\r\n").encode() + f"\r\nImplementation-Version: {version}\r\n\r\n".encode()
+        out.writestr(item, data)
+PY
+  tar -C "$staging" -cf - . | gzip -1 > "$work/releases/enginex-agent-$version-linux-x64.tar.gz"
+  echo "$work/releases/enginex-agent-$version-linux-x64.tar.gz"
+}
+self_update() {
+  local id=$1 t0=$SECONDS
+  releases_home=$root/var/lib/enginex-agent/releases
+  local v1 v2=0.2.0 v3=0.3.0
+  v1=$(api "agents/$id" | jq -r .agentVersion)
+  log "4b. self-update: $v1 (the package) → $v2 → $v3 (fails its health check) → back to $v2, through systemd"
+  engine release keys init --offline "$work/offline-root" > /dev/null || fail "engine release keys init failed"
+  mkdir -p "$work/releases"
+  local r2 r3
+  r2=$(release_archive "$v2") && r3=$(release_archive "$v3") || fail "cannot build the release archives"
+  # The installer's choice (docs/UPDATE.md, "Installs"): the repository's root pinned, update-mode = self.
+  install -m 644 "$work/hub/updates/metadata/1.root.json" "$root/etc/enginex-agent/update-root.json"
+  echo "update-mode = self" >> "$root/etc/enginex-agent/agent.conf"
+  # A job that runs until the agent dies holds a staged switch (it waits for no job to run); a command
+  # runs in a shared folder.
+  install -d -m 755 "$root/srv/hold"
+  cat > "$root/etc/enginex-agent/policy.json" <<'POLICY'
+{"version": 1, "tools": ["sys.info", "exec"], "roots": [{"path": "/srv/hold", "mode": "read"}],
+ "commands": [{"name": "hold", "argv": ["/bin/sleep", "600"], "workdir": "/srv/hold", "timeoutSeconds": 900}]}
+POLICY
+  chmod 644 "$root/etc/enginex-agent/policy.json"
+  # The test's own pace, not the unit's: checks every 3 s and a 12 s health window (defaults 6 h and 5 min),
+  # 1 s between restarts (10 s) and room for the test's own kills in the start limit (5 in 10 minutes).
+  local unit_dir=$root/etc/systemd/system/enginex-agent-enginex-agent.service.d
+  mkdir -p "$unit_dir"
+  { printf '[Unit]\nStartLimitBurst=30\n[Service]\nRestartSec=1s\nExecStart=\n'
+    sed -n 's/^ExecStart=\(.*\)$/ExecStart=\1 --update-every 3s --health-window 12s/p' \
+      "$repo/packaging/src/linux/enginex-agent-enginex-agent.service"; } > "$unit_dir/update-it.conf"
+  inside systemctl daemon-reload
+  inside systemctl restart enginex-agent
+  wait_connected
+  current() { basename "$(readlink "$releases_home/current")"; }
+  state() { jq -r "$1" "$releases_home/update-state.json"; }
+  pending() { [ "$(state '.pending.version // empty')" = "$1" ]; }
+  started() { [ "$(state '.pending.starts // 0')" -ge 1 ]; }
+  refused() { [ -n "$(state ".refused[\"$1\"] // empty")" ]; }
+  # The switch confirmed: nothing on probation, and the agent's audit trail says so (lastResult is the last check's).
+  confirmed() { [ "$(state '.pending // empty')" = "" ] &&
+    grep -qF "\"event\":\"update.confirmed\",\"version\":\"$1\"" "$root/var/lib/enginex-agent/audit.jsonl"; }
+  reported() { api "agents/$id" | jq -e "$1" > /dev/null; }
+  halted() { api releases | jq -e ".channels[] | select(.channel == \"stable\") | .halt.active and .halt.version == \"$1\"" > /dev/null; }
+  [ "$(current)" = "$v1" ] || fail "the packaged version $v1 was not adopted as the first version: $(ls -l "$releases_home" 2>&1)"
+
+  echo "-- $v2 published; killed (SIGKILL) after its download, before the switch"
+  engine jobs run --tenant it --agent "$id" --tool exec --args '{"command":"hold"}' --timeout 900s > "$work/hold.out" 2>&1 &
+  hold_pid=$!
+  await "the hold job did not start" 30 inside pgrep -u enginex-agent -x sleep > /dev/null
+  engine release publish --channel stable --version "$v2" "$r2" > /dev/null || fail "publish $v2 failed"
+  await "the agent did not stage $v2 (downloaded, verified, installed beside $v1)" 60 \
+    reported ".connected and .update.state == \"staged\" and .update.target == \"$v2\""
+  [ "$(current)" = "$v1" ] || fail "current moved before the switch"
+  inside systemctl kill -s KILL enginex-agent
+  kill "$hold_pid" 2>/dev/null; wait "$hold_pid" 2>/dev/null || true; hold_pid="" # the CLI waiting for the job
+  echo "-- killed after the switch to $v2, before its health check passed (the hub frozen)"
+  # The agent that systemd starts again runs $v1, finds $v2 again and switches (no job runs now).
+  await "the switch to $v2 was not written" 60 pending "$v2"
+  kill -STOP "$hub_pid" # the new version cannot get its hello accepted: it is on probation
+  await "$v2 did not start from current" 60 started
+  [ "$(current)" = "$v2" ] || fail "current is $(current) after the switch to $v2"
+  inside systemctl kill -s KILL enginex-agent
+  kill -CONT "$hub_pid"
+  wait_connected
+  await "$v2 was not confirmed after the kill" 60 reported ".connected and .agentVersion == \"$v2\""
+  await "the health check of $v2 did not pass" 30 confirmed "$v2"
+  [ "$(current)" = "$v2" ] || fail "current is $(current), not $v2"
+  inside systemctl show enginex-agent -p NRestarts
+
+  echo "-- $v3 published; it cannot get its hello accepted within its window: rolled back to $v2"
+  engine release publish --channel stable --version "$v3" "$r3" > /dev/null || fail "publish $v3 failed"
+  await "the switch to $v3 was not written" 60 pending "$v3"
+  kill -STOP "$hub_pid"
+  await "$v3 was not rolled back by the agent itself" 60 refused "$v3"
+  kill -CONT "$hub_pid"
+  state ".refused[\"$v3\"]" | has "no hello accepted within 12 s; rolled back to $v2" \
+    || fail "the refusal of $v3 does not say why: $(state .refused)"
+  wait_connected
+  await "the agent is not back on $v2" 60 reported ".connected and .agentVersion == \"$v2\""
+  [ "$(current)" = "$v2" ] || fail "current is $(current), not $v2"
+  await "the hub does not show why $v3 failed" 30 \
+    reported ".update.failure.version == \"$v3\" and (.update.failure.reason | contains(\"no hello accepted\"))"
+  api "agents/$id" | jq -c .update
+  await "the hub did not halt the rollout of $v3" 40 halted "$v3"
+  api releases | jq -c '.channels[] | select(.channel == "stable") | .halt'
+  audit=$(cat "$root/var/lib/enginex-agent/audit.jsonl")
+  for e in "update.switched\",\"version\":\"$v2" "update.confirmed\",\"version\":\"$v2" "update.switched\",\"version\":\"$v3" "update.rolled_back\",\"version\":\"$v3"; do
+    grep -qF "\"event\":\"$e\"" <<< "$audit" || fail "the agent's audit trail lacks $e"
+  done
+  dispatch "$id"
+  # The test's drop-in goes (purge leaves the admin's drop-ins); the agent keeps running $v2.
+  rm -rf "$unit_dir" && inside systemctl daemon-reload
+  echo "self-update $v1 → $v2 → $v3 rolled back to $v2 in $((SECONDS - t0)) s"
+}
+
 rpm_file=$(ls "$(dirname "$old_deb")"/*.rpm 2>/dev/null | head -n1 || true)
 if [ "${CI:-}" = "true" ] && { [ -z "$rpm_file" ] || ! command -v rpm >/dev/null; }; then
   fail "CI must test the .rpm too, and ${rpm_file:-no .rpm was built}${rpm_file:+ is there but rpm is missing}; apt-get install rpm"
 fi
-if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
+if step all && [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
   log "0. the .rpm owns no shared directory (/, /lib, /opt, /usr/lib/systemd…), only its own files"
   owned=$(rpm -qp --qf '[%{FILENAMES}\n]' "$rpm_file" 2>/dev/null | grep -vE '^/opt/enginex-agent(/|$)|^/usr/lib/systemd/system/enginex-agent-enginex-agent\.service$|^/usr/lib/systemd/user/enginex-agent-session\.service$|^/etc/xdg/autostart/enginex-agent-session\.desktop$|^/usr/bin/enginex-agent$|^/usr/share/man/man1/enginex-agent\.1\.gz$|^/usr/share/licenses/enginex-agent[^/]*(/copyright)?$' || true)
   [ -z "$owned" ] || fail "the rpm owns: $owned"
@@ -171,6 +313,12 @@ if inside runuser -u alice -- enginex-agent session --once > "$work/session.txt"
 grep -q 'session-users' "$work/session.txt" || { cat "$work/session.txt"; fail "the refused session part is not told about session-users"; }
 [ -f "$root/etc/xdg/autostart/enginex-agent-session.desktop" ] || fail "no XDG autostart file for the session part"
 echo "the session socket is the agent's (mode 666); a user not in session-users is refused with the reason"
+if [ "$only" = update ]; then
+  self_update "$id1"
+  stop_container
+  log "PASS (ENGINEX_IT_ONLY=update): install (offline) → enrol → job → self-update → rollback"
+  exit 0
+fi
 
 log "2b. the hardened unit: exposure 2.0 or lower, and every built-in tool runs under it"
 unit_name=enginex-agent-enginex-agent.service
@@ -245,6 +393,8 @@ inside systemctl is-active --quiet enginex-agent || fail "service not running af
 wait_connected
 dispatch "$id1"
 inside dpkg-query -W -f '${Version}\n' enginex-agent
+
+self_update "$id1"
 
 log "5. stop is clean (exit 143 counts as success), then purge leaves nothing behind"
 inside systemctl stop enginex-agent
@@ -356,4 +506,4 @@ if [ -n "$rpm_file" ] && command -v dnf >/dev/null && command -v createrepo_c >/
   echo "dnf read the signed repository; $(basename "$location") is signed with $fingerprint"
 fi
 
-log "PASS: install (offline) → enrol → job → every tool hardened → reboot → upgrade → purge${rpm_file:+; rpm install → enrol → job → erase}; apt install from the hub → online${rpm_file:+; dnf reads the signed repository}"
+log "PASS: install (offline) → enrol → job → every tool hardened → reboot → upgrade → self-update and rollback → purge${rpm_file:+; rpm install → enrol → job → erase}; apt install from the hub → online${rpm_file:+; dnf reads the signed repository}"

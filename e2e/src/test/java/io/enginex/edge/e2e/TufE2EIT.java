@@ -20,9 +20,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,7 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
  * specification's client workflow against a real hub process over HTTPS, verifies and downloads a
  * release made with {@code engine release}, follows root and online key rotations, and refuses a
  * target whose bytes were changed and a timestamp signed by a key the root no longer trusts.
+ *
+ * <p>One hub and repository for the class (a hub start and two {@code engine} runs each cost seconds):
+ * each test starts its own tuf-js clients, counts root versions from where the repository is, and puts
+ * back what it damaged, so the tests pass in any order.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TufE2EIT {
     private static final String TARGET = "releases/1.0.0/linux-x64/enginex-agent-linux-x64.tar.gz";
 
@@ -39,16 +45,19 @@ class TufE2EIT {
 
     private HubProcess hub;
     private Path logs;
+    /** The root keys the repository trusts now (a root rotation replaces them). */
     private Path offline;
-    private Path artifact;
 
-    @BeforeEach
-    void startHubAndInitRepository() throws IOException {
+    private Path artifact;
+    private int clients;
+
+    @BeforeAll
+    void startHubAndInitRepository(@TempDir Path shared) throws IOException {
         logs = Jvm.freshLogs(getClass().getSimpleName());
-        hub = HubProcess.start(tmp.resolve("hub"), logs);
-        offline = tmp.resolve("offline-root");
+        hub = HubProcess.start(shared.resolve("hub"), logs);
+        offline = shared.resolve("offline-root");
         engine("release", "keys", "init", "--data-dir", hub.dataDir().toString(), "--offline", offline.toString());
-        artifact = tmp.resolve("enginex-agent-linux-x64.tar.gz");
+        artifact = shared.resolve("enginex-agent-linux-x64.tar.gz");
         byte[] bytes = new byte[300_000];
         new Random(15).nextBytes(bytes);
         Files.write(artifact, bytes);
@@ -64,7 +73,7 @@ class TufE2EIT {
                 artifact.toString());
     }
 
-    @AfterEach
+    @AfterAll
     void stop() {
         if (hub != null) {
             hub.close();
@@ -83,8 +92,10 @@ class TufE2EIT {
         return hub.dataDir().resolve("updates");
     }
 
+    /** A new client (a work directory of its own: nothing trusted or cached yet) that trusts the first root. */
     private TufClient client(String name) {
-        return new TufClient(hub, repo().resolve("metadata/1.root.json"), tmp.resolve(name), logs.resolve(name));
+        String dir = name + "-" + ++clients;
+        return new TufClient(hub, repo().resolve("metadata/1.root.json"), tmp.resolve(dir), logs.resolve(dir));
     }
 
     @Test
@@ -105,23 +116,28 @@ class TufE2EIT {
     @Test
     void tufJsRefusesATargetWhoseBytesWereChangedOnTheServer() throws IOException {
         Path stored;
-        try (var files = Files.walk(repo().resolve("targets/releases"))) {
+        try (var files = Files.walk(repo().resolve("targets/releases/1.0.0"))) {
             stored = files.filter(Files::isRegularFile).findFirst().orElseThrow();
         }
-        byte[] bytes = Files.readAllBytes(stored);
+        byte[] original = Files.readAllBytes(stored);
+        byte[] bytes = original.clone();
         bytes[1000] ^= 1;
         Files.write(stored, bytes);
+        try {
+            JsonNode result = client("client").fetch(TARGET);
 
-        JsonNode result = client("client").fetch(TARGET);
-
-        assertThat(result.path("ok").asBoolean()).as(result.toString()).isFalse();
-        assertThat(result.path("error").path("message").asText()).containsIgnoringCase("hash");
+            assertThat(result.path("ok").asBoolean()).as(result.toString()).isFalse();
+            assertThat(result.path("error").path("message").asText()).containsIgnoringCase("hash");
+        } finally {
+            Files.write(stored, original);
+        }
     }
 
     @Test
     void tufJsFollowsARootRotationSignedByTheOldAndTheNewKeys() {
         TufClient client = client("client");
-        assertThat(client.fetch(TARGET).path("root").asInt()).isEqualTo(1);
+        int before = client.fetch(TARGET).path("root").asInt();
+        Path newOffline = tmp.resolve("new-root");
 
         engine(
                 "release",
@@ -132,7 +148,8 @@ class TufE2EIT {
                 "--offline",
                 offline.toString(),
                 "--new-offline",
-                tmp.resolve("new-root").toString());
+                newOffline.toString());
+        offline = newOffline;
         engine(
                 "release",
                 "publish",
@@ -146,15 +163,16 @@ class TufE2EIT {
 
         JsonNode after = client.fetch("releases/1.1.0/linux-x64/enginex-agent-linux-x64.tar.gz");
         assertThat(after.path("ok").asBoolean()).as(after.toString()).isTrue();
-        assertThat(after.path("root").asInt()).isEqualTo(2);
+        assertThat(after.path("root").asInt()).isEqualTo(before + 1);
         // A client installed with the first root reaches the same place through the chain of roots.
-        assertThat(client("fresh").fetch(TARGET).path("root").asInt()).isEqualTo(2);
+        assertThat(client("fresh").fetch(TARGET).path("root").asInt()).isEqualTo(before + 1);
     }
 
     @Test
     void afterAnOnlineKeyRotationTufJsFollowsAndRefusesATimestampSignedWithTheOldKey() throws Exception {
         TufClient client = client("client");
-        assertThat(client.fetch(TARGET).path("ok").asBoolean()).isTrue();
+        JsonNode before = client.fetch(TARGET);
+        assertThat(before.path("ok").asBoolean()).as(before.toString()).isTrue();
         Path oldKey = tmp.resolve("old-timestamp.key");
         Files.copy(repo().resolve("keys/timestamp.key"), oldKey);
 
@@ -180,19 +198,23 @@ class TufE2EIT {
                 offline.toString());
         JsonNode rotated = client.fetch(TARGET);
         assertThat(rotated.path("ok").asBoolean()).as(rotated.toString()).isTrue();
-        assertThat(rotated.path("root").asInt()).isEqualTo(3);
+        assertThat(rotated.path("root").asInt()).isEqualTo(before.path("root").asInt() + 2);
 
         // Whoever stole the old timestamp key signs a newer timestamp: the root no longer trusts it.
         Path timestamp = repo().resolve("metadata/timestamp.json");
-        ObjectNode signed = (ObjectNode)
-                TufJson.parse(Files.readAllBytes(timestamp), "timestamp.json").path("signed");
+        byte[] genuine = Files.readAllBytes(timestamp);
+        ObjectNode signed =
+                (ObjectNode) TufJson.parse(genuine, "timestamp.json").path("signed");
         signed.put("version", signed.path("version").asInt() + 1);
         signed.put("expires", TufJson.time(Instant.now().plus(1, ChronoUnit.DAYS)));
         Files.write(timestamp, TufJson.file(TufSigner.envelope(signed, List.of(readSigner(oldKey)))));
-
-        JsonNode refused = client.fetch(TARGET);
-        assertThat(refused.path("ok").asBoolean()).as(refused.toString()).isFalse();
-        assertThat(refused.path("error").path("message").asText()).containsIgnoringCase("timestamp");
+        try {
+            JsonNode refused = client.fetch(TARGET);
+            assertThat(refused.path("ok").asBoolean()).as(refused.toString()).isFalse();
+            assertThat(refused.path("error").path("message").asText()).containsIgnoringCase("timestamp");
+        } finally {
+            Files.write(timestamp, genuine);
+        }
     }
 
     private static TufSigner readSigner(Path file) throws Exception {

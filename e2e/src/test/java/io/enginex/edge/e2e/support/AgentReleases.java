@@ -17,6 +17,9 @@ import java.util.jar.Manifest;
  * Release archives of the agent as the updater installs them: {@code enginex-agent.jar} (the built jar
  * with {@code Implementation-Version} set to the release's version, which is what the agent reports)
  * and its {@code lib/}, packed by the system's {@code tar} as {@code enginex-agent-<v>-linux-x64.tar.gz}.
+ * The libraries are hard links to the built ones and gzip runs at its fastest level (the jars inside are
+ * compressed already): a test builds several releases, and each second counts. Safe to call from several
+ * threads for different versions.
  */
 public final class AgentReleases {
     private AgentReleases() {}
@@ -28,7 +31,12 @@ public final class AgentReleases {
             Files.createDirectories(staging.resolve("lib"));
             try (var libs = Files.list(jar.getParent().resolve("lib"))) {
                 for (Path lib : libs.toList()) {
-                    Files.copy(lib, staging.resolve("lib").resolve(lib.getFileName()));
+                    Path link = staging.resolve("lib").resolve(lib.getFileName());
+                    try {
+                        Files.createLink(link, lib);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(lib, link); // another file system than the build's
+                    }
                 }
             }
             try (JarFile in = new JarFile(jar.toFile())) {
@@ -49,7 +57,8 @@ public final class AgentReleases {
                 }
             }
             Path archive = dir.resolve("enginex-agent-" + version + "-linux-x64.tar.gz");
-            Process tar = new ProcessBuilder(List.of("tar", "-czf", archive.toString(), "-C", staging.toString(), "."))
+            Process tar = new ProcessBuilder(
+                            List.of("tar", "-I", "gzip -1", "-cf", archive.toString(), "-C", staging.toString(), "."))
                     .inheritIO()
                     .start();
             if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
