@@ -163,13 +163,15 @@ class ConcurrencyCapTest {
         cap.set(1);
         start(Duration.ofMillis(50));
         runner.dispatch(dispatch("job_a", "test.slow", Duration.ofSeconds(30)));
+        // Each dispatch runs on its own thread: job_a holds the one slot before job_b asks for it.
+        await().until(() -> slow.running.get() == 1);
         runner.dispatch(dispatch("job_b", "test.slow", Duration.ofSeconds(30)));
         await().until(() -> outbox.of("progress", "job_b").size() >= 3);
         assertThat(slow.running.get()).isEqualTo(1);
 
         cap.set(2);
 
-        // Says what job_b was doing if it never starts (a CI run once timed out here, not reproduced since).
+        // Says what job_b was doing if it never starts.
         await().untilAsserted(() -> assertThat(slow.running.get())
                 .as(
                         "test.slow calls running; job_b's last report: %s; its results: %s",
