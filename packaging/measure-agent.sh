@@ -7,9 +7,10 @@
 #   NMT=1 packaging/measure-agent.sh 1          also where the memory goes: the JVM's native memory
 #                                               tracking summary (jcmd of the build JDK) and class counts
 #   KEEP=1 …                                    keeps the hub's and agents' logs (prints where)
+#   CDS=0 packaging/measure-agent.sh            without the class archives the packaged service uses
 #   IMAGE=DIR packaging/measure-agent.sh        another app image (a variant to compare)
-#   JAVA_OPTIONS="-Xlog:…" packaging/measure-agent.sh   extra JVM options, appended to a copy's launcher
-#                                               configuration (to try an option before building it in)
+#   JAVA_OPTIONS="-Xlog:…" packaging/measure-agent.sh   extra JVM options, appended to the launcher
+#                                               configuration of the copy measured (to try an option)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -34,14 +35,19 @@ echo "packages:"
 ls -l "$here"/target/packages/*/ 2>/dev/null | awk '/\.(deb|rpm)$/ { printf "  %-40s %6.1f MB\n", $9, $5 / 1e6 }'
 echo "runtime on disk: $(du -sh "$image/lib/runtime" | cut -f1); installed: $(du -sh "$image" | cut -f1)"
 
-if [ -n "${NMT:-}" ] || [ -n "${JAVA_OPTIONS:-}" ]; then
-  # A copy of the image whose launcher turns NMT on (it costs a little memory itself: quote plain runs)
-  # or has the extra options.
-  cp -a "$image" "$work/image"
-  if [ -n "${NMT:-}" ]; then JAVA_OPTIONS="${JAVA_OPTIONS:-} -XX:NativeMemoryTracking=summary"; fi
-  for option in $JAVA_OPTIONS; do printf 'java-options=%s\n' "$option" >> "$work/image/lib/app/enginex-agent.cfg"; done
-  image=$work/image
+# As the packaged service runs it (lib/enginex-agent-service, the packages' postinst): with the runtime's base
+# CDS archive and the agent's own class archive, which the first run writes when it stops and the later runs
+# map. CDS=0 measures the bare launcher (as `enginex-agent run` typed by hand).
+cp -a "$image" "$work/image"
+image=$work/image
+if [ "${CDS:-1}" != 0 ]; then
+  "$image/lib/runtime/bin/java" -XX:+UseSerialGC -Xshare:dump > /dev/null
+  JAVA_OPTIONS="${JAVA_OPTIONS:-} -XX:SharedArchiveFile=$work/agent.jsa -XX:+AutoCreateSharedArchive"
+  echo "CDS as the service: run 1 writes the agent's archive when it stops, the later runs use it"
 fi
+# NMT costs a little memory itself: quote plain runs.
+if [ -n "${NMT:-}" ]; then JAVA_OPTIONS="${JAVA_OPTIONS:-} -XX:NativeMemoryTracking=summary"; fi
+for option in ${JAVA_OPTIONS:-}; do printf 'java-options=%s\n' "$option" >> "$image/lib/app/enginex-agent.cfg"; done
 port=$((20000 + RANDOM % 20000))
 java -jar "$engine_jar" serve --data-dir "$work/hub" --bind 127.0.0.1 --port "$port" > "$work/hub.log" 2>&1 &
 hub_pid=$!
