@@ -6,20 +6,25 @@
 #   packaging/measure-agent.sh [RUNS [IDLE]]   (defaults: 5 runs, 30 s idle)
 #   NMT=1 packaging/measure-agent.sh 1          also where the memory goes: the JVM's native memory
 #                                               tracking summary (jcmd of the build JDK) and class counts
+#   KEEP=1 …                                    keeps the hub's and agents' logs (prints where)
+#   CDS=0 packaging/measure-agent.sh            without the class archives the packaged service uses
+#   IMAGE=DIR packaging/measure-agent.sh        another app image (a variant to compare)
+#   JAVA_OPTIONS="-Xlog:…" packaging/measure-agent.sh   extra JVM options, appended to the launcher
+#                                               configuration of the copy measured (to try an option)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 runs=${1:-5} idle=${2:-30}
-image=$here/target/app-image/enginex-agent
+image=${IMAGE:-$here/target/app-image/enginex-agent}
 [ -x "$image/bin/enginex-agent" ] || { echo "error: no $image; run packaging/build-packages.sh" >&2; exit 1; }
 engine_jar=$repo/server/target/engine.jar
 [ -f "$engine_jar" ] || { echo "error: no $engine_jar; ./mvnw -pl server -am package -DskipTests" >&2; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/enginex-measure.XXXXXX")
 hub_pid="" agent_pid=""
-cleanup() {
-  [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null
-  [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null
-  rm -rf "$work"
+cleanup() { # (if, not &&: under set -e a failed wait in an && list ended the trap before rm)
+  if [ -n "$agent_pid" ]; then kill "$agent_pid" 2>/dev/null || true; wait "$agent_pid" 2>/dev/null || true; fi
+  if [ -n "$hub_pid" ]; then kill "$hub_pid" 2>/dev/null || true; wait "$hub_pid" 2>/dev/null || true; fi
+  if [ -n "${KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 engine() { java -jar "$engine_jar" "$@" --data-dir "$work/hub"; }
@@ -30,12 +35,19 @@ echo "packages:"
 ls -l "$here"/target/packages/*/ 2>/dev/null | awk '/\.(deb|rpm)$/ { printf "  %-40s %6.1f MB\n", $9, $5 / 1e6 }'
 echo "runtime on disk: $(du -sh "$image/lib/runtime" | cut -f1); installed: $(du -sh "$image" | cut -f1)"
 
-if [ -n "${NMT:-}" ]; then
-  # A copy of the image whose launcher turns NMT on (it costs a little memory itself: quote plain runs).
-  cp -a "$image" "$work/image"
-  printf 'java-options=-XX:NativeMemoryTracking=summary\n' >> "$work/image/lib/app/enginex-agent.cfg"
-  image=$work/image
+# As the packaged service runs it (lib/enginex-agent-service, the packages' postinst): with the runtime's base
+# CDS archive and the agent's own class archive, which the first run writes when it stops and the later runs
+# map. CDS=0 measures the bare launcher (as `enginex-agent run` typed by hand).
+cp -a "$image" "$work/image"
+image=$work/image
+if [ "${CDS:-1}" != 0 ]; then
+  "$image/lib/runtime/bin/java" -XX:+UseSerialGC -Xshare:dump > /dev/null
+  JAVA_OPTIONS="${JAVA_OPTIONS:-} -XX:SharedArchiveFile=$work/agent.jsa -XX:+AutoCreateSharedArchive"
+  echo "CDS as the service: run 1 writes the agent's archive when it stops, the later runs use it"
 fi
+# NMT costs a little memory itself: quote plain runs.
+if [ -n "${NMT:-}" ]; then JAVA_OPTIONS="${JAVA_OPTIONS:-} -XX:NativeMemoryTracking=summary"; fi
+for option in ${JAVA_OPTIONS:-}; do printf 'java-options=%s\n' "$option" >> "$image/lib/app/enginex-agent.cfg"; done
 port=$((20000 + RANDOM % 20000))
 java -jar "$engine_jar" serve --data-dir "$work/hub" --bind 127.0.0.1 --port "$port" > "$work/hub.log" 2>&1 &
 hub_pid=$!
@@ -57,11 +69,14 @@ for i in $(seq 1 "$runs"); do
     sleep 0.01
   done
   online=$(( $(now_ms) - start ))
+  # CPU the agent spent until online (user + system): unlike wall time, barely moved by other load.
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$agent_pid/stat")
   sleep "$idle" # idle on purpose: what is measured is the memory of a connected agent doing nothing
   rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$agent_pid/status")
   threads=$(awk '/^Threads/ { print $2 }' "/proc/$agent_pid/status")
-  printf 'run %d: start -> online %5d ms; idle RSS after %ds %6.1f MiB; %d threads\n' \
-    "$i" "$online" "$idle" "$(echo "$rss / 1024" | bc -l)" "$threads"
+  rss_anon=$(awk '/^RssAnon/ { print $2 }' "/proc/$agent_pid/status")
+  printf 'run %d: start -> online %5d ms (CPU %5d ms); idle RSS after %ds %6.1f MiB (anonymous %5.1f MiB); %d threads\n' \
+    "$i" "$online" "$cpu" "$idle" "$(echo "$rss / 1024" | bc -l)" "$(echo "$rss_anon / 1024" | bc -l)" "$threads"
   if [ -n "${NMT:-}" ]; then
     jcmd "$agent_pid" VM.native_memory summary scale=MB | grep -E '^(Total|-  *[A-Z])' | sed 's/^/  /'
     jcmd "$agent_pid" PerfCounter.print | sed -n -e 's/^java.cls.loadedClasses=/  classes loaded: /p' \

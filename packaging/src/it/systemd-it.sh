@@ -7,7 +7,8 @@
 #      token from agent.conf, and runs a dispatched job; the running unit's systemd-analyze security
 #      exposure is 2.0 or lower, and every built-in tool works under that hardening (a machine policy
 #      that allows them all, a writable shared folder through a drop-in, exec, http.request);
-#   3. reboot: back online as the same agent, no one touching it; a job runs;
+#   3. reboot: back online as the same agent, no one touching it, mapping the class archive it wrote when
+#      it stopped; a job runs;
 #   4. upgrade to a newer package (systemd running): same identity and config, service back, a job runs;
 #   4b. self-update through the hub's TUF repository (update-mode = self, the root pinned): the packaged
 #      version 1 adopts itself, updates to 2 (a SIGKILL after the download, before the switch; another
@@ -380,8 +381,10 @@ boot
 wait_connected
 [ "$(agent_id)" = "$id1" ] || fail "identity changed across reboot"
 dispatch "$id1"
-
+# The service's class archive: written when the agent stopped at the reboot, mapped by this start.
+inside test -s /var/lib/enginex-agent/agent.jsa || fail "the agent wrote no CDS archive when it stopped"
 pid=$(inside systemctl show enginex-agent -p MainPID --value)
+has agent.jsa < <(inside cat "/proc/$pid/maps") || fail "the agent did not map its CDS archive at start"
 echo "idle agent after a job: $(inside grep VmRSS /proc/$pid/status | tr -s ' \t' ' ') (docs/BENCHMARKS.md)"
 
 log "4. upgrade with systemd running: identity and config kept"

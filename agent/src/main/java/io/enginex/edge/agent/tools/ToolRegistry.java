@@ -18,10 +18,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The tools this agent offers, by name, each with its compiled input schema. {@link #call} checks the
- * arguments against the schema before the tool sees them.
+ * The tools this agent offers, by name, each with its input schema. {@link #call} checks the arguments
+ * against the schema before the tool sees them.
  *
- * <p>Immutable and thread-safe once built.
+ * <p>A tool's schema is compiled at its first call, not when the registry is built: the validator (on
+ * Jackson 3, about 700 classes) is then not loaded at all by an agent that starts and waits for work,
+ * which keeps the packaged agent's start and idle memory down (docs/BENCHMARKS.md). Plugins' schemas are
+ * checked when they are loaded ({@link #checkSchema}); the built-ins' by their tests.
+ *
+ * <p>Thread-safe once built.
  */
 public final class ToolRegistry {
     /** At most this many validation messages are sent back; the rest are counted. */
@@ -45,42 +50,37 @@ public final class ToolRegistry {
      * @param blocked tools the policy removed, by name, each with the reason a call is refused
      * @param approvalRequired tool names whose every call needs a person's approval: announced in
      *     their descriptors, and refused {@code blocked_by_policy} in a job that was not approved
-     * @throws IllegalArgumentException for two tools with the same name or a schema the validator
-     *     cannot compile
+     * @throws IllegalArgumentException for two tools with the same name
      */
     public ToolRegistry(List<? extends Tool> tools, Map<String, String> blocked, Set<String> approvalRequired) {
         this.blocked = Map.copyOf(blocked);
         this.approvalRequired = Set.copyOf(approvalRequired);
-        SchemaRegistry schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         Map<String, Entry> byName = new LinkedHashMap<>();
         tools.stream().sorted(Comparator.comparing(t -> t.descriptor().name())).forEach(tool -> {
-            ToolDescriptor descriptor = tool.descriptor();
-            Schema schema;
-            try {
-                // The validator is built on Jackson 3, the protocol on Jackson 2: JSON text bridges them.
-                schema = schemas.getSchema(descriptor.inputSchema().toString(), InputFormat.JSON);
-                schema.initializeValidators();
-            } catch (RuntimeException e) {
+            if (byName.putIfAbsent(tool.descriptor().name(), new Entry(tool)) != null) {
                 throw new IllegalArgumentException(
-                        "tool " + descriptor.name() + " has an invalid input schema: " + e.getMessage(), e);
-            }
-            if (byName.putIfAbsent(descriptor.name(), new Entry(tool, schema)) != null) {
-                throw new IllegalArgumentException("two tools are named " + descriptor.name());
+                        "two tools are named " + tool.descriptor().name());
             }
         });
         this.tools = Map.copyOf(byName);
     }
 
     /**
-     * Checks that {@code descriptor}'s input schema compiles, as the constructor would.
+     * Checks that {@code descriptor}'s input schema compiles, as the first call of the tool will.
      *
      * @throws IllegalArgumentException naming the tool and the validator's message
      */
     public static void checkSchema(ToolDescriptor descriptor) {
+        compile(descriptor);
+    }
+
+    private static Schema compile(ToolDescriptor descriptor) {
         try {
-            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-                    .getSchema(descriptor.inputSchema().toString(), InputFormat.JSON)
-                    .initializeValidators();
+            // The validator is built on Jackson 3, the protocol on Jackson 2: JSON text bridges them.
+            Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(descriptor.inputSchema().toString(), InputFormat.JSON);
+            schema.initializeValidators();
+            return schema;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "tool " + descriptor.name() + " has an invalid input schema: " + e.getMessage(), e);
@@ -111,6 +111,7 @@ public final class ToolRegistry {
     /**
      * Validates {@code args} and calls the tool.
      *
+     * @throws IllegalArgumentException when the tool's input schema does not compile (a bug of the tool)
      * @throws ToolException {@code blocked_by_policy} for a tool the policy removed or one that needs
      *     approval in a job nobody approved ({@link ToolContext#approved()}), {@code
      *     unknown_tool} (naming the offered tools), {@code invalid_arguments}
@@ -166,5 +167,31 @@ public final class ToolRegistry {
                         + messages.stream().collect(Collectors.joining("; ")) + more);
     }
 
-    private record Entry(Tool tool, Schema schema) {}
+    /** A tool and its schema, compiled once at the first call that needs it. */
+    private static final class Entry {
+        private final Tool tool;
+        private volatile Schema schema;
+
+        Entry(Tool tool) {
+            this.tool = tool;
+        }
+
+        Tool tool() {
+            return tool;
+        }
+
+        Schema schema() {
+            Schema compiled = schema;
+            if (compiled == null) {
+                synchronized (this) {
+                    compiled = schema;
+                    if (compiled == null) {
+                        compiled = compile(tool.descriptor());
+                        schema = compiled;
+                    }
+                }
+            }
+            return compiled;
+        }
+    }
 }

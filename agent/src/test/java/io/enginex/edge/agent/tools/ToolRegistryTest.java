@@ -9,12 +9,14 @@ import io.enginex.edge.agent.HostInfo;
 import io.enginex.edge.agent.sandbox.FileRoot;
 import io.enginex.edge.agent.testing.RecordingTool;
 import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.ToolDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +105,39 @@ class ToolRegistryTest {
     void twoToolsWithOneNameAreRefused() {
         assertThatThrownBy(() -> new ToolRegistry(List.of(new RecordingTool(), new RecordingTool())))
                 .hasMessageContaining("two tools are named test.record");
+    }
+
+    @Test
+    void aSchemaIsCompiledAtTheToolsFirstCallAndABadOneNeverLetsItRun() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Tool broken = new Tool() {
+            @Override
+            public ToolDescriptor descriptor() {
+                try {
+                    return new ToolDescriptor(
+                            "test.broken", "Broken", "bad schema", mapper.readTree("{\"pattern\":\"(\"}"), "low");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public JsonNode call(JsonNode args, ToolContext context) {
+                calls.incrementAndGet();
+                return args;
+            }
+        };
+        // Building the registry does not compile (the packaged agent starts without the validator).
+        ToolRegistry registry = new ToolRegistry(List.of(broken, new RecordingTool()));
+        assertThat(registry.names()).containsExactly("test.broken", RecordingTool.NAME);
+        assertThatThrownBy(() -> registry.call("test.broken", json("{}"), context()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tool test.broken has an invalid input schema");
+        assertThat(calls).hasValue(0);
+        assertThat(registry.call(RecordingTool.NAME, json("{}"), context())
+                        .path("call")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     private ToolRegistry registry(Optional<FileRoot> root) {

@@ -35,20 +35,33 @@ public final class GraphFormat {
     private static final int MAX_PROBLEMS = 20;
 
     private final ObjectMapper mapper;
-    private final Schema schema;
 
     public GraphFormat(ObjectMapper mapper) {
         this.mapper = mapper;
-        try (InputStream in = GraphFormat.class.getResourceAsStream(SCHEMA_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the graph schema " + SCHEMA_RESOURCE + " is missing from the agent");
+    }
+
+    /**
+     * The compiled schema, made at the first graph read (holder idiom; the schema is immutable and
+     * thread-safe): an agent with no graph to read never loads the validator and Jackson 3 under it,
+     * about 700 classes (docs/BENCHMARKS.md).
+     */
+    private static final class Compiled {
+        static final Schema SCHEMA = compile();
+
+        private static Schema compile() {
+            try (InputStream in = GraphFormat.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(
+                            "the graph schema " + SCHEMA_RESOURCE + " is missing from the agent");
+                }
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                        .getSchema(text, InputFormat.JSON);
+                schema.initializeValidators();
+                return schema;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-                    .getSchema(text, InputFormat.JSON);
-            schema.initializeValidators();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -127,7 +140,7 @@ public final class GraphFormat {
 
     private List<String> schemaProblems(JsonNode tree, JsonLines lines, String source) {
         // The validator is built on Jackson 3, the agent on Jackson 2: JSON text bridges them.
-        List<Error> errors = schema.validate(tree.toString(), InputFormat.JSON);
+        List<Error> errors = Compiled.SCHEMA.validate(tree.toString(), InputFormat.JSON);
         List<String> problems = new ArrayList<>();
         for (Error error : errors.subList(0, Math.min(MAX_PROBLEMS, errors.size()))) {
             String pointer = pointer(error.getInstanceLocation());
