@@ -42,8 +42,17 @@ public final class PolicyDocument {
             "urls");
 
     /** The fields of {@code limits}. */
-    public static final Set<String> LIMIT_FIELDS =
-            Set.of("maxReadBytes", "maxWriteBytes", "maxSearchFiles", "concurrency", "graphBytes", "graphsTotalBytes");
+    public static final Set<String> LIMIT_FIELDS = Set.of(
+            "maxReadBytes",
+            "maxWriteBytes",
+            "maxSearchFiles",
+            "concurrency",
+            "graphBytes",
+            "graphsTotalBytes",
+            "graphRetentionDays");
+
+    /** The longest {@code limits.graphRetentionDays}: ten years. */
+    public static final int MAX_RETENTION_DAYS = 3650;
 
     /** The key of {@code limits.concurrency} that applies to tools not named there. */
     public static final String DEFAULT_CONCURRENCY = "default";
@@ -221,6 +230,10 @@ public final class PolicyDocument {
                 problems.add("limits." + e.getKey() + " must be a whole number of at least 0");
             } else if (e.getKey().equals("maxSearchFiles") && !e.getValue().canConvertToInt()) {
                 problems.add("limits.maxSearchFiles must be at most " + Integer.MAX_VALUE);
+            } else if (e.getKey().equals("graphRetentionDays")
+                    && (e.getValue().asLong() < 1 || e.getValue().asLong() > MAX_RETENTION_DAYS)) {
+                problems.add(
+                        "limits.graphRetentionDays must be a whole number of days from 1 to " + MAX_RETENTION_DAYS);
             }
         }
     }

@@ -18,11 +18,12 @@ public record StorageLimits(long perGraphBytes, long totalBytes, Duration retent
     public static final StorageLimits DEFAULT = new StorageLimits(256L << 20, 1L << 30, Duration.ofDays(30));
 
     /**
-     * The quotas of a policy's {@code limits.graphBytes} and {@code limits.graphsTotalBytes}, with the
-     * default retention.
+     * The quotas of a policy's {@code limits.graphBytes} and {@code limits.graphsTotalBytes}, and the
+     * retention of its {@code limits.graphRetentionDays}.
      */
     public static StorageLimits of(io.enginex.edge.agent.policy.Limits limits) {
-        return new StorageLimits(limits.graphBytes(), limits.graphsTotalBytes(), DEFAULT.retention());
+        return new StorageLimits(
+                limits.graphBytes(), limits.graphsTotalBytes(), Duration.ofDays(limits.graphRetentionDays()));
     }
 
     /** The per-graph quota for a graph that asks for {@code requested} bytes: never more than this one. */

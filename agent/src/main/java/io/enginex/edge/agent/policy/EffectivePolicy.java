@@ -125,7 +125,8 @@ public record EffectivePolicy(
                 .put("maxWriteBytes", l.maxWriteBytes())
                 .put("maxSearchFiles", l.maxSearchFiles())
                 .put("graphBytes", l.graphBytes())
-                .put("graphsTotalBytes", l.graphsTotalBytes());
+                .put("graphsTotalBytes", l.graphsTotalBytes())
+                .put("graphRetentionDays", l.graphRetentionDays());
         ObjectNode concurrency = limits.putObject("concurrency");
         new java.util.TreeMap<>(l.concurrency()).forEach(concurrency::put);
         limits.put("source", l.source());
@@ -202,7 +203,7 @@ public record EffectivePolicy(
                 + l.maxSearchFiles() + " files"
                 + (l.concurrency().isEmpty() ? "" : ", at once " + new java.util.TreeMap<>(l.concurrency()))
                 + ", graph run files " + l.graphBytes() + " bytes per graph and " + l.graphsTotalBytes()
-                + " in all    [" + l.source() + "]");
+                + " in all, kept " + l.graphRetentionDays() + " days once synced    [" + l.source() + "]");
         lines.add("Denied (" + policy.deny().size() + " globs, case-insensitive):");
         policy.deny().forEach(d -> lines.add("  " + d.glob() + "    [" + d.source() + "]"));
         return lines;

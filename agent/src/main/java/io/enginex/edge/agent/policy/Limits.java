@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.policy;
 
+import io.enginex.edge.protocol.PolicyDocument;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -17,6 +18,7 @@ import java.util.TreeSet;
  * @param graphBytes how much the run files of one graph may take ({@code <state-dir>/graphs/runs/});
  *     a graph's own {@code limits.storageBytes} can only be smaller
  * @param graphsTotalBytes how much the run files of all graphs may take together
+ * @param graphRetentionDays how many days after it ended a run the hub has in full is kept on the machine
  */
 public record Limits(
         long maxReadBytes,
@@ -25,12 +27,16 @@ public record Limits(
         String source,
         Map<String, Integer> concurrency,
         long graphBytes,
-        long graphsTotalBytes) {
+        long graphsTotalBytes,
+        int graphRetentionDays) {
     /** The default of {@link #graphBytes}: 256 MiB. */
     public static final long DEFAULT_GRAPH_BYTES = 256L << 20;
 
     /** The default of {@link #graphsTotalBytes}: 1 GiB. */
     public static final long DEFAULT_GRAPHS_TOTAL_BYTES = 1L << 30;
+
+    /** The default of {@link #graphRetentionDays}: 30 days. */
+    public static final int DEFAULT_GRAPH_RETENTION_DAYS = 30;
 
     /** The key of {@link #concurrency} for every tool not named. */
     public static final String DEFAULT_CONCURRENCY = "default";
@@ -41,6 +47,10 @@ public record Limits(
     public Limits {
         if (maxReadBytes < 0 || maxWriteBytes < 0 || maxSearchFiles < 0 || graphBytes < 0 || graphsTotalBytes < 0) {
             throw new PolicyException(source + ": limits must not be negative");
+        }
+        if (graphRetentionDays < 1 || graphRetentionDays > PolicyDocument.MAX_RETENTION_DAYS) {
+            throw new PolicyException(source + ": limits.graphRetentionDays must be a whole number of days from 1 to "
+                    + PolicyDocument.MAX_RETENTION_DAYS);
         }
         concurrency = Map.copyOf(concurrency);
         concurrency.forEach((tool, cap) -> {
@@ -64,7 +74,8 @@ public record Limits(
                 source,
                 concurrency,
                 DEFAULT_GRAPH_BYTES,
-                DEFAULT_GRAPHS_TOTAL_BYTES);
+                DEFAULT_GRAPHS_TOTAL_BYTES,
+                DEFAULT_GRAPH_RETENTION_DAYS);
     }
 
     /** Caps without concurrency limits. */
@@ -95,6 +106,7 @@ public record Limits(
                 source.equals(other.source) ? source : "smallest of " + source + " and " + other.source,
                 caps,
                 Math.min(graphBytes, other.graphBytes),
-                Math.min(graphsTotalBytes, other.graphsTotalBytes));
+                Math.min(graphsTotalBytes, other.graphsTotalBytes),
+                Math.min(graphRetentionDays, other.graphRetentionDays));
     }
 }

@@ -215,7 +215,8 @@ public final class PolicyFile {
                 source,
                 concurrency,
                 node.path("graphBytes").asLong(d.graphBytes()),
-                node.path("graphsTotalBytes").asLong(d.graphsTotalBytes()));
+                node.path("graphsTotalBytes").asLong(d.graphsTotalBytes()),
+                node.path("graphRetentionDays").asInt(d.graphRetentionDays()));
     }
 
     private static Map<String, String> tools(JsonNode root, String source) {

@@ -91,7 +91,8 @@ public record TenantPolicySet(Optional<Policy> policy, String source, List<Strin
                 limits.isMissingNode() ? m.source() : source,
                 l.concurrency(),
                 limits.has("graphBytes") ? l.graphBytes() : m.graphBytes(),
-                limits.has("graphsTotalBytes") ? l.graphsTotalBytes() : m.graphsTotalBytes());
+                limits.has("graphsTotalBytes") ? l.graphsTotalBytes() : m.graphsTotalBytes(),
+                limits.has("graphRetentionDays") ? l.graphRetentionDays() : m.graphRetentionDays());
         return new Policy(
                 roots,
                 parsed.deny(),

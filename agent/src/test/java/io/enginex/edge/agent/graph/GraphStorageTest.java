@@ -164,6 +164,19 @@ class GraphStorageTest {
         assertThat(run(tight, calls(), "nightly").status()).isEqualTo("succeeded");
     }
 
+    @Test
+    void thePolicysRetentionPrunesSyncedRunsSooner() throws Exception {
+        var policy = new io.enginex.edge.agent.policy.Limits(
+                1L << 20, 1L << 20, 1000, "test limits", java.util.Map.of(), 1L << 20, 1L << 20, 2);
+        RunJournal journal = journal(StorageLimits.of(policy));
+        String synced = run(journal, calls(), "nightly").runId();
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(journal.prune(id -> true)).isEmpty();
+        clock.advance(Duration.ofDays(2));
+        assertThat(journal.prune(id -> true)).containsExactly(synced);
+    }
+
     private FakeStepCalls calls() {
         return new FakeStepCalls(clock, FakeStepCalls.succeed(), Set.of());
     }

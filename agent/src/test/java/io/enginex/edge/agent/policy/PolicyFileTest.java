@@ -74,6 +74,15 @@ class PolicyFileTest {
         assertThat(wider.min(parse("{\"limits\":{\"graphsTotalBytes\":10}}").limits())
                         .graphsTotalBytes())
                 .isEqualTo(10);
+        Limits kept = parse("{\"limits\":{\"graphRetentionDays\":7}}").limits();
+        assertThat(kept.graphRetentionDays()).isEqualTo(7);
+        assertThat(parse("{}").limits().graphRetentionDays()).isEqualTo(Limits.DEFAULT_GRAPH_RETENTION_DAYS);
+        assertThat(kept.min(parse("{\"limits\":{\"graphRetentionDays\":90}}").limits())
+                        .graphRetentionDays())
+                .as("a longer retention does not widen a shorter one")
+                .isEqualTo(7);
+        assertThatThrownBy(() -> parse("{\"limits\":{\"graphRetentionDays\":0}}"))
+                .hasMessageContaining("graphRetentionDays must be a whole number of days from 1");
         assertThatThrownBy(() -> parse("{\"limits\":{\"graphByte\":1}}"))
                 .hasMessageContaining("known fields:")
                 .hasMessageContaining("graphBytes");

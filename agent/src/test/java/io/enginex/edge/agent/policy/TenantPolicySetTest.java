@@ -39,7 +39,8 @@ class TenantPolicySetTest {
         TenantPolicySet set =
                 TenantPolicySet.of(List.of(tenant("pol_1", "tenant", """
                         {"roots":[{"path":"/srv/share/out","mode":"read"}],"tools":["fs.list","exec","fs.delete"],
-                         "limits":{"concurrency":{"default":1},"graphBytes":1000,"graphsTotalBytes":1099511627776},
+                         "limits":{"concurrency":{"default":1},"graphBytes":1000,"graphsTotalBytes":1099511627776,
+                                   "graphRetentionDays":3},
                          "commands":[{"name":"export","argv":["/bin/false"],"approvalRequired":true}]}
                         """)), files, FileSystems.getDefault(), machine());
 
@@ -59,6 +60,9 @@ class TenantPolicySetTest {
         assertThat(effective.policy().limits().graphsTotalBytes())
                 .as("a tenant policy cannot widen the machine's")
                 .isEqualTo(Limits.DEFAULT_GRAPHS_TOTAL_BYTES);
+        assertThat(effective.policy().limits().graphRetentionDays())
+                .as("a tenant policy shortens the retention")
+                .isEqualTo(3);
         assertThat(effective.withoutTool("fs.read")).isEqualTo("tenant policy pol_1 (whole tenant)");
         assertThat(effective.withoutTool("fs.delete")).isEqualTo("machine policy m.json");
         assertThat(effective.withoutTool("fs.list")).isNull();
