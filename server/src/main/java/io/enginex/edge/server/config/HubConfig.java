@@ -127,6 +127,11 @@ public record HubConfig(
                     "--public-url must be an absolute http(s) URL like " + "https://hub.example.com; got " + publicUrl);
         }
         nodeName = nodeName == null || nodeName.isBlank() ? defaultNodeName() : nodeName;
+        if (!NODE_NAME.matcher(nodeName).matches()) {
+            throw new IllegalArgumentException("--node-name must be 1 to 200 letters, digits, '.', '-' or '_',"
+                    + " starting with a letter or digit (it names this node in the database, the logs and /healthz);"
+                    + " got \"" + printable(nodeName) + "\"");
+        }
         if (registerPerMinute < 1 || tokenPerMinute < 1) {
             throw new IllegalArgumentException("rate limits must allow at least one attempt per minute");
         }
@@ -218,6 +223,15 @@ public record HubConfig(
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    private static final java.util.regex.Pattern NODE_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+
+    /** At most 40 characters of {@code text}, anything but printable ASCII shown as '?'. */
+    private static String printable(String text) {
+        String cut = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        return cut.replaceAll("[^\\x20-\\x7e…]", "?");
     }
 
     private static String defaultNodeName() {

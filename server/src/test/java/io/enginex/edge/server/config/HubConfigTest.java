@@ -13,6 +13,19 @@ class HubConfigTest {
     private final Path dir = Path.of("hub-data");
 
     @Test
+    void aNodeNameIsAHostLikeNameOrRefusedWithTheRule() {
+        assertThat(HubConfig.builder(dir).nodeName("hub-1.eu_west").build().nodeName())
+                .isEqualTo("hub-1.eu_west");
+        for (String bad : new String[] {"hub 1", "-hub", "hub\nforged log line", "x".repeat(201), "hüb"}) {
+            assertThatThrownBy(() -> HubConfig.builder(dir).nodeName(bad).build())
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--node-name must be 1 to 200 letters, digits")
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
     void insecureHttpIsRefusedUnlessBoundToLoopback() {
         assertThatThrownBy(() -> HubConfig.builder(dir)
                         .bind("0.0.0.0", 8443)
