@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -179,17 +178,10 @@ public final class HttpRequestTool implements Tool {
             JsonNode args,
             ToolContext context)
             throws IOException {
-        Duration left = Duration.between(context.clock().instant(), context.deadline());
         byte[] body = method.equals("GET") || method.equals("HEAD")
                 ? null
                 : args.path("body").asText("").getBytes(StandardCharsets.UTF_8);
-        return client.send(
-                allowed.uri(),
-                method,
-                headers,
-                body,
-                allowed.addresses(),
-                left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+        return client.send(allowed.uri(), method, headers, body, allowed.addresses(), context.timeLeft());
     }
 
     private static String hostOf(String url) {

@@ -15,7 +15,6 @@ import io.enginex.edge.protocol.ToolDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLException;
@@ -116,14 +115,13 @@ public final class ModelChatTool implements Tool {
                         "Authorization",
                         "Bearer " + context.secrets().reveal(args.get("key").asText(), NAME, null, secrets));
             }
-            Duration left = Duration.between(context.clock().instant(), context.deadline());
             try (HttpResponseHead.Response response = client.send(
                     allowed.uri(),
                     "POST",
                     headers,
                     MAPPER.writeValueAsBytes(request(args)),
                     allowed.addresses(),
-                    left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left)) {
+                    context.timeLeft())) {
                 return answer(response, endpoint);
             }
         } catch (SSLException e) {

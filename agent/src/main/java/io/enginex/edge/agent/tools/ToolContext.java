@@ -2,6 +2,7 @@ package io.enginex.edge.agent.tools;
 
 import io.enginex.edge.protocol.ErrorCodes;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
@@ -59,6 +60,12 @@ public record ToolContext(
     public ToolContext(
             String jobId, Instant deadline, Clock clock, ProgressListener progress, BooleanSupplier stopRequested) {
         this(jobId, deadline, clock, progress, stopRequested, null);
+    }
+
+    /** The time until the deadline, at least 1 ms (a past deadline leaves a request no time, not a negative one). */
+    public Duration timeLeft() {
+        Duration left = Duration.between(clock.instant(), deadline);
+        return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
     }
 
     /** Receives a tool's progress reports. */
