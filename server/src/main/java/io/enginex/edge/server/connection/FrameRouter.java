@@ -286,28 +286,26 @@ public final class FrameRouter {
         connection.releaseHello();
         if (welcomed) {
             listener.onReady(connection);
-            try {
-                vault.ready(connection);
-            } catch (RuntimeException e) {
-                if (DatabaseFailures.isUnavailable(e)) {
-                    throw e;
-                }
-                log.atWarn()
-                        .addKeyValue("agentId", connection.agentId())
-                        .addKeyValue("reason", e.toString())
-                        .log("cannot send the agent its pending vault frames; they are sent at its next connect");
+            sendPending(connection, () -> vault.ready(connection), "pending vault frames");
+            sendPending(connection, () -> graphStarts.accept(connection), "queued graph starts");
+        }
+    }
+
+    /**
+     * Sends what waited for the agent's welcome; a failure other than the database's is logged and the
+     * frames are sent at its next connect.
+     */
+    private void sendPending(AgentConnection connection, Runnable send, String what) {
+        try {
+            send.run();
+        } catch (RuntimeException e) {
+            if (DatabaseFailures.isUnavailable(e)) {
+                throw e;
             }
-            try {
-                graphStarts.accept(connection);
-            } catch (RuntimeException e) {
-                if (DatabaseFailures.isUnavailable(e)) {
-                    throw e;
-                }
-                log.atWarn()
-                        .addKeyValue("agentId", connection.agentId())
-                        .addKeyValue("reason", e.toString())
-                        .log("cannot send the agent its queued graph starts; they are sent at its next connect");
-            }
+            log.atWarn()
+                    .addKeyValue("agentId", connection.agentId())
+                    .addKeyValue("reason", e.toString())
+                    .log("cannot send the agent its " + what + "; they are sent at its next connect");
         }
     }
 
