@@ -778,6 +778,7 @@ public final class Hub implements AutoCloseable {
         p.timers.scheduleAtFixedRate(
                 leading(cluster, () -> purgeSessions(s.users(), stores, clock)), 1, 1, TimeUnit.MINUTES);
         p.timers.scheduleAtFixedRate(leading(cluster, links.connectionHistory()::purge), 0, 10, TimeUnit.MINUTES);
+        p.timers.scheduleAtFixedRate(leading(cluster, links.graphStarts()::purge), 1, 10, TimeUnit.MINUTES);
         p.timers.scheduleAtFixedRate(leading(cluster, creates::sweep), 1, 60, TimeUnit.MINUTES);
         p.timers.scheduleAtFixedRate(leading(cluster, p.rateLimits::purge), 1, 1, TimeUnit.MINUTES);
         p.timers.scheduleAtFixedRate(leading(cluster, p.stores::refreshStatistics), 5, 5, TimeUnit.SECONDS);

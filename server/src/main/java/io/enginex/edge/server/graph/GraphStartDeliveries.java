@@ -11,6 +11,7 @@ import io.enginex.edge.server.connection.ConnectionRegistry;
 import io.enginex.edge.server.store.GraphStartRecord;
 import io.enginex.edge.server.store.GraphStartStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GraphStartDeliveries {
     private static final Logger log = LoggerFactory.getLogger(GraphStartDeliveries.class);
+
+    /** How long a start is kept after it was sent, cancelled or expired. */
+    public static final Duration RETENTION = Duration.ofDays(30);
 
     /** The most queued starts the cluster sweep looks at in one pass. */
     static final int SWEEP_LIMIT = 500;
@@ -86,6 +90,21 @@ public final class GraphStartDeliveries {
             }
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("reason", e.toString()).log("cannot sweep queued graph starts; retried later");
+        }
+    }
+
+    /**
+     * Deletes the starts that ended (sent, cancelled or expired) more than {@link #RETENTION} ago; run
+     * periodically by the leading node. Never throws.
+     */
+    public void purge() {
+        try {
+            int deleted = store.purgeEnded(clock.instant().minus(RETENTION));
+            if (deleted > 0) {
+                log.atInfo().addKeyValue("deleted", deleted).log("purged graph starts that ended over 30 days ago");
+            }
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("reason", e.toString()).log("cannot purge old graph starts; retried later");
         }
     }
 

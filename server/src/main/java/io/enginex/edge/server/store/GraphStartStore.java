@@ -34,4 +34,12 @@ public interface GraphStartStore {
 
     /** @return false when the start is not queued (sent or cancelled already) */
     boolean cancel(String tenantId, String id, String by, Instant now);
+
+    /**
+     * Deletes every tenant's starts that ended before {@code before}: sent or cancelled then, or queued
+     * and expired then. A queued start that has not expired is never deleted, however old.
+     *
+     * @return how many rows were deleted
+     */
+    int purgeEnded(Instant before);
 }

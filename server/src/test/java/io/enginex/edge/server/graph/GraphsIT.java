@@ -507,6 +507,59 @@ class GraphsIT {
     }
 
     @Test
+    void startsThatEndedBeyondTheRetentionArePurgedAndAQueuedOneIsKeptUntilItExpires() {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        String graph = defined(tenant, hub.tenantKey(tenant, "admin"), "tenant", "purged");
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant old = now.minus(GraphStartDeliveries.RETENTION).minus(Duration.ofDays(1));
+        java.time.Instant recent = now.minus(GraphStartDeliveries.RETENTION).plus(Duration.ofDays(1));
+        var starts = hub.hub().stores().graphStarts();
+        for (String id : List.of("gst_old_sent", "gst_old_cancelled", "gst_recent_sent", "gst_long_queued")) {
+            starts.insert(startRow(id, tenant, graph, agent, old, now.plus(Duration.ofDays(1))));
+        }
+        starts.insert(startRow("gst_old_expired", tenant, graph, agent, old, old.plusSeconds(60)));
+        starts.insert(startRow("gst_recent_expired", tenant, graph, agent, old, recent));
+        assertThat(starts.claim(tenant, "gst_old_sent" + tenant, "node-a", old)).isTrue();
+        assertThat(starts.cancel(tenant, "gst_old_cancelled" + tenant, "test", old))
+                .isTrue();
+        assertThat(starts.claim(tenant, "gst_recent_sent" + tenant, "node-a", recent))
+                .isTrue();
+
+        starts.purgeEnded(now.minus(GraphStartDeliveries.RETENTION));
+
+        assertThat(starts.list(tenant, null, 100))
+                .extracting(io.enginex.edge.server.store.GraphStartRecord::id)
+                .containsExactlyInAnyOrder(
+                        "gst_recent_sent" + tenant, "gst_recent_expired" + tenant, "gst_long_queued" + tenant);
+    }
+
+    private static io.enginex.edge.server.store.GraphStartRecord startRow(
+            String id,
+            String tenant,
+            String graph,
+            TestAgent agent,
+            java.time.Instant created,
+            java.time.Instant expires) {
+        return new io.enginex.edge.server.store.GraphStartRecord(
+                id + tenant,
+                tenant,
+                graph,
+                "purged",
+                1,
+                agent.agentId(),
+                "{}",
+                "test",
+                created,
+                expires,
+                "queued",
+                null,
+                null,
+                null,
+                null);
+    }
+
+    @Test
     void anotherTenantsGraphOrAgentIsNotFoundForAStart() {
         String a = hub.newTenant();
         String b = hub.newTenant();

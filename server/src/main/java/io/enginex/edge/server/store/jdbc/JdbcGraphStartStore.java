@@ -119,6 +119,16 @@ final class JdbcGraphStartStore implements GraphStartStore {
                 == 1;
     }
 
+    @Override
+    public int purgeEnded(Instant before) {
+        return jdbi.withHandle(
+                h -> h.createUpdate("""
+                        DELETE FROM graph_starts
+                        WHERE (state = 'sent' AND sent_at < :before)
+                            OR (state = 'cancelled' AND cancelled_at < :before)
+                            OR (state = 'queued' AND expires_at < :before)""").bind("before", Timestamps.arg(before)).execute());
+    }
+
     private static GraphStartRecord start(ResultSet rs, StatementContext ctx) throws SQLException {
         return new GraphStartRecord(
                 rs.getString("id"),
