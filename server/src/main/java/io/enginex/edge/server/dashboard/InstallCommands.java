@@ -62,12 +62,77 @@ public record InstallCommands(String server, String token, String pin, String ve
                                 + "sudo installer -pkg enginex-agent-" + version + ".pkg -target /",
                         "The postinstall reads enginex-agent.conf beside the package (or the MDM profile"
                                 + " io.enginex.agent) and starts the LaunchDaemon."),
+                profileWay(),
                 new Way(
                         "plain",
                         "Any OS, by hand (enginex-agent on the PATH)",
                         "enginex-agent register --server " + server + " --token " + token + pinFlag + "\n"
                                 + "enginex-agent run",
                         "Enrols now, then runs in the foreground; see agent/README.md for the state directory."));
+    }
+
+    /**
+     * A macOS configuration profile for MDM (Jamf, Intune, Kandji…): one custom-settings payload whose
+     * type is the preference domain {@code io.enginex.agent}, so that macOS writes its keys to {@code
+     * /Library/Managed Preferences/io.enginex.agent.plist}, where the .pkg's postinstall reads {@code
+     * ServerURL}, {@code RegistrationToken} and {@code ServerPin}. Each profile made has new payload
+     * UUIDs; the fixed identifiers make a newer one replace an older one on the Mac.
+     */
+    private Way profileWay() {
+        String settings = key("PayloadType", "io.enginex.agent")
+                + "      <key>PayloadVersion</key>\n      <integer>1</integer>\n"
+                + key("PayloadIdentifier", "io.enginex.agent.enrolment.settings")
+                + key("PayloadUUID", java.util.UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT))
+                + key("PayloadDisplayName", "EngineX Edge agent enrolment")
+                + key("ServerURL", server)
+                + key("RegistrationToken", token)
+                + (pin == null ? "" : key("ServerPin", pin));
+        String profile = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+                <plist version="1.0">
+                <dict>
+                  <key>PayloadContent</key>
+                  <array>
+                    <dict>
+                """
+                + settings
+                + """
+                    </dict>
+                  </array>
+                  <key>PayloadDisplayName</key>
+                  <string>EngineX Edge agent</string>
+                  <key>PayloadDescription</key>
+                  <string>Where the EngineX Edge agent enrols; read by its installer (.pkg) on first install.</string>
+                  <key>PayloadIdentifier</key>
+                  <string>io.enginex.agent.enrolment</string>
+                  <key>PayloadScope</key>
+                  <string>System</string>
+                  <key>PayloadType</key>
+                  <string>Configuration</string>
+                  <key>PayloadUUID</key>
+                """
+                + "  <string>" + java.util.UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT)
+                + "</string>\n"
+                + """
+                  <key>PayloadVersion</key>
+                  <integer>1</integer>
+                </dict>
+                </plist>
+                """;
+        return new Way(
+                "mobileconfig",
+                "macOS with MDM (configuration profile enginex-agent.mobileconfig)",
+                profile,
+                "Save as enginex-agent.mobileconfig, upload it to the MDM as a custom configuration profile and"
+                        + " push it before the .pkg. Local users of the Mac can read managed preferences: use a"
+                        + " token with few uses and a short life, and remove the profile once the Macs have enrolled.");
+    }
+
+    /** A {@code <key>}/{@code <string>} pair of the profile's payload, XML-escaped. */
+    private static String key(String name, String value) {
+        String escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return "      <key>" + name + "</key>\n      <string>" + escaped + "</string>\n";
     }
 
     /** The ways when this hub serves the installers: its repositories and /downloads/. */
@@ -130,6 +195,9 @@ public record InstallCommands(String server, String token, String pin, String ve
                                 + "' > enginex-agent.conf    # beside the .pkg (or an MDM profile)\n"
                                 + "sudo installer -pkg " + pkg.name() + " -target /",
                         "SHA-256 " + pkg.sha256() + "; signature " + pkg.name() + ".asc.")));
+        if (published.newest("pkg").isPresent()) {
+            ways.add(profileWay());
+        }
         ways.add(new Way(
                 "plain",
                 "Any OS, by hand (enginex-agent on the PATH)",

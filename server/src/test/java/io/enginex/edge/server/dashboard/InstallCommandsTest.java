@@ -54,6 +54,42 @@ class InstallCommandsTest {
     }
 
     @Test
+    void theMdmProfileIsAPropertyListThatCarriesTheEnrolmentSettingsInTheAgentsPreferenceDomain() throws Exception {
+        var ways = new InstallCommands("https://hub.example.com/?a=1&b=2", "exr_tok", "sha256:AB", "0.1.0").ways();
+        String profile = way(ways, "mobileconfig").commands();
+
+        // Python's plistlib (not ours) reads it as macOS would: the outer Configuration profile, one
+        // payload of the type io.enginex.agent whose keys land in its managed preferences.
+        Process python = new ProcessBuilder(
+                        "python3",
+                        "-c",
+                        "import plistlib,sys,json; p=plistlib.loads(sys.stdin.buffer.read()); print(json.dumps(p))")
+                .redirectErrorStream(true)
+                .start();
+        try (var in = python.getOutputStream()) {
+            in.write(profile.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(python.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(python.waitFor()).as(out).isZero();
+        var parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        assertThat(parsed.path("PayloadType").asText()).isEqualTo("Configuration");
+        assertThat(parsed.path("PayloadScope").asText()).isEqualTo("System");
+        assertThat(parsed.path("PayloadIdentifier").asText()).isEqualTo("io.enginex.agent.enrolment");
+        assertThat(parsed.path("PayloadContent")).hasSize(1);
+        var settings = parsed.path("PayloadContent").get(0);
+        assertThat(settings.path("PayloadType").asText()).isEqualTo("io.enginex.agent");
+        assertThat(settings.path("ServerURL").asText()).isEqualTo("https://hub.example.com/?a=1&b=2");
+        assertThat(settings.path("RegistrationToken").asText()).isEqualTo("exr_tok");
+        assertThat(settings.path("ServerPin").asText()).isEqualTo("sha256:AB");
+        assertThat(settings.path("PayloadUUID").asText())
+                .isNotEqualTo(parsed.path("PayloadUUID").asText());
+
+        assertThat(way(new InstallCommands("https://hub.example.com", "exr_tok", null, "0.1.0").ways(), "mobileconfig")
+                        .commands())
+                .doesNotContain("ServerPin");
+    }
+
+    @Test
     void withoutPublishedInstallersTheCommandsNameThePackageFiles() {
         var ways = new InstallCommands("https://hub.example.com", "exr_tok", null, "0.1.0").ways();
         assertThat(way(ways, "deb").commands()).contains("apt-get install -y ./enginex-agent_0.1.0_amd64.deb");
