@@ -3,10 +3,11 @@ package io.enginex.edge.server.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enginex.edge.server.testing.ApiClient.Response;
+import io.enginex.edge.server.testing.FakeClock;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Enrolment budgets on a real hub with the product's default limits (10 per minute per address):
- * every request here comes from 127.0.0.1, as a fleet behind one NAT address would.
+ * every request here comes from 127.0.0.1, as a fleet behind one NAT address would. The hub's clock
+ * stands still, so a budget cannot refill while a slow machine runs a test: each count is exact.
  */
 class EnrolmentRateLimitIT {
     @TempDir
@@ -29,7 +31,9 @@ class EnrolmentRateLimitIT {
     @BeforeEach
     void start() {
         hub = TestHub.start(
-                dir, b -> b.rateLimits(10, 600).enrolmentRate(EnrolmentRate.DEFAULT_PER_MINUTE), Clock.systemUTC());
+                dir,
+                b -> b.rateLimits(10, 600).enrolmentRate(EnrolmentRate.DEFAULT_PER_MINUTE),
+                new FakeClock(Instant.now()));
         tenant = hub.newTenant();
     }
 
