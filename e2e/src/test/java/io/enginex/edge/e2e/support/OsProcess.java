@@ -29,15 +29,29 @@ public final class OsProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code java -jar jar args…} with output appended to {@code log}. */
+    /**
+     * Starts {@code java -jar jar args…} with output appended to {@code log}, with the jar's {@linkplain
+     * ClassDataSharing class-data archive} (this process may be the one that writes it).
+     */
     public static OsProcess startJar(String name, Path jar, Path log, Map<String, String> env, List<String> args) {
+        return startJar(name, jar, log, env, args, true);
+    }
+
+    private static OsProcess startJar(
+            String name, Path jar, Path log, Map<String, String> env, List<String> args, boolean mayTrain) {
+        ClassDataSharing.Use cds = ClassDataSharing.forJar(jar, mayTrain);
         List<String> command = new ArrayList<>();
         command.add(Jvm.java());
         command.add("-Xmx256m");
+        command.addAll(cds.flags());
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
-        return start(name, command, log, env);
+        OsProcess started = start(name, command, log, env);
+        if (cds.training().isPresent()) {
+            started.process.onExit().thenAccept(p -> cds.ended(p.exitValue()));
+        }
+        return started;
     }
 
     /** Starts {@code command} (any program) with output appended to {@code log}. */
@@ -64,7 +78,8 @@ public final class OsProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try (OsProcess p = startJar(jar.getFileName().toString(), jar, log, env, args)) {
+        // A command loads only part of what a running hub or agent does: it uses the archive, never writes it.
+        try (OsProcess p = startJar(jar.getFileName().toString(), jar, log, env, args, false)) {
             if (!p.process.waitFor(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("command did not finish in 120 s: " + args + "; log " + log);
             }
