@@ -64,6 +64,7 @@ final class AgentSession {
             JobJournal journal,
             Vault vault,
             io.enginex.edge.agent.tools.SecretConsent consent,
+            io.enginex.edge.agent.usersession.ConsentDesk consents,
             io.enginex.edge.agent.graph.GraphSync graphSync,
             java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded,
             io.enginex.edge.agent.ui.GraphStarter graphStarter,
@@ -227,6 +228,7 @@ final class AgentSession {
                         dir, parts.status().current(), parts.recentLog().lines(), codec.mapper()),
                 parts.pause(),
                 parts.graphStarter(),
+                parts.consents(),
                 environment.clock(),
                 codec.mapper(),
                 threads.pageThreads());
