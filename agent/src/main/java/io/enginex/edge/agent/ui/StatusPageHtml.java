@@ -115,6 +115,34 @@ final class StatusPageHtml {
             }
             html.append("</table>");
         }
+        html.append("<h2>Last actions on this machine (newest last)</h2>");
+        JsonNode actions = report.path("actions");
+        if (actions.isEmpty()) {
+            html.append("<p>No tool has run here yet.</p>");
+        } else {
+            html.append("<table id=\"actions\"><tr><th>Time</th><th>Tool</th><th>On</th><th>Outcome</th>"
+                    + "<th>Job</th></tr>");
+            for (JsonNode action : actions) {
+                String outcome = action.path("outcome").asText();
+                html.append("<tr><td>")
+                        .append(esc(action.path("at").asText()))
+                        .append("</td><td>")
+                        .append(esc(action.path("tool").asText()))
+                        .append("</td><td>")
+                        .append(esc(action.path("target").asText()))
+                        .append("</td><td class=\"")
+                        .append("ok".equals(outcome) ? "ok" : "bad")
+                        .append("\">")
+                        .append(esc(outcome
+                                + (action.has("code")
+                                        ? " (" + action.path("code").asText() + ")"
+                                        : "")))
+                        .append("</td><td>")
+                        .append(esc(action.path("jobId").asText()))
+                        .append("</td></tr>");
+            }
+            html.append("</table>");
+        }
         html.append("<h2>Log (last lines)</h2><pre>");
         report.path("log").forEach(line -> html.append(esc(line.asText())).append('\n'));
         html.append("</pre><p>Signed in as ")

@@ -55,6 +55,14 @@ class StatusPageTest {
                             .addObject()
                             .put("jobId", "job_<script>")
                             .put("state", "succeeded");
+                    report.putArray("actions")
+                            .addObject()
+                            .put("at", "2026-12-05T10:00:00Z")
+                            .put("tool", "fs.read")
+                            .put("target", "/srv/<b>q3.csv")
+                            .put("outcome", "refused")
+                            .put("code", "path_outside_root")
+                            .put("jobId", "job_act");
                     report.putArray("log").add("a log line");
                     return report;
                 },
@@ -190,7 +198,12 @@ class StatusPageTest {
         assertThat(shown.body())
                 .contains("agt_page", "https://hub.example.com", "Pause local actions", "alice")
                 .contains("job_&lt;script&gt;")
-                .doesNotContain("<script>", SECRET);
+                .contains(
+                        "Last actions on this machine",
+                        "/srv/&lt;b&gt;q3.csv",
+                        "refused (path_outside_root)",
+                        "job_act")
+                .doesNotContain("<script>", "<b>q3", SECRET);
         String csp = shown.header("Content-Security-Policy");
         assertThat(csp).contains("default-src 'none'", "frame-ancestors 'none'").doesNotContain("unsafe-inline");
         // The one style element is allowed by its hash, and is exactly what the hash covers.
