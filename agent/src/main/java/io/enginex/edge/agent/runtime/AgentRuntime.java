@@ -108,7 +108,7 @@ public final class AgentRuntime {
         }
         AgentIdentity identity = identityFile.load();
         Optional<SessionRegistry> sessions =
-                config.sessionSocket() == null ? Optional.empty() : Optional.of(new SessionRegistry());
+                config.sessionSocket() == null ? Optional.empty() : Optional.of(new SessionRegistry(clock));
         Tooling tooling = tools(root, identity, sessions);
         AgentTools tools = tooling.tools();
         CurrentIdentity currentIdentity = new CurrentIdentity(identityFile, identity);
@@ -176,6 +176,7 @@ public final class AgentRuntime {
                                             new io.enginex.edge.agent.usersession.SessionConsent(r, consents, clock))
                                     .orElse(io.enginex.edge.agent.tools.SecretConsent.NOBODY),
                             consents,
+                            sessions,
                             graphSync,
                             graphRunEnded,
                             io.enginex.edge.agent.ui.GraphStarter.listing(schedule::startable, (graph, by, via) -> {

@@ -65,6 +65,7 @@ final class AgentSession {
             Vault vault,
             io.enginex.edge.agent.tools.SecretConsent consent,
             io.enginex.edge.agent.usersession.ConsentDesk consents,
+            Optional<io.enginex.edge.agent.usersession.SessionRegistry> sessionParts,
             io.enginex.edge.agent.graph.GraphSync graphSync,
             java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded,
             io.enginex.edge.agent.ui.GraphStarter graphStarter,
@@ -114,6 +115,10 @@ final class AgentSession {
         new OrphanTrees(parts.journal(), environment.processGroups(), clock).endAll(CommandRunner.DEFAULT_GRACE);
         SessionOutbox outbox = new SessionOutbox();
         outbox.state(pause.get());
+        parts.sessionParts().ifPresent(registry -> {
+            registry.onChange(outbox::sessionParts);
+            outbox.sessionParts(registry.parts());
+        });
         outbox.graphSync(parts.graphSync());
         parts.graphRunEnded().set(outbox::pushGraphRuns);
         updates.reportTo(outbox);
