@@ -7,6 +7,7 @@ import io.enginex.edge.agent.exec.CommandException;
 import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.policy.CommandTemplate;
 import io.enginex.edge.agent.policy.Policy;
+import io.enginex.edge.agent.policy.RootRule;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.io.File;
@@ -171,13 +172,21 @@ public final class DesktopActions {
         return out;
     }
 
+    /** {@code ~/rest} in this user's home; any other path as it is. */
+    private Path inHome(String path) {
+        return path.startsWith(RootRule.HOME_PREFIX)
+                ? home.resolve(path.substring(RootRule.HOME_PREFIX.length()))
+                : Path.of(path);
+    }
+
     private Path realFile(String given, JsonNode roots) {
-        if (!given.startsWith("/")) {
-            throw new ToolException(ErrorCodes.INVALID_ARGUMENTS, "path must be absolute, got " + given);
+        if (!given.startsWith("/") && !given.startsWith(RootRule.HOME_PREFIX)) {
+            throw new ToolException(
+                    ErrorCodes.INVALID_ARGUMENTS, "path must be absolute or in this home (~/…), got " + given);
         }
         Path real;
         try {
-            real = Path.of(given).toRealPath();
+            real = inHome(given).toRealPath();
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new ToolException(ErrorCodes.NOT_FOUND, "no file " + given + " that this user can see");
         }
@@ -185,7 +194,7 @@ public final class DesktopActions {
                 machine.roots().stream().map(r -> r.resolve(home)).anyMatch(r -> under(real, r));
         boolean underService = false;
         for (JsonNode root : roots) {
-            underService |= under(real, Path.of(root.asText("/nonexistent")));
+            underService |= under(real, inHome(root.asText("/nonexistent")));
         }
         if (!underMachine || !underService) {
             throw new ToolException(

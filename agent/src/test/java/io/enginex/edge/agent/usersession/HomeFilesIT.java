@@ -209,6 +209,19 @@ class HomeFilesIT {
                         () -> open.call(mapper.createObjectNode().put("url", "https://evil.example.com/"), context()))
                 .isInstanceOfSatisfying(
                         ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY));
+
+        // A file of the home root, written ~/…: resolved and opened in the session part, as the user.
+        open.call(args("path", "~/Downloads/report.txt"), context());
+        assertThat(Files.readString(home.resolve("opened.txt")).strip())
+                .isEqualTo(
+                        uid(user) + " " + home.resolve("Downloads/report.txt").toRealPath());
+        assertThatThrownBy(() -> open.call(args("path", "~/Documents/plan.txt"), context()))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.PATH_OUTSIDE_ROOT));
+        // The service cannot see through the link; the session part resolves it and refuses.
+        assertThatThrownBy(() -> open.call(args("path", "~/Downloads/notes-link.txt"), context()))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.PATH_OUTSIDE_ROOT));
     }
 
     @Test
@@ -326,35 +339,41 @@ class HomeFilesIT {
     }
 
     private void startSessionPart() throws Exception {
-        part = new ProcessBuilder(List.of(
-                        "setpriv",
-                        "--reuid=" + user,
-                        "--regid=" + user,
-                        "--init-groups",
-                        "env",
-                        "-i",
-                        "PATH=/usr/bin:/bin",
-                        "HOME=" + home,
-                        "USER=" + user,
-                        "BROWSER=" + dir.resolve("browser.sh"),
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m",
-                        "-XX:TieredStopAtLevel=1",
-                        "-jar",
-                        JAR.toAbsolutePath().toString(),
-                        "session",
-                        "--socket",
-                        dir.resolve("session.sock").toString(),
-                        "--service-user",
-                        "root",
-                        "--machine-policy",
-                        dir.resolve("policy.json").toString()))
-                .redirectOutput(dir.resolve("session.out").toFile())
-                .redirectError(dir.resolve("session.err").toFile())
-                .start();
+        part = sessionPart(dir.resolve("session.sock"));
         await().atMost(Duration.ofSeconds(60))
                 .failFast("the session part ended", () -> !part.isAlive())
                 .until(() -> registry.connected().containsKey(user));
+    }
+
+    private Process sessionPart(Path socket, String... options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "setpriv",
+                "--reuid=" + user,
+                "--regid=" + user,
+                "--init-groups",
+                "env",
+                "-i",
+                "PATH=/usr/bin:/bin",
+                "HOME=" + home,
+                "USER=" + user,
+                "BROWSER=" + dir.resolve("browser.sh"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "session",
+                "--socket",
+                socket.toString(),
+                "--service-user",
+                "root",
+                "--machine-policy",
+                dir.resolve("policy.json").toString()));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("session.out").toFile())
+                .redirectError(dir.resolve("session.err").toFile())
+                .start();
     }
 
     private JsonNode args(String key, String value) {
