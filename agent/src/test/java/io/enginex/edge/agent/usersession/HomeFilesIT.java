@@ -287,6 +287,22 @@ class HomeFilesIT {
         }
     }
 
+    @Test
+    void withRetryRefusedTheSessionPartWaitsAndTriesAgainInsteadOfExiting() throws Exception {
+        // A service that does not (yet) name this user in session-users.
+        Path socket = dir.resolve("other.sock");
+        try (SessionServer refusing = new SessionServer(
+                socket, SessionAccess.parse("somebody-else", "root"), new SessionRegistry(), (e, u, d) -> {}, mapper)) {
+            refusing.start();
+            part = sessionPart(socket, "--retry-refused");
+            await().atMost(Duration.ofSeconds(60))
+                    .failFast("the session part exited", () -> !part.isAlive())
+                    .until(() -> Files.readString(dir.resolve("session.err")).contains("trying again in 30 s"));
+            assertThat(Files.readString(dir.resolve("session.err"))).contains("refused this session");
+            assertThat(part.isAlive()).isTrue();
+        }
+    }
+
     private record Page(String cookie, String csrf, String html) {}
 
     private Page signIn(HttpClient http, StatusPage page, String secret, String name) throws Exception {
