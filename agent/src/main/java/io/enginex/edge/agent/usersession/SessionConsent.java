@@ -66,11 +66,11 @@ public final class SessionConsent implements SecretConsent {
             answer = desk.await(request);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            close(session, request, dialog);
             throw new ToolException(ErrorCodes.CANCELLED, "job " + jobId + " was stopped while it waited for consent");
-        } finally {
-            if (dialog.isAlive()) {
-                close(session, request);
-            }
+        }
+        if (!answer.via().equals("dialog")) {
+            close(session, request, dialog);
         }
         if (!answer.allowed()) {
             throw new ToolException(
@@ -128,8 +128,11 @@ public final class SessionConsent implements SecretConsent {
         }
     }
 
-    /** Closes the dialog of a request the page (or the timeout) decided. */
-    private void close(UserSession session, ConsentDesk.Request request) {
+    /** Closes the dialog, if still up, of a request the page (or the timeout) decided. */
+    private void close(UserSession session, ConsentDesk.Request request, Thread dialog) {
+        if (!dialog.isAlive()) {
+            return;
+        }
         Thread.ofVirtual().name("consent-close").start(() -> {
             try {
                 session.call(
