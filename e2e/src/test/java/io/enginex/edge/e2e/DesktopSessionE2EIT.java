@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.Chrome;
 import io.enginex.edge.e2e.support.HubApi;
 import io.enginex.edge.e2e.support.HubProcess;
 import io.enginex.edge.e2e.support.Jvm;
@@ -25,6 +26,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The desktop tools in a real graphical session: a virtual X server (Xvfb), a D-Bus session bus and
@@ -40,6 +45,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DesktopSessionE2EIT {
     private static final Path NOTIFICATION_DAEMON = Path.of("/usr/lib/notification-daemon/notification-daemon");
+
+    @RegisterExtension
+    static final Chrome chrome = new Chrome();
 
     private final List<OsProcess> session = new ArrayList<>();
     private HubProcess hub;
@@ -124,6 +132,7 @@ class DesktopSessionE2EIT {
         // The user's session part, as the user, with their session's variables.
         Map<String, String> env = new java.util.HashMap<>(desktop);
         env.put("HOME", "/home/" + user);
+        env.put("XDG_SESSION_TYPE", "x11");
         OsProcess part = asUser(
                 "session-part",
                 List.of(
@@ -162,6 +171,39 @@ class DesktopSessionE2EIT {
                 }
             }
         }
+    }
+
+    @Test
+    void theHubListsTheConnectedSessionPartInTheApiAndOnTheDashboardsAgentPage() {
+        JsonNode part = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> expect(200, api.get("/api/v1/tenants/acme/agents/" + agentId))
+                                .body()
+                                .path("sessionParts")
+                                .path(0),
+                        p -> p.isObject());
+        assertThat(part.path("user").asText()).isEqualTo(user);
+        assertThat(part.path("type").asText()).isEqualTo("x11");
+        assertThat(part.path("since").asText()).isNotBlank();
+        assertThat(part.has("env")).isFalse();
+        assertThat(part.toString()).doesNotContain(display);
+
+        String email = "desk@acme.example";
+        String password = "amber kettle quiet river";
+        expect(
+                201,
+                api.post("/api/v1/tenants/acme/users", Map.of("email", email, "role", "viewer", "password", password)));
+        WebDriver browser = chrome.driver();
+        browser.get(hub.url() + "/ui/agents/" + agentId);
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/login"));
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/"));
+        browser.get(hub.url() + "/ui/agents/" + agentId);
+        String rows = chrome.visible(By.id("session-parts")).getText();
+        assertThat(rows).contains(user, "x11");
+        assertThat(browser.findElements(By.id("session-parts-none"))).isEmpty();
     }
 
     @Test

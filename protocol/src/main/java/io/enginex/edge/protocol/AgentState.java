@@ -9,18 +9,39 @@ package io.enginex.edge.protocol;
  * <pre>{@code
  * {"type":"state","id":"a-12","pause":{"by":"alice","since":"2026-11-26T10:02:11Z"}}
  * {"type":"state","id":"a-19"}
+ * {"type":"state","id":"a-20","sessionParts":[{"user":"alice","type":"wayland","since":"2026-12-05T08:01:44Z"}]}
  * }</pre>
+ *
+ * <p>{@code sessionParts} (added later, also without a version change): the users' session parts connected
+ * to the agent's service now; absent from an agent that has no session socket (or is older), empty when
+ * none is connected. The agent sends a frame whenever the list changes, and right after {@code welcome}.
  *
  * <p>Added in protocol 1.0 without a version change: a hub that does not know it answers {@code
  * unknown_type} and the connection stays up; the agent still refuses jobs while paused.
  *
  * @param pause null when not paused
+ * @param sessionParts null when the agent reports none (no session socket, or an older agent)
  */
-public record AgentState(String id, Pause pause) implements Message {
+public record AgentState(String id, Pause pause, java.util.List<SessionPart> sessionParts) implements Message {
     public static final String TYPE = "state";
+
+    /** At most this many session parts travel. */
+    public static final int MAX_SESSION_PARTS = 100;
 
     public AgentState {
         Messages.requireText(id, "id");
+        if (sessionParts != null) {
+            if (sessionParts.size() > MAX_SESSION_PARTS) {
+                throw new IllegalArgumentException(
+                        "at most " + MAX_SESSION_PARTS + " sessionParts; got " + sessionParts.size());
+            }
+            sessionParts = java.util.List.copyOf(sessionParts);
+        }
+    }
+
+    /** A state frame without session parts (an agent with no session socket). */
+    public AgentState(String id, Pause pause) {
+        this(id, pause, null);
     }
 
     public boolean paused() {

@@ -145,6 +145,12 @@ class GoldenFrameTest {
                         new AgentState("a-30", new Pause("alice", Instant.parse("2026-11-26T10:02:11Z")))),
                 Arguments.of("state-resumed.json", new AgentState("a-31", null)),
                 Arguments.of(
+                        "state-session-parts.json",
+                        new AgentState(
+                                "a-32",
+                                null,
+                                List.of(new SessionPart("alice", "wayland", Instant.parse("2026-12-05T08:01:44Z"))))),
+                Arguments.of(
                         "update-refused.json",
                         new UpdateReport(
                                 "a-4",

@@ -222,6 +222,48 @@ public final class AuditLog implements AuditTrail {
         append(line);
     }
 
+    /**
+     * A consent request to the person at the machine ({@code use: consent} secrets), when asked and
+     * when decided:
+     *
+     * <pre>{"at":"…","event":"consent.answered","request":"…","jobId":"job_…","tool":"http.request",
+     *  "secret":"erp-token","user":"alice","outcome":"allowed","by":"alice","via":"status page"}</pre>
+     *
+     * @param event {@code consent.asked} or {@code consent.answered}
+     * @param outcome null when asked; {@code allowed}, {@code denied} or {@code no_answer} when answered
+     * @param by who answered, null for asked or no answer
+     * @param via {@code dialog}, {@code status page}, {@code timeout} or {@code cancelled}; null when asked
+     */
+    public void recordConsent(
+            String event,
+            String request,
+            String jobId,
+            String tool,
+            String secret,
+            String user,
+            String outcome,
+            String by,
+            String via) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("at", clock.instant().toString());
+        line.put("event", event);
+        line.put("request", request);
+        line.put("jobId", Printable.escape(jobId));
+        line.put("tool", truncate(tool));
+        line.put("secret", truncate(secret));
+        line.put("user", truncate(user));
+        if (outcome != null) {
+            line.put("outcome", outcome);
+        }
+        if (by != null) {
+            line.put("by", truncate(by));
+        }
+        if (via != null) {
+            line.put("via", via);
+        }
+        append(line);
+    }
+
     private static boolean refusal(String code) {
         return switch (code) {
             case "blocked_by_policy", "path_outside_root", "invalid_arguments", "unknown_tool", "agent_paused" -> true;

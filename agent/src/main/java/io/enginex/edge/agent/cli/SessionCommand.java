@@ -65,6 +65,18 @@ final class SessionCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Stop when the connection ends instead of reconnecting.")
     boolean once;
 
+    @Option(
+            names = "--retry-refused",
+            description = "When the service refuses this user, try again later (30 s, doubling to 15 min) instead of"
+                    + " exiting 1: XDG autostart starts the session part once per login, so a user named in"
+                    + " session-users later is served without signing in again.")
+    boolean retryRefused;
+
+    /** The first pause after a refusal with --retry-refused, and the longest. */
+    static final Duration REFUSED_FIRST = Duration.ofSeconds(30);
+
+    static final Duration REFUSED_CAP = Duration.ofMinutes(15);
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -87,6 +99,7 @@ final class SessionCommand implements Callable<Integer> {
         SessionClient client =
                 new SessionClient(socket, Set.copyOf(serviceUsers), reported, actions::handle, codec.mapper());
         Duration wait = Duration.ofSeconds(1);
+        Duration refused = REFUSED_FIRST;
         while (true) {
             try {
                 client.serve(() -> {
@@ -97,7 +110,17 @@ final class SessionCommand implements Callable<Integer> {
                 wait = Duration.ofSeconds(1);
             } catch (SessionClient.RefusedException e) {
                 err.println("error: " + e.getMessage());
-                return ExitCodes.FAILURE;
+                if (!retryRefused || once) {
+                    return ExitCodes.FAILURE;
+                }
+                err.println("trying again in " + refused.toSeconds() + " s (--retry-refused)");
+                err.flush();
+                if (!pause(refused)) {
+                    return ExitCodes.OK;
+                }
+                refused = doubled(refused, REFUSED_CAP);
+                wait = Duration.ofSeconds(1);
+                continue;
             } catch (IOException e) {
                 err.println("the agent's service is not reachable at " + socket + " (" + e.getMessage()
                         + "); trying again in " + wait.toSeconds() + " s");
@@ -106,15 +129,27 @@ final class SessionCommand implements Callable<Integer> {
             if (once) {
                 return ExitCodes.FAILURE;
             }
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause(wait)) {
                 return ExitCodes.OK;
             }
-            wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
-                    ? Duration.ofSeconds(30)
-                    : wait.multipliedBy(2);
+            wait = doubled(wait, Duration.ofSeconds(30));
+        }
+    }
+
+    /** {@code wait} doubled, at most {@code cap}. */
+    static Duration doubled(Duration wait, Duration cap) {
+        Duration twice = wait.multipliedBy(2);
+        return twice.compareTo(cap) > 0 ? cap : twice;
+    }
+
+    /** Sleeps; false when interrupted (the process is stopping). */
+    private static boolean pause(Duration wait) {
+        try {
+            Thread.sleep(wait);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

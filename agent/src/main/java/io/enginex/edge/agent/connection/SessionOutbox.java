@@ -35,6 +35,7 @@ public final class SessionOutbox implements Outbox {
     private final AtomicReference<HubSession> current = new AtomicReference<>();
     private final ReentrantLock stateLock = new ReentrantLock();
     private Pause pause;
+    private java.util.List<io.enginex.edge.protocol.SessionPart> sessionParts;
     private Function<String, UpdateReport> update;
     private HubSession welcomed;
     private GraphSync graphSync;
@@ -77,7 +78,8 @@ public final class SessionOutbox implements Outbox {
         stateLock.lock();
         try {
             welcomed = session;
-            if (!Objects.equals(pause, announced)) {
+            // The session parts are never in hello: after each welcome the hub gets the list as it is now.
+            if (!Objects.equals(pause, announced) || sessionParts != null) {
                 sendState(session);
             }
             if (update != null) {
@@ -173,6 +175,22 @@ public final class SessionOutbox implements Outbox {
     }
 
     /**
+     * The users' session parts connected to the service changed: sent in a {@code state} frame if a
+     * welcomed connection is up, and after every welcome. Never blocks on the network.
+     */
+    public void sessionParts(java.util.List<io.enginex.edge.protocol.SessionPart> now) {
+        stateLock.lock();
+        try {
+            sessionParts = java.util.List.copyOf(now);
+            if (welcomed != null) {
+                sendState(welcomed);
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /**
      * The updater's state changed: {@code report} makes the frame for a frame id. Sent at once if a
      * welcomed connection is up, and again after every welcome. Never blocks on the network.
      */
@@ -197,7 +215,7 @@ public final class SessionOutbox implements Outbox {
     }
 
     private void sendState(HubSession session) {
-        session.send(new AgentState(session.nextId(), pause)).whenComplete((ignored, error) -> {
+        session.send(new AgentState(session.nextId(), pause, sessionParts)).whenComplete((ignored, error) -> {
             if (error != null) {
                 log.atDebug().log("sending the pause state failed; the next hello carries it");
             }

@@ -7,6 +7,7 @@ import io.enginex.edge.agent.exec.CommandException;
 import io.enginex.edge.agent.exec.CommandRunner;
 import io.enginex.edge.agent.policy.CommandTemplate;
 import io.enginex.edge.agent.policy.Policy;
+import io.enginex.edge.agent.policy.RootRule;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.io.File;
@@ -36,7 +37,10 @@ import java.util.concurrent.TimeUnit;
  *       bus's org.freedesktop.Notifications ({@code notify-send});
  *   <li>{@code consent} {@code {"secret":…,"tool":…,"jobId":…}}: asks the user with a dialog ({@code
  *       zenity --question}, Allow / Deny, {@value #CONSENT_SECONDS} s) whether a job may use a vault
- *       secret defined with {@code use: consent}; answers {@code consented} true only for Allow;
+ *       secret defined with {@code use: consent}; answers {@code consented} true only for Allow, and
+ *       {@code answer} {@code allowed}, {@code denied}, {@code closed} (see {@code consent-close}) or why
+ *       there was no answer. With {@code "request":ID,"seconds":N} the dialog waits at most N s;
+ *   <li>{@code consent-close} {@code {"request":ID}}: closes that dialog (answered on the status page);
  *   <li>{@code fs} {@code {"tool":"fs.read","args":{"path":"~/Downloads/q3.csv"},"roots":[…],…}}: a
  *       file tool in this user's home ({@link HomeFiles}).
  * </ul>
@@ -55,6 +59,10 @@ public final class DesktopActions {
     private final Path home;
     private final List<Path> binDirs;
     private final HomeFiles files;
+    /** Consent dialogs showing, by request id, and the ones closed because answered elsewhere. */
+    private final Map<String, Process> dialogs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final java.util.Set<String> closed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param env the session's environment (children inherit it)
@@ -89,6 +97,7 @@ public final class DesktopActions {
             case "open" -> open(args);
             case "notify" -> notify(args);
             case "consent" -> consent(args);
+            case "consent-close" -> closeConsent(args);
             case "fs" -> files.handle(args);
             default ->
                 throw new ToolException(
@@ -163,13 +172,21 @@ public final class DesktopActions {
         return out;
     }
 
+    /** {@code ~/rest} in this user's home; any other path as it is. */
+    private Path inHome(String path) {
+        return path.startsWith(RootRule.HOME_PREFIX)
+                ? home.resolve(path.substring(RootRule.HOME_PREFIX.length()))
+                : Path.of(path);
+    }
+
     private Path realFile(String given, JsonNode roots) {
-        if (!given.startsWith("/")) {
-            throw new ToolException(ErrorCodes.INVALID_ARGUMENTS, "path must be absolute, got " + given);
+        if (!given.startsWith("/") && !given.startsWith(RootRule.HOME_PREFIX)) {
+            throw new ToolException(
+                    ErrorCodes.INVALID_ARGUMENTS, "path must be absolute or in this home (~/…), got " + given);
         }
         Path real;
         try {
-            real = Path.of(given).toRealPath();
+            real = inHome(given).toRealPath();
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new ToolException(ErrorCodes.NOT_FOUND, "no file " + given + " that this user can see");
         }
@@ -177,7 +194,7 @@ public final class DesktopActions {
                 machine.roots().stream().map(r -> r.resolve(home)).anyMatch(r -> under(real, r));
         boolean underService = false;
         for (JsonNode root : roots) {
-            underService |= under(real, Path.of(root.asText("/nonexistent")));
+            underService |= under(real, inHome(root.asText("/nonexistent")));
         }
         if (!underMachine || !underService) {
             throw new ToolException(
@@ -226,12 +243,15 @@ public final class DesktopActions {
         String secret = args.path("secret").asText("");
         String tool = args.path("tool").asText("");
         String jobId = args.path("jobId").asText("");
+        String request = args.path("request").asText("");
         if (!secret.matches("[A-Za-z0-9._-]{1,64}")
                 || !tool.matches("[A-Za-z0-9._:-]{1,200}")
-                || !jobId.matches("[A-Za-z0-9._-]{0,100}")) {
+                || !jobId.matches("[A-Za-z0-9._-]{0,100}")
+                || !request.matches("[A-Za-z0-9-]{0,64}")) {
             throw new ToolException(
                     ErrorCodes.INVALID_ARGUMENTS, "consent needs a secret name, a tool name and a job id");
         }
+        int seconds = Math.clamp(args.path("seconds").asLong(CONSENT_SECONDS), 1, CONSENT_SECONDS);
         // zenity reads Pango markup in --text: the values are names only (checked above), no markup.
         List<String> argv = List.of(
                 program("zenity").toString(),
@@ -239,17 +259,45 @@ public final class DesktopActions {
                 "--title=EngineX Edge",
                 "--ok-label=Allow",
                 "--cancel-label=Deny",
-                "--timeout=" + CONSENT_SECONDS,
+                "--timeout=" + seconds,
                 "--text=A job from your organisation's hub wants to use the secret \"" + secret + "\" in " + tool
-                        + " (job " + jobId + ").\n\nAllow it this once?");
-        int exit = runHelper(argv, CONSENT_SECONDS + 5L);
-        String answer = switch (exit) {
-            case 0 -> "allowed";
-            case 1 -> "denied";
-            case 5 -> "no answer within " + CONSENT_SECONDS + " s";
-            default -> "the dialog could not be shown (zenity exited with " + exit + ")";
-        };
+                        + " (job " + jobId + ").\n\nAllow it this once? (You can also answer on the agent's status"
+                        + " page.)");
+        Process dialog = start(argv);
+        if (!request.isEmpty()) {
+            dialogs.put(request, dialog);
+        }
+        int exit;
+        try {
+            exit = waitFor(dialog, argv.get(0), seconds + 5L);
+        } finally {
+            if (!request.isEmpty()) {
+                dialogs.remove(request, dialog);
+            }
+        }
+        String answer;
+        if (!request.isEmpty() && closed.remove(request)) {
+            answer = "closed";
+        } else {
+            answer = switch (exit) {
+                case 0 -> "allowed";
+                case 1 -> "denied";
+                case 5 -> "no answer within " + seconds + " s";
+                default -> "the dialog could not be shown (zenity exited with " + exit + ")";
+            };
+        }
         return JsonNodeFactory.instance.objectNode().put("consented", exit == 0).put("answer", answer);
+    }
+
+    /** The request was answered elsewhere (the status page) or timed out: its dialog goes away. */
+    private JsonNode closeConsent(JsonNode args) {
+        String request = args.path("request").asText("");
+        Process dialog = dialogs.get(request);
+        if (dialog != null) {
+            closed.add(request);
+            dialog.destroy();
+        }
+        return JsonNodeFactory.instance.objectNode().put("closed", dialog != null);
     }
 
     private Path program(String name) {
@@ -288,18 +336,20 @@ public final class DesktopActions {
     }
 
     private int runHelper(List<String> argv, long seconds) {
-        Process process = start(argv);
+        return waitFor(start(argv), argv.get(0), seconds);
+    }
+
+    private static int waitFor(Process process, String program, long seconds) {
         try {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new ToolException(
-                        ErrorCodes.TOOL_FAILED, argv.get(0) + " did not finish within " + seconds + " s");
+                throw new ToolException(ErrorCodes.TOOL_FAILED, program + " did not finish within " + seconds + " s");
             }
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-            throw new ToolException(ErrorCodes.CANCELLED, "stopped while " + argv.get(0) + " ran");
+            throw new ToolException(ErrorCodes.CANCELLED, "stopped while " + program + " ran");
         }
     }
 }

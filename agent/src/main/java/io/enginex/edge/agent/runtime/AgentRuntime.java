@@ -21,6 +21,7 @@ import io.enginex.edge.agent.tools.CurrentToolbox;
 import io.enginex.edge.agent.tools.PluginTools;
 import io.enginex.edge.agent.transport.HubClient;
 import io.enginex.edge.agent.ui.RecentLog;
+import io.enginex.edge.agent.usersession.ConsentDesk;
 import io.enginex.edge.agent.usersession.SessionAccess;
 import io.enginex.edge.agent.usersession.SessionRegistry;
 import io.enginex.edge.agent.usersession.SessionRouter;
@@ -107,7 +108,7 @@ public final class AgentRuntime {
         }
         AgentIdentity identity = identityFile.load();
         Optional<SessionRegistry> sessions =
-                config.sessionSocket() == null ? Optional.empty() : Optional.of(new SessionRegistry());
+                config.sessionSocket() == null ? Optional.empty() : Optional.of(new SessionRegistry(clock));
         Tooling tooling = tools(root, identity, sessions);
         AgentTools tools = tooling.tools();
         CurrentIdentity currentIdentity = new CurrentIdentity(identityFile, identity);
@@ -148,6 +149,7 @@ public final class AgentRuntime {
                 codec.mapper());
         tools.onGraphsAssigned(schedule::wake);
         SessionServer sessionServer = sessions(sessions, configFile, auditLog);
+        ConsentDesk consents = new ConsentDesk(clock, ConsentAudit.of(auditLog));
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
                 ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
                 ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
@@ -170,9 +172,11 @@ public final class AgentRuntime {
                             auditLog,
                             journal,
                             vault,
-                            sessions.<io.enginex.edge.agent.tools.SecretConsent>map(
-                                            r -> new io.enginex.edge.agent.usersession.SessionConsent(r, clock))
+                            sessions.<io.enginex.edge.agent.tools.SecretConsent>map(r ->
+                                            new io.enginex.edge.agent.usersession.SessionConsent(r, consents, clock))
                                     .orElse(io.enginex.edge.agent.tools.SecretConsent.NOBODY),
+                            consents,
+                            sessions,
                             graphSync,
                             graphRunEnded,
                             io.enginex.edge.agent.ui.GraphStarter.listing(schedule::startable, (graph, by, via) -> {

@@ -64,6 +64,8 @@ final class AgentSession {
             JobJournal journal,
             Vault vault,
             io.enginex.edge.agent.tools.SecretConsent consent,
+            io.enginex.edge.agent.usersession.ConsentDesk consents,
+            Optional<io.enginex.edge.agent.usersession.SessionRegistry> sessionParts,
             io.enginex.edge.agent.graph.GraphSync graphSync,
             java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded,
             io.enginex.edge.agent.ui.GraphStarter graphStarter,
@@ -113,6 +115,10 @@ final class AgentSession {
         new OrphanTrees(parts.journal(), environment.processGroups(), clock).endAll(CommandRunner.DEFAULT_GRACE);
         SessionOutbox outbox = new SessionOutbox();
         outbox.state(pause.get());
+        parts.sessionParts().ifPresent(registry -> {
+            registry.onChange(outbox::sessionParts);
+            outbox.sessionParts(registry.parts());
+        });
         outbox.graphSync(parts.graphSync());
         parts.graphRunEnded().set(outbox::pushGraphRuns);
         updates.reportTo(outbox);
@@ -227,6 +233,7 @@ final class AgentSession {
                         dir, parts.status().current(), parts.recentLog().lines(), codec.mapper()),
                 parts.pause(),
                 parts.graphStarter(),
+                parts.consents(),
                 environment.clock(),
                 codec.mapper(),
                 threads.pageThreads());

@@ -18,11 +18,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The facts {@code enginex-agent status --json} prints and the local status page shows, in one JSON
- * shape: {@code {"stateDir","running","status":{…AgentStatus},"jobs":[…],"log":[…]}}. Holds no secrets.
+ * shape: {@code {"stateDir","running","status":{…AgentStatus},"jobs":[…],"actions":[…],"log":[…]}}. Holds
+ * no secrets ({@code actions} are the audit's tool calls: names, paths, outcomes, never arguments).
  */
 public final class StatusReport {
     public static final int RECENT_JOBS = 10;
     public static final int LOG_LINES = 10;
+    public static final int RECENT_ACTIONS = 10;
+
+    /** How much of the end of {@code audit.jsonl} is read for the recent actions. */
+    static final int AUDIT_TAIL_BYTES = 64 * 1024;
+
+    /** The audit fields that say what a tool call acted on, in the order the first present one is shown. */
+    private static final List<String> TARGETS = List.of("path", "from", "url", "app", "command", "user");
 
     private StatusReport() {}
 
@@ -38,6 +46,8 @@ public final class StatusReport {
         node.set("status", status.<JsonNode>map(mapper::valueToTree).orElse(null));
         ArrayNode jobs = node.putArray("jobs");
         recentJobs(stateDir.resolve("journal.jsonl"), mapper).forEach(jobs::add);
+        ArrayNode actions = node.putArray("actions");
+        recentActions(stateDir.resolve("audit.jsonl"), mapper).forEach(actions::add);
         ArrayNode lines = node.putArray("log");
         log.forEach(lines::add);
         return node;
@@ -93,6 +103,59 @@ public final class StatusReport {
             Thread.currentThread().interrupt();
             return List.of();
         }
+    }
+
+    /**
+     * The last {@link #RECENT_ACTIONS} tool calls of the local audit, newest last: {@code {"at","tool",
+     * "target","outcome","code","jobId"}} ({@code target}: the path, URL, application or command the call
+     * named; {@code code} only when refused or failed). Empty when there is no audit yet or it cannot be
+     * read (the audit is the agent account's own, mode 600: another user's {@code status} sees none).
+     */
+    public static List<JsonNode> recentActions(Path audit, ObjectMapper mapper) {
+        String tail;
+        try (var file = java.nio.channels.FileChannel.open(audit)) {
+            long size = file.size();
+            long from = Math.max(0, size - AUDIT_TAIL_BYTES);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (size - from));
+            while (buffer.hasRemaining() && file.read(buffer, from + buffer.position()) >= 0) {
+                // read until full or the end
+            }
+            tail = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            if (from > 0) {
+                tail = tail.substring(tail.indexOf('\n') + 1); // the first line is cut
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<JsonNode> calls = new ArrayList<>();
+        for (String line : tail.split("\n")) {
+            JsonNode entry;
+            try {
+                entry = mapper.readTree(line);
+            } catch (IOException e) {
+                continue; // a torn line
+            }
+            if (entry == null || entry.has("event") || !entry.has("tool") || !entry.has("outcome")) {
+                continue; // pauses, sessions, secrets, consents: not tool calls
+            }
+            ObjectNode call = mapper.createObjectNode()
+                    .put("at", entry.path("at").asText())
+                    .put("tool", entry.path("tool").asText())
+                    .put(
+                            "target",
+                            TARGETS.stream()
+                                    .filter(entry::hasNonNull)
+                                    .map(key -> entry.get(key).asText())
+                                    .findFirst()
+                                    .orElse(""))
+                    .put("outcome", entry.path("outcome").asText());
+            if (entry.has("code")) {
+                call.put("code", entry.path("code").asText());
+            }
+            call.put("jobId", entry.path("jobId").asText());
+            calls.add(call);
+        }
+        return calls.subList(Math.max(0, calls.size() - RECENT_ACTIONS), calls.size());
     }
 
     /** The last {@link #RECENT_JOBS} jobs of the journal: running ones (begun, not finished) and finished ones. */

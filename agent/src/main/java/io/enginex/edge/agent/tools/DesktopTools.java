@@ -166,8 +166,9 @@ public final class DesktopTools {
             this.descriptor = new ToolDescriptor(
                     APP_OPEN,
                     "Open a file or URL on the desktop",
-                    "Opens a file inside the allowed roots, or a URL the policy's urls rules allow, with the"
-                            + " signed-in user's default application (xdg-open), as that user.",
+                    "Opens a file inside the allowed roots (a folder of the user's home written ~/…, e.g."
+                            + " ~/Downloads/q3.pdf, when the policy shares one), or a URL the policy's urls rules"
+                            + " allow, with the signed-in user's default application (xdg-open), as that user.",
                     Schemas.parse("{\"type\":\"object\",\"properties\":{"
                             + "\"path\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":4096},"
                             + "\"url\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":4096},"
@@ -201,6 +202,8 @@ public final class DesktopTools {
                                                             .toList())));
                 }
                 forward.put("url", url);
+            } else if (args.path("path").asText().startsWith("~")) {
+                return openInHome(args, forward, context);
             } else {
                 String given = args.path("path").asText();
                 Path path = Path.of(given);
@@ -224,6 +227,58 @@ public final class DesktopTools {
                 roots.forEach(r -> list.add(r.toString()));
             }
             return sessions.call(user(args), "open", forward, context);
+        }
+
+        /**
+         * A file in the signed-in user's home ({@code ~/Downloads/q3.pdf}, or {@code ~alice/…}): it must lie
+         * under a home root of the effective policy; the session part resolves it in its own home, under
+         * those roots and the machine policy's, as that user.
+         */
+        private JsonNode openInHome(JsonNode args, ObjectNode forward, ToolContext context) {
+            String given = args.path("path").asText();
+            java.util.regex.Matcher m = HomeFileTool.HOME_PATH.matcher(given);
+            if (!m.matches() || given.indexOf('\0') >= 0) {
+                throw new ToolException(
+                        ErrorCodes.INVALID_ARGUMENTS,
+                        "path " + given + " is not a path in a user's home: write ~/FOLDER/FILE or ~USER/FOLDER/FILE");
+            }
+            String rest = m.group(2) == null ? "" : m.group(2);
+            Path relative;
+            try {
+                relative = Path.of(rest);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ToolException(ErrorCodes.INVALID_ARGUMENTS, "path " + given + " is not a valid path");
+            }
+            if (!relative.normalize().equals(relative) || relative.isAbsolute()) {
+                throw new ToolException(
+                        ErrorCodes.INVALID_ARGUMENTS, "path must be normalised (no . or ..), got " + given);
+            }
+            List<RootRule> homeRoots =
+                    policy.roots().stream().filter(RootRule::home).toList();
+            if (homeRoots.stream().noneMatch(r -> relative.startsWith(r.path()))) {
+                throw new ToolException(
+                        ErrorCodes.PATH_OUTSIDE_ROOT,
+                        "the file " + given + " is outside the folders of the user's home the policy shares ("
+                                + (homeRoots.isEmpty()
+                                        ? "none"
+                                        : String.join(
+                                                ", ",
+                                                homeRoots.stream()
+                                                        .map(RootRule::label)
+                                                        .toList()))
+                                + ")");
+            }
+            String named = m.group(1);
+            String asked = user(args);
+            if (named != null && asked != null && !named.equals(asked)) {
+                throw new ToolException(
+                        ErrorCodes.INVALID_ARGUMENTS,
+                        "path " + given + " is in the home of " + named + ", but the call names user " + asked);
+            }
+            forward.put("path", RootRule.HOME_PREFIX + relative);
+            var list = forward.putArray("roots");
+            homeRoots.forEach(r -> list.add(r.label()));
+            return sessions.call(named != null ? named : asked, "open", forward, context);
         }
     }
 

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class HomeFileTool implements Tool {
     /** {@code ~}, an optional user name, then {@code /} and the rest (or nothing). */
-    private static final Pattern HOME_PATH = Pattern.compile("~([A-Za-z0-9._][A-Za-z0-9._-]{0,63})?(?:/(.*))?");
+    static final Pattern HOME_PATH = Pattern.compile("~([A-Za-z0-9._][A-Za-z0-9._-]{0,63})?(?:/(.*))?");
 
     private final String name;
     private final Tool local;

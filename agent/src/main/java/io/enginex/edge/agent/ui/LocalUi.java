@@ -3,6 +3,7 @@ package io.enginex.edge.agent.ui;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.pause.PauseSwitch;
+import io.enginex.edge.agent.usersession.ConsentDesk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ public final class LocalUi implements AutoCloseable {
             Supplier<ObjectNode> facts,
             PauseSwitch pause,
             GraphStarter graphs,
+            ConsentDesk consents,
             Clock clock,
             ObjectMapper mapper,
             ExecutorService executor) {
@@ -50,7 +52,8 @@ public final class LocalUi implements AutoCloseable {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        StatusPage page = StatusPage.start(port, secret, facts, pause, graphs, clock, random, mapper, executor);
+        StatusPage page =
+                StatusPage.start(port, secret, facts, pause, graphs, consents, clock, random, mapper, executor);
         UiFile file = new UiFile(dir, mapper);
         try {
             String warning = file.write(

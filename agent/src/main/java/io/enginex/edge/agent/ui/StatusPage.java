@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.enginex.edge.agent.pause.PauseSwitch;
+import io.enginex.edge.agent.usersession.ConsentDesk;
 import io.enginex.edge.protocol.Pause;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * POST /api/login-links  JSON {"user":…} with the secret → {"url":…}
  * POST /api/graph-runs   JSON {"graph":…,"by":…} with the secret → 202 {"queued":true,"graph":…}, or 404
  * POST /graph-runs       form with graph and csrf (session): the page's start button → 303 to /, or 404
+ * POST /consents         form with request, answer (allow|deny) and csrf (session): 303 to / when this
+ *                        answer decided it; 409 already answered, 403 for another user, 404 unknown
  * POST /logout           form with csrf (session)
  * </pre>
  *
@@ -59,6 +62,8 @@ public final class StatusPage implements AutoCloseable {
     private final Supplier<ObjectNode> facts;
     private final PauseSwitch pause;
     private final GraphStarter graphs;
+    private final ConsentDesk consents;
+    private final Clock clock;
     private final UiSessions sessions;
     private final ObjectMapper mapper;
     private final Set<String> hosts;
@@ -70,10 +75,14 @@ public final class StatusPage implements AutoCloseable {
             Supplier<ObjectNode> facts,
             PauseSwitch pause,
             GraphStarter graphs,
+            ConsentDesk consents,
+            Clock clock,
             UiSessions sessions,
             ObjectMapper mapper) {
         this.server = server;
         this.graphs = graphs;
+        this.consents = consents;
+        this.clock = clock;
         this.secret = secret;
         this.facts = facts;
         this.pause = pause;
@@ -115,6 +124,31 @@ public final class StatusPage implements AutoCloseable {
             SecureRandom random,
             ObjectMapper mapper,
             ExecutorService executor) {
+        return start(
+                port,
+                secret,
+                facts,
+                pause,
+                graphs,
+                new ConsentDesk(clock, ConsentDesk.Listener.NONE),
+                clock,
+                random,
+                mapper,
+                executor);
+    }
+
+    /** As above, with the consent requests of {@code consents} shown and answerable on the page. */
+    public static StatusPage start(
+            int port,
+            String secret,
+            Supplier<ObjectNode> facts,
+            PauseSwitch pause,
+            GraphStarter graphs,
+            ConsentDesk consents,
+            Clock clock,
+            SecureRandom random,
+            ObjectMapper mapper,
+            ExecutorService executor) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -124,7 +158,8 @@ public final class StatusPage implements AutoCloseable {
                             + "); choose another --ui-port, or 0 for any free port",
                     e);
         }
-        StatusPage page = new StatusPage(server, secret, facts, pause, graphs, new UiSessions(clock, random), mapper);
+        StatusPage page = new StatusPage(
+                server, secret, facts, pause, graphs, consents, clock, new UiSessions(clock, random), mapper);
         server.createContext("/", page::handle);
         server.setExecutor(executor);
         server.start();
@@ -167,6 +202,7 @@ public final class StatusPage implements AutoCloseable {
                 case "POST /api/login-links" -> loginLink(exchange);
                 case "POST /api/graph-runs" -> startGraph(exchange);
                 case "POST /graph-runs" -> startGraphByButton(exchange);
+                case "POST /consents" -> answerConsent(exchange);
                 case "POST /logout" -> logout(exchange);
                 default -> text(exchange, 404, "no such page: " + method + " " + path);
             }
@@ -185,7 +221,12 @@ public final class StatusPage implements AutoCloseable {
                 exchange,
                 200,
                 StatusPageHtml.render(
-                        facts.get(), session.get().user(), session.get().csrf(), graphs.startable()));
+                        facts.get(),
+                        session.get().user(),
+                        session.get().csrf(),
+                        graphs.startable(),
+                        consents.pending(),
+                        clock.instant()));
     }
 
     private void login(HttpExchange exchange) throws IOException {
@@ -293,6 +334,41 @@ public final class StatusPage implements AutoCloseable {
         }
         exchange.getResponseHeaders().add("Location", "/");
         exchange.sendResponseHeaders(303, -1);
+    }
+
+    /**
+     * The page's Allow / Deny: only the user the request is for may answer (the name the page's login
+     * link was made for); the first answer, here or in the dialog, wins.
+     */
+    private void answerConsent(HttpExchange exchange) throws IOException {
+        Optional<Form> form = form(exchange);
+        if (form.isEmpty()) {
+            return;
+        }
+        String id = form.get().fields().getOrDefault("request", "");
+        String answer = form.get().fields().getOrDefault("answer", "");
+        if (!answer.equals("allow") && !answer.equals("deny")) {
+            text(exchange, 400, "say allow or deny (the form's answer field). Back to the page: " + url());
+            return;
+        }
+        String by = form.get().session().user();
+        ConsentDesk.Reply reply = consents.answer(id, by, answer.equals("allow"), "status page");
+        switch (reply.verdict()) {
+            case ANSWERED -> {
+                exchange.getResponseHeaders().add("Location", "/");
+                exchange.sendResponseHeaders(303, -1);
+            }
+            case ALREADY_ANSWERED ->
+                text(exchange, 409, "Already answered: " + reply.answer().describe() + ". Back to the page: " + url());
+            case WRONG_USER ->
+                text(
+                        exchange,
+                        403,
+                        "Refused: this request is for " + reply.request().user() + ", and you are signed in as " + by
+                                + "; only " + reply.request().user() + " may answer it.");
+            case NOT_FOUND ->
+                text(exchange, 404, "No such consent request (it may have expired). Back to the page: " + url());
+        }
     }
 
     private void loginLink(HttpExchange exchange) throws IOException {

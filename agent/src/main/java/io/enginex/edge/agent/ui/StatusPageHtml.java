@@ -1,6 +1,7 @@
 package io.enginex.edge.agent.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.enginex.edge.agent.usersession.ConsentDesk;
 
 /**
  * The status page's HTML: one self-contained document (one style element, no script; the content
@@ -14,7 +15,8 @@ final class StatusPageHtml {
             + "table{border-collapse:collapse}td,th{padding:.25em .8em .25em 0;text-align:left;vertical-align:top}"
             + "th{color:#555;font-weight:normal}.paused{background:#fff3cd;padding:.8em;border:1px solid #e0c36c}"
             + ".ok{color:#176f2c}.bad{color:#a61b1b}pre{background:#f5f5f5;padding:.8em;overflow:auto;font-size:12px}"
-            + "button{font-size:15px;padding:.4em 1em}form{display:inline}";
+            + "button{font-size:15px;padding:.4em 1em}form{display:inline}"
+            + ".consent{background:#e7f1ff;padding:.8em;border:1px solid #7aa7e0;margin-bottom:1em}";
 
     /** The CSP source that allows exactly the page's style element: {@code 'sha256-…'}. */
     static final String STYLE_HASH = "'sha256-" + sha256Base64(STYLE) + "'";
@@ -29,14 +31,24 @@ final class StatusPageHtml {
         }
     }
 
-    /** @param graphs the names of the graphs the person may start, each with a button */
-    static String render(JsonNode report, String user, String csrf, java.util.List<String> graphs) {
+    /**
+     * @param graphs the names of the graphs the person may start, each with a button
+     * @param consents the consent requests waiting; Allow / Deny on those for {@code user}
+     */
+    static String render(
+            JsonNode report,
+            String user,
+            String csrf,
+            java.util.List<String> graphs,
+            java.util.List<ConsentDesk.Request> consents,
+            java.time.Instant now) {
         JsonNode s = report.path("status");
         boolean running = report.path("running").asBoolean();
         String state = s.path("state").asText("unknown");
         JsonNode paused = s.path("paused");
         StringBuilder html = new StringBuilder(head("EngineX agent", true));
         html.append("<h1>EngineX agent on this machine</h1>");
+        consents(html, consents, user, csrf, now);
         if (paused.isObject()) {
             html.append("<p class=\"paused\"><b>Local actions are paused</b> by ")
                     .append(esc(paused.path("by").asText()))
@@ -103,6 +115,34 @@ final class StatusPageHtml {
             }
             html.append("</table>");
         }
+        html.append("<h2>Last actions on this machine (newest last)</h2>");
+        JsonNode actions = report.path("actions");
+        if (actions.isEmpty()) {
+            html.append("<p>No tool has run here yet.</p>");
+        } else {
+            html.append("<table id=\"actions\"><tr><th>Time</th><th>Tool</th><th>On</th><th>Outcome</th>"
+                    + "<th>Job</th></tr>");
+            for (JsonNode action : actions) {
+                String outcome = action.path("outcome").asText();
+                html.append("<tr><td>")
+                        .append(esc(action.path("at").asText()))
+                        .append("</td><td>")
+                        .append(esc(action.path("tool").asText()))
+                        .append("</td><td>")
+                        .append(esc(action.path("target").asText()))
+                        .append("</td><td class=\"")
+                        .append("ok".equals(outcome) ? "ok" : "bad")
+                        .append("\">")
+                        .append(esc(outcome
+                                + (action.has("code")
+                                        ? " (" + action.path("code").asText() + ")"
+                                        : "")))
+                        .append("</td><td>")
+                        .append(esc(action.path("jobId").asText()))
+                        .append("</td></tr>");
+            }
+            html.append("</table>");
+        }
         html.append("<h2>Log (last lines)</h2><pre>");
         report.path("log").forEach(line -> html.append(esc(line.asText())).append('\n'));
         html.append("</pre><p>Signed in as ")
@@ -111,6 +151,44 @@ final class StatusPageHtml {
                 .append(form("/logout", csrf, "Sign out"))
                 .append("</p></body></html>");
         return html.toString();
+    }
+
+    private static void consents(
+            StringBuilder html,
+            java.util.List<ConsentDesk.Request> consents,
+            String user,
+            String csrf,
+            java.time.Instant now) {
+        for (ConsentDesk.Request r : consents) {
+            html.append("<div class=\"consent\" id=\"consent-")
+                    .append(esc(r.id()))
+                    .append("\"><p><b>Consent asked</b> of ")
+                    .append(esc(r.user()))
+                    .append(": job <code>")
+                    .append(esc(r.jobId()))
+                    .append("</code> wants <code>")
+                    .append(esc(r.tool()))
+                    .append("</code> to use the secret <code>")
+                    .append(esc(r.secret()))
+                    .append("</code>. Time left: ")
+                    .append(r.left(now).toSeconds())
+                    .append(" s (no answer counts as deny).</p>");
+            if (r.user().equals(user)) {
+                html.append(consentForm(r.id(), csrf, "allow", "Allow"))
+                        .append(' ')
+                        .append(consentForm(r.id(), csrf, "deny", "Deny"));
+            } else {
+                html.append("<p>Only ").append(esc(r.user())).append(" may answer it.</p>");
+            }
+            html.append("</div>");
+        }
+    }
+
+    private static String consentForm(String id, String csrf, String answer, String label) {
+        return "<form method=\"post\" action=\"/consents\"><input type=\"hidden\" name=\"csrf\" value=\""
+                + esc(csrf) + "\"><input type=\"hidden\" name=\"request\" value=\"" + esc(id)
+                + "\"><input type=\"hidden\" name=\"answer\" value=\"" + answer + "\"><button type=\"submit\""
+                + " name=\"" + answer + "\">" + esc(label) + "</button></form>";
     }
 
     static String signedOut() {

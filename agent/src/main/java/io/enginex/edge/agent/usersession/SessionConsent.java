@@ -7,21 +7,35 @@ import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Asks the person signed in at the machine, through their session part's {@code consent} action (a
- * dialog on their display), whether a job may use a secret defined with {@code use: consent}. Default
- * deny: nobody signed in, several people signed in (the agent cannot tell who is at the machine), a
- * dialog that cannot be shown, no answer in time or "Deny" all refuse the use. Thread-safe.
+ * Asks the person signed in at the machine whether a job may use a secret defined with {@code use:
+ * consent}: the request is put on the {@link ConsentDesk} (where the status page shows it with Allow /
+ * Deny) and their session part's {@code consent} action shows a dialog on their display; the first
+ * answer wins and the other place is closed (the dialog) or told "already answered" (the page). When no
+ * dialog can be shown (no {@code zenity}) the session part's notification, if it can show one, points to
+ * the status page. Default deny: nobody signed in, several people signed in (the agent cannot tell who
+ * is at the machine), no answer before {@link #WINDOW} (or the job's deadline) or "Deny" all refuse the
+ * use. Thread-safe.
  */
 public final class SessionConsent implements SecretConsent {
+    private static final Logger log = LoggerFactory.getLogger(SessionConsent.class);
+
+    /** How long the person has to answer (less when the job's deadline comes first). */
+    public static final Duration WINDOW = Duration.ofSeconds(60);
+
     private final SessionRegistry sessions;
+    private final ConsentDesk desk;
     private final Clock clock;
 
-    public SessionConsent(SessionRegistry sessions, Clock clock) {
+    public SessionConsent(SessionRegistry sessions, ConsentDesk desk, Clock clock) {
         this.sessions = sessions;
+        this.desk = desk;
         this.clock = clock;
     }
 
@@ -43,19 +57,95 @@ public final class SessionConsent implements SecretConsent {
                             + "), so the agent cannot tell whom to ask; it is not used");
         }
         UserSession session = connected.values().iterator().next();
-        JsonNode args = JsonNodeFactory.instance
-                .objectNode()
-                .put("secret", secret)
-                .put("tool", tool)
-                .put("jobId", jobId);
-        ToolContext context = new ToolContext(jobId, deadline, clock, (message, fraction) -> {}, () -> false);
-        JsonNode answer = session.call("consent", args, context);
-        if (!answer.path("consented").asBoolean(false)) {
+        Instant window = clock.instant().plus(WINDOW);
+        Instant expires = deadline.isBefore(window) ? deadline : window;
+        ConsentDesk.Request request = desk.open(session.user(), jobId, tool, secret, expires);
+        Thread dialog = Thread.ofVirtual().name("consent-dialog").start(() -> dialog(session, request));
+        ConsentDesk.Answer answer;
+        try {
+            answer = desk.await(request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close(session, request, dialog);
+            throw new ToolException(ErrorCodes.CANCELLED, "job " + jobId + " was stopped while it waited for consent");
+        }
+        if (!answer.via().equals("dialog")) {
+            close(session, request, dialog);
+        }
+        if (!answer.allowed()) {
             throw new ToolException(
                     ErrorCodes.BLOCKED_BY_POLICY,
                     "the person at the machine (" + session.user() + ") did not consent to " + tool + " using the"
-                            + " secret " + secret + " for job " + jobId + " ("
-                            + answer.path("answer").asText("declined") + ")");
+                            + " secret " + secret + " for job " + jobId + ": " + answer.describe());
         }
+    }
+
+    /** Shows the dialog; an Allow or Deny there answers the request, anything else leaves it to the page. */
+    private void dialog(UserSession session, ConsentDesk.Request request) {
+        long seconds = Math.max(1, request.left(clock.instant()).toSeconds());
+        JsonNode args = JsonNodeFactory.instance
+                .objectNode()
+                .put("secret", request.secret())
+                .put("tool", request.tool())
+                .put("jobId", request.jobId())
+                .put("request", request.id())
+                .put("seconds", seconds);
+        try {
+            JsonNode out = session.call("consent", args, context(request, 5));
+            String said = out.path("answer").asText("");
+            if (said.equals("allowed") || said.equals("denied")) {
+                desk.answer(request.id(), session.user(), said.equals("allowed"), "dialog");
+                return;
+            }
+            if (!said.equals("closed") && desk.isPending(request.id())) {
+                pointToPage(session, request, said);
+            }
+        } catch (ToolException e) {
+            if (desk.isPending(request.id())) {
+                pointToPage(session, request, e.getMessage());
+            }
+        }
+    }
+
+    /** No dialog: a notification tells the person the status page has the question (best effort). */
+    private void pointToPage(UserSession session, ConsentDesk.Request request, String why) {
+        log.atInfo()
+                .addKeyValue("user", session.user())
+                .addKeyValue("jobId", request.jobId())
+                .log("no consent dialog could be shown (" + why + "); the request waits on the status page");
+        JsonNode args = JsonNodeFactory.instance
+                .objectNode()
+                .put("summary", "EngineX Edge asks for your consent")
+                .put(
+                        "body",
+                        "A job wants to use the secret " + request.secret() + " in " + request.tool() + ". Allow or"
+                                + " deny it on the agent's status page (run: enginex-agent ui) within "
+                                + request.left(clock.instant()).toSeconds() + " s.");
+        try {
+            session.call("notify", args, context(request, 0));
+        } catch (ToolException e) {
+            // No notification either: the page is the only place, as the log line says.
+        }
+    }
+
+    /** Closes the dialog, if still up, of a request the page (or the timeout) decided. */
+    private void close(UserSession session, ConsentDesk.Request request, Thread dialog) {
+        if (!dialog.isAlive()) {
+            return;
+        }
+        Thread.ofVirtual().name("consent-close").start(() -> {
+            try {
+                session.call(
+                        "consent-close",
+                        JsonNodeFactory.instance.objectNode().put("request", request.id()),
+                        ToolContext.detached(request.jobId(), clock.instant().plusSeconds(10), clock));
+            } catch (ToolException e) {
+                // An older session part, or one gone: its dialog ends at its own timeout.
+            }
+        });
+    }
+
+    private ToolContext context(ConsentDesk.Request request, long graceSeconds) {
+        return ToolContext.detached(request.jobId(), request.expires().plusSeconds(graceSeconds), clock);
     }
 }

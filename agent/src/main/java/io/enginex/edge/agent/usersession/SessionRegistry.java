@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.protocol.ErrorCodes;
+import io.enginex.edge.protocol.SessionPart;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The session parts connected to this service, one per user (a newer connection of the same user
@@ -17,15 +21,46 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SessionRegistry implements SessionRouter {
     private final Map<String, UserSession> byUser = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private volatile Consumer<List<SessionPart>> changed = parts -> {};
+
+    public SessionRegistry() {
+        this(Clock.systemUTC());
+    }
+
+    public SessionRegistry(Clock clock) {
+        this.clock = clock;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * {@code listener} is told the connected session parts after each connection, replacement and
+     * disconnection, on the thread that changed them (it must not block).
+     */
+    public void onChange(Consumer<List<SessionPart>> listener) {
+        changed = listener;
+    }
+
+    /** The connected session parts as the hub is told of them, by user name. */
+    public List<SessionPart> parts() {
+        return connected().values().stream().map(UserSession::part).toList();
+    }
 
     /** Adds {@code session}; returns the one it replaced, which the caller closes. */
     Optional<UserSession> register(UserSession session) {
-        return Optional.ofNullable(byUser.put(session.user(), session));
+        Optional<UserSession> replaced = Optional.ofNullable(byUser.put(session.user(), session));
+        changed.accept(parts());
+        return replaced;
     }
 
     /** Removes {@code session} if it is still the one registered for its user. */
     void remove(UserSession session) {
-        byUser.remove(session.user(), session);
+        if (byUser.remove(session.user(), session)) {
+            changed.accept(parts());
+        }
     }
 
     /** The connected sessions, by user name. */

@@ -136,7 +136,8 @@ public final class SessionServer implements AutoCloseable {
                     env.put(name, value.asText());
                 }
             }
-            UserSession session = new UserSession(user, hello.path("pid").asLong(), env, channel, mapper);
+            UserSession session =
+                    new UserSession(user, hello.path("pid").asLong(), env, channel, mapper, registry.now());
             session.send(mapper.createObjectNode().put("type", "welcome").put("user", user));
             registry.register(session).ifPresent(UserSession::close);
             events.record("session.connected", user, "pid " + session.pid() + " " + env.keySet());

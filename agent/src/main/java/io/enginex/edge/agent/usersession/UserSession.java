@@ -33,10 +33,18 @@ public final class UserSession {
     private final ReentrantLock writing = new ReentrantLock();
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final java.time.Instant since;
     private volatile boolean closed;
 
-    UserSession(String user, long pid, Map<String, String> env, SocketChannel channel, ObjectMapper mapper) {
+    UserSession(
+            String user,
+            long pid,
+            Map<String, String> env,
+            SocketChannel channel,
+            ObjectMapper mapper,
+            java.time.Instant since) {
         this.user = user;
+        this.since = since;
         this.pid = pid;
         this.env = Map.copyOf(env);
         this.channel = channel;
@@ -51,6 +59,16 @@ public final class UserSession {
     /** The session part's process id, as it reported it (for people reading the status). */
     public long pid() {
         return pid;
+    }
+
+    /** When it connected to the service. */
+    public java.time.Instant since() {
+        return since;
+    }
+
+    /** What the hub is told of it: the user, {@code XDG_SESSION_TYPE}, since when; no other variable. */
+    public io.enginex.edge.protocol.SessionPart part() {
+        return new io.enginex.edge.protocol.SessionPart(user, env.get("XDG_SESSION_TYPE"), since);
     }
 
     /** DISPLAY, WAYLAND_DISPLAY, DBUS_SESSION_BUS_ADDRESS, … as the session part reported them. */

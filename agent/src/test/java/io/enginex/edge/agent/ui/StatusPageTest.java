@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.agent.pause.PauseFile;
 import io.enginex.edge.agent.pause.PauseSwitch;
+import io.enginex.edge.agent.usersession.ConsentDesk;
 import io.enginex.edge.protocol.MessageCodec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ class StatusPageTest {
     private final ObjectMapper mapper = new MessageCodec().mapper();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<String> started = new CopyOnWriteArrayList<>();
+    private final ConsentDesk desk = new ConsentDesk(Clock.systemUTC(), ConsentDesk.Listener.NONE);
     private PauseSwitch pause;
     private StatusPage page;
     private int port;
@@ -55,6 +57,14 @@ class StatusPageTest {
                             .addObject()
                             .put("jobId", "job_<script>")
                             .put("state", "succeeded");
+                    report.putArray("actions")
+                            .addObject()
+                            .put("at", "2026-12-05T10:00:00Z")
+                            .put("tool", "fs.read")
+                            .put("target", "/srv/<b>q3.csv")
+                            .put("outcome", "refused")
+                            .put("code", "path_outside_root")
+                            .put("jobId", "job_act");
                     report.putArray("log").add("a log line");
                     return report;
                 },
@@ -66,6 +76,7 @@ class StatusPageTest {
                     started.add(graph + " " + by + " " + via);
                     return Optional.empty();
                 }),
+                desk,
                 Clock.systemUTC(),
                 new SecureRandom(),
                 mapper,
@@ -89,6 +100,53 @@ class StatusPageTest {
 
     private static Map<String, String> bearer() {
         return Map.of("Authorization", "Bearer " + SECRET);
+    }
+
+    @Test
+    void aConsentRequestIsShownWithTimeLeftAndAnsweredOnceByItsUser() throws Exception {
+        ConsentDesk.Request mine = desk.open(
+                "alice",
+                "job_c1",
+                "http.request",
+                "erp-token",
+                Clock.systemUTC().instant().plusSeconds(45));
+        ConsentDesk.Request bobs = desk.open(
+                "bob",
+                "job_c2",
+                "fs.read",
+                "nas-key",
+                Clock.systemUTC().instant().plusSeconds(45));
+        String[] session = signIn();
+        Map<String, String> form = Map.of("Cookie", session[0], "Content-Type", "application/x-www-form-urlencoded");
+
+        String html = get("/", Map.of("Cookie", session[0])).body();
+        assertThat(html)
+                .contains("job_c1", "http.request", "erp-token", "Time left: 4")
+                .contains("name=\"request\" value=\"" + mine.id() + "\"")
+                .contains("Only bob may answer it")
+                .doesNotContain("name=\"request\" value=\"" + bobs.id() + "\"");
+        RawHttp.Response noAnswer =
+                post("/consents", form, "csrf=" + session[1] + "&request=" + mine.id() + "&answer=maybe");
+        RawHttp.Response unknown = post("/consents", form, "csrf=" + session[1] + "&request=nope&answer=allow");
+        RawHttp.Response noCsrf = post("/consents", form, "request=" + mine.id() + "&answer=allow");
+        RawHttp.Response notHers =
+                post("/consents", form, "csrf=" + session[1] + "&request=" + bobs.id() + "&answer=allow");
+        RawHttp.Response allowed =
+                post("/consents", form, "csrf=" + session[1] + "&request=" + mine.id() + "&answer=allow");
+        RawHttp.Response again =
+                post("/consents", form, "csrf=" + session[1] + "&request=" + mine.id() + "&answer=deny");
+
+        assertThat(noAnswer.status()).isEqualTo(400);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(noCsrf.status()).isEqualTo(403);
+        assertThat(notHers.status()).isEqualTo(403);
+        assertThat(notHers.body()).contains("this request is for bob");
+        assertThat(allowed.status()).isEqualTo(303);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body()).contains("Already answered: allowed by alice (status page)");
+        assertThat(desk.await(mine).allowed()).isTrue();
+        assertThat(desk.pending()).containsExactly(bobs);
+        assertThat(get("/", Map.of("Cookie", session[0])).body()).doesNotContain("job_c1");
     }
 
     /** Signs in like enginex-agent ui and a browser: returns the cookie header and the page's CSRF token. */
@@ -190,7 +248,12 @@ class StatusPageTest {
         assertThat(shown.body())
                 .contains("agt_page", "https://hub.example.com", "Pause local actions", "alice")
                 .contains("job_&lt;script&gt;")
-                .doesNotContain("<script>", SECRET);
+                .contains(
+                        "Last actions on this machine",
+                        "/srv/&lt;b&gt;q3.csv",
+                        "refused (path_outside_root)",
+                        "job_act")
+                .doesNotContain("<script>", "<b>q3", SECRET);
         String csp = shown.header("Content-Security-Policy");
         assertThat(csp).contains("default-src 'none'", "frame-ancestors 'none'").doesNotContain("unsafe-inline");
         // The one style element is allowed by its hash, and is exactly what the hash covers.

@@ -7,24 +7,40 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.agent.audit.AuditLog;
+import io.enginex.edge.agent.pause.PauseFile;
+import io.enginex.edge.agent.pause.PauseSwitch;
 import io.enginex.edge.agent.policy.Policy;
+import io.enginex.edge.agent.runtime.ConsentAudit;
 import io.enginex.edge.agent.runtime.PolicySetup;
 import io.enginex.edge.agent.tools.DesktopTools;
 import io.enginex.edge.agent.tools.HomeFileTool;
 import io.enginex.edge.agent.tools.Tool;
 import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolException;
+import io.enginex.edge.agent.ui.GraphStarter;
+import io.enginex.edge.agent.ui.StatusPage;
 import io.enginex.edge.protocol.ErrorCodes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,6 +209,142 @@ class HomeFilesIT {
                         () -> open.call(mapper.createObjectNode().put("url", "https://evil.example.com/"), context()))
                 .isInstanceOfSatisfying(
                         ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY));
+
+        // A file of the home root, written ~/…: resolved and opened in the session part, as the user.
+        open.call(args("path", "~/Downloads/report.txt"), context());
+        assertThat(Files.readString(home.resolve("opened.txt")).strip())
+                .isEqualTo(
+                        uid(user) + " " + home.resolve("Downloads/report.txt").toRealPath());
+        assertThatThrownBy(() -> open.call(args("path", "~/Documents/plan.txt"), context()))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.PATH_OUTSIDE_ROOT));
+        // The service cannot see through the link; the session part resolves it and refuses.
+        assertThatThrownBy(() -> open.call(args("path", "~/Downloads/notes-link.txt"), context()))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.PATH_OUTSIDE_ROOT));
+    }
+
+    @Test
+    void aConsentRequestIsAnsweredOnTheStatusPageByItsUserOnlyWhenNoDialogCanBeShown() throws Exception {
+        // No zenity on this machine: the session part cannot show the dialog, so the page is the place.
+        assumeTrue(!Files.exists(Path.of("/usr/bin/zenity")), "zenity would show a dialog here");
+        Clock clock = Clock.systemUTC();
+        AuditLog audit = new AuditLog(dir, 1 << 20, 2, clock, mapper);
+        ConsentDesk desk = new ConsentDesk(clock, ConsentAudit.of(audit));
+        SessionConsent consent = new SessionConsent(registry, desk, clock);
+        String secret = "page-secret-page-secret-page-secret-0123";
+        try (var pageThreads = Executors.newVirtualThreadPerTaskExecutor();
+                StatusPage page = StatusPage.start(
+                        0,
+                        secret,
+                        mapper::createObjectNode,
+                        new PauseSwitch(new PauseFile(dir, mapper), clock),
+                        GraphStarter.NONE,
+                        desk,
+                        clock,
+                        new SecureRandom(),
+                        mapper,
+                        pageThreads)) {
+            startSessionPart();
+            CompletableFuture<Void> asked = CompletableFuture.runAsync(
+                    () -> consent.ask(
+                            "job-c",
+                            "http.request",
+                            "erp-token",
+                            clock.instant().plusSeconds(50)),
+                    Executors.newVirtualThreadPerTaskExecutor());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !desk.pending().isEmpty());
+            String request = desk.pending().get(0).id();
+
+            HttpClient http = HttpClient.newHttpClient();
+            Page mallory = signIn(http, page, secret, "mallory");
+            assertThat(mallory.html()).contains("erp-token", "job-c", "Only " + user + " may answer it");
+            HttpResponse<String> refused = answer(http, page, mallory, request, "allow");
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.body()).contains("this request is for " + user);
+            assertThat(asked).isNotDone();
+
+            Page own = signIn(http, page, secret, user);
+            assertThat(own.html()).contains("name=\"request\" value=\"" + request + "\"", ">Allow<", ">Deny<");
+            HttpResponse<String> allowed = answer(http, page, own, request, "allow");
+            assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(303);
+            asked.get(10, TimeUnit.SECONDS); // returns normally only when consented
+
+            HttpResponse<String> again = answer(http, page, own, request, "deny");
+            assertThat(again.statusCode()).isEqualTo(409);
+            assertThat(again.body()).contains("Already answered: allowed by " + user + " (status page)");
+            List<JsonNode> lines = Files.readAllLines(audit.path()).stream()
+                    .map(this::json)
+                    .filter(l -> l.path("event").asText().startsWith("consent."))
+                    .toList();
+            assertThat(lines)
+                    .extracting(l ->
+                            l.path("event").asText() + " " + l.path("outcome").asText(""))
+                    .containsExactly("consent.asked ", "consent.answered allowed");
+            assertThat(lines.get(1).path("by").asText()).isEqualTo(user);
+            assertThat(lines.get(1).path("via").asText()).isEqualTo("status page");
+            assertThat(lines.get(1).path("jobId").asText()).isEqualTo("job-c");
+        }
+    }
+
+    @Test
+    void withRetryRefusedTheSessionPartWaitsAndTriesAgainInsteadOfExiting() throws Exception {
+        // A service that does not (yet) name this user in session-users.
+        Path socket = dir.resolve("other.sock");
+        try (SessionServer refusing = new SessionServer(
+                socket, SessionAccess.parse("somebody-else", "root"), new SessionRegistry(), (e, u, d) -> {}, mapper)) {
+            refusing.start();
+            part = sessionPart(socket, "--retry-refused");
+            await().atMost(Duration.ofSeconds(60))
+                    .failFast("the session part exited", () -> !part.isAlive())
+                    .until(() -> Files.readString(dir.resolve("session.err")).contains("trying again in 30 s"));
+            assertThat(Files.readString(dir.resolve("session.err"))).contains("refused this session");
+            assertThat(part.isAlive()).isTrue();
+        }
+    }
+
+    private record Page(String cookie, String csrf, String html) {}
+
+    private Page signIn(HttpClient http, StatusPage page, String secret, String name) throws Exception {
+        HttpResponse<String> link = http.send(
+                HttpRequest.newBuilder(URI.create(page.url() + "api/login-links"))
+                        .header("Authorization", "Bearer " + secret)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + name + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        String url = json(link.body()).path("url").asText();
+        HttpResponse<String> login =
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String html = http.send(
+                        HttpRequest.newBuilder(URI.create(page.url()))
+                                .header("Cookie", cookie)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertThat(csrf.find()).as(html).isTrue();
+        return new Page(cookie, csrf.group(1), html);
+    }
+
+    private static HttpResponse<String> answer(HttpClient http, StatusPage page, Page as, String request, String answer)
+            throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(page.url() + "consents"))
+                        .header("Cookie", as.cookie())
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "csrf=" + as.csrf() + "&request=" + request + "&answer=" + answer))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode json(String text) {
+        try {
+            return mapper.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String uid(String name) throws Exception {
@@ -203,35 +355,41 @@ class HomeFilesIT {
     }
 
     private void startSessionPart() throws Exception {
-        part = new ProcessBuilder(List.of(
-                        "setpriv",
-                        "--reuid=" + user,
-                        "--regid=" + user,
-                        "--init-groups",
-                        "env",
-                        "-i",
-                        "PATH=/usr/bin:/bin",
-                        "HOME=" + home,
-                        "USER=" + user,
-                        "BROWSER=" + dir.resolve("browser.sh"),
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m",
-                        "-XX:TieredStopAtLevel=1",
-                        "-jar",
-                        JAR.toAbsolutePath().toString(),
-                        "session",
-                        "--socket",
-                        dir.resolve("session.sock").toString(),
-                        "--service-user",
-                        "root",
-                        "--machine-policy",
-                        dir.resolve("policy.json").toString()))
-                .redirectOutput(dir.resolve("session.out").toFile())
-                .redirectError(dir.resolve("session.err").toFile())
-                .start();
+        part = sessionPart(dir.resolve("session.sock"));
         await().atMost(Duration.ofSeconds(60))
                 .failFast("the session part ended", () -> !part.isAlive())
                 .until(() -> registry.connected().containsKey(user));
+    }
+
+    private Process sessionPart(Path socket, String... options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "setpriv",
+                "--reuid=" + user,
+                "--regid=" + user,
+                "--init-groups",
+                "env",
+                "-i",
+                "PATH=/usr/bin:/bin",
+                "HOME=" + home,
+                "USER=" + user,
+                "BROWSER=" + dir.resolve("browser.sh"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "session",
+                "--socket",
+                socket.toString(),
+                "--service-user",
+                "root",
+                "--machine-policy",
+                dir.resolve("policy.json").toString()));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("session.out").toFile())
+                .redirectError(dir.resolve("session.err").toFile())
+                .start();
     }
 
     private JsonNode args(String key, String value) {

@@ -214,7 +214,16 @@ class HubSecretsTest {
         };
 
         var nobody = new JobSecrets(
-                "job_1", Optional.of(vault()), audit, null, new SessionConsent(new SessionRegistry(), clock), deadline);
+                "job_1",
+                Optional.of(vault()),
+                audit,
+                null,
+                new SessionConsent(
+                        new SessionRegistry(),
+                        new io.enginex.edge.agent.usersession.ConsentDesk(
+                                clock, io.enginex.edge.agent.usersession.ConsentDesk.Listener.NONE),
+                        clock),
+                deadline);
         var declined = new JobSecrets("job_2", Optional.of(vault()), audit, "alice", declines, deadline);
         var agreed = new JobSecrets("job_3", Optional.of(vault()), audit, null, agrees, deadline);
 

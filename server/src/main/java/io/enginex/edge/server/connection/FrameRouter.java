@@ -241,7 +241,12 @@ public final class FrameRouter {
             }
             case Result result -> listener.onResult(connection, result);
             case Advertise advertise -> handshake.advertised(connection, advertise);
-            case AgentState state -> pauses.report(connection, state.pause());
+            case AgentState state -> {
+                pauses.report(connection, state.pause());
+                if (state.sessionParts() != null) {
+                    pauses.sessionParts(connection, state.sessionParts());
+                }
+            }
             case UpdateReport report -> updates.report(connection, report);
             case VaultAck ack -> vault.answered(connection, ack);
             case GraphRuns runs ->

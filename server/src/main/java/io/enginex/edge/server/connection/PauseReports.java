@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * Keeps what an agent reports about its pause (in {@code hello} and {@code state} frames): stores it
  * so every hub node's dispatch and API see it, and audits each change (paused, resumed) with the
  * agent as actor and the person it names. A report that changes nothing (the same pause again after
- * a reconnect) is stored but not audited again. Thread-safe; called on the socket's reading thread.
+ * a reconnect) is stored but not audited again. Also keeps the users' session parts a {@code state}
+ * frame lists (stored, not audited: they come and go with every login). Thread-safe; called on the
+ * socket's reading thread.
  */
 public final class PauseReports {
     private static final Logger log = LoggerFactory.getLogger(PauseReports.class);
@@ -29,6 +31,17 @@ public final class PauseReports {
         this.agents = agents;
         this.audit = audit;
         this.clock = clock;
+    }
+
+    /** Replaces the session parts the agent said are connected to its service. */
+    void sessionParts(AgentConnection connection, java.util.List<io.enginex.edge.protocol.SessionPart> parts) {
+        java.time.Instant now = clock.instant();
+        agents.recordSessionParts(
+                connection.tenantId(),
+                connection.agentId(),
+                parts.stream()
+                        .map(p -> new io.enginex.edge.server.store.AgentSessionPart(p.user(), p.type(), p.since(), now))
+                        .toList());
     }
 
     /** @param pause what the agent reported; null means it takes jobs */

@@ -110,7 +110,8 @@ public final class FleetPages implements PageGroup {
             List<ConnectionRecord> connections,
             boolean canEdit,
             boolean canArchive,
-            Instant archivedAt) {}
+            Instant archivedAt,
+            List<io.enginex.edge.server.store.AgentSessionPart> sessionParts) {}
 
     @Override
     public void register(Pages pages) {
@@ -224,7 +225,8 @@ public final class FleetPages implements PageGroup {
                         .toList(),
                 viewer.can(Role.OPERATOR) && facts.archivedAt() == null,
                 viewer.can(Role.OPERATOR) && agent.revoked() && facts.archivedAt() == null,
-                facts.archivedAt());
+                facts.archivedAt(),
+                facts.sessionParts());
     }
 
     /** The export's columns, in order. */

@@ -111,6 +111,7 @@ public final class Agents {
      * @param effectivePolicy the effective policy it reported (JSON), or null
      * @param update its update state as it last reported it, or null (it never did: an older agent)
      * @param archivedAt when an operator archived it (after revoking it), or null
+     * @param sessionParts the users' session parts it last reported connected, by user; empty when none
      */
     public record Facts(
             Agent agent,
@@ -119,7 +120,8 @@ public final class Agents {
             Instant deregisteredAt,
             String effectivePolicy,
             AgentUpdate update,
-            Instant archivedAt) {
+            Instant archivedAt,
+            List<io.enginex.edge.server.store.AgentSessionPart> sessionParts) {
         /** Whether it registered but never connected: no hello was ever answered. */
         public boolean neverConnected() {
             return agent.lastSeenAt() == null;
@@ -136,7 +138,8 @@ public final class Agents {
                 agents.findDeregistered(tenant, agent.id()).orElse(null),
                 agents.effectivePolicy(tenant, agent.id()).orElse(null),
                 updates.find(tenant, agent.id()).orElse(null),
-                agents.findArchived(tenant, agent.id()).orElse(null));
+                agents.findArchived(tenant, agent.id()).orElse(null),
+                agents.findSessionParts(tenant, agent.id()));
     }
 
     /** The tenant policies that apply to {@code agent} (one the caller found through this service). */

@@ -141,6 +141,7 @@ final class AgentRoutes {
                 facts.effectivePolicy(),
                 facts.update(),
                 facts.archivedAt(),
+                facts.sessionParts(),
                 mapper);
     }
 }

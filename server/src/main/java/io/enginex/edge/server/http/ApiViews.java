@@ -96,7 +96,8 @@ final class ApiViews {
             JsonNode effectivePolicy,
             UpdateView update,
             boolean neverConnected,
-            Instant archivedAt) {
+            Instant archivedAt,
+            List<SessionPartView> sessionParts) {
         /**
          * @param effectivePolicyJson the effective policy the agent last advertised (as {@code
          *     enginex-agent policy show --json} prints it), or null when it advertised none
@@ -111,6 +112,7 @@ final class ApiViews {
                 String effectivePolicyJson,
                 AgentUpdate update,
                 Instant archivedAt,
+                List<io.enginex.edge.server.store.AgentSessionPart> sessionParts,
                 ObjectMapper mapper) {
             return new AgentView(
                     a.id(),
@@ -135,9 +137,18 @@ final class ApiViews {
                     json(effectivePolicyJson, mapper),
                     update == null ? null : UpdateView.of(update),
                     a.lastSeenAt() == null,
-                    archivedAt);
+                    archivedAt,
+                    sessionParts.stream()
+                            .map(p -> new SessionPartView(p.user(), p.type(), p.since(), p.reportedAt()))
+                            .toList());
         }
     }
+
+    /**
+     * A user's session part connected to the agent's service (the user signed in at the machine with
+     * {@code enginex-agent session} running), as the agent last reported it.
+     */
+    record SessionPartView(String user, String type, Instant since, Instant reportedAt) {}
 
     /**
      * An agent's update state as it last reported it: the channel it follows, its rollout ring, whether

@@ -69,6 +69,12 @@ public interface AgentStore {
     /** The agent's pause, if it last reported one. */
     Optional<AgentPause> findPause(String tenantId, String id);
 
+    /** Replaces the session parts the agent reported connected (an empty list: none). */
+    void recordSessionParts(String tenantId, String id, List<AgentSessionPart> parts);
+
+    /** The session parts the agent last reported, by user name; empty when none (or it never reported). */
+    List<AgentSessionPart> findSessionParts(String tenantId, String id);
+
     /** Replaces the agent's labels; false if no such agent in this tenant. */
     boolean setLabels(String tenantId, String id, List<String> labels);
 

@@ -2,6 +2,7 @@ package io.enginex.edge.server.testing;
 
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
+import io.enginex.edge.server.store.AgentSessionPart;
 import io.enginex.edge.server.store.AgentStore;
 import java.time.Instant;
 import java.util.List;
@@ -121,6 +122,7 @@ public final class FakeAgentStore implements AgentStore {
 
     private final Map<String, Instant> deregistered = new ConcurrentHashMap<>();
     private final Map<String, AgentPause> pauses = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<AgentSessionPart>> sessionParts = new ConcurrentHashMap<>();
 
     @Override
     public boolean deregister(String tenantId, String id, Instant now) {
@@ -142,6 +144,18 @@ public final class FakeAgentStore implements AgentStore {
             return Optional.empty();
         }
         return Optional.ofNullable(pause == null ? pauses.remove(id) : pauses.put(id, pause));
+    }
+
+    @Override
+    public void recordSessionParts(String tenantId, String id, java.util.List<AgentSessionPart> parts) {
+        sessionParts.put(id, java.util.List.copyOf(parts));
+    }
+
+    @Override
+    public java.util.List<AgentSessionPart> findSessionParts(String tenantId, String id) {
+        return find(tenantId, id)
+                .map(a -> sessionParts.getOrDefault(id, java.util.List.of()))
+                .orElse(java.util.List.of());
     }
 
     @Override

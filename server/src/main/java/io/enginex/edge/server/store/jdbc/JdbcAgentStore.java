@@ -3,6 +3,7 @@ package io.enginex.edge.server.store.jdbc;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentQuery;
+import io.enginex.edge.server.store.AgentSessionPart;
 import io.enginex.edge.server.store.AgentStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -269,6 +270,44 @@ final class JdbcAgentStore implements AgentStore {
     @Override
     public Optional<AgentPause> findPause(String tenantId, String id) {
         return jdbi.withHandle(h -> findPause(h, tenantId, id));
+    }
+
+    @Override
+    public void recordSessionParts(String tenantId, String id, List<AgentSessionPart> parts) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM agent_session_parts WHERE tenant_id = :tenantId AND agent_id = :id")
+                    .bind("tenantId", tenantId)
+                    .bind("id", id)
+                    .execute();
+            for (AgentSessionPart part : parts) {
+                h.createUpdate("""
+                                INSERT INTO agent_session_parts
+                                    (tenant_id, agent_id, user_name, session_type, since, reported_at)
+                                VALUES (:tenantId, :id, :user, :type, :since, :reportedAt)""")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("user", part.user())
+                        .bind("type", part.type())
+                        .bind("since", Timestamps.arg(part.since()))
+                        .bind("reportedAt", Timestamps.arg(part.reportedAt()))
+                        .execute();
+            }
+        });
+    }
+
+    @Override
+    public List<AgentSessionPart> findSessionParts(String tenantId, String id) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM agent_session_parts WHERE tenant_id = :tenantId AND agent_id = :id
+                        ORDER BY user_name""")
+                .bind("tenantId", tenantId)
+                .bind("id", id)
+                .map((rs, ctx) -> new AgentSessionPart(
+                        rs.getString("user_name"),
+                        rs.getString("session_type"),
+                        Timestamps.read(rs, "since"),
+                        Timestamps.read(rs, "reported_at")))
+                .list());
     }
 
     private static Optional<AgentPause> findPause(org.jdbi.v3.core.Handle h, String tenantId, String id) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
+import io.enginex.edge.server.store.AgentSessionPart;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.RegistrationToken;
 import io.enginex.edge.server.store.Session;
@@ -65,6 +66,24 @@ interface AgentAndSessionContract extends StoreFixture {
         assertThat(stores().agents().recordPause(tenant, agent.id(), second)).contains(first);
         assertThat(stores().agents().recordPause(tenant, agent.id(), null)).contains(second);
         assertThat(stores().agents().findPause(tenant, agent.id())).isEmpty();
+    }
+
+    @Test
+    default void sessionPartsAreReplacedAtEachReportPerAgentAndTenant() {
+        String tenant = newTenant();
+        String other = newTenant();
+        Agent agent = newAgent(tenant);
+        AgentSessionPart alice = new AgentSessionPart("alice", "wayland", now().minusSeconds(60), now());
+        AgentSessionPart bob = new AgentSessionPart("bob", "x11", now().minusSeconds(5), now());
+
+        assertThat(stores().agents().findSessionParts(tenant, agent.id())).isEmpty();
+        stores().agents().recordSessionParts(tenant, agent.id(), List.of(bob, alice));
+        assertThat(stores().agents().findSessionParts(tenant, agent.id())).containsExactly(alice, bob);
+        assertThat(stores().agents().findSessionParts(other, agent.id())).isEmpty();
+        stores().agents().recordSessionParts(tenant, agent.id(), List.of(bob));
+        assertThat(stores().agents().findSessionParts(tenant, agent.id())).containsExactly(bob);
+        stores().agents().recordSessionParts(tenant, agent.id(), List.of());
+        assertThat(stores().agents().findSessionParts(tenant, agent.id())).isEmpty();
     }
 
     @Test

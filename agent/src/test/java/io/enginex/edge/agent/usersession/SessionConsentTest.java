@@ -1,0 +1,171 @@
+package io.enginex.edge.agent.usersession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enginex.edge.agent.tools.ToolException;
+import io.enginex.edge.protocol.ErrorCodes;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link SessionConsent} between the dialog and the page, over a real local channel whose far end is
+ * a scripted session part (the real one, as another account, is in HomeFilesIT).
+ */
+@Timeout(30)
+class SessionConsentTest {
+    @TempDir
+    Path temp;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Clock clock = Clock.systemUTC();
+    private final SessionRegistry registry = new SessionRegistry(clock);
+    private final ConsentDesk desk = new ConsentDesk(clock, ConsentDesk.Listener.NONE);
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private SocketChannel far;
+
+    @AfterEach
+    void close() throws IOException {
+        registry.closeAll();
+        if (far != null) {
+            far.close();
+        }
+    }
+
+    /** Connects alice's session; {@code answer} says what the far end answers each call (null: nothing). */
+    private void connect(BiFunction<String, JsonNode, JsonNode> answer) throws IOException {
+        Path socket = temp.resolve("c.sock");
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(socket));
+            far = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            UserSession session = new UserSession("alice", 42, Map.of(), listener.accept(), mapper, clock.instant());
+            registry.register(session);
+            Thread.ofVirtual().start(session::readLoop);
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    JsonNode call = LocalFrames.read(far, mapper);
+                    String action = call.path("action").asText();
+                    calls.add(action + " " + call.path("args").path("request").asText(""));
+                    Thread.ofVirtual().start(() -> {
+                        JsonNode output = answer.apply(action, call.path("args"));
+                        if (output != null) {
+                            reply(call, output);
+                        }
+                    });
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        });
+    }
+
+    private void reply(JsonNode call, JsonNode output) {
+        ObjectNode result = mapper.createObjectNode()
+                .put("type", "result")
+                .put("id", call.path("id").asText());
+        if (output.has("code")) {
+            result.put("ok", false).put("code", output.path("code").asText()).put("message", "no dialog");
+        } else {
+            result.put("ok", true).set("output", output);
+        }
+        synchronized (this) {
+            try {
+                LocalFrames.write(far, result, mapper);
+            } catch (IOException e) {
+                // closed
+            }
+        }
+    }
+
+    private CompletableFuture<Void> ask(Duration within) {
+        return CompletableFuture.runAsync(() -> new SessionConsent(registry, desk, clock)
+                .ask("job_1", "http.request", "erp-token", clock.instant().plus(within)));
+    }
+
+    @Test
+    void anAllowInTheDialogDecidesAndThePageIsToldAlreadyAnswered() throws Exception {
+        connect((action, args) -> action.equals("consent")
+                ? mapper.createObjectNode().put("consented", true).put("answer", "allowed")
+                : null);
+
+        ask(Duration.ofSeconds(20)).get(20, TimeUnit.SECONDS);
+
+        assertThat(calls).hasSize(1).first().asString().startsWith("consent ");
+        String request = calls.get(0).substring("consent ".length());
+        ConsentDesk.Reply page = desk.answer(request, "alice", false, "status page");
+        assertThat(page.verdict()).isEqualTo(ConsentDesk.Verdict.ALREADY_ANSWERED);
+        assertThat(page.answer().via()).isEqualTo("dialog");
+    }
+
+    @Test
+    void aDenyOnThePageDecidesFirstAndClosesTheDialog() throws Exception {
+        CompletableFuture<JsonNode> dialog = new CompletableFuture<>();
+        connect((action, args) -> switch (action) {
+            case "consent" -> dialog.join(); // the dialog stays up until it is closed
+            case "consent-close" -> {
+                dialog.complete(
+                        mapper.createObjectNode().put("consented", false).put("answer", "closed"));
+                yield mapper.createObjectNode().put("closed", true);
+            }
+            default -> null;
+        });
+        CompletableFuture<Void> asked = ask(Duration.ofSeconds(20));
+        await().until(() -> !desk.pending().isEmpty());
+        String request = desk.pending().get(0).id();
+
+        assertThat(desk.answer(request, "alice", false, "status page").verdict())
+                .isEqualTo(ConsentDesk.Verdict.ANSWERED);
+
+        assertThatThrownBy(() -> asked.get(20, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(ToolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY);
+                    assertThat(e.getMessage()).contains("denied by alice (status page)");
+                });
+        await().until(() -> calls.contains("consent-close " + request));
+    }
+
+    @Test
+    void withNoDialogANotificationPointsToThePageAndNoAnswerIsADeny() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        connect((action, args) -> switch (action) {
+            case "consent" -> mapper.createObjectNode().put("code", ErrorCodes.TOOL_FAILED);
+            case "notify" -> {
+                bodies.add(args.path("body").asText());
+                yield mapper.createObjectNode().put("shown", true);
+            }
+            default -> null;
+        });
+
+        assertThatThrownBy(() -> ask(Duration.ofMillis(1500)).get(20, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(ToolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY);
+                    assertThat(e.getMessage()).contains("no answer before");
+                });
+        await().until(() -> !bodies.isEmpty());
+        assertThat(bodies.get(0)).contains("status page", "enginex-agent ui", "erp-token");
+    }
+}
