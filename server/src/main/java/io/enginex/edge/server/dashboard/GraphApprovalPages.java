@@ -65,7 +65,10 @@ public final class GraphApprovalPages implements PageGroup {
     }
 
     private void decide(Context ctx, Viewer viewer, boolean approve) {
-        String id = ctx.pathParam("id");
+        // Found first: another tenant's approval is a 404 whatever the form says.
+        String id = approvals
+                .find(viewer.caller(), viewer.tenantId(), ctx.pathParam("id"))
+                .id();
         String reason = ctx.formParam("reason");
         reason = reason == null ? "" : reason.strip();
         // A form rule, not the service's: the API may deny without a reason, a person here may not.
