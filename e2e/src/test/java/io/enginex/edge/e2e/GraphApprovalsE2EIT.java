@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enginex.edge.e2e.support.AgentProcess;
+import io.enginex.edge.e2e.support.Axe;
 import io.enginex.edge.e2e.support.Chrome;
 import io.enginex.edge.e2e.support.HubApi;
 import io.enginex.edge.e2e.support.HubProcess;
@@ -167,6 +168,9 @@ class GraphApprovalsE2EIT {
                 return true;
             });
             assertThat(chrome.visible(By.id("graph-approval-args")).getText()).contains("three");
+            assertThat(Axe.problems(chrome.driver()))
+                    .as("axe-core on a graph step's approval page")
+                    .isEmpty();
             chrome.driver().findElement(By.id("approve")).click();
             chrome.waiting(20).until(ExpectedConditions.urlContains("?decided"));
             assertThat(chrome.visible(By.id("graph-approval-state")).getAttribute("data-state"))
