@@ -179,15 +179,21 @@ class GraphApprovalsE2EIT {
                     .contains("sent when the agent connects");
             assertThat(lines(effects)).doesNotContain("three");
 
+            chrome.markPage();
             agent.start(agentArgs);
             assertThat(answered(api, threeId).path("outcome").asText()).isEqualTo("applied");
             await("the step decided while the agent was offline ran")
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> lines(effects).contains("three"));
             assertThat(runStatus(api, three.path("runId").asText())).isEqualTo("succeeded");
-            chrome.driver().navigate().refresh();
-            assertThat(chrome.visible(By.id("graph-approval-outcome")).getAttribute("data-outcome"))
-                    .isEqualTo("applied");
+            chrome.waiting(30)
+                    .ignoring(StaleElementReferenceException.class)
+                    .until(d -> "applied"
+                            .equals(d.findElement(By.id("graph-approval-outcome"))
+                                    .getAttribute("data-outcome")));
+            assertThat(chrome.samePage())
+                    .as("the agent's answer arrived without a reload")
+                    .isTrue();
 
             // Each approved step ran exactly once; the denied one never.
             assertThat(lines(effects)).containsExactlyInAnyOrder("one", "three");

@@ -15,7 +15,8 @@ import io.javalin.http.Context;
  * tool and arguments as the agent would run them, secrets redacted; device and arrival times) and, for
  * operators while it waits, the Approve and Deny forms; then the decision and the agent's answer. {@code
  * POST /ui/graph-approvals/{id}/approve|deny} decide through {@link GraphApprovals}, audited as the API's
- * decisions are; a reason is required to deny.
+ * decisions are; a reason is required to deny. {@code GET /ui/graph-approvals/{id}/live} streams the decision
+ * and the agent's answer as they change.
  */
 public final class GraphApprovalPages implements PageGroup {
     private final GraphApprovals approvals;
@@ -59,6 +60,11 @@ public final class GraphApprovalPages implements PageGroup {
                             a,
                             args,
                             viewer.can(Role.OPERATOR) && a.state().equals(GraphApprovalRecord.WAITING)));
+        });
+        pages.live("/ui/graph-approvals/{id}/live", Role.VIEWER, "graph-approval", (ctx, viewer) -> {
+            String id = ctx.pathParam("id");
+            approvals.find(viewer.caller(), viewer.tenantId(), id);
+            return () -> pages.fragment("approvals/step.jte", approvals.find(viewer.caller(), viewer.tenantId(), id));
         });
         pages.post("/ui/graph-approvals/{id}/approve", Role.OPERATOR, (ctx, viewer) -> decide(ctx, viewer, true));
         pages.post("/ui/graph-approvals/{id}/deny", Role.OPERATOR, (ctx, viewer) -> decide(ctx, viewer, false));

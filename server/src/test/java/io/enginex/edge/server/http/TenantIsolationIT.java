@@ -615,6 +615,10 @@ class TenantIsolationIT {
             page("POST /ui/approvals/{id}/deny", "operator", f -> "/ui/approvals/" + f.job + "/deny"),
             page("GET /ui/graph-approvals/{id}", "viewer", f -> "/ui/graph-approvals/" + f.graphApproval),
             page(
+                    "GET /ui/graph-approvals/{id}/live",
+                    "viewer",
+                    f -> "/ui/graph-approvals/" + f.graphApproval + "/live"),
+            page(
                     "POST /ui/graph-approvals/{id}/approve",
                     "operator",
                     f -> "/ui/graph-approvals/" + f.graphApproval + "/approve"),
