@@ -30,7 +30,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = VaultAck.class, name = VaultAck.TYPE),
     @JsonSubTypes.Type(value = GraphRuns.class, name = GraphRuns.TYPE),
     @JsonSubTypes.Type(value = GraphRunsAck.class, name = GraphRunsAck.TYPE),
-    @JsonSubTypes.Type(value = GraphStart.class, name = GraphStart.TYPE)
+    @JsonSubTypes.Type(value = GraphStart.class, name = GraphStart.TYPE),
+    @JsonSubTypes.Type(value = GraphApproval.class, name = GraphApproval.TYPE),
+    @JsonSubTypes.Type(value = GraphDecision.class, name = GraphDecision.TYPE),
+    @JsonSubTypes.Type(value = GraphDecisionOutcome.class, name = GraphDecisionOutcome.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -54,7 +57,10 @@ public sealed interface Message
                 VaultAck,
                 GraphRuns,
                 GraphRunsAck,
-                GraphStart {
+                GraphStart,
+                GraphApproval,
+                GraphDecision,
+                GraphDecisionOutcome {
     /** Frame id, unique per sender and connection. */
     String id();
 }

@@ -238,6 +238,39 @@ class GoldenFrameTest {
                                 JSON.readTree("{\"day\":\"2026-12-05\"}"),
                                 "alice@acme.example")),
                 Arguments.of(
+                        "graph-approval.json",
+                        new GraphApproval(
+                                "a-21",
+                                "run_3f2a0c1d2e3f405162738495",
+                                "pay",
+                                "gph_2b3c4d5e6f708192a3b4c5d6",
+                                "payments",
+                                3,
+                                "exec",
+                                JSON.readTree(
+                                        "{\"command\":\"erp-pay\",\"params\":{\"month\":\"2026-11\"},\"token\":\"[redacted]\"}"),
+                                "sends the month's payments",
+                                Instant.parse("2026-12-05T02:00:03Z"))),
+                Arguments.of(
+                        "graph-decision.json",
+                        new GraphDecision(
+                                "h-30",
+                                "gap_7a8b9c0d1e2f3a4b5c6d7e8f",
+                                "run_3f2a0c1d2e3f405162738495",
+                                "pay",
+                                false,
+                                "alice@acme.example",
+                                "wrong month")),
+                Arguments.of(
+                        "graph-decision-outcome.json",
+                        new GraphDecisionOutcome(
+                                "a-31",
+                                "gap_7a8b9c0d1e2f3a4b5c6d7e8f",
+                                "run_3f2a0c1d2e3f405162738495",
+                                "pay",
+                                GraphDecisionOutcome.ALREADY_DECIDED,
+                                "already decided by local:bob (approved)")),
+                Arguments.of(
                         "update-managed.json",
                         new UpdateReport(
                                 "a-5",

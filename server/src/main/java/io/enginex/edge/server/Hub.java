@@ -214,7 +214,9 @@ public final class Hub implements AutoCloseable {
             LiveUpdates live,
             LiveViews views,
             VaultLink vault,
-            GraphStartDeliveries graphStarts) {}
+            GraphStartDeliveries graphStarts,
+            io.enginex.edge.server.graph.GraphApprovals graphApprovals,
+            io.enginex.edge.server.graph.GraphDecisionDeliveries graphDecisions) {}
 
     /** Starts a hub on the system clock. */
     public static Hub start(HubConfig config) {
@@ -350,8 +352,53 @@ public final class Hub implements AutoCloseable {
                 security.hubSecret().bytes());
         var graphStarts = new GraphStartDeliveries(
                 stores.graphStarts(), p.registry, p.cluster, clock, b.mapper(), p.config.nodeName());
-        var router = router(p, b, security, dispatcher, connectionHistory, tenantPolicies, notices, vault, graphStarts);
         var live = new LiveUpdates();
+        LiveViews views = tenant -> {
+            live.changed(tenant);
+            p.cluster.publish(Signal.live(tenant));
+        };
+        var graphDecisions = new io.enginex.edge.server.graph.GraphDecisionDeliveries(
+                stores.graphApprovals(), p.registry, p.cluster, clock, p.config.nodeName());
+        var graphApprovals = new io.enginex.edge.server.graph.GraphApprovals(
+                stores.graphApprovals(),
+                graphDecisions,
+                security.audit(),
+                security.guard(),
+                views,
+                b.ids(),
+                clock,
+                p.senders,
+                b.mapper());
+        var router = router(
+                p,
+                b,
+                security,
+                dispatcher,
+                connectionHistory,
+                tenantPolicies,
+                notices,
+                vault,
+                graphStarts,
+                new FrameRouter.GraphApprovalFrames() {
+                    @Override
+                    public void requested(
+                            io.enginex.edge.server.connection.AgentConnection c,
+                            io.enginex.edge.protocol.GraphApproval frame) {
+                        graphApprovals.requested(c.tenantId(), c.agentId(), frame);
+                    }
+
+                    @Override
+                    public void answered(
+                            io.enginex.edge.server.connection.AgentConnection c,
+                            io.enginex.edge.protocol.GraphDecisionOutcome frame) {
+                        graphApprovals.answered(c.tenantId(), c.agentId(), frame);
+                    }
+
+                    @Override
+                    public void ready(io.enginex.edge.server.connection.AgentConnection c) {
+                        graphDecisions.ready(c);
+                    }
+                });
         var states = new AgentStates(
                 p.registry,
                 deliveries,
@@ -374,12 +421,11 @@ public final class Hub implements AutoCloseable {
                 router,
                 notices,
                 live,
-                tenant -> {
-                    live.changed(tenant);
-                    p.cluster.publish(Signal.live(tenant));
-                },
+                views,
                 vault,
-                graphStarts);
+                graphStarts,
+                graphApprovals,
+                graphDecisions);
     }
 
     /**
@@ -399,7 +445,8 @@ public final class Hub implements AutoCloseable {
                         links.notices(),
                         b.clock(),
                         links.vault()::pushHere,
-                        links.graphStarts()));
+                        links.graphStarts(),
+                        links.graphDecisions()));
             } catch (SQLException e) {
                 throw new DatabaseUnavailableException(
                         "cannot listen for the other hub nodes on "
@@ -457,7 +504,8 @@ public final class Hub implements AutoCloseable {
             TenantPolicies tenantPolicies,
             ReleaseNotices notices,
             VaultLink vault,
-            GraphStartDeliveries graphStarts) {
+            GraphStartDeliveries graphStarts,
+            FrameRouter.GraphApprovalFrames graphApprovals) {
         return new FrameRouter(
                 b.codec(),
                 p.stores.agents(),
@@ -475,7 +523,8 @@ public final class Hub implements AutoCloseable {
                 vault,
                 new GraphRunLog(p.stores.graphRuns(), p.stores.graphs(), security.guard(), b.clock(), b.mapper())
                         ::receive,
-                graphStarts::ready);
+                graphStarts::ready,
+                graphApprovals);
     }
 
     /** The application layer: one service per family of use cases (see {@link Application}). */
@@ -574,6 +623,7 @@ public final class Hub implements AutoCloseable {
                         b.ids(),
                         clock),
                 new GraphRunLog(stores.graphRuns(), stores.graphs(), s.guard(), clock, b.mapper()),
+                links.graphApprovals(),
                 OAuth.of(stores.oauth(), s.users(), audit, tx, b.secrets(), b.ids(), clock, () -> p.url));
     }
 
@@ -764,6 +814,7 @@ public final class Hub implements AutoCloseable {
             p.timers.scheduleAtFixedRate(
                     () -> sweepQueued(links.deliveries(), clock), sweep, sweep, TimeUnit.MILLISECONDS);
             p.timers.scheduleAtFixedRate(links.graphStarts()::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+            p.timers.scheduleAtFixedRate(links.graphDecisions()::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         }
         long resync = Resync.INTERVAL.toMillis();
         p.timers.scheduleAtFixedRate(new Resync(p.registry, links.router()), resync, resync, TimeUnit.MILLISECONDS);

@@ -241,15 +241,25 @@ final class GraphRunCommand {
         public Integer call() {
             GraphFormat format = new GraphFormat(new MessageCodec().mapper());
             String by = "local:" + System.getProperty("user.name", "unknown");
-            return place.run(spec, graphs -> {
-                graphs.runner()
-                        .decide(
-                                runId,
-                                step,
-                                new io.enginex.edge.agent.graph.StepApprovals.Decision(
-                                        choice.deny == null, by, choice.deny));
-                return graphs.runner().resume(runId, format);
-            });
+            try {
+                return place.run(spec, graphs -> {
+                    graphs.runner()
+                            .decide(
+                                    runId,
+                                    step,
+                                    new io.enginex.edge.agent.graph.StepApprovals.Decision(
+                                            choice.deny == null, by, choice.deny));
+                    return graphs.runner().resume(runId, format);
+                });
+            } catch (io.enginex.edge.agent.journal.JournalLockedException e) {
+                // The running agent holds the graph job journal: the hub is where its runs are decided meanwhile.
+                spec.commandLine()
+                        .getErr()
+                        .println("error: " + e.getMessage() + ". While enginex-agent run runs, decide the step on the"
+                                + " hub: the dashboard's Approvals page, or engine graphs approvals --tenant TENANT"
+                                + " --waiting and engine graphs approve|deny --tenant TENANT gap_…");
+                return ExitCodes.FAILURE;
+            }
         }
     }
 

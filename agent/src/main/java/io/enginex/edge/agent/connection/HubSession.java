@@ -296,6 +296,7 @@ final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
                 handOn(r, () -> inbound.vault().remove(r, this::answerVault));
             case io.enginex.edge.protocol.GraphRunsAck a -> handOn(a, () -> inbound.graphRunsAcked(a));
             case io.enginex.edge.protocol.GraphStart g -> handOn(g, () -> inbound.graphStart(g));
+            case io.enginex.edge.protocol.GraphDecision d -> handOn(d, () -> inbound.graphDecision(d));
             case ErrorFrame e ->
                 log.atWarn()
                         .addKeyValue("code", e.code())

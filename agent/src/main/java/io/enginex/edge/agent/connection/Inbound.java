@@ -69,6 +69,25 @@ public interface Inbound {
                 .log("the hub asked to start a graph, but this agent runs no graphs of the hub");
     }
 
+    /** The hub decided a graph step that waits for approval; ignored in the log by default. */
+    default void graphDecision(io.enginex.edge.protocol.GraphDecision decision) {
+        org.slf4j.LoggerFactory.getLogger(Inbound.class)
+                .atWarn()
+                .addKeyValue("runId", decision.runId())
+                .addKeyValue("step", decision.step())
+                .log("the hub decided a graph step, but this agent runs no graphs of the hub");
+    }
+
+    /** This inbound, with {@code onDecision} for the hub's decisions on graph steps. */
+    default Inbound withGraphDecisions(Consumer<io.enginex.edge.protocol.GraphDecision> onDecision) {
+        return new Delegating(this) {
+            @Override
+            public void graphDecision(io.enginex.edge.protocol.GraphDecision decision) {
+                onDecision.accept(decision);
+            }
+        };
+    }
+
     /** This inbound, with {@code onStart} for the hub's starts of graphs. */
     default Inbound withGraphStarts(Consumer<GraphStart> onStart) {
         return new Delegating(this) {
@@ -163,6 +182,11 @@ public interface Inbound {
         @Override
         public void graphStart(GraphStart start) {
             inner.graphStart(start);
+        }
+
+        @Override
+        public void graphDecision(io.enginex.edge.protocol.GraphDecision decision) {
+            inner.graphDecision(decision);
         }
     }
 }

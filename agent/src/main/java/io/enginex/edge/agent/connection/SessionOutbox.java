@@ -40,6 +40,7 @@ public final class SessionOutbox implements Outbox {
     private HubSession welcomed;
     private GraphSync graphSync;
     private long graphConnection;
+    private final java.util.List<Runnable> welcomeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     void attach(HubSession session) {
         current.set(session);
@@ -92,6 +93,38 @@ public final class SessionOutbox implements Outbox {
             stateLock.unlock();
         }
         pushGraphRuns();
+        welcomeHooks.forEach(Runnable::run);
+    }
+
+    /** Runs {@code hook} after every welcome, on the welcoming thread (so it must not block). */
+    public void onWelcome(Runnable hook) {
+        welcomeHooks.add(hook);
+    }
+
+    /**
+     * Sends the frame {@code make} builds for a frame id on the welcomed connection. Never blocks on the
+     * network.
+     *
+     * @return false when no welcomed connection is up (nothing is sent)
+     */
+    public boolean sendWelcomed(Function<String, ? extends Message> make) {
+        HubSession session;
+        stateLock.lock();
+        try {
+            session = welcomed;
+        } finally {
+            stateLock.unlock();
+        }
+        if (session == null) {
+            return false;
+        }
+        Message frame = make.apply(session.nextId());
+        session.send(frame).whenComplete((ignored, error) -> {
+            if (error != null) {
+                log.atDebug().log("sending a " + io.enginex.edge.protocol.MessageTypes.of(frame) + " frame failed");
+            }
+        });
+        return true;
     }
 
     /** Uploads graph runs through {@code sync} after each welcome (none are uploaded without one). */

@@ -69,6 +69,14 @@ public final class GraphRunner {
      *     approval (never asked, or decided already)
      */
     public void decide(String runId, String stepId, StepApprovals.Decision decision) {
+        decide(runId, stepId, decision, null);
+    }
+
+    /**
+     * {@link #decide(String, String, StepApprovals.Decision)} of a decision made on the hub: its id is
+     * journalled with it, so the same decision received again is recognised ({@link HubApprovals}).
+     */
+    public void decide(String runId, String stepId, StepApprovals.Decision decision, String decisionId) {
         RunRecord run = parts.runs().read(runId);
         StepRecord step = run.steps().get(stepId);
         if (run.ended() || step == null || step.state() != StepState.AWAITING_APPROVAL || step.error() != null) {
@@ -79,7 +87,13 @@ public final class GraphRunner {
                     + "; list runs with enginex-agent graph runs");
         }
         parts.runs()
-                .approval(runId, stepId, decision.approved() ? "approved" : "denied", decision.by(), decision.reason());
+                .approval(
+                        runId,
+                        stepId,
+                        decision.approved() ? "approved" : "denied",
+                        decision.by(),
+                        decision.reason(),
+                        decisionId);
     }
 
     /** No new attempt starts after this; the run stays unfinished, to be resumed. */

@@ -154,7 +154,15 @@ public final class RunJournal {
      * quota too.
      */
     void approval(String runId, String step, String decision, String by, String reason) {
+        approval(runId, step, decision, by, reason, null);
+    }
+
+    /** {@link #approval(String, String, String, String, String)} of a decision from the hub, with its id. */
+    void approval(String runId, String step, String decision, String by, String reason, String decisionId) {
         ObjectNode line = line("approval", runId).put("step", step).put("decision", decision);
+        if (decisionId != null) {
+            line.put("decisionId", decisionId);
+        }
         if (by != null) {
             line.put("by", by);
         }
@@ -188,6 +196,30 @@ public final class RunJournal {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the run file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@code approval} lines of one step of a run, in the order written ({@code requested}, then the
+     * decision if one was made); empty for an unknown run.
+     */
+    public List<JsonNode> approvals(String runId, String step) {
+        Path file = dir.resolve(runId + ".jsonl");
+        if (!runId.matches("run_[0-9a-f]{1,64}") || !Files.exists(file)) {
+            return List.of();
+        }
+        List<JsonNode> found = new ArrayList<>();
+        try {
+            for (String text : lines(file)) {
+                JsonNode line = mapper.readTree(text);
+                if (line.path("op").asText().equals("approval")
+                        && line.path("step").asText().equals(step)) {
+                    found.add(line);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the run file " + file + ": " + e.getMessage(), e);
+        }
+        return found;
     }
 
     /** Every run here, oldest first. */

@@ -52,7 +52,7 @@ final class JournalFile implements AutoCloseable {
         }
         if (lock == null) {
             lockChannel.close();
-            throw new IllegalStateException("another enginex-agent is already running with the state directory "
+            throw new JournalLockedException("another enginex-agent is already running with the state directory "
                     + file.getParent() + " (its journal is locked); stop it first, or pass a different --state-dir");
         }
         try {

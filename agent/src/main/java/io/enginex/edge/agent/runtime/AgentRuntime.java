@@ -134,10 +134,16 @@ public final class AgentRuntime {
                 graphDir.resolve("synced.jsonl"),
                 codec.mapper());
         var graphRunEnded = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
+        var stepWaits = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
         io.enginex.edge.agent.graph.RunListener uploadOnEnd = new io.enginex.edge.agent.graph.RunListener() {
             @Override
             public void ended(String runId, String status) {
                 graphRunEnded.get().run();
+            }
+
+            @Override
+            public void awaitingApproval(String runId, String step, String reason) {
+                stepWaits.get().run(); // the hub is told at once when connected
             }
         };
         ScheduledGraphs schedule = new ScheduledGraphs(
@@ -148,6 +154,12 @@ public final class AgentRuntime {
                 tools::watchedFolder,
                 codec.mapper());
         tools.onGraphsAssigned(schedule::wake);
+        HubApprovalLink approvals = new HubApprovalLink(
+                new io.enginex.edge.agent.graph.HubApprovals(
+                        new io.enginex.edge.agent.graph.RunJournal(graphDir.resolve("runs"), codec.mapper(), clock),
+                        new io.enginex.edge.common.graph.GraphFormat(codec.mapper())),
+                schedule);
+        stepWaits.set(approvals::pushWaiting);
         SessionServer sessionServer = sessions(sessions, configFile, auditLog);
         ConsentDesk consents = new ConsentDesk(clock, ConsentAudit.of(auditLog));
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
@@ -191,7 +203,8 @@ public final class AgentRuntime {
                                         .addKeyValue("graph", frame.graph())
                                         .addKeyValue("startId", frame.startId())
                                         .log("refused the hub's start of a graph: " + reason));
-                            }),
+                            },
+                            approvals),
                     new AgentSession.Threads(pageThreads, jobs, scheduler, rotations),
                     hub);
             return session.run();

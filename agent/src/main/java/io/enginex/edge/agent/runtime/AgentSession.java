@@ -69,7 +69,8 @@ final class AgentSession {
             io.enginex.edge.agent.graph.GraphSync graphSync,
             java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded,
             io.enginex.edge.agent.ui.GraphStarter graphStarter,
-            java.util.function.Consumer<io.enginex.edge.protocol.GraphStart> hubGraphStarts) {}
+            java.util.function.Consumer<io.enginex.edge.protocol.GraphStart> hubGraphStarts,
+            HubApprovalLink approvals) {}
 
     /** Executors owned by the {@link AgentRuntime}. */
     record Threads(
@@ -121,6 +122,7 @@ final class AgentSession {
         });
         outbox.graphSync(parts.graphSync());
         parts.graphRunEnded().set(outbox::pushGraphRuns);
+        parts.approvals().attach(outbox);
         updates.reportTo(outbox);
         pause.onChange(change -> {
             outbox.state(change.now());
@@ -153,7 +155,8 @@ final class AgentSession {
                         .withVault(
                                 new HubSecrets(identity.agentId(), exchangeKey, parts.vault(), parts.auditLog(), clock))
                         .withGraphRunAcks(outbox::graphRunsAcked)
-                        .withGraphStarts(parts.hubGraphStarts()),
+                        .withGraphStarts(parts.hubGraphStarts())
+                        .withGraphDecisions(parts.approvals()::decide),
                 outbox,
                 threads.scheduler(),
                 ConnectionSettings.DEFAULT.withBackoff(config.backoffBase(), config.backoffCap()),

@@ -173,6 +173,63 @@ public final class ScheduledGraphs implements AutoCloseable {
         return refused;
     }
 
+    /**
+     * Applies the hub's decision on a step that waits for approval, on the run thread (behind the run
+     * going on, so a run is never driven twice at once): journals it ({@link
+     * io.enginex.edge.agent.graph.HubApprovals#apply}), calls {@code answer} with what became of it, then, if
+     * it was applied now, resumes the run (the approved step runs, or the denied one fails).
+     *
+     * @return false when the agent is stopping (nothing is done; the hub sends the decision again)
+     */
+    public boolean decide(
+            io.enginex.edge.protocol.GraphDecision decision,
+            java.util.function.Consumer<io.enginex.edge.agent.graph.HubApprovals.Applied> answer) {
+        try {
+            runs.execute(() -> {
+                try (LocalGraphs local = open.apply(RunListener.NONE)) {
+                    running.set(local);
+                    if (stopped) {
+                        return;
+                    }
+                    var applied = new io.enginex.edge.agent.graph.HubApprovals(local.runs(), format)
+                            .apply(decision, local.runner(), this::assigned);
+                    log.atInfo()
+                            .addKeyValue("run", decision.runId())
+                            .addKeyValue("step", decision.step())
+                            .addKeyValue("decisionId", decision.decisionId())
+                            .addKeyValue("outcome", applied.outcome())
+                            .log("the hub's decision on a graph step: " + applied.message());
+                    answer.accept(applied);
+                    if (applied.resume()) {
+                        RunRecord run = local.runner().resume(decision.runId(), format);
+                        log.atInfo()
+                                .addKeyValue("graph", run.graphName())
+                                .addKeyValue("run", run.runId())
+                                .addKeyValue("status", run.status())
+                                .log("graph run went on after the hub's decision");
+                    }
+                } catch (RuntimeException e) {
+                    log.atError()
+                            .setCause(e)
+                            .addKeyValue("run", decision.runId())
+                            .log(
+                                    "applying the hub's decision on a graph step failed; the hub sends it again at the next"
+                                            + " connection");
+                } finally {
+                    running.set(null);
+                }
+            });
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private boolean assigned(String graphId) {
+        return graphs.runnable(tenant).stream()
+                .anyMatch(g -> g.issued().graphId().equals(graphId));
+    }
+
     private Optional<String> queue(String name, String graphId, ObjectNode input, String by, String how) {
         Optional<HubGraphs.Assigned> graph = graphs.runnable(tenant).stream()
                 .filter(g -> g.graph().name().equals(name))

@@ -127,6 +127,32 @@ class GraphCommandTest {
     }
 
     @Test
+    void decidingWhileTheAgentRunsPointsToTheHub() throws Exception {
+        Path graph = file("g.json", """
+                {"version":1,"name":"g","steps":[{"id":"pay","tool":"sys.ping","approval":{"reason":"sends money"}}]}""");
+        Path state = temp.resolve("state");
+        run("graph", "run", graph.toString(), "--state-dir", state.toString());
+        String runId = out.toString().replaceAll("(?s).*run (run_[0-9a-f]{24}) waits.*", "$1");
+
+        // A running agent holds the graph job journal.
+        var held = io.enginex.edge.agent.journal.JobJournal.open(
+                state.resolve("graphs"),
+                new com.fasterxml.jackson.databind.ObjectMapper(),
+                io.enginex.edge.agent.journal.JournalLimits.DEFAULT,
+                java.time.Clock.systemUTC());
+        try {
+            assertThat(run("graph", "decide", runId, "pay", "--approve", "--state-dir", state.toString()))
+                    .isEqualTo(ExitCodes.FAILURE);
+        } finally {
+            held.close();
+        }
+        assertThat(err.toString())
+                .contains("another enginex-agent is already running")
+                .contains("decide the step on the hub")
+                .contains("engine graphs approve|deny");
+    }
+
+    @Test
     void badInputAndUnknownRunNameTheFix() throws Exception {
         Path graph = file("g.json", "{\"version\":1,\"name\":\"g\",\"steps\":[{\"id\":\"a\",\"tool\":\"sys.ping\"}]}");
         String state = temp.resolve("state").toString();

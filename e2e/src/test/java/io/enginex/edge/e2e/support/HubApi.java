@@ -49,6 +49,14 @@ public final class HubApi {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
     }
 
+    /** A POST with an {@code Idempotency-Key} header. */
+    public Response post(String path, Object body, String idempotencyKey) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+    }
+
     public Response put(String path, Object body) {
         return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")

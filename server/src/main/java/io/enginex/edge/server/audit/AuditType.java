@@ -58,6 +58,10 @@ public enum AuditType {
     GRAPH_STARTED,
     /** A queued start of a graph from the hub was cancelled: it is never sent (details: graphId, agentId). */
     GRAPH_START_CANCELLED,
+    /** A person approved a graph step that waited for approval (details: agent, run, step, graph, tool, reason). */
+    GRAPH_STEP_APPROVED,
+    /** A person denied a graph step that waited for approval (details: agent, run, step, graph, tool, reason). */
+    GRAPH_STEP_DENIED,
     /** A tenant admin pinned the tenant's agents' updates to a channel or a version (details: channel or version). */
     UPDATE_PIN_CHANGED,
     /** A tenant admin removed the tenant's update pin (details: the channel or version it pinned). */

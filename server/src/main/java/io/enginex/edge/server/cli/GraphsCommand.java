@@ -30,7 +30,10 @@ import picocli.CommandLine.Parameters;
             GraphsCommand.Start.class,
             GraphsCommand.Starts.class,
             GraphsCommand.CancelStart.class,
-            GraphsCommand.Runs.class
+            GraphsCommand.Runs.class,
+            GraphApprovalCommands.Approvals.class,
+            GraphApprovalCommands.Approve.class,
+            GraphApprovalCommands.Deny.class
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -41,7 +44,9 @@ import picocli.CommandLine.Parameters;
             "  engine graphs withdraw --tenant acme gph_…",
             "  engine graphs start --tenant acme gph_… --agent agt_… --input '{\"day\":\"2026-12-05\"}'",
             "  engine graphs starts --tenant acme --agent agt_…",
-            "  engine graphs runs --tenant acme gph_…"
+            "  engine graphs runs --tenant acme gph_…",
+            "  engine graphs approvals --tenant acme --waiting",
+            "  engine graphs approve --tenant acme gap_… --reason 'month end'"
         })
 final class GraphsCommand {
     @Command(

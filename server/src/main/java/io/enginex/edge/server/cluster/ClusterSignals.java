@@ -29,6 +29,7 @@ public final class ClusterSignals implements PgCluster.Receiver {
     private final Clock clock;
     private final java.util.function.BiConsumer<String, String> vault;
     private final GraphStartDeliveries graphStarts;
+    private final io.enginex.edge.server.graph.GraphDecisionDeliveries graphDecisions;
 
     /**
      * @param live this node's live views only (not one that tells the cluster)
@@ -41,12 +42,14 @@ public final class ClusterSignals implements PgCluster.Receiver {
             LiveViews live,
             ReleaseNotices notices,
             Clock clock) {
-        this(registry, deliveries, waiters, policies, live, notices, clock, (tenant, agent) -> {}, null);
+        this(registry, deliveries, waiters, policies, live, notices, clock, (tenant, agent) -> {}, null, null);
     }
 
     /**
      * @param vault sends the tenant's agents on this node (one agent, or all when it is empty) their pending vault frames
      * @param graphStarts sends the agents on this node their queued graph starts, or null for a node that sends none
+     * @param graphDecisions sends the agents on this node their decided graph approvals, or null for a node that sends
+     *     none
      */
     public ClusterSignals(
             ConnectionRegistry registry,
@@ -57,7 +60,9 @@ public final class ClusterSignals implements PgCluster.Receiver {
             ReleaseNotices notices,
             Clock clock,
             java.util.function.BiConsumer<String, String> vault,
-            GraphStartDeliveries graphStarts) {
+            GraphStartDeliveries graphStarts,
+            io.enginex.edge.server.graph.GraphDecisionDeliveries graphDecisions) {
+        this.graphDecisions = graphDecisions;
         this.vault = vault;
         this.graphStarts = graphStarts;
         this.registry = registry;
@@ -110,6 +115,11 @@ public final class ClusterSignals implements PgCluster.Receiver {
                     graphStarts.offerHere(s.tenantId(), s.target());
                 }
             }
+            case GRAPH_DECISION -> {
+                if (graphDecisions != null) {
+                    graphDecisions.offerHere(s.tenantId(), s.target());
+                }
+            }
         }
     }
 
@@ -119,6 +129,9 @@ public final class ClusterSignals implements PgCluster.Receiver {
         deliveries.sweepQueued(clock.instant());
         if (graphStarts != null) {
             graphStarts.sweep();
+        }
+        if (graphDecisions != null) {
+            graphDecisions.sweep();
         }
     }
 }

@@ -44,7 +44,12 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
          * A graph was started from the hub for the tenant's agent in {@code target} (the start's id in
          * {@code jobId}): the node holding the agent sends it its queued starts.
          */
-        GRAPH_START("graph-start");
+        GRAPH_START("graph-start"),
+        /**
+         * A person decided a graph step that waits for approval on the tenant's agent in {@code target} (the
+         * approval's id in {@code jobId}): the node holding the agent sends it its decided approvals.
+         */
+        GRAPH_DECISION("graph-decision");
 
         private final String wire;
 
@@ -109,6 +114,10 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
 
     public static Signal graphStart(String tenantId, String agentId, String startId) {
         return new Signal(Kind.GRAPH_START, tenantId, agentId, startId);
+    }
+
+    public static Signal graphDecision(String tenantId, String agentId, String approvalId) {
+        return new Signal(Kind.GRAPH_DECISION, tenantId, agentId, approvalId);
     }
 
     public static Signal live(String tenantId) {

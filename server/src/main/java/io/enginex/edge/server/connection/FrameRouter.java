@@ -60,6 +60,21 @@ public final class FrameRouter {
     private final VaultFrames vault;
     private final GraphRunUploads graphRuns;
     private final java.util.function.Consumer<AgentConnection> graphStarts;
+    private final GraphApprovalFrames graphApprovals;
+
+    /** The approval steps of graph runs: what the agents tell, and the decisions sent after a welcome. */
+    public interface GraphApprovalFrames {
+        GraphApprovalFrames NONE = new GraphApprovalFrames() {};
+
+        /** A step waits for approval (tenant and agent from the connection). */
+        default void requested(AgentConnection connection, io.enginex.edge.protocol.GraphApproval frame) {}
+
+        /** The agent answered a decision. */
+        default void answered(AgentConnection connection, io.enginex.edge.protocol.GraphDecisionOutcome frame) {}
+
+        /** The agent was welcomed: the decisions waiting for it are sent. */
+        default void ready(AgentConnection connection) {}
+    }
 
     /** Stores an agent's uploaded graph runs and makes the ack (tenant and agent from the connection). */
     @FunctionalInterface
@@ -127,6 +142,46 @@ public final class FrameRouter {
             VaultFrames vault,
             GraphRunUploads graphRuns,
             java.util.function.Consumer<AgentConnection> graphStarts) {
+        this(
+                codec,
+                agents,
+                registry,
+                listener,
+                history,
+                clock,
+                heartbeat,
+                nodeName,
+                policies,
+                pauses,
+                updates,
+                repeats,
+                writes,
+                vault,
+                graphRuns,
+                graphStarts,
+                GraphApprovalFrames.NONE);
+    }
+
+    /** @param graphApprovals records the approval steps agents tell and sends a welcomed agent its decisions */
+    public FrameRouter(
+            MessageCodec codec,
+            AgentStore agents,
+            ConnectionRegistry registry,
+            AgentListener listener,
+            ConnectionHistory history,
+            Clock clock,
+            Duration heartbeat,
+            String nodeName,
+            TenantPolicies policies,
+            PauseReports pauses,
+            UpdateReports updates,
+            RepeatedLog repeats,
+            Transactions writes,
+            VaultFrames vault,
+            GraphRunUploads graphRuns,
+            java.util.function.Consumer<AgentConnection> graphStarts,
+            GraphApprovalFrames graphApprovals) {
+        this.graphApprovals = graphApprovals;
         this.vault = vault;
         this.graphStarts = graphStarts;
         this.codec = codec;
@@ -268,6 +323,9 @@ public final class FrameRouter {
             case io.enginex.edge.protocol.SecretRemoval r -> refuseDirection(connection, r);
             case GraphRunsAck a -> refuseDirection(connection, a);
             case io.enginex.edge.protocol.GraphStart g -> refuseDirection(connection, g);
+            case io.enginex.edge.protocol.GraphDecision d -> refuseDirection(connection, d);
+            case io.enginex.edge.protocol.GraphApproval a -> graphApprovals.requested(connection, a);
+            case io.enginex.edge.protocol.GraphDecisionOutcome o -> graphApprovals.answered(connection, o);
         }
     }
 
@@ -293,6 +351,7 @@ public final class FrameRouter {
             listener.onReady(connection);
             sendPending(connection, () -> vault.ready(connection), "pending vault frames");
             sendPending(connection, () -> graphStarts.accept(connection), "queued graph starts");
+            sendPending(connection, () -> graphApprovals.ready(connection), "graph step decisions");
         }
     }
 

@@ -33,6 +33,7 @@ public final class ApprovalPages implements PageGroup {
     static final int LIST_LIMIT = 100;
 
     private final JobStore jobs;
+    private final io.enginex.edge.server.store.GraphApprovalStore graphApprovals;
     private final AgentStore agents;
     private final SessionStore sessions;
     private final UserStore users;
@@ -46,6 +47,7 @@ public final class ApprovalPages implements PageGroup {
         this.agents = stores.agents();
         this.sessions = stores.sessions();
         this.users = stores.users();
+        this.graphApprovals = stores.graphApprovals();
         this.jobService = jobService;
         this.mapper = mapper;
         this.policies = policies;
@@ -55,8 +57,14 @@ public final class ApprovalPages implements PageGroup {
     /** The list page's model. */
     public record ApprovalsView(Page page, Pending pending) {}
 
-    /** The live part of the list: the jobs awaiting approval, oldest deadline first. */
-    public record Pending(List<ApprovalEvidence> jobs, boolean canDecide) {}
+    /**
+     * The live part of the list: the jobs awaiting approval, oldest deadline first, and the graph steps
+     * waiting for approval, newest first.
+     */
+    public record Pending(
+            List<ApprovalEvidence> jobs,
+            boolean canDecide,
+            List<io.enginex.edge.server.store.GraphApprovalRecord> graphSteps) {}
 
     /** One job's page: its evidence, whether the forms show, and its live state. */
     public record ApprovalView(Page page, ApprovalEvidence evidence, boolean canDecide, JobCard card) {}
@@ -141,7 +149,11 @@ public final class ApprovalPages implements PageGroup {
                         .sorted(java.util.Comparator.comparing(Job::deadline).thenComparing(Job::id))
                         .map(j -> evidence(viewer, j))
                         .toList();
-        return new Pending(list, viewer.can(Role.OPERATOR));
+        return new Pending(
+                list,
+                viewer.can(Role.OPERATOR),
+                graphApprovals.list(
+                        viewer.tenantId(), io.enginex.edge.server.store.GraphApprovalRecord.WAITING, null, LIST_LIMIT));
     }
 
     private ApprovalEvidence evidence(Viewer viewer, Job job) {

@@ -76,6 +76,7 @@ public final class Dashboard implements AutoCloseable {
                         app.enrolment(), basics.clock(), basics.baseUrl(), basics.version(), pin, downloads),
                 new DownloadPages(downloads, basics.baseUrl(), basics.version(), pin),
                 new ApprovalPages(app.jobs(), app.policies(), web.stores(), basics.mapper()),
+                new GraphApprovalPages(app.graphApprovals(), web.creates(), basics.mapper()),
                 new DevicePages(
                         app.devices(),
                         web.rateLimits().limiter("device-page-lookup", DevicePages.LOOKUPS_PER_MINUTE),

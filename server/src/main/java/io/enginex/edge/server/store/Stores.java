@@ -36,6 +36,8 @@ public interface Stores extends AutoCloseable {
     /** Starts of graphs from the hub, queued until sent to their agents. */
     GraphStartStore graphStarts();
 
+    GraphApprovalStore graphApprovals();
+
     PageLinkStore pageLinks();
 
     McpToolRuleStore mcpToolRules();

@@ -207,4 +207,101 @@ class GraphsCommandIT {
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.err()).contains("invalid_graph").contains("graph:2: /steps/0");
     }
+
+    @Test
+    void approvalsAreListedDecidedAndTheDecisionReachesTheAgentAgainAfterAReconnectUntilItAnswers(@TempDir Path files)
+            throws Exception {
+        String tenant = hub.newTenant();
+        Path v1 = Files.writeString(files.resolve("v1.json"), graph("fs.list"));
+        engine("graphs", "create", "--tenant", tenant, "--scope", "tenant", "--file", v1.toString());
+        var agent = hub.register(tenant);
+        try (var socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            for (String run : java.util.List.of("run_00000000000000a1", "run_00000000000000a2")) {
+                socket.send(new io.enginex.edge.protocol.GraphApproval(
+                        socket.nextId(),
+                        run,
+                        "pay",
+                        null,
+                        "nightly",
+                        null,
+                        "exec",
+                        TestHub.MAPPER.createObjectNode().put("command", "erp-pay"),
+                        "sends money",
+                        java.time.Instant.parse("2026-12-05T02:00:00Z")));
+            }
+            org.awaitility.Awaitility.await()
+                    .until(() -> engine("graphs", "approvals", "--tenant", tenant, "--waiting")
+                                    .out()
+                                    .lines()
+                                    .filter(l -> l.contains("erp") || l.contains(" exec "))
+                                    .count()
+                            == 2);
+        }
+        String list =
+                engine("graphs", "approvals", "--tenant", tenant, "--waiting").out();
+        String first = list.lines()
+                .filter(l -> l.contains("run_00000000000000a1"))
+                .findFirst()
+                .orElseThrow()
+                .split("\\s+")[0];
+
+        // Decided while the agent is offline: sent after its next hello, and again after a reconnect until answered.
+        var approved = engine("graphs", "approve", "--tenant", tenant, first, "--reason", "month end");
+        assertThat(approved.exitCode()).as(approved.err()).isZero();
+        assertThat(approved.out()).contains("Approved step pay of run run_00000000000000a1");
+        var twice = engine("graphs", "deny", "--tenant", tenant, first, "--reason", "too late");
+        assertThat(twice.exitCode()).isNotZero();
+        assertThat(twice.err()).contains("graph_approval_not_waiting").contains("already approved");
+        var noReason = engine("graphs", "deny", "--tenant", tenant, first);
+        assertThat(noReason.exitCode()).isNotZero();
+        for (int connection = 1; connection <= 2; connection++) {
+            try (var socket = hub.connect(agent)) {
+                socket.hello("fs.list");
+                io.enginex.edge.protocol.Message frame = socket.next();
+                while (!(frame instanceof io.enginex.edge.protocol.GraphDecision)) {
+                    frame = socket.next();
+                }
+                var decision = (io.enginex.edge.protocol.GraphDecision) frame;
+                assertThat(decision.decisionId()).isEqualTo(first);
+                assertThat(decision.runId()).isEqualTo("run_00000000000000a1");
+                assertThat(decision.approved()).isTrue();
+                assertThat(decision.reason()).isEqualTo("month end");
+                if (connection == 2) {
+                    socket.send(new io.enginex.edge.protocol.GraphDecisionOutcome(
+                            socket.nextId(),
+                            first,
+                            decision.runId(),
+                            "pay",
+                            io.enginex.edge.protocol.GraphDecisionOutcome.ALREADY_DECIDED,
+                            "already decided by local:bob (denied at 2026-12-05T02:01:00Z)"));
+                    org.awaitility.Awaitility.await()
+                            .until(() -> engine("graphs", "approvals", "--tenant", tenant)
+                                    .out()
+                                    .contains("already_decided"));
+                }
+            }
+        }
+        var shown = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graph-approvals/" + first, hub.platformKey())
+                .body();
+        assertThat(shown.path("state").asText()).isEqualTo("answered");
+        assertThat(shown.path("outcomeMessage").asText()).contains("local:bob");
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenant + "/audit?type=graph-step.approved", hub.platformKey())
+                        .text())
+                .contains(first)
+                .contains("month end");
+        try (var socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            socket.send(new io.enginex.edge.protocol.Ping(socket.nextId()));
+            io.enginex.edge.protocol.Message frame = socket.next();
+            while (!(frame instanceof io.enginex.edge.protocol.Pong)) {
+                assertThat(frame)
+                        .as("an answered decision is not sent again")
+                        .isNotInstanceOf(io.enginex.edge.protocol.GraphDecision.class);
+                frame = socket.next();
+            }
+        }
+    }
 }

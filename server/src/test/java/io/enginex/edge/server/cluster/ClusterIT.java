@@ -134,6 +134,52 @@ class ClusterIT {
         }
     }
 
+    @Test
+    void aGraphStepDecidedThroughOneNodeReachesTheAgentOnTheOther() {
+        String tenant = a.newTenant();
+        TestAgent agent = a.register(tenant);
+        try (AgentSocket socket = a.connectReady(agent, "fs.list")) {
+            socket.send(new io.enginex.edge.protocol.GraphApproval(
+                    socket.nextId(),
+                    "run_00000000000000c1",
+                    "pay",
+                    null,
+                    "nightly",
+                    null,
+                    "exec",
+                    TestHub.MAPPER.createObjectNode(),
+                    "sends money",
+                    Instant.parse("2026-12-05T02:00:00Z")));
+            String list = "/api/v1/tenants/" + tenant + "/graph-approvals?state=waiting";
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> b.api().get(list, b.platformKey()).body().size() == 1);
+            String id =
+                    b.api().get(list, b.platformKey()).body().path(0).path("id").asText();
+            var decided = b.api()
+                    .exchange(
+                            "POST",
+                            "/api/v1/tenants/" + tenant + "/graph-approvals/" + id + "/approve",
+                            b.platformKey(),
+                            Map.of("Idempotency-Key", "d-1"),
+                            Map.of("reason", "month end"));
+            assertThat(decided.status()).as(decided.text()).isEqualTo(200);
+
+            io.enginex.edge.protocol.Message m = socket.next();
+            while (!(m instanceof io.enginex.edge.protocol.GraphDecision)) {
+                m = socket.next();
+            }
+            var decision = (io.enginex.edge.protocol.GraphDecision) m;
+            assertThat(decision.decisionId()).isEqualTo(id);
+            assertThat(decision.approved()).isTrue();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> b.api()
+                            .get("/api/v1/tenants/" + tenant + "/graph-approvals/" + id, b.platformKey())
+                            .body()
+                            .path("sentAt")
+                            .isTextual());
+        }
+    }
+
     /** The next graphStart frame, past policy frames. */
     private static GraphStart nextGraphStart(AgentSocket socket) {
         while (true) {

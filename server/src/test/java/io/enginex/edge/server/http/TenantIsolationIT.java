@@ -440,6 +440,23 @@ class TenantIsolationIT {
                     "operator",
                     f -> t(f) + "/graph-starts/" + f.graphStart + "/cancel",
                     Map.of()),
+            tenant("GET /api/v1/tenants/{t}/graph-approvals", "viewer", f -> t(f) + "/graph-approvals", null),
+            tenant(
+                    "GET /api/v1/tenants/{t}/graph-approvals/{id}",
+                    "viewer",
+                    f -> t(f) + "/graph-approvals/" + f.graphApproval,
+                    null),
+            // the first allowed caller decides the fixture's approval; the next are told graph_approval_not_waiting
+            tenant(
+                    "POST /api/v1/tenants/{t}/graph-approvals/{id}/approve",
+                    "operator",
+                    f -> t(f) + "/graph-approvals/" + f.graphApproval + "/approve",
+                    Map.of("reason", "matrix")),
+            tenant(
+                    "POST /api/v1/tenants/{t}/graph-approvals/{id}/deny",
+                    "operator",
+                    f -> t(f) + "/graph-approvals/" + f.graphApproval + "/deny",
+                    Map.of("reason", "matrix")),
             tenant("GET /api/v1/tenants/{t}/secrets", "viewer", f -> t(f) + "/secrets", null),
             tenant("GET /api/v1/tenants/{t}/secrets/{name}", "viewer", f -> t(f) + "/secrets/" + f.secret, null),
             tenant(
@@ -596,6 +613,19 @@ class TenantIsolationIT {
             page("GET /ui/approvals/{id}/live", "viewer", f -> "/ui/approvals/" + f.job + "/live"),
             page("POST /ui/approvals/{id}/approve", "operator", f -> "/ui/approvals/" + f.job + "/approve"),
             page("POST /ui/approvals/{id}/deny", "operator", f -> "/ui/approvals/" + f.job + "/deny"),
+            page("GET /ui/graph-approvals/{id}", "viewer", f -> "/ui/graph-approvals/" + f.graphApproval),
+            page(
+                    "GET /ui/graph-approvals/{id}/live",
+                    "viewer",
+                    f -> "/ui/graph-approvals/" + f.graphApproval + "/live"),
+            page(
+                    "POST /ui/graph-approvals/{id}/approve",
+                    "operator",
+                    f -> "/ui/graph-approvals/" + f.graphApproval + "/approve"),
+            page(
+                    "POST /ui/graph-approvals/{id}/deny",
+                    "operator",
+                    f -> "/ui/graph-approvals/" + f.graphApproval + "/deny"),
             page("GET /ui/policies", "viewer", f -> "/ui/policies"),
             page("GET /ui/policies/new", "admin", f -> "/ui/policies/new"),
             page("GET /ui/policies/{id}", "viewer", f -> "/ui/policies/" + f.policy),
@@ -651,6 +681,7 @@ class TenantIsolationIT {
         String webhook;
         String graphRun;
         String graphStart;
+        String graphApproval;
         String idsTenant;
 
         /** A new webhook endpoint of the tenant whose ids this fixture holds, for a row that deletes one. */
@@ -751,6 +782,7 @@ class TenantIsolationIT {
             f.webhook = other.webhook;
             f.graphRun = other.graphRun;
             f.graphStart = other.graphStart;
+            f.graphApproval = other.graphApproval;
             f.idsTenant = other.tenant;
             return f;
         }
@@ -861,6 +893,29 @@ class TenantIsolationIT {
                         && ack.runs().contains(f.graphRun))) {
                     // other frames (policy) are not what this waits for
                 }
+                socket.send(new io.enginex.edge.protocol.GraphApproval(
+                        socket.nextId(),
+                        f.graphRun,
+                        "pay",
+                        f.graph,
+                        "matrix",
+                        1,
+                        "fs.list",
+                        TestHub.MAPPER.createObjectNode().put("path", "."),
+                        "the matrix's approval",
+                        java.time.Instant.parse("2026-12-01T00:00:30Z")));
+                org.awaitility.Awaitility.await("the fixture's graph approval is stored")
+                        .until(() -> hub.api()
+                                        .get(t(f) + "/graph-approvals?state=waiting", hub.platformKey())
+                                        .body()
+                                        .size()
+                                == 1);
+                f.graphApproval = hub.api()
+                        .get(t(f) + "/graph-approvals?state=waiting", hub.platformKey())
+                        .body()
+                        .path(0)
+                        .path("id")
+                        .asText();
             }
             return f;
         }

@@ -85,6 +85,7 @@ public final class JdbcStores implements Stores {
     private final GraphStore graphs;
     private final io.enginex.edge.server.store.GraphRunStore graphRuns;
     private final io.enginex.edge.server.store.GraphStartStore graphStarts;
+    private final io.enginex.edge.server.store.GraphApprovalStore graphApprovals;
     private final PageLinkStore pageLinks;
     private final AgentUpdateStore agentUpdates;
     private final UpdatePinStore updatePins;
@@ -118,6 +119,7 @@ public final class JdbcStores implements Stores {
         this.graphs = new JdbcGraphStore(jdbi);
         this.graphRuns = new JdbcGraphRunStore(jdbi);
         this.graphStarts = new JdbcGraphStartStore(jdbi);
+        this.graphApprovals = new JdbcGraphApprovalStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
         this.updatePins = new JdbcUpdatePinStore(jdbi);
@@ -335,6 +337,11 @@ public final class JdbcStores implements Stores {
     @Override
     public io.enginex.edge.server.store.GraphStartStore graphStarts() {
         return graphStarts;
+    }
+
+    @Override
+    public io.enginex.edge.server.store.GraphApprovalStore graphApprovals() {
+        return graphApprovals;
     }
 
     @Override
