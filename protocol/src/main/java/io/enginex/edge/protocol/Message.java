@@ -30,7 +30,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = VaultAck.class, name = VaultAck.TYPE),
     @JsonSubTypes.Type(value = GraphRuns.class, name = GraphRuns.TYPE),
     @JsonSubTypes.Type(value = GraphRunsAck.class, name = GraphRunsAck.TYPE),
-    @JsonSubTypes.Type(value = GraphStart.class, name = GraphStart.TYPE)
+    @JsonSubTypes.Type(value = GraphStart.class, name = GraphStart.TYPE),
+    @JsonSubTypes.Type(value = GraphOutputChunk.class, name = GraphOutputChunk.TYPE),
+    @JsonSubTypes.Type(value = GraphOutputAck.class, name = GraphOutputAck.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -54,7 +56,9 @@ public sealed interface Message
                 VaultAck,
                 GraphRuns,
                 GraphRunsAck,
-                GraphStart {
+                GraphStart,
+                GraphOutputChunk,
+                GraphOutputAck {
     /** Frame id, unique per sender and connection. */
     String id();
 }
