@@ -36,4 +36,5 @@ public record Application(
         JobEvents jobEvents,
         Webhooks webhooks,
         GraphRunLog graphRuns,
-        io.enginex.edge.server.oauth.OAuth oauth) {}
+        io.enginex.edge.server.oauth.OAuth oauth,
+        io.enginex.edge.server.graph.GraphOutputs graphOutputs) {}

@@ -84,6 +84,7 @@ public final class JdbcStores implements Stores {
     private final TenantPolicyStore tenantPolicies;
     private final GraphStore graphs;
     private final io.enginex.edge.server.store.GraphRunStore graphRuns;
+    private final io.enginex.edge.server.store.GraphOutputStore graphOutputs;
     private final io.enginex.edge.server.store.GraphStartStore graphStarts;
     private final PageLinkStore pageLinks;
     private final AgentUpdateStore agentUpdates;
@@ -117,6 +118,7 @@ public final class JdbcStores implements Stores {
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.graphs = new JdbcGraphStore(jdbi);
         this.graphRuns = new JdbcGraphRunStore(jdbi);
+        this.graphOutputs = new JdbcGraphOutputStore(jdbi);
         this.graphStarts = new JdbcGraphStartStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
         this.agentUpdates = new JdbcAgentUpdateStore(jdbi);
@@ -330,6 +332,11 @@ public final class JdbcStores implements Stores {
     @Override
     public io.enginex.edge.server.store.GraphRunStore graphRuns() {
         return graphRuns;
+    }
+
+    @Override
+    public io.enginex.edge.server.store.GraphOutputStore graphOutputs() {
+        return graphOutputs;
     }
 
     @Override
