@@ -131,6 +131,7 @@ public final class AgentRuntime {
         var graphSync = new io.enginex.edge.agent.graph.GraphSync(
                 new io.enginex.edge.agent.graph.RunJournal(graphDir.resolve("runs"), codec.mapper(), clock),
                 graphDir.resolve("synced.jsonl"),
+                auditLog.path(),
                 codec.mapper());
         var graphRunEnded = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
         io.enginex.edge.agent.graph.RunListener uploadOnEnd = new io.enginex.edge.agent.graph.RunListener() {

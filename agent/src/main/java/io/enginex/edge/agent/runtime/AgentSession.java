@@ -114,6 +114,7 @@ final class AgentSession {
         SessionOutbox outbox = new SessionOutbox();
         outbox.state(pause.get());
         outbox.graphSync(parts.graphSync());
+        outbox.uploadRate(config.uploadRate());
         parts.graphRunEnded().set(outbox::pushGraphRuns);
         updates.reportTo(outbox);
         pause.onChange(change -> {
@@ -147,6 +148,7 @@ final class AgentSession {
                         .withVault(
                                 new HubSecrets(identity.agentId(), exchangeKey, parts.vault(), parts.auditLog(), clock))
                         .withGraphRunAcks(outbox::graphRunsAcked)
+                        .withGraphOutputAcks(outbox::graphOutputAcked)
                         .withGraphStarts(parts.hubGraphStarts()),
                 outbox,
                 threads.scheduler(),
