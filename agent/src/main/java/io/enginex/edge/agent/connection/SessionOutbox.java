@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * welcomed connection (never before welcome, which the hub would refuse); and the updater's state, sent
  * as an {@code update} frame after every welcome and whenever it changes; and the graph runs the hub
  * does not have yet ({@link GraphSync}), one {@code graphRuns} frame at a time after every welcome, after
- * each ack and when a run ends, made on a thread of their own so no frame waits for the run files.
+ * each ack and when a run ends, made on a thread of their own so no frame waits for the run files; and,
+ * when no such frame is waiting, the step outputs kept as files, one {@code graphOutputChunk} at a time
+ * (paced by {@link #uploadRate}), so a job's frame never queues behind more than one chunk.
  * Thread-safe.
  */
 public final class SessionOutbox implements Outbox {
