@@ -20,9 +20,25 @@ import java.util.Objects;
  * }</pre>
  *
  * @param runs at most {@link #MAX_RUNS}, with at most {@link #MAX_STEPS} step records in all
+ * @param audit the lines of the agent's {@code audit.jsonl} about graph steps' tool calls that the hub
+ *     has not acknowledged, oldest first, at most {@link #MAX_AUDIT}; empty from older agents
  */
-public record GraphRuns(String id, List<Run> runs) implements Message {
+public record GraphRuns(
+        String id,
+        List<Run> runs,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        List<AuditRecord> audit)
+        implements Message {
     public static final String TYPE = "graphRuns";
+
+    /** The most audit records in one frame. */
+    public static final int MAX_AUDIT = 200;
+
+    /** A frame without audit records. */
+    public GraphRuns(String id, List<Run> runs) {
+        this(id, runs, List.of());
+    }
 
     /** The most runs in one frame. */
     public static final int MAX_RUNS = 50;
@@ -42,6 +58,11 @@ public record GraphRuns(String id, List<Run> runs) implements Message {
     public GraphRuns {
         Messages.requireText(id, "id");
         runs = List.copyOf(Objects.requireNonNullElse(runs, List.of()));
+        audit = List.copyOf(Objects.requireNonNullElse(audit, List.of()));
+        if (audit.size() > MAX_AUDIT) {
+            throw new IllegalArgumentException(
+                    "at most " + MAX_AUDIT + " audit records in one graphRuns frame, got " + audit.size());
+        }
         if (runs.size() > MAX_RUNS) {
             throw new IllegalArgumentException(
                     "at most " + MAX_RUNS + " runs in one graphRuns frame, got " + runs.size());
@@ -113,6 +134,10 @@ public record GraphRuns(String id, List<Run> runs) implements Message {
      * @param outputBytes the output's size as UTF-8 JSON text, or null when there is none
      * @param outputSha256 the SHA-256 (hex) of that text, or null
      * @param settledAt the device's clock when the step settled
+     * @param outputFile true when the output (larger than {@link #MAX_OUTPUT_CHARS} as UTF-8 JSON text) is
+     *     kept as a file on the machine and follows as {@link GraphOutputChunk} frames after the step
+     *     record was acknowledged: {@code output} is null, {@code outputBytes} and {@code outputSha256}
+     *     describe the file; null otherwise (agents before files never send it)
      */
     public record Step(
             String id,
@@ -126,7 +151,8 @@ public record GraphRuns(String id, List<Run> runs) implements Message {
             String outputPreview,
             Long outputBytes,
             String outputSha256,
-            Instant settledAt) {
+            Instant settledAt,
+            Boolean outputFile) {
         public Step {
             Messages.requireText(id, "id");
             Messages.requireText(step, "step");
@@ -134,6 +160,89 @@ public record GraphRuns(String id, List<Run> runs) implements Message {
             if (outputPreview != null && outputPreview.length() > PREVIEW_CHARS) {
                 throw new IllegalArgumentException("outputPreview is at most " + PREVIEW_CHARS + " characters");
             }
+            if (Boolean.TRUE.equals(outputFile) && (outputBytes == null || outputSha256 == null || output != null)) {
+                throw new IllegalArgumentException(
+                        "a step whose output is a file carries outputBytes and outputSha256, and no output");
+            }
+            if (Boolean.FALSE.equals(outputFile)) {
+                outputFile = null;
+            }
+        }
+
+        /** A step whose output is not a file. */
+        public Step(
+                String id,
+                String step,
+                String state,
+                int attempts,
+                ErrorInfo error,
+                String reason,
+                JsonNode output,
+                boolean outputTruncated,
+                String outputPreview,
+                Long outputBytes,
+                String outputSha256,
+                Instant settledAt) {
+            this(
+                    id,
+                    step,
+                    state,
+                    attempts,
+                    error,
+                    reason,
+                    output,
+                    outputTruncated,
+                    outputPreview,
+                    outputBytes,
+                    outputSha256,
+                    settledAt,
+                    null);
+        }
+
+        /** Whether the output follows as a file. */
+        public boolean hasOutputFile() {
+            return Boolean.TRUE.equals(outputFile);
+        }
+    }
+
+    /**
+     * One line of the agent's {@code audit.jsonl} about a tool call of a graph step: stored by the hub
+     * once by its id, as an audit event with the device's time and the hub's.
+     *
+     * @param id the line's hash in the agent's audit chain (64 hex digits), unique per line
+     * @param at the device's clock when the line was written
+     * @param jobId {@code RUN_ID:STEP_ID:ATTEMPT}
+     * @param outcome {@code ok}, {@code failed} or {@code refused}
+     * @param code the error code when not ok, else null
+     * @param message the error message when not ok, else null
+     */
+    public record AuditRecord(
+            String id,
+            Instant at,
+            String jobId,
+            String tool,
+            int attempt,
+            String outcome,
+            String code,
+            String message) {
+        public AuditRecord {
+            Messages.requireText(id, "id");
+            if (!id.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("an audit record's id is 64 hex digits, got " + Protocol.quote(id));
+            }
+            Objects.requireNonNull(at, "at");
+            Messages.requireText(jobId, "jobId");
+            if (!jobId.matches("run_[0-9a-f]{1,64}:[^:]{1,64}:[0-9]{1,9}")) {
+                throw new IllegalArgumentException(
+                        "an audit record's jobId is RUN_ID:STEP_ID:ATTEMPT, got " + Protocol.quote(jobId));
+            }
+            Messages.requireText(tool, "tool");
+            Messages.requireText(outcome, "outcome");
+        }
+
+        /** {@code RUN_ID:STEP_ID}, the step record's id. */
+        public String stepId() {
+            return jobId.substring(0, jobId.lastIndexOf(':'));
         }
     }
 }

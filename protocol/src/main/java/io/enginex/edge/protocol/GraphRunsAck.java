@@ -19,10 +19,24 @@ import java.util.Objects;
  * @param runs the run ids stored, with the status the frame gave them
  * @param steps the step record ids stored
  * @param refused one sentence per run refused, or empty
+ * @param audit the ids of the frame's audit records stored (now or before)
  */
-public record GraphRunsAck(String id, String replyTo, List<String> runs, List<String> steps, List<String> refused)
+public record GraphRunsAck(
+        String id,
+        String replyTo,
+        List<String> runs,
+        List<String> steps,
+        List<String> refused,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        List<String> audit)
         implements Message {
     public static final String TYPE = "graphRunsAck";
+
+    /** An ack of a frame without audit records. */
+    public GraphRunsAck(String id, String replyTo, List<String> runs, List<String> steps, List<String> refused) {
+        this(id, replyTo, runs, steps, refused, List.of());
+    }
 
     public GraphRunsAck {
         Messages.requireText(id, "id");
@@ -30,5 +44,6 @@ public record GraphRunsAck(String id, String replyTo, List<String> runs, List<St
         runs = List.copyOf(Objects.requireNonNullElse(runs, List.of()));
         steps = List.copyOf(Objects.requireNonNullElse(steps, List.of()));
         refused = List.copyOf(Objects.requireNonNullElse(refused, List.of()));
+        audit = List.copyOf(Objects.requireNonNullElse(audit, List.of()));
     }
 }

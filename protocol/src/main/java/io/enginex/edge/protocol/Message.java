@@ -33,7 +33,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = GraphStart.class, name = GraphStart.TYPE),
     @JsonSubTypes.Type(value = GraphApproval.class, name = GraphApproval.TYPE),
     @JsonSubTypes.Type(value = GraphDecision.class, name = GraphDecision.TYPE),
-    @JsonSubTypes.Type(value = GraphDecisionOutcome.class, name = GraphDecisionOutcome.TYPE)
+    @JsonSubTypes.Type(value = GraphDecisionOutcome.class, name = GraphDecisionOutcome.TYPE),
+    @JsonSubTypes.Type(value = GraphOutputChunk.class, name = GraphOutputChunk.TYPE),
+    @JsonSubTypes.Type(value = GraphOutputAck.class, name = GraphOutputAck.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -60,7 +62,9 @@ public sealed interface Message
                 GraphStart,
                 GraphApproval,
                 GraphDecision,
-                GraphDecisionOutcome {
+                GraphDecisionOutcome,
+                GraphOutputChunk,
+                GraphOutputAck {
     /** Frame id, unique per sender and connection. */
     String id();
 }

@@ -229,6 +229,18 @@ class GoldenFrameTest {
                                 List.of("run_3f2a0c1d2e3f405162738495:list"),
                                 List.of())),
                 Arguments.of(
+                        "graph-output-chunk.json",
+                        GraphOutputChunk.of(
+                                "a-31",
+                                "run_3f2a0c1d2e3f405162738495:dump",
+                                196608,
+                                196615,
+                                "9e1f" + "0".repeat(60),
+                                "{\"e\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                Arguments.of(
+                        "graph-output-ack.json",
+                        new GraphOutputAck("h-40", "a-31", "run_3f2a0c1d2e3f405162738495:dump", 196615, true, null)),
+                Arguments.of(
                         "graph-start.json",
                         new GraphStart(
                                 "h-14",

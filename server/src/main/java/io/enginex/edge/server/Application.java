@@ -37,4 +37,5 @@ public record Application(
         Webhooks webhooks,
         GraphRunLog graphRuns,
         io.enginex.edge.server.graph.GraphApprovals graphApprovals,
-        io.enginex.edge.server.oauth.OAuth oauth) {}
+        io.enginex.edge.server.oauth.OAuth oauth,
+        io.enginex.edge.server.graph.GraphOutputs graphOutputs) {}

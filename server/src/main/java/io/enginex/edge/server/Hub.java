@@ -49,6 +49,7 @@ import io.enginex.edge.server.events.JobEvents;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.graph.GraphAssignments;
 import io.enginex.edge.server.graph.GraphKey;
+import io.enginex.edge.server.graph.GraphOutputs;
 import io.enginex.edge.server.graph.GraphRunLog;
 import io.enginex.edge.server.graph.GraphStartDeliveries;
 import io.enginex.edge.server.graph.Graphs;
@@ -521,10 +522,36 @@ public final class Hub implements AutoCloseable {
                 new RepeatedLog(b.clock(), Duration.ofSeconds(60)),
                 p.stores.groupCommit(),
                 vault,
-                new GraphRunLog(p.stores.graphRuns(), p.stores.graphs(), security.guard(), b.clock(), b.mapper())
-                        ::receive,
+                graphUploads(p, b, security),
                 graphStarts::ready,
                 graphApprovals);
+    }
+
+    /** Graph runs, and the step outputs that follow them as files, as agents upload them. */
+    private static FrameRouter.GraphRunUploads graphUploads(Resources p, Basics b, Security security) {
+        GraphRunLog runs = new GraphRunLog(
+                p.stores.graphRuns(),
+                p.stores.graphs(),
+                security.guard(),
+                b.clock(),
+                b.mapper(),
+                security.audit(),
+                p.stores.transactions());
+        GraphOutputs outputs = new GraphOutputs(
+                p.stores.graphOutputs(), p.config.graphOutputs(), security.audit(), security.guard(), b.clock());
+        return new FrameRouter.GraphRunUploads() {
+            @Override
+            public io.enginex.edge.protocol.GraphRunsAck receive(
+                    String tenantId, String agentId, io.enginex.edge.protocol.GraphRuns frame, String ackId) {
+                return runs.receive(tenantId, agentId, frame, ackId);
+            }
+
+            @Override
+            public io.enginex.edge.protocol.GraphOutputAck output(
+                    String tenantId, String agentId, io.enginex.edge.protocol.GraphOutputChunk chunk, String ackId) {
+                return outputs.receive(tenantId, agentId, chunk, ackId);
+            }
+        };
     }
 
     /** The application layer: one service per family of use cases (see {@link Application}). */
@@ -624,7 +651,8 @@ public final class Hub implements AutoCloseable {
                         clock),
                 new GraphRunLog(stores.graphRuns(), stores.graphs(), s.guard(), clock, b.mapper()),
                 links.graphApprovals(),
-                OAuth.of(stores.oauth(), s.users(), audit, tx, b.secrets(), b.ids(), clock, () -> p.url));
+                OAuth.of(stores.oauth(), s.users(), audit, tx, b.secrets(), b.ids(), clock, () -> p.url),
+                new GraphOutputs(stores.graphOutputs(), p.config.graphOutputs(), audit, s.guard(), clock));
     }
 
     /** The webhook sender, on its own thread; it sends only while this node leads. */

@@ -100,6 +100,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     int maxConcurrentJobs;
 
     @Option(
+            names = "--upload-rate",
+            paramLabel = "BYTES_PER_SECOND",
+            defaultValue = "0",
+            description = "Upload graph step outputs kept as files (over 64 KiB) at about this many bytes a"
+                    + " second, for links where bandwidth is dear (default 0: no cap; they go one chunk at a time"
+                    + " behind live jobs' frames either way).")
+    long uploadRate;
+
+    @Option(
             names = "--rotate-key-every",
             paramLabel = "DURATION",
             defaultValue = "30d",
@@ -263,6 +272,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 .plugins(pluginsFolder)
                 .configFile(config)
                 .maxConcurrentJobs(maxConcurrentJobs)
+                .uploadRate(uploadRate)
                 .rotateKeyEvery(rotateKeyEvery)
                 .backoff(backoffBase, backoffCap)
                 .sessions(sessionSocket, sessionUsers);

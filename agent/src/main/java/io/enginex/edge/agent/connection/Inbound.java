@@ -60,6 +60,9 @@ public interface Inbound {
     /** The hub acknowledged uploaded graph runs; ignored by default. */
     default void graphRunsAcked(GraphRunsAck ack) {}
 
+    /** The hub answered a chunk of a step output file; ignored by default. */
+    default void graphOutputAcked(io.enginex.edge.protocol.GraphOutputAck ack) {}
+
     /** The hub asked to start a graph now; refused in the log by default (this agent runs no hub graphs). */
     default void graphStart(GraphStart start) {
         org.slf4j.LoggerFactory.getLogger(Inbound.class)
@@ -113,6 +116,16 @@ public interface Inbound {
         return new Delegating(this) {
             @Override
             public void graphRunsAcked(GraphRunsAck ack) {
+                onAck.accept(ack);
+            }
+        };
+    }
+
+    /** This inbound, with {@code onAck} for the hub's answers to chunks of step output files. */
+    default Inbound withGraphOutputAcks(Consumer<io.enginex.edge.protocol.GraphOutputAck> onAck) {
+        return new Delegating(this) {
+            @Override
+            public void graphOutputAcked(io.enginex.edge.protocol.GraphOutputAck ack) {
                 onAck.accept(ack);
             }
         };
@@ -177,6 +190,11 @@ public interface Inbound {
         @Override
         public void graphRunsAcked(GraphRunsAck ack) {
             inner.graphRunsAcked(ack);
+        }
+
+        @Override
+        public void graphOutputAcked(io.enginex.edge.protocol.GraphOutputAck ack) {
+            inner.graphOutputAcked(ack);
         }
 
         @Override

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * welcomed connection (never before welcome, which the hub would refuse); and the updater's state, sent
  * as an {@code update} frame after every welcome and whenever it changes; and the graph runs the hub
  * does not have yet ({@link GraphSync}), one {@code graphRuns} frame at a time after every welcome, after
- * each ack and when a run ends, made on a thread of their own so no frame waits for the run files.
+ * each ack and when a run ends, made on a thread of their own so no frame waits for the run files; and,
+ * when no such frame is waiting, the step outputs kept as files, one {@code graphOutputChunk} at a time
+ * (paced by {@link #uploadRate}), so a job's frame never queues behind more than one chunk.
  * Thread-safe.
  */
 public final class SessionOutbox implements Outbox {
@@ -41,6 +43,7 @@ public final class SessionOutbox implements Outbox {
     private GraphSync graphSync;
     private long graphConnection;
     private final java.util.List<Runnable> welcomeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private long uploadRate;
 
     void attach(HubSession session) {
         current.set(session);
@@ -158,14 +161,19 @@ public final class SessionOutbox implements Outbox {
                 return;
             }
             try {
-                // read outside the lock: the pause switch and the update state never wait for run files
-                sync.next(session.nextId(), generation)
-                        .ifPresent(frame -> session.send(frame).whenComplete((ignored, error) -> {
-                            if (error != null) {
-                                log.atDebug().log(
-                                        "sending graph runs failed; they are sent again after the next welcome");
-                            }
-                        }));
+                // read outside the lock: the pause switch and the update state never wait for run files.
+                // Records first; a chunk of an output file only when no record is waiting, and one at a
+                // time, so a live job's frame never queues behind more than one chunk.
+                java.util.Optional<? extends io.enginex.edge.protocol.Message> frame =
+                        sync.next(session.nextId(), generation);
+                if (frame.isEmpty()) {
+                    frame = sync.nextChunk(session.nextId(), generation);
+                }
+                frame.ifPresent(f -> session.send(f).whenComplete((ignored, error) -> {
+                    if (error != null) {
+                        log.atDebug().log("sending graph runs failed; they are sent again after the next welcome");
+                    }
+                }));
             } catch (RuntimeException e) {
                 log.atError()
                         .setCause(e)
@@ -188,6 +196,45 @@ public final class SessionOutbox implements Outbox {
                 log.atWarn().log("the hub refused graph runs: " + String.join("; ", ack.refused()));
             }
             pushGraphRuns();
+        }
+    }
+
+    /**
+     * The hub answered a chunk of a step output file: the next frame goes out, after the pause that
+     * keeps the upload under {@link #uploadRate} bytes a second (none when it is 0).
+     */
+    public void graphOutputAcked(io.enginex.edge.protocol.GraphOutputAck ack) {
+        GraphSync sync;
+        long rate;
+        stateLock.lock();
+        try {
+            sync = graphSync;
+            rate = uploadRate;
+        } finally {
+            stateLock.unlock();
+        }
+        if (sync != null && sync.chunkAcked(ack)) {
+            if (rate <= 0 || ack.complete() || ack.error() != null) {
+                pushGraphRuns();
+            } else {
+                long millis = io.enginex.edge.protocol.GraphOutputChunk.MAX_CHUNK_BYTES * 1000L / rate;
+                java.util.concurrent.CompletableFuture.delayedExecutor(
+                                millis, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .execute(this::pushGraphRuns);
+            }
+        }
+    }
+
+    /**
+     * Caps the upload of step output files at about {@code bytesPerSecond} (0: no cap beyond one chunk
+     * in flight), for links where bandwidth is dear ({@code enginex-agent run --upload-rate}).
+     */
+    public void uploadRate(long bytesPerSecond) {
+        stateLock.lock();
+        try {
+            uploadRate = bytesPerSecond;
+        } finally {
+            stateLock.unlock();
         }
     }
 

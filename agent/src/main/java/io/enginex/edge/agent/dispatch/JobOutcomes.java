@@ -21,9 +21,11 @@ final class JobOutcomes {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     private final Clock clock;
+    private final int maxOutputChars;
 
-    JobOutcomes(Clock clock) {
+    JobOutcomes(Clock clock, int maxOutputChars) {
         this.clock = clock;
+        this.maxOutputChars = maxOutputChars;
     }
 
     JobOutcome success(JsonNode output, RunningJob job) {
@@ -31,12 +33,15 @@ final class JobOutcomes {
             return failure(ErrorCodes.INTERNAL, "tool " + job.dispatch().tool() + " returned no output", job);
         }
         int size = output.toString().length();
-        if (size > JobRunner.MAX_OUTPUT_CHARS) {
+        if (size > maxOutputChars) {
             return failure(
                     ErrorCodes.TOOL_FAILED,
                     "the output of " + job.dispatch().tool() + " is " + size
-                            + " characters, more than fits in one frame (" + JobRunner.MAX_OUTPUT_CHARS
-                            + "); ask for less",
+                            + " characters, more than "
+                            + (maxOutputChars == JobRunner.MAX_OUTPUT_CHARS
+                                    ? "fits in one frame (" + maxOutputChars + ")"
+                                    : "a graph step may return (" + maxOutputChars + ")")
+                            + "; ask for less",
                     job);
         }
         return JobOutcome.success(output, job.startedAt(), clock.instant());

@@ -106,7 +106,7 @@ public final class JobRunner implements AutoCloseable {
         this.pause = builder.pause;
         this.slots = new ToolSlots(builder.waitReport);
         this.permits = new Semaphore(builder.maxConcurrent, true);
-        this.outcomes = new JobOutcomes(clock);
+        this.outcomes = new JobOutcomes(clock, builder.maxOutputChars);
         this.vault = builder.vault;
         this.consent = builder.consent;
     }
@@ -135,6 +135,7 @@ public final class JobRunner implements AutoCloseable {
         private Supplier<Pause> pause = () -> null;
         private Optional<Vault> vault = Optional.empty();
         private SecretConsent consent = SecretConsent.NOBODY;
+        private int maxOutputChars = MAX_OUTPUT_CHARS;
 
         private Builder(JobJournal journal, Outbox outbox, ExecutorService executor, Clock clock) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -158,6 +159,18 @@ public final class JobRunner implements AutoCloseable {
         public Builder tools(Supplier<ToolRegistry> tools, ToIntFunction<String> caps) {
             this.tools = Objects.requireNonNull(tools, "tools");
             this.caps = Objects.requireNonNull(caps, "caps");
+            return this;
+        }
+
+        /**
+         * The largest output (as JSON text) a tool may return; a larger one fails the job. Default: what
+         * fits in one result frame. Graph steps, whose outputs go to files and not into a frame, take more.
+         */
+        public Builder maxOutputChars(int maxOutputChars) {
+            if (maxOutputChars < 1) {
+                throw new IllegalArgumentException("maxOutputChars must be at least 1, was " + maxOutputChars);
+            }
+            this.maxOutputChars = maxOutputChars;
             return this;
         }
 

@@ -107,7 +107,9 @@ public final class GraphRunner {
         Map<String, JsonNode> outputs = new HashMap<>();
         run.steps().values().stream()
                 .filter(s -> s.state() == StepState.SUCCEEDED)
-                .forEach(s -> outputs.put(s.step(), s.output()));
+                .forEach(s -> outputs.put(
+                        s.step(),
+                        s.outputFile() == null ? s.output() : parts.runs().output(runId, s)));
         Map<String, StepState> states = new HashMap<>();
         // Steps waiting for approval, and the steps after them: left as they are, while the others run.
         java.util.Set<String> waiting = new java.util.HashSet<>();

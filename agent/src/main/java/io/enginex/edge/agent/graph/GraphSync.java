@@ -36,9 +36,14 @@ import java.util.Set;
  * harmless. A run the hub refused is tried again on the next connection, not on this one.
  *
  * <p>A run whose remaining steps do not all fit in one frame is sent as {@code running} until the frame
- * that carries its last steps, which carries its end. Outputs larger than {@link
- * GraphRuns#MAX_OUTPUT_CHARS} (as JSON text) are sent truncated: no output, {@code outputTruncated}, the
- * first {@link GraphRuns#PREVIEW_CHARS} characters, the size in bytes and the SHA-256. Thread-safe.
+ * that carries its last steps, which carries its end. An output kept as a file ({@link
+ * RunJournal#FILE_THRESHOLD}) is announced in its step record ({@code outputFile}, its size and SHA-256)
+ * and follows, once the hub acknowledged the record, as {@code graphOutputChunk} frames ({@link
+ * #nextChunk}, {@link OutputUploads}) — after the records, which go first whenever one is waiting. An
+ * output of a run journalled before files existed that is larger than {@link GraphRuns#MAX_OUTPUT_CHARS}
+ * (as JSON text) is sent truncated: no output, {@code outputTruncated}, the first {@link
+ * GraphRuns#PREVIEW_CHARS} characters, the size in bytes and the SHA-256. A run is {@link #synced} once
+ * the hub has its end, every record and every output file. Thread-safe.
  */
 public final class GraphSync {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GraphSync.class);
@@ -53,15 +58,66 @@ public final class GraphSync {
     private final ObjectMapper mapper;
     private final Map<String, Synced> synced = new HashMap<>();
     private final Set<String> refusedHere = new HashSet<>();
+    private final OutputUploads outputs;
+    private final AuditUploads audits;
+    // the hub acknowledged none of the last frame's audit records (an older hub): none until the next connection
+    private boolean auditRefusedHere;
     private GraphRuns inFlight;
     private long connection;
 
-    /** @param file the record of what was acknowledged, e.g. {@code <state-dir>/graphs/synced.jsonl} */
+    /**
+     * @param file the record of what was acknowledged, e.g. {@code <state-dir>/graphs/synced.jsonl}; the
+     *     output files the hub has are recorded beside it, in {@code outputs.jsonl}
+     */
     public GraphSync(RunJournal runs, Path file, ObjectMapper mapper) {
+        this(runs, file, null, mapper);
+    }
+
+    /**
+     * As {@link #GraphSync(RunJournal, Path, ObjectMapper)}, and the lines of {@code auditLog} (the
+     * agent's {@code audit.jsonl}) about graph steps' tool calls go up with the runs ({@link
+     * AuditUploads}; what the hub has is recorded in {@code audit-synced.jsonl} beside {@code file}).
+     *
+     * @param auditLog the audit log, or null to upload no audit records
+     */
+    public GraphSync(RunJournal runs, Path file, Path auditLog, ObjectMapper mapper) {
         this.runs = runs;
         this.file = file;
         this.mapper = mapper;
         load();
+        this.outputs = new OutputUploads(runs, file.resolveSibling("outputs.jsonl"), mapper);
+        this.audits =
+                auditLog == null ? null : new AuditUploads(auditLog, file.resolveSibling("audit-synced.jsonl"), mapper);
+    }
+
+    /**
+     * The next chunk of an output file to send, for the connection {@link #disconnected} numbered: empty
+     * while a {@code graphRuns} frame or another chunk is in flight, or when no output file is waiting
+     * whose step record the hub acknowledged.
+     */
+    public synchronized Optional<io.enginex.edge.protocol.GraphOutputChunk> nextChunk(
+            String frameId, long forConnection) {
+        if (inFlight != null || forConnection != connection) {
+            return Optional.empty();
+        }
+        return outputs.next(frameId, stepId -> {
+            Synced have = synced.get(stepId.substring(0, stepId.indexOf(':')));
+            return have != null && have.steps().contains(stepId);
+        });
+    }
+
+    /**
+     * The hub answered a chunk. When it has a run's last output file and the run is synced, old runs are
+     * pruned.
+     *
+     * @return true when another frame may be sent now
+     */
+    public synchronized boolean chunkAcked(io.enginex.edge.protocol.GraphOutputAck ack) {
+        boolean next = outputs.acked(ack);
+        if (next && ack.complete()) {
+            prune();
+        }
+        return next;
     }
 
     /**
@@ -125,10 +181,13 @@ public final class GraphSync {
                     input,
                     out));
         }
-        if (batch.isEmpty()) {
+        List<GraphRuns.AuditRecord> audit = audits == null || auditRefusedHere
+                ? List.of()
+                : audits.next(chars >= FRAME_BUDGET / 2 ? GraphRuns.MAX_AUDIT / 4 : GraphRuns.MAX_AUDIT);
+        if (batch.isEmpty() && audit.isEmpty()) {
             return Optional.empty();
         }
-        inFlight = new GraphRuns(frameId, batch);
+        inFlight = new GraphRuns(frameId, batch, audit);
         return Optional.of(inFlight);
     }
 
@@ -157,6 +216,14 @@ public final class GraphSync {
             boolean ended = run.ended() && steps.size() == run.steps().size();
             record(run.runId(), steps, ended);
             anyEnded |= ended;
+        }
+        if (!inFlight.audit().isEmpty()) {
+            String last = inFlight.audit().getLast().id();
+            if (ack.audit().contains(last)) {
+                audits.acked(last);
+            } else {
+                auditRefusedHere = true;
+            }
         }
         inFlight = null;
         if (anyEnded) {
@@ -191,7 +258,9 @@ public final class GraphSync {
      */
     public synchronized long disconnected() {
         inFlight = null;
+        auditRefusedHere = false;
         refusedHere.clear();
+        outputs.disconnected();
         return ++connection;
     }
 
@@ -200,13 +269,29 @@ public final class GraphSync {
         return synced.containsKey(runId);
     }
 
-    /** Whether the hub acknowledged the run's end and all its steps. */
+    /** Whether the hub acknowledged the run's end, all its steps and all its output files. */
     public synchronized boolean synced(String runId) {
         Synced s = synced.get(runId);
-        return s != null && s.ended();
+        return s != null && s.ended() && outputs.uploaded(runs.read(runId));
     }
 
     private GraphRuns.Step step(StepRecord s) {
+        if (s.outputFile() != null) {
+            return new GraphRuns.Step(
+                    s.id(),
+                    s.step(),
+                    s.state().label(),
+                    s.attempts(),
+                    s.error(),
+                    s.reason(),
+                    null,
+                    false,
+                    null,
+                    s.outputFile().bytes(),
+                    s.outputFile().sha256(),
+                    s.settledAt(),
+                    true);
+        }
         String text = s.output() == null ? null : s.output().toString();
         boolean truncated = text != null && text.length() > GraphRuns.MAX_OUTPUT_CHARS;
         byte[] bytes = text == null ? null : text.getBytes(StandardCharsets.UTF_8);

@@ -43,17 +43,26 @@ final class RunFile {
                                 case "denied" -> now.awaiting(StepApprovals.denial(line));
                                 default -> now.awaiting(null);
                             });
-                case "step" ->
+                case "step" -> {
+                    StepState state =
+                            StepState.valueOf(line.get("state").asText().toUpperCase(java.util.Locale.ROOT));
+                    String reason =
+                            line.path("reason").isTextual() ? line.get("reason").asText() : null;
+                    Instant at = Instant.parse(line.get("at").asText());
+                    JsonNode file = line.get("outputFile");
                     steps.put(
                             step,
-                            now.settled(
-                                    StepState.valueOf(line.get("state").asText().toUpperCase(java.util.Locale.ROOT)),
-                                    line.get("output"),
-                                    error(line, mapper),
-                                    line.path("reason").isTextual()
-                                            ? line.get("reason").asText()
-                                            : null,
-                                    Instant.parse(line.get("at").asText())));
+                            file == null
+                                    ? now.settled(state, line.get("output"), error(line, mapper), reason, at)
+                                    : now.settled(
+                                            state,
+                                            new StepRecord.OutputFile(
+                                                    file.path("bytes").asLong(),
+                                                    file.path("sha256").asText()),
+                                            error(line, mapper),
+                                            reason,
+                                            at));
+                }
                 case "end" -> {
                     status = line.get("status").asText();
                     endedAt = Instant.parse(line.get("at").asText());

@@ -36,10 +36,24 @@ import java.util.stream.Stream;
  * returns, so what the file says happened did happen; a torn last line is ignored (its write never
  * completed). Records are never rewritten: a later upload can send them once, by run and step id.
  *
+ * <p>An output larger than {@link #FILE_THRESHOLD} (UTF-8 JSON text) is kept in a file of its own beside
+ * the run ({@code <runId>.<step>.out}, mode 600, written and forced before its {@code step} line, which
+ * then carries {@code "outputFile":{"bytes":…,"sha256":…}} instead of the output); it counts in the
+ * quotas like the run file, is uploaded as a file ({@link GraphSync}) and deleted with the run.
+ *
  * <p>Thread-safe: one lock serialises writes. One process runs graphs per state folder (the graph
  * job journal's lock); readers in other processes ({@code graph runs}) only read.
  */
 public final class RunJournal {
+    /**
+     * Outputs larger than this, as UTF-8 JSON text, are kept as files beside the run: 64 KiB, the most
+     * a {@code graphRuns} frame carries of one output, so no output is cut for the upload.
+     */
+    public static final int FILE_THRESHOLD = io.enginex.edge.protocol.GraphRuns.MAX_OUTPUT_CHARS;
+
+    /** The ending of an output file's name. */
+    static final String OUTPUT_SUFFIX = ".out";
+
     private final Path dir;
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -134,15 +148,24 @@ public final class RunJournal {
 
     void settled(String runId, String step, StepState state, JsonNode output, ErrorInfo error, String reason) {
         ObjectNode line = line("step", runId).put("step", step).put("state", state.label());
+        byte[] big = output == null ? null : output.toString().getBytes(StandardCharsets.UTF_8);
+        if (big != null && big.length > FILE_THRESHOLD) {
+            lock.lock();
+            try {
+                checkQuota(runId, big.length + 512L); // the file and its line, before either is written
+                StepRecord.OutputFile file = writeOutput(runId, step, big);
+                line.putObject("outputFile").put("bytes", file.bytes()).put("sha256", file.sha256());
+                addDetails(line, error, reason);
+                append(runId, line, false);
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
         if (output != null) {
             line.set("output", output);
         }
-        if (error != null) {
-            line.set("error", mapper.valueToTree(error));
-        }
-        if (reason != null) {
-            line.put("reason", reason);
-        }
+        addDetails(line, error, reason);
         // A settlement without an output is small and always written, past a quota too, so a step
         // refused for the quota, and the run's end, are journalled.
         append(runId, line, output != null);
@@ -170,6 +193,91 @@ public final class RunJournal {
             line.put("reason", reason);
         }
         append(runId, line, false);
+    }
+
+    private void addDetails(ObjectNode line, ErrorInfo error, String reason) {
+        if (error != null) {
+            line.set("error", mapper.valueToTree(error));
+        }
+        if (reason != null) {
+            line.put("reason", reason);
+        }
+    }
+
+    /** Where the output of {@code step} of {@code runId} is kept when it is a file. */
+    public Path outputFile(String runId, String step) {
+        return dir.resolve(runId + "." + step + OUTPUT_SUFFIX);
+    }
+
+    /**
+     * The output of a step of {@code runId}: its record's, or read from its file.
+     *
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public JsonNode output(String runId, StepRecord step) {
+        if (step.outputFile() == null) {
+            return step.output();
+        }
+        Path file = outputFile(runId, step.step());
+        try {
+            return mapper.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the output file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes an output file (a temporary name first, forced, then renamed), so a file under the final
+     * name is always whole. Under lock.
+     *
+     * @throws StorageQuotaExceededException when the disk is full or the file cannot be written (what
+     *     was written of it is deleted; nothing journalled is touched)
+     */
+    private StepRecord.OutputFile writeOutput(String runId, String step, byte[] bytes) {
+        Path file = outputFile(runId, step);
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(part);
+            if (part.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(
+                        part, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(false);
+            }
+            Files.move(
+                    part,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory();
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // the disk is in trouble; the next count sees what is left
+            }
+            throw new StorageQuotaExceededException("no room to keep the " + bytes.length + "-byte output of step "
+                    + step + " of run " + runId + " in " + dir + ": " + e.getMessage() + ". Nothing journalled was"
+                    + " lost; free space on that disk");
+        }
+        sizes.merge(runId, (long) bytes.length, Long::sum);
+        return new StepRecord.OutputFile(bytes.length, sha256(bytes));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     void ended(String runId, String status) {
@@ -270,6 +378,11 @@ public final class RunJournal {
         try {
             for (RunRecord run : list()) {
                 if (run.ended() && run.endedAt().isBefore(before) && synced.test(run.runId())) {
+                    for (StepRecord step : run.steps().values()) {
+                        if (step.outputFile() != null) {
+                            Files.deleteIfExists(outputFile(run.runId(), step.step()));
+                        }
+                    }
                     Files.deleteIfExists(dir.resolve(run.runId() + ".jsonl"));
                     sizes.remove(run.runId());
                     graphOf.remove(run.runId());
@@ -295,10 +408,18 @@ public final class RunJournal {
             return;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl"))
-                    .toList()) {
-                String runId = file.getFileName().toString().replace(".jsonl", "");
-                sizes.put(runId, Files.size(file));
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(OUTPUT_SUFFIX) && name.indexOf('.') > 0) {
+                    // an output file counts in its run's share (its graph is the run file's)
+                    sizes.merge(name.substring(0, name.indexOf('.')), Files.size(file), Long::sum);
+                    continue;
+                }
+                if (!name.endsWith(".jsonl")) {
+                    continue;
+                }
+                String runId = name.replace(".jsonl", "");
+                sizes.merge(runId, Files.size(file), Long::sum);
                 try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     String first = reader.readLine();
                     graphOf.put(

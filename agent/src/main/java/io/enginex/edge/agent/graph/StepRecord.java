@@ -15,6 +15,8 @@ import io.enginex.edge.protocol.ErrorInfo;
  * @param settledAt this device's clock when the step settled, or null while it has not
  * @param approvedBy who approved a step that needs approval, or null (not approved, or no approval
  *     needed); its attempts run as jobs approved by them
+ * @param outputFile when the output was larger than {@link RunJournal#FILE_THRESHOLD}: the file beside
+ *     the run that holds it ({@link RunJournal#output}), and {@code output} is null; else null
  */
 public record StepRecord(
         String id,
@@ -26,31 +28,47 @@ public record StepRecord(
         ErrorInfo error,
         String reason,
         java.time.Instant settledAt,
-        String approvedBy) {
+        String approvedBy,
+        OutputFile outputFile) {
+
+    /**
+     * A step output kept as a file beside the run ({@code <runId>.<step>.out}).
+     *
+     * @param bytes its size (UTF-8 JSON text)
+     * @param sha256 its SHA-256, hex
+     */
+    public record OutputFile(long bytes, String sha256) {}
 
     static StepRecord pending(String runId, String step) {
-        return new StepRecord(runId + ":" + step, step, StepState.PENDING, 0, null, null, null, null, null, null);
+        return new StepRecord(runId + ":" + step, step, StepState.PENDING, 0, null, null, null, null, null, null, null);
     }
 
     StepRecord started(int attempt, String job) {
-        return new StepRecord(id, step, StepState.RUNNING, attempt, job, null, null, null, null, approvedBy);
+        return new StepRecord(id, step, StepState.RUNNING, attempt, job, null, null, null, null, approvedBy, null);
     }
 
     StepRecord failedAttempt(ErrorInfo failure) {
-        return new StepRecord(id, step, StepState.RUNNING, attempts, jobId, null, failure, null, null, approvedBy);
+        return new StepRecord(
+                id, step, StepState.RUNNING, attempts, jobId, null, failure, null, null, approvedBy, null);
     }
 
     StepRecord settled(StepState to, JsonNode out, ErrorInfo failure, String why, java.time.Instant at) {
-        return new StepRecord(id, step, to, attempts, jobId, out, failure, why, at, approvedBy);
+        return new StepRecord(id, step, to, attempts, jobId, out, failure, why, at, approvedBy, null);
+    }
+
+    /** Settled with an output kept as a file. */
+    StepRecord settled(StepState to, OutputFile file, ErrorInfo failure, String why, java.time.Instant at) {
+        return new StepRecord(id, step, to, attempts, jobId, null, failure, why, at, approvedBy, file);
     }
 
     /** Asked for approval, or denied (then {@code denial} is the error its settlement will carry). */
     StepRecord awaiting(ErrorInfo denial) {
-        return new StepRecord(id, step, StepState.AWAITING_APPROVAL, attempts, jobId, null, denial, null, null, null);
+        return new StepRecord(
+                id, step, StepState.AWAITING_APPROVAL, attempts, jobId, null, denial, null, null, null, null);
     }
 
     /** Approved by {@code by}: ready for its first attempt. */
     StepRecord approved(String by) {
-        return new StepRecord(id, step, StepState.PENDING, attempts, jobId, null, null, null, null, by);
+        return new StepRecord(id, step, StepState.PENDING, attempts, jobId, null, null, null, null, by, null);
     }
 }

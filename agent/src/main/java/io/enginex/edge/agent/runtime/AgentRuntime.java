@@ -132,6 +132,7 @@ public final class AgentRuntime {
         var graphSync = new io.enginex.edge.agent.graph.GraphSync(
                 new io.enginex.edge.agent.graph.RunJournal(graphDir.resolve("runs"), codec.mapper(), clock),
                 graphDir.resolve("synced.jsonl"),
+                auditLog.path(),
                 codec.mapper());
         var graphRunEnded = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
         var stepWaits = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});

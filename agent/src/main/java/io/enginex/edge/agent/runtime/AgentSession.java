@@ -121,6 +121,7 @@ final class AgentSession {
             outbox.sessionParts(registry.parts());
         });
         outbox.graphSync(parts.graphSync());
+        outbox.uploadRate(config.uploadRate());
         parts.graphRunEnded().set(outbox::pushGraphRuns);
         parts.approvals().attach(outbox);
         updates.reportTo(outbox);
@@ -155,6 +156,7 @@ final class AgentSession {
                         .withVault(
                                 new HubSecrets(identity.agentId(), exchangeKey, parts.vault(), parts.auditLog(), clock))
                         .withGraphRunAcks(outbox::graphRunsAcked)
+                        .withGraphOutputAcks(outbox::graphOutputAcked)
                         .withGraphStarts(parts.hubGraphStarts())
                         .withGraphDecisions(parts.approvals()::decide),
                 outbox,

@@ -37,6 +37,9 @@ import java.util.concurrent.Executors;
  * <p>One per process and state folder (the graph job journal is locked); close it to stop its jobs.
  */
 public final class LocalGraphs implements AutoCloseable {
+    /** The largest output a graph step's tool may return, as JSON text: 16 MiB. */
+    public static final int GRAPH_OUTPUT_CHARS = 16 << 20;
+
     /** Below the state folder: the graph job journal and {@code runs/}. */
     public static final String DIR = "graphs";
 
@@ -81,6 +84,8 @@ public final class LocalGraphs implements AutoCloseable {
         JobRunnerCalls calls =
                 new JobRunnerCalls(journal, () -> tools.current().get().registry(), audit, clock);
         this.runner = JobRunner.builder(journal, calls, jobs, clock)
+                // a step's output goes to its run file (a file of its own when large), never into a frame
+                .maxOutputChars(GRAPH_OUTPUT_CHARS)
                 .tools(
                         () -> tools.current().get().registry(),
                         tool -> tools.current().get().concurrencyOf(tool))

@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param sessionSocket the Unix socket user session parts connect to, or null for none
  * @param sessionUsers whose session parts are accepted ({@code session-users}: names, {@code *}), or
  *     null to take it from the config file
+ * @param uploadRate about how many bytes a second step output files are uploaded at, 0 for no cap
+ *     beyond one chunk in flight
  */
 public record RunConfig(
         Path stateDir,
@@ -46,7 +48,8 @@ public record RunConfig(
         Duration backoffCap,
         UpdateConfig update,
         Path sessionSocket,
-        String sessionUsers) {
+        String sessionUsers,
+        long uploadRate) {
 
     /** @throws IllegalArgumentException naming the value that is out of range */
     public RunConfig {
@@ -61,6 +64,9 @@ public record RunConfig(
         if (rotateKeyEvery.isNegative()) {
             throw new IllegalArgumentException("rotateKeyEvery must not be negative, was " + rotateKeyEvery);
         }
+        if (uploadRate < 0) {
+            throw new IllegalArgumentException("--upload-rate must not be negative (0: no cap), was " + uploadRate);
+        }
         if (uiPort < 0 || uiPort > 65_535) {
             throw new IllegalArgumentException("uiPort must be 0-65535, was " + uiPort);
         }
@@ -74,6 +80,7 @@ public record RunConfig(
     /** Collects the options; {@link #build} checks them. Not thread-safe. */
     public static final class Builder {
         private final Path stateDir;
+        private long uploadRate;
         private Path root;
         private Path machinePolicy;
         private Path plugins;
@@ -173,7 +180,14 @@ public record RunConfig(
                     backoffCap,
                     update,
                     sessionSocket,
-                    sessionUsers);
+                    sessionUsers,
+                    uploadRate);
+        }
+
+        /** About how many bytes a second step output files are uploaded at; 0 for no cap. */
+        public Builder uploadRate(long bytesPerSecond) {
+            this.uploadRate = bytesPerSecond;
+            return this;
         }
     }
 }

@@ -157,14 +157,26 @@ class GraphSyncTest {
     }
 
     @Test
-    void aBigOutputIsSentTruncatedWithItsSizeAndHash() throws Exception {
+    void aBigOutputOfARunJournalledBeforeFilesIsSentTruncatedWithItsSizeAndHash() throws Exception {
         String a = start(graph(1), null, null);
         ObjectNode big = mapper.createObjectNode().put("text", "x".repeat(GraphRuns.MAX_OUTPUT_CHARS));
-        succeed(a, "s0", big);
+        // an older agent wrote big outputs into the step line itself
+        ObjectNode line = mapper.createObjectNode()
+                .put("op", "step")
+                .put("runId", a)
+                .put("at", clock.instant().toString())
+                .put("step", "s0")
+                .put("state", "succeeded");
+        line.set("output", big);
+        java.nio.file.Files.writeString(
+                runs().dir().resolve(a + ".jsonl"),
+                mapper.writeValueAsString(line) + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
         GraphRuns.Step step =
                 sync().next("a-1").orElseThrow().runs().get(0).steps().get(0);
         byte[] text = big.toString().getBytes(StandardCharsets.UTF_8);
         assertThat(step.outputTruncated()).isTrue();
+        assertThat(step.hasOutputFile()).isFalse();
         assertThat(step.output()).isNull();
         assertThat(step.outputBytes()).isEqualTo(text.length);
         assertThat(step.outputSha256())

@@ -62,6 +62,21 @@ public enum AuditType {
     GRAPH_STEP_APPROVED,
     /** A person denied a graph step that waited for approval (details: agent, run, step, graph, tool, reason). */
     GRAPH_STEP_DENIED,
+    /**
+     * A step output an agent kept as a file arrived in full and its SHA-256 matched (actor: the agent;
+     * target: the step record; details: runId, bytes, sha256), or was refused (outcome failure;
+     * details: reason).
+     */
+    GRAPH_OUTPUT_STORED,
+    /** A step output file was downloaded (target: the step record; details: runId, bytes). */
+    GRAPH_OUTPUT_DOWNLOADED,
+    /**
+     * A tool call of a graph step, as the agent's audit log recorded it on the machine (offline or not),
+     * uploaded at sync (actor: the agent; target: the step record; outcome: success, failure or denied;
+     * details: deviceAt, the device's clock; jobId, tool, attempt, recordId, and code and message when
+     * it did not succeed). The event's time is when it arrived.
+     */
+    GRAPH_STEP_AUDITED,
     /** A tenant admin pinned the tenant's agents' updates to a channel or a version (details: channel or version). */
     UPDATE_PIN_CHANGED,
     /** A tenant admin removed the tenant's update pin (details: the channel or version it pinned). */

@@ -126,6 +126,22 @@ final class ServeCommand implements Callable<Integer> {
     int maxConcurrentJobs;
 
     @Option(
+            names = "--graph-output-max-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "67108864",
+            description = "The largest step output an agent may upload as a file (outputs over 64 KiB are files);"
+                    + " a larger one is refused and stays on the machine. Default: ${DEFAULT-VALUE} (64 MiB).")
+    long graphOutputMaxBytes;
+
+    @Option(
+            names = "--graph-outputs-tenant-max-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "4294967296",
+            description = "How much the step output files of one tenant may take on the hub together; a new one"
+                    + " past it is refused. Default: ${DEFAULT-VALUE} (4 GiB).")
+    long graphOutputsTenantMaxBytes;
+
+    @Option(
             names = "--enrolment-rate-limit",
             paramLabel = "N/min",
             defaultValue = "10/min",
@@ -251,6 +267,7 @@ final class ServeCommand implements Callable<Integer> {
                     .webhooks(new HubConfig.WebhookConfig(
                             webhookAllowPrivateTargets, HubConfig.WebhookConfig.DEFAULT_RETRY_BASE))
                     .enrolmentRate(EnrolmentRate.parse(enrolmentRateLimit, "--enrolment-rate-limit"))
+                    .graphOutputs(new HubConfig.GraphOutputLimits(graphOutputMaxBytes, graphOutputsTenantMaxBytes))
                     .build();
         } catch (IllegalArgumentException | HubException.BadRequest e) {
             throw new CliException(e.getMessage(), CliException.USAGE);

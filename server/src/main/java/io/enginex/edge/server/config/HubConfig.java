@@ -45,6 +45,7 @@ import java.util.Set;
  * @param proxyProtocol whether the listener reads a PROXY protocol header (v1 or v2) from the trusted
  *     proxies, which then names the client (TLS passthrough); needs {@code trustedProxies}
  * @param webhooks where webhooks may go and how soon a failed one is tried again
+ * @param graphOutputs how large the step outputs agents upload as files may be
  */
 public record HubConfig(
         Path dataDir,
@@ -66,7 +67,27 @@ public record HubConfig(
         Duration clusterSweep,
         Duration rolloutCheck,
         boolean proxyProtocol,
-        WebhookConfig webhooks) {
+        WebhookConfig webhooks,
+        GraphOutputLimits graphOutputs) {
+    /**
+     * Caps of the step outputs agents upload as files (docs/GRAPHS.md "Big outputs"); a larger one is
+     * refused with an error that names the option.
+     *
+     * @param perFileBytes the largest one ({@code --graph-output-max-bytes})
+     * @param perTenantBytes all of one tenant's together ({@code --graph-outputs-tenant-max-bytes})
+     */
+    public record GraphOutputLimits(long perFileBytes, long perTenantBytes) {
+        /** 64 MiB per file, 4 GiB per tenant. */
+        public static final GraphOutputLimits DEFAULT = new GraphOutputLimits(64L << 20, 4L << 30);
+
+        public GraphOutputLimits {
+            if (perFileBytes < 1 || perTenantBytes < perFileBytes) {
+                throw new IllegalArgumentException("--graph-output-max-bytes must be at least 1 and at most"
+                        + " --graph-outputs-tenant-max-bytes; got " + perFileBytes + " and " + perTenantBytes);
+            }
+        }
+    }
+
     /**
      * Webhook sending.
      *
@@ -264,6 +285,7 @@ public record HubConfig(
         private Duration rolloutCheck = DEFAULT_ROLLOUT_CHECK;
         private boolean proxyProtocol;
         private WebhookConfig webhooks = WebhookConfig.DEFAULT;
+        private GraphOutputLimits graphOutputs = GraphOutputLimits.DEFAULT;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -363,6 +385,12 @@ public record HubConfig(
             return this;
         }
 
+        /** The caps of step outputs uploaded as files. */
+        public Builder graphOutputs(GraphOutputLimits graphOutputs) {
+            this.graphOutputs = graphOutputs;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     dataDir,
@@ -384,7 +412,8 @@ public record HubConfig(
                     clusterSweep,
                     rolloutCheck,
                     proxyProtocol,
-                    webhooks);
+                    webhooks,
+                    graphOutputs);
         }
     }
 }

@@ -80,6 +80,19 @@ public final class FrameRouter {
     @FunctionalInterface
     public interface GraphRunUploads {
         GraphRunsAck receive(String tenantId, String agentId, GraphRuns frame, String ackId);
+
+        /** Stores a chunk of a step output the agent uploads as a file; by default refuses it. */
+        default io.enginex.edge.protocol.GraphOutputAck output(
+                String tenantId, String agentId, io.enginex.edge.protocol.GraphOutputChunk chunk, String ackId) {
+            return new io.enginex.edge.protocol.GraphOutputAck(
+                    ackId,
+                    chunk.id(),
+                    chunk.stepId(),
+                    0,
+                    false,
+                    new io.enginex.edge.protocol.ErrorInfo(
+                            ErrorCodes.UNAVAILABLE, "this hub does not store step outputs as files"));
+        }
     }
 
     /**
@@ -307,6 +320,10 @@ public final class FrameRouter {
             case GraphRuns runs ->
                 connection.send(
                         graphRuns.receive(connection.tenantId(), connection.agentId(), runs, connection.nextFrameId()));
+            case io.enginex.edge.protocol.GraphOutputChunk chunk ->
+                connection.send(
+                        graphRuns.output(connection.tenantId(), connection.agentId(), chunk, connection.nextFrameId()));
+            case io.enginex.edge.protocol.GraphOutputAck a -> refuseDirection(connection, a);
             case ErrorFrame error ->
                 log.atWarn()
                         .addKeyValue("agentId", connection.agentId())

@@ -30,6 +30,8 @@ import java.util.Map;
  *       its versions (which one agents get, who made each) and its latest {@value #RUNS} runs with their
  *       steps, device and arrival times;
  *   <li>{@code GET /ui/graph-runs/{runId}}: one uploaded run with every step record, error and output.
+ *   <li>{@code GET /ui/graph-runs/{runId}/steps/{step}/output}: a step output the agent uploaded as a
+ *       file, as a download (audited).
  * </ul>
  *
  * Graphs are defined with the API or {@code engine graphs}; the pages change nothing.
@@ -46,7 +48,15 @@ public final class GraphPages implements PageGroup {
     private final GraphFormat format;
     private final Logins logins;
 
-    GraphPages(Graphs graphs, GraphRunLog runs, GraphFormat format, Logins logins) {
+    private final io.enginex.edge.server.graph.GraphOutputs outputs;
+
+    GraphPages(
+            Graphs graphs,
+            GraphRunLog runs,
+            io.enginex.edge.server.graph.GraphOutputs outputs,
+            GraphFormat format,
+            Logins logins) {
+        this.outputs = outputs;
         this.logins = logins;
         this.graphs = graphs;
         this.runs = runs;
@@ -182,6 +192,23 @@ public final class GraphPages implements PageGroup {
                             pages.page("Run " + run.run().runId(), viewer, "graphs"),
                             RunView.of(run.run(), run.steps()),
                             graph));
+        });
+        pages.get("/ui/graph-runs/{runId}/steps/{step}/output", Role.VIEWER, (ctx, viewer) -> {
+            String runId = ctx.pathParam("runId");
+            String step = ctx.pathParam("step");
+            outputs.download(
+                    viewer.caller(),
+                    viewer.tenantId(),
+                    runId,
+                    step,
+                    io.enginex.edge.server.auth.Origin.dashboard(ctx.ip()),
+                    (bytes, sha256) -> {
+                        ctx.contentType("application/json");
+                        ctx.header("Content-Length", Long.toString(bytes));
+                        ctx.header("X-Content-SHA256", sha256);
+                        ctx.header("Content-Disposition", "attachment; filename=\"" + runId + "-" + step + ".json\"");
+                        return ctx.res().getOutputStream();
+                    });
         });
     }
 

@@ -40,8 +40,28 @@ public final class GraphRunLog {
     private final TenantGuard guard;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final io.enginex.edge.server.audit.Audit audit;
+    private final io.enginex.edge.server.store.Transactions tx;
 
+    /** For reading runs: an upload's audit records are acknowledged but not recorded. */
     public GraphRunLog(GraphRunStore runs, GraphStore graphs, TenantGuard guard, Clock clock, ObjectMapper mapper) {
+        this(runs, graphs, guard, clock, mapper, null, null);
+    }
+
+    /**
+     * @param audit records the audit records an upload carries, each once, in a transaction of {@code tx}
+     *     with the note that it arrived
+     */
+    public GraphRunLog(
+            GraphRunStore runs,
+            GraphStore graphs,
+            TenantGuard guard,
+            Clock clock,
+            ObjectMapper mapper,
+            io.enginex.edge.server.audit.Audit audit,
+            io.enginex.edge.server.store.Transactions tx) {
+        this.audit = audit;
+        this.tx = tx;
         this.runs = runs;
         this.graphs = graphs;
         this.guard = guard;
@@ -80,7 +100,10 @@ public final class GraphRunLog {
                             s.outputBytes(),
                             s.outputSha256(),
                             s.settledAt(),
-                            now))
+                            now,
+                            s.hasOutputFile(),
+                            0,
+                            false))
                     .toList();
             GraphRunRecord run = new GraphRunRecord(
                     r.runId(),
@@ -108,7 +131,45 @@ public final class GraphRunLog {
                 refused.add("run " + r.runId() + " is stored for another agent; it was not stored again");
             }
         }
-        return new GraphRunsAck(ackId, frame.id(), stored, steps, refused);
+        List<String> audited = new ArrayList<>();
+        if (audit != null) {
+            for (GraphRuns.AuditRecord a : frame.audit()) {
+                tx.run(() -> {
+                    if (runs.auditArrived(tenantId, agentId, a.id(), now)) {
+                        audit.record(
+                                tenantId,
+                                io.enginex.edge.server.audit.AuditType.GRAPH_STEP_AUDITED,
+                                io.enginex.edge.server.audit.Actor.agent(agentId),
+                                null,
+                                new io.enginex.edge.server.audit.Audit.Target("graph_step", a.stepId()),
+                                switch (a.outcome()) {
+                                    case "ok" -> io.enginex.edge.server.audit.Audit.Outcome.SUCCESS;
+                                    case "refused" -> io.enginex.edge.server.audit.Audit.Outcome.DENIED;
+                                    default -> io.enginex.edge.server.audit.Audit.Outcome.FAILURE;
+                                },
+                                details(a));
+                    }
+                });
+                audited.add(a.id());
+            }
+        }
+        return new GraphRunsAck(ackId, frame.id(), stored, steps, refused, audited);
+    }
+
+    private static java.util.Map<String, Object> details(GraphRuns.AuditRecord a) {
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("deviceAt", a.at().toString());
+        details.put("jobId", a.jobId());
+        details.put("tool", a.tool());
+        details.put("attempt", a.attempt());
+        details.put("recordId", a.id());
+        if (a.code() != null) {
+            details.put("code", a.code());
+        }
+        if (a.message() != null) {
+            details.put("message", a.message());
+        }
+        return details;
     }
 
     /**

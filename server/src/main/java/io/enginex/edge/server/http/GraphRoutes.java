@@ -30,7 +30,16 @@ final class GraphRoutes {
     private final ObjectMapper mapper;
     private final IdempotentResponder creates;
 
-    GraphRoutes(Graphs graphs, GraphRunLog runs, ApiAccess access, ObjectMapper mapper, IdempotentResponder creates) {
+    private final io.enginex.edge.server.graph.GraphOutputs outputs;
+
+    GraphRoutes(
+            Graphs graphs,
+            GraphRunLog runs,
+            io.enginex.edge.server.graph.GraphOutputs outputs,
+            ApiAccess access,
+            ObjectMapper mapper,
+            IdempotentResponder creates) {
+        this.outputs = outputs;
         this.graphs = graphs;
         this.runs = runs;
         this.access = access;
@@ -95,6 +104,7 @@ final class GraphRoutes {
         routes.post("/api/v1/tenants/{t}/graphs/{id}/start", this::start, ApiTrait.IDEMPOTENT);
         routes.get("/api/v1/tenants/{t}/graphs/{id}/runs", this::runs);
         routes.get("/api/v1/tenants/{t}/graph-runs/{runId}", this::run);
+        routes.get("/api/v1/tenants/{t}/graph-runs/{runId}/steps/{step}/output", this::output);
         routes.get("/api/v1/tenants/{t}/graph-starts", this::starts);
         routes.get("/api/v1/tenants/{t}/graph-starts/{startId}", this::startOf);
         routes.post("/api/v1/tenants/{t}/graph-starts/{startId}/cancel", this::cancelStart);
@@ -136,7 +146,28 @@ final class GraphRoutes {
             Long outputBytes,
             String outputSha256,
             Instant settledAt,
-            Instant arrivedAt) {}
+            Instant arrivedAt,
+            OutputFileView outputFile) {}
+
+    /**
+     * A step output the agent keeps as a file: {@code receivedBytes} of {@code outputBytes} are on the
+     * hub; once {@code complete}, {@code download} is where to get it.
+     */
+    record OutputFileView(long receivedBytes, boolean complete, String download) {}
+
+    /** A step's output file, as it was uploaded ({@code X-Content-SHA256} is its hash), audited. */
+    private void output(Context ctx) throws java.io.IOException {
+        Caller caller = access.forTenant(ctx);
+        String runId = ctx.pathParam("runId");
+        String step = ctx.pathParam("step");
+        outputs.download(caller, ctx.pathParam("t"), runId, step, Origin.api(ctx.ip()), (bytes, sha256) -> {
+            ctx.contentType("application/json");
+            ctx.header("Content-Length", Long.toString(bytes));
+            ctx.header("X-Content-SHA256", sha256);
+            ctx.header("Content-Disposition", "attachment; filename=\"" + runId + "-" + step + ".json\"");
+            return ctx.res().getOutputStream();
+        });
+    }
 
     /** {@code ?startId=gst_…} keeps the run of that start from the hub (among the latest listed). */
     private void runs(Context ctx) {
@@ -169,7 +200,16 @@ final class GraphRoutes {
                                 s.outputBytes(),
                                 s.outputSha256(),
                                 s.settledAt(),
-                                s.arrivedAt()))
+                                s.arrivedAt(),
+                                s.outputFile()
+                                        ? new OutputFileView(
+                                                s.outputReceived(),
+                                                s.outputComplete(),
+                                                s.outputComplete()
+                                                        ? "/api/v1/tenants/" + s.tenantId() + "/graph-runs/" + s.runId()
+                                                                + "/steps/" + s.step() + "/output"
+                                                        : null)
+                                        : null))
                         .toList()));
     }
 

@@ -161,7 +161,7 @@ public final class WebServer {
         new ApiKeyRoutes(app.logins(), access, bodies, creates).register(routes);
         new TokenRoutes(app.enrolment(), access, bodies, creates).register(routes);
         new PolicyRoutes(app.policies(), access, bodies).register(routes);
-        new GraphRoutes(app.graphs(), app.graphRuns(), access, bodies, creates).register(routes);
+        new GraphRoutes(app.graphs(), app.graphRuns(), app.graphOutputs(), access, bodies, creates).register(routes);
         new GraphApprovalRoutes(app.graphApprovals(), access, bodies, creates).register(routes);
         new SecretRoutes(app.secrets(), access, bodies, creates).register(routes);
         new McpToolRuleRoutes(app.mcpToolRules(), access, bodies).register(routes);

@@ -10,6 +10,10 @@ import java.time.Instant;
  * @param outputPreview the first characters of a truncated output, or null
  * @param settledAt the agent's clock when the step settled
  * @param arrivedAt the hub's clock when the record arrived
+ * @param outputFile the output is a file the agent uploads after the record ({@code outputBytes} and
+ *     {@code outputSha256} describe it; see {@link GraphOutputStore})
+ * @param outputReceived bytes of that file the hub has so far (0 when none, or not a file)
+ * @param outputComplete the hub has the whole file and its SHA-256 matched
  */
 public record GraphRunStepRecord(
         String id,
@@ -27,4 +31,47 @@ public record GraphRunStepRecord(
         Long outputBytes,
         String outputSha256,
         Instant settledAt,
-        Instant arrivedAt) {}
+        Instant arrivedAt,
+        boolean outputFile,
+        long outputReceived,
+        boolean outputComplete) {
+    /** A record whose output is not a file. */
+    public GraphRunStepRecord(
+            String id,
+            String runId,
+            String tenantId,
+            String step,
+            String state,
+            int attempts,
+            String errorCode,
+            String errorMessage,
+            String reason,
+            String output,
+            boolean outputTruncated,
+            String outputPreview,
+            Long outputBytes,
+            String outputSha256,
+            Instant settledAt,
+            Instant arrivedAt) {
+        this(
+                id,
+                runId,
+                tenantId,
+                step,
+                state,
+                attempts,
+                errorCode,
+                errorMessage,
+                reason,
+                output,
+                outputTruncated,
+                outputPreview,
+                outputBytes,
+                outputSha256,
+                settledAt,
+                arrivedAt,
+                false,
+                0,
+                false);
+    }
+}

@@ -25,6 +25,13 @@ public interface GraphRunStore {
 
     Optional<GraphRunRecord> run(String tenantId, String runId);
 
+    /**
+     * Remembers that audit record {@code recordId} of the agent arrived; joins the caller's transaction.
+     *
+     * @return true the first time, false when it arrived before
+     */
+    boolean auditArrived(String tenantId, String agentId, String recordId, java.time.Instant at);
+
     /** A run's step records, in the order they settled. */
     List<GraphRunStepRecord> steps(String tenantId, String runId);
 }

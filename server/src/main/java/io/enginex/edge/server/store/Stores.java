@@ -33,6 +33,9 @@ public interface Stores extends AutoCloseable {
 
     GraphRunStore graphRuns();
 
+    /** Step outputs uploaded as files. */
+    GraphOutputStore graphOutputs();
+
     /** Starts of graphs from the hub, queued until sent to their agents. */
     GraphStartStore graphStarts();
 

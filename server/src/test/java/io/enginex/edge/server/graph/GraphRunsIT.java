@@ -226,6 +226,179 @@ class GraphRunsIT {
         assertThat(list.get(0).path("runId").asText()).isEqualTo(runId);
     }
 
+    /** Sends a chunk and returns the hub's answer to it. */
+    static io.enginex.edge.protocol.GraphOutputAck chunk(
+            AgentSocket socket, String stepId, long offset, byte[] whole, String sha256, int length) {
+        var chunk = io.enginex.edge.protocol.GraphOutputChunk.of(
+                socket.nextId(),
+                stepId,
+                offset,
+                whole.length,
+                sha256,
+                java.util.Arrays.copyOfRange(whole, (int) offset, (int) offset + length));
+        socket.send(chunk);
+        while (true) {
+            if (socket.next() instanceof io.enginex.edge.protocol.GraphOutputAck ack
+                    && ack.replyTo().equals(chunk.id())) {
+                return ack;
+            }
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static GraphRuns.Step fileStep(String runId, String step, long bytes, String sha256) {
+        return new GraphRuns.Step(
+                runId + ":" + step, step, "succeeded", 1, null, null, null, false, null, bytes, sha256, T0, true);
+    }
+
+    @Test
+    void anOutputFileIsStoredOnceFromChunksAtTheHubsCountCheckedByItsHashAndDownloadedAudited() {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        String runId = runId();
+        byte[] whole = ("{\"text\":\"" + "0123456789".repeat(50_000) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha = sha256(whole);
+        int piece = io.enginex.edge.protocol.GraphOutputChunk.MAX_CHUNK_BYTES;
+        String stepId = runId + ":dump";
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            assertThat(upload(
+                                    socket,
+                                    run(
+                                            runId,
+                                            null,
+                                            null,
+                                            "succeeded",
+                                            List.of(
+                                                    fileStep(runId, "dump", whole.length, sha),
+                                                    fileStep(runId, "forged", whole.length, "00".repeat(32)))))
+                            .steps())
+                    .hasSize(2);
+            assertThat(chunk(socket, stepId, 0, whole, sha, piece).received()).isEqualTo(piece);
+            assertThat(chunk(socket, stepId, 0, whole, sha, piece).received())
+                    .as("a repeated chunk changes nothing")
+                    .isEqualTo(piece);
+            assertThat(chunk(socket, stepId, 2L * piece, whole, sha, whole.length - 2 * piece)
+                            .received())
+                    .as("a chunk past the hub's count is not stored; the answer says where to go on")
+                    .isEqualTo(piece);
+            assertThat(chunk(socket, stepId, piece, whole, sha, piece).complete())
+                    .isFalse();
+            var last = chunk(socket, stepId, 2L * piece, whole, sha, whole.length - 2 * piece);
+            assertThat(last.complete()).isTrue();
+            assertThat(last.received()).isEqualTo(whole.length);
+            assertThat(chunk(socket, stepId, 0, whole, sha, piece).complete())
+                    .as("an upload repeated after it completed is answered complete")
+                    .isTrue();
+
+            // a file whose bytes do not match the hash its record announced is dropped
+            String forged = runId + ":forged";
+            chunk(socket, forged, 0, whole, "00".repeat(32), piece);
+            chunk(socket, forged, piece, whole, "00".repeat(32), piece);
+            var refused = chunk(socket, forged, 2L * piece, whole, "00".repeat(32), whole.length - 2 * piece);
+            assertThat(refused.complete()).isFalse();
+            assertThat(refused.received()).isZero();
+            assertThat(refused.error().message()).contains("does not match its SHA-256");
+
+            // larger than the hub's cap per file: refused, naming the option
+            String other = runId();
+            long huge = (64L << 20) + 1;
+            upload(socket, run(other, null, null, "succeeded", List.of(fileStep(other, "dump", huge, sha))));
+            var tooBig = io.enginex.edge.protocol.GraphOutputChunk.of(
+                    socket.nextId(), other + ":dump", 0, huge, sha, new byte[10]);
+            socket.send(tooBig);
+            io.enginex.edge.protocol.GraphOutputAck answer;
+            do {
+                answer = socket.next() instanceof io.enginex.edge.protocol.GraphOutputAck a
+                                && a.replyTo().equals(tooBig.id())
+                        ? a
+                        : null;
+            } while (answer == null);
+            assertThat(answer.error().message()).contains("--graph-output-max-bytes");
+        }
+        JsonNode step = hub
+                .api()
+                .get("/api/v1/tenants/" + tenant + "/graph-runs/" + runId, hub.platformKey())
+                .body()
+                .path("steps")
+                .findValues("outputFile")
+                .stream()
+                .filter(f -> f.path("complete").asBoolean())
+                .findFirst()
+                .orElseThrow();
+        assertThat(step.path("receivedBytes").asLong()).isEqualTo(whole.length);
+        var download = hub.api().get(step.path("download").asText(), hub.platformKey());
+        assertThat(download.status()).isEqualTo(200);
+        assertThat(download.headers().firstValue("X-Content-SHA256")).hasValue(sha);
+        assertThat(download.text().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(whole);
+        JsonNode audit = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/audit?type=graph-output.stored", hub.platformKey())
+                .body();
+        assertThat(audit.findValues("outcome").stream().map(JsonNode::asText).toList())
+                .as("stored once; the forged and the too large one refused")
+                .containsExactlyInAnyOrder("success", "failure", "failure");
+        assertThat(hub.api()
+                        .get(
+                                "/api/v1/tenants/" + tenant + "/graph-runs/" + runId + "/steps/forged/output",
+                                hub.platformKey())
+                        .status())
+                .isEqualTo(409);
+    }
+
+    @Test
+    void auditRecordsOfStepsBecomeAuditEventsOnceWithTheDeviceTimeAndTheArrival() {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        String runId = runId();
+        var ok = new GraphRuns.AuditRecord("a1".repeat(32), T0, runId + ":list:1", "fs.list", 1, "ok", null, null);
+        var refused = new GraphRuns.AuditRecord(
+                "b2".repeat(32),
+                T0.plusSeconds(5),
+                runId + ":write:1",
+                "fs.write",
+                1,
+                "refused",
+                "blocked_by_policy",
+                "not allowed");
+        Instant before = Instant.now();
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            for (int i = 0; i < 2; i++) { // the second frame repeats the records, as after a lost ack
+                GraphRuns frame = new GraphRuns(socket.nextId(), List.of(), List.of(ok, refused));
+                socket.send(frame);
+                GraphRunsAck ack;
+                do {
+                    ack = socket.next() instanceof GraphRunsAck a && a.replyTo().equals(frame.id()) ? a : null;
+                } while (ack == null);
+                assertThat(ack.audit()).containsExactly(ok.id(), refused.id());
+            }
+        }
+        JsonNode events = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/audit?type=graph-step.audited", hub.platformKey())
+                .body()
+                .path("events");
+        assertThat(events).hasSize(2);
+        JsonNode first = events.get(1); // newest first
+        assertThat(first.path("target").path("id").asText()).isEqualTo(runId + ":list");
+        assertThat(first.path("actor").path("id").asText()).isEqualTo(agent.agentId());
+        assertThat(first.path("outcome").asText()).isEqualTo("success");
+        assertThat(first.path("details").path("deviceAt").asText()).isEqualTo(T0.toString());
+        assertThat(Instant.parse(first.path("at").asText())).isAfterOrEqualTo(before.minusSeconds(1));
+        assertThat(events.get(0).path("outcome").asText()).isEqualTo("denied");
+        assertThat(events.get(0).path("details").path("code").asText()).isEqualTo("blocked_by_policy");
+    }
+
     @Test
     void aTruncatedOutputKeepsItsMarkerSizeAndHash() {
         String tenant = hub.newTenant();

@@ -406,6 +406,12 @@ class TenantIsolationIT {
                     "viewer",
                     f -> t(f) + "/graph-runs/" + f.graphRun,
                     null),
+            // the fixture's run has a step "big" whose output was uploaded as a file
+            tenant(
+                    "GET /api/v1/tenants/{t}/graph-runs/{runId}/steps/{step}/output",
+                    "viewer",
+                    f -> t(f) + "/graph-runs/" + f.graphRun + "/steps/big/output",
+                    null),
             tenant(
                     "GET /api/v1/tenants/{t}/graphs/{id}/versions/{v}",
                     "viewer",
@@ -644,6 +650,10 @@ class TenantIsolationIT {
             page("GET /ui/graphs", "viewer", f -> "/ui/graphs"),
             page("GET /ui/graphs/{id}", "viewer", f -> "/ui/graphs/" + f.graph),
             page("GET /ui/graph-runs/{runId}", "viewer", f -> "/ui/graph-runs/" + f.graphRun),
+            page(
+                    "GET /ui/graph-runs/{runId}/steps/{step}/output",
+                    "viewer",
+                    f -> "/ui/graph-runs/" + f.graphRun + "/steps/big/output"),
             // Keep last: it ends the dashboard sessions the rows above use.
             // OAuth consent: the grant is made in the signed-in person's own tenant, never another's.
             page("GET /ui/oauth/authorize", "viewer", f -> "/ui/oauth/authorize"),
@@ -873,6 +883,8 @@ class TenantIsolationIT {
             f.graphRun =
                     "run_" + java.util.HexFormat.of().formatHex(new byte[12]).substring(0, 16)
                             + Integer.toHexString(Math.abs(f.tenant.hashCode()) | 0x10000000);
+            byte[] output = ("{\"of\":\"" + f.tenant + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String sha256 = sha256(output);
             try (var socket = hub.connect(f.agent)) {
                 socket.hello("fs.list");
                 var frame = new io.enginex.edge.protocol.GraphRuns(
@@ -886,7 +898,20 @@ class TenantIsolationIT {
                                 java.time.Instant.parse("2026-12-01T00:00:00Z"),
                                 java.time.Instant.parse("2026-12-01T00:01:00Z"),
                                 null,
-                                List.of())));
+                                List.of(new io.enginex.edge.protocol.GraphRuns.Step(
+                                        f.graphRun + ":big",
+                                        "big",
+                                        "succeeded",
+                                        1,
+                                        null,
+                                        null,
+                                        null,
+                                        false,
+                                        null,
+                                        (long) output.length,
+                                        sha256,
+                                        java.time.Instant.parse("2026-12-01T00:00:30Z"),
+                                        true)))));
                 socket.send(frame);
                 while (!(socket.next() instanceof io.enginex.edge.protocol.GraphRunsAck ack
                         && ack.replyTo().equals(frame.id())
@@ -916,8 +941,26 @@ class TenantIsolationIT {
                         .path(0)
                         .path("id")
                         .asText();
+                var chunk = io.enginex.edge.protocol.GraphOutputChunk.of(
+                        socket.nextId(), f.graphRun + ":big", 0, output.length, sha256, output);
+                socket.send(chunk);
+                while (!(socket.next() instanceof io.enginex.edge.protocol.GraphOutputAck stored
+                        && stored.replyTo().equals(chunk.id())
+                        && stored.complete())) {
+                    // other frames are not what this waits for
+                }
             }
             return f;
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -66,9 +66,10 @@ final class JdbcGraphRunStore implements GraphRunStore {
                 h.createUpdate("""
                                 INSERT INTO graph_run_steps (id, run_id, tenant_id, step, state, attempts, error_code,
                                     error_message, reason, output, output_truncated, output_preview, output_bytes,
-                                    output_sha256, settled_at, arrived_at)
+                                    output_sha256, settled_at, arrived_at, output_file)
                                 VALUES (:id, :runId, :tenantId, :step, :state, :attempts, :errorCode, :errorMessage,
-                                    :reason, :output, :truncated, :preview, :bytes, :sha256, :settledAt, :arrivedAt)
+                                    :reason, :output, :truncated, :preview, :bytes, :sha256, :settledAt, :arrivedAt,
+                                    :file)
                                 ON CONFLICT DO NOTHING""")
                         .bind("id", s.id())
                         .bind("runId", r.runId())
@@ -86,10 +87,24 @@ final class JdbcGraphRunStore implements GraphRunStore {
                         .bind("sha256", s.outputSha256())
                         .bind("settledAt", Timestamps.arg(s.settledAt()))
                         .bind("arrivedAt", Timestamps.arg(s.arrivedAt()))
+                        .bind("file", s.outputFile())
                         .execute();
             }
             return true;
         });
+    }
+
+    @Override
+    public boolean auditArrived(String tenantId, String agentId, String recordId, java.time.Instant at) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                                INSERT INTO graph_step_audit (tenant_id, agent_id, record_id, arrived_at)
+                                VALUES (:t, :a, :r, :at) ON CONFLICT DO NOTHING""")
+                        .bind("t", tenantId)
+                        .bind("a", agentId)
+                        .bind("r", recordId)
+                        .bind("at", Timestamps.arg(at))
+                        .execute())
+                == 1;
     }
 
     @Override
@@ -129,8 +144,10 @@ final class JdbcGraphRunStore implements GraphRunStore {
     @Override
     public List<GraphRunStepRecord> steps(String tenantId, String runId) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT * FROM graph_run_steps WHERE tenant_id = :tenantId AND run_id = :runId
-                        ORDER BY settled_at, id""")
+                        SELECT s.*, o.received_bytes, o.complete FROM graph_run_steps s
+                        LEFT JOIN graph_run_outputs o ON o.step_id = s.id
+                        WHERE s.tenant_id = :tenantId AND s.run_id = :runId
+                        ORDER BY s.settled_at, s.id""")
                 .bind("tenantId", tenantId)
                 .bind("runId", runId)
                 .map(JdbcGraphRunStore::step)
@@ -174,6 +191,9 @@ final class JdbcGraphRunStore implements GraphRunStore {
                 outputBytes,
                 rs.getString("output_sha256"),
                 Timestamps.read(rs, "settled_at"),
-                Timestamps.read(rs, "arrived_at"));
+                Timestamps.read(rs, "arrived_at"),
+                rs.getBoolean("output_file"),
+                rs.getLong("received_bytes"),
+                rs.getBoolean("complete"));
     }
 }

@@ -84,6 +84,7 @@ public final class JdbcStores implements Stores {
     private final TenantPolicyStore tenantPolicies;
     private final GraphStore graphs;
     private final io.enginex.edge.server.store.GraphRunStore graphRuns;
+    private final io.enginex.edge.server.store.GraphOutputStore graphOutputs;
     private final io.enginex.edge.server.store.GraphStartStore graphStarts;
     private final io.enginex.edge.server.store.GraphApprovalStore graphApprovals;
     private final PageLinkStore pageLinks;
@@ -118,6 +119,7 @@ public final class JdbcStores implements Stores {
         this.tenantPolicies = new JdbcTenantPolicyStore(jdbi);
         this.graphs = new JdbcGraphStore(jdbi);
         this.graphRuns = new JdbcGraphRunStore(jdbi);
+        this.graphOutputs = new JdbcGraphOutputStore(jdbi);
         this.graphStarts = new JdbcGraphStartStore(jdbi);
         this.graphApprovals = new JdbcGraphApprovalStore(jdbi);
         this.pageLinks = new JdbcPageLinkStore(jdbi);
@@ -332,6 +334,11 @@ public final class JdbcStores implements Stores {
     @Override
     public io.enginex.edge.server.store.GraphRunStore graphRuns() {
         return graphRuns;
+    }
+
+    @Override
+    public io.enginex.edge.server.store.GraphOutputStore graphOutputs() {
+        return graphOutputs;
     }
 
     @Override
