@@ -83,10 +83,14 @@ final class ServiceCommand implements Runnable {
                 description = "The admin-owned config file (default: ${DEFAULT-VALUE}).")
         Path config = Defaults.config();
 
-        /** With --per-user, the XDG folders unless --config/--state-dir name others. */
-        void perUserPaths() {
+        /**
+         * With --per-user, the XDG folders unless --config/--state-dir name others.
+         *
+         * @return the user's unit, or null without --per-user
+         */
+        SystemdUserUnit perUserPaths() {
             if (!perUser) {
-                return;
+                return null;
             }
             SystemdUserUnit unit = perUserUnit();
             if (!matched("--config")) {
@@ -95,6 +99,7 @@ final class ServiceCommand implements Runnable {
             if (!matched("--state-dir")) {
                 stateDir = unit.stateDir();
             }
+            return unit;
         }
     }
 
@@ -283,8 +288,7 @@ final class ServiceCommand implements Runnable {
                 throw new IllegalArgumentException(
                         "--per-user runs the agent as you: leave out --user and --status-agent");
             }
-            perUserPaths();
-            SystemdUserUnit unit = perUserUnit();
+            SystemdUserUnit unit = perUserPaths();
             List<String> command = new ArrayList<>(launcher());
             command.addAll(List.of(
                     "run",
