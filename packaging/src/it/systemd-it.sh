@@ -7,8 +7,11 @@
 #      token from agent.conf, and runs a dispatched job; the running unit's systemd-analyze security
 #      exposure is 2.0 or lower, and every built-in tool works under that hardening (a machine policy
 #      that allows them all, a writable shared folder through a drop-in, exec, http.request);
+#   2c. per-user install without administrator rights: carol (lingering) installs her own systemd user
+#      unit from the launcher image (enginex-agent service install --per-user; refused as root and without
+#      a user manager); her agent enrols, its state and config hers alone, and runs a job as carol;
 #   3. reboot: back online as the same agent, no one touching it, mapping the class archive it wrote when
-#      it stopped; a job runs;
+#      it stopped; a job runs; carol's agent is back too, then uninstall --per-user removes it;
 #   4. upgrade to a newer package (systemd running): same identity and config, service back, a job runs;
 #   4b. self-update through the hub's TUF repository (update-mode = self, the root pinned): the packaged
 #      version 1 adopts itself, updates to 2 (a SIGKILL after the download, before the switch; another
@@ -20,11 +23,13 @@
 #   6. the .rpm next to OLD.deb, on the same root: offline install, boot, enrol, job, erase keeps /lib and /opt.
 #   7. the hub's apt repository: engine packages publish OLD.deb (and the .rpm), the key and the hub's
 #      certificate fetched from /downloads/ over HTTPS (the key's fingerprint as engine packages key shows
-#      it), the repository added to a fresh Debian, apt-get install enginex-agent with a pre-seeded
-#      token (the Downloads page's commands), the agent online and a job run; then the real dnf reads the
+#      it); on a fresh Debian the Ansible role (packaging/deploy/ansible, the real ansible-playbook on the
+#      machine) in check mode, then for real: agent.conf before the package, the repository and its key,
+#      the package, the agent online and a job run; a second run changes nothing, a new setting restarts it; then the real dnf reads the
 #      hub's dnf repository (signed repomd.xml) and the rpm it points at is signed with the hub's key.
 # Usage: packaging/src/it/systemd-it.sh OLD.deb NEW.deb   (root; systemd-nspawn; server/target/engine.jar)
-#   ENGINEX_IT_ONLY=update runs steps 1, 2 and 4b only (while working on self-update); unset, everything runs.
+#   ENGINEX_IT_ONLY=update runs steps 1, 2 and 4b only (while working on self-update); ENGINEX_IT_ONLY=fleet
+#   steps 1, 2, 2c, 3 and 7 (the per-user install and the Ansible role); unset, everything runs.
 # Run through: ./mvnw -pl packaging -Ppackages verify (see README).
 set -euo pipefail
 # grep -q in a pipeline quits at its first match; with pipefail, a producer still writing then dies of
@@ -43,8 +48,9 @@ port=$((20000 + RANDOM % 20000))
 machine=enginex-it-$$
 nspawn_pid="" hub_pid="" web_pid="" hold_pid=""
 only=${ENGINEX_IT_ONLY:-}
-case "$only" in ""|update) ;; *) echo "error: ENGINEX_IT_ONLY is 'update' or unset, not '$only'" >&2; exit 1 ;; esac
-# Whether step $1 runs: all of them by default; with ENGINEX_IT_ONLY=update the self-update steps.
+case "$only" in ""|update|fleet) ;; *) echo "error: ENGINEX_IT_ONLY is 'update', 'fleet' or unset, not '$only'" >&2; exit 1 ;; esac
+# Whether step $1 runs: all of them by default; with ENGINEX_IT_ONLY=update the self-update steps, with
+# ENGINEX_IT_ONLY=fleet the per-user install, the reboot and the Ansible role.
 step() { [ -z "$only" ] || [ "$1" = "$only" ]; }
 log() { printf '\n==> %s\n' "$*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -116,7 +122,7 @@ await() {
   until "$@" 2>/dev/null; do
     if [ $SECONDS -ge $deadline ]; then
       inside journalctl -u enginex-agent-enginex-agent --no-pager -n 60 || true
-      cat "$releases_home/update-state.json" "$work/hold.out" 2>/dev/null || true
+      cat "${releases_home:-/nonexistent}/update-state.json" "$work/hold.out" 2>/dev/null || true
       fail "$what (not within the time given)"
     fi
     sleep 0.2
@@ -321,21 +327,22 @@ if [ "$only" = update ]; then
   exit 0
 fi
 
-log "2b. the hardened unit: exposure 2.0 or lower, and every built-in tool runs under it"
-unit_name=enginex-agent-enginex-agent.service
-inside systemd-analyze security --no-pager "$unit_name" > "$work/security.txt" 2>&1 || true
-score=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' "$work/security.txt")
-echo "systemd-analyze security $unit_name: exposure ${score:-?}"
-awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }' || { cat "$work/security.txt"; fail "exposure ${score:-unknown} is above 2.0"; }
-inside systemctl show "$unit_name" -p SystemCallFilter --value | has . || fail "the running unit has no system call filter"
-# A page for http.request, served on the host (the container shares its network).
-web_port=$((port + 1))
-mkdir -p "$work/www" && echo "hello from the web" > "$work/www/page.txt"
-python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$web_port" > "$work/web.log" 2>&1 &
-web_pid=$!
-inside install -d -m 0750 -o enginex-agent -g enginex-agent /srv/share
-inside sh -c 'echo "quarterly numbers" > /srv/share/report.txt && chown enginex-agent: /srv/share/report.txt'
-cat > "$root/etc/enginex-agent/policy.json" <<POLICY
+if step all; then
+  log "2b. the hardened unit: exposure 2.0 or lower, and every built-in tool runs under it"
+  unit_name=enginex-agent-enginex-agent.service
+  inside systemd-analyze security --no-pager "$unit_name" > "$work/security.txt" 2>&1 || true
+  score=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' "$work/security.txt")
+  echo "systemd-analyze security $unit_name: exposure ${score:-?}"
+  awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }' || { cat "$work/security.txt"; fail "exposure ${score:-unknown} is above 2.0"; }
+  inside systemctl show "$unit_name" -p SystemCallFilter --value | has . || fail "the running unit has no system call filter"
+  # A page for http.request, served on the host (the container shares its network).
+  web_port=$((port + 1))
+  mkdir -p "$work/www" && echo "hello from the web" > "$work/www/page.txt"
+  python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$web_port" > "$work/web.log" 2>&1 &
+  web_pid=$!
+  inside install -d -m 0750 -o enginex-agent -g enginex-agent /srv/share
+  inside sh -c 'echo "quarterly numbers" > /srv/share/report.txt && chown enginex-agent: /srv/share/report.txt'
+  cat > "$root/etc/enginex-agent/policy.json" <<POLICY
 {"version": 1,
  "roots": [{"path": "/srv/share", "mode": "write"}],
  "tools": ["fs.list", "fs.read", "fs.stat", "fs.search", "fs.write", "fs.mkdir", "fs.move", "fs.delete",
@@ -344,38 +351,95 @@ cat > "$root/etc/enginex-agent/policy.json" <<POLICY
                "params": {"who": {"pattern": "[a-z]+"}}, "workdir": "/srv/share", "timeoutSeconds": 30}],
  "network": ["127.0.0.1:$web_port"]}
 POLICY
-chmod 644 "$root/etc/enginex-agent/policy.json"
-# The unit's documented way to let tools write to a shared folder (its comment, packaging/README.md).
-mkdir -p "$root/etc/systemd/system/$unit_name.d"
-printf '[Service]\nReadWritePaths=/srv/share\n' > "$root/etc/systemd/system/$unit_name.d/share.conf"
-inside systemctl daemon-reload
-inside systemctl restart enginex-agent
-wait_connected
-tool() { # TOOL ARGS EXPECTED-IN-RESULT
-  engine jobs run --tenant it --agent "$id1" --tool "$1" --args "$2" --timeout 30s --json > "$work/tool.out" 2>&1 \
-    || { cat "$work/tool.out"; fail "$1 failed under the hardened unit"; }
-  grep -q "$3" "$work/tool.out" || { cat "$work/tool.out"; fail "$1's result lacks $3"; }
-  echo "  $1: ok"
-}
-tool sys.info '{}' hostname
-tool sys.ping '{"message":"hi"}' pong
-tool fs.list '{}' report.txt
-tool fs.stat '{"path":"report.txt"}' report.txt
-tool fs.read '{"path":"report.txt"}' quarterly
-tool fs.search '{"name":"*.txt","contains":"numbers"}' report.txt
-tool fs.mkdir '{"path":"out"}' out
-tool fs.write '{"path":"out/new.txt","content":"written under the hardening"}' new.txt
-tool fs.move '{"from":"out/new.txt","to":"out/moved.txt"}' moved.txt
-tool fs.delete '{"path":"out/moved.txt"}' moved.txt
-tool exec '{"command":"greet","params":{"who":"world"}}' 'hello world'
-tool http.request "{\"url\":\"http://127.0.0.1:$web_port/page.txt\"}" 'hello from the web'
-[ "$(inside cat /srv/share/report.txt)" = "quarterly numbers" ] || fail "the shared file changed"
-inside test ! -e /srv/share/out/moved.txt || fail "fs.delete did not delete"
-# The drop-in is the admin's, not the package's (purge leaves it): the test removes its own.
-rm -rf "$root/etc/systemd/system/$unit_name.d"
-inside systemctl daemon-reload
+  chmod 644 "$root/etc/enginex-agent/policy.json"
+  # The unit's documented way to let tools write to a shared folder (its comment, packaging/README.md).
+  mkdir -p "$root/etc/systemd/system/$unit_name.d"
+  printf '[Service]\nReadWritePaths=/srv/share\n' > "$root/etc/systemd/system/$unit_name.d/share.conf"
+  inside systemctl daemon-reload
+  inside systemctl restart enginex-agent
+  wait_connected
+  tool() { # TOOL ARGS EXPECTED-IN-RESULT
+    engine jobs run --tenant it --agent "$id1" --tool "$1" --args "$2" --timeout 30s --json > "$work/tool.out" 2>&1 \
+      || { cat "$work/tool.out"; fail "$1 failed under the hardened unit"; }
+    grep -q "$3" "$work/tool.out" || { cat "$work/tool.out"; fail "$1's result lacks $3"; }
+    echo "  $1: ok"
+  }
+  tool sys.info '{}' hostname
+  tool sys.ping '{"message":"hi"}' pong
+  tool fs.list '{}' report.txt
+  tool fs.stat '{"path":"report.txt"}' report.txt
+  tool fs.read '{"path":"report.txt"}' quarterly
+  tool fs.search '{"name":"*.txt","contains":"numbers"}' report.txt
+  tool fs.mkdir '{"path":"out"}' out
+  tool fs.write '{"path":"out/new.txt","content":"written under the hardening"}' new.txt
+  tool fs.move '{"from":"out/new.txt","to":"out/moved.txt"}' moved.txt
+  tool fs.delete '{"path":"out/moved.txt"}' moved.txt
+  tool exec '{"command":"greet","params":{"who":"world"}}' 'hello world'
+  tool http.request "{\"url\":\"http://127.0.0.1:$web_port/page.txt\"}" 'hello from the web'
+  [ "$(inside cat /srv/share/report.txt)" = "quarterly numbers" ] || fail "the shared file changed"
+  inside test ! -e /srv/share/out/moved.txt || fail "fs.delete did not delete"
+  # The drop-in is the admin's, not the package's (purge leaves it): the test removes its own.
+  rm -rf "$root/etc/systemd/system/$unit_name.d"
+  inside systemctl daemon-reload
+fi
 
-log "3. reboot: back online as the same agent"
+log "2c. per-user install without administrator rights: carol's own systemd user unit, lingering, a job as carol"
+t_user=$SECONDS
+# The launcher as built (the jpackage image the packages carry), unpacked by carol in her home: no root.
+inside useradd -m -s /bin/bash carol
+carol_uid=$(inside id -u carol)
+cp -a "$repo/packaging/target/app-image/enginex-agent" "$root/home/carol/enginex-agent"
+inside chown -R carol:carol /home/carol/enginex-agent
+launcher=/home/carol/enginex-agent/bin/enginex-agent
+# carol as after an ssh login: her environment, her runtime folder (systemctl --user finds her manager there).
+as_carol() { inside runuser -u carol -- env -i HOME=/home/carol USER=carol LOGNAME=carol PATH=/usr/bin:/bin \
+  LANG=C.UTF-8 XDG_RUNTIME_DIR="/run/user/$carol_uid" "$@"; }
+if inside env -i HOME=/root PATH=/usr/bin:/bin "$launcher" service install --per-user > "$work/per-user.txt" 2>&1; then
+  fail "service install --per-user ran as root"; fi
+has "not for root" "$work/per-user.txt" || { cat "$work/per-user.txt"; fail "the refusal as root does not say why"; }
+if as_carol "$launcher" service install --per-user > "$work/per-user.txt" 2>&1; then
+  fail "service install --per-user ran without a user manager"; fi
+has "systemd --user is not available" "$work/per-user.txt" \
+  || { cat "$work/per-user.txt"; fail "the refusal without systemd --user does not say why"; }
+# Lingering (an admin's, or carol's own where polkit lets her): her manager runs without a login, from boot.
+inside loginctl enable-linger carol
+await "carol's user manager did not start after enable-linger" 30 inside systemctl is-active --quiet "user@$carol_uid.service"
+# The machine policy binds her agent too: a command that says whose rights it runs with.
+inside install -d -m 700 -o carol -g carol /srv/carol
+cat > "$root/etc/enginex-agent/policy.json" <<'POLICY'
+{"version": 1, "tools": ["sys.info", "exec"], "roots": [{"path": "/srv/carol", "mode": "read"}],
+ "commands": [{"name": "whoami", "argv": ["/usr/bin/id", "-un"], "workdir": "/srv/carol", "timeoutSeconds": 30}]}
+POLICY
+chmod 644 "$root/etc/enginex-agent/policy.json"
+token=$(engine tokens create --tenant it --ttl 10m --json | field token)
+printf 'server = https://127.0.0.1:%s\ntoken = %s\npin = %s\n' "$port" "$token" "$pin" \
+  | as_carol sh -c 'umask 077 && mkdir -p "$HOME/.config/enginex-agent" && cat > "$HOME/.config/enginex-agent/agent.conf"'
+as_carol "$launcher" service install --per-user > "$work/per-user.txt" 2>&1 \
+  || { cat "$work/per-user.txt"; fail "service install --per-user failed"; }
+cat "$work/per-user.txt"
+has "Lingering is on for carol" "$work/per-user.txt" || fail "the install does not say that lingering keeps the agent"
+as_carol systemd-analyze --user verify /home/carol/.config/systemd/user/enginex-agent.service \
+  || fail "systemd-analyze --user verify rejects the user unit"
+carol_state=/home/carol/.local/state/enginex-agent
+carol_connected() { # carol's agent's status file says connected, written by the unit's main process
+  local pid
+  pid=$(as_carol systemctl --user show enginex-agent -p MainPID --value) && [ "${pid:-0}" != 0 ] &&
+    inside cat "$carol_state/status.json" | tr -d ' \n' | has "\"state\":\"connected\".*\"pid\":$pid,"
+}
+await "carol's agent did not enrol and connect" 60 carol_connected
+carol_id=$(inside cat "$carol_state/identity.json" | field agentId)
+[ -n "$carol_id" ] && [ "$carol_id" != "$id1" ] || fail "carol's agent has no identity of its own: '$carol_id'"
+inside grep -q '^token' /home/carol/.config/enginex-agent/agent.conf && fail "the token is still in carol's agent.conf"
+[ "$(inside stat -c '%U %a' "$carol_state" /home/carol/.config/enginex-agent/agent.conf | tr '\n' ' ')" = "carol 700 carol 600 " ] \
+  || fail "carol's state and config are not hers alone: $(inside stat -c '%n %U %a' "$carol_state" /home/carol/.config/enginex-agent/agent.conf)"
+carol_pid=$(as_carol systemctl --user show enginex-agent -p MainPID --value)
+[ "$(inside ps -o user= -p "$carol_pid")" = carol ] || fail "carol's agent does not run as carol"
+engine jobs run --tenant it --agent "$carol_id" --tool exec --args '{"command":"whoami"}' --timeout 30s --json \
+  > "$work/whoami.out" 2>&1 || { cat "$work/whoami.out"; fail "a job on carol's agent failed"; }
+has carol "$work/whoami.out" || { cat "$work/whoami.out"; fail "the job did not run as carol"; }
+echo "carol's per-user agent $carol_id enrolled and ran a job as carol in $((SECONDS - t_user)) s"
+
+log "3. reboot: back online as the same agent (and carol's per-user agent)"
 stop_container
 boot
 wait_connected
@@ -386,68 +450,82 @@ inside test -s /var/lib/enginex-agent/agent.jsa || fail "the agent wrote no CDS 
 pid=$(inside systemctl show enginex-agent -p MainPID --value)
 has agent.jsa < <(inside cat "/proc/$pid/maps") || fail "the agent did not map its CDS archive at start"
 echo "idle agent after a job: $(inside grep VmRSS /proc/$pid/status | tr -s ' \t' ' ') (docs/BENCHMARKS.md)"
+# carol's per-user agent: her manager started at boot (lingering), and her agent with it.
+await "carol's per-user agent is not back after the reboot" 60 carol_connected
+[ "$(inside cat "$carol_state/identity.json" | field agentId)" = "$carol_id" ] || fail "carol's agent changed identity"
+dispatch "$carol_id"
+as_carol "$launcher" service uninstall --per-user || fail "service uninstall --per-user failed"
+inside test ! -e /home/carol/.config/systemd/user/enginex-agent.service || fail "the user unit is still there"
+if as_carol systemctl --user is-active --quiet enginex-agent; then fail "carol's agent still runs after uninstall"; fi
+inside test -s "$carol_state/identity.json" || fail "uninstall --per-user did not keep carol's state"
+echo "carol's agent came back after the reboot and was uninstalled (state kept)"
 
-log "4. upgrade with systemd running: identity and config kept"
-conf_before=$(inside sha256sum /etc/enginex-agent/agent.conf)
-inside dpkg -i /root/new.deb || fail "upgrade failed"
-[ "$(agent_id)" = "$id1" ] || fail "identity changed on upgrade"
-[ "$(inside sha256sum /etc/enginex-agent/agent.conf)" = "$conf_before" ] || fail "agent.conf changed on upgrade"
-inside systemctl is-active --quiet enginex-agent || fail "service not running after upgrade"
-wait_connected
-dispatch "$id1"
-inside dpkg-query -W -f '${Version}\n' enginex-agent
+if step all; then
+  log "4. upgrade with systemd running: identity and config kept"
+  conf_before=$(inside sha256sum /etc/enginex-agent/agent.conf)
+  inside dpkg -i /root/new.deb || fail "upgrade failed"
+  [ "$(agent_id)" = "$id1" ] || fail "identity changed on upgrade"
+  [ "$(inside sha256sum /etc/enginex-agent/agent.conf)" = "$conf_before" ] || fail "agent.conf changed on upgrade"
+  inside systemctl is-active --quiet enginex-agent || fail "service not running after upgrade"
+  wait_connected
+  dispatch "$id1"
+  inside dpkg-query -W -f '${Version}\n' enginex-agent
 
-self_update "$id1"
+  self_update "$id1"
 
-log "5. stop is clean (exit 143 counts as success), then purge leaves nothing behind"
-inside systemctl stop enginex-agent
-[ "$(inside systemctl show enginex-agent -p Result --value)" = success ] || fail "stopping the agent is logged as a failure"
-# (deregister --help would print the top-level help and succeed even without the command.)
-if inside /opt/enginex-agent/bin/enginex-agent --help 2>/dev/null | grep -Eq '^ +deregister( |$)'; then
-  # The removal path an admin takes to also remove the agent from the hub (docs/INSTALL.md).
-  inside env ENGINEX_AGENT_DEREGISTER=1 dpkg --purge enginex-agent || fail "purge failed"
-  engine agents list --tenant it --json > "$work/agents.json"
-  python3 - "$work/agents.json" "$id1" <<'PY' || fail "the hub does not show the agent deregistered after purge with ENGINEX_AGENT_DEREGISTER=1"
+  log "5. stop is clean (exit 143 counts as success), then purge leaves nothing behind"
+  inside systemctl stop enginex-agent
+  [ "$(inside systemctl show enginex-agent -p Result --value)" = success ] || fail "stopping the agent is logged as a failure"
+  # (deregister --help would print the top-level help and succeed even without the command.)
+  if inside /opt/enginex-agent/bin/enginex-agent --help 2>/dev/null | grep -Eq '^ +deregister( |$)'; then
+    # The removal path an admin takes to also remove the agent from the hub (docs/INSTALL.md).
+    inside env ENGINEX_AGENT_DEREGISTER=1 dpkg --purge enginex-agent || fail "purge failed"
+    engine agents list --tenant it --json > "$work/agents.json"
+    python3 - "$work/agents.json" "$id1" <<'PY' || fail "the hub does not show the agent deregistered after purge with ENGINEX_AGENT_DEREGISTER=1"
 import json, sys
 agents = [a for a in json.load(open(sys.argv[1])) if a["id"] == sys.argv[2]]
 sys.exit(0 if not agents or agents[0].get("revokedAt") else 1)
 PY
-  echo "purge with ENGINEX_AGENT_DEREGISTER=1 deregistered $id1 at the hub"
-else
-  echo "note: this agent has no deregister command yet; plain purge"
-  inside dpkg --purge enginex-agent || fail "purge failed"
-fi
-left=$(inside sh -c 'ls -d /opt/enginex-agent /var/lib/enginex-agent /etc/enginex-agent /usr/bin/enginex-agent 2>/dev/null;
-  find /etc/systemd /lib/systemd /usr/lib/systemd /etc/xdg/autostart -name "enginex*" 2>/dev/null;
-  getent passwd enginex-agent; getent group enginex-agent; getent group enginex-agent-ui' || true)
-[ -z "$left" ] || fail "purge left: $left"
-[ -L "$root/lib" ] || [ -d "$root/lib" ] || fail "/lib is gone"
-stop_container
-
-if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
-  log "6. the .rpm on the same root: offline install (rpm --root), boot, enrol, then rpm -e keeps /lib and /opt"
-  token=$(engine tokens create --tenant it --ttl 10m --json | field token)
-  install -d -m 755 "$root/etc/enginex-agent"
-  printf 'server = https://127.0.0.1:%s\ntoken = %s\npin = %s\n' "$port" "$token" "$pin" > "$root/etc/enginex-agent/agent.conf"
-  chmod 600 "$root/etc/enginex-agent/agent.conf"
-  rpm --root "$root" --initdb
-  rpm --root "$root" -i --nodeps "$rpm_file" || fail "rpm -i failed without a running systemd"
-  [ -L "$root/etc/systemd/system/multi-user.target.wants/enginex-agent-enginex-agent.service" ] \
-    || fail "the rpm did not enable the unit"
-  boot
-  wait_connected
-  dispatch "$(agent_id)"
+    echo "purge with ENGINEX_AGENT_DEREGISTER=1 deregistered $id1 at the hub"
+  else
+    echo "note: this agent has no deregister command yet; plain purge"
+    inside dpkg --purge enginex-agent || fail "purge failed"
+  fi
+  left=$(inside sh -c 'ls -d /opt/enginex-agent /var/lib/enginex-agent /etc/enginex-agent /usr/bin/enginex-agent 2>/dev/null;
+    find /etc/systemd /lib/systemd /usr/lib/systemd /etc/xdg/autostart -name "enginex*" 2>/dev/null;
+    getent passwd enginex-agent; getent group enginex-agent; getent group enginex-agent-ui' || true)
+  [ -z "$left" ] || fail "purge left: $left"
+  [ -L "$root/lib" ] || [ -d "$root/lib" ] || fail "/lib is gone"
   stop_container
-  rpm --root "$root" -e enginex-agent || fail "rpm -e failed"
-  [ -L "$root/lib" ] || fail "rpm -e removed the /lib symlink"
-  [ -d "$root/opt" ] || fail "rpm -e removed /opt"
-  [ ! -e "$root/opt/enginex-agent" ] || fail "rpm -e left /opt/enginex-agent"
-  [ ! -e "$root/usr/lib/systemd/system/enginex-agent-enginex-agent.service" ] || fail "rpm -e left the unit"
-  [ ! -e "$root/etc/xdg/autostart/enginex-agent-session.desktop" ] || fail "rpm -e left the autostart file"
-  [ ! -e "$root/etc/systemd/system/multi-user.target.wants/enginex-agent-enginex-agent.service" ] \
-    || fail "rpm -e left the unit enabled"
+
+  if [ -n "$rpm_file" ] && command -v rpm >/dev/null; then
+    log "6. the .rpm on the same root: offline install (rpm --root), boot, enrol, then rpm -e keeps /lib and /opt"
+    token=$(engine tokens create --tenant it --ttl 10m --json | field token)
+    install -d -m 755 "$root/etc/enginex-agent"
+    printf 'server = https://127.0.0.1:%s\ntoken = %s\npin = %s\n' "$port" "$token" "$pin" > "$root/etc/enginex-agent/agent.conf"
+    chmod 600 "$root/etc/enginex-agent/agent.conf"
+    rpm --root "$root" --initdb
+    rpm --root "$root" -i --nodeps "$rpm_file" || fail "rpm -i failed without a running systemd"
+    [ -L "$root/etc/systemd/system/multi-user.target.wants/enginex-agent-enginex-agent.service" ] \
+      || fail "the rpm did not enable the unit"
+    boot
+    wait_connected
+    dispatch "$(agent_id)"
+    stop_container
+    rpm --root "$root" -e enginex-agent || fail "rpm -e failed"
+    [ -L "$root/lib" ] || fail "rpm -e removed the /lib symlink"
+    [ -d "$root/opt" ] || fail "rpm -e removed /opt"
+    [ ! -e "$root/opt/enginex-agent" ] || fail "rpm -e left /opt/enginex-agent"
+    [ ! -e "$root/usr/lib/systemd/system/enginex-agent-enginex-agent.service" ] || fail "rpm -e left the unit"
+    [ ! -e "$root/etc/xdg/autostart/enginex-agent-session.desktop" ] || fail "rpm -e left the autostart file"
+    [ ! -e "$root/etc/systemd/system/multi-user.target.wants/enginex-agent-enginex-agent.service" ] \
+      || fail "rpm -e left the unit enabled"
+  fi
+else
+  stop_container
 fi
-log "7. the hub's apt repository: publish, add it with its key, apt-get install enginex-agent, online"
+log "7. the hub's apt repository, added by the Ansible role (packaging/deploy/ansible) on a new machine: online, idempotent"
+t_step7=$SECONDS
 published=("$old_deb")
 [ -n "$rpm_file" ] && command -v createrepo_c >/dev/null && published+=("$rpm_file")
 java -jar "$repo/server/target/engine.jar" packages publish --data-dir "$work/hub" "${published[@]}" \
@@ -465,30 +543,63 @@ hub_get SHA256SUMS "$work/SHA256SUMS" && hub_get SHA256SUMS.asc "$work/SHA256SUM
 gpgv --keyring "$work/keyring.gpg" "$work/SHA256SUMS.asc" "$work/SHA256SUMS" || fail "SHA256SUMS.asc does not verify"
 grep -q "$(sha256sum "$old_deb" | cut -d' ' -f1)  $(basename "$old_deb")" "$work/SHA256SUMS" || fail "wrong checksum"
 rm -rf "$root" && cp -a "$cache_root/." "$root/" && rm -f "$root/.complete"
+# The machine reaches no Debian mirror: the hub's repository, added by the role, is its only source (the
+# package's dependencies are in the base).
+rm -f "$root/etc/apt/sources.list"
 token=$(engine tokens create --tenant it --ttl 10m --json | field token)
-install -d -m 755 "$root/etc/apt/keyrings"
-install -m 644 "$work/keyring.gpg" "$root/etc/apt/keyrings/enginex-agent.gpg"
-install -m 644 "$work/hub-ca.pem" "$root/etc/apt/keyrings/enginex-hub.pem"
-printf 'Types: deb\nURIs: https://127.0.0.1:%s/downloads/apt\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/enginex-agent.gpg\n' \
-  "$port" > "$root/etc/apt/sources.list.d/enginex-agent.sources"
-printf 'Acquire::https::127.0.0.1::CaInfo "/etc/apt/keyrings/enginex-hub.pem";\n' > "$root/etc/apt/apt.conf.d/60enginex-hub"
+# The role from the repository, run by the real ansible-playbook on the booted machine itself (connection
+# local, as ansible-pull runs it): a connection to the container over ssh would need an sshd in it and
+# chroot/nspawn connections are not in ansible-core. The inventory and variables are an admin's.
+cp -a "$repo/packaging/deploy/ansible" "$root/root/ansible"
+install -m 644 "$work/hub-ca.pem" "$root/root/ansible/hub-cert.pem"
+printf '[enginex_agents]\nlocalhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3 ansible_become=false\n' \
+  > "$root/root/ansible/inventory.ini"
+printf 'enginex_hub_url: "https://127.0.0.1:%s"\nenginex_token: "%s"\nenginex_pin: "%s"\nenginex_hub_ca_file: /root/ansible/hub-cert.pem\n' \
+  "$port" "$token" "$pin" > "$root/root/ansible/it-vars.yml"
+playbook() { # ARGS…: ansible-playbook on the machine, its recap line printed; the whole output in $work/ansible.out
+  local t0=$SECONDS
+  inside env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 \
+    ansible-playbook -i /root/ansible/inventory.ini /root/ansible/site.yml -e @/root/ansible/it-vars.yml "$@" \
+    > "$work/ansible.out" 2>&1 || { cat "$work/ansible.out"; fail "ansible-playbook $* failed"; }
+  recap=$(grep -E '^localhost +: ok=' "$work/ansible.out") || { cat "$work/ansible.out"; fail "no play recap"; }
+  echo "  ansible-playbook $*: ${recap#localhost*: } ($((SECONDS - t0)) s)"
+}
+changed() { sed -n 's/.* changed=\([0-9]*\) .*/\1/p' <<< "$recap"; }
 boot
-inside install -d -m 755 /etc/enginex-agent
-printf 'server = https://127.0.0.1:%s\ntoken = %s\npin = %s\n' "$port" "$token" "$pin" \
-  | inside install -m 600 /dev/stdin /etc/enginex-agent/agent.conf
-# Only the hub's repository (the test reaches no Debian mirror); the package's dependencies are in the base.
-apt_only=(-o Dir::Etc::sourcelist=/dev/null -o Dir::Etc::sourceparts=/etc/apt/sources.list.d)
-inside apt-get "${apt_only[@]}" update || fail "apt-get update from the hub's repository failed"
-inside env DEBIAN_FRONTEND=noninteractive apt-get "${apt_only[@]}" install -y enginex-agent \
-  || fail "apt-get install enginex-agent failed"
+t_ansible=$SECONDS
+playbook --check --diff
+inside test ! -e /etc/enginex-agent/agent.conf || fail "the check-mode run wrote agent.conf"
+inside test ! -e /opt/enginex-agent || fail "the check-mode run installed the package"
+playbook
+[ "$(changed)" -gt 0 ] || fail "the first run changed nothing"
 inside apt-cache policy enginex-agent | has "127.0.0.1:$port/downloads/apt stable/main" \
   || { inside apt-cache policy enginex-agent; fail "enginex-agent was not installed from the hub's repository"; }
+inside cmp -s /etc/apt/keyrings/enginex-agent.gpg /dev/stdin < "$work/keyring.gpg" \
+  || fail "the role's apt keyring is not the hub's key"
 wait_connected
 dispatch "$(agent_id)"
-echo "installed with apt from the hub's signed repository; agent $(agent_id) online"
+# Created 0600 by the role before the package; the package lets the agent's group write it (the token).
+[ "$(inside stat -c '%U %G %a' /etc/enginex-agent/agent.conf)" = "root enginex-agent 660" ] \
+  || fail "agent.conf is not root's, writable by the agent's group only: $(inside stat -c '%U %G %a' /etc/enginex-agent/agent.conf)"
+inside grep -q '^token' /etc/enginex-agent/agent.conf && fail "the token is still in agent.conf"
+echo "installed by the Ansible role from the hub's signed repository; agent $(agent_id) online"
+playbook
+[ "$(changed)" = 0 ] || { cat "$work/ansible.out"; fail "the second run changed something (not idempotent)"; }
+inside grep -q '^token' /etc/enginex-agent/agent.conf && fail "the second run put the used token back"
+# A changed setting: written, the agent restarted by the handler, online again as the same agent.
+pid_before=$(inside systemctl show enginex-agent -p MainPID --value)
+playbook -e '{"enginex_config": {"session-users": "alice"}}'
+[ "$(changed)" -gt 0 ] || fail "a new setting changed nothing"
+has 'RUNNING HANDLER \[enginex_agent : Restart enginex-agent\]' "$work/ansible.out" || { cat "$work/ansible.out"; fail "the handler did not restart the agent"; }
+inside grep -qx 'session-users = alice' /etc/enginex-agent/agent.conf || fail "the setting is not in agent.conf"
+inside grep -q '^token' /etc/enginex-agent/agent.conf && fail "the run with a new setting put the used token back"
+[ "$(inside systemctl show enginex-agent -p MainPID --value)" != "$pid_before" ] || fail "the agent was not restarted"
+wait_connected
+dispatch "$(agent_id)"
+echo "Ansible: check mode, install and enrol, second run changed=0, a setting restarts the agent in $((SECONDS - t_ansible)) s (step 7: $((SECONDS - t_step7)) s)"
 stop_container
 
-if [ -n "$rpm_file" ] && command -v dnf >/dev/null && command -v createrepo_c >/dev/null; then
+if step all && [ -n "$rpm_file" ] && command -v dnf >/dev/null && command -v createrepo_c >/dev/null; then
   log "7b. the hub's dnf repository, read by the real dnf: signed metadata, a signed rpm"
   # No RPM distribution boots here: dnf runs on the host against an empty install root, which is enough
   # for it to fetch the repository over HTTPS and check repomd.xml's signature with the served key.
@@ -509,4 +620,8 @@ if [ -n "$rpm_file" ] && command -v dnf >/dev/null && command -v createrepo_c >/
   echo "dnf read the signed repository; $(basename "$location") is signed with $fingerprint"
 fi
 
+if [ "$only" = fleet ]; then
+  log "PASS (ENGINEX_IT_ONLY=fleet): install (offline) → enrol → per-user install → reboot → Ansible role: check, install, enrol, idempotent, restart on a new setting"
+  exit 0
+fi
 log "PASS: install (offline) → enrol → job → every tool hardened → reboot → upgrade → self-update and rollback → purge${rpm_file:+; rpm install → enrol → job → erase}; apt install from the hub → online${rpm_file:+; dnf reads the signed repository}"

@@ -8,6 +8,7 @@ import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.service.ServicePlan;
 import io.enginex.edge.agent.service.ServicePlatform;
 import io.enginex.edge.agent.service.StatusFile;
+import io.enginex.edge.agent.service.SystemdUserUnit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Option;
         description = {
             "Runs this agent as a system service, for installs from the archive (the .deb/.rpm/.msi/.pkg"
                     + " packages set the service up themselves). Linux: a systemd unit; macOS: a LaunchDaemon;"
-                    + " Windows: sc.exe. Needs administrator rights; --dry-run shows what would be done."
+                    + " Windows: sc.exe. Needs administrator rights; --dry-run shows what would be done.",
+            "Linux without administrator rights: --per-user installs it for you alone as a systemd user unit"
+                    + " (~/.config/systemd/user), its state in ~/.local/state/enginex-agent and its config in"
+                    + " ~/.config/enginex-agent/agent.conf, running with your rights only."
         },
         subcommands = {
             ServiceCommand.Install.class,
@@ -50,7 +54,8 @@ import picocli.CommandLine.Option;
             "  sudo enginex-agent service install --config /etc/enginex-agent/agent.conf",
             "  enginex-agent service install --dry-run",
             "  sudo enginex-agent service status",
-            "  sudo enginex-agent service uninstall"
+            "  sudo enginex-agent service uninstall",
+            "  enginex-agent service install --per-user     (no sudo: for you alone)"
         })
 final class ServiceCommand implements Runnable {
     @CommandLine.Spec
@@ -77,6 +82,25 @@ final class ServiceCommand implements Runnable {
                 paramLabel = "FILE",
                 description = "The admin-owned config file (default: ${DEFAULT-VALUE}).")
         Path config = Defaults.config();
+
+        /**
+         * With --per-user, the XDG folders unless --config/--state-dir name others.
+         *
+         * @return the user's unit, or null without --per-user
+         */
+        SystemdUserUnit perUserPaths() {
+            if (!perUser) {
+                return null;
+            }
+            SystemdUserUnit unit = perUserUnit();
+            if (!matched("--config")) {
+                config = unit.configFile();
+            }
+            if (!matched("--state-dir")) {
+                stateDir = unit.stateDir();
+            }
+            return unit;
+        }
     }
 
     /** Options every action has. */
@@ -87,8 +111,56 @@ final class ServiceCommand implements Runnable {
         @Option(names = "--dry-run", description = "Print the files and commands instead of running them.")
         boolean dryRun;
 
+        @Option(
+                names = "--per-user",
+                description = "Linux, without administrator rights: the agent for the user running the command, as a"
+                        + " systemd user unit (~/.config/systemd/user/enginex-agent.service); not as root.")
+        boolean perUser;
+
         ServicePlatform platform() {
             return ServicePlatform.forOs(System.getProperty("os.name", ""));
+        }
+
+        /**
+         * The user's unit for --per-user, after the checks that it can be done here: Linux, not root, and
+         * (unless only printed) a user manager that answers.
+         */
+        SystemdUserUnit perUserUnit() {
+            String refusal = SystemdUserUnit.refusal(
+                    System.getProperty("os.name", ""), currentUid(), dryRun || userManagerRuns());
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
+            return new SystemdUserUnit(System.getenv());
+        }
+
+        boolean matched(String option) {
+            return spec.commandLine().getParseResult().hasMatchedOption(option);
+        }
+
+        /** This process's uid (the owner of /proc/self); -1 where there is no /proc. */
+        static long currentUid() {
+            try {
+                return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+            } catch (IOException | UnsupportedOperationException e) {
+                return -1;
+            }
+        }
+
+        /** Whether systemctl --user reaches this user's service manager. */
+        static boolean userManagerRuns() {
+            try {
+                Process check = new ProcessBuilder("systemctl", "--user", "show-environment")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                return check.waitFor() == 0;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         int carryOut(ServicePlan plan) {
@@ -122,7 +194,8 @@ final class ServiceCommand implements Runnable {
                         spec.commandLine()
                                 .getErr()
                                 .println("error: " + command.get(0) + " ended with exit code " + exit
-                                        + "; see its message above. Run with administrator rights (sudo)?");
+                                        + "; see its message above."
+                                        + (perUser ? "" : " Run with administrator rights (sudo)?"));
                         return ExitCodes.FAILURE;
                     }
                     status = exit == 0 ? status : ExitCodes.FAILURE;
@@ -183,6 +256,9 @@ final class ServiceCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (perUser) {
+                return installPerUser();
+            }
             ServicePlan plan = platform().install(new ServiceDefinition(command(), user, stateDir, config));
             if (statusAgent) {
                 if (!(platform() instanceof LaunchdDaemon)) {
@@ -201,6 +277,60 @@ final class ServiceCommand implements Runnable {
 
         List<String> command() {
             return command(Defaults.os(), System.getenv());
+        }
+
+        /**
+         * The per-user install: the XDG folders unless --config/--state-dir say otherwise, made private to
+         * the user (700, the config file 600) before the unit starts, then the advice about lingering.
+         */
+        private int installPerUser() {
+            if (matched("--user") || statusAgent) {
+                throw new IllegalArgumentException(
+                        "--per-user runs the agent as you: leave out --user and --status-agent");
+            }
+            SystemdUserUnit unit = perUserPaths();
+            List<String> command = new ArrayList<>(launcher());
+            command.addAll(List.of(
+                    "run",
+                    "--config",
+                    config.toAbsolutePath().toString(),
+                    "--state-dir",
+                    stateDir.toAbsolutePath().toString()));
+            ServicePlan plan = unit.install(new ServiceDefinition(command, null, stateDir, config));
+            if (!dryRun) {
+                makePrivate(stateDir, config);
+            }
+            int status = carryOut(plan);
+            PrintWriter out = spec.commandLine().getOut();
+            if (status == ExitCodes.OK && !dryRun) {
+                String name = System.getProperty("user.name", "");
+                out.println("Installed for " + name + ": systemctl --user status enginex-agent; config " + config
+                        + ", state " + stateDir + ".");
+                out.println(SystemdUserUnit.lingerAdvice(name, Files.exists(Path.of("/var/lib/systemd/linger", name))));
+                out.flush();
+            }
+            return status;
+        }
+
+        /** The state folder and the config's folder mode 700, the config file 600 (it will hold the token). */
+        private static void makePrivate(Path stateDir, Path config) {
+            var owner = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+            try {
+                for (Path dir : List.of(stateDir, config.toAbsolutePath().getParent())) {
+                    if (Files.notExists(dir)) {
+                        Files.createDirectories(dir);
+                        Files.setPosixFilePermissions(dir, owner);
+                    }
+                }
+                if (Files.notExists(config)) {
+                    Files.writeString(config, "# EngineX agent configuration (docs/INSTALL.md)\n");
+                }
+                Files.setPosixFilePermissions(
+                        config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot prepare " + stateDir + " and " + config + ": " + e.getMessage(), e);
+            }
         }
 
         /** The service's command line on {@code os}: run with this config, state and ui folder. */
@@ -282,8 +412,9 @@ final class ServiceCommand implements Runnable {
 
         @Override
         public Integer call() {
+            perUserPaths();
             ServiceDefinition service = new ServiceDefinition(List.of("enginex-agent"), user, stateDir, config);
-            int status = carryOut(platform().configure(service));
+            int status = perUser ? ExitCodes.OK : carryOut(platform().configure(service));
             Map<String, String> values = new java.util.LinkedHashMap<>();
             putIfSet(values, "server", server);
             putIfSet(values, "token", token);
@@ -337,6 +468,9 @@ final class ServiceCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (perUser && !matched("--state-dir")) {
+                stateDir = new SystemdUserUnit(System.getenv()).stateDir();
+            }
             if (deregister && !dryRun) {
                 int deregistered = DeregisterCommand.run(spec, stateDir, keepState, force);
                 if (deregistered != ExitCodes.OK) {
@@ -348,7 +482,7 @@ final class ServiceCommand implements Runnable {
                         .println("# would run: enginex-agent deregister --state-dir " + stateDir
                                 + (keepState ? " --keep-state" : "") + (force ? " --force" : ""));
             }
-            return carryOut(platform().uninstall());
+            return carryOut(perUser ? perUserUnit().uninstall() : platform().uninstall());
         }
     }
 
@@ -369,6 +503,7 @@ final class ServiceCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            perUserPaths();
             PrintWriter out = spec.commandLine().getOut();
             Path state = stateDir.toAbsolutePath().normalize();
             if (Files.isDirectory(state) && !looksLikeAgentState(state)) {
@@ -423,7 +558,7 @@ final class ServiceCommand implements Runnable {
     static final class Start extends Common implements Callable<Integer> {
         @Override
         public Integer call() {
-            return carryOut(platform().start());
+            return carryOut(perUser ? perUserUnit().start() : platform().start());
         }
     }
 
@@ -431,7 +566,7 @@ final class ServiceCommand implements Runnable {
     static final class Stop extends Common implements Callable<Integer> {
         @Override
         public Integer call() {
-            return carryOut(platform().stop());
+            return carryOut(perUser ? perUserUnit().stop() : platform().stop());
         }
     }
 
@@ -442,7 +577,7 @@ final class ServiceCommand implements Runnable {
     static final class Status extends Common implements Callable<Integer> {
         @Override
         public Integer call() {
-            return carryOut(platform().status());
+            return carryOut(perUser ? perUserUnit().status() : platform().status());
         }
     }
 
