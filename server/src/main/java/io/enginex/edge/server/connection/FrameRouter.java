@@ -131,51 +131,15 @@ public final class FrameRouter {
                 writes,
                 VaultFrames.NONE,
                 graphRuns,
-                connection -> {});
+                connection -> {},
+                GraphApprovalFrames.NONE);
     }
 
     /**
      * @param vault takes each hello's exchange key, sends pending vault frames and records vault-acks
      * @param graphStarts sends a welcomed agent the graph starts queued for it
+     * @param graphApprovals records the approval steps agents tell and sends a welcomed agent its decisions
      */
-    public FrameRouter(
-            MessageCodec codec,
-            AgentStore agents,
-            ConnectionRegistry registry,
-            AgentListener listener,
-            ConnectionHistory history,
-            Clock clock,
-            Duration heartbeat,
-            String nodeName,
-            TenantPolicies policies,
-            PauseReports pauses,
-            UpdateReports updates,
-            RepeatedLog repeats,
-            Transactions writes,
-            VaultFrames vault,
-            GraphRunUploads graphRuns,
-            java.util.function.Consumer<AgentConnection> graphStarts) {
-        this(
-                codec,
-                agents,
-                registry,
-                listener,
-                history,
-                clock,
-                heartbeat,
-                nodeName,
-                policies,
-                pauses,
-                updates,
-                repeats,
-                writes,
-                vault,
-                graphRuns,
-                graphStarts,
-                GraphApprovalFrames.NONE);
-    }
-
-    /** @param graphApprovals records the approval steps agents tell and sends a welcomed agent its decisions */
     public FrameRouter(
             MessageCodec codec,
             AgentStore agents,
