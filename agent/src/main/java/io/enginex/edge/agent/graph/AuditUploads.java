@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.GraphRuns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,17 +95,9 @@ final class AuditUploads {
     /** The hub has every record up to and including the one with id {@code last}. */
     void acked(String last) {
         try {
-            Files.createDirectories(file.getParent());
             byte[] line = (mapper.writeValueAsString(mapper.createObjectNode().put("upTo", last)) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
-            try (FileChannel out = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(line);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(false);
-            }
+            DurableAppend.to(file, line);
         } catch (IOException e) {
             // not recorded: the hub has them, and sending them again changes nothing there
             throw new UncheckedIOException("cannot record the audit records the hub has in " + file, e);

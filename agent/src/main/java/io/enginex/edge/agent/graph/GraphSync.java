@@ -8,12 +8,9 @@ import io.enginex.edge.protocol.GraphRuns;
 import io.enginex.edge.protocol.GraphRunsAck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -329,16 +326,8 @@ public final class GraphSync {
         ObjectNode line = mapper.createObjectNode().put("runId", runId).put("ended", ended);
         steps.forEach(line.putArray("steps")::add);
         try {
-            Files.createDirectories(file.getParent());
             byte[] text = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel out = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(text);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(false);
-            }
+            DurableAppend.to(file, text);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a sync line as JSON", e);
         } catch (IOException e) {

@@ -172,17 +172,9 @@ final class OutputUploads {
 
     private void record(String stepId) {
         try {
-            Files.createDirectories(file.getParent());
             byte[] line = (mapper.writeValueAsString(mapper.createObjectNode().put("stepId", stepId)) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
-            try (FileChannel out = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(line);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(false);
-            }
+            DurableAppend.to(file, line);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an upload line as JSON", e);
         } catch (IOException e) {
