@@ -98,13 +98,16 @@ class ServeProcessIT {
     @Test
     void hubSurvivesSigkillWithAJobInFlightAndRedeliversItAfterRestart() throws Exception {
         HubFile first = startHub("first");
-        String out = Files.readString(dir.resolve("first.out"));
         assertThat(first.tls()).isTrue();
         assertThat(first.url()).isEqualTo("https://127.0.0.1:" + first.port());
-        assertThat(out)
-                .contains("Platform admin key written to " + dir.resolve("hub").resolve("admin.key"))
-                .contains("--pin " + first.fingerprint())
-                .contains("node proc-hub");
+        // The hub file is written when the hub is up; its banner may reach stdout a moment later.
+        await("the hub's banner on stdout")
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(Files.readString(dir.resolve("first.out")))
+                        .contains("Platform admin key written to "
+                                + dir.resolve("hub").resolve("admin.key"))
+                        .contains("--pin " + first.fingerprint())
+                        .contains("node proc-hub"));
 
         String data = dir.resolve("hub").toString();
         var tenant = CommandRun.run("tenants", "create", "proc", "--data-dir", data);
