@@ -94,10 +94,10 @@ public final class ClusterSignals implements PgCluster.Receiver {
                 }
             }
             case MOVED -> {
-                int closed = registry.closeAgent(
+                int closed = registry.closeReplaced(
                         s.tenantId(),
                         s.target(),
-                        Protocol.CLOSE_REPLACED,
+                        s.movedOpenedAt(),
                         "replaced by a newer connection of the same agent to another hub node");
                 if (closed > 0) {
                     log.atInfo()

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * @param target the agent ({@link Kind#SEND}, {@link Kind#CANCEL}, {@link Kind#CUT}, {@link Kind#MOVED}, {@link Kind#GRAPH_START}), the policy scope
  *     ({@link Kind#POLICY}) or empty
  * @param jobId the job ({@link Kind#SEND}, {@link Kind#CANCEL}, {@link Kind#DONE}), the graph start
- *     ({@link Kind#GRAPH_START}) or empty
+ *     ({@link Kind#GRAPH_START}), the moved socket's opening time ({@link Kind#MOVED}) or empty
  */
 public record Signal(Kind kind, String tenantId, String target, String jobId) {
     private static final Pattern FIELD = Pattern.compile("[^\\s]{0,200}");
@@ -96,8 +96,25 @@ public record Signal(Kind kind, String tenantId, String target, String jobId) {
         return new Signal(Kind.CUT, tenantId, agentId, "");
     }
 
-    public static Signal moved(String tenantId, String agentId) {
-        return new Signal(Kind.MOVED, tenantId, agentId, "");
+    /**
+     * @param openedAt when the sending node's socket of the agent opened (in {@code jobId}, epoch
+     *     milliseconds): the receiving nodes close only that agent's sockets opened then or before, not a
+     *     newer one this signal, batched and late, reaches while its hello is still being answered
+     */
+    public static Signal moved(String tenantId, String agentId, java.time.Instant openedAt) {
+        return new Signal(Kind.MOVED, tenantId, agentId, Long.toString(openedAt.toEpochMilli()));
+    }
+
+    /**
+     * A {@link Kind#MOVED} signal's socket opening time; {@code Instant.MAX} for a signal without one
+     * (from a node of an earlier version: then every socket of the agent is older, as it used to be).
+     */
+    public java.time.Instant movedOpenedAt() {
+        try {
+            return jobId.isEmpty() ? java.time.Instant.MAX : java.time.Instant.ofEpochMilli(Long.parseLong(jobId));
+        } catch (NumberFormatException e) {
+            return java.time.Instant.MAX;
+        }
     }
 
     public static Signal policy(String tenantId, String scope) {

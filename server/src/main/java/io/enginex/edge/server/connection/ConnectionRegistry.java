@@ -61,7 +61,7 @@ public final class ConnectionRegistry {
      * the agent (one its network change left half-open, say).
      */
     public void activate(AgentConnection connection) {
-        cluster.publish(Signal.moved(connection.tenantId(), connection.agentId()));
+        cluster.publish(Signal.moved(connection.tenantId(), connection.agentId(), connection.connectedAt()));
         AgentConnection previous = active.put(connection.agentId(), connection);
         if (previous != null && previous != connection) {
             log.atInfo()
@@ -141,6 +141,28 @@ public final class ConnectionRegistry {
             if (c.agentId().equals(agentId) && c.tenantId().equals(tenantId)) {
                 closed(c);
                 c.close(code, reason);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Another node made a socket of this agent that opened at {@code openedAt} its active connection:
+     * closes with {@link Protocol#CLOSE_REPLACED} this node's sockets of the agent that opened then or
+     * before (stale, or half-open after a network change), and keeps any that opened later, whose own
+     * hello will replace the other node's (the newest socket wins wherever it is).
+     *
+     * @return how many sockets were closed here
+     */
+    public int closeReplaced(String tenantId, String agentId, java.time.Instant openedAt, String reason) {
+        int n = 0;
+        for (AgentConnection c : sockets()) {
+            if (c.agentId().equals(agentId)
+                    && c.tenantId().equals(tenantId)
+                    && !c.connectedAt().isAfter(openedAt)) {
+                closed(c);
+                c.close(Protocol.CLOSE_REPLACED, reason);
                 n++;
             }
         }

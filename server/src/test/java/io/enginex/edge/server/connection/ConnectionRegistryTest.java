@@ -66,6 +66,26 @@ class ConnectionRegistryTest {
     }
 
     @Test
+    void anotherNodesNewerConnectionClosesOnlySocketsThatOpenedNoLaterThanIt() {
+        RecordingChannel stale = new RecordingChannel();
+        registry.activate(open("s1", "acme", "agt_1", stale));
+        clock.advance(Duration.ofSeconds(1));
+        Instant otherNodesSocketOpened = clock.instant();
+        clock.advance(Duration.ofMillis(90));
+        RecordingChannel newer = new RecordingChannel();
+        open("s2", "acme", "agt_1", newer); // its hello is being answered when the late signal arrives
+
+        int closed = registry.closeReplaced("acme", "agt_1", otherNodesSocketOpened, "moved");
+
+        assertThat(closed).isEqualTo(1);
+        assertThat(stale.closeCode()).isEqualTo(Protocol.CLOSE_REPLACED);
+        assertThat(newer.closeCode())
+                .as("a socket newer than the other node's is kept")
+                .isNull();
+        assertThat(registry.sockets()).extracting(AgentConnection::socketId).containsExactly("s2");
+    }
+
+    @Test
     void heartbeatPingsQuietLiveSocketsAndDropsSilentOnesWith4003() {
         RecordingChannel silent = new RecordingChannel();
         RecordingChannel lively = new RecordingChannel();
