@@ -39,7 +39,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * DISPLAY read from /proc); {@code app.list} reads the user's own applications; {@code desktop.notify}
  * reaches the notification daemon; {@code fs.read} of {@code ~/Downloads/…} (a home root) runs in the
  * user's session part; a job for a user
- * with no session gets {@code no_user_session}. Needs root and Debian's xvfb, dbus, libnotify-bin,
+ * with no session gets {@code no_user_session}; {@code sys.info}, which the policy marks {@code
+ * consentRequired}, waits for the user's Allow on the agent's status page (no zenity here, so no dialog)
+ * and the hub keeps and shows who allowed it. Needs root and Debian's xvfb, dbus, libnotify-bin,
  * notification-daemon and x11-utils (scripts/test-prereqs.sh); skipped otherwise.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -113,6 +115,7 @@ class DesktopSessionE2EIT {
         Path policy = AgentProcess.machinePolicy(dir.resolve("etc"), """
                 {"version":1,"roots":[{"path":"%s","mode":"read"},{"path":"~/Downloads","mode":"read"}],
                  "tools":["sys.info","app.list","app.launch","desktop.notify","fs.read"],
+                 "consentRequired":["sys.info"],
                  "apps":[{"id":"org.x.XMessage","argv":["/usr/bin/xmessage","-name","{tag}","EngineX"],
                           "params":{"tag":{"pattern":"[a-z0-9-]{1,32}"}}}]}
                 """.formatted(root.toRealPath()));
@@ -271,6 +274,103 @@ class DesktopSessionE2EIT {
         assertThat(job.path("error").path("message").asText())
                 .contains("nobody-here")
                 .contains(user);
+    }
+
+    @Test
+    void aConsentMarkedToolRunsOnlyOnceTheUserAllowsItOnTheStatusPageAndTheHubShowsTheEvidence() throws Exception {
+        assumeTrue(!Files.exists(Path.of("/usr/bin/zenity")), "zenity would show a dialog here");
+        String id = expect(201, api.dispatch("acme", apiSession, agentId, "sys.info", Map.of()))
+                .body()
+                .path("id")
+                .asText();
+
+        // The user signs in to the agent's status page (a login link, as `enginex-agent ui` mints one).
+        JsonNode ui = io.enginex.edge.e2e.support.Json.read(agent.stateDir().resolve("ui.json"));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String link = io.enginex.edge.e2e.support.Json.parse(http.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                                ui.path("url").asText() + "api/login-links"))
+                                        .header(
+                                                "Authorization",
+                                                "Bearer " + ui.path("secret").asText())
+                                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                "{\"user\":\"" + user + "\"}"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .path("url")
+                .asText();
+        String cookie = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(link))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .headers()
+                .firstValue("Set-Cookie")
+                .orElseThrow()
+                .split(";")[0];
+        String page = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> http.send(
+                                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                                        ui.path("url").asText()))
+                                                .header("Cookie", cookie)
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .body(),
+                        html -> html.contains(id));
+        assertThat(page).contains("sys.info", ">Allow<");
+        assertThat(expect(200, api.get("/api/v1/tenants/acme/jobs/" + id))
+                        .body()
+                        .path("state")
+                        .asText())
+                .isNotEqualTo("succeeded");
+        java.util.regex.Matcher request = java.util.regex.Pattern.compile("name=\"request\" value=\"([^\"]+)\"")
+                .matcher(page);
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                .matcher(page);
+        assertThat(request.find() && csrf.find()).as(page).isTrue();
+        int status = http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(ui.path("url").asText() + "consents"))
+                                .header("Cookie", cookie)
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "csrf=" + csrf.group(1) + "&request=" + request.group(1) + "&answer=allow"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+        assertThat(status).isEqualTo(303);
+
+        JsonNode job = api.awaitJob("acme", id);
+        assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        JsonNode consent = job.path("consent");
+        assertThat(consent.path("answer").asText()).as(job.toString()).isEqualTo("allowed");
+        assertThat(consent.path("answeredBy").asText()).isEqualTo(user);
+        assertThat(consent.path("via").asText()).isEqualTo("status page");
+        assertThat(consent.path("shown").asText()).contains("sys.info", id);
+        assertThat(consent.path("answeredAt").asText()).isNotBlank();
+        JsonNode audit = expect(200, api.get("/api/v1/tenants/acme/audit?type=consent.answered"))
+                .body();
+        assertThat(audit.toString()).contains(id, user, "status page");
+
+        // The session page shows the same evidence, in a real browser.
+        String email = "consent@acme.example";
+        String password = "amber kettle quiet lake";
+        expect(
+                201,
+                api.post("/api/v1/tenants/acme/users", Map.of("email", email, "role", "viewer", "password", password)));
+        WebDriver browser = chrome.driver();
+        browser.manage().deleteAllCookies();
+        browser.get(hub.url() + "/ui/sessions/" + apiSession);
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/login"));
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        chrome.waiting(20).until(ExpectedConditions.urlContains("/ui/"));
+        browser.get(hub.url() + "/ui/sessions/" + apiSession);
+        String row = chrome.visible(By.cssSelector("[data-job='" + id + "'] tr.consent"))
+                .getText();
+        assertThat(row).contains("allowed", user, "status page", "sys.info");
     }
 
     private JsonNode run(String tool, Object args) {

@@ -75,6 +75,21 @@ public final class ErrorCodes {
      */
     public static final String NO_USER_SESSION = "no_user_session";
 
+    /**
+     * A tool the policy marks {@code consentRequired} was not run: the person at the machine denied it
+     * (the job result's {@code consent} says who, how and when).
+     */
+    public static final String CONSENT_DENIED = "consent_denied";
+
+    /** As {@link #CONSENT_DENIED}, but nobody answered before the request expired. */
+    public static final String CONSENT_TIMEOUT = "consent_timeout";
+
+    /**
+     * A tool the policy marks {@code consentRequired} was not run: several users are signed in and the
+     * call names none of them ({@code user}), so the agent cannot tell whom to ask.
+     */
+    public static final String CONSENT_UNAVAILABLE = "consent_unavailable";
+
     /** A bug or unexpected state; the message says what. */
     public static final String INTERNAL = "internal";
 

@@ -39,7 +39,8 @@ public final class PolicyDocument {
             "approvalRequired",
             "secrets",
             "apps",
-            "urls");
+            "urls",
+            "consentRequired");
 
     /** The fields of {@code limits}. */
     public static final Set<String> LIMIT_FIELDS = Set.of(
@@ -130,7 +131,7 @@ public final class PolicyDocument {
             }
         }
         limits(document.get("limits"), problems);
-        for (String list : List.of("tools", "approvalRequired")) {
+        for (String list : List.of("tools", "approvalRequired", "consentRequired")) {
             for (JsonNode name : array(document, list, problems)) {
                 String text = name.asText("");
                 String tool = list.equals("approvalRequired") && text.startsWith("exec:") ? "exec" : text;

@@ -14,6 +14,10 @@ import java.time.Instant;
  *
  * @param replayed true when the agent answered a redelivered job from its journal without running
  *     it again
+ * @param consent optional (added in protocol 1.0 without a version change): how the person at the
+ *     machine answered before a tool the policy marks {@code consentRequired} ran, e.g. {@code
+ *     {"request":"…","user":"alice","tool":"app.launch","shown":"…","askedAt":"…","answer":"allowed",
+ *     "via":"status page","answeredBy":"alice","answeredAt":"…"}}; absent for other jobs
  */
 public record Result(
         String id,
@@ -22,15 +26,31 @@ public record Result(
         ErrorInfo error,
         Instant startedAt,
         Instant finishedAt,
-        boolean replayed)
+        boolean replayed,
+        JsonNode consent)
         implements Message {
     public static final String TYPE = "result";
+
+    /** A result of a job that asked nobody's consent. */
+    public Result(
+            String id,
+            String jobId,
+            JsonNode output,
+            ErrorInfo error,
+            Instant startedAt,
+            Instant finishedAt,
+            boolean replayed) {
+        this(id, jobId, output, error, startedAt, finishedAt, replayed, null);
+    }
 
     public Result {
         Messages.requireText(id, "id");
         Messages.requireText(jobId, "jobId");
         if (output != null && output.isNull()) {
             output = null;
+        }
+        if (consent != null && !consent.isObject()) {
+            consent = null;
         }
         if ((output == null) == (error == null)) {
             throw new IllegalArgumentException("a result has either output or error, not both or neither");

@@ -223,8 +223,8 @@ public final class AuditLog implements AuditTrail {
     }
 
     /**
-     * A consent request to the person at the machine ({@code use: consent} secrets), when asked and
-     * when decided:
+     * A consent request to the person at the machine ({@code use: consent} secrets, and tools the
+     * policy marks {@code consentRequired}: those have no {@code secret}), when asked and when decided:
      *
      * <pre>{"at":"…","event":"consent.answered","request":"…","jobId":"job_…","tool":"http.request",
      *  "secret":"erp-token","user":"alice","outcome":"allowed","by":"alice","via":"status page"}</pre>
@@ -250,7 +250,9 @@ public final class AuditLog implements AuditTrail {
         line.put("request", request);
         line.put("jobId", Printable.escape(jobId));
         line.put("tool", truncate(tool));
-        line.put("secret", truncate(secret));
+        if (secret != null) {
+            line.put("secret", truncate(secret)); // absent for a tool the policy marks consentRequired
+        }
         line.put("user", truncate(user));
         if (outcome != null) {
             line.put("outcome", outcome);

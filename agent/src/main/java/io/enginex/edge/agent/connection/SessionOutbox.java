@@ -324,7 +324,8 @@ public final class SessionOutbox implements Outbox {
                         outcome.error(),
                         outcome.startedAt(),
                         outcome.finishedAt(),
-                        replayed));
+                        replayed,
+                        outcome.consent()));
     }
 
     private void send(String jobId, String kind, Function<String, Message> frame) {

@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  *       zenity --question}, Allow / Deny, {@value #CONSENT_SECONDS} s) whether a job may use a vault
  *       secret defined with {@code use: consent}; answers {@code consented} true only for Allow, and
  *       {@code answer} {@code allowed}, {@code denied}, {@code closed} (see {@code consent-close}) or why
- *       there was no answer. With {@code "request":ID,"seconds":N} the dialog waits at most N s;
+ *       there was no answer. With {@code "request":ID,"seconds":N} the dialog waits at most N s. With
+ *       {@code "details":TEXT} instead of {@code secret} it asks whether the job may run the tool (one
+ *       the policy marks {@code consentRequired}) with those arguments, shown as plain text;
  *   <li>{@code consent-close} {@code {"request":ID}}: closes that dialog (answered on the status page);
  *   <li>{@code fs} {@code {"tool":"fs.read","args":{"path":"~/Downloads/q3.csv"},"roots":[…],…}}: a
  *       file tool in this user's home ({@link HomeFiles}).
@@ -244,7 +246,10 @@ public final class DesktopActions {
         String tool = args.path("tool").asText("");
         String jobId = args.path("jobId").asText("");
         String request = args.path("request").asText("");
-        if (!secret.matches("[A-Za-z0-9._-]{1,64}")
+        String details = args.path("details").asText("");
+        if (secret.isEmpty() && !details.isEmpty() && details.length() <= 2000) {
+            secret = null; // a tool call the policy marks consentRequired: its arguments are shown
+        } else if (!secret.matches("[A-Za-z0-9._-]{1,64}")
                 || !tool.matches("[A-Za-z0-9._:-]{1,200}")
                 || !jobId.matches("[A-Za-z0-9._-]{0,100}")
                 || !request.matches("[A-Za-z0-9-]{0,64}")) {
@@ -252,17 +257,32 @@ public final class DesktopActions {
                     ErrorCodes.INVALID_ARGUMENTS, "consent needs a secret name, a tool name and a job id");
         }
         int seconds = Math.clamp(args.path("seconds").asLong(CONSENT_SECONDS), 1, CONSENT_SECONDS);
-        // zenity reads Pango markup in --text: the values are names only (checked above), no markup.
-        List<String> argv = List.of(
-                program("zenity").toString(),
-                "--question",
-                "--title=EngineX Edge",
-                "--ok-label=Allow",
-                "--cancel-label=Deny",
-                "--timeout=" + seconds,
-                "--text=A job from your organisation's hub wants to use the secret \"" + secret + "\" in " + tool
-                        + " (job " + jobId + ").\n\nAllow it this once? (You can also answer on the agent's status"
-                        + " page.)");
+        // zenity reads Pango markup in --text: the values are names only (checked above), no markup;
+        // a tool call's arguments are free text, shown with --no-markup.
+        List<String> argv = secret == null
+                ? List.of(
+                        program("zenity").toString(),
+                        "--question",
+                        "--no-markup",
+                        "--title=EngineX Edge",
+                        "--ok-label=Allow",
+                        "--cancel-label=Deny",
+                        "--timeout=" + seconds,
+                        "--text=A job from your organisation's hub (job " + jobId + ") wants to run " + tool
+                                + " with:\n\n" + details + "\n\nAllow it this once? (You can also answer on the"
+                                + " agent's status page.)")
+                : List.of(
+                        program("zenity").toString(),
+                        "--question",
+                        "--title=EngineX Edge",
+                        "--ok-label=Allow",
+                        "--cancel-label=Deny",
+                        "--timeout=" + seconds,
+                        "--text=A job from your organisation's hub wants to use the secret \"" + secret + "\" in "
+                                + tool
+                                + " (job " + jobId
+                                + ").\n\nAllow it this once? (You can also answer on the agent's status"
+                                + " page.)");
         Process dialog = start(argv);
         if (!request.isEmpty()) {
             dialogs.put(request, dialog);

@@ -8,6 +8,7 @@ import io.enginex.edge.agent.journal.JobStatus;
 import io.enginex.edge.agent.journal.RecordedProcess;
 import io.enginex.edge.agent.tools.JobSecrets;
 import io.enginex.edge.agent.tools.SecretConsent;
+import io.enginex.edge.agent.tools.ToolConsent;
 import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolRegistry;
 import io.enginex.edge.agent.vault.Vault;
@@ -93,6 +94,7 @@ public final class JobRunner implements AutoCloseable {
     private final JobOutcomes outcomes;
     private final Optional<Vault> vault;
     private final SecretConsent consent;
+    private final ToolConsent toolConsent;
     private volatile boolean closing;
 
     private JobRunner(Builder builder) {
@@ -109,6 +111,7 @@ public final class JobRunner implements AutoCloseable {
         this.outcomes = new JobOutcomes(clock, builder.maxOutputChars);
         this.vault = builder.vault;
         this.consent = builder.consent;
+        this.toolConsent = builder.toolConsent;
     }
 
     /**
@@ -136,6 +139,7 @@ public final class JobRunner implements AutoCloseable {
         private Optional<Vault> vault = Optional.empty();
         private SecretConsent consent = SecretConsent.NOBODY;
         private int maxOutputChars = MAX_OUTPUT_CHARS;
+        private ToolConsent toolConsent = ToolConsent.NOBODY;
 
         private Builder(JobJournal journal, Outbox outbox, ExecutorService executor, Clock clock) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -221,6 +225,15 @@ public final class JobRunner implements AutoCloseable {
          */
         public Builder consent(SecretConsent consent) {
             this.consent = Objects.requireNonNull(consent, "consent");
+            return this;
+        }
+
+        /**
+         * How the person at the machine is asked before a tool the policy marks {@code
+         * consentRequired} runs; default: nobody can be asked, so every such call is refused.
+         */
+        public Builder toolConsent(ToolConsent toolConsent) {
+            this.toolConsent = Objects.requireNonNull(toolConsent, "toolConsent");
             return this;
         }
 
@@ -479,6 +492,9 @@ public final class JobRunner implements AutoCloseable {
         }
         // Before anything keeps or shows it: the journal, the audit log, the log and the hub.
         outcome = job.secrets().redact(outcome);
+        if (job.consent() != null) {
+            outcome = outcome.withConsent(job.consent());
+        }
         running.remove(dispatch.jobId());
         try {
             report(dispatch, outcome);
@@ -505,6 +521,15 @@ public final class JobRunner implements AutoCloseable {
     private JsonNode callTool(RunningJob job) throws InterruptedException {
         Dispatch dispatch = job.dispatch();
         String tool = dispatch.tool();
+        ToolRegistry registry = tools.get();
+        if (registry.needsConsent(tool)) {
+            // Asked before the tool takes a slot or a permit: a person may take a minute to answer.
+            registry.validate(tool, dispatch.args());
+            toolConsent.ask(dispatch.jobId(), tool, dispatch.args(), dispatch.deadline(), job::consent);
+            if (job.cancelled()) {
+                throw new InterruptedException("job " + dispatch.jobId() + " was stopped while consent was asked");
+            }
+        }
         // The tool's own cap first: a call waiting for its tool must not hold one of the shared permits.
         slots.acquire(tool, () -> caps.applyAsInt(tool), (running, cap) -> {
             if (!job.cancelled()) {
@@ -540,7 +565,7 @@ public final class JobRunner implements AutoCloseable {
                     (id, startedAt) -> journalProcess(dispatch.jobId(), new RecordedProcess(id, startedAt)),
                     job.secrets());
             context.checkCancelled();
-            return tools.get().call(dispatch.tool(), dispatch.args(), context);
+            return tools.get().callConsented(dispatch.tool(), dispatch.args(), context, job.consent() != null);
         } finally {
             permits.release();
         }

@@ -41,6 +41,17 @@ final class RunningJob {
         this.secrets = secrets;
     }
 
+    private volatile com.fasterxml.jackson.databind.node.ObjectNode consent;
+
+    /** How the person at the machine answered before the tool ran (consentRequired), or null. */
+    com.fasterxml.jackson.databind.node.ObjectNode consent() {
+        return consent;
+    }
+
+    void consent(com.fasterxml.jackson.databind.node.ObjectNode answer) {
+        this.consent = answer;
+    }
+
     /** The vault secrets this job revealed, to redact its outcome and progress. */
     JobSecrets secrets() {
         return secrets;

@@ -11,8 +11,20 @@ import java.util.Objects;
  *
  * @param startedAt when the agent began the job
  * @param finishedAt when the outcome was known
+ * @param consent how the person at the machine answered before a tool the policy marks {@code
+ *     consentRequired} ran ({@code ToolConsent}), or null; sent to the hub with the result, not
+ *     journaled (a replayed result carries none)
  */
-public record JobOutcome(JsonNode output, ErrorInfo error, Instant startedAt, Instant finishedAt) {
+public record JobOutcome(JsonNode output, ErrorInfo error, Instant startedAt, Instant finishedAt, JsonNode consent) {
+    public JobOutcome(JsonNode output, ErrorInfo error, Instant startedAt, Instant finishedAt) {
+        this(output, error, startedAt, finishedAt, null);
+    }
+
+    /** This outcome with the person's consent answer attached. */
+    public JobOutcome withConsent(JsonNode answer) {
+        return new JobOutcome(output, error, startedAt, finishedAt, answer);
+    }
+
     public JobOutcome {
         if ((output == null) == (error == null)) {
             throw new IllegalArgumentException("an outcome has either output or error");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,7 +77,10 @@ public record EffectivePolicy(
                     p.commands(),
                     p.network(),
                     p.approvalRequired(),
-                    p.secrets());
+                    p.secrets(),
+                    Map.of(),
+                    List.of(),
+                    p.consentRequired());
         }
         p = p.withDeny(List.of(DenyRule.of(
                 globLiteral(stateDir.toAbsolutePath().normalize().toString()),
@@ -148,6 +152,10 @@ public record EffectivePolicy(
         policy.approvalRequired()
                 .forEach((name, source) ->
                         approvals.addObject().put("name", name).put("source", source));
+        ArrayNode consents = out.putArray("consentRequired");
+        policy.consentRequired()
+                .forEach(
+                        (name, source) -> consents.addObject().put("name", name).put("source", source));
         ArrayNode secrets = out.putArray("secrets");
         policy.secrets().grants().forEach((tool, names) -> {
             ObjectNode grant = secrets.addObject().put("tool", tool);
@@ -196,6 +204,9 @@ public record EffectivePolicy(
         }
         lines.add("Approval required" + (policy.approvalRequired().isEmpty() ? ": none" : ":"));
         policy.approvalRequired().forEach((name, source) -> lines.add("  " + name + "    [" + source + "]"));
+        lines.add("Consent of the person at the machine required"
+                + (policy.consentRequired().isEmpty() ? ": none" : ":"));
+        policy.consentRequired().forEach((name, source) -> lines.add("  " + name + "    [" + source + "]"));
         lines.add("Vault secrets tools may use" + (policy.secrets().grants().isEmpty() ? ": none" : ":"));
         lines.addAll(policy.secrets().describe());
         Limits l = policy.limits();

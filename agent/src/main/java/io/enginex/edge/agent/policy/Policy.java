@@ -28,6 +28,8 @@ import java.util.Set;
  * @param secrets which vault secrets each tool may use
  * @param apps the applications {@code app.launch} may start, by id, each a template of its arguments
  * @param urls the URL prefixes {@code app.open} may open
+ * @param consentRequired tool names whose every call needs the consent of the person signed in at the
+ *     machine (asked on the machine, before the tool runs), with sources
  */
 public record Policy(
         List<RootRule> roots,
@@ -39,8 +41,10 @@ public record Policy(
         Map<String, String> approvalRequired,
         SecretRules secrets,
         Map<String, CommandTemplate> apps,
-        List<UrlRule> urls) {
+        List<UrlRule> urls,
+        Map<String, String> consentRequired) {
     public Policy {
+        consentRequired = Map.copyOf(consentRequired);
         apps = Map.copyOf(apps);
         urls = List.copyOf(urls);
         roots = List.copyOf(roots);
@@ -51,6 +55,21 @@ public record Policy(
         network = List.copyOf(network);
         approvalRequired = Map.copyOf(approvalRequired);
         Objects.requireNonNull(secrets, "secrets");
+    }
+
+    /** A policy that marks no tool as needing the consent of the person at the machine. */
+    public Policy(
+            List<RootRule> roots,
+            List<DenyRule> deny,
+            Limits limits,
+            Map<String, String> tools,
+            Map<String, CommandTemplate> commands,
+            List<NetworkRule> network,
+            Map<String, String> approvalRequired,
+            SecretRules secrets,
+            Map<String, CommandTemplate> apps,
+            List<UrlRule> urls) {
+        this(roots, deny, limits, tools, commands, network, approvalRequired, secrets, apps, urls, Map.of());
     }
 
     /** A policy that names no application or URL for the desktop tools. */
@@ -88,10 +107,15 @@ public record Policy(
         return approvalRequired.containsKey(name);
     }
 
+    /** True when every call of the tool {@code name} needs the consent of the person at the machine. */
+    public boolean needsConsent(String name) {
+        return consentRequired.containsKey(name);
+    }
+
     /**
      * The rules both policies grant: roots intersected pairwise (narrower mode), deny rules of both,
      * the smaller limits, tools, commands, hosts, applications and URL rules present in both (the command's definition is this
-     * policy's), approval markers of both, the secrets both grant to a tool. Applied as {@code machine.intersect(tenant)}, the machine
+     * policy's), approval and consent markers of both, the secrets both grant to a tool. Applied as {@code machine.intersect(tenant)}, the machine
      * can only narrow what the tenant asks for, and the tenant can only narrow the machine.
      */
     public Policy intersect(Policy other) {
@@ -126,6 +150,9 @@ public record Policy(
         other.commands.values().stream()
                 .filter(c -> c.approvalRequired() && bothCommands.containsKey(c.name()))
                 .forEach(c -> approvals.putIfAbsent("exec:" + c.name(), c.source()));
+        // Consent required by either side is required: a policy can only narrow.
+        Map<String, String> consents = new LinkedHashMap<>(consentRequired);
+        other.consentRequired.forEach(consents::putIfAbsent);
         Map<String, CommandTemplate> bothApps = new LinkedHashMap<>();
         apps.forEach((id, template) -> {
             if (other.apps.containsKey(id)) {
@@ -145,7 +172,8 @@ public record Policy(
                 approvals,
                 secrets.intersect(other.secrets),
                 bothApps,
-                bothUrls);
+                bothUrls,
+                consents);
     }
 
     /**
@@ -161,14 +189,26 @@ public record Policy(
                 mine.intersect(root).ifPresent(narrowed::add);
             }
         }
-        return new Policy(narrowed, deny, limits, tools, commands, network, approvalRequired, secrets, apps, urls);
+        return new Policy(
+                narrowed,
+                deny,
+                limits,
+                tools,
+                commands,
+                network,
+                approvalRequired,
+                secrets,
+                apps,
+                urls,
+                consentRequired);
     }
 
     /** This policy with extra deny rules (e.g. the agent's own state folder). */
     public Policy withDeny(List<DenyRule> extra) {
         List<DenyRule> all = new ArrayList<>(deny);
         all.addAll(extra);
-        return new Policy(roots, all, limits, tools, commands, network, approvalRequired, secrets, apps, urls);
+        return new Policy(
+                roots, all, limits, tools, commands, network, approvalRequired, secrets, apps, urls, consentRequired);
     }
 
     /** The first deny rule matching a real path, if any. */

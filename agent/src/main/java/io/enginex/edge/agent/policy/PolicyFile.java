@@ -126,7 +126,21 @@ public final class PolicyFile {
                 named(root.path("approvalRequired"), source, "approvalRequired"),
                 secrets(root.get("secrets"), source),
                 apps(root.path("apps"), source),
-                urls(root.path("urls"), source));
+                urls(root.path("urls"), source),
+                consentRequired(root.path("consentRequired"), source));
+    }
+
+    private static Map<String, String> consentRequired(JsonNode node, String source) {
+        if (!node.isMissingNode() && !node.isNull()) {
+            // The hub checks tenant policies with the same rules (PolicyDocument), so both refuse alike.
+            ObjectNode only = JsonNodeFactory.instance.objectNode();
+            only.set("consentRequired", node);
+            List<String> problems = PolicyDocument.problems(only);
+            if (!problems.isEmpty()) {
+                throw new PolicyException(source + ": " + problems.get(0));
+            }
+        }
+        return named(node, source, "consentRequired");
     }
 
     private static Map<String, CommandTemplate> apps(JsonNode node, String source) {

@@ -101,7 +101,10 @@ public record TenantPolicySet(Optional<Policy> policy, String source, List<Strin
                 document.has("commands") ? parsed.commands() : machine.commands(),
                 document.has("network") ? parsed.network() : machine.network(),
                 parsed.approvalRequired(),
-                document.has("secrets") ? parsed.secrets() : machine.secrets());
+                document.has("secrets") ? parsed.secrets() : machine.secrets(),
+                Map.of(),
+                List.of(),
+                parsed.consentRequired());
     }
 
     /** A policy that allows nothing. */

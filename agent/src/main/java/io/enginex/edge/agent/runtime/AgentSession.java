@@ -140,6 +140,11 @@ final class AgentSession {
                 .pause(pause)
                 .vault(Optional.of(parts.vault()))
                 .consent(parts.consent())
+                // The session part's consent asks for tools too; SecretConsent.NOBODY has no one to ask.
+                .toolConsent(
+                        parts.consent() instanceof io.enginex.edge.agent.tools.ToolConsent asker
+                                ? asker
+                                : io.enginex.edge.agent.tools.ToolConsent.NOBODY)
                 .build();
         ExchangeKey exchangeKey = ExchangeKey.loadOrCreate(config.stateDir(), codec.mapper());
         LocalUi ui = startUi();

@@ -250,7 +250,10 @@ public final class AgentTools implements TenantPolicyHandler {
                 .forEach(tools::add);
         Map<String, String> blocked = BuiltinTools.blocked(sandbox, effective, plugins.plugins(), sessions.isPresent());
         ToolRegistry registry = new ToolRegistry(
-                tools, blocked, effective.policy().approvalRequired().keySet());
+                tools,
+                blocked,
+                effective.policy().approvalRequired().keySet(),
+                effective.policy().consentRequired().keySet());
         ObjectNode summary = effective.toJson();
         ArrayNode offered = summary.putArray("offeredTools");
         registry.names().forEach(offered::add);

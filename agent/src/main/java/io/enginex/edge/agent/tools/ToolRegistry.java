@@ -35,6 +35,7 @@ public final class ToolRegistry {
     private final Map<String, Entry> tools;
     private final Map<String, String> blocked;
     private final Set<String> approvalRequired;
+    private final Set<String> consentRequired;
 
     /** A registry where nothing is blocked by policy. */
     public ToolRegistry(List<? extends Tool> tools) {
@@ -53,8 +54,21 @@ public final class ToolRegistry {
      * @throws IllegalArgumentException for two tools with the same name
      */
     public ToolRegistry(List<? extends Tool> tools, Map<String, String> blocked, Set<String> approvalRequired) {
+        this(tools, blocked, approvalRequired, Set.of());
+    }
+
+    /**
+     * @param consentRequired tool names whose every call needs the consent of the person at the
+     *     machine: the job runner asks first ({@code ToolConsent}); {@link #call} refuses them
+     */
+    public ToolRegistry(
+            List<? extends Tool> tools,
+            Map<String, String> blocked,
+            Set<String> approvalRequired,
+            Set<String> consentRequired) {
         this.blocked = Map.copyOf(blocked);
         this.approvalRequired = Set.copyOf(approvalRequired);
+        this.consentRequired = Set.copyOf(consentRequired);
         Map<String, Entry> byName = new LinkedHashMap<>();
         tools.stream().sorted(Comparator.comparing(t -> t.descriptor().name())).forEach(tool -> {
             if (byName.putIfAbsent(tool.descriptor().name(), new Entry(tool)) != null) {
@@ -118,7 +132,27 @@ public final class ToolRegistry {
      *     (with the validator's messages), or whatever the tool throws
      */
     public JsonNode call(String name, JsonNode args, ToolContext context) {
+        return callConsented(name, args, context, false);
+    }
+
+    /** True when every call of {@code name} needs the consent of the person at the machine first. */
+    public boolean needsConsent(String name) {
+        return consentRequired.contains(name);
+    }
+
+    /**
+     * As {@link #call}, for a caller that asked the person at the machine first when {@link
+     * #needsConsent} ({@code consented}); without it such a tool is refused {@code blocked_by_policy}
+     * (a graph step, for one, cannot ask yet).
+     */
+    public JsonNode callConsented(String name, JsonNode args, ToolContext context, boolean consented) {
         Entry entry = entry(name);
+        if (consentRequired.contains(name) && !consented) {
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY,
+                    "the tool " + name + " needs the consent of the person at the machine (consentRequired in the"
+                            + " policy) and this call came without it; it was not run. Run it as a job of its own");
+        }
         if (approvalRequired.contains(name) && !context.approved()) {
             throw new ToolException(
                     ErrorCodes.BLOCKED_BY_POLICY,

@@ -167,10 +167,13 @@ final class StatusPageHtml {
                     .append(": job <code>")
                     .append(esc(r.jobId()))
                     .append("</code> wants <code>")
-                    .append(esc(r.tool()))
-                    .append("</code> to use the secret <code>")
-                    .append(esc(r.secret()))
-                    .append("</code>. Time left: ")
+                    .append(esc(r.tool()));
+            if (r.secret() != null) {
+                html.append("</code> to use the secret <code>").append(esc(r.secret()));
+            } else {
+                html.append("</code> to run with <code class=\"consent-args\">").append(esc(r.details()));
+            }
+            html.append("</code>. Time left: ")
                     .append(r.left(now).toSeconds())
                     .append(" s (no answer counts as deny).</p>");
             if (r.user().equals(user)) {

@@ -28,12 +28,36 @@ import java.util.concurrent.locks.ReentrantLock;
  * request, outside any lock.
  */
 public final class ConsentDesk {
-    /** What the person is asked: job {@code jobId} wants {@code tool} to use {@code secret}. */
+    /**
+     * What the person is asked: job {@code jobId} wants {@code tool} to use {@code secret} or, when
+     * {@code secret} is null, to run with the arguments {@code details} (a tool the policy marks {@code
+     * consentRequired}).
+     */
     public record Request(
-            String id, String user, String jobId, String tool, String secret, Instant asked, Instant expires) {
+            String id,
+            String user,
+            String jobId,
+            String tool,
+            String secret,
+            Instant asked,
+            Instant expires,
+            String details) {
         public Request {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(user, "user");
+        }
+
+        /** A request about a secret. */
+        public Request(
+                String id, String user, String jobId, String tool, String secret, Instant asked, Instant expires) {
+            this(id, user, jobId, tool, secret, asked, expires, null);
+        }
+
+        /** What the person is shown, in one sentence. */
+        public String shown() {
+            return secret != null
+                    ? "job " + jobId + " wants " + tool + " to use the secret " + secret
+                    : "job " + jobId + " wants to run " + tool + " with " + details;
         }
 
         /** Time left to answer at {@code now}, never negative. */
@@ -114,8 +138,13 @@ public final class ConsentDesk {
 
     /** Opens a request for {@code user}, to be answered before {@code expires}. */
     public Request open(String user, String jobId, String tool, String secret, Instant expires) {
+        return open(user, jobId, tool, secret, null, expires);
+    }
+
+    /** Opens a request for {@code user} about a secret, or (secret null) a tool call shown as {@code details}. */
+    public Request open(String user, String jobId, String tool, String secret, String details, Instant expires) {
         Request request =
-                new Request(UUID.randomUUID().toString(), user, jobId, tool, secret, clock.instant(), expires);
+                new Request(UUID.randomUUID().toString(), user, jobId, tool, secret, clock.instant(), expires, details);
         pending.put(request.id(), new Waiting(request, new CompletableFuture<>()));
         listener.opened(request);
         return request;

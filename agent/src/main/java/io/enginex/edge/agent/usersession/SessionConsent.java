@@ -2,7 +2,9 @@ package io.enginex.edge.agent.usersession;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.tools.SecretConsent;
+import io.enginex.edge.agent.tools.ToolConsent;
 import io.enginex.edge.agent.tools.ToolContext;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.protocol.ErrorCodes;
@@ -10,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * is at the machine), no answer before {@link #WINDOW} (or the job's deadline) or "Deny" all refuse the
  * use. Thread-safe.
  */
-public final class SessionConsent implements SecretConsent {
+public final class SessionConsent implements SecretConsent, ToolConsent {
     private static final Logger log = LoggerFactory.getLogger(SessionConsent.class);
 
     /** How long the person has to answer (less when the job's deadline comes first). */
@@ -57,9 +60,99 @@ public final class SessionConsent implements SecretConsent {
                             + "), so the agent cannot tell whom to ask; it is not used");
         }
         UserSession session = connected.values().iterator().next();
+        ConsentDesk.Request request = desk.open(session.user(), jobId, tool, secret, expires(deadline));
+        ConsentDesk.Answer answer = decide(session, request);
+        if (!answer.allowed()) {
+            throw new ToolException(
+                    ErrorCodes.BLOCKED_BY_POLICY,
+                    "the person at the machine (" + session.user() + ") did not consent to " + tool + " using the"
+                            + " secret " + secret + " for job " + jobId + ": " + answer.describe());
+        }
+    }
+
+    /**
+     * Asks before a tool the policy marks {@code consentRequired} runs. Whom: the user the call names
+     * ({@code user}, as the desktop tools take it) if that user's session part is connected; else the
+     * one user signed in; nobody signed in is {@code no_user_session}, several and none named {@code
+     * consent_unavailable}.
+     */
+    @Override
+    public void ask(String jobId, String tool, JsonNode args, Instant deadline, Consumer<ObjectNode> evidence) {
+        Map<String, UserSession> connected = sessions.connected();
+        String named = args.path("user").asText("");
+        UserSession session;
+        if (!named.isEmpty()) {
+            session = connected.get(named);
+            if (session == null) {
+                throw new ToolException(
+                        ErrorCodes.NO_USER_SESSION,
+                        "the tool " + tool + " needs the consent of " + named + " (consentRequired in the policy),"
+                                + " and " + named + " has no session part connected (connected: "
+                                + (connected.isEmpty() ? "nobody" : String.join(", ", connected.keySet()))
+                                + "); it was not run");
+            }
+        } else if (connected.isEmpty()) {
+            throw new ToolException(
+                    ErrorCodes.NO_USER_SESSION,
+                    "the tool " + tool + " needs the consent of the person at the machine (consentRequired in the"
+                            + " policy), and nobody is signed in with the agent's session part running to be asked;"
+                            + " it was not run. The session part starts at login (enginex-agent session,"
+                            + " docs/INSTALL.md \"The user session part\")");
+        } else if (connected.size() > 1) {
+            throw new ToolException(
+                    ErrorCodes.CONSENT_UNAVAILABLE,
+                    "the tool " + tool + " needs the consent of the person at the machine (consentRequired in the"
+                            + " policy), and several users are signed in (" + String.join(", ", connected.keySet())
+                            + "); name the one to ask in the call's user argument. It was not run");
+        } else {
+            session = connected.values().iterator().next();
+        }
+        String shown = args.toString();
+        if (shown.length() > SHOWN_CHARS) {
+            shown = shown.substring(0, SHOWN_CHARS) + "…";
+        }
+        ConsentDesk.Request request = desk.open(session.user(), jobId, tool, null, shown, expires(deadline));
+        ConsentDesk.Answer answer = decide(session, request);
+        evidence.accept(evidence(request, answer));
+        if (answer.allowed()) {
+            return;
+        }
+        boolean timedOut = answer.by() == null;
+        throw new ToolException(
+                timedOut ? ErrorCodes.CONSENT_TIMEOUT : ErrorCodes.CONSENT_DENIED,
+                "the person at the machine (" + session.user() + ") did not consent to running " + tool + " for job "
+                        + jobId + ": " + answer.describe() + "; it was not run");
+    }
+
+    /** How many characters of a call's arguments the person is shown (the rest is cut, marked …). */
+    static final int SHOWN_CHARS = 1500;
+
+    /** The structured record of a decided request, as the hub stores and shows it. */
+    static ObjectNode evidence(ConsentDesk.Request request, ConsentDesk.Answer answer) {
+        ObjectNode out = JsonNodeFactory.instance
+                .objectNode()
+                .put("request", request.id())
+                .put("user", request.user())
+                .put("tool", request.tool())
+                .put("shown", request.shown())
+                .put("askedAt", request.asked().toString())
+                .put("answer", answer.allowed() ? "allowed" : answer.by() == null ? answer.via() : "denied")
+                .put("via", answer.via())
+                .put("answeredAt", answer.at().toString());
+        if (answer.by() != null) {
+            out.put("answeredBy", answer.by());
+        }
+        return out;
+    }
+
+    private Instant expires(Instant deadline) {
         Instant window = clock.instant().plus(WINDOW);
-        Instant expires = deadline.isBefore(window) ? deadline : window;
-        ConsentDesk.Request request = desk.open(session.user(), jobId, tool, secret, expires);
+        return deadline.isBefore(window) ? deadline : window;
+    }
+
+    /** Shows the dialog and waits for the first answer (the dialog's, the page's or the timeout). */
+    private ConsentDesk.Answer decide(UserSession session, ConsentDesk.Request request) {
+        String jobId = request.jobId();
         Thread dialog = Thread.ofVirtual().name("consent-dialog").start(() -> dialog(session, request));
         ConsentDesk.Answer answer;
         try {
@@ -72,21 +165,19 @@ public final class SessionConsent implements SecretConsent {
         if (!answer.via().equals("dialog")) {
             close(session, request, dialog);
         }
-        if (!answer.allowed()) {
-            throw new ToolException(
-                    ErrorCodes.BLOCKED_BY_POLICY,
-                    "the person at the machine (" + session.user() + ") did not consent to " + tool + " using the"
-                            + " secret " + secret + " for job " + jobId + ": " + answer.describe());
-        }
+        return answer;
     }
 
     /** Shows the dialog; an Allow or Deny there answers the request, anything else leaves it to the page. */
     private void dialog(UserSession session, ConsentDesk.Request request) {
         long seconds = Math.max(1, request.left(clock.instant()).toSeconds());
-        JsonNode args = JsonNodeFactory.instance
-                .objectNode()
-                .put("secret", request.secret())
-                .put("tool", request.tool())
+        ObjectNode args = JsonNodeFactory.instance.objectNode();
+        if (request.secret() != null) {
+            args.put("secret", request.secret());
+        } else {
+            args.put("details", request.details());
+        }
+        args.put("tool", request.tool())
                 .put("jobId", request.jobId())
                 .put("request", request.id())
                 .put("seconds", seconds);
@@ -118,7 +209,10 @@ public final class SessionConsent implements SecretConsent {
                 .put("summary", "EngineX Edge asks for your consent")
                 .put(
                         "body",
-                        "A job wants to use the secret " + request.secret() + " in " + request.tool() + ". Allow or"
+                        (request.secret() != null
+                                        ? "A job wants to use the secret " + request.secret() + " in " + request.tool()
+                                        : "A job wants to run " + request.tool())
+                                + ". Allow or"
                                 + " deny it on the agent's status page (run: enginex-agent ui) within "
                                 + request.left(clock.instant()).toSeconds() + " s.");
         try {

@@ -168,6 +168,24 @@ class DesktopActionsTest {
     }
 
     @Test
+    void aToolCallsConsentShowsItsArgumentsAsPlainTextNeverMarkup() throws Exception {
+        Files.writeString(temp.resolve("zenity.exit"), "0");
+        JsonNode allowed = actions.handle(
+                "consent",
+                args("{\"details\":\"{\\\"url\\\":\\\"https://x.example/<b>\\\"}\",\"tool\":\"app.open\","
+                        + "\"jobId\":\"job_8\"}"));
+
+        assertThat(allowed.path("answer").asText()).isEqualTo("allowed");
+        List<String> shown = Files.readAllLines(temp.resolve("zenity.args"));
+        assertThat(shown).contains("--no-markup");
+        assertThat(String.join("\n", shown)).contains("app.open", "job_8", "https://x.example/<b>");
+        // Neither a secret nor details: nothing to ask about.
+        assertThatThrownBy(() -> actions.handle("consent", args("{\"tool\":\"app.open\",\"jobId\":\"j\"}")))
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.INVALID_ARGUMENTS));
+    }
+
+    @Test
     void aMissingHelperNamesThePackageToInstall() {
         DesktopActions bare = new DesktopActions(
                 new PolicyFile(mapper, FileSystems.getDefault()).parse("{}".getBytes(StandardCharsets.UTF_8), "p"),

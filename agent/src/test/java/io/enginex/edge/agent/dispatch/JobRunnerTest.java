@@ -249,6 +249,74 @@ class JobRunnerTest {
                 .build();
     }
 
+    /** A runner whose only tool the policy marks consentRequired, asked through {@code consent}. */
+    private void startWithConsent(io.enginex.edge.agent.tools.ToolConsent consent) {
+        journal = JobJournal.open(stateDir, mapper, JournalLimits.DEFAULT, Clock.systemUTC());
+        outbox = new RecordingOutbox();
+        runner = JobRunner.builder(journal, outbox, executor, Clock.systemUTC())
+                .tools(new ToolRegistry(
+                        List.of(tool), java.util.Map.of(), java.util.Set.of(), java.util.Set.of(RecordingTool.NAME)))
+                .maxConcurrent(4)
+                .toolConsent(consent)
+                .build();
+    }
+
+    @Test
+    void aConsentMarkedToolRunsOnlyAfterAnAllowAndTheResultCarriesTheAnswer() {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        startWithConsent((jobId, name, args, deadline, evidence) -> {
+            asked.add(jobId + " " + name + " " + args);
+            evidence.accept(mapper.createObjectNode().put("answer", "allowed").put("answeredBy", "alice"));
+        });
+
+        runner.dispatch(dispatch("job_ok", "{\"block\":false}", Duration.ofSeconds(10)));
+
+        JobOutcome outcome = awaitResult("job_ok");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.consent().path("answeredBy").asText()).isEqualTo("alice");
+        assertThat(asked).containsExactly("job_ok " + RecordingTool.NAME + " {\"block\":false}");
+        assertThat(tool.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeniedOrUnaskableConsentLeavesTheToolUnrunWithItsCode() {
+        startWithConsent((jobId, name, args, deadline, evidence) -> {
+            if (jobId.equals("job_nobody")) {
+                io.enginex.edge.agent.tools.ToolConsent.NOBODY.ask(jobId, name, args, deadline, evidence);
+            }
+            evidence.accept(mapper.createObjectNode().put("answer", "denied"));
+            throw new io.enginex.edge.agent.tools.ToolException(ErrorCodes.CONSENT_DENIED, "alice said no");
+        });
+
+        runner.dispatch(dispatch("job_no", "{}", Duration.ofSeconds(10)));
+        runner.dispatch(dispatch("job_nobody", "{}", Duration.ofSeconds(10)));
+
+        JobOutcome denied = awaitResult("job_no");
+        assertThat(denied.error().code()).isEqualTo(ErrorCodes.CONSENT_DENIED);
+        assertThat(denied.consent().path("answer").asText()).isEqualTo("denied");
+        JobOutcome nobody = awaitResult("job_nobody");
+        assertThat(nobody.error().code()).isEqualTo(ErrorCodes.NO_USER_SESSION);
+        assertThat(nobody.error().message()).contains("consentRequired", "enginex-agent session");
+        assertThat(nobody.consent()).isNull();
+        assertThat(tool.calls()).isZero();
+    }
+
+    @Test
+    void aConsentMarkedToolIsRefusedToACallerThatDidNotAsk() {
+        ToolRegistry registry = new ToolRegistry(
+                List.of(tool), java.util.Map.of(), java.util.Set.of(), java.util.Set.of(RecordingTool.NAME));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.call(
+                        RecordingTool.NAME,
+                        mapper.createObjectNode(),
+                        io.enginex.edge.agent.tools.ToolContext.detached(
+                                "job_g", Instant.now().plusSeconds(5), Clock.systemUTC())))
+                .isInstanceOfSatisfying(
+                        io.enginex.edge.agent.tools.ToolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY));
+        assertThat(tool.calls()).isZero();
+    }
+
     @Test
     void theBuilderRefusesNoJobSlotsAndAMissingPart() {
         journal = JobJournal.open(stateDir, mapper, JournalLimits.DEFAULT, Clock.systemUTC());

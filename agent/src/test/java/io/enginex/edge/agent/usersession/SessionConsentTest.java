@@ -168,4 +168,120 @@ class SessionConsentTest {
         await().until(() -> !bodies.isEmpty());
         assertThat(bodies.get(0)).contains("status page", "enginex-agent ui", "erp-token");
     }
+
+    /** Asks for app.open with {@code args}; the evidence lands in {@code evidence}. */
+    private CompletableFuture<Void> askTool(String args, Duration within, List<ObjectNode> evidence) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                new SessionConsent(registry, desk, clock)
+                        .ask(
+                                "job_t",
+                                "app.open",
+                                mapper.readTree(args),
+                                clock.instant().plus(within),
+                                evidence::add);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
+    void aToolCallIsShownWithItsArgumentsAndAnAllowOnThePageLetsItRunWithEvidence() throws Exception {
+        List<JsonNode> dialogs = new CopyOnWriteArrayList<>();
+        CompletableFuture<JsonNode> dialog = new CompletableFuture<>();
+        connect((action, args) -> switch (action) {
+            case "consent" -> {
+                dialogs.add(args);
+                yield dialog.join();
+            }
+            case "consent-close" -> {
+                dialog.complete(
+                        mapper.createObjectNode().put("consented", false).put("answer", "closed"));
+                yield mapper.createObjectNode().put("closed", true);
+            }
+            default -> null;
+        });
+        List<ObjectNode> evidence = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> asked =
+                askTool("{\"url\":\"https://intranet.example.com/a\"}", Duration.ofSeconds(20), evidence);
+        await().until(() -> !desk.pending().isEmpty());
+        ConsentDesk.Request request = desk.pending().get(0);
+        assertThat(request.secret()).isNull();
+        assertThat(request.shown()).contains("app.open", "https://intranet.example.com/a", "job_t");
+
+        assertThat(desk.answer(request.id(), "bob", true, "status page").verdict())
+                .isEqualTo(ConsentDesk.Verdict.WRONG_USER);
+        assertThat(desk.answer(request.id(), "alice", true, "status page").verdict())
+                .isEqualTo(ConsentDesk.Verdict.ANSWERED);
+
+        asked.get(20, TimeUnit.SECONDS);
+        assertThat(evidence).singleElement().satisfies(e -> {
+            assertThat(e.path("answer").asText()).isEqualTo("allowed");
+            assertThat(e.path("answeredBy").asText()).isEqualTo("alice");
+            assertThat(e.path("via").asText()).isEqualTo("status page");
+            assertThat(e.path("user").asText()).isEqualTo("alice");
+            assertThat(e.path("shown").asText()).contains("https://intranet.example.com/a");
+            assertThat(e.path("answeredAt").asText()).isNotEmpty();
+        });
+        await().until(() -> !dialogs.isEmpty());
+        assertThat(dialogs.get(0).path("details").asText()).contains("https://intranet.example.com/a");
+        assertThat(dialogs.get(0).has("secret")).isFalse();
+    }
+
+    @Test
+    void aDenyInTheDialogIsConsentDeniedAndNoAnswerIsConsentTimeout() throws Exception {
+        connect((action, args) -> action.equals("consent")
+                ? mapper.createObjectNode().put("consented", false).put("answer", "denied")
+                : null);
+        List<ObjectNode> evidence = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(() -> askTool("{}", Duration.ofSeconds(20), evidence).get(20, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(ToolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCodes.CONSENT_DENIED);
+                    assertThat(e.getMessage()).contains("denied by alice (dialog)", "not run");
+                });
+        assertThat(evidence).singleElement().satisfies(e -> {
+            assertThat(e.path("answer").asText()).isEqualTo("denied");
+            assertThat(e.path("via").asText()).isEqualTo("dialog");
+        });
+    }
+
+    @Test
+    void noAnswerBeforeTheDeadlineIsConsentTimeout() throws Exception {
+        connect((action, args) -> null); // the dialog never answers
+        List<ObjectNode> evidence = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(
+                        () -> askTool("{}", Duration.ofMillis(1500), evidence).get(20, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.CONSENT_TIMEOUT));
+        assertThat(evidence).singleElement().satisfies(e -> {
+            assertThat(e.path("answer").asText()).isEqualTo("timeout");
+            assertThat(e.has("answeredBy")).isFalse();
+        });
+    }
+
+    @Test
+    void withNobodySignedInOrTheNamedUserAbsentTheToolIsRefusedUnasked() throws Exception {
+        List<ObjectNode> evidence = new CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> askTool("{}", Duration.ofSeconds(5), evidence).get(20, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(ToolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCodes.NO_USER_SESSION);
+                    assertThat(e.getMessage()).contains("nobody is signed in", "not run");
+                });
+        connect((action, args) -> null);
+        assertThatThrownBy(() -> askTool("{\"user\":\"bob\"}", Duration.ofSeconds(5), evidence)
+                        .get(20, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(ToolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCodes.NO_USER_SESSION);
+                    assertThat(e.getMessage()).contains("bob", "connected: alice");
+                });
+        assertThat(desk.pending()).isEmpty();
+        assertThat(evidence).isEmpty();
+    }
 }

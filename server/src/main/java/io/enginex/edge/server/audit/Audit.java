@@ -12,6 +12,7 @@ import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.AuditStore;
 import io.enginex.edge.server.store.JobState;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +117,35 @@ public final class Audit {
                 state == JobState.SUCCEEDED ? Outcome.SUCCESS : Outcome.FAILURE,
                 details);
     }
+
+    /**
+     * Records the consent answer an agent reported with a job's result ({@code consent.answered}): who
+     * at the machine answered, how and when, and what they were shown. Called inside the transaction
+     * that finished the job.
+     *
+     * @param evidence the result's {@code consent} object; only its known text fields are kept
+     */
+    public void consentAnswered(String tenantId, String jobId, Actor actor, JsonNode evidence) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        for (String field : CONSENT_FIELDS) {
+            JsonNode value = evidence.get(field);
+            if (value != null && value.isTextual()) {
+                details.put(field, value.textValue());
+            }
+        }
+        record(
+                tenantId,
+                AuditType.CONSENT_ANSWERED,
+                actor,
+                null,
+                new Target("job", jobId),
+                "allowed".equals(evidence.path("answer").asText()) ? Outcome.SUCCESS : Outcome.FAILURE,
+                details);
+    }
+
+    /** The fields of a result's {@code consent} the hub keeps (PROTOCOL.md, "result"). */
+    public static final List<String> CONSENT_FIELDS =
+            List.of("tool", "user", "answer", "via", "answeredBy", "askedAt", "answeredAt", "shown", "request");
 
     /** {@code node} with every text and field name {@link Printable#escape escaped}, so no event carries CR/LF. */
     private static JsonNode escaped(JsonNode node) {

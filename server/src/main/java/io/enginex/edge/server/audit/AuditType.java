@@ -121,6 +121,13 @@ public enum AuditType {
      */
     JOB_FINISHED,
     /**
+     * The person at the machine answered (or did not, before the timeout) whether a job may run a tool
+     * the policy marks consentRequired (actor: the agent that reported it; target: the job; details:
+     * tool, user, answer, via, answeredBy, askedAt, answeredAt (device times), shown, request; outcome
+     * success only when allowed).
+     */
+    CONSENT_ANSWERED,
+    /**
      * An MCP client's session made its first tool call, which made the hub session its calls run in
      * (actor: the API key; target: the session; details: mcpSessionId, clientName, clientVersion).
      */

@@ -16,6 +16,7 @@ import java.util.List;
  * @param outputJson the whole output, pretty-printed; null until it succeeded
  * @param downloadName the file name the session page offers the result under, or null when the job
  *     brought back no file ({@link ResultFile})
+ * @param consent how the person at the machine answered before a consent-marked tool ran, or null
  */
 public record JobCard(
         String id,
@@ -39,7 +40,42 @@ public record JobCard(
         String errorMessage,
         Job.Approval approval,
         String downloadName,
-        Job.DeviceTimes device) {
+        Job.DeviceTimes device,
+        Consent consent) {
+    /**
+     * The consent of the person at the machine, as the agent reported it with the result: whom it
+     * asked ({@code user}), the {@code answer} ({@code allowed}, {@code denied}, {@code timeout}), where
+     * ({@code via}: dialog, status page, timeout), who answered, when (device times) and what they were
+     * shown.
+     */
+    public record Consent(
+            String user,
+            String answer,
+            String via,
+            String answeredBy,
+            String askedAt,
+            String answeredAt,
+            String shown) {
+        static Consent of(String json, ObjectMapper mapper) {
+            if (json == null) {
+                return null;
+            }
+            JsonNode c = parse(json, mapper);
+            return new Consent(
+                    text(c, "user"),
+                    text(c, "answer"),
+                    text(c, "via"),
+                    text(c, "answeredBy"),
+                    text(c, "askedAt"),
+                    text(c, "answeredAt"),
+                    text(c, "shown"));
+        }
+
+        private static String text(JsonNode node, String field) {
+            return node.path(field).isTextual() ? node.path(field).asText() : null;
+        }
+    }
+
     private static final List<String> TEXT_FIELDS = List.of("content", "text", "stdout");
 
     static JobCard of(Job j, String agentHost, ObjectMapper mapper) {
@@ -77,7 +113,8 @@ public record JobCard(
                 j.errorMessage(),
                 j.approval(),
                 ResultFile.of(j, mapper).map(ResultFile::name).orElse(null),
-                j.device());
+                j.device(),
+                Consent.of(j.consentJson(), mapper));
     }
 
     /** Time from creation until the agent started it (queueing and delivery). */

@@ -241,6 +241,8 @@ public final class Dispatcher implements AgentListener {
         Delivery delivery = answered != null ? answered : Delivery.sent(connection.tenantId(), result.jobId(), now);
         Instant startedAt = delivery.ackedAt() != null ? delivery.ackedAt() : now;
         Job.DeviceTimes device = Job.DeviceTimes.of(result.startedAt(), result.finishedAt());
+        JsonNode consent = consent(result.consent());
+        String consentJson = consent == null ? null : write(consent);
         Outcome outcome = result.ok()
                 ? new Outcome(
                         JobState.SUCCEEDED,
@@ -251,7 +253,8 @@ public final class Dispatcher implements AgentListener {
                         now,
                         result.replayed(),
                         device,
-                        delivery)
+                        delivery,
+                        consentJson)
                 : new Outcome(
                         stateOf(result.error().code()),
                         null,
@@ -261,7 +264,8 @@ public final class Dispatcher implements AgentListener {
                         now,
                         result.replayed(),
                         device,
-                        delivery);
+                        delivery,
+                        consentJson);
         write(connection, result, () -> {
                     boolean first = jobs.complete(connection.tenantId(), result.jobId(), connection.agentId(), outcome);
                     if (first) {
@@ -271,6 +275,10 @@ public final class Dispatcher implements AgentListener {
                                 Actor.agent(connection.agentId()),
                                 outcome.state(),
                                 outcome.errorCode());
+                        if (consent != null) {
+                            audit.consentAnswered(
+                                    connection.tenantId(), result.jobId(), Actor.agent(connection.agentId()), consent);
+                        }
                     }
                     return first;
                 })
@@ -296,6 +304,22 @@ public final class Dispatcher implements AgentListener {
                 .addKeyValue("state", outcome.state().wire())
                 .addKeyValue("replayed", result.replayed())
                 .log("job finished");
+    }
+
+    /** The known text fields of a result's {@code consent} (PROTOCOL.md), or null when it has none. */
+    static JsonNode consent(JsonNode reported) {
+        if (reported == null || !reported.isObject()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode kept =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        for (String field : io.enginex.edge.server.audit.Audit.CONSENT_FIELDS) {
+            JsonNode value = reported.get(field);
+            if (value != null && value.isTextual()) {
+                kept.put(field, value.textValue());
+            }
+        }
+        return kept.isEmpty() ? null : kept;
     }
 
     static JobState stateOf(String errorCode) {

@@ -222,7 +222,8 @@ final class ApiViews {
             ErrorView error,
             boolean replayed,
             Job.Approval approval,
-            Job.DeviceTimes device) {
+            Job.DeviceTimes device,
+            JsonNode consent) {
         static JobView of(Job j, ObjectMapper mapper) {
             return new JobView(
                     j.id(),
@@ -243,7 +244,8 @@ final class ApiViews {
                     j.errorCode() == null ? null : new ErrorView(j.errorCode(), j.errorMessage()),
                     j.replayed(),
                     j.approval(),
-                    j.device());
+                    j.device(),
+                    j.consentJson() == null ? null : json(j.consentJson(), mapper));
         }
     }
 

@@ -34,9 +34,56 @@ public record Job(
         String errorMessage,
         boolean replayed,
         Approval approval,
-        DeviceTimes device) {
+        DeviceTimes device,
+        String consentJson) {
     public Job {
         Objects.requireNonNull(args, "args");
+    }
+
+    /** A job whose tool asked nobody's consent at the machine. */
+    public Job(
+            String id,
+            String tenantId,
+            String sessionId,
+            String agentId,
+            String tool,
+            JsonNode args,
+            JobState state,
+            int attempt,
+            Instant createdAt,
+            Instant deadline,
+            Instant dispatchedAt,
+            Instant startedAt,
+            Instant finishedAt,
+            Instant lastProgressAt,
+            String outputJson,
+            String errorCode,
+            String errorMessage,
+            boolean replayed,
+            Approval approval,
+            DeviceTimes device) {
+        this(
+                id,
+                tenantId,
+                sessionId,
+                agentId,
+                tool,
+                args,
+                state,
+                attempt,
+                createdAt,
+                deadline,
+                dispatchedAt,
+                startedAt,
+                finishedAt,
+                lastProgressAt,
+                outputJson,
+                errorCode,
+                errorMessage,
+                replayed,
+                approval,
+                device,
+                null);
     }
 
     /**
@@ -81,7 +128,8 @@ public record Job(
                 errorMessage,
                 replayed,
                 pending,
-                device);
+                device,
+                consentJson);
     }
 
     /** This job sent to its agent once more at {@code at}: dispatched, or still running if it was. */
@@ -107,7 +155,8 @@ public record Job(
                 errorMessage,
                 replayed,
                 approval,
-                device);
+                device,
+                consentJson);
     }
 
     /** The arguments as compact JSON text (for the database and for display). */

@@ -107,6 +107,7 @@ public interface JobStore {
      * agent's own report, kept apart, or null. {@code delivery} is the delivery that was answered, when
      * the outcome is the agent's: its time sent and attempt are recorded if no mark of it was (a job
      * answered soon after it was sent is never marked dispatched, see {@code Deliveries}); else null.
+     * {@code consentJson} is the agent's record of the consent of the person at the machine, or null.
      */
     record Outcome(
             JobState state,
@@ -117,11 +118,26 @@ public interface JobStore {
             Instant finishedAt,
             boolean replayed,
             Job.DeviceTimes device,
-            Delivery delivery) {
+            Delivery delivery,
+            String consentJson) {
         public Outcome {
             if (!state.terminal()) {
                 throw new IllegalArgumentException("an outcome's state must be terminal, got " + state);
             }
+        }
+
+        /** An outcome of a job whose tool asked nobody's consent at the machine. */
+        public Outcome(
+                JobState state,
+                String outputJson,
+                String errorCode,
+                String errorMessage,
+                Instant startedAt,
+                Instant finishedAt,
+                boolean replayed,
+                Job.DeviceTimes device,
+                Delivery delivery) {
+            this(state, outputJson, errorCode, errorMessage, startedAt, finishedAt, replayed, device, delivery, null);
         }
 
         /** An outcome with no delivery to record. */

@@ -219,7 +219,8 @@ final class JdbcJobStore implements JobStore {
                                     finished_at = :finishedAt, replayed = :replayed,
                                     dispatched_at = COALESCE(dispatched_at, :dispatchedAt),
                                     attempt = GREATEST(attempt, :attempt),
-                                    device_started_at = :deviceStartedAt, device_finished_at = :deviceFinishedAt
+                                    device_started_at = :deviceStartedAt, device_finished_at = :deviceFinishedAt,
+                                    consent_json = :consentJson
                                 WHERE tenant_id = :tenantId AND id = :id AND agent_id = :agentId
                                   AND state IN %s""".formatted(NOT_TERMINAL))
                         .bind("tenantId", tenantId)
@@ -232,6 +233,7 @@ final class JdbcJobStore implements JobStore {
                         .bind("startedAt", Timestamps.arg(outcome.startedAt()))
                         .bind("finishedAt", Timestamps.arg(finishedAt))
                         .bind("replayed", outcome.replayed())
+                        .bind("consentJson", outcome.consentJson())
                         .bind(
                                 "dispatchedAt",
                                 Timestamps.arg(
@@ -293,7 +295,8 @@ final class JdbcJobStore implements JobStore {
                         ? null
                         : Job.DeviceTimes.of(
                                 Timestamps.truncate(outcome.device().startedAt()),
-                                Timestamps.truncate(outcome.device().finishedAt())));
+                                Timestamps.truncate(outcome.device().finishedAt())),
+                outcome.consentJson());
     }
 
     @Override
@@ -409,8 +412,8 @@ final class JdbcJobStore implements JobStore {
                                 rs.getString("approval_by"),
                                 Timestamps.read(rs, "approval_at"),
                                 rs.getString("approval_reason")),
-                Job.DeviceTimes.of(
-                        Timestamps.read(rs, "device_started_at"), Timestamps.read(rs, "device_finished_at")));
+                Job.DeviceTimes.of(Timestamps.read(rs, "device_started_at"), Timestamps.read(rs, "device_finished_at")),
+                rs.getString("consent_json"));
     }
 
     /** The stored arguments; text that is not JSON (written by hand) as a text node, so it can be shown. */
