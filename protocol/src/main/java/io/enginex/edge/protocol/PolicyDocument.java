@@ -39,7 +39,14 @@ public final class PolicyDocument {
             "approvalRequired",
             "secrets",
             "apps",
-            "urls");
+            "urls",
+            "localGraphDecisions");
+
+    /**
+     * The field that lets the person at the machine decide a graph's approval steps while the agent runs
+     * ({@code true}); it applies only when the machine policy and the tenant policy both set it.
+     */
+    public static final String LOCAL_GRAPH_DECISIONS = "localGraphDecisions";
 
     /** The fields of {@code limits}. */
     public static final Set<String> LIMIT_FIELDS = Set.of(
@@ -130,6 +137,10 @@ public final class PolicyDocument {
             }
         }
         limits(document.get("limits"), problems);
+        JsonNode local = document.get(LOCAL_GRAPH_DECISIONS);
+        if (local != null && !local.isBoolean()) {
+            problems.add(LOCAL_GRAPH_DECISIONS + " must be true or false");
+        }
         for (String list : List.of("tools", "approvalRequired")) {
             for (JsonNode name : array(document, list, problems)) {
                 String text = name.asText("");

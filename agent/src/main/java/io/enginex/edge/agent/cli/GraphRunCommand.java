@@ -202,7 +202,9 @@ final class GraphRunCommand {
                 "Approves or denies a step of a run here that waits for approval (its graph gives the step an"
                         + " \"approval\"), as the person at the machine, then goes on with the run. An approved step"
                         + " runs as a job approved by you; a denied one fails with your reason and the steps after it"
-                        + " are skipped. Needs access to the agent's state folder."
+                        + " are skipped. Needs access to the agent's state folder; while enginex-agent run runs, it asks the"
+                        + " running agent (the same access as enginex-agent ui), which decides only when the machine and"
+                        + " tenant policies both set \"localGraphDecisions\": true."
             },
             footerHeading = "%nExamples:%n",
             footer = {
@@ -237,6 +239,12 @@ final class GraphRunCommand {
         @Mixin
         Place place;
 
+        @Option(
+                names = "--ui-dir",
+                paramLabel = "DIR",
+                description = "Where the running agent writes ui.json, when it runs (as for enginex-agent ui).")
+        Path uiDir;
+
         @Override
         public Integer call() {
             GraphFormat format = new GraphFormat(new MessageCodec().mapper());
@@ -252,12 +260,34 @@ final class GraphRunCommand {
                     return graphs.runner().resume(runId, format);
                 });
             } catch (io.enginex.edge.agent.journal.JournalLockedException e) {
-                // The running agent holds the graph job journal: the hub is where its runs are decided meanwhile.
+                // The running agent holds the graph job journal: it decides the step on its run thread, if the
+                // policy lets the machine decide while it runs (else the hub is where its runs are decided).
+                return decideOnRunningAgent(by, e);
+            }
+        }
+
+        private int decideOnRunningAgent(String by, RuntimeException locked) {
+            LocalUiOptions where = new LocalUiOptions();
+            where.uiDir = uiDir;
+            where.stateDir = place.stateDir;
+            try (io.enginex.edge.agent.ui.LocalApiClient page = where.connect()) {
+                var answer = page.decideGraphStep(
+                        runId, step, choice.deny == null, choice.deny, by.substring("local:".length()));
+                spec.commandLine()
+                        .getOut()
+                        .println(answer.path("message").asText() + " (by the running agent; follow the run with:"
+                                + " enginex-agent graph runs)");
+                return ExitCodes.OK;
+            } catch (IllegalStateException e) {
                 spec.commandLine()
                         .getErr()
-                        .println("error: " + e.getMessage() + ". While enginex-agent run runs, decide the step on the"
-                                + " hub: the dashboard's Approvals page, or engine graphs approvals --tenant TENANT"
-                                + " --waiting and engine graphs approve|deny --tenant TENANT gap_…");
+                        .println("error: " + e.getMessage()
+                                + (e.getMessage().contains("localGraphDecisions")
+                                        ? ""
+                                        : ". (" + locked.getMessage()
+                                                + ".) Or decide the step on the hub: the dashboard's"
+                                                + " Approvals page, or engine graphs approvals --tenant TENANT"
+                                                + " --waiting and engine graphs approve|deny --tenant TENANT gap_…"));
                 return ExitCodes.FAILURE;
             }
         }

@@ -81,6 +81,60 @@ public final class HubApprovals {
      * @param assigned whether the hub graph of that id is still assigned to this agent
      */
     public Applied apply(GraphDecision decision, GraphRunner runner, Predicate<String> assigned) {
+        String reason = decision.reason().isEmpty() ? null : decision.reason();
+        return apply(
+                decision.runId(),
+                decision.step(),
+                new StepApprovals.Decision(decision.approved(), decision.by(), reason),
+                decision.decisionId(),
+                runner,
+                assigned);
+    }
+
+    /**
+     * Applies a decision of the person at the machine made while the agent runs ({@code graph decide}
+     * through the local API, or the status page), by the same rules as a hub decision: the first decision,
+     * hub or local, wins, and a later one is answered {@code already_decided} naming who. A run of a graph
+     * file is not decided here (it is answered {@code not_waiting}: {@code graph decide} decides it while
+     * the agent is stopped).
+     */
+    public Applied applyLocal(
+            String runId,
+            String stepId,
+            StepApprovals.Decision decision,
+            GraphRunner runner,
+            Predicate<String> assigned) {
+        RunRecord run;
+        try {
+            run = runs.read(runId);
+        } catch (IllegalArgumentException e) {
+            return new Applied(GraphDecisionOutcome.NOT_WAITING, "there is no run " + runId + " on the agent", false);
+        }
+        if (run.graphId() == null && !run.ended()) {
+            return new Applied(
+                    GraphDecisionOutcome.NOT_WAITING,
+                    "run " + runId + " is a run of a graph file (graph run FILE), which the running agent does not"
+                            + " drive; stop enginex-agent run and use enginex-agent graph decide",
+                    false);
+        }
+        return apply(runId, stepId, decision, null, runner, assigned);
+    }
+
+    private Applied apply(
+            String runId,
+            String stepId,
+            StepApprovals.Decision choice,
+            String decisionId,
+            GraphRunner runner,
+            Predicate<String> assigned) {
+        GraphDecision decision = new GraphDecision(
+                "local",
+                decisionId == null ? "local" : decisionId,
+                runId,
+                stepId,
+                choice.approved(),
+                choice.by(),
+                choice.reason() == null ? "" : choice.reason());
         RunRecord run;
         try {
             run = runs.read(decision.runId());
@@ -93,7 +147,7 @@ public final class HubApprovals {
                 .reduce((first, second) -> second);
         if (decided.isPresent()) {
             JsonNode line = decided.get();
-            if (decision.decisionId().equals(line.path("decisionId").asText(null))) {
+            if (decisionId != null && decisionId.equals(line.path("decisionId").asText(null))) {
                 return new Applied(
                         GraphDecisionOutcome.APPLIED,
                         "applied when it first arrived ("
@@ -127,12 +181,7 @@ public final class HubApprovals {
                             + " (withdrawn); the step was not run",
                     false);
         }
-        String reason = decision.reason().isEmpty() ? null : decision.reason();
-        runner.decide(
-                run.runId(),
-                decision.step(),
-                new StepApprovals.Decision(decision.approved(), decision.by(), reason),
-                decision.decisionId());
+        runner.decide(run.runId(), decision.step(), choice, decisionId);
         return new Applied(
                 GraphDecisionOutcome.APPLIED,
                 (decision.approved()

@@ -28,6 +28,8 @@ import java.util.Set;
  * @param secrets which vault secrets each tool may use
  * @param apps the applications {@code app.launch} may start, by id, each a template of its arguments
  * @param urls the URL prefixes {@code app.open} may open
+ * @param localGraphDecisions whether the person at the machine may decide a graph's approval steps while
+ *     the agent runs ({@code localGraphDecisions}; both policies must allow it)
  */
 public record Policy(
         List<RootRule> roots,
@@ -39,7 +41,8 @@ public record Policy(
         Map<String, String> approvalRequired,
         SecretRules secrets,
         Map<String, CommandTemplate> apps,
-        List<UrlRule> urls) {
+        List<UrlRule> urls,
+        boolean localGraphDecisions) {
     public Policy {
         apps = Map.copyOf(apps);
         urls = List.copyOf(urls);
@@ -51,6 +54,21 @@ public record Policy(
         network = List.copyOf(network);
         approvalRequired = Map.copyOf(approvalRequired);
         Objects.requireNonNull(secrets, "secrets");
+    }
+
+    /** A policy that does not let the machine decide graph steps while the agent runs. */
+    public Policy(
+            List<RootRule> roots,
+            List<DenyRule> deny,
+            Limits limits,
+            Map<String, String> tools,
+            Map<String, CommandTemplate> commands,
+            List<NetworkRule> network,
+            Map<String, String> approvalRequired,
+            SecretRules secrets,
+            Map<String, CommandTemplate> apps,
+            List<UrlRule> urls) {
+        this(roots, deny, limits, tools, commands, network, approvalRequired, secrets, apps, urls, false);
     }
 
     /** A policy that names no application or URL for the desktop tools. */
@@ -91,7 +109,7 @@ public record Policy(
     /**
      * The rules both policies grant: roots intersected pairwise (narrower mode), deny rules of both,
      * the smaller limits, tools, commands, hosts, applications and URL rules present in both (the command's definition is this
-     * policy's), approval markers of both, the secrets both grant to a tool. Applied as {@code machine.intersect(tenant)}, the machine
+     * policy's), approval markers of both, the secrets both grant to a tool, local graph decisions only when both allow them. Applied as {@code machine.intersect(tenant)}, the machine
      * can only narrow what the tenant asks for, and the tenant can only narrow the machine.
      */
     public Policy intersect(Policy other) {
@@ -145,7 +163,8 @@ public record Policy(
                 approvals,
                 secrets.intersect(other.secrets),
                 bothApps,
-                bothUrls);
+                bothUrls,
+                localGraphDecisions && other.localGraphDecisions);
     }
 
     /**
@@ -161,14 +180,36 @@ public record Policy(
                 mine.intersect(root).ifPresent(narrowed::add);
             }
         }
-        return new Policy(narrowed, deny, limits, tools, commands, network, approvalRequired, secrets, apps, urls);
+        return new Policy(
+                narrowed,
+                deny,
+                limits,
+                tools,
+                commands,
+                network,
+                approvalRequired,
+                secrets,
+                apps,
+                urls,
+                localGraphDecisions);
     }
 
     /** This policy with extra deny rules (e.g. the agent's own state folder). */
     public Policy withDeny(List<DenyRule> extra) {
         List<DenyRule> all = new ArrayList<>(deny);
         all.addAll(extra);
-        return new Policy(roots, all, limits, tools, commands, network, approvalRequired, secrets, apps, urls);
+        return new Policy(
+                roots,
+                all,
+                limits,
+                tools,
+                commands,
+                network,
+                approvalRequired,
+                secrets,
+                apps,
+                urls,
+                localGraphDecisions);
     }
 
     /** The first deny rule matching a real path, if any. */

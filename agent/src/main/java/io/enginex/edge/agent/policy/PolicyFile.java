@@ -126,7 +126,16 @@ public final class PolicyFile {
                 named(root.path("approvalRequired"), source, "approvalRequired"),
                 secrets(root.get("secrets"), source),
                 apps(root.path("apps"), source),
-                urls(root.path("urls"), source));
+                urls(root.path("urls"), source),
+                localGraphDecisions(root, source));
+    }
+
+    private static boolean localGraphDecisions(JsonNode root, String source) {
+        JsonNode node = root.get(PolicyDocument.LOCAL_GRAPH_DECISIONS);
+        if (node != null && !node.isBoolean()) {
+            throw new PolicyException(source + ": " + PolicyDocument.LOCAL_GRAPH_DECISIONS + " must be true or false");
+        }
+        return node != null && node.asBoolean();
     }
 
     private static Map<String, CommandTemplate> apps(JsonNode node, String source) {

@@ -101,7 +101,11 @@ public record TenantPolicySet(Optional<Policy> policy, String source, List<Strin
                 document.has("commands") ? parsed.commands() : machine.commands(),
                 document.has("network") ? parsed.network() : machine.network(),
                 parsed.approvalRequired(),
-                document.has("secrets") ? parsed.secrets() : machine.secrets());
+                document.has("secrets") ? parsed.secrets() : machine.secrets(),
+                Map.of(),
+                List.of(),
+                // Unlike the rules above, a tenant policy that leaves it out does not allow it.
+                parsed.localGraphDecisions());
     }
 
     /** A policy that allows nothing. */
