@@ -33,7 +33,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = GraphStart.class, name = GraphStart.TYPE),
     @JsonSubTypes.Type(value = GraphApproval.class, name = GraphApproval.TYPE),
     @JsonSubTypes.Type(value = GraphDecision.class, name = GraphDecision.TYPE),
-    @JsonSubTypes.Type(value = GraphDecisionOutcome.class, name = GraphDecisionOutcome.TYPE)
+    @JsonSubTypes.Type(value = GraphDecisionOutcome.class, name = GraphDecisionOutcome.TYPE),
+    @JsonSubTypes.Type(value = GraphLocalDecision.class, name = GraphLocalDecision.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -60,7 +61,8 @@ public sealed interface Message
                 GraphStart,
                 GraphApproval,
                 GraphDecision,
-                GraphDecisionOutcome {
+                GraphDecisionOutcome,
+                GraphLocalDecision {
     /** Frame id, unique per sender and connection. */
     String id();
 }

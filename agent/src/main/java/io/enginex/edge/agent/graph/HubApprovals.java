@@ -12,6 +12,7 @@ import io.enginex.edge.common.graph.Step;
 import io.enginex.edge.protocol.GraphApproval;
 import io.enginex.edge.protocol.GraphDecision;
 import io.enginex.edge.protocol.GraphDecisionOutcome;
+import io.enginex.edge.protocol.GraphLocalDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,9 @@ import java.util.regex.Pattern;
 public final class HubApprovals {
     /** The value that replaces a field that looks like a secret. */
     static final String REDACTED = "[redacted]";
+
+    /** How a decision made at the machine names who made it: {@code local:ACCOUNT}. */
+    public static final String LOCAL = "local:";
 
     private static final Pattern SECRET_FIELD =
             Pattern.compile("(?i).*(secret|password|passwd|token|apikey|api_key|authorization|credential).*");
@@ -72,6 +76,43 @@ public final class HubApprovals {
             }
         }
         return frames;
+    }
+
+    /**
+     * Every decision made at the machine (an {@code approval} line of {@code local:…} without a hub decision id)
+     * on a step of a run of a hub graph kept here, oldest run first, as {@code graphLocalDecision} frames with ids
+     * from {@code ids}: the hub marks the approval it still shows waiting decided at the machine (a repeat
+     * changes nothing there).
+     */
+    public List<GraphLocalDecision> decidedHere(Supplier<String> ids) {
+        List<GraphLocalDecision> frames = new ArrayList<>();
+        for (RunRecord run : runs.list()) {
+            if (run.graphId() != null) {
+                for (JsonNode step : run.graph().path("steps")) {
+                    if (step.has("approval")) {
+                        decidedHere(ids, run.runId(), step.path("id").asText()).ifPresent(frames::add);
+                    }
+                }
+            }
+        }
+        return frames;
+    }
+
+    /** The decision made at the machine on {@code stepId} of {@code runId}, as a frame, if it was decided there. */
+    public Optional<GraphLocalDecision> decidedHere(Supplier<String> ids, String runId, String stepId) {
+        return runs.approvals(runId, stepId).stream()
+                .filter(l -> !l.path("decision").asText().equals("requested"))
+                .filter(l -> !l.hasNonNull("decisionId"))
+                .filter(l -> l.path("by").asText().startsWith(LOCAL))
+                .findFirst()
+                .map(l -> new GraphLocalDecision(
+                        ids.get(),
+                        runId,
+                        stepId,
+                        l.path("decision").asText().equals("approved"),
+                        l.path("by").asText(),
+                        l.path("reason").asText(""),
+                        Instant.parse(l.path("at").asText())));
     }
 
     /**

@@ -197,7 +197,10 @@ public final class AgentRuntime {
                                         return refused;
                                     })
                                     .deciding(new LocalDecisions(
-                                            () -> tools.current().get().policy(), schedule::decideLocally, auditLog)),
+                                            () -> tools.current().get().policy(),
+                                            schedule::decideLocally,
+                                            auditLog,
+                                            approvals::decidedHere)),
                             frame -> {
                                 Optional<String> refused = schedule.start(frame);
                                 auditLog.recordGraphStart(frame.graph(), frame.by(), "hub", refused.orElse(null));

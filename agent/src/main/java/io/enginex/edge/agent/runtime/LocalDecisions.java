@@ -34,11 +34,18 @@ final class LocalDecisions implements GraphStarter.Decider {
     private final Supplier<EffectivePolicy> policy;
     private final RunThread runThread;
     private final AuditLog audit;
+    private final java.util.function.BiConsumer<String, String> applied;
 
-    LocalDecisions(Supplier<EffectivePolicy> policy, RunThread runThread, AuditLog audit) {
+    /** @param applied told the run and step of each decision applied (so the hub learns of it) */
+    LocalDecisions(
+            Supplier<EffectivePolicy> policy,
+            RunThread runThread,
+            AuditLog audit,
+            java.util.function.BiConsumer<String, String> applied) {
         this.policy = policy;
         this.runThread = runThread;
         this.audit = audit;
+        this.applied = applied;
     }
 
     @Override
@@ -47,6 +54,9 @@ final class LocalDecisions implements GraphStarter.Decider {
         String by = "local:" + account;
         GraphStarter.Decided decided = decided(runId, step, new StepApprovals.Decision(approve, by, reason));
         audit.recordGraphDecision(runId, step, approve, by, via, decided.outcome(), decided.message());
+        if (decided.outcome().equals(io.enginex.edge.protocol.GraphDecisionOutcome.APPLIED)) {
+            applied.accept(runId, step);
+        }
         return decided;
     }
 

@@ -158,6 +158,28 @@ class HubApprovalsTest {
     }
 
     @Test
+    void decisionsMadeAtTheMachineAreToldToTheHubAndHubDecisionsAreNot() throws Exception {
+        RunRecord local = startHubRun();
+        clock.advance(java.time.Duration.ofMinutes(1));
+        runner.decide(local.runId(), "pay", new StepApprovals.Decision(false, "local:bob", "not today"));
+        RunRecord hub = startHubRun();
+        approvals.apply(decision("gap_5", hub.runId(), "pay", true), runner, id -> true);
+        startHubRun(); // still waiting
+
+        assertThat(approvals.decidedHere(() -> "a-" + frameIds.incrementAndGet()))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.runId()).isEqualTo(local.runId());
+                    assertThat(d.step()).isEqualTo("pay");
+                    assertThat(d.approved()).isFalse();
+                    assertThat(d.by()).isEqualTo("local:bob");
+                    assertThat(d.reason()).isEqualTo("not today");
+                    assertThat(d.decidedAt()).isEqualTo(Instant.parse("2026-12-05T10:01:00Z"));
+                });
+        assertThat(approvals.decidedHere(() -> "a-x", hub.runId(), "pay")).isEmpty();
+    }
+
+    @Test
     void aLocalDecisionAfterTheHubsIsAnsweredAlreadyDecidedNamingTheHubUser() throws Exception {
         RunRecord run = startHubRun();
         approvals.apply(decision("gap_4", run.runId(), "pay", false), runner, id -> true);

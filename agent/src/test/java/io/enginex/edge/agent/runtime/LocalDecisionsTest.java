@@ -36,6 +36,7 @@ class LocalDecisionsTest {
     private final ObjectMapper mapper = new MessageCodec().mapper();
     private final PolicyFile files = new PolicyFile(mapper, FileSystems.getDefault());
     private final List<String> asked = new CopyOnWriteArrayList<>();
+    private final List<String> told = new CopyOnWriteArrayList<>();
 
     @TempDir
     Path state;
@@ -65,7 +66,8 @@ class LocalDecisionsTest {
                             GraphDecisionOutcome.APPLIED, "approved by " + decision.by(), true));
                 },
                 new AuditLog(
-                        state, 1 << 20, 2, Clock.fixed(Instant.parse("2026-12-05T11:00:00Z"), ZoneOffset.UTC), mapper));
+                        state, 1 << 20, 2, Clock.fixed(Instant.parse("2026-12-05T11:00:00Z"), ZoneOffset.UTC), mapper),
+                (run, step) -> told.add(run + " " + step));
     }
 
     private List<JsonNode> audit() throws Exception {
@@ -87,6 +89,7 @@ class LocalDecisionsTest {
         assertThat(decided.outcome()).isEqualTo(GraphStarter.Decided.NOT_ALLOWED);
         assertThat(decided.message()).contains("\"localGraphDecisions\": true in the tenant policy");
         assertThat(asked).as("the run thread is not asked").isEmpty();
+        assertThat(told).isEmpty();
         assertThat(audit()).singleElement().satisfies(line -> {
             assertThat(line.path("event").asText()).isEqualTo("graph.decide");
             assertThat(line.path("by").asText()).isEqualTo("local:ana");
@@ -102,6 +105,7 @@ class LocalDecisionsTest {
 
         assertThat(decided.outcome()).isEqualTo(GraphDecisionOutcome.APPLIED);
         assertThat(asked).containsExactly("run_1 pay false local:ana");
+        assertThat(told).as("the hub is told").containsExactly("run_1 pay");
         assertThat(audit()).singleElement().satisfies(line -> {
             assertThat(line.path("run").asText()).isEqualTo("run_1");
             assertThat(line.path("step").asText()).isEqualTo("pay");
