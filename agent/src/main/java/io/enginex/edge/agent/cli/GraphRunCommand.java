@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -249,6 +250,12 @@ final class GraphRunCommand {
         public Integer call() {
             GraphFormat format = new GraphFormat(new MessageCodec().mapper());
             String by = "local:" + System.getProperty("user.name", "unknown");
+            // A running agent drives its runs (and holds the graph job journal while one goes on): it decides the
+            // step on its run thread, with its own policy, if that lets the machine decide while it runs.
+            Optional<io.enginex.edge.agent.ui.LocalApiClient> running = runningAgent();
+            if (running.isPresent()) {
+                return decideOnRunningAgent(by, running.get());
+            }
             try {
                 return place.run(spec, graphs -> {
                     graphs.runner()
@@ -260,17 +267,30 @@ final class GraphRunCommand {
                     return graphs.runner().resume(runId, format);
                 });
             } catch (io.enginex.edge.agent.journal.JournalLockedException e) {
-                // The running agent holds the graph job journal: it decides the step on its run thread, if the
-                // policy lets the machine decide while it runs (else the hub is where its runs are decided).
-                return decideOnRunningAgent(by, e);
+                // An agent without a status page (--no-ui) holds the journal: the hub decides its runs.
+                spec.commandLine().getErr().println("error: " + e.getMessage() + ". " + HUB_HINT);
+                return ExitCodes.FAILURE;
             }
         }
 
-        private int decideOnRunningAgent(String by, RuntimeException locked) {
+        private static final String HUB_HINT = "While enginex-agent run runs without its status page, decide the step"
+                + " on the hub: the dashboard's Approvals page, or engine graphs approvals --tenant TENANT --waiting and"
+                + " engine graphs approve|deny --tenant TENANT gap_…";
+
+        /** The running agent's local API for this state folder (or --ui-dir), if one runs with its status page. */
+        private Optional<io.enginex.edge.agent.ui.LocalApiClient> runningAgent() {
             LocalUiOptions where = new LocalUiOptions();
             where.uiDir = uiDir;
             where.stateDir = place.stateDir;
-            try (io.enginex.edge.agent.ui.LocalApiClient page = where.connect()) {
+            try {
+                return Optional.of(where.connect());
+            } catch (IllegalStateException e) {
+                return Optional.empty(); // no running agent's ui.json here: decided in this process
+            }
+        }
+
+        private int decideOnRunningAgent(String by, io.enginex.edge.agent.ui.LocalApiClient agent) {
+            try (io.enginex.edge.agent.ui.LocalApiClient page = agent) {
                 var answer = page.decideGraphStep(
                         runId, step, choice.deny == null, choice.deny, by.substring("local:".length()));
                 spec.commandLine()
@@ -284,10 +304,9 @@ final class GraphRunCommand {
                         .println("error: " + e.getMessage()
                                 + (e.getMessage().contains("localGraphDecisions")
                                         ? ""
-                                        : ". (" + locked.getMessage()
-                                                + ".) Or decide the step on the hub: the dashboard's"
-                                                + " Approvals page, or engine graphs approvals --tenant TENANT"
-                                                + " --waiting and engine graphs approve|deny --tenant TENANT gap_…"));
+                                        : ". Or decide the step on the hub: the dashboard's Approvals page, or engine"
+                                                + " graphs approvals --tenant TENANT --waiting and engine graphs"
+                                                + " approve|deny --tenant TENANT gap_…"));
                 return ExitCodes.FAILURE;
             }
         }
