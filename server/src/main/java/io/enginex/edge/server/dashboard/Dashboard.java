@@ -87,7 +87,12 @@ public final class Dashboard implements AutoCloseable {
                 new ApiKeyPages(app.logins(), web.creates()),
                 new OpsPages(ops.history(), ops.nodes()),
                 new AuditPages(app.auditLog()),
-                new GraphPages(app.graphs(), app.graphRuns(), new GraphFormat(basics.mapper()), app.logins()),
+                new GraphPages(
+                        app.graphs(),
+                        app.graphRuns(),
+                        new GraphFormat(basics.mapper()),
+                        app.logins(),
+                        app.graphApprovals()),
                 new WebhookPages(app.webhooks()),
                 new OAuthConsentPages(app.oauth().authorization()));
         groups.forEach(g -> g.register(pages));
