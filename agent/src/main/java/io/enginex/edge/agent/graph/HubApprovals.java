@@ -161,6 +161,7 @@ public final class HubApprovals {
         return apply(runId, stepId, decision, null, runner, assigned);
     }
 
+    /** Applies {@code choice}; {@code decisionId} is the hub's, or null for a decision made at the machine. */
     private Applied apply(
             String runId,
             String stepId,
@@ -168,22 +169,13 @@ public final class HubApprovals {
             String decisionId,
             GraphRunner runner,
             Predicate<String> assigned) {
-        GraphDecision decision = new GraphDecision(
-                "local",
-                decisionId == null ? "local" : decisionId,
-                runId,
-                stepId,
-                choice.approved(),
-                choice.by(),
-                choice.reason() == null ? "" : choice.reason());
         RunRecord run;
         try {
-            run = runs.read(decision.runId());
+            run = runs.read(runId);
         } catch (IllegalArgumentException e) {
-            return new Applied(
-                    GraphDecisionOutcome.NOT_WAITING, "there is no run " + decision.runId() + " on the agent", false);
+            return new Applied(GraphDecisionOutcome.NOT_WAITING, "there is no run " + runId + " on the agent", false);
         }
-        Optional<JsonNode> decided = runs.approvals(run.runId(), decision.step()).stream()
+        Optional<JsonNode> decided = runs.approvals(run.runId(), stepId).stream()
                 .filter(l -> !l.path("decision").asText().equals("requested"))
                 .reduce((first, second) -> second);
         if (decided.isPresent()) {
@@ -203,13 +195,13 @@ public final class HubApprovals {
                             + line.path("at").asText() + ")",
                     false);
         }
-        StepRecord step = run.steps().get(decision.step());
+        StepRecord step = run.steps().get(stepId);
         if (run.ended() || step == null || step.state() != StepState.AWAITING_APPROVAL) {
             return new Applied(
                     GraphDecisionOutcome.NOT_WAITING,
                     step == null
-                            ? "run " + run.runId() + " has no step " + decision.step()
-                            : "step " + decision.step() + " of run " + run.runId()
+                            ? "run " + run.runId() + " has no step " + stepId
+                            : "step " + stepId + " of run " + run.runId()
                                     + " does not wait for approval (it is "
                                     + step.state().label() + (run.ended() ? "; the run ended " + run.status() : "")
                                     + ")",
@@ -222,12 +214,12 @@ public final class HubApprovals {
                             + " (withdrawn); the step was not run",
                     false);
         }
-        runner.decide(run.runId(), decision.step(), choice, decisionId);
+        runner.decide(run.runId(), stepId, choice, decisionId);
         return new Applied(
                 GraphDecisionOutcome.APPLIED,
-                (decision.approved()
-                        ? "approved by " + decision.by() + "; the step runs now"
-                        : "denied by " + decision.by() + "; the step fails with approval_denied"),
+                (choice.approved()
+                        ? "approved by " + choice.by() + "; the step runs now"
+                        : "denied by " + choice.by() + "; the step fails with approval_denied"),
                 true);
     }
 
