@@ -32,7 +32,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * retry with the same key changes nothing and another decision is refused), the second is denied over the
  * API (no effect, the step fails {@code approval_denied}), and the third is approved with the dashboard's
  * Approve button while the agent is stopped: the decision waits on the hub and is applied once after the
- * agent reconnects.
+ * agent reconnects. In between, a fourth is approved at the machine while the agent runs ({@code graph
+ * decide}, refused naming the policy key until the tenant policy allows it too): it runs once, the hub shows it
+ * decided at the machine, and a later decision is answered already decided.
  */
 class GraphApprovalsE2EIT {
     private static final String EMAIL = "ops@acme.example";
@@ -62,6 +64,7 @@ class GraphApprovalsE2EIT {
         Path root = Files.createDirectories(tmp.resolve("files"));
         Path policy = AgentProcess.machinePolicy(tmp.resolve("policy"), """
                 {"version":1,"roots":[{"path":"%s","mode":"write"}],"tools":["exec","fs.list"],
+                 "localGraphDecisions":true,
                  "commands":[{"name":"effect","argv":["/bin/sh","-c","%s","{line}"],
                               "params":{"line":{"pattern":"[a-z]+"}},"timeoutSeconds":30}]}
                 """.formatted(root.toRealPath(), EFFECT));
@@ -146,6 +149,37 @@ class GraphApprovalsE2EIT {
             assertThat(pay.path("error").path("code").asText()).isEqualTo("approval_denied");
             assertThat(pay.path("error").path("message").asText()).contains("wrong month");
 
+            // 4. Decided at the machine while the agent runs (graph decide through its local API), once the
+            // tenant policy allows it too; the hub learns it.
+            JsonNode four = waiting(api, graphId, agentId, "four");
+            String fourRun = four.path("runId").asText();
+            OsProcess.Completed refused = agent.command("graph", "decide", fourRun, "pay", "--approve");
+            assertThat(refused.exitCode()).as(refused.output()).isNotZero();
+            assertThat(refused.output())
+                    .as("the refusal names the policy key to set")
+                    .contains("\"localGraphDecisions\": true in a tenant policy on the hub");
+            expect(
+                    201,
+                    api.post(
+                            "/api/v1/tenants/acme/policies",
+                            Map.of("scope", "tenant", "policy", Map.of("version", 1, "localGraphDecisions", true))));
+            await("the machine decides once the tenant policy allows it")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> agent.command("graph", "decide", fourRun, "pay", "--approve")
+                                    .exitCode()
+                            == 0);
+            await("the step approved at the machine ran")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> lines(effects).contains("four"));
+            JsonNode local = answered(api, four.path("id").asText());
+            assertThat(local.path("outcome").asText()).isEqualTo("decided_on_machine");
+            assertThat(local.path("decidedBy").asText()).startsWith("local:");
+            assertThat(local.path("approved").asBoolean()).isTrue();
+            assertThat(runStatus(api, fourRun)).isEqualTo("succeeded");
+            OsProcess.Completed again = agent.command("graph", "decide", fourRun, "pay", "--deny", "too late");
+            assertThat(again.exitCode()).isNotZero();
+            assertThat(again.output()).as("the first decision wins").contains("already decided by local:");
+
             // 3. Decided with the dashboard's Approve button while the agent is stopped.
             JsonNode three = waiting(api, graphId, agentId, "three");
             agent.process().stop();
@@ -196,7 +230,7 @@ class GraphApprovalsE2EIT {
                     .isTrue();
 
             // Each approved step ran exactly once; the denied one never.
-            assertThat(lines(effects)).containsExactlyInAnyOrder("one", "three");
+            assertThat(lines(effects)).containsExactlyInAnyOrder("one", "four", "three");
             JsonNode audit = expect(200, api.get("/api/v1/tenants/acme/audit?type=graph-step.approved"))
                     .body();
             assertThat(audit.toString()).contains(one.path("id").asText()).contains(threeId);

@@ -35,7 +35,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = GraphDecision.class, name = GraphDecision.TYPE),
     @JsonSubTypes.Type(value = GraphDecisionOutcome.class, name = GraphDecisionOutcome.TYPE),
     @JsonSubTypes.Type(value = GraphOutputChunk.class, name = GraphOutputChunk.TYPE),
-    @JsonSubTypes.Type(value = GraphOutputAck.class, name = GraphOutputAck.TYPE)
+    @JsonSubTypes.Type(value = GraphOutputAck.class, name = GraphOutputAck.TYPE),
+    @JsonSubTypes.Type(value = GraphLocalDecision.class, name = GraphLocalDecision.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -64,7 +65,8 @@ public sealed interface Message
                 GraphDecision,
                 GraphDecisionOutcome,
                 GraphOutputChunk,
-                GraphOutputAck {
+                GraphOutputAck,
+                GraphLocalDecision {
     /** Frame id, unique per sender and connection. */
     String id();
 }

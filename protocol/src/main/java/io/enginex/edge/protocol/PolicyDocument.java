@@ -40,7 +40,14 @@ public final class PolicyDocument {
             "secrets",
             "apps",
             "urls",
-            "consentRequired");
+            "consentRequired",
+            "localGraphDecisions");
+
+    /**
+     * The field that lets the person at the machine decide a graph's approval steps while the agent runs
+     * ({@code true}); it applies only when the machine policy and the tenant policy both set it.
+     */
+    public static final String LOCAL_GRAPH_DECISIONS = "localGraphDecisions";
 
     /** The fields of {@code limits}. */
     public static final Set<String> LIMIT_FIELDS = Set.of(
@@ -131,6 +138,10 @@ public final class PolicyDocument {
             }
         }
         limits(document.get("limits"), problems);
+        JsonNode local = document.get(LOCAL_GRAPH_DECISIONS);
+        if (local != null && !local.isBoolean()) {
+            problems.add(LOCAL_GRAPH_DECISIONS + " must be true or false");
+        }
         for (String list : List.of("tools", "approvalRequired", "consentRequired")) {
             for (JsonNode name : array(document, list, problems)) {
                 String text = name.asText("");

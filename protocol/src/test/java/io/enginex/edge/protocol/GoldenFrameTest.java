@@ -283,6 +283,16 @@ class GoldenFrameTest {
                                 GraphDecisionOutcome.ALREADY_DECIDED,
                                 "already decided by local:bob (approved)")),
                 Arguments.of(
+                        "graph-local-decision.json",
+                        new GraphLocalDecision(
+                                "a-40",
+                                "run_3f2a0c1d2e3f405162738495",
+                                "pay",
+                                true,
+                                "local:ana",
+                                "",
+                                Instant.parse("2026-12-05T09:12:00Z"))),
+                Arguments.of(
                         "update-managed.json",
                         new UpdateReport(
                                 "a-5",

@@ -396,6 +396,13 @@ public final class Hub implements AutoCloseable {
                     }
 
                     @Override
+                    public void decidedOnMachine(
+                            io.enginex.edge.server.connection.AgentConnection c,
+                            io.enginex.edge.protocol.GraphLocalDecision frame) {
+                        graphApprovals.decidedOnMachine(c.tenantId(), c.agentId(), frame);
+                    }
+
+                    @Override
                     public void ready(io.enginex.edge.server.connection.AgentConnection c) {
                         graphDecisions.ready(c);
                     }

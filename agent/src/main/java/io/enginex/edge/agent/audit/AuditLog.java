@@ -223,6 +223,30 @@ public final class AuditLog implements AuditTrail {
     }
 
     /**
+     * A decision on a graph's approval step made at the machine while the agent runs, and what became of it:
+     *
+     * <pre>{"at":"…","event":"graph.decide","run":"run_…","step":"pay","decision":"approved","by":"local:ana",
+     *  "via":"cli","outcome":"applied","message":"…"}</pre>
+     *
+     * @param outcome {@code applied}, {@code already_decided}, {@code not_waiting}, {@code graph_withdrawn} or
+     *     {@code not_allowed}
+     */
+    public void recordGraphDecision(
+            String run, String step, boolean approved, String by, String via, String outcome, String message) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("at", clock.instant().toString());
+        line.put("event", "graph.decide");
+        line.put("run", truncate(run));
+        line.put("step", truncate(step));
+        line.put("decision", approved ? "approved" : "denied");
+        line.put("by", truncate(by));
+        line.put("via", via);
+        line.put("outcome", outcome);
+        line.put("message", truncate(message));
+        append(line);
+    }
+
+    /**
      * A consent request to the person at the machine ({@code use: consent} secrets, and tools the
      * policy marks {@code consentRequired}: those have no {@code secret}), when asked and when decided:
      *

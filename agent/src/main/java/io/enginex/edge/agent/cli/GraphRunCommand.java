@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -202,7 +203,9 @@ final class GraphRunCommand {
                 "Approves or denies a step of a run here that waits for approval (its graph gives the step an"
                         + " \"approval\"), as the person at the machine, then goes on with the run. An approved step"
                         + " runs as a job approved by you; a denied one fails with your reason and the steps after it"
-                        + " are skipped. Needs access to the agent's state folder."
+                        + " are skipped. Needs access to the agent's state folder; while enginex-agent run runs, it asks the"
+                        + " running agent (the same access as enginex-agent ui), which decides only when the machine and"
+                        + " tenant policies both set \"localGraphDecisions\": true."
             },
             footerHeading = "%nExamples:%n",
             footer = {
@@ -237,10 +240,22 @@ final class GraphRunCommand {
         @Mixin
         Place place;
 
+        @Option(
+                names = "--ui-dir",
+                paramLabel = "DIR",
+                description = "Where the running agent writes ui.json, when it runs (as for enginex-agent ui).")
+        Path uiDir;
+
         @Override
         public Integer call() {
             GraphFormat format = new GraphFormat(new MessageCodec().mapper());
             String by = "local:" + System.getProperty("user.name", "unknown");
+            // A running agent drives its runs (and holds the graph job journal while one goes on): it decides the
+            // step on its run thread, with its own policy, if that lets the machine decide while it runs.
+            Optional<io.enginex.edge.agent.ui.LocalApiClient> running = runningAgent();
+            if (running.isPresent()) {
+                return decideOnRunningAgent(by, running.get());
+            }
             try {
                 return place.run(spec, graphs -> {
                     graphs.runner()
@@ -252,12 +267,46 @@ final class GraphRunCommand {
                     return graphs.runner().resume(runId, format);
                 });
             } catch (io.enginex.edge.agent.journal.JournalLockedException e) {
-                // The running agent holds the graph job journal: the hub is where its runs are decided meanwhile.
+                // An agent without a status page (--no-ui) holds the journal: the hub decides its runs.
+                spec.commandLine().getErr().println("error: " + e.getMessage() + ". " + HUB_HINT);
+                return ExitCodes.FAILURE;
+            }
+        }
+
+        private static final String HUB_HINT = "While enginex-agent run runs without its status page, decide the step"
+                + " on the hub: the dashboard's Approvals page, or engine graphs approvals --tenant TENANT --waiting and"
+                + " engine graphs approve|deny --tenant TENANT gap_…";
+
+        /** The running agent's local API for this state folder (or --ui-dir), if one runs with its status page. */
+        private Optional<io.enginex.edge.agent.ui.LocalApiClient> runningAgent() {
+            LocalUiOptions where = new LocalUiOptions();
+            where.uiDir = uiDir;
+            where.stateDir = place.stateDir;
+            try {
+                return Optional.of(where.connect());
+            } catch (IllegalStateException e) {
+                return Optional.empty(); // no running agent's ui.json here: decided in this process
+            }
+        }
+
+        private int decideOnRunningAgent(String by, io.enginex.edge.agent.ui.LocalApiClient agent) {
+            try (io.enginex.edge.agent.ui.LocalApiClient page = agent) {
+                var answer = page.decideGraphStep(
+                        runId, step, choice.deny == null, choice.deny, by.substring("local:".length()));
+                spec.commandLine()
+                        .getOut()
+                        .println(answer.path("message").asText() + " (by the running agent; follow the run with:"
+                                + " enginex-agent graph runs)");
+                return ExitCodes.OK;
+            } catch (IllegalStateException e) {
                 spec.commandLine()
                         .getErr()
-                        .println("error: " + e.getMessage() + ". While enginex-agent run runs, decide the step on the"
-                                + " hub: the dashboard's Approvals page, or engine graphs approvals --tenant TENANT"
-                                + " --waiting and engine graphs approve|deny --tenant TENANT gap_…");
+                        .println("error: " + e.getMessage()
+                                + (e.getMessage().contains("localGraphDecisions")
+                                        ? ""
+                                        : ". Or decide the step on the hub: the dashboard's Approvals page, or engine"
+                                                + " graphs approvals --tenant TENANT --waiting and engine graphs"
+                                                + " approve|deny --tenant TENANT gap_…"));
                 return ExitCodes.FAILURE;
             }
         }

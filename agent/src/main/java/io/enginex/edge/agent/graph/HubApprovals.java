@@ -12,6 +12,7 @@ import io.enginex.edge.common.graph.Step;
 import io.enginex.edge.protocol.GraphApproval;
 import io.enginex.edge.protocol.GraphDecision;
 import io.enginex.edge.protocol.GraphDecisionOutcome;
+import io.enginex.edge.protocol.GraphLocalDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,9 @@ import java.util.regex.Pattern;
 public final class HubApprovals {
     /** The value that replaces a field that looks like a secret. */
     static final String REDACTED = "[redacted]";
+
+    /** How a decision made at the machine names who made it: {@code local:ACCOUNT}. */
+    public static final String LOCAL = "local:";
 
     private static final Pattern SECRET_FIELD =
             Pattern.compile("(?i).*(secret|password|passwd|token|apikey|api_key|authorization|credential).*");
@@ -75,25 +79,108 @@ public final class HubApprovals {
     }
 
     /**
+     * Every decision made at the machine (an {@code approval} line of {@code local:…} without a hub decision id)
+     * on a step of a run of a hub graph kept here, oldest run first, as {@code graphLocalDecision} frames with ids
+     * from {@code ids}: the hub marks the approval it still shows waiting decided at the machine (a repeat
+     * changes nothing there).
+     */
+    public List<GraphLocalDecision> decidedHere(Supplier<String> ids) {
+        List<GraphLocalDecision> frames = new ArrayList<>();
+        for (RunRecord run : runs.list()) {
+            if (run.graphId() != null) {
+                for (JsonNode step : run.graph().path("steps")) {
+                    if (step.has("approval")) {
+                        decidedHere(ids, run.runId(), step.path("id").asText()).ifPresent(frames::add);
+                    }
+                }
+            }
+        }
+        return frames;
+    }
+
+    /** The decision made at the machine on {@code stepId} of {@code runId}, as a frame, if it was decided there. */
+    public Optional<GraphLocalDecision> decidedHere(Supplier<String> ids, String runId, String stepId) {
+        return runs.approvals(runId, stepId).stream()
+                .filter(l -> !l.path("decision").asText().equals("requested"))
+                .filter(l -> !l.hasNonNull("decisionId"))
+                .filter(l -> l.path("by").asText().startsWith(LOCAL))
+                .findFirst()
+                .map(l -> new GraphLocalDecision(
+                        ids.get(),
+                        runId,
+                        stepId,
+                        l.path("decision").asText().equals("approved"),
+                        l.path("by").asText(),
+                        l.path("reason").asText(""),
+                        Instant.parse(l.path("at").asText())));
+    }
+
+    /**
      * Applies a decision from the hub: journals it (forced to the device) when the step waits for one,
      * then the caller resumes the run ({@link Applied#resume}).
      *
      * @param assigned whether the hub graph of that id is still assigned to this agent
      */
     public Applied apply(GraphDecision decision, GraphRunner runner, Predicate<String> assigned) {
+        String reason = decision.reason().isEmpty() ? null : decision.reason();
+        return apply(
+                decision.runId(),
+                decision.step(),
+                new StepApprovals.Decision(decision.approved(), decision.by(), reason),
+                decision.decisionId(),
+                runner,
+                assigned);
+    }
+
+    /**
+     * Applies a decision of the person at the machine made while the agent runs ({@code graph decide}
+     * through the local API, or the status page), by the same rules as a hub decision: the first decision,
+     * hub or local, wins, and a later one is answered {@code already_decided} naming who. A run of a graph
+     * file is not decided here (it is answered {@code not_waiting}: {@code graph decide} decides it while
+     * the agent is stopped).
+     */
+    public Applied applyLocal(
+            String runId,
+            String stepId,
+            StepApprovals.Decision decision,
+            GraphRunner runner,
+            Predicate<String> assigned) {
         RunRecord run;
         try {
-            run = runs.read(decision.runId());
+            run = runs.read(runId);
         } catch (IllegalArgumentException e) {
-            return new Applied(
-                    GraphDecisionOutcome.NOT_WAITING, "there is no run " + decision.runId() + " on the agent", false);
+            return new Applied(GraphDecisionOutcome.NOT_WAITING, "there is no run " + runId + " on the agent", false);
         }
-        Optional<JsonNode> decided = runs.approvals(run.runId(), decision.step()).stream()
+        if (run.graphId() == null && !run.ended()) {
+            return new Applied(
+                    GraphDecisionOutcome.NOT_WAITING,
+                    "run " + runId + " is a run of a graph file (graph run FILE), which the running agent does not"
+                            + " drive; stop enginex-agent run and use enginex-agent graph decide",
+                    false);
+        }
+        return apply(runId, stepId, decision, null, runner, assigned);
+    }
+
+    /** Applies {@code choice}; {@code decisionId} is the hub's, or null for a decision made at the machine. */
+    private Applied apply(
+            String runId,
+            String stepId,
+            StepApprovals.Decision choice,
+            String decisionId,
+            GraphRunner runner,
+            Predicate<String> assigned) {
+        RunRecord run;
+        try {
+            run = runs.read(runId);
+        } catch (IllegalArgumentException e) {
+            return new Applied(GraphDecisionOutcome.NOT_WAITING, "there is no run " + runId + " on the agent", false);
+        }
+        Optional<JsonNode> decided = runs.approvals(run.runId(), stepId).stream()
                 .filter(l -> !l.path("decision").asText().equals("requested"))
                 .reduce((first, second) -> second);
         if (decided.isPresent()) {
             JsonNode line = decided.get();
-            if (decision.decisionId().equals(line.path("decisionId").asText(null))) {
+            if (decisionId != null && decisionId.equals(line.path("decisionId").asText(null))) {
                 return new Applied(
                         GraphDecisionOutcome.APPLIED,
                         "applied when it first arrived ("
@@ -108,13 +195,13 @@ public final class HubApprovals {
                             + line.path("at").asText() + ")",
                     false);
         }
-        StepRecord step = run.steps().get(decision.step());
+        StepRecord step = run.steps().get(stepId);
         if (run.ended() || step == null || step.state() != StepState.AWAITING_APPROVAL) {
             return new Applied(
                     GraphDecisionOutcome.NOT_WAITING,
                     step == null
-                            ? "run " + run.runId() + " has no step " + decision.step()
-                            : "step " + decision.step() + " of run " + run.runId()
+                            ? "run " + run.runId() + " has no step " + stepId
+                            : "step " + stepId + " of run " + run.runId()
                                     + " does not wait for approval (it is "
                                     + step.state().label() + (run.ended() ? "; the run ended " + run.status() : "")
                                     + ")",
@@ -127,17 +214,12 @@ public final class HubApprovals {
                             + " (withdrawn); the step was not run",
                     false);
         }
-        String reason = decision.reason().isEmpty() ? null : decision.reason();
-        runner.decide(
-                run.runId(),
-                decision.step(),
-                new StepApprovals.Decision(decision.approved(), decision.by(), reason),
-                decision.decisionId());
+        runner.decide(run.runId(), stepId, choice, decisionId);
         return new Applied(
                 GraphDecisionOutcome.APPLIED,
-                (decision.approved()
-                        ? "approved by " + decision.by() + "; the step runs now"
-                        : "denied by " + decision.by() + "; the step fails with approval_denied"),
+                (choice.approved()
+                        ? "approved by " + choice.by() + "; the step runs now"
+                        : "denied by " + choice.by() + "; the step fails with approval_denied"),
                 true);
     }
 

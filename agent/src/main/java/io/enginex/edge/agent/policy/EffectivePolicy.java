@@ -80,7 +80,8 @@ public record EffectivePolicy(
                     p.secrets(),
                     Map.of(),
                     List.of(),
-                    p.consentRequired());
+                    p.consentRequired(),
+                    p.localGraphDecisions());
         }
         p = p.withDeny(List.of(DenyRule.of(
                 globLiteral(stateDir.toAbsolutePath().normalize().toString()),
@@ -230,5 +231,28 @@ public record EffectivePolicy(
             out.append(c);
         }
         return out.toString();
+    }
+
+    /**
+     * Why the person at the machine may not decide a graph's approval step while the agent runs, naming
+     * the policy key to set; empty when the machine policy and a tenant policy both allow it ({@code
+     * "localGraphDecisions": true}). Without a tenant policy it is not allowed.
+     */
+    public Optional<String> localGraphDecisionsRefused() {
+        List<String> missing = new ArrayList<>();
+        if (!machine.localGraphDecisions()) {
+            missing.add("the machine policy (" + machineSource + ")");
+        }
+        if (tenant.isEmpty()) {
+            missing.add("a tenant policy on the hub (it sent none)");
+        } else if (!tenant.get().localGraphDecisions()) {
+            missing.add("the tenant policy (" + tenantSource.orElse("hub") + ")");
+        }
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("deciding graph steps at the machine while the agent runs is not allowed: set"
+                + " \"localGraphDecisions\": true in " + String.join(" and in ", missing)
+                + " (both must allow it), or decide the step on the hub");
     }
 }

@@ -30,6 +30,8 @@ import java.util.Set;
  * @param urls the URL prefixes {@code app.open} may open
  * @param consentRequired tool names whose every call needs the consent of the person signed in at the
  *     machine (asked on the machine, before the tool runs), with sources
+ * @param localGraphDecisions whether the person at the machine may decide a graph's approval steps while
+ *     the agent runs ({@code localGraphDecisions}; both policies must allow it)
  */
 public record Policy(
         List<RootRule> roots,
@@ -42,7 +44,8 @@ public record Policy(
         SecretRules secrets,
         Map<String, CommandTemplate> apps,
         List<UrlRule> urls,
-        Map<String, String> consentRequired) {
+        Map<String, String> consentRequired,
+        boolean localGraphDecisions) {
     public Policy {
         consentRequired = Map.copyOf(consentRequired);
         apps = Map.copyOf(apps);
@@ -57,7 +60,7 @@ public record Policy(
         Objects.requireNonNull(secrets, "secrets");
     }
 
-    /** A policy that marks no tool as needing the consent of the person at the machine. */
+    /** A policy that marks no tool as needing consent and does not let the machine decide graph steps while the agent runs. */
     public Policy(
             List<RootRule> roots,
             List<DenyRule> deny,
@@ -69,7 +72,7 @@ public record Policy(
             SecretRules secrets,
             Map<String, CommandTemplate> apps,
             List<UrlRule> urls) {
-        this(roots, deny, limits, tools, commands, network, approvalRequired, secrets, apps, urls, Map.of());
+        this(roots, deny, limits, tools, commands, network, approvalRequired, secrets, apps, urls, Map.of(), false);
     }
 
     /** A policy that names no application or URL for the desktop tools. */
@@ -115,7 +118,7 @@ public record Policy(
     /**
      * The rules both policies grant: roots intersected pairwise (narrower mode), deny rules of both,
      * the smaller limits, tools, commands, hosts, applications and URL rules present in both (the command's definition is this
-     * policy's), approval and consent markers of both, the secrets both grant to a tool. Applied as {@code machine.intersect(tenant)}, the machine
+     * policy's), approval and consent markers of both, the secrets both grant to a tool, local graph decisions only when both allow them. Applied as {@code machine.intersect(tenant)}, the machine
      * can only narrow what the tenant asks for, and the tenant can only narrow the machine.
      */
     public Policy intersect(Policy other) {
@@ -173,7 +176,8 @@ public record Policy(
                 secrets.intersect(other.secrets),
                 bothApps,
                 bothUrls,
-                consents);
+                consents,
+                localGraphDecisions && other.localGraphDecisions);
     }
 
     /**
@@ -200,7 +204,8 @@ public record Policy(
                 secrets,
                 apps,
                 urls,
-                consentRequired);
+                consentRequired,
+                localGraphDecisions);
     }
 
     /** This policy with extra deny rules (e.g. the agent's own state folder). */
@@ -208,7 +213,18 @@ public record Policy(
         List<DenyRule> all = new ArrayList<>(deny);
         all.addAll(extra);
         return new Policy(
-                roots, all, limits, tools, commands, network, approvalRequired, secrets, apps, urls, consentRequired);
+                roots,
+                all,
+                limits,
+                tools,
+                commands,
+                network,
+                approvalRequired,
+                secrets,
+                apps,
+                urls,
+                consentRequired,
+                localGraphDecisions);
     }
 
     /** The first deny rule matching a real path, if any. */

@@ -127,7 +127,8 @@ public final class PolicyFile {
                 secrets(root.get("secrets"), source),
                 apps(root.path("apps"), source),
                 urls(root.path("urls"), source),
-                consentRequired(root.path("consentRequired"), source));
+                consentRequired(root.path("consentRequired"), source),
+                localGraphDecisions(root, source));
     }
 
     private static Map<String, String> consentRequired(JsonNode node, String source) {
@@ -141,6 +142,14 @@ public final class PolicyFile {
             }
         }
         return named(node, source, "consentRequired");
+    }
+
+    private static boolean localGraphDecisions(JsonNode root, String source) {
+        JsonNode node = root.get(PolicyDocument.LOCAL_GRAPH_DECISIONS);
+        if (node != null && !node.isBoolean()) {
+            throw new PolicyException(source + ": " + PolicyDocument.LOCAL_GRAPH_DECISIONS + " must be true or false");
+        }
+        return node != null && node.asBoolean();
     }
 
     private static Map<String, CommandTemplate> apps(JsonNode node, String source) {

@@ -104,7 +104,9 @@ public record TenantPolicySet(Optional<Policy> policy, String source, List<Strin
                 document.has("secrets") ? parsed.secrets() : machine.secrets(),
                 Map.of(),
                 List.of(),
-                parsed.consentRequired());
+                parsed.consentRequired(),
+                // Unlike the rules above, a tenant policy that leaves it out does not allow it.
+                parsed.localGraphDecisions());
     }
 
     /** A policy that allows nothing. */

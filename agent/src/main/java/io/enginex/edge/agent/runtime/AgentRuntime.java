@@ -193,10 +193,15 @@ public final class AgentRuntime {
                             graphSync,
                             graphRunEnded,
                             io.enginex.edge.agent.ui.GraphStarter.listing(schedule::startable, (graph, by, via) -> {
-                                Optional<String> refused = schedule.start(graph, by);
-                                auditLog.recordGraphStart(graph, by, via, refused.orElse(null));
-                                return refused;
-                            }),
+                                        Optional<String> refused = schedule.start(graph, by);
+                                        auditLog.recordGraphStart(graph, by, via, refused.orElse(null));
+                                        return refused;
+                                    })
+                                    .deciding(new LocalDecisions(
+                                            () -> tools.current().get().policy(),
+                                            schedule::decideLocally,
+                                            auditLog,
+                                            approvals::decidedHere)),
                             frame -> {
                                 Optional<String> refused = schedule.start(frame);
                                 auditLog.recordGraphStart(frame.graph(), frame.by(), "hub", refused.orElse(null));

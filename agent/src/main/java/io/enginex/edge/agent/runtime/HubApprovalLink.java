@@ -4,6 +4,7 @@ import io.enginex.edge.agent.connection.SessionOutbox;
 import io.enginex.edge.agent.graph.HubApprovals;
 import io.enginex.edge.protocol.GraphApproval;
 import io.enginex.edge.protocol.GraphDecision;
+import io.enginex.edge.protocol.GraphLocalDecision;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Connects approval steps to the hub while {@code enginex-agent run} runs: tells the hub every step that
  * waits for approval ({@code graphApproval} frames) after each welcome and whenever a step starts to wait,
- * and hands the hub's {@code graphDecision} frames to the run thread ({@link ScheduledGraphs#decide}),
+ * tells it the steps decided at the machine ({@code graphLocalDecision}) after each welcome and at once when
+ * decided while connected, and hands the hub's {@code graphDecision} frames to the run thread ({@link ScheduledGraphs#decide}),
  * answering each with a {@code graphDecisionOutcome}. Thread-safe; the run files are read on a virtual
  * thread of its own, never on the connection's.
  */
@@ -59,12 +61,44 @@ final class HubApprovalLink {
                         return; // not connected: all are sent after the next welcome
                     }
                 }
+                for (GraphLocalDecision d : approvals.decidedHere(() -> "pending")) {
+                    if (!out.sendWelcomed(id -> withId(id, d))) {
+                        return;
+                    }
+                }
             } catch (RuntimeException e) {
                 log.atError()
                         .setCause(e)
                         .log("reading the graph steps that wait for approval failed; told after the next" + " welcome");
             }
         });
+    }
+
+    /**
+     * A step was decided at the machine while the agent runs: the hub is told at once if connected (else after
+     * the next welcome, with every other decision made here).
+     */
+    void decidedHere(String runId, String step) {
+        SessionOutbox out = outbox.get();
+        if (out == null) {
+            return;
+        }
+        Thread.ofVirtual().name("enginex-graph-approvals").start(() -> {
+            try {
+                approvals
+                        .decidedHere(() -> "pending", runId, step)
+                        .ifPresent(d -> out.sendWelcomed(id -> withId(id, d)));
+            } catch (RuntimeException e) {
+                log.atError()
+                        .setCause(e)
+                        .log("telling the hub of a decision made at the machine failed; told after"
+                                + " the next welcome");
+            }
+        });
+    }
+
+    private static GraphLocalDecision withId(String id, GraphLocalDecision d) {
+        return new GraphLocalDecision(id, d.runId(), d.step(), d.approved(), d.by(), d.reason(), d.decidedAt());
     }
 
     /** The hub decided a step: applied on the run thread, answered once journalled. */

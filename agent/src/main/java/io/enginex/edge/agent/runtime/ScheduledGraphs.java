@@ -184,6 +184,44 @@ public final class ScheduledGraphs implements AutoCloseable {
     public boolean decide(
             io.enginex.edge.protocol.GraphDecision decision,
             java.util.function.Consumer<io.enginex.edge.agent.graph.HubApprovals.Applied> answer) {
+        return onRunThread(
+                decision.runId(),
+                decision.step(),
+                "the hub's decision",
+                approvals -> approvals.apply(decision, running.get().runner(), this::assigned),
+                answer);
+    }
+
+    /**
+     * Applies a decision of the person at the machine ({@code graph decide} or the status page while the agent
+     * runs) on the run thread, like a hub's ({@link #decide(io.enginex.edge.protocol.GraphDecision,
+     * java.util.function.Consumer)}); the first decision, hub or local, wins. The caller checks the policy.
+     *
+     * @return what became of it, once journalled (and before the run goes on); failed when the agent is
+     *     stopping
+     */
+    public java.util.concurrent.CompletableFuture<io.enginex.edge.agent.graph.HubApprovals.Applied> decideLocally(
+            String runId, String step, io.enginex.edge.agent.graph.StepApprovals.Decision decision) {
+        var result = new java.util.concurrent.CompletableFuture<io.enginex.edge.agent.graph.HubApprovals.Applied>();
+        boolean queued = onRunThread(
+                runId,
+                step,
+                "a decision at the machine",
+                approvals -> approvals.applyLocal(
+                        runId, step, decision, running.get().runner(), this::assigned),
+                result::complete);
+        if (!queued) {
+            result.completeExceptionally(new IllegalStateException("the agent is stopping; decide again once it runs"));
+        }
+        return result;
+    }
+
+    private boolean onRunThread(
+            String runId,
+            String step,
+            String what,
+            Function<io.enginex.edge.agent.graph.HubApprovals, io.enginex.edge.agent.graph.HubApprovals.Applied> apply,
+            java.util.function.Consumer<io.enginex.edge.agent.graph.HubApprovals.Applied> answer) {
         try {
             runs.execute(() -> {
                 try (LocalGraphs local = open.apply(RunListener.NONE)) {
@@ -191,30 +229,26 @@ public final class ScheduledGraphs implements AutoCloseable {
                     if (stopped) {
                         return;
                     }
-                    var applied = new io.enginex.edge.agent.graph.HubApprovals(local.runs(), format)
-                            .apply(decision, local.runner(), this::assigned);
+                    var applied = apply.apply(new io.enginex.edge.agent.graph.HubApprovals(local.runs(), format));
                     log.atInfo()
-                            .addKeyValue("run", decision.runId())
-                            .addKeyValue("step", decision.step())
-                            .addKeyValue("decisionId", decision.decisionId())
+                            .addKeyValue("run", runId)
+                            .addKeyValue("step", step)
                             .addKeyValue("outcome", applied.outcome())
-                            .log("the hub's decision on a graph step: " + applied.message());
+                            .log(what + " on a graph step: " + applied.message());
                     answer.accept(applied);
                     if (applied.resume()) {
-                        RunRecord run = local.runner().resume(decision.runId(), format);
+                        RunRecord run = local.runner().resume(runId, format);
                         log.atInfo()
                                 .addKeyValue("graph", run.graphName())
                                 .addKeyValue("run", run.runId())
                                 .addKeyValue("status", run.status())
-                                .log("graph run went on after the hub's decision");
+                                .log("graph run went on after " + what);
                     }
                 } catch (RuntimeException e) {
                     log.atError()
                             .setCause(e)
-                            .addKeyValue("run", decision.runId())
-                            .log(
-                                    "applying the hub's decision on a graph step failed; the hub sends it again at the next"
-                                            + " connection");
+                            .addKeyValue("run", runId)
+                            .log("applying " + what + " on a graph step failed; it can be given again");
                 } finally {
                     running.set(null);
                 }

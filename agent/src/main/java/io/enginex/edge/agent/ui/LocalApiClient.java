@@ -102,6 +102,25 @@ public final class LocalApiClient implements AutoCloseable {
         return post("/api/graph-runs", Map.of("graph", graph, "by", by));
     }
 
+    /**
+     * Decides a step that waits for approval on the running agent ({@code POST /api/graph-decisions});
+     * returns {@code {"outcome":"applied","message":…}}.
+     *
+     * @throws IllegalStateException with the page's reason when it refused (already decided, not waiting,
+     *     not allowed by the policy)
+     */
+    public JsonNode decideGraphStep(String run, String step, boolean approve, String reason, String by) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("run", run);
+        body.put("step", step);
+        body.put("approve", approve);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        body.put("by", by);
+        return post("/api/graph-decisions", body);
+    }
+
     public JsonNode status() {
         return send(HttpRequest.newBuilder(URI.create(ui.url() + "api/status")).GET());
     }

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * POST /api/login-links  JSON {"user":…} with the secret → {"url":…}
  * POST /api/graph-runs   JSON {"graph":…,"by":…} with the secret → 202 {"queued":true,"graph":…}, or 404
  * POST /graph-runs       form with graph and csrf (session): the page's start button → 303 to /, or 404
+ * POST /api/graph-decisions JSON {"run":…,"step":…,"approve":true|false,"reason":…,"by":…} with the secret:
+ *                        200 applied, 202 queued (behind a run), 409 already_decided, 404 not_waiting,
+ *                        403 not_allowed (names the policy key), 503 stopping
  * POST /consents         form with request, answer (allow|deny) and csrf (session): 303 to / when this
  *                        answer decided it; 409 already answered, 403 for another user, 404 unknown
  * POST /logout           form with csrf (session)
@@ -202,6 +205,7 @@ public final class StatusPage implements AutoCloseable {
                 case "POST /api/login-links" -> loginLink(exchange);
                 case "POST /api/graph-runs" -> startGraph(exchange);
                 case "POST /graph-runs" -> startGraphByButton(exchange);
+                case "POST /api/graph-decisions" -> decideGraphStep(exchange);
                 case "POST /consents" -> answerConsent(exchange);
                 case "POST /logout" -> logout(exchange);
                 default -> text(exchange, 404, "no such page: " + method + " " + path);
@@ -316,6 +320,52 @@ public final class StatusPage implements AutoCloseable {
             return;
         }
         json(exchange, 202, mapper.createObjectNode().put("queued", true).put("graph", graph));
+    }
+
+    /** {@code graph decide} while the agent runs: the first decision on a step, hub or local, wins. */
+    private void decideGraphStep(HttpExchange exchange) throws IOException {
+        if (!bearer(exchange)) {
+            unauthorized(exchange);
+            return;
+        }
+        JsonNode body = jsonBody(exchange);
+        String run = body.path("run").asText("");
+        String step = body.path("step").asText("");
+        String by = body.path("by").asText("");
+        String reason = body.path("reason").asText("");
+        JsonNode approve = body.path("approve");
+        if (run.isBlank()
+                || step.isBlank()
+                || by.isBlank()
+                || !approve.isBoolean()
+                || (!approve.asBoolean() && reason.isBlank())) {
+            json(
+                    exchange,
+                    400,
+                    error(
+                            "bad_request",
+                            "say which run and step, who decides and how: {\"run\":\"run_…\",\"step\":\"pay\","
+                                    + "\"approve\":true|false,\"reason\":\"…\" (required to deny),\"by\":\"<account>\"}"));
+            return;
+        }
+        GraphStarter.Decided decided =
+                graphs.decide(run, step, approve.asBoolean(), reason.isBlank() ? null : reason, by, "cli");
+        int status = switch (decided.outcome()) {
+            case "applied" -> 200;
+            case "queued" -> 202;
+            case "already_decided" -> 409;
+            case GraphStarter.Decided.NOT_ALLOWED -> 403;
+            case "stopping" -> 503;
+            default -> 404;
+        };
+        if (status >= 400) {
+            json(exchange, status, error(decided.outcome(), decided.message()));
+            return;
+        }
+        json(
+                exchange,
+                status,
+                mapper.createObjectNode().put("outcome", decided.outcome()).put("message", decided.message()));
     }
 
     /** The page's start button: the signed-in person starts an assigned graph, as {@code graph start NAME}. */

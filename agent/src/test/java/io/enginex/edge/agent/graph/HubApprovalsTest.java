@@ -137,6 +137,76 @@ class HubApprovalsTest {
     }
 
     @Test
+    void aLocalDecisionWhileTheAgentRunsWinsOverALaterHubDecisionAndRunsTheStepOnce() throws Exception {
+        RunRecord run = startHubRun();
+
+        HubApprovals.Applied local = approvals.applyLocal(
+                run.runId(), "pay", new StepApprovals.Decision(true, "local:ana", null), runner, id -> true);
+        assertThat(local.outcome()).isEqualTo(GraphDecisionOutcome.APPLIED);
+        assertThat(local.resume()).isTrue();
+        assertThat(runner.resume(run.runId(), format).status()).isEqualTo("succeeded");
+
+        HubApprovals.Applied hub = approvals.apply(decision("gap_3", run.runId(), "pay", false), runner, id -> true);
+        assertThat(hub.outcome()).isEqualTo(GraphDecisionOutcome.ALREADY_DECIDED);
+        assertThat(hub.message()).contains("already decided by local:ana (approved");
+        HubApprovals.Applied repeated = approvals.applyLocal(
+                run.runId(), "pay", new StepApprovals.Decision(true, "local:ana", null), runner, id -> true);
+        assertThat(repeated.outcome()).isEqualTo(GraphDecisionOutcome.ALREADY_DECIDED);
+        assertThat(repeated.resume()).isFalse();
+        assertThat(paid()).isEqualTo(1);
+        assertThat(calls.approvedBy(run.runId() + ":pay:1")).isEqualTo("local:ana");
+    }
+
+    @Test
+    void decisionsMadeAtTheMachineAreToldToTheHubAndHubDecisionsAreNot() throws Exception {
+        RunRecord local = startHubRun();
+        clock.advance(java.time.Duration.ofMinutes(1));
+        runner.decide(local.runId(), "pay", new StepApprovals.Decision(false, "local:bob", "not today"));
+        RunRecord hub = startHubRun();
+        approvals.apply(decision("gap_5", hub.runId(), "pay", true), runner, id -> true);
+        startHubRun(); // still waiting
+
+        assertThat(approvals.decidedHere(() -> "a-" + frameIds.incrementAndGet()))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.runId()).isEqualTo(local.runId());
+                    assertThat(d.step()).isEqualTo("pay");
+                    assertThat(d.approved()).isFalse();
+                    assertThat(d.by()).isEqualTo("local:bob");
+                    assertThat(d.reason()).isEqualTo("not today");
+                    assertThat(d.decidedAt()).isEqualTo(Instant.parse("2026-12-05T10:01:00Z"));
+                });
+        assertThat(approvals.decidedHere(() -> "a-x", hub.runId(), "pay")).isEmpty();
+    }
+
+    @Test
+    void aLocalDecisionAfterTheHubsIsAnsweredAlreadyDecidedNamingTheHubUser() throws Exception {
+        RunRecord run = startHubRun();
+        approvals.apply(decision("gap_4", run.runId(), "pay", false), runner, id -> true);
+        runner.resume(run.runId(), format);
+
+        HubApprovals.Applied local = approvals.applyLocal(
+                run.runId(), "pay", new StepApprovals.Decision(true, "local:ana", null), runner, id -> true);
+
+        assertThat(local.outcome()).isEqualTo(GraphDecisionOutcome.ALREADY_DECIDED);
+        assertThat(local.message()).contains("already decided by ana@hub (denied");
+        assertThat(paid()).isZero();
+    }
+
+    @Test
+    void aGraphFilesRunIsNotDecidedByTheRunningAgent() throws Exception {
+        RunRecord file = runner.run(
+                format.parse(GRAPH, "payments.json"), mapper.readTree(GRAPH), mapper.readTree("{\"month\":\"x\"}"));
+
+        HubApprovals.Applied local = approvals.applyLocal(
+                file.runId(), "pay", new StepApprovals.Decision(true, "local:ana", null), runner, id -> true);
+
+        assertThat(local.outcome()).isEqualTo(GraphDecisionOutcome.NOT_WAITING);
+        assertThat(local.message()).contains("graph decide");
+        assertThat(runs.read(file.runId()).steps().get("pay").state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    }
+
+    @Test
     void staleDecisionsAreAnsweredWithWhatBecameOfTheStepAndChangeNothing() throws Exception {
         RunRecord run = startHubRun();
         Path file = temp.resolve("runs").resolve(run.runId() + ".jsonl");

@@ -70,6 +70,52 @@ class TenantPolicySetTest {
     }
 
     @Test
+    void theMachineDecidesGraphStepsOnlyWhenTheMachineAndTheTenantPolicyBothAllowIt() throws Exception {
+        Policy allowing =
+                files.parse("{\"localGraphDecisions\":true}".getBytes(StandardCharsets.UTF_8), "machine policy m.json");
+        String on = "{\"localGraphDecisions\":true}";
+        String silent = "{\"tools\":[\"fs.list\"]}";
+
+        assertThat(refused(allowing, on)).isEmpty();
+        assertThat(refused(allowing, silent))
+                .as("a tenant policy that leaves it out does not allow it")
+                .hasValueSatisfying(m -> assertThat(m)
+                        .contains("\"localGraphDecisions\": true in the tenant policy (tenant policy pol_1")
+                        .doesNotContain("machine policy m.json"));
+        assertThat(refused(machine(), on))
+                .hasValueSatisfying(m -> assertThat(m)
+                        .contains("\"localGraphDecisions\": true in the machine policy (machine policy m.json)")
+                        .doesNotContain("tenant policy pol_1"));
+        assertThat(refused(allowing, null))
+                .as("without a tenant policy it is not allowed")
+                .hasValueSatisfying(m -> assertThat(m).contains("a tenant policy on the hub (it sent none)"));
+        assertThat(PolicyDocumentProblems.of(mapper, "{\"localGraphDecisions\":\"yes\"}"))
+                .containsExactly("localGraphDecisions must be true or false");
+    }
+
+    private Optional<String> refused(Policy machine, String tenantJson) throws Exception {
+        TenantPolicySet set = tenantJson == null
+                ? TenantPolicySet.NONE
+                : TenantPolicySet.of(
+                        List.of(tenant("pol_1", "tenant", tenantJson)), files, FileSystems.getDefault(), machine);
+        EffectivePolicy effective =
+                EffectivePolicy.of(machine, "machine policy m.json", false, set, Optional.empty(), stateDir);
+        if (tenantJson != null) {
+            assertThat(effective.policy().localGraphDecisions())
+                    .as("the intersection allows it exactly when nothing refuses it")
+                    .isEqualTo(effective.localGraphDecisionsRefused().isEmpty());
+        }
+        return effective.localGraphDecisionsRefused();
+    }
+
+    /** The hub's check of a tenant policy document. */
+    private static final class PolicyDocumentProblems {
+        static List<String> of(ObjectMapper mapper, String json) throws Exception {
+            return io.enginex.edge.protocol.PolicyDocument.problems(mapper.readTree(json));
+        }
+    }
+
+    @Test
     void severalLabelPoliciesAllApply() throws Exception {
         TenantPolicySet set = TenantPolicySet.of(
                 List.of(

@@ -70,12 +70,23 @@ class StatusPageTest {
                 },
                 pause,
                 GraphStarter.listing(() -> List.of("nightly"), (graph, by, via) -> {
-                    if (!graph.equals("nightly")) {
-                        return Optional.of("no graph named \"" + graph + "\" is assigned to this agent");
-                    }
-                    started.add(graph + " " + by + " " + via);
-                    return Optional.empty();
-                }),
+                            if (!graph.equals("nightly")) {
+                                return Optional.of("no graph named \"" + graph + "\" is assigned to this agent");
+                            }
+                            started.add(graph + " " + by + " " + via);
+                            return Optional.empty();
+                        })
+                        .deciding((run, step, approve, reason, by, via) -> {
+                            started.add("decide " + run + " " + step + " " + approve + " " + by + " " + via);
+                            return switch (step) {
+                                case "pay" -> new GraphStarter.Decided("applied", "approved by local:" + by);
+                                case "late" ->
+                                    new GraphStarter.Decided("already_decided", "already decided by ana@hub");
+                                default ->
+                                    new GraphStarter.Decided(
+                                            GraphStarter.Decided.NOT_ALLOWED, "set \"localGraphDecisions\": true");
+                            };
+                        }),
                 desk,
                 Clock.systemUTC(),
                 new SecureRandom(),
@@ -210,6 +221,46 @@ class StatusPageTest {
         assertThat(queued.status()).isEqualTo(202);
         assertThat(mapper.readTree(queued.body()).path("queued").asBoolean()).isTrue();
         assertThat(started).containsExactly("nightly bob cli");
+    }
+
+    @Test
+    void theSecretDecidesAGraphStepAndTheAnswerSaysWhatBecameOfIt() throws IOException {
+        RawHttp.Response without = post(
+                "/api/graph-decisions",
+                Map.of(),
+                "{\"run\":\"run_1\",\"step\":\"pay\",\"approve\":true,\"by\":\"eve\"}");
+        RawHttp.Response denyWithoutReason = post(
+                "/api/graph-decisions",
+                bearer(),
+                "{\"run\":\"run_1\",\"step\":\"pay\",\"approve\":false,\"by\":\"bob\"}");
+        RawHttp.Response applied = post(
+                "/api/graph-decisions",
+                bearer(),
+                "{\"run\":\"run_1\",\"step\":\"pay\",\"approve\":true,\"by\":\"bob\"}");
+        RawHttp.Response late = post(
+                "/api/graph-decisions",
+                bearer(),
+                "{\"run\":\"run_1\",\"step\":\"late\",\"approve\":true,\"by\":\"bob\"}");
+        RawHttp.Response off = post(
+                "/api/graph-decisions",
+                bearer(),
+                "{\"run\":\"run_1\",\"step\":\"other\",\"approve\":false,\"reason\":\"no\",\"by\":\"bob\"}");
+
+        assertThat(without.status()).isEqualTo(401);
+        assertThat(denyWithoutReason.status()).isEqualTo(400);
+        assertThat(applied.status()).isEqualTo(200);
+        assertThat(mapper.readTree(applied.body()).path("outcome").asText()).isEqualTo("applied");
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(mapper.readTree(late.body()).path("error").path("message").asText())
+                .contains("ana@hub");
+        assertThat(off.status()).isEqualTo(403);
+        assertThat(mapper.readTree(off.body()).path("error").path("message").asText())
+                .contains("localGraphDecisions");
+        assertThat(started)
+                .containsExactly(
+                        "decide run_1 pay true bob cli",
+                        "decide run_1 late true bob cli",
+                        "decide run_1 other false bob cli");
     }
 
     @Test

@@ -77,6 +77,11 @@ public enum AuditType {
      * it did not succeed). The event's time is when it arrived.
      */
     GRAPH_STEP_AUDITED,
+    /**
+     * An agent told the hub that a graph step waiting for approval there was decided at the machine (actor: the
+     * agent; details: runId, step, graph, approved, by, decidedAt on the device's clock, reason).
+     */
+    GRAPH_STEP_LOCAL_DECISION_RECORDED,
     /** A tenant admin pinned the tenant's agents' updates to a channel or a version (details: channel or version). */
     UPDATE_PIN_CHANGED,
     /** A tenant admin removed the tenant's update pin (details: the channel or version it pinned). */

@@ -72,6 +72,9 @@ public final class FrameRouter {
         /** The agent answered a decision. */
         default void answered(AgentConnection connection, io.enginex.edge.protocol.GraphDecisionOutcome frame) {}
 
+        /** A step was decided at the machine (tenant and agent from the connection). */
+        default void decidedOnMachine(AgentConnection connection, io.enginex.edge.protocol.GraphLocalDecision frame) {}
+
         /** The agent was welcomed: the decisions waiting for it are sent. */
         default void ready(AgentConnection connection) {}
     }
@@ -307,6 +310,7 @@ public final class FrameRouter {
             case io.enginex.edge.protocol.GraphDecision d -> refuseDirection(connection, d);
             case io.enginex.edge.protocol.GraphApproval a -> graphApprovals.requested(connection, a);
             case io.enginex.edge.protocol.GraphDecisionOutcome o -> graphApprovals.answered(connection, o);
+            case io.enginex.edge.protocol.GraphLocalDecision d -> graphApprovals.decidedOnMachine(connection, d);
         }
     }
 

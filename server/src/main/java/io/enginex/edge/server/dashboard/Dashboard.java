@@ -92,7 +92,8 @@ public final class Dashboard implements AutoCloseable {
                         app.graphRuns(),
                         app.graphOutputs(),
                         new GraphFormat(basics.mapper()),
-                        app.logins()),
+                        app.logins(),
+                        app.graphApprovals()),
                 new WebhookPages(app.webhooks()),
                 new OAuthConsentPages(app.oauth().authorization()));
         groups.forEach(g -> g.register(pages));

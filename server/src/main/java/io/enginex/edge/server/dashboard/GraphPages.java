@@ -47,6 +47,7 @@ public final class GraphPages implements PageGroup {
     private final GraphRunLog runs;
     private final GraphFormat format;
     private final Logins logins;
+    private final io.enginex.edge.server.graph.GraphApprovals approvals;
 
     private final io.enginex.edge.server.graph.GraphOutputs outputs;
 
@@ -55,9 +56,11 @@ public final class GraphPages implements PageGroup {
             GraphRunLog runs,
             io.enginex.edge.server.graph.GraphOutputs outputs,
             GraphFormat format,
-            Logins logins) {
+            Logins logins,
+            io.enginex.edge.server.graph.GraphApprovals approvals) {
         this.outputs = outputs;
         this.logins = logins;
+        this.approvals = approvals;
         this.graphs = graphs;
         this.runs = runs;
         this.format = format;
@@ -123,8 +126,17 @@ public final class GraphPages implements PageGroup {
         }
     }
 
-    /** The run page's model; {@code graph} is null for a run of a graph file (or of a graph gone since). */
-    public record RunPageView(Page page, RunView run, GraphRecord graph) {}
+    /**
+     * The run page's model.
+     *
+     * @param graph null for a run of a graph file (or of a graph gone since)
+     * @param waiting the run's steps that wait for approval on the hub, each linked to its approval page
+     */
+    public record RunPageView(
+            Page page,
+            RunView run,
+            GraphRecord graph,
+            List<io.enginex.edge.server.store.GraphApprovalRecord> waiting) {}
 
     @Override
     public void register(Pages pages) {
@@ -191,7 +203,12 @@ public final class GraphPages implements PageGroup {
                     new RunPageView(
                             pages.page("Run " + run.run().runId(), viewer, "graphs"),
                             RunView.of(run.run(), run.steps()),
-                            graph));
+                            graph,
+                            approvals.list(
+                                    viewer.caller(),
+                                    viewer.tenantId(),
+                                    io.enginex.edge.server.store.GraphApprovalRecord.WAITING,
+                                    run.run().runId())));
         });
         pages.get("/ui/graph-runs/{runId}/steps/{step}/output", Role.VIEWER, (ctx, viewer) -> {
             String runId = ctx.pathParam("runId");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.protocol.GraphApproval;
 import io.enginex.edge.protocol.GraphDecisionOutcome;
+import io.enginex.edge.protocol.GraphLocalDecision;
 import io.enginex.edge.server.HubException;
 import io.enginex.edge.server.IdGenerator;
 import io.enginex.edge.server.LiveViews;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -138,6 +140,52 @@ public final class GraphApprovals {
         if (recorded) {
             live.changed(tenantId);
         }
+    }
+
+    /**
+     * The agent of the connection says a step was decided at the machine: its approval, if it still waits on
+     * the hub, is marked decided there (who, when on the device) and audited once; a repeated frame, or a step
+     * the hub decided first or never saw waiting, changes nothing.
+     */
+    public void decidedOnMachine(String tenantId, String agentId, GraphLocalDecision frame) {
+        String by = cut(frame.by(), 200);
+        String reason = frame.reason().isBlank() ? null : cut(frame.reason(), 1000);
+        Optional<String> marked = store.decidedOnMachine(
+                tenantId,
+                agentId,
+                cut(frame.runId(), 80),
+                cut(frame.step(), 64),
+                frame.approved(),
+                by,
+                reason,
+                frame.decidedAt(),
+                clock.instant());
+        if (marked.isEmpty()) {
+            return;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("runId", frame.runId());
+        details.put("step", frame.step());
+        details.put("approved", frame.approved());
+        details.put("by", by);
+        details.put("decidedAt", frame.decidedAt().toString());
+        if (reason != null) {
+            details.put("reason", reason);
+        }
+        audit.record(
+                tenantId,
+                AuditType.GRAPH_STEP_LOCAL_DECISION_RECORDED,
+                Actor.agent(agentId),
+                null,
+                new Audit.Target("graph-approval", marked.get()),
+                Audit.Outcome.SUCCESS,
+                details);
+        log.atInfo()
+                .addKeyValue("agentId", agentId)
+                .addKeyValue("runId", frame.runId())
+                .addKeyValue("step", frame.step())
+                .log("a graph step that waited on the hub was decided at the machine");
+        live.changed(tenantId);
     }
 
     /**

@@ -46,4 +46,23 @@ public interface GraphApprovalStore {
      * @return false when there is no such decided approval of that agent, or it was answered already
      */
     boolean answer(String tenantId, String agentId, String id, String outcome, String message, Instant at);
+
+    /**
+     * Records that the agent's step was decided at the machine: a waiting approval of that agent, run and
+     * step becomes answered with outcome {@code decided_on_machine}, with who decided and when (the device's
+     * clock) and when the hub learnt it. A repeat, or an approval the hub decided or never stored, changes
+     * nothing.
+     *
+     * @return the approval's id when it was waiting and is now marked
+     */
+    Optional<String> decidedOnMachine(
+            String tenantId,
+            String agentId,
+            String runId,
+            String stepId,
+            boolean approved,
+            String by,
+            String reason,
+            Instant decidedAt,
+            Instant arrivedAt);
 }

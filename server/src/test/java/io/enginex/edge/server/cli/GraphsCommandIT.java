@@ -303,5 +303,55 @@ class GraphsCommandIT {
                 frame = socket.next();
             }
         }
+
+        // The other step was decided at the machine: the agent tells the hub, again after each welcome; a step the
+        // hub decided first is left as it is.
+        String second = list.lines()
+                .filter(l -> l.contains("run_00000000000000a2"))
+                .findFirst()
+                .orElseThrow()
+                .split("\\s+")[0];
+        for (int connection = 1; connection <= 2; connection++) {
+            try (var socket = hub.connect(agent)) {
+                socket.hello("fs.list");
+                for (String run : java.util.List.of("run_00000000000000a2", "run_00000000000000a1")) {
+                    socket.send(new io.enginex.edge.protocol.GraphLocalDecision(
+                            socket.nextId(),
+                            run,
+                            "pay",
+                            false,
+                            "local:ana",
+                            "wrong month",
+                            java.time.Instant.parse("2026-12-05T02:05:00Z")));
+                }
+                org.awaitility.Awaitility.await()
+                        .until(() -> hub.api()
+                                .get("/api/v1/tenants/" + tenant + "/graph-approvals/" + second, hub.platformKey())
+                                .body()
+                                .path("state")
+                                .asText()
+                                .equals("answered"));
+            }
+        }
+        var local = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graph-approvals/" + second, hub.platformKey())
+                .body();
+        assertThat(local.path("outcome").asText()).isEqualTo("decided_on_machine");
+        assertThat(local.path("approved").asBoolean(true)).isFalse();
+        assertThat(local.path("decidedBy").asText()).isEqualTo("local:ana");
+        assertThat(local.path("decidedAt").asText()).isEqualTo("2026-12-05T02:05:00Z");
+        assertThat(local.path("decisionReason").asText()).isEqualTo("wrong month");
+        assertThat(local.path("answeredAt").asText()).isNotBlank();
+        var hubDecided = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/graph-approvals/" + first, hub.platformKey())
+                .body();
+        assertThat(hubDecided.path("outcome").asText()).isEqualTo("already_decided");
+        assertThat(hubDecided.path("decidedBy").asText()).isNotEqualTo("local:ana");
+        var recorded = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/audit?type=graph-step-local-decision.recorded", hub.platformKey())
+                .body()
+                .path("events");
+        assertThat(recorded.toString()).contains(second).doesNotContain(first);
+        assertThat(recorded).as("audited once, not per frame").hasSize(1);
     }
 }

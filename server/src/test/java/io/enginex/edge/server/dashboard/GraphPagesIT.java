@@ -233,7 +233,29 @@ class GraphPagesIT {
                         T0.plusSeconds(5),
                         null,
                         List.of(step(local, "sweep", "failed", null, 0))));
+        try (AgentSocket socket = hub.connect(agent)) {
+            socket.hello("fs.list");
+            socket.send(new io.enginex.edge.protocol.GraphApproval(
+                    socket.nextId(),
+                    local,
+                    "pay",
+                    null,
+                    "tidy-up",
+                    null,
+                    "exec",
+                    TestHub.MAPPER.createObjectNode(),
+                    "sends money",
+                    T0));
+            org.awaitility.Awaitility.await()
+                    .until(() -> hub.signedIn(tenant, "viewer")
+                            .get("/ui/graph-runs/" + local)
+                            .body()
+                            .contains("id=\"run-waiting\""));
+        }
         var viewer = hub.signedIn(tenant, "viewer");
+        assertThat(viewer.get("/ui/graph-runs/" + local).body())
+                .as("the run page links to its step waiting for approval")
+                .containsPattern("href=\"/ui/graph-approvals/gap_[^\"]+\">Step <code>pay</code>");
         assertThat(viewer.get("/ui/graphs").body())
                 .contains("href=\"/ui/graph-runs/" + local + "\"")
                 .contains("tidy-up");

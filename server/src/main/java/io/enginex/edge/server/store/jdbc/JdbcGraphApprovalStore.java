@@ -154,6 +154,51 @@ final class JdbcGraphApprovalStore implements GraphApprovalStore {
                 == 1;
     }
 
+    @Override
+    public Optional<String> decidedOnMachine(
+            String tenantId,
+            String agentId,
+            String runId,
+            String stepId,
+            boolean approved,
+            String by,
+            String reason,
+            Instant decidedAt,
+            Instant arrivedAt) {
+        return jdbi.inTransaction(h -> {
+            Optional<String> id = h.createQuery("""
+                            SELECT id FROM graph_approvals WHERE tenant_id = :tenantId AND agent_id = :agentId
+                                AND run_id = :runId AND step_id = :stepId AND state = 'waiting'""")
+                    .bind("tenantId", tenantId)
+                    .bind("agentId", agentId)
+                    .bind("runId", runId)
+                    .bind("stepId", stepId)
+                    .mapTo(String.class)
+                    .findOne();
+            if (id.isEmpty()) {
+                return id;
+            }
+            int changed = h.createUpdate("""
+                            UPDATE graph_approvals SET state = 'answered', approved = :approved, decided_by = :by,
+                                decided_at = :decidedAt, decision_reason = :reason, outcome = 'decided_on_machine',
+                                outcome_message = :message, answered_at = :arrivedAt
+                            WHERE tenant_id = :tenantId AND id = :id AND state = 'waiting'""")
+                    .bind("approved", approved)
+                    .bind("by", by)
+                    .bind("decidedAt", Timestamps.arg(decidedAt))
+                    .bind("reason", reason)
+                    .bind(
+                            "message",
+                            (approved ? "approved" : "denied") + " at the machine by " + by + " (device time "
+                                    + decidedAt + ")")
+                    .bind("arrivedAt", Timestamps.arg(arrivedAt))
+                    .bind("tenantId", tenantId)
+                    .bind("id", id.get())
+                    .execute();
+            return changed == 1 ? id : Optional.<String>empty();
+        });
+    }
+
     private static GraphApprovalRecord approval(ResultSet rs, StatementContext ctx) throws SQLException {
         int version = rs.getInt("graph_version");
         Integer graphVersion = rs.wasNull() ? null : version;
