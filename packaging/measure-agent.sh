@@ -32,7 +32,8 @@ field() { sed -n "s/.*\"$1\" *: *\"\\([^\"]*\\)\".*/\\1/p" | head -n1; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 echo "packages:"
-ls -l "$here"/target/packages/*/ 2>/dev/null | awk '/\.(deb|rpm)$/ { printf "  %-40s %6.1f MB\n", $9, $5 / 1e6 }'
+ls -l "$here"/target/packages/*/ 2>/dev/null | awk '/\.(deb|rpm)$/ { printf "  %-40s %6.1f MB\n", $9, $5 / 1e6 }' \
+  || echo "  (none in $here/target/packages: measuring the image only)"
 echo "runtime on disk: $(du -sh "$image/lib/runtime" | cut -f1); installed: $(du -sh "$image" | cut -f1)"
 
 # As the packaged service runs it (lib/enginex-agent-service, the packages' postinst): with the runtime's base
