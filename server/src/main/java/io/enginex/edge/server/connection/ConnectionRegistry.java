@@ -136,15 +136,7 @@ public final class ConnectionRegistry {
 
     /** Closes every socket of this agent (ready or not) on this node with {@code code}, and forgets them. */
     public int closeAgent(String tenantId, String agentId, int code, String reason) {
-        int n = 0;
-        for (AgentConnection c : sockets()) {
-            if (c.agentId().equals(agentId) && c.tenantId().equals(tenantId)) {
-                closed(c);
-                c.close(code, reason);
-                n++;
-            }
-        }
-        return n;
+        return closeWhere(c -> c.agentId().equals(agentId) && c.tenantId().equals(tenantId), code, reason);
     }
 
     /**
@@ -156,13 +148,21 @@ public final class ConnectionRegistry {
      * @return how many sockets were closed here
      */
     public int closeReplaced(String tenantId, String agentId, java.time.Instant openedAt, String reason) {
+        return closeWhere(
+                c -> c.agentId().equals(agentId)
+                        && c.tenantId().equals(tenantId)
+                        && !c.connectedAt().isAfter(openedAt),
+                Protocol.CLOSE_REPLACED,
+                reason);
+    }
+
+    /** Closes the sockets (ready or not) that {@code which} picks with {@code code}, and forgets them. */
+    private int closeWhere(java.util.function.Predicate<AgentConnection> which, int code, String reason) {
         int n = 0;
         for (AgentConnection c : sockets()) {
-            if (c.agentId().equals(agentId)
-                    && c.tenantId().equals(tenantId)
-                    && !c.connectedAt().isAfter(openedAt)) {
+            if (which.test(c)) {
                 closed(c);
-                c.close(Protocol.CLOSE_REPLACED, reason);
+                c.close(code, reason);
                 n++;
             }
         }
