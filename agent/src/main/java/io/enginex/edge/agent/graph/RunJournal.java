@@ -479,14 +479,7 @@ public final class RunJournal {
                 Files.createFile(
                         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
-            try (FileChannel out = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(false);
-            }
+            DurableAppend.to(file, bytes);
             if (created) {
                 forceDirectory();
             }
