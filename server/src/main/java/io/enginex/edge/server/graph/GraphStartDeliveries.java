@@ -101,7 +101,10 @@ public final class GraphStartDeliveries {
         try {
             int deleted = store.purgeEnded(clock.instant().minus(RETENTION));
             if (deleted > 0) {
-                log.atInfo().addKeyValue("deleted", deleted).log("purged graph starts that ended over 30 days ago");
+                log.atInfo()
+                        .addKeyValue("deleted", deleted)
+                        .addKeyValue("retention", RETENTION)
+                        .log("purged graph starts that ended longer ago than their retention");
             }
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("reason", e.toString()).log("cannot purge old graph starts; retried later");
