@@ -161,7 +161,8 @@ public final class AgentRuntime {
                         new io.enginex.edge.common.graph.GraphFormat(codec.mapper())),
                 schedule);
         stepWaits.set(approvals::pushWaiting);
-        SessionServer sessionServer = sessions(sessions, configFile, auditLog);
+        io.enginex.edge.agent.ui.PageLinks pageLinks = new io.enginex.edge.agent.ui.PageLinks();
+        SessionServer sessionServer = sessions(sessions, configFile, auditLog, pageLinks);
         ConsentDesk consents = new ConsentDesk(clock, ConsentAudit.of(auditLog));
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
                 ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -202,6 +203,7 @@ public final class AgentRuntime {
                                             schedule::decideLocally,
                                             auditLog,
                                             approvals::decidedHere)),
+                            pageLinks,
                             frame -> {
                                 Optional<String> refused = schedule.start(frame);
                                 auditLog.recordGraphStart(frame.graph(), frame.by(), "hub", refused.orElse(null));
@@ -227,7 +229,11 @@ public final class AgentRuntime {
      * The local channel for user session parts, listening when {@code --session-socket} was given
      * (else a server that does nothing).
      */
-    private SessionServer sessions(Optional<SessionRegistry> registry, AgentConfigFile configFile, AuditLog auditLog) {
+    private SessionServer sessions(
+            Optional<SessionRegistry> registry,
+            AgentConfigFile configFile,
+            AuditLog auditLog,
+            io.enginex.edge.agent.usersession.LoginLinks loginLinks) {
         if (registry.isEmpty()) {
             return SessionServer.NONE;
         }
@@ -240,7 +246,8 @@ public final class AgentRuntime {
                 SessionAccess.parse(users, System.getProperty("user.name", "")),
                 registry.get(),
                 auditLog::recordSession,
-                codec.mapper());
+                codec.mapper(),
+                loginLinks);
         try {
             server.start();
         } catch (IOException e) {
