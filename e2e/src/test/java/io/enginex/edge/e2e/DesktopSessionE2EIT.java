@@ -358,28 +358,13 @@ class DesktopSessionE2EIT {
         java.util.regex.Matcher claimedCsrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
                 .matcher(claimedPage);
         assertThat(claimedCsrf.find()).as(claimedPage).isTrue();
-        java.net.http.HttpResponse<String> unproven = http.send(
-                java.net.http.HttpRequest.newBuilder(
-                                java.net.URI.create(ui.path("url").asText() + "consents"))
-                        .header("Cookie", claimed)
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                                "csrf=" + claimedCsrf.group(1) + "&request=" + request.group(1) + "&answer=allow"))
-                        .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> unproven =
+                allow(http, ui.path("url").asText(), claimed, claimedCsrf.group(1), request.group(1));
         assertThat(unproven.statusCode()).as(unproven.body()).isEqualTo(403);
         assertThat(unproven.body()).contains("without proving it");
-        int status = http.send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create(ui.path("url").asText() + "consents"))
-                                .header("Cookie", cookie)
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                                        "csrf=" + csrf.group(1) + "&request=" + request.group(1) + "&answer=allow"))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString())
-                .statusCode();
-        assertThat(status).isEqualTo(303);
+        assertThat(allow(http, ui.path("url").asText(), cookie, csrf.group(1), request.group(1))
+                        .statusCode())
+                .isEqualTo(303);
 
         JsonNode job = api.awaitJob("acme", id);
         assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
@@ -419,6 +404,20 @@ class DesktopSessionE2EIT {
                 .path("id")
                 .asText();
         return api.awaitJob("acme", id);
+    }
+
+    /** Presses Allow on the status page at {@code pageUrl} for {@code request}, signed in with {@code cookie}. */
+    private static java.net.http.HttpResponse<String> allow(
+            java.net.http.HttpClient http, String pageUrl, String cookie, String csrf, String request)
+            throws Exception {
+        return http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(pageUrl + "consents"))
+                        .header("Cookie", cookie)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "csrf=" + csrf + "&request=" + request + "&answer=allow"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     /** Opens a login link: the page's session cookie ({@code name=value}). */

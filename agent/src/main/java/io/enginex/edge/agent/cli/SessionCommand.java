@@ -11,12 +11,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,13 +46,8 @@ final class SessionCommand implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "FILE", description = "The service's socket (default: ${DEFAULT-VALUE}).")
     Path socket = ServiceDefinition.LINUX_SESSION_SOCKET;
 
-    @Option(
-            names = "--service-user",
-            paramLabel = "NAME",
-            split = ",",
-            description = "The accounts the service may run as; a socket held by any other is not used (default:"
-                    + " enginex-agent, root).")
-    List<String> serviceUsers = List.of("enginex-agent", "root");
+    @Mixin
+    ServiceUserOption service = new ServiceUserOption();
 
     @Option(
             names = "--machine-policy",
@@ -96,8 +90,7 @@ final class SessionCommand implements Callable<Integer> {
                 env,
                 Path.of(System.getProperty("user.home")),
                 DesktopActions.systemBinDirs());
-        SessionClient client =
-                new SessionClient(socket, Set.copyOf(serviceUsers), reported, actions::handle, codec.mapper());
+        SessionClient client = new SessionClient(socket, service.accounts(), reported, actions::handle, codec.mapper());
         Duration wait = Duration.ofSeconds(1);
         Duration refused = REFUSED_FIRST;
         while (true) {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,13 +51,8 @@ final class UiCommand implements Callable<Integer> {
                     + " /run/enginex-agent on Linux, when it exists).")
     Path sessionSocket;
 
-    @Option(
-            names = "--service-user",
-            paramLabel = "NAME",
-            split = ",",
-            description = "The accounts the service may run as; a session socket held by any other is not used"
-                    + " (default: enginex-agent, root).")
-    List<String> serviceUsers = List.of("enginex-agent", "root");
+    @Mixin
+    ServiceUserOption service = new ServiceUserOption();
 
     @Override
     public Integer call() {
@@ -74,7 +68,7 @@ final class UiCommand implements Callable<Integer> {
                         .findFirst();
         if (socket.isPresent()) {
             try {
-                link = SessionClient.loginLink(socket.get(), Set.copyOf(serviceUsers), new MessageCodec().mapper());
+                link = SessionClient.loginLink(socket.get(), service.accounts(), new MessageCodec().mapper());
             } catch (SessionClient.RefusedException e) {
                 notProven = e.getMessage();
             } catch (IOException e) {
