@@ -63,10 +63,22 @@ class LocalUiOptionsTest {
         assertThat(command).containsSubsequence("--session-socket", new SessionCommand().socket.toString());
         assertThat(new SessionCommand().socket).isEqualTo(Path.of("/run/enginex-agent/session.sock"));
         assertThat(unit).contains("--session-socket /run/enginex-agent/session.sock");
-        // The session part is Linux's; the macOS and Windows services take none.
-        assertThat(new ServiceCommand.Install().command("Mac OS X", Map.of())).doesNotContain("--session-socket");
+        // Windows has no session part: its service takes none, and session says so.
         assertThat(new ServiceCommand.Install().command("Windows 11", WINDOWS_ENV))
                 .doesNotContain("--session-socket");
+        assertThat(SessionCommand.defaultSocket("windows 11")).isNull();
+    }
+
+    @Test
+    void macServiceListensUnderItsFolderWhereTheSessionPartConnects() {
+        List<String> command = new ServiceCommand.Install().command("Mac OS X", Map.of());
+        Path socket = Path.of("/Library/Application Support/EngineX Agent/run/session.sock");
+
+        assertThat(command).containsSubsequence("--session-socket", socket.toString());
+        assertThat(SessionCommand.defaultSocket("mac os x")).isEqualTo(socket);
+        // macOS keeps a Unix socket's path in 104 bytes (sun_path), with its terminating zero.
+        assertThat(socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .hasSizeLessThan(104);
     }
 
     @Test
