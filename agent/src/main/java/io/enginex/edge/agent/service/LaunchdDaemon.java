@@ -130,8 +130,10 @@ public final class LaunchdDaemon implements ServicePlatform {
      * expand the home folder in StandardOutPath.
      *
      * @param launcher the agent's launcher, program first (the jpackage launcher, or java … -jar)
+     * @param serviceUser the daemon's account when not root (then passed as {@code --service-user}, the
+     *     only account whose socket the session part uses), else null
      */
-    public static String renderSessionAgent(List<String> launcher, Path socket) {
+    public static String renderSessionAgent(List<String> launcher, Path socket, String serviceUser) {
         List<String> words = new ArrayList<>(List.of(
                 "/bin/sh",
                 "-c",
@@ -140,6 +142,9 @@ public final class LaunchdDaemon implements ServicePlatform {
                 "sh"));
         words.addAll(launcher);
         words.addAll(List.of("session", "--retry-refused", "--socket", socket.toString()));
+        if (serviceUser != null && !serviceUser.equals("root")) {
+            words.addAll(List.of("--service-user", serviceUser));
+        }
         StringBuilder arguments = new StringBuilder();
         for (String word : words) {
             arguments.append("    <string>").append(xml(word)).append("</string>\n");
@@ -188,7 +193,7 @@ public final class LaunchdDaemon implements ServicePlatform {
             directories.add(folder);
             commands.add(List.of("chown", service.user() == null ? "root:wheel" : service.user(), folder.toString()));
             commands.add(List.of("chmod", "755", folder.toString()));
-            write.put(SESSION_AGENT_PLIST, renderSessionAgent(launcher(service.command()), socket));
+            write.put(SESSION_AGENT_PLIST, renderSessionAgent(launcher(service.command()), socket, service.user()));
             commands.add(List.of("chmod", "644", SESSION_AGENT_PLIST.toString()));
         }
         commands.add(List.of("launchctl", "bootstrap", "system", PLIST.toString()));

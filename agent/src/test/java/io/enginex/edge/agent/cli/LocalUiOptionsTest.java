@@ -70,6 +70,17 @@ class LocalUiOptionsTest {
     }
 
     @Test
+    void onWindowsTheSessionPartSaysThereIsNoneInsteadOfWaitingForASocket() {
+        SessionCommand session = new SessionCommand();
+        session.socket = SessionCommand.defaultSocket("windows 11");
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine line = new picocli.CommandLine(session).setErr(new java.io.PrintWriter(err));
+
+        assertThat(line.execute("--once")).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.toString()).contains("Windows has no user session part", "enginex-agent ui");
+    }
+
+    @Test
     void macServiceListensUnderItsFolderWhereTheSessionPartConnects() {
         List<String> command = new ServiceCommand.Install().command("Mac OS X", Map.of());
         Path socket = Path.of("/Library/Application Support/EngineX Agent/run/session.sock");

@@ -144,7 +144,7 @@ class ServicePlatformTest {
     @Test
     void theSessionLaunchAgentRunsTheSessionPartInEveryAquaLoginAsPlistlibReadsIt() throws Exception {
         JsonNode plist = plistlib(
-                LaunchdDaemon.renderSessionAgent(List.of(MAC_LAUNCHER), ServiceDefinition.MACOS_SESSION_SOCKET));
+                LaunchdDaemon.renderSessionAgent(List.of(MAC_LAUNCHER), ServiceDefinition.MACOS_SESSION_SOCKET, null));
 
         assertThat(plist.path("Label").asText()).isEqualTo("io.enginex.agent.session");
         List<String> arguments = new ArrayList<>();
@@ -174,7 +174,7 @@ class ServicePlatformTest {
         Files.writeString(launcher, "#!/bin/sh\necho \"args: $*\"\necho oops >&2\nexit 3\n");
         launcher.toFile().setExecutable(true);
         JsonNode plist =
-                plistlib(LaunchdDaemon.renderSessionAgent(List.of(launcher.toString()), Path.of("/s p/x.sock")));
+                plistlib(LaunchdDaemon.renderSessionAgent(List.of(launcher.toString()), Path.of("/s p/x.sock"), null));
         List<String> argv = new ArrayList<>();
         plist.path("ProgramArguments").forEach(a -> argv.add(a.asText()));
 
@@ -215,6 +215,14 @@ class ServicePlatformTest {
                                 "502",
                                 "/Library/LaunchAgents/io.enginex.agent.session.plist"));
         assertThat(plan.ignoreFailures()).isFalse();
+        // A daemon run as another account (--user) owns the folder, and its session parts accept only it.
+        ServiceDefinition asAgent = new ServiceDefinition(
+                MAC_SERVICE.command(), "_enginex", MAC_SERVICE.stateDir(), MAC_SERVICE.configFile());
+        ServicePlan other = new LaunchdDaemon(List::of).install(asAgent);
+        assertThat(other.commands()).contains(List.of("chown", "_enginex", folder));
+        assertThat(other.write().get(LaunchdDaemon.SESSION_AGENT_PLIST))
+                .contains("<string>--service-user</string>\n    <string>_enginex</string>");
+        assertThat(plan.write().get(LaunchdDaemon.SESSION_AGENT_PLIST)).doesNotContain("--service-user");
         // A daemon whose command takes no session parts gets no LaunchAgent and no folder.
         ServicePlan plain = new LaunchdDaemon(() -> List.of(501L)).install(service);
         assertThat(plain.write()).containsOnlyKeys(LaunchdDaemon.PLIST);
