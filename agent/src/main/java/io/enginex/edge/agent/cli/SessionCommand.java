@@ -2,6 +2,7 @@ package io.enginex.edge.agent.cli;
 
 import io.enginex.edge.agent.desktop.DesktopActions;
 import io.enginex.edge.agent.runtime.PolicySetup;
+import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.usersession.SessionClient;
 import io.enginex.edge.agent.usersession.SessionServer;
 import io.enginex.edge.protocol.MessageCodec;
@@ -56,8 +57,8 @@ final class SessionCommand implements Callable<Integer> {
             paramLabel = "NAME",
             split = ",",
             description = "The accounts the service may run as; a socket held by any other is not used (default:"
-                    + " enginex-agent, root; the macOS LaunchDaemon runs as root).")
-    List<String> serviceUsers = List.of("enginex-agent", "root");
+                    + " enginex-agent, root on Linux; root on macOS, where the LaunchDaemon runs as root).")
+    List<String> serviceUsers = defaultServiceUsers(ServiceCommand.Defaults.os());
 
     @Option(
             names = "--machine-policy",
@@ -80,6 +81,17 @@ final class SessionCommand implements Callable<Integer> {
     static final Duration REFUSED_FIRST = Duration.ofSeconds(30);
 
     static final Duration REFUSED_CAP = Duration.ofMinutes(15);
+
+    /**
+     * The accounts whose socket the session part uses: on macOS the LaunchDaemon's, root (the Mac has no
+     * enginex-agent account: one made later by someone else must not pass); on Linux the packages' account
+     * or root.
+     */
+    static List<String> defaultServiceUsers(String os) {
+        return os.toLowerCase(java.util.Locale.ROOT).startsWith("mac")
+                ? List.of("root")
+                : List.of(ServiceDefinition.NAME, "root");
+    }
 
     /** Where the service of {@code os} listens: the Linux path, or the macOS one; null on Windows. */
     static Path defaultSocket(String os) {

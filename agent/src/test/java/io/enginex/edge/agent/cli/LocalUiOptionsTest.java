@@ -87,6 +87,9 @@ class LocalUiOptionsTest {
 
         assertThat(command).containsSubsequence("--session-socket", socket.toString());
         assertThat(SessionCommand.defaultSocket("mac os x")).isEqualTo(socket);
+        // The LaunchDaemon runs as root: only root's socket is used there; Linux also takes the packages' account.
+        assertThat(SessionCommand.defaultServiceUsers("mac os x")).containsExactly("root");
+        assertThat(SessionCommand.defaultServiceUsers("linux")).containsExactly("enginex-agent", "root");
         // macOS keeps a Unix socket's path in 104 bytes (sun_path), with its terminating zero.
         assertThat(socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .hasSizeLessThan(104);
