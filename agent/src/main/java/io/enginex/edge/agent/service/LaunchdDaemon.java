@@ -25,7 +25,7 @@ public final class LaunchdDaemon implements ServicePlatform {
     /** The LaunchAgent that runs the session part for every user who logs in (docs/INSTALL.md). */
     public static final Path SESSION_AGENT_PLIST = Path.of("/Library/LaunchAgents/" + SESSION_LABEL + ".plist");
 
-    /** The session part's log, under the user's home (launchd expands neither ~ nor $HOME in its paths). */
+    /** The session part's log, under each user's home (one plist serves every user; StandardOutPath is fixed). */
     static final String SESSION_LOG = "Library/Logs/EngineX/enginex-agent-session.log";
 
     /**
@@ -36,6 +36,12 @@ public final class LaunchdDaemon implements ServicePlatform {
     static final String BOOTSTRAP_GUI = "launchctl bootout gui/$0/" + SESSION_LABEL + " 2>/dev/null;"
             + " launchctl bootstrap gui/$0 \"$1\" || echo \"enginex-agent: the session part starts at the next"
             + " login of uid $0\" >&2";
+
+    /** The optional per-user LaunchAgent that opens the status page at login (every user of the Mac). */
+    public static final Path STATUS_AGENT_PLIST =
+            Path.of("/Library/LaunchAgents/" + ServiceDefinition.LABEL + ".ui.plist");
+
+    static final String LOG = "/Library/Logs/EngineX/enginex-agent.log";
 
     private final Supplier<List<Long>> guiUsers;
 
@@ -48,11 +54,6 @@ public final class LaunchdDaemon implements ServicePlatform {
     public LaunchdDaemon(Supplier<List<Long>> guiUsers) {
         this.guiUsers = guiUsers;
     }
-    /** The optional per-user LaunchAgent that opens the status page at login (every user of the Mac). */
-    public static final Path STATUS_AGENT_PLIST =
-            Path.of("/Library/LaunchAgents/" + ServiceDefinition.LABEL + ".ui.plist");
-
-    static final String LOG = "/Library/Logs/EngineX/enginex-agent.log";
 
     /**
      * The LaunchAgent's text: runs {@code enginex-agent ui} once when a user logs in (the page shows
@@ -126,8 +127,8 @@ public final class LaunchdDaemon implements ServicePlatform {
     /**
      * The session LaunchAgent's text: in every user's Aqua session, at login, {@code enginex-agent
      * session --retry-refused --socket SOCKET}, started again after a failure (not after a clean exit),
-     * its output appended to {@code ~/}{@value #SESSION_LOG}. A shell starts it because launchd would not
-     * expand the home folder in StandardOutPath.
+     * its output appended to {@code ~/}{@value #SESSION_LOG}. A shell starts it because this one plist
+     * serves every user, and launchd's StandardOutPath is one fixed path.
      *
      * @param launcher the agent's launcher, program first (the jpackage launcher, or java … -jar)
      * @param serviceUser the daemon's account when not root (then passed as {@code --service-user}, the
