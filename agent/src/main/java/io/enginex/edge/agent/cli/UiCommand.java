@@ -1,6 +1,5 @@
 package io.enginex.edge.agent.cli;
 
-import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.ui.LocalApiClient;
 import io.enginex.edge.agent.usersession.SessionClient;
 import io.enginex.edge.protocol.MessageCodec;
@@ -47,8 +46,8 @@ final class UiCommand implements Callable<Integer> {
     @Option(
             names = "--session-socket",
             paramLabel = "PATH",
-            description = "The agent's session channel (default: session.sock in the service's ui folder,"
-                    + " /run/enginex-agent on Linux, when it exists).")
+            description = "The agent's session channel (default: the service's, when it exists:"
+                    + " /run/enginex-agent/session.sock on Linux, <base>/run/session.sock on macOS).")
     Path sessionSocket;
 
     @Mixin
@@ -62,10 +61,7 @@ final class UiCommand implements Callable<Integer> {
         String notProven = null;
         Optional<Path> socket = sessionSocket != null
                 ? Optional.of(sessionSocket)
-                : where.candidates().stream()
-                        .map(dir -> dir.resolve(SESSION_SOCKET))
-                        .filter(Files::exists)
-                        .findFirst();
+                : Optional.ofNullable(ServiceCommand.Defaults.sessionSocket()).filter(Files::exists);
         if (socket.isPresent()) {
             try {
                 link = SessionClient.loginLink(socket.get(), service.accounts(), new MessageCodec().mapper());
@@ -101,10 +97,6 @@ final class UiCommand implements Callable<Integer> {
         out.flush();
         return ExitCodes.OK;
     }
-
-    /** The session channel's socket in the service's ui folder (as the packages' unit passes it). */
-    static final String SESSION_SOCKET =
-            ServiceDefinition.LINUX_SESSION_SOCKET.getFileName().toString();
 
     /** Asks the desktop to open {@code url}; false when there is no way to. */
     static boolean open(String url) {
