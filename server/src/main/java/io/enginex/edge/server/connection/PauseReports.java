@@ -41,7 +41,8 @@ public final class PauseReports {
                 connection.agentId(),
                 parts.stream()
                         .map(p -> new io.enginex.edge.server.store.AgentSessionPart(p.user(), p.type(), p.since(), now))
-                        .toList());
+                        .toList(),
+                now);
     }
 
     /** @param pause what the agent reported; null means it takes jobs */

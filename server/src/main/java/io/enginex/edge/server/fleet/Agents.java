@@ -139,7 +139,9 @@ public final class Agents {
                 agents.effectivePolicy(tenant, agent.id()).orElse(null),
                 updates.find(tenant, agent.id()).orElse(null),
                 agents.findArchived(tenant, agent.id()).orElse(null),
-                agents.findSessionParts(tenant, agent.id()));
+                agents.findSessionReport(tenant, agent.id())
+                        .map(io.enginex.edge.server.store.AgentSessionReport::parts)
+                        .orElse(List.of()));
     }
 
     /** The tenant policies that apply to {@code agent} (one the caller found through this service). */
