@@ -131,7 +131,10 @@ class AgentPauseIT {
             assertThat(live.path("sessionParts").path(0).path("user").asText()).isEqualTo("alice");
             assertThat(live.path("sessionParts").path(0).path("current").asBoolean())
                     .isTrue();
-            assertThat(page).contains("id=\"session-parts-as-of\"", "alice").doesNotContain("session-parts-stale");
+            assertThat(page)
+                    .contains("id=\"session-parts-as-of\"", "alice")
+                    .contains("id=\"session-parts\" aria-labelledby=\"session-parts-title\" data-current=\"true\"")
+                    .doesNotContain("session-parts-stale");
         }
 
         await().until(() -> !agentView(id).path("connected").asBoolean());
@@ -145,7 +148,8 @@ class AgentPauseIT {
         assertThat(Instant.parse(offline.path("sessionPartsReportedAt").asText()))
                 .isEqualTo(firstReport);
         assertThat(offlinePage)
-                .contains("id=\"session-parts-stale\"", "agent offline", "alice", "data-current=\"false\"")
+                .contains("id=\"session-parts-stale\"", "agent offline", "alice")
+                .contains("id=\"session-parts\" aria-labelledby=\"session-parts-title\" data-current=\"false\"")
                 .doesNotContain("session-parts-as-of");
 
         try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
