@@ -40,6 +40,16 @@ public enum AuditType {
     AGENT_PAUSED,
     /** The person at an agent's machine resumed its local actions (reported by the agent). */
     AGENT_RESUMED,
+    /**
+     * A user's session part connected to an agent's service, as the agent reported it (actor: the agent;
+     * details: agentId, user, sessionType, since).
+     */
+    AGENT_SESSION_STARTED,
+    /**
+     * A user's session part was gone from an agent's report (actor: the agent; details: agentId, user,
+     * sessionType, since, lastReportedAt: the last report that listed it).
+     */
+    AGENT_SESSION_ENDED,
     DEVICE_APPROVED,
     DEVICE_DENIED,
     /** A tenant policy was created or replaced (details: scope, action). */
