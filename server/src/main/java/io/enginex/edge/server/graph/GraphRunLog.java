@@ -103,7 +103,8 @@ public final class GraphRunLog {
                             now,
                             s.hasOutputFile(),
                             0,
-                            false))
+                            false,
+                            text(io.enginex.edge.server.dispatch.Dispatcher.consent(s.consent()))))
                     .toList();
             GraphRunRecord run = new GraphRunRecord(
                     r.runId(),
