@@ -285,33 +285,33 @@ class GraphPagesIT {
                 {"request":"c-7","user":"alice","tool":"app.open","shown":"{\\"path\\":\\"report.pdf\\"}",
                  "askedAt":"2026-12-01T02:00:01Z","answer":"denied","via":"dialog","answeredBy":"alice",
                  "answeredAt":"2026-12-01T02:00:09Z","secretValue":"must not be kept"}""");
-        upload(
-                agent,
-                new GraphRuns.Run(
-                        run,
-                        "open-report",
-                        null,
-                        null,
-                        "failed",
-                        T0,
-                        T0.plusSeconds(10),
-                        null,
-                        List.of(
-                                new GraphRuns.Step(
-                                                run + ":open",
-                                                "open",
-                                                "failed",
-                                                1,
-                                                new ErrorInfo("consent_denied", "alice did not consent"),
-                                                null,
-                                                null,
-                                                false,
-                                                null,
-                                                null,
-                                                null,
-                                                T0.plusSeconds(9))
-                                        .withConsent(consent),
-                                step(run, "plain", "succeeded", "{\"n\":1}", 1))));
+        GraphRuns.Run uploaded = new GraphRuns.Run(
+                run,
+                "open-report",
+                null,
+                null,
+                "failed",
+                T0,
+                T0.plusSeconds(10),
+                null,
+                List.of(
+                        new GraphRuns.Step(
+                                        run + ":open",
+                                        "open",
+                                        "failed",
+                                        1,
+                                        new ErrorInfo("consent_denied", "alice did not consent"),
+                                        null,
+                                        null,
+                                        false,
+                                        null,
+                                        null,
+                                        null,
+                                        T0.plusSeconds(9))
+                                .withConsent(consent),
+                        step(run, "plain", "succeeded", "{\"n\":1}", 1)));
+        upload(agent, uploaded);
+        upload(agent, uploaded); // sent again (its ack was lost): stored and audited once
 
         var viewer = hub.signedIn(tenant, "viewer");
         String page = viewer.get("/ui/graph-runs/" + run).body();
@@ -335,6 +335,19 @@ class GraphPagesIT {
         assertThat(open.path("consent").path("via").asText()).isEqualTo("dialog");
         assertThat(open.path("consent").path("askedAt").asText()).isEqualTo("2026-12-01T02:00:01Z");
         assertThat(open.path("consent").has("secretValue")).isFalse();
+
+        JsonNode events = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/audit?type=consent.answered", hub.platformKey())
+                .body()
+                .path("events");
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.path("target").path("type").asText()).isEqualTo("graph_step");
+            assertThat(e.path("target").path("id").asText()).isEqualTo(run + ":open");
+            assertThat(e.path("actor").path("id").asText()).isEqualTo(agent.agentId());
+            assertThat(e.path("outcome").asText()).isEqualTo("failure");
+            assertThat(e.path("details").path("answeredBy").asText()).isEqualTo("alice");
+            assertThat(e.path("details").has("secretValue")).isFalse();
+        });
 
         String stranger = hub.newTenant();
         assertThat(hub.signedIn(stranger, "owner").get("/ui/graph-runs/" + run).statusCode())
