@@ -272,12 +272,16 @@ class GraphRunnerTest {
         String runId = crashedRun(calls);
         calls.finishedByDeadProcess(
                 runId + ":b:1",
-                JobOutcome.success(mapper.readTree("{\"exitCode\":0}"), clock.instant(), clock.instant()));
+                JobOutcome.success(mapper.readTree("{\"exitCode\":0}"), clock.instant(), clock.instant())
+                        .withConsent(mapper.createObjectNode().put("answer", "allowed")));
 
         RunRecord run = runner(calls).resume(runId, format);
 
         assertThat(calls.calls()).extracting(FakeStepCalls.Call::jobId).containsExactly(runId + ":c:1");
         assertThat(run.steps().get("b").output().get("exitCode").asInt()).isZero();
+        // the person's answer, journaled with the job's outcome, settles the step with it
+        assertThat(runs().read(runId).steps().get("b").consent().path("answer").asText())
+                .isEqualTo("allowed");
         assertThat(run.status()).isEqualTo("succeeded");
     }
 
