@@ -134,6 +134,13 @@ public final class AgentRuntime {
                 graphDir.resolve("synced.jsonl"),
                 auditLog.path(),
                 codec.mapper());
+        // One desk and one asker for jobs and graph steps alike: the status page lists both kinds of request.
+        ConsentDesk consents = new ConsentDesk(clock, ConsentAudit.of(auditLog));
+        Optional<io.enginex.edge.agent.usersession.SessionConsent> askers =
+                sessions.map(r -> new io.enginex.edge.agent.usersession.SessionConsent(r, consents, clock));
+        io.enginex.edge.agent.tools.ToolConsent stepConsent = askers.<io.enginex.edge.agent.tools.ToolConsent>map(
+                        a -> a)
+                .orElse(io.enginex.edge.agent.tools.ToolConsent.NOBODY);
         var graphRunEnded = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
         var stepWaits = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
         io.enginex.edge.agent.graph.RunListener uploadOnEnd = new io.enginex.edge.agent.graph.RunListener() {
@@ -151,7 +158,8 @@ public final class AgentRuntime {
                 tools.graphs(),
                 identity.tenant(),
                 clock,
-                listener -> new LocalGraphs(tooling.machine(), dir, tooling.plugins(), uploadOnEnd, codec.mapper()),
+                listener -> new LocalGraphs(
+                        tooling.machine(), dir, tooling.plugins(), uploadOnEnd, codec.mapper(), stepConsent),
                 tools::watchedFolder,
                 codec.mapper());
         tools.onGraphsAssigned(schedule::wake);
@@ -163,7 +171,6 @@ public final class AgentRuntime {
         stepWaits.set(approvals::pushWaiting);
         io.enginex.edge.agent.ui.PageLinks pageLinks = new io.enginex.edge.agent.ui.PageLinks();
         SessionServer sessionServer = sessions(sessions, configFile, auditLog, pageLinks);
-        ConsentDesk consents = new ConsentDesk(clock, ConsentAudit.of(auditLog));
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
                 ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
                 ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
@@ -186,8 +193,7 @@ public final class AgentRuntime {
                             auditLog,
                             journal,
                             vault,
-                            sessions.<io.enginex.edge.agent.tools.SecretConsent>map(r ->
-                                            new io.enginex.edge.agent.usersession.SessionConsent(r, consents, clock))
+                            askers.<io.enginex.edge.agent.tools.SecretConsent>map(a -> a)
                                     .orElse(io.enginex.edge.agent.tools.SecretConsent.NOBODY),
                             consents,
                             sessions,

@@ -137,7 +137,8 @@ public enum AuditType {
     JOB_FINISHED,
     /**
      * The person at the machine answered (or did not, before the timeout) whether a job may run a tool
-     * the policy marks consentRequired (actor: the agent that reported it; target: the job; details:
+     * the policy marks consentRequired (actor: the agent that reported it; target: the job, or the graph
+     * step {@code RUN_ID:STEP_ID} whose step record carried it, recorded when that record first arrives; details:
      * tool, user, answer, via, answeredBy, askedAt, answeredAt (device times), shown, request; outcome
      * success only when allowed).
      */
