@@ -116,6 +116,10 @@ final class SessionCommand implements Callable<Integer> {
                     out.flush();
                 });
                 wait = Duration.ofSeconds(1);
+            } catch (SessionClient.ReplacedException e) {
+                out.println(e.getMessage() + "; this one stops");
+                out.flush();
+                return ExitCodes.OK;
             } catch (SessionClient.RefusedException e) {
                 err.println("error: " + e.getMessage());
                 if (!retryRefused || once) {

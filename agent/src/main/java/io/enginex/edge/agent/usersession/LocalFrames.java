@@ -18,6 +18,8 @@ import java.nio.channels.SocketChannel;
  * service → session  {"type":"call","id":"7","action":"launch","jobId":"j-1","args":{…}}
  * session → service  {"type":"result","id":"7","ok":true,"output":{…}}
  *                    {"type":"result","id":"7","ok":false,"code":"blocked_by_policy","message":"…"}
+ * service → session  {"type":"replaced","pid":4343,"message":"…"} and close: a newer session part of the
+ *                    same user took over; this one stops
  *
  * or, instead of the hello, once (enginex-agent ui):
  * session → service  {"type":"login","version":1}

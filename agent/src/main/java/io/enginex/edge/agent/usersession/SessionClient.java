@@ -35,10 +35,22 @@ public final class SessionClient {
     }
 
     /** The service refused this session part, or the listener is not the service. Retrying will not help. */
-    public static final class RefusedException extends Exception {
+    public static class RefusedException extends Exception {
         private static final long serialVersionUID = 1L;
 
         public RefusedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A newer session part of the same user connected and the service closed this one: it should stop,
+     * not reconnect (two would push each other out for ever).
+     */
+    public static final class ReplacedException extends RefusedException {
+        private static final long serialVersionUID = 1L;
+
+        public ReplacedException(String message) {
             super(message);
         }
     }
@@ -69,7 +81,8 @@ public final class SessionClient {
      * @param connected told once the service welcomed this session part
      * @throws IOException when the socket cannot be reached, the channel breaks or the service closes it
      *     without a word (try again later)
-     * @throws RefusedException when the service refused this user or the listener is not the service
+     * @throws RefusedException when the service refused this user or the listener is not the service;
+     *     {@link ReplacedException} when a newer session part of this user took over
      */
     public void serve(Runnable connected) throws IOException, RefusedException {
         try (SocketChannel channel = open(socket, serviceUsers, mapper)) {
@@ -91,6 +104,8 @@ public final class SessionClient {
                 JsonNode frame = LocalFrames.read(channel, mapper);
                 if ("call".equals(frame.path("type").asText())) {
                     Thread.ofVirtual().name("session-call").start(() -> answer(channel, frame));
+                } else if ("replaced".equals(frame.path("type").asText())) {
+                    throw new ReplacedException(frame.path("message").asText("another session part took over"));
                 }
             }
         }

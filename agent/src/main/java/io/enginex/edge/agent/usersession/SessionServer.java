@@ -162,7 +162,7 @@ public final class SessionServer implements AutoCloseable {
             UserSession session =
                     new UserSession(user, hello.path("pid").asLong(), env, channel, mapper, registry.now());
             session.send(mapper.createObjectNode().put("type", "welcome").put("user", user));
-            registry.register(session).ifPresent(UserSession::close);
+            registry.register(session).ifPresent(older -> older.replacedBy(session));
             events.record("session.connected", user, "pid " + session.pid() + " " + env.keySet());
             log.atInfo()
                     .addKeyValue("user", user)

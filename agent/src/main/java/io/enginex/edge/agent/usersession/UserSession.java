@@ -129,6 +129,24 @@ public final class UserSession {
         }
     }
 
+    /**
+     * Tells this session part that a newer one of the same user took its place (it then stops rather
+     * than reconnect and push the newer one out in turn), and closes it.
+     */
+    void replacedBy(UserSession newer) {
+        try {
+            send(mapper.createObjectNode()
+                    .put("type", "replaced")
+                    .put("pid", newer.pid())
+                    .put(
+                            "message",
+                            "another session part of " + user + " (pid " + newer.pid() + ") connected and took over"));
+        } catch (IOException e) {
+            // Gone already: closing is all that is left.
+        }
+        close();
+    }
+
     /** Reads answers until the channel ends; then fails every call still waiting. */
     void readLoop() {
         try {

@@ -74,6 +74,9 @@ class SessionChannelIT {
                 call = recv()
                 if call is None:
                     break
+                if call['type'] != 'call':
+                    print(json.dumps(call), flush=True)
+                    break
                 send({'type': 'result', 'id': call['id'], 'ok': True,
                       'output': {'uid': os.getuid(), 'action': call['action']}})
             """;
@@ -169,6 +172,25 @@ class SessionChannelIT {
                     assertThat(e.code()).isEqualTo(ErrorCodes.NO_USER_SESSION);
                     assertThat(e.getMessage()).contains(allowed + " is not signed in");
                 });
+    }
+
+    @Test
+    void aNewerSessionPartOfTheSameUserTakesOverAndTheOlderIsToldToStop() throws Exception {
+        Client older = connect(allowed, allowed);
+        assertThat(older.firstLine().path("type").asText()).isEqualTo("welcome");
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.connected().containsKey(allowed));
+
+        Client newer = connect(allowed, allowed);
+        assertThat(newer.firstLine().path("type").asText()).isEqualTo("welcome");
+        JsonNode told = older.firstLine();
+
+        assertThat(told.path("type").asText()).as(told.toString()).isEqualTo("replaced");
+        assertThat(told.path("pid").asLong()).isEqualTo(newer.process().pid());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.connected().get(allowed).pid()
+                        == newer.process().pid());
+        assertThat(older.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
     }
 
     @Test

@@ -69,6 +69,37 @@ class SessionLinkTest {
     }
 
     @Test
+    void aSessionPartReplacedByANewerOneOfTheSameUserStopsInsteadOfReconnecting() throws Exception {
+        Path socket = temp.resolve("r.sock");
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(socket));
+            Thread.ofVirtual().start(() -> {
+                try (var channel = listener.accept()) {
+                    // The service's side as SessionServer speaks it, up to a newer part taking over.
+                    LocalFrames.write(channel, mapper.createObjectNode().put("type", "accepted"), mapper);
+                    LocalFrames.read(channel, mapper);
+                    LocalFrames.write(channel, mapper.createObjectNode().put("type", "welcome"), mapper);
+                    LocalFrames.write(
+                            channel,
+                            mapper.createObjectNode()
+                                    .put("type", "replaced")
+                                    .put("pid", 4343)
+                                    .put("message", "another session part of " + me + " (pid 4343) connected"),
+                            mapper);
+                    LocalFrames.read(channel, mapper); // until the client closes
+                } catch (java.io.IOException e) {
+                    // The client closed: what the test expects.
+                }
+            });
+            SessionClient client = new SessionClient(socket, Set.of(me), Map.of(), (a, b) -> b, mapper);
+
+            assertThatThrownBy(() -> client.serve(() -> {}))
+                    .isInstanceOf(SessionClient.ReplacedException.class)
+                    .hasMessageContaining("(pid 4343) connected");
+        }
+    }
+
+    @Test
     void aServiceThatClosesWithoutAWordIsTriedAgainNotTakenForARefusal() throws Exception {
         Path socket = temp.resolve("q.sock");
         try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
