@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Parses .github/workflows/installers.yml (it cannot run here: it needs Windows and macOS runners) and
 # checks what it must do: per OS, build, silent install with a token against a hub in the same job, the
-# service and the agent online, a dispatched job, uninstall leaving nothing; signing only with secrets, and
+# service and the agent online, the status page's link, a dispatched job, uninstall leaving nothing; on
+# macOS the user session part (LaunchAgent, socket, refused then connected); signing only with secrets, and
 # a warning in the log when they are missing;
 # and that every repository file it uses exists.
 #   packaging/src/it/workflow-lint.sh
@@ -65,6 +66,14 @@ check("installer -pkg" in macs and "-target /" in macs, "installer -pkg … -tar
 check("Managed Preferences" in macs, "settings placed as MDM would")
 check("launchctl print system/io.enginex.agent" in macs, "the LaunchDaemon runs")
 check("uninstall.sh --deregister --remove-state" in macs, "uninstall with deregistration and state removal")
+check("plutil -lint" in macs and "io.enginex.agent.session.plist" in macs, "the session LaunchAgent is installed and plutil-clean")
+check("-S \"$sock\"" in macs and "run/session.sock" in macs, "the daemon's session socket exists")
+check("session --once" in macs and "is not among the session users" in macs and "connected to the agent's service" in macs,
+      "the runner's session part is refused, then connects once named in session-users")
+check("[ ! -e /Library/LaunchAgents/io.enginex.agent.session.plist ]" in macs, "uninstall removes the session LaunchAgent")
+for job, body in (("windows-msi", win), ("macos-pkg", macs)):
+    check("ui --no-browser" in body and "127" in body, f"{job} checks the status page's link (ui --no-browser)")
+check("Windows has no user session part" in win, "Windows says it has no session part")
 signing = [s for s in mac["steps"] if re.search(r"codesign|productsign|notarytool", str(s.get("run", "")))]
 check(len(signing) == 2 and all(s.get("if") == "env.MACOS_CERTIFICATE_P12 != ''" for s in signing), "signing and notarization run only with secrets")
 check(any("--options runtime" in str(s.get("run")) for s in signing), "codesign with the hardened runtime")

@@ -62,6 +62,7 @@ class DesktopSessionE2EIT {
     private String display;
     private Path dir;
     private Path logs;
+    private Path socket;
 
     @BeforeAll
     void startDesktopHubAndAgent() throws Exception {
@@ -119,7 +120,7 @@ class DesktopSessionE2EIT {
                  "apps":[{"id":"org.x.XMessage","argv":["/usr/bin/xmessage","-name","{tag}","EngineX"],
                           "params":{"tag":{"pattern":"[a-z0-9-]{1,32}"}}}]}
                 """.formatted(root.toRealPath()));
-        Path socket = dir.resolve("session.sock");
+        socket = dir.resolve("session.sock");
         agent = AgentProcess.of(dir.resolve("agent-state"), root, logs);
         assertThat(agent.register(hub, api.createRegistrationToken("acme")).exitCode())
                 .isZero();
@@ -284,10 +285,10 @@ class DesktopSessionE2EIT {
                 .path("id")
                 .asText();
 
-        // The user signs in to the agent's status page (a login link, as `enginex-agent ui` mints one).
+        // A link asked for with the secret of ui.json may name the user but proves nothing: it cannot answer.
         JsonNode ui = io.enginex.edge.e2e.support.Json.read(agent.stateDir().resolve("ui.json"));
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        String link = io.enginex.edge.e2e.support.Json.parse(http.send(
+        String claimedLink = io.enginex.edge.e2e.support.Json.parse(http.send(
                                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                                                 ui.path("url").asText() + "api/login-links"))
                                         .header(
@@ -300,14 +301,32 @@ class DesktopSessionE2EIT {
                         .body())
                 .path("url")
                 .asText();
-        String cookie = http.send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(link))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString())
-                .headers()
-                .firstValue("Set-Cookie")
-                .orElseThrow()
-                .split(";")[0];
+        String claimed = signIn(http, claimedLink);
+
+        // The user runs enginex-agent ui in their own session: the agent makes the link over the session
+        // channel, for the user the kernel names (the user cannot read ui.json at all).
+        OsProcess uiCommand = asUser(
+                "ui-command",
+                List.of(
+                        Jvm.java(),
+                        "-jar",
+                        Jvm.agentJar().toAbsolutePath().toString(),
+                        "ui",
+                        "--no-browser",
+                        "--session-socket",
+                        socket.toString(),
+                        "--service-user",
+                        "root"),
+                Map.of());
+        assertThat(uiCommand.awaitExit(Duration.ofSeconds(60)))
+                .as(uiCommand.output())
+                .isZero();
+        java.util.regex.Matcher printed = java.util.regex.Pattern.compile(
+                        "(http://127\\.0\\.0\\.1:\\d+/login\\?code=\\S+)")
+                .matcher(uiCommand.output());
+        assertThat(printed.find()).as(uiCommand.output()).isTrue();
+        assertThat(uiCommand.output()).doesNotContain("Note:");
+        String cookie = signIn(http, printed.group(1));
         String page = await().atMost(Duration.ofSeconds(30))
                 .until(
                         () -> http.send(
@@ -329,17 +348,23 @@ class DesktopSessionE2EIT {
         java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
                 .matcher(page);
         assertThat(request.find() && csrf.find()).as(page).isTrue();
-        int status = http.send(
+        String claimedPage = http.send(
                         java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create(ui.path("url").asText() + "consents"))
-                                .header("Cookie", cookie)
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                                        "csrf=" + csrf.group(1) + "&request=" + request.group(1) + "&answer=allow"))
+                                        java.net.URI.create(ui.path("url").asText()))
+                                .header("Cookie", claimed)
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString())
-                .statusCode();
-        assertThat(status).isEqualTo(303);
+                .body();
+        java.util.regex.Matcher claimedCsrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                .matcher(claimedPage);
+        assertThat(claimedCsrf.find()).as(claimedPage).isTrue();
+        java.net.http.HttpResponse<String> unproven =
+                allow(http, ui.path("url").asText(), claimed, claimedCsrf.group(1), request.group(1));
+        assertThat(unproven.statusCode()).as(unproven.body()).isEqualTo(403);
+        assertThat(unproven.body()).contains("without proving it");
+        assertThat(allow(http, ui.path("url").asText(), cookie, csrf.group(1), request.group(1))
+                        .statusCode())
+                .isEqualTo(303);
 
         JsonNode job = api.awaitJob("acme", id);
         assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
@@ -379,6 +404,32 @@ class DesktopSessionE2EIT {
                 .path("id")
                 .asText();
         return api.awaitJob("acme", id);
+    }
+
+    /** Presses Allow on the status page at {@code pageUrl} for {@code request}, signed in with {@code cookie}. */
+    private static java.net.http.HttpResponse<String> allow(
+            java.net.http.HttpClient http, String pageUrl, String cookie, String csrf, String request)
+            throws Exception {
+        return http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(pageUrl + "consents"))
+                        .header("Cookie", cookie)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "csrf=" + csrf + "&request=" + request + "&answer=allow"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Opens a login link: the page's session cookie ({@code name=value}). */
+    private static String signIn(java.net.http.HttpClient http, String link) throws Exception {
+        return http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(link))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .headers()
+                .firstValue("Set-Cookie")
+                .orElseThrow()
+                .split(";")[0];
     }
 
     private OsProcess asUser(String name, List<String> command, Map<String, String> env) {

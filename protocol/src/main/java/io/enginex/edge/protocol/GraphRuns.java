@@ -138,6 +138,11 @@ public record GraphRuns(
      *     kept as a file on the machine and follows as {@link GraphOutputChunk} frames after the step
      *     record was acknowledged: {@code output} is null, {@code outputBytes} and {@code outputSha256}
      *     describe the file; null otherwise (agents before files never send it)
+     * @param consent how the person at the machine answered before the step's last attempt ran a tool
+     *     the policy marks {@code consentRequired} (the object a job's {@link Result#consent} carries:
+     *     {@code user}, {@code answer}, {@code via}, {@code answeredBy}, {@code askedAt}, {@code
+     *     answeredAt}, {@code shown}, {@code request}, {@code tool}); null for other steps and from older
+     *     agents (added without a version change)
      */
     public record Step(
             String id,
@@ -152,7 +157,8 @@ public record GraphRuns(
             Long outputBytes,
             String outputSha256,
             Instant settledAt,
-            Boolean outputFile) {
+            Boolean outputFile,
+            JsonNode consent) {
         public Step {
             Messages.requireText(id, "id");
             Messages.requireText(step, "step");
@@ -167,6 +173,41 @@ public record GraphRuns(
             if (Boolean.FALSE.equals(outputFile)) {
                 outputFile = null;
             }
+            if (consent != null && !consent.isObject()) {
+                consent = null;
+            }
+        }
+
+        /** A step that asked nobody's consent. */
+        public Step(
+                String id,
+                String step,
+                String state,
+                int attempts,
+                ErrorInfo error,
+                String reason,
+                JsonNode output,
+                boolean outputTruncated,
+                String outputPreview,
+                Long outputBytes,
+                String outputSha256,
+                Instant settledAt,
+                Boolean outputFile) {
+            this(
+                    id,
+                    step,
+                    state,
+                    attempts,
+                    error,
+                    reason,
+                    output,
+                    outputTruncated,
+                    outputPreview,
+                    outputBytes,
+                    outputSha256,
+                    settledAt,
+                    outputFile,
+                    null);
         }
 
         /** A step whose output is not a file. */
@@ -196,7 +237,27 @@ public record GraphRuns(
                     outputBytes,
                     outputSha256,
                     settledAt,
+                    null,
                     null);
+        }
+
+        /** This step with the consent evidence of its last attempt (null: none). */
+        public Step withConsent(JsonNode answer) {
+            return new Step(
+                    id,
+                    step,
+                    state,
+                    attempts,
+                    error,
+                    reason,
+                    output,
+                    outputTruncated,
+                    outputPreview,
+                    outputBytes,
+                    outputSha256,
+                    settledAt,
+                    outputFile,
+                    answer);
         }
 
         /** Whether the output follows as a file. */

@@ -232,6 +232,37 @@ class GoldenFrameTest {
                                                         "9e1f",
                                                         Instant.parse("2026-12-05T02:00:04Z"))))))),
                 Arguments.of(
+                        "graph-runs-consent.json",
+                        new GraphRuns(
+                                "a-10",
+                                List.of(new GraphRuns.Run(
+                                        "run_3f2a0c1d2e3f405162738496",
+                                        "launch",
+                                        null,
+                                        null,
+                                        "failed",
+                                        Instant.parse("2026-12-05T09:00:00Z"),
+                                        Instant.parse("2026-12-05T09:00:20Z"),
+                                        JSON.readTree("{}"),
+                                        List.of(new GraphRuns.Step(
+                                                        "run_3f2a0c1d2e3f405162738496:open",
+                                                        "open",
+                                                        "failed",
+                                                        1,
+                                                        new ErrorInfo("consent_denied", "alice denied it"),
+                                                        null,
+                                                        null,
+                                                        false,
+                                                        null,
+                                                        null,
+                                                        null,
+                                                        Instant.parse("2026-12-05T09:00:20Z"))
+                                                .withConsent(JSON.readTree("{\"request\":\"c-1\",\"user\":\"alice\","
+                                                        + "\"tool\":\"app.launch\",\"shown\":\"{}\","
+                                                        + "\"askedAt\":\"2026-12-05T09:00:01Z\",\"answer\":\"denied\","
+                                                        + "\"via\":\"dialog\",\"answeredAt\":\"2026-12-05T09:00:19Z\","
+                                                        + "\"answeredBy\":\"alice\"}"))))))),
+                Arguments.of(
                         "graph-runs-ack.json",
                         new GraphRunsAck(
                                 "h-12",

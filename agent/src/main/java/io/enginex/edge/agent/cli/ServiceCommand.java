@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Runs this agent as a system service, for installs from the archive (the .deb/.rpm/.msi/.pkg"
-                    + " packages set the service up themselves). Linux: a systemd unit; macOS: a LaunchDaemon;"
-                    + " Windows: sc.exe. Needs administrator rights; --dry-run shows what would be done.",
+                    + " packages set the service up themselves). Linux: a systemd unit; macOS: a LaunchDaemon and"
+                    + " the LaunchAgent that starts the user session part at login; Windows: sc.exe. Needs administrator rights; --dry-run shows what would be done.",
             "Linux without administrator rights: --per-user installs it for you alone as a systemd user unit"
                     + " (~/.config/systemd/user), its state in ~/.local/state/enginex-agent and its config in"
                     + " ~/.config/enginex-agent/agent.conf, running with your rights only."
@@ -347,8 +347,12 @@ final class ServiceCommand implements Runnable {
             command.addAll(List.of("--ui-dir", Defaults.uiDir(os, env).toString()));
             if (Defaults.base(os, env) == null) {
                 command.addAll(List.of("--ui-group", ServiceDefinition.UI_GROUP));
-                // The signed-in users' session parts connect here, as with the packages' unit.
-                command.addAll(List.of("--session-socket", ServiceDefinition.LINUX_SESSION_SOCKET.toString()));
+            }
+            // The signed-in users' session parts connect here (Linux: as with the packages' unit; macOS: the
+            // session LaunchAgent). Windows has no session part: its JDK cannot tell who connects.
+            Path socket = Defaults.sessionSocket(os, env);
+            if (socket != null) {
+                command.addAll(List.of("--session-socket", socket.toString()));
             }
             return command;
         }
@@ -601,7 +605,7 @@ final class ServiceCommand implements Runnable {
                 return Path.of(data, "EngineX", "Agent");
             }
             if (name.startsWith("mac")) {
-                return Path.of("/Library/Application Support/EngineX Agent");
+                return ServiceDefinition.MACOS_BASE;
             }
             return null;
         }
@@ -614,6 +618,21 @@ final class ServiceCommand implements Runnable {
         static Path uiDir(String os, Map<String, String> env) {
             Path base = base(os, env);
             return base == null ? ServiceDefinition.LINUX_UI_DIR : base.resolve("ui");
+        }
+
+        /** Where the service listens for session parts, and {@code session} connects; null on Windows. */
+        static Path sessionSocket() {
+            return sessionSocket(os(), System.getenv());
+        }
+
+        static Path sessionSocket(String os, Map<String, String> env) {
+            String name = os.toLowerCase(Locale.ROOT);
+            if (name.startsWith("windows")) {
+                return null;
+            }
+            return name.startsWith("mac")
+                    ? ServiceDefinition.MACOS_SESSION_SOCKET
+                    : ServiceDefinition.LINUX_SESSION_SOCKET;
         }
 
         /** The service's state folder; agents installed before the ui folder wrote ui.json there. */

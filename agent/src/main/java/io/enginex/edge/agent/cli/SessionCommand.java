@@ -2,7 +2,6 @@ package io.enginex.edge.agent.cli;
 
 import io.enginex.edge.agent.desktop.DesktopActions;
 import io.enginex.edge.agent.runtime.PolicySetup;
-import io.enginex.edge.agent.service.ServiceDefinition;
 import io.enginex.edge.agent.usersession.SessionClient;
 import io.enginex.edge.agent.usersession.SessionServer;
 import io.enginex.edge.protocol.MessageCodec;
@@ -11,17 +10,16 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code enginex-agent session}: the user-session part. Runs as the signed-in user (a systemd user unit
- * or XDG autostart starts it at login), connects to the service's socket and runs the desktop tools'
+ * {@code enginex-agent session}: the user-session part. Runs as the signed-in user (Linux: a systemd user
+ * unit or XDG autostart starts it at login; macOS: the LaunchAgent io.enginex.agent.session), connects to the service's socket and runs the desktop tools'
  * actions in this session, checked against the machine policy. Reconnects when the service restarts;
  * stops when the service refuses this user.
  */
@@ -29,31 +27,31 @@ import picocli.CommandLine.Option;
         name = "session",
         mixinStandardHelpOptions = true,
         description = {
-            "The agent's part in a signed-in user's desktop session (Linux). Connects to the agent's service over"
-                    + " its local socket and runs, as this user and on this display, what the desktop tools ask"
-                    + " for (app.list, app.launch, app.open, desktop.notify), each checked against the machine"
-                    + " policy. The packages start it at login (systemd user unit enginex-agent-session.service,"
-                    + " or XDG autostart); it reconnects when the service restarts.",
+            "The agent's part in a signed-in user's desktop session (Linux, macOS). Connects to the agent's service"
+                    + " over its local socket and runs, as this user, what the desktop and home-folder tools ask for,"
+                    + " each checked against the machine policy. Linux: the packages start it at login (systemd"
+                    + " user unit enginex-agent-session.service, or XDG autostart). macOS: the LaunchAgent"
+                    + " io.enginex.agent.session starts it in every Aqua login. It reconnects when the service"
+                    + " restarts. Windows has no session part.",
             "The service accepts only the users named in session-users of its agent.conf, and proves who"
                     + " connects from the kernel's peer credentials; this part checks the same way that the"
                     + " socket is the service's."
         },
         footerHeading = "%nExamples:%n",
-        footer = {"  enginex-agent session", "  enginex-agent session --socket /run/enginex-agent/session.sock --once"})
+        footer = {
+            "  enginex-agent session",
+            "  enginex-agent session --socket /run/enginex-agent/session.sock --once",
+            "  enginex-agent session --socket '/Library/Application Support/EngineX Agent/run/session.sock' --once"
+        })
 final class SessionCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--socket", paramLabel = "FILE", description = "The service's socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ServiceDefinition.LINUX_SESSION_SOCKET;
+    Path socket = defaultSocket(ServiceCommand.Defaults.os());
 
-    @Option(
-            names = "--service-user",
-            paramLabel = "NAME",
-            split = ",",
-            description = "The accounts the service may run as; a socket held by any other is not used (default:"
-                    + " enginex-agent, root).")
-    List<String> serviceUsers = List.of("enginex-agent", "root");
+    @Mixin
+    ServiceUserOption service = new ServiceUserOption();
 
     @Option(
             names = "--machine-policy",
@@ -77,10 +75,21 @@ final class SessionCommand implements Callable<Integer> {
 
     static final Duration REFUSED_CAP = Duration.ofMinutes(15);
 
+    /** Where the service of {@code os} listens: the Linux path, or the macOS one; null on Windows. */
+    static Path defaultSocket(String os) {
+        return ServiceCommand.Defaults.sessionSocket(os, Map.of());
+    }
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
+        if (socket == null) {
+            err.println("error: Windows has no user session part (the service cannot prove who is on the other end"
+                    + " of a local channel from Java); the status page works: enginex-agent ui. See docs/INSTALL.md,"
+                    + " \"The user session part\".");
+            return ExitCodes.FAILURE;
+        }
         MessageCodec codec = new MessageCodec();
         PolicySetup.Machine machine = PolicySetup.machine(machinePolicy, null, codec.mapper());
         Map<String, String> env = System.getenv();
@@ -96,8 +105,7 @@ final class SessionCommand implements Callable<Integer> {
                 env,
                 Path.of(System.getProperty("user.home")),
                 DesktopActions.systemBinDirs());
-        SessionClient client =
-                new SessionClient(socket, Set.copyOf(serviceUsers), reported, actions::handle, codec.mapper());
+        SessionClient client = new SessionClient(socket, service.accounts(), reported, actions::handle, codec.mapper());
         Duration wait = Duration.ofSeconds(1);
         Duration refused = REFUSED_FIRST;
         while (true) {

@@ -1,10 +1,15 @@
 package io.enginex.edge.agent.cli;
 
 import io.enginex.edge.agent.ui.LocalApiClient;
+import io.enginex.edge.agent.usersession.SessionClient;
+import io.enginex.edge.protocol.MessageCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,8 +24,12 @@ import picocli.CommandLine.Option;
             "Opens the status page of the agent running on this machine: connection, hub, agent id, last"
                     + " heartbeat, jobs, updates, log, and the switch that pauses its local actions. The page is served"
                     + " by the agent on 127.0.0.1 only; this command asks it for a one-time login link (valid a minute)"
-                    + " with the secret in its ui.json and opens it.",
-            "On a service install your account must be in the group enginex-agent-ui to read that secret."
+                    + " and opens it.",
+            "It asks first over the agent's session channel (the socket the user session parts use), where the"
+                    + " kernel proves who you are: such a link lets you answer your own consent requests. An account"
+                    + " the agent does not take session parts from (session-users in agent.conf) gets a link with"
+                    + " the secret in ui.json instead; on a service install that needs the group enginex-agent-ui,"
+                    + " and that link cannot answer consent requests."
         },
         footerHeading = "%nExamples:%n",
         footer = {"  enginex-agent ui", "  enginex-agent ui --no-browser      (print the link instead)"})
@@ -34,17 +43,56 @@ final class UiCommand implements Callable<Integer> {
     @Option(names = "--no-browser", description = "Print the one-time link instead of opening a browser.")
     boolean noBrowser;
 
+    @Option(
+            names = "--session-socket",
+            paramLabel = "PATH",
+            description = "The agent's session channel (default: the service's, when it exists:"
+                    + " /run/enginex-agent/session.sock on Linux, <base>/run/session.sock on macOS).")
+    Path sessionSocket;
+
+    @Mixin
+    ServiceUserOption service = new ServiceUserOption();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (LocalApiClient page = where.connect()) {
-            String link = page.loginLink(LocalUiOptions.user());
-            if (noBrowser || !open(link)) {
-                out.println("Open this link in your browser within a minute (it works once):");
-                out.println("  " + link);
-            } else {
-                out.println("Opened the status page " + page.url() + " in your browser.");
+        PrintWriter err = spec.commandLine().getErr();
+        String link = null;
+        String notProven = null;
+        Optional<Path> socket = sessionSocket != null
+                ? Optional.of(sessionSocket)
+                : Optional.ofNullable(ServiceCommand.Defaults.sessionSocket()).filter(Files::exists);
+        if (socket.isPresent()) {
+            try {
+                link = SessionClient.loginLink(socket.get(), service.accounts(), new MessageCodec().mapper());
+            } catch (SessionClient.RefusedException e) {
+                notProven = e.getMessage();
+            } catch (IOException e) {
+                notProven = "the session channel " + socket.get() + " did not answer (" + e.getMessage() + ")";
             }
+        }
+        if (link == null) {
+            try (LocalApiClient page = where.connect()) {
+                link = page.loginLink(LocalUiOptions.user());
+            } catch (IllegalStateException e) {
+                throw notProven == null
+                        ? e
+                        : new IllegalStateException(
+                                e.getMessage() + ". (Also tried the session channel: " + notProven + ")");
+            }
+            if (notProven != null) {
+                err.println("Note: " + notProven + ". The page opens with the secret of ui.json instead; it shows the"
+                        + " agent and can pause it, but cannot answer consent requests (those need the session"
+                        + " channel, or the dialog).");
+                err.flush();
+            }
+        }
+        String page = link.substring(0, link.indexOf("/login?") + 1);
+        if (noBrowser || !open(link)) {
+            out.println("Open this link in your browser within a minute (it works once):");
+            out.println("  " + link);
+        } else {
+            out.println("Opened the status page " + page + " in your browser.");
         }
         out.flush();
         return ExitCodes.OK;

@@ -161,6 +161,7 @@ public final class GraphSync {
                 }
                 GraphRuns.Step step = step(s);
                 chars += step.output() == null ? 200 : step.output().toString().length() + 200;
+                chars += step.consent() == null ? 0 : step.consent().toString().length();
                 out.add(step);
                 steps++;
             }
@@ -287,7 +288,8 @@ public final class GraphSync {
                     s.outputFile().bytes(),
                     s.outputFile().sha256(),
                     s.settledAt(),
-                    true);
+                    true,
+                    s.consent());
         }
         String text = s.output() == null ? null : s.output().toString();
         boolean truncated = text != null && text.length() > GraphRuns.MAX_OUTPUT_CHARS;
@@ -304,7 +306,9 @@ public final class GraphSync {
                 truncated ? text.substring(0, GraphRuns.PREVIEW_CHARS) : null,
                 bytes == null ? null : (long) bytes.length,
                 bytes == null ? null : sha256(bytes),
-                s.settledAt());
+                s.settledAt(),
+                null,
+                s.consent());
     }
 
     private static JsonNode sized(JsonNode input) {

@@ -34,7 +34,8 @@ final class RunFile {
                             now.started(
                                     line.get("attempt").asInt(),
                                     line.get("jobId").asText()));
-                case "attemptFailed" -> steps.put(step, now.failedAttempt(error(line, mapper)));
+                case "attemptFailed" ->
+                    steps.put(step, now.failedAttempt(error(line, mapper)).withConsent(consent(line)));
                 case "approval" ->
                     steps.put(
                             step,
@@ -52,16 +53,17 @@ final class RunFile {
                     JsonNode file = line.get("outputFile");
                     steps.put(
                             step,
-                            file == null
-                                    ? now.settled(state, line.get("output"), error(line, mapper), reason, at)
-                                    : now.settled(
-                                            state,
-                                            new StepRecord.OutputFile(
-                                                    file.path("bytes").asLong(),
-                                                    file.path("sha256").asText()),
-                                            error(line, mapper),
-                                            reason,
-                                            at));
+                            (file == null
+                                            ? now.settled(state, line.get("output"), error(line, mapper), reason, at)
+                                            : now.settled(
+                                                    state,
+                                                    new StepRecord.OutputFile(
+                                                            file.path("bytes").asLong(),
+                                                            file.path("sha256").asText()),
+                                                    error(line, mapper),
+                                                    reason,
+                                                    at))
+                                    .withConsent(consent(line)));
                 }
                 case "end" -> {
                     status = line.get("status").asText();
@@ -87,6 +89,12 @@ final class RunFile {
                 head.path("hubGraph").path("version").isInt()
                         ? head.path("hubGraph").path("version").asInt()
                         : null);
+    }
+
+    /** The person's answer a line carries ({@code consent}, an object), or null. */
+    private static JsonNode consent(JsonNode line) {
+        JsonNode consent = line.get("consent");
+        return consent != null && consent.isObject() ? consent : null;
     }
 
     private static ErrorInfo error(JsonNode line, ObjectMapper mapper) throws IOException {

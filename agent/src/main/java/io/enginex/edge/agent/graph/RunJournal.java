@@ -140,14 +140,40 @@ public final class RunJournal {
     }
 
     void attemptFailed(String runId, String step, int attempt, ErrorInfo error, Duration retryIn) {
+        attemptFailed(runId, step, attempt, error, retryIn, null);
+    }
+
+    /** With how the person at the machine answered before the attempt ({@code consent}, or null). */
+    void attemptFailed(String runId, String step, int attempt, ErrorInfo error, Duration retryIn, JsonNode consent) {
         ObjectNode line = line("attemptFailed", runId).put("step", step).put("attempt", attempt);
         line.set("error", mapper.valueToTree(error));
         line.put("retryInMillis", retryIn.toMillis());
+        if (consent != null) {
+            line.set("consent", consent);
+        }
         append(runId, line, false);
     }
 
     void settled(String runId, String step, StepState state, JsonNode output, ErrorInfo error, String reason) {
+        settled(runId, step, state, output, error, reason, null);
+    }
+
+    /**
+     * A {@code step} line; {@code consent} (or null) is how the person at the machine answered before the
+     * last attempt ran a {@code consentRequired} tool: {@code "consent":{…}}, as the job's result has it.
+     */
+    void settled(
+            String runId,
+            String step,
+            StepState state,
+            JsonNode output,
+            ErrorInfo error,
+            String reason,
+            JsonNode consent) {
         ObjectNode line = line("step", runId).put("step", step).put("state", state.label());
+        if (consent != null) {
+            line.set("consent", consent);
+        }
         byte[] big = output == null ? null : output.toString().getBytes(StandardCharsets.UTF_8);
         if (big != null && big.length > FILE_THRESHOLD) {
             lock.lock();

@@ -31,7 +31,7 @@ public interface StepCalls {
     /**
      * As {@link #call(String, String, JsonNode, Duration, String)}, naming for people who asked for the
      * job ({@code requestedBy}, e.g. {@code graph nightly-report (run run_…, step pay)}): a person asked
-     * for consent (before a {@code use: consent} secret is revealed to the step) is shown it.
+     * for consent (a {@code consentRequired} tool, a {@code use: consent} secret) is shown it.
      */
     default JobOutcome call(
             String jobId, String tool, JsonNode args, Duration timeout, String approvedBy, String requestedBy) {

@@ -15,12 +15,20 @@ import java.util.function.BooleanSupplier;
 
 /** Brings one step of one run to its end (or leaves it for a resume when the runner stops). */
 final class StepExecution {
-    /** Failures that another attempt cannot change. */
+    /**
+     * Failures that another attempt cannot change. The person's answer is one: a Deny is not asked
+     * again, nor is a call that had nobody to ask (nobody signed in, several and none named) retried
+     * into a dialog loop. {@code consent_timeout} (nobody answered in time) is not: the person may have
+     * been away, so it is retried like any failure, as the step's {@code retry} allows.
+     */
     private static final Set<String> PERMANENT = Set.of(
             ErrorCodes.BLOCKED_BY_POLICY,
             ErrorCodes.INVALID_ARGUMENTS,
             ErrorCodes.UNKNOWN_TOOL,
-            ErrorCodes.AGENT_PAUSED);
+            ErrorCodes.AGENT_PAUSED,
+            ErrorCodes.CONSENT_DENIED,
+            ErrorCodes.NO_USER_SESSION,
+            ErrorCodes.CONSENT_UNAVAILABLE);
 
     private final String runId;
     private final String graphName;
@@ -30,6 +38,8 @@ final class StepExecution {
     private final Map<String, JsonNode> outputs;
     private final BooleanSupplier stopping;
     private StepRecord record;
+    // How the person answered before the attempt that ended last ran its tool, or null: its settlement keeps it.
+    private JsonNode consent;
 
     StepExecution(
             String runId,
@@ -183,6 +193,7 @@ final class StepExecution {
 
     /** The step's state after attempt {@code attempt} ended with {@code outcome}; empty to try again. */
     private Optional<StepState> after(int attempt, JobOutcome outcome) {
+        consent = outcome.consent();
         if (outcome.ok()) {
             outputs.put(step.id(), outcome.output());
             return Optional.of(settle(StepState.SUCCEEDED, outcome.output(), null, null));
@@ -195,8 +206,9 @@ final class StepExecution {
             return Optional.of(settle(StepState.FAILED, null, outcome.error(), null));
         }
         Duration delay = step.retry().delayAfter(attempt);
-        parts.runs().attemptFailed(runId, step.id(), attempt, outcome.error(), delay);
-        record = record.failedAttempt(outcome.error());
+        parts.runs().attemptFailed(runId, step.id(), attempt, outcome.error(), delay, consent);
+        record = record.failedAttempt(outcome.error()).withConsent(consent);
+        consent = null;
         parts.listener().retrying(runId, step.id(), attempt, outcome.error(), delay);
         try {
             parts.sleeper().sleep(delay);
@@ -229,7 +241,7 @@ final class StepExecution {
 
     private StepState settle(StepState state, JsonNode output, ErrorInfo error, String reason) {
         try {
-            parts.runs().settled(runId, step.id(), state, output, error, reason);
+            parts.runs().settled(runId, step.id(), state, output, error, reason, consent);
         } catch (StorageQuotaExceededException e) {
             // the tool ran and succeeded, but its output has no room: the step fails, without it
             outputs.remove(step.id());
@@ -241,7 +253,8 @@ final class StepExecution {
                             e.getMessage() + "; " + step.tool() + " ran and succeeded, its output was not kept"),
                     null);
         }
-        record = record.settled(state, output, error, reason, java.time.Instant.now());
+        record = record.settled(state, output, error, reason, java.time.Instant.now())
+                .withConsent(consent);
         parts.listener().settled(runId, record);
         return state;
     }

@@ -17,6 +17,10 @@ import io.enginex.edge.protocol.ErrorInfo;
  *     needed); its attempts run as jobs approved by them
  * @param outputFile when the output was larger than {@link RunJournal#FILE_THRESHOLD}: the file beside
  *     the run that holds it ({@link RunJournal#output}), and {@code output} is null; else null
+ * @param consent how the person at the machine answered before the last attempt ran a tool the
+ *     policy marks {@code consentRequired} (the evidence a job's result carries: {@code user}, {@code
+ *     answer}, {@code via}, {@code answeredBy}, {@code askedAt}, {@code answeredAt}, {@code shown}),
+ *     or null when that attempt asked nobody
  */
 public record StepRecord(
         String id,
@@ -29,7 +33,30 @@ public record StepRecord(
         String reason,
         java.time.Instant settledAt,
         String approvedBy,
-        OutputFile outputFile) {
+        OutputFile outputFile,
+        JsonNode consent) {
+
+    /** A record of an attempt that asked nobody's consent. */
+    public StepRecord(
+            String id,
+            String step,
+            StepState state,
+            int attempts,
+            String jobId,
+            JsonNode output,
+            ErrorInfo error,
+            String reason,
+            java.time.Instant settledAt,
+            String approvedBy,
+            OutputFile outputFile) {
+        this(id, step, state, attempts, jobId, output, error, reason, settledAt, approvedBy, outputFile, null);
+    }
+
+    /** This record with the consent evidence of its last attempt ({@code null}: it asked nobody). */
+    StepRecord withConsent(JsonNode answer) {
+        return new StepRecord(
+                id, step, state, attempts, jobId, output, error, reason, settledAt, approvedBy, outputFile, answer);
+    }
 
     /**
      * A step output kept as a file beside the run ({@code <runId>.<step>.out}).

@@ -344,15 +344,17 @@ public final class JobJournal implements AutoCloseable {
         Instant started = Instant.parse(line.get("startedAt").textValue());
         Instant finished = Instant.parse(line.get("finishedAt").textValue());
         JsonNode error = line.get("error");
-        if (error != null && error.isObject()) {
-            return new JobOutcome(
-                    null,
-                    new ErrorInfo(
-                            error.path("code").asText(), error.path("message").asText()),
-                    started,
-                    finished);
-        }
-        return JobOutcome.success(line.get("output"), started, finished);
+        JsonNode consent = line.get("consent");
+        JobOutcome outcome = error != null && error.isObject()
+                ? new JobOutcome(
+                        null,
+                        new ErrorInfo(
+                                error.path("code").asText(),
+                                error.path("message").asText()),
+                        started,
+                        finished)
+                : JobOutcome.success(line.get("output"), started, finished);
+        return consent != null && consent.isObject() ? outcome.withConsent(consent) : outcome;
     }
 
     /** Queues {@code line} for the writer (the caller holds the lock). */
@@ -435,7 +437,8 @@ public final class JobJournal implements AutoCloseable {
             Map.Entry<String, Entry> next = oldestFirst.next();
             Entry entry = next.getValue();
             if (entry.kind == Kind.FINISHED && entry.outcome.output() != null) {
-                JobOutcome note = JobOutcome.dropped(entry.outcome.startedAt(), entry.outcome.finishedAt());
+                JobOutcome note = JobOutcome.dropped(entry.outcome.startedAt(), entry.outcome.finishedAt())
+                        .withConsent(entry.outcome.consent());
                 long bytes = finishLine(next.getKey(), note).length();
                 outputBytes += bytes - entry.bytes;
                 next.setValue(new Entry(Kind.FINISHED, note, bytes, List.of()));
@@ -508,6 +511,10 @@ public final class JobJournal implements AutoCloseable {
             line.putObject("error")
                     .put("code", outcome.error().code())
                     .put("message", outcome.error().message());
+        }
+        if (outcome.consent() != null) {
+            // the person's answer, so a replay or a graph step's resume still carries its evidence
+            line.set("consent", outcome.consent());
         }
         return line.toString();
     }

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param startedAt when the agent began the job
  * @param finishedAt when the outcome was known
  * @param consent how the person at the machine answered before a tool the policy marks {@code
- *     consentRequired} ran ({@code ToolConsent}), or null; sent to the hub with the result, not
- *     journaled (a replayed result carries none)
+ *     consentRequired} ran ({@code ToolConsent}), or null; sent to the hub with the result and
+ *     journaled with the outcome (a replayed result, and a graph step resumed from the journal, carry it)
  */
 public record JobOutcome(JsonNode output, ErrorInfo error, Instant startedAt, Instant finishedAt, JsonNode consent) {
     public JobOutcome(JsonNode output, ErrorInfo error, Instant startedAt, Instant finishedAt) {

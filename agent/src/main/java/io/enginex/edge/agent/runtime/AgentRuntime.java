@@ -134,6 +134,13 @@ public final class AgentRuntime {
                 graphDir.resolve("synced.jsonl"),
                 auditLog.path(),
                 codec.mapper());
+        // One desk and one asker for jobs and graph steps alike: the status page lists both kinds of request.
+        ConsentDesk consents = new ConsentDesk(clock, ConsentAudit.of(auditLog));
+        Optional<io.enginex.edge.agent.usersession.SessionConsent> askers =
+                sessions.map(r -> new io.enginex.edge.agent.usersession.SessionConsent(r, consents, clock));
+        io.enginex.edge.agent.tools.ToolConsent stepConsent = askers.<io.enginex.edge.agent.tools.ToolConsent>map(
+                        a -> a)
+                .orElse(io.enginex.edge.agent.tools.ToolConsent.NOBODY);
         var graphRunEnded = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
         var stepWaits = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
         io.enginex.edge.agent.graph.RunListener uploadOnEnd = new io.enginex.edge.agent.graph.RunListener() {
@@ -151,7 +158,8 @@ public final class AgentRuntime {
                 tools.graphs(),
                 identity.tenant(),
                 clock,
-                listener -> new LocalGraphs(tooling.machine(), dir, tooling.plugins(), uploadOnEnd, codec.mapper()),
+                listener -> new LocalGraphs(
+                        tooling.machine(), dir, tooling.plugins(), uploadOnEnd, codec.mapper(), stepConsent),
                 tools::watchedFolder,
                 codec.mapper());
         tools.onGraphsAssigned(schedule::wake);
@@ -161,8 +169,8 @@ public final class AgentRuntime {
                         new io.enginex.edge.common.graph.GraphFormat(codec.mapper())),
                 schedule);
         stepWaits.set(approvals::pushWaiting);
-        SessionServer sessionServer = sessions(sessions, configFile, auditLog);
-        ConsentDesk consents = new ConsentDesk(clock, ConsentAudit.of(auditLog));
+        io.enginex.edge.agent.ui.PageLinks pageLinks = new io.enginex.edge.agent.ui.PageLinks();
+        SessionServer sessionServer = sessions(sessions, configFile, auditLog, pageLinks);
         try (JobJournal journal = JobJournal.open(dir, codec.mapper(), JournalLimits.DEFAULT, clock);
                 ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
                 ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
@@ -185,8 +193,7 @@ public final class AgentRuntime {
                             auditLog,
                             journal,
                             vault,
-                            sessions.<io.enginex.edge.agent.tools.SecretConsent>map(r ->
-                                            new io.enginex.edge.agent.usersession.SessionConsent(r, consents, clock))
+                            askers.<io.enginex.edge.agent.tools.SecretConsent>map(a -> a)
                                     .orElse(io.enginex.edge.agent.tools.SecretConsent.NOBODY),
                             consents,
                             sessions,
@@ -202,6 +209,7 @@ public final class AgentRuntime {
                                             schedule::decideLocally,
                                             auditLog,
                                             approvals::decidedHere)),
+                            pageLinks,
                             frame -> {
                                 Optional<String> refused = schedule.start(frame);
                                 auditLog.recordGraphStart(frame.graph(), frame.by(), "hub", refused.orElse(null));
@@ -227,7 +235,11 @@ public final class AgentRuntime {
      * The local channel for user session parts, listening when {@code --session-socket} was given
      * (else a server that does nothing).
      */
-    private SessionServer sessions(Optional<SessionRegistry> registry, AgentConfigFile configFile, AuditLog auditLog) {
+    private SessionServer sessions(
+            Optional<SessionRegistry> registry,
+            AgentConfigFile configFile,
+            AuditLog auditLog,
+            io.enginex.edge.agent.usersession.LoginLinks loginLinks) {
         if (registry.isEmpty()) {
             return SessionServer.NONE;
         }
@@ -240,7 +252,8 @@ public final class AgentRuntime {
                 SessionAccess.parse(users, System.getProperty("user.name", "")),
                 registry.get(),
                 auditLog::recordSession,
-                codec.mapper());
+                codec.mapper(),
+                loginLinks);
         try {
             server.start();
         } catch (IOException e) {

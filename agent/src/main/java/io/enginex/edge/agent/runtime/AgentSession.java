@@ -69,6 +69,7 @@ final class AgentSession {
             io.enginex.edge.agent.graph.GraphSync graphSync,
             java.util.concurrent.atomic.AtomicReference<Runnable> graphRunEnded,
             io.enginex.edge.agent.ui.GraphStarter graphStarter,
+            io.enginex.edge.agent.ui.PageLinks pageLinks,
             java.util.function.Consumer<io.enginex.edge.protocol.GraphStart> hubGraphStarts,
             HubApprovalLink approvals) {}
 
@@ -149,6 +150,7 @@ final class AgentSession {
         ExchangeKey exchangeKey = ExchangeKey.loadOrCreate(config.stateDir(), codec.mapper());
         LocalUi ui = startUi();
         status.ui(ui.url());
+        parts.pageLinks().serve(ui);
         HubConnection connection = new HubConnection(
                 hub,
                 parts.identity(),
@@ -197,6 +199,7 @@ final class AgentSession {
         try {
             outcome = StopSignal.runUntilStopped(connection, runner);
         } finally {
+            parts.pageLinks().serve(LocalUi.OFF);
             ui.close();
         }
         boolean revoked = outcome.kind() == ConnectionOutcome.Kind.REVOKED;

@@ -18,8 +18,11 @@ import io.enginex.edge.agent.journal.JournalLimits;
 import io.enginex.edge.agent.pause.PauseFile;
 import io.enginex.edge.agent.pause.PauseSwitch;
 import io.enginex.edge.agent.tools.PluginTools;
+import io.enginex.edge.agent.tools.ToolConsent;
+import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.agent.vault.KeyStores;
 import io.enginex.edge.agent.vault.Vault;
+import io.enginex.edge.protocol.ErrorCodes;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -51,6 +54,10 @@ public final class LocalGraphs implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
+     * Without anyone to ask: {@code graph run} and {@code graph resume} with no service, which has no
+     * session parts. A step whose tool the machine policy marks {@code consentRequired} fails {@code
+     * no_user_session} ({@link #NO_SERVICE}), its tool not run.
+     *
      * @param machine the machine policy and {@code --root}
      * @param plugins the plug-in tools, as {@code run} loads them
      */
@@ -60,6 +67,38 @@ public final class LocalGraphs implements AutoCloseable {
             PluginTools.Loaded plugins,
             RunListener listener,
             ObjectMapper mapper) {
+        this(machine, stateDir, plugins, listener, mapper, NO_SERVICE);
+    }
+
+    /**
+     * The consent of a graph run outside the service: nobody can be asked, and the message names the
+     * way that can ask (the running agent, whose session parts reach the person signed in).
+     */
+    public static final ToolConsent NO_SERVICE = (jobId, tool, args, deadline, evidence) -> {
+        throw new ToolException(
+                ErrorCodes.NO_USER_SESSION,
+                "the step's tool " + tool + " needs the consent of the person at the machine (consentRequired in the"
+                        + " machine policy), and a graph run outside the agent service has nobody to ask; it was not"
+                        + " run. Run the graph through the running agent, which asks the person signed in: assign it"
+                        + " from the hub and start it with enginex-agent graph start NAME (or its schedule, folder"
+                        + " watch or the status page's Start), with the session part running at login"
+                        + " (docs/GRAPHS.md \"Consent at the machine\")");
+    };
+
+    /**
+     * @param machine the machine policy and {@code --root}
+     * @param plugins the plug-in tools, as {@code run} loads them
+     * @param consent how a step whose tool the policy marks {@code consentRequired} asks the person at
+     *     the machine, as the agent's jobs do ({@code SessionConsent} when the service takes session
+     *     parts). Secrets defined {@code use: consent} are still refused to steps (not asked yet)
+     */
+    public LocalGraphs(
+            PolicySetup.Machine machine,
+            Path stateDir,
+            PluginTools.Loaded plugins,
+            RunListener listener,
+            ObjectMapper mapper,
+            ToolConsent consent) {
         Clock clock = Clock.systemUTC();
         AgentTools tools = new AgentTools(
                 machine,
@@ -92,6 +131,7 @@ public final class LocalGraphs implements AutoCloseable {
                 .audit(audit)
                 .pause(new PauseSwitch(new PauseFile(stateDir, mapper), clock))
                 .vault(Optional.of(vault))
+                .toolConsent(consent)
                 .build();
         calls.attach(runner);
         // The quotas of the policy in force (machine ∩ tenant): a new tenant policy narrows them at once.

@@ -27,6 +27,16 @@ public record ServiceDefinition(List<String> command, String user, Path stateDir
      */
     public static final Path LINUX_SESSION_SOCKET = LINUX_UI_DIR.resolve("session.sock");
 
+    /** The macOS service's folder: config, state, ui.json's folder and the session socket's. */
+    public static final Path MACOS_BASE = Path.of("/Library/Application Support/EngineX Agent");
+
+    /**
+     * Where the macOS LaunchDaemon listens for the signed-in users' session parts: in a folder of its
+     * own (root's, mode 755, made by {@code service install}), which outlives reboots, unlike /var/run,
+     * which nobody would make again before the daemon starts; the daemon replaces a stale socket.
+     */
+    public static final Path MACOS_SESSION_SOCKET = MACOS_BASE.resolve("run").resolve("session.sock");
+
     public ServiceDefinition {
         command = List.copyOf(command);
         if (command.isEmpty()) {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -82,6 +83,11 @@ public final class LocalUi implements AutoCloseable {
     /** The page's address, or null when off. */
     public String url() {
         return page == null ? null : page.url();
+    }
+
+    /** A one-time login link verified as {@code user} (see {@link StatusPage#verifiedLoginLink}); empty when off. */
+    public Optional<String> verifiedLoginLink(String user) {
+        return page == null ? Optional.empty() : Optional.of(page.verifiedLoginLink(user));
     }
 
     @Override

@@ -48,9 +48,16 @@ import org.slf4j.LoggerFactory;
  *                        200 applied, 202 queued (behind a run), 409 already_decided, 404 not_waiting,
  *                        403 not_allowed (names the policy key), 503 stopping
  * POST /consents         form with request, answer (allow|deny) and csrf (session): 303 to / when this
- *                        answer decided it; 409 already answered, 403 for another user, 404 unknown
+ *                        answer decided it; 409 already answered, 403 for another user or for a session
+ *                        whose user was not verified, 404 unknown
  * POST /logout           form with csrf (session)
  * </pre>
+ *
+ * <p>A consent request is answered only from a <em>verified</em> session: one whose login link the
+ * service made for a user the kernel named on the session channel ({@link #verifiedLoginLink}, which
+ * {@code enginex-agent ui} asks for first). A link from {@code POST /api/login-links} carries a name the
+ * holder of the secret chose (any member of the ui group), so it may read, pause and start graphs but
+ * not answer for a person.
  *
  * <p>Threads: requests run on {@code executor}; the page reads the status through {@code facts} and
  * changes the pause through the {@link PauseSwitch}. Nothing here logs a secret, a code or a cookie.
@@ -177,6 +184,14 @@ public final class StatusPage implements AutoCloseable {
         return "http://127.0.0.1:" + port() + "/";
     }
 
+    /**
+     * A one-time login link for {@code user} whose session is verified: only for a user the caller
+     * proved (the session channel's peer credentials), never for a name someone typed.
+     */
+    public String verifiedLoginLink(String user) {
+        return url() + "login?code=" + sessions.newCode(user, true);
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -227,6 +242,7 @@ public final class StatusPage implements AutoCloseable {
                 StatusPageHtml.render(
                         facts.get(),
                         session.get().user(),
+                        session.get().verified(),
                         session.get().csrf(),
                         graphs.startable(),
                         consents.pending(),
@@ -402,6 +418,22 @@ public final class StatusPage implements AutoCloseable {
             return;
         }
         String by = form.get().session().user();
+        Optional<ConsentDesk.Request> asked =
+                consents.pending().stream().filter(r -> r.id().equals(id)).findFirst();
+        if (asked.isPresent() && !asked.get().user().equals(by)) {
+            wrongUser(exchange, asked.get(), by);
+            return;
+        }
+        if (!form.get().session().verified()) {
+            text(
+                    exchange,
+                    403,
+                    "Refused: this page was opened with a link that names " + by + " without proving it (anyone who"
+                            + " can read the agent's ui.json can ask for such a link), so it cannot answer for a"
+                            + " person. Run enginex-agent ui in your own desktop session: it asks the agent over the"
+                            + " session channel, which proves who you are. Or answer in the dialog.");
+            return;
+        }
         ConsentDesk.Reply reply = consents.answer(id, by, answer.equals("allow"), "status page");
         switch (reply.verdict()) {
             case ANSWERED -> {
@@ -410,15 +442,18 @@ public final class StatusPage implements AutoCloseable {
             }
             case ALREADY_ANSWERED ->
                 text(exchange, 409, "Already answered: " + reply.answer().describe() + ". Back to the page: " + url());
-            case WRONG_USER ->
-                text(
-                        exchange,
-                        403,
-                        "Refused: this request is for " + reply.request().user() + ", and you are signed in as " + by
-                                + "; only " + reply.request().user() + " may answer it.");
+            case WRONG_USER -> wrongUser(exchange, reply.request(), by);
             case NOT_FOUND ->
                 text(exchange, 404, "No such consent request (it may have expired). Back to the page: " + url());
         }
+    }
+
+    private static void wrongUser(HttpExchange exchange, ConsentDesk.Request request, String by) throws IOException {
+        text(
+                exchange,
+                403,
+                "Refused: this request is for " + request.user() + ", and you are signed in as " + by + "; only "
+                        + request.user() + " may answer it.");
     }
 
     private void loginLink(HttpExchange exchange) throws IOException {

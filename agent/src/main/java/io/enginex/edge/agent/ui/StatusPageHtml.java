@@ -33,11 +33,13 @@ final class StatusPageHtml {
 
     /**
      * @param graphs the names of the graphs the person may start, each with a button
+     * @param verified whether {@code user} was proven (the session channel); only then Allow / Deny
      * @param consents the consent requests waiting; Allow / Deny on those for {@code user}
      */
     static String render(
             JsonNode report,
             String user,
+            boolean verified,
             String csrf,
             java.util.List<String> graphs,
             java.util.List<ConsentDesk.Request> consents,
@@ -48,7 +50,7 @@ final class StatusPageHtml {
         JsonNode paused = s.path("paused");
         StringBuilder html = new StringBuilder(head("EngineX agent", true));
         html.append("<h1>EngineX agent on this machine</h1>");
-        consents(html, consents, user, csrf, now);
+        consents(html, consents, user, verified, csrf, now);
         if (paused.isObject()) {
             html.append("<p class=\"paused\"><b>Local actions are paused</b> by ")
                     .append(esc(paused.path("by").asText()))
@@ -157,6 +159,7 @@ final class StatusPageHtml {
             StringBuilder html,
             java.util.List<ConsentDesk.Request> consents,
             String user,
+            boolean verified,
             String csrf,
             java.time.Instant now) {
         for (ConsentDesk.Request r : consents) {
@@ -180,7 +183,11 @@ final class StatusPageHtml {
                         .append("</span>");
             }
             html.append(". Time left: ").append(r.left(now).toSeconds()).append(" s (no answer counts as deny).</p>");
-            if (r.user().equals(user)) {
+            if (r.user().equals(user) && !verified) {
+                html.append("<p>This page was opened with a link that does not prove who you are, so it cannot"
+                        + " answer. Run <code>enginex-agent ui</code> in your own desktop session (it asks the agent"
+                        + " over the session channel, which proves it), or answer in the dialog.</p>");
+            } else if (r.user().equals(user)) {
                 html.append(consentForm(r.id(), csrf, "allow", "Allow"))
                         .append(' ')
                         .append(consentForm(r.id(), csrf, "deny", "Deny"));

@@ -14,19 +14,26 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Login codes and browser sessions of the status page. A login code is made for a holder of the
- * secret ({@code enginex-agent ui}), is valid for {@link #CODE_TTL} and works once; it becomes a
- * session valid for {@link #SESSION_TTL} with its own CSRF token. Both live only in this process's
- * memory, at most {@link #MAX_ENTRIES} of each. Thread-safe.
+ * secret, or for a user the kernel named on the session channel ({@code enginex-agent ui} tries that
+ * first); it is valid for {@link #CODE_TTL} and works once, and becomes a session valid for {@link
+ * #SESSION_TTL} with its own CSRF token. A session is {@link Session#verified verified} only when its
+ * code was made for a user the kernel named: a holder of the secret can write any name. Both live only
+ * in this process's memory, at most {@link #MAX_ENTRIES} of each. Thread-safe.
  */
 final class UiSessions {
     static final Duration CODE_TTL = Duration.ofSeconds(60);
     static final Duration SESSION_TTL = Duration.ofHours(1);
     static final int MAX_ENTRIES = 64;
 
-    /** A signed-in browser: who asked for its link, its CSRF token, when it ends. */
-    record Session(String id, String user, String csrf, Instant expiresAt) {}
+    /**
+     * A signed-in browser: who its link was made for, its CSRF token, when it ends.
+     *
+     * @param verified true when the kernel proved {@code user} (the session channel's peer
+     *     credentials); false when a holder of the secret only named it
+     */
+    record Session(String id, String user, boolean verified, String csrf, Instant expiresAt) {}
 
-    private record Code(String user, Instant expiresAt) {}
+    private record Code(String user, boolean verified, Instant expiresAt) {}
 
     private final Clock clock;
     private final SecureRandom random;
@@ -39,14 +46,23 @@ final class UiSessions {
         this.random = random;
     }
 
-    /** A new one-time login code for {@code user}. */
+    /** A new one-time login code for {@code user}, as a holder of the secret named it (not verified). */
     String newCode(String user) {
+        return newCode(user, false);
+    }
+
+    /**
+     * A new one-time login code for {@code user}.
+     *
+     * @param verified whether the kernel proved who {@code user} is
+     */
+    String newCode(String user, boolean verified) {
         String code = token();
         lock.lock();
         try {
             prune();
             evictOldest(codes);
-            codes.put(code, new Code(user, clock.instant().plus(CODE_TTL)));
+            codes.put(code, new Code(user, verified, clock.instant().plus(CODE_TTL)));
         } finally {
             lock.unlock();
         }
@@ -66,8 +82,12 @@ final class UiSessions {
                 return Optional.empty();
             }
             evictOldest(sessions);
-            Session session =
-                    new Session(token(), found.user(), token(), clock.instant().plus(SESSION_TTL));
+            Session session = new Session(
+                    token(),
+                    found.user(),
+                    found.verified(),
+                    token(),
+                    clock.instant().plus(SESSION_TTL));
             sessions.put(session.id(), session);
             return Optional.of(session);
         } finally {

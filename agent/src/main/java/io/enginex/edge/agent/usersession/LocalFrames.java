@@ -18,6 +18,10 @@ import java.nio.channels.SocketChannel;
  * service → session  {"type":"call","id":"7","action":"launch","jobId":"j-1","args":{…}}
  * session → service  {"type":"result","id":"7","ok":true,"output":{…}}
  *                    {"type":"result","id":"7","ok":false,"code":"blocked_by_policy","message":"…"}
+ *
+ * or, instead of the hello, once (enginex-agent ui):
+ * session → service  {"type":"login","version":1}
+ * service → session  {"type":"login","user":"alice","url":"http://127.0.0.1:PORT/login?code=…"} and close
  * </pre>
  *
  * <p>Reads and writes go straight to the channel (not through {@code Channels.newInputStream}, which

@@ -6,8 +6,9 @@ import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
 /**
- * Who is on the other end of a Unix domain socket, as the kernel says (SO_PEERCRED: the uid and gid
- * of the process that connected or listened, fixed at connect time). The JDK gives the uid as the
+ * Who is on the other end of a Unix domain socket, as the kernel says (the JDK's SO_PEERCRED option: the
+ * uid and gid of the process that connected or listened, fixed at connect time; on Linux the kernel's
+ * SO_PEERCRED, on macOS getpeereid(2); Windows does not support it). The JDK gives the uid as the
  * user's name from the system's user database, or the number itself when the uid has no name.
  *
  * @param user the peer's user name (or numeric uid)

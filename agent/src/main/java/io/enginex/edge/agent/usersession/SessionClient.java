@@ -72,19 +72,7 @@ public final class SessionClient {
      * @throws RefusedException when the service refused this user or the listener is not the service
      */
     public void serve(Runnable connected) throws IOException, RefusedException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            Peer service = Peer.of(channel);
-            if (!serviceUsers.contains(service.user())) {
-                throw new RefusedException("the socket " + socket + " is held by user " + service.user()
-                        + ", not by the agent's service (" + String.join(", ", new TreeSet<>(serviceUsers))
-                        + "); nothing was sent to it");
-            }
-            JsonNode first = answer(channel);
-            if (!"accepted".equals(first.path("type").asText())) {
-                throw new IOException("expected accepted from the service, got "
-                        + first.path("type").asText());
-            }
+        try (SocketChannel channel = open(socket, serviceUsers, mapper)) {
             ObjectNode hello = mapper.createObjectNode()
                     .put("type", "hello")
                     .put("version", LocalFrames.VERSION)
@@ -109,11 +97,66 @@ public final class SessionClient {
     }
 
     /**
+     * Asks the service for a one-time login link to its status page, made for this process's user as
+     * the kernel names it (so the page lets that user answer their own consent requests).
+     *
+     * @param serviceUsers the accounts the service may run as (the listener must be one of them)
+     * @return the link, valid a minute, usable once
+     * @throws IOException when the socket cannot be reached or the channel breaks
+     * @throws RefusedException when the service refused this user (not a session user), has no page,
+     *     or the listener is not the service
+     */
+    public static String loginLink(Path socket, Set<String> serviceUsers, ObjectMapper mapper)
+            throws IOException, RefusedException {
+        try (SocketChannel channel = open(socket, serviceUsers, mapper)) {
+            LocalFrames.write(
+                    channel,
+                    mapper.createObjectNode().put("type", "login").put("version", LocalFrames.VERSION),
+                    mapper);
+            JsonNode answer = answer(channel, mapper);
+            String url = answer.path("url").asText("");
+            if (!"login".equals(answer.path("type").asText()) || !url.startsWith("http://127.0.0.1:")) {
+                throw new IOException("expected a login link from the service, got "
+                        + answer.path("type").asText());
+            }
+            return url;
+        }
+    }
+
+    /** Connects, checks that the listener is the service's account and that it accepted this user. */
+    private static SocketChannel open(Path socket, Set<String> serviceUsers, ObjectMapper mapper)
+            throws IOException, RefusedException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            Peer service = Peer.of(channel);
+            if (!serviceUsers.contains(service.user())) {
+                throw new RefusedException("the socket " + socket + " is held by user " + service.user()
+                        + ", not by the agent's service (" + String.join(", ", new TreeSet<>(serviceUsers))
+                        + "); nothing was sent to it");
+            }
+            JsonNode first = answer(channel, mapper);
+            if (!"accepted".equals(first.path("type").asText())) {
+                throw new IOException("expected accepted from the service, got "
+                        + first.path("type").asText());
+            }
+            return channel;
+        } catch (IOException | RefusedException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private JsonNode answer(SocketChannel channel) throws IOException, RefusedException {
+        return answer(channel, mapper);
+    }
+
+    /**
      * The service's next frame; a refusal ends this session part.
      *
      * @throws IOException when the channel ends before a frame (the caller tries again later)
      */
-    private JsonNode answer(SocketChannel channel) throws IOException, RefusedException {
+    private static JsonNode answer(SocketChannel channel, ObjectMapper mapper) throws IOException, RefusedException {
         JsonNode frame;
         try {
             frame = LocalFrames.read(channel, mapper);

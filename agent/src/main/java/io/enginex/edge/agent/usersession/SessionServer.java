@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * may connect to (mode 0666), and decides per connection, from the kernel's peer credentials, whether
  * the peer is a session user ({@link SessionAccess}). What the peer says about itself never counts: a
  * hello naming another user is refused.
+ *
+ * <p>Instead of a hello, a peer may ask once for a login link to the status page ({@code enginex-agent
+ * ui} does): the link is made for the user the kernel names, and its session is verified, so it may
+ * answer that user's consent requests. The connection then ends.
  *
  * <p>Threads: one virtual thread accepts, one virtual thread per connection reads; {@link #close}
  * from any thread.
@@ -45,17 +50,31 @@ public final class SessionServer implements AutoCloseable {
     }
 
     /** A server that never listens, for an agent that takes no session parts. */
-    public static final SessionServer NONE = new SessionServer(null, null, null, null, null);
+    public static final SessionServer NONE = new SessionServer(null, null, null, null, null, LoginLinks.NONE);
 
     private final Path socket;
     private final SessionAccess access;
     private final SessionRegistry registry;
     private final Events events;
     private final ObjectMapper mapper;
+    private final LoginLinks loginLinks;
     private ServerSocketChannel server;
 
+    /** A server that makes no login links. */
     public SessionServer(
             Path socket, SessionAccess access, SessionRegistry registry, Events events, ObjectMapper mapper) {
+        this(socket, access, registry, events, mapper, LoginLinks.NONE);
+    }
+
+    /** @param loginLinks makes the status page's links asked for on the channel */
+    public SessionServer(
+            Path socket,
+            SessionAccess access,
+            SessionRegistry registry,
+            Events events,
+            ObjectMapper mapper,
+            LoginLinks loginLinks) {
+        this.loginLinks = loginLinks;
         this.socket = socket;
         this.access = access;
         this.registry = registry;
@@ -117,6 +136,10 @@ public final class SessionServer implements AutoCloseable {
             LocalFrames.write(
                     channel, mapper.createObjectNode().put("type", "accepted").put("user", user), mapper);
             JsonNode hello = LocalFrames.read(channel, mapper);
+            if ("login".equals(hello.path("type").asText())) {
+                login(channel, user);
+                return;
+            }
             String claimed = hello.path("user").asText(user);
             if (!"hello".equals(hello.path("type").asText())
                     || hello.path("version").asInt() != LocalFrames.VERSION) {
@@ -152,6 +175,26 @@ public final class SessionServer implements AutoCloseable {
         } catch (IOException e) {
             log.atDebug().addKeyValue("user", user).log("session link ended: " + e.getMessage());
             close(channel);
+        }
+    }
+
+    /** Answers a login request with a link verified as {@code user}, the kernel's name for the peer. */
+    private void login(SocketChannel channel, String user) throws IOException {
+        Optional<String> link = loginLinks.verified(user);
+        if (link.isEmpty()) {
+            refuse(channel, user, "this agent serves no status page (it was started with --no-ui)");
+            return;
+        }
+        events.record("session.login", user, "a login link for the status page");
+        log.atInfo().addKeyValue("user", user).log("made a status page login link for a session user");
+        try (channel) {
+            LocalFrames.write(
+                    channel,
+                    mapper.createObjectNode()
+                            .put("type", "login")
+                            .put("user", user)
+                            .put("url", link.get()),
+                    mapper);
         }
     }
 

@@ -126,6 +126,40 @@ class GraphCommandTest {
                 .contains("run " + runId + " failed");
     }
 
+    /** {@code graph run} has no service and so nobody to ask: a consentRequired step never runs silently. */
+    @Test
+    void aStepNeedingConsentFailsWithoutTheServiceNamingTheWayThatCanAsk() throws Exception {
+        Path share = Files.createDirectories(temp.resolve("share"));
+        Path policy = file(
+                "policy.json",
+                "{\"roots\":[{\"path\":\"" + share.toRealPath() + "\",\"mode\":\"write\"}],"
+                        + "\"tools\":[\"fs.write\"],\"consentRequired\":[\"fs.write\"]}");
+        Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rw-------"));
+        Path graph = file("g.json", """
+                {"version":1,"name":"g","steps":[
+                  {"id":"write","tool":"fs.write","args":{"path":"a.txt","content":"x"},"retry":{"maxAttempts":3}}
+                ]}""");
+
+        int code = run(
+                "graph",
+                "run",
+                graph.toString(),
+                "--machine-policy",
+                policy.toString(),
+                "--root",
+                share.toString(),
+                "--state-dir",
+                temp.resolve("state").toString());
+
+        assertThat(code).as(out + "" + err).isEqualTo(ExitCodes.FAILURE);
+        assertThat(share.resolve("a.txt")).doesNotExist();
+        assertThat(out.toString())
+                .contains("step write: failed (no_user_session: ")
+                .contains("consentRequired")
+                .contains("enginex-agent graph start NAME")
+                .doesNotContain("attempt 2");
+    }
+
     @Test
     void decidingWhileTheAgentRunsPointsToTheHub() throws Exception {
         Path graph = file("g.json", """

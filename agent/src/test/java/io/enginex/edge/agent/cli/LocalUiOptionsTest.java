@@ -63,10 +63,36 @@ class LocalUiOptionsTest {
         assertThat(command).containsSubsequence("--session-socket", new SessionCommand().socket.toString());
         assertThat(new SessionCommand().socket).isEqualTo(Path.of("/run/enginex-agent/session.sock"));
         assertThat(unit).contains("--session-socket /run/enginex-agent/session.sock");
-        // The session part is Linux's; the macOS and Windows services take none.
-        assertThat(new ServiceCommand.Install().command("Mac OS X", Map.of())).doesNotContain("--session-socket");
+        // Windows has no session part: its service takes none, and session says so.
         assertThat(new ServiceCommand.Install().command("Windows 11", WINDOWS_ENV))
                 .doesNotContain("--session-socket");
+        assertThat(SessionCommand.defaultSocket("windows 11")).isNull();
+    }
+
+    @Test
+    void onWindowsTheSessionPartSaysThereIsNoneInsteadOfWaitingForASocket() {
+        SessionCommand session = new SessionCommand();
+        session.socket = SessionCommand.defaultSocket("windows 11");
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine line = new picocli.CommandLine(session).setErr(new java.io.PrintWriter(err));
+
+        assertThat(line.execute("--once")).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.toString()).contains("Windows has no user session part", "enginex-agent ui");
+    }
+
+    @Test
+    void macServiceListensUnderItsFolderWhereTheSessionPartConnects() {
+        List<String> command = new ServiceCommand.Install().command("Mac OS X", Map.of());
+        Path socket = Path.of("/Library/Application Support/EngineX Agent/run/session.sock");
+
+        assertThat(command).containsSubsequence("--session-socket", socket.toString());
+        assertThat(SessionCommand.defaultSocket("mac os x")).isEqualTo(socket);
+        // The LaunchDaemon runs as root: only root's socket is used there; Linux also takes the packages' account.
+        assertThat(ServiceUserOption.defaultServiceUsers("mac os x")).containsExactly("root");
+        assertThat(ServiceUserOption.defaultServiceUsers("linux")).containsExactly("enginex-agent", "root");
+        // macOS keeps a Unix socket's path in 104 bytes (sun_path), with its terminating zero.
+        assertThat(socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .hasSizeLessThan(104);
     }
 
     @Test

@@ -147,6 +147,66 @@ class GraphRunnerTest {
         assertThat(run.steps().get("flaky").state()).isEqualTo(StepState.FAILED);
     }
 
+    /**
+     * The person's answer: a Deny, nobody signed in and several signed in are never asked again; an
+     * unanswered request ({@code consent_timeout}) is retried as the step's retry allows, and the
+     * evidence of the attempt that settled the step is kept in the run file (each retried attempt's on
+     * its {@code attemptFailed} line).
+     */
+    @Test
+    void consentRefusalsAreNotRetriedButAnUnansweredRequestIs() throws Exception {
+        FakeStepCalls calls = new FakeStepCalls(
+                clock,
+                (step, attempt, args, c) -> switch (step) {
+                    case "away" ->
+                        attempt < 3
+                                ? failure(ErrorCodes.CONSENT_TIMEOUT, c.instant())
+                                        .withConsent(mapper.createObjectNode()
+                                                .put("answer", "timeout")
+                                                .put("attempt", attempt))
+                                : FakeStepCalls.succeed()
+                                        .answer(step, attempt, args, c)
+                                        .withConsent(mapper.createObjectNode()
+                                                .put("answer", "allowed")
+                                                .put("answeredBy", "alice"));
+                    case "denied" ->
+                        failure(ErrorCodes.CONSENT_DENIED, c.instant())
+                                .withConsent(mapper.createObjectNode().put("answer", "denied"));
+                    case "nobody" -> failure(ErrorCodes.NO_USER_SESSION, c.instant());
+                    default -> failure(ErrorCodes.CONSENT_UNAVAILABLE, c.instant());
+                },
+                Set.of());
+        RunRecord run = run(calls, """
+                {"version":1,"name":"g","steps":[
+                  {"id":"away","tool":"app.open","retry":{"maxAttempts":3,"initialDelayMillis":10}},
+                  {"id":"denied","tool":"app.open","retry":{"maxAttempts":3,"initialDelayMillis":10}},
+                  {"id":"nobody","tool":"app.open","retry":{"maxAttempts":3,"initialDelayMillis":10}},
+                  {"id":"several","tool":"app.open","retry":{"maxAttempts":3,"initialDelayMillis":10}}
+                ]}""", "{}");
+
+        assertThat(calls.calls())
+                .extracting(FakeStepCalls.Call::jobId)
+                .containsExactly(
+                        run.runId() + ":away:1",
+                        run.runId() + ":away:2",
+                        run.runId() + ":away:3",
+                        run.runId() + ":denied:1",
+                        run.runId() + ":nobody:1",
+                        run.runId() + ":several:1");
+        RunRecord read = runs().read(run.runId());
+        assertThat(read.steps().get("away").state()).isEqualTo(StepState.SUCCEEDED);
+        assertThat(read.steps().get("away").consent().path("answeredBy").asText())
+                .isEqualTo("alice");
+        assertThat(read.steps().get("denied").consent().path("answer").asText()).isEqualTo("denied");
+        assertThat(read.steps().get("nobody").consent()).isNull();
+        assertThat(read.steps().get("several").error().code()).isEqualTo(ErrorCodes.CONSENT_UNAVAILABLE);
+        assertThat(java.nio.file.Files.readAllLines(temp.resolve("runs").resolve(run.runId() + ".jsonl")).stream()
+                        .filter(l -> l.contains("\"attemptFailed\""))
+                        .map(l -> l.contains("\"consent\":{\"answer\":\"timeout\""))
+                        .toList())
+                .containsExactly(true, true);
+    }
+
     @Test
     void referenceThatPointsAtNothingFailsTheStepWithoutCallingIt() throws Exception {
         FakeStepCalls calls = new FakeStepCalls(clock, FakeStepCalls.succeed(), Set.of());
@@ -212,12 +272,16 @@ class GraphRunnerTest {
         String runId = crashedRun(calls);
         calls.finishedByDeadProcess(
                 runId + ":b:1",
-                JobOutcome.success(mapper.readTree("{\"exitCode\":0}"), clock.instant(), clock.instant()));
+                JobOutcome.success(mapper.readTree("{\"exitCode\":0}"), clock.instant(), clock.instant())
+                        .withConsent(mapper.createObjectNode().put("answer", "allowed")));
 
         RunRecord run = runner(calls).resume(runId, format);
 
         assertThat(calls.calls()).extracting(FakeStepCalls.Call::jobId).containsExactly(runId + ":c:1");
         assertThat(run.steps().get("b").output().get("exitCode").asInt()).isZero();
+        // the person's answer, journaled with the job's outcome, settles the step with it
+        assertThat(runs().read(runId).steps().get("b").consent().path("answer").asText())
+                .isEqualTo("allowed");
         assertThat(run.status()).isEqualTo("succeeded");
     }
 

@@ -115,6 +115,30 @@ class JobJournalTest {
         }
     }
 
+    /** The person's consent answer is journaled with the outcome: a replay, or a graph step's resume, has it. */
+    @Test
+    void aFinishedJobKeepsItsConsentAnswerAfterReopening() {
+        var answer = mapper.createObjectNode().put("answer", "denied").put("answeredBy", "alice");
+        try (JobJournal journal = open(JournalLimits.DEFAULT)) {
+            journal.begin("job_asked");
+            journal.finish(
+                    "job_asked",
+                    JobOutcome.failure("consent_denied", "alice said no", T0, T0)
+                            .withConsent(answer));
+            journal.begin("job_plain");
+            journal.finish("job_plain", ok(1));
+        }
+        try (JobJournal journal = open(JournalLimits.DEFAULT)) {
+            assertThat(journal.lookup("job_asked"))
+                    .isEqualTo(new JobStatus.Finished(JobOutcome.failure("consent_denied", "alice said no", T0, T0)
+                            .withConsent(answer)));
+            assertThat(((JobStatus.Finished) journal.lookup("job_plain"))
+                            .outcome()
+                            .consent())
+                    .isNull();
+        }
+    }
+
     @Test
     void survivesATruncatedLastLineFromACrash() throws Exception {
         Path file;

@@ -2,14 +2,18 @@ package io.enginex.edge.agent.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -121,6 +125,190 @@ class ServicePlatformTest {
                         "string:Aqua",
                         "string:Interactive");
         assertThat(ServicePlatform.forOs("Mac OS X").uninstall().delete()).contains(LaunchdDaemon.STATUS_AGENT_PLIST);
+    }
+
+    private static final String MAC_LAUNCHER = "/Applications/enginex-agent.app/Contents/MacOS/enginex-agent";
+
+    private static final ServiceDefinition MAC_SERVICE = new ServiceDefinition(
+            List.of(
+                    MAC_LAUNCHER,
+                    "run",
+                    "--config",
+                    "/Library/Application Support/EngineX Agent/agent.conf",
+                    "--session-socket",
+                    ServiceDefinition.MACOS_SESSION_SOCKET.toString()),
+            null,
+            Path.of("/Library/Application Support/EngineX Agent/state"),
+            Path.of("/Library/Application Support/EngineX Agent/agent.conf"));
+
+    @Test
+    void theSessionLaunchAgentRunsTheSessionPartInEveryAquaLoginAsPlistlibReadsIt() throws Exception {
+        JsonNode plist = plistlib(
+                LaunchdDaemon.renderSessionAgent(List.of(MAC_LAUNCHER), ServiceDefinition.MACOS_SESSION_SOCKET, null));
+
+        assertThat(plist.path("Label").asText()).isEqualTo("io.enginex.agent.session");
+        List<String> arguments = new ArrayList<>();
+        plist.path("ProgramArguments").forEach(a -> arguments.add(a.asText()));
+        assertThat(arguments.subList(0, 2)).containsExactly("/bin/sh", "-c");
+        assertThat(arguments.subList(3, arguments.size()))
+                .containsExactly(
+                        "sh",
+                        MAC_LAUNCHER,
+                        "session",
+                        "--retry-refused",
+                        "--socket",
+                        "/Library/Application Support/EngineX Agent/run/session.sock");
+        assertThat(plist.path("RunAtLoad").booleanValue()).isTrue();
+        // Started again after a failure, never after a clean exit.
+        assertThat(plist.path("KeepAlive").path("SuccessfulExit").isBoolean()).isTrue();
+        assertThat(plist.path("KeepAlive").path("SuccessfulExit").booleanValue())
+                .isFalse();
+        assertThat(plist.path("LimitLoadToSessionType").asText()).isEqualTo("Aqua");
+        assertThat(plist.path("ThrottleInterval").asInt()).isEqualTo(30);
+    }
+
+    @Test
+    void theSessionLaunchAgentsShellRunsTheAgentWithItsOutputInTheUsersLibraryLogs(@TempDir Path dir) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path launcher = dir.resolve("enginex agent");
+        Files.writeString(launcher, "#!/bin/sh\necho \"args: $*\"\necho oops >&2\nexit 3\n");
+        launcher.toFile().setExecutable(true);
+        JsonNode plist =
+                plistlib(LaunchdDaemon.renderSessionAgent(List.of(launcher.toString()), Path.of("/s p/x.sock"), null));
+        List<String> argv = new ArrayList<>();
+        plist.path("ProgramArguments").forEach(a -> argv.add(a.asText()));
+
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+        builder.environment().put("HOME", home.toString());
+        Process sh = builder.start();
+        String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        // The agent's exit code reaches launchd (KeepAlive decides on it), its output the user's log.
+        assertThat(sh.waitFor()).as(out).isEqualTo(3);
+        assertThat(Files.readString(home.resolve("Library/Logs/EngineX/enginex-agent-session.log")))
+                .isEqualTo("args: session --retry-refused --socket /s p/x.sock\noops\n");
+    }
+
+    @Test
+    void macInstallPreparesTheSocketsFolderAndLoadsTheSessionAgentIntoTheLoggedInUsersGuiDomains() {
+        ServicePlan plan = new LaunchdDaemon(() -> List.of(501L, 502L)).install(MAC_SERVICE);
+        String folder = "/Library/Application Support/EngineX Agent/run";
+
+        assertThat(plan.directories()).containsExactly(Path.of(folder));
+        assertThat(plan.write()).containsOnlyKeys(LaunchdDaemon.PLIST, LaunchdDaemon.SESSION_AGENT_PLIST);
+        assertThat(plan.commands())
+                .containsExactly(
+                        List.of("chown", "root:wheel", folder),
+                        List.of("chmod", "755", folder),
+                        List.of("chmod", "644", "/Library/LaunchAgents/io.enginex.agent.session.plist"),
+                        List.of("launchctl", "bootstrap", "system", LaunchdDaemon.PLIST.toString()),
+                        List.of(
+                                "/bin/sh",
+                                "-c",
+                                LaunchdDaemon.BOOTSTRAP_GUI,
+                                "501",
+                                "/Library/LaunchAgents/io.enginex.agent.session.plist"),
+                        List.of(
+                                "/bin/sh",
+                                "-c",
+                                LaunchdDaemon.BOOTSTRAP_GUI,
+                                "502",
+                                "/Library/LaunchAgents/io.enginex.agent.session.plist"));
+        assertThat(plan.ignoreFailures()).isFalse();
+        // A daemon run as another account (--user) owns the folder, and its session parts accept only it.
+        ServiceDefinition asAgent = new ServiceDefinition(
+                MAC_SERVICE.command(), "_enginex", MAC_SERVICE.stateDir(), MAC_SERVICE.configFile());
+        ServicePlan other = new LaunchdDaemon(List::of).install(asAgent);
+        assertThat(other.commands()).contains(List.of("chown", "_enginex", folder));
+        assertThat(other.write().get(LaunchdDaemon.SESSION_AGENT_PLIST))
+                .contains("<string>--service-user</string>\n    <string>_enginex</string>");
+        assertThat(plan.write().get(LaunchdDaemon.SESSION_AGENT_PLIST)).doesNotContain("--service-user");
+        // A daemon whose command takes no session parts gets no LaunchAgent and no folder.
+        ServicePlan plain = new LaunchdDaemon(() -> List.of(501L)).install(service);
+        assertThat(plain.write()).containsOnlyKeys(LaunchdDaemon.PLIST);
+        assertThat(plain.directories()).isEmpty();
+    }
+
+    @Test
+    void loadingIntoAGuiDomainReplacesALoadedCopyAndNeverFailsTheInstall(@TempDir Path dir) throws Exception {
+        // A stand-in launchctl that records its calls; "bootstrap" fails when told to.
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("calls");
+        Files.writeString(
+                bin.resolve("launchctl"),
+                "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n[ \"$1\" = bootstrap ] && [ -e '" + dir
+                        + "/fail' ] && exit 5\nexit 0\n");
+        bin.resolve("launchctl").toFile().setExecutable(true);
+
+        for (int run = 1; run <= 2; run++) {
+            if (run == 2) {
+                Files.createFile(dir.resolve("fail"));
+            }
+            ProcessBuilder builder = new ProcessBuilder(
+                            "/bin/sh", "-c", LaunchdDaemon.BOOTSTRAP_GUI, "501", "/Library/LaunchAgents/x.plist")
+                    .redirectErrorStream(true);
+            builder.environment().put("PATH", bin + ":/usr/bin:/bin");
+            Process sh = builder.start();
+            String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(sh.waitFor()).as(out).isZero();
+            if (run == 2) {
+                assertThat(out).contains("the session part starts at the next login of uid 501");
+            }
+        }
+        assertThat(Files.readAllLines(calls))
+                .containsExactly(
+                        "bootout gui/501/io.enginex.agent.session",
+                        "bootstrap gui/501 /Library/LaunchAgents/x.plist",
+                        "bootout gui/501/io.enginex.agent.session",
+                        "bootstrap gui/501 /Library/LaunchAgents/x.plist");
+    }
+
+    @Test
+    void macUninstallStopsTheSessionPartsAndDeletesTheAgentAndTheSocket() {
+        ServicePlan plan = new LaunchdDaemon(() -> List.of(501L)).uninstall();
+
+        assertThat(plan.commands())
+                .containsExactly(
+                        List.of("launchctl", "bootout", "system/io.enginex.agent"),
+                        List.of("launchctl", "bootout", "gui/501/io.enginex.agent.session"));
+        // The socket before its folder, which is then empty.
+        assertThat(plan.delete())
+                .containsSubsequence(
+                        LaunchdDaemon.SESSION_AGENT_PLIST,
+                        ServiceDefinition.MACOS_SESSION_SOCKET,
+                        ServiceDefinition.MACOS_SESSION_SOCKET.getParent());
+        assertThat(plan.ignoreFailures()).isTrue();
+    }
+
+    @Test
+    void theLoggedInUsersAreThoseALoginwindowRunsForButRoot() {
+        String ps = """
+                    0 /System/Library/CoreServices/loginwindow.app/Contents/MacOS/loginwindow
+                  501 /System/Library/CoreServices/loginwindow.app/Contents/MacOS/loginwindow
+                  501 /usr/libexec/loginwindowhelper
+                  502 /System/Library/CoreServices/loginwindow.app/Contents/MacOS/loginwindow
+                  502 /System/Library/CoreServices/loginwindow.app/Contents/MacOS/loginwindow
+                  503 /bin/zsh
+                """;
+
+        assertThat(LaunchdDaemon.guiUsers(ps)).containsExactly(501L, 502L);
+        assertThat(LaunchdDaemon.guiUsers("")).isEmpty();
+    }
+
+    /** {@code text} as Python's plistlib (not ours) reads it, as JSON. */
+    private static JsonNode plistlib(String text) throws Exception {
+        Process python = new ProcessBuilder(
+                        "python3",
+                        "-c",
+                        "import plistlib,sys,json; print(json.dumps(plistlib.loads(sys.stdin.buffer.read())))")
+                .redirectErrorStream(true)
+                .start();
+        try (var in = python.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(python.waitFor()).as(out).isZero();
+        return new ObjectMapper().readTree(out);
     }
 
     @Test

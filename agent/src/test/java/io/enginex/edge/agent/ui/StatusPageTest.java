@@ -129,7 +129,7 @@ class StatusPageTest {
                 "fs.read",
                 "nas-key",
                 Clock.systemUTC().instant().plusSeconds(45));
-        String[] session = signIn();
+        String[] session = signIn(page.verifiedLoginLink("alice"));
         Map<String, String> form = Map.of("Cookie", session[0], "Content-Type", "application/x-www-form-urlencoded");
 
         String html = get("/", Map.of("Cookie", session[0])).body();
@@ -164,12 +164,50 @@ class StatusPageTest {
         assertThat(get("/", Map.of("Cookie", session[0])).body()).doesNotContain("job_c1");
     }
 
-    /** Signs in like enginex-agent ui and a browser: returns the cookie header and the page's CSRF token. */
+    @Test
+    void aLinkAskedForWithTheSecretNamesAUserButCannotAnswerTheirConsent() throws Exception {
+        ConsentDesk.Request alices = desk.open(
+                "alice",
+                "job_c3",
+                "app.launch",
+                null,
+                "{}",
+                Clock.systemUTC().instant().plusSeconds(45));
+        // Anyone who can read ui.json (a member of its group) can ask for a link in alice's name.
+        String[] claimed = signIn();
+        Map<String, String> form = Map.of("Cookie", claimed[0], "Content-Type", "application/x-www-form-urlencoded");
+
+        String html = get("/", Map.of("Cookie", claimed[0])).body();
+        RawHttp.Response answer =
+                post("/consents", form, "csrf=" + claimed[1] + "&request=" + alices.id() + "&answer=allow");
+
+        assertThat(html)
+                .contains("job_c3", "does not prove who you are", "enginex-agent ui")
+                .doesNotContain("name=\"request\" value=\"" + alices.id() + "\"");
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.body()).contains("names alice without proving it", "Run enginex-agent ui in your own");
+        assertThat(desk.pending()).containsExactly(alices);
+        // The same person with a link the session channel made for them answers it.
+        String[] proven = signIn(page.verifiedLoginLink("alice"));
+        assertThat(post(
+                                "/consents",
+                                Map.of("Cookie", proven[0], "Content-Type", "application/x-www-form-urlencoded"),
+                                "csrf=" + proven[1] + "&request=" + alices.id() + "&answer=deny")
+                        .status())
+                .isEqualTo(303);
+        assertThat(desk.await(alices).describe()).startsWith("denied by alice (status page)");
+    }
+
+    /** Signs in like enginex-agent ui with the secret and a browser: the cookie header and the CSRF token. */
     private String[] signIn() throws IOException {
-        String url = mapper.readTree(post("/api/login-links", bearer(), "{\"user\":\"alice\"}")
+        return signIn(mapper.readTree(post("/api/login-links", bearer(), "{\"user\":\"alice\"}")
                         .body())
                 .get("url")
-                .asText();
+                .asText());
+    }
+
+    /** Signs in with the login link {@code url}: returns the cookie header and the page's CSRF token. */
+    private String[] signIn(String url) throws IOException {
         RawHttp.Response login = get(url.substring(url.indexOf("/login")), Map.of());
         String cookie = login.header("Set-Cookie").split(";")[0];
         String html = get("/", Map.of("Cookie", cookie)).body();

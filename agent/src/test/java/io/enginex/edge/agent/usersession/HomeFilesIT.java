@@ -264,7 +264,15 @@ class HomeFilesIT {
             assertThat(refused.body()).contains("this request is for " + user);
             assertThat(asked).isNotDone();
 
-            Page own = signIn(http, page, secret, user);
+            // A holder of the page's secret may name the user, but that does not prove who answers.
+            Page claimed = signIn(http, page, secret, user);
+            HttpResponse<String> unproven = answer(http, page, claimed, request, "allow");
+            assertThat(unproven.statusCode()).as(unproven.body()).isEqualTo(403);
+            assertThat(unproven.body()).contains("without proving it");
+            assertThat(asked).isNotDone();
+
+            // The link the session channel makes for the user (as enginex-agent ui asks for it).
+            Page own = signIn(http, page.verifiedLoginLink(user));
             assertThat(own.html()).contains("name=\"request\" value=\"" + request + "\"", ">Allow<", ">Deny<");
             HttpResponse<String> allowed = answer(http, page, own, request, "allow");
             assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(303);
@@ -312,12 +320,15 @@ class HomeFilesIT {
                         .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + name + "\"}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        String url = json(link.body()).path("url").asText();
+        return signIn(http, json(link.body()).path("url").asText());
+    }
+
+    private Page signIn(HttpClient http, String url) throws Exception {
         HttpResponse<String> login =
                 http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         String html = http.send(
-                        HttpRequest.newBuilder(URI.create(page.url()))
+                        HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf("login?"))))
                                 .header("Cookie", cookie)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())

@@ -37,7 +37,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class SessionChannelIT {
-    /** A session part in Python: hello, print the answer, then answer every call with its own uid. */
+    /**
+     * A session part in Python: hello, print the answer, then answer every call with its own uid; or, as
+     * {@code enginex-agent ui} does, ask for a login link and print the answer.
+     */
     private static final String CLIENT = """
             import json, os, socket, struct, sys
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -60,6 +63,10 @@ class SessionChannelIT {
             if first['type'] != 'accepted':
                 print(json.dumps(first), flush=True)
                 sys.exit(0)
+            if sys.argv[3] == 'login':
+                send({'type': 'login', 'version': 1})
+                print(json.dumps(recv()), flush=True)
+                sys.exit(0)
             send({'type': 'hello', 'version': 1, 'user': sys.argv[2], 'pid': os.getpid(),
                   'env': {'DISPLAY': ':42', 'HOME': '/not/reported'}})
             print(json.dumps(recv()), flush=True)
@@ -77,6 +84,7 @@ class SessionChannelIT {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<String> events = new CopyOnWriteArrayList<>();
+    private final List<String> linksMade = new CopyOnWriteArrayList<>();
     private final List<Process> clients = new ArrayList<>();
     private SessionRegistry registry;
     private SessionServer server;
@@ -124,7 +132,11 @@ class SessionChannelIT {
                 SessionAccess.parse(allowed, "root"),
                 registry,
                 (event, user, detail) -> events.add(event + " " + user + " " + detail),
-                mapper);
+                mapper,
+                user -> {
+                    linksMade.add(user);
+                    return java.util.Optional.of("http://127.0.0.1:9/login?code=for-" + user);
+                });
         server.start();
     }
 
@@ -188,6 +200,27 @@ class SessionChannelIT {
         assertThat(registry.connected()).isEmpty();
     }
 
+    @Test
+    void aLoginRequestGetsALinkMadeForTheKernelsUserAndNeverRegistersASession() throws Exception {
+        JsonNode answer = connect(allowed, "login").firstLine();
+
+        assertThat(answer.path("type").asText()).as(answer.toString()).isEqualTo("login");
+        assertThat(answer.path("user").asText()).isEqualTo(allowed);
+        assertThat(answer.path("url").asText()).isEqualTo("http://127.0.0.1:9/login?code=for-" + allowed);
+        assertThat(linksMade).containsExactly(allowed);
+        assertThat(registry.connected()).isEmpty();
+        assertThat(events).anyMatch(e -> e.startsWith("session.login " + allowed));
+    }
+
+    @Test
+    void aLoginRequestFromAnAccountThatIsNotASessionUserGetsNoLink() throws Exception {
+        JsonNode answer = connect(stranger, "login").firstLine();
+
+        assertThat(answer.path("type").asText()).isEqualTo("refused");
+        assertThat(answer.path("message").asText()).contains("not among the session users");
+        assertThat(linksMade).isEmpty();
+    }
+
     private record Client(Process process, BufferedReader out) {
         JsonNode firstLine() throws IOException {
             String line = out.readLine();
@@ -199,6 +232,7 @@ class SessionChannelIT {
         }
     }
 
+    /** Runs the Python client as {@code asUser}; {@code claimed} is the hello's user, or {@code login}. */
     private Client connect(String asUser, String claimed) throws IOException {
         Process process = new ProcessBuilder(
                         // setpriv execs the client itself (runuser would wait in a parent), so stopping the process
@@ -211,7 +245,8 @@ class SessionChannelIT {
                         "-c",
                         CLIENT,
                         dir.resolve("session.sock").toString(),
-                        claimed)
+                        claimed,
+                        claimed.equals("login") ? "login" : "hello")
                 .start();
         clients.add(process);
         return new Client(

@@ -51,6 +51,24 @@ class SessionLinkTest {
     }
 
     @Test
+    void theMacLayoutsSocketUnderAFolderWithSpacesCarriesTheChannel() throws Exception {
+        // As on a Mac: <base>/run/session.sock, where <base> is "/Library/Application Support/EngineX Agent".
+        Path socket = java.nio.file.Files.createDirectories(
+                        temp.resolve("Library/Application Support/EngineX Agent/run"))
+                .resolve("session.sock");
+        try (SessionServer server = new SessionServer(
+                socket, SessionAccess.parse("*", me), new SessionRegistry(), (a, b, c) -> {}, mapper)) {
+            server.start();
+            SessionClient client = new SessionClient(socket, Set.of(me), Map.of(), (a, b) -> b, mapper);
+
+            // The service's answer arrived: both ends read each other's peer credentials over that path.
+            assertThatThrownBy(() -> client.serve(() -> {}))
+                    .isInstanceOf(SessionClient.RefusedException.class)
+                    .hasMessageContaining("the account " + me + " cannot run a user session part");
+        }
+    }
+
+    @Test
     void aServiceThatClosesWithoutAWordIsTriedAgainNotTakenForARefusal() throws Exception {
         Path socket = temp.resolve("q.sock");
         try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

@@ -126,6 +126,18 @@ public final class Audit {
      * @param evidence the result's {@code consent} object; only its known text fields are kept
      */
     public void consentAnswered(String tenantId, String jobId, Actor actor, JsonNode evidence) {
+        consentAnswered(tenantId, new Target("job", jobId), actor, evidence);
+    }
+
+    /**
+     * {@link #consentAnswered(String, String, Actor, JsonNode)} for a graph step's last attempt (target:
+     * the step record, {@code RUN_ID:STEP_ID}), recorded when its step record first arrives.
+     */
+    public void stepConsentAnswered(String tenantId, String stepId, Actor actor, JsonNode evidence) {
+        consentAnswered(tenantId, new Target("graph_step", stepId), actor, evidence);
+    }
+
+    private void consentAnswered(String tenantId, Target target, Actor actor, JsonNode evidence) {
         Map<String, Object> details = new java.util.LinkedHashMap<>();
         for (String field : CONSENT_FIELDS) {
             JsonNode value = evidence.get(field);
@@ -138,7 +150,7 @@ public final class Audit {
                 AuditType.CONSENT_ANSWERED,
                 actor,
                 null,
-                new Target("job", jobId),
+                target,
                 "allowed".equals(evidence.path("answer").asText()) ? Outcome.SUCCESS : Outcome.FAILURE,
                 details);
     }

@@ -40,6 +40,16 @@ public enum AuditType {
     AGENT_PAUSED,
     /** The person at an agent's machine resumed its local actions (reported by the agent). */
     AGENT_RESUMED,
+    /**
+     * A user's session part connected to an agent's service, as the agent reported it (actor: the agent;
+     * details: agentId, user, sessionType, since).
+     */
+    AGENT_SESSION_STARTED,
+    /**
+     * A user's session part was gone from an agent's report (actor: the agent; details: agentId, user,
+     * sessionType, since, lastReportedAt: the last report that listed it).
+     */
+    AGENT_SESSION_ENDED,
     DEVICE_APPROVED,
     DEVICE_DENIED,
     /** A tenant policy was created or replaced (details: scope, action). */
@@ -127,7 +137,8 @@ public enum AuditType {
     JOB_FINISHED,
     /**
      * The person at the machine answered (or did not, before the timeout) whether a job may run a tool
-     * the policy marks consentRequired (actor: the agent that reported it; target: the job; details:
+     * the policy marks consentRequired (actor: the agent that reported it; target: the job, or the graph
+     * step {@code RUN_ID:STEP_ID} whose step record carried it, recorded when that record first arrives; details:
      * tool, user, answer, via, answeredBy, askedAt, answeredAt (device times), shown, request, and
      * requestedBy when the agent was told who asked for the job; outcome
      * success only when allowed).

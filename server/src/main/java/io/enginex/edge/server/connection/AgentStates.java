@@ -90,6 +90,24 @@ public final class AgentStates {
     }
 
     /**
+     * Whether a report the agent sent at {@code reportedAt} (by the clock of the node that received it)
+     * still describes it: the agent is connected and answering, and, when its connection is on this
+     * node, the report came on that connection, not on an earlier one. For a connection on another node,
+     * only that it is connected is known here. False for an agent connected to no node or unresponsive:
+     * its report is then only the last known.
+     */
+    public boolean reportedOnLiveConnection(String tenantId, String agentId, Instant reportedAt) {
+        Optional<AgentConnection> here = registry.find(tenantId, agentId);
+        if (here.isPresent()) {
+            AgentConnection c = here.get();
+            // reportedAt went through the database, which keeps microseconds.
+            return of(c).state() != AgentState.UNRESPONSIVE
+                    && !reportedAt.isBefore(c.connectedAt().truncatedTo(ChronoUnit.MICROS));
+        }
+        return elsewhere.nodeOf(tenantId, agentId).isPresent();
+    }
+
+    /**
      * The status now of every agent of the tenant connected to this node or another, by agent id; the
      * agents absent are offline. Reads this node's memory and the other nodes' one cached reading, so a
      * fleet of 10,000 costs no query per agent.

@@ -70,7 +70,7 @@ public final class Dashboard implements AutoCloseable {
         List<PageGroup> groups = List.of(
                 new SignInPages(app.logins(), app.sso(), loginsPerAddress, loginsPerEmail),
                 new SingleSignOnPages(app.sso(), loginsPerAddress),
-                new FleetPages(app.agents(), fleet, app.auditLog(), basics.clock(), basics.mapper()),
+                new FleetPages(app.agents(), fleet, ops.states(), app.auditLog(), basics.clock(), basics.mapper()),
                 new SessionPages(app.jobs(), web.stores(), fleet, web.pageLinks(), basics.mapper()),
                 new RegistrationPages(
                         app.enrolment(), basics.clock(), basics.baseUrl(), basics.version(), pin, downloads),

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enginex.edge.server.audit.AuditLog;
 import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.auth.Role;
+import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.fleet.FleetFilter;
+import io.enginex.edge.server.fleet.SignedInUsers;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.ConnectionRecord;
@@ -49,11 +51,13 @@ public final class FleetPages implements PageGroup {
 
     private final Agents agents;
     private final Fleet fleet;
+    private final AgentStates states;
     private final AuditLog auditLog;
     private final Clock clock;
     private final ObjectMapper mapper;
 
-    FleetPages(Agents agents, Fleet fleet, AuditLog auditLog, Clock clock, ObjectMapper mapper) {
+    FleetPages(Agents agents, Fleet fleet, AgentStates states, AuditLog auditLog, Clock clock, ObjectMapper mapper) {
+        this.states = states;
         this.agents = agents;
         this.fleet = fleet;
         this.auditLog = auditLog;
@@ -111,7 +115,7 @@ public final class FleetPages implements PageGroup {
             boolean canEdit,
             boolean canArchive,
             Instant archivedAt,
-            List<io.enginex.edge.server.store.AgentSessionPart> sessionParts) {}
+            SignedInUsers signedIn) {}
 
     @Override
     public void register(Pages pages) {
@@ -226,7 +230,7 @@ public final class FleetPages implements PageGroup {
                 viewer.can(Role.OPERATOR) && facts.archivedAt() == null,
                 viewer.can(Role.OPERATOR) && agent.revoked() && facts.archivedAt() == null,
                 facts.archivedAt(),
-                facts.sessionParts());
+                SignedInUsers.of(facts.sessions(), states, viewer.tenantId(), agent.id()));
     }
 
     /** The export's columns, in order. */

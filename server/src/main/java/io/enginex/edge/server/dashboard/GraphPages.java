@@ -92,13 +92,32 @@ public final class GraphPages implements PageGroup {
      * A run with its step records.
      *
      * @param interrupted how many of its steps are {@code interrupted}
+     * @param consents by step id: how the person at the machine answered before the step's last attempt
+     *     ran a {@code consentRequired} tool, as the job page shows a job's ({@link JobCard.Consent})
      */
-    public record RunView(GraphRunRecord run, List<GraphRunStepRecord> steps, long interrupted) {
+    public record RunView(
+            GraphRunRecord run,
+            List<GraphRunStepRecord> steps,
+            long interrupted,
+            Map<String, JobCard.Consent> consents) {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
         static RunView of(GraphRunRecord run, List<GraphRunStepRecord> steps) {
+            Map<String, JobCard.Consent> consents = new java.util.HashMap<>();
+            steps.stream()
+                    .filter(s -> s.consentJson() != null)
+                    .forEach(s -> consents.put(s.id(), JobCard.Consent.of(s.consentJson(), JSON)));
             return new RunView(
                     run,
                     steps,
-                    steps.stream().filter(s -> s.state().equals("interrupted")).count());
+                    steps.stream().filter(s -> s.state().equals("interrupted")).count(),
+                    Map.copyOf(consents));
+        }
+
+        /** The consent answer of {@code step}, or null when it asked nobody. */
+        public JobCard.Consent consent(GraphRunStepRecord step) {
+            return consents.get(step.id());
         }
     }
 

@@ -306,8 +306,11 @@ public final class Dispatcher implements AgentListener {
                 .log("job finished");
     }
 
-    /** The known text fields of a result's {@code consent} (PROTOCOL.md), or null when it has none. */
-    static JsonNode consent(JsonNode reported) {
+    /**
+     * The known text fields of a result's {@code consent} (PROTOCOL.md), or null when it has none; the
+     * same for a graph step record's.
+     */
+    public static JsonNode consent(JsonNode reported) {
         if (reported == null || !reported.isObject()) {
             return null;
         }

@@ -111,7 +111,8 @@ public final class Agents {
      * @param effectivePolicy the effective policy it reported (JSON), or null
      * @param update its update state as it last reported it, or null (it never did: an older agent)
      * @param archivedAt when an operator archived it (after revoking it), or null
-     * @param sessionParts the users' session parts it last reported connected, by user; empty when none
+     * @param sessions its last report of the users' session parts connected to it, or null if it never
+     *     sent one ({@link SignedInUsers#of} says whether it describes now)
      */
     public record Facts(
             Agent agent,
@@ -121,7 +122,7 @@ public final class Agents {
             String effectivePolicy,
             AgentUpdate update,
             Instant archivedAt,
-            List<io.enginex.edge.server.store.AgentSessionPart> sessionParts) {
+            io.enginex.edge.server.store.AgentSessionReport sessions) {
         /** Whether it registered but never connected: no hello was ever answered. */
         public boolean neverConnected() {
             return agent.lastSeenAt() == null;
@@ -139,7 +140,7 @@ public final class Agents {
                 agents.effectivePolicy(tenant, agent.id()).orElse(null),
                 updates.find(tenant, agent.id()).orElse(null),
                 agents.findArchived(tenant, agent.id()).orElse(null),
-                agents.findSessionParts(tenant, agent.id()));
+                agents.findSessionReport(tenant, agent.id()).orElse(null));
     }
 
     /** The tenant policies that apply to {@code agent} (one the caller found through this service). */

@@ -103,7 +103,8 @@ public final class GraphRunLog {
                             now,
                             s.hasOutputFile(),
                             0,
-                            false))
+                            false,
+                            text(io.enginex.edge.server.dispatch.Dispatcher.consent(s.consent()))))
                     .toList();
             GraphRunRecord run = new GraphRunRecord(
                     r.runId(),
@@ -119,7 +120,10 @@ public final class GraphRunLog {
                     r.endedAt(),
                     now,
                     null);
-            if (runs.store(run, rows)) {
+            boolean ours = audit == null
+                    ? runs.store(run, rows)
+                    : tx.inTransaction(() -> runs.store(run, rows, step -> audited(tenantId, agentId, step)));
+            if (ours) {
                 stored.add(r.runId());
                 rows.forEach(s -> steps.add(s.id()));
             } else {
@@ -154,6 +158,22 @@ public final class GraphRunLog {
             }
         }
         return new GraphRunsAck(ackId, frame.id(), stored, steps, refused, audited);
+    }
+
+    /** A step record stored now that carries the person's consent answer: {@code consent.answered}, once. */
+    private void audited(String tenantId, String agentId, GraphRunStepRecord step) {
+        if (step.consentJson() == null) {
+            return;
+        }
+        try {
+            audit.stepConsentAnswered(
+                    tenantId,
+                    step.id(),
+                    io.enginex.edge.server.audit.Actor.agent(agentId),
+                    mapper.readTree(step.consentJson()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read back the consent JSON written here", e);
+        }
     }
 
     private static java.util.Map<String, Object> details(GraphRuns.AuditRecord a) {

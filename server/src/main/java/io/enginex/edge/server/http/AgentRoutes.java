@@ -7,6 +7,7 @@ import io.enginex.edge.server.auth.Origin;
 import io.enginex.edge.server.connection.AgentStates;
 import io.enginex.edge.server.fleet.Agents;
 import io.enginex.edge.server.fleet.FleetFilter;
+import io.enginex.edge.server.fleet.SignedInUsers;
 import io.enginex.edge.server.http.ApiViews.AgentView;
 import io.enginex.edge.server.http.ApiViews.ConnectionPage;
 import io.enginex.edge.server.http.ApiViews.ConnectionView;
@@ -141,7 +142,7 @@ final class AgentRoutes {
                 facts.effectivePolicy(),
                 facts.update(),
                 facts.archivedAt(),
-                facts.sessionParts(),
+                SignedInUsers.of(facts.sessions(), states, agent.tenantId(), agent.id()),
                 mapper);
     }
 }

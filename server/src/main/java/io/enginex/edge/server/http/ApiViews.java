@@ -97,7 +97,9 @@ final class ApiViews {
             UpdateView update,
             boolean neverConnected,
             Instant archivedAt,
-            List<SessionPartView> sessionParts) {
+            List<SessionPartView> sessionParts,
+            Instant sessionPartsReportedAt,
+            boolean sessionPartsCurrent) {
         /**
          * @param effectivePolicyJson the effective policy the agent last advertised (as {@code
          *     enginex-agent policy show --json} prints it), or null when it advertised none
@@ -112,7 +114,7 @@ final class ApiViews {
                 String effectivePolicyJson,
                 AgentUpdate update,
                 Instant archivedAt,
-                List<io.enginex.edge.server.store.AgentSessionPart> sessionParts,
+                io.enginex.edge.server.fleet.SignedInUsers signedIn,
                 ObjectMapper mapper) {
             return new AgentView(
                     a.id(),
@@ -138,17 +140,23 @@ final class ApiViews {
                     update == null ? null : UpdateView.of(update),
                     a.lastSeenAt() == null,
                     archivedAt,
-                    sessionParts.stream()
-                            .map(p -> new SessionPartView(p.user(), p.type(), p.since(), p.reportedAt()))
-                            .toList());
+                    signedIn.parts().stream()
+                            .map(p -> new SessionPartView(
+                                    p.user(), p.type(), p.since(), p.reportedAt(), signedIn.current()))
+                            .toList(),
+                    signedIn.reportedAt(),
+                    signedIn.current());
         }
     }
 
     /**
      * A user's session part connected to the agent's service (the user signed in at the machine with
      * {@code enginex-agent session} running), as the agent last reported it.
+     *
+     * @param current false when the agent is offline (or has not reported on its connection now): the
+     *     user was signed in at {@code reportedAt}, and may not be now
      */
-    record SessionPartView(String user, String type, Instant since, Instant reportedAt) {}
+    record SessionPartView(String user, String type, Instant since, Instant reportedAt, boolean current) {}
 
     /**
      * An agent's update state as it last reported it: the channel it follows, its rollout ring, whether

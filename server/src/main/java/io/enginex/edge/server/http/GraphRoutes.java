@@ -147,7 +147,8 @@ final class GraphRoutes {
             String outputSha256,
             Instant settledAt,
             Instant arrivedAt,
-            OutputFileView outputFile) {}
+            OutputFileView outputFile,
+            JsonNode consent) {}
 
     /**
      * A step output the agent keeps as a file: {@code receivedBytes} of {@code outputBytes} are on the
@@ -209,7 +210,8 @@ final class GraphRoutes {
                                                         ? "/api/v1/tenants/" + s.tenantId() + "/graph-runs/" + s.runId()
                                                                 + "/steps/" + s.step() + "/output"
                                                         : null)
-                                        : null))
+                                        : null,
+                                s.consentJson() == null ? null : json(s.consentJson())))
                         .toList()));
     }
 

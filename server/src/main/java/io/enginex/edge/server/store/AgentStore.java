@@ -69,11 +69,19 @@ public interface AgentStore {
     /** The agent's pause, if it last reported one. */
     Optional<AgentPause> findPause(String tenantId, String id);
 
-    /** Replaces the session parts the agent reported connected (an empty list: none). */
-    void recordSessionParts(String tenantId, String id, List<AgentSessionPart> parts);
+    /**
+     * Replaces the session parts the agent reported connected (an empty list: none), received at {@code
+     * reportedAt}. Reports of one agent are applied one at a time (its row is locked), so the list
+     * returned is the one this report replaced, never one a concurrent report also replaced.
+     *
+     * @return the parts recorded before, by user name; empty when none (or it never reported, or no such
+     *     agent in this tenant: then nothing is recorded)
+     */
+    List<AgentSessionPart> recordSessionParts(
+            String tenantId, String id, List<AgentSessionPart> parts, Instant reportedAt);
 
-    /** The session parts the agent last reported, by user name; empty when none (or it never reported). */
-    List<AgentSessionPart> findSessionParts(String tenantId, String id);
+    /** The agent's last report of its session parts; empty when it never reported one. */
+    Optional<AgentSessionReport> findSessionReport(String tenantId, String id);
 
     /** Replaces the agent's labels; false if no such agent in this tenant. */
     boolean setLabels(String tenantId, String id, List<String> labels);

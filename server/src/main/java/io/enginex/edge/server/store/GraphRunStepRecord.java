@@ -14,6 +14,9 @@ import java.time.Instant;
  *     {@code outputSha256} describe it; see {@link GraphOutputStore})
  * @param outputReceived bytes of that file the hub has so far (0 when none, or not a file)
  * @param outputComplete the hub has the whole file and its SHA-256 matched
+ * @param consentJson how the person at the machine answered before the step's last attempt ran a tool
+ *     the policy marks {@code consentRequired}, as JSON text (the fields a job's {@code consent} has), or
+ *     null
  */
 public record GraphRunStepRecord(
         String id,
@@ -34,7 +37,52 @@ public record GraphRunStepRecord(
         Instant arrivedAt,
         boolean outputFile,
         long outputReceived,
-        boolean outputComplete) {
+        boolean outputComplete,
+        String consentJson) {
+    /** A record of a step that asked nobody's consent. */
+    public GraphRunStepRecord(
+            String id,
+            String runId,
+            String tenantId,
+            String step,
+            String state,
+            int attempts,
+            String errorCode,
+            String errorMessage,
+            String reason,
+            String output,
+            boolean outputTruncated,
+            String outputPreview,
+            Long outputBytes,
+            String outputSha256,
+            Instant settledAt,
+            Instant arrivedAt,
+            boolean outputFile,
+            long outputReceived,
+            boolean outputComplete) {
+        this(
+                id,
+                runId,
+                tenantId,
+                step,
+                state,
+                attempts,
+                errorCode,
+                errorMessage,
+                reason,
+                output,
+                outputTruncated,
+                outputPreview,
+                outputBytes,
+                outputSha256,
+                settledAt,
+                arrivedAt,
+                outputFile,
+                outputReceived,
+                outputComplete,
+                null);
+    }
+
     /** A record whose output is not a file. */
     public GraphRunStepRecord(
             String id,
@@ -72,6 +120,7 @@ public record GraphRunStepRecord(
                 arrivedAt,
                 false,
                 0,
-                false);
+                false,
+                null);
     }
 }

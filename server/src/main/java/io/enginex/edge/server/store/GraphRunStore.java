@@ -12,7 +12,16 @@ public interface GraphRunStore {
      *
      * @return false, with nothing written, when the run id is stored for another tenant or agent
      */
-    boolean store(GraphRunRecord run, List<GraphRunStepRecord> steps);
+    default boolean store(GraphRunRecord run, List<GraphRunStepRecord> steps) {
+        return store(run, steps, step -> {});
+    }
+
+    /**
+     * {@link #store(GraphRunRecord, List)}, telling {@code stored}, inside the transaction, each step
+     * record written now (not one stored before), so what goes with its first arrival happens once.
+     */
+    boolean store(
+            GraphRunRecord run, List<GraphRunStepRecord> steps, java.util.function.Consumer<GraphRunStepRecord> stored);
 
     /** The tenant's runs of a graph, the latest started first, at most {@code limit}. */
     List<GraphRunRecord> runsOf(String tenantId, String graphId, int limit);

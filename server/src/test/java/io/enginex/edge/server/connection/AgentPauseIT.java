@@ -10,8 +10,10 @@ import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.Pause;
 import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.protocol.SessionPart;
 import io.enginex.edge.protocol.Welcome;
 import io.enginex.edge.server.testing.AgentSocket;
+import io.enginex.edge.server.testing.Browser;
 import io.enginex.edge.server.testing.TestAgent;
 import io.enginex.edge.server.testing.TestHub;
 import java.nio.file.Path;
@@ -26,7 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pause the person at an agent's machine controls, as the hub sees it: reported in hello and
- * state frames, shown on the agent's API view, new jobs refused with agent_paused, and audited.
+ * state frames, shown on the agent's API view, new jobs refused with agent_paused, and audited. And the
+ * users' session parts the same state frames list: shown with the time of the report, as live only
+ * while the agent is connected and reported on that connection, as last known otherwise, and each
+ * change audited once.
  */
 class AgentPauseIT {
     @TempDir
@@ -102,6 +107,112 @@ class AgentPauseIT {
             }
         }
         throw new AssertionError("no " + type + " event for " + agentId + " in " + events);
+    }
+
+    @Test
+    void signedInUsersAreLiveOnlyWhileTheAgentIsConnectedLastKnownWhenItIsGoneAndEachChangeIsAuditedOnce() {
+        TestAgent agent = hub.register(tenant);
+        String id = agent.agentId();
+        // Nanoseconds, as an agent's clock may send them; the hub keeps microseconds.
+        SessionPart alice = new SessionPart("alice", "wayland", Instant.parse("2026-12-05T08:01:44.123456789Z"));
+        SessionPart bob = new SessionPart("bob", "x11", Instant.parse("2026-12-05T09:30:00Z"));
+        Browser viewer = hub.signedIn(tenant, "viewer");
+        Instant firstReport;
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            assertThat(agentView(id).hasNonNull("sessionPartsReportedAt")).isFalse();
+            assertThat(viewer.get("/ui/agents/" + id).body()).contains("id=\"session-parts-none\"");
+
+            socket.send(new AgentState(socket.nextId(), null, List.of(alice)));
+            await().until(() -> agentView(id).path("sessionPartsCurrent").asBoolean());
+            JsonNode live = agentView(id);
+            firstReport = Instant.parse(live.path("sessionPartsReportedAt").asText());
+            String page = viewer.get("/ui/agents/" + id).body();
+
+            assertThat(live.path("sessionParts").path(0).path("user").asText()).isEqualTo("alice");
+            assertThat(live.path("sessionParts").path(0).path("current").asBoolean())
+                    .isTrue();
+            assertThat(page)
+                    .contains("id=\"session-parts-as-of\"", "alice")
+                    .contains("id=\"session-parts\" aria-labelledby=\"session-parts-title\" data-current=\"true\"")
+                    .doesNotContain("session-parts-stale");
+        }
+
+        await().until(() -> !agentView(id).path("connected").asBoolean());
+        JsonNode offline = agentView(id);
+        String offlinePage = viewer.get("/ui/agents/" + id).body();
+
+        assertThat(offline.path("sessionPartsCurrent").asBoolean()).isFalse();
+        assertThat(offline.path("sessionParts").path(0).path("current").asBoolean())
+                .isFalse();
+        assertThat(offline.path("sessionParts").path(0).path("user").asText()).isEqualTo("alice");
+        assertThat(Instant.parse(offline.path("sessionPartsReportedAt").asText()))
+                .isEqualTo(firstReport);
+        assertThat(offlinePage)
+                .contains("id=\"session-parts-stale\"", "agent offline", "alice")
+                .contains("id=\"session-parts\" aria-labelledby=\"session-parts-title\" data-current=\"false\"")
+                .doesNotContain("session-parts-as-of");
+
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            await().until(() -> agentView(id).path("connected").asBoolean());
+            assertThat(agentView(id).path("sessionPartsCurrent").asBoolean())
+                    .as("connected again, but the list is from the connection before")
+                    .isFalse();
+
+            socket.send(new AgentState(socket.nextId(), null, List.of(alice)));
+            await().until(() -> agentView(id).path("sessionPartsCurrent").asBoolean());
+            socket.send(new AgentState(socket.nextId(), null, List.of(bob)));
+            await().until(() -> agentView(id)
+                    .path("sessionParts")
+                    .path(0)
+                    .path("user")
+                    .asText()
+                    .equals("bob"));
+        }
+
+        // The reports are handled in order on the socket's thread: once bob's is audited, alice's repeat was handled.
+        await().until(() -> audited("agent-session.started", id).size() == 2);
+        List<JsonNode> started = audited("agent-session.started", id);
+        List<JsonNode> ended = audited("agent-session.ended", id);
+        assertThat(started)
+                .extracting(e -> e.path("details").path("user").asText())
+                .containsExactlyInAnyOrder("alice", "bob");
+        assertThat(ended).hasSize(1);
+        JsonNode aliceEnded = ended.get(0).path("details");
+        assertThat(aliceEnded.path("user").asText()).isEqualTo("alice");
+        assertThat(aliceEnded.path("sessionType").asText()).isEqualTo("wayland");
+        assertThat(aliceEnded.path("agentId").asText()).isEqualTo(id);
+        assertThat(Instant.parse(aliceEnded.path("since").asText()))
+                .isEqualTo(Instant.parse("2026-12-05T08:01:44.123456Z"));
+        assertThat(Instant.parse(aliceEnded.path("lastReportedAt").asText())).isAfter(firstReport);
+        assertThat(ended.get(0).path("actor").path("type").asText()).isEqualTo("agent");
+        assertThat(hub.signedIn(tenant, "admin")
+                        .get("/ui/audit?type=agent-session.ended")
+                        .body())
+                .contains(id, "alice");
+
+        String other = hub.newTenant();
+        assertThat(hub.api()
+                        .get("/api/v1/tenants/" + tenant + "/agents/" + id, hub.tenantKey(other, "owner"))
+                        .status())
+                .isEqualTo(404);
+        var elsewhere = hub.signedIn(other, "admin");
+        var otherPage = elsewhere.get("/ui/agents/" + id);
+        assertThat(otherPage.statusCode()).isEqualTo(404);
+        assertThat(otherPage.body()).doesNotContain("bob");
+        assertThat(elsewhere.get("/ui/audit?type=agent-session.started").body()).doesNotContain(id);
+    }
+
+    static List<JsonNode> audited(String type, String agentId) {
+        List<JsonNode> found = new java.util.ArrayList<>();
+        for (JsonNode event : hub.api()
+                .get("/api/v1/tenants/" + tenant + "/audit?type=" + type, hub.platformKey())
+                .body()
+                .path("events")) {
+            if (agentId.equals(event.path("target").path("id").asText())) {
+                found.add(event);
+            }
+        }
+        return found;
     }
 
     @Test

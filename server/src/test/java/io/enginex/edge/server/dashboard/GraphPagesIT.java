@@ -269,4 +269,94 @@ class GraphPagesIT {
         String theirs = stranger.get("/ui/graphs").body();
         assertThat(theirs).doesNotContain(graph).doesNotContain(local).contains("No graphs.");
     }
+
+    /**
+     * A step whose tool needed the consent of the person at the machine: its uploaded evidence (who
+     * answered, how, when by the device's clock, what was shown) is on the run page and in the API, as a
+     * job's is on the session page; fields the hub does not know are not kept, and another tenant sees
+     * neither.
+     */
+    @Test
+    void aStepsConsentAtTheMachineIsShownOnTheRunPageAndInTheApi() {
+        String tenant = hub.newTenant();
+        TestAgent agent = hub.register(tenant);
+        String run = runId();
+        JsonNode consent = json("""
+                {"request":"c-7","user":"alice","tool":"app.open","shown":"{\\"path\\":\\"report.pdf\\"}",
+                 "askedAt":"2026-12-01T02:00:01Z","answer":"denied","via":"dialog","answeredBy":"alice",
+                 "answeredAt":"2026-12-01T02:00:09Z","secretValue":"must not be kept",
+                 "requestedBy":"graph open-report (run r, step open)"}""");
+        GraphRuns.Run uploaded = new GraphRuns.Run(
+                run,
+                "open-report",
+                null,
+                null,
+                "failed",
+                T0,
+                T0.plusSeconds(10),
+                null,
+                List.of(
+                        new GraphRuns.Step(
+                                        run + ":open",
+                                        "open",
+                                        "failed",
+                                        1,
+                                        new ErrorInfo("consent_denied", "alice did not consent"),
+                                        null,
+                                        null,
+                                        false,
+                                        null,
+                                        null,
+                                        null,
+                                        T0.plusSeconds(9))
+                                .withConsent(consent),
+                        step(run, "plain", "succeeded", "{\"n\":1}", 1)));
+        upload(agent, uploaded);
+        upload(agent, uploaded); // sent again (its ack was lost): stored and audited once
+
+        var viewer = hub.signedIn(tenant, "viewer");
+        String page = viewer.get("/ui/graph-runs/" + run).body();
+        assertThat(page)
+                .contains("<code>consent_denied</code> alice did not consent")
+                .contains("<span class=\"consent-answer\">denied</span>")
+                .contains("<code class=\"consent-by\">alice</code>")
+                .contains("<span class=\"consent-via\">dialog</span> at 2026-12-01T02:00:09Z")
+                .contains("<code class=\"consent-shown\">{\"path\":\"report.pdf\"}</code>")
+                .contains("<code class=\"consent-requested-by\">graph open-report (run r, step open)</code>")
+                .doesNotContain("must not be kept");
+        assertThat(page.split("class=\"consent\"", -1))
+                .as("only the step that asked shows consent")
+                .hasSize(2);
+
+        String path = "/api/v1/tenants/" + tenant + "/graph-runs/" + run;
+        JsonNode steps =
+                hub.api().get(path, hub.tenantKey(tenant, "viewer")).body().path("steps");
+        JsonNode open = steps.findParent("consent");
+        assertThat(open.path("step").asText()).isEqualTo("open");
+        assertThat(open.path("consent").path("answeredBy").asText()).isEqualTo("alice");
+        assertThat(open.path("consent").path("via").asText()).isEqualTo("dialog");
+        assertThat(open.path("consent").path("askedAt").asText()).isEqualTo("2026-12-01T02:00:01Z");
+        assertThat(open.path("consent").has("secretValue")).isFalse();
+
+        JsonNode events = hub.api()
+                .get("/api/v1/tenants/" + tenant + "/audit?type=consent.answered", hub.platformKey())
+                .body()
+                .path("events");
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.path("target").path("type").asText()).isEqualTo("graph_step");
+            assertThat(e.path("target").path("id").asText()).isEqualTo(run + ":open");
+            assertThat(e.path("actor").path("id").asText()).isEqualTo(agent.agentId());
+            assertThat(e.path("outcome").asText()).isEqualTo("failure");
+            assertThat(e.path("details").path("answeredBy").asText()).isEqualTo("alice");
+            assertThat(e.path("details").has("secretValue")).isFalse();
+        });
+
+        String stranger = hub.newTenant();
+        assertThat(hub.signedIn(stranger, "owner").get("/ui/graph-runs/" + run).statusCode())
+                .isEqualTo(404);
+        var theirs =
+                hub.api().get("/api/v1/tenants/" + stranger + "/graph-runs/" + run, hub.tenantKey(stranger, "owner"));
+        assertThat(theirs.status()).isEqualTo(404);
+        assertThat(theirs.text()).doesNotContain("alice");
+    }
 }

@@ -3,6 +3,7 @@ package io.enginex.edge.server.testing;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentSessionPart;
+import io.enginex.edge.server.store.AgentSessionReport;
 import io.enginex.edge.server.store.AgentStore;
 import java.time.Instant;
 import java.util.List;
@@ -122,7 +123,7 @@ public final class FakeAgentStore implements AgentStore {
 
     private final Map<String, Instant> deregistered = new ConcurrentHashMap<>();
     private final Map<String, AgentPause> pauses = new ConcurrentHashMap<>();
-    private final Map<String, java.util.List<AgentSessionPart>> sessionParts = new ConcurrentHashMap<>();
+    private final Map<String, AgentSessionReport> sessionReports = new ConcurrentHashMap<>();
 
     @Override
     public boolean deregister(String tenantId, String id, Instant now) {
@@ -147,15 +148,21 @@ public final class FakeAgentStore implements AgentStore {
     }
 
     @Override
-    public void recordSessionParts(String tenantId, String id, java.util.List<AgentSessionPart> parts) {
-        sessionParts.put(id, java.util.List.copyOf(parts));
+    public List<AgentSessionPart> recordSessionParts(
+            String tenantId, String id, List<AgentSessionPart> parts, Instant reportedAt) {
+        if (find(tenantId, id).isEmpty()) {
+            return List.of();
+        }
+        var sorted = parts.stream()
+                .sorted(java.util.Comparator.comparing(AgentSessionPart::user))
+                .toList();
+        AgentSessionReport before = sessionReports.put(id, new AgentSessionReport(reportedAt, sorted));
+        return before == null ? List.of() : before.parts();
     }
 
     @Override
-    public java.util.List<AgentSessionPart> findSessionParts(String tenantId, String id) {
-        return find(tenantId, id)
-                .map(a -> sessionParts.getOrDefault(id, java.util.List.of()))
-                .orElse(java.util.List.of());
+    public Optional<AgentSessionReport> findSessionReport(String tenantId, String id) {
+        return find(tenantId, id).map(a -> sessionReports.get(id));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentQuery;
 import io.enginex.edge.server.store.AgentSessionPart;
+import io.enginex.edge.server.store.AgentSessionReport;
 import io.enginex.edge.server.store.AgentStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -273,8 +274,21 @@ final class JdbcAgentStore implements AgentStore {
     }
 
     @Override
-    public void recordSessionParts(String tenantId, String id, List<AgentSessionPart> parts) {
-        jdbi.useTransaction(h -> {
+    public List<AgentSessionPart> recordSessionParts(
+            String tenantId, String id, List<AgentSessionPart> parts, Instant reportedAt) {
+        return jdbi.inTransaction(h -> {
+            // Locks the agent's row: a second report of the same agent (a replaced connection still
+            // reading, another hub node) waits, so each diff the caller audits is against what it replaced.
+            boolean known = h.createQuery("SELECT id FROM agents WHERE tenant_id = :tenantId AND id = :id FOR UPDATE")
+                    .bind("tenantId", tenantId)
+                    .bind("id", id)
+                    .mapTo(String.class)
+                    .findOne()
+                    .isPresent();
+            if (!known) {
+                return List.<AgentSessionPart>of();
+            }
+            List<AgentSessionPart> before = findSessionParts(h, tenantId, id);
             h.createUpdate("DELETE FROM agent_session_parts WHERE tenant_id = :tenantId AND agent_id = :id")
                     .bind("tenantId", tenantId)
                     .bind("id", id)
@@ -292,12 +306,41 @@ final class JdbcAgentStore implements AgentStore {
                         .bind("reportedAt", Timestamps.arg(part.reportedAt()))
                         .execute();
             }
+            h.createUpdate("DELETE FROM agent_session_reports WHERE tenant_id = :tenantId AND agent_id = :id")
+                    .bind("tenantId", tenantId)
+                    .bind("id", id)
+                    .execute();
+            h.createUpdate("""
+                            INSERT INTO agent_session_reports (tenant_id, agent_id, reported_at)
+                            VALUES (:tenantId, :id, :reportedAt)""")
+                    .bind("tenantId", tenantId)
+                    .bind("id", id)
+                    .bind("reportedAt", Timestamps.arg(reportedAt))
+                    .execute();
+            return before;
         });
     }
 
     @Override
-    public List<AgentSessionPart> findSessionParts(String tenantId, String id) {
-        return jdbi.withHandle(h -> h.createQuery("""
+    public Optional<AgentSessionReport> findSessionReport(String tenantId, String id) {
+        return jdbi.withHandle(h -> {
+            List<AgentSessionPart> parts = findSessionParts(h, tenantId, id);
+            Optional<Instant> reportedAt = h.createQuery("""
+                            SELECT reported_at FROM agent_session_reports
+                            WHERE tenant_id = :tenantId AND agent_id = :id""")
+                    .bind("tenantId", tenantId)
+                    .bind("id", id)
+                    .map((rs, ctx) -> Timestamps.read(rs, "reported_at"))
+                    .findOne();
+            // A list stored before agent_session_reports existed has its time on each row only.
+            return reportedAt
+                    .or(() -> parts.stream().map(AgentSessionPart::reportedAt).max(Instant::compareTo))
+                    .map(at -> new AgentSessionReport(at, parts));
+        });
+    }
+
+    private static List<AgentSessionPart> findSessionParts(org.jdbi.v3.core.Handle h, String tenantId, String id) {
+        return h.createQuery("""
                         SELECT * FROM agent_session_parts WHERE tenant_id = :tenantId AND agent_id = :id
                         ORDER BY user_name""")
                 .bind("tenantId", tenantId)
@@ -307,7 +350,7 @@ final class JdbcAgentStore implements AgentStore {
                         rs.getString("session_type"),
                         Timestamps.read(rs, "since"),
                         Timestamps.read(rs, "reported_at")))
-                .list());
+                .list();
     }
 
     private static Optional<AgentPause> findPause(org.jdbi.v3.core.Handle h, String tenantId, String id) {

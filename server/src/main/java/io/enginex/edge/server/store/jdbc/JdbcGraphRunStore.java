@@ -18,7 +18,8 @@ final class JdbcGraphRunStore implements GraphRunStore {
     }
 
     @Override
-    public boolean store(GraphRunRecord r, List<GraphRunStepRecord> steps) {
+    public boolean store(
+            GraphRunRecord r, List<GraphRunStepRecord> steps, java.util.function.Consumer<GraphRunStepRecord> stored) {
         return jdbi.inTransaction(h -> {
             h.createUpdate("""
                             INSERT INTO graph_runs (run_id, tenant_id, agent_id, graph_name, graph_id, graph_version,
@@ -63,13 +64,13 @@ final class JdbcGraphRunStore implements GraphRunStore {
                         .execute();
             }
             for (GraphRunStepRecord s : steps) {
-                h.createUpdate("""
+                int inserted = h.createUpdate("""
                                 INSERT INTO graph_run_steps (id, run_id, tenant_id, step, state, attempts, error_code,
                                     error_message, reason, output, output_truncated, output_preview, output_bytes,
-                                    output_sha256, settled_at, arrived_at, output_file)
+                                    output_sha256, settled_at, arrived_at, output_file, consent_json)
                                 VALUES (:id, :runId, :tenantId, :step, :state, :attempts, :errorCode, :errorMessage,
                                     :reason, :output, :truncated, :preview, :bytes, :sha256, :settledAt, :arrivedAt,
-                                    :file)
+                                    :file, :consent)
                                 ON CONFLICT DO NOTHING""")
                         .bind("id", s.id())
                         .bind("runId", r.runId())
@@ -88,7 +89,11 @@ final class JdbcGraphRunStore implements GraphRunStore {
                         .bind("settledAt", Timestamps.arg(s.settledAt()))
                         .bind("arrivedAt", Timestamps.arg(s.arrivedAt()))
                         .bind("file", s.outputFile())
+                        .bind("consent", s.consentJson())
                         .execute();
+                if (inserted == 1) {
+                    stored.accept(s);
+                }
             }
             return true;
         });
@@ -194,6 +199,7 @@ final class JdbcGraphRunStore implements GraphRunStore {
                 Timestamps.read(rs, "arrived_at"),
                 rs.getBoolean("output_file"),
                 rs.getLong("received_bytes"),
-                rs.getBoolean("complete"));
+                rs.getBoolean("complete"),
+                rs.getString("consent_json"));
     }
 }

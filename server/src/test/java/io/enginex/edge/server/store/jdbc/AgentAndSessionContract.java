@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentSessionPart;
+import io.enginex.edge.server.store.AgentSessionReport;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.RegistrationToken;
 import io.enginex.edge.server.store.Session;
@@ -69,21 +70,38 @@ interface AgentAndSessionContract extends StoreFixture {
     }
 
     @Test
-    default void sessionPartsAreReplacedAtEachReportPerAgentAndTenant() {
+    default void sessionPartsAreReplacedAtEachReportPerAgentAndTenantAndEachReportReturnsTheListBefore() {
         String tenant = newTenant();
         String other = newTenant();
         Agent agent = newAgent(tenant);
-        AgentSessionPart alice = new AgentSessionPart("alice", "wayland", now().minusSeconds(60), now());
-        AgentSessionPart bob = new AgentSessionPart("bob", "x11", now().minusSeconds(5), now());
+        Instant first = now();
+        Instant second = first.plusSeconds(30);
+        Instant third = first.plusSeconds(60);
+        AgentSessionPart alice = new AgentSessionPart("alice", "wayland", first.minusSeconds(60), first);
+        AgentSessionPart bob = new AgentSessionPart("bob", "x11", first.minusSeconds(5), first);
+        AgentSessionPart bobAgain = new AgentSessionPart("bob", "x11", bob.since(), second);
 
-        assertThat(stores().agents().findSessionParts(tenant, agent.id())).isEmpty();
-        stores().agents().recordSessionParts(tenant, agent.id(), List.of(bob, alice));
-        assertThat(stores().agents().findSessionParts(tenant, agent.id())).containsExactly(alice, bob);
-        assertThat(stores().agents().findSessionParts(other, agent.id())).isEmpty();
-        stores().agents().recordSessionParts(tenant, agent.id(), List.of(bob));
-        assertThat(stores().agents().findSessionParts(tenant, agent.id())).containsExactly(bob);
-        stores().agents().recordSessionParts(tenant, agent.id(), List.of());
-        assertThat(stores().agents().findSessionParts(tenant, agent.id())).isEmpty();
+        assertThat(stores().agents().findSessionReport(tenant, agent.id())).isEmpty();
+        assertThat(stores().agents().recordSessionParts(tenant, agent.id(), List.of(bob, alice), first))
+                .isEmpty();
+        assertThat(stores().agents().findSessionReport(tenant, agent.id()))
+                .contains(new AgentSessionReport(first, List.of(alice, bob)));
+        assertThat(stores().agents().findSessionReport(other, agent.id())).isEmpty();
+        assertThat(stores().agents().recordSessionParts(other, agent.id(), List.of(), second))
+                .as("another tenant's report of the same agent id replaces nothing of this tenant's")
+                .isEmpty();
+        assertThat(stores().agents().findSessionReport(tenant, agent.id()))
+                .contains(new AgentSessionReport(first, List.of(alice, bob)));
+
+        assertThat(stores().agents().recordSessionParts(tenant, agent.id(), List.of(bobAgain), second))
+                .containsExactly(alice, bob);
+        assertThat(stores().agents().findSessionReport(tenant, agent.id()))
+                .contains(new AgentSessionReport(second, List.of(bobAgain)));
+        assertThat(stores().agents().recordSessionParts(tenant, agent.id(), List.of(), third))
+                .containsExactly(bobAgain);
+        assertThat(stores().agents().findSessionReport(tenant, agent.id()))
+                .as("an empty report keeps its time: nobody was signed in at %s", third)
+                .contains(new AgentSessionReport(third, List.of()));
     }
 
     @Test
