@@ -63,6 +63,17 @@ class GoldenFrameTest {
                                 1,
                                 "usr_controller")),
                 Arguments.of(
+                        "dispatch-requested.json",
+                        new Dispatch(
+                                "h-11",
+                                "job_8c1d31",
+                                "desktop.screenshot",
+                                JSON.readTree("{}"),
+                                Instant.parse("2026-11-26T10:15:30Z"),
+                                1,
+                                null,
+                                "alice@acme.example (dashboard)")),
+                Arguments.of(
                         "hello-approval.json",
                         new Hello(
                                 "a-2",

@@ -253,6 +253,9 @@ public final class AuditLog implements AuditTrail {
      * <pre>{"at":"…","event":"consent.answered","request":"…","jobId":"job_…","tool":"http.request",
      *  "secret":"erp-token","user":"alice","outcome":"allowed","by":"alice","via":"status page"}</pre>
      *
+     * <p>{@code consent.asked} also names who asked for the job on the hub ({@code requestedBy}) when the
+     * dispatch said.
+     *
      * @param event {@code consent.asked} or {@code consent.answered}
      * @param outcome null when asked; {@code allowed}, {@code denied} or {@code no_answer} when answered
      * @param by who answered, null for asked or no answer
@@ -268,6 +271,25 @@ public final class AuditLog implements AuditTrail {
             String outcome,
             String by,
             String via) {
+        recordConsent(event, request, jobId, tool, secret, user, outcome, by, via, null);
+    }
+
+    /**
+     * As {@link #recordConsent(String, String, String, String, String, String, String, String, String)},
+     * with {@code requestedBy}: who asked for the job on the hub (the dispatch's), or null when unknown
+     * (the field is then absent).
+     */
+    public void recordConsent(
+            String event,
+            String request,
+            String jobId,
+            String tool,
+            String secret,
+            String user,
+            String outcome,
+            String by,
+            String via,
+            String requestedBy) {
         ObjectNode line = mapper.createObjectNode();
         line.put("at", clock.instant().toString());
         line.put("event", event);
@@ -286,6 +308,9 @@ public final class AuditLog implements AuditTrail {
         }
         if (via != null) {
             line.put("via", via);
+        }
+        if (requestedBy != null) {
+            line.put("requestedBy", truncate(requestedBy));
         }
         append(line);
     }

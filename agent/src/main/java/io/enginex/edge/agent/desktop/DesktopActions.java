@@ -9,6 +9,7 @@ import io.enginex.edge.agent.policy.CommandTemplate;
 import io.enginex.edge.agent.policy.Policy;
 import io.enginex.edge.agent.policy.RootRule;
 import io.enginex.edge.agent.tools.ToolException;
+import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.io.File;
 import java.io.IOException;
@@ -41,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code answer} {@code allowed}, {@code denied}, {@code closed} (see {@code consent-close}) or why
  *       there was no answer. With {@code "request":ID,"seconds":N} the dialog waits at most N s. With
  *       {@code "details":TEXT} instead of {@code secret} it asks whether the job may run the tool (one
- *       the policy marks {@code consentRequired}) with those arguments, shown as plain text;
+ *       the policy marks {@code consentRequired}) with those arguments, shown as plain text. With
+ *       {@code "requestedBy":TEXT} the dialog says who asked for the job on the hub;
  *   <li>{@code consent-close} {@code {"request":ID}}: closes that dialog (answered on the status page);
  *   <li>{@code fs} {@code {"tool":"fs.read","args":{"path":"~/Downloads/q3.csv"},"roots":[…],…}}: a
  *       file tool in this user's home ({@link HomeFiles}).
@@ -257,8 +259,11 @@ public final class DesktopActions {
                     ErrorCodes.INVALID_ARGUMENTS, "consent needs a secret name, a tool name and a job id");
         }
         int seconds = Math.clamp(args.path("seconds").asLong(CONSENT_SECONDS), 1, CONSENT_SECONDS);
-        // zenity reads Pango markup in --text: the values are names only (checked above), no markup;
-        // a tool call's arguments are free text, shown with --no-markup.
+        // Who asked for the job on the hub, when the service knows: free text, kept printable and short.
+        String requester = Dispatch.requester(args.path("requestedBy").asText(""));
+        String job = "job " + jobId + (requester == null ? "" : ", asked by " + requester);
+        // zenity reads Pango markup in --text: the names are checked above, but the arguments and the
+        // requester are free text, so both dialogs are shown with --no-markup.
         List<String> argv = secret == null
                 ? List.of(
                         program("zenity").toString(),
@@ -268,19 +273,20 @@ public final class DesktopActions {
                         "--ok-label=Allow",
                         "--cancel-label=Deny",
                         "--timeout=" + seconds,
-                        "--text=A job from your organisation's hub (job " + jobId + ") wants to run " + tool
+                        "--text=A job from your organisation's hub (" + job + ") wants to run " + tool
                                 + " with:\n\n" + details + "\n\nAllow it this once? (You can also answer on the"
                                 + " agent's status page.)")
                 : List.of(
                         program("zenity").toString(),
                         "--question",
+                        "--no-markup",
                         "--title=EngineX Edge",
                         "--ok-label=Allow",
                         "--cancel-label=Deny",
                         "--timeout=" + seconds,
                         "--text=A job from your organisation's hub wants to use the secret \"" + secret + "\" in "
                                 + tool
-                                + " (job " + jobId
+                                + " (" + job
                                 + ").\n\nAllow it this once? (You can also answer on the agent's status"
                                 + " page.)");
         Process dialog = start(argv);

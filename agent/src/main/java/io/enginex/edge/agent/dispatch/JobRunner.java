@@ -400,7 +400,8 @@ public final class JobRunner implements AutoCloseable {
                         audit::secretUsed,
                         dispatch.approvedBy(),
                         consent,
-                        dispatch.deadline()));
+                        dispatch.deadline(),
+                        dispatch.requestedBy()));
         running.put(dispatch.jobId(), job);
         log.atDebug()
                 .addKeyValue("jobId", dispatch.jobId())
@@ -525,7 +526,8 @@ public final class JobRunner implements AutoCloseable {
         if (registry.needsConsent(tool)) {
             // Asked before the tool takes a slot or a permit: a person may take a minute to answer.
             registry.validate(tool, dispatch.args());
-            toolConsent.ask(dispatch.jobId(), tool, dispatch.args(), dispatch.deadline(), job::consent);
+            toolConsent.ask(
+                    dispatch.jobId(), tool, dispatch.args(), dispatch.deadline(), dispatch.requestedBy(), job::consent);
             if (job.cancelled()) {
                 throw new InterruptedException("job " + dispatch.jobId() + " was stopped while consent was asked");
             }

@@ -58,11 +58,17 @@ public final class JobRunnerCalls implements StepCalls, Outbox {
 
     @Override
     public JobOutcome call(String jobId, String tool, JsonNode args, Duration timeout, String approvedBy) {
+        return call(jobId, tool, args, timeout, approvedBy, null);
+    }
+
+    @Override
+    public JobOutcome call(
+            String jobId, String tool, JsonNode args, Duration timeout, String approvedBy, String requestedBy) {
         CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
         waiting.put(jobId, outcome);
         try {
-            runner.dispatch(
-                    new Dispatch("graph", jobId, tool, args, clock.instant().plus(timeout), 1, approvedBy));
+            runner.dispatch(new Dispatch(
+                    "graph", jobId, tool, args, clock.instant().plus(timeout), 1, approvedBy, requestedBy));
             return outcome.get(timeout.plus(REPORT_SLACK).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -28,6 +28,16 @@ public interface StepCalls {
         return call(jobId, tool, args, timeout);
     }
 
+    /**
+     * As {@link #call(String, String, JsonNode, Duration, String)}, naming for people who asked for the
+     * job ({@code requestedBy}, e.g. {@code graph nightly-report (run run_…, step pay)}): a person asked
+     * for consent (a {@code consentRequired} tool, a {@code use: consent} secret) is shown it.
+     */
+    default JobOutcome call(
+            String jobId, String tool, JsonNode args, Duration timeout, String approvedBy, String requestedBy) {
+        return call(jobId, tool, args, timeout, approvedBy);
+    }
+
     /** What the job journal knows of {@code jobId} (after a crash: begun and never finished = interrupted). */
     JobStatus prior(String jobId);
 

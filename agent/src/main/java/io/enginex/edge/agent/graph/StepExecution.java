@@ -31,6 +31,7 @@ final class StepExecution {
             ErrorCodes.CONSENT_UNAVAILABLE);
 
     private final String runId;
+    private final String graphName;
     private final Step step;
     private final GraphRunner.Parts parts;
     private final JsonNode input;
@@ -48,6 +49,7 @@ final class StepExecution {
             Map<String, JsonNode> outputs,
             BooleanSupplier stopping) {
         this.runId = runId;
+        this.graphName = run.graphName();
         this.step = step;
         this.parts = parts;
         this.input = run.input();
@@ -150,6 +152,11 @@ final class StepExecution {
         return interrupted(attempt, why);
     }
 
+    /** Who asks for this step's tool call, as a person asked for consent reads it. */
+    private String requester() {
+        return "graph " + graphName + " (run " + runId + ", step " + step.id() + ")";
+    }
+
     private StepState attempts(int first) {
         for (int attempt = first; ; attempt++) {
             if (stopping.getAsBoolean()) {
@@ -175,8 +182,9 @@ final class StepExecution {
             }
             record = record.started(attempt, jobId);
             parts.listener().attemptStarted(runId, step.id(), step.tool(), attempt);
-            Optional<StepState> done =
-                    after(attempt, parts.calls().call(jobId, step.tool(), args, step.timeout(), record.approvedBy()));
+            Optional<StepState> done = after(
+                    attempt,
+                    parts.calls().call(jobId, step.tool(), args, step.timeout(), record.approvedBy(), requester()));
             if (done.isPresent()) {
                 return done.get();
             }

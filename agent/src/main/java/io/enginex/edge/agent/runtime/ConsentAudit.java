@@ -12,7 +12,16 @@ public final class ConsentAudit {
             @Override
             public void opened(ConsentDesk.Request r) {
                 audit.recordConsent(
-                        "consent.asked", r.id(), r.jobId(), r.tool(), r.secret(), r.user(), null, null, null);
+                        "consent.asked",
+                        r.id(),
+                        r.jobId(),
+                        r.tool(),
+                        r.secret(),
+                        r.user(),
+                        null,
+                        null,
+                        null,
+                        r.requestedBy());
             }
 
             @Override

@@ -44,6 +44,7 @@ public final class JobSecrets {
     private final Optional<Vault> vault;
     private final Uses uses;
     private final String approvedBy;
+    private final String requestedBy;
     private final SecretConsent consent;
     private final Instant deadline;
     private final ReentrantLock lock = new ReentrantLock();
@@ -77,7 +78,23 @@ public final class JobSecrets {
             String approvedBy,
             SecretConsent consent,
             Instant deadline) {
+        this(jobId, vault, uses, approvedBy, consent, deadline, null);
+    }
+
+    /**
+     * @param requestedBy who asked for the job on the hub (its dispatch's {@code requestedBy}), or null:
+     *     shown to the person asked for consent
+     */
+    public JobSecrets(
+            String jobId,
+            Optional<Vault> vault,
+            Uses uses,
+            String approvedBy,
+            SecretConsent consent,
+            Instant deadline,
+            String requestedBy) {
         this.approvedBy = approvedBy;
+        this.requestedBy = requestedBy;
         this.jobId = jobId;
         this.vault = vault;
         this.uses = uses;
@@ -137,7 +154,7 @@ public final class JobSecrets {
         }
         if (entry.get().consentRequired()) {
             try {
-                consent.ask(jobId, key, name, deadline);
+                consent.ask(jobId, key, name, deadline, requestedBy);
             } catch (ToolException e) {
                 uses.used(jobId, key, name, "refused");
                 throw e;

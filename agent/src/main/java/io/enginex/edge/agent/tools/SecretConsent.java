@@ -19,6 +19,14 @@ public interface SecretConsent {
      */
     void ask(String jobId, String tool, String secret, Instant deadline);
 
+    /**
+     * As {@link #ask(String, String, String, Instant)}, for a job {@code requestedBy} asked for on the
+     * hub (the dispatch's {@code requestedBy}, null when unknown), which the person is shown.
+     */
+    default void ask(String jobId, String tool, String secret, Instant deadline, String requestedBy) {
+        ask(jobId, tool, secret, deadline);
+    }
+
     /** On an agent with no way to reach a signed-in person: every use is refused. */
     SecretConsent NOBODY = (jobId, tool, secret, deadline) -> {
         throw new ToolException(

@@ -28,6 +28,21 @@ public interface ToolConsent {
      */
     void ask(String jobId, String tool, JsonNode args, Instant deadline, Consumer<ObjectNode> evidence);
 
+    /**
+     * As {@link #ask(String, String, JsonNode, Instant, Consumer)}, for a job {@code requestedBy} asked
+     * for on the hub (the dispatch's {@code requestedBy}, null when unknown): the person is shown who
+     * asked, and the evidence records it. An implementation that cannot show it asks without it.
+     */
+    default void ask(
+            String jobId,
+            String tool,
+            JsonNode args,
+            Instant deadline,
+            String requestedBy,
+            Consumer<ObjectNode> evidence) {
+        ask(jobId, tool, args, deadline, evidence);
+    }
+
     /** On an agent that takes no session parts: every consent-marked call is refused. */
     ToolConsent NOBODY = (jobId, tool, args, deadline, evidence) -> {
         throw new ToolException(

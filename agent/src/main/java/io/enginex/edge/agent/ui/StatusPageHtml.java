@@ -176,9 +176,13 @@ final class StatusPageHtml {
             } else {
                 html.append("</code> to run with <code class=\"consent-args\">").append(esc(r.details()));
             }
-            html.append("</code>. Time left: ")
-                    .append(r.left(now).toSeconds())
-                    .append(" s (no answer counts as deny).</p>");
+            html.append("</code>");
+            if (r.requestedBy() != null) {
+                html.append(", asked by <span class=\"consent-requester\">")
+                        .append(esc(r.requestedBy()))
+                        .append("</span>");
+            }
+            html.append(". Time left: ").append(r.left(now).toSeconds()).append(" s (no answer counts as deny).</p>");
             if (r.user().equals(user) && !verified) {
                 html.append("<p>This page was opened with a link that does not prove who you are, so it cannot"
                         + " answer. Run <code>enginex-agent ui</code> in your own desktop session (it asks the agent"

@@ -1,5 +1,6 @@
 package io.enginex.edge.agent.usersession;
 
+import io.enginex.edge.protocol.Dispatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,8 @@ public final class ConsentDesk {
     /**
      * What the person is asked: job {@code jobId} wants {@code tool} to use {@code secret} or, when
      * {@code secret} is null, to run with the arguments {@code details} (a tool the policy marks {@code
-     * consentRequired}).
+     * consentRequired}). {@code requestedBy} is who asked for the job on the hub, as the dispatch named
+     * them ({@code alice@acme.example (dashboard)}), or null when the hub did not say.
      */
     public record Request(
             String id,
@@ -41,23 +43,39 @@ public final class ConsentDesk {
             String secret,
             Instant asked,
             Instant expires,
-            String details) {
+            String details,
+            String requestedBy) {
         public Request {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(user, "user");
+            requestedBy = Dispatch.requester(requestedBy);
+        }
+
+        /** A request whose requester is unknown. */
+        public Request(
+                String id,
+                String user,
+                String jobId,
+                String tool,
+                String secret,
+                Instant asked,
+                Instant expires,
+                String details) {
+            this(id, user, jobId, tool, secret, asked, expires, details, null);
         }
 
         /** A request about a secret. */
         public Request(
                 String id, String user, String jobId, String tool, String secret, Instant asked, Instant expires) {
-            this(id, user, jobId, tool, secret, asked, expires, null);
+            this(id, user, jobId, tool, secret, asked, expires, null, null);
         }
 
-        /** What the person is shown, in one sentence. */
+        /** What the person is shown, in one sentence; it ends "asked by X" when the requester is known. */
         public String shown() {
-            return secret != null
+            String what = secret != null
                     ? "job " + jobId + " wants " + tool + " to use the secret " + secret
                     : "job " + jobId + " wants to run " + tool + " with " + details;
+            return requestedBy == null ? what : what + ", asked by " + requestedBy;
         }
 
         /** Time left to answer at {@code now}, never negative. */
@@ -143,8 +161,31 @@ public final class ConsentDesk {
 
     /** Opens a request for {@code user} about a secret, or (secret null) a tool call shown as {@code details}. */
     public Request open(String user, String jobId, String tool, String secret, String details, Instant expires) {
-        Request request =
-                new Request(UUID.randomUUID().toString(), user, jobId, tool, secret, clock.instant(), expires, details);
+        return open(user, jobId, tool, secret, details, null, expires);
+    }
+
+    /**
+     * Opens a request for {@code user} about a secret, or (secret null) a tool call shown as {@code
+     * details}, for a job {@code requestedBy} asked for on the hub (null: unknown).
+     */
+    public Request open(
+            String user,
+            String jobId,
+            String tool,
+            String secret,
+            String details,
+            String requestedBy,
+            Instant expires) {
+        Request request = new Request(
+                UUID.randomUUID().toString(),
+                user,
+                jobId,
+                tool,
+                secret,
+                clock.instant(),
+                expires,
+                details,
+                requestedBy);
         pending.put(request.id(), new Waiting(request, new CompletableFuture<>()));
         listener.opened(request);
         return request;

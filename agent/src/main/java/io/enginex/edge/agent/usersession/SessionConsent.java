@@ -44,6 +44,11 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
 
     @Override
     public void ask(String jobId, String tool, String secret, Instant deadline) {
+        ask(jobId, tool, secret, deadline, null);
+    }
+
+    @Override
+    public void ask(String jobId, String tool, String secret, Instant deadline, String requestedBy) {
         Map<String, UserSession> connected = sessions.connected();
         if (connected.isEmpty()) {
             throw new ToolException(
@@ -60,7 +65,8 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
                             + "), so the agent cannot tell whom to ask; it is not used");
         }
         UserSession session = connected.values().iterator().next();
-        ConsentDesk.Request request = desk.open(session.user(), jobId, tool, secret, expires(deadline));
+        ConsentDesk.Request request =
+                desk.open(session.user(), jobId, tool, secret, null, requestedBy, expires(deadline));
         ConsentDesk.Answer answer = decide(session, request);
         if (!answer.allowed()) {
             throw new ToolException(
@@ -78,6 +84,21 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
      */
     @Override
     public void ask(String jobId, String tool, JsonNode args, Instant deadline, Consumer<ObjectNode> evidence) {
+        ask(jobId, tool, args, deadline, null, evidence);
+    }
+
+    /**
+     * As {@link #ask(String, String, JsonNode, Instant, Consumer)}; the person is shown who asked for
+     * the job ({@code requestedBy}, when known) and the evidence records it.
+     */
+    @Override
+    public void ask(
+            String jobId,
+            String tool,
+            JsonNode args,
+            Instant deadline,
+            String requestedBy,
+            Consumer<ObjectNode> evidence) {
         Map<String, UserSession> connected = sessions.connected();
         String named = args.path("user").asText("");
         UserSession session;
@@ -111,7 +132,8 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
         if (shown.length() > SHOWN_CHARS) {
             shown = shown.substring(0, SHOWN_CHARS) + "…";
         }
-        ConsentDesk.Request request = desk.open(session.user(), jobId, tool, null, shown, expires(deadline));
+        ConsentDesk.Request request =
+                desk.open(session.user(), jobId, tool, null, shown, requestedBy, expires(deadline));
         ConsentDesk.Answer answer = decide(session, request);
         evidence.accept(evidence(request, answer));
         if (answer.allowed()) {
@@ -141,6 +163,9 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
                 .put("answeredAt", answer.at().toString());
         if (answer.by() != null) {
             out.put("answeredBy", answer.by());
+        }
+        if (request.requestedBy() != null) {
+            out.put("requestedBy", request.requestedBy());
         }
         return out;
     }
@@ -177,6 +202,9 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
         } else {
             args.put("details", request.details());
         }
+        if (request.requestedBy() != null) {
+            args.put("requestedBy", request.requestedBy());
+        }
         args.put("tool", request.tool())
                 .put("jobId", request.jobId())
                 .put("request", request.id())
@@ -212,6 +240,7 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
                         (request.secret() != null
                                         ? "A job wants to use the secret " + request.secret() + " in " + request.tool()
                                         : "A job wants to run " + request.tool())
+                                + (request.requestedBy() == null ? "" : ", asked by " + request.requestedBy())
                                 + ". Allow or"
                                 + " deny it on the agent's status page (run: enginex-agent ui) within "
                                 + request.left(clock.instant()).toSeconds() + " s.");

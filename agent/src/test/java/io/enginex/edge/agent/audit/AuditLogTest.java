@@ -65,6 +65,34 @@ class AuditLogTest {
     }
 
     @Test
+    void consentAskedNamesWhoAskedForTheJobOnTheHubWhenKnown() throws Exception {
+        AuditLog audit = log(1 << 20);
+        var desk = new io.enginex.edge.agent.usersession.ConsentDesk(
+                Clock.fixed(NOW, ZoneOffset.UTC), io.enginex.edge.agent.runtime.ConsentAudit.of(audit));
+
+        var asked = desk.open(
+                "alice", "job_1", "app.open", null, "{}", "bob@acme.example (dashboard)", NOW.plusSeconds(60));
+        desk.open("alice", "job_2", "http.request", "erp-token", NOW.plusSeconds(60));
+        desk.answer(asked.id(), "alice", true, "status page");
+
+        List<JsonNode> lines = Files.readAllLines(audit.path()).stream()
+                .map(line -> {
+                    try {
+                        return mapper.readTree(line);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .toList();
+        assertThat(lines)
+                .extracting(l -> l.path("event").asText())
+                .containsExactly("consent.asked", "consent.asked", "consent.answered");
+        assertThat(lines.get(0).path("requestedBy").asText()).isEqualTo("bob@acme.example (dashboard)");
+        assertThat(lines.get(1).has("requestedBy")).isFalse();
+        assertThat(lines.get(2).path("by").asText()).isEqualTo("alice");
+    }
+
+    @Test
     void theLogRotatesAndKeepsTheConfiguredNumberOfFiles() throws Exception {
         AuditLog audit = log(400);
         for (int i = 0; i < 20; i++) {

@@ -159,7 +159,7 @@ class DesktopActionsTest {
         assertThat(denied.path("answer").asText()).isEqualTo("denied");
         assertThat(timedOut.path("consented").asBoolean()).isFalse();
         assertThat(timedOut.path("answer").asText()).contains("no answer");
-        assertThat(shown).contains("--question", "--ok-label=Allow", "--cancel-label=Deny");
+        assertThat(shown).contains("--question", "--no-markup", "--ok-label=Allow", "--cancel-label=Deny");
         assertThat(String.join("\n", shown)).contains("\"erp-db\"", "exec:erp-export", "job_7");
         assertThatThrownBy(() ->
                         actions.handle("consent", args("{\"secret\":\"<b>x</b>\",\"tool\":\"exec\",\"jobId\":\"j\"}")))
@@ -173,12 +173,14 @@ class DesktopActionsTest {
         JsonNode allowed = actions.handle(
                 "consent",
                 args("{\"details\":\"{\\\"url\\\":\\\"https://x.example/<b>\\\"}\",\"tool\":\"app.open\","
-                        + "\"jobId\":\"job_8\"}"));
+                        + "\"jobId\":\"job_8\",\"requestedBy\":\"API key <i>ci-bot</i>\\nAllow\"}"));
 
         assertThat(allowed.path("answer").asText()).isEqualTo("allowed");
         List<String> shown = Files.readAllLines(temp.resolve("zenity.args"));
         assertThat(shown).contains("--no-markup");
-        assertThat(String.join("\n", shown)).contains("app.open", "job_8", "https://x.example/<b>");
+        assertThat(String.join("\n", shown))
+                .contains("app.open", "job_8", "https://x.example/<b>")
+                .contains("(job job_8, asked by API key <i>ci-bot</i>\\nAllow)");
         // Neither a secret nor details: nothing to ask about.
         assertThatThrownBy(() -> actions.handle("consent", args("{\"tool\":\"app.open\",\"jobId\":\"j\"}")))
                 .isInstanceOfSatisfying(

@@ -279,6 +279,44 @@ class JobRunnerTest {
     }
 
     @Test
+    void theHubsRequesterOfTheJobReachesThePersonAskedForConsent() {
+        List<String> requesters = new java.util.concurrent.CopyOnWriteArrayList<>();
+        startWithConsent(new io.enginex.edge.agent.tools.ToolConsent() {
+            @Override
+            public void ask(
+                    String jobId,
+                    String tool,
+                    JsonNode args,
+                    Instant deadline,
+                    java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> evidence) {
+                throw new AssertionError("the requester must be passed on");
+            }
+
+            @Override
+            public void ask(
+                    String jobId,
+                    String tool,
+                    JsonNode args,
+                    Instant deadline,
+                    String requestedBy,
+                    java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> evidence) {
+                requesters.add(jobId + " " + requestedBy);
+                evidence.accept(
+                        mapper.createObjectNode().put("answer", "allowed").put("requestedBy", requestedBy));
+            }
+        });
+        Dispatch plain = dispatch("job_r", "{\"block\":false}", Duration.ofSeconds(10));
+
+        runner.dispatch(new Dispatch(
+                plain.id(), plain.jobId(), plain.tool(), plain.args(), plain.deadline(), 1, null, "API key ci-bot"));
+
+        JobOutcome outcome = awaitResult("job_r");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(requesters).containsExactly("job_r API key ci-bot");
+        assertThat(outcome.consent().path("requestedBy").asText()).isEqualTo("API key ci-bot");
+    }
+
+    @Test
     void aDeniedOrUnaskableConsentLeavesTheToolUnrunWithItsCode() {
         startWithConsent((jobId, name, args, deadline, evidence) -> {
             if (jobId.equals("job_nobody")) {

@@ -77,6 +77,9 @@ class ApprovalStepsTest {
         assertThat(afterRestart.calls()).extracting(FakeStepCalls.Call::step).containsExactly("pay", "notify");
         assertThat(afterRestart.approvedBy(run.runId() + ":pay:1")).isEqualTo("ana@hub");
         assertThat(afterRestart.approvedBy(run.runId() + ":notify:1")).isNull();
+        assertThat(afterRestart.requestedBy(run.runId() + ":pay:1"))
+                .as("a person asked for consent sees which graph run asks")
+                .isEqualTo("graph " + run.graphName() + " (run " + run.runId() + ", step pay)");
         assertThat(done.steps().get("pay").approvedBy()).isEqualTo("ana@hub");
         assertThatThrownBy(() -> restarted.decide(run.runId(), "pay", new StepApprovals.Decision(false, "bo", "x")))
                 .isInstanceOf(IllegalArgumentException.class)

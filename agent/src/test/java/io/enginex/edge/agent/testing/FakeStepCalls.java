@@ -33,6 +33,7 @@ public final class FakeStepCalls implements StepCalls {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, JobStatus> journal = new ConcurrentHashMap<>();
     private final Map<String, String> approvedBy = new ConcurrentHashMap<>();
+    private final Map<String, String> requestedBy = new ConcurrentHashMap<>();
 
     public FakeStepCalls(Clock clock, Script script, Set<String> idempotentTools) {
         this.clock = clock;
@@ -71,6 +72,20 @@ public final class FakeStepCalls implements StepCalls {
             approvedBy.put(jobId, approver);
         }
         return call(jobId, tool, args, timeout);
+    }
+
+    @Override
+    public JobOutcome call(
+            String jobId, String tool, JsonNode args, Duration timeout, String approver, String requester) {
+        if (requester != null) {
+            requestedBy.put(jobId, requester);
+        }
+        return call(jobId, tool, args, timeout, approver);
+    }
+
+    /** Who the step's call said asked for job {@code jobId}, or null. */
+    public String requestedBy(String jobId) {
+        return requestedBy.get(jobId);
     }
 
     /** Who approved job {@code jobId}, or null. */

@@ -120,6 +120,8 @@ class StatusPageTest {
                 "job_c1",
                 "http.request",
                 "erp-token",
+                null,
+                "carol <carol@acme.example> (dashboard)",
                 Clock.systemUTC().instant().plusSeconds(45));
         ConsentDesk.Request bobs = desk.open(
                 "bob",
@@ -133,6 +135,8 @@ class StatusPageTest {
         String html = get("/", Map.of("Cookie", session[0])).body();
         assertThat(html)
                 .contains("job_c1", "http.request", "erp-token", "Time left: 4")
+                .contains("asked by <span class=\"consent-requester\">carol &lt;carol@acme.example&gt;"
+                        + " (dashboard)</span>")
                 .contains("name=\"request\" value=\"" + mine.id() + "\"")
                 .contains("Only bob may answer it")
                 .doesNotContain("name=\"request\" value=\"" + bobs.id() + "\"");

@@ -31,6 +31,30 @@ class ConsentDeskTest {
     }
 
     @Test
+    void theRequestSaysWhoAskedForTheJobWhenTheHubSaid() {
+        Instant expires = clock.instant().plusSeconds(30);
+
+        ConsentDesk.Request tool = desk.open(
+                "alice", "job_9", "app.open", null, "{\"url\":\"https://x.example\"}", "API key ci-bot", expires);
+        ConsentDesk.Request secret = desk.open(
+                "alice", "job_10", "http.request", "erp-token", null, "bob@acme.example (dashboard)", expires);
+        ConsentDesk.Request unknown = desk.open("alice", "job_11", "http.request", "erp-token", expires);
+        ConsentDesk.Request hostile =
+                desk.open("alice", "job_12", "app.open", null, "{}", "mallory\nAllowed by IT\u202e", expires);
+
+        assertThat(tool.shown())
+                .isEqualTo("job job_9 wants to run app.open with {\"url\":\"https://x.example\"}, asked by API key"
+                        + " ci-bot");
+        assertThat(secret.shown())
+                .isEqualTo("job job_10 wants http.request to use the secret erp-token, asked by bob@acme.example"
+                        + " (dashboard)");
+        assertThat(unknown.requestedBy()).isNull();
+        assertThat(unknown.shown()).isEqualTo("job job_11 wants http.request to use the secret erp-token");
+        assertThat(hostile.requestedBy()).isEqualTo("mallory\\nAllowed by IT\\u202E");
+        assertThat(hostile.shown()).doesNotContain("\n", "\u202e");
+    }
+
+    @Test
     void theFirstAnswerWinsAndALaterOneIsToldAlreadyAnswered() throws Exception {
         ConsentDesk.Request request = open("job_1", clock.instant().plusSeconds(30));
         assertThat(desk.pending()).containsExactly(request);

@@ -155,6 +155,9 @@ class GraphStepConsentTest {
         assertThat(list.consent().path("via").asText()).isEqualTo("dialog");
         assertThat(list.consent().path("tool").asText()).isEqualTo("fs.list");
         assertThat(list.consent().path("shown").asText()).contains("\"path\"");
+        assertThat(list.consent().path("requestedBy").asText())
+                .as("the person is told which graph run asks")
+                .isEqualTo("graph " + run.graphName() + " (run " + run.runId() + ", step list)");
         // each step asks for its own call
         assertThat(asked).containsExactly(run.runId() + ":list:1", run.runId() + ":after:1");
         GraphRuns.Step sent = uploaded(run, "list");

@@ -100,8 +100,12 @@ class SessionConsentTest {
     }
 
     private CompletableFuture<Void> ask(Duration within) {
+        return ask(within, null);
+    }
+
+    private CompletableFuture<Void> ask(Duration within, String requestedBy) {
         return CompletableFuture.runAsync(() -> new SessionConsent(registry, desk, clock)
-                .ask("job_1", "http.request", "erp-token", clock.instant().plus(within)));
+                .ask("job_1", "http.request", "erp-token", clock.instant().plus(within), requestedBy));
     }
 
     @Test
@@ -159,18 +163,24 @@ class SessionConsentTest {
             default -> null;
         });
 
-        assertThatThrownBy(() -> ask(Duration.ofMillis(1500)).get(20, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> ask(Duration.ofMillis(1500), "API key ci-bot").get(20, TimeUnit.SECONDS))
                 .cause()
                 .isInstanceOfSatisfying(ToolException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY);
                     assertThat(e.getMessage()).contains("no answer before");
                 });
         await().until(() -> !bodies.isEmpty());
-        assertThat(bodies.get(0)).contains("status page", "enginex-agent ui", "erp-token");
+        assertThat(bodies.get(0)).contains("status page", "enginex-agent ui", "erp-token", "asked by API key ci-bot");
     }
 
     /** Asks for app.open with {@code args}; the evidence lands in {@code evidence}. */
     private CompletableFuture<Void> askTool(String args, Duration within, List<ObjectNode> evidence) {
+        return askTool(args, within, null, evidence);
+    }
+
+    /** As {@link #askTool(String, Duration, List)}, for a job {@code requestedBy} asked for on the hub. */
+    private CompletableFuture<Void> askTool(
+            String args, Duration within, String requestedBy, List<ObjectNode> evidence) {
         return CompletableFuture.runAsync(() -> {
             try {
                 new SessionConsent(registry, desk, clock)
@@ -179,6 +189,7 @@ class SessionConsentTest {
                                 "app.open",
                                 mapper.readTree(args),
                                 clock.instant().plus(within),
+                                requestedBy,
                                 evidence::add);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -203,12 +214,17 @@ class SessionConsentTest {
             default -> null;
         });
         List<ObjectNode> evidence = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> asked =
-                askTool("{\"url\":\"https://intranet.example.com/a\"}", Duration.ofSeconds(20), evidence);
+        CompletableFuture<Void> asked = askTool(
+                "{\"url\":\"https://intranet.example.com/a\"}",
+                Duration.ofSeconds(20),
+                "carol@acme.example (dashboard)",
+                evidence);
         await().until(() -> !desk.pending().isEmpty());
         ConsentDesk.Request request = desk.pending().get(0);
         assertThat(request.secret()).isNull();
-        assertThat(request.shown()).contains("app.open", "https://intranet.example.com/a", "job_t");
+        assertThat(request.shown())
+                .contains("app.open", "https://intranet.example.com/a", "job_t")
+                .endsWith(", asked by carol@acme.example (dashboard)");
 
         assertThat(desk.answer(request.id(), "bob", true, "status page").verdict())
                 .isEqualTo(ConsentDesk.Verdict.WRONG_USER);
@@ -223,9 +239,12 @@ class SessionConsentTest {
             assertThat(e.path("user").asText()).isEqualTo("alice");
             assertThat(e.path("shown").asText()).contains("https://intranet.example.com/a");
             assertThat(e.path("answeredAt").asText()).isNotEmpty();
+            assertThat(e.path("requestedBy").asText()).isEqualTo("carol@acme.example (dashboard)");
+            assertThat(e.path("shown").asText()).endsWith("asked by carol@acme.example (dashboard)");
         });
         await().until(() -> !dialogs.isEmpty());
         assertThat(dialogs.get(0).path("details").asText()).contains("https://intranet.example.com/a");
+        assertThat(dialogs.get(0).path("requestedBy").asText()).isEqualTo("carol@acme.example (dashboard)");
         assertThat(dialogs.get(0).has("secret")).isFalse();
     }
 
@@ -245,6 +264,8 @@ class SessionConsentTest {
         assertThat(evidence).singleElement().satisfies(e -> {
             assertThat(e.path("answer").asText()).isEqualTo("denied");
             assertThat(e.path("via").asText()).isEqualTo("dialog");
+            assertThat(e.has("requestedBy")).as("unknown requester: no field").isFalse();
+            assertThat(e.path("shown").asText()).doesNotContain("asked by");
         });
     }
 

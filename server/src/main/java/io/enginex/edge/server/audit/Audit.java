@@ -156,8 +156,8 @@ public final class Audit {
     }
 
     /** The fields of a result's {@code consent} the hub keeps (PROTOCOL.md, "result"). */
-    public static final List<String> CONSENT_FIELDS =
-            List.of("tool", "user", "answer", "via", "answeredBy", "askedAt", "answeredAt", "shown", "request");
+    public static final List<String> CONSENT_FIELDS = List.of(
+            "tool", "user", "answer", "via", "answeredBy", "askedAt", "answeredAt", "shown", "request", "requestedBy");
 
     /** {@code node} with every text and field name {@link Printable#escape escaped}, so no event carries CR/LF. */
     private static JsonNode escaped(JsonNode node) {

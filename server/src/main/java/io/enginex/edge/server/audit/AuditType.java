@@ -139,7 +139,8 @@ public enum AuditType {
      * The person at the machine answered (or did not, before the timeout) whether a job may run a tool
      * the policy marks consentRequired (actor: the agent that reported it; target: the job, or the graph
      * step {@code RUN_ID:STEP_ID} whose step record carried it, recorded when that record first arrives; details:
-     * tool, user, answer, via, answeredBy, askedAt, answeredAt (device times), shown, request; outcome
+     * tool, user, answer, via, answeredBy, askedAt, answeredAt (device times), shown, request, and
+     * requestedBy when the agent was told who asked for the job; outcome
      * success only when allowed).
      */
     CONSENT_ANSWERED,

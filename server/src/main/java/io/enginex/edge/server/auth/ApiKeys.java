@@ -82,7 +82,7 @@ public final class ApiKeys {
         if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(TOUCH_EVERY))) {
             store.touch(key.id(), now);
         }
-        return new Caller(key.id(), key.tenantId(), role);
+        return new Caller(key.id(), key.tenantId(), role, Caller.Kind.API_KEY, false, key.label());
     }
 
     /** The token of a {@code Bearer} header, or null. */

@@ -9,8 +9,10 @@ import io.enginex.edge.server.HubException;
  * @param keyId the API key's id, or the user's id for a {@link Kind#USER}
  * @param session true when authenticated by a session cookie (then state-changing requests need the
  *     CSRF token)
+ * @param name how a person knows the caller: the user's email or the API key's label; null when
+ *     unknown (an unlabelled key, or a caller made without one). Never a secret.
  */
-public record Caller(String keyId, String tenantId, Role role, Kind kind, boolean session) {
+public record Caller(String keyId, String tenantId, Role role, Kind kind, boolean session, String name) {
     /** What authenticated the caller; {@link #wire()} is the audit trail's {@code actor_type}. */
     public enum Kind {
         API_KEY,
@@ -21,9 +23,18 @@ public record Caller(String keyId, String tenantId, Role role, Kind kind, boolea
         }
     }
 
+    public Caller {
+        name = name == null || name.isBlank() ? null : name;
+    }
+
+    /** A caller whose name is unknown. */
+    public Caller(String keyId, String tenantId, Role role, Kind kind, boolean session) {
+        this(keyId, tenantId, role, kind, session, null);
+    }
+
     /** A caller authenticated by an API key. */
     public Caller(String keyId, String tenantId, Role role) {
-        this(keyId, tenantId, role, Kind.API_KEY, false);
+        this(keyId, tenantId, role, Kind.API_KEY, false, null);
     }
 
     public boolean platform() {

@@ -320,7 +320,7 @@ public final class Users {
             throw passwordChangeRequired();
         }
         User user = session.user();
-        return new Caller(user.id(), user.tenantId(), Role.fromWire(user.role()), Caller.Kind.USER, true);
+        return new Caller(user.id(), user.tenantId(), Role.fromWire(user.role()), Caller.Kind.USER, true, user.email());
     }
 
     /**

@@ -45,8 +45,9 @@ public record JobCard(
     /**
      * The consent of the person at the machine, as the agent reported it with the result: whom it
      * asked ({@code user}), the {@code answer} ({@code allowed}, {@code denied}, {@code timeout}), where
-     * ({@code via}: dialog, status page, timeout), who answered, when (device times) and what they were
-     * shown.
+     * ({@code via}: dialog, status page, timeout), who answered, when (device times), what they were
+     * shown and who they were told asked for the job ({@code requestedBy}, null when the agent did not
+     * say).
      */
     public record Consent(
             String user,
@@ -55,7 +56,8 @@ public record JobCard(
             String answeredBy,
             String askedAt,
             String answeredAt,
-            String shown) {
+            String shown,
+            String requestedBy) {
         static Consent of(String json, ObjectMapper mapper) {
             if (json == null) {
                 return null;
@@ -68,7 +70,8 @@ public record JobCard(
                     text(c, "answeredBy"),
                     text(c, "askedAt"),
                     text(c, "answeredAt"),
-                    text(c, "shown"));
+                    text(c, "shown"),
+                    text(c, "requestedBy"));
         }
 
         private static String text(JsonNode node, String field) {

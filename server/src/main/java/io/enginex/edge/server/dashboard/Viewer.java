@@ -19,7 +19,7 @@ public record Viewer(String userId, String email, String tenantId, Role role, St
 
     /** This person as the application services see a caller (a user signed in with a session). */
     public Caller caller() {
-        return new Caller(userId, tenantId, role, Caller.Kind.USER, true);
+        return new Caller(userId, tenantId, role, Caller.Kind.USER, true, email);
     }
 
     /** The role as shown, e.g. {@code operator}. */

@@ -540,7 +540,8 @@ public final class Deliveries implements AgentStates.InFlight {
                 sending.attempt(),
                 sending.approval() != null && sending.approval().approved()
                         ? sending.approval().by()
-                        : null))) {
+                        : null,
+                sending.requestedBy()))) {
             metrics.dispatched(connection.tenantId());
             log.atDebug()
                     .addKeyValue("jobId", sending.id())

@@ -231,7 +231,8 @@ final class ApiViews {
             boolean replayed,
             Job.Approval approval,
             Job.DeviceTimes device,
-            JsonNode consent) {
+            JsonNode consent,
+            String requestedBy) {
         static JobView of(Job j, ObjectMapper mapper) {
             return new JobView(
                     j.id(),
@@ -253,7 +254,8 @@ final class ApiViews {
                     j.replayed(),
                     j.approval(),
                     j.device(),
-                    j.consentJson() == null ? null : json(j.consentJson(), mapper));
+                    j.consentJson() == null ? null : json(j.consentJson(), mapper),
+                    j.requestedBy());
         }
     }
 

@@ -152,10 +152,26 @@ public final class Jobs {
      */
     public Creation<Job> newJob(
             Caller caller, String tenant, String sessionId, JobRequest request, Function<Job, Answer> answer) {
+        return newJob(caller, null, tenant, sessionId, request, answer);
+    }
+
+    /**
+     * As {@link #newJob(Caller, String, String, JobRequest, Function)}, for a call that came in {@code
+     * via} a way the caller alone does not say (an MCP client: {@code MCP client claude-code 2.1.0}); the
+     * job's {@link Job#requestedBy} names the caller and that way ({@link Requester}).
+     */
+    public Creation<Job> newJob(
+            Caller caller,
+            String via,
+            String tenant,
+            String sessionId,
+            JobRequest request,
+            Function<Job, Answer> answer) {
         guard.checkWrite(caller, tenant);
         Actor creator = Actor.of(caller);
+        String requestedBy = Requester.describe(caller, via);
         return Creation.<Job, Ready>preparedBy(
-                        () -> prepare(tenant, sessionId, request),
+                        () -> prepare(tenant, sessionId, request, requestedBy),
                         ready -> write(creator, ready),
                         answer,
                         this::afterCommit)
@@ -166,9 +182,10 @@ public final class Jobs {
     /** A job made and checked, and the pause of its agent if it has one. */
     private record Ready(JobFactory.Made made, Optional<AgentPause> pause) {}
 
-    private Ready prepare(String tenant, String sessionId, JobRequest request) {
+    private Ready prepare(String tenant, String sessionId, JobRequest request, String requestedBy) {
         JobFactory.Made made = factory.make(tenant, sessionId, request);
-        return new Ready(made, agents.findPause(tenant, made.agent().id()));
+        JobFactory.Made asked = new JobFactory.Made(made.job().withRequestedBy(requestedBy), made.agent());
+        return new Ready(asked, agents.findPause(tenant, made.agent().id()));
     }
 
     /** Makes a job at once (no idempotency key): {@link #newJob} run to the end. */

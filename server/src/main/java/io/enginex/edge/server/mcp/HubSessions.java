@@ -64,6 +64,15 @@ final class HubSessions {
         return creates.once(audited).id();
     }
 
+    /**
+     * The MCP client as a job's requester names it: {@code MCP client claude-code 2.1.0}, from what its
+     * {@code initialize} said ({@code MCP client (unnamed)} when it said nothing).
+     */
+    static String clientName(McpSchema.Implementation client) {
+        String name = client == null ? "" : (text(client.name()) + " " + text(client.version())).strip();
+        return "MCP client " + (name.isEmpty() ? "(unnamed)" : name);
+    }
+
     private static String text(String s) {
         String escaped = Printable.escape(s == null ? "" : s.strip());
         return escaped.length() > MAX_CLIENT_TEXT ? escaped.substring(0, MAX_CLIENT_TEXT) : escaped;

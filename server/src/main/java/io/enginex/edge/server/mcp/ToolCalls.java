@@ -104,6 +104,7 @@ final class ToolCalls {
                 request,
                 jobs.newJob(
                         caller,
+                        HubSessions.clientName(exchange.getClientInfo()),
                         tenant,
                         session,
                         job,

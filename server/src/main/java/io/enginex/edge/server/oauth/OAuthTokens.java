@@ -165,7 +165,8 @@ public final class OAuthTokens {
                     + "; ask this hub for a token with resource=" + metadata.resource());
         }
         User user = activeUser(grant).orElseThrow(() -> invalidToken("the user of this token is disabled"));
-        return new Caller(user.id(), user.tenantId(), Role.fromWire(user.role()), Caller.Kind.USER, false);
+        return new Caller(
+                user.id(), user.tenantId(), Role.fromWire(user.role()), Caller.Kind.USER, false, user.email());
     }
 
     /** Whether a bearer value looks like one of this hub's OAuth access tokens. */

@@ -13,6 +13,10 @@ import java.util.Objects;
  *
  * <p>{@code startedAt} and {@code finishedAt} are the hub's clock (when the agent's ack and result
  * arrived); {@code device} holds the times the agent reported from its own clock, or null.
+ *
+ * <p>{@code requestedBy} says for people who asked for the job ({@code alice@acme.example (dashboard)},
+ * {@code API key ci-bot}, {@code … via MCP client claude-code 2.1.0}); the dispatch frame carries it to
+ * the agent, which shows it to a person asked for consent. Null for jobs made before it was kept.
  */
 public record Job(
         String id,
@@ -35,9 +39,58 @@ public record Job(
         boolean replayed,
         Approval approval,
         DeviceTimes device,
-        String consentJson) {
+        String consentJson,
+        String requestedBy) {
     public Job {
         Objects.requireNonNull(args, "args");
+    }
+
+    /** A job whose requester is unknown. */
+    public Job(
+            String id,
+            String tenantId,
+            String sessionId,
+            String agentId,
+            String tool,
+            JsonNode args,
+            JobState state,
+            int attempt,
+            Instant createdAt,
+            Instant deadline,
+            Instant dispatchedAt,
+            Instant startedAt,
+            Instant finishedAt,
+            Instant lastProgressAt,
+            String outputJson,
+            String errorCode,
+            String errorMessage,
+            boolean replayed,
+            Approval approval,
+            DeviceTimes device,
+            String consentJson) {
+        this(
+                id,
+                tenantId,
+                sessionId,
+                agentId,
+                tool,
+                args,
+                state,
+                attempt,
+                createdAt,
+                deadline,
+                dispatchedAt,
+                startedAt,
+                finishedAt,
+                lastProgressAt,
+                outputJson,
+                errorCode,
+                errorMessage,
+                replayed,
+                approval,
+                device,
+                consentJson,
+                null);
     }
 
     /** A job whose tool asked nobody's consent at the machine. */
@@ -129,7 +182,8 @@ public record Job(
                 replayed,
                 pending,
                 device,
-                consentJson);
+                consentJson,
+                requestedBy);
     }
 
     /** This job sent to its agent once more at {@code at}: dispatched, or still running if it was. */
@@ -156,7 +210,35 @@ public record Job(
                 replayed,
                 approval,
                 device,
-                consentJson);
+                consentJson,
+                requestedBy);
+    }
+
+    /** This job as asked for by {@code requester} (see the class comment; null: unknown). */
+    public Job withRequestedBy(String requester) {
+        return new Job(
+                id,
+                tenantId,
+                sessionId,
+                agentId,
+                tool,
+                args,
+                state,
+                attempt,
+                createdAt,
+                deadline,
+                dispatchedAt,
+                startedAt,
+                finishedAt,
+                lastProgressAt,
+                outputJson,
+                errorCode,
+                errorMessage,
+                replayed,
+                approval,
+                device,
+                consentJson,
+                requester);
     }
 
     /** The arguments as compact JSON text (for the database and for display). */

@@ -284,7 +284,8 @@ class GraphPagesIT {
         JsonNode consent = json("""
                 {"request":"c-7","user":"alice","tool":"app.open","shown":"{\\"path\\":\\"report.pdf\\"}",
                  "askedAt":"2026-12-01T02:00:01Z","answer":"denied","via":"dialog","answeredBy":"alice",
-                 "answeredAt":"2026-12-01T02:00:09Z","secretValue":"must not be kept"}""");
+                 "answeredAt":"2026-12-01T02:00:09Z","secretValue":"must not be kept",
+                 "requestedBy":"graph open-report (run r, step open)"}""");
         GraphRuns.Run uploaded = new GraphRuns.Run(
                 run,
                 "open-report",
@@ -321,6 +322,7 @@ class GraphPagesIT {
                 .contains("<code class=\"consent-by\">alice</code>")
                 .contains("<span class=\"consent-via\">dialog</span> at 2026-12-01T02:00:09Z")
                 .contains("<code class=\"consent-shown\">{\"path\":\"report.pdf\"}</code>")
+                .contains("<code class=\"consent-requested-by\">graph open-report (run r, step open)</code>")
                 .doesNotContain("must not be kept");
         assertThat(page.split("class=\"consent\"", -1))
                 .as("only the step that asked shows consent")

@@ -142,6 +142,70 @@ class DispatchIT {
         }
     }
 
+    @Test
+    void theDispatchSaysWhoAskedAndTheConsentEvidenceKeepsItOnTheJobAndItsPages() {
+        TestAgent agent = hub.register(tenant);
+        var key = hub.api()
+                .post(
+                        "/api/v1/tenants/" + tenant + "/api-keys",
+                        hub.platformKey(),
+                        Map.of("role", "operator", "label", "ci-bot"));
+        assertThat(key.status()).as(key.text()).isEqualTo(201);
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            var created = hub.api()
+                    .post(
+                            "/api/v1/tenants/" + tenant + "/sessions/" + session + "/jobs",
+                            key.get("key"),
+                            Map.of("agentId", agent.agentId(), "tool", "fs.list", "args", Map.of("path", "docs")));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            assertThat(created.get("requestedBy")).isEqualTo("API key ci-bot");
+
+            Dispatch dispatch = socket.expect(Dispatch.class);
+
+            assertThat(dispatch.jobId()).isEqualTo(created.get("id"));
+            assertThat(dispatch.requestedBy()).isEqualTo("API key ci-bot");
+            var consent = TestHub.MAPPER
+                    .createObjectNode()
+                    .put("user", "alice")
+                    .put("answer", "allowed")
+                    .put("via", "dialog")
+                    .put("answeredBy", "alice")
+                    .put("askedAt", "2026-12-05T10:00:00Z")
+                    .put("answeredAt", "2026-12-05T10:00:04Z")
+                    .put("shown", "job " + dispatch.jobId() + " wants to run fs.list with {}, asked by API key ci-bot")
+                    .put("tool", "fs.list")
+                    .put("request", "r-1")
+                    .put("requestedBy", "API key ci-bot");
+            socket.send(new Result(
+                    socket.nextId(),
+                    dispatch.jobId(),
+                    TestHub.MAPPER.createObjectNode().put("value", "listing"),
+                    null,
+                    Instant.now(),
+                    Instant.now(),
+                    false,
+                    consent));
+            JsonNode done = hub.api()
+                    .get("/api/v1/tenants/" + tenant + "/jobs/" + dispatch.jobId() + "?wait=10", hub.platformKey())
+                    .body();
+            assertThat(done.path("state").asText()).isEqualTo("succeeded");
+            assertThat(done.path("requestedBy").asText()).isEqualTo("API key ci-bot");
+            assertThat(done.path("consent").path("requestedBy").asText()).isEqualTo("API key ci-bot");
+
+            var browser = hub.signedIn(tenant, "viewer");
+            String sessionPage = browser.get("/ui/sessions/" + session).body();
+            String jobPage = browser.get("/ui/approvals/" + dispatch.jobId()).body();
+            assertThat(sessionPage).contains("<code class=\"consent-requested-by\">API key ci-bot</code>");
+            assertThat(jobPage).contains("<code id=\"job-consent-requester\">API key ci-bot</code>");
+            JsonNode answered = hub.api()
+                    .get("/api/v1/tenants/" + tenant + "/audit?type=consent.answered", hub.platformKey())
+                    .body()
+                    .path("events");
+            assertThat(answered.findValues("details"))
+                    .anySatisfy(d -> assertThat(d.path("requestedBy").asText()).isEqualTo("API key ci-bot"));
+        }
+    }
+
     /** What the hub's {@code enginex_jobs_waiting} gauge says: API requests in a long poll. */
     private static double longPollsWaiting() {
         String metrics = hub.api().get("/metrics", null).text();

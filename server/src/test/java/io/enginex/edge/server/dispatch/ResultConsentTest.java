@@ -15,13 +15,22 @@ class ResultConsentTest {
         JsonNode kept = Dispatcher.consent(mapper.readTree("""
                 {"user":"alice","answer":"allowed","via":"status page","answeredBy":"alice",
                  "askedAt":"2026-12-05T10:00:00Z","answeredAt":"2026-12-05T10:00:07Z","shown":"job j wants …",
-                 "tool":"app.open","request":"r-1","extra":"x","answer2":{"nested":true},"via2":[1]}
+                 "tool":"app.open","request":"r-1","requestedBy":"API key ci-bot","extra":"x","answer2":{"nested":true},"via2":[1]}
                 """));
 
         assertThat(kept.properties())
                 .extracting(java.util.Map.Entry::getKey)
                 .containsExactlyInAnyOrder(
-                        "user", "answer", "via", "answeredBy", "askedAt", "answeredAt", "shown", "tool", "request");
+                        "user",
+                        "answer",
+                        "via",
+                        "answeredBy",
+                        "askedAt",
+                        "answeredAt",
+                        "shown",
+                        "tool",
+                        "request",
+                        "requestedBy");
         assertThat(Dispatcher.consent(mapper.readTree("{\"user\":{\"nested\":1}}")))
                 .isNull();
         assertThat(Dispatcher.consent(mapper.readTree("\"text\""))).isNull();

@@ -90,6 +90,11 @@ class McpEndpointIT {
             assertThat(again.at("/result/_meta/io.enginex~1jobId").asText()).isEqualTo(jobId);
             JsonNode job = hub.job(tenant, jobId);
             assertThat(job.path("attempt").asInt()).as("sent once").isEqualTo(1);
+            assertThat(dispatch.requestedBy())
+                    .as("the person asked for consent sees the caller and the MCP client")
+                    .startsWith("API key key_")
+                    .endsWith(" via MCP client it 1")
+                    .isEqualTo(job.path("requestedBy").asText());
             var jobs = hub.api()
                     .get(
                             "/api/v1/tenants/" + tenant + "/sessions/"

@@ -196,6 +196,8 @@ public final class FakeJobStore implements JobStore {
                 j.errorMessage(),
                 j.replayed(),
                 j.approval(),
-                j.device());
+                j.device(),
+                j.consentJson(),
+                j.requestedBy());
     }
 }

@@ -52,10 +52,10 @@ final class JdbcJobStore implements JobStore {
                 () -> jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO jobs (id, tenant_id, session_id, agent_id, tool, args_json, state, attempt,
                             created_at, deadline, dispatched_at, started_at, finished_at, last_progress_at,
-                            output_json, error_code, error_message, replayed, approval_state)
+                            output_json, error_code, error_message, replayed, approval_state, requested_by)
                         VALUES (:id, :tenantId, :sessionId, :agentId, :tool, :argsJson, :state, :attempt,
                             :createdAt, :deadline, :dispatchedAt, :startedAt, :finishedAt, :lastProgressAt,
-                            :outputJson, :errorCode, :errorMessage, :replayed, :approvalState)""")
+                            :outputJson, :errorCode, :errorMessage, :replayed, :approvalState, :requestedBy)""")
                         .bind("id", job.id())
                         .bind("tenantId", job.tenantId())
                         .bind("sessionId", job.sessionId())
@@ -75,6 +75,7 @@ final class JdbcJobStore implements JobStore {
                         .bind("errorMessage", job.errorMessage())
                         .bind("replayed", job.replayed())
                         .bind("approvalState", job.state() == JobState.AWAITING_APPROVAL ? Job.Approval.PENDING : null)
+                        .bind("requestedBy", job.requestedBy())
                         .execute()));
         return new Job(
                         job.id(),
@@ -96,7 +97,9 @@ final class JdbcJobStore implements JobStore {
                         job.errorMessage(),
                         job.replayed(),
                         null,
-                        null)
+                        null,
+                        null,
+                        job.requestedBy())
                 .stored();
     }
 
@@ -296,7 +299,8 @@ final class JdbcJobStore implements JobStore {
                         : Job.DeviceTimes.of(
                                 Timestamps.truncate(outcome.device().startedAt()),
                                 Timestamps.truncate(outcome.device().finishedAt())),
-                outcome.consentJson());
+                outcome.consentJson(),
+                before.requestedBy());
     }
 
     @Override
@@ -413,7 +417,8 @@ final class JdbcJobStore implements JobStore {
                                 Timestamps.read(rs, "approval_at"),
                                 rs.getString("approval_reason")),
                 Job.DeviceTimes.of(Timestamps.read(rs, "device_started_at"), Timestamps.read(rs, "device_finished_at")),
-                rs.getString("consent_json"));
+                rs.getString("consent_json"),
+                rs.getString("requested_by"));
     }
 
     /** The stored arguments; text that is not JSON (written by hand) as a text node, so it can be shown. */

@@ -32,6 +32,37 @@ interface JobContract extends StoreFixture {
     }
 
     @Test
+    default void whoAskedForAJobIsKeptThroughItsEnd() {
+        String tenant = newTenant();
+        Agent agent = newAgent(tenant);
+        Session session = newSession(tenant);
+        Job asked = Job.created(
+                        StoreFixture.id("job"),
+                        tenant,
+                        session.id(),
+                        agent.id(),
+                        "app.open",
+                        JsonNodes.parse("{}"),
+                        JobState.QUEUED,
+                        now(),
+                        now().plus(Duration.ofHours(1)))
+                .withRequestedBy("alice@acme.example via MCP client claude-code 2.1.0");
+
+        Job written = stores().jobs().create(asked);
+
+        assertThat(written.requestedBy()).isEqualTo("alice@acme.example via MCP client claude-code 2.1.0");
+        assertThat(stores().jobs().find(tenant, written.id())).contains(written);
+        Outcome done = succeeded("{}", now().plusSeconds(1));
+        Job completed = stores().jobs().completed(written, done);
+        assertThat(stores().jobs().complete(tenant, written.id(), agent.id(), done))
+                .isTrue();
+        assertThat(stores().jobs().find(tenant, written.id()).orElseThrow().requestedBy())
+                .isEqualTo(completed.requestedBy())
+                .isEqualTo("alice@acme.example via MCP client claude-code 2.1.0");
+        assertThat(newJob(tenant).requestedBy()).as("a job made without one").isNull();
+    }
+
+    @Test
     default void aNewJobMustBeQueuedOrAwaitingApproval() {
         String tenant = newTenant();
         Job queued = newJob(tenant);
