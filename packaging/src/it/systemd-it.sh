@@ -603,7 +603,7 @@ inside runuser -u alice -- enginex-agent ui --no-browser > "$work/ui-alice.txt" 
   || { cat "$work/ui-alice.txt"; fail "a session user cannot open the status page over the session channel"; }
 grep -q 'http://127.0.0.1:[0-9]*/login?code=' "$work/ui-alice.txt" || { cat "$work/ui-alice.txt"; fail "no login link for alice"; }
 grep -q '^Note:' "$work/ui-alice.txt" && { cat "$work/ui-alice.txt"; fail "alice's link came from ui.json, not the session channel"; }
-inside journalctl -u enginex-agent --no-pager -o cat | has 'made a status page login link for a session user' \
+inside journalctl -u enginex-agent-enginex-agent --no-pager -o cat | has 'made a status page login link for a session user' \
   || fail "the agent did not log the session channel's login link"
 echo "Ansible: check mode, install and enrol, second run changed=0, a setting restarts the agent in $((SECONDS - t_ansible)) s (step 7: $((SECONDS - t_step7)) s)"
 stop_container
