@@ -349,11 +349,9 @@ final class ServiceCommand implements Runnable {
                 command.addAll(List.of("--ui-group", ServiceDefinition.UI_GROUP));
             }
             // The signed-in users' session parts connect here (Linux: as with the packages' unit; macOS: the
-            // session LaunchAgent). Windows has no session part: its JDK cannot tell who connects.
-            Path socket = Defaults.sessionSocket(os, env);
-            if (socket != null) {
-                command.addAll(List.of("--session-socket", socket.toString()));
-            }
+            // session LaunchAgent; Windows: the logon task, proving their user with a token).
+            command.addAll(
+                    List.of("--session-socket", Defaults.sessionSocket(os, env).toString()));
             return command;
         }
 
@@ -417,7 +415,8 @@ final class ServiceCommand implements Runnable {
         @Override
         public Integer call() {
             perUserPaths();
-            ServiceDefinition service = new ServiceDefinition(List.of("enginex-agent"), user, stateDir, config);
+            // The launcher: the logon task of the session part (Windows) runs it.
+            ServiceDefinition service = new ServiceDefinition(Install.launcher(), user, stateDir, config);
             int status = perUser ? ExitCodes.OK : carryOut(platform().configure(service));
             Map<String, String> values = new java.util.LinkedHashMap<>();
             putIfSet(values, "server", server);
