@@ -45,6 +45,7 @@ import picocli.CommandLine.Option;
             ServiceCommand.Configure.class,
             ServiceCommand.Uninstall.class,
             ServiceCommand.RemoveState.class,
+            ServiceCommand.RemoveSessionTask.class,
             ServiceCommand.Start.class,
             ServiceCommand.Stop.class,
             ServiceCommand.Status.class
@@ -557,6 +558,26 @@ final class ServiceCommand implements Runnable {
         }
     }
 
+    @Command(
+            name = "remove-session-task",
+            mixinStandardHelpOptions = true,
+            description = "Windows: deletes the logon task that starts the user session part (the MSI runs this on"
+                    + " removal; service uninstall does it too).")
+    static final class RemoveSessionTask extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            if (Defaults.base() == null || !Defaults.os().startsWith("windows")) {
+                throw new IllegalArgumentException(
+                        "remove-session-task is for Windows; elsewhere use service uninstall");
+            }
+            return carryOut(new ServicePlan(
+                    Map.of(),
+                    List.of(io.enginex.edge.agent.service.WindowsSessionTask.xmlFile(Defaults.base())),
+                    List.of(io.enginex.edge.agent.service.WindowsSessionTask.delete()),
+                    true));
+        }
+    }
+
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Starts the service.")
     static final class Start extends Common implements Callable<Integer> {
         @Override
@@ -619,7 +640,7 @@ final class ServiceCommand implements Runnable {
             return base == null ? ServiceDefinition.LINUX_UI_DIR : base.resolve("ui");
         }
 
-        /** Where the service listens for session parts, and {@code session} connects; null on Windows. */
+        /** Where the service listens for session parts, and {@code session} connects. */
         static Path sessionSocket() {
             return sessionSocket(os(), System.getenv());
         }
@@ -627,7 +648,8 @@ final class ServiceCommand implements Runnable {
         static Path sessionSocket(String os, Map<String, String> env) {
             String name = os.toLowerCase(Locale.ROOT);
             if (name.startsWith("windows")) {
-                return null;
+                // AF_UNIX (Windows 10 1803, Server 2019 and later); the tokens go beside it in run\\sessions.
+                return base(os, env).resolve("run").resolve("session.sock");
             }
             return name.startsWith("mac")
                     ? ServiceDefinition.MACOS_SESSION_SOCKET
