@@ -64,14 +64,20 @@ public final class TokenProof implements PeerProof {
     }
 
     /**
-     * Removes the tokens of the last start and makes one for each user {@code access} names.
+     * Removes the tokens of the last start and makes one for each user {@code access} names. A token's
+     * own ACL is what keeps it from other users; the folder's only keeps them from listing names.
      *
      * @throws IOException when the folder cannot be made or restricted
      */
     @Override
     public void start(SessionAccess access) throws IOException {
-        Files.createDirectories(folder);
-        acl.restrictFolder(folder);
+        if (Files.notExists(folder)) {
+            // Made here (an archive install): restricted to this account, SYSTEM and Administrators. One that
+            // service install or the MSI made keeps the ACL they gave it (icacls by SID, with this account
+            // in it); rewriting it from here could drop the entry this account needs to make tokens.
+            Files.createDirectories(folder);
+            acl.restrictFolder(folder);
+        }
         try (var old = Files.list(folder)) {
             for (Path file : old.filter(p -> p.toString().endsWith(".token")).toList()) {
                 Files.deleteIfExists(file);

@@ -64,6 +64,10 @@ class TokenProofTest {
                 .allSatisfy(e -> assertThat(e.flags())
                         .containsExactlyInAnyOrder(AclEntryFlag.FILE_INHERIT, AclEntryFlag.DIRECTORY_INHERIT));
         assertThat(Files.readString(folder.resolve("alice.token"))).hasSize(43);
+        // A folder that existed (made by service install or the MSI) keeps the ACL they gave it.
+        views.remove(folder);
+        new TokenProof(folder, acl, new SecureRandom()).start(SessionAccess.parse("alice", "svc"));
+        assertThat(views).doesNotContainKey(folder);
         // An account the system does not know never gets a token.
         assertThat(folder.resolve("ghost.token")).doesNotExist();
     }
