@@ -23,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The session part's end of the local channel: connects to the service's socket, checks from the
  * kernel's peer credentials that the listener is the service's account (anyone could otherwise
  * put a socket in its place and send actions), says hello with the session's display variables and
- * then runs the service's calls until the channel ends.
+ * then runs the service's calls until the channel ends. On Windows ({@link TokenSide}) it checks the
+ * socket file's owner instead, and proves its user with the token the service made for it.
  *
  * <p>Threads: {@link #serve} blocks its caller; each call runs on its own virtual thread, answers are
  * written one at a time.

@@ -70,12 +70,16 @@ public final class TokenAcl {
     }
 
     /**
-     * A token file: read for {@code user}, full for the owner, SYSTEM and Administrators.
+     * The account named {@code user}.
      *
      * @throws UserPrincipalNotFoundException when the system knows no such user (no token is made)
      */
-    public void restrictToken(Path file, String user) throws IOException {
-        UserPrincipal principal = lookup.lookupPrincipalByName(user);
+    public UserPrincipal principal(String user) throws IOException {
+        return lookup.lookupPrincipalByName(user);
+    }
+
+    /** A token file: read for {@code principal}, full for the owner, SYSTEM and Administrators. */
+    public void restrictToken(Path file, UserPrincipal principal) throws IOException {
         AclFileAttributeView view = view(file);
         List<AclEntry> entries = new ArrayList<>();
         entries.add(entry(principal, READ, Set.of()));

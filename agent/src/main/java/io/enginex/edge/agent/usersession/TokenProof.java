@@ -32,7 +32,8 @@ public final class TokenProof implements PeerProof {
     private static final Logger log = LoggerFactory.getLogger(TokenProof.class);
 
     /** A plain account name (no domain, no path): what {@code user.name} is on Windows. */
-    static final Pattern USER_NAME = Pattern.compile("[\\p{L}\\p{N}._ $@-]{1,104}");
+    static final Pattern USER_NAME =
+            Pattern.compile("(?i)(?!(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$)(?!\\.)[\\p{L}\\p{N}._ $@-]{1,104}");
 
     private final Path folder;
     private final TokenAcl acl;
@@ -146,11 +147,13 @@ public final class TokenProof implements PeerProof {
             byte[] bytes = new byte[32];
             random.nextBytes(bytes);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            // An account the system does not know gets no file at all.
+            var principal = acl.principal(user);
             Files.deleteIfExists(file);
             // Made empty (the folder's ACL lets no user read it), restricted, then written.
             Files.createFile(file);
             try {
-                acl.restrictToken(file, user);
+                acl.restrictToken(file, principal);
             } catch (IOException e) {
                 Files.deleteIfExists(file);
                 throw e;

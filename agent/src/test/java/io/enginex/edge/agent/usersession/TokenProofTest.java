@@ -165,6 +165,24 @@ class TokenProofTest {
     }
 
     @Test
+    void withEveryoneAllowedNoTokenIsMadeForAnUnknownAccountOrANameThatIsNotAPlainFileName() throws Exception {
+        Path folder = temp.resolve("sessions");
+        TokenProof proof = new TokenProof(folder, acl, new SecureRandom());
+        SessionAccess everyone = SessionAccess.parse("*", "svc");
+        proof.start(everyone);
+
+        for (String name : List.of("ghost", "CON", "lpt1", "..\\alice", "../alice", ".hidden", "a/b", "")) {
+            PeerProof.Claim claim =
+                    proof.check(mapper.createObjectNode().put("type", "hello").put("user", name), everyone);
+            assertThat(claim.refusal()).as(name).isNotNull();
+            assertThat(claim.tokenFile()).as(name).isNull();
+        }
+        try (var files = Files.list(folder)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
     void theSessionPartSendsNothingToASocketNotOwnedByTheServicesAccounts() throws Exception {
         Path socket = temp.resolve("session.sock");
         try (SessionServer server = server(socket, "alice", new SessionRegistry(), new CopyOnWriteArrayList<>())) {
