@@ -183,7 +183,7 @@ final class ServiceCommand implements Runnable {
                 }
                 for (Map.Entry<Path, String> file : plan.write().entrySet()) {
                     Files.createDirectories(file.getKey().toAbsolutePath().getParent());
-                    Files.writeString(file.getKey(), file.getValue());
+                    Files.write(file.getKey(), ServicePlan.bytes(file.getValue()));
                     out.println("wrote " + file.getKey());
                 }
                 int status = ExitCodes.OK;

@@ -31,7 +31,7 @@ public final class WindowsSessionTask {
     }
 
     /**
-     * The task's XML (Task Scheduler schema 1.2).
+     * The task's XML (Task Scheduler schema 1.2), declared UTF-16: {@link ServicePlan#bytes} writes it so.
      *
      * @param launcher the agent's command before its arguments: the packaged {@code enginex-agent.exe},
      *     or java and its options with the jar
@@ -43,7 +43,7 @@ public final class WindowsSessionTask {
         String arguments =
                 String.join(" ", words.stream().map(WindowsServices::quote).toList());
         return """
-                <?xml version="1.0" encoding="UTF-8"?>
+                <?xml version="1.0" encoding="UTF-16"?>
                 <Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
                   <RegistrationInfo>
                     <Author>EngineX</Author>

@@ -435,8 +435,9 @@ class ServicePlatformTest {
         var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
         org.w3c.dom.Document task = factory.newDocumentBuilder()
+                // As written to the file: UTF-16LE with a byte order mark, as Task Scheduler exports its tasks.
                 .parse(new java.io.ByteArrayInputStream(
-                        plan.write().get(xml).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                        ServicePlan.bytes(plan.write().get(xml))));
         var path = javax.xml.xpath.XPathFactory.newInstance().newXPath();
         path.setNamespaceContext(new javax.xml.namespace.NamespaceContext() {
             @Override
@@ -454,6 +455,7 @@ class ServicePlatformTest {
                 return List.of("t").iterator();
             }
         });
+        assertThat(ServicePlan.bytes(plan.write().get(xml))).startsWith((byte) 0xFF, (byte) 0xFE);
         assertThat(path.evaluate("/t:Task/t:Triggers/t:LogonTrigger/t:Enabled", task))
                 .isEqualTo("true");
         // A logon trigger without a UserId fires for every user; the group principal runs it as that user.
