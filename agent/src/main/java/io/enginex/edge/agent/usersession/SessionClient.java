@@ -212,10 +212,19 @@ public final class SessionClient {
 
     /**
      * Windows: the socket file must be owned by one of {@code owners} (no user can make a file in the
-     * service's run folder, so a socket owned by an administrator account is the service's).
+     * service's run folder, so a socket owned by an administrator account is the service's). Should
+     * Windows not let the JDK read an AF_UNIX socket file's owner (it is a reparse point), the owner of
+     * its folder is checked instead, and the guarantee rests on that folder's ACL.
      */
     static void checkOwner(Path socket, Set<String> owners) throws IOException, RefusedException {
-        UserPrincipal owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
+        UserPrincipal owner;
+        try {
+            owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            owner = Files.getOwner(socket.toAbsolutePath().getParent());
+        }
         var lookup = socket.getFileSystem().getUserPrincipalLookupService();
         for (String name : owners) {
             if (owner.getName().equalsIgnoreCase(name)) {
