@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
         description = {
             "Runs this agent as a system service, for installs from the archive (the .deb/.rpm/.msi/.pkg"
                     + " packages set the service up themselves). Linux: a systemd unit; macOS: a LaunchDaemon and"
-                    + " the LaunchAgent that starts the user session part at login; Windows: sc.exe. Needs administrator rights; --dry-run shows what would be done.",
+                    + " the LaunchAgent that starts the user session part at login; Windows: sc.exe and the logon task that starts the user session part. Needs administrator rights; --dry-run shows what would be done.",
             "Linux without administrator rights: --per-user installs it for you alone as a systemd user unit"
                     + " (~/.config/systemd/user), its state in ~/.local/state/enginex-agent and its config in"
                     + " ~/.config/enginex-agent/agent.conf, running with your rights only."
