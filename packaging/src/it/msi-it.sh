@@ -53,13 +53,16 @@ check "state is kept unless KEEP_STATE=0" Property "^KEEP_STATE${T}1$"
 check "upgrades replace older versions" Upgrade "^\{6F1D2C3E-4A5B-4C6D-8E9F-0A1B2C3D4E5F\}${T}${T}1\.2\.3${T}${T}1${T}${T}WIX_UPGRADE_DETECTED$"
 check "no silent downgrade" LaunchCondition "^NOT WIX_DOWNGRADE_DETECTED${T}"
 check "the service: own process, auto start, virtual account, answers the SCM" ServiceInstall \
-  "^AgentService${T}enginex-agent${T}EngineX Edge agent${T}16${T}2${T}1${T}${T}${T}NT SERVICE\\\\enginex-agent${T}${T}run --windows-service --config \"\[CommonAppDataFolder\]EngineX\\\\Agent\\\\agent\.conf\" --state-dir \"\[CommonAppDataFolder\]EngineX\\\\Agent\\\\state\" --ui-dir \"\[CommonAppDataFolder\]EngineX\\\\Agent\\\\ui\"${T}AgentLauncher${T}"
+  "^AgentService${T}enginex-agent${T}EngineX Edge agent${T}16${T}2${T}1${T}${T}${T}NT SERVICE\\\\enginex-agent${T}${T}run --windows-service --config \"\[CommonAppDataFolder\]EngineX\\\\Agent\\\\agent\.conf\" --state-dir \"\[CommonAppDataFolder\]EngineX\\\\Agent\\\\state\" --ui-dir \"\[CommonAppDataFolder\]EngineX\\\\Agent\\\\ui\" --session-socket \"\[CommonAppDataFolder\]EngineX\\\\Agent\\\\run\\\\session\.sock\"${T}AgentLauncher${T}"
 # 163 = start on install (1) + stop on install (2) + stop on uninstall (32) + delete on uninstall (128)
 check "started on install, stopped and deleted on uninstall, waited for" ServiceControl "^AgentService${T}enginex-agent${T}163${T}${T}1${T}AgentLauncher$"
 # 3090 = exe from an installed file (18) + deferred (1024) + as LocalSystem (2048); 3154 adds ignore-failure (64)
 check "configure runs elevated with server, token and pin" CustomAction \
   "^ConfigureAgent${T}3090${T}AgentExe${T}service configure .*--server \"\[SERVER_URL\]\" --token \"\[REGISTRATION_TOKEN\]\" --pin \"\[SERVER_PIN\]\""
 check "deregister on removal, failure ignored" CustomAction "^DeregisterAgent${T}3154${T}AgentExe${T}deregister --state-dir "
+check "the session part's logon task removed on removal, failure ignored" CustomAction "^RemoveSessionTask${T}3154${T}AgentExe${T}service remove-session-task${T}"
+check "the logon task removed only on removal, never on upgrade" InstallExecuteSequence \
+  "^RemoveSessionTask${T}REMOVE~=\"ALL\" AND NOT UPGRADINGPRODUCTCODE${T}"
 check "remove-state on removal, failure ignored" CustomAction "^RemoveAgentState${T}3154${T}AgentExe${T}service remove-state "
 check "configure between InstallServices and StartServices" InstallExecuteSequence "^ConfigureAgent${T}NOT REMOVE~=\"ALL\"${T}5801$"
 check "deregister only with DEREGISTER=1 and never on upgrade" InstallExecuteSequence \

@@ -73,7 +73,11 @@ check("session --once" in macs and "is not among the session users" in macs and 
 check("[ ! -e /Library/LaunchAgents/io.enginex.agent.session.plist ]" in macs, "uninstall removes the session LaunchAgent")
 for job, body in (("windows-msi", win), ("macos-pkg", macs)):
     check("ui --no-browser" in body and "127" in body, f"{job} checks the status page's link (ui --no-browser)")
-check("Windows has no user session part" in win, "Windows says it has no session part")
+check('schtasks /Query /TN "EngineX Agent Session"' in win and "run\\session.sock" in win, "Windows: the logon task and the session socket exist")
+check("is not among the session users" in win and "connected to the agent''s service" in win and "session-users = $env:USERNAME" in win,
+      "Windows: the runner's session part is refused, then connects once named in session-users")
+check("icacls $token" in win and "Everyone" in win and "(I" in win, "Windows: the runner's token file has no inherited entries and no Users")
+check(win.count('schtasks /Query /TN "EngineX Agent Session"') >= 2 and "is still there" in win, "Windows: uninstall removes the logon task")
 signing = [s for s in mac["steps"] if re.search(r"codesign|productsign|notarytool", str(s.get("run", "")))]
 check(len(signing) == 2 and all(s.get("if") == "env.MACOS_CERTIFICATE_P12 != ''" for s in signing), "signing and notarization run only with secrets")
 check(any("--options runtime" in str(s.get("run")) for s in signing), "codesign with the hardened runtime")

@@ -190,9 +190,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(
             names = "--session-socket",
             paramLabel = "FILE",
-            description = "Linux: take the signed-in users' session parts (enginex-agent session) on this Unix socket,"
+            description = "Take the signed-in users' session parts (enginex-agent session) on this Unix socket,"
                     + " for the desktop tools (app.list, app.launch, app.open, desktop.notify). Every account may"
-                    + " connect; the kernel's peer credentials decide who is accepted (--session-users). The"
+                    + " connect; the kernel's peer credentials decide who is accepted (--session-users); on Windows"
+                    + " a token the service makes for each user in the folder sessions beside the socket. The"
                     + " package's service uses /run/enginex-agent/session.sock.")
     Path sessionSocket;
 

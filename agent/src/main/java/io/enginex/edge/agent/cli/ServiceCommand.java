@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
         description = {
             "Runs this agent as a system service, for installs from the archive (the .deb/.rpm/.msi/.pkg"
                     + " packages set the service up themselves). Linux: a systemd unit; macOS: a LaunchDaemon and"
-                    + " the LaunchAgent that starts the user session part at login; Windows: sc.exe. Needs administrator rights; --dry-run shows what would be done.",
+                    + " the LaunchAgent that starts the user session part at login; Windows: sc.exe and the logon task that starts the user session part. Needs administrator rights; --dry-run shows what would be done.",
             "Linux without administrator rights: --per-user installs it for you alone as a systemd user unit"
                     + " (~/.config/systemd/user), its state in ~/.local/state/enginex-agent and its config in"
                     + " ~/.config/enginex-agent/agent.conf, running with your rights only."
@@ -45,6 +45,7 @@ import picocli.CommandLine.Option;
             ServiceCommand.Configure.class,
             ServiceCommand.Uninstall.class,
             ServiceCommand.RemoveState.class,
+            ServiceCommand.RemoveSessionTask.class,
             ServiceCommand.Start.class,
             ServiceCommand.Stop.class,
             ServiceCommand.Status.class
@@ -182,7 +183,7 @@ final class ServiceCommand implements Runnable {
                 }
                 for (Map.Entry<Path, String> file : plan.write().entrySet()) {
                     Files.createDirectories(file.getKey().toAbsolutePath().getParent());
-                    Files.writeString(file.getKey(), file.getValue());
+                    Files.write(file.getKey(), ServicePlan.bytes(file.getValue()));
                     out.println("wrote " + file.getKey());
                 }
                 int status = ExitCodes.OK;
@@ -349,11 +350,9 @@ final class ServiceCommand implements Runnable {
                 command.addAll(List.of("--ui-group", ServiceDefinition.UI_GROUP));
             }
             // The signed-in users' session parts connect here (Linux: as with the packages' unit; macOS: the
-            // session LaunchAgent). Windows has no session part: its JDK cannot tell who connects.
-            Path socket = Defaults.sessionSocket(os, env);
-            if (socket != null) {
-                command.addAll(List.of("--session-socket", socket.toString()));
-            }
+            // session LaunchAgent; Windows: the logon task, proving their user with a token).
+            command.addAll(
+                    List.of("--session-socket", Defaults.sessionSocket(os, env).toString()));
             return command;
         }
 
@@ -417,7 +416,8 @@ final class ServiceCommand implements Runnable {
         @Override
         public Integer call() {
             perUserPaths();
-            ServiceDefinition service = new ServiceDefinition(List.of("enginex-agent"), user, stateDir, config);
+            // The launcher: the logon task of the session part (Windows) runs it.
+            ServiceDefinition service = new ServiceDefinition(Install.launcher(), user, stateDir, config);
             int status = perUser ? ExitCodes.OK : carryOut(platform().configure(service));
             Map<String, String> values = new java.util.LinkedHashMap<>();
             putIfSet(values, "server", server);
@@ -558,6 +558,26 @@ final class ServiceCommand implements Runnable {
         }
     }
 
+    @Command(
+            name = "remove-session-task",
+            mixinStandardHelpOptions = true,
+            description = "Windows: deletes the logon task that starts the user session part (the MSI runs this on"
+                    + " removal; service uninstall does it too).")
+    static final class RemoveSessionTask extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            if (Defaults.base() == null || !Defaults.os().startsWith("windows")) {
+                throw new IllegalArgumentException(
+                        "remove-session-task is for Windows; elsewhere use service uninstall");
+            }
+            return carryOut(new ServicePlan(
+                    Map.of(),
+                    List.of(io.enginex.edge.agent.service.WindowsSessionTask.xmlFile(Defaults.base())),
+                    List.of(io.enginex.edge.agent.service.WindowsSessionTask.delete()),
+                    true));
+        }
+    }
+
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Starts the service.")
     static final class Start extends Common implements Callable<Integer> {
         @Override
@@ -620,7 +640,7 @@ final class ServiceCommand implements Runnable {
             return base == null ? ServiceDefinition.LINUX_UI_DIR : base.resolve("ui");
         }
 
-        /** Where the service listens for session parts, and {@code session} connects; null on Windows. */
+        /** Where the service listens for session parts, and {@code session} connects. */
         static Path sessionSocket() {
             return sessionSocket(os(), System.getenv());
         }
@@ -628,7 +648,8 @@ final class ServiceCommand implements Runnable {
         static Path sessionSocket(String os, Map<String, String> env) {
             String name = os.toLowerCase(Locale.ROOT);
             if (name.startsWith("windows")) {
-                return null;
+                // AF_UNIX (Windows 10 1803, Server 2019 and later); the tokens go beside it in run\\sessions.
+                return base(os, env).resolve("run").resolve("session.sock");
             }
             return name.startsWith("mac")
                     ? ServiceDefinition.MACOS_SESSION_SOCKET

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code enginex-agent session}: the user-session part. Runs as the signed-in user (Linux: a systemd user
- * unit or XDG autostart starts it at login; macOS: the LaunchAgent io.enginex.agent.session), connects to the service's socket and runs the desktop tools'
+ * unit or XDG autostart starts it at login; macOS: the LaunchAgent io.enginex.agent.session; Windows: the
+ * logon task EngineX Agent Session), connects to the service's socket and runs the desktop tools'
  * actions in this session, checked against the machine policy. Reconnects when the service restarts;
  * stops when the service refuses this user.
  */
@@ -27,15 +28,17 @@ import picocli.CommandLine.Option;
         name = "session",
         mixinStandardHelpOptions = true,
         description = {
-            "The agent's part in a signed-in user's desktop session (Linux, macOS). Connects to the agent's service"
+            "The agent's part in a signed-in user's desktop session. Connects to the agent's service"
                     + " over its local socket and runs, as this user, what the desktop and home-folder tools ask for,"
                     + " each checked against the machine policy. Linux: the packages start it at login (systemd"
                     + " user unit enginex-agent-session.service, or XDG autostart). macOS: the LaunchAgent"
                     + " io.enginex.agent.session starts it in every Aqua login. It reconnects when the service"
-                    + " restarts. Windows has no session part.",
+                    + " restarts. Windows: the logon task \"EngineX Agent Session\" starts it for every user.",
             "The service accepts only the users named in session-users of its agent.conf, and proves who"
                     + " connects from the kernel's peer credentials; this part checks the same way that the"
-                    + " socket is the service's."
+                    + " socket is the service's. Windows (no peer credentials in Java): this part proves its user"
+                    + " with the token the service made for it (run\\sessions\\<user>.token, readable by that user"
+                    + " only) and first checks that SYSTEM, Administrators or the service's account owns the socket."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -75,7 +78,7 @@ final class SessionCommand implements Callable<Integer> {
 
     static final Duration REFUSED_CAP = Duration.ofMinutes(15);
 
-    /** Where the service of {@code os} listens: the Linux path, or the macOS one; null on Windows. */
+    /** Where the service of {@code os} listens: the Linux path, or the macOS or Windows one. */
     static Path defaultSocket(String os) {
         return ServiceCommand.Defaults.sessionSocket(os, Map.of());
     }
@@ -84,12 +87,6 @@ final class SessionCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        if (socket == null) {
-            err.println("error: Windows has no user session part (the service cannot prove who is on the other end"
-                    + " of a local channel from Java); the status page works: enginex-agent ui. See docs/INSTALL.md,"
-                    + " \"The user session part\".");
-            return ExitCodes.FAILURE;
-        }
         MessageCodec codec = new MessageCodec();
         PolicySetup.Machine machine = PolicySetup.machine(machinePolicy, null, codec.mapper());
         Map<String, String> env = System.getenv();
@@ -105,7 +102,8 @@ final class SessionCommand implements Callable<Integer> {
                 env,
                 Path.of(System.getProperty("user.home")),
                 DesktopActions.systemBinDirs());
-        SessionClient client = new SessionClient(socket, service.accounts(), reported, actions::handle, codec.mapper());
+        SessionClient client = new SessionClient(
+                socket, service.accounts(), tokenSide(socket), reported, actions::handle, codec.mapper());
         Duration wait = Duration.ofSeconds(1);
         Duration refused = REFUSED_FIRST;
         while (true) {
@@ -146,6 +144,11 @@ final class SessionCommand implements Callable<Integer> {
             }
             wait = doubled(wait, Duration.ofSeconds(30));
         }
+    }
+
+    /** Windows proves the user with a token ({@link SessionClient.TokenSide}); elsewhere the kernel does. */
+    static SessionClient.TokenSide tokenSide(Path socket) {
+        return ServiceCommand.Defaults.os().startsWith("windows") ? SessionClient.TokenSide.windows(socket) : null;
     }
 
     /** {@code wait} doubled, at most {@code cap}. */

@@ -64,7 +64,11 @@ final class UiCommand implements Callable<Integer> {
                 : Optional.ofNullable(ServiceCommand.Defaults.sessionSocket()).filter(Files::exists);
         if (socket.isPresent()) {
             try {
-                link = SessionClient.loginLink(socket.get(), service.accounts(), new MessageCodec().mapper());
+                link = SessionClient.loginLink(
+                        socket.get(),
+                        service.accounts(),
+                        SessionCommand.tokenSide(socket.get()),
+                        new MessageCodec().mapper());
             } catch (SessionClient.RefusedException e) {
                 notProven = e.getMessage();
             } catch (IOException e) {

@@ -253,7 +253,8 @@ public final class AgentRuntime {
                 registry.get(),
                 auditLog::recordSession,
                 codec.mapper(),
-                loginLinks);
+                loginLinks,
+                peerProof(config.sessionSocket()));
         try {
             server.start();
         } catch (IOException e) {
@@ -264,6 +265,19 @@ public final class AgentRuntime {
                     e);
         }
         return server;
+    }
+
+    /** Linux, macOS: the kernel's peer credentials; Windows (no SO_PEERCRED in the JDK): session tokens. */
+    private static io.enginex.edge.agent.usersession.PeerProof peerProof(java.nio.file.Path socket) {
+        if (!System.getProperty("os.name", "")
+                .toLowerCase(java.util.Locale.ROOT)
+                .startsWith("windows")) {
+            return io.enginex.edge.agent.usersession.KernelProof.INSTANCE;
+        }
+        return new io.enginex.edge.agent.usersession.TokenProof(
+                io.enginex.edge.agent.usersession.TokenProof.folderOf(socket),
+                io.enginex.edge.agent.usersession.TokenAcl.platform(),
+                new java.security.SecureRandom());
     }
 
     /** The tools the machine policy allows, over {@code root}; rebuilt when the hub sends tenant policies. */

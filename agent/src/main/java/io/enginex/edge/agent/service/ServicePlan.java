@@ -34,6 +34,18 @@ public record ServicePlan(
         this(write, delete, commands, ignoreFailures, List.of(), List.of());
     }
 
+    /**
+     * The bytes a file of {@link #write} is written as: UTF-16LE with a byte order mark when its text is
+     * XML declaring {@code encoding="UTF-16"} (the form Task Scheduler itself exports and {@code schtasks
+     * /Create /XML} reads), otherwise UTF-8.
+     */
+    public static byte[] bytes(String text) {
+        if (text.startsWith("<?xml") && text.lines().findFirst().orElse("").contains("encoding=\"UTF-16\"")) {
+            return ("\uFEFF" + text).getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        }
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public static ServicePlan run(List<List<String>> commands) {
         return new ServicePlan(Map.of(), List.of(), commands, false);
     }

@@ -18,6 +18,10 @@ import java.util.stream.Collectors;
  * becomes SYSTEM and Administrators full, Users read; state and config are not readable by Users.
  * {@code --user LocalSystem} runs it as SYSTEM instead (needed only when file tools must reach folders
  * nobody granted the virtual account).
+ *
+ * <p>The user session part: {@code run} (the socket; Users may write the files made there, so they can
+ * connect) and {@code run\sessions} (the tokens; nothing for Users), and the logon task {@link
+ * WindowsSessionTask}.
  */
 public final class WindowsServices implements ServicePlatform {
     public static final String VIRTUAL_ACCOUNT = "NT SERVICE\\" + ServiceDefinition.NAME;
@@ -96,13 +100,9 @@ public final class WindowsServices implements ServicePlatform {
                 "Connects this machine to an EngineX hub and runs local tools in a sandbox."));
         commands.addAll(configure(service).commands());
         commands.add(List.of("sc.exe", "start", name));
+        ServicePlan configured = configure(service);
         return new ServicePlan(
-                Map.of(),
-                List.of(),
-                commands,
-                false,
-                configure(service).directories(),
-                configure(service).touch());
+                configured.write(), List.of(), commands, false, configured.directories(), configured.touch());
     }
 
     /**
@@ -140,6 +140,26 @@ public final class WindowsServices implements ServicePlatform {
         }
         commands.add(stateAcl);
         commands.add(configAcl);
+        // The session channel: the service makes its socket in run (users may connect: write on the files
+        // made there, not on the folder) and its tokens in run\sessions, which lists nothing to users.
+        Path run = base.resolve("run");
+        Path sessions = run.resolve("sessions");
+        List<String> runAcl = new ArrayList<>(List.of("icacls", run.toString(), "/grant:r", USERS + ":(OI)(IO)(W)"));
+        List<String> sessionsAcl = new ArrayList<>(List.of(
+                "icacls",
+                sessions.toString(),
+                "/inheritance:r",
+                "/grant:r",
+                SYSTEM + ":(OI)(CI)F",
+                ADMINISTRATORS + ":(OI)(CI)F"));
+        if (!isLocalSystem(account)) {
+            runAcl.add(account + ":(OI)(CI)M");
+            sessionsAcl.add(account + ":(OI)(CI)F");
+        }
+        commands.add(runAcl);
+        commands.add(sessionsAcl);
+        Path taskXml = WindowsSessionTask.xmlFile(base);
+        commands.add(WindowsSessionTask.create(taskXml));
         commands.add(List.of(
                 "sc.exe",
                 "failure",
@@ -149,7 +169,19 @@ public final class WindowsServices implements ServicePlatform {
                 "actions=",
                 "restart/10000/restart/60000/restart/300000"));
         commands.add(List.of("sc.exe", "failureflag", name, "1"));
-        return new ServicePlan(Map.of(), List.of(), commands, false, List.of(base, state), List.of(config));
+        return new ServicePlan(
+                Map.of(taskXml, WindowsSessionTask.xml(launcher(service.command()))),
+                List.of(),
+                commands,
+                false,
+                List.of(base, state, run, sessions),
+                List.of(config));
+    }
+
+    /** The agent's launcher: the service's command up to {@code run}. */
+    static List<String> launcher(List<String> command) {
+        int run = command.indexOf("run");
+        return run < 0 ? command : command.subList(0, run);
     }
 
     @Override
@@ -159,7 +191,8 @@ public final class WindowsServices implements ServicePlatform {
                 List.of(),
                 List.of(
                         List.of("sc.exe", "stop", ServiceDefinition.NAME),
-                        List.of("sc.exe", "delete", ServiceDefinition.NAME)),
+                        List.of("sc.exe", "delete", ServiceDefinition.NAME),
+                        WindowsSessionTask.delete()),
                 true);
     }
 

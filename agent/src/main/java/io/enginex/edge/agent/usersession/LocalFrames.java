@@ -24,6 +24,12 @@ import java.nio.channels.SocketChannel;
  * or, instead of the hello, once (enginex-agent ui):
  * session → service  {"type":"login","version":1}
  * service → session  {"type":"login","user":"alice","url":"http://127.0.0.1:PORT/login?code=…"} and close
+ *
+ * Windows (TokenProof: no peer credentials), the same frames except:
+ * service → session  {"type":"accepted","proof":"token"}   (it cannot know the user yet)
+ * session → service  the hello or login with "user":"alice","token":"…" (run\sessions\alice.token)
+ * service → session  {"type":"token","file":"…\alice.token"} when it has just made that token
+ *                    (session-users = *): the session part reads it and sends its frame once more
  * </pre>
  *
  * <p>Reads and writes go straight to the channel (not through {@code Channels.newInputStream}, which

@@ -9,7 +9,11 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The session part's end of the local channel: connects to the service's socket, checks from the
  * kernel's peer credentials that the listener is the service's account (anyone could otherwise
  * put a socket in its place and send actions), says hello with the session's display variables and
- * then runs the service's calls until the channel ends.
+ * then runs the service's calls until the channel ends. On Windows ({@link TokenSide}) it checks the
+ * socket file's owner instead, and proves its user with the token the service made for it.
  *
  * <p>Threads: {@link #serve} blocks its caller; each call runs on its own virtual thread, answers are
  * written one at a time.
@@ -55,7 +60,30 @@ public final class SessionClient {
         }
     }
 
+    /**
+     * Windows: the listener is checked by the socket file's owner (before anything is sent), and this
+     * end proves its user with the token the service made for it ({@link TokenProof}).
+     *
+     * @param folder where the service keeps the tokens ({@code <run>\sessions})
+     * @param owners the accounts that may own the socket file (SYSTEM, Administrators, the service's)
+     * @param user this process's account name ({@code user.name})
+     */
+    public record TokenSide(Path folder, Set<String> owners, String user) {
+        public TokenSide {
+            owners = Set.copyOf(owners);
+        }
+
+        /** The side for the socket at {@code socket}, with the Windows service's possible owners. */
+        public static TokenSide windows(Path socket) {
+            return new TokenSide(
+                    TokenProof.folderOf(socket),
+                    Set.of("NT AUTHORITY\\SYSTEM", "BUILTIN\\Administrators", "NT SERVICE\\enginex-agent"),
+                    System.getProperty("user.name"));
+        }
+    }
+
     private final Path socket;
+    private final TokenSide tokens;
     private final Set<String> serviceUsers;
     private final Map<String, String> env;
     private final Actions actions;
@@ -68,6 +96,18 @@ public final class SessionClient {
      */
     public SessionClient(
             Path socket, Set<String> serviceUsers, Map<String, String> env, Actions actions, ObjectMapper mapper) {
+        this(socket, serviceUsers, null, env, actions, mapper);
+    }
+
+    /** @param tokens the Windows proof, or null for the kernel's (Linux, macOS) */
+    public SessionClient(
+            Path socket,
+            Set<String> serviceUsers,
+            TokenSide tokens,
+            Map<String, String> env,
+            Actions actions,
+            ObjectMapper mapper) {
+        this.tokens = tokens;
         this.socket = socket;
         this.serviceUsers = Set.copyOf(serviceUsers);
         this.env = Map.copyOf(env);
@@ -85,7 +125,7 @@ public final class SessionClient {
      *     {@link ReplacedException} when a newer session part of this user took over
      */
     public void serve(Runnable connected) throws IOException, RefusedException {
-        try (SocketChannel channel = open(socket, serviceUsers, mapper)) {
+        try (SocketChannel channel = open(socket, serviceUsers, tokens, mapper)) {
             ObjectNode hello = mapper.createObjectNode()
                     .put("type", "hello")
                     .put("version", LocalFrames.VERSION)
@@ -93,8 +133,7 @@ public final class SessionClient {
                     .put("pid", ProcessHandle.current().pid());
             ObjectNode vars = hello.putObject("env");
             env.forEach(vars::put);
-            LocalFrames.write(channel, hello, mapper);
-            JsonNode answer = answer(channel);
+            JsonNode answer = first(channel, hello, tokens, mapper);
             if (!"welcome".equals(answer.path("type").asText())) {
                 throw new IOException("expected welcome from the service, got "
                         + answer.path("type").asText());
@@ -123,12 +162,18 @@ public final class SessionClient {
      */
     public static String loginLink(Path socket, Set<String> serviceUsers, ObjectMapper mapper)
             throws IOException, RefusedException {
-        try (SocketChannel channel = open(socket, serviceUsers, mapper)) {
-            LocalFrames.write(
+        return loginLink(socket, serviceUsers, null, mapper);
+    }
+
+    /** As {@link #loginLink(Path, Set, ObjectMapper)}, with the Windows proof when {@code tokens} is set. */
+    public static String loginLink(Path socket, Set<String> serviceUsers, TokenSide tokens, ObjectMapper mapper)
+            throws IOException, RefusedException {
+        try (SocketChannel channel = open(socket, serviceUsers, tokens, mapper)) {
+            JsonNode answer = first(
                     channel,
                     mapper.createObjectNode().put("type", "login").put("version", LocalFrames.VERSION),
+                    tokens,
                     mapper);
-            JsonNode answer = answer(channel, mapper);
             String url = answer.path("url").asText("");
             if (!"login".equals(answer.path("type").asText()) || !url.startsWith("http://127.0.0.1:")) {
                 throw new IOException("expected a login link from the service, got "
@@ -139,13 +184,16 @@ public final class SessionClient {
     }
 
     /** Connects, checks that the listener is the service's account and that it accepted this user. */
-    private static SocketChannel open(Path socket, Set<String> serviceUsers, ObjectMapper mapper)
+    private static SocketChannel open(Path socket, Set<String> serviceUsers, TokenSide tokens, ObjectMapper mapper)
             throws IOException, RefusedException {
+        if (tokens != null) {
+            checkOwner(socket, tokens.owners());
+        }
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            Peer service = Peer.of(channel);
-            if (!serviceUsers.contains(service.user())) {
+            Peer service = tokens == null ? Peer.of(channel) : null;
+            if (service != null && !serviceUsers.contains(service.user())) {
                 throw new RefusedException("the socket " + socket + " is held by user " + service.user()
                         + ", not by the agent's service (" + String.join(", ", new TreeSet<>(serviceUsers))
                         + "); nothing was sent to it");
@@ -162,8 +210,76 @@ public final class SessionClient {
         }
     }
 
-    private JsonNode answer(SocketChannel channel) throws IOException, RefusedException {
-        return answer(channel, mapper);
+    /**
+     * Windows: the socket file must be owned by one of {@code owners} (no user can make a file in the
+     * service's run folder, so a socket owned by an administrator account is the service's). Should
+     * Windows not let the JDK read an AF_UNIX socket file's owner (it is a reparse point), the owner of
+     * its folder is checked instead, and the guarantee rests on that folder's ACL.
+     */
+    static void checkOwner(Path socket, Set<String> owners) throws IOException, RefusedException {
+        UserPrincipal owner;
+        try {
+            owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            owner = Files.getOwner(socket.toAbsolutePath().getParent());
+        }
+        var lookup = socket.getFileSystem().getUserPrincipalLookupService();
+        for (String name : owners) {
+            if (owner.getName().equalsIgnoreCase(name)) {
+                return;
+            }
+            try {
+                if (owner.equals(lookup.lookupPrincipalByName(name))) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not an account of this system (a translated name, or no such service account).
+            }
+        }
+        throw new RefusedException("the socket " + socket + " is owned by " + owner.getName()
+                + ", not by the agent's service (" + String.join(", ", new TreeSet<>(owners))
+                + "); nothing was sent to it");
+    }
+
+    /**
+     * Sends the first frame (hello or login) and returns the service's answer. Windows: the frame names
+     * this user and carries its token; when the service has just made the token ({@code session-users =
+     * *}) it says so once and the frame goes again with it.
+     */
+    private static JsonNode first(SocketChannel channel, ObjectNode frame, TokenSide tokens, ObjectMapper mapper)
+            throws IOException, RefusedException {
+        if (tokens == null) {
+            LocalFrames.write(channel, frame, mapper);
+            return answer(channel, mapper);
+        }
+        String user = tokens.user();
+        frame.put("user", user).put("token", token(tokens, user));
+        LocalFrames.write(channel, frame, mapper);
+        JsonNode answer = answer(channel, mapper);
+        if ("token".equals(answer.path("type").asText())) {
+            // Read from where this end expects it, not from where the frame says.
+            frame.put("token", token(tokens, user));
+            LocalFrames.write(channel, frame, mapper);
+            answer = answer(channel, mapper);
+        }
+        return answer;
+    }
+
+    /** This user's token, or empty when there is none (the service then refuses, or makes one). */
+    private static String token(TokenSide tokens, String user) throws IOException {
+        Path file = TokenProof.tokenFile(tokens.folder(), user);
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII).strip();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "";
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException(
+                    "cannot read the session token " + file + " (it is readable by user " + user
+                            + " only; is this process running as another account?)",
+                    e);
+        }
     }
 
     /**

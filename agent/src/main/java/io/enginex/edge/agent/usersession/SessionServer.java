@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The service's end of the local channel: listens on a Unix domain socket that every local account
  * may connect to (mode 0666), and decides per connection, from the kernel's peer credentials, whether
  * the peer is a session user ({@link SessionAccess}). What the peer says about itself never counts: a
- * hello naming another user is refused.
+ * hello naming another user is refused. On Windows, where the JDK has no peer credentials, the first
+ * frame must carry the token of the user it names instead ({@link TokenProof}; see {@link PeerProof}).
  *
  * <p>Instead of a hello, a peer may ask once for a login link to the status page ({@code enginex-agent
  * ui} does): the link is made for the user the kernel names, and its session is verified, so it may
@@ -50,7 +50,8 @@ public final class SessionServer implements AutoCloseable {
     }
 
     /** A server that never listens, for an agent that takes no session parts. */
-    public static final SessionServer NONE = new SessionServer(null, null, null, null, null, LoginLinks.NONE);
+    public static final SessionServer NONE =
+            new SessionServer(null, null, null, null, null, LoginLinks.NONE, KernelProof.INSTANCE);
 
     private final Path socket;
     private final SessionAccess access;
@@ -58,6 +59,7 @@ public final class SessionServer implements AutoCloseable {
     private final Events events;
     private final ObjectMapper mapper;
     private final LoginLinks loginLinks;
+    private final PeerProof proof;
     private ServerSocketChannel server;
 
     /** A server that makes no login links. */
@@ -74,6 +76,22 @@ public final class SessionServer implements AutoCloseable {
             Events events,
             ObjectMapper mapper,
             LoginLinks loginLinks) {
+        this(socket, access, registry, events, mapper, loginLinks, KernelProof.INSTANCE);
+    }
+
+    /**
+     * @param proof how a peer's user is proven: {@link KernelProof} on Linux and macOS, {@link TokenProof}
+     *     on Windows
+     */
+    public SessionServer(
+            Path socket,
+            SessionAccess access,
+            SessionRegistry registry,
+            Events events,
+            ObjectMapper mapper,
+            LoginLinks loginLinks,
+            PeerProof proof) {
+        this.proof = proof;
         this.loginLinks = loginLinks;
         this.socket = socket;
         this.access = access;
@@ -101,10 +119,10 @@ public final class SessionServer implements AutoCloseable {
             }
             Files.delete(socket);
         }
+        proof.start(access);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
-        // Every account may connect; who it is decides, connection by connection (SO_PEERCRED).
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        proof.listening(socket);
         Thread.ofVirtual().name("session-accept").start(this::acceptLoop);
         log.atInfo().addKeyValue("socket", socket).log("listening for user session parts");
     }
@@ -125,22 +143,51 @@ public final class SessionServer implements AutoCloseable {
     private void serve(SocketChannel channel) {
         String user = "unknown";
         try {
-            Peer peer = Peer.of(channel);
-            user = peer.user();
-            String refusal = access.refusal(user);
-            if (refusal != null) {
-                refuse(channel, user, refusal);
-                return;
+            Optional<String> named = proof.atConnect(channel);
+            JsonNode hello;
+            if (named.isPresent()) {
+                user = named.get();
+                String refusal = access.refusal(user);
+                if (refusal != null) {
+                    refuse(channel, user, refusal);
+                    return;
+                }
+                // The service speaks first, so a refused peer learns why before it has sent anything.
+                LocalFrames.write(
+                        channel,
+                        mapper.createObjectNode().put("type", "accepted").put("user", user),
+                        mapper);
+                hello = LocalFrames.read(channel, mapper);
+            } else {
+                // The peer proves its user in its first frame (Windows: the token only that user reads).
+                LocalFrames.write(
+                        channel,
+                        mapper.createObjectNode().put("type", "accepted").put("proof", "token"),
+                        mapper);
+                hello = LocalFrames.read(channel, mapper);
+                PeerProof.Claim claim = proof.check(hello, access);
+                if (claim.tokenFile() != null) {
+                    LocalFrames.write(
+                            channel,
+                            mapper.createObjectNode()
+                                    .put("type", "token")
+                                    .put("file", claim.tokenFile().toString()),
+                            mapper);
+                    hello = LocalFrames.read(channel, mapper);
+                    claim = proof.check(hello, access);
+                }
+                user = claim.user();
+                if (claim.refusal() != null || claim.tokenFile() != null) {
+                    refuse(channel, user, claim.refusal() != null ? claim.refusal() : "a second token request");
+                    return;
+                }
             }
-            // The service speaks first, so a refused peer learns why before it has sent anything.
-            LocalFrames.write(
-                    channel, mapper.createObjectNode().put("type", "accepted").put("user", user), mapper);
-            JsonNode hello = LocalFrames.read(channel, mapper);
             if ("login".equals(hello.path("type").asText())) {
                 login(channel, user);
                 return;
             }
-            String claimed = hello.path("user").asText(user);
+            // Windows: the proof already bound the frame to the user it names (in any case of letters).
+            String claimed = named.isPresent() ? hello.path("user").asText(user) : user;
             if (!"hello".equals(hello.path("type").asText())
                     || hello.path("version").asInt() != LocalFrames.VERSION) {
                 refuse(channel, user, "expected a hello of local channel version " + LocalFrames.VERSION);
@@ -232,6 +279,7 @@ public final class SessionServer implements AutoCloseable {
         } catch (IOException e) {
             log.atDebug().log("closing the session socket: " + e.getMessage());
         }
+        proof.close();
         registry.closeAll();
     }
 }

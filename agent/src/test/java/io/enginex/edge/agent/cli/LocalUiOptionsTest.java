@@ -63,21 +63,19 @@ class LocalUiOptionsTest {
         assertThat(command).containsSubsequence("--session-socket", new SessionCommand().socket.toString());
         assertThat(new SessionCommand().socket).isEqualTo(Path.of("/run/enginex-agent/session.sock"));
         assertThat(unit).contains("--session-socket /run/enginex-agent/session.sock");
-        // Windows has no session part: its service takes none, and session says so.
-        assertThat(new ServiceCommand.Install().command("Windows 11", WINDOWS_ENV))
-                .doesNotContain("--session-socket");
-        assertThat(SessionCommand.defaultSocket("windows 11")).isNull();
     }
 
     @Test
-    void onWindowsTheSessionPartSaysThereIsNoneInsteadOfWaitingForASocket() {
-        SessionCommand session = new SessionCommand();
-        session.socket = SessionCommand.defaultSocket("windows 11");
-        java.io.StringWriter err = new java.io.StringWriter();
-        picocli.CommandLine line = new picocli.CommandLine(session).setErr(new java.io.PrintWriter(err));
+    void windowsServiceListensInItsRunFolderWhereTheSessionPartConnects() {
+        Path socket = Path.of("C:\\ProgramData", "EngineX", "Agent", "run", "session.sock");
 
-        assertThat(line.execute("--once")).isEqualTo(ExitCodes.FAILURE);
-        assertThat(err.toString()).contains("Windows has no user session part", "enginex-agent ui");
+        assertThat(new ServiceCommand.Install().command("Windows 11", WINDOWS_ENV))
+                .containsSubsequence("--session-socket", socket.toString());
+        assertThat(ServiceCommand.Defaults.sessionSocket("windows 11", WINDOWS_ENV))
+                .isEqualTo(socket);
+        // The tokens that prove the user lie beside the socket.
+        assertThat(io.enginex.edge.agent.usersession.TokenProof.folderOf(socket))
+                .isEqualTo(socket.getParent().resolve("sessions"));
     }
 
     @Test

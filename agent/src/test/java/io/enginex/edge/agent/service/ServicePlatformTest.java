@@ -387,11 +387,93 @@ class ServicePlatformTest {
                 .contains(List.of("sc.exe", "failureflag", "enginex-agent", "1"))
                 .anySatisfy(c -> assertThat(c).startsWith("icacls").endsWith("NT SERVICE\\enginex-agent:(OI)(CI)M"))
                 .anySatisfy(c -> assertThat(c).startsWith("icacls").endsWith("NT SERVICE\\enginex-agent:M"));
-        assertThat(plan.directories()).hasSize(2);
+        assertThat(plan.directories()).hasSize(4);
         assertThat(plan.touch()).containsExactly(Path.of("/ProgramData/EngineX/Agent/agent.conf"));
         assertThat(commands.get(commands.size() - 1)).containsExactly("sc.exe", "start", "enginex-agent");
         assertThat(ServicePlatform.forOs("Windows 11").uninstall().ignoreFailures())
                 .isTrue();
+    }
+
+    @Test
+    void windowsInstallRegistersTheSessionPartsLogonTaskAndTheChannelsFoldersAndUninstallRemovesIt() throws Exception {
+        Path base = Path.of("/ProgramData/EngineX/Agent");
+        ServiceDefinition windows = new ServiceDefinition(
+                List.of("C:\\Program Files\\enginex-agent\\enginex-agent.exe", "run", "--config", "x"),
+                null,
+                base.resolve("state"),
+                base.resolve("agent.conf"));
+
+        ServicePlan plan = ServicePlatform.forOs("Windows 11").install(windows);
+
+        Path xml = base.resolve("session-task.xml");
+        assertThat(plan.commands())
+                .contains(List.of(
+                        "schtasks.exe", "/Create", "/TN", "EngineX Agent Session", "/XML", xml.toString(), "/F"))
+                // Users may write the files made in run (the socket: connecting needs it), not the folder.
+                .contains(List.of(
+                        "icacls",
+                        base.resolve("run").toString(),
+                        "/grant:r",
+                        "*S-1-5-32-545:(OI)(IO)(W)",
+                        "NT SERVICE\\enginex-agent:(OI)(CI)M"))
+                // The tokens' folder: no inherited entries, nothing for Users.
+                .contains(List.of(
+                        "icacls",
+                        base.resolve("run/sessions").toString(),
+                        "/inheritance:r",
+                        "/grant:r",
+                        "*S-1-5-18:(OI)(CI)F",
+                        "*S-1-5-32-544:(OI)(CI)F",
+                        "NT SERVICE\\enginex-agent:(OI)(CI)F"));
+        assertThat(plan.directories()).contains(base.resolve("run"), base.resolve("run/sessions"));
+        // The task is made before the service starts, which is last.
+        assertThat(plan.commands().indexOf(WindowsSessionTask.create(xml)))
+                .isLessThan(plan.commands().size() - 1);
+        assertThat(ServicePlatform.forOs("Windows 11").uninstall().commands())
+                .contains(List.of("schtasks.exe", "/Delete", "/TN", "EngineX Agent Session", "/F"));
+
+        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        org.w3c.dom.Document task = factory.newDocumentBuilder()
+                // As written to the file: UTF-16LE with a byte order mark, as Task Scheduler exports its tasks.
+                .parse(new java.io.ByteArrayInputStream(
+                        ServicePlan.bytes(plan.write().get(xml))));
+        var path = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+        path.setNamespaceContext(new javax.xml.namespace.NamespaceContext() {
+            @Override
+            public String getNamespaceURI(String prefix) {
+                return "http://schemas.microsoft.com/windows/2004/02/mit/task";
+            }
+
+            @Override
+            public String getPrefix(String uri) {
+                return "t";
+            }
+
+            @Override
+            public java.util.Iterator<String> getPrefixes(String uri) {
+                return List.of("t").iterator();
+            }
+        });
+        assertThat(ServicePlan.bytes(plan.write().get(xml))).startsWith((byte) 0xFF, (byte) 0xFE);
+        assertThat(path.evaluate("/t:Task/t:Triggers/t:LogonTrigger/t:Enabled", task))
+                .isEqualTo("true");
+        // A logon trigger without a UserId fires for every user; the group principal runs it as that user.
+        assertThat(path.evaluate("count(/t:Task/t:Triggers/t:LogonTrigger/t:UserId)", task))
+                .isEqualTo("0");
+        assertThat(path.evaluate("/t:Task/t:Principals/t:Principal/t:GroupId", task))
+                .isEqualTo("S-1-5-32-545");
+        assertThat(path.evaluate("/t:Task/t:Principals/t:Principal/t:RunLevel", task))
+                .isEqualTo("LeastPrivilege");
+        assertThat(path.evaluate("/t:Task/t:Principals/t:Principal/@id", task))
+                .isEqualTo(path.evaluate("/t:Task/t:Actions/@Context", task));
+        assertThat(path.evaluate("/t:Task/t:Settings/t:ExecutionTimeLimit", task))
+                .isEqualTo("PT0S");
+        assertThat(path.evaluate("/t:Task/t:Settings/t:RestartOnFailure/t:Count", task))
+                .isEqualTo("999");
+        assertThat(path.evaluate("/t:Task/t:Actions/t:Exec/t:Command", task))
+                .isEqualTo("C:\\Program Files\\enginex-agent\\enginex-agent.exe");
+        assertThat(path.evaluate("/t:Task/t:Actions/t:Exec/t:Arguments", task)).isEqualTo("session --retry-refused");
     }
 
     @Test
