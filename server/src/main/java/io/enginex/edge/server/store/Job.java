@@ -45,100 +45,6 @@ public record Job(
         Objects.requireNonNull(args, "args");
     }
 
-    /** A job whose requester is unknown. */
-    public Job(
-            String id,
-            String tenantId,
-            String sessionId,
-            String agentId,
-            String tool,
-            JsonNode args,
-            JobState state,
-            int attempt,
-            Instant createdAt,
-            Instant deadline,
-            Instant dispatchedAt,
-            Instant startedAt,
-            Instant finishedAt,
-            Instant lastProgressAt,
-            String outputJson,
-            String errorCode,
-            String errorMessage,
-            boolean replayed,
-            Approval approval,
-            DeviceTimes device,
-            String consentJson) {
-        this(
-                id,
-                tenantId,
-                sessionId,
-                agentId,
-                tool,
-                args,
-                state,
-                attempt,
-                createdAt,
-                deadline,
-                dispatchedAt,
-                startedAt,
-                finishedAt,
-                lastProgressAt,
-                outputJson,
-                errorCode,
-                errorMessage,
-                replayed,
-                approval,
-                device,
-                consentJson,
-                null);
-    }
-
-    /** A job whose tool asked nobody's consent at the machine. */
-    public Job(
-            String id,
-            String tenantId,
-            String sessionId,
-            String agentId,
-            String tool,
-            JsonNode args,
-            JobState state,
-            int attempt,
-            Instant createdAt,
-            Instant deadline,
-            Instant dispatchedAt,
-            Instant startedAt,
-            Instant finishedAt,
-            Instant lastProgressAt,
-            String outputJson,
-            String errorCode,
-            String errorMessage,
-            boolean replayed,
-            Approval approval,
-            DeviceTimes device) {
-        this(
-                id,
-                tenantId,
-                sessionId,
-                agentId,
-                tool,
-                args,
-                state,
-                attempt,
-                createdAt,
-                deadline,
-                dispatchedAt,
-                startedAt,
-                finishedAt,
-                lastProgressAt,
-                outputJson,
-                errorCode,
-                errorMessage,
-                replayed,
-                approval,
-                device,
-                null);
-    }
-
     /**
      * A job as it is made: not sent yet (attempt 0), no times but its creation and deadline, no result,
      * no approval decision and no device times.
@@ -155,7 +61,7 @@ public record Job(
             Instant deadline) {
         return new Job(
                 id, tenantId, sessionId, agentId, tool, args, state, 0, createdAt, deadline, null, null, null, null,
-                null, null, null, false, null, null);
+                null, null, null, false, null, null, null, null);
     }
 
     /** This job as it was written: awaiting its approval when its state says so. */

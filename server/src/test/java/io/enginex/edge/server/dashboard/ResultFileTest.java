@@ -35,6 +35,8 @@ class ResultFileTest {
                 null,
                 false,
                 null,
+                null,
+                null,
                 null);
     }
 
