@@ -178,69 +178,6 @@ public record GraphRuns(
             }
         }
 
-        /** A step that asked nobody's consent. */
-        public Step(
-                String id,
-                String step,
-                String state,
-                int attempts,
-                ErrorInfo error,
-                String reason,
-                JsonNode output,
-                boolean outputTruncated,
-                String outputPreview,
-                Long outputBytes,
-                String outputSha256,
-                Instant settledAt,
-                Boolean outputFile) {
-            this(
-                    id,
-                    step,
-                    state,
-                    attempts,
-                    error,
-                    reason,
-                    output,
-                    outputTruncated,
-                    outputPreview,
-                    outputBytes,
-                    outputSha256,
-                    settledAt,
-                    outputFile,
-                    null);
-        }
-
-        /** A step whose output is not a file. */
-        public Step(
-                String id,
-                String step,
-                String state,
-                int attempts,
-                ErrorInfo error,
-                String reason,
-                JsonNode output,
-                boolean outputTruncated,
-                String outputPreview,
-                Long outputBytes,
-                String outputSha256,
-                Instant settledAt) {
-            this(
-                    id,
-                    step,
-                    state,
-                    attempts,
-                    error,
-                    reason,
-                    output,
-                    outputTruncated,
-                    outputPreview,
-                    outputBytes,
-                    outputSha256,
-                    settledAt,
-                    null,
-                    null);
-        }
-
         /** This step with the consent evidence of its last attempt (null: none). */
         public Step withConsent(JsonNode answer) {
             return new Step(

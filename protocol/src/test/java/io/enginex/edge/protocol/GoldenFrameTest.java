@@ -217,7 +217,9 @@ class GoldenFrameTest {
                                                         null,
                                                         11L,
                                                         "5c0a",
-                                                        Instant.parse("2026-12-05T02:00:01Z")),
+                                                        Instant.parse("2026-12-05T02:00:01Z"),
+                                                        null,
+                                                        null),
                                                 new GraphRuns.Step(
                                                         "run_3f2a0c1d2e3f405162738495:dump",
                                                         "dump",
@@ -230,7 +232,9 @@ class GoldenFrameTest {
                                                         "{\"entries\":[",
                                                         900000L,
                                                         "9e1f",
-                                                        Instant.parse("2026-12-05T02:00:04Z"))))))),
+                                                        Instant.parse("2026-12-05T02:00:04Z"),
+                                                        null,
+                                                        null)))))),
                 Arguments.of(
                         "graph-runs-consent.json",
                         new GraphRuns(
@@ -256,7 +260,9 @@ class GoldenFrameTest {
                                                         null,
                                                         null,
                                                         null,
-                                                        Instant.parse("2026-12-05T09:00:20Z"))
+                                                        Instant.parse("2026-12-05T09:00:20Z"),
+                                                        null,
+                                                        null)
                                                 .withConsent(JSON.readTree("{\"request\":\"c-1\",\"user\":\"alice\","
                                                         + "\"tool\":\"app.launch\",\"shown\":\"{}\","
                                                         + "\"askedAt\":\"2026-12-05T09:00:01Z\",\"answer\":\"denied\","

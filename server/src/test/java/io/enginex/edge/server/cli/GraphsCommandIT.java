@@ -169,7 +169,9 @@ class GraphsCommandIT {
                                     null,
                                     null,
                                     null,
-                                    java.time.Instant.parse("2026-12-01T02:00:04Z"))))));
+                                    java.time.Instant.parse("2026-12-01T02:00:04Z"),
+                                    null,
+                                    null)))));
             // the same batch twice: the second changes nothing
             for (int i = 0; i < 2; i++) {
                 var again = new io.enginex.edge.protocol.GraphRuns(socket.nextId(), frame.runs());

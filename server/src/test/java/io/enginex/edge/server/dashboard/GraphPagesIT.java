@@ -90,7 +90,9 @@ class GraphPagesIT {
                 null,
                 null,
                 null,
-                T0.plusSeconds(60L * minute));
+                T0.plusSeconds(60L * minute),
+                null,
+                null);
     }
 
     static JsonNode json(String text) {
@@ -308,7 +310,9 @@ class GraphPagesIT {
                                         null,
                                         null,
                                         null,
-                                        T0.plusSeconds(9))
+                                        T0.plusSeconds(9),
+                                        null,
+                                        null)
                                 .withConsent(consent),
                         step(run, "plain", "succeeded", "{\"n\":1}", 1)));
         upload(agent, uploaded);

@@ -88,7 +88,9 @@ class GraphRunsIT {
                 null,
                 null,
                 null,
-                T0.plusSeconds(60L * minute));
+                T0.plusSeconds(60L * minute),
+                null,
+                null);
     }
 
     static GraphRuns.Run run(String runId, String graphId, Integer version, String status, List<GraphRuns.Step> steps) {
@@ -257,7 +259,7 @@ class GraphRunsIT {
 
     static GraphRuns.Step fileStep(String runId, String step, long bytes, String sha256) {
         return new GraphRuns.Step(
-                runId + ":" + step, step, "succeeded", 1, null, null, null, false, null, bytes, sha256, T0, true);
+                runId + ":" + step, step, "succeeded", 1, null, null, null, false, null, bytes, sha256, T0, true, null);
     }
 
     @Test
@@ -418,7 +420,9 @@ class GraphRunsIT {
                     "{\"entries\":[",
                     900_000L,
                     "ab".repeat(32),
-                    T0);
+                    T0,
+                    null,
+                    null);
             assertThat(upload(socket, run(runId, null, null, "succeeded", List.of(big)))
                             .steps())
                     .containsExactly(runId + ":list");

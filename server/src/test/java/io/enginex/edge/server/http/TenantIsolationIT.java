@@ -911,7 +911,8 @@ class TenantIsolationIT {
                                         (long) output.length,
                                         sha256,
                                         java.time.Instant.parse("2026-12-01T00:00:30Z"),
-                                        true)))));
+                                        true,
+                                        null)))));
                 socket.send(frame);
                 while (!(socket.next() instanceof io.enginex.edge.protocol.GraphRunsAck ack
                         && ack.replyTo().equals(frame.id())
