@@ -117,14 +117,8 @@ final class AuditUploads {
         }
     }
 
+    /** The complete lines of {@code path}; none when it does not exist. */
     private static List<String> lines(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return List.of();
-        }
-        String text = Files.readString(path, StandardCharsets.UTF_8);
-        int end = text.lastIndexOf('\n');
-        return end < 0
-                ? List.of()
-                : text.substring(0, end).lines().filter(l -> !l.isBlank()).toList();
+        return Files.exists(path) ? DurableAppend.completeLines(path) : List.of();
     }
 }

@@ -190,13 +190,7 @@ final class OutputUploads {
             return;
         }
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n');
-            if (end < 0) {
-                return;
-            }
-            for (String l :
-                    text.substring(0, end).lines().filter(l -> !l.isBlank()).toList()) {
+            for (String l : DurableAppend.completeLines(file)) {
                 JsonNode line = mapper.readTree(l);
                 uploaded.add(line.path("stepId").asText());
             }

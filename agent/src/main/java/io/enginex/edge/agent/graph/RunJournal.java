@@ -326,7 +326,7 @@ public final class RunJournal {
                     "there is no run " + runId + " in " + dir + "; list runs with enginex-agent graph runs");
         }
         try {
-            return RunFile.parse(lines(file), mapper);
+            return RunFile.parse(DurableAppend.completeLines(file), mapper);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the run file " + file + ": " + e.getMessage(), e);
         }
@@ -343,7 +343,7 @@ public final class RunJournal {
         }
         List<JsonNode> found = new ArrayList<>();
         try {
-            for (String text : lines(file)) {
+            for (String text : DurableAppend.completeLines(file)) {
                 JsonNode line = mapper.readTree(text);
                 if (line.path("op").asText().equals("approval")
                         && line.path("step").asText().equals(step)) {
@@ -365,7 +365,7 @@ public final class RunJournal {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl"))
                     .toList()) {
-                List<String> lines = lines(file);
+                List<String> lines = DurableAppend.completeLines(file);
                 if (!lines.isEmpty()) {
                     runs.add(RunFile.parse(lines, mapper));
                 }
@@ -529,14 +529,5 @@ public final class RunJournal {
         } catch (IOException | UnsupportedOperationException e) {
             // Windows cannot open a folder as a channel; NTFS journals the name itself.
         }
-    }
-
-    private static List<String> lines(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        int end = text.lastIndexOf('\n');
-        // a torn last line (no newline after it) never completed: ignore it
-        return end < 0
-                ? List.of()
-                : text.substring(0, end).lines().filter(l -> !l.isBlank()).toList();
     }
 }
