@@ -193,28 +193,20 @@ public record Policy(
                 mine.intersect(root).ifPresent(narrowed::add);
             }
         }
-        return new Policy(
-                narrowed,
-                deny,
-                limits,
-                tools,
-                commands,
-                network,
-                approvalRequired,
-                secrets,
-                apps,
-                urls,
-                consentRequired,
-                localGraphDecisions);
+        return withRootsAndDeny(narrowed, deny);
     }
 
     /** This policy with extra deny rules (e.g. the agent's own state folder). */
     public Policy withDeny(List<DenyRule> extra) {
         List<DenyRule> all = new ArrayList<>(deny);
         all.addAll(extra);
+        return withRootsAndDeny(roots, all);
+    }
+
+    private Policy withRootsAndDeny(List<RootRule> newRoots, List<DenyRule> newDeny) {
         return new Policy(
-                roots,
-                all,
+                newRoots,
+                newDeny,
                 limits,
                 tools,
                 commands,
