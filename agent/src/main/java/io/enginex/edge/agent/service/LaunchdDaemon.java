@@ -88,10 +88,7 @@ public final class LaunchdDaemon implements ServicePlatform {
 
     /** The property list's text. */
     public static String render(ServiceDefinition service) {
-        StringBuilder arguments = new StringBuilder();
-        for (String word : service.command()) {
-            arguments.append("    <string>").append(xml(word)).append("</string>\n");
-        }
+        String arguments = stringArray(service.command());
         String user =
                 service.user() == null ? "" : "  <key>UserName</key>\n  <string>" + xml(service.user()) + "</string>\n";
         return """
@@ -124,6 +121,15 @@ public final class LaunchdDaemon implements ServicePlatform {
                 """.formatted(ServiceDefinition.LABEL, arguments, user, LOG, LOG);
     }
 
+    /** The {@code <string>} elements of a {@code ProgramArguments} array, one a line, escaped. */
+    private static String stringArray(List<String> words) {
+        StringBuilder arguments = new StringBuilder();
+        for (String word : words) {
+            arguments.append("    <string>").append(xml(word)).append("</string>\n");
+        }
+        return arguments.toString();
+    }
+
     /**
      * The session LaunchAgent's text: in every user's Aqua session, at login, {@code enginex-agent
      * session --retry-refused --socket SOCKET}, started again after a failure (not after a clean exit),
@@ -146,10 +152,7 @@ public final class LaunchdDaemon implements ServicePlatform {
         if (serviceUser != null && !serviceUser.equals("root")) {
             words.addAll(List.of("--service-user", serviceUser));
         }
-        StringBuilder arguments = new StringBuilder();
-        for (String word : words) {
-            arguments.append("    <string>").append(xml(word)).append("</string>\n");
-        }
+        String arguments = stringArray(words);
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
