@@ -2,9 +2,7 @@ package io.enginex.edge.agent.usersession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.graph.GraphSync;
 import io.enginex.edge.agent.graph.RunListener;
 import io.enginex.edge.agent.graph.RunRecord;
@@ -18,16 +16,11 @@ import io.enginex.edge.common.graph.GraphFormat;
 import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.GraphRuns;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +51,7 @@ class GraphStepConsentTest {
     private final SessionRegistry registry = new SessionRegistry(clock);
     private final ConsentDesk desk = new ConsentDesk(clock, ConsentDesk.Listener.NONE);
     private final List<String> asked = new CopyOnWriteArrayList<>();
-    private SocketChannel far;
+    private ScriptedSessionPart far;
     private PolicySetup.Machine machine;
 
     @BeforeEach
@@ -84,35 +77,19 @@ class GraphStepConsentTest {
 
     /** Connects alice's session part, whose dialog answers {@code answer} ({@code allowed}, {@code denied}). */
     private void signIn(String answer) throws IOException {
-        Path socket = temp.resolve("c.sock");
-        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            listener.bind(UnixDomainSocketAddress.of(socket));
-            far = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-            UserSession session = new UserSession("alice", 42, Map.of(), listener.accept(), mapper, clock.instant());
-            registry.register(session);
-            Thread.ofVirtual().start(session::readLoop);
-        }
-        Thread.ofVirtual().start(() -> {
-            try {
-                while (true) {
-                    JsonNode call = LocalFrames.read(far, mapper);
-                    if (!call.path("action").asText().equals("consent")) {
-                        continue; // consent-close of a dialog that answered: nothing to say
+        far = ScriptedSessionPart.connect(
+                temp.resolve("c.sock"),
+                registry,
+                clock,
+                mapper,
+                call -> {
+                    if (call.path("action").asText().equals("consent")) {
+                        asked.add(call.path("args").path("jobId").asText());
                     }
-                    asked.add(call.path("args").path("jobId").asText());
-                    ObjectNode result = mapper.createObjectNode()
-                            .put("type", "result")
-                            .put("id", call.path("id").asText())
-                            .put("ok", true);
-                    result.putObject("output").put("answer", answer);
-                    synchronized (this) {
-                        LocalFrames.write(far, result, mapper);
-                    }
-                }
-            } catch (IOException e) {
-                // closed
-            }
-        });
+                },
+                // consent-close of a dialog that answered: nothing to say
+                (action, args) ->
+                        action.equals("consent") ? mapper.createObjectNode().put("answer", answer) : null);
     }
 
     private RunRecord run(ToolConsent consent) {

@@ -10,15 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +37,7 @@ class SessionConsentTest {
     private final SessionRegistry registry = new SessionRegistry(clock);
     private final ConsentDesk desk = new ConsentDesk(clock, ConsentDesk.Listener.NONE);
     private final List<String> calls = new CopyOnWriteArrayList<>();
-    private SocketChannel far;
+    private ScriptedSessionPart far;
 
     @AfterEach
     void close() throws IOException {
@@ -54,49 +49,14 @@ class SessionConsentTest {
 
     /** Connects alice's session; {@code answer} says what the far end answers each call (null: nothing). */
     private void connect(BiFunction<String, JsonNode, JsonNode> answer) throws IOException {
-        Path socket = temp.resolve("c.sock");
-        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            listener.bind(UnixDomainSocketAddress.of(socket));
-            far = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-            UserSession session = new UserSession("alice", 42, Map.of(), listener.accept(), mapper, clock.instant());
-            registry.register(session);
-            Thread.ofVirtual().start(session::readLoop);
-        }
-        Thread.ofVirtual().start(() -> {
-            try {
-                while (true) {
-                    JsonNode call = LocalFrames.read(far, mapper);
-                    String action = call.path("action").asText();
-                    calls.add(action + " " + call.path("args").path("request").asText(""));
-                    Thread.ofVirtual().start(() -> {
-                        JsonNode output = answer.apply(action, call.path("args"));
-                        if (output != null) {
-                            reply(call, output);
-                        }
-                    });
-                }
-            } catch (IOException e) {
-                // closed
-            }
-        });
-    }
-
-    private void reply(JsonNode call, JsonNode output) {
-        ObjectNode result = mapper.createObjectNode()
-                .put("type", "result")
-                .put("id", call.path("id").asText());
-        if (output.has("code")) {
-            result.put("ok", false).put("code", output.path("code").asText()).put("message", "no dialog");
-        } else {
-            result.put("ok", true).set("output", output);
-        }
-        synchronized (this) {
-            try {
-                LocalFrames.write(far, result, mapper);
-            } catch (IOException e) {
-                // closed
-            }
-        }
+        far = ScriptedSessionPart.connect(
+                temp.resolve("c.sock"),
+                registry,
+                clock,
+                mapper,
+                call -> calls.add(call.path("action").asText() + " "
+                        + call.path("args").path("request").asText("")),
+                answer);
     }
 
     private CompletableFuture<Void> ask(Duration within) {
