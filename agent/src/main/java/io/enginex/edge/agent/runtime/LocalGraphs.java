@@ -74,7 +74,7 @@ public final class LocalGraphs implements AutoCloseable {
      * The consent of a graph run outside the service: nobody can be asked, and the message names the
      * way that can ask (the running agent, whose session parts reach the person signed in).
      */
-    public static final ToolConsent NO_SERVICE = (jobId, tool, args, deadline, evidence) -> {
+    public static final ToolConsent NO_SERVICE = (jobId, tool, args, deadline, requestedBy, evidence) -> {
         throw new ToolException(
                 ErrorCodes.NO_USER_SESSION,
                 "the step's tool " + tool + " needs the consent of the person at the machine (consentRequired in the"

@@ -14,21 +14,15 @@ public interface SecretConsent {
      * Returns normally only when the person agreed.
      *
      * @param tool the tool, or {@code exec:TEMPLATE}, that would use it
+     * @param requestedBy who asked for the job on the hub (the dispatch's {@code requestedBy}), shown to
+     *     the person; null when unknown
      * @throws ToolException {@code blocked_by_policy} when the person declined or did not answer in
      *     time, {@code no_user_session} when nobody is signed in to be asked (default deny)
      */
-    void ask(String jobId, String tool, String secret, Instant deadline);
-
-    /**
-     * As {@link #ask(String, String, String, Instant)}, for a job {@code requestedBy} asked for on the
-     * hub (the dispatch's {@code requestedBy}, null when unknown), which the person is shown.
-     */
-    default void ask(String jobId, String tool, String secret, Instant deadline, String requestedBy) {
-        ask(jobId, tool, secret, deadline);
-    }
+    void ask(String jobId, String tool, String secret, Instant deadline, String requestedBy);
 
     /** On an agent with no way to reach a signed-in person: every use is refused. */
-    SecretConsent NOBODY = (jobId, tool, secret, deadline) -> {
+    SecretConsent NOBODY = (jobId, tool, secret, deadline, requestedBy) -> {
         throw new ToolException(
                 ErrorCodes.NO_USER_SESSION,
                 "the secret " + secret + " may only be used with the consent of the person at the machine (the"

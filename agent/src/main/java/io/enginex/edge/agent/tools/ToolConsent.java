@@ -18,6 +18,8 @@ public interface ToolConsent {
      *
      * @param args the call's arguments as the hub sent them (vault secrets appear only as {@code
      *     secret:NAME} references, never their values), shown to the person
+     * @param requestedBy who asked for the job on the hub (the dispatch's {@code requestedBy}), shown to
+     *     the person and kept in the evidence; null when unknown
      * @param evidence told, once, how the request was decided (even when it was denied or not
      *     answered): {@code user}, {@code answer} ({@code allowed}, {@code denied}, {@code timeout}),
      *     {@code via} ({@code dialog}, {@code status page}, {@code timeout}), {@code askedAt}, {@code
@@ -26,25 +28,16 @@ public interface ToolConsent {
      *     (nobody signed in with the session part running) or {@code consent_unavailable} (several
      *     users signed in and the call names none)
      */
-    void ask(String jobId, String tool, JsonNode args, Instant deadline, Consumer<ObjectNode> evidence);
-
-    /**
-     * As {@link #ask(String, String, JsonNode, Instant, Consumer)}, for a job {@code requestedBy} asked
-     * for on the hub (the dispatch's {@code requestedBy}, null when unknown): the person is shown who
-     * asked, and the evidence records it. An implementation that cannot show it asks without it.
-     */
-    default void ask(
+    void ask(
             String jobId,
             String tool,
             JsonNode args,
             Instant deadline,
             String requestedBy,
-            Consumer<ObjectNode> evidence) {
-        ask(jobId, tool, args, deadline, evidence);
-    }
+            Consumer<ObjectNode> evidence);
 
     /** On an agent that takes no session parts: every consent-marked call is refused. */
-    ToolConsent NOBODY = (jobId, tool, args, deadline, evidence) -> {
+    ToolConsent NOBODY = (jobId, tool, args, deadline, requestedBy, evidence) -> {
         throw new ToolException(
                 ErrorCodes.NO_USER_SESSION,
                 "the tool " + tool + " needs the consent of the person at the machine (consentRequired in the"

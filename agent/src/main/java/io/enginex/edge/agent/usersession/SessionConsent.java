@@ -43,11 +43,6 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
     }
 
     @Override
-    public void ask(String jobId, String tool, String secret, Instant deadline) {
-        ask(jobId, tool, secret, deadline, null);
-    }
-
-    @Override
     public void ask(String jobId, String tool, String secret, Instant deadline, String requestedBy) {
         Map<String, UserSession> connected = sessions.connected();
         if (connected.isEmpty()) {
@@ -80,16 +75,8 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
      * Asks before a tool the policy marks {@code consentRequired} runs. Whom: the user the call names
      * ({@code user}, as the desktop tools take it) if that user's session part is connected; else the
      * one user signed in; nobody signed in is {@code no_user_session}, several and none named {@code
-     * consent_unavailable}.
-     */
-    @Override
-    public void ask(String jobId, String tool, JsonNode args, Instant deadline, Consumer<ObjectNode> evidence) {
-        ask(jobId, tool, args, deadline, null, evidence);
-    }
-
-    /**
-     * As {@link #ask(String, String, JsonNode, Instant, Consumer)}; the person is shown who asked for
-     * the job ({@code requestedBy}, when known) and the evidence records it.
+     * consent_unavailable}. The person is shown who asked for the job ({@code requestedBy}, when known)
+     * and the evidence records it.
      */
     @Override
     public void ask(

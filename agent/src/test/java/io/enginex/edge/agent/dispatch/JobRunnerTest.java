@@ -264,7 +264,7 @@ class JobRunnerTest {
     @Test
     void aConsentMarkedToolRunsOnlyAfterAnAllowAndTheResultCarriesTheAnswer() {
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        startWithConsent((jobId, name, args, deadline, evidence) -> {
+        startWithConsent((jobId, name, args, deadline, requestedBy, evidence) -> {
             asked.add(jobId + " " + name + " " + args);
             evidence.accept(mapper.createObjectNode().put("answer", "allowed").put("answeredBy", "alice"));
         });
@@ -282,16 +282,6 @@ class JobRunnerTest {
     void theHubsRequesterOfTheJobReachesThePersonAskedForConsent() {
         List<String> requesters = new java.util.concurrent.CopyOnWriteArrayList<>();
         startWithConsent(new io.enginex.edge.agent.tools.ToolConsent() {
-            @Override
-            public void ask(
-                    String jobId,
-                    String tool,
-                    JsonNode args,
-                    Instant deadline,
-                    java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> evidence) {
-                throw new AssertionError("the requester must be passed on");
-            }
-
             @Override
             public void ask(
                     String jobId,
@@ -318,9 +308,9 @@ class JobRunnerTest {
 
     @Test
     void aDeniedOrUnaskableConsentLeavesTheToolUnrunWithItsCode() {
-        startWithConsent((jobId, name, args, deadline, evidence) -> {
+        startWithConsent((jobId, name, args, deadline, requestedBy, evidence) -> {
             if (jobId.equals("job_nobody")) {
-                io.enginex.edge.agent.tools.ToolConsent.NOBODY.ask(jobId, name, args, deadline, evidence);
+                io.enginex.edge.agent.tools.ToolConsent.NOBODY.ask(jobId, name, args, deadline, requestedBy, evidence);
             }
             evidence.accept(mapper.createObjectNode().put("answer", "denied"));
             throw new io.enginex.edge.agent.tools.ToolException(ErrorCodes.CONSENT_DENIED, "alice said no");

@@ -251,7 +251,8 @@ class HomeFilesIT {
                             "job-c",
                             "http.request",
                             "erp-token",
-                            clock.instant().plusSeconds(50)),
+                            clock.instant().plusSeconds(50),
+                            null),
                     Executors.newVirtualThreadPerTaskExecutor());
             await().atMost(Duration.ofSeconds(20)).until(() -> !desk.pending().isEmpty());
             String request = desk.pending().get(0).id();

@@ -208,8 +208,9 @@ class HubSecretsTest {
         List<String> asked = new ArrayList<>();
         Instant deadline = clock.instant().plusSeconds(60);
         JobSecrets.Uses audit = (job, tool, secret, outcome) -> uses.add(job + " " + outcome);
-        SecretConsent agrees = (job, tool, secret, until) -> asked.add(job + " " + tool + " " + secret + " " + until);
-        SecretConsent declines = (job, tool, secret, until) -> {
+        SecretConsent agrees =
+                (job, tool, secret, until, by) -> asked.add(job + " " + tool + " " + secret + " " + until);
+        SecretConsent declines = (job, tool, secret, until, by) -> {
             throw new ToolException(ErrorCodes.BLOCKED_BY_POLICY, "the person at the machine did not consent");
         };
 
