@@ -260,24 +260,8 @@ public final class AuditLog implements AuditTrail {
      * @param outcome null when asked; {@code allowed}, {@code denied} or {@code no_answer} when answered
      * @param by who answered, null for asked or no answer
      * @param via {@code dialog}, {@code status page}, {@code timeout} or {@code cancelled}; null when asked
-     */
-    public void recordConsent(
-            String event,
-            String request,
-            String jobId,
-            String tool,
-            String secret,
-            String user,
-            String outcome,
-            String by,
-            String via) {
-        recordConsent(event, request, jobId, tool, secret, user, outcome, by, via, null);
-    }
-
-    /**
-     * As {@link #recordConsent(String, String, String, String, String, String, String, String, String)},
-     * with {@code requestedBy}: who asked for the job on the hub (the dispatch's), or null when unknown
-     * (the field is then absent).
+     * @param requestedBy who asked for the job on the hub (the dispatch's), or null when unknown (the
+     *     field is then absent)
      */
     public void recordConsent(
             String event,

@@ -36,7 +36,8 @@ public final class ConsentAudit {
                         r.user(),
                         outcome,
                         a.by(),
-                        a.via());
+                        a.via(),
+                        null);
             }
         };
     }

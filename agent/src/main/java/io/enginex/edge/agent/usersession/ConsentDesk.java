@@ -51,25 +51,6 @@ public final class ConsentDesk {
             requestedBy = Dispatch.requester(requestedBy);
         }
 
-        /** A request whose requester is unknown. */
-        public Request(
-                String id,
-                String user,
-                String jobId,
-                String tool,
-                String secret,
-                Instant asked,
-                Instant expires,
-                String details) {
-            this(id, user, jobId, tool, secret, asked, expires, details, null);
-        }
-
-        /** A request about a secret. */
-        public Request(
-                String id, String user, String jobId, String tool, String secret, Instant asked, Instant expires) {
-            this(id, user, jobId, tool, secret, asked, expires, null, null);
-        }
-
         /** What the person is shown, in one sentence; it ends "asked by X" when the requester is known. */
         public String shown() {
             String what = secret != null

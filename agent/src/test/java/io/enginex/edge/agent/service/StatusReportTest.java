@@ -44,7 +44,16 @@ class StatusReportTest {
         audit.recordSession("session.connected", "alice", "x");
         audit.secretUsed("job_1", "fs.read", "erp-token", "revealed");
         audit.recordConsent(
-                "consent.answered", "r-1", "job_1", "fs.read", "erp-token", "alice", "allowed", "alice", "dialog");
+                "consent.answered",
+                "r-1",
+                "job_1",
+                "fs.read",
+                "erp-token",
+                "alice",
+                "allowed",
+                "alice",
+                "dialog",
+                null);
         audit.record(
                 "job_2",
                 "app.open",
