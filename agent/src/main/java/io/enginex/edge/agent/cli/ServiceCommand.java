@@ -290,14 +290,7 @@ final class ServiceCommand implements Runnable {
                         "--per-user runs the agent as you: leave out --user and --status-agent");
             }
             SystemdUserUnit unit = perUserPaths();
-            List<String> command = new ArrayList<>(launcher());
-            command.addAll(List.of(
-                    "run",
-                    "--config",
-                    config.toAbsolutePath().toString(),
-                    "--state-dir",
-                    stateDir.toAbsolutePath().toString()));
-            ServicePlan plan = unit.install(new ServiceDefinition(command, null, stateDir, config));
+            ServicePlan plan = unit.install(new ServiceDefinition(runCommand(), null, stateDir, config));
             if (!dryRun) {
                 makePrivate(stateDir, config);
             }
@@ -334,8 +327,8 @@ final class ServiceCommand implements Runnable {
             }
         }
 
-        /** The service's command line on {@code os}: run with this config, state and ui folder. */
-        List<String> command(String os, Map<String, String> env) {
+        /** The launcher, then {@code run} with this config and state folder (a new list to add to). */
+        private List<String> runCommand() {
             List<String> command = new ArrayList<>(launcher());
             command.addAll(List.of(
                     "run",
@@ -343,6 +336,12 @@ final class ServiceCommand implements Runnable {
                     config.toAbsolutePath().toString(),
                     "--state-dir",
                     stateDir.toAbsolutePath().toString()));
+            return command;
+        }
+
+        /** The service's command line on {@code os}: run with this config, state and ui folder. */
+        List<String> command(String os, Map<String, String> env) {
+            List<String> command = runCommand();
             // The status page's ui.json goes where `enginex-agent ui` looks for it (Defaults.uiDir) on
             // every system; only Linux hands it to the group of people allowed to open the page.
             command.addAll(List.of("--ui-dir", Defaults.uiDir(os, env).toString()));
