@@ -145,7 +145,18 @@ public final class EdgeClient {
      * @throws TransportException when the hub could not be reached within the retry policy
      */
     public JobChannel openChannel(String tenant) {
-        return JobChannel.open(transport, tenantPath(tenant) + "/runtime");
+        return openChannel(tenant, Duration.ofSeconds(JobChannel.DEFAULT_KEEP_ALIVE_SECONDS));
+    }
+
+    /**
+     * {@link #openChannel(String)} with its keep-alive: the socket is pinged every {@code keepAlive}
+     * and reopened once nothing has been heard on it for three of those (a link that died without a
+     * close). Shorter notices a dead link sooner at the cost of a ping frame per interval.
+     *
+     * @throws IllegalArgumentException when {@code keepAlive} is not positive
+     */
+    public JobChannel openChannel(String tenant, Duration keepAlive) {
+        return JobChannel.open(transport, tenantPath(tenant) + "/runtime", keepAlive);
     }
 
     // Approvals

@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * with the hub's {@link ApiException} ({@code 401}, {@code 403}, {@code 404}); one that cannot be
  * reached with a {@link TransportException}.
  *
+ * <p>A link that dies without a close (a laptop that slept, a NAT or VPN that forgot the connection,
+ * a peer gone without a FIN) is noticed by the channel's keep-alive: it pings every {@code
+ * keepAlive} (default {@value #DEFAULT_KEEP_ALIVE_SECONDS} s), and a socket from which nothing (a
+ * frame or a pong) has been heard for {@value #SILENT_INTERVALS} of those is dropped and reopened as
+ * after a close. A send that fails or takes too long drops the socket the same way.
+ *
  * <p>Thread-safe; see client/CONCURRENCY.md for its threads. {@link #close} fails what is pending.
  */
 public final class JobChannel implements AutoCloseable {
@@ -45,8 +51,14 @@ public final class JobChannel implements AutoCloseable {
     /** How long one frame's send may take before the socket is taken as dead. */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
+    static final int DEFAULT_KEEP_ALIVE_SECONDS = 15;
+
+    /** A socket silent for this many keep-alive intervals is taken as dead. */
+    static final int SILENT_INTERVALS = 3;
+
     private final Transport transport;
     private final String path;
+    private final Duration keepAlive;
     private final ReentrantLock sending = new ReentrantLock();
     /** Submits whose end has not been seen, by ref. */
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
@@ -58,7 +70,13 @@ public final class JobChannel implements AutoCloseable {
     /** The open socket, null while reconnecting; written under {@link #sending}. */
     private volatile WebSocket socket;
 
+    /** The listener of {@link #socket} (when it is not null); written under {@link #sending}. */
+    private volatile Listener current;
+
     private volatile boolean closed;
+
+    /** The keep-alive thread, interrupted by {@link #close}. */
+    private volatile Thread keeper;
 
     /** One submit: its frame (sent unchanged on every attempt and channel) and its job's future. */
     private static final class Pending {
@@ -73,21 +91,32 @@ public final class JobChannel implements AutoCloseable {
         }
     }
 
-    private JobChannel(Transport transport, String path) {
+    private JobChannel(Transport transport, String path, Duration keepAlive) {
         this.transport = transport;
         this.path = path;
+        this.keepAlive = keepAlive;
     }
 
-    /** Opens the channel, retrying per the policy when the hub cannot be reached. */
-    static JobChannel open(Transport transport, String path) {
-        JobChannel channel = new JobChannel(transport, path);
-        WebSocket first = channel.connect();
+    /**
+     * Opens the channel, retrying per the policy when the hub cannot be reached.
+     *
+     * @param keepAlive how often the socket is pinged; one silent for {@value #SILENT_INTERVALS} of
+     *     these is dropped and reopened
+     */
+    static JobChannel open(Transport transport, String path, Duration keepAlive) {
+        if (keepAlive.isNegative() || keepAlive.isZero()) {
+            throw new IllegalArgumentException("the channel's keep-alive must be positive; got " + keepAlive);
+        }
+        JobChannel channel = new JobChannel(transport, path, keepAlive);
+        Listener first = channel.connect();
         channel.sending.lock();
         try {
-            channel.socket = first;
+            channel.socket = first.socket;
+            channel.current = first;
         } finally {
             channel.sending.unlock();
         }
+        channel.keeper = Thread.ofVirtual().name("enginex-channel-keepalive").start(channel::keepAlive);
         return channel;
     }
 
@@ -125,8 +154,8 @@ public final class JobChannel implements AutoCloseable {
         try {
             pending.put(ref, submit);
             // Without a socket the reconnect sends it with the others.
-            WebSocket open = socket;
-            if (open != null) {
+            Listener open = current;
+            if (socket != null && open != null) {
                 send(open, submit);
             }
         } finally {
@@ -149,6 +178,10 @@ public final class JobChannel implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        Thread keeping = keeper;
+        if (keeping != null) {
+            keeping.interrupt();
+        }
         WebSocket open = socket;
         if (open != null) {
             open.abort();
@@ -157,19 +190,65 @@ public final class JobChannel implements AutoCloseable {
                 transport.base(), "WEBSOCKET", path, connects(), new IOException("the channel was closed")));
     }
 
-    /** Sends one frame; a send that fails leaves the socket to be dropped and the frame to the reconnect. */
-    private void send(WebSocket to, Pending submit) {
+    /**
+     * Sends one frame on {@code to}'s socket (under {@link #sending}); a send that fails drops the
+     * socket, and the reconnect sends the frame again.
+     *
+     * @return false when the socket was dropped
+     */
+    private boolean send(Listener to, Pending submit) {
         try {
-            to.sendText(submit.frame, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            to.socket.sendText(submit.frame, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
         } catch (ExecutionException | TimeoutException e) {
-            log.atDebug()
-                    .addKeyValue("path", path)
-                    .addKeyValue("reason", e.toString())
-                    .log("a runtime channel send failed; it is sent again after the reconnect");
-            to.abort();
+            drop(to, "a send failed: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            to.abort();
+            drop(to, "interrupted while sending");
+        }
+        return false;
+    }
+
+    /**
+     * Aborts {@code dropped}'s socket and reconnects. The JDK's WebSocket tells its listener nothing
+     * after {@code abort}, so the reconnect is started here; a close the listener reports as well is
+     * then one for a socket that is no longer current, and ignored.
+     */
+    private void drop(Listener dropped, String reason) {
+        dropped.socket.abort();
+        reconnect(dropped, reason);
+    }
+
+    /**
+     * The keep-alive thread: pings the current socket every {@link #keepAlive}, and drops one from
+     * which nothing has been heard for {@value #SILENT_INTERVALS} intervals. Ends with the channel.
+     */
+    private void keepAlive() {
+        long silentNanos = keepAlive.toNanos() * SILENT_INTERVALS;
+        while (!closed) {
+            try {
+                Thread.sleep(keepAlive);
+            } catch (InterruptedException e) {
+                return;
+            }
+            sending.lock();
+            try {
+                Listener on = current;
+                if (closed || socket == null || on == null) {
+                    continue; // reconnecting: the new socket starts its own count
+                }
+                long silent = System.nanoTime() - on.heard;
+                if (silent > silentNanos) {
+                    drop(on, "nothing heard for " + Duration.ofNanos(silent).toMillis() + " ms");
+                    continue;
+                }
+                // At most one ping is outstanding (the JDK allows one); its pong counts as heard.
+                on.socket.sendPing(java.nio.ByteBuffer.allocate(0));
+            } catch (IllegalStateException e) {
+                // the last ping has not gone out yet: the socket is stuck, which the silence will tell
+            } finally {
+                sending.unlock();
+            }
         }
     }
 
@@ -180,14 +259,15 @@ public final class JobChannel implements AutoCloseable {
      *     JDK hands over the answer's body, else {@code http_<status>})
      * @throws TransportException when it could not be reached within the policy's attempts
      */
-    private WebSocket connect() {
+    private Listener connect() {
         for (int attempt = 1; ; attempt++) {
             Listener listener = new Listener();
             try {
                 WebSocket opened = transport.openWebSocket(path, listener).join();
                 listener.socket = opened;
+                listener.heard = System.nanoTime();
                 connects.incrementAndGet();
-                return opened;
+                return listener;
             } catch (java.util.concurrent.CompletionException e) {
                 if (e.getCause() instanceof WebSocketHandshakeException refused) {
                     throw refusal(refused.getResponse());
@@ -220,10 +300,11 @@ public final class JobChannel implements AutoCloseable {
     private void reconnect(Listener dropped, String reason) {
         sending.lock();
         try {
-            if (closed || socket != dropped.socket) {
+            if (closed || socket == null || socket != dropped.socket) {
                 return;
             }
             socket = null;
+            current = null;
         } finally {
             sending.unlock();
         }
@@ -233,7 +314,7 @@ public final class JobChannel implements AutoCloseable {
                 .addKeyValue("reason", reason)
                 .log("runtime channel dropped; reconnecting and submitting again with the same keys");
         Thread.ofVirtual().name("enginex-channel").start(() -> {
-            WebSocket next;
+            Listener next;
             try {
                 next = connect();
             } catch (EdgeException e) {
@@ -244,12 +325,15 @@ public final class JobChannel implements AutoCloseable {
             sending.lock();
             try {
                 if (closed) {
-                    next.abort();
+                    next.socket.abort();
                     return;
                 }
-                socket = next;
+                socket = next.socket;
+                current = next;
                 for (Pending submit : List.copyOf(pending.values())) {
-                    send(next, submit);
+                    if (!send(next, submit)) {
+                        break; // dropped again: the next reconnect sends the rest
+                    }
                 }
             } finally {
                 sending.unlock();
@@ -324,8 +408,8 @@ public final class JobChannel implements AutoCloseable {
             }
             sending.lock();
             try {
-                WebSocket open = socket;
-                if (open != null && !closed && pending.containsKey(submit.ref)) {
+                Listener open = current;
+                if (socket != null && open != null && !closed && pending.containsKey(submit.ref)) {
                     send(open, submit);
                 }
             } finally {
@@ -338,9 +422,12 @@ public final class JobChannel implements AutoCloseable {
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
         volatile WebSocket socket;
+        /** When something (a frame, a pong) was last heard on this socket ({@link System#nanoTime}). */
+        volatile long heard = System.nanoTime();
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            heard = System.nanoTime();
             partial.append(data);
             if (last) {
                 String text = partial.toString();
@@ -349,6 +436,21 @@ public final class JobChannel implements AutoCloseable {
                     handle(text);
                 }
             }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
+            heard = System.nanoTime();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+            heard = System.nanoTime();
+            // The JDK answers the ping with a pong itself; this only counts it as heard.
             webSocket.request(1);
             return null;
         }

@@ -38,6 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
 class JobChannelIT {
     static final Duration WAIT = Duration.ofSeconds(20);
 
+    /**
+     * The channel's keep-alive where a test drops or stalls its link: a dead socket is noticed within
+     * about four of these whether or not the JDK reports the close (it does not always).
+     */
+    static final Duration KEEP_ALIVE = Duration.ofMillis(250);
+
     @TempDir
     static Path dir;
 
@@ -126,7 +132,7 @@ class JobChannelIT {
                 AgentSocket agent = hub.connectReady(s.agent(), "sys.ping");
                 JobChannel channel = EdgeClientIT.client("http://127.0.0.1:" + link.port(), s.key())
                         .withRetryPolicy(EdgeClientIT.FAST.withMaxAttempts(200))
-                        .openChannel(s.tenant())) {
+                        .openChannel(s.tenant(), KEEP_ALIVE)) {
             List<CompletableFuture<Job>> jobs = submitAll(channel, s, n);
             // Every job is made (its dispatch reached the agent) before the link drops.
             List<Dispatch> dispatches = new ArrayList<>();
@@ -155,6 +161,38 @@ class JobChannelIT {
                     .extracting(f -> f.join().id())
                     .containsExactlyInAnyOrderElementsOf(
                             dispatches.stream().map(Dispatch::jobId).toList());
+        }
+        assertThat(jobsOfSession(s)).as("each job made once").hasSize(n);
+    }
+
+    @Test
+    void aLinkThatFallsSilentWithoutACloseIsNoticedByTheKeepAliveAndReopened() throws Exception {
+        Setup s = setup();
+        int n = 6;
+        URI url = URI.create(hub.url());
+        try (TcpProxy link = TcpProxy.to(url.getHost(), url.getPort());
+                AgentSocket agent = hub.connectReady(s.agent(), "sys.ping");
+                JobChannel channel = EdgeClientIT.client("http://127.0.0.1:" + link.port(), s.key())
+                        .withRetryPolicy(EdgeClientIT.FAST.withMaxAttempts(200))
+                        .openChannel(s.tenant(), KEEP_ALIVE)) {
+            List<CompletableFuture<Job>> jobs = submitAll(channel, s, n);
+            List<Dispatch> dispatches = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                dispatches.add(agent.expect(Dispatch.class));
+            }
+
+            // A half-open link: the socket stays open but nothing crosses it, and no close comes.
+            link.stall();
+            for (Dispatch d : dispatches) {
+                answer(agent, d);
+            }
+            // The channel gives up on the silent socket and dials again (the new dial stalls too).
+            await().atMost(WAIT).until(() -> link.accepted() >= 2);
+            link.forward();
+
+            assertEachSucceededWithItsOwnOutput(jobs);
+            assertThat(channel.connects()).isGreaterThanOrEqualTo(2);
+            assertThat(channel.pending()).isZero();
         }
         assertThat(jobsOfSession(s)).as("each job made once").hasSize(n);
     }

@@ -32,6 +32,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile Mode mode = Mode.FORWARD;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -49,6 +50,11 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** How many connections clients have opened to the proxy so far, refused ones too. */
+    public int accepted() {
+        return accepted.get();
     }
 
     /** Closes every connection and refuses new ones (they are closed as soon as accepted). */
@@ -81,6 +87,7 @@ public final class TcpProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                accepted.incrementAndGet();
                 if (mode == Mode.DOWN) {
                     client.close();
                     continue;
