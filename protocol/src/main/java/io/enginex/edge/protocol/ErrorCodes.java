@@ -76,8 +76,9 @@ public final class ErrorCodes {
     public static final String NO_USER_SESSION = "no_user_session";
 
     /**
-     * A tool the policy marks {@code consentRequired} was not run: the person at the machine denied it
-     * (the job result's {@code consent} says who, how and when).
+     * A tool the policy marks {@code consentRequired} was not run, or a vault secret the tenant defined
+     * {@code use: consent} was not used: the person at the machine denied it (the job result's {@code
+     * consent} says who, how and when).
      */
     public static final String CONSENT_DENIED = "consent_denied";
 

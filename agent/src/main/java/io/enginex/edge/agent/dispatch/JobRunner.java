@@ -1,6 +1,7 @@
 package io.enginex.edge.agent.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enginex.edge.agent.audit.AuditTrail;
 import io.enginex.edge.agent.journal.JobJournal;
 import io.enginex.edge.agent.journal.JobOutcome;
@@ -493,8 +494,10 @@ public final class JobRunner implements AutoCloseable {
         }
         // Before anything keeps or shows it: the journal, the audit log, the log and the hub.
         outcome = job.secrets().redact(outcome);
-        if (job.consent() != null) {
-            outcome = outcome.withConsent(job.consent());
+        // The person's last answer: for a secret (asked inside the tool) it follows the tool's own, if any.
+        ObjectNode consent = job.secrets().consent() != null ? job.secrets().consent() : job.consent();
+        if (consent != null) {
+            outcome = outcome.withConsent(consent);
         }
         running.remove(dispatch.jobId());
         try {

@@ -141,6 +141,9 @@ public final class AgentRuntime {
         io.enginex.edge.agent.tools.ToolConsent stepConsent = askers.<io.enginex.edge.agent.tools.ToolConsent>map(
                         a -> a)
                 .orElse(io.enginex.edge.agent.tools.ToolConsent.NOBODY);
+        io.enginex.edge.agent.tools.SecretConsent secretConsent = askers.<io.enginex.edge.agent.tools.SecretConsent>map(
+                        a -> a)
+                .orElse(io.enginex.edge.agent.tools.SecretConsent.NOBODY);
         var graphRunEnded = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
         var stepWaits = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
         io.enginex.edge.agent.graph.RunListener uploadOnEnd = new io.enginex.edge.agent.graph.RunListener() {
@@ -159,7 +162,13 @@ public final class AgentRuntime {
                 identity.tenant(),
                 clock,
                 listener -> new LocalGraphs(
-                        tooling.machine(), dir, tooling.plugins(), uploadOnEnd, codec.mapper(), stepConsent),
+                        tooling.machine(),
+                        dir,
+                        tooling.plugins(),
+                        uploadOnEnd,
+                        codec.mapper(),
+                        stepConsent,
+                        secretConsent),
                 tools::watchedFolder,
                 codec.mapper());
         tools.onGraphsAssigned(schedule::wake);
@@ -193,8 +202,7 @@ public final class AgentRuntime {
                             auditLog,
                             journal,
                             vault,
-                            askers.<io.enginex.edge.agent.tools.SecretConsent>map(a -> a)
-                                    .orElse(io.enginex.edge.agent.tools.SecretConsent.NOBODY),
+                            secretConsent,
                             consents,
                             sessions,
                             graphSync,

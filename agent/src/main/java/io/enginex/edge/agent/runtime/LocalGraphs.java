@@ -18,6 +18,7 @@ import io.enginex.edge.agent.journal.JournalLimits;
 import io.enginex.edge.agent.pause.PauseFile;
 import io.enginex.edge.agent.pause.PauseSwitch;
 import io.enginex.edge.agent.tools.PluginTools;
+import io.enginex.edge.agent.tools.SecretConsent;
 import io.enginex.edge.agent.tools.ToolConsent;
 import io.enginex.edge.agent.tools.ToolException;
 import io.enginex.edge.agent.vault.KeyStores;
@@ -55,8 +56,9 @@ public final class LocalGraphs implements AutoCloseable {
 
     /**
      * Without anyone to ask: {@code graph run} and {@code graph resume} with no service, which has no
-     * session parts. A step whose tool the machine policy marks {@code consentRequired} fails {@code
-     * no_user_session} ({@link #NO_SERVICE}), its tool not run.
+     * session parts. A step whose tool the machine policy marks {@code consentRequired}, or whose tool
+     * uses a secret defined {@code use: consent}, fails {@code no_user_session} ({@link #NO_SERVICE},
+     * {@link #NO_SERVICE_FOR_SECRETS}), its tool not run or the secret not revealed.
      *
      * @param machine the machine policy and {@code --root}
      * @param plugins the plug-in tools, as {@code run} loads them
@@ -67,7 +69,7 @@ public final class LocalGraphs implements AutoCloseable {
             PluginTools.Loaded plugins,
             RunListener listener,
             ObjectMapper mapper) {
-        this(machine, stateDir, plugins, listener, mapper, NO_SERVICE);
+        this(machine, stateDir, plugins, listener, mapper, NO_SERVICE, NO_SERVICE_FOR_SECRETS);
     }
 
     /**
@@ -85,12 +87,28 @@ public final class LocalGraphs implements AutoCloseable {
                         + " (docs/GRAPHS.md \"Consent at the machine\")");
     };
 
+    /** As {@link #NO_SERVICE}, for a step whose tool would use a secret defined {@code use: consent}. */
+    public static final SecretConsent NO_SERVICE_FOR_SECRETS =
+            (jobId, tool, secret, deadline, requestedBy, evidence) -> {
+                throw new ToolException(
+                        ErrorCodes.NO_USER_SESSION,
+                        "the secret " + secret + " may only be used by " + tool + " with the consent of the person"
+                                + " at the machine (the tenant defined it with use: consent), and a graph run"
+                                + " outside the agent service has nobody to ask; it was not used. Run the graph"
+                                + " through the running agent, which asks the person signed in: assign it from the"
+                                + " hub and start it with enginex-agent graph start NAME (or its schedule, folder"
+                                + " watch or the status page's Start), with the session part running at login"
+                                + " (docs/GRAPHS.md \"Consent at the machine\")");
+            };
+
     /**
      * @param machine the machine policy and {@code --root}
      * @param plugins the plug-in tools, as {@code run} loads them
      * @param consent how a step whose tool the policy marks {@code consentRequired} asks the person at
      *     the machine, as the agent's jobs do ({@code SessionConsent} when the service takes session
-     *     parts). Secrets defined {@code use: consent} are still refused to steps (not asked yet)
+     *     parts)
+     * @param secretConsent how a step whose tool uses a secret defined {@code use: consent} asks them,
+     *     as the agent's jobs do (the same {@code SessionConsent})
      */
     public LocalGraphs(
             PolicySetup.Machine machine,
@@ -98,7 +116,8 @@ public final class LocalGraphs implements AutoCloseable {
             PluginTools.Loaded plugins,
             RunListener listener,
             ObjectMapper mapper,
-            ToolConsent consent) {
+            ToolConsent consent,
+            SecretConsent secretConsent) {
         Clock clock = Clock.systemUTC();
         AgentTools tools = new AgentTools(
                 machine,
@@ -132,6 +151,7 @@ public final class LocalGraphs implements AutoCloseable {
                 .pause(new PauseSwitch(new PauseFile(stateDir, mapper), clock))
                 .vault(Optional.of(vault))
                 .toolConsent(consent)
+                .consent(secretConsent)
                 .build();
         calls.attach(runner);
         // The quotas of the policy in force (machine ∩ tenant): a new tenant policy narrows them at once.

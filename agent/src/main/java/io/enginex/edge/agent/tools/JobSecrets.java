@@ -50,6 +50,8 @@ public final class JobSecrets {
     private final ReentrantLock lock = new ReentrantLock();
     /** name → value of every secret revealed to this job. Guarded by lock. */
     private final Map<String, String> revealed = new LinkedHashMap<>();
+    /** How the person answered the last {@code use: consent} request of this job, or null. */
+    private volatile ObjectNode answered;
 
     /**
      * @param vault the agent's vault, or empty when it has none
@@ -112,8 +114,9 @@ public final class JobSecrets {
      *
      * @param template the command template for {@code exec}, else null
      * @throws ToolException {@code blocked_by_policy} when the policy does not grant it (naming what
-     *     to add, or the person at the machine declined a {@code use: consent} secret), {@code
-     *     no_user_session} when such a secret has nobody to ask, {@code not_found} when the vault has no
+     *     to add), {@code consent_denied} or {@code consent_timeout} when the person at the machine
+     *     declined a {@code use: consent} secret or did not answer, {@code no_user_session} when such a
+     *     secret has nobody to ask, {@code not_found} when the vault has no
      *     such secret (or it expired), {@code tool_failed} when the vault cannot be opened
      */
     public String reveal(String name, String tool, String template, SecretRules rules) {
@@ -154,7 +157,7 @@ public final class JobSecrets {
         }
         if (entry.get().consentRequired()) {
             try {
-                consent.ask(jobId, key, name, deadline, requestedBy);
+                consent.ask(jobId, key, name, deadline, requestedBy, answer -> answered = answer);
             } catch (ToolException e) {
                 uses.used(jobId, key, name, "refused");
                 throw e;
@@ -169,6 +172,15 @@ public final class JobSecrets {
         }
         uses.used(jobId, key, name, "revealed");
         return entry.get().value();
+    }
+
+    /**
+     * The evidence of how the person at the machine answered this job's last request to use a secret
+     * defined {@code use: consent} (allowed, denied or unanswered), as {@link SecretConsent} gave it; null
+     * when none was asked. It names the secret, never its value.
+     */
+    public ObjectNode consent() {
+        return answered;
     }
 
     /** The value of a {@code secret:NAME} reference, or {@code value} itself when it is not one. */

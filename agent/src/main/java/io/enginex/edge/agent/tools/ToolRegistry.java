@@ -142,8 +142,7 @@ public final class ToolRegistry {
 
     /**
      * As {@link #call}, for a caller that asked the person at the machine first when {@link
-     * #needsConsent} ({@code consented}); without it such a tool is refused {@code blocked_by_policy}
-     * (a graph step, for one, cannot ask yet).
+     * #needsConsent} ({@code consented}); without it such a tool is refused {@code blocked_by_policy}.
      */
     public JsonNode callConsented(String name, JsonNode args, ToolContext context, boolean consented) {
         Entry entry = entry(name);

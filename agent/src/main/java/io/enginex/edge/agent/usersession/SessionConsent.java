@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * dialog can be shown (no {@code zenity}) the session part's notification, if it can show one, points to
  * the status page. Default deny: nobody signed in, several people signed in (the agent cannot tell who
  * is at the machine), no answer before {@link #WINDOW} (or the job's deadline) or "Deny" all refuse the
- * use. Thread-safe.
+ * use. The same asks before a tool the policy marks {@code consentRequired} runs; both kinds of request
+ * end with the same codes and evidence. Thread-safe.
  */
 public final class SessionConsent implements SecretConsent, ToolConsent {
     private static final Logger log = LoggerFactory.getLogger(SessionConsent.class);
@@ -42,8 +43,20 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
         this.clock = clock;
     }
 
+    /**
+     * Asks before a job (or graph step) uses a secret defined {@code use: consent}: the one user signed
+     * in; nobody or several signed in is {@code no_user_session}. A decided request is told to {@code
+     * evidence} as a tool's is, and a Deny or no answer ends as a tool's does ({@code consent_denied},
+     * {@code consent_timeout}).
+     */
     @Override
-    public void ask(String jobId, String tool, String secret, Instant deadline, String requestedBy) {
+    public void ask(
+            String jobId,
+            String tool,
+            String secret,
+            Instant deadline,
+            String requestedBy,
+            Consumer<ObjectNode> evidence) {
         Map<String, UserSession> connected = sessions.connected();
         if (connected.isEmpty()) {
             throw new ToolException(
@@ -63,9 +76,10 @@ public final class SessionConsent implements SecretConsent, ToolConsent {
         ConsentDesk.Request request =
                 desk.open(session.user(), jobId, tool, secret, null, requestedBy, expires(deadline));
         ConsentDesk.Answer answer = decide(session, request);
+        evidence.accept(evidence(request, answer));
         if (!answer.allowed()) {
             throw new ToolException(
-                    ErrorCodes.BLOCKED_BY_POLICY,
+                    answer.by() == null ? ErrorCodes.CONSENT_TIMEOUT : ErrorCodes.CONSENT_DENIED,
                     "the person at the machine (" + session.user() + ") did not consent to " + tool + " using the"
                             + " secret " + secret + " for job " + jobId + ": " + answer.describe());
         }

@@ -2,11 +2,16 @@ package io.enginex.edge.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enginex.edge.agent.vault.KeyStores;
+import io.enginex.edge.agent.vault.Vault;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -158,6 +163,54 @@ class GraphCommandTest {
                 .contains("consentRequired")
                 .contains("enginex-agent graph start NAME")
                 .doesNotContain("attempt 2");
+    }
+
+    /**
+     * {@code graph run} has nobody to ask for a secret the tenant defined {@code use: consent} either: the
+     * step fails, the secret unused, naming the way that can ask.
+     */
+    @Test
+    void aStepUsingAConsentSecretFailsWithoutTheServiceNamingGraphStart() throws Exception {
+        Path share = Files.createDirectories(temp.resolve("share"));
+        Path policy = file(
+                "policy.json",
+                "{\"roots\":[{\"path\":\"" + share.toRealPath() + "\",\"mode\":\"read\"}],"
+                        + "\"tools\":[\"http.request\"],\"network\":[\"127.0.0.1:9\"],"
+                        + "\"secrets\":{\"http.request\":[\"api-token\"]}}");
+        Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rw-------"));
+        Path state = temp.resolve("state");
+        new Vault(
+                        state,
+                        KeyStores.forThisMachine(state),
+                        Clock.systemUTC(),
+                        new SecureRandom(),
+                        new ObjectMapper(),
+                        n -> {})
+                .setFromHub("api-token", "Bearer c0nsent-only-5e2a", null, "consent");
+        Path graph = file("g.json", """
+                {"version":1,"name":"g","steps":[
+                  {"id":"call","tool":"http.request","retry":{"maxAttempts":3},
+                   "args":{"url":"http://127.0.0.1:9/","headers":{"Authorization":"secret:api-token"}}}
+                ]}""");
+
+        int code = run(
+                "graph",
+                "run",
+                graph.toString(),
+                "--machine-policy",
+                policy.toString(),
+                "--root",
+                share.toString(),
+                "--state-dir",
+                state.toString());
+
+        assertThat(code).as(out + "" + err).isEqualTo(ExitCodes.FAILURE);
+        assertThat(out.toString())
+                .contains("step call: failed (no_user_session: the secret api-token")
+                .contains("use: consent")
+                .contains("enginex-agent graph start NAME")
+                .doesNotContain("attempt 2")
+                .doesNotContain("c0nsent-only-5e2a");
     }
 
     @Test

@@ -252,7 +252,8 @@ class HomeFilesIT {
                             "http.request",
                             "erp-token",
                             clock.instant().plusSeconds(50),
-                            null),
+                            null,
+                            evidence -> {}),
                     Executors.newVirtualThreadPerTaskExecutor());
             await().atMost(Duration.ofSeconds(20)).until(() -> !desk.pending().isEmpty());
             String request = desk.pending().get(0).id();

@@ -37,6 +37,9 @@ class SessionConsentTest {
     private final SessionRegistry registry = new SessionRegistry(clock);
     private final ConsentDesk desk = new ConsentDesk(clock, ConsentDesk.Listener.NONE);
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    /** The evidence each secret's request was decided with. */
+    private final List<ObjectNode> secretEvidence = new CopyOnWriteArrayList<>();
+
     private ScriptedSessionPart far;
 
     @AfterEach
@@ -65,7 +68,13 @@ class SessionConsentTest {
 
     private CompletableFuture<Void> ask(Duration within, String requestedBy) {
         return CompletableFuture.runAsync(() -> new SessionConsent(registry, desk, clock)
-                .ask("job_1", "http.request", "erp-token", clock.instant().plus(within), requestedBy));
+                .ask(
+                        "job_1",
+                        "http.request",
+                        "erp-token",
+                        clock.instant().plus(within),
+                        requestedBy,
+                        secretEvidence::add));
     }
 
     @Test
@@ -105,14 +114,24 @@ class SessionConsentTest {
         assertThatThrownBy(() -> asked.get(20, TimeUnit.SECONDS))
                 .cause()
                 .isInstanceOfSatisfying(ToolException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY);
+                    assertThat(e.code()).isEqualTo(ErrorCodes.CONSENT_DENIED);
                     assertThat(e.getMessage()).contains("denied by alice (status page)");
                 });
         await().until(() -> calls.contains("consent-close " + request));
+        // the evidence of a secret's request has the shape of a tool's, naming the secret, never its value
+        assertThat(secretEvidence).singleElement().satisfies(evidence -> {
+            assertThat(evidence.path("request").asText()).isEqualTo(request);
+            assertThat(evidence.path("answer").asText()).isEqualTo("denied");
+            assertThat(evidence.path("answeredBy").asText()).isEqualTo("alice");
+            assertThat(evidence.path("via").asText()).isEqualTo("status page");
+            assertThat(evidence.path("tool").asText()).isEqualTo("http.request");
+            assertThat(evidence.path("shown").asText())
+                    .isEqualTo("job job_1 wants http.request to use the secret erp-token");
+        });
     }
 
     @Test
-    void withNoDialogANotificationPointsToThePageAndNoAnswerIsADeny() throws Exception {
+    void withNoDialogANotificationPointsToThePageAndNoAnswerIsConsentTimeout() throws Exception {
         List<String> bodies = new CopyOnWriteArrayList<>();
         connect((action, args) -> switch (action) {
             case "consent" -> mapper.createObjectNode().put("code", ErrorCodes.TOOL_FAILED);
@@ -126,9 +145,14 @@ class SessionConsentTest {
         assertThatThrownBy(() -> ask(Duration.ofMillis(1500), "API key ci-bot").get(20, TimeUnit.SECONDS))
                 .cause()
                 .isInstanceOfSatisfying(ToolException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY);
+                    assertThat(e.code()).isEqualTo(ErrorCodes.CONSENT_TIMEOUT);
                     assertThat(e.getMessage()).contains("no answer before");
                 });
+        assertThat(secretEvidence).singleElement().satisfies(evidence -> {
+            assertThat(evidence.path("answer").asText()).isEqualTo("timeout");
+            assertThat(evidence.has("answeredBy")).isFalse();
+            assertThat(evidence.path("requestedBy").asText()).isEqualTo("API key ci-bot");
+        });
         await().until(() -> !bodies.isEmpty());
         assertThat(bodies.get(0)).contains("status page", "enginex-agent ui", "erp-token", "asked by API key ci-bot");
     }

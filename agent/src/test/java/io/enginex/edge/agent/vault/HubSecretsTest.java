@@ -209,9 +209,10 @@ class HubSecretsTest {
         Instant deadline = clock.instant().plusSeconds(60);
         JobSecrets.Uses audit = (job, tool, secret, outcome) -> uses.add(job + " " + outcome);
         SecretConsent agrees =
-                (job, tool, secret, until, by) -> asked.add(job + " " + tool + " " + secret + " " + until);
-        SecretConsent declines = (job, tool, secret, until, by) -> {
-            throw new ToolException(ErrorCodes.BLOCKED_BY_POLICY, "the person at the machine did not consent");
+                (job, tool, secret, until, by, evidence) -> asked.add(job + " " + tool + " " + secret + " " + until);
+        SecretConsent declines = (job, tool, secret, until, by, evidence) -> {
+            evidence.accept(mapper.createObjectNode().put("answer", "denied").put("answeredBy", "alice"));
+            throw new ToolException(ErrorCodes.CONSENT_DENIED, "the person at the machine did not consent");
         };
 
         var nobody = new JobSecrets(
@@ -235,7 +236,10 @@ class HubSecretsTest {
                 .hasMessageNotContaining(VALUE);
         assertThatThrownBy(() -> declined.reveal("erp-db", "exec", "erp-export", rules))
                 .isInstanceOfSatisfying(
-                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY));
+                        ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.CONSENT_DENIED));
+        // the job's result carries the person's answer, as for a tool that needs consent
+        assertThat(declined.consent().path("answeredBy").asText()).isEqualTo("alice");
+        assertThat(nobody.consent()).as("nobody was asked: no evidence").isNull();
         assertThat(agreed.reveal("erp-db", "exec", "erp-export", rules)).isEqualTo(VALUE);
         assertThat(asked).containsExactly("job_3 exec:erp-export erp-db " + deadline);
         assertThat(uses).containsExactly("job_1 refused", "job_2 refused", "job_3 consented", "job_3 revealed");
