@@ -1,0 +1,108 @@
+package io.enginex.edge.agent.desktop;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * macOS: applications from the bundles of {@link AppBundles}, {@code /usr/bin/open}, and {@code
+ * /usr/bin/osascript} for the notification ({@code display notification}) and the consent dialog
+ * ({@code display dialog}, Allow / Deny, giving up after its time).
+ *
+ * <p>The AppleScript is fixed: an {@code on run argv} handler that reads the free text from its
+ * arguments. Nothing a job sends is ever part of the script, so it cannot inject AppleScript ({@code do
+ * shell script}). The first argument is always one of ours (the title, the seconds) and never starts
+ * with {@code -}: osascript, like getopt, stops reading options there, so no free text after it is read
+ * as an option.
+ */
+public record MacDesktop(List<Path> appFolders, List<Path> binDirs) implements DesktopPlatform {
+    /** macOS's own helpers; all three are part of the system. */
+    public static final List<Path> SYSTEM_BIN_DIRS = List.of(Path.of("/usr/bin"));
+
+    /** The notification: argv is the title, the summary (shown as subtitle), the body. */
+    static final List<String> NOTIFY_SCRIPT = List.of(
+            "on run argv",
+            "display notification (item 3 of argv) with title (item 1 of argv) subtitle (item 2 of argv)",
+            "end run");
+
+    /**
+     * The consent dialog: argv is the seconds, then the question. It prints {@code gave up:true} when
+     * its time passed, else {@code button returned:} and the button, in this fixed form rather than
+     * osascript's own rendering of the dialog's record.
+     */
+    static final List<String> CONSENT_SCRIPT = List.of(
+            "on run argv",
+            "set reply to display dialog (item 2 of argv) with title \"" + TITLE + "\" buttons {\"Deny\", \"Allow\"}"
+                    + " default button \"Allow\" with icon caution giving up after ((item 1 of argv) as integer)",
+            "if gave up of reply then return \"gave up:true\"",
+            "return \"button returned:\" & (button returned of reply)",
+            "end run");
+
+    public MacDesktop {
+        appFolders = List.copyOf(appFolders);
+        binDirs = List.copyOf(binDirs);
+    }
+
+    /** The system's folders for the user whose home is {@code home}. */
+    static MacDesktop of(Path home) {
+        return new MacDesktop(AppBundles.folders(home), SYSTEM_BIN_DIRS);
+    }
+
+    @Override
+    public String installHint(String program) {
+        return program + " is part of macOS; this system's /usr/bin is not the one macOS installs";
+    }
+
+    @Override
+    public List<App> apps() {
+        return AppBundles.scan(appFolders);
+    }
+
+    @Override
+    public Command open(String target) {
+        // A real path is absolute and a URL starts with its scheme: neither can be read as an option.
+        return new Command(List.of(helper("open").toString(), target), Map.of());
+    }
+
+    @Override
+    public Command notify(String summary, String body) {
+        return new Command(osascript(NOTIFY_SCRIPT, TITLE, summary, body), Map.of());
+    }
+
+    @Override
+    public String notifyHint() {
+        return "is this a signed-in user's Aqua session, and are notifications allowed for Script Editor in"
+                + " System Settings > Notifications?";
+    }
+
+    @Override
+    public Command consent(String question, int seconds) {
+        return new Command(osascript(CONSENT_SCRIPT, Integer.toString(seconds), question), Map.of());
+    }
+
+    @Override
+    public Answer answer(int exitCode, String output) {
+        String said = output.strip();
+        if (exitCode != 0) {
+            return Answer.NOT_SHOWN; // e.g. "No user interaction allowed" outside an Aqua session
+        }
+        return switch (said) {
+            case "gave up:true" -> Answer.NO_ANSWER;
+            case "button returned:Allow" -> Answer.ALLOWED;
+            case "button returned:Deny" -> Answer.DENIED;
+            default -> Answer.NOT_SHOWN;
+        };
+    }
+
+    private List<String> osascript(List<String> script, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(helper("osascript").toString());
+        for (String line : script) {
+            argv.add("-e");
+            argv.add(line);
+        }
+        argv.addAll(List.of(args));
+        return argv;
+    }
+}
