@@ -12,18 +12,27 @@ import java.util.Map;
  *
  * <p>The AppleScript is fixed: an {@code on run argv} handler that reads the free text from its
  * arguments. Nothing a job sends is ever part of the script, so it cannot inject AppleScript ({@code do
- * shell script}). The first argument is always one of ours (the title, the seconds) and never starts
- * with {@code -}: osascript, like getopt, stops reading options there, so no free text after it is read
- * as an option.
+ * shell script}). Each argument is passed with {@value #TAG} in front, which the script takes off
+ * ({@code untag}), so none starts with {@code -}: whether osascript's option parsing stops at the first
+ * argument or looks at all of them (as a permuting getopt_long would), a text such as {@code -e} is
+ * never read as one of its options.
  */
 public record MacDesktop(List<Path> appFolders, List<Path> binDirs) implements DesktopPlatform {
     /** macOS's own helpers; all three are part of the system. */
     public static final List<Path> SYSTEM_BIN_DIRS = List.of(Path.of("/usr/bin"));
 
+    /** Put before every argument, so that none starts with {@code -}. */
+    static final String TAG = ":";
+
+    /** The handler that takes {@link #TAG} off an argument. */
+    static final List<String> UNTAG =
+            List.of("on untag(s)", "if length of s is 1 then return \"\"", "return text 2 thru -1 of s", "end untag");
+
     /** The notification: argv is the title, the summary (shown as subtitle), the body. */
-    static final List<String> NOTIFY_SCRIPT = List.of(
+    static final List<String> NOTIFY_SCRIPT = script(
             "on run argv",
-            "display notification (item 3 of argv) with title (item 1 of argv) subtitle (item 2 of argv)",
+            "display notification (untag(item 3 of argv)) with title (untag(item 1 of argv))"
+                    + " subtitle (untag(item 2 of argv))",
             "end run");
 
     /**
@@ -31,10 +40,11 @@ public record MacDesktop(List<Path> appFolders, List<Path> binDirs) implements D
      * its time passed, else {@code button returned:} and the button, in this fixed form rather than
      * osascript's own rendering of the dialog's record.
      */
-    static final List<String> CONSENT_SCRIPT = List.of(
+    static final List<String> CONSENT_SCRIPT = script(
             "on run argv",
-            "set reply to display dialog (item 2 of argv) with title \"" + TITLE + "\" buttons {\"Deny\", \"Allow\"}"
-                    + " default button \"Allow\" with icon caution giving up after ((item 1 of argv) as integer)",
+            "set reply to display dialog (untag(item 2 of argv)) with title \"" + TITLE
+                    + "\" buttons {\"Deny\", \"Allow\"}"
+                    + " default button \"Allow\" with icon caution giving up after (untag(item 1 of argv) as integer)",
             "if gave up of reply then return \"gave up:true\"",
             "return \"button returned:\" & (button returned of reply)",
             "end run");
@@ -95,6 +105,12 @@ public record MacDesktop(List<Path> appFolders, List<Path> binDirs) implements D
         };
     }
 
+    private static List<String> script(String... run) {
+        List<String> lines = new ArrayList<>(List.of(run));
+        lines.addAll(UNTAG);
+        return List.copyOf(lines);
+    }
+
     private List<String> osascript(List<String> script, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(helper("osascript").toString());
@@ -102,7 +118,9 @@ public record MacDesktop(List<Path> appFolders, List<Path> binDirs) implements D
             argv.add("-e");
             argv.add(line);
         }
-        argv.addAll(List.of(args));
+        for (String arg : args) {
+            argv.add(TAG + arg);
+        }
         return argv;
     }
 }
