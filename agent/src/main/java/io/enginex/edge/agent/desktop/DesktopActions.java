@@ -175,7 +175,14 @@ public final class DesktopActions {
                         "the URL " + target + " is under no urls rule of " + machineSource);
             }
         } else {
-            target = realFile(args.path("path").asText(""), args.path("roots")).toString();
+            Path real = realFile(args.path("path").asText(""), args.path("roots"));
+            if (platform.runsWhenOpened(real)) {
+                throw new ToolException(
+                        ErrorCodes.BLOCKED_BY_POLICY,
+                        "the file " + real + " is a program or a shortcut, which the system's opener would run or"
+                                + " follow; app.open opens documents only (start applications with app.launch)");
+            }
+            target = real.toString();
         }
         DesktopPlatform.Command command = platform.open(target);
         int exit = runHelper(command);

@@ -73,6 +73,12 @@ public sealed interface DesktopPlatform permits LinuxDesktop, MacDesktop, Window
     /** The applications installed for this user, sorted by id. */
     List<App> apps();
 
+    /**
+     * Whether the system's opener would run {@code file} (a real path) or follow it elsewhere rather than
+     * show it: a program, a script, an installer, a shortcut. {@code app.open} refuses those.
+     */
+    boolean runsWhenOpened(Path file);
+
     /** Opens {@code target}, an absolute real path or a URL, with the user's default application. */
     Command open(String target);
 
@@ -87,6 +93,18 @@ public sealed interface DesktopPlatform permits LinuxDesktop, MacDesktop, Window
 
     /** The person's answer, from the consent helper's exit code and standard output. */
     Answer answer(int exitCode, String output);
+
+    /** {@code file}'s extension after its last dot, lower case; empty without one. */
+    static String extension(Path file) {
+        Path name = file.getFileName();
+        String text = name == null ? "" : name.toString().strip();
+        // Windows ignores trailing dots and spaces ("a.exe." is a.exe).
+        while (text.endsWith(".") || text.endsWith(" ")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        int dot = text.lastIndexOf('.');
+        return dot < 0 ? "" : text.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
 
     /**
      * The absolute path of {@code program} in the first of {@link #binDirs()} that has it.

@@ -40,6 +40,12 @@ public record LinuxDesktop(Map<String, String> env, Path home, List<Path> binDir
                 .toList();
     }
 
+    /** Nothing is refused on Linux: xdg-open hands a file to the application its type is associated with. */
+    @Override
+    public boolean runsWhenOpened(Path file) {
+        return false;
+    }
+
     @Override
     public Command open(String target) {
         return new Command(List.of(helper("xdg-open").toString(), target), Map.of());

@@ -1,9 +1,11 @@
 package io.enginex.edge.agent.desktop;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * macOS: applications from the bundles of {@link AppBundles}, {@code /usr/bin/open}, and {@code
@@ -67,6 +69,34 @@ public record MacDesktop(List<Path> appFolders, List<Path> binDirs) implements D
     @Override
     public List<App> apps() {
         return AppBundles.scan(appFolders);
+    }
+
+    /**
+     * Bundles and files that {@code open} runs, installs or follows: applications and other bundles that
+     * are folders, Terminal scripts, installer packages, Automator workflows, configuration profiles and
+     * location files (which would open a URL no {@code urls} rule allows).
+     */
+    static final Set<String> RUN_WHEN_OPENED = Set.of(
+            "app",
+            "command",
+            "tool",
+            "terminal",
+            "pkg",
+            "mpkg",
+            "workflow",
+            "action",
+            "jar",
+            "prefpane",
+            "mobileconfig",
+            "webloc",
+            "inetloc",
+            "fileloc",
+            "scptd",
+            "osax");
+
+    @Override
+    public boolean runsWhenOpened(Path file) {
+        return Files.isDirectory(file) || RUN_WHEN_OPENED.contains(DesktopPlatform.extension(file));
     }
 
     @Override

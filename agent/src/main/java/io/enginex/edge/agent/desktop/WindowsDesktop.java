@@ -1,8 +1,10 @@
 package io.enginex.edge.agent.desktop;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Windows: applications from the Start menu's shortcuts ({@link StartMenuShortcuts}), and Windows
@@ -90,6 +92,52 @@ public record WindowsDesktop(List<Path> startMenus, List<Path> binDirs) implemen
     @Override
     public List<App> apps() {
         return StartMenuShortcuts.scan(startMenus);
+    }
+
+    /**
+     * What ShellExecute runs or follows rather than shows: programs and scripts (the default PATHEXT and
+     * the script hosts), installers, control-panel and console files, and shortcuts (which would open a
+     * program, or a URL no {@code urls} rule allows). Folders are refused too: opening one is Explorer's.
+     */
+    static final Set<String> RUN_WHEN_OPENED = Set.of(
+            "exe",
+            "com",
+            "bat",
+            "cmd",
+            "pif",
+            "scr",
+            "cpl",
+            "msc",
+            "msi",
+            "msp",
+            "msix",
+            "appx",
+            "appref-ms",
+            "application",
+            "vbs",
+            "vbe",
+            "js",
+            "jse",
+            "wsf",
+            "wsh",
+            "hta",
+            "ps1",
+            "psm1",
+            "reg",
+            "jar",
+            "lnk",
+            "url",
+            "scf",
+            "settingcontent-ms",
+            "library-ms",
+            "search-ms",
+            "website",
+            "diagcab",
+            "inf");
+
+    @Override
+    public boolean runsWhenOpened(Path file) {
+        return Files.isDirectory(file) || RUN_WHEN_OPENED.contains(DesktopPlatform.extension(file));
     }
 
     @Override

@@ -173,6 +173,39 @@ class MacDesktopTest {
     }
 
     @Test
+    void openRefusesBundlesAndFilesThatOpenWouldRunOrFollow() throws Exception {
+        Path docs = Files.createDirectories(temp.resolve("Users/alice/Documents"));
+        var policy = "{\"version\":1,\"roots\":[{\"path\":\"" + docs + "\",\"mode\":\"read\"}]}";
+        DesktopActions withRoot = new DesktopActions(
+                new PolicyFile(mapper, FileSystems.getDefault()).parse(policy.getBytes(StandardCharsets.UTF_8), "p"),
+                "p",
+                Map.of(),
+                temp.resolve("Users/alice"),
+                new MacDesktop(List.of(), List.of(temp.resolve("usr/bin"))));
+        Files.createDirectories(docs.resolve("Evil.app/Contents"));
+        Files.writeString(docs.resolve("run.command"), "#!/bin/sh\n");
+        Files.writeString(docs.resolve("Intranet.webloc"), "<plist/>");
+        Files.writeString(docs.resolve("report.pdf"), "%PDF");
+
+        for (String name : List.of("Evil.app", "run.command", "Intranet.webloc")) {
+            assertThatThrownBy(() -> withRoot.handle("open", openArgs(docs.resolve(name), docs)))
+                    .as(name)
+                    .isInstanceOfSatisfying(
+                            ToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY));
+        }
+        assertThat(open.ran()).isFalse();
+        withRoot.handle("open", openArgs(docs.resolve("report.pdf"), docs));
+        assertThat(open.args())
+                .containsExactly(docs.resolve("report.pdf").toRealPath().toString());
+    }
+
+    private JsonNode openArgs(Path file, Path root) {
+        return mapper.createObjectNode()
+                .put("path", file.toString())
+                .set("roots", mapper.createArrayNode().add(root.toString()));
+    }
+
+    @Test
     void aMissingHelperSaysItIsPartOfMacOs() {
         MacDesktop bare = new MacDesktop(List.of(), List.of(temp.resolve("nothing")));
 

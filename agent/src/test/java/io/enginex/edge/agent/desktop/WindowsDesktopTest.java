@@ -165,6 +165,30 @@ class WindowsDesktopTest {
     }
 
     @Test
+    void openRefusesProgramsScriptsAndShortcutsWhichShellExecuteWouldRunOrFollow() throws Exception {
+        for (String name : List.of("setup.exe", "run.BAT", "x.ps1", "Intranet.url", "Tool.lnk", "y.hta")) {
+            Path file = Files.writeString(docs.resolve(name), "x");
+
+            assertThatThrownBy(() -> actions.handle(
+                            "open",
+                            mapper.createObjectNode()
+                                    .put("path", file.toString())
+                                    .set("roots", mapper.createArrayNode().add(docs.toString()))))
+                    .as(name)
+                    .isInstanceOfSatisfying(ToolException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCodes.BLOCKED_BY_POLICY);
+                        assertThat(e.getMessage()).contains("app.open opens documents only");
+                    });
+        }
+        assertThat(powershell.ran()).isFalse();
+        WindowsDesktop windows = new WindowsDesktop(List.of(), List.of());
+        assertThat(windows.runsWhenOpened(Path.of("report.xlsx"))).isFalse();
+        // Windows ignores trailing dots and spaces: "evil.exe. " is evil.exe.
+        assertThat(windows.runsWhenOpened(Path.of("evil.exe. "))).isTrue();
+        assertThat(windows.runsWhenOpened(docs)).isTrue();
+    }
+
+    @Test
     void listAppsReadsTheStartMenu() {
         JsonNode listed = actions.handle("list-apps", mapper.createObjectNode());
 
