@@ -20,7 +20,7 @@ import java.util.Set;
  * never read as one of its options.
  */
 public record MacDesktop(List<Path> appFolders, List<Path> binDirs) implements DesktopPlatform {
-    /** macOS's own helpers; all three are part of the system. */
+    /** Where open and osascript are: both are part of macOS. */
     public static final List<Path> SYSTEM_BIN_DIRS = List.of(Path.of("/usr/bin"));
 
     /** Put before every argument, so that none starts with {@code -}. */
@@ -44,11 +44,11 @@ public record MacDesktop(List<Path> appFolders, List<Path> binDirs) implements D
      */
     static final List<String> CONSENT_SCRIPT = script(
             "on run argv",
-            "set reply to display dialog (untag(item 2 of argv)) with title \"" + TITLE
+            "set dialogResult to display dialog (untag(item 2 of argv)) with title \"" + TITLE
                     + "\" buttons {\"Deny\", \"Allow\"}"
                     + " default button \"Allow\" with icon caution giving up after (untag(item 1 of argv) as integer)",
-            "if gave up of reply then return \"gave up:true\"",
-            "return \"button returned:\" & (button returned of reply)",
+            "if gave up of dialogResult then return \"gave up:true\"",
+            "return \"button returned:\" & (button returned of dialogResult)",
             "end run");
 
     public MacDesktop {
