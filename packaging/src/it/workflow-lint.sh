@@ -2,7 +2,8 @@
 # Parses .github/workflows/installers.yml (it cannot run here: it needs Windows and macOS runners) and
 # checks what it must do: per OS, build, silent install with a token against a hub in the same job, the
 # service and the agent online, the status page's link, a dispatched job, uninstall leaving nothing; on
-# macOS the user session part (LaunchAgent, socket, refused then connected); signing only with secrets, and
+# macOS the user session part (LaunchAgent, socket, refused then connected); on both, the session part's
+# desktop actions through the hub (app.list, desktop.notify); signing only with secrets, and
 # a warning in the log when they are missing;
 # and that every repository file it uses exists.
 #   packaging/src/it/workflow-lint.sh
@@ -73,6 +74,9 @@ check("session --once" in macs and "is not among the session users" in macs and 
 check("[ ! -e /Library/LaunchAgents/io.enginex.agent.session.plist ]" in macs, "uninstall removes the session LaunchAgent")
 for job, body in (("windows-msi", win), ("macos-pkg", macs)):
     check("ui --no-browser" in body and "127" in body, f"{job} checks the status page's link (ui --no-browser)")
+for job, body in (("windows-msi", win), ("macos-pkg", macs)):
+    check("--tool app.list" in body and "--tool desktop.notify" in body and "enginex-injected" in body,
+          f"{job} calls app.list and desktop.notify through the session part, the notification's text unable to inject")
 check('schtasks /Query /TN "EngineX Agent Session"' in win and "run\\session.sock" in win, "Windows: the logon task and the session socket exist")
 check("is not among the session users" in win and "connected to the agent''s service" in win and "session-users = $env:USERNAME" in win,
       "Windows: the runner's session part is refused, then connects once named in session-users")

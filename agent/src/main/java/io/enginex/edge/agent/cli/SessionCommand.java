@@ -1,6 +1,7 @@
 package io.enginex.edge.agent.cli;
 
 import io.enginex.edge.agent.desktop.DesktopActions;
+import io.enginex.edge.agent.desktop.DesktopPlatform;
 import io.enginex.edge.agent.runtime.PolicySetup;
 import io.enginex.edge.agent.usersession.SessionClient;
 import io.enginex.edge.agent.usersession.SessionServer;
@@ -96,12 +97,13 @@ final class SessionCommand implements Callable<Integer> {
                 reported.put(name, env.get(name));
             }
         });
+        Path home = Path.of(System.getProperty("user.home"));
         DesktopActions actions = new DesktopActions(
                 machine.policy(),
                 machine.source(),
                 env,
-                Path.of(System.getProperty("user.home")),
-                DesktopActions.systemBinDirs());
+                home,
+                DesktopPlatform.forOs(System.getProperty("os.name", ""), env, home));
         SessionClient client = new SessionClient(
                 socket, service.accounts(), tokenSide(socket), reported, actions::handle, codec.mapper());
         Duration wait = Duration.ofSeconds(1);

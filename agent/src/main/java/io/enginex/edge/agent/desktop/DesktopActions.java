@@ -13,9 +13,7 @@ import io.enginex.edge.protocol.Dispatch;
 import io.enginex.edge.protocol.ErrorCodes;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +26,19 @@ import java.util.concurrent.TimeUnit;
  * the service already checked:
  *
  * <ul>
- *   <li>{@code list-apps}: the applications of {@link DesktopEntries};
+ *   <li>{@code list-apps}: the applications the system lists ({@link DesktopPlatform#apps()}: {@link
+ *       DesktopEntries}, {@link AppBundles}, {@link StartMenuShortcuts});
  *   <li>{@code launch} {@code {"app":ID,"params":{…}}}: the machine policy's template for that
  *       application, its parameters checked like {@code exec}'s; started detached, its pid returned;
  *   <li>{@code open} {@code {"path":…,"roots":[…]}} or {@code {"url":…}}: a file whose real path lies
  *       under a machine policy root and one of the service's effective {@code roots} and no deny rule,
- *       or a URL under a machine {@code urls} rule, with {@code xdg-open};
- *   <li>{@code notify} {@code {"summary":…,"body":…}}: a desktop notification through the session
- *       bus's org.freedesktop.Notifications ({@code notify-send});
+ *       or a URL under a machine {@code urls} rule, with the system's opener ({@code xdg-open}, {@code
+ *       open}, ShellExecute);
+ *   <li>{@code notify} {@code {"summary":…,"body":…}}: a desktop notification ({@code notify-send},
+ *       {@code osascript}, a PowerShell toast);
  *   <li>{@code consent} {@code {"secret":…,"tool":…,"jobId":…}}: asks the user with a dialog ({@code
- *       zenity --question}, Allow / Deny, {@value #CONSENT_SECONDS} s) whether a job may use a vault
+ *       zenity --question}, {@code osascript}'s {@code display dialog}, {@code WScript.Shell.Popup}; Allow
+ *       / Deny, {@value #CONSENT_SECONDS} s) whether a job may use a vault
  *       secret defined with {@code use: consent}; answers {@code consented} true only for Allow, and
  *       {@code answer} {@code allowed}, {@code denied}, {@code closed} (see {@code consent-close}) or why
  *       there was no answer. With {@code "request":ID,"seconds":N} the dialog waits at most N s. With
@@ -49,10 +50,17 @@ import java.util.concurrent.TimeUnit;
  *       file tool in this user's home ({@link HomeFiles}).
  * </ul>
  *
- * <p>Thread-safe: each call starts its own processes.
+ * <p>What differs between Linux, macOS and Windows is the {@link DesktopPlatform}'s; the checks here are
+ * the same on all three. Thread-safe: each call starts its own processes.
  */
 public final class DesktopActions {
     private static final long HELPER_SECONDS = 15;
+
+    /** Helpers read nothing: their standard input is the system's empty device. */
+    private static final File NULL_FILE = new File(File.separatorChar == '\\' ? "NUL" : "/dev/null");
+
+    /** A consent helper says a line; more is not read. */
+    private static final int MAX_ANSWER_BYTES = 4096;
 
     /** How long the consent dialog waits for the person before it counts as "no". */
     static final int CONSENT_SECONDS = 60;
@@ -61,7 +69,7 @@ public final class DesktopActions {
     private final String machineSource;
     private final Map<String, String> env;
     private final Path home;
-    private final List<Path> binDirs;
+    private final DesktopPlatform platform;
     private final HomeFiles files;
     /** Consent dialogs showing, by request id, and the ones closed because answered elsewhere. */
     private final Map<String, Process> dialogs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -69,23 +77,29 @@ public final class DesktopActions {
     private final java.util.Set<String> closed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
+     * Actions on Linux.
+     *
      * @param env the session's environment (children inherit it)
-     * @param binDirs where {@code xdg-open} and {@code notify-send} are looked up, in order (the
-     *     system's folders; the user's PATH is not used)
+     * @param binDirs where {@code xdg-open}, {@code notify-send} and {@code zenity} are looked up, in
+     *     order (the system's folders; the user's PATH is not used)
      */
     public DesktopActions(
             Policy machine, String machineSource, Map<String, String> env, Path home, List<Path> binDirs) {
+        this(machine, machineSource, env, home, new LinuxDesktop(env, home, binDirs));
+    }
+
+    /**
+     * @param env the session's environment (children inherit it, with the platform's variables added)
+     * @param platform this system's catalog and helpers ({@link DesktopPlatform#forOs})
+     */
+    public DesktopActions(
+            Policy machine, String machineSource, Map<String, String> env, Path home, DesktopPlatform platform) {
         this.machine = machine;
         this.machineSource = machineSource;
         this.env = Map.copyOf(env);
         this.home = home;
-        this.binDirs = List.copyOf(binDirs);
+        this.platform = platform;
         this.files = new HomeFiles(machine, machineSource, home, java.time.Clock.systemUTC());
-    }
-
-    /** The system folders helpers are taken from. */
-    public static List<Path> systemBinDirs() {
-        return List.of(Path.of("/usr/bin"), Path.of("/bin"), Path.of("/usr/local/bin"));
     }
 
     /**
@@ -112,12 +126,12 @@ public final class DesktopActions {
     private JsonNode listApps() {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         var apps = out.putArray("apps");
-        for (DesktopEntries.Entry entry : DesktopEntries.scan(DesktopEntries.dataDirs(env, home))) {
+        for (DesktopPlatform.App app : platform.apps()) {
             apps.addObject()
-                    .put("id", entry.id())
-                    .put("name", entry.name())
-                    .put("hidden", entry.noDisplay())
-                    .put("file", entry.file().toString());
+                    .put("id", app.id())
+                    .put("name", app.name())
+                    .put("hidden", app.hidden())
+                    .put("file", app.file().toString());
         }
         return out;
     }
@@ -144,7 +158,7 @@ public final class DesktopActions {
         } catch (CommandException e) {
             throw new ToolException(e.code(), e.getMessage().replace("command ", "application "));
         }
-        Process process = start(argv);
+        Process process = start(new DesktopPlatform.Command(argv, Map.of()), false);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("app", app);
         out.put("pid", process.pid());
@@ -161,17 +175,25 @@ public final class DesktopActions {
                         "the URL " + target + " is under no urls rule of " + machineSource);
             }
         } else {
-            target = realFile(args.path("path").asText(""), args.path("roots")).toString();
+            Path real = realFile(args.path("path").asText(""), args.path("roots"));
+            if (platform.runsWhenOpened(real)) {
+                throw new ToolException(
+                        ErrorCodes.BLOCKED_BY_POLICY,
+                        "the file " + real + " is a program or a shortcut, which the system's opener would run or"
+                                + " follow; app.open opens documents only (start applications with app.launch)");
+            }
+            target = real.toString();
         }
-        List<String> argv = List.of(program("xdg-open").toString(), target);
-        int exit = runHelper(argv);
+        DesktopPlatform.Command command = platform.open(target);
+        int exit = runHelper(command);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put(args.hasNonNull("url") ? "url" : "path", target);
         out.put("exitCode", exit);
         if (exit != 0) {
             throw new ToolException(
                     ErrorCodes.TOOL_FAILED,
-                    "xdg-open " + target + " exited with " + exit + " (no application for that kind of file?)");
+                    command.program() + " " + target + " exited with " + exit
+                            + " (no application for that kind of file?)");
         }
         return out;
     }
@@ -184,7 +206,7 @@ public final class DesktopActions {
     }
 
     private Path realFile(String given, JsonNode roots) {
-        if (!given.startsWith("/") && !given.startsWith(RootRule.HOME_PREFIX)) {
+        if (!given.startsWith(RootRule.HOME_PREFIX) && !absolute(given)) {
             throw new ToolException(
                     ErrorCodes.INVALID_ARGUMENTS, "path must be absolute or in this home (~/…), got " + given);
         }
@@ -214,6 +236,15 @@ public final class DesktopActions {
         return real;
     }
 
+    /** {@code /…} on Linux and macOS, {@code C:\…} or {@code \\server\share\…} on Windows. */
+    private static boolean absolute(String path) {
+        try {
+            return Path.of(path).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
     private static boolean under(Path real, Path root) {
         try {
             return real.startsWith(root.toRealPath());
@@ -229,16 +260,11 @@ public final class DesktopActions {
             throw new ToolException(
                     ErrorCodes.INVALID_ARGUMENTS, "summary must be 1 to 200 characters and body at most 2000");
         }
-        List<String> argv =
-                new ArrayList<>(List.of(program("notify-send").toString(), "--app-name=EngineX Edge", "--", summary));
-        if (!body.isEmpty()) {
-            argv.add(body);
-        }
-        int exit = runHelper(argv);
+        DesktopPlatform.Command command = platform.notify(summary, body);
+        int exit = runHelper(command);
         if (exit != 0) {
             throw new ToolException(
-                    ErrorCodes.TOOL_FAILED,
-                    "notify-send exited with " + exit + "; is a notification daemon running in this session?");
+                    ErrorCodes.TOOL_FAILED, command.program() + " exited with " + exit + "; " + platform.notifyHint());
         }
         return JsonNodeFactory.instance.objectNode().put("shown", true);
     }
@@ -262,57 +288,40 @@ public final class DesktopActions {
         // Who asked for the job on the hub, when the service knows: free text, kept printable and short.
         String requester = Dispatch.requester(args.path("requestedBy").asText(""));
         String job = "job " + jobId + (requester == null ? "" : ", asked by " + requester);
-        // zenity reads Pango markup in --text: the names are checked above, but the arguments and the
-        // requester are free text, so both dialogs are shown with --no-markup.
-        List<String> argv = secret == null
-                ? List.of(
-                        program("zenity").toString(),
-                        "--question",
-                        "--no-markup",
-                        "--title=EngineX Edge",
-                        "--ok-label=Allow",
-                        "--cancel-label=Deny",
-                        "--timeout=" + seconds,
-                        "--text=A job from your organisation's hub (" + job + ") wants to run " + tool
-                                + " with:\n\n" + details + "\n\nAllow it this once? (You can also answer on the"
-                                + " agent's status page.)")
-                : List.of(
-                        program("zenity").toString(),
-                        "--question",
-                        "--no-markup",
-                        "--title=EngineX Edge",
-                        "--ok-label=Allow",
-                        "--cancel-label=Deny",
-                        "--timeout=" + seconds,
-                        "--text=A job from your organisation's hub wants to use the secret \"" + secret + "\" in "
-                                + tool
-                                + " (" + job
-                                + ").\n\nAllow it this once? (You can also answer on the agent's status"
-                                + " page.)");
-        Process dialog = start(argv);
+        String question = secret == null
+                ? "A job from your organisation's hub (" + job + ") wants to run " + tool + " with:\n\n" + details
+                        + "\n\nAllow it this once? (You can also answer on the agent's status page.)"
+                : "A job from your organisation's hub wants to use the secret \"" + secret + "\" in " + tool + " ("
+                        + job + ").\n\nAllow it this once? (You can also answer on the agent's status page.)";
+        DesktopPlatform.Command command = platform.consent(question, seconds);
+        Process dialog = start(command, true);
         if (!request.isEmpty()) {
             dialogs.put(request, dialog);
         }
         int exit;
+        String output;
         try {
-            exit = waitFor(dialog, argv.get(0), seconds + 5L);
+            exit = waitFor(dialog, command.program(), seconds + 5L);
+            output = said(dialog);
         } finally {
             if (!request.isEmpty()) {
                 dialogs.remove(request, dialog);
             }
         }
-        String answer;
         if (!request.isEmpty() && closed.remove(request)) {
-            answer = "closed";
-        } else {
-            answer = switch (exit) {
-                case 0 -> "allowed";
-                case 1 -> "denied";
-                case 5 -> "no answer within " + seconds + " s";
-                default -> "the dialog could not be shown (zenity exited with " + exit + ")";
-            };
+            return JsonNodeFactory.instance.objectNode().put("consented", false).put("answer", "closed");
         }
-        return JsonNodeFactory.instance.objectNode().put("consented", exit == 0).put("answer", answer);
+        DesktopPlatform.Answer said = platform.answer(exit, output);
+        String answer = switch (said) {
+            case ALLOWED -> "allowed";
+            case DENIED -> "denied";
+            case NO_ANSWER -> "no answer within " + seconds + " s";
+            case NOT_SHOWN -> "the dialog could not be shown (" + command.program() + " exited with " + exit + ")";
+        };
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("consented", said == DesktopPlatform.Answer.ALLOWED)
+                .put("answer", answer);
     }
 
     /** The request was answered elsewhere (the status page) or timed out: its dialog goes away. */
@@ -326,43 +335,35 @@ public final class DesktopActions {
         return JsonNodeFactory.instance.objectNode().put("closed", dialog != null);
     }
 
-    private Path program(String name) {
-        return binDirs.stream()
-                .map(d -> d.resolve(name))
-                .filter(Files::isExecutable)
-                .findFirst()
-                .orElseThrow(() -> new ToolException(
-                        ErrorCodes.TOOL_FAILED,
-                        name + " is not installed in " + binDirs + " (Debian: apt-get install "
-                                + switch (name) {
-                                    case "notify-send" -> "libnotify-bin";
-                                    case "zenity" -> "zenity";
-                                    default -> "xdg-utils";
-                                }
-                                + ")"));
-    }
-
-    private Process start(List<String> argv) {
-        ProcessBuilder builder = new ProcessBuilder(argv)
+    /** Starts {@code command} in the home folder with the session's environment and its variables. */
+    private Process start(DesktopPlatform.Command command, boolean readOutput) {
+        ProcessBuilder builder = new ProcessBuilder(command.argv())
                 .directory(home.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(NULL_FILE))
+                .redirectOutput(readOutput ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().clear();
         builder.environment().putAll(env);
+        builder.environment().putAll(command.env());
         try {
             return builder.start();
         } catch (IOException e) {
-            throw new ToolException(ErrorCodes.TOOL_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage());
+            throw new ToolException(
+                    ErrorCodes.TOOL_FAILED, "cannot start " + command.argv().getFirst() + ": " + e.getMessage());
         }
     }
 
-    private int runHelper(List<String> argv) {
-        return runHelper(argv, HELPER_SECONDS);
+    /** What an ended process printed, its first {@value #MAX_ANSWER_BYTES} bytes. */
+    private static String said(Process process) {
+        try (var in = process.getInputStream()) {
+            return new String(in.readNBytes(MAX_ANSWER_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
-    private int runHelper(List<String> argv, long seconds) {
-        return waitFor(start(argv), argv.get(0), seconds);
+    private int runHelper(DesktopPlatform.Command command) {
+        return waitFor(start(command, false), command.program(), HELPER_SECONDS);
     }
 
     private static int waitFor(Process process, String program, long seconds) {

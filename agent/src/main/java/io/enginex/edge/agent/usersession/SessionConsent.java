@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
  * consent}: the request is put on the {@link ConsentDesk} (where the status page shows it with Allow /
  * Deny) and their session part's {@code consent} action shows a dialog on their display; the first
  * answer wins and the other place is closed (the dialog) or told "already answered" (the page). When no
- * dialog can be shown (no {@code zenity}) the session part's notification, if it can show one, points to
- * the status page. Default deny: nobody signed in, several people signed in (the agent cannot tell who
- * is at the machine), no answer before {@link #WINDOW} (or the job's deadline) or "Deny" all refuse the
- * use. The same asks before a tool the policy marks {@code consentRequired} runs; both kinds of request
- * end with the same codes and evidence. Thread-safe.
+ * dialog can be shown (Linux without {@code zenity}, no graphical session) the session part's
+ * notification, if it can show one, points to the status page. Default deny: nobody signed in, several
+ * people signed in (the agent cannot tell who is at the machine), no answer before {@link #WINDOW} (or
+ * the job's deadline) or "Deny" all refuse the use. The same asks before a tool the policy marks {@code
+ * consentRequired} runs; both kinds of request end with the same codes and evidence. Thread-safe.
  */
 public final class SessionConsent implements SecretConsent, ToolConsent {
     private static final Logger log = LoggerFactory.getLogger(SessionConsent.class);
