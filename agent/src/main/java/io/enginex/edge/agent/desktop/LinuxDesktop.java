@@ -1,9 +1,13 @@
 package io.enginex.edge.agent.desktop;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Linux and other freedesktop.org systems: applications from {@code .desktop} files ({@link
@@ -40,10 +44,30 @@ public record LinuxDesktop(Map<String, String> env, Path home, List<Path> binDir
                 .toList();
     }
 
-    /** Nothing is refused on Linux: xdg-open hands a file to the application its type is associated with. */
+    /**
+     * What xdg-open may run rather than show, depending on the desktop: launchers ({@code .desktop},
+     * which GNOME and KDE start once trusted), self-running archives, scripts, and any regular file
+     * with an execute bit (KDE and some file managers offer to run those). Folders open in the file
+     * manager and are allowed.
+     */
+    static final Set<String> RUN_WHEN_OPENED = Set.of("desktop", "sh", "bash", "run", "bin", "appimage", "jar");
+
     @Override
     public boolean runsWhenOpened(Path file) {
-        return false;
+        if (Files.isDirectory(file)) {
+            return false;
+        }
+        if (RUN_WHEN_OPENED.contains(DesktopPlatform.extension(file))) {
+            return true;
+        }
+        try {
+            return Files.getPosixFilePermissions(file).stream()
+                    .anyMatch(p -> p == PosixFilePermission.OWNER_EXECUTE
+                            || p == PosixFilePermission.GROUP_EXECUTE
+                            || p == PosixFilePermission.OTHERS_EXECUTE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return true; // cannot tell: default deny
+        }
     }
 
     @Override
