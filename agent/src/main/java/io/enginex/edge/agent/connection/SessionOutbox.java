@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * does not have yet ({@link GraphSync}), one {@code graphRuns} frame at a time after every welcome, after
  * each ack and when a run ends, made on a thread of their own so no frame waits for the run files; and,
  * when no such frame is waiting, the step outputs kept as files, one {@code graphOutputChunk} at a time
- * (paced by {@link #uploadRate}), so a job's frame never queues behind more than one chunk.
+ * (paced by {@link #uploadRate}), so a job's frame never queues behind more than one chunk. Changes of
+ * the users' session parts with no welcomed connection are kept in a {@link
+ * io.enginex.edge.agent.usersession.SessionEventRecord} (appended to disk under the state lock: a short
+ * local write, never network I/O) and sent in each {@code state} frame until the hub acks them.
  * Thread-safe.
  */
 public final class SessionOutbox implements Outbox {

@@ -119,7 +119,9 @@ final class AgentSession {
         outbox.state(pause.get());
         parts.sessionParts().ifPresent(registry -> {
             outbox.sessionEvents(new io.enginex.edge.agent.usersession.SessionEventRecord(
-                    config.stateDir().resolve("session-events.jsonl"), codec.mapper(), clock));
+                    config.stateDir().resolve(io.enginex.edge.agent.usersession.SessionEventRecord.FILE_NAME),
+                    codec.mapper(),
+                    clock));
             registry.onChange(outbox::sessionParts);
             outbox.sessionParts(registry.parts());
         });

@@ -35,6 +35,9 @@ public final class SessionEventRecord {
     /** At most this many events wait for the hub; as many as one {@code state} frame carries. */
     public static final int KEPT = AgentState.MAX_SESSION_EVENTS;
 
+    /** Its name in the state folder; deleted with the agent's other state when it deregisters. */
+    public static final String FILE_NAME = "session-events.jsonl";
+
     private final Path file;
     private final ObjectMapper mapper;
     private final Clock clock;
