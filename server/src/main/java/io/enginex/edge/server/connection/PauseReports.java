@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Keeps what an agent reports about its pause (in {@code hello} and {@code state} frames): stores it
  * so every hub node's dispatch and API see it, and audits each change (paused, resumed) with the
  * agent as actor and the person it names. A report that changes nothing (the same pause again after
- * a reconnect) is stored but not audited again. Also keeps the users' session parts a {@code state}
+ * a reconnect) is stored but not audited again; the pause and its audit event commit in one
+ * transaction. Also keeps the users' session parts a {@code state}
  * frame lists, with the time the hub received the list, and audits each change from the list stored
  * before ({@code agent-session.started} / {@code agent-session.ended}, {@link SessionPartChanges}); the
  * same list again (each reconnect re-sends it) is stored with its new time but not audited. A change
@@ -149,6 +150,11 @@ public final class PauseReports {
 
     /** @param pause what the agent reported; null means it takes jobs */
     void report(AgentConnection connection, Pause pause) {
+        // The pause and its audit event commit together, as the session parts and theirs do.
+        tx.run(() -> recordPause(connection, pause));
+    }
+
+    private void recordPause(AgentConnection connection, Pause pause) {
         AgentPause now = pause == null ? null : new AgentPause(pause.by(), pause.since(), clock.instant());
         Optional<AgentPause> before = agents.recordPause(connection.tenantId(), connection.agentId(), now);
         boolean changed = now == null
