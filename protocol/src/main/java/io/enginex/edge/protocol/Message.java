@@ -36,7 +36,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = GraphDecisionOutcome.class, name = GraphDecisionOutcome.TYPE),
     @JsonSubTypes.Type(value = GraphOutputChunk.class, name = GraphOutputChunk.TYPE),
     @JsonSubTypes.Type(value = GraphOutputAck.class, name = GraphOutputAck.TYPE),
-    @JsonSubTypes.Type(value = GraphLocalDecision.class, name = GraphLocalDecision.TYPE)
+    @JsonSubTypes.Type(value = GraphLocalDecision.class, name = GraphLocalDecision.TYPE),
+    @JsonSubTypes.Type(value = SessionEventsAck.class, name = SessionEventsAck.TYPE)
 })
 public sealed interface Message
         permits Hello,
@@ -66,7 +67,8 @@ public sealed interface Message
                 GraphDecisionOutcome,
                 GraphOutputChunk,
                 GraphOutputAck,
-                GraphLocalDecision {
+                GraphLocalDecision,
+                SessionEventsAck {
     /** Frame id, unique per sender and connection. */
     String id();
 }

@@ -162,6 +162,36 @@ class GoldenFrameTest {
                                 null,
                                 List.of(new SessionPart("alice", "wayland", Instant.parse("2026-12-05T08:01:44Z"))))),
                 Arguments.of(
+                        "state-session-events.json",
+                        new AgentState(
+                                "a-33",
+                                null,
+                                List.of(),
+                                List.of(
+                                        new SessionEvent(
+                                                "bob",
+                                                "x11",
+                                                SessionEvent.STARTED,
+                                                Instant.parse("2026-12-05T06:10:00Z"),
+                                                Instant.parse("2026-12-05T06:10:00Z")),
+                                        new SessionEvent(
+                                                "bob",
+                                                "x11",
+                                                SessionEvent.ENDED,
+                                                Instant.parse("2026-12-05T06:10:00Z"),
+                                                Instant.parse("2026-12-05T06:40:00Z"))))),
+                Arguments.of(
+                        "session-events-ack.json",
+                        new SessionEventsAck(
+                                "h-14",
+                                "a-33",
+                                List.of(new SessionEvent(
+                                        "bob",
+                                        "x11",
+                                        SessionEvent.STARTED,
+                                        Instant.parse("2026-12-05T06:10:00Z"),
+                                        Instant.parse("2026-12-05T06:10:00Z"))))),
+                Arguments.of(
                         "update-refused.json",
                         new UpdateReport(
                                 "a-4",

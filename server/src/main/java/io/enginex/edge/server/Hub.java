@@ -524,7 +524,7 @@ public final class Hub implements AutoCloseable {
                 p.config.heartbeat(),
                 p.config.nodeName(),
                 tenantPolicies,
-                new PauseReports(p.stores.agents(), security.audit(), b.clock()),
+                new PauseReports(p.stores.agents(), security.audit(), b.clock(), p.stores.transactions()),
                 new UpdateReports(p.stores.agentUpdates(), notices::pinOf, b.clock()),
                 new RepeatedLog(b.clock(), Duration.ofSeconds(60)),
                 p.stores.groupCommit(),

@@ -156,8 +156,12 @@ final class DeregisterCommand implements Callable<Integer> {
             return;
         }
         try {
-            for (String name :
-                    List.of(IdentityFile.FILE_NAME, JobJournal.FILE_NAME, StatusFile.FILE_NAME, PauseFile.FILE_NAME)) {
+            for (String name : List.of(
+                    IdentityFile.FILE_NAME,
+                    JobJournal.FILE_NAME,
+                    StatusFile.FILE_NAME,
+                    PauseFile.FILE_NAME,
+                    io.enginex.edge.agent.usersession.SessionEventRecord.FILE_NAME)) {
                 if (Files.deleteIfExists(dir.resolve(name))) {
                     out.println("deleted " + dir.resolve(name));
                 }

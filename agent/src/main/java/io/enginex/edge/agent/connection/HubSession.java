@@ -295,6 +295,7 @@ final class HubSession implements WebSocket.Listener, Heartbeat.Peer {
             case io.enginex.edge.protocol.SecretRemoval r ->
                 handOn(r, () -> inbound.vault().remove(r, this::answerVault));
             case io.enginex.edge.protocol.GraphRunsAck a -> handOn(a, () -> inbound.graphRunsAcked(a));
+            case io.enginex.edge.protocol.SessionEventsAck a -> handOn(a, () -> inbound.sessionEventsAcked(a));
             case io.enginex.edge.protocol.GraphOutputAck a -> handOn(a, () -> inbound.graphOutputAcked(a));
             case io.enginex.edge.protocol.GraphStart g -> handOn(g, () -> inbound.graphStart(g));
             case io.enginex.edge.protocol.GraphDecision d -> handOn(d, () -> inbound.graphDecision(d));

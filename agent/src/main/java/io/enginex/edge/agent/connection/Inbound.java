@@ -60,6 +60,9 @@ public interface Inbound {
     /** The hub acknowledged uploaded graph runs; ignored by default. */
     default void graphRunsAcked(GraphRunsAck ack) {}
 
+    /** The hub stored session events the agent reported; ignored by default. */
+    default void sessionEventsAcked(io.enginex.edge.protocol.SessionEventsAck ack) {}
+
     /** The hub answered a chunk of a step output file; ignored by default. */
     default void graphOutputAcked(io.enginex.edge.protocol.GraphOutputAck ack) {}
 
@@ -116,6 +119,16 @@ public interface Inbound {
         return new Delegating(this) {
             @Override
             public void graphRunsAcked(GraphRunsAck ack) {
+                onAck.accept(ack);
+            }
+        };
+    }
+
+    /** This inbound, with {@code onAck} for the hub's acks of session events. */
+    default Inbound withSessionEventAcks(Consumer<io.enginex.edge.protocol.SessionEventsAck> onAck) {
+        return new Delegating(this) {
+            @Override
+            public void sessionEventsAcked(io.enginex.edge.protocol.SessionEventsAck ack) {
                 onAck.accept(ack);
             }
         };
@@ -195,6 +208,11 @@ public interface Inbound {
         @Override
         public void graphOutputAcked(io.enginex.edge.protocol.GraphOutputAck ack) {
             inner.graphOutputAcked(ack);
+        }
+
+        @Override
+        public void sessionEventsAcked(io.enginex.edge.protocol.SessionEventsAck ack) {
+            inner.sessionEventsAcked(ack);
         }
 
         @Override

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * does not have yet ({@link GraphSync}), one {@code graphRuns} frame at a time after every welcome, after
  * each ack and when a run ends, made on a thread of their own so no frame waits for the run files; and,
  * when no such frame is waiting, the step outputs kept as files, one {@code graphOutputChunk} at a time
- * (paced by {@link #uploadRate}), so a job's frame never queues behind more than one chunk.
+ * (paced by {@link #uploadRate}), so a job's frame never queues behind more than one chunk. Changes of
+ * the users' session parts with no welcomed connection are kept in a {@link
+ * io.enginex.edge.agent.usersession.SessionEventRecord} (appended to disk under the state lock: a short
+ * local write, never network I/O) and sent in each {@code state} frame until the hub acks them.
  * Thread-safe.
  */
 public final class SessionOutbox implements Outbox {
@@ -38,6 +41,7 @@ public final class SessionOutbox implements Outbox {
     private final ReentrantLock stateLock = new ReentrantLock();
     private Pause pause;
     private java.util.List<io.enginex.edge.protocol.SessionPart> sessionParts;
+    private io.enginex.edge.agent.usersession.SessionEventRecord sessionEvents;
     private Function<String, UpdateReport> update;
     private HubSession welcomed;
     private GraphSync graphSync;
@@ -82,7 +86,8 @@ public final class SessionOutbox implements Outbox {
         stateLock.lock();
         try {
             welcomed = session;
-            // The session parts are never in hello: after each welcome the hub gets the list as it is now.
+            // The session parts are never in hello: after each welcome the hub gets the list as it is now,
+            // with the starts and ends it missed.
             if (!Objects.equals(pause, announced) || sessionParts != null) {
                 sendState(session);
             }
@@ -261,12 +266,43 @@ public final class SessionOutbox implements Outbox {
     public void sessionParts(java.util.List<io.enginex.edge.protocol.SessionPart> now) {
         stateLock.lock();
         try {
+            if (welcomed == null && sessionEvents != null && sessionParts != null) {
+                // The hub cannot hear of this change now: kept (durably) with its time until it acknowledges.
+                sessionEvents.changed(sessionParts, now);
+            }
             sessionParts = java.util.List.copyOf(now);
             if (welcomed != null) {
                 sendState(welcomed);
             }
         } finally {
             stateLock.unlock();
+        }
+    }
+
+    /**
+     * Keeps the session parts' starts and ends that happen with no welcomed connection in {@code record},
+     * and sends what it holds in every {@code state} frame until the hub acknowledges them.
+     */
+    public void sessionEvents(io.enginex.edge.agent.usersession.SessionEventRecord record) {
+        stateLock.lock();
+        try {
+            sessionEvents = record;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** The hub stored the session events it names: dropped from the record, never sent again. */
+    public void sessionEventsAcked(io.enginex.edge.protocol.SessionEventsAck ack) {
+        io.enginex.edge.agent.usersession.SessionEventRecord record;
+        stateLock.lock();
+        try {
+            record = sessionEvents;
+        } finally {
+            stateLock.unlock();
+        }
+        if (record != null) {
+            record.acked(ack.events());
         }
     }
 
@@ -295,11 +331,14 @@ public final class SessionOutbox implements Outbox {
     }
 
     private void sendState(HubSession session) {
-        session.send(new AgentState(session.nextId(), pause, sessionParts)).whenComplete((ignored, error) -> {
-            if (error != null) {
-                log.atDebug().log("sending the pause state failed; the next hello carries it");
-            }
-        });
+        java.util.List<io.enginex.edge.protocol.SessionEvent> events =
+                sessionEvents == null || sessionParts == null ? null : sessionEvents.pending();
+        session.send(new AgentState(session.nextId(), pause, sessionParts, events))
+                .whenComplete((ignored, error) -> {
+                    if (error != null) {
+                        log.atDebug().log("sending the pause state failed; the next hello carries it");
+                    }
+                });
     }
 
     @Override

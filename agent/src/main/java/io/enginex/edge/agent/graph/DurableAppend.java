@@ -15,11 +15,11 @@ import java.util.List;
  * appended survives a crash or a power cut; and reads such a file's complete lines back. One writer per
  * file; the caller serialises.
  */
-final class DurableAppend {
+public final class DurableAppend {
     private DurableAppend() {}
 
     /** Creates the file's folder and the file when missing; then appends {@code bytes} and syncs them. */
-    static void to(Path file, byte[] bytes) throws IOException {
+    public static void to(Path file, byte[] bytes) throws IOException {
         Files.createDirectories(file.getParent());
         try (FileChannel out = FileChannel.open(
                 file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
@@ -37,7 +37,7 @@ final class DurableAppend {
      *
      * @throws IOException when the file cannot be read (a missing file too)
      */
-    static List<String> completeLines(Path file) throws IOException {
+    public static List<String> completeLines(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         int end = text.lastIndexOf('\n');
         return end < 0

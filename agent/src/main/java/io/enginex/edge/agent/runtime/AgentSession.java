@@ -118,6 +118,10 @@ final class AgentSession {
         SessionOutbox outbox = new SessionOutbox();
         outbox.state(pause.get());
         parts.sessionParts().ifPresent(registry -> {
+            outbox.sessionEvents(new io.enginex.edge.agent.usersession.SessionEventRecord(
+                    config.stateDir().resolve(io.enginex.edge.agent.usersession.SessionEventRecord.FILE_NAME),
+                    codec.mapper(),
+                    clock));
             registry.onChange(outbox::sessionParts);
             outbox.sessionParts(registry.parts());
         });
@@ -163,6 +167,7 @@ final class AgentSession {
                         .withVault(
                                 new HubSecrets(identity.agentId(), exchangeKey, parts.vault(), parts.auditLog(), clock))
                         .withGraphRunAcks(outbox::graphRunsAcked)
+                        .withSessionEventAcks(outbox::sessionEventsAcked)
                         .withGraphOutputAcks(outbox::graphOutputAcked)
                         .withGraphStarts(parts.hubGraphStarts())
                         .withGraphDecisions(parts.approvals()::decide),

@@ -131,6 +131,7 @@ public final class AgentHarness implements AutoCloseable {
                 Inbound.of(runner::dispatch, runner::cancel)
                         .withReleases(releases::add)
                         .withGraphRunAcks(outbox::graphRunsAcked)
+                        .withSessionEventAcks(outbox::sessionEventsAcked)
                         .withGraphStarts(graphStarts::add),
                 outbox,
                 scheduler,

@@ -278,8 +278,15 @@ public final class FrameRouter {
             case Advertise advertise -> handshake.advertised(connection, advertise);
             case AgentState state -> {
                 pauses.report(connection, state.pause());
-                if (state.sessionParts() != null) {
-                    pauses.sessionParts(connection, state.sessionParts());
+                java.util.List<io.enginex.edge.protocol.SessionEvent> events =
+                        state.sessionEvents() == null ? java.util.List.of() : state.sessionEvents();
+                if (state.sessionParts() != null || !events.isEmpty()) {
+                    java.util.List<io.enginex.edge.protocol.SessionEvent> stored =
+                            pauses.sessionParts(connection, state.sessionParts(), events);
+                    if (!stored.isEmpty()) {
+                        connection.send(new io.enginex.edge.protocol.SessionEventsAck(
+                                connection.nextFrameId(), state.id(), stored));
+                    }
                 }
             }
             case UpdateReport report -> updates.report(connection, report);
@@ -306,6 +313,7 @@ public final class FrameRouter {
             case VaultWipe w -> refuseDirection(connection, w);
             case io.enginex.edge.protocol.SecretRemoval r -> refuseDirection(connection, r);
             case GraphRunsAck a -> refuseDirection(connection, a);
+            case io.enginex.edge.protocol.SessionEventsAck a -> refuseDirection(connection, a);
             case io.enginex.edge.protocol.GraphStart g -> refuseDirection(connection, g);
             case io.enginex.edge.protocol.GraphDecision d -> refuseDirection(connection, d);
             case io.enginex.edge.protocol.GraphApproval a -> graphApprovals.requested(connection, a);

@@ -80,6 +80,19 @@ public interface AgentStore {
     List<AgentSessionPart> recordSessionParts(
             String tenantId, String id, List<AgentSessionPart> parts, Instant reportedAt);
 
+    /**
+     * Records that one of the agent's session parts started or ended, unless that part's event was
+     * recorded before (the key is user, {@code since} and event), so the caller audits it only when this
+     * returns true. Joins the caller's transaction ({@link Transactions}), so the event, the list of parts
+     * and the audit event commit or roll back together.
+     *
+     * @return true when recorded now; false when it was recorded before
+     */
+    boolean recordSessionEvent(String tenantId, String id, AgentSessionEvent event);
+
+    /** The agent's recorded session-part events, oldest {@code receivedAt} first. */
+    List<AgentSessionEvent> findSessionEvents(String tenantId, String id);
+
     /** The agent's last report of its session parts; empty when it never reported one. */
     Optional<AgentSessionReport> findSessionReport(String tenantId, String id);
 

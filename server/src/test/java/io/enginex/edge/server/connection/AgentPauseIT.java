@@ -10,6 +10,8 @@ import io.enginex.edge.protocol.ErrorCodes;
 import io.enginex.edge.protocol.Hello;
 import io.enginex.edge.protocol.Pause;
 import io.enginex.edge.protocol.Protocol;
+import io.enginex.edge.protocol.SessionEvent;
+import io.enginex.edge.protocol.SessionEventsAck;
 import io.enginex.edge.protocol.SessionPart;
 import io.enginex.edge.protocol.Welcome;
 import io.enginex.edge.server.testing.AgentSocket;
@@ -200,6 +202,72 @@ class AgentPauseIT {
         assertThat(otherPage.statusCode()).isEqualTo(404);
         assertThat(otherPage.body()).doesNotContain("bob");
         assertThat(elsewhere.get("/ui/audit?type=agent-session.started").body()).doesNotContain(id);
+    }
+
+    @Test
+    void signInsTheAgentSawWhileOfflineAreAuditedOnceWithTheirOwnTimeEvenWhenResent() {
+        TestAgent agent = hub.register(tenant);
+        String id = agent.agentId();
+        Instant bobIn = Instant.parse("2026-12-05T06:10:00Z");
+        Instant bobOut = Instant.parse("2026-12-05T06:40:00.123456Z");
+        SessionPart bob = new SessionPart("bob", "x11", bobIn);
+        SessionPart carol = new SessionPart("carol", "wayland", Instant.parse("2026-12-05T07:00:00Z"));
+        // bob signed in and out, carol signed in (and still is) while the agent had no hub connection.
+        List<SessionEvent> offline =
+                List.of(SessionEvent.started(bob), SessionEvent.ended(bob, bobOut), SessionEvent.started(carol));
+
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            AgentState state = new AgentState(socket.nextId(), null, List.of(carol), offline);
+            socket.send(state);
+            SessionEventsAck ack = nextAck(socket);
+            assertThat(ack.replyTo()).isEqualTo(state.id());
+            assertThat(ack.events()).containsExactlyElementsOf(offline);
+        }
+        // The agent did not get (or keep) the ack: after reconnecting it sends the same events again.
+        try (AgentSocket socket = hub.connectReady(agent, "fs.list")) {
+            socket.send(new AgentState(socket.nextId(), null, List.of(carol), offline));
+            assertThat(nextAck(socket).events()).containsExactlyElementsOf(offline);
+        }
+
+        List<JsonNode> started = audited("agent-session.started", id);
+        List<JsonNode> ended = audited("agent-session.ended", id);
+        assertThat(started)
+                .as("one each: the resend and carol in the list add nothing")
+                .extracting(e -> e.path("details").path("user").asText())
+                .containsExactlyInAnyOrder("bob", "carol");
+        assertThat(ended).hasSize(1);
+        JsonNode bobEnded = ended.get(0).path("details");
+        assertThat(bobEnded.path("user").asText()).isEqualTo("bob");
+        assertThat(Instant.parse(bobEnded.path("at").asText())).isEqualTo(bobOut);
+        assertThat(Instant.parse(bobEnded.path("since").asText())).isEqualTo(bobIn);
+        assertThat(bobEnded.path("reportedLate").asBoolean()).isTrue();
+        assertThat(Instant.parse(ended.get(0).path("at").asText()))
+                .as("the event's own time is when the hub received it, kept apart from the reported one")
+                .isAfter(bobOut);
+        JsonNode bobStarted = started.stream()
+                .filter(e -> e.path("details").path("user").asText().equals("bob"))
+                .findFirst()
+                .orElseThrow()
+                .path("details");
+        assertThat(Instant.parse(bobStarted.path("at").asText())).isEqualTo(bobIn);
+        assertThat(bobStarted.path("reportedLate").asBoolean()).isTrue();
+
+        String other = hub.newTenant();
+        assertThat(hub.api()
+                        .get(
+                                "/api/v1/tenants/" + tenant + "/audit?type=agent-session.ended",
+                                hub.tenantKey(other, "owner"))
+                        .status())
+                .isEqualTo(404);
+    }
+
+    /** The hub's next {@code sessionEventsAck}, skipping other frames. */
+    static SessionEventsAck nextAck(AgentSocket socket) {
+        while (true) {
+            if (socket.next() instanceof SessionEventsAck ack) {
+                return ack;
+            }
+        }
     }
 
     static List<JsonNode> audited(String type, String agentId) {

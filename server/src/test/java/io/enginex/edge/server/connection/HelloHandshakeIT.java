@@ -104,7 +104,11 @@ class HelloHandshakeIT {
                 Duration.ofSeconds(30),
                 "node-1",
                 policies,
-                new PauseReports(stores.agents(), new Audit(stores.audit(), ids, clock, codec.mapper()), clock),
+                new PauseReports(
+                        stores.agents(),
+                        new Audit(stores.audit(), ids, clock, codec.mapper()),
+                        clock,
+                        stores.transactions()),
                 new UpdateReports(stores.agentUpdates(), t -> io.enginex.edge.protocol.UpdatePin.NONE, clock),
                 new io.enginex.edge.server.ops.RepeatedLog(clock, Duration.ofSeconds(60)),
                 stores.groupCommit(),

@@ -160,6 +160,31 @@ public final class FakeAgentStore implements AgentStore {
         return before == null ? List.of() : before.parts();
     }
 
+    private final Map<String, List<io.enginex.edge.server.store.AgentSessionEvent>> sessionEvents =
+            new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized boolean recordSessionEvent(
+            String tenantId, String id, io.enginex.edge.server.store.AgentSessionEvent event) {
+        var events = sessionEvents.computeIfAbsent(id, k -> new java.util.ArrayList<>());
+        boolean seen = events.stream()
+                .anyMatch(e -> e.user().equals(event.user())
+                        && e.since().equals(event.since())
+                        && e.event().equals(event.event()));
+        if (!seen) {
+            events.add(event);
+        }
+        return !seen;
+    }
+
+    @Override
+    public synchronized List<io.enginex.edge.server.store.AgentSessionEvent> findSessionEvents(
+            String tenantId, String id) {
+        return find(tenantId, id)
+                .map(a -> List.copyOf(sessionEvents.getOrDefault(id, List.of())))
+                .orElse(List.of());
+    }
+
     @Override
     public Optional<AgentSessionReport> findSessionReport(String tenantId, String id) {
         return find(tenantId, id).map(a -> sessionReports.get(id));

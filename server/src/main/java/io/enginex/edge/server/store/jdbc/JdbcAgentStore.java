@@ -3,6 +3,7 @@ package io.enginex.edge.server.store.jdbc;
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
 import io.enginex.edge.server.store.AgentQuery;
+import io.enginex.edge.server.store.AgentSessionEvent;
 import io.enginex.edge.server.store.AgentSessionPart;
 import io.enginex.edge.server.store.AgentSessionReport;
 import io.enginex.edge.server.store.AgentStore;
@@ -319,6 +320,44 @@ final class JdbcAgentStore implements AgentStore {
                     .execute();
             return before;
         });
+    }
+
+    @Override
+    public boolean recordSessionEvent(String tenantId, String id, AgentSessionEvent event) {
+        // ON CONFLICT DO NOTHING (both databases) rather than catching a duplicate key: on PostgreSQL a
+        // failed statement would abort the caller's transaction, and with it the list and the audit.
+        return jdbi.inTransaction(h -> h.createUpdate("""
+                                INSERT INTO agent_session_events (tenant_id, agent_id, user_name, since, event,
+                                    event_at, received_at, reported_late)
+                                VALUES (:tenantId, :id, :user, :since, :event, :at, :receivedAt, :late)
+                                ON CONFLICT DO NOTHING""")
+                        .bind("tenantId", tenantId)
+                        .bind("id", id)
+                        .bind("user", event.user())
+                        .bind("since", Timestamps.arg(event.since()))
+                        .bind("event", event.event())
+                        .bind("at", Timestamps.arg(event.at()))
+                        .bind("receivedAt", Timestamps.arg(event.receivedAt()))
+                        .bind("late", event.reportedLate())
+                        .execute()
+                == 1);
+    }
+
+    @Override
+    public List<AgentSessionEvent> findSessionEvents(String tenantId, String id) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM agent_session_events WHERE tenant_id = :tenantId AND agent_id = :id
+                        ORDER BY received_at, event_at, user_name""")
+                .bind("tenantId", tenantId)
+                .bind("id", id)
+                .map((rs, ctx) -> new AgentSessionEvent(
+                        rs.getString("user_name"),
+                        Timestamps.read(rs, "since"),
+                        rs.getString("event"),
+                        Timestamps.read(rs, "event_at"),
+                        Timestamps.read(rs, "received_at"),
+                        rs.getBoolean("reported_late")))
+                .list());
     }
 
     @Override

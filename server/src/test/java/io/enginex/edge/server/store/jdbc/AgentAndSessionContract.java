@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enginex.edge.server.store.Agent;
 import io.enginex.edge.server.store.AgentPause;
+import io.enginex.edge.server.store.AgentSessionEvent;
 import io.enginex.edge.server.store.AgentSessionPart;
 import io.enginex.edge.server.store.AgentSessionReport;
+import io.enginex.edge.server.store.AuditEvent;
 import io.enginex.edge.server.store.DuplicateException;
 import io.enginex.edge.server.store.RegistrationToken;
 import io.enginex.edge.server.store.Session;
@@ -16,6 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 interface AgentAndSessionContract extends StoreFixture {
+    JdbcStores jdbcStores();
+
     @Test
     default void createdAgentIsFoundListedAndAuthenticatedById() {
         String tenant = newTenant();
@@ -102,6 +106,87 @@ interface AgentAndSessionContract extends StoreFixture {
         assertThat(stores().agents().findSessionReport(tenant, agent.id()))
                 .as("an empty report keeps its time: nobody was signed in at %s", third)
                 .contains(new AgentSessionReport(third, List.of()));
+    }
+
+    @Test
+    default void aSessionEventIsRecordedOncePerPartAndEventAndTenant() {
+        String tenant = newTenant();
+        String other = newTenant();
+        Agent agent = newAgent(tenant);
+        Agent others = newAgent(other);
+        Instant since = now().minusSeconds(3600);
+        Instant received = now();
+        AgentSessionEvent started = new AgentSessionEvent("bob", since, "started", since, received, true);
+        AgentSessionEvent ended = new AgentSessionEvent("bob", since, "ended", since.plusSeconds(1800), received, true);
+
+        assertThat(stores().agents().recordSessionEvent(tenant, agent.id(), started))
+                .isTrue();
+        assertThat(stores().agents().recordSessionEvent(tenant, agent.id(), ended))
+                .isTrue();
+        assertThat(stores().agents()
+                        .recordSessionEvent(
+                                tenant,
+                                agent.id(),
+                                new AgentSessionEvent(
+                                        "bob",
+                                        since,
+                                        "ended",
+                                        since.plusSeconds(1900),
+                                        received.plusSeconds(5),
+                                        false)))
+                .as("the same part's end again (a resend, or the list showing it): not recorded twice")
+                .isFalse();
+        assertThat(stores().agents().recordSessionEvent(other, others.id(), started))
+                .as("another tenant's agent has its own events")
+                .isTrue();
+        assertThat(stores().agents().findSessionEvents(tenant, agent.id())).containsExactly(started, ended);
+        assertThat(stores().agents().findSessionEvents(other, agent.id())).isEmpty();
+    }
+
+    @Test
+    default void theSessionListItsEventsAndTheirAuditCommitOrRollBackTogether() {
+        String tenant = newTenant();
+        Agent agent = newAgent(tenant);
+        Instant at = now();
+        AgentSessionPart alice = new AgentSessionPart("alice", "wayland", at.minusSeconds(60), at);
+        AgentSessionEvent started = new AgentSessionEvent("alice", alice.since(), "started", alice.since(), at, true);
+        AuditEvent audit = new AuditEvent(
+                StoreFixture.id("aud"),
+                tenant,
+                at,
+                "agent-session.started",
+                "agent",
+                agent.id(),
+                null,
+                "agent",
+                agent.id(),
+                "success",
+                "{\"user\":\"alice\"}");
+
+        // What PauseReports does for a state frame, with a failure after every write (a hub crash).
+        assertThatThrownBy(() -> jdbcStores().transactions().run(() -> {
+                    stores().agents().recordSessionParts(tenant, agent.id(), List.of(alice), at);
+                    stores().agents().recordSessionEvent(tenant, agent.id(), started);
+                    stores().audit().append(audit);
+                    throw new IllegalStateException("injected after the writes");
+                }))
+                .hasMessage("injected after the writes");
+        assertThat(stores().agents().findSessionReport(tenant, agent.id())).isEmpty();
+        assertThat(stores().agents().findSessionEvents(tenant, agent.id())).isEmpty();
+        assertThat(stores().audit().list(tenant, "agent-session.started", null, null, null, 10))
+                .isEmpty();
+
+        jdbcStores().transactions().run(() -> {
+            stores().agents().recordSessionParts(tenant, agent.id(), List.of(alice), at);
+            assertThat(stores().agents().recordSessionEvent(tenant, agent.id(), started))
+                    .isTrue();
+            stores().audit().append(audit);
+        });
+        assertThat(stores().agents().findSessionReport(tenant, agent.id()))
+                .contains(new AgentSessionReport(at, List.of(alice)));
+        assertThat(stores().agents().findSessionEvents(tenant, agent.id())).containsExactly(started);
+        assertThat(stores().audit().list(tenant, "agent-session.started", null, null, null, 10))
+                .hasSize(1);
     }
 
     @Test
