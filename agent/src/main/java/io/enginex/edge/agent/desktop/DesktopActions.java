@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  *       application, its parameters checked like {@code exec}'s; started detached, its pid returned;
  *   <li>{@code open} {@code {"path":…,"roots":[…]}} or {@code {"url":…}}: a file whose real path lies
  *       under a machine policy root and one of the service's effective {@code roots} and no deny rule,
- *       or a URL under a machine {@code urls} rule, with {@code xdg-open};
+ *       or a URL under a machine {@code urls} rule, with {@code xdg-open}; an {@code xdg-open} still
+ *       running after {@value #HELPER_SECONDS} s runs the application itself (a session without a desktop
+ *       environment's opener) and is left running, answered {@code "running":true};
  *   <li>{@code notify} {@code {"summary":…,"body":…}}: a desktop notification through the session
  *       bus's org.freedesktop.Notifications ({@code notify-send});
  *   <li>{@code consent} {@code {"secret":…,"tool":…,"jobId":…}}: asks the user with a dialog ({@code
@@ -164,9 +166,16 @@ public final class DesktopActions {
             target = realFile(args.path("path").asText(""), args.path("roots")).toString();
         }
         List<String> argv = List.of(program("xdg-open").toString(), target);
-        int exit = runHelper(argv);
+        Process opener = start(argv);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put(args.hasNonNull("url") ? "url" : "path", target);
+        if (!finished(opener, argv.get(0), HELPER_SECONDS)) {
+            // Without a desktop environment's opener (gio, kde-open, exo-open) xdg-open runs the
+            // application itself and waits for it to close: still running, it has started it. Left running.
+            out.put("running", true);
+            return out;
+        }
+        int exit = opener.exitValue();
         out.put("exitCode", exit);
         if (exit != 0) {
             throw new ToolException(
@@ -363,6 +372,17 @@ public final class DesktopActions {
 
     private int runHelper(List<String> argv, long seconds) {
         return waitFor(start(argv), argv.get(0), seconds);
+    }
+
+    /** Whether {@code process} ended within {@code seconds}; it is left running if not. */
+    private static boolean finished(Process process, String program, long seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new ToolException(ErrorCodes.CANCELLED, "stopped while " + program + " ran");
+        }
     }
 
     private static int waitFor(Process process, String program, long seconds) {
