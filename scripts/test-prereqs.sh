@@ -5,8 +5,8 @@
 # keyring tests, GnuPG, apt-ftparchive and dpkg-deb for the hub's package repositories
 # (PackagesCommandIT), HAProxy in front of the hub nodes of the cluster's end-to-end test (ClusterE2EIT)
 # and of the PROXY protocol test (ProxyProtocolIT), nginx for docs/DEPLOY.md's nginx configuration (NginxIT),
-# a virtual X server, a D-Bus session bus, notify-send, a notification daemon and xmessage for the desktop
-# session's end-to-end test (DesktopSessionE2EIT),
+# a virtual X server, a D-Bus session bus and dbus-monitor, notify-send, a notification daemon, xmessage and
+# xdg-open for the desktop session's end-to-end test (DesktopSessionE2EIT),
 # and, unless the installers are left out (-DskipPackages), the tools that build, check (lintian, rpmlint)
 # and boot-test them. As root on Debian or Ubuntu, what is missing is installed
 # with apt-get and said; otherwise the error names what to install.
@@ -30,9 +30,11 @@ haproxy|haproxy
 nginx|nginx
 Xvfb|xvfb
 dbus-daemon|dbus
+dbus-monitor|dbus-bin
 notify-send|libnotify-bin
 notification-daemon|notification-daemon
-xmessage|x11-utils"
+xmessage|x11-utils
+xdg-open|xdg-utils"
 if [ "$packages" = yes ]; then
   needs="$needs
 systemd-nspawn|systemd-container

@@ -36,13 +36,16 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * a notification daemon of a real user account created for the test, that user's session part
  * ({@code enginex-agent session}) started as that user, and the real hub and agent. The hub
  * dispatches {@code app.launch} and the application runs as that user on that display (its owner and
- * DISPLAY read from /proc); {@code app.list} reads the user's own applications; {@code desktop.notify}
+ * DISPLAY read from /proc); {@code app.open} of {@code ~/Downloads/…} opens the file with the handler
+ * the user chose in their own XDG data ({@code xdg-open}), as that user on that display, and refuses a
+ * file outside the roots; {@code app.list} reads the user's own applications; {@code desktop.notify}
  * reaches the notification daemon; {@code fs.read} of {@code ~/Downloads/…} (a home root) runs in the
- * user's session part; a job for a user
- * with no session gets {@code no_user_session}; {@code sys.info}, which the policy marks {@code
- * consentRequired}, waits for the user's Allow on the agent's status page (no zenity here, so no dialog)
- * and the hub keeps and shows who allowed it. Needs root and Debian's xvfb, dbus, libnotify-bin,
- * notification-daemon and x11-utils (scripts/test-prereqs.sh); skipped otherwise.
+ * user's session part; a job for a user with no session gets {@code no_user_session}; {@code
+ * sys.info}, which the policy marks {@code consentRequired}, is shown to the user as a notification (no
+ * zenity here, so no dialog), waits for their Allow on the agent's status page, and the hub keeps and
+ * shows who allowed it. What reaches the notification daemon is read by {@code dbus-monitor} on the
+ * user's session bus. Needs root and Debian's xvfb, dbus (dbus-bin), libnotify-bin,
+ * notification-daemon, x11-utils and xdg-utils (scripts/test-prereqs.sh); skipped otherwise.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DesktopSessionE2EIT {
@@ -63,6 +66,8 @@ class DesktopSessionE2EIT {
     private Path dir;
     private Path logs;
     private Path socket;
+    /** dbus-monitor on the user's session bus, printing every Notify call made there. */
+    private OsProcess monitor;
 
     @BeforeAll
     void startDesktopHubAndAgent() throws Exception {
@@ -72,8 +77,10 @@ class DesktopSessionE2EIT {
                         && Files.isExecutable(Path.of("/usr/bin/dbus-daemon"))
                         && Files.isExecutable(Path.of("/usr/bin/notify-send"))
                         && Files.isExecutable(Path.of("/usr/bin/xmessage"))
+                        && Files.isExecutable(Path.of("/usr/bin/dbus-monitor"))
+                        && Files.isExecutable(Path.of("/usr/bin/xdg-open"))
                         && Files.isExecutable(NOTIFICATION_DAEMON),
-                "needs root, xvfb, dbus, libnotify-bin, notification-daemon and x11-utils");
+                "needs root, xvfb, dbus (dbus-bin), libnotify-bin, notification-daemon, x11-utils and xdg-utils");
         logs = Jvm.freshLogs(getClass().getSimpleName());
         int n = ThreadLocalRandom.current().nextInt(100, 999);
         user = "exd-" + n;
@@ -101,6 +108,17 @@ class DesktopSessionE2EIT {
         Map<String, String> daemon = new java.util.HashMap<>(desktop);
         daemon.put("NO_AT_BRIDGE", "1");
         session.add(asUser("notifications", List.of(NOTIFICATION_DAEMON.toString()), daemon));
+        // An observer nobody here wrote: what reaches org.freedesktop.Notifications on that bus.
+        monitor = asUser(
+                "dbus-monitor",
+                List.of(
+                        "/usr/bin/dbus-monitor",
+                        "--session",
+                        "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"),
+                desktop);
+        session.add(monitor);
+        // A monitor is told it lost its unique name once the bus has made it one.
+        monitor.awaitOutput("NameLost", Duration.ofSeconds(20));
 
         hub = HubProcess.start(dir.resolve("hub"), logs);
         api = hub.api();
@@ -115,7 +133,7 @@ class DesktopSessionE2EIT {
         Path root = Files.createDirectories(dir.resolve("files"));
         Path policy = AgentProcess.machinePolicy(dir.resolve("etc"), """
                 {"version":1,"roots":[{"path":"%s","mode":"read"},{"path":"~/Downloads","mode":"read"}],
-                 "tools":["sys.info","app.list","app.launch","desktop.notify","fs.read"],
+                 "tools":["sys.info","app.list","app.launch","app.open","desktop.notify","fs.read"],
                  "consentRequired":["sys.info"],
                  "apps":[{"id":"org.x.XMessage","argv":["/usr/bin/xmessage","-name","{tag}","EngineX"],
                           "params":{"tag":{"pattern":"[a-z0-9-]{1,32}"}}}]}
@@ -249,6 +267,91 @@ class DesktopSessionE2EIT {
 
         assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(job.path("output").path("user").asText()).isEqualTo(user);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(notifyCalls())
+                        .anySatisfy(call -> assertThat(call)
+                                .contains("string \"EngineX Edge\"", "string \"Export ready\"", "string \"q3.csv\"")));
+    }
+
+    @Test
+    void appOpenOpensAFileOfTheUsersDownloadsWithTheirOwnHandlerAsThemOnTheirDisplay() throws Exception {
+        // The user's own choice, in their XDG data: text files open in a probe application.
+        String home = "/home/" + user;
+        exec("install", "-d", "-o", user, home + "/.local", home + "/.local/share", home + "/.config");
+        exec("install", "-d", "-o", user, home + "/.local/share/applications");
+        writeAsUser(Path.of(home, ".local/share/applications/enginex-probe.desktop"), """
+                [Desktop Entry]
+                Type=Application
+                Name=EngineX probe
+                MimeType=text/plain;
+                Exec=/usr/bin/xmessage -name enginex-open -file %f
+                """);
+        writeAsUser(
+                Path.of(home, ".config/mimeapps.list"), "[Default Applications]\ntext/plain=enginex-probe.desktop\n");
+        Path downloads = Path.of(home, "Downloads");
+        exec("install", "-d", "-o", user, "-m", "700", downloads.toString());
+        Path notes = downloads.resolve("q3-notes.txt");
+        writeAsUser(notes, "totals are in\n");
+        Files.setPosixFilePermissions(notes, PosixFilePermissions.fromString("rw-------"));
+        // In the root lexically, but really /etc/hostname: only the session part sees where it leads.
+        Path link = downloads.resolve("hostname.txt");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, Path.of("/etc/hostname"));
+        exec("chown", "-h", user, link.toString());
+
+        // Refused, and nothing opened: outside the roots at the service, and through the link in the session part.
+        for (String outside : List.of("/etc/hostname", "~/Downloads/hostname.txt")) {
+            JsonNode refused = run("app.open", Map.of("path", outside, "user", user));
+            assertThat(refused.path("state").asText()).as(refused.toString()).isEqualTo("failed");
+            assertThat(refused.path("error").path("code").asText())
+                    .as(refused.toString())
+                    .isEqualTo("path_outside_root");
+        }
+        assertThat(processesWith("enginex-open")).isEmpty();
+        assertThat(processesWith("/etc/hostname")).isEmpty();
+
+        String id = expect(
+                        201,
+                        api.dispatch(
+                                "acme",
+                                apiSession,
+                                agentId,
+                                "app.open",
+                                Map.of("path", "~/Downloads/q3-notes.txt", "user", user)))
+                .body()
+                .path("id")
+                .asText();
+
+        List<Long> handlers = await().atMost(Duration.ofSeconds(30))
+                .until(() -> processesWith("enginex-open"), pids -> pids.size() == 1);
+        Path proc = Path.of("/proc/" + handlers.get(0));
+        try {
+            assertThat(Files.readString(proc.resolve("status"))).containsPattern("(?m)^Uid:\\s+" + uid + "\\s");
+            String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+            assertThat(List.of(environ.split("\0"))).contains("DISPLAY=" + display);
+            assertThat(cmdline(proc))
+                    .containsExactly(
+                            "/usr/bin/xmessage",
+                            "-name",
+                            "enginex-open",
+                            "-file",
+                            notes.toRealPath().toString());
+            // Up with its window: xmessage exits at once when it cannot open the display or the file.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> Files.exists(proc));
+
+            JsonNode job = api.awaitJob("acme", id);
+            assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+            assertThat(job.path("output").path("path").asText())
+                    .isEqualTo(notes.toRealPath().toString());
+            assertThat(job.path("output").path("user").asText()).isEqualTo(user);
+            // No desktop environment here: xdg-open runs the handler itself, and still does.
+            assertThat(job.path("output").path("running").asBoolean())
+                    .as(job.toString())
+                    .isTrue();
+            assertThat(proc).as("the opened application is left running").exists();
+        } finally {
+            new ProcessBuilder("kill", proc.getFileName().toString()).start().waitFor();
+        }
     }
 
     @Test
@@ -284,6 +387,19 @@ class DesktopSessionE2EIT {
                 .body()
                 .path("id")
                 .asText();
+
+        // No dialog can be shown: the request reaches the person as a notification pointing to the page.
+        String asked = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> notifyCalls().stream()
+                                .filter(call -> call.contains("A job wants to run sys.info"))
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+        assertThat(asked)
+                .contains(
+                        "string \"EngineX Edge asks for your consent\"",
+                        "Allow or deny it on the agent's status page (run: enginex-agent ui)");
 
         // A link asked for with the secret of ui.json may name the user but proves nothing: it cannot answer.
         JsonNode ui = io.enginex.edge.e2e.support.Json.read(agent.stateDir().resolve("ui.json"));
@@ -374,6 +490,10 @@ class DesktopSessionE2EIT {
         assertThat(consent.path("via").asText()).isEqualTo("status page");
         assertThat(consent.path("shown").asText()).contains("sys.info", id);
         assertThat(consent.path("answeredAt").asText()).isNotBlank();
+        if (consent.hasNonNull("requestedBy")) {
+            assertThat(asked)
+                    .contains(", asked by " + consent.path("requestedBy").asText() + ".");
+        }
         JsonNode audit = expect(200, api.get("/api/v1/tenants/acme/audit?type=consent.answered"))
                 .body();
         assertThat(audit.toString()).contains(id, user, "status page");
@@ -430,6 +550,39 @@ class DesktopSessionE2EIT {
                 .firstValue("Set-Cookie")
                 .orElseThrow()
                 .split(";")[0];
+    }
+
+    /** The Notify calls dbus-monitor has seen on the user's session bus, each with its arguments. */
+    private List<String> notifyCalls() {
+        return java.util.Arrays.stream(monitor.output().split("(?m)^(?=method call )"))
+                .filter(call -> call.startsWith("method call ") && call.contains("member=Notify"))
+                .toList();
+    }
+
+    /** Processes with {@code argument} as one of their command line's arguments. */
+    private static List<Long> processesWith(String argument) throws IOException {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> cmdline(p).contains(argument))
+                    .map(p -> Long.parseLong(p.getFileName().toString()))
+                    .toList();
+        }
+    }
+
+    /** A process's arguments; none once it has gone. */
+    private static List<String> cmdline(Path proc) {
+        try {
+            String all = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+            return all.isEmpty() ? List.of() : List.of(all.split("\0"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Writes {@code content} to {@code file}, owned by the test user. */
+    private void writeAsUser(Path file, String content) throws IOException, InterruptedException {
+        Files.writeString(file, content);
+        exec("chown", user, file.toString());
     }
 
     private OsProcess asUser(String name, List<String> command, Map<String, String> env) {

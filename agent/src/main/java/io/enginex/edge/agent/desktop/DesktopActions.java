@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code open} {@code {"path":…,"roots":[…]}} or {@code {"url":…}}: a file whose real path lies
  *       under a machine policy root and one of the service's effective {@code roots} and no deny rule,
  *       or a URL under a machine {@code urls} rule, with the system's opener ({@code xdg-open}, {@code
- *       open}, ShellExecute);
+ *       open}, ShellExecute); an opener still running after {@value #HELPER_SECONDS} s runs the
+ *       application itself ({@code xdg-open} in a session without a desktop environment's opener) and
+ *       is left running, answered {@code "running":true};
  *   <li>{@code notify} {@code {"summary":…,"body":…}}: a desktop notification ({@code notify-send},
  *       {@code osascript}, a PowerShell toast);
  *   <li>{@code consent} {@code {"secret":…,"tool":…,"jobId":…}}: asks the user with a dialog ({@code
@@ -185,9 +187,16 @@ public final class DesktopActions {
             target = real.toString();
         }
         DesktopPlatform.Command command = platform.open(target);
-        int exit = runHelper(command);
+        Process opener = start(command, false);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put(args.hasNonNull("url") ? "url" : "path", target);
+        if (!finished(opener, command.program(), HELPER_SECONDS)) {
+            // Without a desktop environment's opener (gio, kde-open, exo-open) xdg-open runs the
+            // application itself and waits for it to close: still running, it has started it. Left running.
+            out.put("running", true);
+            return out;
+        }
+        int exit = opener.exitValue();
         out.put("exitCode", exit);
         if (exit != 0) {
             throw new ToolException(
@@ -364,6 +373,17 @@ public final class DesktopActions {
 
     private int runHelper(DesktopPlatform.Command command) {
         return waitFor(start(command, false), command.program(), HELPER_SECONDS);
+    }
+
+    /** Whether {@code process} ended within {@code seconds}; it is left running if not. */
+    private static boolean finished(Process process, String program, long seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new ToolException(ErrorCodes.CANCELLED, "stopped while " + program + " ran");
+        }
     }
 
     private static int waitFor(Process process, String program, long seconds) {
