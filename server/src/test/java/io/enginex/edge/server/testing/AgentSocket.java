@@ -108,10 +108,12 @@ public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
         return next(Duration.ofSeconds(10));
     }
 
+    /** The next frame that is not a ping, failing once {@code timeout} has passed (pings do not extend it). */
     public Message next(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
-                Message m = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Message m = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (m == null) {
                     throw new AssertionError("no frame from the hub within " + timeout);
                 }
