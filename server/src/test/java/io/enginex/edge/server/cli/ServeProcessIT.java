@@ -153,7 +153,10 @@ class ServeProcessIT {
             await().until(() -> api.get("/api/v1/tenants/proc/jobs/" + finished, key)
                     .get("state")
                     .equals("succeeded"));
-            inFlight = api.post(jobs, key, Map.of("agentId", agent.agentId(), "tool", "fs.list"))
+            // Its deadline is far beyond the restart's, which on a busy machine took over a minute: the
+            // test is of redelivery, not of a job that expired while the hub was down.
+            inFlight = api.post(
+                            jobs, key, Map.of("agentId", agent.agentId(), "tool", "fs.list", "timeoutSeconds", 3600))
                     .get("id");
             assertThat(socket.expect(Dispatch.class).jobId()).isEqualTo(inFlight);
             socket.send(new Ack(socket.nextId(), inFlight));
