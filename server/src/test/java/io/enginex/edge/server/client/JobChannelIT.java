@@ -97,6 +97,28 @@ class JobChannelIT {
         }
     }
 
+    /** A proxy in front of the hub, whose link a test drops or stalls. */
+    private static TcpProxy proxyToHub() {
+        URI url = URI.create(hub.url());
+        return TcpProxy.to(url.getHost(), url.getPort());
+    }
+
+    /** The tenant's channel through {@code link}: reconnects retried often and fast, a short keep-alive. */
+    private static JobChannel openThrough(TcpProxy link, Setup s) {
+        return EdgeClientIT.client("http://127.0.0.1:" + link.port(), s.key())
+                .withRetryPolicy(EdgeClientIT.FAST.withMaxAttempts(200))
+                .openChannel(s.tenant(), KEEP_ALIVE);
+    }
+
+    /** The next {@code n} dispatches the agent receives. */
+    private static List<Dispatch> dispatches(AgentSocket agent, int n) {
+        List<Dispatch> dispatches = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            dispatches.add(agent.expect(Dispatch.class));
+        }
+        return dispatches;
+    }
+
     private static List<String> jobsOfSession(Setup s) {
         return EdgeClientIT.client(hub.url(), s.key()).session(s.tenant(), s.session()).jobs().stream()
                 .map(Job::id)
@@ -127,18 +149,12 @@ class JobChannelIT {
     void aLinkDroppedMidwayIsReopenedAndEveryJobRunsExactlyOnce() throws Exception {
         Setup s = setup();
         int n = 12;
-        URI url = URI.create(hub.url());
-        try (TcpProxy link = TcpProxy.to(url.getHost(), url.getPort());
+        try (TcpProxy link = proxyToHub();
                 AgentSocket agent = hub.connectReady(s.agent(), "sys.ping");
-                JobChannel channel = EdgeClientIT.client("http://127.0.0.1:" + link.port(), s.key())
-                        .withRetryPolicy(EdgeClientIT.FAST.withMaxAttempts(200))
-                        .openChannel(s.tenant(), KEEP_ALIVE)) {
+                JobChannel channel = openThrough(link, s)) {
             List<CompletableFuture<Job>> jobs = submitAll(channel, s, n);
             // Every job is made (its dispatch reached the agent) before the link drops.
-            List<Dispatch> dispatches = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                dispatches.add(agent.expect(Dispatch.class));
-            }
+            List<Dispatch> dispatches = dispatches(agent, n);
             for (Dispatch d : dispatches.subList(0, n / 2)) {
                 answer(agent, d);
             }
@@ -169,17 +185,11 @@ class JobChannelIT {
     void aLinkThatFallsSilentWithoutACloseIsNoticedByTheKeepAliveAndReopened() throws Exception {
         Setup s = setup();
         int n = 6;
-        URI url = URI.create(hub.url());
-        try (TcpProxy link = TcpProxy.to(url.getHost(), url.getPort());
+        try (TcpProxy link = proxyToHub();
                 AgentSocket agent = hub.connectReady(s.agent(), "sys.ping");
-                JobChannel channel = EdgeClientIT.client("http://127.0.0.1:" + link.port(), s.key())
-                        .withRetryPolicy(EdgeClientIT.FAST.withMaxAttempts(200))
-                        .openChannel(s.tenant(), KEEP_ALIVE)) {
+                JobChannel channel = openThrough(link, s)) {
             List<CompletableFuture<Job>> jobs = submitAll(channel, s, n);
-            List<Dispatch> dispatches = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                dispatches.add(agent.expect(Dispatch.class));
-            }
+            List<Dispatch> dispatches = dispatches(agent, n);
 
             // A half-open link: the socket stays open but nothing crosses it, and no close comes.
             link.stall();
