@@ -67,10 +67,7 @@ public final class JobChannel implements AutoCloseable {
 
     private final AtomicLong refs = new AtomicLong();
     private final AtomicInteger connects = new AtomicInteger();
-    /** The open socket, null while reconnecting; written under {@link #sending}. */
-    private volatile WebSocket socket;
-
-    /** The listener of {@link #socket} (when it is not null); written under {@link #sending}. */
+    /** The open socket's listener, null while reconnecting; written under {@link #sending}. */
     private volatile Listener current;
 
     private volatile boolean closed;
@@ -111,7 +108,6 @@ public final class JobChannel implements AutoCloseable {
         Listener first = channel.connect();
         channel.sending.lock();
         try {
-            channel.socket = first.socket;
             channel.current = first;
         } finally {
             channel.sending.unlock();
@@ -155,7 +151,7 @@ public final class JobChannel implements AutoCloseable {
             pending.put(ref, submit);
             // Without a socket the reconnect sends it with the others.
             Listener open = current;
-            if (socket != null && open != null) {
+            if (open != null) {
                 send(open, submit);
             }
         } finally {
@@ -182,9 +178,9 @@ public final class JobChannel implements AutoCloseable {
         if (keeping != null) {
             keeping.interrupt();
         }
-        WebSocket open = socket;
+        Listener open = current;
         if (open != null) {
-            open.abort();
+            open.socket.abort();
         }
         failAll(new TransportException(
                 transport.base(), "WEBSOCKET", path, connects(), new IOException("the channel was closed")));
@@ -234,7 +230,7 @@ public final class JobChannel implements AutoCloseable {
             sending.lock();
             try {
                 Listener on = current;
-                if (closed || socket == null || on == null) {
+                if (closed || on == null) {
                     continue; // reconnecting: the new socket starts its own count
                 }
                 long silent = System.nanoTime() - on.heard;
@@ -300,10 +296,9 @@ public final class JobChannel implements AutoCloseable {
     private void reconnect(Listener dropped, String reason) {
         sending.lock();
         try {
-            if (closed || socket == null || socket != dropped.socket) {
+            if (closed || current != dropped) {
                 return;
             }
-            socket = null;
             current = null;
         } finally {
             sending.unlock();
@@ -328,7 +323,6 @@ public final class JobChannel implements AutoCloseable {
                     next.socket.abort();
                     return;
                 }
-                socket = next.socket;
                 current = next;
                 for (Pending submit : List.copyOf(pending.values())) {
                     if (!send(next, submit)) {
@@ -409,7 +403,7 @@ public final class JobChannel implements AutoCloseable {
             sending.lock();
             try {
                 Listener open = current;
-                if (socket != null && open != null && !closed && pending.containsKey(submit.ref)) {
+                if (open != null && !closed && pending.containsKey(submit.ref)) {
                     send(open, submit);
                 }
             } finally {
@@ -421,6 +415,7 @@ public final class JobChannel implements AutoCloseable {
     /** One socket's frames; a socket other than the current one is ignored. */
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
+        /** Set once the handshake completed, before the listener becomes {@link #current}. */
         volatile WebSocket socket;
         /** When something (a frame, a pong) was last heard on this socket ({@link System#nanoTime}). */
         volatile long heard = System.nanoTime();
@@ -432,7 +427,7 @@ public final class JobChannel implements AutoCloseable {
             if (last) {
                 String text = partial.toString();
                 partial.setLength(0);
-                if (webSocket == JobChannel.this.socket) {
+                if (this == current) {
                     handle(text);
                 }
             }
@@ -457,14 +452,12 @@ public final class JobChannel implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            socket = webSocket;
             reconnect(this, "closed " + statusCode + " " + reason);
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            socket = webSocket;
             reconnect(this, error.toString());
         }
     }
