@@ -79,18 +79,6 @@ public final class DesktopActions {
     private final java.util.Set<String> closed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * Actions on Linux.
-     *
-     * @param env the session's environment (children inherit it)
-     * @param binDirs where {@code xdg-open}, {@code notify-send} and {@code zenity} are looked up, in
-     *     order (the system's folders; the user's PATH is not used)
-     */
-    public DesktopActions(
-            Policy machine, String machineSource, Map<String, String> env, Path home, List<Path> binDirs) {
-        this(machine, machineSource, env, home, new LinuxDesktop(env, home, binDirs));
-    }
-
-    /**
      * @param env the session's environment (children inherit it, with the platform's variables added)
      * @param platform this system's catalog and helpers ({@link DesktopPlatform#forOs})
      */
@@ -386,17 +374,12 @@ public final class DesktopActions {
         }
     }
 
+    /** {@code process}'s exit code; one still running after {@code seconds} is killed and fails. */
     private static int waitFor(Process process, String program, long seconds) {
-        try {
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new ToolException(ErrorCodes.TOOL_FAILED, program + " did not finish within " + seconds + " s");
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!finished(process, program, seconds)) {
             process.destroyForcibly();
-            throw new ToolException(ErrorCodes.CANCELLED, "stopped while " + program + " ran");
+            throw new ToolException(ErrorCodes.TOOL_FAILED, program + " did not finish within " + seconds + " s");
         }
+        return process.exitValue();
     }
 }

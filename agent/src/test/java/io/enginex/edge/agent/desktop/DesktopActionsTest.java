@@ -66,8 +66,9 @@ class DesktopActionsTest {
                 """.formatted(docs, temp);
         Policy machine = new PolicyFile(mapper, FileSystems.getDefault())
                 .parse(policy.getBytes(StandardCharsets.UTF_8), "machine policy test");
-        actions =
-                new DesktopActions(machine, "machine policy test", Map.of("PATH", "/usr/bin:/bin"), home, List.of(bin));
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin");
+        actions = new DesktopActions(
+                machine, "machine policy test", env, home, new LinuxDesktop(env, home, List.of(bin)));
     }
 
     @Test
@@ -194,7 +195,7 @@ class DesktopActionsTest {
                 "p",
                 Map.of(),
                 home,
-                List.of(temp.resolve("empty")));
+                new LinuxDesktop(Map.of(), home, List.of(temp.resolve("empty"))));
 
         assertThatThrownBy(() -> bare.handle("notify", args("{\"summary\":\"hi\"}")))
                 .hasMessageContaining("apt-get install libnotify-bin");
