@@ -77,35 +77,42 @@ public final class PauseReports {
             for (SessionEvent event : events) {
                 AgentSessionEvent stored = new AgentSessionEvent(
                         event.user(), micros(event.since()), event.event(), micros(event.at()), now, true);
-                if (agents.recordSessionEvent(connection.tenantId(), connection.agentId(), stored)) {
-                    auditSessionPart(
-                            connection,
-                            SessionEvent.STARTED.equals(event.event())
-                                    ? AuditType.AGENT_SESSION_STARTED
-                                    : AuditType.AGENT_SESSION_ENDED,
-                            new AgentSessionPart(event.user(), event.type(), stored.since(), now),
-                            stored);
-                }
+                auditOnce(connection, stored, new AgentSessionPart(event.user(), event.type(), stored.since(), now));
             }
             if (after != null) {
                 SessionPartChanges changes = SessionPartChanges.between(before, after);
                 for (AgentSessionPart ended : changes.ended()) {
-                    AgentSessionEvent stored =
-                            new AgentSessionEvent(ended.user(), ended.since(), SessionEvent.ENDED, now, now, false);
-                    if (agents.recordSessionEvent(connection.tenantId(), connection.agentId(), stored)) {
-                        auditSessionPart(connection, AuditType.AGENT_SESSION_ENDED, ended, null);
-                    }
+                    auditOnce(
+                            connection,
+                            new AgentSessionEvent(ended.user(), ended.since(), SessionEvent.ENDED, now, now, false),
+                            ended);
                 }
                 for (AgentSessionPart started : changes.started()) {
-                    AgentSessionEvent stored = new AgentSessionEvent(
-                            started.user(), started.since(), SessionEvent.STARTED, started.since(), now, false);
-                    if (agents.recordSessionEvent(connection.tenantId(), connection.agentId(), stored)) {
-                        auditSessionPart(connection, AuditType.AGENT_SESSION_STARTED, started, null);
-                    }
+                    auditOnce(
+                            connection,
+                            new AgentSessionEvent(
+                                    started.user(), started.since(), SessionEvent.STARTED, started.since(), now, false),
+                            started);
                 }
             }
             return events;
         });
+    }
+
+    /**
+     * Records {@code event} of {@code part} and audits it, unless this part's start or end was recorded
+     * before (a resend, or a late event the list already showed).
+     */
+    private void auditOnce(AgentConnection connection, AgentSessionEvent event, AgentSessionPart part) {
+        if (agents.recordSessionEvent(connection.tenantId(), connection.agentId(), event)) {
+            auditSessionPart(
+                    connection,
+                    SessionEvent.STARTED.equals(event.event())
+                            ? AuditType.AGENT_SESSION_STARTED
+                            : AuditType.AGENT_SESSION_ENDED,
+                    part,
+                    event.reportedLate() ? event : null);
+        }
     }
 
     private static Instant micros(Instant at) {
