@@ -92,11 +92,7 @@ public final class SessionEventRecord {
             if (trim() || !Files.exists(file)) {
                 rewrite();
             } else {
-                StringBuilder lines = new StringBuilder();
-                for (SessionEvent event : events) {
-                    lines.append(mapper.writeValueAsString(event)).append('\n');
-                }
-                DurableAppend.to(file, lines.toString().getBytes(StandardCharsets.UTF_8));
+                DurableAppend.to(file, lines(events));
             }
         } catch (IOException e) {
             // kept in memory: the hub hears of them while the service runs; only a restart would lose them
@@ -133,11 +129,16 @@ public final class SessionEventRecord {
     }
 
     private void rewrite() throws IOException {
+        StateFiles.replaceOwnerOnly(file, lines(pending));
+    }
+
+    /** {@code events} as the file keeps them: one JSON line each. */
+    private byte[] lines(List<SessionEvent> events) throws IOException {
         StringBuilder lines = new StringBuilder();
-        for (SessionEvent event : pending) {
+        for (SessionEvent event : events) {
             lines.append(mapper.writeValueAsString(event)).append('\n');
         }
-        StateFiles.replaceOwnerOnly(file, lines.toString().getBytes(StandardCharsets.UTF_8));
+        return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String key(SessionPart part) {
